@@ -1,0 +1,6 @@
+"""``python -m app`` is the same as the ``innoatlas`` command."""
+import sys
+
+from app.cli import main
+
+sys.exit(main())

@@ -1,0 +1,74 @@
+"""The ``innoatlas`` command: no subcommand opens the GUI; options drive it headless."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from app import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Argument parser of the ``innoatlas`` command."""
+    parser = argparse.ArgumentParser(
+        prog="innoatlas",
+        description="InnoAtlas: plan innovation-support centres in Seoul's G-Valley, Magok "
+                    "and Yangjae/Gaepo innovation districts. With no option it opens the "
+                    "desktop app on the embedded default project.")
+    parser.add_argument("--version", action="version", version=f"InnoAtlas {__version__}")
+    parser.add_argument("--project", type=Path, metavar="GPKG",
+                        help="project GeoPackage to open (default: the embedded project)")
+    parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
+                        help="open the app, wait until the map is drawn, save the window "
+                             "to FILE and exit")
+    parser.add_argument("--size", default="1280x800", metavar="WxH",
+                        help="window size for --screenshot (default 1280x800)")
+    return parser
+
+
+def _parse_size(text: str) -> tuple[int, int] | None:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        return None
+    return (width, height) if width >= 200 and height >= 150 else None
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def error(message: str) -> int:
+    """Print the one-line error every subcommand uses and return exit code 2."""
+    print(f"innoatlas: error: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``innoatlas`` console script."""
+    args = build_parser().parse_args(argv)
+    from app.core.paths import DEFAULT_PROJECT
+
+    project = args.project or DEFAULT_PROJECT
+    size = _parse_size(args.size)
+    if size is None:
+        return error(f"--size must look like 1280x800 (at least 200x150), not {args.size!r}")
+    if args.screenshot is not None and not _has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
+    if not _has_display():
+        return error("no display found: run under a desktop session or xvfb-run, or set "
+                     "QT_QPA_PLATFORM=offscreen")
+    return _gui(project, args.screenshot, size)
+
+
+def _gui(project: Path, screenshot: Path | None, size: tuple[int, int]) -> int:
+    from app.ui.gui import run_gui
+
+    return run_gui(project, screenshot, size)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""The map canvas: draws the layer stack, pans, zooms and hosts one active map tool.
+
+Rendering goes to a cached image; a pan drag only shifts that image, a wheel
+zoom or a layer change renders again. Decorations and tool overlays are drawn
+on top every frame.
+"""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import (QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen,
+                           QWheelEvent)
+from PySide6.QtWidgets import QWidget
+
+from app.core.viewport import Viewport
+from app.ui.render.decorations import highlight_path
+from app.ui.render.map_renderer import BACKGROUND, MapRenderer
+from layers.model import LayerStack
+
+WHEEL_STEP = 1.25      # zoom factor per wheel notch (QGIS default is 2; finer feels smoother)
+KEY_ZOOM = 1.5
+KEY_PAN_SHARE = 0.25   # arrow keys pan a quarter of the view
+
+
+class MapTool:
+    """Base of canvas tools (QGIS ``QgsMapTool``): the canvas forwards events to one tool."""
+
+    name = "tool"
+    cursor = Qt.CursorShape.ArrowCursor
+
+    def __init__(self, canvas: "MapCanvas") -> None:
+        self.canvas = canvas
+
+    def press(self, event: QMouseEvent) -> bool:
+        """Return True when the event was consumed."""
+        return False
+
+    def move(self, event: QMouseEvent) -> bool:
+        return False
+
+    def release(self, event: QMouseEvent) -> bool:
+        return False
+
+    def key(self, event: QKeyEvent) -> bool:
+        return False
+
+    def activate(self) -> None:
+        self.canvas.setCursor(self.cursor)
+
+    def deactivate(self) -> None:
+        pass
+
+
+class PanTool(MapTool):
+    """Drag with the left button to pan."""
+
+    name = "pan"
+    cursor = Qt.CursorShape.OpenHandCursor
+
+    def press(self, event: QMouseEvent) -> bool:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.canvas.begin_drag_pan(event.position())
+            self.canvas.setCursor(Qt.CursorShape.ClosedHandCursor)
+            return True
+        return False
+
+    def release(self, event: QMouseEvent) -> bool:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.canvas.setCursor(self.cursor)
+        return False
+
+
+class MapCanvas(QWidget):
+    """Widget that draws a :class:`LayerStack` through a :class:`Viewport`.
+
+    Signals
+    -------
+    coordinatesChanged(float, float)
+        Map coordinates (EPSG:5186) under the cursor.
+    extentChanged()
+        The view moved or zoomed.
+    rendered(float)
+        A full render finished; the argument is its duration in milliseconds.
+    """
+
+    coordinatesChanged = Signal(float, float)
+    extentChanged = Signal()
+    rendered = Signal(float)
+
+    def __init__(self, stack: LayerStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mapCanvas")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setMinimumSize(200, 150)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.stack = stack
+        self.renderer = MapRenderer(stack)
+        self.viewport = Viewport(width=max(1, self.width()), height=max(1, self.height()))
+        self.language = "en"
+        self.last_render_ms = 0.0
+        self.render_count = 0
+        self._image: QImage | None = None
+        self._dirty = True
+        self._drag_origin: QPointF | None = None
+        self._drag_offset = QPointF(0, 0)
+        self._drag_button = Qt.MouseButton.NoButton
+        self._highlight: list = []
+        self._tool: MapTool | None = None
+        self._extent_set = False
+        for signal in (stack.layer_changed, stack.inserted, stack.removed, stack.moved):
+            signal.connect(lambda *_: self.refresh())
+        self.set_tool(PanTool(self))
+
+    # -- public API ---------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Render again on the next paint (layers or style changed)."""
+        self._dirty = True
+        self.update()
+
+    def set_tool(self, tool: MapTool) -> None:
+        """Make ``tool`` the active map tool."""
+        if self._tool is not None:
+            self._tool.deactivate()
+        self._tool = tool
+        tool.activate()
+
+    @property
+    def tool(self) -> MapTool | None:
+        return self._tool
+
+    def zoom_to_extent(self, bounds, margin: float = 0.05) -> None:
+        """Show ``(xmin, ymin, xmax, ymax)``."""
+        self._sync_size()
+        self.viewport.zoom_to_extent(bounds, margin)
+        self._extent_set = True
+        self._view_changed()
+
+    def zoom_full(self) -> None:
+        """Show every layer."""
+        extent = self.stack.extent(visible_only=True) or self.stack.extent()
+        if extent is not None:
+            self.zoom_to_extent(extent, 0.03)
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom in (``factor`` > 1) or out around ``anchor`` (screen pixels) or the centre."""
+        self.viewport.zoom_by(factor, None if anchor is None else (anchor.x(), anchor.y()))
+        self._extent_set = True
+        self._view_changed()
+
+    def pan_by_pixels(self, dx: float, dy: float) -> None:
+        """Shift the map content by ``(dx, dy)`` pixels."""
+        self.viewport.pan_pixels(dx, dy)
+        self._extent_set = True
+        self._view_changed()
+
+    def map_to_screen(self, x: float, y: float) -> QPointF:
+        sx, sy = self.viewport.map_to_screen(x, y)
+        return QPointF(float(sx), float(sy))
+
+    def screen_to_map(self, point: QPointF | QPoint) -> tuple[float, float]:
+        x, y = self.viewport.screen_to_map(point.x(), point.y())
+        return float(x), float(y)
+
+    def set_highlight(self, geometries: list) -> None:
+        """Outline ``geometries`` (EPSG:5186) over the map, e.g. identify results."""
+        self._highlight = [g for g in geometries if g is not None]
+        self.update()
+
+    def begin_drag_pan(self, position: QPointF) -> None:
+        """Start a pan drag at ``position`` (tools call this)."""
+        self._drag_origin = QPointF(position)
+        self._drag_offset = QPointF(0, 0)
+
+    # -- internals ---------------------------------------------------------------------
+    def _sync_size(self) -> None:
+        if (self.viewport.width, self.viewport.height) != (self.width(), self.height()):
+            self.viewport.resize(self.width(), self.height())
+            self._dirty = True
+
+    def _view_changed(self) -> None:
+        self._dirty = True
+        self.update()
+        self.extentChanged.emit()
+
+    def render_now(self) -> QImage:
+        """Render the layers into the cache image immediately and return it."""
+        self._sync_size()
+        ratio = self.devicePixelRatioF()
+        image = QImage(int(self.viewport.width * ratio), int(self.viewport.height * ratio),
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
+        start = time.perf_counter()
+        painter = QPainter(image)
+        self.renderer.render_layers(painter, self.viewport)
+        painter.end()
+        self.last_render_ms = (time.perf_counter() - start) * 1000.0
+        self.render_count += 1
+        self._image = image
+        self._dirty = False
+        self.rendered.emit(self.last_render_ms)
+        return image
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.viewport.resize(self.width(), self.height())
+        if not self._extent_set:
+            # Until the user moves the map, keep the whole project in view.
+            extent = self.stack.extent(visible_only=True) or self.stack.extent()
+            if extent is not None:
+                self.viewport.zoom_to_extent(extent, 0.03)
+        self._dirty = True
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        self._sync_size()
+        if self._dirty or self._image is None:
+            self.render_now()
+        painter = QPainter(self)
+        if self._drag_origin is not None and not self._drag_offset.isNull():
+            painter.fillRect(self.rect(), BACKGROUND)
+            painter.drawImage(self._drag_offset, self._image)
+        else:
+            painter.drawImage(QPoint(0, 0), self._image)
+        if self._highlight and self._drag_origin is None:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            path = highlight_path(self._highlight, self.viewport)
+            painter.setPen(QPen(QColor(255, 255, 255, 230), 6))
+            painter.drawPath(path)
+            painter.setPen(QPen(QColor("#ff2d95"), 3))
+            painter.drawPath(path)
+        self.renderer.render_decorations(painter, self.viewport, language=self.language)
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        self._drag_button = event.button()
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self.begin_drag_pan(event.position())
+            return
+        if self._tool is not None and self._tool.press(event):
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        x, y = self.screen_to_map(event.position())
+        self.coordinatesChanged.emit(x, y)
+        if self._drag_origin is not None:
+            self._drag_offset = event.position() - self._drag_origin
+            self.update()
+            return
+        if self._tool is not None:
+            self._tool.move(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._drag_origin is not None and event.button() == self._drag_button:
+            offset = event.position() - self._drag_origin
+            self._drag_origin = None
+            self._drag_offset = QPointF(0, 0)
+            if self._tool is not None:
+                self._tool.release(event)
+            if abs(offset.x()) + abs(offset.y()) >= 1:
+                self.pan_by_pixels(offset.x(), offset.y())
+            else:
+                self.update()
+            return
+        if self._tool is not None:
+            self._tool.release(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        notches = event.angleDelta().y() / 120.0
+        if notches:
+            self.zoom_by(WHEEL_STEP ** notches, event.position())
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if self._tool is not None and self._tool.key(event):
+            return
+        key = event.key()
+        step_x, step_y = self.width() * KEY_PAN_SHARE, self.height() * KEY_PAN_SHARE
+        pans = {Qt.Key.Key_Left: (step_x, 0), Qt.Key.Key_Right: (-step_x, 0),
+                Qt.Key.Key_Up: (0, step_y), Qt.Key.Key_Down: (0, -step_y)}
+        if key in pans:
+            self.pan_by_pixels(*pans[key])
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(KEY_ZOOM)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_by(1 / KEY_ZOOM)
+        else:
+            super().keyPressEvent(event)

@@ -1,0 +1,232 @@
+"""Paint a whole layer with a few numpy-backed calls.
+
+One cache per layer holds what does not change between frames: polygon paths in
+map coordinates grouped by symbol, point coordinates grouped by symbol, label
+anchors. A frame only transforms and draws them (ARCHITECTURE.md: no item per
+feature).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (QBrush, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF,
+                           QTransform)
+
+from app.core.viewport import Viewport
+from app.ui.fonts import map_font
+from app.ui.render.qt_style import fill_brush, outline_pen, qcolor
+from layers.model import Layer
+from layers.style import LayerStyle, Symbol
+
+
+@dataclass
+class _PolygonGroup:
+    symbol: Symbol
+    path: QPainterPath
+
+
+@dataclass
+class _PointGroup:
+    symbol: Symbol
+    x: np.ndarray
+    y: np.ndarray
+
+
+@dataclass
+class LayerCache:
+    """Frame-independent drawing data of one layer."""
+
+    polygons: list[_PolygonGroup] = field(default_factory=list)
+    points: list[_PointGroup] = field(default_factory=list)
+    label_x: np.ndarray = field(default_factory=lambda: np.empty(0))
+    label_y: np.ndarray = field(default_factory=lambda: np.empty(0))
+    label_text: list[str] = field(default_factory=list)
+
+
+def group_rows(layer: Layer) -> list[tuple[Symbol, np.ndarray]]:
+    """Row indices of ``layer`` grouped by the symbol they are drawn with, in legend order."""
+    style: LayerStyle = layer.style
+    n = len(layer.data)
+    if style.kind != "categorized" or not style.field or style.field not in layer.data:
+        return [(style.symbol, np.arange(n))]
+    values = layer.data[style.field].to_numpy()
+    groups = []
+    assigned = np.zeros(n, dtype=bool)
+    for category in style.categories:
+        rows = np.flatnonzero(values == category.value)
+        assigned[rows] = True
+        if len(rows):
+            groups.append((category.symbol, rows))
+    rest = np.flatnonzero(~assigned)
+    if len(rest):
+        groups.append((style.symbol, rest))
+    return groups
+
+
+def _rings_path(geometries: np.ndarray) -> QPainterPath:
+    """One path with every ring of ``geometries`` (exteriors CCW, holes CW, winding fill)."""
+    path = QPainterPath()
+    path.setFillRule(Qt.FillRule.WindingFill)
+    polygons = shapely.get_parts(geometries[shapely.get_type_id(geometries) >= 3])
+    if len(polygons) == 0:
+        return path
+    polygons = shapely.orient_polygons(polygons)
+    rings = shapely.get_rings(polygons)
+    coords, ring_index = shapely.get_coordinates(rings, return_index=True)
+    starts = np.flatnonzero(np.r_[True, ring_index[1:] != ring_index[:-1]])
+    for chunk in np.split(coords, starts[1:]):
+        path.addPolygon(QPolygonF([QPointF(px, py) for px, py in chunk]))
+    return path
+
+
+def _label_anchors(layer: Layer) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    label = layer.style.label
+    if label is None or label.field not in layer.data or len(layer.data) == 0:
+        return np.empty(0), np.empty(0), []
+    geometries = layer.data.geometry.values
+    anchors = shapely.point_on_surface(geometries) if layer.geometry_kind == "polygon" \
+        else shapely.centroid(geometries)
+    coords = shapely.get_coordinates(anchors)
+    texts = ["" if v is None else str(v) for v in layer.data[label.field].tolist()]
+    return coords[:, 0].copy(), coords[:, 1].copy(), texts
+
+
+def build_cache(layer: Layer) -> LayerCache:
+    """Everything about ``layer`` that a frame can reuse."""
+    cache = LayerCache()
+    geometries = layer.data.geometry.values
+    for symbol, rows in group_rows(layer):
+        subset = np.asarray(geometries[rows])
+        if layer.geometry_kind == "point":
+            coords = shapely.get_coordinates(subset)
+            cache.points.append(_PointGroup(symbol, coords[:, 0].copy(), coords[:, 1].copy()))
+        else:
+            cache.polygons.append(_PolygonGroup(symbol, _rings_path(subset)))
+    cache.label_x, cache.label_y, cache.label_text = _label_anchors(layer)
+    return cache
+
+
+def qtransform(viewport: Viewport) -> QTransform:
+    """Map → screen transform of ``viewport`` as a QTransform."""
+    m11, m12, m21, m22, dx, dy = viewport.affine()
+    return QTransform(m11, m12, m21, m22, dx, dy)
+
+
+def paint_layer(painter: QPainter, layer: Layer, cache: LayerCache, viewport: Viewport,
+                scale: float = 1.0) -> None:
+    """Draw ``layer`` into ``painter`` for ``viewport``.
+
+    Parameters
+    ----------
+    scale : float
+        Multiplies line widths, marker sizes and label sizes (print/presentation).
+    """
+    painter.save()
+    painter.setOpacity(layer.opacity)
+    if cache.polygons:
+        transform = qtransform(viewport)
+        for group in cache.polygons:
+            _paint_path(painter, transform.map(group.path), group.symbol, scale)
+    for group in cache.points:
+        _paint_points(painter, group, viewport, scale)
+    painter.restore()
+
+
+def _paint_path(painter: QPainter, path: QPainterPath, symbol: Symbol, scale: float) -> None:
+    painter.setBrush(fill_brush(symbol))
+    pen = outline_pen(symbol)
+    if pen.style() != Qt.PenStyle.NoPen:
+        pen.setWidthF(pen.widthF() * scale)
+    painter.setPen(pen)
+    painter.drawPath(path)
+
+
+def _paint_points(painter: QPainter, group: _PointGroup, viewport: Viewport,
+                  scale: float) -> None:
+    symbol = group.symbol
+    size = symbol.size * scale
+    m11, _, _, m22, dx, dy = viewport.affine()
+    sx = group.x * m11 + dx
+    sy = group.y * m22 + dy
+    margin = size + 2
+    keep = (sx > -margin) & (sx < viewport.width + margin) & \
+        (sy > -margin) & (sy < viewport.height + margin)
+    if not keep.any():
+        return
+    sx, sy = sx[keep], sy[keep]
+    if symbol.marker in ("circle", "square"):
+        cap = Qt.PenCapStyle.RoundCap if symbol.marker == "circle" else Qt.PenCapStyle.SquareCap
+        stroke = symbol.stroke_width * scale if symbol.stroke else 0.0
+        if stroke > 0:
+            painter.setPen(QPen(qcolor(symbol.stroke), size + 2 * stroke, Qt.PenStyle.SolidLine,
+                                cap))
+            painter.drawPointsNp(sx, sy)
+        if symbol.fill:
+            painter.setPen(QPen(qcolor(symbol.fill, symbol.fill_alpha), size,
+                                Qt.PenStyle.SolidLine, cap))
+            painter.drawPointsNp(sx, sy)
+        return
+    # Triangles and diamonds: one polygon per marker, few features (schools).
+    half = size / 2.0
+    shape = {"triangle": [(0, -half * 1.15), (half, half * 0.85), (-half, half * 0.85)],
+             "diamond": [(0, -half), (half, 0), (0, half), (-half, 0)]}[symbol.marker]
+    marker_path = QPainterPath()
+    for x, y in zip(sx.tolist(), sy.tolist()):
+        marker_path.addPolygon(QPolygonF([QPointF(x + ox, y + oy) for ox, oy in shape]
+                                         + [QPointF(x + shape[0][0], y + shape[0][1])]))
+    painter.setBrush(QBrush(qcolor(symbol.fill or "#000000", symbol.fill_alpha)))
+    painter.setPen(QPen(qcolor(symbol.stroke), symbol.stroke_width * scale)
+                   if symbol.stroke else QPen(Qt.PenStyle.NoPen))
+    painter.drawPath(marker_path)
+
+
+def paint_labels(painter: QPainter, layer: Layer, cache: LayerCache, viewport: Viewport,
+                 occupied: list[QRectF], scale: float = 1.0) -> None:
+    """Draw the layer's labels, skipping any that would overlap ``occupied`` (updated)."""
+    label = layer.style.label
+    if label is None or not cache.label_text:
+        return
+    if label.max_resolution is not None and viewport.resolution > label.max_resolution:
+        return
+    m11, _, _, m22, dx, dy = viewport.affine()
+    sx = cache.label_x * m11 + dx
+    sy = cache.label_y * m22 + dy
+    visible = np.flatnonzero((sx > 0) & (sx < viewport.width) & (sy > 0) & (sy < viewport.height))
+    if len(visible) == 0:
+        return
+    font = map_font(label.size_pt * scale, label.bold)
+    metrics = QFontMetricsF(font)
+    painter.save()
+    painter.setOpacity(max(0.35, layer.opacity))
+    painter.setFont(font)
+    offset = 0.0 if layer.geometry_kind == "polygon" else 8.0 * scale
+    for i in visible[:400].tolist():
+        text = cache.label_text[i]
+        if not text:
+            continue
+        width = metrics.horizontalAdvance(text)
+        if offset:
+            rect = QRectF(sx[i] + offset, sy[i] - metrics.height() / 2, width, metrics.height())
+        else:
+            rect = QRectF(sx[i] - width / 2, sy[i] - metrics.height() / 2, width,
+                          metrics.height())
+        if any(rect.intersects(other) for other in occupied):
+            continue
+        occupied.append(rect.adjusted(-2, -1, 2, 1))
+        _halo_text(painter, rect, text, label.color, label.halo, scale)
+    painter.restore()
+
+
+def _halo_text(painter: QPainter, rect: QRectF, text: str, colour: str, halo: str | None,
+               scale: float) -> None:
+    flags = int(Qt.AlignmentFlag.AlignCenter)
+    if halo:
+        painter.setPen(qcolor(halo, 0.9))
+        r = 1.2 * scale
+        for ox, oy in ((-r, 0), (r, 0), (0, -r), (0, r), (-r, -r), (r, r), (-r, r), (r, -r)):
+            painter.drawText(rect.translated(ox, oy), flags, text)
+    painter.setPen(qcolor(colour))
+    painter.drawText(rect, flags, text)

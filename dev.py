@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Set up and run InnoAtlas from a fresh clone: the two README commands.
+
+    python3 dev.py run  [innoatlas arguments]   start the app (default project)
+    python3 dev.py test [pytest arguments]      run the test suite
+
+Both create ``.venv/`` at the repository root when it is missing, install the
+pinned dependencies from ``requirements.lock`` and the project itself (editable),
+then run inside that environment. Works on Linux, macOS and Windows.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+LOCK = ROOT / "requirements.lock"
+STAMP = VENV / ".innoatlas-installed"
+
+
+def _venv_python() -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def _wanted_stamp() -> str:
+    digest = hashlib.sha256()
+    for path in (LOCK, ROOT / "pyproject.toml"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv() -> Path:
+    """Create .venv and install the pinned dependencies if not done yet."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"InnoAtlas needs Python 3.11 or newer (this is {sys.version.split()[0]}).")
+    python = _venv_python()
+    if not python.exists():
+        print(f"Creating {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = _wanted_stamp()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return python
+    print("Installing pinned dependencies (requirements.lock) ...", flush=True)
+    pip = [str(python), "-m", "pip", "--disable-pip-version-check", "install", "-q"]
+    subprocess.check_call(pip + ["-r", str(LOCK)])
+    # Editable install: gives the `innoatlas` command inside .venv.
+    subprocess.check_call(pip + ["--no-deps", "-e", str(ROOT)])
+    STAMP.write_text(wanted)
+    return python
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test"}:
+        print(__doc__)
+        return 2
+    python = ensure_venv()
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        args = [str(python), "-m", "app", *rest]
+    else:
+        args = [str(python), "-m", "pytest", *rest]
+    return subprocess.call(args, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Thematic layers: schemas, default styles, provenance, and the Qt-free layer models."""

@@ -1,0 +1,122 @@
+"""The one style model: every renderer (Qt canvas, PNG/PDF, QGIS QML, folium) reads it.
+
+Qt-free on purpose. Colours are ``#rrggbb`` strings, widths and sizes are screen
+pixels at 96 dpi (renderers for print scale them), alpha is 0..1.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """How one feature is drawn.
+
+    Parameters
+    ----------
+    fill : str or None
+        Fill colour, ``None`` for no fill.
+    fill_alpha : float
+        Fill opacity (0..1), multiplied by the layer opacity.
+    stroke : str or None
+        Outline colour, ``None`` for no outline.
+    stroke_width : float
+        Outline width in pixels.
+    stroke_style : str
+        ``"solid"``, ``"dash"`` or ``"dot"``.
+    marker : str
+        Point marker: ``"circle"``, ``"square"``, ``"triangle"`` or ``"diamond"``.
+    size : float
+        Point marker diameter in pixels.
+    hatch : str or None
+        Polygon hatch instead of a flat fill: ``"diagonal"``, ``"cross"`` or ``None``.
+    """
+
+    fill: str | None = "#888888"
+    fill_alpha: float = 1.0
+    stroke: str | None = "#333333"
+    stroke_width: float = 1.0
+    stroke_style: str = "solid"
+    marker: str = "circle"
+    size: float = 6.0
+    hatch: str | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    """One class of a categorized style: features whose field equals ``value``."""
+
+    value: Any
+    label: str
+    symbol: Symbol
+
+
+@dataclass(frozen=True)
+class LabelStyle:
+    """Text drawn at each feature (polygons: at a point inside; points: beside)."""
+
+    field: str
+    size_pt: float = 9.0
+    color: str = "#222222"
+    halo: str | None = "#ffffff"
+    bold: bool = False
+    #: Labels are drawn only when the map is at least this zoomed in (metres per pixel).
+    max_resolution: float | None = None
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """Single-symbol or categorized style of a layer, with optional labels.
+
+    ``kind == "single"`` draws every feature with ``symbol``; ``"categorized"``
+    picks the :class:`Category` whose ``value`` equals the feature's ``field``
+    value and falls back to ``symbol`` (labelled ``other_label``) otherwise.
+    """
+
+    kind: str = "single"
+    symbol: Symbol = field(default_factory=Symbol)
+    field: str | None = None
+    categories: tuple[Category, ...] = ()
+    other_label: str = "other"
+    label: LabelStyle | None = None
+
+    def symbol_for(self, value: Any) -> Symbol:
+        """The symbol a feature with attribute ``value`` is drawn with."""
+        for category in self.categories:
+            if category.value == value:
+                return category.symbol
+        return self.symbol
+
+    def legend(self, present: Iterable[Any] | None = None) -> list[tuple[str, Symbol]]:
+        """Legend rows ``(label, symbol)``.
+
+        Parameters
+        ----------
+        present : iterable, optional
+            Attribute values that occur in the data; when given, the legend lists
+            only those categories, plus an "other" row if some value has no category.
+        """
+        if self.kind != "categorized":
+            return [("", self.symbol)]
+        if present is None:
+            return [(c.label, c.symbol) for c in self.categories]
+        values = set(present)
+        rows = [(c.label, c.symbol) for c in self.categories if c.value in values]
+        known = {c.value for c in self.categories}
+        if values - known:
+            rows.append((self.other_label, self.symbol))
+        return rows
+
+    def with_symbol(self, **changes: Any) -> "LayerStyle":
+        """A copy whose default symbol has ``changes`` applied."""
+        return replace(self, symbol=replace(self.symbol, **changes))
+
+
+def categorized(field_name: str, categories: Iterable[tuple[Any, str, Symbol]],
+                other: Symbol, other_label: str = "other",
+                label: LabelStyle | None = None) -> LayerStyle:
+    """Build a categorized :class:`LayerStyle` from ``(value, label, symbol)`` rows."""
+    return LayerStyle(kind="categorized", symbol=other, field=field_name,
+                      categories=tuple(Category(v, lab, s) for v, lab, s in categories),
+                      other_label=other_label, label=label)

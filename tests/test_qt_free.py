@@ -1,0 +1,18 @@
+"""`layers` and `app.core` must never import Qt (ARCHITECTURE.md rule 1)."""
+import subprocess
+import sys
+
+import pytest
+
+MODULES = ["layers", "layers.model", "layers.style", "layers.provenance", "layers.registry",
+           "app.core.project_loader", "app.core.viewport", "app.core.identify",
+           "app.core.geodesy", "app.core.synthetic", "app.cli"]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_does_not_load_pyside6(module):
+    code = (f"import sys, importlib; importlib.import_module({module!r}); "
+            "loaded = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]; "
+            "print(','.join(loaded)); sys.exit(1 if loaded else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, f"{module} loaded {result.stdout.strip()} {result.stderr}"
