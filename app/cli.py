@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     size = _parse_size(args.size)
     if size is None:
         return error(f"--size must look like 1280x800 (at least 200x150), not {args.size!r}")
+    if args.screenshot is not None and not args.screenshot.resolve().parent.is_dir():
+        return error(f"cannot write the screenshot to {args.screenshot}: no such folder")
     if args.screenshot is not None and not _has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     if not _has_display():

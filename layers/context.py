@@ -9,8 +9,8 @@ _KOSTAT = Provenance(
            "southkorea/southkorea-maps (kostat/2018)",
     licence="KOGL Type 1 (공공누리 제1유형: attribution)",
     vintage="2018",
-    attribution="통계청 통계지리정보서비스(SGIS) 제공 · Source: Statistics Korea SGIS (KOGL Type 1); "
-                "maps by Lucy Park / Team POPONG",
+    attribution="Boundaries: 통계청 통계지리정보서비스(SGIS) 제공 (KOGL Type 1)",
+    notes="Converted to GeoJSON by Lucy Park / Team POPONG (southkorea-maps).",
 )
 
 GU = LayerSpec(

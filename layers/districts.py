@@ -41,8 +41,8 @@ SPEC = LayerSpec(
         licence="CC BY 4.0 (admdongkor) + KOGL Type 1 (KOSTAT SGIS); JUSO data via "
                 "southkorea/seoul-maps (Apache 2.0, upstream Seoul Open Data terms stated only)",
         vintage="2021-04 (admin dongs), 2015 (legal dong)",
-        attribution="Statistics Korea SGIS (KOGL Type 1), modified by vuski/admdongkor "
-                    "(CC BY 4.0); JUSO via Lucy Park / Team POPONG seoul-maps",
+        attribution="Districts: SGIS data modified by vuski/admdongkor (CC BY 4.0); "
+                    "JUSO 2015 via Team POPONG seoul-maps",
         notes="Approximate: a district = a union of dongs, not an official district boundary.",
     ),
     description="The three space-based innovation districts, approximated by dong boundaries.",

@@ -21,10 +21,10 @@ SPEC = LayerSpec(
     title_en="Start-ups (synthetic)",
     geometry_kind="point",
     columns={"name": "str", "sector": "str", "founded": "int", "employees": "int",
-             "synthetic": "bool"},
+             "synthetic": "bool", "district_id": "str"},
     style=categorized(
         "sector",
-        [(value, label, Symbol(fill=colour, stroke=None, size=5, fill_alpha=0.85))
+        [(value, label, Symbol(fill=colour, stroke=None, size=4.5, fill_alpha=0.8))
          for value, (label, colour) in SECTORS.items()],
         other=Symbol(fill="#9d9d9d", stroke=None, size=5, fill_alpha=0.85),
     ),

@@ -20,7 +20,7 @@ SPEC = LayerSpec(
         licence="unverified (Seoul Open Data Plaza terms not checked; re-download before "
                 "redistribution)",
         vintage="about 2025-05",
-        attribution="서울 열린데이터광장 서울시 역사마스터 정보",
+        attribution="Stations: 서울 열린데이터광장 역사마스터",
         notes="One point per station and line: transfer stations appear once per line.",
     ),
     description="Subway and metropolitan rail stations (one point per line).",

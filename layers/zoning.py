@@ -16,14 +16,16 @@ ZONE_COLOURS = {
 #: Restriction overlays: overlay name -> (English name, outline colour, hatch)
 OVERLAYS = {
     "개발제한구역": ("Greenbelt", "#1b4332", "diagonal"),
-    "비행안전구역": ("Airport height limit (Gimpo)", "#0077b6", "cross"),
+    "비행안전구역": ("Airport height limit (Gimpo)", "#0077b6", None),
     "특정개발진흥지구": ("Special development district", "#9d0208", None),
 }
 
 _zone_rows = [(zone, zone, Symbol(fill=colour, fill_alpha=0.55, stroke="#8d8d8d",
                                   stroke_width=0.5))
               for zone, colour in ZONE_COLOURS.items()]
-_overlay_rows = [(name, f"{name} · {en}", Symbol(fill=colour, fill_alpha=0.35, stroke=colour,
+# Overlays lie over the zones: a light tint (or hatch) and a dashed outline keep zones readable.
+_overlay_rows = [(name, f"{name} · {en}", Symbol(fill=colour, fill_alpha=0.35 if hatch else 0.07,
+                                                 stroke=colour,
                                                  stroke_width=2.0, stroke_style="dash",
                                                  hatch=hatch))
                  for name, (en, colour, hatch) in OVERLAYS.items()]
@@ -33,7 +35,8 @@ SPEC = LayerSpec(
     title_ko="용도지역·규제 (예시)",
     title_en="Zoning and restrictions (illustrative)",
     geometry_kind="polygon",
-    columns={"kind": "str", "zone_type": "str", "name": "str", "illustrative": "bool"},
+    columns={"kind": "str", "zone_type": "str", "name": "str", "illustrative": "bool",
+             "district_id": "str", "max_height_m": "float", "note": "str"},
     style=categorized("zone_type", _zone_rows + _overlay_rows,
                       other=Symbol(fill="#cccccc", fill_alpha=0.4, stroke="#888888",
                                    stroke_width=0.5)),
@@ -45,7 +48,8 @@ SPEC = LayerSpec(
         vintage="illustrative",
         attribution="Illustrative zoning: not the legal 용도지역 map",
         notes="ILLUSTRATIVE: hand-made polygons that only suggest the typical zoning of each "
-              "district (G-Valley and Magok mostly 준공업, Yangjae mostly 제2종일반주거). Import "
+              "district (G-Valley and Magok mostly 준공업, the built-up part of Yangjae "
+              "mostly 제2종일반주거, its hills 자연녹지). Import "
               "the real 용도지역 data (e.g. from the national land-use portal) for decisions.",
     ),
     description="Illustrative zoning (kind=zone) and restriction overlays (kind=overlay).",

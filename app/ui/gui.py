@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QtMsgType, Qt, qInstallMessageHandler
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -36,6 +37,33 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _qt_message(kind: QtMsgType, _context, message: str) -> None:
+    """Qt's own chatter goes to the log, not to the user's terminal."""
+    level = logging.DEBUG if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) \
+        else logging.WARNING
+    log.log(level, "Qt: %s", message)
+
+
+def _setup_logging() -> None:
+    """Details (Qt warnings, tracebacks) go to a log file in the user data folder."""
+    from PySide6.QtCore import QStandardPaths
+
+    log.propagate = False
+    if log.handlers:
+        return
+    folder = Path(QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.AppLocalDataLocation))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(folder / "innoatlas.log",
+                                                       encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    except OSError:
+        handler = logging.NullHandler()
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
 def _install_excepthook() -> None:
     """Unexpected errors become a dialog with one line; the traceback goes to the log."""
     def hook(kind, value, tb):
@@ -49,11 +77,12 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def fit_window(window: MainWindow, size: tuple[int, int] = DEFAULT_SIZE) -> None:
-    """Resize to ``size`` where the screen allows, else to 90 % of the screen."""
+def fit_window(window: MainWindow, size: tuple[int, int] = DEFAULT_SIZE,
+               clamp_to_screen: bool = True) -> None:
+    """Resize to ``size`` where the screen allows, else to 95 % of the screen."""
     width, height = size
     screen = window.screen()
-    if screen is not None:
+    if screen is not None and clamp_to_screen:
         available = screen.availableGeometry()
         if available.width() > 200 and available.height() > 200:
             width = min(width, int(available.width() * 0.95))
@@ -61,7 +90,8 @@ def fit_window(window: MainWindow, size: tuple[int, int] = DEFAULT_SIZE) -> None
     window.resize(width, height)
 
 
-def open_main_window(project: Path, size: tuple[int, int] = DEFAULT_SIZE) -> MainWindow:
+def open_main_window(project: Path, size: tuple[int, int] = DEFAULT_SIZE,
+                     clamp_to_screen: bool = True) -> MainWindow:
     """Load ``project`` and build its main window (not shown yet).
 
     Raises
@@ -71,7 +101,7 @@ def open_main_window(project: Path, size: tuple[int, int] = DEFAULT_SIZE) -> Mai
     """
     stack = load_project(project)
     window = MainWindow(stack, project)
-    fit_window(window, size)
+    fit_window(window, size, clamp_to_screen)
     return window
 
 
@@ -93,10 +123,13 @@ def run_gui(project: Path, screenshot: Path | None = None,
 
     Returns the process exit code.
     """
+    qInstallMessageHandler(_qt_message)
     app = application(sys.argv[:1])
+    _setup_logging()
     _install_excepthook()
     try:
-        window = open_main_window(project, size)
+        # A screenshot gets exactly the asked size, even beyond a small (offscreen) screen.
+        window = open_main_window(project, size, clamp_to_screen=screenshot is None)
     except InnoAtlasError as err:
         print(f"innoatlas: error: {err}", file=sys.stderr)
         if screenshot is None:
@@ -108,6 +141,8 @@ def run_gui(project: Path, screenshot: Path | None = None,
     if not wait_until_drawn(window):
         print("innoatlas: error: the map was not drawn in time", file=sys.stderr)
         return 1
+    if os.environ.get("INNOATLAS_TIMING"):  # read by bench/bench_startup.py
+        print(f"timing: drawn {time.time():.6f}", file=sys.stderr)
     image = window.grab()
     screenshot = Path(screenshot)
     if not screenshot.parent.exists() or not image.save(str(screenshot)):

@@ -34,6 +34,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("InnoAtlas — " + (project_path.stem if project_path else "project"))
 
         self.canvas = MapCanvas(stack, self)
+        districts = stack.get("districts")
+        if districts is not None and districts.extent is not None:
+            self.canvas.home_extent = districts.extent
         self.setCentralWidget(self.canvas)
         self.pan_tool = PanTool(self.canvas)
         self.identify_tool = IdentifyTool(self.canvas)
@@ -45,6 +48,7 @@ class MainWindow(QMainWindow):
         self.identify_dock = self._dock("identifyDock", "Identify results", self.identify_panel,
                                         Qt.DockWidgetArea.RightDockWidgetArea)
         self.identify_dock.hide()
+        self.resizeDocks([self.layer_dock], [310], Qt.Orientation.Horizontal)
 
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()

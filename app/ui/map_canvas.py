@@ -109,6 +109,8 @@ class MapCanvas(QWidget):
         self._highlight: list = []
         self._tool: MapTool | None = None
         self._extent_set = False
+        #: What the map shows before the user moves it (the main window sets the districts).
+        self.home_extent: tuple[float, float, float, float] | None = None
         for signal in (stack.layer_changed, stack.inserted, stack.removed, stack.moved):
             signal.connect(lambda *_: self.refresh())
         self.set_tool(PanTool(self))
@@ -205,10 +207,10 @@ class MapCanvas(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         self.viewport.resize(self.width(), self.height())
         if not self._extent_set:
-            # Until the user moves the map, keep the whole project in view.
-            extent = self.stack.extent(visible_only=True) or self.stack.extent()
+            # Until the user moves the map, keep the home extent (or everything) in view.
+            extent = self.home_extent or self.stack.extent(visible_only=True)
             if extent is not None:
-                self.viewport.zoom_to_extent(extent, 0.03)
+                self.viewport.zoom_to_extent(extent, 0.06)
         self._dirty = True
         super().resizeEvent(event)
 

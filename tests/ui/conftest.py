@@ -1,0 +1,64 @@
+"""Qt fixtures: main windows on the default project or on small hand-made layers."""
+import geopandas as gpd
+import pytest
+import shapely
+
+from app.core.project_loader import load_project
+from layers.model import Layer, LayerStack
+from layers.provenance import DataStatus, Provenance
+from layers.style import LabelStyle, LayerStyle, Symbol
+
+PROV = Provenance(DataStatus.REAL, "test", "CC0", "2026")
+
+
+@pytest.fixture
+def main_window(qtbot, default_project_path):
+    """The real main window on the default project, shown at 1280x800."""
+    from app.ui.gui import application, fit_window, wait_until_drawn
+    from app.ui.main_window import MainWindow
+
+    application()
+    window = MainWindow(load_project(default_project_path), default_project_path)
+    qtbot.addWidget(window)
+    fit_window(window, (1280, 800), clamp_to_screen=False)
+    window.show()
+    qtbot.waitExposed(window)
+    assert wait_until_drawn(window)
+    return window
+
+
+def square_layer(name: str, colour: str, box, label: str = "") -> Layer:
+    frame = gpd.GeoDataFrame({"name": [label or name]}, geometry=[shapely.box(*box)],
+                             crs="EPSG:5186")
+    style = LayerStyle(symbol=Symbol(fill=colour, fill_alpha=1.0, stroke=None))
+    return Layer(name, frame, style, PROV, title_en=name, geometry_kind="polygon")
+
+
+def point_layer(name: str, colour: str, xs, ys, names) -> Layer:
+    frame = gpd.GeoDataFrame({"name": list(names)}, geometry=shapely.points(xs, ys),
+                             crs="EPSG:5186")
+    style = LayerStyle(symbol=Symbol(fill=colour, stroke=None, size=10),
+                       label=LabelStyle(field="name"))
+    return Layer(name, frame, style, PROV, title_en=name, geometry_kind="point")
+
+
+@pytest.fixture
+def square_window(qtbot):
+    """A main window on three hand-made layers: points over red over blue squares."""
+    from app.ui.gui import application, wait_until_drawn
+    from app.ui.main_window import MainWindow
+
+    application()
+    stack = LayerStack([
+        point_layer("dots", "#00ff00", [500.0], [500.0], ["초록점"]),
+        square_layer("red", "#ff0000", (0, 0, 1000, 1000)),
+        square_layer("blue", "#0000ff", (0, 0, 1000, 1000)),
+    ])
+    window = MainWindow(stack)
+    qtbot.addWidget(window)
+    window.resize(1000, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    window.canvas.zoom_to_extent((0, 0, 1000, 1000), margin=0.1)
+    assert wait_until_drawn(window)
+    return window
