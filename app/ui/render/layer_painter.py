@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF,
-                           QTransform)
+from PySide6.QtGui import (QBrush, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
+                           QPolygonF, QTransform)
 
 from app.core.viewport import Viewport
 from app.ui.fonts import map_font
@@ -24,8 +24,22 @@ from layers.style import LayerStyle, Symbol
 
 @dataclass
 class _PolygonGroup:
+    """Polygons drawn with one symbol; paths are cached per level of detail."""
+
     symbol: Symbol
-    path: QPainterPath
+    geometries: np.ndarray
+    paths: dict[int, QPainterPath] = field(default_factory=dict)
+
+    def path_for(self, resolution: float) -> QPainterPath:
+        """Path in map coordinates, simplified to at most half a pixel at ``resolution``."""
+        level = detail_level(resolution)
+        path = self.paths.get(level)
+        if path is None:
+            geometries = self.geometries
+            if level > FULL_DETAIL:
+                geometries = shapely.simplify(geometries, 2.0 ** level / 2.0)
+            path = self.paths[level] = _rings_path(geometries)
+        return path
 
 
 @dataclass
@@ -33,6 +47,16 @@ class _PointGroup:
     symbol: Symbol
     x: np.ndarray
     y: np.ndarray
+
+
+FULL_DETAIL = -2          # below 0.5 m per pixel draw the original vertices
+#: Above this many visible points a layer is rasterised with numpy instead of Qt strokes.
+SPLAT_THRESHOLD = 20_000
+
+
+def detail_level(resolution: float) -> int:
+    """Level-of-detail bucket: ``floor(log2(resolution))``, clamped at full detail."""
+    return max(FULL_DETAIL, int(np.floor(np.log2(max(resolution, 1e-9)))))
 
 
 @dataclass
@@ -104,7 +128,7 @@ def build_cache(layer: Layer) -> LayerCache:
             coords = shapely.get_coordinates(subset)
             cache.points.append(_PointGroup(symbol, coords[:, 0].copy(), coords[:, 1].copy()))
         else:
-            cache.polygons.append(_PolygonGroup(symbol, _rings_path(subset)))
+            cache.polygons.append(_PolygonGroup(symbol, subset))
     cache.label_x, cache.label_y, cache.label_text = _label_anchors(layer)
     return cache
 
@@ -129,9 +153,16 @@ def paint_layer(painter: QPainter, layer: Layer, cache: LayerCache, viewport: Vi
     if cache.polygons:
         transform = qtransform(viewport)
         for group in cache.polygons:
-            _paint_path(painter, transform.map(group.path), group.symbol, scale)
-    for group in cache.points:
-        _paint_points(painter, group, viewport, scale)
+            path = group.path_for(viewport.resolution)
+            _paint_path(painter, transform.map(path), group.symbol, scale)
+    if cache.points:
+        screen = [_screen_points(group, viewport, scale) for group in cache.points]
+        visible = sum(len(sx) for sx, _ in screen)
+        if visible > SPLAT_THRESHOLD and _splattable(cache.points):
+            _splat_points(painter, cache.points, screen, viewport, scale)
+        else:
+            for group, (sx, sy) in zip(cache.points, screen):
+                _paint_points(painter, group.symbol, sx, sy, scale)
     painter.restore()
 
 
@@ -144,19 +175,75 @@ def _paint_path(painter: QPainter, path: QPainterPath, symbol: Symbol, scale: fl
     painter.drawPath(path)
 
 
-def _paint_points(painter: QPainter, group: _PointGroup, viewport: Viewport,
-                  scale: float) -> None:
-    symbol = group.symbol
-    size = symbol.size * scale
+def _screen_points(group: _PointGroup, viewport: Viewport,
+                   scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Screen coordinates of the group's points that can touch the view."""
     m11, _, _, m22, dx, dy = viewport.affine()
     sx = group.x * m11 + dx
     sy = group.y * m22 + dy
-    margin = size + 2
+    margin = group.symbol.size * scale + 2
     keep = (sx > -margin) & (sx < viewport.width + margin) & \
         (sy > -margin) & (sy < viewport.height + margin)
-    if not keep.any():
+    return sx[keep], sy[keep]
+
+
+def _splattable(groups: list[_PointGroup]) -> bool:
+    """Dense layers of plain filled circles/squares of one size can be rasterised."""
+    sizes = {g.symbol.size for g in groups}
+    return len(sizes) == 1 and all(g.symbol.marker in ("circle", "square") and g.symbol.fill
+                                   and not g.symbol.stroke for g in groups)
+
+
+def _stamp_offsets(size: float, marker: str) -> list[tuple[int, int]]:
+    radius = size / 2.0
+    reach = int(np.floor(radius))
+    return [(dx, dy) for dy in range(-reach, reach + 1) for dx in range(-reach, reach + 1)
+            if marker == "square" or dx * dx + dy * dy <= radius * radius + 0.25]
+
+
+def _splat_points(painter: QPainter, groups: list[_PointGroup],
+                  screen: list[tuple[np.ndarray, np.ndarray]], viewport: Viewport,
+                  scale: float) -> None:
+    """Rasterise many points with numpy: one id image, dilated to the marker shape.
+
+    Each pixel keeps the id of the last group drawn there (later groups win, as
+    with sequential painting); ``np.maximum`` over shifted copies dilates the
+    single pixels to discs. Cost grows with the image size, not the point count.
+    """
+    width, height = viewport.width, viewport.height
+    ids = np.zeros(height * width, dtype=np.uint8)
+    for number, (sx, sy) in enumerate(screen, start=1):
+        ix = sx.astype(np.int32)
+        iy = sy.astype(np.int32)
+        inside = (ix >= 0) & (ix < width) & (iy >= 0) & (iy < height)
+        ids[iy[inside] * width + ix[inside]] = number
+    ids = ids.reshape(height, width)
+    grown = ids.copy()
+    for dx, dy in _stamp_offsets(groups[0].symbol.size * scale, groups[0].symbol.marker):
+        if dx == 0 and dy == 0:
+            continue
+        target = grown[max(dy, 0):height + min(dy, 0), max(dx, 0):width + min(dx, 0)]
+        source = ids[max(-dy, 0):height + min(-dy, 0), max(-dx, 0):width + min(-dx, 0)]
+        np.maximum(target, source, out=target)
+    lut = np.zeros((len(groups) + 1, 4), dtype=np.uint8)
+    for number, group in enumerate(groups, start=1):
+        colour = qcolor(group.symbol.fill, group.symbol.fill_alpha)
+        alpha = colour.alphaF()
+        # Premultiplied BGRA: the byte order of Format_ARGB32_Premultiplied in memory.
+        lut[number] = (round(colour.blue() * alpha), round(colour.green() * alpha),
+                       round(colour.red() * alpha), round(alpha * 255))
+    pixels = np.ascontiguousarray(lut[grown])
+    image = QImage(pixels.data, width, height, width * 4,
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    painter.drawImage(QRectF(0, 0, width, height), image)
+    del pixels  # the QImage borrowed this buffer; it is not used after drawImage
+
+
+def _paint_points(painter: QPainter, symbol: Symbol, sx: np.ndarray, sy: np.ndarray,
+                  scale: float) -> None:
+    if len(sx) == 0:
         return
-    sx, sy = sx[keep], sy[keep]
+    size = symbol.size * scale
     if symbol.marker in ("circle", "square"):
         cap = Qt.PenCapStyle.RoundCap if symbol.marker == "circle" else Qt.PenCapStyle.SquareCap
         stroke = symbol.stroke_width * scale if symbol.stroke else 0.0
