@@ -4,8 +4,8 @@ Both run under ``xvfb-run`` (a real X server), in fresh processes, several times
 - InnoAtlas: ``innoatlas --screenshot`` (starts, loads the default project, draws the
   map, saves the window, exits) — the time to the drawn window is printed by the
   app itself through INNOATLAS_TIMING=1, the total process time is measured here too.
-- QGIS: ``qgis --nologo --noplugins --noversioncheck`` with a Python startup script that
-  quits as soon as the main window is shown (no project: an empty window).
+- QGIS: ``qgis --nologo --noplugins --noversioncheck --code shown.py``, where shown.py
+  notes the time once the main window is visible and quits (no project: an empty window).
 Run: ``.venv/bin/python bench/bench_startup.py [--runs 5]``.
 """
 from __future__ import annotations
@@ -22,16 +22,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-QGIS_STARTUP = """
+# Run by QGIS (--code) once its main window is up: note the time, then quit.
+QGIS_CODE = """
 import time
 from qgis.PyQt.QtCore import QTimer
-from qgis.utils import iface
 from qgis.PyQt.QtWidgets import QApplication
-def done():
-    with open({out!r}, "w") as f:
-        f.write(str(time.time()))
-    QApplication.instance().exit(0)
-QTimer.singleShot(0, done)
+from qgis.utils import iface
+with open({out!r}, "w") as f:
+    f.write(str(time.time()) if iface.mainWindow().isVisible() else "hidden")
+QTimer.singleShot(0, QApplication.instance().quit)
 """
 
 
@@ -54,16 +53,16 @@ def run_innoatlas(tmp: Path) -> tuple[float, float]:
 
 def run_qgis(tmp: Path) -> tuple[float, float]:
     marker = tmp / "qgis_shown.txt"
-    script = tmp / "startup.py"
-    script.write_text(QGIS_STARTUP.format(out=str(marker)))
-    env = dict(os.environ, PYQGIS_STARTUP=str(script), QT_QPA_PLATFORM="xcb")
+    script = tmp / "shown.py"
+    script.write_text(QGIS_CODE.format(out=str(marker)))
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
     start = time.time()
     subprocess.run(["xvfb-run", "-a", "qgis", "--nologo", "--noplugins", "--noversioncheck",
-                    "--profiles-path", str(tmp / "profiles")], capture_output=True,
-                   env=env, timeout=120)
+                    "--profiles-path", str(tmp / "profiles"), "--code", str(script)],
+                   capture_output=True, env=env, timeout=120)
     total = time.time() - start
-    if not marker.exists():
-        raise SystemExit("QGIS did not report its window")
+    if not marker.exists() or marker.read_text() == "hidden":
+        raise SystemExit("QGIS did not report a visible window")
     shown = float(marker.read_text()) - start
     marker.unlink()
     return shown, total
