@@ -15,7 +15,9 @@ class IdentifyPanel(QTreeWidget):
         self.language = language
         self.setColumnCount(2)
         self.setHeaderLabels(["Feature / attribute", "Value"])
-        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.header().setStretchLastSection(True)
+        self.setColumnWidth(0, 130)
         self.setToolTip("Click a feature on the map with the Identify tool (I)")
         self.hits: list[IdentifyHit] = []
 
@@ -32,12 +34,16 @@ class IdentifyPanel(QTreeWidget):
             layer = hit.layer
             parent = by_layer.get(layer.name)
             if parent is None:
-                parent = QTreeWidgetItem(self, [layer.title(self.language),
-                                                layer.provenance.status.value])
+                title, status = layer.title(self.language), layer.provenance.status.value
+                if status not in title.lower():
+                    title = f"{title} ({status})"
+                parent = QTreeWidgetItem(self, [title, ""])
+                parent.setFirstColumnSpanned(True)
                 parent.setExpanded(True)
                 by_layer[layer.name] = parent
             label = _feature_label(hit)
             item = QTreeWidgetItem(parent, [label, ""])
+            item.setFirstColumnSpanned(True)
             for key, value in hit.attributes.items():
                 QTreeWidgetItem(item, [str(key), "" if value is None else str(value)])
             item.setExpanded(first)

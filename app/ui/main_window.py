@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QToolBar,
                                QWidget)
@@ -12,11 +12,13 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QT
 from app import __version__
 from app.core.geodesy import to_lonlat
 from app.ui.actions import ACTIONS, DISTRICT_ACTIONS, ActionSpec
+from app.ui.icons import make_icon
 from app.ui.identify_panel import IdentifyPanel
 from app.ui.layer_panel import LayerPanel
 from app.ui.layer_properties import LayerPropertiesDialog
 from app.ui.map_canvas import MapCanvas, PanTool
 from app.ui.map_tools import IdentifyTool
+from layers.districts import DISTRICTS
 from layers.model import LayerStack
 from layers.provenance import DataStatus
 
@@ -68,7 +70,8 @@ class MainWindow(QMainWindow):
         menus = {}
         toolbar = QToolBar("Map", self)
         toolbar.setObjectName("mapToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setIconSize(QSize(22, 22))
         self.addToolBar(toolbar)
         self.map_toolbar = toolbar
         tools = QActionGroup(self)
@@ -86,6 +89,9 @@ class MainWindow(QMainWindow):
                 if spec.separator_before:
                     toolbar.addSeparator()
                 toolbar.addAction(action)
+                if spec.icon.startswith("zoom_"):  # self-explanatory icons, tooltip says more
+                    toolbar.widgetForAction(action).setToolButtonStyle(
+                        Qt.ToolButtonStyle.ToolButtonIconOnly)
         view = menus["&View"]
         view.addSeparator()
         for dock in (self.layer_dock, self.identify_dock):
@@ -100,6 +106,14 @@ class MainWindow(QMainWindow):
         action.setToolTip(tip)
         action.setStatusTip(spec.tip)
         action.setCheckable(spec.checkable)
+        if spec.icon == "district":
+            district_id = DISTRICT_ACTIONS[spec.object_name]
+            _ko, english, colour = DISTRICTS[district_id]
+            action.setIcon(make_icon("district", colour, english[0]))
+            action.setIconText(english)
+        elif spec.icon:
+            action.setIcon(make_icon(spec.icon))
+            action.setIconText(spec.text.replace("&", "").split()[0])
         self.actions_by_name[spec.object_name] = action
         return action
 

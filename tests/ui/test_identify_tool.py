@@ -12,7 +12,7 @@ def test_click_identifies_the_point_under_the_cursor(qtbot, square_window):
     assert [h.layer.name for h in panel.hits] == ["dots", "red", "blue"]
     assert panel.hits[0].attributes["name"] == "초록점"
     top = panel.topLevelItem(0)
-    assert top.text(0) == "dots"
+    assert top.text(0) == "dots (real)"
     assert top.child(0).text(0) == "초록점"
 
 

@@ -261,6 +261,7 @@ def _paint_points(painter: QPainter, symbol: Symbol, sx: np.ndarray, sy: np.ndar
     shape = {"triangle": [(0, -half * 1.15), (half, half * 0.85), (-half, half * 0.85)],
              "diamond": [(0, -half), (half, 0), (0, half), (-half, 0)]}[symbol.marker]
     marker_path = QPainterPath()
+    marker_path.setFillRule(Qt.FillRule.WindingFill)  # co-located markers must not cancel out
     for x, y in zip(sx.tolist(), sy.tolist()):
         marker_path.addPolygon(QPolygonF([QPointF(x + ox, y + oy) for ox, oy in shape]
                                          + [QPointF(x + shape[0][0], y + shape[0][1])]))
