@@ -41,19 +41,36 @@ def ensure_venv() -> Path:
     if sys.version_info < (3, 11):
         sys.exit(f"InnoAtlas needs Python 3.11 or newer (this is {sys.version.split()[0]}).")
     python = _venv_python()
+    if python.exists() and not _pip_works(python):
+        print(f"{VENV} is incomplete (no pip); creating it again ...", flush=True)
+        STAMP.unlink(missing_ok=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     if not python.exists():
         print(f"Creating {VENV} ...", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except subprocess.CalledProcessError:
+            sys.exit("Could not create .venv with pip. On Debian/Ubuntu install it first: "
+                     "sudo apt-get install python3-venv")
     wanted = _wanted_stamp()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return python
     print("Installing pinned dependencies (requirements.lock) ...", flush=True)
     pip = [str(python), "-m", "pip", "--disable-pip-version-check", "install", "-q"]
-    subprocess.check_call(pip + ["-r", str(LOCK)])
-    # Editable install: gives the `innoatlas` command inside .venv.
-    subprocess.check_call(pip + ["--no-deps", "-e", str(ROOT)])
+    try:
+        subprocess.check_call(pip + ["-r", str(LOCK)])
+        # Editable install: gives the `innoatlas` command inside .venv.
+        subprocess.check_call(pip + ["--no-deps", "-e", str(ROOT)])
+    except subprocess.CalledProcessError as err:
+        sys.exit(f"Installing the dependencies failed (pip exit code {err.returncode}); "
+                 "see the messages above. Nothing else was changed.")
     STAMP.write_text(wanted)
     return python
+
+
+def _pip_works(python: Path) -> bool:
+    return subprocess.call([str(python), "-m", "pip", "--version"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL) == 0
 
 
 def main(argv: list[str]) -> int:

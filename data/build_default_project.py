@@ -251,9 +251,17 @@ def build_education(area) -> gpd.GeoDataFrame:
 
 
 def build_stations(area) -> gpd.GeoDataFrame:
-    """Stations inside the study area (one point per station and line)."""
+    """Stations inside the study area (one point per station and line).
+
+    The source lists 99 stations twice, as "150" and "0150" (the same station and line,
+    coordinates equal or up to ~200 m apart); the row without the leading zero is kept.
+    """
     frame = read_source("bbox_stations_seoul_station_master.geojson")
     frame = frame[_inside(frame, area)]
+    key = frame["station_id"].astype(str).str.lstrip("0")
+    padded = frame["station_id"].astype(str).str.startswith("0")
+    frame = frame.assign(_key=key, _padded=padded).sort_values(["_key", "_padded"], kind="stable")
+    frame = frame.drop_duplicates("_key").sort_index()
     return conform(frame[["station_id", "name", "line", "geometry"]], stations.SPEC)
 
 

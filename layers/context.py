@@ -9,7 +9,7 @@ _KOSTAT = Provenance(
            "southkorea/southkorea-maps (kostat/2018)",
     licence="KOGL Type 1 (공공누리 제1유형: attribution)",
     vintage="2018",
-    attribution="Boundaries: 통계청 통계지리정보서비스(SGIS) 제공 (KOGL Type 1)",
+    attribution="Boundaries: 통계청 SGIS 제공 (KOGL 1)",
     notes="Converted to GeoJSON by Lucy Park / Team POPONG (southkorea-maps).",
 )
 

@@ -41,9 +41,12 @@ SPEC = LayerSpec(
         licence="CC BY 4.0 (admdongkor) + KOGL Type 1 (KOSTAT SGIS); JUSO data via "
                 "southkorea/seoul-maps (Apache 2.0, upstream Seoul Open Data terms stated only)",
         vintage="2021-04 (admin dongs), 2015 (legal dong)",
-        attribution="Districts: SGIS data modified by vuski/admdongkor (CC BY 4.0); "
-                    "JUSO 2015 via Team POPONG seoul-maps",
-        notes="Approximate: a district = a union of dongs, not an official district boundary.",
+        attribution="Districts: vuski/admdongkor (CC BY 4.0), JUSO 2015",
+        notes="Approximate: a district = a union of dongs, not an official district boundary. "
+              "This data is derived from administrative-dong boundaries released by "
+              "Statistics Korea SGIS (https://sgis.kostat.go.kr) under KOGL Type 1, modified "
+              "by vuski/admdongkor (https://github.com/vuski/admdongkor), distributed under "
+              "CC BY 4.0. Magok: JUSO 2015 legal dong via Lucy Park / Team POPONG seoul-maps.",
     ),
     description="The three space-based innovation districts, approximated by dong boundaries.",
 )

@@ -20,7 +20,7 @@ SPEC = LayerSpec(
         licence="unverified (listed elsewhere as 이용허락범위 제한 없음; check data.go.kr "
                 "before redistribution)",
         vintage="2024-10-30",
-        attribution="Universities: 교육부 대학교 주소기반 좌표정보 (2024-10)",
+        attribution="Universities: 교육부 (2024-10)",
         notes="Coordinates are geocoded addresses: one point per campus/school record.",
     ),
     description="Universities, colleges and graduate schools (one point per record).",

@@ -20,8 +20,9 @@ SPEC = LayerSpec(
         licence="unverified (Seoul Open Data Plaza terms not checked; re-download before "
                 "redistribution)",
         vintage="about 2025-05",
-        attribution="Stations: 서울 열린데이터광장 역사마스터",
-        notes="One point per station and line: transfer stations appear once per line.",
+        attribution="Stations: 서울 열린데이터광장",
+        notes="One point per station and line: transfer stations appear once per line. The "
+              "source lists 99 stations twice (IDs like 150 and 0150); the build keeps one.",
     ),
     description="Subway and metropolitan rail stations (one point per line).",
 )

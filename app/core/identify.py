@@ -67,7 +67,7 @@ def identify(stack: LayerStack, x: float, y: float, tolerance: float,
     """
     found: list[IdentifyHit] = []
     for layer in stack:
-        if not layer.visible:
+        if not layer.visible or layer.opacity <= 0:
             continue
         hits = identify_layer(layer, x, y, tolerance)[:limit_per_layer]
         found.extend(hits)

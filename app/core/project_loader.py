@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
 
 from app.core.errors import ProjectLoadError
@@ -81,9 +82,39 @@ def read_layer(path: Path, spec: LayerSpec, provenance: Provenance | None = None
     if frame.crs is None:
         raise ProjectLoadError(f"layer '{spec.name}' in {Path(path).name} has no CRS")
     if not frame.crs.equals(WORKING_CRS):
-        frame = frame.to_crs(WORKING_CRS)
+        try:
+            frame = frame.to_crs(WORKING_CRS)
+        except Exception as err:  # pyproj raises several types
+            raise ProjectLoadError(f"layer '{spec.name}' in {Path(path).name} cannot be "
+                                   f"reprojected from {frame.crs.to_string()} to "
+                                   f"{WORKING_CRS}: {str(err).splitlines()[0]}") from None
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].reset_index(drop=True)
+    _check_geometry(frame, spec, Path(path).name)
     return Layer.from_spec(spec, frame, provenance)
+
+
+_KIND_TYPES = {"point": {"Point", "MultiPoint"}, "polygon": {"Polygon", "MultiPolygon"},
+               "line": {"LineString", "MultiLineString"},
+               "mixed": {"Point", "MultiPoint", "Polygon", "MultiPolygon"}}
+
+
+def _check_geometry(frame: gpd.GeoDataFrame, spec: LayerSpec, file_name: str) -> None:
+    """Refuse wrong geometry types and coordinates that are not finite."""
+    types = set(frame.geom_type.unique()) - _KIND_TYPES[spec.geometry_kind]
+    if types:
+        raise ProjectLoadError(f"layer '{spec.name}' in {file_name} must hold "
+                               f"{spec.geometry_kind} features, not {', '.join(sorted(types))}")
+    if len(frame) and not np.isfinite(frame.total_bounds).all():
+        raise ProjectLoadError(f"layer '{spec.name}' in {file_name} has coordinates that do "
+                               "not fit its CRS (infinite after reprojection: a wrong CRS?)")
+
+
+def spec_is_empty(path: Path, layer: str) -> bool:
+    """True when ``layer`` of the GeoPackage has no features."""
+    try:
+        return pyogrio.read_info(path, layer=layer)["features"] == 0
+    except Exception:
+        return False
 
 
 def load_project(path: Path, progress: Progress | None = None) -> LayerStack:
@@ -117,6 +148,8 @@ def load_project(path: Path, progress: Progress | None = None) -> LayerStack:
         raise ProjectLoadError(f"{path.name} lacks the layer(s) {', '.join(missing)}")
     provenance = read_provenance(path)
     stack = LayerStack()
+    if spec_is_empty(path, "districts"):
+        raise ProjectLoadError(f"{path.name}: the districts layer has no features")
     for number, spec in enumerate(DEFAULT_SPECS, start=1):
         stack.append(read_layer(path, spec, provenance.get(spec.name)))
         if progress is not None:

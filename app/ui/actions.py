@@ -20,12 +20,23 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("actionQuit", "&Quit", "&File", "Ctrl+Q", "Close InnoAtlas"),
+    ActionSpec("actionNew", "&New project", "&File", "Ctrl+N",
+               "Start a new project from the embedded default data"),
+    ActionSpec("actionOpen", "&Open project…", "&File", "Ctrl+O", "Open a project GeoPackage"),
+    ActionSpec("actionSave", "&Save project", "&File", "Ctrl+S",
+               "Save the project (one GeoPackage file)"),
+    ActionSpec("actionSaveAs", "Save project &as…", "&File", "Ctrl+Shift+S",
+               "Save the project to another file"),
+    ActionSpec("actionQuit", "&Quit", "&File", "Ctrl+Q", "Close InnoAtlas",
+               separator_before=True),
+    ActionSpec("actionUndo", "&Undo", "&Edit", "Ctrl+Z", "Undo the last edit"),
+    ActionSpec("actionRedo", "&Redo", "&Edit", "Ctrl+Shift+Z", "Redo the last undone edit"),
     ActionSpec("actionPan", "&Pan", "&View", "Ctrl+Shift+P",
                "Drag the map to pan (wheel zooms, arrow keys pan)", toolbar=True,
                checkable=True, icon="pan"),
     ActionSpec("actionIdentify", "&Identify features", "&View", "Ctrl+Shift+I",
-               "Click a feature to see its attributes", toolbar=True, checkable=True, icon="identify"),
+               "Click a feature to see its attributes", toolbar=True, checkable=True,
+               icon="identify"),
     ActionSpec("actionZoomIn", "Zoom &in", "&View", "Ctrl++", "Zoom in (also + on the map)",
                toolbar=True, separator_before=True, icon="zoom_in"),
     ActionSpec("actionZoomOut", "Zoom &out", "&View", "Ctrl+-", "Zoom out (also - on the map)",
@@ -33,11 +44,31 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionZoomFull", "Zoom to &full extent", "&View", "Ctrl+Shift+F",
                "Show every layer", toolbar=True, icon="zoom_full"),
     ActionSpec("actionZoomGvalley", "Zoom to &G-Valley", "&View", "Ctrl+1",
-               "Zoom to G-Valley (서울디지털산업단지)", toolbar=True, separator_before=True, icon="district"),
+               "Zoom to G-Valley (서울디지털산업단지)", toolbar=True, separator_before=True,
+               icon="district"),
     ActionSpec("actionZoomMagok", "Zoom to &Magok", "&View", "Ctrl+2", "Zoom to Magok (마곡)",
                toolbar=True, icon="district"),
     ActionSpec("actionZoomYangjae", "Zoom to &Yangjae/Gaepo", "&View", "Ctrl+3",
                "Zoom to Yangjae/Gaepo (양재·개포)", toolbar=True, icon="district"),
+    ActionSpec("actionPointSite", "Add &point site", "&Sites", "P",
+               "Click to place a site with a catchment circle", checkable=True,
+               icon="point_site"),
+    ActionSpec("actionPolygonSite", "Add p&olygon site", "&Sites", "G",
+               "Click corners; Enter or double-click finishes, Backspace removes a corner, "
+               "Esc pauses", checkable=True, icon="polygon_site"),
+    ActionSpec("actionRectangleSite", "Add &rectangle site", "&Sites", "R",
+               "Drag a rectangle", checkable=True, icon="rectangle_site"),
+    ActionSpec("actionCircleSite", "Add &circle site", "&Sites", "C",
+               "Drag from the centre to set the radius", checkable=True, icon="circle_site"),
+    ActionSpec("actionEditSites", "&Edit sites", "&Sites", "E",
+               "Select, move and reshape sites; double-click an edge adds a corner, Delete "
+               "removes the corner under the cursor or the site", checkable=True,
+               icon="edit_sites"),
+    ActionSpec("actionSnapping", "&Snapping", "&Sites", "S",
+               "Snap to vertices and edges of visible layers", checkable=True, icon="snap",
+               separator_before=True),
+    ActionSpec("actionDeleteSite", "&Delete selected site", "&Sites", "",
+               "Delete the selected site (undoable)"),
     ActionSpec("actionLayerProperties", "Layer &properties…", "&Layer", "Ctrl+Shift+L",
                "Source, licence and status of the selected layer"),
     ActionSpec("actionLayerUp", "Move layer &up", "&Layer", "Ctrl+Up",
@@ -47,6 +78,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionAbout", "&About InnoAtlas and its data", "&Help", "F1",
                "Version, data sources, licences and caveats"),
 )
+
+#: Map tools: action object name -> tool attribute of the main window
+TOOL_ACTIONS = {"actionPan": "pan_tool", "actionIdentify": "identify_tool",
+                "actionPointSite": "point_tool", "actionPolygonSite": "polygon_tool",
+                "actionRectangleSite": "rectangle_tool", "actionCircleSite": "circle_tool",
+                "actionEditSites": "edit_tool"}
 
 #: action object name -> district_id for the zoom-to-district actions
 DISTRICT_ACTIONS = {"actionZoomGvalley": "gvalley", "actionZoomMagok": "magok",

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
 from app.core.errors import InnoAtlasError
-from app.core.project_loader import load_project
+from app.core.paths import DEFAULT_PROJECT
+from app.core.project_io import open_project
 from app.ui.fonts import load_bundled_fonts, ui_font_family
 from app.ui.main_window import MainWindow
 
@@ -46,13 +47,12 @@ def _qt_message(kind: QtMsgType, _context, message: str) -> None:
 
 def _setup_logging() -> None:
     """Details (Qt warnings, tracebacks) go to a log file in the user data folder."""
-    from PySide6.QtCore import QStandardPaths
+    from app.ui.project_controller import user_data_dir
 
     log.propagate = False
     if log.handlers:
         return
-    folder = Path(QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.AppLocalDataLocation))
+    folder = user_data_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.FileHandler(folder / "innoatlas.log",
@@ -64,11 +64,18 @@ def _setup_logging() -> None:
     log.setLevel(logging.INFO)
 
 
-def _install_excepthook() -> None:
-    """Unexpected errors become a dialog with one line; the traceback goes to the log."""
+def _install_excepthook(interactive: bool = True) -> None:
+    """Unexpected errors become a dialog with one line; the traceback goes to the log.
+
+    Without a user to click the dialog (``--screenshot``), the error is one line on
+    stderr and the process exits with code 1.
+    """
     def hook(kind, value, tb):
         log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb)))
         message = str(value).splitlines()[0] if str(value) else kind.__name__
+        if not interactive:
+            print(f"innoatlas: error: {message}", file=sys.stderr)
+            os._exit(1)
         if QApplication.instance() is not None:
             QMessageBox.critical(None, "InnoAtlas", f"Something went wrong: {message}\n\n"
                                  "Your project was not changed.")
@@ -99,8 +106,14 @@ def open_main_window(project: Path, size: tuple[int, int] = DEFAULT_SIZE,
     InnoAtlasError
         When the project cannot be loaded.
     """
-    stack = load_project(project)
-    window = MainWindow(stack, project)
+    loaded = open_project(project)
+    # The embedded default project is a template: saving it asks for a new file.
+    is_default = Path(project).resolve() == DEFAULT_PROJECT.resolve()
+    window = MainWindow(loaded.stack, None if is_default else Path(project), loaded.settings)
+    if len(loaded.settings.view) == 3:
+        viewport = window.canvas.viewport
+        viewport.center_x, viewport.center_y, viewport.resolution = loaded.settings.view
+        window.canvas._extent_set = True
     fit_window(window, size, clamp_to_screen)
     return window
 
@@ -126,17 +139,22 @@ def run_gui(project: Path, screenshot: Path | None = None,
     qInstallMessageHandler(_qt_message)
     app = application(sys.argv[:1])
     _setup_logging()
-    _install_excepthook()
+    _install_excepthook(interactive=screenshot is None)
     try:
         # A screenshot gets exactly the asked size, even beyond a small (offscreen) screen.
         window = open_main_window(project, size, clamp_to_screen=screenshot is None)
-    except InnoAtlasError as err:
+    except Exception as err:  # noqa: BLE001 - every failure becomes one clear line
+        if not isinstance(err, InnoAtlasError):
+            log.error("cannot open %s\n%s", project, traceback.format_exc())
+            err = InnoAtlasError(f"cannot open {Path(project).name}: "
+                                 f"{str(err).splitlines()[0] if str(err) else type(err).__name__}")
         print(f"innoatlas: error: {err}", file=sys.stderr)
         if screenshot is None:
             QMessageBox.critical(None, "InnoAtlas — cannot open project", str(err))
         return 2
     window.show()
     if screenshot is None:
+        window.project.offer_recovery()
         return app.exec()
     if not wait_until_drawn(window):
         print("innoatlas: error: the map was not drawn in time", file=sys.stderr)

@@ -39,6 +39,38 @@ def _magnifier(painter: QPainter, sign: str) -> None:
         painter.drawLine(QPointF(26, 18), QPointF(26, 34))
 
 
+SITE = QColor("#ff6d00")
+
+
+def _site_icon(painter: QPainter, kind: str) -> None:
+    fill = QColor(SITE)
+    fill.setAlphaF(0.3)
+    painter.setPen(QPen(SITE.darker(120), 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                        Qt.PenJoinStyle.RoundJoin))
+    painter.setBrush(fill)
+    if kind == "point_site":
+        painter.setPen(QPen(SITE.darker(120), 3, Qt.PenStyle.DashLine))
+        painter.drawEllipse(QPointF(32, 32), 26, 26)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(SITE)
+        painter.drawPolygon(QPolygonF([QPointF(32, 20), QPointF(44, 32), QPointF(32, 44),
+                                       QPointF(20, 32)]))
+    elif kind == "polygon_site":
+        painter.drawPolygon(QPolygonF([QPointF(8, 50), QPointF(14, 12), QPointF(40, 20),
+                                       QPointF(56, 8), QPointF(52, 56)]))
+    elif kind == "rectangle_site":
+        painter.drawRect(QRectF(8, 14, 48, 36))
+    elif kind == "circle_site":
+        painter.drawEllipse(QPointF(32, 32), 25, 25)
+    else:  # edit: polygon with handles
+        painter.drawPolygon(QPolygonF([QPointF(10, 50), QPointF(16, 12), QPointF(54, 22),
+                                       QPointF(48, 54)]))
+        painter.setPen(QPen(QColor("#d5007f"), 3))
+        painter.setBrush(QColor("white"))
+        for x, y in ((10, 50), (16, 12), (54, 22), (48, 54)):
+            painter.drawRect(QRectF(x - 6, y - 6, 12, 12))
+
+
 def make_icon(kind: str, colour: str | None = None, letter: str = "") -> QIcon:
     """An icon for ``kind``: pan, identify, zoom_in, zoom_out, zoom_full or district."""
     pixmap, painter = _canvas()
@@ -65,6 +97,18 @@ def make_icon(kind: str, colour: str | None = None, letter: str = "") -> QIcon:
             painter.drawLine(start, c + QPointF(sx * 28, sy * 28))
         _arrowheads(painter, [(c + QPointF(sx * 30, sy * 30), QPointF(sx, sy) / 1.4142)
                               for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))])
+    elif kind in ("point_site", "polygon_site", "rectangle_site", "circle_site",
+                  "edit_sites"):
+        _site_icon(painter, kind)
+    elif kind == "snap":
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor("#d5007f"), 5))
+        painter.drawRect(QRectF(20, 20, 24, 24))
+        painter.setPen(QPen(INK, 4))
+        painter.drawLine(QPointF(4, 32), QPointF(20, 32))
+        painter.drawLine(QPointF(32, 4), QPointF(32, 20))
+        painter.drawLine(QPointF(44, 32), QPointF(60, 32))
+        painter.drawLine(QPointF(32, 44), QPointF(32, 60))
     elif kind == "district":
         path = QPainterPath()
         path.addRoundedRect(QRectF(6, 6, 52, 52), 10, 10)

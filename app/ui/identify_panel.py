@@ -18,7 +18,7 @@ class IdentifyPanel(QTreeWidget):
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.header().setStretchLastSection(True)
         self.setColumnWidth(0, 130)
-        self.setToolTip("Click a feature on the map with the Identify tool (I)")
+        self.setToolTip("Click a feature on the map with the Identify tool (Ctrl+Shift+I)")
         self.hits: list[IdentifyHit] = []
 
     def show_hits(self, hits: list[IdentifyHit]) -> None:

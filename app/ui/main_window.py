@@ -5,19 +5,28 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QToolBar,
-                               QWidget)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QDockWidget, QDoubleSpinBox, QLabel, QMainWindow, QMessageBox,
+                               QToolBar, QWidget)
 
 from app import __version__
 from app.core.geodesy import to_lonlat
-from app.ui.actions import ACTIONS, DISTRICT_ACTIONS, ActionSpec
+from app.core.project_io import ProjectSettings
+from app.core.sites import new_sites_layer
+from app.ui.actions import ACTIONS, DISTRICT_ACTIONS, TOOL_ACTIONS, ActionSpec
+from app.ui.edit_tool import EditSitesTool
 from app.ui.icons import make_icon
 from app.ui.identify_panel import IdentifyPanel
 from app.ui.layer_panel import LayerPanel
 from app.ui.layer_properties import LayerPropertiesDialog
 from app.ui.map_canvas import MapCanvas, PanTool
 from app.ui.map_tools import IdentifyTool
+from app.ui.project_controller import ProjectController
+from app.ui.site_editing import SiteEditing
+from app.ui.sites_overlay import SitesOverlay
+from app.ui.sites_panel import SitesPanel
+from app.ui.sketch_tools import (CircleSiteTool, PointSiteTool, PolygonSiteTool,
+                                 RectangleSiteTool)
 from layers.districts import DISTRICTS
 from layers.model import LayerStack
 from layers.provenance import DataStatus
@@ -27,13 +36,14 @@ class MainWindow(QMainWindow):
     """InnoAtlas main window for one loaded project."""
 
     def __init__(self, stack: LayerStack, project_path: Path | None = None,
-                 parent: QWidget | None = None) -> None:
+                 settings: ProjectSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
+        if "sites" not in stack:
+            stack.insert(0, new_sites_layer())
         self.stack = stack
-        self.project_path = project_path
         self.language = "en"
-        self.setWindowTitle("InnoAtlas — " + (project_path.stem if project_path else "project"))
+        self.undo_stack = QUndoStack(self)
 
         self.canvas = MapCanvas(stack, self)
         districts = stack.get("districts")
@@ -42,6 +52,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.canvas)
         self.pan_tool = PanTool(self.canvas)
         self.identify_tool = IdentifyTool(self.canvas)
+        self.editing = SiteEditing(self.canvas, self.undo_stack)
+        self.point_tool = PointSiteTool(self.canvas, self.editing)
+        self.polygon_tool = PolygonSiteTool(self.canvas, self.editing)
+        self.rectangle_tool = RectangleSiteTool(self.canvas, self.editing)
+        self.circle_tool = CircleSiteTool(self.canvas, self.editing)
+        self.edit_tool = EditSitesTool(self.canvas, self.editing)
+        self.canvas.overlays.append(SitesOverlay(self.editing))
+        self.project = ProjectController(self, stack, self.undo_stack, self.canvas,
+                                         self.editing, project_path, settings)
+        if settings is not None:
+            self.editing.radius_m = float(settings.radius_m)
 
         self.layer_panel = LayerPanel(stack, self)
         self.identify_panel = IdentifyPanel(self)
@@ -50,13 +71,21 @@ class MainWindow(QMainWindow):
         self.identify_dock = self._dock("identifyDock", "Identify results", self.identify_panel,
                                         Qt.DockWidgetArea.RightDockWidgetArea)
         self.identify_dock.hide()
+        self.sites_panel = SitesPanel(self.editing, self)
+        self.sites_dock = self._dock("sitesDock", "Sites", self.sites_panel,
+                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.sites_dock, self.identify_dock)
+        self.sites_dock.raise_()
         self.resizeDocks([self.layer_dock], [310], Qt.Orientation.Horizontal)
 
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
+        self._build_sites_toolbar()
         self._build_status_bar()
         self._connect()
         self.actions_by_name["actionPan"].setChecked(True)
+        self.actions_by_name["actionSnapping"].setChecked(self.editing.snapping)
+        self._update_title()
 
     # -- construction --------------------------------------------------------------------
     def _dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
@@ -77,7 +106,7 @@ class MainWindow(QMainWindow):
         tools = QActionGroup(self)
         for spec in ACTIONS:
             action = self._make_action(spec)
-            if spec.object_name in ("actionPan", "actionIdentify"):
+            if spec.object_name in TOOL_ACTIONS:
                 tools.addAction(action)
             menu = menus.get(spec.menu)
             if menu is None:
@@ -94,8 +123,44 @@ class MainWindow(QMainWindow):
                         Qt.ToolButtonStyle.ToolButtonIconOnly)
         view = menus["&View"]
         view.addSeparator()
-        for dock in (self.layer_dock, self.identify_dock):
+        for dock in (self.layer_dock, self.sites_dock, self.identify_dock):
             view.addAction(dock.toggleViewAction())
+        self.recent_menu = menus["&File"].addMenu("Open &recent")
+        self.recent_menu.setObjectName("menuRecent")
+        menus["&File"].insertMenu(self.actions_by_name["actionSave"], self.recent_menu)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+
+    def _build_sites_toolbar(self) -> None:
+        toolbar = QToolBar("Sites", self)
+        toolbar.setObjectName("sitesToolbar")
+        toolbar.setIconSize(QSize(22, 22))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.addToolBar(toolbar)
+        for name in ("actionPointSite", "actionPolygonSite", "actionRectangleSite",
+                     "actionCircleSite", "actionEditSites", "actionSnapping"):
+            toolbar.addAction(self.actions_by_name[name])
+        self.radius_box = QDoubleSpinBox(self)
+        self.radius_box.setObjectName("radiusSpinBox")
+        self.radius_box.setRange(0, 10_000)
+        self.radius_box.setDecimals(0)
+        self.radius_box.setSingleStep(50)
+        self.radius_box.setSuffix(" m")
+        self.radius_box.setValue(self.editing.radius_m)
+        self.radius_box.setToolTip("Catchment radius for new point sites (800 m ≈ a "
+                                   "10-minute walk); change a site's own radius in the "
+                                   "Sites panel")
+        toolbar.addWidget(QLabel(" Radius ", self))
+        toolbar.addWidget(self.radius_box)
+        self.sites_toolbar = toolbar
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.project.recent()
+        for path in recent:
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.project.open_path(p))
+        if not recent:
+            self.recent_menu.addAction("(no recent projects)").setEnabled(False)
 
     def _make_action(self, spec: ActionSpec) -> QAction:
         action = QAction(spec.text, self)
@@ -128,7 +193,7 @@ class MainWindow(QMainWindow):
         self.data_label = QLabel(self._caveat_text(), self)
         self.data_label.setObjectName("dataStatusLabel")
         self.data_label.setStyleSheet("color: #b00020;")
-        bar.addWidget(self.data_label, 1)
+        bar.addPermanentWidget(self.data_label)
         bar.addPermanentWidget(self.coords_label)
         bar.addPermanentWidget(self.scale_label)
 
@@ -140,8 +205,29 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         a = self.actions_by_name
         a["actionQuit"].triggered.connect(self.close)
-        a["actionPan"].triggered.connect(lambda: self.canvas.set_tool(self.pan_tool))
-        a["actionIdentify"].triggered.connect(self._activate_identify)
+        for name, attribute in TOOL_ACTIONS.items():
+            a[name].triggered.connect(lambda _=False, t=attribute: self.set_tool(t))
+        a["actionNew"].triggered.connect(self.project.new)
+        a["actionOpen"].triggered.connect(self.project.open_dialog)
+        a["actionSave"].triggered.connect(self.project.save)
+        a["actionSaveAs"].triggered.connect(self.project.save_as)
+        a["actionUndo"].triggered.connect(self.undo_stack.undo)
+        a["actionRedo"].triggered.connect(self.undo_stack.redo)
+        self.undo_stack.canUndoChanged.connect(a["actionUndo"].setEnabled)
+        self.undo_stack.canRedoChanged.connect(a["actionRedo"].setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: a["actionUndo"].setText(f"&Undo {text}" if text else "&Undo"))
+        self.undo_stack.redoTextChanged.connect(
+            lambda text: a["actionRedo"].setText(f"&Redo {text}" if text else "&Redo"))
+        a["actionUndo"].setEnabled(False)
+        a["actionRedo"].setEnabled(False)
+        a["actionSnapping"].toggled.connect(self._set_snapping)
+        a["actionDeleteSite"].triggered.connect(self.editing.delete_selected)
+        self.radius_box.valueChanged.connect(self._set_radius)
+        self.editing.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.project.stateChanged.connect(self._update_title)
+        self.project.projectLoaded.connect(self._on_project_loaded)
+        self.stack.layer_changed.connect(self._on_layer_changed)
         a["actionZoomIn"].triggered.connect(lambda: self.canvas.zoom_by(2.0))
         a["actionZoomOut"].triggered.connect(lambda: self.canvas.zoom_by(0.5))
         a["actionZoomFull"].triggered.connect(self.canvas.zoom_full)
@@ -170,9 +256,52 @@ class MainWindow(QMainWindow):
         self.canvas.zoom_to_extent(rows.total_bounds, margin=0.08)
         return True
 
-    def _activate_identify(self) -> None:
-        self.canvas.set_tool(self.identify_tool)
-        self.identify_dock.show()
+    def set_tool(self, attribute: str) -> None:
+        """Activate the map tool stored in ``attribute`` (e.g. ``"polygon_tool"``)."""
+        tool = getattr(self, attribute)
+        self.canvas.set_tool(tool)
+        if attribute != "identify_tool":
+            self.canvas.set_highlight([])
+        for name, other in TOOL_ACTIONS.items():
+            if other == attribute:
+                self.actions_by_name[name].setChecked(True)
+        if attribute == "identify_tool":
+            self.identify_dock.show()
+            self.identify_dock.raise_()
+        elif attribute != "pan_tool":
+            self.sites_dock.show()
+            self.sites_dock.raise_()
+        self.canvas.setFocus()
+
+    def _set_snapping(self, on: bool) -> None:
+        self.editing.snapping = bool(on)
+        self.statusBar().showMessage(f"Snapping {'on' if on else 'off'}", 3000)
+
+    def _set_radius(self, value: float) -> None:
+        self.editing.radius_m = float(value)
+
+    def _on_layer_changed(self, layer, what: str) -> None:
+        if layer.name == "sites" and what == "data":
+            self.canvas.update()
+        if what == "visible" and not layer.visible and any(
+                hit.layer is layer for hit in self.identify_panel.hits):
+            self.canvas.set_highlight([])
+
+    def _on_project_loaded(self) -> None:
+        self.sites_panel.rebind()
+        self.radius_box.blockSignals(True)
+        self.radius_box.setValue(self.editing.radius_m)
+        self.radius_box.blockSignals(False)
+        districts = self.stack.get("districts")
+        if districts is not None and districts.extent is not None:
+            self.canvas.home_extent = districts.extent
+        self.identify_panel.show_hits([])
+        self.canvas.set_highlight([])
+        self._update_title()
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.project.display_name}[*] — InnoAtlas")
+        self.setWindowModified(self.project.dirty)
 
     def _on_identified(self, hits: list) -> None:
         self.identify_dock.show()
@@ -208,7 +337,8 @@ class MainWindow(QMainWindow):
             flag = "<b style='color:#b00020'>" + p.status.value.upper() + "</b>" \
                 if p.status != DataStatus.REAL else p.status.value
             rows.append(f"<li><b>{html.escape(layer.title(self.language))}</b> — {flag}: "
-                        f"{html.escape(p.source)}. Licence: {html.escape(p.licence)}.</li>")
+                        f"{html.escape(p.source)}. Licence: {html.escape(p.licence)}. "
+                        f"<i>{html.escape(p.notes)}</i></li>")
         return (f"<h3>InnoAtlas {__version__}</h3><p>Planning innovation-support centres in "
                 "G-Valley, Magok and Yangjae/Gaepo. All analysis in EPSG:5186.</p>"
                 f"<ul>{''.join(rows)}</ul><p>Font: NanumGothic (NAVER, SIL Open Font "
@@ -223,4 +353,9 @@ class MainWindow(QMainWindow):
         box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.project.confirm_discard():
+            event.ignore()
+            return
+        self.project.autosave_timer.stop()
+        self.project.discard_recovery()
         event.accept()

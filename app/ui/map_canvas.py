@@ -6,6 +6,7 @@ on top every frame.
 """
 from __future__ import annotations
 
+import logging
 import time
 
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
@@ -17,6 +18,8 @@ from app.core.viewport import Viewport
 from app.ui.render.decorations import highlight_path
 from app.ui.render.map_renderer import BACKGROUND, MapRenderer
 from layers.model import LayerStack
+
+log = logging.getLogger("innoatlas")
 
 WHEEL_STEP = 1.25      # zoom factor per wheel notch (QGIS default is 2; finer feels smoother)
 KEY_ZOOM = 1.5
@@ -44,6 +47,12 @@ class MapTool:
 
     def key(self, event: QKeyEvent) -> bool:
         return False
+
+    def double_click(self, event: QMouseEvent) -> bool:
+        return False
+
+    def paint(self, painter: QPainter) -> None:
+        """Draw the tool's rubber bands and markers over the map (screen coordinates)."""
 
     def activate(self) -> None:
         self.canvas.setCursor(self.cursor)
@@ -107,6 +116,8 @@ class MapCanvas(QWidget):
         self._drag_offset = QPointF(0, 0)
         self._drag_button = Qt.MouseButton.NoButton
         self._highlight: list = []
+        #: Objects with ``paint(painter, viewport)`` drawn over the cached map every frame.
+        self.overlays: list = []
         self._tool: MapTool | None = None
         self._extent_set = False
         #: What the map shows before the user moves it (the main window sets the districts).
@@ -195,8 +206,14 @@ class MapCanvas(QWidget):
         image.setDevicePixelRatio(ratio)
         start = time.perf_counter()
         painter = QPainter(image)
-        self.renderer.render_layers(painter, self.viewport)
-        painter.end()
+        try:
+            self.renderer.render_layers(painter, self.viewport)
+        except Exception as err:  # noqa: BLE001 - a bad layer must not kill the window
+            log.exception("rendering failed")
+            painter.setPen(QColor("#b00020"))
+            painter.drawText(20, 40, f"The map could not be drawn: {err}")
+        finally:
+            painter.end()
         self.last_render_ms = (time.perf_counter() - start) * 1000.0
         self.render_count += 1
         self._image = image
@@ -232,6 +249,16 @@ class MapCanvas(QWidget):
             painter.drawPath(path)
             painter.setPen(QPen(QColor("#ff2d95"), 3))
             painter.drawPath(path)
+        if self._drag_origin is None:
+            for overlay in self.overlays:
+                painter.save()
+                overlay.paint(painter, self.viewport)
+                painter.restore()
+        if self._tool is not None:
+            painter.save()
+            painter.translate(self._drag_offset)
+            self._tool.paint(painter)
+            painter.restore()
         self.renderer.render_decorations(painter, self.viewport, language=self.language)
         painter.end()
 
@@ -269,6 +296,11 @@ class MapCanvas(QWidget):
             return
         if self._tool is not None:
             self._tool.release(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._tool is not None and self._tool.double_click(event):
+            return
+        super().mouseDoubleClickEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         notches = event.angleDelta().y() / 120.0

@@ -83,6 +83,8 @@ def test_feature_counts(read):
     assert counts["dong"] == 303
     assert counts["startups"] == 6000
     assert counts["stations"] > 300 and counts["education"] > 300
+    ids = read("stations")["station_id"].astype(str).str.lstrip("0")
+    assert not ids.duplicated().any(), "a station is listed twice (150 and 0150)"
 
 
 def test_three_districts_with_names_and_plausible_areas(read):

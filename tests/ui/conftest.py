@@ -1,4 +1,6 @@
 """Qt fixtures: main windows on the default project or on small hand-made layers."""
+import os
+
 import geopandas as gpd
 import pytest
 import shapely
@@ -11,6 +13,16 @@ from layers.style import LabelStyle, LayerStyle, Symbol
 PROV = Provenance(DataStatus.REAL, "test", "CC0", "2026")
 
 
+@pytest.fixture(autouse=True)
+def _isolated_user_data(tmp_path, monkeypatch):
+    """Recovery files and settings of each test go to its own folder."""
+    monkeypatch.setenv("INNOATLAS_DATA_DIR", str(tmp_path / "userdata"))
+    from PySide6.QtCore import QSettings
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "settings"))
+
+
 @pytest.fixture
 def main_window(qtbot, default_project_path):
     """The real main window on the default project, shown at 1280x800."""
@@ -18,13 +30,21 @@ def main_window(qtbot, default_project_path):
     from app.ui.main_window import MainWindow
 
     application()
-    window = MainWindow(load_project(default_project_path), default_project_path)
-    qtbot.addWidget(window)
+    window = MainWindow(load_project(default_project_path))
     fit_window(window, (1280, 800), clamp_to_screen=False)
     window.show()
     qtbot.waitExposed(window)
     assert wait_until_drawn(window)
-    return window
+    yield window
+    _forget_changes(window)
+
+
+def _forget_changes(window):
+    """Close without the "save changes?" question (which would wait for a click)."""
+    window.project._set_clean()
+    window.project.discard_recovery()
+    window.close()
+    window.deleteLater()
 
 
 def square_layer(name: str, colour: str, box, label: str = "") -> Layer:
@@ -55,10 +75,10 @@ def square_window(qtbot):
         square_layer("blue", "#0000ff", (0, 0, 1000, 1000)),
     ])
     window = MainWindow(stack)
-    qtbot.addWidget(window)
     window.resize(1000, 700)
     window.show()
     qtbot.waitExposed(window)
     window.canvas.zoom_to_extent((0, 0, 1000, 1000), margin=0.1)
     assert wait_until_drawn(window)
-    return window
+    yield window
+    _forget_changes(window)

@@ -45,20 +45,20 @@ def test_ctrl_down_moves_the_layer_and_changes_the_drawing(qtbot, square_window)
     panel = square_window.layer_panel
     panel.tree.setCurrentIndex(_row(panel, "red"))
     qtbot.keyClick(square_window, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
-    assert square_window.stack.names() == ["dots", "blue", "red"]
+    assert square_window.stack.names() == ["sites", "dots", "blue", "red"]
     assert panel.current_layer().name == "red"  # the selection follows the layer
     assert pixel(square_window, 200, 200).name() == "#0000ff"
     qtbot.keyClick(square_window, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
-    assert square_window.stack.names() == ["dots", "red", "blue"]
+    assert square_window.stack.names() == ["sites", "dots", "red", "blue"]
     assert pixel(square_window, 200, 200).name() == "#ff0000"
 
 
 def test_drop_reorders_through_the_model(square_window):
     """Drag and drop ends in the model's dropMimeData: drop 'blue' onto the top row."""
     model = square_window.layer_panel.model
-    mime = model.mimeData([model.index(2, 0)])
+    mime = model.mimeData([model.index(3, 0)])
     model.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, model.index(0, 0).parent())
-    assert square_window.stack.names() == ["blue", "dots", "red"]
+    assert square_window.stack.names() == ["blue", "sites", "dots", "red"]
     assert pixel(square_window, 200, 200).name() == "#0000ff"
 
 

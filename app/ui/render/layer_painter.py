@@ -111,7 +111,7 @@ def _label_anchors(layer: Layer) -> tuple[np.ndarray, np.ndarray, list[str]]:
     if label is None or label.field not in layer.data or len(layer.data) == 0:
         return np.empty(0), np.empty(0), []
     geometries = layer.data.geometry.values
-    anchors = shapely.point_on_surface(geometries) if layer.geometry_kind == "polygon" \
+    anchors = shapely.point_on_surface(geometries) if layer.geometry_kind != "point" \
         else shapely.centroid(geometries)
     coords = shapely.get_coordinates(anchors)
     texts = ["" if v is None else str(v) for v in layer.data[label.field].tolist()]
@@ -124,9 +124,14 @@ def build_cache(layer: Layer) -> LayerCache:
     geometries = layer.data.geometry.values
     for symbol, rows in group_rows(layer):
         subset = np.asarray(geometries[rows])
-        if layer.geometry_kind == "point":
+        is_point = np.isin(shapely.get_type_id(subset), (0, 4))  # Point, MultiPoint
+        if layer.geometry_kind == "point" or is_point.all():
             coords = shapely.get_coordinates(subset)
             cache.points.append(_PointGroup(symbol, coords[:, 0].copy(), coords[:, 1].copy()))
+        elif is_point.any():  # a mixed layer (sites): points and polygons, one symbol
+            coords = shapely.get_coordinates(subset[is_point])
+            cache.points.append(_PointGroup(symbol, coords[:, 0].copy(), coords[:, 1].copy()))
+            cache.polygons.append(_PolygonGroup(symbol, subset[~is_point]))
         else:
             cache.polygons.append(_PolygonGroup(symbol, subset))
     cache.label_x, cache.label_y, cache.label_text = _label_anchors(layer)
@@ -210,16 +215,19 @@ def _splat_points(painter: QPainter, groups: list[_PointGroup],
     with sequential painting); ``np.maximum`` over shifted copies dilates the
     single pixels to discs. Cost grows with the image size, not the point count.
     """
-    width, height = viewport.width, viewport.height
+    # Rasterise at device pixels so HiDPI screens and exports stay sharp.
+    ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+    width, height = int(viewport.width * ratio), int(viewport.height * ratio)
     ids = np.zeros(height * width, dtype=np.uint8)
     for number, (sx, sy) in enumerate(screen, start=1):
-        ix = sx.astype(np.int32)
-        iy = sy.astype(np.int32)
+        ix = (sx * ratio).astype(np.int32)
+        iy = (sy * ratio).astype(np.int32)
         inside = (ix >= 0) & (ix < width) & (iy >= 0) & (iy < height)
         ids[iy[inside] * width + ix[inside]] = number
     ids = ids.reshape(height, width)
     grown = ids.copy()
-    for dx, dy in _stamp_offsets(groups[0].symbol.size * scale, groups[0].symbol.marker):
+    for dx, dy in _stamp_offsets(groups[0].symbol.size * scale * ratio,
+                                 groups[0].symbol.marker):
         if dx == 0 and dy == 0:
             continue
         target = grown[max(dy, 0):height + min(dy, 0), max(dx, 0):width + min(dx, 0)]
@@ -235,7 +243,7 @@ def _splat_points(painter: QPainter, groups: list[_PointGroup],
     pixels = np.ascontiguousarray(lut[grown])
     image = QImage(pixels.data, width, height, width * 4,
                    QImage.Format.Format_ARGB32_Premultiplied)
-    painter.drawImage(QRectF(0, 0, width, height), image)
+    painter.drawImage(QRectF(0, 0, viewport.width, viewport.height), image)
     del pixels  # the QImage borrowed this buffer; it is not used after drawImage
 
 
@@ -288,9 +296,15 @@ def paint_labels(painter: QPainter, layer: Layer, cache: LayerCache, viewport: V
     font = map_font(label.size_pt * scale, label.bold)
     metrics = QFontMetricsF(font)
     painter.save()
+    if layer.opacity <= 0:
+        painter.restore()
+        return
     painter.setOpacity(max(0.35, layer.opacity))
     painter.setFont(font)
+    placed: dict[str, list[tuple[float, float]]] = {}
     offset = 0.0 if layer.geometry_kind == "polygon" else 8.0 * scale
+    if layer.geometry_kind == "mixed":
+        offset = 10.0 * scale
     for i in visible[:400].tolist():
         text = cache.label_text[i]
         if not text:
@@ -303,6 +317,10 @@ def paint_labels(painter: QPainter, layer: Layer, cache: LayerCache, viewport: V
                           metrics.height())
         if any(rect.intersects(other) for other in occupied):
             continue
+        if text in placed and any(abs(px - sx[i]) + abs(py - sy[i]) < 80
+                                  for px, py in placed[text]):
+            continue  # the same name nearby (a station on two lines): one label is enough
+        placed.setdefault(text, []).append((sx[i], sy[i]))
         occupied.append(rect.adjusted(-2, -1, 2, 1))
         _halo_text(painter, rect, text, label.color, label.halo, scale)
     painter.restore()

@@ -1,0 +1,203 @@
+"""A project is one GeoPackage: every layer, the sites, and a settings table.
+
+Saving is atomic: everything is written to a temporary file in the target's
+folder, then moved over the target with ``os.replace``; a crash or a failure
+mid-save leaves the previous file as it was.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pyogrio
+
+from app import __version__
+from app.core.errors import InnoAtlasError, ProjectLoadError
+from app.core.project_loader import check_geopackage, load_project, read_layer
+from app.core.sites import new_sites_layer, normalise_sites
+from layers.model import LayerStack
+from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
+from layers.sites import DEFAULT_RADIUS_M, SPEC as SITES_SPEC
+
+SETTINGS_TABLE = "innoatlas_project"
+#: Bumped when a project written by this version cannot be read by older ones.
+FORMAT_VERSION = 1
+
+Progress = Callable[[float, str], None]
+
+
+class ProjectSaveError(InnoAtlasError):
+    """The project could not be written; the previous file is unchanged."""
+
+
+@dataclass
+class ProjectSettings:
+    """Everything about a project that is not a layer's features."""
+
+    radius_m: float = DEFAULT_RADIUS_M
+    language: str = "en"
+    #: ``[centre_x, centre_y, resolution]`` of the map, or empty for the districts.
+    view: list[float] = field(default_factory=list)
+    #: Panel order, top first: ``[{"name", "visible", "opacity"}, ...]``.
+    layers: list[dict[str, Any]] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ProjectSettings":
+        data = json.loads(text)
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def capture_layers(self, stack: LayerStack) -> None:
+        """Record the stack's order, visibility and opacity."""
+        self.layers = [{"name": layer.name, "visible": layer.visible,
+                        "opacity": layer.opacity} for layer in stack]
+
+    def apply_layers(self, stack: LayerStack) -> None:
+        """Restore order, visibility and opacity; unknown names are ignored."""
+        wanted = [entry for entry in self.layers if entry.get("name") in stack]
+        for position, entry in enumerate(wanted):
+            layer = stack.get(entry["name"])
+            stack.move(stack.index(layer), position)
+            layer.set_visible(bool(entry.get("visible", True)))
+            layer.set_opacity(float(entry.get("opacity", 1.0)))
+
+
+@dataclass
+class Project:
+    """A loaded project: its layers (sites included) and settings."""
+
+    stack: LayerStack
+    settings: ProjectSettings
+    path: Path | None = None
+
+
+def read_settings(path: Path) -> tuple[ProjectSettings, int] | None:
+    """Settings and format version stored in ``path``, or ``None`` if it has none."""
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+            rows = dict(con.execute(f'SELECT key, value FROM "{SETTINGS_TABLE}"').fetchall())
+    except sqlite3.Error:
+        return None
+    try:
+        version = int(rows.get("format_version", "1"))
+        settings = ProjectSettings.from_json(rows.get("settings", "{}"))
+    except (ValueError, TypeError) as err:
+        raise ProjectLoadError(f"{Path(path).name} has unreadable project settings ({err})") \
+            from None
+    return settings, version
+
+
+def open_project(path: Path, progress: Progress | None = None) -> Project:
+    """Load a project GeoPackage (the embedded default one included).
+
+    Raises
+    ------
+    ProjectLoadError
+        Not a GeoPackage, not an InnoAtlas project, from a newer version, or damaged.
+    """
+    path = Path(path)
+    check_geopackage(path)
+    stored = read_settings(path)
+    if stored is not None and stored[1] > FORMAT_VERSION:
+        raise ProjectLoadError(f"{path.name} was saved by a newer InnoAtlas (project format "
+                               f"{stored[1]}; this version reads up to {FORMAT_VERSION})")
+    try:
+        stack = load_project(path, progress)
+    except ProjectLoadError as err:
+        if stored is None and "lacks the layer" in str(err):
+            raise ProjectLoadError(f"{path.name} is not an InnoAtlas project "
+                                   f"({str(err).split(' lacks ', 1)[1]} missing)") from None
+        raise
+    names = {str(name) for name, _ in pyogrio.list_layers(path)}
+    if "sites" in names:
+        sites = read_layer(path, SITES_SPEC)
+        stack.insert(0, new_sites_layer(sites.data))
+    else:
+        stack.insert(0, new_sites_layer())
+    settings = stored[0] if stored else ProjectSettings()
+    settings.apply_layers(stack)
+    return Project(stack, settings, path)
+
+
+def _write_layers(target: Path, stack: LayerStack) -> None:
+    first = True
+    for layer in stack.draw_order():
+        data = layer.data
+        if layer.name == "sites":
+            data = normalise_sites(data)
+        kwargs = {"layer": layer.name, "driver": "GPKG", "append": not first}
+        if first:
+            kwargs["dataset_options"] = {"VERSION": "1.2"}
+        if layer.geometry_kind == "mixed":
+            kwargs["geometry_type"] = "Unknown"
+        elif len(data) == 0:
+            kwargs["geometry_type"] = "Unknown"
+        pyogrio.write_dataframe(data, target, **kwargs)
+        first = False
+
+
+def _write_tables(target: Path, stack: LayerStack, settings: ProjectSettings) -> None:
+    with sqlite3.connect(target) as con:
+        for table, columns in ((PROVENANCE_TABLE, PROVENANCE_COLUMNS),
+                               (SETTINGS_TABLE, ("key", "value"))):
+            column_sql = ", ".join(f'"{c}" TEXT' + (" PRIMARY KEY" if c == "key" else "")
+                                   for c in columns)
+            con.execute(f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, '
+                        f'{column_sql})' if table == PROVENANCE_TABLE
+                        else f'CREATE TABLE "{table}" ({column_sql})')
+            con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) "
+                        "VALUES (?, 'attributes', ?)", (table, table))
+        con.executemany(
+            f'INSERT INTO "{PROVENANCE_TABLE}" ({", ".join(PROVENANCE_COLUMNS)}) '
+            f'VALUES ({", ".join("?" for _ in PROVENANCE_COLUMNS)})',
+            [[layer.name] + [layer.provenance.as_record()[c] for c in PROVENANCE_COLUMNS[1:]]
+             for layer in stack])
+        con.executemany(f'INSERT INTO "{SETTINGS_TABLE}" VALUES (?, ?)',
+                        [("format_version", str(FORMAT_VERSION)),
+                         ("app_version", __version__), ("settings", settings.to_json())])
+
+
+def save_project(path: Path, stack: LayerStack, settings: ProjectSettings) -> None:
+    """Write the whole project to ``path`` atomically.
+
+    Raises
+    ------
+    ProjectSaveError
+        When the folder is not writable, the disk is full, or a layer cannot be
+        written; the previous file at ``path`` is left unchanged.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ProjectSaveError(f"cannot save to {path}: the folder does not exist")
+    settings.capture_layers(stack)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".saving.gpkg",
+                                        dir=folder)
+    except OSError as err:
+        raise ProjectSaveError(f"cannot save to {folder}: {err.strerror or err} "
+                               "(read-only folder? choose another with Save As)") from None
+    os.close(handle)
+    temp = Path(name)
+    temp.unlink()  # GDAL must create the file itself
+    try:
+        _write_layers(temp, stack)
+        _write_tables(temp, stack, settings)
+        with open(temp, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, path)
+    except Exception as err:  # GDAL, sqlite and the OS raise many types
+        temp.unlink(missing_ok=True)
+        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ProjectSaveError(f"cannot save {path.name}: {message}; the previous file is "
+                               "unchanged") from None

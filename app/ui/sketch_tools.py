@@ -1,0 +1,309 @@
+"""Map tools that draw new sites: point, polygon, rectangle and circle.
+
+Nothing a user sketches is lost by a stray key or click (qgis/QGIS#55412, #14388):
+Esc pauses an unfinished polygon, a second Esc (or Discard) discards it, a paused
+sketch resumes with a click or Resume; right-click never discards; switching
+tools keeps the sketch for when the tool comes back.
+"""
+from __future__ import annotations
+
+import math
+
+import shapely
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.core.site_geometry import (CheckedGeometry, InvalidSiteError, circle,
+                                    polygon_from_vertices, rectangle)
+from app.core.snapping import SnapResult
+from app.ui.map_canvas import MapCanvas, MapTool
+from app.ui.render.decorations import highlight_path
+from app.ui.site_editing import SiteEditing
+
+SKETCH_COLOUR = QColor("#ff6d00")
+
+
+def paint_snap_marker(painter: QPainter, canvas: MapCanvas, result: SnapResult | None) -> None:
+    """A square on a snapped vertex, a cross on a snapped edge."""
+    if result is None:
+        return
+    point = canvas.map_to_screen(result.x, result.y)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(QPen(QColor("#d5007f"), 2.5))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if result.kind == "vertex":
+        painter.drawRect(QRectF(point.x() - 7, point.y() - 7, 14, 14))
+    else:
+        painter.drawLine(point + QPointF(-7, -7), point + QPointF(7, 7))
+        painter.drawLine(point + QPointF(-7, 7), point + QPointF(7, -7))
+
+
+class SiteTool(MapTool):
+    """Base of the sketch tools: snapping preview on hover."""
+
+    cursor = Qt.CursorShape.CrossCursor
+
+    def __init__(self, canvas: MapCanvas, editing: SiteEditing) -> None:
+        super().__init__(canvas)
+        self.editing = editing
+        self.snap_result: SnapResult | None = None
+        self.hover: tuple[float, float] | None = None
+
+    def move(self, event: QMouseEvent) -> bool:
+        x, y, self.snap_result = self.editing.snapped(event.position())
+        self.hover = (x, y)
+        self.canvas.update()
+        return False
+
+    def paint(self, painter: QPainter) -> None:
+        paint_snap_marker(painter, self.canvas, self.snap_result)
+
+
+class PointSiteTool(SiteTool):
+    """Click to place a point site with the project's catchment radius."""
+
+    name = "point_site"
+
+    def press(self, event: QMouseEvent) -> bool:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return False
+        x, y, _ = self.editing.snapped(event.position())
+        self.editing.add_site(CheckedGeometry(shapely.Point(x, y)))
+        return True
+
+
+class SketchBar(QWidget):
+    """Floating buttons over the map while a polygon is being sketched."""
+
+    def __init__(self, tool: "PolygonSiteTool") -> None:
+        super().__init__(tool.canvas)
+        self.setObjectName("sketchBar")
+        self.setAutoFillBackground(True)
+        self.label = QLabel(self)
+        self.finish = QPushButton("Finish (Enter)", self)
+        self.finish.setObjectName("sketchFinish")
+        self.undo_vertex = QPushButton("Undo vertex (Backspace)", self)
+        self.pause = QPushButton("Pause (Esc)", self)
+        self.pause.setObjectName("sketchPause")
+        self.discard = QPushButton("Discard", self)
+        self.discard.setObjectName("sketchDiscard")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        for widget in (self.label, self.finish, self.undo_vertex, self.pause, self.discard):
+            widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys keep going to the map
+            layout.addWidget(widget)
+        self.finish.clicked.connect(tool.finish)
+        self.undo_vertex.clicked.connect(tool.remove_last_vertex)
+        self.pause.clicked.connect(lambda: tool.resume() if tool.paused else tool.pause_sketch())
+        self.discard.clicked.connect(tool.discard)
+        self.hide()
+
+    def refresh(self, tool: "PolygonSiteTool") -> None:
+        count = len(tool.vertices)
+        if count == 0 and not tool.paused:
+            self.hide()
+            return
+        state = "paused — click the map or Resume to go on, Esc again discards" \
+            if tool.paused else f"{count} corner{'s' if count != 1 else ''}"
+        self.label.setText(f"Polygon site: {state}")
+        self.finish.setEnabled(count >= 3)
+        self.undo_vertex.setEnabled(count > 0)
+        self.pause.setText("Resume" if tool.paused else "Pause (Esc)")
+        self.adjustSize()
+        self.move(max(8, (self.parentWidget().width() - self.width()) // 2), 8)
+        self.show()
+        self.raise_()
+
+
+class PolygonSiteTool(SiteTool):
+    """Click corners; Backspace removes the last, Enter/double-click/Finish finishes."""
+
+    name = "polygon_site"
+
+    def __init__(self, canvas: MapCanvas, editing: SiteEditing) -> None:
+        super().__init__(canvas, editing)
+        self.vertices: list[tuple[float, float]] = []
+        self.paused = False
+        self.bar = SketchBar(self)
+
+    # -- state changes --------------------------------------------------------------
+    def _changed(self) -> None:
+        self.bar.refresh(self)
+        self.canvas.update()
+
+    def add_vertex(self, x: float, y: float) -> None:
+        """Append a corner (resumes a paused sketch)."""
+        self.paused = False
+        if self.vertices and math.dist(self.vertices[-1], (x, y)) < 1e-9:
+            return  # the second click of a double click
+        self.vertices.append((x, y))
+        self._changed()
+
+    def remove_last_vertex(self) -> None:
+        """Backspace: drop the last corner."""
+        if self.vertices:
+            self.vertices.pop()
+        self._changed()
+
+    def pause_sketch(self) -> None:
+        """Esc: keep the corners, stop adding until resumed."""
+        if self.vertices:
+            self.paused = True
+            self.editing.notify("Sketch paused: click the map or Resume to go on; "
+                                "Esc again discards it")
+        self._changed()
+
+    def resume(self) -> None:
+        self.paused = False
+        self._changed()
+
+    def discard(self) -> None:
+        """Drop the unfinished sketch."""
+        had = len(self.vertices)
+        self.vertices, self.paused = [], False
+        if had:
+            self.editing.notify(f"Sketch with {had} corners discarded")
+        self._changed()
+
+    def finish(self) -> bool:
+        """Make the site; an invalid outline is refused (sketch kept) or repaired."""
+        try:
+            checked = polygon_from_vertices(self.vertices)
+        except InvalidSiteError as err:
+            self.editing.notify(f"Cannot make a site: {err}. Keep drawing or discard.")
+            return False
+        self.vertices, self.paused = [], False
+        self.editing.add_site(checked)
+        self._changed()
+        return True
+
+    # -- events ------------------------------------------------------------------------
+    def activate(self) -> None:
+        super().activate()
+        self.bar.refresh(self)
+
+    def deactivate(self) -> None:
+        if self.vertices:
+            self.paused = True  # kept for when the tool comes back
+        self.bar.hide()
+
+    def press(self, event: QMouseEvent) -> bool:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return event.button() == Qt.MouseButton.RightButton  # never discards
+        x, y, _ = self.editing.snapped(event.position())
+        self.add_vertex(x, y)
+        return True
+
+    def double_click(self, event: QMouseEvent) -> bool:
+        if event.button() == Qt.MouseButton.LeftButton and len(self.vertices) >= 3:
+            self.finish()
+            return True
+        return False
+
+    def key(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.paused:
+                self.resume()
+            else:
+                self.finish()
+            return True
+        if key == Qt.Key.Key_Backspace and self.vertices:
+            self.remove_last_vertex()
+            return True
+        if key == Qt.Key.Key_Escape:
+            if self.paused:
+                self.discard()
+            else:
+                self.pause_sketch()
+            return True
+        return False
+
+    def paint(self, painter: QPainter) -> None:
+        if self.vertices:
+            points = [self.canvas.map_to_screen(x, y) for x, y in self.vertices]
+            if self.hover is not None and not self.paused:
+                points.append(self.canvas.map_to_screen(*self.hover))
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            fill = QColor(SKETCH_COLOUR)
+            fill.setAlphaF(0.15 if not self.paused else 0.08)
+            pen = QPen(SKETCH_COLOUR, 2.5, Qt.PenStyle.DashLine if self.paused
+                       else Qt.PenStyle.SolidLine)
+            painter.setPen(pen)
+            painter.setBrush(fill)
+            painter.drawPolygon(QPolygonF(points))
+            painter.setBrush(QColor("white"))
+            painter.setPen(QPen(SKETCH_COLOUR, 2))
+            for point in points[:len(self.vertices)]:
+                painter.drawRect(QRectF(point.x() - 4, point.y() - 4, 8, 8))
+        super().paint(painter)
+
+
+class DragShapeTool(SiteTool):
+    """Press, drag and release to make a rectangle or circle site; Esc cancels a drag."""
+
+    shape = "rectangle"
+
+    def __init__(self, canvas: MapCanvas, editing: SiteEditing) -> None:
+        super().__init__(canvas, editing)
+        self.start: tuple[float, float] | None = None
+
+    def press(self, event: QMouseEvent) -> bool:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return False
+        x, y, _ = self.editing.snapped(event.position())
+        self.start = (x, y)
+        self.hover = (x, y)
+        return True
+
+    def release(self, event: QMouseEvent) -> bool:
+        if event.button() != Qt.MouseButton.LeftButton or self.start is None:
+            return False
+        x, y, _ = self.editing.snapped(event.position())
+        start, self.start = self.start, None
+        try:
+            checked = self.build(start, (x, y))
+        except InvalidSiteError as err:
+            self.editing.notify(f"Cannot make a site: {err}")
+            self.canvas.update()
+            return True
+        self.editing.add_site(checked)
+        return True
+
+    def build(self, start, end):
+        if self.shape == "circle":
+            return circle(start[0], start[1], math.dist(start, end))
+        return rectangle(start[0], start[1], end[0], end[1])
+
+    def key(self, event: QKeyEvent) -> bool:
+        if event.key() == Qt.Key.Key_Escape and self.start is not None:
+            self.start = None
+            self.canvas.update()
+            return True
+        return False
+
+    def paint(self, painter: QPainter) -> None:
+        if self.start is not None and self.hover is not None:
+            try:
+                preview = self.build(self.start, self.hover).geometry
+            except InvalidSiteError:
+                preview = None
+            if preview is not None:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                fill = QColor(SKETCH_COLOUR)
+                fill.setAlphaF(0.15)
+                painter.setPen(QPen(SKETCH_COLOUR, 2.5))
+                painter.setBrush(fill)
+                painter.drawPath(highlight_path([preview], self.canvas.viewport))
+        super().paint(painter)
+
+
+class RectangleSiteTool(DragShapeTool):
+    name = "rectangle_site"
+    shape = "rectangle"
+
+
+class CircleSiteTool(DragShapeTool):
+    name = "circle_site"
+    shape = "circle"
