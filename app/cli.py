@@ -1,4 +1,10 @@
-"""The ``innoatlas`` command: no subcommand opens the GUI; options drive it headless."""
+"""The ``innoatlas`` command: no subcommand opens the GUI; subcommands run headless.
+
+``innoatlas [--project GPKG] [--screenshot FILE] [--size WxH]`` opens the desktop app;
+``innoatlas indicators SITES ...`` computes the site indicators (app/cli_indicators.py).
+Nothing here imports Qt until the GUI starts. Every error is one line on stderr,
+``innoatlas: error: ...``, with exit code 2.
+"""
 from __future__ import annotations
 
 import argparse
@@ -9,9 +15,16 @@ from pathlib import Path
 from app import __version__
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, like every other error."""
+
+    def error(self, message: str):
+        self.exit(2, f"innoatlas: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """Argument parser of the ``innoatlas`` command."""
-    parser = argparse.ArgumentParser(
+    """Argument parser of the ``innoatlas`` command and its subcommands."""
+    parser = OneLineErrorParser(
         prog="innoatlas",
         description="InnoAtlas: plan innovation-support centres in Seoul's G-Valley, Magok "
                     "and Yangjae/Gaepo innovation districts. With no option it opens the "
@@ -24,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
                              "to FILE and exit")
     parser.add_argument("--size", default="1280x800", metavar="WxH",
                         help="window size for --screenshot (default 1280x800)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                     title="headless commands (no window)")
+    from app.cli_indicators import add_indicators_parser
+
+    add_indicators_parser(commands)
     return parser
 
 
@@ -50,6 +68,10 @@ def error(message: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``innoatlas`` console script."""
     args = build_parser().parse_args(argv)
+    if args.command == "indicators":
+        from app.cli_indicators import run_indicators
+
+        return run_indicators(args, error)
     from app.core.paths import DEFAULT_PROJECT
 
     project = args.project or DEFAULT_PROJECT

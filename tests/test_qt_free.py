@@ -6,7 +6,12 @@ import pytest
 
 MODULES = ["layers", "layers.model", "layers.style", "layers.provenance", "layers.registry",
            "app.core.project_loader", "app.core.viewport", "app.core.identify",
-           "app.core.geodesy", "app.core.synthetic", "app.cli"]
+           "app.core.geodesy", "app.core.synthetic", "app.cli",
+           "app.cli_indicators", "app.core.indicators", "app.core.catchment",
+           "app.core.sector_mix", "app.core.site_zoning", "app.core.zoning_rules",
+           "app.core.zone_names", "app.core.score", "app.core.point_patterns",
+           "app.core.vector_input", "app.core.point_grid", "app.core.project_io",
+           "app.core.sites", "app.core.site_geometry", "app.core.snapping", "layers.sites"]
 
 
 @pytest.mark.parametrize("module", MODULES)

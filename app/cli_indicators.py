@@ -1,0 +1,166 @@
+"""``innoatlas indicators SITES``: the site indicators of INDICATORS.md, headless.
+
+Reads the sites (any vector file pyogrio reads, any CRS), takes the start-up,
+education, station and zoning layers from the project GeoPackage (default: the
+embedded project) unless a file overrides one, and writes one row per site: ``site``
+(its name, else its ``site_id``, else its row number) then exactly the INDICATORS.md
+columns, as CSV (default) or JSON. Qt is never imported.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from app.core.errors import InnoAtlasError
+
+LAYERS = ("startups", "education", "stations", "zoning")
+FORMATS = ("csv", "json")
+
+
+def add_indicators_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``indicators`` subcommand to the ``innoatlas`` parser."""
+    parser = commands.add_parser(
+        "indicators", help="compute the cluster indicators of candidate sites",
+        description="Compute every site indicator of INDICATORS.md (catchment counts, "
+                    "sector mix, access, zoning, buildable area, score) for the sites in "
+                    "SITES against the project's layers. Output: one row per site, "
+                    "'site' first, then the indicator columns.")
+    parser.add_argument("sites", type=Path, metavar="SITES",
+                        help="sites file (GeoPackage, GeoJSON, Shapefile ...; any CRS); "
+                             "points and/or polygons")
+    parser.add_argument("--radius", type=float, metavar="M",
+                        help="catchment radius in metres for every site (default: each "
+                             "site's radius_m where set, else 800)")
+    parser.add_argument("--format", choices=FORMATS, default=None,
+                        help="output format (default: from --out's suffix, else csv)")
+    parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
+                        help="project GeoPackage with the layers (default: the embedded "
+                             "project)")
+    for name, what in (("startups", "start-ups"), ("education", "universities/colleges"),
+                       ("stations", "stations"), ("zoning", "zoning (zone_type, kind)")):
+        parser.add_argument(f"--{name}", type=Path, metavar="F",
+                            help=f"file with the {what} instead of the project's layer")
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="write to FILE instead of standard output (CSV files get a "
+                             "UTF-8 BOM so that Excel shows Korean text)")
+    return parser
+
+
+def run_indicators(args: argparse.Namespace, error: Callable[[str], int]) -> int:
+    """Run the subcommand; every failure is ``error(one line)`` (exit code 2)."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # stderr carries errors and notes only
+            return _run(args)
+    except InnoAtlasError as err:
+        return error(str(err))
+    except Exception as err:  # never a traceback on the command line
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        return error(f"unexpected {type(err).__name__}: {detail}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from app.core.indicators import DEFAULT_RADIUS_M, compute_indicators
+    from app.core.vector_input import InputError, read_vector
+
+    if args.radius is not None and not (math.isfinite(args.radius) and args.radius >= 0):
+        raise InputError(f"--radius must be a number of metres >= 0, not {args.radius}")
+    out_format = args.format or ("json" if args.out and args.out.suffix.lower() == ".json"
+                                 else "csv")
+    if args.out is not None and not args.out.resolve().parent.is_dir():
+        raise InputError(f"cannot write to {args.out}: no such folder")
+
+    sites = read_vector(args.sites, "sites", preferred_layer="sites")
+    layers = _project_layers(args)
+    for note in sites.notes + [n for layer in layers.values() if layer for n in layer.notes]:
+        print(f"innoatlas: note: {note}", file=sys.stderr)
+    frames = {name: layer.frame for name, layer in layers.items()}
+    radius = DEFAULT_RADIUS_M if args.radius is None else args.radius
+    table = compute_indicators(sites.frame, frames["startups"], frames["education"],
+                               frames["stations"], frames["zoning"], radius=radius,
+                               site_radius=args.radius is None)
+    table.insert(0, "site", site_labels(sites.frame))
+    text = to_json(table) if out_format == "json" else table.to_csv(index=False)
+    _write(text, args.out, bom=out_format == "csv")
+    return 0
+
+
+def _project_layers(args: argparse.Namespace) -> dict:
+    """The four analysis layers: each override file, else the project's layer."""
+    import pyogrio
+
+    from app.core.paths import DEFAULT_PROJECT
+    from app.core.project_loader import check_geopackage
+    from app.core.vector_input import InputError, read_vector
+
+    project = getattr(args, "sub_project", None) or getattr(args, "project", None) \
+        or DEFAULT_PROJECT
+    available: set[str] = set()
+    if any(getattr(args, name) is None for name in LAYERS):
+        check_geopackage(project)
+        available = {str(layer) for layer, _ in pyogrio.list_layers(project)}
+    layers = {}
+    for name in LAYERS:
+        override = getattr(args, name)
+        if override is not None:
+            layers[name] = read_vector(override, name, preferred_layer=name)
+        elif name in available:
+            layers[name] = read_vector(project, name, preferred_layer=name)
+        else:
+            raise InputError(f"project {project} has no '{name}' layer: give --{name} F")
+    return layers
+
+
+def site_labels(sites: pd.DataFrame) -> pd.Series:
+    """Each site's name, else its ``site_id``, else its row number (from 1)."""
+    label = pd.Series([str(i + 1) for i in range(len(sites))], index=sites.index,
+                      dtype=object)
+    for column in ("site_id", "name"):  # name wins where both are set
+        if column in sites.columns:
+            values = sites[column].astype(object)
+            text = values.map(lambda v: "" if v is None or (isinstance(v, float) and
+                                                            math.isnan(v)) else str(v).strip())
+            label = label.where(text == "", text)
+    return label
+
+
+def _json_value(value):
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return _json_value(value.item())
+    return value
+
+
+def to_json(table: pd.DataFrame) -> str:
+    """Records, one per site; ``zone_shares`` as a nested object, NaN as null."""
+    records = []
+    for row in table.astype(object).itertuples(index=False):  # output formatting only
+        record = {column: _json_value(value) for column, value in zip(table.columns, row)}
+        if record.get("zone_shares"):
+            record["zone_shares"] = json.loads(record["zone_shares"])
+        records.append(record)
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def _write(text: str, out: Path | None, bom: bool) -> None:
+    from app.core.vector_input import InputError
+
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        out.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    except OSError as err:
+        raise InputError(f"cannot write to {out}: {err.strerror}") from None
