@@ -19,6 +19,7 @@ import pyogrio
 from app import __version__
 from app.core.errors import InnoAtlasError, ProjectLoadError
 from app.core.project_loader import check_geopackage, load_project, read_layer
+from app.core.project_loader import readonly_uri as _readonly_uri
 from app.core.sites import new_sites_layer, normalise_sites
 from layers.model import LayerStack
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
@@ -53,9 +54,35 @@ class ProjectSettings:
 
     @classmethod
     def from_json(cls, text: str) -> "ProjectSettings":
+        """Parse and check the stored JSON.
+
+        Raises
+        ------
+        ValueError
+            When the JSON is damaged or a value has the wrong type.
+        """
         data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("settings are not a JSON object")
         known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        settings = cls(**{k: v for k, v in data.items() if k in known})
+        settings._check()
+        return settings
+
+    def _check(self) -> None:
+        ok = (isinstance(self.radius_m, (int, float)) and self.radius_m >= 0
+              and isinstance(self.language, str)
+              and isinstance(self.view, list) and len(self.view) in (0, 3)
+              and all(isinstance(v, (int, float)) for v in self.view)
+              and isinstance(self.layers, list)
+              and all(isinstance(e, dict) and isinstance(e.get("name"), str)
+                      and isinstance(e.get("visible", True), bool)
+                      and isinstance(e.get("opacity", 1.0), (int, float)) for e in self.layers)
+              and isinstance(self.weights, dict)
+              and all(isinstance(v, (int, float)) for v in self.weights.values())
+              and isinstance(self.extra, dict))
+        if not ok:
+            raise ValueError("a setting has the wrong type")
 
     def capture_layers(self, stack: LayerStack) -> None:
         """Record the stack's order, visibility and opacity."""
@@ -84,7 +111,7 @@ class Project:
 def read_settings(path: Path) -> tuple[ProjectSettings, int] | None:
     """Settings and format version stored in ``path``, or ``None`` if it has none."""
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        with sqlite3.connect(_readonly_uri(path), uri=True) as con:
             rows = dict(con.execute(f'SELECT key, value FROM "{SETTINGS_TABLE}"').fetchall())
     except sqlite3.Error:
         return None

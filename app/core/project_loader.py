@@ -24,10 +24,18 @@ Progress = Callable[[float, str], None]
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+def readonly_uri(path: Path) -> str:
+    """An SQLite URI opening ``path`` read-only; '#', '?' and '%' in names are escaped."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
+_readonly_uri = readonly_uri
+
+
 def read_provenance(path: Path) -> dict[str, Provenance]:
     """Provenance rows of a project GeoPackage, by layer name (empty if none)."""
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        with sqlite3.connect(_readonly_uri(path), uri=True) as con:
             rows = con.execute(f'SELECT * FROM "{PROVENANCE_TABLE}"').fetchall()
             names = [d[0] for d in con.execute(
                 f'SELECT * FROM "{PROVENANCE_TABLE}" LIMIT 0').description]
@@ -59,7 +67,7 @@ def check_geopackage(path: Path) -> None:
         raise ProjectLoadError(f"{path.name} is not a GeoPackage (not an SQLite file; "
                                "empty, truncated or another format)")
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        with sqlite3.connect(_readonly_uri(path), uri=True) as con:
             con.execute("SELECT table_name FROM gpkg_contents LIMIT 1").fetchall()
     except sqlite3.DatabaseError as err:
         raise ProjectLoadError(f"{path.name} is not a valid GeoPackage ({err})") from None

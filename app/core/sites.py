@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -48,15 +49,25 @@ def normalise_sites(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame.reset_index(drop=True)
 
 
-def make_site(geometry: BaseGeometry, name: str, radius_m: float = DEFAULT_RADIUS_M,
+def make_site(geometry: BaseGeometry, name: str, radius_m: float | None = None,
               notes: str = "", lot_area_m2: float | None = None) -> dict[str, Any]:
-    """A new site record (with a fresh ``site_id`` and timestamps)."""
+    """A new site record (with a fresh ``site_id`` and timestamps).
+
+    ``radius_m`` None (NaN in the table) means the site follows the project radius.
+    """
     stamp = now_iso()
     kind = "point" if geometry.geom_type == "Point" else "polygon"
     return {"site_id": uuid.uuid4().hex[:12], "name": name, "notes": notes, "kind": kind,
-            "radius_m": float(radius_m), "lot_area_m2": float("nan") if lot_area_m2 is None
+            "radius_m": float("nan") if radius_m is None else float(radius_m),
+            "lot_area_m2": float("nan") if lot_area_m2 is None
             else float(lot_area_m2), "created": stamp, "modified": stamp,
             "geometry": geometry}
+
+
+def effective_radii(layer: Layer, project_radius: float = DEFAULT_RADIUS_M):
+    """Each site's catchment radius: its own ``radius_m``, else the project radius."""
+    radii = layer.data["radius_m"].to_numpy(dtype=float)
+    return np.where(np.isfinite(radii), radii, float(project_radius))
 
 
 def next_site_name(layer: Layer, prefix: str = "Site") -> str:

@@ -79,6 +79,7 @@ class EditSitesTool(MapTool):
         if abs(moved.x()) + abs(moved.y()) < DRAG_THRESHOLD_PX:
             return True
         self.preview = self._dragged_geometry(position)
+        self.editing.preview(self.editing.selected, self.preview)
         self.canvas.update()
         return True
 
@@ -120,6 +121,8 @@ class EditSitesTool(MapTool):
                                                            action))
 
     def _reset(self) -> None:
+        if self.preview is not None:
+            self.editing.preview(None, None)
         self.mode, self.vertex, self.press_pos, self.preview = None, None, None, None
         self.snap_result = None
         self.canvas.update()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QDoubleSpinBox, QLabel, QMainWindow, QMessageBox,
                                QToolBar, QWidget)
@@ -16,7 +16,11 @@ from app.core.sites import new_sites_layer
 from app.ui.actions import ACTIONS, DISTRICT_ACTIONS, TOOL_ACTIONS, ActionSpec
 from app.ui.edit_tool import EditSitesTool
 from app.ui.icons import make_icon
+from app.core.score import Weights
+from app.ui.analysis_actions import AnalysisLayers
 from app.ui.identify_panel import IdentifyPanel
+from app.ui.indicators_controller import IndicatorsController
+from app.ui.indicators_panel import IndicatorsPanel
 from app.ui.layer_panel import LayerPanel
 from app.ui.layer_properties import LayerPropertiesDialog
 from app.ui.map_canvas import MapCanvas, PanTool
@@ -58,7 +62,10 @@ class MainWindow(QMainWindow):
         self.rectangle_tool = RectangleSiteTool(self.canvas, self.editing)
         self.circle_tool = CircleSiteTool(self.canvas, self.editing)
         self.edit_tool = EditSitesTool(self.canvas, self.editing)
-        self.canvas.overlays.append(SitesOverlay(self.editing))
+        self.indicators = IndicatorsController(stack, self.editing)
+        if settings is not None and settings.weights:
+            self.indicators.weights = Weights.from_dict(settings.weights)
+        self.canvas.overlays.append(SitesOverlay(self.editing, self.indicators))
         self.project = ProjectController(self, stack, self.undo_stack, self.canvas,
                                          self.editing, project_path, settings)
         if settings is not None:
@@ -74,8 +81,15 @@ class MainWindow(QMainWindow):
         self.sites_panel = SitesPanel(self.editing, self)
         self.sites_dock = self._dock("sitesDock", "Sites", self.sites_panel,
                                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.indicators_panel = IndicatorsPanel(self.indicators, self.editing, self)
+        self.indicators_panel.set_weights(self.indicators.weights)
+        self.indicators_dock = self._dock("indicatorsDock", "Indicators",
+                                          self.indicators_panel,
+                                          Qt.DockWidgetArea.RightDockWidgetArea)
+        self.splitDockWidget(self.sites_dock, self.indicators_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.sites_dock, self.identify_dock)
         self.sites_dock.raise_()
+        self.resizeDocks([self.sites_dock], [380], Qt.Orientation.Horizontal)
         self.resizeDocks([self.layer_dock], [310], Qt.Orientation.Horizontal)
 
         self.actions_by_name: dict[str, QAction] = {}
@@ -123,7 +137,8 @@ class MainWindow(QMainWindow):
                         Qt.ToolButtonStyle.ToolButtonIconOnly)
         view = menus["&View"]
         view.addSeparator()
-        for dock in (self.layer_dock, self.sites_dock, self.identify_dock):
+        for dock in (self.layer_dock, self.sites_dock, self.indicators_dock,
+                     self.identify_dock):
             view.addAction(dock.toggleViewAction())
         self.recent_menu = menus["&File"].addMenu("Open &recent")
         self.recent_menu.setObjectName("menuRecent")
@@ -228,6 +243,14 @@ class MainWindow(QMainWindow):
         self.project.stateChanged.connect(self._update_title)
         self.project.projectLoaded.connect(self._on_project_loaded)
         self.stack.layer_changed.connect(self._on_layer_changed)
+        self.indicators.resultsChanged.connect(self.canvas.update)
+        self._preview_request = None
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(15)  # at most one live computation per frame
+        self._preview_timer.timeout.connect(self._run_preview)
+        self.editing.previewRequested.connect(self._queue_preview)
+        self.analysis = AnalysisLayers(self)
         a["actionZoomIn"].triggered.connect(lambda: self.canvas.zoom_by(2.0))
         a["actionZoomOut"].triggered.connect(lambda: self.canvas.zoom_by(0.5))
         a["actionZoomFull"].triggered.connect(self.canvas.zoom_full)
@@ -279,6 +302,24 @@ class MainWindow(QMainWindow):
 
     def _set_radius(self, value: float) -> None:
         self.editing.radius_m = float(value)
+        self.project._mark_settings_dirty()
+        self.sites_panel.model.bind()
+        self.indicators.schedule()
+        self.canvas.update()
+
+    def _queue_preview(self, site_id, geometry) -> None:
+        self._preview_request = (site_id, geometry)
+        if geometry is None:
+            self._preview_timer.stop()
+            self._run_preview()
+        elif not self._preview_timer.isActive():
+            self._preview_timer.start()
+
+    def _run_preview(self) -> None:
+        if self._preview_request is not None:
+            site_id, geometry = self._preview_request
+            self._preview_request = None
+            self.indicators.preview(site_id, geometry)
 
     def _on_layer_changed(self, layer, what: str) -> None:
         if layer.name == "sites" and what == "data":
@@ -289,6 +330,9 @@ class MainWindow(QMainWindow):
 
     def _on_project_loaded(self) -> None:
         self.sites_panel.rebind()
+        self.indicators.weights = Weights.from_dict(self.project.settings.weights)
+        self.indicators_panel.set_weights(self.indicators.weights)
+        self.indicators.invalidate_engine()
         self.radius_box.blockSignals(True)
         self.radius_box.setValue(self.editing.radius_m)
         self.radius_box.blockSignals(False)

@@ -84,7 +84,10 @@ class ProjectController(QObject):
     @property
     def dirty(self) -> bool:
         """True when there are changes that are not saved."""
-        return not self.undo_stack.isClean() or self._settings_dirty
+        try:
+            return not self.undo_stack.isClean() or self._settings_dirty
+        except RuntimeError:  # the window is being destroyed: its undo stack went first
+            return False
 
     @property
     def display_name(self) -> str:
@@ -99,6 +102,10 @@ class ProjectController(QObject):
         self._on_state()
 
     def _on_state(self, *_args) -> None:
+        try:
+            self.undo_stack.isClean()
+        except RuntimeError:
+            return  # emitted by the undo stack's destructor at quit
         if self.dirty and not self.autosave_timer.isActive():
             self.autosave_timer.start()
         self.stateChanged.emit()
@@ -180,6 +187,9 @@ class ProjectController(QObject):
         viewport = self.canvas.viewport
         self.settings.view = [viewport.center_x, viewport.center_y, viewport.resolution]
         self.settings.radius_m = self.editing.radius_m
+        indicators = getattr(self.window, "indicators", None)
+        if indicators is not None:
+            self.settings.weights = indicators.weights.to_dict()
         self.settings.capture_layers(self.stack)
         return self.settings
 

@@ -30,6 +30,7 @@ class SiteEditing(QObject):
 
     selectionChanged = Signal(object)
     message = Signal(str)
+    previewRequested = Signal(object, object)
 
     def __init__(self, canvas: MapCanvas, undo_stack: QUndoStack) -> None:
         super().__init__()
@@ -89,13 +90,17 @@ class SiteEditing(QObject):
         x, y = self.canvas.screen_to_map(position)
         return site_ops.site_at(self.layer, x, y, self.pixels(PICK_TOLERANCE_PX))
 
+    def preview(self, site_id: str | None, geometry: BaseGeometry | None) -> None:
+        """A site's shape while it is drawn or dragged (None when the gesture ends)."""
+        self.previewRequested.emit(site_id, geometry)
+
     # -- edits -----------------------------------------------------------------------
     def add_site(self, checked: CheckedGeometry, **attributes) -> str:
         """Push an undoable "add site" with a default name; returns the new id."""
         if checked.message:
             self.notify(checked.message)
         record = site_ops.make_site(checked.geometry, site_ops.next_site_name(self.layer),
-                                    radius_m=attributes.pop("radius_m", self.radius_m),
+                                    radius_m=attributes.pop("radius_m", None),
                                     **attributes)
         self.undo_stack.push(AddSiteCommand(self.layer, record))
         self.select(record["site_id"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -62,6 +63,14 @@ class SitesTableModel(QAbstractTableModel):
             return None
         key = COLUMNS[index.column()][0]
         value = self._layer.data[key].iloc[index.row()]
+        if key == "radius_m" and isinstance(value, float) and math.isnan(value):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{self.editing.radius_m:,.0f} (project)"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return ("Follows the project radius (toolbar). Double-click to give this "
+                        "site its own radius; clear the cell to follow the project again.")
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor("#777777")
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if isinstance(value, float):
                 if math.isnan(value):
@@ -76,7 +85,7 @@ class SitesTableModel(QAbstractTableModel):
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         key = COLUMNS[index.column()][0]
         kind = self._layer.data["kind"].iloc[index.row()]
-        if key in EDITABLE and not (key in ("radius_m", "lot_area_m2") and kind != "point"):
+        if key in EDITABLE and not (key == "lot_area_m2" and kind != "point"):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -84,7 +93,9 @@ class SitesTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         key = COLUMNS[index.column()][0]
-        if key in ("radius_m", "lot_area_m2"):
+        if key in ("radius_m", "lot_area_m2") and str(value).strip() == "":
+            value = float("nan")  # back to the project radius / no lot area
+        elif key in ("radius_m", "lot_area_m2"):
             try:
                 value = float(str(value).replace(",", ""))
             except ValueError:
@@ -96,7 +107,8 @@ class SitesTableModel(QAbstractTableModel):
         else:
             value = str(value)
         current = self._layer.data[key].iloc[index.row()]
-        if current == value:
+        if current == value or (isinstance(value, float) and isinstance(current, float)
+                                and math.isnan(value) and math.isnan(current)):
             return False
         self.editing.undo_stack.push(SetAttributesCommand(self._layer, self.site_id(index.row()),
                                                           {key: value}))

@@ -130,7 +130,26 @@ class PolygonSiteTool(SiteTool):
     # -- state changes --------------------------------------------------------------
     def _changed(self) -> None:
         self.bar.refresh(self)
+        self._preview()
         self.canvas.update()
+
+    def _preview(self) -> None:
+        corners = list(self.vertices)
+        if self.hover is not None and not self.paused:
+            corners.append(self.hover)
+        if len(corners) < 3:
+            self.editing.preview(None, None)
+            return
+        try:
+            self.editing.preview(None, polygon_from_vertices(corners).geometry)
+        except InvalidSiteError:
+            self.editing.preview(None, None)
+
+    def move(self, event: QMouseEvent) -> bool:
+        super().move(event)
+        if self.vertices and not self.paused:
+            self._preview()
+        return False
 
     def add_vertex(self, x: float, y: float) -> None:
         """Append a corner (resumes a paused sketch)."""
@@ -257,11 +276,21 @@ class DragShapeTool(SiteTool):
         self.hover = (x, y)
         return True
 
+    def move(self, event: QMouseEvent) -> bool:
+        super().move(event)
+        if self.start is not None and self.hover is not None:
+            try:
+                self.editing.preview(None, self.build(self.start, self.hover).geometry)
+            except InvalidSiteError:
+                pass
+        return False
+
     def release(self, event: QMouseEvent) -> bool:
         if event.button() != Qt.MouseButton.LeftButton or self.start is None:
             return False
         x, y, _ = self.editing.snapped(event.position())
         start, self.start = self.start, None
+        self.editing.preview(None, None)
         try:
             checked = self.build(start, (x, y))
         except InvalidSiteError as err:

@@ -1,0 +1,88 @@
+"""Analysis menu: start-up density and hot-spot layers, computed in a worker."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
+
+from app.core.analysis_layers import DENSITY_SPEC, HOTSPOT_SPEC, density_layer, hotspot_layer
+from app.ui import worker
+
+
+class AnalysisLayers:
+    """Adds the Analysis menu to a main window and manages the derived layers."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.tasks: dict[str, worker.Task] = {}
+        menu = window.menuBar().addMenu("&Analysis")
+        menu.setObjectName("menuAnalysis")
+        window.menuBar().insertMenu(window.menuBar().actions()[-2], menu)  # before Help
+        self.actions = {}
+        for name, text, tip in (
+                (DENSITY_SPEC.name, "Start-up &density surface",
+                 "Quartic kernel density of start-ups, bandwidth = catchment radius"),
+                (HOTSPOT_SPEC.name, "Start-up &hot spots (Gi*)",
+                 "Getis-Ord Gi* z-scores on 250 m cells; z ≥ 1.96 drawn")):
+            action = QAction(text, window)
+            action.setObjectName(f"action_{name}")
+            action.setCheckable(True)
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            action.toggled.connect(lambda on, n=name: self.toggle(n, on))
+            menu.addAction(action)
+            self.actions[name] = action
+
+    def toggle(self, name: str, on: bool) -> None:
+        stack = self.window.stack
+        existing = stack.get(name)
+        if not on:
+            if name in self.tasks:
+                self.tasks.pop(name).cancel()
+            if existing is not None:
+                stack.remove(existing)
+            return
+        if existing is not None:
+            return
+        startups = stack.get("startups")
+        if startups is None or len(startups.data) == 0:
+            QMessageBox.information(self.window, "No start-ups", "The project has no start-ups "
+                                    "to analyse.")
+            self.actions[name].setChecked(False)
+            return
+        if name == DENSITY_SPEC.name:
+            task = worker.Task(density_layer, startups, self.window.editing.radius_m)
+        else:
+            task = worker.Task(hotspot_layer, startups)
+        dialog = QProgressDialog(f"Computing {self.actions[name].text().replace('&', '')}…",
+                                 "Cancel", 0, 100, self.window)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)  # quick runs never flash a dialog
+        dialog.canceled.connect(task.cancel)
+        task.signals.progress.connect(lambda f, _m: dialog.setValue(int(f * 100)))
+        task.signals.finished.connect(lambda layer: self._add(name, layer, dialog))
+        task.signals.failed.connect(lambda message, _d: self._failed(name, message, dialog))
+        task.signals.cancelled.connect(lambda: self._cancelled(name, dialog))
+        self.tasks[name] = worker.start(task)
+
+    def _add(self, name: str, layer, dialog) -> None:
+        dialog.reset()
+        self.tasks.pop(name, None)
+        stack = self.window.stack
+        if not self.actions[name].isChecked() or stack.get(name) is not None:
+            return
+        below = stack.get("startups")
+        stack.insert(stack.index(below) + 1 if below is not None else 1, layer)
+
+    def _failed(self, name: str, message: str, dialog) -> None:
+        dialog.reset()
+        self.tasks.pop(name, None)
+        self.actions[name].setChecked(False)
+        QMessageBox.warning(self.window, "Analysis failed", message)
+
+    def _cancelled(self, name: str, dialog) -> None:
+        dialog.reset()
+        self.tasks.pop(name, None)
+        self.actions[name].blockSignals(True)
+        self.actions[name].setChecked(False)
+        self.actions[name].blockSignals(False)

@@ -1,0 +1,358 @@
+"""The indicators panel: a card for the selected site, a comparison table, a chart,
+and the score weights. Everything reads :class:`IndicatorsController` results."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
+                               QLabel, QMessageBox, QPushButton, QSpinBox, QTableView,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from app.core.indicators import COLUMNS, DEFINITIONS
+from app.core.score import CRITERIA, REFERENCE_OF, References, Weights, score_breakdown
+from app.ui.indicators_controller import IndicatorsController
+
+CRITERION_COLOURS = {"startups": "#4e79a7", "diversity": "#b07aa1", "education": "#5e3c99",
+                     "transit": "#1d1d1d", "floor_area": "#f28e2b"}
+NOT_PERMITTED = QColor("#b00020")
+
+
+def is_missing(value) -> bool:
+    """None, NaN and pandas' NA: an indicator that could not be computed."""
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, (float, np.floating)) and math.isnan(value)
+
+
+def blocked(value) -> bool:
+    """True when ``use_permitted`` says the zoning does not permit the centre."""
+    return not is_missing(value) and not bool(value)
+
+
+def format_value(column: str, value) -> str:
+    """Human-readable text of one indicator value."""
+    if is_missing(value):
+        return "unknown (no zone)" if column == "use_permitted" else "—"
+    if column == "zone_shares":
+        shares = json.loads(value) if isinstance(value, str) else value
+        return ", ".join(f"{zone} {share:.0%}" for zone, share in
+                         sorted(shares.items(), key=lambda kv: -kv[1])) or "—"
+    if column == "use_permitted":
+        return "yes" if bool(value) else "NO — not permitted"
+    if column == "restrictions":
+        if isinstance(value, (list, tuple, np.ndarray)):
+            return ", ".join(map(str, value)) or "none"
+        return str(value) or "none"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        if column in ("sector_shannon", "sector_evenness", "sector_hhi", "top_sector_lq"):
+            return f"{value:.3f}"
+        return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
+
+
+class ResultsTableModel(QAbstractTableModel):
+    """The results frame as a table: rank, name, then the INDICATORS.md columns."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.frame = pd.DataFrame()
+
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        self.beginResetModel()
+        self.frame = frame
+        self.endResetModel()
+
+    @property
+    def columns(self) -> list[str]:
+        return ["rank", "name", *COLUMNS] if len(self.frame.columns) else []
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.frame)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return DEFINITIONS.get(column, "")
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        column = self.columns[index.column()]
+        value = self.frame[column].iloc[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format_value(column, value)
+        if role == Qt.ItemDataRole.UserRole:  # sort key
+            if is_missing(value):
+                return float("-inf")
+            if isinstance(value, (int, float, np.integer, np.floating, bool, np.bool_)):
+                return float(value)
+            return str(value)
+        if role == Qt.ItemDataRole.ForegroundRole and column == "use_permitted" \
+                and blocked(value):
+            return NOT_PERMITTED
+        return None
+
+
+class ScoreChart(QWidget):
+    """Horizontal stacked bars: each site's score split into criterion points, by rank."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scoreChart")
+        self.setMinimumHeight(160)
+        self.breakdown = pd.DataFrame()
+        self.frame = pd.DataFrame()
+
+    def set_data(self, frame: pd.DataFrame, breakdown: pd.DataFrame) -> None:
+        self.frame, self.breakdown = frame, breakdown
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("white"))
+        if self.frame.empty:
+            painter.setPen(QColor("#777777"))
+            painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter),
+                             "Sketch sites to compare their scores")
+            painter.end()
+            return
+        order = self.frame.sort_values("rank")
+        label_w, margin = 110, 8
+        bar_h = max(10.0, min(26.0, (self.height() - 40) / max(len(order), 1) - 4))
+        scale = (self.width() - label_w - 50) / 100.0
+        y = 10.0
+        for site_id, row in order.iterrows():
+            painter.setPen(NOT_PERMITTED if blocked(row.get("use_permitted"))
+                           else QColor("#222222"))
+            painter.drawText(QRectF(margin, y, label_w - 2 * margin, bar_h),
+                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
+                             f"#{int(row['rank'])} {row['name']}")
+            x = float(label_w)
+            parts = self.breakdown[self.breakdown["site"] == site_id]
+            for _, part in parts.iterrows():
+                points = part["points"]
+                if not isinstance(points, float) or math.isnan(points) or points <= 0:
+                    continue
+                painter.fillRect(QRectF(x, y, points * scale, bar_h),
+                                 QColor(CRITERION_COLOURS[part["criterion"]]))
+                x += points * scale
+            painter.setPen(QColor("#222222"))
+            score = row["score"]
+            text = "—" if is_missing(score) else f"{score:.0f}"
+            painter.drawText(QRectF(x + 4, y, 44, bar_h), int(Qt.AlignmentFlag.AlignVCenter),
+                             text)
+            y += bar_h + 4
+        x = float(label_w)
+        for criterion in CRITERIA:  # legend
+            painter.fillRect(QRectF(x, y + 6, 10, 10), QColor(CRITERION_COLOURS[criterion.key]))
+            painter.setPen(QColor("#222222"))
+            painter.drawText(QRectF(x + 13, y + 2, 120, 18), int(Qt.AlignmentFlag.AlignVCenter),
+                             criterion.label)
+            x += 14 + painter.fontMetrics().horizontalAdvance(criterion.label) + 12
+        painter.end()
+
+
+class IndicatorsPanel(QWidget):
+    """Card, comparison table, chart and weights."""
+
+    def __init__(self, controller: IndicatorsController, editing, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("indicatorsPanel")
+        self.controller, self.editing = controller, editing
+        self.showing_preview = False
+
+        self.weights_box = QGroupBox("Score weights (%)", self)
+        form = QFormLayout(self.weights_box)
+        self.weight_spins: dict[str, QSpinBox] = {}
+        references = References()
+        for criterion in CRITERIA:
+            spin = QSpinBox(self.weights_box)
+            spin.setObjectName(f"weight_{criterion.key}")
+            spin.setRange(0, 100)
+            spin.setValue(round(getattr(controller.weights, criterion.key) * 100))
+            ref = REFERENCE_OF[criterion.key]
+            spin.setToolTip(f"{criterion.label}: {criterion.transform} on {criterion.column}"
+                            + (f", reference {getattr(references, ref):g}" if ref else ""))
+            spin.valueChanged.connect(self._weights_changed)
+            form.addRow(criterion.label, spin)
+            self.weight_spins[criterion.key] = spin
+
+        self.title = QLabel("Select or sketch a site", self)
+        self.title.setObjectName("cardTitle")
+        self.title.setWordWrap(True)
+        self.card = QTableWidget(0, 2, self)
+        self.card.setObjectName("indicatorCard")
+        self.card.setHorizontalHeaderLabels(["Indicator", "Value"])
+        self.card.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.card.verticalHeader().setVisible(False)
+        self.card.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.breakdown = QTableWidget(0, 5, self)
+        self.breakdown.setObjectName("scoreBreakdown")
+        self.breakdown.setHorizontalHeaderLabels(["Criterion", "Raw", "0–1", "Weight", "Points"])
+        self.breakdown.verticalHeader().setVisible(False)
+        self.breakdown.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        card_page = QWidget(self)
+        card_layout = QVBoxLayout(card_page)
+        card_layout.addWidget(self.title)
+        card_layout.addWidget(self.card, 3)
+        card_layout.addWidget(QLabel("Score breakdown (points add up to the score):", self))
+        card_layout.addWidget(self.breakdown, 2)
+
+        self.table_model = ResultsTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.table_model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.table = QTableView(self)
+        self.table.setObjectName("comparisonTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().setVisible(False)
+        self.export_button = QPushButton("Export CSV…", self)
+        self.export_button.setObjectName("exportIndicatorsCsv")
+        self.export_button.setToolTip("Save the comparison table as CSV (UTF-8 with BOM, "
+                                      "opens with Korean text in Excel)")
+        self.export_button.clicked.connect(self.export_dialog)
+        compare_page = QWidget(self)
+        compare_layout = QVBoxLayout(compare_page)
+        compare_layout.addWidget(self.table)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.export_button)
+        compare_layout.addLayout(row)
+
+        self.chart = ScoreChart(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(card_page, "Site")
+        self.tabs.addTab(compare_page, "Compare")
+        self.tabs.addTab(self.chart, "Chart")
+        weights_page = QWidget(self)
+        weights_layout = QVBoxLayout(weights_page)
+        weights_layout.addWidget(self.weights_box)
+        note = QLabel("Each criterion is mapped to 0–1 by the transform in its tooltip "
+                      "(0.5 at the reference value); the score is 100 × the weighted mean. "
+                      "Sites whose zoning does not permit the centre rank below every "
+                      "permitted site. Weights are saved with the project.", weights_page)
+        note.setWordWrap(True)
+        weights_layout.addWidget(note)
+        weights_layout.addStretch(1)
+        self.tabs.addTab(weights_page, "Weights")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.tabs, 1)
+
+        controller.resultsChanged.connect(self.refresh)
+        controller.previewChanged.connect(self._on_preview)
+        editing.selectionChanged.connect(lambda _id: self.refresh())
+
+    # -- behaviour -----------------------------------------------------------------------
+    def _weights_changed(self) -> None:
+        values = {key: spin.value() / 100.0 for key, spin in self.weight_spins.items()}
+        self.controller.set_weights(Weights(**values))
+
+    def set_weights(self, weights: Weights) -> None:
+        """Show ``weights`` (e.g. loaded with a project) without recomputing twice."""
+        for key, spin in self.weight_spins.items():
+            spin.blockSignals(True)
+            spin.setValue(round(getattr(weights, key) * 100))
+            spin.blockSignals(False)
+
+    def refresh(self) -> None:
+        frame = self.controller.results
+        self.table_model.set_frame(frame)
+        breakdown = score_breakdown(frame, self.controller.weights) if len(frame) \
+            else pd.DataFrame()
+        self.chart.set_data(frame, breakdown)
+        if not self.showing_preview:
+            row = self.controller.row(self.editing.selected)
+            self.show_card(None if row is None else frame.loc[[self.editing.selected]])
+
+    def _on_preview(self, frame) -> None:
+        self.showing_preview = frame is not None
+        if frame is None:
+            self.refresh()
+        else:
+            self.show_card(frame, live=True)
+
+    def show_card(self, frame: pd.DataFrame | None, live: bool = False) -> None:
+        """Fill the card with the one-row ``frame`` (None: empty card)."""
+        self.card.setRowCount(0)
+        self.breakdown.setRowCount(0)
+        if frame is None or frame.empty:
+            self.title.setText("Select or sketch a site to see its indicators")
+            return
+        row = frame.iloc[0]
+        permitted = row.get("use_permitted")
+        flag = "" if not blocked(permitted) else \
+            "  <b style='color:#b00020'>zoning does not permit the centre: ranked last</b>"
+        rank = "" if live or "rank" not in row else f"#{int(row['rank'])} · "
+        score = row["score"]
+        score_text = "—" if is_missing(score) else f"{score:.1f}"
+        self.title.setText(f"<b>{rank}{row['name']}</b> — score {score_text}"
+                           + (" <i>(live, not saved)</i>" if live else "") + flag)
+        for column in COLUMNS:
+            position = self.card.rowCount()
+            self.card.insertRow(position)
+            name = QTableWidgetItem(column)
+            name.setToolTip(DEFINITIONS[column])
+            value = QTableWidgetItem(format_value(column, row[column]))
+            value.setToolTip(DEFINITIONS[column])
+            if column == "use_permitted" and blocked(permitted):
+                value.setForeground(NOT_PERMITTED)
+            self.card.setItem(position, 0, name)
+            self.card.setItem(position, 1, value)
+        parts = score_breakdown(frame, self.controller.weights)
+        for _, part in parts.iterrows():
+            position = self.breakdown.rowCount()
+            self.breakdown.insertRow(position)
+            cells = [part["label"], format_value("raw", part["raw"]),
+                     format_value("sector_hhi", part["value"]),
+                     f"{part['weight'] * 100:.0f} %", format_value("raw", part["points"])]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                reference = part["reference"]
+                item.setToolTip(f"{part['transform']}"
+                                + ("" if isinstance(reference, float) and math.isnan(reference)
+                                   else f", reference {reference:g}"))
+                self.breakdown.setItem(position, column, item)
+
+    def card_values(self) -> dict[str, str]:
+        """Indicator → shown text (tests, copy)."""
+        return {self.card.item(r, 0).text(): self.card.item(r, 1).text()
+                for r in range(self.card.rowCount())}
+
+    def export_dialog(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export indicators", "indicators.csv",
+                                              "CSV (*.csv)")
+        if name:
+            self.export_csv(Path(name))
+
+    def export_csv(self, path: Path) -> bool:
+        """Write the comparison table as UTF-8 CSV with a BOM (Excel reads Korean text)."""
+        frame = self.controller.results
+        try:
+            out = frame.reset_index(names="site_id")[["rank", "name", "site_id", *COLUMNS]]
+            out.to_csv(path, index=False, encoding="utf-8-sig")
+        except OSError as err:
+            QMessageBox.warning(self, "Cannot export", f"Cannot write {path}: {err.strerror}")
+            return False
+        return True
