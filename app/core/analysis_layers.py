@@ -2,6 +2,10 @@
 
 Grid cells become polygon features with a class column, so the one style model,
 the canvas and every export draw them like any other categorized layer.
+
+These functions run in worker threads: they reuse the source layer's CRS object
+(EPSG:5186) instead of parsing a CRS, because building pyproj CRS objects outside
+the main thread crashed here (segmentation fault in pyproj, seen with QThreadPool).
 """
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import numpy as np
 import shapely
 
 from app.core.point_patterns import Grid, hot_spots, kernel_density, point_xy
-from layers.model import WORKING_CRS, Layer, LayerSpec
+from layers.model import Layer, LayerSpec
 from layers.provenance import DataStatus, Provenance
 from layers.style import Symbol, categorized
 
@@ -87,7 +91,7 @@ def density_layer(startups: Layer, bandwidth: float, cell: float = 50.0,
         codes = np.zeros(0, int)
     names = np.array(DENSITY_CLASSES[::-1])[codes] if kept.size else np.array([], str)
     frame = gpd.GeoDataFrame({"density_km2": kept, "class": names},
-                             geometry=_cells(surface.grid, mask), crs=WORKING_CRS)
+                             geometry=_cells(surface.grid, mask), crs=startups.data.crs)
     report(1.0, "done")
     layer = Layer.from_spec(DENSITY_SPEC, frame, _derived(startups, "Kernel density"))
     layer.opacity = 0.8
@@ -106,6 +110,6 @@ def hotspot_layer(startups: Layer, cell: float = 250.0,
     mask = z >= HOT_CLASSES[1][1]
     names = np.where(z[mask] >= HOT_CLASSES[0][1], HOT_CLASSES[0][0], HOT_CLASSES[1][0])
     frame = gpd.GeoDataFrame({"z": z[mask], "count": spots.counts[mask], "class": names},
-                             geometry=_cells(spots.grid, mask), crs=WORKING_CRS)
+                             geometry=_cells(spots.grid, mask), crs=startups.data.crs)
     report(1.0, "done")
     return Layer.from_spec(HOTSPOT_SPEC, frame, _derived(startups, "Getis-Ord Gi* hot spots"))

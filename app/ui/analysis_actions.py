@@ -59,10 +59,10 @@ class AnalysisLayers:
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)  # quick runs never flash a dialog
         dialog.canceled.connect(task.cancel)
-        task.signals.progress.connect(lambda f, _m: dialog.setValue(int(f * 100)))
-        task.signals.finished.connect(lambda layer: self._add(name, layer, dialog))
-        task.signals.failed.connect(lambda message, _d: self._failed(name, message, dialog))
-        task.signals.cancelled.connect(lambda: self._cancelled(name, dialog))
+        task.on(progress=lambda f, _m: dialog.setValue(int(f * 100)),
+                finished=lambda layer: self._add(name, layer, dialog),
+                failed=lambda message, _d: self._failed(name, message, dialog),
+                cancelled=lambda: self._cancelled(name, dialog))
         self.tasks[name] = worker.start(task)
 
     def _add(self, name: str, layer, dialog) -> None:

@@ -251,6 +251,8 @@ class MainWindow(QMainWindow):
         self._preview_timer.timeout.connect(self._run_preview)
         self.editing.previewRequested.connect(self._queue_preview)
         self.analysis = AnalysisLayers(self)
+        for spin in self.indicators_panel.weight_spins.values():
+            spin.valueChanged.connect(lambda _v: self.project._mark_settings_dirty())
         a["actionZoomIn"].triggered.connect(lambda: self.canvas.zoom_by(2.0))
         a["actionZoomOut"].triggered.connect(lambda: self.canvas.zoom_by(0.5))
         a["actionZoomFull"].triggered.connect(self.canvas.zoom_full)

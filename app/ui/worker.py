@@ -24,6 +24,32 @@ class _Signals(QObject):
     cancelled = Signal()
 
 
+class _Relay(QObject):
+    """Lives in the GUI thread: signals from the worker reach its slots queued, so the
+    callbacks (plain Python callables, often lambdas) always run in the GUI thread."""
+
+    def __init__(self, callbacks: dict[str, Callable]) -> None:
+        super().__init__()
+        self.callbacks = callbacks
+
+    def on_progress(self, fraction: float, message: str) -> None:
+        self._call("progress", fraction, message)
+
+    def on_finished(self, result) -> None:
+        self._call("finished", result)
+
+    def on_failed(self, message: str, details: str) -> None:
+        self._call("failed", message, details)
+
+    def on_cancelled(self) -> None:
+        self._call("cancelled")
+
+    def _call(self, name: str, *args) -> None:
+        callback = self.callbacks.get(name)
+        if callback is not None:
+            callback(*args)
+
+
 class Task(QRunnable):
     """A cancellable background call of ``function(*args, progress=..., **kwargs)``.
 
@@ -38,6 +64,17 @@ class Task(QRunnable):
         self.signals = _Signals()
         self._cancel = threading.Event()
         self.setAutoDelete(False)
+
+    def on(self, **callbacks: Callable) -> "Task":
+        """Register ``progress``/``finished``/``failed``/``cancelled`` callbacks, run in
+        the GUI thread (never connect a lambda to ``signals`` directly: it would run in
+        the worker thread)."""
+        self._relay = _Relay(callbacks)
+        self.signals.progress.connect(self._relay.on_progress)
+        self.signals.finished.connect(self._relay.on_finished)
+        self.signals.failed.connect(self._relay.on_failed)
+        self.signals.cancelled.connect(self._relay.on_cancelled)
+        return self
 
     def cancel(self) -> None:
         """Ask the task to stop at its next progress report."""

@@ -1,0 +1,175 @@
+"""The indicators panel follows the sites: live while dragging, weights, table, CSV, layers."""
+import math
+
+import pandas as pd
+import pytest
+import shapely
+from PySide6.QtCore import QPoint, Qt
+
+from app.core.indicators import COLUMNS
+from app.core.site_geometry import CheckedGeometry, polygon_from_vertices
+
+
+def at(window, x, y) -> QPoint:
+    return window.canvas.map_to_screen(x, y).toPoint()
+
+
+@pytest.fixture
+def gvalley(main_window):
+    """The real project zoomed to G-Valley with one square site in its middle."""
+    w = main_window
+    w.actions_by_name["actionSnapping"].setChecked(False)
+    w.zoom_to_district("gvalley")
+    districts = w.stack.get("districts").data
+    centre = districts[districts.district_id == "gvalley"].geometry.iloc[0] \
+        .representative_point()
+    cx, cy = centre.x, centre.y
+    w.editing.add_site(polygon_from_vertices([(cx - 60, cy - 60), (cx + 60, cy - 60),
+                                              (cx + 60, cy + 60), (cx - 60, cy + 60)]))
+    w.indicators.wait()
+    return w, cx, cy
+
+
+def test_card_shows_every_indicator_of_the_selected_site(gvalley):
+    w, _, _ = gvalley
+    values = w.indicators_panel.card_values()
+    assert list(values) == list(COLUMNS)
+    assert int(values["startups_n"].replace(",", "")) > 0
+    assert "Site 1" in w.indicators_panel.title.text()
+    tooltip = w.indicators_panel.card.item(0, 0).toolTip()
+    assert "start-ups within R" in tooltip
+    assert w.indicators_panel.breakdown.rowCount() == 5
+
+
+def test_dragging_a_site_updates_its_card_live_and_after_release(qtbot, gvalley):
+    w, cx, cy = gvalley
+    panel = w.indicators_panel
+    before = panel.card_values()["startups_n"]
+    w.set_tool("edit_tool")
+    canvas = w.canvas
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=at(w, cx, cy))
+    target = (cx + 3000, cy + 3000)  # far outside G-Valley: fewer start-ups around
+    qtbot.mouseMove(canvas, at(w, cx + 1500, cy + 1500))
+    qtbot.mouseMove(canvas, at(w, *target))
+    qtbot.wait(60)  # the live preview is computed at most once per frame
+    assert "live" in panel.title.text()
+    live = panel.card_values()["startups_n"]
+    assert live != before
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=at(w, *target))
+    w.indicators.wait()
+    assert "live" not in panel.title.text()
+    assert panel.card_values()["startups_n"] == live
+    stored = w.indicators.results.iloc[0]
+    assert stored["startups_n"] == int(live.replace(",", ""))
+
+
+def test_weights_change_every_score_and_are_saved(qtbot, gvalley, tmp_path):
+    w, cx, cy = gvalley
+    w.editing.add_site(CheckedGeometry(shapely.Point(cx + 400, cy)))
+    w.indicators.wait()
+    before = w.indicators.results["score"].copy()
+    spin = w.indicators_panel.weight_spins["startups"]
+    spin.setFocus()
+    qtbot.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(spin, "100")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    w.indicators.wait()
+    assert w.indicators.weights.startups == 1.0
+    assert not w.indicators.results["score"].equals(before)
+    assert w.isWindowModified()
+    path = tmp_path / "weights.gpkg"
+    assert w.project.save_to(path)
+    from app.core.project_io import open_project
+    assert open_project(path).settings.weights["startups"] == 1.0
+
+
+def test_radius_change_updates_all_sites(qtbot, gvalley):
+    w, _, _ = gvalley
+    before = w.indicators.results["startups_n"].iloc[0]
+    w.radius_box.setValue(300)
+    w.indicators.wait()
+    assert w.indicators.results["startups_n"].iloc[0] < before
+
+
+def test_not_permitted_site_ranks_last_and_is_flagged(gvalley):
+    w, _, _ = gvalley
+    zoning = w.stack.get("zoning").data
+    green = zoning[(zoning.kind == "zone") & (zoning.zone_type == "자연녹지")].geometry.iloc[0]
+    inside = green.representative_point()
+    w.editing.add_site(CheckedGeometry(shapely.Point(inside.x, inside.y)))
+    w.indicators.wait()
+    results = w.indicators.results
+    blocked = results[results["use_permitted"] == False]  # noqa: E712
+    assert len(blocked) == 1
+    assert blocked["rank"].iloc[0] == len(results)
+    w.editing.select(blocked.index[0])
+    assert "does not permit" in w.indicators_panel.title.text()
+
+
+def test_comparison_table_sorts_and_exports_csv_with_bom(qtbot, gvalley, tmp_path):
+    w, cx, cy = gvalley
+    w.editing.add_site(CheckedGeometry(shapely.Point(cx + 2500, cy + 2500)))
+    w.indicators.wait()
+    panel = w.indicators_panel
+    model = panel.table.model()
+    assert model.rowCount() == 2
+    header = panel.table.horizontalHeader()
+    score_col = panel.table_model.columns.index("score")
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(score_col) + 5, 5))
+    first = model.index(0, score_col).data()
+    second = model.index(1, score_col).data()
+    order = header.sortIndicatorOrder()
+    a, b = float(first.replace(",", "")), float(second.replace(",", ""))
+    assert (a <= b) if order == Qt.SortOrder.AscendingOrder else (a >= b)
+    w.stack.get("sites").data  # names may be Korean: the CSV must keep them
+    from app.ui.site_commands import SetAttributesCommand
+    site_id = w.stack.get("sites").data["site_id"].iloc[0]
+    w.undo_stack.push(SetAttributesCommand(w.stack.get("sites"), site_id, {"name": "마곡 센터"}))
+    w.indicators.wait()
+    out = tmp_path / "indicators.csv"
+    assert panel.export_csv(out)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(frame.columns) == ["rank", "name", "site_id", *COLUMNS]
+    assert "마곡 센터" in set(frame["name"])
+
+
+def test_density_and_hot_spot_layers_toggle(qtbot, main_window):
+    w = main_window
+    for name in ("startup_density", "startup_hotspots"):
+        action = w.analysis.actions[name]
+        action.trigger()
+        qtbot.waitUntil(lambda n=name: w.stack.get(n) is not None, timeout=10_000)
+        layer = w.stack.get(name)
+        assert len(layer.data) > 0
+        assert layer.provenance.status.value == "synthetic"  # derived from synthetic data
+        assert w.stack.index(layer) == w.stack.index(w.stack.get("startups")) + 1
+        action.trigger()
+        assert w.stack.get(name) is None
+    hot = None
+    w.analysis.actions["startup_hotspots"].trigger()
+    qtbot.waitUntil(lambda: w.stack.get("startup_hotspots") is not None, timeout=10_000)
+    hot = w.stack.get("startup_hotspots").data
+    assert (hot["z"] >= 1.96).all() and not math.isnan(hot["z"].max())
+
+
+def test_large_layers_are_computed_in_a_worker_with_the_same_result(qtbot, gvalley):
+    from app.core.synthetic import generate_startups
+    from app.ui.indicators_controller import WORKER_THRESHOLD
+
+    w, cx, cy = gvalley
+    stack = w.stack
+    big = generate_startups(WORKER_THRESHOLD + 10_000, stack.get("districts").data,
+                            stack.get("stations").data, stack.get("education").data)
+    stack.get("startups").set_data(big)
+    for dx in (0, 300, 600):
+        w.editing.add_site(CheckedGeometry(shapely.Point(cx + dx, cy + 100)))
+    w.indicators.wait()
+    qtbot.waitUntil(lambda: len(w.indicators.results) == 4, timeout=10_000)
+    expected = w.indicators.engine.compute(stack.get("sites").data, w.editing.radius_m,
+                                           weights=w.indicators.weights)
+    got = w.indicators.results
+    assert got["startups_n"].tolist() == expected["startups_n"].tolist()
+    assert got["score"].round(9).tolist() == expected["score"].round(9).tolist()
