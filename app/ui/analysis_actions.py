@@ -32,6 +32,31 @@ class AnalysisLayers:
             action.toggled.connect(lambda on, n=name: self.toggle(n, on))
             menu.addAction(action)
             self.actions[name] = action
+        menu.addSeparator()
+        rules = QAction("&Zoning rules and overrides…", window)
+        rules.setObjectName("actionZoningRules")
+        rules.setStatusTip("BCR, FAR and permitted uses per zone type; override a cell for "
+                           "this project")
+        rules.triggered.connect(self.edit_rules)
+        menu.addAction(rules)
+        self.rules_action = rules
+
+    def edit_rules(self) -> bool:
+        """Open the zoning rules dialog; OK applies the overrides to the project."""
+        from app.ui.zoning_rules_dialog import ZoningRulesDialog
+
+        indicators = self.window.indicators
+        dialog = ZoningRulesDialog(indicators.rules, self.window)
+        self.dialog = dialog
+        if dialog.exec() != ZoningRulesDialog.DialogCode.Accepted:
+            return False
+        rules = dialog.result_rules()
+        if rules.overrides != indicators.rules.overrides:
+            indicators.set_rules(rules)
+            project = self.window.project
+            project.settings.extra["zoning_overrides"] = rules.overrides_to_records()
+            project._mark_settings_dirty()
+        return True
 
     def toggle(self, name: str, on: bool) -> None:
         stack = self.window.stack

@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from app.core import sites as site_ops
 from app.core.indicators import IndicatorEngine
 from app.core.score import Weights, rank_sites
+from app.core.zoning_rules import ZoningRules
 from app.ui import worker
 from layers.model import LayerStack
 
@@ -46,6 +47,7 @@ class IndicatorsController(QObject):
         super().__init__()
         self.stack, self.editing = stack, editing
         self.weights = Weights()
+        self.rules = ZoningRules.default()
         self.results = pd.DataFrame()
         self._engine: IndicatorEngine | None = None
         self._generation = 0
@@ -72,6 +74,13 @@ class IndicatorsController(QObject):
         self._engine = None
         self.schedule()
 
+    def set_rules(self, rules: ZoningRules) -> None:
+        """Use zoning rules with the project's overrides; recomputes every site."""
+        self.rules = rules
+        if self._engine is not None:
+            self._engine.set_rules(rules)
+        self.schedule()
+
     def set_weights(self, weights: Weights) -> None:
         self.weights = weights
         self.schedule()
@@ -83,7 +92,8 @@ class IndicatorsController(QObject):
     @property
     def engine(self) -> IndicatorEngine:
         if self._engine is None:
-            self._engine = IndicatorEngine(*(_frame(self.stack, name) for name in CONTEXT))
+            self._engine = IndicatorEngine(*(_frame(self.stack, name) for name in CONTEXT),
+                                           rules=self.rules)
         return self._engine
 
     # -- computation ------------------------------------------------------------------------

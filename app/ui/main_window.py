@@ -16,7 +16,9 @@ from app.core.sites import new_sites_layer
 from app.ui.actions import ACTIONS, DISTRICT_ACTIONS, TOOL_ACTIONS, ActionSpec
 from app.ui.edit_tool import EditSitesTool
 from app.ui.icons import make_icon
+from app.core.errors import InnoAtlasError
 from app.core.score import Weights
+from app.core.zoning_rules import ZoningRules
 from app.ui.analysis_actions import AnalysisLayers
 from app.ui.identify_panel import IdentifyPanel
 from app.ui.indicators_controller import IndicatorsController
@@ -63,8 +65,8 @@ class MainWindow(QMainWindow):
         self.circle_tool = CircleSiteTool(self.canvas, self.editing)
         self.edit_tool = EditSitesTool(self.canvas, self.editing)
         self.indicators = IndicatorsController(stack, self.editing)
-        if settings is not None and settings.weights:
-            self.indicators.weights = Weights.from_dict(settings.weights)
+        if settings is not None:
+            self._apply_project_rules(settings)
         self.canvas.overlays.append(SitesOverlay(self.editing, self.indicators))
         self.project = ProjectController(self, stack, self.undo_stack, self.canvas,
                                          self.editing, project_path, settings)
@@ -309,6 +311,18 @@ class MainWindow(QMainWindow):
         self.indicators.schedule()
         self.canvas.update()
 
+    def _apply_project_rules(self, settings: ProjectSettings) -> None:
+        """Weights and zoning overrides saved with a project."""
+        self.indicators.weights = Weights.from_dict(settings.weights)
+        records = settings.extra.get("zoning_overrides", [])
+        try:
+            overrides = ZoningRules.overrides_from_records(records)
+            self.indicators.set_rules(ZoningRules.default().with_overrides(overrides))
+        except (InnoAtlasError, TypeError, KeyError, AttributeError):
+            self.statusBar().showMessage("The project's zoning overrides are unreadable; the "
+                                         "table values are used", 8000)
+            self.indicators.set_rules(ZoningRules.default())
+
     def _queue_preview(self, site_id, geometry) -> None:
         self._preview_request = (site_id, geometry)
         if geometry is None:
@@ -332,7 +346,7 @@ class MainWindow(QMainWindow):
 
     def _on_project_loaded(self) -> None:
         self.sites_panel.rebind()
-        self.indicators.weights = Weights.from_dict(self.project.settings.weights)
+        self._apply_project_rules(self.project.settings)
         self.indicators_panel.set_weights(self.indicators.weights)
         self.indicators.invalidate_engine()
         self.radius_box.blockSignals(True)

@@ -173,3 +173,36 @@ def test_large_layers_are_computed_in_a_worker_with_the_same_result(qtbot, gvall
     got = w.indicators.results
     assert got["startups_n"].tolist() == expected["startups_n"].tolist()
     assert got["score"].round(9).tolist() == expected["score"].round(9).tolist()
+
+
+def test_zoning_override_changes_permission_and_is_saved(qtbot, gvalley, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    from app.core.project_io import open_project
+    from app.ui.zoning_rules_dialog import ZoningRulesDialog
+
+    w, _, _ = gvalley
+    zoning = w.stack.get("zoning").data
+    green = zoning[(zoning.kind == "zone") & (zoning.zone_type == "자연녹지")].geometry.iloc[0]
+    inside = green.representative_point()
+    site = w.editing.add_site(CheckedGeometry(shapely.Point(inside.x, inside.y)))
+    w.indicators.wait()
+    assert w.indicators.results.loc[site, "use_permitted"] == False  # noqa: E712
+
+    seen = []
+
+    def choose():
+        dialog = next(d for d in w.findChildren(ZoningRulesDialog) if d.isVisible())
+        seen.append(dialog.table.item(list(dialog.base.zones).index("자연녹지"), 3).text())
+        dialog.combos[("자연녹지", "교육연구시설")].setCurrentText("○")
+        dialog.accept()  # before any assertion: a failing check must not leave it open
+
+    QTimer.singleShot(50, choose)
+    assert w.analysis.edit_rules()
+    assert seen and "(?)" in seen[0]  # the unconfirmed Seoul FAR is flagged
+    w.indicators.wait()
+    assert w.indicators.results.loc[site, "use_permitted"] == True  # noqa: E712
+    path = tmp_path / "overrides.gpkg"
+    assert w.project.save_to(path)
+    saved = open_project(path).settings.extra["zoning_overrides"]
+    assert saved == [{"zone_type": "자연녹지", "use_class": "교육연구시설", "symbol": "○"}]
