@@ -36,7 +36,8 @@ def add_indicators_parser(commands: argparse._SubParsersAction) -> argparse.Argu
                              "points and/or polygons")
     parser.add_argument("--radius", type=float, metavar="M",
                         help="catchment radius in metres for every site (default: each "
-                             "site's radius_m where set, else 800)")
+                             "site's radius_m where set, else the project's radius, 800 m "
+                             "unless the project says otherwise)")
     parser.add_argument("--format", choices=FORMATS, default=None,
                         help="output format (default: from --out's suffix, else csv)")
     parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
@@ -83,14 +84,45 @@ def _run(args: argparse.Namespace) -> int:
     for note in sites.notes + [n for layer in layers.values() if layer for n in layer.notes]:
         print(f"innoatlas: note: {note}", file=sys.stderr)
     frames = {name: layer.frame for name, layer in layers.items()}
-    radius = DEFAULT_RADIUS_M if args.radius is None else args.radius
+    saved = _project_settings(args)
+    radius = args.radius if args.radius is not None else \
+        (saved.radius_m if saved is not None else DEFAULT_RADIUS_M)
     table = compute_indicators(sites.frame, frames["startups"], frames["education"],
                                frames["stations"], frames["zoning"], radius=radius,
-                               site_radius=args.radius is None)
+                               site_radius=args.radius is None,
+                               rules=_project_rules(saved),
+                               weights=_project_weights(saved))
     table.insert(0, "site", site_labels(sites.frame))
     text = to_json(table) if out_format == "json" else table.to_csv(index=False)
     _write(text, args.out, bom=out_format == "csv")
     return 0
+
+
+def _project_settings(args: argparse.Namespace):
+    """Settings saved in ``--project`` (radius, weights, zoning overrides), or None."""
+    project = getattr(args, "sub_project", None) or getattr(args, "project", None)
+    if project is None:
+        return None
+    from app.core.project_io import read_settings
+
+    stored = read_settings(project)
+    return None if stored is None else stored[0]
+
+
+def _project_weights(settings):
+    from app.core.score import Weights
+
+    return Weights.from_dict(settings.weights) if settings is not None else None
+
+
+def _project_rules(settings):
+    """The shipped zoning rules with the project's saved overrides."""
+    if settings is None or not settings.extra.get("zoning_overrides"):
+        return None
+    from app.core.zoning_rules import ZoningRules
+
+    overrides = ZoningRules.overrides_from_records(settings.extra["zoning_overrides"])
+    return ZoningRules.default().with_overrides(overrides)
 
 
 def _project_layers(args: argparse.Namespace) -> dict:

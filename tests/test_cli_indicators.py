@@ -148,3 +148,42 @@ def test_gui_options_still_parse():
     assert build_parser().parse_args([]).command is None
     sub = build_parser().parse_args(["indicators", "s.gpkg", "--radius", "300"])
     assert sub.command == "indicators" and sub.radius == 300
+
+
+def test_project_settings_radius_weights_and_overrides_are_used(tmp_path):
+    """A saved project's radius, weights and zoning overrides apply on the command line."""
+    import json
+    import subprocess
+    import sys
+
+    import shapely
+
+    from app.core.paths import DEFAULT_PROJECT
+    from app.core.project_io import open_project, save_project
+    from app.core.sites import insert_site, make_site
+
+    project = open_project(DEFAULT_PROJECT)
+    zoning = project.stack.get("zoning").data
+    green = zoning[(zoning.kind == "zone") & (zoning.zone_type == "자연녹지")].geometry.iloc[0]
+    inside = green.representative_point()
+    insert_site(project.stack.get("sites"), make_site(shapely.Point(inside.x, inside.y), "녹지"))
+    project.settings.radius_m = 300.0
+    project.settings.extra["zoning_overrides"] = [
+        {"zone_type": "자연녹지", "use_class": "교육연구시설", "symbol": "○"}]
+    path = tmp_path / "saved.gpkg"
+    save_project(path, project.stack, project.settings)
+
+    def run(*extra):
+        result = subprocess.run([sys.executable, "-m", "app", "indicators", str(path),
+                                 "--project", str(path), "--format", "json", *extra],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)[0]
+
+    with_project = run()
+    assert with_project["use_permitted"] is True  # the override applies
+    wider = run("--radius", "800")
+    assert wider["startups_n"] >= with_project["startups_n"]
+    area = 3.14159 * 300 ** 2 / 1e6
+    assert with_project["startups_per_km2"] == pytest.approx(with_project["startups_n"] / area,
+                                                             rel=0.01)
