@@ -161,13 +161,16 @@ class ScoreChart(QWidget):
             painter.drawText(QRectF(x + 4, y, 44, bar_h), int(Qt.AlignmentFlag.AlignVCenter),
                              text)
             y += bar_h + 4
-        x = float(label_w)
-        for criterion in CRITERIA:  # legend
+        x = float(margin)
+        for criterion in CRITERIA:  # legend, wrapped to the widget's width
+            width = 14 + painter.fontMetrics().horizontalAdvance(criterion.label) + 12
+            if x + width > self.width() and x > margin:
+                x, y = float(margin), y + 20
             painter.fillRect(QRectF(x, y + 6, 10, 10), QColor(CRITERION_COLOURS[criterion.key]))
             painter.setPen(QColor("#222222"))
-            painter.drawText(QRectF(x + 13, y + 2, 120, 18), int(Qt.AlignmentFlag.AlignVCenter),
+            painter.drawText(QRectF(x + 13, y + 2, width, 18), int(Qt.AlignmentFlag.AlignVCenter),
                              criterion.label)
-            x += 14 + painter.fontMetrics().horizontalAdvance(criterion.label) + 12
+            x += width
         painter.end()
 
 
@@ -302,8 +305,10 @@ class IndicatorsPanel(QWidget):
             return
         row = frame.iloc[0]
         permitted = row.get("use_permitted")
-        flag = "" if not blocked(permitted) else \
-            "  <b style='color:#b00020'>zoning does not permit the centre: ranked last</b>"
+        flag = "  <b style='color:#b00020'>zoning does not permit the centre: ranked " \
+            "below permitted sites</b>" if blocked(permitted) else \
+            "  <b style='color:#666666'>no zoning data under the site: ranked below " \
+            "permitted sites</b>" if is_missing(permitted) else ""
         rank = "" if live or "rank" not in row else f"#{int(row['rank'])} · "
         score = row["score"]
         score_text = "—" if is_missing(score) else f"{score:.1f}"

@@ -72,11 +72,14 @@ class SitesOverlay:
             row = results.loc[site_id]
             score = row["score"]
             text = f"#{int(row['rank'])}" + ("" if is_missing(score) else f" {score:.0f}")
-            not_permitted = blocked(row["use_permitted"])
+            permission = row["use_permitted"]
             width = metrics.horizontalAdvance(text) + 10
             rect = QRectF(x - width / 2, y - 28, width, metrics.height() + 4)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#b00020") if not_permitted else RANK_FILL)
+            # red: zoning forbids the use; grey: no zoning data under the site (ranked
+            # below the permitted ones too); dark: permitted
+            painter.setBrush(QColor("#b00020") if blocked(permission)
+                             else QColor("#808080") if is_missing(permission) else RANK_FILL)
             painter.drawRoundedRect(rect, 5, 5)
             painter.setPen(QColor("white"))
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
