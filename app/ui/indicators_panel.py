@@ -183,8 +183,17 @@ class IndicatorsPanel(QWidget):
         self.controller, self.editing = controller, editing
         self.showing_preview = False
 
-        self.weights_box = QGroupBox("Score weights (%)", self)
+        self.weights_box = QGroupBox("Catchment and score weights", self)
         form = QFormLayout(self.weights_box)
+        self.radius = QSpinBox(self.weights_box)
+        self.radius.setObjectName("panelRadius")
+        self.radius.setRange(0, 10_000)
+        self.radius.setSingleStep(50)
+        self.radius.setSuffix(" m")
+        self.radius.setValue(round(editing.radius_m))
+        self.radius.setToolTip("Project catchment radius R (INDICATORS.md: default 800 m, about "
+                               "a 10-minute walk); sites with their own radius keep it")
+        form.addRow("Radius R", self.radius)
         self.weight_spins: dict[str, QSpinBox] = {}
         references = References()
         for criterion in CRITERIA:
@@ -195,6 +204,7 @@ class IndicatorsPanel(QWidget):
             ref = REFERENCE_OF[criterion.key]
             spin.setToolTip(f"{criterion.label}: {criterion.transform} on {criterion.column}"
                             + (f", reference {getattr(references, ref):g}" if ref else ""))
+            spin.setSuffix(" %")
             spin.valueChanged.connect(self._weights_changed)
             form.addRow(criterion.label, spin)
             self.weight_spins[criterion.key] = spin

@@ -241,6 +241,9 @@ class MainWindow(QMainWindow):
         a["actionSnapping"].toggled.connect(self._set_snapping)
         a["actionDeleteSite"].triggered.connect(self.editing.delete_selected)
         self.radius_box.valueChanged.connect(self._set_radius)
+        # The panel's radius and the toolbar's are one setting.
+        self.indicators_panel.radius.valueChanged.connect(
+            lambda value: self.radius_box.setValue(float(value)))
         self.editing.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.project.stateChanged.connect(self._update_title)
         self.project.projectLoaded.connect(self._on_project_loaded)
@@ -306,6 +309,11 @@ class MainWindow(QMainWindow):
 
     def _set_radius(self, value: float) -> None:
         self.editing.radius_m = float(value)
+        panel_radius = self.indicators_panel.radius
+        if panel_radius.value() != round(value):
+            panel_radius.blockSignals(True)
+            panel_radius.setValue(round(value))
+            panel_radius.blockSignals(False)
         self.project._mark_settings_dirty()
         self.sites_panel.model.bind()
         self.indicators.schedule()
@@ -349,9 +357,10 @@ class MainWindow(QMainWindow):
         self._apply_project_rules(self.project.settings)
         self.indicators_panel.set_weights(self.indicators.weights)
         self.indicators.invalidate_engine()
-        self.radius_box.blockSignals(True)
-        self.radius_box.setValue(self.editing.radius_m)
-        self.radius_box.blockSignals(False)
+        for box in (self.radius_box, self.indicators_panel.radius):
+            box.blockSignals(True)
+            box.setValue(round(self.editing.radius_m))
+            box.blockSignals(False)
         districts = self.stack.get("districts")
         if districts is not None and districts.extent is not None:
             self.canvas.home_extent = districts.extent

@@ -86,8 +86,13 @@ def test_weights_change_every_score_and_are_saved(qtbot, gvalley, tmp_path):
 def test_radius_change_updates_all_sites(qtbot, gvalley):
     w, _, _ = gvalley
     before = w.indicators.results["startups_n"].iloc[0]
-    w.radius_box.setValue(300)
+    box = w.indicators_panel.radius
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box, "300")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
     w.indicators.wait()
+    assert w.editing.radius_m == 300 and w.radius_box.value() == 300  # one setting
     assert w.indicators.results["startups_n"].iloc[0] < before
 
 
