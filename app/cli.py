@@ -1,7 +1,8 @@
 """The ``innoatlas`` command: no subcommand opens the GUI; subcommands run headless.
 
 ``innoatlas [--project GPKG] [--screenshot FILE] [--size WxH]`` opens the desktop app;
-``innoatlas indicators SITES ...`` computes the site indicators (app/cli_indicators.py).
+``innoatlas indicators SITES ...`` computes the site indicators (app/cli_indicators.py);
+``innoatlas suggest --district D -k K ...`` suggests centre sites (app/cli_suggest.py).
 Nothing here imports Qt until the GUI starts. Every error is one line on stderr,
 ``innoatlas: error: ...``, with exit code 2.
 """
@@ -40,8 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
                                      title="headless commands (no window)")
     from app.cli_indicators import add_indicators_parser
+    from app.cli_suggest import add_suggest_parser
 
     add_indicators_parser(commands)
+    add_suggest_parser(commands)
     return parser
 
 
@@ -72,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli_indicators import run_indicators
 
         return run_indicators(args, error)
+    if args.command == "suggest":
+        from app.cli_suggest import run_suggest
+
+        return run_suggest(args, error)
     from app.core.paths import DEFAULT_PROJECT
 
     project = args.project or DEFAULT_PROJECT
