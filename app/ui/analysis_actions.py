@@ -33,6 +33,14 @@ class AnalysisLayers:
             menu.addAction(action)
             self.actions[name] = action
         menu.addSeparator()
+        suggest = QAction("&Suggest sites…", window)
+        suggest.setObjectName("actionSuggestSites")
+        suggest.setShortcut("Ctrl+Shift+G")
+        suggest.setStatusTip("Place k centres in a district to cover the most start-ups, only "
+                             "on land whose zoning permits the centre")
+        suggest.triggered.connect(self.suggest)
+        menu.addAction(suggest)
+        self.suggest_action = suggest
         rules = QAction("&Zoning rules and overrides…", window)
         rules.setObjectName("actionZoningRules")
         rules.setStatusTip("BCR, FAR and permitted uses per zone type; override a cell for "
@@ -40,6 +48,16 @@ class AnalysisLayers:
         rules.triggered.connect(self.edit_rules)
         menu.addAction(rules)
         self.rules_action = rules
+
+    def suggest(self):
+        """Open the (non-modal) Suggest sites dialog."""
+        from app.ui.suggest_dialog import SuggestDialog
+
+        dialog = SuggestDialog(self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.show()
+        self.suggest_dialog = dialog
+        return dialog
 
     def edit_rules(self) -> bool:
         """Open the zoning rules dialog; OK applies the overrides to the project."""
