@@ -6,10 +6,12 @@ mid-save leaves the previous file as it was.
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sqlite3
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -194,6 +196,20 @@ def _write_tables(target: Path, stack: LayerStack, settings: ProjectSettings) ->
                          ("app_version", __version__), ("settings", settings.to_json())])
 
 
+STALE_SECONDS = 300
+
+
+def _remove_stale_temporaries(folder: Path, stem: str) -> None:
+    """Delete temporaries left by a save that was killed (older than 5 minutes)."""
+    now = time.time()
+    for leftover in folder.glob(f".{stem}.*.saving.gpkg*"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
+        except OSError:
+            pass  # another process may hold it; it is only litter
+
+
 def save_project(path: Path, stack: LayerStack, settings: ProjectSettings) -> None:
     """Write the whole project to ``path`` atomically.
 
@@ -207,7 +223,9 @@ def save_project(path: Path, stack: LayerStack, settings: ProjectSettings) -> No
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ProjectSaveError(f"cannot save to {path}: the folder does not exist")
+    settings = copy.deepcopy(settings)  # the caller's settings change only on success
     settings.capture_layers(stack)
+    _remove_stale_temporaries(folder, path.stem)
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".saving.gpkg",
                                         dir=folder)

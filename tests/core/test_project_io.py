@@ -112,7 +112,7 @@ def test_round_trip_keeps_sites_geometry_attributes_and_settings(tmp_path, proje
     assert got.view == [191234.5, 546789.25, 3.125]
     assert got.weights == {"startups": 0.5, "stations": 0.3, "education": 0.2}
     assert got.extra == {"메모": "워크숍 2차"}
-    assert got.layers == settings.layers  # captured at save
+    assert [entry["name"] for entry in got.layers] == expected_order  # captured at save
     assert loaded.stack.names() == expected_order
     assert [layer.visible for layer in loaded.stack] == [layer.visible for layer in stack]
     assert [layer.opacity for layer in loaded.stack] == [layer.opacity for layer in stack]
@@ -350,3 +350,28 @@ def test_project_io_does_not_load_qt():
     code = ("import sys, app.core.project_io, app.core.sites, app.core.site_geometry; "
             "sys.exit(any(m.startswith(('PySide6', 'shiboken6')) for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_temporaries_of_a_killed_save_are_cleaned_by_the_next_save(tmp_path):
+    """A save killed mid-write leaves '.NAME.*.saving.gpkg'; the next save removes it."""
+    import os
+    import time
+
+    from app.core.paths import DEFAULT_PROJECT
+    from app.core.project_io import STALE_SECONDS, open_project, save_project
+
+    project = open_project(DEFAULT_PROJECT)
+    target = tmp_path / "plan.gpkg"
+    leftover = tmp_path / ".plan.abc123.saving.gpkg"
+    journal = tmp_path / ".plan.abc123.saving.gpkg-journal"
+    fresh = tmp_path / ".plan.new999.saving.gpkg"  # maybe another save right now: kept
+    for path in (leftover, journal, fresh):
+        path.write_bytes(b"partial")
+    old = time.time() - STALE_SECONDS - 60
+    for path in (leftover, journal):
+        os.utime(path, (old, old))
+    settings_before = project.settings.layers
+    save_project(target, project.stack, project.settings)
+    assert not leftover.exists() and not journal.exists()
+    assert fresh.exists()
+    assert project.settings.layers == settings_before  # the caller's object is untouched
