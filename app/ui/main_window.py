@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self.actions_by_name["actionPan"].setChecked(True)
         self.actions_by_name["actionSnapping"].setChecked(self.editing.snapping)
+        if settings is not None:
+            self._restore_sketch(settings)
         self._update_title()
 
     # -- construction --------------------------------------------------------------------
@@ -256,6 +258,7 @@ class MainWindow(QMainWindow):
         self._preview_timer.timeout.connect(self._run_preview)
         self.editing.previewRequested.connect(self._queue_preview)
         self.analysis = AnalysisLayers(self)
+        self.editing.sketchChanged.connect(self._on_sketch_changed)
         for spin in self.indicators_panel.weight_spins.values():
             spin.valueChanged.connect(lambda _v: self.project._mark_settings_dirty())
         a["actionZoomIn"].triggered.connect(lambda: self.canvas.zoom_by(2.0))
@@ -319,6 +322,22 @@ class MainWindow(QMainWindow):
         self.indicators.schedule()
         self.canvas.update()
 
+    def _on_sketch_changed(self) -> None:
+        if self.polygon_tool.vertices:
+            self.project._mark_settings_dirty()  # so autosave keeps the unfinished sketch
+
+    def _restore_sketch(self, settings: ProjectSettings) -> None:
+        """Bring back an unfinished polygon saved with the project (paused)."""
+        corners = settings.extra.get("pending_sketch") or []
+        try:
+            vertices = [(float(x), float(y)) for x, y in corners]
+        except (TypeError, ValueError):
+            return
+        self.polygon_tool.vertices, self.polygon_tool.paused = vertices, bool(vertices)
+        if vertices:
+            self.statusBar().showMessage(f"An unfinished polygon with {len(vertices)} corners "
+                                         "was restored: press G to finish or discard it", 10000)
+
     def _apply_project_rules(self, settings: ProjectSettings) -> None:
         """Weights and zoning overrides saved with a project."""
         self.indicators.weights = Weights.from_dict(settings.weights)
@@ -355,6 +374,7 @@ class MainWindow(QMainWindow):
     def _on_project_loaded(self) -> None:
         self.sites_panel.rebind()
         self._apply_project_rules(self.project.settings)
+        self._restore_sketch(self.project.settings)
         self.indicators_panel.set_weights(self.indicators.weights)
         self.indicators.invalidate_engine()
         for box in (self.radius_box, self.indicators_panel.radius):

@@ -190,6 +190,12 @@ class ProjectController(QObject):
         indicators = getattr(self.window, "indicators", None)
         if indicators is not None:
             self.settings.weights = indicators.weights.to_dict()
+        # An unfinished polygon is kept too: autosave and crash recovery must not lose it.
+        sketch = getattr(getattr(self.window, "polygon_tool", None), "vertices", [])
+        if sketch:
+            self.settings.extra["pending_sketch"] = [list(map(float, v)) for v in sketch]
+        else:
+            self.settings.extra.pop("pending_sketch", None)
         self.settings.capture_layers(self.stack)
         return self.settings
 

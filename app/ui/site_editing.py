@@ -31,6 +31,8 @@ class SiteEditing(QObject):
     selectionChanged = Signal(object)
     message = Signal(str)
     previewRequested = Signal(object, object)
+    #: The unfinished polygon sketch changed (its corners are worth autosaving).
+    sketchChanged = Signal()
 
     def __init__(self, canvas: MapCanvas, undo_stack: QUndoStack) -> None:
         super().__init__()

@@ -132,6 +132,7 @@ class PolygonSiteTool(SiteTool):
         self.bar.refresh(self)
         self._preview()
         self.canvas.update()
+        self.editing.sketchChanged.emit()
 
     def _preview(self) -> None:
         corners = list(self.vertices)

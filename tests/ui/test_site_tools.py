@@ -275,3 +275,28 @@ def test_panel_edits_radius_and_refuses_bad_numbers(qtbot, w):
     assert "number" in w.editing.last_message
     assert not model.setData(radius, "-5")
     assert sites(w)["radius_m"].iloc[0] == 1200.0
+
+
+def test_unfinished_sketch_is_saved_and_restored_paused(qtbot, main_window, tmp_path):
+    from app.core.project_io import open_project
+    from app.ui.main_window import MainWindow
+
+    w = main_window
+    w.actions_by_name["actionSnapping"].setChecked(False)
+    use(qtbot, w, Qt.Key.Key_G)
+    for pos in (QPoint(300, 300), QPoint(420, 300), QPoint(420, 400)):
+        qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    assert len(w.polygon_tool.vertices) == 3
+    assert w.isWindowModified()  # an unfinished sketch counts as unsaved work
+    path = tmp_path / "sketch.gpkg"
+    assert w.project.save_to(path)
+    project = open_project(path)
+    again = MainWindow(project.stack, path, project.settings)
+    try:
+        assert [tuple(v) for v in again.polygon_tool.vertices] == \
+            [tuple(v) for v in w.polygon_tool.vertices]
+        assert again.polygon_tool.paused
+    finally:
+        again.project._set_clean()
+        again.close()
+        again.deleteLater()
