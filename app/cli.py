@@ -2,7 +2,8 @@
 
 ``innoatlas [--project GPKG] [--screenshot FILE] [--size WxH]`` opens the desktop app;
 ``innoatlas indicators SITES ...`` computes the site indicators (app/cli_indicators.py);
-``innoatlas suggest --district D -k K ...`` suggests centre sites (app/cli_suggest.py).
+``innoatlas suggest --district D -k K ...`` suggests centre sites (app/cli_suggest.py);
+``innoatlas export-gpkg OUT.gpkg ...`` exports a styled GeoPackage (app/cli_export_gpkg.py).
 Nothing here imports Qt until the GUI starts. Every error is one line on stderr,
 ``innoatlas: error: ...``, with exit code 2.
 """
@@ -40,11 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="window size for --screenshot (default 1280x800)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
                                      title="headless commands (no window)")
+    from app.cli_export_gpkg import add_export_gpkg_parser
     from app.cli_indicators import add_indicators_parser
     from app.cli_suggest import add_suggest_parser
 
     add_indicators_parser(commands)
     add_suggest_parser(commands)
+    add_export_gpkg_parser(commands)
     return parser
 
 
@@ -79,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli_suggest import run_suggest
 
         return run_suggest(args, error)
+    if args.command == "export-gpkg":
+        from app.cli_export_gpkg import run_export_gpkg
+
+        return run_export_gpkg(args, error)
     from app.core.paths import DEFAULT_PROJECT
 
     project = args.project or DEFAULT_PROJECT

@@ -12,7 +12,8 @@ MODULES = ["layers", "layers.model", "layers.style", "layers.provenance", "layer
            "app.core.sector_mix", "app.core.site_zoning", "app.core.zoning_rules",
            "app.core.zone_names", "app.core.score", "app.core.point_patterns",
            "app.core.vector_input", "app.core.point_grid", "app.core.project_io",
-           "app.core.sites", "app.core.site_geometry", "app.core.snapping", "layers.sites"]
+           "app.core.sites", "app.core.site_geometry", "app.core.snapping", "layers.sites",
+           "app.core.qgis_style", "app.core.gpkg_export", "app.cli_export_gpkg"]
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -27,6 +27,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Save the project (one GeoPackage file)"),
     ActionSpec("actionSaveAs", "Save project &as…", "&File", "Ctrl+Shift+S",
                "Save the project to another file"),
+    ActionSpec("actionExportGpkg", "&Export GeoPackage for QGIS/ArcGIS…", "&File", "Ctrl+E",
+               "Every layer, the sites with their indicators, QGIS styles (layer_styles) and "
+               "provenance in one GeoPackage", separator_before=True),
     ActionSpec("actionQuit", "&Quit", "&File", "Ctrl+Q", "Close InnoAtlas",
                separator_before=True),
     ActionSpec("actionUndo", "&Undo", "&Edit", "Ctrl+Z", "Undo the last edit"),

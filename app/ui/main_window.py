@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
         a["actionOpen"].triggered.connect(self.project.open_dialog)
         a["actionSave"].triggered.connect(self.project.save)
         a["actionSaveAs"].triggered.connect(self.project.save_as)
+        a["actionExportGpkg"].triggered.connect(self.export_gpkg_dialog)
         a["actionUndo"].triggered.connect(self.undo_stack.undo)
         a["actionRedo"].triggered.connect(self.undo_stack.redo)
         self.undo_stack.canUndoChanged.connect(a["actionUndo"].setEnabled)
@@ -337,6 +338,38 @@ class MainWindow(QMainWindow):
         if vertices:
             self.statusBar().showMessage(f"An unfinished polygon with {len(vertices)} corners "
                                          "was restored: press G to finish or discard it", 10000)
+
+    def export_gpkg_dialog(self) -> bool:
+        """File → Export GeoPackage…: ask for a file, then :meth:`export_gpkg`."""
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getSaveFileName(self, "Export GeoPackage", "innoatlas-export.gpkg",
+                                              "GeoPackage (*.gpkg)")
+        return bool(name) and self.export_gpkg(Path(name))
+
+    def export_gpkg(self, path: Path) -> bool:
+        """Write the styled GeoPackage; a failure shows a message and changes nothing."""
+        from PySide6.QtWidgets import QApplication
+
+        from app.core.gpkg_export import export_geopackage
+
+        if path.suffix.lower() != ".gpkg":
+            path = path.with_suffix(".gpkg")
+        self.indicators.wait()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            results = self.indicators.results
+            # the sites layer already has the names; rank and the indicators are added
+            export_geopackage(path, self.stack,
+                              indicators=results.drop(columns=["name"], errors="ignore"),
+                              settings=self.project.capture_settings())
+        except InnoAtlasError as err:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, "Cannot export", str(err))
+            return False
+        QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(f"Exported {path.name}: opens styled in QGIS", 8000)
+        return True
 
     def _apply_project_rules(self, settings: ProjectSettings) -> None:
         """Weights and zoning overrides saved with a project."""

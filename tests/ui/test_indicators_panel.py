@@ -211,3 +211,21 @@ def test_zoning_override_changes_permission_and_is_saved(qtbot, gvalley, tmp_pat
     assert w.project.save_to(path)
     saved = open_project(path).settings.extra["zoning_overrides"]
     assert saved == [{"zone_type": "자연녹지", "use_class": "교육연구시설", "symbol": "○"}]
+
+
+def test_file_export_geopackage_writes_styles_and_indicators(qtbot, gvalley, tmp_path):
+    import sqlite3
+
+    import pyogrio
+
+    w, _, _ = gvalley
+    out = tmp_path / "for_qgis.gpkg"
+    assert w.export_gpkg(out)
+    names = {name for name, kind in pyogrio.list_layers(out) if kind is not None}
+    assert {"sites", "startups", "zoning", "districts"} <= names
+    sites = pyogrio.read_dataframe(out, layer="sites")
+    assert {"rank", "score", "startups_n"} <= set(sites.columns)
+    with sqlite3.connect(out) as con:
+        rows = con.execute("SELECT f_table_name FROM layer_styles WHERE useAsDefault = 1 "
+                           "AND f_table_schema = ''").fetchall()
+    assert {r[0] for r in rows} == names

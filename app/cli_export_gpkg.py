@@ -1,0 +1,138 @@
+"""``innoatlas export-gpkg OUT.gpkg``: the project as a GeoPackage QGIS opens styled.
+
+Every layer of the project (default: the embedded one), the sites (from ``--sites``
+or the project's sites layer) with all their indicator columns computed against the
+project's layers and settings (radius, weights, zoning overrides), a ``layer_styles``
+table and provenance metadata (app/core/gpkg_export.py). Qt is never imported.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+from typing import Callable
+
+from app.core.errors import InnoAtlasError
+
+
+def add_export_gpkg_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``export-gpkg`` subcommand to the ``innoatlas`` parser."""
+    parser = commands.add_parser(
+        "export-gpkg", help="export the project as a styled GeoPackage (QGIS, GDAL)",
+        description="Write every layer of the project, the sites with their indicator "
+                    "columns, QGIS default styles (layer_styles) and provenance metadata "
+                    "to a GeoPackage 1.2 file in EPSG:5186.")
+    parser.add_argument("out", type=Path, metavar="OUT.gpkg", help="GeoPackage to write "
+                        "(replaced atomically if it exists)")
+    parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
+                        help="project GeoPackage (default: the embedded project)")
+    parser.add_argument("--sites", type=Path, metavar="SITES",
+                        help="sites file (any vector format and CRS; points and/or "
+                             "polygons) instead of the project's sites layer")
+    parser.add_argument("--radius", type=float, metavar="M",
+                        help="catchment radius in metres for every site (default: each "
+                             "site's radius_m where set, else the project's radius)")
+    parser.add_argument("--indicators-csv", type=Path, metavar="FILE",
+                        help="also write the indicators table as CSV (UTF-8 with BOM)")
+    parser.add_argument("--indicators-geojson", type=Path, metavar="FILE",
+                        help="also write the sites with their indicators as GeoJSON")
+    return parser
+
+
+def run_export_gpkg(args: argparse.Namespace, error: Callable[[str], int]) -> int:
+    """Run the subcommand; every failure is ``error(one line)`` (exit code 2)."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _run(args)
+    except InnoAtlasError as err:
+        return error(str(err))
+    except Exception as err:  # never a traceback on the command line
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        return error(f"unexpected {type(err).__name__}: {detail}")
+
+
+def _file_sites(path: Path):
+    """Sites read from a file, with the sites schema; missing ids and kinds filled."""
+    import uuid
+
+    from app.core.sites import normalise_sites
+    from app.core.vector_input import InputError, read_vector
+
+    sites = read_vector(path, "sites", preferred_layer="sites")
+    for note in sites.notes:
+        print(f"innoatlas: note: {note}", file=sys.stderr)
+    frame = sites.frame
+    types = set(frame.geom_type.unique()) - {"Point", "MultiPoint", "Polygon", "MultiPolygon"}
+    if types:
+        raise InputError(f"sites file {path} must hold points or polygons, not "
+                         f"{', '.join(sorted(types))}")
+    if frame.geometry.name != "geometry":
+        frame = frame.rename_geometry("geometry")
+    frame = normalise_sites(frame)
+    ids = frame["site_id"].astype(str).str.strip()
+    duplicated = ids.duplicated(keep="first") & (ids != "")
+    fresh = (ids == "") | duplicated
+    frame.loc[fresh, "site_id"] = [uuid.uuid4().hex[:12] for _ in range(int(fresh.sum()))]
+    kinds = frame.geom_type.map(lambda t: "point" if "Point" in str(t) else "polygon")
+    frame["kind"] = frame["kind"].where(frame["kind"].astype(str) != "", kinds)
+    return frame
+
+
+def _run(args: argparse.Namespace) -> int:
+    from app.cli_indicators import _project_rules, _project_weights
+    from app.core.gpkg_export import (export_geopackage, export_indicators_csv,
+                                      export_indicators_geojson)
+    from app.core.indicators import IndicatorEngine
+    from app.core.paths import DEFAULT_PROJECT
+    from app.core.project_io import open_project
+    from app.core.vector_input import InputError
+
+    if args.radius is not None and not (math.isfinite(args.radius) and args.radius >= 0):
+        raise InputError(f"--radius must be a number of metres >= 0, not {args.radius}")
+    for option, target in (("OUT.gpkg", args.out), ("--indicators-csv", args.indicators_csv),
+                           ("--indicators-geojson", args.indicators_geojson)):
+        if target is not None and not target.resolve().parent.is_dir():
+            raise InputError(f"cannot write {option} to {target}: no such folder")
+    if args.out.suffix.lower() != ".gpkg":
+        raise InputError(f"OUT must end in .gpkg, not {args.out.name!r}")
+    project_path = args.sub_project or DEFAULT_PROJECT
+    if args.out.resolve() == Path(project_path).resolve():
+        raise InputError("OUT.gpkg must not be the project file itself")
+
+    project = open_project(project_path)
+    stack, settings = project.stack, project.settings
+    sites_layer = stack.get("sites")
+    if args.sites is not None:
+        sites_layer.set_data(_file_sites(args.sites))
+    sites = sites_layer.data
+    indicators = None
+    if len(sites):
+        engine = IndicatorEngine(*(stack.get(name).data if name in stack else None
+                                   for name in ("startups", "education", "stations",
+                                                "zoning")),
+                                 rules=_project_rules(settings))
+        radius = args.radius if args.radius is not None else settings.radius_m
+        indicators = engine.compute(sites, radius, site_radius=args.radius is None,
+                                    weights=_project_weights(settings))
+        if args.indicators_csv is not None:
+            table = indicators.copy()
+            table.insert(0, "site_id", sites["site_id"].to_numpy())
+            table.insert(1, "name", sites["name"].to_numpy())
+            export_indicators_csv(args.indicators_csv, table)
+        if args.indicators_geojson is not None:
+            table = indicators.copy()
+            table.insert(0, "site_id", sites["site_id"].to_numpy())
+            table.insert(1, "name", sites["name"].to_numpy())
+            export_indicators_geojson(args.indicators_geojson, table, sites)
+        indicators.index = sites["site_id"].astype(str).to_numpy()
+    elif args.indicators_csv is not None or args.indicators_geojson is not None:
+        raise InputError("no sites: nothing to write for --indicators-csv/--indicators-"
+                         "geojson (give --sites SITES)")
+    export_geopackage(args.out, stack, indicators=indicators, settings=settings)
+    print(f"wrote {args.out}: {len(stack)} layers, {len(sites)} site(s)"
+          + (" with indicators" if indicators is not None else ""))
+    return 0
