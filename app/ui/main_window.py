@@ -91,8 +91,8 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.sites_dock, self.indicators_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.sites_dock, self.identify_dock)
         self.sites_dock.raise_()
-        self.resizeDocks([self.sites_dock], [380], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.layer_dock], [310], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.sites_dock], [330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.layer_dock], [285], Qt.Orientation.Horizontal)
 
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
