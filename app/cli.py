@@ -3,7 +3,8 @@
 ``innoatlas [--project GPKG] [--screenshot FILE] [--size WxH]`` opens the desktop app;
 ``innoatlas indicators SITES ...`` computes the site indicators (app/cli_indicators.py);
 ``innoatlas suggest --district D -k K ...`` suggests centre sites (app/cli_suggest.py);
-``innoatlas export-gpkg OUT.gpkg ...`` exports a styled GeoPackage (app/cli_export_gpkg.py).
+``innoatlas export-gpkg OUT.gpkg ...`` exports a styled GeoPackage (app/cli_export_gpkg.py);
+``innoatlas render OUT.png|OUT.pdf ...`` exports a print map (app/cli_render.py).
 Nothing here imports Qt until the GUI starts. Every error is one line on stderr,
 ``innoatlas: error: ...``, with exit code 2.
 """
@@ -43,11 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
                                      title="headless commands (no window)")
     from app.cli_export_gpkg import add_export_gpkg_parser
     from app.cli_indicators import add_indicators_parser
+    from app.cli_render import add_render_parser
     from app.cli_suggest import add_suggest_parser
 
     add_indicators_parser(commands)
     add_suggest_parser(commands)
     add_export_gpkg_parser(commands)
+    add_render_parser(commands)
     return parser
 
 
@@ -86,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli_export_gpkg import run_export_gpkg
 
         return run_export_gpkg(args, error)
+    if args.command == "render":
+        from app.cli_render import run_render
+
+        return run_render(args, error)
     from app.core.paths import DEFAULT_PROJECT
 
     project = args.project or DEFAULT_PROJECT

@@ -30,6 +30,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionExportGpkg", "&Export GeoPackage for QGIS/ArcGIS…", "&File", "Ctrl+E",
                "Every layer, the sites with their indicators, QGIS styles (layer_styles) and "
                "provenance in one GeoPackage", separator_before=True),
+    ActionSpec("actionExportMap", "Export &map (PNG/PDF)…", "&File", "Ctrl+P",
+               "The current view with title, legend, scale bar, north arrow and "
+               "attribution, as PNG or vector PDF"),
     ActionSpec("actionQuit", "&Quit", "&File", "Ctrl+Q", "Close InnoAtlas",
                separator_before=True),
     ActionSpec("actionUndo", "&Undo", "&Edit", "Ctrl+Z", "Undo the last edit"),

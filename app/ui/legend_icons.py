@@ -16,8 +16,31 @@ def swatch_icon(symbol: Symbol, geometry_kind: str, size: int = SWATCH) -> QIcon
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    _paint_swatch(painter, symbol, geometry_kind, size)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def paint_swatch(painter: QPainter, symbol: Symbol, geometry_kind: str, rect: QRectF,
+                 min_point: float = 0.0) -> None:
+    """Draw the swatch of :func:`swatch_icon` as vector shapes into ``rect``.
+
+    Used by the map export (legend of PNG/PDF maps). ``min_point`` is the smallest
+    point-marker diameter in swatch units (of :data:`SWATCH`), so that tiny markers
+    stay legible in print.
+    """
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.translate(rect.topLeft())
+    painter.scale(rect.width() / SWATCH, rect.height() / SWATCH)
+    _paint_swatch(painter, symbol, geometry_kind, SWATCH, min_point)
+    painter.restore()
+
+
+def _paint_swatch(painter: QPainter, symbol: Symbol, geometry_kind: str, size: int,
+                  min_point: float = 0.0) -> None:
     if geometry_kind == "point":
-        _point_swatch(painter, symbol, size)
+        _point_swatch(painter, symbol, size, min_point)
     elif geometry_kind == "line":
         painter.setPen(outline_pen(symbol))
         painter.drawLine(QPointF(2, size - 3), QPointF(size - 2, 3))
@@ -29,12 +52,10 @@ def swatch_icon(symbol: Symbol, geometry_kind: str, size: int = SWATCH) -> QIcon
             pen.setWidthF(min(pen.widthF(), 2.5))
         painter.setPen(pen)
         painter.drawRect(QRectF(2.5, 2.5, size - 5, size - 5))
-    painter.end()
-    return QIcon(pixmap)
 
 
-def _point_swatch(painter: QPainter, symbol: Symbol, size: int) -> None:
-    diameter = min(symbol.size, size - 4)
+def _point_swatch(painter: QPainter, symbol: Symbol, size: int, min_point: float = 0.0) -> None:
+    diameter = min(max(symbol.size, min_point), size - 4)
     centre = QPointF(size / 2, size / 2)
     painter.setBrush(qcolor(symbol.fill or "#000000", symbol.fill_alpha))
     painter.setPen(QPen(qcolor(symbol.stroke), symbol.stroke_width) if symbol.stroke

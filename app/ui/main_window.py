@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         a["actionSave"].triggered.connect(self.project.save)
         a["actionSaveAs"].triggered.connect(self.project.save_as)
         a["actionExportGpkg"].triggered.connect(self.export_gpkg_dialog)
+        a["actionExportMap"].triggered.connect(self.export_map_dialog)
         a["actionUndo"].triggered.connect(self.undo_stack.undo)
         a["actionRedo"].triggered.connect(self.undo_stack.redo)
         self.undo_stack.canUndoChanged.connect(a["actionUndo"].setEnabled)
@@ -338,6 +339,28 @@ class MainWindow(QMainWindow):
         if vertices:
             self.statusBar().showMessage(f"An unfinished polygon with {len(vertices)} corners "
                                          "was restored: press G to finish or discard it", 10000)
+
+    def export_map_dialog(self) -> bool:
+        """File → Export map…: PNG or PDF of the current view."""
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getSaveFileName(self, "Export map", "innoatlas-map.pdf",
+                                              "PDF (*.pdf);;PNG image (*.png)")
+        return bool(name) and self.export_map(Path(name))
+
+    def export_map(self, path: Path, title: str | None = None) -> bool:
+        """Render the current view to ``path`` (.png or .pdf) with the map furniture."""
+        from app.ui.map_export import render_map
+
+        try:
+            render_map(self.stack, path, extent=self.canvas.viewport.extent,
+                       title=title or f"InnoAtlas — {self.project.display_name}",
+                       language=self.language)
+        except InnoAtlasError as err:
+            QMessageBox.warning(self, "Cannot export the map", str(err))
+            return False
+        self.statusBar().showMessage(f"Map exported to {path.name}", 8000)
+        return True
 
     def export_gpkg_dialog(self) -> bool:
         """File → Export GeoPackage…: ask for a file, then :meth:`export_gpkg`."""
