@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from app import __version__
+from app.cli_common import has_display, parse_size
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -54,20 +55,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _parse_size(text: str) -> tuple[int, int] | None:
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        return None
-    return (width, height) if width >= 200 and height >= 150 else None
-
-
-def _has_display() -> bool:
-    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
 def error(message: str) -> int:
     """Print the one-line error every subcommand uses and return exit code 2."""
     print(f"innoatlas: error: {message}", file=sys.stderr)
@@ -96,14 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     from app.core.paths import DEFAULT_PROJECT
 
     project = args.project or DEFAULT_PROJECT
-    size = _parse_size(args.size)
+    size = parse_size(args.size)
     if size is None:
         return error(f"--size must look like 1280x800 (at least 200x150), not {args.size!r}")
     if args.screenshot is not None and not args.screenshot.resolve().parent.is_dir():
         return error(f"cannot write the screenshot to {args.screenshot}: no such folder")
-    if args.screenshot is not None and not _has_display():
+    if args.screenshot is not None and not has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
-    if not _has_display():
+    if not has_display():
         return error("no display found: run under a desktop session or xvfb-run, or set "
                      "QT_QPA_PLATFORM=offscreen")
     return _gui(project, args.screenshot, size)

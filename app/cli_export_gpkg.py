@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from app.core.errors import InnoAtlasError
+from app.cli_common import run_guarded
 
 
 def add_export_gpkg_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -38,21 +38,6 @@ def add_export_gpkg_parser(commands: argparse._SubParsersAction) -> argparse.Arg
     parser.add_argument("--indicators-geojson", type=Path, metavar="FILE",
                         help="also write the sites with their indicators as GeoJSON")
     return parser
-
-
-def run_export_gpkg(args: argparse.Namespace, error: Callable[[str], int]) -> int:
-    """Run the subcommand; every failure is ``error(one line)`` (exit code 2)."""
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return _run(args)
-    except InnoAtlasError as err:
-        return error(str(err))
-    except Exception as err:  # never a traceback on the command line
-        detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        return error(f"unexpected {type(err).__name__}: {detail}")
 
 
 def _file_sites(path: Path):
@@ -82,8 +67,12 @@ def _file_sites(path: Path):
     return frame
 
 
+def run_export_gpkg(args: argparse.Namespace, error: Callable[[str], int]) -> int:
+    """Run the subcommand; every failure is ``error(one line)`` (exit code 2)."""
+    return run_guarded(_run, args, error)
+
+
 def _run(args: argparse.Namespace) -> int:
-    from app.cli_indicators import _project_rules, _project_weights
     from app.core.gpkg_export import (export_geopackage, export_indicators_csv,
                                       export_indicators_geojson)
     from app.core.indicators import IndicatorEngine
@@ -114,10 +103,10 @@ def _run(args: argparse.Namespace) -> int:
         engine = IndicatorEngine(*(stack.get(name).data if name in stack else None
                                    for name in ("startups", "education", "stations",
                                                 "zoning")),
-                                 rules=_project_rules(settings))
+                                 rules=settings.zoning_rules())
         radius = args.radius if args.radius is not None else settings.radius_m
         indicators = engine.compute(sites, radius, site_radius=args.radius is None,
-                                    weights=_project_weights(settings))
+                                    weights=settings.score_weights())
         if args.indicators_csv is not None:
             table = indicators.copy()
             table.insert(0, "site_id", sites["site_id"].to_numpy())

@@ -9,7 +9,6 @@ columns, as CSV (default) or JSON. Qt is never imported.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from pathlib import Path
@@ -17,7 +16,8 @@ from typing import Callable
 
 import pandas as pd
 
-from app.core.errors import InnoAtlasError
+from app.cli_common import run_guarded, saved_settings, write_output
+from app.core.indicator_json import to_json
 
 LAYERS = ("startups", "education", "stations", "zoning")
 FORMATS = ("csv", "json")
@@ -55,17 +55,7 @@ def add_indicators_parser(commands: argparse._SubParsersAction) -> argparse.Argu
 
 def run_indicators(args: argparse.Namespace, error: Callable[[str], int]) -> int:
     """Run the subcommand; every failure is ``error(one line)`` (exit code 2)."""
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # stderr carries errors and notes only
-            return _run(args)
-    except InnoAtlasError as err:
-        return error(str(err))
-    except Exception as err:  # never a traceback on the command line
-        detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        return error(f"unexpected {type(err).__name__}: {detail}")
+    return run_guarded(_run, args, error)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -84,45 +74,18 @@ def _run(args: argparse.Namespace) -> int:
     for note in sites.notes + [n for layer in layers.values() if layer for n in layer.notes]:
         print(f"innoatlas: note: {note}", file=sys.stderr)
     frames = {name: layer.frame for name, layer in layers.items()}
-    saved = _project_settings(args)
+    saved = saved_settings(args)
     radius = args.radius if args.radius is not None else \
         (saved.radius_m if saved is not None else DEFAULT_RADIUS_M)
     table = compute_indicators(sites.frame, frames["startups"], frames["education"],
                                frames["stations"], frames["zoning"], radius=radius,
                                site_radius=args.radius is None,
-                               rules=_project_rules(saved),
-                               weights=_project_weights(saved))
+                               rules=saved.zoning_rules() if saved else None,
+                               weights=saved.score_weights() if saved else None)
     table.insert(0, "site", site_labels(sites.frame))
     text = to_json(table) if out_format == "json" else table.to_csv(index=False)
-    _write(text, args.out, bom=out_format == "csv")
+    write_output(text, args.out, bom=out_format == "csv")
     return 0
-
-
-def _project_settings(args: argparse.Namespace):
-    """Settings saved in ``--project`` (radius, weights, zoning overrides), or None."""
-    project = getattr(args, "sub_project", None) or getattr(args, "project", None)
-    if project is None:
-        return None
-    from app.core.project_io import read_settings
-
-    stored = read_settings(project)
-    return None if stored is None else stored[0]
-
-
-def _project_weights(settings):
-    from app.core.score import Weights
-
-    return Weights.from_dict(settings.weights) if settings is not None else None
-
-
-def _project_rules(settings):
-    """The shipped zoning rules with the project's saved overrides."""
-    if settings is None or not settings.extra.get("zoning_overrides"):
-        return None
-    from app.core.zoning_rules import ZoningRules
-
-    overrides = ZoningRules.overrides_from_records(settings.extra["zoning_overrides"])
-    return ZoningRules.default().with_overrides(overrides)
 
 
 def _project_layers(args: argparse.Namespace) -> dict:
@@ -164,35 +127,3 @@ def site_labels(sites: pd.DataFrame) -> pd.Series:
     return label
 
 
-def _json_value(value):
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item"):  # numpy scalars
-        return _json_value(value.item())
-    return value
-
-
-def to_json(table: pd.DataFrame) -> str:
-    """Records, one per site; ``zone_shares`` as a nested object, NaN as null."""
-    records = []
-    for row in table.astype(object).itertuples(index=False):  # output formatting only
-        record = {column: _json_value(value) for column, value in zip(table.columns, row)}
-        if record.get("zone_shares"):
-            record["zone_shares"] = json.loads(record["zone_shares"])
-        records.append(record)
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-
-
-def _write(text: str, out: Path | None, bom: bool) -> None:
-    from app.core.vector_input import InputError
-
-    if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        out.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
-    except OSError as err:
-        raise InputError(f"cannot write to {out}: {err.strerror}") from None

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 from typing import Callable
 
-from app.core.errors import InnoAtlasError
+from app.cli_common import has_display, parse_size, run_guarded
 
 
 def add_render_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -40,46 +39,22 @@ def add_render_parser(commands: argparse._SubParsersAction) -> argparse.Argument
     return parser
 
 
-def _size(text: str) -> tuple[int, int] | None:
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        return None
-    return (width, height) if width >= 200 and height >= 150 else None
-
-
-def _has_display() -> bool:
-    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
 def run_render(args: argparse.Namespace, error: Callable[[str], int]) -> int:
     """Run the subcommand; every failure is ``error(one line)`` (exit code 2)."""
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return _run(args)
-    except InnoAtlasError as err:
-        return error(str(err))
-    except Exception as err:  # never a traceback on the command line
-        detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        return error(f"unexpected {type(err).__name__}: {detail}")
+    return run_guarded(_run, args, error)
 
 
 def _run(args: argparse.Namespace) -> int:
     from app.core.errors import InnoAtlasError as Error
 
-    size = _size(args.size)
+    size = parse_size(args.size)
     if size is None:
         raise Error(f"--size must look like 1600x1000 (at least 200x150), not {args.size!r}")
     if args.out.suffix.lower() not in (".png", ".pdf"):
         raise Error(f"cannot export a map as {args.out.name!r}: use a .png or .pdf file name")
     if not args.out.resolve().parent.is_dir():
         raise Error(f"cannot write the map to {args.out}: no such folder")
-    if not _has_display():
+    if not has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # rendering needs no screen
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project_io import open_project

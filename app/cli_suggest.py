@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from app.core.errors import InnoAtlasError
+from app.cli_common import run_guarded, saved_settings, write_output
 
 DISTRICTS = ("gvalley", "magok", "yangjae")
 FORMATS = ("json", "csv")
@@ -73,21 +73,10 @@ def add_suggest_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
 
 def run_suggest(args: argparse.Namespace, error: Callable[[str], int]) -> int:
     """Run the subcommand; every failure is ``error(one line)`` (exit code 2)."""
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return _run(args)
-    except InnoAtlasError as err:
-        return error(str(err))
-    except Exception as err:  # never a traceback on the command line
-        detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        return error(f"unexpected {type(err).__name__}: {detail}")
+    return run_guarded(_run, args, error)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from app.cli_indicators import _project_rules, _project_settings, _write
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project_loader import check_geopackage
     from app.core.suggest import UnknownDistrictError, suggest_sites
@@ -119,15 +108,15 @@ def _run(args: argparse.Namespace) -> int:
         for note in fixed_layer.notes:
             print(f"innoatlas: note: {note}", file=sys.stderr)
         fixed = fixed_layer.frame
-    saved = _project_settings(args)
+    saved = saved_settings(args)
     radius = args.radius if args.radius is not None else \
         (saved.radius_m if saved is not None else 800.0)
     result = suggest_sites(args.district, layers["startups"], layers["zoning"], k=args.k,
                            radius=radius, spacing=args.spacing, weight=args.weight,
-                           fixed=fixed, rules=_project_rules(saved),
+                           fixed=fixed, rules=saved.zoning_rules() if saved else None,
                            time_limit=args.time_limit, districts=layers["districts"])
     text = to_json(result) if out_format == "json" else to_csv(result)
-    _write(text, args.out, bom=False)
+    write_output(text, args.out, bom=False)
     return 0
 
 

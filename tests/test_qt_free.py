@@ -4,7 +4,8 @@ import sys
 
 import pytest
 
-MODULES = ["layers", "layers.model", "layers.style", "layers.provenance", "layers.registry",
+MODULES = ["app.cli_common", "app.core.indicator_json", "app.core.atomic_write",
+           "layers", "layers.model", "layers.style", "layers.provenance", "layers.registry",
            "app.core.project_loader", "app.core.viewport", "app.core.identify",
            "app.core.geodesy", "app.core.synthetic", "app.cli",
            "app.cli_indicators", "app.cli_suggest", "app.core.suggest",

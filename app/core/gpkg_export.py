@@ -29,9 +29,7 @@ from __future__ import annotations
 import copy
 import json
 import math
-import os
 import sqlite3
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -42,7 +40,9 @@ import pyogrio
 import shapely
 import shapely.geometry
 
+from app.core.atomic_write import write_atomically
 from app.core.errors import InnoAtlasError
+from app.core.indicator_json import indicator_records
 from app.core.qgis_style import style_name, style_qml, style_sld
 from layers.model import WORKING_CRS, Layer, LayerStack
 
@@ -223,7 +223,7 @@ def export_geopackage(path: Path | str, stack: LayerStack, *,
         With a one-line message; an existing file at ``path`` is left unchanged.
     """
     from app.core.project_io import ProjectSettings
-    from app.core.project_io import _write_tables as write_project_tables
+    from app.core.project_io import write_project_tables
 
     path = Path(path)
     report = progress or (lambda fraction, message: None)
@@ -238,31 +238,16 @@ def export_geopackage(path: Path | str, stack: LayerStack, *,
         raise ExportError("indicators were given but the project has no sites layer")
     settings = copy.deepcopy(settings) if settings is not None else ProjectSettings()
     settings.capture_layers(stack)
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".export.gpkg",
-                                        dir=folder)
-    except OSError as err:
-        raise ExportError(f"cannot export to {folder}: {err.strerror or err} "
-                          "(read-only folder?)") from None
-    os.close(handle)
-    temp = Path(name)
-    temp.unlink()  # GDAL must create the file itself
-    try:
+
+    def write(temp: Path) -> None:
         _write_layers(temp, stack, indicators, report)
         write_project_tables(temp, stack, settings)  # innoatlas_provenance + settings
         with sqlite3.connect(temp) as con:
             _write_styles_and_metadata(con, stack)
         con.close()
-        with open(temp, "rb+") as written:
-            os.fsync(written.fileno())
-        os.replace(temp, path)
-    except ExportError:
-        temp.unlink(missing_ok=True)
-        raise
-    except Exception as err:  # GDAL, sqlite and the OS raise many types
-        temp.unlink(missing_ok=True)
-        message = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise ExportError(f"cannot export {path.name}: {message}") from None
+
+    write_atomically(path, write, ExportError, verb="export", suffix=".export.gpkg",
+                     folder_hint=" (read-only folder?)")
     report(1.0, "done")
     return path
 
@@ -288,15 +273,13 @@ def export_indicators_geojson(path: Path | str, table: pd.DataFrame,
     """The indicators with the sites' geometries as a GeoJSON FeatureCollection in
     EPSG:4326 (RFC 7946); ``table`` and ``sites`` are aligned on their index.
     ``zone_shares`` is a nested object, NaN becomes null."""
-    from app.cli_indicators import to_json
-
     if not table.index.equals(sites.index):
         raise ExportError("the indicators table and the sites do not line up")
     geometries = sites.geometry
     if sites.crs is None:
         geometries = geometries.set_crs(WORKING_CRS)
     geometries = geometries.to_crs("EPSG:4326")
-    records = json.loads(to_json(table))
+    records = indicator_records(table)
     features = [{"type": "Feature", "properties": record,
                  "geometry": None if geom is None or geom.is_empty
                  else shapely.geometry.mapping(geom)}

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import sqlite3
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any, Callable
 import pyogrio
 
 from app import __version__
+from app.core.atomic_write import write_atomically
 from app.core.errors import InnoAtlasError, ProjectLoadError
 from app.core.project_loader import check_geopackage, load_project, read_layer
 from app.core.project_loader import readonly_uri as _readonly_uri
@@ -85,6 +84,29 @@ class ProjectSettings:
               and isinstance(self.extra, dict))
         if not ok:
             raise ValueError("a setting has the wrong type")
+
+    def score_weights(self):
+        """The saved score weights (defaults for missing keys)."""
+        from app.core.score import Weights
+
+        return Weights.from_dict(self.weights)
+
+    def zoning_rules(self):
+        """The shipped zoning rules with this project's saved permission overrides.
+
+        Raises
+        ------
+        InnoAtlasError
+            When the saved overrides name an unknown zone, use class or symbol.
+        """
+        from app.core.zoning_rules import ZoningRules
+
+        records = self.extra.get("zoning_overrides") or []
+        try:
+            overrides = ZoningRules.overrides_from_records(records)
+        except (TypeError, KeyError, AttributeError):
+            raise InnoAtlasError("the project's zoning overrides are unreadable") from None
+        return ZoningRules.default().with_overrides(overrides)
 
     def capture_layers(self, stack: LayerStack) -> None:
         """Record the stack's order, visibility and opacity."""
@@ -175,7 +197,7 @@ def _write_layers(target: Path, stack: LayerStack) -> None:
         first = False
 
 
-def _write_tables(target: Path, stack: LayerStack, settings: ProjectSettings) -> None:
+def write_project_tables(target: Path, stack: LayerStack, settings: ProjectSettings) -> None:
     with sqlite3.connect(target) as con:
         for table, columns in ((PROVENANCE_TABLE, PROVENANCE_COLUMNS),
                                (SETTINGS_TABLE, ("key", "value"))):
@@ -226,23 +248,11 @@ def save_project(path: Path, stack: LayerStack, settings: ProjectSettings) -> No
     settings = copy.deepcopy(settings)  # the caller's settings change only on success
     settings.capture_layers(stack)
     _remove_stale_temporaries(folder, path.stem)
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".saving.gpkg",
-                                        dir=folder)
-    except OSError as err:
-        raise ProjectSaveError(f"cannot save to {folder}: {err.strerror or err} "
-                               "(read-only folder? choose another with Save As)") from None
-    os.close(handle)
-    temp = Path(name)
-    temp.unlink()  # GDAL must create the file itself
-    try:
+
+    def write(temp: Path) -> None:
         _write_layers(temp, stack)
-        _write_tables(temp, stack, settings)
-        with open(temp, "rb+") as written:
-            os.fsync(written.fileno())
-        os.replace(temp, path)
-    except Exception as err:  # GDAL, sqlite and the OS raise many types
-        temp.unlink(missing_ok=True)
-        message = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise ProjectSaveError(f"cannot save {path.name}: {message}; the previous file is "
-                               "unchanged") from None
+        write_project_tables(temp, stack, settings)
+
+    write_atomically(path, write, ProjectSaveError, verb="save", suffix=".saving.gpkg",
+                     folder_hint=" (read-only folder? choose another with Save As)",
+                     failure_hint="; the previous file is unchanged")

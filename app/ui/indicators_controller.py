@@ -116,9 +116,12 @@ class IndicatorsController(QObject):
         sites = layer.data.copy()
         self._generation += 1
         generation = self._generation
+        if len(sites) == 0:  # nothing to compute: do not index the layers at start-up
+            self._publish(generation, pd.DataFrame())
+            return
         startups = self.stack.get("startups")
         large = startups is not None and len(startups.data) > WORKER_THRESHOLD
-        if not large or len(sites) == 0:
+        if not large:
             self._publish(generation, self._compute(sites))
             return
         self.engine  # build the index here: the worker then only queries it

@@ -17,7 +17,6 @@ from app.ui.actions import ACTIONS, DISTRICT_ACTIONS, TOOL_ACTIONS, ActionSpec
 from app.ui.edit_tool import EditSitesTool
 from app.ui.icons import make_icon
 from app.core.errors import InnoAtlasError
-from app.core.score import Weights
 from app.core.zoning_rules import ZoningRules
 from app.ui.analysis_actions import AnalysisLayers
 from app.ui.identify_panel import IdentifyPanel
@@ -384,7 +383,8 @@ class MainWindow(QMainWindow):
             results = self.indicators.results
             # the sites layer already has the names; rank and the indicators are added
             export_geopackage(path, self.stack,
-                              indicators=results.drop(columns=["name"], errors="ignore"),
+                              indicators=results.drop(columns=["name"], errors="ignore")
+                              if len(results) else None,
                               settings=self.project.capture_settings())
         except InnoAtlasError as err:
             QApplication.restoreOverrideCursor()
@@ -396,12 +396,10 @@ class MainWindow(QMainWindow):
 
     def _apply_project_rules(self, settings: ProjectSettings) -> None:
         """Weights and zoning overrides saved with a project."""
-        self.indicators.weights = Weights.from_dict(settings.weights)
-        records = settings.extra.get("zoning_overrides", [])
+        self.indicators.weights = settings.score_weights()
         try:
-            overrides = ZoningRules.overrides_from_records(records)
-            self.indicators.set_rules(ZoningRules.default().with_overrides(overrides))
-        except (InnoAtlasError, TypeError, KeyError, AttributeError):
+            self.indicators.set_rules(settings.zoning_rules())
+        except InnoAtlasError:
             self.statusBar().showMessage("The project's zoning overrides are unreadable; the "
                                          "table values are used", 8000)
             self.indicators.set_rules(ZoningRules.default())

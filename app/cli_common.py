@@ -1,0 +1,67 @@
+"""Helpers shared by the ``innoatlas`` subcommands (Qt-free)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+from pathlib import Path
+from typing import Callable
+
+from app.core.errors import InnoAtlasError
+
+
+def run_guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace,
+                error: Callable[[str], int]) -> int:
+    """``run(args)`` with every failure turned into ``error(one line)`` (exit code 2)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # stderr carries errors and notes only
+            return run(args)
+    except InnoAtlasError as err:
+        return error(str(err))
+    except Exception as err:  # never a traceback on the command line
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        return error(f"unexpected {type(err).__name__}: {detail}")
+
+
+def parse_size(text: str) -> tuple[int, int] | None:
+    """``"1280x800"`` → ``(1280, 800)``; None unless at least 200x150."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        return None
+    return (width, height) if width >= 200 and height >= 150 else None
+
+
+def has_display() -> bool:
+    """False on Linux with neither an X11/Wayland display nor a Qt platform set."""
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def write_output(text: str, out: Path | None, bom: bool) -> None:
+    """Write ``text`` to ``out`` (UTF-8, with a BOM if asked) or to standard output."""
+    from app.core.vector_input import InputError
+
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        out.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    except OSError as err:
+        raise InputError(f"cannot write to {out}: {err.strerror}") from None
+
+
+def saved_settings(args: argparse.Namespace):
+    """The ProjectSettings saved in ``--project`` (radius, weights, zoning overrides),
+    or None when no project was given or it has none."""
+    project = getattr(args, "sub_project", None) or getattr(args, "project", None)
+    if project is None:
+        return None
+    from app.core.project_io import read_settings
+
+    stored = read_settings(project)
+    return None if stored is None else stored[0]

@@ -1,0 +1,55 @@
+"""Write a file through a temporary file in the same folder, then replace the target.
+
+A crash, a kill or an error while writing leaves the previous file as it was
+(projects and exports share this; GDAL must create the temporary file itself).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from app.core.errors import InnoAtlasError
+
+
+def write_atomically(path: Path, write: Callable[[Path], None], error: type[InnoAtlasError],
+                     *, verb: str, suffix: str, folder_hint: str = "",
+                     failure_hint: str = "") -> None:
+    """Call ``write(temporary_path)``, fsync it, then move it over ``path``.
+
+    Parameters
+    ----------
+    write : callable
+        Creates the file at the given (not yet existing) path.
+    error : InnoAtlasError subclass
+        Raised, with a one-line message, when anything fails; errors of that kind
+        raised by ``write`` pass through unchanged.
+    verb : str
+        "save" or "export", for the messages.
+    suffix : str
+        Suffix of the temporary file (``.saving.gpkg``), which starts with ``.STEM.``.
+    folder_hint, failure_hint : str
+        Appended to the message when the folder is not writable / when writing fails.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=folder)
+    except OSError as err:
+        raise error(f"cannot {verb} to {folder}: {err.strerror or err}{folder_hint}") \
+            from None
+    os.close(handle)
+    temp = Path(name)
+    temp.unlink()
+    try:
+        write(temp)
+        with open(temp, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, path)
+    except error:
+        temp.unlink(missing_ok=True)
+        raise
+    except Exception as err:  # GDAL, sqlite and the OS raise many types
+        temp.unlink(missing_ok=True)
+        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise error(f"cannot {verb} {path.name}: {message}{failure_hint}") from None
