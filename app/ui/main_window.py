@@ -339,13 +339,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"An unfinished polygon with {len(vertices)} corners "
                                          "was restored: press G to finish or discard it", 10000)
 
-    def export_map_dialog(self) -> bool:
-        """File → Export map…: PNG or PDF of the current view."""
-        from PySide6.QtWidgets import QFileDialog
+    def export_map_dialog(self):
+        """File → Export map…: open the (non-modal) PNG/PDF export dialog."""
+        from app.ui.map_export_dialog import MapExportDialog
 
-        name, _ = QFileDialog.getSaveFileName(self, "Export map", "innoatlas-map.pdf",
-                                              "PDF (*.pdf);;PNG image (*.png)")
-        return bool(name) and self.export_map(Path(name))
+        dialog = MapExportDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
 
     def export_map(self, path: Path, title: str | None = None) -> bool:
         """Render the current view to ``path`` (.png or .pdf) with the map furniture."""
