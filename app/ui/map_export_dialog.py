@@ -30,6 +30,7 @@ class MapExportDialog(QDialog):
         self.window_ = window
         self.setObjectName("mapExportDialog")
         self.setWindowTitle("Export map")
+        self.setMinimumWidth(520)
         self.error_box: QMessageBox | None = None
         self.scenes = scenes_from_settings(window.project.capture_settings().extra,
                                            window.stack, window.language)
@@ -204,7 +205,6 @@ class MapExportDialog(QDialog):
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("mapExportError")
         box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.error_box = box
         box.open()
 
