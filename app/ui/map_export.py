@@ -183,8 +183,8 @@ def _page(stack: LayerStack, scene: Scene | None, extent, title: str) -> _Page:
     text = title.strip() or (scene.title if scene is not None else "") or "InnoAtlas"
     lacking = _missing_glyphs(text)
     if lacking:
-        notes.append(f"the map font has no glyph for {' '.join(lacking)} in the title "
-                     f"{text!r}: another font or a box is drawn instead")
+        notes.append(f"the map font has no glyph for {' '.join(lacking)} (title {text!r}): "
+                     "another font or a box is drawn instead")
     return _Page(view, _extent(view, extent), text, tuple(notes))
 
 

@@ -334,3 +334,14 @@ def test_cli_scene_png_and_sites(stack, tmp_path):
     legend = changed[int(layout.legend.top()):int(layout.legend.bottom()),
                      int(layout.legend.left()):int(layout.legend.right())].sum()
     assert legend > 0 and changed.sum() - legend < 5000  # site + its label + legend row only
+
+
+def test_title_glyph_missing_from_the_font_is_a_note(stack, tmp_path):
+    from app.ui.map_export import render_map
+
+    path = tmp_path / "emoji.png"
+    layout = render_map(stack, path, size=(600, 400), dpi=96, title="Map \U0001F5FA 지도")
+    assert path.exists()
+    # Hangul is in the bundled font: only the map emoji is named
+    assert layout.notes == ["the map font has no glyph for \U0001F5FA (title 'Map \U0001F5FA "
+                            "지도'): another font or a box is drawn instead"]
