@@ -214,7 +214,8 @@ def _labeling(label: LabelStyle, kind: str) -> ET.Element:
     # placement 0 = around point (points), 2 = along lines, 1 = over point (polygons and
     # mixed layers: horizontal inside)
     ET.SubElement(settings, "placement", {
-        "placement": {"point": "0", "line": "2"}.get(kind, "1"), "dist": "1.5", "distUnits": "Pixel",
+        "placement": {"point": "0", "line": "2"}.get(kind, "1"), "dist": "1.5",
+        "distUnits": "Pixel",
         "centroidInside": "1", "centroidWhole": "0", "priority": "5"})
     # QGIS writes its minimumScale (the most zoomed-out scale, e.g. 1:37795) as "scaleMax"
     # and its maximumScale (most zoomed-in, 0 = none) as "scaleMin".
