@@ -415,6 +415,8 @@ def _label(root: ET.Element) -> LabelStyle | None:
 def _parse(qml_text: str) -> ET.Element:
     if not isinstance(qml_text, str):
         raise StyleImportError("the QML style is not text")
+    if "<!ENTITY" in qml_text:  # QGIS never declares entities; refuse entity expansion
+        raise StyleImportError("the QML style declares XML entities")
     try:
         root = ET.fromstring(qml_text.strip())
     except ET.ParseError as err:

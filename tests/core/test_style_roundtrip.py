@@ -201,7 +201,8 @@ def test_unsupported_or_mismatched_styles_raise_one_line_errors():
              "<qgis><renderer-v2 type='heatmapRenderer'/></qgis>": "point",
              "<qgis><renderer-v2 type='RuleRenderer'><rules><rule filter='\"a\" > 3'/>"
              "</rules></renderer-v2></qgis>": "polygon",
-             "<qgis><renderer-v2": "point", "<sld/>": "point", "<qgis/>": "point"}
+             "<qgis><renderer-v2": "point", "<sld/>": "point", "<qgis/>": "point",
+             '<!DOCTYPE qgis [<!ENTITY a "aaaa">]><qgis>&a;</qgis>': "point"}
     for text, kind in cases.items():
         with pytest.raises(StyleImportError) as err:
             style_from_qml(text, kind)
@@ -316,6 +317,55 @@ def test_qml_made_by_qgis_itself(tmp_path):
     assert lines.symbol.stroke_width == pytest.approx(1.2 * MM)
     with pytest.raises(StyleImportError):
         style_from_qml(read("lines"), "polygon")
+
+
+RESAVE_SCRIPT = textwrap.dedent('''
+    import sys
+    from qgis.core import QgsApplication, QgsVectorLayer
+    app = QgsApplication([], False)
+    app.initQgis()
+    path, folder, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+    for name in names:
+        layer = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
+        message, loaded = layer.loadDefaultStyle()
+        message, saved = layer.saveNamedStyle(f"{folder}/{name}.qml")
+        print("SAVED", name, loaded, saved)
+        del layer
+    app.exitQgis()
+''')
+
+
+@pytest.mark.skipif(not _has_pyqgis(), reason="PyQGIS is not installed")
+def test_styles_resaved_by_qgis_read_back_equal(default_project_path, tmp_path):
+    """Export → QGIS loads each default style and saves it as its own QML → InnoAtlas
+    reads the same style and opacity (QGIS's units, defaults and layout, not ours)."""
+    import shapely
+    from app.core.sites import make_site, normalise_sites
+
+    project = open_project(default_project_path)
+    corners = gpd.GeoSeries([shapely.Point(126.8826, 37.4776),
+                             shapely.box(127.0340, 37.4830, 127.0360, 37.4845)],
+                            crs="EPSG:4326").to_crs("EPSG:5186")
+    project.stack.get("sites").set_data(normalise_sites(gpd.GeoDataFrame(
+        [make_site(corners[0], "가산 A"), make_site(corners[1], "양재 C")],
+        geometry="geometry", crs="EPSG:5186")))
+    project.stack.get("gu").set_opacity(0.55)
+    path = export_geopackage(tmp_path / "export.gpkg", project.stack)
+    script = tmp_path / "resave.py"
+    script.write_text(RESAVE_SCRIPT, encoding="utf-8")
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(runtime)}
+    result = subprocess.run([SYSTEM_PYTHON, str(script), str(path), str(tmp_path),
+                             *project.stack.names()], capture_output=True, text=True,
+                            timeout=300, env=env, cwd=tmp_path)
+    assert result.stdout.count("True True") == len(project.stack), \
+        result.stdout + result.stderr
+    for layer in project.stack:
+        text = (tmp_path / f"{layer.name}.qml").read_text(encoding="utf-8")
+        assert 'styleCategories="AllStyleCategories"' in text  # QGIS's file, not ours
+        assert style_from_qml(text, layer.geometry_kind) == layer.style, layer.name
+        assert qml_opacity(text) == pytest.approx(layer.opacity)
 
 
 # --- a GeoPackage's layer_styles -----------------------------------------------------
