@@ -1,0 +1,154 @@
+"""Presentation mode with real key and mouse events on the default project."""
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDockWidget, QToolBar
+
+from app.core.scenes import Scene
+from app.ui.presentation import LABEL_SCALE, band_height
+
+DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
+
+
+def press(qtbot, window, key):
+    window.activateWindow()
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, key)
+
+
+def present(qtbot, window):
+    """F5, then wait until the window covers the screen."""
+    press(qtbot, window, Qt.Key.Key_F5)
+    size = window.screen().geometry().size()
+    qtbot.waitUntil(lambda: window.canvas.size() == size, timeout=3000)
+
+
+def visible_docks(window):
+    return {dock.objectName(): dock.isVisible()
+            for dock in window.findChildren(QDockWidget, options=DIRECT)}
+
+
+def wait_still(qtbot, window):
+    qtbot.waitUntil(lambda: not window.presentation.animating, timeout=3000)
+
+
+def test_f5_enters_and_esc_restores_the_window_exactly(qtbot, main_window):
+    w = main_window
+    geometry, state = w.geometry(), w.saveState()
+    docks = visible_docks(w)
+    tool = w.canvas.tool
+    present(qtbot, w)
+    assert w.presentation.active and w.isFullScreen()
+    assert not any(visible_docks(w).values())
+    assert not any(bar.isVisible() for bar in w.findChildren(QToolBar, options=DIRECT))
+    assert not w.menuBar().isVisible() and not w.statusBar().isVisible()
+    assert w.canvas.label_scale == LABEL_SCALE
+    image = w.grab().toImage()
+    band = band_height(w.canvas.height())
+    # The dark title band across the top, the white legend box below it on the left.
+    band_pixel = QColor(image.pixel(w.width() // 2, int(band / 2)))
+    assert band_pixel.lightness() < 90
+    legend = w.presentation.overlay.legend_rect
+    assert legend.height() > 200 and legend.top() >= band
+    inside = QColor(image.pixel(int(legend.right() - 6), int(legend.bottom() - 6)))
+    assert inside.lightness() > 235
+    assert w.presentation.bar.isVisible()
+
+    press(qtbot, w, Qt.Key.Key_Escape)
+    assert not w.presentation.active and not w.isFullScreen()
+    qtbot.waitUntil(lambda: w.geometry() == geometry, timeout=2000)
+    qtbot.waitUntil(lambda: w.saveState() == state, timeout=2000)
+    assert visible_docks(w) == docks
+    assert w.menuBar().isVisible() and w.statusBar().isVisible()
+    assert w.canvas.label_scale == 1.0
+    assert w.canvas.tool is tool or (tool.name == "pan" and w.canvas.tool is w.pan_tool)
+    assert not w.presentation.bar.isVisible()
+
+
+def test_page_down_and_arrows_step_through_the_scenes(qtbot, main_window):
+    w = main_window
+    scenes = w.scenes.scenes
+    assert [s.scene_id for s in scenes] == ["gvalley", "magok", "yangjae"]
+    present(qtbot, w)
+    for index, key in ((0, Qt.Key.Key_PageDown), (1, Qt.Key.Key_Right),
+                       (2, Qt.Key.Key_Down), (1, Qt.Key.Key_PageUp), (0, Qt.Key.Key_Left)):
+        press(qtbot, w, key)
+        assert w.presentation.animating  # it moves there, it does not jump
+        wait_still(qtbot, w)
+        scene = scenes[index]
+        xmin, ymin, xmax, ymax = w.canvas.viewport.extent
+        sx0, sy0, sx1, sy1 = scene.extent
+        assert xmin <= sx0 and ymin <= sy0 and xmax >= sx1 and ymax >= sy1
+        resolution = w.canvas.viewport.resolution
+        assert abs(w.canvas.viewport.center_x - (sx0 + sx1) / 2) < resolution
+        assert abs(w.canvas.viewport.center_y - (sy0 + sy1) / 2) < resolution
+        assert w.presentation.current_title() == scene.title
+    press(qtbot, w, Qt.Key.Key_PageUp)  # before the first: stays, says so
+    assert not w.presentation.animating and "first scene" in w.presentation.message
+
+
+def test_scene_with_a_missing_layer_says_so_and_shows_the_rest(qtbot, main_window):
+    w = main_window
+    extent = w.scenes[0].extent
+    w.scenes.set_scenes([Scene("old", "Old workshop", extent, ("dong", "metro_lines"))])
+    present(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    wait_still(qtbot, w)
+    assert "metro_lines" in w.presentation.message
+    assert w.stack.get("dong").visible and not w.stack.get("stations").visible
+    assert w.presentation.overlay.message_rect.width() > 0
+    # The message is on the map, where the audience (and the facilitator) look.
+    image = w.grab().toImage()
+    rect = w.presentation.overlay.message_rect
+    assert QColor(image.pixel(int(rect.left() + 4), int(rect.center().y()))).red() > 90
+
+
+def test_point_site_while_presenting(qtbot, main_window):
+    w = main_window
+    w.actions_by_name["actionSnapping"].setChecked(False)
+    present(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_P)
+    assert w.canvas.tool is w.point_tool
+    assert not any(visible_docks(w).values())  # the tool does not bring the docks back
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=w.canvas.rect().center())
+    assert len(w.stack.get("sites").data) == 1
+    assert w.presentation.active
+    # The indicator card: I shows it big over the map, with the site's values.
+    w.indicators.wait()
+    press(qtbot, w, Qt.Key.Key_I)
+    assert w.presentation.show_card
+    w.canvas.repaint()
+    card = w.presentation.overlay.card_rect
+    assert card.height() > 300 and card.right() <= w.canvas.width()
+    press(qtbot, w, Qt.Key.Key_I)
+    assert not w.presentation.show_card
+
+
+def test_escape_pauses_a_polygon_sketch_before_leaving(qtbot, main_window):
+    w = main_window
+    w.actions_by_name["actionSnapping"].setChecked(False)
+    present(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_G)
+    centre = w.canvas.rect().center()
+    for dx, dy in ((0, 0), (80, 0), (80, 80)):
+        qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=centre + QPoint(dx, dy))
+    assert len(w.polygon_tool.vertices) == 3
+    press(qtbot, w, Qt.Key.Key_Escape)
+    assert w.presentation.active and w.polygon_tool.paused
+    assert len(w.polygon_tool.vertices) == 3
+    press(qtbot, w, Qt.Key.Key_Escape)  # nothing left to pause: leaves, sketch kept
+    assert not w.presentation.active
+    assert len(w.polygon_tool.vertices) == 3
+    assert w.canvas.tool is w.pan_tool  # the tool of before presenting
+    assert w.actions_by_name["actionPan"].isChecked()
+
+
+def test_presentation_screenshot(qtbot, main_window, tmp_path):
+    """The title band and legend are drawn large (look at the file when changing them)."""
+    w = main_window
+    present(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    wait_still(qtbot, w)
+    path = tmp_path / "presentation.png"
+    assert w.grab().save(str(path))
+    title = w.presentation.overlay.title_rect
+    assert title.height() >= 60 and title.width() == w.canvas.width()
