@@ -1,6 +1,6 @@
 """The Scenes panel: the ordered list of saved views, edited in place.
 
-Rename inline (F2, or click a selected scene), reorder by dragging or with the
+Rename inline (F2 or the Rename button), reorder by dragging or with the
 Up/Down buttons, add the current view, delete; a double-click (or Enter) goes to
 the scene. Every edit is an undoable command of :class:`~app.ui.scenes.ScenesModel`.
 """
@@ -54,8 +54,8 @@ class ScenesPanel(QWidget):
         self.list.setObjectName("scenesList")
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        # F2 or the Rename button (a double-click goes to the scene).
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.list.setToolTip("Saved views, in presentation order. Double-click or Enter goes "
                              "to a scene, F2 renames it, drag to reorder, Delete removes it. "
                              "Page Down/Page Up step through them.")
