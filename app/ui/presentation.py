@@ -35,8 +35,10 @@ ANIMATION_MS = 400
 #: Fraction of the scene's extent added on each side when going to a scene.
 SCENE_MARGIN = 0.06
 MESSAGE_MS = 8000
+#: Actions whose shortcut works only while the map has the keyboard focus.
+MAP_ONLY_ACTIONS = ("actionNextScene", "actionPreviousScene", "actionPresentationCard")
 
-BAND = QColor(24, 32, 42, 228)
+BAND = QColor(24, 32, 42, 240)
 BAND_TEXT = QColor("#ffffff")
 BAND_MUTED = QColor("#c9d1da")
 CAVEAT = QColor("#ffb4a8")
@@ -109,8 +111,15 @@ class PresentationController(QObject):
         self.bar.hide()
         self.canvas.installEventFilter(self)
         window.installEventFilter(self)
-        # Shortcuts must keep working with the menu bar and toolbars hidden.
-        window.addActions(list(window.actions_by_name.values()))
+        # Shortcuts must keep working with the menu bar and toolbars hidden. The scene
+        # keys (Page Up/Down) and I belong to the map only: lists, tables and sliders of
+        # the panels keep their own Page Up/Down.
+        for name, action in window.actions_by_name.items():
+            if name in MAP_ONLY_ACTIONS:
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.canvas.addAction(action)
+            else:
+                window.addAction(action)
         self._connect_actions(window.actions_by_name)
         window.scenes.changed.connect(self._on_scenes_changed)
         window.editing.selectionChanged.connect(lambda _id: self._update_if_card())
@@ -294,6 +303,7 @@ class PresentationController(QObject):
         target.resize(self.canvas.width(), self.canvas.height())
         target.zoom_to_extent(scene.extent, SCENE_MARGIN)
         self.window.scenes_panel.select_row(index)
+        self._place_bar()
         self.animation.stop()
         self._start, self._target = self.canvas.viewport.copy(), target
         if animate and self.animation_ms > 0 and self.canvas.isVisible():
@@ -340,6 +350,7 @@ class PresentationController(QObject):
         count = len(self.window.scenes)
         if self.index is not None and self.index >= count:
             self.index = count - 1 if count else None
+        self._place_bar()
         self.canvas.update()
 
     def current_title(self) -> str:
@@ -453,15 +464,18 @@ class _ControlBar(QWidget):
         return button
 
     def refresh(self) -> None:
+        """Size the buttons for the screen and show which scene this is."""
         s = overlay_scale(self.parentWidget().height())
         px = max(12, round(19 * s))
-        self.setStyleSheet(
+        sheet = (
             f"QLabel {{ color: #c9d1da; font-size: {px}px; padding-right: {round(10 * s)}px; }}"
             f"QToolButton {{ color: white; background: rgba(255,255,255,40); border: 1px solid "
             f"rgba(255,255,255,90); border-radius: {round(6 * s)}px; font-size: {px}px; "
             f"padding: {round(6 * s)}px {round(12 * s)}px; }}"
             "QToolButton:checked { background: rgba(255,255,255,120); }"
             "QToolButton:hover { background: rgba(255,255,255,80); }")
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
         scenes = self.controller.window.scenes
         index = self.controller.index
         self.counter.setText(f"Scene {index + 1} of {len(scenes)}" if index is not None
@@ -492,8 +506,6 @@ class PresentationOverlay:
         # The north arrow (drawn after the overlays) goes below the band.
         controller.canvas.decoration_top = band
         self.title_rect = self._paint_band(painter, width, band, s)
-        if controller.bar.isVisible():
-            controller.bar.refresh()
         margin = 22 * s
         bottom = height - 90 * s  # above the scale bar
         self.legend_rect = self._paint_legend(painter, QRectF(margin, band + margin,
