@@ -448,7 +448,7 @@ class _ControlBar(QWidget):
         card_action = actions["actionPresentationCard"]
         self.card.setCheckable(True)
         self.card.setChecked(card_action.isChecked())
-        self.card.clicked.connect(card_action.setChecked)
+        self.card.toggled.connect(card_action.setChecked)
         card_action.toggled.connect(self.card.setChecked)
         self.leave = self._button("presentLeave", "Leave (Esc)", "Leave presentation mode")
         self.leave.clicked.connect(controller.leave)

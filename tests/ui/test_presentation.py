@@ -100,6 +100,9 @@ def test_scene_with_a_missing_layer_says_so_and_shows_the_rest(qtbot, main_windo
     image = w.grab().toImage()
     rect = w.presentation.overlay.message_rect
     assert QColor(image.pixel(int(rect.left() + 4), int(rect.center().y()))).red() > 90
+    assert w.scenes[0].visible_layers == ("dong", "metro_lines")  # the scene is kept as is
+    press(qtbot, w, Qt.Key.Key_F5)  # F5 again leaves too
+    assert not w.presentation.active and not w.isFullScreen()
 
 
 def test_point_site_while_presenting(qtbot, main_window):
@@ -121,6 +124,8 @@ def test_point_site_while_presenting(qtbot, main_window):
     assert card.height() > 300 and card.right() <= w.canvas.width()
     press(qtbot, w, Qt.Key.Key_I)
     assert not w.presentation.show_card
+    qtbot.mouseClick(w.presentation.bar.card, Qt.MouseButton.LeftButton)  # or the button
+    assert w.presentation.show_card and w.actions_by_name["actionPresentationCard"].isChecked()
 
 
 def test_escape_pauses_a_polygon_sketch_before_leaving(qtbot, main_window):
