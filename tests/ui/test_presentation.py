@@ -157,3 +157,71 @@ def test_presentation_screenshot(qtbot, main_window, tmp_path):
     assert w.grab().save(str(path))
     title = w.presentation.overlay.title_rect
     assert title.height() >= 60 and title.width() == w.canvas.width()
+
+
+TWO_SCREENS_SCRIPT = r'''
+import json, sys
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMenu
+from app.core.paths import DEFAULT_PROJECT
+from app.core.project_loader import load_project
+from app.ui.gui import application, fit_window, wait_until_drawn
+from app.ui.main_window import MainWindow
+from app.ui.presentation import band_height
+
+application()
+w = MainWindow(load_project(DEFAULT_PROJECT))
+fit_window(w, (1200, 700), clamp_to_screen=False)
+w.show()
+wait_until_drawn(w)
+before = w.geometry()
+w.actions_by_name["actionPresent"].trigger()
+menu = w.findChild(QMenu, "presentScreenMenu")
+out = {"choices": [a.text() for a in menu.actions()],
+       "default": menu.defaultAction().text()}
+menu.actions()[1].trigger()
+QTest.qWait(300)
+w.presentation.next_scene()
+QTest.qWait(700)
+image = w.grab().toImage()
+image.save(sys.argv[1])
+out.update(screen=w.screen().name(), size=[w.width(), w.height()],
+           band=QColor(image.pixel(960, int(band_height(1080) / 2))).lightness())
+w.presentation.leave()
+QTest.qWait(200)
+out.update(back=w.screen().name(), same=w.geometry() == before)
+w.project._set_clean()
+w.close()
+print(json.dumps(out))
+'''
+
+
+def test_choice_of_screen_on_a_two_screen_machine(tmp_path):
+    """Laptop + 1920x1080 projector: F5 offers both, the window's own first."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    screens = {"screens": [
+        {"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 800,
+         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+        {"name": "projector", "x": 1280, "y": 0, "width": 1920, "height": 1080,
+         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps(screens))
+    shot = tmp_path / "projector.png"
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", TWO_SCREENS_SCRIPT, str(shot)], cwd=root,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["choices"][0].startswith("laptop") and out["default"] == out["choices"][0]
+    assert out["choices"][1].startswith("projector — 1920×1080")
+    assert out["screen"] == "projector" and out["size"] == [1920, 1080]
+    assert out["band"] < 90  # the dark title band
+    assert out["back"] == "laptop" and out["same"]
+    assert shot.exists()
