@@ -1,4 +1,4 @@
-"""The Scenes panel: add, rename, reorder and delete scenes, each undoable; saved with the project."""
+"""The Scenes panel: add, rename, reorder and delete scenes, each undoable; saved in the project."""
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
