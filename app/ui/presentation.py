@@ -35,6 +35,7 @@ ANIMATION_MS = 400
 #: Fraction of the scene's extent added on each side when going to a scene.
 SCENE_MARGIN = 0.06
 MESSAGE_MS = 8000
+PRESENTING_SKETCH_HINT = "click the map or Resume to go on (Esc leaves, the sketch is kept)"
 #: Actions whose shortcut works only while the map has the keyboard focus.
 MAP_ONLY_ACTIONS = ("actionNextScene", "actionPreviousScene", "actionPresentationCard")
 
@@ -175,6 +176,8 @@ class PresentationController(QObject):
             "decoration_scale": self.canvas.decoration_scale,
             "decoration_top": self.canvas.decoration_top,
             "tool": self._current_tool(),
+            "sketch_hint": (self.window.polygon_tool.bar.top,
+                            self.window.polygon_tool.bar.paused_hint),
         }
         self.active = True
         direct = Qt.FindChildOption.FindDirectChildrenOnly
@@ -208,6 +211,8 @@ class PresentationController(QObject):
         self.animation.stop()
         self._finish_animation()
         self.bar.hide()
+        if "sketch_hint" in saved:
+            self._sketch_bar_hint(saved["sketch_hint"])
         self.canvas.set_label_scale(saved.get("label_scale", 1.0))
         self.canvas.decoration_scale = saved.get("decoration_scale", 1.0)
         self.canvas.decoration_top = saved.get("decoration_top", 0.0)
@@ -235,6 +240,17 @@ class PresentationController(QObject):
         self._sync_present_action()
         self.canvas.setFocus()
         self.canvas.refresh()
+
+    def _sketch_bar_hint(self, hint) -> None:
+        """Put the polygon sketch bar at ``hint = (top, paused text)``; None: below the band."""
+        tool = self.window.polygon_tool
+        bar = tool.bar
+        if hint is None:
+            hint = (band_height(self.canvas.height()) + 10, PRESENTING_SKETCH_HINT)
+        if (bar.top, bar.paused_hint) != tuple(hint):
+            bar.top, bar.paused_hint = hint
+            if bar.isVisible():
+                bar.refresh(tool)
 
     def _restore_docks(self, state) -> None:
         if not self.active:
@@ -424,6 +440,7 @@ class PresentationController(QObject):
         margin = 18 * s
         self.bar.move(int(self.canvas.width() - self.bar.width() - margin),
                       int((band_height(self.canvas.height()) - self.bar.height()) / 2))
+        self._sketch_bar_hint(None)
 
 
 class _ControlBar(QWidget):

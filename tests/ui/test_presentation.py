@@ -137,13 +137,17 @@ def test_escape_pauses_a_polygon_sketch_before_leaving(qtbot, main_window):
     for dx, dy in ((0, 0), (80, 0), (80, 80)):
         qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=centre + QPoint(dx, dy))
     assert len(w.polygon_tool.vertices) == 3
+    bar = w.polygon_tool.bar
+    assert bar.isVisible() and bar.y() >= band_height(w.canvas.height())  # not on the title
     press(qtbot, w, Qt.Key.Key_Escape)
     assert w.presentation.active and w.polygon_tool.paused
     assert len(w.polygon_tool.vertices) == 3
+    assert "Esc leaves" in bar.label.text()
     press(qtbot, w, Qt.Key.Key_Escape)  # nothing left to pause: leaves, sketch kept
     assert not w.presentation.active
     assert len(w.polygon_tool.vertices) == 3
     assert w.canvas.tool is w.pan_tool  # the tool of before presenting
+    assert bar.top == 8 and "Esc again discards" in bar.paused_hint
     assert w.actions_by_name["actionPan"].isChecked()
 
 
