@@ -54,6 +54,7 @@ class ScenesPanel(QWidget):
         self.list.setObjectName("scenesList")
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.list.setSpacing(2)
         # F2 or the Rename button (a double-click goes to the scene).
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.list.setToolTip("Saved views, in presentation order. Double-click or Enter goes "
