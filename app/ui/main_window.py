@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QDockWidget, QDoubleSpinBox, QLabel, QMainWindow,
 from app import __version__
 from app.core.geodesy import to_lonlat
 from app.core.project_io import ProjectSettings
+from app.core.scenes import scenes_from_settings
 from app.core.sites import new_sites_layer
 from app.ui.actions import ACTIONS, DISTRICT_ACTIONS, TOOL_ACTIONS, ActionSpec
 from app.ui.edit_tool import EditSitesTool
@@ -26,7 +27,10 @@ from app.ui.layer_panel import LayerPanel
 from app.ui.layer_properties import LayerPropertiesDialog
 from app.ui.map_canvas import MapCanvas, PanTool
 from app.ui.map_tools import IdentifyTool
+from app.ui.presentation import PresentationController
 from app.ui.project_controller import ProjectController
+from app.ui.scenes import ScenesModel
+from app.ui.scenes_panel import ScenesPanel
 from app.ui.site_editing import SiteEditing
 from app.ui.sites_overlay import SitesOverlay
 from app.ui.sites_panel import SitesPanel
@@ -92,12 +96,21 @@ class MainWindow(QMainWindow):
         self.sites_dock.raise_()
         self.resizeDocks([self.sites_dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.layer_dock], [285], Qt.Orientation.Horizontal)
+        self.scenes = ScenesModel(self.undo_stack, self)
+        self.scenes.set_scenes(scenes_from_settings(self.project.settings.extra, stack,
+                                                    self.language))
+        self.scenes_panel = ScenesPanel(self.scenes, self)
+        self.scenes_dock = self._dock("scenesDock", "Scenes", self.scenes_panel,
+                                      Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.layer_dock, self.scenes_dock)
+        self.layer_dock.raise_()
 
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self._build_sites_toolbar()
         self._build_status_bar()
         self._connect()
+        self.presentation = PresentationController(self)
         self.actions_by_name["actionPan"].setChecked(True)
         self.actions_by_name["actionSnapping"].setChecked(self.editing.snapping)
         if settings is not None:
@@ -141,7 +154,7 @@ class MainWindow(QMainWindow):
         view = menus["&View"]
         view.addSeparator()
         for dock in (self.layer_dock, self.sites_dock, self.indicators_dock,
-                     self.identify_dock):
+                     self.identify_dock, self.scenes_dock):
             view.addAction(dock.toggleViewAction())
         self.recent_menu = menus["&File"].addMenu("Open &recent")
         self.recent_menu.setObjectName("menuRecent")
@@ -299,13 +312,19 @@ class MainWindow(QMainWindow):
         for name, other in TOOL_ACTIONS.items():
             if other == attribute:
                 self.actions_by_name[name].setChecked(True)
-        if attribute == "identify_tool":
+        if self._presenting():
+            pass  # the docks stay hidden while presenting
+        elif attribute == "identify_tool":
             self.identify_dock.show()
             self.identify_dock.raise_()
         elif attribute != "pan_tool":
             self.sites_dock.show()
             self.sites_dock.raise_()
         self.canvas.setFocus()
+
+    def _presenting(self) -> bool:
+        presentation = getattr(self, "presentation", None)
+        return presentation is not None and presentation.active
 
     def _set_snapping(self, on: bool) -> None:
         self.editing.snapping = bool(on)
@@ -441,6 +460,9 @@ class MainWindow(QMainWindow):
             self.canvas.home_extent = districts.extent
         self.identify_panel.show_hits([])
         self.canvas.set_highlight([])
+        self.presentation.index = None
+        self.scenes.set_scenes(scenes_from_settings(self.project.settings.extra, self.stack,
+                                                    self.language))
         self._update_title()
 
     def _update_title(self) -> None:
@@ -448,7 +470,8 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.project.dirty)
 
     def _on_identified(self, hits: list) -> None:
-        self.identify_dock.show()
+        if not self._presenting():
+            self.identify_dock.show()
         self.identify_panel.show_hits(hits)
 
     def _on_coordinates(self, x: float, y: float) -> None:

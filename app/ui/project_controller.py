@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from app.core.errors import InnoAtlasError
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project_io import Project, ProjectSettings, open_project, save_project
+from app.core.scenes import scenes_to_settings
 from layers.model import LayerStack
 
 AUTOSAVE_MS = 30_000
@@ -196,6 +197,9 @@ class ProjectController(QObject):
             self.settings.extra["pending_sketch"] = [list(map(float, v)) for v in sketch]
         else:
             self.settings.extra.pop("pending_sketch", None)
+        scenes = getattr(self.window, "scenes", None)
+        if scenes is not None:
+            scenes_to_settings(self.settings.extra, scenes.scenes)
         self.settings.capture_layers(self.stack)
         return self.settings
 

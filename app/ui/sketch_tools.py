@@ -97,6 +97,10 @@ class SketchBar(QWidget):
         self.undo_vertex.clicked.connect(tool.remove_last_vertex)
         self.pause.clicked.connect(lambda: tool.resume() if tool.paused else tool.pause_sketch())
         self.discard.clicked.connect(tool.discard)
+        #: Distance from the top of the map, and the hint shown while paused (presentation
+        #: mode puts the bar below its title band, where Esc leaves instead of discarding).
+        self.top = 8
+        self.paused_hint = "click the map or Resume to go on, Esc again discards"
         self.hide()
 
     def refresh(self, tool: "PolygonSiteTool") -> None:
@@ -104,14 +108,14 @@ class SketchBar(QWidget):
         if count == 0 and not tool.paused:
             self.hide()
             return
-        state = "paused — click the map or Resume to go on, Esc again discards" \
+        state = f"paused — {self.paused_hint}" \
             if tool.paused else f"{count} corner{'s' if count != 1 else ''}"
         self.label.setText(f"Polygon site: {state}")
         self.finish.setEnabled(count >= 3)
         self.undo_vertex.setEnabled(count > 0)
         self.pause.setText("Resume" if tool.paused else "Pause (Esc)")
         self.adjustSize()
-        self.move(max(8, (self.parentWidget().width() - self.width()) // 2), 8)
+        self.move(max(8, (self.parentWidget().width() - self.width()) // 2), int(self.top))
         self.show()
         self.raise_()
 
