@@ -36,6 +36,8 @@ def add_render_parser(commands: argparse._SubParsersAction) -> argparse.Argument
                         help="project GeoPackage (default: the embedded project)")
     parser.add_argument("--district", metavar="ID",
                         help="map one innovation district (its district_id) instead of all")
+    parser.add_argument("--lang", default="en", choices=("en", "ko"),
+                        help="language of the legend, layer names and notes (default en)")
     return parser
 
 
@@ -63,6 +65,6 @@ def _run(args: argparse.Namespace) -> int:
     project = open_project(args.sub_project or DEFAULT_PROJECT)
     extent = district_extent(project.stack, args.district) if args.district else None
     render_map(project.stack, args.out, extent=extent, size=size, dpi=args.dpi,
-               title=args.title, page=args.page)
+               title=args.title, page=args.page, language=args.lang)
     print(f"wrote {args.out}")
     return 0

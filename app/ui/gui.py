@@ -16,6 +16,7 @@ from app import __version__
 from app.core.errors import InnoAtlasError
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project_io import open_project
+from app.ui import i18n
 from app.ui.fonts import load_bundled_fonts, ui_font_family
 from app.ui.main_window import MainWindow
 
@@ -35,6 +36,7 @@ def application(argv: list[str] | None = None) -> QApplication:
         font = QFont(ui_font_family())
         font.setPointSizeF(max(app.font().pointSizeF(), 9.5))
         app.setFont(font)
+    i18n.install_qt_translations()
     return app
 
 

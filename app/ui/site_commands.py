@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoCommand
 from shapely.geometry.base import BaseGeometry
 
 from app.core import sites as site_ops
+from app.ui.i18n import tr
 from layers.model import Layer
 
 MOVE_ID = 1001  # QUndoCommand.id(): equal ids may merge
@@ -21,7 +22,7 @@ class AddSiteCommand(QUndoCommand):
     """Add a new site."""
 
     def __init__(self, layer: Layer, record: dict[str, Any]) -> None:
-        super().__init__(f"Add site “{record['name']}”")
+        super().__init__(tr("Add site “{name}”", name=record["name"]))
         self.layer, self.record = layer, record
 
     def redo(self) -> None:
@@ -38,7 +39,7 @@ class DeleteSiteCommand(QUndoCommand):
         self.layer, self.site_id = layer, site_id
         self.record = site_ops.record_of(layer, site_id)
         self.position = site_ops.row_of(layer, site_id)
-        super().__init__(f"Delete site “{self.record['name']}”")
+        super().__init__(tr("Delete site “{name}”", name=self.record["name"]))
 
     def redo(self) -> None:
         self.position, self.record = site_ops.remove_site(self.layer, self.site_id)
@@ -63,7 +64,7 @@ class ChangeGeometryCommand(QUndoCommand):
         self.before = before if before is not None else site_ops.geometry_of(layer, site_id)
         self.after = after
         name = site_ops.record_of(layer, site_id)["name"]
-        super().__init__(f"{action} site “{name}”")
+        super().__init__(tr(action + " site “{name}”", name=name))  # one catalog entry each
 
     def id(self) -> int:  # noqa: A003 (Qt name)
         return MOVE_ID if self.action == "Move" else -1
@@ -94,7 +95,7 @@ class SetAttributesCommand(QUndoCommand):
         self.before = {key: record[key] for key in values}
         self.after = dict(values)
         label = self._LABELS.get(next(iter(values)), "Edit") if len(values) == 1 else "Edit"
-        super().__init__(f"{label} site “{record['name']}”")
+        super().__init__(tr(label + " site “{name}”", name=record["name"]))
 
     def redo(self) -> None:
         site_ops.set_attributes(self.layer, self.site_id, self.after)
