@@ -21,6 +21,7 @@ from app.ui.i18n import tr
 from app.ui.icons import make_icon
 from app.core.errors import InnoAtlasError
 from app.core.zoning_rules import ZoningRules
+from app.ui import site_commands
 from app.ui.analysis_actions import AnalysisLayers
 from app.ui.identify_panel import IdentifyPanel
 from app.ui.indicators_controller import IndicatorsController
@@ -318,6 +319,7 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
         for name, code in LANGUAGE_ACTIONS.items():
             self.actions_by_name[name].setChecked(code == self.language)
+        site_commands.retranslate(self.undo_stack)
         self._update_undo_texts()
         for dock in self.findChildren(QDockWidget):
             source = dock.property("sourceTitle")
