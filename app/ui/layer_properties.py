@@ -39,8 +39,8 @@ def layer_properties_html(layer: Layer, language: str = "en") -> str:
         (t("Status"), f"<b style='color:{_STATUS_COLOUR[p.status]}'>"
                       f"{e(t(p.status.value).upper())}</b> — {e(t(_STATUS_TEXT[p.status]))}"),
         (t("Source"), e(p.source)),
-        (t("Licence"), e(p.licence)),
-        (t("Vintage"), e(p.vintage)),
+        (t("Licence"), e(t(p.licence))),
+        (t("Vintage"), e(t(p.vintage))),
         (t("Attribution"), e(t(p.attribution))),
         (t("Notes"), e(p.notes)),
         (t("Features"), f"{len(data):,} ({e(t(layer.geometry_kind))})"),

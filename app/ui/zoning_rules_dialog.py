@@ -56,7 +56,7 @@ class ZoningRulesDialog(QDialog):
                 combo.currentTextChanged.connect(lambda _t, r=row: self._refresh_row(r))
                 self.table.setCellWidget(row, 4 + offset, combo)
                 self.combos[(zone, use)] = combo
-            for column, text in ((6, ""), (7, rule.confidence), (8, rule.legal_basis)):
+            for column, text in ((6, ""), (7, tr(rule.confidence)), (8, rule.legal_basis)):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 item.setToolTip(rule.note or rule.legal_basis)
