@@ -170,6 +170,22 @@ def test_exported_pdf_legend_follows_the_language(qtbot, main_window, tmp_path):
     assert main_window.statusBar().currentMessage().startswith("지도를 ko.pdf")
 
 
+def test_a_site_sketched_in_korean_gets_a_korean_name(qtbot, main_window):
+    w = main_window
+    i18n.set_language("ko")
+    w.actions_by_name["actionSnapping"].setChecked(False)
+    w.zoom_to_district("magok")
+    w.actions_by_name["actionPointSite"].trigger()
+    centre = w.canvas.rect().center()
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=centre)
+    assert w.stack.get("sites").data["name"].tolist() == ["후보지 1"]
+    assert w.actions_by_name["actionUndo"].text() == "실행 취소(&U) 후보지 “후보지 1” 추가"
+    w.indicators.wait()
+    QApplication.processEvents()
+    assert "후보지 1" in w.indicators_panel.title.text()
+    assert "점수" in w.indicators_panel.title.text()
+
+
 def test_layer_properties_and_message_boxes_are_korean(qtbot, main_window):
     i18n.set_language("ko")
     layer = main_window.stack.get("startups")
