@@ -50,6 +50,8 @@ def add_render_parser(commands: argparse._SubParsersAction) -> argparse.Argument
                        help="PDF only: one page per scene (a workshop handout)")
     where.add_argument("--district", metavar="ID",
                        help="map one innovation district (its district_id) instead of all")
+    parser.add_argument("--lang", default="en", choices=("en", "ko"),
+                        help="language of the legend, layer names and notes (default en)")
     return parser
 
 
@@ -80,17 +82,18 @@ def _run(args: argparse.Namespace) -> int:
     stack = project.stack
     if args.sites is not None:
         _use_sites(stack, args.sites)
-    scenes = scenes_from_settings(project.settings.extra, stack, "en") \
+    scenes = scenes_from_settings(project.settings.extra, stack, args.lang) \
         if args.scene or args.all_scenes else []
     if args.all_scenes:
         layouts = render_scenes(stack, args.out, scenes, size=size, page=args.page,
-                                orientation=args.orientation)
+                                orientation=args.orientation, language=args.lang)
     else:
         scene = find_scene(scenes, args.scene) if args.scene else None
         extent = district_extent(stack, args.district) if args.district else None
         layouts = [render_map(stack, args.out, extent=extent, size=size, dpi=args.dpi,
                               title=args.title, page=args.page,
-                              orientation=args.orientation, scene=scene)]
+                              orientation=args.orientation, scene=scene,
+                              language=args.lang)]
     for note in dict.fromkeys(n for layout in layouts for n in layout.notes):
         print(f"innoatlas: note: {note}", file=sys.stderr)
     pages = f" ({len(layouts)} pages)" if len(layouts) > 1 else ""

@@ -17,6 +17,7 @@ class ActionSpec:
     checkable: bool = False
     icon: str = ""  # a QStyle standard pixmap name or a theme icon
     separator_before: bool = False
+    submenu: str = ""  # a submenu of ``menu`` (e.g. Settings › Language)
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -94,6 +95,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Draw the selected layer above the one over it"),
     ActionSpec("actionLayerDown", "Move layer &down", "&Layer", "Ctrl+Down",
                "Draw the selected layer below the one under it"),
+    ActionSpec("actionLanguageEn", "English", "Se&ttings", "",
+               "Show the user interface in English", checkable=True, submenu="&Language"),
+    ActionSpec("actionLanguageKo", "한국어", "Se&ttings", "",
+               "Show the user interface in Korean (한국어)", checkable=True,
+               submenu="&Language"),
     ActionSpec("actionAbout", "&About InnoAtlas and its data", "&Help", "F1",
                "Version, data sources, licences and caveats"),
 )
@@ -103,6 +109,9 @@ TOOL_ACTIONS = {"actionPan": "pan_tool", "actionIdentify": "identify_tool",
                 "actionPointSite": "point_tool", "actionPolygonSite": "polygon_tool",
                 "actionRectangleSite": "rectangle_tool", "actionCircleSite": "circle_tool",
                 "actionEditSites": "edit_tool"}
+
+#: action object name -> UI language code for Settings › Language
+LANGUAGE_ACTIONS = {"actionLanguageEn": "en", "actionLanguageKo": "ko"}
 
 #: action object name -> district_id for the zoom-to-district actions
 DISTRICT_ACTIONS = {"actionZoomGvalley": "gvalley", "actionZoomMagok": "magok",

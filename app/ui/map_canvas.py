@@ -15,6 +15,7 @@ from PySide6.QtGui import (QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPa
 from PySide6.QtWidgets import QWidget
 
 from app.core.viewport import Viewport
+from app.ui.i18n import tr
 from app.ui.render.decorations import highlight_path
 from app.ui.render.map_renderer import BACKGROUND, MapRenderer
 from layers.model import LayerStack
@@ -232,7 +233,7 @@ class MapCanvas(QWidget):
         except Exception as err:  # noqa: BLE001 - a bad layer must not kill the window
             log.exception("rendering failed")
             painter.setPen(QColor("#b00020"))
-            painter.drawText(20, 40, f"The map could not be drawn: {err}")
+            painter.drawText(20, 40, tr("The map could not be drawn: {error}", error=err))
         finally:
             painter.end()
         self.last_render_ms = (time.perf_counter() - start) * 1000.0

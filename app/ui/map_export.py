@@ -25,6 +25,7 @@ from PySide6.QtGui import (QColor, QFontMetricsF, QImage, QPageLayout, QPageSize
                            QPdfWriter, QPen)
 
 from app.core.errors import InnoAtlasError
+from app.core.i18n_catalog import translate
 from app.core.scenes import Scene
 from app.core.viewport import Viewport
 from app.ui.fonts import map_font
@@ -433,7 +434,8 @@ def _compose(painter: QPainter, stack: LayerStack, bounds, width: float, height:
                      title)
     # Footer: attribution (sources + synthetic/illustrative notes) and the date.
     note = attribution_text(stack, language)
-    footer_text = f"{note}\nMap: InnoAtlas · {when}" if note else f"Map: InnoAtlas · {when}"
+    made = translate("Map: InnoAtlas · {date}", language, date=when)
+    footer_text = f"{note}\n{made}" if note else made
     painter.setFont(small)
     text_w = width - 2 * margin
     bound = QFontMetricsF(small).boundingRect(QRectF(0, 0, text_w, 10 * height),
@@ -490,7 +492,8 @@ def legend_entries(stack: LayerStack, language: str = "en") -> list[tuple[Layer,
         if style.kind == "categorized":
             present = layer.data[style.field].unique().tolist() \
                 if style.field in layer.data else None
-            rows = style.legend(present)
+            rows = [(translate(str(label), language), symbol)
+                    for label, symbol in style.legend(present)]
         else:
             rows = [(layer.title(language), style.symbol)]
         entries.append((layer, rows))
@@ -500,7 +503,7 @@ def legend_entries(stack: LayerStack, language: str = "en") -> list[tuple[Layer,
 def _paint_legend(painter: QPainter, stack: LayerStack, rect: QRectF, s: float,
                   language: str) -> None:
     entries = legend_entries(stack, language)
-    heading = "Legend" if language != "ko" else "범례"
+    heading = translate("Legend", language)
     lines = 1 + sum(1 if layer.style.kind != "categorized" else 1 + len(rows)
                     for layer, rows in entries)
     pad = 10 * s
