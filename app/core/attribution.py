@@ -1,0 +1,41 @@
+"""The attribution text every map shows (canvas, PNG/PDF export, HTML web map).
+
+Qt-free: built from the visible layers' :class:`~layers.provenance.Provenance`.
+"""
+from __future__ import annotations
+
+from layers.model import LayerStack
+from layers.provenance import DataStatus
+
+
+def attribution_parts(stack: LayerStack, language: str = "en") -> tuple[list[str], list[str]]:
+    """``(warnings, sources)`` of the visible layers.
+
+    Warnings name each synthetic or illustrative layer (``"Start-ups: SYNTHETIC"``)
+    and each approximate one; sources are the distinct attribution texts of the
+    other layers, top layer first.
+    """
+    sources: list[str] = []
+    warnings: list[str] = []
+    for layer in stack:
+        if not layer.visible:
+            continue
+        status = layer.provenance.status
+        if status.is_caveated:
+            warnings.append(f"{layer.title(language)}: {status.value.upper()}")
+            continue
+        if status == DataStatus.APPROXIMATE:
+            warnings.append(f"{layer.title(language)}: approximate")
+        text = layer.provenance.attribution
+        if text and text not in sources:
+            sources.append(text)
+    return warnings, sources
+
+
+def attribution_text(stack: LayerStack, language: str = "en") -> str:
+    """Short attribution: visible layers' sources plus synthetic/illustrative warnings."""
+    warnings, sources = attribution_parts(stack, language)
+    return "  ·  ".join(warnings + sources)
+
+
+__all__ = ["attribution_parts", "attribution_text"]
