@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -287,6 +288,13 @@ def _wgs84(geometries: np.ndarray, crs: Any) -> np.ndarray:
     return shapely.transform(geometries, project)
 
 
+_LONG_DECIMAL = re.compile(r"\d+\.\d{7,}")
+
+
+def _shortest(match: re.Match) -> str:
+    return repr(round(float(match.group()), 6))
+
+
 def _json(value: Any) -> str:
     """JSON safe inside a ``<script>`` element."""
     return (json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -376,10 +384,11 @@ def _layer_record(layer: Layer, language: str,
                                    for r, t in zip(ranks, texts)], dtype=object)
 
     wgs = _wgs84(geometries[usable], data.crs)
-    geojson = shapely.to_geojson(wgs)
+    # GEOS writes 126.99696900000001 for the rounded 126.996969: shorten those few numbers.
+    geojson = [_LONG_DECIMAL.sub(_shortest, text) for text in shapely.to_geojson(wgs).tolist()]
     idx = np.flatnonzero(usable)
     features = []
-    for position, geometry in zip(idx.tolist(), geojson.tolist()):
+    for position, geometry in zip(idx.tolist(), geojson):
         properties: dict[str, Any] = {"_s": int(codes[position])}
         if texts[position]:
             properties["n"] = texts[position]
@@ -550,7 +559,7 @@ _SCRIPT = """
   var labelPane = map.createPane("inno-labels");
   labelPane.style.zIndex = 640;
   labelPane.style.pointerEvents = "none";
-  var overlays = [], labelSets = [], groups = {};
+  var overlays = [], labelSets = [], groups = {}, featureLayers = {};
   function popupHtml(lay, f) {
     var p = f.properties, st = lay.styles[p._s];
     var out = '<div class="inno-popup"><div class="inno-popup-layer">' + esc(lay.title) + "</div>";
@@ -590,7 +599,7 @@ _SCRIPT = """
       }
     };
     if (lay.canvas) { options.renderer = L.canvas({pane: paneName}); }
-    L.geoJSON(lay.features, options).addTo(group);
+    var features = L.geoJSON(lay.features, options).addTo(group);
     if (lay.catchments && lay.catchments.length) {
       lay.catchments.forEach(function (c) {
         L.circle([c[0], c[1]], {radius: c[2], pane: paneName, color: "#c43e00", weight: 1.6,
@@ -611,6 +620,7 @@ _SCRIPT = """
     }
     group.addTo(map);
     groups[lay.name] = group;
+    featureLayers[lay.name] = features;
     overlays.unshift([lay.title, group]);  // the control lists the top layer first
   });
   function resolution() {
@@ -658,6 +668,13 @@ _SCRIPT = """
   var wanted = /(?:^#|&)scene=([^&]*)/.exec(window.location.hash);
   showScene(wanted ? decodeURIComponent(wanted[1]) : (D.start || ""), false);
   updateLabels();
+  // ... and a site's popup: web-map.html#site=SITE_ID
+  var site = /(?:^#|&)site=([^&]*)/.exec(window.location.hash);
+  if (site && featureLayers.sites) {
+    featureLayers.sites.eachLayer(function (l) {
+      if (String(l.feature.properties._k) === decodeURIComponent(site[1])) { l.openPopup(); }
+    });
+  }
   window.innoatlas = {map: map, groups: groups, showScene: showScene};
 })();
 """
