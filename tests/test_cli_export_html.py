@@ -40,7 +40,8 @@ def test_export_with_sites_scene_and_korean(sites_file, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "<title>혁신지구</title>" in text and '<html lang="ko">' in text
     assert '"start":"magok"' in text
-    assert text.count('<button type="button" class="inno-scene"') == 4  # full extent + the three districts
+    # "full extent" and the three districts
+    assert text.count('<button type="button" class="inno-scene"') == 4
     assert "반경 내 스타트업 수" in text  # popup rows in Korean, with the values
     assert '"_k":"a1"' in text and '"_k":"c3"' in text
     assert ",500.0]" in text  # the point site's catchment uses --radius

@@ -121,6 +121,7 @@ def test_site_popup_shows_the_indicators(page, indicators, tmp_path):
     assert rows[labels["startups_n"]] == f"{int(row['startups_n']):,}"
     assert rows[labels["score"]] == format_indicator("score", row["score"])
     assert rows[labels["rank"]] == str(int(row["rank"]))
+    assert rows[labels["radius_m"]] == "600"  # the site's own R
     assert rows[labels["use_permitted"]] in ("yes", "NO — not permitted", "unknown (no zone)")
     # the point site's own 600 m catchment is drawn
     assert 'class="inno-catchment"' in dom

@@ -28,7 +28,7 @@ import shapely
 from app.core.atomic_write import write_atomically
 from app.core.attribution import attribution_parts
 from app.core.errors import InnoAtlasError
-from app.core.indicators import COLUMNS, DEFAULT_RADIUS_M, compute_indicators
+from app.core.indicators import DEFAULT_RADIUS_M, compute_indicators
 from app.core.scenes import Scene, default_scenes, find_scene
 from app.core.score import rank_sites
 from layers.model import WORKING_CRS, Layer, LayerStack
@@ -52,17 +52,13 @@ class HtmlExportError(InnoAtlasError):
 #: The words the page itself shows, per language.
 TEXT = {
     "en": {"legend": "Legend", "scenes": "Scenes", "data": "Data notes",
-           "basemap": "OpenStreetMap basemap (online)", "catchments": "Catchments",
-           "layers": "Layers", "sources": "Sources", "yes": "yes", "no": "no",
+           "basemap": "OpenStreetMap basemap (online)", "yes": "yes", "no": "no",
            "not_permitted": "NO — not permitted", "unknown_zone": "unknown (no zone)",
-           "none": "none", "site": "Site", "all": "Full extent",
-           "ranked_below": "zoning does not permit the centre: ranked below permitted sites"},
+           "none": "none", "all": "Full extent"},
     "ko": {"legend": "범례", "scenes": "장면", "data": "자료 안내",
-           "basemap": "OpenStreetMap 배경지도 (온라인)", "catchments": "영향권",
-           "layers": "레이어", "sources": "출처", "yes": "예", "no": "아니오",
+           "basemap": "OpenStreetMap 배경지도 (온라인)", "yes": "예", "no": "아니오",
            "not_permitted": "아니오 — 허용되지 않음", "unknown_zone": "알 수 없음 (용도지역 없음)",
-           "none": "없음", "site": "후보지", "all": "전체 보기",
-           "ranked_below": "용도지역상 센터가 허용되지 않음: 허용 후보지보다 낮은 순위"},
+           "none": "없음", "all": "전체 보기"},
 }
 
 #: Readable names of the popup rows (INDICATORS.md columns, rank first).
@@ -185,7 +181,8 @@ def marker_svg(symbol: Symbol, opacity: float = 1.0, box: float | None = None) -
              f'stroke="{symbol.stroke or "none"}" stroke-width="{stroke:g}" '
              f'stroke-opacity="{opacity:.3g}"')
     if symbol.marker == "square":
-        shape = f'<rect x="{c - h:.2f}" y="{c - h:.2f}" width="{size:.2f}" height="{size:.2f}" {paint}/>'
+        shape = (f'<rect x="{c - h:.2f}" y="{c - h:.2f}" width="{size:.2f}" '
+                 f'height="{size:.2f}" {paint}/>')
     elif symbol.marker == "triangle":
         points = [(c, c - h * 1.15), (c + h, c + h * 0.85), (c - h, c + h * 0.85)]
         shape = f'<polygon points="{_points(points)}" {paint}/>'
@@ -378,6 +375,13 @@ def _layer_record(layer: Layer, language: str,
     if layer.name == "sites":
         frame = _aligned(indicators, data) if indicators is not None else None
         popups = _site_popups(frame, len(data), language)
+        own = data["radius_m"].to_numpy(dtype=float) if "radius_m" in data \
+            else np.full(len(data), np.nan)
+        radii = np.where(np.isfinite(own), own, np.nan if radius_m is None else radius_m)
+        label = FIELD_LABELS["ko" if language == "ko" else "en"]["radius_m"]
+        for rows, radius in zip(popups, radii.tolist()):
+            if rows is not None and math.isfinite(radius):
+                rows.insert(1, [label, f"{radius:,.0f}", ""])
         if frame is not None and "rank" in frame:
             ranks = frame["rank"].to_numpy()
             rank_texts = np.array([f"#{int(r)} {t}" if not _missing(r) else t
