@@ -538,6 +538,7 @@ body { font-family: "Malgun Gothic", "Apple SD Gothic Neo", "Noto Sans KR", "Nan
                    pointer-events: none; }
 .inno-label-beside span { transform: translate(9px, -50%); }
 .inno-marker { background: none; border: none; }
+.inno-popup { font-size: 12px; line-height: 1.35; }
 .inno-popup table { border-collapse: collapse; }
 .inno-popup td { padding: 1px 6px 1px 0; vertical-align: top; }
 .inno-popup td:first-child { color: #555; }
