@@ -180,3 +180,19 @@ def test_bad_paths_are_one_line_errors(project, tmp_path):
     with pytest.raises(HtmlExportError, match="no such folder"):
         export_html(tmp_path / "missing" / "map.html", project.stack)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_layer_in_another_crs_lands_in_the_right_place():
+    from layers.model import Layer, LayerStack
+    from layers.provenance import USER_PROVENANCE
+    from layers.style import LabelStyle, LayerStyle, Symbol
+
+    data = gpd.GeoDataFrame({"name": ["가산디지털단지역"]},
+                            geometry=[shapely.Point(126.882, 37.4815)], crs="EPSG:4326")
+    layer = Layer("mine", data, LayerStyle(symbol=Symbol(marker="square"),
+                                           label=LabelStyle(field="name")),
+                  USER_PROVENANCE, title_en="My points", geometry_kind="point")
+    text = build_html(LayerStack([layer]), scenes=[])
+    assert '"coordinates":[126.882,37.4815]' in text
+    assert '[37.4815,126.882,"가산디지털단지역"]' in text  # its label, at the same place
+    assert "<rect " in text  # a square marker

@@ -273,10 +273,17 @@ def extent_to_bounds(extent: Iterable[float]) -> list[list[float]]:
             [round(float(np.max(lat)), 6), round(float(np.max(lon)), 6)]]
 
 
+def _transformer(crs: Any) -> pyproj.Transformer:
+    """From a layer's CRS (EPSG:5186 when it has none) to WGS 84 longitude/latitude."""
+    if crs is None:
+        return _TO_WGS84
+    return pyproj.Transformer.from_crs(pyproj.CRS.from_user_input(crs), "EPSG:4326",
+                                       always_xy=True)
+
+
 def _wgs84(geometries: np.ndarray, crs: Any) -> np.ndarray:
     """Geometries in WGS 84 with coordinates rounded to 6 decimals (about 0.1 m)."""
-    source = pyproj.CRS.from_user_input(crs or WORKING_CRS)
-    transformer = pyproj.Transformer.from_crs(source, "EPSG:4326", always_xy=True)
+    transformer = _transformer(crs)
 
     def project(coords: np.ndarray) -> np.ndarray:
         lon, lat = transformer.transform(coords[:, 0], coords[:, 1])
@@ -431,9 +438,7 @@ def _labels(layer: Layer, geometries: np.ndarray, usable: np.ndarray,
     cells = pd.DataFrame({"t": words, "x": np.floor(coords[:, 0] / 200),
                           "y": np.floor(coords[:, 1] / 200)})
     once = ~cells.duplicated().to_numpy()
-    lon, lat = _TO_WGS84.transform(coords[once, 0], coords[once, 1]) \
-        if (layer.data.crs is None or pyproj.CRS.from_user_input(layer.data.crs)
-            == pyproj.CRS.from_user_input(WORKING_CRS)) else (coords[once, 0], coords[once, 1])
+    lon, lat = _transformer(layer.data.crs).transform(coords[once, 0], coords[once, 1])
     items = [[round(float(a), 6), round(float(b), 6), str(t)]
              for a, b, t in zip(np.asarray(lat).tolist(), np.asarray(lon).tolist(),
                                 words[once].tolist())]
