@@ -152,13 +152,17 @@ def _fill_paint(symbol: Symbol) -> str:
     return f"url(#{_hatch_id(symbol)})" if symbol.hatch else (symbol.fill or "none")
 
 
-def leaflet_style(symbol: Symbol, opacity: float = 1.0, label: str = "") -> dict[str, Any]:
-    """Leaflet path options (plus ``marker``/``svg`` for points) of one symbol."""
+def leaflet_style(symbol: Symbol, opacity: float = 1.0, label: str = "",
+                  line: bool = False) -> dict[str, Any]:
+    """Leaflet path options (plus ``marker``/``svg`` for points) of one symbol.
+
+    ``line`` styles are never filled (Leaflet would fill the area a line encloses).
+    """
     style: dict[str, Any] = {
         "stroke": symbol.stroke is not None and symbol.stroke_width > 0,
         "color": symbol.stroke or symbol.fill or "#000000",
         "weight": float(symbol.stroke_width), "opacity": round(opacity, 3),
-        "fill": symbol.fill is not None, "fillColor": _fill_paint(symbol),
+        "fill": symbol.fill is not None and not line, "fillColor": _fill_paint(symbol),
         "fillOpacity": round((max(symbol.fill_alpha, 0.6) if symbol.hatch else
                               symbol.fill_alpha) * opacity, 3),
         "radius": float(symbol.size) / 2, "marker": symbol.marker, "label": label,
@@ -412,7 +416,8 @@ def _layer_record(layer: Layer, language: str,
     point_kind = layer.geometry_kind == "point"
     record: dict[str, Any] = {
         "name": layer.name, "title": layer.title(language), "kind": layer.geometry_kind,
-        "styles": [leaflet_style(symbol, layer.opacity, label) for label, symbol in table],
+        "styles": [leaflet_style(symbol, layer.opacity, label, layer.geometry_kind == "line")
+                   for label, symbol in table],
         "canvas": bool(point_kind and usable.sum() > CANVAS_THRESHOLD
                        and layer.style.symbol.marker == "circle"
                        and all(s.marker == "circle" for _, s in table)),
