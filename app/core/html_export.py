@@ -710,8 +710,9 @@ def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
     start = find_scene(scenes, start_scene).scene_id if start_scene else ""
     visible = [layer for layer in stack.draw_order()
                if layer.visible and len(layer.data) and layer.opacity > 0]
+    radius_m = DEFAULT_RADIUS_M if radius_m is None else float(radius_m)
     if indicators is None and stack.get("sites") is not None and len(stack.get("sites").data):
-        indicators = site_indicators(stack, DEFAULT_RADIUS_M if radius_m is None else radius_m)
+        indicators = site_indicators(stack, radius_m)
     records = [record for layer in visible
                if (record := _layer_record(layer, language, indicators, radius_m))]
     extent = stack.extent(visible_only=True) or (180000.0, 540000.0, 220000.0, 570000.0)
@@ -787,7 +788,8 @@ def export_html(path: Path, stack: LayerStack, *, title: str = "", language: str
     start_scene : str, optional
         Id (or title) of the scene the map opens on; default: every visible layer.
     radius_m : float, optional
-        Catchment radius of point sites without their own ``radius_m``.
+        The project's catchment radius R, for sites without their own ``radius_m``
+        (default 800 m).
 
     Returns
     -------
