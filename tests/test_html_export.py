@@ -196,3 +196,15 @@ def test_a_layer_in_another_crs_lands_in_the_right_place():
     assert '"coordinates":[126.882,37.4815]' in text
     assert '[37.4815,126.882,"가산디지털단지역"]' in text  # its label, at the same place
     assert "<rect " in text  # a square marker
+
+
+@needs_chromium
+def test_overlapping_labels_are_left_out(page, tmp_path):
+    dom = chromium(page, tmp_path, fragment="#scene=gvalley")
+    # zoomed in, station labels show; where two would overlap one is hidden, as on the canvas
+    stations = re.findall(r'inno-label inno-label-stations[^"]*"[^>]*><span style="[^"]*'
+                          r'visibility: (\w+)', dom)
+    assert "visible" in stations and "hidden" in stations
+    # the top layer's labels win (the sites, with their rank)
+    assert re.search(r'inno-label-sites[^>]*><span style="[^"]*visibility: visible;?">#\d 가산 A',
+                     dom)

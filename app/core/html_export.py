@@ -649,6 +649,26 @@ _SCRIPT = """
       if (show && !s.group.hasLayer(s.labels)) { s.group.addLayer(s.labels); }
       if (!show && s.group.hasLayer(s.labels)) { s.group.removeLayer(s.labels); }
     });
+    declutter();
+  }
+  // As on the canvas: a label that would overlap one already placed is left out,
+  // the top layer's labels first.
+  function declutter() {
+    var placed = [], size = map.getSize();
+    for (var i = labelSets.length - 1; i >= 0; i--) {
+      if (!map.hasLayer(labelSets[i].labels)) { continue; }
+      labelSets[i].labels.eachLayer(function (marker) {
+        var span = marker.getElement() && marker.getElement().firstChild;
+        if (!span) { return; }
+        span.style.visibility = "visible";
+        var r = span.getBoundingClientRect();
+        if (r.right < 0 || r.bottom < 0 || r.left > size.x || r.top > size.y) { return; }
+        var clash = placed.some(function (p) {
+          return r.left < p.right && p.left < r.right && r.top < p.bottom && p.top < r.bottom;
+        });
+        if (clash) { span.style.visibility = "hidden"; } else { placed.push(r); }
+      });
+    }
   }
   var base = {}, over = {};
   if (D.basemap) {
@@ -679,6 +699,8 @@ _SCRIPT = """
     b.addEventListener("click", function () { showScene(b.getAttribute("data-scene"), true); });
   });
   map.on("zoomend", updateLabels);
+  map.on("moveend", declutter);
+  map.on("overlayadd overlayremove", function () { setTimeout(declutter, 0); });
   // A link can open a scene: web-map.html#scene=magok
   var wanted = /(?:^#|&)scene=([^&]*)/.exec(window.location.hash);
   showScene(wanted ? decodeURIComponent(wanted[1]) : (D.start || ""), false);
