@@ -208,3 +208,26 @@ def test_overlapping_labels_are_left_out(page, tmp_path):
     # the top layer's labels win (the sites, with their rank)
     assert re.search(r'inno-label-sites[^>]*><span style="[^"]*visibility: visible;?">#\d 가산 A',
                      dom)
+
+
+@needs_chromium
+def test_a_scene_turns_on_a_hidden_layer_and_its_legend(project, tmp_path):
+    stack = project.stack
+    stack.get("dong").set_visible(False)
+    try:
+        scenes = [Scene("dongs", "Dongs", (186000.0, 540000.0, 192000.0, 546000.0),
+                        ("dong", "districts")),
+                  Scene("plain", "Plain", (186000.0, 540000.0, 192000.0, 546000.0), None)]
+        path = tmp_path / "scenes.html"
+        export_html(path, stack, scenes=scenes)
+    finally:
+        stack.get("dong").set_visible(True)
+    before = chromium(path, tmp_path, fragment="#scene=plain")
+    assert not re.search(r'<path class="[^"]*inno-layer-dong ', before)  # in the file only
+    assert re.search(r'<path class="[^"]*inno-layer-zoning ', before)
+    assert re.search(r'data-layer="dong" style="display: ?none;?"', before)
+    after = chromium(path, tmp_path, fragment="#scene=dongs")
+    assert len(re.findall(r'<path class="[^"]*inno-layer-dong ', after)) > 100
+    assert not re.search(r'<path class="[^"]*inno-layer-zoning', after)  # not in the scene
+    assert re.search(r'data-layer="dong"( style="")?>', after)
+    assert re.search(r'data-layer="zoning" style="display: ?none;?"', after)

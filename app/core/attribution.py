@@ -4,21 +4,25 @@ Qt-free: built from the visible layers' :class:`~layers.provenance.Provenance`.
 """
 from __future__ import annotations
 
+from typing import Iterable
+
 from layers.model import LayerStack
 from layers.provenance import DataStatus
 
 
-def attribution_parts(stack: LayerStack, language: str = "en") -> tuple[list[str], list[str]]:
-    """``(warnings, sources)`` of the visible layers.
+def attribution_parts(stack: LayerStack, language: str = "en",
+                      shown: Iterable[str] | None = None) -> tuple[list[str], list[str]]:
+    """``(warnings, sources)`` of the visible layers (or of the layers named in ``shown``).
 
     Warnings name each synthetic or illustrative layer (``"Start-ups: SYNTHETIC"``)
     and each approximate one; sources are the distinct attribution texts of the
     other layers, top layer first.
     """
+    names = None if shown is None else set(shown)
     sources: list[str] = []
     warnings: list[str] = []
     for layer in stack:
-        if not layer.visible:
+        if not (layer.visible if names is None else layer.name in names):
             continue
         status = layer.provenance.status
         if status.is_caveated:

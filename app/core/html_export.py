@@ -416,6 +416,7 @@ def _layer_record(layer: Layer, language: str,
     point_kind = layer.geometry_kind == "point"
     record: dict[str, Any] = {
         "name": layer.name, "title": layer.title(language), "kind": layer.geometry_kind,
+        "shown": layer.visible,
         "styles": [leaflet_style(symbol, layer.opacity, label, layer.geometry_kind == "line")
                    for label, symbol in table],
         "canvas": bool(point_kind and usable.sum() > CANVAS_THRESHOLD
@@ -472,13 +473,13 @@ def _catchments(layer: Layer, wgs: np.ndarray, idx: np.ndarray,
 
 
 # -- page -------------------------------------------------------------------------------------
-def _legend_html(stack: LayerStack, language: str) -> str:
+def _legend_html(stack: LayerStack, layers: list[Layer], language: str) -> str:
+    """The legend of ``layers`` (top first) and the data notes; the page shows the
+    blocks of the layers that are on the map."""
     words = _words(language)
     parts = [f'<div id="inno-legend" class="inno-panel"><details open><summary>'
              f'{html.escape(words["legend"])}</summary>']
-    for layer in stack:
-        if not layer.visible or len(layer.data) == 0:
-            continue
+    for layer in layers:
         style = layer.style
         if style.kind == "categorized":
             present = layer.data[style.field].unique().tolist() \
@@ -487,14 +488,15 @@ def _legend_html(stack: LayerStack, language: str) -> str:
         else:
             rows = [(layer.title(language), style.symbol)]
         kind = "point" if layer.geometry_kind in ("point", "mixed") else layer.geometry_kind
-        parts.append(f'<div class="inno-legend-layer" data-layer="{html.escape(layer.name)}">'
-                     f'<div class="inno-legend-title">{html.escape(layer.title(language))}'
-                     "</div>")
+        hidden = "" if layer.visible else ' style="display:none"'
+        parts.append(f'<div class="inno-legend-layer" data-layer="{html.escape(layer.name)}"'
+                     f'{hidden}><div class="inno-legend-title">'
+                     f"{html.escape(layer.title(language))}</div>")
         for label, symbol in rows:
             parts.append(f'<div class="inno-legend-row">{swatch_svg(symbol, kind)}'
                          f"<span>{html.escape(str(label))}</span></div>")
         parts.append("</div>")
-    warnings, sources = attribution_parts(stack, language)
+    warnings, sources = attribution_parts(stack, language, [lay.name for lay in layers])
     if warnings or sources:
         parts.append(f'<div class="inno-notes"><div class="inno-legend-title">'
                      f'{html.escape(words["data"])}</div>')
@@ -633,7 +635,7 @@ _SCRIPT = """
       });
       labelSets.push({labels: labels, group: group, maxRes: lay.labels.max_res});
     }
-    group.addTo(map);
+    if (lay.shown) { group.addTo(map); }
     groups[lay.name] = group;
     featureLayers[lay.name] = features;
     overlays.unshift([lay.title, group]);  // the control lists the top layer first
@@ -700,7 +702,18 @@ _SCRIPT = """
   });
   map.on("zoomend", updateLabels);
   map.on("moveend", declutter);
-  map.on("overlayadd overlayremove", function () { setTimeout(declutter, 0); });
+  // The legend shows the layers that are on the map.
+  function syncLegend() {
+    document.querySelectorAll(".inno-legend-layer").forEach(function (block) {
+      var group = groups[block.getAttribute("data-layer")];
+      block.style.display = group && map.hasLayer(group) ? "" : "none";
+    });
+  }
+  var layerGroups = Object.keys(groups).map(function (name) { return groups[name]; });
+  map.on("layeradd layerremove", function (e) {
+    if (layerGroups.indexOf(e.layer) < 0) { return; }
+    setTimeout(function () { syncLegend(); declutter(); }, 0);
+  });
   // A link can open a scene: web-map.html#scene=magok
   var wanted = /(?:^#|&)scene=([^&]*)/.exec(window.location.hash);
   showScene(wanted ? decodeURIComponent(wanted[1]) : (D.start || ""), false);
@@ -730,19 +743,22 @@ def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
     words = _words(language)
     scenes = default_scenes(stack, language) if scenes is None else list(scenes)
     start = find_scene(scenes, start_scene).scene_id if start_scene else ""
-    visible = [layer for layer in stack.draw_order()
-               if layer.visible and len(layer.data) and layer.opacity > 0]
+    # The visible layers, and the hidden ones that a scene shows (they start unticked).
+    in_scenes = {name for scene in scenes for name in (scene.visible_layers or ())}
+    exported = [layer for layer in stack.draw_order()
+                if (layer.visible or layer.name in in_scenes) and len(layer.data)
+                and layer.opacity > 0]
     radius_m = DEFAULT_RADIUS_M if radius_m is None else float(radius_m)
     if indicators is None and stack.get("sites") is not None and len(stack.get("sites").data):
         indicators = site_indicators(stack, radius_m)
-    records = [record for layer in visible
+    records = [record for layer in exported
                if (record := _layer_record(layer, language, indicators, radius_m))]
     extent = stack.extent(visible_only=True) or (180000.0, 540000.0, 220000.0, 570000.0)
     bounds = extent_to_bounds(extent)
     scene_records = [{"id": s.scene_id, "title": s.title, "bounds": extent_to_bounds(s.extent),
                       "layers": None if s.visible_layers is None else list(s.visible_layers)}
                      for s in scenes]
-    warnings, sources = attribution_parts(stack, language)
+    warnings, sources = attribution_parts(stack, language, [lay.name for lay in exported])
     data = {
         "layers": records, "scenes": scene_records, "bounds": bounds, "start": start,
         "attribution": "  ·  ".join(warnings + sources), "text": words,
@@ -772,8 +788,8 @@ def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
     # Variables, not template text: jinja does not interpret what they hold.
     page.header_html = (f'<meta charset="utf-8"><meta name="generator" content="InnoAtlas">'
                         f"<style>{_CSS}</style>")
-    page.body_html = (_hatch_defs(visible) + _top_html(title, scene_records, language)
-                      + _legend_html(stack, language))
+    page.body_html = (_hatch_defs(exported) + _top_html(title, scene_records, language)
+                      + _legend_html(stack, exported[::-1], language))
     page.script_js = _SCRIPT.replace("__DATA__", blob).replace("__MAP__", fmap.get_name())
     page._template = Template(
         "{% macro header(this, kwargs) %}{{ this.header_html }}{% endmacro %}"
@@ -795,7 +811,8 @@ def export_html(path: Path, stack: LayerStack, *, title: str = "", language: str
     path : Path
         ``.html`` (or ``.htm``) file; replaced atomically if it exists.
     stack : LayerStack
-        The project's layers; the visible ones are drawn, in the stack's order.
+        The project's layers; the visible ones are drawn, in the stack's order (hidden
+        layers that a scene shows are in the file too, unticked).
     title : str
         Page and map title.
     language : str
