@@ -4,7 +4,8 @@
 ``innoatlas indicators SITES ...`` computes the site indicators (app/cli_indicators.py);
 ``innoatlas suggest --district D -k K ...`` suggests centre sites (app/cli_suggest.py);
 ``innoatlas export-gpkg OUT.gpkg ...`` exports a styled GeoPackage (app/cli_export_gpkg.py);
-``innoatlas render OUT.png|OUT.pdf ...`` exports a print map (app/cli_render.py).
+``innoatlas render OUT.png|OUT.pdf ...`` exports a print map (app/cli_render.py);
+``innoatlas export-html OUT.html ...`` exports an offline web map (app/cli_export_html.py).
 Nothing here imports Qt until the GUI starts. Every error is one line on stderr,
 ``innoatlas: error: ...``, with exit code 2.
 """
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
                                      title="headless commands (no window)")
     from app.cli_export_gpkg import add_export_gpkg_parser
+    from app.cli_export_html import add_export_html_parser
     from app.cli_indicators import add_indicators_parser
     from app.cli_render import add_render_parser
     from app.cli_suggest import add_suggest_parser
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_suggest_parser(commands)
     add_export_gpkg_parser(commands)
     add_render_parser(commands)
+    add_export_html_parser(commands)
     return parser
 
 
@@ -80,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli_render import run_render
 
         return run_render(args, error)
+    if args.command == "export-html":
+        from app.cli_export_html import run_export_html
+
+        return run_export_html(args, error)
     from app.core.paths import DEFAULT_PROJECT
 
     project = args.project or DEFAULT_PROJECT

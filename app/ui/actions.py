@@ -34,6 +34,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionExportMap", "Export &map (PNG/PDF)…", "&File", "Ctrl+P",
                "The current view with title, legend, scale bar, north arrow and "
                "attribution, as PNG or vector PDF"),
+    ActionSpec("actionExportHtml", "Export &web map (HTML)…", "&File", "Ctrl+Shift+E",
+               "An interactive map in one HTML file that opens in any browser without "
+               "internet: layers, legend, site popups with indicators, scene buttons"),
     ActionSpec("actionQuit", "&Quit", "&File", "Ctrl+Q", "Close InnoAtlas",
                separator_before=True),
     ActionSpec("actionUndo", "&Undo", "&Edit", "Ctrl+Z", "Undo the last edit"),

@@ -265,6 +265,7 @@ class MainWindow(QMainWindow):
         a["actionSaveAs"].triggered.connect(self.project.save_as)
         a["actionExportGpkg"].triggered.connect(self.export_gpkg_dialog)
         a["actionExportMap"].triggered.connect(self.export_map_dialog)
+        a["actionExportHtml"].triggered.connect(self.export_html_dialog)
         a["actionUndo"].triggered.connect(self.undo_stack.undo)
         a["actionRedo"].triggered.connect(self.undo_stack.redo)
         self.undo_stack.canUndoChanged.connect(a["actionUndo"].setEnabled)
@@ -456,6 +457,40 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, tr("Cannot export the map"), str(err))
             return False
         self.statusBar().showMessage(tr("Map exported to {name}", name=path.name), 8000)
+        return True
+
+    #: File-type choices of the web map dialog; the second adds the online basemap.
+    HTML_FILTERS = ("Web map, works offline (*.html)",
+                    "Web map with OpenStreetMap basemap, online (*.html)")
+
+    def export_html_dialog(self) -> bool:
+        """File → Export web map…: ask for a file (and whether to add a basemap)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        filters = [tr(text) for text in self.HTML_FILTERS]
+        name, chosen = QFileDialog.getSaveFileName(self, tr("Export web map"),
+                                                   "innoatlas-map.html", ";;".join(filters))
+        return bool(name) and self.export_html(Path(name),
+                                               basemap=chosen == filters[1])
+
+    def export_html(self, path: Path, basemap: bool = False) -> bool:
+        """Write the interactive web map; a failure shows a message and changes nothing."""
+        from app.core.html_export import export_html
+        from app.core.scenes import scenes_from_settings
+
+        if path.suffix.lower() not in (".html", ".htm"):
+            path = path.with_suffix(".html")
+        self.indicators.wait()
+        try:
+            export_html(path, self.stack, title=f"InnoAtlas — {self.project.display_name}",
+                        language=self.language, indicators=self.indicators.results,
+                        scenes=scenes_from_settings(self.project.capture_settings().extra,
+                                                    self.stack, self.language),
+                        basemap=basemap, radius_m=self.editing.radius_m)
+        except InnoAtlasError as err:
+            QMessageBox.warning(self, tr("Cannot export the web map"), str(err))
+            return False
+        self.statusBar().showMessage(tr("Web map exported to {name}", name=path.name), 8000)
         return True
 
     def export_gpkg_dialog(self) -> bool:

@@ -4,11 +4,9 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
-from app.core.i18n_catalog import translate
+from app.core.attribution import attribution_text  # noqa: F401  (re-exported)
 from app.core.viewport import Viewport, format_distance, nice_scale_length
 from app.ui.fonts import map_font
-from layers.model import LayerStack
-from layers.provenance import DataStatus
 
 
 def paint_scale_bar(painter: QPainter, viewport: Viewport, scale: float = 1.0) -> QRectF:
@@ -75,26 +73,6 @@ def paint_north_arrow(painter: QPainter, viewport: Viewport, scale: float = 1.0)
     painter.drawPolygon(right)
     painter.restore()
     return box
-
-
-def attribution_text(stack: LayerStack, language: str = "en") -> str:
-    """Short attribution: visible layers' sources plus synthetic/illustrative warnings."""
-    sources: list[str] = []
-    warnings: list[str] = []
-    for layer in stack:
-        if not layer.visible:
-            continue
-        status = layer.provenance.status
-        if status.is_caveated:
-            warnings.append(f"{layer.title(language)}: "
-                            f"{translate(status.value, language).upper()}")
-            continue
-        if status == DataStatus.APPROXIMATE:
-            warnings.append(f"{layer.title(language)}: {translate('approximate', language)}")
-        text = translate(layer.provenance.attribution, language)
-        if text and text not in sources:
-            sources.append(text)
-    return "  ·  ".join(warnings + sources)
 
 
 def paint_attribution(painter: QPainter, viewport: Viewport, text: str,
