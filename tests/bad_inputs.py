@@ -200,6 +200,13 @@ def build_corpus(folder: Path) -> list[Case]:
         encoding="utf-8")
     add(Case("geojson naming EPSG:999999", folder / "unknown_crs.geojson", "error",
              r"CRS PROJ does not know.*999999"))
+    add(Case("geojson naming EPSG:999999, CRS chosen", folder / "unknown_crs.geojson", "note",
+             r"has no CRS: read as EPSG:5186 \(assumed\)",
+             options=ReadOptions(assumed_crs="EPSG:5186"), count=1,
+             first_xy=(190000.0, 545000.0)))
+    add(Case("geojson in EPSG:4326, another CRS chosen", folder / "lonlat.geojson", "note",
+             r"^$", options=ReadOptions(assumed_crs="EPSG:5179"), count=3,
+             first_xy=xy5186[0]))
     _write(_points(None, xy5186), folder / "no_crs_projected.gpkg", layer="startups")
     add(Case("no CRS, projected coordinates", folder / "no_crs_projected.gpkg", "error",
              r"has no CRS .*look projected: pick its CRS"))

@@ -906,10 +906,13 @@ def _read_file(path: Path, what: str, preferred_layer: str | None, options: Read
     if encoding_note:
         notes.append(encoding_note)
     crs_name = _geojson_crs_name(path)
-    if crs_name is not None and options.assumed_crs is None:
+    unknown_crs = False
+    if crs_name is not None:
         try:
             pyproj.CRS.from_user_input(crs_name)
         except Exception:
+            unknown_crs = True
+        if unknown_crs and options.assumed_crs is None:
             raise InputError(f"{what} file {path} names a CRS PROJ does not know "
                              f"({crs_name}): {_PRESET_HINT}") from None
     bad_prj = _bad_prj(path)
@@ -921,9 +924,8 @@ def _read_file(path: Path, what: str, preferred_layer: str | None, options: Read
         frame = _read_ogr(source, path, layer, encoding, what, progress, cancelled)
     # GDAL reads GeoJSON without (or with an unknown) "crs" member as EPSG:4326
     default_crs = path.suffix.lower() in {".geojson", ".json"} and (
-        crs_name is None or options.assumed_crs is not None)
-    if crs_name is not None and options.assumed_crs is not None \
-            and isinstance(frame, gpd.GeoDataFrame):
+        crs_name is None or unknown_crs)
+    if unknown_crs and isinstance(frame, gpd.GeoDataFrame):
         frame = frame.set_crs(None, allow_override=True)
     return frame, layer, None if encoding is None else _display(encoding), default_crs
 
