@@ -183,6 +183,9 @@ def build_corpus(folder: Path) -> list[Case]:
     _write(_points("EPSG:5179", _to("EPSG:5179")), gpkg2, layer="second")
     add(Case("gpkg with two layers (second chosen)", gpkg2, "note", r"^$",
              options=ReadOptions(layer="second"), count=3, first_xy=xy5186[0]))
+    add(Case("gpkg layer chosen that does not exist", gpkg2, "error",
+             r"has no layer 'third' \(layers: first, second\)",
+             options=ReadOptions(layer="third")))
     _shapefile(_points("EPSG:5186", xy5186), folder / "garbage_prj.shp",
                prj='PROJCS["nonsense",GARBAGE[1,2,3]]')
     add(Case("shapefile with garbage .prj", folder / "garbage_prj.shp", "error",
@@ -295,6 +298,16 @@ def build_corpus(folder: Path) -> list[Case]:
     _write(mixed, folder / "mixed.geojson", driver="GeoJSON")
     add(Case("mixed points and polygons", folder / "mixed.geojson", "error",
              r"mixed geometry types \(Point, Polygon\): split the layer"))
+    clipped = gpd.GeoDataFrame(
+        {"name": ["a", "b"]},
+        geometry=[shapely.box(x0, y0, x0 + 9, y0 + 9),
+                  shapely.GeometryCollection([shapely.box(x0 + 20, y0, x0 + 29, y0 + 9),
+                                              shapely.LineString([(x0, y0), (x0 + 5, y0)])])],
+        crs="EPSG:5186")
+    _write(clipped, folder / "collection.gpkg", layer="zoning")
+    add(Case("polygons and a geometry collection", folder / "collection.gpkg", "note",
+             r"1 geometry collections reduced to their polygons", count=2,
+             first_xy=(x0 + 9, y0)))
     multi = gpd.GeoDataFrame({"name": ["a", "b"]},
                              geometry=[shapely.Point(x0, y0),
                                        shapely.MultiPoint([(x0 + 5, y0), (x0 + 9, y0)])],

@@ -579,13 +579,17 @@ def _unreadable(path: Path, what: str, err: Exception) -> str:
     return f"cannot read {what} from {path}: {message}"
 
 
-def _choose_layer(path: Path, preferred: str | None, what: str = "input") -> str | None:
+def _choose_layer(path: Path, preferred: str | None, what: str = "input",
+                  required: str | None = None) -> str | None:
     layers = _list_layers(path, what)
     if len(layers) == 0:
         raise InputError(f"{what} file {path} holds no layer")
     names = [name for name, _ in layers]
     if preferred is not None and preferred in names:
         return preferred
+    if required is not None and required not in names:
+        raise InputError(f"{what} file {path} has no layer {required!r} (layers: "
+                         f"{', '.join(names[:10])})")
     with_geometry = [name for name, kind in layers if kind is not None]
     return (with_geometry or names)[0] if len(names) > 1 else None
 
@@ -791,6 +795,16 @@ def _clean_geometry(frame: gpd.GeoDataFrame, where: str, what: str, name: str,
         geoms = shapely.force_2d(geoms)
         notes.append(f"{name}: 3D geometries: heights (Z) dropped")
     families = sorted({_FAMILY[t] for t in np.unique(shapely.get_type_id(geoms))})
+    if families == ["GeometryCollection", "Polygon"]:  # e.g. output of a clip: keep areas
+        collections = shapely.get_type_id(geoms) == 7
+        geoms[collections] = _polygonal_parts(geoms[collections])
+        notes.append(f"{name}: {int(collections.sum())} geometry collections reduced to "
+                     "their polygons")
+        families = ["Polygon"]
+        keep = ~shapely.is_empty(geoms)
+        if not keep.any():
+            raise InputError(f"{what} file {where}: no polygon has an area")
+        frame, geoms = frame[keep].reset_index(drop=True), geoms[keep]
     if len(families) > 1 and not allow_mixed:
         raise InputError(f"{what} file {where} has mixed geometry types "
                          f"({', '.join(families)}): split the layer")
@@ -868,6 +882,17 @@ def read_vector(path: Path | str, what: str = "layer", preferred_layer: str | No
     path = Path(path)
     options = options or ReadOptions()
     allow_mixed = what == "sites" if allow_mixed is None else allow_mixed
+    try:
+        return _read_vector(path, what, preferred_layer, options, progress, cancelled,
+                            allow_mixed)
+    except InputError:
+        raise
+    except Exception as err:  # a GDAL/PROJ/pandas failure not foreseen: still one line
+        raise InputError(f"cannot read {what} from {path}: {_first_line(err)}") from None
+
+
+def _read_vector(path: Path, what: str, preferred_layer: str | None, options: ReadOptions,
+                 progress, cancelled, allow_mixed: bool) -> VectorLayer:
     _check_path(path, what)
     notes: list[str] = []
     if options.assumed_crs is not None:
@@ -920,7 +945,8 @@ def _read_file(path: Path, what: str, preferred_layer: str | None, options: Read
         raise InputError(f"{what} file {path}: its {path.stem}.prj is not a CRS PROJ knows "
                          f"({bad_prj[:40]!r}): {_PRESET_HINT}")
     with _readable(path, notes, drop_prj=bad_prj is not None) as source:
-        layer = _choose_layer(source, options.layer or preferred_layer, what)
+        layer = _choose_layer(source, options.layer or preferred_layer, what,
+                              required=options.layer)
         frame = _read_ogr(source, path, layer, encoding, what, progress, cancelled)
     # GDAL reads GeoJSON without (or with an unknown) "crs" member as EPSG:4326
     default_crs = path.suffix.lower() in {".geojson", ".json"} and (
