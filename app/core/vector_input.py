@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import csv
-import io
 import re
 import shutil
 import tempfile
@@ -475,7 +473,7 @@ def _read_csv_table(path: Path, codec: str, rows: int | None = None,
         total = max(_count_lines(path) - 1, 1)
         chunks = []
         with pd.read_csv(path, encoding=codec, sep=sep, chunksize=BATCH_ROWS,
-                         skipinitialspace=True, dtype=str, keep_default_na=False) as reader:
+                         skipinitialspace=True) as reader:
             for chunk in reader:
                 _check_cancel(cancelled, path)
                 chunks.append(chunk)
@@ -487,18 +485,7 @@ def _read_csv_table(path: Path, codec: str, rows: int | None = None,
         raise InputError(f"{path} holds no table (no header line)") from None
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as err:
         raise InputError(f"cannot read {path}: {_first_line(err)}") from None
-    # re-infer the column types the string read kept as text
-    return table.apply(_infer_column)
-
-
-def _infer_column(column: pd.Series) -> pd.Series:
-    text = column.astype(str).str.strip()
-    blank = text == ""
-    numbers = pd.to_numeric(text.where(~blank), errors="coerce")
-    codes = text.str.match(r"^0\d").any()  # keep codes such as 01234 as text
-    if (~blank).any() and numbers[~blank].notna().all() and not codes:
-        return numbers
-    return column.where(~blank, None)
+    return table
 
 
 def _count_lines(path: Path) -> int:
@@ -507,6 +494,14 @@ def _count_lines(path: Path) -> int:
         while block := handle.read(1 << 20):
             lines += block.count(b"\n")
     return lines
+
+
+def _coordinate(values: pd.Series) -> pd.Series:
+    """A coordinate column as floats (NaN where not a number); text only when needed."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype(float)
+    text = values.astype("string").str.strip().str.replace(",", "")
+    return pd.to_numeric(text, errors="coerce").astype(float)
 
 
 def _csv_points(table: pd.DataFrame, path: Path, what: str, options: ReadOptions,
@@ -526,8 +521,7 @@ def _csv_points(table: pd.DataFrame, path: Path, what: str, options: ReadOptions
     if len(table) == 0:
         raise InputError(f"{what} file {path} has no features (no data rows)")
     raw_x, raw_y = table[x_col], table[y_col]
-    x = pd.to_numeric(raw_x.astype(str).str.strip().str.replace(",", ""), errors="coerce")
-    y = pd.to_numeric(raw_y.astype(str).str.strip().str.replace(",", ""), errors="coerce")
+    x, y = _coordinate(raw_x), _coordinate(raw_y)
     ok = (x.notna() & y.notna() & np.isfinite(x) & np.isfinite(y)).to_numpy()
     if not ok.any():
         sample = next((str(v) for v in pd.concat([raw_x, raw_y])
