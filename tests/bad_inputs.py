@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import warnings
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,6 +160,21 @@ def build_corpus(folder: Path) -> list[Case]:
                "CP949", cpg=None)
     add(Case("shapefile with the encoding chosen", folder / "user_encoding.shp", "note",
              r"^$", options=ReadOptions(encoding="CP949"), names=KOREAN_NAMES))
+
+    with zipfile.ZipFile(folder / "portal_download.zip", "w") as archive:
+        for suffix in (".shp", ".shx", ".dbf", ".prj"):  # CP949, no .cpg, in a folder
+            archive.write(folder / f"cp949{suffix}", f"UQ111/cp949{suffix}")
+    add(Case("zipped CP949 shapefile in a folder", folder / "portal_download.zip", "note",
+             r"portal_download\.zip: no \.cpg file.*read as CP949", count=3,
+             first_xy=xy5186[0], names=KOREAN_NAMES))
+    with zipfile.ZipFile(folder / "zip_no_dbf.zip", "w") as archive:
+        for suffix in (".shp", ".shx"):
+            archive.write(folder / f"cp949{suffix}", f"cp949{suffix}")
+    add(Case("zipped shapefile without .dbf", folder / "zip_no_dbf.zip", "error",
+             r"cp949\.shp inside has no \.dbf"))
+    (folder / "not_a.zip").write_bytes(b"PK but not really a zip archive" * 4)
+    add(Case("zip that is not an archive", folder / "not_a.zip", "error",
+             r"cannot read .*not_a\.zip"))
 
     # --- CRSs ---------------------------------------------------------------------------
     for code in ("EPSG:5179", "EPSG:5181"):

@@ -29,6 +29,7 @@ import re
 import shutil
 import tempfile
 import threading
+import zipfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,6 +159,14 @@ def _check_path(path: Path, what: str) -> None:
                          "table): copy the .dbf next to the .shp")
     if suffix == ".gpkg":
         _check_sqlite(path, what)
+    if suffix == ".zip":
+        parts = _zip_shapefile(path)
+        if parts and ".dbf" not in parts:
+            raise InputError(f"{what} file {path}: the shapefile {parts['.shp']} inside has "
+                             "no .dbf (its attribute table)")
+        if parts and ".shx" not in parts:
+            raise InputError(f"{what} file {path}: the shapefile {parts['.shp']} inside has "
+                             "no .shx (its shape index): unzip it and import the .shp")
 
 
 def _check_sqlite(path: Path, what: str) -> None:
@@ -195,10 +204,14 @@ def _bad_prj(path: Path) -> str | None:
 
 
 @contextlib.contextmanager
-def _readable(path: Path, notes: list[str], drop_prj: bool = False) -> Iterator[Path]:
+def _readable(path: Path, notes: list[str], drop_prj: bool = False
+              ) -> Iterator[Path | str]:
     """The path to read: a temporary copy when the .shx is missing (rebuilt there) or
     a .prj PROJ cannot parse must be left out."""
     suffix = path.suffix.lower()
+    if suffix == ".zip":
+        yield _zip_source(path)
+        return
     restore = suffix == ".shp" and _sibling(path, ".shx") is None
     if not (restore or (drop_prj and suffix == ".shp")):
         yield path
@@ -312,8 +325,45 @@ def _choose_encoding(name: str, data: bytes, declared: str | None, source: str,
     return detected, ""
 
 
+def _zip_shapefile(path: Path) -> dict[str, str]:
+    """Suffix -> member name of the first shapefile in a .zip ({} when there is none)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if not m.endswith("/")]
+    except (zipfile.BadZipFile, OSError):
+        return {}
+    shp = next((m for m in members if m.lower().endswith(".shp")), None)
+    if shp is None:
+        return {}
+    stem = shp[:-4]
+    return {m[len(stem):].lower(): m for m in members
+            if m[:len(stem)] == stem and m[len(stem):].lower() in
+            {".shp", ".shx", ".dbf", ".cpg", ".prj"}}
+
+
+def _zip_source(path: Path) -> Path | str:
+    """What GDAL opens for a .zip: the folder inside that holds the shapefile, if any."""
+    parts = _zip_shapefile(path)
+    folder = parts[".shp"].rpartition("/")[0] if parts else ""
+    return f"/vsizip/{path.resolve()}/{folder}" if folder else path  # str: keeps the //
+
+
 def _shapefile_encoding(path: Path, user: str | None) -> tuple[str | None, str]:
     """Encoding of a .shp/.dbf (see :func:`_choose_encoding`); None when not a shapefile."""
+    if path.suffix.lower() == ".zip":
+        parts = _zip_shapefile(path)
+        if ".dbf" not in parts:
+            return None, ""
+        with zipfile.ZipFile(path) as archive:
+            with archive.open(parts[".dbf"]) as handle:
+                head = handle.read(32)
+                header_length = int.from_bytes(head[8:10], "little") if len(head) >= 32 \
+                    else 32
+                data = handle.read(max(header_length - 32, 0)) + handle.read(_SAMPLE_BYTES)
+            declared = (archive.read(parts[".cpg"]).decode("latin-1") if ".cpg" in parts
+                        else None)
+        stem = Path(parts[".shp"]).stem
+        return _choose_encoding(path.name, data, declared, f"{stem}.cpg", user)
     if path.suffix.lower() not in {".shp", ".dbf"}:
         return None, ""
     dbf = path if path.suffix.lower() == ".dbf" else _sibling(path, ".dbf")
@@ -413,6 +463,8 @@ def datum_shift_note(crs) -> str | None:
             warnings.simplefilter("ignore")  # "you will likely lose ... information"
             own = re.search(r"towgs84=([-\d.,]+)", source.to_proj4() or "")
     via = f"the file's towgs84={own.group(1)}" if own else f"{name} ({shift})"
+    if "korea" not in (source.datum.name if source.datum else "").lower():
+        return f"{label} -> {WORKING_CRS} uses {via} (Bessel datum shift)"
     return (f"{label} -> {WORKING_CRS} uses {via}; two parameter sets circulate for "
             "Korean 1985 data (e.g. towgs84=-115.80,474.99,674.11,1.16,-2.31,-1.63,6.43), "
             "so check a known point if positions look shifted")
