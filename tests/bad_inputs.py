@@ -234,6 +234,9 @@ def build_corpus(folder: Path) -> list[Case]:
              options=ReadOptions(assumed_crs="EPSG:5186"), count=3, first_xy=xy5186[0]))
     add(Case("unknown CRS chosen", folder / "no_crs_projected.gpkg", "error",
              r"unknown CRS 'EPSG:999999'", options=ReadOptions(assumed_crs="EPSG:999999")))
+    _write(_points(None, xy5186), folder / "projected.geojson", driver="GeoJSON")
+    add(Case("geojson without crs member, projected coordinates",
+             folder / "projected.geojson", "error", r"has no CRS .*look projected"))
     _write(_points(None, LONLAT), folder / "no_crs_lonlat.gpkg", layer="startups")
     add(Case("no CRS, lon/lat coordinates", folder / "no_crs_lonlat.gpkg", "note",
              r"has no CRS: read as EPSG:4326", count=3, first_xy=xy5186[0]))

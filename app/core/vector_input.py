@@ -218,7 +218,7 @@ def _readable(path: Path, notes: list[str], drop_prj: bool = False
         return
     keep = {".shp", ".dbf", ".cpg", ".shx"} | (set() if drop_prj else {".prj"})
     with tempfile.TemporaryDirectory(prefix="innoatlas-shp-") as folder:
-        for part in path.parent.glob(f"{glob_escape(path.stem)}.*"):
+        for part in path.parent.glob(f"{_glob_escape(path.stem)}.*"):
             if part.suffix.lower() in keep:
                 shutil.copy(part, Path(folder) / (path.stem + part.suffix.lower()))
         copy = Path(folder) / (path.stem + ".shp")
@@ -237,7 +237,7 @@ def _readable(path: Path, notes: list[str], drop_prj: bool = False
 _RESTORE_LOCK = threading.Lock()
 
 
-def glob_escape(text: str) -> str:
+def _glob_escape(text: str) -> str:
     """``text`` with glob wildcards escaped."""
     return re.sub(r"([*?\[])", r"[\1]", text)
 
@@ -669,12 +669,16 @@ def inspect_vector(path: Path | str, options: ReadOptions | None = None) -> File
     if path.suffix.lower() in CSV_SUFFIXES:
         return _inspect_csv(path, options)
     crs_name = _geojson_crs_name(path)
+    unknown_crs = False
     if crs_name is not None:
         try:
             pyproj.CRS.from_user_input(crs_name)
         except Exception:
+            unknown_crs = True
             notes.append(f"{path.name} names a CRS PROJ does not know ({crs_name}): "
                          f"{_PRESET_HINT}")
+    default_crs = path.suffix.lower() in {".geojson", ".json"} and (
+        crs_name is None or unknown_crs)  # GDAL then says EPSG:4326 whatever the data
     encoding, encoding_note = _shapefile_encoding(path, options.encoding)
     bad_prj = _bad_prj(path)
     with _readable(path, notes, drop_prj=bad_prj is not None) as source:
@@ -692,10 +696,16 @@ def inspect_vector(path: Path | str, options: ReadOptions | None = None) -> File
             infos.append(LayerInfo(name, kind, int(info["features"])))
             if chosen is None or name == chosen:
                 chosen_info = chosen_info or info
-        crs = crs_label(chosen_info["crs"]) if chosen_info["crs"] else None
+        try:
+            crs = crs_label(chosen_info["crs"]) if chosen_info["crs"] else None
+        except Exception:
+            crs = None
+        crs = None if default_crs else crs
         crs_guess = None
         if crs is None and (chosen_info["geometry_type"] is not None):
             crs_guess = _guess_crs(source, chosen, encoding)
+        if default_crs and not unknown_crs and crs_guess == "EPSG:4326":
+            crs, crs_guess = "EPSG:4326", None  # RFC 7946 longitude/latitude
         if bad_prj is not None:
             notes.append(f"{path.stem}.prj is not a CRS PROJ knows: {_PRESET_HINT}")
     if encoding_note:

@@ -131,6 +131,15 @@ def test_inspect_lists_layers_columns_encoding_and_crs():
     assert (table.x_column, table.y_column) == ("경도", "위도")
     assert table.crs_guess == "EPSG:4326" and table.columns == ["이름", "경도", "위도"]
 
+    assert inspect_vector(CASES["geojson in EPSG:4326"].path).crs == "EPSG:4326"
+    unknown = inspect_vector(CASES["geojson naming EPSG:999999"].path)
+    assert unknown.crs is None and unknown.crs_guess is None
+    assert "PROJ does not know" in unknown.notes[0]
+    garbage = inspect_vector(CASES["shapefile with garbage .prj"].path)
+    assert garbage.crs is None and "not a CRS PROJ knows" in garbage.notes[0]
+    zipped = inspect_vector(CASES["zipped CP949 shapefile in a folder"].path)
+    assert zipped.encoding == "CP949" and zipped.layers[0].features == 3
+
     with pytest.raises(InputError, match="not a GeoPackage"):
         inspect_vector(CASES["gpkg not sqlite"].path)
 
