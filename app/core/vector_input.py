@@ -1019,7 +1019,9 @@ def _set_crs(frame: gpd.GeoDataFrame, path: Path, where: str, what: str,
     prj = _sibling(path, ".prj") if path.suffix.lower() == ".shp" else None
     if options.assumed_crs is not None:
         crs = _parse_crs(options.assumed_crs, path.name)
-        reason = f"its {prj.name} is not a CRS PROJ knows" if prj else "it has no CRS"
+        named = _geojson_crs_name(path)
+        reason = (f"its {prj.name} is not a CRS PROJ knows" if prj else
+                  f"its CRS {named} is not known to PROJ" if named else "it has no CRS")
         notes.append(f"{path.name}: {reason}: read as {crs_label(crs)} (assumed)")
         return frame.set_crs(crs, allow_override=True)
     if prj is not None:  # GDAL read it but found no CRS in it
