@@ -142,8 +142,7 @@ class IndicatorsController(QObject):
         if self._timer.isActive():
             self._timer.stop()
             self.recompute()
-        from PySide6.QtCore import QThreadPool
-        QThreadPool.globalInstance().waitForDone(timeout_ms)
+        worker.wait_all(timeout_ms)
         from PySide6.QtWidgets import QApplication
         QApplication.processEvents()
 
