@@ -2,12 +2,15 @@
 
 Draws the project (default: the embedded project) with the canvas renderer, plus
 title, legend, scale bar, north arrow, date and the data attribution, through
-:func:`app.ui.map_export.render_map`. Qt is imported only when the subcommand runs.
+:func:`app.ui.map_export.render_map`: the whole districts' extent, one district, one
+of the project's scenes (``--scene``), or a PDF handout with a page per scene
+(``--all-scenes``). Qt is imported only when the subcommand runs.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -32,10 +35,23 @@ def add_render_parser(commands: argparse._SubParsersAction) -> argparse.Argument
     parser.add_argument("--title", default="", metavar="T", help="map title")
     parser.add_argument("--page", default="A4", choices=("A4", "A3"), type=str.upper,
                         help="PDF page size (default A4)")
+    parser.add_argument("--orientation", choices=("portrait", "landscape"), type=str.lower,
+                        help="PDF orientation (default: from the --size aspect)")
     parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
                         help="project GeoPackage (default: the embedded project)")
-    parser.add_argument("--district", metavar="ID",
-                        help="map one innovation district (its district_id) instead of all")
+    parser.add_argument("--sites", type=Path, metavar="SITES",
+                        help="candidate sites file (GeoPackage, GeoJSON, ...) drawn as the "
+                             "project's sites layer")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--scene", metavar="ID",
+                       help="map one of the project's scenes (its extent, layers and title); "
+                            "a project without saved scenes has gvalley, magok, yangjae")
+    where.add_argument("--all-scenes", action="store_true",
+                       help="PDF only: one page per scene (a workshop handout)")
+    where.add_argument("--district", metavar="ID",
+                       help="map one innovation district (its district_id) instead of all")
+    parser.add_argument("--lang", default="en", choices=("en", "ko"),
+                        help="language of the legend, layer names and notes (default en)")
     return parser
 
 
@@ -50,19 +66,51 @@ def _run(args: argparse.Namespace) -> int:
     size = parse_size(args.size)
     if size is None:
         raise Error(f"--size must look like 1600x1000 (at least 200x150), not {args.size!r}")
-    if args.out.suffix.lower() not in (".png", ".pdf"):
+    suffix = args.out.suffix.lower()
+    if suffix not in (".png", ".pdf"):
         raise Error(f"cannot export a map as {args.out.name!r}: use a .png or .pdf file name")
-    if not args.out.resolve().parent.is_dir():
-        raise Error(f"cannot write the map to {args.out}: no such folder")
+    if args.all_scenes and suffix != ".pdf":
+        raise Error("--all-scenes writes one page per scene: use a .pdf file name")
     if not has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # rendering needs no screen
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project_io import open_project
-    from app.ui.map_export import district_extent, render_map
+    from app.core.scenes import find_scene, scenes_from_settings
+    from app.ui.map_export import district_extent, render_map, render_scenes
 
     project = open_project(args.sub_project or DEFAULT_PROJECT)
-    extent = district_extent(project.stack, args.district) if args.district else None
-    render_map(project.stack, args.out, extent=extent, size=size, dpi=args.dpi,
-               title=args.title, page=args.page)
-    print(f"wrote {args.out}")
+    stack = project.stack
+    if args.sites is not None:
+        _use_sites(stack, args.sites)
+    scenes = scenes_from_settings(project.settings.extra, stack, args.lang) \
+        if args.scene or args.all_scenes else []
+    if args.all_scenes:
+        layouts = render_scenes(stack, args.out, scenes, size=size, page=args.page,
+                                orientation=args.orientation, language=args.lang)
+    else:
+        scene = find_scene(scenes, args.scene) if args.scene else None
+        extent = district_extent(stack, args.district) if args.district else None
+        layouts = [render_map(stack, args.out, extent=extent, size=size, dpi=args.dpi,
+                              title=args.title, page=args.page,
+                              orientation=args.orientation, scene=scene,
+                              language=args.lang)]
+    for note in dict.fromkeys(n for layout in layouts for n in layout.notes):
+        print(f"innoatlas: note: {note}", file=sys.stderr)
+    pages = f" ({len(layouts)} pages)" if len(layouts) > 1 else ""
+    print(f"wrote {args.out}{pages}")
     return 0
+
+
+def _use_sites(stack, path: Path) -> None:
+    """Draw the sites of ``path`` as the project's ``sites`` layer (replacing its own)."""
+    from app.cli_export_gpkg import _file_sites  # the sites schema, ids and kinds filled
+    from app.core.sites import new_sites_layer
+
+    layer = new_sites_layer(_file_sites(path))
+    old = stack.get("sites")
+    if old is not None:
+        index = stack.index(old)
+        stack.remove(old)
+        stack.insert(index, layer)
+    else:
+        stack.insert(0, layer)

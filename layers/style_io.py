@@ -1,42 +1,189 @@
-"""LayerStyle <-> plain dict (JSON), for styles saved in project settings."""
+"""A :class:`~layers.style.LayerStyle` as a JSON-friendly dict and back (Qt-free).
+
+Used to keep the styles of imported layers in the project settings. The dict is
+plain JSON (str, numbers, bool, None, lists, dicts)::
+
+    {"version": 1, "kind": "categorized", "field": "sector", "other_label": "other",
+     "symbol": {"fill": "#9d9d9d", "fill_alpha": 0.85, "stroke": null, ...},
+     "categories": [{"value": "ICT/SW", "label": "...", "symbol": {...}}, ...],
+     "label": null or {"field": "name", "size_pt": 9.0, ...}}
+
+``style_from_dict(style_to_dict(s)) == s`` for every style whose category values are
+JSON scalars. Missing keys take the model's defaults and unknown keys are ignored
+(a newer InnoAtlas may add some); a value of the wrong type raises ``ValueError``
+naming where it is (``style.categories[2].symbol.fill``).
+"""
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+import math
+import re
+from dataclasses import fields
 from typing import Any
 
 from layers.style import Category, LabelStyle, LayerStyle, Symbol
 
+FORMAT_VERSION = 1
+KINDS = ("single", "categorized")
+STROKE_STYLES = ("solid", "dash", "dot")
+MARKERS = ("circle", "square", "triangle", "diamond")
+HATCHES = (None, "diagonal", "cross")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _symbol_dict(symbol: Symbol) -> dict[str, Any]:
+    return {f.name: getattr(symbol, f.name) for f in fields(Symbol)}
+
+
+def _label_dict(label: LabelStyle | None) -> dict[str, Any] | None:
+    return None if label is None else {f.name: getattr(label, f.name)
+                                       for f in fields(LabelStyle)}
+
+
+def _scalar(value: Any, where: str) -> Any:
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    raise ValueError(f"{where}: a category value must be text, a number, true/false or "
+                     f"null, not {type(value).__name__}")
+
 
 def style_to_dict(style: LayerStyle) -> dict[str, Any]:
-    """A JSON-friendly dict of ``style`` (inverse: :func:`style_from_dict`)."""
-    return asdict(style)
-
-
-def _symbol(data: Any) -> Symbol:
-    if not isinstance(data, dict):
-        raise ValueError("a symbol must be an object")
-    known = {f.name for f in fields(Symbol)}
-    return Symbol(**{k: v for k, v in data.items() if k in known})
-
-
-def style_from_dict(data: Any) -> LayerStyle:
-    """The :class:`LayerStyle` of a dict made by :func:`style_to_dict`.
+    """``style`` as a JSON-friendly dict (see the module docstring).
 
     Raises
     ------
     ValueError
-        When the dict is damaged.
+        When a category value is not a JSON scalar (str, int, finite float, bool, None).
     """
-    if not isinstance(data, dict):
-        raise ValueError("a style must be an object")
-    try:
-        label = data.get("label")
-        categories = tuple(Category(c["value"], str(c["label"]), _symbol(c["symbol"]))
-                           for c in data.get("categories") or ())
-        return LayerStyle(kind=str(data.get("kind", "single")),
-                          symbol=_symbol(data.get("symbol", {})),
-                          field=data.get("field"), categories=categories,
-                          other_label=str(data.get("other_label", "other")),
-                          label=None if label is None else LabelStyle(**label))
-    except (TypeError, KeyError) as err:
-        raise ValueError(f"damaged style ({err})") from None
+    return {
+        "version": FORMAT_VERSION,
+        "kind": style.kind,
+        "symbol": _symbol_dict(style.symbol),
+        "field": style.field,
+        "categories": [{"value": _scalar(c.value, f"style.categories[{n}].value"),
+                        "label": c.label, "symbol": _symbol_dict(c.symbol)}
+                       for n, c in enumerate(style.categories)],
+        "other_label": style.other_label,
+        "label": _label_dict(style.label),
+    }
+
+
+# --- reading -------------------------------------------------------------------------
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: expected an object, got {_describe(value)}")
+    return value
+
+
+def _colour(value: Any, where: str, optional: bool = True) -> str | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, str) and _COLOUR.match(value):
+        return value
+    expected = "a colour '#rrggbb'" + (" or null" if optional else "")
+    raise ValueError(f"{where}: expected {expected}, got {_describe(value)}")
+
+
+def _number(value: Any, where: str, low: float = 0.0, high: float = math.inf) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value) or not low <= value <= high:
+        bound = f"{low:g}..{high:g}" if math.isfinite(high) else f"≥ {low:g}"
+        raise ValueError(f"{where}: expected a number {bound}, got {_describe(value)}")
+    return float(value)
+
+
+def _text(value: Any, where: str, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{where}: expected text{' or null' if optional else ''}, "
+                         f"got {_describe(value)}")
+    return value
+
+
+def _choice(value: Any, where: str, choices: tuple) -> Any:
+    if value not in choices or isinstance(value, bool):
+        options = ", ".join("null" if c is None else repr(c) for c in choices)
+        raise ValueError(f"{where}: expected one of {options}, got {_describe(value)}")
+    return value
+
+
+def _symbol(data: Any, where: str) -> Symbol:
+    data = _mapping(data, where)
+    default = Symbol()
+    get = lambda key: data.get(key, getattr(default, key))  # noqa: E731
+    return Symbol(fill=_colour(get("fill"), f"{where}.fill"),
+                  fill_alpha=_number(get("fill_alpha"), f"{where}.fill_alpha", 0, 1),
+                  stroke=_colour(get("stroke"), f"{where}.stroke"),
+                  stroke_width=_number(get("stroke_width"), f"{where}.stroke_width"),
+                  stroke_style=_choice(get("stroke_style"), f"{where}.stroke_style",
+                                       STROKE_STYLES),
+                  marker=_choice(get("marker"), f"{where}.marker", MARKERS),
+                  size=_number(get("size"), f"{where}.size"),
+                  hatch=_choice(get("hatch"), f"{where}.hatch", HATCHES))
+
+
+def _label(data: Any, where: str) -> LabelStyle | None:
+    if data is None:
+        return None
+    data = _mapping(data, where)
+    if "field" not in data:
+        raise ValueError(f"{where}.field is missing")
+    default = LabelStyle(field="")
+    get = lambda key: data.get(key, getattr(default, key))  # noqa: E731
+    resolution = get("max_resolution")
+    bold = get("bold")
+    if not isinstance(bold, bool):
+        raise ValueError(f"{where}.bold: expected true or false, got {_describe(bold)}")
+    return LabelStyle(field=_text(data["field"], f"{where}.field"),
+                      size_pt=_number(get("size_pt"), f"{where}.size_pt"),
+                      color=_colour(get("color"), f"{where}.color", optional=False),
+                      halo=_colour(get("halo"), f"{where}.halo"),
+                      bold=bold,
+                      max_resolution=None if resolution is None else
+                      _number(resolution, f"{where}.max_resolution"))
+
+
+def style_from_dict(data: Any) -> LayerStyle:
+    """The :class:`~layers.style.LayerStyle` stored by :func:`style_to_dict`.
+
+    Raises
+    ------
+    ValueError
+        With a one-line message naming the damaged entry (wrong type, unknown kind,
+        colour not ``#rrggbb``, alpha outside 0..1, a newer format version ...).
+    """
+    data = _mapping(data, "style")
+    version = data.get("version", FORMAT_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"style.version: expected a whole number, got {_describe(version)}")
+    if version > FORMAT_VERSION:
+        raise ValueError(f"style.version {version} is newer than this InnoAtlas reads "
+                         f"({FORMAT_VERSION})")
+    kind = _choice(data.get("kind", "single"), "style.kind", KINDS)
+    categories = data.get("categories", [])
+    if not isinstance(categories, list):
+        raise ValueError(f"style.categories: expected a list, got {_describe(categories)}")
+    rows = []
+    for number, entry in enumerate(categories):
+        where = f"style.categories[{number}]"
+        entry = _mapping(entry, where)
+        if "value" not in entry:
+            raise ValueError(f"{where}.value is missing")
+        rows.append(Category(value=_scalar(entry["value"], f"{where}.value"),
+                             label=_text(entry.get("label", ""), f"{where}.label"),
+                             symbol=_symbol(entry.get("symbol", {}), f"{where}.symbol")))
+    field = _text(data.get("field"), "style.field", optional=True)
+    return LayerStyle(kind=kind, symbol=_symbol(data.get("symbol", {}), "style.symbol"),
+                      field=field, categories=tuple(rows),
+                      other_label=_text(data.get("other_label", "other"), "style.other_label"),
+                      label=_label(data.get("label"), "style.label"))
+
+
+__all__ = ["style_to_dict", "style_from_dict", "FORMAT_VERSION"]

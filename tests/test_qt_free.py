@@ -14,7 +14,9 @@ MODULES = ["app.cli_common", "app.core.indicator_json", "app.core.atomic_write",
            "app.core.zone_names", "app.core.score", "app.core.point_patterns",
            "app.core.vector_input", "app.core.point_grid", "app.core.project_io",
            "app.core.sites", "app.core.site_geometry", "app.core.snapping", "layers.sites",
-           "app.core.qgis_style", "app.core.gpkg_export", "app.cli_export_gpkg"]
+           "app.core.qgis_style", "app.core.gpkg_export", "app.cli_export_gpkg",
+           "layers.style_io", "app.core.qml_import", "app.core.scenes",
+           "app.core.i18n_catalog"]
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -246,14 +246,19 @@ def _write_layers(target: Path, stack: LayerStack) -> None:
 
 
 def write_project_tables(target: Path, stack: LayerStack, settings: ProjectSettings) -> None:
+    """Add the provenance and settings attribute tables to the GeoPackage ``target``.
+
+    Both have an INTEGER primary key ``fid`` (GeoPackage requirement 119: a user
+    table's key must be an integer; ``key`` is UNIQUE instead) and a ``gpkg_contents``
+    row of data type ``attributes``.
+    """
     with sqlite3.connect(target) as con:
         for table, columns in ((PROVENANCE_TABLE, PROVENANCE_COLUMNS),
                                (SETTINGS_TABLE, ("key", "value"))):
-            column_sql = ", ".join(f'"{c}" TEXT' + (" PRIMARY KEY" if c == "key" else "")
+            column_sql = ", ".join(f'"{c}" TEXT' + (" NOT NULL UNIQUE" if c == "key" else "")
                                    for c in columns)
             con.execute(f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, '
-                        f'{column_sql})' if table == PROVENANCE_TABLE
-                        else f'CREATE TABLE "{table}" ({column_sql})')
+                        f'{column_sql})')
             con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) "
                         "VALUES (?, 'attributes', ?)", (table, table))
         con.executemany(
@@ -261,9 +266,10 @@ def write_project_tables(target: Path, stack: LayerStack, settings: ProjectSetti
             f'VALUES ({", ".join("?" for _ in PROVENANCE_COLUMNS)})',
             [[layer.name] + [layer.provenance.as_record()[c] for c in PROVENANCE_COLUMNS[1:]]
              for layer in stack])
-        con.executemany(f'INSERT INTO "{SETTINGS_TABLE}" VALUES (?, ?)',
+        con.executemany(f'INSERT INTO "{SETTINGS_TABLE}" ("key", "value") VALUES (?, ?)',
                         [("format_version", str(FORMAT_VERSION)),
                          ("app_version", __version__), ("settings", settings.to_json())])
+    con.close()
 
 
 STALE_SECONDS = 300

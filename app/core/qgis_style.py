@@ -12,12 +12,17 @@ Mapping (InnoAtlas → QGIS 3.22):
   ``b_diagonal`` (Qt BDiagPattern), "cross" → ``diagonal_x`` (Qt DiagCrossPattern).
 - ``Symbol`` of a point layer → ``SimpleMarker`` circle/square/triangle/diamond, size
   in pixels (``size_unit="Pixel"``).
+- ``Symbol`` of a line layer → ``SimpleLine``: stroke colour, width (pixels) and style.
 - ``kind="single"`` → ``singleSymbol``; ``"categorized"`` → ``categorizedSymbol`` with
   one category per :class:`~layers.style.Category` plus the "all other values"
-  category (empty value) drawn with the style's fallback symbol.
+  category (empty value) drawn with the style's fallback symbol; each category's
+  ``type`` (QGIS: ``long``/``double``/``string``; ``bool`` is ours) keeps its value's type.
+- Numbers are written exactly (shortest ``repr``), so :mod:`app.core.qml_import` reads
+  back the same floats.
 - ``Layer.opacity`` → ``<layerOpacity>``.
 - ``LabelStyle`` → ``<labeling type="simple">``: field, size (pt), colour, bold, halo
-  as a 1 px text buffer, and ``max_resolution`` (m/px) as the label's minimum scale.
+  as a 1 px text buffer, and ``max_resolution`` (m/px) as the label's minimum scale
+  (the most zoomed-out scale at which labels show; ``scaleMax`` in the XML).
 
 Mixed layers (``geometry_kind == "mixed"``, the sites: points and polygons in one
 GEOMETRY table): a QGIS symbol draws one geometry type only, so a *rule-based*
@@ -37,6 +42,9 @@ QGIS_VERSION = "3.22.0"
 _HATCH = {"diagonal": "b_diagonal", "cross": "diagonal_x"}
 _PEN = {"solid": "solid", "dash": "dash", "dot": "dot"}
 _MARKERS = {"circle", "square", "triangle", "diamond"}
+_SYMBOL_TYPES = {"point": "marker", "line": "line", "polygon": "fill"}
+#: ``<layerGeometryType>``: QgsWkbTypes::GeometryType.
+_GEOMETRY_TYPES = {"point": "0", "line": "1", "polygon": "2"}
 #: Metres per pixel → scale denominator at 96 dpi.
 _PIXELS_PER_METRE = 96 / 0.0254
 
@@ -52,7 +60,9 @@ def _rgba(colour: str | None, alpha: float = 1.0) -> str:
 
 
 def _num(value: float) -> str:
-    return f"{float(value):g}"
+    """Shortest text that reads back as the same float (``2.5``, ``9``, ``0.07``)."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _symbol_props(symbol: Symbol, kind: str) -> tuple[str, dict[str, str]]:
@@ -64,6 +74,14 @@ def _symbol_props(symbol: Symbol, kind: str) -> tuple[str, dict[str, str]]:
         "outline_width": _num(symbol.stroke_width),
         "outline_width_unit": "Pixel",
     }
+    if kind == "line":
+        props = {"line_color": _rgba(symbol.stroke), "line_width": _num(symbol.stroke_width),
+                 "line_width_unit": "Pixel",
+                 "line_style": "no" if not symbol.stroke or symbol.stroke_width <= 0
+                 else _PEN.get(symbol.stroke_style, "solid"),
+                 "capstyle": "round", "joinstyle": "round", "offset": "0",
+                 "offset_unit": "Pixel"}
+        return "SimpleLine", props
     if kind == "point":
         props = {"name": symbol.marker if symbol.marker in _MARKERS else "circle",
                  "color": _rgba(symbol.fill, symbol.fill_alpha if symbol.fill else 0),
@@ -79,7 +97,7 @@ def _symbol_props(symbol: Symbol, kind: str) -> tuple[str, dict[str, str]]:
 
 def _symbol_element(parent: ET.Element, name: str, symbol: Symbol, kind: str) -> ET.Element:
     element = ET.SubElement(parent, "symbol", {
-        "type": "marker" if kind == "point" else "fill", "name": name, "alpha": "1",
+        "type": _SYMBOL_TYPES[kind], "name": name, "alpha": "1",
         "clip_to_extent": "1", "force_rhr": "0"})
     cls, props = _symbol_props(symbol, kind)
     layer = ET.SubElement(element, "layer", {"class": cls, "enabled": "1", "locked": "0",
@@ -95,11 +113,24 @@ def _symbol_element(parent: ET.Element, name: str, symbol: Symbol, kind: str) ->
 def _value_text(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, float):
+        return _num(value)
     return str(value)
 
 
+def _value_type(value: Any) -> str:
+    """The ``type`` attribute of a ``<category>`` (QGIS reads long/double/string)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "long"
+    return "double" if isinstance(value, float) else "string"
+
+
 def _quote_literal(value: Any) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
         return repr(value)
     return "'" + _value_text(value).replace("'", "''") + "'"
 
@@ -118,6 +149,7 @@ def _renderer(style: LayerStyle, kind: str) -> ET.Element:
         for number, (value, label, symbol) in enumerate(rows):
             ET.SubElement(categories, "category", {"render": "true", "symbol": str(number),
                                                    "value": _value_text(value),
+                                                   "type": _value_type(value),
                                                    "label": str(label)})
             _symbol_element(symbols, str(number), symbol, kind)
         source = ET.SubElement(renderer, "source-symbol")
@@ -179,13 +211,17 @@ def _labeling(label: LabelStyle, kind: str) -> ET.Element:
     ET.SubElement(settings, "text-format", {"wrapChar": "", "multilineAlign": "3",
                                             "plussign": "0", "reverseDirectionSymbol": "0",
                                             "formatNumbers": "0", "decimals": "3"})
-    # placement 0 = around point (points), 1 = over point (polygons: horizontal inside)
+    # placement 0 = around point (points), 2 = along lines, 1 = over point (polygons and
+    # mixed layers: horizontal inside)
     ET.SubElement(settings, "placement", {
-        "placement": "0" if kind == "point" else "1", "dist": "1.5", "distUnits": "Pixel",
+        "placement": {"point": "0", "line": "2"}.get(kind, "1"), "dist": "1.5",
+        "distUnits": "Pixel",
         "centroidInside": "1", "centroidWhole": "0", "priority": "5"})
-    scale = ({"scaleVisibility": "1",
-              "scaleMin": _num(round(label.max_resolution * _PIXELS_PER_METRE)),
-              "scaleMax": "0"} if label.max_resolution else
+    # QGIS writes its minimumScale (the most zoomed-out scale, e.g. 1:37795) as "scaleMax"
+    # and its maximumScale (most zoomed-in, 0 = none) as "scaleMin".
+    scale = ({"scaleVisibility": "1", "scaleMin": "0",
+              "scaleMax": _num(round(label.max_resolution * _PIXELS_PER_METRE))}
+             if label.max_resolution else
              {"scaleVisibility": "0", "scaleMin": "0", "scaleMax": "0"})
     ET.SubElement(settings, "rendering", {
         "obstacle": "1", "displayAll": "0", "upsidedownLabels": "0", "limitNumLabels": "0",
@@ -193,20 +229,26 @@ def _labeling(label: LabelStyle, kind: str) -> ET.Element:
     return labeling
 
 
+def _kind(layer: Layer) -> str:
+    """The QML geometry kind: point, line, mixed, else polygon."""
+    return layer.geometry_kind if layer.geometry_kind in ("point", "line", "mixed") \
+        else "polygon"
+
+
 def style_qml(style: LayerStyle, layer: Layer) -> str:
     """A QGIS 3.22 QML document (symbology, opacity, labels) for ``layer`` in ``style``."""
-    kind = layer.geometry_kind if layer.geometry_kind in ("point", "mixed") else "polygon"
+    kind = _kind(layer)
     root = ET.Element("qgis", {"version": QGIS_VERSION,
                                "styleCategories": "Symbology|Labeling|Rendering",
                                "labelsEnabled": "1" if style.label else "0"})
     root.append(_renderer(style, kind))
     if style.label is not None:
-        root.append(_labeling(style.label, "point" if kind == "point" else "polygon"))
+        root.append(_labeling(style.label, kind))
     ET.SubElement(root, "blendMode").text = "0"
     ET.SubElement(root, "featureBlendMode").text = "0"
     ET.SubElement(root, "layerOpacity").text = _num(layer.opacity)
     if kind != "mixed":  # QGIS refuses a style whose geometry type differs from the layer's
-        ET.SubElement(root, "layerGeometryType").text = "0" if kind == "point" else "2"
+        ET.SubElement(root, "layerGeometryType").text = _GEOMETRY_TYPES[kind]
     body = ET.tostring(root, encoding="unicode")
     return ("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body + "\n")
 
@@ -242,6 +284,9 @@ def _sld_stroke(parent: ET.Element, symbol: Symbol, opacity: float) -> None:
 
 
 def _sld_symbolizers(rule: ET.Element, symbol: Symbol, kind: str, opacity: float) -> None:
+    if kind == "line":
+        _sld_stroke(ET.SubElement(rule, _s("LineSymbolizer")), symbol, opacity)
+        return
     if kind in ("polygon", "mixed"):
         polygon = ET.SubElement(rule, _s("PolygonSymbolizer"))
         if symbol.fill:
@@ -287,7 +332,7 @@ def style_sld(style: LayerStyle, layer: Layer) -> str:
     diamond marker a square turned by 45°, and a mixed layer gets both a polygon
     and a point symbolizer in every rule.
     """
-    kind = layer.geometry_kind if layer.geometry_kind in ("point", "mixed") else "polygon"
+    kind = _kind(layer)
     root = ET.Element(_s("StyledLayerDescriptor"), {"version": "1.0.0"})
     named = ET.SubElement(root, _s("NamedLayer"))
     ET.SubElement(named, _s("Name")).text = layer.name

@@ -17,6 +17,7 @@ class ActionSpec:
     checkable: bool = False
     icon: str = ""  # a QStyle standard pixmap name or a theme icon
     separator_before: bool = False
+    submenu: str = ""  # a submenu of ``menu`` (e.g. Settings › Language)
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -60,6 +61,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
                toolbar=True, icon="district"),
     ActionSpec("actionZoomYangjae", "Zoom to &Yangjae/Gaepo", "&View", "Ctrl+3",
                "Zoom to Yangjae/Gaepo (양재·개포)", toolbar=True, icon="district"),
+    ActionSpec("actionPresent", "&Present", "&View", "F5",
+               "Full screen for a projector: big title and legend, large labels; Page "
+               "Down/Up step through the scenes, Esc leaves", checkable=True,
+               separator_before=True),
+    ActionSpec("actionNextScene", "&Next scene", "&View", "PgDown",
+               "Go to the next scene with a short pan and zoom (also → while presenting)"),
+    ActionSpec("actionPreviousScene", "Pre&vious scene", "&View", "PgUp",
+               "Go to the previous scene (also ← while presenting)"),
+    ActionSpec("actionAddScene", "&Add current view as scene", "&View", "Ctrl+Shift+A",
+               "Save the current view and visible layers as a scene (Scenes panel)"),
+    ActionSpec("actionPresentationCard", "Indicator &card while presenting", "&View", "I",
+               "Show the selected site's indicators as a large card over the map in "
+               "presentation mode", checkable=True),
     ActionSpec("actionPointSite", "Add &point site", "&Sites", "P",
                "Click to place a site with a catchment circle", checkable=True,
                icon="point_site"),
@@ -87,6 +101,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Draw the selected layer above the one over it"),
     ActionSpec("actionLayerDown", "Move layer &down", "&Layer", "Ctrl+Down",
                "Draw the selected layer below the one under it"),
+    ActionSpec("actionLanguageEn", "English", "Se&ttings", "",
+               "Show the user interface in English", checkable=True, submenu="&Language"),
+    ActionSpec("actionLanguageKo", "한국어", "Se&ttings", "",
+               "Show the user interface in Korean (한국어)", checkable=True,
+               submenu="&Language"),
     ActionSpec("actionAbout", "&About InnoAtlas and its data", "&Help", "F1",
                "Version, data sources, licences and caveats"),
 )
@@ -96,6 +115,9 @@ TOOL_ACTIONS = {"actionPan": "pan_tool", "actionIdentify": "identify_tool",
                 "actionPointSite": "point_tool", "actionPolygonSite": "polygon_tool",
                 "actionRectangleSite": "rectangle_tool", "actionCircleSite": "circle_tool",
                 "actionEditSites": "edit_tool"}
+
+#: action object name -> UI language code for Settings › Language
+LANGUAGE_ACTIONS = {"actionLanguageEn": "en", "actionLanguageKo": "ko"}
 
 #: action object name -> district_id for the zoom-to-district actions
 DISTRICT_ACTIONS = {"actionZoomGvalley": "gvalley", "actionZoomMagok": "magok",

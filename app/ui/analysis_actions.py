@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from app.core.analysis_layers import DENSITY_SPEC, HOTSPOT_SPEC, density_layer, hotspot_layer
 from app.ui import worker
+from app.ui.i18n import tr
 
 
 class AnalysisLayers:
@@ -17,8 +18,11 @@ class AnalysisLayers:
         self.tasks: dict[str, worker.Task] = {}
         menu = window.menuBar().addMenu("&Analysis")
         menu.setObjectName("menuAnalysis")
+        self.menu = menu
         window.menuBar().insertMenu(window.menuBar().actions()[-2], menu)  # before Help
         self.actions = {}
+        #: (action, English text, English tip) for :meth:`retranslate`
+        self.sources: list[tuple[QAction, str, str]] = []
         for name, text, tip in (
                 (DENSITY_SPEC.name, "Start-up &density surface",
                  "Quartic kernel density of start-ups, bandwidth = catchment radius"),
@@ -32,6 +36,7 @@ class AnalysisLayers:
             action.toggled.connect(lambda on, n=name: self.toggle(n, on))
             menu.addAction(action)
             self.actions[name] = action
+            self.sources.append((action, text, tip))
         menu.addSeparator()
         suggest = QAction("&Suggest sites…", window)
         suggest.setObjectName("actionSuggestSites")
@@ -39,6 +44,7 @@ class AnalysisLayers:
         suggest.setStatusTip("Place k centres in a district to cover the most start-ups, only "
                              "on land whose zoning permits the centre")
         suggest.triggered.connect(self.suggest)
+        self.sources.append((suggest, "&Suggest sites…", suggest.statusTip()))
         menu.addAction(suggest)
         self.suggest_action = suggest
         rules = QAction("&Zoning rules and overrides…", window)
@@ -46,8 +52,17 @@ class AnalysisLayers:
         rules.setStatusTip("BCR, FAR and permitted uses per zone type; override a cell for "
                            "this project")
         rules.triggered.connect(self.edit_rules)
+        self.sources.append((rules, "&Zoning rules and overrides…", rules.statusTip()))
         menu.addAction(rules)
         self.rules_action = rules
+
+    def retranslate(self) -> None:
+        """Menu and action texts in the current UI language."""
+        self.menu.setTitle(tr("&Analysis"))
+        for action, text, tip in self.sources:
+            action.setText(tr(text))
+            action.setToolTip(tr(tip))
+            action.setStatusTip(tr(tip))
 
     def suggest(self):
         """Open the (non-modal) Suggest sites dialog."""
@@ -89,16 +104,17 @@ class AnalysisLayers:
             return
         startups = self.window.role_layer("startups")
         if startups is None or len(startups.data) == 0:
-            QMessageBox.information(self.window, "No start-ups", "The project has no start-ups "
-                                    "to analyse.")
+            QMessageBox.information(self.window, tr("No start-ups"),
+                                    tr("The project has no start-ups to analyse."))
             self.actions[name].setChecked(False)
             return
         if name == DENSITY_SPEC.name:
             task = worker.Task(density_layer, startups, self.window.editing.radius_m)
         else:
             task = worker.Task(hotspot_layer, startups)
-        dialog = QProgressDialog(f"Computing {self.actions[name].text().replace('&', '')}…",
-                                 "Cancel", 0, 100, self.window)
+        dialog = QProgressDialog(tr("Computing {what}…",
+                                    what=self.actions[name].text().replace("&", "")),
+                                 tr("Cancel"), 0, 100, self.window)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)  # quick runs never flash a dialog
         dialog.canceled.connect(task.cancel)
@@ -121,7 +137,7 @@ class AnalysisLayers:
         dialog.reset()
         self.tasks.pop(name, None)
         self.actions[name].setChecked(False)
-        QMessageBox.warning(self.window, "Analysis failed", message)
+        QMessageBox.warning(self.window, tr("Analysis failed"), message)
 
     def _cancelled(self, name: str, dialog) -> None:
         dialog.reset()

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen
 
 from app.core import site_geometry as sg
 from app.core.site_geometry import InvalidSiteError
+from app.ui.i18n import tr
 from app.ui.map_canvas import MapCanvas, MapTool
 from app.ui.render.decorations import highlight_path
 from app.ui.site_commands import ChangeGeometryCommand
@@ -112,7 +113,7 @@ class EditSitesTool(MapTool):
             try:
                 checked = sg.check_polygon(geometry)
             except InvalidSiteError as err:
-                self.editing.notify(f"Edit refused: {err}")
+                self.editing.notify(tr("Edit refused: {error}", error=err))
                 return
             if checked.message:
                 self.editing.notify(checked.message)
@@ -146,7 +147,7 @@ class EditSitesTool(MapTool):
                 try:
                     after = sg.delete_vertex(geometry, self.hover_vertex)
                 except InvalidSiteError as err:
-                    self.editing.notify(f"Cannot delete the corner: {err}")
+                    self.editing.notify(tr("Cannot delete the corner: {error}", error=err))
                     return True
                 self._commit(self.editing.selected, after, "Delete vertex of")
                 self.hover_vertex = None

@@ -16,6 +16,7 @@ from app import __version__
 from app.core.errors import InnoAtlasError
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project_io import open_project
+from app.ui import i18n
 from app.ui.fonts import load_bundled_fonts, ui_font_family
 from app.ui.main_window import MainWindow
 
@@ -35,6 +36,7 @@ def application(argv: list[str] | None = None) -> QApplication:
         font = QFont(ui_font_family())
         font.setPointSizeF(max(app.font().pointSizeF(), 9.5))
         app.setFont(font)
+    i18n.install_qt_translations()
     return app
 
 
@@ -77,8 +79,9 @@ def _install_excepthook(interactive: bool = True) -> None:
             print(f"innoatlas: error: {message}", file=sys.stderr)
             os._exit(1)
         if QApplication.instance() is not None:
-            QMessageBox.critical(None, "InnoAtlas", f"Something went wrong: {message}\n\n"
-                                 "Your project was not changed.")
+            QMessageBox.critical(None, "InnoAtlas", i18n.tr(
+                "Something went wrong: {message}\n\nYour project was not changed.",
+                message=message))
         else:
             print(f"innoatlas: error: {message}", file=sys.stderr)
     sys.excepthook = hook
@@ -152,7 +155,7 @@ def run_gui(project: Path, screenshot: Path | None = None,
                                  f"{str(err).splitlines()[0] if str(err) else type(err).__name__}")
         print(f"innoatlas: error: {err}", file=sys.stderr)
         if screenshot is None:
-            QMessageBox.critical(None, "InnoAtlas — cannot open project", str(err))
+            QMessageBox.critical(None, i18n.tr("InnoAtlas — cannot open project"), str(err))
         return 2
     window.show()
     if screenshot is None:

@@ -4,29 +4,40 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from app.core.identify import IdentifyHit
+from app.ui import i18n
+from app.ui.i18n import tr
 
 
 class IdentifyPanel(QTreeWidget):
     """Shows the attributes of identified features; the first feature is expanded."""
 
-    def __init__(self, parent: QWidget | None = None, language: str = "en") -> None:
+    def __init__(self, parent: QWidget | None = None, language: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("identifyPanel")
-        self.language = language
+        self.language = language or i18n.language()
         self.setColumnCount(2)
-        self.setHeaderLabels(["Feature / attribute", "Value"])
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.header().setStretchLastSection(True)
         self.setColumnWidth(0, 130)
-        self.setToolTip("Click a feature on the map with the Identify tool (Ctrl+Shift+I)")
         self.hits: list[IdentifyHit] = []
+        self._shown = False
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Headers, tooltip and the shown results in the current UI language."""
+        self.language = i18n.language()
+        self.setHeaderLabels([tr("Feature / attribute"), tr("Value")])
+        self.setToolTip(tr("Click a feature on the map with the Identify tool (Ctrl+Shift+I)"))
+        if self._shown:
+            self.show_hits(self.hits)
 
     def show_hits(self, hits: list[IdentifyHit]) -> None:
         """Replace the results with ``hits``."""
         self.clear()
         self.hits = list(hits)
+        self._shown = True
         if not hits:
-            QTreeWidgetItem(self, ["No feature here", ""])
+            QTreeWidgetItem(self, [tr("No feature here"), ""])
             return
         by_layer: dict[str, QTreeWidgetItem] = {}
         first = True
@@ -34,7 +45,8 @@ class IdentifyPanel(QTreeWidget):
             layer = hit.layer
             parent = by_layer.get(layer.name)
             if parent is None:
-                title, status = layer.title(self.language), layer.provenance.status.value
+                title = layer.title(self.language)
+                status = tr(layer.provenance.status.value)
                 if status not in title.lower():
                     title = f"{title} ({status})"
                 parent = QTreeWidgetItem(self, [title, ""])
@@ -58,4 +70,4 @@ def _feature_label(hit: IdentifyHit) -> str:
     for key in ("name", "name_ko", "zone_type", "district_id"):
         if hit.attributes.get(key):
             return str(hit.attributes[key])
-    return f"feature {hit.row}"
+    return tr("feature {row}", row=hit.row)

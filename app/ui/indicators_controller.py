@@ -18,6 +18,7 @@ from app.core.score import Weights, rank_sites
 from app.core.user_layers import role_layer
 from app.core.zoning_rules import ZoningRules
 from app.ui import worker
+from app.ui.i18n import tr
 from layers.model import LayerStack
 
 CONTEXT = ("startups", "education", "stations", "zoning")
@@ -166,7 +167,7 @@ class IndicatorsController(QObject):
             self.previewChanged.emit(None)
             return None
         layer = self.stack.get("sites")
-        name, radius = "(sketch)", np.nan
+        name, radius = tr("(sketch)"), np.nan
         if site_id is not None:
             try:
                 record = site_ops.record_of(layer, site_id)

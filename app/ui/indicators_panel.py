@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
 
 from app.core.indicators import COLUMNS, DEFINITIONS
 from app.core.score import CRITERIA, REFERENCE_OF, References, Weights, score_breakdown
+from app.ui.i18n import tr
 from app.ui.indicators_controller import IndicatorsController
 
 CRITERION_COLOURS = {"startups": "#4e79a7", "diversity": "#b07aa1", "education": "#5e3c99",
@@ -39,19 +40,19 @@ def blocked(value) -> bool:
 def format_value(column: str, value) -> str:
     """Human-readable text of one indicator value."""
     if is_missing(value):
-        return "unknown (no zone)" if column == "use_permitted" else "—"
+        return tr("unknown (no zone)") if column == "use_permitted" else "—"
     if column == "zone_shares":
         shares = json.loads(value) if isinstance(value, str) else value
         return ", ".join(f"{zone} {share:.0%}" for zone, share in
                          sorted(shares.items(), key=lambda kv: -kv[1])) or "—"
     if column == "use_permitted":
-        return "yes" if bool(value) else "NO — not permitted"
+        return tr("yes") if bool(value) else tr("NO — not permitted")
     if column == "restrictions":
         if isinstance(value, (list, tuple, np.ndarray)):
-            return ", ".join(map(str, value)) or "none"
-        return str(value) or "none"
+            return ", ".join(map(str, value)) or tr("none")
+        return str(value) or tr("none")
     if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
+        return tr("yes") if value else tr("no")
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
     if isinstance(value, (float, np.floating)):
@@ -88,9 +89,10 @@ class ResultsTableModel(QAbstractTableModel):
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column
+            return tr(column)  # Korean display name; the English UI shows the column name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return DEFINITIONS.get(column, "")
+            definition = DEFINITIONS.get(column, "")
+            return f"{column}: {tr(definition)}" if definition else column
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -132,7 +134,7 @@ class ScoreChart(QWidget):
         if self.frame.empty:
             painter.setPen(QColor("#777777"))
             painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter),
-                             "Sketch sites to compare their scores")
+                             tr("Sketch sites to compare their scores"))
             painter.end()
             return
         order = self.frame.sort_values("rank")
@@ -163,13 +165,14 @@ class ScoreChart(QWidget):
             y += bar_h + 4
         x = float(margin)
         for criterion in CRITERIA:  # legend, wrapped to the widget's width
-            width = 14 + painter.fontMetrics().horizontalAdvance(criterion.label) + 12
+            label = tr(criterion.label)
+            width = 14 + painter.fontMetrics().horizontalAdvance(label) + 12
             if x + width > self.width() and x > margin:
                 x, y = float(margin), y + 20
             painter.fillRect(QRectF(x, y + 6, 10, 10), QColor(CRITERION_COLOURS[criterion.key]))
             painter.setPen(QColor("#222222"))
             painter.drawText(QRectF(x + 13, y + 2, width, 18), int(Qt.AlignmentFlag.AlignVCenter),
-                             criterion.label)
+                             label)
             x += width
         painter.end()
 
@@ -183,7 +186,7 @@ class IndicatorsPanel(QWidget):
         self.controller, self.editing = controller, editing
         self.showing_preview = False
 
-        self.weights_box = QGroupBox("Catchment and score weights", self)
+        self.weights_box = QGroupBox("", self)
         form = QFormLayout(self.weights_box)
         self.radius = QSpinBox(self.weights_box)
         self.radius.setObjectName("panelRadius")
@@ -191,43 +194,37 @@ class IndicatorsPanel(QWidget):
         self.radius.setSingleStep(50)
         self.radius.setSuffix(" m")
         self.radius.setValue(round(editing.radius_m))
-        self.radius.setToolTip("Project catchment radius R (INDICATORS.md: default 800 m, about "
-                               "a 10-minute walk); sites with their own radius keep it")
+        self.weights_form = form
         form.addRow("Radius R", self.radius)
         self.weight_spins: dict[str, QSpinBox] = {}
-        references = References()
         for criterion in CRITERIA:
             spin = QSpinBox(self.weights_box)
             spin.setObjectName(f"weight_{criterion.key}")
             spin.setRange(0, 100)
             spin.setValue(round(getattr(controller.weights, criterion.key) * 100))
-            ref = REFERENCE_OF[criterion.key]
-            spin.setToolTip(f"{criterion.label}: {criterion.transform} on {criterion.column}"
-                            + (f", reference {getattr(references, ref):g}" if ref else ""))
             spin.setSuffix(" %")
             spin.valueChanged.connect(self._weights_changed)
             form.addRow(criterion.label, spin)
             self.weight_spins[criterion.key] = spin
 
-        self.title = QLabel("Select or sketch a site", self)
+        self.title = QLabel("", self)
         self.title.setObjectName("cardTitle")
         self.title.setWordWrap(True)
         self.card = QTableWidget(0, 2, self)
         self.card.setObjectName("indicatorCard")
-        self.card.setHorizontalHeaderLabels(["Indicator", "Value"])
         self.card.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.card.verticalHeader().setVisible(False)
         self.card.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.breakdown = QTableWidget(0, 5, self)
         self.breakdown.setObjectName("scoreBreakdown")
-        self.breakdown.setHorizontalHeaderLabels(["Criterion", "Raw", "0–1", "Weight", "Points"])
         self.breakdown.verticalHeader().setVisible(False)
         self.breakdown.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         card_page = QWidget(self)
         card_layout = QVBoxLayout(card_page)
         card_layout.addWidget(self.title)
         card_layout.addWidget(self.card, 3)
-        card_layout.addWidget(QLabel("Score breakdown (points add up to the score):", self))
+        self.breakdown_label = QLabel("", self)
+        card_layout.addWidget(self.breakdown_label)
         card_layout.addWidget(self.breakdown, 2)
 
         self.table_model = ResultsTableModel(self)
@@ -240,10 +237,8 @@ class IndicatorsPanel(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().setVisible(False)
-        self.export_button = QPushButton("Export CSV…", self)
+        self.export_button = QPushButton("", self)
         self.export_button.setObjectName("exportIndicatorsCsv")
-        self.export_button.setToolTip("Save the comparison table as CSV (UTF-8 with BOM, "
-                                      "opens with Korean text in Excel)")
         self.export_button.clicked.connect(self.export_dialog)
         compare_page = QWidget(self)
         compare_layout = QVBoxLayout(compare_page)
@@ -255,20 +250,17 @@ class IndicatorsPanel(QWidget):
 
         self.chart = ScoreChart(self)
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(card_page, "Site")
-        self.tabs.addTab(compare_page, "Compare")
-        self.tabs.addTab(self.chart, "Chart")
+        self.tabs.addTab(card_page, "")
+        self.tabs.addTab(compare_page, "")
+        self.tabs.addTab(self.chart, "")
         weights_page = QWidget(self)
         weights_layout = QVBoxLayout(weights_page)
         weights_layout.addWidget(self.weights_box)
-        note = QLabel("Each criterion is mapped to 0–1 by the transform in its tooltip "
-                      "(0.5 at the reference value); the score is 100 × the weighted mean. "
-                      "Sites whose zoning does not permit the centre rank below every "
-                      "permitted site. Weights are saved with the project.", weights_page)
+        note = self.weights_note = QLabel("", weights_page)
         note.setWordWrap(True)
         weights_layout.addWidget(note)
         weights_layout.addStretch(1)
-        self.tabs.addTab(weights_page, "Weights")
+        self.tabs.addTab(weights_page, "")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs, 1)
@@ -276,6 +268,46 @@ class IndicatorsPanel(QWidget):
         controller.resultsChanged.connect(self.refresh)
         controller.previewChanged.connect(self._on_preview)
         editing.selectionChanged.connect(lambda _id: self.refresh())
+        self._card_frame: pd.DataFrame | None = None
+        self._card_live = False
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every label, header, tooltip and the card in the current UI language."""
+        self.weights_box.setTitle(tr("Catchment and score weights"))
+        self.radius.setToolTip(tr("Project catchment radius R (INDICATORS.md: default 800 m, "
+                                  "about a 10-minute walk); sites with their own radius keep it"))
+        self.weights_form.labelForField(self.radius).setText(tr("Radius R"))
+        references = References()
+        for criterion in CRITERIA:
+            spin = self.weight_spins[criterion.key]
+            ref = REFERENCE_OF[criterion.key]
+            spin.setToolTip(tr("{criterion}: {transform} on {column}",
+                               criterion=tr(criterion.label), transform=criterion.transform,
+                               column=criterion.column)
+                            + (tr(", reference {value}", value=f"{getattr(references, ref):g}")
+                               if ref else ""))
+            self.weights_form.labelForField(spin).setText(tr(criterion.label))
+        self.card.setHorizontalHeaderLabels([tr("Indicator"), tr("Value")])
+        self.breakdown.setHorizontalHeaderLabels([tr("Criterion"), tr("Raw"), "0–1",
+                                                  tr("Weight"), tr("Points")])
+        self.breakdown_label.setText(tr("Score breakdown (points add up to the score):"))
+        self.export_button.setText(tr("Export CSV…"))
+        self.export_button.setToolTip(tr("Save the comparison table as CSV (UTF-8 with BOM, "
+                                         "opens with Korean text in Excel)"))
+        for index, text in enumerate(("Site", "Compare", "Chart", "Weights")):
+            self.tabs.setTabText(index, tr(text))
+        self.weights_note.setText(tr(
+            "Each criterion is mapped to 0–1 by the transform in its tooltip (0.5 at the "
+            "reference value); the score is 100 × the weighted mean. Sites whose zoning does "
+            "not permit the centre rank below every permitted site. Weights are saved with the "
+            "project."))
+        if self.table_model.columns:
+            self.table_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
+                                                    len(self.table_model.columns) - 1)
+        self.table.viewport().update()
+        self.chart.update()
+        self.show_card(self._card_frame, self._card_live)
 
     # -- behaviour -----------------------------------------------------------------------
     def _weights_changed(self) -> None:
@@ -308,38 +340,44 @@ class IndicatorsPanel(QWidget):
 
     def show_card(self, frame: pd.DataFrame | None, live: bool = False) -> None:
         """Fill the card with the one-row ``frame`` (None: empty card)."""
+        self._card_frame, self._card_live = frame, live
         self.card.setRowCount(0)
         self.breakdown.setRowCount(0)
         if frame is None or frame.empty:
-            self.title.setText("Select or sketch a site to see its indicators")
+            self.title.setText(tr("Select or sketch a site to see its indicators"))
             return
         row = frame.iloc[0]
         permitted = row.get("use_permitted")
-        flag = "  <b style='color:#b00020'>zoning does not permit the centre: ranked " \
-            "below permitted sites</b>" if blocked(permitted) else \
-            "  <b style='color:#666666'>no zoning data under the site: ranked below " \
-            "permitted sites</b>" if is_missing(permitted) else ""
+        flag = "  <b style='color:#b00020'>" + tr(
+            "zoning does not permit the centre: ranked below permitted sites") + "</b>" \
+            if blocked(permitted) else "  <b style='color:#666666'>" + tr(
+                "no zoning data under the site: ranked below permitted sites") + "</b>" \
+            if is_missing(permitted) else ""
         rank = "" if live or "rank" not in row else f"#{int(row['rank'])} · "
         score = row["score"]
         score_text = "—" if is_missing(score) else f"{score:.1f}"
-        self.title.setText(f"<b>{rank}{row['name']}</b> — score {score_text}"
-                           + (" <i>(live, not saved)</i>" if live else "") + flag)
+        self.title.setText(f"<b>{rank}{row['name']}</b> — "
+                           + tr("score {score}", score=score_text)
+                           + (" <i>" + tr("(live, not saved)") + "</i>" if live else "") + flag)
         for column in COLUMNS:
             position = self.card.rowCount()
             self.card.insertRow(position)
-            name = QTableWidgetItem(column)
-            name.setToolTip(DEFINITIONS[column])
+            tip = f"{column}: {tr(DEFINITIONS[column])}"
+            name = QTableWidgetItem(tr(column))
+            name.setData(Qt.ItemDataRole.UserRole, column)
+            name.setToolTip(tip)
             value = QTableWidgetItem(format_value(column, row[column]))
-            value.setToolTip(DEFINITIONS[column])
+            value.setToolTip(tip)
             if column == "use_permitted" and blocked(permitted):
                 value.setForeground(NOT_PERMITTED)
             self.card.setItem(position, 0, name)
             self.card.setItem(position, 1, value)
+        self.card.resizeColumnToContents(0)  # whole indicator names, in either language
         parts = score_breakdown(frame, self.controller.weights)
         for _, part in parts.iterrows():
             position = self.breakdown.rowCount()
             self.breakdown.insertRow(position)
-            cells = [part["label"], format_value("raw", part["raw"]),
+            cells = [tr(part["label"]), format_value("raw", part["raw"]),
                      format_value("sector_hhi", part["value"]),
                      f"{part['weight'] * 100:.0f} %", format_value("raw", part["points"])]
             for column, text in enumerate(cells):
@@ -347,16 +385,21 @@ class IndicatorsPanel(QWidget):
                 reference = part["reference"]
                 item.setToolTip(f"{part['transform']}"
                                 + ("" if isinstance(reference, float) and math.isnan(reference)
-                                   else f", reference {reference:g}"))
+                                   else tr(", reference {value}", value=f"{reference:g}")))
                 self.breakdown.setItem(position, column, item)
+        self.breakdown.resizeColumnToContents(0)
 
     def card_values(self) -> dict[str, str]:
-        """Indicator → shown text (tests, copy)."""
-        return {self.card.item(r, 0).text(): self.card.item(r, 1).text()
+        """Indicator column name (INDICATORS.md) → shown value text (tests, copy)."""
+        return {self.card.item(r, 0).data(Qt.ItemDataRole.UserRole): self.card.item(r, 1).text()
                 for r in range(self.card.rowCount())}
 
+    def card_labels(self) -> list[str]:
+        """The indicator names shown in the card, in the UI language."""
+        return [self.card.item(r, 0).text() for r in range(self.card.rowCount())]
+
     def export_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export indicators", "indicators.csv",
+        name, _ = QFileDialog.getSaveFileName(self, tr("Export indicators"), "indicators.csv",
                                               "CSV (*.csv)")
         if name:
             self.export_csv(Path(name))
@@ -368,6 +411,8 @@ class IndicatorsPanel(QWidget):
             out = frame.reset_index(names="site_id")[["rank", "name", "site_id", *COLUMNS]]
             out.to_csv(path, index=False, encoding="utf-8-sig")
         except OSError as err:
-            QMessageBox.warning(self, "Cannot export", f"Cannot write {path}: {err.strerror}")
+            QMessageBox.warning(self, tr("Cannot export"),
+                                tr("Cannot write {path}: {reason}", path=path,
+                                   reason=err.strerror))
             return False
         return True

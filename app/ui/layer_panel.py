@@ -5,6 +5,8 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QSlider, QTreeView,
                                QVBoxLayout, QWidget)
 
+from app.ui import i18n
+from app.ui.i18n import tr
 from app.ui.layer_tree_model import LayerTreeModel
 from layers.model import Layer, LayerStack
 
@@ -24,7 +26,7 @@ class LayerPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("layerPanel")
         self.stack = stack
-        self.model = LayerTreeModel(stack, parent=self)
+        self.model = LayerTreeModel(stack, i18n.language(), parent=self)
         self.tree = QTreeView(self)
         self.tree.setObjectName("layerTree")
         self.tree.setModel(self.model)
@@ -35,17 +37,14 @@ class LayerPanel(QWidget):
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setToolTip("Tick to show a layer, drag to reorder (or Ctrl+Up/Down), "
-                             "double-click for its source and licence")
         self.tree.doubleClicked.connect(self._on_double_click)
         self.model.modelReset.connect(self._after_reset)
 
         self.opacity = QSlider(Qt.Orientation.Horizontal, self)
         self.opacity.setObjectName("layerOpacity")
         self.opacity.setRange(0, 100)
-        self.opacity.setToolTip("Opacity of the selected layer")
         self.opacity.valueChanged.connect(self._on_opacity)
-        self.opacity_label = QLabel("Opacity", self)
+        self.opacity_label = QLabel("", self)
 
         row = QHBoxLayout()
         row.addWidget(self.opacity_label)
@@ -56,6 +55,17 @@ class LayerPanel(QWidget):
         layout.addLayout(row)
         self.tree.selectionModel().currentChanged.connect(self._on_current)
         self._restore: str | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Texts, layer titles and legend rows in the current UI language."""
+        self.tree.setToolTip(tr("Tick to show a layer, drag to reorder (or Ctrl+Up/Down), "
+                                "double-click for its source and licence"))
+        self.opacity.setToolTip(tr("Opacity of the selected layer"))
+        current = self.current_layer()
+        self.model.set_language(i18n.language())
+        if current is not None and current in self.stack:
+            self.select_layer(current)
         self._after_reset()
 
     def current_layer(self) -> Layer | None:
@@ -91,13 +101,13 @@ class LayerPanel(QWidget):
         self.opacity.blockSignals(True)
         self.opacity.setValue(round((layer.opacity if layer else 1.0) * 100))
         self.opacity.blockSignals(False)
-        self.opacity_label.setText(f"Opacity {self.opacity.value()} %")
+        self.opacity_label.setText(tr("Opacity {value} %", value=self.opacity.value()))
 
     def _on_opacity(self, value: int) -> None:
         layer = self.current_layer()
         if layer is not None:
             layer.set_opacity(value / 100.0)
-        self.opacity_label.setText(f"Opacity {value} %")
+        self.opacity_label.setText(tr("Opacity {value} %", value=value))
 
     def _on_double_click(self, index: QModelIndex) -> None:
         layer = self.model.layer_at(index)

@@ -5,6 +5,8 @@ import html
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from app.core.i18n_catalog import translate
+from app.ui import i18n
 from layers.model import Layer
 from layers.provenance import DataStatus
 
@@ -25,22 +27,26 @@ def layer_properties_html(layer: Layer, language: str = "en") -> str:
     """The properties page of ``layer`` as HTML (also used by tests)."""
     p = layer.provenance
     e = html.escape
+
+    def t(text: str) -> str:
+        return translate(text, language)
+
     data = layer.data
-    crs = data.crs.to_string() if data.crs is not None else "none"
+    crs = data.crs.to_string() if data.crs is not None else t("none")
     columns = ", ".join(e(str(c)) for c in data.columns if c != data.geometry.name)
     rows = [
-        ("Layer", f"{e(layer.title(language))} <code>{e(layer.name)}</code>"),
-        ("Status", f"<b style='color:{_STATUS_COLOUR[p.status]}'>{e(p.status.value.upper())}"
-                   f"</b> — {e(_STATUS_TEXT[p.status])}"),
-        ("Source", e(p.source)),
-        ("Licence", e(p.licence)),
-        ("Vintage", e(p.vintage)),
-        ("Attribution", e(p.attribution)),
-        ("Notes", e(p.notes)),
-        ("Features", f"{len(data):,} ({e(layer.geometry_kind)})"),
+        (t("Layer"), f"{e(layer.title(language))} <code>{e(layer.name)}</code>"),
+        (t("Status"), f"<b style='color:{_STATUS_COLOUR[p.status]}'>"
+                      f"{e(t(p.status.value).upper())}</b> — {e(t(_STATUS_TEXT[p.status]))}"),
+        (t("Source"), e(p.source)),
+        (t("Licence"), e(t(p.licence))),
+        (t("Vintage"), e(t(p.vintage))),
+        (t("Attribution"), e(t(p.attribution))),
+        (t("Notes"), e(p.notes)),
+        (t("Features"), f"{len(data):,} ({e(t(layer.geometry_kind))})"),
         ("CRS", e(crs)),
-        ("Columns", columns),
-        ("Description", e(layer.description)),
+        (t("Columns"), columns),
+        (t("Description"), e(t(layer.description))),
     ]
     body = "".join(f"<tr><th align='left' valign='top'>{k}</th><td>{v}</td></tr>"
                    for k, v in rows if v)
@@ -50,10 +56,13 @@ def layer_properties_html(layer: Layer, language: str = "en") -> str:
 class LayerPropertiesDialog(QDialog):
     """Read-only provenance and structure of one layer."""
 
-    def __init__(self, layer: Layer, language: str = "en", parent: QWidget | None = None):
+    def __init__(self, layer: Layer, language: str | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
+        language = language or i18n.language()
         self.setObjectName("layerPropertiesDialog")
-        self.setWindowTitle(f"Layer properties — {layer.title(language)}")
+        self.setWindowTitle(translate("Layer properties — {title}", language,
+                                      title=layer.title(language)))
         self.resize(620, 440)
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("layerPropertiesText")

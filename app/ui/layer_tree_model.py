@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelIndex, Qt
 
+from app.core.i18n_catalog import translate
 from app.ui.legend_icons import swatch_icon
 from layers.model import Layer, LayerStack
 from layers.provenance import DataStatus
@@ -32,6 +33,11 @@ class LayerTreeModel(QAbstractItemModel):
         stack.removed.connect(self._reset)
         stack.moved.connect(self._reset)
         stack.layer_changed.connect(self._on_layer_changed)
+
+    def set_language(self, language: str) -> None:
+        """Show layer titles and legend labels in ``language`` (``"en"`` or ``"ko"``)."""
+        self.language = language
+        self._reset()
 
     # -- structure --------------------------------------------------------------------
     def _reset(self, *_args) -> None:
@@ -101,6 +107,7 @@ class LayerTreeModel(QAbstractItemModel):
         layer = self.stack[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             tag = _STATUS_TAG.get(layer.provenance.status)
+            tag = translate(tag, self.language) if tag else tag
             title = layer.title(self.language)
             return f"{title}  [{tag}]" if tag and tag not in title.lower() else title
         if role == Qt.ItemDataRole.CheckStateRole:
@@ -109,9 +116,11 @@ class LayerTreeModel(QAbstractItemModel):
             return swatch_icon(layer.style.symbol, layer.geometry_kind)
         if role == Qt.ItemDataRole.ToolTipRole:
             p = layer.provenance
+            t = lambda text, **kw: translate(text, self.language, **kw)  # noqa: E731
             return (f"<b>{layer.title(self.language)}</b> ({layer.name}, "
-                    f"{len(layer.data):,} features)<br>{layer.description}<br>"
-                    f"<i>{p.status.value}</i> · {p.source}<br>Licence: {p.licence}"
+                    + t("{n} features", n=f"{len(layer.data):,}")
+                    + f")<br>{t(layer.description)}<br>"
+                    f"<i>{t(p.status.value)}</i> · {p.source}<br>{t('Licence')}: {p.licence}"
                     + (f"<br><b>{p.notes}</b>" if p.notes else ""))
         if role == LayerRole:
             return layer
@@ -124,7 +133,7 @@ class LayerTreeModel(QAbstractItemModel):
             return None
         label, symbol = rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return label
+            return translate(label, self.language)
         if role == Qt.ItemDataRole.DecorationRole:
             return swatch_icon(symbol, layer.geometry_kind)
         if role == LayerRole:

@@ -12,13 +12,18 @@ from PySide6.QtWidgets import (QDockWidget, QDoubleSpinBox, QLabel, QMainWindow,
 from app import __version__
 from app.core.geodesy import to_lonlat
 from app.core.project_io import ProjectSettings
+from app.core.scenes import scenes_from_settings
 from app.core.sites import new_sites_layer
 from app.core.user_layers import is_user_layer, role_layer
-from app.ui.actions import ACTIONS, DISTRICT_ACTIONS, TOOL_ACTIONS, ActionSpec
+from app.ui import i18n
+from app.ui.actions import (ACTIONS, DISTRICT_ACTIONS, LANGUAGE_ACTIONS, TOOL_ACTIONS,
+                            ActionSpec)
 from app.ui.edit_tool import EditSitesTool
+from app.ui.i18n import tr
 from app.ui.icons import make_icon
 from app.core.errors import InnoAtlasError
 from app.core.zoning_rules import ZoningRules
+from app.ui import site_commands
 from app.ui.analysis_actions import AnalysisLayers
 from app.ui.identify_panel import IdentifyPanel
 from app.ui.indicators_controller import IndicatorsController
@@ -29,7 +34,10 @@ from app.ui.layer_panel import LayerPanel
 from app.ui.layer_properties import LayerPropertiesDialog
 from app.ui.map_canvas import MapCanvas, PanTool
 from app.ui.map_tools import IdentifyTool
+from app.ui.presentation import PresentationController
 from app.ui.project_controller import ProjectController
+from app.ui.scenes import ScenesModel
+from app.ui.scenes_panel import ScenesPanel
 from app.ui.site_editing import SiteEditing
 from app.ui.sites_overlay import SitesOverlay
 from app.ui.sites_panel import SitesPanel
@@ -50,7 +58,6 @@ class MainWindow(QMainWindow):
         if "sites" not in stack:
             stack.insert(0, new_sites_layer())
         self.stack = stack
-        self.language = "en"
         self.undo_stack = QUndoStack(self)
 
         self.canvas = MapCanvas(stack, self)
@@ -96,28 +103,44 @@ class MainWindow(QMainWindow):
         self.sites_dock.raise_()
         self.resizeDocks([self.sites_dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.layer_dock], [285], Qt.Orientation.Horizontal)
+        self.scenes = ScenesModel(self.undo_stack, self)
+        self.scenes.set_scenes(scenes_from_settings(self.project.settings.extra, stack,
+                                                    self.language))
+        self.scenes_panel = ScenesPanel(self.scenes, self)
+        self.scenes_dock = self._dock("scenesDock", "Scenes", self.scenes_panel,
+                                      Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.layer_dock, self.scenes_dock)
+        self.layer_dock.raise_()
 
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self._build_sites_toolbar()
         self._build_status_bar()
         self._connect()
+        self.presentation = PresentationController(self)
         self.actions_by_name["actionPan"].setChecked(True)
         self.actions_by_name["actionSnapping"].setChecked(self.editing.snapping)
         if settings is not None:
             self._restore_sketch(settings)
-        self._update_title()
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
 
     # -- construction --------------------------------------------------------------------
+    @property
+    def language(self) -> str:
+        """The UI language (``"en"`` or ``"ko"``): app-wide, see :mod:`app.ui.i18n`."""
+        return i18n.language()
+
     def _dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
+        dock.setProperty("sourceTitle", title)  # English source, translated by retranslate()
         dock.setObjectName(name)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
 
     def _build_actions(self) -> None:
-        menus = {}
+        menus = self.menus = {}
         toolbar = QToolBar("Map", self)
         toolbar.setObjectName("mapToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -125,13 +148,22 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.map_toolbar = toolbar
         tools = QActionGroup(self)
+        languages = QActionGroup(self)
         for spec in ACTIONS:
             action = self._make_action(spec)
             if spec.object_name in TOOL_ACTIONS:
                 tools.addAction(action)
+            if spec.object_name in LANGUAGE_ACTIONS:
+                languages.addAction(action)
             menu = menus.get(spec.menu)
             if menu is None:
                 menu = menus[spec.menu] = self.menuBar().addMenu(spec.menu)
+            if spec.submenu:
+                key = f"{spec.menu}/{spec.submenu}"
+                if key not in menus:
+                    menus[key] = menu.addMenu(spec.submenu)
+                    menus[key].setObjectName("menu" + spec.submenu.strip("&"))
+                menu = menus[key]
             if spec.separator_before:
                 menu.addSeparator()
             menu.addAction(action)
@@ -145,9 +177,10 @@ class MainWindow(QMainWindow):
         view = menus["&View"]
         view.addSeparator()
         for dock in (self.layer_dock, self.sites_dock, self.indicators_dock,
-                     self.identify_dock):
+                     self.identify_dock, self.scenes_dock):
             view.addAction(dock.toggleViewAction())
         self.recent_menu = menus["&File"].addMenu("Open &recent")
+        menus["Open &recent"] = self.recent_menu
         self.recent_menu.setObjectName("menuRecent")
         menus["&File"].insertMenu(self.actions_by_name["actionSave"], self.recent_menu)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -171,7 +204,8 @@ class MainWindow(QMainWindow):
         self.radius_box.setToolTip("Catchment radius for new point sites (800 m ≈ a "
                                    "10-minute walk); change a site's own radius in the "
                                    "Sites panel")
-        toolbar.addWidget(QLabel(" Radius ", self))
+        self.radius_label = QLabel(" Radius ", self)
+        toolbar.addWidget(self.radius_label)
         toolbar.addWidget(self.radius_box)
         self.sites_toolbar = toolbar
 
@@ -182,7 +216,7 @@ class MainWindow(QMainWindow):
             action = self.recent_menu.addAction(str(path))
             action.triggered.connect(lambda _=False, p=path: self.project.open_path(p))
         if not recent:
-            self.recent_menu.addAction("(no recent projects)").setEnabled(False)
+            self.recent_menu.addAction(tr("(no recent projects)")).setEnabled(False)
 
     def _make_action(self, spec: ActionSpec) -> QAction:
         action = QAction(spec.text, self)
@@ -197,10 +231,10 @@ class MainWindow(QMainWindow):
             district_id = DISTRICT_ACTIONS[spec.object_name]
             _ko, english, colour = DISTRICTS[district_id]
             action.setIcon(make_icon("district", colour, english[0]))
-            action.setIconText(english)
+            action.setProperty("sourceIconText", english)
         elif spec.icon:
             action.setIcon(make_icon(spec.icon))
-            action.setIconText(spec.text.replace("&", "").split()[0])
+            action.setProperty("sourceIconText", spec.text.replace("&", "").split()[0])
         self.actions_by_name[spec.object_name] = action
         return action
 
@@ -222,7 +256,7 @@ class MainWindow(QMainWindow):
     def _caveat_text(self) -> str:
         caveated = [layer.title(self.language) for layer in self.stack
                     if layer.provenance.status.is_caveated]
-        return ("Not real data: " + ", ".join(caveated)) if caveated else ""
+        return tr("Not real data: {layers}", layers=", ".join(caveated)) if caveated else ""
 
     def _connect(self) -> None:
         a = self.actions_by_name
@@ -243,12 +277,14 @@ class MainWindow(QMainWindow):
         self.undo_stack.canUndoChanged.connect(a["actionUndo"].setEnabled)
         self.undo_stack.canRedoChanged.connect(a["actionRedo"].setEnabled)
         self.undo_stack.undoTextChanged.connect(
-            lambda text: a["actionUndo"].setText(f"&Undo {text}" if text else "&Undo"))
+            lambda text: self._set_undo_text("actionUndo", "&Undo", text))
         self.undo_stack.redoTextChanged.connect(
-            lambda text: a["actionRedo"].setText(f"&Redo {text}" if text else "&Redo"))
+            lambda text: self._set_undo_text("actionRedo", "&Redo", text))
         a["actionUndo"].setEnabled(False)
         a["actionRedo"].setEnabled(False)
         a["actionSnapping"].toggled.connect(self._set_snapping)
+        for name, code in LANGUAGE_ACTIONS.items():
+            a[name].triggered.connect(lambda _=False, c=code: i18n.set_language(c))
         a["actionDeleteSite"].triggered.connect(self.editing.delete_selected)
         self.radius_box.valueChanged.connect(self._set_radius)
         # The panel's radius and the toolbar's are one setting.
@@ -284,6 +320,58 @@ class MainWindow(QMainWindow):
         self.canvas.extentChanged.connect(self._update_scale)
         self.canvas.rendered.connect(lambda _ms: self._update_scale())
 
+    # -- language ----------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        """Show every menu, action, dock, toolbar and status text in the current language."""
+        i18n.install_qt_translations()  # Qt's own buttons (Close, Yes/No…) follow too
+        for key, menu in self.menus.items():
+            menu.setTitle(tr(key.rsplit("/", 1)[-1]))
+        for spec in ACTIONS:
+            action = self.actions_by_name.get(spec.object_name)
+            if action is None:
+                continue
+            action.setText(tr(spec.text))
+            icon_text = action.property("sourceIconText")
+            if icon_text:  # the short toolbar label
+                action.setIconText(tr(icon_text))
+            tip = tr(spec.tip)
+            action.setToolTip(tip + (f" ({spec.shortcut})" if spec.shortcut else ""))
+            action.setStatusTip(tip)
+        for name, code in LANGUAGE_ACTIONS.items():
+            self.actions_by_name[name].setChecked(code == self.language)
+        site_commands.retranslate(self.undo_stack)
+        self._update_undo_texts()
+        for dock in self.findChildren(QDockWidget):
+            source = dock.property("sourceTitle")
+            if source:
+                dock.setWindowTitle(tr(source))
+        self.map_toolbar.setWindowTitle(tr("Map"))
+        self.sites_toolbar.setWindowTitle(tr("Sites"))
+        self.radius_label.setText(" " + tr("Radius") + " ")
+        self.radius_box.setToolTip(tr("Catchment radius for new point sites (800 m ≈ a "
+                                      "10-minute walk); change a site's own radius in the "
+                                      "Sites panel"))
+        self.coords_label.setToolTip(tr("Cursor position: EPSG:5186 (Korea 2000 / Central Belt "
+                                        "2010) metres and WGS84 latitude/longitude"))
+        self.data_label.setText(self._caveat_text())
+        self.canvas.language = self.language
+        self.canvas.update()
+        for widget in (self.layer_panel, self.identify_panel, self.sites_panel,
+                       self.indicators_panel, self.analysis, self.polygon_tool):
+            retranslate = getattr(widget, "retranslate", None)
+            if retranslate is not None:
+                retranslate()
+        self._update_title()
+
+    def _update_undo_texts(self) -> None:
+        self._set_undo_text("actionUndo", "&Undo", self.undo_stack.undoText())
+        self._set_undo_text("actionRedo", "&Redo", self.undo_stack.redoText())
+
+    def _set_undo_text(self, name: str, source: str, text: str) -> None:
+        """Edit → Undo/Redo say what they undo (the command's text, in its language)."""
+        label = tr(source)
+        self.actions_by_name[name].setText(f"{label} {text}" if text else label)
+
     # -- behaviour -------------------------------------------------------------------------
     def zoom_to_district(self, district_id: str) -> bool:
         """Zoom the map to one district; False when the districts layer lacks it."""
@@ -292,7 +380,8 @@ class MainWindow(QMainWindow):
             return False
         rows = layer.data[layer.data["district_id"] == district_id]
         if rows.empty:
-            self.statusBar().showMessage(f"No district '{district_id}' in this project", 5000)
+            self.statusBar().showMessage(tr("No district '{district}' in this project",
+                                             district=district_id), 5000)
             return False
         self.canvas.zoom_to_extent(rows.total_bounds, margin=0.08)
         return True
@@ -306,7 +395,9 @@ class MainWindow(QMainWindow):
         for name, other in TOOL_ACTIONS.items():
             if other == attribute:
                 self.actions_by_name[name].setChecked(True)
-        if attribute == "identify_tool":
+        if self._presenting():
+            pass  # the docks stay hidden while presenting
+        elif attribute == "identify_tool":
             self.identify_dock.show()
             self.identify_dock.raise_()
         elif attribute != "pan_tool":
@@ -314,9 +405,13 @@ class MainWindow(QMainWindow):
             self.sites_dock.raise_()
         self.canvas.setFocus()
 
+    def _presenting(self) -> bool:
+        presentation = getattr(self, "presentation", None)
+        return presentation is not None and presentation.active
+
     def _set_snapping(self, on: bool) -> None:
         self.editing.snapping = bool(on)
-        self.statusBar().showMessage(f"Snapping {'on' if on else 'off'}", 3000)
+        self.statusBar().showMessage(tr("Snapping on") if on else tr("Snapping off"), 3000)
 
     def _set_radius(self, value: float) -> None:
         self.editing.radius_m = float(value)
@@ -343,16 +438,18 @@ class MainWindow(QMainWindow):
             return
         self.polygon_tool.vertices, self.polygon_tool.paused = vertices, bool(vertices)
         if vertices:
-            self.statusBar().showMessage(f"An unfinished polygon with {len(vertices)} corners "
-                                         "was restored: press G to finish or discard it", 10000)
+            self.statusBar().showMessage(
+                tr("An unfinished polygon with {n} corners was restored: press G to finish or "
+                   "discard it", n=len(vertices)), 10000)
 
-    def export_map_dialog(self) -> bool:
-        """File → Export map…: PNG or PDF of the current view."""
-        from PySide6.QtWidgets import QFileDialog
+    def export_map_dialog(self):
+        """File → Export map…: open the (non-modal) PNG/PDF export dialog."""
+        from app.ui.map_export_dialog import MapExportDialog
 
-        name, _ = QFileDialog.getSaveFileName(self, "Export map", "innoatlas-map.pdf",
-                                              "PDF (*.pdf);;PNG image (*.png)")
-        return bool(name) and self.export_map(Path(name))
+        dialog = MapExportDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
 
     def export_map(self, path: Path, title: str | None = None) -> bool:
         """Render the current view to ``path`` (.png or .pdf) with the map furniture."""
@@ -363,17 +460,17 @@ class MainWindow(QMainWindow):
                        title=title or f"InnoAtlas — {self.project.display_name}",
                        language=self.language)
         except InnoAtlasError as err:
-            QMessageBox.warning(self, "Cannot export the map", str(err))
+            QMessageBox.warning(self, tr("Cannot export the map"), str(err))
             return False
-        self.statusBar().showMessage(f"Map exported to {path.name}", 8000)
+        self.statusBar().showMessage(tr("Map exported to {name}", name=path.name), 8000)
         return True
 
     def export_gpkg_dialog(self) -> bool:
         """File → Export GeoPackage…: ask for a file, then :meth:`export_gpkg`."""
         from PySide6.QtWidgets import QFileDialog
 
-        name, _ = QFileDialog.getSaveFileName(self, "Export GeoPackage", "innoatlas-export.gpkg",
-                                              "GeoPackage (*.gpkg)")
+        name, _ = QFileDialog.getSaveFileName(self, tr("Export GeoPackage"),
+                                              "innoatlas-export.gpkg", "GeoPackage (*.gpkg)")
         return bool(name) and self.export_gpkg(Path(name))
 
     def export_gpkg(self, path: Path) -> bool:
@@ -395,10 +492,11 @@ class MainWindow(QMainWindow):
                               settings=self.project.capture_settings())
         except InnoAtlasError as err:
             QApplication.restoreOverrideCursor()
-            QMessageBox.warning(self, "Cannot export", str(err))
+            QMessageBox.warning(self, tr("Cannot export"), str(err))
             return False
         QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(f"Exported {path.name}: opens styled in QGIS", 8000)
+        self.statusBar().showMessage(tr("Exported {name}: opens styled in QGIS", name=path.name),
+                                     8000)
         return True
 
     # -- layers and their roles ---------------------------------------------------------------
@@ -437,8 +535,8 @@ class MainWindow(QMainWindow):
         try:
             self.indicators.set_rules(settings.zoning_rules())
         except InnoAtlasError:
-            self.statusBar().showMessage("The project's zoning overrides are unreadable; the "
-                                         "table values are used", 8000)
+            self.statusBar().showMessage(tr("The project's zoning overrides are unreadable; "
+                                            "the table values are used"), 8000)
             self.indicators.set_rules(ZoningRules.default())
 
     def _queue_preview(self, site_id, geometry) -> None:
@@ -480,6 +578,9 @@ class MainWindow(QMainWindow):
             self.canvas.home_extent = districts.extent
         self.identify_panel.show_hits([])
         self.canvas.set_highlight([])
+        self.presentation.index = None
+        self.scenes.set_scenes(scenes_from_settings(self.project.settings.extra, self.stack,
+                                                    self.language))
         self._update_title()
 
     def _update_title(self) -> None:
@@ -487,13 +588,15 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.project.dirty)
 
     def _on_identified(self, hits: list) -> None:
-        self.identify_dock.show()
+        if not self._presenting():
+            self.identify_dock.show()
         self.identify_panel.show_hits(hits)
 
     def _on_coordinates(self, x: float, y: float) -> None:
         lon, lat = to_lonlat(x, y)
-        self.coords_label.setText(f"EPSG:5186  {x:,.1f} E  {y:,.1f} N   |   "
-                                  f"{lat:.6f}° N  {lon:.6f}° E")
+        self.coords_label.setText(tr("EPSG:5186  {x} E  {y} N   |   {lat}° N  {lon}° E",
+                                     x=f"{x:,.1f}", y=f"{y:,.1f}", lat=f"{lat:.6f}",
+                                     lon=f"{lon:.6f}"))
 
     def _update_scale(self) -> None:
         self.scale_label.setText(f"1:{self.canvas.viewport.scale_denominator():,.0f}")
@@ -501,7 +604,7 @@ class MainWindow(QMainWindow):
     def _show_current_properties(self) -> None:
         layer = self.layer_panel.current_layer()
         if layer is None:
-            self.statusBar().showMessage("Select a layer in the Layers panel first", 5000)
+            self.statusBar().showMessage(tr("Select a layer in the Layers panel first"), 5000)
             return
         self.show_properties(layer)
 
@@ -517,20 +620,22 @@ class MainWindow(QMainWindow):
         rows = []
         for layer in self.stack:
             p = layer.provenance
-            flag = "<b style='color:#b00020'>" + p.status.value.upper() + "</b>" \
-                if p.status != DataStatus.REAL else p.status.value
+            status = tr(p.status.value)
+            flag = "<b style='color:#b00020'>" + status.upper() + "</b>" \
+                if p.status != DataStatus.REAL else status
             rows.append(f"<li><b>{html.escape(layer.title(self.language))}</b> — {flag}: "
-                        f"{html.escape(p.source)}. Licence: {html.escape(p.licence)}. "
+                        f"{html.escape(p.source)}. {tr('Licence')}: {html.escape(p.licence)}. "
                         f"<i>{html.escape(p.notes)}</i></li>")
-        return (f"<h3>InnoAtlas {__version__}</h3><p>Planning innovation-support centres in "
-                "G-Valley, Magok and Yangjae/Gaepo. All analysis in EPSG:5186.</p>"
-                f"<ul>{''.join(rows)}</ul><p>Font: NanumGothic (NAVER, SIL Open Font "
-                "Licence 1.1).</p>")
+        intro = tr("Planning innovation-support centres in G-Valley, Magok and Yangjae/Gaepo. "
+                   "All analysis in EPSG:5186.")
+        font = tr("Font: NanumGothic (NAVER, SIL Open Font Licence 1.1).")
+        return (f"<h3>InnoAtlas {__version__}</h3><p>{intro}</p>"
+                f"<ul>{''.join(rows)}</ul><p>{font}</p>")
 
     def show_about(self) -> None:
         box = QMessageBox(self)
         box.setObjectName("aboutBox")
-        box.setWindowTitle("About InnoAtlas")
+        box.setWindowTitle(tr("About InnoAtlas"))
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(self.about_html())
         box.open()

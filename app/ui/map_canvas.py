@@ -16,6 +16,7 @@ from PySide6.QtGui import (QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, 
 from PySide6.QtWidgets import QWidget
 
 from app.core.viewport import Viewport
+from app.ui.i18n import tr
 from app.ui.render.decorations import highlight_path
 from app.ui.render.map_renderer import BACKGROUND, MapRenderer
 from layers.model import LayerStack
@@ -127,6 +128,12 @@ class MapCanvas(QWidget):
         self._extent_set = False
         #: What the map shows before the user moves it (the main window sets the districts).
         self.home_extent: tuple[float, float, float, float] | None = None
+        #: Multiplies the label font sizes of every layer (presentation mode: larger).
+        self.label_scale = 1.0
+        #: Size of the scale bar, north arrow and attribution, and how far the north
+        #: arrow sits below the top edge (presentation mode draws a title band there).
+        self.decoration_scale = 1.0
+        self.decoration_top = 0.0
         for signal in (stack.layer_changed, stack.inserted, stack.removed, stack.moved):
             signal.connect(lambda *_: self.refresh())
         self.set_tool(PanTool(self))
@@ -152,6 +159,20 @@ class MapCanvas(QWidget):
         """Show ``(xmin, ymin, xmax, ymax)``."""
         self._sync_size()
         self.viewport.zoom_to_extent(bounds, margin)
+        self._extent_set = True
+        self._view_changed()
+
+    def set_label_scale(self, factor: float) -> None:
+        """Draw every label ``factor`` times its style's size (the styles stay as they are)."""
+        if factor != self.label_scale:
+            self.label_scale = float(factor)
+            self.refresh()
+
+    def set_view(self, center_x: float, center_y: float, resolution: float) -> None:
+        """Show the map centred on ``(center_x, center_y)`` at ``resolution`` m/pixel."""
+        self._sync_size()
+        self.viewport.center_x, self.viewport.center_y = float(center_x), float(center_y)
+        self.viewport.resolution = float(resolution)
         self._extent_set = True
         self._view_changed()
 
@@ -212,11 +233,12 @@ class MapCanvas(QWidget):
         start = time.perf_counter()
         painter = QPainter(image)
         try:
-            self.renderer.render_layers(painter, self.viewport)
+            self.renderer.render_layers(painter, self.viewport,
+                                        label_scale=self.label_scale)
         except Exception as err:  # noqa: BLE001 - a bad layer must not kill the window
             log.exception("rendering failed")
             painter.setPen(QColor("#b00020"))
-            painter.drawText(20, 40, f"The map could not be drawn: {err}")
+            painter.drawText(20, 40, tr("The map could not be drawn: {error}", error=err))
         finally:
             painter.end()
         self.last_render_ms = (time.perf_counter() - start) * 1000.0
@@ -264,7 +286,8 @@ class MapCanvas(QWidget):
             painter.translate(self._drag_offset)
             self._tool.paint(painter)
             painter.restore()
-        self.renderer.render_decorations(painter, self.viewport, language=self.language)
+        self.renderer.render_decorations(painter, self.viewport, self.decoration_scale,
+                                         language=self.language, top=self.decoration_top)
         painter.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802

@@ -14,20 +14,26 @@ text), apart from the numpy-rasterised dense point layers.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
 from PySide6.QtGui import (QColor, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter,
                            QPdfWriter, QPen)
 
 from app.core.errors import InnoAtlasError
+from app.core.i18n_catalog import translate
+from app.core.scenes import Scene
 from app.core.viewport import Viewport
 from app.ui.fonts import map_font
 from app.ui.legend_icons import SWATCH, paint_swatch
 from app.ui.render.decorations import attribution_text, paint_north_arrow, paint_scale_bar
 from app.ui.render.map_renderer import BACKGROUND, MapRenderer
 from layers.model import Layer, LayerStack
+from layers.events import Signal
 
 FORMATS = (".png", ".pdf")
 PAGES = {"A4": QPageSize.PageSizeId.A4, "A3": QPageSize.PageSizeId.A3}
@@ -53,11 +59,23 @@ class MapLayout:
     scale_bar: QRectF = field(default_factory=QRectF)
     north_arrow: QRectF = field(default_factory=QRectF)
     viewport: Viewport | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Page:
+    """One page (or image) to draw: its stack, extent and title."""
+
+    stack: LayerStack
+    bounds: tuple[float, float, float, float]
+    title: str
+    notes: tuple[str, ...] = ()
 
 
 def render_map(stack: LayerStack, out_path, *, extent=None, size=(1600, 1000), dpi=150,
                title: str = "", page: str | None = None, orientation: str | None = None,
-               language: str = "en", date: _dt.date | None = None) -> MapLayout:
+               language: str = "en", date: _dt.date | None = None,
+               scene: Scene | None = None) -> MapLayout:
     """Export ``stack`` as a map to ``out_path`` (``.png`` or ``.pdf``).
 
     Parameters
@@ -65,16 +83,18 @@ def render_map(stack: LayerStack, out_path, *, extent=None, size=(1600, 1000), d
     stack : LayerStack
         The layers (visibility, order, opacity and style as on the canvas).
     out_path : str or Path
-        Output file; its suffix picks the format.
+        Output file; its suffix picks the format. Written only when the whole map
+        was drawn (an existing file is replaced in one step).
     extent : (xmin, ymin, xmax, ymax), optional
-        Map extent in EPSG:5186 metres; default the districts' bounds (else all layers').
+        Map extent in EPSG:5186 metres; default the scene's extent, else the
+        districts' bounds (else all layers').
     size : (int, int)
         PNG size in pixels; for a PDF only its aspect picks the orientation when
         ``orientation`` is not given.
     dpi : int
         Resolution stored in the PNG; furniture (fonts, symbols) scales by ``dpi / 96``.
     title : str
-        Title bar text (Korean welcome); "InnoAtlas" when empty.
+        Title bar text (Korean welcome); default the scene's title, else "InnoAtlas".
     page : "A4" or "A3", optional
         PDF page size (default A4).
     orientation : "landscape" or "portrait", optional
@@ -83,17 +103,104 @@ def render_map(stack: LayerStack, out_path, *, extent=None, size=(1600, 1000), d
         Language of the layer names in the legend and attribution.
     date : datetime.date, optional
         Date printed on the map (default today).
+    scene : Scene, optional
+        Draw this scene: its extent, visible layers and title. ``stack`` is not
+        changed (the scene's visibility applies to a copy).
 
     Returns
     -------
     MapLayout
-        The rectangles of title, map, legend, footer, scale bar and north arrow.
+        The rectangles of title, map, legend, footer, scale bar and north arrow, and
+        ``notes`` (scene layers the project no longer has, title characters the map
+        font lacks).
 
     Raises
     ------
     MapExportError
         Unknown extension, unwritable path, bad size/dpi/page, or no extent.
     """
+    path, suffix, width, height = _check_output(out_path, size, dpi)
+    one = _page(stack, scene, extent, title)
+    if suffix == ".png":
+        return _render_png(one, path, width, height, float(dpi), language, _when(date))
+    return _render_pdf([one], path, width, height, page, orientation, language,
+                       _when(date))[0]
+
+
+def render_scenes(stack: LayerStack, out_path, scenes, *, size=(1600, 1000),
+                  page: str | None = None, orientation: str | None = None,
+                  language: str = "en", date: _dt.date | None = None) -> list[MapLayout]:
+    """A PDF handout with one page per scene (same page size and orientation).
+
+    Every page has the scene's title, legend, scale bar, north arrow and footer;
+    ``stack`` is not changed. Parameters as :func:`render_map`.
+
+    Returns
+    -------
+    list of MapLayout
+        One per page, in the order of ``scenes``.
+
+    Raises
+    ------
+    MapExportError
+        Not a .pdf path, no scenes, or the checks of :func:`render_map`.
+    """
+    scenes = list(scenes)
+    path, suffix, width, height = _check_output(out_path, size, 150)
+    if suffix != ".pdf":
+        raise MapExportError("one page per scene needs a .pdf file name")
+    if not scenes:
+        raise MapExportError("this project has no scenes to export")
+    pages = [_page(stack, scene, None, "") for scene in scenes]
+    return _render_pdf(pages, path, width, height, page, orientation, language,
+                       _when(date))
+
+
+def scene_stack(stack: LayerStack, scene: Scene | None) -> tuple[LayerStack, list[str]]:
+    """A stack showing ``scene``'s layers, sharing data and styles with ``stack``.
+
+    The layers are shallow copies with their own visibility and no listeners, so the
+    project (and the canvas watching it) never sees the scene's visibility.
+
+    Returns
+    -------
+    (LayerStack, list of str)
+        The copy, and the scene's layers missing from the project.
+    """
+    if scene is None:
+        return stack, []
+    copy = LayerStack([replace(layer, changed=Signal()) for layer in stack])
+    return copy, scene.apply_visibility(copy)
+
+
+def _page(stack: LayerStack, scene: Scene | None, extent, title: str) -> _Page:
+    view, missing = scene_stack(stack, scene)
+    notes = []
+    if missing:
+        notes.append(f"scene {scene.scene_id!r}: layers no longer in the project: "
+                     f"{', '.join(missing)} (drawn without them)")
+    if extent is None and scene is not None:
+        extent = scene.extent
+    text = title.strip() or (scene.title if scene is not None else "") or "InnoAtlas"
+    lacking = _missing_glyphs(text)
+    if lacking:
+        notes.append(f"the map font has no glyph for {' '.join(lacking)} (title {text!r}): "
+                     "another font or a box is drawn instead")
+    return _Page(view, _extent(view, extent), text, tuple(notes))
+
+
+def _missing_glyphs(text: str) -> list[str]:
+    metrics = QFontMetricsF(map_font(12))
+    return sorted({ch for ch in text if not ch.isspace()
+                   and not metrics.inFontUcs4(ord(ch))})
+
+
+def _when(date: _dt.date | None) -> str:
+    return (date or _dt.date.today()).isoformat()
+
+
+# -- checks ------------------------------------------------------------------------------
+def _check_output(out_path, size, dpi) -> tuple[Path, str, int, int]:
     from app.ui.gui import application
 
     application()  # QApplication + bundled Korean font
@@ -106,23 +213,23 @@ def render_map(stack: LayerStack, out_path, *, extent=None, size=(1600, 1000), d
     width, height = _check_size(size)
     if not (30 <= float(dpi) <= 1200):
         raise MapExportError(f"dpi must be between 30 and 1200, not {dpi}")
-    bounds = _extent(stack, extent)
-    when = (date or _dt.date.today()).isoformat()
-    text = title.strip() or "InnoAtlas"
-    if suffix == ".png":
-        return _render_png(stack, path, bounds, width, height, float(dpi), text, language,
-                           when)
-    return _render_pdf(stack, path, bounds, width, height, text, page, orientation,
-                       language, when)
+    return path, suffix, width, height
 
 
-# -- checks ------------------------------------------------------------------------------
 def _check_writable(path: Path) -> None:
-    parent = path.resolve().parent
-    if not parent.is_dir():
+    parent = path.absolute().parent
+    if not parent.exists():
+        # a path under a regular file ("notes.txt/map.png") is "not a folder"
+        above = next((p for p in parent.parents if p.exists()), None)
+        if above is not None and not above.is_dir():
+            raise MapExportError(f"cannot write the map to {path}: {above} is not a folder")
         raise MapExportError(f"cannot write the map to {path}: no such folder")
+    if not parent.is_dir():
+        raise MapExportError(f"cannot write the map to {path}: {parent} is not a folder")
     if path.is_dir():
         raise MapExportError(f"cannot write the map to {path}: it is a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise MapExportError(f"cannot write the map to {path}: the folder is read-only")
 
 
 def _check_size(size) -> tuple[int, int]:
@@ -163,37 +270,46 @@ def district_extent(stack: LayerStack, district_id: str) -> tuple[float, float, 
 
 
 # -- outputs -----------------------------------------------------------------------------
-def _render_png(stack, path, bounds, width, height, dpi, title, language, when) -> MapLayout:
+def _render_png(page: _Page, path: Path, width, height, dpi, language, when) -> MapLayout:
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(QColor("#ffffff"))
     painter = QPainter(image)  # the image is 96 dpi while painting: fonts match symbols
     try:
-        layout = _compose(painter, stack, bounds, width, height, dpi / CSS_DPI, title,
-                          language, when)
+        layout = _compose(painter, page.stack, page.bounds, width, height, dpi / CSS_DPI,
+                          page.title, language, when)
     finally:
         painter.end()
+    layout.notes = list(page.notes)
     dots_per_metre = round(dpi / 0.0254)
     image.setDotsPerMeterX(dots_per_metre)
     image.setDotsPerMeterY(dots_per_metre)
-    if not image.save(str(path), "PNG"):
-        raise MapExportError(f"cannot write the map to {path}: permission denied or disk "
-                             "full")
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise MapExportError(f"cannot encode the map as PNG ({width}x{height} pixels)")
+    buffer.close()
+    _write_atomic(path, bytes(data))
     return layout
 
 
-def _render_pdf(stack, path, bounds, width, height, title, page, orientation, language,
-                when) -> MapLayout:
+def _render_pdf(pages: list[_Page], path: Path, width, height, page, orientation, language,
+                when) -> list[MapLayout]:
     page = (page or "A4").upper()
     if page not in PAGES:
         raise MapExportError(f"page must be one of {', '.join(PAGES)}, not {page!r}")
     orientation = (orientation or ("landscape" if width >= height else "portrait")).lower()
     if orientation not in ("landscape", "portrait"):
         raise MapExportError(f"orientation must be landscape or portrait, not {orientation!r}")
-    writer = QPdfWriter(str(path))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(int(CSS_DPI))  # units of 1/96 in, as the canvas: fonts match
-    writer.setTitle(title)
+    writer.setTitle(" · ".join(p.title for p in pages))
     writer.setCreator("InnoAtlas")
-    writer.setDocumentXmpMetadata(_xmp(title, attribution_text(stack, language), when))
+    writer.setDocumentXmpMetadata(_xmp(pages[0].title,
+                                       attribution_text(pages[0].stack, language), when))
     layout_ = QPageLayout(QPageSize(PAGES[page]),
                           QPageLayout.Orientation.Landscape if orientation == "landscape"
                           else QPageLayout.Orientation.Portrait,
@@ -201,17 +317,77 @@ def _render_pdf(stack, path, bounds, width, height, title, page, orientation, la
     writer.setPageLayout(layout_)
     painter = QPainter()
     if not painter.begin(writer):
-        raise MapExportError(f"cannot write the map to {path}: permission denied or disk "
-                             "full")
+        raise MapExportError(f"cannot start the PDF for {path}")
+    layouts = []
     try:
         device = painter.device()
-        layout = _compose(painter, stack, bounds, device.width(), device.height(), 1.0,
-                          title, language, when)
+        for number, one in enumerate(pages):
+            if number:
+                writer.newPage()
+            layout = _compose(painter, one.stack, one.bounds, device.width(),
+                              device.height(), 1.0, one.title, language, when)
+            layout.notes = list(one.notes)
+            layouts.append(layout)
     finally:
         painter.end()
-    if not path.exists() or path.stat().st_size == 0:
-        raise MapExportError(f"cannot write the map to {path}")
-    return layout
+    buffer.close()
+    _write_atomic(path, fix_pdf_spaces(bytes(data)))
+    return layouts
+
+
+#: A ``<hex>`` destination in a ToUnicode CMap naming a C0 control character.
+_CONTROL_DEST = re.compile(rb"<(000[1-9A-Fa-f]|001[0-9A-Fa-f])>")
+
+
+def fix_pdf_spaces(pdf: bytes) -> bytes:
+    """Map the space glyph of every embedded font back to U+0020 in the PDF's text layer.
+
+    Qt's PDF engine writes each font's ToUnicode CMap by asking, for code points from
+    U+0000 up, which glyph each one uses, and keeps the first hit. NanumGothic maps
+    U+0000–U+001F to its space glyph (and Qt draws a missing tab as a space), so the
+    space glyph came out as U+0001 (or U+0009): ``pdftotext`` and copy/paste gave
+    ``Workshop\\x01map``. A control character is never text we draw, so every
+    control-character destination in the CMaps becomes U+0020. The edit keeps every
+    byte count (``<0001>`` → ``<0020>``), so the cross-reference offsets stay valid.
+    """
+    out = bytearray(pdf)
+    start = 0
+    while (begin := pdf.find(b"begincmap", start)) >= 0:
+        end = pdf.find(b"endcmap", begin)
+        if end < 0:
+            break
+        for section in re.finditer(rb"begin(bfrange|bfchar)(.*?)end\1", pdf[begin:end],
+                                   re.S):
+            for line in re.finditer(rb"[^\n]+", section.group(2)):
+                codes = list(re.finditer(rb"<[0-9A-Fa-f]+>", line.group(0)))
+                # bfchar: <src> <dst>; bfrange: <lo> <hi> [<dst> ...] or <lo> <lo> <dst>
+                first_dest = 1 if section.group(1) == b"bfchar" else 2
+                if first_dest == 2 and b"[" not in line.group(0) and \
+                        (len(codes) < 3 or codes[0].group(0) != codes[1].group(0)):
+                    continue  # an incrementing range: leave it
+                offset = begin + section.start(2) + line.start()
+                for code in codes[first_dest:]:
+                    if _CONTROL_DEST.fullmatch(code.group(0)):
+                        at = offset + code.start()
+                        out[at:at + 6] = b"<0020>"
+        start = end
+    return bytes(out)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file: a failure leaves any old file."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.absolute().parent)
+    except OSError as err:
+        raise MapExportError(f"cannot write the map to {path}: {err.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise MapExportError(f"cannot write the map to {path}: {err.strerror}") from None
 
 
 def _xmp(title: str, description: str, when: str) -> bytes:
@@ -258,7 +434,8 @@ def _compose(painter: QPainter, stack: LayerStack, bounds, width: float, height:
                      title)
     # Footer: attribution (sources + synthetic/illustrative notes) and the date.
     note = attribution_text(stack, language)
-    footer_text = f"{note}\nMap: InnoAtlas · {when}" if note else f"Map: InnoAtlas · {when}"
+    made = translate("Map: InnoAtlas · {date}", language, date=when)
+    footer_text = f"{note}\n{made}" if note else made
     painter.setFont(small)
     text_w = width - 2 * margin
     bound = QFontMetricsF(small).boundingRect(QRectF(0, 0, text_w, 10 * height),
@@ -315,7 +492,8 @@ def legend_entries(stack: LayerStack, language: str = "en") -> list[tuple[Layer,
         if style.kind == "categorized":
             present = layer.data[style.field].unique().tolist() \
                 if style.field in layer.data else None
-            rows = style.legend(present)
+            rows = [(translate(str(label), language), symbol)
+                    for label, symbol in style.legend(present)]
         else:
             rows = [(layer.title(language), style.symbol)]
         entries.append((layer, rows))
@@ -325,7 +503,7 @@ def legend_entries(stack: LayerStack, language: str = "en") -> list[tuple[Layer,
 def _paint_legend(painter: QPainter, stack: LayerStack, rect: QRectF, s: float,
                   language: str) -> None:
     entries = legend_entries(stack, language)
-    heading = "Legend" if language != "ko" else "범례"
+    heading = translate("Legend", language)
     lines = 1 + sum(1 if layer.style.kind != "categorized" else 1 + len(rows)
                     for layer, rows in entries)
     pad = 10 * s
@@ -376,4 +554,5 @@ def _elide(text: str, font, width: float) -> str:
     return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, max(1.0, width))
 
 
-__all__ = ["MapExportError", "MapLayout", "district_extent", "legend_entries", "render_map"]
+__all__ = ["MapExportError", "MapLayout", "district_extent", "fix_pdf_spaces", "legend_entries",
+           "render_map", "render_scenes", "scene_stack"]

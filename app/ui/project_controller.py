@@ -15,6 +15,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from app.core.errors import InnoAtlasError
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project_io import Project, ProjectSettings, open_project, save_project
+from app.core.scenes import scenes_to_settings
+from app.ui import i18n
+from app.ui.i18n import tr
 from layers.model import LayerStack
 
 AUTOSAVE_MS = 30_000
@@ -91,7 +94,7 @@ class ProjectController(QObject):
 
     @property
     def display_name(self) -> str:
-        return self.path.stem if self.path else "Untitled (default project)"
+        return self.path.stem if self.path else tr("Untitled (default project)")
 
     def _on_layer_view_change(self, _layer, what: str) -> None:
         if what in ("visible", "opacity"):
@@ -143,8 +146,8 @@ class ProjectController(QObject):
         if not self.dirty:
             return True
         answer = QMessageBox.question(
-            self.window, "Unsaved changes",
-            f"Save the changes to {self.display_name} before closing it?",
+            self.window, tr("Unsaved changes"),
+            tr("Save the changes to {name} before closing it?", name=self.display_name),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
@@ -161,7 +164,7 @@ class ProjectController(QObject):
         """File → Open…"""
         if not self.confirm_discard():
             return False
-        name, _ = QFileDialog.getOpenFileName(self.window, "Open project",
+        name, _ = QFileDialog.getOpenFileName(self.window, tr("Open project"),
                                               str(self.path.parent if self.path else Path.home()),
                                               FILTER)
         return bool(name) and self.open_path(Path(name), confirmed=True)
@@ -173,7 +176,7 @@ class ProjectController(QObject):
         try:
             project = open_project(path)
         except InnoAtlasError as err:
-            QMessageBox.warning(self.window, "Cannot open project", str(err))
+            QMessageBox.warning(self.window, tr("Cannot open project"), str(err))
             return False
         self.discard_recovery()
         self.load(project, None if as_new else Path(path))
@@ -188,6 +191,7 @@ class ProjectController(QObject):
         viewport = self.canvas.viewport
         self.settings.view = [viewport.center_x, viewport.center_y, viewport.resolution]
         self.settings.radius_m = self.editing.radius_m
+        self.settings.language = i18n.language()  # informative: the UI language is app-wide
         indicators = getattr(self.window, "indicators", None)
         if indicators is not None:
             self.settings.weights = indicators.weights.to_dict()
@@ -197,6 +201,9 @@ class ProjectController(QObject):
             self.settings.extra["pending_sketch"] = [list(map(float, v)) for v in sketch]
         else:
             self.settings.extra.pop("pending_sketch", None)
+        scenes = getattr(self.window, "scenes", None)
+        if scenes is not None:
+            scenes_to_settings(self.settings.extra, scenes.scenes)
         self.settings.capture_layers(self.stack)
         return self.settings
 
@@ -209,7 +216,8 @@ class ProjectController(QObject):
     def save_as(self) -> bool:
         """File → Save As…"""
         start = str(self.path) if self.path else str(Path.home() / "innoatlas-project.gpkg")
-        name, _ = QFileDialog.getSaveFileName(self.window, "Save project as", start, FILTER)
+        name, _ = QFileDialog.getSaveFileName(self.window, tr("Save project as"), start,
+                                              tr(FILTER))
         if not name:
             return False
         path = Path(name)
@@ -220,14 +228,14 @@ class ProjectController(QObject):
     def save_to(self, path: Path) -> bool:
         """Write the project to ``path``; a failure shows a message and keeps the changes."""
         if Path(path).resolve() == DEFAULT_PROJECT.resolve():
-            QMessageBox.warning(self.window, "Cannot save",
-                                "The embedded default project cannot be overwritten; "
-                                "choose another file with Save As.")
+            QMessageBox.warning(self.window, tr("Cannot save"),
+                                tr("The embedded default project cannot be overwritten; "
+                                   "choose another file with Save As."))
             return False
         try:
             save_project(path, self.stack, self.capture_settings())
         except InnoAtlasError as err:
-            QMessageBox.warning(self.window, "Cannot save project", str(err))
+            QMessageBox.warning(self.window, tr("Cannot save project"), str(err))
             return False
         old_recovery = recovery_path(self.path)
         self.path = Path(path)
@@ -247,10 +255,11 @@ class ProjectController(QObject):
             target.parent.mkdir(parents=True, exist_ok=True)
             save_project(target, self.stack, self.capture_settings())
         except (InnoAtlasError, OSError) as err:
-            self.editing.notify(f"Autosave failed: {err}")
+            self.editing.notify(tr("Autosave failed: {error}", error=err))
             return None
         self.last_autosave = target
-        self.editing.notify(f"Autosaved unsaved changes at {datetime.now():%H:%M:%S}")
+        self.editing.notify(tr("Autosaved unsaved changes at {time}",
+                               time=f"{datetime.now():%H:%M:%S}"))
         return target
 
     def discard_recovery(self) -> None:
@@ -264,9 +273,9 @@ class ProjectController(QObject):
             return False
         stamp = datetime.fromtimestamp(recovery.stat().st_mtime)
         answer = QMessageBox.question(
-            self.window, "Recover unsaved changes?",
-            f"InnoAtlas was closed with unsaved changes to {self.display_name} "
-            f"(autosaved {stamp:%Y-%m-%d %H:%M:%S}). Restore them?",
+            self.window, tr("Recover unsaved changes?"),
+            tr("InnoAtlas was closed with unsaved changes to {name} (autosaved {stamp}). "
+               "Restore them?", name=self.display_name, stamp=f"{stamp:%Y-%m-%d %H:%M:%S}"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes)
         if answer != QMessageBox.StandardButton.Yes:
@@ -275,8 +284,9 @@ class ProjectController(QObject):
         try:
             project = open_project(recovery)
         except InnoAtlasError as err:
-            QMessageBox.warning(self.window, "Cannot recover", f"The recovery file is damaged "
-                                f"({err}); it was kept at {recovery}.")
+            QMessageBox.warning(self.window, tr("Cannot recover"),
+                                tr("The recovery file is damaged ({error}); it was kept at "
+                                   "{path}.", error=err, path=recovery))
             return False
         self.load(project, self.path, dirty=True)
         return True

@@ -12,16 +12,32 @@ from PySide6.QtGui import QUndoCommand
 from shapely.geometry.base import BaseGeometry
 
 from app.core import sites as site_ops
+from app.ui.i18n import tr
 from layers.model import Layer
 
 MOVE_ID = 1001  # QUndoCommand.id(): equal ids may merge
+
+
+def set_text(command: QUndoCommand, template: str, **values) -> None:
+    """Give ``command`` the text ``template`` in the UI language, kept for :func:`retranslate`."""
+    command.text_source = (template, values)
+    command.setText(tr(template, **values))
+
+
+def retranslate(stack) -> None:
+    """Show the texts of the commands on ``stack`` (Edit → Undo …) in the UI language."""
+    for index in range(stack.count()):
+        source = getattr(stack.command(index), "text_source", None)
+        if source is not None:
+            stack.command(index).setText(tr(source[0], **source[1]))
 
 
 class AddSiteCommand(QUndoCommand):
     """Add a new site."""
 
     def __init__(self, layer: Layer, record: dict[str, Any]) -> None:
-        super().__init__(f"Add site “{record['name']}”")
+        super().__init__()
+        set_text(self, "Add site “{name}”", name=record["name"])
         self.layer, self.record = layer, record
 
     def redo(self) -> None:
@@ -38,7 +54,8 @@ class DeleteSiteCommand(QUndoCommand):
         self.layer, self.site_id = layer, site_id
         self.record = site_ops.record_of(layer, site_id)
         self.position = site_ops.row_of(layer, site_id)
-        super().__init__(f"Delete site “{self.record['name']}”")
+        super().__init__()
+        set_text(self, "Delete site “{name}”", name=self.record["name"])
 
     def redo(self) -> None:
         self.position, self.record = site_ops.remove_site(self.layer, self.site_id)
@@ -63,7 +80,8 @@ class ChangeGeometryCommand(QUndoCommand):
         self.before = before if before is not None else site_ops.geometry_of(layer, site_id)
         self.after = after
         name = site_ops.record_of(layer, site_id)["name"]
-        super().__init__(f"{action} site “{name}”")
+        super().__init__()
+        set_text(self, action + " site “{name}”", name=name)  # one catalog entry each
 
     def id(self) -> int:  # noqa: A003 (Qt name)
         return MOVE_ID if self.action == "Move" else -1
@@ -94,7 +112,8 @@ class SetAttributesCommand(QUndoCommand):
         self.before = {key: record[key] for key in values}
         self.after = dict(values)
         label = self._LABELS.get(next(iter(values)), "Edit") if len(values) == 1 else "Edit"
-        super().__init__(f"{label} site “{record['name']}”")
+        super().__init__()
+        set_text(self, label + " site “{name}”", name=record["name"])
 
     def redo(self) -> None:
         site_ops.set_attributes(self.layer, self.site_id, self.after)

@@ -8,6 +8,7 @@ from shapely.geometry.base import BaseGeometry
 from app.core import sites as site_ops
 from app.core.site_geometry import CheckedGeometry
 from app.core.snapping import SnapResult, snap
+from app.ui.i18n import tr
 from app.ui.map_canvas import MapCanvas
 from app.ui.site_commands import AddSiteCommand, DeleteSiteCommand
 from layers.model import Layer
@@ -101,7 +102,8 @@ class SiteEditing(QObject):
         """Push an undoable "add site" with a default name; returns the new id."""
         if checked.message:
             self.notify(checked.message)
-        record = site_ops.make_site(checked.geometry, site_ops.next_site_name(self.layer),
+        name = site_ops.next_site_name(self.layer, tr("Site"))  # "후보지 N" in Korean
+        record = site_ops.make_site(checked.geometry, name,
                                     radius_m=attributes.pop("radius_m", None),
                                     **attributes)
         self.undo_stack.push(AddSiteCommand(self.layer, record))

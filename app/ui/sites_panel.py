@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout,
                                QWidget)
 
+from app.ui.i18n import tr
 from app.ui.site_commands import SetAttributesCommand
 from app.ui.site_editing import SiteEditing
 
@@ -48,7 +49,7 @@ class SitesTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][1]
+            return tr(COLUMNS[section][1])
         return None
 
     def site_id(self, row: int) -> str:
@@ -65,12 +66,14 @@ class SitesTableModel(QAbstractTableModel):
         value = self._layer.data[key].iloc[index.row()]
         if key == "radius_m" and isinstance(value, float) and math.isnan(value):
             if role == Qt.ItemDataRole.DisplayRole:
-                return f"{self.editing.radius_m:,.0f} (project)"
+                return tr("{radius} (project)", radius=f"{self.editing.radius_m:,.0f}")
             if role == Qt.ItemDataRole.ToolTipRole:
-                return ("Follows the project radius (toolbar). Double-click to give this "
-                        "site its own radius; clear the cell to follow the project again.")
+                return tr("Follows the project radius (toolbar). Double-click to give this "
+                          "site its own radius; clear the cell to follow the project again.")
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QColor("#777777")
+        if key == "kind" and role == Qt.ItemDataRole.DisplayRole:
+            return tr(str(value))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if isinstance(value, float):
                 if math.isnan(value):
@@ -78,7 +81,7 @@ class SitesTableModel(QAbstractTableModel):
                 return f"{value:,.0f}" if role == Qt.ItemDataRole.DisplayRole else value
             return str(value)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "Double-click to edit" if key in EDITABLE else None
+            return tr("Double-click to edit") if key in EDITABLE else None
         return None
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
@@ -99,10 +102,12 @@ class SitesTableModel(QAbstractTableModel):
             try:
                 value = float(str(value).replace(",", ""))
             except ValueError:
-                self.editing.notify(f"{COLUMNS[index.column()][1]} must be a number")
+                self.editing.notify(tr("{column} must be a number",
+                                        column=tr(COLUMNS[index.column()][1])))
                 return False
             if value < 0 or math.isinf(value):
-                self.editing.notify(f"{COLUMNS[index.column()][1]} must be 0 or more")
+                self.editing.notify(tr("{column} must be 0 or more",
+                                        column=tr(COLUMNS[index.column()][1])))
                 return False
         else:
             value = str(value)
@@ -134,8 +139,7 @@ class SitesPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
-        hint = QLabel("Sketch with P (point), G (polygon), R (rectangle), C (circle); "
-                      "E edits. Double-click a cell to rename or add notes.", self)
+        hint = self.hint = QLabel("", self)
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
         layout = QVBoxLayout(self)
@@ -145,6 +149,14 @@ class SitesPanel(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.model.modelReset.connect(self._restore_selection)
         editing.selectionChanged.connect(self._on_map_selection)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Headers and hint in the current UI language."""
+        self.hint.setText(tr("Sketch with P (point), G (polygon), R (rectangle), C (circle); "
+                             "E edits. Double-click a cell to rename or add notes."))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        self.table.viewport().update()
 
     def rebind(self) -> None:
         """Call after a new project is loaded."""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from app.core.site_geometry import (CheckedGeometry, InvalidSiteError, circle,
                                     polygon_from_vertices, rectangle)
 from app.core.snapping import SnapResult
+from app.ui.i18n import tr
 from app.ui.map_canvas import MapCanvas, MapTool
 from app.ui.render.decorations import highlight_path
 from app.ui.site_editing import SiteEditing
@@ -81,12 +82,12 @@ class SketchBar(QWidget):
         self.setObjectName("sketchBar")
         self.setAutoFillBackground(True)
         self.label = QLabel(self)
-        self.finish = QPushButton("Finish (Enter)", self)
+        self.finish = QPushButton(tr("Finish (Enter)"), self)
         self.finish.setObjectName("sketchFinish")
-        self.undo_vertex = QPushButton("Undo vertex (Backspace)", self)
-        self.pause = QPushButton("Pause (Esc)", self)
+        self.undo_vertex = QPushButton(tr("Undo vertex (Backspace)"), self)
+        self.pause = QPushButton(tr("Pause (Esc)"), self)
         self.pause.setObjectName("sketchPause")
-        self.discard = QPushButton("Discard", self)
+        self.discard = QPushButton(tr("Discard"), self)
         self.discard.setObjectName("sketchDiscard")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
@@ -97,6 +98,10 @@ class SketchBar(QWidget):
         self.undo_vertex.clicked.connect(tool.remove_last_vertex)
         self.pause.clicked.connect(lambda: tool.resume() if tool.paused else tool.pause_sketch())
         self.discard.clicked.connect(tool.discard)
+        #: Distance from the top of the map, and the hint shown while paused (presentation
+        #: mode puts the bar below its title band, where Esc leaves instead of discarding).
+        self.top = 8
+        self.paused_hint = "click the map or Resume to go on, Esc again discards"
         self.hide()
 
     def refresh(self, tool: "PolygonSiteTool") -> None:
@@ -104,14 +109,17 @@ class SketchBar(QWidget):
         if count == 0 and not tool.paused:
             self.hide()
             return
-        state = "paused — click the map or Resume to go on, Esc again discards" \
-            if tool.paused else f"{count} corner{'s' if count != 1 else ''}"
-        self.label.setText(f"Polygon site: {state}")
+        state = tr("paused — {hint}", hint=tr(self.paused_hint)) \
+            if tool.paused else tr("1 corner") if count == 1 else tr("{n} corners", n=count)
+        self.label.setText(tr("Polygon site: {state}", state=state))
+        self.finish.setText(tr("Finish (Enter)"))
+        self.undo_vertex.setText(tr("Undo vertex (Backspace)"))
+        self.discard.setText(tr("Discard"))
         self.finish.setEnabled(count >= 3)
         self.undo_vertex.setEnabled(count > 0)
-        self.pause.setText("Resume" if tool.paused else "Pause (Esc)")
+        self.pause.setText(tr("Resume") if tool.paused else tr("Pause (Esc)"))
         self.adjustSize()
-        self.move(max(8, (self.parentWidget().width() - self.width()) // 2), 8)
+        self.move(max(8, (self.parentWidget().width() - self.width()) // 2), int(self.top))
         self.show()
         self.raise_()
 
@@ -126,6 +134,11 @@ class PolygonSiteTool(SiteTool):
         self.vertices: list[tuple[float, float]] = []
         self.paused = False
         self.bar = SketchBar(self)
+
+    def retranslate(self) -> None:
+        """The sketch bar's texts in the current UI language (when it is shown)."""
+        if self.bar.isVisible():
+            self.bar.refresh(self)
 
     # -- state changes --------------------------------------------------------------
     def _changed(self) -> None:
@@ -170,8 +183,8 @@ class PolygonSiteTool(SiteTool):
         """Esc: keep the corners, stop adding until resumed."""
         if self.vertices:
             self.paused = True
-            self.editing.notify("Sketch paused: click the map or Resume to go on; "
-                                "Esc again discards it")
+            self.editing.notify(tr("Sketch paused: click the map or Resume to go on; "
+                                   "Esc again discards it"))
         self._changed()
 
     def resume(self) -> None:
@@ -183,7 +196,7 @@ class PolygonSiteTool(SiteTool):
         had = len(self.vertices)
         self.vertices, self.paused = [], False
         if had:
-            self.editing.notify(f"Sketch with {had} corners discarded")
+            self.editing.notify(tr("Sketch with {n} corners discarded", n=had))
         self._changed()
 
     def finish(self) -> bool:
@@ -191,7 +204,8 @@ class PolygonSiteTool(SiteTool):
         try:
             checked = polygon_from_vertices(self.vertices)
         except InvalidSiteError as err:
-            self.editing.notify(f"Cannot make a site: {err}. Keep drawing or discard.")
+            self.editing.notify(tr("Cannot make a site: {error}. Keep drawing or discard.",
+                                   error=err))
             return False
         self.vertices, self.paused = [], False
         self.editing.add_site(checked)
@@ -295,7 +309,7 @@ class DragShapeTool(SiteTool):
         try:
             checked = self.build(start, (x, y))
         except InvalidSiteError as err:
-            self.editing.notify(f"Cannot make a site: {err}")
+            self.editing.notify(tr("Cannot make a site: {error}", error=err))
             self.canvas.update()
             return True
         self.editing.add_site(checked)

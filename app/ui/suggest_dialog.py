@@ -19,6 +19,7 @@ from app.core import sites as site_ops
 from app.core.suggest import suggest_sites
 from app.core.viewport import Viewport
 from app.ui import worker
+from app.ui.i18n import language, tr
 from app.ui.site_commands import AddSiteCommand
 
 PROPOSAL = QColor("#0a9396")
@@ -59,7 +60,7 @@ class SuggestDialog(QDialog):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.setObjectName("suggestDialog")
-        self.setWindowTitle("Suggest sites (maximal covering)")
+        self.setWindowTitle(tr("Suggest sites (maximal covering)"))
         self.window_ = window
         self.task = None
         self.suggestion = None
@@ -70,42 +71,44 @@ class SuggestDialog(QDialog):
         self.district.setObjectName("suggestDistrict")
         districts = window.stack.get("districts").data
         for _, row in districts.iterrows():
-            self.district.addItem(f"{row['name_en']} · {row['name_ko']}", row["district_id"])
+            first, second = (row["name_ko"], row["name_en"]) if language() == "ko" \
+                else (row["name_en"], row["name_ko"])
+            self.district.addItem(f"{first} · {second}", row["district_id"])
         self.k = QSpinBox(self)
         self.k.setObjectName("suggestK")
         self.k.setRange(1, 50)
-        self.k.setToolTip("Number of new centres to place")
+        self.k.setToolTip(tr("Number of new centres to place"))
         self.radius = QDoubleSpinBox(self)
         self.radius.setRange(0, 10_000)
         self.radius.setDecimals(0)
         self.radius.setSingleStep(50)
         self.radius.setSuffix(" m")
         self.radius.setValue(window.editing.radius_m)
-        self.radius.setToolTip("A start-up is covered when it lies within R of a centre")
+        self.radius.setToolTip(tr("A start-up is covered when it lies within R of a centre"))
         self.spacing = QDoubleSpinBox(self)
         self.spacing.setRange(10, 1000)
         self.spacing.setDecimals(0)
         self.spacing.setValue(100)
         self.spacing.setSuffix(" m")
-        self.spacing.setToolTip("Candidate grid spacing inside the district (only where the "
-                                "zoning permits the centre and outside the greenbelt)")
-        self.employees = QCheckBox("Weight demand by employees", self)
-        self.fixed = QCheckBox("Keep existing candidate sites as fixed centres", self)
-        self.fixed.setToolTip("Start-ups they already cover count as covered; the new "
-                              "centres go where they add most")
+        self.spacing.setToolTip(tr("Candidate grid spacing inside the district (only where the "
+                                   "zoning permits the centre and outside the greenbelt)"))
+        self.employees = QCheckBox(tr("Weight demand by employees"), self)
+        self.fixed = QCheckBox(tr("Keep existing candidate sites as fixed centres"), self)
+        self.fixed.setToolTip(tr("Start-ups they already cover count as covered; the new "
+                                 "centres go where they add most"))
         self.time_limit = QDoubleSpinBox(self)
         self.time_limit.setRange(1, 600)
         self.time_limit.setValue(10)
         self.time_limit.setSuffix(" s")
-        self.time_limit.setToolTip("The exact solver stops here and reports its bound")
+        self.time_limit.setToolTip(tr("The exact solver stops here and reports its bound"))
         form = QFormLayout()
-        form.addRow("District", self.district)
-        form.addRow("Centres (k)", self.k)
-        form.addRow("Catchment radius R", self.radius)
-        form.addRow("Grid spacing", self.spacing)
+        form.addRow(tr("District"), self.district)
+        form.addRow(tr("Centres (k)"), self.k)
+        form.addRow(tr("Catchment radius R"), self.radius)
+        form.addRow(tr("Grid spacing"), self.spacing)
         form.addRow("", self.employees)
         form.addRow("", self.fixed)
-        form.addRow("Solver time limit", self.time_limit)
+        form.addRow(tr("Solver time limit"), self.time_limit)
 
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
@@ -114,14 +117,14 @@ class SuggestDialog(QDialog):
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, 6, self)
         self.table.setObjectName("suggestTable")
-        self.table.setHorizontalHeaderLabels(["", "Zone", "Covers alone", "Adds",
-                                              "Only this one", "Lat, lon"])
+        self.table.setHorizontalHeaderLabels(["", tr("Zone"), tr("Covers alone"), tr("Adds"),
+                                              tr("Only this one"), tr("Lat, lon")])
         self.table.verticalHeader().setVisible(False)
-        self.run_button = QPushButton("Suggest", self)
+        self.run_button = QPushButton(tr("Suggest"), self)
         self.run_button.setObjectName("suggestRun")
         self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.run)
-        self.adopt_button = QPushButton("Add as candidate sites", self)
+        self.adopt_button = QPushButton(tr("Add as candidate sites"), self)
         self.adopt_button.setObjectName("suggestAdopt")
         self.adopt_button.setEnabled(False)
         self.adopt_button.clicked.connect(self.adopt)
@@ -159,10 +162,10 @@ class SuggestDialog(QDialog):
         self.task.on(progress=lambda f, m: (self.progress.setValue(int(f * 100)),
                                             self.progress.setFormat(f"{m} %p%")),
                      finished=self._done, failed=self._failed,
-                     cancelled=lambda: self._idle("Cancelled."))
+                     cancelled=lambda: self._idle(tr("Cancelled.")))
         self.run_button.setEnabled(False)
         self.adopt_button.setEnabled(False)
-        self.summary.setText("Solving…")
+        self.summary.setText(tr("Solving…"))
         worker.start(self.task)
 
     def _idle(self, text: str) -> None:
@@ -193,17 +196,19 @@ class SuggestDialog(QDialog):
 
     @staticmethod
     def _summary_text(s) -> str:
-        proof = "<b>proven optimal</b> (CBC)" if s.optimal else \
-            (f"<b>not proven optimal</b> ({s.solver}; the optimum is at most "
-             f"{s.bound:,.0f}, gap {s.gap:.1%})")
-        fixed = f", {s.fixed_covered_demand:,.0f} already by the fixed sites" \
-            if s.fixed_covered_demand else ""
-        return (f"{len(s.sites)} centre(s) cover <b>{s.covered_demand:,.0f}</b> of "
-                f"{s.total_demand:,.0f} demand ({s.share:.1%}){fixed} — {proof}. "
-                f"{s.n_candidates:,} candidate points on permitted land; solved in "
-                f"{s.build_seconds + s.solve_seconds:.2f} s. Each point is explained below: "
-                "the demand it covers alone, what it adds to the better-ranked ones, and what "
-                "only it covers.")
+        proof = tr("<b>proven optimal</b> (CBC)") if s.optimal else \
+            tr("<b>not proven optimal</b> ({solver}; the optimum is at most {bound}, gap {gap})",
+               solver=s.solver, bound=f"{s.bound:,.0f}", gap=f"{s.gap:.1%}")
+        fixed = tr(", {demand} already by the fixed sites",
+                   demand=f"{s.fixed_covered_demand:,.0f}") if s.fixed_covered_demand else ""
+        return tr("{n} centre(s) cover <b>{covered}</b> of {total} demand ({share}){fixed} — "
+                  "{proof}. {candidates} candidate points on permitted land; solved in "
+                  "{seconds} s. Each point is explained below: the demand it covers alone, what "
+                  "it adds to the better-ranked ones, and what only it covers.",
+                  n=len(s.sites), covered=f"{s.covered_demand:,.0f}",
+                  total=f"{s.total_demand:,.0f}", share=f"{s.share:.1%}", fixed=fixed,
+                  proof=proof, candidates=f"{s.n_candidates:,}",
+                  seconds=f"{s.build_seconds + s.solve_seconds:.2f}")
 
     # -- adopt --------------------------------------------------------------------------
     def adopt(self) -> int:
@@ -213,7 +218,7 @@ class SuggestDialog(QDialog):
         window = self.window_
         layer = window.stack.get("sites")
         stack = window.undo_stack
-        stack.beginMacro(f"Add {len(self.suggestion.sites)} suggested site(s)")
+        stack.beginMacro(tr("Add {n} suggested site(s)", n=len(self.suggestion.sites)))
         for site in self.suggestion.sites:
             name = f"Suggested {self.district.currentData()} {site.rank}"
             notes = (f"Suggested by maximal covering (R {self.suggestion.radius_m:g} m, "
@@ -225,8 +230,9 @@ class SuggestDialog(QDialog):
             stack.push(AddSiteCommand(layer, record))
         stack.endMacro()
         self.adopt_button.setEnabled(False)
-        self.summary.setText(self.summary.text() + "<br><b>Added as candidate sites.</b> "
-                             "Undo (Ctrl+Z) removes them in one step.")
+        self.summary.setText(self.summary.text() + "<br>"
+                             + tr("<b>Added as candidate sites.</b> Undo (Ctrl+Z) removes "
+                                  "them in one step."))
         return len(self.suggestion.sites)
 
     def done(self, result: int) -> None:  # noqa: D401 (Qt name)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHeaderView
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from app.core.zoning_rules import SYMBOLS, USE_CLASS_COLUMNS, ZoningRules
+from app.ui.i18n import tr
 
 UNCONFIRMED = QColor("#b36b00")
 
@@ -21,13 +22,13 @@ class ZoningRulesDialog(QDialog):
     def __init__(self, rules: ZoningRules, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("zoningRulesDialog")
-        self.setWindowTitle("Zoning rules (Seoul ordinance) and project overrides")
+        self.setWindowTitle(tr("Zoning rules (Seoul ordinance) and project overrides"))
         self.resize(900, 560)
         self.base = ZoningRules(rules.zones, rules.overlays, {})
         self.rules = rules
         uses = list(USE_CLASS_COLUMNS)
-        headers = ["Zone", "Group", "BCR %", "FAR %", *uses, "Status", "Confidence",
-                   "Legal basis"]
+        headers = [tr("Zone"), tr("Group"), tr("BCR %"), tr("FAR %"), *uses, tr("Status"),
+                   tr("Confidence"), tr("Legal basis")]
         self.table = QTableWidget(len(rules.zones), len(headers), self)
         self.table.setObjectName("zoningRulesTable")
         self.table.setHorizontalHeaderLabels(headers)
@@ -35,7 +36,7 @@ class ZoningRulesDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(len(headers) - 1,
                                                            QHeaderView.ResizeMode.Stretch)
         self.combos: dict[tuple[str, str], QComboBox] = {}
-        legend = " · ".join(f"{symbol} {meaning}" for symbol, meaning in SYMBOLS.items())
+        legend = " · ".join(f"{symbol} {tr(meaning)}" for symbol, meaning in SYMBOLS.items())
         for row, (zone, rule) in enumerate(rules.zones.items()):
             cells = [zone, rule.zone_group, _flag(rule.bcr_seoul, "bcr_seoul" in rule.unconfirmed),
                      _flag(rule.far_seoul, "far_seoul" in rule.unconfirmed)]
@@ -44,25 +45,25 @@ class ZoningRulesDialog(QDialog):
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 if "(?)" in text:
                     item.setForeground(UNCONFIRMED)
-                    item.setToolTip("Not confirmed from a primary source (ZONING.md)")
+                    item.setToolTip(tr("Not confirmed from a primary source (ZONING.md)"))
                 self.table.setItem(row, column, item)
             for offset, use in enumerate(uses):
                 combo = QComboBox(self.table)
                 combo.addItems(list(SYMBOLS))
                 combo.setCurrentText(rules.symbol(zone, use))
-                combo.setToolTip(f"{use} in {zone}: {legend}. Table value: "
-                                 f"{self.base.symbol(zone, use)}")
+                combo.setToolTip(tr("{use} in {zone}: {legend}. Table value: {value}", use=use,
+                                    zone=zone, legend=legend, value=self.base.symbol(zone, use)))
                 combo.currentTextChanged.connect(lambda _t, r=row: self._refresh_row(r))
                 self.table.setCellWidget(row, 4 + offset, combo)
                 self.combos[(zone, use)] = combo
-            for column, text in ((6, ""), (7, rule.confidence), (8, rule.legal_basis)):
+            for column, text in ((6, ""), (7, tr(rule.confidence)), (8, rule.legal_basis)):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 item.setToolTip(rule.note or rule.legal_basis)
                 self.table.setItem(row, column, item)
             self._refresh_row(row)
         self.table.resizeColumnsToContents()
-        reset = QPushButton("Reset to the table values", self)
+        reset = QPushButton(tr("Reset to the table values"), self)
         reset.setObjectName("resetOverrides")
         reset.clicked.connect(self.reset)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -70,10 +71,10 @@ class ZoningRulesDialog(QDialog):
         buttons.addButton(reset, QDialogButtonBox.ButtonRole.ResetRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        note = QLabel("The centre is <b>permitted</b> in a zone when at least one of its use "
-                      "classes is ○; □ and △ make it <i>conditional</i>; ✗ and ? do not permit "
-                      "it. Bold cells are overridden for this project (saved with it). "
-                      "<span style='color:#b36b00'>(?)</span> values are unconfirmed.", self)
+        note = QLabel(tr("The centre is <b>permitted</b> in a zone when at least one of its "
+                         "use classes is ○; □ and △ make it <i>conditional</i>; ✗ and ? do not "
+                         "permit it. Bold cells are overridden for this project (saved with it). "
+                         "<span style='color:#b36b00'>(?)</span> values are unconfirmed."), self)
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
@@ -99,7 +100,7 @@ class ZoningRulesDialog(QDialog):
         status = rules.status(zone)
         item = self.table.item(row, 6)
         if item is not None:
-            item.setText(status.replace("_", " "))
+            item.setText(tr(status.replace("_", " ")))
             item.setForeground(QColor({"permitted": "#2a7f2a", "conditional": "#b36b00"}
                                       .get(status, "#b00020")))
         for use in USE_CLASS_COLUMNS:

@@ -53,7 +53,10 @@ SCRIPT = textwrap.dedent('''
         info["opacity"] = layer.opacity()
         info["labels"] = layer.labelsEnabled()
         if layer.labelsEnabled():
-            info["label_field"] = layer.labeling().settings().fieldName
+            settings = layer.labeling().settings()
+            info["label_field"] = settings.fieldName
+            info["label_scales"] = [settings.scaleVisibility, settings.minimumScale,
+                                    settings.maximumScale]
         count, ids, style_names, descriptions, error = layer.listStylesInDatabase()
         info["related_styles"] = count
         info["first_style"] = style_names[0] if style_names else None
@@ -127,3 +130,7 @@ def test_opacity_and_labels(qgis_report):
         assert report[layer.name]["labels"] == (label is not None), layer.name
         if label is not None:
             assert report[layer.name]["label_field"] == label.field
+            # labels hide when zoomed out beyond max_resolution (QGIS minimumScale)
+            expected = [True, round(label.max_resolution * 96 / 0.0254), 0] \
+                if label.max_resolution else [False, 0, 0]
+            assert report[layer.name]["label_scales"] == expected, layer.name

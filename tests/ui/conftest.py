@@ -21,6 +21,16 @@ def _isolated_user_data(tmp_path, monkeypatch):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                       str(tmp_path / "settings"))
+    # The UI language follows the (isolated, empty) settings and an English locale, so that
+    # a Korean machine runs the tests as a CI runner does; each test starts afresh.
+    from PySide6.QtCore import QLocale
+    from app.ui import i18n
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    i18n.reset()
+    yield
+    i18n.reset()
+    QLocale.setDefault(previous)
 
 
 @pytest.fixture

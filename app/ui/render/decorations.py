@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
+from app.core.i18n_catalog import translate
 from app.core.viewport import Viewport, format_distance, nice_scale_length
 from app.ui.fonts import map_font
 from layers.model import LayerStack
@@ -85,11 +86,12 @@ def attribution_text(stack: LayerStack, language: str = "en") -> str:
             continue
         status = layer.provenance.status
         if status.is_caveated:
-            warnings.append(f"{layer.title(language)}: {status.value.upper()}")
+            warnings.append(f"{layer.title(language)}: "
+                            f"{translate(status.value, language).upper()}")
             continue
         if status == DataStatus.APPROXIMATE:
-            warnings.append(f"{layer.title(language)}: approximate")
-        text = layer.provenance.attribution
+            warnings.append(f"{layer.title(language)}: {translate('approximate', language)}")
+        text = translate(layer.provenance.attribution, language)
         if text and text not in sources:
             sources.append(text)
     return "  ·  ".join(warnings + sources)

@@ -280,8 +280,12 @@ def _paint_points(painter: QPainter, symbol: Symbol, sx: np.ndarray, sy: np.ndar
 
 
 def paint_labels(painter: QPainter, layer: Layer, cache: LayerCache, viewport: Viewport,
-                 occupied: list[QRectF], scale: float = 1.0) -> None:
-    """Draw the layer's labels, skipping any that would overlap ``occupied`` (updated)."""
+                 occupied: list[QRectF], scale: float = 1.0, label_scale: float = 1.0) -> None:
+    """Draw the layer's labels, skipping any that would overlap ``occupied`` (updated).
+
+    ``label_scale`` multiplies only the label font size on top of ``scale`` (presentation
+    mode enlarges labels without changing the style).
+    """
     label = layer.style.label
     if label is None or not cache.label_text:
         return
@@ -293,7 +297,7 @@ def paint_labels(painter: QPainter, layer: Layer, cache: LayerCache, viewport: V
     visible = np.flatnonzero((sx > 0) & (sx < viewport.width) & (sy > 0) & (sy < viewport.height))
     if len(visible) == 0:
         return
-    font = map_font(label.size_pt * scale, label.bold)
+    font = map_font(label.size_pt * scale * label_scale, label.bold)
     metrics = QFontMetricsF(font)
     painter.save()
     if layer.opacity <= 0:

@@ -43,8 +43,11 @@ class MapRenderer:
         return cache
 
     def render_layers(self, painter: QPainter, viewport: Viewport, scale: float = 1.0,
-                      background: QColor | None = BACKGROUND) -> None:
-        """Background, every visible layer bottom-up, then labels top-down."""
+                      background: QColor | None = BACKGROUND, label_scale: float = 1.0) -> None:
+        """Background, every visible layer bottom-up, then labels top-down.
+
+        ``label_scale`` enlarges the labels only (presentation mode).
+        """
         if background is not None:
             painter.fillRect(QRectF(0, 0, viewport.width, viewport.height), background)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -54,11 +57,18 @@ class MapRenderer:
             paint_layer(painter, layer, self.cache_for(layer), viewport, scale)
         occupied: list[QRectF] = []
         for layer in reversed(visible):  # top layer's labels win
-            paint_labels(painter, layer, self.cache_for(layer), viewport, occupied, scale)
+            paint_labels(painter, layer, self.cache_for(layer), viewport, occupied, scale,
+                         label_scale)
 
     def render_decorations(self, painter: QPainter, viewport: Viewport, scale: float = 1.0,
-                           language: str = "en") -> None:
-        """Scale bar, north arrow and attribution over the map."""
+                           language: str = "en", top: float = 0.0) -> None:
+        """Scale bar, north arrow and attribution over the map.
+
+        ``top`` moves the north arrow down (below a title band drawn over the map).
+        """
         paint_scale_bar(painter, viewport, scale)
+        painter.save()
+        painter.translate(0, top)
         paint_north_arrow(painter, viewport, scale)
+        painter.restore()
         paint_attribution(painter, viewport, attribution_text(self.stack, language), scale)

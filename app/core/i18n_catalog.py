@@ -1,0 +1,58 @@
+"""Qt-free translation catalog: English source strings → Korean (``resources/i18n/ko.json``).
+
+The app's equivalent of Qt translation files without a build step: every user-visible
+English string is its own key; a missing entry shows the English text. CLI exports (map
+render, HTML) and the GUI share this catalog.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from app.core.paths import RESOURCES_DIR
+
+I18N_DIR = RESOURCES_DIR / "i18n"
+#: language code -> its own name, as shown in the Language menu
+LANGUAGES = {"en": "English", "ko": "한국어"}
+SOURCE_LANGUAGE = "en"
+
+
+@lru_cache(maxsize=None)
+def catalog(language: str) -> dict[str, str]:
+    """The ``{english: translation}`` mapping of ``language`` (empty for English/unknown).
+
+    A missing or unreadable catalog file gives an empty mapping: the UI stays English.
+    """
+    if language == SOURCE_LANGUAGE or language not in LANGUAGES:
+        return {}
+    try:
+        data = json.loads((I18N_DIR / f"{language}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items() if isinstance(v, str) and v}
+
+
+def translate(text: str, language: str, **values) -> str:
+    """``text`` in ``language`` (English when there is no translation).
+
+    Parameters
+    ----------
+    text : str
+        The English source string; may hold ``{name}`` placeholders.
+    language : str
+        ``"en"`` or ``"ko"``.
+    **values
+        Filled into the placeholders (``str.format``) after translation.
+    """
+    result = catalog(language).get(text, text)
+    if values:
+        try:
+            return result.format(**values)
+        except (KeyError, IndexError, ValueError):  # a broken translation: fall back
+            return text.format(**values)
+    return result
+
+
+def normalize_language(code: str | None) -> str:
+    """``"ko"`` for any Korean code (``ko``, ``ko_KR``, ``ko-KR``), else ``"en"``."""
+    return "ko" if str(code or "").lower().replace("-", "_").split("_")[0] == "ko" else "en"

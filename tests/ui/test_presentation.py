@@ -1,0 +1,231 @@
+"""Presentation mode with real key and mouse events on the default project."""
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDockWidget, QToolBar
+
+from app.core.scenes import Scene
+from app.ui.presentation import LABEL_SCALE, band_height
+
+DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
+
+
+def press(qtbot, window, key):
+    window.activateWindow()
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, key)
+
+
+def present(qtbot, window):
+    """F5, then wait until the window covers the screen."""
+    press(qtbot, window, Qt.Key.Key_F5)
+    size = window.screen().geometry().size()
+    qtbot.waitUntil(lambda: window.canvas.size() == size, timeout=3000)
+
+
+def visible_docks(window):
+    return {dock.objectName(): dock.isVisible()
+            for dock in window.findChildren(QDockWidget, options=DIRECT)}
+
+
+def wait_still(qtbot, window):
+    qtbot.waitUntil(lambda: not window.presentation.animating, timeout=3000)
+
+
+def test_f5_enters_and_esc_restores_the_window_exactly(qtbot, main_window):
+    w = main_window
+    geometry, state = w.geometry(), w.saveState()
+    docks = visible_docks(w)
+    tool = w.canvas.tool
+    present(qtbot, w)
+    assert w.presentation.active and w.isFullScreen()
+    assert not any(visible_docks(w).values())
+    assert not any(bar.isVisible() for bar in w.findChildren(QToolBar, options=DIRECT))
+    assert not w.menuBar().isVisible() and not w.statusBar().isVisible()
+    assert w.canvas.label_scale == LABEL_SCALE
+    image = w.grab().toImage()
+    band = band_height(w.canvas.height())
+    # The dark title band across the top, the white legend box below it on the left.
+    band_pixel = QColor(image.pixel(w.width() // 2, int(band / 2)))
+    assert band_pixel.lightness() < 90
+    legend = w.presentation.overlay.legend_rect
+    assert legend.height() > 200 and legend.top() >= band
+    inside = QColor(image.pixel(int(legend.right() - 6), int(legend.bottom() - 6)))
+    assert inside.lightness() > 235
+    assert w.presentation.bar.isVisible()
+
+    press(qtbot, w, Qt.Key.Key_Escape)
+    assert not w.presentation.active and not w.isFullScreen()
+    qtbot.waitUntil(lambda: w.geometry() == geometry, timeout=2000)
+    qtbot.waitUntil(lambda: w.saveState() == state, timeout=2000)
+    assert visible_docks(w) == docks
+    assert w.menuBar().isVisible() and w.statusBar().isVisible()
+    assert w.canvas.label_scale == 1.0
+    assert w.canvas.tool is tool or (tool.name == "pan" and w.canvas.tool is w.pan_tool)
+    assert not w.presentation.bar.isVisible()
+
+
+def test_page_down_and_arrows_step_through_the_scenes(qtbot, main_window):
+    w = main_window
+    scenes = w.scenes.scenes
+    assert [s.scene_id for s in scenes] == ["gvalley", "magok", "yangjae"]
+    present(qtbot, w)
+    for index, key in ((0, Qt.Key.Key_PageDown), (1, Qt.Key.Key_Right),
+                       (2, Qt.Key.Key_Down), (1, Qt.Key.Key_PageUp), (0, Qt.Key.Key_Left)):
+        press(qtbot, w, key)
+        assert w.presentation.animating  # it moves there, it does not jump
+        wait_still(qtbot, w)
+        scene = scenes[index]
+        xmin, ymin, xmax, ymax = w.canvas.viewport.extent
+        sx0, sy0, sx1, sy1 = scene.extent
+        assert xmin <= sx0 and ymin <= sy0 and xmax >= sx1 and ymax >= sy1
+        resolution = w.canvas.viewport.resolution
+        assert abs(w.canvas.viewport.center_x - (sx0 + sx1) / 2) < resolution
+        assert abs(w.canvas.viewport.center_y - (sy0 + sy1) / 2) < resolution
+        assert w.presentation.current_title() == scene.title
+    press(qtbot, w, Qt.Key.Key_PageUp)  # before the first: stays, says so
+    assert not w.presentation.animating and "first scene" in w.presentation.message
+
+
+def test_scene_with_a_missing_layer_says_so_and_shows_the_rest(qtbot, main_window):
+    w = main_window
+    extent = w.scenes[0].extent
+    w.scenes.set_scenes([Scene("old", "Old workshop", extent, ("dong", "metro_lines"))])
+    present(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    wait_still(qtbot, w)
+    assert "metro_lines" in w.presentation.message
+    assert w.stack.get("dong").visible and not w.stack.get("stations").visible
+    assert w.presentation.overlay.message_rect.width() > 0
+    # The message is on the map, where the audience (and the facilitator) look.
+    image = w.grab().toImage()
+    rect = w.presentation.overlay.message_rect
+    assert QColor(image.pixel(int(rect.left() + 4), int(rect.center().y()))).red() > 90
+    assert w.scenes[0].visible_layers == ("dong", "metro_lines")  # the scene is kept as is
+    press(qtbot, w, Qt.Key.Key_F5)  # F5 again leaves too
+    assert not w.presentation.active and not w.isFullScreen()
+
+
+def test_point_site_while_presenting(qtbot, main_window):
+    w = main_window
+    w.actions_by_name["actionSnapping"].setChecked(False)
+    present(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_P)
+    assert w.canvas.tool is w.point_tool
+    assert not any(visible_docks(w).values())  # the tool does not bring the docks back
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=w.canvas.rect().center())
+    assert len(w.stack.get("sites").data) == 1
+    assert w.presentation.active
+    # The indicator card: I shows it big over the map, with the site's values.
+    w.indicators.wait()
+    press(qtbot, w, Qt.Key.Key_I)
+    assert w.presentation.show_card
+    w.canvas.repaint()
+    card = w.presentation.overlay.card_rect
+    assert card.height() > 300 and card.right() <= w.canvas.width()
+    press(qtbot, w, Qt.Key.Key_I)
+    assert not w.presentation.show_card
+    qtbot.mouseClick(w.presentation.bar.card, Qt.MouseButton.LeftButton)  # or the button
+    assert w.presentation.show_card and w.actions_by_name["actionPresentationCard"].isChecked()
+
+
+def test_escape_pauses_a_polygon_sketch_before_leaving(qtbot, main_window):
+    w = main_window
+    w.actions_by_name["actionSnapping"].setChecked(False)
+    present(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_G)
+    centre = w.canvas.rect().center()
+    for dx, dy in ((0, 0), (80, 0), (80, 80)):
+        qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=centre + QPoint(dx, dy))
+    assert len(w.polygon_tool.vertices) == 3
+    bar = w.polygon_tool.bar
+    assert bar.isVisible() and bar.y() >= band_height(w.canvas.height())  # not on the title
+    press(qtbot, w, Qt.Key.Key_Escape)
+    assert w.presentation.active and w.polygon_tool.paused
+    assert len(w.polygon_tool.vertices) == 3
+    assert "Esc leaves" in bar.label.text()
+    press(qtbot, w, Qt.Key.Key_Escape)  # nothing left to pause: leaves, sketch kept
+    assert not w.presentation.active
+    assert len(w.polygon_tool.vertices) == 3
+    assert w.canvas.tool is w.pan_tool  # the tool of before presenting
+    assert bar.top == 8 and "Esc again discards" in bar.paused_hint
+    assert w.actions_by_name["actionPan"].isChecked()
+
+
+def test_presentation_screenshot(qtbot, main_window, tmp_path):
+    """The title band and legend are drawn large (look at the file when changing them)."""
+    w = main_window
+    present(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    wait_still(qtbot, w)
+    path = tmp_path / "presentation.png"
+    assert w.grab().save(str(path))
+    title = w.presentation.overlay.title_rect
+    assert title.height() >= 60 and title.width() == w.canvas.width()
+
+
+TWO_SCREENS_SCRIPT = r'''
+import json, sys
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMenu
+from app.core.paths import DEFAULT_PROJECT
+from app.core.project_loader import load_project
+from app.ui.gui import application, fit_window, wait_until_drawn
+from app.ui.main_window import MainWindow
+from app.ui.presentation import band_height
+
+application()
+w = MainWindow(load_project(DEFAULT_PROJECT))
+fit_window(w, (1200, 700), clamp_to_screen=False)
+w.show()
+wait_until_drawn(w)
+before = w.geometry()
+w.actions_by_name["actionPresent"].trigger()
+menu = w.findChild(QMenu, "presentScreenMenu")
+out = {"choices": [a.text() for a in menu.actions()],
+       "default": menu.defaultAction().text()}
+menu.actions()[1].trigger()
+QTest.qWait(300)
+w.presentation.next_scene()
+QTest.qWait(700)
+image = w.grab().toImage()
+image.save(sys.argv[1])
+out.update(screen=w.screen().name(), size=[w.width(), w.height()],
+           band=QColor(image.pixel(960, int(band_height(1080) / 2))).lightness())
+w.presentation.leave()
+QTest.qWait(200)
+out.update(back=w.screen().name(), same=w.geometry() == before)
+w.project._set_clean()
+w.close()
+print(json.dumps(out))
+'''
+
+
+def test_choice_of_screen_on_a_two_screen_machine(tmp_path):
+    """Laptop + 1920x1080 projector: F5 offers both, the window's own first."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    screens = {"screens": [
+        {"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 800,
+         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+        {"name": "projector", "x": 1280, "y": 0, "width": 1920, "height": 1080,
+         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps(screens))
+    shot = tmp_path / "projector.png"
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", TWO_SCREENS_SCRIPT, str(shot)], cwd=root,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["choices"][0].startswith("laptop") and out["default"] == out["choices"][0]
+    assert out["choices"][1].startswith("projector — 1920×1080")
+    assert out["screen"] == "projector" and out["size"] == [1920, 1080]
+    assert out["band"] < 90  # the dark title band
+    assert out["back"] == "laptop" and out["same"]
+    assert shot.exists()
