@@ -43,10 +43,22 @@ def add_indicators_parser(commands: argparse._SubParsersAction) -> argparse.Argu
     parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
                         help="project GeoPackage with the layers (default: the embedded "
                              "project)")
-    for name, what in (("startups", "start-ups"), ("education", "universities/colleges"),
-                       ("stations", "stations"), ("zoning", "zoning (zone_type, kind)")):
+    for name, what in (("startups", "start-ups (columns such as sector/업종, "
+                                    "employees/종사자수 are recognised)"),
+                       ("education", "universities/colleges"), ("stations", "stations"),
+                       ("zoning", "zoning polygons (a column of 용도지역 names such as "
+                                  "제2종일반주거지역, 준공업지역, 개발제한구역)")):
         parser.add_argument(f"--{name}", type=Path, metavar="F",
-                            help=f"file with the {what} instead of the project's layer")
+                            help=f"file with the {what} instead of the project's layer "
+                                 "(GeoPackage, Shapefile, GeoJSON, CSV with lon/lat ...)")
+    parser.add_argument("--input-crs", metavar="CRS", dest="input_crs",
+                        help="CRS of SITES and override files that have none (e.g. "
+                             "EPSG:5186, EPSG:5179, EPSG:5181, EPSG:5174; default: refuse "
+                             "unless the coordinates are longitude/latitude)")
+    parser.add_argument("--encoding", metavar="ENC",
+                        help="text encoding of SITES and override shapefiles/CSV files "
+                             "(e.g. UTF-8, CP949; default: UTF-8 when the text is valid "
+                             "UTF-8, else CP949)")
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="write to FILE instead of standard output (CSV files get a "
                              "UTF-8 BOM so that Excel shows Korean text)")
@@ -69,7 +81,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None and not args.out.resolve().parent.is_dir():
         raise InputError(f"cannot write to {args.out}: no such folder")
 
-    sites = read_vector(args.sites, "sites", preferred_layer="sites")
+    sites = read_vector(args.sites, "sites", preferred_layer="sites",
+                        options=_read_options(args), allow_mixed=True)
     layers = _project_layers(args)
     for note in sites.notes + [n for layer in layers.values() if layer for n in layer.notes]:
         print(f"innoatlas: note: {note}", file=sys.stderr)
@@ -106,12 +119,32 @@ def _project_layers(args: argparse.Namespace) -> dict:
     for name in LAYERS:
         override = getattr(args, name)
         if override is not None:
-            layers[name] = read_vector(override, name, preferred_layer=name)
+            layers[name] = _read_override(override, name, args)
         elif name in available:
             layers[name] = read_vector(project, name, preferred_layer=name)
         else:
             raise InputError(f"project {project} has no '{name}' layer: give --{name} F")
     return layers
+
+
+def _read_options(args: argparse.Namespace):
+    from app.core.vector_input import ReadOptions
+
+    return ReadOptions(encoding=getattr(args, "encoding", None),
+                       assumed_crs=getattr(args, "input_crs", None))
+
+
+def _read_override(path: Path, role: str, args: argparse.Namespace):
+    """An override file read and mapped to the role's columns (``업종`` -> ``sector`` ...)."""
+    from app.core.layer_roles import apply_role, guess_mapping
+    from app.core.vector_input import read_vector
+
+    layer = read_vector(path, role, preferred_layer=role, options=_read_options(args))
+    mapping = guess_mapping([str(c) for c in layer.frame.columns], role, layer.frame)
+    result = apply_role(layer.frame, role, mapping, source=str(path))
+    layer.frame = result.frame
+    layer.notes.extend(result.notes)
+    return layer
 
 
 def site_labels(sites: pd.DataFrame) -> pd.Series:

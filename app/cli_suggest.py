@@ -104,7 +104,8 @@ def _run(args: argparse.Namespace) -> int:
               for name in ("districts", "startups", "zoning")}
     fixed = None
     if args.fixed is not None:
-        fixed_layer = read_vector(args.fixed, "fixed sites", preferred_layer="sites")
+        fixed_layer = read_vector(args.fixed, "fixed sites", preferred_layer="sites",
+                                  allow_mixed=True)
         for note in fixed_layer.notes:
             print(f"innoatlas: note: {note}", file=sys.stderr)
         fixed = fixed_layer.frame
