@@ -46,6 +46,7 @@ class ImportLayerDialog(QDialog):
         self.setWindowTitle(f"Add layer — {Path(path).name}")
         self.path = Path(path)
         self.info = inspect_vector(self.path)  # raises InputError: the caller reports it
+        self.detected_encoding = self.info.encoding
         self.preview: pd.DataFrame = pd.DataFrame()
         self._read_problem = ""
         self._building = True
@@ -203,6 +204,8 @@ class ImportLayerDialog(QDialog):
         """The read options chosen now."""
         layer = self.layer_box.currentData() if len(self.info.layers) > 1 else None
         encoding = self.encoding_box.currentData() if self.info.encoding is not None else None
+        if encoding is not None and encoding == self.detected_encoding:
+            encoding = None  # what detection found: the note then says how it was found
         return ReadOptions(layer=layer, encoding=encoding,
                            assumed_crs=None if self.info.crs else self.crs_box.currentData(),
                            x_column=self.x_box.currentData(), y_column=self.y_box.currentData())

@@ -127,7 +127,9 @@ class LayerImporter(QObject):
 
     def _close_progress(self) -> None:
         if self.progress is not None:
+            self.progress.canceled.disconnect()  # closing emits canceled: not the user's
             self.progress.reset()
+            self.progress.close()
             self.progress.deleteLater()
             self.progress = None
         self.task = None

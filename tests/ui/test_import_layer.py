@@ -8,7 +8,7 @@ import pyogrio
 import pytest
 import shapely
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app.core.project_io import open_project
@@ -51,9 +51,15 @@ def _message_boxes(window):
     return [w for w in window.findChildren(QMessageBox) if w.isVisible()]
 
 
-def _close_messages(window):
+def _close_messages(window, qtbot=None):
+    """Press OK on the open message boxes and give the focus back to the map."""
     for box in _message_boxes(window):
-        box.done(0)
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton) \
+            if qtbot else box.done(0)
+    if qtbot is not None:
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
 
 
 def test_cp949_shapefile_is_detected_previewed_and_added(main_window, qtbot, tmp_path):
@@ -77,7 +83,7 @@ def test_cp949_shapefile_is_detected_previewed_and_added(main_window, qtbot, tmp
     qtbot.keyClick(dialog.encoding_box, Qt.Key.Key_Down)
     assert dialog.encoding_box.currentData() == "CP949"
     layer = _finish_import(window, qtbot)
-    _close_messages(window)
+    _close_messages(window, qtbot)
     assert window.stack.names() == ["sites", layer.name] + before[1:]
     assert sorted(layer.data["상호"]) == sorted(frame["상호"])
     assert layer.data.crs.to_epsg() == 5186
@@ -150,10 +156,14 @@ def test_dropping_a_geojson_on_the_map_adds_it(main_window, qtbot, tmp_path):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     centre = QPointF(window.canvas.width() / 2, window.canvas.height() / 2)
+    enter = QDragEnterEvent(centre.toPoint(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window.canvas, enter)
+    assert enter.isAccepted()  # the map shows it takes the file
     drop = QDropEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window.canvas, drop)
-    assert drop.isAccepted()
+    with qtbot.waitSignal(window.canvas.filesDropped, timeout=3000):
+        QApplication.sendEvent(window.canvas, drop)
     qtbot.waitUntil(lambda: window.importer.dialog is not None, timeout=5000)
     layer = _finish_import(window, qtbot)
     assert layer.title_en == "plan" and layer.geometry_kind == "polygon"
@@ -226,21 +236,21 @@ def test_bad_files_give_a_message_and_change_nothing(main_window, qtbot, tmp_pat
     window.importer.importFailed.connect(failures.append)
     checked = 0
     for case in build_corpus(tmp_path / "corpus"):
-        if case.expect != "error" or case.role:
-            continue
+        if case.expect != "error" or case.role or case.options is not None:
+            continue  # (cases with options stand for choices the dialog offers as lists)
         checked += 1
         failures.clear()
         dialog = window.importer.ask(case.path)
         if dialog is None:  # refused at once: a message box says why
             assert failures, case.name
             assert _message_boxes(window), case.name
-            _close_messages(window)
+            _close_messages(window, qtbot)
             continue
         if dialog.ok_button.isEnabled():  # the dialog could not tell: the read refuses it
             with qtbot.waitSignal(window.importer.importFailed, timeout=20_000):
                 qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
             assert _message_boxes(window), case.name
-            _close_messages(window)
+            _close_messages(window, qtbot)
         else:  # the dialog says what is wrong and does not let it through
             assert dialog.problem.text(), case.name
             dialog.reject()
