@@ -220,7 +220,7 @@ def build_corpus(folder: Path) -> list[Case]:
     add(Case("geojson naming EPSG:999999", folder / "unknown_crs.geojson", "error",
              r"CRS PROJ does not know.*999999"))
     add(Case("geojson naming EPSG:999999, CRS chosen", folder / "unknown_crs.geojson", "note",
-             r"has no CRS: read as EPSG:5186 \(assumed\)",
+             r"999999 is not known to PROJ: read as EPSG:5186 \(assumed\)",
              options=ReadOptions(assumed_crs="EPSG:5186"), count=1,
              first_xy=(190000.0, 545000.0)))
     add(Case("geojson in EPSG:4326, another CRS chosen", folder / "lonlat.geojson", "note",

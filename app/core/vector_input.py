@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import re
 import shutil
 import tempfile
@@ -640,6 +641,20 @@ def _choose_layer(path: Path, preferred: str | None, what: str = "input",
     return (with_geometry or names)[0] if len(names) > 1 else None
 
 
+def _one_line(function):
+    """Turn any failure of ``function(path, ...)`` that is not an InputError into one."""
+    @functools.wraps(function)
+    def guarded(path, *args, **kwargs):
+        try:
+            return function(path, *args, **kwargs)
+        except InputError:
+            raise
+        except Exception as err:  # GDAL/PROJ/pandas failures not foreseen
+            raise InputError(f"cannot read {path}: {_first_line(err)}") from None
+    return guarded
+
+
+@_one_line
 def inspect_vector(path: Path | str, options: ReadOptions | None = None) -> FileInfo:
     """What an import dialog shows before reading: layers, columns, encoding, CRS.
 
@@ -749,6 +764,7 @@ def _inspect_csv(path: Path, options: ReadOptions) -> FileInfo:
                     x_col, y_col, notes)
 
 
+@_one_line
 def preview_attributes(path: Path | str, options: ReadOptions | None = None,
                        rows: int = 20) -> pd.DataFrame:
     """The first ``rows`` rows of a file's attributes, in the chosen (or detected)
@@ -1019,7 +1035,9 @@ def _set_crs(frame: gpd.GeoDataFrame, path: Path, where: str, what: str,
     prj = _sibling(path, ".prj") if path.suffix.lower() == ".shp" else None
     if options.assumed_crs is not None:
         crs = _parse_crs(options.assumed_crs, path.name)
-        reason = f"its {prj.name} is not a CRS PROJ knows" if prj else "it has no CRS"
+        named = _geojson_crs_name(path)
+        reason = (f"its {prj.name} is not a CRS PROJ knows" if prj else
+                  f"its CRS {named} is not known to PROJ" if named else "it has no CRS")
         notes.append(f"{path.name}: {reason}: read as {crs_label(crs)} (assumed)")
         return frame.set_crs(crs, allow_override=True)
     if prj is not None:  # GDAL read it but found no CRS in it

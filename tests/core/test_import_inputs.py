@@ -199,3 +199,19 @@ def test_csv_columns_can_be_chosen(tmp_path):
         read_vector(path)
     layer = read_vector(path, options=ReadOptions(x_column="east_deg", y_column="north_deg"))
     assert layer.frame["name"].tolist() == KOREAN_NAMES
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_inspect_and_preview_never_fail_otherwise_than_one_line(name):
+    """What the import dialog calls first: a FileInfo, or an InputError, for every file."""
+    case = CASES[name]
+    for call in (inspect_vector, preview_attributes):
+        try:
+            result = call(case.path, case.options)
+        except InputError as err:
+            assert "\n" not in str(err)
+            continue
+        if call is inspect_vector:
+            assert result.layers and result.driver
+        else:
+            assert "geometry" not in result.columns
