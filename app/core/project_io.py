@@ -108,10 +108,29 @@ class ProjectSettings:
             raise InnoAtlasError("the project's zoning overrides are unreadable") from None
         return ZoningRules.default().with_overrides(overrides)
 
+    def roles(self) -> dict[str, str]:
+        """Which layer plays each role for the indicators: ``{role: layer name}``."""
+        from app.core.user_layers import roles_of
+
+        return roles_of(self.extra)
+
     def capture_layers(self, stack: LayerStack) -> None:
-        """Record the stack's order, visibility and opacity."""
+        """Record the stack's order, visibility and opacity, and the imported layers."""
+        from app.core.user_layers import USER_LAYERS_KEY, user_layer_records
+        from layers.style_io import style_to_dict
+
         self.layers = [{"name": layer.name, "visible": layer.visible,
                         "opacity": layer.opacity} for layer in stack]
+        records = user_layer_records(stack, style_to_dict)
+        if records:
+            self.extra[USER_LAYERS_KEY] = records
+        else:
+            self.extra.pop(USER_LAYERS_KEY, None)
+        roles = {role: name for role, name in self.roles().items() if name in stack}
+        if roles:
+            self.extra["roles"] = roles
+        else:
+            self.extra.pop("roles", None)
 
     def apply_layers(self, stack: LayerStack) -> None:
         """Restore order, visibility and opacity; unknown names are ignored."""
@@ -130,6 +149,8 @@ class Project:
     stack: LayerStack
     settings: ProjectSettings
     path: Path | None = None
+    #: Things the user should know about the file (e.g. an imported layer that was skipped).
+    notes: list[str] = field(default_factory=list)
 
 
 def read_settings(path: Path) -> tuple[ProjectSettings, int] | None:
@@ -176,8 +197,35 @@ def open_project(path: Path, progress: Progress | None = None) -> Project:
     else:
         stack.insert(0, new_sites_layer())
     settings = stored[0] if stored else ProjectSettings()
+    notes = _read_user_layers(path, stack, settings, names)
     settings.apply_layers(stack)
-    return Project(stack, settings, path)
+    return Project(stack, settings, path, notes)
+
+
+def _read_user_layers(path: Path, stack: LayerStack, settings: ProjectSettings,
+                      tables: set[str]) -> list[str]:
+    """Add the imported layers listed in the settings (under the sites, over the rest)."""
+    from app.core.project_loader import read_provenance
+    from app.core.user_layers import user_layer_specs
+    from layers.style_io import style_from_dict
+
+    specs, notes = user_layer_specs(settings.extra, style_from_dict)
+    provenance = read_provenance(path)
+    position = 1
+    for spec in specs:
+        if spec.name not in tables:
+            notes.append(f"imported layer '{spec.title_en}' is missing from {path.name}")
+            continue
+        if spec.name in stack:
+            continue
+        try:
+            layer = read_layer(path, spec, provenance.get(spec.name))
+        except ProjectLoadError as err:
+            notes.append(f"{err}; the layer was skipped")
+            continue
+        stack.insert(position, layer)
+        position += 1
+    return notes
 
 
 def _write_layers(target: Path, stack: LayerStack) -> None:

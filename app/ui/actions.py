@@ -28,6 +28,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Save the project (one GeoPackage file)"),
     ActionSpec("actionSaveAs", "Save project &as…", "&File", "Ctrl+Shift+S",
                "Save the project to another file"),
+    ActionSpec("actionAddLayer", "&Add layer…", "&File", "Ctrl+Shift+V",
+               "Add a GeoPackage, Shapefile, GeoJSON or CSV layer (any CRS; Korean "
+               "encodings detected); you can also drop files on the map",
+               separator_before=True),
     ActionSpec("actionExportGpkg", "&Export GeoPackage for QGIS/ArcGIS…", "&File", "Ctrl+E",
                "Every layer, the sites with their indicators, QGIS styles (layer_styles) and "
                "provenance in one GeoPackage", separator_before=True),
@@ -94,6 +98,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Delete the selected site (undoable)"),
     ActionSpec("actionLayerProperties", "Layer &properties…", "&Layer", "Ctrl+Shift+L",
                "Source, licence and status of the selected layer"),
+    ActionSpec("actionRemoveLayer", "&Remove layer", "&Layer", "Ctrl+D",
+               "Remove the selected imported or analysis layer from the project (undoable)"),
     ActionSpec("actionLayerUp", "Move layer &up", "&Layer", "Ctrl+Up",
                "Draw the selected layer above the one over it"),
     ActionSpec("actionLayerDown", "Move layer &down", "&Layer", "Ctrl+Down",

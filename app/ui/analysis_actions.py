@@ -102,7 +102,7 @@ class AnalysisLayers:
             return
         if existing is not None:
             return
-        startups = stack.get("startups")
+        startups = self.window.role_layer("startups")
         if startups is None or len(startups.data) == 0:
             QMessageBox.information(self.window, tr("No start-ups"),
                                     tr("The project has no start-ups to analyse."))
@@ -130,7 +130,7 @@ class AnalysisLayers:
         stack = self.window.stack
         if not self.actions[name].isChecked() or stack.get(name) is not None:
             return
-        below = stack.get("startups")
+        below = self.window.role_layer("startups")
         stack.insert(stack.index(below) + 1 if below is not None else 1, layer)
 
     def _failed(self, name: str, message: str, dialog) -> None:

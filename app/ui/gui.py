@@ -117,6 +117,8 @@ def open_main_window(project: Path, size: tuple[int, int] = DEFAULT_SIZE,
         viewport = window.canvas.viewport
         viewport.center_x, viewport.center_y, viewport.resolution = loaded.settings.view
         window.canvas._extent_set = True
+    if loaded.notes:
+        window.statusBar().showMessage("; ".join(loaded.notes), 15000)
     fit_window(window, size, clamp_to_screen)
     return window
 

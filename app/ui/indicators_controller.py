@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from app.core import sites as site_ops
 from app.core.indicators import IndicatorEngine
 from app.core.score import Weights, rank_sites
+from app.core.user_layers import role_layer
 from app.core.zoning_rules import ZoningRules
 from app.ui import worker
 from app.ui.i18n import tr
@@ -25,8 +26,8 @@ CONTEXT = ("startups", "education", "stations", "zoning")
 WORKER_THRESHOLD = 50_000
 
 
-def _frame(stack: LayerStack, name: str):
-    layer = stack.get(name)
+def _frame(stack: LayerStack, role: str, roles: dict[str, str]):
+    layer = role_layer(stack, role, roles)
     return None if layer is None else layer.data
 
 
@@ -49,6 +50,8 @@ class IndicatorsController(QObject):
         self.stack, self.editing = stack, editing
         self.weights = Weights()
         self.rules = ZoningRules.default()
+        #: role -> layer name: which layers the engine reads (app.core.user_layers)
+        self.roles: dict[str, str] = {}
         self.results = pd.DataFrame()
         self._engine: IndicatorEngine | None = None
         self._generation = 0
@@ -65,10 +68,21 @@ class IndicatorsController(QObject):
     def _on_layer_changed(self, layer, what: str) -> None:
         if what != "data":
             return
-        if layer.name in CONTEXT:
+        if layer.name in self.context_names():
             self.invalidate_engine()
         elif layer.name == "sites":
             self.schedule()
+
+    def context_names(self) -> set[str]:
+        """Names of the layers the indicators read now (after the role assignments)."""
+        return {layer.name for role in CONTEXT
+                if (layer := role_layer(self.stack, role, self.roles)) is not None}
+
+    def set_roles(self, roles: dict[str, str]) -> None:
+        """Read the start-ups, education, stations and zoning from these layers."""
+        if dict(roles) != self.roles:
+            self.roles = dict(roles)
+            self.invalidate_engine()
 
     def invalidate_engine(self) -> None:
         """A context layer changed: rebuild the engine on the next computation."""
@@ -93,8 +107,8 @@ class IndicatorsController(QObject):
     @property
     def engine(self) -> IndicatorEngine:
         if self._engine is None:
-            self._engine = IndicatorEngine(*(_frame(self.stack, name) for name in CONTEXT),
-                                           rules=self.rules)
+            self._engine = IndicatorEngine(*(_frame(self.stack, role, self.roles)
+                                             for role in CONTEXT), rules=self.rules)
         return self._engine
 
     # -- computation ------------------------------------------------------------------------
@@ -120,7 +134,7 @@ class IndicatorsController(QObject):
         if len(sites) == 0:  # nothing to compute: do not index the layers at start-up
             self._publish(generation, pd.DataFrame())
             return
-        startups = self.stack.get("startups")
+        startups = role_layer(self.stack, "startups", self.roles)
         large = startups is not None and len(startups.data) > WORKER_THRESHOLD
         if not large:
             self._publish(generation, self._compute(sites))
@@ -143,8 +157,7 @@ class IndicatorsController(QObject):
         if self._timer.isActive():
             self._timer.stop()
             self.recompute()
-        from PySide6.QtCore import QThreadPool
-        QThreadPool.globalInstance().waitForDone(timeout_ms)
+        worker.wait_all(timeout_ms)
         from PySide6.QtWidgets import QApplication
         QApplication.processEvents()
 

@@ -14,6 +14,7 @@ from app.core.geodesy import to_lonlat
 from app.core.project_io import ProjectSettings
 from app.core.scenes import scenes_from_settings
 from app.core.sites import new_sites_layer
+from app.core.user_layers import is_user_layer, role_layer
 from app.ui import i18n
 from app.ui.actions import (ACTIONS, DISTRICT_ACTIONS, LANGUAGE_ACTIONS, TOOL_ACTIONS,
                             ActionSpec)
@@ -27,6 +28,8 @@ from app.ui.analysis_actions import AnalysisLayers
 from app.ui.identify_panel import IdentifyPanel
 from app.ui.indicators_controller import IndicatorsController
 from app.ui.indicators_panel import IndicatorsPanel
+from app.ui.layer_commands import RemoveLayerCommand
+from app.ui.layer_import import LayerImporter, show_message
 from app.ui.layer_panel import LayerPanel
 from app.ui.layer_properties import LayerPropertiesDialog
 from app.ui.map_canvas import MapCanvas, PanTool
@@ -79,6 +82,7 @@ class MainWindow(QMainWindow):
         if settings is not None:
             self.editing.radius_m = float(settings.radius_m)
 
+        self.importer = LayerImporter(self)
         self.layer_panel = LayerPanel(stack, self)
         self.identify_panel = IdentifyPanel(self)
         self.layer_dock = self._dock("layerDock", "Layers", self.layer_panel,
@@ -263,6 +267,9 @@ class MainWindow(QMainWindow):
         a["actionOpen"].triggered.connect(self.project.open_dialog)
         a["actionSave"].triggered.connect(self.project.save)
         a["actionSaveAs"].triggered.connect(self.project.save_as)
+        a["actionAddLayer"].triggered.connect(self.importer.open_dialog)
+        a["actionRemoveLayer"].triggered.connect(self.remove_current_layer)
+        self.canvas.filesDropped.connect(self.importer.import_paths)
         a["actionExportGpkg"].triggered.connect(self.export_gpkg_dialog)
         a["actionExportMap"].triggered.connect(self.export_map_dialog)
         a["actionExportHtml"].triggered.connect(self.export_html_dialog)
@@ -527,8 +534,38 @@ class MainWindow(QMainWindow):
                                      8000)
         return True
 
+    # -- layers and their roles ---------------------------------------------------------------
+    @property
+    def roles(self) -> dict[str, str]:
+        """Which layer plays each role for the indicators (``{role: layer name}``)."""
+        return self.project.settings.roles()
+
+    def set_roles(self, roles: dict[str, str]) -> None:
+        """Make the indicators read these layers (undo commands call this)."""
+        self.project.settings.extra["roles"] = dict(roles)
+        self.indicators.set_roles(roles)
+
+    def role_layer(self, role: str):
+        """The layer the indicators read for ``role`` (start-ups, zoning ...)."""
+        return role_layer(self.stack, role, self.roles)
+
+    def remove_current_layer(self) -> bool:
+        """Layer → Remove layer: imported and analysis layers only (undoable)."""
+        layer = self.layer_panel.current_layer()
+        if layer is None:
+            self.statusBar().showMessage("Select a layer in the Layers panel first", 5000)
+            return False
+        if not is_user_layer(layer):
+            show_message(self, "Cannot remove the layer",
+                         f"“{layer.title(self.language)}” is part of every project: hide it "
+                         "with its check box instead.")
+            return False
+        self.undo_stack.push(RemoveLayerCommand(self.stack, layer, self.set_roles, self.roles))
+        return True
+
     def _apply_project_rules(self, settings: ProjectSettings) -> None:
-        """Weights and zoning overrides saved with a project."""
+        """Weights, zoning overrides and layer roles saved with a project."""
+        self.indicators.roles = settings.roles()
         self.indicators.weights = settings.score_weights()
         try:
             self.indicators.set_rules(settings.zoning_rules())
@@ -560,6 +597,9 @@ class MainWindow(QMainWindow):
 
     def _on_project_loaded(self) -> None:
         self.sites_panel.rebind()
+        notes = getattr(self.project, "load_notes", [])
+        if notes:
+            show_message(self, "Some layers were not loaded", "\n".join(notes))
         self._apply_project_rules(self.project.settings)
         self._restore_sketch(self.project.settings)
         self.indicators_panel.set_weights(self.indicators.weights)

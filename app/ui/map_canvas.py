@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import (QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen,
-                           QWheelEvent)
+from PySide6.QtGui import (QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage,
+                           QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent)
 from PySide6.QtWidgets import QWidget
 
 from app.core.viewport import Viewport
@@ -92,11 +93,14 @@ class MapCanvas(QWidget):
         The view moved or zoomed.
     rendered(float)
         A full render finished; the argument is its duration in milliseconds.
+    filesDropped(list)
+        Local files (``pathlib.Path``) were dropped on the map: add them as layers.
     """
 
     coordinatesChanged = Signal(float, float)
     extentChanged = Signal()
     rendered = Signal(float)
+    filesDropped = Signal(list)
 
     def __init__(self, stack: LayerStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +109,7 @@ class MapCanvas(QWidget):
         self.setMouseTracking(True)
         self.setMinimumSize(200, 150)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.setAcceptDrops(True)
         self.stack = stack
         self.renderer = MapRenderer(stack)
         self.viewport = Viewport(width=max(1, self.width()), height=max(1, self.height()))
@@ -330,6 +335,31 @@ class MapCanvas(QWidget):
         if notches:
             self.zoom_by(WHEEL_STEP ** notches, event.position())
         event.accept()
+
+    @staticmethod
+    def _dropped_files(event) -> list[Path]:
+        mime = event.mimeData()
+        if mime is None or not mime.hasUrls():
+            return []
+        return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self._dropped_files(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if self._dropped_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        files = self._dropped_files(event)
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.filesDropped.emit(files)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if self._tool is not None and self._tool.key(event):

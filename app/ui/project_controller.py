@@ -126,6 +126,7 @@ class ProjectController(QObject):
         replace_contents(self.stack, project.stack)
         self.path = path
         self.settings = project.settings
+        self.load_notes = list(project.notes)
         self.editing.radius_m = float(self.settings.radius_m)
         self.undo_stack.clear()
         view = self.settings.view

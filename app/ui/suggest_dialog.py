@@ -153,8 +153,8 @@ class SuggestDialog(QDialog):
         def plain(frame):
             return None if frame is None else frame.set_crs(None, allow_override=True)
         self.task = worker.Task(
-            suggest_sites, district, plain(stack.get("startups").data),
-            plain(stack.get("zoning").data), k=self.k.value(), radius=self.radius.value(),
+            suggest_sites, district, plain(window.role_layer("startups").data),
+            plain(window.role_layer("zoning").data), k=self.k.value(), radius=self.radius.value(),
             spacing=self.spacing.value(), weight="employees" if self.employees.isChecked()
             else None, fixed=plain(fixed), rules=window.indicators.rules,
             time_limit=self.time_limit.value(), districts=plain(stack.get("districts").data),

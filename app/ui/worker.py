@@ -3,6 +3,12 @@
 The function takes ``progress(fraction, message)``; calling it after the user
 pressed Cancel raises :class:`Cancelled` inside the worker (Orange's task state
 pattern), so the function itself needs no Qt and is tested without threads.
+
+Tasks run in Python threads, not in a QThreadPool: a QThreadPool reuses native threads
+that Python sees as foreign, creating and dropping a thread state for each task, and
+pyproj's per-thread PROJ context then dangles — the second task in the same pool thread
+that built a CRS crashed with a segmentation fault (reproduced with PySide6 6.11.3 and
+pyproj 3.7.2). In a Python thread pyproj, pyogrio and geopandas are safe to use.
 """
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ import threading
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, Signal
 
 
 class Cancelled(Exception):
@@ -50,7 +56,7 @@ class _Relay(QObject):
             callback(*args)
 
 
-class Task(QRunnable):
+class Task:
     """A cancellable background call of ``function(*args, progress=..., **kwargs)``.
 
     Signals (on ``task.signals``, delivered in the GUI thread)
@@ -59,11 +65,10 @@ class Task(QRunnable):
     """
 
     def __init__(self, function: Callable[..., Any], *args, **kwargs) -> None:
-        super().__init__()
         self.function, self.args, self.kwargs = function, args, kwargs
         self.signals = _Signals()
         self._cancel = threading.Event()
-        self.setAutoDelete(False)
+        self.thread: threading.Thread | None = None
 
     def on(self, **callbacks: Callable) -> "Task":
         """Register ``progress``/``finished``/``failed``/``cancelled`` callbacks, run in
@@ -89,7 +94,11 @@ class Task(QRunnable):
             raise Cancelled()
         self.signals.progress.emit(float(fraction), str(message))
 
-    def run(self) -> None:  # noqa: D401 (Qt name)
+    @property
+    def is_running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def run(self) -> None:
         try:
             result = self.function(*self.args, progress=self._progress, **self.kwargs)
         except Cancelled:
@@ -104,7 +113,44 @@ class Task(QRunnable):
                 self.signals.finished.emit(result)
 
 
+_running: set[Task] = set()
+_lock = threading.Lock()
+
+
+def _run_and_forget(task: Task) -> None:
+    try:
+        task.run()
+    finally:
+        with _lock:
+            _running.discard(task)
+
+
 def start(task: Task) -> Task:
-    """Queue ``task`` on the global thread pool and return it."""
-    QThreadPool.globalInstance().start(task)
+    """Run ``task`` in a new background (daemon) thread and return it."""
+    task.thread = threading.Thread(target=_run_and_forget, args=(task,), daemon=True,
+                                   name=f"innoatlas-{getattr(task.function, '__name__', 'task')}")
+    with _lock:
+        _running.add(task)
+    task.thread.start()
     return task
+
+
+def wait_all(timeout_ms: int = 10_000) -> bool:
+    """Block until every running task has finished (tests, exports, quitting).
+
+    Returns False when some task was still running after ``timeout_ms``. Queued
+    callbacks are delivered afterwards by the caller's event processing.
+    """
+    deadline = QDeadlineTimer(timeout_ms)
+    while True:
+        with _lock:
+            tasks = list(_running)
+        if not tasks:
+            return True
+        for task in tasks:
+            remaining = deadline.remainingTime() / 1000.0
+            if remaining <= 0:
+                return False
+            if task.thread is not None:
+                task.thread.join(remaining)
+        QCoreApplication.processEvents()

@@ -1,0 +1,56 @@
+"""Undo commands for adding and removing layers (File → Add layer…, Layer → Remove layer).
+
+A command holds the layer object itself, so undo puts back exactly what was there
+(features, style, opacity, position) and the role assignments of the indicators.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+from layers.model import Layer, LayerStack
+
+Roles = dict[str, str]
+
+
+class AddLayerCommand(QUndoCommand):
+    """Insert an imported layer (and, optionally, give it a role)."""
+
+    def __init__(self, stack: LayerStack, layer: Layer, position: int,
+                 set_roles: Callable[[Roles], None], roles_before: Roles,
+                 roles_after: Roles) -> None:
+        super().__init__(f"Add layer “{layer.title_en}”")
+        self.stack, self.layer, self.position = stack, layer, position
+        self.set_roles = set_roles
+        self.roles_before, self.roles_after = dict(roles_before), dict(roles_after)
+
+    def redo(self) -> None:
+        self.stack.insert(self.position, self.layer)
+        self.set_roles(self.roles_after)
+
+    def undo(self) -> None:
+        self.set_roles(self.roles_before)
+        if self.layer in list(self.stack):
+            self.stack.remove(self.layer)
+
+
+class RemoveLayerCommand(QUndoCommand):
+    """Take a layer out of the project; its role goes back to the default layer."""
+
+    def __init__(self, stack: LayerStack, layer: Layer, set_roles: Callable[[Roles], None],
+                 roles: Roles) -> None:
+        super().__init__(f"Remove layer “{layer.title_en}”")
+        self.stack, self.layer = stack, layer
+        self.position = stack.index(layer)
+        self.set_roles = set_roles
+        self.roles_before = dict(roles)
+        self.roles_after = {role: name for role, name in roles.items() if name != layer.name}
+
+    def redo(self) -> None:
+        self.set_roles(self.roles_after)
+        self.stack.remove(self.layer)
+
+    def undo(self) -> None:
+        self.stack.insert(self.position, self.layer)
+        self.set_roles(self.roles_before)
