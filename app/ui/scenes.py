@@ -136,8 +136,8 @@ def scene_of_view(scenes: ScenesModel, viewport: Viewport, stack: LayerStack,
     while tr("View {number}", number=number) in titles:
         number += 1
     visible = tuple(layer.name for layer in stack if layer.visible and layer.name != "sites")
-    return Scene(scene_id, title or tr("View {number}", number=number), tuple(map(float, viewport.extent)),
-                 visible)
+    return Scene(scene_id, title or tr("View {number}", number=number),
+                 tuple(map(float, viewport.extent)), visible)
 
 
 class _InsertScene(QUndoCommand):
