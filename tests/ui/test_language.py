@@ -248,3 +248,116 @@ def test_cli_render_takes_a_language(tmp_path):
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                               check=True).stdout
         assert "범례" in text
+
+
+def test_presentation_scenes_panel_and_export_dialog_are_korean(qtbot, main_window):
+    from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox, QLineEdit
+
+    from app.ui.map_export_dialog import MapExportDialog, ORIENTATION_TEXTS, ROWS, WHAT_TEXTS
+    from app.ui.presentation import CARD_ROWS
+
+    w = main_window
+    panel = w.scenes_panel
+    w.scenes_dock.show()
+    w.scenes_dock.raise_()
+    qtbot.waitUntil(panel.list.isVisible, timeout=2000)
+    # The user renames Yangjae/Gaepo (F2, type, Enter) before switching the language.
+    lst = panel.list
+    qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton,
+                     pos=lst.visualItemRect(lst.item(2)).center())
+    qtbot.keyClick(lst, Qt.Key.Key_F2)
+    assert lst.state() == QAbstractItemView.State.EditingState
+    editor = lst.viewport().findChild(QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Workshop")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.scenes[2].title == "Workshop", timeout=2000)
+
+    choose_language(qtbot, w, "actionLanguageKo")
+
+    # Untouched default scenes follow the language, the renamed one keeps its title.
+    assert [lst.item(i).text() for i in range(3)] == \
+        ["G밸리 (서울디지털산업단지)", "마곡", "Workshop"]
+    assert [panel.add_button.text(), panel.rename_button.text(),
+            panel.delete_button.text()] == ["화면 추가", "이름 바꾸기", "삭제"]
+    assert lst.item(1).toolTip().startswith("장면 2: 마곡")
+    assert w.scenes_dock.windowTitle() == "장면"
+    assert w.actions_by_name["actionUndo"].text() == \
+        "실행 취소(&U) 장면 이름 “Yangjae/Gaepo” → “Workshop”"
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=2000)
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.scenes[2].title == "양재·개포"  # undo brings the default back, in Korean
+    assert w.actions_by_name["actionPresent"].text() == "발표 모드(&P)"
+
+    # The export dialog (Ctrl+P) in Korean; it follows a switch while it is open.
+    qtbot.keyClick(w, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = w.findChild(MapExportDialog, "mapExportDialog")
+    assert dialog is not None and dialog.isVisible()
+    labels = {name: label.text() for name, label in dialog.labels.items()}
+    assert labels["path_box"] == "파일" and labels["title_edit"] == "제목"
+    assert labels["scene_combo"] == "장면" and labels["dpi_spin"] == "해상도 (PNG)"
+    assert dialog.windowTitle() == "지도 내보내기"
+    assert dialog.format_label.text() == "PDF (벡터)"
+    assert [dialog.what_combo.itemText(i) for i in range(3)] == \
+        ["현재 화면", "장면 하나", "모든 장면 (PDF, 장면마다 한 쪽)"]
+    assert dialog.scene_combo.itemText(1) == "마곡"
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert (ok.text(), cancel.text()) == ("내보내기", "취소")
+    i18n.set_language("en")
+    QApplication.processEvents()  # (Qt's own LanguageChange comes as an event)
+    assert dialog.labels["title_edit"].text() == "Title" and ok.text() == "Export"
+    assert cancel.text() == "Cancel" and dialog.scene_combo.itemText(1) == "Magok"
+    i18n.set_language("ko")
+    QApplication.processEvents()
+    assert dialog.labels["title_edit"].text() == "제목" and ok.text() == "내보내기"
+    dialog.close()
+    ko = catalog("ko")
+    tables = [text for _name, text in ROWS] + list(WHAT_TEXTS.values()) \
+        + list(ORIENTATION_TEXTS.values()) + [label for _column, label in CARD_ROWS]
+    assert [text for text in tables if text not in ko] == []
+
+    # Presentation mode: F5, then Page Down twice goes to Magok.
+    w.presentation.animation_ms = 0
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=2000)  # (after the dialog)
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: w.presentation.bar.isVisible(), timeout=3000)
+    for _ in range(2):
+        qtbot.keyClick(w.canvas, Qt.Key.Key_PageDown)
+    assert w.presentation.current_title() == "마곡"
+    bar = w.presentation.bar
+    assert bar.counter.text() == "장면 2/3"
+    assert (bar.card.text(), bar.leave.text()) == ("지표 (I)", "나가기 (Esc)")
+    assert bar.previous.toolTip().startswith("이전 장면")
+    w.canvas.repaint()
+    assert w.presentation.overlay.title_rect.height() > 0
+    qtbot.keyClick(w.canvas, Qt.Key.Key_PageDown)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_PageDown)  # past the last one
+    assert w.presentation.message == "마지막 장면입니다 (Page Up: 이전 장면)"
+    # Switching back while presenting: the band and the buttons follow.
+    i18n.set_language("en")
+    QApplication.processEvents()
+    assert w.presentation.current_title() == "Yangjae/Gaepo"
+    assert bar.leave.text() == "Leave (Esc)" and bar.counter.text() == "Scene 3 of 3"
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
+    assert not w.presentation.active
+
+
+def test_saved_default_scene_titles_follow_the_language():
+    from app.core.scenes import Scene, scenes_from_settings, scenes_to_settings
+
+    extra = {}
+    box = (0.0, 0.0, 100.0, 100.0)
+    scenes_to_settings(extra, [Scene("gvalley", "G-Valley", box),
+                               Scene("magok", "Harbour", box),
+                               Scene("yangjae", "양재·개포", box),
+                               Scene("scene-4", "Magok", box)])
+    titles = [s.title for s in scenes_from_settings(extra, stack=None, language="ko")]
+    # saved defaults (in either language) follow; a renamed or added scene keeps its title
+    assert titles == ["G밸리 (서울디지털산업단지)", "Harbour", "양재·개포", "Magok"]
+    titles = [s.title for s in scenes_from_settings(extra, stack=None, language="en")]
+    assert titles == ["G-Valley", "Harbour", "Yangjae/Gaepo", "Magok"]
