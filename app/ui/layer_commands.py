@@ -15,24 +15,35 @@ Roles = dict[str, str]
 
 
 class AddLayerCommand(QUndoCommand):
-    """Insert an imported layer (and, optionally, give it a role)."""
+    """Insert an imported layer (and, optionally, give it a role).
+
+    ``replaces`` is the layer that played the role before (e.g. the synthetic start-ups):
+    it is hidden while the new layer plays the role, so that the map shows what the
+    indicators count; undo shows it again.
+    """
 
     def __init__(self, stack: LayerStack, layer: Layer, position: int,
                  set_roles: Callable[[Roles], None], roles_before: Roles,
-                 roles_after: Roles) -> None:
+                 roles_after: Roles, replaces: Layer | None = None) -> None:
         super().__init__(f"Add layer “{layer.title_en}”")
         self.stack, self.layer, self.position = stack, layer, position
         self.set_roles = set_roles
         self.roles_before, self.roles_after = dict(roles_before), dict(roles_after)
+        self.replaces = replaces
+        self.replaced_visible = replaces.visible if replaces is not None else False
 
     def redo(self) -> None:
         self.stack.insert(self.position, self.layer)
         self.set_roles(self.roles_after)
+        if self.replaces is not None:
+            self.replaces.set_visible(False)
 
     def undo(self) -> None:
         self.set_roles(self.roles_before)
         if self.layer in list(self.stack):
             self.stack.remove(self.layer)
+        if self.replaces is not None:
+            self.replaces.set_visible(self.replaced_visible)
 
 
 class RemoveLayerCommand(QUndoCommand):

@@ -185,10 +185,12 @@ class LayerImporter(QObject):
         layer.opacity = result.opacity
         roles_before = dict(window.roles)
         roles_after = dict(roles_before)
+        replaces = None
         if request.role:
             roles_after[request.role] = name
+            replaces = window.role_layer(request.role)  # hidden: the map shows what counts
         position = 1 if stack.names()[:1] == ["sites"] else 0
         window.undo_stack.push(AddLayerCommand(stack, layer, position, window.set_roles,
-                                               roles_before, roles_after))
+                                               roles_before, roles_after, replaces))
         window.layer_panel.select_layer(layer)
         return layer
