@@ -9,6 +9,7 @@ from typing import Callable
 
 from PySide6.QtGui import QUndoCommand
 
+from app.ui.site_commands import set_text
 from layers.model import Layer, LayerStack
 
 Roles = dict[str, str]
@@ -25,7 +26,9 @@ class AddLayerCommand(QUndoCommand):
     def __init__(self, stack: LayerStack, layer: Layer, position: int,
                  set_roles: Callable[[Roles], None], roles_before: Roles,
                  roles_after: Roles, replaces: Layer | None = None) -> None:
-        super().__init__(f"Add layer “{layer.title_en}”")
+        super().__init__()
+        # set_text keeps the source: Edit → Undo follows a later language switch
+        set_text(self, "Add layer “{name}”", name=layer.title_en)
         self.stack, self.layer, self.position = stack, layer, position
         self.set_roles = set_roles
         self.roles_before, self.roles_after = dict(roles_before), dict(roles_after)
@@ -51,7 +54,8 @@ class RemoveLayerCommand(QUndoCommand):
 
     def __init__(self, stack: LayerStack, layer: Layer, set_roles: Callable[[Roles], None],
                  roles: Roles) -> None:
-        super().__init__(f"Remove layer “{layer.title_en}”")
+        super().__init__()
+        set_text(self, "Remove layer “{name}”", name=layer.title_en)
         self.stack, self.layer = stack, layer
         self.position = stack.index(layer)
         self.set_roles = set_roles

@@ -361,3 +361,75 @@ def test_saved_default_scene_titles_follow_the_language():
     assert titles == ["G밸리 (서울디지털산업단지)", "Harbour", "양재·개포", "Magok"]
     titles = [s.title for s in scenes_from_settings(extra, stack=None, language="en")]
     assert titles == ["G-Valley", "Harbour", "Yangjae/Gaepo", "Magok"]
+
+
+def test_add_layer_dialog_and_its_undo_step_are_korean(qtbot, main_window, tmp_path):
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+    from PySide6.QtWidgets import QFormLayout, QMessageBox
+
+    from app.core.layer_roles import ROLE_FIELDS, ROLES
+    from app.core.vector_input import KOREAN_CRS_PRESETS
+
+    w = main_window
+    path = tmp_path / "centres.geojson"
+    pyogrio.write_dataframe(gpd.GeoDataFrame(
+        {"이름": ["가산 센터", "마곡 센터"], "업종": ["AI/Data", "Bio/Health"]},
+        geometry=shapely.points([126.887, 126.833], [37.478, 37.560]), crs="EPSG:4326"), path)
+    i18n.set_language("ko")
+    dialog = w.importer.ask(path)
+    assert dialog.windowTitle() == "레이어 추가 — centres.geojson"
+    labels = [dialog.form.labelForField(field).text()
+              for field in (dialog.file_label, dialog.crs_label, dialog.title_edit,
+                            dialog.role_box)]
+    assert labels == ["파일", "좌표계", "이름", "용도"]
+    assert dialog.form.labelForField(dialog.encoding_box).text() == "인코딩"
+    assert dialog.ok_button.text() == "레이어 추가"
+    assert dialog.crs_label.text().startswith("EPSG:4326 (파일에 기록됨)")
+    assert dialog.role_box.currentText() == "지도에 표시만 하기"
+    assert "스타트업" in dialog.role_box.itemText(1)
+
+    def mapping_labels():
+        form = dialog.mapping_form
+        return [form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().text()
+                for row in range(form.rowCount())]
+
+    # zoning needs a zone-name column this file does not have: the reason is Korean
+    dialog.role_box.setFocus()
+    qtbot.keyClick(dialog.role_box, Qt.Key.Key_End)
+    assert dialog.role_box.currentData() == "zoning"
+    assert mapping_labels()[0] == "용도지역명 *"
+    assert dialog.problem.text() == "다음 항목의 열을 선택하세요: 용도지역명"
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog.role_box, Qt.Key.Key_Home)
+    qtbot.keyClick(dialog.role_box, Qt.Key.Key_Down)
+    assert dialog.role_box.currentText() == "지표 계산에 스타트업 레이어로 사용"
+    assert dialog.mapping_group.title() == "열"
+    assert mapping_labels() == ["이름", "업종", "종사자 수"]
+    assert dialog.mapping_boxes["employees"].currentText() == "(없음)"
+    assert dialog.mapping_boxes["sector"].toolTip().startswith("업종 또는 산업 분류")
+    with qtbot.waitSignal(w.importer.layerAdded, timeout=20_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    for box in [b for b in w.findChildren(QMessageBox) if b.isVisible()]:
+        box.done(0)  # "added with notes", if the engine had any
+    assert w.statusBar().currentMessage().startswith("centres 추가됨: 객체 2개")
+    assert w.actions_by_name["actionUndo"].text() == "실행 취소(&U) 레이어 “centres” 추가"
+    w.actions_by_name["actionRemoveLayer"].trigger()
+    assert w.actions_by_name["actionUndo"].text() == "실행 취소(&U) 레이어 “centres” 제거"
+    w.layer_panel.select_layer(w.stack.get("zoning"))
+    assert not w.remove_current_layer()
+    boxes = [b for b in w.findChildren(QMessageBox) if b.isVisible()]
+    assert [b.windowTitle() for b in boxes] == ["레이어를 제거할 수 없습니다"]
+    assert "체크 상자로 숨기세요" in boxes[0].text()
+    boxes[0].done(0)
+    w.undo_stack.undo()  # the layer is back
+    # the undo text follows a later switch, like the site commands'
+    i18n.set_language("en")
+    assert w.actions_by_name["actionUndo"].text() == "&Undo Add layer “centres”"
+    # texts the dialog translates from variables (not tr() literals) have Korean too
+    ko = catalog("ko")
+    shown = [*ROLES.values(), *(name for _code, name in KOREAN_CRS_PRESETS), "(none)"]
+    shown += [text for fields in ROLE_FIELDS.values() for f in fields
+              for text in (f.label, f.description)]
+    assert not [text for text in shown if text not in ko]
