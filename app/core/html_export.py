@@ -30,7 +30,7 @@ import shapely
 from app.core.atomic_write import write_atomically
 from app.core.attribution import attribution_parts
 from app.core.errors import InnoAtlasError
-from app.core.html_font import FONT_STACK
+from app.core.html_font import FONT_STACK, font_face_css
 from app.core.indicators import DEFAULT_RADIUS_M, compute_indicators
 from app.core.scenes import Scene, default_scenes, find_scene
 from app.core.score import rank_sites
@@ -806,8 +806,6 @@ def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
     fmap.add_child(page)
     text = root.render().replace('<html>', f'<html lang="{language}">', 1)
     if embed_font:
-        from app.core.html_font import font_face_css
-
         # The whole page (script, data, legend) is a superset of what it shows.
         text = text.replace(_FONT_SLOT, font_face_css(text), 1)
     return text

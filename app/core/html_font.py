@@ -31,7 +31,7 @@ FAMILY = "InnoAtlas Gothic"
 FONT_FILES = {400: "NanumGothic.ttf", 700: "NanumGothicBold.ttf"}
 #: The page's font stack: the embedded subset first, then the usual Korean system fonts.
 FONT_STACK = (f'"{FAMILY}", "Malgun Gothic", "Apple SD Gothic Neo", "Noto Sans KR", '
-              '"Noto Sans CJK KR", system-ui, sans-serif')
+              '"NanumGothic", "Noto Sans CJK KR", system-ui, sans-serif')
 #: Always in the subset, whatever the page holds: ASCII and common punctuation (numbers,
 #: units and dashes that the page's script may format after load).
 BASE_CHARACTERS = (string.printable.strip() + " \u00a0–—‘’“”…·•×÷±°²³µ©®™€₩"
