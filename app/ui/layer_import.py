@@ -123,10 +123,13 @@ class LayerImporter(QObject):
         return task
 
     def _on_progress(self, fraction: float, message: str) -> None:
-        if self.progress is not None:
-            self.progress.setValue(int(fraction * 100))
-            self.progress.setLabelText(tr("Reading {name}…", name=message) if message
-                                       else tr("Reading…"))
+        progress = self.progress
+        if progress is None:
+            return  # a late report of a task that has ended
+        progress.setLabelText(tr("Reading {name}…", name=message) if message
+                              else tr("Reading…"))
+        # last: a window-modal setValue processes events, the task may end inside it
+        progress.setValue(int(fraction * 100))
 
     def _close_progress(self) -> None:
         if self.progress is not None:
