@@ -936,7 +936,8 @@ def read_vector(path: Path | str, what: str = "layer", preferred_layer: str | No
     progress : callable, optional
         ``progress(fraction, message)``, called between batches.
     cancelled : callable, optional
-        Checked between batches; when it returns True :class:`ImportCancelled` is raised.
+        Checked between batches, after the checks and after the reprojection (last
+        thing before returning); when it returns True :class:`ImportCancelled` is raised.
     allow_mixed : bool, optional
         Accept points and polygons in one layer (default: only when ``what`` is
         ``"sites"``).
@@ -986,12 +987,14 @@ def _read_vector(path: Path, what: str, preferred_layer: str | None, options: Re
     if len(frame) == 0:
         raise InputError(f"{what} file {where} has no features")
     frame = _clean_geometry(frame, where, what, path.name, notes, allow_mixed)
+    _check_cancel(cancelled, path)  # checks and reprojection can take as long as the read
     if not declared_crs and default_crs and not _looks_geographic(frame):
         frame = frame.set_crs(None, allow_override=True)  # not RFC 7946 lon/lat after all
     if not declared_crs:
         frame = _set_crs(frame, path, where, what, options, notes)
     source_crs = crs_label(frame.crs)
     frame = _to_working(frame, path, what, notes)
+    _check_cancel(cancelled, path)  # a cancel during the reprojection is not lost
     if progress is not None:
         progress(1.0, f"{path.name}: {len(frame)} features read")
     return VectorLayer(frame, path, layer, notes, source_crs, encoding)

@@ -172,6 +172,17 @@ def test_big_files_read_in_batches_with_progress_and_cancel(monkeypatch, tmp_pat
     assert len(read_vector(tmp_path / "big.csv").frame) == 2500
 
 
+def test_cancel_after_the_read_is_not_lost():
+    """A cancel during the checks or the reprojection (as long as the read for big
+    polygon layers) still raises: the layer is not returned."""
+    path = _FOLDER / "whole.gpkg"  # one batch: checked before and after the read
+    for late in (3, 4):  # True from the check after the repairs / the reprojection on
+        calls = []
+        with pytest.raises(ImportCancelled):
+            read_vector(path, cancelled=lambda: calls.append(1) or len(calls) >= late)
+        assert len(calls) == late
+
+
 def test_datum_shift_note_names_the_bessel_transformation():
     note = datum_shift_note("EPSG:5174")
     assert note.startswith("EPSG:5174 -> EPSG:5186 uses Korean 1985 to KGD2002")
