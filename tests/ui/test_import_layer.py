@@ -261,3 +261,35 @@ def test_bad_files_give_a_message_and_change_nothing(main_window, qtbot, tmp_pat
     assert checked >= 15
     assert window.undo_stack.count() == undo_count
     assert all(window.stack.get(name).data is frame for name, frame in frames.items())
+
+
+def test_real_zoning_with_full_korean_names_drives_the_zoning_indicators(main_window, qtbot,
+                                                                         tmp_path):
+    from app.core import sites as site_ops
+
+    window = main_window
+    x, y = GASAN
+    zones = gpd.GeoDataFrame(
+        {"용도지역명": ["일반상업지역", "제2종일반주거지역(7층이하)"], "면적": [1.0, 2.0]},
+        geometry=[shapely.box(x - 500, y - 500, x + 500, y + 500),
+                  shapely.box(x + 500, y - 500, x + 1500, y + 500)], crs="EPSG:5186")
+    path = tmp_path / "real_zoning.shp"  # as a portal ships it: UTM-K, CP949, no .cpg
+    pyogrio.write_dataframe(zones.to_crs("EPSG:5179"), path, encoding="CP949")
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+    site_ops.insert_site(window.stack.get("sites"),
+                         site_ops.make_site(shapely.box(x - 50, y - 50, x + 50, y + 50),
+                                            "Gasan block", 800.0))
+    window.indicators.wait()
+    assert window.indicators.results["dominant_zone"].iloc[0] != "일반상업"
+    dialog = window.importer.ask(path)
+    dialog.role_box.setCurrentIndex(dialog.role_box.findData("zoning"))
+    assert dialog.mapping_boxes["zone_name"].currentData() == "용도지역명"
+    layer = _finish_import(window, qtbot)
+    _close_messages(window, qtbot)
+    assert set(layer.data["zone_type"]) == {"일반상업", "제2종일반주거"}
+    assert not window.stack.get("zoning").visible  # the illustrative zoning steps aside
+    window.indicators.wait()
+    row = window.indicators.results.iloc[0]
+    assert row["dominant_zone"] == "일반상업"
+    assert bool(row["use_permitted"])  # 업무시설 ○ in 일반상업 (ZONING.md)
+    assert float(row["max_gfa_m2"]) == pytest.approx(100 * 100 * 8.0, rel=1e-6)  # FAR 800 %
