@@ -553,19 +553,19 @@ class MainWindow(QMainWindow):
         """Layer → Remove layer: imported and analysis layers only (undoable)."""
         layer = self.layer_panel.current_layer()
         if layer is None:
-            self.statusBar().showMessage("Select a layer in the Layers panel first", 5000)
+            self.statusBar().showMessage(tr("Select a layer in the Layers panel first"), 5000)
             return False
         if not is_user_layer(layer):
-            show_message(self, "Cannot remove the layer",
-                         f"“{layer.title(self.language)}” is part of every project: hide it "
-                         "with its check box instead.")
+            show_message(self, tr("Cannot remove the layer"),
+                         tr("“{title}” is part of every project: hide it with its check box "
+                            "instead.", title=layer.title(self.language)))
             return False
         self.undo_stack.push(RemoveLayerCommand(self.stack, layer, self.set_roles, self.roles))
         return True
 
     def _apply_project_rules(self, settings: ProjectSettings) -> None:
         """Weights, zoning overrides and layer roles saved with a project."""
-        self.indicators.roles = settings.roles()
+        self.indicators.set_roles(settings.roles())
         self.indicators.weights = settings.score_weights()
         try:
             self.indicators.set_rules(settings.zoning_rules())
