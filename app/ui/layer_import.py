@@ -20,9 +20,9 @@ from app.core.user_layers import (is_user_layer, make_user_layer, table_name,
 from app.ui import worker
 from app.ui.layer_commands import AddLayerCommand
 
-FILE_FILTER = ("Vector data (*.gpkg *.shp *.geojson *.json *.csv *.txt *.dbf *.kml *.gml "
-               "*.fgb);;GeoPackage (*.gpkg);;Shapefile (*.shp);;GeoJSON (*.geojson *.json);;"
-               "CSV with coordinates (*.csv *.txt);;All files (*)")
+FILE_FILTER = ("Vector data (*.gpkg *.shp *.zip *.geojson *.json *.csv *.txt *.dbf *.kml "
+               "*.gml *.fgb);;GeoPackage (*.gpkg);;Shapefile (*.shp *.zip);;"
+               "GeoJSON (*.geojson *.json);;CSV with coordinates (*.csv *.txt);;All files (*)")
 
 
 def show_message(parent: QWidget, title: str, text: str,
