@@ -2,32 +2,15 @@
 import math
 
 import pandas as pd
-import pytest
 import shapely
 from PySide6.QtCore import QPoint, Qt
 
 from app.core.indicators import COLUMNS
-from app.core.site_geometry import CheckedGeometry, polygon_from_vertices
+from app.core.site_geometry import CheckedGeometry
 
 
 def at(window, x, y) -> QPoint:
     return window.canvas.map_to_screen(x, y).toPoint()
-
-
-@pytest.fixture
-def gvalley(main_window):
-    """The real project zoomed to G-Valley with one square site in its middle."""
-    w = main_window
-    w.actions_by_name["actionSnapping"].setChecked(False)
-    w.zoom_to_district("gvalley")
-    districts = w.stack.get("districts").data
-    centre = districts[districts.district_id == "gvalley"].geometry.iloc[0] \
-        .representative_point()
-    cx, cy = centre.x, centre.y
-    w.editing.add_site(polygon_from_vertices([(cx - 60, cy - 60), (cx + 60, cy - 60),
-                                              (cx + 60, cy + 60), (cx - 60, cy + 60)]))
-    w.indicators.wait()
-    return w, cx, cy
 
 
 def test_card_shows_every_indicator_of_the_selected_site(gvalley):
