@@ -510,6 +510,8 @@ class PresentationOverlay:
         self.message_rect = QRectF()
 
     def paint(self, painter: QPainter, viewport: Viewport) -> None:
+        """Draw the title band, the legend, the indicator card and the message (canvas
+        overlay hook; nothing outside presentation mode)."""
         controller = self.controller
         if not controller.active:
             return
