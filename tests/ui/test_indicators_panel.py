@@ -143,6 +143,22 @@ def test_density_and_hot_spot_layers_toggle(qtbot, main_window):
     assert (hot["z"] >= 1.96).all() and not math.isnan(hot["z"].max())
 
 
+def test_removing_an_analysis_layer_unticks_its_menu_entry(qtbot, main_window):
+    w = main_window
+    action = w.analysis.actions["startup_density"]
+    action.trigger()
+    qtbot.waitUntil(lambda: w.stack.get("startup_density") is not None, timeout=10_000)
+    w.layer_panel.select_layer(w.stack.get("startup_density"))
+    w.actions_by_name["actionRemoveLayer"].trigger()  # Layer → Remove layer
+    assert w.stack.get("startup_density") is None and not action.isChecked()
+    w.undo_stack.undo()
+    assert w.stack.get("startup_density") is not None and action.isChecked()
+    action.trigger()  # the menu takes it away again; redo then has nothing to remove
+    assert w.stack.get("startup_density") is None
+    w.undo_stack.redo()
+    assert w.stack.get("startup_density") is None and not action.isChecked()
+
+
 def test_large_layers_are_computed_in_a_worker_with_the_same_result(qtbot, gvalley):
     from app.core.synthetic import generate_startups
     from app.ui.indicators_controller import WORKER_THRESHOLD
