@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -54,6 +55,7 @@ def run_export_html(args: argparse.Namespace, error: Callable[[str], int]) -> in
 def _run(args: argparse.Namespace) -> int:
     from app.cli_export_gpkg import _file_sites
     from app.core.html_export import HtmlExportError, export_html, site_indicators
+    from app.core.html_font import unavailable_reason
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project_io import open_project
     from app.core.scenes import find_scene, scenes_from_settings
@@ -82,6 +84,10 @@ def _run(args: argparse.Namespace) -> int:
                                  weights=settings.score_weights())
     if args.radius is not None and len(sites_layer.data):
         sites_layer.data["radius_m"] = float("nan")  # one R for every catchment circle
+    missing = unavailable_reason()
+    if missing:  # the page still works, with the system's fonts
+        print(f"innoatlas: note: {missing}: the web map uses the system's fonts (Hangul "
+              "may show as boxes where no Korean font is installed)", file=sys.stderr)
     export_html(args.out, stack, title=args.title, language=language,
                 indicators=indicators, scenes=scenes, basemap=args.basemap,
                 start_scene=args.scene, radius_m=radius)

@@ -17,7 +17,7 @@ MODULES = ["app.cli_common", "app.core.indicator_json", "app.core.atomic_write",
            "app.core.sites", "app.core.site_geometry", "app.core.snapping", "layers.sites",
            "app.core.qgis_style", "app.core.gpkg_export", "app.cli_export_gpkg",
            "layers.style_io", "app.core.qml_import", "app.core.scenes",
-           "app.core.i18n_catalog", "app.core.attribution", "app.core.html_export",
+           "app.core.i18n_catalog", "app.core.attribution", "app.core.html_export", "app.core.html_font",
            "app.cli_export_html", "app.core.layer_roles", "app.core.user_layers",
            "app.core.layer_import", "app.cli_render"]
 

@@ -7,7 +7,9 @@ model (:mod:`layers.style`) with the styles precomputed per layer (each feature
 carries the index ``_s`` of its style), labels, a layer control, a legend, site popups
 with their indicators, the attribution with the synthetic/illustrative notes and the
 project's scenes as buttons that fly to each scene's extent. An OpenStreetMap basemap
-is optional; offline its tiles just stay blank.
+is optional; offline its tiles just stay blank. The bundled Korean font, subset to the
+page's characters, is embedded so Hangul shows without Korean system fonts
+(:mod:`app.core.html_font`).
 
 Qt-free.
 """
@@ -28,6 +30,7 @@ import shapely
 from app.core.atomic_write import write_atomically
 from app.core.attribution import attribution_parts
 from app.core.errors import InnoAtlasError
+from app.core.html_font import FONT_STACK, font_face_css
 from app.core.indicators import DEFAULT_RADIUS_M, compute_indicators
 from app.core.scenes import Scene, default_scenes, find_scene
 from app.core.score import rank_sites
@@ -525,10 +528,15 @@ def _top_html(title: str, scenes: list[dict], language: str) -> str:
     return f'<div id="inno-top" class="inno-panel">{heading}{bar}</div>'
 
 
+#: Where the ``@font-face`` rules of the embedded font go (after the page is rendered,
+#: so that the subset holds every character of the page).
+_FONT_SLOT = "/*__INNO_FONT_FACE__*/"
+
 _CSS = """
-body { font-family: "Malgun Gothic", "Apple SD Gothic Neo", "Noto Sans KR", "NanumGothic",
-       "Noto Sans CJK KR", system-ui, sans-serif; }
-.leaflet-container { background: #f4f3ef; font-family: inherit; }
+body, .leaflet-container, .inno-panel, .leaflet-popup-content, .leaflet-tooltip,
+.inno-label span, button, .leaflet-control-layers, .leaflet-control-attribution,
+.leaflet-control-scale-line { font-family: __FONT_STACK__; }
+.leaflet-container { background: #f4f3ef; }
 .inno-panel { position: absolute; z-index: 1100; background: rgba(255,255,255,0.94);
               border-radius: 6px; box-shadow: 0 1px 5px rgba(0,0,0,0.35); font-size: 12px; }
 #inno-top { top: 10px; left: 50%; transform: translateX(-50%); padding: 6px 10px;
@@ -563,7 +571,7 @@ body { font-family: "Malgun Gothic", "Apple SD Gothic Neo", "Noto Sans KR", "Nan
 .inno-popup-layer { color: #666; font-size: 11px; }
 .leaflet-control-layers { font-size: 12px; }
 .leaflet-control-attribution { font-size: 10px; max-width: 55vw; line-height: 1.35; }
-"""
+""".replace("__FONT_STACK__", FONT_STACK)
 
 _SCRIPT = """
 (function () {
@@ -738,7 +746,7 @@ _SCRIPT = """
 def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
                indicators: pd.DataFrame | None = None, scenes: list[Scene] | None = None,
                basemap: bool = False, start_scene: str | None = None,
-               radius_m: float | None = None) -> str:
+               radius_m: float | None = None, embed_font: bool = True) -> str:
     """The self-contained HTML page of the web map (see :func:`export_html`)."""
     from branca.element import MacroElement
     from offlinefolium import Map
@@ -792,7 +800,7 @@ def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
     page._name = "InnoAtlasPage"
     # Variables, not template text: jinja does not interpret what they hold.
     page.header_html = (f'<meta charset="utf-8"><meta name="generator" content="InnoAtlas">'
-                        f"<style>{_CSS}</style>")
+                        f"<style>{_FONT_SLOT if embed_font else ''}{_CSS}</style>")
     page.body_html = (_hatch_defs(exported) + _top_html(title, scene_records, language)
                       + _legend_html(stack, exported[::-1], language))
     page.script_js = _SCRIPT.replace("__DATA__", blob).replace("__MAP__", fmap.get_name())
@@ -801,14 +809,17 @@ def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
         "{% macro html(this, kwargs) %}{{ this.body_html }}{% endmacro %}"
         "{% macro script(this, kwargs) %}{{ this.script_js }}{% endmacro %}")
     fmap.add_child(page)
-    text = root.render()
-    return text.replace('<html>', f'<html lang="{language}">', 1)
+    text = root.render().replace('<html>', f'<html lang="{language}">', 1)
+    if embed_font:
+        # The whole page (script, data, legend) is a superset of what it shows.
+        text = text.replace(_FONT_SLOT, font_face_css(text), 1)
+    return text
 
 
 def export_html(path: Path, stack: LayerStack, *, title: str = "", language: str = "en",
                 indicators: pd.DataFrame | None = None, scenes: list[Scene] | None = None,
                 basemap: bool = False, start_scene: str | None = None,
-                radius_m: float | None = None) -> Path:
+                radius_m: float | None = None, embed_font: bool = True) -> Path:
     """Write the project as an interactive web map that works without internet.
 
     Parameters
@@ -834,6 +845,11 @@ def export_html(path: Path, stack: LayerStack, *, title: str = "", language: str
     radius_m : float, optional
         The project's catchment radius R, for sites without their own ``radius_m``
         (default 800 m).
+    embed_font : bool
+        Embed the bundled Korean font, subset to the page's characters (a few hundred
+        kB), so Hangul shows on machines without Korean fonts
+        (:mod:`app.core.html_font`); without fontTools or the font files, or when False,
+        the page uses the system's fonts.
 
     Returns
     -------
@@ -855,7 +871,7 @@ def export_html(path: Path, stack: LayerStack, *, title: str = "", language: str
         raise HtmlExportError(f"cannot write the web map to {path}: no such folder")
     text = build_html(stack, title=title, language=language, indicators=indicators,
                       scenes=scenes, basemap=basemap, start_scene=start_scene,
-                      radius_m=radius_m)
+                      radius_m=radius_m, embed_font=embed_font)
 
     def write(temp: Path) -> None:
         temp.write_text(text, encoding="utf-8")

@@ -124,23 +124,46 @@ def default_scenes(stack: LayerStack, language: str = "en") -> list[Scene]:
     ids = layer.data["district_id"].astype(str).to_numpy()
     geoms = np.asarray(layer.data.geometry.values, dtype=object)
     scenes = []
-    for district_id, (korean, english, _colour) in DISTRICTS.items():
+    for district_id in DISTRICTS:
         mask = ids == district_id
         if not mask.any():
             continue
         bounds = shapely.total_bounds(geoms[mask])
         if not np.isfinite(bounds).all():
             continue
-        title = korean if language == "ko" else english
+        title = default_title(district_id, language)
         scenes.append(Scene(district_id, title, _padded(bounds, DISTRICT_MARGIN), visible))
     return scenes
+
+
+def default_title(scene_id: str, language: str = "en") -> str | None:
+    """The title a default district scene has in ``language``; None for other scenes."""
+    names = DISTRICTS.get(scene_id)
+    if names is None:
+        return None
+    korean, english, _colour = names
+    return korean if language == "ko" else english
+
+
+def localized(scene: Scene, language: str) -> Scene:
+    """``scene`` with its default district title in ``language``.
+
+    A district scene whose title is still the default (in either language) follows the
+    language; any other title (renamed by the user) is kept as it is.
+    """
+    if scene.title not in (default_title(scene.scene_id, "en"),
+                           default_title(scene.scene_id, "ko")):
+        return scene
+    title = default_title(scene.scene_id, language)
+    return scene if title == scene.title else replace(scene, title=title)
 
 
 def scenes_from_settings(extra: dict[str, Any], stack: LayerStack,
                          language: str = "en") -> list[Scene]:
     """The project's saved scenes, or the default district scenes when none are saved.
 
-    Damaged records are skipped (the rest still load).
+    Damaged records are skipped (the rest still load). Saved district scenes that
+    still have their default title get it in ``language`` (:func:`localized`).
     """
     records = extra.get(SCENES_KEY)
     if not isinstance(records, list):
@@ -148,7 +171,7 @@ def scenes_from_settings(extra: dict[str, Any], stack: LayerStack,
     scenes = []
     for record in records:
         try:
-            scenes.append(Scene.from_record(record))
+            scenes.append(localized(Scene.from_record(record), language))
         except SceneError:
             continue
     return scenes
@@ -193,5 +216,6 @@ def renamed(scene: Scene, title: str) -> Scene:
     return replace(scene, title=title)
 
 
-__all__ = ["Scene", "SceneError", "default_scenes", "scenes_from_settings",
+__all__ = ["Scene", "SceneError", "default_scenes", "default_title", "localized",
+           "scenes_from_settings",
            "scenes_to_settings", "find_scene", "new_scene_id", "renamed", "SCENES_KEY"]

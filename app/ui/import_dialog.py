@@ -19,10 +19,11 @@ from app.core.errors import InnoAtlasError
 from app.core.layer_import import ImportRequest
 from app.core.vector_input import (KOREAN_CRS_PRESETS, ReadOptions, datum_shift_note,
                                    inspect_vector, preview_attributes)
+from app.ui.i18n import tr
 
 ENCODINGS = ("UTF-8", "CP949", "EUC-KR", "ISO-8859-1")
 PREVIEW_ROWS = 20
-NO_COLUMN = "(none)"
+NO_COLUMN = "(none)"  # shown through tr()
 
 
 class ImportLayerDialog(QDialog):
@@ -42,7 +43,7 @@ class ImportLayerDialog(QDialog):
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("importLayerDialog")
-        self.setWindowTitle(f"Add layer — {Path(path).name}")
+        self.setWindowTitle(tr("Add layer — {name}", name=Path(path).name))
         self.path = Path(path)
         self.info = inspect_vector(self.path)  # raises InputError: the caller reports it
         self.detected_encoding = self.info.encoding
@@ -55,27 +56,27 @@ class ImportLayerDialog(QDialog):
         self.layer_box = QComboBox(self)
         self.layer_box.setObjectName("importLayerBox")
         for info in self.info.layers:
-            kind = info.geometry_type or "no geometry"
-            self.layer_box.addItem(f"{info.name} — {kind}, {info.features:,} features",
-                                   info.name)
-        self.layer_box.setToolTip("This file holds several layers: choose the one to add")
+            kind = info.geometry_type or tr("no geometry")
+            self.layer_box.addItem(tr("{name} — {kind}, {n} features", name=info.name,
+                                      kind=kind, n=f"{info.features:,}"), info.name)
+        self.layer_box.setToolTip(tr("This file holds several layers: choose the one to add"))
         self.encoding_box = QComboBox(self)
         self.encoding_box.setObjectName("importEncodingBox")
         for encoding in ENCODINGS:
             self.encoding_box.addItem(encoding, encoding)
-        self.encoding_box.setToolTip("Text encoding of the attributes. Shapefiles from Korean "
-                                     "portals are often CP949 without a .cpg file; check the "
-                                     "preview below")
+        self.encoding_box.setToolTip(tr("Text encoding of the attributes. Shapefiles from "
+                                        "Korean portals are often CP949 without a .cpg file; "
+                                        "check the preview below"))
         self.encoding_note = QLabel("", self)
         self.encoding_note.setObjectName("importEncodingNote")
         self.encoding_note.setWordWrap(True)
         self.crs_box = QComboBox(self)
         self.crs_box.setObjectName("importCrsBox")
-        self.crs_box.addItem("Choose the CRS of the coordinates…", None)
+        self.crs_box.addItem(tr("Choose the CRS of the coordinates…"), None)
         for code, name in KOREAN_CRS_PRESETS:
-            self.crs_box.addItem(f"{code} — {name}", code)
-        self.crs_box.setToolTip("The file does not say which coordinate reference system "
-                                "it uses: pick the one its publisher states")
+            self.crs_box.addItem(f"{code} — {tr(name)}", code)
+        self.crs_box.setToolTip(tr("The file does not say which coordinate reference system "
+                                   "it uses: pick the one its publisher states"))
         self.crs_label = QLabel("", self)
         self.crs_label.setObjectName("importCrsLabel")
         self.crs_label.setWordWrap(True)
@@ -86,14 +87,16 @@ class ImportLayerDialog(QDialog):
         self.title_edit.setObjectName("importTitleEdit")
         self.role_box = QComboBox(self)
         self.role_box.setObjectName("importRoleBox")
-        self.role_box.setToolTip("Use the layer for the indicators instead of the project's "
-                                 "layer of that kind (its columns are mapped below)")
+        self.role_box.setToolTip(tr("Use the layer for the indicators instead of the "
+                                    "project's layer of that kind (its columns are mapped "
+                                    "below)"))
         from app.core.layer_roles import ROLES
 
-        self.role_box.addItem("Only show it on the map", None)
-        for role, label in ROLES.items():
-            self.role_box.addItem(f"Use as {label.lower()} for the indicators", role)
-        self.mapping_group = QGroupBox("Columns", self)
+        self.role_box.addItem(tr("Only show it on the map"), None)
+        for role, label in ROLES.items():  # the core keeps English; shown translated
+            self.role_box.addItem(tr("Use as {role} for the indicators",
+                                     role=tr(label).lower()), role)
+        self.mapping_group = QGroupBox(tr("Columns"), self)
         self.mapping_form = QFormLayout(self.mapping_group)
         self.mapping_boxes: dict[str, QComboBox] = {}
         self.problem = QLabel("", self)
@@ -108,26 +111,26 @@ class ImportLayerDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Add layer")
+        self.ok_button.setText(tr("Add layer"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        form.addRow("File", self.file_label)
-        form.addRow("Layer", self.layer_box)
-        form.addRow("Encoding", self.encoding_box)
+        form.addRow(tr("File"), self.file_label)
+        form.addRow(tr("Layer"), self.layer_box)
+        form.addRow(tr("Encoding"), self.encoding_box)
         form.addRow("", self.encoding_note)
-        form.addRow("CRS", self.crs_label)
+        form.addRow(tr("CRS"), self.crs_label)
         form.addRow("", self.crs_box)
-        form.addRow("X / longitude column", self.x_box)
-        form.addRow("Y / latitude column", self.y_box)
-        form.addRow("Name", self.title_edit)
-        form.addRow("Use", self.role_box)
+        form.addRow(tr("X / longitude column"), self.x_box)
+        form.addRow(tr("Y / latitude column"), self.y_box)
+        form.addRow(tr("Name"), self.title_edit)
+        form.addRow(tr("Use"), self.role_box)
         self.form = form
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.mapping_group)
-        layout.addWidget(QLabel(f"Preview (first {PREVIEW_ROWS} rows)", self))
+        layout.addWidget(QLabel(tr("Preview (first {n} rows)", n=PREVIEW_ROWS), self))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
@@ -181,7 +184,7 @@ class ImportLayerDialog(QDialog):
             box.blockSignals(True)
             current = box.currentData()
             box.clear()
-            box.addItem(NO_COLUMN, None)
+            box.addItem(tr(NO_COLUMN), None)
             for column in info.columns:
                 box.addItem(column, column)
             wanted = current if current in info.columns else guess
@@ -198,13 +201,14 @@ class ImportLayerDialog(QDialog):
     def _update_crs_label(self) -> None:
         crs = self.info.crs or self.crs_box.currentData()
         if self.info.crs:
-            text = f"{self.info.crs} (from the file); reprojected to EPSG:5186"
+            text = tr("{crs} (from the file); reprojected to EPSG:5186", crs=self.info.crs)
+        elif crs and crs == self.info.crs_guess:
+            text = tr("The file has no CRS: read as {crs} (guessed from the coordinates); "
+                      "reprojected to EPSG:5186", crs=crs)
         elif crs:
-            text = (f"The file has no CRS: read as {crs}"
-                    + (" (guessed from the coordinates)" if crs == self.info.crs_guess else "")
-                    + "; reprojected to EPSG:5186")
+            text = tr("The file has no CRS: read as {crs}; reprojected to EPSG:5186", crs=crs)
         else:
-            text = "The file has no CRS: choose one below"
+            text = tr("The file has no CRS: choose one below")
         note = datum_shift_note(crs) if crs else None
         self.crs_label.setText(text + (f"\n{note}" if note else ""))
 
@@ -271,15 +275,15 @@ class ImportLayerDialog(QDialog):
         for role_field in ROLE_FIELDS[role]:
             box = QComboBox(self.mapping_group)
             box.setObjectName(f"importMap_{role_field.target}")
-            box.setToolTip(role_field.description)
-            box.addItem(NO_COLUMN, None)
+            box.setToolTip(tr(role_field.description))
+            box.addItem(tr(NO_COLUMN), None)
             for column in columns:
                 box.addItem(column, column)
             wanted = previous.get(role_field.target) if keep else None
             wanted = wanted if wanted in columns else guess.get(role_field.target)
             box.setCurrentIndex(max(0, box.findData(wanted)) if wanted else 0)
             box.currentIndexChanged.connect(lambda _i: self._set_problem(self._base_problem()))
-            label = role_field.label + (" *" if role_field.required else "")
+            label = tr(role_field.label) + (" *" if role_field.required else "")
             self.mapping_form.addRow(label, box)
             self.mapping_boxes[role_field.target] = box
         self._set_problem(self._base_problem())
@@ -292,12 +296,12 @@ class ImportLayerDialog(QDialog):
         if role is not None:
             from app.core.layer_roles import ROLE_FIELDS
 
-            missing = [f.label for f in ROLE_FIELDS[role]
+            missing = [tr(f.label) for f in ROLE_FIELDS[role]
                        if f.required and self.mapping_boxes[f.target].currentData() is None]
             if missing:
-                return f"Choose the column for: {', '.join(missing)}"
+                return tr("Choose the column for: {fields}", fields=", ".join(missing))
         if self.info.crs is None and self.crs_box.currentData() is None:
-            return "Choose the CRS of the coordinates"
+            return tr("Choose the CRS of the coordinates")
         return ""
 
     def _set_problem(self, text: str) -> None:

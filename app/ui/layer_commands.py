@@ -9,30 +9,44 @@ from typing import Callable
 
 from PySide6.QtGui import QUndoCommand
 
+from app.ui.site_commands import set_text
 from layers.model import Layer, LayerStack
 
 Roles = dict[str, str]
 
 
 class AddLayerCommand(QUndoCommand):
-    """Insert an imported layer (and, optionally, give it a role)."""
+    """Insert an imported layer (and, optionally, give it a role).
+
+    ``replaces`` is the layer that played the role before (e.g. the synthetic start-ups):
+    it is hidden while the new layer plays the role, so that the map shows what the
+    indicators count; undo shows it again.
+    """
 
     def __init__(self, stack: LayerStack, layer: Layer, position: int,
                  set_roles: Callable[[Roles], None], roles_before: Roles,
-                 roles_after: Roles) -> None:
-        super().__init__(f"Add layer “{layer.title_en}”")
+                 roles_after: Roles, replaces: Layer | None = None) -> None:
+        super().__init__()
+        # set_text keeps the source: Edit → Undo follows a later language switch
+        set_text(self, "Add layer “{name}”", name=layer.title_en)
         self.stack, self.layer, self.position = stack, layer, position
         self.set_roles = set_roles
         self.roles_before, self.roles_after = dict(roles_before), dict(roles_after)
+        self.replaces = replaces
+        self.replaced_visible = replaces.visible if replaces is not None else False
 
     def redo(self) -> None:
         self.stack.insert(self.position, self.layer)
         self.set_roles(self.roles_after)
+        if self.replaces is not None:
+            self.replaces.set_visible(False)
 
     def undo(self) -> None:
         self.set_roles(self.roles_before)
         if self.layer in list(self.stack):
             self.stack.remove(self.layer)
+        if self.replaces is not None:
+            self.replaces.set_visible(self.replaced_visible)
 
 
 class RemoveLayerCommand(QUndoCommand):
@@ -40,7 +54,8 @@ class RemoveLayerCommand(QUndoCommand):
 
     def __init__(self, stack: LayerStack, layer: Layer, set_roles: Callable[[Roles], None],
                  roles: Roles) -> None:
-        super().__init__(f"Remove layer “{layer.title_en}”")
+        super().__init__()
+        set_text(self, "Remove layer “{name}”", name=layer.title_en)
         self.stack, self.layer = stack, layer
         self.position = stack.index(layer)
         self.set_roles = set_roles

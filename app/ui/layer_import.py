@@ -18,11 +18,13 @@ from app.core.layer_import import ImportRequest, ImportResult, import_layer
 from app.core.user_layers import (is_user_layer, make_user_layer, table_name,
                                   user_provenance)
 from app.ui import worker
+from app.ui.i18n import tr
 from app.ui.layer_commands import AddLayerCommand
 
 FILE_FILTER = ("Vector data (*.gpkg *.shp *.zip *.geojson *.json *.csv *.txt *.dbf *.kml "
                "*.gml *.fgb);;GeoPackage (*.gpkg);;Shapefile (*.shp *.zip);;"
-               "GeoJSON (*.geojson *.json);;CSV with coordinates (*.csv *.txt);;All files (*)")
+               "GeoJSON (*.geojson *.json);;CSV with coordinates (*.csv *.txt);;"
+               "All files (*)")  # shown through tr()
 
 
 def show_message(parent: QWidget, title: str, text: str,
@@ -60,7 +62,8 @@ class LayerImporter(QObject):
     # -- entry points ---------------------------------------------------------------------
     def open_dialog(self) -> None:
         """File → Add layer…: choose one or more files."""
-        names, _ = QFileDialog.getOpenFileNames(self.window, "Add layer", "", FILE_FILTER)
+        names, _ = QFileDialog.getOpenFileNames(self.window, tr("Add layer"), "",
+                                                tr(FILE_FILTER))
         self.import_paths([Path(name) for name in names])
 
     def import_paths(self, paths: list[Path]) -> None:
@@ -102,10 +105,10 @@ class LayerImporter(QObject):
         """Read the file in a worker with a progress dialog; add the layer when done."""
         task = worker.Task(import_layer, request)
         task.kwargs["cancelled"] = lambda: task.is_cancelled
-        progress = QProgressDialog(f"Reading {request.path.name}…", "Cancel", 0, 100,
-                                   self.window)
+        progress = QProgressDialog(tr("Reading {name}…", name=request.path.name), tr("Cancel"),
+                                   0, 100, self.window)
         progress.setObjectName("importProgress")
-        progress.setWindowTitle("Add layer")
+        progress.setWindowTitle(tr("Add layer"))
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)  # small files never flash a dialog
         progress.setAutoClose(False)
@@ -121,9 +124,13 @@ class LayerImporter(QObject):
         return task
 
     def _on_progress(self, fraction: float, message: str) -> None:
-        if self.progress is not None:
-            self.progress.setValue(int(fraction * 100))
-            self.progress.setLabelText(f"Reading {message}…" if message else "Reading…")
+        progress = self.progress
+        if progress is None:
+            return  # a late report of a task that has ended
+        progress.setLabelText(tr("Reading {name}…", name=message) if message
+                              else tr("Reading…"))
+        # last: a window-modal setValue processes events, the task may end inside it
+        progress.setValue(int(fraction * 100))
 
     def _close_progress(self) -> None:
         if self.progress is not None:
@@ -143,13 +150,14 @@ class LayerImporter(QObject):
 
     def _cancelled(self) -> None:
         self._close_progress()
-        self.window.statusBar().showMessage("Import cancelled: nothing was added", 6000)
+        self.window.statusBar().showMessage(tr("Import cancelled: nothing was added"), 6000)
         self._next()
 
     def _fail(self, message: str) -> None:
         self.importFailed.emit(message)
-        show_message(self.window, "Cannot add the layer",
-                     f"{message}\n\nNothing was added; the project is unchanged.")
+        show_message(self.window, tr("Cannot add the layer"),
+                     tr("{message}\n\nNothing was added; the project is unchanged.",
+                        message=message))
         self._next()
 
     def _finished(self, result: ImportResult) -> None:
@@ -159,13 +167,14 @@ class LayerImporter(QObject):
         except (InnoAtlasError, ValueError) as err:
             self._fail(str(err))
             return
-        notes = "; ".join(result.notes)
+        notes = "; ".join(result.notes)  # the engine's notes stay English
+        count = f"{len(layer.data):,}"
         self.window.statusBar().showMessage(
-            f"Added {layer.title_en}: {len(layer.data):,} features"
+            tr("Added {title}: {n} features", title=layer.title_en, n=count)
             + (f" — {notes}" if notes else ""), 15000)
         if result.notes:
-            show_message(self.window, "Layer added with notes",
-                         f"{layer.title_en}: {len(layer.data):,} features.\n\n"
+            show_message(self.window, tr("Layer added with notes"),
+                         tr("{title}: {n} features.", title=layer.title_en, n=count) + "\n\n"
                          + "\n".join(f"• {note}" for note in result.notes),
                          QMessageBox.Icon.Information)
         self.layerAdded.emit(layer)
@@ -176,7 +185,7 @@ class LayerImporter(QObject):
         window, stack = self.window, self.window.stack
         request = result.request
         if len(result.frame) == 0:
-            raise InnoAtlasError(f"{request.path.name} has no features to add")
+            raise InnoAtlasError(tr("{name} has no features to add", name=request.path.name))
         name = table_name(request.title or request.path.stem, stack.names())
         imported = sum(1 for layer in stack if is_user_layer(layer))
         layer = make_user_layer(result.frame, name, request.title or request.path.stem,
@@ -185,10 +194,12 @@ class LayerImporter(QObject):
         layer.opacity = result.opacity
         roles_before = dict(window.roles)
         roles_after = dict(roles_before)
+        replaces = None
         if request.role:
             roles_after[request.role] = name
+            replaces = window.role_layer(request.role)  # hidden: the map shows what counts
         position = 1 if stack.names()[:1] == ["sites"] else 0
         window.undo_stack.push(AddLayerCommand(stack, layer, position, window.set_roles,
-                                               roles_before, roles_after))
+                                               roles_before, roles_after, replaces))
         window.layer_panel.select_layer(layer)
         return layer

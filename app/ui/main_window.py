@@ -254,8 +254,13 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.scale_label)
 
     def _caveat_text(self) -> str:
+        """The warning for synthetic/illustrative layers that are shown or counted."""
+        project = getattr(self, "project", None)
+        counted = {layer.name for role in ("startups", "education", "stations", "zoning")
+                   if (layer := self.role_layer(role)) is not None} if project else set()
         caveated = [layer.title(self.language) for layer in self.stack
-                    if layer.provenance.status.is_caveated]
+                    if layer.provenance.status.is_caveated
+                    and (layer.visible or layer.name in counted)]
         return tr("Not real data: {layers}", layers=", ".join(caveated)) if caveated else ""
 
     def _connect(self) -> None:
@@ -544,6 +549,7 @@ class MainWindow(QMainWindow):
         """Make the indicators read these layers (undo commands call this)."""
         self.project.settings.extra["roles"] = dict(roles)
         self.indicators.set_roles(roles)
+        self.data_label.setText(self._caveat_text())
 
     def role_layer(self, role: str):
         """The layer the indicators read for ``role`` (start-ups, zoning ...)."""
@@ -557,8 +563,8 @@ class MainWindow(QMainWindow):
             return False
         if not is_user_layer(layer):
             show_message(self, tr("Cannot remove the layer"),
-                         tr("“{title}” is part of every project: hide it with its check box "
-                            "instead.", title=layer.title(self.language)))
+                         tr("“{name}” is part of every project: hide it with its check box "
+                            "instead.", name=layer.title(self.language)))
             return False
         self.undo_stack.push(RemoveLayerCommand(self.stack, layer, self.set_roles, self.roles))
         return True
@@ -591,6 +597,8 @@ class MainWindow(QMainWindow):
     def _on_layer_changed(self, layer, what: str) -> None:
         if layer.name == "sites" and what == "data":
             self.canvas.update()
+        if what == "visible":
+            self.data_label.setText(self._caveat_text())
         if what == "visible" and not layer.visible and any(
                 hit.layer is layer for hit in self.identify_panel.hits):
             self.canvas.set_highlight([])

@@ -10,16 +10,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox,
                                QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from app.core.errors import InnoAtlasError
 from app.core.scenes import scenes_from_settings
+from app.ui import i18n
+from app.ui.i18n import tr
 
 #: The "what" choices, in combo-box order.
 VIEW, SCENE, ALL_SCENES = "view", "scene", "all"
+#: English texts of the "what" choices (shown through ``tr``).
+WHAT_TEXTS = {VIEW: "Current view", SCENE: "One scene",
+              ALL_SCENES: "Every scene (PDF, one page each)"}
+ORIENTATION_TEXTS = {"landscape": "Landscape", "portrait": "Portrait"}
+#: Form rows: (attribute of the field, English label).
+ROWS = (("path_box", "File"), ("format_label", "Format"), ("title_edit", "Title"),
+        ("what_combo", "Map"), ("scene_combo", "Scene"), ("page_combo", "Page (PDF)"),
+        ("orientation_combo", "Orientation (PDF)"), ("size_box", "Size (PNG)"),
+        ("dpi_spin", "Resolution (PNG)"))
 
 
 class MapExportDialog(QDialog):
@@ -29,7 +40,6 @@ class MapExportDialog(QDialog):
         super().__init__(window)
         self.window_ = window
         self.setObjectName("mapExportDialog")
-        self.setWindowTitle("Export map")
         self.setMinimumWidth(520)
         self.error_box: QMessageBox | None = None
         self.scenes = scenes_from_settings(window.project.capture_settings().extra,
@@ -37,27 +47,25 @@ class MapExportDialog(QDialog):
 
         self.path_edit = QLineEdit(str(Path.home() / "innoatlas-map.pdf"))
         self.path_edit.setObjectName("exportPath")
-        self.browse_button = QPushButton("Browse…")
+        self.browse_button = QPushButton()
         self.browse_button.setObjectName("exportBrowse")
         self.browse_button.clicked.connect(self.browse)
         path_row = QHBoxLayout()
         path_row.setContentsMargins(0, 0, 0, 0)
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(self.browse_button)
-        path_box = QWidget()
-        path_box.setLayout(path_row)
+        self.path_box = QWidget()
+        self.path_box.setLayout(path_row)
         self.format_label = QLabel()
         self.format_label.setObjectName("exportFormat")
 
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("exportTitle")
-        self.title_edit.setPlaceholderText(self.default_title())
 
         self.what_combo = QComboBox()
         self.what_combo.setObjectName("exportWhat")
-        self.what_combo.addItem("Current view", VIEW)
-        self.what_combo.addItem("One scene", SCENE)
-        self.what_combo.addItem("Every scene (PDF, one page each)", ALL_SCENES)
+        for what, text in WHAT_TEXTS.items():
+            self.what_combo.addItem(text, what)
         self.scene_combo = QComboBox()
         self.scene_combo.setObjectName("exportScene")
         for scene in self.scenes:
@@ -68,8 +76,8 @@ class MapExportDialog(QDialog):
         self.page_combo.addItems(["A4", "A3"])
         self.orientation_combo = QComboBox()
         self.orientation_combo.setObjectName("exportOrientation")
-        self.orientation_combo.addItem("Landscape", "landscape")
-        self.orientation_combo.addItem("Portrait", "portrait")
+        for orientation, text in ORIENTATION_TEXTS.items():
+            self.orientation_combo.addItem(text, orientation)
         self.width_spin = self._spin(200, 20000, 1600, "exportWidth", " px")
         self.height_spin = self._spin(150, 20000, 1000, "exportHeight", " px")
         self.dpi_spin = self._spin(30, 1200, 150, "exportDpi", " dpi")
@@ -82,18 +90,15 @@ class MapExportDialog(QDialog):
         self.size_box.setLayout(size_row)
 
         form = QFormLayout()
-        form.addRow("File", path_box)
-        form.addRow("Format", self.format_label)
-        form.addRow("Title", self.title_edit)
-        form.addRow("Map", self.what_combo)
-        form.addRow("Scene", self.scene_combo)
-        form.addRow("Page (PDF)", self.page_combo)
-        form.addRow("Orientation (PDF)", self.orientation_combo)
-        form.addRow("Size (PNG)", self.size_box)
-        form.addRow("Resolution (PNG)", self.dpi_spin)
+        #: field attribute -> its label (tests and :meth:`retranslate` use them)
+        self.labels: dict[str, QLabel] = {}
+        for attribute, _text in ROWS:
+            label = self.labels[attribute] = QLabel()
+            form.addRow(label, getattr(self, attribute))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        # Qt gives its standard buttons their own texts again on a language change.
+        self.buttons.installEventFilter(self)
         self.buttons.accepted.connect(self.export)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -103,7 +108,39 @@ class MapExportDialog(QDialog):
         self.path_edit.textChanged.connect(self._update)
         self.what_combo.currentIndexChanged.connect(self._update)
         self.scene_combo.currentIndexChanged.connect(self._update)
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
+
+    def retranslate(self) -> None:
+        """Every label, choice and button in the current UI language.
+
+        The scene list is read again: untouched default district scenes follow the
+        language (the chosen scene stays chosen).
+        """
+        self.setWindowTitle(tr("Export map"))
+        self.browse_button.setText(tr("Browse…"))
+        for attribute, text in ROWS:
+            self.labels[attribute].setText(tr(text))
+        for i, text in enumerate(WHAT_TEXTS.values()):
+            self.what_combo.setItemText(i, tr(text))
+        for i, text in enumerate(ORIENTATION_TEXTS.values()):
+            self.orientation_combo.setItemText(i, tr(text))
+        self._name_export_button()
+        self.scenes = scenes_from_settings(self.window_.project.capture_settings().extra,
+                                           self.window_.stack, i18n.language())
+        for i, scene in enumerate(self.scenes[:self.scene_combo.count()]):
+            self.scene_combo.setItemText(i, scene.title)
         self._update()
+
+    def _name_export_button(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Export"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if watched is self.buttons and event.type() == QEvent.Type.LanguageChange:
+            self.buttons.event(event)  # Qt's texts (Cancel, and OK in place of Export)…
+            self._name_export_button()  # …then the dialog's own
+            return True
+        return super().eventFilter(watched, event)
 
     def _spin(self, low: int, high: int, value: int, name: str, suffix: str) -> QSpinBox:
         spin = QSpinBox()
@@ -132,8 +169,8 @@ class MapExportDialog(QDialog):
 
     def _update(self) -> None:
         suffix = self.path().suffix.lower()
-        self.format_label.setText({".pdf": "PDF (vector)", ".png": "PNG image"}.get(
-            suffix, "use a file name ending in .png or .pdf"))
+        self.format_label.setText(tr({".pdf": "PDF (vector)", ".png": "PNG image"}.get(
+            suffix, "use a file name ending in .png or .pdf")))
         pdf = suffix == ".pdf"
         what = self.what()
         self.page_combo.setEnabled(pdf)
@@ -146,13 +183,13 @@ class MapExportDialog(QDialog):
             self.title_edit.setPlaceholderText(self.scene_combo.currentText())
         else:
             self.title_edit.setPlaceholderText(self.default_title() if what == VIEW
-                                               else "each page: its scene's title")
+                                               else tr("each page: its scene's title"))
 
     # -- actions -----------------------------------------------------------------------
     def browse(self) -> None:
         """Choose the output file (the suffix picks the format)."""
-        name, _ = QFileDialog.getSaveFileName(self, "Export map", str(self.path()),
-                                              "PDF (*.pdf);;PNG image (*.png)")
+        name, _ = QFileDialog.getSaveFileName(self, tr("Export map"), str(self.path()),
+                                              tr("PDF (*.pdf);;PNG image (*.png)"))
         if name:
             self.path_edit.setText(name)
 
@@ -178,7 +215,7 @@ class MapExportDialog(QDialog):
                 scene = None
                 if what == SCENE:
                     if not self.scenes:
-                        raise InnoAtlasError("this project has no scenes")
+                        raise InnoAtlasError(tr("this project has no scenes"))
                     scene = self.scenes[self.scene_combo.currentIndex()]
                 title = self.title_edit.text().strip() or \
                     (scene.title if scene is not None else self.default_title())
@@ -193,15 +230,17 @@ class MapExportDialog(QDialog):
         finally:  # also when rendering fails unexpectedly: never leave the busy cursor
             QApplication.restoreOverrideCursor()
         notes = list(dict.fromkeys(n for layout in layouts for n in layout.notes))
-        pages = f" ({len(layouts)} pages)" if len(layouts) > 1 else ""
-        message = f"Map exported to {path.name}{pages}"
-        window.statusBar().showMessage(message + (f" — note: {notes[0]}" if notes else ""),
-                                       12000)
+        message = tr("Map exported to {name} ({pages} pages)", name=path.name,
+                     pages=len(layouts)) if len(layouts) > 1 else \
+            tr("Map exported to {name}", name=path.name)
+        if notes:
+            message += tr(" — note: {note}", note=notes[0])
+        window.statusBar().showMessage(message, 12000)
         self.accept()
         return True
 
     def _warn(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Cannot export the map", text,
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Cannot export the map"), text,
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("mapExportError")
         box.setWindowModality(Qt.WindowModality.WindowModal)

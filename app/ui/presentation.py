@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMenu, QToolBar
                                QToolButton, QWidget)
 
 from app.core.viewport import Viewport
+from app.ui import i18n
 from app.ui.actions import TOOL_ACTIONS
 from app.ui.fonts import map_font
+from app.ui.i18n import tr
 from app.ui.indicators_panel import blocked, format_value, is_missing
 from app.ui.map_canvas import PanTool
 from app.ui.map_export import elide, legend_entries, paint_legend_rows
@@ -34,6 +36,7 @@ ANIMATION_MS = 400
 #: Fraction of the scene's extent added on each side when going to a scene.
 SCENE_MARGIN = 0.06
 MESSAGE_MS = 8000
+#: The paused polygon sketch bar's hint while presenting (the bar shows it through ``tr``).
 PRESENTING_SKETCH_HINT = "click the map or Resume to go on (Esc leaves, the sketch is kept)"
 #: Actions whose shortcut works only while the map has the keyboard focus.
 MAP_ONLY_ACTIONS = ("actionNextScene", "actionPreviousScene", "actionPresentationCard")
@@ -46,7 +49,7 @@ PANEL = QColor(255, 255, 255, 236)
 INK = QColor("#1d1d1d")
 WARNING = QColor("#b00020")
 
-#: Indicators on the big card: (column, label).
+#: Indicators on the big card: (column, English label; shown through ``tr``).
 CARD_ROWS = (
     ("score", "Score (0–100)"),
     ("startups_n", "Start-ups within R"),
@@ -149,9 +152,10 @@ class PresentationController(QObject):
         current = self.window.screen()
         for screen in sorted(screens, key=lambda s: s is not current):
             size = screen.geometry()
-            action = menu.addAction(f"{screen.name() or 'Screen'} — {size.width()}×"
-                                    f"{size.height()}" + ("  (this window)"
-                                                          if screen is current else ""))
+            text = tr("{screen} — {width}×{height}", screen=screen.name() or tr("Screen"),
+                      width=size.width(), height=size.height())
+            action = menu.addAction(text + ("  " + tr("(this window)")
+                                            if screen is current else ""))
             action.triggered.connect(lambda _=False, s=screen: self.enter(s))
             if screen is current:
                 menu.setDefaultAction(action)
@@ -277,7 +281,7 @@ class PresentationController(QObject):
             return self._no_scenes()
         target = 0 if self.index is None else self.index + 1
         if target >= count:
-            self.show_message("This is the last scene (Page Up goes back)")
+            self.show_message(tr("This is the last scene (Page Up goes back)"))
             return False
         return self.go_to(target)
 
@@ -288,13 +292,13 @@ class PresentationController(QObject):
             return self._no_scenes()
         target = count - 1 if self.index is None else self.index - 1
         if target < 0:
-            self.show_message("This is the first scene (Page Down goes on)")
+            self.show_message(tr("This is the first scene (Page Down goes on)"))
             return False
         return self.go_to(target)
 
     def _no_scenes(self) -> bool:
-        self.show_message("No scenes: add the current view with Ctrl+Shift+A "
-                          "(View → Add current view as scene)")
+        self.show_message(tr("No scenes: add the current view with Ctrl+Shift+A "
+                             "(View → Add current view as scene)"))
         return False
 
     def go_to(self, index: int, animate: bool = True) -> bool:
@@ -311,9 +315,11 @@ class PresentationController(QObject):
         missing = scene.apply_visibility(self.window.stack)
         if missing:
             names = ", ".join(missing)
-            self.show_message(f"Scene “{scene.title}”: the layer{'s' if len(missing) > 1 else ''}"
-                              f" {names} no longer exist{'' if len(missing) > 1 else 's'} "
-                              "in this project; showing the others")
+            text = ("Scene “{title}”: the layers {names} no longer exist in this project; "
+                    "showing the others") if len(missing) > 1 else \
+                ("Scene “{title}”: the layer {names} no longer exists in this project; "
+                 "showing the others")
+            self.show_message(tr(text, title=scene.title, names=names))
         target = self.canvas.viewport.copy()
         target.resize(self.canvas.width(), self.canvas.height())
         target.zoom_to_extent(scene.extent, SCENE_MARGIN)
@@ -358,7 +364,8 @@ class PresentationController(QObject):
         index = scenes.add(scene)
         self.index = index
         self.window.scenes_panel.select_row(index)
-        self.show_message(f"Added scene “{scene.title}” (rename it in the Scenes panel, F2)")
+        self.show_message(tr("Added scene “{title}” (rename it in the Scenes panel, F2)",
+                             title=scene.title))
         return index
 
     def _on_scenes_changed(self) -> None:
@@ -375,7 +382,7 @@ class PresentationController(QObject):
             return scenes[self.index].title
         project = self.window.project
         return project.display_name if project.path is not None else \
-            "InnoAtlas — innovation-support centres"
+            tr("InnoAtlas — innovation-support centres")
 
     # -- indicator card and messages -----------------------------------------------------
     def set_card_visible(self, on: bool) -> None:
@@ -455,29 +462,42 @@ class _ControlBar(QWidget):
         self.counter.setObjectName("presentationCounter")
         layout.addWidget(self.counter)
         actions = controller.window.actions_by_name
-        self.previous = self._button("presentPrevious", "◀", "Previous scene (Page Up, ←)")
+        self.previous = self._button("presentPrevious", "◀")
         self.previous.clicked.connect(controller.previous_scene)
-        self.next = self._button("presentNext", "▶", "Next scene (Page Down, →)")
+        self.next = self._button("presentNext", "▶")
         self.next.clicked.connect(controller.next_scene)
-        self.card = self._button("presentCard", "Indicators (I)",
-                                 "Show the selected site's indicators over the map (I)")
+        self.card = self._button("presentCard")
         card_action = actions["actionPresentationCard"]
         self.card.setCheckable(True)
         self.card.setChecked(card_action.isChecked())
         self.card.toggled.connect(card_action.setChecked)
         card_action.toggled.connect(self.card.setChecked)
-        self.leave = self._button("presentLeave", "Leave (Esc)", "Leave presentation mode")
+        self.leave = self._button("presentLeave")
         self.leave.clicked.connect(controller.leave)
         for button in (self.previous, self.next, self.card, self.leave):
             layout.addWidget(button)
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
 
-    def _button(self, name: str, text: str, tip: str) -> QToolButton:
+    def _button(self, name: str, text: str = "") -> QToolButton:
         button = QToolButton(self)
         button.setObjectName(name)
         button.setText(text)
-        button.setToolTip(tip)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the map
         return button
+
+    def retranslate(self) -> None:
+        """Button texts, tooltips and the scene counter in the current UI language."""
+        self.previous.setToolTip(tr("Previous scene (Page Up, ←)"))
+        self.next.setToolTip(tr("Next scene (Page Down, →)"))
+        self.card.setText(tr("Indicators (I)"))
+        self.card.setToolTip(tr("Show the selected site's indicators over the map (I)"))
+        self.leave.setText(tr("Leave (Esc)"))
+        self.leave.setToolTip(tr("Leave presentation mode"))
+        if self.controller.active:
+            self.controller._place_bar()  # the buttons changed width
+        else:
+            self.refresh()
 
     def refresh(self) -> None:
         """Size the buttons for the screen and show which scene this is."""
@@ -494,8 +514,9 @@ class _ControlBar(QWidget):
             self.setStyleSheet(sheet)
         scenes = self.controller.window.scenes
         index = self.controller.index
-        self.counter.setText(f"Scene {index + 1} of {len(scenes)}" if index is not None
-                             and len(scenes) else f"{len(scenes)} scenes")
+        self.counter.setText(tr("Scene {number} of {count}", number=index + 1,
+                                count=len(scenes)) if index is not None and len(scenes)
+                             else tr("{count} scenes", count=len(scenes)))
 
 
 class PresentationOverlay:
@@ -597,8 +618,7 @@ class PresentationOverlay:
         flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine)
         painter.setPen(INK)
         painter.setFont(head_font)
-        painter.drawText(QRectF(x, y, text_w, row_h), flags,
-                         "범례" if window.language == "ko" else "Legend")
+        painter.drawText(QRectF(x, y, text_w, row_h), flags, tr("Legend"))
         y += row_h
         paint_legend_rows(painter, entries, x, y, box.right() - pad, row_h, swatch,
                           layer_font, row_font, window.language, ink=INK,
@@ -620,8 +640,8 @@ class PresentationOverlay:
         row_h = 36 * s
         painter.save()
         if row is None:
-            text = ("Select a site to see its indicators (E, then click a site)"
-                    if site_id is None else "Indicators are being computed…")
+            text = tr("Select a site to see its indicators (E, then click a site)"
+                      if site_id is None else "Indicators are being computed…")
             box = QRectF(rect.left(), rect.top(), rect.width(), 2 * pad + 2 * row_h)
             painter.setPen(QPen(QColor(0, 0, 0, 40), 1.0))
             painter.setBrush(PANEL)
@@ -660,7 +680,8 @@ class PresentationOverlay:
                 text = f"{float(value):.1f}"
             painter.setPen(QColor("#505050"))
             painter.setFont(font)
-            painter.drawText(QRectF(x, y, w * 0.56, row_h), flags, elide(label, font, w * 0.56))
+            painter.drawText(QRectF(x, y, w * 0.56, row_h), flags,
+                             elide(tr(label), font, w * 0.56))
             painter.setPen(WARNING if column == "use_permitted" and blocked(value) else INK)
             painter.setFont(bold)
             painter.drawText(QRectF(x + w * 0.58, y, w * 0.42, row_h),

@@ -10,8 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from app.core.scenes import Scene, new_scene_id, renamed
+from app.core.scenes import Scene, localized, new_scene_id, renamed
 from app.core.viewport import Viewport
+from app.ui import i18n
+from app.ui.i18n import tr
+from app.ui.site_commands import set_text
 from layers.model import LayerStack
 
 
@@ -21,7 +24,8 @@ class ScenesModel(QObject):
     Signals
     -------
     changed()
-        The list changed (any edit, undo, redo or a newly loaded project).
+        The list changed (any edit, undo, redo, a newly loaded project, or the default
+        district titles following a new UI language).
     """
 
     changed = Signal()
@@ -30,6 +34,7 @@ class ScenesModel(QObject):
         super().__init__(parent)
         self.undo_stack = undo_stack
         self._scenes: list[Scene] = []
+        i18n.notifier.languageChanged.connect(self.follow_language)
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -55,6 +60,20 @@ class ScenesModel(QObject):
         """Replace the whole list (opening a project)."""
         self._scenes = list(scenes)
         self.changed.emit()
+
+    def follow_language(self, language: str | None = None) -> bool:
+        """Give the untouched default district scenes their title in ``language``.
+
+        Not undoable and not an edit: renamed scenes keep their titles. True when a
+        title changed (then ``changed`` is emitted).
+        """
+        language = language or i18n.language()
+        scenes = [localized(scene, language) for scene in self._scenes]
+        if all(a is b for a, b in zip(scenes, self._scenes)):
+            return False
+        self._scenes = scenes
+        self.changed.emit()
+        return True
 
     # -- undoable edits ------------------------------------------------------------------
     def add(self, scene: Scene, index: int | None = None) -> int:
@@ -89,7 +108,8 @@ class ScenesModel(QObject):
 
     # -- used by the commands ------------------------------------------------------------
     def _insert(self, index: int, scene: Scene) -> None:
-        self._scenes.insert(index, scene)
+        # A default scene put back by undo/redo gets its title in today's language.
+        self._scenes.insert(index, localized(scene, i18n.language()))
         self.changed.emit()
 
     def _pop(self, index: int) -> Scene:
@@ -113,16 +133,17 @@ def scene_of_view(scenes: ScenesModel, viewport: Viewport, stack: LayerStack,
     scene_id = new_scene_id(scenes.scenes)
     number = len(scenes) + 1
     titles = {s.title for s in scenes.scenes}
-    while f"View {number}" in titles:
+    while tr("View {number}", number=number) in titles:
         number += 1
     visible = tuple(layer.name for layer in stack if layer.visible and layer.name != "sites")
-    return Scene(scene_id, title or f"View {number}", tuple(map(float, viewport.extent)),
-                 visible)
+    return Scene(scene_id, title or tr("View {number}", number=number),
+                 tuple(map(float, viewport.extent)), visible)
 
 
 class _InsertScene(QUndoCommand):
     def __init__(self, model: ScenesModel, index: int, scene: Scene) -> None:
-        super().__init__(f"Add scene “{scene.title}”")
+        super().__init__()
+        set_text(self, "Add scene “{title}”", title=scene.title)
         self.model, self.index, self.scene = model, index, scene
 
     def redo(self) -> None:
@@ -135,7 +156,8 @@ class _InsertScene(QUndoCommand):
 class _RemoveScene(QUndoCommand):
     def __init__(self, model: ScenesModel, index: int) -> None:
         self.model, self.index, self.scene = model, index, model[index]
-        super().__init__(f"Delete scene “{self.scene.title}”")
+        super().__init__()
+        set_text(self, "Delete scene “{title}”", title=self.scene.title)
 
     def redo(self) -> None:
         self.model._pop(self.index)
@@ -148,18 +170,22 @@ class _ReplaceScene(QUndoCommand):
     def __init__(self, model: ScenesModel, index: int, scene: Scene) -> None:
         self.model, self.index, self.after = model, index, scene
         self.before = model[index]
-        super().__init__(f"Rename scene “{self.before.title}” to “{scene.title}”")
+        super().__init__()
+        set_text(self, "Rename scene “{old}” to “{new}”", old=self.before.title,
+                 new=scene.title)
 
     def redo(self) -> None:
         self.model._replace(self.index, self.after)
 
     def undo(self) -> None:
-        self.model._replace(self.index, self.before)
+        # The old title may be a default one of the language the rename was made in.
+        self.model._replace(self.index, localized(self.before, i18n.language()))
 
 
 class _MoveScene(QUndoCommand):
     def __init__(self, model: ScenesModel, index: int, to: int) -> None:
-        super().__init__(f"Move scene “{model[index].title}”")
+        super().__init__()
+        set_text(self, "Move scene “{title}”", title=model[index].title)
         self.model, self.index, self.to = model, index, to
 
     def redo(self) -> None:

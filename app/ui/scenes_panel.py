@@ -11,6 +11,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
+from app.ui import i18n
+from app.ui.i18n import tr
 from app.ui.scenes import ScenesModel
 
 
@@ -57,21 +59,14 @@ class ScenesPanel(QWidget):
         self.list.setSpacing(2)
         # F2 or the Rename button (a double-click goes to the scene).
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.list.setToolTip("Saved views, in presentation order. Double-click or Enter goes "
-                             "to a scene, F2 renames it, drag to reorder, Delete removes it. "
-                             "Page Down/Page Up step through them.")
-        self.add_button = self._button("addSceneButton", "Add view",
-                                       "Add the current view and the visible layers as a "
-                                       "scene (Ctrl+Shift+A)")
-        self.rename_button = self._button("renameSceneButton", "Rename",
-                                          "Rename the selected scene (F2)")
-        self.delete_button = self._button("deleteSceneButton", "Delete",
-                                          "Delete the selected scene (Delete; undoable)")
-        self.up_button = self._button("sceneUpButton", "↑", "Move the selected scene up")
-        self.down_button = self._button("sceneDownButton", "↓",
-                                        "Move the selected scene down")
-        self.empty_label = QLabel("No scenes yet: move the map to a view and click "
-                                  "“Add view”.", self)
+        self.add_button = self._button("addSceneButton")
+        self.rename_button = self._button("renameSceneButton")
+        self.delete_button = self._button("deleteSceneButton")
+        self.up_button = self._button("sceneUpButton", "↑")
+        self.up_button.setFixedWidth(28)
+        self.down_button = self._button("sceneDownButton", "↓")
+        self.down_button.setFixedWidth(28)
+        self.empty_label = QLabel(self)
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet("color: #666;")
         buttons = QHBoxLayout()
@@ -98,16 +93,32 @@ class ScenesPanel(QWidget):
         self.list.model().rowsMoved.connect(self._on_rows_moved)
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
         model.changed.connect(self.refill)
-        self.refill()
+        self.retranslate()
+        i18n.notifier.languageChanged.connect(self.retranslate)
 
-    def _button(self, name: str, text: str, tip: str) -> QPushButton:
+    def _button(self, name: str, text: str = "") -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
-        button.setToolTip(tip)
         button.setAutoDefault(False)
-        if len(text) == 1:
-            button.setFixedWidth(28)
         return button
+
+    def retranslate(self) -> None:
+        """Buttons, hints and the scenes' tooltips in the current UI language."""
+        self.list.setToolTip(tr("Saved views, in presentation order. Double-click or Enter "
+                                "goes to a scene, F2 renames it, drag to reorder, Delete "
+                                "removes it. Page Down/Page Up step through them."))
+        self.add_button.setText(tr("Add view"))
+        self.add_button.setToolTip(tr("Add the current view and the visible layers as a "
+                                      "scene (Ctrl+Shift+A)"))
+        self.rename_button.setText(tr("Rename"))
+        self.rename_button.setToolTip(tr("Rename the selected scene (F2)"))
+        self.delete_button.setText(tr("Delete"))
+        self.delete_button.setToolTip(tr("Delete the selected scene (Delete; undoable)"))
+        self.up_button.setToolTip(tr("Move the selected scene up"))
+        self.down_button.setToolTip(tr("Move the selected scene down"))
+        self.empty_label.setText(tr("No scenes yet: move the map to a view and click "
+                                    "“{add}”.", add=tr("Add view")))
+        self.refill()
 
     # -- model → view --------------------------------------------------------------------
     def refill(self) -> None:
@@ -119,11 +130,12 @@ class ScenesPanel(QWidget):
             item = QListWidgetItem(scene.title)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable
                           | Qt.ItemFlag.ItemIsDragEnabled)
-            layers = "current layers" if scene.visible_layers is None \
-                else f"{len(scene.visible_layers)} layers"
+            layers = tr("current layers") if scene.visible_layers is None \
+                else tr("{n} layers", n=len(scene.visible_layers))
             width_km = (scene.extent[2] - scene.extent[0]) / 1000
-            item.setToolTip(f"Scene {i + 1}: {scene.title} — {width_km:.1f} km wide, "
-                            f"{layers}. Double-click to go there, F2 to rename.")
+            item.setToolTip(tr("Scene {number}: {title} — {width} km wide, {layers}. "
+                               "Double-click to go there, F2 to rename.", number=i + 1,
+                               title=scene.title, width=f"{width_km:.1f}", layers=layers))
             item.setData(Qt.ItemDataRole.UserRole, scene.scene_id)
             self.list.addItem(item)
         self._filling = False

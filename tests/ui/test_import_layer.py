@@ -111,6 +111,8 @@ def test_startups_role_changes_indicators_and_survives_save(main_window, qtbot, 
     layer = _finish_import(window, qtbot)
     _close_messages(window)
     assert window.roles == {"startups": layer.name}
+    assert not window.stack.get("startups").visible  # the synthetic ones step aside
+    assert "Start-ups (synthetic)" not in window.data_label.text()
     window.indicators.wait()
     row = window.indicators.results.iloc[0]
     assert int(row["startups_n"]) == 40 != default_n
@@ -130,6 +132,7 @@ def test_startups_role_changes_indicators_and_survives_save(main_window, qtbot, 
     window.indicators.wait()
     assert int(window.indicators.results["startups_n"].iloc[0]) == default_n
     assert window.roles == {}
+    assert window.stack.get("startups").visible
 
 
 def test_csv_without_crs_needs_a_crs_choice(main_window, qtbot, tmp_path):

@@ -237,3 +237,188 @@ def test_cli_render_takes_a_language(tmp_path):
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                               check=True).stdout
         assert "범례" in text
+
+
+def test_presentation_scenes_panel_and_export_dialog_are_korean(qtbot, main_window):
+    from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox, QLineEdit
+
+    from app.ui.map_export_dialog import MapExportDialog, ORIENTATION_TEXTS, ROWS, WHAT_TEXTS
+    from app.ui.presentation import CARD_ROWS
+
+    w = main_window
+    panel = w.scenes_panel
+    w.scenes_dock.show()
+    w.scenes_dock.raise_()
+    qtbot.waitUntil(panel.list.isVisible, timeout=2000)
+    # The user renames Yangjae/Gaepo (F2, type, Enter) before switching the language.
+    lst = panel.list
+    qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton,
+                     pos=lst.visualItemRect(lst.item(2)).center())
+    qtbot.keyClick(lst, Qt.Key.Key_F2)
+    assert lst.state() == QAbstractItemView.State.EditingState
+    editor = lst.viewport().findChild(QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Workshop")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.scenes[2].title == "Workshop", timeout=2000)
+
+    choose_language(qtbot, w, "actionLanguageKo")
+
+    # Untouched default scenes follow the language, the renamed one keeps its title.
+    assert [lst.item(i).text() for i in range(3)] == \
+        ["G밸리 (서울디지털산업단지)", "마곡", "Workshop"]
+    assert [panel.add_button.text(), panel.rename_button.text(),
+            panel.delete_button.text()] == ["화면 추가", "이름 바꾸기", "삭제"]
+    assert lst.item(1).toolTip().startswith("장면 2: 마곡")
+    assert w.scenes_dock.windowTitle() == "장면"
+    assert w.actions_by_name["actionUndo"].text() == \
+        "실행 취소(&U) 장면 이름 “Yangjae/Gaepo” → “Workshop”"
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=2000)
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.scenes[2].title == "양재·개포"  # undo brings the default back, in Korean
+    assert w.actions_by_name["actionPresent"].text() == "발표 모드(&P)"
+
+    # The export dialog (Ctrl+P) in Korean; it follows a switch while it is open.
+    qtbot.keyClick(w, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = w.findChild(MapExportDialog, "mapExportDialog")
+    assert dialog is not None and dialog.isVisible()
+    labels = {name: label.text() for name, label in dialog.labels.items()}
+    assert labels["path_box"] == "파일" and labels["title_edit"] == "제목"
+    assert labels["scene_combo"] == "장면" and labels["dpi_spin"] == "해상도 (PNG)"
+    assert dialog.windowTitle() == "지도 내보내기"
+    assert dialog.format_label.text() == "PDF (벡터)"
+    assert [dialog.what_combo.itemText(i) for i in range(3)] == \
+        ["현재 화면", "장면 하나", "모든 장면 (PDF, 장면마다 한 쪽)"]
+    assert dialog.scene_combo.itemText(1) == "마곡"
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert (ok.text(), cancel.text()) == ("내보내기", "취소")
+    i18n.set_language("en")
+    QApplication.processEvents()  # (Qt's own LanguageChange comes as an event)
+    assert dialog.labels["title_edit"].text() == "Title" and ok.text() == "Export"
+    assert cancel.text() == "Cancel" and dialog.scene_combo.itemText(1) == "Magok"
+    i18n.set_language("ko")
+    QApplication.processEvents()
+    assert dialog.labels["title_edit"].text() == "제목" and ok.text() == "내보내기"
+    dialog.close()
+    ko = catalog("ko")
+    tables = [text for _name, text in ROWS] + list(WHAT_TEXTS.values()) \
+        + list(ORIENTATION_TEXTS.values()) + [label for _column, label in CARD_ROWS]
+    assert [text for text in tables if text not in ko] == []
+
+    # Presentation mode: F5, then Page Down twice goes to Magok.
+    w.presentation.animation_ms = 0
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=2000)  # (after the dialog)
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: w.presentation.bar.isVisible(), timeout=3000)
+    for _ in range(2):
+        qtbot.keyClick(w.canvas, Qt.Key.Key_PageDown)
+    assert w.presentation.current_title() == "마곡"
+    bar = w.presentation.bar
+    assert bar.counter.text() == "장면 2/3"
+    assert (bar.card.text(), bar.leave.text()) == ("지표 (I)", "나가기 (Esc)")
+    assert bar.previous.toolTip().startswith("이전 장면")
+    w.canvas.repaint()
+    assert w.presentation.overlay.title_rect.height() > 0
+    qtbot.keyClick(w.canvas, Qt.Key.Key_PageDown)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_PageDown)  # past the last one
+    assert w.presentation.message == "마지막 장면입니다 (Page Up: 이전 장면)"
+    # Switching back while presenting: the band and the buttons follow.
+    i18n.set_language("en")
+    QApplication.processEvents()
+    assert w.presentation.current_title() == "Yangjae/Gaepo"
+    assert bar.leave.text() == "Leave (Esc)" and bar.counter.text() == "Scene 3 of 3"
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
+    assert not w.presentation.active
+
+
+def test_saved_default_scene_titles_follow_the_language():
+    from app.core.scenes import Scene, scenes_from_settings, scenes_to_settings
+
+    extra = {}
+    box = (0.0, 0.0, 100.0, 100.0)
+    scenes_to_settings(extra, [Scene("gvalley", "G-Valley", box),
+                               Scene("magok", "Harbour", box),
+                               Scene("yangjae", "양재·개포", box),
+                               Scene("scene-4", "Magok", box)])
+    titles = [s.title for s in scenes_from_settings(extra, stack=None, language="ko")]
+    # saved defaults (in either language) follow; a renamed or added scene keeps its title
+    assert titles == ["G밸리 (서울디지털산업단지)", "Harbour", "양재·개포", "Magok"]
+    titles = [s.title for s in scenes_from_settings(extra, stack=None, language="en")]
+    assert titles == ["G-Valley", "Harbour", "Yangjae/Gaepo", "Magok"]
+
+
+def test_add_layer_dialog_and_its_undo_step_are_korean(qtbot, main_window, tmp_path):
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+    from PySide6.QtWidgets import QFormLayout, QMessageBox
+
+    from app.core.layer_roles import ROLE_FIELDS, ROLES
+    from app.core.vector_input import KOREAN_CRS_PRESETS
+
+    w = main_window
+    path = tmp_path / "centres.geojson"
+    pyogrio.write_dataframe(gpd.GeoDataFrame(
+        {"이름": ["가산 센터", "마곡 센터"], "업종": ["AI/Data", "Bio/Health"]},
+        geometry=shapely.points([126.887, 126.833], [37.478, 37.560]), crs="EPSG:4326"), path)
+    i18n.set_language("ko")
+    dialog = w.importer.ask(path)
+    assert dialog.windowTitle() == "레이어 추가 — centres.geojson"
+    labels = [dialog.form.labelForField(field).text()
+              for field in (dialog.file_label, dialog.crs_label, dialog.title_edit,
+                            dialog.role_box)]
+    assert labels == ["파일", "좌표계", "이름", "용도"]
+    assert dialog.form.labelForField(dialog.encoding_box).text() == "인코딩"
+    assert dialog.ok_button.text() == "레이어 추가"
+    assert dialog.crs_label.text().startswith("EPSG:4326 (파일에 기록됨)")
+    assert dialog.role_box.currentText() == "지도에 표시만 하기"
+    assert "스타트업" in dialog.role_box.itemText(1)
+
+    def mapping_labels():
+        form = dialog.mapping_form
+        return [form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().text()
+                for row in range(form.rowCount())]
+
+    # zoning needs a zone-name column this file does not have: the reason is Korean
+    dialog.role_box.setFocus()
+    qtbot.keyClick(dialog.role_box, Qt.Key.Key_End)
+    assert dialog.role_box.currentData() == "zoning"
+    assert mapping_labels()[0] == "용도지역명 *"
+    assert dialog.problem.text() == "다음 항목의 열을 선택하세요: 용도지역명"
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog.role_box, Qt.Key.Key_Home)
+    qtbot.keyClick(dialog.role_box, Qt.Key.Key_Down)
+    assert dialog.role_box.currentText() == "지표 계산에 스타트업 레이어로 사용"
+    assert dialog.mapping_group.title() == "열"
+    assert mapping_labels() == ["이름", "업종", "종사자 수"]
+    assert dialog.mapping_boxes["employees"].currentText() == "(없음)"
+    assert dialog.mapping_boxes["sector"].toolTip().startswith("업종 또는 산업 분류")
+    with qtbot.waitSignal(w.importer.layerAdded, timeout=20_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    for box in [b for b in w.findChildren(QMessageBox) if b.isVisible()]:
+        box.done(0)  # "added with notes", if the engine had any
+    assert w.statusBar().currentMessage().startswith("centres 추가됨: 객체 2개")
+    assert w.actions_by_name["actionUndo"].text() == "실행 취소(&U) 레이어 “centres” 추가"
+    w.actions_by_name["actionRemoveLayer"].trigger()
+    assert w.actions_by_name["actionUndo"].text() == "실행 취소(&U) 레이어 “centres” 제거"
+    w.layer_panel.select_layer(w.stack.get("zoning"))
+    assert not w.remove_current_layer()
+    boxes = [b for b in w.findChildren(QMessageBox) if b.isVisible()]
+    assert [b.windowTitle() for b in boxes] == ["레이어를 제거할 수 없습니다"]
+    assert "체크 상자로 숨기세요" in boxes[0].text()
+    boxes[0].done(0)
+    w.undo_stack.undo()  # the layer is back
+    # the undo text follows a later switch, like the site commands'
+    i18n.set_language("en")
+    assert w.actions_by_name["actionUndo"].text() == "&Undo Add layer “centres”"
+    # texts the dialog translates from variables (not tr() literals) have Korean too
+    ko = catalog("ko")
+    shown = [*ROLES.values(), *(name for _code, name in KOREAN_CRS_PRESETS), "(none)"]
+    shown += [text for fields in ROLE_FIELDS.values() for f in fields
+              for text in (f.label, f.description)]
+    assert not [text for text in shown if text not in ko]
