@@ -65,3 +65,26 @@ def saved_settings(args: argparse.Namespace):
 
     stored = read_settings(project)
     return None if stored is None else stored[0]
+
+
+def role_table(saved, role: str, available: set[str]) -> str:
+    """The project table that plays ``role`` ("startups", "zoning" ...).
+
+    Parameters
+    ----------
+    saved : ProjectSettings or None
+        From :func:`saved_settings`.
+    role : str
+        The role, also the name of the default layer that plays it.
+    available : set of str
+        The tables of the project GeoPackage.
+
+    Returns
+    -------
+    str
+        The layer the project assigned to ``role`` (File → Add layer… with a role) when
+        it is among ``available``, else ``role``: the indicators then read what the app
+        reads for this project.
+    """
+    assigned = saved.roles().get(role) if saved is not None else None
+    return assigned if assigned in available else role

@@ -100,10 +100,11 @@ def _run(args: argparse.Namespace) -> int:
     sites = sites_layer.data
     indicators = None
     if len(sites):
-        engine = IndicatorEngine(*(stack.get(name).data if name in stack else None
-                                   for name in ("startups", "education", "stations",
-                                                "zoning")),
-                                 rules=settings.zoning_rules())
+        from app.core.user_layers import ROLE_NAMES, role_layer
+
+        context = (role_layer(stack, name, settings.roles()) for name in ROLE_NAMES)
+        engine = IndicatorEngine(*(None if layer is None else layer.data
+                                   for layer in context), rules=settings.zoning_rules())
         radius = args.radius if args.radius is not None else settings.radius_m
         indicators = engine.compute(sites, radius, site_radius=args.radius is None,
                                     weights=settings.score_weights())

@@ -78,7 +78,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.sites is not None:
         sites_layer.set_data(_file_sites(args.sites))
     radius = args.radius if args.radius is not None else settings.radius_m
-    indicators = site_indicators(stack, radius, site_radius=args.radius is None,
+    indicators = site_indicators(stack, radius, settings.roles(),
+                                 site_radius=args.radius is None,
                                  rules=settings.zoning_rules(),
                                  weights=settings.score_weights())
     if args.radius is not None and len(sites_layer.data):

@@ -16,7 +16,7 @@ from typing import Callable
 
 import pandas as pd
 
-from app.cli_common import run_guarded, saved_settings, write_output
+from app.cli_common import role_table, run_guarded, saved_settings, write_output
 from app.core.indicator_json import to_json
 
 LAYERS = ("startups", "education", "stations", "zoning")
@@ -83,11 +83,11 @@ def _run(args: argparse.Namespace) -> int:
 
     sites = read_vector(args.sites, "sites", preferred_layer="sites",
                         options=_read_options(args), allow_mixed=True)
-    layers = _project_layers(args)
+    saved = saved_settings(args)
+    layers = _project_layers(args, saved)
     for note in sites.notes + [n for layer in layers.values() if layer for n in layer.notes]:
         print(f"innoatlas: note: {note}", file=sys.stderr)
     frames = {name: layer.frame for name, layer in layers.items()}
-    saved = saved_settings(args)
     radius = args.radius if args.radius is not None else \
         (saved.radius_m if saved is not None else DEFAULT_RADIUS_M)
     table = compute_indicators(sites.frame, frames["startups"], frames["education"],
@@ -101,8 +101,9 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _project_layers(args: argparse.Namespace) -> dict:
-    """The four analysis layers: each override file, else the project's layer."""
+def _project_layers(args: argparse.Namespace, saved=None) -> dict:
+    """The four analysis layers: each override file, else the project's layer (the one
+    its saved settings assign to that role, see :func:`app.cli_common.role_table`)."""
     import pyogrio
 
     from app.core.paths import DEFAULT_PROJECT
@@ -121,7 +122,8 @@ def _project_layers(args: argparse.Namespace) -> dict:
         if override is not None:
             layers[name] = _read_override(override, name, args)
         elif name in available:
-            layers[name] = read_vector(project, name, preferred_layer=name)
+            layers[name] = read_vector(project, name,
+                                       preferred_layer=role_table(saved, name, available))
         else:
             raise InputError(f"project {project} has no '{name}' layer: give --{name} F")
     return layers

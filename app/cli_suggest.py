@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from app.cli_common import run_guarded, saved_settings, write_output
+from app.cli_common import role_table, run_guarded, saved_settings, write_output
 
 DISTRICTS = ("gvalley", "magok", "yangjae")
 FORMATS = ("json", "csv")
@@ -77,6 +77,8 @@ def run_suggest(args: argparse.Namespace, error: Callable[[str], int]) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import pyogrio
+
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project_loader import check_geopackage
     from app.core.suggest import UnknownDistrictError, suggest_sites
@@ -100,7 +102,10 @@ def _run(args: argparse.Namespace) -> int:
 
     project = args.sub_project or getattr(args, "project", None) or DEFAULT_PROJECT
     check_geopackage(project)
-    layers = {name: read_vector(project, name, preferred_layer=name).frame
+    saved = saved_settings(args)
+    available = {str(layer) for layer, _ in pyogrio.list_layers(project)}
+    layers = {name: read_vector(project, name,
+                                preferred_layer=role_table(saved, name, available)).frame
               for name in ("districts", "startups", "zoning")}
     fixed = None
     if args.fixed is not None:
@@ -109,7 +114,6 @@ def _run(args: argparse.Namespace) -> int:
         for note in fixed_layer.notes:
             print(f"innoatlas: note: {note}", file=sys.stderr)
         fixed = fixed_layer.frame
-    saved = saved_settings(args)
     radius = args.radius if args.radius is not None else \
         (saved.radius_m if saved is not None else 800.0)
     result = suggest_sites(args.district, layers["startups"], layers["zoning"], k=args.k,

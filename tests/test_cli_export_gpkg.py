@@ -1,6 +1,5 @@
 """``innoatlas export-gpkg``: output layers, indicator fields and one-line error exits."""
-import subprocess
-import sys
+from functools import partial
 
 import geopandas as gpd
 import pandas as pd
@@ -10,17 +9,9 @@ import shapely
 
 from app.core.indicators import COLUMNS
 
+from tests.cli_run import assert_one_line_error, run_innoatlas
 
-def run_cli(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "app", "export-gpkg", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def assert_one_line_error(result, text=""):
-    assert result.returncode == 2, result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("innoatlas: error:"), result.stderr
-    assert text in lines[0] and "Traceback" not in result.stderr
+run_cli = partial(run_innoatlas, "export-gpkg")
 
 
 @pytest.fixture(scope="module")

@@ -1,23 +1,14 @@
 """``innoatlas export-html``: an offline web map of the project; one-line error exits."""
 import re
-import subprocess
-import sys
+from functools import partial
 
 import geopandas as gpd
 import pytest
 import shapely
 
+from tests.cli_run import assert_one_line_error, run_innoatlas
 
-def run_cli(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "app", "export-html", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def assert_one_line_error(result, text=""):
-    assert result.returncode == 2, result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("innoatlas: error:"), result.stderr
-    assert text in lines[0] and "Traceback" not in result.stderr
+run_cli = partial(run_innoatlas, "export-html")
 
 
 @pytest.fixture(scope="module")

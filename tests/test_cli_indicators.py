@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 import warnings
+from functools import partial
 
 import geopandas as gpd
 import pandas as pd
@@ -12,19 +13,10 @@ import shapely
 
 from app.core.indicators import COLUMNS
 
+from tests.cli_run import assert_one_line_error, run_innoatlas
+
 HEADER = ["site", *COLUMNS]
-
-
-def run_cli(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "app", "indicators", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def assert_one_line_error(result):
-    assert result.returncode == 2, result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("innoatlas: error:"), result.stderr
-    assert "Traceback" not in result.stderr and result.stdout == ""
+run_cli = partial(run_innoatlas, "indicators")
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,7 @@
 """``innoatlas suggest``: output fields, formats, optimality and one-line error exits."""
 import io
 import json
-import subprocess
-import sys
+from functools import partial
 
 import geopandas as gpd
 import pandas as pd
@@ -11,18 +10,9 @@ import shapely
 
 from app.cli_suggest import SITE_FIELDS, SUMMARY_FIELDS
 
+from tests.cli_run import assert_one_line_error, run_innoatlas
 
-def run_cli(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "app", "suggest", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def assert_one_line_error(result, text=""):
-    assert result.returncode == 2, result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("innoatlas: error:"), result.stderr
-    assert text in lines[0]
-    assert "Traceback" not in result.stderr and result.stdout == ""
+run_cli = partial(run_innoatlas, "suggest")
 
 
 def test_json_has_the_summary_and_the_sites_and_is_optimal():

@@ -1,6 +1,7 @@
 """`layers` and `app.core` must never import Qt (ARCHITECTURE.md rule 1)."""
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,14 @@ MODULES = ["app.cli_common", "app.core.indicator_json", "app.core.atomic_write",
            "layers.style_io", "app.core.qml_import", "app.core.scenes",
            "app.core.i18n_catalog", "app.core.attribution", "app.core.html_export", "app.core.html_font",
            "app.cli_export_html", "app.core.layer_roles", "app.core.user_layers",
-           "app.core.layer_import"]
+           "app.core.layer_import", "app.cli_render"]
+
+ROOT = Path(__file__).resolve().parents[1]
+# Every module of app/core and layers, also the ones added after this list was written.
+MODULES += sorted({f"{package.replace('/', '.')}.{path.stem}"
+                   for package in ("app/core", "layers")
+                   for path in (ROOT / package).glob("*.py") if path.stem != "__init__"}
+                  - set(MODULES))
 
 
 @pytest.mark.parametrize("module", MODULES)

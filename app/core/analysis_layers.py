@@ -2,10 +2,8 @@
 
 Grid cells become polygon features with a class column, so the one style model,
 the canvas and every export draw them like any other categorized layer.
-
-These functions run in worker threads: they reuse the source layer's CRS object
-(EPSG:5186) instead of parsing a CRS, because building pyproj CRS objects outside
-the main thread crashed here (segmentation fault in pyproj, seen with QThreadPool).
+The GUI runs these functions in a worker thread (app/ui/worker.py); the cells take
+the source layer's CRS (EPSG:5186).
 """
 from __future__ import annotations
 

@@ -314,18 +314,23 @@ def _json(value: Any) -> str:
 
 # -- sites and indicators ---------------------------------------------------------------------
 def site_indicators(stack: LayerStack, radius_m: float = DEFAULT_RADIUS_M,
-                    **options: Any) -> pd.DataFrame:
+                    roles: dict[str, str] | None = None, **options: Any) -> pd.DataFrame:
     """Indicators of the project's sites, indexed by ``site_id``, with ``rank``.
 
+    ``roles`` (``ProjectSettings.roles()``) names the layers that play the start-up,
+    education, station and zoning roles (default: the layers of those names).
     ``options`` go to :func:`~app.core.indicators.compute_indicators` (rules,
     weights, site_radius ...). Empty when there are no sites.
     """
+    from app.core.user_layers import role_layer
+
     layer = stack.get("sites")
     if layer is None or len(layer.data) == 0:
         return pd.DataFrame()
     sites = layer.data
-    frame = compute_indicators(sites, *(stack.get(name).data if name in stack else None
-                                        for name in _CONTEXT), radius_m, **options)
+    context = (role_layer(stack, name, roles or {}) for name in _CONTEXT)
+    frame = compute_indicators(sites, *(None if found is None else found.data
+                                        for found in context), radius_m, **options)
     frame.index = sites["site_id"].astype(str).to_numpy()
     frame.insert(0, "rank", rank_sites(frame).to_numpy())
     return frame

@@ -58,11 +58,9 @@ class ImportResult:
 
 def _file_style(path: Path, layer: str | None) -> tuple[LayerStyle | None, float]:
     """The default style saved in a GeoPackage's ``layer_styles`` for ``layer``, if any."""
+    from app.core.qml_import import read_layer_styles
+
     if path.suffix.lower() != ".gpkg":
-        return None, 1.0
-    try:
-        from app.core.qml_import import read_layer_styles
-    except ImportError:  # style import not available: the default style is used
         return None, 1.0
     styles = read_layer_styles(path)
     if layer is None and len(styles) == 1:
@@ -98,5 +96,4 @@ def import_layer(request: ImportRequest, progress: Progress | None = None,
                                                                   layer.layer)
     if progress is not None:
         progress(1.0, "done")
-    return ImportResult(request, frame, notes, style, opacity,
-                        getattr(layer, "source_crs", None))
+    return ImportResult(request, frame, notes, style, opacity, layer.source_crs)

@@ -134,20 +134,6 @@ class Suggestion:
         return 0.0 if self.bound <= 0 else max(0.0, (self.bound - self.covered_demand)
                                                 / self.bound)
 
-    def with_lonlat(self) -> "Suggestion":
-        """A copy whose sites have longitude/latitude (after ``lonlat=False``)."""
-        from dataclasses import replace
-
-        from app.core.geodesy import to_lonlat
-
-        if not self.sites:
-            return self
-        lon, lat = to_lonlat(np.array([s.x for s in self.sites]),
-                             np.array([s.y for s in self.sites]))
-        lon, lat = np.atleast_1d(lon), np.atleast_1d(lat)
-        return replace(self, sites=tuple(replace(s, lon=float(a), lat=float(b))
-                                         for s, a, b in zip(self.sites, lon, lat)))
-
     def to_frame(self) -> gpd.GeoDataFrame:
         """The chosen points as a GeoDataFrame (EPSG:5186), ready to become candidate sites.
 
@@ -463,7 +449,7 @@ def suggest_sites(district, startups: gpd.GeoDataFrame, zoning: gpd.GeoDataFrame
                   time_limit: float = DEFAULT_TIME_LIMIT_S, progress: Progress | None = None,
                   districts: gpd.GeoDataFrame | None = None,
                   use_classes: tuple[str, ...] = DEFAULT_USE_CLASSES,
-                  exact: bool = True, lonlat: bool = True) -> Suggestion:
+                  exact: bool = True) -> Suggestion:
     """Suggest ``k`` centre sites maximising covered start-up demand (module docstring).
 
     Parameters
@@ -491,9 +477,6 @@ def suggest_sites(district, startups: gpd.GeoDataFrame, zoning: gpd.GeoDataFrame
         Districts layer for a string ``district`` (default: the embedded project's).
     use_classes : tuple of str
         The centre's use classes for :meth:`ZoningRules.permits`.
-    lonlat : bool
-        Compute longitude/latitude of the chosen points (False: NaN; see
-        :meth:`Suggestion.with_lonlat`).
     exact : bool
         False skips CBC and returns the greedy solution (for comparisons).
 
@@ -594,7 +577,7 @@ def suggest_sites(district, startups: gpd.GeoDataFrame, zoning: gpd.GeoDataFrame
         bound_new = heuristic if bound_new is None else min(bound_new, heuristic)
         bound_new = max(bound_new, value)
     report(0.9, "explaining the chosen points")
-    sites = _explain(chosen, coverage, d_w, fixed_cov, cx, cy, czone, lonlat)
+    sites = _explain(chosen, coverage, d_w, fixed_cov, cx, cy, czone)
     covered = fixed_demand + value
     report(1.0, message or "done")
     return Suggestion(
@@ -608,8 +591,7 @@ def suggest_sites(district, startups: gpd.GeoDataFrame, zoning: gpd.GeoDataFrame
 
 
 def _explain(chosen: list[int], coverage: Coverage, weights: np.ndarray, fixed_cov: np.ndarray,
-             cx: np.ndarray, cy: np.ndarray, czone: np.ndarray,
-             lonlat: bool = True) -> tuple[SuggestedSite, ...]:
+             cx: np.ndarray, cy: np.ndarray, czone: np.ndarray) -> tuple[SuggestedSite, ...]:
     """Rank the chosen points by marginal contribution and say what each covers."""
     from app.core.geodesy import to_lonlat
 
@@ -633,9 +615,7 @@ def _explain(chosen: list[int], coverage: Coverage, weights: np.ndarray, fixed_c
     for m in masks.values():
         hits = hits + m
     xs, ys = cx[[j for j, _ in ranked]], cy[[j for j, _ in ranked]]
-    # lonlat=False leaves them NaN: the GUI runs this in a worker thread, where pyproj
-    # crashed here, and converts the few points itself (with_lonlat) in the GUI thread.
-    lon, lat = to_lonlat(xs, ys) if lonlat else (np.full(len(xs), np.nan),) * 2
+    lon, lat = to_lonlat(xs, ys)
     lon, lat = np.atleast_1d(lon), np.atleast_1d(lat)
     return tuple(SuggestedSite(
         rank=r + 1, x=float(cx[j]), y=float(cy[j]), lon=float(lon[r]), lat=float(lat[r]),

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import shapely
 
 from layers.model import Layer, LayerSpec, LayerStack
 from layers.provenance import DataStatus, Provenance
@@ -164,11 +163,6 @@ def role_layer(stack: LayerStack, role: str, roles: dict[str, str]) -> Layer | N
     return layer if layer is not None else stack.get(role)
 
 
-def role_of_layer(name: str, roles: dict[str, str]) -> str | None:
-    """The role assigned to the layer called ``name`` (None if it plays none)."""
-    return next((role for role, assigned in roles.items() if assigned == name), None)
-
-
 def user_layer_records(stack: LayerStack, style_to_dict) -> list[dict[str, Any]]:
     """``extra["user_layers"]``: one record per imported layer, top first."""
     return [{"name": layer.name, "title_en": layer.title_en, "title_ko": layer.title_ko,
@@ -202,9 +196,3 @@ def user_layer_specs(extra: dict[str, Any], style_from_dict) -> tuple[list[Layer
                                description=str(record.get("description") or "")))
     return specs, notes
 
-
-def has_finite_bounds(frame: gpd.GeoDataFrame) -> bool:
-    """True when the frame's coordinates are all finite (after reprojection)."""
-    import numpy as np
-
-    return bool(len(frame) == 0 or np.isfinite(shapely.total_bounds(frame.geometry.values)).all())

@@ -419,6 +419,18 @@ def _geojson_crs_name(path: Path) -> str | None:
     return found.group(1) if found else None
 
 
+def _geojson_crs(path: Path) -> tuple[str | None, bool]:
+    """The GeoJSON ``"crs"`` member's name and whether PROJ does not know it."""
+    crs_name = _geojson_crs_name(path)
+    if crs_name is None:
+        return None, False
+    try:
+        pyproj.CRS.from_user_input(crs_name)
+    except Exception:
+        return crs_name, True
+    return crs_name, False
+
+
 def _is_bessel(crs: pyproj.CRS) -> bool:
     ellipsoid = crs.ellipsoid
     return ellipsoid is not None and "bessel" in ellipsoid.name.lower()
@@ -683,15 +695,10 @@ def inspect_vector(path: Path | str, options: ReadOptions | None = None) -> File
     notes: list[str] = []
     if path.suffix.lower() in CSV_SUFFIXES:
         return _inspect_csv(path, options)
-    crs_name = _geojson_crs_name(path)
-    unknown_crs = False
-    if crs_name is not None:
-        try:
-            pyproj.CRS.from_user_input(crs_name)
-        except Exception:
-            unknown_crs = True
-            notes.append(f"{path.name} names a CRS PROJ does not know ({crs_name}): "
-                         f"{_PRESET_HINT}")
+    crs_name, unknown_crs = _geojson_crs(path)
+    if unknown_crs:
+        notes.append(f"{path.name} names a CRS PROJ does not know ({crs_name}): "
+                     f"{_PRESET_HINT}")
     default_crs = path.suffix.lower() in {".geojson", ".json"} and (
         crs_name is None or unknown_crs)  # GDAL then says EPSG:4326 whatever the data
     encoding, encoding_note = _shapefile_encoding(path, options.encoding)
@@ -1005,16 +1012,10 @@ def _read_file(path: Path, what: str, preferred_layer: str | None, options: Read
     encoding, encoding_note = _shapefile_encoding(path, options.encoding)
     if encoding_note:
         notes.append(encoding_note)
-    crs_name = _geojson_crs_name(path)
-    unknown_crs = False
-    if crs_name is not None:
-        try:
-            pyproj.CRS.from_user_input(crs_name)
-        except Exception:
-            unknown_crs = True
-        if unknown_crs and options.assumed_crs is None:
-            raise InputError(f"{what} file {path} names a CRS PROJ does not know "
-                             f"({crs_name}): {_PRESET_HINT}") from None
+    crs_name, unknown_crs = _geojson_crs(path)
+    if unknown_crs and options.assumed_crs is None:
+        raise InputError(f"{what} file {path} names a CRS PROJ does not know "
+                         f"({crs_name}): {_PRESET_HINT}")
     bad_prj = _bad_prj(path)
     if bad_prj is not None and options.assumed_crs is None:
         raise InputError(f"{what} file {path}: its {path.stem}.prj is not a CRS PROJ knows "

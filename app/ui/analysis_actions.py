@@ -55,6 +55,20 @@ class AnalysisLayers:
         self.sources.append((rules, "&Zoning rules and overrides…", rules.statusTip()))
         menu.addAction(rules)
         self.rules_action = rules
+        window.stack.inserted.connect(self._sync)
+        window.stack.removed.connect(self._sync)
+
+    def _sync(self, _index: int, layer) -> None:
+        """A derived layer came or went without the menu (Layer → Remove layer, its undo,
+        another project): tick its action as the layer is there or not."""
+        action = self.actions.get(layer.name)
+        if action is None or layer.name in self.tasks:
+            return
+        present = layer.name in self.window.stack
+        if action.isChecked() != present:
+            action.blockSignals(True)
+            action.setChecked(present)
+            action.blockSignals(False)
 
     def retranslate(self) -> None:
         """Menu and action texts in the current UI language."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget)
@@ -141,6 +140,7 @@ class ImportLayerDialog(QDialog):
         self._apply_info()
         for box in (self.layer_box, self.encoding_box, self.crs_box, self.x_box, self.y_box):
             box.currentIndexChanged.connect(self._refresh)
+        self.layer_box.currentIndexChanged.connect(self._follow_layer_title)
         self.role_box.currentIndexChanged.connect(self._rebuild_mapping)
         self._building = False
         self._refresh()
@@ -150,8 +150,16 @@ class ImportLayerDialog(QDialog):
         return f"{self.path}  ({self.info.driver})"
 
     def _default_title(self) -> str:
+        """The chosen layer's name in a file of several layers, else the file's name."""
         layers = self.info.layers
-        return layers[0].name if len(layers) > 1 else self.path.stem
+        if len(layers) > 1:
+            return self.layer_box.currentData() or layers[0].name
+        return self.path.stem
+
+    def _follow_layer_title(self) -> None:
+        """Another layer chosen: the name follows it unless the user typed one."""
+        if self.title_edit.text().strip() in {info.name for info in self.info.layers}:
+            self.title_edit.setText(self._default_title())
 
     def _set_row_visible(self, widget: QWidget, visible: bool) -> None:
         self.form.setRowVisible(widget, visible)

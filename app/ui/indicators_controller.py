@@ -140,8 +140,6 @@ class IndicatorsController(QObject):
             self._publish(generation, self._compute(sites))
             return
         self.engine  # build the index here: the worker then only queries it
-        # No pyproj in the worker (it crashed there): the sites are already in EPSG:5186.
-        sites = sites.set_crs(None, allow_override=True)
         task = worker.Task(lambda progress: self._compute(sites, progress))
         task.on(finished=lambda result, g=generation: self._publish(g, result))
         self._task = worker.start(task)

@@ -64,7 +64,8 @@ class RemoveLayerCommand(QUndoCommand):
 
     def redo(self) -> None:
         self.set_roles(self.roles_after)
-        self.stack.remove(self.layer)
+        if self.layer in list(self.stack):  # an analysis layer may be gone via its menu
+            self.stack.remove(self.layer)
 
     def undo(self) -> None:
         self.stack.insert(self.position, self.layer)

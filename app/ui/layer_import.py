@@ -21,9 +21,10 @@ from app.ui import worker
 from app.ui.i18n import tr
 from app.ui.layer_commands import AddLayerCommand
 
-FILE_FILTER = ("Vector data (*.gpkg *.shp *.geojson *.json *.csv *.txt *.dbf *.kml *.gml "
-               "*.fgb);;GeoPackage (*.gpkg);;Shapefile (*.shp);;GeoJSON (*.geojson *.json);;"
-               "CSV with coordinates (*.csv *.txt);;All files (*)")  # shown through tr()
+FILE_FILTER = ("Vector data (*.gpkg *.shp *.zip *.geojson *.json *.csv *.txt *.dbf *.kml "
+               "*.gml *.fgb);;GeoPackage (*.gpkg);;Shapefile (*.shp *.zip);;"
+               "GeoJSON (*.geojson *.json);;CSV with coordinates (*.csv *.txt);;"
+               "All files (*)")  # shown through tr()
 
 
 def show_message(parent: QWidget, title: str, text: str,

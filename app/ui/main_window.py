@@ -571,7 +571,7 @@ class MainWindow(QMainWindow):
 
     def _apply_project_rules(self, settings: ProjectSettings) -> None:
         """Weights, zoning overrides and layer roles saved with a project."""
-        self.indicators.roles = settings.roles()
+        self.indicators.set_roles(settings.roles())
         self.indicators.weights = settings.score_weights()
         try:
             self.indicators.set_rules(settings.zoning_rules())

@@ -525,34 +525,70 @@ def _paint_legend(painter: QPainter, stack: LayerStack, rect: QRectF, s: float,
     painter.setFont(head_font)
     painter.drawText(QRectF(x, y, text_w, row_h), int(Qt.AlignmentFlag.AlignVCenter), heading)
     y += row_h
-    flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine)
-    for layer, rows in entries:
-        y += 4 * s * k
-        if layer.style.kind == "categorized":
-            painter.setPen(INK)
-            painter.setFont(layer_font)
-            painter.drawText(QRectF(x, y, text_w, row_h), flags,
-                             _elide(layer.title(language), layer_font, text_w))
-            y += row_h
-            indent = 8 * s * k
-        else:
-            indent = 0.0
-        for label, symbol in rows:
-            box = QRectF(x + indent, y + (row_h - swatch) / 2, swatch, swatch)
-            paint_swatch(painter, symbol, layer.geometry_kind, box, min_point=9.0)
-            font = row_font if indent else layer_font
-            left = box.right() + 6 * s * k
-            painter.setPen(INK)
-            painter.setFont(font)
-            painter.drawText(QRectF(left, y, rect.right() - pad - left, row_h), flags,
-                             _elide(str(label), font, rect.right() - pad - left))
-            y += row_h
+    paint_legend_rows(painter, entries, x, y, rect.right() - pad, row_h, swatch,
+                      layer_font, row_font, language, ink=INK, layer_gap=4 * s * k,
+                      indent=8 * s * k, swatch_gap=6 * s * k, min_point=9.0)
     painter.restore()
 
 
-def _elide(text: str, font, width: float) -> str:
+def paint_legend_rows(painter: QPainter, entries: list[tuple[Layer, list]], x: float, y: float,
+                      right: float, row_h: float, swatch: float, layer_font, row_font,
+                      language: str, *, ink: QColor, layer_gap: float, indent: float,
+                      swatch_gap: float, min_point: float) -> float:
+    """Paint the rows of :func:`legend_entries` from ``(x, y)``; return the y below them.
+
+    A categorized layer gets its title on a row of its own and its categories indented by
+    ``indent``; any other layer is one row, its swatch and title. Text is elided at ``right``.
+
+    Parameters
+    ----------
+    painter : QPainter
+        The painter (its pen and font are changed).
+    entries : list of (Layer, rows)
+        From :func:`legend_entries`.
+    x, y, right : float
+        Left edge, top and right edge of the rows.
+    row_h, swatch : float
+        Row height and swatch size.
+    layer_font, row_font : QFont
+        Fonts of layer titles and of category labels.
+    language : str
+        Language of the layer titles.
+    ink : QColor
+        Text colour.
+    layer_gap, indent, swatch_gap : float
+        Space above each layer, indent of categories, space between swatch and text.
+    min_point : float
+        Smallest marker size of point swatches.
+    """
+    flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine)
+    for layer, rows in entries:
+        y += layer_gap
+        shift = 0.0
+        if layer.style.kind == "categorized":
+            painter.setPen(ink)
+            painter.setFont(layer_font)
+            painter.drawText(QRectF(x, y, right - x, row_h), flags,
+                             elide(layer.title(language), layer_font, right - x))
+            y += row_h
+            shift = indent
+        for label, symbol in rows:
+            box = QRectF(x + shift, y + (row_h - swatch) / 2, swatch, swatch)
+            paint_swatch(painter, symbol, layer.geometry_kind, box, min_point=min_point)
+            font = row_font if shift else layer_font
+            left = box.right() + swatch_gap
+            painter.setPen(ink)
+            painter.setFont(font)
+            painter.drawText(QRectF(left, y, right - left, row_h), flags,
+                             elide(str(label), font, right - left))
+            y += row_h
+    return y
+
+
+def elide(text: str, font, width: float) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` in ``font``."""
     return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, max(1.0, width))
 
 
-__all__ = ["MapExportError", "MapLayout", "district_extent", "fix_pdf_spaces", "legend_entries",
-           "render_map", "render_scenes", "scene_stack"]
+__all__ = ["MapExportError", "MapLayout", "district_extent", "elide", "fix_pdf_spaces",
+           "legend_entries", "paint_legend_rows", "render_map", "render_scenes", "scene_stack"]

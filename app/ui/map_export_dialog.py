@@ -225,10 +225,10 @@ class MapExportDialog(QDialog):
                                       page=page, orientation=orientation,
                                       language=window.language, scene=scene)]
         except InnoAtlasError as err:
-            QApplication.restoreOverrideCursor()
             self._warn(str(err))
             return False
-        QApplication.restoreOverrideCursor()
+        finally:  # also when rendering fails unexpectedly: never leave the busy cursor
+            QApplication.restoreOverrideCursor()
         notes = list(dict.fromkeys(n for layout in layouts for n in layout.notes))
         message = tr("Map exported to {name} ({pages} pages)", name=path.name,
                      pages=len(layouts)) if len(layouts) > 1 else \

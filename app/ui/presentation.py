@@ -23,9 +23,8 @@ from app.ui.actions import TOOL_ACTIONS
 from app.ui.fonts import map_font
 from app.ui.i18n import tr
 from app.ui.indicators_panel import blocked, format_value, is_missing
-from app.ui.legend_icons import paint_swatch
 from app.ui.map_canvas import PanTool
-from app.ui.map_export import legend_entries
+from app.ui.map_export import elide, legend_entries, paint_legend_rows
 from app.ui.scenes import scene_of_view
 from app.ui.sketch_tools import DragShapeTool
 
@@ -532,6 +531,8 @@ class PresentationOverlay:
         self.message_rect = QRectF()
 
     def paint(self, painter: QPainter, viewport: Viewport) -> None:
+        """Draw the title band, the legend, the indicator card and the message (canvas
+        overlay hook; nothing outside presentation mode)."""
         controller = self.controller
         if not controller.active:
             return
@@ -619,26 +620,10 @@ class PresentationOverlay:
         painter.setFont(head_font)
         painter.drawText(QRectF(x, y, text_w, row_h), flags, tr("Legend"))
         y += row_h
-        for layer, rows in entries:
-            y += 6 * s * k
-            indent = 0.0
-            if layer.style.kind == "categorized":
-                painter.setPen(INK)
-                painter.setFont(layer_font)
-                painter.drawText(QRectF(x, y, text_w, row_h), flags,
-                                 _elide(layer.title(window.language), layer_font, text_w))
-                y += row_h
-                indent = 14 * s * k
-            for label, symbol in rows:
-                swatch_rect = QRectF(x + indent, y + (row_h - swatch) / 2, swatch, swatch)
-                paint_swatch(painter, symbol, layer.geometry_kind, swatch_rect, min_point=10.0)
-                font = row_font if indent else layer_font
-                left = swatch_rect.right() + 12 * s * k
-                painter.setPen(INK)
-                painter.setFont(font)
-                painter.drawText(QRectF(left, y, box.right() - pad - left, row_h), flags,
-                                 _elide(str(label), font, box.right() - pad - left))
-                y += row_h
+        paint_legend_rows(painter, entries, x, y, box.right() - pad, row_h, swatch,
+                          layer_font, row_font, window.language, ink=INK,
+                          layer_gap=6 * s * k, indent=14 * s * k, swatch_gap=12 * s * k,
+                          min_point=10.0)
         painter.restore()
         return box
 
@@ -683,7 +668,7 @@ class PresentationOverlay:
         painter.setPen(INK)
         painter.setFont(title_font)
         painter.drawText(QRectF(x, y, w, 1.6 * row_h), int(Qt.AlignmentFlag.AlignVCenter),
-                         _elide(heading, title_font, w))
+                         elide(heading, title_font, w))
         y += 1.6 * row_h
         flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine)
         for column, label in CARD_ROWS:
@@ -696,12 +681,12 @@ class PresentationOverlay:
             painter.setPen(QColor("#505050"))
             painter.setFont(font)
             painter.drawText(QRectF(x, y, w * 0.56, row_h), flags,
-                             _elide(tr(label), font, w * 0.56))
+                             elide(tr(label), font, w * 0.56))
             painter.setPen(WARNING if column == "use_permitted" and blocked(value) else INK)
             painter.setFont(bold)
             painter.drawText(QRectF(x + w * 0.58, y, w * 0.42, row_h),
                              flags | int(Qt.AlignmentFlag.AlignRight),
-                             _elide(text, bold, w * 0.42))
+                             elide(text, bold, w * 0.42))
             y += row_h
         painter.restore()
         return box
@@ -728,10 +713,6 @@ class PresentationOverlay:
                          text)
         painter.restore()
         return box
-
-
-def _elide(text: str, font, width: float) -> str:
-    return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, max(1.0, width))
 
 
 __all__ = ["PresentationController", "PresentationOverlay", "LABEL_SCALE", "band_height"]

@@ -148,17 +148,12 @@ class SuggestDialog(QDialog):
         window.zoom_to_district(district)
         sites = stack.get("sites").data
         fixed = sites if self.fixed.isChecked() and len(sites) else None
-        # No pyproj in worker threads (it crashed there): frames go without their CRS,
-        # they are all EPSG:5186 already; lon/lat are added back in the GUI thread.
-        def plain(frame):
-            return None if frame is None else frame.set_crs(None, allow_override=True)
         self.task = worker.Task(
-            suggest_sites, district, plain(window.role_layer("startups").data),
-            plain(window.role_layer("zoning").data), k=self.k.value(), radius=self.radius.value(),
+            suggest_sites, district, window.role_layer("startups").data,
+            window.role_layer("zoning").data, k=self.k.value(), radius=self.radius.value(),
             spacing=self.spacing.value(), weight="employees" if self.employees.isChecked()
-            else None, fixed=plain(fixed), rules=window.indicators.rules,
-            time_limit=self.time_limit.value(), districts=plain(stack.get("districts").data),
-            lonlat=False)
+            else None, fixed=fixed, rules=window.indicators.rules,
+            time_limit=self.time_limit.value(), districts=stack.get("districts").data)
         self.task.on(progress=lambda f, m: (self.progress.setValue(int(f * 100)),
                                             self.progress.setFormat(f"{m} %p%")),
                      finished=self._done, failed=self._failed,
@@ -177,7 +172,7 @@ class SuggestDialog(QDialog):
         self._idle(f"<b style='color:#b00020'>{message}</b>")
 
     def _done(self, suggestion) -> None:
-        self.suggestion = suggestion.with_lonlat()
+        self.suggestion = suggestion
         self.overlay.suggestion = self.suggestion
         self.window_.canvas.update()
         self._idle(self._summary_text(self.suggestion))

@@ -99,6 +99,8 @@ class Task:
         return self.thread is not None and self.thread.is_alive()
 
     def run(self) -> None:
+        """Call the function here (the worker thread) and emit exactly one of
+        ``finished``, ``failed`` or ``cancelled``."""
         try:
             result = self.function(*self.args, progress=self._progress, **self.kwargs)
         except Cancelled:

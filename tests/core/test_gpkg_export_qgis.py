@@ -11,20 +11,10 @@ import geopandas as gpd
 import pytest
 import shapely
 
-SYSTEM_PYTHON = "/usr/bin/python3"
+from tests.pyqgis import SYSTEM_PYTHON, has_pyqgis
 
 
-def _has_pyqgis() -> bool:
-    if not os.path.exists(SYSTEM_PYTHON):
-        return False
-    try:
-        return subprocess.run([SYSTEM_PYTHON, "-c", "import qgis.core"], capture_output=True,
-                              timeout=60).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _has_pyqgis(), reason="PyQGIS is not installed")
+pytestmark = pytest.mark.skipif(not has_pyqgis(), reason="PyQGIS is not installed")
 
 SCRIPT = textwrap.dedent('''
     import json, sys

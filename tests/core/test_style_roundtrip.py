@@ -20,9 +20,9 @@ from layers.model import Layer
 from layers.registry import DEFAULT_SPECS
 from layers.style import Category, LabelStyle, LayerStyle, Symbol, categorized
 from layers.style_io import style_from_dict, style_to_dict
+from tests.pyqgis import SYSTEM_PYTHON, has_pyqgis
 
 SPECS = [*DEFAULT_SPECS, sites.SPEC, DENSITY_SPEC, HOTSPOT_SPEC]
-SYSTEM_PYTHON = "/usr/bin/python3"
 MM = 96 / 25.4  # pixels per mm at 96 dpi
 
 
@@ -218,16 +218,6 @@ def _message(text, kind):
     return str(err.value)
 
 
-def _has_pyqgis() -> bool:
-    if not os.path.exists(SYSTEM_PYTHON):
-        return False
-    try:
-        return subprocess.run([SYSTEM_PYTHON, "-c", "import qgis.core"], capture_output=True,
-                              timeout=60).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
 QGIS_SCRIPT = textwrap.dedent('''
     import sys
     from qgis.core import (QgsApplication, QgsVectorLayer, QgsFillSymbol, QgsMarkerSymbol,
@@ -280,7 +270,7 @@ QGIS_SCRIPT = textwrap.dedent('''
 ''')
 
 
-@pytest.mark.skipif(not _has_pyqgis(), reason="PyQGIS is not installed")
+@pytest.mark.skipif(not has_pyqgis(), reason="PyQGIS is not installed")
 def test_qml_made_by_qgis_itself(tmp_path):
     script = tmp_path / "make.py"
     script.write_text(QGIS_SCRIPT, encoding="utf-8")
@@ -335,7 +325,7 @@ RESAVE_SCRIPT = textwrap.dedent('''
 ''')
 
 
-@pytest.mark.skipif(not _has_pyqgis(), reason="PyQGIS is not installed")
+@pytest.mark.skipif(not has_pyqgis(), reason="PyQGIS is not installed")
 def test_styles_resaved_by_qgis_read_back_equal(default_project_path, tmp_path):
     """Export → QGIS loads each default style and saves it as its own QML → InnoAtlas
     reads the same style and opacity (QGIS's units, defaults and layout, not ours)."""

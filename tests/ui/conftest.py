@@ -1,6 +1,4 @@
 """Qt fixtures: main windows on the default project or on small hand-made layers."""
-import os
-
 import geopandas as gpd
 import pytest
 import shapely
@@ -47,6 +45,28 @@ def main_window(qtbot, default_project_path):
     assert wait_until_drawn(window)
     yield window
     _forget_changes(window)
+
+
+@pytest.fixture
+def gvalley(main_window):
+    """The real project zoomed to G-Valley with one square site in its middle (its
+    card filled, snapping off): ``(window, cx, cy)``, the site's centre."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.site_geometry import polygon_from_vertices
+
+    w = main_window
+    w.actions_by_name["actionSnapping"].setChecked(False)
+    w.zoom_to_district("gvalley")
+    districts = w.stack.get("districts").data
+    centre = districts[districts.district_id == "gvalley"].geometry.iloc[0] \
+        .representative_point()
+    cx, cy = centre.x, centre.y
+    w.editing.add_site(polygon_from_vertices([(cx - 60, cy - 60), (cx + 60, cy - 60),
+                                              (cx + 60, cy + 60), (cx - 60, cy + 60)]))
+    w.indicators.wait()
+    QApplication.processEvents()
+    return w, cx, cy
 
 
 def _forget_changes(window):

@@ -1,11 +1,12 @@
 """File → Export web map (HTML): the window's layers, indicators, scenes and language."""
 import re
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from app.core.site_geometry import polygon_from_vertices
+
+from tests.ui.message_boxes import answer_message_box
 
 
 def test_export_web_map_with_the_sites_indicators(main_window, tmp_path):
@@ -33,16 +34,7 @@ def test_export_web_map_with_the_sites_indicators(main_window, tmp_path):
 def test_export_web_map_failure_shows_a_message(main_window, tmp_path):
     seen = []
 
-    def close_dialog():
-        boxes = [b for b in QApplication.topLevelWidgets()
-                 if isinstance(b, QMessageBox) and b.isVisible()]
-        if not boxes:
-            QTimer.singleShot(20, close_dialog)
-            return
-        seen.append((boxes[0].windowTitle(), boxes[0].text()))
-        boxes[0].accept()
-
-    QTimer.singleShot(20, close_dialog)
+    answer_message_box(QMessageBox.StandardButton.Ok, seen)
     assert not main_window.export_html(tmp_path / "missing" / "map.html")
     assert seen == [("Cannot export the web map",
                      f"cannot write the web map to {tmp_path / 'missing' / 'map.html'}: "

@@ -1,6 +1,7 @@
 """Bad input in the GUI: a dialog with a clear message, no traceback, exit code 2."""
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
+
+from tests.ui.message_boxes import answer_message_box
 
 
 def test_corrupt_project_shows_a_dialog(qapp, tmp_path, capsys):
@@ -10,16 +11,7 @@ def test_corrupt_project_shows_a_dialog(qapp, tmp_path, capsys):
     broken.write_bytes(b"\x00" * 100)
     seen = []
 
-    def close_dialog():
-        boxes = [w for w in QApplication.topLevelWidgets()
-                 if isinstance(w, QMessageBox) and w.isVisible()]
-        if not boxes:
-            QTimer.singleShot(20, close_dialog)
-            return
-        seen.append((boxes[0].windowTitle(), boxes[0].text()))
-        boxes[0].accept()
-
-    QTimer.singleShot(20, close_dialog)
+    answer_message_box(QMessageBox.StandardButton.Ok, seen)
     code = run_gui(broken)
     assert code == 2
     assert seen and "cannot open project" in seen[0][0]

@@ -9,7 +9,7 @@ import pytest
 import shapely
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core.project_io import open_project
 from app.ui import worker
@@ -190,6 +190,7 @@ def test_multi_layer_geopackage_asks_which_layer(main_window, qtbot, tmp_path):
     assert dialog.layer_box.currentData() == "boxes"
     layer = _finish_import(window, qtbot)
     assert layer.geometry_kind == "polygon" and layer.data["name"].tolist() == ["q"]
+    assert layer.title_en == "boxes"  # named after the chosen layer, not the first one
 
 
 def test_remove_layer_is_undoable_and_default_layers_stay(main_window, qtbot, tmp_path):

@@ -2,32 +2,15 @@
 import math
 
 import pandas as pd
-import pytest
 import shapely
 from PySide6.QtCore import QPoint, Qt
 
 from app.core.indicators import COLUMNS
-from app.core.site_geometry import CheckedGeometry, polygon_from_vertices
+from app.core.site_geometry import CheckedGeometry
 
 
 def at(window, x, y) -> QPoint:
     return window.canvas.map_to_screen(x, y).toPoint()
-
-
-@pytest.fixture
-def gvalley(main_window):
-    """The real project zoomed to G-Valley with one square site in its middle."""
-    w = main_window
-    w.actions_by_name["actionSnapping"].setChecked(False)
-    w.zoom_to_district("gvalley")
-    districts = w.stack.get("districts").data
-    centre = districts[districts.district_id == "gvalley"].geometry.iloc[0] \
-        .representative_point()
-    cx, cy = centre.x, centre.y
-    w.editing.add_site(polygon_from_vertices([(cx - 60, cy - 60), (cx + 60, cy - 60),
-                                              (cx + 60, cy + 60), (cx - 60, cy + 60)]))
-    w.indicators.wait()
-    return w, cx, cy
 
 
 def test_card_shows_every_indicator_of_the_selected_site(gvalley):
@@ -158,6 +141,22 @@ def test_density_and_hot_spot_layers_toggle(qtbot, main_window):
     qtbot.waitUntil(lambda: w.stack.get("startup_hotspots") is not None, timeout=10_000)
     hot = w.stack.get("startup_hotspots").data
     assert (hot["z"] >= 1.96).all() and not math.isnan(hot["z"].max())
+
+
+def test_removing_an_analysis_layer_unticks_its_menu_entry(qtbot, main_window):
+    w = main_window
+    action = w.analysis.actions["startup_density"]
+    action.trigger()
+    qtbot.waitUntil(lambda: w.stack.get("startup_density") is not None, timeout=10_000)
+    w.layer_panel.select_layer(w.stack.get("startup_density"))
+    w.actions_by_name["actionRemoveLayer"].trigger()  # Layer → Remove layer
+    assert w.stack.get("startup_density") is None and not action.isChecked()
+    w.undo_stack.undo()
+    assert w.stack.get("startup_density") is not None and action.isChecked()
+    action.trigger()  # the menu takes it away again; redo then has nothing to remove
+    assert w.stack.get("startup_density") is None
+    w.undo_stack.redo()
+    assert w.stack.get("startup_density") is None and not action.isChecked()
 
 
 def test_large_layers_are_computed_in_a_worker_with_the_same_result(qtbot, gvalley):

@@ -6,11 +6,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QLocale, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMenu
 
 from app.core.i18n_catalog import catalog, translate
-from app.core.site_geometry import polygon_from_vertices
 from app.ui import i18n
 from app.ui.actions import ACTIONS
 
@@ -45,19 +44,9 @@ def choose_language(qtbot, window, object_name: str) -> None:
 
 
 @pytest.fixture
-def with_site(main_window):
+def with_site(gvalley):
     """The default project with one square site in G-Valley, its card filled."""
-    w = main_window
-    w.zoom_to_district("gvalley")
-    districts = w.stack.get("districts").data
-    centre = districts[districts.district_id == "gvalley"].geometry.iloc[0] \
-        .representative_point()
-    cx, cy = centre.x, centre.y
-    w.editing.add_site(polygon_from_vertices([(cx - 60, cy - 60), (cx + 60, cy - 60),
-                                              (cx + 60, cy + 60), (cx - 60, cy + 60)]))
-    w.indicators.wait()
-    QApplication.processEvents()
-    return w
+    return gvalley[0]
 
 
 def test_menu_switches_the_visible_strings_to_korean_and_back(qtbot, with_site):

@@ -15,11 +15,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import shapely
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from app.core.paths import ROOT
 from app.core.project_io import ProjectSettings, open_project, save_project
+
+from tests.ui.message_boxes import answer_message_box
 
 Button = QMessageBox.StandardButton
 MARKER = "RECOVERY-WRITTEN"
@@ -150,26 +151,13 @@ def reopened(qtbot, crashed, tmp_path):
     window.deleteLater()
 
 
-def answer_question(button, seen: list) -> None:
-    """Click ``button`` of the next visible QMessageBox (from inside its modal loop)."""
-    def poll():
-        boxes = [w for w in QApplication.topLevelWidgets()
-                 if isinstance(w, QMessageBox) and w.isVisible()]
-        if not boxes:
-            QTimer.singleShot(20, poll)
-            return
-        seen.append((boxes[0].windowTitle(), boxes[0].text()))
-        boxes[0].button(button).click()
-    QTimer.singleShot(20, poll)
-
-
 def test_recovery_after_kill_restores_the_unsaved_sites(qtbot, reopened):
     window, project, recovery, expected = reopened
     assert len(window.stack.get("sites").data) == 0  # the project file has no sites
     assert not window.isWindowModified()
 
     seen = []
-    answer_question(Button.Yes, seen)
+    answer_message_box(Button.Yes, seen)
     assert window.project.offer_recovery() is True
     assert seen and seen[0][0] == "Recover unsaved changes?"
     assert "workshop" in seen[0][1]
@@ -200,7 +188,7 @@ def test_declining_recovery_deletes_the_recovery_file(qtbot, reopened):
     window, project, recovery, _expected = reopened
     before = sha256(project)
     seen = []
-    answer_question(Button.No, seen)
+    answer_message_box(Button.No, seen)
     assert window.project.offer_recovery() is False
     assert seen
     assert not recovery.exists()
@@ -282,7 +270,7 @@ def test_untitled_project_autosaves_to_the_user_data_folder(qtbot, monkeypatch, 
         windows.append(second)
         second.show()
         seen = []
-        answer_question(Button.Yes, seen)
+        answer_message_box(Button.Yes, seen)
         assert second.project.offer_recovery() is True
         assert "Untitled" in seen[0][1]
         assert second.stack.get("sites").data["site_id"].tolist() == [site]
