@@ -115,12 +115,12 @@ def _padded(bounds: Iterable[float], margin: float) -> Extent:
 def default_scenes(stack: LayerStack, language: str = "en") -> list[Scene]:
     """One scene per district of the ``districts`` layer, in G-Valley, Magok, Yangjae order.
 
-    Each shows every layer that is visible now. Empty when there is no districts layer.
+    They keep the layers as they are (``visible_layers`` None), so a layer added later is
+    not hidden by stepping to a district. Empty when there is no districts layer.
     """
     layer = stack.get("districts")
     if layer is None or "district_id" not in layer.data or len(layer.data) == 0:
         return []
-    visible = tuple(lay.name for lay in stack if lay.visible and lay.name != "sites")
     ids = layer.data["district_id"].astype(str).to_numpy()
     geoms = np.asarray(layer.data.geometry.values, dtype=object)
     scenes = []
@@ -132,7 +132,7 @@ def default_scenes(stack: LayerStack, language: str = "en") -> list[Scene]:
         if not np.isfinite(bounds).all():
             continue
         title = default_title(district_id, language)
-        scenes.append(Scene(district_id, title, _padded(bounds, DISTRICT_MARGIN), visible))
+        scenes.append(Scene(district_id, title, _padded(bounds, DISTRICT_MARGIN), None))
     return scenes
 
 
