@@ -219,6 +219,32 @@ def test_page_orientation_and_size(stack, tmp_path):
     assert sizes["A3", "portrait"] == ["842", "x", "1191"]
 
 
+def test_portrait_pages_put_the_legend_below_a_wide_map(stack, tmp_path):
+    from app.ui.map_export import legend_entries, render_map
+
+    titles = [layer.title("en") for layer, _rows in legend_entries(stack, "en")]
+    assert len(titles) >= 6
+    for page in ("A4", "A3"):
+        path = tmp_path / f"{page}.pdf"
+        layout = render_map(stack, path, page=page, orientation="portrait", date=DAY)
+        assert layout.height > layout.width
+        assert layout.title.top() == 0 and layout.title.bottom() <= layout.map.top()
+        assert layout.legend.top() >= layout.map.bottom()
+        assert layout.legend.bottom() <= layout.footer.top() + 0.01
+        assert layout.footer.bottom() == pytest.approx(layout.height)
+        assert layout.map.width() >= 0.85 * layout.width
+        assert layout.legend.width() >= 0.85 * layout.width
+        assert layout.map.height() > layout.legend.height()  # the map stays the main thing
+        text = pdftotext(path)
+        legend_text = text[text.index("Legend"):]
+        for title in titles:  # every visible layer is in the legend
+            assert title in legend_text, (page, title)
+    # Landscape keeps its legend column at the right of the map.
+    layout = render_map(stack, tmp_path / "wide.pdf", page="A4", orientation="landscape")
+    assert layout.legend.left() >= layout.map.right()
+    assert layout.legend.height() == pytest.approx(layout.map.height())
+
+
 # -- scenes ------------------------------------------------------------------------------
 def _pixels(path):
     from PySide6.QtGui import QImage
