@@ -132,11 +132,14 @@ def render_map(stack: LayerStack, out_path, *, extent=None, size=(1600, 1000), d
 
 def render_scenes(stack: LayerStack, out_path, scenes, *, size=(1600, 1000),
                   page: str | None = None, orientation: str | None = None,
-                  language: str = "en", date: _dt.date | None = None) -> list[MapLayout]:
+                  language: str = "en", date: _dt.date | None = None,
+                  title: str = "") -> list[MapLayout]:
     """A PDF handout with one page per scene (same page size and orientation).
 
     Every page has the scene's title, legend, scale bar, north arrow and footer;
-    ``stack`` is not changed. Parameters as :func:`render_map`.
+    ``stack`` is not changed. ``title``, when given, is the handout's title: each page
+    reads "<title> — <scene title>" and the PDF is titled ``title``. Other parameters
+    as :func:`render_map`.
 
     Returns
     -------
@@ -154,9 +157,19 @@ def render_scenes(stack: LayerStack, out_path, scenes, *, size=(1600, 1000),
         raise MapExportError("one page per scene needs a .pdf file name")
     if not scenes:
         raise MapExportError("this project has no scenes to export")
-    pages = [_page(stack, scene, None, "") for scene in scenes]
+    title = title.strip()
+    pages = [_page(stack, scene, None, handout_title(title, scene.title))
+             for scene in scenes]
     return _render_pdf(pages, path, width, height, page, orientation, language,
-                       _when(date))
+                       _when(date), document_title=title)
+
+
+def handout_title(title: str, scene_title: str) -> str:
+    """A handout page's title: "<title> — <scene title>" (the scene's alone without one)."""
+    title, scene_title = title.strip(), scene_title.strip()
+    if title and scene_title:
+        return f"{title} — {scene_title}"
+    return title or scene_title
 
 
 def scene_stack(stack: LayerStack, scene: Scene | None) -> tuple[LayerStack, list[str]]:
@@ -297,7 +310,7 @@ def _render_png(page: _Page, path: Path, width, height, dpi, language, when) -> 
 
 
 def _render_pdf(pages: list[_Page], path: Path, width, height, page, orientation, language,
-                when) -> list[MapLayout]:
+                when, document_title: str = "") -> list[MapLayout]:
     page = (page or "A4").upper()
     if page not in PAGES:
         raise MapExportError(f"page must be one of {', '.join(PAGES)}, not {page!r}")
@@ -309,9 +322,9 @@ def _render_pdf(pages: list[_Page], path: Path, width, height, page, orientation
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(int(CSS_DPI))  # units of 1/96 in, as the canvas: fonts match
-    writer.setTitle(" · ".join(p.title for p in pages))
+    writer.setTitle(document_title or " · ".join(p.title for p in pages))
     writer.setCreator("InnoAtlas")
-    writer.setDocumentXmpMetadata(_xmp(pages[0].title,
+    writer.setDocumentXmpMetadata(_xmp(document_title or pages[0].title,
                                        attribution_text(pages[0].stack, language), when))
     layout_ = QPageLayout(QPageSize(PAGES[page]),
                           QPageLayout.Orientation.Landscape if orientation == "landscape"
@@ -696,5 +709,5 @@ def _elide(text: str, font, width: float) -> str:
     return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, max(1.0, width))
 
 
-__all__ = ["MapExportError", "MapLayout", "district_extent", "fix_pdf_spaces", "legend_entries",
-           "render_map", "render_scenes", "scene_stack"]
+__all__ = ["MapExportError", "MapLayout", "district_extent", "fix_pdf_spaces", "handout_title",
+           "legend_entries", "render_map", "render_scenes", "scene_stack"]

@@ -332,6 +332,17 @@ def test_cli_all_scenes_handout(tmp_path):
     assert titles == ["G-Valley", "Magok", "Yangjae/Gaepo"]
 
 
+def test_cli_all_scenes_with_a_title_is_a_titled_handout(tmp_path):
+    out = tmp_path / "handout.pdf"
+    result = run_cli(out, "--all-scenes", "--title", "워크숍 Workshop", "--page", "A4")
+    assert result.returncode == 0, result.stderr
+    pages = pdftotext(out).split("\f")[:3]
+    assert [page.splitlines()[0] for page in pages] == [
+        "워크숍 Workshop — G-Valley", "워크숍 Workshop — Magok",
+        "워크숍 Workshop — Yangjae/Gaepo"]
+    assert pdfinfo(out)["Title"].strip() == "워크숍 Workshop"
+
+
 def test_cli_scene_png_and_sites(stack, tmp_path):
     import geopandas as gpd
     from shapely.geometry import Point
