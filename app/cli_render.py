@@ -32,7 +32,9 @@ def add_render_parser(commands: argparse._SubParsersAction) -> argparse.Argument
                              "picks landscape or portrait")
     parser.add_argument("--dpi", type=int, default=150, metavar="N",
                         help="PNG resolution; text and symbols scale with it (default 150)")
-    parser.add_argument("--title", default="", metavar="T", help="map title")
+    parser.add_argument("--title", default="", metavar="T",
+                        help="map title; with --all-scenes the handout's title, each page "
+                             "reads \"T — scene title\"")
     parser.add_argument("--page", default="A4", choices=("A4", "A3"), type=str.upper,
                         help="PDF page size (default A4)")
     parser.add_argument("--orientation", choices=("portrait", "landscape"), type=str.lower,
@@ -86,7 +88,8 @@ def _run(args: argparse.Namespace) -> int:
         if args.scene or args.all_scenes else []
     if args.all_scenes:
         layouts = render_scenes(stack, args.out, scenes, size=size, page=args.page,
-                                orientation=args.orientation, language=args.lang)
+                                orientation=args.orientation, language=args.lang,
+                                title=args.title)
     else:
         scene = find_scene(scenes, args.scene) if args.scene else None
         extent = district_extent(stack, args.district) if args.district else None

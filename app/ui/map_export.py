@@ -2,8 +2,9 @@
 
 :func:`render_map` lays out a page: a title bar (bundled Korean font) with the date,
 the map (:class:`~app.ui.render.map_renderer.MapRenderer`, as on the canvas) with
-scale bar and north arrow, a legend of every visible layer, and a footer with the
-data attribution including the synthetic/illustrative notes.
+scale bar and north arrow, a legend of every visible layer (a column at the right of a
+landscape page, columns below the map on a portrait page), and a footer with the data
+attribution including the synthetic/illustrative notes.
 
 Furniture sizes are given in canvas pixels (1/96 inch) and multiplied by a ``scale``:
 for a PNG ``dpi / 96`` (the image is painted at 96 dpi and tagged with ``dpi`` when
@@ -40,6 +41,8 @@ PAGES = {"A4": QPageSize.PageSizeId.A4, "A3": QPageSize.PageSizeId.A3}
 CSS_DPI = 96.0
 INK = QColor("#202020")
 MUTED = QColor("#555555")
+#: A portrait page's legend (below the map) takes at most this share of the body height.
+MAX_LEGEND_SHARE = 0.4
 
 
 class MapExportError(InnoAtlasError):
@@ -129,11 +132,14 @@ def render_map(stack: LayerStack, out_path, *, extent=None, size=(1600, 1000), d
 
 def render_scenes(stack: LayerStack, out_path, scenes, *, size=(1600, 1000),
                   page: str | None = None, orientation: str | None = None,
-                  language: str = "en", date: _dt.date | None = None) -> list[MapLayout]:
+                  language: str = "en", date: _dt.date | None = None,
+                  title: str = "") -> list[MapLayout]:
     """A PDF handout with one page per scene (same page size and orientation).
 
     Every page has the scene's title, legend, scale bar, north arrow and footer;
-    ``stack`` is not changed. Parameters as :func:`render_map`.
+    ``stack`` is not changed. ``title``, when given, is the handout's title: each page
+    reads "<title> — <scene title>" and the PDF is titled ``title``. Other parameters
+    as :func:`render_map`.
 
     Returns
     -------
@@ -151,9 +157,19 @@ def render_scenes(stack: LayerStack, out_path, scenes, *, size=(1600, 1000),
         raise MapExportError("one page per scene needs a .pdf file name")
     if not scenes:
         raise MapExportError("this project has no scenes to export")
-    pages = [_page(stack, scene, None, "") for scene in scenes]
+    title = title.strip()
+    pages = [_page(stack, scene, None, handout_title(title, scene.title))
+             for scene in scenes]
     return _render_pdf(pages, path, width, height, page, orientation, language,
-                       _when(date))
+                       _when(date), document_title=title)
+
+
+def handout_title(title: str, scene_title: str) -> str:
+    """A handout page's title: "<title> — <scene title>" (the scene's alone without one)."""
+    title, scene_title = title.strip(), scene_title.strip()
+    if title and scene_title:
+        return f"{title} — {scene_title}"
+    return title or scene_title
 
 
 def scene_stack(stack: LayerStack, scene: Scene | None) -> tuple[LayerStack, list[str]]:
@@ -294,7 +310,7 @@ def _render_png(page: _Page, path: Path, width, height, dpi, language, when) -> 
 
 
 def _render_pdf(pages: list[_Page], path: Path, width, height, page, orientation, language,
-                when) -> list[MapLayout]:
+                when, document_title: str = "") -> list[MapLayout]:
     page = (page or "A4").upper()
     if page not in PAGES:
         raise MapExportError(f"page must be one of {', '.join(PAGES)}, not {page!r}")
@@ -306,9 +322,9 @@ def _render_pdf(pages: list[_Page], path: Path, width, height, page, orientation
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(int(CSS_DPI))  # units of 1/96 in, as the canvas: fonts match
-    writer.setTitle(" · ".join(p.title for p in pages))
+    writer.setTitle(document_title or " · ".join(p.title for p in pages))
     writer.setCreator("InnoAtlas")
-    writer.setDocumentXmpMetadata(_xmp(pages[0].title,
+    writer.setDocumentXmpMetadata(_xmp(document_title or pages[0].title,
                                        attribution_text(pages[0].stack, language), when))
     layout_ = QPageLayout(QPageSize(PAGES[page]),
                           QPageLayout.Orientation.Landscape if orientation == "landscape"
@@ -445,14 +461,29 @@ def _compose(painter: QPainter, stack: LayerStack, bounds, width: float, height:
     painter.setPen(MUTED)
     painter.drawText(layout.footer.adjusted(margin, margin * 0.6, -margin, 0),
                      int(Qt.TextFlag.TextWordWrap), footer_text)
-    # Legend column at the right, map fills the rest.
-    legend_w = min(250 * s, width * 0.32)
     body_top = title_h + margin
     body_h = max(10.0, height - footer_h - body_top)
-    layout.legend = QRectF(width - margin - legend_w, body_top, legend_w, body_h)
-    layout.map = QRectF(margin, body_top, max(10.0, width - 3 * margin - legend_w), body_h)
+    if height > width:
+        # Portrait: the legend in columns below the map, the map as wide as the page.
+        grid = _legend_grid(stack, width - 2 * margin, body_h * MAX_LEGEND_SHARE, s,
+                            language)
+        legend_h = grid.height
+        layout.legend = QRectF(margin, height - footer_h - legend_h, width - 2 * margin,
+                               legend_h)
+        layout.map = QRectF(margin, body_top, max(10.0, width - 2 * margin),
+                            max(10.0, body_h - legend_h - margin))
+    else:
+        # Landscape: a legend column at the right, the map fills the rest.
+        legend_w = min(250 * s, width * 0.32)
+        grid = None
+        layout.legend = QRectF(width - margin - legend_w, body_top, legend_w, body_h)
+        layout.map = QRectF(margin, body_top, max(10.0, width - 3 * margin - legend_w),
+                            body_h)
     _paint_map(painter, stack, bounds, layout, s)
-    _paint_legend(painter, stack, layout.legend, s, language)
+    if grid is None:
+        _paint_legend(painter, stack, layout.legend, s, language)
+    else:
+        _paint_legend_grid(painter, grid, layout.legend)
     return layout
 
 
@@ -590,5 +621,130 @@ def elide(text: str, font, width: float) -> str:
     return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, max(1.0, width))
 
 
+@dataclass
+class _LegendGrid:
+    """A legend laid out in columns: ``cells[column]`` is a list of legend items."""
+
+    heading: str
+    cells: list
+    column_w: float
+    row_h: float
+    pad: float
+    k: float
+    s: float
+
+    @property
+    def height(self) -> float:
+        rows = max((len(column) for column in self.cells), default=0)
+        return 2 * self.pad + (1 + rows) * self.row_h
+
+
+def _legend_items(stack: LayerStack, language: str) -> list[tuple]:
+    """The legend as a flat list: ``("layer", layer, title)`` heads a categorized layer,
+    ``("row", layer, label, symbol, indented)`` is a swatch and its label."""
+    items = []
+    for layer, rows in legend_entries(stack, language):
+        categorized = layer.style.kind == "categorized"
+        if categorized:
+            items.append(("layer", layer, layer.title(language)))
+        items.extend(("row", layer, str(label), symbol, categorized) for label, symbol in rows)
+    return items
+
+
+def _legend_grid(stack: LayerStack, width: float, max_h: float, s: float,
+                 language: str) -> _LegendGrid:
+    """Lay the legend out in as many columns as fit ``width``, at most ``max_h`` high.
+
+    The items flow down the columns; a layer's heading never ends a column. The type
+    shrinks (as in the legend column) when even the widest grid would be too high.
+    """
+    items = _legend_items(stack, language)
+    pad = 10 * s
+    k = 1.0
+    for _ in range(6):
+        row_h = 19 * s * k
+        indent = 8 * s * k
+        swatch = SWATCH * s * k * 0.9
+        fonts = {"layer": map_font(8.5 * s * k, bold=True), "row": map_font(8 * s * k)}
+        widths = [QFontMetricsF(fonts["layer"]).horizontalAdvance(item[2])
+                  if item[0] == "layer" else
+                  (indent if item[4] else 0.0) + swatch + 6 * s * k
+                  + QFontMetricsF(fonts["row" if item[4] else "layer"])
+                  .horizontalAdvance(item[2]) for item in items]
+        gap = 18 * s * k
+        inner = width - 2 * pad
+        column_w = min(inner, max([120 * s * k] + widths) + gap)
+        columns = max(1, int((inner + 1e-6) // column_w))
+        cells = _flow(items, columns)
+        grid = _LegendGrid(translate("Legend", language), cells, inner / len(cells) if cells
+                           else inner, row_h, pad, k, s)
+        if grid.height <= max_h or k < 0.5:
+            return grid
+        k *= max(0.5, min(0.95, (max_h - 2 * pad) / max(1.0, grid.height - 2 * pad)))
+    return grid
+
+
+def _flow(items: list, columns: int) -> list[list]:
+    """Split ``items`` into at most ``columns`` lists of near-equal length, in order."""
+    if not items:
+        return [[]]
+    per = -(-len(items) // columns)
+    while True:
+        cells, current = [], []
+        for item in items:
+            current.append(item)
+            if len(current) >= per:
+                # A layer heading never ends a column: it moves on with its rows.
+                carried = [current.pop()] if current[-1][0] == "layer" else []
+                cells.append(current)
+                current = carried
+        if current:
+            cells.append(current)
+        if len(cells) <= columns:
+            return cells
+        per += 1
+
+
+def _paint_legend_grid(painter: QPainter, grid: _LegendGrid, rect: QRectF) -> None:
+    s, k, pad, row_h = grid.s, grid.k, grid.pad, grid.row_h
+    swatch = SWATCH * s * k * 0.9
+    head_font = map_font(10 * s * k, bold=True)
+    layer_font = map_font(8.5 * s * k, bold=True)
+    row_font = map_font(8 * s * k)
+    flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine)
+    painter.save()
+    painter.setPen(QPen(QColor("#b8b8b8"), 1.0 * s))
+    painter.setBrush(QColor("#ffffff"))
+    painter.drawRect(rect)
+    painter.setPen(INK)
+    painter.setFont(head_font)
+    painter.drawText(QRectF(rect.left() + pad, rect.top() + pad, rect.width() - 2 * pad,
+                            row_h), flags, grid.heading)
+    for number, column in enumerate(grid.cells):
+        x = rect.left() + pad + number * grid.column_w
+        right = x + grid.column_w - 12 * s * k
+        y = rect.top() + pad + row_h
+        for item in column:
+            painter.setPen(INK)
+            if item[0] == "layer":
+                painter.setFont(layer_font)
+                painter.drawText(QRectF(x, y, right - x, row_h), flags,
+                                 elide(item[2], layer_font, right - x))
+            else:
+                _, layer, label, symbol, indented = item
+                box = QRectF(x + (8 * s * k if indented else 0.0), y + (row_h - swatch) / 2,
+                             swatch, swatch)
+                paint_swatch(painter, symbol, layer.geometry_kind, box, min_point=9.0)
+                font = row_font if indented else layer_font
+                left = box.right() + 6 * s * k
+                painter.setPen(INK)
+                painter.setFont(font)
+                painter.drawText(QRectF(left, y, right - left, row_h), flags,
+                                 elide(label, font, right - left))
+            y += row_h
+    painter.restore()
+
+
 __all__ = ["MapExportError", "MapLayout", "district_extent", "elide", "fix_pdf_spaces",
-           "legend_entries", "paint_legend_rows", "render_map", "render_scenes", "scene_stack"]
+           "handout_title", "legend_entries", "paint_legend_rows", "render_map",
+           "render_scenes", "scene_stack"]

@@ -2,7 +2,7 @@
 
 The format follows the file name's suffix; the page size and orientation apply to a
 PDF, the pixel size and DPI to a PNG. "Every scene" writes a PDF handout with one
-page per scene. A failure (unwritable path, no scenes) shows a warning and leaves
+page per scene (a title given makes each page "<title> — <scene title>"). A failure (unwritable path, no scenes) shows a warning and leaves
 the dialog open with everything as typed; the project is never changed (scenes are
 drawn on a copy of the layer visibility, see :func:`app.ui.map_export.scene_stack`).
 """
@@ -178,12 +178,13 @@ class MapExportDialog(QDialog):
         self.size_box.setEnabled(not pdf)
         self.dpi_spin.setEnabled(not pdf)
         self.scene_combo.setEnabled(what == SCENE and bool(self.scenes))
-        self.title_edit.setEnabled(what != ALL_SCENES)  # every page has its scene's title
         if what == SCENE and self.scenes:
             self.title_edit.setPlaceholderText(self.scene_combo.currentText())
         else:
-            self.title_edit.setPlaceholderText(self.default_title() if what == VIEW
-                                               else tr("each page: its scene's title"))
+            # Every scene: an optional handout title, each page "title — scene title".
+            self.title_edit.setPlaceholderText(
+                self.default_title() if what == VIEW
+                else tr("optional: each page reads “title — its scene's title”"))
 
     # -- actions -----------------------------------------------------------------------
     def browse(self) -> None:
@@ -210,7 +211,8 @@ class MapExportDialog(QDialog):
             if what == ALL_SCENES:
                 layouts = render_scenes(window.stack, path, self.scenes, size=size,
                                         page=page, orientation=orientation,
-                                        language=window.language)
+                                        language=window.language,
+                                        title=self.title_edit.text())
             else:
                 scene = None
                 if what == SCENE:

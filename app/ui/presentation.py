@@ -6,7 +6,8 @@ shows the window full screen on a chosen screen, enlarges the map's labels and d
 "Not real data" caveat, a large legend and, on request (``I``), the selected site's
 indicator card. Page Down/Page Up and the arrow keys step through the project's scenes
 with a short animated pan/zoom. Esc first pauses a polygon being sketched, then leaves;
-leaving restores the window exactly as it was.
+leaving restores the window exactly as it was, and every layer's visibility and opacity
+(with the project's unsaved mark, when the scenes' visibility was the only change).
 """
 from __future__ import annotations
 
@@ -97,6 +98,8 @@ class PresentationController(QObject):
         self.message = ""
         self.animation_ms = ANIMATION_MS
         self._saved: dict | None = None
+        #: Unsaved marks since entering from visibility/opacity that leaving puts back.
+        self._own_marks = 0
         self._target: Viewport | None = None
         self._start: Viewport | None = None
         self.animation = QVariantAnimation(self)
@@ -125,6 +128,7 @@ class PresentationController(QObject):
                 window.addAction(action)
         self._connect_actions(window.actions_by_name)
         window.scenes.changed.connect(self._on_scenes_changed)
+        window.stack.layer_changed.connect(self._on_layer_changed)
         window.editing.selectionChanged.connect(lambda _id: self._update_if_card())
         window.indicators.resultsChanged.connect(self._update_if_card)
 
@@ -181,7 +185,12 @@ class PresentationController(QObject):
             "tool": self._current_tool(),
             "sketch_hint": (self.window.polygon_tool.bar.top,
                             self.window.polygon_tool.bar.paused_hint),
+            # The scenes change which layers show; leaving puts every layer back.
+            "layers": [(layer, layer.visible, layer.opacity) for layer in window.stack],
+            "layer_ids": {id(layer) for layer in window.stack},
+            "settings_mark": window.project.settings_mark(),
         }
+        self._own_marks = 0
         self.active = True
         direct = Qt.FindChildOption.FindDirectChildrenOnly
         for widget in (window.findChildren(QDockWidget, options=direct)
@@ -210,6 +219,7 @@ class PresentationController(QObject):
         if not self.active:
             return
         window, saved = self.window, self._saved or {}
+        self._restore_layers(saved)  # still active: these changes are the presentation's
         self.active = False
         self.animation.stop()
         self._finish_animation()
@@ -243,6 +253,26 @@ class PresentationController(QObject):
         self._sync_present_action()
         self.canvas.setFocus()
         self.canvas.refresh()
+
+    def _restore_layers(self, saved: dict) -> None:
+        """Every layer's visibility and opacity as on entering; layers added or removed
+        meanwhile stay so. The unsaved mark goes back too unless something else changed."""
+        if "layers" not in saved:
+            return
+        present = {id(layer) for layer in self.window.stack}
+        for layer, visible, opacity in saved["layers"]:
+            if id(layer) in present:
+                layer.set_visible(visible)
+                layer.set_opacity(opacity)
+        self.window.project.restore_settings_mark(saved["settings_mark"], self._own_marks)
+        self._own_marks = 0
+
+    def _on_layer_changed(self, layer, what: str) -> None:
+        # Visibility and opacity of the layers present on entering go back on leaving:
+        # their unsaved marks do not count as edits (see _restore_layers).
+        if self.active and what in ("visible", "opacity") and self._saved and \
+                id(layer) in self._saved.get("layer_ids", ()):
+            self._own_marks += 1
 
     def _sketch_bar_hint(self, hint) -> None:
         """Put the polygon sketch bar at ``hint = (top, paused text)``; None: below the band."""

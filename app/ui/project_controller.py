@@ -72,6 +72,8 @@ class ProjectController(QObject):
         self.path = path
         self.settings = settings or ProjectSettings()
         self._settings_dirty = False
+        #: How many times the settings were marked unsaved (see :meth:`settings_mark`).
+        self._settings_marks = 0
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.setInterval(int(os.environ.get("INNOATLAS_AUTOSAVE_MS",
@@ -101,8 +103,43 @@ class ProjectController(QObject):
             self._mark_settings_dirty()
 
     def _mark_settings_dirty(self) -> None:
+        self._settings_marks += 1
         self._settings_dirty = True
         self._on_state()
+
+    def settings_mark(self) -> tuple[bool, int]:
+        """The settings' unsaved state now: ``(unsaved, marks so far)``.
+
+        Pass it to :meth:`restore_settings_mark` to undo a passing change (e.g. the
+        layer visibility of a presentation) without hiding other edits.
+        """
+        return self._settings_dirty, self._settings_marks
+
+    def restore_settings_mark(self, mark: tuple[bool, int], own_marks: int) -> bool:
+        """Put the settings' unsaved state back to ``mark`` if nothing else changed.
+
+        Parameters
+        ----------
+        mark : (bool, int)
+            A :meth:`settings_mark` taken before the passing change.
+        own_marks : int
+            How many marks since then came from the passing change itself (and were
+            undone by the caller). Any other mark keeps the settings unsaved.
+
+        Returns
+        -------
+        bool
+            True when the state was put back.
+        """
+        unsaved, marks = mark
+        if self._settings_marks - marks != own_marks:
+            return False
+        if self._settings_dirty != unsaved:
+            self._settings_dirty = unsaved
+            if not self.dirty:
+                self.autosave_timer.stop()
+            self._on_state()
+        return True
 
     def _on_state(self, *_args) -> None:
         try:
@@ -114,6 +151,7 @@ class ProjectController(QObject):
         self.stateChanged.emit()
 
     def _set_clean(self) -> None:
+        self._settings_marks += 1  # saved or loaded: an older mark no longer applies
         self.undo_stack.setClean()
         self._settings_dirty = False
         self.autosave_timer.stop()

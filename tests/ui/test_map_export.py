@@ -219,6 +219,32 @@ def test_page_orientation_and_size(stack, tmp_path):
     assert sizes["A3", "portrait"] == ["842", "x", "1191"]
 
 
+def test_portrait_pages_put_the_legend_below_a_wide_map(stack, tmp_path):
+    from app.ui.map_export import legend_entries, render_map
+
+    titles = [layer.title("en") for layer, _rows in legend_entries(stack, "en")]
+    assert len(titles) >= 6
+    for page in ("A4", "A3"):
+        path = tmp_path / f"{page}.pdf"
+        layout = render_map(stack, path, page=page, orientation="portrait", date=DAY)
+        assert layout.height > layout.width
+        assert layout.title.top() == 0 and layout.title.bottom() <= layout.map.top()
+        assert layout.legend.top() >= layout.map.bottom()
+        assert layout.legend.bottom() <= layout.footer.top() + 0.01
+        assert layout.footer.bottom() == pytest.approx(layout.height)
+        assert layout.map.width() >= 0.85 * layout.width
+        assert layout.legend.width() >= 0.85 * layout.width
+        assert layout.map.height() > layout.legend.height()  # the map stays the main thing
+        text = pdftotext(path)
+        legend_text = text[text.index("Legend"):]
+        for title in titles:  # every visible layer is in the legend
+            assert title in legend_text, (page, title)
+    # Landscape keeps its legend column at the right of the map.
+    layout = render_map(stack, tmp_path / "wide.pdf", page="A4", orientation="landscape")
+    assert layout.legend.left() >= layout.map.right()
+    assert layout.legend.height() == pytest.approx(layout.map.height())
+
+
 # -- scenes ------------------------------------------------------------------------------
 def _pixels(path):
     from PySide6.QtGui import QImage
@@ -304,6 +330,17 @@ def test_cli_all_scenes_handout(tmp_path):
     assert int(info["Pages"]) == 3 and info["Page size"].split()[:3] == ["842", "x", "1191"]
     titles = [page.splitlines()[0] for page in pdftotext(out).split("\f")[:3]]
     assert titles == ["G-Valley", "Magok", "Yangjae/Gaepo"]
+
+
+def test_cli_all_scenes_with_a_title_is_a_titled_handout(tmp_path):
+    out = tmp_path / "handout.pdf"
+    result = run_cli(out, "--all-scenes", "--title", "워크숍 Workshop", "--page", "A4")
+    assert result.returncode == 0, result.stderr
+    pages = pdftotext(out).split("\f")[:3]
+    assert [page.splitlines()[0] for page in pages] == [
+        "워크숍 Workshop — G-Valley", "워크숍 Workshop — Magok",
+        "워크숍 Workshop — Yangjae/Gaepo"]
+    assert pdfinfo(out)["Title"].strip() == "워크숍 Workshop"
 
 
 def test_cli_scene_png_and_sites(stack, tmp_path):

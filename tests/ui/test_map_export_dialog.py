@@ -45,7 +45,9 @@ def test_every_scene_pdf_from_the_dialog(dialog, main_window, qtbot, tmp_path):
     assert dialog.format_label.text().startswith("PDF")
     assert not dialog.width_spin.isEnabled() and dialog.page_combo.isEnabled()
     choose(qtbot, dialog.what_combo, 2)  # every scene
-    assert not dialog.title_edit.isEnabled()
+    # The title is the handout's: each page reads "title — scene title".
+    assert dialog.title_edit.isEnabled() and "scene" in dialog.title_edit.placeholderText()
+    type_into(qtbot, dialog.title_edit, "Spring workshop")
     choose(qtbot, dialog.orientation_combo, 1)  # portrait
     click_export(qtbot, dialog)
     assert out.exists() and not dialog.isVisible()
@@ -54,6 +56,12 @@ def test_every_scene_pdf_from_the_dialog(dialog, main_window, qtbot, tmp_path):
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
         assert "Pages:           3" in info and "595 x 842" in info
+        assert "Title:           Spring workshop\n" in info
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True,
+                              text=True).stdout
+        titles = [page.splitlines()[0] for page in text.split("\f")[:3]]
+        assert titles == [f"Spring workshop — {scene.title}" for scene in dialog.scenes]
 
 
 def test_one_scene_png_with_size_and_title(dialog, main_window, qtbot, tmp_path):

@@ -105,6 +105,69 @@ def test_scene_with_a_missing_layer_says_so_and_shows_the_rest(qtbot, main_windo
     assert not w.presentation.active and not w.isFullScreen()
 
 
+def scene_hiding_stations(window):
+    """Two scenes: the first shows every layer, the second hides the stations."""
+    extent = window.scenes[0].extent
+    shown = tuple(layer.name for layer in window.stack if layer.visible)
+    assert "stations" in shown
+    window.scenes.set_scenes([
+        Scene("all", "Everything", extent, shown),
+        Scene("no_stations", "Without stations", extent,
+              tuple(name for name in shown if name != "stations"))])
+
+
+def test_leaving_restores_layer_visibility_and_the_unsaved_mark(qtbot, main_window):
+    w = main_window
+    scene_hiding_stations(w)
+    dong = w.stack.get("dong")
+    dong.set_opacity(0.5)
+    w.project._set_clean()  # a saved project: no unsaved mark
+    before = {layer.name: (layer.visible, layer.opacity) for layer in w.stack}
+    assert not w.isWindowModified()
+    present(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    wait_still(qtbot, w)
+    assert w.presentation.current_title() == "Without stations"
+    assert not w.stack.get("stations").visible
+    dong.set_opacity(0.9)  # touched while presenting
+    press(qtbot, w, Qt.Key.Key_Escape)
+    assert not w.presentation.active
+    assert {layer.name: (layer.visible, layer.opacity) for layer in w.stack} == before
+    assert w.stack.get("stations").visible
+    assert not w.isWindowModified() and not w.project.dirty
+    # An unsaved project stays unsaved.
+    w.stack.get("dong").set_visible(False)
+    assert w.isWindowModified()
+    present(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    wait_still(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_Escape)
+    assert w.isWindowModified() and not w.stack.get("dong").visible
+    assert w.stack.get("stations").visible
+
+
+def test_a_site_added_while_presenting_keeps_the_project_unsaved(qtbot, main_window):
+    w = main_window
+    scene_hiding_stations(w)
+    w.actions_by_name["actionSnapping"].setChecked(False)
+    w.project._set_clean()
+    assert not w.isWindowModified()
+    present(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    wait_still(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_P)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=w.canvas.rect().center())
+    assert len(w.stack.get("sites").data) == 1
+    press(qtbot, w, Qt.Key.Key_Escape)
+    assert not w.presentation.active
+    assert w.stack.get("stations").visible
+    assert len(w.stack.get("sites").data) == 1
+    assert w.isWindowModified() and w.project.dirty
+
+
 def test_point_site_while_presenting(qtbot, main_window):
     w = main_window
     w.actions_by_name["actionSnapping"].setChecked(False)
