@@ -33,6 +33,8 @@ from app.core.zone_names import normalise_zone_name
 from app.core.zoning_rules import DEFAULT_USE_CLASSES, ZoningRules
 
 SHARE_DECIMALS = 6
+#: Pieces of a polygon site below this share of its area (0 at SHARE_DECIMALS) are ignored.
+MIN_SHARE = 0.5 * 10.0 ** -SHARE_DECIMALS
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,12 @@ def _pieces(sites: np.ndarray, polygonal: np.ndarray, lot_area: np.ndarray,
         p_site, p_zone = poly[pairs[0]], pairs[1]
         p_geom = shapely.intersection(sites[p_site], zoning.zones.geoms[p_zone])
         p_area = shapely.area(p_geom)
-        keep = p_area > 0  # a shared edge is not "under the site"
-        p_site, p_zone, p_geom, p_area = p_site[keep], p_zone[keep], p_geom[keep], p_area[keep]
         p_share = p_area / shapely.area(sites[p_site])
+        # A shared edge is not "under the site", nor is a digitising sliver whose share
+        # would print as 0 (it would otherwise make a site "permitted" by a graze).
+        keep = p_share >= MIN_SHARE
+        p_site, p_zone, p_geom = p_site[keep], p_zone[keep], p_geom[keep]
+        p_area, p_share = p_area[keep], p_share[keep]
     else:
         p_site = p_zone = np.empty(0, dtype=np.intp)
         p_geom, p_area, p_share = np.empty(0, dtype=object), np.empty(0), np.empty(0)

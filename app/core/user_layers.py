@@ -25,7 +25,7 @@ import geopandas as gpd
 from layers.model import Layer, LayerSpec, LayerStack
 from layers.provenance import DataStatus, Provenance
 from layers.registry import SPECS_BY_NAME
-from layers.style import LabelStyle, LayerStyle, Symbol
+from layers.style import Category, LabelStyle, LayerStyle, Symbol
 
 ROLES_KEY = "roles"
 USER_LAYERS_KEY = "user_layers"
@@ -90,17 +90,41 @@ def default_style(kind: str, index: int) -> LayerStyle:
     return LayerStyle(symbol=symbol)
 
 
+#: Point layers with at most this many features get name labels by default.
+LABEL_LIMIT = 60
+#: Most categories an imported layer's own values get (the rest draw as "other").
+MAX_CATEGORIES = 12
+
+
+def _own_categories(style: LayerStyle, frame: gpd.GeoDataFrame) -> LayerStyle:
+    """The role's categorized style, with categories for the layer's own values when the
+    default categories do not fit them (e.g. sectors 소프트웨어, 바이오 … instead of
+    ICT/SW, Bio/Health): the most frequent values, in the palette's colours."""
+    if style.kind != "categorized" or style.field not in frame.columns:
+        return style
+    values = frame[style.field].dropna().astype(str)
+    known = {str(c.value) for c in style.categories}
+    if len(values) == 0 or values.isin(known).mean() >= 0.5:
+        return style
+    common = values.value_counts().index[:MAX_CATEGORIES]
+    base = style.categories[0].symbol
+    rows = tuple(Category(value, value, replace(base, fill=PALETTE[i % len(PALETTE)]))
+                 for i, value in enumerate(sorted(common)))
+    return replace(style, categories=rows)
+
+
 def role_style(role: str | None, kind: str, index: int,
                frame: gpd.GeoDataFrame | None = None) -> LayerStyle:
     """The style of a layer playing ``role``: the default layer's style (start-up sectors,
-    zone colours ...) so that a real layer reads like the one it replaces."""
+    zone colours ...) so that a real layer reads like the one it replaces; categories of
+    its own when its values are not the default ones."""
     spec = SPECS_BY_NAME.get(role or "")
     if spec is None or kind not in (spec.geometry_kind, "mixed"):
         style = default_style(kind, index)
     else:
-        style = spec.style
+        style = spec.style if frame is None else _own_categories(spec.style, frame)
     if frame is not None and style.label is None and "name" in frame.columns \
-            and kind == "point" and len(frame) <= 500:
+            and kind == "point" and role != "startups" and len(frame) <= LABEL_LIMIT:
         style = replace(style, label=LabelStyle(field="name", size_pt=8, max_resolution=8.0))
     return style
 

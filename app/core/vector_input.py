@@ -631,10 +631,21 @@ def _list_layers(path: Path, what: str = "input") -> list[tuple[str, str | None]
     return [(str(name), None if kind is None else str(kind)) for name, kind in layers]
 
 
+#: Files that belong to a shapefile: they are read through its .shp.
+SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd",
+                   ".shp.xml", ".atx", ".fbn", ".fbx", ".ain", ".aih", ".ixs", ".mxs")
+
+
 def _unreadable(path: Path, what: str, err: Exception) -> str:
     message = _first_line(err)
     if path.suffix.lower() in {".geojson", ".json"} and "GeoJSON" in message:
         return f"{what} file {path} is not valid JSON: {message}"
+    if path.name.lower().endswith(SHAPEFILE_PARTS):
+        return (f"{path.name} is one part of a shapefile: add the .shp file "
+                f"({path.stem}.shp) instead")
+    if "not recognized as being in a supported file format" in message:
+        return (f"{path.name} is not a vector format GDAL reads (GeoPackage, Shapefile, "
+                "GeoJSON, CSV, KML, GML, FlatGeobuf …)")
     return f"cannot read {what} from {path}: {message}"
 
 

@@ -50,7 +50,8 @@ class AddLayerCommand(QUndoCommand):
 
 
 class RemoveLayerCommand(QUndoCommand):
-    """Take a layer out of the project; its role goes back to the default layer."""
+    """Take a layer out of the project; its role goes back to the default layer, which is
+    shown again (the map shows what the indicators count); undo reverses both."""
 
     def __init__(self, stack: LayerStack, layer: Layer, set_roles: Callable[[Roles], None],
                  roles: Roles) -> None:
@@ -61,12 +62,20 @@ class RemoveLayerCommand(QUndoCommand):
         self.set_roles = set_roles
         self.roles_before = dict(roles)
         self.roles_after = {role: name for role, name in roles.items() if name != layer.name}
+        #: default layers that take the removed layer's roles back, with their visibility
+        self.fallbacks = [(fallback, fallback.visible) for role, name in roles.items()
+                          if name == layer.name and (fallback := stack.get(role)) is not None
+                          and fallback is not layer]
 
     def redo(self) -> None:
         self.set_roles(self.roles_after)
         if self.layer in list(self.stack):  # an analysis layer may be gone via its menu
             self.stack.remove(self.layer)
+        for fallback, _visible in self.fallbacks:
+            fallback.set_visible(True)
 
     def undo(self) -> None:
+        for fallback, visible in self.fallbacks:
+            fallback.set_visible(visible)
         self.stack.insert(self.position, self.layer)
         self.set_roles(self.roles_before)

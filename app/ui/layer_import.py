@@ -37,6 +37,25 @@ def show_message(parent: QWidget, title: str, text: str,
     return box
 
 
+def grouped_paths(paths: list[Path]) -> list[Path]:
+    """``paths`` with every shapefile part replaced by its .shp (when there is one), once."""
+    from app.core.vector_input import SHAPEFILE_PARTS
+
+    result: list[Path] = []
+    for path in paths:
+        name = path.name.lower()
+        part = next((suffix for suffix in SHAPEFILE_PARTS if name.endswith(suffix)), None)
+        if part is not None:
+            stem = path.name[: len(path.name) - len(part)]
+            shp = next((c for c in (path.with_name(stem + ".shp"),
+                                    path.with_name(stem + ".SHP")) if c.exists()), None)
+            if shp is not None:
+                path = shp
+        if path not in result:
+            result.append(path)
+    return result
+
+
 class LayerImporter(QObject):
     """Adds files to the window's project as layers.
 
@@ -67,8 +86,14 @@ class LayerImporter(QObject):
         self.import_paths([Path(name) for name in names])
 
     def import_paths(self, paths: list[Path]) -> None:
-        """Import the files one after the other (a dialog for each)."""
-        self._queue.extend(Path(p) for p in paths)
+        """Import the files one after the other (a dialog for each).
+
+        The parts of a shapefile (.shx, .dbf, .prj …) dropped together with it, or on
+        their own next to it, become one import of the .shp, as in QGIS.
+        """
+        for path in grouped_paths([Path(p) for p in paths]):
+            if path not in self._queue:
+                self._queue.append(path)
         if self.dialog is None and self.task is None:
             self._next()
 

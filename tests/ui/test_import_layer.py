@@ -294,3 +294,34 @@ def test_real_zoning_with_full_korean_names_drives_the_zoning_indicators(main_wi
     assert row["dominant_zone"] == "일반상업"
     assert bool(row["use_permitted"])  # 업무시설 ○ in 일반상업 (ZONING.md)
     assert float(row["max_gfa_m2"]) == pytest.approx(100 * 100 * 8.0, rel=1e-6)  # FAR 800 %
+    # removing the real zoning gives the role back to the illustrative layer, shown again
+    window.layer_panel.select_layer(layer)
+    window.activateWindow()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert layer.name not in window.stack.names()
+    assert window.roles == {} and window.stack.get("zoning").visible
+    window.undo_stack.undo()
+    assert window.roles == {"zoning": layer.name} and not window.stack.get("zoning").visible
+
+
+def test_dropping_all_parts_of_a_shapefile_is_one_import(main_window, qtbot, tmp_path):
+    from app.ui.layer_import import grouped_paths
+
+    path, _frame = write_cp949_startups(tmp_path)
+    parts = sorted(tmp_path.glob("startups_cp949.*"))
+    assert len(parts) >= 4  # .shp .shx .dbf .prj
+    assert grouped_paths(parts) == [path]
+    lonely = tmp_path / "orphan.prj"
+    lonely.write_text(path.with_suffix(".prj").read_text())
+    assert grouped_paths([lonely, path.with_suffix(".dbf")]) == [lonely, path]
+    window = main_window
+    failures = []
+    window.importer.importFailed.connect(failures.append)
+    window.importer.import_paths([lonely])  # a part without its .shp: one clear line
+    assert failures and "part of a shapefile" in failures[0]
+    _close_messages(window, qtbot)
+    window.importer.import_paths(parts)
+    assert window.importer.dialog is not None and window.importer.dialog.path == path
+    _finish_import(window, qtbot)
+    _close_messages(window, qtbot)
+    assert window.importer.dialog is None  # no second dialog for the .dbf, .shx or .prj
