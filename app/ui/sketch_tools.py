@@ -11,7 +11,8 @@ import math
 
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QPolygonF
+from PySide6.QtGui import (QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QPolygonF,
+                           QUndoCommand)
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.core.site_geometry import (CheckedGeometry, InvalidSiteError, circle,
@@ -20,6 +21,7 @@ from app.core.snapping import SnapResult
 from app.ui.i18n import tr
 from app.ui.map_canvas import MapCanvas, MapTool
 from app.ui.render.decorations import highlight_path
+from app.ui.site_commands import set_text
 from app.ui.site_editing import SiteEditing
 
 SKETCH_COLOUR = QColor("#ff6d00")
@@ -124,6 +126,21 @@ class SketchBar(QWidget):
         self.raise_()
 
 
+class DiscardSketchCommand(QUndoCommand):
+    """Dropping an unfinished polygon: undo puts its corners back, paused."""
+
+    def __init__(self, tool: "PolygonSiteTool", vertices: list) -> None:
+        super().__init__()
+        set_text(self, "Discard sketch with {n} corners", n=len(vertices))
+        self.tool, self.vertices = tool, vertices
+
+    def redo(self) -> None:
+        self.tool.set_sketch([], False)
+
+    def undo(self) -> None:
+        self.tool.set_sketch(self.vertices, True)
+
+
 class PolygonSiteTool(SiteTool):
     """Click corners; Backspace removes the last, Enter/double-click/Finish finishes."""
 
@@ -192,11 +209,20 @@ class PolygonSiteTool(SiteTool):
         self._changed()
 
     def discard(self) -> None:
-        """Drop the unfinished sketch."""
+        """Drop the unfinished sketch, as an undo step: Ctrl+Z brings it back (paused)."""
         had = len(self.vertices)
-        self.vertices, self.paused = [], False
-        if had:
-            self.editing.notify(tr("Sketch with {n} corners discarded", n=had))
+        if not had:
+            self.vertices, self.paused = [], False
+            self._changed()
+            return
+        self.editing.undo_stack.push(DiscardSketchCommand(self, list(self.vertices)))
+        self.editing.notify(tr("Sketch with {n} corners discarded (Ctrl+Z brings it back)",
+                               n=had))
+
+    def set_sketch(self, vertices: list, paused: bool) -> None:
+        """Replace the unfinished sketch (undo commands call this)."""
+        self.vertices, self.paused = list(vertices), bool(paused and vertices)
+        self.canvas.update()
         self._changed()
 
     def finish(self) -> bool:

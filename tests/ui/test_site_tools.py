@@ -102,6 +102,13 @@ def test_escape_pauses_and_a_click_resumes_then_escape_twice_discards(qtbot, w):
     key(qtbot, w, Qt.Key.Key_Escape)
     assert tool.vertices == [] and len(sites(w)) == 0
     assert "discarded" in w.editing.last_message
+    # not lost even then: Ctrl+Z brings the three corners back, paused; Enter resumes
+    assert "Discard sketch" in w.actions_by_name["actionUndo"].text()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(tool.vertices) == 3 and tool.paused
+    key(qtbot, w, Qt.Key.Key_Enter)
+    key(qtbot, w, Qt.Key.Key_Enter)
+    assert len(sites(w)) == 1
 
 
 def test_right_click_and_switching_tools_never_lose_the_sketch(qtbot, w):
