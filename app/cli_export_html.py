@@ -40,7 +40,8 @@ def add_export_html_parser(commands: argparse._SubParsersAction) -> argparse.Arg
                         help="language of layer names, legend and popups (default: the "
                              "project's)")
     parser.add_argument("--scene", metavar="ID",
-                        help="open the map on this scene (its id or title; default: "
+                        help="open the map on this scene (its id or title; default: the "
+                             "innovation districts; the page's Full extent button shows "
                              "every visible layer)")
     parser.add_argument("--basemap", action="store_true",
                         help="add an OpenStreetMap basemap (needs internet; blank offline)")

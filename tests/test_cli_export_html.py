@@ -1,10 +1,15 @@
 """``innoatlas export-html``: an offline web map of the project; one-line error exits."""
+import json
 import re
 from functools import partial
 
 import geopandas as gpd
 import pytest
 import shapely
+
+from app.core.html_export import extent_to_bounds
+from app.core.paths import DEFAULT_PROJECT
+from app.core.project_io import open_project
 
 from tests.cli_run import assert_one_line_error, run_innoatlas
 
@@ -30,17 +35,21 @@ def test_export_with_sites_scene_and_korean(sites_file, tmp_path):
     assert re.match(r"wrote .*web\.html: \d+\.\d MB, 2 site\(s\), 3 scene\(s\)", result.stdout)
     text = out.read_text(encoding="utf-8")
     assert "<title>혁신지구</title>" in text and '<html lang="ko">' in text
-    assert '"start":"magok"' in text
+    assert '"start":"magok"' in text and '"view":null' in text  # the scene, nothing else
     # "full extent" and the three districts
     assert text.count('<button type="button" class="inno-scene"') == 4
-    assert "반경 내 스타트업 수" in text  # popup rows in Korean, with the values
+    assert '["R 이내 스타트업","' in text  # popup rows named as in the app, in Korean
     assert '"_k":"a1"' in text and '"_k":"c3"' in text
     assert ",500.0]" in text  # the point site's catchment uses --radius
     assert "tile.openstreetmap.org" not in text
     assert not re.search(r"<script[^>]*\ssrc=", text)
     basemap = run_cli(tmp_path / "osm.html", "--basemap")
     assert basemap.returncode == 0, basemap.stderr
-    assert "tile.openstreetmap.org" in (tmp_path / "osm.html").read_text(encoding="utf-8")
+    text = (tmp_path / "osm.html").read_text(encoding="utf-8")
+    assert "tile.openstreetmap.org" in text
+    # without --scene the page opens on the innovation districts, not all of Seoul
+    districts = open_project(DEFAULT_PROJECT).stack.get("districts").extent
+    assert '"view":' + json.dumps(extent_to_bounds(districts), separators=(",", ":")) in text
 
 
 @pytest.mark.parametrize("args, message", [

@@ -1,5 +1,6 @@
 """HTML web map export: inline Leaflet (no CDN), and in a real headless Chromium with the
 network disabled the districts, legend, scenes, layer control and site popups appear."""
+import html
 import re
 import shutil
 import subprocess
@@ -8,11 +9,12 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from app.core.html_export import (FIELD_LABELS, HtmlExportError, build_html, export_html,
+from app.core.html_export import (HtmlExportError, build_html, export_html,
                                   format_indicator, site_indicators)
+from app.core.indicator_labels import field_label
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project_io import open_project
-from app.core.scenes import Scene, SceneError, default_scenes
+from app.core.scenes import Scene, SceneError, default_scenes, find_scene
 
 CHROMIUM = next((path for name in ("chromium", "chromium-browser", "google-chrome")
                  if (path := shutil.which(name))), None)
@@ -115,7 +117,8 @@ def test_site_popup_shows_the_indicators(page, indicators, tmp_path):
     popup = re.search(r'<div class="inno-popup">(.*?)</table></div>', dom)
     assert popup, "the site's popup did not open"
     rows = dict(re.findall(r'<td>(.*?)</td><td class="[^"]*">(.*?)</td>', popup.group(1)))
-    labels = FIELD_LABELS["en"]
+    labels = {column: field_label(column) for column in
+              ("startups_n", "score", "rank", "radius_m", "use_permitted")}
     row = indicators.loc["a1"]
     assert "가산 A" in popup.group(1)
     assert rows[labels["startups_n"]] == f"{int(row['startups_n']):,}"
@@ -231,3 +234,112 @@ def test_a_scene_turns_on_a_hidden_layer_and_its_legend(project, tmp_path):
     assert not re.search(r'<path class="[^"]*inno-layer-zoning', after)  # not in the scene
     assert re.search(r'data-layer="dong"( style="")?>', after)
     assert re.search(r'data-layer="zoning" style="display: ?none;?"', after)
+
+
+def _with_script(page, script, tmp_path):
+    """A copy of ``page`` that runs ``script`` once the map has loaded (test probes)."""
+    path = tmp_path / f"probe-{page.name}"
+    text = page.read_text(encoding="utf-8")
+    path.write_text(text.replace("</body>", f"<script>window.addEventListener('load', "
+                                            f"function () {{ {script} }});</script></body>", 1),
+                    encoding="utf-8")
+    return path
+
+
+def _site_labels(dom):
+    return dict((text, visibility) for visibility, text in re.findall(
+        r'inno-label inno-label-sites[^"]*"[^>]*><span style="[^"]*visibility: (\w+);[^"]*">'
+        r'([^<]*)</span>', dom))
+
+
+@pytest.fixture(scope="module")
+def three_sites_page(tmp_path_factory):
+    """Three G-Valley sites: one on 남구로 station (their labels overlap), two 30 m apart."""
+    project = open_project(DEFAULT_PROJECT)
+    station = project.stack.get("stations").data
+    x, y = station[station.name == "남구로"].geometry.iloc[0].coords[0]
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["s1", "s2", "s3"], "name": ["Site 1", "Site 2", "Site 3"],
+         "notes": [""] * 3, "kind": ["point", "point", "polygon"],
+         "radius_m": [float("nan")] * 3, "lot_area_m2": [float("nan")] * 3,
+         "created": [""] * 3, "modified": [""] * 3},
+        geometry=[shapely.Point(x, y), shapely.Point(189300.0, 541500.0),
+                  shapely.box(189280.0, 541440.0, 189320.0, 541480.0)], crs="EPSG:5186")
+    project.stack.get("sites").set_data(sites)
+    path = tmp_path_factory.mktemp("three") / "three.html"
+    export_html(path, project.stack, title="Three sites", embed_font=False)
+    return path
+
+
+_SITE_BOXES = ("document.body.setAttribute('data-boxes', JSON.stringify(Array.from("
+               "document.querySelectorAll('.inno-label-sites span'), function (s) {"
+               "var r = s.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];"
+               "})));")
+
+
+@needs_chromium
+def test_every_site_label_is_drawn_above_the_others(three_sites_page, tmp_path):
+    import json
+
+    dom = chromium(_with_script(three_sites_page, _SITE_BOXES, tmp_path), tmp_path,
+                   fragment="#scene=gvalley")
+    # Sites 2 and 3 are 30 m apart: their labels are stacked, not drawn over each other
+    boxes = json.loads(html.unescape(re.search(r'data-boxes="([^"]*)"', dom).group(1)))
+    assert len(boxes) == 3
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), boxes
+    labels = _site_labels(dom)
+    assert sorted(text.split(" ", 1)[1] for text in labels) == ["Site 1", "Site 2", "Site 3"]
+    assert sorted(text.split(" ", 1)[0] for text in labels) == ["#1", "#2", "#3"]
+    assert set(labels.values()) == {"visible"}, labels
+    # the station under a site: its label gives way
+    station = re.search(r'inno-label-stations[^"]*"[^>]*><span style="[^"]*visibility: '
+                        r'(\w+);?">남구로</span>', dom)
+    assert station and station.group(1) == "hidden"
+    # in their own pane, above the other labels
+    panes = dict(re.findall(r'class="leaflet-pane leaflet-inno-(site-labels|labels)-pane" '
+                            r'style="z-index: (\d+);', dom))
+    assert int(panes["site-labels"]) > int(panes["labels"])
+    site_pane = dom.split('leaflet-inno-site-labels-pane')[1].split('leaflet-pane')[0]
+    assert site_pane.count("inno-label-sites") == 3 and "inno-label-stations" not in site_pane
+
+
+def _view(dom):
+    """The page's map bounds ``[[south, west], [north, east]]``, as it notes them."""
+    west, south, east, north = map(float, re.search(r'data-inno-view="([^"]+)"', dom)
+                                   .group(1).split(","))
+    return [[south, west], [north, east]]
+
+
+def _fits(view, wanted, fit=1.01):
+    """The view holds ``wanted`` and fits it in one direction (the page and the extent
+    have different shapes), within the factor ``fit`` (scenes snap to quarter zooms)."""
+    (s, w), (n, e) = view
+    (ws, ww), (wn, we) = wanted
+    dy, dx = 0.003 * (wn - ws), 0.003 * (we - ww)  # a pixel or two
+    assert s <= ws + dy and w <= ww + dx and n >= wn - dy and e >= we - dx, (view, wanted)
+    assert min((n - s) / (wn - ws), (e - w) / (we - ww)) < fit, (view, wanted)
+
+
+@needs_chromium
+def test_the_page_opens_at_the_requested_view(project, tmp_path):
+    from app.core.html_export import extent_to_bounds
+
+    view = (189000.0, 541000.0, 190500.0, 542000.0)
+    path = export_html(tmp_path / "view.html", project.stack, view=view, embed_font=False)
+    _fits(_view(chromium(path, tmp_path)), extent_to_bounds(view))
+    # a link to a scene still wins; "Full extent" shows every visible layer
+    _fits(_view(chromium(path, tmp_path, fragment="#scene=magok")),
+          extent_to_bounds(find_scene(default_scenes(project.stack), "magok").extent), 1.2)
+    full = _with_script(path, 'innoatlas.showScene("", false);', tmp_path)
+    _fits(_view(chromium(full, tmp_path)),
+          extent_to_bounds(project.stack.extent(visible_only=True)), 1.2)
+
+
+@needs_chromium
+def test_the_page_opens_on_the_districts_by_default(page, project, tmp_path):
+    from app.core.html_export import extent_to_bounds
+
+    _fits(_view(chromium(page, tmp_path)),
+          extent_to_bounds(project.stack.get("districts").extent))

@@ -31,6 +31,7 @@ from app.core.atomic_write import write_atomically
 from app.core.attribution import attribution_parts
 from app.core.errors import InnoAtlasError
 from app.core.html_font import FONT_STACK, font_face_css
+from app.core.indicator_labels import field_label
 from app.core.indicators import DEFAULT_RADIUS_M, compute_indicators
 from app.core.scenes import Scene, default_scenes, find_scene
 from app.core.score import rank_sites
@@ -64,32 +65,8 @@ TEXT = {
            "none": "없음", "all": "전체 보기"},
 }
 
-#: Readable names of the popup rows (INDICATORS.md columns, rank first).
-FIELD_LABELS = {
-    "en": {"rank": "Rank", "score": "Score (0–100)", "startups_n": "Start-ups within R",
-           "startups_per_km2": "Start-ups per km²", "employees_sum": "Employees of those",
-           "sector_shannon": "Sector diversity (Shannon H)",
-           "sector_evenness": "Sector evenness", "sector_hhi": "Sector concentration (HHI)",
-           "top_sector": "Top sector", "top_sector_lq": "Top sector location quotient",
-           "education_n": "Universities within R",
-           "education_nearest_m": "Nearest university (m)", "stations_n": "Stations within R",
-           "station_nearest_m": "Nearest station (m)", "site_area_m2": "Site area (m²)",
-           "zone_shares": "Zones under the site", "dominant_zone": "Dominant zone",
-           "use_permitted": "Centre permitted by zoning", "restrictions": "Restrictions",
-           "max_footprint_m2": "Max. footprint (m²)", "max_gfa_m2": "Max. floor area (m²)",
-           "radius_m": "Catchment radius R (m)"},
-    "ko": {"rank": "순위", "score": "점수 (0–100)", "startups_n": "반경 내 스타트업 수",
-           "startups_per_km2": "스타트업 밀도 (/km²)", "employees_sum": "종사자 수 합계",
-           "sector_shannon": "업종 다양성 (섀넌 H)", "sector_evenness": "업종 균등도",
-           "sector_hhi": "업종 집중도 (HHI)", "top_sector": "최다 업종",
-           "top_sector_lq": "최다 업종 입지계수", "education_n": "반경 내 대학 수",
-           "education_nearest_m": "최근접 대학 거리 (m)", "stations_n": "반경 내 역 수",
-           "station_nearest_m": "최근접 역 거리 (m)", "site_area_m2": "부지 면적 (m²)",
-           "zone_shares": "부지의 용도지역", "dominant_zone": "주 용도지역",
-           "use_permitted": "센터 입지 허용 (용도지역)", "restrictions": "규제",
-           "max_footprint_m2": "최대 건축면적 (m²)", "max_gfa_m2": "최대 연면적 (m²)",
-           "radius_m": "영향권 반경 R (m)"},
-}
+#: The popup rows (INDICATORS.md columns, rank first), named as in the app
+#: (:mod:`app.core.indicator_labels`).
 _POPUP_FIELDS = ("rank", "score", "use_permitted", "startups_n", "startups_per_km2",
                  "employees_sum", "top_sector", "top_sector_lq", "sector_shannon",
                  "sector_evenness", "sector_hhi", "education_n", "education_nearest_m",
@@ -359,8 +336,8 @@ def _site_popups(frame: pd.DataFrame | None, n: int, language: str) -> list[list
     """Per site, the popup rows ``[label, text, css class]`` (None without indicators)."""
     if frame is None:
         return [None] * n
-    labels = FIELD_LABELS["ko" if language == "ko" else "en"]
     fields = [f for f in _POPUP_FIELDS if f in frame.columns]
+    labels = {f: field_label(f, language) for f in fields}
     rows = []
     for record in frame[fields].to_dict("records"):
         permitted = record.get("use_permitted")
@@ -397,7 +374,7 @@ def _layer_record(layer: Layer, language: str,
         own = data["radius_m"].to_numpy(dtype=float) if "radius_m" in data \
             else np.full(len(data), np.nan)
         radii = np.where(np.isfinite(own), own, np.nan if radius_m is None else radius_m)
-        label = FIELD_LABELS["ko" if language == "ko" else "en"]["radius_m"]
+        label = field_label("radius_m", language)
         for rows, radius in zip(popups, radii.tolist()):
             if rows is not None and math.isfinite(radius):
                 rows.insert(1, [label, f"{radius:,.0f}", ""])
@@ -461,8 +438,9 @@ def _labels(layer: Layer, geometries: np.ndarray, usable: np.ndarray,
            f"font-weight:{'bold' if label.bold else 'normal'};"
            + (f"text-shadow:-1px -1px 0 {halo},1px -1px 0 {halo},-1px 1px 0 {halo},"
               f"1px 1px 0 {halo},0 0 3px {halo};" if halo else ""))
-    return {"items": items, "css": css, "max_res": label.max_resolution,
-            "beside": layer.geometry_kind != "polygon"}
+    first = layer.name == "sites"  # always shown, placed before every other label
+    return {"items": items, "css": css, "max_res": None if first else label.max_resolution,
+            "beside": layer.geometry_kind != "polygon", "first": first}
 
 
 def _catchments(layer: Layer, wgs: np.ndarray, idx: np.ndarray,
@@ -589,6 +567,10 @@ _SCRIPT = """
   var labelPane = map.createPane("inno-labels");
   labelPane.style.zIndex = 640;
   labelPane.style.pointerEvents = "none";
+  // The sites' labels (rank and name) are what the workshop is about: above the others.
+  var siteLabelPane = map.createPane("inno-site-labels");
+  siteLabelPane.style.zIndex = 650;
+  siteLabelPane.style.pointerEvents = "none";
   var overlays = [], labelSets = [], groups = {}, featureLayers = {};
   function popupHtml(lay, f) {
     var p = f.properties, st = lay.styles[p._s];
@@ -640,13 +622,15 @@ _SCRIPT = """
     if (lay.labels) {
       var labels = L.layerGroup();
       var beside = lay.labels.beside ? " inno-label-beside" : "";
+      var labelPaneName = lay.labels.first ? "inno-site-labels" : "inno-labels";
       lay.labels.items.forEach(function (it) {
-        L.marker([it[0], it[1]], {pane: "inno-labels", interactive: false, keyboard: false,
+        L.marker([it[0], it[1]], {pane: labelPaneName, interactive: false, keyboard: false,
           icon: L.divIcon({className: "inno-label inno-label-" + slug(lay.name) + beside,
             iconSize: null, html: '<span style="' + lay.labels.css + '">' + esc(it[2])
             + "</span>"})}).addTo(labels);
       });
-      labelSets.push({labels: labels, group: group, maxRes: lay.labels.max_res});
+      labelSets.push({labels: labels, group: group, maxRes: lay.labels.max_res,
+                      beside: lay.labels.beside, first: lay.labels.first});
     }
     if (lay.shown) { group.addTo(map); }
     groups[lay.name] = group;
@@ -666,24 +650,46 @@ _SCRIPT = """
     });
     declutter();
   }
-  // As on the canvas: a label that would overlap one already placed is left out,
-  // the top layer's labels first.
+  // As on the canvas: a label that would overlap one already placed is left out; the
+  // sites' labels go first (always shown, stacked where they overlap), then the top
+  // layer's. The boxes come from the map's projection, not the DOM, so they are right
+  // even while a zoom animation is pending.
+  function labelBox(set, marker, span) {
+    var p = map.latLngToContainerPoint(marker.getLatLng());
+    var w = span.offsetWidth, h = span.offsetHeight, left = set.beside ? p.x + 9 : p.x - w / 2;
+    return {left: left, top: p.y - h / 2, right: left + w, bottom: p.y + h / 2};
+  }
   function declutter() {
     var placed = [], size = map.getSize();
-    for (var i = labelSets.length - 1; i >= 0; i--) {
-      if (!map.hasLayer(labelSets[i].labels)) { continue; }
-      labelSets[i].labels.eachLayer(function (marker) {
+    var order = labelSets.filter(function (s) { return s.first; })
+      .concat(labelSets.filter(function (s) { return !s.first; }).reverse());
+    order.forEach(function (set) {
+      if (!map.hasLayer(set.labels)) { return; }
+      set.labels.eachLayer(function (marker) {
         var span = marker.getElement() && marker.getElement().firstChild;
         if (!span) { return; }
         span.style.visibility = "visible";
-        var r = span.getBoundingClientRect();
+        span.style.top = "";
+        var r = labelBox(set, marker, span);
         if (r.right < 0 || r.bottom < 0 || r.left > size.x || r.top > size.y) { return; }
-        var clash = placed.some(function (p) {
-          return r.left < p.right && p.left < r.right && r.top < p.bottom && p.top < r.bottom;
-        });
-        if (clash) { span.style.visibility = "hidden"; } else { placed.push(r); }
+        function clash() {
+          return placed.some(function (p) {
+            return r.left < p.right && p.left < r.right && r.top < p.bottom && p.top < r.bottom;
+          });
+        }
+        if (set.first) {  // a site's label is always shown: below another site's if need be
+          for (var shift = 0; shift < 20 && clash(); shift++) {
+            r = {left: r.left, right: r.right, top: r.bottom, bottom: 2 * r.bottom - r.top};
+          }
+          if (shift) { span.style.top = (r.top - labelBox(set, marker, span).top) + "px"; }
+          placed.push(r);
+        } else if (clash()) {
+          span.style.visibility = "hidden";
+        } else {
+          placed.push(r);
+        }
       });
-    }
+    });
   }
   var base = {}, over = {};
   if (D.basemap) {
@@ -699,7 +705,7 @@ _SCRIPT = """
     document.querySelectorAll(".inno-scene").forEach(function (b) {
       b.classList.toggle("inno-active", b.getAttribute("data-scene") === id);
     });
-    if (!s) { map.fitBounds(D.bounds); return; }
+    if (!s) { map.fitBounds(D.bounds, {animate: animate}); return; }
     if (s.layers) {
       D.layers.forEach(function (lay) {
         if (lay.name === "sites") { return; }
@@ -708,13 +714,21 @@ _SCRIPT = """
         if (!want && map.hasLayer(group)) { map.removeLayer(group); }
       });
     }
-    if (animate) { map.flyToBounds(s.bounds, {duration: 0.8}); } else { map.fitBounds(s.bounds); }
+    if (animate) {
+      map.flyToBounds(s.bounds, {duration: 0.8});
+    } else {
+      map.fitBounds(s.bounds, {animate: false});
+    }
   }
   document.querySelectorAll(".inno-scene").forEach(function (b) {
     b.addEventListener("click", function () { showScene(b.getAttribute("data-scene"), true); });
   });
   map.on("zoomend", updateLabels);
-  map.on("moveend", declutter);
+  // The view on the page, for links and tests: "west,south,east,north".
+  function noteView() {
+    map.getContainer().setAttribute("data-inno-view", map.getBounds().toBBoxString());
+  }
+  map.on("moveend", function () { declutter(); noteView(); });
   // The legend shows the layers that are on the map.
   function syncLegend() {
     document.querySelectorAll(".inno-legend-layer").forEach(function (block) {
@@ -728,9 +742,17 @@ _SCRIPT = """
     setTimeout(function () { syncLegend(); declutter(); }, 0);
   });
   // A link can open a scene: web-map.html#scene=magok
+  // Without one the page opens at the view it was exported with (the app's map view).
   var wanted = /(?:^#|&)scene=([^&]*)/.exec(window.location.hash);
-  showScene(wanted ? decodeURIComponent(wanted[1]) : (D.start || ""), false);
+  if (wanted || D.start || !D.view) {
+    showScene(wanted ? decodeURIComponent(wanted[1]) : (D.start || ""), false);
+  } else {
+    map.options.zoomSnap = 0;  // fit the view exactly, then zoom in steps again
+    map.fitBounds(D.view, {animate: false});
+    map.options.zoomSnap = 0.25;
+  }
   updateLabels();
+  noteView();
   // ... and a site's popup: web-map.html#site=SITE_ID
   var site = /(?:^#|&)site=([^&]*)/.exec(window.location.hash);
   if (site && featureLayers.sites) {
@@ -746,7 +768,8 @@ _SCRIPT = """
 def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
                indicators: pd.DataFrame | None = None, scenes: list[Scene] | None = None,
                basemap: bool = False, start_scene: str | None = None,
-               radius_m: float | None = None, embed_font: bool = True) -> str:
+               view: Iterable[float] | None = None, radius_m: float | None = None,
+               embed_font: bool = True) -> str:
     """The self-contained HTML page of the web map (see :func:`export_html`)."""
     from branca.element import MacroElement
     from offlinefolium import Map
@@ -768,12 +791,15 @@ def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
                if (record := _layer_record(layer, language, indicators, radius_m))]
     extent = stack.extent(visible_only=True) or (180000.0, 540000.0, 220000.0, 570000.0)
     bounds = extent_to_bounds(extent)
+    if view is None and not start:
+        view = _districts_extent(stack)
     scene_records = [{"id": s.scene_id, "title": s.title, "bounds": extent_to_bounds(s.extent),
                       "layers": None if s.visible_layers is None else list(s.visible_layers)}
                      for s in scenes]
     warnings, sources = attribution_parts(stack, language, [lay.name for lay in exported])
     data = {
         "layers": records, "scenes": scene_records, "bounds": bounds, "start": start,
+        "view": None if view is None or start else extent_to_bounds(view),
         "attribution": "  ·  ".join(warnings + sources), "text": words,
         "basemap": {"url": OSM_TILES, "attribution": OSM_ATTRIBUTION} if basemap else None,
     }
@@ -816,10 +842,18 @@ def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
     return text
 
 
+def _districts_extent(stack: LayerStack) -> tuple[float, float, float, float] | None:
+    """The innovation districts' extent (where the workshop happens), if the project has
+    them."""
+    layer = stack.get("districts")
+    return None if layer is None else layer.extent
+
+
 def export_html(path: Path, stack: LayerStack, *, title: str = "", language: str = "en",
                 indicators: pd.DataFrame | None = None, scenes: list[Scene] | None = None,
                 basemap: bool = False, start_scene: str | None = None,
-                radius_m: float | None = None, embed_font: bool = True) -> Path:
+                view: Iterable[float] | None = None, radius_m: float | None = None,
+                embed_font: bool = True) -> Path:
     """Write the project as an interactive web map that works without internet.
 
     Parameters
@@ -841,7 +875,11 @@ def export_html(path: Path, stack: LayerStack, *, title: str = "", language: str
     basemap : bool
         Add the OpenStreetMap basemap (needs internet; blank when offline).
     start_scene : str, optional
-        Id (or title) of the scene the map opens on; default: every visible layer.
+        Id (or title) of the scene the map opens on (before ``view``).
+    view : (xmin, ymin, xmax, ymax), optional
+        EPSG:5186 extent the map opens at (the app's map view); default: the
+        innovation districts (every visible layer without them). The "Full extent"
+        button shows every visible layer.
     radius_m : float, optional
         The project's catchment radius R, for sites without their own ``radius_m``
         (default 800 m).
@@ -871,7 +909,7 @@ def export_html(path: Path, stack: LayerStack, *, title: str = "", language: str
         raise HtmlExportError(f"cannot write the web map to {path}: no such folder")
     text = build_html(stack, title=title, language=language, indicators=indicators,
                       scenes=scenes, basemap=basemap, start_scene=start_scene,
-                      radius_m=radius_m, embed_font=embed_font)
+                      view=view, radius_m=radius_m, embed_font=embed_font)
 
     def write(temp: Path) -> None:
         temp.write_text(text, encoding="utf-8")
@@ -881,5 +919,4 @@ def export_html(path: Path, stack: LayerStack, *, title: str = "", language: str
 
 
 __all__ = ["HtmlExportError", "build_html", "export_html", "extent_to_bounds",
-           "format_indicator", "leaflet_style", "site_indicators", "swatch_svg", "TEXT",
-           "FIELD_LABELS"]
+           "format_indicator", "leaflet_style", "site_indicators", "swatch_svg", "TEXT"]

@@ -486,7 +486,8 @@ class MainWindow(QMainWindow):
                                                basemap=chosen == filters[1])
 
     def export_html(self, path: Path, basemap: bool = False) -> bool:
-        """Write the interactive web map; a failure shows a message and changes nothing."""
+        """Write the interactive web map, opening at the map's current view; a failure
+        shows a message and changes nothing."""
         from app.core.html_export import export_html
         from app.core.scenes import scenes_from_settings
 
@@ -498,7 +499,8 @@ class MainWindow(QMainWindow):
                         language=self.language, indicators=self.indicators.results,
                         scenes=scenes_from_settings(self.project.capture_settings().extra,
                                                     self.stack, self.language),
-                        basemap=basemap, radius_m=self.editing.radius_m)
+                        basemap=basemap, radius_m=self.editing.radius_m,
+                        view=self.canvas.viewport.extent)  # opens where the user looks
         except InnoAtlasError as err:
             QMessageBox.warning(self, tr("Cannot export the web map"), str(err))
             return False

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QGuiApplication, QPainter, QPen
 from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMenu, QToolBar,
                                QToolButton, QWidget)
 
+from app.core.indicator_labels import FIELD_LABELS
 from app.core.viewport import Viewport
 from app.ui import i18n
 from app.ui.actions import TOOL_ACTIONS
@@ -50,21 +51,12 @@ PANEL = QColor(255, 255, 255, 236)
 INK = QColor("#1d1d1d")
 WARNING = QColor("#b00020")
 
-#: Indicators on the big card: (column, English label; shown through ``tr``).
-CARD_ROWS = (
-    ("score", "Score (0–100)"),
-    ("startups_n", "Start-ups within R"),
-    ("employees_sum", "Employees"),
-    ("top_sector", "Top sector"),
-    ("education_n", "Universities within R"),
-    ("education_nearest_m", "Nearest university (m)"),
-    ("stations_n", "Stations within R"),
-    ("station_nearest_m", "Nearest station (m)"),
-    ("site_area_m2", "Site area (m²)"),
-    ("dominant_zone", "Dominant zone"),
-    ("use_permitted", "Zoning permits centre"),
-    ("max_gfa_m2", "Max. floor area (m²)"),
-)
+#: Indicators on the big card: (column, English label; shown through ``tr``), named as
+#: in the web map (:mod:`app.core.indicator_labels`).
+CARD_ROWS = tuple((column, FIELD_LABELS[column]) for column in (
+    "score", "startups_n", "employees_sum", "top_sector", "education_n",
+    "education_nearest_m", "stations_n", "station_nearest_m", "site_area_m2",
+    "dominant_zone", "use_permitted", "max_gfa_m2"))
 
 
 def overlay_scale(height: float) -> float:

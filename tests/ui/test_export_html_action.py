@@ -1,9 +1,11 @@
 """File → Export web map (HTML): the window's layers, indicators, scenes and language."""
+import json
 import re
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
+from app.core.html_export import extent_to_bounds
 from app.core.site_geometry import polygon_from_vertices
 
 from tests.ui.message_boxes import answer_message_box
@@ -21,9 +23,15 @@ def test_export_web_map_with_the_sites_indicators(main_window, tmp_path):
                                               (cx + 50, cy + 50), (cx - 50, cy + 50)]))
     w.indicators.wait()
     site_id = w.indicators.results.index[0]
+    w.zoom_to_district("magok")
+    w.canvas.zoom_by(2.0)  # the user's own view, not a scene's
     out = tmp_path / "workshop"  # the suffix is added
     assert w.export_html(out)
     text = (tmp_path / "workshop.html").read_text(encoding="utf-8")
+    # the page opens where the map was
+    assert '"view":' + json.dumps(extent_to_bounds(w.canvas.viewport.extent),
+                                  separators=(",", ":")) in text
+    assert '"start":""' in text
     assert f'"_k":"{site_id}"' in text
     startups = int(w.indicators.results.loc[site_id, "startups_n"])
     assert re.search(r'\["Start-ups within R","' + f"{startups:,}" + '",""\\]', text)
