@@ -288,5 +288,14 @@ def test_card_breakdown_chart_and_sites_fit_the_default_window(qtbot, gvalley):
         panel.chart.repaint()
         widest = max(rect.right() for rect, _tip in panel.chart.bars)
         assert widest > 0.6 * panel.chart.width(), language  # bars use the width
-        tips = [tip for _rect, tip in panel.chart.bars]
-        assert any(tip.startswith("Site 1: ") for tip in tips)
+        # hovering a bar segment names the site, the criterion and its points
+        from PySide6.QtCore import QEvent
+        from PySide6.QtGui import QHelpEvent
+        from PySide6.QtWidgets import QApplication, QToolTip
+
+        rect, tip = panel.chart.bars[0]
+        centre = rect.center().toPoint()
+        QApplication.sendEvent(panel.chart, QHelpEvent(QEvent.Type.ToolTip, centre,
+                                                       panel.chart.mapToGlobal(centre)))
+        assert QToolTip.text() == tip and tip.startswith("Site ")
+        QToolTip.hideText()
