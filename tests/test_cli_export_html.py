@@ -38,7 +38,7 @@ def test_export_with_sites_scene_and_korean(sites_file, tmp_path):
     assert '"start":"magok"' in text and '"view":null' in text  # the scene, nothing else
     # "full extent" and the three districts
     assert text.count('<button type="button" class="inno-scene"') == 4
-    assert '["R 이내 스타트업","' in text  # popup rows named as in the app, in Korean
+    assert '["스타트업 수","' in text  # popup rows named as in the app's panel, in Korean
     assert '"_k":"a1"' in text and '"_k":"c3"' in text
     assert ",500.0]" in text  # the point site's catchment uses --radius
     assert "tile.openstreetmap.org" not in text

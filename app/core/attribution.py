@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from app.core.i18n_catalog import translate
+from app.core.user_layers import display_text
 from layers.model import LayerStack
 from layers.provenance import DataStatus
 
@@ -32,7 +33,7 @@ def attribution_parts(stack: LayerStack, language: str = "en",
             continue
         if status == DataStatus.APPROXIMATE:
             warnings.append(f"{layer.title(language)}: {translate('approximate', language)}")
-        text = translate(layer.provenance.attribution, language)
+        text = display_text(layer.provenance.attribution, language)
         if text and text not in sources:
             sources.append(text)
     return warnings, sources

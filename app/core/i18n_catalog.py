@@ -7,6 +7,7 @@ render, HTML) and the GUI share this catalog.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 
 from app.core.paths import RESOURCES_DIR
@@ -51,6 +52,35 @@ def translate(text: str, language: str, **values) -> str:
         except (KeyError, IndexError, ValueError):  # a broken translation: fall back
             return text.format(**values)
     return result
+
+
+@lru_cache(maxsize=None)
+def _pattern_regex(pattern: str) -> re.Pattern:
+    parts = re.split(r"{(\w+)}", pattern)  # literal, name, literal, name, ... literal
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
+                    for i, part in enumerate(parts))
+    return re.compile(f"^{regex}$", re.DOTALL)
+
+
+def translate_stored(text: str, language: str, patterns=()) -> str:
+    """A stored English text (e.g. a provenance saved in a project) in ``language``.
+
+    An exact catalog entry wins; else the first of ``patterns`` (English source strings
+    with ``{name}`` placeholders) that matches the whole text is translated with the
+    matched values filled in; else the text is returned as it is.
+
+    Examples
+    --------
+    >>> translate_stored("roads (imported)", "en", ("{name} (imported)",))
+    'roads (imported)'
+    """
+    if text in catalog(language) or language == SOURCE_LANGUAGE:
+        return translate(text, language)
+    for pattern in patterns:
+        match = _pattern_regex(pattern).match(text)
+        if match:
+            return translate(pattern, language, **match.groupdict())
+    return text
 
 
 def normalize_language(code: str | None) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from app.core.i18n_catalog import translate_stored
 from layers.model import Layer, LayerSpec, LayerStack
 from layers.provenance import DataStatus, Provenance
 from layers.registry import SPECS_BY_NAME
@@ -129,13 +130,34 @@ def role_style(role: str | None, kind: str, index: int,
     return style
 
 
+#: The fixed phrases of an imported layer's provenance and description. They are stored
+#: in English (projects and GeoPackage exports read the same on every machine) and
+#: translated where they are shown, with :func:`display_text`.
+SOURCE_PATTERN = "imported by the user from {file}"
+ATTRIBUTION_PATTERN = "{name} (imported)"
+DESCRIPTION_PATTERN = "Imported from {file}"
+USER_LICENCE = "as stated by the file's publisher (not checked by InnoAtlas)"
+STORED_PATTERNS = (SOURCE_PATTERN, ATTRIBUTION_PATTERN, DESCRIPTION_PATTERN)
+
+
+def display_text(text: str, language: str) -> str:
+    """A stored provenance or description text in ``language``.
+
+    Examples
+    --------
+    >>> display_text("startups (imported)", "ko")
+    'startups (가져옴)'
+    """
+    return translate_stored(text, language, STORED_PATTERNS)
+
+
 def user_provenance(path: Path | str, notes: list[str] | None = None,
                     status: DataStatus = DataStatus.USER) -> Provenance:
     """Provenance of an imported file: where it came from and what the import noted."""
     path = Path(path)
-    return Provenance(status=status, source=f"imported by the user from {path.name}",
-                      licence="as stated by the file's publisher (not checked by InnoAtlas)",
-                      vintage="", attribution=f"{path.stem} (imported)",
+    return Provenance(status=status, source=SOURCE_PATTERN.format(file=path.name),
+                      licence=USER_LICENCE, vintage="",
+                      attribution=ATTRIBUTION_PATTERN.format(name=path.stem),
                       notes="; ".join(notes or []))
 
 
@@ -164,7 +186,7 @@ def make_user_layer(frame: gpd.GeoDataFrame, name: str, title: str, provenance: 
     """
     kind = geometry_kind_of(frame)
     style = style or role_style(role, kind, index, frame)
-    description = f"Imported from {provenance.source.rsplit(' ', 1)[-1]}"
+    description = DESCRIPTION_PATTERN.format(file=provenance.source.rsplit(" ", 1)[-1])
     return Layer(name=name, data=frame.reset_index(drop=True), style=style,
                  provenance=provenance, title_ko=title, title_en=title, geometry_kind=kind,
                  description=description)

@@ -8,16 +8,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QRectF, QSize,
+                            QSortFilterProxyModel, Qt)
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QMessageBox, QPushButton, QSpinBox, QTableView,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
-                               QWidget)
+                               QLabel, QMessageBox, QPushButton, QSizePolicy, QSpinBox,
+                               QTableView, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QToolTip, QVBoxLayout, QWidget)
 
+from app.core.indicator_labels import label, tooltip
 from app.core.indicators import COLUMNS, DEFINITIONS
 from app.core.score import CRITERIA, REFERENCE_OF, References, Weights, score_breakdown
-from app.ui.i18n import tr
+from app.ui.i18n import language, tr
 from app.ui.indicators_controller import IndicatorsController
 
 CRITERION_COLOURS = {"startups": "#4e79a7", "diversity": "#b07aa1", "education": "#5e3c99",
@@ -62,6 +64,62 @@ def format_value(column: str, value) -> str:
     return str(value)
 
 
+def compact_rows(table: QTableView) -> None:
+    """Rows one text line high (more where a cell wraps), so that a narrow dock shows more."""
+    table.setWordWrap(True)
+    header = table.verticalHeader()
+    header.setMinimumSectionSize(table.fontMetrics().height() + 6)
+    header.setDefaultSectionSize(table.fontMetrics().height() + 8)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+
+class CardTable(QTableWidget):
+    """Name and value columns that share the width: names wrap past 55 % of it."""
+
+    NAME_SHARE = 0.55
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(0, 2, parent)
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().setVisible(False)
+        compact_rows(self)
+
+    def fit_columns(self) -> None:
+        """Give the name column its text's width, up to :attr:`NAME_SHARE` of the table."""
+        wanted = max(self.sizeHintForColumn(0), self.horizontalHeader().sectionSizeHint(0))
+        self.setColumnWidth(0, min(wanted, int(self.viewport().width() * self.NAME_SHARE)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_columns()
+
+
+class BreakdownTable(QTableWidget):
+    """The score breakdown: as high as its rows, numbers as wide as they need, the
+    criterion column takes the rest (its names wrap)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(0, 5, parent)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.verticalHeader().setVisible(False)
+        compact_rows(self)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.verticalHeader().sectionResized.connect(lambda *_: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        height = (self.horizontalHeader().sizeHint().height() + self.verticalHeader().length()
+                  + 2 * self.frameWidth())
+        return QSize(super().sizeHint().width(), height)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
+
+
 class ResultsTableModel(QAbstractTableModel):
     """The results frame as a table: rank, name, then the INDICATORS.md columns."""
 
@@ -89,10 +147,9 @@ class ResultsTableModel(QAbstractTableModel):
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return tr(column)  # Korean display name; the English UI shows the column name
+            return label(column, language())  # the column name is in the tooltip
         if role == Qt.ItemDataRole.ToolTipRole:
-            definition = DEFINITIONS.get(column, "")
-            return f"{column}: {tr(definition)}" if definition else column
+            return tooltip(column, DEFINITIONS.get(column, ""), language())
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -123,6 +180,26 @@ class ScoreChart(QWidget):
         self.setMinimumHeight(160)
         self.breakdown = pd.DataFrame()
         self.frame = pd.DataFrame()
+        self.bars: list[tuple[QRectF, str]] = []  # painted segments and their tooltips
+
+    @staticmethod
+    def axis_max(score: float) -> float:
+        """The scale's end: the best score rounded up to 20, 40, 60, 80 or 100, so that
+        the bars use the width (the grid below them says the scale)."""
+        return float(min(100, max(20, math.ceil(max(score, 0.0) / 20.0) * 20)))
+
+    def event(self, event) -> bool:
+        """Tooltips: the site, criterion and points of the bar segment under the mouse."""
+        if event.type() == event.Type.ToolTip:
+            position = event.position() if hasattr(event, "position") else event.pos()
+            text = next((tip for rect, tip in self.bars if rect.contains(position)), "")
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
     def set_data(self, frame: pd.DataFrame, breakdown: pd.DataFrame) -> None:
         self.frame, self.breakdown = frame, breakdown
@@ -138,31 +215,55 @@ class ScoreChart(QWidget):
             painter.end()
             return
         order = self.frame.sort_values("rank")
-        label_w, margin = 110, 8
-        bar_h = max(10.0, min(26.0, (self.height() - 40) / max(len(order), 1) - 4))
-        scale = (self.width() - label_w - 50) / 100.0
+        metrics = painter.fontMetrics()
+        margin, gap = 8, 6
+        names = [f"#{int(row['rank'])} {row['name']}" for _, row in order.iterrows()]
+        # Names as wide as they are (up to 40 % of the width), the bars take the rest.
+        label_w = min(max(metrics.horizontalAdvance(n) for n in names) + 2 * margin,
+                      int(self.width() * 0.4))
+        score_w = metrics.horizontalAdvance("100") + gap + margin
+        scores = order["score"].dropna()
+        top = self.axis_max(float(scores.max()) if len(scores) else 100.0)
+        scale = max(self.width() - label_w - score_w, 20) / top
+        bar_h = max(10.0, min(26.0, (self.height() - 70) / max(len(order), 1) - 4))
         y = 10.0
-        for site_id, row in order.iterrows():
+        bottom = y + len(order) * (bar_h + 4)
+        painter.setPen(QColor("#e3e3e3"))  # grid, labelled below the bars: points of 100
+        step = top / 4
+        for tick in range(5):
+            gx = label_w + tick * step * scale
+            painter.drawLine(int(gx), int(y - 4), int(gx), int(bottom))
+        self.bars: list[tuple[QRectF, str]] = []
+        for (site_id, row), name in zip(order.iterrows(), names):
             painter.setPen(NOT_PERMITTED if blocked(row.get("use_permitted"))
                            else QColor("#222222"))
             painter.drawText(QRectF(margin, y, label_w - 2 * margin, bar_h),
                              int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
-                             f"#{int(row['rank'])} {row['name']}")
+                             metrics.elidedText(name, Qt.TextElideMode.ElideRight,
+                                                label_w - 2 * margin))
             x = float(label_w)
             parts = self.breakdown[self.breakdown["site"] == site_id]
             for _, part in parts.iterrows():
                 points = part["points"]
                 if not isinstance(points, float) or math.isnan(points) or points <= 0:
                     continue
-                painter.fillRect(QRectF(x, y, points * scale, bar_h),
-                                 QColor(CRITERION_COLOURS[part["criterion"]]))
+                rect = QRectF(x, y, points * scale, bar_h)
+                painter.fillRect(rect, QColor(CRITERION_COLOURS[part["criterion"]]))
+                self.bars.append((rect, f"{row['name']}: {tr(part['label'])} "
+                                        f"{points:.1f}"))
                 x += points * scale
             painter.setPen(QColor("#222222"))
             score = row["score"]
             text = "—" if is_missing(score) else f"{score:.0f}"
-            painter.drawText(QRectF(x + 4, y, 44, bar_h), int(Qt.AlignmentFlag.AlignVCenter),
-                             text)
+            painter.drawText(QRectF(x + gap, y, score_w, bar_h),
+                             int(Qt.AlignmentFlag.AlignVCenter), text)
             y += bar_h + 4
+        painter.setPen(QColor("#777777"))
+        for tick in range(5):
+            gx = label_w + tick * step * scale
+            painter.drawText(QRectF(gx - 20, y, 40, 16), int(Qt.AlignmentFlag.AlignCenter),
+                             f"{tick * step:g}")
+        y += 18
         x = float(margin)
         for criterion in CRITERIA:  # legend, wrapped to the widget's width
             label = tr(criterion.label)
@@ -210,22 +311,20 @@ class IndicatorsPanel(QWidget):
         self.title = QLabel("", self)
         self.title.setObjectName("cardTitle")
         self.title.setWordWrap(True)
-        self.card = QTableWidget(0, 2, self)
+        self.card = CardTable(self)
         self.card.setObjectName("indicatorCard")
-        self.card.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.card.verticalHeader().setVisible(False)
         self.card.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.breakdown = QTableWidget(0, 5, self)
+        self.breakdown = BreakdownTable(self)
         self.breakdown.setObjectName("scoreBreakdown")
-        self.breakdown.verticalHeader().setVisible(False)
         self.breakdown.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         card_page = QWidget(self)
         card_layout = QVBoxLayout(card_page)
         card_layout.addWidget(self.title)
-        card_layout.addWidget(self.card, 3)
+        card_layout.addWidget(self.card, 1)
         self.breakdown_label = QLabel("", self)
+        self.breakdown_label.setWordWrap(True)
         card_layout.addWidget(self.breakdown_label)
-        card_layout.addWidget(self.breakdown, 2)
+        card_layout.addWidget(self.breakdown)
 
         self.table_model = ResultsTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -289,8 +388,17 @@ class IndicatorsPanel(QWidget):
                                if ref else ""))
             self.weights_form.labelForField(spin).setText(tr(criterion.label))
         self.card.setHorizontalHeaderLabels([tr("Indicator"), tr("Value")])
+        # Short headers (a narrow dock), the whole meaning in their tooltips.
         self.breakdown.setHorizontalHeaderLabels([tr("Criterion"), tr("Raw"), "0–1",
-                                                  tr("Weight"), tr("Points")])
+                                                  tr("Wt."), tr("Pts")])
+        for column, tip in enumerate((
+                tr("Criterion of the score (its transform and reference in the tooltip)"),
+                tr("Raw value: the indicator the criterion reads"),
+                tr("The raw value mapped to 0–1 by the criterion's transform"),
+                tr("Weight of the criterion (Weights tab)"),
+                tr("Points: 100 × the weight's share × the 0–1 value; they add up to "
+                   "the score"))):
+            self.breakdown.horizontalHeaderItem(column).setToolTip(tip)
         self.breakdown_label.setText(tr("Score breakdown (points add up to the score):"))
         self.export_button.setText(tr("Export CSV…"))
         self.export_button.setToolTip(tr("Save the comparison table as CSV (UTF-8 with BOM, "
@@ -362,8 +470,8 @@ class IndicatorsPanel(QWidget):
         for column in COLUMNS:
             position = self.card.rowCount()
             self.card.insertRow(position)
-            tip = f"{column}: {tr(DEFINITIONS[column])}"
-            name = QTableWidgetItem(tr(column))
+            tip = tooltip(column, DEFINITIONS[column], language())
+            name = QTableWidgetItem(label(column, language()))
             name.setData(Qt.ItemDataRole.UserRole, column)
             name.setToolTip(tip)
             value = QTableWidgetItem(format_value(column, row[column]))
@@ -372,7 +480,7 @@ class IndicatorsPanel(QWidget):
                 value.setForeground(NOT_PERMITTED)
             self.card.setItem(position, 0, name)
             self.card.setItem(position, 1, value)
-        self.card.resizeColumnToContents(0)  # whole indicator names, in either language
+        self.card.fit_columns()  # whole indicator names where the width allows
         parts = score_breakdown(frame, self.controller.weights)
         for _, part in parts.iterrows():
             position = self.breakdown.rowCount()
@@ -387,7 +495,7 @@ class IndicatorsPanel(QWidget):
                                 + ("" if isinstance(reference, float) and math.isnan(reference)
                                    else tr(", reference {value}", value=f"{reference:g}")))
                 self.breakdown.setItem(position, column, item)
-        self.breakdown.resizeColumnToContents(0)
+        self.breakdown.updateGeometry()
 
     def card_values(self) -> dict[str, str]:
         """Indicator column name (INDICATORS.md) → shown value text (tests, copy)."""

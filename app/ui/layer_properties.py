@@ -6,6 +6,7 @@ import html
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from app.core.i18n_catalog import translate
+from app.core.user_layers import display_text
 from app.ui import i18n
 from layers.model import Layer
 from layers.provenance import DataStatus
@@ -31,22 +32,27 @@ def layer_properties_html(layer: Layer, language: str = "en") -> str:
     def t(text: str) -> str:
         return translate(text, language)
 
+    def stored(text: str) -> str:  # provenance texts saved in English
+        return display_text(text, language)
+
     data = layer.data
     crs = data.crs.to_string() if data.crs is not None else t("none")
     columns = ", ".join(e(str(c)) for c in data.columns if c != data.geometry.name)
-    rows = [
-        (t("Layer"), f"{e(layer.title(language))} <code>{e(layer.name)}</code>"),
+    title = layer.title(language)
+    rows = [  # the table name only where it differs from the title
+        (t("Layer"), e(title) + (f" <code>{e(layer.name)}</code>" if title != layer.name
+                                 else "")),
         (t("Status"), f"<b style='color:{_STATUS_COLOUR[p.status]}'>"
                       f"{e(t(p.status.value).upper())}</b> — {e(t(_STATUS_TEXT[p.status]))}"),
-        (t("Source"), e(p.source)),
-        (t("Licence"), e(t(p.licence))),
+        (t("Source"), e(stored(p.source))),
+        (t("Licence"), e(stored(p.licence))),
         (t("Vintage"), e(t(p.vintage))),
-        (t("Attribution"), e(t(p.attribution))),
+        (t("Attribution"), e(stored(p.attribution))),
         (t("Notes"), e(p.notes)),
         (t("Features"), f"{len(data):,} ({e(t(layer.geometry_kind))})"),
         ("CRS", e(crs)),
         (t("Columns"), columns),
-        (t("Description"), e(t(layer.description))),
+        (t("Description"), e(stored(layer.description))),
     ]
     body = "".join(f"<tr><th align='left' valign='top'>{k}</th><td>{v}</td></tr>"
                    for k, v in rows if v)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelIndex, Qt
 
 from app.core.i18n_catalog import translate
+from app.core.user_layers import display_text
 from app.ui.legend_icons import swatch_icon
 from layers.model import Layer, LayerStack
 from layers.provenance import DataStatus
@@ -119,8 +120,9 @@ class LayerTreeModel(QAbstractItemModel):
             t = lambda text, **kw: translate(text, self.language, **kw)  # noqa: E731
             return (f"<b>{layer.title(self.language)}</b> ({layer.name}, "
                     + t("{n} features", n=f"{len(layer.data):,}")
-                    + f")<br>{t(layer.description)}<br>"
-                    f"<i>{t(p.status.value)}</i> · {p.source}<br>{t('Licence')}: {p.licence}"
+                    + f")<br>{display_text(layer.description, self.language)}<br>"
+                    f"<i>{t(p.status.value)}</i> · {display_text(p.source, self.language)}"
+                    f"<br>{t('Licence')}: {display_text(p.licence, self.language)}"
                     + (f"<br><b>{p.notes}</b>" if p.notes else ""))
         if role == LayerRole:
             return layer

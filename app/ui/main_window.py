@@ -14,7 +14,7 @@ from app.core.geodesy import to_lonlat
 from app.core.project_io import ProjectSettings
 from app.core.scenes import scenes_from_settings
 from app.core.sites import new_sites_layer
-from app.core.user_layers import is_user_layer, role_layer
+from app.core.user_layers import display_text, is_user_layer, role_layer
 from app.ui import i18n
 from app.ui.actions import (ACTIONS, DISTRICT_ACTIONS, LANGUAGE_ACTIONS, TOOL_ACTIONS,
                             ActionSpec)
@@ -101,8 +101,8 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.sites_dock, self.indicators_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.sites_dock, self.identify_dock)
         self.sites_dock.raise_()
-        self.resizeDocks([self.sites_dock], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.layer_dock], [285], Qt.Orientation.Horizontal)
+        self._size_docks()
+        self._docks_sized = False
         self.scenes = ScenesModel(self.undo_stack, self)
         self.scenes.set_scenes(scenes_from_settings(self.project.settings.extra, stack,
                                                     self.language))
@@ -178,7 +178,10 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for dock in (self.layer_dock, self.sites_dock, self.indicators_dock,
                      self.identify_dock, self.scenes_dock):
-            view.addAction(dock.toggleViewAction())
+            toggle = dock.toggleViewAction()
+            toggle.setObjectName(f"actionToggle{dock.objectName()[0].upper()}"
+                                 f"{dock.objectName()[1:]}")
+            view.addAction(toggle)
         self.recent_menu = menus["&File"].addMenu("Open &recent")
         menus["Open &recent"] = self.recent_menu
         self.recent_menu.setObjectName("menuRecent")
@@ -214,6 +217,7 @@ class MainWindow(QMainWindow):
         recent = self.project.recent()
         for path in recent:
             action = self.recent_menu.addAction(str(path))
+            action.setStatusTip(tr("Open the project {path}", path=str(path)))
             action.triggered.connect(lambda _=False, p=path: self.project.open_path(p))
         if not recent:
             self.recent_menu.addAction(tr("(no recent projects)")).setEnabled(False)
@@ -351,6 +355,16 @@ class MainWindow(QMainWindow):
             source = dock.property("sourceTitle")
             if source:
                 dock.setWindowTitle(tr(source))
+                tip = tr("Show or hide the {panel} panel", panel=tr(source))
+                dock.toggleViewAction().setToolTip(tip)
+                dock.toggleViewAction().setStatusTip(tip)
+        recent_tip = tr("Open one of the projects opened last")
+        self.recent_menu.menuAction().setToolTip(recent_tip)
+        self.recent_menu.menuAction().setStatusTip(recent_tip)
+        self.recent_menu.setToolTipsVisible(True)
+        # A message shown before the switch (e.g. "Snapping on") would stay in the old
+        # language for seconds: the switch clears it.
+        self.statusBar().clearMessage()
         self.map_toolbar.setWindowTitle(tr("Map"))
         self.sites_toolbar.setWindowTitle(tr("Sites"))
         self.radius_label.setText(" " + tr("Radius") + " ")
@@ -669,7 +683,8 @@ class MainWindow(QMainWindow):
             flag = "<b style='color:#b00020'>" + status.upper() + "</b>" \
                 if p.status != DataStatus.REAL else status
             rows.append(f"<li><b>{html.escape(layer.title(self.language))}</b> — {flag}: "
-                        f"{html.escape(p.source)}. {tr('Licence')}: {html.escape(p.licence)}. "
+                        f"{html.escape(display_text(p.source, self.language))}. {tr('Licence')}: "
+                        f"{html.escape(display_text(p.licence, self.language))}. "
                         f"<i>{html.escape(p.notes)}</i></li>")
         intro = tr("Planning innovation-support centres in G-Valley, Magok and Yangjae/Gaepo. "
                    "All analysis in EPSG:5186.")
@@ -684,6 +699,17 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(self.about_html())
         box.open()
+
+    def _size_docks(self) -> None:
+        """The docks' default widths (the right ones fit the indicator card and breakdown)."""
+        self.resizeDocks([self.sites_dock], [330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.layer_dock], [285], Qt.Orientation.Horizontal)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._docks_sized:  # again at the window's real size (1280x800 …)
+            self._docks_sized = True
+            self._size_docks()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.project.confirm_discard():

@@ -136,8 +136,11 @@ class SitesPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.table.horizontalHeader().setSectionResizeMode(
-            len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        # The name takes the width the numbers leave; lot area and notes come after the
+        # radius, so that a narrow dock shows name, kind and radius without scrolling.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         hint = self.hint = QLabel("", self)
         hint.setWordWrap(True)

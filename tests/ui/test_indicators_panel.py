@@ -228,3 +228,74 @@ def test_file_export_geopackage_writes_styles_and_indicators(qtbot, gvalley, tmp
         rows = con.execute("SELECT f_table_name FROM layer_styles WHERE useAsDefault = 1 "
                            "AND f_table_schema = ''").fetchall()
     assert {r[0] for r in rows} == names
+
+
+def click_tab(qtbot, panel, index):
+    """Click the panel's tab ``index`` with the mouse, as a user does."""
+    bar = panel.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert panel.tabs.currentIndex() == index
+
+
+def test_english_names_are_readable_and_tooltips_hold_the_column(qtbot, gvalley):
+    from app.core.indicator_labels import label
+
+    w, _, _ = gvalley
+    panel = w.indicators_panel
+    labels = panel.card_labels()
+    assert labels[0] == "Start-ups within R"
+    assert "Sector concentration (HHI)" in labels and "Score (0–100)" in labels
+    assert not set(labels) & set(COLUMNS)  # no raw column name is shown
+    hhi = labels.index("Sector concentration (HHI)")
+    assert panel.card.item(hhi, 0).toolTip() == "sector_hhi: Herfindahl index Σ p_k² (0..1)"
+    assert panel.card.item(hhi, 1).toolTip().startswith("sector_hhi: ")
+    assert list(panel.card_values()) == list(COLUMNS)  # keyed by the contract names
+    click_tab(qtbot, panel, 1)
+    model = panel.table.model()
+    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in
+               range(model.columnCount())]
+    assert headers[:3] == ["Rank", "Name", "Start-ups within R"]
+    assert model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) \
+        .startswith("startups_n: start-ups within R")
+    assert label("sector_hhi", "ko") == "업종 HHI"  # Korean keeps its names
+
+
+def test_card_breakdown_chart_and_sites_fit_the_default_window(qtbot, gvalley):
+    from app.ui import i18n
+
+    w, cx, cy = gvalley
+    assert (w.width(), w.height()) == (1280, 800)
+    w.editing.add_site(CheckedGeometry(shapely.Point(cx + 600, cy + 400)))
+    w.indicators.wait()
+    panel = w.indicators_panel
+    for language in ("en", "ko"):
+        i18n.set_language(language)
+        click_tab(qtbot, panel, 0)
+        qtbot.wait(20)
+        breakdown = panel.breakdown
+        assert breakdown.rowCount() == 5
+        assert breakdown.horizontalScrollBar().maximum() == 0, language
+        last = breakdown.horizontalHeader()
+        right = last.sectionViewportPosition(4) + last.sectionSize(4)
+        assert right <= breakdown.viewport().width(), language  # "Pts" wholly visible
+        assert breakdown.rowViewportPosition(4) + breakdown.rowHeight(4) \
+            <= breakdown.viewport().height()  # every criterion without scrolling
+        assert panel.card.horizontalScrollBar().maximum() == 0
+        label = panel.breakdown_label  # wraps instead of being cut off
+        assert label.height() >= label.heightForWidth(label.width())
+        assert w.sites_panel.table.horizontalScrollBar().maximum() == 0
+        click_tab(qtbot, panel, 2)
+        panel.chart.repaint()
+        widest = max(rect.right() for rect, _tip in panel.chart.bars)
+        assert widest > 0.6 * panel.chart.width(), language  # bars use the width
+        # hovering a bar segment names the site, the criterion and its points
+        from PySide6.QtCore import QEvent
+        from PySide6.QtGui import QHelpEvent
+        from PySide6.QtWidgets import QApplication, QToolTip
+
+        rect, tip = panel.chart.bars[0]
+        centre = rect.center().toPoint()
+        QApplication.sendEvent(panel.chart, QHelpEvent(QEvent.Type.ToolTip, centre,
+                                                       panel.chart.mapToGlobal(centre)))
+        assert QToolTip.text() == tip and tip.startswith("Site ")
+        QToolTip.hideText()

@@ -55,7 +55,7 @@ def test_menu_switches_the_visible_strings_to_korean_and_back(qtbot, with_site):
     assert menu_titles(w)[0] == "&File" and w.language == "en"
     assert w.layer_dock.windowTitle() == "Layers"
     assert "Start-ups (synthetic)" in layer_titles(w)
-    assert w.indicators_panel.card_labels()[0] == "startups_n"
+    assert w.indicators_panel.card_labels()[0] == "Start-ups within R"
     english_tip = save.toolTip()
 
     choose_language(qtbot, w, "actionLanguageKo")
@@ -94,7 +94,7 @@ def test_menu_switches_the_visible_strings_to_korean_and_back(qtbot, with_site):
     assert save.text() == "&Save project" and save.toolTip() == english_tip
     assert w.layer_dock.windowTitle() == "Layers"
     assert "Start-ups (synthetic)" in layer_titles(w)
-    assert w.indicators_panel.card_labels()[0] == "startups_n"
+    assert w.indicators_panel.card_labels()[0] == "Start-ups within R"
     assert w.data_label.text().startswith("Not real data")
     assert w.actions_by_name["actionUndo"].text().startswith("&Undo ")
 
@@ -422,3 +422,62 @@ def test_add_layer_dialog_and_its_undo_step_are_korean(qtbot, main_window, tmp_p
     shown += [text for fields in ROLE_FIELDS.values() for f in fields
               for text in (f.label, f.description)]
     assert not [text for text in shown if text not in ko]
+
+
+def test_no_english_is_left_in_the_status_bar_after_the_switch(qtbot, main_window):
+    from PySide6.QtWidgets import QLabel, QToolBar
+
+    w = main_window
+    bar = w.findChild(QToolBar, "sitesToolbar")
+    snapping = w.actions_by_name["actionSnapping"]
+    qtbot.mouseClick(bar.widgetForAction(snapping), Qt.MouseButton.LeftButton)
+    assert w.statusBar().currentMessage() in ("Snapping on", "Snapping off")
+
+    choose_language(qtbot, w, "actionLanguageKo")
+    qtbot.mouseMove(w.canvas, w.canvas.rect().center())  # the coordinates show too
+    qtbot.waitUntil(lambda: w.coords_label.text() != "", timeout=2000)
+
+    english = re.compile(r"\b(?!EPSG\b|WGS84\b)[A-Za-z]{3,}")
+    shown = [w.statusBar().currentMessage()] + [label.text() for label in
+                                                w.statusBar().findChildren(QLabel)]
+    assert not [text for text in shown if english.search(text)], shown
+    # View menu panel toggles and Open recent explain themselves, in Korean
+    toggle = w.layer_dock.toggleViewAction()
+    assert toggle.toolTip() == "레이어 패널 보이기/숨기기" == toggle.statusTip()
+    assert w.recent_menu.menuAction().toolTip() == "최근에 연 프로젝트 중 하나 열기"
+
+
+def test_an_imported_layer_reads_korean_in_korean_mode(qtbot, main_window, tmp_path):
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.core.attribution import attribution_text
+
+    w = main_window
+    path = tmp_path / "centres.geojson"
+    pyogrio.write_dataframe(gpd.GeoDataFrame(
+        {"이름": ["가산 센터"]}, geometry=shapely.points([126.887], [37.478]),
+        crs="EPSG:4326"), path)
+    dialog = w.importer.ask(path)
+    with qtbot.waitSignal(w.importer.layerAdded, timeout=20_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    for box in [b for b in w.findChildren(QMessageBox) if b.isVisible()]:
+        box.done(0)
+    layer = w.stack.get("centres")
+    assert layer.provenance.attribution == "centres (imported)"  # stored in English
+    assert "centres (imported)" in attribution_text(w.stack, "en")
+
+    choose_language(qtbot, w, "actionLanguageKo")
+
+    text = attribution_text(w.stack, w.canvas.language)
+    assert "centres (가져옴)" in text and "imported" not in text
+    dialog = w.show_properties(layer)
+    qtbot.addWidget(dialog)
+    page = dialog.browser.toPlainText()
+    assert "사용자가 centres.geojson에서 가져옴" in page
+    assert "파일 배포자가 밝힌 대로" in page and "centres.geojson에서 가져온 레이어" in page
+    assert "imported" not in page.lower() and "publisher" not in page
+    assert page.count("centres") == 4  # name once, source, attribution, description
+    dialog.close()
