@@ -63,6 +63,25 @@ class Viewport:
         span_h = max(ymax - ymin, 1.0) * (1.0 + 2 * margin)
         self.resolution = _clamp(max(span_w / self.width, span_h / self.height))
 
+    def zoom_to_extent_within(self, bounds, area, margin: float = 0.05) -> None:
+        """Show ``bounds`` whole and centred in the screen ``area``.
+
+        ``area`` is ``(left, top, right, bottom)`` in pixels: the part of the view not
+        covered by something drawn over the map (a legend box, a title band).
+        """
+        xmin, ymin, xmax, ymax = (float(b) for b in bounds)
+        left, top, right, bottom = (float(a) for a in area)
+        area_w = max(right - left, 1.0)
+        area_h = max(bottom - top, 1.0)
+        span_w = max(xmax - xmin, 1.0) * (1.0 + 2 * margin)
+        span_h = max(ymax - ymin, 1.0) * (1.0 + 2 * margin)
+        self.resolution = _clamp(max(span_w / area_w, span_h / area_h))
+        # The extent's centre goes to the area's centre (screen y grows downwards).
+        self.center_x = (xmin + xmax) / 2.0 - ((left + right) / 2.0 - self.width / 2.0) \
+            * self.resolution
+        self.center_y = (ymin + ymax) / 2.0 + ((top + bottom) / 2.0 - self.height / 2.0) \
+            * self.resolution
+
     def zoom_by(self, factor: float, anchor: tuple[float, float] | None = None) -> None:
         """Zoom in (``factor`` > 1) or out, keeping the map point under ``anchor`` fixed.
 

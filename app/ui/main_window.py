@@ -637,7 +637,7 @@ class MainWindow(QMainWindow):
             self.canvas.home_extent = districts.extent
         self.identify_panel.show_hits([])
         self.canvas.set_highlight([])
-        self.presentation.index = None
+        self.presentation.forget_scene()
         self.scenes.set_scenes(scenes_from_settings(self.project.settings.extra, self.stack,
                                                     self.language))
         self._update_title()

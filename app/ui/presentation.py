@@ -27,6 +27,7 @@ from app.ui.i18n import tr
 from app.ui.indicators_panel import blocked, format_value, is_missing
 from app.ui.map_canvas import PanTool
 from app.ui.map_export import elide, legend_entries, paint_legend_rows
+from app.ui.render.decorations import north_arrow_rect
 from app.ui.scenes import scene_of_view
 from app.ui.sketch_tools import DragShapeTool
 
@@ -84,8 +85,14 @@ class PresentationController(QObject):
         self.window = window
         self.canvas = window.canvas
         self.active = False
-        #: Position of the scene shown last (None: none yet).
-        self.index: int | None = None
+        #: Id of the scene shown last (None: none yet, or it was deleted), the view that
+        #: showing it produced (the band names the scene while the map still shows that
+        #: view) and, after the scene was deleted, the position it had.
+        self.scene_id: str | None = None
+        self._scene_view: Viewport | None = None
+        self._position: int | None = None
+        self._gap: int | None = None
+        self._band_on_scene = False
         self.show_card = False
         self.message = ""
         self.animation_ms = ANIMATION_MS
@@ -120,6 +127,9 @@ class PresentationController(QObject):
                 window.addAction(action)
         self._connect_actions(window.actions_by_name)
         window.scenes.changed.connect(self._on_scenes_changed)
+        self.canvas.extentChanged.connect(self._on_view_changed)
+        # A message in the language of before must not stay on the projector.
+        i18n.notifier.languageChanged.connect(self._on_language_changed)
         window.stack.layer_changed.connect(self._on_layer_changed)
         window.editing.selectionChanged.connect(lambda _id: self._update_if_card())
         window.indicators.resultsChanged.connect(self._update_if_card)
@@ -176,7 +186,8 @@ class PresentationController(QObject):
             "decoration_top": self.canvas.decoration_top,
             "tool": self._current_tool(),
             "sketch_hint": (self.window.polygon_tool.bar.top,
-                            self.window.polygon_tool.bar.paused_hint),
+                            self.window.polygon_tool.bar.paused_hint,
+                            self.window.polygon_tool.bar.left),
             # The scenes change which layers show; leaving puts every layer back.
             "layers": [(layer, layer.visible, layer.opacity) for layer in window.stack],
             "layer_ids": {id(layer) for layer in window.stack},
@@ -184,6 +195,7 @@ class PresentationController(QObject):
         }
         self._own_marks = 0
         self.active = True
+        self._clear_message()  # a desk message is not for the audience
         direct = Qt.FindChildOption.FindDirectChildrenOnly
         for widget in (window.findChildren(QDockWidget, options=direct)
                        + window.findChildren(QToolBar, options=direct)):
@@ -203,6 +215,11 @@ class PresentationController(QObject):
         self.bar.show()
         self.bar.raise_()
         self._place_bar()
+        # Start at the scene selected in the Scenes panel (else the first); the canvas
+        # fits it again once it has its full-screen size (see eventFilter).
+        if len(window.scenes):
+            row = window.scenes_panel.list.currentRow()
+            self.go_to(row if 0 <= row < len(window.scenes) else 0, animate=False)
         self.canvas.setFocus()
         self.canvas.refresh()
 
@@ -216,11 +233,11 @@ class PresentationController(QObject):
         self.animation.stop()
         self._finish_animation()
         self.bar.hide()
-        if "sketch_hint" in saved:
-            self._sketch_bar_hint(saved["sketch_hint"])
         self.canvas.set_label_scale(saved.get("label_scale", 1.0))
         self.canvas.decoration_scale = saved.get("decoration_scale", 1.0)
         self.canvas.decoration_top = saved.get("decoration_top", 0.0)
+        if "sketch_hint" in saved:
+            self._sketch_bar_hint(saved["sketch_hint"])
         tool = saved.get("tool")
         if tool is not None and tool != self._current_tool():
             window.set_tool(tool)
@@ -241,6 +258,7 @@ class PresentationController(QObject):
         window.statusBar().setVisible(saved.get("status_bar", True))
         if self.message:
             window.statusBar().showMessage(self.message, MESSAGE_MS)
+        self._clear_message()  # not carried into the next presentation
         self._saved = None
         self._sync_present_action()
         self.canvas.setFocus()
@@ -271,11 +289,13 @@ class PresentationController(QObject):
         tool = self.window.polygon_tool
         bar = tool.bar
         if hint is None:
-            hint = (band_height(self.canvas.height()) + 10, PRESENTING_SKETCH_HINT)
-        if (bar.top, bar.paused_hint) != tuple(hint):
-            bar.top, bar.paused_hint = hint
-            if bar.isVisible():
-                bar.refresh(tool)
+            legend = self.overlay.legend_box(self.canvas.width(), self.canvas.height())
+            hint = (band_height(self.canvas.height()) + 10, PRESENTING_SKETCH_HINT,
+                    legend.right() if not legend.isEmpty() else 0.0)
+        if (bar.top, bar.paused_hint, bar.left) != tuple(hint):
+            bar.top, bar.paused_hint, bar.left = hint
+        if bar.isVisible():
+            bar.refresh(tool)  # also when the map's size or decorations changed
 
     def _restore_docks(self, state) -> None:
         if not self.active:
@@ -296,26 +316,68 @@ class PresentationController(QObject):
         action.blockSignals(False)
 
     # -- scenes --------------------------------------------------------------------------
+    @property
+    def index(self) -> int | None:
+        """Position of the scene shown last (None: none yet, or it was deleted)."""
+        if self.scene_id is None:
+            return None
+        index = self.window.scenes.index_of(self.scene_id)
+        return index if index >= 0 else None
+
+    @property
+    def on_scene(self) -> bool:
+        """True while the map shows the scene shown last (not panned or zoomed away)."""
+        if self.index is None or self._scene_view is None:
+            return False
+        if self.animating:
+            return True
+        view, target = self.canvas.viewport, self._scene_view
+        return (abs(view.center_x - target.center_x) <= 0.5 * target.resolution
+                and abs(view.center_y - target.center_y) <= 0.5 * target.resolution
+                and abs(math.log(view.resolution / target.resolution)) < 1e-3)
+
+    def forget_scene(self) -> None:
+        """No scene shown yet (another project was opened): Page Down starts at the first."""
+        self.scene_id = self._scene_view = self._position = self._gap = None
+
     def next_scene(self) -> bool:
-        """Go to the scene after the current one (the first when none is shown yet)."""
+        """Go to the scene after the one shown last (the first when none was shown).
+
+        When the map was moved away from that scene and it is the last, it comes back.
+        """
         count = len(self.window.scenes)
         if count == 0:
             return self._no_scenes()
-        target = 0 if self.index is None else self.index + 1
-        if target >= count:
-            self.show_message(tr("This is the last scene (Page Up goes back)"))
-            return False
+        index = self.index
+        if index is None:  # none shown yet, or it was deleted: the one now at its place
+            target = min(self._gap, count - 1) if self._gap is not None else 0
+        elif self.on_scene:
+            target = index + 1
+            if target >= count:
+                self.show_message(tr("This is the last scene (Page Up goes back)"))
+                return False
+        else:
+            target = min(index + 1, count - 1)
         return self.go_to(target)
 
     def previous_scene(self) -> bool:
-        """Go to the scene before the current one (the last when none is shown yet)."""
+        """Go to the scene before the one shown last (the last when none was shown).
+
+        When the map was moved away from that scene and it is the first, it comes back.
+        """
         count = len(self.window.scenes)
         if count == 0:
             return self._no_scenes()
-        target = count - 1 if self.index is None else self.index - 1
-        if target < 0:
-            self.show_message(tr("This is the first scene (Page Down goes on)"))
-            return False
+        index = self.index
+        if index is None:
+            target = max(0, min(self._gap, count) - 1) if self._gap is not None else count - 1
+        elif self.on_scene:
+            target = index - 1
+            if target < 0:
+                self.show_message(tr("This is the first scene (Page Down goes on)"))
+                return False
+        else:
+            target = max(index - 1, 0)
         return self.go_to(target)
 
     def _no_scenes(self) -> bool:
@@ -326,14 +388,16 @@ class PresentationController(QObject):
     def go_to(self, index: int, animate: bool = True) -> bool:
         """Show scene ``index``: its layers at once, its extent with a short pan/zoom.
 
-        Layers the scene names that the project no longer has are reported in a message
-        (on the map while presenting, in the status bar otherwise); the rest is shown.
+        While presenting, the extent is centred in the part of the map that the title
+        band and the legend leave free. Layers the scene names that the project no
+        longer has are reported in a message (on the map while presenting, in the
+        status bar otherwise); the rest is shown.
         """
         scenes = self.window.scenes
         if not 0 <= index < len(scenes):
             return False
         scene = scenes[index]
-        self.index = index
+        self.scene_id, self._position, self._gap = scene.scene_id, index, None
         missing = scene.apply_visibility(self.window.stack)
         if missing:
             names = ", ".join(missing)
@@ -342,9 +406,8 @@ class PresentationController(QObject):
                 ("Scene “{title}”: the layer {names} no longer exists in this project; "
                  "showing the others")
             self.show_message(tr(text, title=scene.title, names=names))
-        target = self.canvas.viewport.copy()
-        target.resize(self.canvas.width(), self.canvas.height())
-        target.zoom_to_extent(scene.extent, SCENE_MARGIN)
+        target = self._scene_target(scene)
+        self._scene_view = target
         self.window.scenes_panel.select_row(index)
         self._place_bar()
         self.animation.stop()
@@ -356,6 +419,36 @@ class PresentationController(QObject):
             self._finish_animation()
         self.canvas.update()
         return True
+
+    def _scene_target(self, scene) -> Viewport:
+        """The view that shows ``scene`` on the canvas at its present size."""
+        width, height = self.canvas.width(), self.canvas.height()
+        target = self.canvas.viewport.copy()
+        target.resize(width, height)
+        if not self.active:
+            target.zoom_to_extent(scene.extent, SCENE_MARGIN)
+            return target
+        legend = self.overlay.legend_box(width, height)
+        left = legend.right() if not legend.isEmpty() else 0.0
+        target.zoom_to_extent_within(scene.extent, (left, band_height(height), width, height),
+                                     SCENE_MARGIN)
+        return target
+
+    def _refit_scene(self) -> None:
+        """Fit the scene shown again after the canvas changed size (entering, leaving)."""
+        if not self.on_scene or self._scene_view is None:
+            return
+        view = self.canvas.viewport
+        if (view.width, view.height) == (self._scene_view.width, self._scene_view.height) \
+                and (self.canvas.width(), self.canvas.height()) == (view.width, view.height):
+            return
+        scene = self.window.scenes[self.index]
+        target = self._scene_target(scene)
+        self._scene_view = target
+        if self.animating:
+            self._target = target  # the running pan/zoom ends there
+        else:
+            self.canvas.set_view(target.center_x, target.center_y, target.resolution)
 
     def _step_animation(self, value) -> None:
         start, target = self._start, self._target
@@ -380,28 +473,44 @@ class PresentationController(QObject):
         return self.animation.state() == QVariantAnimation.State.Running
 
     def add_current_view(self) -> int:
-        """Add the current view and visible layers as a scene (undoable); its position."""
+        """Add the current view and visible layers as a scene (undoable); its position.
+
+        The new scene becomes the one shown (the map shows it already)."""
         scenes = self.window.scenes
         scene = scene_of_view(scenes, self.canvas.viewport, self.window.stack)
+        self.animation.stop()
+        self._finish_animation()
         index = scenes.add(scene)
-        self.index = index
+        self.scene_id, self._position, self._gap = scene.scene_id, index, None
+        self._scene_view = self.canvas.viewport.copy()
         self.window.scenes_panel.select_row(index)
         self.show_message(tr("Added scene “{title}” (rename it in the Scenes panel, F2)",
                              title=scene.title))
+        self._place_bar()
         return index
 
     def _on_scenes_changed(self) -> None:
-        count = len(self.window.scenes)
-        if self.index is not None and self.index >= count:
-            self.index = count - 1 if count else None
+        # The scene shown is followed by its id across moves, renames and additions;
+        # when it is deleted, stepping goes on from the position it had.
+        if self.scene_id is not None:
+            index = self.window.scenes.index_of(self.scene_id)
+            if index >= 0:
+                self._position = index
+            else:
+                self._gap, self.scene_id, self._scene_view = self._position, None, None
         self._place_bar()
         self.canvas.update()
 
+    def _on_view_changed(self) -> None:
+        # Panning or zooming away from the scene: the band and the counter say so.
+        if self.active and self.on_scene != self._band_on_scene:
+            self._place_bar()
+
     def current_title(self) -> str:
-        """The title band's text: the scene's title, else the project's name."""
-        scenes = self.window.scenes
-        if self.index is not None and 0 <= self.index < len(scenes):
-            return scenes[self.index].title
+        """The title band's text: the scene's title while the map shows it, else the
+        project's name."""
+        if self.on_scene:
+            return self.window.scenes[self.index].title
         project = self.window.project
         return project.display_name if project.path is not None else \
             tr("InnoAtlas — innovation-support centres")
@@ -423,6 +532,9 @@ class PresentationController(QObject):
         self._message_timer.start(MESSAGE_MS)
         self.canvas.update()
 
+    def _on_language_changed(self, _language: str = "") -> None:
+        self._clear_message()
+
     def _clear_message(self) -> None:
         self.message = ""
         self.canvas.update()
@@ -430,7 +542,7 @@ class PresentationController(QObject):
     # -- keys ----------------------------------------------------------------------------
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
         if watched is self.canvas and event.type() == QEvent.Type.Resize:
-            QTimer.singleShot(0, self._place_bar)
+            QTimer.singleShot(0, self._after_resize)
         if not self.active or event.type() != QEvent.Type.KeyPress:
             return False
         key = event.key()
@@ -459,9 +571,15 @@ class PresentationController(QObject):
             return tool.mode is not None
         return False
 
+    def _after_resize(self) -> None:
+        if self.active:
+            self._refit_scene()
+        self._place_bar()
+
     def _place_bar(self) -> None:
         if not self.active:
             return
+        self._band_on_scene = self.on_scene
         self.bar.refresh()
         self.bar.adjustSize()
         s = overlay_scale(self.canvas.height())
@@ -536,8 +654,9 @@ class _ControlBar(QWidget):
             self.setStyleSheet(sheet)
         scenes = self.controller.window.scenes
         index = self.controller.index
+        on_scene = index is not None and self.controller.on_scene
         self.counter.setText(tr("Scene {number} of {count}", number=index + 1,
-                                count=len(scenes)) if index is not None and len(scenes)
+                                count=len(scenes)) if on_scene
                              else tr("{count} scenes", count=len(scenes)))
 
 
@@ -569,12 +688,11 @@ class PresentationOverlay:
         self.title_rect = self._paint_band(painter, width, band, s)
         margin = 22 * s
         bottom = height - 90 * s  # above the scale bar
-        self.legend_rect = self._paint_legend(painter, QRectF(margin, band + margin,
-                                                              min(470 * s, width * 0.3),
-                                                              bottom - band - margin), s)
+        self.legend_rect = self._paint_legend(painter, self._legend_area(width, height), s)
         self.card_rect = QRectF()
         if controller.show_card:
-            top = band + margin + 90 * s  # below the north arrow
+            arrow = north_arrow_rect(width, controller.canvas.decoration_scale, band)
+            top = arrow.bottom() + margin / 2  # below the north arrow
             card_w = min(560 * s, width * 0.36)
             self.card_rect = self._paint_card(
                 painter, QRectF(width - card_w - margin, top, card_w, bottom - top), s,
@@ -611,26 +729,48 @@ class PresentationOverlay:
                              int(Qt.AlignmentFlag.AlignVCenter), caveat)
         return rect
 
-    def _paint_legend(self, painter: QPainter, rect: QRectF, s: float) -> QRectF:
+    @staticmethod
+    def _legend_area(width: float, height: float) -> QRectF:
+        """The column the legend may take: left, below the band, above the scale bar."""
+        s = overlay_scale(height)
+        margin, band = 22 * s, band_height(height)
+        return QRectF(margin, band + margin, min(470 * s, width * 0.3),
+                      height - 90 * s - band - margin)
+
+    def _legend_layout(self, rect: QRectF, s: float):
+        """``(entries, box, k)`` of the legend in ``rect`` (None: no legend)."""
         window = self.controller.window
         entries = legend_entries(window.stack, window.language)
         if not entries or rect.height() <= 40 * s:
-            return QRectF()
+            return None
         lines = 1 + sum(1 if layer.style.kind != "categorized" else 1 + len(rows)
                         for layer, rows in entries)
-        pad = 18 * s
-        row_h = 34 * s
-        gaps = len(entries) * 6 * s
+        pad, row_h, gaps = 18 * s, 34 * s, len(entries) * 6 * s
         k = min(1.0, (rect.height() - 2 * pad) / max(1.0, lines * row_h + gaps))
-        row_h *= k
+        needed = 2 * pad + lines * row_h * k + gaps * k
+        return entries, QRectF(rect.left(), rect.top(), rect.width(),
+                               min(rect.height(), needed)), k
+
+    def legend_box(self, width: float, height: float) -> QRectF:
+        """Where the legend goes on a map ``width`` × ``height`` pixels with the layers
+        visible now (empty: no legend)."""
+        layout = self._legend_layout(self._legend_area(width, height), overlay_scale(height))
+        return QRectF() if layout is None else layout[1]
+
+    def _paint_legend(self, painter: QPainter, rect: QRectF, s: float) -> QRectF:
+        window = self.controller.window
+        layout = self._legend_layout(rect, s)
+        if layout is None:
+            return QRectF()
+        entries, box, k = layout
+        pad = 18 * s
+        row_h = 34 * s * k
         swatch = 26 * s * k
         head_font, layer_font, row_font = (map_font(10, bold=True), map_font(10, bold=True),
                                            map_font(10))
         head_font.setPixelSize(max(9, round(26 * s * k)))
         layer_font.setPixelSize(max(8, round(21 * s * k)))
         row_font.setPixelSize(max(8, round(20 * s * k)))
-        needed = 2 * pad + lines * row_h + gaps * k
-        box = QRectF(rect.left(), rect.top(), rect.width(), min(rect.height(), needed))
         painter.save()
         painter.setPen(QPen(QColor(0, 0, 0, 40), 1.0))
         painter.setBrush(PANEL)

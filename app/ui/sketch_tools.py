@@ -10,17 +10,17 @@ from __future__ import annotations
 import math
 
 import shapely
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QPolygonF,
-                           QUndoCommand)
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import (QColor, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPen,
+                           QPolygonF, QUndoCommand)
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from app.core.site_geometry import (CheckedGeometry, InvalidSiteError, circle,
                                     polygon_from_vertices, rectangle)
 from app.core.snapping import SnapResult
 from app.ui.i18n import tr
 from app.ui.map_canvas import MapCanvas, MapTool
-from app.ui.render.decorations import highlight_path
+from app.ui.render.decorations import highlight_path, north_arrow_rect
 from app.ui.site_commands import set_text
 from app.ui.site_editing import SiteEditing
 
@@ -77,36 +77,60 @@ class PointSiteTool(SiteTool):
 
 
 class SketchBar(QWidget):
-    """Floating buttons over the map while a polygon is being sketched."""
+    """Floating buttons over the map while a polygon is being sketched.
+
+    The bar stays inside the free part of the top of the map: right of ``left`` pixels
+    (presentation mode keeps its legend there), left of the north arrow. Short button
+    texts (the shortcuts are in the tooltips); when the status text and the buttons do
+    not fit on one line, the text goes on a row of its own (wrapped if need be) and the
+    buttons below it, in two rows when even four in a row are too wide.
+    """
+
+    GAP = 8
 
     def __init__(self, tool: "PolygonSiteTool") -> None:
         super().__init__(tool.canvas)
         self.setObjectName("sketchBar")
         self.setAutoFillBackground(True)
         self.label = QLabel(self)
-        self.finish = QPushButton(tr("Finish (Enter)"), self)
+        self.label.setObjectName("sketchLabel")
+        self.finish = QPushButton(self)
         self.finish.setObjectName("sketchFinish")
-        self.undo_vertex = QPushButton(tr("Undo vertex (Backspace)"), self)
-        self.pause = QPushButton(tr("Pause (Esc)"), self)
+        self.undo_vertex = QPushButton(self)
+        self.undo_vertex.setObjectName("sketchUndoVertex")
+        self.pause = QPushButton(self)
         self.pause.setObjectName("sketchPause")
-        self.discard = QPushButton(tr("Discard"), self)
+        self.discard = QPushButton(self)
         self.discard.setObjectName("sketchDiscard")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        for widget in (self.label, self.finish, self.undo_vertex, self.pause, self.discard):
+        self.buttons = (self.finish, self.undo_vertex, self.pause, self.discard)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(8, 4, 8, 4)
+        self.grid.setHorizontalSpacing(6)
+        self.grid.setVerticalSpacing(4)
+        self._arrangement: tuple | None = None
+        for widget in (self.label, *self.buttons):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys keep going to the map
-            layout.addWidget(widget)
         self.finish.clicked.connect(tool.finish)
         self.undo_vertex.clicked.connect(tool.remove_last_vertex)
         self.pause.clicked.connect(lambda: tool.resume() if tool.paused else tool.pause_sketch())
         self.discard.clicked.connect(tool.discard)
-        #: Distance from the top of the map, and the hint shown while paused (presentation
-        #: mode puts the bar below its title band, where Esc leaves instead of discarding).
+        #: Distance from the top of the map, the hint shown while paused (presentation
+        #: mode puts the bar below its title band, where Esc leaves instead of discarding)
+        #: and the pixels kept free at the left (presentation mode: its legend).
         self.top = 8
         self.paused_hint = "click the map or Resume to go on, Esc again discards"
+        self.left = 0.0
         self.hide()
+        tool.canvas.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        # A narrower or wider map: the bar fits itself again.
+        if event.type() == QEvent.Type.Resize and self.isVisible():
+            QTimer.singleShot(0, self.place)
+        return False
 
     def refresh(self, tool: "PolygonSiteTool") -> None:
+        """Show the sketch's state and fit the bar into the free top of the map."""
         count = len(tool.vertices)
         if count == 0 and not tool.paused:
             self.hide()
@@ -114,16 +138,72 @@ class SketchBar(QWidget):
         state = tr("paused — {hint}", hint=tr(self.paused_hint)) \
             if tool.paused else tr("1 corner") if count == 1 else tr("{n} corners", n=count)
         self.label.setText(tr("Polygon site: {state}", state=state))
-        self.finish.setText(tr("Finish (Enter)"))
-        self.undo_vertex.setText(tr("Undo vertex (Backspace)"))
+        self.finish.setText(tr("Finish"))
+        self.finish.setToolTip(tr("Make the site from the corners (Enter or double-click)"))
+        self.undo_vertex.setText(tr("Undo corner"))
+        self.undo_vertex.setToolTip(tr("Remove the last corner (Backspace)"))
         self.discard.setText(tr("Discard"))
+        self.discard.setToolTip(tr("Drop the sketch (Esc twice)"))
         self.finish.setEnabled(count >= 3)
         self.undo_vertex.setEnabled(count > 0)
-        self.pause.setText(tr("Resume") if tool.paused else tr("Pause (Esc)"))
-        self.adjustSize()
-        self.move(max(8, (self.parentWidget().width() - self.width()) // 2), int(self.top))
+        if tool.paused:
+            self.pause.setText(tr("Resume"))
+            self.pause.setToolTip(tr("Go on adding corners (Enter or a click on the map)"))
+        else:
+            self.pause.setText(tr("Pause"))
+            self.pause.setToolTip(tr("Stop adding corners for a while, the sketch is kept "
+                                     "(Esc)"))
+        self.place()
         self.show()
         self.raise_()
+
+    def free_span(self) -> tuple[float, float]:
+        """``(left, right)`` pixels of the map the bar may use: clear of ``left`` and of
+        the north arrow."""
+        canvas = self.parentWidget()
+        arrow = north_arrow_rect(canvas.width(), getattr(canvas, "decoration_scale", 1.0))
+        return self.left + self.GAP, max(self.left + self.GAP + 50, arrow.left() - self.GAP)
+
+    def place(self) -> None:
+        """Arrange the text and buttons for the free width and centre the bar in it."""
+        left, right = self.free_span()
+        available = int(right - left)
+        margins = self.grid.contentsMargins()
+        frame = margins.left() + margins.right()
+        spacing = self.grid.horizontalSpacing()
+        widths = [button.sizeHint().width() for button in self.buttons]
+        text_w = QFontMetrics(self.label.font()).horizontalAdvance(self.label.text()) + 4
+        in_a_row = sum(widths) + spacing * (len(widths) - 1)
+        if frame + text_w + spacing + in_a_row <= available:
+            arrangement, width = ("row", 4), frame + text_w + spacing + in_a_row
+        else:
+            columns = 4 if frame + in_a_row <= available else 2
+            pairs = max(widths[0] + widths[1], widths[2] + widths[3]) + spacing
+            buttons_w = in_a_row if columns == 4 else pairs
+            arrangement = ("rows", columns)
+            width = min(available, max(frame + text_w, frame + buttons_w))
+        if arrangement != self._arrangement:
+            self._arrange(*arrangement)
+        width = max(1, int(width))
+        self.setFixedWidth(width)
+        height = self.grid.heightForWidth(width) if self.grid.hasHeightForWidth() else -1
+        self.setFixedHeight(height if height > 0 else self.grid.sizeHint().height())
+        self.move(int(left + max(0, (available - width) / 2)), int(self.top))
+
+    def _arrange(self, kind: str, columns: int) -> None:
+        for widget in (self.label, *self.buttons):
+            self.grid.removeWidget(widget)
+        self._arrangement = (kind, columns)
+        if kind == "row":
+            self.label.setWordWrap(False)
+            self.grid.addWidget(self.label, 0, 0)
+            for i, button in enumerate(self.buttons):
+                self.grid.addWidget(button, 0, i + 1)
+            return
+        self.label.setWordWrap(True)
+        self.grid.addWidget(self.label, 0, 0, 1, columns)
+        for i, button in enumerate(self.buttons):
+            self.grid.addWidget(button, 1 + i // columns, i % columns)
 
 
 class DiscardSketchCommand(QUndoCommand):

@@ -62,3 +62,14 @@ def test_scale_bar_lengths_are_round():
 def test_scale_denominator_at_96_dpi():
     vp = Viewport(resolution=1.0)
     assert vp.scale_denominator(96) == pytest.approx(3779.5275, rel=1e-6)
+
+
+def test_zoom_to_extent_within_a_part_of_the_view():
+    vp = Viewport(width=1000, height=800)
+    # A legend 300 px wide on the left and a band 100 px high on top cover the rest.
+    vp.zoom_to_extent_within((0.0, 0.0, 700.0, 350.0), (300, 100, 1000, 800), margin=0.0)
+    assert vp.resolution == pytest.approx(1.0)
+    left, top = vp.map_to_screen(0.0, 350.0)
+    right, bottom = vp.map_to_screen(700.0, 0.0)
+    assert (left, right) == pytest.approx((300.0, 1000.0))
+    assert (top + bottom) / 2 == pytest.approx(450.0)  # centred in the free height

@@ -308,15 +308,16 @@ def test_presentation_scenes_panel_and_export_dialog_are_korean(qtbot, main_wind
         + list(ORIENTATION_TEXTS.values()) + [label for _column, label in CARD_ROWS]
     assert [text for text in tables if text not in ko] == []
 
-    # Presentation mode: F5, then Page Down twice goes to Magok.
+    # Presentation mode: F5 starts at the scene selected in the panel (the renamed
+    # one, Yangjae/Gaepo), then Page Up goes to Magok.
     w.presentation.animation_ms = 0
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow, timeout=2000)  # (after the dialog)
     w.canvas.setFocus()
     qtbot.keyClick(w.canvas, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: w.presentation.bar.isVisible(), timeout=3000)
-    for _ in range(2):
-        qtbot.keyClick(w.canvas, Qt.Key.Key_PageDown)
+    qtbot.waitUntil(lambda: w.presentation.current_title() == "양재·개포", timeout=2000)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_PageUp)
     assert w.presentation.current_title() == "마곡"
     bar = w.presentation.bar
     assert bar.counter.text() == "장면 2/3"
@@ -330,6 +331,7 @@ def test_presentation_scenes_panel_and_export_dialog_are_korean(qtbot, main_wind
     # Switching back while presenting: the band and the buttons follow.
     i18n.set_language("en")
     QApplication.processEvents()
+    assert w.presentation.message == ""  # no Korean toast left over the English map
     assert w.presentation.current_title() == "Yangjae/Gaepo"
     assert bar.leave.text() == "Leave (Esc)" and bar.counter.text() == "Scene 3 of 3"
     qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)

@@ -1,7 +1,7 @@
 """Presentation mode with real key and mouse events on the default project."""
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDockWidget, QToolBar
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit, QToolBar
 
 from app.core.scenes import Scene
 from app.ui.presentation import LABEL_SCALE, band_height
@@ -20,6 +20,22 @@ def present(qtbot, window):
     press(qtbot, window, Qt.Key.Key_F5)
     size = window.screen().geometry().size()
     qtbot.waitUntil(lambda: window.canvas.size() == size, timeout=3000)
+    qtbot.wait(30)  # the scene is fitted again to the full-screen map after the resize
+
+
+def press_ctrl(qtbot, window, key):
+    window.activateWindow()
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, key, Qt.KeyboardModifier.ControlModifier)
+
+
+def wheel(widget, delta):
+    """A real wheel turn over the middle of ``widget``."""
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                        QPoint(0, delta), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
 
 
 def visible_docks(window):
@@ -64,37 +80,60 @@ def test_f5_enters_and_esc_restores_the_window_exactly(qtbot, main_window):
     assert not w.presentation.bar.isVisible()
 
 
+def free_area(window):
+    """The part of the map the title band and the legend leave free (screen pixels)."""
+    overlay = window.presentation.overlay
+    w, h = window.canvas.width(), window.canvas.height()
+    legend = overlay.legend_box(w, h)
+    return QRectF(legend.right(), band_height(h), w - legend.right(), h - band_height(h))
+
+
+def assert_scene_shown(window, scene):
+    """The scene's extent is whole and centred in the free part of the map."""
+    canvas = window.canvas
+    sx0, sy0, sx1, sy1 = scene.extent
+    top_left, bottom_right = canvas.map_to_screen(sx0, sy1), canvas.map_to_screen(sx1, sy0)
+    shown = QRectF(top_left, bottom_right)
+    area = free_area(window)
+    assert area.adjusted(-1, -1, 1, 1).contains(shown), (shown, area)
+    assert abs(shown.center().x() - area.center().x()) < 1.5
+    assert abs(shown.center().y() - area.center().y()) < 1.5
+    assert window.presentation.current_title() == scene.title
+
+
 def test_page_down_and_arrows_step_through_the_scenes(qtbot, main_window):
     w = main_window
     scenes = w.scenes.scenes
     assert [s.scene_id for s in scenes] == ["gvalley", "magok", "yangjae"]
-    present(qtbot, w)
-    for index, key in ((0, Qt.Key.Key_PageDown), (1, Qt.Key.Key_Right),
-                       (2, Qt.Key.Key_Down), (1, Qt.Key.Key_PageUp), (0, Qt.Key.Key_Left)):
+    present(qtbot, w)  # starts at the scene selected in the Scenes panel: the first
+    wait_still(qtbot, w)
+    assert_scene_shown(w, scenes[0])
+    assert w.presentation.bar.counter.text() == "Scene 1 of 3"
+    for index, key in ((1, Qt.Key.Key_PageDown), (2, Qt.Key.Key_Right),
+                       (1, Qt.Key.Key_Up), (0, Qt.Key.Key_PageUp), (1, Qt.Key.Key_Down),
+                       (0, Qt.Key.Key_Left)):
         press(qtbot, w, key)
         assert w.presentation.animating  # it moves there, it does not jump
         wait_still(qtbot, w)
-        scene = scenes[index]
-        xmin, ymin, xmax, ymax = w.canvas.viewport.extent
-        sx0, sy0, sx1, sy1 = scene.extent
-        assert xmin <= sx0 and ymin <= sy0 and xmax >= sx1 and ymax >= sy1
-        resolution = w.canvas.viewport.resolution
-        assert abs(w.canvas.viewport.center_x - (sx0 + sx1) / 2) < resolution
-        assert abs(w.canvas.viewport.center_y - (sy0 + sy1) / 2) < resolution
-        assert w.presentation.current_title() == scene.title
+        assert_scene_shown(w, scenes[index])
+        assert w.presentation.bar.counter.text() == f"Scene {index + 1} of 3"
     press(qtbot, w, Qt.Key.Key_PageUp)  # before the first: stays, says so
     assert not w.presentation.animating and "first scene" in w.presentation.message
+    # The legend does not cover the scene: nothing of it is left of the legend's edge.
+    legend = w.presentation.overlay.legend_rect
+    sx0 = w.canvas.map_to_screen(scenes[0].extent[0], scenes[0].extent[1]).x()
+    assert legend.width() > 100 and sx0 >= legend.right() - 1
 
 
 def test_scene_with_a_missing_layer_says_so_and_shows_the_rest(qtbot, main_window):
     w = main_window
     extent = w.scenes[0].extent
     w.scenes.set_scenes([Scene("old", "Old workshop", extent, ("dong", "metro_lines"))])
-    present(qtbot, w)
-    press(qtbot, w, Qt.Key.Key_PageDown)
+    present(qtbot, w)  # goes to the (only) scene
     wait_still(qtbot, w)
     assert "metro_lines" in w.presentation.message
     assert w.stack.get("dong").visible and not w.stack.get("stations").visible
+    w.canvas.repaint()
     assert w.presentation.overlay.message_rect.width() > 0
     # The message is on the map, where the audience (and the facilitator) look.
     image = w.grab().toImage()
@@ -103,6 +142,93 @@ def test_scene_with_a_missing_layer_says_so_and_shows_the_rest(qtbot, main_windo
     assert w.scenes[0].visible_layers == ("dong", "metro_lines")  # the scene is kept as is
     press(qtbot, w, Qt.Key.Key_F5)  # F5 again leaves too
     assert not w.presentation.active and not w.isFullScreen()
+    assert w.presentation.message == ""  # not carried into the next presentation
+
+
+def rename_in_panel(qtbot, window, text):
+    """F2 on the selected scene, type ``text``, Enter."""
+    lst = window.scenes_panel.list
+    lst.setFocus()
+    qtbot.keyClick(lst, Qt.Key.Key_F2)
+    editor = lst.viewport().findChild(QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def test_a_scene_added_renamed_and_moved_is_the_one_presented(qtbot, main_window):
+    """The walkthrough: zoom to Magok, Add view, F2 rename, up twice, F5."""
+    w = main_window
+    w.presentation.animation_ms = 0
+    press_ctrl(qtbot, w, Qt.Key.Key_2)  # zoom to Magok
+    w.canvas.zoom_by(2.0)
+    w.scenes_dock.show()
+    w.scenes_dock.raise_()
+    qtbot.waitUntil(w.scenes_panel.list.isVisible, timeout=2000)
+    panel = w.scenes_panel
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    assert "Added scene" in w.presentation.message  # a desk message
+    rename_in_panel(qtbot, w, "Magok close-up")
+    for _ in range(2):
+        qtbot.mouseClick(panel.up_button, Qt.MouseButton.LeftButton)
+    assert [s.title for s in w.scenes.scenes] == ["G-Valley", "Magok close-up", "Magok",
+                                                  "Yangjae/Gaepo"]
+    present(qtbot, w)
+    assert w.presentation.message == ""  # the desk message stays on the desk
+    assert_scene_shown(w, w.scenes[1])
+    assert w.presentation.current_title() == "Magok close-up"
+    assert w.presentation.bar.counter.text() == "Scene 2 of 4"
+    for title, number in (("Magok", 3), ("Yangjae/Gaepo", 4)):
+        press(qtbot, w, Qt.Key.Key_PageDown)
+        assert w.presentation.current_title() == title
+        assert w.presentation.bar.counter.text() == f"Scene {number} of 4"
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    assert "last scene" in w.presentation.message
+    # Ctrl+1 moves away from the scene: a neutral title; Page Down is not stuck.
+    press_ctrl(qtbot, w, Qt.Key.Key_1)
+    neutral = w.presentation.current_title()
+    assert neutral not in [s.title for s in w.scenes.scenes]
+    assert w.presentation.bar.counter.text() == "4 scenes"
+    press(qtbot, w, Qt.Key.Key_PageDown)  # after the last one shown: back to it
+    assert w.presentation.current_title() == "Yangjae/Gaepo"
+    press(qtbot, w, Qt.Key.Key_PageUp)
+    assert w.presentation.current_title() == "Magok"
+    # The wheel zooms away too; Page Down goes to the scene after the last one shown.
+    qtbot.wait(10)
+    wheel(w.canvas, 120)
+    assert w.presentation.current_title() == neutral
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    assert w.presentation.current_title() == "Yangjae/Gaepo"
+    # A site sketched live does not move the map: the band keeps the scene's title.
+    press(qtbot, w, Qt.Key.Key_P)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=w.canvas.rect().center())
+    assert len(w.stack.get("sites").data) == 1
+    assert w.presentation.current_title() == "Yangjae/Gaepo"
+
+
+def test_the_scene_shown_is_followed_across_edits(qtbot, main_window):
+    w = main_window
+    w.presentation.animation_ms = 0
+    present(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    assert w.presentation.current_title() == "Magok"
+    w.scenes.move(1, 0)  # moved: still Magok, now the first
+    assert w.presentation.bar.counter.text() == "Scene 1 of 3"
+    w.scenes.rename(0, "Airport side")
+    assert w.presentation.current_title() == "Airport side"
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    assert w.presentation.current_title() == "G-Valley"
+    w.scenes.delete(1)  # the scene shown goes: Page Down shows the one now at its place
+    assert w.presentation.current_title() != "G-Valley"
+    press(qtbot, w, Qt.Key.Key_PageDown)
+    assert w.presentation.current_title() == "Yangjae/Gaepo"
+    press(qtbot, w, Qt.Key.Key_PageUp)
+    assert w.presentation.current_title() == "Airport side"
+    index = w.presentation.add_current_view()  # added while presenting: shown now
+    assert index == 2 and w.presentation.bar.counter.text() == "Scene 3 of 3"
+    w.undo_stack.undo()  # ...and taken back: Page Up goes to the one before it
+    press(qtbot, w, Qt.Key.Key_PageUp)
+    assert w.presentation.current_title() == "Yangjae/Gaepo"
 
 
 def scene_hiding_stations(window):
@@ -292,3 +418,35 @@ def test_choice_of_screen_on_a_two_screen_machine(tmp_path):
     assert out["band"] < 90  # the dark title band
     assert out["back"] == "laptop" and out["same"]
     assert shot.exists()
+
+
+def test_overlays_keep_clear_of_each_other_while_presenting(qtbot, main_window):
+    """Sketch bar, legend, title band, north arrow and indicator card do not overlap."""
+    from app.ui.render.decorations import north_arrow_rect
+
+    w = main_window
+    w.actions_by_name["actionSnapping"].setChecked(False)
+    present(qtbot, w)
+    wait_still(qtbot, w)
+    press(qtbot, w, Qt.Key.Key_G)
+    centre = w.canvas.rect().center()
+    for dx, dy in ((0, 0), (60, 0), (60, 60)):
+        qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=centre + QPoint(dx, dy))
+    press(qtbot, w, Qt.Key.Key_Escape)  # paused: the bar shows its long hint
+    press(qtbot, w, Qt.Key.Key_I)
+    w.canvas.repaint()
+    canvas, overlay = w.canvas, w.presentation.overlay
+    bar = w.polygon_tool.bar
+    arrow = north_arrow_rect(canvas.width(), canvas.decoration_scale, canvas.decoration_top)
+    box = QRectF(bar.geometry())
+    assert not box.intersects(overlay.legend_rect) and not box.intersects(arrow)
+    assert box.top() >= overlay.title_rect.bottom()
+    assert not overlay.card_rect.isEmpty() and not overlay.card_rect.intersects(arrow)
+    assert not overlay.card_rect.intersects(box)
+    for button in bar.buttons:
+        rect = button.geometry().translated(bar.pos())
+        assert canvas.rect().contains(rect) and canvas.childAt(rect.center()) is button
+    qtbot.mouseClick(bar.pause, Qt.MouseButton.LeftButton)  # Resume
+    assert not w.polygon_tool.paused and len(w.polygon_tool.vertices) == 3
+    qtbot.mouseClick(bar.discard, Qt.MouseButton.LeftButton)
+    assert w.polygon_tool.vertices == [] and w.presentation.active

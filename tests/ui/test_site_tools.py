@@ -3,7 +3,7 @@ import math
 
 import pytest
 import shapely
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt
 
 # The square_window map: squares 0..1000 m; these points are far from every edge.
 A, B, C, D = (300.0, 300.0), (700.0, 300.0), (700.0, 700.0), (300.0, 700.0)
@@ -307,3 +307,56 @@ def test_unfinished_sketch_is_saved_and_restored_paused(qtbot, main_window, tmp_
         again.project._set_clean()
         again.close()
         again.deleteLater()
+
+
+def assert_sketch_bar_usable(qtbot, window):
+    """Every button of the paused sketch bar is whole on the map, not under the north
+    arrow, and a click on Resume then on Discard does what it says."""
+    from app.ui.render.decorations import north_arrow_rect
+
+    canvas, tool = window.canvas, window.polygon_tool
+    bar = tool.bar
+    assert bar.isVisible() and tool.paused
+    arrow = north_arrow_rect(canvas.width(), canvas.decoration_scale, canvas.decoration_top)
+    assert not QRectF(bar.geometry()).intersects(arrow)
+    for widget in (bar.label, *bar.buttons):
+        rect = widget.geometry().translated(bar.pos())
+        assert canvas.rect().contains(rect), (widget.text(), rect, canvas.rect())
+        assert widget.width() >= widget.sizeHint().width() or widget is bar.label
+        # Nothing lies over the button: a click at its centre reaches it.
+        assert canvas.childAt(rect.center()) is widget
+    assert bar.pause.text() == "Resume" and "Enter" in bar.pause.toolTip()
+    qtbot.mouseClick(bar.pause, Qt.MouseButton.LeftButton)
+    assert not tool.paused and bar.pause.text() == "Pause"
+    qtbot.mouseClick(bar.discard, Qt.MouseButton.LeftButton)
+    assert tool.vertices == [] and not bar.isVisible()
+
+
+def sketch_and_pause(qtbot, window, points):
+    use(qtbot, window, Qt.Key.Key_G)
+    for point in points:
+        qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=point)
+    key(qtbot, window, Qt.Key.Key_Escape)
+
+
+def test_sketch_bar_fits_a_narrow_map_at_1000x700(qtbot, w):
+    assert w.width() == 1000 and w.canvas.width() < 500  # docks on both sides
+    sketch_and_pause(qtbot, w, [at(w, A), at(w, B), at(w, C)])
+    bar = w.polygon_tool.bar
+    # The long paused text has a row of its own above the buttons.
+    assert bar.label.geometry().bottom() < bar.finish.geometry().top()
+    assert_sketch_bar_usable(qtbot, w)
+
+
+def test_sketch_bar_fits_the_real_window_at_1280x800(qtbot, main_window):
+    w = main_window
+    w.actions_by_name["actionSnapping"].setChecked(False)
+    centre = w.canvas.rect().center()
+    sketch_and_pause(qtbot, w, [centre, centre + QPoint(60, 0), centre + QPoint(60, 60)])
+    assert_sketch_bar_usable(qtbot, w)
+    # A narrower map (the window made smaller): the bar fits itself again.
+    sketch_and_pause(qtbot, w, [centre, centre + QPoint(60, 0)])
+    w.resize(1000, 700)
+    qtbot.waitUntil(lambda: w.canvas.width() < 500, timeout=2000)
+    qtbot.wait(20)
+    assert_sketch_bar_usable(qtbot, w)

@@ -44,6 +44,14 @@ def paint_scale_bar(painter: QPainter, viewport: Viewport, scale: float = 1.0) -
     return box
 
 
+def north_arrow_rect(width: float, scale: float = 1.0, top: float = 0.0) -> QRectF:
+    """Where :func:`paint_north_arrow` draws its box on a map ``width`` pixels wide,
+    moved down by ``top`` (widgets and overlays keep clear of it)."""
+    size, margin = 34 * scale, 14 * scale
+    return QRectF(width - margin - size - 4 * scale, top + margin - 4 * scale,
+                  size + 8 * scale, size * 1.55 + 8 * scale)
+
+
 def paint_north_arrow(painter: QPainter, viewport: Viewport, scale: float = 1.0) -> QRectF:
     """Draw a north arrow in the top-right corner (grid north of EPSG:5186)."""
     size = 34 * scale
@@ -52,8 +60,7 @@ def paint_north_arrow(painter: QPainter, viewport: Viewport, scale: float = 1.0)
     top = margin
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    box = QRectF(cx - size / 2 - 4 * scale, top - 4 * scale, size + 8 * scale,
-                 size * 1.55 + 8 * scale)
+    box = north_arrow_rect(viewport.width, scale)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(255, 255, 255, 200))
     painter.drawRoundedRect(box, 4 * scale, 4 * scale)
