@@ -25,6 +25,18 @@ def run_guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespa
         return error(f"unexpected {type(err).__name__}: {detail}")
 
 
+def add_project_sites_radius(parser: argparse.ArgumentParser) -> None:
+    """The ``--project``, ``--sites`` and ``--radius`` options the exports share."""
+    parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
+                        help="project GeoPackage (default: the embedded project)")
+    parser.add_argument("--sites", type=Path, metavar="SITES",
+                        help="sites file (any vector format and CRS; points and/or "
+                             "polygons) instead of the project's sites layer")
+    parser.add_argument("--radius", type=float, metavar="M",
+                        help="catchment radius in metres for every site (default: each "
+                             "site's radius_m where set, else the project's radius)")
+
+
 def parse_size(text: str) -> tuple[int, int] | None:
     """``"1280x800"`` → ``(1280, 800)``; None unless at least 200x150."""
     try:

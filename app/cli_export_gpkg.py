@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from app.cli_common import run_guarded
+from app.cli_common import add_project_sites_radius, run_guarded
 
 
 def add_export_gpkg_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -25,14 +25,7 @@ def add_export_gpkg_parser(commands: argparse._SubParsersAction) -> argparse.Arg
                     "to a GeoPackage 1.2 file in EPSG:5186.")
     parser.add_argument("out", type=Path, metavar="OUT.gpkg", help="GeoPackage to write "
                         "(replaced atomically if it exists)")
-    parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
-                        help="project GeoPackage (default: the embedded project)")
-    parser.add_argument("--sites", type=Path, metavar="SITES",
-                        help="sites file (any vector format and CRS; points and/or "
-                             "polygons) instead of the project's sites layer")
-    parser.add_argument("--radius", type=float, metavar="M",
-                        help="catchment radius in metres for every site (default: each "
-                             "site's radius_m where set, else the project's radius)")
+    add_project_sites_radius(parser)
     parser.add_argument("--indicators-csv", type=Path, metavar="FILE",
                         help="also write the indicators table as CSV (UTF-8 with BOM)")
     parser.add_argument("--indicators-geojson", type=Path, metavar="FILE",

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from app.cli_common import run_guarded
+from app.cli_common import add_project_sites_radius, run_guarded
 
 
 def add_export_html_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -27,14 +27,7 @@ def add_export_html_parser(commands: argparse._SubParsersAction) -> argparse.Arg
                     "as buttons. Leaflet is inline: no internet needed to open it.")
     parser.add_argument("out", type=Path, metavar="OUT.html",
                         help="HTML file to write (replaced atomically if it exists)")
-    parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
-                        help="project GeoPackage (default: the embedded project)")
-    parser.add_argument("--sites", type=Path, metavar="SITES",
-                        help="sites file (any vector format and CRS; points and/or "
-                             "polygons) instead of the project's sites layer")
-    parser.add_argument("--radius", type=float, metavar="M",
-                        help="catchment radius in metres for every site (default: each "
-                             "site's radius_m where set, else the project's radius)")
+    add_project_sites_radius(parser)
     parser.add_argument("--title", default="", metavar="T", help="map title")
     parser.add_argument("--language", choices=("ko", "en"), type=str.lower,
                         help="language of layer names, legend and popups (default: the "
