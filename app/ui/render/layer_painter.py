@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
-                           QPolygonF, QTransform)
+from PySide6.QtGui import (QBrush, QColor, QFontMetricsF, QImage, QPaintEngine, QPainter,
+                           QPainterPath, QPainterPathStroker, QPen, QPolygonF, QTransform)
 
 from app.core.viewport import Viewport
 from app.ui.fonts import map_font
@@ -330,13 +330,87 @@ def paint_labels(painter: QPainter, layer: Layer, cache: LayerCache, viewport: V
     painter.restore()
 
 
+#: Halo outlines of label texts at the origin, by (text, font, width): a frame reuses them.
+_HALO_PATHS: dict[tuple, QPainterPath] = {}
+#: The same halos rasterised (raster painters: the canvas and PNG export), with the
+#: image's top-left offset from the text's origin.
+_HALO_IMAGES: dict[tuple, tuple[QImage, QPointF]] = {}
+_HALO_CACHE_MAX = 2000
+#: Halo width each side of the glyphs, in canvas pixels (times ``scale``).
+HALO_PX = 1.3
+
+
+def _halo_path(text: str, font, width: float) -> QPainterPath:
+    """The glyphs of ``text`` in ``font`` (baseline origin at (0, 0)) grown by ``width / 2``
+    all round: the text's outline stroked with a round-join pen, united with the glyphs."""
+    key = (text, font.key(), round(width, 3))
+    path = _HALO_PATHS.get(key)
+    if path is None:
+        if len(_HALO_PATHS) >= _HALO_CACHE_MAX:
+            _HALO_PATHS.clear()  # a new data set or zoom range: start over
+        outline = QPainterPath()
+        outline.addText(0.0, 0.0, font, text)
+        stroker = QPainterPathStroker()
+        stroker.setWidth(width)
+        stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
+        # one simple outline: far cheaper to fill than the stroke's overlapping pieces
+        path = _HALO_PATHS[key] = stroker.createStroke(outline).united(outline).simplified()
+    return path
+
+
+def _halo_image(text: str, font, width: float, colour: QColor,
+                ratio: float) -> tuple[QImage, QPointF]:
+    """:func:`_halo_path` filled with ``colour`` into an image at ``ratio`` device pixels
+    per pixel, and where its top-left goes relative to the text's origin (whole pixels)."""
+    key = (text, font.key(), round(width, 3), colour.rgba(), ratio)
+    cached = _HALO_IMAGES.get(key)
+    if cached is None:
+        if len(_HALO_IMAGES) >= _HALO_CACHE_MAX:
+            _HALO_IMAGES.clear()
+        path = _halo_path(text, font, width)
+        bounds = path.boundingRect()
+        left, top = np.floor(bounds.left()), np.floor(bounds.top())
+        image = QImage(max(1, int(np.ceil((bounds.right() - left) * ratio)) + 1),
+                       max(1, int(np.ceil((bounds.bottom() - top) * ratio)) + 1),
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.translate(-left, -top)
+        painter.fillPath(path, colour)
+        painter.end()
+        cached = _HALO_IMAGES[key] = (image, QPointF(left, top))
+    return cached
+
+
 def _halo_text(painter: QPainter, rect: QRectF, text: str, colour: str, halo: str | None,
                scale: float) -> None:
-    flags = int(Qt.AlignmentFlag.AlignCenter)
+    """Draw ``text`` centred in ``rect`` (one line, ``rect`` as wide as the text), on a halo.
+
+    The halo is the text's outline stroked with a round-join pen: a vector path on a
+    PDF, a cached image of that path on raster painters (the canvas redraws it every
+    frame). The text itself is drawn once with ``drawText``, so a PDF holds it once, as
+    real searchable text.
+    """
+    font = painter.font()
+    metrics = QFontMetricsF(font)
+    # whole pixels: the cached halo image and the glyphs line up exactly
+    x = round(rect.left() + (rect.width() - metrics.horizontalAdvance(text)) / 2)
+    baseline = round(rect.top() + (rect.height() - metrics.height()) / 2 + metrics.ascent())
     if halo:
-        painter.setPen(qcolor(halo, 0.9))
-        r = 1.2 * scale
-        for ox, oy in ((-r, 0), (r, 0), (0, -r), (0, r), (-r, -r), (r, r), (-r, r), (r, -r)):
-            painter.drawText(rect.translated(ox, oy), flags, text)
+        width = 2 * HALO_PX * scale
+        engine = painter.paintEngine()
+        if engine is not None and engine.type() == QPaintEngine.Type.Raster:
+            device = painter.device()
+            ratio = device.devicePixelRatioF() if device is not None else 1.0
+            image, offset = _halo_image(text, font, width, qcolor(halo, 0.9), ratio)
+            painter.drawImage(QPointF(x + offset.x(), baseline + offset.y()), image)
+        else:
+            painter.save()
+            painter.translate(x, baseline)
+            painter.fillPath(_halo_path(text, font, width), qcolor(halo, 0.9))
+            painter.restore()
     painter.setPen(qcolor(colour))
-    painter.drawText(rect, flags, text)
+    painter.drawText(QPointF(x, baseline), text)
