@@ -1,7 +1,9 @@
 """``innoatlas render OUT.png|OUT.pdf``: a print-ready map (PNG or vector PDF), headless.
 
 Draws the project (default: the embedded project) with the canvas renderer, plus
-title, legend, scale bar, north arrow, date and the data attribution, through
+title, legend, scale bar, north arrow, date and the data attribution, and the sites
+(the project's or ``--sites``) with their catchments and rank/score badges from the
+indicators computed here, as the app shows them, through
 :func:`app.ui.map_export.render_map`: the whole districts' extent, one district, one
 of the project's scenes (``--scene``), or a PDF handout with a page per scene
 (``--all-scenes``). Qt is imported only when the subcommand runs.
@@ -9,6 +11,7 @@ of the project's scenes (``--scene``), or a PDF handout with a page per scene
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
@@ -43,7 +46,11 @@ def add_render_parser(commands: argparse._SubParsersAction) -> argparse.Argument
                         help="project GeoPackage (default: the embedded project)")
     parser.add_argument("--sites", type=Path, metavar="SITES",
                         help="candidate sites file (GeoPackage, GeoJSON, ...) drawn as the "
-                             "project's sites layer")
+                             "project's sites layer, with catchment circles and rank/score "
+                             "badges")
+    parser.add_argument("--radius", type=float, metavar="M",
+                        help="catchment radius in metres for every site (default: each "
+                             "site's radius_m where set, else the project's radius)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--scene", metavar="ID",
                        help="map one of the project's scenes (its extent, layers and title); "
@@ -65,6 +72,8 @@ def run_render(args: argparse.Namespace, error: Callable[[str], int]) -> int:
 def _run(args: argparse.Namespace) -> int:
     from app.core.errors import InnoAtlasError as Error
 
+    if args.radius is not None and not (math.isfinite(args.radius) and args.radius >= 0):
+        raise Error(f"--radius must be a number of metres >= 0, not {args.radius}")
     size = parse_size(args.size)
     if size is None:
         raise Error(f"--size must look like 1600x1000 (at least 200x150), not {args.size!r}")
@@ -84,24 +93,45 @@ def _run(args: argparse.Namespace) -> int:
     stack = project.stack
     if args.sites is not None:
         _use_sites(stack, args.sites)
+    radius = args.radius if args.radius is not None else project.settings.radius_m
+    indicators = _site_indicators(stack, project.settings, radius, args.radius is None)
     scenes = scenes_from_settings(project.settings.extra, stack, args.lang) \
         if args.scene or args.all_scenes else []
     if args.all_scenes:
         layouts = render_scenes(stack, args.out, scenes, size=size, page=args.page,
                                 orientation=args.orientation, language=args.lang,
-                                title=args.title)
+                                title=args.title, indicators=indicators, radius_m=radius)
     else:
         scene = find_scene(scenes, args.scene) if args.scene else None
         extent = district_extent(stack, args.district) if args.district else None
         layouts = [render_map(stack, args.out, extent=extent, size=size, dpi=args.dpi,
                               title=args.title, page=args.page,
                               orientation=args.orientation, scene=scene,
-                              language=args.lang)]
+                              language=args.lang, indicators=indicators, radius_m=radius)]
     for note in dict.fromkeys(n for layout in layouts for n in layout.notes):
         print(f"innoatlas: note: {note}", file=sys.stderr)
     pages = f" ({len(layouts)} pages)" if len(layouts) > 1 else ""
     print(f"wrote {args.out}{pages}")
     return 0
+
+
+def _site_indicators(stack, settings, radius: float, site_radius: bool):
+    """The sites' indicators with rank (their badges), as the app computes them.
+
+    The project's roles, zoning overrides and weights apply; ``site_radius`` False
+    (``--radius``) gives every site the one radius, also for its catchment circle.
+    """
+    from app.core.html_export import site_indicators
+
+    sites = stack.get("sites")
+    if sites is None or len(sites.data) == 0:
+        return None
+    indicators = site_indicators(stack, radius, settings.roles(), site_radius=site_radius,
+                                 rules=settings.zoning_rules(),
+                                 weights=settings.score_weights())
+    if not site_radius:
+        sites.data["radius_m"] = float("nan")  # one R for every catchment circle
+    return indicators
 
 
 def _use_sites(stack, path: Path) -> None:

@@ -1,6 +1,8 @@
 """Small legend swatches drawn from the style model."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
@@ -27,7 +29,8 @@ def paint_swatch(painter: QPainter, symbol: Symbol, geometry_kind: str, rect: QR
 
     Used by the map export (legend of PNG/PDF maps). ``min_point`` is the smallest
     point-marker diameter in swatch units (of :data:`SWATCH`), so that tiny markers
-    stay legible in print.
+    stay legible in print. ``geometry_kind`` "catchment" draws the marker inside a
+    dashed catchment circle (:func:`app.ui.map_export.legend_swatch_kind`).
     """
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -39,7 +42,9 @@ def paint_swatch(painter: QPainter, symbol: Symbol, geometry_kind: str, rect: QR
 
 def _paint_swatch(painter: QPainter, symbol: Symbol, geometry_kind: str, size: int,
                   min_point: float = 0.0) -> None:
-    if geometry_kind == "point":
+    if geometry_kind == "catchment":
+        _catchment_swatch(painter, symbol, size)
+    elif geometry_kind == "point":
         _point_swatch(painter, symbol, size, min_point)
     elif geometry_kind == "line":
         painter.setPen(outline_pen(symbol))
@@ -52,6 +57,18 @@ def _paint_swatch(painter: QPainter, symbol: Symbol, geometry_kind: str, size: i
             pen.setWidthF(min(pen.widthF(), 2.5))
         painter.setPen(pen)
         painter.drawRect(QRectF(2.5, 2.5, size - 5, size - 5))
+
+
+def _catchment_swatch(painter: QPainter, symbol: Symbol, size: int) -> None:
+    """A site's marker inside its dashed catchment circle (candidate sites)."""
+    from app.ui.render.sites_painter import catchment_fill, catchment_pen
+
+    painter.setPen(catchment_pen(0.75))
+    painter.setBrush(catchment_fill())
+    painter.drawEllipse(QPointF(size / 2, size / 2), size / 2 - 1, size / 2 - 1)
+    marker = replace(symbol, size=min(symbol.size, size * 0.5),
+                     stroke_width=min(symbol.stroke_width, 1.5))
+    _point_swatch(painter, marker, size)
 
 
 def _point_swatch(painter: QPainter, symbol: Symbol, size: int, min_point: float = 0.0) -> None:

@@ -475,10 +475,12 @@ class MainWindow(QMainWindow):
         """Render the current view to ``path`` (.png or .pdf) with the map furniture."""
         from app.ui.map_export import render_map
 
+        self.indicators.wait()  # the sites' rank badges as the canvas shows them
         try:
             render_map(self.stack, path, extent=self.canvas.viewport.extent,
                        title=title or f"InnoAtlas — {self.project.display_name}",
-                       language=self.language)
+                       language=self.language, indicators=self.indicators.results,
+                       radius_m=self.editing.radius_m)
         except InnoAtlasError as err:
             QMessageBox.warning(self, tr("Cannot export the map"), str(err))
             return False

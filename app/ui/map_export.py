@@ -21,9 +21,10 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import shapely
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
 from PySide6.QtGui import (QColor, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter,
-                           QPdfWriter, QPen)
+                           QPdfWriter, QPen, QTextLayout, QTextOption)
 
 from app.core.errors import InnoAtlasError
 from app.core.i18n_catalog import translate
@@ -33,6 +34,7 @@ from app.ui.fonts import map_font
 from app.ui.legend_icons import SWATCH, paint_swatch
 from app.ui.render.decorations import attribution_text, paint_north_arrow, paint_scale_bar
 from app.ui.render.map_renderer import BACKGROUND, MapRenderer
+from app.ui.render.sites_painter import paint_sites
 from layers.model import Layer, LayerStack
 from layers.events import Signal
 
@@ -43,6 +45,10 @@ INK = QColor("#202020")
 MUTED = QColor("#555555")
 #: A portrait page's legend (below the map) takes at most this share of the body height.
 MAX_LEGEND_SHARE = 0.4
+#: Narrowest column of a portrait legend (canvas px, times the furniture scale).
+MIN_COLUMN_W = 120
+#: Lines a legend label may take before the rest is elided.
+LEGEND_LINES = 2
 
 
 class MapExportError(InnoAtlasError):
@@ -66,6 +72,14 @@ class MapLayout:
 
 
 @dataclass(frozen=True)
+class _SiteMarks:
+    """What the sites need besides their layer: indicator results and the project's R."""
+
+    indicators: object = None
+    radius_m: float | None = None
+
+
+@dataclass(frozen=True)
 class _Page:
     """One page (or image) to draw: its stack, extent and title."""
 
@@ -78,7 +92,8 @@ class _Page:
 def render_map(stack: LayerStack, out_path, *, extent=None, size=(1600, 1000), dpi=150,
                title: str = "", page: str | None = None, orientation: str | None = None,
                language: str = "en", date: _dt.date | None = None,
-               scene: Scene | None = None) -> MapLayout:
+               scene: Scene | None = None, indicators=None,
+               radius_m: float | None = None) -> MapLayout:
     """Export ``stack`` as a map to ``out_path`` (``.png`` or ``.pdf``).
 
     Parameters
@@ -109,6 +124,13 @@ def render_map(stack: LayerStack, out_path, *, extent=None, size=(1600, 1000), d
     scene : Scene, optional
         Draw this scene: its extent, visible layers and title. ``stack`` is not
         changed (the scene's visibility applies to a copy).
+    indicators : pandas.DataFrame, optional
+        Indicator results of the sites (indexed by ``site_id``, with ``rank``,
+        ``score``, ``use_permitted``): each site gets its "#rank score" badge as on
+        the canvas. Without it the sites show no badges.
+    radius_m : float, optional
+        The project's catchment radius R (metres) for the circles around point sites
+        without a ``radius_m`` of their own (default 800 m).
 
     Returns
     -------
@@ -124,22 +146,26 @@ def render_map(stack: LayerStack, out_path, *, extent=None, size=(1600, 1000), d
     """
     path, suffix, width, height = _check_output(out_path, size, dpi)
     one = _page(stack, scene, extent, title)
+    sites = _SiteMarks(indicators, radius_m)
     if suffix == ".png":
-        return _render_png(one, path, width, height, float(dpi), language, _when(date))
+        return _render_png(one, path, width, height, float(dpi), language, _when(date),
+                           sites)
     return _render_pdf([one], path, width, height, page, orientation, language,
-                       _when(date))[0]
+                       _when(date), sites=sites)[0]
 
 
 def render_scenes(stack: LayerStack, out_path, scenes, *, size=(1600, 1000),
                   page: str | None = None, orientation: str | None = None,
                   language: str = "en", date: _dt.date | None = None,
-                  title: str = "") -> list[MapLayout]:
+                  title: str = "", indicators=None,
+                  radius_m: float | None = None) -> list[MapLayout]:
     """A PDF handout with one page per scene (same page size and orientation).
 
     Every page has the scene's title, legend, scale bar, north arrow and footer;
     ``stack`` is not changed. ``title``, when given, is the handout's title: each page
     reads "<title> — <scene title>" and the PDF is titled ``title``. Other parameters
-    as :func:`render_map`.
+    (``indicators`` and ``radius_m`` for the sites' badges and catchments too) as
+    :func:`render_map`.
 
     Returns
     -------
@@ -161,7 +187,8 @@ def render_scenes(stack: LayerStack, out_path, scenes, *, size=(1600, 1000),
     pages = [_page(stack, scene, None, handout_title(title, scene.title))
              for scene in scenes]
     return _render_pdf(pages, path, width, height, page, orientation, language,
-                       _when(date), document_title=title)
+                       _when(date), document_title=title,
+                       sites=_SiteMarks(indicators, radius_m))
 
 
 def handout_title(title: str, scene_title: str) -> str:
@@ -286,13 +313,14 @@ def district_extent(stack: LayerStack, district_id: str) -> tuple[float, float, 
 
 
 # -- outputs -----------------------------------------------------------------------------
-def _render_png(page: _Page, path: Path, width, height, dpi, language, when) -> MapLayout:
+def _render_png(page: _Page, path: Path, width, height, dpi, language, when,
+                sites: _SiteMarks = _SiteMarks()) -> MapLayout:
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(QColor("#ffffff"))
     painter = QPainter(image)  # the image is 96 dpi while painting: fonts match symbols
     try:
         layout = _compose(painter, page.stack, page.bounds, width, height, dpi / CSS_DPI,
-                          page.title, language, when)
+                          page.title, language, when, sites)
     finally:
         painter.end()
     layout.notes = list(page.notes)
@@ -310,7 +338,8 @@ def _render_png(page: _Page, path: Path, width, height, dpi, language, when) -> 
 
 
 def _render_pdf(pages: list[_Page], path: Path, width, height, page, orientation, language,
-                when, document_title: str = "") -> list[MapLayout]:
+                when, document_title: str = "",
+                sites: _SiteMarks = _SiteMarks()) -> list[MapLayout]:
     page = (page or "A4").upper()
     if page not in PAGES:
         raise MapExportError(f"page must be one of {', '.join(PAGES)}, not {page!r}")
@@ -341,7 +370,7 @@ def _render_pdf(pages: list[_Page], path: Path, width, height, page, orientation
             if number:
                 writer.newPage()
             layout = _compose(painter, one.stack, one.bounds, device.width(),
-                              device.height(), 1.0, one.title, language, when)
+                              device.height(), 1.0, one.title, language, when, sites)
             layout.notes = list(one.notes)
             layouts.append(layout)
     finally:
@@ -427,7 +456,8 @@ def _xmp(title: str, description: str, when: str) -> bytes:
 
 # -- page layout -------------------------------------------------------------------------
 def _compose(painter: QPainter, stack: LayerStack, bounds, width: float, height: float,
-             s: float, title: str, language: str, when: str) -> MapLayout:
+             s: float, title: str, language: str, when: str,
+             sites: _SiteMarks = _SiteMarks()) -> MapLayout:
     """Paint the whole page on ``painter`` (``width`` x ``height`` units, furniture x ``s``)."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -479,7 +509,7 @@ def _compose(painter: QPainter, stack: LayerStack, bounds, width: float, height:
         layout.legend = QRectF(width - margin - legend_w, body_top, legend_w, body_h)
         layout.map = QRectF(margin, body_top, max(10.0, width - 3 * margin - legend_w),
                             body_h)
-    _paint_map(painter, stack, bounds, layout, s)
+    _paint_map(painter, stack, bounds, layout, s, sites)
     if grid is None:
         _paint_legend(painter, stack, layout.legend, s, language)
     else:
@@ -488,7 +518,7 @@ def _compose(painter: QPainter, stack: LayerStack, bounds, width: float, height:
 
 
 def _paint_map(painter: QPainter, stack: LayerStack, bounds, layout: MapLayout,
-               s: float) -> None:
+               s: float, sites: _SiteMarks = _SiteMarks()) -> None:
     rect = layout.map
     viewport = Viewport(width=max(1, int(rect.width())), height=max(1, int(rect.height())))
     viewport.zoom_to_extent(bounds, margin=0.03)
@@ -498,6 +528,8 @@ def _paint_map(painter: QPainter, stack: LayerStack, bounds, layout: MapLayout,
     painter.translate(rect.topLeft())
     painter.setClipRect(QRectF(0, 0, viewport.width, viewport.height))
     renderer.render_layers(painter, viewport, s, BACKGROUND)
+    # Catchments and badges over the layers, as the canvas's sites overlay draws them.
+    paint_sites(painter, viewport, stack.get("sites"), sites.radius_m, sites.indicators, s)
     bar = paint_scale_bar(painter, viewport, s)
     arrow = paint_north_arrow(painter, viewport, s)
     painter.setClipping(False)
@@ -531,6 +563,15 @@ def legend_entries(stack: LayerStack, language: str = "en") -> list[tuple[Layer,
     return entries
 
 
+def legend_swatch_kind(layer: Layer) -> str:
+    """How a layer's legend swatch is drawn: its geometry kind, or ``"catchment"`` for
+    candidate sites with point sites (drawn with their catchment circle on the map)."""
+    if layer.name == "sites" and len(layer.data) and \
+            bool((shapely.get_type_id(layer.data.geometry.values) == 0).any()):
+        return "catchment"
+    return layer.geometry_kind
+
+
 def _paint_legend(painter: QPainter, stack: LayerStack, rect: QRectF, s: float,
                   language: str) -> None:
     entries = legend_entries(stack, language)
@@ -538,43 +579,64 @@ def _paint_legend(painter: QPainter, stack: LayerStack, rect: QRectF, s: float,
     lines = 1 + sum(1 if layer.style.kind != "categorized" else 1 + len(rows)
                     for layer, rows in entries)
     pad = 10 * s
-    # Shrink the legend's type and swatches when it would not fit the column.
-    row_h = 19 * s
-    k = min(1.0, (rect.height() - 2 * pad) / max(1.0, lines * row_h + len(entries) * 4 * s))
-    row_h *= k
-    swatch = SWATCH * s * k * 0.9
-    head_font = map_font(10 * s * k, bold=True)
-    layer_font = map_font(8.5 * s * k, bold=True)
-    row_font = map_font(8 * s * k)
+    x, right = rect.left() + pad, rect.right() - pad
+    room = rect.height() - 2 * pad
+    # Shrink the legend's type and swatches when it would not fit the column (long
+    # labels wrap onto a second line, which the measuring pass counts).
+    k = min(1.0, room / max(1.0, lines * 19 * s + len(entries) * 4 * s))
+    for _ in range(6):
+        sizes = _legend_sizes(s, k)
+        needed = sizes["row_h"] + paint_legend_rows(
+            None, entries, x, 0.0, right, sizes["row_h"], sizes["swatch"],
+            sizes["layer_font"], sizes["row_font"], language, ink=INK,
+            layer_gap=4 * s * k, indent=8 * s * k, swatch_gap=6 * s * k, min_point=9.0,
+            max_lines=LEGEND_LINES)
+        if needed <= room + 1e-6 or k < 0.3:
+            break
+        k *= max(0.5, min(0.97, room / needed))
+    row_h = sizes["row_h"]
     painter.save()
     painter.setPen(QPen(QColor("#b8b8b8"), 1.0 * s))
     painter.setBrush(QColor("#ffffff"))
     painter.drawRect(rect)
-    x, y = rect.left() + pad, rect.top() + pad
-    text_w = rect.width() - 2 * pad
+    y = rect.top() + pad
     painter.setPen(INK)
-    painter.setFont(head_font)
-    painter.drawText(QRectF(x, y, text_w, row_h), int(Qt.AlignmentFlag.AlignVCenter), heading)
+    painter.setFont(sizes["head_font"])
+    painter.drawText(QRectF(x, y, right - x, row_h), int(Qt.AlignmentFlag.AlignVCenter),
+                     heading)
     y += row_h
-    paint_legend_rows(painter, entries, x, y, rect.right() - pad, row_h, swatch,
-                      layer_font, row_font, language, ink=INK, layer_gap=4 * s * k,
-                      indent=8 * s * k, swatch_gap=6 * s * k, min_point=9.0)
+    paint_legend_rows(painter, entries, x, y, right, row_h, sizes["swatch"],
+                      sizes["layer_font"], sizes["row_font"], language, ink=INK,
+                      layer_gap=4 * s * k, indent=8 * s * k, swatch_gap=6 * s * k,
+                      min_point=9.0, max_lines=LEGEND_LINES)
     painter.restore()
 
 
-def paint_legend_rows(painter: QPainter, entries: list[tuple[Layer, list]], x: float, y: float,
-                      right: float, row_h: float, swatch: float, layer_font, row_font,
-                      language: str, *, ink: QColor, layer_gap: float, indent: float,
-                      swatch_gap: float, min_point: float) -> float:
+def _legend_sizes(s: float, k: float) -> dict:
+    """Row height, swatch size and fonts of the export legend at furniture scale ``s``
+    shrunk by ``k``."""
+    return {"row_h": 19 * s * k, "swatch": SWATCH * s * k * 0.9,
+            "head_font": map_font(10 * s * k, bold=True),
+            "layer_font": map_font(8.5 * s * k, bold=True), "row_font": map_font(8 * s * k)}
+
+
+def paint_legend_rows(painter: QPainter | None, entries: list[tuple[Layer, list]], x: float,
+                      y: float, right: float, row_h: float, swatch: float, layer_font,
+                      row_font, language: str, *, ink: QColor, layer_gap: float,
+                      indent: float, swatch_gap: float, min_point: float,
+                      max_lines: int = 1) -> float:
     """Paint the rows of :func:`legend_entries` from ``(x, y)``; return the y below them.
 
     A categorized layer gets its title on a row of its own and its categories indented by
-    ``indent``; any other layer is one row, its swatch and title. Text is elided at ``right``.
+    ``indent``; any other layer is one row, its swatch and title. Text longer than the
+    room up to ``right`` wraps onto up to ``max_lines`` lines (a wrapped row is taller by
+    a line spacing each); what still does not fit is elided.
 
     Parameters
     ----------
-    painter : QPainter
-        The painter (its pen and font are changed).
+    painter : QPainter or None
+        The painter (its pen and font are changed); None only measures: the returned y
+        is where the rows would end.
     entries : list of (Layer, rows)
         From :func:`legend_entries`.
     x, y, right : float
@@ -591,29 +653,52 @@ def paint_legend_rows(painter: QPainter, entries: list[tuple[Layer, list]], x: f
         Space above each layer, indent of categories, space between swatch and text.
     min_point : float
         Smallest marker size of point swatches.
+    max_lines : int
+        Lines a label may take (1: elided on one line, the presentation legend).
     """
-    flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine)
     for layer, rows in entries:
         y += layer_gap
         shift = 0.0
         if layer.style.kind == "categorized":
-            painter.setPen(ink)
-            painter.setFont(layer_font)
-            painter.drawText(QRectF(x, y, right - x, row_h), flags,
-                             elide(layer.title(language), layer_font, right - x))
-            y += row_h
+            lines = wrap_label(layer.title(language), layer_font, right - x, max_lines)
+            height = _lines_height(lines, layer_font, row_h)
+            if painter is not None:
+                painter.setPen(ink)
+                _draw_lines(painter, QRectF(x, y, right - x, height), lines, layer_font)
+            y += height
             shift = indent
+        kind = legend_swatch_kind(layer)
         for label, symbol in rows:
-            box = QRectF(x + shift, y + (row_h - swatch) / 2, swatch, swatch)
-            paint_swatch(painter, symbol, layer.geometry_kind, box, min_point=min_point)
             font = row_font if shift else layer_font
-            left = box.right() + swatch_gap
-            painter.setPen(ink)
-            painter.setFont(font)
-            painter.drawText(QRectF(left, y, right - left, row_h), flags,
-                             elide(str(label), font, right - left))
-            y += row_h
+            left = x + shift + swatch + swatch_gap
+            lines = wrap_label(str(label), font, right - left, max_lines)
+            height = _lines_height(lines, font, row_h)
+            if painter is not None:
+                box = QRectF(x + shift, y + (height - swatch) / 2, swatch, swatch)
+                paint_swatch(painter, symbol, kind, box, min_point=min_point)
+                painter.setPen(ink)
+                _draw_lines(painter, QRectF(left, y, right - left, height), lines, font)
+            y += height
     return y
+
+
+def _lines_height(lines: list[str], font, row_h: float) -> float:
+    """A legend row's height: ``row_h``, plus a line spacing per extra line."""
+    return row_h + (len(lines) - 1) * QFontMetricsF(font).lineSpacing()
+
+
+def _draw_lines(painter: QPainter, rect: QRectF, lines: list[str], font) -> None:
+    """Draw ``lines`` left-aligned, centred as a block in ``rect``."""
+    painter.setFont(font)
+    flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine)
+    if len(lines) == 1:
+        painter.drawText(rect, flags, lines[0])
+        return
+    spacing = QFontMetricsF(font).lineSpacing()
+    top = rect.top() + (rect.height() - spacing * len(lines)) / 2
+    for number, line in enumerate(lines):
+        painter.drawText(QRectF(rect.left(), top + number * spacing, rect.width(), spacing),
+                         flags, line)
 
 
 def elide(text: str, font, width: float) -> str:
@@ -621,9 +706,54 @@ def elide(text: str, font, width: float) -> str:
     return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, max(1.0, width))
 
 
+def wrap_label(text: str, font, width: float, max_lines: int = 2) -> list[str]:
+    """``text`` broken at word boundaries (else anywhere) into lines that fit ``width``.
+
+    At most ``max_lines`` lines; the last one is elided when the text is longer still.
+    A text that fits is one line, unchanged.
+    """
+    width = max(1.0, width)
+    if max_lines <= 1 or QFontMetricsF(font).horizontalAdvance(text) <= width:
+        return [elide(text, font, width)]
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    units = text.encode("utf-16-le")  # Qt counts UTF-16 code units
+    lines, start = [], 0
+    layout.beginLayout()
+    while len(lines) < max_lines - 1:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        end = line.textStart() + line.textLength()
+        lines.append(units[2 * line.textStart():2 * end].decode("utf-16-le").strip())
+        start = end
+    layout.endLayout()
+    rest = units[2 * start:].decode("utf-16-le").strip()
+    if rest:
+        lines.append(elide(rest, font, width))
+    return [line for line in lines if line] or [elide(text, font, width)]
+
+
+@dataclass
+class _LegendItem:
+    """One row of the portrait legend grid: a categorized layer's heading (``kind``
+    "layer") or a swatch and its label ("row"), wrapped into ``lines``."""
+
+    kind: str
+    layer: Layer
+    text: str
+    symbol: object = None
+    indented: bool = False
+    lines: list = field(default_factory=list)
+    height: float = 0.0
+
+
 @dataclass
 class _LegendGrid:
-    """A legend laid out in columns: ``cells[column]`` is a list of legend items."""
+    """A legend laid out in columns: ``cells[column]`` is a list of :class:`_LegendItem`."""
 
     heading: str
     cells: list
@@ -635,89 +765,113 @@ class _LegendGrid:
 
     @property
     def height(self) -> float:
-        rows = max((len(column) for column in self.cells), default=0)
-        return 2 * self.pad + (1 + rows) * self.row_h
+        body = max((sum(item.height for item in column) for column in self.cells),
+                   default=0.0)
+        return 2 * self.pad + self.row_h + body
 
 
-def _legend_items(stack: LayerStack, language: str) -> list[tuple]:
-    """The legend as a flat list: ``("layer", layer, title)`` heads a categorized layer,
-    ``("row", layer, label, symbol, indented)`` is a swatch and its label."""
+def _legend_items(stack: LayerStack, language: str) -> list[_LegendItem]:
+    """The legend as a flat list of items (not yet wrapped)."""
     items = []
     for layer, rows in legend_entries(stack, language):
         categorized = layer.style.kind == "categorized"
         if categorized:
-            items.append(("layer", layer, layer.title(language)))
-        items.extend(("row", layer, str(label), symbol, categorized) for label, symbol in rows)
+            items.append(_LegendItem("layer", layer, layer.title(language)))
+        items.extend(_LegendItem("row", layer, str(label), symbol, categorized)
+                     for label, symbol in rows)
     return items
 
 
 def _legend_grid(stack: LayerStack, width: float, max_h: float, s: float,
                  language: str) -> _LegendGrid:
-    """Lay the legend out in as many columns as fit ``width``, at most ``max_h`` high.
+    """Lay the legend out in columns across ``width``, at most ``max_h`` high.
 
-    The items flow down the columns; a layer's heading never ends a column. The type
-    shrinks (as in the legend column) when even the widest grid would be too high.
+    Of the column counts whose columns are at least :data:`MIN_COLUMN_W` wide and cut no
+    label (a long one wraps onto a second line), the one giving the lowest legend wins
+    (fewer columns on a tie). The items flow down the columns; a layer's heading never
+    ends a column. The type shrinks (as in the legend column) when even the best grid
+    would be too high.
     """
     items = _legend_items(stack, language)
     pad = 10 * s
     k = 1.0
+    heading = translate("Legend", language)
+    inner = width - 2 * pad
     for _ in range(6):
-        row_h = 19 * s * k
-        indent = 8 * s * k
-        swatch = SWATCH * s * k * 0.9
-        fonts = {"layer": map_font(8.5 * s * k, bold=True), "row": map_font(8 * s * k)}
-        widths = [QFontMetricsF(fonts["layer"]).horizontalAdvance(item[2])
-                  if item[0] == "layer" else
-                  (indent if item[4] else 0.0) + swatch + 6 * s * k
-                  + QFontMetricsF(fonts["row" if item[4] else "layer"])
-                  .horizontalAdvance(item[2]) for item in items]
-        gap = 18 * s * k
-        inner = width - 2 * pad
-        column_w = min(inner, max([120 * s * k] + widths) + gap)
-        columns = max(1, int((inner + 1e-6) // column_w))
-        cells = _flow(items, columns)
-        grid = _LegendGrid(translate("Legend", language), cells, inner / len(cells) if cells
-                           else inner, row_h, pad, k, s)
+        sizes = _legend_sizes(s, k)
+        row_h, swatch = sizes["row_h"], sizes["swatch"]
+        leads = [0.0 if item.kind == "layer" else
+                 (8 * s * k if item.indented else 0.0) + swatch + 6 * s * k
+                 for item in items]
+        fonts = [sizes["row_font"] if item.kind == "row" and item.indented
+                 else sizes["layer_font"] for item in items]
+        most = max(1, int((inner + 1e-6) // ((MIN_COLUMN_W + 18) * s * k)))
+        best = None
+        for columns in range(1, most + 1):
+            room = inner / columns - 12 * s * k  # as _paint_legend_grid's right edge
+            laid = []
+            for item, lead, font in zip(items, leads, fonts):
+                lines = wrap_label(item.text, font, room - lead, LEGEND_LINES)
+                laid.append(replace(item, lines=lines,
+                                    height=_lines_height(lines, font, row_h)))
+            cut = any(_is_cut(item.text, item.lines) for item in laid)
+            cells = _flow(laid, columns, step=row_h / 4)
+            grid = _LegendGrid(heading, cells, inner / len(cells), row_h, pad, k, s)
+            rank = (cut, grid.height)
+            if best is None or rank < best[0]:
+                best = (rank, grid)
+        grid = best[1]
         if grid.height <= max_h or k < 0.5:
             return grid
         k *= max(0.5, min(0.95, (max_h - 2 * pad) / max(1.0, grid.height - 2 * pad)))
     return grid
 
 
-def _flow(items: list, columns: int) -> list[list]:
-    """Split ``items`` into at most ``columns`` lists of near-equal length, in order."""
+def _is_cut(text: str, lines: list[str]) -> bool:
+    """Whether wrapping ``text`` into ``lines`` lost part of it (an ellipsis)."""
+    return "".join("".join(lines).split()) != "".join(text.split())
+
+
+def _flow(items: list[_LegendItem], columns: int, step: float = 1.0) -> list[list]:
+    """Split ``items`` into at most ``columns`` lists of near-equal height, in order.
+
+    A column closes before an item that would make it taller than the target height,
+    which grows by ``step`` until the items fit ``columns`` columns.
+    """
     if not items:
         return [[]]
-    per = -(-len(items) // columns)
+    per = max(sum(item.height for item in items) / columns,
+              max(item.height for item in items))
     while True:
-        cells, current = [], []
+        cells, current, used = [], [], 0.0
         for item in items:
-            current.append(item)
-            if len(current) >= per:
+            if current and used + item.height > per + 1e-6:
                 # A layer heading never ends a column: it moves on with its rows.
-                carried = [current.pop()] if current[-1][0] == "layer" else []
-                cells.append(current)
-                current = carried
+                carried = [current.pop()] if current[-1].kind == "layer" else []
+                if current:
+                    cells.append(current)
+                current, used = carried, sum(c.height for c in carried)
+            current.append(item)
+            used += item.height
         if current:
             cells.append(current)
         if len(cells) <= columns:
             return cells
-        per += 1
+        per += step
 
 
 def _paint_legend_grid(painter: QPainter, grid: _LegendGrid, rect: QRectF) -> None:
     s, k, pad, row_h = grid.s, grid.k, grid.pad, grid.row_h
-    swatch = SWATCH * s * k * 0.9
-    head_font = map_font(10 * s * k, bold=True)
-    layer_font = map_font(8.5 * s * k, bold=True)
-    row_font = map_font(8 * s * k)
+    sizes = _legend_sizes(s, k)
+    swatch = sizes["swatch"]
+    layer_font, row_font = sizes["layer_font"], sizes["row_font"]
     flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine)
     painter.save()
     painter.setPen(QPen(QColor("#b8b8b8"), 1.0 * s))
     painter.setBrush(QColor("#ffffff"))
     painter.drawRect(rect)
     painter.setPen(INK)
-    painter.setFont(head_font)
+    painter.setFont(sizes["head_font"])
     painter.drawText(QRectF(rect.left() + pad, rect.top() + pad, rect.width() - 2 * pad,
                             row_h), flags, grid.heading)
     for number, column in enumerate(grid.cells):
@@ -726,25 +880,22 @@ def _paint_legend_grid(painter: QPainter, grid: _LegendGrid, rect: QRectF) -> No
         y = rect.top() + pad + row_h
         for item in column:
             painter.setPen(INK)
-            if item[0] == "layer":
-                painter.setFont(layer_font)
-                painter.drawText(QRectF(x, y, right - x, row_h), flags,
-                                 elide(item[2], layer_font, right - x))
+            if item.kind == "layer":
+                _draw_lines(painter, QRectF(x, y, right - x, item.height), item.lines,
+                            layer_font)
             else:
-                _, layer, label, symbol, indented = item
-                box = QRectF(x + (8 * s * k if indented else 0.0), y + (row_h - swatch) / 2,
-                             swatch, swatch)
-                paint_swatch(painter, symbol, layer.geometry_kind, box, min_point=9.0)
-                font = row_font if indented else layer_font
+                box = QRectF(x + (8 * s * k if item.indented else 0.0),
+                             y + (item.height - swatch) / 2, swatch, swatch)
+                paint_swatch(painter, item.symbol, legend_swatch_kind(item.layer), box,
+                             min_point=9.0)
                 left = box.right() + 6 * s * k
                 painter.setPen(INK)
-                painter.setFont(font)
-                painter.drawText(QRectF(left, y, right - left, row_h), flags,
-                                 elide(label, font, right - left))
-            y += row_h
+                _draw_lines(painter, QRectF(left, y, right - left, item.height), item.lines,
+                            row_font if item.indented else layer_font)
+            y += item.height
     painter.restore()
 
 
 __all__ = ["MapExportError", "MapLayout", "district_extent", "elide", "fix_pdf_spaces",
-           "handout_title", "legend_entries", "paint_legend_rows", "render_map",
-           "render_scenes", "scene_stack"]
+           "handout_title", "legend_entries", "legend_swatch_kind", "paint_legend_rows",
+           "render_map", "render_scenes", "scene_stack", "wrap_label"]

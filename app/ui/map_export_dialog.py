@@ -205,6 +205,9 @@ class MapExportDialog(QDialog):
         window = self.window_
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
+            window.indicators.wait()  # the sites' rank badges as the canvas shows them
+            sites = {"indicators": window.indicators.results,
+                     "radius_m": window.editing.radius_m}
             size = (self.width_spin.value(), self.height_spin.value())
             page = self.page_combo.currentText()
             orientation = self.orientation_combo.currentData()
@@ -212,7 +215,7 @@ class MapExportDialog(QDialog):
                 layouts = render_scenes(window.stack, path, self.scenes, size=size,
                                         page=page, orientation=orientation,
                                         language=window.language,
-                                        title=self.title_edit.text())
+                                        title=self.title_edit.text(), **sites)
             else:
                 scene = None
                 if what == SCENE:
@@ -225,7 +228,7 @@ class MapExportDialog(QDialog):
                                       extent=None if scene else window.canvas.viewport.extent,
                                       size=size, dpi=self.dpi_spin.value(), title=title,
                                       page=page, orientation=orientation,
-                                      language=window.language, scene=scene)]
+                                      language=window.language, scene=scene, **sites)]
         except InnoAtlasError as err:
             self._warn(str(err))
             return False

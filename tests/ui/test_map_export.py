@@ -370,7 +370,8 @@ def test_cli_scene_png_and_sites(stack, tmp_path):
     assert changed[py - 12:py + 13, px - 12:px + 13].sum() > 30  # the site's marker
     legend = changed[int(layout.legend.top()):int(layout.legend.bottom()),
                      int(layout.legend.left()):int(layout.legend.right())].sum()
-    assert legend > 0 and changed.sum() - legend < 5000  # site + its label + legend row only
+    # the site, its label, catchment circle and rank badge, and the legend row only
+    assert legend > 0 and changed.sum() - legend < 5000
 
 
 def test_title_glyph_missing_from_the_font_is_a_note(stack, tmp_path):

@@ -111,3 +111,23 @@ def test_cancel_writes_nothing(dialog, qtbot, tmp_path):
     type_into(qtbot, dialog.path_edit, str(out))
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible() and not out.exists()
+
+
+def test_view_pdf_from_the_dialog_has_the_sites_rank_badges(gvalley, qtbot, tmp_path):
+    import re
+
+    from app.ui.map_export_dialog import MapExportDialog
+
+    w, _, _ = gvalley
+    w.activateWindow()
+    qtbot.keyClick(w, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = w.findChild(MapExportDialog, "mapExportDialog")
+    out = tmp_path / "view.pdf"
+    type_into(qtbot, dialog.path_edit, str(out))
+    click_export(qtbot, dialog)
+    assert out.exists()
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True,
+                              text=True).stdout
+        score = w.indicators.results["score"].iloc[0]
+        assert re.search(rf"#1 {score:.0f}\b", text), text[:400]  # as on the canvas

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
-                           QPolygonF, QTransform)
+from PySide6.QtGui import (QBrush, QColor, QFontMetricsF, QImage, QPaintEngine, QPainter,
+                           QPainterPath, QPen, QPolygonF, QTransform)
 
 from app.core.viewport import Viewport
 from app.ui.fonts import map_font
@@ -330,13 +330,90 @@ def paint_labels(painter: QPainter, layer: Layer, cache: LayerCache, viewport: V
     painter.restore()
 
 
+#: Outlines of label texts (baseline origin at (0, 0)), by (text, font): a frame reuses them.
+_TEXT_PATHS: dict[tuple, QPainterPath] = {}
+#: Their halos rasterised (raster painters: the canvas and PNG export), with the image's
+#: top-left offset from the text's origin.
+_HALO_IMAGES: dict[tuple, tuple[QImage, QPointF]] = {}
+_HALO_CACHE_MAX = 2000
+#: Halo width each side of the glyphs, in canvas pixels (times ``scale``).
+HALO_PX = 1.3
+
+
+def _text_path(text: str, font) -> QPainterPath:
+    """The outline of ``text`` in ``font`` with its baseline origin at (0, 0), cached."""
+    key = (text, font.key())
+    path = _TEXT_PATHS.get(key)
+    if path is None:
+        if len(_TEXT_PATHS) >= _HALO_CACHE_MAX:
+            _TEXT_PATHS.clear()  # a new data set or zoom range: start over
+        path = _TEXT_PATHS[key] = QPainterPath()
+        path.addText(0.0, 0.0, font, text)
+    return path
+
+
+def _halo_pen(colour: QColor, width: float) -> QPen:
+    return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                Qt.PenJoinStyle.RoundJoin)
+
+
+def _halo_image(text: str, font, width: float, colour: QColor,
+                ratio: float) -> tuple[QImage, QPointF]:
+    """The text's outline stroked with a round-join pen of ``width`` and ``colour`` into
+    an image at ``ratio`` device pixels per pixel, and where its top-left goes relative
+    to the text's origin (whole pixels). Cached: a frame only draws the image."""
+    key = (text, font.key(), round(width, 3), colour.rgba(), ratio)
+    cached = _HALO_IMAGES.get(key)
+    if cached is None:
+        if len(_HALO_IMAGES) >= _HALO_CACHE_MAX:
+            _HALO_IMAGES.clear()
+        path = _text_path(text, font)
+        bounds = path.boundingRect().adjusted(-width, -width, width, width)
+        left, top = np.floor(bounds.left()), np.floor(bounds.top())
+        image = QImage(max(1, int(np.ceil((bounds.right() - left) * ratio))),
+                       max(1, int(np.ceil((bounds.bottom() - top) * ratio))),
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.translate(-left, -top)
+        painter.setPen(_halo_pen(colour, width))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+        painter.end()
+        cached = _HALO_IMAGES[key] = (image, QPointF(left, top))
+    return cached
+
+
 def _halo_text(painter: QPainter, rect: QRectF, text: str, colour: str, halo: str | None,
                scale: float) -> None:
-    flags = int(Qt.AlignmentFlag.AlignCenter)
+    """Draw ``text`` centred in ``rect`` (one line, ``rect`` as wide as the text), on a halo.
+
+    The halo is the text's outline stroked with a round-join pen: a vector stroke on a
+    PDF, a cached image of that stroke on raster painters (the canvas redraws it every
+    frame). The text itself is drawn once with ``drawText``, so a PDF holds it once, as
+    real searchable text.
+    """
+    font = painter.font()
+    metrics = QFontMetricsF(font)
+    # whole pixels: the cached halo image and the glyphs line up exactly
+    x = round(rect.left() + (rect.width() - metrics.horizontalAdvance(text)) / 2)
+    baseline = round(rect.top() + (rect.height() - metrics.height()) / 2 + metrics.ascent())
     if halo:
-        painter.setPen(qcolor(halo, 0.9))
-        r = 1.2 * scale
-        for ox, oy in ((-r, 0), (r, 0), (0, -r), (0, r), (-r, -r), (r, r), (-r, r), (r, -r)):
-            painter.drawText(rect.translated(ox, oy), flags, text)
+        width = 2 * HALO_PX * scale
+        engine = painter.paintEngine()
+        if engine is not None and engine.type() == QPaintEngine.Type.Raster:
+            device = painter.device()
+            ratio = device.devicePixelRatioF() if device is not None else 1.0
+            image, offset = _halo_image(text, font, width, qcolor(halo, 0.9), ratio)
+            painter.drawImage(QPointF(x + offset.x(), baseline + offset.y()), image)
+        else:
+            painter.save()
+            painter.translate(x, baseline)
+            painter.setPen(_halo_pen(qcolor(halo, 0.9), width))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(_text_path(text, font))
+            painter.restore()
     painter.setPen(qcolor(colour))
-    painter.drawText(rect, flags, text)
+    painter.drawText(QPointF(x, baseline), text)
