@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import warnings
@@ -25,16 +26,53 @@ def run_guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespa
         return error(f"unexpected {type(err).__name__}: {detail}")
 
 
-def add_project_sites_radius(parser: argparse.ArgumentParser) -> None:
+SITES_HELP = ("sites file (any vector format and CRS; points and/or polygons) instead of "
+              "the project's sites layer")
+
+
+def add_project_sites_radius(parser: argparse.ArgumentParser,
+                             sites_help: str = SITES_HELP) -> None:
     """The ``--project``, ``--sites`` and ``--radius`` options the exports share."""
     parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
                         help="project GeoPackage (default: the embedded project)")
-    parser.add_argument("--sites", type=Path, metavar="SITES",
-                        help="sites file (any vector format and CRS; points and/or "
-                             "polygons) instead of the project's sites layer")
+    parser.add_argument("--sites", type=Path, metavar="SITES", help=sites_help)
     parser.add_argument("--radius", type=float, metavar="M",
                         help="catchment radius in metres for every site (default: each "
                              "site's radius_m where set, else the project's radius)")
+
+
+def check_radius(radius: float | None) -> None:
+    """Raise InnoAtlasError unless ``--radius`` is unset or a number of metres >= 0."""
+    if radius is not None and not (math.isfinite(radius) and radius >= 0):
+        raise InnoAtlasError(f"--radius must be a number of metres >= 0, not {radius}")
+
+
+def file_sites(path: Path):
+    """Sites read from a file (``--sites``), with the sites schema; missing ids and
+    kinds filled. Read notes go to stderr; anything but points/polygons is refused."""
+    import uuid
+
+    from app.core.sites import normalise_sites
+    from app.core.vector_input import InputError, read_vector
+
+    sites = read_vector(path, "sites", preferred_layer="sites")
+    for note in sites.notes:
+        print(f"innoatlas: note: {note}", file=sys.stderr)
+    frame = sites.frame
+    types = set(frame.geom_type.unique()) - {"Point", "MultiPoint", "Polygon", "MultiPolygon"}
+    if types:
+        raise InputError(f"sites file {path} must hold points or polygons, not "
+                         f"{', '.join(sorted(types))}")
+    if frame.geometry.name != "geometry":
+        frame = frame.rename_geometry("geometry")
+    frame = normalise_sites(frame)
+    ids = frame["site_id"].astype(str).str.strip()
+    duplicated = ids.duplicated(keep="first") & (ids != "")
+    fresh = (ids == "") | duplicated
+    frame.loc[fresh, "site_id"] = [uuid.uuid4().hex[:12] for _ in range(int(fresh.sum()))]
+    kinds = frame.geom_type.map(lambda t: "point" if "Point" in str(t) else "polygon")
+    frame["kind"] = frame["kind"].where(frame["kind"].astype(str) != "", kinds)
+    return frame
 
 
 def parse_size(text: str) -> tuple[int, int] | None:

@@ -8,12 +8,10 @@ table and provenance metadata (app/core/gpkg_export.py). Qt is never imported.
 from __future__ import annotations
 
 import argparse
-import math
-import sys
 from pathlib import Path
 from typing import Callable
 
-from app.cli_common import add_project_sites_radius, run_guarded
+from app.cli_common import add_project_sites_radius, check_radius, file_sites, run_guarded
 
 
 def add_export_gpkg_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -33,33 +31,6 @@ def add_export_gpkg_parser(commands: argparse._SubParsersAction) -> argparse.Arg
     return parser
 
 
-def _file_sites(path: Path):
-    """Sites read from a file, with the sites schema; missing ids and kinds filled."""
-    import uuid
-
-    from app.core.sites import normalise_sites
-    from app.core.vector_input import InputError, read_vector
-
-    sites = read_vector(path, "sites", preferred_layer="sites")
-    for note in sites.notes:
-        print(f"innoatlas: note: {note}", file=sys.stderr)
-    frame = sites.frame
-    types = set(frame.geom_type.unique()) - {"Point", "MultiPoint", "Polygon", "MultiPolygon"}
-    if types:
-        raise InputError(f"sites file {path} must hold points or polygons, not "
-                         f"{', '.join(sorted(types))}")
-    if frame.geometry.name != "geometry":
-        frame = frame.rename_geometry("geometry")
-    frame = normalise_sites(frame)
-    ids = frame["site_id"].astype(str).str.strip()
-    duplicated = ids.duplicated(keep="first") & (ids != "")
-    fresh = (ids == "") | duplicated
-    frame.loc[fresh, "site_id"] = [uuid.uuid4().hex[:12] for _ in range(int(fresh.sum()))]
-    kinds = frame.geom_type.map(lambda t: "point" if "Point" in str(t) else "polygon")
-    frame["kind"] = frame["kind"].where(frame["kind"].astype(str) != "", kinds)
-    return frame
-
-
 def run_export_gpkg(args: argparse.Namespace, error: Callable[[str], int]) -> int:
     """Run the subcommand; every failure is ``error(one line)`` (exit code 2)."""
     return run_guarded(_run, args, error)
@@ -73,8 +44,7 @@ def _run(args: argparse.Namespace) -> int:
     from app.core.project_io import open_project
     from app.core.vector_input import InputError
 
-    if args.radius is not None and not (math.isfinite(args.radius) and args.radius >= 0):
-        raise InputError(f"--radius must be a number of metres >= 0, not {args.radius}")
+    check_radius(args.radius)
     for option, target in (("OUT.gpkg", args.out), ("--indicators-csv", args.indicators_csv),
                            ("--indicators-geojson", args.indicators_geojson)):
         if target is not None and not target.resolve().parent.is_dir():
@@ -89,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     stack, settings = project.stack, project.settings
     sites_layer = stack.get("sites")
     if args.sites is not None:
-        sites_layer.set_data(_file_sites(args.sites))
+        sites_layer.set_data(file_sites(args.sites))
     sites = sites_layer.data
     indicators = None
     if len(sites):
@@ -101,15 +71,12 @@ def _run(args: argparse.Namespace) -> int:
         radius = args.radius if args.radius is not None else settings.radius_m
         indicators = engine.compute(sites, radius, site_radius=args.radius is None,
                                     weights=settings.score_weights())
+        table = indicators.copy()
+        table.insert(0, "site_id", sites["site_id"].to_numpy())
+        table.insert(1, "name", sites["name"].to_numpy())
         if args.indicators_csv is not None:
-            table = indicators.copy()
-            table.insert(0, "site_id", sites["site_id"].to_numpy())
-            table.insert(1, "name", sites["name"].to_numpy())
             export_indicators_csv(args.indicators_csv, table)
         if args.indicators_geojson is not None:
-            table = indicators.copy()
-            table.insert(0, "site_id", sites["site_id"].to_numpy())
-            table.insert(1, "name", sites["name"].to_numpy())
             export_indicators_geojson(args.indicators_geojson, table, sites)
         indicators.index = sites["site_id"].astype(str).to_numpy()
     elif args.indicators_csv is not None or args.indicators_geojson is not None:

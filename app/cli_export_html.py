@@ -9,12 +9,11 @@ inline: the file opens in a browser without internet. Qt is never imported.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 from typing import Callable
 
-from app.cli_common import add_project_sites_radius, run_guarded
+from app.cli_common import add_project_sites_radius, check_radius, file_sites, run_guarded
 
 
 def add_export_html_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -47,15 +46,13 @@ def run_export_html(args: argparse.Namespace, error: Callable[[str], int]) -> in
 
 
 def _run(args: argparse.Namespace) -> int:
-    from app.cli_export_gpkg import _file_sites
     from app.core.html_export import HtmlExportError, export_html, site_indicators
     from app.core.html_font import unavailable_reason
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project_io import open_project
     from app.core.scenes import find_scene, scenes_from_settings
 
-    if args.radius is not None and not (math.isfinite(args.radius) and args.radius >= 0):
-        raise HtmlExportError(f"--radius must be a number of metres >= 0, not {args.radius}")
+    check_radius(args.radius)
     if args.out.suffix.lower() not in (".html", ".htm"):
         raise HtmlExportError(f"cannot export a web map as {args.out.name!r}: use a .html "
                               "file name")
@@ -70,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
         find_scene(scenes, args.scene)  # an unknown scene fails before any work
     sites_layer = stack.get("sites")
     if args.sites is not None:
-        sites_layer.set_data(_file_sites(args.sites))
+        sites_layer.set_data(file_sites(args.sites))
     radius = args.radius if args.radius is not None else settings.radius_m
     indicators = site_indicators(stack, radius, settings.roles(),
                                  site_radius=args.radius is None,

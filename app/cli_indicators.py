@@ -16,7 +16,7 @@ from typing import Callable
 
 import pandas as pd
 
-from app.cli_common import role_table, run_guarded, saved_settings, write_output
+from app.cli_common import check_radius, role_table, run_guarded, saved_settings, write_output
 from app.core.indicator_json import to_json
 
 LAYERS = ("startups", "education", "stations", "zoning")
@@ -74,8 +74,7 @@ def _run(args: argparse.Namespace) -> int:
     from app.core.indicators import DEFAULT_RADIUS_M, compute_indicators
     from app.core.vector_input import InputError, read_vector
 
-    if args.radius is not None and not (math.isfinite(args.radius) and args.radius >= 0):
-        raise InputError(f"--radius must be a number of metres >= 0, not {args.radius}")
+    check_radius(args.radius)
     out_format = args.format or ("json" if args.out and args.out.suffix.lower() == ".json"
                                  else "csv")
     if args.out is not None and not args.out.resolve().parent.is_dir():

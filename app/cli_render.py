@@ -11,13 +11,13 @@ of the project's scenes (``--scene``), or a PDF handout with a page per scene
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from pathlib import Path
 from typing import Callable
 
-from app.cli_common import has_display, parse_size, run_guarded
+from app.cli_common import (add_project_sites_radius, check_radius, file_sites, has_display,
+                             parse_size, run_guarded)
 
 
 def add_render_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -42,15 +42,9 @@ def add_render_parser(commands: argparse._SubParsersAction) -> argparse.Argument
                         help="PDF page size (default A4)")
     parser.add_argument("--orientation", choices=("portrait", "landscape"), type=str.lower,
                         help="PDF orientation (default: from the --size aspect)")
-    parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
-                        help="project GeoPackage (default: the embedded project)")
-    parser.add_argument("--sites", type=Path, metavar="SITES",
-                        help="candidate sites file (GeoPackage, GeoJSON, ...) drawn as the "
-                             "project's sites layer, with catchment circles and rank/score "
-                             "badges")
-    parser.add_argument("--radius", type=float, metavar="M",
-                        help="catchment radius in metres for every site (default: each "
-                             "site's radius_m where set, else the project's radius)")
+    add_project_sites_radius(parser, sites_help="candidate sites file (GeoPackage, GeoJSON, "
+                             "...) drawn as the project's sites layer, with catchment "
+                             "circles and rank/score badges")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--scene", metavar="ID",
                        help="map one of the project's scenes (its extent, layers and title); "
@@ -72,8 +66,7 @@ def run_render(args: argparse.Namespace, error: Callable[[str], int]) -> int:
 def _run(args: argparse.Namespace) -> int:
     from app.core.errors import InnoAtlasError as Error
 
-    if args.radius is not None and not (math.isfinite(args.radius) and args.radius >= 0):
-        raise Error(f"--radius must be a number of metres >= 0, not {args.radius}")
+    check_radius(args.radius)
     size = parse_size(args.size)
     if size is None:
         raise Error(f"--size must look like 1600x1000 (at least 200x150), not {args.size!r}")
@@ -136,10 +129,9 @@ def _site_indicators(stack, settings, radius: float, site_radius: bool):
 
 def _use_sites(stack, path: Path) -> None:
     """Draw the sites of ``path`` as the project's ``sites`` layer (replacing its own)."""
-    from app.cli_export_gpkg import _file_sites  # the sites schema, ids and kinds filled
     from app.core.sites import new_sites_layer
 
-    layer = new_sites_layer(_file_sites(path))
+    layer = new_sites_layer(file_sites(path))
     old = stack.get("sites")
     if old is not None:
         index = stack.index(old)
