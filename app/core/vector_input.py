@@ -114,6 +114,7 @@ class FileInfo:
     x_column: str | None
     y_column: str | None
     notes: list[str] = field(default_factory=list)
+    layer: str | None = None  # the layer whose columns are listed (None: the only one)
 
 
 @dataclass
@@ -193,15 +194,9 @@ def _bad_prj(path: Path) -> str | None:
     if prj is None:
         return None
     text = prj.read_bytes().decode("latin-1").strip()
-    try:
-        pyproj.CRS.from_wkt(text)
+    if _known_crs(text) is not None:
         return None
-    except Exception:
-        try:
-            pyproj.CRS.from_user_input(text)
-            return None
-        except Exception:
-            return text.replace("\n", " ") or "(empty)"
+    return text.replace("\n", " ") or "(empty)"
 
 
 @contextlib.contextmanager
@@ -400,6 +395,14 @@ def crs_label(crs) -> str | None:
     return f"{authority[0]}:{authority[1]}" if authority else crs.name
 
 
+def _known_crs(text: str) -> pyproj.CRS | None:
+    """The CRS PROJ reads from ``text`` (WKT, ``EPSG:…``, a PROJ string), else None."""
+    try:
+        return pyproj.CRS.from_user_input(text)
+    except Exception:
+        return None
+
+
 def _parse_crs(text: str, name: str) -> pyproj.CRS:
     try:
         return pyproj.CRS.from_user_input(text)
@@ -424,11 +427,7 @@ def _geojson_crs(path: Path) -> tuple[str | None, bool]:
     crs_name = _geojson_crs_name(path)
     if crs_name is None:
         return None, False
-    try:
-        pyproj.CRS.from_user_input(crs_name)
-    except Exception:
-        return crs_name, True
-    return crs_name, False
+    return crs_name, _known_crs(crs_name) is None
 
 
 def _is_bessel(crs: pyproj.CRS) -> bool:
@@ -651,7 +650,13 @@ def _unreadable(path: Path, what: str, err: Exception) -> str:
 
 def _choose_layer(path: Path, preferred: str | None, what: str = "input",
                   required: str | None = None) -> str | None:
-    layers = _list_layers(path, what)
+    return _pick_layer(_list_layers(path, what), path, preferred, what, required)
+
+
+def _pick_layer(layers: list[tuple[str, str | None]], path: Path, preferred: str | None,
+                what: str = "input", required: str | None = None) -> str | None:
+    """The layer to read among ``layers`` (see :func:`_list_layers`): ``preferred`` when
+    present, else the first with geometry; None when the file has only one."""
     if len(layers) == 0:
         raise InputError(f"{what} file {path} holds no layer")
     names = [name for name, _ in layers]
@@ -720,7 +725,7 @@ def inspect_vector(path: Path | str, options: ReadOptions | None = None) -> File
             raise InputError(f"input file {path} holds no layer")
         infos, chosen_info = [], None
         chosen = options.layer if options.layer in [n for n, _ in layers] else \
-            _choose_layer(source, None)
+            _pick_layer(layers, source, None)
         for name, kind in layers:
             try:
                 info = pyogrio.read_info(source, layer=name, encoding=encoding)
@@ -746,7 +751,7 @@ def inspect_vector(path: Path | str, options: ReadOptions | None = None) -> File
     return FileInfo(path, str(chosen_info["driver"]), infos,
                     [str(c) for c in chosen_info["fields"]],
                     None if encoding is None else _display(encoding), encoding_note, crs,
-                    crs_guess, None, None, notes)
+                    crs_guess, None, None, notes, chosen)
 
 
 def _guess_crs(source: Path, layer: str | None, encoding: str | None) -> str | None:

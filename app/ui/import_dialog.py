@@ -143,7 +143,10 @@ class ImportLayerDialog(QDialog):
         self.layer_box.currentIndexChanged.connect(self._follow_layer_title)
         self.role_box.currentIndexChanged.connect(self._rebuild_mapping)
         self._building = False
-        self._refresh()
+        if len(self.info.layers) > 1 and self.layer_box.currentData() != self.info.layer:
+            self._refresh()  # the box shows another layer than the one inspected
+        else:
+            self._show_preview()  # the options now are those just inspected
 
     # -- helpers ---------------------------------------------------------------------------
     def _file_text(self) -> str:
@@ -228,17 +231,26 @@ class ImportLayerDialog(QDialog):
         if self._building:
             return
         options = self.options()
-        problem = ""
         try:
             self.info = inspect_vector(self.path, options)
             self._building = True
             self._apply_info()
             self._building = False
-            self.preview = preview_attributes(self.path, self.options(), rows=PREVIEW_ROWS)
         except InnoAtlasError as err:
             self._building = False
-            self.preview = pd.DataFrame()
-            problem = str(err)
+            self._show_preview(str(err))
+            return
+        self._show_preview()
+
+    def _show_preview(self, problem: str = "") -> None:
+        """Preview the attributes with the current choices (none when ``problem``)."""
+        self.preview = pd.DataFrame()
+        if not problem:
+            try:
+                self.preview = preview_attributes(self.path, self.options(),
+                                                  rows=PREVIEW_ROWS)
+            except InnoAtlasError as err:
+                problem = str(err)
         self._read_problem = problem
         self._fill_table()
         self._rebuild_mapping(keep=True)
