@@ -236,7 +236,6 @@ def apply_role(frame: gpd.GeoDataFrame, role: str, mapping: dict[str, str | None
     _check_geometry(frame, role, where)
     out = frame.copy()
     notes: list[str] = []
-    name = f"{source}: " if source else ""
 
     def put(target: str, values: pd.Series) -> None:
         column = mapping.get(target)
@@ -250,9 +249,9 @@ def apply_role(frame: gpd.GeoDataFrame, role: str, mapping: dict[str, str | None
         if mapping.get("sector") is not None:
             put("sector", _text(frame[mapping["sector"]]))
         if mapping.get("employees") is not None:
-            put("employees", _numbers(frame[mapping["employees"]], "employees", name, notes))
+            put("employees", _numbers(frame[mapping["employees"]], "employees", where, notes))
     if role == "zoning":
-        _zoning_columns(frame, mapping, out, put, name, where, notes)
+        _zoning_columns(frame, mapping, out, put, where, notes)
     return RoleResult(gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=frame.crs),
                       notes)
 
@@ -273,7 +272,7 @@ def _numbers(values: pd.Series, label: str, name: str, notes: list[str]) -> pd.S
     return numbers
 
 
-def _zoning_columns(frame, mapping, out, put, name, where, notes) -> None:
+def _zoning_columns(frame, mapping, out, put, where, notes) -> None:
     raw = _text(frame[mapping["zone_name"]])
     uniques = pd.unique(raw.dropna())
     short = {u: normalise_zone_name(u) for u in uniques}
@@ -287,14 +286,14 @@ def _zoning_columns(frame, mapping, out, put, name, where, notes) -> None:
     unknown = raw.notna() & known.isna()
     if unknown.any():
         first = ", ".join(pd.unique(raw[unknown])[:3])
-        notes.append(f"{name}{int(unknown.sum())} of {len(raw)} features have zone names not "
+        notes.append(f"{where}{int(unknown.sum())} of {len(raw)} features have zone names not "
                      f"in the rules table: {first} (first 3)")
     if raw.isna().any():
-        notes.append(f"{name}{int(raw.isna().sum())} of {len(raw)} features have no zone name")
+        notes.append(f"{where}{int(raw.isna().sum())} of {len(raw)} features have no zone name")
     put("zone_type", zone_type.astype(object))
     put("kind", np.where(zone_type.isin(OVERLAY_NAMES), "overlay", "zone").astype(object))
     if "name" not in out.columns:
         out["name"] = raw
     if mapping.get("max_height_m") is not None:
-        put("max_height_m", _numbers(frame[mapping["max_height_m"]], "max_height_m", name,
+        put("max_height_m", _numbers(frame[mapping["max_height_m"]], "max_height_m", where,
                                      notes))

@@ -210,7 +210,7 @@ def _read_user_layers(path: Path, stack: LayerStack, settings: ProjectSettings,
     from layers.style_io import style_from_dict
 
     specs, notes = user_layer_specs(settings.extra, style_from_dict)
-    provenance = read_provenance(path)
+    provenance = read_provenance(path) if specs else {}  # most projects have none
     position = 1
     for spec in specs:
         if spec.name not in tables:
