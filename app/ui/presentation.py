@@ -345,40 +345,34 @@ class PresentationController(QObject):
 
         When the map was moved away from that scene and it is the last, it comes back.
         """
-        count = len(self.window.scenes)
-        if count == 0:
-            return self._no_scenes()
-        index = self.index
-        if index is None:  # none shown yet, or it was deleted: the one now at its place
-            target = min(self._gap, count - 1) if self._gap is not None else 0
-        elif self.on_scene:
-            target = index + 1
-            if target >= count:
-                self.show_message(tr("This is the last scene (Page Up goes back)"))
-                return False
-        else:
-            target = min(index + 1, count - 1)
-        return self.go_to(target)
+        return self._step(1)
 
     def previous_scene(self) -> bool:
         """Go to the scene before the one shown last (the last when none was shown).
 
         When the map was moved away from that scene and it is the first, it comes back.
         """
+        return self._step(-1)
+
+    def _step(self, direction: int) -> bool:
+        """Go ``direction`` (1: on, -1: back) from the scene shown last."""
         count = len(self.window.scenes)
         if count == 0:
             return self._no_scenes()
         index = self.index
-        if index is None:
-            target = max(0, min(self._gap, count) - 1) if self._gap is not None else count - 1
-        elif self.on_scene:
-            target = index - 1
-            if target < 0:
-                self.show_message(tr("This is the first scene (Page Down goes on)"))
-                return False
+        if index is None:  # none shown yet, or it was deleted: the one now at its place
+            if self._gap is None:
+                target = 0 if direction > 0 else count - 1
+            else:
+                target = self._gap if direction > 0 else self._gap - 1
         else:
-            target = max(index - 1, 0)
-        return self.go_to(target)
+            target = index + direction
+            if self.on_scene and not 0 <= target < count:
+                self.show_message(tr("This is the last scene (Page Up goes back)")
+                                  if direction > 0 else
+                                  tr("This is the first scene (Page Down goes on)"))
+                return False
+        return self.go_to(min(max(target, 0), count - 1))
 
     def _no_scenes(self) -> bool:
         self.show_message(tr("No scenes: add the current view with Ctrl+Shift+A "
