@@ -527,6 +527,7 @@ class PresentationController(QObject):
         self.canvas.update()
 
     def _on_language_changed(self, _language: str = "") -> None:
+        self.overlay.forget_legend()  # the layer titles and categories change language
         self._clear_message()
 
     def _clear_message(self) -> None:
@@ -664,6 +665,16 @@ class PresentationOverlay:
         self.legend_rect = QRectF()
         self.card_rect = QRectF()
         self.message_rect = QRectF()
+        #: :func:`legend_entries` of the stack, kept until a layer or the language changes
+        #: (the controller tells of the language; a frame of the animation only paints).
+        self._entries: list | None = None
+        stack = controller.window.stack
+        for signal in (stack.layer_changed, stack.inserted, stack.removed, stack.moved):
+            signal.connect(self.forget_legend)
+
+    def forget_legend(self, *_args) -> None:
+        """The legend's rows must be found again (a layer or the language changed)."""
+        self._entries = None
 
     def paint(self, painter: QPainter, viewport: Viewport) -> None:
         """Draw the title band, the legend, the indicator card and the message (canvas
@@ -734,7 +745,9 @@ class PresentationOverlay:
     def _legend_layout(self, rect: QRectF, s: float):
         """``(entries, box, k)`` of the legend in ``rect`` (None: no legend)."""
         window = self.controller.window
-        entries = legend_entries(window.stack, window.language)
+        if self._entries is None:
+            self._entries = legend_entries(window.stack, window.language)
+        entries = self._entries
         if not entries or rect.height() <= 40 * s:
             return None
         lines = 1 + sum(1 if layer.style.kind != "categorized" else 1 + len(rows)
