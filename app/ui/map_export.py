@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
 from PySide6.QtGui import (QColor, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter,
                            QPdfWriter, QPen, QTextLayout, QTextOption)
 
+from app.core.atomic_write import write_atomically
 from app.core.errors import InnoAtlasError
 from app.core.i18n_catalog import translate
 from app.core.scenes import Scene
@@ -421,18 +421,8 @@ def fix_pdf_spaces(pdf: bytes) -> bytes:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file: a failure leaves any old file."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.absolute().parent)
-    except OSError as err:
-        raise MapExportError(f"cannot write the map to {path}: {err.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise MapExportError(f"cannot write the map to {path}: {err.strerror}") from None
+    write_atomically(path, lambda temp: temp.write_bytes(data), MapExportError,
+                     verb="write", suffix=f".exporting{path.suffix}")
 
 
 def _xmp(title: str, description: str, when: str) -> bytes:
