@@ -655,6 +655,13 @@ class _ControlBar(QWidget):
                              else tr("{count} scenes", count=len(scenes)))
 
 
+def _paint_panel(painter: QPainter, box: QRectF, s: float) -> None:
+    """The white rounded panel behind the legend and the card."""
+    painter.setPen(QPen(QColor(0, 0, 0, 40), 1.0))
+    painter.setBrush(PANEL)
+    painter.drawRoundedRect(box, 10 * s, 10 * s)
+
+
 class PresentationOverlay:
     """Paints the title band, legend, caveat, indicator card and messages (when active)."""
 
@@ -779,9 +786,7 @@ class PresentationOverlay:
         layer_font.setPixelSize(max(8, round(21 * s * k)))
         row_font.setPixelSize(max(8, round(20 * s * k)))
         painter.save()
-        painter.setPen(QPen(QColor(0, 0, 0, 40), 1.0))
-        painter.setBrush(PANEL)
-        painter.drawRoundedRect(box, 10 * s, 10 * s)
+        _paint_panel(painter, box, s)
         x, y = box.left() + pad, box.top() + pad
         text_w = box.width() - 2 * pad
         flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine)
@@ -812,9 +817,7 @@ class PresentationOverlay:
             text = tr("Select a site to see its indicators (E, then click a site)"
                       if site_id is None else "Indicators are being computed…")
             box = QRectF(rect.left(), rect.top(), rect.width(), 2 * pad + 2 * row_h)
-            painter.setPen(QPen(QColor(0, 0, 0, 40), 1.0))
-            painter.setBrush(PANEL)
-            painter.drawRoundedRect(box, 10 * s, 10 * s)
+            _paint_panel(painter, box, s)
             painter.setPen(INK)
             painter.setFont(font)
             painter.drawText(box.adjusted(pad, pad, -pad, -pad),
@@ -827,9 +830,7 @@ class PresentationOverlay:
             f.setPixelSize(max(8, round(f.pixelSize() * k)))
         box = QRectF(rect.left(), rect.top(), rect.width(),
                      2 * pad + (len(CARD_ROWS) + 1.6) * row_h)
-        painter.setPen(QPen(QColor(0, 0, 0, 40), 1.0))
-        painter.setBrush(PANEL)
-        painter.drawRoundedRect(box, 10 * s, 10 * s)
+        _paint_panel(painter, box, s)
         x, y, w = box.left() + pad, box.top() + pad, box.width() - 2 * pad
         rank = row.get("rank")
         name = str(row.get("name") or site_id)
