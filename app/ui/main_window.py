@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QDockWidget, QDoubleSpinBox, QLabel, QMainWindow, QMessageBox,
-                               QToolBar, QWidget)
+from PySide6.QtWidgets import (QApplication, QDockWidget, QDoubleSpinBox, QLabel, QMainWindow,
+                               QMessageBox, QToolBar, QWidget)
 
 from app import __version__
 from app.core.geodesy import to_lonlat
@@ -475,16 +475,32 @@ class MainWindow(QMainWindow):
         """Render the current view to ``path`` (.png or .pdf) with the map furniture."""
         from app.ui.map_export import render_map
 
-        self.indicators.wait()  # the sites' rank badges as the canvas shows them
+        # the indicators are awaited first: the sites' rank badges as the canvas shows them
+        return self._run_export(
+            lambda: render_map(self.stack, path, extent=self.canvas.viewport.extent,
+                               title=title or f"InnoAtlas — {self.project.display_name}",
+                               language=self.language, indicators=self.indicators.results,
+                               radius_m=self.editing.radius_m),
+            tr("Cannot export the map"), tr("Map exported to {name}", name=path.name))
+
+    def _run_export(self, write, failure_title: str, done: str) -> bool:
+        """Wait for the indicators, then call ``write()`` under a wait cursor; an
+        :class:`InnoAtlasError` shows ``failure_title`` and the error, success shows
+        ``done`` in the status bar."""
+        self.indicators.wait()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            render_map(self.stack, path, extent=self.canvas.viewport.extent,
-                       title=title or f"InnoAtlas — {self.project.display_name}",
-                       language=self.language, indicators=self.indicators.results,
-                       radius_m=self.editing.radius_m)
+            write()
         except InnoAtlasError as err:
-            QMessageBox.warning(self, tr("Cannot export the map"), str(err))
+            error = str(err)
+        else:
+            error = None
+        finally:
+            QApplication.restoreOverrideCursor()
+        if error is not None:
+            QMessageBox.warning(self, failure_title, error)
             return False
-        self.statusBar().showMessage(tr("Map exported to {name}", name=path.name), 8000)
+        self.statusBar().showMessage(done, 8000)
         return True
 
     #: File-type choices of the web map dialog; the second adds the online basemap.
@@ -505,23 +521,18 @@ class MainWindow(QMainWindow):
         """Write the interactive web map, opening at the map's current view; a failure
         shows a message and changes nothing."""
         from app.core.html_export import export_html
-        from app.core.scenes import scenes_from_settings
 
         if path.suffix.lower() not in (".html", ".htm"):
             path = path.with_suffix(".html")
-        self.indicators.wait()
-        try:
-            export_html(path, self.stack, title=f"InnoAtlas — {self.project.display_name}",
-                        language=self.language, indicators=self.indicators.results,
-                        scenes=scenes_from_settings(self.project.capture_settings().extra,
-                                                    self.stack, self.language),
-                        basemap=basemap, radius_m=self.editing.radius_m,
-                        view=self.canvas.viewport.extent)  # opens where the user looks
-        except InnoAtlasError as err:
-            QMessageBox.warning(self, tr("Cannot export the web map"), str(err))
-            return False
-        self.statusBar().showMessage(tr("Web map exported to {name}", name=path.name), 8000)
-        return True
+        return self._run_export(
+            lambda: export_html(
+                path, self.stack, title=f"InnoAtlas — {self.project.display_name}",
+                language=self.language, indicators=self.indicators.results,
+                scenes=scenes_from_settings(self.project.capture_settings().extra,
+                                            self.stack, self.language),
+                basemap=basemap, radius_m=self.editing.radius_m,
+                view=self.canvas.viewport.extent),  # opens where the user looks
+            tr("Cannot export the web map"), tr("Web map exported to {name}", name=path.name))
 
     def export_gpkg_dialog(self) -> bool:
         """File → Export GeoPackage…: ask for a file, then :meth:`export_gpkg`."""
@@ -533,29 +544,21 @@ class MainWindow(QMainWindow):
 
     def export_gpkg(self, path: Path) -> bool:
         """Write the styled GeoPackage; a failure shows a message and changes nothing."""
-        from PySide6.QtWidgets import QApplication
-
         from app.core.gpkg_export import export_geopackage
 
         if path.suffix.lower() != ".gpkg":
             path = path.with_suffix(".gpkg")
-        self.indicators.wait()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
+
+        def write():
             results = self.indicators.results
             # the sites layer already has the names; rank and the indicators are added
             export_geopackage(path, self.stack,
                               indicators=results.drop(columns=["name"], errors="ignore")
                               if len(results) else None,
                               settings=self.project.capture_settings())
-        except InnoAtlasError as err:
-            QApplication.restoreOverrideCursor()
-            QMessageBox.warning(self, tr("Cannot export"), str(err))
-            return False
-        QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(tr("Exported {name}: opens styled in QGIS", name=path.name),
-                                     8000)
-        return True
+
+        return self._run_export(write, tr("Cannot export"),
+                                tr("Exported {name}: opens styled in QGIS", name=path.name))
 
     # -- layers and their roles ---------------------------------------------------------------
     @property

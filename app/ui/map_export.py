@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
 from PySide6.QtGui import (QColor, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter,
                            QPdfWriter, QPen, QTextLayout, QTextOption)
 
+from app.core.atomic_write import write_atomically
 from app.core.errors import InnoAtlasError
 from app.core.i18n_catalog import translate
 from app.core.scenes import Scene
@@ -421,18 +421,8 @@ def fix_pdf_spaces(pdf: bytes) -> bytes:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file: a failure leaves any old file."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.absolute().parent)
-    except OSError as err:
-        raise MapExportError(f"cannot write the map to {path}: {err.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise MapExportError(f"cannot write the map to {path}: {err.strerror}") from None
+    write_atomically(path, lambda temp: temp.write_bytes(data), MapExportError,
+                     verb="write", suffix=f".exporting{path.suffix}")
 
 
 def _xmp(title: str, description: str, when: str) -> bytes:
@@ -656,30 +646,39 @@ def paint_legend_rows(painter: QPainter | None, entries: list[tuple[Layer, list]
     max_lines : int
         Lines a label may take (1: elided on one line, the presentation legend).
     """
-    for layer, rows in entries:
-        y += layer_gap
-        shift = 0.0
-        if layer.style.kind == "categorized":
-            lines = wrap_label(layer.title(language), layer_font, right - x, max_lines)
-            height = _lines_height(lines, layer_font, row_h)
-            if painter is not None:
-                painter.setPen(ink)
-                _draw_lines(painter, QRectF(x, y, right - x, height), lines, layer_font)
-            y += height
-            shift = indent
-        kind = legend_swatch_kind(layer)
-        for label, symbol in rows:
-            font = row_font if shift else layer_font
-            left = x + shift + swatch + swatch_gap
-            lines = wrap_label(str(label), font, right - left, max_lines)
-            height = _lines_height(lines, font, row_h)
-            if painter is not None:
-                box = QRectF(x + shift, y + (height - swatch) / 2, swatch, swatch)
-                paint_swatch(painter, symbol, kind, box, min_point=min_point)
-                painter.setPen(ink)
-                _draw_lines(painter, QRectF(left, y, right - left, height), lines, font)
-            y += height
+    previous = None
+    for item in _legend_items(entries, language):
+        if item.layer is not previous:
+            y += layer_gap
+            previous = item.layer
+        font = row_font if item.indented else layer_font
+        lead = 0.0 if item.kind == "layer" else \
+            (indent if item.indented else 0.0) + swatch + swatch_gap
+        lines = wrap_label(item.text, font, right - x - lead, max_lines)
+        height = _lines_height(lines, font, row_h)
+        if painter is not None:
+            _paint_legend_item(painter, replace(item, lines=lines, height=height), x, y,
+                               right, swatch, font, ink=ink, indent=indent,
+                               swatch_gap=swatch_gap, min_point=min_point)
+        y += height
     return y
+
+
+def _paint_legend_item(painter: QPainter, item: "_LegendItem", x: float, y: float,
+                       right: float, swatch: float, font, *, ink: QColor, indent: float,
+                       swatch_gap: float, min_point: float) -> None:
+    """Paint one wrapped legend item with its top-left at ``(x, y)``: a layer heading,
+    or a swatch (indented by ``indent`` under a heading) and its label."""
+    painter.setPen(ink)
+    if item.kind == "layer":
+        _draw_lines(painter, QRectF(x, y, right - x, item.height), item.lines, font)
+        return
+    box = QRectF(x + (indent if item.indented else 0.0), y + (item.height - swatch) / 2,
+                 swatch, swatch)
+    paint_swatch(painter, item.symbol, item.swatch_kind, box, min_point=min_point)
+    left = box.right() + swatch_gap
+    painter.setPen(ink)
+    _draw_lines(painter, QRectF(left, y, right - left, item.height), item.lines, font)
 
 
 def _lines_height(lines: list[str], font, row_h: float) -> float:
@@ -747,6 +746,7 @@ class _LegendItem:
     text: str
     symbol: object = None
     indented: bool = False
+    swatch_kind: str = ""
     lines: list = field(default_factory=list)
     height: float = 0.0
 
@@ -770,14 +770,15 @@ class _LegendGrid:
         return 2 * self.pad + self.row_h + body
 
 
-def _legend_items(stack: LayerStack, language: str) -> list[_LegendItem]:
-    """The legend as a flat list of items (not yet wrapped)."""
+def _legend_items(entries: list[tuple[Layer, list]], language: str) -> list[_LegendItem]:
+    """:func:`legend_entries` as a flat list of items (not yet wrapped)."""
     items = []
-    for layer, rows in legend_entries(stack, language):
+    for layer, rows in entries:
         categorized = layer.style.kind == "categorized"
         if categorized:
             items.append(_LegendItem("layer", layer, layer.title(language)))
-        items.extend(_LegendItem("row", layer, str(label), symbol, categorized)
+        kind = legend_swatch_kind(layer)
+        items.extend(_LegendItem("row", layer, str(label), symbol, categorized, kind)
                      for label, symbol in rows)
     return items
 
@@ -792,7 +793,7 @@ def _legend_grid(stack: LayerStack, width: float, max_h: float, s: float,
     ends a column. The type shrinks (as in the legend column) when even the best grid
     would be too high.
     """
-    items = _legend_items(stack, language)
+    items = _legend_items(legend_entries(stack, language), language)
     pad = 10 * s
     k = 1.0
     heading = translate("Legend", language)
@@ -879,19 +880,9 @@ def _paint_legend_grid(painter: QPainter, grid: _LegendGrid, rect: QRectF) -> No
         right = x + grid.column_w - 12 * s * k
         y = rect.top() + pad + row_h
         for item in column:
-            painter.setPen(INK)
-            if item.kind == "layer":
-                _draw_lines(painter, QRectF(x, y, right - x, item.height), item.lines,
-                            layer_font)
-            else:
-                box = QRectF(x + (8 * s * k if item.indented else 0.0),
-                             y + (item.height - swatch) / 2, swatch, swatch)
-                paint_swatch(painter, item.symbol, legend_swatch_kind(item.layer), box,
-                             min_point=9.0)
-                left = box.right() + 6 * s * k
-                painter.setPen(INK)
-                _draw_lines(painter, QRectF(left, y, right - left, item.height), item.lines,
-                            row_font if item.indented else layer_font)
+            _paint_legend_item(painter, item, x, y, right, swatch,
+                               row_font if item.indented else layer_font, ink=INK,
+                               indent=8 * s * k, swatch_gap=6 * s * k, min_point=9.0)
             y += item.height
     painter.restore()
 

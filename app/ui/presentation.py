@@ -345,40 +345,34 @@ class PresentationController(QObject):
 
         When the map was moved away from that scene and it is the last, it comes back.
         """
-        count = len(self.window.scenes)
-        if count == 0:
-            return self._no_scenes()
-        index = self.index
-        if index is None:  # none shown yet, or it was deleted: the one now at its place
-            target = min(self._gap, count - 1) if self._gap is not None else 0
-        elif self.on_scene:
-            target = index + 1
-            if target >= count:
-                self.show_message(tr("This is the last scene (Page Up goes back)"))
-                return False
-        else:
-            target = min(index + 1, count - 1)
-        return self.go_to(target)
+        return self._step(1)
 
     def previous_scene(self) -> bool:
         """Go to the scene before the one shown last (the last when none was shown).
 
         When the map was moved away from that scene and it is the first, it comes back.
         """
+        return self._step(-1)
+
+    def _step(self, direction: int) -> bool:
+        """Go ``direction`` (1: on, -1: back) from the scene shown last."""
         count = len(self.window.scenes)
         if count == 0:
             return self._no_scenes()
         index = self.index
-        if index is None:
-            target = max(0, min(self._gap, count) - 1) if self._gap is not None else count - 1
-        elif self.on_scene:
-            target = index - 1
-            if target < 0:
-                self.show_message(tr("This is the first scene (Page Down goes on)"))
-                return False
+        if index is None:  # none shown yet, or it was deleted: the one now at its place
+            if self._gap is None:
+                target = 0 if direction > 0 else count - 1
+            else:
+                target = self._gap if direction > 0 else self._gap - 1
         else:
-            target = max(index - 1, 0)
-        return self.go_to(target)
+            target = index + direction
+            if self.on_scene and not 0 <= target < count:
+                self.show_message(tr("This is the last scene (Page Up goes back)")
+                                  if direction > 0 else
+                                  tr("This is the first scene (Page Down goes on)"))
+                return False
+        return self.go_to(min(max(target, 0), count - 1))
 
     def _no_scenes(self) -> bool:
         self.show_message(tr("No scenes: add the current view with Ctrl+Shift+A "
@@ -533,6 +527,7 @@ class PresentationController(QObject):
         self.canvas.update()
 
     def _on_language_changed(self, _language: str = "") -> None:
+        self.overlay.forget_legend()  # the layer titles and categories change language
         self._clear_message()
 
     def _clear_message(self) -> None:
@@ -660,6 +655,13 @@ class _ControlBar(QWidget):
                              else tr("{count} scenes", count=len(scenes)))
 
 
+def _paint_panel(painter: QPainter, box: QRectF, s: float) -> None:
+    """The white rounded panel behind the legend and the card."""
+    painter.setPen(QPen(QColor(0, 0, 0, 40), 1.0))
+    painter.setBrush(PANEL)
+    painter.drawRoundedRect(box, 10 * s, 10 * s)
+
+
 class PresentationOverlay:
     """Paints the title band, legend, caveat, indicator card and messages (when active)."""
 
@@ -670,6 +672,16 @@ class PresentationOverlay:
         self.legend_rect = QRectF()
         self.card_rect = QRectF()
         self.message_rect = QRectF()
+        #: :func:`legend_entries` of the stack, kept until a layer or the language changes
+        #: (the controller tells of the language; a frame of the animation only paints).
+        self._entries: list | None = None
+        stack = controller.window.stack
+        for signal in (stack.layer_changed, stack.inserted, stack.removed, stack.moved):
+            signal.connect(self.forget_legend)
+
+    def forget_legend(self, *_args) -> None:
+        """The legend's rows must be found again (a layer or the language changed)."""
+        self._entries = None
 
     def paint(self, painter: QPainter, viewport: Viewport) -> None:
         """Draw the title band, the legend, the indicator card and the message (canvas
@@ -740,7 +752,9 @@ class PresentationOverlay:
     def _legend_layout(self, rect: QRectF, s: float):
         """``(entries, box, k)`` of the legend in ``rect`` (None: no legend)."""
         window = self.controller.window
-        entries = legend_entries(window.stack, window.language)
+        if self._entries is None:
+            self._entries = legend_entries(window.stack, window.language)
+        entries = self._entries
         if not entries or rect.height() <= 40 * s:
             return None
         lines = 1 + sum(1 if layer.style.kind != "categorized" else 1 + len(rows)
@@ -772,9 +786,7 @@ class PresentationOverlay:
         layer_font.setPixelSize(max(8, round(21 * s * k)))
         row_font.setPixelSize(max(8, round(20 * s * k)))
         painter.save()
-        painter.setPen(QPen(QColor(0, 0, 0, 40), 1.0))
-        painter.setBrush(PANEL)
-        painter.drawRoundedRect(box, 10 * s, 10 * s)
+        _paint_panel(painter, box, s)
         x, y = box.left() + pad, box.top() + pad
         text_w = box.width() - 2 * pad
         flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine)
@@ -805,9 +817,7 @@ class PresentationOverlay:
             text = tr("Select a site to see its indicators (E, then click a site)"
                       if site_id is None else "Indicators are being computed…")
             box = QRectF(rect.left(), rect.top(), rect.width(), 2 * pad + 2 * row_h)
-            painter.setPen(QPen(QColor(0, 0, 0, 40), 1.0))
-            painter.setBrush(PANEL)
-            painter.drawRoundedRect(box, 10 * s, 10 * s)
+            _paint_panel(painter, box, s)
             painter.setPen(INK)
             painter.setFont(font)
             painter.drawText(box.adjusted(pad, pad, -pad, -pad),
@@ -820,9 +830,7 @@ class PresentationOverlay:
             f.setPixelSize(max(8, round(f.pixelSize() * k)))
         box = QRectF(rect.left(), rect.top(), rect.width(),
                      2 * pad + (len(CARD_ROWS) + 1.6) * row_h)
-        painter.setPen(QPen(QColor(0, 0, 0, 40), 1.0))
-        painter.setBrush(PANEL)
-        painter.drawRoundedRect(box, 10 * s, 10 * s)
+        _paint_panel(painter, box, s)
         x, y, w = box.left() + pad, box.top() + pad, box.width() - 2 * pad
         rank = row.get("rank")
         name = str(row.get("name") or site_id)

@@ -13,10 +13,11 @@ pyproj 3.7.2). In a Python thread pyproj, pyogrio and geopandas are safe to use.
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 
 class Cancelled(Exception):
@@ -94,10 +95,6 @@ class Task:
             raise Cancelled()
         self.signals.progress.emit(float(fraction), str(message))
 
-    @property
-    def is_running(self) -> bool:
-        return self.thread is not None and self.thread.is_alive()
-
     def run(self) -> None:
         """Call the function here (the worker thread) and emit exactly one of
         ``finished``, ``failed`` or ``cancelled``."""
@@ -143,16 +140,15 @@ def wait_all(timeout_ms: int = 10_000) -> bool:
     Returns False when some task was still running after ``timeout_ms``. Queued
     callbacks are delivered afterwards by the caller's event processing.
     """
-    deadline = QDeadlineTimer(timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000.0
     while True:
         with _lock:
             tasks = list(_running)
         if not tasks:
             return True
         for task in tasks:
-            remaining = deadline.remainingTime() / 1000.0
+            remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
-            if task.thread is not None:
-                task.thread.join(remaining)
+            task.thread.join(remaining)
         QCoreApplication.processEvents()
