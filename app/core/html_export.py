@@ -19,6 +19,7 @@ import html
 import json
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -261,8 +262,13 @@ def _transformer(crs: Any) -> pyproj.Transformer:
     """From a layer's CRS (EPSG:5186 when it has none) to WGS 84 longitude/latitude."""
     if crs is None:
         return _TO_WGS84
-    return pyproj.Transformer.from_crs(pyproj.CRS.from_user_input(crs), "EPSG:4326",
-                                       always_xy=True)
+    return _transformer_from(pyproj.CRS.from_user_input(crs))
+
+
+@lru_cache(maxsize=16)
+def _transformer_from(crs: pyproj.CRS) -> pyproj.Transformer:
+    # a few ms each: made once per CRS, not twice per layer and export
+    return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
 
 def _wgs84(geometries: np.ndarray, crs: Any) -> np.ndarray:
