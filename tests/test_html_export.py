@@ -11,7 +11,7 @@ import shapely
 
 from app.core.html_export import (HtmlExportError, build_html, export_html,
                                   format_indicator, site_indicators)
-from app.core.indicator_labels import field_label
+from app.core.indicator_labels import label as field_label
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project_io import open_project
 from app.core.scenes import Scene, SceneError, default_scenes, find_scene

@@ -12,7 +12,7 @@ from app.core.html_export import build_html, export_html
 from app.core.html_font import FAMILY, font_face_css, unavailable_reason
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project_io import open_project
-from tests.test_html_export import CHROMIUM, chromium, needs_chromium
+from tests.test_html_export import chromium, needs_chromium
 
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 FACE = re.compile(r'@font-face \{ font-family: "([^"]+)";[^}]*font-weight: (\d+);[^}]*'

@@ -19,6 +19,7 @@ import html
 import json
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -31,7 +32,7 @@ from app.core.atomic_write import write_atomically
 from app.core.attribution import attribution_parts
 from app.core.errors import InnoAtlasError
 from app.core.html_font import FONT_STACK, font_face_css
-from app.core.indicator_labels import field_label
+from app.core.indicator_labels import label as field_label
 from app.core.indicators import DEFAULT_RADIUS_M, compute_indicators
 from app.core.scenes import Scene, default_scenes, find_scene
 from app.core.score import rank_sites
@@ -261,8 +262,13 @@ def _transformer(crs: Any) -> pyproj.Transformer:
     """From a layer's CRS (EPSG:5186 when it has none) to WGS 84 longitude/latitude."""
     if crs is None:
         return _TO_WGS84
-    return pyproj.Transformer.from_crs(pyproj.CRS.from_user_input(crs), "EPSG:4326",
-                                       always_xy=True)
+    return _transformer_from(pyproj.CRS.from_user_input(crs))
+
+
+@lru_cache(maxsize=16)
+def _transformer_from(crs: pyproj.CRS) -> pyproj.Transformer:
+    # a few ms each: made once per CRS, not twice per layer and export
+    return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
 
 def _wgs84(geometries: np.ndarray, crs: Any) -> np.ndarray:
@@ -412,7 +418,7 @@ def _layer_record(layer: Layer, language: str,
     if label_style is not None and text_field == label_style.field:
         record["labels"] = _labels(layer, geometries, usable, rank_texts)
     if layer.name == "sites":
-        record["catchments"] = _catchments(layer, wgs, idx, radius_m)
+        record["catchments"] = _catchments(wgs, radii[idx])
     return record
 
 
@@ -443,14 +449,9 @@ def _labels(layer: Layer, geometries: np.ndarray, usable: np.ndarray,
             "beside": layer.geometry_kind != "polygon", "first": first}
 
 
-def _catchments(layer: Layer, wgs: np.ndarray, idx: np.ndarray,
-                radius_m: float | None) -> list[list[float]]:
-    """``[lat, lon, radius]`` of each point site's catchment circle."""
-    if "radius_m" in layer.data:
-        radii = layer.data["radius_m"].to_numpy(dtype=float)[idx]
-    else:
-        radii = np.full(len(idx), np.nan)
-    radii = np.where(np.isfinite(radii), radii, np.nan if radius_m is None else radius_m)
+def _catchments(wgs: np.ndarray, radii: np.ndarray) -> list[list[float]]:
+    """``[lat, lon, radius]`` of each point site's catchment circle (``radii``: each
+    site's own radius, else the project's; NaN for none)."""
     points = shapely.get_type_id(wgs) == 0
     keep = points & np.isfinite(radii) & (radii > 0)
     coords = shapely.get_coordinates(wgs[keep])
@@ -459,9 +460,11 @@ def _catchments(layer: Layer, wgs: np.ndarray, idx: np.ndarray,
 
 
 # -- page -------------------------------------------------------------------------------------
-def _legend_html(stack: LayerStack, layers: list[Layer], language: str) -> str:
-    """The legend of ``layers`` (top first) and the data notes; the page shows the
-    blocks of the layers that are on the map."""
+def _legend_html(layers: list[Layer], notes: tuple[list[str], list[str]],
+                 language: str) -> str:
+    """The legend of ``layers`` (top first) and the data notes ``(warnings, sources)``
+    of :func:`~app.core.attribution.attribution_parts`; the page shows the blocks of
+    the layers that are on the map."""
     words = _words(language)
     parts = [f'<div id="inno-legend" class="inno-panel"><details open><summary>'
              f'{html.escape(words["legend"])}</summary>']
@@ -482,7 +485,7 @@ def _legend_html(stack: LayerStack, layers: list[Layer], language: str) -> str:
             parts.append(f'<div class="inno-legend-row">{swatch_svg(symbol, kind)}'
                          f"<span>{html.escape(str(label))}</span></div>")
         parts.append("</div>")
-    warnings, sources = attribution_parts(stack, language, [lay.name for lay in layers])
+    warnings, sources = notes
     if warnings or sources:
         parts.append(f'<div class="inno-notes"><div class="inno-legend-title">'
                      f'{html.escape(words["data"])}</div>')
@@ -828,7 +831,7 @@ def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
     page.header_html = (f'<meta charset="utf-8"><meta name="generator" content="InnoAtlas">'
                         f"<style>{_FONT_SLOT if embed_font else ''}{_CSS}</style>")
     page.body_html = (_hatch_defs(exported) + _top_html(title, scene_records, language)
-                      + _legend_html(stack, exported[::-1], language))
+                      + _legend_html(exported[::-1], (warnings, sources), language))
     page.script_js = _SCRIPT.replace("__DATA__", blob).replace("__MAP__", fmap.get_name())
     page._template = Template(
         "{% macro header(this, kwargs) %}{{ this.header_html }}{% endmacro %}"

@@ -65,14 +65,4 @@ def tooltip(column: str, definition: str = "", language: str = "en") -> str:
     return f"{column}: {text}" if text else column
 
 
-
-
-#: The names the web map's popups and the presentation card use: the same table.
-FIELD_LABELS = ENGLISH
-
-
-def field_label(column: str, language: str = "en") -> str:
-    """Same as :func:`label` (the name the web map and presentation card show)."""
-    return label(column, language)
-
-__all__ = ["ENGLISH", "FIELD_LABELS", "field_label", "label", "tooltip"]
+__all__ = ["ENGLISH", "label", "tooltip"]

@@ -37,16 +37,21 @@ from typing import Any
 
 from layers.model import Layer
 from layers.style import LabelStyle, LayerStyle, Symbol
+from layers.style_io import MARKERS
 
 QGIS_VERSION = "3.22.0"
 _HATCH = {"diagonal": "b_diagonal", "cross": "diagonal_x"}
 _PEN = {"solid": "solid", "dash": "dash", "dot": "dot"}
-_MARKERS = {"circle", "square", "triangle", "diamond"}
 _SYMBOL_TYPES = {"point": "marker", "line": "line", "polygon": "fill"}
 #: ``<layerGeometryType>``: QgsWkbTypes::GeometryType.
 _GEOMETRY_TYPES = {"point": "0", "line": "1", "polygon": "2"}
 #: Metres per pixel → scale denominator at 96 dpi.
-_PIXELS_PER_METRE = 96 / 0.0254
+PIXELS_PER_METRE = 96 / 0.0254
+
+
+def alpha_code(alpha: float) -> int:
+    """The 0..255 alpha a QGIS colour stores for ``alpha`` 0..1 (clamped)."""
+    return round(255 * min(1.0, max(0.0, float(alpha))))
 
 
 def _rgba(colour: str | None, alpha: float = 1.0) -> str:
@@ -55,8 +60,7 @@ def _rgba(colour: str | None, alpha: float = 1.0) -> str:
         return "0,0,0,0"
     text = colour.lstrip("#")
     r, g, b = (int(text[i:i + 2], 16) for i in (0, 2, 4))
-    a = round(255 * min(1.0, max(0.0, float(alpha))))
-    return f"{r},{g},{b},{a}"
+    return f"{r},{g},{b},{alpha_code(alpha)}"
 
 
 def _num(value: float) -> str:
@@ -67,23 +71,22 @@ def _num(value: float) -> str:
 
 def _symbol_props(symbol: Symbol, kind: str) -> tuple[str, dict[str, str]]:
     """``(symbol layer class, properties)`` of ``symbol`` drawn as ``kind``."""
+    pen = "no" if not symbol.stroke or symbol.stroke_width <= 0 \
+        else _PEN.get(symbol.stroke_style, "solid")
     stroke = {
         "outline_color": _rgba(symbol.stroke),
-        "outline_style": "no" if not symbol.stroke or symbol.stroke_width <= 0
-        else _PEN.get(symbol.stroke_style, "solid"),
+        "outline_style": pen,
         "outline_width": _num(symbol.stroke_width),
         "outline_width_unit": "Pixel",
     }
     if kind == "line":
         props = {"line_color": _rgba(symbol.stroke), "line_width": _num(symbol.stroke_width),
-                 "line_width_unit": "Pixel",
-                 "line_style": "no" if not symbol.stroke or symbol.stroke_width <= 0
-                 else _PEN.get(symbol.stroke_style, "solid"),
+                 "line_width_unit": "Pixel", "line_style": pen,
                  "capstyle": "round", "joinstyle": "round", "offset": "0",
                  "offset_unit": "Pixel"}
         return "SimpleLine", props
     if kind == "point":
-        props = {"name": symbol.marker if symbol.marker in _MARKERS else "circle",
+        props = {"name": symbol.marker if symbol.marker in MARKERS else "circle",
                  "color": _rgba(symbol.fill, symbol.fill_alpha if symbol.fill else 0),
                  "size": _num(symbol.size), "size_unit": "Pixel", "angle": "0",
                  "joinstyle": "miter", "scale_method": "diameter", **stroke}
@@ -220,7 +223,7 @@ def _labeling(label: LabelStyle, kind: str) -> ET.Element:
     # QGIS writes its minimumScale (the most zoomed-out scale, e.g. 1:37795) as "scaleMax"
     # and its maximumScale (most zoomed-in, 0 = none) as "scaleMin".
     scale = ({"scaleVisibility": "1", "scaleMin": "0",
-              "scaleMax": _num(round(label.max_resolution * _PIXELS_PER_METRE))}
+              "scaleMax": _num(round(label.max_resolution * PIXELS_PER_METRE))}
              if label.max_resolution else
              {"scaleVisibility": "0", "scaleMin": "0", "scaleMax": "0"})
     ET.SubElement(settings, "rendering", {
@@ -369,4 +372,5 @@ def style_name(layer: Layer) -> str:
     return f"{layer.name} (InnoAtlas)"[:30] if len(layer.name) <= 18 else layer.name[:30]
 
 
-__all__ = ["style_qml", "style_sld", "style_name", "QGIS_VERSION"]
+__all__ = ["style_qml", "style_sld", "style_name", "QGIS_VERSION", "PIXELS_PER_METRE",
+           "alpha_code"]

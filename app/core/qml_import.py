@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from app.core.errors import InnoAtlasError
+from app.core.qgis_style import PIXELS_PER_METRE, alpha_code
 from layers.style import Category, LabelStyle, LayerStyle, Symbol
 
 GEOMETRY_KINDS = ("point", "line", "polygon", "mixed")
@@ -63,7 +64,6 @@ GPKG_KINDS = {"POINT": "point", "MULTIPOINT": "point",
 #: Pixels per unit at 96 dpi; map units have no fixed size on screen.
 _PIXELS = {"Pixel": 1.0, "MM": 96 / 25.4, "Point": 96 / 72, "Inch": 96.0}
 _POINTS = {"Point": 1.0, "MM": 72 / 25.4, "Pixel": 72 / 96, "Inch": 72.0}
-_PIXELS_PER_METRE = 96 / 0.0254
 _HATCHES = {"b_diagonal": "diagonal", "f_diagonal": "diagonal", "horizontal": "diagonal",
             "vertical": "diagonal", "diagonal_x": "cross", "cross": "cross"}
 _PENS = {"solid": "solid", "dash": "dash", "dot": "dot", "dash dot": "dash",
@@ -97,10 +97,6 @@ def _shortest_decimal(approx: float, encode: Callable[[float], Any], target: Any
     return approx
 
 
-def _alpha_code(alpha: float) -> int:  # as app.core.qgis_style._rgba
-    return round(255 * min(1.0, max(0.0, float(alpha))))
-
-
 def _colour(text: str | None) -> tuple[str, float] | None:
     """QGIS ``"r,g,b,a"`` (optionally ``,rgb:...``) or ``#rrggbb[aa]`` → (hex, alpha)."""
     if not text:
@@ -125,7 +121,13 @@ def _colour(text: str | None) -> tuple[str, float] | None:
 
 
 def _alpha_from_code(code: int) -> float:
-    return _shortest_decimal(code / 255, _alpha_code, code)
+    return _shortest_decimal(code / 255, alpha_code, code)
+
+
+def _scale_resolution(scale: int) -> float:
+    """The shortest metres-per-pixel whose scale at 96 dpi rounds to ``scale``."""
+    return _shortest_decimal(scale / PIXELS_PER_METRE, lambda r: round(r * PIXELS_PER_METRE),
+                             scale)
 
 
 def _float(text: str | None, default: float) -> float:
@@ -173,7 +175,7 @@ def _stroke(props: dict[str, str], prefix: str) -> dict[str, Any]:
 def _fill(colour: tuple[str, float] | None, opacity: float) -> dict[str, Any]:
     if colour is None:
         return {"fill": None, "fill_alpha": 1.0}
-    alpha = colour[1] if opacity >= 1 else _alpha_from_code(_alpha_code(colour[1] * opacity))
+    alpha = colour[1] if opacity >= 1 else _alpha_from_code(alpha_code(colour[1] * opacity))
     return {"fill": colour[0], "fill_alpha": alpha}
 
 
@@ -404,9 +406,8 @@ def _label(root: ET.Element) -> LabelStyle | None:
     if rendering is not None and rendering.get("scaleVisibility") == "1":
         scale = _float(rendering.get("scaleMax"), 0.0)  # QGIS's minimumScale
         if scale > 0:
-            max_resolution = _shortest_decimal(
-                scale / _PIXELS_PER_METRE, lambda r: round(r * _PIXELS_PER_METRE),
-                round(scale)) if scale == round(scale) else scale / _PIXELS_PER_METRE
+            max_resolution = _scale_resolution(round(scale)) if scale == round(scale) \
+                else scale / PIXELS_PER_METRE
     return LabelStyle(field=field, size_pt=size, color=colour[0], halo=halo, bold=bold,
                       max_resolution=max_resolution)
 
@@ -444,7 +445,11 @@ def style_from_qml(qml_text: str, geometry_kind: str) -> LayerStyle:
     """
     if geometry_kind not in GEOMETRY_KINDS:
         raise ValueError(f"unknown geometry kind {geometry_kind!r}")
-    root = _parse(qml_text)
+    return _style_of(_parse(qml_text), geometry_kind)
+
+
+def _style_of(root: ET.Element, geometry_kind: str) -> LayerStyle:
+    """:func:`style_from_qml` of a parsed document."""
     declared = _GEOMETRY_TYPES.get((root.findtext("layerGeometryType") or "").strip())
     if declared and geometry_kind != "mixed" and declared != geometry_kind:
         raise StyleImportError(f"the style is for {declared} layers, the layer has "
@@ -468,9 +473,13 @@ def style_from_qml(qml_text: str, geometry_kind: str) -> LayerStyle:
 def qml_opacity(qml_text: str) -> float:
     """The layer opacity (0..1) of a QML document; 1 when absent or unreadable."""
     try:
-        root = _parse(qml_text)
+        return _opacity_of(_parse(qml_text))
     except StyleImportError:
         return 1.0
+
+
+def _opacity_of(root: ET.Element) -> float:
+    """:func:`qml_opacity` of a parsed document."""
     text = root.findtext("layerOpacity")
     if text is not None:
         return min(1.0, max(0.0, _float(text.strip(), 1.0)))
@@ -491,14 +500,14 @@ def qml_normalised(style: LayerStyle, geometry_kind: str) -> LayerStyle:
             s = replace(s, hatch=_DEFAULT.hatch)
         if kind == "line":
             s = replace(s, fill=_DEFAULT.fill, fill_alpha=_DEFAULT.fill_alpha)
-        elif kind == "point" and s.fill and _alpha_code(s.fill_alpha) == 0:
+        elif kind == "point" and s.fill and alpha_code(s.fill_alpha) == 0:
             s = replace(s, fill=None)
         if kind != "line":
             if not s.fill:
                 s = replace(s, fill=None, fill_alpha=1.0, hatch=None)
             else:
                 s = replace(s, fill=s.fill.lower(),
-                            fill_alpha=_alpha_from_code(_alpha_code(s.fill_alpha)))
+                            fill_alpha=_alpha_from_code(alpha_code(s.fill_alpha)))
         if not s.stroke or s.stroke_width <= 0:
             s = replace(s, stroke=None, stroke_style="solid")
         else:
@@ -510,9 +519,7 @@ def qml_normalised(style: LayerStyle, geometry_kind: str) -> LayerStyle:
     if label is not None:
         resolution = label.max_resolution
         if resolution:
-            scale = round(resolution * _PIXELS_PER_METRE)
-            resolution = _shortest_decimal(scale / _PIXELS_PER_METRE,
-                                           lambda r: round(r * _PIXELS_PER_METRE), scale)
+            resolution = _scale_resolution(round(resolution * PIXELS_PER_METRE))
         label = replace(label, color=label.color.lower(), max_resolution=resolution or None,
                         halo=label.halo.lower() if label.halo else None)
     if style.kind != "categorized" or not style.field:
@@ -603,11 +610,16 @@ def read_layer_styles(gpkg_path: Path | str) -> dict[str, tuple[LayerStyle | Non
                 result[str(table)] = (None, 1.0)
                 continue
             try:
-                style = _typed_categories(style_from_qml(qml, _kind_of(type_name)),
+                root = _parse(qml)
+            except StyleImportError:
+                result[str(table)] = (None, 1.0)
+                continue
+            try:
+                style = _typed_categories(_style_of(root, _kind_of(type_name)),
                                           _column_types(con, str(table)))
             except StyleImportError:
                 style = None
-            result[str(table)] = (style, qml_opacity(qml))
+            result[str(table)] = (style, _opacity_of(root))
     return result
 
 

@@ -57,11 +57,7 @@ class Viewport:
 
     def zoom_to_extent(self, bounds, margin: float = 0.05) -> None:
         """Show ``(xmin, ymin, xmax, ymax)`` whole, with a ``margin`` share on each side."""
-        xmin, ymin, xmax, ymax = (float(b) for b in bounds)
-        self.center_x, self.center_y = (xmin + xmax) / 2.0, (ymin + ymax) / 2.0
-        span_w = max(xmax - xmin, 1.0) * (1.0 + 2 * margin)
-        span_h = max(ymax - ymin, 1.0) * (1.0 + 2 * margin)
-        self.resolution = _clamp(max(span_w / self.width, span_h / self.height))
+        self.zoom_to_extent_within(bounds, (0, 0, self.width, self.height), margin)
 
     def zoom_to_extent_within(self, bounds, area, margin: float = 0.05) -> None:
         """Show ``bounds`` whole and centred in the screen ``area``.

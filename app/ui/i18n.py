@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import (QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings,
                             QTranslator, Signal)
 
-from app.core.i18n_catalog import LANGUAGES, normalize_language, translate
+from app.core.i18n_catalog import normalize_language, translate
 
 SETTINGS_KEY = "ui/language"
 
@@ -99,16 +99,10 @@ def reset() -> None:
     _qt_translator = None
 
 
-def available_languages() -> dict[str, str]:
-    """``{code: name in that language}`` of the UI languages."""
-    return dict(LANGUAGES)
-
-
 def tr(text: str, **values) -> str:
     """``text`` in the current UI language, placeholders filled from ``values``."""
     return translate(text, language(), **values)
 
 
-__all__ = ["available_languages", "install_qt_translations", "language", "notifier", "reset",
-           "saved_language",
+__all__ = ["install_qt_translations", "language", "notifier", "reset", "saved_language",
            "set_language", "system_language", "tr"]

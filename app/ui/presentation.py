@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QGuiApplication, QPainter, QPen
 from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMenu, QToolBar,
                                QToolButton, QWidget)
 
-from app.core.indicator_labels import FIELD_LABELS
+from app.core.indicator_labels import ENGLISH
 from app.core.viewport import Viewport
 from app.ui import i18n
 from app.ui.actions import TOOL_ACTIONS
@@ -54,7 +54,7 @@ WARNING = QColor("#b00020")
 
 #: Indicators on the big card: (column, English label; shown through ``tr``), named as
 #: in the web map (:mod:`app.core.indicator_labels`).
-CARD_ROWS = tuple((column, FIELD_LABELS[column]) for column in (
+CARD_ROWS = tuple((column, ENGLISH[column]) for column in (
     "score", "startups_n", "employees_sum", "top_sector", "education_n",
     "education_nearest_m", "stations_n", "station_nearest_m", "site_area_m2",
     "dominant_zone", "use_permitted", "max_gfa_m2"))

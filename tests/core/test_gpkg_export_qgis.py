@@ -3,15 +3,11 @@
 Skipped when ``/usr/bin/python3 -c "import qgis.core"`` fails (e.g. in CI without QGIS).
 """
 import json
-import os
-import subprocess
 import textwrap
 
-import geopandas as gpd
 import pytest
-import shapely
 
-from tests.pyqgis import SYSTEM_PYTHON, has_pyqgis
+from tests.pyqgis import has_pyqgis, run_pyqgis, set_two_sites
 
 
 pytestmark = pytest.mark.skipif(not has_pyqgis(), reason="PyQGIS is not installed")
@@ -62,23 +58,13 @@ SCRIPT = textwrap.dedent('''
 def qgis_report(default_project_path, tmp_path_factory):
     from app.core.gpkg_export import export_geopackage
     from app.core.project_io import open_project
-    from app.core.sites import make_site, normalise_sites
 
     project = open_project(default_project_path)
-    points = gpd.GeoSeries([shapely.Point(126.8826, 37.4776),
-                            shapely.box(127.0340, 37.4830, 127.0360, 37.4845)],
-                           crs="EPSG:4326").to_crs("EPSG:5186")
-    project.stack.get("sites").set_data(normalise_sites(gpd.GeoDataFrame(
-        [make_site(points[0], "가산 A"), make_site(points[1], "양재 C")],
-        geometry="geometry", crs="EPSG:5186")))
+    set_two_sites(project.stack)
     project.stack.get("dong").set_opacity(0.6)
     folder = tmp_path_factory.mktemp("qgis")
     path = export_geopackage(folder / "export.gpkg", project.stack)
-    script = folder / "check.py"
-    script.write_text(SCRIPT, encoding="utf-8")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(folder)}
-    result = subprocess.run([SYSTEM_PYTHON, str(script), str(path), *project.stack.names()],
-                            capture_output=True, text=True, timeout=300, env=env, cwd=folder)
+    result = run_pyqgis(SCRIPT, folder, path, *project.stack.names())
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     assert lines, result.stdout + result.stderr
     return json.loads(lines[-1][len("RESULT "):]), project.stack

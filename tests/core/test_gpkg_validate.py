@@ -3,37 +3,20 @@ errors nor warnings in an InnoAtlas export or a saved project (issue 5).
 
 Run with Debian's /usr/bin/python3, which has the osgeo bindings; skipped when absent.
 """
-import os
 import subprocess
 
-import geopandas as gpd
 import pytest
-import shapely
 
 from app.core.gpkg_export import export_geopackage
 from app.core.indicators import IndicatorEngine
 from app.core.project_io import open_project, save_project
-from app.core.sites import make_site, normalise_sites
+from tests.pyqgis import SYSTEM_PYTHON, set_two_sites, system_python_imports
 
-SYSTEM_PYTHON = "/usr/bin/python3"
 MODULE = "osgeo_utils.samples.validate_gpkg"
 #: -k: report every problem, not the first; --extra: GDAL's checks beyond the strict
 #: requirements; --warning-as-error: a warning fails too.
 OPTIONS = ["-k", "--extra", "--warning-as-error"]
-
-
-def _validator() -> list[str] | None:
-    if not os.path.exists(SYSTEM_PYTHON):
-        return None
-    try:
-        found = subprocess.run([SYSTEM_PYTHON, "-c", f"import {MODULE}"], capture_output=True,
-                               timeout=60).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return [SYSTEM_PYTHON, "-m", MODULE] if found else None
-
-
-VALIDATOR = _validator()
+VALIDATOR = [SYSTEM_PYTHON, "-m", MODULE] if system_python_imports(MODULE) else None
 pytestmark = pytest.mark.skipif(VALIDATOR is None,
                                 reason="GDAL's validate_gpkg.py is not installed "
                                        "(apt-get install python3-gdal)")
@@ -52,12 +35,7 @@ def project(default_project_path):
 
 
 def _with_sites(project):
-    lonlat = gpd.GeoSeries([shapely.Point(126.8826, 37.4776),
-                            shapely.box(127.0340, 37.4830, 127.0360, 37.4845)],
-                           crs="EPSG:4326").to_crs("EPSG:5186")
-    project.stack.get("sites").set_data(normalise_sites(gpd.GeoDataFrame(
-        [make_site(lonlat[0], "가산 A"), make_site(lonlat[1], "양재 C", radius_m=500)],
-        geometry="geometry", crs="EPSG:5186")))
+    set_two_sites(project.stack, radius_m=500)
     return project
 
 

@@ -1,9 +1,7 @@
 """Styles come back (issue 5, round trip): QML written by InnoAtlas or QGIS → LayerStyle,
 a GeoPackage's layer_styles → every layer's style and opacity, LayerStyle ↔ JSON dict."""
 import json
-import os
 import sqlite3
-import subprocess
 import textwrap
 
 import geopandas as gpd
@@ -20,7 +18,7 @@ from layers.model import Layer
 from layers.registry import DEFAULT_SPECS
 from layers.style import Category, LabelStyle, LayerStyle, Symbol, categorized
 from layers.style_io import style_from_dict, style_to_dict
-from tests.pyqgis import SYSTEM_PYTHON, has_pyqgis
+from tests.pyqgis import has_pyqgis, run_pyqgis, set_two_sites
 
 SPECS = [*DEFAULT_SPECS, sites.SPEC, DENSITY_SPEC, HOTSPOT_SPEC]
 MM = 96 / 25.4  # pixels per mm at 96 dpi
@@ -272,13 +270,7 @@ QGIS_SCRIPT = textwrap.dedent('''
 
 @pytest.mark.skipif(not has_pyqgis(), reason="PyQGIS is not installed")
 def test_qml_made_by_qgis_itself(tmp_path):
-    script = tmp_path / "make.py"
-    script.write_text(QGIS_SCRIPT, encoding="utf-8")
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(runtime)}
-    result = subprocess.run([SYSTEM_PYTHON, str(script), str(tmp_path)], capture_output=True,
-                            text=True, timeout=300, env=env, cwd=tmp_path)
+    result = run_pyqgis(QGIS_SCRIPT, tmp_path, tmp_path)
     assert result.stdout.count("SAVED") == 3, result.stdout + result.stderr
 
     def read(name):
@@ -329,26 +321,11 @@ RESAVE_SCRIPT = textwrap.dedent('''
 def test_styles_resaved_by_qgis_read_back_equal(default_project_path, tmp_path):
     """Export → QGIS loads each default style and saves it as its own QML → InnoAtlas
     reads the same style and opacity (QGIS's units, defaults and layout, not ours)."""
-    import shapely
-    from app.core.sites import make_site, normalise_sites
-
     project = open_project(default_project_path)
-    corners = gpd.GeoSeries([shapely.Point(126.8826, 37.4776),
-                             shapely.box(127.0340, 37.4830, 127.0360, 37.4845)],
-                            crs="EPSG:4326").to_crs("EPSG:5186")
-    project.stack.get("sites").set_data(normalise_sites(gpd.GeoDataFrame(
-        [make_site(corners[0], "가산 A"), make_site(corners[1], "양재 C")],
-        geometry="geometry", crs="EPSG:5186")))
+    set_two_sites(project.stack)
     project.stack.get("gu").set_opacity(0.55)
     path = export_geopackage(tmp_path / "export.gpkg", project.stack)
-    script = tmp_path / "resave.py"
-    script.write_text(RESAVE_SCRIPT, encoding="utf-8")
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(runtime)}
-    result = subprocess.run([SYSTEM_PYTHON, str(script), str(path), str(tmp_path),
-                             *project.stack.names()], capture_output=True, text=True,
-                            timeout=300, env=env, cwd=tmp_path)
+    result = run_pyqgis(RESAVE_SCRIPT, tmp_path, path, tmp_path, *project.stack.names())
     assert result.stdout.count("True True") == len(project.stack), \
         result.stdout + result.stderr
     for layer in project.stack:
