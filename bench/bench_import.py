@@ -1,6 +1,6 @@
 """Import time: ``read_vector`` (the app's import) against what a geopandas user writes.
 
-``app.core.vector_input.read_vector`` detects the text encoding, checks and repairs the
+``app.core.formats.vector_input.read_vector`` detects the text encoding, checks and repairs the
 features, reads in batches of ``BATCH_ROWS`` (progress and cancel between batches) and
 reprojects to EPSG:5186. It is timed on generated files, written under a temporary
 folder in the same run:
@@ -55,8 +55,8 @@ import pyogrio  # noqa: E402
 import pyproj  # noqa: E402
 import shapely  # noqa: E402
 
-from app.core import vector_input  # noqa: E402
-from app.core.vector_input import ImportCancelled, read_vector  # noqa: E402
+from app.core.formats import vector_input  # noqa: E402
+from app.core.formats.vector_input import ImportCancelled, read_vector  # noqa: E402
 
 TARGET = "EPSG:5186"
 SECTORS = np.array(["소프트웨어 개발", "바이오·헬스케어", "인공지능", "핀테크", "콘텐츠·미디어",
@@ -217,8 +217,8 @@ def child_rss(setup: str, call: str, path: Path) -> tuple[float, float]:
     return int(out[1]) / 1024, int(out[0]) / 1024
 
 
-APP_SETUP = "from app.core.vector_input import read_vector"
-UNBATCHED_SETUP = APP_SETUP + "; import app.core.vector_input as v; v.BATCH_ROWS = 10**9"
+APP_SETUP = "from app.core.formats.vector_input import read_vector"
+UNBATCHED_SETUP = APP_SETUP + "; import app.core.formats.vector_input as v; v.BATCH_ROWS = 10**9"
 APP_CALL = "read_vector(Path({path!r})).frame"
 GPD_SETUP = "import geopandas as gpd"
 CSV_SETUP = """import geopandas as gpd, pandas as pd

@@ -39,11 +39,11 @@ import numpy as np
 import pyogrio
 import shapely
 
-from app.core import catchment
-from app.core.indicators import IndicatorEngine, compute_indicators, to_working_crs
+from app.core.indicators import catchment
+from app.core.indicators.engine import IndicatorEngine, compute_indicators, to_working_crs
 from app.core.paths import DEFAULT_PROJECT
-from app.core.point_patterns import hot_spots, kernel_density
-from app.core.synthetic import generate_startups
+from app.core.analysis.point_patterns import hot_spots, kernel_density
+from layers.themes.synthetic import generate_startups
 
 RADIUS = 800.0
 QGIS_PYTHON = "/usr/bin/python3"  # the system interpreter with PyQGIS (Debian python3-qgis)

@@ -19,10 +19,10 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen  # noqa: E402
 from PySide6.QtWidgets import QGraphicsScene  # noqa: E402
 
 from app.core.paths import DEFAULT_PROJECT  # noqa: E402
-from app.core.project_loader import load_project  # noqa: E402
-from app.core.synthetic import generate_startups  # noqa: E402
+from app.core.project.loader import load_project  # noqa: E402
+from layers.themes.synthetic import generate_startups  # noqa: E402
 from app.ui.gui import application  # noqa: E402
-from app.ui.map_canvas import MapCanvas  # noqa: E402
+from app.ui.canvas.map_canvas import MapCanvas  # noqa: E402
 
 SIZE = (1280, 800)
 

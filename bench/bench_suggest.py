@@ -21,10 +21,10 @@ import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 
 from app.core.paths import DEFAULT_PROJECT  # noqa: E402
-from app.core.site_zoning import IndexedZoning  # noqa: E402
-from app.core.suggest import (candidate_grid, permitted_candidates, resolve_district,  # noqa: E402
+from app.core.indicators.site_zoning import IndexedZoning  # noqa: E402
+from app.core.analysis.suggest import (candidate_grid, permitted_candidates, resolve_district,  # noqa: E402
                               suggest_sites)
-from app.core.zoning_rules import ZoningRules  # noqa: E402
+from app.core.zoning.rules import ZoningRules  # noqa: E402
 
 DISTRICT, K, RADIUS, SPACING, RUNS = "magok", 3, 400.0, 50.0, 5
 

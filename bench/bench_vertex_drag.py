@@ -29,11 +29,11 @@ from PySide6.QtGui import QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.core.paths import DEFAULT_PROJECT  # noqa: E402
-from app.core.project_loader import load_project  # noqa: E402
-from app.core.site_geometry import check_polygon, polygon_vertices  # noqa: E402
-from app.core.synthetic import generate_startups  # noqa: E402
+from app.core.project.loader import load_project  # noqa: E402
+from app.core.sites.geometry import check_polygon, polygon_vertices  # noqa: E402
+from layers.themes.synthetic import generate_startups  # noqa: E402
 from app.ui.gui import application, wait_until_drawn  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
+from app.ui.window.main_window import MainWindow  # noqa: E402
 
 SIZE = (1280, 800)
 LEFT = Qt.MouseButton.LeftButton

@@ -30,11 +30,11 @@ import shapely  # noqa: E402
 from pyproj import Transformer  # noqa: E402
 from shapely import affinity  # noqa: E402
 
-from app.core.synthetic import generate_startups  # noqa: E402
-from layers import context, districts, education, startups, stations, zoning  # noqa: E402
+from layers.themes.synthetic import generate_startups  # noqa: E402
+from layers.themes import context, districts, education, startups, stations, zoning  # noqa: E402
 from layers.model import WORKING_CRS, LayerSpec  # noqa: E402
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE  # noqa: E402
-from layers.registry import DEFAULT_SPECS  # noqa: E402
+from layers.themes.registry import DEFAULT_SPECS  # noqa: E402
 
 SOURCES = ROOT / "data" / "sources"
 DEFAULT_OUT = ROOT / "data" / "innoatlas_default.gpkg"
@@ -266,7 +266,7 @@ def build_stations(area) -> gpd.GeoDataFrame:
 
 
 def build_startups(dist, stat, edu, area) -> gpd.GeoDataFrame:
-    """Synthetic start-ups (``app.core.synthetic``), fixed seed."""
+    """Synthetic start-ups (``layers.themes.synthetic``), fixed seed."""
     return conform(generate_startups(STARTUP_COUNT, dist, stat, edu, extent=area),
                    startups.SPEC)
 

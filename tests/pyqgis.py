@@ -39,8 +39,8 @@ def run_pyqgis(script: str, folder, *args: str) -> subprocess.CompletedProcess:
 
 def set_two_sites(stack, **second) -> None:
     """Give ``stack`` two sites: a point "가산 A" in G-Valley and a small parcel "양재 C"
-    in Yangjae (``second``: more :func:`~app.core.sites.make_site` arguments of it)."""
-    from app.core.sites import make_site, normalise_sites
+    in Yangjae (``second``: more :func:`~app.core.sites.edits.make_site` arguments of it)."""
+    from app.core.sites.edits import make_site, normalise_sites
 
     lonlat = gpd.GeoSeries([shapely.Point(126.8826, 37.4776),
                             shapely.box(127.0340, 37.4830, 127.0360, 37.4845)],

@@ -5,27 +5,27 @@ from pathlib import Path
 
 import pytest
 
-MODULES = ["app.cli_common", "app.core.indicator_json", "app.core.atomic_write",
-           "layers", "layers.model", "layers.style", "layers.provenance", "layers.registry",
-           "app.core.project_loader", "app.core.viewport", "app.core.identify",
-           "app.core.geodesy", "app.core.synthetic", "app.cli",
-           "app.cli_indicators", "app.cli_suggest", "app.core.suggest",
-           "app.core.indicators", "app.core.catchment",
-           "app.core.sector_mix", "app.core.site_zoning", "app.core.zoning_rules",
-           "app.core.zone_names", "app.core.score", "app.core.point_patterns",
-           "app.core.vector_input", "app.core.point_grid", "app.core.project_io",
-           "app.core.sites", "app.core.site_geometry", "app.core.snapping", "layers.sites",
-           "app.core.qgis_style", "app.core.gpkg_export", "app.cli_export_gpkg",
-           "layers.style_io", "app.core.qml_import", "app.core.scenes",
-           "app.core.i18n_catalog", "app.core.attribution", "app.core.html_export", "app.core.html_font",
-           "app.cli_export_html", "app.core.layer_roles", "app.core.user_layers",
-           "app.core.layer_import", "app.cli_render"]
+MODULES = ["app.cli.common", "app.core.indicators.records", "app.core.formats.atomic_write",
+           "layers", "layers.model", "layers.style", "layers.provenance", "layers.themes.registry",
+           "app.core.project.loader", "app.core.map.viewport", "app.core.map.identify",
+           "app.core.geodesy", "layers.themes.synthetic", "app.cli.main",
+           "app.cli.indicators", "app.cli.suggest", "app.core.analysis.suggest",
+           "app.core.indicators.engine", "app.core.indicators.catchment",
+           "app.core.indicators.sector_mix", "app.core.indicators.site_zoning", "app.core.zoning.rules",
+           "app.core.zoning.names", "app.core.indicators.score", "app.core.analysis.point_patterns",
+           "app.core.formats.vector_input", "app.core.indicators.point_grid", "app.core.project.store",
+           "app.core.sites.edits", "app.core.sites.geometry", "app.core.map.snapping", "layers.themes.sites",
+           "app.core.formats.qgis.qml_write", "app.core.export.geopackage", "app.cli.export_gpkg",
+           "layers.style_io", "app.core.formats.qgis.qml_read", "app.core.project.scenes",
+           "app.core.i18n_catalog", "app.core.project.attribution", "app.core.export.webmap.page", "app.core.export.webmap.font",
+           "app.cli.export_html", "app.core.project.roles", "app.core.project.user_layers",
+           "app.core.project.layer_import", "app.cli.render"]
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every module of app/core and layers, also the ones added after this list was written.
-MODULES += sorted({f"{package.replace('/', '.')}.{path.stem}"
+MODULES += sorted({".".join(path.relative_to(ROOT).with_suffix("").parts)
                    for package in ("app/core", "layers")
-                   for path in (ROOT / package).glob("*.py") if path.stem != "__init__"}
+                   for path in (ROOT / package).rglob("*.py") if path.stem != "__init__"}
                   - set(MODULES))
 
 

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import __version__
 from app.core.errors import InnoAtlasError
 from app.core.paths import DEFAULT_PROJECT
-from app.core.project_io import open_project
+from app.core.project.store import open_project
 from app.ui import i18n
 from app.ui.fonts import load_bundled_fonts, ui_font_family
-from app.ui.main_window import MainWindow
+from app.ui.window.main_window import MainWindow
 
 log = logging.getLogger("innoatlas")
 DEFAULT_SIZE = (1280, 800)
@@ -49,7 +49,7 @@ def _qt_message(kind: QtMsgType, _context, message: str) -> None:
 
 def _setup_logging() -> None:
     """Details (Qt warnings, tracebacks) go to a log file in the user data folder."""
-    from app.ui.project_controller import user_data_dir
+    from app.ui.project.controller import user_data_dir
 
     log.propagate = False
     if log.handlers:

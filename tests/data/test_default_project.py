@@ -11,11 +11,11 @@ import pytest
 import shapely
 
 from app.core.paths import ROOT
-from layers.districts import DISTRICTS
+from layers.themes.districts import DISTRICTS
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
-from layers.registry import DEFAULT_SPECS, SPECS_BY_NAME
-from layers.startups import SECTORS
-from layers.zoning import OVERLAYS, ZONE_COLOURS
+from layers.themes.registry import DEFAULT_SPECS, SPECS_BY_NAME
+from layers.themes.startups import SECTORS
+from layers.themes.zoning import OVERLAYS, ZONE_COLOURS
 
 LAYERS = {"districts", "gu", "dong", "education", "stations", "startups", "zoning"}
 EXPECTED_STATUS = {"startups": "synthetic", "zoning": "illustrative", "districts": "approximate",

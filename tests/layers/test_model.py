@@ -3,7 +3,7 @@ import shapely
 
 from layers.model import Layer, LayerStack
 from layers.provenance import DataStatus, Provenance
-from layers.registry import DEFAULT_SPECS
+from layers.themes.registry import DEFAULT_SPECS
 from layers.style import LayerStyle, Symbol, categorized
 
 

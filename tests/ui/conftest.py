@@ -3,7 +3,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from app.core.project_loader import load_project
+from app.core.project.loader import load_project
 from layers.model import Layer, LayerStack
 from layers.provenance import DataStatus, Provenance
 from layers.style import LabelStyle, LayerStyle, Symbol
@@ -35,7 +35,7 @@ def _isolated_user_data(tmp_path, monkeypatch):
 def main_window(qtbot, default_project_path):
     """The real main window on the default project, shown at 1280x800."""
     from app.ui.gui import application, fit_window, wait_until_drawn
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
     application()
     window = MainWindow(load_project(default_project_path))
@@ -53,7 +53,7 @@ def gvalley(main_window):
     card filled, snapping off): ``(window, cx, cy)``, the site's centre."""
     from PySide6.QtWidgets import QApplication
 
-    from app.core.site_geometry import polygon_from_vertices
+    from app.core.sites.geometry import polygon_from_vertices
 
     w = main_window
     w.actions_by_name["actionSnapping"].setChecked(False)
@@ -96,7 +96,7 @@ def point_layer(name: str, colour: str, xs, ys, names) -> Layer:
 def square_window(qtbot):
     """A main window on three hand-made layers: points over red over blue squares."""
     from app.ui.gui import application, wait_until_drawn
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
     application()
     stack = LayerStack([

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from app.core.i18n_catalog import catalog, translate
 from app.ui import i18n
-from app.ui.actions import ACTIONS
+from app.ui.window.actions import ACTIONS
 
 APP_DIR = Path(__file__).resolve().parents[2] / "app"
 
@@ -101,8 +101,8 @@ def test_menu_switches_the_visible_strings_to_korean_and_back(qtbot, with_site):
 
 def test_the_choice_is_saved_and_used_by_the_next_window(qtbot, main_window,
                                                          default_project_path):
-    from app.core.project_loader import load_project
-    from app.ui.main_window import MainWindow
+    from app.core.project.loader import load_project
+    from app.ui.window.main_window import MainWindow
 
     choose_language(qtbot, main_window, "actionLanguageKo")
     assert QSettings().value("ui/language") == "ko"
@@ -120,9 +120,9 @@ def test_the_choice_is_saved_and_used_by_the_next_window(qtbot, main_window,
 
 
 def test_first_run_follows_the_system_locale(qtbot, default_project_path):
-    from app.core.project_loader import load_project
+    from app.core.project.loader import load_project
     from app.ui.gui import application
-    from app.ui.main_window import MainWindow
+    from app.ui.window.main_window import MainWindow
 
     assert i18n.system_language(QLocale("ko_KR")) == "ko"
     assert i18n.system_language(QLocale("en_GB")) == "en"
@@ -229,7 +229,7 @@ def test_catalog_entries_keep_their_placeholders_and_mnemonics():
 
 
 def test_cli_render_takes_a_language(tmp_path):
-    from app.cli import main
+    from app.cli.main import main
 
     out = tmp_path / "ko.pdf"
     assert main(["render", str(out), "--lang", "ko"]) == 0
@@ -242,8 +242,8 @@ def test_cli_render_takes_a_language(tmp_path):
 def test_presentation_scenes_panel_and_export_dialog_are_korean(qtbot, main_window):
     from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox, QLineEdit
 
-    from app.ui.map_export_dialog import MapExportDialog, ORIENTATION_TEXTS, ROWS, WHAT_TEXTS
-    from app.ui.presentation import CARD_ROWS
+    from app.ui.export.map_dialog import MapExportDialog, ORIENTATION_TEXTS, ROWS, WHAT_TEXTS
+    from app.ui.presentation.controller import CARD_ROWS
 
     w = main_window
     panel = w.scenes_panel
@@ -339,7 +339,7 @@ def test_presentation_scenes_panel_and_export_dialog_are_korean(qtbot, main_wind
 
 
 def test_saved_default_scene_titles_follow_the_language():
-    from app.core.scenes import Scene, scenes_from_settings, scenes_to_settings
+    from app.core.project.scenes import Scene, scenes_from_settings, scenes_to_settings
 
     extra = {}
     box = (0.0, 0.0, 100.0, 100.0)
@@ -360,8 +360,8 @@ def test_add_layer_dialog_and_its_undo_step_are_korean(qtbot, main_window, tmp_p
     import shapely
     from PySide6.QtWidgets import QFormLayout, QMessageBox
 
-    from app.core.layer_roles import ROLE_FIELDS, ROLES
-    from app.core.vector_input import KOREAN_CRS_PRESETS
+    from app.core.project.roles import ROLE_FIELDS, ROLES
+    from app.core.formats.vector_input import KOREAN_CRS_PRESETS
 
     w = main_window
     path = tmp_path / "centres.geojson"
@@ -455,7 +455,7 @@ def test_an_imported_layer_reads_korean_in_korean_mode(qtbot, main_window, tmp_p
     import shapely
     from PySide6.QtWidgets import QMessageBox
 
-    from app.core.attribution import attribution_text
+    from app.core.project.attribution import attribution_text
 
     w = main_window
     path = tmp_path / "centres.geojson"

@@ -1,0 +1,1 @@
+"""The ``innoatlas`` command: the entry point (main) and one module per subcommand."""

@@ -1,0 +1,140 @@
+"""Helpers shared by the ``innoatlas`` subcommands (Qt-free)."""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import warnings
+from pathlib import Path
+from typing import Callable
+
+from app.core.errors import InnoAtlasError
+
+
+def run_guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace,
+                error: Callable[[str], int]) -> int:
+    """``run(args)`` with every failure turned into ``error(one line)`` (exit code 2)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # stderr carries errors and notes only
+            return run(args)
+    except InnoAtlasError as err:
+        return error(str(err))
+    except Exception as err:  # never a traceback on the command line
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        return error(f"unexpected {type(err).__name__}: {detail}")
+
+
+SITES_HELP = ("sites file (any vector format and CRS; points and/or polygons) instead of "
+              "the project's sites layer")
+
+
+def add_project_sites_radius(parser: argparse.ArgumentParser,
+                             sites_help: str = SITES_HELP) -> None:
+    """The ``--project``, ``--sites`` and ``--radius`` options the exports share."""
+    parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
+                        help="project GeoPackage (default: the embedded project)")
+    parser.add_argument("--sites", type=Path, metavar="SITES", help=sites_help)
+    parser.add_argument("--radius", type=float, metavar="M",
+                        help="catchment radius in metres for every site (default: each "
+                             "site's radius_m where set, else the project's radius)")
+
+
+def check_radius(radius: float | None) -> None:
+    """Raise InnoAtlasError unless ``--radius`` is unset or a number of metres >= 0."""
+    if radius is not None and not (math.isfinite(radius) and radius >= 0):
+        raise InnoAtlasError(f"--radius must be a number of metres >= 0, not {radius}")
+
+
+def file_sites(path: Path):
+    """Sites read from a file (``--sites``), with the sites schema; missing ids and
+    kinds filled. Read notes go to stderr; anything but points/polygons is refused."""
+    import uuid
+
+    from app.core.sites.edits import normalise_sites
+    from app.core.formats.vector_input import InputError, read_vector
+
+    sites = read_vector(path, "sites", preferred_layer="sites")
+    for note in sites.notes:
+        print(f"innoatlas: note: {note}", file=sys.stderr)
+    frame = sites.frame
+    types = set(frame.geom_type.unique()) - {"Point", "MultiPoint", "Polygon", "MultiPolygon"}
+    if types:
+        raise InputError(f"sites file {path} must hold points or polygons, not "
+                         f"{', '.join(sorted(types))}")
+    if frame.geometry.name != "geometry":
+        frame = frame.rename_geometry("geometry")
+    frame = normalise_sites(frame)
+    ids = frame["site_id"].astype(str).str.strip()
+    duplicated = ids.duplicated(keep="first") & (ids != "")
+    fresh = (ids == "") | duplicated
+    frame.loc[fresh, "site_id"] = [uuid.uuid4().hex[:12] for _ in range(int(fresh.sum()))]
+    kinds = frame.geom_type.map(lambda t: "point" if "Point" in str(t) else "polygon")
+    frame["kind"] = frame["kind"].where(frame["kind"].astype(str) != "", kinds)
+    return frame
+
+
+def parse_size(text: str) -> tuple[int, int] | None:
+    """``"1280x800"`` → ``(1280, 800)``; None unless at least 200x150."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        return None
+    return (width, height) if width >= 200 and height >= 150 else None
+
+
+def has_display() -> bool:
+    """False on Linux with neither an X11/Wayland display nor a Qt platform set."""
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def write_output(text: str, out: Path | None, bom: bool) -> None:
+    """Write ``text`` to ``out`` (UTF-8, with a BOM if asked) or to standard output."""
+    from app.core.formats.vector_input import InputError
+
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        out.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    except OSError as err:
+        raise InputError(f"cannot write to {out}: {err.strerror}") from None
+
+
+def saved_settings(args: argparse.Namespace):
+    """The ProjectSettings saved in ``--project`` (radius, weights, zoning overrides),
+    or None when no project was given or it has none."""
+    project = getattr(args, "sub_project", None) or getattr(args, "project", None)
+    if project is None:
+        return None
+    from app.core.project.store import read_settings
+
+    stored = read_settings(project)
+    return None if stored is None else stored[0]
+
+
+def role_table(saved, role: str, available: set[str]) -> str:
+    """The project table that plays ``role`` ("startups", "zoning" ...).
+
+    Parameters
+    ----------
+    saved : ProjectSettings or None
+        From :func:`saved_settings`.
+    role : str
+        The role, also the name of the default layer that plays it.
+    available : set of str
+        The tables of the project GeoPackage.
+
+    Returns
+    -------
+    str
+        The layer the project assigned to ``role`` (File → Add layer… with a role) when
+        it is among ``available``, else ``role``: the indicators then read what the app
+        reads for this project.
+    """
+    assigned = saved.roles().get(role) if saved is not None else None
+    return assigned if assigned in available else role

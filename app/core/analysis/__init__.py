@@ -1,0 +1,1 @@
+"""Map-level analysis: point patterns, analysis layers and site suggestion."""

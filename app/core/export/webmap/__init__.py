@@ -1,0 +1,1 @@
+"""The offline Leaflet web map: one self-contained HTML file."""

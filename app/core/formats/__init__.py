@@ -1,0 +1,1 @@
+"""File formats: atomic writes, checked vector reading, QGIS styles (QML/SLD)."""

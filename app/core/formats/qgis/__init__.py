@@ -1,0 +1,1 @@
+"""QGIS styles: QML and SLD written from the style model, and QML read back into it."""

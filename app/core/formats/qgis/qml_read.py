@@ -1,0 +1,627 @@
+"""Read QGIS QML styles back into the app's one style model (issue 5, round trip).
+
+:func:`style_from_qml` inverts :func:`app.core.formats.qgis.qml_write.style_qml` and also reads
+ordinary QGIS-made QML of simple layers; :func:`read_layer_styles` reads every
+layer's default style from a GeoPackage's ``layer_styles`` table the way QGIS does.
+Qt-free (``xml.etree`` and ``sqlite3``).
+
+What is read:
+
+- renderers ``singleSymbol``, ``categorizedSymbol`` (the empty-value category is the
+  "all other values" fallback; without one, other values are not drawn, as in QGIS)
+  and the ``RuleRenderer`` InnoAtlas writes for mixed layers (top rules
+  ``geometry_type($geometry) = 'Point'/'Polygon'``, optionally one child rule
+  ``"field" = literal`` per category plus ``ELSE``): a polygon or mixed layer takes
+  the polygon rule's symbols (a mixed layer adds the point rule's marker and size),
+  a point layer the point rule's;
+- symbol layers ``SimpleFill`` (with an outline from a ``SimpleLine`` layer when the
+  fill has none), ``SimpleMarker`` and ``SimpleLine``; colours ``r,g,b,a`` and the
+  newer ``r,g,b,a,rgb:...`` form; widths and sizes in pixels, mm, points or inches
+  (converted to pixels at 96 dpi; map units cannot be, the model's default is used);
+  a symbol's opacity multiplies the fill alpha;
+- ``<labeling type="simple">`` (field, size, colour, bold, halo, the minimum scale as
+  ``max_resolution``), ``labelsEnabled``, and ``<layerOpacity>`` (:func:`qml_opacity`).
+
+Anything else (graduated, heatmap, point-cluster ... renderers, SVG or font markers
+only) raises :class:`StyleImportError`; the caller falls back to a default style.
+
+Normalisation: ``style_from_qml(style_qml(s, layer), kind) == qml_normalised(s, kind)``
+and ``qml_normalised(s, kind) == s`` for every default layer. It resets what a QML
+cannot carry, nothing else:
+
+1. fields the geometry kind does not draw take the :class:`~layers.style.Symbol`
+   defaults (polygons: marker, size; points: hatch; lines: fill, fill_alpha, hatch,
+   marker, size); a point fill with alpha 0 is no fill;
+2. no fill → ``fill_alpha`` 1 and no hatch; no visible outline (no colour or width
+   ≤ 0) → ``stroke`` None, ``stroke_style`` "solid";
+3. ``fill_alpha`` is stored in 1/255 steps and ``max_resolution`` as an integer scale:
+   both read back as the shortest decimal in the same step (exact for two decimals);
+4. a style that is not categorized (or has no field) is single: field, categories and
+   other label take their defaults.
+"""
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import xml.etree.ElementTree as ET
+from contextlib import closing
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable
+
+from app.core.errors import InnoAtlasError
+from app.core.formats.qgis.qml_write import PIXELS_PER_METRE, alpha_code
+from layers.style import Category, LabelStyle, LayerStyle, Symbol
+
+GEOMETRY_KINDS = ("point", "line", "polygon", "mixed")
+#: gpkg_geometry_columns.geometry_type_name → geometry kind (anything else: mixed).
+GPKG_KINDS = {"POINT": "point", "MULTIPOINT": "point",
+              "LINESTRING": "line", "MULTILINESTRING": "line", "CIRCULARSTRING": "line",
+              "COMPOUNDCURVE": "line", "MULTICURVE": "line", "CURVE": "line",
+              "POLYGON": "polygon", "MULTIPOLYGON": "polygon", "CURVEPOLYGON": "polygon",
+              "MULTISURFACE": "polygon", "SURFACE": "polygon"}
+#: Pixels per unit at 96 dpi; map units have no fixed size on screen.
+_PIXELS = {"Pixel": 1.0, "MM": 96 / 25.4, "Point": 96 / 72, "Inch": 96.0}
+_POINTS = {"Point": 1.0, "MM": 72 / 25.4, "Pixel": 72 / 96, "Inch": 72.0}
+_HATCHES = {"b_diagonal": "diagonal", "f_diagonal": "diagonal", "horizontal": "diagonal",
+            "vertical": "diagonal", "diagonal_x": "cross", "cross": "cross"}
+_PENS = {"solid": "solid", "dash": "dash", "dot": "dot", "dash dot": "dash",
+         "dash dot dot": "dash"}
+_MARKERS = {"circle": "circle", "square": "square", "rounded_square": "square",
+            "square_with_corners": "square", "triangle": "triangle",
+            "equilateral_triangle": "triangle", "diamond": "diamond"}
+_GEOMETRY_TYPES = {"0": "point", "1": "line", "2": "polygon"}
+_SYMBOL_KINDS = {"marker": "point", "line": "line", "fill": "polygon"}
+_DEFAULT = Symbol()
+_INVISIBLE = Symbol(fill=None, stroke=None)
+_GEOMETRY_RULE = re.compile(r"^\s*geometry_type\(\s*\$geometry\s*\)\s*=\s*'(\w+)'\s*$",
+                            re.IGNORECASE)
+_FIELD_EQUALS = re.compile(r'^\s*"((?:[^"]|"")+)"\s*=\s*(.+?)\s*$', re.DOTALL)
+_QUERY = ("SELECT styleQML FROM layer_styles WHERE f_table_schema='' AND f_table_name=? "
+          "AND f_geometry_column=? ORDER BY CASE WHEN useAsDefault THEN 1 ELSE 2 END, "
+          "update_time DESC LIMIT 1")
+
+
+class StyleImportError(InnoAtlasError):
+    """A QML style InnoAtlas cannot map onto its style model (one-line message)."""
+
+
+# --- small readers -------------------------------------------------------------------
+def _shortest_decimal(approx: float, encode: Callable[[float], Any], target: Any) -> float:
+    """The decimal with the fewest digits near ``approx`` that ``encode``s to ``target``."""
+    for digits in range(0, 16):
+        candidate = round(approx, digits)
+        if encode(candidate) == target:
+            return candidate
+    return approx
+
+
+def _colour(text: str | None) -> tuple[str, float] | None:
+    """QGIS ``"r,g,b,a"`` (optionally ``,rgb:...``) or ``#rrggbb[aa]`` → (hex, alpha)."""
+    if not text:
+        return None
+    text = text.strip()
+    if text.startswith("#") and len(text) in (7, 9):
+        try:
+            alpha = int(text[7:9], 16) if len(text) == 9 else 255
+            int(text[1:7], 16)
+        except ValueError:
+            return None
+        return text[:7].lower(), _alpha_from_code(alpha)
+    parts = text.split(",")
+    try:
+        r, g, b = (int(p) for p in parts[:3])
+        a = int(parts[3]) if len(parts) > 3 and parts[3].strip().lstrip("-").isdigit() \
+            else 255
+    except ValueError:
+        return None
+    r, g, b, a = (min(255, max(0, v)) for v in (r, g, b, a))
+    return f"#{r:02x}{g:02x}{b:02x}", _alpha_from_code(a)
+
+
+def _alpha_from_code(code: int) -> float:
+    return _shortest_decimal(code / 255, alpha_code, code)
+
+
+def _scale_resolution(scale: int) -> float:
+    """The shortest metres-per-pixel whose scale at 96 dpi rounds to ``scale``."""
+    return _shortest_decimal(scale / PIXELS_PER_METRE, lambda r: round(r * PIXELS_PER_METRE),
+                             scale)
+
+
+def _float(text: str | None, default: float) -> float:
+    try:
+        value = float(text) if text is not None else default
+    except ValueError:
+        return default
+    return value if math.isfinite(value) else default
+
+
+def _length(props: dict[str, str], key: str, default_px: float) -> float:
+    """A width or size in pixels; QGIS's default unit is mm."""
+    factor = _PIXELS.get(props.get(f"{key}_unit", "MM"))
+    if factor is None or key not in props:
+        return default_px
+    value = _float(props[key], default_px / factor)
+    return value if factor == 1.0 else value * factor
+
+
+def _props(layer: ET.Element) -> dict[str, str]:
+    """A symbol layer's properties: the ``<Option type="Map">`` form, else ``<prop>``."""
+    option = layer.find("Option")
+    if option is not None and option.get("type") == "Map":
+        props = {o.get("name"): o.get("value") for o in option.findall("Option")
+                 if o.get("name") is not None and o.get("value") is not None}
+        if props:
+            return props
+    return {p.get("k"): p.get("v") or "" for p in layer.findall("prop") if p.get("k")}
+
+
+# --- symbols -------------------------------------------------------------------------
+def _stroke(props: dict[str, str], prefix: str) -> dict[str, Any]:
+    """``stroke``/``stroke_width``/``stroke_style`` from ``outline_*`` or ``line_*``."""
+    style = props.get(f"{prefix}_style", "solid")
+    colour = _colour(props.get(f"{prefix}_color"))
+    width = _length(props, f"{prefix}_width", _DEFAULT.stroke_width)
+    if style != "no" and width == 0:
+        width = 1.0  # QGIS draws width 0 as a one-pixel hairline; ours never writes it
+    if style == "no" or colour is None or colour[1] == 0:
+        return {"stroke": None, "stroke_width": width, "stroke_style": "solid"}
+    return {"stroke": colour[0], "stroke_width": width,
+            "stroke_style": _PENS.get(style, "solid")}
+
+
+def _fill(colour: tuple[str, float] | None, opacity: float) -> dict[str, Any]:
+    if colour is None:
+        return {"fill": None, "fill_alpha": 1.0}
+    alpha = colour[1] if opacity >= 1 else _alpha_from_code(alpha_code(colour[1] * opacity))
+    return {"fill": colour[0], "fill_alpha": alpha}
+
+
+def _symbol_layers(element: ET.Element) -> dict[str, dict[str, str]]:
+    """The first enabled symbol layer of each class, by class name."""
+    found: dict[str, dict[str, str]] = {}
+    for layer in element.findall("layer"):
+        if layer.get("enabled", "1") == "0":
+            continue
+        found.setdefault(layer.get("class", ""), _props(layer))
+    return found
+
+
+def _symbol(element: ET.Element) -> tuple[str, Symbol]:
+    """``(geometry kind the symbol draws, Symbol)`` of a ``<symbol>`` element."""
+    kind = _SYMBOL_KINDS.get(element.get("type", ""))
+    if kind is None:
+        raise StyleImportError(f"QGIS symbol type {element.get('type')!r} is not supported")
+    opacity = min(1.0, max(0.0, _float(element.get("alpha"), 1.0)))
+    layers = _symbol_layers(element)
+    if kind == "point":
+        props = layers.get("SimpleMarker")
+        if props is None:
+            raise StyleImportError(_unsupported_layers(layers, "simple markers"))
+        colour = _colour(props.get("color"))
+        fill = _fill(None if colour is None or colour[1] == 0 else colour, opacity)
+        return kind, Symbol(**fill, **_stroke(props, "outline"),
+                            marker=_MARKERS.get(props.get("name", ""), "circle"),
+                            size=_length(props, "size", _DEFAULT.size))
+    if kind == "line":
+        props = layers.get("SimpleLine")
+        if props is None:
+            raise StyleImportError(_unsupported_layers(layers, "simple lines"))
+        return kind, Symbol(**_stroke(props, "line"))
+    props = layers.get("SimpleFill")
+    outline = layers.get("SimpleLine")
+    if props is None and outline is None:
+        raise StyleImportError(_unsupported_layers(layers, "simple fills"))
+    if props is None:  # an outline-only symbol
+        return kind, Symbol(fill=None, **_stroke(outline, "line"))
+    style = props.get("style", "solid")
+    colour = None if style == "no" else _colour(props.get("color"))
+    stroke = _stroke(props, "outline")
+    if stroke["stroke"] is None and outline is not None:
+        stroke = _stroke(outline, "line")
+    return kind, Symbol(**_fill(colour, opacity), **stroke,
+                        hatch=_HATCHES.get(style) if colour is not None else None)
+
+
+def _unsupported_layers(layers: dict[str, dict[str, str]], wanted: str) -> str:
+    names = ", ".join(sorted(name for name in layers if name)) or "none"
+    return f"QGIS symbol layers {names} are not supported (only {wanted})"
+
+
+def _for_kind(symbol_kind: str, symbol: Symbol, kind: str) -> Symbol:
+    """Check that a symbol drawn as ``symbol_kind`` suits a layer of ``kind``."""
+    if kind != "mixed" and symbol_kind != kind:
+        raise StyleImportError(f"the style draws {symbol_kind}s but the layer has {kind}s")
+    return symbol
+
+
+# --- renderers -----------------------------------------------------------------------
+def _symbol_map(renderer: ET.Element) -> dict[str, ET.Element]:
+    return {s.get("name"): s for s in renderer.findall("symbols/symbol")}
+
+
+def _typed(value: str, value_type: str | None) -> Any:
+    try:
+        if value_type in ("long", "ulong"):
+            return int(value)
+        if value_type == "double":
+            return float(value)
+    except ValueError:
+        return value
+    if value_type == "bool":
+        return value in ("1", "true")
+    return value
+
+
+def _single(renderer: ET.Element, kind: str) -> LayerStyle:
+    symbols = renderer.findall("symbols/symbol")
+    element = _symbol_map(renderer).get("0", symbols[0] if symbols else None)
+    if element is None:
+        raise StyleImportError("the single-symbol renderer has no symbol")
+    return LayerStyle(symbol=_for_kind(*_symbol(element), kind))
+
+
+def _categorized(renderer: ET.Element, kind: str) -> LayerStyle:
+    field = renderer.get("attr", "")
+    if len(field) > 1 and field[0] == field[-1] == '"':
+        field = field[1:-1].replace('""', '"')
+    if not field:
+        raise StyleImportError("the categorized renderer names no field")
+    symbols = _symbol_map(renderer)
+    categories: list[Category] = []
+    other, other_label = _INVISIBLE, "other"
+    for element in renderer.findall("categories/category"):
+        symbol_element = symbols.get(element.get("symbol"))
+        if symbol_element is None:
+            continue  # QGIS drops such a category too
+        symbol = _for_kind(*_symbol(symbol_element), kind)
+        if element.get("render") == "false":
+            symbol = _INVISIBLE
+        label = element.get("label", "")
+        if "value" in element.attrib:
+            values = [_typed(element.get("value"), element.get("type"))]
+        else:  # a merged category: one Category per value
+            values = [_typed(v.get("value", ""), v.get("type")) for v in element.findall("val")]
+        for value in values:
+            if value == "":
+                other, other_label = symbol, label
+            else:
+                categories.append(Category(value, label, symbol))
+    return LayerStyle(kind="categorized", symbol=other, field=field,
+                      categories=tuple(categories), other_label=other_label)
+
+
+def _literal(text: str) -> Any:
+    """A QGIS expression literal as written by ``qgis_style._quote_literal``."""
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    if text.upper() in ("TRUE", "FALSE"):
+        return text.upper() == "TRUE"
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        raise StyleImportError(f"rule value {text!r} is not a literal") from None
+
+
+def _rule_branch(rule: ET.Element, symbols: dict[str, ET.Element], kind: str) -> LayerStyle:
+    """One geometry type's top rule: a symbol, or one child rule per category."""
+    if rule.get("symbol") is not None:
+        element = symbols.get(rule.get("symbol"))
+        if element is None:
+            raise StyleImportError("a rule refers to a missing symbol")
+        return LayerStyle(symbol=_for_kind(*_symbol(element), kind))
+    field, categories = None, []
+    other, other_label = _INVISIBLE, "other"
+    for child in rule.findall("rule"):
+        element = symbols.get(child.get("symbol"))
+        symbol = _INVISIBLE if element is None else _for_kind(*_symbol(element), kind)
+        expression = child.get("filter", "")
+        if expression.strip().upper() == "ELSE" or child.get("else") == "1":
+            other, other_label = symbol, child.get("label", "")
+            continue
+        match = _FIELD_EQUALS.match(expression)
+        if not match:
+            raise StyleImportError(f"rule {expression!r} is not a category rule")
+        name = match.group(1).replace('""', '"')
+        if field not in (None, name):
+            raise StyleImportError("the rules categorize more than one field")
+        field = name
+        categories.append(Category(_literal(match.group(2)), child.get("label", ""), symbol))
+    if field is None:
+        return LayerStyle(symbol=other)
+    return LayerStyle(kind="categorized", symbol=other, field=field,
+                      categories=tuple(categories), other_label=other_label)
+
+
+def _with_marker(style: LayerStyle, points: LayerStyle | None) -> LayerStyle:
+    """Polygon symbols + the point rule's marker and size (same category order)."""
+    if points is None:
+        return style
+
+    def merged(polygon: Symbol, point: Symbol) -> Symbol:
+        return replace(polygon, marker=point.marker, size=point.size)
+
+    by_value = {c.value: c.symbol for c in points.categories}
+    categories = tuple(replace(c, symbol=merged(c.symbol, by_value[c.value]))
+                       if c.value in by_value else c for c in style.categories)
+    return replace(style, symbol=merged(style.symbol, points.symbol), categories=categories)
+
+
+def _rules(renderer: ET.Element, kind: str) -> LayerStyle:
+    symbols = _symbol_map(renderer)
+    branches: dict[str, ET.Element] = {}
+    for rule in renderer.findall("rules/rule"):
+        match = _GEOMETRY_RULE.match(rule.get("filter", ""))
+        if match:
+            branches.setdefault(match.group(1).lower(), rule)
+    if not branches:
+        raise StyleImportError("this rule-based renderer cannot be read (InnoAtlas reads "
+                               "its own point/polygon rules only)")
+    read = {name: _rule_branch(rule, symbols, "mixed") for name, rule in branches.items()}
+    if kind == "point":
+        if "point" not in read:
+            raise StyleImportError("the rule-based style has no rule for points")
+        return read["point"]
+    wanted = "line" if kind == "line" else "polygon"
+    if wanted not in read:
+        raise StyleImportError(f"the rule-based style has no rule for {wanted}s")
+    style = read[wanted]
+    return _with_marker(style, read.get("point")) if kind == "mixed" else style
+
+
+# --- labels --------------------------------------------------------------------------
+def _label(root: ET.Element) -> LabelStyle | None:
+    labeling = root.find("labeling")
+    if root.get("labelsEnabled") == "0" or labeling is None \
+            or labeling.get("type") != "simple":
+        return None
+    text = labeling.find("settings/text-style")
+    if text is None:
+        return None
+    field = text.get("fieldName", "")
+    if text.get("isExpression") == "1":
+        if not (len(field) > 2 and field[0] == field[-1] == '"'):
+            return None  # an expression: the model labels with a field only
+        field = field[1:-1].replace('""', '"')
+    if not field:
+        return None
+    factor = _POINTS.get(text.get("fontSizeUnit", "Point"))  # map units: the default
+    size = _float(text.get("fontSize"), 10.0) * factor if factor else LabelStyle("").size_pt
+    weight = int(_float(text.get("fontWeight"), 50))
+    bold = weight >= (600 if weight > 100 else 63) \
+        or "bold" in text.get("namedStyle", "").lower()
+    colour = _colour(text.get("textColor")) or ("#000000", 1.0)
+    buffer = text.find("text-buffer")
+    halo = None
+    if buffer is not None and buffer.get("bufferDraw") == "1":
+        halo = (_colour(buffer.get("bufferColor")) or ("#ffffff", 1.0))[0]
+    rendering = labeling.find("settings/rendering")
+    max_resolution = None
+    if rendering is not None and rendering.get("scaleVisibility") == "1":
+        scale = _float(rendering.get("scaleMax"), 0.0)  # QGIS's minimumScale
+        if scale > 0:
+            max_resolution = _scale_resolution(round(scale)) if scale == round(scale) \
+                else scale / PIXELS_PER_METRE
+    return LabelStyle(field=field, size_pt=size, color=colour[0], halo=halo, bold=bold,
+                      max_resolution=max_resolution)
+
+
+# --- public API ----------------------------------------------------------------------
+def _parse(qml_text: str) -> ET.Element:
+    if not isinstance(qml_text, str):
+        raise StyleImportError("the QML style is not text")
+    if "<!ENTITY" in qml_text:  # QGIS never declares entities; refuse entity expansion
+        raise StyleImportError("the QML style declares XML entities")
+    try:
+        root = ET.fromstring(qml_text.strip())
+    except ET.ParseError as err:
+        raise StyleImportError(f"the QML style is not valid XML ({err})") from None
+    if root.tag != "qgis":
+        raise StyleImportError(f"not a QGIS QML style (root element <{root.tag}>)")
+    return root
+
+
+def style_from_qml(qml_text: str, geometry_kind: str) -> LayerStyle:
+    """The :class:`~layers.style.LayerStyle` of a QGIS QML document.
+
+    Parameters
+    ----------
+    qml_text : str
+        A QML document (``<qgis>`` root), from InnoAtlas or from QGIS.
+    geometry_kind : str
+        ``"point"``, ``"line"``, ``"polygon"`` or ``"mixed"``: the layer the style is for.
+
+    Raises
+    ------
+    StyleImportError
+        Not QML, an unsupported renderer or symbol, or a style for another geometry
+        type; the message is one line.
+    """
+    if geometry_kind not in GEOMETRY_KINDS:
+        raise ValueError(f"unknown geometry kind {geometry_kind!r}")
+    return _style_of(_parse(qml_text), geometry_kind)
+
+
+def _style_of(root: ET.Element, geometry_kind: str) -> LayerStyle:
+    """:func:`style_from_qml` of a parsed document."""
+    declared = _GEOMETRY_TYPES.get((root.findtext("layerGeometryType") or "").strip())
+    if declared and geometry_kind != "mixed" and declared != geometry_kind:
+        raise StyleImportError(f"the style is for {declared} layers, the layer has "
+                               f"{geometry_kind}s")
+    renderer = root.find("renderer-v2")
+    if renderer is None:
+        raise StyleImportError("the QML style has no renderer")
+    readers = {"singleSymbol": _single, "categorizedSymbol": _categorized,
+               "RuleRenderer": _rules}
+    reader = readers.get(renderer.get("type", ""))
+    if reader is None:
+        raise StyleImportError(f"QGIS renderer {renderer.get('type')!r} is not supported "
+                               "(single symbol, categorized and InnoAtlas rule styles are)")
+    try:
+        style = reader(renderer, geometry_kind)
+    except (TypeError, KeyError, AttributeError, ValueError) as err:  # a damaged document
+        raise StyleImportError(f"the QML style is damaged ({type(err).__name__})") from None
+    return replace(style, label=_label(root))
+
+
+def qml_opacity(qml_text: str) -> float:
+    """The layer opacity (0..1) of a QML document; 1 when absent or unreadable."""
+    try:
+        return _opacity_of(_parse(qml_text))
+    except StyleImportError:
+        return 1.0
+
+
+def _opacity_of(root: ET.Element) -> float:
+    """:func:`qml_opacity` of a parsed document."""
+    text = root.findtext("layerOpacity")
+    if text is not None:
+        return min(1.0, max(0.0, _float(text.strip(), 1.0)))
+    transparency = root.findtext("layerTransparency")  # QGIS 2
+    if transparency is not None:
+        return min(1.0, max(0.0, 1 - _float(transparency.strip(), 0.0) / 100))
+    return 1.0
+
+
+def qml_normalised(style: LayerStyle, geometry_kind: str) -> LayerStyle:
+    """``style`` as it comes back from a QML round trip (see the module docstring)."""
+    kind = geometry_kind if geometry_kind in GEOMETRY_KINDS else "polygon"
+
+    def symbol(s: Symbol) -> Symbol:
+        if kind in ("polygon", "line"):
+            s = replace(s, marker=_DEFAULT.marker, size=_DEFAULT.size)
+        if kind in ("point", "line"):
+            s = replace(s, hatch=_DEFAULT.hatch)
+        if kind == "line":
+            s = replace(s, fill=_DEFAULT.fill, fill_alpha=_DEFAULT.fill_alpha)
+        elif kind == "point" and s.fill and alpha_code(s.fill_alpha) == 0:
+            s = replace(s, fill=None)
+        if kind != "line":
+            if not s.fill:
+                s = replace(s, fill=None, fill_alpha=1.0, hatch=None)
+            else:
+                s = replace(s, fill=s.fill.lower(),
+                            fill_alpha=_alpha_from_code(alpha_code(s.fill_alpha)))
+        if not s.stroke or s.stroke_width <= 0:
+            s = replace(s, stroke=None, stroke_style="solid")
+        else:
+            s = replace(s, stroke=s.stroke.lower(), stroke_style=_PENS.get(s.stroke_style,
+                                                                          "solid"))
+        return s
+
+    label = style.label
+    if label is not None:
+        resolution = label.max_resolution
+        if resolution:
+            resolution = _scale_resolution(round(resolution * PIXELS_PER_METRE))
+        label = replace(label, color=label.color.lower(), max_resolution=resolution or None,
+                        halo=label.halo.lower() if label.halo else None)
+    if style.kind != "categorized" or not style.field:
+        return LayerStyle(symbol=symbol(style.symbol), label=label)
+    return replace(style, symbol=symbol(style.symbol), label=label,
+                   categories=tuple(replace(c, symbol=symbol(c.symbol), label=str(c.label))
+                                    for c in style.categories),
+                   other_label=str(style.other_label))
+
+
+def _column_types(con: sqlite3.Connection, table: str) -> dict[str, str]:
+    """Declared column types of ``table`` (upper case), empty when unreadable."""
+    try:
+        rows = con.execute('PRAGMA table_info("' + table.replace('"', '""') + '")').fetchall()
+    except sqlite3.Error:
+        return {}
+    return {str(row[1]): str(row[2] or "").upper() for row in rows}
+
+
+def _coerce(value: Any, declared: str) -> Any:
+    """A category value read as text (QGIS 3.22 writes no type) in the column's type."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if declared == "BOOLEAN":
+            return {"1": True, "true": True, "0": False, "false": False}.get(value, value)
+        if "INT" in declared:
+            return int(value)
+        if declared in ("REAL", "FLOAT", "DOUBLE"):
+            return float(value)
+    except ValueError:
+        pass
+    return value
+
+
+def _typed_categories(style: LayerStyle, types: dict[str, str]) -> LayerStyle:
+    declared = types.get(style.field or "", "")
+    if style.kind != "categorized" or not declared or "TEXT" in declared:
+        return style
+    return replace(style, categories=tuple(replace(c, value=_coerce(c.value, declared))
+                                           for c in style.categories))
+
+
+def _kind_of(type_name: Any) -> str:
+    return GPKG_KINDS.get(str(type_name or "").upper(), "mixed")
+
+
+def read_layer_styles(gpkg_path: Path | str) -> dict[str, tuple[LayerStyle | None, float]]:
+    """Every layer's default style in a GeoPackage's ``layer_styles`` table.
+
+    The row per layer is the one QGIS loads (``f_table_schema=''``, the table and its
+    geometry column, ``ORDER BY`` default first, then the newest ``update_time``).
+
+    Returns
+    -------
+    dict
+        ``{table: (style or None where unreadable, layer opacity)}`` for the tables of
+        ``gpkg_geometry_columns`` that have a row (category values given as text are
+        converted to the classified column's type); empty when the file has no
+        ``layer_styles`` table or is not a GeoPackage. Never raises for a damaged
+        table or file: what can be read is returned.
+    """
+    from app.core.project.loader import readonly_uri
+
+    result: dict[str, tuple[LayerStyle | None, float]] = {}
+    try:
+        con = sqlite3.connect(readonly_uri(Path(gpkg_path)), uri=True)
+    except (sqlite3.Error, OSError, ValueError):
+        return result
+    with closing(con):
+        try:
+            tables = con.execute("SELECT table_name, column_name, geometry_type_name "
+                                 "FROM gpkg_geometry_columns").fetchall()
+            con.execute("SELECT styleQML FROM layer_styles LIMIT 0")
+        except sqlite3.Error:
+            return result
+        for table, column, type_name in tables:
+            try:
+                row = con.execute(_QUERY, (table, column)).fetchone()
+            except sqlite3.Error:
+                continue
+            if row is None:
+                continue
+            qml = row[0]
+            if isinstance(qml, bytes):
+                qml = qml.decode("utf-8", errors="replace")
+            if not isinstance(qml, str):
+                result[str(table)] = (None, 1.0)
+                continue
+            try:
+                root = _parse(qml)
+            except StyleImportError:
+                result[str(table)] = (None, 1.0)
+                continue
+            try:
+                style = _typed_categories(_style_of(root, _kind_of(type_name)),
+                                          _column_types(con, str(table)))
+            except StyleImportError:
+                style = None
+            result[str(table)] = (style, _opacity_of(root))
+    return result
+
+
+__all__ = ["StyleImportError", "style_from_qml", "qml_opacity", "qml_normalised",
+           "read_layer_styles", "GPKG_KINDS"]

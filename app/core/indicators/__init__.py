@@ -1,0 +1,1 @@
+"""Per-site cluster indicators (docs/indicators.md): the engine and its parts."""

@@ -1,0 +1,121 @@
+"""Catchment membership, nearest distances and catchment areas (INDICATORS.md).
+
+A feature f is in the catchment of site s iff ``distance(f, s) <= R`` (the boundary
+counts), for point and polygon sites alike. Membership is one index query with a
+distance predicate per layer, giving index pairs: an STRtree ``dwithin`` query, or for
+large point layers the exact grid index of app.core.indicators.point_grid (same pairs, several
+times faster). Every per-site figure is then a numpy reduction (``bincount``) over
+those pairs. No buffer polygon decides membership.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+_POLYGON_TYPES = (3, 6)  # shapely type ids of Polygon and MultiPolygon
+
+
+@dataclass(frozen=True)
+class IndexedLayer:
+    """Geometries of one layer (EPSG:5186, none missing or empty) and their STRtree.
+
+    Build it once per version of a layer and reuse it for every site query: the tree
+    is the costly part for large layers.
+    """
+
+    geoms: np.ndarray
+    tree: shapely.STRtree
+
+    @classmethod
+    def build(cls, geoms: np.ndarray) -> "IndexedLayer":
+        """Index ``geoms`` (an object array of valid, non-empty shapely geometries)."""
+        geoms = np.asarray(geoms, dtype=object)
+        return cls(geoms, shapely.STRtree(geoms))
+
+    def __len__(self) -> int:
+        return len(self.geoms)
+
+    def pairs_within(self, sites: np.ndarray, radii: np.ndarray | float) -> np.ndarray:
+        """``(site, feature)`` pairs with ``distance <= radius`` (STRtree ``dwithin``)."""
+        return self.tree.query(sites, predicate="dwithin", distance=radii)
+
+
+def is_polygonal(geoms: np.ndarray) -> np.ndarray:
+    """True where a geometry is a Polygon or MultiPolygon."""
+    return np.isin(shapely.get_type_id(geoms), _POLYGON_TYPES)
+
+
+def catchment_pairs(sites: np.ndarray, radii: np.ndarray | float, layer) -> np.ndarray:
+    """Index pairs ``(site, feature)`` with ``distance(feature, site) <= radius``.
+
+    Parameters
+    ----------
+    sites : ndarray of shapely geometries
+        Site geometries (EPSG:5186).
+    radii : float or ndarray
+        Catchment radius per site (m, >= 0).
+    layer : IndexedLayer or PointGrid
+        The indexed features: an STRtree (any geometry) or, for many points, the
+        exact grid index of app.core.indicators.point_grid.
+
+    Returns
+    -------
+    ndarray of shape (2, k)
+        Row 0 indexes ``sites``, row 1 the layer's features (for a PointGrid, in
+        its sorted order).
+    """
+    if len(layer) == 0 or len(sites) == 0:
+        return np.empty((2, 0), dtype=np.intp)
+    return layer.pairs_within(sites, radii)
+
+
+def catchment_counts(pairs: np.ndarray, n_sites: int) -> np.ndarray:
+    """Number of features per site (int64)."""
+    return np.bincount(pairs[0], minlength=n_sites).astype(np.int64)
+
+
+def catchment_sums(pairs: np.ndarray, n_sites: int, values: np.ndarray) -> np.ndarray:
+    """Sum of a per-feature value over each site's catchment (NaN values count 0)."""
+    weights = np.nan_to_num(np.asarray(values, dtype=float)[pairs[1]], nan=0.0)
+    return np.bincount(pairs[0], weights=weights, minlength=n_sites)
+
+
+def catchment_category_counts(pairs: np.ndarray, n_sites: int, codes: np.ndarray,
+                              n_categories: int) -> np.ndarray:
+    """``(n_sites, n_categories)`` counts of a categorical code (-1 = missing, skipped)."""
+    code = np.asarray(codes)[pairs[1]]
+    keep = code >= 0
+    flat = pairs[0][keep] * n_categories + code[keep]
+    counts = np.bincount(flat, minlength=n_sites * n_categories)
+    return counts.reshape(n_sites, n_categories)
+
+
+def nearest_distances(sites: np.ndarray, layer: IndexedLayer) -> np.ndarray:
+    """Distance (m) from each site to its nearest feature; 0 if touching, NaN if none."""
+    result = np.full(len(sites), np.nan)
+    if len(layer) == 0 or len(sites) == 0:
+        return result
+    (site_idx, _), distance = layer.tree.query_nearest(sites, return_distance=True,
+                                                       all_matches=False)
+    result[site_idx] = distance
+    return result
+
+
+def catchment_area_km2(sites: np.ndarray, radii: np.ndarray | float) -> np.ndarray:
+    """Area of ``buffer(site, R)`` in km² (INDICATORS.md).
+
+    Point sites get the exact ``π R²``; other sites the area of a buffer with 16
+    segments per quarter circle (slightly below the true area, by under 0.3 % of the
+    rounded part).
+    """
+    sites = np.asarray(sites, dtype=object)
+    radii = np.broadcast_to(np.asarray(radii, dtype=float), sites.shape)
+    area = np.empty(len(sites))
+    points = shapely.get_type_id(sites) == 0
+    area[points] = np.pi * radii[points] ** 2
+    other = ~points
+    if other.any():
+        area[other] = shapely.area(shapely.buffer(sites[other], radii[other], quad_segs=16))
+    return area / 1e6

@@ -1,0 +1,1 @@
+"""The map view's Qt-free engine: viewport transform, identify, snapping."""

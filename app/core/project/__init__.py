@@ -1,0 +1,1 @@
+"""A project: its GeoPackage store, settings, user layers and roles, scenes, attribution."""

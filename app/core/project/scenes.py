@@ -1,0 +1,221 @@
+"""Scenes: an ordered list of saved views (extent, visible layers, title) for workshops.
+
+A project keeps its scenes in ``ProjectSettings.extra["scenes"]`` as a list of plain
+dicts (:meth:`Scene.as_record`). A project without saved scenes gets the three
+districts (:func:`default_scenes`). Presentation mode steps through them, the map
+export can render one or every scene, and the HTML export shows them as buttons.
+
+Qt-free.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Iterable
+
+import numpy as np
+import shapely
+
+from app.core.errors import InnoAtlasError
+from layers.themes.districts import DISTRICTS
+from layers.model import LayerStack
+
+SCENES_KEY = "scenes"
+#: Fraction of the district extent added around it when zooming to a district scene.
+DISTRICT_MARGIN = 0.08
+
+Extent = tuple[float, float, float, float]
+
+
+class SceneError(InnoAtlasError):
+    """A scene cannot be used (unknown id, damaged record, no extent)."""
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One saved view.
+
+    Parameters
+    ----------
+    scene_id : str
+        Stable identifier (``"gvalley"``, ``"scene-4"``, ...), used by ``--scene``.
+    title : str
+        Shown as the big title in presentation mode and on exports.
+    extent : tuple of float
+        ``(xmin, ymin, xmax, ymax)`` in EPSG:5186.
+    visible_layers : tuple of str or None
+        Names of the layers shown in the scene, or None to keep the current visibility.
+    """
+
+    scene_id: str
+    title: str
+    extent: Extent
+    visible_layers: tuple[str, ...] | None = None
+
+    def as_record(self) -> dict[str, Any]:
+        """A JSON-friendly dict, as stored in the project settings."""
+        return {"id": self.scene_id, "title": self.title,
+                "extent": [float(v) for v in self.extent],
+                "visible_layers": None if self.visible_layers is None
+                else list(self.visible_layers)}
+
+    @classmethod
+    def from_record(cls, record: Any) -> "Scene":
+        """Inverse of :meth:`as_record`.
+
+        Raises
+        ------
+        SceneError
+            When the record is not a dict with an id, a title and a finite,
+            non-degenerate extent.
+        """
+        try:
+            scene_id = str(record["id"]).strip()
+            title = str(record.get("title") or scene_id)
+            extent = tuple(float(v) for v in record["extent"])
+            layers = record.get("visible_layers")
+            visible = None if layers is None else tuple(str(name) for name in layers)
+        except (TypeError, KeyError, ValueError, AttributeError):
+            raise SceneError("a saved scene is damaged (needs id, title and extent)") from None
+        if not scene_id or len(extent) != 4 or not all(math.isfinite(v) for v in extent) \
+                or extent[2] <= extent[0] or extent[3] <= extent[1]:
+            raise SceneError(f"scene {scene_id or '?'} has no usable extent")
+        return cls(scene_id, title, extent, visible)  # type: ignore[arg-type]
+
+    def missing_layers(self, stack: LayerStack) -> list[str]:
+        """Layers the scene shows that the project no longer has."""
+        if self.visible_layers is None:
+            return []
+        return [name for name in self.visible_layers if name not in stack]
+
+    def apply_visibility(self, stack: LayerStack) -> list[str]:
+        """Show exactly the scene's layers (the sites stay as they are).
+
+        Returns
+        -------
+        list of str
+            The scene's layers that are missing from the project (ignored).
+        """
+        if self.visible_layers is None:
+            return []
+        wanted = set(self.visible_layers)
+        for layer in stack:
+            if layer.name != "sites":
+                layer.set_visible(layer.name in wanted)
+        return self.missing_layers(stack)
+
+
+def _padded(bounds: Iterable[float], margin: float) -> Extent:
+    xmin, ymin, xmax, ymax = (float(v) for v in bounds)
+    dx, dy = (xmax - xmin) * margin, (ymax - ymin) * margin
+    return (xmin - dx, ymin - dy, xmax + dx, ymax + dy)
+
+
+def default_scenes(stack: LayerStack, language: str = "en") -> list[Scene]:
+    """One scene per district of the ``districts`` layer, in G-Valley, Magok, Yangjae order.
+
+    They keep the layers as they are (``visible_layers`` None), so a layer added later is
+    not hidden by stepping to a district. Empty when there is no districts layer.
+    """
+    layer = stack.get("districts")
+    if layer is None or "district_id" not in layer.data or len(layer.data) == 0:
+        return []
+    ids = layer.data["district_id"].astype(str).to_numpy()
+    geoms = np.asarray(layer.data.geometry.values, dtype=object)
+    scenes = []
+    for district_id in DISTRICTS:
+        mask = ids == district_id
+        if not mask.any():
+            continue
+        bounds = shapely.total_bounds(geoms[mask])
+        if not np.isfinite(bounds).all():
+            continue
+        title = default_title(district_id, language)
+        scenes.append(Scene(district_id, title, _padded(bounds, DISTRICT_MARGIN), None))
+    return scenes
+
+
+def default_title(scene_id: str, language: str = "en") -> str | None:
+    """The title a default district scene has in ``language``; None for other scenes."""
+    names = DISTRICTS.get(scene_id)
+    if names is None:
+        return None
+    korean, english, _colour = names
+    return korean if language == "ko" else english
+
+
+def localized(scene: Scene, language: str) -> Scene:
+    """``scene`` with its default district title in ``language``.
+
+    A district scene whose title is still the default (in either language) follows the
+    language; any other title (renamed by the user) is kept as it is.
+    """
+    if scene.title not in (default_title(scene.scene_id, "en"),
+                           default_title(scene.scene_id, "ko")):
+        return scene
+    title = default_title(scene.scene_id, language)
+    return scene if title == scene.title else replace(scene, title=title)
+
+
+def scenes_from_settings(extra: dict[str, Any], stack: LayerStack,
+                         language: str = "en") -> list[Scene]:
+    """The project's saved scenes, or the default district scenes when none are saved.
+
+    Damaged records are skipped (the rest still load). Saved district scenes that
+    still have their default title get it in ``language`` (:func:`localized`).
+    """
+    records = extra.get(SCENES_KEY)
+    if not isinstance(records, list):
+        return default_scenes(stack, language)
+    scenes = []
+    for record in records:
+        try:
+            scenes.append(localized(Scene.from_record(record), language))
+        except SceneError:
+            continue
+    return scenes
+
+
+def scenes_to_settings(extra: dict[str, Any], scenes: Iterable[Scene]) -> None:
+    """Store ``scenes`` in the settings' ``extra`` dict (replacing what was there)."""
+    extra[SCENES_KEY] = [scene.as_record() for scene in scenes]
+
+
+def find_scene(scenes: Iterable[Scene], scene_id: str) -> Scene:
+    """The scene called ``scene_id`` (id first, then a case-insensitive title).
+
+    Raises
+    ------
+    SceneError
+        When no scene matches; the message lists the ids there are.
+    """
+    scenes = list(scenes)
+    for scene in scenes:
+        if scene.scene_id == scene_id:
+            return scene
+    for scene in scenes:
+        if scene.title.casefold() == scene_id.casefold():
+            return scene
+    ids = ", ".join(s.scene_id for s in scenes) or "none"
+    raise SceneError(f"no scene '{scene_id}' (scenes: {ids})")
+
+
+def new_scene_id(scenes: Iterable[Scene]) -> str:
+    """An id not used yet: ``scene-N``."""
+    used = {s.scene_id for s in scenes}
+    numbers = [int(m.group(1)) for s in used if (m := re.fullmatch(r"scene-(\d+)", s))]
+    number = max(numbers, default=0) + 1
+    while f"scene-{number}" in used:
+        number += 1
+    return f"scene-{number}"
+
+
+def renamed(scene: Scene, title: str) -> Scene:
+    """A copy of ``scene`` with another title."""
+    return replace(scene, title=title)
+
+
+__all__ = ["Scene", "SceneError", "default_scenes", "default_title", "localized",
+           "scenes_from_settings",
+           "scenes_to_settings", "find_scene", "new_scene_id", "renamed", "SCENES_KEY"]

@@ -1,0 +1,1 @@
+"""Candidate sites: the only code that edits the sites layer, and geometry checks."""

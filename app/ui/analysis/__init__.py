@@ -1,0 +1,1 @@
+"""The Analysis menu: density and hot-spot layers, Suggest sites, zoning rules."""

@@ -1,0 +1,74 @@
+"""Draw a :class:`~layers.model.LayerStack` for a :class:`~app.core.map.viewport.Viewport`.
+
+Used by the canvas and (later) by the PNG/PDF export, so both look the same.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainter
+
+from app.core.map.viewport import Viewport
+from app.ui.canvas.render.decorations import (attribution_text, paint_attribution, paint_north_arrow,
+                                       paint_scale_bar)
+from app.ui.canvas.render.layer_painter import LayerCache, build_cache, paint_labels, paint_layer
+from layers.model import Layer, LayerStack
+
+BACKGROUND = QColor("#fbfaf7")
+
+
+class MapRenderer:
+    """Paints layers with per-layer caches that survive pans and zooms.
+
+    Parameters
+    ----------
+    stack : LayerStack
+        The layers; the renderer drops a layer's cache when its data or style changes.
+    """
+
+    def __init__(self, stack: LayerStack) -> None:
+        self.stack = stack
+        self._caches: dict[int, LayerCache] = {}
+        stack.layer_changed.connect(self._on_layer_changed)
+        stack.removed.connect(lambda _index, layer: self._caches.pop(id(layer), None))
+
+    def _on_layer_changed(self, layer: Layer, what: str) -> None:
+        if what in ("data", "style"):
+            self._caches.pop(id(layer), None)
+
+    def cache_for(self, layer: Layer) -> LayerCache:
+        """The layer's frame-independent drawing data (built on first use)."""
+        cache = self._caches.get(id(layer))
+        if cache is None:
+            cache = self._caches[id(layer)] = build_cache(layer)
+        return cache
+
+    def render_layers(self, painter: QPainter, viewport: Viewport, scale: float = 1.0,
+                      background: QColor | None = BACKGROUND, label_scale: float = 1.0) -> None:
+        """Background, every visible layer bottom-up, then labels top-down.
+
+        ``label_scale`` enlarges the labels only (presentation mode).
+        """
+        if background is not None:
+            painter.fillRect(QRectF(0, 0, viewport.width, viewport.height), background)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        visible = [layer for layer in self.stack.draw_order() if layer.visible]
+        for layer in visible:
+            paint_layer(painter, layer, self.cache_for(layer), viewport, scale)
+        occupied: list[QRectF] = []
+        for layer in reversed(visible):  # top layer's labels win
+            paint_labels(painter, layer, self.cache_for(layer), viewport, occupied, scale,
+                         label_scale)
+
+    def render_decorations(self, painter: QPainter, viewport: Viewport, scale: float = 1.0,
+                           language: str = "en", top: float = 0.0) -> None:
+        """Scale bar, north arrow and attribution over the map.
+
+        ``top`` moves the north arrow down (below a title band drawn over the map).
+        """
+        paint_scale_bar(painter, viewport, scale)
+        painter.save()
+        painter.translate(0, top)
+        paint_north_arrow(painter, viewport, scale)
+        painter.restore()
+        paint_attribution(painter, viewport, attribution_text(self.stack, language), scale)

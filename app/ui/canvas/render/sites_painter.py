@@ -1,0 +1,151 @@
+"""Catchment circles and rank/score badges of the candidate sites.
+
+One painter for the canvas (:class:`~app.ui.sites.overlay.SitesOverlay`, every frame)
+and the PNG/PDF export (:mod:`app.ui.export.map_export`), so a printed map shows what the
+screen shows.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+
+from app.core.sites import edits as site_ops
+from app.core.map.viewport import Viewport
+from app.ui.fonts import map_font
+from app.ui.indicators.panel import blocked, is_missing
+from layers.model import Layer
+from layers.themes.sites import DEFAULT_RADIUS_M
+
+CATCHMENT = QColor("#c43e00")
+RANK_FILL = QColor("#1b1b1b")
+BLOCKED_FILL = QColor("#b00020")
+UNKNOWN_FILL = QColor("#808080")
+#: Fill opacity of a catchment disc (times the sites layer's opacity).
+CATCHMENT_ALPHA = 0.06
+CATCHMENT_WIDTH = 1.6
+
+
+def catchment_pen(scale: float = 1.0) -> QPen:
+    """The dashed outline of a catchment circle (also the legend's swatch)."""
+    return QPen(CATCHMENT, CATCHMENT_WIDTH * scale, Qt.PenStyle.DashLine)
+
+
+def catchment_fill(opacity: float = 1.0) -> QColor:
+    """The faint fill of a catchment disc."""
+    fill = QColor(CATCHMENT)
+    fill.setAlphaF(CATCHMENT_ALPHA * opacity)
+    return fill
+
+
+def paint_sites(painter: QPainter, viewport: Viewport, layer: Layer | None,
+                radius_m: float | None = None, indicators: pd.DataFrame | None = None,
+                scale: float = 1.0) -> None:
+    """Draw each point site's catchment circle and each site's "#rank score" badge.
+
+    Parameters
+    ----------
+    painter : QPainter
+        Painter in screen (viewport) coordinates; its state is restored afterwards.
+    viewport : Viewport
+        The view the sites are drawn for.
+    layer : Layer or None
+        The sites layer; nothing is drawn when it is missing, hidden or empty.
+    radius_m : float, optional
+        The project's catchment radius R in metres, used where a site has no
+        ``radius_m`` of its own (default 800 m).
+    indicators : pandas.DataFrame, optional
+        Indicator results indexed by ``site_id`` with ``rank``, ``score`` and
+        ``use_permitted``; without it (or without ``rank``) no badges are drawn.
+    scale : float
+        Multiplies line widths, badge size and type (print DPI).
+    """
+    if layer is None or not layer.visible or len(layer.data) == 0:
+        return
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    paint_catchments(painter, viewport, layer,
+                     DEFAULT_RADIUS_M if radius_m is None else radius_m, scale)
+    paint_badges(painter, viewport, layer, indicators, scale)
+    painter.restore()
+
+
+def paint_catchments(painter: QPainter, viewport: Viewport, layer: Layer, radius_m: float,
+                     scale: float = 1.0) -> None:
+    """Dashed circles of each point site's radius (its own ``radius_m``, else R)."""
+    data = layer.data
+    is_point = shapely.get_type_id(data.geometry.values) == 0
+    if not is_point.any():
+        return
+    coords = shapely.get_coordinates(data.geometry.values[is_point])
+    radii = site_ops.effective_radii(layer, radius_m)[is_point]
+    sx, sy = viewport.map_to_screen(coords[:, 0], coords[:, 1])
+    painter.setPen(catchment_pen(scale))
+    painter.setBrush(catchment_fill(layer.opacity))
+    for x, y, r in zip(sx.tolist(), sy.tolist(),
+                       np.nan_to_num(radii / viewport.resolution).tolist()):
+        if r > 0:
+            painter.drawEllipse(QPointF(x, y), r, r)
+
+
+def badge_rows(layer: Layer, indicators: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``rank``, ``score`` and ``use_permitted`` in the order of the layer's rows.
+
+    Rows of sites without results are NaN; None when there is nothing to show.
+    """
+    if indicators is None or len(indicators) == 0 or "rank" not in indicators:
+        return None
+    columns = [c for c in ("rank", "score", "use_permitted") if c in indicators]
+    table = indicators[columns].copy()
+    table.index = table.index.astype(str)
+    table = table[~table.index.duplicated()]
+    ids = layer.data["site_id"].astype(str) if "site_id" in layer.data else None
+    if ids is None:
+        return None
+    return table.reindex(ids.to_numpy()).reset_index(drop=True)
+
+
+def badge_text(rank, score) -> str:
+    """``"#2 71"`` (rank and rounded score; the rank alone without a score)."""
+    return f"#{int(rank)}" + ("" if is_missing(score) else f" {score:.0f}")
+
+
+def badge_colour(permission) -> QColor:
+    """Red: zoning forbids the centre; grey: no zoning data under the site; else dark.
+
+    Both red and grey sites rank below every permitted one.
+    """
+    if blocked(permission):
+        return BLOCKED_FILL
+    return UNKNOWN_FILL if is_missing(permission) else RANK_FILL
+
+
+def paint_badges(painter: QPainter, viewport: Viewport, layer: Layer,
+                 indicators: pd.DataFrame | None, scale: float = 1.0) -> None:
+    """A "#rank score" badge above each site's anchor (a point on its surface)."""
+    rows = badge_rows(layer, indicators)
+    if rows is None:
+        return
+    anchors = shapely.get_coordinates(shapely.point_on_surface(layer.data.geometry.values))
+    sx, sy = viewport.map_to_screen(anchors[:, 0], anchors[:, 1])
+    font = map_font(9 * scale, bold=True)
+    painter.setFont(font)
+    metrics = QFontMetricsF(font)
+    scores = rows["score"] if "score" in rows else pd.Series(np.nan, index=rows.index)
+    permissions = rows["use_permitted"] if "use_permitted" in rows \
+        else pd.Series(None, index=rows.index, dtype=object)
+    flags = int(Qt.AlignmentFlag.AlignCenter)
+    for x, y, rank, score, permission in zip(sx.tolist(), sy.tolist(), rows["rank"].tolist(),
+                                             scores.tolist(), permissions.tolist()):
+        if is_missing(rank):
+            continue
+        text = badge_text(rank, score)
+        width = metrics.horizontalAdvance(text) + 10 * scale
+        rect = QRectF(x - width / 2, y - 28 * scale, width, metrics.height() + 4 * scale)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(badge_colour(permission))
+        painter.drawRoundedRect(rect, 5 * scale, 5 * scale)
+        painter.setPen(QColor("white"))
+        painter.drawText(rect, flags, text)

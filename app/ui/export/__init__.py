@@ -1,0 +1,1 @@
+"""Map exports (PNG/PDF) and their dialog."""

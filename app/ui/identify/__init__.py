@@ -1,0 +1,1 @@
+"""The identify tool and its results panel."""

@@ -1,0 +1,1 @@
+"""The indicators controller (keeps them current) and the indicators panel."""

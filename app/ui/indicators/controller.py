@@ -1,0 +1,187 @@
+"""Keeps the indicators of every site up to date, and previews a site being edited.
+
+The engine (app.core.indicators.engine) indexes the context layers once; it is rebuilt
+only when one of them changes. Results follow every site edit, the project radius
+and the weights. Large start-up layers are computed in a worker thread, so the UI
+never waits; a result that arrives after a newer request is dropped.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QObject, QTimer, Signal
+from shapely.geometry.base import BaseGeometry
+
+from app.core.sites import edits as site_ops
+from app.core.indicators.engine import IndicatorEngine
+from app.core.indicators.score import Weights, rank_sites
+from app.core.project.user_layers import role_layer
+from app.core.zoning.rules import ZoningRules
+from app.ui import worker
+from app.ui.i18n import tr
+from layers.model import LayerStack
+
+CONTEXT = ("startups", "education", "stations", "zoning")
+#: Above this many start-ups a full recomputation runs in a worker thread.
+WORKER_THRESHOLD = 50_000
+
+
+def _frame(stack: LayerStack, role: str, roles: dict[str, str]):
+    layer = role_layer(stack, role, roles)
+    return None if layer is None else layer.data
+
+
+class IndicatorsController(QObject):
+    """Indicator results for the project's sites.
+
+    Signals
+    -------
+    resultsChanged()
+        ``results`` (one row per site, indexed by ``site_id``, plus ``rank``) changed.
+    previewChanged(object)
+        A one-row DataFrame for the site being drawn or dragged (or None).
+    """
+
+    resultsChanged = Signal()
+    previewChanged = Signal(object)
+
+    def __init__(self, stack: LayerStack, editing) -> None:
+        super().__init__()
+        self.stack, self.editing = stack, editing
+        self.weights = Weights()
+        self.rules = ZoningRules.default()
+        #: role -> layer name: which layers the engine reads (app.core.project.user_layers)
+        self.roles: dict[str, str] = {}
+        self.results = pd.DataFrame()
+        self._engine: IndicatorEngine | None = None
+        self._generation = 0
+        self._task = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.recompute)
+        stack.layer_changed.connect(self._on_layer_changed)
+        stack.inserted.connect(lambda *_: self.invalidate_engine())
+        stack.removed.connect(lambda *_: self.invalidate_engine())
+
+    # -- inputs ---------------------------------------------------------------------------
+    def _on_layer_changed(self, layer, what: str) -> None:
+        if what != "data":
+            return
+        if layer.name in self.context_names():
+            self.invalidate_engine()
+        elif layer.name == "sites":
+            self.schedule()
+
+    def context_names(self) -> set[str]:
+        """Names of the layers the indicators read now (after the role assignments)."""
+        return {layer.name for role in CONTEXT
+                if (layer := role_layer(self.stack, role, self.roles)) is not None}
+
+    def set_roles(self, roles: dict[str, str]) -> None:
+        """Read the start-ups, education, stations and zoning from these layers."""
+        if dict(roles) != self.roles:
+            self.roles = dict(roles)
+            self.invalidate_engine()
+
+    def invalidate_engine(self) -> None:
+        """A context layer changed: rebuild the engine on the next computation."""
+        self._engine = None
+        self.schedule()
+
+    def set_rules(self, rules: ZoningRules) -> None:
+        """Use zoning rules with the project's overrides; recomputes every site."""
+        self.rules = rules
+        if self._engine is not None:
+            self._engine.set_rules(rules)
+        self.schedule()
+
+    def set_weights(self, weights: Weights) -> None:
+        self.weights = weights
+        self.schedule()
+
+    def schedule(self) -> None:
+        """Recompute soon (coalesces bursts of changes into one computation)."""
+        self._timer.start()
+
+    @property
+    def engine(self) -> IndicatorEngine:
+        if self._engine is None:
+            self._engine = IndicatorEngine(*(_frame(self.stack, role, self.roles)
+                                             for role in CONTEXT), rules=self.rules)
+        return self._engine
+
+    # -- computation ------------------------------------------------------------------------
+    def _compute(self, sites, progress=None) -> pd.DataFrame:
+        frame = self.engine.compute(sites, self.editing.radius_m, weights=self.weights,
+                                    progress=progress)
+        frame.insert(0, "name", sites["name"].to_numpy())
+        frame.index = sites["site_id"].to_numpy()
+        if len(frame):
+            frame.insert(0, "rank", rank_sites(frame).to_numpy())
+        else:
+            frame.insert(0, "rank", pd.Series(dtype="int64"))
+        return frame
+
+    def recompute(self) -> None:
+        """Compute every site now (in a worker when the data is large)."""
+        layer = self.stack.get("sites")
+        if layer is None:
+            return
+        sites = layer.data.copy()
+        self._generation += 1
+        generation = self._generation
+        if len(sites) == 0:  # nothing to compute: do not index the layers at start-up
+            self._publish(generation, pd.DataFrame())
+            return
+        startups = role_layer(self.stack, "startups", self.roles)
+        large = startups is not None and len(startups.data) > WORKER_THRESHOLD
+        if not large:
+            self._publish(generation, self._compute(sites))
+            return
+        self.engine  # build the index here: the worker then only queries it
+        task = worker.Task(lambda progress: self._compute(sites, progress))
+        task.on(finished=lambda result, g=generation: self._publish(g, result))
+        self._task = worker.start(task)
+
+    def _publish(self, generation: int, frame: pd.DataFrame) -> None:
+        if generation != self._generation:
+            return  # a newer request is on its way
+        self.results = frame
+        self.resultsChanged.emit()
+
+    def wait(self, timeout_ms: int = 10_000) -> None:
+        """Block until pending work is done (tests and exports)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self.recompute()
+        worker.wait_all(timeout_ms)
+        from PySide6.QtWidgets import QApplication
+        QApplication.processEvents()
+
+    def preview(self, site_id: str | None, geometry: BaseGeometry | None) -> pd.DataFrame | None:
+        """Indicators of one site as it is being drawn or dragged (not stored)."""
+        if geometry is None:
+            self.previewChanged.emit(None)
+            return None
+        layer = self.stack.get("sites")
+        name, radius = tr("(sketch)"), np.nan
+        if site_id is not None:
+            try:
+                record = site_ops.record_of(layer, site_id)
+                name, radius = record["name"], record["radius_m"]
+            except KeyError:
+                pass
+        sites = site_ops.normalise_sites(
+            layer.data.iloc[:0].__class__({"site_id": [site_id or "preview"], "name": [name],
+                                           "radius_m": [radius]}, geometry=[geometry],
+                                          crs=layer.data.crs))
+        frame = self._compute(sites)
+        self.previewChanged.emit(frame)
+        return frame
+
+    def row(self, site_id: str | None) -> pd.Series | None:
+        """The stored result of one site."""
+        if site_id is None or site_id not in self.results.index:
+            return None
+        return self.results.loc[site_id]

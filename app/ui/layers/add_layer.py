@@ -1,0 +1,230 @@
+"""File → Add layer… and drag and drop: from a file to an undoable new layer.
+
+Flow: the file is inspected (a file GDAL cannot read is reported at once), the
+:class:`~app.ui.layers.add_layer_dialog.ImportLayerDialog` collects the choices, the file is
+read in a worker (progress bar, Cancel), and the result is added with an
+:class:`~app.ui.layers.commands.AddLayerCommand`. A failure shows a message and leaves
+the project exactly as it was.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from app.core.errors import InnoAtlasError
+from app.core.project.layer_import import ImportRequest, ImportResult, import_layer
+from app.core.project.user_layers import (is_user_layer, make_user_layer, table_name,
+                                  user_provenance)
+from app.ui import worker
+from app.ui.i18n import tr
+from app.ui.layers.commands import AddLayerCommand
+
+FILE_FILTER = ("Vector data (*.gpkg *.shp *.zip *.geojson *.json *.csv *.txt *.dbf *.kml "
+               "*.gml *.fgb);;GeoPackage (*.gpkg);;Shapefile (*.shp *.zip);;"
+               "GeoJSON (*.geojson *.json);;CSV with coordinates (*.csv *.txt);;"
+               "All files (*)")  # shown through tr()
+
+
+def show_message(parent: QWidget, title: str, text: str,
+                 icon=QMessageBox.Icon.Warning) -> QMessageBox:
+    """A window-modal message box that does not block the caller (tests can close it)."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("importMessage")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    box.open()
+    return box
+
+
+def grouped_paths(paths: list[Path]) -> list[Path]:
+    """``paths`` with every shapefile part replaced by its .shp (when there is one), once."""
+    from app.core.formats.vector_input import SHAPEFILE_PARTS
+
+    result: list[Path] = []
+    for path in paths:
+        name = path.name.lower()
+        part = next((suffix for suffix in SHAPEFILE_PARTS if name.endswith(suffix)), None)
+        if part is not None:
+            stem = path.name[: len(path.name) - len(part)]
+            shp = next((c for c in (path.with_name(stem + ".shp"),
+                                    path.with_name(stem + ".SHP")) if c.exists()), None)
+            if shp is not None:
+                path = shp
+        if path not in result:
+            result.append(path)
+    return result
+
+
+class LayerImporter(QObject):
+    """Adds files to the window's project as layers.
+
+    Signals
+    -------
+    layerAdded(Layer)
+        A layer was imported and added (once per import, not on redo).
+    importFailed(str)
+        The one-line reason an import failed or was refused.
+    """
+
+    layerAdded = Signal(object)
+    importFailed = Signal(str)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.task: worker.Task | None = None
+        self.progress: QProgressDialog | None = None
+        self.dialog = None
+        self._queue: list[Path] = []
+
+    # -- entry points ---------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        """File → Add layer…: choose one or more files."""
+        names, _ = QFileDialog.getOpenFileNames(self.window, tr("Add layer"), "",
+                                                tr(FILE_FILTER))
+        self.import_paths([Path(name) for name in names])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Import the files one after the other (a dialog for each).
+
+        The parts of a shapefile (.shx, .dbf, .prj …) dropped together with it, or on
+        their own next to it, become one import of the .shp, as in QGIS.
+        """
+        for path in grouped_paths([Path(p) for p in paths]):
+            if path not in self._queue:
+                self._queue.append(path)
+        if self.dialog is None and self.task is None:
+            self._next()
+
+    def _next(self) -> None:
+        while self._queue:
+            if self.ask(self._queue.pop(0)) is not None:
+                return
+
+    def ask(self, path: Path):
+        """Show the import dialog for ``path`` (non-blocking); None when the file is unreadable."""
+        from app.ui.layers.add_layer_dialog import ImportLayerDialog
+
+        try:
+            dialog = ImportLayerDialog(path, self.window)
+        except InnoAtlasError as err:
+            self._fail(str(err))
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.finished.connect(lambda code, d=dialog: self._on_dialog_done(d, code))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_dialog_done(self, dialog, code: int) -> None:
+        request = dialog.request() if code == QDialog.DialogCode.Accepted else None
+        self.dialog = None
+        if request is not None:
+            self.start(request)
+        else:
+            self._next()
+
+    # -- reading ------------------------------------------------------------------------------
+    def start(self, request: ImportRequest) -> worker.Task:
+        """Read the file in a worker with a progress dialog; add the layer when done."""
+        task = worker.Task(import_layer, request)
+        task.kwargs["cancelled"] = lambda: task.is_cancelled
+        progress = QProgressDialog(tr("Reading {name}…", name=request.path.name), tr("Cancel"),
+                                   0, 100, self.window)
+        progress.setObjectName("importProgress")
+        progress.setWindowTitle(tr("Add layer"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)  # small files never flash a dialog
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.canceled.connect(task.cancel)
+        progress.setValue(0)
+        self.progress = progress
+        task.on(progress=lambda f, m: self._on_progress(f, m),
+                finished=self._finished,
+                failed=lambda message, _details: self._failed(task, message),
+                cancelled=self._cancelled)
+        self.task = worker.start(task)
+        return task
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        progress = self.progress
+        if progress is None:
+            return  # a late report of a task that has ended
+        progress.setLabelText(tr("Reading {name}…", name=message) if message
+                              else tr("Reading…"))
+        # last: a window-modal setValue processes events, the task may end inside it
+        progress.setValue(int(fraction * 100))
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.canceled.disconnect()  # closing emits canceled: not the user's
+            self.progress.reset()
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+        self.task = None
+
+    def _failed(self, task: worker.Task, message: str) -> None:
+        self._close_progress()
+        if task.is_cancelled:
+            self._cancelled()
+            return
+        self._fail(message)
+
+    def _cancelled(self) -> None:
+        self._close_progress()
+        self.window.statusBar().showMessage(tr("Import cancelled: nothing was added"), 6000)
+        self._next()
+
+    def _fail(self, message: str) -> None:
+        self.importFailed.emit(message)
+        show_message(self.window, tr("Cannot add the layer"),
+                     tr("{message}\n\nNothing was added; the project is unchanged.",
+                        message=message))
+        self._next()
+
+    def _finished(self, result: ImportResult) -> None:
+        self._close_progress()
+        try:
+            layer = self.add(result)
+        except (InnoAtlasError, ValueError) as err:
+            self._fail(str(err))
+            return
+        notes = "; ".join(result.notes)  # the engine's notes stay English
+        count = f"{len(layer.data):,}"
+        self.window.statusBar().showMessage(
+            tr("Added {title}: {n} features", title=layer.title_en, n=count)
+            + (f" — {notes}" if notes else ""), 15000)
+        if result.notes:
+            show_message(self.window, tr("Layer added with notes"),
+                         tr("{title}: {n} features.", title=layer.title_en, n=count) + "\n\n"
+                         + "\n".join(f"• {note}" for note in result.notes),
+                         QMessageBox.Icon.Information)
+        self.layerAdded.emit(layer)
+        self._next()
+
+    def add(self, result: ImportResult):
+        """Turn an import result into a layer on top of the project (one undo step)."""
+        window, stack = self.window, self.window.stack
+        request = result.request
+        if len(result.frame) == 0:
+            raise InnoAtlasError(tr("{name} has no features to add", name=request.path.name))
+        name = table_name(request.title or request.path.stem, stack.names())
+        imported = sum(1 for layer in stack if is_user_layer(layer))
+        layer = make_user_layer(result.frame, name, request.title or request.path.stem,
+                                user_provenance(request.path, result.notes),
+                                style=result.style, role=request.role, index=imported)
+        layer.opacity = result.opacity
+        roles_before = dict(window.roles)
+        roles_after = dict(roles_before)
+        replaces = None
+        if request.role:
+            roles_after[request.role] = name
+            replaces = window.role_layer(request.role)  # hidden: the map shows what counts
+        position = 1 if stack.names()[:1] == ["sites"] else 0
+        window.undo_stack.push(AddLayerCommand(stack, layer, position, window.set_roles,
+                                               roles_before, roles_after, replaces))
+        window.layer_panel.select_layer(layer)
+        return layer

@@ -1,0 +1,330 @@
+"""The Add layer dialog: layer, encoding, CRS, CSV columns, role mapping and a preview.
+
+Everything it shows comes from app.core.formats.vector_input (``inspect_vector``,
+``preview_attributes``) and app.core.project.roles; the dialog only collects the
+user's choices into an :class:`~app.core.project.layer_import.ImportRequest`. The preview
+follows every change, so a user who picks another encoding sees the Korean text
+come out right (or wrong) before anything is added.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+                               QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget)
+
+from app.core.errors import InnoAtlasError
+from app.core.project.layer_import import ImportRequest
+from app.core.formats.vector_input import (KOREAN_CRS_PRESETS, ReadOptions, datum_shift_note,
+                                   inspect_vector, preview_attributes)
+from app.ui.i18n import tr
+
+ENCODINGS = ("UTF-8", "CP949", "EUC-KR", "ISO-8859-1")
+PREVIEW_ROWS = 20
+NO_COLUMN = "(none)"  # shown through tr()
+
+
+class ImportLayerDialog(QDialog):
+    """Choose how one file is read and what it is used for.
+
+    Parameters
+    ----------
+    path : Path
+        The file the user picked or dropped.
+
+    Raises
+    ------
+    app.core.formats.vector_input.InputError
+        When the file cannot be read at all (the caller shows the message).
+    """
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importLayerDialog")
+        self.setWindowTitle(tr("Add layer — {name}", name=Path(path).name))
+        self.path = Path(path)
+        self.info = inspect_vector(self.path)  # raises InputError: the caller reports it
+        self.detected_encoding = self.info.encoding
+        self.preview: pd.DataFrame = pd.DataFrame()
+        self._read_problem = ""
+        self._building = True
+
+        self.file_label = QLabel(self._file_text(), self)
+        self.file_label.setWordWrap(True)
+        self.layer_box = QComboBox(self)
+        self.layer_box.setObjectName("importLayerBox")
+        for info in self.info.layers:
+            kind = info.geometry_type or tr("no geometry")
+            self.layer_box.addItem(tr("{name} — {kind}, {n} features", name=info.name,
+                                      kind=kind, n=f"{info.features:,}"), info.name)
+        self.layer_box.setToolTip(tr("This file holds several layers: choose the one to add"))
+        self.encoding_box = QComboBox(self)
+        self.encoding_box.setObjectName("importEncodingBox")
+        for encoding in ENCODINGS:
+            self.encoding_box.addItem(encoding, encoding)
+        self.encoding_box.setToolTip(tr("Text encoding of the attributes. Shapefiles from "
+                                        "Korean portals are often CP949 without a .cpg file; "
+                                        "check the preview below"))
+        self.encoding_note = QLabel("", self)
+        self.encoding_note.setObjectName("importEncodingNote")
+        self.encoding_note.setWordWrap(True)
+        self.crs_box = QComboBox(self)
+        self.crs_box.setObjectName("importCrsBox")
+        self.crs_box.addItem(tr("Choose the CRS of the coordinates…"), None)
+        for code, name in KOREAN_CRS_PRESETS:
+            self.crs_box.addItem(f"{code} — {tr(name)}", code)
+        self.crs_box.setToolTip(tr("The file does not say which coordinate reference system "
+                                   "it uses: pick the one its publisher states"))
+        self.crs_label = QLabel("", self)
+        self.crs_label.setObjectName("importCrsLabel")
+        self.crs_label.setWordWrap(True)
+        self.x_box, self.y_box = QComboBox(self), QComboBox(self)
+        self.x_box.setObjectName("importXBox")
+        self.y_box.setObjectName("importYBox")
+        self.title_edit = QLineEdit(self._default_title(), self)
+        self.title_edit.setObjectName("importTitleEdit")
+        self.role_box = QComboBox(self)
+        self.role_box.setObjectName("importRoleBox")
+        self.role_box.setToolTip(tr("Use the layer for the indicators instead of the "
+                                    "project's layer of that kind (its columns are mapped "
+                                    "below)"))
+        from app.core.project.roles import ROLES
+
+        self.role_box.addItem(tr("Only show it on the map"), None)
+        for role, label in ROLES.items():  # the core keeps English; shown translated
+            self.role_box.addItem(tr("Use as {role} for the indicators",
+                                     role=tr(label).lower()), role)
+        self.mapping_group = QGroupBox(tr("Columns"), self)
+        self.mapping_form = QFormLayout(self.mapping_group)
+        self.mapping_boxes: dict[str, QComboBox] = {}
+        self.problem = QLabel("", self)
+        self.problem.setObjectName("importProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020;")
+        self.table = QTableView(self)
+        self.table.setObjectName("importPreview")
+        self.table_model = QStandardItemModel(self)
+        self.table.setModel(self.table_model)
+        self.table.setMinimumHeight(160)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(tr("Add layer"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow(tr("File"), self.file_label)
+        form.addRow(tr("Layer"), self.layer_box)
+        form.addRow(tr("Encoding"), self.encoding_box)
+        form.addRow("", self.encoding_note)
+        form.addRow(tr("CRS"), self.crs_label)
+        form.addRow("", self.crs_box)
+        form.addRow(tr("X / longitude column"), self.x_box)
+        form.addRow(tr("Y / latitude column"), self.y_box)
+        form.addRow(tr("Name"), self.title_edit)
+        form.addRow(tr("Use"), self.role_box)
+        self.form = form
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.mapping_group)
+        layout.addWidget(QLabel(tr("Preview (first {n} rows)", n=PREVIEW_ROWS), self))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.resize(720, 620)
+
+        self._set_row_visible(self.layer_box, len(self.info.layers) > 1)
+        self._apply_info()
+        for box in (self.layer_box, self.encoding_box, self.crs_box, self.x_box, self.y_box):
+            box.currentIndexChanged.connect(self._refresh)
+        self.layer_box.currentIndexChanged.connect(self._follow_layer_title)
+        self.role_box.currentIndexChanged.connect(self._rebuild_mapping)
+        self._building = False
+        if len(self.info.layers) > 1 and self.layer_box.currentData() != self.info.layer:
+            self._refresh()  # the box shows another layer than the one inspected
+        else:
+            self._show_preview()  # the options now are those just inspected
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _file_text(self) -> str:
+        return f"{self.path}  ({self.info.driver})"
+
+    def _default_title(self) -> str:
+        """The chosen layer's name in a file of several layers, else the file's name."""
+        layers = self.info.layers
+        if len(layers) > 1:
+            return self.layer_box.currentData() or layers[0].name
+        return self.path.stem
+
+    def _follow_layer_title(self) -> None:
+        """Another layer chosen: the name follows it unless the user typed one."""
+        if self.title_edit.text().strip() in {info.name for info in self.info.layers}:
+            self.title_edit.setText(self._default_title())
+
+    def _set_row_visible(self, widget: QWidget, visible: bool) -> None:
+        self.form.setRowVisible(widget, visible)
+
+    def _apply_info(self) -> None:
+        """Show what the file says: encoding, CRS, coordinate columns."""
+        info = self.info
+        has_encoding = info.encoding is not None
+        self._set_row_visible(self.encoding_box, has_encoding)
+        self._set_row_visible(self.encoding_note, has_encoding and bool(info.encoding_note))
+        if has_encoding:
+            index = self.encoding_box.findData(info.encoding.upper())
+            if index < 0:
+                self.encoding_box.addItem(info.encoding, info.encoding)
+                index = self.encoding_box.count() - 1
+            self.encoding_box.blockSignals(True)
+            self.encoding_box.setCurrentIndex(index)
+            self.encoding_box.blockSignals(False)
+            self.encoding_note.setText(info.encoding_note)
+        is_csv = info.x_column is not None or info.driver.upper() == "CSV"
+        for box, guess in ((self.x_box, info.x_column), (self.y_box, info.y_column)):
+            box.blockSignals(True)
+            current = box.currentData()
+            box.clear()
+            box.addItem(tr(NO_COLUMN), None)
+            for column in info.columns:
+                box.addItem(column, column)
+            wanted = current if current in info.columns else guess
+            box.setCurrentIndex(max(0, box.findData(wanted)) if wanted else 0)
+            box.blockSignals(False)
+            self._set_row_visible(box, is_csv)
+        self._set_row_visible(self.crs_box, info.crs is None)
+        if info.crs is None and self.crs_box.currentData() is None and info.crs_guess:
+            self.crs_box.blockSignals(True)
+            self.crs_box.setCurrentIndex(max(0, self.crs_box.findData(info.crs_guess)))
+            self.crs_box.blockSignals(False)
+        self._update_crs_label()
+
+    def _update_crs_label(self) -> None:
+        crs = self.info.crs or self.crs_box.currentData()
+        if self.info.crs:
+            text = tr("{crs} (from the file); reprojected to EPSG:5186", crs=self.info.crs)
+        elif crs and crs == self.info.crs_guess:
+            text = tr("The file has no CRS: read as {crs} (guessed from the coordinates); "
+                      "reprojected to EPSG:5186", crs=crs)
+        elif crs:
+            text = tr("The file has no CRS: read as {crs}; reprojected to EPSG:5186", crs=crs)
+        else:
+            text = tr("The file has no CRS: choose one below")
+        note = datum_shift_note(crs) if crs else None
+        self.crs_label.setText(text + (f"\n{note}" if note else ""))
+
+    def options(self) -> ReadOptions:
+        """The read options chosen now."""
+        layer = self.layer_box.currentData() if len(self.info.layers) > 1 else None
+        encoding = self.encoding_box.currentData() if self.info.encoding is not None else None
+        if encoding is not None and encoding == self.detected_encoding:
+            encoding = None  # what detection found: the note then says how it was found
+        return ReadOptions(layer=layer, encoding=encoding,
+                           assumed_crs=None if self.info.crs else self.crs_box.currentData(),
+                           x_column=self.x_box.currentData(), y_column=self.y_box.currentData())
+
+    # -- refresh ---------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        """Read the file's description and preview again with the current choices."""
+        if self._building:
+            return
+        options = self.options()
+        try:
+            self.info = inspect_vector(self.path, options)
+            self._building = True
+            self._apply_info()
+            self._building = False
+        except InnoAtlasError as err:
+            self._building = False
+            self._show_preview(str(err))
+            return
+        self._show_preview()
+
+    def _show_preview(self, problem: str = "") -> None:
+        """Preview the attributes with the current choices (none when ``problem``)."""
+        self.preview = pd.DataFrame()
+        if not problem:
+            try:
+                self.preview = preview_attributes(self.path, self.options(),
+                                                  rows=PREVIEW_ROWS)
+            except InnoAtlasError as err:
+                problem = str(err)
+        self._read_problem = problem
+        self._fill_table()
+        self._rebuild_mapping(keep=True)
+
+    def _fill_table(self) -> None:
+        model = self.table_model
+        model.clear()
+        frame = self.preview
+        model.setHorizontalHeaderLabels([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):  # at most PREVIEW_ROWS rows
+            items = []
+            for value in row:
+                item = QStandardItem("" if value is None or (isinstance(value, float)
+                                                             and value != value) else str(value))
+                item.setEditable(False)
+                items.append(item)
+            model.appendRow(items)
+        self.table.resizeColumnsToContents()
+
+    def _rebuild_mapping(self, *_args, keep: bool = False) -> None:
+        from app.core.project.roles import ROLE_FIELDS, guess_mapping
+
+        previous = {target: box.currentData() for target, box in self.mapping_boxes.items()}
+        while self.mapping_form.rowCount():
+            self.mapping_form.removeRow(0)
+        self.mapping_boxes = {}
+        role = self.role_box.currentData()
+        self.mapping_group.setVisible(role is not None)
+        if role is None:
+            self._set_problem(self._base_problem())
+            return
+        columns = list(self.info.columns)
+        guess = guess_mapping(columns, role, self.preview if len(self.preview) else None)
+        for role_field in ROLE_FIELDS[role]:
+            box = QComboBox(self.mapping_group)
+            box.setObjectName(f"importMap_{role_field.target}")
+            box.setToolTip(tr(role_field.description))
+            box.addItem(tr(NO_COLUMN), None)
+            for column in columns:
+                box.addItem(column, column)
+            wanted = previous.get(role_field.target) if keep else None
+            wanted = wanted if wanted in columns else guess.get(role_field.target)
+            box.setCurrentIndex(max(0, box.findData(wanted)) if wanted else 0)
+            box.currentIndexChanged.connect(lambda _i: self._set_problem(self._base_problem()))
+            label = tr(role_field.label) + (" *" if role_field.required else "")
+            self.mapping_form.addRow(label, box)
+            self.mapping_boxes[role_field.target] = box
+        self._set_problem(self._base_problem())
+
+    def _base_problem(self) -> str:
+        """Why the layer cannot be added yet ('' when it can)."""
+        if self._read_problem:
+            return self._read_problem
+        role = self.role_box.currentData()
+        if role is not None:
+            from app.core.project.roles import ROLE_FIELDS
+
+            missing = [tr(f.label) for f in ROLE_FIELDS[role]
+                       if f.required and self.mapping_boxes[f.target].currentData() is None]
+            if missing:
+                return tr("Choose the column for: {fields}", fields=", ".join(missing))
+        if self.info.crs is None and self.crs_box.currentData() is None:
+            return tr("Choose the CRS of the coordinates")
+        return ""
+
+    def _set_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+        self.ok_button.setEnabled(not text)
+
+    # -- result ------------------------------------------------------------------------------
+    def request(self) -> ImportRequest:
+        """The user's choices."""
+        mapping = {target: box.currentData() for target, box in self.mapping_boxes.items()}
+        title = self.title_edit.text().strip() or self._default_title()
+        return ImportRequest(self.path, self.options(), title, self.role_box.currentData(),
+                             mapping)

@@ -1,0 +1,81 @@
+"""Undo commands for adding and removing layers (File → Add layer…, Layer → Remove layer).
+
+A command holds the layer object itself, so undo puts back exactly what was there
+(features, style, opacity, position) and the role assignments of the indicators.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+from app.ui.sites.commands import set_text
+from layers.model import Layer, LayerStack
+
+Roles = dict[str, str]
+
+
+class AddLayerCommand(QUndoCommand):
+    """Insert an imported layer (and, optionally, give it a role).
+
+    ``replaces`` is the layer that played the role before (e.g. the synthetic start-ups):
+    it is hidden while the new layer plays the role, so that the map shows what the
+    indicators count; undo shows it again.
+    """
+
+    def __init__(self, stack: LayerStack, layer: Layer, position: int,
+                 set_roles: Callable[[Roles], None], roles_before: Roles,
+                 roles_after: Roles, replaces: Layer | None = None) -> None:
+        super().__init__()
+        # set_text keeps the source: Edit → Undo follows a later language switch
+        set_text(self, "Add layer “{name}”", name=layer.title_en)
+        self.stack, self.layer, self.position = stack, layer, position
+        self.set_roles = set_roles
+        self.roles_before, self.roles_after = dict(roles_before), dict(roles_after)
+        self.replaces = replaces
+        self.replaced_visible = replaces.visible if replaces is not None else False
+
+    def redo(self) -> None:
+        self.stack.insert(self.position, self.layer)
+        self.set_roles(self.roles_after)
+        if self.replaces is not None:
+            self.replaces.set_visible(False)
+
+    def undo(self) -> None:
+        self.set_roles(self.roles_before)
+        if self.layer in list(self.stack):
+            self.stack.remove(self.layer)
+        if self.replaces is not None:
+            self.replaces.set_visible(self.replaced_visible)
+
+
+class RemoveLayerCommand(QUndoCommand):
+    """Take a layer out of the project; its role goes back to the default layer, which is
+    shown again (the map shows what the indicators count); undo reverses both."""
+
+    def __init__(self, stack: LayerStack, layer: Layer, set_roles: Callable[[Roles], None],
+                 roles: Roles) -> None:
+        super().__init__()
+        set_text(self, "Remove layer “{name}”", name=layer.title_en)
+        self.stack, self.layer = stack, layer
+        self.position = stack.index(layer)
+        self.set_roles = set_roles
+        self.roles_before = dict(roles)
+        self.roles_after = {role: name for role, name in roles.items() if name != layer.name}
+        #: default layers that take the removed layer's roles back, with their visibility
+        self.fallbacks = [(fallback, fallback.visible) for role, name in roles.items()
+                          if name == layer.name and (fallback := stack.get(role)) is not None
+                          and fallback is not layer]
+
+    def redo(self) -> None:
+        self.set_roles(self.roles_after)
+        if self.layer in list(self.stack):  # an analysis layer may be gone via its menu
+            self.stack.remove(self.layer)
+        for fallback, _visible in self.fallbacks:
+            fallback.set_visible(True)
+
+    def undo(self) -> None:
+        for fallback, visible in self.fallbacks:
+            fallback.set_visible(visible)
+        self.stack.insert(self.position, self.layer)
+        self.set_roles(self.roles_before)

@@ -1,0 +1,1 @@
+"""Presentation mode for a workshop projector."""

@@ -1,0 +1,1 @@
+"""Project files: new, open, save, recent files, autosave and recovery."""

@@ -1,0 +1,1 @@
+"""Site tools (sketch, edit), their undo commands, the Sites panel and overlay."""

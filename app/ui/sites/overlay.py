@@ -1,0 +1,39 @@
+"""Drawn over the map every frame: catchment circles and badges of the sites, the selection."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+
+from app.core.map.viewport import Viewport
+from app.ui.canvas.render.decorations import highlight_path
+from app.ui.canvas.render.sites_painter import paint_sites
+from app.ui.sites.editing import SiteEditing
+
+
+class SitesOverlay:
+    """Paints catchments (dashed circles of each point site's radius), the rank/score
+    badges of the indicator results and the selection.
+
+    Catchments and badges come from :func:`~app.ui.canvas.render.sites_painter.paint_sites`,
+    which the PNG/PDF export calls too.
+    """
+
+    def __init__(self, editing: SiteEditing, indicators=None) -> None:
+        self.editing = editing
+        self.indicators = indicators
+
+    def paint(self, painter: QPainter, viewport: Viewport) -> None:
+        layer = self.editing.layer
+        if layer is None or not layer.visible or len(layer.data) == 0:
+            return
+        paint_sites(painter, viewport, layer, self.editing.radius_m,
+                    getattr(self.indicators, "results", None))
+        geometry = self.editing.selected_geometry()
+        if geometry is not None:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            path = highlight_path([geometry], viewport)
+            painter.setPen(QPen(QColor(255, 255, 255, 230), 6))
+            painter.drawPath(path)
+            painter.setPen(QPen(QColor("#d5007f"), 3))
+            painter.drawPath(path)

@@ -1,0 +1,1 @@
+"""The main window (composition root) and its list of actions."""

@@ -1,0 +1,1 @@
+"""The default project's thematic layers: schema, default style and provenance of each."""
