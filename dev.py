@@ -8,6 +8,7 @@ Both create ``.venv/`` at the repository root when it is missing, install the
 pinned dependencies from ``requirements.lock`` and the project itself (editable),
 then run inside that environment. Works on Linux, macOS and Windows.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,7 +39,7 @@ def _wanted_stamp() -> str:
 
 def ensure_venv() -> Path:
     """Create .venv and install the pinned dependencies if not done yet."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (dev.py runs on any python3 to say so)
         sys.exit(f"InnoAtlas needs Python 3.11 or newer (this is {sys.version.split()[0]}).")
     python = _venv_python()
     if python.exists() and not _pip_works(python):
@@ -50,8 +51,10 @@ def ensure_venv() -> Path:
         try:
             venv.EnvBuilder(with_pip=True).create(VENV)
         except subprocess.CalledProcessError:
-            sys.exit("Could not create .venv with pip. On Debian/Ubuntu install it first: "
-                     "sudo apt-get install python3-venv")
+            sys.exit(
+                "Could not create .venv with pip. On Debian/Ubuntu install it first: "
+                "sudo apt-get install python3-venv"
+            )
     wanted = _wanted_stamp()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return python
@@ -62,15 +65,23 @@ def ensure_venv() -> Path:
         # Editable install: gives the `innoatlas` command inside .venv.
         subprocess.check_call(pip + ["--no-deps", "-e", str(ROOT)])
     except subprocess.CalledProcessError as err:
-        sys.exit(f"Installing the dependencies failed (pip exit code {err.returncode}); "
-                 "see the messages above. Nothing else was changed.")
+        sys.exit(
+            f"Installing the dependencies failed (pip exit code {err.returncode}); "
+            "see the messages above. Nothing else was changed."
+        )
     STAMP.write_text(wanted)
     return python
 
 
 def _pip_works(python: Path) -> bool:
-    return subprocess.call([str(python), "-m", "pip", "--version"], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL) == 0
+    return (
+        subprocess.call(
+            [str(python), "-m", "pip", "--version"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        == 0
+    )
 
 
 def main(argv: list[str]) -> int:

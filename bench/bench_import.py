@@ -33,6 +33,7 @@ from then to ``ImportCancelled``.
 
 Run: ``/work/main/.venv/bin/python bench/bench_import.py [--repeats 3] [-n 200000]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,23 +49,49 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this worktree's app, not an installed one
 
-import geopandas as gpd  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pyogrio  # noqa: E402
-import pyproj  # noqa: E402
-import shapely  # noqa: E402
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyproj
+import shapely
 
-from app.core.formats import vector_input  # noqa: E402
-from app.core.formats.vector_input import ImportCancelled, read_vector  # noqa: E402
+from app.core.formats import vector_input
+from app.core.formats.vector_input import ImportCancelled, read_vector
 
 TARGET = "EPSG:5186"
-SECTORS = np.array(["소프트웨어 개발", "바이오·헬스케어", "인공지능", "핀테크", "콘텐츠·미디어",
-                    "제조·하드웨어", "에너지·환경", "모빌리티", "교육서비스", "유통·물류"])
-ZONES = np.array(["제1종전용주거지역", "제2종일반주거지역", "제3종일반주거지역", "준주거지역",
-                  "일반상업지역", "근린상업지역", "준공업지역", "자연녹지지역"])
-SYLLABLES = np.array(list("가나다라마바사아자차카타파하한국서울강남양재마곡구로디지털"
-                          "혁신창업벤처테크랩스솔루션미래세계통신바이오에너지"))
+SECTORS = np.array(
+    [
+        "소프트웨어 개발",
+        "바이오·헬스케어",
+        "인공지능",
+        "핀테크",
+        "콘텐츠·미디어",
+        "제조·하드웨어",
+        "에너지·환경",
+        "모빌리티",
+        "교육서비스",
+        "유통·물류",
+    ]
+)
+ZONES = np.array(
+    [
+        "제1종전용주거지역",
+        "제2종일반주거지역",
+        "제3종일반주거지역",
+        "준주거지역",
+        "일반상업지역",
+        "근린상업지역",
+        "준공업지역",
+        "자연녹지지역",
+    ]
+)
+SYLLABLES = np.array(
+    list(
+        "가나다라마바사아자차카타파하한국서울강남양재마곡구로디지털"
+        "혁신창업벤처테크랩스솔루션미래세계통신바이오에너지"
+    )
+)
 
 
 # ---------------------------------------------------------------------------------------
@@ -77,8 +104,7 @@ def korean_names(rng: np.random.Generator, n: int) -> np.ndarray:
     for _ in range(4):
         names = names + SYLLABLES[rng.integers(0, len(SYLLABLES), n)].astype(object)
     branch = rng.integers(0, 20, n)
-    names = np.where(branch < 5, names + " " + branch.astype(str).astype(object) + "지점",
-                     names)
+    names = np.where(branch < 5, names + " " + branch.astype(str).astype(object) + "지점", names)
     return names
 
 
@@ -88,11 +114,15 @@ def startups(n: int, seed: int = 1) -> gpd.GeoDataFrame:
     centres = np.array([[948_500, 1_942_300], [941_000, 1_951_500], [958_800, 1_940_600]])
     which = rng.integers(0, 3, n)
     xy = centres[which] + rng.normal(0, 1_800, (n, 2))
-    return gpd.GeoDataFrame({
-        "상호": korean_names(rng, n),
-        "업종": SECTORS[rng.integers(0, len(SECTORS), n)],
-        "종사자수": rng.lognormal(1.6, 1.0, n).astype(np.int32) + 1,
-    }, geometry=shapely.points(xy), crs="EPSG:5179")
+    return gpd.GeoDataFrame(
+        {
+            "상호": korean_names(rng, n),
+            "업종": SECTORS[rng.integers(0, len(SECTORS), n)],
+            "종사자수": rng.lognormal(1.6, 1.0, n).astype(np.int32) + 1,
+        },
+        geometry=shapely.points(xy),
+        crs="EPSG:5179",
+    )
 
 
 def zoning(n: int, vertices: int, seed: int = 2) -> gpd.GeoDataFrame:
@@ -109,11 +139,15 @@ def zoning(n: int, vertices: int, seed: int = 2) -> gpd.GeoDataFrame:
     rings = np.stack([x, y], axis=2)
     rings = np.concatenate([rings, rings[:, :1]], axis=1)  # close the rings
     polygons = shapely.polygons(rings)
-    frame = gpd.GeoDataFrame({
-        "용도지역": ZONES[rng.integers(0, len(ZONES), n)],
-        "지구명": korean_names(rng, n),
-        "면적": shapely.area(polygons),
-    }, geometry=polygons, crs=TARGET)
+    frame = gpd.GeoDataFrame(
+        {
+            "용도지역": ZONES[rng.integers(0, len(ZONES), n)],
+            "지구명": korean_names(rng, n),
+            "면적": shapely.area(polygons),
+        },
+        geometry=polygons,
+        crs=TARGET,
+    )
     return frame.to_crs("EPSG:5174")
 
 
@@ -127,17 +161,25 @@ def write_files(folder: Path, n_points: int, n_polygons: int, vertices: int) -> 
     pyogrio.write_dataframe(points, gpkg, layer="startups")
     lonlat = points.to_crs("EPSG:4326")
     csv = folder / "startups_4326.csv"
-    pd.DataFrame({"상호": points["상호"], "업종": points["업종"], "종사자수": points["종사자수"],
-                  "lon": lonlat.geometry.x.round(7), "lat": lonlat.geometry.y.round(7)}
-                 ).to_csv(csv, index=False, encoding="utf-8")
+    pd.DataFrame(
+        {
+            "상호": points["상호"],
+            "업종": points["업종"],
+            "종사자수": points["종사자수"],
+            "lon": lonlat.geometry.x.round(7),
+            "lat": lonlat.geometry.y.round(7),
+        }
+    ).to_csv(csv, index=False, encoding="utf-8")
     zones = zoning(n_polygons, vertices)
     zshp = folder / "zoning_5174.shp"
     pyogrio.write_dataframe(zones, zshp, encoding="CP949")
     zshp.with_suffix(".cpg").unlink(missing_ok=True)
-    return {"points .shp (CP949, 5179)": (shp, "cp949"),
-            "points .gpkg (5179)": (gpkg, None),
-            "points .csv (lon/lat)": (csv, "utf-8"),
-            "zoning .shp (CP949, 5174)": (zshp, "cp949")}
+    return {
+        "points .shp (CP949, 5179)": (shp, "cp949"),
+        "points .gpkg (5179)": (gpkg, None),
+        "points .csv (lon/lat)": (csv, "utf-8"),
+        "zoning .shp (CP949, 5174)": (zshp, "cp949"),
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -172,8 +214,9 @@ def peer_geopandas(path: Path, encoding: str | None):
 
 def peer_pandas_csv(path: Path, encoding: str):
     table = pd.read_csv(path, encoding=encoding)
-    frame = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table["lon"], table["lat"]),
-                             crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs="EPSG:4326"
+    )
     return frame.to_crs(TARGET)
 
 
@@ -182,8 +225,14 @@ def peer_ogr2ogr(path: Path, folder: Path):
     out.unlink(missing_ok=True)
     command = ["ogr2ogr", "-t_srs", TARGET, "-f", "GPKG", str(out), str(path)]
     if path.suffix == ".csv":
-        command[5:5] = ["-s_srs", "EPSG:4326", "-oo", "X_POSSIBLE_NAMES=lon",
-                        "-oo", "Y_POSSIBLE_NAMES=lat"]
+        command[5:5] = [
+            "-s_srs",
+            "EPSG:4326",
+            "-oo",
+            "X_POSSIBLE_NAMES=lon",
+            "-oo",
+            "Y_POSSIBLE_NAMES=lat",
+        ]
     if path.suffix == ".shp":
         command[1:1] = ["--config", "SHAPE_ENCODING", "CP949"]
     subprocess.run(command, check=True, capture_output=True)
@@ -212,8 +261,9 @@ def child_rss(setup: str, call: str, path: Path) -> tuple[float, float]:
     """Peak RSS (MiB) of a fresh process doing only ``call``, and its peak after the
     imports (before reading)."""
     code = CHILD.format(setup=setup, call=call.format(path=str(path)))
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
     return int(out[1]) / 1024, int(out[0]) / 1024
 
 
@@ -228,8 +278,9 @@ def peer(path, encoding):
     return gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326").to_crs("EPSG:5186")
 """
 CSV_CALL = "peer(Path({path!r}), {encoding!r})"
-GPD_CALL = ("gpd.read_file(Path({path!r}), engine='pyogrio', encoding={encoding!r})"
-            ".to_crs('EPSG:5186')")
+GPD_CALL = (
+    "gpd.read_file(Path({path!r}), engine='pyogrio', encoding={encoding!r}).to_crs('EPSG:5186')"
+)
 
 
 def cancel_latency(path: Path, fraction: float, total_s: float) -> tuple[float, bool]:
@@ -257,11 +308,13 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     has_ogr2ogr = shutil.which("ogr2ogr") is not None
-    print(f"pyogrio {pyogrio.__version__}, GDAL {pyogrio.__gdal_version_string__}, "
-          f"geopandas {gpd.__version__}, shapely {shapely.__version__}, pyproj "
-          f"{pyproj.__version__}, PROJ {pyproj.proj_version_str}; BATCH_ROWS "
-          f"{vector_input.BATCH_ROWS}; medians of {args.repeats} runs ({args.ogr_repeats} "
-          "for ogr2ogr)")
+    print(
+        f"pyogrio {pyogrio.__version__}, GDAL {pyogrio.__gdal_version_string__}, "
+        f"geopandas {gpd.__version__}, shapely {shapely.__version__}, pyproj "
+        f"{pyproj.__version__}, PROJ {pyproj.proj_version_str}; BATCH_ROWS "
+        f"{vector_input.BATCH_ROWS}; medians of {args.repeats} runs ({args.ogr_repeats} "
+        "for ogr2ogr)"
+    )
     if not has_ogr2ogr:
         print("peer (b) skipped: ogr2ogr not found (Debian: apt-get install gdal-bin)")
     else:
@@ -270,14 +323,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="innoatlas-bench-import-") as tmp:
         folder = Path(tmp)
         files = write_files(folder, args.n, args.polygons, args.vertices)
-        sizes = {p.name: sum(f.stat().st_size for f in folder.glob(p.stem + ".*"))
-                 for p, _ in files.values()}
-        print(f"files written in {time.perf_counter() - started:.1f} s: "
-              + ", ".join(f"{name} {size / 2**20:.0f} MiB" for name, size in sizes.items()))
+        sizes = {
+            p.name: sum(f.stat().st_size for f in folder.glob(p.stem + ".*"))
+            for p, _ in files.values()
+        }
+        print(
+            f"files written in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{name} {size / 2**20:.0f} MiB" for name, size in sizes.items())
+        )
         print()
-        header = (f"{'file':<27} {'InnoAtlas':>9}  {'(a) gpd':>8} {'ratio':>6}  "
-                  f"{'(b) ogr2ogr':>11} {'ratio':>6}  {'(c) pandas':>10} {'ratio':>6}  "
-                  f"{'peak RSS app':>12} {'peer':>6} {'(import)':>8}")
+        header = (
+            f"{'file':<27} {'InnoAtlas':>9}  {'(a) gpd':>8} {'ratio':>6}  "
+            f"{'(b) ogr2ogr':>11} {'ratio':>6}  {'(c) pandas':>10} {'ratio':>6}  "
+            f"{'peak RSS app':>12} {'peer':>6} {'(import)':>8}"
+        )
         print(header)
         print("-" * len(header))
         timings, rss = {}, {}
@@ -287,8 +346,9 @@ def main() -> None:
             assert layer.frame.crs.to_epsg() == 5186
             if encoding == "cp949":
                 assert layer.encoding == "CP949", layer.encoding
-            assert str(layer.frame.iloc[0, 0]).startswith("(주)") or \
-                str(layer.frame.iloc[0, 0]).endswith("지역"), layer.frame.iloc[0, 0]
+            assert str(layer.frame.iloc[0, 0]).startswith("(주)") or str(
+                layer.frame.iloc[0, 0]
+            ).endswith("지역"), layer.frame.iloc[0, 0]
             is_csv = path.suffix == ".csv"  # read_file gives no geometry: peer (c)
             candidates = {"app": lambda: app_read(path)}
             if is_csv:
@@ -298,12 +358,14 @@ def main() -> None:
             medians = race(candidates, args.repeats)
             app_s = timings[name] = medians["app"]
             gpd_s, csv_s = medians.get("a"), medians.get("c")
-            ogr_s = (median_s(lambda: peer_ogr2ogr(path, folder), args.ogr_repeats)
-                     if has_ogr2ogr else None)
+            ogr_s = (
+                median_s(lambda: peer_ogr2ogr(path, folder), args.ogr_repeats)
+                if has_ogr2ogr
+                else None
+            )
             app_rss, base_rss = child_rss(APP_SETUP, APP_CALL, path)
             rss[path] = app_rss
-            peer_call = (CSV_CALL if is_csv else GPD_CALL).replace("{encoding!r}",
-                                                                  repr(encoding))
+            peer_call = (CSV_CALL if is_csv else GPD_CALL).replace("{encoding!r}", repr(encoding))
             gpd_rss, _ = child_rss(CSV_SETUP if is_csv else GPD_SETUP, peer_call, path)
 
             def cell(peer: float | None, width: int) -> str:
@@ -311,17 +373,22 @@ def main() -> None:
                     return f"{'-':>{width}} {'-':>6}"
                 return f"{peer:>{width - 2}.2f} s {app_s / peer:>5.2f}x"
 
-            print(f"{name:<27} {app_s:>7.2f} s  {cell(gpd_s, 8)}  {cell(ogr_s, 11)}  "
-                  f"{cell(csv_s, 10)}  {app_rss:>8.0f} MiB {gpd_rss:>6.0f} {base_rss:>8.0f}")
-        print("ratio = InnoAtlas / peer (above 1: InnoAtlas slower); peak RSS in MiB "
-              "(peer: (a), for the CSV (c));\n'(import)' = the app child's RSS after its "
-              "imports, before reading")
+            print(
+                f"{name:<27} {app_s:>7.2f} s  {cell(gpd_s, 8)}  {cell(ogr_s, 11)}  "
+                f"{cell(csv_s, 10)}  {app_rss:>8.0f} MiB {gpd_rss:>6.0f} {base_rss:>8.0f}"
+            )
+        print(
+            "ratio = InnoAtlas / peer (above 1: InnoAtlas slower); peak RSS in MiB "
+            "(peer: (a), for the CSV (c));\n'(import)' = the app child's RSS after its "
+            "imports, before reading"
+        )
 
         print()
         path, _ = files["points .shp (CP949, 5179)"]
         gpkg, _ = files["points .gpkg (5179)"]
         print(f"batching ({args.n:,} points, {vector_input.BATCH_ROWS:,} per batch):")
         for label, target in (("shp", path), ("gpkg", gpkg)):
+
             def unbatched(target=target):
                 saved, vector_input.BATCH_ROWS = vector_input.BATCH_ROWS, args.n + 1
                 try:
@@ -334,13 +401,18 @@ def main() -> None:
                 candidates["progress"] = lambda: app_read(target, progress=lambda f, m: None)
             medians = race(candidates, args.repeats)
             plain, single = medians["plain"], medians["single"]
-            text = (f"progress=lambda f, m: None {medians['progress']:.2f} s vs none "
-                    f"{plain:.2f} s ({medians['progress'] / plain:.2f}x); "
-                    if "progress" in medians else f"batched {plain:.2f} s; ")
+            text = (
+                f"progress=lambda f, m: None {medians['progress']:.2f} s vs none "
+                f"{plain:.2f} s ({medians['progress'] / plain:.2f}x); "
+                if "progress" in medians
+                else f"batched {plain:.2f} s; "
+            )
             single_rss, _ = child_rss(UNBATCHED_SETUP, APP_CALL, target)
-            print(f"  {label:<4} {text}one unbatched read {single:.2f} s: batching costs "
-                  f"{plain / single:.2f}x time; peak RSS {rss[target]:.0f} MiB batched, "
-                  f"{single_rss:.0f} unbatched")
+            print(
+                f"  {label:<4} {text}one unbatched read {single:.2f} s: batching costs "
+                f"{plain / single:.2f}x time; peak RSS {rss[target]:.0f} MiB batched, "
+                f"{single_rss:.0f} unbatched"
+            )
         print()
         print("cancel: time from cancelled() turning True to ImportCancelled")
         for target in (path, files["zoning .shp (CP949, 5174)"][0]):
@@ -353,8 +425,10 @@ def main() -> None:
                 elif latency < 0:
                     outcome = "      the read finished before (faster than the median)"
                 else:
-                    outcome = (f"{latency * 1000:5.0f} ms to the return: NOT cancelled, "
-                               "the layer was returned")
+                    outcome = (
+                        f"{latency * 1000:5.0f} ms to the return: NOT cancelled, "
+                        "the layer was returned"
+                    )
                 print(f"    True at {fraction:4.0%} of a read: {outcome}")
     print(f"\ntotal bench time {time.perf_counter() - started:.0f} s")
 

@@ -19,6 +19,7 @@ in-process (output to ``memory:``) and prints the median. Its counts are checked
 InnoAtlas' ``startups_n`` (equal up to buffer discretisation at the circle) and against
 shapely's count over the same polygons (must be equal).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,10 +40,10 @@ import numpy as np
 import pyogrio
 import shapely
 
+from app.core.analysis.point_patterns import hot_spots, kernel_density
 from app.core.indicators import catchment
 from app.core.indicators.engine import IndicatorEngine, compute_indicators, to_working_crs
 from app.core.paths import DEFAULT_PROJECT
-from app.core.analysis.point_patterns import hot_spots, kernel_density
 from layers.themes.synthetic import generate_startups
 
 RADIUS = 800.0
@@ -72,9 +73,11 @@ def make_sites(districts: gpd.GeoDataFrame, n: int, kind: str, seed: int = 4) ->
         geoms = squares
     else:
         geoms = np.where(np.arange(n) % 2 == 0, points, squares)
-    return gpd.GeoDataFrame({"name": [f"site {i}" for i in range(n)],
-                             "lot_area_m2": np.full(n, 5000.0)},
-                            geometry=list(geoms), crs=districts.crs)
+    return gpd.GeoDataFrame(
+        {"name": [f"site {i}" for i in range(n)], "lot_area_m2": np.full(n, 5000.0)},
+        geometry=list(geoms),
+        crs=districts.crs,
+    )
 
 
 def median_ms(function, repeats: int = 7) -> tuple[float, float]:
@@ -155,9 +158,15 @@ QGIS_SCRIPT = textwrap.dedent("""
 def qgis_available() -> bool:
     """True if the system interpreter imports PyQGIS."""
     try:
-        return subprocess.run([QGIS_PYTHON, "-c", "import qgis.core"], capture_output=True,
-                              timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-                              ).returncode == 0
+        return (
+            subprocess.run(
+                [QGIS_PYTHON, "-c", "import qgis.core"],
+                capture_output=True,
+                timeout=60,
+                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            ).returncode
+            == 0
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -174,31 +183,40 @@ def qgis_count(sites: gpd.GeoDataFrame, startups: gpd.GeoDataFrame) -> dict | No
         return None
     sites = to_working_crs(sites)
     startups = to_working_crs(startups)
-    polygons = shapely.buffer(np.asarray(sites.geometry.values, dtype=object), RADIUS,
-                              quad_segs=QGIS_QUAD_SEGS)
-    catchments = gpd.GeoDataFrame({"site": np.arange(len(sites), dtype=np.int32)},
-                                  geometry=list(polygons), crs=sites.crs)
-    points = gpd.GeoDataFrame({"id": np.arange(len(startups), dtype=np.int32)},
-                              geometry=startups.geometry.values, crs=startups.crs)
+    polygons = shapely.buffer(
+        np.asarray(sites.geometry.values, dtype=object), RADIUS, quad_segs=QGIS_QUAD_SEGS
+    )
+    catchments = gpd.GeoDataFrame(
+        {"site": np.arange(len(sites), dtype=np.int32)}, geometry=list(polygons), crs=sites.crs
+    )
+    points = gpd.GeoDataFrame(
+        {"id": np.arange(len(startups), dtype=np.int32)},
+        geometry=startups.geometry.values,
+        crs=startups.crs,
+    )
     x, y = shapely.get_coordinates(points.geometry.values).T
     shapely.prepare(polygons)
     in_buffer = np.array([int(shapely.contains_xy(p, x, y).sum()) for p in polygons])
     with tempfile.TemporaryDirectory(prefix="innoatlas-bench-") as tmp:
         gpkg = str(Path(tmp) / "qgis_bench.gpkg")
         # GeoPackage 1.2: the GDAL of QGIS 3.22 only partly supports the default 1.4
-        pyogrio.write_dataframe(points, gpkg, layer="startups",
-                                dataset_options={"VERSION": "1.2"})
+        pyogrio.write_dataframe(points, gpkg, layer="startups", dataset_options={"VERSION": "1.2"})
         pyogrio.write_dataframe(catchments, gpkg, layer="catchments")
-        done = subprocess.run([QGIS_PYTHON, "-c", QGIS_SCRIPT, gpkg, str(QGIS_REPEATS)],
-                              capture_output=True, text=True, timeout=900,
-                              env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        done = subprocess.run(
+            [QGIS_PYTHON, "-c", QGIS_SCRIPT, gpkg, str(QGIS_REPEATS)],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
     if done.returncode != 0:
         raise RuntimeError(f"PyQGIS script failed ({done.returncode}):\n{done.stderr}")
     report = json.loads(done.stdout.strip().splitlines()[-1])
     for source in ("gpkg", "memory"):
         counts = report[source]["counts"]
-        report[source]["counts"] = np.array([counts[str(i)] for i in range(len(sites))],
-                                            dtype=np.int64)
+        report[source]["counts"] = np.array(
+            [counts[str(i)] for i in range(len(sites))], dtype=np.int64
+        )
     report["shapely_counts"] = in_buffer
     return report
 
@@ -221,11 +239,14 @@ def main() -> None:
     parser.add_argument("--skip-million", action="store_true")
     args = parser.parse_args()
 
-    districts, stations, education, zoning = (read(name) for name in
-                                              ("districts", "stations", "education", "zoning"))
+    districts, stations, education, zoning = (
+        read(name) for name in ("districts", "stations", "education", "zoning")
+    )
     startups = generate_startups(200_000, districts, stations, education)
-    print("InnoAtlas site indicators — every INDICATORS.md column, R = 800 m, "
-          "sites inside the districts")
+    print(
+        "InnoAtlas site indicators — every INDICATORS.md column, R = 800 m, "
+        "sites inside the districts"
+    )
 
     start = time.perf_counter()
     engine = IndicatorEngine(startups, education, stations, zoning)
@@ -237,8 +258,10 @@ def main() -> None:
         engine.compute(sites, RADIUS)  # warm-up
         pairs = int(engine.compute(sites, RADIUS)["startups_n"].sum())
         warm, worst = median_ms(lambda sites=sites: engine.compute(sites, RADIUS))
-        print(f"  50 {kind:8s} sites over 200 000, warm: median {warm:6.1f} ms "
-              f"(max {worst:6.1f})  [{pairs:,} site–start-up pairs]  target ≤ 50 ms")
+        print(
+            f"  50 {kind:8s} sites over 200 000, warm: median {warm:6.1f} ms "
+            f"(max {worst:6.1f})  [{pairs:,} site–start-up pairs]  target ≤ 50 ms"
+        )
 
     sites = make_sites(districts, 50, "mixed")
     start = time.perf_counter()
@@ -247,51 +270,70 @@ def main() -> None:
     warm, _ = median_ms(lambda: engine.compute(sites, RADIUS))
     naive = naive_loop(sites, startups, education, stations)
     print(f"  50 mixed sites, cold (indexing included): {cold:7.1f} ms")
-    print(f"  naive per-site geopandas loop (counts, sectors, employees, access only): "
-          f"{naive:7.1f} ms  → engine warm is {naive / warm:5.1f}× faster, "
-          f"cold {naive / cold:5.1f}×")
+    print(
+        f"  naive per-site geopandas loop (counts, sectors, employees, access only): "
+        f"{naive:7.1f} ms  → engine warm is {naive / warm:5.1f}× faster, "
+        f"cold {naive / cold:5.1f}×"
+    )
     geoms = np.asarray(to_working_crs(sites).geometry.values, dtype=object)
     layer = engine.startups.layer
-    count_only, _ = median_ms(lambda: catchment.catchment_counts(
-        catchment.catchment_pairs(geoms, RADIUS, layer), len(geoms)))
-    print(f"  50 mixed sites, warm: all columns {warm:6.1f} ms, start-up count only "
-          f"(catchment_pairs + catchment_counts) {count_only:6.1f} ms")
+    count_only, _ = median_ms(
+        lambda: catchment.catchment_counts(
+            catchment.catchment_pairs(geoms, RADIUS, layer), len(geoms)
+        )
+    )
+    print(
+        f"  50 mixed sites, warm: all columns {warm:6.1f} ms, start-up count only "
+        f"(catchment_pairs + catchment_counts) {count_only:6.1f} ms"
+    )
     qgis = qgis_count(sites, startups)
     if qgis is None:
         print("  QGIS native:countpointsinpolygon: skipped (no PyQGIS for /usr/bin/python3)")
     else:
         ours = engine.compute(sites, RADIUS)["startups_n"].to_numpy(dtype=np.int64)
         point = shapely.get_type_id(geoms) == 0
-        print(f"  QGIS {qgis['version']} native:countpointsinpolygon, same 50 mixed sites over "
-              f"{qgis['n_points']:,} start-ups, catchments = buffer(site, R) with "
-              f"{4 * QGIS_QUAD_SEGS} segments, in-process, warm, {QGIS_REPEATS} runs "
-              f"(layer load {qgis['load_ms']:.0f} ms not included):")
-        for source, label in (("gpkg", "points from the GeoPackage"),
-                              ("memory", "points in an indexed memory layer")):
+        print(
+            f"  QGIS {qgis['version']} native:countpointsinpolygon, same 50 mixed sites over "
+            f"{qgis['n_points']:,} start-ups, catchments = buffer(site, R) with "
+            f"{4 * QGIS_QUAD_SEGS} segments, in-process, warm, {QGIS_REPEATS} runs "
+            f"(layer load {qgis['load_ms']:.0f} ms not included):"
+        )
+        for source, label in (
+            ("gpkg", "points from the GeoPackage"),
+            ("memory", "points in an indexed memory layer"),
+        ):
             run = qgis[source]
             differ = run["counts"] != ours
-            print(f"    {label:34s} median {run['median_ms']:7.1f} ms (max "
-                  f"{run['max_ms']:7.1f})  → InnoAtlas all columns "
-                  f"{run['median_ms'] / warm:5.1f}× faster, count only "
-                  f"{run['median_ms'] / count_only:5.1f}× faster")
-            print(f"      counts vs InnoAtlas startups_n: {int(differ[point].sum())} of "
-                  f"{int(point.sum())} point sites, {int(differ[~point].sum())} of "
-                  f"{int((~point).sum())} square sites differ (sum |diff| "
-                  f"{int(np.abs(run['counts'] - ours).sum())} of {int(ours.sum()):,}, "
-                  f"{'QGIS never higher' if (run['counts'] <= ours).all() else 'QGIS higher'}: "
-                  f"points between polygon and circle); "
-                  f"vs shapely over the same polygons: "
-                  f"{int((run['counts'] != qgis['shapely_counts']).sum())} sites differ")
+            print(
+                f"    {label:34s} median {run['median_ms']:7.1f} ms (max "
+                f"{run['max_ms']:7.1f})  → InnoAtlas all columns "
+                f"{run['median_ms'] / warm:5.1f}× faster, count only "
+                f"{run['median_ms'] / count_only:5.1f}× faster"
+            )
+            print(
+                f"      counts vs InnoAtlas startups_n: {int(differ[point].sum())} of "
+                f"{int(point.sum())} point sites, {int(differ[~point].sum())} of "
+                f"{int((~point).sum())} square sites differ (sum |diff| "
+                f"{int(np.abs(run['counts'] - ours).sum())} of {int(ours.sum()):,}, "
+                f"{'QGIS never higher' if (run['counts'] <= ours).all() else 'QGIS higher'}: "
+                f"points between polygon and circle); "
+                f"vs shapely over the same polygons: "
+                f"{int((run['counts'] != qgis['shapely_counts']).sum())} sites differ"
+            )
     for kind in ("points", "polygons"):
         median, worst = drag(engine, districts, kind)
-        print(f"  one dragged {kind[:-1]:7s} site over 200 000: median {median:5.1f} ms "
-              f"per update (max {worst:5.1f})  target ≤ 16 ms")
+        print(
+            f"  one dragged {kind[:-1]:7s} site over 200 000: median {median:5.1f} ms "
+            f"per update (max {worst:5.1f})  target ≤ 16 ms"
+        )
 
     x, y = shapely.get_coordinates(startups.geometry.values).T
     density, _ = median_ms(lambda: kernel_density(x, y, RADIUS, cell=50), repeats=3)
     spots, _ = median_ms(lambda: hot_spots(x, y, cell=250), repeats=3)
-    print(f"  map layers over 200 000: kernel density (50 m grid, h = 800 m) {density:6.1f} ms, "
-          f"Gi* hot spots (250 m cells) {spots:6.1f} ms")
+    print(
+        f"  map layers over 200 000: kernel density (50 m grid, h = 800 m) {density:6.1f} ms, "
+        f"Gi* hot spots (250 m cells) {spots:6.1f} ms"
+    )
 
     if args.skip_million:
         return
@@ -309,9 +351,11 @@ def main() -> None:
     _, compute_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  1 000 000 start-ups: index {build_ms:7.1f} ms (peak +{build_peak / 2**20:5.0f} MiB "
-          f"traced), 50 mixed sites {warm:7.1f} ms (peak +{compute_peak / 2**20:5.0f} MiB "
-          f"traced); process max RSS {maxrss:5.0f} MiB")
+    print(
+        f"  1 000 000 start-ups: index {build_ms:7.1f} ms (peak +{build_peak / 2**20:5.0f} MiB "
+        f"traced), 50 mixed sites {warm:7.1f} ms (peak +{compute_peak / 2**20:5.0f} MiB "
+        f"traced); process max RSS {maxrss:5.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

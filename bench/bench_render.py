@@ -4,6 +4,7 @@ Peer, in the same run: the naive way the architecture warns against — one
 QGraphicsEllipseItem per start-up in a QGraphicsScene — rendered into an image of
 the same size. Run: ``.venv/bin/python bench/bench_render.py [--sizes 200000 1000000]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,16 +14,15 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np  # noqa: E402
-from PySide6.QtCore import QRectF, Qt  # noqa: E402
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen  # noqa: E402
-from PySide6.QtWidgets import QGraphicsScene  # noqa: E402
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsScene
 
-from app.core.paths import DEFAULT_PROJECT  # noqa: E402
-from app.core.project.loader import load_project  # noqa: E402
-from layers.themes.synthetic import generate_startups  # noqa: E402
-from app.ui.gui import application  # noqa: E402
-from app.ui.canvas.map_canvas import MapCanvas  # noqa: E402
+from app.core.paths import DEFAULT_PROJECT
+from app.core.project.loader import load_project
+from app.ui.canvas.map_canvas import MapCanvas
+from app.ui.gui import application
+from layers.themes.synthetic import generate_startups
 
 SIZE = (1280, 800)
 
@@ -30,9 +30,11 @@ SIZE = (1280, 800)
 def stack_with(n: int):
     stack = load_project(DEFAULT_PROJECT)
     layer = stack.get("startups")
-    layer.set_data(generate_startups(n, stack.get("districts").data,
-                                     stack.get("stations").data,
-                                     stack.get("education").data))
+    layer.set_data(
+        generate_startups(
+            n, stack.get("districts").data, stack.get("stations").data, stack.get("education").data
+        )
+    )
     return stack
 
 
@@ -83,12 +85,16 @@ def main() -> None:
     for n in args.sizes:
         stack = stack_with(n)
         first, median = time_canvas(stack)
-        print(f"{n:>9,} start-ups: full redraw median {median:6.1f} ms "
-              f"(first, building caches: {first:6.1f} ms)")
+        print(
+            f"{n:>9,} start-ups: full redraw median {median:6.1f} ms "
+            f"(first, building caches: {first:6.1f} ms)"
+        )
         if n <= args.peer_cap:
             peer, count, teardown = time_item_per_point(stack, args.peer_cap)
-            print(f"          peer, one QGraphicsItem per point ({count:,}): render "
-                  f"{peer:6.1f} ms, teardown {teardown:6.1f} ms -> ratio {peer / median:4.1f}x")
+            print(
+                f"          peer, one QGraphicsItem per point ({count:,}): render "
+                f"{peer:6.1f} ms, teardown {teardown:6.1f} ms -> ratio {peer / median:4.1f}x"
+            )
 
 
 if __name__ == "__main__":

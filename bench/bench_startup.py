@@ -8,6 +8,7 @@ Both run under ``xvfb-run`` (a real X server), in fresh processes, several times
   notes the time once the main window is visible and quits (no project: an empty window).
 Run: ``.venv/bin/python bench/bench_startup.py [--runs 5]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,9 +39,13 @@ def run_innoatlas(tmp: Path) -> tuple[float, float]:
     env = dict(os.environ, INNOATLAS_TIMING="1")
     env.pop("QT_QPA_PLATFORM", None)
     start = time.time()
-    result = subprocess.run(["xvfb-run", "-a", sys.executable, "-m", "app", "--screenshot",
-                             str(tmp / "shot.png")], capture_output=True, text=True, env=env,
-                            cwd=ROOT)
+    result = subprocess.run(
+        ["xvfb-run", "-a", sys.executable, "-m", "app", "--screenshot", str(tmp / "shot.png")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     total = time.time() - start
     drawn = None
     for line in result.stderr.splitlines():
@@ -57,9 +62,23 @@ def run_qgis(tmp: Path) -> tuple[float, float]:
     script.write_text(QGIS_CODE.format(out=str(marker)))
     env = dict(os.environ, QT_QPA_PLATFORM="xcb")
     start = time.time()
-    subprocess.run(["xvfb-run", "-a", "qgis", "--nologo", "--noplugins", "--noversioncheck",
-                    "--profiles-path", str(tmp / "profiles"), "--code", str(script)],
-                   capture_output=True, env=env, timeout=120)
+    subprocess.run(
+        [
+            "xvfb-run",
+            "-a",
+            "qgis",
+            "--nologo",
+            "--noplugins",
+            "--noversioncheck",
+            "--profiles-path",
+            str(tmp / "profiles"),
+            "--code",
+            str(script),
+        ],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
     total = time.time() - start
     if not marker.exists() or marker.read_text() == "hidden":
         raise SystemExit("QGIS did not report a visible window")
@@ -78,13 +97,17 @@ def main() -> None:
         tmp = Path(name)
         ours = [run_innoatlas(tmp) for _ in range(args.runs + 1)][1:]  # first run warms disk
         drawn = statistics.median(t[0] for t in ours)
-        print(f"InnoAtlas: drawn window {drawn:.3f} s median of {args.runs} "
-              f"(process incl. xvfb-run {statistics.median(t[1] for t in ours):.3f} s)")
+        print(
+            f"InnoAtlas: drawn window {drawn:.3f} s median of {args.runs} "
+            f"(process incl. xvfb-run {statistics.median(t[1] for t in ours):.3f} s)"
+        )
         if shutil.which("qgis"):
             theirs = [run_qgis(tmp) for _ in range(args.runs + 1)][1:]
             shown = statistics.median(t[0] for t in theirs)
-            print(f"QGIS:      empty window {shown:.3f} s median of {args.runs} "
-                  f"(process {statistics.median(t[1] for t in theirs):.3f} s)")
+            print(
+                f"QGIS:      empty window {shown:.3f} s median of {args.runs} "
+                f"(process {statistics.median(t[1] for t in theirs):.3f} s)"
+            )
             print(f"ratio InnoAtlas/QGIS: {drawn / shown:.2f}")
         else:
             print("QGIS not installed: no peer figure (apt-get install qgis)")

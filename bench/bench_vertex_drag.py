@@ -10,6 +10,7 @@ Peer, in the same run: the naive way — re-render the whole map on every move
 
 Run: ``.venv/bin/python bench/bench_vertex_drag.py [--startups 200000] [--moves 60]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,18 +23,18 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import shapely  # noqa: E402
-from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QMouseEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import numpy as np
+import shapely
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 
-from app.core.paths import DEFAULT_PROJECT  # noqa: E402
-from app.core.project.loader import load_project  # noqa: E402
-from app.core.sites.geometry import check_polygon, polygon_vertices  # noqa: E402
-from layers.themes.synthetic import generate_startups  # noqa: E402
-from app.ui.gui import application, wait_until_drawn  # noqa: E402
-from app.ui.window.main_window import MainWindow  # noqa: E402
+from app.core.paths import DEFAULT_PROJECT
+from app.core.project.loader import load_project
+from app.core.sites.geometry import check_polygon, polygon_vertices
+from app.ui.gui import application, wait_until_drawn
+from app.ui.window.main_window import MainWindow
+from layers.themes.synthetic import generate_startups
 
 SIZE = (1280, 800)
 LEFT = Qt.MouseButton.LeftButton
@@ -42,16 +43,19 @@ NONE = Qt.MouseButton.NoButton
 
 def mouse(canvas, kind: QEvent.Type, pos: QPointF, button, buttons) -> None:
     """Deliver one real QMouseEvent to the canvas (synchronously, like a user's)."""
-    event = QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button, buttons,
-                        Qt.KeyboardModifier.NoModifier)
+    event = QMouseEvent(
+        kind, pos, canvas.mapToGlobal(pos), button, buttons, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(canvas, event)
 
 
 def build_window(n: int) -> MainWindow:
     stack = load_project(DEFAULT_PROJECT)
-    stack.get("startups").set_data(generate_startups(
-        n, stack.get("districts").data, stack.get("stations").data,
-        stack.get("education").data))
+    stack.get("startups").set_data(
+        generate_startups(
+            n, stack.get("districts").data, stack.get("stations").data, stack.get("education").data
+        )
+    )
     window = MainWindow(stack)
     window.resize(*SIZE)
     window.show()
@@ -118,15 +122,19 @@ def main() -> None:
     window.canvas.repaint()
     loaded = len(window.stack.get("startups").data)
     assert loaded == args.startups
-    print(f"InnoAtlas vertex drag, {loaded:,} start-ups, canvas {SIZE[0]}x{SIZE[1]}, "
-          f"{args.drags} drags x {args.moves} moves (set-up {time.perf_counter() - t0:.1f} s; "
-          f"full render {window.canvas.last_render_ms:.1f} ms)")
+    print(
+        f"InnoAtlas vertex drag, {loaded:,} start-ups, canvas {SIZE[0]}x{SIZE[1]}, "
+        f"{args.drags} drags x {args.moves} moves (set-up {time.perf_counter() - t0:.1f} s; "
+        f"full render {window.canvas.last_render_ms:.1f} ms)"
+    )
     drag_vertex(window, 5, naive=False)  # warm-up (spatial indexes, caches)
 
     results = {}
-    for label, snapping, naive in (("edit tool, snapping on (default)", True, False),
-                                   ("edit tool, snapping off", False, False),
-                                   ("peer: full re-render per move", True, True)):
+    for label, snapping, naive in (
+        ("edit tool, snapping on (default)", True, False),
+        ("edit tool, snapping off", False, False),
+        ("peer: full re-render per move", True, True),
+    ):
         window.editing.snapping = snapping
         times, releases = [], []
         for _ in range(args.drags):
@@ -135,8 +143,10 @@ def main() -> None:
             releases.append(release)
         results[label] = summary(times)
         median, p95 = results[label]
-        print(f"  {label:36s} median {median:6.2f} ms  p95 {p95:6.2f} ms  "
-              f"(~{1000 / median:5.0f} fps)  release+commit frame {statistics.median(releases):6.1f} ms")
+        print(
+            f"  {label:36s} median {median:6.2f} ms  p95 {p95:6.2f} ms  "
+            f"(~{1000 / median:5.0f} fps)  release+commit frame {statistics.median(releases):6.1f} ms"
+        )
     ours = results["edit tool, snapping on (default)"]
     peer = results["peer: full re-render per move"]
     print(f"  ratio peer/ours: median {peer[0] / ours[0]:.1f}x, p95 {peer[1] / ours[1]:.1f}x")

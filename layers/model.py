@@ -2,6 +2,7 @@
 a :class:`LayerStack` orders them. Views (canvas, layer panel) subscribe to their
 signals and never own state.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -67,13 +68,20 @@ class Layer:
     changed: Signal = field(default_factory=Signal, repr=False)
 
     @classmethod
-    def from_spec(cls, spec: LayerSpec, data: gpd.GeoDataFrame,
-                  provenance: Provenance | None = None) -> "Layer":
+    def from_spec(
+        cls, spec: LayerSpec, data: gpd.GeoDataFrame, provenance: Provenance | None = None
+    ) -> Layer:
         """A layer with the spec's names, kind and default style."""
-        return cls(name=spec.name, data=data, style=spec.style,
-                   provenance=provenance or spec.provenance, title_ko=spec.title_ko,
-                   title_en=spec.title_en, geometry_kind=spec.geometry_kind,
-                   description=spec.description)
+        return cls(
+            name=spec.name,
+            data=data,
+            style=spec.style,
+            provenance=provenance or spec.provenance,
+            title_ko=spec.title_ko,
+            title_en=spec.title_en,
+            geometry_kind=spec.geometry_kind,
+            description=spec.description,
+        )
 
     def title(self, language: str = "ko") -> str:
         """Display name in ``language`` (``"ko"`` or ``"en"``), falling back to the table name."""
@@ -189,10 +197,17 @@ class LayerStack:
 
     def extent(self, visible_only: bool = False) -> tuple[float, float, float, float] | None:
         """Union of the layers' extents, or ``None`` if all are empty."""
-        boxes = [layer.extent for layer in self._layers
-                 if (layer.visible or not visible_only) and layer.extent is not None]
+        boxes = [
+            layer.extent
+            for layer in self._layers
+            if (layer.visible or not visible_only) and layer.extent is not None
+        ]
         if not boxes:
             return None
         arr = np.array(boxes)
-        return (float(arr[:, 0].min()), float(arr[:, 1].min()),
-                float(arr[:, 2].max()), float(arr[:, 3].max()))
+        return (
+            float(arr[:, 0].min()),
+            float(arr[:, 1].min()),
+            float(arr[:, 2].max()),
+            float(arr[:, 3].max()),
+        )

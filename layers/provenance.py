@@ -3,6 +3,7 @@
 Every shipped layer carries a :class:`Provenance`; the app shows it in the layer
 panel and properties, and every export writes it next to the data.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -58,7 +59,7 @@ class Provenance:
         return record
 
     @classmethod
-    def from_record(cls, record: dict) -> "Provenance":
+    def from_record(cls, record: dict) -> Provenance:
         """Inverse of :meth:`as_record`; unknown keys are ignored."""
         return cls(
             status=DataStatus(str(record.get("status", "user"))),
@@ -76,5 +77,4 @@ PROVENANCE_COLUMNS = ("layer", "status", "source", "licence", "vintage", "attrib
 
 USER_PROVENANCE = Provenance(DataStatus.USER, "drawn or imported by the user", "", "")
 
-__all__ = ["DataStatus", "Provenance", "PROVENANCE_TABLE", "PROVENANCE_COLUMNS",
-           "USER_PROVENANCE"]
+__all__ = ["DataStatus", "Provenance", "PROVENANCE_TABLE", "PROVENANCE_COLUMNS", "USER_PROVENANCE"]

@@ -3,10 +3,12 @@
 Qt-free on purpose. Colours are ``#rrggbb`` strings, widths and sizes are screen
 pixels at 96 dpi (renderers for print scale them), alpha is 0..1.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -108,15 +110,24 @@ class LayerStyle:
             rows.append((self.other_label, self.symbol))
         return rows
 
-    def with_symbol(self, **changes: Any) -> "LayerStyle":
+    def with_symbol(self, **changes: Any) -> LayerStyle:
         """A copy whose default symbol has ``changes`` applied."""
         return replace(self, symbol=replace(self.symbol, **changes))
 
 
-def categorized(field_name: str, categories: Iterable[tuple[Any, str, Symbol]],
-                other: Symbol, other_label: str = "other",
-                label: LabelStyle | None = None) -> LayerStyle:
+def categorized(
+    field_name: str,
+    categories: Iterable[tuple[Any, str, Symbol]],
+    other: Symbol,
+    other_label: str = "other",
+    label: LabelStyle | None = None,
+) -> LayerStyle:
     """Build a categorized :class:`LayerStyle` from ``(value, label, symbol)`` rows."""
-    return LayerStyle(kind="categorized", symbol=other, field=field_name,
-                      categories=tuple(Category(v, lab, s) for v, lab, s in categories),
-                      other_label=other_label, label=label)
+    return LayerStyle(
+        kind="categorized",
+        symbol=other,
+        field=field_name,
+        categories=tuple(Category(v, lab, s) for v, lab, s in categories),
+        other_label=other_label,
+        label=label,
+    )

@@ -13,6 +13,7 @@ JSON scalars. Missing keys take the model's defaults and unknown keys are ignore
 (a newer InnoAtlas may add some); a value of the wrong type raises ``ValueError``
 naming where it is (``style.categories[2].symbol.fill``).
 """
+
 from __future__ import annotations
 
 import math
@@ -35,8 +36,7 @@ def _symbol_dict(symbol: Symbol) -> dict[str, Any]:
 
 
 def _label_dict(label: LabelStyle | None) -> dict[str, Any] | None:
-    return None if label is None else {f.name: getattr(label, f.name)
-                                       for f in fields(LabelStyle)}
+    return None if label is None else {f.name: getattr(label, f.name) for f in fields(LabelStyle)}
 
 
 def _scalar(value: Any, where: str) -> Any:
@@ -44,8 +44,10 @@ def _scalar(value: Any, where: str) -> Any:
         return value
     if isinstance(value, float) and math.isfinite(value):
         return value
-    raise ValueError(f"{where}: a category value must be text, a number, true/false or "
-                     f"null, not {type(value).__name__}")
+    raise ValueError(
+        f"{where}: a category value must be text, a number, true/false or "
+        f"null, not {type(value).__name__}"
+    )
 
 
 def style_to_dict(style: LayerStyle) -> dict[str, Any]:
@@ -61,9 +63,14 @@ def style_to_dict(style: LayerStyle) -> dict[str, Any]:
         "kind": style.kind,
         "symbol": _symbol_dict(style.symbol),
         "field": style.field,
-        "categories": [{"value": _scalar(c.value, f"style.categories[{n}].value"),
-                        "label": c.label, "symbol": _symbol_dict(c.symbol)}
-                       for n, c in enumerate(style.categories)],
+        "categories": [
+            {
+                "value": _scalar(c.value, f"style.categories[{n}].value"),
+                "label": c.label,
+                "symbol": _symbol_dict(c.symbol),
+            }
+            for n, c in enumerate(style.categories)
+        ],
         "other_label": style.other_label,
         "label": _label_dict(style.label),
     }
@@ -91,8 +98,12 @@ def _colour(value: Any, where: str, optional: bool = True) -> str | None:
 
 
 def _number(value: Any, where: str, low: float = 0.0, high: float = math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or not math.isfinite(value) or not low <= value <= high:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
         bound = f"{low:g}..{high:g}" if math.isfinite(high) else f"≥ {low:g}"
         raise ValueError(f"{where}: expected a number {bound}, got {_describe(value)}")
     return float(value)
@@ -102,8 +113,9 @@ def _text(value: Any, where: str, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"{where}: expected text{' or null' if optional else ''}, "
-                         f"got {_describe(value)}")
+        raise ValueError(
+            f"{where}: expected text{' or null' if optional else ''}, got {_describe(value)}"
+        )
     return value
 
 
@@ -118,15 +130,16 @@ def _symbol(data: Any, where: str) -> Symbol:
     data = _mapping(data, where)
     default = Symbol()
     get = lambda key: data.get(key, getattr(default, key))  # noqa: E731
-    return Symbol(fill=_colour(get("fill"), f"{where}.fill"),
-                  fill_alpha=_number(get("fill_alpha"), f"{where}.fill_alpha", 0, 1),
-                  stroke=_colour(get("stroke"), f"{where}.stroke"),
-                  stroke_width=_number(get("stroke_width"), f"{where}.stroke_width"),
-                  stroke_style=_choice(get("stroke_style"), f"{where}.stroke_style",
-                                       STROKE_STYLES),
-                  marker=_choice(get("marker"), f"{where}.marker", MARKERS),
-                  size=_number(get("size"), f"{where}.size"),
-                  hatch=_choice(get("hatch"), f"{where}.hatch", HATCHES))
+    return Symbol(
+        fill=_colour(get("fill"), f"{where}.fill"),
+        fill_alpha=_number(get("fill_alpha"), f"{where}.fill_alpha", 0, 1),
+        stroke=_colour(get("stroke"), f"{where}.stroke"),
+        stroke_width=_number(get("stroke_width"), f"{where}.stroke_width"),
+        stroke_style=_choice(get("stroke_style"), f"{where}.stroke_style", STROKE_STYLES),
+        marker=_choice(get("marker"), f"{where}.marker", MARKERS),
+        size=_number(get("size"), f"{where}.size"),
+        hatch=_choice(get("hatch"), f"{where}.hatch", HATCHES),
+    )
 
 
 def _label(data: Any, where: str) -> LabelStyle | None:
@@ -141,13 +154,16 @@ def _label(data: Any, where: str) -> LabelStyle | None:
     bold = get("bold")
     if not isinstance(bold, bool):
         raise ValueError(f"{where}.bold: expected true or false, got {_describe(bold)}")
-    return LabelStyle(field=_text(data["field"], f"{where}.field"),
-                      size_pt=_number(get("size_pt"), f"{where}.size_pt"),
-                      color=_colour(get("color"), f"{where}.color", optional=False),
-                      halo=_colour(get("halo"), f"{where}.halo"),
-                      bold=bold,
-                      max_resolution=None if resolution is None else
-                      _number(resolution, f"{where}.max_resolution"))
+    return LabelStyle(
+        field=_text(data["field"], f"{where}.field"),
+        size_pt=_number(get("size_pt"), f"{where}.size_pt"),
+        color=_colour(get("color"), f"{where}.color", optional=False),
+        halo=_colour(get("halo"), f"{where}.halo"),
+        bold=bold,
+        max_resolution=None
+        if resolution is None
+        else _number(resolution, f"{where}.max_resolution"),
+    )
 
 
 def style_from_dict(data: Any) -> LayerStyle:
@@ -164,8 +180,9 @@ def style_from_dict(data: Any) -> LayerStyle:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ValueError(f"style.version: expected a whole number, got {_describe(version)}")
     if version > FORMAT_VERSION:
-        raise ValueError(f"style.version {version} is newer than this InnoAtlas reads "
-                         f"({FORMAT_VERSION})")
+        raise ValueError(
+            f"style.version {version} is newer than this InnoAtlas reads ({FORMAT_VERSION})"
+        )
     kind = _choice(data.get("kind", "single"), "style.kind", KINDS)
     categories = data.get("categories", [])
     if not isinstance(categories, list):
@@ -176,14 +193,22 @@ def style_from_dict(data: Any) -> LayerStyle:
         entry = _mapping(entry, where)
         if "value" not in entry:
             raise ValueError(f"{where}.value is missing")
-        rows.append(Category(value=_scalar(entry["value"], f"{where}.value"),
-                             label=_text(entry.get("label", ""), f"{where}.label"),
-                             symbol=_symbol(entry.get("symbol", {}), f"{where}.symbol")))
+        rows.append(
+            Category(
+                value=_scalar(entry["value"], f"{where}.value"),
+                label=_text(entry.get("label", ""), f"{where}.label"),
+                symbol=_symbol(entry.get("symbol", {}), f"{where}.symbol"),
+            )
+        )
     field = _text(data.get("field"), "style.field", optional=True)
-    return LayerStyle(kind=kind, symbol=_symbol(data.get("symbol", {}), "style.symbol"),
-                      field=field, categories=tuple(rows),
-                      other_label=_text(data.get("other_label", "other"), "style.other_label"),
-                      label=_label(data.get("label"), "style.label"))
+    return LayerStyle(
+        kind=kind,
+        symbol=_symbol(data.get("symbol", {}), "style.symbol"),
+        field=field,
+        categories=tuple(rows),
+        other_label=_text(data.get("other_label", "other"), "style.other_label"),
+        label=_label(data.get("label"), "style.label"),
+    )
 
 
 __all__ = ["style_to_dict", "style_from_dict", "FORMAT_VERSION"]

@@ -1,11 +1,12 @@
 """Shared fixtures: Qt runs offscreen; the default project is read once per session."""
+
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from app.core.paths import DEFAULT_PROJECT  # noqa: E402
+from app.core.paths import DEFAULT_PROJECT
 
 
 @pytest.fixture(scope="session")

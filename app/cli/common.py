@@ -1,4 +1,5 @@
 """Helpers shared by the ``innoatlas`` subcommands (Qt-free)."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,14 +7,15 @@ import math
 import os
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from app.core.errors import InnoAtlasError
 
 
-def run_guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace,
-                error: Callable[[str], int]) -> int:
+def run_guarded(
+    run: Callable[[argparse.Namespace], int], args: argparse.Namespace, error: Callable[[str], int]
+) -> int:
     """``run(args)`` with every failure turned into ``error(one line)`` (exit code 2)."""
     try:
         with warnings.catch_warnings():
@@ -26,19 +28,29 @@ def run_guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespa
         return error(f"unexpected {type(err).__name__}: {detail}")
 
 
-SITES_HELP = ("sites file (any vector format and CRS; points and/or polygons) instead of "
-              "the project's sites layer")
+SITES_HELP = (
+    "sites file (any vector format and CRS; points and/or polygons) instead of "
+    "the project's sites layer"
+)
 
 
-def add_project_sites_radius(parser: argparse.ArgumentParser,
-                             sites_help: str = SITES_HELP) -> None:
+def add_project_sites_radius(parser: argparse.ArgumentParser, sites_help: str = SITES_HELP) -> None:
     """The ``--project``, ``--sites`` and ``--radius`` options the exports share."""
-    parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
-                        help="project GeoPackage (default: the embedded project)")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        metavar="GPKG",
+        dest="sub_project",
+        help="project GeoPackage (default: the embedded project)",
+    )
     parser.add_argument("--sites", type=Path, metavar="SITES", help=sites_help)
-    parser.add_argument("--radius", type=float, metavar="M",
-                        help="catchment radius in metres for every site (default: each "
-                             "site's radius_m where set, else the project's radius)")
+    parser.add_argument(
+        "--radius",
+        type=float,
+        metavar="M",
+        help="catchment radius in metres for every site (default: each "
+        "site's radius_m where set, else the project's radius)",
+    )
 
 
 def check_radius(radius: float | None) -> None:
@@ -52,8 +64,8 @@ def file_sites(path: Path):
     kinds filled. Read notes go to stderr; anything but points/polygons is refused."""
     import uuid
 
-    from app.core.sites.edits import normalise_sites
     from app.core.formats.vector_input import InputError, read_vector
+    from app.core.sites.edits import normalise_sites
 
     sites = read_vector(path, "sites", preferred_layer="sites")
     for note in sites.notes:
@@ -61,8 +73,9 @@ def file_sites(path: Path):
     frame = sites.frame
     types = set(frame.geom_type.unique()) - {"Point", "MultiPoint", "Polygon", "MultiPolygon"}
     if types:
-        raise InputError(f"sites file {path} must hold points or polygons, not "
-                         f"{', '.join(sorted(types))}")
+        raise InputError(
+            f"sites file {path} must hold points or polygons, not {', '.join(sorted(types))}"
+        )
     if frame.geometry.name != "geometry":
         frame = frame.rename_geometry("geometry")
     frame = normalise_sites(frame)

@@ -6,13 +6,14 @@ embedded project) unless a file overrides one, and writes one row per site: ``si
 (its name, else its ``site_id``, else its row number) then exactly the INDICATORS.md
 columns, as CSV (default) or JSON. Qt is never imported.
 """
+
 from __future__ import annotations
 
 import argparse
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -26,42 +27,79 @@ FORMATS = ("csv", "json")
 def add_indicators_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``indicators`` subcommand to the ``innoatlas`` parser."""
     parser = commands.add_parser(
-        "indicators", help="compute the cluster indicators of candidate sites",
+        "indicators",
+        help="compute the cluster indicators of candidate sites",
         description="Compute every site indicator of INDICATORS.md (catchment counts, "
-                    "sector mix, access, zoning, buildable area, score) for the sites in "
-                    "SITES against the project's layers. Output: one row per site, "
-                    "'site' first, then the indicator columns.")
-    parser.add_argument("sites", type=Path, metavar="SITES",
-                        help="sites file (GeoPackage, GeoJSON, Shapefile ...; any CRS); "
-                             "points and/or polygons")
-    parser.add_argument("--radius", type=float, metavar="M",
-                        help="catchment radius in metres for every site (default: each "
-                             "site's radius_m where set, else the project's radius, 800 m "
-                             "unless the project says otherwise)")
-    parser.add_argument("--format", choices=FORMATS, default=None,
-                        help="output format (default: from --out's suffix, else csv)")
-    parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
-                        help="project GeoPackage with the layers (default: the embedded "
-                             "project)")
-    for name, what in (("startups", "start-ups (columns such as sector/업종, "
-                                    "employees/종사자수 are recognised)"),
-                       ("education", "universities/colleges"), ("stations", "stations"),
-                       ("zoning", "zoning polygons (a column of 용도지역 names such as "
-                                  "제2종일반주거지역, 준공업지역, 개발제한구역)")):
-        parser.add_argument(f"--{name}", type=Path, metavar="F",
-                            help=f"file with the {what} instead of the project's layer "
-                                 "(GeoPackage, Shapefile, GeoJSON, CSV with lon/lat ...)")
-    parser.add_argument("--input-crs", metavar="CRS", dest="input_crs",
-                        help="CRS of SITES and override files that have none (e.g. "
-                             "EPSG:5186, EPSG:5179, EPSG:5181, EPSG:5174; default: refuse "
-                             "unless the coordinates are longitude/latitude)")
-    parser.add_argument("--encoding", metavar="ENC",
-                        help="text encoding of SITES and override shapefiles/CSV files "
-                             "(e.g. UTF-8, CP949; default: UTF-8 when the text is valid "
-                             "UTF-8, else CP949)")
-    parser.add_argument("--out", type=Path, metavar="FILE",
-                        help="write to FILE instead of standard output (CSV files get a "
-                             "UTF-8 BOM so that Excel shows Korean text)")
+        "sector mix, access, zoning, buildable area, score) for the sites in "
+        "SITES against the project's layers. Output: one row per site, "
+        "'site' first, then the indicator columns.",
+    )
+    parser.add_argument(
+        "sites",
+        type=Path,
+        metavar="SITES",
+        help="sites file (GeoPackage, GeoJSON, Shapefile ...; any CRS); points and/or polygons",
+    )
+    parser.add_argument(
+        "--radius",
+        type=float,
+        metavar="M",
+        help="catchment radius in metres for every site (default: each "
+        "site's radius_m where set, else the project's radius, 800 m "
+        "unless the project says otherwise)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: from --out's suffix, else csv)",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        metavar="GPKG",
+        dest="sub_project",
+        help="project GeoPackage with the layers (default: the embedded project)",
+    )
+    for name, what in (
+        ("startups", "start-ups (columns such as sector/업종, employees/종사자수 are recognised)"),
+        ("education", "universities/colleges"),
+        ("stations", "stations"),
+        (
+            "zoning",
+            "zoning polygons (a column of 용도지역 names such as "
+            "제2종일반주거지역, 준공업지역, 개발제한구역)",
+        ),
+    ):
+        parser.add_argument(
+            f"--{name}",
+            type=Path,
+            metavar="F",
+            help=f"file with the {what} instead of the project's layer "
+            "(GeoPackage, Shapefile, GeoJSON, CSV with lon/lat ...)",
+        )
+    parser.add_argument(
+        "--input-crs",
+        metavar="CRS",
+        dest="input_crs",
+        help="CRS of SITES and override files that have none (e.g. "
+        "EPSG:5186, EPSG:5179, EPSG:5181, EPSG:5174; default: refuse "
+        "unless the coordinates are longitude/latitude)",
+    )
+    parser.add_argument(
+        "--encoding",
+        metavar="ENC",
+        help="text encoding of SITES and override shapefiles/CSV files "
+        "(e.g. UTF-8, CP949; default: UTF-8 when the text is valid "
+        "UTF-8, else CP949)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE instead of standard output (CSV files get a "
+        "UTF-8 BOM so that Excel shows Korean text)",
+    )
     return parser
 
 
@@ -71,29 +109,40 @@ def run_indicators(args: argparse.Namespace, error: Callable[[str], int]) -> int
 
 
 def _run(args: argparse.Namespace) -> int:
-    from app.core.indicators.engine import DEFAULT_RADIUS_M, compute_indicators
     from app.core.formats.vector_input import InputError, read_vector
+    from app.core.indicators.engine import DEFAULT_RADIUS_M, compute_indicators
 
     check_radius(args.radius)
-    out_format = args.format or ("json" if args.out and args.out.suffix.lower() == ".json"
-                                 else "csv")
+    out_format = args.format or (
+        "json" if args.out and args.out.suffix.lower() == ".json" else "csv"
+    )
     if args.out is not None and not args.out.resolve().parent.is_dir():
         raise InputError(f"cannot write to {args.out}: no such folder")
 
-    sites = read_vector(args.sites, "sites", preferred_layer="sites",
-                        options=_read_options(args), allow_mixed=True)
+    sites = read_vector(
+        args.sites, "sites", preferred_layer="sites", options=_read_options(args), allow_mixed=True
+    )
     saved = saved_settings(args)
     layers = _project_layers(args, saved)
     for note in sites.notes + [n for layer in layers.values() if layer for n in layer.notes]:
         print(f"innoatlas: note: {note}", file=sys.stderr)
     frames = {name: layer.frame for name, layer in layers.items()}
-    radius = args.radius if args.radius is not None else \
-        (saved.radius_m if saved is not None else DEFAULT_RADIUS_M)
-    table = compute_indicators(sites.frame, frames["startups"], frames["education"],
-                               frames["stations"], frames["zoning"], radius=radius,
-                               site_radius=args.radius is None,
-                               rules=saved.zoning_rules() if saved else None,
-                               weights=saved.score_weights() if saved else None)
+    radius = (
+        args.radius
+        if args.radius is not None
+        else (saved.radius_m if saved is not None else DEFAULT_RADIUS_M)
+    )
+    table = compute_indicators(
+        sites.frame,
+        frames["startups"],
+        frames["education"],
+        frames["stations"],
+        frames["zoning"],
+        radius=radius,
+        site_radius=args.radius is None,
+        rules=saved.zoning_rules() if saved else None,
+        weights=saved.score_weights() if saved else None,
+    )
     table.insert(0, "site", site_labels(sites.frame))
     text = to_json(table) if out_format == "json" else table.to_csv(index=False)
     write_output(text, args.out, bom=out_format == "csv")
@@ -105,12 +154,13 @@ def _project_layers(args: argparse.Namespace, saved=None) -> dict:
     its saved settings assign to that role, see :func:`app.cli.common.role_table`)."""
     import pyogrio
 
+    from app.core.formats.vector_input import InputError, read_vector
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project.loader import check_geopackage
-    from app.core.formats.vector_input import InputError, read_vector
 
-    project = getattr(args, "sub_project", None) or getattr(args, "project", None) \
-        or DEFAULT_PROJECT
+    project = (
+        getattr(args, "sub_project", None) or getattr(args, "project", None) or DEFAULT_PROJECT
+    )
     available: set[str] = set()
     if any(getattr(args, name) is None for name in LAYERS):
         check_geopackage(project)
@@ -121,8 +171,9 @@ def _project_layers(args: argparse.Namespace, saved=None) -> dict:
         if override is not None:
             layers[name] = _read_override(override, name, args)
         elif name in available:
-            layers[name] = read_vector(project, name,
-                                       preferred_layer=role_table(saved, name, available))
+            layers[name] = read_vector(
+                project, name, preferred_layer=role_table(saved, name, available)
+            )
         else:
             raise InputError(f"project {project} has no '{name}' layer: give --{name} F")
     return layers
@@ -131,14 +182,15 @@ def _project_layers(args: argparse.Namespace, saved=None) -> dict:
 def _read_options(args: argparse.Namespace):
     from app.core.formats.vector_input import ReadOptions
 
-    return ReadOptions(encoding=getattr(args, "encoding", None),
-                       assumed_crs=getattr(args, "input_crs", None))
+    return ReadOptions(
+        encoding=getattr(args, "encoding", None), assumed_crs=getattr(args, "input_crs", None)
+    )
 
 
 def _read_override(path: Path, role: str, args: argparse.Namespace):
     """An override file read and mapped to the role's columns (``업종`` -> ``sector`` ...)."""
-    from app.core.project.roles import apply_role, guess_mapping
     from app.core.formats.vector_input import read_vector
+    from app.core.project.roles import apply_role, guess_mapping
 
     layer = read_vector(path, role, preferred_layer=role, options=_read_options(args))
     mapping = guess_mapping([str(c) for c in layer.frame.columns], role, layer.frame)
@@ -150,14 +202,14 @@ def _read_override(path: Path, role: str, args: argparse.Namespace):
 
 def site_labels(sites: pd.DataFrame) -> pd.Series:
     """Each site's name, else its ``site_id``, else its row number (from 1)."""
-    label = pd.Series([str(i + 1) for i in range(len(sites))], index=sites.index,
-                      dtype=object)
+    label = pd.Series([str(i + 1) for i in range(len(sites))], index=sites.index, dtype=object)
     for column in ("site_id", "name"):  # name wins where both are set
         if column in sites.columns:
             values = sites[column].astype(object)
-            text = values.map(lambda v: "" if v is None or (isinstance(v, float) and
-                                                            math.isnan(v)) else str(v).strip())
+            text = values.map(
+                lambda v: (
+                    "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
+                )
+            )
             label = label.where(text == "", text)
     return label
-
-

@@ -9,6 +9,7 @@
 Nothing here imports Qt until the GUI starts. Every error is one line on stderr,
 ``innoatlas: error: ...``, with exit code 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,18 +33,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(
         prog="innoatlas",
         description="InnoAtlas: plan innovation-support centres in Seoul's G-Valley, Magok "
-                    "and Yangjae/Gaepo innovation districts. With no option it opens the "
-                    "desktop app on the embedded default project.")
+        "and Yangjae/Gaepo innovation districts. With no option it opens the "
+        "desktop app on the embedded default project.",
+    )
     parser.add_argument("--version", action="version", version=f"InnoAtlas {__version__}")
-    parser.add_argument("--project", type=Path, metavar="GPKG",
-                        help="project GeoPackage to open (default: the embedded project)")
-    parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
-                        help="open the app, wait until the map is drawn, save the window "
-                             "to FILE and exit")
-    parser.add_argument("--size", default="1280x800", metavar="WxH",
-                        help="window size for --screenshot (default 1280x800)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
-                                     title="headless commands (no window)")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        metavar="GPKG",
+        help="project GeoPackage to open (default: the embedded project)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE.png",
+        help="open the app, wait until the map is drawn, save the window to FILE and exit",
+    )
+    parser.add_argument(
+        "--size",
+        default="1280x800",
+        metavar="WxH",
+        help="window size for --screenshot (default 1280x800)",
+    )
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title="headless commands (no window)"
+    )
     from app.cli.export_gpkg import add_export_gpkg_parser
     from app.cli.export_html import add_export_html_parser
     from app.cli.indicators import add_indicators_parser
@@ -98,8 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot is not None and not has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     if not has_display():
-        return error("no display found: run under a desktop session or xvfb-run, or set "
-                     "QT_QPA_PLATFORM=offscreen")
+        return error(
+            "no display found: run under a desktop session or xvfb-run, or set "
+            "QT_QPA_PLATFORM=offscreen"
+        )
     return _gui(project, args.screenshot, size)
 
 

@@ -8,53 +8,100 @@ indicators computed here, as the app shows them, through
 of the project's scenes (``--scene``), or a PDF handout with a page per scene
 (``--all-scenes``). Qt is imported only when the subcommand runs.
 """
+
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from app.cli.common import (add_project_sites_radius, check_radius, file_sites, has_display,
-                             parse_size, run_guarded)
+from app.cli.common import (
+    add_project_sites_radius,
+    check_radius,
+    file_sites,
+    has_display,
+    parse_size,
+    run_guarded,
+)
 
 
 def add_render_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``render`` subcommand to the ``innoatlas`` parser."""
     parser = commands.add_parser(
-        "render", help="export the map as PNG or vector PDF (title, legend, scale bar)",
+        "render",
+        help="export the map as PNG or vector PDF (title, legend, scale bar)",
         description="Render the project's visible layers, as the desktop app draws them, "
-                    "to a PNG image or a vector PDF page with a title, legend, scale bar, "
-                    "north arrow, date and data attribution (synthetic/illustrative notes "
-                    "included).")
-    parser.add_argument("out", type=Path, metavar="OUT.png|OUT.pdf",
-                        help="output file; the suffix picks the format")
-    parser.add_argument("--size", default="1600x1000", metavar="WxH",
-                        help="PNG size in pixels (default 1600x1000); for a PDF its aspect "
-                             "picks landscape or portrait")
-    parser.add_argument("--dpi", type=int, default=150, metavar="N",
-                        help="PNG resolution; text and symbols scale with it (default 150)")
-    parser.add_argument("--title", default="", metavar="T",
-                        help="map title; with --all-scenes the handout's title, each page "
-                             "reads \"T — scene title\"")
-    parser.add_argument("--page", default="A4", choices=("A4", "A3"), type=str.upper,
-                        help="PDF page size (default A4)")
-    parser.add_argument("--orientation", choices=("portrait", "landscape"), type=str.lower,
-                        help="PDF orientation (default: from the --size aspect)")
-    add_project_sites_radius(parser, sites_help="candidate sites file (GeoPackage, GeoJSON, "
-                             "...) drawn as the project's sites layer, with catchment "
-                             "circles and rank/score badges")
+        "to a PNG image or a vector PDF page with a title, legend, scale bar, "
+        "north arrow, date and data attribution (synthetic/illustrative notes "
+        "included).",
+    )
+    parser.add_argument(
+        "out", type=Path, metavar="OUT.png|OUT.pdf", help="output file; the suffix picks the format"
+    )
+    parser.add_argument(
+        "--size",
+        default="1600x1000",
+        metavar="WxH",
+        help="PNG size in pixels (default 1600x1000); for a PDF its aspect "
+        "picks landscape or portrait",
+    )
+    parser.add_argument(
+        "--dpi",
+        type=int,
+        default=150,
+        metavar="N",
+        help="PNG resolution; text and symbols scale with it (default 150)",
+    )
+    parser.add_argument(
+        "--title",
+        default="",
+        metavar="T",
+        help='map title; with --all-scenes the handout\'s title, each page reads "T — scene title"',
+    )
+    parser.add_argument(
+        "--page",
+        default="A4",
+        choices=("A4", "A3"),
+        type=str.upper,
+        help="PDF page size (default A4)",
+    )
+    parser.add_argument(
+        "--orientation",
+        choices=("portrait", "landscape"),
+        type=str.lower,
+        help="PDF orientation (default: from the --size aspect)",
+    )
+    add_project_sites_radius(
+        parser,
+        sites_help="candidate sites file (GeoPackage, GeoJSON, "
+        "...) drawn as the project's sites layer, with catchment "
+        "circles and rank/score badges",
+    )
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--scene", metavar="ID",
-                       help="map one of the project's scenes (its extent, layers and title); "
-                            "a project without saved scenes has gvalley, magok, yangjae")
-    where.add_argument("--all-scenes", action="store_true",
-                       help="PDF only: one page per scene (a workshop handout)")
-    where.add_argument("--district", metavar="ID",
-                       help="map one innovation district (its district_id) instead of all")
-    parser.add_argument("--lang", default="en", choices=("en", "ko"),
-                        help="language of the legend, layer names and notes (default en)")
+    where.add_argument(
+        "--scene",
+        metavar="ID",
+        help="map one of the project's scenes (its extent, layers and title); "
+        "a project without saved scenes has gvalley, magok, yangjae",
+    )
+    where.add_argument(
+        "--all-scenes",
+        action="store_true",
+        help="PDF only: one page per scene (a workshop handout)",
+    )
+    where.add_argument(
+        "--district",
+        metavar="ID",
+        help="map one innovation district (its district_id) instead of all",
+    )
+    parser.add_argument(
+        "--lang",
+        default="en",
+        choices=("en", "ko"),
+        help="language of the legend, layer names and notes (default en)",
+    )
     return parser
 
 
@@ -78,8 +125,8 @@ def _run(args: argparse.Namespace) -> int:
     if not has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # rendering needs no screen
     from app.core.paths import DEFAULT_PROJECT
-    from app.core.project.store import open_project
     from app.core.project.scenes import find_scene, scenes_from_settings
+    from app.core.project.store import open_project
     from app.ui.export.map_export import district_extent, render_map, render_scenes
 
     project = open_project(args.sub_project or DEFAULT_PROJECT)
@@ -88,19 +135,43 @@ def _run(args: argparse.Namespace) -> int:
         _use_sites(stack, args.sites)
     radius = args.radius if args.radius is not None else project.settings.radius_m
     indicators = _site_indicators(stack, project.settings, radius, args.radius is None)
-    scenes = scenes_from_settings(project.settings.extra, stack, args.lang) \
-        if args.scene or args.all_scenes else []
+    scenes = (
+        scenes_from_settings(project.settings.extra, stack, args.lang)
+        if args.scene or args.all_scenes
+        else []
+    )
     if args.all_scenes:
-        layouts = render_scenes(stack, args.out, scenes, size=size, page=args.page,
-                                orientation=args.orientation, language=args.lang,
-                                title=args.title, indicators=indicators, radius_m=radius)
+        layouts = render_scenes(
+            stack,
+            args.out,
+            scenes,
+            size=size,
+            page=args.page,
+            orientation=args.orientation,
+            language=args.lang,
+            title=args.title,
+            indicators=indicators,
+            radius_m=radius,
+        )
     else:
         scene = find_scene(scenes, args.scene) if args.scene else None
         extent = district_extent(stack, args.district) if args.district else None
-        layouts = [render_map(stack, args.out, extent=extent, size=size, dpi=args.dpi,
-                              title=args.title, page=args.page,
-                              orientation=args.orientation, scene=scene,
-                              language=args.lang, indicators=indicators, radius_m=radius)]
+        layouts = [
+            render_map(
+                stack,
+                args.out,
+                extent=extent,
+                size=size,
+                dpi=args.dpi,
+                title=args.title,
+                page=args.page,
+                orientation=args.orientation,
+                scene=scene,
+                language=args.lang,
+                indicators=indicators,
+                radius_m=radius,
+            )
+        ]
     for note in dict.fromkeys(n for layout in layouts for n in layout.notes):
         print(f"innoatlas: note: {note}", file=sys.stderr)
     pages = f" ({len(layouts)} pages)" if len(layouts) > 1 else ""
@@ -119,9 +190,14 @@ def _site_indicators(stack, settings, radius: float, site_radius: bool):
     sites = stack.get("sites")
     if sites is None or len(sites.data) == 0:
         return None
-    indicators = site_indicators(stack, radius, settings.roles(), site_radius=site_radius,
-                                 rules=settings.zoning_rules(),
-                                 weights=settings.score_weights())
+    indicators = site_indicators(
+        stack,
+        radius,
+        settings.roles(),
+        site_radius=site_radius,
+        rules=settings.zoning_rules(),
+        weights=settings.score_weights(),
+    )
     if not site_radius:
         sites.data["radius_m"] = float("nan")  # one R for every catchment circle
     return indicators

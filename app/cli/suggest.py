@@ -1,4 +1,6 @@
-"""``innoatlas suggest``: where the support centres should go (app/core/analysis/suggest.py), headless.
+"""``innoatlas suggest``: where the support centres should go, headless.
+
+The engine is app/core/analysis/suggest.py.
 
 Takes the districts, start-up and zoning layers from the project GeoPackage (default:
 the embedded project) and prints the chosen points with the summary:
@@ -14,60 +16,126 @@ the embedded project) and prints the chosen points with the summary:
 
 Qt is never imported.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from app.cli.common import role_table, run_guarded, saved_settings, write_output
 
 DISTRICTS = ("gvalley", "magok", "yangjae")
 FORMATS = ("json", "csv")
-SITE_FIELDS = ("rank", "x", "y", "lon", "lat", "zone_type", "demand_within_r",
-               "marginal_demand", "unique_demand", "startups_within_r")
-SUMMARY_FIELDS = ("district", "k", "radius_m", "spacing_m", "weight", "n_candidates",
-                  "n_demand", "total_demand", "covered_demand", "fixed_covered_demand",
-                  "new_covered_demand", "share", "optimal", "bound", "gap", "solver",
-                  "greedy_covered_demand", "message")
+SITE_FIELDS = (
+    "rank",
+    "x",
+    "y",
+    "lon",
+    "lat",
+    "zone_type",
+    "demand_within_r",
+    "marginal_demand",
+    "unique_demand",
+    "startups_within_r",
+)
+SUMMARY_FIELDS = (
+    "district",
+    "k",
+    "radius_m",
+    "spacing_m",
+    "weight",
+    "n_candidates",
+    "n_demand",
+    "total_demand",
+    "covered_demand",
+    "fixed_covered_demand",
+    "new_covered_demand",
+    "share",
+    "optimal",
+    "bound",
+    "gap",
+    "solver",
+    "greedy_covered_demand",
+    "message",
+)
 
 
 def add_suggest_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``suggest`` subcommand to the ``innoatlas`` parser."""
     parser = commands.add_parser(
-        "suggest", help="suggest centre sites that cover the most start-ups",
+        "suggest",
+        help="suggest centre sites that cover the most start-ups",
         description="Choose K grid points of a district, on land whose zoning permits the "
-                    "centre and outside greenbelt, that cover the most start-ups within "
-                    "the radius (maximal covering location problem, solved exactly by "
-                    "CBC with a time limit). Prints the points and covered demand.")
-    parser.add_argument("--district", required=True, type=str.lower, metavar="DISTRICT",
-                        help=f"district: {', '.join(DISTRICTS)}")
-    parser.add_argument("-k", type=int, default=1, metavar="K",
-                        help="number of new centres (default 1)")
-    parser.add_argument("--radius", type=float, metavar="M",
-                        help="coverage radius in metres (default: the project's radius, "
-                             "800 m unless the project says otherwise)")
-    parser.add_argument("--spacing", type=float, default=100.0, metavar="M",
-                        help="candidate grid spacing in metres (default 100)")
-    parser.add_argument("--weight", choices=("employees",), default=None,
-                        help="weight start-ups by employees (default: 1 each)")
-    parser.add_argument("--fixed", type=Path, metavar="SITES",
-                        help="existing centres (any vector file, points/polygons): what "
-                             "they cover counts as covered; K new sites come on top")
-    parser.add_argument("--format", choices=FORMATS, default=None,
-                        help="output format (default: from --out's suffix, else json)")
-    parser.add_argument("--out", type=Path, metavar="FILE",
-                        help="write to FILE instead of standard output")
-    parser.add_argument("--project", type=Path, metavar="GPKG", dest="sub_project",
-                        help="project GeoPackage with the layers (default: the embedded "
-                             "project)")
-    parser.add_argument("--time-limit", type=float, default=10.0, metavar="S",
-                        dest="time_limit",
-                        help="solver time limit in seconds (default 10); past it the best "
-                             "solution found is printed with optimal: false")
+        "centre and outside greenbelt, that cover the most start-ups within "
+        "the radius (maximal covering location problem, solved exactly by "
+        "CBC with a time limit). Prints the points and covered demand.",
+    )
+    parser.add_argument(
+        "--district",
+        required=True,
+        type=str.lower,
+        metavar="DISTRICT",
+        help=f"district: {', '.join(DISTRICTS)}",
+    )
+    parser.add_argument(
+        "-k", type=int, default=1, metavar="K", help="number of new centres (default 1)"
+    )
+    parser.add_argument(
+        "--radius",
+        type=float,
+        metavar="M",
+        help="coverage radius in metres (default: the project's radius, "
+        "800 m unless the project says otherwise)",
+    )
+    parser.add_argument(
+        "--spacing",
+        type=float,
+        default=100.0,
+        metavar="M",
+        help="candidate grid spacing in metres (default 100)",
+    )
+    parser.add_argument(
+        "--weight",
+        choices=("employees",),
+        default=None,
+        help="weight start-ups by employees (default: 1 each)",
+    )
+    parser.add_argument(
+        "--fixed",
+        type=Path,
+        metavar="SITES",
+        help="existing centres (any vector file, points/polygons): what "
+        "they cover counts as covered; K new sites come on top",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: from --out's suffix, else json)",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="FILE", help="write to FILE instead of standard output"
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        metavar="GPKG",
+        dest="sub_project",
+        help="project GeoPackage with the layers (default: the embedded project)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=10.0,
+        metavar="S",
+        dest="time_limit",
+        help="solver time limit in seconds (default 10); past it the best "
+        "solution found is printed with optimal: false",
+    )
     return parser
 
 
@@ -79,14 +147,15 @@ def run_suggest(args: argparse.Namespace, error: Callable[[str], int]) -> int:
 def _run(args: argparse.Namespace) -> int:
     import pyogrio
 
-    from app.core.paths import DEFAULT_PROJECT
-    from app.core.project.loader import check_geopackage
     from app.core.analysis.suggest import UnknownDistrictError, suggest_sites
     from app.core.formats.vector_input import InputError, read_vector
+    from app.core.paths import DEFAULT_PROJECT
+    from app.core.project.loader import check_geopackage
 
     if args.district not in DISTRICTS:
-        raise UnknownDistrictError(f"unknown district {args.district!r} "
-                                   f"(one of {', '.join(DISTRICTS)})")
+        raise UnknownDistrictError(
+            f"unknown district {args.district!r} (one of {', '.join(DISTRICTS)})"
+        )
     if args.radius is not None and not (math.isfinite(args.radius) and args.radius >= 0):
         raise InputError(f"--radius must be a number of metres >= 0, not {args.radius:g}")
     if not (math.isfinite(args.spacing) and args.spacing > 0):
@@ -95,8 +164,9 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError(f"--time-limit must be > 0 seconds, not {args.time_limit:g}")
     if args.k <= 0:
         raise InputError(f"-k must be at least 1, not {args.k}")
-    out_format = args.format or ("csv" if args.out and args.out.suffix.lower() == ".csv"
-                                 else "json")
+    out_format = args.format or (
+        "csv" if args.out and args.out.suffix.lower() == ".csv" else "json"
+    )
     if args.out is not None and not args.out.resolve().parent.is_dir():
         raise InputError(f"cannot write to {args.out}: no such folder")
 
@@ -104,22 +174,34 @@ def _run(args: argparse.Namespace) -> int:
     check_geopackage(project)
     saved = saved_settings(args)
     available = {str(layer) for layer, _ in pyogrio.list_layers(project)}
-    layers = {name: read_vector(project, name,
-                                preferred_layer=role_table(saved, name, available)).frame
-              for name in ("districts", "startups", "zoning")}
+    layers = {
+        name: read_vector(project, name, preferred_layer=role_table(saved, name, available)).frame
+        for name in ("districts", "startups", "zoning")
+    }
     fixed = None
     if args.fixed is not None:
-        fixed_layer = read_vector(args.fixed, "fixed sites", preferred_layer="sites",
-                                  allow_mixed=True)
+        fixed_layer = read_vector(
+            args.fixed, "fixed sites", preferred_layer="sites", allow_mixed=True
+        )
         for note in fixed_layer.notes:
             print(f"innoatlas: note: {note}", file=sys.stderr)
         fixed = fixed_layer.frame
-    radius = args.radius if args.radius is not None else \
-        (saved.radius_m if saved is not None else 800.0)
-    result = suggest_sites(args.district, layers["startups"], layers["zoning"], k=args.k,
-                           radius=radius, spacing=args.spacing, weight=args.weight,
-                           fixed=fixed, rules=saved.zoning_rules() if saved else None,
-                           time_limit=args.time_limit, districts=layers["districts"])
+    radius = (
+        args.radius if args.radius is not None else (saved.radius_m if saved is not None else 800.0)
+    )
+    result = suggest_sites(
+        args.district,
+        layers["startups"],
+        layers["zoning"],
+        k=args.k,
+        radius=radius,
+        spacing=args.spacing,
+        weight=args.weight,
+        fixed=fixed,
+        rules=saved.zoning_rules() if saved else None,
+        time_limit=args.time_limit,
+        districts=layers["districts"],
+    )
     text = to_json(result) if out_format == "json" else to_csv(result)
     write_output(text, args.out, bom=False)
     return 0
@@ -141,8 +223,7 @@ def summary(result) -> dict:
 
 
 def site_records(result) -> list[dict]:
-    return [{name: _clean(getattr(site, name)) for name in SITE_FIELDS}
-            for site in result.sites]
+    return [{name: _clean(getattr(site, name)) for name in SITE_FIELDS} for site in result.sites]
 
 
 def to_json(result) -> str:
@@ -159,8 +240,11 @@ def to_csv(result) -> str:
 
     buffer = io.StringIO()
     for key, value in summary(result).items():
-        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, bool) or \
-            value is None else value
+        shown = (
+            json.dumps(value, ensure_ascii=False)
+            if isinstance(value, bool) or value is None
+            else value
+        )
         buffer.write(f"# {key}: {shown}\n")
     writer = csv.DictWriter(buffer, fieldnames=SITE_FIELDS, lineterminator="\n")
     writer.writeheader()

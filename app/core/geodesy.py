@@ -1,4 +1,5 @@
 """Coordinate conversions between the working CRS and longitude/latitude."""
+
 from __future__ import annotations
 
 from functools import lru_cache

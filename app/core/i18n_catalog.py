@@ -4,11 +4,12 @@ The app's equivalent of Qt translation files without a build step: every user-vi
 English string is its own key; a missing entry shows the English text. CLI exports (map
 render, HTML) and the GUI share this catalog.
 """
+
 from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 
 from app.core.paths import RESOURCES_DIR
 
@@ -18,7 +19,7 @@ LANGUAGES = {"en": "English", "ko": "한국어"}
 SOURCE_LANGUAGE = "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(language: str) -> dict[str, str]:
     """The ``{english: translation}`` mapping of ``language`` (empty for English/unknown).
 
@@ -54,11 +55,12 @@ def translate(text: str, language: str, **values) -> str:
     return result
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern_regex(pattern: str) -> re.Pattern:
     parts = re.split(r"{(\w+)}", pattern)  # literal, name, literal, name, ... literal
-    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
-                    for i, part in enumerate(parts))
+    regex = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+    )
     return re.compile(f"^{regex}$", re.DOTALL)
 
 

@@ -1,4 +1,5 @@
 """Where the repository's data and resources live."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Load the bundled Korean OFL font so Hangul renders with no system font."""
+
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontDatabase

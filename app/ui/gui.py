@@ -1,4 +1,5 @@
 """Start the Qt application: fonts, main window, error dialogs, screenshot mode."""
+
 from __future__ import annotations
 
 import logging
@@ -8,7 +9,7 @@ import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QtMsgType, Qt, qInstallMessageHandler
+from PySide6.QtCore import QCoreApplication, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -42,8 +43,9 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 def _qt_message(kind: QtMsgType, _context, message: str) -> None:
     """Qt's own chatter goes to the log, not to the user's terminal."""
-    level = logging.DEBUG if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) \
-        else logging.WARNING
+    level = (
+        logging.DEBUG if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) else logging.WARNING
+    )
     log.log(level, "Qt: %s", message)
 
 
@@ -57,8 +59,7 @@ def _setup_logging() -> None:
     folder = user_data_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(folder / "innoatlas.log",
-                                                       encoding="utf-8")
+        handler: logging.Handler = logging.FileHandler(folder / "innoatlas.log", encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     except OSError:
         handler = logging.NullHandler()
@@ -72,6 +73,7 @@ def _install_excepthook(interactive: bool = True) -> None:
     Without a user to click the dialog (``--screenshot``), the error is one line on
     stderr and the process exits with code 1.
     """
+
     def hook(kind, value, tb):
         log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb)))
         message = str(value).splitlines()[0] if str(value) else kind.__name__
@@ -79,16 +81,23 @@ def _install_excepthook(interactive: bool = True) -> None:
             print(f"innoatlas: error: {message}", file=sys.stderr)
             os._exit(1)
         if QApplication.instance() is not None:
-            QMessageBox.critical(None, "InnoAtlas", i18n.tr(
-                "Something went wrong: {message}\n\nYour project was not changed.",
-                message=message))
+            QMessageBox.critical(
+                None,
+                "InnoAtlas",
+                i18n.tr(
+                    "Something went wrong: {message}\n\nYour project was not changed.",
+                    message=message,
+                ),
+            )
         else:
             print(f"innoatlas: error: {message}", file=sys.stderr)
+
     sys.excepthook = hook
 
 
-def fit_window(window: MainWindow, size: tuple[int, int] = DEFAULT_SIZE,
-               clamp_to_screen: bool = True) -> None:
+def fit_window(
+    window: MainWindow, size: tuple[int, int] = DEFAULT_SIZE, clamp_to_screen: bool = True
+) -> None:
     """Resize to ``size`` where the screen allows, else to 95 % of the screen."""
     width, height = size
     screen = window.screen()
@@ -100,8 +109,9 @@ def fit_window(window: MainWindow, size: tuple[int, int] = DEFAULT_SIZE,
     window.resize(width, height)
 
 
-def open_main_window(project: Path, size: tuple[int, int] = DEFAULT_SIZE,
-                     clamp_to_screen: bool = True) -> MainWindow:
+def open_main_window(
+    project: Path, size: tuple[int, int] = DEFAULT_SIZE, clamp_to_screen: bool = True
+) -> MainWindow:
     """Load ``project`` and build its main window (not shown yet).
 
     Raises
@@ -135,8 +145,9 @@ def wait_until_drawn(window: MainWindow, timeout: float = 20.0) -> bool:
     return window.canvas.render_count > 0
 
 
-def run_gui(project: Path, screenshot: Path | None = None,
-            size: tuple[int, int] = DEFAULT_SIZE) -> int:
+def run_gui(
+    project: Path, screenshot: Path | None = None, size: tuple[int, int] = DEFAULT_SIZE
+) -> int:
     """Run the app on ``project``; with ``screenshot`` save the drawn window and exit.
 
     Returns the process exit code.
@@ -148,11 +159,13 @@ def run_gui(project: Path, screenshot: Path | None = None,
     try:
         # A screenshot gets exactly the asked size, even beyond a small (offscreen) screen.
         window = open_main_window(project, size, clamp_to_screen=screenshot is None)
-    except Exception as err:  # noqa: BLE001 - every failure becomes one clear line
+    except Exception as err:
         if not isinstance(err, InnoAtlasError):
             log.error("cannot open %s\n%s", project, traceback.format_exc())
-            err = InnoAtlasError(f"cannot open {Path(project).name}: "
-                                 f"{str(err).splitlines()[0] if str(err) else type(err).__name__}")
+            err = InnoAtlasError(
+                f"cannot open {Path(project).name}: "
+                f"{str(err).splitlines()[0] if str(err) else type(err).__name__}"
+            )
         print(f"innoatlas: error: {err}", file=sys.stderr)
         if screenshot is None:
             QMessageBox.critical(None, i18n.tr("InnoAtlas — cannot open project"), str(err))

@@ -4,10 +4,18 @@ The preference is app-wide (QSettings key ``ui/language``); on first run it foll
 system locale. Widgets built once connect :data:`notifier`'s ``languageChanged`` to their
 ``retranslate()``; short-lived modal dialogs translate when they are built.
 """
+
 from __future__ import annotations
 
-from PySide6.QtCore import (QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings,
-                            QTranslator, Signal)
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QSettings,
+    QTranslator,
+    Signal,
+)
 
 from app.core.i18n_catalog import normalize_language, translate
 
@@ -104,5 +112,13 @@ def tr(text: str, **values) -> str:
     return translate(text, language(), **values)
 
 
-__all__ = ["install_qt_translations", "language", "notifier", "reset", "saved_language",
-           "set_language", "system_language", "tr"]
+__all__ = [
+    "install_qt_translations",
+    "language",
+    "notifier",
+    "reset",
+    "saved_language",
+    "set_language",
+    "system_language",
+    "tr",
+]

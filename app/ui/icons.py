@@ -1,4 +1,5 @@
 """Toolbar icons drawn with QPainter (no image files, crisp at any scale)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -45,26 +46,38 @@ SITE = QColor("#ff6d00")
 def _site_icon(painter: QPainter, kind: str) -> None:
     fill = QColor(SITE)
     fill.setAlphaF(0.3)
-    painter.setPen(QPen(SITE.darker(120), 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                        Qt.PenJoinStyle.RoundJoin))
+    painter.setPen(
+        QPen(
+            SITE.darker(120),
+            5,
+            Qt.PenStyle.SolidLine,
+            Qt.PenCapStyle.RoundCap,
+            Qt.PenJoinStyle.RoundJoin,
+        )
+    )
     painter.setBrush(fill)
     if kind == "point_site":
         painter.setPen(QPen(SITE.darker(120), 3, Qt.PenStyle.DashLine))
         painter.drawEllipse(QPointF(32, 32), 26, 26)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(SITE)
-        painter.drawPolygon(QPolygonF([QPointF(32, 20), QPointF(44, 32), QPointF(32, 44),
-                                       QPointF(20, 32)]))
+        painter.drawPolygon(
+            QPolygonF([QPointF(32, 20), QPointF(44, 32), QPointF(32, 44), QPointF(20, 32)])
+        )
     elif kind == "polygon_site":
-        painter.drawPolygon(QPolygonF([QPointF(8, 50), QPointF(14, 12), QPointF(40, 20),
-                                       QPointF(56, 8), QPointF(52, 56)]))
+        painter.drawPolygon(
+            QPolygonF(
+                [QPointF(8, 50), QPointF(14, 12), QPointF(40, 20), QPointF(56, 8), QPointF(52, 56)]
+            )
+        )
     elif kind == "rectangle_site":
         painter.drawRect(QRectF(8, 14, 48, 36))
     elif kind == "circle_site":
         painter.drawEllipse(QPointF(32, 32), 25, 25)
     else:  # edit: polygon with handles
-        painter.drawPolygon(QPolygonF([QPointF(10, 50), QPointF(16, 12), QPointF(54, 22),
-                                       QPointF(48, 54)]))
+        painter.drawPolygon(
+            QPolygonF([QPointF(10, 50), QPointF(16, 12), QPointF(54, 22), QPointF(48, 54)])
+        )
         painter.setPen(QPen(QColor("#d5007f"), 3))
         painter.setBrush(QColor("white"))
         for x, y in ((10, 50), (16, 12), (54, 22), (48, 54)):
@@ -78,8 +91,15 @@ def make_icon(kind: str, colour: str | None = None, letter: str = "") -> QIcon:
     if kind == "pan":
         painter.drawLine(QPointF(32, 8), QPointF(32, 56))
         painter.drawLine(QPointF(8, 32), QPointF(56, 32))
-        _arrowheads(painter, [(QPointF(32, 4), QPointF(0, -1)), (QPointF(32, 60), QPointF(0, 1)),
-                              (QPointF(4, 32), QPointF(-1, 0)), (QPointF(60, 32), QPointF(1, 0))])
+        _arrowheads(
+            painter,
+            [
+                (QPointF(32, 4), QPointF(0, -1)),
+                (QPointF(32, 60), QPointF(0, 1)),
+                (QPointF(4, 32), QPointF(-1, 0)),
+                (QPointF(60, 32), QPointF(1, 0)),
+            ],
+        )
     elif kind == "identify":
         painter.setBrush(QColor("#1f6fb2"))
         painter.setPen(Qt.PenStyle.NoPen)
@@ -95,10 +115,14 @@ def make_icon(kind: str, colour: str | None = None, letter: str = "") -> QIcon:
         for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
             start = c + QPointF(sx * 18, sy * 18)
             painter.drawLine(start, c + QPointF(sx * 28, sy * 28))
-        _arrowheads(painter, [(c + QPointF(sx * 30, sy * 30), QPointF(sx, sy) / 1.4142)
-                              for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))])
-    elif kind in ("point_site", "polygon_site", "rectangle_site", "circle_site",
-                  "edit_sites"):
+        _arrowheads(
+            painter,
+            [
+                (c + QPointF(sx * 30, sy * 30), QPointF(sx, sy) / 1.4142)
+                for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))
+            ],
+        )
+    elif kind in ("point_site", "polygon_site", "rectangle_site", "circle_site", "edit_sites"):
         _site_icon(painter, kind)
     elif kind == "snap":
         painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -10,12 +10,14 @@ pyproj's per-thread PROJ context then dangles — the second task in the same po
 that built a CRS crashed with a segmentation fault (reproduced with PySide6 6.11.3 and
 pyproj 3.7.2). In a Python thread pyproj, pyogrio and geopandas are safe to use.
 """
+
 from __future__ import annotations
 
 import threading
 import time
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
@@ -71,7 +73,7 @@ class Task:
         self._cancel = threading.Event()
         self.thread: threading.Thread | None = None
 
-    def on(self, **callbacks: Callable) -> "Task":
+    def on(self, **callbacks: Callable) -> Task:
         """Register ``progress``/``finished``/``failed``/``cancelled`` callbacks, run in
         the GUI thread (never connect a lambda to ``signals`` directly: it would run in
         the worker thread)."""
@@ -102,7 +104,7 @@ class Task:
             result = self.function(*self.args, progress=self._progress, **self.kwargs)
         except Cancelled:
             self.signals.cancelled.emit()
-        except Exception as err:  # noqa: BLE001 - reported to the GUI as a message
+        except Exception as err:
             message = str(err).splitlines()[0] if str(err) else type(err).__name__
             self.signals.failed.emit(message, traceback.format_exc())
         else:
@@ -126,8 +128,12 @@ def _run_and_forget(task: Task) -> None:
 
 def start(task: Task) -> Task:
     """Run ``task`` in a new background (daemon) thread and return it."""
-    task.thread = threading.Thread(target=_run_and_forget, args=(task,), daemon=True,
-                                   name=f"innoatlas-{getattr(task.function, '__name__', 'task')}")
+    task.thread = threading.Thread(
+        target=_run_and_forget,
+        args=(task,),
+        daemon=True,
+        name=f"innoatlas-{getattr(task.function, '__name__', 'task')}",
+    )
     with _lock:
         _running.add(task)
     task.thread.start()

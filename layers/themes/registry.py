@@ -1,6 +1,7 @@
 """The thematic layers of the default project, top of the layer panel first."""
-from layers.themes import context, districts, education, startups, stations, zoning
+
 from layers.model import LayerSpec
+from layers.themes import context, districts, education, startups, stations, zoning
 
 #: Panel order (index 0 on top, drawn last).
 DEFAULT_SPECS: tuple[LayerSpec, ...] = (

@@ -1,4 +1,5 @@
 """``sites``: candidate support-centre sites the user sketches (points or polygons)."""
+
 from __future__ import annotations
 
 import geopandas as gpd
@@ -10,8 +11,16 @@ from layers.style import LabelStyle, LayerStyle, Symbol
 DEFAULT_RADIUS_M = 800.0  # INDICATORS.md: about a 10-minute walk
 
 #: column -> kind; ``kind`` is "point" or "polygon", times are ISO 8601 UTC strings.
-COLUMNS = {"site_id": "str", "name": "str", "notes": "str", "kind": "str", "radius_m": "float",
-           "lot_area_m2": "float", "created": "str", "modified": "str"}
+COLUMNS = {
+    "site_id": "str",
+    "name": "str",
+    "notes": "str",
+    "kind": "str",
+    "radius_m": "float",
+    "lot_area_m2": "float",
+    "created": "str",
+    "modified": "str",
+}
 
 SITE_COLOUR = "#ff6d00"
 
@@ -21,9 +30,17 @@ SPEC = LayerSpec(
     title_en="Candidate sites",
     geometry_kind="mixed",
     columns=COLUMNS,
-    style=LayerStyle(symbol=Symbol(fill=SITE_COLOUR, fill_alpha=0.25, stroke="#c43e00",
-                                   stroke_width=2.5, marker="diamond", size=16),
-                     label=LabelStyle(field="name", size_pt=10, bold=True, color="#8a2b00")),
+    style=LayerStyle(
+        symbol=Symbol(
+            fill=SITE_COLOUR,
+            fill_alpha=0.25,
+            stroke="#c43e00",
+            stroke_width=2.5,
+            marker="diamond",
+            size=16,
+        ),
+        label=LabelStyle(field="name", size_pt=10, bold=True, color="#8a2b00"),
+    ),
     provenance=USER_PROVENANCE,
     description="Candidate innovation-support-centre sites sketched by the user.",
 )

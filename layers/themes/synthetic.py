@@ -9,10 +9,11 @@ mix (G-Valley ICT/SW, Magok Bio/Health and Electronics R&D, Yangjae AI/Data),
 with sub-clusters around the stations and universities in and near them; a
 minority is scattered over the study area around stations.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -67,34 +68,92 @@ class DistrictProfile:
 
 PROFILES: dict[str, DistrictProfile] = {
     "gvalley": DistrictProfile(
-        share=0.40, background=0.40, hotspots=10,
-        sectors={"ICT/SW": 36, "AI/Data": 9, "Bio/Health": 3, "Electronics": 18,
-                 "Content/Media": 11, "Fintech": 5, "Mobility": 4, "Manufacturing": 14}),
+        share=0.40,
+        background=0.40,
+        hotspots=10,
+        sectors={
+            "ICT/SW": 36,
+            "AI/Data": 9,
+            "Bio/Health": 3,
+            "Electronics": 18,
+            "Content/Media": 11,
+            "Fintech": 5,
+            "Mobility": 4,
+            "Manufacturing": 14,
+        },
+    ),
     "magok": DistrictProfile(
-        share=0.20, background=0.35, hotspots=7, founded_min=2010,
-        sectors={"ICT/SW": 9, "AI/Data": 7, "Bio/Health": 31, "Electronics": 27,
-                 "Content/Media": 3, "Fintech": 2, "Mobility": 8, "Manufacturing": 13}),
+        share=0.20,
+        background=0.35,
+        hotspots=7,
+        founded_min=2010,
+        sectors={
+            "ICT/SW": 9,
+            "AI/Data": 7,
+            "Bio/Health": 31,
+            "Electronics": 27,
+            "Content/Media": 3,
+            "Fintech": 2,
+            "Mobility": 8,
+            "Manufacturing": 13,
+        },
+    ),
     "yangjae": DistrictProfile(
-        share=0.22, background=0.15, hotspots=7,
-        sectors={"ICT/SW": 19, "AI/Data": 37, "Bio/Health": 6, "Electronics": 8,
-                 "Content/Media": 7, "Fintech": 9, "Mobility": 10, "Manufacturing": 4}),
+        share=0.22,
+        background=0.15,
+        hotspots=7,
+        sectors={
+            "ICT/SW": 19,
+            "AI/Data": 37,
+            "Bio/Health": 6,
+            "Electronics": 8,
+            "Content/Media": 7,
+            "Fintech": 9,
+            "Mobility": 10,
+            "Manufacturing": 4,
+        },
+    ),
 }
 #: Profile of a district id the generator does not know.
 DEFAULT_PROFILE = DistrictProfile(
-    share=0.10, background=0.4, hotspots=4,
-    sectors={"ICT/SW": 28, "AI/Data": 14, "Bio/Health": 10, "Electronics": 8,
-             "Content/Media": 16, "Fintech": 14, "Mobility": 6, "Manufacturing": 4})
+    share=0.10,
+    background=0.4,
+    hotspots=4,
+    sectors={
+        "ICT/SW": 28,
+        "AI/Data": 14,
+        "Bio/Health": 10,
+        "Electronics": 8,
+        "Content/Media": 16,
+        "Fintech": 14,
+        "Mobility": 6,
+        "Manufacturing": 4,
+    },
+)
 OUTSIDE_SHARE = 0.18
-OUTSIDE_SECTORS = {"ICT/SW": 27, "AI/Data": 13, "Bio/Health": 10, "Electronics": 6,
-                   "Content/Media": 18, "Fintech": 16, "Mobility": 6, "Manufacturing": 4}
+OUTSIDE_SECTORS = {
+    "ICT/SW": 27,
+    "AI/Data": 13,
+    "Bio/Health": 10,
+    "Electronics": 6,
+    "Content/Media": 18,
+    "Fintech": 16,
+    "Mobility": 6,
+    "Manufacturing": 4,
+}
 
 COLUMNS = ("name", "sector", "founded", "employees", "synthetic", "district_id")
 
 
-def generate_startups(n: int, districts: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
-                      education: gpd.GeoDataFrame, *, seed: int = DEFAULT_SEED,
-                      extent: tuple[float, float, float, float] | BaseGeometry | None = None,
-                      ) -> gpd.GeoDataFrame:
+def generate_startups(
+    n: int,
+    districts: gpd.GeoDataFrame,
+    stations: gpd.GeoDataFrame,
+    education: gpd.GeoDataFrame,
+    *,
+    seed: int = DEFAULT_SEED,
+    extent: tuple[float, float, float, float] | BaseGeometry | None = None,
+) -> gpd.GeoDataFrame:
     """Generate ``n`` synthetic start-ups clustered in and around the districts.
 
     Parameters
@@ -133,8 +192,10 @@ def generate_startups(n: int, districts: gpd.GeoDataFrame, stations: gpd.GeoData
     shares = np.array([p.share for p in profiles] + [OUTSIDE_SHARE])
     counts = rng.multinomial(n, shares / shares.sum())
 
-    parts = [_district_points(rng, int(k), geom, profile, anchor_pts)
-             for k, geom, profile in zip(counts[:-1], geoms, profiles)]
+    parts = [
+        _district_points(rng, int(k), geom, profile, anchor_pts)
+        for k, geom, profile in zip(counts[:-1], geoms, profiles)
+    ]
     parts.append(_outside_points(rng, int(counts[-1]), area, geoms, anchor_pts[0]))
     x = np.concatenate([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])
@@ -157,8 +218,7 @@ def generate_startups(n: int, districts: gpd.GeoDataFrame, stations: gpd.GeoData
         "district_id": district_id[order],
     }
     points = shapely.points(x[order], y[order])
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(points, crs=WORKING_CRS),
-                            crs=WORKING_CRS)
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(points, crs=WORKING_CRS), crs=WORKING_CRS)
 
 
 def _to_working_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -187,16 +247,20 @@ def _extent_geometry(extent, districts: gpd.GeoDataFrame, stations_xy: np.ndarra
     elif extent is not None:
         geom = shapely.box(*extent)
     else:
-        bounds = shapely.total_bounds(np.append(districts.geometry.values,
-                                                shapely.points(stations_xy)))
+        bounds = shapely.total_bounds(
+            np.append(districts.geometry.values, shapely.points(stations_xy))
+        )
         geom = shapely.box(*bounds)
     shapely.prepare(geom)
     return geom
 
 
-def _sample(rng: np.random.Generator, k: int,
-            draw: Callable[[int], tuple[np.ndarray, np.ndarray]],
-            keep: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _sample(
+    rng: np.random.Generator,
+    k: int,
+    draw: Callable[[int], tuple[np.ndarray, np.ndarray]],
+    keep: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
     """Rejection sampling in vectorised batches: ``draw(m)`` candidates, ``keep`` a mask."""
     xs, ys, got, rate = [], [], 0, 0.5
     for _ in range(200):
@@ -226,8 +290,14 @@ def _uniform_in(rng: np.random.Generator, k: int, geom) -> tuple[np.ndarray, np.
     return _sample(rng, k, draw, lambda x, y: shapely.contains_xy(geom, x, y))
 
 
-def _clustered(rng: np.random.Generator, k: int, centres: np.ndarray, sigmas: np.ndarray,
-               weights: np.ndarray, keep) -> tuple[np.ndarray, np.ndarray]:
+def _clustered(
+    rng: np.random.Generator,
+    k: int,
+    centres: np.ndarray,
+    sigmas: np.ndarray,
+    weights: np.ndarray,
+    keep,
+) -> tuple[np.ndarray, np.ndarray]:
     """``k`` points from a mixture of isotropic Gaussians, kept where ``keep`` is True."""
     p = weights / weights.sum()
 
@@ -246,33 +316,53 @@ def _near(xy: np.ndarray, geom) -> np.ndarray:
     return xy[shapely.dwithin(geom, shapely.points(xy), ANCHOR_REACH_M)]
 
 
-def _district_points(rng: np.random.Generator, k: int, geom, profile: DistrictProfile,
-                     anchor_pts: tuple[np.ndarray, np.ndarray]):
+def _district_points(
+    rng: np.random.Generator,
+    k: int,
+    geom,
+    profile: DistrictProfile,
+    anchor_pts: tuple[np.ndarray, np.ndarray],
+):
     """Background points plus sub-clusters around stations, universities and hotspots."""
     stations, schools = (_near(xy, geom) for xy in anchor_pts)
     anchors = np.concatenate([stations, schools])
     if len(anchors):
-        hx, hy = _clustered(rng, profile.hotspots, anchors,
-                            np.full(len(anchors), HOTSPOT_SPREAD_M), np.ones(len(anchors)),
-                            lambda x, y: shapely.contains_xy(geom, x, y))
+        hx, hy = _clustered(
+            rng,
+            profile.hotspots,
+            anchors,
+            np.full(len(anchors), HOTSPOT_SPREAD_M),
+            np.ones(len(anchors)),
+            lambda x, y: shapely.contains_xy(geom, x, y),
+        )
     else:
         hx, hy = _uniform_in(rng, profile.hotspots, geom)
     centres = np.concatenate([anchors, np.column_stack([hx, hy])])
-    sigmas = np.concatenate([np.full(len(stations), STATION_SIGMA_M),
-                             np.full(len(schools), EDUCATION_SIGMA_M),
-                             rng.uniform(*HOTSPOT_SIGMA_RANGE_M, len(hx))])
-    weights = np.concatenate([np.full(len(stations), STATION_WEIGHT),
-                              np.full(len(schools), EDUCATION_WEIGHT),
-                              np.full(len(hx), HOTSPOT_WEIGHT)])
+    sigmas = np.concatenate(
+        [
+            np.full(len(stations), STATION_SIGMA_M),
+            np.full(len(schools), EDUCATION_SIGMA_M),
+            rng.uniform(*HOTSPOT_SIGMA_RANGE_M, len(hx)),
+        ]
+    )
+    weights = np.concatenate(
+        [
+            np.full(len(stations), STATION_WEIGHT),
+            np.full(len(schools), EDUCATION_WEIGHT),
+            np.full(len(hx), HOTSPOT_WEIGHT),
+        ]
+    )
     k_bg = int(rng.binomial(k, profile.background)) if len(centres) else k
     bx, by = _uniform_in(rng, k_bg, geom)
-    cx, cy = _clustered(rng, k - k_bg, centres, sigmas, weights,
-                        lambda x, y: shapely.contains_xy(geom, x, y))
+    cx, cy = _clustered(
+        rng, k - k_bg, centres, sigmas, weights, lambda x, y: shapely.contains_xy(geom, x, y)
+    )
     return np.concatenate([bx, cx]), np.concatenate([by, cy])
 
 
-def _outside_points(rng: np.random.Generator, k: int, area, district_geoms: np.ndarray,
-                    stations: np.ndarray):
+def _outside_points(
+    rng: np.random.Generator, k: int, area, district_geoms: np.ndarray, stations: np.ndarray
+):
     """Points in ``area`` but outside every district, around the stations."""
     inside_any = shapely.union_all(district_geoms) if len(district_geoms) else None
     if inside_any is not None:
@@ -284,14 +374,19 @@ def _outside_points(rng: np.random.Generator, k: int, area, district_geoms: np.n
             ok &= ~shapely.contains_xy(inside_any, x, y)
         return ok
 
-    stations = stations[shapely.contains_xy(area, stations[:, 0], stations[:, 1])] \
-        if len(stations) else stations
+    stations = (
+        stations[shapely.contains_xy(area, stations[:, 0], stations[:, 1])]
+        if len(stations)
+        else stations
+    )
     if len(stations) == 0:
         xmin, ymin, xmax, ymax = area.bounds
-        return _sample(rng, k, lambda m: (rng.uniform(xmin, xmax, m),
-                                          rng.uniform(ymin, ymax, m)), keep)
-    return _clustered(rng, k, stations, np.full(len(stations), OUTSIDE_SIGMA_M),
-                      np.ones(len(stations)), keep)
+        return _sample(
+            rng, k, lambda m: (rng.uniform(xmin, xmax, m), rng.uniform(ymin, ymax, m)), keep
+        )
+    return _clustered(
+        rng, k, stations, np.full(len(stations), OUTSIDE_SIGMA_M), np.ones(len(stations)), keep
+    )
 
 
 def _sector_probabilities(weights: dict[str, float]) -> np.ndarray:
@@ -299,12 +394,16 @@ def _sector_probabilities(weights: dict[str, float]) -> np.ndarray:
     return p / p.sum()
 
 
-def _draw_sectors(rng: np.random.Generator, counts: np.ndarray,
-                  mixes: list[dict[str, float]]) -> np.ndarray:
+def _draw_sectors(
+    rng: np.random.Generator, counts: np.ndarray, mixes: list[dict[str, float]]
+) -> np.ndarray:
     """Sector index per point; points come grouped, ``counts[g]`` of group ``g``."""
     return np.concatenate(
-        [rng.choice(len(SECTOR_KEYS), size=int(k), p=_sector_probabilities(mix))
-         for k, mix in zip(counts, mixes)] or [np.empty(0, dtype=np.int64)]
+        [
+            rng.choice(len(SECTOR_KEYS), size=int(k), p=_sector_probabilities(mix))
+            for k, mix in zip(counts, mixes)
+        ]
+        or [np.empty(0, dtype=np.int64)]
     ).astype(np.int64)
 
 

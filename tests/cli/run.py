@@ -1,12 +1,17 @@
 """Run ``python -m app SUBCOMMAND ...`` in a child process and check one-line error exits."""
+
 import subprocess
 import sys
 
 
 def run_innoatlas(*args, timeout=120) -> subprocess.CompletedProcess:
     """``python -m app *args`` with text output captured."""
-    return subprocess.run([sys.executable, "-m", "app", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, text: str = "") -> None:

@@ -5,6 +5,7 @@ calls ``app.cli.main.main`` per case with its stdout/stderr file descriptors red
 that anything GDAL prints at C level is caught too), a handful as real
 ``python -m app indicators`` runs.
 """
+
 import io
 import json
 import subprocess
@@ -18,8 +19,13 @@ import shapely
 
 from tests.bad_inputs import LONLAT, build_corpus
 
-FLAG = {None: "--startups", "startups": "--startups", "education": "--education",
-        "stations": "--stations", "zoning": "--zoning"}
+FLAG = {
+    None: "--startups",
+    "startups": "--startups",
+    "education": "--education",
+    "stations": "--stations",
+    "zoning": "--zoning",
+}
 
 
 def case_args(case, sites):
@@ -32,8 +38,9 @@ def case_args(case, sites):
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "app", *map(str, args)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *map(str, args)], capture_output=True, text=True, timeout=120
+    )
 
 
 def assert_one_line_error(rc, out, err, pattern=None):
@@ -51,17 +58,22 @@ def assert_one_line_error(rc, out, err, pattern=None):
 def corpus(tmp_path_factory):
     folder = tmp_path_factory.mktemp("corpus")
     sites = folder / "sites.geojson"
-    gpd.GeoDataFrame({"name": ["가산 A", "가산 B"]},
-                     geometry=[shapely.Point(*LONLAT[0]), shapely.Point(126.8800, 37.4790)],
-                     crs="EPSG:4326").to_file(sites, driver="GeoJSON")
+    gpd.GeoDataFrame(
+        {"name": ["가산 A", "가산 B"]},
+        geometry=[shapely.Point(*LONLAT[0]), shapely.Point(126.8800, 37.4790)],
+        crs="EPSG:4326",
+    ).to_file(sites, driver="GeoJSON")
     return sites, {case.name: case for case in build_corpus(folder / "files")}
 
 
 def test_every_corpus_error_is_one_line_on_the_command_line(corpus, tmp_path):
     sites, cases = corpus
     # every error case but those of a layer choice, which the command line does not offer
-    errors = [c for c in cases.values() if c.expect == "error"
-              and (c.options is None or c.options.layer is None)]
+    errors = [
+        c
+        for c in cases.values()
+        if c.expect == "error" and (c.options is None or c.options.layer is None)
+    ]
     runs = [case_args(c, sites) for c in errors]
     script = textwrap.dedent("""
         import json, os, sys
@@ -86,8 +98,12 @@ def test_every_corpus_error_is_one_line_on_the_command_line(corpus, tmp_path):
             results.append([rc] + [open(p).read() for p in paths])
         print(json.dumps(results))
     """)
-    child = subprocess.run([sys.executable, "-c", script, json.dumps(runs), str(tmp_path)],
-                           capture_output=True, text=True, timeout=300)
+    child = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(runs), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert child.returncode == 0, child.stderr
     results = json.loads(child.stdout)
     assert len(results) == len(errors) >= 20
@@ -95,9 +111,17 @@ def test_every_corpus_error_is_one_line_on_the_command_line(corpus, tmp_path):
         assert_one_line_error(rc, out, err, case.pattern), case.name
 
 
-@pytest.mark.parametrize("name", ["shapefile missing .dbf", "invalid json", "gpkg truncated",
-                                  "zoning as points", "universities as polygons",
-                                  "shapefile with garbage .prj"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "shapefile missing .dbf",
+        "invalid json",
+        "gpkg truncated",
+        "zoning as points",
+        "universities as polygons",
+        "shapefile with garbage .prj",
+    ],
+)
 def test_real_subprocess_error(corpus, name):
     sites, cases = corpus
     result = run_cli(*case_args(cases[name], sites))
@@ -109,49 +133,69 @@ def test_cp949_startups_with_korean_columns_change_the_indicators(corpus, tmp_pa
     text, 업종 becomes the sector and 종사자수 the employees."""
     sites, _ = corpus
     path = tmp_path / "startups.shp"
-    gpd.GeoDataFrame({"업체명": ["가산소프트", "구로바이오", "디지털랩"],
-                      "업종": ["소프트웨어", "바이오", "소프트웨어"],
-                      "종사자수": [12, 30, 5]},
-                     geometry=[shapely.Point(*LONLAT[0])] * 3,
-                     crs="EPSG:4326").to_file(path, encoding="CP949")
+    gpd.GeoDataFrame(
+        {
+            "업체명": ["가산소프트", "구로바이오", "디지털랩"],
+            "업종": ["소프트웨어", "바이오", "소프트웨어"],
+            "종사자수": [12, 30, 5],
+        },
+        geometry=[shapely.Point(*LONLAT[0])] * 3,
+        crs="EPSG:4326",
+    ).to_file(path, encoding="CP949")
     path.with_suffix(".cpg").unlink()
     default = run_cli("indicators", sites, "--format", "json")
-    custom = run_cli("indicators", sites, "--format", "json", "--startups", path,
-                     "--radius", "300")
+    custom = run_cli("indicators", sites, "--format", "json", "--startups", path, "--radius", "300")
     assert default.returncode == 0 and custom.returncode == 0, custom.stderr
     first = json.loads(custom.stdout)[0]
     assert first["startups_n"] == 3 and first["employees_sum"] == 47
     assert first["top_sector"] == "소프트웨어"  # exact Korean text: CP949 detected
     assert json.loads(default.stdout)[0]["top_sector"] != "소프트웨어"
-    assert "innoatlas: note: startups.shp: no .cpg file: text is not valid UTF-8, read as " \
-           "CP949" in custom.stderr
+    assert (
+        "innoatlas: note: startups.shp: no .cpg file: text is not valid UTF-8, read as "
+        "CP949" in custom.stderr
+    )
 
 
 def test_zoning_file_with_full_korean_names_and_csv_with_input_crs(corpus, tmp_path):
     sites, cases = corpus
     x, y = gpd.GeoSeries([shapely.Point(*LONLAT[0])], crs="EPSG:4326").to_crs(5186)[0].coords[0]
     zoning = tmp_path / "zoning.gpkg"
-    gpd.GeoDataFrame({"용도지역명": ["일반상업지역"]},
-                     geometry=[shapely.box(x - 2000, y - 2000, x + 2000, y + 2000)],
-                     crs="EPSG:5186").to_file(zoning)
+    gpd.GeoDataFrame(
+        {"용도지역명": ["일반상업지역"]},
+        geometry=[shapely.box(x - 2000, y - 2000, x + 2000, y + 2000)],
+        crs="EPSG:5186",
+    ).to_file(zoning)
     csv = tmp_path / "startups.csv"
-    pd.DataFrame({"name": ["a", "b"], "X좌표": [x, x + 5], "Y좌표": [y, y + 5]}) \
-        .to_csv(csv, index=False, encoding="cp949")
-    result = run_cli("indicators", sites, "--format", "json", "--zoning", zoning,
-                     "--startups", csv, "--input-crs", "EPSG:5186", "--radius", "100")
+    pd.DataFrame({"name": ["a", "b"], "X좌표": [x, x + 5], "Y좌표": [y, y + 5]}).to_csv(
+        csv, index=False, encoding="cp949"
+    )
+    result = run_cli(
+        "indicators",
+        sites,
+        "--format",
+        "json",
+        "--zoning",
+        zoning,
+        "--startups",
+        csv,
+        "--input-crs",
+        "EPSG:5186",
+        "--radius",
+        "100",
+    )
     assert result.returncode == 0, result.stderr
     first = json.loads(result.stdout)[0]
     assert first["dominant_zone"] == "일반상업" and first["startups_n"] == 2, (result.stderr, first)
     without_crs = run_cli("indicators", sites, "--startups", csv)
-    assert_one_line_error(without_crs.returncode, without_crs.stdout, without_crs.stderr,
-                          r"no CRS .*pick its CRS")
+    assert_one_line_error(
+        without_crs.returncode, without_crs.stdout, without_crs.stderr, r"no CRS .*pick its CRS"
+    )
 
 
 def test_encoding_option_is_used_and_checked(corpus):
     sites, cases = corpus
     path = cases["shapefile CP949 without .cpg"].path
-    ok = run_cli("indicators", sites, "--stations", path, "--encoding", "CP949",
-                 "--format", "csv")
+    ok = run_cli("indicators", sites, "--stations", path, "--encoding", "CP949", "--format", "csv")
     assert ok.returncode == 0 and "read as CP949" not in ok.stderr, ok.stderr
     assert list(pd.read_csv(io.StringIO(ok.stdout))["site"]) == ["가산 A", "가산 B"]
     bad = run_cli("indicators", sites, "--stations", path, "--encoding", "KLINGON")

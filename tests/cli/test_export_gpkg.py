@@ -1,4 +1,5 @@
 """``innoatlas export-gpkg``: output layers, indicator fields and one-line error exits."""
+
 from functools import partial
 
 import geopandas as gpd
@@ -8,7 +9,6 @@ import pytest
 import shapely
 
 from app.core.indicators.engine import COLUMNS
-
 from tests.cli.run import assert_one_line_error, run_innoatlas
 
 run_cli = partial(run_innoatlas, "export-gpkg")
@@ -19,21 +19,36 @@ def sites_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("sites") / "sites.geojson"
     frame = gpd.GeoDataFrame(
         {"name": ["가산 A", "양재 C"], "site_id": ["a1", ""]},
-        geometry=[shapely.Point(126.8826, 37.4776),
-                  shapely.box(127.0340, 37.4830, 127.0360, 37.4845)], crs="EPSG:4326")
+        geometry=[
+            shapely.Point(126.8826, 37.4776),
+            shapely.box(127.0340, 37.4830, 127.0360, 37.4845),
+        ],
+        crs="EPSG:4326",
+    )
     frame.to_file(path, driver="GeoJSON")
     return path
 
 
 def test_export_with_sites_and_indicator_files(sites_file, tmp_path):
     out = tmp_path / "out.gpkg"
-    result = run_cli(out, "--sites", sites_file, "--radius", "500",
-                     "--indicators-csv", tmp_path / "i.csv")
+    result = run_cli(
+        out, "--sites", sites_file, "--radius", "500", "--indicators-csv", tmp_path / "i.csv"
+    )
     assert result.returncode == 0, result.stderr
     assert "2 site(s) with indicators" in result.stdout
     names = [name for name, _ in pyogrio.list_layers(out)]
-    for layer in ("gu", "dong", "zoning", "districts", "education", "stations", "startups",
-                  "sites", "layer_styles", "innoatlas_provenance"):
+    for layer in (
+        "gu",
+        "dong",
+        "zoning",
+        "districts",
+        "education",
+        "stations",
+        "startups",
+        "sites",
+        "layer_styles",
+        "innoatlas_provenance",
+    ):
         assert layer in names
     sites = pyogrio.read_dataframe(out, layer="sites")
     assert sites.crs.equals("EPSG:5186")
@@ -57,20 +72,26 @@ def test_export_without_sites(tmp_path):
     assert pyogrio.read_info(out, layer="sites")["features"] == 0
 
 
-@pytest.mark.parametrize("args,text", [
-    (("{tmp}/no/such/out.gpkg",), "no such folder"),
-    (("{tmp}/out.txt",), "must end in .gpkg"),
-    (("{tmp}/out.gpkg", "--sites", "{tmp}/missing.geojson"), "sites file not found"),
-    (("{tmp}/out.gpkg", "--project", "{tmp}/bad.gpkg"), "not a GeoPackage"),
-    (("{tmp}/out.gpkg", "--radius", "-5"), "--radius"),
-    (("{tmp}/out.gpkg", "--radius", "abc"), "--radius"),
-    (("{tmp}/out.gpkg", "--sites", "{tmp}/line.geojson"), "points or polygons"),
-    (("{tmp}/out.gpkg", "--indicators-csv", "{tmp}/i.csv"), "no sites"),
-])
+@pytest.mark.parametrize(
+    "args,text",
+    [
+        (("{tmp}/no/such/out.gpkg",), "no such folder"),
+        (("{tmp}/out.txt",), "must end in .gpkg"),
+        (("{tmp}/out.gpkg", "--sites", "{tmp}/missing.geojson"), "sites file not found"),
+        (("{tmp}/out.gpkg", "--project", "{tmp}/bad.gpkg"), "not a GeoPackage"),
+        (("{tmp}/out.gpkg", "--radius", "-5"), "--radius"),
+        (("{tmp}/out.gpkg", "--radius", "abc"), "--radius"),
+        (("{tmp}/out.gpkg", "--sites", "{tmp}/line.geojson"), "points or polygons"),
+        (("{tmp}/out.gpkg", "--indicators-csv", "{tmp}/i.csv"), "no sites"),
+    ],
+)
 def test_errors_are_one_line(tmp_path, args, text):
     (tmp_path / "bad.gpkg").write_bytes(b"not sqlite at all")
-    gpd.GeoDataFrame({"name": ["x"]}, geometry=[shapely.LineString([(127, 37.5), (127.01, 37.5)])],
-                     crs="EPSG:4326").to_file(tmp_path / "line.geojson", driver="GeoJSON")
+    gpd.GeoDataFrame(
+        {"name": ["x"]},
+        geometry=[shapely.LineString([(127, 37.5), (127.01, 37.5)])],
+        crs="EPSG:4326",
+    ).to_file(tmp_path / "line.geojson", driver="GeoJSON")
     result = run_cli(*(a.format(tmp=tmp_path) for a in args))
     assert_one_line_error(result, text)
     assert not (tmp_path / "out.gpkg").exists()

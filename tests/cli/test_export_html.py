@@ -1,4 +1,5 @@
 """``innoatlas export-html``: an offline web map of the project; one-line error exits."""
+
 import json
 import re
 from functools import partial
@@ -10,7 +11,6 @@ import shapely
 from app.core.export.webmap.page import extent_to_bounds
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project.store import open_project
-
 from tests.cli.run import assert_one_line_error, run_innoatlas
 
 run_cli = partial(run_innoatlas, "export-html")
@@ -21,16 +21,31 @@ def sites_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("sites") / "sites.geojson"
     frame = gpd.GeoDataFrame(
         {"name": ["가산 A", "양재 C"], "site_id": ["a1", "c3"]},
-        geometry=[shapely.Point(126.8826, 37.4776),
-                  shapely.box(127.0340, 37.4830, 127.0360, 37.4845)], crs="EPSG:4326")
+        geometry=[
+            shapely.Point(126.8826, 37.4776),
+            shapely.box(127.0340, 37.4830, 127.0360, 37.4845),
+        ],
+        crs="EPSG:4326",
+    )
     frame.to_file(path, driver="GeoJSON")
     return path
 
 
 def test_export_with_sites_scene_and_korean(sites_file, tmp_path):
     out = tmp_path / "web.html"
-    result = run_cli(out, "--sites", sites_file, "--radius", "500", "--title", "혁신지구",
-                     "--language", "ko", "--scene", "magok")
+    result = run_cli(
+        out,
+        "--sites",
+        sites_file,
+        "--radius",
+        "500",
+        "--title",
+        "혁신지구",
+        "--language",
+        "ko",
+        "--scene",
+        "magok",
+    )
     assert result.returncode == 0, result.stderr
     assert re.match(r"wrote .*web\.html: \d+\.\d MB, 2 site\(s\), 3 scene\(s\)", result.stdout)
     text = out.read_text(encoding="utf-8")
@@ -52,13 +67,19 @@ def test_export_with_sites_scene_and_korean(sites_file, tmp_path):
     assert '"view":' + json.dumps(extent_to_bounds(districts), separators=(",", ":")) in text
 
 
-@pytest.mark.parametrize("args, message", [
-    (["map.png"], "use a .html file name"),
-    (["missing/map.html"], "no such folder"),
-    (["map.html", "--scene", "nowhere"], "no scene 'nowhere' (scenes: gvalley, magok, yangjae)"),
-    (["map.html", "--radius", "-5"], "--radius must be a number of metres"),
-    (["map.html", "--language", "fr"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["map.png"], "use a .html file name"),
+        (["missing/map.html"], "no such folder"),
+        (
+            ["map.html", "--scene", "nowhere"],
+            "no scene 'nowhere' (scenes: gvalley, magok, yangjae)",
+        ),
+        (["map.html", "--radius", "-5"], "--radius must be a number of metres"),
+        (["map.html", "--language", "fr"], "invalid choice"),
+    ],
+)
 def test_bad_arguments_are_one_line_errors(tmp_path, args, message):
     args = [tmp_path / args[0], *args[1:]]
     assert_one_line_error(run_cli(*args), message)
@@ -69,5 +90,6 @@ def test_bad_project_is_a_one_line_error(tmp_path):
     project = tmp_path / "broken.gpkg"
     project.write_text("not a geopackage")
     assert_one_line_error(run_cli(tmp_path / "map.html", "--project", project), "broken.gpkg")
-    assert_one_line_error(run_cli(tmp_path / "map.html", "--project", tmp_path / "no.gpkg"),
-                          "no.gpkg")
+    assert_one_line_error(
+        run_cli(tmp_path / "map.html", "--project", tmp_path / "no.gpkg"), "no.gpkg"
+    )

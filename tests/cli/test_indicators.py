@@ -1,4 +1,5 @@
 """``innoatlas indicators``: output columns, formats and one-line error exits."""
+
 import io
 import json
 import subprocess
@@ -12,7 +13,6 @@ import pytest
 import shapely
 
 from app.core.indicators.engine import COLUMNS
-
 from tests.cli.run import assert_one_line_error, run_innoatlas
 
 HEADER = ["site", *COLUMNS]
@@ -24,10 +24,18 @@ def sites_file(tmp_path_factory):
     """Two points and a polygon in G-Valley, Magok and Yangjae, in longitude/latitude."""
     path = tmp_path_factory.mktemp("sites") / "sites.geojson"
     frame = gpd.GeoDataFrame(
-        {"name": ["가산 A", "", "양재 C"], "site_id": ["a1", "b2", "c3"],
-         "lot_area_m2": [3000.0, None, None]},
-        geometry=[shapely.Point(126.8826, 37.4776), shapely.Point(126.8330, 37.5605),
-                  shapely.box(127.0340, 37.4830, 127.0360, 37.4845)], crs="EPSG:4326")
+        {
+            "name": ["가산 A", "", "양재 C"],
+            "site_id": ["a1", "b2", "c3"],
+            "lot_area_m2": [3000.0, None, None],
+        },
+        geometry=[
+            shapely.Point(126.8826, 37.4776),
+            shapely.Point(126.8330, 37.5605),
+            shapely.box(127.0340, 37.4830, 127.0360, 37.4845),
+        ],
+        crs="EPSG:4326",
+    )
     frame.to_file(path, driver="GeoJSON")
     return path
 
@@ -56,8 +64,9 @@ def test_json_and_out_file(sites_file, tmp_path):
 def test_csv_file_has_a_bom_and_radius_changes_counts(sites_file, tmp_path):
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
     assert run_cli(sites_file, "--radius", "200", "--out", small).returncode == 0
-    assert run_cli(sites_file, "--radius", "1500", "--format", "csv",
-                   "--out", large).returncode == 0
+    assert (
+        run_cli(sites_file, "--radius", "1500", "--format", "csv", "--out", large).returncode == 0
+    )
     assert small.read_bytes().startswith(b"\xef\xbb\xbf")
     n_small = pd.read_csv(small, encoding="utf-8-sig")["startups_n"]
     n_large = pd.read_csv(large, encoding="utf-8-sig")["startups_n"]
@@ -66,10 +75,11 @@ def test_csv_file_has_a_bom_and_radius_changes_counts(sites_file, tmp_path):
 
 def test_layer_override_without_employees(sites_file, tmp_path):
     startups = tmp_path / "startups.gpkg"
-    gpd.GeoDataFrame({"sector": ["ICT/SW", "Bio/Health"]},
-                     geometry=[shapely.Point(126.8826, 37.4776),
-                               shapely.Point(126.8827, 37.4777)],
-                     crs="EPSG:4326").to_file(startups, layer="startups")
+    gpd.GeoDataFrame(
+        {"sector": ["ICT/SW", "Bio/Health"]},
+        geometry=[shapely.Point(126.8826, 37.4776), shapely.Point(126.8827, 37.4777)],
+        crs="EPSG:4326",
+    ).to_file(startups, layer="startups")
     result = run_cli(sites_file, "--startups", startups, "--format", "json")
     assert result.returncode == 0, result.stderr
     first = json.loads(result.stdout)[0]
@@ -84,8 +94,9 @@ def bad_inputs(tmp):
     (tmp / "none.geojson").write_text('{"type": "FeatureCollection", "features": []}')
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "crs was not provided": that is the point
-        gpd.GeoDataFrame({"name": ["x"]}, geometry=[shapely.Point(190_000, 545_000)]) \
-            .to_file(tmp / "nocrs.gpkg")
+        gpd.GeoDataFrame({"name": ["x"]}, geometry=[shapely.Point(190_000, 545_000)]).to_file(
+            tmp / "nocrs.gpkg"
+        )
     return {
         "missing": [tmp / "nope.gpkg"],
         "empty file": [tmp / "empty.geojson"],
@@ -102,17 +113,34 @@ def bad_files(tmp_path_factory):
     return bad_inputs(tmp_path_factory.mktemp("bad"))
 
 
-@pytest.mark.parametrize("case", ["missing", "empty file", "unreadable", "no geometry",
-                                  "no features", "no crs, projected", "folder"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing",
+        "empty file",
+        "unreadable",
+        "no geometry",
+        "no features",
+        "no crs, projected",
+        "folder",
+    ],
+)
 def test_bad_sites_file(bad_files, case):
     assert_one_line_error(run_cli(*bad_files[case]))
 
 
-@pytest.mark.parametrize("extra", [["--radius", "-5"], ["--radius", "nan"],
-                                   ["--radius", "wide"], ["--format", "xml"],
-                                   ["--project", "/no/such.gpkg"],
-                                   ["--startups", "/no/such.geojson"],
-                                   ["--out", "/no/such/dir/out.csv"]])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--radius", "-5"],
+        ["--radius", "nan"],
+        ["--radius", "wide"],
+        ["--format", "xml"],
+        ["--project", "/no/such.gpkg"],
+        ["--startups", "/no/such.geojson"],
+        ["--out", "/no/such/dir/out.csv"],
+    ],
+)
 def test_bad_options(sites_file, extra):
     assert_one_line_error(run_cli(sites_file, *extra))
 
@@ -122,11 +150,13 @@ def test_bad_override_layer(sites_file, bad_files):
 
 
 def test_cli_never_imports_qt(sites_file, tmp_path):
-    code = ("import sys; from app.cli.main import main; "
-            f"rc = main(['indicators', {str(sites_file)!r}, '--out', "
-            f"{str(tmp_path / 'x.csv')!r}]); "
-            "loaded = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]; "
-            "sys.exit(rc or (3 if loaded else 0))")
+    code = (
+        "import sys; from app.cli.main import main; "
+        f"rc = main(['indicators', {str(sites_file)!r}, '--out', "
+        f"{str(tmp_path / 'x.csv')!r}]); "
+        "loaded = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]; "
+        "sys.exit(rc or (3 if loaded else 0))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
@@ -134,8 +164,9 @@ def test_cli_never_imports_qt(sites_file, tmp_path):
 def test_gui_options_still_parse():
     from app.cli.main import build_parser
 
-    args = build_parser().parse_args(["--project", "p.gpkg", "--screenshot", "s.png",
-                                      "--size", "800x600"])
+    args = build_parser().parse_args(
+        ["--project", "p.gpkg", "--screenshot", "s.png", "--size", "800x600"]
+    )
     assert args.command is None and str(args.screenshot) == "s.png"
     assert build_parser().parse_args([]).command is None
     sub = build_parser().parse_args(["indicators", "s.gpkg", "--radius", "300"])
@@ -161,14 +192,29 @@ def test_project_settings_radius_weights_and_overrides_are_used(tmp_path):
     insert_site(project.stack.get("sites"), make_site(shapely.Point(inside.x, inside.y), "녹지"))
     project.settings.radius_m = 300.0
     project.settings.extra["zoning_overrides"] = [
-        {"zone_type": "자연녹지", "use_class": "교육연구시설", "symbol": "○"}]
+        {"zone_type": "자연녹지", "use_class": "교육연구시설", "symbol": "○"}
+    ]
     path = tmp_path / "saved.gpkg"
     save_project(path, project.stack, project.settings)
 
     def run(*extra):
-        result = subprocess.run([sys.executable, "-m", "app", "indicators", str(path),
-                                 "--project", str(path), "--format", "json", *extra],
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "app",
+                "indicators",
+                str(path),
+                "--project",
+                str(path),
+                "--format",
+                "json",
+                *extra,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)[0]
 
@@ -176,6 +222,7 @@ def test_project_settings_radius_weights_and_overrides_are_used(tmp_path):
     assert with_project["use_permitted"] is True  # the override applies
     wider = run("--radius", "800")
     assert wider["startups_n"] >= with_project["startups_n"]
-    area = 3.14159 * 300 ** 2 / 1e6
-    assert with_project["startups_per_km2"] == pytest.approx(with_project["startups_n"] / area,
-                                                             rel=0.01)
+    area = 3.14159 * 300**2 / 1e6
+    assert with_project["startups_per_km2"] == pytest.approx(
+        with_project["startups_n"] / area, rel=0.01
+    )

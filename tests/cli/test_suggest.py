@@ -1,4 +1,5 @@
 """``innoatlas suggest``: output fields, formats, optimality and one-line error exits."""
+
 import io
 import json
 from functools import partial
@@ -9,7 +10,6 @@ import pytest
 import shapely
 
 from app.cli.suggest import SITE_FIELDS, SUMMARY_FIELDS
-
 from tests.cli.run import assert_one_line_error, run_innoatlas
 
 run_cli = partial(run_innoatlas, "suggest")
@@ -32,8 +32,7 @@ def test_json_has_the_summary_and_the_sites_and_is_optimal():
 
 def test_csv_with_commented_summary_and_out_file(tmp_path):
     out = tmp_path / "suggest.csv"
-    result = run_cli("--district", "gvalley", "-k", "2", "--weight", "employees",
-                     "--out", out)
+    result = run_cli("--district", "gvalley", "-k", "2", "--weight", "employees", "--out", out)
     assert result.returncode == 0 and result.stdout == "", result.stderr
     text = out.read_text(encoding="utf-8")
     assert "# optimal: true\n" in text and "# weight: employees\n" in text
@@ -45,8 +44,9 @@ def test_fixed_sites(tmp_path):
     base = json.loads(run_cli("--district", "magok", "-k", "1", "--radius", "400").stdout)
     first = base["sites"][0]
     fixed = tmp_path / "fixed.geojson"
-    gpd.GeoDataFrame(geometry=[shapely.Point(first["lon"], first["lat"])],
-                     crs="EPSG:4326").to_file(fixed, driver="GeoJSON")
+    gpd.GeoDataFrame(geometry=[shapely.Point(first["lon"], first["lat"])], crs="EPSG:4326").to_file(
+        fixed, driver="GeoJSON"
+    )
     result = run_cli("--district", "magok", "-k", "1", "--radius", "400", "--fixed", fixed)
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
@@ -54,19 +54,29 @@ def test_fixed_sites(tmp_path):
     site = record["sites"][0]
     assert (site["x"], site["y"]) != (first["x"], first["y"])
     assert record["covered_demand"] == pytest.approx(
-        record["fixed_covered_demand"] + record["new_covered_demand"])
+        record["fixed_covered_demand"] + record["new_covered_demand"]
+    )
 
 
-@pytest.mark.parametrize("args, text", [
-    (("--district", "busan", "-k", "1"), "unknown district"),
-    (("--district", "magok", "-k", "0"), "-k"),
-    (("--district", "magok", "-k", "-2"), "-k"),
-    (("--district", "magok", "-k", "500", "--spacing", "200"), "more than"),
-    (("--district", "magok", "--spacing", "0"), "--spacing"),
-    (("--district", "magok", "--radius", "-5"), "--radius"),
-    (("--district", "magok", "--fixed", "/no/such/file.gpkg"), "file.gpkg"),
-    (("--district", "magok", "--project", "/no/such/project.gpkg"), "project"),
-    (("-k", "1",), "--district"),
-])
+@pytest.mark.parametrize(
+    "args, text",
+    [
+        (("--district", "busan", "-k", "1"), "unknown district"),
+        (("--district", "magok", "-k", "0"), "-k"),
+        (("--district", "magok", "-k", "-2"), "-k"),
+        (("--district", "magok", "-k", "500", "--spacing", "200"), "more than"),
+        (("--district", "magok", "--spacing", "0"), "--spacing"),
+        (("--district", "magok", "--radius", "-5"), "--radius"),
+        (("--district", "magok", "--fixed", "/no/such/file.gpkg"), "file.gpkg"),
+        (("--district", "magok", "--project", "/no/such/project.gpkg"), "project"),
+        (
+            (
+                "-k",
+                "1",
+            ),
+            "--district",
+        ),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(args, text):
     assert_one_line_error(run_cli(*args), text)

@@ -1,4 +1,5 @@
 """The embedded default project GeoPackage (data/innoatlas_default.gpkg), read with pyogrio."""
+
 import hashlib
 import sqlite3
 import subprocess
@@ -11,15 +12,22 @@ import pytest
 import shapely
 
 from app.core.paths import ROOT
-from layers.themes.districts import DISTRICTS
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
+from layers.themes.districts import DISTRICTS
 from layers.themes.registry import DEFAULT_SPECS, SPECS_BY_NAME
 from layers.themes.startups import SECTORS
 from layers.themes.zoning import OVERLAYS, ZONE_COLOURS
 
 LAYERS = {"districts", "gu", "dong", "education", "stations", "startups", "zoning"}
-EXPECTED_STATUS = {"startups": "synthetic", "zoning": "illustrative", "districts": "approximate",
-                   "gu": "real", "dong": "real", "education": "real", "stations": "real"}
+EXPECTED_STATUS = {
+    "startups": "synthetic",
+    "zoning": "illustrative",
+    "districts": "approximate",
+    "gu": "real",
+    "dong": "real",
+    "education": "real",
+    "stations": "real",
+}
 GEOMETRY_TYPES = {"point": {"Point"}, "polygon": {"Polygon", "MultiPolygon"}}
 BUILD = ROOT / "data" / "build_default_project.py"
 
@@ -70,8 +78,12 @@ def test_layer_has_spec_columns_crs_and_geometry(read, default_project_path, nam
     assert pyogrio.read_info(default_project_path, layer=name)["crs"] == "EPSG:5186"
     assert set(frame.geom_type) <= GEOMETRY_TYPES[spec.geometry_kind]
     assert frame.geometry.is_valid.all()
-    kinds = {"str": pd.api.types.is_string_dtype, "int": pd.api.types.is_integer_dtype,
-             "bool": pd.api.types.is_bool_dtype, "float": pd.api.types.is_float_dtype}
+    kinds = {
+        "str": pd.api.types.is_string_dtype,
+        "int": pd.api.types.is_integer_dtype,
+        "bool": pd.api.types.is_bool_dtype,
+        "float": pd.api.types.is_float_dtype,
+    }
     for column, kind in spec.columns.items():
         assert kinds[kind](frame[column]), f"{name}.{column} is {frame[column].dtype}"
 
@@ -175,8 +187,9 @@ def test_restriction_overlays(read):
 
 
 def test_provenance_table(default_project_path):
-    table = pyogrio.read_dataframe(default_project_path, layer=PROVENANCE_TABLE,
-                                   read_geometry=False)
+    table = pyogrio.read_dataframe(
+        default_project_path, layer=PROVENANCE_TABLE, read_geometry=False
+    )
     assert tuple(table.columns) == PROVENANCE_COLUMNS
     assert sorted(table["layer"]) == sorted(LAYERS)
     assert dict(zip(table["layer"], table["status"])) == EXPECTED_STATUS
@@ -186,8 +199,13 @@ def test_provenance_table(default_project_path):
 
 
 def _build(out):
-    result = subprocess.run([sys.executable, str(BUILD), "--out", str(out)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(BUILD), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     return hashlib.sha256(out.read_bytes()).hexdigest()
 
@@ -198,8 +216,11 @@ def test_build_is_deterministic_and_the_shipped_file_is_current(tmp_path, read):
     for name in sorted(LAYERS):
         fresh = pyogrio.read_dataframe(tmp_path / "a.gpkg", layer=name)
         shipped = read(name)
-        pd.testing.assert_frame_equal(pd.DataFrame(fresh.drop(columns="geometry")),
-                                      pd.DataFrame(shipped.drop(columns="geometry")),
-                                      obj=f"{name} (rebuild data/innoatlas_default.gpkg)")
-        assert np.all(shapely.equals_exact(fresh.geometry.values, shipped.geometry.values,
-                                           tolerance=1e-3)), name
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(fresh.drop(columns="geometry")),
+            pd.DataFrame(shipped.drop(columns="geometry")),
+            obj=f"{name} (rebuild data/innoatlas_default.gpkg)",
+        )
+        assert np.all(
+            shapely.equals_exact(fresh.geometry.values, shipped.geometry.values, tolerance=1e-3)
+        ), name

@@ -3,16 +3,19 @@ import shapely
 
 from layers.model import Layer, LayerStack
 from layers.provenance import DataStatus, Provenance
-from layers.themes.registry import DEFAULT_SPECS
 from layers.style import LayerStyle, Symbol, categorized
+from layers.themes.registry import DEFAULT_SPECS
 
 
 def _layer(name, xs=(0.0, 10.0)):
-    frame = gpd.GeoDataFrame({"v": list(range(len(xs)))},
-                             geometry=shapely.points(list(xs), [0.0] * len(xs)),
-                             crs="EPSG:5186")
-    return Layer(name, frame, LayerStyle(), Provenance(DataStatus.REAL, "s", "l", "v"),
-                 geometry_kind="point")
+    frame = gpd.GeoDataFrame(
+        {"v": list(range(len(xs)))},
+        geometry=shapely.points(list(xs), [0.0] * len(xs)),
+        crs="EPSG:5186",
+    )
+    return Layer(
+        name, frame, LayerStyle(), Provenance(DataStatus.REAL, "s", "l", "v"), geometry_kind="point"
+    )
 
 
 def test_stack_order_move_and_signals():
@@ -52,8 +55,11 @@ def test_extent_and_duplicate_names():
 
 
 def test_categorized_legend_lists_present_values_and_other():
-    style = categorized("k", [("x", "X", Symbol(fill="#ff0000")),
-                              ("y", "Y", Symbol(fill="#00ff00"))], other=Symbol(fill="#000000"))
+    style = categorized(
+        "k",
+        [("x", "X", Symbol(fill="#ff0000")), ("y", "Y", Symbol(fill="#00ff00"))],
+        other=Symbol(fill="#000000"),
+    )
     assert style.symbol_for("y").fill == "#00ff00"
     assert style.symbol_for("zzz").fill == "#000000"
     assert [label for label, _ in style.legend(["y", "q"])] == ["Y", "other"]

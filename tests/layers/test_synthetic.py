@@ -1,4 +1,5 @@
 """The synthetic start-up generator, run on the real districts, stations and universities."""
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -6,8 +7,8 @@ import pyogrio
 import pytest
 import shapely
 
-from layers.themes.synthetic import COLUMNS, generate_startups
 from layers.themes.startups import SECTORS
+from layers.themes.synthetic import COLUMNS, generate_startups
 
 DISTRICT_IDS = {"gvalley", "magok", "yangjae"}
 
@@ -27,16 +28,16 @@ def test_same_seed_same_output_other_seed_other_output(inputs):
     first = generate_startups(3000, *inputs, seed=42)
     again = generate_startups(3000, *inputs, seed=42)
     other = generate_startups(3000, *inputs, seed=43)
-    pd.testing.assert_frame_equal(pd.DataFrame(first.drop(columns="geometry")),
-                                  pd.DataFrame(again.drop(columns="geometry")))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(first.drop(columns="geometry")), pd.DataFrame(again.drop(columns="geometry"))
+    )
     assert first.geometry.geom_equals_exact(again.geometry, tolerance=0).all()
     assert not first.geometry.geom_equals_exact(other.geometry, tolerance=0).all()
 
 
 def test_columns_dtypes_and_values(many):
     assert list(many.columns) == [*COLUMNS, "geometry"]
-    assert list(COLUMNS) == ["name", "sector", "founded", "employees", "synthetic",
-                             "district_id"]
+    assert list(COLUMNS) == ["name", "sector", "founded", "employees", "synthetic", "district_id"]
     assert many.crs.to_epsg() == 5186
     assert len(many) == 20_000
     assert (many.geom_type == "Point").all()
@@ -88,8 +89,7 @@ def test_sector_mix_per_district(many):
 def test_start_ups_sit_near_stations(many, inputs):
     stations = inputs[1]
     tree = shapely.STRtree(stations.geometry.values)
-    _, distance = tree.query_nearest(many.geometry.values, return_distance=True,
-                                     all_matches=False)
+    _, distance = tree.query_nearest(many.geometry.values, return_distance=True, all_matches=False)
     outside = (many["district_id"] == "").to_numpy()
     assert np.median(distance[outside]) < 800
     # Clustered, not uniform: district start-ups are closer to stations than random points.
@@ -106,11 +106,13 @@ def test_extent_limits_the_scattered_start_ups(inputs):
 def test_inputs_in_another_crs_are_reprojected(inputs):
     districts, stations, education = inputs
     native = generate_startups(2000, districts, stations, education, seed=3)
-    lonlat = generate_startups(2000, districts.to_crs(4326), stations.to_crs(4326),
-                               education.to_crs(4326), seed=3)
+    lonlat = generate_startups(
+        2000, districts.to_crs(4326), stations.to_crs(4326), education.to_crs(4326), seed=3
+    )
     assert lonlat.crs.to_epsg() == 5186
     assert (native["district_id"] != "").mean() == pytest.approx(
-        (lonlat["district_id"] != "").mean(), abs=0.03)
+        (lonlat["district_id"] != "").mean(), abs=0.03
+    )
 
 
 def test_zero_and_negative_counts(inputs):

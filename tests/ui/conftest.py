@@ -1,4 +1,5 @@
 """Qt fixtures: main windows on the default project or on small hand-made layers."""
+
 import geopandas as gpd
 import pytest
 import shapely
@@ -16,13 +17,17 @@ def _isolated_user_data(tmp_path, monkeypatch):
     """Recovery files and settings of each test go to its own folder."""
     monkeypatch.setenv("INNOATLAS_DATA_DIR", str(tmp_path / "userdata"))
     from PySide6.QtCore import QSettings
+
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "settings"))
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
+    )
     # The UI language follows the (isolated, empty) settings and an English locale, so that
     # a Korean machine runs the tests as a CI runner does; each test starts afresh.
     from PySide6.QtCore import QLocale
+
     from app.ui import i18n
+
     previous = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     i18n.reset()
@@ -59,11 +64,13 @@ def gvalley(main_window):
     w.actions_by_name["actionSnapping"].setChecked(False)
     w.zoom_to_district("gvalley")
     districts = w.stack.get("districts").data
-    centre = districts[districts.district_id == "gvalley"].geometry.iloc[0] \
-        .representative_point()
+    centre = districts[districts.district_id == "gvalley"].geometry.iloc[0].representative_point()
     cx, cy = centre.x, centre.y
-    w.editing.add_site(polygon_from_vertices([(cx - 60, cy - 60), (cx + 60, cy - 60),
-                                              (cx + 60, cy + 60), (cx - 60, cy + 60)]))
+    w.editing.add_site(
+        polygon_from_vertices(
+            [(cx - 60, cy - 60), (cx + 60, cy - 60), (cx + 60, cy + 60), (cx - 60, cy + 60)]
+        )
+    )
     w.indicators.wait()
     QApplication.processEvents()
     return w, cx, cy
@@ -78,17 +85,20 @@ def _forget_changes(window):
 
 
 def square_layer(name: str, colour: str, box, label: str = "") -> Layer:
-    frame = gpd.GeoDataFrame({"name": [label or name]}, geometry=[shapely.box(*box)],
-                             crs="EPSG:5186")
+    frame = gpd.GeoDataFrame(
+        {"name": [label or name]}, geometry=[shapely.box(*box)], crs="EPSG:5186"
+    )
     style = LayerStyle(symbol=Symbol(fill=colour, fill_alpha=1.0, stroke=None))
     return Layer(name, frame, style, PROV, title_en=name, geometry_kind="polygon")
 
 
 def point_layer(name: str, colour: str, xs, ys, names) -> Layer:
-    frame = gpd.GeoDataFrame({"name": list(names)}, geometry=shapely.points(xs, ys),
-                             crs="EPSG:5186")
-    style = LayerStyle(symbol=Symbol(fill=colour, stroke=None, size=10),
-                       label=LabelStyle(field="name"))
+    frame = gpd.GeoDataFrame(
+        {"name": list(names)}, geometry=shapely.points(xs, ys), crs="EPSG:5186"
+    )
+    style = LayerStyle(
+        symbol=Symbol(fill=colour, stroke=None, size=10), label=LabelStyle(field="name")
+    )
     return Layer(name, frame, style, PROV, title_en=name, geometry_kind="point")
 
 
@@ -99,11 +109,13 @@ def square_window(qtbot):
     from app.ui.window.main_window import MainWindow
 
     application()
-    stack = LayerStack([
-        point_layer("dots", "#00ff00", [500.0], [500.0], ["초록점"]),
-        square_layer("red", "#ff0000", (0, 0, 1000, 1000)),
-        square_layer("blue", "#0000ff", (0, 0, 1000, 1000)),
-    ])
+    stack = LayerStack(
+        [
+            point_layer("dots", "#00ff00", [500.0], [500.0], ["초록점"]),
+            square_layer("red", "#ff0000", (0, 0, 1000, 1000)),
+            square_layer("blue", "#0000ff", (0, 0, 1000, 1000)),
+        ]
+    )
     window = MainWindow(stack)
     window.resize(1000, 700)
     window.show()

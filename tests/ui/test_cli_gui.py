@@ -1,4 +1,5 @@
 """The innoatlas command: --screenshot, --version, --help and bad input."""
+
 import os
 import subprocess
 import sys
@@ -9,8 +10,13 @@ from PySide6.QtGui import QImage
 
 def run_cli(*args, env_extra=None, timeout=120):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env_extra or {}))
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
 
 
 def test_screenshot_is_a_drawn_window(tmp_path):

@@ -1,4 +1,5 @@
 """Hangul renders with the bundled OFL font, whatever fonts the system has."""
+
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QImage, QPainter, QRawFont
 
@@ -79,8 +80,9 @@ def test_hangul_renders_on_a_machine_without_korean_fonts(tmp_path):
     conf = tmp_path / "fonts.conf"
     conf.write_text(_NO_FONTS_CONF.format(cache=tmp_path / "cache"))
     env = dict(os.environ, FONTCONFIG_FILE=str(conf), QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True,
-                            env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     # Control: without the bundled font, two different words render the same (boxes).
     assert "system-distinct False" in result.stdout

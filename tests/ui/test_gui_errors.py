@@ -1,4 +1,5 @@
 """Bad input in the GUI: a dialog with a clear message, no traceback, exit code 2."""
+
 from PySide6.QtWidgets import QMessageBox
 
 from tests.ui.message_boxes import answer_message_box

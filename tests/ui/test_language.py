@@ -1,4 +1,5 @@
 """Korean and English UI: Settings › Language switches every visible string live and is saved."""
+
 import ast
 import re
 import shutil
@@ -29,16 +30,21 @@ def choose_language(qtbot, window, object_name: str) -> None:
     """Settings › Language › <language> with the mouse, as a user does."""
     bar = window.menuBar()
     settings = window.menus["Se&ttings"]
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
-                     pos=bar.actionGeometry(settings.menuAction()).center())
+    qtbot.mouseClick(
+        bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(settings.menuAction()).center()
+    )
     qtbot.waitUntil(settings.isVisible)
     submenu = window.findChild(QMenu, "menuLanguage")
-    qtbot.mouseClick(settings, Qt.MouseButton.LeftButton,
-                     pos=settings.actionGeometry(submenu.menuAction()).center())
+    qtbot.mouseClick(
+        settings,
+        Qt.MouseButton.LeftButton,
+        pos=settings.actionGeometry(submenu.menuAction()).center(),
+    )
     qtbot.waitUntil(submenu.isVisible)
     action = window.actions_by_name[object_name]
-    qtbot.mouseClick(submenu, Qt.MouseButton.LeftButton,
-                     pos=submenu.actionGeometry(action).center())
+    qtbot.mouseClick(
+        submenu, Qt.MouseButton.LeftButton, pos=submenu.actionGeometry(action).center()
+    )
     qtbot.waitUntil(lambda: not settings.isVisible())
     QApplication.processEvents()
 
@@ -99,8 +105,7 @@ def test_menu_switches_the_visible_strings_to_korean_and_back(qtbot, with_site):
     assert w.actions_by_name["actionUndo"].text().startswith("&Undo ")
 
 
-def test_the_choice_is_saved_and_used_by_the_next_window(qtbot, main_window,
-                                                         default_project_path):
+def test_the_choice_is_saved_and_used_by_the_next_window(qtbot, main_window, default_project_path):
     from app.core.project.loader import load_project
     from app.ui.window.main_window import MainWindow
 
@@ -144,8 +149,9 @@ def test_first_run_follows_the_system_locale(qtbot, default_project_path):
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (poppler-utils)")
 def test_exported_pdf_legend_follows_the_language(qtbot, main_window, tmp_path):
     def pdf_text(path):  # (pdftotext reads the embedded font's spaces as \x01)
-        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                              check=True).stdout.replace("\x01", " ")
+        return subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.replace("\x01", " ")
 
     assert main_window.export_map(tmp_path / "en.pdf", title="Workshop")
     english = pdf_text(tmp_path / "en.pdf")
@@ -190,9 +196,13 @@ def test_layer_properties_and_message_boxes_are_korean(qtbot, main_window):
 
 def test_every_action_has_a_korean_text_and_tip():
     ko = catalog("ko")
-    missing = [text for spec in ACTIONS
-               for text in (spec.text, spec.tip, spec.menu, spec.submenu) if text
-               if text not in ko]
+    missing = [
+        text
+        for spec in ACTIONS
+        for text in (spec.text, spec.tip, spec.menu, spec.submenu)
+        if text
+        if text not in ko
+    ]
     assert not missing, f"add Korean for these ActionSpec strings to ko.json: {missing}"
 
 
@@ -200,11 +210,13 @@ def _literal_tr_strings() -> set[str]:
     found = set()
     for path in APP_DIR.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and node.args \
-                    and getattr(node.func, "id", getattr(node.func, "attr", "")) in \
-                    ("tr", "translate") \
-                    and isinstance(node.args[0], ast.Constant) \
-                    and isinstance(node.args[0].value, str):
+            if (
+                isinstance(node, ast.Call)
+                and node.args
+                and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("tr", "translate")
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 found.add(node.args[0].value)
     return found
 
@@ -234,15 +246,16 @@ def test_cli_render_takes_a_language(tmp_path):
     out = tmp_path / "ko.pdf"
     assert main(["render", str(out), "--lang", "ko"]) == 0
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "범례" in text
 
 
 def test_presentation_scenes_panel_and_export_dialog_are_korean(qtbot, main_window):
     from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox, QLineEdit
 
-    from app.ui.export.map_dialog import MapExportDialog, ORIENTATION_TEXTS, ROWS, WHAT_TEXTS
+    from app.ui.export.map_dialog import ORIENTATION_TEXTS, ROWS, WHAT_TEXTS, MapExportDialog
     from app.ui.presentation.controller import CARD_ROWS
 
     w = main_window
@@ -252,8 +265,9 @@ def test_presentation_scenes_panel_and_export_dialog_are_korean(qtbot, main_wind
     qtbot.waitUntil(panel.list.isVisible, timeout=2000)
     # The user renames Yangjae/Gaepo (F2, type, Enter) before switching the language.
     lst = panel.list
-    qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton,
-                     pos=lst.visualItemRect(lst.item(2)).center())
+    qtbot.mouseClick(
+        lst.viewport(), Qt.MouseButton.LeftButton, pos=lst.visualItemRect(lst.item(2)).center()
+    )
     qtbot.keyClick(lst, Qt.Key.Key_F2)
     assert lst.state() == QAbstractItemView.State.EditingState
     editor = lst.viewport().findChild(QLineEdit)
@@ -265,14 +279,22 @@ def test_presentation_scenes_panel_and_export_dialog_are_korean(qtbot, main_wind
     choose_language(qtbot, w, "actionLanguageKo")
 
     # Untouched default scenes follow the language, the renamed one keeps its title.
-    assert [lst.item(i).text() for i in range(3)] == \
-        ["G밸리 (서울디지털산업단지)", "마곡", "Workshop"]
-    assert [panel.add_button.text(), panel.rename_button.text(),
-            panel.delete_button.text()] == ["화면 추가", "이름 바꾸기", "삭제"]
+    assert [lst.item(i).text() for i in range(3)] == [
+        "G밸리 (서울디지털산업단지)",
+        "마곡",
+        "Workshop",
+    ]
+    assert [panel.add_button.text(), panel.rename_button.text(), panel.delete_button.text()] == [
+        "화면 추가",
+        "이름 바꾸기",
+        "삭제",
+    ]
     assert lst.item(1).toolTip().startswith("장면 2: 마곡")
     assert w.scenes_dock.windowTitle() == "장면"
-    assert w.actions_by_name["actionUndo"].text() == \
-        "실행 취소(&U) 장면 이름 “Yangjae/Gaepo” → “Workshop”"
+    assert (
+        w.actions_by_name["actionUndo"].text()
+        == "실행 취소(&U) 장면 이름 “Yangjae/Gaepo” → “Workshop”"
+    )
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow, timeout=2000)
     w.canvas.setFocus()
@@ -289,8 +311,11 @@ def test_presentation_scenes_panel_and_export_dialog_are_korean(qtbot, main_wind
     assert labels["scene_combo"] == "장면" and labels["dpi_spin"] == "해상도 (PNG)"
     assert dialog.windowTitle() == "지도 내보내기"
     assert dialog.format_label.text() == "PDF (벡터)"
-    assert [dialog.what_combo.itemText(i) for i in range(3)] == \
-        ["현재 화면", "장면 하나", "모든 장면 (PDF, 장면마다 한 쪽)"]
+    assert [dialog.what_combo.itemText(i) for i in range(3)] == [
+        "현재 화면",
+        "장면 하나",
+        "모든 장면 (PDF, 장면마다 한 쪽)",
+    ]
     assert dialog.scene_combo.itemText(1) == "마곡"
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
@@ -304,8 +329,12 @@ def test_presentation_scenes_panel_and_export_dialog_are_korean(qtbot, main_wind
     assert dialog.labels["title_edit"].text() == "제목" and ok.text() == "내보내기"
     dialog.close()
     ko = catalog("ko")
-    tables = [text for _name, text in ROWS] + list(WHAT_TEXTS.values()) \
-        + list(ORIENTATION_TEXTS.values()) + [label for _column, label in CARD_ROWS]
+    tables = (
+        [text for _name, text in ROWS]
+        + list(WHAT_TEXTS.values())
+        + list(ORIENTATION_TEXTS.values())
+        + [label for _column, label in CARD_ROWS]
+    )
     assert [text for text in tables if text not in ko] == []
 
     # Presentation mode: F5 starts at the scene selected in the panel (the renamed
@@ -343,10 +372,15 @@ def test_saved_default_scene_titles_follow_the_language():
 
     extra = {}
     box = (0.0, 0.0, 100.0, 100.0)
-    scenes_to_settings(extra, [Scene("gvalley", "G-Valley", box),
-                               Scene("magok", "Harbour", box),
-                               Scene("yangjae", "양재·개포", box),
-                               Scene("scene-4", "Magok", box)])
+    scenes_to_settings(
+        extra,
+        [
+            Scene("gvalley", "G-Valley", box),
+            Scene("magok", "Harbour", box),
+            Scene("yangjae", "양재·개포", box),
+            Scene("scene-4", "Magok", box),
+        ],
+    )
     titles = [s.title for s in scenes_from_settings(extra, stack=None, language="ko")]
     # saved defaults (in either language) follow; a renamed or added scene keeps its title
     assert titles == ["G밸리 (서울디지털산업단지)", "Harbour", "양재·개포", "Magok"]
@@ -360,20 +394,26 @@ def test_add_layer_dialog_and_its_undo_step_are_korean(qtbot, main_window, tmp_p
     import shapely
     from PySide6.QtWidgets import QFormLayout, QMessageBox
 
-    from app.core.project.roles import ROLE_FIELDS, ROLES
     from app.core.formats.vector_input import KOREAN_CRS_PRESETS
+    from app.core.project.roles import ROLE_FIELDS, ROLES
 
     w = main_window
     path = tmp_path / "centres.geojson"
-    pyogrio.write_dataframe(gpd.GeoDataFrame(
-        {"이름": ["가산 센터", "마곡 센터"], "업종": ["AI/Data", "Bio/Health"]},
-        geometry=shapely.points([126.887, 126.833], [37.478, 37.560]), crs="EPSG:4326"), path)
+    pyogrio.write_dataframe(
+        gpd.GeoDataFrame(
+            {"이름": ["가산 센터", "마곡 센터"], "업종": ["AI/Data", "Bio/Health"]},
+            geometry=shapely.points([126.887, 126.833], [37.478, 37.560]),
+            crs="EPSG:4326",
+        ),
+        path,
+    )
     i18n.set_language("ko")
     dialog = w.importer.ask(path)
     assert dialog.windowTitle() == "레이어 추가 — centres.geojson"
-    labels = [dialog.form.labelForField(field).text()
-              for field in (dialog.file_label, dialog.crs_label, dialog.title_edit,
-                            dialog.role_box)]
+    labels = [
+        dialog.form.labelForField(field).text()
+        for field in (dialog.file_label, dialog.crs_label, dialog.title_edit, dialog.role_box)
+    ]
     assert labels == ["파일", "좌표계", "이름", "용도"]
     assert dialog.form.labelForField(dialog.encoding_box).text() == "인코딩"
     assert dialog.ok_button.text() == "레이어 추가"
@@ -383,8 +423,10 @@ def test_add_layer_dialog_and_its_undo_step_are_korean(qtbot, main_window, tmp_p
 
     def mapping_labels():
         form = dialog.mapping_form
-        return [form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().text()
-                for row in range(form.rowCount())]
+        return [
+            form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().text()
+            for row in range(form.rowCount())
+        ]
 
     # zoning needs a zone-name column this file does not have: the reason is Korean
     dialog.role_box.setFocus()
@@ -421,8 +463,9 @@ def test_add_layer_dialog_and_its_undo_step_are_korean(qtbot, main_window, tmp_p
     # texts the dialog translates from variables (not tr() literals) have Korean too
     ko = catalog("ko")
     shown = [*ROLES.values(), *(name for _code, name in KOREAN_CRS_PRESETS), "(none)"]
-    shown += [text for fields in ROLE_FIELDS.values() for f in fields
-              for text in (f.label, f.description)]
+    shown += [
+        text for fields in ROLE_FIELDS.values() for f in fields for text in (f.label, f.description)
+    ]
     assert not [text for text in shown if text not in ko]
 
 
@@ -440,8 +483,9 @@ def test_no_english_is_left_in_the_status_bar_after_the_switch(qtbot, main_windo
     qtbot.waitUntil(lambda: w.coords_label.text() != "", timeout=2000)
 
     english = re.compile(r"\b(?!EPSG\b|WGS84\b)[A-Za-z]{3,}")
-    shown = [w.statusBar().currentMessage()] + [label.text() for label in
-                                                w.statusBar().findChildren(QLabel)]
+    shown = [w.statusBar().currentMessage()] + [
+        label.text() for label in w.statusBar().findChildren(QLabel)
+    ]
     assert not [text for text in shown if english.search(text)], shown
     # View menu panel toggles and Open recent explain themselves, in Korean
     toggle = w.layer_dock.toggleViewAction()
@@ -459,9 +503,12 @@ def test_an_imported_layer_reads_korean_in_korean_mode(qtbot, main_window, tmp_p
 
     w = main_window
     path = tmp_path / "centres.geojson"
-    pyogrio.write_dataframe(gpd.GeoDataFrame(
-        {"이름": ["가산 센터"]}, geometry=shapely.points([126.887], [37.478]),
-        crs="EPSG:4326"), path)
+    pyogrio.write_dataframe(
+        gpd.GeoDataFrame(
+            {"이름": ["가산 센터"]}, geometry=shapely.points([126.887], [37.478]), crs="EPSG:4326"
+        ),
+        path,
+    )
     dialog = w.importer.ask(path)
     with qtbot.waitSignal(w.importer.layerAdded, timeout=20_000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)

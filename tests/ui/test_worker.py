@@ -1,4 +1,5 @@
 """Background tasks: results arrive in the GUI thread, pyproj is safe inside them."""
+
 import subprocess
 import sys
 import textwrap
@@ -31,8 +32,9 @@ SCRIPT = textwrap.dedent("""
 
 def test_pyproj_in_several_tasks_does_not_crash(tmp_path):
     # Run in a child: the old QThreadPool worker died with SIGSEGV on the second task.
-    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split()[0] == "6"
     assert "Korean 1985 / Modified Central Belt" in result.stdout
@@ -55,7 +57,9 @@ def test_cancel_stops_a_task(qtbot):
             time.sleep(0.005)
         return "finished"
 
-    task = worker.Task(slow).on(finished=events.append, cancelled=lambda: events.append("cancelled"))
+    task = worker.Task(slow).on(
+        finished=events.append, cancelled=lambda: events.append("cancelled")
+    )
     worker.start(task)
     task.cancel()
     assert worker.wait_all(5000)

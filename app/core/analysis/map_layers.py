@@ -5,9 +5,10 @@ the canvas and every export draw them like any other categorized layer.
 The GUI runs these functions in a worker thread (app/ui/worker.py); the cells take
 the source layer's CRS (EPSG:5186).
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -26,14 +27,22 @@ HOT_CLASSES = (("99 %", 2.576, "#b2182b"), ("95 %", 1.96, "#ef8a62"))
 
 
 def _derived(source: Layer, what: str) -> Provenance:
-    status = DataStatus.SYNTHETIC if source.provenance.status == DataStatus.SYNTHETIC \
+    status = (
+        DataStatus.SYNTHETIC
+        if source.provenance.status == DataStatus.SYNTHETIC
         else DataStatus.APPROXIMATE
-    return Provenance(status, f"{what} computed by InnoAtlas from the layer "
-                      f"'{source.name}' ({source.provenance.status.value})",
-                      source.provenance.licence, source.provenance.vintage,
-                      f"Derived from {source.title('en')}",
-                      "Inherits the status of its source: synthetic start-ups give a "
-                      "synthetic surface." if status == DataStatus.SYNTHETIC else "")
+    )
+    return Provenance(
+        status,
+        f"{what} computed by InnoAtlas from the layer "
+        f"'{source.name}' ({source.provenance.status.value})",
+        source.provenance.licence,
+        source.provenance.vintage,
+        f"Derived from {source.title('en')}",
+        "Inherits the status of its source: synthetic start-ups give a synthetic surface."
+        if status == DataStatus.SYNTHETIC
+        else "",
+    )
 
 
 def _cells(grid: Grid, mask: np.ndarray) -> np.ndarray:
@@ -46,29 +55,49 @@ def _cells(grid: Grid, mask: np.ndarray) -> np.ndarray:
 
 
 DENSITY_SPEC = LayerSpec(
-    name="startup_density", title_ko="스타트업 밀도", title_en="Start-up density (kernel)",
-    geometry_kind="polygon", columns={"density_km2": "float", "class": "str"},
-    style=categorized("class", [(name, f"{name}", Symbol(fill=colour, fill_alpha=0.55,
-                                                         stroke=None))
-                                for name, colour in zip(DENSITY_CLASSES, _DENSITY_COLOURS)],
-                      other=Symbol(fill=None, stroke=None)),
+    name="startup_density",
+    title_ko="스타트업 밀도",
+    title_en="Start-up density (kernel)",
+    geometry_kind="polygon",
+    columns={"density_km2": "float", "class": "str"},
+    style=categorized(
+        "class",
+        [
+            (name, f"{name}", Symbol(fill=colour, fill_alpha=0.55, stroke=None))
+            for name, colour in zip(DENSITY_CLASSES, _DENSITY_COLOURS)
+        ],
+        other=Symbol(fill=None, stroke=None),
+    ),
     provenance=Provenance(DataStatus.SYNTHETIC, "", "", ""),
-    description="Quartic kernel density of start-ups, bandwidth = catchment radius.")
+    description="Quartic kernel density of start-ups, bandwidth = catchment radius.",
+)
 
 HOTSPOT_SPEC = LayerSpec(
-    name="startup_hotspots", title_ko="스타트업 핫스팟", title_en="Start-up hot spots (Gi*)",
-    geometry_kind="polygon", columns={"z": "float", "count": "float", "class": "str"},
-    style=categorized("class", [(name, f"Gi* z ≥ {z:g} ({name})",
-                                 Symbol(fill=colour, fill_alpha=0.6, stroke=colour,
-                                        stroke_width=0.5))
-                                for name, z, colour in HOT_CLASSES],
-                      other=Symbol(fill=None, stroke=None)),
+    name="startup_hotspots",
+    title_ko="스타트업 핫스팟",
+    title_en="Start-up hot spots (Gi*)",
+    geometry_kind="polygon",
+    columns={"z": "float", "count": "float", "class": "str"},
+    style=categorized(
+        "class",
+        [
+            (
+                name,
+                f"Gi* z ≥ {z:g} ({name})",
+                Symbol(fill=colour, fill_alpha=0.6, stroke=colour, stroke_width=0.5),
+            )
+            for name, z, colour in HOT_CLASSES
+        ],
+        other=Symbol(fill=None, stroke=None),
+    ),
     provenance=Provenance(DataStatus.SYNTHETIC, "", "", ""),
-    description="Getis-Ord Gi* hot spots of start-up counts on 250 m cells (z ≥ 1.96).")
+    description="Getis-Ord Gi* hot spots of start-up counts on 250 m cells (z ≥ 1.96).",
+)
 
 
-def density_layer(startups: Layer, bandwidth: float, cell: float = 50.0,
-                  progress: Progress | None = None) -> Layer:
+def density_layer(
+    startups: Layer, bandwidth: float, cell: float = 50.0, progress: Progress | None = None
+) -> Layer:
     """Kernel density of ``startups`` as classed grid cells (cells above 5 % of the max).
 
     Classes split the drawn cells at their 50th, 75th and 90th percentiles.
@@ -79,8 +108,11 @@ def density_layer(startups: Layer, bandwidth: float, cell: float = 50.0,
     surface = kernel_density(x, y, bandwidth, cell)
     report(0.6, "cells")
     values = surface.density
-    mask = values > 0.05 * values.max() if values.size and values.max() > 0 \
+    mask = (
+        values > 0.05 * values.max()
+        if values.size and values.max() > 0
         else np.zeros_like(values, bool)
+    )
     kept = values[mask]
     if kept.size:
         edges = np.percentile(kept, [50, 75, 90])
@@ -88,16 +120,18 @@ def density_layer(startups: Layer, bandwidth: float, cell: float = 50.0,
     else:
         codes = np.zeros(0, int)
     names = np.array(DENSITY_CLASSES[::-1])[codes] if kept.size else np.array([], str)
-    frame = gpd.GeoDataFrame({"density_km2": kept, "class": names},
-                             geometry=_cells(surface.grid, mask), crs=startups.data.crs)
+    frame = gpd.GeoDataFrame(
+        {"density_km2": kept, "class": names},
+        geometry=_cells(surface.grid, mask),
+        crs=startups.data.crs,
+    )
     report(1.0, "done")
     layer = Layer.from_spec(DENSITY_SPEC, frame, _derived(startups, "Kernel density"))
     layer.opacity = 0.8
     return layer
 
 
-def hotspot_layer(startups: Layer, cell: float = 250.0,
-                  progress: Progress | None = None) -> Layer:
+def hotspot_layer(startups: Layer, cell: float = 250.0, progress: Progress | None = None) -> Layer:
     """Cells whose Gi* z-score is at least 1.96 (95 %) or 2.576 (99 %)."""
     report = progress or (lambda *_: None)
     report(0.1, "hot spots")
@@ -107,7 +141,10 @@ def hotspot_layer(startups: Layer, cell: float = 250.0,
     z = np.nan_to_num(spots.z, nan=-np.inf)
     mask = z >= HOT_CLASSES[1][1]
     names = np.where(z[mask] >= HOT_CLASSES[0][1], HOT_CLASSES[0][0], HOT_CLASSES[1][0])
-    frame = gpd.GeoDataFrame({"z": z[mask], "count": spots.counts[mask], "class": names},
-                             geometry=_cells(spots.grid, mask), crs=startups.data.crs)
+    frame = gpd.GeoDataFrame(
+        {"z": z[mask], "count": spots.counts[mask], "class": names},
+        geometry=_cells(spots.grid, mask),
+        crs=startups.data.crs,
+    )
     report(1.0, "done")
     return Layer.from_spec(HOTSPOT_SPEC, frame, _derived(startups, "Getis-Ord Gi* hot spots"))

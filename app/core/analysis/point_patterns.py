@@ -8,6 +8,7 @@
 All numpy: points are binned with ``histogram2d`` and the kernel or the distance band
 is applied as one FFT convolution, so the cost does not grow with points × cells.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +34,9 @@ class Grid:
     ny: int
 
     @classmethod
-    def covering(cls, bounds: tuple[float, float, float, float], cell: float,
-                 margin: float = 0.0) -> "Grid":
+    def covering(
+        cls, bounds: tuple[float, float, float, float], cell: float, margin: float = 0.0
+    ) -> Grid:
         """The grid aligned on multiples of ``cell`` that covers ``bounds`` plus ``margin``."""
         if not cell > 0:
             raise ValueError(f"cell size must be > 0, not {cell}")
@@ -56,12 +58,12 @@ class Grid:
         ys = self.y0 + (np.arange(self.ny) + 0.5) * self.cell
         return np.meshgrid(xs, ys)
 
-    def counts(self, x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None
-               ) -> np.ndarray:
+    def counts(self, x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """``(ny, nx)`` number (or weight sum) of the points falling in each cell."""
         xmin, ymin, xmax, ymax = self.bounds
-        counts, _, _ = np.histogram2d(y, x, bins=(self.ny, self.nx),
-                                      range=((ymin, ymax), (xmin, xmax)), weights=weights)
+        counts, _, _ = np.histogram2d(
+            y, x, bins=(self.ny, self.nx), range=((ymin, ymax), (xmin, xmax)), weights=weights
+        )
         return counts
 
 
@@ -79,7 +81,7 @@ def _convolve(image: np.ndarray, stencil: np.ndarray) -> np.ndarray:
     shape = (image.shape[0] + ky - 1, image.shape[1] + kx - 1)
     full = np.fft.irfft2(np.fft.rfft2(image, shape) * np.fft.rfft2(stencil, shape), shape)
     oy, ox = ky // 2, kx // 2
-    return full[oy:oy + image.shape[0], ox:ox + image.shape[1]]
+    return full[oy : oy + image.shape[0], ox : ox + image.shape[1]]
 
 
 def _offsets(radius: float, cell: float) -> tuple[np.ndarray, np.ndarray]:
@@ -97,9 +99,14 @@ class DensitySurface:
     bandwidth: float
 
 
-def kernel_density(x: np.ndarray, y: np.ndarray, bandwidth: float, cell: float = 50.0,
-                   bounds: tuple[float, float, float, float] | None = None,
-                   weights: np.ndarray | None = None) -> DensitySurface:
+def kernel_density(
+    x: np.ndarray,
+    y: np.ndarray,
+    bandwidth: float,
+    cell: float = 50.0,
+    bounds: tuple[float, float, float, float] | None = None,
+    weights: np.ndarray | None = None,
+) -> DensitySurface:
     """Quartic kernel density surface (bandwidth = R).
 
     Parameters
@@ -131,15 +138,15 @@ def kernel_density(x: np.ndarray, y: np.ndarray, bandwidth: float, cell: float =
         raise ValueError(f"bandwidth must be > 0, not {bandwidth}")
     x, y = np.asarray(x, float), np.asarray(y, float)
     if bounds is None:
-        bounds = ((x.min(), y.min(), x.max(), y.max()) if len(x) else (0.0, 0.0, cell, cell))
+        bounds = (x.min(), y.min(), x.max(), y.max()) if len(x) else (0.0, 0.0, cell, cell)
     grid = Grid.covering(bounds, cell, margin=bandwidth)
     counts = grid.counts(x, y, weights)
     dx, dy = _offsets(bandwidth, cell)
-    u = (dx ** 2 + dy ** 2) / bandwidth ** 2
+    u = (dx**2 + dy**2) / bandwidth**2
     stencil = np.where(u < 1, (1 - u) ** 2, 0.0)
     if stencil.sum() == 0:  # bandwidth below half a cell: the kernel is the cell itself
         stencil = np.ones((1, 1))
-    stencil /= stencil.sum() * cell ** 2  # mass 1 per point on this grid
+    stencil /= stencil.sum() * cell**2  # mass 1 per point on this grid
     density = np.maximum(_convolve(counts, stencil), 0.0) * 1e6
     return DensitySurface(grid, density, float(bandwidth))
 
@@ -186,21 +193,26 @@ def getis_ord_gi_star(counts: np.ndarray, cell: float, band: float) -> np.ndarra
     if n < 2:
         return np.full(x.shape, np.nan)
     dx, dy = _offsets(band, cell)
-    stencil = (dx ** 2 + dy ** 2 <= band ** 2 * (1 + 1e-12)).astype(float)
+    stencil = (dx**2 + dy**2 <= band**2 * (1 + 1e-12)).astype(float)
     # Sums of integers with 0/1 weights: round away the FFT's 1e-12 noise.
     local = np.rint(_convolve(x, stencil)) if np.all(x == np.rint(x)) else _convolve(x, stencil)
     w_sum = np.rint(_convolve(np.ones_like(x), stencil))
     mean = x.mean()
-    s = np.sqrt(max((x ** 2).mean() - mean ** 2, 0.0))
+    s = np.sqrt(max((x**2).mean() - mean**2, 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
-        denominator = s * np.sqrt((n * w_sum - w_sum ** 2) / (n - 1))
+        denominator = s * np.sqrt((n * w_sum - w_sum**2) / (n - 1))
         z = (local - mean * w_sum) / denominator
     z[~np.isfinite(z)] = np.nan
     return z
 
 
-def hot_spots(x: np.ndarray, y: np.ndarray, cell: float = 250.0, band: float | None = None,
-              bounds: tuple[float, float, float, float] | None = None) -> HotSpots:
+def hot_spots(
+    x: np.ndarray,
+    y: np.ndarray,
+    cell: float = 250.0,
+    band: float | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+) -> HotSpots:
     """Count points per cell and compute their Gi* z-scores.
 
     ``band`` defaults to two cells (500 m with 250 m cells): 13 cells whose centres
@@ -209,7 +221,7 @@ def hot_spots(x: np.ndarray, y: np.ndarray, cell: float = 250.0, band: float | N
     band = 2 * cell if band is None else float(band)
     x, y = np.asarray(x, float), np.asarray(y, float)
     if bounds is None:
-        bounds = ((x.min(), y.min(), x.max(), y.max()) if len(x) else (0.0, 0.0, cell, cell))
+        bounds = (x.min(), y.min(), x.max(), y.max()) if len(x) else (0.0, 0.0, cell, cell)
     grid = Grid.covering(bounds, cell)
     counts = grid.counts(x, y)
     return HotSpots(grid, counts, getis_ord_gi_star(counts, cell, band), band)
@@ -238,14 +250,14 @@ def clark_evans(x: np.ndarray, y: np.ndarray, area_m2: float) -> ClarkEvans:
     if n < 2 or not area_m2 > 0:
         return ClarkEvans(n, float(area_m2), np.nan, np.nan, np.nan, np.nan)
     xy = np.column_stack([x, y])
-    unique, inverse, multiplicity = np.unique(xy, axis=0, return_inverse=True,
-                                              return_counts=True)
+    unique, inverse, multiplicity = np.unique(xy, axis=0, return_inverse=True, return_counts=True)
     nnd = np.zeros(n)
     if len(unique) > 1:
         points = shapely.points(unique)
         tree = shapely.STRtree(points)
-        (source, _), dist = tree.query_nearest(points, return_distance=True,
-                                               exclusive=True, all_matches=False)
+        (source, _), dist = tree.query_nearest(
+            points, return_distance=True, exclusive=True, all_matches=False
+        )
         nearest = np.empty(len(unique))
         nearest[source] = dist
         nnd = nearest[inverse.ravel()]
@@ -253,8 +265,14 @@ def clark_evans(x: np.ndarray, y: np.ndarray, area_m2: float) -> ClarkEvans:
     mean = float(nnd.mean())
     expected = 0.5 / np.sqrt(n / area_m2)
     se = 0.26136 / np.sqrt(n * n / area_m2)
-    return ClarkEvans(n, float(area_m2), mean, float(expected), float(mean / expected),
-                      float((mean - expected) / se))
+    return ClarkEvans(
+        n,
+        float(area_m2),
+        mean,
+        float(expected),
+        float(mean / expected),
+        float((mean - expected) / se),
+    )
 
 
 def clark_evans_in(geoms, district) -> ClarkEvans:

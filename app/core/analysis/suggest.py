@@ -36,6 +36,7 @@ solution. CBC's answer is ``optimal`` only when it proves it; otherwise the best
 found (never worse than greedy) is returned with an upper bound. Without a working CBC
 the greedy solution is returned (``solver == "greedy"``).
 """
+
 from __future__ import annotations
 
 import math
@@ -43,8 +44,8 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -131,8 +132,7 @@ class Suggestion:
     @property
     def gap(self) -> float:
         """Relative gap ``(bound - covered) / bound`` (0 when optimal)."""
-        return 0.0 if self.bound <= 0 else max(0.0, (self.bound - self.covered_demand)
-                                                / self.bound)
+        return 0.0 if self.bound <= 0 else max(0.0, (self.bound - self.covered_demand) / self.bound)
 
     def to_frame(self) -> gpd.GeoDataFrame:
         """The chosen points as a GeoDataFrame (EPSG:5186), ready to become candidate sites.
@@ -141,16 +141,41 @@ class Suggestion:
         ``zone_type``, ``demand_within_r``, ``marginal_demand``, ``unique_demand``,
         ``startups_within_r``.
         """
-        rows = [{"name": f"suggested {s.rank}", "radius_m": self.radius_m, "x": s.x, "y": s.y,
-                 "lon": s.lon, "lat": s.lat, "zone_type": s.zone_type,
-                 "demand_within_r": s.demand_within_r, "marginal_demand": s.marginal_demand,
-                 "unique_demand": s.unique_demand, "startups_within_r": s.startups_within_r}
-                for s in self.sites]
-        frame = pd.DataFrame(rows, columns=["name", "radius_m", "x", "y", "lon", "lat",
-                                            "zone_type", "demand_within_r", "marginal_demand",
-                                            "unique_demand", "startups_within_r"])
-        return gpd.GeoDataFrame(frame, geometry=shapely.points(frame["x"], frame["y"]),
-                                crs=WORKING_CRS)
+        rows = [
+            {
+                "name": f"suggested {s.rank}",
+                "radius_m": self.radius_m,
+                "x": s.x,
+                "y": s.y,
+                "lon": s.lon,
+                "lat": s.lat,
+                "zone_type": s.zone_type,
+                "demand_within_r": s.demand_within_r,
+                "marginal_demand": s.marginal_demand,
+                "unique_demand": s.unique_demand,
+                "startups_within_r": s.startups_within_r,
+            }
+            for s in self.sites
+        ]
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                "name",
+                "radius_m",
+                "x",
+                "y",
+                "lon",
+                "lat",
+                "zone_type",
+                "demand_within_r",
+                "marginal_demand",
+                "unique_demand",
+                "startups_within_r",
+            ],
+        )
+        return gpd.GeoDataFrame(
+            frame, geometry=shapely.points(frame["x"], frame["y"]), crs=WORKING_CRS
+        )
 
 
 # --- inputs ---------------------------------------------------------------------------
@@ -180,11 +205,10 @@ def resolve_district(district, districts: gpd.GeoDataFrame | None = None):
             raise UnknownDistrictError("the district must be a polygon")
         return "custom", shapely.make_valid(district)
     if districts is None:
-        from app.core.paths import DEFAULT_PROJECT
         from app.core.formats.vector_input import read_vector
+        from app.core.paths import DEFAULT_PROJECT
 
-        districts = read_vector(DEFAULT_PROJECT, "districts",
-                                preferred_layer="districts").frame
+        districts = read_vector(DEFAULT_PROJECT, "districts", preferred_layer="districts").frame
     if "district_id" not in districts.columns:
         raise UnknownDistrictError("the districts layer has no 'district_id' column")
     ids = districts["district_id"].astype(str).str.strip().str.lower()
@@ -216,7 +240,8 @@ def candidate_grid(polygon, spacing: float) -> tuple[np.ndarray, np.ndarray]:
     if len(xs) * len(ys) > MAX_GRID_POINTS:
         raise InvalidParameterError(
             f"a {spacing:g} m spacing gives {len(xs) * len(ys):,} grid points over the "
-            f"district (at most {MAX_GRID_POINTS:,}): use a larger --spacing")
+            f"district (at most {MAX_GRID_POINTS:,}): use a larger --spacing"
+        )
     gx, gy = np.meshgrid(xs, ys)
     gx, gy = gx.ravel(), gy.ravel()
     shapely.prepare(polygon)
@@ -224,9 +249,13 @@ def candidate_grid(polygon, spacing: float) -> tuple[np.ndarray, np.ndarray]:
     return gx[inside], gy[inside]
 
 
-def permitted_candidates(x: np.ndarray, y: np.ndarray, zoning: IndexedZoning | None,
-                         rules: ZoningRules, use_classes=DEFAULT_USE_CLASSES
-                         ) -> tuple[np.ndarray, np.ndarray]:
+def permitted_candidates(
+    x: np.ndarray,
+    y: np.ndarray,
+    zoning: IndexedZoning | None,
+    rules: ZoningRules,
+    use_classes=DEFAULT_USE_CLASSES,
+) -> tuple[np.ndarray, np.ndarray]:
     """``(keep mask, zone type per point)`` for grid points (zone None where none)."""
     n = len(x)
     zone = np.full(n, None, dtype=object)
@@ -346,8 +375,9 @@ def _merge_demand(coverage: Coverage) -> tuple[np.ndarray, list[np.ndarray]]:
     return np.asarray(weights), sets
 
 
-def solve_exact(coverage: Coverage, k: int, warm: list[int], time_limit: float,
-                progress: Progress | None = None) -> _Exact:
+def solve_exact(
+    coverage: Coverage, k: int, warm: list[int], time_limit: float, progress: Progress | None = None
+) -> _Exact:
     """Solve the MCLP with PuLP + CBC, warm-started from ``warm``."""
     import warnings
 
@@ -356,8 +386,9 @@ def solve_exact(coverage: Coverage, k: int, warm: list[int], time_limit: float,
         return _solve_exact(coverage, k, warm, time_limit, progress)
 
 
-def _solve_exact(coverage: Coverage, k: int, warm: list[int], time_limit: float,
-                 progress: Progress | None) -> _Exact:
+def _solve_exact(
+    coverage: Coverage, k: int, warm: list[int], time_limit: float, progress: Progress | None
+) -> _Exact:
     import pulp
 
     t0 = time.perf_counter()
@@ -369,8 +400,9 @@ def _solve_exact(coverage: Coverage, k: int, warm: list[int], time_limit: float,
     for i, group in enumerate(sets):
         expr = pulp.LpAffineExpression([(y[i], 1.0)] + [(x[j], -1.0) for j in group.tolist()])
         prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, f"c{i}", 0.0)
-    prob += pulp.LpConstraint(pulp.LpAffineExpression([(v, 1.0) for v in x]),
-                              pulp.LpConstraintEQ, "k", float(k))
+    prob += pulp.LpConstraint(
+        pulp.LpAffineExpression([(v, 1.0) for v in x]), pulp.LpConstraintEQ, "k", float(k)
+    )
     warm_set = set(warm)
     for j, var in enumerate(x):
         var.setInitialValue(1 if j in warm_set else 0)
@@ -386,9 +418,14 @@ def _solve_exact(coverage: Coverage, k: int, warm: list[int], time_limit: float,
     t1 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="innoatlas_mclp_") as folder:
         log = os.path.join(folder, "cbc.log")
-        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(float(time_limit), 0.01),
-                                   warmStart=True, logPath=log, gapRel=0.0,
-                                   keepFiles=False)
+        solver = pulp.PULP_CBC_CMD(
+            msg=False,
+            timeLimit=max(float(time_limit), 0.01),
+            warmStart=True,
+            logPath=log,
+            gapRel=0.0,
+            keepFiles=False,
+        )
         prob.solve(solver)
         try:
             with open(log, encoding="utf-8", errors="replace") as handle:
@@ -396,11 +433,12 @@ def _solve_exact(coverage: Coverage, k: int, warm: list[int], time_limit: float,
         except OSError:
             text = ""
     solve = time.perf_counter() - t1
-    optimal = (prob.status == pulp.LpStatusOptimal
-               and prob.sol_status == pulp.LpSolutionOptimal)
+    optimal = prob.status == pulp.LpStatusOptimal and prob.sol_status == pulp.LpSolutionOptimal
     chosen = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5]
-    if prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) \
-            or len(chosen) != k:
+    if (
+        prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+        or len(chosen) != k
+    ):
         chosen, optimal = list(warm), False
     bound = None
     if not optimal:
@@ -442,14 +480,23 @@ def _check(k, radius, spacing, weight, time_limit) -> None:
         raise InvalidParameterError(f"the time limit must be > 0 seconds, not {time_limit}")
 
 
-def suggest_sites(district, startups: gpd.GeoDataFrame, zoning: gpd.GeoDataFrame | None, *,
-                  k: int = 1, radius: float = DEFAULT_RADIUS_M,
-                  spacing: float = DEFAULT_SPACING_M, weight: str | None = None,
-                  fixed: gpd.GeoDataFrame | None = None, rules: ZoningRules | None = None,
-                  time_limit: float = DEFAULT_TIME_LIMIT_S, progress: Progress | None = None,
-                  districts: gpd.GeoDataFrame | None = None,
-                  use_classes: tuple[str, ...] = DEFAULT_USE_CLASSES,
-                  exact: bool = True) -> Suggestion:
+def suggest_sites(
+    district,
+    startups: gpd.GeoDataFrame,
+    zoning: gpd.GeoDataFrame | None,
+    *,
+    k: int = 1,
+    radius: float = DEFAULT_RADIUS_M,
+    spacing: float = DEFAULT_SPACING_M,
+    weight: str | None = None,
+    fixed: gpd.GeoDataFrame | None = None,
+    rules: ZoningRules | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT_S,
+    progress: Progress | None = None,
+    districts: gpd.GeoDataFrame | None = None,
+    use_classes: tuple[str, ...] = DEFAULT_USE_CLASSES,
+    exact: bool = True,
+) -> Suggestion:
     """Suggest ``k`` centre sites maximising covered start-up demand (module docstring).
 
     Parameters
@@ -504,19 +551,22 @@ def suggest_sites(district, startups: gpd.GeoDataFrame, zoning: gpd.GeoDataFrame
     keep, zone = permitted_candidates(gx, gy, indexed, rules, use_classes)
     fixed_geoms, _ = _geoms(fixed)
     if keep.any() and len(fixed_geoms):  # a point on an existing centre is not a new site
-        on_fixed = shapely.STRtree(fixed_geoms).query(shapely.points(gx[keep], gy[keep]),
-                                                      predicate="intersects")[0]
+        on_fixed = shapely.STRtree(fixed_geoms).query(
+            shapely.points(gx[keep], gy[keep]), predicate="intersects"
+        )[0]
         keep[np.flatnonzero(keep)[np.unique(on_fixed)]] = False
     cx, cy, czone = gx[keep], gy[keep], zone[keep]
     n_cand = len(cx)
     if n_cand == 0:
         raise NoCandidatesError(
             f"no grid point of district {label!r} at {spacing:g} m spacing is on land that "
-            f"permits the centre (outside greenbelt): try a smaller spacing")
+            f"permits the centre (outside greenbelt): try a smaller spacing"
+        )
     if k > n_cand:
         raise TooFewCandidatesError(
             f"k = {k} is more than the {n_cand} permitted candidate points of district "
-            f"{label!r} at {spacing:g} m spacing")
+            f"{label!r} at {spacing:g} m spacing"
+        )
 
     report(0.15, "building coverage sets")
     demand_geoms, ok = _geoms(startups)
@@ -526,8 +576,11 @@ def suggest_sites(district, startups: gpd.GeoDataFrame, zoning: gpd.GeoDataFrame
         demand_geoms = demand_geoms.copy()
         demand_geoms[non_point] = shapely.point_on_surface(demand_geoms[non_point])
     tree = shapely.STRtree(demand_geoms)
-    in_d = np.unique(tree.query(polygon, predicate="dwithin", distance=radius)) \
-        if len(demand_geoms) else np.empty(0, dtype=np.intp)
+    in_d = (
+        np.unique(tree.query(polygon, predicate="dwithin", distance=radius))
+        if len(demand_geoms)
+        else np.empty(0, dtype=np.intp)
+    )
     d_geoms, d_w = demand_geoms[in_d], w_all[in_d]
     total = float(d_w.sum())
     fixed_cov = np.zeros(len(d_geoms), bool)
@@ -536,8 +589,11 @@ def suggest_sites(district, startups: gpd.GeoDataFrame, zoning: gpd.GeoDataFrame
         fixed_cov[d_tree.query(fixed_geoms, predicate="dwithin", distance=radius)[1]] = True
     fixed_demand = float(d_w[fixed_cov].sum())
     cand_points = shapely.points(cx, cy)
-    pairs = d_tree.query(cand_points, predicate="dwithin", distance=radius) if len(d_geoms) \
+    pairs = (
+        d_tree.query(cand_points, predicate="dwithin", distance=radius)
+        if len(d_geoms)
         else np.empty((2, 0), dtype=np.intp)
+    )
     order = np.lexsort((pairs[1], pairs[0]))
     pairs = pairs[:, order]
     residual = np.where(fixed_cov, 0.0, d_w)
@@ -562,8 +618,12 @@ def suggest_sites(district, startups: gpd.GeoDataFrame, zoning: gpd.GeoDataFrame
             if coverage.value(result.chosen) >= greedy_value:
                 chosen = result.chosen
             optimal, bound_new = result.optimal, result.bound
-            message = "proven optimal" if optimal else \
-                f"time limit of {time_limit:g} s reached: best solution found, not proven optimal"
+            message = (
+                "proven optimal"
+                if optimal
+                else f"time limit of {time_limit:g} s reached: "
+                "best solution found, not proven optimal"
+            )
     elif exact:
         message = "CBC is not available: greedy solution, not proven optimal"
     else:
@@ -581,17 +641,39 @@ def suggest_sites(district, startups: gpd.GeoDataFrame, zoning: gpd.GeoDataFrame
     covered = fixed_demand + value
     report(1.0, message or "done")
     return Suggestion(
-        district=label, k=k, radius_m=radius, spacing_m=spacing, weight=weight,
-        sites=sites, n_candidates=n_cand, n_demand=len(d_geoms), total_demand=total,
-        covered_demand=covered, fixed_covered_demand=fixed_demand, new_covered_demand=value,
-        share=covered / total if total > 0 else 0.0, optimal=bool(optimal),
-        bound=fixed_demand + bound_new, solver=solver, greedy_covered_demand=fixed_demand
-        + greedy_value, build_seconds=build_s, solve_seconds=solve_s, message=message,
-        extra={"n_pairs": int(pairs.shape[1])})
+        district=label,
+        k=k,
+        radius_m=radius,
+        spacing_m=spacing,
+        weight=weight,
+        sites=sites,
+        n_candidates=n_cand,
+        n_demand=len(d_geoms),
+        total_demand=total,
+        covered_demand=covered,
+        fixed_covered_demand=fixed_demand,
+        new_covered_demand=value,
+        share=covered / total if total > 0 else 0.0,
+        optimal=bool(optimal),
+        bound=fixed_demand + bound_new,
+        solver=solver,
+        greedy_covered_demand=fixed_demand + greedy_value,
+        build_seconds=build_s,
+        solve_seconds=solve_s,
+        message=message,
+        extra={"n_pairs": int(pairs.shape[1])},
+    )
 
 
-def _explain(chosen: list[int], coverage: Coverage, weights: np.ndarray, fixed_cov: np.ndarray,
-             cx: np.ndarray, cy: np.ndarray, czone: np.ndarray) -> tuple[SuggestedSite, ...]:
+def _explain(
+    chosen: list[int],
+    coverage: Coverage,
+    weights: np.ndarray,
+    fixed_cov: np.ndarray,
+    cx: np.ndarray,
+    cy: np.ndarray,
+    czone: np.ndarray,
+) -> tuple[SuggestedSite, ...]:
     """Rank the chosen points by marginal contribution and say what each covers."""
     from app.core.geodesy import to_lonlat
 
@@ -617,8 +699,18 @@ def _explain(chosen: list[int], coverage: Coverage, weights: np.ndarray, fixed_c
     xs, ys = cx[[j for j, _ in ranked]], cy[[j for j, _ in ranked]]
     lon, lat = to_lonlat(xs, ys)
     lon, lat = np.atleast_1d(lon), np.atleast_1d(lat)
-    return tuple(SuggestedSite(
-        rank=r + 1, x=float(cx[j]), y=float(cy[j]), lon=float(lon[r]), lat=float(lat[r]),
-        zone_type=str(czone[j]), demand_within_r=float(weights[masks[j]].sum()),
-        marginal_demand=marginal, unique_demand=float(weights[masks[j] & (hits == 1)].sum()),
-        startups_within_r=counts[j]) for r, (j, marginal) in enumerate(ranked))
+    return tuple(
+        SuggestedSite(
+            rank=r + 1,
+            x=float(cx[j]),
+            y=float(cy[j]),
+            lon=float(lon[r]),
+            lat=float(lat[r]),
+            zone_type=str(czone[j]),
+            demand_within_r=float(weights[masks[j]].sum()),
+            marginal_demand=marginal,
+            unique_demand=float(weights[masks[j] & (hits == 1)].sum()),
+            startups_within_r=counts[j],
+        )
+        for r, (j, marginal) in enumerate(ranked)
+    )

@@ -24,15 +24,16 @@ then ``os.replace``):
 The indicators table itself can be written as CSV (UTF-8 with BOM, for Excel) and as
 GeoJSON (:func:`export_indicators_csv`, :func:`export_indicators_geojson`).
 """
+
 from __future__ import annotations
 
 import copy
 import json
 import math
 import sqlite3
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import geopandas as gpd
 import pandas as pd
@@ -40,10 +41,10 @@ import pyogrio
 import shapely
 import shapely.geometry
 
-from app.core.formats.atomic_write import write_atomically
 from app.core.errors import InnoAtlasError
-from app.core.indicators.records import indicator_records
+from app.core.formats.atomic_write import write_atomically
 from app.core.formats.qgis.qml_write import style_name, style_qml, style_sld
+from app.core.indicators.records import indicator_records
 from layers.model import WORKING_CRS, Layer, LayerStack
 
 Progress = Callable[[float, str], None]
@@ -59,23 +60,27 @@ _LAYER_STYLES_SQL = (
     '"f_table_name" TEXT(256), "f_geometry_column" TEXT(256), "styleName" TEXT(30), '
     '"styleQML" TEXT, "styleSLD" TEXT, "useAsDefault" BOOLEAN, "description" TEXT, '
     '"owner" TEXT(30), "ui" TEXT(30), "update_time" DATETIME DEFAULT '
-    "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))")
+    "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
+)
 # GeoPackage 1.2, clause F.8 (Metadata extension), table definitions as in the spec.
 _METADATA_SQL = (
     "CREATE TABLE IF NOT EXISTS gpkg_metadata (id INTEGER CONSTRAINT m_pk PRIMARY KEY ASC "
     "NOT NULL, md_scope TEXT NOT NULL DEFAULT 'dataset', md_standard_uri TEXT NOT NULL, "
-    "mime_type TEXT NOT NULL DEFAULT 'text/xml', metadata TEXT NOT NULL DEFAULT '')")
+    "mime_type TEXT NOT NULL DEFAULT 'text/xml', metadata TEXT NOT NULL DEFAULT '')"
+)
 _METADATA_REFERENCE_SQL = (
     "CREATE TABLE IF NOT EXISTS gpkg_metadata_reference (reference_scope TEXT NOT NULL, "
     "table_name TEXT, column_name TEXT, row_id_value INTEGER, timestamp DATETIME NOT NULL "
     "DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), md_file_id INTEGER NOT NULL, "
     "md_parent_id INTEGER, CONSTRAINT crmr_mfi_fk FOREIGN KEY (md_file_id) REFERENCES "
     "gpkg_metadata(id), CONSTRAINT crmr_mpi_fk FOREIGN KEY (md_parent_id) REFERENCES "
-    "gpkg_metadata(id))")
+    "gpkg_metadata(id))"
+)
 _EXTENSIONS_SQL = (
     "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, "
     "extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, "
-    "CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))")
+    "CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))"
+)
 _METADATA_DEFINITION = "http://www.geopackage.org/spec120/#extension_metadata"
 
 
@@ -84,7 +89,7 @@ class ExportError(InnoAtlasError):
 
 
 def _iso_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _text_cell(value) -> object:
@@ -115,8 +120,7 @@ def _sites_frame(layer: Layer, indicators: pd.DataFrame | None) -> gpd.GeoDataFr
     table = indicator_columns(indicators)
     clash = [c for c in table.columns if c in frame.columns]
     if clash:
-        raise ExportError(f"indicator column(s) {', '.join(clash)} clash with the sites "
-                          "columns")
+        raise ExportError(f"indicator column(s) {', '.join(clash)} clash with the sites columns")
     table.index = table.index.astype(str)
     joined = table.reindex(frame["site_id"].astype(str).to_numpy())
     joined.index = frame.index
@@ -139,13 +143,18 @@ def layer_frame(layer: Layer, indicators: pd.DataFrame | None = None) -> gpd.Geo
     return frame
 
 
-def _write_layers(target: Path, stack: LayerStack, indicators: pd.DataFrame | None,
-                  report: Progress) -> None:
+def _write_layers(
+    target: Path, stack: LayerStack, indicators: pd.DataFrame | None, report: Progress
+) -> None:
     layers = stack.draw_order()
     for number, layer in enumerate(layers):
         frame = layer_frame(layer, indicators)
-        kwargs = {"layer": layer.name, "driver": "GPKG", "append": number > 0,
-                  "layer_options": {"GEOMETRY_NAME": "geom"}}
+        kwargs = {
+            "layer": layer.name,
+            "driver": "GPKG",
+            "append": number > 0,
+            "layer_options": {"GEOMETRY_NAME": "geom"},
+        }
         if number == 0:
             kwargs["dataset_options"] = {"VERSION": "1.2"}
         if layer.geometry_kind == "mixed" or len(frame) == 0:
@@ -162,44 +171,74 @@ def _metadata_text(layer: Layer) -> str:
 
 
 def _write_styles_and_metadata(con: sqlite3.Connection, stack: LayerStack) -> None:
-    geometry_columns = dict(con.execute(
-        "SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall())
+    geometry_columns = dict(
+        con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
+    )
     stamp = _iso_now()
     con.execute(_LAYER_STYLES_SQL)
-    con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
-                "last_change) VALUES (?, 'attributes', ?, ?, ?)",
-                (STYLES_TABLE, STYLES_TABLE, "QGIS layer styles (one default per layer)",
-                 stamp))
+    con.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+        "last_change) VALUES (?, 'attributes', ?, ?, ?)",
+        (STYLES_TABLE, STYLES_TABLE, "QGIS layer styles (one default per layer)", stamp),
+    )
     rows = []
     for layer in stack:
-        rows.append(("", "", layer.name, geometry_columns.get(layer.name, "geom"),
-                     style_name(layer), style_qml(layer.style, layer),
-                     style_sld(layer.style, layer), 1,
-                     f"InnoAtlas style of {layer.title('en')}", "InnoAtlas", None, stamp))
-    con.executemany(f'INSERT INTO "{STYLES_TABLE}" ("f_table_catalog", "f_table_schema", '
-                    '"f_table_name", "f_geometry_column", "styleName", "styleQML", '
-                    '"styleSLD", "useAsDefault", "description", "owner", "ui", '
-                    '"update_time") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', rows)
+        rows.append(
+            (
+                "",
+                "",
+                layer.name,
+                geometry_columns.get(layer.name, "geom"),
+                style_name(layer),
+                style_qml(layer.style, layer),
+                style_sld(layer.style, layer),
+                1,
+                f"InnoAtlas style of {layer.title('en')}",
+                "InnoAtlas",
+                None,
+                stamp,
+            )
+        )
+    con.executemany(
+        f'INSERT INTO "{STYLES_TABLE}" ("f_table_catalog", "f_table_schema", '
+        '"f_table_name", "f_geometry_column", "styleName", "styleQML", '
+        '"styleSLD", "useAsDefault", "description", "owner", "ui", '
+        '"update_time") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        rows,
+    )
 
     con.execute(_METADATA_SQL)
     con.execute(_METADATA_REFERENCE_SQL)
     con.execute(_EXTENSIONS_SQL)
-    con.executemany("INSERT OR IGNORE INTO gpkg_extensions VALUES (?, NULL, 'gpkg_metadata', "
-                    "?, 'read-write')", [("gpkg_metadata", _METADATA_DEFINITION),
-                                         ("gpkg_metadata_reference", _METADATA_DEFINITION)])
+    con.executemany(
+        "INSERT OR IGNORE INTO gpkg_extensions VALUES (?, NULL, 'gpkg_metadata', ?, 'read-write')",
+        [
+            ("gpkg_metadata", _METADATA_DEFINITION),
+            ("gpkg_metadata_reference", _METADATA_DEFINITION),
+        ],
+    )
     for layer in stack:
-        cursor = con.execute("INSERT INTO gpkg_metadata (md_scope, md_standard_uri, "
-                             "mime_type, metadata) VALUES ('dataset', ?, 'text/plain', ?)",
-                             (PROVENANCE_URI, _metadata_text(layer)))
-        con.execute("INSERT INTO gpkg_metadata_reference (reference_scope, table_name, "
-                    "column_name, row_id_value, timestamp, md_file_id, md_parent_id) "
-                    "VALUES ('table', ?, NULL, NULL, ?, ?, NULL)",
-                    (layer.name, stamp, cursor.lastrowid))
+        cursor = con.execute(
+            "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, "
+            "mime_type, metadata) VALUES ('dataset', ?, 'text/plain', ?)",
+            (PROVENANCE_URI, _metadata_text(layer)),
+        )
+        con.execute(
+            "INSERT INTO gpkg_metadata_reference (reference_scope, table_name, "
+            "column_name, row_id_value, timestamp, md_file_id, md_parent_id) "
+            "VALUES ('table', ?, NULL, NULL, ?, ?, NULL)",
+            (layer.name, stamp, cursor.lastrowid),
+        )
 
 
-def export_geopackage(path: Path | str, stack: LayerStack, *,
-                      indicators: pd.DataFrame | None = None,
-                      progress: Progress | None = None, settings=None) -> Path:
+def export_geopackage(
+    path: Path | str,
+    stack: LayerStack,
+    *,
+    indicators: pd.DataFrame | None = None,
+    progress: Progress | None = None,
+    settings=None,
+) -> Path:
     """Write ``stack`` (and the sites' indicators) to the GeoPackage ``path``.
 
     Parameters
@@ -222,8 +261,7 @@ def export_geopackage(path: Path | str, stack: LayerStack, *,
     ExportError
         With a one-line message; an existing file at ``path`` is left unchanged.
     """
-    from app.core.project.store import ProjectSettings
-    from app.core.project.store import write_project_tables
+    from app.core.project.store import ProjectSettings, write_project_tables
 
     path = Path(path)
     report = progress or (lambda fraction, message: None)
@@ -246,8 +284,14 @@ def export_geopackage(path: Path | str, stack: LayerStack, *,
             _write_styles_and_metadata(con, stack)
         con.close()
 
-    write_atomically(path, write, ExportError, verb="export", suffix=".export.gpkg",
-                     folder_hint=" (read-only folder?)")
+    write_atomically(
+        path,
+        write,
+        ExportError,
+        verb="export",
+        suffix=".export.gpkg",
+        folder_hint=" (read-only folder?)",
+    )
     report(1.0, "done")
     return path
 
@@ -268,8 +312,9 @@ def export_indicators_csv(path: Path | str, table: pd.DataFrame) -> None:
     _write_text(Path(path), indicator_columns(table).to_csv(index=False), "utf-8-sig")
 
 
-def export_indicators_geojson(path: Path | str, table: pd.DataFrame,
-                              sites: gpd.GeoDataFrame) -> None:
+def export_indicators_geojson(
+    path: Path | str, table: pd.DataFrame, sites: gpd.GeoDataFrame
+) -> None:
     """The indicators with the sites' geometries as a GeoJSON FeatureCollection in
     EPSG:4326 (RFC 7946); ``table`` and ``sites`` are aligned on their index.
     ``zone_shares`` is a nested object, NaN becomes null."""
@@ -280,14 +325,29 @@ def export_indicators_geojson(path: Path | str, table: pd.DataFrame,
         geometries = geometries.set_crs(WORKING_CRS)
     geometries = geometries.to_crs("EPSG:4326")
     records = indicator_records(table)
-    features = [{"type": "Feature", "properties": record,
-                 "geometry": None if geom is None or geom.is_empty
-                 else shapely.geometry.mapping(geom)}
-                for record, geom in zip(records, geometries)]
-    text = json.dumps({"type": "FeatureCollection", "features": features},
-                      ensure_ascii=False, indent=1) + "\n"
+    features = [
+        {
+            "type": "Feature",
+            "properties": record,
+            "geometry": None if geom is None or geom.is_empty else shapely.geometry.mapping(geom),
+        }
+        for record, geom in zip(records, geometries)
+    ]
+    text = (
+        json.dumps(
+            {"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1
+        )
+        + "\n"
+    )
     _write_text(Path(path), text, "utf-8")
 
 
-__all__ = ["ExportError", "export_geopackage", "export_indicators_csv",
-           "export_indicators_geojson", "layer_frame", "STYLES_TABLE", "PROVENANCE_URI"]
+__all__ = [
+    "ExportError",
+    "export_geopackage",
+    "export_indicators_csv",
+    "export_indicators_geojson",
+    "layer_frame",
+    "STYLES_TABLE",
+    "PROVENANCE_URI",
+]

@@ -3,19 +3,27 @@
 A crash, a kill or an error while writing leaves the previous file as it was
 (projects and exports share this; GDAL must create the temporary file itself).
 """
+
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from app.core.errors import InnoAtlasError
 
 
-def write_atomically(path: Path, write: Callable[[Path], None], error: type[InnoAtlasError],
-                     *, verb: str, suffix: str, folder_hint: str = "",
-                     failure_hint: str = "") -> None:
+def write_atomically(
+    path: Path,
+    write: Callable[[Path], None],
+    error: type[InnoAtlasError],
+    *,
+    verb: str,
+    suffix: str,
+    folder_hint: str = "",
+    failure_hint: str = "",
+) -> None:
     """Call ``write(temporary_path)``, fsync it, then move it over ``path``.
 
     Parameters
@@ -36,8 +44,7 @@ def write_atomically(path: Path, write: Callable[[Path], None], error: type[Inno
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=folder)
     except OSError as err:
-        raise error(f"cannot {verb} to {folder}: {err.strerror or err}{folder_hint}") \
-            from None
+        raise error(f"cannot {verb} to {folder}: {err.strerror or err}{folder_hint}") from None
     os.close(handle)
     temp = Path(name)
     temp.unlink()

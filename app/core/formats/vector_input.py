@@ -21,6 +21,7 @@ same detection.
 dialog makes before :func:`read_vector` (layers, columns, encoding, CRS, coordinate
 columns); :class:`ReadOptions` carries the user's answers.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -30,11 +31,11 @@ import re
 import shutil
 import tempfile
 import threading
-import zipfile
 import warnings
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 import geopandas as gpd
 import numpy as np
@@ -61,14 +62,60 @@ CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 _SAMPLE_BYTES = 4 << 20  # text sampled for encoding detection
 _PRESET_HINT = "pick its CRS (EPSG:5186, 5179, 5181, 5174 or 4326)"
 
-_X_NAMES = ("lon", "lng", "long", "longitude", "경도", "x", "xcoord", "x_coord", "coordx",
-            "coord_x", "pointx", "point_x", "x좌표", "좌표x", "utmk_x", "gps_x", "wgs84_x",
-            "경도좌표", "xpos", "easting")
-_Y_NAMES = ("lat", "latitude", "위도", "y", "ycoord", "y_coord", "coordy", "coord_y",
-            "pointy", "point_y", "y좌표", "좌표y", "utmk_y", "gps_y", "wgs84_y", "위도좌표",
-            "ypos", "northing")
-_LONLAT_NAMES = {"lon", "lng", "long", "longitude", "경도", "경도좌표", "lat", "latitude",
-                 "위도", "위도좌표"}
+_X_NAMES = (
+    "lon",
+    "lng",
+    "long",
+    "longitude",
+    "경도",
+    "x",
+    "xcoord",
+    "x_coord",
+    "coordx",
+    "coord_x",
+    "pointx",
+    "point_x",
+    "x좌표",
+    "좌표x",
+    "utmk_x",
+    "gps_x",
+    "wgs84_x",
+    "경도좌표",
+    "xpos",
+    "easting",
+)
+_Y_NAMES = (
+    "lat",
+    "latitude",
+    "위도",
+    "y",
+    "ycoord",
+    "y_coord",
+    "coordy",
+    "coord_y",
+    "pointy",
+    "point_y",
+    "y좌표",
+    "좌표y",
+    "utmk_y",
+    "gps_y",
+    "wgs84_y",
+    "위도좌표",
+    "ypos",
+    "northing",
+)
+_LONLAT_NAMES = {
+    "lon",
+    "lng",
+    "long",
+    "longitude",
+    "경도",
+    "경도좌표",
+    "lat",
+    "latitude",
+    "위도",
+    "위도좌표",
+}
 
 
 class InputError(InnoAtlasError):
@@ -157,18 +204,24 @@ def _check_path(path: Path, what: str) -> None:
         raise InputError(f"{what} file {path} is empty (0 bytes)")
     suffix = path.suffix.lower()
     if suffix == ".shp" and _sibling(path, ".dbf") is None:
-        raise InputError(f"{what} shapefile {path} has no {path.stem}.dbf (its attribute "
-                         "table): copy the .dbf next to the .shp")
+        raise InputError(
+            f"{what} shapefile {path} has no {path.stem}.dbf (its attribute "
+            "table): copy the .dbf next to the .shp"
+        )
     if suffix == ".gpkg":
         _check_sqlite(path, what)
     if suffix == ".zip":
         parts = _zip_shapefile(path)
         if parts and ".dbf" not in parts:
-            raise InputError(f"{what} file {path}: the shapefile {parts['.shp']} inside has "
-                             "no .dbf (its attribute table)")
+            raise InputError(
+                f"{what} file {path}: the shapefile {parts['.shp']} inside has "
+                "no .dbf (its attribute table)"
+            )
         if parts and ".shx" not in parts:
-            raise InputError(f"{what} file {path}: the shapefile {parts['.shp']} inside has "
-                             "no .shx (its shape index): unzip it and import the .shp")
+            raise InputError(
+                f"{what} file {path}: the shapefile {parts['.shp']} inside has "
+                "no .shx (its shape index): unzip it and import the .shp"
+            )
 
 
 def _check_sqlite(path: Path, what: str) -> None:
@@ -183,8 +236,9 @@ def _check_sqlite(path: Path, what: str) -> None:
     valid = header[24:28] == header[92:96]  # the page count is only valid then
     size = path.stat().st_size
     if valid and pages and size < page_size * pages:
-        raise InputError(f"{what} file {path} is truncated ({size} of {page_size * pages} "
-                         "bytes): copy it again")
+        raise InputError(
+            f"{what} file {path} is truncated ({size} of {page_size * pages} bytes): copy it again"
+        )
 
 
 def _bad_prj(path: Path) -> str | None:
@@ -200,8 +254,7 @@ def _bad_prj(path: Path) -> str | None:
 
 
 @contextlib.contextmanager
-def _readable(path: Path, notes: list[str], drop_prj: bool = False
-              ) -> Iterator[Path | str]:
+def _readable(path: Path, notes: list[str], drop_prj: bool = False) -> Iterator[Path | str]:
     """The path to read: a temporary copy when the .shx is missing (rebuilt there) or
     a .prj PROJ cannot parse must be left out."""
     suffix = path.suffix.lower()
@@ -225,8 +278,10 @@ def _readable(path: Path, notes: list[str], drop_prj: bool = False
                     pyogrio.read_info(copy)  # opening rebuilds the .shx
                 finally:
                     pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": None})
-            notes.append(f"{path.name}: no {path.stem}.shx (the shape index): rebuilt from "
-                         "the .shp for this import")
+            notes.append(
+                f"{path.name}: no {path.stem}.shx (the shape index): rebuilt from "
+                "the .shp for this import"
+            )
         yield copy
 
 
@@ -257,8 +312,14 @@ def _codec(name: str) -> str | None:
 
 
 def _display(codec: str) -> str:
-    return {"utf-8": "UTF-8", "cp949": "CP949", "euc_kr": "EUC-KR", "latin-1": "ISO-8859-1",
-            "iso8859-1": "ISO-8859-1", "utf-8-sig": "UTF-8"}.get(codec, codec.upper())
+    return {
+        "utf-8": "UTF-8",
+        "cp949": "CP949",
+        "euc_kr": "EUC-KR",
+        "latin-1": "ISO-8859-1",
+        "iso8859-1": "ISO-8859-1",
+        "utf-8-sig": "UTF-8",
+    }.get(codec, codec.upper())
 
 
 def _decodes(data: bytes, codec: str) -> bool:
@@ -288,8 +349,9 @@ def _dbf_text(dbf: Path) -> bytes:
     return names + records
 
 
-def _choose_encoding(name: str, data: bytes, declared: str | None, source: str,
-                     user: str | None) -> tuple[str, str]:
+def _choose_encoding(
+    name: str, data: bytes, declared: str | None, source: str, user: str | None
+) -> tuple[str, str]:
     """The codec to read with and the note explaining it ('' when nothing to say).
 
     ``declared`` is the encoding a .cpg names (``source`` says where it came from).
@@ -297,27 +359,33 @@ def _choose_encoding(name: str, data: bytes, declared: str | None, source: str,
     if user is not None:
         codec = _codec(user)
         if codec is None:
-            raise InputError(f"unknown text encoding {user!r} for {name} (try UTF-8 or "
-                             "CP949)")
+            raise InputError(f"unknown text encoding {user!r} for {name} (try UTF-8 or CP949)")
         return codec, ""
     detected = _detect(data)
     plain_ascii = _decodes(data, "ascii")
     if declared is not None:
         codec = _codec(declared)
         if codec is None:
-            return detected, (f"{name}: {source} names an unknown encoding "
-                              f"{declared.strip()!r}: read as {_display(detected)}")
-        if plain_ascii or (_decodes(data, codec) and not
-                           (detected == "utf-8" and codec != "utf-8")):
+            return detected, (
+                f"{name}: {source} names an unknown encoding "
+                f"{declared.strip()!r}: read as {_display(detected)}"
+            )
+        if plain_ascii or (
+            _decodes(data, codec) and not (detected == "utf-8" and codec != "utf-8")
+        ):
             return codec, ""
-        return detected, (f"{name}: {source} says {_display(codec)} but the text is "
-                          f"{'not ' + _display(codec) if detected != 'utf-8' else 'UTF-8'}:"
-                          f" read as {_display(detected)}")
+        return detected, (
+            f"{name}: {source} says {_display(codec)} but the text is "
+            f"{'not ' + _display(codec) if detected != 'utf-8' else 'UTF-8'}:"
+            f" read as {_display(detected)}"
+        )
     if detected == "cp949":
         return detected, f"{name}: no .cpg file: text is not valid UTF-8, read as CP949"
     if detected == "latin-1":
-        return detected, (f"{name}: no .cpg file: text is neither UTF-8 nor CP949, read as "
-                          "ISO-8859-1 (choose the encoding if it looks garbled)")
+        return detected, (
+            f"{name}: no .cpg file: text is neither UTF-8 nor CP949, read as "
+            "ISO-8859-1 (choose the encoding if it looks garbled)"
+        )
     return detected, ""
 
 
@@ -332,9 +400,12 @@ def _zip_shapefile(path: Path) -> dict[str, str]:
     if shp is None:
         return {}
     stem = shp[:-4]
-    return {m[len(stem):].lower(): m for m in members
-            if m[:len(stem)] == stem and m[len(stem):].lower() in
-            {".shp", ".shx", ".dbf", ".cpg", ".prj"}}
+    return {
+        m[len(stem) :].lower(): m
+        for m in members
+        if m[: len(stem)] == stem
+        and m[len(stem) :].lower() in {".shp", ".shx", ".dbf", ".cpg", ".prj"}
+    }
 
 
 def _zip_source(path: Path) -> Path | str:
@@ -353,11 +424,9 @@ def _shapefile_encoding(path: Path, user: str | None) -> tuple[str | None, str]:
         with zipfile.ZipFile(path) as archive:
             with archive.open(parts[".dbf"]) as handle:
                 head = handle.read(32)
-                header_length = int.from_bytes(head[8:10], "little") if len(head) >= 32 \
-                    else 32
+                header_length = int.from_bytes(head[8:10], "little") if len(head) >= 32 else 32
                 data = handle.read(max(header_length - 32, 0)) + handle.read(_SAMPLE_BYTES)
-            declared = (archive.read(parts[".cpg"]).decode("latin-1") if ".cpg" in parts
-                        else None)
+            declared = archive.read(parts[".cpg"]).decode("latin-1") if ".cpg" in parts else None
         stem = Path(parts[".shp"]).stem
         return _choose_encoding(path.name, data, declared, f"{stem}.cpg", user)
     if path.suffix.lower() not in {".shp", ".dbf"}:
@@ -367,8 +436,7 @@ def _shapefile_encoding(path: Path, user: str | None) -> tuple[str | None, str]:
         return None, ""
     cpg = _sibling(path, ".cpg")
     declared = cpg.read_bytes().decode("latin-1") if cpg is not None else None
-    return _choose_encoding(path.name, _dbf_text(dbf), declared,
-                            f"{path.stem}.cpg", user)
+    return _choose_encoding(path.name, _dbf_text(dbf), declared, f"{path.stem}.cpg", user)
 
 
 def _csv_encoding(path: Path, user: str | None) -> tuple[str, str]:
@@ -407,8 +475,10 @@ def _parse_crs(text: str, name: str) -> pyproj.CRS:
     try:
         return pyproj.CRS.from_user_input(text)
     except Exception as err:
-        raise InputError(f"unknown CRS {text!r} for {name}: {_first_line(err)}; choose one "
-                         "of EPSG:5186, 5179, 5181, 5174 or 4326") from None
+        raise InputError(
+            f"unknown CRS {text!r} for {name}: {_first_line(err)}; choose one "
+            "of EPSG:5186, 5179, 5181, 5174 or 4326"
+        ) from None
 
 
 def _geojson_crs_name(path: Path) -> str | None:
@@ -461,14 +531,14 @@ def datum_shift_note(crs) -> str | None:
         return None
     label = crs_label(source)
     try:
-        group = pyproj.transformer.TransformerGroup(source, pyproj.CRS(WORKING_CRS),
-                                                    always_xy=True)
+        group = pyproj.transformer.TransformerGroup(source, pyproj.CRS(WORKING_CRS), always_xy=True)
         best = group.transformers[0]
     except Exception:
         return None
     shift = _shift_step(best.definition)
-    name = next((part.strip() for part in best.description.split("+")
-                 if " to " in part), best.description)
+    name = next(
+        (part.strip() for part in best.description.split("+") if " to " in part), best.description
+    )
     own = None
     if source.is_bound:
         with warnings.catch_warnings():
@@ -477,17 +547,22 @@ def datum_shift_note(crs) -> str | None:
     via = f"the file's towgs84={own.group(1)}" if own else f"{name} ({shift})"
     if "korea" not in (source.datum.name if source.datum else "").lower():
         return f"{label} -> {WORKING_CRS} uses {via} (Bessel datum shift)"
-    return (f"{label} -> {WORKING_CRS} uses {via}; two parameter sets circulate for "
-            "Korean 1985 data (e.g. towgs84=-115.80,474.99,674.11,1.16,-2.31,-1.63,6.43), "
-            "so check a known point if positions look shifted")
+    return (
+        f"{label} -> {WORKING_CRS} uses {via}; two parameter sets circulate for "
+        "Korean 1985 data (e.g. towgs84=-115.80,474.99,674.11,1.16,-2.31,-1.63,6.43), "
+        "so check a known point if positions look shifted"
+    )
 
 
 def _shift_step(definition: str) -> str:
     """The Helmert/Molodensky-Badekas step of a PROJ pipeline, shortened."""
     for step in definition.split(" step "):
         if any(key in step for key in ("helmert", "molobadekas", "towgs84")):
-            words = [w for w in step.split() if not w.startswith(("px=", "py=", "pz=",
-                                                                   "convention=", "inv"))]
+            words = [
+                w
+                for w in step.split()
+                if not w.startswith(("px=", "py=", "pz=", "convention=", "inv"))
+            ]
             return " ".join(w.removeprefix("proj=") for w in words)
     return definition.split(" step ")[-1][:80]
 
@@ -526,18 +601,22 @@ def _sniff_delimiter(path: Path, codec: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv_table(path: Path, codec: str, rows: int | None = None,
-                    progress: Callable[[float, str], None] | None = None,
-                    cancelled: Callable[[], bool] | None = None) -> pd.DataFrame:
+def _read_csv_table(
+    path: Path,
+    codec: str,
+    rows: int | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> pd.DataFrame:
     sep = _sniff_delimiter(path, codec)
     try:
         if rows is not None:
-            return pd.read_csv(path, encoding=codec, sep=sep, nrows=rows,
-                               skipinitialspace=True)
+            return pd.read_csv(path, encoding=codec, sep=sep, nrows=rows, skipinitialspace=True)
         total = max(_count_lines(path) - 1, 1)
         chunks = []
-        with pd.read_csv(path, encoding=codec, sep=sep, chunksize=BATCH_ROWS,
-                         skipinitialspace=True) as reader:
+        with pd.read_csv(
+            path, encoding=codec, sep=sep, chunksize=BATCH_ROWS, skipinitialspace=True
+        ) as reader:
             for chunk in reader:
                 _check_cancel(cancelled, path)
                 chunks.append(chunk)
@@ -568,8 +647,9 @@ def _coordinate(values: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce").astype(float)
 
 
-def _csv_points(table: pd.DataFrame, path: Path, what: str, options: ReadOptions,
-                notes: list[str]) -> gpd.GeoDataFrame:
+def _csv_points(
+    table: pd.DataFrame, path: Path, what: str, options: ReadOptions, notes: list[str]
+) -> gpd.GeoDataFrame:
     """A point frame from the coordinate columns of a CSV table (CRS set, maybe guessed)."""
     columns = [str(c) for c in table.columns]
     x_col, y_col = options.x_column, options.y_column
@@ -577,8 +657,10 @@ def _csv_points(table: pd.DataFrame, path: Path, what: str, options: ReadOptions
         gx, gy = guess_xy_columns(columns)
         x_col, y_col = x_col or gx, y_col or gy
     if x_col is None or y_col is None:
-        raise InputError(f"{what} file {path} has no geometry: no coordinate columns "
-                         "(lon/lat, x/y, 경도/위도 ...) found; choose them")
+        raise InputError(
+            f"{what} file {path} has no geometry: no coordinate columns "
+            "(lon/lat, x/y, 경도/위도 ...) found; choose them"
+        )
     for column in (x_col, y_col):
         if column not in table.columns:
             raise InputError(f"{what} file {path} has no column {column!r}")
@@ -588,16 +670,27 @@ def _csv_points(table: pd.DataFrame, path: Path, what: str, options: ReadOptions
     x, y = _coordinate(raw_x), _coordinate(raw_y)
     ok = (x.notna() & y.notna() & np.isfinite(x) & np.isfinite(y)).to_numpy()
     if not ok.any():
-        sample = next((str(v) for v in pd.concat([raw_x, raw_y])
-                       if v is not None and str(v).strip() not in {"", "nan", "None"}), None)
+        sample = next(
+            (
+                str(v)
+                for v in pd.concat([raw_x, raw_y])
+                if v is not None and str(v).strip() not in {"", "nan", "None"}
+            ),
+            None,
+        )
         if sample is None:
-            raise InputError(f"{what} file {path}: the coordinate columns {x_col}/{y_col} "
-                             "are empty")
-        raise InputError(f"{what} file {path}: the coordinate columns {x_col}/{y_col} are "
-                         f"not numbers (e.g. {sample[:30]!r})")
+            raise InputError(
+                f"{what} file {path}: the coordinate columns {x_col}/{y_col} are empty"
+            )
+        raise InputError(
+            f"{what} file {path}: the coordinate columns {x_col}/{y_col} are "
+            f"not numbers (e.g. {sample[:30]!r})"
+        )
     if not ok.all():
-        notes.append(f"{path.name}: {int((~ok).sum())} of {len(ok)} rows without numeric "
-                     f"coordinates in {x_col}/{y_col} dropped")
+        notes.append(
+            f"{path.name}: {int((~ok).sum())} of {len(ok)} rows without numeric "
+            f"coordinates in {x_col}/{y_col} dropped"
+        )
     table, xs, ys = table[ok].reset_index(drop=True), x[ok].to_numpy(), y[ok].to_numpy()
     crs = _parse_crs(options.assumed_crs, path.name) if options.assumed_crs else None
     geographic = crs is None or crs.is_geographic
@@ -607,14 +700,18 @@ def _csv_points(table: pd.DataFrame, path: Path, what: str, options: ReadOptions
     lonlat = bool(np.all(np.abs(xs) <= 180) and np.all(np.abs(ys) <= 90))
     if crs is None:
         if not lonlat:
-            raise InputError(f"{what} file {path} has no CRS and its coordinates "
-                             f"({x_col}/{y_col}) look projected: {_PRESET_HINT}")
+            raise InputError(
+                f"{what} file {path} has no CRS and its coordinates "
+                f"({x_col}/{y_col}) look projected: {_PRESET_HINT}"
+            )
         crs = pyproj.CRS("EPSG:4326")
         notes.append(f"{path.name}: {x_col}/{y_col} read as EPSG:4326 longitude/latitude")
     elif crs.is_geographic and not lonlat:
-        raise InputError(f"{what} file {path}: {x_col}/{y_col} lie outside the longitude/"
-                         f"latitude range of {crs_label(crs)} (x {xs.min():g}..{xs.max():g},"
-                         f" y {ys.min():g}..{ys.max():g}): {_PRESET_HINT}")
+        raise InputError(
+            f"{what} file {path}: {x_col}/{y_col} lie outside the longitude/"
+            f"latitude range of {crs_label(crs)} (x {xs.min():g}..{xs.max():g},"
+            f" y {ys.min():g}..{ys.max():g}): {_PRESET_HINT}"
+        )
     return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(xs, ys), crs=crs)
 
 
@@ -631,8 +728,24 @@ def _list_layers(path: Path, what: str = "input") -> list[tuple[str, str | None]
 
 
 #: Files that belong to a shapefile: they are read through its .shp.
-SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd",
-                   ".shp.xml", ".atx", ".fbn", ".fbx", ".ain", ".aih", ".ixs", ".mxs")
+SHAPEFILE_PARTS = (
+    ".shx",
+    ".dbf",
+    ".prj",
+    ".cpg",
+    ".qix",
+    ".sbn",
+    ".sbx",
+    ".qmd",
+    ".shp.xml",
+    ".atx",
+    ".fbn",
+    ".fbx",
+    ".ain",
+    ".aih",
+    ".ixs",
+    ".mxs",
+)
 
 
 def _unreadable(path: Path, what: str, err: Exception) -> str:
@@ -640,21 +753,30 @@ def _unreadable(path: Path, what: str, err: Exception) -> str:
     if path.suffix.lower() in {".geojson", ".json"} and "GeoJSON" in message:
         return f"{what} file {path} is not valid JSON: {message}"
     if path.name.lower().endswith(SHAPEFILE_PARTS):
-        return (f"{path.name} is one part of a shapefile: add the .shp file "
-                f"({path.stem}.shp) instead")
+        return (
+            f"{path.name} is one part of a shapefile: add the .shp file ({path.stem}.shp) instead"
+        )
     if "not recognized as being in a supported file format" in message:
-        return (f"{path.name} is not a vector format GDAL reads (GeoPackage, Shapefile, "
-                "GeoJSON, CSV, KML, GML, FlatGeobuf …)")
+        return (
+            f"{path.name} is not a vector format GDAL reads (GeoPackage, Shapefile, "
+            "GeoJSON, CSV, KML, GML, FlatGeobuf …)"
+        )
     return f"cannot read {what} from {path}: {message}"
 
 
-def _choose_layer(path: Path, preferred: str | None, what: str = "input",
-                  required: str | None = None) -> str | None:
+def _choose_layer(
+    path: Path, preferred: str | None, what: str = "input", required: str | None = None
+) -> str | None:
     return _pick_layer(_list_layers(path, what), path, preferred, what, required)
 
 
-def _pick_layer(layers: list[tuple[str, str | None]], path: Path, preferred: str | None,
-                what: str = "input", required: str | None = None) -> str | None:
+def _pick_layer(
+    layers: list[tuple[str, str | None]],
+    path: Path,
+    preferred: str | None,
+    what: str = "input",
+    required: str | None = None,
+) -> str | None:
     """The layer to read among ``layers`` (see :func:`_list_layers`): ``preferred`` when
     present, else the first with geometry; None when the file has only one."""
     if len(layers) == 0:
@@ -663,14 +785,16 @@ def _pick_layer(layers: list[tuple[str, str | None]], path: Path, preferred: str
     if preferred is not None and preferred in names:
         return preferred
     if required is not None and required not in names:
-        raise InputError(f"{what} file {path} has no layer {required!r} (layers: "
-                         f"{', '.join(names[:10])})")
+        raise InputError(
+            f"{what} file {path} has no layer {required!r} (layers: {', '.join(names[:10])})"
+        )
     with_geometry = [name for name, kind in layers if kind is not None]
     return (with_geometry or names)[0] if len(names) > 1 else None
 
 
 def _one_line(function):
     """Turn any failure of ``function(path, ...)`` that is not an InputError into one."""
+
     @functools.wraps(function)
     def guarded(path, *args, **kwargs):
         try:
@@ -679,6 +803,7 @@ def _one_line(function):
             raise
         except Exception as err:  # GDAL/PROJ/pandas failures not foreseen
             raise InputError(f"cannot read {path}: {_first_line(err)}") from None
+
     return guarded
 
 
@@ -713,10 +838,10 @@ def inspect_vector(path: Path | str, options: ReadOptions | None = None) -> File
         return _inspect_csv(path, options)
     crs_name, unknown_crs = _geojson_crs(path)
     if unknown_crs:
-        notes.append(f"{path.name} names a CRS PROJ does not know ({crs_name}): "
-                     f"{_PRESET_HINT}")
+        notes.append(f"{path.name} names a CRS PROJ does not know ({crs_name}): {_PRESET_HINT}")
     default_crs = path.suffix.lower() in {".geojson", ".json"} and (
-        crs_name is None or unknown_crs)  # GDAL then says EPSG:4326 whatever the data
+        crs_name is None or unknown_crs
+    )  # GDAL then says EPSG:4326 whatever the data
     encoding, encoding_note = _shapefile_encoding(path, options.encoding)
     bad_prj = _bad_prj(path)
     with _readable(path, notes, drop_prj=bad_prj is not None) as source:
@@ -724,8 +849,11 @@ def inspect_vector(path: Path | str, options: ReadOptions | None = None) -> File
         if not layers:
             raise InputError(f"input file {path} holds no layer")
         infos, chosen_info = [], None
-        chosen = options.layer if options.layer in [n for n, _ in layers] else \
-            _pick_layer(layers, source, None)
+        chosen = (
+            options.layer
+            if options.layer in [n for n, _ in layers]
+            else _pick_layer(layers, source, None)
+        )
         for name, kind in layers:
             try:
                 info = pyogrio.read_info(source, layer=name, encoding=encoding)
@@ -748,16 +876,27 @@ def inspect_vector(path: Path | str, options: ReadOptions | None = None) -> File
             notes.append(f"{path.stem}.prj is not a CRS PROJ knows: {_PRESET_HINT}")
     if encoding_note:
         notes.append(encoding_note)
-    return FileInfo(path, str(chosen_info["driver"]), infos,
-                    [str(c) for c in chosen_info["fields"]],
-                    None if encoding is None else _display(encoding), encoding_note, crs,
-                    crs_guess, None, None, notes, chosen)
+    return FileInfo(
+        path,
+        str(chosen_info["driver"]),
+        infos,
+        [str(c) for c in chosen_info["fields"]],
+        None if encoding is None else _display(encoding),
+        encoding_note,
+        crs,
+        crs_guess,
+        None,
+        None,
+        notes,
+        chosen,
+    )
 
 
 def _guess_crs(source: Path, layer: str | None, encoding: str | None) -> str | None:
     try:
-        sample = pyogrio.read_dataframe(source, layer=layer, encoding=encoding,
-                                        max_features=1000, columns=[])
+        sample = pyogrio.read_dataframe(
+            source, layer=layer, encoding=encoding, max_features=1000, columns=[]
+        )
     except Exception:
         return None
     if len(sample) == 0:
@@ -776,20 +915,24 @@ def _inspect_csv(path: Path, options: ReadOptions) -> FileInfo:
         x = pd.to_numeric(sample[x_col], errors="coerce").dropna()
         y = pd.to_numeric(sample[y_col], errors="coerce").dropna()
         if len(x) and len(y):
-            fits = (x.abs().max() <= 180 and y.abs().max() <= 90) or \
-                   (x.abs().max() <= 90 and y.between(124, 132).all())
+            fits = (x.abs().max() <= 180 and y.abs().max() <= 90) or (
+                x.abs().max() <= 90 and y.between(124, 132).all()
+            )
             crs_guess = "EPSG:4326" if fits else None
     else:
         notes.append(f"{path.name}: no coordinate columns found: choose them")
-    layers = [LayerInfo(path.stem, "Point" if x_col and y_col else None,
-                        max(_count_lines(path) - 1, 0))]
-    return FileInfo(path, "CSV", layers, columns, _display(codec), note, None, crs_guess,
-                    x_col, y_col, notes)
+    layers = [
+        LayerInfo(path.stem, "Point" if x_col and y_col else None, max(_count_lines(path) - 1, 0))
+    ]
+    return FileInfo(
+        path, "CSV", layers, columns, _display(codec), note, None, crs_guess, x_col, y_col, notes
+    )
 
 
 @_one_line
-def preview_attributes(path: Path | str, options: ReadOptions | None = None,
-                       rows: int = 20) -> pd.DataFrame:
+def preview_attributes(
+    path: Path | str, options: ReadOptions | None = None, rows: int = 20
+) -> pd.DataFrame:
     """The first ``rows`` rows of a file's attributes, in the chosen (or detected)
     encoding, without geometry: what an import dialog shows to check the text.
 
@@ -809,8 +952,9 @@ def preview_attributes(path: Path | str, options: ReadOptions | None = None,
     with _readable(path, notes, drop_prj=_bad_prj(path) is not None) as source:
         layer = _choose_layer(source, options.layer)
         try:
-            table = pyogrio.read_dataframe(source, layer=layer, encoding=encoding,
-                                           read_geometry=False, max_features=rows)
+            table = pyogrio.read_dataframe(
+                source, layer=layer, encoding=encoding, read_geometry=False, max_features=rows
+            )
         except Exception as err:
             raise InputError(_unreadable(path, "input", err)) from None
     return pd.DataFrame(table)
@@ -822,8 +966,11 @@ def preview_attributes(path: Path | str, options: ReadOptions | None = None,
 
 def _looks_geographic(frame: gpd.GeoDataFrame) -> bool:
     xmin, ymin, xmax, ymax = frame.total_bounds
-    return bool(np.all(np.isfinite([xmin, ymin, xmax, ymax]))
-                and -180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90)
+    return bool(
+        np.all(np.isfinite([xmin, ymin, xmax, ymax]))
+        and -180 <= xmin <= xmax <= 180
+        and -90 <= ymin <= ymax <= 90
+    )
 
 
 def _check_cancel(cancelled: Callable[[], bool] | None, path: Path) -> None:
@@ -831,8 +978,15 @@ def _check_cancel(cancelled: Callable[[], bool] | None, path: Path) -> None:
         raise ImportCancelled(f"import of {path.name} cancelled")
 
 
-def _read_ogr(source: Path, path: Path, layer: str | None, encoding: str | None, what: str,
-              progress, cancelled) -> gpd.GeoDataFrame:
+def _read_ogr(
+    source: Path,
+    path: Path,
+    layer: str | None,
+    encoding: str | None,
+    what: str,
+    progress,
+    cancelled,
+) -> gpd.GeoDataFrame:
     """All features of one layer, in batches of BATCH_ROWS when there are more."""
     try:
         total = int(pyogrio.read_info(source, layer=layer, encoding=encoding)["features"])
@@ -847,25 +1001,39 @@ def _read_ogr(source: Path, path: Path, layer: str | None, encoding: str | None,
         for start in range(0, total, BATCH_ROWS):
             _check_cancel(cancelled, path)
             if progress is not None:
-                progress(0.8 * start / total, f"reading {path.name}: {start} of {total} "
-                                              "features")
-            parts.append(pyogrio.read_dataframe(source, skip_features=start,
-                                                max_features=BATCH_ROWS, **kwargs))
+                progress(0.8 * start / total, f"reading {path.name}: {start} of {total} features")
+            parts.append(
+                pyogrio.read_dataframe(
+                    source, skip_features=start, max_features=BATCH_ROWS, **kwargs
+                )
+            )
     except InputError:
         raise
     except Exception as err:
         raise InputError(_unreadable(path, what, err)) from None
     frame = pd.concat(parts, ignore_index=True)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=parts[0].crs) \
-        if isinstance(parts[0], gpd.GeoDataFrame) else frame
+    return (
+        gpd.GeoDataFrame(frame, geometry="geometry", crs=parts[0].crs)
+        if isinstance(parts[0], gpd.GeoDataFrame)
+        else frame
+    )
 
 
-_FAMILY = {0: "Point", 4: "Point", 1: "LineString", 2: "LineString", 5: "LineString",
-           3: "Polygon", 6: "Polygon", 7: "GeometryCollection"}
+_FAMILY = {
+    0: "Point",
+    4: "Point",
+    1: "LineString",
+    2: "LineString",
+    5: "LineString",
+    3: "Polygon",
+    6: "Polygon",
+    7: "GeometryCollection",
+}
 
 
-def _clean_geometry(frame: gpd.GeoDataFrame, where: str, what: str, name: str,
-                    notes: list[str], allow_mixed: bool) -> gpd.GeoDataFrame:
+def _clean_geometry(
+    frame: gpd.GeoDataFrame, where: str, what: str, name: str, notes: list[str], allow_mixed: bool
+) -> gpd.GeoDataFrame:
     """Drop features without (finite) geometry, drop Z, refuse mixed types, repair
     invalid polygons."""
     geoms = np.asarray(frame.geometry.values, dtype=object)
@@ -877,13 +1045,13 @@ def _clean_geometry(frame: gpd.GeoDataFrame, where: str, what: str, name: str,
     finite = present.copy()
     finite[bad_rows] = False
     if not finite.any():
-        raise InputError(f"{what} file {where}: no feature has finite coordinates "
-                         "(all NaN/infinite)")
+        raise InputError(
+            f"{what} file {where}: no feature has finite coordinates (all NaN/infinite)"
+        )
     if (~present).sum():
         notes.append(f"{name}: {int((~present).sum())} features without geometry dropped")
     if len(bad_rows):
-        notes.append(f"{name}: {len(bad_rows)} features with NaN/infinite coordinates "
-                     "dropped")
+        notes.append(f"{name}: {len(bad_rows)} features with NaN/infinite coordinates dropped")
     frame = frame[finite].reset_index(drop=True)
     geoms = geoms[finite]
     if shapely.has_z(geoms).any():
@@ -893,24 +1061,28 @@ def _clean_geometry(frame: gpd.GeoDataFrame, where: str, what: str, name: str,
     if families == ["GeometryCollection", "Polygon"]:  # e.g. output of a clip: keep areas
         collections = shapely.get_type_id(geoms) == 7
         geoms[collections] = _polygonal_parts(geoms[collections])
-        notes.append(f"{name}: {int(collections.sum())} geometry collections reduced to "
-                     "their polygons")
+        notes.append(
+            f"{name}: {int(collections.sum())} geometry collections reduced to their polygons"
+        )
         families = ["Polygon"]
         keep = ~shapely.is_empty(geoms)
         if not keep.any():
             raise InputError(f"{what} file {where}: no polygon has an area")
         frame, geoms = frame[keep].reset_index(drop=True), geoms[keep]
     if len(families) > 1 and not allow_mixed:
-        raise InputError(f"{what} file {where} has mixed geometry types "
-                         f"({', '.join(families)}): split the layer")
+        raise InputError(
+            f"{what} file {where} has mixed geometry types ({', '.join(families)}): split the layer"
+        )
     polygonal = np.isin(shapely.get_type_id(geoms), [3, 6])
     invalid = polygonal & ~shapely.is_valid(geoms)
     if invalid.any():
         repaired = _polygonal_parts(shapely.make_valid(geoms[invalid]))
         geoms[invalid] = repaired
         lost = shapely.is_empty(repaired)
-        notes.append(f"{name}: {int(invalid.sum())} invalid polygons repaired"
-                     + (f" ({int(lost.sum())} without area dropped)" if lost.any() else ""))
+        notes.append(
+            f"{name}: {int(invalid.sum())} invalid polygons repaired"
+            + (f" ({int(lost.sum())} without area dropped)" if lost.any() else "")
+        )
         keep = ~shapely.is_empty(geoms)
         if not keep.any():
             raise InputError(f"{what} file {where}: no polygon has an area")
@@ -937,11 +1109,16 @@ def _polygonal_parts(geoms: np.ndarray) -> np.ndarray:
     return result
 
 
-def read_vector(path: Path | str, what: str = "layer", preferred_layer: str | None = None,
-                *, options: ReadOptions | None = None,
-                progress: Callable[[float, str], None] | None = None,
-                cancelled: Callable[[], bool] | None = None,
-                allow_mixed: bool | None = None) -> VectorLayer:
+def read_vector(
+    path: Path | str,
+    what: str = "layer",
+    preferred_layer: str | None = None,
+    *,
+    options: ReadOptions | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    allow_mixed: bool | None = None,
+) -> VectorLayer:
     """Read, check, repair and reproject one vector layer.
 
     Parameters
@@ -979,16 +1156,22 @@ def read_vector(path: Path | str, what: str = "layer", preferred_layer: str | No
     options = options or ReadOptions()
     allow_mixed = what == "sites" if allow_mixed is None else allow_mixed
     try:
-        return _read_vector(path, what, preferred_layer, options, progress, cancelled,
-                            allow_mixed)
+        return _read_vector(path, what, preferred_layer, options, progress, cancelled, allow_mixed)
     except InputError:
         raise
     except Exception as err:  # a GDAL/PROJ/pandas failure not foreseen: still one line
         raise InputError(f"cannot read {what} from {path}: {_first_line(err)}") from None
 
 
-def _read_vector(path: Path, what: str, preferred_layer: str | None, options: ReadOptions,
-                 progress, cancelled, allow_mixed: bool) -> VectorLayer:
+def _read_vector(
+    path: Path,
+    what: str,
+    preferred_layer: str | None,
+    options: ReadOptions,
+    progress,
+    cancelled,
+    allow_mixed: bool,
+) -> VectorLayer:
     _check_path(path, what)
     notes: list[str] = []
     if options.assumed_crs is not None:
@@ -1000,8 +1183,9 @@ def _read_vector(path: Path, what: str, preferred_layer: str | None, options: Re
         frame = _csv_points(table, path, what, options, notes)
         layer, encoding, declared_crs = None, _display(codec), True
     else:
-        frame, layer, encoding, default_crs = _read_file(path, what, preferred_layer,
-                                                         options, notes, progress, cancelled)
+        frame, layer, encoding, default_crs = _read_file(
+            path, what, preferred_layer, options, notes, progress, cancelled
+        )
         declared_crs = False
     _check_cancel(cancelled, path)
     where = f"{path}" + (f" (layer {layer})" if layer else "")
@@ -1023,67 +1207,96 @@ def _read_vector(path: Path, what: str, preferred_layer: str | None, options: Re
     return VectorLayer(frame, path, layer, notes, source_crs, encoding)
 
 
-def _read_file(path: Path, what: str, preferred_layer: str | None, options: ReadOptions,
-               notes: list[str], progress, cancelled):
+def _read_file(
+    path: Path,
+    what: str,
+    preferred_layer: str | None,
+    options: ReadOptions,
+    notes: list[str],
+    progress,
+    cancelled,
+):
     encoding, encoding_note = _shapefile_encoding(path, options.encoding)
     if encoding_note:
         notes.append(encoding_note)
     crs_name, unknown_crs = _geojson_crs(path)
     if unknown_crs and options.assumed_crs is None:
-        raise InputError(f"{what} file {path} names a CRS PROJ does not know "
-                         f"({crs_name}): {_PRESET_HINT}")
+        raise InputError(
+            f"{what} file {path} names a CRS PROJ does not know ({crs_name}): {_PRESET_HINT}"
+        )
     bad_prj = _bad_prj(path)
     if bad_prj is not None and options.assumed_crs is None:
-        raise InputError(f"{what} file {path}: its {path.stem}.prj is not a CRS PROJ knows "
-                         f"({bad_prj[:40]!r}): {_PRESET_HINT}")
+        raise InputError(
+            f"{what} file {path}: its {path.stem}.prj is not a CRS PROJ knows "
+            f"({bad_prj[:40]!r}): {_PRESET_HINT}"
+        )
     with _readable(path, notes, drop_prj=bad_prj is not None) as source:
-        layer = _choose_layer(source, options.layer or preferred_layer, what,
-                              required=options.layer)
+        layer = _choose_layer(
+            source, options.layer or preferred_layer, what, required=options.layer
+        )
         frame = _read_ogr(source, path, layer, encoding, what, progress, cancelled)
     # GDAL reads GeoJSON without (or with an unknown) "crs" member as EPSG:4326
-    default_crs = path.suffix.lower() in {".geojson", ".json"} and (
-        crs_name is None or unknown_crs)
+    default_crs = path.suffix.lower() in {".geojson", ".json"} and (crs_name is None or unknown_crs)
     if unknown_crs and isinstance(frame, gpd.GeoDataFrame):
         frame = frame.set_crs(None, allow_override=True)
     return frame, layer, None if encoding is None else _display(encoding), default_crs
 
 
-def _set_crs(frame: gpd.GeoDataFrame, path: Path, where: str, what: str,
-             options: ReadOptions, notes: list[str]) -> gpd.GeoDataFrame:
+def _set_crs(
+    frame: gpd.GeoDataFrame,
+    path: Path,
+    where: str,
+    what: str,
+    options: ReadOptions,
+    notes: list[str],
+) -> gpd.GeoDataFrame:
     if frame.crs is not None:
         return frame
     prj = _sibling(path, ".prj") if path.suffix.lower() == ".shp" else None
     if options.assumed_crs is not None:
         crs = _parse_crs(options.assumed_crs, path.name)
         named = _geojson_crs_name(path)
-        reason = (f"its {prj.name} is not a CRS PROJ knows" if prj else
-                  f"its CRS {named} is not known to PROJ" if named else "it has no CRS")
+        reason = (
+            f"its {prj.name} is not a CRS PROJ knows"
+            if prj
+            else f"its CRS {named} is not known to PROJ"
+            if named
+            else "it has no CRS"
+        )
         notes.append(f"{path.name}: {reason}: read as {crs_label(crs)} (assumed)")
         return frame.set_crs(crs, allow_override=True)
     if prj is not None:  # GDAL read it but found no CRS in it
         text = prj.read_bytes().decode("latin-1").strip().replace("\n", " ")
-        raise InputError(f"{what} file {where}: its {prj.name} is not a CRS PROJ knows "
-                         f"({text[:40]!r}): {_PRESET_HINT}")
+        raise InputError(
+            f"{what} file {where}: its {prj.name} is not a CRS PROJ knows "
+            f"({text[:40]!r}): {_PRESET_HINT}"
+        )
     if not _looks_geographic(frame):
-        raise InputError(f"{what} file {where} has no CRS and its coordinates look "
-                         f"projected: {_PRESET_HINT}")
+        raise InputError(
+            f"{what} file {where} has no CRS and its coordinates look projected: {_PRESET_HINT}"
+        )
     notes.append(f"{path.name} has no CRS: read as EPSG:4326 longitude/latitude")
     return frame.set_crs("EPSG:4326")
 
 
-def _to_working(frame: gpd.GeoDataFrame, path: Path, what: str,
-                notes: list[str]) -> gpd.GeoDataFrame:
+def _to_working(
+    frame: gpd.GeoDataFrame, path: Path, what: str, notes: list[str]
+) -> gpd.GeoDataFrame:
     source = frame.crs
     try:
         if not source.equals(WORKING_CRS):
             frame = frame.to_crs(WORKING_CRS)
     except Exception as err:
-        raise InputError(f"cannot transform {what} from {path} ({crs_label(source)}) to "
-                         f"{WORKING_CRS}: {_first_line(err)}") from None
+        raise InputError(
+            f"cannot transform {what} from {path} ({crs_label(source)}) to "
+            f"{WORKING_CRS}: {_first_line(err)}"
+        ) from None
     coords = shapely.get_coordinates(np.asarray(frame.geometry.values, dtype=object))
     if len(coords) and not np.isfinite(coords).all():
-        raise InputError(f"cannot transform {what} from {path} ({crs_label(source)}) to "
-                         f"{WORKING_CRS}: coordinates outside the CRS's area")
+        raise InputError(
+            f"cannot transform {what} from {path} ({crs_label(source)}) to "
+            f"{WORKING_CRS}: coordinates outside the CRS's area"
+        )
     note = datum_shift_note(source)
     if note is not None and not source.equals(WORKING_CRS):
         notes.append(note)
@@ -1096,9 +1309,15 @@ def _outside_korea(frame: gpd.GeoDataFrame, name: str, notes: list[str]) -> None
     x, y = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
     to_lonlat = pyproj.Transformer.from_crs(WORKING_CRS, "EPSG:4326", always_xy=True)
     lon, lat = to_lonlat.transform(x, y)
-    outside = ~((lon >= KOREA_LON[0]) & (lon <= KOREA_LON[1]) & (lat >= KOREA_LAT[0])
-                & (lat <= KOREA_LAT[1]))
+    outside = ~(
+        (lon >= KOREA_LON[0])
+        & (lon <= KOREA_LON[1])
+        & (lat >= KOREA_LAT[0])
+        & (lat <= KOREA_LAT[1])
+    )
     if outside.any():
         n = int(outside.sum())
-        notes.append(f"{name}: {n} of {len(outside)} features {'lies' if n == 1 else 'lie'} "
-                     "outside Korea: wrong CRS?")
+        notes.append(
+            f"{name}: {n} of {len(outside)} features {'lies' if n == 1 else 'lie'} "
+            "outside Korea: wrong CRS?"
+        )

@@ -7,6 +7,7 @@ large point layers the exact grid index of app.core.indicators.point_grid (same 
 times faster). Every per-site figure is then a numpy reduction (``bincount``) over
 those pairs. No buffer polygon decides membership.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ class IndexedLayer:
     tree: shapely.STRtree
 
     @classmethod
-    def build(cls, geoms: np.ndarray) -> "IndexedLayer":
+    def build(cls, geoms: np.ndarray) -> IndexedLayer:
         """Index ``geoms`` (an object array of valid, non-empty shapely geometries)."""
         geoms = np.asarray(geoms, dtype=object)
         return cls(geoms, shapely.STRtree(geoms))
@@ -82,8 +83,9 @@ def catchment_sums(pairs: np.ndarray, n_sites: int, values: np.ndarray) -> np.nd
     return np.bincount(pairs[0], weights=weights, minlength=n_sites)
 
 
-def catchment_category_counts(pairs: np.ndarray, n_sites: int, codes: np.ndarray,
-                              n_categories: int) -> np.ndarray:
+def catchment_category_counts(
+    pairs: np.ndarray, n_sites: int, codes: np.ndarray, n_categories: int
+) -> np.ndarray:
     """``(n_sites, n_categories)`` counts of a categorical code (-1 = missing, skipped)."""
     code = np.asarray(codes)[pairs[1]]
     keep = code >= 0
@@ -97,8 +99,9 @@ def nearest_distances(sites: np.ndarray, layer: IndexedLayer) -> np.ndarray:
     result = np.full(len(sites), np.nan)
     if len(layer) == 0 or len(sites) == 0:
         return result
-    (site_idx, _), distance = layer.tree.query_nearest(sites, return_distance=True,
-                                                       all_matches=False)
+    (site_idx, _), distance = layer.tree.query_nearest(
+        sites, return_distance=True, all_matches=False
+    )
     result[site_idx] = distance
     return result
 

@@ -20,10 +20,11 @@ For repeated queries (a dragged site, a changed radius) build an
 :class:`IndicatorEngine` once and call :meth:`IndicatorEngine.compute`: the layers'
 trees are then built only once.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -43,10 +44,26 @@ DEFAULT_RADIUS_M = 800.0
 
 #: The per-site columns of INDICATORS.md, in order (the contract).
 COLUMNS: tuple[str, ...] = (
-    "startups_n", "startups_per_km2", "employees_sum", "sector_shannon", "sector_evenness",
-    "sector_hhi", "top_sector", "top_sector_lq", "education_n", "education_nearest_m",
-    "stations_n", "station_nearest_m", "site_area_m2", "zone_shares", "dominant_zone",
-    "use_permitted", "restrictions", "max_footprint_m2", "max_gfa_m2", "score",
+    "startups_n",
+    "startups_per_km2",
+    "employees_sum",
+    "sector_shannon",
+    "sector_evenness",
+    "sector_hhi",
+    "top_sector",
+    "top_sector_lq",
+    "education_n",
+    "education_nearest_m",
+    "stations_n",
+    "station_nearest_m",
+    "site_area_m2",
+    "zone_shares",
+    "dominant_zone",
+    "use_permitted",
+    "restrictions",
+    "max_footprint_m2",
+    "max_gfa_m2",
+    "score",
 )
 #: One-line definitions (for tooltips and the CLI's --help).
 DEFINITIONS = {
@@ -111,7 +128,7 @@ class StartupIndex:
     employees: np.ndarray | None  # float, NaN where missing; None without the column
 
     @classmethod
-    def build(cls, frame: gpd.GeoDataFrame) -> "StartupIndex":
+    def build(cls, frame: gpd.GeoDataFrame) -> StartupIndex:
         """Index a start-up layer (any CRS)."""
         frame = to_working_crs(frame)
         usable = _usable(frame)
@@ -132,8 +149,11 @@ class StartupIndex:
             codes = arrange(codes_.astype(np.intp))
             totals = np.bincount(codes[codes >= 0], minlength=len(sectors))
         if "employees" in frame.columns:
-            employees = arrange(pd.to_numeric(frame["employees"][usable], errors="coerce")
-                                .to_numpy(dtype=float, na_value=np.nan))
+            employees = arrange(
+                pd.to_numeric(frame["employees"][usable], errors="coerce").to_numpy(
+                    dtype=float, na_value=np.nan
+                )
+            )
         return cls(layer, sectors, codes, totals, employees)
 
 
@@ -150,10 +170,15 @@ class IndicatorEngine:
         The centre's use classes for ``use_permitted``.
     """
 
-    def __init__(self, startups: gpd.GeoDataFrame | None, education: gpd.GeoDataFrame | None,
-                 stations: gpd.GeoDataFrame | None, zoning: gpd.GeoDataFrame | None,
-                 rules: ZoningRules | None = None,
-                 use_classes: Iterable[str] = DEFAULT_USE_CLASSES) -> None:
+    def __init__(
+        self,
+        startups: gpd.GeoDataFrame | None,
+        education: gpd.GeoDataFrame | None,
+        stations: gpd.GeoDataFrame | None,
+        zoning: gpd.GeoDataFrame | None,
+        rules: ZoningRules | None = None,
+        use_classes: Iterable[str] = DEFAULT_USE_CLASSES,
+    ) -> None:
         self.rules = rules or ZoningRules.default()
         self.use_classes = tuple(use_classes)
         self.startups = None if startups is None else StartupIndex.build(startups)
@@ -172,10 +197,16 @@ class IndicatorEngine:
         self.rules = rules
         self.zoning = self._index_zoning()
 
-    def compute(self, sites: gpd.GeoDataFrame, radius: float = DEFAULT_RADIUS_M, *,
-                site_radius: bool = True, weights: Weights | None = None,
-                references: References | None = None,
-                progress: Progress | None = None) -> pd.DataFrame:
+    def compute(
+        self,
+        sites: gpd.GeoDataFrame,
+        radius: float = DEFAULT_RADIUS_M,
+        *,
+        site_radius: bool = True,
+        weights: Weights | None = None,
+        references: References | None = None,
+        progress: Progress | None = None,
+    ) -> pd.DataFrame:
         """Indicators of every site (see :func:`compute_indicators`)."""
         radius = _check_radius(radius)
         report = progress or (lambda fraction, message: None)
@@ -197,8 +228,9 @@ class IndicatorEngine:
         out.update(self._startup_columns(geoms, radii, area_km2))
         report(0.4, "startups")
         for name, layer, count_col, nearest_col in (
-                ("education", self.education, "education_n", "education_nearest_m"),
-                ("stations", self.stations, "stations_n", "station_nearest_m")):
+            ("education", self.education, "education_n", "education_nearest_m"),
+            ("stations", self.stations, "stations_n", "station_nearest_m"),
+        ):
             if layer is None:
                 out[count_col] = np.full(n, np.nan)
                 out[nearest_col] = np.full(n, np.nan)
@@ -209,11 +241,19 @@ class IndicatorEngine:
             report(0.6 if name == "education" else 0.7, name)
 
         out["site_area_m2"] = np.where(polygonal, shapely.area(geoms), lot_area)
-        zoning = (site_zoning(geoms, lot_area, self.zoning, self.rules, self.use_classes)
-                  if n else SiteZoning.empty(0))
-        out.update(zone_shares=zoning.zone_shares, dominant_zone=zoning.dominant_zone,
-                   use_permitted=zoning.use_permitted, restrictions=zoning.restrictions,
-                   max_footprint_m2=zoning.max_footprint_m2, max_gfa_m2=zoning.max_gfa_m2)
+        zoning = (
+            site_zoning(geoms, lot_area, self.zoning, self.rules, self.use_classes)
+            if n
+            else SiteZoning.empty(0)
+        )
+        out.update(
+            zone_shares=zoning.zone_shares,
+            dominant_zone=zoning.dominant_zone,
+            use_permitted=zoning.use_permitted,
+            restrictions=zoning.restrictions,
+            max_footprint_m2=zoning.max_footprint_m2,
+            max_gfa_m2=zoning.max_gfa_m2,
+        )
         report(0.9, "zoning")
 
         frame = _assemble(out, usable, sites.index)
@@ -221,43 +261,73 @@ class IndicatorEngine:
         report(1.0, "score")
         return frame[list(COLUMNS)]
 
-    def _startup_columns(self, geoms: np.ndarray, radii: np.ndarray,
-                         area_km2: np.ndarray) -> dict[str, np.ndarray]:
+    def _startup_columns(
+        self, geoms: np.ndarray, radii: np.ndarray, area_km2: np.ndarray
+    ) -> dict[str, np.ndarray]:
         n = len(geoms)
         nan = np.full(n, np.nan)
         none = np.full(n, None, dtype=object)
         if self.startups is None:
-            return dict(startups_n=nan, startups_per_km2=nan, employees_sum=nan,
-                        sector_shannon=nan, sector_evenness=nan, sector_hhi=nan,
-                        top_sector=none, top_sector_lq=nan)
+            return dict(
+                startups_n=nan,
+                startups_per_km2=nan,
+                employees_sum=nan,
+                sector_shannon=nan,
+                sector_evenness=nan,
+                sector_hhi=nan,
+                top_sector=none,
+                top_sector_lq=nan,
+            )
         index = self.startups
         pairs = catchment.catchment_pairs(geoms, radii, index.layer)
         count = catchment.catchment_counts(pairs, n)
         with np.errstate(invalid="ignore", divide="ignore"):
             density = np.where(area_km2 > 0, count / area_km2, np.nan)
-        columns = dict(startups_n=count, startups_per_km2=density,
-                       employees_sum=nan if index.employees is None
-                       else catchment.catchment_sums(pairs, n, index.employees))
+        columns = dict(
+            startups_n=count,
+            startups_per_km2=density,
+            employees_sum=nan
+            if index.employees is None
+            else catchment.catchment_sums(pairs, n, index.employees),
+        )
         if index.sectors is None:
-            columns.update(sector_shannon=nan, sector_evenness=nan, sector_hhi=nan,
-                           top_sector=none, top_sector_lq=nan)
+            columns.update(
+                sector_shannon=nan,
+                sector_evenness=nan,
+                sector_hhi=nan,
+                top_sector=none,
+                top_sector_lq=nan,
+            )
             return columns
-        counts = catchment.catchment_category_counts(pairs, n, index.sector_codes,
-                                                     len(index.sectors))
+        counts = catchment.catchment_category_counts(
+            pairs, n, index.sector_codes, len(index.sectors)
+        )
         mix = sector_mix(counts, index.sectors, index.sector_totals)
-        columns.update(sector_shannon=mix.shannon, sector_evenness=mix.evenness,
-                       sector_hhi=mix.hhi, top_sector=mix.top_sector,
-                       top_sector_lq=mix.top_sector_lq)
+        columns.update(
+            sector_shannon=mix.shannon,
+            sector_evenness=mix.evenness,
+            sector_hhi=mix.hhi,
+            top_sector=mix.top_sector,
+            top_sector_lq=mix.top_sector_lq,
+        )
         return columns
 
 
-def compute_indicators(sites: gpd.GeoDataFrame, startups: gpd.GeoDataFrame | None,
-                       education: gpd.GeoDataFrame | None, stations: gpd.GeoDataFrame | None,
-                       zoning: gpd.GeoDataFrame | None, radius: float = DEFAULT_RADIUS_M,
-                       rules: ZoningRules | None = None, weights: Weights | None = None,
-                       progress: Progress | None = None, *, site_radius: bool = True,
-                       references: References | None = None,
-                       use_classes: Iterable[str] = DEFAULT_USE_CLASSES) -> pd.DataFrame:
+def compute_indicators(
+    sites: gpd.GeoDataFrame,
+    startups: gpd.GeoDataFrame | None,
+    education: gpd.GeoDataFrame | None,
+    stations: gpd.GeoDataFrame | None,
+    zoning: gpd.GeoDataFrame | None,
+    radius: float = DEFAULT_RADIUS_M,
+    rules: ZoningRules | None = None,
+    weights: Weights | None = None,
+    progress: Progress | None = None,
+    *,
+    site_radius: bool = True,
+    references: References | None = None,
+    use_classes: Iterable[str] = DEFAULT_USE_CLASSES,
+) -> pd.DataFrame:
     """Every per-site indicator of INDICATORS.md.
 
     Parameters
@@ -299,8 +369,14 @@ def compute_indicators(sites: gpd.GeoDataFrame, startups: gpd.GeoDataFrame | Non
         If ``radius`` is negative or not finite.
     """
     engine = IndicatorEngine(startups, education, stations, zoning, rules, use_classes)
-    return engine.compute(sites, radius, site_radius=site_radius, weights=weights,
-                          references=references, progress=progress)
+    return engine.compute(
+        sites,
+        radius,
+        site_radius=site_radius,
+        weights=weights,
+        references=references,
+        progress=progress,
+    )
 
 
 def _check_radius(radius: float) -> float:
@@ -329,8 +405,7 @@ _INT_COLUMNS = ("startups_n", "education_n", "stations_n")
 _OBJECT_COLUMNS = ("top_sector", "zone_shares", "dominant_zone", "restrictions")
 
 
-def _assemble(columns: dict[str, np.ndarray], usable: np.ndarray,
-              index: pd.Index) -> pd.DataFrame:
+def _assemble(columns: dict[str, np.ndarray], usable: np.ndarray, index: pd.Index) -> pd.DataFrame:
     """Scatter the per-usable-site arrays back to all sites, with the column dtypes."""
     data = {}
     for name in COLUMNS:

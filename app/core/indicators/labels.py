@@ -5,6 +5,7 @@ GeoPackage exports and stay there; what a person reads is :func:`label`: an Engl
 display name, or the Korean one of ``resources/i18n/ko.json``. Qt-free, so that the
 desktop panel, the web map and the CLI share one table.
 """
+
 from __future__ import annotations
 
 from app.core.i18n_catalog import catalog, translate

@@ -19,6 +19,7 @@ answers the same question, exactly, with numpy:
 
 Other site geometries (lines, multi-points) fall back to an STRtree over the points.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ class PointGrid:
     _tree: list = field(default_factory=list, repr=False)
 
     @classmethod
-    def build(cls, x: np.ndarray, y: np.ndarray, cell: float | None = None) -> "PointGrid":
+    def build(cls, x: np.ndarray, y: np.ndarray, cell: float | None = None) -> PointGrid:
         """Index points given by coordinates (EPSG:5186 metres)."""
         x, y = np.asarray(x, float), np.asarray(y, float)
         if len(x):
@@ -74,8 +75,9 @@ class PointGrid:
         counts = np.bincount(cell_id, minlength=nx * ny)
         offsets = np.zeros(nx * ny + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
-        return cls(x[order], y[order], order, float(xmin), float(ymin), float(cell), nx, ny,
-                   offsets)
+        return cls(
+            x[order], y[order], order, float(xmin), float(ymin), float(cell), nx, ny, offsets
+        )
 
     def __len__(self) -> int:
         return len(self.x)
@@ -143,13 +145,17 @@ class PointGrid:
         row = r0[site] + _ranks(n_rows)
         # Narrow each row to the columns the circle around the site's box can reach.
         top = self.y0 + row * self.cell
-        dy = np.maximum.reduce([np.zeros(len(row)), top - ymax[site],
-                                ymin[site] - (top + self.cell)])
-        half = np.sqrt(np.maximum(reach[site] ** 2 - dy ** 2, 0.0))
+        dy = np.maximum.reduce(
+            [np.zeros(len(row)), top - ymax[site], ymin[site] - (top + self.cell)]
+        )
+        half = np.sqrt(np.maximum(reach[site] ** 2 - dy**2, 0.0))
         c0 = np.clip(np.floor((xmin[site] - half - self.x0) / self.cell), 0, self.nx - 1)
         c1 = np.clip(np.floor((xmax[site] + half - self.x0) / self.cell), 0, self.nx - 1)
-        reachable = (dy <= reach[site]) & (xmax[site] + half >= self.x0) \
+        reachable = (
+            (dy <= reach[site])
+            & (xmax[site] + half >= self.x0)
             & (xmin[site] - half <= self.x0 + self.nx * self.cell)
+        )
         first = row * self.nx + c0.astype(np.int64)
         last = row * self.nx + c1.astype(np.int64)
         start = self.offsets[first]
@@ -174,8 +180,9 @@ class PointGrid:
         anchor, inner = _inscribed_discs(sites)
         coords, owner = shapely.get_coordinates(sites, return_index=True)
         outer = np.zeros(len(sites))
-        np.maximum.at(outer, owner, np.hypot(coords[:, 0] - anchor[owner, 0],
-                                             coords[:, 1] - anchor[owner, 1]))
+        np.maximum.at(
+            outer, owner, np.hypot(coords[:, 0] - anchor[owner, 0], coords[:, 1] - anchor[owner, 1])
+        )
         site, point = self._candidates(shapely.bounds(sites), radii)
         dx = self.x[point] - anchor[:, 0][site]
         dy = self.y[point] - anchor[:, 1][site]
@@ -184,16 +191,17 @@ class PointGrid:
         # [d − outer, max(d − inner, 0)]; compared squared, with a safety margin.
         sure_in_at = np.maximum((radii + inner) * (1 - _MARGIN) - _MARGIN, 0.0)
         sure_out_at = (radii + outer) * (1 + _MARGIN) + _MARGIN
-        sure_in = d2 < (sure_in_at ** 2)[site]
-        band = ~sure_in & (d2 <= (sure_out_at ** 2)[site])
+        sure_in = d2 < (sure_in_at**2)[site]
+        band = ~sure_in & (d2 <= (sure_out_at**2)[site])
         keep = sure_in
         if band.any():
             in_band = site[band]
             keep[band] = self._exact(sites, in_band, point[band], radii[in_band])
         return np.vstack([ids[site[keep]], point[keep]])
 
-    def _exact(self, sites: np.ndarray, site: np.ndarray, point: np.ndarray,
-               radius: np.ndarray) -> np.ndarray:
+    def _exact(
+        self, sites: np.ndarray, site: np.ndarray, point: np.ndarray, radius: np.ndarray
+    ) -> np.ndarray:
         """``distance(point, site) <= radius`` for each pair, as GEOS computes it."""
         edges = _Edges.of(sites)
         result = np.empty(len(site), dtype=bool)
@@ -204,15 +212,14 @@ class PointGrid:
             stop = int(np.searchsorted(bounds, bounds[start] + CHUNK, side="right")) - 1
             stop = min(max(stop, start + 1), len(site))
             chunk = slice(start, stop)
-            distance = edges.min_distance(site[chunk], self.x[point[chunk]],
-                                          self.y[point[chunk]])
+            distance = edges.min_distance(site[chunk], self.x[point[chunk]], self.y[point[chunk]])
             inside = (distance <= radius[chunk]) & (radius[chunk] > 0)
             far = ~inside
             if far.any():  # inside a large polygon (distance 0), or R = 0: touching
                 idx = np.flatnonzero(far)
-                inside[idx] = shapely.intersects_xy(sites[site[chunk][idx]],
-                                                    self.x[point[chunk][idx]],
-                                                    self.y[point[chunk][idx]])
+                inside[idx] = shapely.intersects_xy(
+                    sites[site[chunk][idx]], self.x[point[chunk][idx]], self.y[point[chunk][idx]]
+                )
             result[chunk] = inside
             start = stop
         return result
@@ -230,7 +237,7 @@ class _Edges:
     count: np.ndarray  # edges per site
 
     @classmethod
-    def of(cls, sites: np.ndarray) -> "_Edges":
+    def of(cls, sites: np.ndarray) -> _Edges:
         parts, part_site = shapely.get_parts(sites, return_index=True)  # multi-polygons
         rings, ring_part = shapely.get_rings(parts, return_index=True)
         ring_site = part_site[ring_part]

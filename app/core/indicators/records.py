@@ -1,4 +1,5 @@
 """Indicator tables as JSON-ready records (CLI output and the GeoJSON export)."""
+
 from __future__ import annotations
 
 import json

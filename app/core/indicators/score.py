@@ -13,11 +13,12 @@ the criteria whose indicator is known (a missing column drops its criterion and 
 other weights are renormalised); NaN when none is known. Sites whose use is not
 permitted rank below every permitted site, whatever their score.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -43,15 +44,14 @@ class Weights:
         for item in fields(self):
             value = getattr(self, item.name)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
-                raise ScoreSettingsError(f"weight {item.name} must be a number >= 0, "
-                                         f"not {value!r}")
+                raise ScoreSettingsError(f"weight {item.name} must be a number >= 0, not {value!r}")
 
     def to_dict(self) -> dict[str, float]:
         """Plain dict for saving with a project."""
         return {key: float(value) for key, value in asdict(self).items()}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, float] | None) -> "Weights":
+    def from_dict(cls, data: Mapping[str, float] | None) -> Weights:
         """Weights from a saved dict; missing keys keep their default, unknown keys are ignored."""
         known = {item.name for item in fields(cls)}
         return cls(**{key: float(value) for key, value in (data or {}).items() if key in known})
@@ -70,15 +70,16 @@ class References:
         for item in fields(self):
             value = getattr(self, item.name)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-                raise ScoreSettingsError(f"reference {item.name} must be a number > 0, "
-                                         f"not {value!r}")
+                raise ScoreSettingsError(
+                    f"reference {item.name} must be a number > 0, not {value!r}"
+                )
 
     def to_dict(self) -> dict[str, float]:
         """Plain dict for saving with a project."""
         return {key: float(value) for key, value in asdict(self).items()}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, float] | None) -> "References":
+    def from_dict(cls, data: Mapping[str, float] | None) -> References:
         """References from a saved dict; missing keys keep their default."""
         known = {item.name for item in fields(cls)}
         return cls(**{key: float(value) for key, value in (data or {}).items() if key in known})
@@ -102,8 +103,13 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("floor_area", "max_gfa_m2", "Buildable floor area", "gfa / (gfa + gfa_ref)"),
 )
 #: Criterion key -> the References field it uses (None: no reference).
-REFERENCE_OF = {"startups": "startups_n", "diversity": None, "education": "education_m",
-                "transit": "station_m", "floor_area": "gfa_m2"}
+REFERENCE_OF = {
+    "startups": "startups_n",
+    "diversity": None,
+    "education": "education_m",
+    "transit": "station_m",
+    "floor_area": "gfa_m2",
+}
 
 
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -112,8 +118,9 @@ def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
     return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
 
 
-def criterion_values(indicators: pd.DataFrame, references: References | None = None
-                     ) -> pd.DataFrame:
+def criterion_values(
+    indicators: pd.DataFrame, references: References | None = None
+) -> pd.DataFrame:
     """Transformed criteria (0–1, NaN where the indicator is unknown), one column each.
 
     Parameters
@@ -135,10 +142,10 @@ def criterion_values(indicators: pd.DataFrame, references: References | None = N
     values = {
         "startups": n / (n + ref.startups_n),
         "diversity": np.clip(_column(indicators, "sector_evenness"), 0, 1),
-        "education": np.exp(-np.maximum(_column(indicators, "education_nearest_m"), 0)
-                            / ref.education_m),
-        "transit": np.exp(-np.maximum(_column(indicators, "station_nearest_m"), 0)
-                          / ref.station_m),
+        "education": np.exp(
+            -np.maximum(_column(indicators, "education_nearest_m"), 0) / ref.education_m
+        ),
+        "transit": np.exp(-np.maximum(_column(indicators, "station_nearest_m"), 0) / ref.station_m),
         "floor_area": gfa / (gfa + ref.gfa_m2),
     }
     return pd.DataFrame(values, index=indicators.index)
@@ -156,8 +163,9 @@ def composite_score(criteria: pd.DataFrame, weights: Weights | None = None) -> p
     return pd.Series(score, index=criteria.index, name="score")
 
 
-def score_breakdown(indicators: pd.DataFrame, weights: Weights | None = None,
-                    references: References | None = None) -> pd.DataFrame:
+def score_breakdown(
+    indicators: pd.DataFrame, weights: Weights | None = None, references: References | None = None
+) -> pd.DataFrame:
     """Each site's criteria: raw value, reference, transformed value, weight, points.
 
     Returns
@@ -176,17 +184,21 @@ def score_breakdown(indicators: pd.DataFrame, weights: Weights | None = None,
     rows = []
     for criterion in CRITERIA:  # five criteria: a loop over criteria, not sites
         ref_field = REFERENCE_OF[criterion.key]
-        rows.append(pd.DataFrame({
-            "site": indicators.index,
-            "criterion": criterion.key,
-            "label": criterion.label,
-            "column": criterion.column,
-            "raw": _column(indicators, criterion.column),
-            "transform": criterion.transform,
-            "reference": getattr(references, ref_field) if ref_field else np.nan,
-            "value": crit[criterion.key].to_numpy(),
-            "weight": getattr(weights, criterion.key),
-        }))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "site": indicators.index,
+                    "criterion": criterion.key,
+                    "label": criterion.label,
+                    "column": criterion.column,
+                    "raw": _column(indicators, criterion.column),
+                    "transform": criterion.transform,
+                    "reference": getattr(references, ref_field) if ref_field else np.nan,
+                    "value": crit[criterion.key].to_numpy(),
+                    "weight": getattr(weights, criterion.key),
+                }
+            )
+        )
     table = pd.concat(rows, ignore_index=True)
     known = np.isfinite(table["value"].to_numpy(dtype=float))
     effective = np.where(known, table["weight"].to_numpy(dtype=float), 0.0)
@@ -199,8 +211,11 @@ def score_breakdown(indicators: pd.DataFrame, weights: Weights | None = None,
     position = {label: i for i, label in enumerate(indicators.index)}
     table["_site"] = table["site"].map(position)
     table["_crit"] = table["criterion"].map(order)
-    return table.sort_values(["_site", "_crit"]).drop(columns=["_site", "_crit"]) \
+    return (
+        table.sort_values(["_site", "_crit"])
+        .drop(columns=["_site", "_crit"])
         .reset_index(drop=True)
+    )
 
 
 def rank_sites(indicators: pd.DataFrame) -> pd.Series:
@@ -209,12 +224,14 @@ def rank_sites(indicators: pd.DataFrame) -> pd.Series:
     A site counts as permitted only when ``use_permitted`` is True (False and unknown
     rank below); an unknown score ranks last within its group; ties keep input order.
     """
-    permitted = indicators["use_permitted"].map(lambda v: v is True or v is np.True_) \
-        if "use_permitted" in indicators else pd.Series(False, index=indicators.index)
+    permitted = (
+        indicators["use_permitted"].map(lambda v: v is True or v is np.True_)
+        if "use_permitted" in indicators
+        else pd.Series(False, index=indicators.index)
+    )
     score = _column(indicators, "score")
     key_score = np.where(np.isfinite(score), -score, np.inf)
-    order = np.lexsort((np.arange(len(indicators)), key_score,
-                        ~permitted.to_numpy(dtype=bool)))
+    order = np.lexsort((np.arange(len(indicators)), key_score, ~permitted.to_numpy(dtype=bool)))
     rank = np.empty(len(indicators), dtype=np.int64)
     rank[order] = np.arange(1, len(indicators) + 1)
     return pd.Series(rank, index=indicators.index, name="rank")

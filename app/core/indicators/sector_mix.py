@@ -4,6 +4,7 @@ Everything works on a ``(n_sites, n_sectors)`` count matrix whose columns are th
 sectors of the whole start-up layer in alphabetical order, so that ``argmax`` breaks
 ties alphabetically (INDICATORS.md).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -19,6 +19,7 @@ share ``fb`` in a bonus area (factor k), ``fh`` under a height cap C = B × stor
     GFA = A × [(1 − fb − fh + fbh) F + (fb − fbh) k F + (fh − fbh) min(F, C)
                + fbh min(k F, C)]
 """
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,7 @@ from app.core.zoning.rules import DEFAULT_USE_CLASSES, ZoningRules
 
 SHARE_DECIMALS = 6
 #: Pieces of a polygon site below this share of its area (0 at SHARE_DECIMALS) are ignored.
-MIN_SHARE = 0.5 * 10.0 ** -SHARE_DECIMALS
+MIN_SHARE = 0.5 * 10.0**-SHARE_DECIMALS
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class IndexedZoning:
     overlay_heights: np.ndarray  # float, NaN where the feature has none
 
     @classmethod
-    def from_frame(cls, frame: gpd.GeoDataFrame, rules: ZoningRules) -> "IndexedZoning | None":
+    def from_frame(cls, frame: gpd.GeoDataFrame, rules: ZoningRules) -> IndexedZoning | None:
         """Split a zoning layer into zones and overlays; None without a ``zone_type`` column.
 
         Rows are classified by ``kind`` ("zone"/"overlay") when the column exists,
@@ -59,23 +60,32 @@ class IndexedZoning:
         geoms = np.asarray(frame.geometry.values, dtype=object)
         ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
         raw = frame["zone_type"].to_numpy(dtype=object)
-        types = np.array([normalise_zone_name(t) or ("" if t is None else str(t))
-                          for t in raw], dtype=object)
+        types = np.array(
+            [normalise_zone_name(t) or ("" if t is None else str(t)) for t in raw], dtype=object
+        )
         overlay_names = set(rules.overlay_types())
         if "kind" in frame.columns:
             kind = frame["kind"].astype(str).str.strip().str.lower().to_numpy()
-            is_overlay = (kind == "overlay") | ((kind != "zone")
-                                               & np.isin(types, list(overlay_names)))
+            is_overlay = (kind == "overlay") | (
+                (kind != "zone") & np.isin(types, list(overlay_names))
+            )
         else:
             is_overlay = np.isin(types, list(overlay_names))
         geoms = np.where(shapely.is_valid(geoms) | ~ok, geoms, shapely.make_valid(geoms))
-        heights = (np.asarray(frame["max_height_m"], dtype=float) if "max_height_m" in frame
-                   else np.full(len(frame), np.nan))
+        heights = (
+            np.asarray(frame["max_height_m"], dtype=float)
+            if "max_height_m" in frame
+            else np.full(len(frame), np.nan)
+        )
         zone_rows = ok & ~is_overlay
         overlay_rows = ok & is_overlay
-        return cls(IndexedLayer.build(geoms[zone_rows]), types[zone_rows],
-                   IndexedLayer.build(geoms[overlay_rows]), types[overlay_rows],
-                   heights[overlay_rows])
+        return cls(
+            IndexedLayer.build(geoms[zone_rows]),
+            types[zone_rows],
+            IndexedLayer.build(geoms[overlay_rows]),
+            types[overlay_rows],
+            heights[overlay_rows],
+        )
 
 
 @dataclass(frozen=True)
@@ -90,11 +100,12 @@ class SiteZoning:
     max_gfa_m2: np.ndarray
 
     @classmethod
-    def empty(cls, n: int) -> "SiteZoning":
+    def empty(cls, n: int) -> SiteZoning:
         """All results unknown (no usable zoning layer)."""
         none = np.full(n, None, dtype=object)
-        return cls(none, none.copy(), none.copy(), none.copy(), np.full(n, np.nan),
-                   np.full(n, np.nan))
+        return cls(
+            none, none.copy(), none.copy(), none.copy(), np.full(n, np.nan), np.full(n, np.nan)
+        )
 
 
 @dataclass(frozen=True)
@@ -109,8 +120,9 @@ class _Pieces:
     point: np.ndarray  # bool
 
 
-def _pieces(sites: np.ndarray, polygonal: np.ndarray, lot_area: np.ndarray,
-            zoning: IndexedZoning) -> _Pieces:
+def _pieces(
+    sites: np.ndarray, polygonal: np.ndarray, lot_area: np.ndarray, zoning: IndexedZoning
+) -> _Pieces:
     tree = zoning.zones.tree
     poly = np.flatnonzero(polygonal)
     if len(poly) and len(zoning.zones):
@@ -136,12 +148,14 @@ def _pieces(sites: np.ndarray, polygonal: np.ndarray, lot_area: np.ndarray,
         q_site, q_zone = pts[pairs[0][order][first]], pairs[1][order][first]
     else:
         q_site = q_zone = np.empty(0, dtype=np.intp)
-    return _Pieces(site=np.concatenate([p_site, q_site]).astype(np.intp),
-                   zone=np.concatenate([p_zone, q_zone]).astype(np.intp),
-                   geom=np.concatenate([p_geom, sites[q_site]]),
-                   area=np.concatenate([p_area, lot_area[q_site]]),
-                   share=np.concatenate([p_share, np.ones(len(q_site))]),
-                   point=np.concatenate([np.zeros(len(p_site), bool), np.ones(len(q_site), bool)]))
+    return _Pieces(
+        site=np.concatenate([p_site, q_site]).astype(np.intp),
+        zone=np.concatenate([p_zone, q_zone]).astype(np.intp),
+        geom=np.concatenate([p_geom, sites[q_site]]),
+        area=np.concatenate([p_area, lot_area[q_site]]),
+        share=np.concatenate([p_share, np.ones(len(q_site))]),
+        point=np.concatenate([np.zeros(len(p_site), bool), np.ones(len(q_site), bool)]),
+    )
 
 
 def _union(geoms: np.ndarray):
@@ -166,8 +180,13 @@ def _fraction_in(geoms: np.ndarray, point: np.ndarray, area: np.ndarray, region)
     return result
 
 
-def site_zoning(sites: np.ndarray, lot_area: np.ndarray, zoning: IndexedZoning | None,
-                rules: ZoningRules, use_classes=DEFAULT_USE_CLASSES) -> SiteZoning:
+def site_zoning(
+    sites: np.ndarray,
+    lot_area: np.ndarray,
+    zoning: IndexedZoning | None,
+    rules: ZoningRules,
+    use_classes=DEFAULT_USE_CLASSES,
+) -> SiteZoning:
     """Zoning columns for every site.
 
     Parameters
@@ -202,8 +221,9 @@ def site_zoning(sites: np.ndarray, lot_area: np.ndarray, zoning: IndexedZoning |
     permitted = np.array([rules.permits(t, use_classes) for t in types], dtype=bool)
     code = zone_code[pieces.zone]
 
-    shares = np.bincount(pieces.site * len(types) + code, weights=pieces.share,
-                         minlength=n * len(types)).reshape(n, len(types))
+    shares = np.bincount(
+        pieces.site * len(types) + code, weights=pieces.share, minlength=n * len(types)
+    ).reshape(n, len(types))
     n_pieces = np.bincount(pieces.site, minlength=n)
     covered = n_pieces > 0
 
@@ -241,14 +261,22 @@ def site_zoning(sites: np.ndarray, lot_area: np.ndarray, zoning: IndexedZoning |
         factor[of_type] = bonus
         if height_region is not None:
             both = shapely.intersection(region, height_region)
-            fbh[of_type] = _fraction_in(geom[of_type], pieces.point[of_type], area[of_type],
-                                        None if shapely.is_empty(both) else both)
+            fbh[of_type] = _fraction_in(
+                geom[of_type],
+                pieces.point[of_type],
+                area[of_type],
+                None if shapely.is_empty(both) else both,
+            )
 
     b, f = bcr[code], far[code]
     cap = b * storeys
     with np.errstate(invalid="ignore"):
-        gfa_ratio = ((1 - fb - fh + fbh) * f + (fb - fbh) * factor * f
-                     + (fh - fbh) * np.minimum(f, cap) + fbh * np.minimum(factor * f, cap))
+        gfa_ratio = (
+            (1 - fb - fh + fbh) * f
+            + (fb - fbh) * factor * f
+            + (fh - fbh) * np.minimum(f, cap)
+            + fbh * np.minimum(factor * f, cap)
+        )
     footprint = _site_sum(pieces.site, area * b, n, covered)
     gfa = _site_sum(pieces.site, area * gfa_ratio, n, covered)
 
@@ -265,7 +293,9 @@ def site_zoning(sites: np.ndarray, lot_area: np.ndarray, zoning: IndexedZoning |
         dominant_zone=_dominant(shares, types, covered),
         use_permitted=use_permitted,
         restrictions=_restrictions(sites, zoning, rules),
-        max_footprint_m2=footprint, max_gfa_m2=gfa)
+        max_footprint_m2=footprint,
+        max_gfa_m2=gfa,
+    )
 
 
 @dataclass(frozen=True)
@@ -295,14 +325,16 @@ def _overlay_effects(zoning: IndexedZoning, rules: ZoningRules) -> _OverlayEffec
     for rule in rules.overlays:  # a handful of table rows
         rows = types == rule.overlay_type
         if rule.effect == "height_limit":
-            heights = np.where(np.isfinite(zoning.overlay_heights), zoning.overlay_heights,
-                               rule.max_height_m)
+            heights = np.where(
+                np.isfinite(zoning.overlay_heights), zoning.overlay_heights, rule.max_height_m
+            )
             known = rows & np.isfinite(heights)
             height |= known
             storeys[known] = np.floor(heights[known] / rule.storey_height_m)
         elif rule.effect == "far_bonus":
-            old_rows, old_factor = bonus.get(rule.applies_to_zone,
-                                             (np.zeros(len(types), bool), 1.0))
+            old_rows, old_factor = bonus.get(
+                rule.applies_to_zone, (np.zeros(len(types), bool), 1.0)
+            )
             bonus[rule.applies_to_zone] = (old_rows | rows, max(old_factor, rule.far_factor))
     return _OverlayEffects(blocking, height, storeys, bonus)
 
@@ -341,8 +373,7 @@ def _shares_json(shares: np.ndarray, types: list[str], covered: np.ndarray) -> n
         order = sorted((i for i in np.flatnonzero(row > 0)), key=lambda i: (-row[i], types[i]))
         return json.dumps({types[i]: float(row[i]) for i in order}, ensure_ascii=False)
 
-    return np.array([text(row) if ok else None for row, ok in zip(rounded, covered)],
-                    dtype=object)
+    return np.array([text(row) if ok else None for row, ok in zip(rounded, covered)], dtype=object)
 
 
 def _restrictions(sites: np.ndarray, zoning: IndexedZoning, rules: ZoningRules) -> np.ndarray:

@@ -1,4 +1,5 @@
 """Which features lie under a clicked map point (the identify tool's engine)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,8 +49,14 @@ def identify_layer(layer: Layer, x: float, y: float, tolerance: float) -> list[I
     return hits
 
 
-def identify(stack: LayerStack, x: float, y: float, tolerance: float,
-             top_only: bool = False, limit_per_layer: int = 20) -> list[IdentifyHit]:
+def identify(
+    stack: LayerStack,
+    x: float,
+    y: float,
+    tolerance: float,
+    top_only: bool = False,
+    limit_per_layer: int = 20,
+) -> list[IdentifyHit]:
     """Identify visible features of every layer at ``(x, y)``, top layer first.
 
     Parameters

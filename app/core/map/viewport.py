@@ -3,6 +3,7 @@
 Qt-free so that the canvas, the image export and the tests share one transform.
 Screen y grows downwards, map y (northing) upwards.
 """
+
 from __future__ import annotations
 
 import math
@@ -10,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MIN_RESOLUTION = 0.05      # metres per pixel: street detail
-MAX_RESOLUTION = 2000.0    # metres per pixel: all of Korea and more
+MIN_RESOLUTION = 0.05  # metres per pixel: street detail
+MAX_RESOLUTION = 2000.0  # metres per pixel: all of Korea and more
 METRES_PER_INCH = 0.0254
 
 
@@ -42,14 +43,24 @@ class Viewport:
         """``(xmin, ymin, xmax, ymax)`` of the visible map."""
         half_w = self.width * self.resolution / 2.0
         half_h = self.height * self.resolution / 2.0
-        return (self.center_x - half_w, self.center_y - half_h,
-                self.center_x + half_w, self.center_y + half_h)
+        return (
+            self.center_x - half_w,
+            self.center_y - half_h,
+            self.center_x + half_w,
+            self.center_y + half_h,
+        )
 
     def affine(self) -> tuple[float, float, float, float, float, float]:
         """``(m11, m12, m21, m22, dx, dy)`` of the map → screen transform (Qt order)."""
         s = 1.0 / self.resolution
-        return (s, 0.0, 0.0, -s, self.width / 2.0 - self.center_x * s,
-                self.height / 2.0 + self.center_y * s)
+        return (
+            s,
+            0.0,
+            0.0,
+            -s,
+            self.width / 2.0 - self.center_x * s,
+            self.height / 2.0 + self.center_y * s,
+        )
 
     def resize(self, width: int, height: int) -> None:
         """Change the pixel size, keeping the centre and resolution."""
@@ -73,10 +84,12 @@ class Viewport:
         span_h = max(ymax - ymin, 1.0) * (1.0 + 2 * margin)
         self.resolution = _clamp(max(span_w / area_w, span_h / area_h))
         # The extent's centre goes to the area's centre (screen y grows downwards).
-        self.center_x = (xmin + xmax) / 2.0 - ((left + right) / 2.0 - self.width / 2.0) \
-            * self.resolution
-        self.center_y = (ymin + ymax) / 2.0 + ((top + bottom) / 2.0 - self.height / 2.0) \
-            * self.resolution
+        self.center_x = (xmin + xmax) / 2.0 - (
+            (left + right) / 2.0 - self.width / 2.0
+        ) * self.resolution
+        self.center_y = (ymin + ymax) / 2.0 + (
+            (top + bottom) / 2.0 - self.height / 2.0
+        ) * self.resolution
 
     def zoom_by(self, factor: float, anchor: tuple[float, float] | None = None) -> None:
         """Zoom in (``factor`` > 1) or out, keeping the map point under ``anchor`` fixed.
@@ -106,7 +119,7 @@ class Viewport:
         """The ``N`` of a 1:N scale at ``dpi`` screen dots per inch."""
         return self.resolution * dpi / METRES_PER_INCH
 
-    def copy(self) -> "Viewport":
+    def copy(self) -> Viewport:
         """An independent copy."""
         return Viewport(self.center_x, self.center_y, self.resolution, self.width, self.height)
 
@@ -119,7 +132,7 @@ def nice_scale_length(resolution: float, target_px: float = 120.0) -> float:
     """A round length (1, 2 or 5 × 10^k metres) drawn close to ``target_px`` pixels."""
     raw = resolution * target_px
     exponent = math.floor(math.log10(raw))
-    base = 10.0 ** exponent
+    base = 10.0**exponent
     for step in (5.0, 2.0, 1.0):
         if step * base <= raw:
             return step * base

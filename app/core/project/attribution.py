@@ -2,9 +2,10 @@
 
 Qt-free: built from the visible layers' :class:`~layers.provenance.Provenance`.
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from app.core.i18n_catalog import translate
 from app.core.project.user_layers import display_text
@@ -12,8 +13,9 @@ from layers.model import LayerStack
 from layers.provenance import DataStatus
 
 
-def attribution_parts(stack: LayerStack, language: str = "en",
-                      shown: Iterable[str] | None = None) -> tuple[list[str], list[str]]:
+def attribution_parts(
+    stack: LayerStack, language: str = "en", shown: Iterable[str] | None = None
+) -> tuple[list[str], list[str]]:
     """``(warnings, sources)`` of the visible layers (or of the layers named in ``shown``).
 
     Warnings name each synthetic or illustrative layer (``"Start-ups: SYNTHETIC"``)
@@ -28,8 +30,7 @@ def attribution_parts(stack: LayerStack, language: str = "en",
             continue
         status = layer.provenance.status
         if status.is_caveated:
-            warnings.append(f"{layer.title(language)}: "
-                            f"{translate(status.value, language).upper()}")
+            warnings.append(f"{layer.title(language)}: {translate(status.value, language).upper()}")
             continue
         if status == DataStatus.APPROXIMATE:
             warnings.append(f"{layer.title(language)}: {translate('approximate', language)}")

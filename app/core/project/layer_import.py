@@ -5,11 +5,12 @@ progress and cancel, then adds the result to the project with an undo command. A
 GeoPackage made by InnoAtlas or QGIS brings its style along from its ``layer_styles``
 table.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import geopandas as gpd
 
@@ -69,8 +70,11 @@ def _file_style(path: Path, layer: str | None) -> tuple[LayerStyle | None, float
     return style, float(opacity)
 
 
-def import_layer(request: ImportRequest, progress: Progress | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> ImportResult:
+def import_layer(
+    request: ImportRequest,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportResult:
     """Read ``request.path`` with the chosen options and apply its role.
 
     Raises
@@ -85,15 +89,20 @@ def import_layer(request: ImportRequest, progress: Progress | None = None,
         if progress is not None:
             progress(0.9 * fraction, message)
 
-    layer = read_vector(request.path, request.title or "layer", request.options.layer,
-                        options=request.options, progress=report, cancelled=cancelled)
+    layer = read_vector(
+        request.path,
+        request.title or "layer",
+        request.options.layer,
+        options=request.options,
+        progress=report,
+        cancelled=cancelled,
+    )
     notes = list(layer.notes)
     frame = layer.frame
     if request.role:
         result = apply_role(frame, request.role, request.mapping)
         frame, notes = result.frame, notes + list(result.notes)
-    style, opacity = (None, 1.0) if request.role else _file_style(Path(request.path),
-                                                                  layer.layer)
+    style, opacity = (None, 1.0) if request.role else _file_style(Path(request.path), layer.layer)
     if progress is not None:
         progress(1.0, "done")
     return ImportResult(request, frame, notes, style, opacity, layer.source_crs)

@@ -4,11 +4,12 @@ The default project (data/innoatlas_default.gpkg) holds one table per thematic
 layer plus the ``innoatlas_provenance`` table. Every failure becomes a
 :class:`~app.core.errors.ProjectLoadError` with a one-line message.
 """
+
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -37,8 +38,9 @@ def read_provenance(path: Path) -> dict[str, Provenance]:
     try:
         with sqlite3.connect(_readonly_uri(path), uri=True) as con:
             rows = con.execute(f'SELECT * FROM "{PROVENANCE_TABLE}"').fetchall()
-            names = [d[0] for d in con.execute(
-                f'SELECT * FROM "{PROVENANCE_TABLE}" LIMIT 0').description]
+            names = [
+                d[0] for d in con.execute(f'SELECT * FROM "{PROVENANCE_TABLE}" LIMIT 0').description
+            ]
     except sqlite3.Error:
         return {}
     records = [dict(zip(names, row)) for row in rows]
@@ -64,8 +66,10 @@ def check_geopackage(path: Path) -> None:
     except OSError as err:
         raise ProjectLoadError(f"cannot read {path}: {err.strerror}") from None
     if head != _SQLITE_MAGIC:
-        raise ProjectLoadError(f"{path.name} is not a GeoPackage (not an SQLite file; "
-                               "empty, truncated or another format)")
+        raise ProjectLoadError(
+            f"{path.name} is not a GeoPackage (not an SQLite file; "
+            "empty, truncated or another format)"
+        )
     try:
         with sqlite3.connect(_readonly_uri(path), uri=True) as con:
             con.execute("SELECT table_name FROM gpkg_contents LIMIT 1").fetchall()
@@ -79,42 +83,53 @@ def read_layer(path: Path, spec: LayerSpec, provenance: Provenance | None = None
         frame = pyogrio.read_dataframe(path, layer=spec.name, use_arrow=False)
     except Exception as err:  # GDAL raises many types; the user needs the message only
         message = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise ProjectLoadError(f"layer '{spec.name}' in {Path(path).name} is unreadable: "
-                               f"{message}") from None
+        raise ProjectLoadError(
+            f"layer '{spec.name}' in {Path(path).name} is unreadable: {message}"
+        ) from None
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name is None:
         raise ProjectLoadError(f"layer '{spec.name}' in {Path(path).name} has no geometry")
     missing = [c for c in spec.columns if c not in frame.columns]
     if missing:
-        raise ProjectLoadError(f"layer '{spec.name}' in {Path(path).name} lacks the "
-                               f"column(s) {', '.join(missing)}")
+        raise ProjectLoadError(
+            f"layer '{spec.name}' in {Path(path).name} lacks the column(s) {', '.join(missing)}"
+        )
     if frame.crs is None:
         raise ProjectLoadError(f"layer '{spec.name}' in {Path(path).name} has no CRS")
     if not frame.crs.equals(WORKING_CRS):
         try:
             frame = frame.to_crs(WORKING_CRS)
         except Exception as err:  # pyproj raises several types
-            raise ProjectLoadError(f"layer '{spec.name}' in {Path(path).name} cannot be "
-                                   f"reprojected from {frame.crs.to_string()} to "
-                                   f"{WORKING_CRS}: {str(err).splitlines()[0]}") from None
+            raise ProjectLoadError(
+                f"layer '{spec.name}' in {Path(path).name} cannot be "
+                f"reprojected from {frame.crs.to_string()} to "
+                f"{WORKING_CRS}: {str(err).splitlines()[0]}"
+            ) from None
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].reset_index(drop=True)
     _check_geometry(frame, spec, Path(path).name)
     return Layer.from_spec(spec, frame, provenance)
 
 
-_KIND_TYPES = {"point": {"Point", "MultiPoint"}, "polygon": {"Polygon", "MultiPolygon"},
-               "line": {"LineString", "MultiLineString"},
-               "mixed": {"Point", "MultiPoint", "Polygon", "MultiPolygon"}}
+_KIND_TYPES = {
+    "point": {"Point", "MultiPoint"},
+    "polygon": {"Polygon", "MultiPolygon"},
+    "line": {"LineString", "MultiLineString"},
+    "mixed": {"Point", "MultiPoint", "Polygon", "MultiPolygon"},
+}
 
 
 def _check_geometry(frame: gpd.GeoDataFrame, spec: LayerSpec, file_name: str) -> None:
     """Refuse wrong geometry types and coordinates that are not finite."""
     types = set(frame.geom_type.unique()) - _KIND_TYPES[spec.geometry_kind]
     if types:
-        raise ProjectLoadError(f"layer '{spec.name}' in {file_name} must hold "
-                               f"{spec.geometry_kind} features, not {', '.join(sorted(types))}")
+        raise ProjectLoadError(
+            f"layer '{spec.name}' in {file_name} must hold "
+            f"{spec.geometry_kind} features, not {', '.join(sorted(types))}"
+        )
     if len(frame) and not np.isfinite(frame.total_bounds).all():
-        raise ProjectLoadError(f"layer '{spec.name}' in {file_name} has coordinates that do "
-                               "not fit its CRS (infinite after reprojection: a wrong CRS?)")
+        raise ProjectLoadError(
+            f"layer '{spec.name}' in {file_name} has coordinates that do "
+            "not fit its CRS (infinite after reprojection: a wrong CRS?)"
+        )
 
 
 def spec_is_empty(path: Path, layer: str) -> bool:

@@ -8,6 +8,7 @@ the engine reads (app/core/indicators/engine.py, app/core/indicators/site_zoning
 ``employees`` for start-ups, ``zone_type``/``kind``/``max_height_m`` for zoning. The
 source's other columns are kept. Qt-free.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,36 +53,112 @@ ROLE_FIELDS: dict[str, tuple[RoleField, ...]] = {
     "education": (RoleField("name", "Name", False, "name of the university or college"),),
     "stations": (RoleField("name", "Name", False, "station name"),),
     "zoning": (
-        RoleField("zone_name", "Zone name", True,
-                  "column with 용도지역/overlay names such as 제2종일반주거지역, 준공업지역, "
-                  "개발제한구역"),
-        RoleField("max_height_m", "Height limit (m)", False,
-                  "height limit of an overlay in metres, a number"),
+        RoleField(
+            "zone_name",
+            "Zone name",
+            True,
+            "column with 용도지역/overlay names such as 제2종일반주거지역, 준공업지역, "
+            "개발제한구역",
+        ),
+        RoleField(
+            "max_height_m",
+            "Height limit (m)",
+            False,
+            "height limit of an overlay in metres, a number",
+        ),
     ),
 }
 
-ROLE_GEOMETRY: dict[str, str] = {"startups": "point", "education": "point",
-                                 "stations": "point", "zoning": "polygon"}
+ROLE_GEOMETRY: dict[str, str] = {
+    "startups": "point",
+    "education": "point",
+    "stations": "point",
+    "zoning": "polygon",
+}
 
 #: target -> candidate column names (normalised: lower case, no spaces/underscores);
 #: exact names first, then fragments a longer name may contain.
 _NAMES = {
-    "name": (("name", "이름", "명칭", "업체명", "기업명", "회사명", "상호", "상호명", "company",
-              "companyname", "firm", "학교명", "대학명", "대학교명", "school", "schoolname",
-              "역명", "역이름", "station", "stationname", "전철역명", "kornm", "nm"),
-             ("명칭", "상호", "업체명", "기업명", "학교명", "역명", "name")),
-    "sector": (("sector", "업종", "업종명", "산업", "산업분류", "industry", "업태", "분야",
-                "업종분류", "산업분류명", "category"),
-               ("업종", "산업", "sector", "industry")),
-    "employees": (("employees", "종사자수", "직원수", "종업원수", "근로자수", "employee",
-                   "staff", "headcount", "인원", "인원수", "종사자"),
-                  ("종사자", "직원", "종업원", "employee")),
-    "zone_name": (("zonetype", "zonename", "용도지역", "용도지역명", "용도지역지구명", "uqa",
-                   "dgmnm", "prposareadstrcnm", "zone", "zoning", "용도"),
-                  ("용도지역", "zone", "uqa", "dgmnm", "prpos")),
-    "max_height_m": (("maxheightm", "maxheight", "높이제한", "최고높이", "heightlimit",
-                      "제한높이"),
-                     ("height", "높이")),
+    "name": (
+        (
+            "name",
+            "이름",
+            "명칭",
+            "업체명",
+            "기업명",
+            "회사명",
+            "상호",
+            "상호명",
+            "company",
+            "companyname",
+            "firm",
+            "학교명",
+            "대학명",
+            "대학교명",
+            "school",
+            "schoolname",
+            "역명",
+            "역이름",
+            "station",
+            "stationname",
+            "전철역명",
+            "kornm",
+            "nm",
+        ),
+        ("명칭", "상호", "업체명", "기업명", "학교명", "역명", "name"),
+    ),
+    "sector": (
+        (
+            "sector",
+            "업종",
+            "업종명",
+            "산업",
+            "산업분류",
+            "industry",
+            "업태",
+            "분야",
+            "업종분류",
+            "산업분류명",
+            "category",
+        ),
+        ("업종", "산업", "sector", "industry"),
+    ),
+    "employees": (
+        (
+            "employees",
+            "종사자수",
+            "직원수",
+            "종업원수",
+            "근로자수",
+            "employee",
+            "staff",
+            "headcount",
+            "인원",
+            "인원수",
+            "종사자",
+        ),
+        ("종사자", "직원", "종업원", "employee"),
+    ),
+    "zone_name": (
+        (
+            "zonetype",
+            "zonename",
+            "용도지역",
+            "용도지역명",
+            "용도지역지구명",
+            "uqa",
+            "dgmnm",
+            "prposareadstrcnm",
+            "zone",
+            "zoning",
+            "용도",
+        ),
+        ("용도지역", "zone", "uqa", "dgmnm", "prpos"),
+    ),
+    "max_height_m": (
+        ("maxheightm", "maxheight", "높이제한", "최고높이", "heightlimit", "제한높이"),
+        ("height", "높이"),
+    ),
 }
 
 
@@ -114,8 +191,9 @@ def zone_name_share(values: pd.Series) -> float:
     return float(text.isin(known).mean())
 
 
-def guess_mapping(columns: list[str], role: str, frame: pd.DataFrame | None = None
-                  ) -> dict[str, str | None]:
+def guess_mapping(
+    columns: list[str], role: str, frame: pd.DataFrame | None = None
+) -> dict[str, str | None]:
     """For each field of ``role``, the source column that probably holds it (or None).
 
     Parameters
@@ -140,10 +218,13 @@ def guess_mapping(columns: list[str], role: str, frame: pd.DataFrame | None = No
     for spec in ROLE_FIELDS[role]:
         column = _by_name(columns, spec.target, taken)
         if spec.target == "zone_name" and frame is not None:
-            shares = {c: zone_name_share(frame[c]) for c in columns
-                      if c in frame.columns and c != "geometry"
-                      and (frame[c].dtype == object
-                           or pd.api.types.is_string_dtype(frame[c]))}
+            shares = {
+                c: zone_name_share(frame[c])
+                for c in columns
+                if c in frame.columns
+                and c != "geometry"
+                and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
+            }
             best = max(shares, key=shares.get, default=None)
             if best is not None and shares[best] > shares.get(column, 0.0):
                 column = best
@@ -168,20 +249,28 @@ def _check_role(role: str) -> None:
 
 _POINT_TYPES = {0, 4}
 _POLYGON_TYPES = {3, 6}
-_TYPE_WORDS = {0: "points", 4: "points", 1: "lines", 2: "lines", 5: "lines",
-               3: "polygons", 6: "polygons", 7: "geometry collections"}
+_TYPE_WORDS = {
+    0: "points",
+    4: "points",
+    1: "lines",
+    2: "lines",
+    5: "lines",
+    3: "polygons",
+    6: "polygons",
+    7: "geometry collections",
+}
 
 
 def _check_geometry(frame: gpd.GeoDataFrame, role: str, where: str) -> None:
-    ids = set(np.unique(shapely.get_type_id(np.asarray(frame.geometry.values,
-                                                       dtype=object))).tolist()) - {-1}
+    ids = set(
+        np.unique(shapely.get_type_id(np.asarray(frame.geometry.values, dtype=object))).tolist()
+    ) - {-1}
     wanted = _POINT_TYPES if ROLE_GEOMETRY[role] == "point" else _POLYGON_TYPES
     if ids - wanted:
         held = sorted({_TYPE_WORDS.get(i, "other geometry") for i in ids - wanted})
         label = ROLES[role].split(" (")[0].lower()
         noun = "points" if ROLE_GEOMETRY[role] == "point" else "polygons"
-        raise InputError(f"{where}{label} must be {noun}; this layer holds "
-                         f"{' and '.join(held)}")
+        raise InputError(f"{where}{label} must be {noun}; this layer holds {' and '.join(held)}")
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -190,8 +279,9 @@ def _text(values: pd.Series) -> pd.Series:
     return text.where(text.notna() & (text != ""), None).astype(object)
 
 
-def apply_role(frame: gpd.GeoDataFrame, role: str, mapping: dict[str, str | None],
-               source: str | None = None) -> RoleResult:
+def apply_role(
+    frame: gpd.GeoDataFrame, role: str, mapping: dict[str, str | None], source: str | None = None
+) -> RoleResult:
     """The frame with the canonical columns of ``role`` filled from ``mapping``.
 
     Parameters
@@ -224,15 +314,20 @@ def apply_role(frame: gpd.GeoDataFrame, role: str, mapping: dict[str, str | None
     fields = {spec.target: spec for spec in ROLE_FIELDS[role]}
     for target, column in mapping.items():
         if target not in fields:
-            raise InputError(f"{where}{ROLES[role]} have no field {target!r} (fields: "
-                             f"{', '.join(fields)})")
+            raise InputError(
+                f"{where}{ROLES[role]} have no field {target!r} (fields: {', '.join(fields)})"
+            )
         if column is not None and column not in frame.columns:
-            raise InputError(f"{where}no column {column!r} for {fields[target].label.lower()}"
-                             f" (columns: {', '.join(map(str, frame.columns[:12]))})")
+            raise InputError(
+                f"{where}no column {column!r} for {fields[target].label.lower()}"
+                f" (columns: {', '.join(map(str, frame.columns[:12]))})"
+            )
     for spec in fields.values():
         if spec.required and mapping.get(spec.target) is None:
-            raise InputError(f"{where}{ROLES[role]} need a {spec.label.lower()} column "
-                             f"({spec.description}): choose it")
+            raise InputError(
+                f"{where}{ROLES[role]} need a {spec.label.lower()} column "
+                f"({spec.description}): choose it"
+            )
     _check_geometry(frame, role, where)
     out = frame.copy()
     notes: list[str] = []
@@ -252,8 +347,7 @@ def apply_role(frame: gpd.GeoDataFrame, role: str, mapping: dict[str, str | None
             put("employees", _numbers(frame[mapping["employees"]], "employees", where, notes))
     if role == "zoning":
         _zoning_columns(frame, mapping, out, put, where, notes)
-    return RoleResult(gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=frame.crs),
-                      notes)
+    return RoleResult(gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=frame.crs), notes)
 
 
 def _numbers(values: pd.Series, label: str, name: str, notes: list[str]) -> pd.Series:
@@ -267,8 +361,10 @@ def _numbers(values: pd.Series, label: str, name: str, notes: list[str]) -> pd.S
     bad = text.notna() & numbers.isna()
     if bad.any():
         examples = ", ".join(repr(v) for v in pd.unique(text[bad])[:3])
-        notes.append(f"{name}{int(bad.sum())} of {len(values)} {label} values are not "
-                     f"numbers ({examples}): left empty")
+        notes.append(
+            f"{name}{int(bad.sum())} of {len(values)} {label} values are not "
+            f"numbers ({examples}): left empty"
+        )
     return numbers
 
 
@@ -279,15 +375,19 @@ def _zoning_columns(frame, mapping, out, put, where, notes) -> None:
     known = raw.map(short)  # one normalisation per distinct value
     if known.notna().sum() == 0:
         examples = ", ".join(repr(str(v)) for v in uniques[:3]) or "no values"
-        raise InputError(f"{where}column {mapping['zone_name']!r} holds no known zone or "
-                         f"overlay name ({examples}): choose the column with the 용도지역 "
-                         "names (e.g. 제2종일반주거지역)")
+        raise InputError(
+            f"{where}column {mapping['zone_name']!r} holds no known zone or "
+            f"overlay name ({examples}): choose the column with the 용도지역 "
+            "names (e.g. 제2종일반주거지역)"
+        )
     zone_type = known.where(known.notna(), raw.fillna(""))
     unknown = raw.notna() & known.isna()
     if unknown.any():
         first = ", ".join(pd.unique(raw[unknown])[:3])
-        notes.append(f"{where}{int(unknown.sum())} of {len(raw)} features have zone names not "
-                     f"in the rules table: {first} (first 3)")
+        notes.append(
+            f"{where}{int(unknown.sum())} of {len(raw)} features have zone names not "
+            f"in the rules table: {first} (first 3)"
+        )
     if raw.isna().any():
         notes.append(f"{where}{int(raw.isna().sum())} of {len(raw)} features have no zone name")
     put("zone_type", zone_type.astype(object))
@@ -295,5 +395,4 @@ def _zoning_columns(frame, mapping, out, put, where, notes) -> None:
     if "name" not in out.columns:
         out["name"] = raw
     if mapping.get("max_height_m") is not None:
-        put("max_height_m", _numbers(frame[mapping["max_height_m"]], "max_height_m", where,
-                                     notes))
+        put("max_height_m", _numbers(frame[mapping["max_height_m"]], "max_height_m", where, notes))

@@ -7,19 +7,21 @@ export can render one or every scene, and the HTML export shows them as buttons.
 
 Qt-free.
 """
+
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import shapely
 
 from app.core.errors import InnoAtlasError
-from layers.themes.districts import DISTRICTS
 from layers.model import LayerStack
+from layers.themes.districts import DISTRICTS
 
 SCENES_KEY = "scenes"
 #: Fraction of the district extent added around it when zooming to a district scene.
@@ -55,13 +57,15 @@ class Scene:
 
     def as_record(self) -> dict[str, Any]:
         """A JSON-friendly dict, as stored in the project settings."""
-        return {"id": self.scene_id, "title": self.title,
-                "extent": [float(v) for v in self.extent],
-                "visible_layers": None if self.visible_layers is None
-                else list(self.visible_layers)}
+        return {
+            "id": self.scene_id,
+            "title": self.title,
+            "extent": [float(v) for v in self.extent],
+            "visible_layers": None if self.visible_layers is None else list(self.visible_layers),
+        }
 
     @classmethod
-    def from_record(cls, record: Any) -> "Scene":
+    def from_record(cls, record: Any) -> Scene:
         """Inverse of :meth:`as_record`.
 
         Raises
@@ -78,8 +82,13 @@ class Scene:
             visible = None if layers is None else tuple(str(name) for name in layers)
         except (TypeError, KeyError, ValueError, AttributeError):
             raise SceneError("a saved scene is damaged (needs id, title and extent)") from None
-        if not scene_id or len(extent) != 4 or not all(math.isfinite(v) for v in extent) \
-                or extent[2] <= extent[0] or extent[3] <= extent[1]:
+        if (
+            not scene_id
+            or len(extent) != 4
+            or not all(math.isfinite(v) for v in extent)
+            or extent[2] <= extent[0]
+            or extent[3] <= extent[1]
+        ):
             raise SceneError(f"scene {scene_id or '?'} has no usable extent")
         return cls(scene_id, title, extent, visible)  # type: ignore[arg-type]
 
@@ -151,15 +160,18 @@ def localized(scene: Scene, language: str) -> Scene:
     A district scene whose title is still the default (in either language) follows the
     language; any other title (renamed by the user) is kept as it is.
     """
-    if scene.title not in (default_title(scene.scene_id, "en"),
-                           default_title(scene.scene_id, "ko")):
+    if scene.title not in (
+        default_title(scene.scene_id, "en"),
+        default_title(scene.scene_id, "ko"),
+    ):
         return scene
     title = default_title(scene.scene_id, language)
     return scene if title == scene.title else replace(scene, title=title)
 
 
-def scenes_from_settings(extra: dict[str, Any], stack: LayerStack,
-                         language: str = "en") -> list[Scene]:
+def scenes_from_settings(
+    extra: dict[str, Any], stack: LayerStack, language: str = "en"
+) -> list[Scene]:
     """The project's saved scenes, or the default district scenes when none are saved.
 
     Damaged records are skipped (the rest still load). Saved district scenes that
@@ -216,6 +228,16 @@ def renamed(scene: Scene, title: str) -> Scene:
     return replace(scene, title=title)
 
 
-__all__ = ["Scene", "SceneError", "default_scenes", "default_title", "localized",
-           "scenes_from_settings",
-           "scenes_to_settings", "find_scene", "new_scene_id", "renamed", "SCENES_KEY"]
+__all__ = [
+    "Scene",
+    "SceneError",
+    "default_scenes",
+    "default_title",
+    "localized",
+    "scenes_from_settings",
+    "scenes_to_settings",
+    "find_scene",
+    "new_scene_id",
+    "renamed",
+    "SCENES_KEY",
+]

@@ -4,27 +4,30 @@ Saving is atomic: everything is written to a temporary file in the target's
 folder, then moved over the target with ``os.replace``; a crash or a failure
 mid-save leaves the previous file as it was.
 """
+
 from __future__ import annotations
 
 import copy
 import json
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pyogrio
 
 from app import __version__
-from app.core.formats.atomic_write import write_atomically
 from app.core.errors import InnoAtlasError, ProjectLoadError
+from app.core.formats.atomic_write import write_atomically
 from app.core.project.loader import check_geopackage, load_project, read_layer
 from app.core.project.loader import readonly_uri as _readonly_uri
 from app.core.sites.edits import new_sites_layer, normalise_sites
 from layers.model import LayerStack
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
-from layers.themes.sites import DEFAULT_RADIUS_M, SPEC as SITES_SPEC
+from layers.themes.sites import DEFAULT_RADIUS_M
+from layers.themes.sites import SPEC as SITES_SPEC
 
 SETTINGS_TABLE = "innoatlas_project"
 #: Bumped when a project written by this version cannot be read by older ones.
@@ -54,7 +57,7 @@ class ProjectSettings:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "ProjectSettings":
+    def from_json(cls, text: str) -> ProjectSettings:
         """Parse and check the stored JSON.
 
         Raises
@@ -71,17 +74,25 @@ class ProjectSettings:
         return settings
 
     def _check(self) -> None:
-        ok = (isinstance(self.radius_m, (int, float)) and self.radius_m >= 0
-              and isinstance(self.language, str)
-              and isinstance(self.view, list) and len(self.view) in (0, 3)
-              and all(isinstance(v, (int, float)) for v in self.view)
-              and isinstance(self.layers, list)
-              and all(isinstance(e, dict) and isinstance(e.get("name"), str)
-                      and isinstance(e.get("visible", True), bool)
-                      and isinstance(e.get("opacity", 1.0), (int, float)) for e in self.layers)
-              and isinstance(self.weights, dict)
-              and all(isinstance(v, (int, float)) for v in self.weights.values())
-              and isinstance(self.extra, dict))
+        ok = (
+            isinstance(self.radius_m, (int, float))
+            and self.radius_m >= 0
+            and isinstance(self.language, str)
+            and isinstance(self.view, list)
+            and len(self.view) in (0, 3)
+            and all(isinstance(v, (int, float)) for v in self.view)
+            and isinstance(self.layers, list)
+            and all(
+                isinstance(e, dict)
+                and isinstance(e.get("name"), str)
+                and isinstance(e.get("visible", True), bool)
+                and isinstance(e.get("opacity", 1.0), (int, float))
+                for e in self.layers
+            )
+            and isinstance(self.weights, dict)
+            and all(isinstance(v, (int, float)) for v in self.weights.values())
+            and isinstance(self.extra, dict)
+        )
         if not ok:
             raise ValueError("a setting has the wrong type")
 
@@ -119,8 +130,10 @@ class ProjectSettings:
         from app.core.project.user_layers import USER_LAYERS_KEY, user_layer_records
         from layers.style_io import style_to_dict
 
-        self.layers = [{"name": layer.name, "visible": layer.visible,
-                        "opacity": layer.opacity} for layer in stack]
+        self.layers = [
+            {"name": layer.name, "visible": layer.visible, "opacity": layer.opacity}
+            for layer in stack
+        ]
         records = user_layer_records(stack, style_to_dict)
         if records:
             self.extra[USER_LAYERS_KEY] = records
@@ -164,8 +177,9 @@ def read_settings(path: Path) -> tuple[ProjectSettings, int] | None:
         version = int(rows.get("format_version", "1"))
         settings = ProjectSettings.from_json(rows.get("settings", "{}"))
     except (ValueError, TypeError) as err:
-        raise ProjectLoadError(f"{Path(path).name} has unreadable project settings ({err})") \
-            from None
+        raise ProjectLoadError(
+            f"{Path(path).name} has unreadable project settings ({err})"
+        ) from None
     return settings, version
 
 
@@ -181,14 +195,18 @@ def open_project(path: Path, progress: Progress | None = None) -> Project:
     check_geopackage(path)
     stored = read_settings(path)
     if stored is not None and stored[1] > FORMAT_VERSION:
-        raise ProjectLoadError(f"{path.name} was saved by a newer InnoAtlas (project format "
-                               f"{stored[1]}; this version reads up to {FORMAT_VERSION})")
+        raise ProjectLoadError(
+            f"{path.name} was saved by a newer InnoAtlas (project format "
+            f"{stored[1]}; this version reads up to {FORMAT_VERSION})"
+        )
     try:
         stack = load_project(path, progress)
     except ProjectLoadError as err:
         if stored is None and "lacks the layer" in str(err):
-            raise ProjectLoadError(f"{path.name} is not an InnoAtlas project "
-                                   f"({str(err).split(' lacks ', 1)[1]} missing)") from None
+            raise ProjectLoadError(
+                f"{path.name} is not an InnoAtlas project "
+                f"({str(err).split(' lacks ', 1)[1]} missing)"
+            ) from None
         raise
     names = {str(name) for name, _ in pyogrio.list_layers(path)}
     if "sites" in names:
@@ -202,8 +220,9 @@ def open_project(path: Path, progress: Progress | None = None) -> Project:
     return Project(stack, settings, path, notes)
 
 
-def _read_user_layers(path: Path, stack: LayerStack, settings: ProjectSettings,
-                      tables: set[str]) -> list[str]:
+def _read_user_layers(
+    path: Path, stack: LayerStack, settings: ProjectSettings, tables: set[str]
+) -> list[str]:
     """Add the imported layers listed in the settings (under the sites, over the rest)."""
     from app.core.project.loader import read_provenance
     from app.core.project.user_layers import user_layer_specs
@@ -253,22 +272,37 @@ def write_project_tables(target: Path, stack: LayerStack, settings: ProjectSetti
     row of data type ``attributes``.
     """
     with sqlite3.connect(target) as con:
-        for table, columns in ((PROVENANCE_TABLE, PROVENANCE_COLUMNS),
-                               (SETTINGS_TABLE, ("key", "value"))):
-            column_sql = ", ".join(f'"{c}" TEXT' + (" NOT NULL UNIQUE" if c == "key" else "")
-                                   for c in columns)
-            con.execute(f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, '
-                        f'{column_sql})')
-            con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) "
-                        "VALUES (?, 'attributes', ?)", (table, table))
+        for table, columns in (
+            (PROVENANCE_TABLE, PROVENANCE_COLUMNS),
+            (SETTINGS_TABLE, ("key", "value")),
+        ):
+            column_sql = ", ".join(
+                f'"{c}" TEXT' + (" NOT NULL UNIQUE" if c == "key" else "") for c in columns
+            )
+            con.execute(
+                f'CREATE TABLE "{table}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, {column_sql})'
+            )
+            con.execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier) "
+                "VALUES (?, 'attributes', ?)",
+                (table, table),
+            )
         con.executemany(
             f'INSERT INTO "{PROVENANCE_TABLE}" ({", ".join(PROVENANCE_COLUMNS)}) '
-            f'VALUES ({", ".join("?" for _ in PROVENANCE_COLUMNS)})',
-            [[layer.name] + [layer.provenance.as_record()[c] for c in PROVENANCE_COLUMNS[1:]]
-             for layer in stack])
-        con.executemany(f'INSERT INTO "{SETTINGS_TABLE}" ("key", "value") VALUES (?, ?)',
-                        [("format_version", str(FORMAT_VERSION)),
-                         ("app_version", __version__), ("settings", settings.to_json())])
+            f"VALUES ({', '.join('?' for _ in PROVENANCE_COLUMNS)})",
+            [
+                [layer.name] + [layer.provenance.as_record()[c] for c in PROVENANCE_COLUMNS[1:]]
+                for layer in stack
+            ],
+        )
+        con.executemany(
+            f'INSERT INTO "{SETTINGS_TABLE}" ("key", "value") VALUES (?, ?)',
+            [
+                ("format_version", str(FORMAT_VERSION)),
+                ("app_version", __version__),
+                ("settings", settings.to_json()),
+            ],
+        )
     con.close()
 
 
@@ -307,6 +341,12 @@ def save_project(path: Path, stack: LayerStack, settings: ProjectSettings) -> No
         _write_layers(temp, stack)
         write_project_tables(temp, stack, settings)
 
-    write_atomically(path, write, ProjectSaveError, verb="save", suffix=".saving.gpkg",
-                     folder_hint=" (read-only folder? choose another with Save As)",
-                     failure_hint="; the previous file is unchanged")
+    write_atomically(
+        path,
+        write,
+        ProjectSaveError,
+        verb="save",
+        suffix=".saving.gpkg",
+        folder_hint=" (read-only folder? choose another with Save As)",
+        failure_hint="; the previous file is unchanged",
+    )

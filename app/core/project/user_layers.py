@@ -13,6 +13,7 @@ that names no layer of the project falls back to the default layer of that name.
 
 Qt-free.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,8 @@ import geopandas as gpd
 from app.core.i18n_catalog import translate_stored
 from layers.model import Layer, LayerSpec, LayerStack
 from layers.provenance import DataStatus, Provenance
-from layers.themes.registry import SPECS_BY_NAME
 from layers.style import Category, LabelStyle, LayerStyle, Symbol
+from layers.themes.registry import SPECS_BY_NAME
 
 ROLES_KEY = "roles"
 USER_LAYERS_KEY = "user_layers"
@@ -34,14 +35,30 @@ USER_LAYERS_KEY = "user_layers"
 ROLE_NAMES = ("startups", "education", "stations", "zoning")
 
 #: Colours for imported layers, in turn (readable on the light map background).
-PALETTE = ("#1f78b4", "#33a02c", "#e31a1c", "#ff7f00", "#6a3d9a", "#b15928", "#a6761d",
-           "#1b9e77", "#d95f02", "#7570b3")
+PALETTE = (
+    "#1f78b4",
+    "#33a02c",
+    "#e31a1c",
+    "#ff7f00",
+    "#6a3d9a",
+    "#b15928",
+    "#a6761d",
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+)
 #: Table names a user layer cannot take (GeoPackage, QGIS and InnoAtlas tables).
 _RESERVED = {"sites", "layer_styles", "sqlite_sequence"} | set(SPECS_BY_NAME)
 
-_KIND_BY_TYPE = {"Point": "point", "MultiPoint": "point", "LineString": "line",
-                 "MultiLineString": "line", "LinearRing": "line", "Polygon": "polygon",
-                 "MultiPolygon": "polygon"}
+_KIND_BY_TYPE = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "LinearRing": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
 
 
 def is_user_layer(layer: Layer) -> bool:
@@ -109,13 +126,16 @@ def _own_categories(style: LayerStyle, frame: gpd.GeoDataFrame) -> LayerStyle:
         return style
     common = values.value_counts().index[:MAX_CATEGORIES]
     base = style.categories[0].symbol
-    rows = tuple(Category(value, value, replace(base, fill=PALETTE[i % len(PALETTE)]))
-                 for i, value in enumerate(sorted(common)))
+    rows = tuple(
+        Category(value, value, replace(base, fill=PALETTE[i % len(PALETTE)]))
+        for i, value in enumerate(sorted(common))
+    )
     return replace(style, categories=rows)
 
 
-def role_style(role: str | None, kind: str, index: int,
-               frame: gpd.GeoDataFrame | None = None) -> LayerStyle:
+def role_style(
+    role: str | None, kind: str, index: int, frame: gpd.GeoDataFrame | None = None
+) -> LayerStyle:
     """The style of a layer playing ``role``: the default layer's style (start-up sectors,
     zone colours ...) so that a real layer reads like the one it replaces; categories of
     its own when its values are not the default ones."""
@@ -124,8 +144,14 @@ def role_style(role: str | None, kind: str, index: int,
         style = default_style(kind, index)
     else:
         style = spec.style if frame is None else _own_categories(spec.style, frame)
-    if frame is not None and style.label is None and "name" in frame.columns \
-            and kind == "point" and role != "startups" and len(frame) <= LABEL_LIMIT:
+    if (
+        frame is not None
+        and style.label is None
+        and "name" in frame.columns
+        and kind == "point"
+        and role != "startups"
+        and len(frame) <= LABEL_LIMIT
+    ):
         style = replace(style, label=LabelStyle(field="name", size_pt=8, max_resolution=8.0))
     return style
 
@@ -151,19 +177,30 @@ def display_text(text: str, language: str) -> str:
     return translate_stored(text, language, STORED_PATTERNS)
 
 
-def user_provenance(path: Path | str, notes: list[str] | None = None,
-                    status: DataStatus = DataStatus.USER) -> Provenance:
+def user_provenance(
+    path: Path | str, notes: list[str] | None = None, status: DataStatus = DataStatus.USER
+) -> Provenance:
     """Provenance of an imported file: where it came from and what the import noted."""
     path = Path(path)
-    return Provenance(status=status, source=SOURCE_PATTERN.format(file=path.name),
-                      licence=USER_LICENCE, vintage="",
-                      attribution=ATTRIBUTION_PATTERN.format(name=path.stem),
-                      notes="; ".join(notes or []))
+    return Provenance(
+        status=status,
+        source=SOURCE_PATTERN.format(file=path.name),
+        licence=USER_LICENCE,
+        vintage="",
+        attribution=ATTRIBUTION_PATTERN.format(name=path.stem),
+        notes="; ".join(notes or []),
+    )
 
 
-def make_user_layer(frame: gpd.GeoDataFrame, name: str, title: str, provenance: Provenance,
-                    style: LayerStyle | None = None, role: str | None = None,
-                    index: int = 0) -> Layer:
+def make_user_layer(
+    frame: gpd.GeoDataFrame,
+    name: str,
+    title: str,
+    provenance: Provenance,
+    style: LayerStyle | None = None,
+    role: str | None = None,
+    index: int = 0,
+) -> Layer:
     """A :class:`Layer` for imported features (already in EPSG:5186).
 
     Parameters
@@ -187,9 +224,16 @@ def make_user_layer(frame: gpd.GeoDataFrame, name: str, title: str, provenance: 
     kind = geometry_kind_of(frame)
     style = style or role_style(role, kind, index, frame)
     description = DESCRIPTION_PATTERN.format(file=provenance.source.rsplit(" ", 1)[-1])
-    return Layer(name=name, data=frame.reset_index(drop=True), style=style,
-                 provenance=provenance, title_ko=title, title_en=title, geometry_kind=kind,
-                 description=description)
+    return Layer(
+        name=name,
+        data=frame.reset_index(drop=True),
+        style=style,
+        provenance=provenance,
+        title_ko=title,
+        title_en=title,
+        geometry_kind=kind,
+        description=description,
+    )
 
 
 # -- project settings ---------------------------------------------------------------------
@@ -198,8 +242,11 @@ def roles_of(extra: dict[str, Any]) -> dict[str, str]:
     saved = extra.get(ROLES_KEY)
     if not isinstance(saved, dict):
         return {}
-    return {role: name for role, name in saved.items()
-            if role in ROLE_NAMES and isinstance(name, str) and name}
+    return {
+        role: name
+        for role, name in saved.items()
+        if role in ROLE_NAMES and isinstance(name, str) and name
+    }
 
 
 def role_layer(stack: LayerStack, role: str, roles: dict[str, str]) -> Layer | None:
@@ -211,10 +258,18 @@ def role_layer(stack: LayerStack, role: str, roles: dict[str, str]) -> Layer | N
 
 def user_layer_records(stack: LayerStack, style_to_dict) -> list[dict[str, Any]]:
     """``extra["user_layers"]``: one record per imported layer, top first."""
-    return [{"name": layer.name, "title_en": layer.title_en, "title_ko": layer.title_ko,
-             "geometry_kind": layer.geometry_kind, "description": layer.description,
-             "style": style_to_dict(layer.style)}
-            for layer in stack if is_user_layer(layer)]
+    return [
+        {
+            "name": layer.name,
+            "title_en": layer.title_en,
+            "title_ko": layer.title_ko,
+            "geometry_kind": layer.geometry_kind,
+            "description": layer.description,
+            "style": style_to_dict(layer.style),
+        }
+        for layer in stack
+        if is_user_layer(layer)
+    ]
 
 
 def user_layer_specs(extra: dict[str, Any], style_from_dict) -> tuple[list[LayerSpec], list[str]]:
@@ -227,18 +282,27 @@ def user_layer_specs(extra: dict[str, Any], style_from_dict) -> tuple[list[Layer
         try:
             name = str(record["name"])
             kind = str(record.get("geometry_kind") or "mixed")
-            style = style_from_dict(record["style"]) if record.get("style") else \
-                default_style(kind, len(specs))
+            style = (
+                style_from_dict(record["style"])
+                if record.get("style")
+                else default_style(kind, len(specs))
+            )
         except (TypeError, KeyError, ValueError, AttributeError) as err:
             notes.append(f"an imported layer's settings are damaged ({err}); it was skipped")
             continue
         if name in _RESERVED or kind not in ("point", "line", "polygon", "mixed"):
             notes.append(f"imported layer '{name}' has unusable settings; it was skipped")
             continue
-        specs.append(LayerSpec(name=name, title_ko=str(record.get("title_ko") or name),
-                               title_en=str(record.get("title_en") or name),
-                               geometry_kind=kind, columns={}, style=style,
-                               provenance=user_provenance(name),
-                               description=str(record.get("description") or "")))
+        specs.append(
+            LayerSpec(
+                name=name,
+                title_ko=str(record.get("title_ko") or name),
+                title_en=str(record.get("title_en") or name),
+                geometry_kind=kind,
+                columns={},
+                style=style,
+                provenance=user_provenance(name),
+                description=str(record.get("description") or ""),
+            )
+        )
     return specs, notes
-

@@ -4,10 +4,11 @@ Undo commands (app/ui/sites/commands.py) call these functions with the before
 and after states; each call replaces the layer's data, so the layer emits
 ``changed(layer, "data")`` and every view (canvas, panel, indicators) reacts.
 """
+
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import geopandas as gpd
@@ -24,7 +25,7 @@ EDITABLE = ("name", "notes", "radius_m", "lot_area_m2")
 
 def now_iso() -> str:
     """The current UTC time as ISO 8601 with seconds."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def new_sites_layer(data: gpd.GeoDataFrame | None = None) -> Layer:
@@ -37,8 +38,11 @@ def normalise_sites(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     frame = frame.copy()
     for name, kind in COLUMNS.items():
         if name not in frame:
-            frame[name] = pd.Series([None] * len(frame), dtype="float64" if kind == "float"
-                                    else "object", index=frame.index)
+            frame[name] = pd.Series(
+                [None] * len(frame),
+                dtype="float64" if kind == "float" else "object",
+                index=frame.index,
+            )
     for name, kind in COLUMNS.items():
         if kind == "float":
             frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
@@ -49,19 +53,30 @@ def normalise_sites(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame.reset_index(drop=True)
 
 
-def make_site(geometry: BaseGeometry, name: str, radius_m: float | None = None,
-              notes: str = "", lot_area_m2: float | None = None) -> dict[str, Any]:
+def make_site(
+    geometry: BaseGeometry,
+    name: str,
+    radius_m: float | None = None,
+    notes: str = "",
+    lot_area_m2: float | None = None,
+) -> dict[str, Any]:
     """A new site record (with a fresh ``site_id`` and timestamps).
 
     ``radius_m`` None (NaN in the table) means the site follows the project radius.
     """
     stamp = now_iso()
     kind = "point" if geometry.geom_type == "Point" else "polygon"
-    return {"site_id": uuid.uuid4().hex[:12], "name": name, "notes": notes, "kind": kind,
-            "radius_m": float("nan") if radius_m is None else float(radius_m),
-            "lot_area_m2": float("nan") if lot_area_m2 is None
-            else float(lot_area_m2), "created": stamp, "modified": stamp,
-            "geometry": geometry}
+    return {
+        "site_id": uuid.uuid4().hex[:12],
+        "name": name,
+        "notes": notes,
+        "kind": kind,
+        "radius_m": float("nan") if radius_m is None else float(radius_m),
+        "lot_area_m2": float("nan") if lot_area_m2 is None else float(lot_area_m2),
+        "created": stamp,
+        "modified": stamp,
+        "geometry": geometry,
+    }
 
 
 def effective_radii(layer: Layer, project_radius: float = DEFAULT_RADIUS_M):
@@ -94,13 +109,15 @@ def record_of(layer: Layer, site_id: str) -> dict[str, Any]:
 def insert_site(layer: Layer, record: dict[str, Any], position: int | None = None) -> None:
     """Add a site (at ``position``, default last)."""
     data = layer.data
-    new = gpd.GeoDataFrame([{k: record[k] for k in COLUMNS}],
-                           geometry=[record["geometry"]], crs=data.crs)
+    new = gpd.GeoDataFrame(
+        [{k: record[k] for k in COLUMNS}], geometry=[record["geometry"]], crs=data.crs
+    )
     new = new.rename_geometry(data.geometry.name) if data.geometry.name != "geometry" else new
     position = len(data) if position is None else position
     frame = pd.concat([data.iloc[:position], new, data.iloc[position:]], ignore_index=True)
-    layer.set_data(normalise_sites(gpd.GeoDataFrame(frame, geometry=data.geometry.name,
-                                                    crs=data.crs)))
+    layer.set_data(
+        normalise_sites(gpd.GeoDataFrame(frame, geometry=data.geometry.name, crs=data.crs))
+    )
 
 
 def remove_site(layer: Layer, site_id: str) -> tuple[int, dict[str, Any]]:
@@ -142,8 +159,7 @@ def site_at(layer: Layer, x: float, y: float, tolerance: float) -> str | None:
     """The id of the topmost (last drawn) site within ``tolerance`` of ``(x, y)``."""
     if len(layer.data) == 0:
         return None
-    rows = layer.data.sindex.query(shapely.Point(x, y), predicate="dwithin",
-                                   distance=tolerance)
+    rows = layer.data.sindex.query(shapely.Point(x, y), predicate="dwithin", distance=tolerance)
     if len(rows) == 0:
         return None
     return str(layer.data["site_id"].iloc[int(max(rows))])

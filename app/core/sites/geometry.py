@@ -1,4 +1,5 @@
 """Build and check the geometry of a sketched site; refuse or repair bad shapes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,22 +41,29 @@ def check_polygon(geometry: BaseGeometry) -> CheckedGeometry:
     """
     if geometry is None or geometry.is_empty:
         raise InvalidSiteError("the site has no shape")
-    exterior = shapely.get_coordinates(shapely.get_exterior_ring(
-        shapely.get_parts(geometry)[0])) if geometry.geom_type in ("Polygon", "MultiPolygon") \
+    exterior = (
+        shapely.get_coordinates(shapely.get_exterior_ring(shapely.get_parts(geometry)[0]))
+        if geometry.geom_type in ("Polygon", "MultiPolygon")
         else shapely.get_coordinates(geometry)
+    )
     if geometry.geom_type == "Polygon" and _distinct_vertices(exterior) < 3:
         raise InvalidSiteError("a polygon site needs at least 3 distinct corners")
     message = ""
     if not geometry.is_valid:
         reason = shapely.is_valid_reason(geometry)
         repaired = shapely.make_valid(geometry)
-        polygons = [part for part in shapely.get_parts(repaired)
-                    if part.geom_type in ("Polygon", "MultiPolygon")]
+        polygons = [
+            part
+            for part in shapely.get_parts(repaired)
+            if part.geom_type in ("Polygon", "MultiPolygon")
+        ]
         # make_valid can return a collection with lines; keep the polygonal parts only.
         geometry = shapely.union_all(polygons) if polygons else shapely.Polygon()
         parts = len(shapely.get_parts(geometry))
-        message = (f"The outline crossed itself ({reason.split('[')[0].strip()}); it was "
-                   f"repaired into {parts} part{'s' if parts != 1 else ''}.")
+        message = (
+            f"The outline crossed itself ({reason.split('[')[0].strip()}); it was "
+            f"repaired into {parts} part{'s' if parts != 1 else ''}."
+        )
     if geometry.is_empty or geometry.area < MIN_AREA_M2:
         raise InvalidSiteError("the site has no area (all corners lie on one line)")
     return CheckedGeometry(geometry, message)
@@ -97,8 +105,7 @@ def move_vertex(geometry: BaseGeometry, index: int, x: float, y: float) -> BaseG
 
 def insert_vertex(geometry: BaseGeometry, after: int, x: float, y: float) -> BaseGeometry:
     """The polygon with a new exterior vertex after vertex ``after``."""
-    return _edit_exterior(geometry, after,
-                          lambda ring, i: np.insert(ring, i + 1, (x, y), axis=0))
+    return _edit_exterior(geometry, after, lambda ring, i: np.insert(ring, i + 1, (x, y), axis=0))
 
 
 def delete_vertex(geometry: BaseGeometry, index: int) -> BaseGeometry:
@@ -109,10 +116,12 @@ def delete_vertex(geometry: BaseGeometry, index: int) -> BaseGeometry:
     InvalidSiteError
         When fewer than 3 corners would remain.
     """
+
     def drop(ring, i):
         if len(ring) <= 3:
             raise InvalidSiteError("a polygon site needs at least 3 corners")
         return np.delete(ring, i, axis=0)
+
     return _edit_exterior(geometry, index, drop)
 
 
@@ -130,9 +139,16 @@ def _edit_exterior(geometry: BaseGeometry, index: int, edit) -> BaseGeometry:
         ring = shapely.get_coordinates(shapely.get_exterior_ring(part))[:-1]
         if index < offset + len(ring):
             new_ring = edit(ring, index - offset)
-            holes = [shapely.get_coordinates(h) for h in shapely.get_interior_rings(
-                part, np.arange(shapely.get_num_interior_rings(part)))] \
-                if shapely.get_num_interior_rings(part) else []
+            holes = (
+                [
+                    shapely.get_coordinates(h)
+                    for h in shapely.get_interior_rings(
+                        part, np.arange(shapely.get_num_interior_rings(part))
+                    )
+                ]
+                if shapely.get_num_interior_rings(part)
+                else []
+            )
             parts[number] = shapely.Polygon(new_ring, holes)
             break
         offset += len(ring)
@@ -157,7 +173,7 @@ def nearest_edge(geometry: BaseGeometry, x: float, y: float) -> tuple[int, float
         ring = shapely.get_coordinates(shapely.get_exterior_ring(part))
         a, b = ring[:-1], ring[1:]
         ab = b - a
-        length2 = np.maximum((ab ** 2).sum(axis=1), 1e-12)
+        length2 = np.maximum((ab**2).sum(axis=1), 1e-12)
         t = np.clip(((x - a[:, 0]) * ab[:, 0] + (y - a[:, 1]) * ab[:, 1]) / length2, 0, 1)
         px, py = a[:, 0] + t * ab[:, 0], a[:, 1] + t * ab[:, 1]
         d = np.hypot(px - x, py - y)

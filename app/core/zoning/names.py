@@ -5,6 +5,7 @@ spaces or a qualifier in brackets (``제2종일반주거지역(7층이하)``); t
 rules table (data/zoning_rules.csv) use the short names of ``layers.themes.zoning.ZONE_COLOURS``
 (``제2종일반주거``, ``준공업``). Overlay names are normalised the same way.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,12 +16,19 @@ ZONE_TYPES: tuple[str, ...] = tuple(ZONE_COLOURS)
 
 #: Other spellings seen in the wild -> short name (after spaces and brackets are removed).
 _ALIASES = {
-    "1종전용주거": "제1종전용주거", "2종전용주거": "제2종전용주거",
-    "1종일반주거": "제1종일반주거", "2종일반주거": "제2종일반주거", "3종일반주거": "제3종일반주거",
-    "그린벨트": "개발제한구역", "개발진흥지구": "특정개발진흥지구",
-    "비행안전제1구역": "비행안전구역", "비행안전제2구역": "비행안전구역",
-    "비행안전제3구역": "비행안전구역", "비행안전제4구역": "비행안전구역",
-    "비행안전제5구역": "비행안전구역", "비행안전제6구역": "비행안전구역",
+    "1종전용주거": "제1종전용주거",
+    "2종전용주거": "제2종전용주거",
+    "1종일반주거": "제1종일반주거",
+    "2종일반주거": "제2종일반주거",
+    "3종일반주거": "제3종일반주거",
+    "그린벨트": "개발제한구역",
+    "개발진흥지구": "특정개발진흥지구",
+    "비행안전제1구역": "비행안전구역",
+    "비행안전제2구역": "비행안전구역",
+    "비행안전제3구역": "비행안전구역",
+    "비행안전제4구역": "비행안전구역",
+    "비행안전제5구역": "비행안전구역",
+    "비행안전제6구역": "비행안전구역",
     "고도제한구역": "비행안전구역",
 }
 _KNOWN = frozenset(ZONE_TYPES) | frozenset(OVERLAYS) | {"지역특화발전특구"}

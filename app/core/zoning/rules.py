@@ -9,13 +9,14 @@ are a plain dict ``{(zone_type, use_class): symbol}`` saved with the project.
 Permission (ZONING.md): a zone *permits* the centre iff at least one of its use classes
 is ○; □ and △ make it *conditional*; ✗ and ? make it *not permitted*.
 """
+
 from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from app.core.errors import InnoAtlasError
 from app.core.paths import DATA_DIR
@@ -30,10 +31,20 @@ DEFAULT_USE_CLASSES: tuple[str, ...] = tuple(USE_CLASS_COLUMNS)
 
 PERMITTED, CONDITIONAL, NOT_PERMITTED = "permitted", "conditional", "not_permitted"
 #: Symbol -> meaning (ZONING.md legend).
-SYMBOLS = {"○": "permitted", "□": "only where the city ordinance allows",
-           "△": "limited", "✗": "not permitted", "?": "unknown"}
-_SYMBOL_STATUS = {"○": PERMITTED, "□": CONDITIONAL, "△": CONDITIONAL,
-                  "✗": NOT_PERMITTED, "?": NOT_PERMITTED}
+SYMBOLS = {
+    "○": "permitted",
+    "□": "only where the city ordinance allows",
+    "△": "limited",
+    "✗": "not permitted",
+    "?": "unknown",
+}
+_SYMBOL_STATUS = {
+    "○": PERMITTED,
+    "□": CONDITIONAL,
+    "△": CONDITIONAL,
+    "✗": NOT_PERMITTED,
+    "?": NOT_PERMITTED,
+}
 
 EFFECTS = ("blocks_building", "height_limit", "far_bonus", "notice")
 
@@ -95,8 +106,9 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             return list(csv.DictReader(handle))
     except OSError as err:
-        raise ZoningRulesError(f"cannot read the zoning rules table {path}: "
-                               f"{err.strerror}") from None
+        raise ZoningRulesError(
+            f"cannot read the zoning rules table {path}: {err.strerror}"
+        ) from None
 
 
 def read_zone_rules(path: Path = RULES_CSV) -> dict[str, ZoneRule]:
@@ -111,19 +123,24 @@ def read_zone_rules(path: Path = RULES_CSV) -> dict[str, ZoneRule]:
         for use, column in USE_CLASS_COLUMNS.items():
             symbol = (row.get(column) or "").strip()
             if symbol not in SYMBOLS:
-                raise ZoningRulesError(f"{where}: {column} must be one of "
-                                       f"{' '.join(SYMBOLS)}, not {symbol!r}")
+                raise ZoningRulesError(
+                    f"{where}: {column} must be one of {' '.join(SYMBOLS)}, not {symbol!r}"
+                )
             uses[use] = symbol
         rules[zone] = ZoneRule(
-            zone_type=zone, zone_group=row.get("zone_group", ""),
+            zone_type=zone,
+            zone_group=row.get("zone_group", ""),
             bcr_decree_max=_number(row.get("bcr_decree_max"), where),
             far_decree_min=_number(row.get("far_decree_min"), where),
             far_decree_max=_number(row.get("far_decree_max"), where),
             bcr_seoul=_number(row.get("bcr_seoul"), where),
             far_seoul=_number(row.get("far_seoul"), where),
-            uses=uses, confidence=row.get("confidence", ""),
+            uses=uses,
+            confidence=row.get("confidence", ""),
             unconfirmed=tuple((row.get("unconfirmed") or "").split()),
-            legal_basis=row.get("legal_basis", ""), note=row.get("note", ""))
+            legal_basis=row.get("legal_basis", ""),
+            note=row.get("note", ""),
+        )
     return rules
 
 
@@ -138,14 +155,20 @@ def read_overlay_rules(path: Path = OVERLAYS_CSV) -> tuple[OverlayRule, ...]:
             raise ZoningRulesError(f"{where}: effect must be one of {', '.join(EFFECTS)}")
         applies = (row.get("applies_to_zone") or "").strip()
         applies = normalise_zone_name(applies) or applies
-        rules.append(OverlayRule(
-            overlay_type=overlay, name_en=row.get("name_en", ""), effect=effect,
-            applies_to_zone=applies,
-            far_factor=_number(row.get("far_factor"), where),
-            max_height_m=_number(row.get("max_height_m"), where),
-            storey_height_m=_number(row.get("storey_height_m"), where),
-            legal_basis=row.get("legal_basis", ""), confidence=row.get("confidence", ""),
-            note=row.get("note", "")))
+        rules.append(
+            OverlayRule(
+                overlay_type=overlay,
+                name_en=row.get("name_en", ""),
+                effect=effect,
+                applies_to_zone=applies,
+                far_factor=_number(row.get("far_factor"), where),
+                max_height_m=_number(row.get("max_height_m"), where),
+                storey_height_m=_number(row.get("storey_height_m"), where),
+                legal_basis=row.get("legal_basis", ""),
+                confidence=row.get("confidence", ""),
+                note=row.get("note", ""),
+            )
+        )
         if effect == "far_bonus" and not rules[-1].far_factor > 0:
             raise ZoningRulesError(f"{where}: a far_bonus needs a positive far_factor")
         if effect == "height_limit" and not rules[-1].storey_height_m > 0:
@@ -166,18 +189,22 @@ class ZoningRules:
     overrides: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
-    def default(cls) -> "ZoningRules":
+    def default(cls) -> ZoningRules:
         """The rules shipped in data/zoning_rules.csv and data/zoning_overlays.csv."""
         return _default_rules()
 
     @classmethod
-    def from_files(cls, zones: Path = RULES_CSV, overlays: Path = OVERLAYS_CSV,
-                   overrides: Mapping[tuple[str, str], str] | None = None) -> "ZoningRules":
+    def from_files(
+        cls,
+        zones: Path = RULES_CSV,
+        overlays: Path = OVERLAYS_CSV,
+        overrides: Mapping[tuple[str, str], str] | None = None,
+    ) -> ZoningRules:
         """Rules read from two CSV files (same columns as the shipped ones)."""
         rules = cls(read_zone_rules(zones), read_overlay_rules(overlays))
         return rules.with_overrides(overrides or {})
 
-    def with_overrides(self, overrides: Mapping[tuple[str, str], str]) -> "ZoningRules":
+    def with_overrides(self, overrides: Mapping[tuple[str, str], str]) -> ZoningRules:
         """A copy whose permission cells ``(zone_type, use_class) -> symbol`` are replaced.
 
         Zone names are normalised; unknown zones, use classes or symbols raise
@@ -189,11 +216,14 @@ class ZoningRules:
             if short not in self.zones:
                 raise ZoningRulesError(f"override for an unknown zone type {zone!r}")
             if use not in USE_CLASS_COLUMNS:
-                raise ZoningRulesError(f"override for an unknown use class {use!r} "
-                                       f"(one of {', '.join(USE_CLASS_COLUMNS)})")
+                raise ZoningRulesError(
+                    f"override for an unknown use class {use!r} "
+                    f"(one of {', '.join(USE_CLASS_COLUMNS)})"
+                )
             if symbol not in SYMBOLS:
-                raise ZoningRulesError(f"override symbol must be one of {' '.join(SYMBOLS)}, "
-                                       f"not {symbol!r}")
+                raise ZoningRulesError(
+                    f"override symbol must be one of {' '.join(SYMBOLS)}, not {symbol!r}"
+                )
             clean[(short, use)] = symbol
         return ZoningRules(self.zones, self.overlays, clean)
 
@@ -224,8 +254,7 @@ class ZoningRules:
         """True when the project overrides this cell."""
         return ((normalise_zone_name(zone_type) or zone_type), use_class) in self.overrides
 
-    def status(self, zone_type: str,
-               use_classes: Iterable[str] = DEFAULT_USE_CLASSES) -> str:
+    def status(self, zone_type: str, use_classes: Iterable[str] = DEFAULT_USE_CLASSES) -> str:
         """``"permitted"``, ``"conditional"`` or ``"not_permitted"`` for the centre's use.
 
         Permitted iff ○ for at least one use class; else conditional iff □ or △ for at
@@ -241,8 +270,9 @@ class ZoningRules:
         """True iff :meth:`status` is ``"permitted"``."""
         return self.status(zone_type, use_classes) == PERMITTED
 
-    def site_status(self, zone_types: Iterable[str],
-                    use_classes: Iterable[str] = DEFAULT_USE_CLASSES) -> str | None:
+    def site_status(
+        self, zone_types: Iterable[str], use_classes: Iterable[str] = DEFAULT_USE_CLASSES
+    ) -> str | None:
         """The status of a site lying in several zones: the least permissive one.
 
         ``zone_types`` are the keys of a site's ``zone_shares``; None when empty (no
@@ -263,19 +293,21 @@ class ZoningRules:
 
     def overlay_types(self, effect: str | None = None) -> tuple[str, ...]:
         """Overlay types in table order, optionally only those with ``effect``."""
-        seen = dict.fromkeys(rule.overlay_type for rule in self.overlays
-                             if effect is None or rule.effect == effect)
+        seen = dict.fromkeys(
+            rule.overlay_type for rule in self.overlays if effect is None or rule.effect == effect
+        )
         return tuple(seen)
 
     # --- saving with a project -------------------------------------------------------
     def overrides_to_records(self) -> list[dict[str, str]]:
         """Overrides as JSON-friendly records ``[{"zone_type", "use_class", "symbol"}]``."""
-        return [{"zone_type": zone, "use_class": use, "symbol": symbol}
-                for (zone, use), symbol in sorted(self.overrides.items())]
+        return [
+            {"zone_type": zone, "use_class": use, "symbol": symbol}
+            for (zone, use), symbol in sorted(self.overrides.items())
+        ]
 
     @staticmethod
-    def overrides_from_records(records: Iterable[Mapping[str, str]]
-                               ) -> dict[tuple[str, str], str]:
+    def overrides_from_records(records: Iterable[Mapping[str, str]]) -> dict[tuple[str, str], str]:
         """The inverse of :meth:`overrides_to_records` (validate with :meth:`with_overrides`)."""
         return {(str(r["zone_type"]), str(r["use_class"])): str(r["symbol"]) for r in records}
 

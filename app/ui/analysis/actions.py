@@ -1,4 +1,5 @@
 """Analysis menu: start-up density and hot-spot layers, computed in a worker."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -24,10 +25,17 @@ class AnalysisLayers:
         #: (action, English text, English tip) for :meth:`retranslate`
         self.sources: list[tuple[QAction, str, str]] = []
         for name, text, tip in (
-                (DENSITY_SPEC.name, "Start-up &density surface",
-                 "Quartic kernel density of start-ups, bandwidth = catchment radius"),
-                (HOTSPOT_SPEC.name, "Start-up &hot spots (Gi*)",
-                 "Getis-Ord Gi* z-scores on 250 m cells; z ≥ 1.96 drawn")):
+            (
+                DENSITY_SPEC.name,
+                "Start-up &density surface",
+                "Quartic kernel density of start-ups, bandwidth = catchment radius",
+            ),
+            (
+                HOTSPOT_SPEC.name,
+                "Start-up &hot spots (Gi*)",
+                "Getis-Ord Gi* z-scores on 250 m cells; z ≥ 1.96 drawn",
+            ),
+        ):
             action = QAction(text, window)
             action.setObjectName(f"action_{name}")
             action.setCheckable(True)
@@ -41,16 +49,19 @@ class AnalysisLayers:
         suggest = QAction("&Suggest sites…", window)
         suggest.setObjectName("actionSuggestSites")
         suggest.setShortcut("Ctrl+Shift+G")
-        suggest.setStatusTip("Place k centres in a district to cover the most start-ups, only "
-                             "on land whose zoning permits the centre")
+        suggest.setStatusTip(
+            "Place k centres in a district to cover the most start-ups, only "
+            "on land whose zoning permits the centre"
+        )
         suggest.triggered.connect(self.suggest)
         self.sources.append((suggest, "&Suggest sites…", suggest.statusTip()))
         menu.addAction(suggest)
         self.suggest_action = suggest
         rules = QAction("&Zoning rules and overrides…", window)
         rules.setObjectName("actionZoningRules")
-        rules.setStatusTip("BCR, FAR and permitted uses per zone type; override a cell for "
-                           "this project")
+        rules.setStatusTip(
+            "BCR, FAR and permitted uses per zone type; override a cell for this project"
+        )
         rules.triggered.connect(self.edit_rules)
         self.sources.append((rules, "&Zoning rules and overrides…", rules.statusTip()))
         menu.addAction(rules)
@@ -118,24 +129,31 @@ class AnalysisLayers:
             return
         startups = self.window.role_layer("startups")
         if startups is None or len(startups.data) == 0:
-            QMessageBox.information(self.window, tr("No start-ups"),
-                                    tr("The project has no start-ups to analyse."))
+            QMessageBox.information(
+                self.window, tr("No start-ups"), tr("The project has no start-ups to analyse.")
+            )
             self.actions[name].setChecked(False)
             return
         if name == DENSITY_SPEC.name:
             task = worker.Task(density_layer, startups, self.window.editing.radius_m)
         else:
             task = worker.Task(hotspot_layer, startups)
-        dialog = QProgressDialog(tr("Computing {what}…",
-                                    what=self.actions[name].text().replace("&", "")),
-                                 tr("Cancel"), 0, 100, self.window)
+        dialog = QProgressDialog(
+            tr("Computing {what}…", what=self.actions[name].text().replace("&", "")),
+            tr("Cancel"),
+            0,
+            100,
+            self.window,
+        )
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)  # quick runs never flash a dialog
         dialog.canceled.connect(task.cancel)
-        task.on(progress=lambda f, _m: dialog.setValue(int(f * 100)),
-                finished=lambda layer: self._add(name, layer, dialog),
-                failed=lambda message, _d: self._failed(name, message, dialog),
-                cancelled=lambda: self._cancelled(name, dialog))
+        task.on(
+            progress=lambda f, _m: dialog.setValue(int(f * 100)),
+            finished=lambda layer: self._add(name, layer, dialog),
+            failed=lambda message, _d: self._failed(name, message, dialog),
+            cancelled=lambda: self._cancelled(name, dialog),
+        )
         self.tasks[name] = worker.start(task)
 
     def _add(self, name: str, layer, dialog) -> None:

@@ -4,6 +4,7 @@ The solver runs in a worker thread (progress; Cancel stops it at the next stage 
 CBC itself stops at its time limit). The proposals are drawn on the map with their
 catchments; "Add as candidate sites" adopts them in one undoable step.
 """
+
 from __future__ import annotations
 
 import math
@@ -11,13 +12,25 @@ import math
 import shapely
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QDoubleSpinBox, QFormLayout, QLabel, QProgressBar, QPushButton,
-                               QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
-from app.core.sites import edits as site_ops
 from app.core.analysis.suggest import suggest_sites
 from app.core.map.viewport import Viewport
+from app.core.sites import edits as site_ops
 from app.ui import worker
 from app.ui.i18n import language, tr
 from app.ui.sites.commands import AddSiteCommand
@@ -44,9 +57,16 @@ class SuggestionOverlay:
             painter.setPen(QPen(PROPOSAL, 2, Qt.PenStyle.DashLine))
             painter.setBrush(fill)
             painter.drawEllipse(centre, r, r)
-            star = QPolygonF([centre + QPointF(math.sin(a) * (11 if i % 2 == 0 else 5),
-                                               -math.cos(a) * (11 if i % 2 == 0 else 5))
-                              for i, a in enumerate(math.pi / 5 * n for n in range(10))])
+            star = QPolygonF(
+                [
+                    centre
+                    + QPointF(
+                        math.sin(a) * (11 if i % 2 == 0 else 5),
+                        -math.cos(a) * (11 if i % 2 == 0 else 5),
+                    )
+                    for i, a in enumerate(math.pi / 5 * n for n in range(10))
+                ]
+            )
             painter.setPen(QPen(QColor("white"), 1.5))
             painter.setBrush(PROPOSAL)
             painter.drawPolygon(star)
@@ -71,8 +91,11 @@ class SuggestDialog(QDialog):
         self.district.setObjectName("suggestDistrict")
         districts = window.stack.get("districts").data
         for _, row in districts.iterrows():
-            first, second = (row["name_ko"], row["name_en"]) if language() == "ko" \
+            first, second = (
+                (row["name_ko"], row["name_en"])
+                if language() == "ko"
                 else (row["name_en"], row["name_ko"])
+            )
             self.district.addItem(f"{first} · {second}", row["district_id"])
         self.k = QSpinBox(self)
         self.k.setObjectName("suggestK")
@@ -90,12 +113,20 @@ class SuggestDialog(QDialog):
         self.spacing.setDecimals(0)
         self.spacing.setValue(100)
         self.spacing.setSuffix(" m")
-        self.spacing.setToolTip(tr("Candidate grid spacing inside the district (only where the "
-                                   "zoning permits the centre and outside the greenbelt)"))
+        self.spacing.setToolTip(
+            tr(
+                "Candidate grid spacing inside the district (only where the "
+                "zoning permits the centre and outside the greenbelt)"
+            )
+        )
         self.employees = QCheckBox(tr("Weight demand by employees"), self)
         self.fixed = QCheckBox(tr("Keep existing candidate sites as fixed centres"), self)
-        self.fixed.setToolTip(tr("Start-ups they already cover count as covered; the new "
-                                 "centres go where they add most"))
+        self.fixed.setToolTip(
+            tr(
+                "Start-ups they already cover count as covered; the new "
+                "centres go where they add most"
+            )
+        )
         self.time_limit = QDoubleSpinBox(self)
         self.time_limit.setRange(1, 600)
         self.time_limit.setValue(10)
@@ -117,8 +148,9 @@ class SuggestDialog(QDialog):
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, 6, self)
         self.table.setObjectName("suggestTable")
-        self.table.setHorizontalHeaderLabels(["", tr("Zone"), tr("Covers alone"), tr("Adds"),
-                                              tr("Only this one"), tr("Lat, lon")])
+        self.table.setHorizontalHeaderLabels(
+            ["", tr("Zone"), tr("Covers alone"), tr("Adds"), tr("Only this one"), tr("Lat, lon")]
+        )
         self.table.verticalHeader().setVisible(False)
         self.run_button = QPushButton(tr("Suggest"), self)
         self.run_button.setObjectName("suggestRun")
@@ -149,15 +181,28 @@ class SuggestDialog(QDialog):
         sites = stack.get("sites").data
         fixed = sites if self.fixed.isChecked() and len(sites) else None
         self.task = worker.Task(
-            suggest_sites, district, window.role_layer("startups").data,
-            window.role_layer("zoning").data, k=self.k.value(), radius=self.radius.value(),
-            spacing=self.spacing.value(), weight="employees" if self.employees.isChecked()
-            else None, fixed=fixed, rules=window.indicators.rules,
-            time_limit=self.time_limit.value(), districts=stack.get("districts").data)
-        self.task.on(progress=lambda f, m: (self.progress.setValue(int(f * 100)),
-                                            self.progress.setFormat(f"{m} %p%")),
-                     finished=self._done, failed=self._failed,
-                     cancelled=lambda: self._idle(tr("Cancelled.")))
+            suggest_sites,
+            district,
+            window.role_layer("startups").data,
+            window.role_layer("zoning").data,
+            k=self.k.value(),
+            radius=self.radius.value(),
+            spacing=self.spacing.value(),
+            weight="employees" if self.employees.isChecked() else None,
+            fixed=fixed,
+            rules=window.indicators.rules,
+            time_limit=self.time_limit.value(),
+            districts=stack.get("districts").data,
+        )
+        self.task.on(
+            progress=lambda f, m: (
+                self.progress.setValue(int(f * 100)),
+                self.progress.setFormat(f"{m} %p%"),
+            ),
+            finished=self._done,
+            failed=self._failed,
+            cancelled=lambda: self._idle(tr("Cancelled.")),
+        )
         self.run_button.setEnabled(False)
         self.adopt_button.setEnabled(False)
         self.summary.setText(tr("Solving…"))
@@ -182,28 +227,49 @@ class SuggestDialog(QDialog):
         for site in self.suggestion.sites:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            cells = [f"S{site.rank}", site.zone_type, f"{site.demand_within_r:,.0f}",
-                     f"{site.marginal_demand:,.0f}", f"{site.unique_demand:,.0f}",
-                     f"{site.lat:.5f}, {site.lon:.5f}"]
+            cells = [
+                f"S{site.rank}",
+                site.zone_type,
+                f"{site.demand_within_r:,.0f}",
+                f"{site.marginal_demand:,.0f}",
+                f"{site.unique_demand:,.0f}",
+                f"{site.lat:.5f}, {site.lon:.5f}",
+            ]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
 
     @staticmethod
     def _summary_text(s) -> str:
-        proof = tr("<b>proven optimal</b> (CBC)") if s.optimal else \
-            tr("<b>not proven optimal</b> ({solver}; the optimum is at most {bound}, gap {gap})",
-               solver=s.solver, bound=f"{s.bound:,.0f}", gap=f"{s.gap:.1%}")
-        fixed = tr(", {demand} already by the fixed sites",
-                   demand=f"{s.fixed_covered_demand:,.0f}") if s.fixed_covered_demand else ""
-        return tr("{n} centre(s) cover <b>{covered}</b> of {total} demand ({share}){fixed} — "
-                  "{proof}. {candidates} candidate points on permitted land; solved in "
-                  "{seconds} s. Each point is explained below: the demand it covers alone, what "
-                  "it adds to the better-ranked ones, and what only it covers.",
-                  n=len(s.sites), covered=f"{s.covered_demand:,.0f}",
-                  total=f"{s.total_demand:,.0f}", share=f"{s.share:.1%}", fixed=fixed,
-                  proof=proof, candidates=f"{s.n_candidates:,}",
-                  seconds=f"{s.build_seconds + s.solve_seconds:.2f}")
+        proof = (
+            tr("<b>proven optimal</b> (CBC)")
+            if s.optimal
+            else tr(
+                "<b>not proven optimal</b> ({solver}; the optimum is at most {bound}, gap {gap})",
+                solver=s.solver,
+                bound=f"{s.bound:,.0f}",
+                gap=f"{s.gap:.1%}",
+            )
+        )
+        fixed = (
+            tr(", {demand} already by the fixed sites", demand=f"{s.fixed_covered_demand:,.0f}")
+            if s.fixed_covered_demand
+            else ""
+        )
+        return tr(
+            "{n} centre(s) cover <b>{covered}</b> of {total} demand ({share}){fixed} — "
+            "{proof}. {candidates} candidate points on permitted land; solved in "
+            "{seconds} s. Each point is explained below: the demand it covers alone, what "
+            "it adds to the better-ranked ones, and what only it covers.",
+            n=len(s.sites),
+            covered=f"{s.covered_demand:,.0f}",
+            total=f"{s.total_demand:,.0f}",
+            share=f"{s.share:.1%}",
+            fixed=fixed,
+            proof=proof,
+            candidates=f"{s.n_candidates:,}",
+            seconds=f"{s.build_seconds + s.solve_seconds:.2f}",
+        )
 
     # -- adopt --------------------------------------------------------------------------
     def adopt(self) -> int:
@@ -216,21 +282,26 @@ class SuggestDialog(QDialog):
         stack.beginMacro(tr("Add {n} suggested site(s)", n=len(self.suggestion.sites)))
         for site in self.suggestion.sites:
             name = f"Suggested {self.district.currentData()} {site.rank}"
-            notes = (f"Suggested by maximal covering (R {self.suggestion.radius_m:g} m, "
-                     f"k {self.suggestion.k}): covers {site.demand_within_r:,.0f} alone, "
-                     f"adds {site.marginal_demand:,.0f}; zone {site.zone_type}; "
-                     f"{'optimal' if self.suggestion.optimal else 'not proven optimal'}")
-            record = site_ops.make_site(shapely.Point(site.x, site.y), name, notes=notes,
-                                        radius_m=self.suggestion.radius_m)
+            notes = (
+                f"Suggested by maximal covering (R {self.suggestion.radius_m:g} m, "
+                f"k {self.suggestion.k}): covers {site.demand_within_r:,.0f} alone, "
+                f"adds {site.marginal_demand:,.0f}; zone {site.zone_type}; "
+                f"{'optimal' if self.suggestion.optimal else 'not proven optimal'}"
+            )
+            record = site_ops.make_site(
+                shapely.Point(site.x, site.y), name, notes=notes, radius_m=self.suggestion.radius_m
+            )
             stack.push(AddSiteCommand(layer, record))
         stack.endMacro()
         self.adopt_button.setEnabled(False)
-        self.summary.setText(self.summary.text() + "<br>"
-                             + tr("<b>Added as candidate sites.</b> Undo (Ctrl+Z) removes "
-                                  "them in one step."))
+        self.summary.setText(
+            self.summary.text()
+            + "<br>"
+            + tr("<b>Added as candidate sites.</b> Undo (Ctrl+Z) removes them in one step.")
+        )
         return len(self.suggestion.sites)
 
-    def done(self, result: int) -> None:  # noqa: D401 (Qt name)
+    def done(self, result: int) -> None:
         if self.task is not None:
             self.task.cancel()
         if self.overlay in self.window_.canvas.overlays:

@@ -3,12 +3,22 @@
 Values marked (?) in ZONING.md could not be confirmed from a primary source; the
 dialog shows them flagged. A permission cell can be overridden for the project.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHeaderView, QLabel,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
 from app.core.zoning.rules import SYMBOLS, USE_CLASS_COLUMNS, ZoningRules
 from app.ui.i18n import tr
@@ -27,19 +37,32 @@ class ZoningRulesDialog(QDialog):
         self.base = ZoningRules(rules.zones, rules.overlays, {})
         self.rules = rules
         uses = list(USE_CLASS_COLUMNS)
-        headers = [tr("Zone"), tr("Group"), tr("BCR %"), tr("FAR %"), *uses, tr("Status"),
-                   tr("Confidence"), tr("Legal basis")]
+        headers = [
+            tr("Zone"),
+            tr("Group"),
+            tr("BCR %"),
+            tr("FAR %"),
+            *uses,
+            tr("Status"),
+            tr("Confidence"),
+            tr("Legal basis"),
+        ]
         self.table = QTableWidget(len(rules.zones), len(headers), self)
         self.table.setObjectName("zoningRulesTable")
         self.table.setHorizontalHeaderLabels(headers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(len(headers) - 1,
-                                                           QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            len(headers) - 1, QHeaderView.ResizeMode.Stretch
+        )
         self.combos: dict[tuple[str, str], QComboBox] = {}
         legend = " · ".join(f"{symbol} {tr(meaning)}" for symbol, meaning in SYMBOLS.items())
         for row, (zone, rule) in enumerate(rules.zones.items()):
-            cells = [zone, rule.zone_group, _flag(rule.bcr_seoul, "bcr_seoul" in rule.unconfirmed),
-                     _flag(rule.far_seoul, "far_seoul" in rule.unconfirmed)]
+            cells = [
+                zone,
+                rule.zone_group,
+                _flag(rule.bcr_seoul, "bcr_seoul" in rule.unconfirmed),
+                _flag(rule.far_seoul, "far_seoul" in rule.unconfirmed),
+            ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -51,8 +74,15 @@ class ZoningRulesDialog(QDialog):
                 combo = QComboBox(self.table)
                 combo.addItems(list(SYMBOLS))
                 combo.setCurrentText(rules.symbol(zone, use))
-                combo.setToolTip(tr("{use} in {zone}: {legend}. Table value: {value}", use=use,
-                                    zone=zone, legend=legend, value=self.base.symbol(zone, use)))
+                combo.setToolTip(
+                    tr(
+                        "{use} in {zone}: {legend}. Table value: {value}",
+                        use=use,
+                        zone=zone,
+                        legend=legend,
+                        value=self.base.symbol(zone, use),
+                    )
+                )
                 combo.currentTextChanged.connect(lambda _t, r=row: self._refresh_row(r))
                 self.table.setCellWidget(row, 4 + offset, combo)
                 self.combos[(zone, use)] = combo
@@ -66,15 +96,21 @@ class ZoningRulesDialog(QDialog):
         reset = QPushButton(tr("Reset to the table values"), self)
         reset.setObjectName("resetOverrides")
         reset.clicked.connect(self.reset)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.addButton(reset, QDialogButtonBox.ButtonRole.ResetRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        note = QLabel(tr("The centre is <b>permitted</b> in a zone when at least one of its "
-                         "use classes is ○; □ and △ make it <i>conditional</i>; ✗ and ? do not "
-                         "permit it. Bold cells are overridden for this project (saved with it). "
-                         "<span style='color:#b36b00'>(?)</span> values are unconfirmed."), self)
+        note = QLabel(
+            tr(
+                "The centre is <b>permitted</b> in a zone when at least one of its "
+                "use classes is ○; □ and △ make it <i>conditional</i>; ✗ and ? do not "
+                "permit it. Bold cells are overridden for this project (saved with it). "
+                "<span style='color:#b36b00'>(?)</span> values are unconfirmed."
+            ),
+            self,
+        )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
@@ -83,8 +119,11 @@ class ZoningRulesDialog(QDialog):
 
     def overrides(self) -> dict[tuple[str, str], str]:
         """Cells that differ from the shipped table."""
-        return {key: combo.currentText() for key, combo in self.combos.items()
-                if combo.currentText() != self.base.symbol(*key)}
+        return {
+            key: combo.currentText()
+            for key, combo in self.combos.items()
+            if combo.currentText() != self.base.symbol(*key)
+        }
 
     def result_rules(self) -> ZoningRules:
         """The rules with the chosen overrides."""
@@ -101,8 +140,9 @@ class ZoningRulesDialog(QDialog):
         item = self.table.item(row, 6)
         if item is not None:
             item.setText(tr(status.replace("_", " ")))
-            item.setForeground(QColor({"permitted": "#2a7f2a", "conditional": "#b36b00"}
-                                      .get(status, "#b00020")))
+            item.setForeground(
+                QColor({"permitted": "#2a7f2a", "conditional": "#b36b00"}.get(status, "#b00020"))
+            )
         for use in USE_CLASS_COLUMNS:
             combo = self.combos.get((zone, use))
             if combo is not None:

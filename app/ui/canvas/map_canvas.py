@@ -4,6 +4,7 @@ Rendering goes to a cached image; a pan drag only shifts that image, a wheel
 zoom or a layer change renders again. Decorations and tool overlays are drawn
 on top every frame.
 """
+
 from __future__ import annotations
 
 import logging
@@ -11,21 +12,32 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import (QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage,
-                           QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent)
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QWidget
 
 from app.core.map.viewport import Viewport
-from app.ui.i18n import tr
 from app.ui.canvas.render.decorations import highlight_path
 from app.ui.canvas.render.map_renderer import BACKGROUND, MapRenderer
+from app.ui.i18n import tr
 from layers.model import LayerStack
 
 log = logging.getLogger("innoatlas")
 
-WHEEL_STEP = 1.25      # zoom factor per wheel notch (QGIS default is 2; finer feels smoother)
+WHEEL_STEP = 1.25  # zoom factor per wheel notch (QGIS default is 2; finer feels smoother)
 KEY_ZOOM = 1.5
-KEY_PAN_SHARE = 0.25   # arrow keys pan a quarter of the view
+KEY_PAN_SHARE = 0.25  # arrow keys pan a quarter of the view
 
 
 class MapTool:
@@ -34,7 +46,7 @@ class MapTool:
     name = "tool"
     cursor = Qt.CursorShape.ArrowCursor
 
-    def __init__(self, canvas: "MapCanvas") -> None:
+    def __init__(self, canvas: MapCanvas) -> None:
         self.canvas = canvas
 
     def press(self, event: QMouseEvent) -> bool:
@@ -227,15 +239,17 @@ class MapCanvas(QWidget):
         """Render the layers into the cache image immediately and return it."""
         self._sync_size()
         ratio = self.devicePixelRatioF()
-        image = QImage(int(self.viewport.width * ratio), int(self.viewport.height * ratio),
-                       QImage.Format.Format_ARGB32_Premultiplied)
+        image = QImage(
+            int(self.viewport.width * ratio),
+            int(self.viewport.height * ratio),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
         image.setDevicePixelRatio(ratio)
         start = time.perf_counter()
         painter = QPainter(image)
         try:
-            self.renderer.render_layers(painter, self.viewport,
-                                        label_scale=self.label_scale)
-        except Exception as err:  # noqa: BLE001 - a bad layer must not kill the window
+            self.renderer.render_layers(painter, self.viewport, label_scale=self.label_scale)
+        except Exception as err:
             log.exception("rendering failed")
             painter.setPen(QColor("#b00020"))
             painter.drawText(20, 40, tr("The map could not be drawn: {error}", error=err))
@@ -248,7 +262,7 @@ class MapCanvas(QWidget):
         self.rendered.emit(self.last_render_ms)
         return image
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def resizeEvent(self, event) -> None:
         self.viewport.resize(self.width(), self.height())
         if not self._extent_set:
             # Until the user moves the map, keep the home extent (or everything) in view.
@@ -258,7 +272,7 @@ class MapCanvas(QWidget):
         self._dirty = True
         super().resizeEvent(event)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         self._sync_size()
         if self._dirty or self._image is None:
             self.render_now()
@@ -286,11 +300,16 @@ class MapCanvas(QWidget):
             painter.translate(self._drag_offset)
             self._tool.paint(painter)
             painter.restore()
-        self.renderer.render_decorations(painter, self.viewport, self.decoration_scale,
-                                         language=self.language, top=self.decoration_top)
+        self.renderer.render_decorations(
+            painter,
+            self.viewport,
+            self.decoration_scale,
+            language=self.language,
+            top=self.decoration_top,
+        )
         painter.end()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         self._drag_button = event.button()
         if event.button() == Qt.MouseButton.MiddleButton:
@@ -300,7 +319,7 @@ class MapCanvas(QWidget):
             return
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         x, y = self.screen_to_map(event.position())
         self.coordinatesChanged.emit(x, y)
         if self._drag_origin is not None:
@@ -310,7 +329,7 @@ class MapCanvas(QWidget):
         if self._tool is not None:
             self._tool.move(event)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag_origin is not None and event.button() == self._drag_button:
             offset = event.position() - self._drag_origin
             self._drag_origin = None
@@ -325,15 +344,15 @@ class MapCanvas(QWidget):
         if self._tool is not None:
             self._tool.release(event)
 
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if self._tool is not None and self._tool.double_click(event):
             return
         super().mouseDoubleClickEvent(event)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+    def wheelEvent(self, event: QWheelEvent) -> None:
         notches = event.angleDelta().y() / 120.0
         if notches:
-            self.zoom_by(WHEEL_STEP ** notches, event.position())
+            self.zoom_by(WHEEL_STEP**notches, event.position())
         event.accept()
 
     @staticmethod
@@ -343,17 +362,17 @@ class MapCanvas(QWidget):
             return []
         return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._dropped_files(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if self._dropped_files(event):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         files = self._dropped_files(event)
         if not files:
             event.ignore()
@@ -361,13 +380,17 @@ class MapCanvas(QWidget):
         event.acceptProposedAction()
         self.filesDropped.emit(files)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if self._tool is not None and self._tool.key(event):
             return
         key = event.key()
         step_x, step_y = self.width() * KEY_PAN_SHARE, self.height() * KEY_PAN_SHARE
-        pans = {Qt.Key.Key_Left: (step_x, 0), Qt.Key.Key_Right: (-step_x, 0),
-                Qt.Key.Key_Up: (0, step_y), Qt.Key.Key_Down: (0, -step_y)}
+        pans = {
+            Qt.Key.Key_Left: (step_x, 0),
+            Qt.Key.Key_Right: (-step_x, 0),
+            Qt.Key.Key_Up: (0, step_y),
+            Qt.Key.Key_Down: (0, -step_y),
+        }
         if key in pans:
             self.pan_by_pixels(*pans[key])
         elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):

@@ -2,18 +2,33 @@
 
 The format follows the file name's suffix; the page size and orientation apply to a
 PDF, the pixel size and DPI to a PNG. "Every scene" writes a PDF handout with one
-page per scene (a title given makes each page "<title> — <scene title>"). A failure (unwritable path, no scenes) shows a warning and leaves
+page per scene (a title given makes each page "<title> — <scene title>"). A failure
+(unwritable path, no scenes) shows a warning and leaves
 the dialog open with everything as typed; the project is never changed (scenes are
 drawn on a copy of the layer visibility, see :func:`app.ui.export.map_export.scene_stack`).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox,
-                               QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.errors import InnoAtlasError
 from app.core.project.scenes import scenes_from_settings
@@ -23,14 +38,24 @@ from app.ui.i18n import tr
 #: The "what" choices, in combo-box order.
 VIEW, SCENE, ALL_SCENES = "view", "scene", "all"
 #: English texts of the "what" choices (shown through ``tr``).
-WHAT_TEXTS = {VIEW: "Current view", SCENE: "One scene",
-              ALL_SCENES: "Every scene (PDF, one page each)"}
+WHAT_TEXTS = {
+    VIEW: "Current view",
+    SCENE: "One scene",
+    ALL_SCENES: "Every scene (PDF, one page each)",
+}
 ORIENTATION_TEXTS = {"landscape": "Landscape", "portrait": "Portrait"}
 #: Form rows: (attribute of the field, English label).
-ROWS = (("path_box", "File"), ("format_label", "Format"), ("title_edit", "Title"),
-        ("what_combo", "Map"), ("scene_combo", "Scene"), ("page_combo", "Page (PDF)"),
-        ("orientation_combo", "Orientation (PDF)"), ("size_box", "Size (PNG)"),
-        ("dpi_spin", "Resolution (PNG)"))
+ROWS = (
+    ("path_box", "File"),
+    ("format_label", "Format"),
+    ("title_edit", "Title"),
+    ("what_combo", "Map"),
+    ("scene_combo", "Scene"),
+    ("page_combo", "Page (PDF)"),
+    ("orientation_combo", "Orientation (PDF)"),
+    ("size_box", "Size (PNG)"),
+    ("dpi_spin", "Resolution (PNG)"),
+)
 
 
 class MapExportDialog(QDialog):
@@ -42,8 +67,9 @@ class MapExportDialog(QDialog):
         self.setObjectName("mapExportDialog")
         self.setMinimumWidth(520)
         self.error_box: QMessageBox | None = None
-        self.scenes = scenes_from_settings(window.project.capture_settings().extra,
-                                           window.stack, window.language)
+        self.scenes = scenes_from_settings(
+            window.project.capture_settings().extra, window.stack, window.language
+        )
 
         self.path_edit = QLineEdit(str(Path.home() / "innoatlas-map.pdf"))
         self.path_edit.setObjectName("exportPath")
@@ -95,8 +121,9 @@ class MapExportDialog(QDialog):
         for attribute, _text in ROWS:
             label = self.labels[attribute] = QLabel()
             form.addRow(label, getattr(self, attribute))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         # Qt gives its standard buttons their own texts again on a language change.
         self.buttons.installEventFilter(self)
         self.buttons.accepted.connect(self.export)
@@ -126,16 +153,17 @@ class MapExportDialog(QDialog):
         for i, text in enumerate(ORIENTATION_TEXTS.values()):
             self.orientation_combo.setItemText(i, tr(text))
         self._name_export_button()
-        self.scenes = scenes_from_settings(self.window_.project.capture_settings().extra,
-                                           self.window_.stack, i18n.language())
-        for i, scene in enumerate(self.scenes[:self.scene_combo.count()]):
+        self.scenes = scenes_from_settings(
+            self.window_.project.capture_settings().extra, self.window_.stack, i18n.language()
+        )
+        for i, scene in enumerate(self.scenes[: self.scene_combo.count()]):
             self.scene_combo.setItemText(i, scene.title)
         self._update()
 
     def _name_export_button(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Export"))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.buttons and event.type() == QEvent.Type.LanguageChange:
             self.buttons.event(event)  # Qt's texts (Cancel, and OK in place of Export)…
             self._name_export_button()  # …then the dialog's own
@@ -169,8 +197,13 @@ class MapExportDialog(QDialog):
 
     def _update(self) -> None:
         suffix = self.path().suffix.lower()
-        self.format_label.setText(tr({".pdf": "PDF (vector)", ".png": "PNG image"}.get(
-            suffix, "use a file name ending in .png or .pdf")))
+        self.format_label.setText(
+            tr(
+                {".pdf": "PDF (vector)", ".png": "PNG image"}.get(
+                    suffix, "use a file name ending in .png or .pdf"
+                )
+            )
+        )
         pdf = suffix == ".pdf"
         what = self.what()
         self.page_combo.setEnabled(pdf)
@@ -183,14 +216,17 @@ class MapExportDialog(QDialog):
         else:
             # Every scene: an optional handout title, each page "title — scene title".
             self.title_edit.setPlaceholderText(
-                self.default_title() if what == VIEW
-                else tr("optional: each page reads “title — its scene's title”"))
+                self.default_title()
+                if what == VIEW
+                else tr("optional: each page reads “title — its scene's title”")
+            )
 
     # -- actions -----------------------------------------------------------------------
     def browse(self) -> None:
         """Choose the output file (the suffix picks the format)."""
-        name, _ = QFileDialog.getSaveFileName(self, tr("Export map"), str(self.path()),
-                                              tr("PDF (*.pdf);;PNG image (*.png)"))
+        name, _ = QFileDialog.getSaveFileName(
+            self, tr("Export map"), str(self.path()), tr("PDF (*.pdf);;PNG image (*.png)")
+        )
         if name:
             self.path_edit.setText(name)
 
@@ -206,38 +242,57 @@ class MapExportDialog(QDialog):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             window.indicators.wait()  # the sites' rank badges as the canvas shows them
-            sites = {"indicators": window.indicators.results,
-                     "radius_m": window.editing.radius_m}
+            sites = {"indicators": window.indicators.results, "radius_m": window.editing.radius_m}
             size = (self.width_spin.value(), self.height_spin.value())
             page = self.page_combo.currentText()
             orientation = self.orientation_combo.currentData()
             if what == ALL_SCENES:
-                layouts = render_scenes(window.stack, path, self.scenes, size=size,
-                                        page=page, orientation=orientation,
-                                        language=window.language,
-                                        title=self.title_edit.text(), **sites)
+                layouts = render_scenes(
+                    window.stack,
+                    path,
+                    self.scenes,
+                    size=size,
+                    page=page,
+                    orientation=orientation,
+                    language=window.language,
+                    title=self.title_edit.text(),
+                    **sites,
+                )
             else:
                 scene = None
                 if what == SCENE:
                     if not self.scenes:
                         raise InnoAtlasError(tr("this project has no scenes"))
                     scene = self.scenes[self.scene_combo.currentIndex()]
-                title = self.title_edit.text().strip() or \
-                    (scene.title if scene is not None else self.default_title())
-                layouts = [render_map(window.stack, path,
-                                      extent=None if scene else window.canvas.viewport.extent,
-                                      size=size, dpi=self.dpi_spin.value(), title=title,
-                                      page=page, orientation=orientation,
-                                      language=window.language, scene=scene, **sites)]
+                title = self.title_edit.text().strip() or (
+                    scene.title if scene is not None else self.default_title()
+                )
+                layouts = [
+                    render_map(
+                        window.stack,
+                        path,
+                        extent=None if scene else window.canvas.viewport.extent,
+                        size=size,
+                        dpi=self.dpi_spin.value(),
+                        title=title,
+                        page=page,
+                        orientation=orientation,
+                        language=window.language,
+                        scene=scene,
+                        **sites,
+                    )
+                ]
         except InnoAtlasError as err:
             self._warn(str(err))
             return False
         finally:  # also when rendering fails unexpectedly: never leave the busy cursor
             QApplication.restoreOverrideCursor()
         notes = list(dict.fromkeys(n for layout in layouts for n in layout.notes))
-        message = tr("Map exported to {name} ({pages} pages)", name=path.name,
-                     pages=len(layouts)) if len(layouts) > 1 else \
-            tr("Map exported to {name}", name=path.name)
+        message = (
+            tr("Map exported to {name} ({pages} pages)", name=path.name, pages=len(layouts))
+            if len(layouts) > 1
+            else tr("Map exported to {name}", name=path.name)
+        )
         if notes:
             message += tr(" — note: {note}", note=notes[0])
         window.statusBar().showMessage(message, 12000)
@@ -245,8 +300,13 @@ class MapExportDialog(QDialog):
         return True
 
     def _warn(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, tr("Cannot export the map"), text,
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            tr("Cannot export the map"),
+            text,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         box.setObjectName("mapExportError")
         box.setWindowModality(Qt.WindowModality.WindowModal)
         self.error_box = box

@@ -12,6 +12,7 @@ saved, so point-sized fonts and pixel-sized symbols grow together); for a PDF th
 writer works in 1/96-inch units and ``scale`` is 1, the output is vector (paths and
 text), apart from the numpy-rasterised dense point layers.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -22,21 +23,31 @@ from pathlib import Path
 
 import shapely
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
-from PySide6.QtGui import (QColor, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter,
-                           QPdfWriter, QPen, QTextLayout, QTextOption)
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextLayout,
+    QTextOption,
+)
 
-from app.core.formats.atomic_write import write_atomically
 from app.core.errors import InnoAtlasError
+from app.core.formats.atomic_write import write_atomically
 from app.core.i18n_catalog import translate
-from app.core.project.scenes import Scene
 from app.core.map.viewport import Viewport
-from app.ui.fonts import map_font
-from app.ui.canvas.render.legend_icons import SWATCH, paint_swatch
+from app.core.project.scenes import Scene
 from app.ui.canvas.render.decorations import attribution_text, paint_north_arrow, paint_scale_bar
+from app.ui.canvas.render.legend_icons import SWATCH, paint_swatch
 from app.ui.canvas.render.map_renderer import BACKGROUND, MapRenderer
 from app.ui.canvas.render.sites_painter import paint_sites
-from layers.model import Layer, LayerStack
+from app.ui.fonts import map_font
 from layers.events import Signal
+from layers.model import Layer, LayerStack
 
 FORMATS = (".png", ".pdf")
 PAGES = {"A4": QPageSize.PageSizeId.A4, "A3": QPageSize.PageSizeId.A3}
@@ -89,11 +100,22 @@ class _Page:
     notes: tuple[str, ...] = ()
 
 
-def render_map(stack: LayerStack, out_path, *, extent=None, size=(1600, 1000), dpi=150,
-               title: str = "", page: str | None = None, orientation: str | None = None,
-               language: str = "en", date: _dt.date | None = None,
-               scene: Scene | None = None, indicators=None,
-               radius_m: float | None = None) -> MapLayout:
+def render_map(
+    stack: LayerStack,
+    out_path,
+    *,
+    extent=None,
+    size=(1600, 1000),
+    dpi=150,
+    title: str = "",
+    page: str | None = None,
+    orientation: str | None = None,
+    language: str = "en",
+    date: _dt.date | None = None,
+    scene: Scene | None = None,
+    indicators=None,
+    radius_m: float | None = None,
+) -> MapLayout:
     """Export ``stack`` as a map to ``out_path`` (``.png`` or ``.pdf``).
 
     Parameters
@@ -148,17 +170,26 @@ def render_map(stack: LayerStack, out_path, *, extent=None, size=(1600, 1000), d
     one = _page(stack, scene, extent, title)
     sites = _SiteMarks(indicators, radius_m)
     if suffix == ".png":
-        return _render_png(one, path, width, height, float(dpi), language, _when(date),
-                           sites)
-    return _render_pdf([one], path, width, height, page, orientation, language,
-                       _when(date), sites=sites)[0]
+        return _render_png(one, path, width, height, float(dpi), language, _when(date), sites)
+    return _render_pdf(
+        [one], path, width, height, page, orientation, language, _when(date), sites=sites
+    )[0]
 
 
-def render_scenes(stack: LayerStack, out_path, scenes, *, size=(1600, 1000),
-                  page: str | None = None, orientation: str | None = None,
-                  language: str = "en", date: _dt.date | None = None,
-                  title: str = "", indicators=None,
-                  radius_m: float | None = None) -> list[MapLayout]:
+def render_scenes(
+    stack: LayerStack,
+    out_path,
+    scenes,
+    *,
+    size=(1600, 1000),
+    page: str | None = None,
+    orientation: str | None = None,
+    language: str = "en",
+    date: _dt.date | None = None,
+    title: str = "",
+    indicators=None,
+    radius_m: float | None = None,
+) -> list[MapLayout]:
     """A PDF handout with one page per scene (same page size and orientation).
 
     Every page has the scene's title, legend, scale bar, north arrow and footer;
@@ -184,11 +215,19 @@ def render_scenes(stack: LayerStack, out_path, scenes, *, size=(1600, 1000),
     if not scenes:
         raise MapExportError("this project has no scenes to export")
     title = title.strip()
-    pages = [_page(stack, scene, None, handout_title(title, scene.title))
-             for scene in scenes]
-    return _render_pdf(pages, path, width, height, page, orientation, language,
-                       _when(date), document_title=title,
-                       sites=_SiteMarks(indicators, radius_m))
+    pages = [_page(stack, scene, None, handout_title(title, scene.title)) for scene in scenes]
+    return _render_pdf(
+        pages,
+        path,
+        width,
+        height,
+        page,
+        orientation,
+        language,
+        _when(date),
+        document_title=title,
+        sites=_SiteMarks(indicators, radius_m),
+    )
 
 
 def handout_title(title: str, scene_title: str) -> str:
@@ -220,22 +259,25 @@ def _page(stack: LayerStack, scene: Scene | None, extent, title: str) -> _Page:
     view, missing = scene_stack(stack, scene)
     notes = []
     if missing:
-        notes.append(f"scene {scene.scene_id!r}: layers no longer in the project: "
-                     f"{', '.join(missing)} (drawn without them)")
+        notes.append(
+            f"scene {scene.scene_id!r}: layers no longer in the project: "
+            f"{', '.join(missing)} (drawn without them)"
+        )
     if extent is None and scene is not None:
         extent = scene.extent
     text = title.strip() or (scene.title if scene is not None else "") or "InnoAtlas"
     lacking = _missing_glyphs(text)
     if lacking:
-        notes.append(f"the map font has no glyph for {' '.join(lacking)} (title {text!r}): "
-                     "another font or a box is drawn instead")
+        notes.append(
+            f"the map font has no glyph for {' '.join(lacking)} (title {text!r}): "
+            "another font or a box is drawn instead"
+        )
     return _Page(view, _extent(view, extent), text, tuple(notes))
 
 
 def _missing_glyphs(text: str) -> list[str]:
     metrics = QFontMetricsF(map_font(12))
-    return sorted({ch for ch in text if not ch.isspace()
-                   and not metrics.inFontUcs4(ord(ch))})
+    return sorted({ch for ch in text if not ch.isspace() and not metrics.inFontUcs4(ord(ch))})
 
 
 def _when(date: _dt.date | None) -> str:
@@ -250,8 +292,7 @@ def _check_output(out_path, size, dpi) -> tuple[Path, str, int, int]:
     path = Path(out_path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise MapExportError(f"cannot export a map as {path.name!r}: use a .png or .pdf "
-                             "file name")
+        raise MapExportError(f"cannot export a map as {path.name!r}: use a .png or .pdf file name")
     _check_writable(path)
     width, height = _check_size(size)
     if not (30 <= float(dpi) <= 1200):
@@ -281,8 +322,9 @@ def _check_size(size) -> tuple[int, int]:
     except (TypeError, ValueError):
         raise MapExportError(f"size must be (width, height) in pixels, not {size!r}") from None
     if width < 200 or height < 150 or width * height > 200_000_000:
-        raise MapExportError(f"size must be at least 200x150 pixels and at most 200 "
-                             f"megapixels, not {width}x{height}")
+        raise MapExportError(
+            f"size must be at least 200x150 pixels and at most 200 megapixels, not {width}x{height}"
+        )
     return width, height
 
 
@@ -313,14 +355,25 @@ def district_extent(stack: LayerStack, district_id: str) -> tuple[float, float, 
 
 
 # -- outputs -----------------------------------------------------------------------------
-def _render_png(page: _Page, path: Path, width, height, dpi, language, when,
-                sites: _SiteMarks = _SiteMarks()) -> MapLayout:
+def _render_png(
+    page: _Page, path: Path, width, height, dpi, language, when, sites: _SiteMarks = _SiteMarks()
+) -> MapLayout:
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(QColor("#ffffff"))
     painter = QPainter(image)  # the image is 96 dpi while painting: fonts match symbols
     try:
-        layout = _compose(painter, page.stack, page.bounds, width, height, dpi / CSS_DPI,
-                          page.title, language, when, sites)
+        layout = _compose(
+            painter,
+            page.stack,
+            page.bounds,
+            width,
+            height,
+            dpi / CSS_DPI,
+            page.title,
+            language,
+            when,
+            sites,
+        )
     finally:
         painter.end()
     layout.notes = list(page.notes)
@@ -337,9 +390,18 @@ def _render_png(page: _Page, path: Path, width, height, dpi, language, when,
     return layout
 
 
-def _render_pdf(pages: list[_Page], path: Path, width, height, page, orientation, language,
-                when, document_title: str = "",
-                sites: _SiteMarks = _SiteMarks()) -> list[MapLayout]:
+def _render_pdf(
+    pages: list[_Page],
+    path: Path,
+    width,
+    height,
+    page,
+    orientation,
+    language,
+    when,
+    document_title: str = "",
+    sites: _SiteMarks = _SiteMarks(),
+) -> list[MapLayout]:
     page = (page or "A4").upper()
     if page not in PAGES:
         raise MapExportError(f"page must be one of {', '.join(PAGES)}, not {page!r}")
@@ -353,12 +415,17 @@ def _render_pdf(pages: list[_Page], path: Path, width, height, page, orientation
     writer.setResolution(int(CSS_DPI))  # units of 1/96 in, as the canvas: fonts match
     writer.setTitle(document_title or " · ".join(p.title for p in pages))
     writer.setCreator("InnoAtlas")
-    writer.setDocumentXmpMetadata(_xmp(document_title or pages[0].title,
-                                       attribution_text(pages[0].stack, language), when))
-    layout_ = QPageLayout(QPageSize(PAGES[page]),
-                          QPageLayout.Orientation.Landscape if orientation == "landscape"
-                          else QPageLayout.Orientation.Portrait,
-                          QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter)
+    writer.setDocumentXmpMetadata(
+        _xmp(document_title or pages[0].title, attribution_text(pages[0].stack, language), when)
+    )
+    layout_ = QPageLayout(
+        QPageSize(PAGES[page]),
+        QPageLayout.Orientation.Landscape
+        if orientation == "landscape"
+        else QPageLayout.Orientation.Portrait,
+        QMarginsF(10, 10, 10, 10),
+        QPageLayout.Unit.Millimeter,
+    )
     writer.setPageLayout(layout_)
     painter = QPainter()
     if not painter.begin(writer):
@@ -369,8 +436,18 @@ def _render_pdf(pages: list[_Page], path: Path, width, height, page, orientation
         for number, one in enumerate(pages):
             if number:
                 writer.newPage()
-            layout = _compose(painter, one.stack, one.bounds, device.width(),
-                              device.height(), 1.0, one.title, language, when, sites)
+            layout = _compose(
+                painter,
+                one.stack,
+                one.bounds,
+                device.width(),
+                device.height(),
+                1.0,
+                one.title,
+                language,
+                when,
+                sites,
+            )
             layout.notes = list(one.notes)
             layouts.append(layout)
     finally:
@@ -401,28 +478,35 @@ def fix_pdf_spaces(pdf: bytes) -> bytes:
         end = pdf.find(b"endcmap", begin)
         if end < 0:
             break
-        for section in re.finditer(rb"begin(bfrange|bfchar)(.*?)end\1", pdf[begin:end],
-                                   re.S):
+        for section in re.finditer(rb"begin(bfrange|bfchar)(.*?)end\1", pdf[begin:end], re.S):
             for line in re.finditer(rb"[^\n]+", section.group(2)):
                 codes = list(re.finditer(rb"<[0-9A-Fa-f]+>", line.group(0)))
                 # bfchar: <src> <dst>; bfrange: <lo> <hi> [<dst> ...] or <lo> <lo> <dst>
                 first_dest = 1 if section.group(1) == b"bfchar" else 2
-                if first_dest == 2 and b"[" not in line.group(0) and \
-                        (len(codes) < 3 or codes[0].group(0) != codes[1].group(0)):
+                if (
+                    first_dest == 2
+                    and b"[" not in line.group(0)
+                    and (len(codes) < 3 or codes[0].group(0) != codes[1].group(0))
+                ):
                     continue  # an incrementing range: leave it
                 offset = begin + section.start(2) + line.start()
                 for code in codes[first_dest:]:
                     if _CONTROL_DEST.fullmatch(code.group(0)):
                         at = offset + code.start()
-                        out[at:at + 6] = b"<0020>"
+                        out[at : at + 6] = b"<0020>"
         start = end
     return bytes(out)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file: a failure leaves any old file."""
-    write_atomically(path, lambda temp: temp.write_bytes(data), MapExportError,
-                     verb="write", suffix=f".exporting{path.suffix}")
+    write_atomically(
+        path,
+        lambda temp: temp.write_bytes(data),
+        MapExportError,
+        verb="write",
+        suffix=f".exporting{path.suffix}",
+    )
 
 
 def _xmp(title: str, description: str, when: str) -> bytes:
@@ -436,18 +520,28 @@ def _xmp(title: str, description: str, when: str) -> bytes:
         '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
         f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li>'
-        '</rdf:Alt></dc:title>'
+        "</rdf:Alt></dc:title>"
         f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(description)}'
-        '</rdf:li></rdf:Alt></dc:description>'
-        f'<dc:date><rdf:Seq><rdf:li>{when}</rdf:li></rdf:Seq></dc:date>'
-        '<xmp:CreatorTool>InnoAtlas</xmp:CreatorTool>'
-        "</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end='w'?>").encode("utf-8")
+        "</rdf:li></rdf:Alt></dc:description>"
+        f"<dc:date><rdf:Seq><rdf:li>{when}</rdf:li></rdf:Seq></dc:date>"
+        "<xmp:CreatorTool>InnoAtlas</xmp:CreatorTool>"
+        "</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end='w'?>"
+    ).encode()
 
 
 # -- page layout -------------------------------------------------------------------------
-def _compose(painter: QPainter, stack: LayerStack, bounds, width: float, height: float,
-             s: float, title: str, language: str, when: str,
-             sites: _SiteMarks = _SiteMarks()) -> MapLayout:
+def _compose(
+    painter: QPainter,
+    stack: LayerStack,
+    bounds,
+    width: float,
+    height: float,
+    s: float,
+    title: str,
+    language: str,
+    when: str,
+    sites: _SiteMarks = _SiteMarks(),
+) -> MapLayout:
     """Paint the whole page on ``painter`` (``width`` x ``height`` units, furniture x ``s``)."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -462,43 +556,50 @@ def _compose(painter: QPainter, stack: LayerStack, bounds, width: float, height:
     painter.setPen(QColor("#ffffff"))
     painter.setFont(small)
     date_w = QFontMetricsF(small).horizontalAdvance(when) + margin
-    painter.drawText(QRectF(width - date_w - margin, 0, date_w, title_h),
-                     int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), when)
+    painter.drawText(
+        QRectF(width - date_w - margin, 0, date_w, title_h),
+        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+        when,
+    )
     painter.setFont(title_font)
-    painter.drawText(QRectF(margin, 0, width - 3 * margin - date_w, title_h),
-                     int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                     title)
+    painter.drawText(
+        QRectF(margin, 0, width - 3 * margin - date_w, title_h),
+        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+        title,
+    )
     # Footer: attribution (sources + synthetic/illustrative notes) and the date.
     note = attribution_text(stack, language)
     made = translate("Map: InnoAtlas · {date}", language, date=when)
     footer_text = f"{note}\n{made}" if note else made
     painter.setFont(small)
     text_w = width - 2 * margin
-    bound = QFontMetricsF(small).boundingRect(QRectF(0, 0, text_w, 10 * height),
-                                              int(Qt.TextFlag.TextWordWrap), footer_text)
+    bound = QFontMetricsF(small).boundingRect(
+        QRectF(0, 0, text_w, 10 * height), int(Qt.TextFlag.TextWordWrap), footer_text
+    )
     footer_h = bound.height() + 2 * margin
     layout.footer = QRectF(0, height - footer_h, width, footer_h)
     painter.setPen(MUTED)
-    painter.drawText(layout.footer.adjusted(margin, margin * 0.6, -margin, 0),
-                     int(Qt.TextFlag.TextWordWrap), footer_text)
+    painter.drawText(
+        layout.footer.adjusted(margin, margin * 0.6, -margin, 0),
+        int(Qt.TextFlag.TextWordWrap),
+        footer_text,
+    )
     body_top = title_h + margin
     body_h = max(10.0, height - footer_h - body_top)
     if height > width:
         # Portrait: the legend in columns below the map, the map as wide as the page.
-        grid = _legend_grid(stack, width - 2 * margin, body_h * MAX_LEGEND_SHARE, s,
-                            language)
+        grid = _legend_grid(stack, width - 2 * margin, body_h * MAX_LEGEND_SHARE, s, language)
         legend_h = grid.height
-        layout.legend = QRectF(margin, height - footer_h - legend_h, width - 2 * margin,
-                               legend_h)
-        layout.map = QRectF(margin, body_top, max(10.0, width - 2 * margin),
-                            max(10.0, body_h - legend_h - margin))
+        layout.legend = QRectF(margin, height - footer_h - legend_h, width - 2 * margin, legend_h)
+        layout.map = QRectF(
+            margin, body_top, max(10.0, width - 2 * margin), max(10.0, body_h - legend_h - margin)
+        )
     else:
         # Landscape: a legend column at the right, the map fills the rest.
         legend_w = min(250 * s, width * 0.32)
         grid = None
         layout.legend = QRectF(width - margin - legend_w, body_top, legend_w, body_h)
-        layout.map = QRectF(margin, body_top, max(10.0, width - 3 * margin - legend_w),
-                            body_h)
+        layout.map = QRectF(margin, body_top, max(10.0, width - 3 * margin - legend_w), body_h)
     _paint_map(painter, stack, bounds, layout, s, sites)
     if grid is None:
         _paint_legend(painter, stack, layout.legend, s, language)
@@ -507,8 +608,14 @@ def _compose(painter: QPainter, stack: LayerStack, bounds, width: float, height:
     return layout
 
 
-def _paint_map(painter: QPainter, stack: LayerStack, bounds, layout: MapLayout,
-               s: float, sites: _SiteMarks = _SiteMarks()) -> None:
+def _paint_map(
+    painter: QPainter,
+    stack: LayerStack,
+    bounds,
+    layout: MapLayout,
+    s: float,
+    sites: _SiteMarks = _SiteMarks(),
+) -> None:
     rect = layout.map
     viewport = Viewport(width=max(1, int(rect.width())), height=max(1, int(rect.height())))
     viewport.zoom_to_extent(bounds, margin=0.03)
@@ -543,10 +650,12 @@ def legend_entries(stack: LayerStack, language: str = "en") -> list[tuple[Layer,
             continue
         style = layer.style
         if style.kind == "categorized":
-            present = layer.data[style.field].unique().tolist() \
-                if style.field in layer.data else None
-            rows = [(translate(str(label), language), symbol)
-                    for label, symbol in style.legend(present)]
+            present = (
+                layer.data[style.field].unique().tolist() if style.field in layer.data else None
+            )
+            rows = [
+                (translate(str(label), language), symbol) for label, symbol in style.legend(present)
+            ]
         else:
             rows = [(layer.title(language), style.symbol)]
         entries.append((layer, rows))
@@ -556,18 +665,23 @@ def legend_entries(stack: LayerStack, language: str = "en") -> list[tuple[Layer,
 def legend_swatch_kind(layer: Layer) -> str:
     """How a layer's legend swatch is drawn: its geometry kind, or ``"catchment"`` for
     candidate sites with point sites (drawn with their catchment circle on the map)."""
-    if layer.name == "sites" and len(layer.data) and \
-            bool((shapely.get_type_id(layer.data.geometry.values) == 0).any()):
+    if (
+        layer.name == "sites"
+        and len(layer.data)
+        and bool((shapely.get_type_id(layer.data.geometry.values) == 0).any())
+    ):
         return "catchment"
     return layer.geometry_kind
 
 
-def _paint_legend(painter: QPainter, stack: LayerStack, rect: QRectF, s: float,
-                  language: str) -> None:
+def _paint_legend(
+    painter: QPainter, stack: LayerStack, rect: QRectF, s: float, language: str
+) -> None:
     entries = legend_entries(stack, language)
     heading = translate("Legend", language)
-    lines = 1 + sum(1 if layer.style.kind != "categorized" else 1 + len(rows)
-                    for layer, rows in entries)
+    lines = 1 + sum(
+        1 if layer.style.kind != "categorized" else 1 + len(rows) for layer, rows in entries
+    )
     pad = 10 * s
     x, right = rect.left() + pad, rect.right() - pad
     room = rect.height() - 2 * pad
@@ -577,10 +691,23 @@ def _paint_legend(painter: QPainter, stack: LayerStack, rect: QRectF, s: float,
     for _ in range(6):
         sizes = _legend_sizes(s, k)
         needed = sizes["row_h"] + paint_legend_rows(
-            None, entries, x, 0.0, right, sizes["row_h"], sizes["swatch"],
-            sizes["layer_font"], sizes["row_font"], language, ink=INK,
-            layer_gap=4 * s * k, indent=8 * s * k, swatch_gap=6 * s * k, min_point=9.0,
-            max_lines=LEGEND_LINES)
+            None,
+            entries,
+            x,
+            0.0,
+            right,
+            sizes["row_h"],
+            sizes["swatch"],
+            sizes["layer_font"],
+            sizes["row_font"],
+            language,
+            ink=INK,
+            layer_gap=4 * s * k,
+            indent=8 * s * k,
+            swatch_gap=6 * s * k,
+            min_point=9.0,
+            max_lines=LEGEND_LINES,
+        )
         if needed <= room + 1e-6 or k < 0.3:
             break
         k *= max(0.5, min(0.97, room / needed))
@@ -592,29 +719,60 @@ def _paint_legend(painter: QPainter, stack: LayerStack, rect: QRectF, s: float,
     y = rect.top() + pad
     painter.setPen(INK)
     painter.setFont(sizes["head_font"])
-    painter.drawText(QRectF(x, y, right - x, row_h), int(Qt.AlignmentFlag.AlignVCenter),
-                     heading)
+    painter.drawText(QRectF(x, y, right - x, row_h), int(Qt.AlignmentFlag.AlignVCenter), heading)
     y += row_h
-    paint_legend_rows(painter, entries, x, y, right, row_h, sizes["swatch"],
-                      sizes["layer_font"], sizes["row_font"], language, ink=INK,
-                      layer_gap=4 * s * k, indent=8 * s * k, swatch_gap=6 * s * k,
-                      min_point=9.0, max_lines=LEGEND_LINES)
+    paint_legend_rows(
+        painter,
+        entries,
+        x,
+        y,
+        right,
+        row_h,
+        sizes["swatch"],
+        sizes["layer_font"],
+        sizes["row_font"],
+        language,
+        ink=INK,
+        layer_gap=4 * s * k,
+        indent=8 * s * k,
+        swatch_gap=6 * s * k,
+        min_point=9.0,
+        max_lines=LEGEND_LINES,
+    )
     painter.restore()
 
 
 def _legend_sizes(s: float, k: float) -> dict:
     """Row height, swatch size and fonts of the export legend at furniture scale ``s``
     shrunk by ``k``."""
-    return {"row_h": 19 * s * k, "swatch": SWATCH * s * k * 0.9,
-            "head_font": map_font(10 * s * k, bold=True),
-            "layer_font": map_font(8.5 * s * k, bold=True), "row_font": map_font(8 * s * k)}
+    return {
+        "row_h": 19 * s * k,
+        "swatch": SWATCH * s * k * 0.9,
+        "head_font": map_font(10 * s * k, bold=True),
+        "layer_font": map_font(8.5 * s * k, bold=True),
+        "row_font": map_font(8 * s * k),
+    }
 
 
-def paint_legend_rows(painter: QPainter | None, entries: list[tuple[Layer, list]], x: float,
-                      y: float, right: float, row_h: float, swatch: float, layer_font,
-                      row_font, language: str, *, ink: QColor, layer_gap: float,
-                      indent: float, swatch_gap: float, min_point: float,
-                      max_lines: int = 1) -> float:
+def paint_legend_rows(
+    painter: QPainter | None,
+    entries: list[tuple[Layer, list]],
+    x: float,
+    y: float,
+    right: float,
+    row_h: float,
+    swatch: float,
+    layer_font,
+    row_font,
+    language: str,
+    *,
+    ink: QColor,
+    layer_gap: float,
+    indent: float,
+    swatch_gap: float,
+    min_point: float,
+    max_lines: int = 1,
+) -> float:
     """Paint the rows of :func:`legend_entries` from ``(x, y)``; return the y below them.
 
     A categorized layer gets its title on a row of its own and its categories indented by
@@ -652,29 +810,54 @@ def paint_legend_rows(painter: QPainter | None, entries: list[tuple[Layer, list]
             y += layer_gap
             previous = item.layer
         font = row_font if item.indented else layer_font
-        lead = 0.0 if item.kind == "layer" else \
-            (indent if item.indented else 0.0) + swatch + swatch_gap
+        lead = (
+            0.0
+            if item.kind == "layer"
+            else (indent if item.indented else 0.0) + swatch + swatch_gap
+        )
         lines = wrap_label(item.text, font, right - x - lead, max_lines)
         height = _lines_height(lines, font, row_h)
         if painter is not None:
-            _paint_legend_item(painter, replace(item, lines=lines, height=height), x, y,
-                               right, swatch, font, ink=ink, indent=indent,
-                               swatch_gap=swatch_gap, min_point=min_point)
+            _paint_legend_item(
+                painter,
+                replace(item, lines=lines, height=height),
+                x,
+                y,
+                right,
+                swatch,
+                font,
+                ink=ink,
+                indent=indent,
+                swatch_gap=swatch_gap,
+                min_point=min_point,
+            )
         y += height
     return y
 
 
-def _paint_legend_item(painter: QPainter, item: "_LegendItem", x: float, y: float,
-                       right: float, swatch: float, font, *, ink: QColor, indent: float,
-                       swatch_gap: float, min_point: float) -> None:
+def _paint_legend_item(
+    painter: QPainter,
+    item: _LegendItem,
+    x: float,
+    y: float,
+    right: float,
+    swatch: float,
+    font,
+    *,
+    ink: QColor,
+    indent: float,
+    swatch_gap: float,
+    min_point: float,
+) -> None:
     """Paint one wrapped legend item with its top-left at ``(x, y)``: a layer heading,
     or a swatch (indented by ``indent`` under a heading) and its label."""
     painter.setPen(ink)
     if item.kind == "layer":
         _draw_lines(painter, QRectF(x, y, right - x, item.height), item.lines, font)
         return
-    box = QRectF(x + (indent if item.indented else 0.0), y + (item.height - swatch) / 2,
-                 swatch, swatch)
+    box = QRectF(
+        x + (indent if item.indented else 0.0), y + (item.height - swatch) / 2, swatch, swatch
+    )
     paint_swatch(painter, item.symbol, item.swatch_kind, box, min_point=min_point)
     left = box.right() + swatch_gap
     painter.setPen(ink)
@@ -696,8 +879,9 @@ def _draw_lines(painter: QPainter, rect: QRectF, lines: list[str], font) -> None
     spacing = QFontMetricsF(font).lineSpacing()
     top = rect.top() + (rect.height() - spacing * len(lines)) / 2
     for number, line in enumerate(lines):
-        painter.drawText(QRectF(rect.left(), top + number * spacing, rect.width(), spacing),
-                         flags, line)
+        painter.drawText(
+            QRectF(rect.left(), top + number * spacing, rect.width(), spacing), flags, line
+        )
 
 
 def elide(text: str, font, width: float) -> str:
@@ -727,10 +911,10 @@ def wrap_label(text: str, font, width: float, max_lines: int = 2) -> list[str]:
             break
         line.setLineWidth(width)
         end = line.textStart() + line.textLength()
-        lines.append(units[2 * line.textStart():2 * end].decode("utf-16-le").strip())
+        lines.append(units[2 * line.textStart() : 2 * end].decode("utf-16-le").strip())
         start = end
     layout.endLayout()
-    rest = units[2 * start:].decode("utf-16-le").strip()
+    rest = units[2 * start :].decode("utf-16-le").strip()
     if rest:
         lines.append(elide(rest, font, width))
     return [line for line in lines if line] or [elide(text, font, width)]
@@ -765,8 +949,7 @@ class _LegendGrid:
 
     @property
     def height(self) -> float:
-        body = max((sum(item.height for item in column) for column in self.cells),
-                   default=0.0)
+        body = max((sum(item.height for item in column) for column in self.cells), default=0.0)
         return 2 * self.pad + self.row_h + body
 
 
@@ -778,13 +961,16 @@ def _legend_items(entries: list[tuple[Layer, list]], language: str) -> list[_Leg
         if categorized:
             items.append(_LegendItem("layer", layer, layer.title(language)))
         kind = legend_swatch_kind(layer)
-        items.extend(_LegendItem("row", layer, str(label), symbol, categorized, kind)
-                     for label, symbol in rows)
+        items.extend(
+            _LegendItem("row", layer, str(label), symbol, categorized, kind)
+            for label, symbol in rows
+        )
     return items
 
 
-def _legend_grid(stack: LayerStack, width: float, max_h: float, s: float,
-                 language: str) -> _LegendGrid:
+def _legend_grid(
+    stack: LayerStack, width: float, max_h: float, s: float, language: str
+) -> _LegendGrid:
     """Lay the legend out in columns across ``width``, at most ``max_h`` high.
 
     Of the column counts whose columns are at least :data:`MIN_COLUMN_W` wide and cut no
@@ -801,11 +987,16 @@ def _legend_grid(stack: LayerStack, width: float, max_h: float, s: float,
     for _ in range(6):
         sizes = _legend_sizes(s, k)
         row_h, swatch = sizes["row_h"], sizes["swatch"]
-        leads = [0.0 if item.kind == "layer" else
-                 (8 * s * k if item.indented else 0.0) + swatch + 6 * s * k
-                 for item in items]
-        fonts = [sizes["row_font"] if item.kind == "row" and item.indented
-                 else sizes["layer_font"] for item in items]
+        leads = [
+            0.0
+            if item.kind == "layer"
+            else (8 * s * k if item.indented else 0.0) + swatch + 6 * s * k
+            for item in items
+        ]
+        fonts = [
+            sizes["row_font"] if item.kind == "row" and item.indented else sizes["layer_font"]
+            for item in items
+        ]
         most = max(1, int((inner + 1e-6) // ((MIN_COLUMN_W + 18) * s * k)))
         best = None
         for columns in range(1, most + 1):
@@ -813,8 +1004,7 @@ def _legend_grid(stack: LayerStack, width: float, max_h: float, s: float,
             laid = []
             for item, lead, font in zip(items, leads, fonts):
                 lines = wrap_label(item.text, font, room - lead, LEGEND_LINES)
-                laid.append(replace(item, lines=lines,
-                                    height=_lines_height(lines, font, row_h)))
+                laid.append(replace(item, lines=lines, height=_lines_height(lines, font, row_h)))
             cut = any(_is_cut(item.text, item.lines) for item in laid)
             cells = _flow(laid, columns, step=row_h / 4)
             grid = _LegendGrid(heading, cells, inner / len(cells), row_h, pad, k, s)
@@ -841,8 +1031,7 @@ def _flow(items: list[_LegendItem], columns: int, step: float = 1.0) -> list[lis
     """
     if not items:
         return [[]]
-    per = max(sum(item.height for item in items) / columns,
-              max(item.height for item in items))
+    per = max(sum(item.height for item in items) / columns, max(item.height for item in items))
     while True:
         cells, current, used = [], [], 0.0
         for item in items:
@@ -873,20 +1062,45 @@ def _paint_legend_grid(painter: QPainter, grid: _LegendGrid, rect: QRectF) -> No
     painter.drawRect(rect)
     painter.setPen(INK)
     painter.setFont(sizes["head_font"])
-    painter.drawText(QRectF(rect.left() + pad, rect.top() + pad, rect.width() - 2 * pad,
-                            row_h), flags, grid.heading)
+    painter.drawText(
+        QRectF(rect.left() + pad, rect.top() + pad, rect.width() - 2 * pad, row_h),
+        flags,
+        grid.heading,
+    )
     for number, column in enumerate(grid.cells):
         x = rect.left() + pad + number * grid.column_w
         right = x + grid.column_w - 12 * s * k
         y = rect.top() + pad + row_h
         for item in column:
-            _paint_legend_item(painter, item, x, y, right, swatch,
-                               row_font if item.indented else layer_font, ink=INK,
-                               indent=8 * s * k, swatch_gap=6 * s * k, min_point=9.0)
+            _paint_legend_item(
+                painter,
+                item,
+                x,
+                y,
+                right,
+                swatch,
+                row_font if item.indented else layer_font,
+                ink=INK,
+                indent=8 * s * k,
+                swatch_gap=6 * s * k,
+                min_point=9.0,
+            )
             y += item.height
     painter.restore()
 
 
-__all__ = ["MapExportError", "MapLayout", "district_extent", "elide", "fix_pdf_spaces",
-           "handout_title", "legend_entries", "legend_swatch_kind", "paint_legend_rows",
-           "render_map", "render_scenes", "scene_stack", "wrap_label"]
+__all__ = [
+    "MapExportError",
+    "MapLayout",
+    "district_extent",
+    "elide",
+    "fix_pdf_spaces",
+    "handout_title",
+    "legend_entries",
+    "legend_swatch_kind",
+    "paint_legend_rows",
+    "render_map",
+    "render_scenes",
+    "scene_stack",
+    "wrap_label",
+]

@@ -1,4 +1,5 @@
 """Identify results: layer → feature → attribute/value rows."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget

@@ -1,4 +1,5 @@
 """Map tools beyond pan: identify."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QPointF, Qt, Signal

@@ -5,6 +5,7 @@ only when one of them changes. Results follow every site edit, the project radiu
 and the weights. Large start-up layers are computed in a worker thread, so the UI
 never waits; a result that arrives after a newer request is dropped.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,10 +13,10 @@ import pandas as pd
 from PySide6.QtCore import QObject, QTimer, Signal
 from shapely.geometry.base import BaseGeometry
 
-from app.core.sites import edits as site_ops
 from app.core.indicators.engine import IndicatorEngine
 from app.core.indicators.score import Weights, rank_sites
 from app.core.project.user_layers import role_layer
+from app.core.sites import edits as site_ops
 from app.core.zoning.rules import ZoningRules
 from app.ui import worker
 from app.ui.i18n import tr
@@ -75,8 +76,11 @@ class IndicatorsController(QObject):
 
     def context_names(self) -> set[str]:
         """Names of the layers the indicators read now (after the role assignments)."""
-        return {layer.name for role in CONTEXT
-                if (layer := role_layer(self.stack, role, self.roles)) is not None}
+        return {
+            layer.name
+            for role in CONTEXT
+            if (layer := role_layer(self.stack, role, self.roles)) is not None
+        }
 
     def set_roles(self, roles: dict[str, str]) -> None:
         """Read the start-ups, education, stations and zoning from these layers."""
@@ -107,14 +111,16 @@ class IndicatorsController(QObject):
     @property
     def engine(self) -> IndicatorEngine:
         if self._engine is None:
-            self._engine = IndicatorEngine(*(_frame(self.stack, role, self.roles)
-                                             for role in CONTEXT), rules=self.rules)
+            self._engine = IndicatorEngine(
+                *(_frame(self.stack, role, self.roles) for role in CONTEXT), rules=self.rules
+            )
         return self._engine
 
     # -- computation ------------------------------------------------------------------------
     def _compute(self, sites, progress=None) -> pd.DataFrame:
-        frame = self.engine.compute(sites, self.editing.radius_m, weights=self.weights,
-                                    progress=progress)
+        frame = self.engine.compute(
+            sites, self.editing.radius_m, weights=self.weights, progress=progress
+        )
         frame.insert(0, "name", sites["name"].to_numpy())
         frame.index = sites["site_id"].to_numpy()
         if len(frame):
@@ -139,7 +145,7 @@ class IndicatorsController(QObject):
         if not large:
             self._publish(generation, self._compute(sites))
             return
-        self.engine  # build the index here: the worker then only queries it
+        _ = self.engine  # build the index here: the worker then only queries it
         task = worker.Task(lambda progress: self._compute(sites, progress))
         task.on(finished=lambda result, g=generation: self._publish(g, result))
         self._task = worker.start(task)
@@ -157,6 +163,7 @@ class IndicatorsController(QObject):
             self.recompute()
         worker.wait_all(timeout_ms)
         from PySide6.QtWidgets import QApplication
+
         QApplication.processEvents()
 
     def preview(self, site_id: str | None, geometry: BaseGeometry | None) -> pd.DataFrame | None:
@@ -173,9 +180,12 @@ class IndicatorsController(QObject):
             except KeyError:
                 pass
         sites = site_ops.normalise_sites(
-            layer.data.iloc[:0].__class__({"site_id": [site_id or "preview"], "name": [name],
-                                           "radius_m": [radius]}, geometry=[geometry],
-                                          crs=layer.data.crs))
+            layer.data.iloc[:0].__class__(
+                {"site_id": [site_id or "preview"], "name": [name], "radius_m": [radius]},
+                geometry=[geometry],
+                crs=layer.data.crs,
+            )
+        )
         frame = self._compute(sites)
         self.previewChanged.emit(frame)
         return frame

@@ -1,5 +1,6 @@
 """The indicators panel: a card for the selected site, a comparison table, a chart,
 and the score weights. Everything reads :class:`IndicatorsController` results."""
+
 from __future__ import annotations
 
 import json
@@ -8,22 +9,48 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QRectF, QSize,
-                            QSortFilterProxyModel, Qt)
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QRectF,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QMessageBox, QPushButton, QSizePolicy, QSpinBox,
-                               QTableView, QTableWidget, QTableWidgetItem, QTabWidget,
-                               QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.core.indicators.labels import label, tooltip
 from app.core.indicators.engine import COLUMNS, DEFINITIONS
+from app.core.indicators.labels import label, tooltip
 from app.core.indicators.score import CRITERIA, REFERENCE_OF, References, Weights, score_breakdown
 from app.ui.i18n import language, tr
 from app.ui.indicators.controller import IndicatorsController
 
-CRITERION_COLOURS = {"startups": "#4e79a7", "diversity": "#b07aa1", "education": "#5e3c99",
-                     "transit": "#1d1d1d", "floor_area": "#f28e2b"}
+CRITERION_COLOURS = {
+    "startups": "#4e79a7",
+    "diversity": "#b07aa1",
+    "education": "#5e3c99",
+    "transit": "#1d1d1d",
+    "floor_area": "#f28e2b",
+}
 NOT_PERMITTED = QColor("#b00020")
 
 
@@ -45,8 +72,13 @@ def format_value(column: str, value) -> str:
         return tr("unknown (no zone)") if column == "use_permitted" else "—"
     if column == "zone_shares":
         shares = json.loads(value) if isinstance(value, str) else value
-        return ", ".join(f"{zone} {share:.0%}" for zone, share in
-                         sorted(shares.items(), key=lambda kv: -kv[1])) or "—"
+        return (
+            ", ".join(
+                f"{zone} {share:.0%}"
+                for zone, share in sorted(shares.items(), key=lambda kv: -kv[1])
+            )
+            or "—"
+        )
     if column == "use_permitted":
         return tr("yes") if bool(value) else tr("NO — not permitted")
     if column == "restrictions":
@@ -90,7 +122,7 @@ class CardTable(QTableWidget):
         wanted = max(self.sizeHintForColumn(0), self.horizontalHeader().sectionSizeHint(0))
         self.setColumnWidth(0, min(wanted, int(self.viewport().width() * self.NAME_SHARE)))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_columns()
 
@@ -111,12 +143,15 @@ class BreakdownTable(QTableWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.verticalHeader().sectionResized.connect(lambda *_: self.updateGeometry())
 
-    def sizeHint(self) -> QSize:  # noqa: N802
-        height = (self.horizontalHeader().sizeHint().height() + self.verticalHeader().length()
-                  + 2 * self.frameWidth())
+    def sizeHint(self) -> QSize:
+        height = (
+            self.horizontalHeader().sizeHint().height()
+            + self.verticalHeader().length()
+            + 2 * self.frameWidth()
+        )
         return QSize(super().sizeHint().width(), height)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
 
@@ -136,13 +171,13 @@ class ResultsTableModel(QAbstractTableModel):
     def columns(self) -> list[str]:
         return ["rank", "name", *COLUMNS] if len(self.frame.columns) else []
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.frame)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal:
             return None
         column = self.columns[section]
@@ -165,8 +200,7 @@ class ResultsTableModel(QAbstractTableModel):
             if isinstance(value, (int, float, np.integer, np.floating, bool, np.bool_)):
                 return float(value)
             return str(value)
-        if role == Qt.ItemDataRole.ForegroundRole and column == "use_permitted" \
-                and blocked(value):
+        if role == Qt.ItemDataRole.ForegroundRole and column == "use_permitted" and blocked(value):
             return NOT_PERMITTED
         return None
 
@@ -205,13 +239,16 @@ class ScoreChart(QWidget):
         self.frame, self.breakdown = frame, breakdown
         self.update()
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("white"))
         if self.frame.empty:
             painter.setPen(QColor("#777777"))
-            painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter),
-                             tr("Sketch sites to compare their scores"))
+            painter.drawText(
+                self.rect(),
+                int(Qt.AlignmentFlag.AlignCenter),
+                tr("Sketch sites to compare their scores"),
+            )
             painter.end()
             return
         order = self.frame.sort_values("rank")
@@ -219,8 +256,9 @@ class ScoreChart(QWidget):
         margin, gap = 8, 6
         names = [f"#{int(row['rank'])} {row['name']}" for _, row in order.iterrows()]
         # Names as wide as they are (up to 40 % of the width), the bars take the rest.
-        label_w = min(max(metrics.horizontalAdvance(n) for n in names) + 2 * margin,
-                      int(self.width() * 0.4))
+        label_w = min(
+            max(metrics.horizontalAdvance(n) for n in names) + 2 * margin, int(self.width() * 0.4)
+        )
         score_w = metrics.horizontalAdvance("100") + gap + margin
         scores = order["score"].dropna()
         top = self.axis_max(float(scores.max()) if len(scores) else 100.0)
@@ -235,12 +273,14 @@ class ScoreChart(QWidget):
             painter.drawLine(int(gx), int(y - 4), int(gx), int(bottom))
         self.bars: list[tuple[QRectF, str]] = []
         for (site_id, row), name in zip(order.iterrows(), names):
-            painter.setPen(NOT_PERMITTED if blocked(row.get("use_permitted"))
-                           else QColor("#222222"))
-            painter.drawText(QRectF(margin, y, label_w - 2 * margin, bar_h),
-                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
-                             metrics.elidedText(name, Qt.TextElideMode.ElideRight,
-                                                label_w - 2 * margin))
+            painter.setPen(
+                NOT_PERMITTED if blocked(row.get("use_permitted")) else QColor("#222222")
+            )
+            painter.drawText(
+                QRectF(margin, y, label_w - 2 * margin, bar_h),
+                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
+                metrics.elidedText(name, Qt.TextElideMode.ElideRight, label_w - 2 * margin),
+            )
             x = float(label_w)
             parts = self.breakdown[self.breakdown["site"] == site_id]
             for _, part in parts.iterrows():
@@ -249,20 +289,21 @@ class ScoreChart(QWidget):
                     continue
                 rect = QRectF(x, y, points * scale, bar_h)
                 painter.fillRect(rect, QColor(CRITERION_COLOURS[part["criterion"]]))
-                self.bars.append((rect, f"{row['name']}: {tr(part['label'])} "
-                                        f"{points:.1f}"))
+                self.bars.append((rect, f"{row['name']}: {tr(part['label'])} {points:.1f}"))
                 x += points * scale
             painter.setPen(QColor("#222222"))
             score = row["score"]
             text = "—" if is_missing(score) else f"{score:.0f}"
-            painter.drawText(QRectF(x + gap, y, score_w, bar_h),
-                             int(Qt.AlignmentFlag.AlignVCenter), text)
+            painter.drawText(
+                QRectF(x + gap, y, score_w, bar_h), int(Qt.AlignmentFlag.AlignVCenter), text
+            )
             y += bar_h + 4
         painter.setPen(QColor("#777777"))
         for tick in range(5):
             gx = label_w + tick * step * scale
-            painter.drawText(QRectF(gx - 20, y, 40, 16), int(Qt.AlignmentFlag.AlignCenter),
-                             f"{tick * step:g}")
+            painter.drawText(
+                QRectF(gx - 20, y, 40, 16), int(Qt.AlignmentFlag.AlignCenter), f"{tick * step:g}"
+            )
         y += 18
         x = float(margin)
         for criterion in CRITERIA:  # legend, wrapped to the widget's width
@@ -272,8 +313,9 @@ class ScoreChart(QWidget):
                 x, y = float(margin), y + 20
             painter.fillRect(QRectF(x, y + 6, 10, 10), QColor(CRITERION_COLOURS[criterion.key]))
             painter.setPen(QColor("#222222"))
-            painter.drawText(QRectF(x + 13, y + 2, width, 18), int(Qt.AlignmentFlag.AlignVCenter),
-                             label)
+            painter.drawText(
+                QRectF(x + 13, y + 2, width, 18), int(Qt.AlignmentFlag.AlignVCenter), label
+            )
             x += width
         painter.end()
 
@@ -374,45 +416,61 @@ class IndicatorsPanel(QWidget):
     def retranslate(self) -> None:
         """Every label, header, tooltip and the card in the current UI language."""
         self.weights_box.setTitle(tr("Catchment and score weights"))
-        self.radius.setToolTip(tr("Project catchment radius R (INDICATORS.md: default 800 m, "
-                                  "about a 10-minute walk); sites with their own radius keep it"))
+        self.radius.setToolTip(
+            tr(
+                "Project catchment radius R (INDICATORS.md: default 800 m, "
+                "about a 10-minute walk); sites with their own radius keep it"
+            )
+        )
         self.weights_form.labelForField(self.radius).setText(tr("Radius R"))
         references = References()
         for criterion in CRITERIA:
             spin = self.weight_spins[criterion.key]
             ref = REFERENCE_OF[criterion.key]
-            spin.setToolTip(tr("{criterion}: {transform} on {column}",
-                               criterion=tr(criterion.label), transform=criterion.transform,
-                               column=criterion.column)
-                            + (tr(", reference {value}", value=f"{getattr(references, ref):g}")
-                               if ref else ""))
+            spin.setToolTip(
+                tr(
+                    "{criterion}: {transform} on {column}",
+                    criterion=tr(criterion.label),
+                    transform=criterion.transform,
+                    column=criterion.column,
+                )
+                + (tr(", reference {value}", value=f"{getattr(references, ref):g}") if ref else "")
+            )
             self.weights_form.labelForField(spin).setText(tr(criterion.label))
         self.card.setHorizontalHeaderLabels([tr("Indicator"), tr("Value")])
         # Short headers (a narrow dock), the whole meaning in their tooltips.
-        self.breakdown.setHorizontalHeaderLabels([tr("Criterion"), tr("Raw"), "0–1",
-                                                  tr("Wt."), tr("Pts")])
-        for column, tip in enumerate((
+        self.breakdown.setHorizontalHeaderLabels(
+            [tr("Criterion"), tr("Raw"), "0–1", tr("Wt."), tr("Pts")]
+        )
+        for column, tip in enumerate(
+            (
                 tr("Criterion of the score (its transform and reference in the tooltip)"),
                 tr("Raw value: the indicator the criterion reads"),
                 tr("The raw value mapped to 0–1 by the criterion's transform"),
                 tr("Weight of the criterion (Weights tab)"),
-                tr("Points: 100 × the weight's share × the 0–1 value; they add up to "
-                   "the score"))):
+                tr("Points: 100 × the weight's share × the 0–1 value; they add up to the score"),
+            )
+        ):
             self.breakdown.horizontalHeaderItem(column).setToolTip(tip)
         self.breakdown_label.setText(tr("Score breakdown (points add up to the score):"))
         self.export_button.setText(tr("Export CSV…"))
-        self.export_button.setToolTip(tr("Save the comparison table as CSV (UTF-8 with BOM, "
-                                         "opens with Korean text in Excel)"))
+        self.export_button.setToolTip(
+            tr("Save the comparison table as CSV (UTF-8 with BOM, opens with Korean text in Excel)")
+        )
         for index, text in enumerate(("Site", "Compare", "Chart", "Weights")):
             self.tabs.setTabText(index, tr(text))
-        self.weights_note.setText(tr(
-            "Each criterion is mapped to 0–1 by the transform in its tooltip (0.5 at the "
-            "reference value); the score is 100 × the weighted mean. Sites whose zoning does "
-            "not permit the centre rank below every permitted site. Weights are saved with the "
-            "project."))
+        self.weights_note.setText(
+            tr(
+                "Each criterion is mapped to 0–1 by the transform in its tooltip (0.5 at the "
+                "reference value); the score is 100 × the weighted mean. Sites whose zoning does "
+                "not permit the centre rank below every permitted site. Weights are saved with the "
+                "project."
+            )
+        )
         if self.table_model.columns:
-            self.table_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
-                                                    len(self.table_model.columns) - 1)
+            self.table_model.headerDataChanged.emit(
+                Qt.Orientation.Horizontal, 0, len(self.table_model.columns) - 1
+            )
         self.table.viewport().update()
         self.chart.update()
         self.show_card(self._card_frame, self._card_live)
@@ -432,8 +490,9 @@ class IndicatorsPanel(QWidget):
     def refresh(self) -> None:
         frame = self.controller.results
         self.table_model.set_frame(frame)
-        breakdown = score_breakdown(frame, self.controller.weights) if len(frame) \
-            else pd.DataFrame()
+        breakdown = (
+            score_breakdown(frame, self.controller.weights) if len(frame) else pd.DataFrame()
+        )
         self.chart.set_data(frame, breakdown)
         if not self.showing_preview:
             row = self.controller.row(self.editing.selected)
@@ -456,17 +515,26 @@ class IndicatorsPanel(QWidget):
             return
         row = frame.iloc[0]
         permitted = row.get("use_permitted")
-        flag = "  <b style='color:#b00020'>" + tr(
-            "zoning does not permit the centre: ranked below permitted sites") + "</b>" \
-            if blocked(permitted) else "  <b style='color:#666666'>" + tr(
-                "no zoning data under the site: ranked below permitted sites") + "</b>" \
-            if is_missing(permitted) else ""
+        flag = (
+            "  <b style='color:#b00020'>"
+            + tr("zoning does not permit the centre: ranked below permitted sites")
+            + "</b>"
+            if blocked(permitted)
+            else "  <b style='color:#666666'>"
+            + tr("no zoning data under the site: ranked below permitted sites")
+            + "</b>"
+            if is_missing(permitted)
+            else ""
+        )
         rank = "" if live or "rank" not in row else f"#{int(row['rank'])} · "
         score = row["score"]
         score_text = "—" if is_missing(score) else f"{score:.1f}"
-        self.title.setText(f"<b>{rank}{row['name']}</b> — "
-                           + tr("score {score}", score=score_text)
-                           + (" <i>" + tr("(live, not saved)") + "</i>" if live else "") + flag)
+        self.title.setText(
+            f"<b>{rank}{row['name']}</b> — "
+            + tr("score {score}", score=score_text)
+            + (" <i>" + tr("(live, not saved)") + "</i>" if live else "")
+            + flag
+        )
         for column in COLUMNS:
             position = self.card.rowCount()
             self.card.insertRow(position)
@@ -485,30 +553,42 @@ class IndicatorsPanel(QWidget):
         for _, part in parts.iterrows():
             position = self.breakdown.rowCount()
             self.breakdown.insertRow(position)
-            cells = [tr(part["label"]), format_value("raw", part["raw"]),
-                     format_value("sector_hhi", part["value"]),
-                     f"{part['weight'] * 100:.0f} %", format_value("raw", part["points"])]
+            cells = [
+                tr(part["label"]),
+                format_value("raw", part["raw"]),
+                format_value("sector_hhi", part["value"]),
+                f"{part['weight'] * 100:.0f} %",
+                format_value("raw", part["points"]),
+            ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 reference = part["reference"]
-                item.setToolTip(f"{part['transform']}"
-                                + ("" if isinstance(reference, float) and math.isnan(reference)
-                                   else tr(", reference {value}", value=f"{reference:g}")))
+                item.setToolTip(
+                    f"{part['transform']}"
+                    + (
+                        ""
+                        if isinstance(reference, float) and math.isnan(reference)
+                        else tr(", reference {value}", value=f"{reference:g}")
+                    )
+                )
                 self.breakdown.setItem(position, column, item)
         self.breakdown.updateGeometry()
 
     def card_values(self) -> dict[str, str]:
         """Indicator column name (INDICATORS.md) → shown value text (tests, copy)."""
-        return {self.card.item(r, 0).data(Qt.ItemDataRole.UserRole): self.card.item(r, 1).text()
-                for r in range(self.card.rowCount())}
+        return {
+            self.card.item(r, 0).data(Qt.ItemDataRole.UserRole): self.card.item(r, 1).text()
+            for r in range(self.card.rowCount())
+        }
 
     def card_labels(self) -> list[str]:
         """The indicator names shown in the card, in the UI language."""
         return [self.card.item(r, 0).text() for r in range(self.card.rowCount())]
 
     def export_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, tr("Export indicators"), "indicators.csv",
-                                              "CSV (*.csv)")
+        name, _ = QFileDialog.getSaveFileName(
+            self, tr("Export indicators"), "indicators.csv", "CSV (*.csv)"
+        )
         if name:
             self.export_csv(Path(name))
 
@@ -519,8 +599,10 @@ class IndicatorsPanel(QWidget):
             out = frame.reset_index(names="site_id")[["rank", "name", "site_id", *COLUMNS]]
             out.to_csv(path, index=False, encoding="utf-8-sig")
         except OSError as err:
-            QMessageBox.warning(self, tr("Cannot export"),
-                                tr("Cannot write {path}: {reason}", path=path,
-                                   reason=err.strerror))
+            QMessageBox.warning(
+                self,
+                tr("Cannot export"),
+                tr("Cannot write {path}: {reason}", path=path, reason=err.strerror),
+            )
             return False
         return True

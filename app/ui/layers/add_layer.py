@@ -6,6 +6,7 @@ read in a worker (progress bar, Cancel), and the result is added with an
 :class:`~app.ui.layers.commands.AddLayerCommand`. A failure shows a message and leaves
 the project exactly as it was.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,20 +16,22 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
 
 from app.core.errors import InnoAtlasError
 from app.core.project.layer_import import ImportRequest, ImportResult, import_layer
-from app.core.project.user_layers import (is_user_layer, make_user_layer, table_name,
-                                  user_provenance)
+from app.core.project.user_layers import is_user_layer, make_user_layer, table_name, user_provenance
 from app.ui import worker
 from app.ui.i18n import tr
 from app.ui.layers.commands import AddLayerCommand
 
-FILE_FILTER = ("Vector data (*.gpkg *.shp *.zip *.geojson *.json *.csv *.txt *.dbf *.kml "
-               "*.gml *.fgb);;GeoPackage (*.gpkg);;Shapefile (*.shp *.zip);;"
-               "GeoJSON (*.geojson *.json);;CSV with coordinates (*.csv *.txt);;"
-               "All files (*)")  # shown through tr()
+FILE_FILTER = (
+    "Vector data (*.gpkg *.shp *.zip *.geojson *.json *.csv *.txt *.dbf *.kml "
+    "*.gml *.fgb);;GeoPackage (*.gpkg);;Shapefile (*.shp *.zip);;"
+    "GeoJSON (*.geojson *.json);;CSV with coordinates (*.csv *.txt);;"
+    "All files (*)"
+)  # shown through tr()
 
 
-def show_message(parent: QWidget, title: str, text: str,
-                 icon=QMessageBox.Icon.Warning) -> QMessageBox:
+def show_message(
+    parent: QWidget, title: str, text: str, icon=QMessageBox.Icon.Warning
+) -> QMessageBox:
     """A window-modal message box that does not block the caller (tests can close it)."""
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("importMessage")
@@ -47,8 +50,14 @@ def grouped_paths(paths: list[Path]) -> list[Path]:
         part = next((suffix for suffix in SHAPEFILE_PARTS if name.endswith(suffix)), None)
         if part is not None:
             stem = path.name[: len(path.name) - len(part)]
-            shp = next((c for c in (path.with_name(stem + ".shp"),
-                                    path.with_name(stem + ".SHP")) if c.exists()), None)
+            shp = next(
+                (
+                    c
+                    for c in (path.with_name(stem + ".shp"), path.with_name(stem + ".SHP"))
+                    if c.exists()
+                ),
+                None,
+            )
             if shp is not None:
                 path = shp
         if path not in result:
@@ -81,8 +90,7 @@ class LayerImporter(QObject):
     # -- entry points ---------------------------------------------------------------------
     def open_dialog(self) -> None:
         """File → Add layer…: choose one or more files."""
-        names, _ = QFileDialog.getOpenFileNames(self.window, tr("Add layer"), "",
-                                                tr(FILE_FILTER))
+        names, _ = QFileDialog.getOpenFileNames(self.window, tr("Add layer"), "", tr(FILE_FILTER))
         self.import_paths([Path(name) for name in names])
 
     def import_paths(self, paths: list[Path]) -> None:
@@ -130,8 +138,9 @@ class LayerImporter(QObject):
         """Read the file in a worker with a progress dialog; add the layer when done."""
         task = worker.Task(import_layer, request)
         task.kwargs["cancelled"] = lambda: task.is_cancelled
-        progress = QProgressDialog(tr("Reading {name}…", name=request.path.name), tr("Cancel"),
-                                   0, 100, self.window)
+        progress = QProgressDialog(
+            tr("Reading {name}…", name=request.path.name), tr("Cancel"), 0, 100, self.window
+        )
         progress.setObjectName("importProgress")
         progress.setWindowTitle(tr("Add layer"))
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -141,10 +150,12 @@ class LayerImporter(QObject):
         progress.canceled.connect(task.cancel)
         progress.setValue(0)
         self.progress = progress
-        task.on(progress=lambda f, m: self._on_progress(f, m),
-                finished=self._finished,
-                failed=lambda message, _details: self._failed(task, message),
-                cancelled=self._cancelled)
+        task.on(
+            progress=lambda f, m: self._on_progress(f, m),
+            finished=self._finished,
+            failed=lambda message, _details: self._failed(task, message),
+            cancelled=self._cancelled,
+        )
         self.task = worker.start(task)
         return task
 
@@ -152,8 +163,7 @@ class LayerImporter(QObject):
         progress = self.progress
         if progress is None:
             return  # a late report of a task that has ended
-        progress.setLabelText(tr("Reading {name}…", name=message) if message
-                              else tr("Reading…"))
+        progress.setLabelText(tr("Reading {name}…", name=message) if message else tr("Reading…"))
         # last: a window-modal setValue processes events, the task may end inside it
         progress.setValue(int(fraction * 100))
 
@@ -180,9 +190,11 @@ class LayerImporter(QObject):
 
     def _fail(self, message: str) -> None:
         self.importFailed.emit(message)
-        show_message(self.window, tr("Cannot add the layer"),
-                     tr("{message}\n\nNothing was added; the project is unchanged.",
-                        message=message))
+        show_message(
+            self.window,
+            tr("Cannot add the layer"),
+            tr("{message}\n\nNothing was added; the project is unchanged.", message=message),
+        )
         self._next()
 
     def _finished(self, result: ImportResult) -> None:
@@ -196,12 +208,18 @@ class LayerImporter(QObject):
         count = f"{len(layer.data):,}"
         self.window.statusBar().showMessage(
             tr("Added {title}: {n} features", title=layer.title_en, n=count)
-            + (f" — {notes}" if notes else ""), 15000)
+            + (f" — {notes}" if notes else ""),
+            15000,
+        )
         if result.notes:
-            show_message(self.window, tr("Layer added with notes"),
-                         tr("{title}: {n} features.", title=layer.title_en, n=count) + "\n\n"
-                         + "\n".join(f"• {note}" for note in result.notes),
-                         QMessageBox.Icon.Information)
+            show_message(
+                self.window,
+                tr("Layer added with notes"),
+                tr("{title}: {n} features.", title=layer.title_en, n=count)
+                + "\n\n"
+                + "\n".join(f"• {note}" for note in result.notes),
+                QMessageBox.Icon.Information,
+            )
         self.layerAdded.emit(layer)
         self._next()
 
@@ -213,9 +231,15 @@ class LayerImporter(QObject):
             raise InnoAtlasError(tr("{name} has no features to add", name=request.path.name))
         name = table_name(request.title or request.path.stem, stack.names())
         imported = sum(1 for layer in stack if is_user_layer(layer))
-        layer = make_user_layer(result.frame, name, request.title or request.path.stem,
-                                user_provenance(request.path, result.notes),
-                                style=result.style, role=request.role, index=imported)
+        layer = make_user_layer(
+            result.frame,
+            name,
+            request.title or request.path.stem,
+            user_provenance(request.path, result.notes),
+            style=result.style,
+            role=request.role,
+            index=imported,
+        )
         layer.opacity = result.opacity
         roles_before = dict(window.roles)
         roles_after = dict(roles_before)
@@ -224,7 +248,10 @@ class LayerImporter(QObject):
             roles_after[request.role] = name
             replaces = window.role_layer(request.role)  # hidden: the map shows what counts
         position = 1 if stack.names()[:1] == ["sites"] else 0
-        window.undo_stack.push(AddLayerCommand(stack, layer, position, window.set_roles,
-                                               roles_before, roles_after, replaces))
+        window.undo_stack.push(
+            AddLayerCommand(
+                stack, layer, position, window.set_roles, roles_before, roles_after, replaces
+            )
+        )
         window.layer_panel.select_layer(layer)
         return layer

@@ -6,19 +6,35 @@ user's choices into an :class:`~app.core.project.layer_import.ImportRequest`. Th
 follows every change, so a user who picks another encoding sees the Korean text
 come out right (or wrong) before anything is added.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
-                               QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.errors import InnoAtlasError
+from app.core.formats.vector_input import (
+    KOREAN_CRS_PRESETS,
+    ReadOptions,
+    datum_shift_note,
+    inspect_vector,
+    preview_attributes,
+)
 from app.core.project.layer_import import ImportRequest
-from app.core.formats.vector_input import (KOREAN_CRS_PRESETS, ReadOptions, datum_shift_note,
-                                   inspect_vector, preview_attributes)
 from app.ui.i18n import tr
 
 ENCODINGS = ("UTF-8", "CP949", "EUC-KR", "ISO-8859-1")
@@ -57,16 +73,27 @@ class ImportLayerDialog(QDialog):
         self.layer_box.setObjectName("importLayerBox")
         for info in self.info.layers:
             kind = info.geometry_type or tr("no geometry")
-            self.layer_box.addItem(tr("{name} — {kind}, {n} features", name=info.name,
-                                      kind=kind, n=f"{info.features:,}"), info.name)
+            self.layer_box.addItem(
+                tr(
+                    "{name} — {kind}, {n} features",
+                    name=info.name,
+                    kind=kind,
+                    n=f"{info.features:,}",
+                ),
+                info.name,
+            )
         self.layer_box.setToolTip(tr("This file holds several layers: choose the one to add"))
         self.encoding_box = QComboBox(self)
         self.encoding_box.setObjectName("importEncodingBox")
         for encoding in ENCODINGS:
             self.encoding_box.addItem(encoding, encoding)
-        self.encoding_box.setToolTip(tr("Text encoding of the attributes. Shapefiles from "
-                                        "Korean portals are often CP949 without a .cpg file; "
-                                        "check the preview below"))
+        self.encoding_box.setToolTip(
+            tr(
+                "Text encoding of the attributes. Shapefiles from "
+                "Korean portals are often CP949 without a .cpg file; "
+                "check the preview below"
+            )
+        )
         self.encoding_note = QLabel("", self)
         self.encoding_note.setObjectName("importEncodingNote")
         self.encoding_note.setWordWrap(True)
@@ -75,8 +102,12 @@ class ImportLayerDialog(QDialog):
         self.crs_box.addItem(tr("Choose the CRS of the coordinates…"), None)
         for code, name in KOREAN_CRS_PRESETS:
             self.crs_box.addItem(f"{code} — {tr(name)}", code)
-        self.crs_box.setToolTip(tr("The file does not say which coordinate reference system "
-                                   "it uses: pick the one its publisher states"))
+        self.crs_box.setToolTip(
+            tr(
+                "The file does not say which coordinate reference system "
+                "it uses: pick the one its publisher states"
+            )
+        )
         self.crs_label = QLabel("", self)
         self.crs_label.setObjectName("importCrsLabel")
         self.crs_label.setWordWrap(True)
@@ -87,15 +118,20 @@ class ImportLayerDialog(QDialog):
         self.title_edit.setObjectName("importTitleEdit")
         self.role_box = QComboBox(self)
         self.role_box.setObjectName("importRoleBox")
-        self.role_box.setToolTip(tr("Use the layer for the indicators instead of the "
-                                    "project's layer of that kind (its columns are mapped "
-                                    "below)"))
+        self.role_box.setToolTip(
+            tr(
+                "Use the layer for the indicators instead of the "
+                "project's layer of that kind (its columns are mapped "
+                "below)"
+            )
+        )
         from app.core.project.roles import ROLES
 
         self.role_box.addItem(tr("Only show it on the map"), None)
         for role, label in ROLES.items():  # the core keeps English; shown translated
-            self.role_box.addItem(tr("Use as {role} for the indicators",
-                                     role=tr(label).lower()), role)
+            self.role_box.addItem(
+                tr("Use as {role} for the indicators", role=tr(label).lower()), role
+            )
         self.mapping_group = QGroupBox(tr("Columns"), self)
         self.mapping_form = QFormLayout(self.mapping_group)
         self.mapping_boxes: dict[str, QComboBox] = {}
@@ -108,8 +144,9 @@ class ImportLayerDialog(QDialog):
         self.table_model = QStandardItemModel(self)
         self.table.setModel(self.table_model)
         self.table.setMinimumHeight(160)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(tr("Add layer"))
         self.buttons.accepted.connect(self.accept)
@@ -206,8 +243,11 @@ class ImportLayerDialog(QDialog):
         if self.info.crs:
             text = tr("{crs} (from the file); reprojected to EPSG:5186", crs=self.info.crs)
         elif crs and crs == self.info.crs_guess:
-            text = tr("The file has no CRS: read as {crs} (guessed from the coordinates); "
-                      "reprojected to EPSG:5186", crs=crs)
+            text = tr(
+                "The file has no CRS: read as {crs} (guessed from the coordinates); "
+                "reprojected to EPSG:5186",
+                crs=crs,
+            )
         elif crs:
             text = tr("The file has no CRS: read as {crs}; reprojected to EPSG:5186", crs=crs)
         else:
@@ -221,9 +261,13 @@ class ImportLayerDialog(QDialog):
         encoding = self.encoding_box.currentData() if self.info.encoding is not None else None
         if encoding is not None and encoding == self.detected_encoding:
             encoding = None  # what detection found: the note then says how it was found
-        return ReadOptions(layer=layer, encoding=encoding,
-                           assumed_crs=None if self.info.crs else self.crs_box.currentData(),
-                           x_column=self.x_box.currentData(), y_column=self.y_box.currentData())
+        return ReadOptions(
+            layer=layer,
+            encoding=encoding,
+            assumed_crs=None if self.info.crs else self.crs_box.currentData(),
+            x_column=self.x_box.currentData(),
+            y_column=self.y_box.currentData(),
+        )
 
     # -- refresh ---------------------------------------------------------------------------
     def _refresh(self) -> None:
@@ -247,8 +291,7 @@ class ImportLayerDialog(QDialog):
         self.preview = pd.DataFrame()
         if not problem:
             try:
-                self.preview = preview_attributes(self.path, self.options(),
-                                                  rows=PREVIEW_ROWS)
+                self.preview = preview_attributes(self.path, self.options(), rows=PREVIEW_ROWS)
             except InnoAtlasError as err:
                 problem = str(err)
         self._read_problem = problem
@@ -263,8 +306,11 @@ class ImportLayerDialog(QDialog):
         for row in frame.itertuples(index=False):  # at most PREVIEW_ROWS rows
             items = []
             for value in row:
-                item = QStandardItem("" if value is None or (isinstance(value, float)
-                                                             and value != value) else str(value))
+                item = QStandardItem(
+                    ""
+                    if value is None or (isinstance(value, float) and value != value)
+                    else str(value)
+                )
                 item.setEditable(False)
                 items.append(item)
             model.appendRow(items)
@@ -308,8 +354,11 @@ class ImportLayerDialog(QDialog):
         if role is not None:
             from app.core.project.roles import ROLE_FIELDS
 
-            missing = [tr(f.label) for f in ROLE_FIELDS[role]
-                       if f.required and self.mapping_boxes[f.target].currentData() is None]
+            missing = [
+                tr(f.label)
+                for f in ROLE_FIELDS[role]
+                if f.required and self.mapping_boxes[f.target].currentData() is None
+            ]
             if missing:
                 return tr("Choose the column for: {fields}", fields=", ".join(missing))
         if self.info.crs is None and self.crs_box.currentData() is None:
@@ -326,5 +375,4 @@ class ImportLayerDialog(QDialog):
         """The user's choices."""
         mapping = {target: box.currentData() for target, box in self.mapping_boxes.items()}
         title = self.title_edit.text().strip() or self._default_title()
-        return ImportRequest(self.path, self.options(), title, self.role_box.currentData(),
-                             mapping)
+        return ImportRequest(self.path, self.options(), title, self.role_box.currentData(), mapping)

@@ -3,9 +3,10 @@
 A command holds the layer object itself, so undo puts back exactly what was there
 (features, style, opacity, position) and the role assignments of the indicators.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
@@ -23,9 +24,16 @@ class AddLayerCommand(QUndoCommand):
     indicators count; undo shows it again.
     """
 
-    def __init__(self, stack: LayerStack, layer: Layer, position: int,
-                 set_roles: Callable[[Roles], None], roles_before: Roles,
-                 roles_after: Roles, replaces: Layer | None = None) -> None:
+    def __init__(
+        self,
+        stack: LayerStack,
+        layer: Layer,
+        position: int,
+        set_roles: Callable[[Roles], None],
+        roles_before: Roles,
+        roles_after: Roles,
+        replaces: Layer | None = None,
+    ) -> None:
         super().__init__()
         # set_text keeps the source: Edit → Undo follows a later language switch
         set_text(self, "Add layer “{name}”", name=layer.title_en)
@@ -53,8 +61,9 @@ class RemoveLayerCommand(QUndoCommand):
     """Take a layer out of the project; its role goes back to the default layer, which is
     shown again (the map shows what the indicators count); undo reverses both."""
 
-    def __init__(self, stack: LayerStack, layer: Layer, set_roles: Callable[[Roles], None],
-                 roles: Roles) -> None:
+    def __init__(
+        self, stack: LayerStack, layer: Layer, set_roles: Callable[[Roles], None], roles: Roles
+    ) -> None:
         super().__init__()
         set_text(self, "Remove layer “{name}”", name=layer.title_en)
         self.stack, self.layer = stack, layer
@@ -63,9 +72,13 @@ class RemoveLayerCommand(QUndoCommand):
         self.roles_before = dict(roles)
         self.roles_after = {role: name for role, name in roles.items() if name != layer.name}
         #: default layers that take the removed layer's roles back, with their visibility
-        self.fallbacks = [(fallback, fallback.visible) for role, name in roles.items()
-                          if name == layer.name and (fallback := stack.get(role)) is not None
-                          and fallback is not layer]
+        self.fallbacks = [
+            (fallback, fallback.visible)
+            for role, name in roles.items()
+            if name == layer.name
+            and (fallback := stack.get(role)) is not None
+            and fallback is not layer
+        ]
 
     def redo(self) -> None:
         self.set_roles(self.roles_after)

@@ -1,9 +1,17 @@
 """The layer panel: visibility, order (drag or Ctrl+Up/Down), opacity, legend, properties."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QSlider, QTreeView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui import i18n
 from app.ui.i18n import tr
@@ -59,8 +67,12 @@ class LayerPanel(QWidget):
 
     def retranslate(self) -> None:
         """Texts, layer titles and legend rows in the current UI language."""
-        self.tree.setToolTip(tr("Tick to show a layer, drag to reorder (or Ctrl+Up/Down), "
-                                "double-click for its source and licence"))
+        self.tree.setToolTip(
+            tr(
+                "Tick to show a layer, drag to reorder (or Ctrl+Up/Down), "
+                "double-click for its source and licence"
+            )
+        )
         self.opacity.setToolTip(tr("Opacity of the selected layer"))
         current = self.current_layer()
         self.model.set_language(i18n.language())
@@ -87,7 +99,7 @@ class LayerPanel(QWidget):
 
     def _after_reset(self) -> None:
         # Layers with few categories open, big legends (start-up sectors) too: they are the point.
-        for row, layer in enumerate(self.stack):
+        for row in range(len(self.stack)):
             if self.model.rowCount(self.model.index(row, 0)) <= 20:
                 self.tree.expand(self.model.index(row, 0))
         self._sync_opacity()

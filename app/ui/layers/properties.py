@@ -1,4 +1,5 @@
 """Layer properties: what the layer is, where it comes from, and how far to trust it."""
+
 from __future__ import annotations
 
 import html
@@ -11,9 +12,13 @@ from app.ui import i18n
 from layers.model import Layer
 from layers.provenance import DataStatus
 
-_STATUS_COLOUR = {DataStatus.REAL: "#2a7f2a", DataStatus.APPROXIMATE: "#b36b00",
-                  DataStatus.ILLUSTRATIVE: "#b00020", DataStatus.SYNTHETIC: "#b00020",
-                  DataStatus.USER: "#1f5fa8"}
+_STATUS_COLOUR = {
+    DataStatus.REAL: "#2a7f2a",
+    DataStatus.APPROXIMATE: "#b36b00",
+    DataStatus.ILLUSTRATIVE: "#b00020",
+    DataStatus.SYNTHETIC: "#b00020",
+    DataStatus.USER: "#1f5fa8",
+}
 
 _STATUS_TEXT = {
     DataStatus.REAL: "Real data from a public source.",
@@ -40,10 +45,12 @@ def layer_properties_html(layer: Layer, language: str = "en") -> str:
     columns = ", ".join(e(str(c)) for c in data.columns if c != data.geometry.name)
     title = layer.title(language)
     rows = [  # the table name only where it differs from the title
-        (t("Layer"), e(title) + (f" <code>{e(layer.name)}</code>" if title != layer.name
-                                 else "")),
-        (t("Status"), f"<b style='color:{_STATUS_COLOUR[p.status]}'>"
-                      f"{e(t(p.status.value).upper())}</b> — {e(t(_STATUS_TEXT[p.status]))}"),
+        (t("Layer"), e(title) + (f" <code>{e(layer.name)}</code>" if title != layer.name else "")),
+        (
+            t("Status"),
+            f"<b style='color:{_STATUS_COLOUR[p.status]}'>"
+            f"{e(t(p.status.value).upper())}</b> — {e(t(_STATUS_TEXT[p.status]))}",
+        ),
         (t("Source"), e(stored(p.source))),
         (t("Licence"), e(stored(p.licence))),
         (t("Vintage"), e(t(p.vintage))),
@@ -54,21 +61,22 @@ def layer_properties_html(layer: Layer, language: str = "en") -> str:
         (t("Columns"), columns),
         (t("Description"), e(stored(layer.description))),
     ]
-    body = "".join(f"<tr><th align='left' valign='top'>{k}</th><td>{v}</td></tr>"
-                   for k, v in rows if v)
+    body = "".join(
+        f"<tr><th align='left' valign='top'>{k}</th><td>{v}</td></tr>" for k, v in rows if v
+    )
     return f"<table cellspacing='6'>{body}</table>"
 
 
 class LayerPropertiesDialog(QDialog):
     """Read-only provenance and structure of one layer."""
 
-    def __init__(self, layer: Layer, language: str | None = None,
-                 parent: QWidget | None = None):
+    def __init__(self, layer: Layer, language: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         language = language or i18n.language()
         self.setObjectName("layerPropertiesDialog")
-        self.setWindowTitle(translate("Layer properties — {title}", language,
-                                      title=layer.title(language)))
+        self.setWindowTitle(
+            translate("Layer properties — {title}", language, title=layer.title(language))
+        )
         self.resize(620, 440)
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("layerPropertiesText")

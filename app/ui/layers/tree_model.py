@@ -4,6 +4,7 @@ Top-level rows are layers (checkable = visible, draggable = reorder); child rows
 are the legend entries of categorized layers. The model owns no state: it
 reads the stack and writes through its methods.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelIndex, Qt
@@ -18,8 +19,11 @@ MIME_TYPE = "application/x-innoatlas-layer-row"
 _ROOT = 0xFFFFFFFF  # internal id of top-level rows; children carry their layer row
 LayerRole = Qt.ItemDataRole.UserRole + 1
 
-_STATUS_TAG = {DataStatus.SYNTHETIC: "synthetic", DataStatus.ILLUSTRATIVE: "illustrative",
-               DataStatus.APPROXIMATE: "approximate"}
+_STATUS_TAG = {
+    DataStatus.SYNTHETIC: "synthetic",
+    DataStatus.ILLUSTRATIVE: "illustrative",
+    DataStatus.APPROXIMATE: "approximate",
+}
 
 
 class LayerTreeModel(QAbstractItemModel):
@@ -62,8 +66,9 @@ class LayerTreeModel(QAbstractItemModel):
             if style.kind != "categorized":
                 self._legend_cache[key] = []
             else:
-                present = layer.data[style.field].unique().tolist() \
-                    if style.field in layer.data else None
+                present = (
+                    layer.data[style.field].unique().tolist() if style.field in layer.data else None
+                )
                 self._legend_cache[key] = style.legend(present)
         return self._legend_cache[key]
 
@@ -82,14 +87,14 @@ class LayerTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(int(index.internalId()), 0, _ROOT)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         if not parent.isValid():
             return len(self.stack)
         if parent.internalId() == _ROOT and parent.row() < len(self.stack):
             return len(self.legend_rows(self.stack[parent.row()]))
         return 0
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 1
 
     def layer_at(self, index: QModelIndex) -> Layer | None:
@@ -118,12 +123,14 @@ class LayerTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             p = layer.provenance
             t = lambda text, **kw: translate(text, self.language, **kw)  # noqa: E731
-            return (f"<b>{layer.title(self.language)}</b> ({layer.name}, "
-                    + t("{n} features", n=f"{len(layer.data):,}")
-                    + f")<br>{display_text(layer.description, self.language)}<br>"
-                    f"<i>{t(p.status.value)}</i> · {display_text(p.source, self.language)}"
-                    f"<br>{t('Licence')}: {display_text(p.licence, self.language)}"
-                    + (f"<br><b>{p.notes}</b>" if p.notes else ""))
+            return (
+                f"<b>{layer.title(self.language)}</b> ({layer.name}, "
+                + t("{n} features", n=f"{len(layer.data):,}")
+                + f")<br>{display_text(layer.description, self.language)}<br>"
+                f"<i>{t(p.status.value)}</i> · {display_text(p.source, self.language)}"
+                f"<br>{t('Licence')}: {display_text(p.licence, self.language)}"
+                + (f"<br><b>{p.notes}</b>" if p.notes else "")
+            )
         if role == LayerRole:
             return layer
         return None
@@ -142,9 +149,12 @@ class LayerTreeModel(QAbstractItemModel):
             return layer
         return None
 
-    def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if index.isValid() and index.internalId() == _ROOT \
-                and role == Qt.ItemDataRole.CheckStateRole:
+    def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if (
+            index.isValid()
+            and index.internalId() == _ROOT
+            and role == Qt.ItemDataRole.CheckStateRole
+        ):
             state = value.value if hasattr(value, "value") else value
             self.stack[index.row()].set_visible(state == Qt.CheckState.Checked.value)
             return True
@@ -159,25 +169,30 @@ class LayerTreeModel(QAbstractItemModel):
         return base
 
     # -- drag and drop reordering --------------------------------------------------------
-    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         return [MIME_TYPE]
 
-    def mimeData(self, indexes) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes) -> QMimeData:
         mime = QMimeData()
         rows = [i.row() for i in indexes if i.isValid() and i.internalId() == _ROOT]
         if rows:
             mime.setData(MIME_TYPE, QByteArray(str(rows[0]).encode()))
         return mime
 
-    def canDropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
-        return data.hasFormat(MIME_TYPE) and not (parent.isValid()
-                                                  and parent.internalId() != _ROOT)
+    def canDropMimeData(self, data, action, row, column, parent) -> bool:
+        return data.hasFormat(MIME_TYPE) and not (parent.isValid() and parent.internalId() != _ROOT)
 
-    def dropMimeData(self, data: QMimeData, action, row: int, column: int,  # noqa: N802
-                     parent: QModelIndex) -> bool:
+    def dropMimeData(
+        self,
+        data: QMimeData,
+        action,
+        row: int,
+        column: int,
+        parent: QModelIndex,
+    ) -> bool:
         if not data.hasFormat(MIME_TYPE):
             return False
         old = int(bytes(data.data(MIME_TYPE)).decode())

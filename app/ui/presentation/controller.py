@@ -9,27 +9,35 @@ with a short animated pan/zoom. Esc first pauses a polygon being sketched, then 
 leaving restores the window exactly as it was, and every layer's visibility and opacity
 (with the project's unsaved mark, when the scenes' visibility was the only change).
 """
+
 from __future__ import annotations
 
 import math
 
 from PySide6.QtCore import QEasingCurve, QEvent, QObject, QRectF, Qt, QTimer, QVariantAnimation
 from PySide6.QtGui import QColor, QFontMetricsF, QGuiApplication, QPainter, QPen
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMenu, QToolBar,
-                               QToolButton, QWidget)
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from app.core.indicators.labels import ENGLISH
 from app.core.map.viewport import Viewport
 from app.ui import i18n
-from app.ui.window.actions import TOOL_ACTIONS
+from app.ui.canvas.map_canvas import PanTool
+from app.ui.canvas.render.decorations import north_arrow_rect
+from app.ui.export.map_export import elide, legend_entries, paint_legend_rows
 from app.ui.fonts import map_font
 from app.ui.i18n import tr
 from app.ui.indicators.panel import blocked, format_value, is_missing
-from app.ui.canvas.map_canvas import PanTool
-from app.ui.export.map_export import elide, legend_entries, paint_legend_rows
-from app.ui.canvas.render.decorations import north_arrow_rect
 from app.ui.scenes.model import scene_of_view
 from app.ui.sites.sketch_tools import DragShapeTool
+from app.ui.window.actions import TOOL_ACTIONS
 
 #: Label font sizes are multiplied by this while presenting (styles stay unchanged).
 LABEL_SCALE = 1.6
@@ -54,10 +62,23 @@ WARNING = QColor("#b00020")
 
 #: Indicators on the big card: (column, English label; shown through ``tr``), named as
 #: in the web map (:mod:`app.core.indicators.labels`).
-CARD_ROWS = tuple((column, ENGLISH[column]) for column in (
-    "score", "startups_n", "employees_sum", "top_sector", "education_n",
-    "education_nearest_m", "stations_n", "station_nearest_m", "site_area_m2",
-    "dominant_zone", "use_permitted", "max_gfa_m2"))
+CARD_ROWS = tuple(
+    (column, ENGLISH[column])
+    for column in (
+        "score",
+        "startups_n",
+        "employees_sum",
+        "top_sector",
+        "education_n",
+        "education_nearest_m",
+        "stations_n",
+        "station_nearest_m",
+        "site_area_m2",
+        "dominant_zone",
+        "use_permitted",
+        "max_gfa_m2",
+    )
+)
 
 
 def overlay_scale(height: float) -> float:
@@ -158,15 +179,21 @@ class PresentationController(QObject):
         current = self.window.screen()
         for screen in sorted(screens, key=lambda s: s is not current):
             size = screen.geometry()
-            text = tr("{screen} — {width}×{height}", screen=screen.name() or tr("Screen"),
-                      width=size.width(), height=size.height())
-            action = menu.addAction(text + ("  " + tr("(this window)")
-                                            if screen is current else ""))
+            text = tr(
+                "{screen} — {width}×{height}",
+                screen=screen.name() or tr("Screen"),
+                width=size.width(),
+                height=size.height(),
+            )
+            action = menu.addAction(
+                text + ("  " + tr("(this window)") if screen is current else "")
+            )
             action.triggered.connect(lambda _=False, s=screen: self.enter(s))
             if screen is current:
                 menu.setDefaultAction(action)
-        menu.aboutToHide.connect(lambda: self.window.actions_by_name["actionPresent"]
-                                 .setChecked(self.active))
+        menu.aboutToHide.connect(
+            lambda: self.window.actions_by_name["actionPresent"].setChecked(self.active)
+        )
         menu.popup(self.window.mapToGlobal(self.window.rect().center()))
 
     def enter(self, screen=None) -> None:
@@ -185,9 +212,11 @@ class PresentationController(QObject):
             "decoration_scale": self.canvas.decoration_scale,
             "decoration_top": self.canvas.decoration_top,
             "tool": self._current_tool(),
-            "sketch_hint": (self.window.polygon_tool.bar.top,
-                            self.window.polygon_tool.bar.paused_hint,
-                            self.window.polygon_tool.bar.left),
+            "sketch_hint": (
+                self.window.polygon_tool.bar.top,
+                self.window.polygon_tool.bar.paused_hint,
+                self.window.polygon_tool.bar.left,
+            ),
             # The scenes change which layers show; leaving puts every layer back.
             "layers": [(layer, layer.visible, layer.opacity) for layer in window.stack],
             "layer_ids": {id(layer) for layer in window.stack},
@@ -197,8 +226,9 @@ class PresentationController(QObject):
         self.active = True
         self._clear_message()  # a desk message is not for the audience
         direct = Qt.FindChildOption.FindDirectChildrenOnly
-        for widget in (window.findChildren(QDockWidget, options=direct)
-                       + window.findChildren(QToolBar, options=direct)):
+        for widget in window.findChildren(QDockWidget, options=direct) + window.findChildren(
+            QToolBar, options=direct
+        ):
             widget.hide()
         window.menuBar().hide()
         window.statusBar().hide()
@@ -245,8 +275,10 @@ class PresentationController(QObject):
         window.setWindowState(state)
         if "geometry" in saved:
             window.restoreGeometry(saved["geometry"])
-        if not state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen) \
-                and "rect" in saved:
+        if (
+            not state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen)
+            and "rect" in saved
+        ):
             # restoreGeometry fits the window to the screen; put it back as it was.
             window.setGeometry(saved["rect"])
         if "dock_state" in saved:
@@ -280,8 +312,12 @@ class PresentationController(QObject):
     def _on_layer_changed(self, layer, what: str) -> None:
         # Visibility and opacity of the layers present on entering go back on leaving:
         # their unsaved marks do not count as edits (see _restore_layers).
-        if self.active and what in ("visible", "opacity") and self._saved and \
-                id(layer) in self._saved.get("layer_ids", ()):
+        if (
+            self.active
+            and what in ("visible", "opacity")
+            and self._saved
+            and id(layer) in self._saved.get("layer_ids", ())
+        ):
             self._own_marks += 1
 
     def _sketch_bar_hint(self, hint) -> None:
@@ -290,8 +326,11 @@ class PresentationController(QObject):
         bar = tool.bar
         if hint is None:
             legend = self.overlay.legend_box(self.canvas.width(), self.canvas.height())
-            hint = (band_height(self.canvas.height()) + 10, PRESENTING_SKETCH_HINT,
-                    legend.right() if not legend.isEmpty() else 0.0)
+            hint = (
+                band_height(self.canvas.height()) + 10,
+                PRESENTING_SKETCH_HINT,
+                legend.right() if not legend.isEmpty() else 0.0,
+            )
         if (bar.top, bar.paused_hint, bar.left) != tuple(hint):
             bar.top, bar.paused_hint, bar.left = hint
         if bar.isVisible():
@@ -332,9 +371,11 @@ class PresentationController(QObject):
         if self.animating:
             return True
         view, target = self.canvas.viewport, self._scene_view
-        return (abs(view.center_x - target.center_x) <= 0.5 * target.resolution
-                and abs(view.center_y - target.center_y) <= 0.5 * target.resolution
-                and abs(math.log(view.resolution / target.resolution)) < 1e-3)
+        return (
+            abs(view.center_x - target.center_x) <= 0.5 * target.resolution
+            and abs(view.center_y - target.center_y) <= 0.5 * target.resolution
+            and abs(math.log(view.resolution / target.resolution)) < 1e-3
+        )
 
     def forget_scene(self) -> None:
         """No scene shown yet (another project was opened): Page Down starts at the first."""
@@ -368,15 +409,21 @@ class PresentationController(QObject):
         else:
             target = index + direction
             if self.on_scene and not 0 <= target < count:
-                self.show_message(tr("This is the last scene (Page Up goes back)")
-                                  if direction > 0 else
-                                  tr("This is the first scene (Page Down goes on)"))
+                self.show_message(
+                    tr("This is the last scene (Page Up goes back)")
+                    if direction > 0
+                    else tr("This is the first scene (Page Down goes on)")
+                )
                 return False
         return self.go_to(min(max(target, 0), count - 1))
 
     def _no_scenes(self) -> bool:
-        self.show_message(tr("No scenes: add the current view with Ctrl+Shift+A "
-                             "(View → Add current view as scene)"))
+        self.show_message(
+            tr(
+                "No scenes: add the current view with Ctrl+Shift+A "
+                "(View → Add current view as scene)"
+            )
+        )
         return False
 
     def go_to(self, index: int, animate: bool = True) -> bool:
@@ -395,10 +442,17 @@ class PresentationController(QObject):
         missing = scene.apply_visibility(self.window.stack)
         if missing:
             names = ", ".join(missing)
-            text = ("Scene “{title}”: the layers {names} no longer exist in this project; "
-                    "showing the others") if len(missing) > 1 else \
-                ("Scene “{title}”: the layer {names} no longer exists in this project; "
-                 "showing the others")
+            text = (
+                (
+                    "Scene “{title}”: the layers {names} no longer exist in this project; "
+                    "showing the others"
+                )
+                if len(missing) > 1
+                else (
+                    "Scene “{title}”: the layer {names} no longer exists in this project; "
+                    "showing the others"
+                )
+            )
             self.show_message(tr(text, title=scene.title, names=names))
         target = self._scene_target(scene)
         self._scene_view = target
@@ -424,8 +478,9 @@ class PresentationController(QObject):
             return target
         legend = self.overlay.legend_box(width, height)
         left = legend.right() if not legend.isEmpty() else 0.0
-        target.zoom_to_extent_within(scene.extent, (left, band_height(height), width, height),
-                                     SCENE_MARGIN)
+        target.zoom_to_extent_within(
+            scene.extent, (left, band_height(height), width, height), SCENE_MARGIN
+        )
         return target
 
     def _refit_scene(self) -> None:
@@ -433,8 +488,10 @@ class PresentationController(QObject):
         if not self.on_scene or self._scene_view is None:
             return
         view = self.canvas.viewport
-        if (view.width, view.height) == (self._scene_view.width, self._scene_view.height) \
-                and (self.canvas.width(), self.canvas.height()) == (view.width, view.height):
+        if (view.width, view.height) == (self._scene_view.width, self._scene_view.height) and (
+            self.canvas.width(),
+            self.canvas.height(),
+        ) == (view.width, view.height):
             return
         scene = self.window.scenes[self.index]
         target = self._scene_target(scene)
@@ -450,11 +507,15 @@ class PresentationController(QObject):
             return
         t = float(value)
         # Centre linear, resolution geometric: the zoom feels even all the way.
-        resolution = math.exp(math.log(start.resolution)
-                              + (math.log(target.resolution) - math.log(start.resolution)) * t)
-        self.canvas.set_view(start.center_x + (target.center_x - start.center_x) * t,
-                             start.center_y + (target.center_y - start.center_y) * t,
-                             resolution)
+        resolution = math.exp(
+            math.log(start.resolution)
+            + (math.log(target.resolution) - math.log(start.resolution)) * t
+        )
+        self.canvas.set_view(
+            start.center_x + (target.center_x - start.center_x) * t,
+            start.center_y + (target.center_y - start.center_y) * t,
+            resolution,
+        )
 
     def _finish_animation(self) -> None:
         target, self._target, self._start = self._target, None, None
@@ -478,8 +539,9 @@ class PresentationController(QObject):
         self.scene_id, self._position, self._gap = scene.scene_id, index, None
         self._scene_view = self.canvas.viewport.copy()
         self.window.scenes_panel.select_row(index)
-        self.show_message(tr("Added scene “{title}” (rename it in the Scenes panel, F2)",
-                             title=scene.title))
+        self.show_message(
+            tr("Added scene “{title}” (rename it in the Scenes panel, F2)", title=scene.title)
+        )
         self._place_bar()
         return index
 
@@ -506,8 +568,11 @@ class PresentationController(QObject):
         if self.on_scene:
             return self.window.scenes[self.index].title
         project = self.window.project
-        return project.display_name if project.path is not None else \
-            tr("InnoAtlas — innovation-support centres")
+        return (
+            project.display_name
+            if project.path is not None
+            else tr("InnoAtlas — innovation-support centres")
+        )
 
     # -- indicator card and messages -----------------------------------------------------
     def set_card_visible(self, on: bool) -> None:
@@ -535,7 +600,7 @@ class PresentationController(QObject):
         self.canvas.update()
 
     # -- keys ----------------------------------------------------------------------------
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, watched, event) -> bool:
         if watched is self.canvas and event.type() == QEvent.Type.Resize:
             QTimer.singleShot(0, self._after_resize)
         if not self.active or event.type() != QEvent.Type.KeyPress:
@@ -579,8 +644,10 @@ class PresentationController(QObject):
         self.bar.adjustSize()
         s = overlay_scale(self.canvas.height())
         margin = 18 * s
-        self.bar.move(int(self.canvas.width() - self.bar.width() - margin),
-                      int((band_height(self.canvas.height()) - self.bar.height()) / 2))
+        self.bar.move(
+            int(self.canvas.width() - self.bar.width() - margin),
+            int((band_height(self.canvas.height()) - self.bar.height()) / 2),
+        )
         self._sketch_bar_hint(None)
 
 
@@ -644,15 +711,18 @@ class _ControlBar(QWidget):
             f"rgba(255,255,255,90); border-radius: {round(6 * s)}px; font-size: {px}px; "
             f"padding: {round(6 * s)}px {round(12 * s)}px; }}"
             "QToolButton:checked { background: rgba(255,255,255,120); }"
-            "QToolButton:hover { background: rgba(255,255,255,80); }")
+            "QToolButton:hover { background: rgba(255,255,255,80); }"
+        )
         if sheet != self.styleSheet():
             self.setStyleSheet(sheet)
         scenes = self.controller.window.scenes
         index = self.controller.index
         on_scene = index is not None and self.controller.on_scene
-        self.counter.setText(tr("Scene {number} of {count}", number=index + 1,
-                                count=len(scenes)) if on_scene
-                             else tr("{count} scenes", count=len(scenes)))
+        self.counter.setText(
+            tr("Scene {number} of {count}", number=index + 1, count=len(scenes))
+            if on_scene
+            else tr("{count} scenes", count=len(scenes))
+        )
 
 
 def _paint_panel(painter: QPainter, box: QRectF, s: float) -> None:
@@ -707,12 +777,11 @@ class PresentationOverlay:
             top = arrow.bottom() + margin / 2  # below the north arrow
             card_w = min(560 * s, width * 0.36)
             self.card_rect = self._paint_card(
-                painter, QRectF(width - card_w - margin, top, card_w, bottom - top), s,
-                window)
+                painter, QRectF(width - card_w - margin, top, card_w, bottom - top), s, window
+            )
         self.message_rect = QRectF()
         if controller.message:
-            self.message_rect = self._paint_message(painter, width, height, s,
-                                                    controller.message)
+            self.message_rect = self._paint_message(painter, width, height, s, controller.message)
 
     def _paint_band(self, painter: QPainter, width: float, band: float, s: float) -> QRectF:
         rect = QRectF(0, 0, width, band)
@@ -725,8 +794,9 @@ class PresentationOverlay:
         painter.setFont(title_font)
         painter.setPen(BAND_TEXT)
         metrics = QFontMetricsF(title_font)
-        title = metrics.elidedText(self.controller.current_title(), Qt.TextElideMode.ElideRight,
-                                   max(10.0, text_w))
+        title = metrics.elidedText(
+            self.controller.current_title(), Qt.TextElideMode.ElideRight, max(10.0, text_w)
+        )
         title_rect = QRectF(pad, 10 * s, text_w, 66 * s)
         painter.drawText(title_rect, int(Qt.AlignmentFlag.AlignVCenter), title)
         caveat = self.controller.window._caveat_text()
@@ -735,10 +805,12 @@ class PresentationOverlay:
             font.setPixelSize(max(10, round(22 * s)))
             painter.setFont(font)
             painter.setPen(CAVEAT)
-            caveat = QFontMetricsF(font).elidedText("⚠ " + caveat, Qt.TextElideMode.ElideRight,
-                                                    max(10.0, text_w))
-            painter.drawText(QRectF(pad, 76 * s, text_w, 32 * s),
-                             int(Qt.AlignmentFlag.AlignVCenter), caveat)
+            caveat = QFontMetricsF(font).elidedText(
+                "⚠ " + caveat, Qt.TextElideMode.ElideRight, max(10.0, text_w)
+            )
+            painter.drawText(
+                QRectF(pad, 76 * s, text_w, 32 * s), int(Qt.AlignmentFlag.AlignVCenter), caveat
+            )
         return rect
 
     @staticmethod
@@ -746,8 +818,9 @@ class PresentationOverlay:
         """The column the legend may take: left, below the band, above the scale bar."""
         s = overlay_scale(height)
         margin, band = 22 * s, band_height(height)
-        return QRectF(margin, band + margin, min(470 * s, width * 0.3),
-                      height - 90 * s - band - margin)
+        return QRectF(
+            margin, band + margin, min(470 * s, width * 0.3), height - 90 * s - band - margin
+        )
 
     def _legend_layout(self, rect: QRectF, s: float):
         """``(entries, box, k)`` of the legend in ``rect`` (None: no legend)."""
@@ -757,13 +830,13 @@ class PresentationOverlay:
         entries = self._entries
         if not entries or rect.height() <= 40 * s:
             return None
-        lines = 1 + sum(1 if layer.style.kind != "categorized" else 1 + len(rows)
-                        for layer, rows in entries)
+        lines = 1 + sum(
+            1 if layer.style.kind != "categorized" else 1 + len(rows) for layer, rows in entries
+        )
         pad, row_h, gaps = 18 * s, 34 * s, len(entries) * 6 * s
         k = min(1.0, (rect.height() - 2 * pad) / max(1.0, lines * row_h + gaps))
         needed = 2 * pad + lines * row_h * k + gaps * k
-        return entries, QRectF(rect.left(), rect.top(), rect.width(),
-                               min(rect.height(), needed)), k
+        return entries, QRectF(rect.left(), rect.top(), rect.width(), min(rect.height(), needed)), k
 
     def legend_box(self, width: float, height: float) -> QRectF:
         """Where the legend goes on a map ``width`` × ``height`` pixels with the layers
@@ -780,8 +853,11 @@ class PresentationOverlay:
         pad = 18 * s
         row_h = 34 * s * k
         swatch = 26 * s * k
-        head_font, layer_font, row_font = (map_font(10, bold=True), map_font(10, bold=True),
-                                           map_font(10))
+        head_font, layer_font, row_font = (
+            map_font(10, bold=True),
+            map_font(10, bold=True),
+            map_font(10),
+        )
         head_font.setPixelSize(max(9, round(26 * s * k)))
         layer_font.setPixelSize(max(8, round(21 * s * k)))
         row_font.setPixelSize(max(8, round(20 * s * k)))
@@ -794,10 +870,23 @@ class PresentationOverlay:
         painter.setFont(head_font)
         painter.drawText(QRectF(x, y, text_w, row_h), flags, tr("Legend"))
         y += row_h
-        paint_legend_rows(painter, entries, x, y, box.right() - pad, row_h, swatch,
-                          layer_font, row_font, window.language, ink=INK,
-                          layer_gap=6 * s * k, indent=14 * s * k, swatch_gap=12 * s * k,
-                          min_point=10.0)
+        paint_legend_rows(
+            painter,
+            entries,
+            x,
+            y,
+            box.right() - pad,
+            row_h,
+            swatch,
+            layer_font,
+            row_font,
+            window.language,
+            ink=INK,
+            layer_gap=6 * s * k,
+            indent=14 * s * k,
+            swatch_gap=12 * s * k,
+            min_point=10.0,
+        )
         painter.restore()
         return box
 
@@ -814,22 +903,29 @@ class PresentationOverlay:
         row_h = 36 * s
         painter.save()
         if row is None:
-            text = tr("Select a site to see its indicators (E, then click a site)"
-                      if site_id is None else "Indicators are being computed…")
+            text = tr(
+                "Select a site to see its indicators (E, then click a site)"
+                if site_id is None
+                else "Indicators are being computed…"
+            )
             box = QRectF(rect.left(), rect.top(), rect.width(), 2 * pad + 2 * row_h)
             _paint_panel(painter, box, s)
             painter.setPen(INK)
             painter.setFont(font)
-            painter.drawText(box.adjusted(pad, pad, -pad, -pad),
-                             int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignVCenter), text)
+            painter.drawText(
+                box.adjusted(pad, pad, -pad, -pad),
+                int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignVCenter),
+                text,
+            )
             painter.restore()
             return box
         k = min(1.0, (rect.height() - 2 * pad) / ((len(CARD_ROWS) + 1.6) * row_h))
         row_h *= k
         for f in (title_font, font, bold):
             f.setPixelSize(max(8, round(f.pixelSize() * k)))
-        box = QRectF(rect.left(), rect.top(), rect.width(),
-                     2 * pad + (len(CARD_ROWS) + 1.6) * row_h)
+        box = QRectF(
+            rect.left(), rect.top(), rect.width(), 2 * pad + (len(CARD_ROWS) + 1.6) * row_h
+        )
         _paint_panel(painter, box, s)
         x, y, w = box.left() + pad, box.top() + pad, box.width() - 2 * pad
         rank = row.get("rank")
@@ -837,8 +933,11 @@ class PresentationOverlay:
         heading = (f"#{int(rank)}  " if rank is not None and not is_missing(rank) else "") + name
         painter.setPen(INK)
         painter.setFont(title_font)
-        painter.drawText(QRectF(x, y, w, 1.6 * row_h), int(Qt.AlignmentFlag.AlignVCenter),
-                         elide(heading, title_font, w))
+        painter.drawText(
+            QRectF(x, y, w, 1.6 * row_h),
+            int(Qt.AlignmentFlag.AlignVCenter),
+            elide(heading, title_font, w),
+        )
         y += 1.6 * row_h
         flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine)
         for column, label in CARD_ROWS:
@@ -850,37 +949,44 @@ class PresentationOverlay:
                 text = f"{float(value):.1f}"
             painter.setPen(QColor("#505050"))
             painter.setFont(font)
-            painter.drawText(QRectF(x, y, w * 0.56, row_h), flags,
-                             elide(tr(label), font, w * 0.56))
+            painter.drawText(QRectF(x, y, w * 0.56, row_h), flags, elide(tr(label), font, w * 0.56))
             painter.setPen(WARNING if column == "use_permitted" and blocked(value) else INK)
             painter.setFont(bold)
-            painter.drawText(QRectF(x + w * 0.58, y, w * 0.42, row_h),
-                             flags | int(Qt.AlignmentFlag.AlignRight),
-                             elide(text, bold, w * 0.42))
+            painter.drawText(
+                QRectF(x + w * 0.58, y, w * 0.42, row_h),
+                flags | int(Qt.AlignmentFlag.AlignRight),
+                elide(text, bold, w * 0.42),
+            )
             y += row_h
         painter.restore()
         return box
 
-    def _paint_message(self, painter: QPainter, width: float, height: float, s: float,
-                       text: str) -> QRectF:
+    def _paint_message(
+        self, painter: QPainter, width: float, height: float, s: float, text: str
+    ) -> QRectF:
         font = map_font(10, bold=True)
         font.setPixelSize(max(10, round(22 * s)))
         metrics = QFontMetricsF(font)
         max_w = width * 0.6
-        bound = metrics.boundingRect(QRectF(0, 0, max_w, 1000), int(Qt.TextFlag.TextWordWrap),
-                                     text)
+        bound = metrics.boundingRect(QRectF(0, 0, max_w, 1000), int(Qt.TextFlag.TextWordWrap), text)
         pad = 16 * s
-        box = QRectF((width - bound.width()) / 2 - pad, height - 150 * s - bound.height(),
-                     bound.width() + 2 * pad, bound.height() + 2 * pad)
+        box = QRectF(
+            (width - bound.width()) / 2 - pad,
+            height - 150 * s - bound.height(),
+            bound.width() + 2 * pad,
+            bound.height() + 2 * pad,
+        )
         painter.save()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(120, 0, 20, 225))
         painter.drawRoundedRect(box, 8 * s, 8 * s)
         painter.setPen(QColor("#ffffff"))
         painter.setFont(font)
-        painter.drawText(box.adjusted(pad, pad, -pad, -pad), int(Qt.TextFlag.TextWordWrap
-                                                                 | Qt.AlignmentFlag.AlignCenter),
-                         text)
+        painter.drawText(
+            box.adjusted(pad, pad, -pad, -pad),
+            int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignCenter),
+            text,
+        )
         painter.restore()
         return box
 

@@ -3,6 +3,7 @@
 The project's layers live in one :class:`LayerStack` for the whole session;
 opening a project replaces the stack's contents, so every view stays connected.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.core.errors import InnoAtlasError
 from app.core.paths import DEFAULT_PROJECT
-from app.core.project.store import Project, ProjectSettings, open_project, save_project
 from app.core.project.scenes import scenes_to_settings
+from app.core.project.store import Project, ProjectSettings, open_project, save_project
 from app.ui import i18n
 from app.ui.i18n import tr
 from layers.model import LayerStack
@@ -30,8 +31,9 @@ def user_data_dir() -> Path:
     override = os.environ.get("INNOATLAS_DATA_DIR")
     if override:
         return Path(override)
-    return Path(QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.AppLocalDataLocation))
+    return Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    )
 
 
 def recovery_path(project_path: Path | None) -> Path:
@@ -64,8 +66,16 @@ class ProjectController(QObject):
     projectLoaded = Signal()
     stateChanged = Signal()
 
-    def __init__(self, window: QWidget, stack: LayerStack, undo_stack, canvas, editing,
-                 path: Path | None = None, settings: ProjectSettings | None = None) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        stack: LayerStack,
+        undo_stack,
+        canvas,
+        editing,
+        path: Path | None = None,
+        settings: ProjectSettings | None = None,
+    ) -> None:
         super().__init__(window)
         self.window, self.stack, self.undo_stack = window, stack, undo_stack
         self.canvas, self.editing = canvas, editing
@@ -76,8 +86,7 @@ class ProjectController(QObject):
         self._settings_marks = 0
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
-        self.autosave_timer.setInterval(int(os.environ.get("INNOATLAS_AUTOSAVE_MS",
-                                                           AUTOSAVE_MS)))
+        self.autosave_timer.setInterval(int(os.environ.get("INNOATLAS_AUTOSAVE_MS", AUTOSAVE_MS)))
         self.autosave_timer.timeout.connect(self.autosave)
         self.last_autosave: Path | None = None
         undo_stack.cleanChanged.connect(self._on_state)
@@ -184,10 +193,14 @@ class ProjectController(QObject):
         if not self.dirty:
             return True
         answer = QMessageBox.question(
-            self.window, tr("Unsaved changes"),
+            self.window,
+            tr("Unsaved changes"),
             tr("Save the changes to {name} before closing it?", name=self.display_name),
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
@@ -202,9 +215,12 @@ class ProjectController(QObject):
         """File → Open…"""
         if not self.confirm_discard():
             return False
-        name, _ = QFileDialog.getOpenFileName(self.window, tr("Open project"),
-                                              str(self.path.parent if self.path else Path.home()),
-                                              FILTER)
+        name, _ = QFileDialog.getOpenFileName(
+            self.window,
+            tr("Open project"),
+            str(self.path.parent if self.path else Path.home()),
+            FILTER,
+        )
         return bool(name) and self.open_path(Path(name), confirmed=True)
 
     def open_path(self, path: Path, as_new: bool = False, confirmed: bool = False) -> bool:
@@ -254,8 +270,7 @@ class ProjectController(QObject):
     def save_as(self) -> bool:
         """File → Save As…"""
         start = str(self.path) if self.path else str(Path.home() / "innoatlas-project.gpkg")
-        name, _ = QFileDialog.getSaveFileName(self.window, tr("Save project as"), start,
-                                              tr(FILTER))
+        name, _ = QFileDialog.getSaveFileName(self.window, tr("Save project as"), start, tr(FILTER))
         if not name:
             return False
         path = Path(name)
@@ -266,9 +281,14 @@ class ProjectController(QObject):
     def save_to(self, path: Path) -> bool:
         """Write the project to ``path``; a failure shows a message and keeps the changes."""
         if Path(path).resolve() == DEFAULT_PROJECT.resolve():
-            QMessageBox.warning(self.window, tr("Cannot save"),
-                                tr("The embedded default project cannot be overwritten; "
-                                   "choose another file with Save As."))
+            QMessageBox.warning(
+                self.window,
+                tr("Cannot save"),
+                tr(
+                    "The embedded default project cannot be overwritten; "
+                    "choose another file with Save As."
+                ),
+            )
             return False
         try:
             save_project(path, self.stack, self.capture_settings())
@@ -296,8 +316,9 @@ class ProjectController(QObject):
             self.editing.notify(tr("Autosave failed: {error}", error=err))
             return None
         self.last_autosave = target
-        self.editing.notify(tr("Autosaved unsaved changes at {time}",
-                               time=f"{datetime.now():%H:%M:%S}"))
+        self.editing.notify(
+            tr("Autosaved unsaved changes at {time}", time=f"{datetime.now():%H:%M:%S}")
+        )
         return target
 
     def discard_recovery(self) -> None:
@@ -311,20 +332,32 @@ class ProjectController(QObject):
             return False
         stamp = datetime.fromtimestamp(recovery.stat().st_mtime)
         answer = QMessageBox.question(
-            self.window, tr("Recover unsaved changes?"),
-            tr("InnoAtlas was closed with unsaved changes to {name} (autosaved {stamp}). "
-               "Restore them?", name=self.display_name, stamp=f"{stamp:%Y-%m-%d %H:%M:%S}"),
+            self.window,
+            tr("Recover unsaved changes?"),
+            tr(
+                "InnoAtlas was closed with unsaved changes to {name} (autosaved {stamp}). "
+                "Restore them?",
+                name=self.display_name,
+                stamp=f"{stamp:%Y-%m-%d %H:%M:%S}",
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
+            QMessageBox.StandardButton.Yes,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             recovery.unlink(missing_ok=True)
             return False
         try:
             project = open_project(recovery)
         except InnoAtlasError as err:
-            QMessageBox.warning(self.window, tr("Cannot recover"),
-                                tr("The recovery file is damaged ({error}); it was kept at "
-                                   "{path}.", error=err, path=recovery))
+            QMessageBox.warning(
+                self.window,
+                tr("Cannot recover"),
+                tr(
+                    "The recovery file is damaged ({error}); it was kept at {path}.",
+                    error=err,
+                    path=recovery,
+                ),
+            )
             return False
         self.load(project, self.path, dirty=True)
         return True
@@ -338,6 +371,7 @@ class ProjectController(QObject):
         return [Path(v) for v in values if Path(v).exists()]
 
     def add_recent(self, path: Path) -> None:
-        paths = [str(path.resolve())] + [str(p) for p in self.recent()
-                                         if p.resolve() != path.resolve()]
+        paths = [str(path.resolve())] + [
+            str(p) for p in self.recent() if p.resolve() != path.resolve()
+        ]
         QSettings().setValue("recentProjects", paths[:MAX_RECENT])

@@ -5,13 +5,14 @@ edit goes through a QUndoCommand on the window's undo stack (so it marks the pro
 dirty and Ctrl+Z takes it back), the command changes the list, the model emits
 ``changed`` and the Scenes panel and presentation mode redraw.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from app.core.project.scenes import Scene, localized, new_scene_id, renamed
 from app.core.map.viewport import Viewport
+from app.core.project.scenes import Scene, localized, new_scene_id, renamed
 from app.ui import i18n
 from app.ui.i18n import tr
 from app.ui.sites.commands import set_text
@@ -85,8 +86,7 @@ class ScenesModel(QObject):
     def rename(self, index: int, title: str) -> bool:
         """Give scene ``index`` another title; False when the title is empty or the same."""
         title = title.strip()
-        if not (0 <= index < len(self._scenes)) or not title \
-                or title == self._scenes[index].title:
+        if not (0 <= index < len(self._scenes)) or not title or title == self._scenes[index].title:
             return False
         self.undo_stack.push(_ReplaceScene(self, index, renamed(self._scenes[index], title)))
         return True
@@ -127,8 +127,9 @@ class ScenesModel(QObject):
         self.changed.emit()
 
 
-def scene_of_view(scenes: ScenesModel, viewport: Viewport, stack: LayerStack,
-                  title: str | None = None) -> Scene:
+def scene_of_view(
+    scenes: ScenesModel, viewport: Viewport, stack: LayerStack, title: str | None = None
+) -> Scene:
     """A new scene showing the current view and the layers visible now."""
     scene_id = new_scene_id(scenes.scenes)
     number = len(scenes) + 1
@@ -136,8 +137,12 @@ def scene_of_view(scenes: ScenesModel, viewport: Viewport, stack: LayerStack,
     while tr("View {number}", number=number) in titles:
         number += 1
     visible = tuple(layer.name for layer in stack if layer.visible and layer.name != "sites")
-    return Scene(scene_id, title or tr("View {number}", number=number),
-                 tuple(map(float, viewport.extent)), visible)
+    return Scene(
+        scene_id,
+        title or tr("View {number}", number=number),
+        tuple(map(float, viewport.extent)),
+        visible,
+    )
 
 
 class _InsertScene(QUndoCommand):
@@ -171,8 +176,7 @@ class _ReplaceScene(QUndoCommand):
         self.model, self.index, self.after = model, index, scene
         self.before = model[index]
         super().__init__()
-        set_text(self, "Rename scene “{old}” to “{new}”", old=self.before.title,
-                 new=scene.title)
+        set_text(self, "Rename scene “{old}” to “{new}”", old=self.before.title, new=scene.title)
 
     def redo(self) -> None:
         self.model._replace(self.index, self.after)

@@ -4,12 +4,21 @@ Rename inline (F2 or the Rename button), reorder by dragging or with the
 Up/Down buttons, add the current view, delete; a double-click (or Enter) goes to
 the scene. Every edit is an undoable command of :class:`~app.ui.scenes.model.ScenesModel`.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui import i18n
 from app.ui.i18n import tr
@@ -22,7 +31,7 @@ class _SceneList(QListWidget):
     deletePressed = Signal()
     enterPressed = Signal()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.state() != QAbstractItemView.State.EditingState:
             if event.key() == Qt.Key.Key_Delete:
                 self.deletePressed.emit()
@@ -71,8 +80,13 @@ class ScenesPanel(QWidget):
         self.empty_label.setStyleSheet("color: #666;")
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        for button in (self.add_button, self.rename_button, self.delete_button,
-                       self.up_button, self.down_button):
+        for button in (
+            self.add_button,
+            self.rename_button,
+            self.delete_button,
+            self.up_button,
+            self.down_button,
+        ):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -87,8 +101,9 @@ class ScenesPanel(QWidget):
         self.down_button.clicked.connect(lambda: self.move_current(+1))
         self.list.deletePressed.connect(self.delete_current)
         self.list.enterPressed.connect(self._activate_current)
-        self.list.itemDoubleClicked.connect(lambda item: self.sceneActivated.emit(
-            self.list.row(item)))
+        self.list.itemDoubleClicked.connect(
+            lambda item: self.sceneActivated.emit(self.list.row(item))
+        )
         self.list.itemChanged.connect(self._on_item_changed)
         self.list.model().rowsMoved.connect(self._on_rows_moved)
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
@@ -104,20 +119,26 @@ class ScenesPanel(QWidget):
 
     def retranslate(self) -> None:
         """Buttons, hints and the scenes' tooltips in the current UI language."""
-        self.list.setToolTip(tr("Saved views, in presentation order. Double-click or Enter "
-                                "goes to a scene, F2 renames it, drag to reorder, Delete "
-                                "removes it. Page Down/Page Up step through them."))
+        self.list.setToolTip(
+            tr(
+                "Saved views, in presentation order. Double-click or Enter "
+                "goes to a scene, F2 renames it, drag to reorder, Delete "
+                "removes it. Page Down/Page Up step through them."
+            )
+        )
         self.add_button.setText(tr("Add view"))
-        self.add_button.setToolTip(tr("Add the current view and the visible layers as a "
-                                      "scene (Ctrl+Shift+A)"))
+        self.add_button.setToolTip(
+            tr("Add the current view and the visible layers as a scene (Ctrl+Shift+A)")
+        )
         self.rename_button.setText(tr("Rename"))
         self.rename_button.setToolTip(tr("Rename the selected scene (F2)"))
         self.delete_button.setText(tr("Delete"))
         self.delete_button.setToolTip(tr("Delete the selected scene (Delete; undoable)"))
         self.up_button.setToolTip(tr("Move the selected scene up"))
         self.down_button.setToolTip(tr("Move the selected scene down"))
-        self.empty_label.setText(tr("No scenes yet: move the map to a view and click "
-                                    "“{add}”.", add=tr("Add view")))
+        self.empty_label.setText(
+            tr("No scenes yet: move the map to a view and click “{add}”.", add=tr("Add view"))
+        )
         self.refill()
 
     # -- model → view --------------------------------------------------------------------
@@ -128,14 +149,23 @@ class ScenesPanel(QWidget):
         self.list.clear()
         for i, scene in enumerate(self.model.scenes):
             item = QListWidgetItem(scene.title)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable
-                          | Qt.ItemFlag.ItemIsDragEnabled)
-            layers = tr("current layers") if scene.visible_layers is None \
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDragEnabled)
+            layers = (
+                tr("current layers")
+                if scene.visible_layers is None
                 else tr("{n} layers", n=len(scene.visible_layers))
+            )
             width_km = (scene.extent[2] - scene.extent[0]) / 1000
-            item.setToolTip(tr("Scene {number}: {title} — {width} km wide, {layers}. "
-                               "Double-click to go there, F2 to rename.", number=i + 1,
-                               title=scene.title, width=f"{width_km:.1f}", layers=layers))
+            item.setToolTip(
+                tr(
+                    "Scene {number}: {title} — {width} km wide, {layers}. "
+                    "Double-click to go there, F2 to rename.",
+                    number=i + 1,
+                    title=scene.title,
+                    width=f"{width_km:.1f}",
+                    layers=layers,
+                )
+            )
             item.setData(Qt.ItemDataRole.UserRole, scene.scene_id)
             self.list.addItem(item)
         self._filling = False
@@ -187,8 +217,9 @@ class ScenesPanel(QWidget):
             # Empty or unchanged title: show the scene's title again.
             QTimer.singleShot(0, self.refill)
 
-    def _on_rows_moved(self, _parent: QModelIndex, start: int, _end: int,
-                       _destination: QModelIndex, row: int) -> None:
+    def _on_rows_moved(
+        self, _parent: QModelIndex, start: int, _end: int, _destination: QModelIndex, row: int
+    ) -> None:
         if self._filling:
             return
         to = row if row < start else row - 1

@@ -4,6 +4,7 @@ Each command holds the before and after states and applies them through
 app.core.sites.edits, which replaces the layer's data; views react to the layer's
 ``changed`` signal. Consecutive moves of the same site merge into one step.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -74,8 +75,14 @@ class ChangeGeometryCommand(QUndoCommand):
         action is ``"Move"`` and site is the same merge into one undo step.
     """
 
-    def __init__(self, layer: Layer, site_id: str, after: BaseGeometry, action: str,
-                 before: BaseGeometry | None = None) -> None:
+    def __init__(
+        self,
+        layer: Layer,
+        site_id: str,
+        after: BaseGeometry,
+        action: str,
+        before: BaseGeometry | None = None,
+    ) -> None:
         self.layer, self.site_id, self.action = layer, site_id, action
         self.before = before if before is not None else site_ops.geometry_of(layer, site_id)
         self.after = after
@@ -83,12 +90,16 @@ class ChangeGeometryCommand(QUndoCommand):
         super().__init__()
         set_text(self, action + " site “{name}”", name=name)  # one catalog entry each
 
-    def id(self) -> int:  # noqa: A003 (Qt name)
+    def id(self) -> int:
         return MOVE_ID if self.action == "Move" else -1
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
-        if not isinstance(other, ChangeGeometryCommand) or other.site_id != self.site_id \
-                or other.action != "Move" or self.action != "Move":
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if (
+            not isinstance(other, ChangeGeometryCommand)
+            or other.site_id != self.site_id
+            or other.action != "Move"
+            or self.action != "Move"
+        ):
             return False
         self.after = other.after
         return True
@@ -103,8 +114,12 @@ class ChangeGeometryCommand(QUndoCommand):
 class SetAttributesCommand(QUndoCommand):
     """Rename a site, change its notes, catchment radius or lot area."""
 
-    _LABELS = {"name": "Rename", "notes": "Edit notes of", "radius_m": "Change radius of",
-               "lot_area_m2": "Change lot area of"}
+    _LABELS = {
+        "name": "Rename",
+        "notes": "Edit notes of",
+        "radius_m": "Change radius of",
+        "lot_area_m2": "Change lot area of",
+    }
 
     def __init__(self, layer: Layer, site_id: str, values: dict[str, Any]) -> None:
         self.layer, self.site_id = layer, site_id

@@ -6,6 +6,7 @@
 - Delete/Backspace: delete the corner under the cursor, else the selected site
 - Esc: cancel a drag, else clear the selection; drag on empty map: pan
 """
+
 from __future__ import annotations
 
 import shapely
@@ -15,9 +16,9 @@ from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen
 
 from app.core.sites import geometry as sg
 from app.core.sites.geometry import InvalidSiteError
-from app.ui.i18n import tr
 from app.ui.canvas.map_canvas import MapCanvas, MapTool
 from app.ui.canvas.render.decorations import highlight_path
+from app.ui.i18n import tr
 from app.ui.sites.commands import ChangeGeometryCommand
 from app.ui.sites.editing import SiteEditing
 from app.ui.sites.sketch_tools import SKETCH_COLOUR, paint_snap_marker
@@ -35,7 +36,7 @@ class EditSitesTool(MapTool):
     def __init__(self, canvas: MapCanvas, editing: SiteEditing) -> None:
         super().__init__(canvas)
         self.editing = editing
-        self.mode: str | None = None        # "move" | "vertex" while dragging
+        self.mode: str | None = None  # "move" | "vertex" while dragging
         self.vertex: int | None = None
         self.press_pos: QPointF | None = None
         self.press_map: tuple[float, float] | None = None
@@ -118,8 +119,9 @@ class EditSitesTool(MapTool):
             if checked.message:
                 self.editing.notify(checked.message)
             geometry = checked.geometry
-        self.editing.undo_stack.push(ChangeGeometryCommand(self.editing.layer, site, geometry,
-                                                           action))
+        self.editing.undo_stack.push(
+            ChangeGeometryCommand(self.editing.layer, site, geometry, action)
+        )
 
     def _reset(self) -> None:
         if self.preview is not None:
@@ -136,8 +138,9 @@ class EditSitesTool(MapTool):
         after, px, py, distance = sg.nearest_edge(geometry, x, y)
         if distance > self.editing.pixels(VERTEX_TOLERANCE_PX):
             return False
-        self._commit(self.editing.selected, sg.insert_vertex(geometry, after, px, py),
-                     "Add vertex to")
+        self._commit(
+            self.editing.selected, sg.insert_vertex(geometry, after, px, py), "Add vertex to"
+        )
         return True
 
     def key(self, event: QKeyEvent) -> bool:

@@ -1,15 +1,16 @@
 """Shared state of the site tools: the sites layer, undo stack, selection and snapping."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtGui import QUndoStack
 from shapely.geometry.base import BaseGeometry
 
+from app.core.map.snapping import SnapResult, snap
 from app.core.sites import edits as site_ops
 from app.core.sites.geometry import CheckedGeometry
-from app.core.map.snapping import SnapResult, snap
-from app.ui.i18n import tr
 from app.ui.canvas.map_canvas import MapCanvas
+from app.ui.i18n import tr
 from app.ui.sites.commands import AddSiteCommand, DeleteSiteCommand
 from layers.model import Layer
 from layers.themes.sites import DEFAULT_RADIUS_M
@@ -78,8 +79,9 @@ class SiteEditing(QObject):
         """``count`` screen pixels in metres at the current zoom."""
         return count * self.canvas.viewport.resolution
 
-    def snapped(self, position: QPointF, exclude_site: str | None = None
-                ) -> tuple[float, float, SnapResult | None]:
+    def snapped(
+        self, position: QPointF, exclude_site: str | None = None
+    ) -> tuple[float, float, SnapResult | None]:
         """Map position of a screen point, snapped when snapping is on."""
         x, y = self.canvas.screen_to_map(position)
         if not self.snapping:
@@ -103,9 +105,9 @@ class SiteEditing(QObject):
         if checked.message:
             self.notify(checked.message)
         name = site_ops.next_site_name(self.layer, tr("Site"))  # "후보지 N" in Korean
-        record = site_ops.make_site(checked.geometry, name,
-                                    radius_m=attributes.pop("radius_m", None),
-                                    **attributes)
+        record = site_ops.make_site(
+            checked.geometry, name, radius_m=attributes.pop("radius_m", None), **attributes
+        )
         self.undo_stack.push(AddSiteCommand(self.layer, record))
         self.select(record["site_id"])
         return record["site_id"]

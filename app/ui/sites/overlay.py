@@ -1,4 +1,5 @@
 """Drawn over the map every frame: catchment circles and badges of the sites, the selection."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -26,8 +27,13 @@ class SitesOverlay:
         layer = self.editing.layer
         if layer is None or not layer.visible or len(layer.data) == 0:
             return
-        paint_sites(painter, viewport, layer, self.editing.radius_m,
-                    getattr(self.indicators, "results", None))
+        paint_sites(
+            painter,
+            viewport,
+            layer,
+            self.editing.radius_m,
+            getattr(self.indicators, "results", None),
+        )
         geometry = self.editing.selected_geometry()
         if geometry is not None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)

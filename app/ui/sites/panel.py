@@ -1,19 +1,31 @@
 """The sites panel: a table of sites; editing a cell is an undoable command."""
+
 from __future__ import annotations
 
 import math
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui.i18n import tr
 from app.ui.sites.commands import SetAttributesCommand
 from app.ui.sites.editing import SiteEditing
 
-COLUMNS = (("name", "Name"), ("kind", "Kind"), ("radius_m", "Radius (m)"),
-           ("lot_area_m2", "Lot area (m²)"), ("notes", "Notes"))
+COLUMNS = (
+    ("name", "Name"),
+    ("kind", "Kind"),
+    ("radius_m", "Radius (m)"),
+    ("lot_area_m2", "Lot area (m²)"),
+    ("notes", "Notes"),
+)
 EDITABLE = {"name", "radius_m", "lot_area_m2", "notes"}
 
 
@@ -41,13 +53,13 @@ class SitesTableModel(QAbstractTableModel):
             self.beginResetModel()
             self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() or self._layer is None else len(self._layer.data)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return tr(COLUMNS[section][1])
         return None
@@ -68,8 +80,10 @@ class SitesTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return tr("{radius} (project)", radius=f"{self.editing.radius_m:,.0f}")
             if role == Qt.ItemDataRole.ToolTipRole:
-                return tr("Follows the project radius (toolbar). Double-click to give this "
-                          "site its own radius; clear the cell to follow the project again.")
+                return tr(
+                    "Follows the project radius (toolbar). Double-click to give this "
+                    "site its own radius; clear the cell to follow the project again."
+                )
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QColor("#777777")
         if key == "kind" and role == Qt.ItemDataRole.DisplayRole:
@@ -92,7 +106,7 @@ class SitesTableModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         key = COLUMNS[index.column()][0]
@@ -102,21 +116,28 @@ class SitesTableModel(QAbstractTableModel):
             try:
                 value = float(str(value).replace(",", ""))
             except ValueError:
-                self.editing.notify(tr("{column} must be a number",
-                                        column=tr(COLUMNS[index.column()][1])))
+                self.editing.notify(
+                    tr("{column} must be a number", column=tr(COLUMNS[index.column()][1]))
+                )
                 return False
             if value < 0 or math.isinf(value):
-                self.editing.notify(tr("{column} must be 0 or more",
-                                        column=tr(COLUMNS[index.column()][1])))
+                self.editing.notify(
+                    tr("{column} must be 0 or more", column=tr(COLUMNS[index.column()][1]))
+                )
                 return False
         else:
             value = str(value)
         current = self._layer.data[key].iloc[index.row()]
-        if current == value or (isinstance(value, float) and isinstance(current, float)
-                                and math.isnan(value) and math.isnan(current)):
+        if current == value or (
+            isinstance(value, float)
+            and isinstance(current, float)
+            and math.isnan(value)
+            and math.isnan(current)
+        ):
             return False
-        self.editing.undo_stack.push(SetAttributesCommand(self._layer, self.site_id(index.row()),
-                                                          {key: value}))
+        self.editing.undo_stack.push(
+            SetAttributesCommand(self._layer, self.site_id(index.row()), {key: value})
+        )
         return True
 
 
@@ -133,9 +154,11 @@ class SitesPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         # The name takes the width the numbers leave; lot area and notes come after the
         # radius, so that a narrow dock shows name, kind and radius without scrolling.
         header = self.table.horizontalHeader()
@@ -156,8 +179,12 @@ class SitesPanel(QWidget):
 
     def retranslate(self) -> None:
         """Headers and hint in the current UI language."""
-        self.hint.setText(tr("Sketch with P (point), G (polygon), R (rectangle), C (circle); "
-                             "E edits. Double-click a cell to rename or add notes."))
+        self.hint.setText(
+            tr(
+                "Sketch with P (point), G (polygon), R (rectangle), C (circle); "
+                "E edits. Double-click a cell to rename or add notes."
+            )
+        )
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         self.table.viewport().update()
 
@@ -179,9 +206,11 @@ class SitesPanel(QWidget):
                 selection.clearSelection()
             return
         if current != [row]:
-            selection.select(self.model.index(row, 0),
-                             QItemSelectionModel.SelectionFlag.ClearAndSelect
-                             | QItemSelectionModel.SelectionFlag.Rows)
+            selection.select(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
             self.table.scrollTo(self.model.index(row, 0))
 
     def _restore_selection(self) -> None:

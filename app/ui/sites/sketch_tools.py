@@ -5,22 +5,36 @@ Esc pauses an unfinished polygon, a second Esc (or Discard) discards it, a pause
 sketch resumes with a click or Resume; right-click never discards; switching
 tools keeps the sketch for when the tool comes back.
 """
+
 from __future__ import annotations
 
 import math
 
 import shapely
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import (QColor, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPen,
-                           QPolygonF, QUndoCommand)
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QPolygonF,
+    QUndoCommand,
+)
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
-from app.core.sites.geometry import (CheckedGeometry, InvalidSiteError, circle,
-                                    polygon_from_vertices, rectangle)
 from app.core.map.snapping import SnapResult
-from app.ui.i18n import tr
+from app.core.sites.geometry import (
+    CheckedGeometry,
+    InvalidSiteError,
+    circle,
+    polygon_from_vertices,
+    rectangle,
+)
 from app.ui.canvas.map_canvas import MapCanvas, MapTool
 from app.ui.canvas.render.decorations import highlight_path, north_arrow_rect
+from app.ui.i18n import tr
 from app.ui.sites.commands import set_text
 from app.ui.sites.editing import SiteEditing
 
@@ -88,7 +102,7 @@ class SketchBar(QWidget):
 
     GAP = 8
 
-    def __init__(self, tool: "PolygonSiteTool") -> None:
+    def __init__(self, tool: PolygonSiteTool) -> None:
         super().__init__(tool.canvas)
         self.setObjectName("sketchBar")
         self.setAutoFillBackground(True)
@@ -123,20 +137,25 @@ class SketchBar(QWidget):
         self.hide()
         tool.canvas.installEventFilter(self)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, watched, event) -> bool:
         # A narrower or wider map: the bar fits itself again.
         if event.type() == QEvent.Type.Resize and self.isVisible():
             QTimer.singleShot(0, self.place)
         return False
 
-    def refresh(self, tool: "PolygonSiteTool") -> None:
+    def refresh(self, tool: PolygonSiteTool) -> None:
         """Show the sketch's state and fit the bar into the free top of the map."""
         count = len(tool.vertices)
         if count == 0 and not tool.paused:
             self.hide()
             return
-        state = tr("paused — {hint}", hint=tr(self.paused_hint)) \
-            if tool.paused else tr("1 corner") if count == 1 else tr("{n} corners", n=count)
+        state = (
+            tr("paused — {hint}", hint=tr(self.paused_hint))
+            if tool.paused
+            else tr("1 corner")
+            if count == 1
+            else tr("{n} corners", n=count)
+        )
         self.label.setText(tr("Polygon site: {state}", state=state))
         self.finish.setText(tr("Finish"))
         self.finish.setToolTip(tr("Make the site from the corners (Enter or double-click)"))
@@ -151,8 +170,7 @@ class SketchBar(QWidget):
             self.pause.setToolTip(tr("Go on adding corners (Enter or a click on the map)"))
         else:
             self.pause.setText(tr("Pause"))
-            self.pause.setToolTip(tr("Stop adding corners for a while, the sketch is kept "
-                                     "(Esc)"))
+            self.pause.setToolTip(tr("Stop adding corners for a while, the sketch is kept (Esc)"))
         self.place()
         self.show()
         self.raise_()
@@ -209,7 +227,7 @@ class SketchBar(QWidget):
 class DiscardSketchCommand(QUndoCommand):
     """Dropping an unfinished polygon: undo puts its corners back, paused."""
 
-    def __init__(self, tool: "PolygonSiteTool", vertices: list) -> None:
+    def __init__(self, tool: PolygonSiteTool, vertices: list) -> None:
         super().__init__()
         set_text(self, "Discard sketch with {n} corners", n=len(vertices))
         self.tool, self.vertices = tool, vertices
@@ -280,8 +298,9 @@ class PolygonSiteTool(SiteTool):
         """Esc: keep the corners, stop adding until resumed."""
         if self.vertices:
             self.paused = True
-            self.editing.notify(tr("Sketch paused: click the map or Resume to go on; "
-                                   "Esc again discards it"))
+            self.editing.notify(
+                tr("Sketch paused: click the map or Resume to go on; Esc again discards it")
+            )
         self._changed()
 
     def resume(self) -> None:
@@ -296,8 +315,7 @@ class PolygonSiteTool(SiteTool):
             self._changed()
             return
         self.editing.undo_stack.push(DiscardSketchCommand(self, list(self.vertices)))
-        self.editing.notify(tr("Sketch with {n} corners discarded (Ctrl+Z brings it back)",
-                               n=had))
+        self.editing.notify(tr("Sketch with {n} corners discarded (Ctrl+Z brings it back)", n=had))
 
     def set_sketch(self, vertices: list, paused: bool) -> None:
         """Replace the unfinished sketch (undo commands call this)."""
@@ -310,8 +328,9 @@ class PolygonSiteTool(SiteTool):
         try:
             checked = polygon_from_vertices(self.vertices)
         except InvalidSiteError as err:
-            self.editing.notify(tr("Cannot make a site: {error}. Keep drawing or discard.",
-                                   error=err))
+            self.editing.notify(
+                tr("Cannot make a site: {error}. Keep drawing or discard.", error=err)
+            )
             return False
         self.vertices, self.paused = [], False
         self.editing.add_site(checked)
@@ -368,14 +387,15 @@ class PolygonSiteTool(SiteTool):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             fill = QColor(SKETCH_COLOUR)
             fill.setAlphaF(0.15 if not self.paused else 0.08)
-            pen = QPen(SKETCH_COLOUR, 2.5, Qt.PenStyle.DashLine if self.paused
-                       else Qt.PenStyle.SolidLine)
+            pen = QPen(
+                SKETCH_COLOUR, 2.5, Qt.PenStyle.DashLine if self.paused else Qt.PenStyle.SolidLine
+            )
             painter.setPen(pen)
             painter.setBrush(fill)
             painter.drawPolygon(QPolygonF(points))
             painter.setBrush(QColor("white"))
             painter.setPen(QPen(SKETCH_COLOUR, 2))
-            for point in points[:len(self.vertices)]:
+            for point in points[: len(self.vertices)]:
                 painter.drawRect(QRectF(point.x() - 4, point.y() - 4, 8, 8))
         super().paint(painter)
 

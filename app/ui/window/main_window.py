@@ -1,4 +1,5 @@
 """The main window: the composition root wiring canvas, panels, actions and status bar."""
+
 from __future__ import annotations
 
 import html
@@ -6,53 +7,75 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QApplication, QDockWidget, QDoubleSpinBox, QLabel, QMainWindow,
-                               QMessageBox, QToolBar, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QDoubleSpinBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
 
 from app import __version__
+from app.core.errors import InnoAtlasError
 from app.core.geodesy import to_lonlat
-from app.core.project.store import ProjectSettings
 from app.core.project.scenes import scenes_from_settings
-from app.core.sites.edits import new_sites_layer
+from app.core.project.store import ProjectSettings
 from app.core.project.user_layers import display_text, is_user_layer, role_layer
+from app.core.sites.edits import new_sites_layer
+from app.core.zoning.rules import ZoningRules
 from app.ui import i18n
-from app.ui.window.actions import (ACTIONS, DISTRICT_ACTIONS, LANGUAGE_ACTIONS, TOOL_ACTIONS,
-                            ActionSpec)
-from app.ui.sites.edit_tool import EditSitesTool
+from app.ui.analysis.actions import AnalysisLayers
+from app.ui.canvas.map_canvas import MapCanvas, PanTool
 from app.ui.i18n import tr
 from app.ui.icons import make_icon
-from app.core.errors import InnoAtlasError
-from app.core.zoning.rules import ZoningRules
-from app.ui.sites import commands as site_commands
-from app.ui.analysis.actions import AnalysisLayers
 from app.ui.identify.panel import IdentifyPanel
+from app.ui.identify.tool import IdentifyTool
 from app.ui.indicators.controller import IndicatorsController
 from app.ui.indicators.panel import IndicatorsPanel
-from app.ui.layers.commands import RemoveLayerCommand
 from app.ui.layers.add_layer import LayerImporter, show_message
+from app.ui.layers.commands import RemoveLayerCommand
 from app.ui.layers.panel import LayerPanel
 from app.ui.layers.properties import LayerPropertiesDialog
-from app.ui.canvas.map_canvas import MapCanvas, PanTool
-from app.ui.identify.tool import IdentifyTool
 from app.ui.presentation.controller import PresentationController
 from app.ui.project.controller import ProjectController
 from app.ui.scenes.model import ScenesModel
 from app.ui.scenes.panel import ScenesPanel
+from app.ui.sites import commands as site_commands
+from app.ui.sites.edit_tool import EditSitesTool
 from app.ui.sites.editing import SiteEditing
 from app.ui.sites.overlay import SitesOverlay
 from app.ui.sites.panel import SitesPanel
-from app.ui.sites.sketch_tools import (CircleSiteTool, PointSiteTool, PolygonSiteTool,
-                                 RectangleSiteTool)
-from layers.themes.districts import DISTRICTS
+from app.ui.sites.sketch_tools import (
+    CircleSiteTool,
+    PointSiteTool,
+    PolygonSiteTool,
+    RectangleSiteTool,
+)
+from app.ui.window.actions import (
+    ACTIONS,
+    DISTRICT_ACTIONS,
+    LANGUAGE_ACTIONS,
+    TOOL_ACTIONS,
+    ActionSpec,
+)
 from layers.model import LayerStack
 from layers.provenance import DataStatus
+from layers.themes.districts import DISTRICTS
 
 
 class MainWindow(QMainWindow):
     """InnoAtlas main window for one loaded project."""
 
-    def __init__(self, stack: LayerStack, project_path: Path | None = None,
-                 settings: ProjectSettings | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        stack: LayerStack,
+        project_path: Path | None = None,
+        settings: ProjectSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         if "sites" not in stack:
@@ -77,38 +100,50 @@ class MainWindow(QMainWindow):
         if settings is not None:
             self._apply_project_rules(settings)
         self.canvas.overlays.append(SitesOverlay(self.editing, self.indicators))
-        self.project = ProjectController(self, stack, self.undo_stack, self.canvas,
-                                         self.editing, project_path, settings)
+        self.project = ProjectController(
+            self, stack, self.undo_stack, self.canvas, self.editing, project_path, settings
+        )
         if settings is not None:
             self.editing.radius_m = float(settings.radius_m)
 
         self.importer = LayerImporter(self)
         self.layer_panel = LayerPanel(stack, self)
         self.identify_panel = IdentifyPanel(self)
-        self.layer_dock = self._dock("layerDock", "Layers", self.layer_panel,
-                                     Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.identify_dock = self._dock("identifyDock", "Identify results", self.identify_panel,
-                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.layer_dock = self._dock(
+            "layerDock", "Layers", self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.identify_dock = self._dock(
+            "identifyDock",
+            "Identify results",
+            self.identify_panel,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
         self.identify_dock.hide()
         self.sites_panel = SitesPanel(self.editing, self)
-        self.sites_dock = self._dock("sitesDock", "Sites", self.sites_panel,
-                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        self.sites_dock = self._dock(
+            "sitesDock", "Sites", self.sites_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.indicators_panel = IndicatorsPanel(self.indicators, self.editing, self)
         self.indicators_panel.set_weights(self.indicators.weights)
-        self.indicators_dock = self._dock("indicatorsDock", "Indicators",
-                                          self.indicators_panel,
-                                          Qt.DockWidgetArea.RightDockWidgetArea)
+        self.indicators_dock = self._dock(
+            "indicatorsDock",
+            "Indicators",
+            self.indicators_panel,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
         self.splitDockWidget(self.sites_dock, self.indicators_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.sites_dock, self.identify_dock)
         self.sites_dock.raise_()
         self._size_docks()
         self._docks_sized = False
         self.scenes = ScenesModel(self.undo_stack, self)
-        self.scenes.set_scenes(scenes_from_settings(self.project.settings.extra, stack,
-                                                    self.language))
+        self.scenes.set_scenes(
+            scenes_from_settings(self.project.settings.extra, stack, self.language)
+        )
         self.scenes_panel = ScenesPanel(self.scenes, self)
-        self.scenes_dock = self._dock("scenesDock", "Scenes", self.scenes_panel,
-                                      Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.scenes_dock = self._dock(
+            "scenesDock", "Scenes", self.scenes_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
         self.tabifyDockWidget(self.layer_dock, self.scenes_dock)
         self.layer_dock.raise_()
 
@@ -173,14 +208,21 @@ class MainWindow(QMainWindow):
                 toolbar.addAction(action)
                 if spec.icon.startswith("zoom_"):  # self-explanatory icons, tooltip says more
                     toolbar.widgetForAction(action).setToolButtonStyle(
-                        Qt.ToolButtonStyle.ToolButtonIconOnly)
+                        Qt.ToolButtonStyle.ToolButtonIconOnly
+                    )
         view = menus["&View"]
         view.addSeparator()
-        for dock in (self.layer_dock, self.sites_dock, self.indicators_dock,
-                     self.identify_dock, self.scenes_dock):
+        for dock in (
+            self.layer_dock,
+            self.sites_dock,
+            self.indicators_dock,
+            self.identify_dock,
+            self.scenes_dock,
+        ):
             toggle = dock.toggleViewAction()
-            toggle.setObjectName(f"actionToggle{dock.objectName()[0].upper()}"
-                                 f"{dock.objectName()[1:]}")
+            toggle.setObjectName(
+                f"actionToggle{dock.objectName()[0].upper()}{dock.objectName()[1:]}"
+            )
             view.addAction(toggle)
         self.recent_menu = menus["&File"].addMenu("Open &recent")
         menus["Open &recent"] = self.recent_menu
@@ -194,8 +236,14 @@ class MainWindow(QMainWindow):
         toolbar.setIconSize(QSize(22, 22))
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.addToolBar(toolbar)
-        for name in ("actionPointSite", "actionPolygonSite", "actionRectangleSite",
-                     "actionCircleSite", "actionEditSites", "actionSnapping"):
+        for name in (
+            "actionPointSite",
+            "actionPolygonSite",
+            "actionRectangleSite",
+            "actionCircleSite",
+            "actionEditSites",
+            "actionSnapping",
+        ):
             toolbar.addAction(self.actions_by_name[name])
         self.radius_box = QDoubleSpinBox(self)
         self.radius_box.setObjectName("radiusSpinBox")
@@ -204,9 +252,11 @@ class MainWindow(QMainWindow):
         self.radius_box.setSingleStep(50)
         self.radius_box.setSuffix(" m")
         self.radius_box.setValue(self.editing.radius_m)
-        self.radius_box.setToolTip("Catchment radius for new point sites (800 m ≈ a "
-                                   "10-minute walk); change a site's own radius in the "
-                                   "Sites panel")
+        self.radius_box.setToolTip(
+            "Catchment radius for new point sites (800 m ≈ a "
+            "10-minute walk); change a site's own radius in the "
+            "Sites panel"
+        )
         self.radius_label = QLabel(" Radius ", self)
         toolbar.addWidget(self.radius_label)
         toolbar.addWidget(self.radius_box)
@@ -246,8 +296,10 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.coords_label = QLabel("", self)
         self.coords_label.setObjectName("coordinatesLabel")
-        self.coords_label.setToolTip("Cursor position: EPSG:5186 (Korea 2000 / Central Belt "
-                                     "2010) metres and WGS84 latitude/longitude")
+        self.coords_label.setToolTip(
+            "Cursor position: EPSG:5186 (Korea 2000 / Central Belt "
+            "2010) metres and WGS84 latitude/longitude"
+        )
         self.scale_label = QLabel("", self)
         self.scale_label.setObjectName("scaleLabel")
         self.data_label = QLabel(self._caveat_text(), self)
@@ -260,11 +312,20 @@ class MainWindow(QMainWindow):
     def _caveat_text(self) -> str:
         """The warning for synthetic/illustrative layers that are shown or counted."""
         project = getattr(self, "project", None)
-        counted = {layer.name for role in ("startups", "education", "stations", "zoning")
-                   if (layer := self.role_layer(role)) is not None} if project else set()
-        caveated = [layer.title(self.language) for layer in self.stack
-                    if layer.provenance.status.is_caveated
-                    and (layer.visible or layer.name in counted)]
+        counted = (
+            {
+                layer.name
+                for role in ("startups", "education", "stations", "zoning")
+                if (layer := self.role_layer(role)) is not None
+            }
+            if project
+            else set()
+        )
+        caveated = [
+            layer.title(self.language)
+            for layer in self.stack
+            if layer.provenance.status.is_caveated and (layer.visible or layer.name in counted)
+        ]
         return tr("Not real data: {layers}", layers=", ".join(caveated)) if caveated else ""
 
     def _connect(self) -> None:
@@ -287,9 +348,11 @@ class MainWindow(QMainWindow):
         self.undo_stack.canUndoChanged.connect(a["actionUndo"].setEnabled)
         self.undo_stack.canRedoChanged.connect(a["actionRedo"].setEnabled)
         self.undo_stack.undoTextChanged.connect(
-            lambda text: self._set_undo_text("actionUndo", "&Undo", text))
+            lambda text: self._set_undo_text("actionUndo", "&Undo", text)
+        )
         self.undo_stack.redoTextChanged.connect(
-            lambda text: self._set_undo_text("actionRedo", "&Redo", text))
+            lambda text: self._set_undo_text("actionRedo", "&Redo", text)
+        )
         a["actionUndo"].setEnabled(False)
         a["actionRedo"].setEnabled(False)
         a["actionSnapping"].toggled.connect(self._set_snapping)
@@ -299,7 +362,8 @@ class MainWindow(QMainWindow):
         self.radius_box.valueChanged.connect(self._set_radius)
         # The panel's radius and the toolbar's are one setting.
         self.indicators_panel.radius.valueChanged.connect(
-            lambda value: self.radius_box.setValue(float(value)))
+            lambda value: self.radius_box.setValue(float(value))
+        )
         self.editing.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.project.stateChanged.connect(self._update_title)
         self.project.projectLoaded.connect(self._on_project_loaded)
@@ -368,16 +432,30 @@ class MainWindow(QMainWindow):
         self.map_toolbar.setWindowTitle(tr("Map"))
         self.sites_toolbar.setWindowTitle(tr("Sites"))
         self.radius_label.setText(" " + tr("Radius") + " ")
-        self.radius_box.setToolTip(tr("Catchment radius for new point sites (800 m ≈ a "
-                                      "10-minute walk); change a site's own radius in the "
-                                      "Sites panel"))
-        self.coords_label.setToolTip(tr("Cursor position: EPSG:5186 (Korea 2000 / Central Belt "
-                                        "2010) metres and WGS84 latitude/longitude"))
+        self.radius_box.setToolTip(
+            tr(
+                "Catchment radius for new point sites (800 m ≈ a "
+                "10-minute walk); change a site's own radius in the "
+                "Sites panel"
+            )
+        )
+        self.coords_label.setToolTip(
+            tr(
+                "Cursor position: EPSG:5186 (Korea 2000 / Central Belt "
+                "2010) metres and WGS84 latitude/longitude"
+            )
+        )
         self.data_label.setText(self._caveat_text())
         self.canvas.language = self.language
         self.canvas.update()
-        for widget in (self.layer_panel, self.identify_panel, self.sites_panel,
-                       self.indicators_panel, self.analysis, self.polygon_tool):
+        for widget in (
+            self.layer_panel,
+            self.identify_panel,
+            self.sites_panel,
+            self.indicators_panel,
+            self.analysis,
+            self.polygon_tool,
+        ):
             retranslate = getattr(widget, "retranslate", None)
             if retranslate is not None:
                 retranslate()
@@ -400,8 +478,9 @@ class MainWindow(QMainWindow):
             return False
         rows = layer.data[layer.data["district_id"] == district_id]
         if rows.empty:
-            self.statusBar().showMessage(tr("No district '{district}' in this project",
-                                             district=district_id), 5000)
+            self.statusBar().showMessage(
+                tr("No district '{district}' in this project", district=district_id), 5000
+            )
             return False
         self.canvas.zoom_to_extent(rows.total_bounds, margin=0.08)
         return True
@@ -459,8 +538,13 @@ class MainWindow(QMainWindow):
         self.polygon_tool.vertices, self.polygon_tool.paused = vertices, bool(vertices)
         if vertices:
             self.statusBar().showMessage(
-                tr("An unfinished polygon with {n} corners was restored: press G to finish or "
-                   "discard it", n=len(vertices)), 10000)
+                tr(
+                    "An unfinished polygon with {n} corners was restored: press G to finish or "
+                    "discard it",
+                    n=len(vertices),
+                ),
+                10000,
+            )
 
     def export_map_dialog(self):
         """File → Export map…: open the (non-modal) PNG/PDF export dialog."""
@@ -477,11 +561,18 @@ class MainWindow(QMainWindow):
 
         # the indicators are awaited first: the sites' rank badges as the canvas shows them
         return self._run_export(
-            lambda: render_map(self.stack, path, extent=self.canvas.viewport.extent,
-                               title=title or f"InnoAtlas — {self.project.display_name}",
-                               language=self.language, indicators=self.indicators.results,
-                               radius_m=self.editing.radius_m),
-            tr("Cannot export the map"), tr("Map exported to {name}", name=path.name))
+            lambda: render_map(
+                self.stack,
+                path,
+                extent=self.canvas.viewport.extent,
+                title=title or f"InnoAtlas — {self.project.display_name}",
+                language=self.language,
+                indicators=self.indicators.results,
+                radius_m=self.editing.radius_m,
+            ),
+            tr("Cannot export the map"),
+            tr("Map exported to {name}", name=path.name),
+        )
 
     def _run_export(self, write, failure_title: str, done: str) -> bool:
         """Wait for the indicators, then call ``write()`` under a wait cursor; an
@@ -504,18 +595,20 @@ class MainWindow(QMainWindow):
         return True
 
     #: File-type choices of the web map dialog; the second adds the online basemap.
-    HTML_FILTERS = ("Web map, works offline (*.html)",
-                    "Web map with OpenStreetMap basemap, online (*.html)")
+    HTML_FILTERS = (
+        "Web map, works offline (*.html)",
+        "Web map with OpenStreetMap basemap, online (*.html)",
+    )
 
     def export_html_dialog(self) -> bool:
         """File → Export web map…: ask for a file (and whether to add a basemap)."""
         from PySide6.QtWidgets import QFileDialog
 
         filters = [tr(text) for text in self.HTML_FILTERS]
-        name, chosen = QFileDialog.getSaveFileName(self, tr("Export web map"),
-                                                   "innoatlas-map.html", ";;".join(filters))
-        return bool(name) and self.export_html(Path(name),
-                                               basemap=chosen == filters[1])
+        name, chosen = QFileDialog.getSaveFileName(
+            self, tr("Export web map"), "innoatlas-map.html", ";;".join(filters)
+        )
+        return bool(name) and self.export_html(Path(name), basemap=chosen == filters[1])
 
     def export_html(self, path: Path, basemap: bool = False) -> bool:
         """Write the interactive web map, opening at the map's current view; a failure
@@ -526,20 +619,29 @@ class MainWindow(QMainWindow):
             path = path.with_suffix(".html")
         return self._run_export(
             lambda: export_html(
-                path, self.stack, title=f"InnoAtlas — {self.project.display_name}",
-                language=self.language, indicators=self.indicators.results,
-                scenes=scenes_from_settings(self.project.capture_settings().extra,
-                                            self.stack, self.language),
-                basemap=basemap, radius_m=self.editing.radius_m,
-                view=self.canvas.viewport.extent),  # opens where the user looks
-            tr("Cannot export the web map"), tr("Web map exported to {name}", name=path.name))
+                path,
+                self.stack,
+                title=f"InnoAtlas — {self.project.display_name}",
+                language=self.language,
+                indicators=self.indicators.results,
+                scenes=scenes_from_settings(
+                    self.project.capture_settings().extra, self.stack, self.language
+                ),
+                basemap=basemap,
+                radius_m=self.editing.radius_m,
+                view=self.canvas.viewport.extent,
+            ),  # opens where the user looks
+            tr("Cannot export the web map"),
+            tr("Web map exported to {name}", name=path.name),
+        )
 
     def export_gpkg_dialog(self) -> bool:
         """File → Export GeoPackage…: ask for a file, then :meth:`export_gpkg`."""
         from PySide6.QtWidgets import QFileDialog
 
-        name, _ = QFileDialog.getSaveFileName(self, tr("Export GeoPackage"),
-                                              "innoatlas-export.gpkg", "GeoPackage (*.gpkg)")
+        name, _ = QFileDialog.getSaveFileName(
+            self, tr("Export GeoPackage"), "innoatlas-export.gpkg", "GeoPackage (*.gpkg)"
+        )
         return bool(name) and self.export_gpkg(Path(name))
 
     def export_gpkg(self, path: Path) -> bool:
@@ -552,13 +654,18 @@ class MainWindow(QMainWindow):
         def write():
             results = self.indicators.results
             # the sites layer already has the names; rank and the indicators are added
-            export_geopackage(path, self.stack,
-                              indicators=results.drop(columns=["name"], errors="ignore")
-                              if len(results) else None,
-                              settings=self.project.capture_settings())
+            export_geopackage(
+                path,
+                self.stack,
+                indicators=results.drop(columns=["name"], errors="ignore")
+                if len(results)
+                else None,
+                settings=self.project.capture_settings(),
+            )
 
-        return self._run_export(write, tr("Cannot export"),
-                                tr("Exported {name}: opens styled in QGIS", name=path.name))
+        return self._run_export(
+            write, tr("Cannot export"), tr("Exported {name}: opens styled in QGIS", name=path.name)
+        )
 
     # -- layers and their roles ---------------------------------------------------------------
     @property
@@ -583,9 +690,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(tr("Select a layer in the Layers panel first"), 5000)
             return False
         if not is_user_layer(layer):
-            show_message(self, tr("Cannot remove the layer"),
-                         tr("“{name}” is part of every project: hide it with its check box "
-                            "instead.", name=layer.title(self.language)))
+            show_message(
+                self,
+                tr("Cannot remove the layer"),
+                tr(
+                    "“{name}” is part of every project: hide it with its check box instead.",
+                    name=layer.title(self.language),
+                ),
+            )
             return False
         self.undo_stack.push(RemoveLayerCommand(self.stack, layer, self.set_roles, self.roles))
         return True
@@ -597,8 +709,9 @@ class MainWindow(QMainWindow):
         try:
             self.indicators.set_rules(settings.zoning_rules())
         except InnoAtlasError:
-            self.statusBar().showMessage(tr("The project's zoning overrides are unreadable; "
-                                            "the table values are used"), 8000)
+            self.statusBar().showMessage(
+                tr("The project's zoning overrides are unreadable; the table values are used"), 8000
+            )
             self.indicators.set_rules(ZoningRules.default())
 
     def _queue_preview(self, site_id, geometry) -> None:
@@ -620,8 +733,11 @@ class MainWindow(QMainWindow):
             self.canvas.update()
         if what == "visible":
             self.data_label.setText(self._caveat_text())
-        if what == "visible" and not layer.visible and any(
-                hit.layer is layer for hit in self.identify_panel.hits):
+        if (
+            what == "visible"
+            and not layer.visible
+            and any(hit.layer is layer for hit in self.identify_panel.hits)
+        ):
             self.canvas.set_highlight([])
 
     def _on_project_loaded(self) -> None:
@@ -643,8 +759,9 @@ class MainWindow(QMainWindow):
         self.identify_panel.show_hits([])
         self.canvas.set_highlight([])
         self.presentation.forget_scene()
-        self.scenes.set_scenes(scenes_from_settings(self.project.settings.extra, self.stack,
-                                                    self.language))
+        self.scenes.set_scenes(
+            scenes_from_settings(self.project.settings.extra, self.stack, self.language)
+        )
         self._update_title()
 
     def _update_title(self) -> None:
@@ -658,9 +775,15 @@ class MainWindow(QMainWindow):
 
     def _on_coordinates(self, x: float, y: float) -> None:
         lon, lat = to_lonlat(x, y)
-        self.coords_label.setText(tr("EPSG:5186  {x} E  {y} N   |   {lat}° N  {lon}° E",
-                                     x=f"{x:,.1f}", y=f"{y:,.1f}", lat=f"{lat:.6f}",
-                                     lon=f"{lon:.6f}"))
+        self.coords_label.setText(
+            tr(
+                "EPSG:5186  {x} E  {y} N   |   {lat}° N  {lon}° E",
+                x=f"{x:,.1f}",
+                y=f"{y:,.1f}",
+                lat=f"{lat:.6f}",
+                lon=f"{lon:.6f}",
+            )
+        )
 
     def _update_scale(self) -> None:
         self.scale_label.setText(f"1:{self.canvas.viewport.scale_denominator():,.0f}")
@@ -685,17 +808,25 @@ class MainWindow(QMainWindow):
         for layer in self.stack:
             p = layer.provenance
             status = tr(p.status.value)
-            flag = "<b style='color:#b00020'>" + status.upper() + "</b>" \
-                if p.status != DataStatus.REAL else status
-            rows.append(f"<li><b>{html.escape(layer.title(self.language))}</b> — {flag}: "
-                        f"{html.escape(display_text(p.source, self.language))}. {tr('Licence')}: "
-                        f"{html.escape(display_text(p.licence, self.language))}. "
-                        f"<i>{html.escape(p.notes)}</i></li>")
-        intro = tr("Planning innovation-support centres in G-Valley, Magok and Yangjae/Gaepo. "
-                   "All analysis in EPSG:5186.")
+            flag = (
+                "<b style='color:#b00020'>" + status.upper() + "</b>"
+                if p.status != DataStatus.REAL
+                else status
+            )
+            rows.append(
+                f"<li><b>{html.escape(layer.title(self.language))}</b> — {flag}: "
+                f"{html.escape(display_text(p.source, self.language))}. {tr('Licence')}: "
+                f"{html.escape(display_text(p.licence, self.language))}. "
+                f"<i>{html.escape(p.notes)}</i></li>"
+            )
+        intro = tr(
+            "Planning innovation-support centres in G-Valley, Magok and Yangjae/Gaepo. "
+            "All analysis in EPSG:5186."
+        )
         font = tr("Font: NanumGothic (NAVER, SIL Open Font Licence 1.1).")
-        return (f"<h3>InnoAtlas {__version__}</h3><p>{intro}</p>"
-                f"<ul>{''.join(rows)}</ul><p>{font}</p>")
+        return (
+            f"<h3>InnoAtlas {__version__}</h3><p>{intro}</p><ul>{''.join(rows)}</ul><p>{font}</p>"
+        )
 
     def show_about(self) -> None:
         box = QMessageBox(self)
@@ -710,13 +841,13 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.sites_dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.layer_dock], [285], Qt.Orientation.Horizontal)
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._docks_sized:  # again at the window's real size (1280x800 …)
             self._docks_sized = True
             self._size_docks()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.project.confirm_discard():
             event.ignore()
             return

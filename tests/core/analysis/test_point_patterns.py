@@ -1,12 +1,22 @@
-"""Map-level analysis: kernel density, Getis-Ord Gi*, Clark-Evans (app.core.analysis.point_patterns)."""
+"""Map-level analysis: kernel density, Getis-Ord Gi*, Clark-Evans.
+
+The module under test is app.core.analysis.point_patterns.
+"""
+
 import math
 
 import numpy as np
 import pytest
 import shapely
 
-from app.core.analysis.point_patterns import (Grid, clark_evans, clark_evans_in, getis_ord_gi_star,
-                                     hot_spots, kernel_density)
+from app.core.analysis.point_patterns import (
+    Grid,
+    clark_evans,
+    clark_evans_in,
+    getis_ord_gi_star,
+    hot_spots,
+    kernel_density,
+)
 
 
 def test_grid_is_aligned_and_counts_points():
@@ -23,7 +33,7 @@ def test_kernel_density_conserves_mass_and_peaks_at_the_point():
     row, col = np.unravel_index(np.argmax(surface.density), surface.density.shape)
     x, y = surface.grid.centres()
     assert (x[row, col], y[row, col]) == (1025.0, 2025.0)
-    peak = 3 / (math.pi * 500 ** 2) * 1e6  # K(0) in points per km²
+    peak = 3 / (math.pi * 500**2) * 1e6  # K(0) in points per km²
     assert surface.density[row, col] == pytest.approx(peak, rel=0.02)
     # quartic: zero at and beyond the bandwidth
     far = np.hypot(x - 1025, y - 2025) >= 500
@@ -31,8 +41,9 @@ def test_kernel_density_conserves_mass_and_peaks_at_the_point():
 
 
 def test_kernel_density_scales_with_points():
-    one = kernel_density(np.array([0.0]), np.array([0.0]), 300, cell=25,
-                         bounds=(-500, -500, 500, 500))
+    one = kernel_density(
+        np.array([0.0]), np.array([0.0]), 300, cell=25, bounds=(-500, -500, 500, 500)
+    )
     three = kernel_density(np.zeros(3), np.zeros(3), 300, cell=25, bounds=(-500, -500, 500, 500))
     assert np.allclose(three.density, 3 * one.density)
 
@@ -44,9 +55,9 @@ def gi_star_brute_force(values, cell, band):
     x = values.ravel().astype(float)
     n = x.size
     w = (np.hypot(cx[:, None] - cx[None, :], cy[:, None] - cy[None, :]) <= band).astype(float)
-    mean, s = x.mean(), math.sqrt((x ** 2).mean() - x.mean() ** 2)
+    mean, s = x.mean(), math.sqrt((x**2).mean() - x.mean() ** 2)
     wi = w.sum(axis=1)
-    z = (w @ x - mean * wi) / (s * np.sqrt((n * (w ** 2).sum(axis=1) - wi ** 2) / (n - 1)))
+    z = (w @ x - mean * wi) / (s * np.sqrt((n * (w**2).sum(axis=1) - wi**2) / (n - 1)))
     return z.reshape(ny, nx)
 
 

@@ -1,4 +1,5 @@
 """GeoPackage export (issue 5): layers, layer_styles, metadata, validity and round trip."""
+
 import json
 import sqlite3
 import xml.etree.ElementTree as ET
@@ -9,8 +10,13 @@ import pyogrio
 import pytest
 import shapely
 
-from app.core.export.geopackage import (ExportError, PROVENANCE_URI, export_geopackage,
-                                  export_indicators_csv, export_indicators_geojson)
+from app.core.export.geopackage import (
+    PROVENANCE_URI,
+    ExportError,
+    export_geopackage,
+    export_indicators_csv,
+    export_indicators_geojson,
+)
 from app.core.indicators.engine import COLUMNS, IndicatorEngine
 from app.core.project.store import open_project
 from app.core.sites.edits import make_site, normalise_sites
@@ -21,11 +27,14 @@ OGC = "{http://www.opengis.net/ogc}"
 
 
 def _sites() -> gpd.GeoDataFrame:
-    lonlat = gpd.GeoSeries([shapely.Point(126.8826, 37.4776),
-                            shapely.box(127.0340, 37.4830, 127.0360, 37.4845)],
-                           crs="EPSG:4326").to_crs("EPSG:5186")
-    records = [make_site(lonlat[0], "가산 A", notes="준공업 '따옴표' 메모", lot_area_m2=3000),
-               make_site(lonlat[1], "양재 C", radius_m=500)]
+    lonlat = gpd.GeoSeries(
+        [shapely.Point(126.8826, 37.4776), shapely.box(127.0340, 37.4830, 127.0360, 37.4845)],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:5186")
+    records = [
+        make_site(lonlat[0], "가산 A", notes="준공업 '따옴표' 메모", lot_area_m2=3000),
+        make_site(lonlat[1], "양재 C", radius_m=500),
+    ]
     return normalise_sites(gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:5186"))
 
 
@@ -36,14 +45,16 @@ def exported(default_project_path, tmp_path_factory):
     stack.get("sites").set_data(_sites())
     stack.get("dong").set_opacity(0.6)
     sites = stack.get("sites").data
-    engine = IndicatorEngine(*(stack.get(n).data for n in
-                               ("startups", "education", "stations", "zoning")))
+    engine = IndicatorEngine(
+        *(stack.get(n).data for n in ("startups", "education", "stations", "zoning"))
+    )
     indicators = engine.compute(sites)
     indicators.index = sites["site_id"].to_numpy()
     path = tmp_path_factory.mktemp("export") / "내보내기 #1.gpkg"
     steps = []
-    export_geopackage(path, stack, indicators=indicators,
-                      progress=lambda f, m: steps.append((f, m)))
+    export_geopackage(
+        path, stack, indicators=indicators, progress=lambda f, m: steps.append((f, m))
+    )
     assert steps[-1][0] == 1.0
     return path, stack, indicators
 
@@ -61,12 +72,18 @@ def test_every_layer_with_its_features_and_crs(exported):
         info = pyogrio.read_info(path, layer=layer.name)
         assert info["features"] == len(layer.data), layer.name
         assert info["crs"] == "EPSG:5186"
-        assert info["geometry_type"] == ("Unknown" if layer.name == "sites"
-                                         else layer.data.geom_type.iloc[0])
-    assert dict(_query(path, "SELECT table_name, column_name FROM gpkg_geometry_columns")) \
-        == {layer.name: "geom" for layer in stack}
-    assert dict(_query(path, "SELECT table_name, geometry_type_name FROM "
-                             "gpkg_geometry_columns"))["sites"] == "GEOMETRY"
+        assert info["geometry_type"] == (
+            "Unknown" if layer.name == "sites" else layer.data.geom_type.iloc[0]
+        )
+    assert dict(_query(path, "SELECT table_name, column_name FROM gpkg_geometry_columns")) == {
+        layer.name: "geom" for layer in stack
+    }
+    assert (
+        dict(_query(path, "SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))[
+            "sites"
+        ]
+        == "GEOMETRY"
+    )
 
 
 def test_geopackage_1_2_and_integrity(exported):
@@ -79,23 +96,30 @@ def test_geopackage_1_2_and_integrity(exported):
 
 def test_layer_styles_one_default_row_per_layer(exported):
     path, stack, _ = exported
-    rows = _query(path, 'SELECT f_table_catalog, f_table_schema, f_table_name, '
-                        'f_geometry_column, styleName, useAsDefault, update_time, styleQML, '
-                        'styleSLD FROM layer_styles')
+    rows = _query(
+        path,
+        "SELECT f_table_catalog, f_table_schema, f_table_name, "
+        "f_geometry_column, styleName, useAsDefault, update_time, styleQML, "
+        "styleSLD FROM layer_styles",
+    )
     assert sorted(r[2] for r in rows) == sorted(stack.names())
     for catalog, schema, table, column, name, default, stamp, qml, sld in rows:
         assert catalog == "" and schema == "" and column == "geom"
         assert default == 1 and 0 < len(name) <= 30 and table in name
         assert pd.Timestamp(stamp).tzinfo is not None
         assert qml and sld
-    assert _query(path, "SELECT data_type FROM gpkg_contents WHERE table_name = "
-                        "'layer_styles'") == [("attributes",)]
+    assert _query(
+        path, "SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'"
+    ) == [("attributes",)]
     # exactly QGIS's lookup finds each layer's row
     for layer in stack:
-        found = _query(path, "SELECT styleName FROM layer_styles WHERE f_table_schema='' AND "
-                             "f_table_name=? AND f_geometry_column='geom' ORDER BY CASE WHEN "
-                             "useAsDefault THEN 1 ELSE 2 END, update_time DESC LIMIT 1",
-                       layer.name)
+        found = _query(
+            path,
+            "SELECT styleName FROM layer_styles WHERE f_table_schema='' AND "
+            "f_table_name=? AND f_geometry_column='geom' ORDER BY CASE WHEN "
+            "useAsDefault THEN 1 ELSE 2 END, update_time DESC LIMIT 1",
+            layer.name,
+        )
         assert found and layer.name in found[0][0]
 
 
@@ -105,16 +129,22 @@ def _qml(path, name):
 
 
 def _rgba(colour, alpha):
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"{r},{g},{b},{round(255 * alpha)}"
 
 
 def test_qml_renderers_and_category_colours(exported):
     path, stack, _ = exported
-    expected = {"zoning": "categorizedSymbol", "startups": "categorizedSymbol",
-                "districts": "categorizedSymbol", "gu": "singleSymbol", "dong": "singleSymbol",
-                "education": "singleSymbol", "stations": "singleSymbol",
-                "sites": "RuleRenderer"}
+    expected = {
+        "zoning": "categorizedSymbol",
+        "startups": "categorizedSymbol",
+        "districts": "categorizedSymbol",
+        "gu": "singleSymbol",
+        "dong": "singleSymbol",
+        "education": "singleSymbol",
+        "stations": "singleSymbol",
+        "sites": "RuleRenderer",
+    }
     for name, renderer_type in expected.items():
         root = _qml(path, name)
         assert root.tag == "qgis" and root.get("version") == "3.22.0"
@@ -124,19 +154,24 @@ def test_qml_renderers_and_category_colours(exported):
         renderer = _qml(path, name).find("renderer-v2")
         assert renderer.get("attr") == style.field
         categories = renderer.findall("categories/category")
-        assert [c.get("value") for c in categories] == \
-            [str(c.value) for c in style.categories] + [""]
+        assert [c.get("value") for c in categories] == [str(c.value) for c in style.categories] + [
+            ""
+        ]
         symbols = {s.get("name"): s for s in renderer.findall("symbols/symbol")}
         for element, category in zip(categories, style.categories):
-            props = {p.get("k"): p.get("v") for p in symbols[element.get("symbol")]
-                     .findall("layer/prop")}
+            props = {
+                p.get("k"): p.get("v") for p in symbols[element.get("symbol")].findall("layer/prop")
+            }
             assert props["color"] == _rgba(category.symbol.fill, category.symbol.fill_alpha)
             if category.symbol.stroke:
                 assert props["outline_color"] == _rgba(category.symbol.stroke, 1)
                 assert props["outline_width_unit"] == "Pixel"
     zoning = _qml(path, "zoning")
-    greenbelt = next(c for c in zoning.findall("renderer-v2/categories/category")
-                     if c.get("value") == "개발제한구역")
+    greenbelt = next(
+        c
+        for c in zoning.findall("renderer-v2/categories/category")
+        if c.get("value") == "개발제한구역"
+    )
     symbol = zoning.find(f"renderer-v2/symbols/symbol[@name='{greenbelt.get('symbol')}']")
     props = {p.get("k"): p.get("v") for p in symbol.findall("layer/prop")}
     assert props["style"] == "b_diagonal" and props["outline_style"] == "dash"
@@ -159,8 +194,9 @@ def test_sld_parses_with_equal_to_filters(exported):
         rules = root.findall(f".//{SLD}Rule")
         style = stack.get(name).style
         if style.kind == "categorized":
-            literals = [r.findtext(f"{OGC}Filter/{OGC}PropertyIsEqualTo/{OGC}Literal")
-                        for r in rules]
+            literals = [
+                r.findtext(f"{OGC}Filter/{OGC}PropertyIsEqualTo/{OGC}Literal") for r in rules
+            ]
             assert literals == [str(c.value) for c in style.categories] + [None]
             assert rules[-1].find(f"{SLD}ElseFilter") is not None
         else:
@@ -173,19 +209,28 @@ def test_provenance_table_and_gpkg_metadata(exported):
     assert tuple(columns[1:]) == PROVENANCE_COLUMNS
     rows = _query(path, f'SELECT layer, status FROM "{PROVENANCE_TABLE}"')
     assert dict(rows) == {layer.name: str(layer.provenance.status) for layer in stack}
-    meta = _query(path, "SELECT r.reference_scope, r.table_name, r.column_name, m.md_scope, "
-                        "m.md_standard_uri, m.mime_type, m.metadata FROM "
-                        "gpkg_metadata_reference r JOIN gpkg_metadata m ON m.id = "
-                        "r.md_file_id")
+    meta = _query(
+        path,
+        "SELECT r.reference_scope, r.table_name, r.column_name, m.md_scope, "
+        "m.md_standard_uri, m.mime_type, m.metadata FROM "
+        "gpkg_metadata_reference r JOIN gpkg_metadata m ON m.id = "
+        "r.md_file_id",
+    )
     assert sorted(r[1] for r in meta) == sorted(stack.names())
     for scope, table, column, md_scope, uri, mime, text in meta:
-        assert (scope, column, md_scope, uri, mime) == ("table", None, "dataset",
-                                                        PROVENANCE_URI, "text/plain")
+        assert (scope, column, md_scope, uri, mime) == (
+            "table",
+            None,
+            "dataset",
+            PROVENANCE_URI,
+            "text/plain",
+        )
         provenance = stack.get(table).provenance
         assert f"status: {provenance.status}" in text
         assert f"licence: {provenance.licence}" in text
-    extensions = _query(path, "SELECT table_name FROM gpkg_extensions WHERE extension_name = "
-                              "'gpkg_metadata'")
+    extensions = _query(
+        path, "SELECT table_name FROM gpkg_extensions WHERE extension_name = 'gpkg_metadata'"
+    )
     assert sorted(e[0] for e in extensions) == ["gpkg_metadata", "gpkg_metadata_reference"]
 
 
@@ -202,9 +247,13 @@ def test_a_caveated_layer_without_the_column_gets_one(exported, tmp_path):
     from layers.provenance import DataStatus
 
     layer = exported[1].get("stations")
-    copy = type(layer)(name="stations", data=layer.data, style=layer.style,
-                       provenance=replace(layer.provenance, status=DataStatus.ILLUSTRATIVE),
-                       geometry_kind="point")
+    copy = type(layer)(
+        name="stations",
+        data=layer.data,
+        style=layer.style,
+        provenance=replace(layer.provenance, status=DataStatus.ILLUSTRATIVE),
+        geometry_kind="point",
+    )
     out = export_geopackage(tmp_path / "one.gpkg", LayerStack([copy]))
     assert pyogrio.read_dataframe(out, layer="stations")["illustrative"].all()
 
@@ -227,8 +276,10 @@ def test_round_trip_exact(exported):
     for layer in stack:
         other = back.stack.get(layer.name)
         assert other.data.crs.equals("EPSG:5186")
-        assert shapely.to_wkb(other.data.geometry.values).tolist() == \
-            shapely.to_wkb(layer.data.geometry.values).tolist(), layer.name
+        assert (
+            shapely.to_wkb(other.data.geometry.values).tolist()
+            == shapely.to_wkb(layer.data.geometry.values).tolist()
+        ), layer.name
         left = pd.DataFrame(layer.data.drop(columns=layer.data.geometry.name))
         right = pd.DataFrame(other.data.drop(columns=other.data.geometry.name))[left.columns]
         pd.testing.assert_frame_equal(left.reset_index(drop=True), right, check_dtype=False)
@@ -242,9 +293,11 @@ def test_failed_export_leaves_the_previous_file(exported, tmp_path, monkeypatch)
 
     target = tmp_path / "keep.gpkg"
     target.write_bytes(b"previous")
-    monkeypatch.setattr(module, "_write_styles_and_metadata",
-                        lambda con, stack: (_ for _ in ()).throw(sqlite3.OperationalError(
-                            "disk I/O error")))
+    monkeypatch.setattr(
+        module,
+        "_write_styles_and_metadata",
+        lambda con, stack: (_ for _ in ()).throw(sqlite3.OperationalError("disk I/O error")),
+    )
     with pytest.raises(ExportError, match="cannot export keep.gpkg: disk I/O error"):
         export_geopackage(target, exported[1])
     assert target.read_bytes() == b"previous"

@@ -2,6 +2,7 @@
 
 Skipped when ``/usr/bin/python3 -c "import qgis.core"`` fails (e.g. in CI without QGIS).
 """
+
 import json
 import textwrap
 
@@ -9,10 +10,9 @@ import pytest
 
 from tests.pyqgis import has_pyqgis, run_pyqgis, set_two_sites
 
-
 pytestmark = pytest.mark.skipif(not has_pyqgis(), reason="PyQGIS is not installed")
 
-SCRIPT = textwrap.dedent('''
+SCRIPT = textwrap.dedent("""
     import json, sys
     from qgis.core import QgsApplication, QgsVectorLayer
     app = QgsApplication([], False)
@@ -51,7 +51,7 @@ SCRIPT = textwrap.dedent('''
         del layer  # before exitQgis, which crashes otherwise
     print("RESULT " + json.dumps(out, ensure_ascii=False))
     app.exitQgis()
-''')
+""")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def qgis_report(default_project_path, tmp_path_factory):
     result = run_pyqgis(SCRIPT, folder, path, *project.stack.names())
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     assert lines, result.stdout + result.stderr
-    return json.loads(lines[-1][len("RESULT "):]), project.stack
+    return json.loads(lines[-1][len("RESULT ") :]), project.stack
 
 
 def test_every_layer_loads_its_default_style_from_the_file(qgis_report):
@@ -107,6 +107,9 @@ def test_opacity_and_labels(qgis_report):
         if label is not None:
             assert report[layer.name]["label_field"] == label.field
             # labels hide when zoomed out beyond max_resolution (QGIS minimumScale)
-            expected = [True, round(label.max_resolution * 96 / 0.0254), 0] \
-                if label.max_resolution else [False, 0, 0]
+            expected = (
+                [True, round(label.max_resolution * 96 / 0.0254), 0]
+                if label.max_resolution
+                else [False, 0, 0]
+            )
             assert report[layer.name]["label_scales"] == expected, layer.name

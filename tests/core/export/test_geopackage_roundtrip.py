@@ -3,15 +3,16 @@
 This is the path a user takes with a GeoPackage from InnoAtlas (or from QGIS after editing
 it): File → Add layer…, one layer at a time, through app.core.project.layer_import.import_layer.
 """
+
 import numpy as np
 import pyogrio
 import pytest
 import shapely
 
 from app.core.export.geopackage import export_geopackage, layer_frame
+from app.core.formats.vector_input import ReadOptions
 from app.core.project.layer_import import ImportRequest, import_layer
 from app.core.project.store import open_project
-from app.core.formats.vector_input import ReadOptions
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +38,14 @@ def test_each_layer_comes_back_exactly(export, name):
     expected = layer_frame(original)
     assert len(frame) == len(expected)
     # geometries: exactly equal, vertex for vertex (GeoPackage stores doubles)
-    assert shapely.equals_exact(np.asarray(frame.geometry.values),
-                                np.asarray(expected.geometry.values), tolerance=0).all()
+    assert shapely.equals_exact(
+        np.asarray(frame.geometry.values), np.asarray(expected.geometry.values), tolerance=0
+    ).all()
     for column in expected.columns.drop(expected.geometry.name):
         got, want = frame[column].tolist(), expected[column].tolist()
-        assert [None if v != v else v for v in got] == [None if v != v else v for v in want], \
-            column  # NaN and None both mean "empty"
+        assert [None if v != v else v for v in got] == [None if v != v else v for v in want], (
+            column
+        )  # NaN and None both mean "empty"
     # the style and opacity QGIS would read are the app's own
     assert result.style == original.style
     assert result.opacity == pytest.approx(original.opacity, abs=1 / 255)

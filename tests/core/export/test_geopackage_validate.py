@@ -3,6 +3,7 @@ errors nor warnings in an InnoAtlas export or a saved project (issue 5).
 
 Run with Debian's /usr/bin/python3, which has the osgeo bindings; skipped when absent.
 """
+
 import subprocess
 
 import pytest
@@ -17,14 +18,16 @@ MODULE = "osgeo_utils.samples.validate_gpkg"
 #: requirements; --warning-as-error: a warning fails too.
 OPTIONS = ["-k", "--extra", "--warning-as-error"]
 VALIDATOR = [SYSTEM_PYTHON, "-m", MODULE] if system_python_imports(MODULE) else None
-pytestmark = pytest.mark.skipif(VALIDATOR is None,
-                                reason="GDAL's validate_gpkg.py is not installed "
-                                       "(apt-get install python3-gdal)")
+pytestmark = pytest.mark.skipif(
+    VALIDATOR is None,
+    reason="GDAL's validate_gpkg.py is not installed (apt-get install python3-gdal)",
+)
 
 
 def _validate(path) -> None:
-    result = subprocess.run([*VALIDATOR, *OPTIONS, str(path)], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [*VALIDATOR, *OPTIONS, str(path)], capture_output=True, text=True, timeout=120
+    )
     report = (result.stdout + result.stderr).strip()
     assert result.returncode == 0 and not report, f"{path.name}:\n{report}"
 
@@ -47,8 +50,9 @@ def test_export_with_sites_and_indicators_is_valid(default_project_path, tmp_pat
     project = _with_sites(open_project(default_project_path))
     stack = project.stack
     sites = stack.get("sites").data
-    engine = IndicatorEngine(*(stack.get(n).data for n in
-                               ("startups", "education", "stations", "zoning")))
+    engine = IndicatorEngine(
+        *(stack.get(n).data for n in ("startups", "education", "stations", "zoning"))
+    )
     indicators = engine.compute(sites)
     indicators.index = sites["site_id"].to_numpy()
     _validate(export_geopackage(tmp_path / "sites.gpkg", stack, indicators=indicators))
@@ -69,8 +73,10 @@ def test_the_validator_does_report_problems(project, tmp_path):
     path = export_geopackage(tmp_path / "broken.gpkg", project.stack)
     with sqlite3.connect(path) as con:  # a user table keyed by text breaks requirement 119
         con.execute('CREATE TABLE "notes" ("key" TEXT PRIMARY KEY, "value" TEXT)')
-        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) "
-                    "VALUES ('notes', 'attributes', 'notes')")
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier) "
+            "VALUES ('notes', 'attributes', 'notes')"
+        )
     con.close()
     with pytest.raises(AssertionError, match="Req 119"):
         _validate(path)

@@ -1,5 +1,6 @@
 """HTML web map export: inline Leaflet (no CDN), and in a real headless Chromium with the
 network disabled the districts, legend, scenes, layer control and site popups appear."""
+
 import html
 import re
 import shutil
@@ -9,28 +10,51 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from app.core.export.webmap.page import (HtmlExportError, build_html, export_html,
-                                  format_indicator, site_indicators)
+from app.core.export.webmap.page import (
+    HtmlExportError,
+    build_html,
+    export_html,
+    format_indicator,
+    site_indicators,
+)
 from app.core.indicators.labels import label as field_label
 from app.core.paths import DEFAULT_PROJECT
-from app.core.project.store import open_project
 from app.core.project.scenes import Scene, SceneError, default_scenes, find_scene
+from app.core.project.store import open_project
 
-CHROMIUM = next((path for name in ("chromium", "chromium-browser", "google-chrome")
-                 if (path := shutil.which(name))), None)
+CHROMIUM = next(
+    (
+        path
+        for name in ("chromium", "chromium-browser", "google-chrome")
+        if (path := shutil.which(name))
+    ),
+    None,
+)
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 
 
 def chromium(page, tmp_path, *, fragment="", screenshot=None):
     """Load ``page`` offline (no proxy reachable, no DNS) and return the DOM after scripts."""
-    args = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={tmp_path / 'chromium-profile'}", "--proxy-server=127.0.0.1:9",
-            "--proxy-bypass-list=<-loopback>", "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--virtual-time-budget=5000", "--window-size=1280,800"]
+    args = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        "--proxy-server=127.0.0.1:9",
+        "--proxy-bypass-list=<-loopback>",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--virtual-time-budget=5000",
+        "--window-size=1280,800",
+    ]
     args.append(f"--screenshot={screenshot}" if screenshot else "--dump-dom")
-    result = subprocess.run(args + [page.as_uri() + fragment], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        args + [page.as_uri() + fragment], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 
@@ -39,13 +63,22 @@ def chromium(page, tmp_path, *, fragment="", screenshot=None):
 def project():
     project = open_project(DEFAULT_PROJECT)
     sites = gpd.GeoDataFrame(
-        {"site_id": ["a1", "c3"], "name": ["가산 A", "양재 C"], "notes": ["", ""],
-         "kind": ["point", "polygon"], "radius_m": [600.0, float("nan")],
-         "lot_area_m2": [float("nan"), float("nan")], "created": ["", ""],
-         "modified": ["", ""]},
-        geometry=[shapely.Point(126.8826, 37.4776),
-                  shapely.box(127.0340, 37.4830, 127.0360, 37.4845)],
-        crs="EPSG:4326").to_crs("EPSG:5186")
+        {
+            "site_id": ["a1", "c3"],
+            "name": ["가산 A", "양재 C"],
+            "notes": ["", ""],
+            "kind": ["point", "polygon"],
+            "radius_m": [600.0, float("nan")],
+            "lot_area_m2": [float("nan"), float("nan")],
+            "created": ["", ""],
+            "modified": ["", ""],
+        },
+        geometry=[
+            shapely.Point(126.8826, 37.4776),
+            shapely.box(127.0340, 37.4830, 127.0360, 37.4845),
+        ],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:5186")
     project.stack.get("sites").set_data(sites)
     return project
 
@@ -58,8 +91,9 @@ def indicators(project):
 @pytest.fixture(scope="module")
 def page(project, indicators, tmp_path_factory):
     path = tmp_path_factory.mktemp("web") / "map.html"
-    export_html(path, project.stack, title="InnoAtlas web map", language="en",
-                indicators=indicators)
+    export_html(
+        path, project.stack, title="InnoAtlas web map", language="en", indicators=indicators
+    )
     return path
 
 
@@ -93,8 +127,11 @@ def test_coordinates_are_rounded_and_styles_shared(page):
 
 @needs_chromium
 def test_offline_chromium_draws_districts_legend_and_scenes(dom, project):
-    districts = re.findall(r'<path class="[^"]*inno-layer-districts inno-key-(\w+)[^"]*'
-                           r'leaflet-interactive"', dom)
+    districts = re.findall(
+        r'<path class="[^"]*inno-layer-districts inno-key-(\w+)[^"]*'
+        r'leaflet-interactive"',
+        dom,
+    )
     assert sorted(districts) == ["gvalley", "magok", "yangjae"]
     assert len(re.findall(r'<path class="[^"]*inno-layer-zoning', dom)) == 26
     assert len(re.findall(r"inno-layer-education", dom)) == 352  # triangles as markers
@@ -107,7 +144,7 @@ def test_offline_chromium_draws_districts_legend_and_scenes(dom, project):
     # the attribution carries the synthetic / illustrative notes
     assert "Start-ups (synthetic): SYNTHETIC" in dom and "ILLUSTRATIVE" in dom
     # district names are permanent labels, dong names wait until zoomed in
-    assert re.search(r'inno-label inno-label-districts[^>]*><span[^>]*>마곡</span>', dom)
+    assert re.search(r"inno-label inno-label-districts[^>]*><span[^>]*>마곡</span>", dom)
     assert "inno-label-dong" not in dom
 
 
@@ -117,8 +154,10 @@ def test_site_popup_shows_the_indicators(page, indicators, tmp_path):
     popup = re.search(r'<div class="inno-popup">(.*?)</table></div>', dom)
     assert popup, "the site's popup did not open"
     rows = dict(re.findall(r'<td>(.*?)</td><td class="[^"]*">(.*?)</td>', popup.group(1)))
-    labels = {column: field_label(column) for column in
-              ("startups_n", "score", "rank", "radius_m", "use_permitted")}
+    labels = {
+        column: field_label(column)
+        for column in ("startups_n", "score", "rank", "radius_m", "use_permitted")
+    }
     row = indicators.loc["a1"]
     assert "가산 A" in popup.group(1)
     assert rows[labels["startups_n"]] == f"{int(row['startups_n']):,}"
@@ -142,27 +181,40 @@ def test_screenshot_shows_the_districts(project, tmp_path):
     assert image.width() == 1280 and image.height() == 800
     # Magok's outline colour (#00798c) covers many pixels of the map
     target = QColor("#00798c")
-    hits = sum(1 for x in range(340, 1280, 3) for y in range(80, 760, 3)
-               if _close(QColor(image.pixel(x, y)), target))
+    hits = sum(
+        1
+        for x in range(340, 1280, 3)
+        for y in range(80, 760, 3)
+        if _close(QColor(image.pixel(x, y)), target)
+    )
     assert hits > 80, hits
 
 
 def _close(colour, target, tolerance=24):
-    return (abs(colour.red() - target.red()) + abs(colour.green() - target.green())
-            + abs(colour.blue() - target.blue())) < tolerance
+    return (
+        abs(colour.red() - target.red())
+        + abs(colour.green() - target.green())
+        + abs(colour.blue() - target.blue())
+    ) < tolerance
 
 
 @needs_chromium
 def test_korean_page_and_offline_basemap(project, indicators, tmp_path):
     path = tmp_path / "ko.html"
-    export_html(path, project.stack, title="혁신지구 지도", language="ko",
-                indicators=indicators, basemap=True)
+    export_html(
+        path,
+        project.stack,
+        title="혁신지구 지도",
+        language="ko",
+        indicators=indicators,
+        basemap=True,
+    )
     text = path.read_text(encoding="utf-8")
     assert '<meta charset="utf-8">' in text and '<html lang="ko">' in text
     assert "tile.openstreetmap.org" in text
     dom = chromium(path, tmp_path)  # tiles cannot load: the vector layers still draw
     assert len(re.findall(r"inno-layer-districts inno-key-", dom)) == 3
-    assert "<h1 id=\"inno-title\">혁신지구 지도</h1>" in dom
+    assert '<h1 id="inno-title">혁신지구 지도</h1>' in dom
     assert ">범례</summary>" in dom and "자료 안내" in dom
     assert "OpenStreetMap 배경지도 (온라인)" in dom and "혁신지구" in dom
     assert "후보지" in dom  # layer titles in Korean
@@ -190,11 +242,17 @@ def test_a_layer_in_another_crs_lands_in_the_right_place():
     from layers.provenance import USER_PROVENANCE
     from layers.style import LabelStyle, LayerStyle, Symbol
 
-    data = gpd.GeoDataFrame({"name": ["가산디지털단지역"]},
-                            geometry=[shapely.Point(126.882, 37.4815)], crs="EPSG:4326")
-    layer = Layer("mine", data, LayerStyle(symbol=Symbol(marker="square"),
-                                           label=LabelStyle(field="name")),
-                  USER_PROVENANCE, title_en="My points", geometry_kind="point")
+    data = gpd.GeoDataFrame(
+        {"name": ["가산디지털단지역"]}, geometry=[shapely.Point(126.882, 37.4815)], crs="EPSG:4326"
+    )
+    layer = Layer(
+        "mine",
+        data,
+        LayerStyle(symbol=Symbol(marker="square"), label=LabelStyle(field="name")),
+        USER_PROVENANCE,
+        title_en="My points",
+        geometry_kind="point",
+    )
     text = build_html(LayerStack([layer]), scenes=[])
     assert '"coordinates":[126.882,37.4815]' in text
     assert '[37.4815,126.882,"가산디지털단지역"]' in text  # its label, at the same place
@@ -205,12 +263,16 @@ def test_a_layer_in_another_crs_lands_in_the_right_place():
 def test_overlapping_labels_are_left_out(page, tmp_path):
     dom = chromium(page, tmp_path, fragment="#scene=gvalley")
     # zoomed in, station labels show; where two would overlap one is hidden, as on the canvas
-    stations = re.findall(r'inno-label inno-label-stations[^"]*"[^>]*><span style="[^"]*'
-                          r'visibility: (\w+)', dom)
+    stations = re.findall(
+        r'inno-label inno-label-stations[^"]*"[^>]*><span style="[^"]*'
+        r"visibility: (\w+)",
+        dom,
+    )
     assert "visible" in stations and "hidden" in stations
     # the top layer's labels win (the sites, with their rank)
-    assert re.search(r'inno-label-sites[^>]*><span style="[^"]*visibility: visible;?">#\d 가산 A',
-                     dom)
+    assert re.search(
+        r'inno-label-sites[^>]*><span style="[^"]*visibility: visible;?">#\d 가산 A', dom
+    )
 
 
 @needs_chromium
@@ -218,9 +280,12 @@ def test_a_scene_turns_on_a_hidden_layer_and_its_legend(project, tmp_path):
     stack = project.stack
     stack.get("dong").set_visible(False)
     try:
-        scenes = [Scene("dongs", "Dongs", (186000.0, 540000.0, 192000.0, 546000.0),
-                        ("dong", "districts")),
-                  Scene("plain", "Plain", (186000.0, 540000.0, 192000.0, 546000.0), None)]
+        scenes = [
+            Scene(
+                "dongs", "Dongs", (186000.0, 540000.0, 192000.0, 546000.0), ("dong", "districts")
+            ),
+            Scene("plain", "Plain", (186000.0, 540000.0, 192000.0, 546000.0), None),
+        ]
         path = tmp_path / "scenes.html"
         export_html(path, stack, scenes=scenes)
     finally:
@@ -240,16 +305,26 @@ def _with_script(page, script, tmp_path):
     """A copy of ``page`` that runs ``script`` once the map has loaded (test probes)."""
     path = tmp_path / f"probe-{page.name}"
     text = page.read_text(encoding="utf-8")
-    path.write_text(text.replace("</body>", f"<script>window.addEventListener('load', "
-                                            f"function () {{ {script} }});</script></body>", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "</body>",
+            f"<script>window.addEventListener('load', function () {{ {script} }});</script></body>",
+            1,
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
 def _site_labels(dom):
-    return dict((text, visibility) for visibility, text in re.findall(
-        r'inno-label inno-label-sites[^"]*"[^>]*><span style="[^"]*visibility: (\w+);[^"]*">'
-        r'([^<]*)</span>', dom))
+    return dict(
+        (text, visibility)
+        for visibility, text in re.findall(
+            r'inno-label inno-label-sites[^"]*"[^>]*><span style="[^"]*visibility: (\w+);[^"]*">'
+            r"([^<]*)</span>",
+            dom,
+        )
+    )
 
 
 @pytest.fixture(scope="module")
@@ -259,56 +334,79 @@ def three_sites_page(tmp_path_factory):
     station = project.stack.get("stations").data
     x, y = station[station.name == "남구로"].geometry.iloc[0].coords[0]
     sites = gpd.GeoDataFrame(
-        {"site_id": ["s1", "s2", "s3"], "name": ["Site 1", "Site 2", "Site 3"],
-         "notes": [""] * 3, "kind": ["point", "point", "polygon"],
-         "radius_m": [float("nan")] * 3, "lot_area_m2": [float("nan")] * 3,
-         "created": [""] * 3, "modified": [""] * 3},
-        geometry=[shapely.Point(x, y), shapely.Point(189300.0, 541500.0),
-                  shapely.box(189280.0, 541440.0, 189320.0, 541480.0)], crs="EPSG:5186")
+        {
+            "site_id": ["s1", "s2", "s3"],
+            "name": ["Site 1", "Site 2", "Site 3"],
+            "notes": [""] * 3,
+            "kind": ["point", "point", "polygon"],
+            "radius_m": [float("nan")] * 3,
+            "lot_area_m2": [float("nan")] * 3,
+            "created": [""] * 3,
+            "modified": [""] * 3,
+        },
+        geometry=[
+            shapely.Point(x, y),
+            shapely.Point(189300.0, 541500.0),
+            shapely.box(189280.0, 541440.0, 189320.0, 541480.0),
+        ],
+        crs="EPSG:5186",
+    )
     project.stack.get("sites").set_data(sites)
     path = tmp_path_factory.mktemp("three") / "three.html"
     export_html(path, project.stack, title="Three sites", embed_font=False)
     return path
 
 
-_SITE_BOXES = ("document.body.setAttribute('data-boxes', JSON.stringify(Array.from("
-               "document.querySelectorAll('.inno-label-sites span'), function (s) {"
-               "var r = s.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];"
-               "})));")
+_SITE_BOXES = (
+    "document.body.setAttribute('data-boxes', JSON.stringify(Array.from("
+    "document.querySelectorAll('.inno-label-sites span'), function (s) {"
+    "var r = s.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];"
+    "})));"
+)
 
 
 @needs_chromium
 def test_every_site_label_is_drawn_above_the_others(three_sites_page, tmp_path):
     import json
 
-    dom = chromium(_with_script(three_sites_page, _SITE_BOXES, tmp_path), tmp_path,
-                   fragment="#scene=gvalley")
+    dom = chromium(
+        _with_script(three_sites_page, _SITE_BOXES, tmp_path), tmp_path, fragment="#scene=gvalley"
+    )
     # Sites 2 and 3 are 30 m apart: their labels are stacked, not drawn over each other
     boxes = json.loads(html.unescape(re.search(r'data-boxes="([^"]*)"', dom).group(1)))
     assert len(boxes) == 3
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), boxes
     labels = _site_labels(dom)
     assert sorted(text.split(" ", 1)[1] for text in labels) == ["Site 1", "Site 2", "Site 3"]
     assert sorted(text.split(" ", 1)[0] for text in labels) == ["#1", "#2", "#3"]
     assert set(labels.values()) == {"visible"}, labels
     # the station under a site: its label gives way
-    station = re.search(r'inno-label-stations[^"]*"[^>]*><span style="[^"]*visibility: '
-                        r'(\w+);?">남구로</span>', dom)
+    station = re.search(
+        r'inno-label-stations[^"]*"[^>]*><span style="[^"]*visibility: '
+        r'(\w+);?">남구로</span>',
+        dom,
+    )
     assert station and station.group(1) == "hidden"
     # in their own pane, above the other labels
-    panes = dict(re.findall(r'class="leaflet-pane leaflet-inno-(site-labels|labels)-pane" '
-                            r'style="z-index: (\d+);', dom))
+    panes = dict(
+        re.findall(
+            r'class="leaflet-pane leaflet-inno-(site-labels|labels)-pane" '
+            r'style="z-index: (\d+);',
+            dom,
+        )
+    )
     assert int(panes["site-labels"]) > int(panes["labels"])
-    site_pane = dom.split('leaflet-inno-site-labels-pane')[1].split('leaflet-pane')[0]
+    site_pane = dom.split("leaflet-inno-site-labels-pane")[1].split("leaflet-pane")[0]
     assert site_pane.count("inno-label-sites") == 3 and "inno-label-stations" not in site_pane
 
 
 def _view(dom):
     """The page's map bounds ``[[south, west], [north, east]]``, as it notes them."""
-    west, south, east, north = map(float, re.search(r'data-inno-view="([^"]+)"', dom)
-                                   .group(1).split(","))
+    west, south, east, north = map(
+        float, re.search(r'data-inno-view="([^"]+)"', dom).group(1).split(",")
+    )
     return [[south, west], [north, east]]
 
 
@@ -330,16 +428,21 @@ def test_the_page_opens_at_the_requested_view(project, tmp_path):
     path = export_html(tmp_path / "view.html", project.stack, view=view, embed_font=False)
     _fits(_view(chromium(path, tmp_path)), extent_to_bounds(view))
     # a link to a scene still wins; "Full extent" shows every visible layer
-    _fits(_view(chromium(path, tmp_path, fragment="#scene=magok")),
-          extent_to_bounds(find_scene(default_scenes(project.stack), "magok").extent), 1.2)
+    _fits(
+        _view(chromium(path, tmp_path, fragment="#scene=magok")),
+        extent_to_bounds(find_scene(default_scenes(project.stack), "magok").extent),
+        1.2,
+    )
     full = _with_script(path, 'innoatlas.showScene("", false);', tmp_path)
-    _fits(_view(chromium(full, tmp_path)),
-          extent_to_bounds(project.stack.extent(visible_only=True)), 1.2)
+    _fits(
+        _view(chromium(full, tmp_path)),
+        extent_to_bounds(project.stack.extent(visible_only=True)),
+        1.2,
+    )
 
 
 @needs_chromium
 def test_the_page_opens_on_the_districts_by_default(page, project, tmp_path):
     from app.core.export.webmap.page import extent_to_bounds
 
-    _fits(_view(chromium(page, tmp_path)),
-          extent_to_bounds(project.stack.get("districts").extent))
+    _fits(_view(chromium(page, tmp_path)), extent_to_bounds(project.stack.get("districts").extent))

@@ -1,5 +1,6 @@
 """The web map embeds the bundled Korean font, subset to the page's characters, so Hangul
 shows as glyphs (not boxes) in a browser on a machine without Korean fonts."""
+
 import base64
 import io
 import re
@@ -8,15 +9,17 @@ import sys
 
 import pytest
 
-from app.core.export.webmap.page import build_html, export_html
 from app.core.export.webmap.font import FAMILY, font_face_css, unavailable_reason
+from app.core.export.webmap.page import build_html, export_html
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project.store import open_project
 from tests.core.export.test_webmap import chromium, needs_chromium
 
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-FACE = re.compile(r'@font-face \{ font-family: "([^"]+)";[^}]*font-weight: (\d+);[^}]*'
-                  r'src: url\("data:font/woff;base64,([A-Za-z0-9+/=]+)"\)')
+FACE = re.compile(
+    r'@font-face \{ font-family: "([^"]+)";[^}]*font-weight: (\d+);[^}]*'
+    r'src: url\("data:font/woff;base64,([A-Za-z0-9+/=]+)"\)'
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +37,10 @@ def korean_page(project, tmp_path_factory):
 def _faces(text):
     from fontTools.ttLib import TTFont
 
-    return {int(weight): (family, TTFont(io.BytesIO(base64.b64decode(data))))
-            for family, weight, data in FACE.findall(text)}
+    return {
+        int(weight): (family, TTFont(io.BytesIO(base64.b64decode(data))))
+        for family, weight, data in FACE.findall(text)
+    }
 
 
 def _visible_text(text):
@@ -66,8 +71,7 @@ def test_the_subset_covers_every_hangul_character_of_the_page(korean_page):
     assert sum(len(m.group(0)) for m in FACE.finditer(text)) < 600_000
 
 
-def test_without_fonttools_or_font_files_the_page_uses_system_fonts(project, tmp_path,
-                                                                    monkeypatch):
+def test_without_fonttools_or_font_files_the_page_uses_system_fonts(project, tmp_path, monkeypatch):
     assert unavailable_reason(tmp_path) == f"{tmp_path / 'NanumGothic.ttf'} is missing"
     assert font_face_css("마곡", tmp_path) == ""
     monkeypatch.setitem(sys.modules, "fontTools", None)
@@ -80,14 +84,18 @@ def test_without_fonttools_or_font_files_the_page_uses_system_fonts(project, tmp
 
 def test_cli_notes_a_missing_fonttools_in_one_line(tmp_path):
     out = tmp_path / "web.html"
-    code = ("import sys; sys.modules['fontTools'] = None; from app.cli.main import main; "
-            f"sys.exit(main(['export-html', {str(out)!r}, '--language', 'ko']))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120)
+    code = (
+        "import sys; sys.modules['fontTools'] = None; from app.cli.main import main; "
+        f"sys.exit(main(['export-html', {str(out)!r}, '--language', 'ko']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines() == [
         "innoatlas: note: fontTools is not installed: the web map uses the system's fonts "
-        "(Hangul may show as boxes where no Korean font is installed)"]
+        "(Hangul may show as boxes where no Korean font is installed)"
+    ]
     assert "@font-face" not in out.read_text(encoding="utf-8")
 
 
@@ -110,13 +118,15 @@ document.fonts.ready.then(function () {
 
 def _probe(page, tmp_path):
     probed = page.with_name(page.stem + "-probed.html")
-    probed.write_text(page.read_text(encoding="utf-8").replace("</body>", _PROBE, 1),
-                      encoding="utf-8")
+    probed.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", _PROBE, 1), encoding="utf-8"
+    )
     dom = chromium(probed, tmp_path)
     match = re.search(r'<div id="font-probe"([^>]*)>', dom)
     assert match, "the probe script did not run"
-    return {k: v.replace("&quot;", '"') for k, v in re.findall(r'data-(\w+)="([^"]*)"',
-                                                               match.group(1))}
+    return {
+        k: v.replace("&quot;", '"') for k, v in re.findall(r'data-(\w+)="([^"]*)"', match.group(1))
+    }
 
 
 @needs_chromium
@@ -142,17 +152,23 @@ def test_hangul_renders_as_glyphs_not_boxes(tmp_path):
         f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>{css}'
         "body { margin: 0; background: #fff; } div { position: absolute; left: 10px; "
         "font-size: 48px; line-height: 60px; color: #000; }</style></head><body>"
-        f'<div style="top: 0; font-family: \'{FAMILY}\', sans-serif">마곡</div>'
-        '<div style="top: 80px; font-family: \'No Such Font\', sans-serif">마곡</div>'
-        "</body></html>", encoding="utf-8")
+        f"<div style=\"top: 0; font-family: '{FAMILY}', sans-serif\">마곡</div>"
+        "<div style=\"top: 80px; font-family: 'No Such Font', sans-serif\">마곡</div>"
+        "</body></html>",
+        encoding="utf-8",
+    )
     png = tmp_path / "glyphs.png"
     chromium(page, tmp_path, screenshot=png)
     image = QImage(str(png))
 
     def ink(top):
         crop = image.copy(0, top, 200, 60)
-        return [(x, y) for x in range(crop.width()) for y in range(crop.height())
-                if (crop.pixel(x, y) & 0xFF) < 128]
+        return [
+            (x, y)
+            for x in range(crop.width())
+            for y in range(crop.height())
+            if (crop.pixel(x, y) & 0xFF) < 128
+        ]
 
     embedded, fallback = ink(0), ink(80)
     assert len(embedded) > 300  # two 48 px glyphs leave plenty of ink

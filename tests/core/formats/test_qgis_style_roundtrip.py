@@ -1,5 +1,6 @@
 """Styles come back (issue 5, round trip): QML written by InnoAtlas or QGIS → LayerStyle,
 a GeoPackage's layer_styles → every layer's style and opacity, LayerStyle ↔ JSON dict."""
+
 import json
 import sqlite3
 import textwrap
@@ -9,15 +10,20 @@ import pytest
 
 from app.core.analysis.map_layers import DENSITY_SPEC, HOTSPOT_SPEC
 from app.core.export.geopackage import export_geopackage
-from app.core.project.store import open_project, save_project
+from app.core.formats.qgis.qml_read import (
+    StyleImportError,
+    qml_normalised,
+    qml_opacity,
+    read_layer_styles,
+    style_from_qml,
+)
 from app.core.formats.qgis.qml_write import style_qml
-from app.core.formats.qgis.qml_read import (StyleImportError, qml_normalised, qml_opacity,
-                                 read_layer_styles, style_from_qml)
-from layers.themes import sites
+from app.core.project.store import open_project, save_project
 from layers.model import Layer
-from layers.themes.registry import DEFAULT_SPECS
 from layers.style import Category, LabelStyle, LayerStyle, Symbol, categorized
 from layers.style_io import style_from_dict, style_to_dict
+from layers.themes import sites
+from layers.themes.registry import DEFAULT_SPECS
 from tests.pyqgis import has_pyqgis, run_pyqgis, set_two_sites
 
 SPECS = [*DEFAULT_SPECS, sites.SPEC, DENSITY_SPEC, HOTSPOT_SPEC]
@@ -25,8 +31,14 @@ MM = 96 / 25.4  # pixels per mm at 96 dpi
 
 
 def _layer(style: LayerStyle, kind: str, opacity: float = 1.0, name: str = "t") -> Layer:
-    return Layer(name=name, data=gpd.GeoDataFrame(geometry=[]), style=style, provenance=None,
-                 geometry_kind=kind, opacity=opacity)
+    return Layer(
+        name=name,
+        data=gpd.GeoDataFrame(geometry=[]),
+        style=style,
+        provenance=None,
+        geometry_kind=kind,
+        opacity=opacity,
+    )
 
 
 def _back(style: LayerStyle, kind: str) -> LayerStyle:
@@ -42,12 +54,18 @@ def test_every_default_style_comes_back_exactly_from_its_qml(spec):
 
 def test_categories_keep_their_value_types_and_korean_text():
     symbol = Symbol(fill="#123456", fill_alpha=0.123, stroke="#abcdef", stroke_width=0.37)
-    style = categorized("구분", [("준공업 '따옴표'", "준공업 · \"인용\"", symbol),
-                                (3, "셋", symbol), (2.5, "둘 반", symbol),
-                                (True, "예", symbol)],
-                        other=Symbol(fill=None), other_label="기타",
-                        label=LabelStyle(field="이름", size_pt=9.5, halo=None,
-                                         max_resolution=7.25))
+    style = categorized(
+        "구분",
+        [
+            ("준공업 '따옴표'", '준공업 · "인용"', symbol),
+            (3, "셋", symbol),
+            (2.5, "둘 반", symbol),
+            (True, "예", symbol),
+        ],
+        other=Symbol(fill=None),
+        other_label="기타",
+        label=LabelStyle(field="이름", size_pt=9.5, halo=None, max_resolution=7.25),
+    )
     for kind in ("polygon", "point", "mixed"):
         back = _back(style, kind)
         assert [c.value for c in back.categories] == ["준공업 '따옴표'", 3, 2.5, True]
@@ -58,22 +76,41 @@ def test_categories_keep_their_value_types_and_korean_text():
 
 
 def test_normalisation_resets_only_what_qml_cannot_carry():
-    style = LayerStyle(symbol=Symbol(fill=None, fill_alpha=0.3, stroke="#ABCDEF",
-                                     stroke_width=0, stroke_style="dash", marker="square",
-                                     size=3, hatch="cross"),
-                       field="unused", other_label="unused")
+    style = LayerStyle(
+        symbol=Symbol(
+            fill=None,
+            fill_alpha=0.3,
+            stroke="#ABCDEF",
+            stroke_width=0,
+            stroke_style="dash",
+            marker="square",
+            size=3,
+            hatch="cross",
+        ),
+        field="unused",
+        other_label="unused",
+    )
     back = _back(style, "polygon")
-    assert back == qml_normalised(style, "polygon") == LayerStyle(
-        symbol=Symbol(fill=None, stroke=None, stroke_width=0))
-    point = LayerStyle(symbol=Symbol(fill="#ff0000", fill_alpha=0.0, marker="square", size=3,
-                                     hatch="diagonal"))
-    assert _back(point, "point") == qml_normalised(point, "point") == LayerStyle(
-        symbol=Symbol(fill=None, marker="square", size=3))
+    assert (
+        back
+        == qml_normalised(style, "polygon")
+        == LayerStyle(symbol=Symbol(fill=None, stroke=None, stroke_width=0))
+    )
+    point = LayerStyle(
+        symbol=Symbol(fill="#ff0000", fill_alpha=0.0, marker="square", size=3, hatch="diagonal")
+    )
+    assert (
+        _back(point, "point")
+        == qml_normalised(point, "point")
+        == LayerStyle(symbol=Symbol(fill=None, marker="square", size=3))
+    )
 
 
 def test_line_layers_are_written_and_read_as_simple_lines():
-    style = LayerStyle(symbol=Symbol(stroke="#0044aa", stroke_width=2.25, stroke_style="dot"),
-                       label=LabelStyle(field="name"))
+    style = LayerStyle(
+        symbol=Symbol(stroke="#0044aa", stroke_width=2.25, stroke_style="dot"),
+        label=LabelStyle(field="name"),
+    )
     qml = style_qml(style, _layer(style, "line"))
     assert 'class="SimpleLine"' in qml and "<layerGeometryType>1<" in qml
     assert style_from_qml(qml, "line") == style
@@ -193,14 +230,21 @@ def test_a_qgis_made_categorized_polygon_style():
 
 def test_unsupported_or_mismatched_styles_raise_one_line_errors():
     graduated = QGIS_POLYGONS.replace('type="categorizedSymbol"', 'type="graduatedSymbol"')
-    svg = QGIS_POLYGONS.replace('class="SimpleFill"', 'class="SVGFill"') \
-        .replace('class="SimpleLine"', 'class="MarkerLine"')
-    cases = {graduated: "polygon", svg: "polygon", QGIS_POLYGONS: "point",
-             "<qgis><renderer-v2 type='heatmapRenderer'/></qgis>": "point",
-             "<qgis><renderer-v2 type='RuleRenderer'><rules><rule filter='\"a\" > 3'/>"
-             "</rules></renderer-v2></qgis>": "polygon",
-             "<qgis><renderer-v2": "point", "<sld/>": "point", "<qgis/>": "point",
-             '<!DOCTYPE qgis [<!ENTITY a "aaaa">]><qgis>&a;</qgis>': "point"}
+    svg = QGIS_POLYGONS.replace('class="SimpleFill"', 'class="SVGFill"').replace(
+        'class="SimpleLine"', 'class="MarkerLine"'
+    )
+    cases = {
+        graduated: "polygon",
+        svg: "polygon",
+        QGIS_POLYGONS: "point",
+        "<qgis><renderer-v2 type='heatmapRenderer'/></qgis>": "point",
+        "<qgis><renderer-v2 type='RuleRenderer'><rules><rule filter='\"a\" > 3'/>"
+        "</rules></renderer-v2></qgis>": "polygon",
+        "<qgis><renderer-v2": "point",
+        "<sld/>": "point",
+        "<qgis/>": "point",
+        '<!DOCTYPE qgis [<!ENTITY a "aaaa">]><qgis>&a;</qgis>': "point",
+    }
     for text, kind in cases.items():
         with pytest.raises(StyleImportError) as err:
             style_from_qml(text, kind)
@@ -216,7 +260,7 @@ def _message(text, kind):
     return str(err.value)
 
 
-QGIS_SCRIPT = textwrap.dedent('''
+QGIS_SCRIPT = textwrap.dedent("""
     import sys
     from qgis.core import (QgsApplication, QgsVectorLayer, QgsFillSymbol, QgsMarkerSymbol,
                            QgsLineSymbol, QgsSingleSymbolRenderer, QgsRendererCategory,
@@ -265,7 +309,7 @@ QGIS_SCRIPT = textwrap.dedent('''
         print("SAVED", layer.name(), ok, message)
     del zones, points, lines, layer
     app.exitQgis()
-''')
+""")
 
 
 @pytest.mark.skipif(not has_pyqgis(), reason="PyQGIS is not installed")
@@ -278,12 +322,21 @@ def test_qml_made_by_qgis_itself(tmp_path):
 
     zones = style_from_qml(read("zones"), "polygon")
     assert zones.kind == "single"
-    assert zones.symbol == Symbol(fill="#ff0000", fill_alpha=0.5, stroke="#0000ff",
-                                  stroke_width=pytest.approx(0.5 * MM), stroke_style="dash")
-    assert zones.label == LabelStyle(field="zone", size_pt=11, color="#141e28",
-                                     halo="#fafaf0", bold=True,
-                                     max_resolution=pytest.approx(25000 * 0.0254 / 96,
-                                                                  abs=1e-3))
+    assert zones.symbol == Symbol(
+        fill="#ff0000",
+        fill_alpha=0.5,
+        stroke="#0000ff",
+        stroke_width=pytest.approx(0.5 * MM),
+        stroke_style="dash",
+    )
+    assert zones.label == LabelStyle(
+        field="zone",
+        size_pt=11,
+        color="#141e28",
+        halo="#fafaf0",
+        bold=True,
+        max_resolution=pytest.approx(25000 * 0.0254 / 96, abs=1e-3),
+    )
     assert qml_opacity(read("zones")) == pytest.approx(0.7)
     points = style_from_qml(read("points"), "point")
     assert points.field == "kind" and points.other_label == "rest"
@@ -301,7 +354,7 @@ def test_qml_made_by_qgis_itself(tmp_path):
         style_from_qml(read("lines"), "polygon")
 
 
-RESAVE_SCRIPT = textwrap.dedent('''
+RESAVE_SCRIPT = textwrap.dedent("""
     import sys
     from qgis.core import QgsApplication, QgsVectorLayer
     app = QgsApplication([], False)
@@ -314,7 +367,7 @@ RESAVE_SCRIPT = textwrap.dedent('''
         print("SAVED", name, loaded, saved)
         del layer
     app.exitQgis()
-''')
+""")
 
 
 @pytest.mark.skipif(not has_pyqgis(), reason="PyQGIS is not installed")
@@ -326,8 +379,7 @@ def test_styles_resaved_by_qgis_read_back_equal(default_project_path, tmp_path):
     project.stack.get("gu").set_opacity(0.55)
     path = export_geopackage(tmp_path / "export.gpkg", project.stack)
     result = run_pyqgis(RESAVE_SCRIPT, tmp_path, path, tmp_path, *project.stack.names())
-    assert result.stdout.count("True True") == len(project.stack), \
-        result.stdout + result.stderr
+    assert result.stdout.count("True True") == len(project.stack), result.stdout + result.stderr
     for layer in project.stack:
         text = (tmp_path / f"{layer.name}.qml").read_text(encoding="utf-8")
         assert 'styleCategories="AllStyleCategories"' in text  # QGIS's file, not ours
@@ -355,18 +407,32 @@ def test_an_export_gives_back_every_layer_style_and_opacity(project, tmp_path):
         assert opacity == (0.45 if layer.name == "dong" else 1.0)
 
 
-def _styles_db(path, rows, columns="f_table_schema, f_table_name, f_geometry_column, "
-                                  "styleQML, useAsDefault, update_time"):
+def _styles_db(
+    path,
+    rows,
+    columns="f_table_schema, f_table_name, f_geometry_column, styleQML, useAsDefault, update_time",
+):
     with sqlite3.connect(path) as con:
-        con.execute("CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, "
-                    "geometry_type_name TEXT)")
-        con.executemany("INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?)",
-                        [("a", "geom", "MULTIPOLYGON"), ("b", "geom", "POINT"),
-                         ("c", "geom", "GEOMETRY"), ("d", "geom", "LINESTRING")])
+        con.execute(
+            "CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, "
+            "geometry_type_name TEXT)"
+        )
+        con.executemany(
+            "INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?)",
+            [
+                ("a", "geom", "MULTIPOLYGON"),
+                ("b", "geom", "POINT"),
+                ("c", "geom", "GEOMETRY"),
+                ("d", "geom", "LINESTRING"),
+            ],
+        )
         if rows is not None:
             con.execute(f"CREATE TABLE layer_styles ({columns})")
-            con.executemany(f"INSERT INTO layer_styles ({columns}) VALUES "
-                            f"({', '.join('?' * len(columns.split(',')))})", rows)
+            con.executemany(
+                f"INSERT INTO layer_styles ({columns}) VALUES "
+                f"({', '.join('?' * len(columns.split(',')))})",
+                rows,
+            )
     con.close()
     return path
 
@@ -374,16 +440,23 @@ def _styles_db(path, rows, columns="f_table_schema, f_table_name, f_geometry_col
 def test_the_row_qgis_would_load_is_read(tmp_path):
     red = LayerStyle(symbol=Symbol(fill="#ff0000"))
     blue = LayerStyle(symbol=Symbol(fill="#0000ff"))
-    qml = {name: style_qml(style, _layer(style, kind, opacity=op)) for name, style, kind, op
-           in (("red", red, "polygon", 0.5), ("blue", blue, "polygon", 1.0),
-               ("pt", red, "point", 0.25))}
-    rows = [("", "a", "geom", qml["red"], 0, "2026-01-03T00:00:00Z"),     # newest, not default
-            ("", "a", "geom", qml["blue"], 1, "2026-01-01T00:00:00Z"),    # old default: wins
-            ("", "a", "geom", qml["red"], 1, "2025-01-01T00:00:00Z"),
-            (None, "b", "geom", qml["pt"], 1, "2026-01-01T00:00:00Z"),    # NULL schema: never
-            ("", "b", "geom", qml["pt"], 0, "2026-01-01T00:00:00Z"),
-            ("", "c", "geom", qml["red"], 1, "2026-01-01T00:00:00Z"),     # GEOMETRY: mixed
-            ("", "d", "geom", qml["red"], 1, "2026-01-01T00:00:00Z")]     # fill on lines
+    qml = {
+        name: style_qml(style, _layer(style, kind, opacity=op))
+        for name, style, kind, op in (
+            ("red", red, "polygon", 0.5),
+            ("blue", blue, "polygon", 1.0),
+            ("pt", red, "point", 0.25),
+        )
+    }
+    rows = [
+        ("", "a", "geom", qml["red"], 0, "2026-01-03T00:00:00Z"),  # newest, not default
+        ("", "a", "geom", qml["blue"], 1, "2026-01-01T00:00:00Z"),  # old default: wins
+        ("", "a", "geom", qml["red"], 1, "2025-01-01T00:00:00Z"),
+        (None, "b", "geom", qml["pt"], 1, "2026-01-01T00:00:00Z"),  # NULL schema: never
+        ("", "b", "geom", qml["pt"], 0, "2026-01-01T00:00:00Z"),
+        ("", "c", "geom", qml["red"], 1, "2026-01-01T00:00:00Z"),  # GEOMETRY: mixed
+        ("", "d", "geom", qml["red"], 1, "2026-01-01T00:00:00Z"),
+    ]  # fill on lines
     styles = read_layer_styles(_styles_db(tmp_path / "s.gpkg", rows))
     assert styles["a"] == (blue, 1.0)
     assert styles["b"] == (LayerStyle(symbol=Symbol(fill="#ff0000")), 0.25)
@@ -399,8 +472,11 @@ def test_damaged_or_missing_style_tables_never_raise(tmp_path):
     assert read_layer_styles(junk) == {}
     broken = _styles_db(tmp_path / "cols.gpkg", [("a",)], columns="f_table_name")
     assert read_layer_styles(broken) == {}  # no styleQML column
-    rows = [("", "a", "geom", None, 1, "x"), ("", "b", "geom", b"\xff<qgis", 1, "x"),
-            ("", "c", "geom", "<qgis><layerOpacity>0.3</layerOpacity></qgis>", 1, "x")]
+    rows = [
+        ("", "a", "geom", None, 1, "x"),
+        ("", "b", "geom", b"\xff<qgis", 1, "x"),
+        ("", "c", "geom", "<qgis><layerOpacity>0.3</layerOpacity></qgis>", 1, "x"),
+    ]
     styles = read_layer_styles(_styles_db(tmp_path / "bad.gpkg", rows))
     assert styles == {"a": (None, 1.0), "b": (None, 1.0), "c": (None, 0.3)}
 
@@ -413,13 +489,17 @@ def test_text_category_values_take_the_column_type(tmp_path, project):
     path = tmp_path / "typed.gpkg"
     save_project(path, project.stack, project.settings)
     with sqlite3.connect(path) as con:
-        con.execute('CREATE TABLE layer_styles (f_table_schema TEXT, f_table_name TEXT, '
-                    'f_geometry_column TEXT, styleQML TEXT, useAsDefault BOOLEAN, '
-                    'update_time DATETIME)')
-        con.execute("INSERT INTO layer_styles VALUES ('', 'startups', 'geom', ?, 1, '')",
-                    (qml.replace('attr="n"', 'attr="employees"'),))
+        con.execute(
+            "CREATE TABLE layer_styles (f_table_schema TEXT, f_table_name TEXT, "
+            "f_geometry_column TEXT, styleQML TEXT, useAsDefault BOOLEAN, "
+            "update_time DATETIME)"
+        )
+        con.execute(
+            "INSERT INTO layer_styles VALUES ('', 'startups', 'geom', ?, 1, '')",
+            (qml.replace('attr="n"', 'attr="employees"'),),
+        )
     con.close()
-    (read, _), = read_layer_styles(path).values()
+    ((read, _),) = read_layer_styles(path).values()
     assert read.categories[0].value == 3
 
 
@@ -431,46 +511,64 @@ def test_style_dict_round_trip_through_json(spec):
 
 
 def test_style_dict_keeps_value_types_and_defaults_missing_keys():
-    style = LayerStyle(kind="categorized", field="n", symbol=Symbol(fill=None),
-                       categories=(Category(1, "one", Symbol()), Category(1.5, "x", Symbol()),
-                                   Category(False, "no", Symbol()),
-                                   Category(None, "null", Symbol())))
+    style = LayerStyle(
+        kind="categorized",
+        field="n",
+        symbol=Symbol(fill=None),
+        categories=(
+            Category(1, "one", Symbol()),
+            Category(1.5, "x", Symbol()),
+            Category(False, "no", Symbol()),
+            Category(None, "null", Symbol()),
+        ),
+    )
     back = style_from_dict(json.loads(json.dumps(style_to_dict(style))))
-    assert back == style and [type(c.value) for c in back.categories] == \
-        [int, float, bool, type(None)]
+    assert back == style and [type(c.value) for c in back.categories] == [
+        int,
+        float,
+        bool,
+        type(None),
+    ]
     assert style_from_dict({}) == LayerStyle()
-    assert style_from_dict({"symbol": {"fill": "#ABCDEF"}, "future_key": 1}) == \
-        LayerStyle(symbol=Symbol(fill="#ABCDEF"))
+    assert style_from_dict({"symbol": {"fill": "#ABCDEF"}, "future_key": 1}) == LayerStyle(
+        symbol=Symbol(fill="#ABCDEF")
+    )
     with pytest.raises(ValueError, match="category value"):
-        style_to_dict(LayerStyle(kind="categorized", field="f",
-                                 categories=(Category((1, 2), "t", Symbol()),)))
+        style_to_dict(
+            LayerStyle(kind="categorized", field="f", categories=(Category((1, 2), "t", Symbol()),))
+        )
 
 
-@pytest.mark.parametrize("damage, where", [
-    ([], "style: expected an object"),
-    ({"kind": "graduated"}, "style.kind"),
-    ({"symbol": {"fill": "red"}}, "style.symbol.fill"),
-    ({"symbol": {"fill_alpha": 1.5}}, "style.symbol.fill_alpha"),
-    ({"symbol": {"stroke_width": "2"}}, "style.symbol.stroke_width"),
-    ({"symbol": {"size": True}}, "style.symbol.size"),
-    ({"symbol": {"marker": "star"}}, "style.symbol.marker"),
-    ({"symbol": {"hatch": "dots"}}, "style.symbol.hatch"),
-    ({"symbol": {"stroke_style": None}}, "style.symbol.stroke_style"),
-    ({"symbol": []}, "style.symbol: expected an object"),
-    ({"categories": {"a": 1}}, "style.categories"),
-    ({"categories": [{"label": "x"}]}, "style.categories[0].value is missing"),
-    ({"categories": [{"value": "a", "symbol": {"stroke": 3}}]},
-     "style.categories[0].symbol.stroke"),
-    ({"categories": [{"value": {"a": 1}}]}, "style.categories[0].value"),
-    ({"field": 3}, "style.field"),
-    ({"other_label": None}, "style.other_label"),
-    ({"label": {"size_pt": 9}}, "style.label.field is missing"),
-    ({"label": {"field": "n", "color": None}}, "style.label.color"),
-    ({"label": {"field": "n", "bold": "yes"}}, "style.label.bold"),
-    ({"label": {"field": "n", "max_resolution": -1}}, "style.label.max_resolution"),
-    ({"label": "name"}, "style.label: expected an object"),
-    ({"version": 2}, "newer"),
-])
+@pytest.mark.parametrize(
+    "damage, where",
+    [
+        ([], "style: expected an object"),
+        ({"kind": "graduated"}, "style.kind"),
+        ({"symbol": {"fill": "red"}}, "style.symbol.fill"),
+        ({"symbol": {"fill_alpha": 1.5}}, "style.symbol.fill_alpha"),
+        ({"symbol": {"stroke_width": "2"}}, "style.symbol.stroke_width"),
+        ({"symbol": {"size": True}}, "style.symbol.size"),
+        ({"symbol": {"marker": "star"}}, "style.symbol.marker"),
+        ({"symbol": {"hatch": "dots"}}, "style.symbol.hatch"),
+        ({"symbol": {"stroke_style": None}}, "style.symbol.stroke_style"),
+        ({"symbol": []}, "style.symbol: expected an object"),
+        ({"categories": {"a": 1}}, "style.categories"),
+        ({"categories": [{"label": "x"}]}, "style.categories[0].value is missing"),
+        (
+            {"categories": [{"value": "a", "symbol": {"stroke": 3}}]},
+            "style.categories[0].symbol.stroke",
+        ),
+        ({"categories": [{"value": {"a": 1}}]}, "style.categories[0].value"),
+        ({"field": 3}, "style.field"),
+        ({"other_label": None}, "style.other_label"),
+        ({"label": {"size_pt": 9}}, "style.label.field is missing"),
+        ({"label": {"field": "n", "color": None}}, "style.label.color"),
+        ({"label": {"field": "n", "bold": "yes"}}, "style.label.bold"),
+        ({"label": {"field": "n", "max_resolution": -1}}, "style.label.max_resolution"),
+        ({"label": "name"}, "style.label: expected an object"),
+        ({"version": 2}, "newer"),
+    ],
+)
 def test_damaged_style_dicts_raise_clear_errors(damage, where):
     with pytest.raises(ValueError) as err:
         style_from_dict(damage)

@@ -1,4 +1,5 @@
 """The import engine on the bad-input corpus (tests/bad_inputs.py) and its look-ups."""
+
 import atexit
 import re
 import shutil
@@ -11,10 +12,17 @@ import pytest
 import shapely
 
 from app.core.formats import vector_input
+from app.core.formats.vector_input import (
+    KOREAN_CRS_PRESETS,
+    ImportCancelled,
+    InputError,
+    ReadOptions,
+    datum_shift_note,
+    inspect_vector,
+    preview_attributes,
+    read_vector,
+)
 from app.core.project.roles import apply_role, guess_mapping
-from app.core.formats.vector_input import (KOREAN_CRS_PRESETS, ImportCancelled, InputError,
-                                   ReadOptions, datum_shift_note, inspect_vector,
-                                   preview_attributes, read_vector)
 from tests.bad_inputs import KOREAN_NAMES, LONLAT, build_corpus
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="innoatlas-corpus-"))
@@ -26,9 +34,12 @@ def _import(case):
     layer = read_vector(case.path, case.role or "layer", options=case.options)
     notes = list(layer.notes)
     if case.role:
-        result = apply_role(layer.frame, case.role,
-                            guess_mapping(list(layer.frame.columns), case.role, layer.frame),
-                            source=case.path.name)
+        result = apply_role(
+            layer.frame,
+            case.role,
+            guess_mapping(list(layer.frame.columns), case.role, layer.frame),
+            source=case.path.name,
+        )
         layer.frame, notes = result.frame, notes + result.notes
     return layer, notes
 
@@ -76,8 +87,7 @@ def test_utm_k_point_lands_on_pyprojs_central_belt_coordinate(tmp_path):
 
     x, y = 942_000.0, 1_943_000.0  # EPSG:5179, G-Valley
     path = tmp_path / "utmk.shp"
-    gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.Point(x, y)],
-                     crs="EPSG:5179").to_file(path)
+    gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.Point(x, y)], crs="EPSG:5179").to_file(path)
     path.with_suffix(".prj").write_text(pyproj.CRS("EPSG:5179").to_wkt("WKT1_ESRI"))
     expected = pyproj.Transformer.from_crs(5179, 5186, always_xy=True).transform(x, y)
     layer = read_vector(path)
@@ -111,8 +121,10 @@ def test_old_positional_call_still_works_and_sites_may_mix_types():
 def test_inspect_lists_layers_columns_encoding_and_crs():
     info = inspect_vector(CASES["gpkg with two layers (second chosen)"].path)
     assert info.driver == "GPKG"
-    assert [(l.name, l.geometry_type, l.features) for l in info.layers] == \
-        [("first", "Point", 2), ("second", "Point", 3)]
+    assert [(ly.name, ly.geometry_type, ly.features) for ly in info.layers] == [
+        ("first", "Point", 2),
+        ("second", "Point", 3),
+    ]
     assert info.crs == "EPSG:5186" and info.columns == ["name"]
     second = inspect_vector(info.path, ReadOptions(layer="second"))
     assert second.crs == "EPSG:5179"
@@ -148,8 +160,7 @@ def test_preview_shows_the_text_in_the_chosen_encoding():
     path = CASES["shapefile CP949 without .cpg"].path
     preview = preview_attributes(path, rows=2)
     assert preview["name"].tolist() == KOREAN_NAMES[:2] and "geometry" not in preview
-    assert preview_attributes(path, ReadOptions(encoding="latin-1"))["name"][0] != \
-        KOREAN_NAMES[0]
+    assert preview_attributes(path, ReadOptions(encoding="latin-1"))["name"][0] != KOREAN_NAMES[0]
     csv = preview_attributes(CASES["csv 경도/위도, CP949"].path, rows=1)
     assert csv["이름"].tolist() == [KOREAN_NAMES[0]]
 
@@ -187,9 +198,11 @@ def test_datum_shift_note_names_the_bessel_transformation():
     note = datum_shift_note("EPSG:5174")
     assert note.startswith("EPSG:5174 -> EPSG:5186 uses Korean 1985 to KGD2002")
     assert "x=-145.907" in note and "\n" not in note
-    own = datum_shift_note("+proj=tmerc +lat_0=38 +lon_0=127.002890277778 +k=1 +x_0=200000 "
-                           "+y_0=500000 +ellps=bessel +units=m +no_defs "
-                           "+towgs84=-115.80,474.99,674.11,1.16,-2.31,-1.63,6.43")
+    own = datum_shift_note(
+        "+proj=tmerc +lat_0=38 +lon_0=127.002890277778 +k=1 +x_0=200000 "
+        "+y_0=500000 +ellps=bessel +units=m +no_defs "
+        "+towgs84=-115.80,474.99,674.11,1.16,-2.31,-1.63,6.43"
+    )
     assert "the file's towgs84=-115.8,474.99" in own
     for code in ("EPSG:5186", "EPSG:5179", "EPSG:5181", "EPSG:4326"):
         assert datum_shift_note(code) is None

@@ -1,4 +1,5 @@
 """Hand-computed cases for every column of INDICATORS.md (app.core.indicators.engine)."""
+
 import json
 import math
 
@@ -25,8 +26,9 @@ def box(x1, y1, x2, y2):
 
 
 def sites_of(*geoms, **columns):
-    return gpd.GeoDataFrame({"name": [f"s{i}" for i in range(len(geoms))], **columns},
-                            geometry=list(geoms), crs=CRS)
+    return gpd.GeoDataFrame(
+        {"name": [f"s{i}" for i in range(len(geoms))], **columns}, geometry=list(geoms), crs=CRS
+    )
 
 
 def point(x, y):
@@ -36,8 +38,11 @@ def point(x, y):
 @pytest.fixture
 def startups():
     # (100, 0) and (60, 80) are exactly 100 m from the origin: on the boundary.
-    return pts([(100, 0), (60, 80), (10, 0), (0, 100.001), (5000, 5000)],
-               sector=["A", "A", "B", "C", "C"], employees=[10, 20, 5, 7, 1])
+    return pts(
+        [(100, 0), (60, 80), (10, 0), (0, 100.001), (5000, 5000)],
+        sector=["A", "A", "B", "C", "C"],
+        employees=[10, 20, 5, 7, 1],
+    )
 
 
 @pytest.fixture
@@ -47,9 +52,15 @@ def no_layer():
 
 def run(sites, startups, education=None, stations=None, zoning=None, radius=100.0, **kw):
     empty = pts([])
-    return compute_indicators(sites, startups, empty if education is None else education,
-                              empty if stations is None else stations, zoning,
-                              radius=radius, **kw)
+    return compute_indicators(
+        sites,
+        startups,
+        empty if education is None else education,
+        empty if stations is None else stations,
+        zoning,
+        radius=radius,
+        **kw,
+    )
 
 
 def test_columns_are_exactly_the_contract(startups):
@@ -63,7 +74,7 @@ def test_boundary_counts_and_sector_mix(startups):
     row = table.iloc[0]
     assert row["startups_n"] == 3  # two on the boundary, one inside
     assert row["employees_sum"] == 35
-    assert row["startups_per_km2"] == pytest.approx(3 / (math.pi * 100 ** 2 / 1e6))
+    assert row["startups_per_km2"] == pytest.approx(3 / (math.pi * 100**2 / 1e6))
     h = -(2 / 3 * math.log(2 / 3) + 1 / 3 * math.log(1 / 3))
     assert row["sector_shannon"] == pytest.approx(h)
     assert row["sector_evenness"] == pytest.approx(h / math.log(3))  # S = 3 in the layer
@@ -99,7 +110,7 @@ def test_polygon_site_distance_from_its_edge(startups):
     # (50, 50) lies in the site; (-50, 100) is 50 m from the west edge.
     assert row["startups_n"] == 3
     assert row["site_area_m2"] == pytest.approx(10_000)
-    exact = 100 ** 2 + 4 * 100 * 50 + math.pi * 50 ** 2
+    exact = 100**2 + 4 * 100 * 50 + math.pi * 50**2
     assert row["startups_per_km2"] == pytest.approx(3 / (exact / 1e6), rel=2e-3)
 
 
@@ -113,8 +124,7 @@ def test_point_and_polygon_sites_in_one_frame(startups):
 def test_catchment_area():
     areas = catchment_area_km2(np.array([point(0, 0), box(0, 0, 100, 100)]), 100.0)
     assert areas[0] == pytest.approx(math.pi * 0.01)
-    assert areas[1] == pytest.approx((100 ** 2 + 400 * 100 + math.pi * 100 ** 2) / 1e6,
-                                     rel=1e-3)
+    assert areas[1] == pytest.approx((100**2 + 400 * 100 + math.pi * 100**2) / 1e6, rel=1e-3)
     assert catchment_area_km2(np.array([point(0, 0)]), 0.0)[0] == 0
 
 
@@ -126,8 +136,9 @@ def test_zero_radius_counts_only_what_touches(startups):
 def test_education_and_stations():
     education = pts([(0, 50), (0, 300)])
     stations = pts([(400, 0)])
-    table = run(sites_of(point(0, 0), box(-10, 40, 10, 60)), pts([]), education, stations,
-                radius=100)
+    table = run(
+        sites_of(point(0, 0), box(-10, 40, 10, 60)), pts([]), education, stations, radius=100
+    )
     assert table["education_n"].tolist() == [1, 1]
     assert table["education_nearest_m"].tolist() == pytest.approx([50, 0])  # touching: 0
     assert table["stations_n"].tolist() == [0, 0]
@@ -181,9 +192,12 @@ def test_bad_radius_raises(startups):
 
 
 def test_sites_without_geometry_keep_their_row(startups):
-    sites = gpd.GeoDataFrame({"name": ["a", "b", "c"]},
-                             geometry=[point(0, 0), None, shapely.Polygon()], crs=CRS,
-                             index=[10, 20, 30])
+    sites = gpd.GeoDataFrame(
+        {"name": ["a", "b", "c"]},
+        geometry=[point(0, 0), None, shapely.Polygon()],
+        crs=CRS,
+        index=[10, 20, 30],
+    )
     table = run(sites, startups)
     assert list(table.index) == [10, 20, 30]
     assert table.loc[10, "startups_n"] == 3
@@ -203,16 +217,23 @@ def test_progress_is_reported(startups):
 
 # --- zoning ---------------------------------------------------------------------------
 
+
 def zoning_of(*rows):
     """rows: (kind, zone_type, geometry[, max_height_m])."""
     return gpd.GeoDataFrame(
-        {"kind": [r[0] for r in rows], "zone_type": [r[1] for r in rows],
-         "max_height_m": [r[3] if len(r) > 3 else np.nan for r in rows]},
-        geometry=[r[2] for r in rows], crs=CRS)
+        {
+            "kind": [r[0] for r in rows],
+            "zone_type": [r[1] for r in rows],
+            "max_height_m": [r[3] if len(r) > 3 else np.nan for r in rows],
+        },
+        geometry=[r[2] for r in rows],
+        crs=CRS,
+    )
 
 
-TWO_ZONES = zoning_of(("zone", "준공업", box(0, 0, 100, 100)),
-                      ("zone", "제2종일반주거", box(100, 0, 200, 100)))
+TWO_ZONES = zoning_of(
+    ("zone", "준공업", box(0, 0, 100, 100)), ("zone", "제2종일반주거", box(100, 0, 200, 100))
+)
 
 
 def zone_row(site, zoning, **columns):
@@ -247,8 +268,9 @@ def test_long_zone_names_are_normalised():
 
 
 def test_use_not_permitted_if_any_zone_does_not_permit():
-    zoning = zoning_of(("zone", "준공업", box(0, 0, 100, 100)),
-                       ("zone", "제1종전용주거", box(100, 0, 200, 100)))  # □ / ✗
+    zoning = zoning_of(
+        ("zone", "준공업", box(0, 0, 100, 100)), ("zone", "제1종전용주거", box(100, 0, 200, 100))
+    )  # □ / ✗
     assert zone_row(box(90, 0, 110, 10), zoning)["use_permitted"] == False  # noqa: E712
     assert zone_row(box(10, 0, 20, 10), zoning)["use_permitted"] == True  # noqa: E712
     # a shared edge is not "under" the site
@@ -267,8 +289,9 @@ def test_project_override_changes_permission():
 
 
 def test_greenbelt_means_zero_floor_area():
-    zoning = zoning_of(("zone", "자연녹지", box(0, 0, 200, 100)),
-                       ("overlay", "개발제한구역", box(0, 0, 100, 100)))
+    zoning = zoning_of(
+        ("zone", "자연녹지", box(0, 0, 200, 100)), ("overlay", "개발제한구역", box(0, 0, 100, 100))
+    )
     inside = zone_row(box(10, 10, 60, 60), zoning)
     assert inside["max_footprint_m2"] == 0 and inside["max_gfa_m2"] == 0
     assert inside["restrictions"] == "개발제한구역"
@@ -277,38 +300,44 @@ def test_greenbelt_means_zero_floor_area():
     assert half["max_gfa_m2"] == pytest.approx(5000 * 0.5)
     point_in = zone_row(point(20, 20), zoning, lot_area_m2=[500.0])
     assert point_in["max_gfa_m2"] == 0 and point_in["max_footprint_m2"] == 0
-    no_zone = zone_row(point(20, 20), zoning_of(("overlay", "개발제한구역",
-                                                 box(0, 0, 100, 100))))
+    no_zone = zone_row(point(20, 20), zoning_of(("overlay", "개발제한구역", box(0, 0, 100, 100))))
     assert no_zone["max_gfa_m2"] == 0 and no_zone["zone_shares"] is None
 
 
 def test_height_limit_caps_floor_area():
     # 8 m / 4 m per storey = 2 storeys; 준공업 BCR 60 %: cap 120 % < FAR 400 %.
-    zoning = zoning_of(("zone", "준공업", box(0, 0, 200, 100)),
-                       ("overlay", "비행안전구역", box(0, 0, 100, 100), 8.0))
+    zoning = zoning_of(
+        ("zone", "준공업", box(0, 0, 200, 100)),
+        ("overlay", "비행안전구역", box(0, 0, 100, 100), 8.0),
+    )
     row = zone_row(box(50, 0, 150, 100), zoning)
     assert row["max_gfa_m2"] == pytest.approx(5000 * 1.2 + 5000 * 4.0)
     assert row["max_footprint_m2"] == pytest.approx(10_000 * 0.6)
     assert row["restrictions"] == "비행안전구역"
     # without max_height_m on the feature the table's default (57 m: 14 storeys) applies
-    default = zoning_of(("zone", "준공업", box(0, 0, 200, 100)),
-                        ("overlay", "비행안전구역", box(0, 0, 100, 100)))
+    default = zoning_of(
+        ("zone", "준공업", box(0, 0, 200, 100)), ("overlay", "비행안전구역", box(0, 0, 100, 100))
+    )
     assert zone_row(box(10, 10, 20, 20), default)["max_gfa_m2"] == pytest.approx(100 * 4.0)
 
 
 def test_far_bonus_only_for_its_zone():
-    zoning = zoning_of(("zone", "제2종일반주거", box(0, 0, 100, 100)),
-                       ("zone", "준공업", box(100, 0, 200, 100)),
-                       ("overlay", "특정개발진흥지구", box(0, 0, 200, 100)))
+    zoning = zoning_of(
+        ("zone", "제2종일반주거", box(0, 0, 100, 100)),
+        ("zone", "준공업", box(100, 0, 200, 100)),
+        ("overlay", "특정개발진흥지구", box(0, 0, 200, 100)),
+    )
     row = zone_row(box(50, 0, 150, 100), zoning)
     assert row["max_gfa_m2"] == pytest.approx(5000 * 2.0 * 1.2 + 5000 * 4.0)
     assert row["restrictions"] == "특정개발진흥지구"
 
 
 def test_bonus_and_height_cap_together():
-    zoning = zoning_of(("zone", "제2종일반주거", box(0, 0, 100, 100)),
-                       ("overlay", "특정개발진흥지구", box(0, 0, 100, 100)),
-                       ("overlay", "비행안전구역", box(0, 0, 50, 100), 12.0))  # 3 storeys
+    zoning = zoning_of(
+        ("zone", "제2종일반주거", box(0, 0, 100, 100)),
+        ("overlay", "특정개발진흥지구", box(0, 0, 100, 100)),
+        ("overlay", "비행안전구역", box(0, 0, 50, 100), 12.0),
+    )  # 3 storeys
     row = zone_row(box(0, 0, 100, 100), zoning)
     # west half: min(2.4, 0.6 × 3 = 1.8); east half: 2.4
     assert row["max_gfa_m2"] == pytest.approx(5000 * 1.8 + 5000 * 2.4)
@@ -346,10 +375,10 @@ def test_default_project_runs(default_project_path):
     read = lambda name: pyogrio.read_dataframe(default_project_path, layer=name)  # noqa: E731
     zoning = read("zoning")
     centres = zoning.geometry.representative_point()
-    sites = gpd.GeoDataFrame({"name": zoning["zone_type"]},
-                             geometry=list(centres.buffer(40)), crs=zoning.crs)
-    table = compute_indicators(sites, read("startups"), read("education"), read("stations"),
-                               zoning)
+    sites = gpd.GeoDataFrame(
+        {"name": zoning["zone_type"]}, geometry=list(centres.buffer(40)), crs=zoning.crs
+    )
+    table = compute_indicators(sites, read("startups"), read("education"), read("stations"), zoning)
     assert len(table) == len(zoning)
     assert table["score"].between(0, 100).all()
     greenbelt = (zoning["zone_type"] == "개발제한구역").to_numpy()

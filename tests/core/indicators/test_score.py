@@ -1,17 +1,32 @@
 """Composite score: transforms, weights, breakdown and ranking (app.core.indicators.score)."""
+
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from app.core.indicators.score import (CRITERIA, References, ScoreSettingsError, Weights,
-                            composite_score, criterion_values, rank_sites, score_breakdown)
+from app.core.indicators.score import (
+    CRITERIA,
+    References,
+    ScoreSettingsError,
+    Weights,
+    composite_score,
+    criterion_values,
+    rank_sites,
+    score_breakdown,
+)
 
 
 def indicators(**columns):
-    base = dict(startups_n=[250], sector_evenness=[0.5], education_nearest_m=[1000.0],
-                station_nearest_m=[500.0], max_gfa_m2=[10_000.0], use_permitted=[True])
+    base = dict(
+        startups_n=[250],
+        sector_evenness=[0.5],
+        education_nearest_m=[1000.0],
+        station_nearest_m=[500.0],
+        max_gfa_m2=[10_000.0],
+        use_permitted=[True],
+    )
     base.update(columns)
     return pd.DataFrame(base)
 
@@ -26,9 +41,14 @@ def test_every_transform_is_one_half_at_its_reference():
 
 
 def test_transforms_are_monotone_and_bounded():
-    frame = indicators(startups_n=[0, 10, 1000], sector_evenness=[0, 0.5, 1],
-                       education_nearest_m=[0, 500, 5000], station_nearest_m=[0, 100, 9000],
-                       max_gfa_m2=[0, 5000, 1e6], use_permitted=[True] * 3)
+    frame = indicators(
+        startups_n=[0, 10, 1000],
+        sector_evenness=[0, 0.5, 1],
+        education_nearest_m=[0, 500, 5000],
+        station_nearest_m=[0, 100, 9000],
+        max_gfa_m2=[0, 5000, 1e6],
+        use_permitted=[True] * 3,
+    )
     values = criterion_values(frame)
     assert ((values >= 0) & (values <= 1)).all().all()
     for key in ("startups", "diversity", "floor_area"):
@@ -44,8 +64,17 @@ def test_score_is_the_weighted_mean():
     assert composite_score(criterion_values(frame), weights).iloc[0] == pytest.approx(50)
     default = composite_score(criterion_values(frame)).iloc[0]
     w = Weights()
-    expected = 100 * (0.5 * w.startups + 0.5 * w.diversity + math.exp(-1) * w.education
-                      + math.exp(-1) * w.transit + 0.5 * w.floor_area) / sum(w.to_dict().values())
+    expected = (
+        100
+        * (
+            0.5 * w.startups
+            + 0.5 * w.diversity
+            + math.exp(-1) * w.education
+            + math.exp(-1) * w.transit
+            + 0.5 * w.floor_area
+        )
+        / sum(w.to_dict().values())
+    )
     assert default == pytest.approx(expected)
 
 
@@ -58,9 +87,14 @@ def test_missing_criterion_renormalises_the_weights():
 
 
 def test_breakdown_points_add_up_to_the_score():
-    frame = indicators(startups_n=[250, 40], sector_evenness=[0.5, 0.9],
-                       education_nearest_m=[1000.0, np.nan], station_nearest_m=[500.0, 20.0],
-                       max_gfa_m2=[10_000.0, 300.0], use_permitted=[True, False])
+    frame = indicators(
+        startups_n=[250, 40],
+        sector_evenness=[0.5, 0.9],
+        education_nearest_m=[1000.0, np.nan],
+        station_nearest_m=[500.0, 20.0],
+        max_gfa_m2=[10_000.0, 300.0],
+        use_permitted=[True, False],
+    )
     frame.index = ["a", "b"]
     table = score_breakdown(frame)
     assert len(table) == 2 * len(CRITERIA)
@@ -89,7 +123,10 @@ def test_weights_and_references_round_trip():
 
 
 def test_not_permitted_sites_rank_below_every_permitted_site():
-    frame = pd.DataFrame({"score": [90.0, 20.0, 50.0, np.nan, 70.0],
-                          "use_permitted": pd.array([False, True, True, True, None],
-                                                    dtype="boolean")})
+    frame = pd.DataFrame(
+        {
+            "score": [90.0, 20.0, 50.0, np.nan, 70.0],
+            "use_permitted": pd.array([False, True, True, True, None], dtype="boolean"),
+        }
+    )
     assert rank_sites(frame).tolist() == [4, 2, 1, 3, 5]

@@ -10,13 +10,20 @@ PROV = Provenance(DataStatus.REAL, "test", "CC0", "2026")
 
 
 def _stack():
-    points = gpd.GeoDataFrame({"name": ["가", "나"]},
-                              geometry=shapely.points([100.0, 300.0], [100.0, 100.0]),
-                              crs="EPSG:5186")
-    polygons = gpd.GeoDataFrame({"name": ["big"]}, geometry=[shapely.box(0, 0, 1000, 1000)],
-                                crs="EPSG:5186")
-    return LayerStack([Layer("pts", points, LayerStyle(), PROV, geometry_kind="point"),
-                       Layer("poly", polygons, LayerStyle(), PROV, geometry_kind="polygon")])
+    points = gpd.GeoDataFrame(
+        {"name": ["가", "나"]},
+        geometry=shapely.points([100.0, 300.0], [100.0, 100.0]),
+        crs="EPSG:5186",
+    )
+    polygons = gpd.GeoDataFrame(
+        {"name": ["big"]}, geometry=[shapely.box(0, 0, 1000, 1000)], crs="EPSG:5186"
+    )
+    return LayerStack(
+        [
+            Layer("pts", points, LayerStyle(), PROV, geometry_kind="point"),
+            Layer("poly", polygons, LayerStyle(), PROV, geometry_kind="polygon"),
+        ]
+    )
 
 
 def test_identify_top_layer_first_nearest_point():

@@ -1,4 +1,5 @@
 """Loading the project GeoPackage, and clear errors for bad files."""
+
 import shutil
 import sqlite3
 
@@ -12,8 +13,15 @@ from layers.provenance import DataStatus
 def test_default_project_loads_every_layer_with_provenance(default_project_path):
     progress = []
     stack = load_project(default_project_path, lambda f, name: progress.append((f, name)))
-    assert stack.names() == ["startups", "stations", "education", "districts", "zoning",
-                             "dong", "gu"]
+    assert stack.names() == [
+        "startups",
+        "stations",
+        "education",
+        "districts",
+        "zoning",
+        "dong",
+        "gu",
+    ]
     assert progress[-1][0] == pytest.approx(1.0)
     for layer in stack:
         assert layer.data.crs.to_epsg() == 5186
@@ -27,10 +35,13 @@ def test_default_project_loads_every_layer_with_provenance(default_project_path)
     assert stack.get("startups").data["synthetic"].all()
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"", "not a GeoPackage"),
-    (b"hello, this is text", "not a GeoPackage"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", "not a GeoPackage"),
+        (b"hello, this is text", "not a GeoPackage"),
+    ],
+)
 def test_non_geopackage_files_are_refused(tmp_path, content, expected):
     path = tmp_path / "bad.gpkg"
     path.write_bytes(content)

@@ -1,4 +1,5 @@
 """Styles and names of imported layers (Qt-free)."""
+
 import geopandas as gpd
 import shapely
 
@@ -7,8 +8,7 @@ from layers.themes.startups import SPEC as STARTUPS
 
 
 def _points(n, **columns):
-    return gpd.GeoDataFrame(columns, geometry=shapely.points(range(n), range(n)),
-                            crs="EPSG:5186")
+    return gpd.GeoDataFrame(columns, geometry=shapely.points(range(n), range(n)), crs="EPSG:5186")
 
 
 def test_startups_with_the_default_sectors_keep_the_app_colours():

@@ -1,11 +1,20 @@
 """The zoning rules tables (data/*.csv) against ZONING.md, and the rules object."""
+
 import csv
 
 import pytest
 
 from app.core.zoning.names import normalise_zone_name
-from app.core.zoning.rules import (CONDITIONAL, NOT_PERMITTED, OVERLAYS_CSV, PERMITTED,
-                                   RULES_CSV, SYMBOLS, ZoningRules, ZoningRulesError)
+from app.core.zoning.rules import (
+    CONDITIONAL,
+    NOT_PERMITTED,
+    OVERLAYS_CSV,
+    PERMITTED,
+    RULES_CSV,
+    SYMBOLS,
+    ZoningRules,
+    ZoningRulesError,
+)
 from layers.themes.zoning import OVERLAYS, ZONE_COLOURS
 
 #: ZONING.md: zone -> (decree BCR, decree FAR min, max, Seoul BCR, Seoul FAR, (?))
@@ -28,10 +37,22 @@ ZONING_MD = {
     "자연녹지": (20, 50, 100, 20, 50, True),
 }
 USES_MD = {  # (교육연구시설, 업무시설)
-    "제1종전용주거": "□✗", "제2종전용주거": "□✗", "제1종일반주거": "○?",
-    "제2종일반주거": "○△", "제3종일반주거": "○△", "준주거": "○○", "중심상업": "?○",
-    "일반상업": "□○", "근린상업": "□○", "유통상업": "□○", "전용공업": "△?",
-    "일반공업": "△△", "준공업": "○○", "보전녹지": "△✗", "생산녹지": "△✗", "자연녹지": "△✗",
+    "제1종전용주거": "□✗",
+    "제2종전용주거": "□✗",
+    "제1종일반주거": "○?",
+    "제2종일반주거": "○△",
+    "제3종일반주거": "○△",
+    "준주거": "○○",
+    "중심상업": "?○",
+    "일반상업": "□○",
+    "근린상업": "□○",
+    "유통상업": "□○",
+    "전용공업": "△?",
+    "일반공업": "△△",
+    "준공업": "○○",
+    "보전녹지": "△✗",
+    "생산녹지": "△✗",
+    "자연녹지": "△✗",
 }
 
 
@@ -49,8 +70,13 @@ def test_one_row_per_zone_type_with_the_short_names():
 def test_values_match_zoning_md(rules):
     for zone, (bcr_max, far_min, far_max, bcr, far, unsure) in ZONING_MD.items():
         rule = rules.zones[zone]
-        assert (rule.bcr_decree_max, rule.far_decree_min, rule.far_decree_max,
-                rule.bcr_seoul, rule.far_seoul) == (bcr_max, far_min, far_max, bcr, far)
+        assert (
+            rule.bcr_decree_max,
+            rule.far_decree_min,
+            rule.far_decree_max,
+            rule.bcr_seoul,
+            rule.far_seoul,
+        ) == (bcr_max, far_min, far_max, bcr, far)
         assert ("far_seoul" in rule.unconfirmed) == unsure, zone
         assert rules.bcr(zone) == bcr and rules.far(zone) == far
         assert rule.bcr_seoul <= rule.bcr_decree_max
@@ -97,9 +123,10 @@ def test_overrides_apply_and_round_trip(rules):
     assert again.overrides == changed.overrides
 
 
-@pytest.mark.parametrize("override", [{("nowhere", "업무시설"): "○"},
-                                      {("준공업", "주택"): "○"},
-                                      {("준공업", "업무시설"): "yes"}])
+@pytest.mark.parametrize(
+    "override",
+    [{("nowhere", "업무시설"): "○"}, {("준공업", "주택"): "○"}, {("준공업", "업무시설"): "yes"}],
+)
 def test_bad_overrides_raise(rules, override):
     with pytest.raises(ZoningRulesError):
         rules.with_overrides(override)
@@ -114,8 +141,11 @@ def test_overlay_table(rules):
     (greenbelt,) = rules.overlay_rules("개발제한구역")
     assert greenbelt.effect == "blocks_building"
     (bonus,) = rules.overlay_rules("특정개발진흥지구")
-    assert (bonus.effect, bonus.applies_to_zone, bonus.far_factor) == \
-        ("far_bonus", "제2종일반주거", 1.2)
+    assert (bonus.effect, bonus.applies_to_zone, bonus.far_factor) == (
+        "far_bonus",
+        "제2종일반주거",
+        1.2,
+    )
     (height,) = rules.overlay_rules("비행안전구역")
     assert height.effect == "height_limit" and height.storey_height_m > 0
     assert height.confidence == "unconfirmed"
@@ -131,13 +161,25 @@ def test_malformed_table_raises(tmp_path):
         ZoningRules.from_files(bad, OVERLAYS_CSV)
 
 
-@pytest.mark.parametrize("name, short", [
-    ("제2종일반주거지역", "제2종일반주거"), ("제2종 일반주거지역(7층이하)", "제2종일반주거"),
-    ("2종일반주거", "제2종일반주거"), ("준공업지역", "준공업"), ("일반상업지역", "일반상업"),
-    ("자연녹지지역", "자연녹지"), ("제1종전용주거지역", "제1종전용주거"), ("중심상업", "중심상업"),
-    ("개발제한구역", "개발제한구역"), ("비행안전제2구역", "비행안전구역"),
-    ("unknown", None), ("", None), (None, None), (3, None),
-])
+@pytest.mark.parametrize(
+    "name, short",
+    [
+        ("제2종일반주거지역", "제2종일반주거"),
+        ("제2종 일반주거지역(7층이하)", "제2종일반주거"),
+        ("2종일반주거", "제2종일반주거"),
+        ("준공업지역", "준공업"),
+        ("일반상업지역", "일반상업"),
+        ("자연녹지지역", "자연녹지"),
+        ("제1종전용주거지역", "제1종전용주거"),
+        ("중심상업", "중심상업"),
+        ("개발제한구역", "개발제한구역"),
+        ("비행안전제2구역", "비행안전구역"),
+        ("unknown", None),
+        ("", None),
+        (None, None),
+        (3, None),
+    ],
+)
 def test_normalise_zone_name(name, short):
     assert normalise_zone_name(name) == short
 

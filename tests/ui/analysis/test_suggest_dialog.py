@@ -1,4 +1,5 @@
 """Analysis → Suggest sites: solve in a worker, show the proposals, adopt them in one step."""
+
 import shapely
 from PySide6.QtCore import Qt
 
@@ -25,8 +26,7 @@ def test_suggest_in_magok_and_adopt_as_sites(qtbot, main_window):
     qtbot.mouseClick(dialog.adopt_button, Qt.MouseButton.LeftButton)
     sites = w.stack.get("sites").data
     assert len(sites) == 2
-    assert all(shapely.Point(p.x, p.y).distance(g) < 1e-6 for p, g in
-               zip(s.sites, sites.geometry))
+    assert all(shapely.Point(p.x, p.y).distance(g) < 1e-6 for p, g in zip(s.sites, sites.geometry))
     assert (sites["radius_m"] == 400).all()
     assert "Add 2 suggested site(s)" in w.actions_by_name["actionUndo"].text()
     w.undo_stack.undo()  # one step removes both

@@ -1,4 +1,5 @@
 """The map canvas: drawing, pan/zoom by mouse and keys, status bar coordinates."""
+
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
@@ -39,9 +40,16 @@ def test_drag_pans_the_map(qtbot, square_window):
 
 
 def _wheel(canvas, pos: QPoint, notches: int):
-    event = QWheelEvent(QPointF(pos), QPointF(canvas.mapToGlobal(pos)), QPoint(0, 0),
-                        QPoint(0, 120 * notches), Qt.MouseButton.NoButton,
-                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        QPointF(pos),
+        QPointF(canvas.mapToGlobal(pos)),
+        QPoint(0, 0),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(canvas, event)
 
 
@@ -51,7 +59,7 @@ def test_wheel_zooms_around_the_cursor(square_window):
     anchor = canvas.screen_to_map(QPointF(pos))
     resolution = canvas.viewport.resolution
     _wheel(canvas, pos, 2)
-    assert canvas.viewport.resolution == pytest.approx(resolution / 1.25 ** 2)
+    assert canvas.viewport.resolution == pytest.approx(resolution / 1.25**2)
     assert canvas.screen_to_map(QPointF(pos)) == pytest.approx(anchor, abs=1e-6)
     _wheel(canvas, pos, -2)
     assert canvas.viewport.resolution == pytest.approx(resolution)
@@ -89,16 +97,22 @@ def test_status_bar_shows_cursor_position(qtbot, main_window):
 def test_zoom_to_district_shortcuts(qtbot, main_window):
     canvas = main_window.canvas
     districts = main_window.stack.get("districts").data.set_index("district_id")
-    for key, district in ((Qt.Key.Key_1, "gvalley"), (Qt.Key.Key_2, "magok"),
-                          (Qt.Key.Key_3, "yangjae")):
+    for key, district in (
+        (Qt.Key.Key_1, "gvalley"),
+        (Qt.Key.Key_2, "magok"),
+        (Qt.Key.Key_3, "yangjae"),
+    ):
         qtbot.keyClick(main_window, key, Qt.KeyboardModifier.ControlModifier)
         xmin, ymin, xmax, ymax = canvas.viewport.extent
         bxmin, bymin, bxmax, bymax = districts.geometry[district].bounds
         assert xmin <= bxmin and ymin <= bymin and xmax >= bxmax and ymax >= bymax
         # ...and the district fills a good part of the view.
         assert (bxmax - bxmin) > 0.5 * (xmax - xmin) or (bymax - bymin) > 0.5 * (ymax - ymin)
-    qtbot.keyClick(main_window, Qt.Key.Key_F,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        main_window,
+        Qt.Key.Key_F,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     full = main_window.stack.extent()
     xmin, ymin, xmax, ymax = canvas.viewport.extent
     assert xmin <= full[0] and xmax >= full[2]
@@ -108,10 +122,18 @@ def test_scale_bar_and_north_arrow_are_drawn(main_window):
     image = main_window.canvas.grab().toImage()
     height = image.height()
     # The scale bar's black first half sits in the bottom-left corner.
-    dark = sum(1 for x in range(10, 200) for y in range(height - 40, height - 10)
-               if image.pixelColor(x, y).lightness() < 60)
+    dark = sum(
+        1
+        for x in range(10, 200)
+        for y in range(height - 40, height - 10)
+        if image.pixelColor(x, y).lightness() < 60
+    )
     assert dark > 100
     width = image.width()
-    arrow = sum(1 for x in range(width - 70, width - 5) for y in range(5, 80)
-                if image.pixelColor(x, y).lightness() < 60)
+    arrow = sum(
+        1
+        for x in range(width - 70, width - 5)
+        for y in range(5, 80)
+        if image.pixelColor(x, y).lightness() < 60
+    )
     assert arrow > 50

@@ -1,4 +1,5 @@
 """File → Export map…: the dialog driven with real clicks and keys."""
+
 import shutil
 import subprocess
 
@@ -58,8 +59,7 @@ def test_every_scene_pdf_from_the_dialog(dialog, main_window, qtbot, tmp_path):
         assert "Pages:           3" in info and "595 x 842" in info
         assert "Title:           Spring workshop\n" in info
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True,
-                              text=True).stdout
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
         titles = [page.splitlines()[0] for page in text.split("\f")[:3]]
         assert titles == [f"Spring workshop — {scene.title}" for scene in dialog.scenes]
 
@@ -127,7 +127,6 @@ def test_view_pdf_from_the_dialog_has_the_sites_rank_badges(gvalley, qtbot, tmp_
     click_export(qtbot, dialog)
     assert out.exists()
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True,
-                              text=True).stdout
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
         score = w.indicators.results["score"].iloc[0]
         assert re.search(rf"#1 {score:.0f}\b", text), text[:400]  # as on the canvas

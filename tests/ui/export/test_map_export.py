@@ -1,4 +1,5 @@
 """PNG/PDF map export: size, legend swatches, scale bar, PDF text, CLI errors."""
+
 import shutil
 import subprocess
 import sys
@@ -27,13 +28,16 @@ def png(stack, tmp_path_factory):
     path = tmp_path_factory.mktemp("png") / "map.png"
     layout = render_map(stack, path, size=(1200, 800), dpi=144, title=TITLE)
     image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
-    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(
-        image.height(), image.bytesPerLine() // 4, 4)[:, :image.width(), 2::-1].copy()
+    pixels = (
+        np.frombuffer(image.constBits(), np.uint8)
+        .reshape(image.height(), image.bytesPerLine() // 4, 4)[:, : image.width(), 2::-1]
+        .copy()
+    )
     return image, pixels, layout
 
 
 def _crop(pixels, rect):
-    return pixels[int(rect.top()):int(rect.bottom()), int(rect.left()):int(rect.right())]
+    return pixels[int(rect.top()) : int(rect.bottom()), int(rect.left()) : int(rect.right())]
 
 
 def test_png_size_dpi_and_not_blank(png):
@@ -77,8 +81,9 @@ def test_pdf_has_title_and_synthetic_note(stack, tmp_path):
     assert data.startswith(b"%PDF")
     assert layout.width > layout.height  # landscape from the 1600x1000 aspect
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                              text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
     else:  # no poppler: the XMP metadata carries the title and the data notes
         text = data.decode("utf-8", "replace")
     assert TITLE in text and "SYNTHETIC" in text
@@ -99,18 +104,28 @@ def test_export_errors_are_clear(stack, tmp_path):
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "app", "render", *map(str, args)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app", "render", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.parametrize("args", [("{tmp}/map.svg",), ("{tmp}/no/map.png",),
-                                  ("{tmp}/map.png", "--size", "10x10"),
-                                  ("{tmp}/map.png", "--district", "nowhere"),
-                                  ("{tmp}/map.png", "--project", "{tmp}/none.gpkg"),
-                                  ("{tmp}/map.png", "--all-scenes"),
-                                  ("{tmp}/map.pdf", "--scene", "atlantis"),
-                                  ("{tmp}/file.txt/map.png",),
-                                  ("{tmp}/map.png", "--sites", "{tmp}/none.geojson")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("{tmp}/map.svg",),
+        ("{tmp}/no/map.png",),
+        ("{tmp}/map.png", "--size", "10x10"),
+        ("{tmp}/map.png", "--district", "nowhere"),
+        ("{tmp}/map.png", "--project", "{tmp}/none.gpkg"),
+        ("{tmp}/map.png", "--all-scenes"),
+        ("{tmp}/map.pdf", "--scene", "atlantis"),
+        ("{tmp}/file.txt/map.png",),
+        ("{tmp}/map.png", "--sites", "{tmp}/none.geojson"),
+    ],
+)
 def test_cli_errors_are_one_line_exit_2(args, tmp_path):
     (tmp_path / "file.txt").write_text("not a folder")
     result = run_cli(*(a.format(tmp=tmp_path) for a in args))
@@ -124,8 +139,9 @@ def test_cli_writes_district_png(tmp_path):
     from PySide6.QtGui import QImage
 
     out = tmp_path / "gvalley.png"
-    result = run_cli(out, "--size", "800x600", "--dpi", "96", "--district", "gvalley",
-                     "--title", "G밸리")
+    result = run_cli(
+        out, "--size", "800x600", "--dpi", "96", "--district", "gvalley", "--title", "G밸리"
+    )
     assert result.returncode == 0, result.stderr
     assert QImage(str(out)).size().toTuple() == (800, 600)
 
@@ -148,15 +164,15 @@ DAY = __import__("datetime").date(2026, 5, 4)
 def pdftotext(path):
     if not shutil.which("pdftotext"):  # .ci/run installs poppler-utils
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def pdfinfo(path):
     if not shutil.which("pdfinfo"):
         pytest.skip("pdfinfo (poppler-utils) is not installed")
-    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
 
 
@@ -178,9 +194,11 @@ def test_pdf_text_has_real_spaces_and_the_furniture(stack, tmp_path):
 def test_fix_pdf_spaces_rewrites_only_control_destinations():
     from app.ui.export.map_export import fix_pdf_spaces
 
-    cmap = (b"begincmap\n2 beginbfrange\n<0000> <0000> <0000>\n"
-            b"<0001> <0003> [<0057> <0001> <0009>]\n<0004> <0005> <0001>\nendbfrange\n"
-            b"1 beginbfchar\n<0006> <001F>\nendbfchar\nendcmap")
+    cmap = (
+        b"begincmap\n2 beginbfrange\n<0000> <0000> <0000>\n"
+        b"<0001> <0003> [<0057> <0001> <0009>]\n<0004> <0005> <0001>\nendbfrange\n"
+        b"1 beginbfchar\n<0006> <001F>\nendbfchar\nendcmap"
+    )
     fixed = fix_pdf_spaces(b"%PDF-1.4\n" + cmap)
     assert len(fixed) == len(cmap) + 9  # same length: the xref offsets stay valid
     assert b"[<0057> <0020> <0020>]" in fixed and b"<0006> <0020>" in fixed
@@ -193,8 +211,7 @@ def test_every_scene_is_one_page_with_its_title(stack, tmp_path):
 
     scenes = default_scenes(stack, "en")
     path = tmp_path / "handout.pdf"
-    layouts = render_scenes(stack, path, scenes, page="A4", orientation="portrait",
-                            date=DAY)
+    layouts = render_scenes(stack, path, scenes, page="A4", orientation="portrait", date=DAY)
     assert len(layouts) == 3
     info = pdfinfo(path)
     assert int(info["Pages"]) == 3
@@ -236,7 +253,7 @@ def test_portrait_pages_put_the_legend_below_a_wide_map(stack, tmp_path):
         assert layout.legend.width() >= 0.85 * layout.width
         assert layout.map.height() > layout.legend.height()  # the map stays the main thing
         text = pdftotext(path)
-        legend_text = text[text.index("Legend"):]
+        legend_text = text[text.index("Legend") :]
         for title in titles:  # every visible layer is in the legend
             assert title in legend_text, (page, title)
     # Landscape keeps its legend column at the right of the map.
@@ -250,8 +267,11 @@ def _pixels(path):
     from PySide6.QtGui import QImage
 
     image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
-    return np.frombuffer(image.constBits(), np.uint8).reshape(
-        image.height(), image.bytesPerLine() // 4, 4)[:, :image.width(), 2::-1].astype(int)
+    return (
+        np.frombuffer(image.constBits(), np.uint8)
+        .reshape(image.height(), image.bytesPerLine() // 4, 4)[:, : image.width(), 2::-1]
+        .astype(int)
+    )
 
 
 def _district_pixel_counts(pixels):
@@ -293,8 +313,9 @@ def test_scene_with_missing_layers_renders_what_exists(stack, tmp_path):
     from app.core.project.scenes import Scene
     from app.ui.export.map_export import render_map
 
-    scene = Scene("old", "Old scene", (180000, 540000, 200000, 556000),
-                  ("districts", "deleted_layer"))
+    scene = Scene(
+        "old", "Old scene", (180000, 540000, 200000, 556000), ("districts", "deleted_layer")
+    )
     path = tmp_path / "old.pdf"
     layout = render_map(stack, path, scene=scene)
     assert path.stat().st_size > 10_000
@@ -338,8 +359,10 @@ def test_cli_all_scenes_with_a_title_is_a_titled_handout(tmp_path):
     assert result.returncode == 0, result.stderr
     pages = pdftotext(out).split("\f")[:3]
     assert [page.splitlines()[0] for page in pages] == [
-        "워크숍 Workshop — G-Valley", "워크숍 Workshop — Magok",
-        "워크숍 Workshop — Yangjae/Gaepo"]
+        "워크숍 Workshop — G-Valley",
+        "워크숍 Workshop — Magok",
+        "워크숍 Workshop — Yangjae/Gaepo",
+    ]
     assert pdfinfo(out)["Title"].strip() == "워크숍 Workshop"
 
 
@@ -354,8 +377,9 @@ def test_cli_scene_png_and_sites(stack, tmp_path):
     xmin, ymin, xmax, ymax = scene.extent
     cx, cy = (xmin + xmax) / 2 + 600, (ymin + ymax) / 2 - 500  # clear of the labels
     sites = tmp_path / "sites.geojson"
-    gpd.GeoDataFrame({"name": ["Hub A"]}, geometry=[Point(cx, cy)],
-                     crs="EPSG:5186").to_file(sites, driver="GeoJSON")
+    gpd.GeoDataFrame({"name": ["Hub A"]}, geometry=[Point(cx, cy)], crs="EPSG:5186").to_file(
+        sites, driver="GeoJSON"
+    )
     plain, with_sites = tmp_path / "plain.png", tmp_path / "sites.png"
     for out, extra in ((plain, ()), (with_sites, ("--sites", sites))):
         result = run_cli(out, "--scene", "magok", "--size", "800x600", "--dpi", "96", *extra)
@@ -367,9 +391,11 @@ def test_cli_scene_png_and_sites(stack, tmp_path):
     a, b = _pixels(plain), _pixels(with_sites)
     assert np.abs(a - _pixels(tmp_path / "ref.png")).max() <= 2  # the scene, as in-process
     changed = np.abs(a - b).max(axis=2) > 40
-    assert changed[py - 12:py + 13, px - 12:px + 13].sum() > 30  # the site's marker
-    legend = changed[int(layout.legend.top()):int(layout.legend.bottom()),
-                     int(layout.legend.left()):int(layout.legend.right())].sum()
+    assert changed[py - 12 : py + 13, px - 12 : px + 13].sum() > 30  # the site's marker
+    legend = changed[
+        int(layout.legend.top()) : int(layout.legend.bottom()),
+        int(layout.legend.left()) : int(layout.legend.right()),
+    ].sum()
     # the site, its label, catchment circle and rank badge, and the legend row only
     assert legend > 0 and changed.sum() - legend < 5000
 
@@ -378,8 +404,10 @@ def test_title_glyph_missing_from_the_font_is_a_note(stack, tmp_path):
     from app.ui.export.map_export import render_map
 
     path = tmp_path / "emoji.png"
-    layout = render_map(stack, path, size=(600, 400), dpi=96, title="Map \U0001F5FA 지도")
+    layout = render_map(stack, path, size=(600, 400), dpi=96, title="Map \U0001f5fa 지도")
     assert path.exists()
     # Hangul is in the bundled font: only the map emoji is named
-    assert layout.notes == ["the map font has no glyph for \U0001F5FA (title 'Map \U0001F5FA "
-                            "지도'): another font or a box is drawn instead"]
+    assert layout.notes == [
+        "the map font has no glyph for \U0001f5fa (title 'Map \U0001f5fa "
+        "지도'): another font or a box is drawn instead"
+    ]

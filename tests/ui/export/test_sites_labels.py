@@ -1,5 +1,6 @@
 """PNG/PDF export: the sites' catchments and rank badges as on the canvas, label halos
 drawn once as text, long legend labels wrapped instead of cut."""
+
 import re
 import shutil
 import subprocess
@@ -33,8 +34,11 @@ def _pixels(path):
     from PySide6.QtGui import QImage
 
     image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
-    return np.frombuffer(image.constBits(), np.uint8).reshape(
-        image.height(), image.bytesPerLine() // 4, 4)[:, :image.width(), 2::-1].astype(int)
+    return (
+        np.frombuffer(image.constBits(), np.uint8)
+        .reshape(image.height(), image.bytesPerLine() // 4, 4)[:, : image.width(), 2::-1]
+        .astype(int)
+    )
 
 
 def _near(pixels, colour, tolerance=30):
@@ -47,8 +51,9 @@ def _near(pixels, colour, tolerance=30):
 def pdftotext(path):
     if not shutil.which("pdftotext"):  # .ci/run installs poppler-utils
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 # -- sites -------------------------------------------------------------------------------
@@ -64,17 +69,26 @@ def two_sites(stack):
     xmin, ymin, xmax, ymax = scene.extent
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     frame = gpd.GeoDataFrame(
-        {"site_id": ["p1", "g1"], "name": ["Hub A", "Lot B"], "notes": ["", ""],
-         "kind": ["point", "polygon"], "radius_m": [np.nan, np.nan],
-         "lot_area_m2": [np.nan, np.nan], "created": ["", ""], "modified": ["", ""]},
+        {
+            "site_id": ["p1", "g1"],
+            "name": ["Hub A", "Lot B"],
+            "notes": ["", ""],
+            "kind": ["point", "polygon"],
+            "radius_m": [np.nan, np.nan],
+            "lot_area_m2": [np.nan, np.nan],
+            "created": ["", ""],
+            "modified": ["", ""],
+        },
         geometry=[Point(cx - 900, cy + 300), box(cx + 500, cy - 800, cx + 800, cy - 500)],
-        crs="EPSG:5186")
+        crs="EPSG:5186",
+    )
     old = view.get("sites")
     index = view.index(old)
     view.remove(old)
     view.insert(index, new_sites_layer(frame))
-    indicators = pd.DataFrame({"rank": [2, 1], "score": [38.4, 71.2],
-                               "use_permitted": [False, True]}, index=["p1", "g1"])
+    indicators = pd.DataFrame(
+        {"rank": [2, 1], "score": [38.4, 71.2], "use_permitted": [False, True]}, index=["p1", "g1"]
+    )
     return view, indicators, scene
 
 
@@ -86,7 +100,7 @@ def _screen(layout, x, y):
 def _badge_box(pixels, layout, x, y, s):
     """Pixels of the badge above map point ``(x, y)`` (it spans about 28 px up)."""
     px, py = _screen(layout, x, y)
-    return pixels[int(py - 26 * s):int(py - 14 * s), int(px - 12 * s):int(px + 12 * s)]
+    return pixels[int(py - 26 * s) : int(py - 14 * s), int(px - 12 * s) : int(px + 12 * s)]
 
 
 def _ring_share(pixels, layout, x, y, radius_px, colour):
@@ -95,23 +109,26 @@ def _ring_share(pixels, layout, x, y, radius_px, colour):
     angles = np.linspace(0, 2 * np.pi, 240, endpoint=False)
     hits = 0
     for a in angles:
-        ring = pixels[int(py + radius_px * np.sin(a)) - 1:int(py + radius_px * np.sin(a)) + 2,
-                      int(px + radius_px * np.cos(a)) - 1:int(px + radius_px * np.cos(a)) + 2]
+        ring = pixels[
+            int(py + radius_px * np.sin(a)) - 1 : int(py + radius_px * np.sin(a)) + 2,
+            int(px + radius_px * np.cos(a)) - 1 : int(px + radius_px * np.cos(a)) + 2,
+        ]
         hits += bool(_near(ring, colour, 45).any())
     return hits / len(angles)
 
 
 def test_png_export_draws_catchments_and_rank_badges(two_sites, tmp_path):
-    from app.ui.export.map_export import legend_swatch_kind, render_map
     from app.ui.canvas.render.sites_painter import BLOCKED_FILL, CATCHMENT, RANK_FILL
+    from app.ui.export.map_export import legend_swatch_kind, render_map
 
     view, indicators, scene = two_sites
     point = view.get("sites").data.geometry.iloc[0]
     lot = view.get("sites").data.geometry.iloc[1].representative_point()
     plain, marked = tmp_path / "plain.png", tmp_path / "marked.png"
     render_map(view, plain, size=(1000, 700), dpi=96, scene=scene)
-    layout = render_map(view, marked, size=(1000, 700), dpi=96, scene=scene,
-                        indicators=indicators, radius_m=600)
+    layout = render_map(
+        view, marked, size=(1000, 700), dpi=96, scene=scene, indicators=indicators, radius_m=600
+    )
     a, b = _pixels(plain), _pixels(marked)
     # Red badge on the blocked point site, a dark one on the permitted polygon site.
     assert _near(_badge_box(b, layout, point.x, point.y, 1), BLOCKED_FILL.name(), 20).sum() > 60
@@ -125,8 +142,8 @@ def test_png_export_draws_catchments_and_rank_badges(two_sites, tmp_path):
 
 
 def test_a_sites_own_radius_wins_over_r_and_badges_are_in_the_pdf(two_sites, tmp_path):
-    from app.ui.export.map_export import render_map
     from app.ui.canvas.render.sites_painter import CATCHMENT
+    from app.ui.export.map_export import render_map
 
     view, indicators, scene = two_sites
     own = _copy(view)
@@ -136,8 +153,9 @@ def test_a_sites_own_radius_wins_over_r_and_badges_are_in_the_pdf(two_sites, tmp
     own.remove(sites)
     own.insert(0, replace(sites, data=data))
     out = tmp_path / "own.png"
-    layout = render_map(own, out, size=(1000, 700), dpi=96, scene=scene,
-                        indicators=indicators, radius_m=900)
+    layout = render_map(
+        own, out, size=(1000, 700), dpi=96, scene=scene, indicators=indicators, radius_m=900
+    )
     pixels, point = _pixels(out), data.geometry.iloc[0]
     res = layout.viewport.resolution
     assert _ring_share(pixels, layout, point.x, point.y, 300 / res, CATCHMENT.name()) > 0.35
@@ -146,20 +164,25 @@ def test_a_sites_own_radius_wins_over_r_and_badges_are_in_the_pdf(two_sites, tmp
     render_map(view, pdf, scene=scene, indicators=indicators)
     text = pdftotext(pdf)
     assert "#1 71" in text and "#2 38" in text
-    legend = text[text.index("Legend"):]
+    legend = text[text.index("Legend") :]
     assert "Candidate sites" in legend
 
 
 def test_gui_export_shows_the_badges_of_the_canvas(gvalley, tmp_path):
-    from app.ui.export.map_export import render_map
     from app.ui.canvas.render.sites_painter import RANK_FILL
+    from app.ui.export.map_export import render_map
 
     w, cx, cy = gvalley
     assert len(w.indicators.results) == 1
     out = tmp_path / "view.png"
     assert w.export_map(out, title="G-Valley")
-    reference = render_map(w.stack, tmp_path / "ref.png", extent=w.canvas.viewport.extent,
-                           title="G-Valley", language=w.language)  # no indicators
+    reference = render_map(
+        w.stack,
+        tmp_path / "ref.png",
+        extent=w.canvas.viewport.extent,
+        title="G-Valley",
+        language=w.language,
+    )  # no indicators
     site = w.stack.get("sites").data.geometry.iloc[0].representative_point()
     s = 150 / 96
     exported, without = _pixels(out), _pixels(tmp_path / "ref.png")
@@ -172,25 +195,45 @@ def test_cli_render_with_sites_and_radius_draws_badges(tmp_path):
     import sys
 
     from app.core.paths import DEFAULT_PROJECT
-    from app.core.project.store import open_project
     from app.core.project.scenes import find_scene, scenes_from_settings
+    from app.core.project.store import open_project
 
     stack = open_project(DEFAULT_PROJECT).stack
     scene = find_scene(scenes_from_settings({}, stack, "en"), "gvalley")
     xmin, ymin, xmax, ymax = scene.extent
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     sites = tmp_path / "sites.geojson"
-    gpd.GeoDataFrame({"name": ["Hub A"]}, geometry=[Point(cx, cy)],
-                     crs="EPSG:5186").to_file(sites, driver="GeoJSON")
+    gpd.GeoDataFrame({"name": ["Hub A"]}, geometry=[Point(cx, cy)], crs="EPSG:5186").to_file(
+        sites, driver="GeoJSON"
+    )
     out = tmp_path / "cli.pdf"
-    result = subprocess.run([sys.executable, "-m", "app", "render", str(out), "--scene",
-                             "gvalley", "--sites", str(sites), "--radius", "500"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "render",
+            str(out),
+            "--scene",
+            "gvalley",
+            "--sites",
+            str(sites),
+            "--radius",
+            "500",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     text = pdftotext(out)
     assert re.search(r"#1 \d+", text), text[:300]  # the one site's rank and score
-    bad = subprocess.run([sys.executable, "-m", "app", "render", str(tmp_path / "x.png"),
-                          "--radius", "-5"], capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "app", "render", str(tmp_path / "x.png"), "--radius", "-5"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and bad.stderr.startswith("innoatlas: error: --radius")
 
 
@@ -202,29 +245,39 @@ def dark_stack():
     from layers.provenance import USER_PROVENANCE
     from layers.style import LabelStyle, LayerStyle, Symbol
 
-    frame = gpd.GeoDataFrame({"name": ["검은 구역 Dark"]},
-                             geometry=[box(0, 0, 4000, 4000)], crs="EPSG:5186")
-    style = LayerStyle(symbol=Symbol(fill="#000000", fill_alpha=1.0, stroke=None),
-                       label=LabelStyle(field="name", size_pt=14, bold=True,
-                                        color="#000000", halo="#ffffff"))
-    return LayerStack([Layer(name="dark", data=frame, style=style,
-                             provenance=USER_PROVENANCE, title_en="Dark",
-                             geometry_kind="polygon")])
+    frame = gpd.GeoDataFrame(
+        {"name": ["검은 구역 Dark"]}, geometry=[box(0, 0, 4000, 4000)], crs="EPSG:5186"
+    )
+    style = LayerStyle(
+        symbol=Symbol(fill="#000000", fill_alpha=1.0, stroke=None),
+        label=LabelStyle(field="name", size_pt=14, bold=True, color="#000000", halo="#ffffff"),
+    )
+    return LayerStack(
+        [
+            Layer(
+                name="dark",
+                data=frame,
+                style=style,
+                provenance=USER_PROVENANCE,
+                title_en="Dark",
+                geometry_kind="polygon",
+            )
+        ]
+    )
 
 
 def test_png_label_keeps_its_white_halo_over_a_dark_fill(dark_stack, tmp_path):
     from app.ui.export.map_export import render_map
 
     out = tmp_path / "dark.png"
-    layout = render_map(dark_stack, out, extent=(1000, 1000, 3000, 3000), size=(800, 600),
-                        dpi=96)
+    layout = render_map(dark_stack, out, extent=(1000, 1000, 3000, 3000), size=(800, 600), dpi=96)
     pixels = _pixels(out)
     cx, cy = _screen(layout, 2000, 2000)
-    around = pixels[int(cy - 14):int(cy + 14), int(cx - 90):int(cx + 90)]
+    around = pixels[int(cy - 14) : int(cy + 14), int(cx - 90) : int(cx + 90)]
     white = _near(around, "#ffffff", 40).sum()
     black = _near(around, "#000000", 40).sum()
     assert white > 300 and black > 300  # black glyphs on a white outline, on black
-    far = pixels[int(cy + 60):int(cy + 90), int(cx - 90):int(cx + 90)]
+    far = pixels[int(cy + 60) : int(cy + 90), int(cx - 90) : int(cx + 90)]
     assert _near(far, "#ffffff", 40).sum() == 0  # the fill itself is black
 
 
@@ -239,8 +292,7 @@ def test_pdf_holds_each_label_once(stack, dark_stack, tmp_path):
     page = tmp_path / "gvalley.pdf"
     from app.core.project.scenes import find_scene, scenes_from_settings
 
-    render_map(stack, page, scene=find_scene(scenes_from_settings({}, stack, "en"),
-                                             "gvalley"))
+    render_map(stack, page, scene=find_scene(scenes_from_settings({}, stack, "en"), "gvalley"))
     lines = [line.strip() for line in pdftotext(page).splitlines()]
     names = stack.get("stations").data[stack.get("stations").style.label.field]
     unique = names[~names.duplicated(keep=False)]
@@ -269,7 +321,7 @@ def test_long_legend_labels_wrap_instead_of_being_cut(stack, tmp_path, orientati
     out = tmp_path / f"{orientation}.pdf"
     layout = render_map(_long_titled(stack), out, orientation=orientation)
     text = pdftotext(out)
-    legend = " ".join(text[text.index("Legend"):].split())
+    legend = " ".join(text[text.index("Legend") :].split())
     assert LONG in legend  # whole, over two lines
     assert "…" not in legend
     assert "Airport height limit (Gimpo)" in legend
@@ -280,8 +332,8 @@ def test_long_legend_labels_wrap_instead_of_being_cut(stack, tmp_path, orientati
 def test_wrap_label_breaks_at_words_into_two_lines():
     from PySide6.QtGui import QFontMetricsF
 
-    from app.ui.fonts import map_font
     from app.ui.export.map_export import wrap_label
+    from app.ui.fonts import map_font
 
     font = map_font(9)
     width = QFontMetricsF(font).horizontalAdvance(LONG) * 0.6

@@ -1,4 +1,5 @@
 """File → Export web map (HTML): the window's layers, indicators, scenes and language."""
+
 import json
 import re
 
@@ -7,7 +8,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.core.export.webmap.page import extent_to_bounds
 from app.core.sites.geometry import polygon_from_vertices
-
 from tests.ui.message_boxes import answer_message_box
 
 
@@ -19,8 +19,11 @@ def test_export_web_map_with_the_sites_indicators(main_window, tmp_path):
     districts = w.stack.get("districts").data
     centre = districts[districts.district_id == "magok"].geometry.iloc[0].representative_point()
     cx, cy = centre.x, centre.y
-    w.editing.add_site(polygon_from_vertices([(cx - 50, cy - 50), (cx + 50, cy - 50),
-                                              (cx + 50, cy + 50), (cx - 50, cy + 50)]))
+    w.editing.add_site(
+        polygon_from_vertices(
+            [(cx - 50, cy - 50), (cx + 50, cy - 50), (cx + 50, cy + 50), (cx - 50, cy + 50)]
+        )
+    )
     w.indicators.wait()
     site_id = w.indicators.results.index[0]
     w.zoom_to_district("magok")
@@ -29,8 +32,10 @@ def test_export_web_map_with_the_sites_indicators(main_window, tmp_path):
     assert w.export_html(out)
     text = (tmp_path / "workshop.html").read_text(encoding="utf-8")
     # the page opens where the map was
-    assert '"view":' + json.dumps(extent_to_bounds(w.canvas.viewport.extent),
-                                  separators=(",", ":")) in text
+    assert (
+        '"view":' + json.dumps(extent_to_bounds(w.canvas.viewport.extent), separators=(",", ":"))
+        in text
+    )
     assert '"start":""' in text
     assert f'"_k":"{site_id}"' in text
     startups = int(w.indicators.results.loc[site_id, "startups_n"])
@@ -44,6 +49,9 @@ def test_export_web_map_failure_shows_a_message(main_window, tmp_path):
 
     answer_message_box(QMessageBox.StandardButton.Ok, seen)
     assert not main_window.export_html(tmp_path / "missing" / "map.html")
-    assert seen == [("Cannot export the web map",
-                     f"cannot write the web map to {tmp_path / 'missing' / 'map.html'}: "
-                     "no such folder")]
+    assert seen == [
+        (
+            "Cannot export the web map",
+            f"cannot write the web map to {tmp_path / 'missing' / 'map.html'}: no such folder",
+        )
+    ]

@@ -1,4 +1,5 @@
 """The indicators panel follows the sites: live while dragging, weights, table, CSV, layers."""
+
 import math
 
 import pandas as pd
@@ -63,6 +64,7 @@ def test_weights_change_every_score_and_are_saved(qtbot, gvalley, tmp_path):
     path = tmp_path / "weights.gpkg"
     assert w.project.save_to(path)
     from app.core.project.store import open_project
+
     assert open_project(path).settings.weights["startups"] == 1.0
 
 
@@ -103,15 +105,19 @@ def test_comparison_table_sorts_and_exports_csv_with_bom(qtbot, gvalley, tmp_pat
     assert model.rowCount() == 2
     header = panel.table.horizontalHeader()
     score_col = panel.table_model.columns.index("score")
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(header.sectionViewportPosition(score_col) + 5, 5))
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(header.sectionViewportPosition(score_col) + 5, 5),
+    )
     first = model.index(0, score_col).data()
     second = model.index(1, score_col).data()
     order = header.sortIndicatorOrder()
     a, b = float(first.replace(",", "")), float(second.replace(",", ""))
     assert (a <= b) if order == Qt.SortOrder.AscendingOrder else (a >= b)
-    w.stack.get("sites").data  # names may be Korean: the CSV must keep them
+    _ = w.stack.get("sites").data  # names may be Korean: the CSV must keep them
     from app.ui.sites.commands import SetAttributesCommand
+
     site_id = w.stack.get("sites").data["site_id"].iloc[0]
     w.undo_stack.push(SetAttributesCommand(w.stack.get("sites"), site_id, {"name": "마곡 센터"}))
     w.indicators.wait()
@@ -160,20 +166,25 @@ def test_removing_an_analysis_layer_unticks_its_menu_entry(qtbot, main_window):
 
 
 def test_large_layers_are_computed_in_a_worker_with_the_same_result(qtbot, gvalley):
-    from layers.themes.synthetic import generate_startups
     from app.ui.indicators.controller import WORKER_THRESHOLD
+    from layers.themes.synthetic import generate_startups
 
     w, cx, cy = gvalley
     stack = w.stack
-    big = generate_startups(WORKER_THRESHOLD + 10_000, stack.get("districts").data,
-                            stack.get("stations").data, stack.get("education").data)
+    big = generate_startups(
+        WORKER_THRESHOLD + 10_000,
+        stack.get("districts").data,
+        stack.get("stations").data,
+        stack.get("education").data,
+    )
     stack.get("startups").set_data(big)
     for dx in (0, 300, 600):
         w.editing.add_site(CheckedGeometry(shapely.Point(cx + dx, cy + 100)))
     w.indicators.wait()
     qtbot.waitUntil(lambda: len(w.indicators.results) == 4, timeout=10_000)
-    expected = w.indicators.engine.compute(stack.get("sites").data, w.editing.radius_m,
-                                           weights=w.indicators.weights)
+    expected = w.indicators.engine.compute(
+        stack.get("sites").data, w.editing.radius_m, weights=w.indicators.weights
+    )
     got = w.indicators.results
     assert got["startups_n"].tolist() == expected["startups_n"].tolist()
     assert got["score"].round(9).tolist() == expected["score"].round(9).tolist()
@@ -225,8 +236,9 @@ def test_file_export_geopackage_writes_styles_and_indicators(qtbot, gvalley, tmp
     sites = pyogrio.read_dataframe(out, layer="sites")
     assert {"rank", "score", "startups_n"} <= set(sites.columns)
     with sqlite3.connect(out) as con:
-        rows = con.execute("SELECT f_table_name FROM layer_styles WHERE useAsDefault = 1 "
-                           "AND f_table_schema = ''").fetchall()
+        rows = con.execute(
+            "SELECT f_table_name FROM layer_styles WHERE useAsDefault = 1 AND f_table_schema = ''"
+        ).fetchall()
     assert {r[0] for r in rows} == names
 
 
@@ -252,11 +264,11 @@ def test_english_names_are_readable_and_tooltips_hold_the_column(qtbot, gvalley)
     assert list(panel.card_values()) == list(COLUMNS)  # keyed by the contract names
     click_tab(qtbot, panel, 1)
     model = panel.table.model()
-    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in
-               range(model.columnCount())]
+    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
     assert headers[:3] == ["Rank", "Name", "Start-ups within R"]
-    assert model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) \
-        .startswith("startups_n: start-ups within R")
+    assert model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole).startswith(
+        "startups_n: start-ups within R"
+    )
     assert label("sector_hhi", "ko") == "업종 HHI"  # Korean keeps its names
 
 
@@ -278,8 +290,10 @@ def test_card_breakdown_chart_and_sites_fit_the_default_window(qtbot, gvalley):
         last = breakdown.horizontalHeader()
         right = last.sectionViewportPosition(4) + last.sectionSize(4)
         assert right <= breakdown.viewport().width(), language  # "Pts" wholly visible
-        assert breakdown.rowViewportPosition(4) + breakdown.rowHeight(4) \
-            <= breakdown.viewport().height()  # every criterion without scrolling
+        assert (
+            breakdown.rowViewportPosition(4) + breakdown.rowHeight(4)
+            <= breakdown.viewport().height()
+        )  # every criterion without scrolling
         assert panel.card.horizontalScrollBar().maximum() == 0
         label = panel.breakdown_label  # wraps instead of being cut off
         assert label.height() >= label.heightForWidth(label.width())
@@ -295,7 +309,8 @@ def test_card_breakdown_chart_and_sites_fit_the_default_window(qtbot, gvalley):
 
         rect, tip = panel.chart.bars[0]
         centre = rect.center().toPoint()
-        QApplication.sendEvent(panel.chart, QHelpEvent(QEvent.Type.ToolTip, centre,
-                                                       panel.chart.mapToGlobal(centre)))
+        QApplication.sendEvent(
+            panel.chart, QHelpEvent(QEvent.Type.ToolTip, centre, panel.chart.mapToGlobal(centre))
+        )
         assert QToolTip.text() == tip and tip.startswith("Site ")
         QToolTip.hideText()

@@ -1,4 +1,5 @@
 """File → Add layer… and drag and drop: real files, real dialog, real key and mouse events."""
+
 from __future__ import annotations
 
 import geopandas as gpd
@@ -19,16 +20,22 @@ GASAN = (189_900.0, 542_300.0)  # EPSG:5186, inside G-Valley
 
 def _points(n, centre=GASAN, spread=300.0, seed=1):
     rng = np.random.default_rng(seed)
-    return shapely.points(centre[0] + rng.uniform(-spread, spread, n),
-                          centre[1] + rng.uniform(-spread, spread, n))
+    return shapely.points(
+        centre[0] + rng.uniform(-spread, spread, n), centre[1] + rng.uniform(-spread, spread, n)
+    )
 
 
 def write_cp949_startups(folder, n=12):
     """A Korean start-up shapefile as portals ship it: CP949 text, no .cpg file."""
-    frame = gpd.GeoDataFrame({"상호": [f"가산스타트업{i}" for i in range(n)],
-                              "업종": ["AI/Data"] * (n // 2) + ["Bio/Health"] * (n - n // 2),
-                              "종사자수": list(range(1, n + 1))},
-                             geometry=_points(n), crs="EPSG:5186")
+    frame = gpd.GeoDataFrame(
+        {
+            "상호": [f"가산스타트업{i}" for i in range(n)],
+            "업종": ["AI/Data"] * (n // 2) + ["Bio/Health"] * (n - n // 2),
+            "종사자수": list(range(1, n + 1)),
+        },
+        geometry=_points(n),
+        crs="EPSG:5186",
+    )
     path = folder / "startups_cp949.shp"
     pyogrio.write_dataframe(frame, path, encoding="CP949")
     path.with_suffix(".cpg").unlink(missing_ok=True)
@@ -54,8 +61,9 @@ def _message_boxes(window):
 def _close_messages(window, qtbot=None):
     """Press OK on the open message boxes and give the focus back to the map."""
     for box in _message_boxes(window):
-        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton) \
-            if qtbot else box.done(0)
+        qtbot.mouseClick(
+            box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+        ) if qtbot else box.done(0)
     if qtbot is not None:
         qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)
         window.activateWindow()
@@ -77,8 +85,15 @@ def test_cp949_shapefile_is_detected_previewed_and_added(main_window, qtbot, tmp
     dialog.encoding_box.setFocus()
     qtbot.keyClick(dialog.encoding_box, Qt.Key.Key_Up)
     assert dialog.encoding_box.currentData() == "UTF-8"
-    texts = [model.item(r, c).text() for r in range(model.rowCount())
-             for c in range(model.columnCount())] if model.rowCount() else []
+    texts = (
+        [
+            model.item(r, c).text()
+            for r in range(model.rowCount())
+            for c in range(model.columnCount())
+        ]
+        if model.rowCount()
+        else []
+    )
     assert "가산스타트업0" not in texts
     qtbot.keyClick(dialog.encoding_box, Qt.Key.Key_Down)
     assert dialog.encoding_box.currentData() == "CP949"
@@ -90,8 +105,11 @@ def test_cp949_shapefile_is_detected_previewed_and_added(main_window, qtbot, tmp
     # one undo step takes it away, redo brings it back
     qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.names() == before
-    qtbot.keyClick(window.canvas, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window.canvas,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert layer.name in window.stack.names()
 
 
@@ -100,8 +118,10 @@ def test_startups_role_changes_indicators_and_survives_save(main_window, qtbot, 
 
     window = main_window
     path, frame = write_cp949_startups(tmp_path, n=40)
-    site_ops.insert_site(window.stack.get("sites"),
-                         site_ops.make_site(shapely.Point(*GASAN), "Gasan test site", 800.0))
+    site_ops.insert_site(
+        window.stack.get("sites"),
+        site_ops.make_site(shapely.Point(*GASAN), "Gasan test site", 800.0),
+    )
     window.indicators.wait()
     default_n = int(window.indicators.results["startups_n"].iloc[0])
     dialog = window.importer.ask(path)
@@ -138,8 +158,9 @@ def test_startups_role_changes_indicators_and_survives_save(main_window, qtbot, 
 def test_csv_without_crs_needs_a_crs_choice(main_window, qtbot, tmp_path):
     window = main_window
     path = tmp_path / "centres.csv"
-    pd.DataFrame({"name": ["A", "B"], "x": [GASAN[0], GASAN[0] + 100],
-                  "y": [GASAN[1], GASAN[1] + 50]}).to_csv(path, index=False)
+    pd.DataFrame(
+        {"name": ["A", "B"], "x": [GASAN[0], GASAN[0] + 100], "y": [GASAN[1], GASAN[1] + 50]}
+    ).to_csv(path, index=False)
     dialog = window.importer.ask(path)
     assert dialog.x_box.currentData() == "x" and dialog.y_box.currentData() == "y"
     assert not dialog.ok_button.isEnabled() and "CRS" in dialog.problem.text()
@@ -154,17 +175,30 @@ def test_csv_without_crs_needs_a_crs_choice(main_window, qtbot, tmp_path):
 def test_dropping_a_geojson_on_the_map_adds_it(main_window, qtbot, tmp_path):
     window = main_window
     path = tmp_path / "plan.geojson"
-    gpd.GeoDataFrame({"name": ["계획부지"]}, geometry=[shapely.box(126.88, 37.47, 126.89, 37.48)],
-                     crs="EPSG:4326").to_file(path, driver="GeoJSON")
+    gpd.GeoDataFrame(
+        {"name": ["계획부지"]},
+        geometry=[shapely.box(126.88, 37.47, 126.89, 37.48)],
+        crs="EPSG:4326",
+    ).to_file(path, driver="GeoJSON")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     centre = QPointF(window.canvas.width() / 2, window.canvas.height() / 2)
-    enter = QDragEnterEvent(centre.toPoint(), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        centre.toPoint(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(window.canvas, enter)
     assert enter.isAccepted()  # the map shows it takes the file
-    drop = QDropEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        centre,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(window.canvas.filesDropped, timeout=3000):
         QApplication.sendEvent(window.canvas, drop)
     qtbot.waitUntil(lambda: window.importer.dialog is not None, timeout=5000)
@@ -176,17 +210,22 @@ def test_dropping_a_geojson_on_the_map_adds_it(main_window, qtbot, tmp_path):
 def test_multi_layer_geopackage_asks_which_layer(main_window, qtbot, tmp_path):
     window = main_window
     path = tmp_path / "two.gpkg"
-    gpd.GeoDataFrame({"name": ["p"]}, geometry=[shapely.Point(*GASAN)],
-                     crs="EPSG:5186").to_file(path, layer="points")
-    gpd.GeoDataFrame({"name": ["q"]}, geometry=[shapely.box(*GASAN, GASAN[0] + 10,
-                                                            GASAN[1] + 10)],
-                     crs="EPSG:5186").to_file(path, layer="boxes")
+    gpd.GeoDataFrame({"name": ["p"]}, geometry=[shapely.Point(*GASAN)], crs="EPSG:5186").to_file(
+        path, layer="points"
+    )
+    gpd.GeoDataFrame(
+        {"name": ["q"]},
+        geometry=[shapely.box(*GASAN, GASAN[0] + 10, GASAN[1] + 10)],
+        crs="EPSG:5186",
+    ).to_file(path, layer="boxes")
     dialog = window.importer.ask(path)
     assert dialog.layer_box.isVisible() and dialog.layer_box.count() == 2
     dialog.layer_box.setFocus()
     index = dialog.layer_box.findData("boxes")
-    qtbot.keyClick(dialog.layer_box, Qt.Key.Key_Down if index > dialog.layer_box.currentIndex()
-                   else Qt.Key.Key_Up)
+    qtbot.keyClick(
+        dialog.layer_box,
+        Qt.Key.Key_Down if index > dialog.layer_box.currentIndex() else Qt.Key.Key_Up,
+    )
     assert dialog.layer_box.currentData() == "boxes"
     layer = _finish_import(window, qtbot)
     assert layer.geometry_kind == "polygon" and layer.data["name"].tolist() == ["q"]
@@ -196,8 +235,9 @@ def test_multi_layer_geopackage_asks_which_layer(main_window, qtbot, tmp_path):
 def test_remove_layer_is_undoable_and_default_layers_stay(main_window, qtbot, tmp_path):
     window = main_window
     path = tmp_path / "one.geojson"
-    gpd.GeoDataFrame({"name": ["x"]}, geometry=[shapely.Point(126.89, 37.48)],
-                     crs="EPSG:4326").to_file(path, driver="GeoJSON")
+    gpd.GeoDataFrame(
+        {"name": ["x"]}, geometry=[shapely.Point(126.89, 37.48)], crs="EPSG:4326"
+    ).to_file(path, driver="GeoJSON")
     window.importer.ask(path)
     layer = _finish_import(window, qtbot)
     window.layer_panel.select_layer(layer)
@@ -218,8 +258,10 @@ def test_cancel_while_reading_adds_nothing(main_window, qtbot, tmp_path):
     window = main_window
     path = tmp_path / "many.gpkg"
     n = 400_000
-    pyogrio.write_dataframe(gpd.GeoDataFrame({"v": np.arange(n)}, geometry=_points(n, spread=3000),
-                                             crs="EPSG:5186"), path)
+    pyogrio.write_dataframe(
+        gpd.GeoDataFrame({"v": np.arange(n)}, geometry=_points(n, spread=3000), crs="EPSG:5186"),
+        path,
+    )
     before = window.stack.names()
     task = window.importer.start(ImportRequest(path, title="many"))
     task.cancel()
@@ -264,22 +306,28 @@ def test_bad_files_give_a_message_and_change_nothing(main_window, qtbot, tmp_pat
     assert all(window.stack.get(name).data is frame for name, frame in frames.items())
 
 
-def test_real_zoning_with_full_korean_names_drives_the_zoning_indicators(main_window, qtbot,
-                                                                         tmp_path):
+def test_real_zoning_with_full_korean_names_drives_the_zoning_indicators(
+    main_window, qtbot, tmp_path
+):
     from app.core.sites import edits as site_ops
 
     window = main_window
     x, y = GASAN
     zones = gpd.GeoDataFrame(
         {"용도지역명": ["일반상업지역", "제2종일반주거지역(7층이하)"], "면적": [1.0, 2.0]},
-        geometry=[shapely.box(x - 500, y - 500, x + 500, y + 500),
-                  shapely.box(x + 500, y - 500, x + 1500, y + 500)], crs="EPSG:5186")
+        geometry=[
+            shapely.box(x - 500, y - 500, x + 500, y + 500),
+            shapely.box(x + 500, y - 500, x + 1500, y + 500),
+        ],
+        crs="EPSG:5186",
+    )
     path = tmp_path / "real_zoning.shp"  # as a portal ships it: UTM-K, CP949, no .cpg
     pyogrio.write_dataframe(zones.to_crs("EPSG:5179"), path, encoding="CP949")
     path.with_suffix(".cpg").unlink(missing_ok=True)
-    site_ops.insert_site(window.stack.get("sites"),
-                         site_ops.make_site(shapely.box(x - 50, y - 50, x + 50, y + 50),
-                                            "Gasan block", 800.0))
+    site_ops.insert_site(
+        window.stack.get("sites"),
+        site_ops.make_site(shapely.box(x - 50, y - 50, x + 50, y + 50), "Gasan block", 800.0),
+    )
     window.indicators.wait()
     assert window.indicators.results["dominant_zone"].iloc[0] != "일반상업"
     dialog = window.importer.ask(path)

@@ -1,4 +1,5 @@
 """The layer panel changes what the canvas draws: visibility, order, opacity, legend."""
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
@@ -10,8 +11,9 @@ def _check_box_point(tree, index) -> QPoint:
     tree.initViewItemOption(option)
     option.rect = tree.visualRect(index)
     option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
-    rect = tree.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator,
-                                       option, tree)
+    rect = tree.style().subElementRect(
+        QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, tree
+    )
     return rect.center()
 
 
@@ -102,6 +104,7 @@ def test_double_click_opens_properties_with_provenance(qtbot, main_window):
     qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=target)
     qtbot.mouseDClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=target)
     from app.ui.layers.properties import LayerPropertiesDialog
+
     dialogs = [w for w in main_window.findChildren(LayerPropertiesDialog) if w.isVisible()]
     assert dialogs, "no properties dialog opened"
     text = dialogs[-1].browser.toPlainText()

@@ -1,4 +1,5 @@
 """Presentation mode with real key and mouse events on the default project."""
+
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit, QToolBar
@@ -32,15 +33,24 @@ def press_ctrl(qtbot, window, key):
 def wheel(widget, delta):
     """A real wheel turn over the middle of ``widget``."""
     centre = QPointF(widget.rect().center())
-    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
-                        QPoint(0, delta), Qt.MouseButton.NoButton,
-                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, delta),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(widget, event)
 
 
 def visible_docks(window):
-    return {dock.objectName(): dock.isVisible()
-            for dock in window.findChildren(QDockWidget, options=DIRECT)}
+    return {
+        dock.objectName(): dock.isVisible()
+        for dock in window.findChildren(QDockWidget, options=DIRECT)
+    }
 
 
 def wait_still(qtbot, window):
@@ -109,9 +119,14 @@ def test_page_down_and_arrows_step_through_the_scenes(qtbot, main_window):
     wait_still(qtbot, w)
     assert_scene_shown(w, scenes[0])
     assert w.presentation.bar.counter.text() == "Scene 1 of 3"
-    for index, key in ((1, Qt.Key.Key_PageDown), (2, Qt.Key.Key_Right),
-                       (1, Qt.Key.Key_Up), (0, Qt.Key.Key_PageUp), (1, Qt.Key.Key_Down),
-                       (0, Qt.Key.Key_Left)):
+    for index, key in (
+        (1, Qt.Key.Key_PageDown),
+        (2, Qt.Key.Key_Right),
+        (1, Qt.Key.Key_Up),
+        (0, Qt.Key.Key_PageUp),
+        (1, Qt.Key.Key_Down),
+        (0, Qt.Key.Key_Left),
+    ):
         press(qtbot, w, key)
         assert w.presentation.animating  # it moves there, it does not jump
         wait_still(qtbot, w)
@@ -171,8 +186,12 @@ def test_a_scene_added_renamed_and_moved_is_the_one_presented(qtbot, main_window
     rename_in_panel(qtbot, w, "Magok close-up")
     for _ in range(2):
         qtbot.mouseClick(panel.up_button, Qt.MouseButton.LeftButton)
-    assert [s.title for s in w.scenes.scenes] == ["G-Valley", "Magok close-up", "Magok",
-                                                  "Yangjae/Gaepo"]
+    assert [s.title for s in w.scenes.scenes] == [
+        "G-Valley",
+        "Magok close-up",
+        "Magok",
+        "Yangjae/Gaepo",
+    ]
     present(qtbot, w)
     assert w.presentation.message == ""  # the desk message stays on the desk
     assert_scene_shown(w, w.scenes[1])
@@ -236,10 +255,17 @@ def scene_hiding_stations(window):
     extent = window.scenes[0].extent
     shown = tuple(layer.name for layer in window.stack if layer.visible)
     assert "stations" in shown
-    window.scenes.set_scenes([
-        Scene("all", "Everything", extent, shown),
-        Scene("no_stations", "Without stations", extent,
-              tuple(name for name in shown if name != "stations"))])
+    window.scenes.set_scenes(
+        [
+            Scene("all", "Everything", extent, shown),
+            Scene(
+                "no_stations",
+                "Without stations",
+                extent,
+                tuple(name for name in shown if name != "stations"),
+            ),
+        ]
+    )
 
 
 def test_leaving_restores_layer_visibility_and_the_unsaved_mark(qtbot, main_window):
@@ -352,7 +378,7 @@ def test_presentation_screenshot(qtbot, main_window, tmp_path):
     assert title.height() >= 60 and title.width() == w.canvas.width()
 
 
-TWO_SCREENS_SCRIPT = r'''
+TWO_SCREENS_SCRIPT = r"""
 import json, sys
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
@@ -387,7 +413,7 @@ out.update(back=w.screen().name(), same=w.geometry() == before)
 w.project._set_clean()
 w.close()
 print(json.dumps(out))
-'''
+"""
 
 
 def test_choice_of_screen_on_a_two_screen_machine(tmp_path):
@@ -398,18 +424,43 @@ def test_choice_of_screen_on_a_two_screen_machine(tmp_path):
     import sys
     from pathlib import Path
 
-    screens = {"screens": [
-        {"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 800,
-         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
-        {"name": "projector", "x": 1280, "y": 0, "width": 1920, "height": 1080,
-         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
+    screens = {
+        "screens": [
+            {
+                "name": "laptop",
+                "x": 0,
+                "y": 0,
+                "width": 1280,
+                "height": 800,
+                "logicalDpi": 96,
+                "logicalBaseDpi": 96,
+                "dpr": 1,
+            },
+            {
+                "name": "projector",
+                "x": 1280,
+                "y": 0,
+                "width": 1920,
+                "height": 1080,
+                "logicalDpi": 96,
+                "logicalBaseDpi": 96,
+                "dpr": 1,
+            },
+        ]
+    }
     config = tmp_path / "screens.json"
     config.write_text(json.dumps(screens))
     shot = tmp_path / "projector.png"
     env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
     root = Path(__file__).resolve().parents[3]
-    result = subprocess.run([sys.executable, "-c", TWO_SCREENS_SCRIPT, str(shot)], cwd=root,
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", TWO_SCREENS_SCRIPT, str(shot)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["choices"][0].startswith("laptop") and out["default"] == out["choices"][0]

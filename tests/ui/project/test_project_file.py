@@ -4,6 +4,7 @@ Modal dialogs (QMessageBox, QFileDialog) are answered by a QTimer callback that 
 the visible dialog and clicks a button; :class:`Answers` queues the expected dialogs so
 that a chain of them (question, then file dialog, then warning) is answered in order.
 """
+
 from pathlib import Path
 
 import geopandas as gpd
@@ -76,13 +77,17 @@ class Answers:
                 dialog.findChild(QLineEdit, "fileNameEdit").setText(str(answer))
                 dialog.accept()
             return
-        strays = [d for d in self._visible((QMessageBox, QFileDialog))
-                  if not (self.queue and isinstance(d, self.queue[0][0]))]
+        strays = [
+            d
+            for d in self._visible((QMessageBox, QFileDialog))
+            if not (self.queue and isinstance(d, self.queue[0][0]))
+        ]
         self._idle_ticks = self._idle_ticks + 1 if strays else 0
         if strays and self._idle_ticks > 100:
             dialog = strays[0]
-            self.unexpected.append((type(dialog).__name__, dialog.windowTitle(),
-                                    getattr(dialog, "text", lambda: "")()))
+            self.unexpected.append(
+                (type(dialog).__name__, dialog.windowTitle(), getattr(dialog, "text", lambda: "")())
+            )
             dialog.reject()
             self._idle_ticks = 0
 
@@ -108,8 +113,7 @@ def sites(window) -> gpd.GeoDataFrame:
 def add_point(window, name: str | None = None) -> str:
     site_id = window.editing.add_site(CheckedGeometry(POINT))
     if name is not None:
-        window.undo_stack.push(SetAttributesCommand(window.editing.layer, site_id,
-                                                    {"name": name}))
+        window.undo_stack.push(SetAttributesCommand(window.editing.layer, site_id, {"name": name}))
     return site_id
 
 
@@ -119,8 +123,13 @@ def add_rectangle(window) -> str:
 
 def snapshot(window):
     """What must not change when an action is refused or fails."""
-    return (window.stack.names(), sites(window).copy(), window.project.path,
-            window.undo_stack.count(), window.isWindowModified())
+    return (
+        window.stack.names(),
+        sites(window).copy(),
+        window.project.path,
+        window.undo_stack.count(),
+        window.isWindowModified(),
+    )
 
 
 def assert_unchanged(window, before) -> None:
@@ -133,6 +142,7 @@ def assert_unchanged(window, before) -> None:
 
 
 # -- title, unsaved mark, save -------------------------------------------------------------
+
 
 def test_title_shows_name_and_unsaved_mark(qtbot, w, answers, tmp_path):
     assert w.project.path is None
@@ -147,7 +157,7 @@ def test_title_shows_name_and_unsaved_mark(qtbot, w, answers, tmp_path):
     assert sites(w)["kind"].tolist() == ["point", "polygon"]
     assert w.editing.selected == second
 
-    w.undo_stack.undo()                       # the rectangle goes
+    w.undo_stack.undo()  # the rectangle goes
     assert sites(w)["site_id"].tolist() == [first]
     w.undo_stack.redo()
     assert sites(w)["site_id"].tolist() == [first, second]
@@ -160,8 +170,10 @@ def test_title_shows_name_and_unsaved_mark(qtbot, w, answers, tmp_path):
 
     # The file holds exactly what the window shows.
     saved = open_project(path).stack.get("sites").data
-    pd.testing.assert_frame_equal(pd.DataFrame(saved.drop(columns="geometry")),
-                                  pd.DataFrame(sites(w).drop(columns="geometry")))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(saved.drop(columns="geometry")),
+        pd.DataFrame(sites(w).drop(columns="geometry")),
+    )
     assert saved.geometry.iloc[0].equals_exact(POINT, 0)
 
     # Undo after a save is an unsaved change again; redo back to the saved state is not.
@@ -176,8 +188,7 @@ def test_layer_visibility_is_an_unsaved_change_and_is_saved(qtbot, w, answers, t
     w.stack.get("dong").set_opacity(0.4)
     assert w.isWindowModified()
     w.zoom_to_district("magok")
-    view = [w.canvas.viewport.center_x, w.canvas.viewport.center_y,
-            w.canvas.viewport.resolution]
+    view = [w.canvas.viewport.center_x, w.canvas.viewport.center_y, w.canvas.viewport.resolution]
     path = tmp_path / "view.gpkg"
     assert w.project.save_to(path)
     assert not w.isWindowModified()
@@ -189,8 +200,11 @@ def test_layer_visibility_is_an_unsaved_change_and_is_saved(qtbot, w, answers, t
     # Opening it again in the window restores the view too.
     w.zoom_to_district("gvalley")
     assert w.project.open_path(path)
-    assert [w.canvas.viewport.center_x, w.canvas.viewport.center_y,
-            w.canvas.viewport.resolution] == pytest.approx(view)
+    assert [
+        w.canvas.viewport.center_x,
+        w.canvas.viewport.center_y,
+        w.canvas.viewport.resolution,
+    ] == pytest.approx(view)
     assert w.stack.get("zoning").visible is False
     assert not w.isWindowModified()
 
@@ -235,8 +249,7 @@ def test_save_to_an_unwritable_place_warns_and_keeps_changes(qtbot, w, answers):
     assert_unchanged(w, before)
 
 
-def test_the_embedded_default_project_is_never_overwritten(qtbot, w, answers,
-                                                          default_project_path):
+def test_the_embedded_default_project_is_never_overwritten(qtbot, w, answers, default_project_path):
     add_point(w)
     before_bytes = default_project_path.read_bytes()
     answers.expect(QMessageBox, Button.Ok)
@@ -247,6 +260,7 @@ def test_the_embedded_default_project_is_never_overwritten(qtbot, w, answers,
 
 
 # -- closing ---------------------------------------------------------------------------------
+
 
 def test_close_with_unsaved_changes_asks(qtbot, w, answers):
     add_point(w, "지우지 마세요")
@@ -287,15 +301,23 @@ def test_close_without_changes_does_not_ask(qtbot, w, answers, tmp_path):
 
 # -- open and new -------------------------------------------------------------------------------
 
+
 def _bad_files(tmp_path):
     garbage = tmp_path / "garbage.gpkg"
     garbage.write_bytes(b"PK\x03\x04 this is a zip, not a GeoPackage" * 10)
     other = tmp_path / "roads.gpkg"
     pyogrio.write_dataframe(
-        gpd.GeoDataFrame({"name": ["강남대로"]}, geometry=[shapely.LineString([(0, 0), (1, 1)])],
-                         crs="EPSG:5186"), other, layer="roads", driver="GPKG")
-    return {"garbage": (garbage, "not a GeoPackage"),
-            "not-a-project": (other, "not an InnoAtlas project")}
+        gpd.GeoDataFrame(
+            {"name": ["강남대로"]}, geometry=[shapely.LineString([(0, 0), (1, 1)])], crs="EPSG:5186"
+        ),
+        other,
+        layer="roads",
+        driver="GPKG",
+    )
+    return {
+        "garbage": (garbage, "not a GeoPackage"),
+        "not-a-project": (other, "not an InnoAtlas project"),
+    }
 
 
 @pytest.mark.parametrize("kind", ["garbage", "not-a-project"])
@@ -307,9 +329,11 @@ def test_file_open_of_a_bad_file_warns_and_changes_nothing(qtbot, w, answers, tm
     with pytest.raises(ProjectLoadError):
         open_project(bad)
 
-    (answers.expect(QMessageBox, Button.Discard)   # "save the changes?"
-               .expect(QFileDialog, bad)
-               .expect(QMessageBox, Button.Ok))                # "Cannot open project"
+    (
+        answers.expect(QMessageBox, Button.Discard)  # "save the changes?"
+        .expect(QFileDialog, bad)
+        .expect(QMessageBox, Button.Ok)
+    )  # "Cannot open project"
     w.actions_by_name["actionOpen"].trigger()
     assert not answers.pending, answers.seen
     assert [s[0] for s in answers.seen] == ["QMessageBox", "QFileDialog", "QMessageBox"]
@@ -365,6 +389,7 @@ def test_new_replaces_the_project_after_asking(qtbot, w, answers, tmp_path):
 
 # -- recent files -------------------------------------------------------------------------------
 
+
 def test_recent_files_list_saved_projects(qtbot, w, answers, tmp_path):
     assert w.project.recent() == []
     first, second = tmp_path / "first.gpkg", tmp_path / "둘째.gpkg"
@@ -391,8 +416,10 @@ def test_recent_files_list_saved_projects(qtbot, w, answers, tmp_path):
 
 # -- window life cycle ----------------------------------------------------------------------
 
-def test_destroying_a_window_with_undo_history_raises_nothing(qtbot, tmp_path,
-                                                             default_project_path):
+
+def test_destroying_a_window_with_undo_history_raises_nothing(
+    qtbot, tmp_path, default_project_path
+):
     """Regression: the QUndoStack (created before the ProjectController, so destroyed
     first) clears itself in its destructor and emits indexChanged; the controller then
     read the deleted stack -> RuntimeError, i.e. a "Something went wrong" dialog when

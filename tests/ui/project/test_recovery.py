@@ -1,6 +1,7 @@
 """Crash recovery for real (issue 3): a process with unsaved edits is SIGKILLed, then the
 project is opened again and the autosaved edits are offered back; a kill during a save
 leaves the previous file intact."""
+
 import hashlib
 import json
 import os
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.core.paths import ROOT
 from app.core.project.store import ProjectSettings, open_project, save_project
-
 from tests.ui.message_boxes import answer_message_box
 
 Button = QMessageBox.StandardButton
@@ -78,9 +78,14 @@ print("SAVED", flush=True)
 
 
 def child_env(tmp: Path) -> dict:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", INNOATLAS_AUTOSAVE_MS="200",
-               INNOATLAS_DATA_DIR=str(tmp / "userdata"), XDG_CONFIG_HOME=str(tmp / "config"),
-               PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        INNOATLAS_AUTOSAVE_MS="200",
+        INNOATLAS_DATA_DIR=str(tmp / "userdata"),
+        XDG_CONFIG_HOME=str(tmp / "config"),
+        PYTHONPATH=str(ROOT),
+    )
     return env
 
 
@@ -111,9 +116,15 @@ def crashed(tmp_path_factory, default_project_path):
     project = folder / "workshop.gpkg"
     save_project(project, open_project(default_project_path).stack, ProjectSettings())
     before = sha256(project)
-    process = subprocess.Popen([sys.executable, "-c", EDITOR, str(project)], cwd=ROOT,
-                               env=child_env(folder), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-c", EDITOR, str(project)],
+        cwd=ROOT,
+        env=child_env(folder),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     try:
         line = read_line_until(process, MARKER, timeout=60)
     finally:
@@ -127,7 +138,9 @@ def crashed(tmp_path_factory, default_project_path):
     # The project itself was never touched by the autosave, and no temp file is left.
     assert sha256(project) == before
     assert sorted(p.name for p in folder.iterdir() if p.suffix == ".gpkg") == [
-        "workshop.autosave.gpkg", "workshop.gpkg"]
+        "workshop.autosave.gpkg",
+        "workshop.gpkg",
+    ]
     return project, recovery, sites
 
 
@@ -204,15 +217,23 @@ def test_kill_during_a_save_leaves_the_previous_file_intact(tmp_path, default_pr
     target = tmp_path / "big.gpkg"
     old = open_project(default_project_path)
     from app.core.sites import edits as site_ops
-    site_ops.insert_site(old.stack.get("sites"),
-                         site_ops.make_site(shapely.Point(190500.0, 545500.0), "이전 후보지"))
+
+    site_ops.insert_site(
+        old.stack.get("sites"), site_ops.make_site(shapely.Point(190500.0, 545500.0), "이전 후보지")
+    )
     save_project(target, old.stack, old.settings)
     before = sha256(target)
     old_sites = open_project(target).stack.get("sites").data
 
-    process = subprocess.Popen([sys.executable, "-c", SAVER, str(target)], cwd=ROOT,
-                               env=child_env(tmp_path), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-c", SAVER, str(target)],
+        cwd=ROOT,
+        env=child_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     try:
         read_line_until(process, "SAVING", timeout=60)
         # Kill once the temporary file holds part of the start-ups (the layers before
@@ -239,13 +260,15 @@ def test_kill_during_a_save_leaves_the_previous_file_intact(tmp_path, default_pr
 
     assert sha256(target) == before
     reopened = open_project(target)
-    pd.testing.assert_frame_equal(pd.DataFrame(reopened.stack.get("sites").data),
-                                  pd.DataFrame(old_sites))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(reopened.stack.get("sites").data), pd.DataFrame(old_sites)
+    )
     assert len(reopened.stack.get("startups").data) == len(old.stack.get("startups").data)
 
 
-def test_untitled_project_autosaves_to_the_user_data_folder(qtbot, monkeypatch, tmp_path,
-                                                            default_project_path):
+def test_untitled_project_autosaves_to_the_user_data_folder(
+    qtbot, monkeypatch, tmp_path, default_project_path
+):
     """The timer autosaves an unsaved default project under INNOATLAS_DATA_DIR; a new
     window on the default project offers it back."""
     from app.core.sites.geometry import CheckedGeometry

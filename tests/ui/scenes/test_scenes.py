@@ -1,4 +1,5 @@
 """The Scenes panel: add, rename, reorder and delete scenes, each undoable; saved in the project."""
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
@@ -51,8 +52,11 @@ def test_add_current_view_with_the_shortcut_and_undo(qtbot, main_window):
     w.canvas.zoom_by(3.0)
     w.stack.get("dong").set_visible(False)
     w.canvas.setFocus()
-    qtbot.keyClick(w.canvas, Qt.Key.Key_A,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        w.canvas,
+        Qt.Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert titles(w) == ["G-Valley", "Magok", "Yangjae/Gaepo", "View 4"]
     scene = w.scenes[3]
     assert scene.extent == w.canvas.viewport.extent
@@ -103,8 +107,9 @@ def test_an_empty_title_is_refused(qtbot, main_window):
     editor = start_rename(qtbot, w, 1)
     qtbot.keyClick(editor, Qt.Key.Key_Delete)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: panel.list.state() != QAbstractItemView.State.EditingState,
-                    timeout=2000)
+    qtbot.waitUntil(
+        lambda: panel.list.state() != QAbstractItemView.State.EditingState, timeout=2000
+    )
     qtbot.waitUntil(lambda: panel.list.item(1).text() == "Magok", timeout=2000)
     assert titles(w)[1] == "Magok" and not w.undo_stack.canUndo()
 

@@ -1,4 +1,5 @@
 """Sketching and editing sites with real mouse and key events, in map coordinates."""
+
 import math
 
 import pytest
@@ -167,7 +168,7 @@ def test_rectangle_and_circle_by_dragging(qtbot, w):
     use(qtbot, w, Qt.Key.Key_C)
     drag(qtbot, w, (500.0, 500.0), (600.0, 500.0))
     circle = sites(w).geometry.iloc[1]
-    assert circle.area == pytest.approx(3.14159 * 100 ** 2, rel=0.03)
+    assert circle.area == pytest.approx(3.14159 * 100**2, rel=0.03)
     assert len(shapely.get_coordinates(circle)) == 65  # 16 segments per quarter
     use(qtbot, w, Qt.Key.Key_R)
     drag(qtbot, w, A, A, steps=1)  # a click, not a drag: refused
@@ -187,8 +188,9 @@ def test_undo_redo_every_kind_of_edit(qtbot, w):
     assert "Rename" in undo.text()
     qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert sites(w)["name"].iloc[0] == "Site 1"
-    qtbot.keyClick(w, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert sites(w)["name"].iloc[0] == "마곡 혁신센터"
     w.editing.select(site_id)
     w.actions_by_name["actionDeleteSite"].trigger()
@@ -300,8 +302,9 @@ def test_unfinished_sketch_is_saved_and_restored_paused(qtbot, main_window, tmp_
     project = open_project(path)
     again = MainWindow(project.stack, path, project.settings)
     try:
-        assert [tuple(v) for v in again.polygon_tool.vertices] == \
-            [tuple(v) for v in w.polygon_tool.vertices]
+        assert [tuple(v) for v in again.polygon_tool.vertices] == [
+            tuple(v) for v in w.polygon_tool.vertices
+        ]
         assert again.polygon_tool.paused
     finally:
         again.project._set_clean()

@@ -15,6 +15,7 @@ fontTools is imported only when a page is built; without it (or without the font
 files) the page uses the system's fonts and :func:`unavailable_reason` says why.
 Qt-free.
 """
+
 from __future__ import annotations
 
 import base64
@@ -30,21 +31,28 @@ FAMILY = "InnoAtlas Gothic"
 #: CSS ``font-weight`` → bundled file the subset is made from.
 FONT_FILES = {400: "NanumGothic.ttf", 700: "NanumGothicBold.ttf"}
 #: The page's font stack: the embedded subset first, then the usual Korean system fonts.
-FONT_STACK = (f'"{FAMILY}", "Malgun Gothic", "Apple SD Gothic Neo", "Noto Sans KR", '
-              '"NanumGothic", "Noto Sans CJK KR", system-ui, sans-serif')
+FONT_STACK = (
+    f'"{FAMILY}", "Malgun Gothic", "Apple SD Gothic Neo", "Noto Sans KR", '
+    '"NanumGothic", "Noto Sans CJK KR", system-ui, sans-serif'
+)
 #: Always in the subset, whatever the page holds: ASCII and common punctuation (numbers,
 #: units and dashes that the page's script may format after load).
-BASE_CHARACTERS = (string.printable.strip() + " \u00a0–—‘’“”…·•×÷±°²³µ©®™€₩"
-                   "−→←↑↓№㎡㎢「」『』〈〉《》【】、。")
+BASE_CHARACTERS = (
+    string.printable.strip() + " \u00a0–—‘’“”…·•×÷±°²³µ©®™€₩−→←↑↓№㎡㎢「」『』〈〉《》【】、。"
+)
 
-_NOTICE = ("/* {family} is a subset of NanumGothic{bold}, Copyright (c) 2010, NAVER "
-           "Corporation, with Reserved Font Name Nanum, NanumGothic; licensed under the SIL "
-           "Open Font License 1.1 (https://openfontlicense.org; the full text is in "
-           "resources/fonts/OFL.txt of InnoAtlas). Renamed because a subset (a Modified "
-           "Version) may not use the Reserved Font Names. */")
-_LICENSE = ("This Font Software is licensed under the SIL Open Font License, Version 1.1. "
-            "Subset of NanumGothic, Copyright (c) 2010, NAVER Corporation, with Reserved "
-            "Font Name Nanum, NanumGothic.")
+_NOTICE = (
+    "/* {family} is a subset of NanumGothic{bold}, Copyright (c) 2010, NAVER "
+    "Corporation, with Reserved Font Name Nanum, NanumGothic; licensed under the SIL "
+    "Open Font License 1.1 (https://openfontlicense.org; the full text is in "
+    "resources/fonts/OFL.txt of InnoAtlas). Renamed because a subset (a Modified "
+    "Version) may not use the Reserved Font Names. */"
+)
+_LICENSE = (
+    "This Font Software is licensed under the SIL Open Font License, Version 1.1. "
+    "Subset of NanumGothic, Copyright (c) 2010, NAVER Corporation, with Reserved "
+    "Font Name Nanum, NanumGothic."
+)
 _LICENSE_URL = "https://openfontlicense.org"
 
 
@@ -98,12 +106,21 @@ def subset_font(path: Path, characters: str, weight: int = 400) -> bytes:
 def _rename(font, weight: int) -> None:
     """Give the subset its own names (no Reserved Font Name) and the OFL notice."""
     style = "Bold" if weight >= 700 else "Regular"
-    names = {1: FAMILY, 2: style, 3: f"{FAMILY} {style}; subset by InnoAtlas",
-             4: f"{FAMILY} {style}" if style != "Regular" else FAMILY,
-             6: f"{FAMILY.replace(' ', '')}-{style}", 13: _LICENSE, 14: _LICENSE_URL}
+    names = {
+        1: FAMILY,
+        2: style,
+        3: f"{FAMILY} {style}; subset by InnoAtlas",
+        4: f"{FAMILY} {style}" if style != "Regular" else FAMILY,
+        6: f"{FAMILY.replace(' ', '')}-{style}",
+        13: _LICENSE,
+        14: _LICENSE_URL,
+    }
     table = font["name"]
-    table.names = [record for record in table.names
-                   if record.nameID not in names and record.nameID not in (16, 17)]
+    table.names = [
+        record
+        for record in table.names
+        if record.nameID not in names and record.nameID not in (16, 17)
+    ]
     for name_id, value in names.items():
         table.setName(value, name_id, 3, 1, 0x409)
         table.setName(value, name_id, 1, 0, 0)
@@ -127,12 +144,21 @@ def font_face_css(text: str, fonts_dir: Path | None = None) -> str:
     rules = []
     for weight, name in FONT_FILES.items():
         data = base64.b64encode(subset_font(folder / name, characters, weight)).decode("ascii")
-        rules.append(_NOTICE.format(family=FAMILY, bold=" Bold" if weight >= 700 else "")
-                     + f'\n@font-face {{ font-family: "{FAMILY}"; font-style: normal; '
-                     f"font-weight: {weight}; font-display: block; "
-                     f'src: url("data:font/woff;base64,{data}") format("woff"); }}\n')
+        rules.append(
+            _NOTICE.format(family=FAMILY, bold=" Bold" if weight >= 700 else "")
+            + f'\n@font-face {{ font-family: "{FAMILY}"; font-style: normal; '
+            f"font-weight: {weight}; font-display: block; "
+            f'src: url("data:font/woff;base64,{data}") format("woff"); }}\n'
+        )
     return "".join(rules)
 
 
-__all__ = ["FAMILY", "FONT_FILES", "FONT_STACK", "font_face_css", "page_characters",
-           "subset_font", "unavailable_reason"]
+__all__ = [
+    "FAMILY",
+    "FONT_FILES",
+    "FONT_STACK",
+    "font_face_css",
+    "page_characters",
+    "subset_font",
+    "unavailable_reason",
+]

@@ -13,29 +13,31 @@ page's characters, is embedded so Hangul shows without Korean system fonts
 
 Qt-free.
 """
+
 from __future__ import annotations
 
 import html
 import json
 import math
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyproj
 import shapely
 
-from app.core.formats.atomic_write import write_atomically
-from app.core.project.attribution import attribution_parts
 from app.core.errors import InnoAtlasError
 from app.core.export.webmap.font import FONT_STACK, font_face_css
-from app.core.indicators.labels import label as field_label
+from app.core.formats.atomic_write import write_atomically
 from app.core.indicators.engine import DEFAULT_RADIUS_M, compute_indicators
-from app.core.project.scenes import Scene, default_scenes, find_scene
+from app.core.indicators.labels import label as field_label
 from app.core.indicators.score import rank_sites
+from app.core.project.attribution import attribution_parts
+from app.core.project.scenes import Scene, default_scenes, find_scene
 from layers.model import WORKING_CRS, Layer, LayerStack
 from layers.style import LayerStyle, Symbol
 
@@ -56,23 +58,57 @@ class HtmlExportError(InnoAtlasError):
 
 #: The words the page itself shows, per language.
 TEXT = {
-    "en": {"legend": "Legend", "scenes": "Scenes", "data": "Data notes",
-           "basemap": "OpenStreetMap basemap (online)", "yes": "yes", "no": "no",
-           "not_permitted": "NO — not permitted", "unknown_zone": "unknown (no zone)",
-           "none": "none", "all": "Full extent"},
-    "ko": {"legend": "범례", "scenes": "장면", "data": "자료 안내",
-           "basemap": "OpenStreetMap 배경지도 (온라인)", "yes": "예", "no": "아니오",
-           "not_permitted": "아니오 — 허용되지 않음", "unknown_zone": "알 수 없음 (용도지역 없음)",
-           "none": "없음", "all": "전체 보기"},
+    "en": {
+        "legend": "Legend",
+        "scenes": "Scenes",
+        "data": "Data notes",
+        "basemap": "OpenStreetMap basemap (online)",
+        "yes": "yes",
+        "no": "no",
+        "not_permitted": "NO — not permitted",
+        "unknown_zone": "unknown (no zone)",
+        "none": "none",
+        "all": "Full extent",
+    },
+    "ko": {
+        "legend": "범례",
+        "scenes": "장면",
+        "data": "자료 안내",
+        "basemap": "OpenStreetMap 배경지도 (온라인)",
+        "yes": "예",
+        "no": "아니오",
+        "not_permitted": "아니오 — 허용되지 않음",
+        "unknown_zone": "알 수 없음 (용도지역 없음)",
+        "none": "없음",
+        "all": "전체 보기",
+    },
 }
 
 #: The popup rows (INDICATORS.md columns, rank first), named as in the app
 #: (:mod:`app.core.indicators.labels`).
-_POPUP_FIELDS = ("rank", "score", "use_permitted", "startups_n", "startups_per_km2",
-                 "employees_sum", "top_sector", "top_sector_lq", "sector_shannon",
-                 "sector_evenness", "sector_hhi", "education_n", "education_nearest_m",
-                 "stations_n", "station_nearest_m", "site_area_m2", "dominant_zone",
-                 "zone_shares", "restrictions", "max_footprint_m2", "max_gfa_m2")
+_POPUP_FIELDS = (
+    "rank",
+    "score",
+    "use_permitted",
+    "startups_n",
+    "startups_per_km2",
+    "employees_sum",
+    "top_sector",
+    "top_sector_lq",
+    "sector_shannon",
+    "sector_evenness",
+    "sector_hhi",
+    "education_n",
+    "education_nearest_m",
+    "stations_n",
+    "station_nearest_m",
+    "site_area_m2",
+    "dominant_zone",
+    "zone_shares",
+    "restrictions",
+    "max_footprint_m2",
+    "max_gfa_m2",
+)
 
 
 def _words(language: str) -> dict[str, str]:
@@ -93,8 +129,13 @@ def format_indicator(column: str, value: Any, language: str = "en") -> str:
         return words["unknown_zone"] if column == "use_permitted" else "—"
     if column == "zone_shares":
         shares = json.loads(value) if isinstance(value, str) else dict(value)
-        return ", ".join(f"{zone} {share:.0%}" for zone, share in
-                         sorted(shares.items(), key=lambda kv: -kv[1])) or "—"
+        return (
+            ", ".join(
+                f"{zone} {share:.0%}"
+                for zone, share in sorted(shares.items(), key=lambda kv: -kv[1])
+            )
+            or "—"
+        )
     if column == "use_permitted":
         return words["yes"] if bool(value) else words["not_permitted"]
     if column == "restrictions":
@@ -133,8 +174,9 @@ def _fill_paint(symbol: Symbol) -> str:
     return f"url(#{_hatch_id(symbol)})" if symbol.hatch else (symbol.fill or "none")
 
 
-def leaflet_style(symbol: Symbol, opacity: float = 1.0, label: str = "",
-                  line: bool = False) -> dict[str, Any]:
+def leaflet_style(
+    symbol: Symbol, opacity: float = 1.0, label: str = "", line: bool = False
+) -> dict[str, Any]:
     """Leaflet path options (plus ``marker``/``svg`` for points) of one symbol.
 
     ``line`` styles are never filled (Leaflet would fill the area a line encloses).
@@ -142,11 +184,16 @@ def leaflet_style(symbol: Symbol, opacity: float = 1.0, label: str = "",
     style: dict[str, Any] = {
         "stroke": symbol.stroke is not None and symbol.stroke_width > 0,
         "color": symbol.stroke or symbol.fill or "#000000",
-        "weight": float(symbol.stroke_width), "opacity": round(opacity, 3),
-        "fill": symbol.fill is not None and not line, "fillColor": _fill_paint(symbol),
-        "fillOpacity": round((max(symbol.fill_alpha, 0.6) if symbol.hatch else
-                              symbol.fill_alpha) * opacity, 3),
-        "radius": float(symbol.size) / 2, "marker": symbol.marker, "label": label,
+        "weight": float(symbol.stroke_width),
+        "opacity": round(opacity, 3),
+        "fill": symbol.fill is not None and not line,
+        "fillColor": _fill_paint(symbol),
+        "fillOpacity": round(
+            (max(symbol.fill_alpha, 0.6) if symbol.hatch else symbol.fill_alpha) * opacity, 3
+        ),
+        "radius": float(symbol.size) / 2,
+        "marker": symbol.marker,
+        "label": label,
     }
     dash = _dash(symbol)
     if dash:
@@ -162,12 +209,16 @@ def marker_svg(symbol: Symbol, opacity: float = 1.0, box: float | None = None) -
     size = float(symbol.size)
     box = box or math.ceil(size * 1.2 + 2 * stroke + 2)
     c, h = box / 2, size / 2
-    paint = (f'fill="{symbol.fill or "none"}" fill-opacity="{symbol.fill_alpha * opacity:.3g}" '
-             f'stroke="{symbol.stroke or "none"}" stroke-width="{stroke:g}" '
-             f'stroke-opacity="{opacity:.3g}"')
+    paint = (
+        f'fill="{symbol.fill or "none"}" fill-opacity="{symbol.fill_alpha * opacity:.3g}" '
+        f'stroke="{symbol.stroke or "none"}" stroke-width="{stroke:g}" '
+        f'stroke-opacity="{opacity:.3g}"'
+    )
     if symbol.marker == "square":
-        shape = (f'<rect x="{c - h:.2f}" y="{c - h:.2f}" width="{size:.2f}" '
-                 f'height="{size:.2f}" {paint}/>')
+        shape = (
+            f'<rect x="{c - h:.2f}" y="{c - h:.2f}" width="{size:.2f}" '
+            f'height="{size:.2f}" {paint}/>'
+        )
     elif symbol.marker == "triangle":
         points = [(c, c - h * 1.15), (c + h, c + h * 0.85), (c - h, c + h * 0.85)]
         shape = f'<polygon points="{_points(points)}" {paint}/>'
@@ -176,8 +227,10 @@ def marker_svg(symbol: Symbol, opacity: float = 1.0, box: float | None = None) -
         shape = f'<polygon points="{_points(points)}" {paint}/>'
     else:
         shape = f'<circle cx="{c:.2f}" cy="{c:.2f}" r="{h:.2f}" {paint}/>'
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{box:g}" height="{box:g}" '
-            f'viewBox="0 0 {box:g} {box:g}">{shape}</svg>'), box
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{box:g}" height="{box:g}" '
+        f'viewBox="0 0 {box:g} {box:g}">{shape}</svg>'
+    ), box
 
 
 def _points(points: Iterable[tuple[float, float]]) -> str:
@@ -192,15 +245,21 @@ def swatch_svg(symbol: Symbol, geometry_kind: str) -> str:
     dash = _dash(symbol)
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
     if geometry_kind == "line":
-        shape = (f'<line x1="1" y1="7" x2="17" y2="7" stroke="{stroke}" '
-                 f'stroke-width="{max(symbol.stroke_width, 1):g}"{dash_attr}/>')
+        shape = (
+            f'<line x1="1" y1="7" x2="17" y2="7" stroke="{stroke}" '
+            f'stroke-width="{max(symbol.stroke_width, 1):g}"{dash_attr}/>'
+        )
     else:
         alpha = max(symbol.fill_alpha, 0.6) if symbol.hatch else symbol.fill_alpha
-        shape = (f'<rect x="1.5" y="1.5" width="15" height="11" fill="{_fill_paint(symbol)}" '
-                 f'fill-opacity="{alpha:.3g}" stroke="{stroke}" '
-                 f'stroke-width="{min(max(symbol.stroke_width, 0.8), 2.5):g}"{dash_attr}/>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="18" height="14" '
-            f'viewBox="0 0 18 14">{shape}</svg>')
+        shape = (
+            f'<rect x="1.5" y="1.5" width="15" height="11" fill="{_fill_paint(symbol)}" '
+            f'fill-opacity="{alpha:.3g}" stroke="{stroke}" '
+            f'stroke-width="{min(max(symbol.stroke_width, 0.8), 2.5):g}"{dash_attr}/>'
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="18" height="14" '
+        f'viewBox="0 0 18 14">{shape}</svg>'
+    )
 
 
 def _hatch_defs(stack_layers: Iterable[Layer]) -> str:
@@ -212,16 +271,20 @@ def _hatch_defs(stack_layers: Iterable[Layer]) -> str:
             if not symbol.hatch:
                 continue
             colour = symbol.fill or "#000000"
-            lines = '<path d="M0,8 L8,0" stroke="{0}" stroke-width="1.2"/>'.format(colour)
+            lines = f'<path d="M0,8 L8,0" stroke="{colour}" stroke-width="1.2"/>'
             if symbol.hatch == "cross":
-                lines += '<path d="M0,0 L8,8" stroke="{0}" stroke-width="1.2"/>'.format(colour)
+                lines += f'<path d="M0,0 L8,8" stroke="{colour}" stroke-width="1.2"/>'
             patterns[_hatch_id(symbol)] = (
                 f'<pattern id="{_hatch_id(symbol)}" width="8" height="8" '
-                f'patternUnits="userSpaceOnUse">{lines}</pattern>')
+                f'patternUnits="userSpaceOnUse">{lines}</pattern>'
+            )
     if not patterns:
         return ""
-    return ('<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
-            + "".join(patterns.values()) + "</defs></svg>")
+    return (
+        '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+        + "".join(patterns.values())
+        + "</defs></svg>"
+    )
 
 
 def _style_indices(layer: Layer) -> tuple[np.ndarray, list[tuple[str, Symbol]]]:
@@ -249,13 +312,17 @@ def extent_to_bounds(extent: Iterable[float]) -> list[list[float]]:
     """
     xmin, ymin, xmax, ymax = (float(v) for v in extent)
     t = np.linspace(0.0, 1.0, 9)
-    xs = np.concatenate([xmin + (xmax - xmin) * t, np.full(9, xmax),
-                         xmax - (xmax - xmin) * t, np.full(9, xmin)])
-    ys = np.concatenate([np.full(9, ymin), ymin + (ymax - ymin) * t,
-                         np.full(9, ymax), ymax - (ymax - ymin) * t])
+    xs = np.concatenate(
+        [xmin + (xmax - xmin) * t, np.full(9, xmax), xmax - (xmax - xmin) * t, np.full(9, xmin)]
+    )
+    ys = np.concatenate(
+        [np.full(9, ymin), ymin + (ymax - ymin) * t, np.full(9, ymax), ymax - (ymax - ymin) * t]
+    )
     lon, lat = _TO_WGS84.transform(xs, ys)
-    return [[round(float(np.min(lat)), 6), round(float(np.min(lon)), 6)],
-            [round(float(np.max(lat)), 6), round(float(np.max(lon)), 6)]]
+    return [
+        [round(float(np.min(lat)), 6), round(float(np.min(lon)), 6)],
+        [round(float(np.max(lat)), 6), round(float(np.max(lon)), 6)],
+    ]
 
 
 def _transformer(crs: Any) -> pyproj.Transformer:
@@ -291,13 +358,21 @@ def _shortest(match: re.Match) -> str:
 
 def _json(value: Any) -> str:
     """JSON safe inside a ``<script>`` element."""
-    return (json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return (
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
 
 
 # -- sites and indicators ---------------------------------------------------------------------
-def site_indicators(stack: LayerStack, radius_m: float = DEFAULT_RADIUS_M,
-                    roles: dict[str, str] | None = None, **options: Any) -> pd.DataFrame:
+def site_indicators(
+    stack: LayerStack,
+    radius_m: float = DEFAULT_RADIUS_M,
+    roles: dict[str, str] | None = None,
+    **options: Any,
+) -> pd.DataFrame:
     """Indicators of the project's sites, indexed by ``site_id``, with ``rank``.
 
     ``roles`` (``ProjectSettings.roles()``) names the layers that play the start-up,
@@ -312,8 +387,9 @@ def site_indicators(stack: LayerStack, radius_m: float = DEFAULT_RADIUS_M,
         return pd.DataFrame()
     sites = layer.data
     context = (role_layer(stack, name, roles or {}) for name in _CONTEXT)
-    frame = compute_indicators(sites, *(None if found is None else found.data
-                                        for found in context), radius_m, **options)
+    frame = compute_indicators(
+        sites, *(None if found is None else found.data for found in context), radius_m, **options
+    )
     frame.index = sites["site_id"].astype(str).to_numpy()
     frame.insert(0, "rank", rank_sites(frame).to_numpy())
     return frame
@@ -348,15 +424,23 @@ def _site_popups(frame: pd.DataFrame | None, n: int, language: str) -> list[list
     for record in frame[fields].to_dict("records"):
         permitted = record.get("use_permitted")
         blocked = not _missing(permitted) and not bool(permitted)
-        rows.append([[labels[f], format_indicator(f, record[f], language),
-                      "inno-bad" if f == "use_permitted" and blocked else ""]
-                     for f in fields])
+        rows.append(
+            [
+                [
+                    labels[f],
+                    format_indicator(f, record[f], language),
+                    "inno-bad" if f == "use_permitted" and blocked else "",
+                ]
+                for f in fields
+            ]
+        )
     return rows
 
 
 # -- layers -----------------------------------------------------------------------------------
-def _layer_record(layer: Layer, language: str,
-                  indicators: pd.DataFrame | None, radius_m: float | None) -> dict | None:
+def _layer_record(
+    layer: Layer, language: str, indicators: pd.DataFrame | None, radius_m: float | None
+) -> dict | None:
     data = layer.data
     geometries = np.asarray(data.geometry.values, dtype=object)
     usable = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
@@ -364,10 +448,18 @@ def _layer_record(layer: Layer, language: str,
         return None
     codes, table = _style_indices(layer)
     label_style = layer.style.label
-    text_field = label_style.field if label_style is not None and label_style.field in data \
-        else "name" if "name" in data else None
-    texts = (data[text_field].astype(object).where(data[text_field].notna(), "")
-             .astype(str).to_numpy() if text_field else np.full(len(data), "", dtype=object))
+    text_field = (
+        label_style.field
+        if label_style is not None and label_style.field in data
+        else "name"
+        if "name" in data
+        else None
+    )
+    texts = (
+        data[text_field].astype(object).where(data[text_field].notna(), "").astype(str).to_numpy()
+        if text_field
+        else np.full(len(data), "", dtype=object)
+    )
     key_field = _KEY_COLUMNS.get(layer.name)
     key_field = key_field if key_field in data else None
     keys = data[key_field].astype(str).to_numpy() if key_field else None
@@ -377,8 +469,11 @@ def _layer_record(layer: Layer, language: str,
     if layer.name == "sites":
         frame = _aligned(indicators, data) if indicators is not None else None
         popups = _site_popups(frame, len(data), language)
-        own = data["radius_m"].to_numpy(dtype=float) if "radius_m" in data \
+        own = (
+            data["radius_m"].to_numpy(dtype=float)
+            if "radius_m" in data
             else np.full(len(data), np.nan)
+        )
         radii = np.where(np.isfinite(own), own, np.nan if radius_m is None else radius_m)
         label = field_label("radius_m", language)
         for rows, radius in zip(popups, radii.tolist()):
@@ -386,8 +481,10 @@ def _layer_record(layer: Layer, language: str,
                 rows.insert(1, [label, f"{radius:,.0f}", ""])
         if frame is not None and "rank" in frame:
             ranks = frame["rank"].to_numpy()
-            rank_texts = np.array([f"#{int(r)} {t}" if not _missing(r) else t
-                                   for r, t in zip(ranks, texts)], dtype=object)
+            rank_texts = np.array(
+                [f"#{int(r)} {t}" if not _missing(r) else t for r, t in zip(ranks, texts)],
+                dtype=object,
+            )
 
     wgs = _wgs84(geometries[usable], data.crs)
     # GEOS writes 126.99696900000001 for the rounded 126.996969: shorten those few numbers.
@@ -402,17 +499,25 @@ def _layer_record(layer: Layer, language: str,
             properties["_k"] = keys[position]
         if popups[position] is not None:
             properties["_pop"] = popups[position]
-        features.append('{"type":"Feature","geometry":' + geometry + ',"properties":'
-                        + _json(properties) + "}")
+        features.append(
+            '{"type":"Feature","geometry":' + geometry + ',"properties":' + _json(properties) + "}"
+        )
     point_kind = layer.geometry_kind == "point"
     record: dict[str, Any] = {
-        "name": layer.name, "title": layer.title(language), "kind": layer.geometry_kind,
+        "name": layer.name,
+        "title": layer.title(language),
+        "kind": layer.geometry_kind,
         "shown": layer.visible,
-        "styles": [leaflet_style(symbol, layer.opacity, label, layer.geometry_kind == "line")
-                   for label, symbol in table],
-        "canvas": bool(point_kind and usable.sum() > CANVAS_THRESHOLD
-                       and layer.style.symbol.marker == "circle"
-                       and all(s.marker == "circle" for _, s in table)),
+        "styles": [
+            leaflet_style(symbol, layer.opacity, label, layer.geometry_kind == "line")
+            for label, symbol in table
+        ],
+        "canvas": bool(
+            point_kind
+            and usable.sum() > CANVAS_THRESHOLD
+            and layer.style.symbol.marker == "circle"
+            and all(s.marker == "circle" for _, s in table)
+        ),
         "features": "[" + ",".join(features) + "]",
     }
     if label_style is not None and text_field == label_style.field:
@@ -422,8 +527,9 @@ def _layer_record(layer: Layer, language: str,
     return record
 
 
-def _labels(layer: Layer, geometries: np.ndarray, usable: np.ndarray,
-            texts: np.ndarray) -> dict[str, Any]:
+def _labels(
+    layer: Layer, geometries: np.ndarray, usable: np.ndarray, texts: np.ndarray
+) -> dict[str, Any]:
     label = layer.style.label
     keep = usable & (texts != "")
     anchors = geometries[keep]
@@ -432,21 +538,34 @@ def _labels(layer: Layer, geometries: np.ndarray, usable: np.ndarray,
     coords = shapely.get_coordinates(anchors)
     words = texts[keep]
     # The same name close by (a station on two lines) is labelled once.
-    cells = pd.DataFrame({"t": words, "x": np.floor(coords[:, 0] / 200),
-                          "y": np.floor(coords[:, 1] / 200)})
+    cells = pd.DataFrame(
+        {"t": words, "x": np.floor(coords[:, 0] / 200), "y": np.floor(coords[:, 1] / 200)}
+    )
     once = ~cells.duplicated().to_numpy()
     lon, lat = _transformer(layer.data.crs).transform(coords[once, 0], coords[once, 1])
-    items = [[round(float(a), 6), round(float(b), 6), str(t)]
-             for a, b, t in zip(np.asarray(lat).tolist(), np.asarray(lon).tolist(),
-                                words[once].tolist())]
+    items = [
+        [round(float(a), 6), round(float(b), 6), str(t)]
+        for a, b, t in zip(np.asarray(lat).tolist(), np.asarray(lon).tolist(), words[once].tolist())
+    ]
     halo = label.halo
-    css = (f"font-size:{label.size_pt * 96 / 72:.1f}px;color:{label.color};"
-           f"font-weight:{'bold' if label.bold else 'normal'};"
-           + (f"text-shadow:-1px -1px 0 {halo},1px -1px 0 {halo},-1px 1px 0 {halo},"
-              f"1px 1px 0 {halo},0 0 3px {halo};" if halo else ""))
+    css = (
+        f"font-size:{label.size_pt * 96 / 72:.1f}px;color:{label.color};"
+        f"font-weight:{'bold' if label.bold else 'normal'};"
+        + (
+            f"text-shadow:-1px -1px 0 {halo},1px -1px 0 {halo},-1px 1px 0 {halo},"
+            f"1px 1px 0 {halo},0 0 3px {halo};"
+            if halo
+            else ""
+        )
+    )
     first = layer.name == "sites"  # always shown, placed before every other label
-    return {"items": items, "css": css, "max_res": None if first else label.max_resolution,
-            "beside": layer.geometry_kind != "polygon", "first": first}
+    return {
+        "items": items,
+        "css": css,
+        "max_res": None if first else label.max_resolution,
+        "beside": layer.geometry_kind != "polygon",
+        "first": first,
+    }
 
 
 def _catchments(wgs: np.ndarray, radii: np.ndarray) -> list[list[float]]:
@@ -455,40 +574,50 @@ def _catchments(wgs: np.ndarray, radii: np.ndarray) -> list[list[float]]:
     points = shapely.get_type_id(wgs) == 0
     keep = points & np.isfinite(radii) & (radii > 0)
     coords = shapely.get_coordinates(wgs[keep])
-    return [[float(lat), float(lon), float(r)]
-            for (lon, lat), r in zip(coords.tolist(), radii[keep].tolist())]
+    return [
+        [float(lat), float(lon), float(r)]
+        for (lon, lat), r in zip(coords.tolist(), radii[keep].tolist())
+    ]
 
 
 # -- page -------------------------------------------------------------------------------------
-def _legend_html(layers: list[Layer], notes: tuple[list[str], list[str]],
-                 language: str) -> str:
+def _legend_html(layers: list[Layer], notes: tuple[list[str], list[str]], language: str) -> str:
     """The legend of ``layers`` (top first) and the data notes ``(warnings, sources)``
     of :func:`~app.core.project.attribution.attribution_parts`; the page shows the blocks of
     the layers that are on the map."""
     words = _words(language)
-    parts = [f'<div id="inno-legend" class="inno-panel"><details open><summary>'
-             f'{html.escape(words["legend"])}</summary>']
+    parts = [
+        f'<div id="inno-legend" class="inno-panel"><details open><summary>'
+        f"{html.escape(words['legend'])}</summary>"
+    ]
     for layer in layers:
         style = layer.style
         if style.kind == "categorized":
-            present = layer.data[style.field].unique().tolist() \
-                if style.field in layer.data else None
+            present = (
+                layer.data[style.field].unique().tolist() if style.field in layer.data else None
+            )
             rows = style.legend(present)
         else:
             rows = [(layer.title(language), style.symbol)]
         kind = "point" if layer.geometry_kind in ("point", "mixed") else layer.geometry_kind
         hidden = "" if layer.visible else ' style="display:none"'
-        parts.append(f'<div class="inno-legend-layer" data-layer="{html.escape(layer.name)}"'
-                     f'{hidden}><div class="inno-legend-title">'
-                     f"{html.escape(layer.title(language))}</div>")
+        parts.append(
+            f'<div class="inno-legend-layer" data-layer="{html.escape(layer.name)}"'
+            f'{hidden}><div class="inno-legend-title">'
+            f"{html.escape(layer.title(language))}</div>"
+        )
         for label, symbol in rows:
-            parts.append(f'<div class="inno-legend-row">{swatch_svg(symbol, kind)}'
-                         f"<span>{html.escape(str(label))}</span></div>")
+            parts.append(
+                f'<div class="inno-legend-row">{swatch_svg(symbol, kind)}'
+                f"<span>{html.escape(str(label))}</span></div>"
+            )
         parts.append("</div>")
     warnings, sources = notes
     if warnings or sources:
-        parts.append(f'<div class="inno-notes"><div class="inno-legend-title">'
-                     f'{html.escape(words["data"])}</div>')
+        parts.append(
+            f'<div class="inno-notes"><div class="inno-legend-title">'
+            f"{html.escape(words['data'])}</div>"
+        )
         parts.extend(f'<div class="inno-warning">{html.escape(w)}</div>' for w in warnings)
         parts.extend(f'<div class="inno-source">{html.escape(s)}</div>' for s in sources)
         parts.append("</div>")
@@ -500,11 +629,15 @@ def _top_html(title: str, scenes: list[dict], language: str) -> str:
     words = _words(language)
     buttons = "".join(
         f'<button type="button" class="inno-scene" data-scene="{html.escape(s["id"])}">'
-        f'{html.escape(s["title"])}</button>' for s in scenes)
-    bar = (f'<div id="inno-scenes" aria-label="{html.escape(words["scenes"])}">'
-           f'<span class="inno-scenes-label">{html.escape(words["scenes"])}</span>'
-           f'<button type="button" class="inno-scene" data-scene="">'
-           f'{html.escape(words["all"])}</button>{buttons}</div>')
+        f"{html.escape(s['title'])}</button>"
+        for s in scenes
+    )
+    bar = (
+        f'<div id="inno-scenes" aria-label="{html.escape(words["scenes"])}">'
+        f'<span class="inno-scenes-label">{html.escape(words["scenes"])}</span>'
+        f'<button type="button" class="inno-scene" data-scene="">'
+        f"{html.escape(words['all'])}</button>{buttons}</div>"
+    )
     heading = f'<h1 id="inno-title">{html.escape(title)}</h1>' if title else ""
     return f'<div id="inno-top" class="inno-panel">{heading}{bar}</div>'
 
@@ -768,11 +901,19 @@ _SCRIPT = """
 """
 
 
-def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
-               indicators: pd.DataFrame | None = None, scenes: list[Scene] | None = None,
-               basemap: bool = False, start_scene: str | None = None,
-               view: Iterable[float] | None = None, radius_m: float | None = None,
-               embed_font: bool = True) -> str:
+def build_html(
+    stack: LayerStack,
+    *,
+    title: str = "",
+    language: str = "en",
+    indicators: pd.DataFrame | None = None,
+    scenes: list[Scene] | None = None,
+    basemap: bool = False,
+    start_scene: str | None = None,
+    view: Iterable[float] | None = None,
+    radius_m: float | None = None,
+    embed_font: bool = True,
+) -> str:
     """The self-contained HTML page of the web map (see :func:`export_html`)."""
     from branca.element import MacroElement
     from offlinefolium import Map
@@ -784,26 +925,41 @@ def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
     start = find_scene(scenes, start_scene).scene_id if start_scene else ""
     # The visible layers, and the hidden ones that a scene shows (they start unticked).
     in_scenes = {name for scene in scenes for name in (scene.visible_layers or ())}
-    exported = [layer for layer in stack.draw_order()
-                if (layer.visible or layer.name in in_scenes) and len(layer.data)
-                and layer.opacity > 0]
+    exported = [
+        layer
+        for layer in stack.draw_order()
+        if (layer.visible or layer.name in in_scenes) and len(layer.data) and layer.opacity > 0
+    ]
     radius_m = DEFAULT_RADIUS_M if radius_m is None else float(radius_m)
     if indicators is None and stack.get("sites") is not None and len(stack.get("sites").data):
         indicators = site_indicators(stack, radius_m)
-    records = [record for layer in exported
-               if (record := _layer_record(layer, language, indicators, radius_m))]
+    records = [
+        record
+        for layer in exported
+        if (record := _layer_record(layer, language, indicators, radius_m))
+    ]
     extent = stack.extent(visible_only=True) or (180000.0, 540000.0, 220000.0, 570000.0)
     bounds = extent_to_bounds(extent)
     if view is None and not start:
         view = _districts_extent(stack)
-    scene_records = [{"id": s.scene_id, "title": s.title, "bounds": extent_to_bounds(s.extent),
-                      "layers": None if s.visible_layers is None else list(s.visible_layers)}
-                     for s in scenes]
+    scene_records = [
+        {
+            "id": s.scene_id,
+            "title": s.title,
+            "bounds": extent_to_bounds(s.extent),
+            "layers": None if s.visible_layers is None else list(s.visible_layers),
+        }
+        for s in scenes
+    ]
     warnings, sources = attribution_parts(stack, language, [lay.name for lay in exported])
     data = {
-        "layers": records, "scenes": scene_records, "bounds": bounds, "start": start,
+        "layers": records,
+        "scenes": scene_records,
+        "bounds": bounds,
+        "start": start,
         "view": None if view is None or start else extent_to_bounds(view),
-        "attribution": "  ·  ".join(warnings + sources), "text": words,
+        "attribution": "  ·  ".join(warnings + sources),
+        "text": words,
         "basemap": {"url": OSM_TILES, "attribution": OSM_ATTRIBUTION} if basemap else None,
     }
     # The features are already JSON: splice them in instead of encoding them twice.
@@ -820,25 +976,37 @@ def build_html(stack: LayerStack, *, title: str = "", language: str = "en",
         default_css = [pair for pair in Map.default_css if pair[0] == "leaflet_css"]
 
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    fmap = OfflineMap(location=center, zoom_start=12, tiles=None, zoom_snap=0.25,
-                      zoom_delta=0.5, control_scale=False)
+    fmap = OfflineMap(
+        location=center,
+        zoom_start=12,
+        tiles=None,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        control_scale=False,
+    )
     root = fmap.get_root()
     root.title = html.escape(title or "InnoAtlas")
 
     page = MacroElement()
     page._name = "InnoAtlasPage"
     # Variables, not template text: jinja does not interpret what they hold.
-    page.header_html = (f'<meta charset="utf-8"><meta name="generator" content="InnoAtlas">'
-                        f"<style>{_FONT_SLOT if embed_font else ''}{_CSS}</style>")
-    page.body_html = (_hatch_defs(exported) + _top_html(title, scene_records, language)
-                      + _legend_html(exported[::-1], (warnings, sources), language))
+    page.header_html = (
+        f'<meta charset="utf-8"><meta name="generator" content="InnoAtlas">'
+        f"<style>{_FONT_SLOT if embed_font else ''}{_CSS}</style>"
+    )
+    page.body_html = (
+        _hatch_defs(exported)
+        + _top_html(title, scene_records, language)
+        + _legend_html(exported[::-1], (warnings, sources), language)
+    )
     page.script_js = _SCRIPT.replace("__DATA__", blob).replace("__MAP__", fmap.get_name())
     page._template = Template(
         "{% macro header(this, kwargs) %}{{ this.header_html }}{% endmacro %}"
         "{% macro html(this, kwargs) %}{{ this.body_html }}{% endmacro %}"
-        "{% macro script(this, kwargs) %}{{ this.script_js }}{% endmacro %}")
+        "{% macro script(this, kwargs) %}{{ this.script_js }}{% endmacro %}"
+    )
     fmap.add_child(page)
-    text = root.render().replace('<html>', f'<html lang="{language}">', 1)
+    text = root.render().replace("<html>", f'<html lang="{language}">', 1)
     if embed_font:
         # The whole page (script, data, legend) is a superset of what it shows.
         text = text.replace(_FONT_SLOT, font_face_css(text), 1)
@@ -852,11 +1020,20 @@ def _districts_extent(stack: LayerStack) -> tuple[float, float, float, float] | 
     return None if layer is None else layer.extent
 
 
-def export_html(path: Path, stack: LayerStack, *, title: str = "", language: str = "en",
-                indicators: pd.DataFrame | None = None, scenes: list[Scene] | None = None,
-                basemap: bool = False, start_scene: str | None = None,
-                view: Iterable[float] | None = None, radius_m: float | None = None,
-                embed_font: bool = True) -> Path:
+def export_html(
+    path: Path,
+    stack: LayerStack,
+    *,
+    title: str = "",
+    language: str = "en",
+    indicators: pd.DataFrame | None = None,
+    scenes: list[Scene] | None = None,
+    basemap: bool = False,
+    start_scene: str | None = None,
+    view: Iterable[float] | None = None,
+    radius_m: float | None = None,
+    embed_font: bool = True,
+) -> Path:
     """Write the project as an interactive web map that works without internet.
 
     Parameters
@@ -910,9 +1087,18 @@ def export_html(path: Path, stack: LayerStack, *, title: str = "", language: str
     folder = path.resolve().parent
     if not folder.is_dir():
         raise HtmlExportError(f"cannot write the web map to {path}: no such folder")
-    text = build_html(stack, title=title, language=language, indicators=indicators,
-                      scenes=scenes, basemap=basemap, start_scene=start_scene,
-                      view=view, radius_m=radius_m, embed_font=embed_font)
+    text = build_html(
+        stack,
+        title=title,
+        language=language,
+        indicators=indicators,
+        scenes=scenes,
+        basemap=basemap,
+        start_scene=start_scene,
+        view=view,
+        radius_m=radius_m,
+        embed_font=embed_font,
+    )
 
     def write(temp: Path) -> None:
         temp.write_text(text, encoding="utf-8")
@@ -921,5 +1107,14 @@ def export_html(path: Path, stack: LayerStack, *, title: str = "", language: str
     return path
 
 
-__all__ = ["HtmlExportError", "build_html", "export_html", "extent_to_bounds",
-           "format_indicator", "leaflet_style", "site_indicators", "swatch_svg", "TEXT"]
+__all__ = [
+    "HtmlExportError",
+    "build_html",
+    "export_html",
+    "extent_to_bounds",
+    "format_indicator",
+    "leaflet_style",
+    "site_indicators",
+    "swatch_svg",
+    "TEXT",
+]

@@ -39,16 +39,18 @@ cannot carry, nothing else:
 4. a style that is not categorized (or has no field) is single: field, categories and
    other label take their defaults.
 """
+
 from __future__ import annotations
 
 import math
 import re
 import sqlite3
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from app.core.errors import InnoAtlasError
 from app.core.formats.qgis.qml_write import PIXELS_PER_METRE, alpha_code
@@ -56,31 +58,55 @@ from layers.style import Category, LabelStyle, LayerStyle, Symbol
 
 GEOMETRY_KINDS = ("point", "line", "polygon", "mixed")
 #: gpkg_geometry_columns.geometry_type_name → geometry kind (anything else: mixed).
-GPKG_KINDS = {"POINT": "point", "MULTIPOINT": "point",
-              "LINESTRING": "line", "MULTILINESTRING": "line", "CIRCULARSTRING": "line",
-              "COMPOUNDCURVE": "line", "MULTICURVE": "line", "CURVE": "line",
-              "POLYGON": "polygon", "MULTIPOLYGON": "polygon", "CURVEPOLYGON": "polygon",
-              "MULTISURFACE": "polygon", "SURFACE": "polygon"}
+GPKG_KINDS = {
+    "POINT": "point",
+    "MULTIPOINT": "point",
+    "LINESTRING": "line",
+    "MULTILINESTRING": "line",
+    "CIRCULARSTRING": "line",
+    "COMPOUNDCURVE": "line",
+    "MULTICURVE": "line",
+    "CURVE": "line",
+    "POLYGON": "polygon",
+    "MULTIPOLYGON": "polygon",
+    "CURVEPOLYGON": "polygon",
+    "MULTISURFACE": "polygon",
+    "SURFACE": "polygon",
+}
 #: Pixels per unit at 96 dpi; map units have no fixed size on screen.
 _PIXELS = {"Pixel": 1.0, "MM": 96 / 25.4, "Point": 96 / 72, "Inch": 96.0}
 _POINTS = {"Point": 1.0, "MM": 72 / 25.4, "Pixel": 72 / 96, "Inch": 72.0}
-_HATCHES = {"b_diagonal": "diagonal", "f_diagonal": "diagonal", "horizontal": "diagonal",
-            "vertical": "diagonal", "diagonal_x": "cross", "cross": "cross"}
-_PENS = {"solid": "solid", "dash": "dash", "dot": "dot", "dash dot": "dash",
-         "dash dot dot": "dash"}
-_MARKERS = {"circle": "circle", "square": "square", "rounded_square": "square",
-            "square_with_corners": "square", "triangle": "triangle",
-            "equilateral_triangle": "triangle", "diamond": "diamond"}
+_HATCHES = {
+    "b_diagonal": "diagonal",
+    "f_diagonal": "diagonal",
+    "horizontal": "diagonal",
+    "vertical": "diagonal",
+    "diagonal_x": "cross",
+    "cross": "cross",
+}
+_PENS = {"solid": "solid", "dash": "dash", "dot": "dot", "dash dot": "dash", "dash dot dot": "dash"}
+_MARKERS = {
+    "circle": "circle",
+    "square": "square",
+    "rounded_square": "square",
+    "square_with_corners": "square",
+    "triangle": "triangle",
+    "equilateral_triangle": "triangle",
+    "diamond": "diamond",
+}
 _GEOMETRY_TYPES = {"0": "point", "1": "line", "2": "polygon"}
 _SYMBOL_KINDS = {"marker": "point", "line": "line", "fill": "polygon"}
 _DEFAULT = Symbol()
 _INVISIBLE = Symbol(fill=None, stroke=None)
-_GEOMETRY_RULE = re.compile(r"^\s*geometry_type\(\s*\$geometry\s*\)\s*=\s*'(\w+)'\s*$",
-                            re.IGNORECASE)
+_GEOMETRY_RULE = re.compile(
+    r"^\s*geometry_type\(\s*\$geometry\s*\)\s*=\s*'(\w+)'\s*$", re.IGNORECASE
+)
 _FIELD_EQUALS = re.compile(r'^\s*"((?:[^"]|"")+)"\s*=\s*(.+?)\s*$', re.DOTALL)
-_QUERY = ("SELECT styleQML FROM layer_styles WHERE f_table_schema='' AND f_table_name=? "
-          "AND f_geometry_column=? ORDER BY CASE WHEN useAsDefault THEN 1 ELSE 2 END, "
-          "update_time DESC LIMIT 1")
+_QUERY = (
+    "SELECT styleQML FROM layer_styles WHERE f_table_schema='' AND f_table_name=? "
+    "AND f_geometry_column=? ORDER BY CASE WHEN useAsDefault THEN 1 ELSE 2 END, "
+    "update_time DESC LIMIT 1"
+)
 
 
 class StyleImportError(InnoAtlasError):
@@ -112,8 +138,7 @@ def _colour(text: str | None) -> tuple[str, float] | None:
     parts = text.split(",")
     try:
         r, g, b = (int(p) for p in parts[:3])
-        a = int(parts[3]) if len(parts) > 3 and parts[3].strip().lstrip("-").isdigit() \
-            else 255
+        a = int(parts[3]) if len(parts) > 3 and parts[3].strip().lstrip("-").isdigit() else 255
     except ValueError:
         return None
     r, g, b, a = (min(255, max(0, v)) for v in (r, g, b, a))
@@ -126,8 +151,7 @@ def _alpha_from_code(code: int) -> float:
 
 def _scale_resolution(scale: int) -> float:
     """The shortest metres-per-pixel whose scale at 96 dpi rounds to ``scale``."""
-    return _shortest_decimal(scale / PIXELS_PER_METRE, lambda r: round(r * PIXELS_PER_METRE),
-                             scale)
+    return _shortest_decimal(scale / PIXELS_PER_METRE, lambda r: round(r * PIXELS_PER_METRE), scale)
 
 
 def _float(text: str | None, default: float) -> float:
@@ -151,8 +175,11 @@ def _props(layer: ET.Element) -> dict[str, str]:
     """A symbol layer's properties: the ``<Option type="Map">`` form, else ``<prop>``."""
     option = layer.find("Option")
     if option is not None and option.get("type") == "Map":
-        props = {o.get("name"): o.get("value") for o in option.findall("Option")
-                 if o.get("name") is not None and o.get("value") is not None}
+        props = {
+            o.get("name"): o.get("value")
+            for o in option.findall("Option")
+            if o.get("name") is not None and o.get("value") is not None
+        }
         if props:
             return props
     return {p.get("k"): p.get("v") or "" for p in layer.findall("prop") if p.get("k")}
@@ -168,8 +195,7 @@ def _stroke(props: dict[str, str], prefix: str) -> dict[str, Any]:
         width = 1.0  # QGIS draws width 0 as a one-pixel hairline; ours never writes it
     if style == "no" or colour is None or colour[1] == 0:
         return {"stroke": None, "stroke_width": width, "stroke_style": "solid"}
-    return {"stroke": colour[0], "stroke_width": width,
-            "stroke_style": _PENS.get(style, "solid")}
+    return {"stroke": colour[0], "stroke_width": width, "stroke_style": _PENS.get(style, "solid")}
 
 
 def _fill(colour: tuple[str, float] | None, opacity: float) -> dict[str, Any]:
@@ -202,9 +228,12 @@ def _symbol(element: ET.Element) -> tuple[str, Symbol]:
             raise StyleImportError(_unsupported_layers(layers, "simple markers"))
         colour = _colour(props.get("color"))
         fill = _fill(None if colour is None or colour[1] == 0 else colour, opacity)
-        return kind, Symbol(**fill, **_stroke(props, "outline"),
-                            marker=_MARKERS.get(props.get("name", ""), "circle"),
-                            size=_length(props, "size", _DEFAULT.size))
+        return kind, Symbol(
+            **fill,
+            **_stroke(props, "outline"),
+            marker=_MARKERS.get(props.get("name", ""), "circle"),
+            size=_length(props, "size", _DEFAULT.size),
+        )
     if kind == "line":
         props = layers.get("SimpleLine")
         if props is None:
@@ -221,8 +250,11 @@ def _symbol(element: ET.Element) -> tuple[str, Symbol]:
     stroke = _stroke(props, "outline")
     if stroke["stroke"] is None and outline is not None:
         stroke = _stroke(outline, "line")
-    return kind, Symbol(**_fill(colour, opacity), **stroke,
-                        hatch=_HATCHES.get(style) if colour is not None else None)
+    return kind, Symbol(
+        **_fill(colour, opacity),
+        **stroke,
+        hatch=_HATCHES.get(style) if colour is not None else None,
+    )
 
 
 def _unsupported_layers(layers: dict[str, dict[str, str]], wanted: str) -> str:
@@ -289,8 +321,13 @@ def _categorized(renderer: ET.Element, kind: str) -> LayerStyle:
                 other, other_label = symbol, label
             else:
                 categories.append(Category(value, label, symbol))
-    return LayerStyle(kind="categorized", symbol=other, field=field,
-                      categories=tuple(categories), other_label=other_label)
+    return LayerStyle(
+        kind="categorized",
+        symbol=other,
+        field=field,
+        categories=tuple(categories),
+        other_label=other_label,
+    )
 
 
 def _literal(text: str) -> Any:
@@ -335,8 +372,13 @@ def _rule_branch(rule: ET.Element, symbols: dict[str, ET.Element], kind: str) ->
         categories.append(Category(_literal(match.group(2)), child.get("label", ""), symbol))
     if field is None:
         return LayerStyle(symbol=other)
-    return LayerStyle(kind="categorized", symbol=other, field=field,
-                      categories=tuple(categories), other_label=other_label)
+    return LayerStyle(
+        kind="categorized",
+        symbol=other,
+        field=field,
+        categories=tuple(categories),
+        other_label=other_label,
+    )
 
 
 def _with_marker(style: LayerStyle, points: LayerStyle | None) -> LayerStyle:
@@ -348,8 +390,10 @@ def _with_marker(style: LayerStyle, points: LayerStyle | None) -> LayerStyle:
         return replace(polygon, marker=point.marker, size=point.size)
 
     by_value = {c.value: c.symbol for c in points.categories}
-    categories = tuple(replace(c, symbol=merged(c.symbol, by_value[c.value]))
-                       if c.value in by_value else c for c in style.categories)
+    categories = tuple(
+        replace(c, symbol=merged(c.symbol, by_value[c.value])) if c.value in by_value else c
+        for c in style.categories
+    )
     return replace(style, symbol=merged(style.symbol, points.symbol), categories=categories)
 
 
@@ -361,8 +405,10 @@ def _rules(renderer: ET.Element, kind: str) -> LayerStyle:
         if match:
             branches.setdefault(match.group(1).lower(), rule)
     if not branches:
-        raise StyleImportError("this rule-based renderer cannot be read (InnoAtlas reads "
-                               "its own point/polygon rules only)")
+        raise StyleImportError(
+            "this rule-based renderer cannot be read (InnoAtlas reads "
+            "its own point/polygon rules only)"
+        )
     read = {name: _rule_branch(rule, symbols, "mixed") for name, rule in branches.items()}
     if kind == "point":
         if "point" not in read:
@@ -378,8 +424,7 @@ def _rules(renderer: ET.Element, kind: str) -> LayerStyle:
 # --- labels --------------------------------------------------------------------------
 def _label(root: ET.Element) -> LabelStyle | None:
     labeling = root.find("labeling")
-    if root.get("labelsEnabled") == "0" or labeling is None \
-            or labeling.get("type") != "simple":
+    if root.get("labelsEnabled") == "0" or labeling is None or labeling.get("type") != "simple":
         return None
     text = labeling.find("settings/text-style")
     if text is None:
@@ -394,8 +439,7 @@ def _label(root: ET.Element) -> LabelStyle | None:
     factor = _POINTS.get(text.get("fontSizeUnit", "Point"))  # map units: the default
     size = _float(text.get("fontSize"), 10.0) * factor if factor else LabelStyle("").size_pt
     weight = int(_float(text.get("fontWeight"), 50))
-    bold = weight >= (600 if weight > 100 else 63) \
-        or "bold" in text.get("namedStyle", "").lower()
+    bold = weight >= (600 if weight > 100 else 63) or "bold" in text.get("namedStyle", "").lower()
     colour = _colour(text.get("textColor")) or ("#000000", 1.0)
     buffer = text.find("text-buffer")
     halo = None
@@ -406,10 +450,19 @@ def _label(root: ET.Element) -> LabelStyle | None:
     if rendering is not None and rendering.get("scaleVisibility") == "1":
         scale = _float(rendering.get("scaleMax"), 0.0)  # QGIS's minimumScale
         if scale > 0:
-            max_resolution = _scale_resolution(round(scale)) if scale == round(scale) \
+            max_resolution = (
+                _scale_resolution(round(scale))
+                if scale == round(scale)
                 else scale / PIXELS_PER_METRE
-    return LabelStyle(field=field, size_pt=size, color=colour[0], halo=halo, bold=bold,
-                      max_resolution=max_resolution)
+            )
+    return LabelStyle(
+        field=field,
+        size_pt=size,
+        color=colour[0],
+        halo=halo,
+        bold=bold,
+        max_resolution=max_resolution,
+    )
 
 
 # --- public API ----------------------------------------------------------------------
@@ -452,17 +505,19 @@ def _style_of(root: ET.Element, geometry_kind: str) -> LayerStyle:
     """:func:`style_from_qml` of a parsed document."""
     declared = _GEOMETRY_TYPES.get((root.findtext("layerGeometryType") or "").strip())
     if declared and geometry_kind != "mixed" and declared != geometry_kind:
-        raise StyleImportError(f"the style is for {declared} layers, the layer has "
-                               f"{geometry_kind}s")
+        raise StyleImportError(
+            f"the style is for {declared} layers, the layer has {geometry_kind}s"
+        )
     renderer = root.find("renderer-v2")
     if renderer is None:
         raise StyleImportError("the QML style has no renderer")
-    readers = {"singleSymbol": _single, "categorizedSymbol": _categorized,
-               "RuleRenderer": _rules}
+    readers = {"singleSymbol": _single, "categorizedSymbol": _categorized, "RuleRenderer": _rules}
     reader = readers.get(renderer.get("type", ""))
     if reader is None:
-        raise StyleImportError(f"QGIS renderer {renderer.get('type')!r} is not supported "
-                               "(single symbol, categorized and InnoAtlas rule styles are)")
+        raise StyleImportError(
+            f"QGIS renderer {renderer.get('type')!r} is not supported "
+            "(single symbol, categorized and InnoAtlas rule styles are)"
+        )
     try:
         style = reader(renderer, geometry_kind)
     except (TypeError, KeyError, AttributeError, ValueError) as err:  # a damaged document
@@ -506,13 +561,13 @@ def qml_normalised(style: LayerStyle, geometry_kind: str) -> LayerStyle:
             if not s.fill:
                 s = replace(s, fill=None, fill_alpha=1.0, hatch=None)
             else:
-                s = replace(s, fill=s.fill.lower(),
-                            fill_alpha=_alpha_from_code(alpha_code(s.fill_alpha)))
+                s = replace(
+                    s, fill=s.fill.lower(), fill_alpha=_alpha_from_code(alpha_code(s.fill_alpha))
+                )
         if not s.stroke or s.stroke_width <= 0:
             s = replace(s, stroke=None, stroke_style="solid")
         else:
-            s = replace(s, stroke=s.stroke.lower(), stroke_style=_PENS.get(s.stroke_style,
-                                                                          "solid"))
+            s = replace(s, stroke=s.stroke.lower(), stroke_style=_PENS.get(s.stroke_style, "solid"))
         return s
 
     label = style.label
@@ -520,14 +575,23 @@ def qml_normalised(style: LayerStyle, geometry_kind: str) -> LayerStyle:
         resolution = label.max_resolution
         if resolution:
             resolution = _scale_resolution(round(resolution * PIXELS_PER_METRE))
-        label = replace(label, color=label.color.lower(), max_resolution=resolution or None,
-                        halo=label.halo.lower() if label.halo else None)
+        label = replace(
+            label,
+            color=label.color.lower(),
+            max_resolution=resolution or None,
+            halo=label.halo.lower() if label.halo else None,
+        )
     if style.kind != "categorized" or not style.field:
         return LayerStyle(symbol=symbol(style.symbol), label=label)
-    return replace(style, symbol=symbol(style.symbol), label=label,
-                   categories=tuple(replace(c, symbol=symbol(c.symbol), label=str(c.label))
-                                    for c in style.categories),
-                   other_label=str(style.other_label))
+    return replace(
+        style,
+        symbol=symbol(style.symbol),
+        label=label,
+        categories=tuple(
+            replace(c, symbol=symbol(c.symbol), label=str(c.label)) for c in style.categories
+        ),
+        other_label=str(style.other_label),
+    )
 
 
 def _column_types(con: sqlite3.Connection, table: str) -> dict[str, str]:
@@ -559,8 +623,10 @@ def _typed_categories(style: LayerStyle, types: dict[str, str]) -> LayerStyle:
     declared = types.get(style.field or "", "")
     if style.kind != "categorized" or not declared or "TEXT" in declared:
         return style
-    return replace(style, categories=tuple(replace(c, value=_coerce(c.value, declared))
-                                           for c in style.categories))
+    return replace(
+        style,
+        categories=tuple(replace(c, value=_coerce(c.value, declared)) for c in style.categories),
+    )
 
 
 def _kind_of(type_name: Any) -> str:
@@ -591,8 +657,9 @@ def read_layer_styles(gpkg_path: Path | str) -> dict[str, tuple[LayerStyle | Non
         return result
     with closing(con):
         try:
-            tables = con.execute("SELECT table_name, column_name, geometry_type_name "
-                                 "FROM gpkg_geometry_columns").fetchall()
+            tables = con.execute(
+                "SELECT table_name, column_name, geometry_type_name FROM gpkg_geometry_columns"
+            ).fetchall()
             con.execute("SELECT styleQML FROM layer_styles LIMIT 0")
         except sqlite3.Error:
             return result
@@ -615,13 +682,20 @@ def read_layer_styles(gpkg_path: Path | str) -> dict[str, tuple[LayerStyle | Non
                 result[str(table)] = (None, 1.0)
                 continue
             try:
-                style = _typed_categories(_style_of(root, _kind_of(type_name)),
-                                          _column_types(con, str(table)))
+                style = _typed_categories(
+                    _style_of(root, _kind_of(type_name)), _column_types(con, str(table))
+                )
             except StyleImportError:
                 style = None
             result[str(table)] = (style, _opacity_of(root))
     return result
 
 
-__all__ = ["StyleImportError", "style_from_qml", "qml_opacity", "qml_normalised",
-           "read_layer_styles", "GPKG_KINDS"]
+__all__ = [
+    "StyleImportError",
+    "style_from_qml",
+    "qml_opacity",
+    "qml_normalised",
+    "read_layer_styles",
+    "GPKG_KINDS",
+]

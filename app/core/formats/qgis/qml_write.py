@@ -30,6 +30,7 @@ renderer is written with two top rules, ``geometry_type($geometry) = 'Point'``
 (marker symbol) and ``... = 'Polygon'`` (fill symbol); a categorized mixed style gets
 one child rule per category plus an ``ELSE`` rule under each.
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -59,7 +60,7 @@ def _rgba(colour: str | None, alpha: float = 1.0) -> str:
     if not colour:
         return "0,0,0,0"
     text = colour.lstrip("#")
-    r, g, b = (int(text[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(text[i : i + 2], 16) for i in (0, 2, 4))
     return f"{r},{g},{b},{alpha_code(alpha)}"
 
 
@@ -71,8 +72,11 @@ def _num(value: float) -> str:
 
 def _symbol_props(symbol: Symbol, kind: str) -> tuple[str, dict[str, str]]:
     """``(symbol layer class, properties)`` of ``symbol`` drawn as ``kind``."""
-    pen = "no" if not symbol.stroke or symbol.stroke_width <= 0 \
+    pen = (
+        "no"
+        if not symbol.stroke or symbol.stroke_width <= 0
         else _PEN.get(symbol.stroke_style, "solid")
+    )
     stroke = {
         "outline_color": _rgba(symbol.stroke),
         "outline_style": pen,
@@ -80,31 +84,57 @@ def _symbol_props(symbol: Symbol, kind: str) -> tuple[str, dict[str, str]]:
         "outline_width_unit": "Pixel",
     }
     if kind == "line":
-        props = {"line_color": _rgba(symbol.stroke), "line_width": _num(symbol.stroke_width),
-                 "line_width_unit": "Pixel", "line_style": pen,
-                 "capstyle": "round", "joinstyle": "round", "offset": "0",
-                 "offset_unit": "Pixel"}
+        props = {
+            "line_color": _rgba(symbol.stroke),
+            "line_width": _num(symbol.stroke_width),
+            "line_width_unit": "Pixel",
+            "line_style": pen,
+            "capstyle": "round",
+            "joinstyle": "round",
+            "offset": "0",
+            "offset_unit": "Pixel",
+        }
         return "SimpleLine", props
     if kind == "point":
-        props = {"name": symbol.marker if symbol.marker in MARKERS else "circle",
-                 "color": _rgba(symbol.fill, symbol.fill_alpha if symbol.fill else 0),
-                 "size": _num(symbol.size), "size_unit": "Pixel", "angle": "0",
-                 "joinstyle": "miter", "scale_method": "diameter", **stroke}
+        props = {
+            "name": symbol.marker if symbol.marker in MARKERS else "circle",
+            "color": _rgba(symbol.fill, symbol.fill_alpha if symbol.fill else 0),
+            "size": _num(symbol.size),
+            "size_unit": "Pixel",
+            "angle": "0",
+            "joinstyle": "miter",
+            "scale_method": "diameter",
+            **stroke,
+        }
         return "SimpleMarker", props
     style = "no" if not symbol.fill else _HATCH.get(symbol.hatch or "", "solid")
-    props = {"color": _rgba(symbol.fill, symbol.fill_alpha if symbol.fill else 0),
-             "style": style, "joinstyle": "bevel", "offset": "0,0",
-             "offset_unit": "Pixel", **stroke}
+    props = {
+        "color": _rgba(symbol.fill, symbol.fill_alpha if symbol.fill else 0),
+        "style": style,
+        "joinstyle": "bevel",
+        "offset": "0,0",
+        "offset_unit": "Pixel",
+        **stroke,
+    }
     return "SimpleFill", props
 
 
 def _symbol_element(parent: ET.Element, name: str, symbol: Symbol, kind: str) -> ET.Element:
-    element = ET.SubElement(parent, "symbol", {
-        "type": _SYMBOL_TYPES[kind], "name": name, "alpha": "1",
-        "clip_to_extent": "1", "force_rhr": "0"})
+    element = ET.SubElement(
+        parent,
+        "symbol",
+        {
+            "type": _SYMBOL_TYPES[kind],
+            "name": name,
+            "alpha": "1",
+            "clip_to_extent": "1",
+            "force_rhr": "0",
+        },
+    )
     cls, props = _symbol_props(symbol, kind)
-    layer = ET.SubElement(element, "layer", {"class": cls, "enabled": "1", "locked": "0",
-                                             "pass": "0"})
+    layer = ET.SubElement(
+        element, "layer", {"class": cls, "enabled": "1", "locked": "0", "pass": "0"}
+    )
     option = ET.SubElement(layer, "Option", {"type": "Map"})
     for key, value in props.items():
         ET.SubElement(option, "Option", {"name": key, "type": "QString", "value": value})
@@ -143,17 +173,25 @@ def _renderer(style: LayerStyle, kind: str) -> ET.Element:
     if kind == "mixed":
         return _rule_renderer(style, attrs)
     if style.kind == "categorized" and style.field:
-        renderer = ET.Element("renderer-v2", {"type": "categorizedSymbol",
-                                              "attr": style.field, **attrs})
+        renderer = ET.Element(
+            "renderer-v2", {"type": "categorizedSymbol", "attr": style.field, **attrs}
+        )
         categories = ET.SubElement(renderer, "categories")
         symbols = ET.SubElement(renderer, "symbols")
         rows = [(c.value, c.label, c.symbol) for c in style.categories]
         rows.append(("", style.other_label, style.symbol))  # "all other values"
         for number, (value, label, symbol) in enumerate(rows):
-            ET.SubElement(categories, "category", {"render": "true", "symbol": str(number),
-                                                   "value": _value_text(value),
-                                                   "type": _value_type(value),
-                                                   "label": str(label)})
+            ET.SubElement(
+                categories,
+                "category",
+                {
+                    "render": "true",
+                    "symbol": str(number),
+                    "value": _value_text(value),
+                    "type": _value_type(value),
+                    "label": str(label),
+                },
+            )
             _symbol_element(symbols, str(number), symbol, kind)
         source = ET.SubElement(renderer, "source-symbol")
         _symbol_element(source, "0", style.symbol, kind)
@@ -179,71 +217,151 @@ def _rule_renderer(style: LayerStyle, attrs: dict[str, str]) -> ET.Element:
     for geometry, kind in (("Point", "point"), ("Polygon", "polygon")):
         expression = f"geometry_type($geometry) = '{geometry}'"
         if style.kind == "categorized" and style.field:
-            top = ET.SubElement(root, "rule", {"key": f"{{{kind}}}", "filter": expression,
-                                               "label": f"{geometry}s"})
+            top = ET.SubElement(
+                root, "rule", {"key": f"{{{kind}}}", "filter": expression, "label": f"{geometry}s"}
+            )
             field = '"' + style.field.replace('"', '""') + '"'
             for number, category in enumerate(style.categories):
-                ET.SubElement(top, "rule", {
-                    "key": f"{{{kind}-{number}}}", "label": str(category.label),
-                    "filter": f"{field} = {_quote_literal(category.value)}",
-                    "symbol": add_symbol(category.symbol, kind)})
-            ET.SubElement(top, "rule", {"key": f"{{{kind}-else}}", "filter": "ELSE",
-                                        "label": style.other_label,
-                                        "symbol": add_symbol(style.symbol, kind)})
+                ET.SubElement(
+                    top,
+                    "rule",
+                    {
+                        "key": f"{{{kind}-{number}}}",
+                        "label": str(category.label),
+                        "filter": f"{field} = {_quote_literal(category.value)}",
+                        "symbol": add_symbol(category.symbol, kind),
+                    },
+                )
+            ET.SubElement(
+                top,
+                "rule",
+                {
+                    "key": f"{{{kind}-else}}",
+                    "filter": "ELSE",
+                    "label": style.other_label,
+                    "symbol": add_symbol(style.symbol, kind),
+                },
+            )
         else:
-            ET.SubElement(root, "rule", {"key": f"{{{kind}}}", "filter": expression,
-                                         "label": f"{geometry}s",
-                                         "symbol": add_symbol(style.symbol, kind)})
+            ET.SubElement(
+                root,
+                "rule",
+                {
+                    "key": f"{{{kind}}}",
+                    "filter": expression,
+                    "label": f"{geometry}s",
+                    "symbol": add_symbol(style.symbol, kind),
+                },
+            )
     return renderer
 
 
 def _labeling(label: LabelStyle, kind: str) -> ET.Element:
     labeling = ET.Element("labeling", {"type": "simple"})
     settings = ET.SubElement(labeling, "settings", {"calloutType": "simple"})
-    text = ET.SubElement(settings, "text-style", {
-        "fieldName": label.field, "isExpression": "0", "fontSize": _num(label.size_pt),
-        "fontSizeUnit": "Point", "textColor": _rgba(label.color), "textOpacity": "1",
-        "fontWeight": "75" if label.bold else "50", "fontItalic": "0",
-        "fontFamily": "Noto Sans CJK KR", "namedStyle": "Bold" if label.bold else "Regular",
-        "multilineHeight": "1", "blendMode": "0", "allowHtml": "0"})
-    ET.SubElement(text, "text-buffer", {
-        "bufferDraw": "1" if label.halo else "0", "bufferSize": "1",
-        "bufferSizeUnits": "Pixel", "bufferColor": _rgba(label.halo or "#ffffff"),
-        "bufferOpacity": "1", "bufferNoFill": "1", "bufferJoinStyle": "128",
-        "bufferBlendMode": "0"})
-    ET.SubElement(settings, "text-format", {"wrapChar": "", "multilineAlign": "3",
-                                            "plussign": "0", "reverseDirectionSymbol": "0",
-                                            "formatNumbers": "0", "decimals": "3"})
+    text = ET.SubElement(
+        settings,
+        "text-style",
+        {
+            "fieldName": label.field,
+            "isExpression": "0",
+            "fontSize": _num(label.size_pt),
+            "fontSizeUnit": "Point",
+            "textColor": _rgba(label.color),
+            "textOpacity": "1",
+            "fontWeight": "75" if label.bold else "50",
+            "fontItalic": "0",
+            "fontFamily": "Noto Sans CJK KR",
+            "namedStyle": "Bold" if label.bold else "Regular",
+            "multilineHeight": "1",
+            "blendMode": "0",
+            "allowHtml": "0",
+        },
+    )
+    ET.SubElement(
+        text,
+        "text-buffer",
+        {
+            "bufferDraw": "1" if label.halo else "0",
+            "bufferSize": "1",
+            "bufferSizeUnits": "Pixel",
+            "bufferColor": _rgba(label.halo or "#ffffff"),
+            "bufferOpacity": "1",
+            "bufferNoFill": "1",
+            "bufferJoinStyle": "128",
+            "bufferBlendMode": "0",
+        },
+    )
+    ET.SubElement(
+        settings,
+        "text-format",
+        {
+            "wrapChar": "",
+            "multilineAlign": "3",
+            "plussign": "0",
+            "reverseDirectionSymbol": "0",
+            "formatNumbers": "0",
+            "decimals": "3",
+        },
+    )
     # placement 0 = around point (points), 2 = along lines, 1 = over point (polygons and
     # mixed layers: horizontal inside)
-    ET.SubElement(settings, "placement", {
-        "placement": {"point": "0", "line": "2"}.get(kind, "1"), "dist": "1.5",
-        "distUnits": "Pixel",
-        "centroidInside": "1", "centroidWhole": "0", "priority": "5"})
+    ET.SubElement(
+        settings,
+        "placement",
+        {
+            "placement": {"point": "0", "line": "2"}.get(kind, "1"),
+            "dist": "1.5",
+            "distUnits": "Pixel",
+            "centroidInside": "1",
+            "centroidWhole": "0",
+            "priority": "5",
+        },
+    )
     # QGIS writes its minimumScale (the most zoomed-out scale, e.g. 1:37795) as "scaleMax"
     # and its maximumScale (most zoomed-in, 0 = none) as "scaleMin".
-    scale = ({"scaleVisibility": "1", "scaleMin": "0",
-              "scaleMax": _num(round(label.max_resolution * PIXELS_PER_METRE))}
-             if label.max_resolution else
-             {"scaleVisibility": "0", "scaleMin": "0", "scaleMax": "0"})
-    ET.SubElement(settings, "rendering", {
-        "obstacle": "1", "displayAll": "0", "upsidedownLabels": "0", "limitNumLabels": "0",
-        "maxNumLabels": "2000", "labelPerPart": "0", "drawLabels": "1", **scale})
+    scale = (
+        {
+            "scaleVisibility": "1",
+            "scaleMin": "0",
+            "scaleMax": _num(round(label.max_resolution * PIXELS_PER_METRE)),
+        }
+        if label.max_resolution
+        else {"scaleVisibility": "0", "scaleMin": "0", "scaleMax": "0"}
+    )
+    ET.SubElement(
+        settings,
+        "rendering",
+        {
+            "obstacle": "1",
+            "displayAll": "0",
+            "upsidedownLabels": "0",
+            "limitNumLabels": "0",
+            "maxNumLabels": "2000",
+            "labelPerPart": "0",
+            "drawLabels": "1",
+            **scale,
+        },
+    )
     return labeling
 
 
 def _kind(layer: Layer) -> str:
     """The QML geometry kind: point, line, mixed, else polygon."""
-    return layer.geometry_kind if layer.geometry_kind in ("point", "line", "mixed") \
-        else "polygon"
+    return layer.geometry_kind if layer.geometry_kind in ("point", "line", "mixed") else "polygon"
 
 
 def style_qml(style: LayerStyle, layer: Layer) -> str:
     """A QGIS 3.22 QML document (symbology, opacity, labels) for ``layer`` in ``style``."""
     kind = _kind(layer)
-    root = ET.Element("qgis", {"version": QGIS_VERSION,
-                               "styleCategories": "Symbology|Labeling|Rendering",
-                               "labelsEnabled": "1" if style.label else "0"})
+    root = ET.Element(
+        "qgis",
+        {
+            "version": QGIS_VERSION,
+            "styleCategories": "Symbology|Labeling|Rendering",
+            "labelsEnabled": "1" if style.label else "0",
+        },
+    )
     root.append(_renderer(style, kind))
     if style.label is not None:
         root.append(_labeling(style.label, kind))
@@ -253,7 +371,7 @@ def style_qml(style: LayerStyle, layer: Layer) -> str:
     if kind != "mixed":  # QGIS refuses a style whose geometry type differs from the layer's
         ET.SubElement(root, "layerGeometryType").text = _GEOMETRY_TYPES[kind]
     body = ET.tostring(root, encoding="unicode")
-    return ("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body + "\n")
+    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body + "\n"
 
 
 # --- SLD -----------------------------------------------------------------------------
@@ -261,8 +379,12 @@ SLD_NS = "http://www.opengis.net/sld"
 OGC_NS = "http://www.opengis.net/ogc"
 ET.register_namespace("sld", SLD_NS)
 ET.register_namespace("ogc", OGC_NS)
-_SLD_MARKERS = {"circle": "circle", "square": "square", "triangle": "triangle",
-                "diamond": "square"}  # diamond = square turned by 45°
+_SLD_MARKERS = {
+    "circle": "circle",
+    "square": "square",
+    "triangle": "triangle",
+    "diamond": "square",
+}  # diamond = square turned by 45°
 
 
 def _s(tag: str) -> str:
@@ -301,8 +423,7 @@ def _sld_symbolizers(rule: ET.Element, symbol: Symbol, kind: str, opacity: float
         point = ET.SubElement(rule, _s("PointSymbolizer"))
         graphic = ET.SubElement(point, _s("Graphic"))
         mark = ET.SubElement(graphic, _s("Mark"))
-        ET.SubElement(mark, _s("WellKnownName")).text = _SLD_MARKERS.get(symbol.marker,
-                                                                         "circle")
+        ET.SubElement(mark, _s("WellKnownName")).text = _SLD_MARKERS.get(symbol.marker, "circle")
         if symbol.fill:
             fill = ET.SubElement(mark, _s("Fill"))
             _css(fill, "fill", symbol.fill)
@@ -315,8 +436,7 @@ def _sld_symbolizers(rule: ET.Element, symbol: Symbol, kind: str, opacity: float
 
 def _sld_label(rule: ET.Element, label: LabelStyle) -> None:
     text = ET.SubElement(rule, _s("TextSymbolizer"))
-    ET.SubElement(ET.SubElement(text, _s("Label")), f"{{{OGC_NS}}}PropertyName").text = \
-        label.field
+    ET.SubElement(ET.SubElement(text, _s("Label")), f"{{{OGC_NS}}}PropertyName").text = label.field
     font = ET.SubElement(text, _s("Font"))
     _css(font, "font-size", _num(label.size_pt * 96 / 72))
     _css(font, "font-weight", "bold" if label.bold else "normal")
@@ -363,8 +483,7 @@ def style_sld(style: LayerStyle, layer: Layer) -> str:
         _sld_symbolizers(rule, symbol, kind, layer.opacity)
         if style.label is not None:
             _sld_label(rule, style.label)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(root, encoding="unicode") + "\n")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def style_name(layer: Layer) -> str:
@@ -372,5 +491,4 @@ def style_name(layer: Layer) -> str:
     return f"{layer.name} (InnoAtlas)"[:30] if len(layer.name) <= 18 else layer.name[:30]
 
 
-__all__ = ["style_qml", "style_sld", "style_name", "QGIS_VERSION", "PIXELS_PER_METRE",
-           "alpha_code"]
+__all__ = ["style_qml", "style_sld", "style_name", "QGIS_VERSION", "PIXELS_PER_METRE", "alpha_code"]

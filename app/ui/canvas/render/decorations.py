@@ -1,11 +1,12 @@
 """Map furniture drawn over the layers: scale bar, north arrow, attribution."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
-from app.core.project.attribution import attribution_text  # noqa: F401  (re-exported)
 from app.core.map.viewport import Viewport, format_distance, nice_scale_length
+from app.core.project.attribution import attribution_text  # noqa: F401  (re-exported)
 from app.ui.fonts import map_font
 
 
@@ -19,9 +20,12 @@ def paint_scale_bar(painter: QPainter, viewport: Viewport, scale: float = 1.0) -
     left = margin
     bottom = viewport.height - margin
     top = bottom - bar_h
-    box = QRectF(left - 6 * scale, top - metrics.height() - 8 * scale,
-                 length_px + metrics.horizontalAdvance(format_distance(length_m)) + 20 * scale,
-                 bar_h + metrics.height() + 14 * scale)
+    box = QRectF(
+        left - 6 * scale,
+        top - metrics.height() - 8 * scale,
+        length_px + metrics.horizontalAdvance(format_distance(length_m)) + 20 * scale,
+        bar_h + metrics.height() + 14 * scale,
+    )
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setPen(Qt.PenStyle.NoPen)
@@ -38,8 +42,9 @@ def paint_scale_bar(painter: QPainter, viewport: Viewport, scale: float = 1.0) -
     baseline = top - 4 * scale
     painter.drawText(QPointF(left - 2 * scale, baseline), "0")
     label = format_distance(length_m)
-    painter.drawText(QPointF(left + length_px - metrics.horizontalAdvance(label) / 2, baseline),
-                     label)
+    painter.drawText(
+        QPointF(left + length_px - metrics.horizontalAdvance(label) / 2, baseline), label
+    )
     painter.restore()
     return box
 
@@ -48,8 +53,12 @@ def north_arrow_rect(width: float, scale: float = 1.0, top: float = 0.0) -> QRec
     """Where :func:`paint_north_arrow` draws its box on a map ``width`` pixels wide,
     moved down by ``top`` (widgets and overlays keep clear of it)."""
     size, margin = 34 * scale, 14 * scale
-    return QRectF(width - margin - size - 4 * scale, top + margin - 4 * scale,
-                  size + 8 * scale, size * 1.55 + 8 * scale)
+    return QRectF(
+        width - margin - size - 4 * scale,
+        top + margin - 4 * scale,
+        size + 8 * scale,
+        size * 1.55 + 8 * scale,
+    )
 
 
 def paint_north_arrow(painter: QPainter, viewport: Viewport, scale: float = 1.0) -> QRectF:
@@ -67,8 +76,9 @@ def paint_north_arrow(painter: QPainter, viewport: Viewport, scale: float = 1.0)
     font = map_font(11 * scale, bold=True)
     painter.setFont(font)
     painter.setPen(QColor("#202020"))
-    painter.drawText(QRectF(cx - size / 2, top, size, size * 0.5),
-                     int(Qt.AlignmentFlag.AlignCenter), "N")
+    painter.drawText(
+        QRectF(cx - size / 2, top, size, size * 0.5), int(Qt.AlignmentFlag.AlignCenter), "N"
+    )
     tip = QPointF(cx, top + size * 0.5)
     base_y = top + size * 1.5
     left = QPolygonF([tip, QPointF(cx - size * 0.32, base_y), QPointF(cx, base_y - size * 0.25)])
@@ -82,28 +92,32 @@ def paint_north_arrow(painter: QPainter, viewport: Viewport, scale: float = 1.0)
     return box
 
 
-def paint_attribution(painter: QPainter, viewport: Viewport, text: str,
-                      scale: float = 1.0) -> QRectF:
+def paint_attribution(
+    painter: QPainter, viewport: Viewport, text: str, scale: float = 1.0
+) -> QRectF:
     """Draw ``text`` in a translucent box at the bottom-right corner, wrapped if long."""
     if not text:
         return QRectF()
     font = map_font(7.5 * scale)
     metrics = QFontMetricsF(font)
     max_width = min(viewport.width * 0.62, 760 * scale)
-    bound = metrics.boundingRect(QRectF(0, 0, max_width, 1000),
-                                 int(Qt.TextFlag.TextWordWrap), text)
+    bound = metrics.boundingRect(QRectF(0, 0, max_width, 1000), int(Qt.TextFlag.TextWordWrap), text)
     margin = 6 * scale
-    rect = QRectF(viewport.width - bound.width() - 2 * margin - 4 * scale,
-                  viewport.height - bound.height() - 2 * margin - 4 * scale,
-                  bound.width() + 2 * margin, bound.height() + 2 * margin)
+    rect = QRectF(
+        viewport.width - bound.width() - 2 * margin - 4 * scale,
+        viewport.height - bound.height() - 2 * margin - 4 * scale,
+        bound.width() + 2 * margin,
+        bound.height() + 2 * margin,
+    )
     painter.save()
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(255, 255, 255, 210))
     painter.drawRect(rect)
     painter.setFont(font)
     painter.setPen(QColor("#333333"))
-    painter.drawText(rect.adjusted(margin, margin, -margin, -margin),
-                     int(Qt.TextFlag.TextWordWrap), text)
+    painter.drawText(
+        rect.adjusted(margin, margin, -margin, -margin), int(Qt.TextFlag.TextWordWrap), text
+    )
     painter.restore()
     return rect
 
@@ -121,8 +135,11 @@ def highlight_path(geometries, viewport: Viewport) -> QPainterPath:
                 sx, sy = viewport.map_to_screen(x, y)
                 path.addEllipse(QPointF(float(sx), float(sy)), 9, 9)
             continue
-        for ring in shapely.get_rings(shapely.get_parts(geometry)) \
-                if geometry.geom_type in ("Polygon", "MultiPolygon") else [geometry]:
+        for ring in (
+            shapely.get_rings(shapely.get_parts(geometry))
+            if geometry.geom_type in ("Polygon", "MultiPolygon")
+            else [geometry]
+        ):
             coords = shapely.get_coordinates(ring)
             sx, sy = viewport.map_to_screen(coords[:, 0], coords[:, 1])
             path.addPolygon(QPolygonF([QPointF(a, b) for a, b in zip(sx.tolist(), sy.tolist())]))

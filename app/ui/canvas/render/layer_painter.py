@@ -5,6 +5,7 @@ map coordinates grouped by symbol, point coordinates grouped by symbol, label
 anchors. A frame only transforms and draws them (ARCHITECTURE.md: no item per
 feature).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,12 +13,22 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFontMetricsF, QImage, QPaintEngine, QPainter,
-                           QPainterPath, QPen, QPolygonF, QTransform)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetricsF,
+    QImage,
+    QPaintEngine,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QTransform,
+)
 
 from app.core.map.viewport import Viewport
-from app.ui.fonts import map_font
 from app.ui.canvas.render.qt_style import fill_brush, outline_pen, qcolor
+from app.ui.fonts import map_font
 from layers.model import Layer
 from layers.style import LayerStyle, Symbol
 
@@ -37,7 +48,7 @@ class _PolygonGroup:
         if path is None:
             geometries = self.geometries
             if level > FULL_DETAIL:
-                geometries = shapely.simplify(geometries, 2.0 ** level / 2.0)
+                geometries = shapely.simplify(geometries, 2.0**level / 2.0)
             path = self.paths[level] = _rings_path(geometries)
         return path
 
@@ -49,7 +60,7 @@ class _PointGroup:
     y: np.ndarray
 
 
-FULL_DETAIL = -2          # below 0.5 m per pixel draw the original vertices
+FULL_DETAIL = -2  # below 0.5 m per pixel draw the original vertices
 #: Above this many visible points a layer is rasterised with numpy instead of Qt strokes.
 SPLAT_THRESHOLD = 20_000
 
@@ -111,8 +122,11 @@ def _label_anchors(layer: Layer) -> tuple[np.ndarray, np.ndarray, list[str]]:
     if label is None or label.field not in layer.data or len(layer.data) == 0:
         return np.empty(0), np.empty(0), []
     geometries = layer.data.geometry.values
-    anchors = shapely.point_on_surface(geometries) if layer.geometry_kind != "point" \
+    anchors = (
+        shapely.point_on_surface(geometries)
+        if layer.geometry_kind != "point"
         else shapely.centroid(geometries)
+    )
     coords = shapely.get_coordinates(anchors)
     texts = ["" if v is None else str(v) for v in layer.data[label.field].tolist()]
     return coords[:, 0].copy(), coords[:, 1].copy(), texts
@@ -144,8 +158,9 @@ def qtransform(viewport: Viewport) -> QTransform:
     return QTransform(m11, m12, m21, m22, dx, dy)
 
 
-def paint_layer(painter: QPainter, layer: Layer, cache: LayerCache, viewport: Viewport,
-                scale: float = 1.0) -> None:
+def paint_layer(
+    painter: QPainter, layer: Layer, cache: LayerCache, viewport: Viewport, scale: float = 1.0
+) -> None:
     """Draw ``layer`` into ``painter`` for ``viewport``.
 
     Parameters
@@ -180,35 +195,50 @@ def _paint_path(painter: QPainter, path: QPainterPath, symbol: Symbol, scale: fl
     painter.drawPath(path)
 
 
-def _screen_points(group: _PointGroup, viewport: Viewport,
-                   scale: float) -> tuple[np.ndarray, np.ndarray]:
+def _screen_points(
+    group: _PointGroup, viewport: Viewport, scale: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Screen coordinates of the group's points that can touch the view."""
     m11, _, _, m22, dx, dy = viewport.affine()
     sx = group.x * m11 + dx
     sy = group.y * m22 + dy
     margin = group.symbol.size * scale + 2
-    keep = (sx > -margin) & (sx < viewport.width + margin) & \
-        (sy > -margin) & (sy < viewport.height + margin)
+    keep = (
+        (sx > -margin)
+        & (sx < viewport.width + margin)
+        & (sy > -margin)
+        & (sy < viewport.height + margin)
+    )
     return sx[keep], sy[keep]
 
 
 def _splattable(groups: list[_PointGroup]) -> bool:
     """Dense layers of plain filled circles/squares of one size can be rasterised."""
     sizes = {g.symbol.size for g in groups}
-    return len(sizes) == 1 and all(g.symbol.marker in ("circle", "square") and g.symbol.fill
-                                   and not g.symbol.stroke for g in groups)
+    return len(sizes) == 1 and all(
+        g.symbol.marker in ("circle", "square") and g.symbol.fill and not g.symbol.stroke
+        for g in groups
+    )
 
 
 def _stamp_offsets(size: float, marker: str) -> list[tuple[int, int]]:
     radius = size / 2.0
     reach = int(np.floor(radius))
-    return [(dx, dy) for dy in range(-reach, reach + 1) for dx in range(-reach, reach + 1)
-            if marker == "square" or dx * dx + dy * dy <= radius * radius + 0.25]
+    return [
+        (dx, dy)
+        for dy in range(-reach, reach + 1)
+        for dx in range(-reach, reach + 1)
+        if marker == "square" or dx * dx + dy * dy <= radius * radius + 0.25
+    ]
 
 
-def _splat_points(painter: QPainter, groups: list[_PointGroup],
-                  screen: list[tuple[np.ndarray, np.ndarray]], viewport: Viewport,
-                  scale: float) -> None:
+def _splat_points(
+    painter: QPainter,
+    groups: list[_PointGroup],
+    screen: list[tuple[np.ndarray, np.ndarray]],
+    viewport: Viewport,
+    scale: float,
+) -> None:
     """Rasterise many points with numpy: one id image, dilated to the marker shape.
 
     Each pixel keeps the id of the last group drawn there (later groups win, as
@@ -226,29 +256,32 @@ def _splat_points(painter: QPainter, groups: list[_PointGroup],
         ids[iy[inside] * width + ix[inside]] = number
     ids = ids.reshape(height, width)
     grown = ids.copy()
-    for dx, dy in _stamp_offsets(groups[0].symbol.size * scale * ratio,
-                                 groups[0].symbol.marker):
+    for dx, dy in _stamp_offsets(groups[0].symbol.size * scale * ratio, groups[0].symbol.marker):
         if dx == 0 and dy == 0:
             continue
-        target = grown[max(dy, 0):height + min(dy, 0), max(dx, 0):width + min(dx, 0)]
-        source = ids[max(-dy, 0):height + min(-dy, 0), max(-dx, 0):width + min(-dx, 0)]
+        target = grown[max(dy, 0) : height + min(dy, 0), max(dx, 0) : width + min(dx, 0)]
+        source = ids[max(-dy, 0) : height + min(-dy, 0), max(-dx, 0) : width + min(-dx, 0)]
         np.maximum(target, source, out=target)
     lut = np.zeros((len(groups) + 1, 4), dtype=np.uint8)
     for number, group in enumerate(groups, start=1):
         colour = qcolor(group.symbol.fill, group.symbol.fill_alpha)
         alpha = colour.alphaF()
         # Premultiplied BGRA: the byte order of Format_ARGB32_Premultiplied in memory.
-        lut[number] = (round(colour.blue() * alpha), round(colour.green() * alpha),
-                       round(colour.red() * alpha), round(alpha * 255))
+        lut[number] = (
+            round(colour.blue() * alpha),
+            round(colour.green() * alpha),
+            round(colour.red() * alpha),
+            round(alpha * 255),
+        )
     pixels = np.ascontiguousarray(lut[grown])
-    image = QImage(pixels.data, width, height, width * 4,
-                   QImage.Format.Format_ARGB32_Premultiplied)
+    image = QImage(pixels.data, width, height, width * 4, QImage.Format.Format_ARGB32_Premultiplied)
     painter.drawImage(QRectF(0, 0, viewport.width, viewport.height), image)
     del pixels  # the QImage borrowed this buffer; it is not used after drawImage
 
 
-def _paint_points(painter: QPainter, symbol: Symbol, sx: np.ndarray, sy: np.ndarray,
-                  scale: float) -> None:
+def _paint_points(
+    painter: QPainter, symbol: Symbol, sx: np.ndarray, sy: np.ndarray, scale: float
+) -> None:
     if len(sx) == 0:
         return
     size = symbol.size * scale
@@ -256,31 +289,49 @@ def _paint_points(painter: QPainter, symbol: Symbol, sx: np.ndarray, sy: np.ndar
         cap = Qt.PenCapStyle.RoundCap if symbol.marker == "circle" else Qt.PenCapStyle.SquareCap
         stroke = symbol.stroke_width * scale if symbol.stroke else 0.0
         if stroke > 0:
-            painter.setPen(QPen(qcolor(symbol.stroke), size + 2 * stroke, Qt.PenStyle.SolidLine,
-                                cap))
+            painter.setPen(
+                QPen(qcolor(symbol.stroke), size + 2 * stroke, Qt.PenStyle.SolidLine, cap)
+            )
             painter.drawPointsNp(sx, sy)
         if symbol.fill:
-            painter.setPen(QPen(qcolor(symbol.fill, symbol.fill_alpha), size,
-                                Qt.PenStyle.SolidLine, cap))
+            painter.setPen(
+                QPen(qcolor(symbol.fill, symbol.fill_alpha), size, Qt.PenStyle.SolidLine, cap)
+            )
             painter.drawPointsNp(sx, sy)
         return
     # Triangles and diamonds: one polygon per marker, few features (schools).
     half = size / 2.0
-    shape = {"triangle": [(0, -half * 1.15), (half, half * 0.85), (-half, half * 0.85)],
-             "diamond": [(0, -half), (half, 0), (0, half), (-half, 0)]}[symbol.marker]
+    shape = {
+        "triangle": [(0, -half * 1.15), (half, half * 0.85), (-half, half * 0.85)],
+        "diamond": [(0, -half), (half, 0), (0, half), (-half, 0)],
+    }[symbol.marker]
     marker_path = QPainterPath()
     marker_path.setFillRule(Qt.FillRule.WindingFill)  # co-located markers must not cancel out
     for x, y in zip(sx.tolist(), sy.tolist()):
-        marker_path.addPolygon(QPolygonF([QPointF(x + ox, y + oy) for ox, oy in shape]
-                                         + [QPointF(x + shape[0][0], y + shape[0][1])]))
+        marker_path.addPolygon(
+            QPolygonF(
+                [QPointF(x + ox, y + oy) for ox, oy in shape]
+                + [QPointF(x + shape[0][0], y + shape[0][1])]
+            )
+        )
     painter.setBrush(QBrush(qcolor(symbol.fill or "#000000", symbol.fill_alpha)))
-    painter.setPen(QPen(qcolor(symbol.stroke), symbol.stroke_width * scale)
-                   if symbol.stroke else QPen(Qt.PenStyle.NoPen))
+    painter.setPen(
+        QPen(qcolor(symbol.stroke), symbol.stroke_width * scale)
+        if symbol.stroke
+        else QPen(Qt.PenStyle.NoPen)
+    )
     painter.drawPath(marker_path)
 
 
-def paint_labels(painter: QPainter, layer: Layer, cache: LayerCache, viewport: Viewport,
-                 occupied: list[QRectF], scale: float = 1.0, label_scale: float = 1.0) -> None:
+def paint_labels(
+    painter: QPainter,
+    layer: Layer,
+    cache: LayerCache,
+    viewport: Viewport,
+    occupied: list[QRectF],
+    scale: float = 1.0,
+    label_scale: float = 1.0,
+) -> None:
     """Draw the layer's labels, skipping any that would overlap ``occupied`` (updated).
 
     ``label_scale`` multiplies only the label font size on top of ``scale`` (presentation
@@ -317,12 +368,12 @@ def paint_labels(painter: QPainter, layer: Layer, cache: LayerCache, viewport: V
         if offset:
             rect = QRectF(sx[i] + offset, sy[i] - metrics.height() / 2, width, metrics.height())
         else:
-            rect = QRectF(sx[i] - width / 2, sy[i] - metrics.height() / 2, width,
-                          metrics.height())
+            rect = QRectF(sx[i] - width / 2, sy[i] - metrics.height() / 2, width, metrics.height())
         if any(rect.intersects(other) for other in occupied):
             continue
-        if text in placed and any(abs(px - sx[i]) + abs(py - sy[i]) < 80
-                                  for px, py in placed[text]):
+        if text in placed and any(
+            abs(px - sx[i]) + abs(py - sy[i]) < 80 for px, py in placed[text]
+        ):
             continue  # the same name nearby (a station on two lines): one label is enough
         placed.setdefault(text, []).append((sx[i], sy[i]))
         occupied.append(rect.adjusted(-2, -1, 2, 1))
@@ -353,12 +404,14 @@ def _text_path(text: str, font) -> QPainterPath:
 
 
 def _halo_pen(colour: QColor, width: float) -> QPen:
-    return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                Qt.PenJoinStyle.RoundJoin)
+    return QPen(
+        colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+    )
 
 
-def _halo_image(text: str, font, width: float, colour: QColor,
-                ratio: float) -> tuple[QImage, QPointF]:
+def _halo_image(
+    text: str, font, width: float, colour: QColor, ratio: float
+) -> tuple[QImage, QPointF]:
     """The text's outline stroked with a round-join pen of ``width`` and ``colour`` into
     an image at ``ratio`` device pixels per pixel, and where its top-left goes relative
     to the text's origin (whole pixels). Cached: a frame only draws the image."""
@@ -370,9 +423,11 @@ def _halo_image(text: str, font, width: float, colour: QColor,
         path = _text_path(text, font)
         bounds = path.boundingRect().adjusted(-width, -width, width, width)
         left, top = np.floor(bounds.left()), np.floor(bounds.top())
-        image = QImage(max(1, int(np.ceil((bounds.right() - left) * ratio))),
-                       max(1, int(np.ceil((bounds.bottom() - top) * ratio))),
-                       QImage.Format.Format_ARGB32_Premultiplied)
+        image = QImage(
+            max(1, int(np.ceil((bounds.right() - left) * ratio))),
+            max(1, int(np.ceil((bounds.bottom() - top) * ratio))),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
         image.setDevicePixelRatio(ratio)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
@@ -386,8 +441,9 @@ def _halo_image(text: str, font, width: float, colour: QColor,
     return cached
 
 
-def _halo_text(painter: QPainter, rect: QRectF, text: str, colour: str, halo: str | None,
-               scale: float) -> None:
+def _halo_text(
+    painter: QPainter, rect: QRectF, text: str, colour: str, halo: str | None, scale: float
+) -> None:
     """Draw ``text`` centred in ``rect`` (one line, ``rect`` as wide as the text), on a halo.
 
     The halo is the text's outline stroked with a round-join pen: a vector stroke on a

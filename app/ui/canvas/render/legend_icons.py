@@ -1,4 +1,5 @@
 """Small legend swatches drawn from the style model."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -23,8 +24,9 @@ def swatch_icon(symbol: Symbol, geometry_kind: str, size: int = SWATCH) -> QIcon
     return QIcon(pixmap)
 
 
-def paint_swatch(painter: QPainter, symbol: Symbol, geometry_kind: str, rect: QRectF,
-                 min_point: float = 0.0) -> None:
+def paint_swatch(
+    painter: QPainter, symbol: Symbol, geometry_kind: str, rect: QRectF, min_point: float = 0.0
+) -> None:
     """Draw the swatch of :func:`swatch_icon` as vector shapes into ``rect``.
 
     Used by the map export (legend of PNG/PDF maps). ``min_point`` is the smallest
@@ -40,8 +42,9 @@ def paint_swatch(painter: QPainter, symbol: Symbol, geometry_kind: str, rect: QR
     painter.restore()
 
 
-def _paint_swatch(painter: QPainter, symbol: Symbol, geometry_kind: str, size: int,
-                  min_point: float = 0.0) -> None:
+def _paint_swatch(
+    painter: QPainter, symbol: Symbol, geometry_kind: str, size: int, min_point: float = 0.0
+) -> None:
     if geometry_kind == "catchment":
         _catchment_swatch(painter, symbol, size)
     elif geometry_kind == "point":
@@ -66,8 +69,9 @@ def _catchment_swatch(painter: QPainter, symbol: Symbol, size: int) -> None:
     painter.setPen(catchment_pen(0.75))
     painter.setBrush(catchment_fill())
     painter.drawEllipse(QPointF(size / 2, size / 2), size / 2 - 1, size / 2 - 1)
-    marker = replace(symbol, size=min(symbol.size, size * 0.5),
-                     stroke_width=min(symbol.stroke_width, 1.5))
+    marker = replace(
+        symbol, size=min(symbol.size, size * 0.5), stroke_width=min(symbol.stroke_width, 1.5)
+    )
     _point_swatch(painter, marker, size)
 
 
@@ -75,19 +79,34 @@ def _point_swatch(painter: QPainter, symbol: Symbol, size: int, min_point: float
     diameter = min(max(symbol.size, min_point), size - 4)
     centre = QPointF(size / 2, size / 2)
     painter.setBrush(qcolor(symbol.fill or "#000000", symbol.fill_alpha))
-    painter.setPen(QPen(qcolor(symbol.stroke), symbol.stroke_width) if symbol.stroke
-                   else QPen(Qt.PenStyle.NoPen))
+    painter.setPen(
+        QPen(qcolor(symbol.stroke), symbol.stroke_width)
+        if symbol.stroke
+        else QPen(Qt.PenStyle.NoPen)
+    )
     r = diameter / 2
     if symbol.marker == "square":
         painter.drawRect(QRectF(centre.x() - r, centre.y() - r, diameter, diameter))
     elif symbol.marker == "triangle":
-        painter.drawPolygon(QPolygonF([QPointF(centre.x(), centre.y() - r * 1.15),
-                                       QPointF(centre.x() + r, centre.y() + r * 0.85),
-                                       QPointF(centre.x() - r, centre.y() + r * 0.85)]))
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(centre.x(), centre.y() - r * 1.15),
+                    QPointF(centre.x() + r, centre.y() + r * 0.85),
+                    QPointF(centre.x() - r, centre.y() + r * 0.85),
+                ]
+            )
+        )
     elif symbol.marker == "diamond":
-        painter.drawPolygon(QPolygonF([QPointF(centre.x(), centre.y() - r),
-                                       QPointF(centre.x() + r, centre.y()),
-                                       QPointF(centre.x(), centre.y() + r),
-                                       QPointF(centre.x() - r, centre.y())]))
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(centre.x(), centre.y() - r),
+                    QPointF(centre.x() + r, centre.y()),
+                    QPointF(centre.x(), centre.y() + r),
+                    QPointF(centre.x() - r, centre.y()),
+                ]
+            )
+        )
     else:
         painter.drawEllipse(centre, r, r)

@@ -2,14 +2,19 @@
 
 Used by the canvas and (later) by the PNG/PDF export, so both look the same.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter
 
 from app.core.map.viewport import Viewport
-from app.ui.canvas.render.decorations import (attribution_text, paint_attribution, paint_north_arrow,
-                                       paint_scale_bar)
+from app.ui.canvas.render.decorations import (
+    attribution_text,
+    paint_attribution,
+    paint_north_arrow,
+    paint_scale_bar,
+)
 from app.ui.canvas.render.layer_painter import LayerCache, build_cache, paint_labels, paint_layer
 from layers.model import Layer, LayerStack
 
@@ -42,8 +47,14 @@ class MapRenderer:
             cache = self._caches[id(layer)] = build_cache(layer)
         return cache
 
-    def render_layers(self, painter: QPainter, viewport: Viewport, scale: float = 1.0,
-                      background: QColor | None = BACKGROUND, label_scale: float = 1.0) -> None:
+    def render_layers(
+        self,
+        painter: QPainter,
+        viewport: Viewport,
+        scale: float = 1.0,
+        background: QColor | None = BACKGROUND,
+        label_scale: float = 1.0,
+    ) -> None:
         """Background, every visible layer bottom-up, then labels top-down.
 
         ``label_scale`` enlarges the labels only (presentation mode).
@@ -57,11 +68,18 @@ class MapRenderer:
             paint_layer(painter, layer, self.cache_for(layer), viewport, scale)
         occupied: list[QRectF] = []
         for layer in reversed(visible):  # top layer's labels win
-            paint_labels(painter, layer, self.cache_for(layer), viewport, occupied, scale,
-                         label_scale)
+            paint_labels(
+                painter, layer, self.cache_for(layer), viewport, occupied, scale, label_scale
+            )
 
-    def render_decorations(self, painter: QPainter, viewport: Viewport, scale: float = 1.0,
-                           language: str = "en", top: float = 0.0) -> None:
+    def render_decorations(
+        self,
+        painter: QPainter,
+        viewport: Viewport,
+        scale: float = 1.0,
+        language: str = "en",
+        top: float = 0.0,
+    ) -> None:
         """Scale bar, north arrow and attribution over the map.
 
         ``top`` moves the north arrow down (below a title band drawn over the map).

@@ -1,4 +1,5 @@
 """Turn the Qt-free style model (layers.style) into Qt pens and brushes."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -6,8 +7,11 @@ from PySide6.QtGui import QBrush, QColor, QPen
 
 from layers.style import Symbol
 
-_PEN_STYLES = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine,
-               "dot": Qt.PenStyle.DotLine}
+_PEN_STYLES = {
+    "solid": Qt.PenStyle.SolidLine,
+    "dash": Qt.PenStyle.DashLine,
+    "dot": Qt.PenStyle.DotLine,
+}
 _HATCHES = {"diagonal": Qt.BrushStyle.BDiagPattern, "cross": Qt.BrushStyle.DiagCrossPattern}
 
 

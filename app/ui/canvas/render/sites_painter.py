@@ -4,6 +4,7 @@ One painter for the canvas (:class:`~app.ui.sites.overlay.SitesOverlay`, every f
 and the PNG/PDF export (:mod:`app.ui.export.map_export`), so a printed map shows what the
 screen shows.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,8 @@ import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
-from app.core.sites import edits as site_ops
 from app.core.map.viewport import Viewport
+from app.core.sites import edits as site_ops
 from app.ui.fonts import map_font
 from app.ui.indicators.panel import blocked, is_missing
 from layers.model import Layer
@@ -40,9 +41,14 @@ def catchment_fill(opacity: float = 1.0) -> QColor:
     return fill
 
 
-def paint_sites(painter: QPainter, viewport: Viewport, layer: Layer | None,
-                radius_m: float | None = None, indicators: pd.DataFrame | None = None,
-                scale: float = 1.0) -> None:
+def paint_sites(
+    painter: QPainter,
+    viewport: Viewport,
+    layer: Layer | None,
+    radius_m: float | None = None,
+    indicators: pd.DataFrame | None = None,
+    scale: float = 1.0,
+) -> None:
     """Draw each point site's catchment circle and each site's "#rank score" badge.
 
     Parameters
@@ -66,14 +72,16 @@ def paint_sites(painter: QPainter, viewport: Viewport, layer: Layer | None,
         return
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    paint_catchments(painter, viewport, layer,
-                     DEFAULT_RADIUS_M if radius_m is None else radius_m, scale)
+    paint_catchments(
+        painter, viewport, layer, DEFAULT_RADIUS_M if radius_m is None else radius_m, scale
+    )
     paint_badges(painter, viewport, layer, indicators, scale)
     painter.restore()
 
 
-def paint_catchments(painter: QPainter, viewport: Viewport, layer: Layer, radius_m: float,
-                     scale: float = 1.0) -> None:
+def paint_catchments(
+    painter: QPainter, viewport: Viewport, layer: Layer, radius_m: float, scale: float = 1.0
+) -> None:
     """Dashed circles of each point site's radius (its own ``radius_m``, else R)."""
     data = layer.data
     is_point = shapely.get_type_id(data.geometry.values) == 0
@@ -84,8 +92,9 @@ def paint_catchments(painter: QPainter, viewport: Viewport, layer: Layer, radius
     sx, sy = viewport.map_to_screen(coords[:, 0], coords[:, 1])
     painter.setPen(catchment_pen(scale))
     painter.setBrush(catchment_fill(layer.opacity))
-    for x, y, r in zip(sx.tolist(), sy.tolist(),
-                       np.nan_to_num(radii / viewport.resolution).tolist()):
+    for x, y, r in zip(
+        sx.tolist(), sy.tolist(), np.nan_to_num(radii / viewport.resolution).tolist()
+    ):
         if r > 0:
             painter.drawEllipse(QPointF(x, y), r, r)
 
@@ -122,8 +131,13 @@ def badge_colour(permission) -> QColor:
     return UNKNOWN_FILL if is_missing(permission) else RANK_FILL
 
 
-def paint_badges(painter: QPainter, viewport: Viewport, layer: Layer,
-                 indicators: pd.DataFrame | None, scale: float = 1.0) -> None:
+def paint_badges(
+    painter: QPainter,
+    viewport: Viewport,
+    layer: Layer,
+    indicators: pd.DataFrame | None,
+    scale: float = 1.0,
+) -> None:
     """A "#rank score" badge above each site's anchor (a point on its surface)."""
     rows = badge_rows(layer, indicators)
     if rows is None:
@@ -134,11 +148,15 @@ def paint_badges(painter: QPainter, viewport: Viewport, layer: Layer,
     painter.setFont(font)
     metrics = QFontMetricsF(font)
     scores = rows["score"] if "score" in rows else pd.Series(np.nan, index=rows.index)
-    permissions = rows["use_permitted"] if "use_permitted" in rows \
+    permissions = (
+        rows["use_permitted"]
+        if "use_permitted" in rows
         else pd.Series(None, index=rows.index, dtype=object)
+    )
     flags = int(Qt.AlignmentFlag.AlignCenter)
-    for x, y, rank, score, permission in zip(sx.tolist(), sy.tolist(), rows["rank"].tolist(),
-                                             scores.tolist(), permissions.tolist()):
+    for x, y, rank, score, permission in zip(
+        sx.tolist(), sy.tolist(), rows["rank"].tolist(), scores.tolist(), permissions.tolist()
+    ):
         if is_missing(rank):
             continue
         text = badge_text(rank, score)
