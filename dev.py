@@ -2,7 +2,11 @@
 """Set up and run InnoAtlas from a fresh clone: the two README commands.
 
     python3 dev.py run  [innoatlas arguments]   start the app (default project)
-    python3 dev.py test [pytest arguments]      run the test suite
+    python3 dev.py test [pytest arguments]      the code checks, then the test suite
+    python3 dev.py check                        the code checks only
+
+The code checks (configured in pyproject.toml) are the architecture contracts
+(import-linter), ruff's lint and format check, and mypy on the Qt-free packages.
 
 Both create ``.venv/`` at the repository root when it is missing, install the
 pinned dependencies from ``requirements.lock`` and the project itself (editable),
@@ -84,17 +88,45 @@ def _pip_works(python: Path) -> bool:
     )
 
 
+#: The code checks, in the order they run; each is run by the venv's Python.
+CHECKS = (
+    (
+        "architecture contracts (import-linter)",
+        [
+            "-c",
+            "import sys; from importlinter.cli import lint_imports_command as c; "
+            "sys.exit(c(['--no-cache']))",
+        ],
+    ),
+    ("ruff lint", ["-m", "ruff", "check", "--no-cache", "."]),
+    ("ruff format", ["-m", "ruff", "format", "--check", "--no-cache", "."]),
+    ("mypy (layers, app.core)", ["-m", "mypy"]),
+)
+
+
+def run_checks(python: Path) -> int:
+    """Run every code check; return the exit code of the first that fails (0 if none)."""
+    for name, args in CHECKS:
+        print(f"check: {name}", flush=True)
+        code = subprocess.call([str(python), *args], cwd=ROOT)
+        if code != 0:
+            print(f"check failed: {name} (exit code {code})", file=sys.stderr, flush=True)
+            return code
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test"}:
+    if not argv or argv[0] not in {"run", "test", "check"}:
         print(__doc__)
         return 2
     python = ensure_venv()
     command, rest = argv[0], argv[1:]
     if command == "run":
-        args = [str(python), "-m", "app", *rest]
-    else:
-        args = [str(python), "-m", "pytest", *rest]
-    return subprocess.call(args, cwd=ROOT)
+        return subprocess.call([str(python), "-m", "app", *rest], cwd=ROOT)
+    code = run_checks(python)
+    if command == "check" or code != 0:
+        return code
+    return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT)
 
 
 if __name__ == "__main__":

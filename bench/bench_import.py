@@ -29,7 +29,7 @@ starts at the parent's peak on Linux.
 Batching: ``read_vector`` with ``progress=lambda f, m: None`` vs. without, and vs. one
 unbatched read (``BATCH_ROWS`` raised above the feature count). Cancel: ``cancelled()``
 turns True at a chosen time after the start (a simulated click); the latency is the time
-from then to ``ImportCancelled``.
+from then to ``Cancelled``.
 
 Run: ``/work/main/.venv/bin/python bench/bench_import.py [--repeats 3] [-n 200000]``.
 """
@@ -57,7 +57,8 @@ import pyproj
 import shapely
 
 from app.core.formats import vector_input
-from app.core.formats.vector_input import ImportCancelled, read_vector
+from app.core.formats.vector_input import read_vector
+from app.core.progress import Cancelled
 
 TARGET = "EPSG:5186"
 SECTORS = np.array(
@@ -285,12 +286,12 @@ GPD_CALL = (
 
 def cancel_latency(path: Path, fraction: float, total_s: float) -> tuple[float, bool]:
     """Seconds from ``cancelled()`` turning True (a click ``fraction`` of a full read
-    after the start) to ImportCancelled, or to the return when read_vector finished
+    after the start) to Cancelled, or to the return when read_vector finished
     anyway (then False)."""
     deadline = time.perf_counter() + fraction * total_s
     try:
         read_vector(path, cancelled=lambda: time.perf_counter() >= deadline)
-    except ImportCancelled:
+    except Cancelled:
         return time.perf_counter() - deadline, True
     return time.perf_counter() - deadline, False
 
@@ -414,14 +415,14 @@ def main() -> None:
                 f"{single_rss:.0f} unbatched"
             )
         print()
-        print("cancel: time from cancelled() turning True to ImportCancelled")
+        print("cancel: time from cancelled() turning True to Cancelled")
         for target in (path, files["zoning .shp (CP949, 5174)"][0]):
             total = timings[next(k for k, v in files.items() if v[0] == target)]
             print(f"  {target.name} (full read {total:.2f} s):")
             for fraction in (0.05, 0.25, 0.5, 0.75, 0.95):
                 latency, raised = cancel_latency(target, fraction, total)
                 if raised:
-                    outcome = f"{latency * 1000:5.0f} ms to ImportCancelled"
+                    outcome = f"{latency * 1000:5.0f} ms to Cancelled"
                 elif latency < 0:
                     outcome = "      the read finished before (faster than the median)"
                 else:

@@ -110,7 +110,8 @@ def run_indicators(args: argparse.Namespace, error: Callable[[str], int]) -> int
 
 def _run(args: argparse.Namespace) -> int:
     from app.core.formats.vector_input import InputError, read_vector
-    from app.core.indicators.engine import DEFAULT_RADIUS_M, compute_indicators
+    from app.core.indicators.engine import compute_indicators
+    from layers.themes.sites import DEFAULT_RADIUS_M
 
     check_radius(args.radius)
     out_format = args.format or (

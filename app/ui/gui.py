@@ -9,36 +9,18 @@ import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import __version__
-from app.core.errors import InnoAtlasError
+from app.core.errors import InnoAtlasError, first_line
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project.store import open_project
 from app.ui import i18n
-from app.ui.fonts import load_bundled_fonts, ui_font_family
+from app.ui.application import application
 from app.ui.window.main_window import MainWindow
 
 log = logging.getLogger("innoatlas")
 DEFAULT_SIZE = (1280, 800)
-
-
-def application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication, created once, with the bundled Korean font as UI font."""
-    app = QApplication.instance()
-    if app is None:
-        QCoreApplication.setApplicationName("InnoAtlas")
-        QCoreApplication.setOrganizationName("InnoAtlas")
-        QCoreApplication.setApplicationVersion(__version__)
-        app = QApplication(argv or ["innoatlas"])
-    if load_bundled_fonts():
-        font = QFont(ui_font_family())
-        font.setPointSizeF(max(app.font().pointSizeF(), 9.5))
-        app.setFont(font)
-    i18n.install_qt_translations()
-    return app
 
 
 def _qt_message(kind: QtMsgType, _context, message: str) -> None:
@@ -76,7 +58,7 @@ def _install_excepthook(interactive: bool = True) -> None:
 
     def hook(kind, value, tb):
         log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, value, tb)))
-        message = str(value).splitlines()[0] if str(value) else kind.__name__
+        message = first_line(value)
         if not interactive:
             print(f"innoatlas: error: {message}", file=sys.stderr)
             os._exit(1)
@@ -162,10 +144,7 @@ def run_gui(
     except Exception as err:
         if not isinstance(err, InnoAtlasError):
             log.error("cannot open %s\n%s", project, traceback.format_exc())
-            err = InnoAtlasError(
-                f"cannot open {Path(project).name}: "
-                f"{str(err).splitlines()[0] if str(err) else type(err).__name__}"
-            )
+            err = InnoAtlasError(f"cannot open {Path(project).name}: {first_line(err)}")
         print(f"innoatlas: error: {err}", file=sys.stderr)
         if screenshot is None:
             QMessageBox.critical(None, i18n.tr("InnoAtlas — cannot open project"), str(err))

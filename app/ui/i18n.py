@@ -74,7 +74,7 @@ def install_qt_translations() -> bool:
     """Qt's own texts (standard buttons such as Close, Yes/No, file dialogs) in the UI language.
 
     Uses the ``qtbase_ko.qm`` shipped with PySide6; True when one is installed. Call once
-    the QApplication exists (``app.ui.gui.application`` does).
+    the QApplication exists (``app.ui.application.application`` does).
     """
     global _qt_translator
     app = QCoreApplication.instance()

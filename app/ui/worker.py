@@ -1,7 +1,7 @@
 """Run a Qt-free function in a background thread with progress and cancel.
 
 The function takes ``progress(fraction, message)``; calling it after the user
-pressed Cancel raises :class:`Cancelled` inside the worker (Orange's task state
+pressed Cancel raises :class:`app.core.progress.Cancelled` inside the worker (Orange's task state
 pattern), so the function itself needs no Qt and is tested without threads.
 
 Tasks run in Python threads, not in a QThreadPool: a QThreadPool reuses native threads
@@ -21,9 +21,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-
-class Cancelled(Exception):
-    """Raised in the worker when the user cancelled the task."""
+from app.core.errors import first_line
+from app.core.progress import Cancelled
 
 
 class _Signals(QObject):
@@ -105,7 +104,7 @@ class Task:
         except Cancelled:
             self.signals.cancelled.emit()
         except Exception as err:
-            message = str(err).splitlines()[0] if str(err) else type(err).__name__
+            message = first_line(err)
             self.signals.failed.emit(message, traceback.format_exc())
         else:
             if self._cancel.is_set():

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from app.core.i18n_catalog import catalog, translate
 from app.ui import i18n
-from app.ui.window.actions import ACTIONS
+from app.ui.actions import ACTIONS
 
 APP_DIR = Path(__file__).resolve().parents[2] / "app"
 

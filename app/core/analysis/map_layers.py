@@ -8,18 +8,15 @@ the source layer's CRS (EPSG:5186).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import geopandas as gpd
 import numpy as np
 import shapely
 
 from app.core.analysis.point_patterns import Grid, hot_spots, kernel_density, point_xy
+from app.core.progress import Progress
 from layers.model import Layer, LayerSpec
 from layers.provenance import DataStatus, Provenance
 from layers.style import Symbol, categorized
-
-Progress = Callable[[float, str], None]
 
 DENSITY_CLASSES = ("very high", "high", "medium", "low")
 _DENSITY_COLOURS = ("#b10026", "#fc4e2a", "#feb24c", "#ffeda0")

@@ -44,7 +44,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -54,12 +54,11 @@ import shapely
 
 from app.core.errors import InnoAtlasError
 from app.core.indicators.site_zoning import IndexedZoning, _overlay_effects
+from app.core.progress import Progress
 from app.core.zoning.rules import DEFAULT_USE_CLASSES, ZoningRules
 from layers.model import WORKING_CRS
+from layers.themes.sites import DEFAULT_RADIUS_M
 
-Progress = Callable[[float, str], None]
-
-DEFAULT_RADIUS_M = 800.0
 DEFAULT_SPACING_M = 100.0
 DEFAULT_TIME_LIMIT_S = 10.0
 #: A grid larger than this is refused (the spacing is too small for the district).

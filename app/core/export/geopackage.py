@@ -31,7 +31,6 @@ import copy
 import json
 import math
 import sqlite3
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,9 +44,8 @@ from app.core.errors import InnoAtlasError
 from app.core.formats.atomic_write import write_atomically
 from app.core.formats.qgis.qml_write import style_name, style_qml, style_sld
 from app.core.indicators.records import indicator_records
+from app.core.progress import Progress
 from layers.model import WORKING_CRS, Layer, LayerStack
-
-Progress = Callable[[float, str], None]
 
 STYLES_TABLE = "layer_styles"
 #: ``md_standard_uri`` of the plain-text provenance metadata (not an ISO 19139 document).

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from app.core.errors import InnoAtlasError
+from app.core.errors import InnoAtlasError, first_line
 
 
 def write_atomically(
@@ -58,5 +58,5 @@ def write_atomically(
         raise
     except Exception as err:  # GDAL, sqlite and the OS raise many types
         temp.unlink(missing_ok=True)
-        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        message = first_line(err)
         raise error(f"cannot {verb} {path.name}: {message}{failure_hint}") from None

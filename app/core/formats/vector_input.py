@@ -44,7 +44,8 @@ import pyogrio
 import pyproj
 import shapely
 
-from app.core.errors import InnoAtlasError
+from app.core.errors import InnoAtlasError, first_line
+from app.core.progress import Cancelled
 from layers.model import WORKING_CRS
 
 #: The CRSs Korean data comes in (ZONING.md), for the "this file has no CRS" choice.
@@ -122,10 +123,6 @@ class InputError(InnoAtlasError):
     """An input file cannot be used; the message says why in one line."""
 
 
-class ImportCancelled(InputError):
-    """The user cancelled :func:`read_vector` (its ``cancelled()`` returned True)."""
-
-
 @dataclass(frozen=True)
 class ReadOptions:
     """The user's answers for one file (all optional)."""
@@ -174,11 +171,6 @@ class VectorLayer:
     notes: list[str] = field(default_factory=list)
     source_crs: str | None = None  # the file's CRS (or the assumed/guessed one)
     encoding: str | None = None  # text encoding used (shapefile/CSV), else None
-
-
-def _first_line(err: Exception) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
 
 
 # ---------------------------------------------------------------------------------------
@@ -476,7 +468,7 @@ def _parse_crs(text: str, name: str) -> pyproj.CRS:
         return pyproj.CRS.from_user_input(text)
     except Exception as err:
         raise InputError(
-            f"unknown CRS {text!r} for {name}: {_first_line(err)}; choose one "
+            f"unknown CRS {text!r} for {name}: {first_line(err)}; choose one "
             "of EPSG:5186, 5179, 5181, 5174 or 4326"
         ) from None
 
@@ -627,7 +619,7 @@ def _read_csv_table(
     except pd.errors.EmptyDataError:
         raise InputError(f"{path} holds no table (no header line)") from None
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as err:
-        raise InputError(f"cannot read {path}: {_first_line(err)}") from None
+        raise InputError(f"cannot read {path}: {first_line(err)}") from None
     return table
 
 
@@ -749,7 +741,7 @@ SHAPEFILE_PARTS = (
 
 
 def _unreadable(path: Path, what: str, err: Exception) -> str:
-    message = _first_line(err)
+    message = first_line(err)
     if path.suffix.lower() in {".geojson", ".json"} and "GeoJSON" in message:
         return f"{what} file {path} is not valid JSON: {message}"
     if path.name.lower().endswith(SHAPEFILE_PARTS):
@@ -799,10 +791,10 @@ def _one_line(function):
     def guarded(path, *args, **kwargs):
         try:
             return function(path, *args, **kwargs)
-        except InputError:
+        except (InputError, Cancelled):
             raise
         except Exception as err:  # GDAL/PROJ/pandas failures not foreseen
-            raise InputError(f"cannot read {path}: {_first_line(err)}") from None
+            raise InputError(f"cannot read {path}: {first_line(err)}") from None
 
     return guarded
 
@@ -975,7 +967,7 @@ def _looks_geographic(frame: gpd.GeoDataFrame) -> bool:
 
 def _check_cancel(cancelled: Callable[[], bool] | None, path: Path) -> None:
     if cancelled is not None and cancelled():
-        raise ImportCancelled(f"import of {path.name} cancelled")
+        raise Cancelled(f"import of {path.name} cancelled")
 
 
 def _read_ogr(
@@ -1007,7 +999,7 @@ def _read_ogr(
                     source, skip_features=start, max_features=BATCH_ROWS, **kwargs
                 )
             )
-    except InputError:
+    except (InputError, Cancelled):
         raise
     except Exception as err:
         raise InputError(_unreadable(path, what, err)) from None
@@ -1137,7 +1129,8 @@ def read_vector(
         ``progress(fraction, message)``, called between batches.
     cancelled : callable, optional
         Checked between batches, after the checks and after the reprojection (last
-        thing before returning); when it returns True :class:`ImportCancelled` is raised.
+        thing before returning); when it returns True
+        :class:`~app.core.progress.Cancelled` is raised.
     allow_mixed : bool, optional
         Accept points and polygons in one layer (default: only when ``what`` is
         ``"sites"``).
@@ -1157,10 +1150,10 @@ def read_vector(
     allow_mixed = what == "sites" if allow_mixed is None else allow_mixed
     try:
         return _read_vector(path, what, preferred_layer, options, progress, cancelled, allow_mixed)
-    except InputError:
+    except (InputError, Cancelled):
         raise
     except Exception as err:  # a GDAL/PROJ/pandas failure not foreseen: still one line
-        raise InputError(f"cannot read {what} from {path}: {_first_line(err)}") from None
+        raise InputError(f"cannot read {what} from {path}: {first_line(err)}") from None
 
 
 def _read_vector(
@@ -1289,7 +1282,7 @@ def _to_working(
     except Exception as err:
         raise InputError(
             f"cannot transform {what} from {path} ({crs_label(source)}) to "
-            f"{WORKING_CRS}: {_first_line(err)}"
+            f"{WORKING_CRS}: {first_line(err)}"
         ) from None
     coords = shapely.get_coordinates(np.asarray(frame.geometry.values, dtype=object))
     if len(coords) and not np.isfinite(coords).all():

@@ -23,7 +23,7 @@ trees are then built only once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -37,10 +37,10 @@ from app.core.indicators.point_grid import PointGrid
 from app.core.indicators.score import References, Weights, composite_score, criterion_values
 from app.core.indicators.sector_mix import sector_mix
 from app.core.indicators.site_zoning import IndexedZoning, SiteZoning, site_zoning
+from app.core.progress import Progress
 from app.core.zoning.rules import DEFAULT_USE_CLASSES, ZoningRules
 from layers.model import WORKING_CRS
-
-DEFAULT_RADIUS_M = 800.0
+from layers.themes.sites import DEFAULT_RADIUS_M
 
 #: The per-site columns of INDICATORS.md, in order (the contract).
 COLUMNS: tuple[str, ...] = (
@@ -88,8 +88,6 @@ DEFINITIONS = {
     "max_gfa_m2": "Σ area in zone × Seoul FAR; 0 in greenbelt, capped by height limits",
     "score": "composite score 0–100 (weighted criteria, see the breakdown)",
 }
-
-Progress = Callable[[float, str], None]
 
 
 def to_working_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

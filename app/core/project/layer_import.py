@@ -15,9 +15,8 @@ from pathlib import Path
 import geopandas as gpd
 
 from app.core.formats.vector_input import ReadOptions, read_vector
+from app.core.progress import Progress
 from layers.style import LayerStyle
-
-Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def import_layer(
     ------
     app.core.formats.vector_input.InputError
         With a one-line message for every problem of the file or the mapping
-        (``ImportCancelled`` when ``cancelled()`` became true).
+        (``Cancelled`` when ``cancelled()`` became true).
     """
     from app.core.project.roles import apply_role
 

@@ -8,35 +8,26 @@ layer plus the ``innoatlas_provenance`` table. Every failure becomes a
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pyogrio
 
-from app.core.errors import ProjectLoadError
+from app.core.errors import ProjectLoadError, first_line
+from app.core.formats.gpkg import readonly_uri
+from app.core.progress import Progress
 from layers.model import WORKING_CRS, Layer, LayerSpec, LayerStack
 from layers.provenance import PROVENANCE_TABLE, Provenance
 from layers.themes.registry import DEFAULT_SPECS
 
-Progress = Callable[[float, str], None]
-
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def readonly_uri(path: Path) -> str:
-    """An SQLite URI opening ``path`` read-only; '#', '?' and '%' in names are escaped."""
-    return Path(path).resolve().as_uri() + "?mode=ro"
-
-
-_readonly_uri = readonly_uri
 
 
 def read_provenance(path: Path) -> dict[str, Provenance]:
     """Provenance rows of a project GeoPackage, by layer name (empty if none)."""
     try:
-        with sqlite3.connect(_readonly_uri(path), uri=True) as con:
+        with sqlite3.connect(readonly_uri(path), uri=True) as con:
             rows = con.execute(f'SELECT * FROM "{PROVENANCE_TABLE}"').fetchall()
             names = [
                 d[0] for d in con.execute(f'SELECT * FROM "{PROVENANCE_TABLE}" LIMIT 0').description
@@ -71,7 +62,7 @@ def check_geopackage(path: Path) -> None:
             "empty, truncated or another format)"
         )
     try:
-        with sqlite3.connect(_readonly_uri(path), uri=True) as con:
+        with sqlite3.connect(readonly_uri(path), uri=True) as con:
             con.execute("SELECT table_name FROM gpkg_contents LIMIT 1").fetchall()
     except sqlite3.DatabaseError as err:
         raise ProjectLoadError(f"{path.name} is not a valid GeoPackage ({err})") from None
@@ -82,7 +73,7 @@ def read_layer(path: Path, spec: LayerSpec, provenance: Provenance | None = None
     try:
         frame = pyogrio.read_dataframe(path, layer=spec.name, use_arrow=False)
     except Exception as err:  # GDAL raises many types; the user needs the message only
-        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        message = first_line(err)
         raise ProjectLoadError(
             f"layer '{spec.name}' in {Path(path).name} is unreadable: {message}"
         ) from None
@@ -102,7 +93,7 @@ def read_layer(path: Path, spec: LayerSpec, provenance: Provenance | None = None
             raise ProjectLoadError(
                 f"layer '{spec.name}' in {Path(path).name} cannot be "
                 f"reprojected from {frame.crs.to_string()} to "
-                f"{WORKING_CRS}: {str(err).splitlines()[0]}"
+                f"{WORKING_CRS}: {first_line(err)}"
             ) from None
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].reset_index(drop=True)
     _check_geometry(frame, spec, Path(path).name)

@@ -11,7 +11,6 @@ import copy
 import json
 import sqlite3
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,9 @@ import pyogrio
 from app import __version__
 from app.core.errors import InnoAtlasError, ProjectLoadError
 from app.core.formats.atomic_write import write_atomically
+from app.core.formats.gpkg import readonly_uri
+from app.core.progress import Progress
 from app.core.project.loader import check_geopackage, load_project, read_layer
-from app.core.project.loader import readonly_uri as _readonly_uri
 from app.core.sites.edits import new_sites_layer, normalise_sites
 from layers.model import LayerStack
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
@@ -32,8 +32,6 @@ from layers.themes.sites import SPEC as SITES_SPEC
 SETTINGS_TABLE = "innoatlas_project"
 #: Bumped when a project written by this version cannot be read by older ones.
 FORMAT_VERSION = 1
-
-Progress = Callable[[float, str], None]
 
 
 class ProjectSaveError(InnoAtlasError):
@@ -169,7 +167,7 @@ class Project:
 def read_settings(path: Path) -> tuple[ProjectSettings, int] | None:
     """Settings and format version stored in ``path``, or ``None`` if it has none."""
     try:
-        with sqlite3.connect(_readonly_uri(path), uri=True) as con:
+        with sqlite3.connect(readonly_uri(path), uri=True) as con:
             rows = dict(con.execute(f'SELECT key, value FROM "{SETTINGS_TABLE}"').fetchall())
     except sqlite3.Error:
         return None

@@ -3,7 +3,6 @@ and the score weights. Everything reads :class:`IndicatorsController` results.""
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -39,6 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.indicators.engine import COLUMNS, DEFINITIONS
+from app.core.indicators.format import blocked, is_missing
+from app.core.indicators.format import format_value as format_indicator
 from app.core.indicators.labels import label, tooltip
 from app.core.indicators.score import CRITERIA, REFERENCE_OF, References, Weights, score_breakdown
 from app.ui.i18n import language, tr
@@ -54,46 +55,9 @@ CRITERION_COLOURS = {
 NOT_PERMITTED = QColor("#b00020")
 
 
-def is_missing(value) -> bool:
-    """None, NaN and pandas' NA: an indicator that could not be computed."""
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, (float, np.floating)) and math.isnan(value)
-
-
-def blocked(value) -> bool:
-    """True when ``use_permitted`` says the zoning does not permit the centre."""
-    return not is_missing(value) and not bool(value)
-
-
 def format_value(column: str, value) -> str:
-    """Human-readable text of one indicator value."""
-    if is_missing(value):
-        return tr("unknown (no zone)") if column == "use_permitted" else "—"
-    if column == "zone_shares":
-        shares = json.loads(value) if isinstance(value, str) else value
-        return (
-            ", ".join(
-                f"{zone} {share:.0%}"
-                for zone, share in sorted(shares.items(), key=lambda kv: -kv[1])
-            )
-            or "—"
-        )
-    if column == "use_permitted":
-        return tr("yes") if bool(value) else tr("NO — not permitted")
-    if column == "restrictions":
-        if isinstance(value, (list, tuple, np.ndarray)):
-            return ", ".join(map(str, value)) or tr("none")
-        return str(value) or tr("none")
-    if isinstance(value, (bool, np.bool_)):
-        return tr("yes") if value else tr("no")
-    if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}"
-    if isinstance(value, (float, np.floating)):
-        if column in ("sector_shannon", "sector_evenness", "sector_hhi", "top_sector_lq"):
-            return f"{value:.3f}"
-        return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
-    return str(value)
+    """One indicator value as text in the UI's language (app.core.indicators.format)."""
+    return format_indicator(column, value, language())
 
 
 def compact_rows(table: QTableView) -> None:

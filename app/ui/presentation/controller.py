@@ -26,18 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.indicators.format import blocked, format_value, is_missing
 from app.core.indicators.labels import ENGLISH
 from app.core.map.viewport import Viewport
 from app.ui import i18n
 from app.ui.canvas.map_canvas import PanTool
 from app.ui.canvas.render.decorations import north_arrow_rect
-from app.ui.export.map_export import elide, legend_entries, paint_legend_rows
+from app.ui.canvas.render.legend import elide, legend_entries, paint_legend_rows
 from app.ui.fonts import map_font
 from app.ui.i18n import tr
-from app.ui.indicators.panel import blocked, format_value, is_missing
 from app.ui.scenes.model import scene_of_view
 from app.ui.sites.sketch_tools import DragShapeTool
-from app.ui.window.actions import TOOL_ACTIONS
+from app.ui.actions import TOOL_ACTIONS
 
 #: Label font sizes are multiplied by this while presenting (styles stay unchanged).
 LABEL_SCALE = 1.6
@@ -944,7 +944,7 @@ class PresentationOverlay:
             if column not in row.index:
                 continue
             value = row[column]
-            text = format_value(column, value)
+            text = format_value(column, value, i18n.language())
             if column == "score" and not is_missing(value):
                 text = f"{float(value):.1f}"
             painter.setPen(QColor("#505050"))

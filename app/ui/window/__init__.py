@@ -1,1 +1,1 @@
-"""The main window (composition root) and its list of actions."""
+"""The main window: the composition root wiring canvas, panels, actions and status bar."""

@@ -54,7 +54,7 @@ from app.ui.sites.sketch_tools import (
     PolygonSiteTool,
     RectangleSiteTool,
 )
-from app.ui.window.actions import (
+from app.ui.actions import (
     ACTIONS,
     DISTRICT_ACTIONS,
     LANGUAGE_ACTIONS,

@@ -14,9 +14,9 @@ from app.core.export.webmap.page import (
     HtmlExportError,
     build_html,
     export_html,
-    format_indicator,
     site_indicators,
 )
+from app.core.indicators.format import format_value
 from app.core.indicators.labels import label as field_label
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project.scenes import Scene, SceneError, default_scenes, find_scene
@@ -161,7 +161,7 @@ def test_site_popup_shows_the_indicators(page, indicators, tmp_path):
     row = indicators.loc["a1"]
     assert "가산 A" in popup.group(1)
     assert rows[labels["startups_n"]] == f"{int(row['startups_n']):,}"
-    assert rows[labels["score"]] == format_indicator("score", row["score"])
+    assert rows[labels["score"]] == format_value("score", row["score"])
     assert rows[labels["rank"]] == str(int(row["rank"]))
     assert rows[labels["radius_m"]] == "600"  # the site's own R
     assert rows[labels["use_permitted"]] in ("yes", "NO — not permitted", "unknown (no zone)")

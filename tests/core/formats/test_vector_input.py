@@ -14,7 +14,6 @@ import shapely
 from app.core.formats import vector_input
 from app.core.formats.vector_input import (
     KOREAN_CRS_PRESETS,
-    ImportCancelled,
     InputError,
     ReadOptions,
     datum_shift_note,
@@ -22,6 +21,7 @@ from app.core.formats.vector_input import (
     preview_attributes,
     read_vector,
 )
+from app.core.progress import Cancelled
 from app.core.project.roles import apply_role, guess_mapping
 from tests.bad_inputs import KOREAN_NAMES, LONLAT, build_corpus
 
@@ -173,12 +173,12 @@ def test_big_files_read_in_batches_with_progress_and_cancel(monkeypatch, tmp_pat
     assert len(layer.frame) == 3000 and layer.frame.index.is_unique
     assert len(seen) >= 4 and seen == sorted(seen) and seen[-1] == 1.0
     calls = []
-    with pytest.raises(ImportCancelled, match="cancelled"):
+    with pytest.raises(Cancelled, match="cancelled"):
         read_vector(path, cancelled=lambda: calls.append(1) or len(calls) > 1)
     assert len(calls) == 2  # the first batch was read, the second never started
     rows = "\n".join(f"a{i},126.88,37.48" for i in range(2500))
     (tmp_path / "big.csv").write_text("name,lon,lat\n" + rows + "\n")
-    with pytest.raises(ImportCancelled):
+    with pytest.raises(Cancelled):
         read_vector(tmp_path / "big.csv", cancelled=lambda: True)
     assert len(read_vector(tmp_path / "big.csv").frame) == 2500
 
@@ -189,7 +189,7 @@ def test_cancel_after_the_read_is_not_lost():
     path = _FOLDER / "whole.gpkg"  # one batch: checked before and after the read
     for late in (3, 4):  # True from the check after the repairs / the reprojection on
         calls = []
-        with pytest.raises(ImportCancelled):
+        with pytest.raises(Cancelled):
             read_vector(path, cancelled=lambda: calls.append(1) or len(calls) >= late)
         assert len(calls) == late
 

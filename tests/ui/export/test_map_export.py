@@ -237,7 +237,8 @@ def test_page_orientation_and_size(stack, tmp_path):
 
 
 def test_portrait_pages_put_the_legend_below_a_wide_map(stack, tmp_path):
-    from app.ui.export.map_export import legend_entries, render_map
+    from app.ui.canvas.render.legend import legend_entries
+    from app.ui.export.map_export import render_map
 
     titles = [layer.title("en") for layer, _rows in legend_entries(stack, "en")]
     assert len(titles) >= 6

@@ -118,8 +118,9 @@ def _ring_share(pixels, layout, x, y, radius_px, colour):
 
 
 def test_png_export_draws_catchments_and_rank_badges(two_sites, tmp_path):
+    from app.ui.canvas.render.legend import legend_swatch_kind
     from app.ui.canvas.render.sites_painter import BLOCKED_FILL, CATCHMENT, RANK_FILL
-    from app.ui.export.map_export import legend_swatch_kind, render_map
+    from app.ui.export.map_export import render_map
 
     view, indicators, scene = two_sites
     point = view.get("sites").data.geometry.iloc[0]
@@ -332,7 +333,7 @@ def test_long_legend_labels_wrap_instead_of_being_cut(stack, tmp_path, orientati
 def test_wrap_label_breaks_at_words_into_two_lines():
     from PySide6.QtGui import QFontMetricsF
 
-    from app.ui.export.map_export import wrap_label
+    from app.ui.canvas.render.legend import wrap_label
     from app.ui.fonts import map_font
 
     font = map_font(9)

@@ -33,13 +33,15 @@ import shapely
 from app.core.errors import InnoAtlasError
 from app.core.export.webmap.font import FONT_STACK, font_face_css
 from app.core.formats.atomic_write import write_atomically
-from app.core.indicators.engine import DEFAULT_RADIUS_M, compute_indicators
+from app.core.indicators.engine import compute_indicators
+from app.core.indicators.format import format_value, is_missing
 from app.core.indicators.labels import label as field_label
 from app.core.indicators.score import rank_sites
 from app.core.project.attribution import attribution_parts
 from app.core.project.scenes import Scene, default_scenes, find_scene
 from layers.model import WORKING_CRS, Layer, LayerStack
 from layers.style import LayerStyle, Symbol
+from layers.themes.sites import DEFAULT_RADIUS_M
 
 SUFFIXES = (".html", ".htm")
 #: Point layers with more features than this are drawn on a canvas (fast), not as SVG.
@@ -63,11 +65,6 @@ TEXT = {
         "scenes": "Scenes",
         "data": "Data notes",
         "basemap": "OpenStreetMap basemap (online)",
-        "yes": "yes",
-        "no": "no",
-        "not_permitted": "NO — not permitted",
-        "unknown_zone": "unknown (no zone)",
-        "none": "none",
         "all": "Full extent",
     },
     "ko": {
@@ -75,11 +72,6 @@ TEXT = {
         "scenes": "장면",
         "data": "자료 안내",
         "basemap": "OpenStreetMap 배경지도 (온라인)",
-        "yes": "예",
-        "no": "아니오",
-        "not_permitted": "아니오 — 허용되지 않음",
-        "unknown_zone": "알 수 없음 (용도지역 없음)",
-        "none": "없음",
         "all": "전체 보기",
     },
 }
@@ -113,46 +105,6 @@ _POPUP_FIELDS = (
 
 def _words(language: str) -> dict[str, str]:
     return TEXT["ko" if language == "ko" else "en"]
-
-
-# -- values -------------------------------------------------------------------------------
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, (float, np.floating)) and math.isnan(value)
-
-
-def format_indicator(column: str, value: Any, language: str = "en") -> str:
-    """Readable text of one indicator value (as the app's indicator card shows it)."""
-    words = _words(language)
-    if _missing(value):
-        return words["unknown_zone"] if column == "use_permitted" else "—"
-    if column == "zone_shares":
-        shares = json.loads(value) if isinstance(value, str) else dict(value)
-        return (
-            ", ".join(
-                f"{zone} {share:.0%}"
-                for zone, share in sorted(shares.items(), key=lambda kv: -kv[1])
-            )
-            or "—"
-        )
-    if column == "use_permitted":
-        return words["yes"] if bool(value) else words["not_permitted"]
-    if column == "restrictions":
-        if isinstance(value, (list, tuple, np.ndarray)):
-            return ", ".join(map(str, value)) or words["none"]
-        return str(value) or words["none"]
-    if isinstance(value, (bool, np.bool_)):
-        return words["yes"] if value else words["no"]
-    if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}"
-    if isinstance(value, (float, np.floating)):
-        if column in ("sector_shannon", "sector_evenness", "sector_hhi", "top_sector_lq"):
-            return f"{value:.3f}"
-        if column == "rank":
-            return f"{value:.0f}"
-        return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
-    return str(value)
 
 
 # -- styles -------------------------------------------------------------------------------
@@ -423,12 +375,12 @@ def _site_popups(frame: pd.DataFrame | None, n: int, language: str) -> list[list
     rows = []
     for record in frame[fields].to_dict("records"):
         permitted = record.get("use_permitted")
-        blocked = not _missing(permitted) and not bool(permitted)
+        blocked = not is_missing(permitted) and not bool(permitted)
         rows.append(
             [
                 [
                     labels[f],
-                    format_indicator(f, record[f], language),
+                    format_value(f, record[f], language),
                     "inno-bad" if f == "use_permitted" and blocked else "",
                 ]
                 for f in fields
@@ -482,7 +434,7 @@ def _layer_record(
         if frame is not None and "rank" in frame:
             ranks = frame["rank"].to_numpy()
             rank_texts = np.array(
-                [f"#{int(r)} {t}" if not _missing(r) else t for r, t in zip(ranks, texts)],
+                [f"#{int(r)} {t}" if not is_missing(r) else t for r, t in zip(ranks, texts)],
                 dtype=object,
             )
 
@@ -1112,7 +1064,6 @@ __all__ = [
     "build_html",
     "export_html",
     "extent_to_bounds",
-    "format_indicator",
     "leaflet_style",
     "site_indicators",
     "swatch_svg",

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import InnoAtlasError
+from app.core.formats.gpkg import readonly_uri
 from app.core.formats.qgis.qml_write import PIXELS_PER_METRE, alpha_code
 from layers.style import Category, LabelStyle, LayerStyle, Symbol
 
@@ -648,8 +649,6 @@ def read_layer_styles(gpkg_path: Path | str) -> dict[str, tuple[LayerStyle | Non
         ``layer_styles`` table or is not a GeoPackage. Never raises for a damaged
         table or file: what can be read is returned.
     """
-    from app.core.project.loader import readonly_uri
-
     result: dict[str, tuple[LayerStyle | None, float]] = {}
     try:
         con = sqlite3.connect(readonly_uri(Path(gpkg_path)), uri=True)

@@ -13,10 +13,10 @@ import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
+from app.core.indicators.format import blocked, is_missing
 from app.core.map.viewport import Viewport
 from app.core.sites import edits as site_ops
 from app.ui.fonts import map_font
-from app.ui.indicators.panel import blocked, is_missing
 from layers.model import Layer
 from layers.themes.sites import DEFAULT_RADIUS_M
 

@@ -1,0 +1,80 @@
+"""One formatter for indicator values: the panel, the presentation card, the map badges
+and the web map all show a value as this module writes it.
+
+Rounding: counts as integers with thousands separators; sector indices (Shannon,
+evenness, HHI, LQ) to three decimals; the rank as an integer; other numbers to one
+decimal below 100 and to integers from 100 up. Missing values are "—", except
+``use_permitted``, which reads "unknown (no zone)".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from app.core.i18n_catalog import translate
+
+#: Columns shown with three decimals (indices and ratios around 1).
+THREE_DECIMALS = frozenset({"sector_shannon", "sector_evenness", "sector_hhi", "top_sector_lq"})
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN and pandas' NA: an indicator that could not be computed."""
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, (float, np.floating)) and math.isnan(value)
+
+
+def blocked(value: Any) -> bool:
+    """True when a ``use_permitted`` value says the zoning does not permit the centre."""
+    return not is_missing(value) and not bool(value)
+
+
+def format_value(column: str, value: Any, language: str = "en") -> str:
+    """Readable text of one indicator value.
+
+    Parameters
+    ----------
+    column : str
+        The indicator column (docs/indicators.md), or "raw" for a plain number.
+    value : Any
+        The value as the indicator table holds it.
+    language : str, optional
+        "en" or "ko", for the words (yes, no, none, unknown).
+
+    Returns
+    -------
+    str
+        The text the panel, card, badge tooltip and web map popup show.
+    """
+
+    def word(text: str) -> str:
+        return translate(text, language)
+
+    if is_missing(value):
+        return word("unknown (no zone)") if column == "use_permitted" else "—"
+    if column == "zone_shares":
+        shares = json.loads(value) if isinstance(value, str) else dict(value)
+        ordered = sorted(shares.items(), key=lambda kv: -kv[1])
+        return ", ".join(f"{zone} {share:.0%}" for zone, share in ordered) or "—"
+    if column == "use_permitted":
+        return word("yes") if bool(value) else word("NO — not permitted")
+    if column == "restrictions":
+        if isinstance(value, (list, tuple, np.ndarray)):
+            return ", ".join(map(str, value)) or word("none")
+        return str(value) or word("none")
+    if isinstance(value, (bool, np.bool_)):
+        return word("yes") if value else word("no")
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        if column in THREE_DECIMALS:
+            return f"{value:.3f}"
+        if column == "rank":
+            return f"{value:.0f}"
+        return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
