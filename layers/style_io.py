@@ -119,6 +119,18 @@ def _text(value: Any, where: str, optional: bool = False) -> str | None:
     return value
 
 
+def _required_text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{where}: expected text, got {_describe(value)}")
+    return value
+
+
+def _required_colour(value: Any, where: str) -> str:
+    colour = _colour(value, where, optional=False)
+    assert colour is not None  # optional=False never returns None
+    return colour
+
+
 def _choice(value: Any, where: str, choices: tuple) -> Any:
     if value not in choices or isinstance(value, bool):
         options = ", ".join("null" if c is None else repr(c) for c in choices)
@@ -155,9 +167,9 @@ def _label(data: Any, where: str) -> LabelStyle | None:
     if not isinstance(bold, bool):
         raise ValueError(f"{where}.bold: expected true or false, got {_describe(bold)}")
     return LabelStyle(
-        field=_text(data["field"], f"{where}.field"),
+        field=_required_text(data["field"], f"{where}.field"),
         size_pt=_number(get("size_pt"), f"{where}.size_pt"),
-        color=_colour(get("color"), f"{where}.color", optional=False),
+        color=_required_colour(get("color"), f"{where}.color"),
         halo=_colour(get("halo"), f"{where}.halo"),
         bold=bold,
         max_resolution=None
@@ -196,7 +208,7 @@ def style_from_dict(data: Any) -> LayerStyle:
         rows.append(
             Category(
                 value=_scalar(entry["value"], f"{where}.value"),
-                label=_text(entry.get("label", ""), f"{where}.label"),
+                label=_required_text(entry.get("label", ""), f"{where}.label"),
                 symbol=_symbol(entry.get("symbol", {}), f"{where}.symbol"),
             )
         )
@@ -206,7 +218,7 @@ def style_from_dict(data: Any) -> LayerStyle:
         symbol=_symbol(data.get("symbol", {}), "style.symbol"),
         field=field,
         categories=tuple(rows),
-        other_label=_text(data.get("other_label", "other"), "style.other_label"),
+        other_label=_required_text(data.get("other_label", "other"), "style.other_label"),
         label=_label(data.get("label"), "style.label"),
     )
 

@@ -12,7 +12,7 @@ minority is scattered over the study area around stations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -389,13 +389,13 @@ def _outside_points(
     )
 
 
-def _sector_probabilities(weights: dict[str, float]) -> np.ndarray:
+def _sector_probabilities(weights: Mapping[str, float]) -> np.ndarray:
     p = np.array([float(weights.get(key, 0.0)) for key in SECTOR_KEYS])
     return p / p.sum()
 
 
 def _draw_sectors(
-    rng: np.random.Generator, counts: np.ndarray, mixes: list[dict[str, float]]
+    rng: np.random.Generator, counts: np.ndarray, mixes: Sequence[Mapping[str, float]]
 ) -> np.ndarray:
     """Sector index per point; points come grouped, ``counts[g]`` of group ``g``."""
     return np.concatenate(

@@ -44,7 +44,7 @@ from app.core.errors import InnoAtlasError
 from app.core.formats.atomic_write import write_atomically
 from app.core.formats.qgis.qml_write import style_name, style_qml, style_sld
 from app.core.indicators.records import indicator_records
-from app.core.progress import Progress
+from app.core.progress import Progress, no_progress
 from layers.model import WORKING_CRS, Layer, LayerStack
 
 STYLES_TABLE = "layer_styles"
@@ -262,7 +262,7 @@ def export_geopackage(
     from app.core.project.store import ProjectSettings, write_project_tables
 
     path = Path(path)
-    report = progress or (lambda fraction, message: None)
+    report = progress or no_progress
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"cannot export to {path}: the folder does not exist")

@@ -23,7 +23,7 @@ trees are then built only once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -133,8 +133,9 @@ class StartupIndex:
         geoms = np.asarray(frame.geometry.values, dtype=object)[usable]
         if np.all(shapely.get_type_id(geoms) == 0):
             x, y = shapely.get_x(geoms), shapely.get_y(geoms)
-            layer = PointGrid.build(x, y)
-            arrange = layer.sorted_values
+            grid = PointGrid.build(x, y)
+            layer: PointGrid | IndexedLayer = grid
+            arrange: Callable[[np.ndarray], np.ndarray] = grid.sorted_values
         else:
             layer = IndexedLayer.build(geoms)
             arrange = np.asarray
@@ -288,7 +289,7 @@ class IndicatorEngine:
             if index.employees is None
             else catchment.catchment_sums(pairs, n, index.employees),
         )
-        if index.sectors is None:
+        if index.sectors is None or index.sector_codes is None or index.sector_totals is None:
             columns.update(
                 sector_shannon=nan,
                 sector_evenness=nan,

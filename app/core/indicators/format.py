@@ -76,5 +76,5 @@ def format_value(column: str, value: Any, language: str = "en") -> str:
             return f"{value:.3f}"
         if column == "rank":
             return f"{value:.0f}"
-        return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+        return f"{value:,.1f}" if abs(float(value)) < 100 else f"{value:,.0f}"
     return str(value)

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: None as a 0-d object array: the "else" of ``np.where`` where a value is missing.
+NONE = np.array(None, dtype=object)
+
 
 @dataclass(frozen=True)
 class SectorMix:
@@ -62,7 +65,7 @@ def sector_mix(counts: np.ndarray, sectors: list[str], layer_totals: np.ndarray)
 
     top = np.argmax(counts, axis=1) if counts.shape[1] else np.zeros(len(n), dtype=int)
     names = np.array(sectors + [None], dtype=object)
-    top_sector = np.where(has, names[np.where(has, top, len(sectors))], None)
+    top_sector = np.where(has, names[np.where(has, top, len(sectors))], NONE)
     totals = np.asarray(layer_totals, dtype=float)
     if sectors:
         with np.errstate(invalid="ignore", divide="ignore"):

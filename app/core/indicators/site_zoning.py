@@ -33,6 +33,9 @@ from app.core.indicators.catchment import IndexedLayer, is_polygonal
 from app.core.zoning.names import normalise_zone_name
 from app.core.zoning.rules import DEFAULT_USE_CLASSES, ZoningRules
 
+#: None as a 0-d object array: the "else" of ``np.where`` where a value is missing.
+NONE = np.array(None, dtype=object)
+
 SHARE_DECIMALS = 6
 #: Pieces of a polygon site below this share of its area (0 at SHARE_DECIMALS) are ignored.
 MIN_SHARE = 0.5 * 10.0**-SHARE_DECIMALS
@@ -287,7 +290,7 @@ def site_zoning(
         gfa[whole] = 0.0
 
     bad = np.bincount(pieces.site, weights=~permitted[code], minlength=n)
-    use_permitted = np.where(covered, bad == 0, None).astype(object)
+    use_permitted = np.where(covered, bad == 0, NONE).astype(object)
     return SiteZoning(
         zone_shares=_shares_json(shares, types, covered),
         dominant_zone=_dominant(shares, types, covered),
@@ -362,7 +365,7 @@ def _dominant(shares: np.ndarray, types: list[str], covered: np.ndarray) -> np.n
     if not types:
         return np.full(len(shares), None, dtype=object)
     names = np.array(types, dtype=object)  # alphabetical: argmax breaks ties by name
-    return np.where(covered, names[np.argmax(shares, axis=1)], None).astype(object)
+    return np.where(covered, names[np.argmax(shares, axis=1)], NONE).astype(object)
 
 
 def _shares_json(shares: np.ndarray, types: list[str], covered: np.ndarray) -> np.ndarray:

@@ -225,8 +225,10 @@ def guess_mapping(
                 and c != "geometry"
                 and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
             }
-            best = max(shares, key=shares.get, default=None)
-            if best is not None and shares[best] > shares.get(column, 0.0):
+            best = max(shares, key=lambda c: shares[c], default=None)
+            if best is not None and shares[best] > (
+                0.0 if column is None else shares.get(column, 0.0)
+            ):
                 column = best
         mapping[spec.target] = column
         if column is not None:

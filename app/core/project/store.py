@@ -148,6 +148,7 @@ class ProjectSettings:
         wanted = [entry for entry in self.layers if entry.get("name") in stack]
         for position, entry in enumerate(wanted):
             layer = stack.get(entry["name"])
+            assert layer is not None  # wanted holds only names in the stack
             stack.move(stack.index(layer), position)
             layer.set_visible(bool(entry.get("visible", True)))
             layer.set_opacity(float(entry.get("opacity", 1.0)))

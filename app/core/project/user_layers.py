@@ -275,7 +275,8 @@ def user_layer_records(stack: LayerStack, style_to_dict) -> list[dict[str, Any]]
 def user_layer_specs(extra: dict[str, Any], style_from_dict) -> tuple[list[LayerSpec], list[str]]:
     """Layer specs of the imported layers saved with a project, and notes on damaged ones."""
     records = extra.get(USER_LAYERS_KEY)
-    specs, notes = [], []
+    specs: list[LayerSpec] = []
+    notes: list[str] = []
     if not isinstance(records, list):
         return specs, notes
     for record in records:

@@ -92,7 +92,7 @@ class OverlayRule:
     note: str = ""
 
 
-def _number(text: str, where: str) -> float:
+def _number(text: str | None, where: str) -> float:
     if text is None or str(text).strip() == "":
         return math.nan
     try:
@@ -213,7 +213,7 @@ class ZoningRules:
         clean = {}
         for (zone, use), symbol in dict(overrides).items():
             short = normalise_zone_name(zone)
-            if short not in self.zones:
+            if short is None or short not in self.zones:
                 raise ZoningRulesError(f"override for an unknown zone type {zone!r}")
             if use not in USE_CLASS_COLUMNS:
                 raise ZoningRulesError(
