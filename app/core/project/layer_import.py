@@ -14,7 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from app.core.formats.vector_input import ReadOptions, read_vector
+from app.core.formats.vector import ReadOptions, read_vector
 from app.core.progress import Progress
 from layers.style import LayerStyle
 
@@ -78,7 +78,7 @@ def import_layer(
 
     Raises
     ------
-    app.core.formats.vector_input.InputError
+    app.core.formats.vector.InputError
         With a one-line message for every problem of the file or the mapping
         (``Cancelled`` when ``cancelled()`` became true).
     """
