@@ -58,7 +58,7 @@ class ImportResult:
 
 def _file_style(path: Path, layer: str | None) -> tuple[LayerStyle | None, float]:
     """The default style saved in a GeoPackage's ``layer_styles`` for ``layer``, if any."""
-    from app.core.formats.qgis.qml_read import read_layer_styles
+    from app.core.formats.qgis.layer_styles import read_layer_styles
 
     if path.suffix.lower() != ".gpkg":
         return None, 1.0
