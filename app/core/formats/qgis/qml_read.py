@@ -152,13 +152,13 @@ def _props(layer: ET.Element) -> dict[str, str]:
     option = layer.find("Option")
     if option is not None and option.get("type") == "Map":
         props = {
-            o.get("name"): o.get("value")
+            name: value
             for o in option.findall("Option")
-            if o.get("name") is not None and o.get("value") is not None
+            if (name := o.get("name")) is not None and (value := o.get("value")) is not None
         }
         if props:
             return props
-    return {p.get("k"): p.get("v") or "" for p in layer.findall("prop") if p.get("k")}
+    return {k: p.get("v") or "" for p in layer.findall("prop") if (k := p.get("k"))}
 
 
 # --- symbols -------------------------------------------------------------------------
@@ -217,10 +217,10 @@ def _symbol(element: ET.Element) -> tuple[str, Symbol]:
         return kind, Symbol(**_stroke(props, "line"))
     props = layers.get("SimpleFill")
     outline = layers.get("SimpleLine")
-    if props is None and outline is None:
-        raise StyleImportError(_unsupported_layers(layers, "simple fills"))
-    if props is None:  # an outline-only symbol
-        return kind, Symbol(fill=None, **_stroke(outline, "line"))
+    if props is None:
+        if outline is None:
+            raise StyleImportError(_unsupported_layers(layers, "simple fills"))
+        return kind, Symbol(fill=None, **_stroke(outline, "line"))  # an outline-only symbol
     style = props.get("style", "solid")
     colour = None if style == "no" else _colour(props.get("color"))
     stroke = _stroke(props, "outline")
@@ -246,7 +246,7 @@ def _for_kind(symbol_kind: str, symbol: Symbol, kind: str) -> Symbol:
 
 
 # --- renderers -----------------------------------------------------------------------
-def _symbol_map(renderer: ET.Element) -> dict[str, ET.Element]:
+def _symbol_map(renderer: ET.Element) -> dict[str | None, ET.Element]:
     return {s.get("name"): s for s in renderer.findall("symbols/symbol")}
 
 
@@ -289,7 +289,7 @@ def _categorized(renderer: ET.Element, kind: str) -> LayerStyle:
             symbol = _INVISIBLE
         label = element.get("label", "")
         if "value" in element.attrib:
-            values = [_typed(element.get("value"), element.get("type"))]
+            values = [_typed(element.attrib["value"], element.get("type"))]
         else:  # a merged category: one Category per value
             values = [_typed(v.get("value", ""), v.get("type")) for v in element.findall("val")]
         for value in values:
@@ -322,7 +322,7 @@ def _literal(text: str) -> Any:
         raise StyleImportError(f"rule value {text!r} is not a literal") from None
 
 
-def _rule_branch(rule: ET.Element, symbols: dict[str, ET.Element], kind: str) -> LayerStyle:
+def _rule_branch(rule: ET.Element, symbols: dict[str | None, ET.Element], kind: str) -> LayerStyle:
     """One geometry type's top rule: a symbol, or one child rule per category."""
     if rule.get("symbol") is not None:
         element = symbols.get(rule.get("symbol"))

@@ -101,7 +101,7 @@ def _sniff_delimiter(path: Path, codec: str) -> str:
     with path.open("r", encoding=codec, errors="replace", newline="") as handle:
         first = handle.readline()
     counts = {sep: first.count(sep) for sep in (",", ";", "\t", "|")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyogrio
@@ -27,23 +28,25 @@ from app.core.formats.vector.paths import _bad_prj, _check_path, _readable, _unr
 from app.core.progress import Cancelled
 
 
-def _list_layers(path: Path, what: str = "input") -> list[tuple[str, str | None]]:
+def _list_layers(path: Path | str, what: str = "input") -> list[tuple[str, str | None]]:
+    """``(name, geometry type or None)`` of every layer GDAL finds at ``path`` (a file or
+    the ``/vsizip/`` folder :func:`~app.core.formats.vector.paths._readable` gives)."""
     try:
         layers = pyogrio.list_layers(path)
     except Exception as err:  # GDAL raises many types; the user needs the message only
-        raise InputError(_unreadable(path, what, err)) from None
+        raise InputError(_unreadable(Path(path), what, err)) from None
     return [(str(name), None if kind is None else str(kind)) for name, kind in layers]
 
 
 def _choose_layer(
-    path: Path, preferred: str | None, what: str = "input", required: str | None = None
+    path: Path | str, preferred: str | None, what: str = "input", required: str | None = None
 ) -> str | None:
     return _pick_layer(_list_layers(path, what), path, preferred, what, required)
 
 
 def _pick_layer(
     layers: list[tuple[str, str | None]],
-    path: Path,
+    path: Path | str,
     preferred: str | None,
     what: str = "input",
     required: str | None = None,
@@ -119,7 +122,8 @@ def inspect_vector(path: Path | str, options: ReadOptions | None = None) -> File
         layers = _list_layers(source)
         if not layers:
             raise InputError(f"input file {path} holds no layer")
-        infos, chosen_info = [], None
+        infos: list[LayerInfo] = []
+        chosen_info: dict[str, Any] = {}  # read_info of the chosen layer
         chosen = (
             options.layer
             if options.layer in [n for n, _ in layers]
@@ -163,7 +167,7 @@ def inspect_vector(path: Path | str, options: ReadOptions | None = None) -> File
     )
 
 
-def _guess_crs(source: Path, layer: str | None, encoding: str | None) -> str | None:
+def _guess_crs(source: Path | str, layer: str | None, encoding: str | None) -> str | None:
     try:
         sample = pyogrio.read_dataframe(
             source, layer=layer, encoding=encoding, max_features=1000, columns=[]

@@ -57,7 +57,7 @@ KOREA_LAT = (30.0, 45.0)
 
 
 def _read_ogr(
-    source: Path,
+    source: Path | str,
     path: Path,
     layer: str | None,
     encoding: str | None,
