@@ -84,6 +84,11 @@ def read_layer_styles(gpkg_path: Path | str) -> dict[str, tuple[LayerStyle | Non
     The row per layer is the one QGIS loads (``f_table_schema=''``, the table and its
     geometry column, ``ORDER BY`` default first, then the newest ``update_time``).
 
+    Parameters
+    ----------
+    gpkg_path : path-like
+        The GeoPackage (opened read-only).
+
     Returns
     -------
     dict

@@ -19,7 +19,20 @@ from layers.model import WORKING_CRS
 
 
 def crs_label(crs) -> str | None:
-    """``"EPSG:5179"`` when the CRS has a known authority code, else its name."""
+    """A short label for a CRS.
+
+    Parameters
+    ----------
+    crs : pyproj.CRS, str or None
+        Anything :meth:`pyproj.CRS.from_user_input` reads; a bound CRS (a .prj with
+        TOWGS84) is labelled by its source CRS.
+
+    Returns
+    -------
+    str or None
+        ``"EPSG:5179"`` when the CRS has a known authority code, else its name; None
+        when ``crs`` is None.
+    """
     if crs is None:
         return None
     crs = pyproj.CRS.from_user_input(crs)

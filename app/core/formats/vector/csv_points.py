@@ -80,7 +80,20 @@ def _norm_column(name: str) -> str:
 
 
 def guess_xy_columns(columns: list[str]) -> tuple[str | None, str | None]:
-    """The longitude/x and latitude/y columns of a table, guessed from their names."""
+    """The longitude/x and latitude/y columns of a table, guessed from their names.
+
+    Parameters
+    ----------
+    columns : list of str
+        The table's column names.
+
+    Returns
+    -------
+    tuple of (str or None, str or None)
+        ``(x column, y column)``: exact names first (lon/lat, x/y, 경도/위도 ...), then
+        names containing 경도/위도, x좌표/y좌표 or longitude/latitude; ``(None, None)``
+        unless both are found and differ.
+    """
     normal = {_norm_column(c): c for c in columns}
 
     def pick(names: tuple[str, ...], fragments: tuple[str, ...]) -> str | None:

@@ -211,6 +211,20 @@ def preview_attributes(
     """The first ``rows`` rows of a file's attributes, in the chosen (or detected)
     encoding, without geometry: what an import dialog shows to check the text.
 
+    Parameters
+    ----------
+    path : path-like
+        Any file :func:`~app.core.formats.vector.read.read_vector` reads.
+    options : ReadOptions, optional
+        ``layer`` and ``encoding`` as for :func:`inspect_vector`.
+    rows : int
+        How many rows to read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The attribute columns of the first ``rows`` rows.
+
     Raises
     ------
     InputError
