@@ -1,6 +1,6 @@
 """Import time: ``read_vector`` (the app's import) against what a geopandas user writes.
 
-``app.core.formats.vector_input.read_vector`` detects the text encoding, checks and repairs the
+``app.core.formats.vector.read_vector`` detects the text encoding, checks and repairs the
 features, reads in batches of ``BATCH_ROWS`` (progress and cancel between batches) and
 reprojects to EPSG:5186. It is timed on generated files, written under a temporary
 folder in the same run:
@@ -56,8 +56,8 @@ import pyogrio
 import pyproj
 import shapely
 
-from app.core.formats import vector_input
-from app.core.formats.vector_input import read_vector
+from app.core.formats.vector import read as vector_read
+from app.core.formats.vector import read_vector
 from app.core.progress import Cancelled
 
 TARGET = "EPSG:5186"
@@ -268,8 +268,8 @@ def child_rss(setup: str, call: str, path: Path) -> tuple[float, float]:
     return int(out[1]) / 1024, int(out[0]) / 1024
 
 
-APP_SETUP = "from app.core.formats.vector_input import read_vector"
-UNBATCHED_SETUP = APP_SETUP + "; import app.core.formats.vector_input as v; v.BATCH_ROWS = 10**9"
+APP_SETUP = "from app.core.formats.vector import read_vector"
+UNBATCHED_SETUP = APP_SETUP + "; import app.core.formats.vector.read as v; v.BATCH_ROWS = 10**9"
 APP_CALL = "read_vector(Path({path!r})).frame"
 GPD_SETUP = "import geopandas as gpd"
 CSV_SETUP = """import geopandas as gpd, pandas as pd
@@ -313,7 +313,7 @@ def main() -> None:
         f"pyogrio {pyogrio.__version__}, GDAL {pyogrio.__gdal_version_string__}, "
         f"geopandas {gpd.__version__}, shapely {shapely.__version__}, pyproj "
         f"{pyproj.__version__}, PROJ {pyproj.proj_version_str}; BATCH_ROWS "
-        f"{vector_input.BATCH_ROWS}; medians of {args.repeats} runs ({args.ogr_repeats} "
+        f"{vector_read.BATCH_ROWS}; medians of {args.repeats} runs ({args.ogr_repeats} "
         "for ogr2ogr)"
     )
     if not has_ogr2ogr:
@@ -387,15 +387,15 @@ def main() -> None:
         print()
         path, _ = files["points .shp (CP949, 5179)"]
         gpkg, _ = files["points .gpkg (5179)"]
-        print(f"batching ({args.n:,} points, {vector_input.BATCH_ROWS:,} per batch):")
+        print(f"batching ({args.n:,} points, {vector_read.BATCH_ROWS:,} per batch):")
         for label, target in (("shp", path), ("gpkg", gpkg)):
 
             def unbatched(target=target):
-                saved, vector_input.BATCH_ROWS = vector_input.BATCH_ROWS, args.n + 1
+                saved, vector_read.BATCH_ROWS = vector_read.BATCH_ROWS, args.n + 1
                 try:
                     return app_read(target)
                 finally:
-                    vector_input.BATCH_ROWS = saved
+                    vector_read.BATCH_ROWS = saved
 
             candidates = {"plain": lambda: app_read(target), "single": unbatched}
             if label == "shp":

@@ -25,7 +25,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from app.core.formats.vector_input import ReadOptions
+from app.core.formats.vector import ReadOptions
 
 #: G-Valley (가산디지털단지 station) and two neighbours, in longitude/latitude.
 LONLAT = [(126.8826, 37.4812), (126.8870, 37.4770), (126.8790, 37.4840)]

@@ -32,7 +32,7 @@ MODULES = [
     "app.core.zoning.names",
     "app.core.indicators.score",
     "app.core.analysis.point_patterns",
-    "app.core.formats.vector_input",
+    "app.core.formats.vector.read",
     "app.core.indicators.point_grid",
     "app.core.project.store",
     "app.core.sites.edits",

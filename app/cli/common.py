@@ -64,7 +64,7 @@ def file_sites(path: Path):
     kinds filled. Read notes go to stderr; anything but points/polygons is refused."""
     import uuid
 
-    from app.core.formats.vector_input import InputError, read_vector
+    from app.core.formats.vector import InputError, read_vector
     from app.core.sites.edits import normalise_sites
 
     sites = read_vector(path, "sites", preferred_layer="sites")
@@ -106,7 +106,7 @@ def has_display() -> bool:
 
 def write_output(text: str, out: Path | None, bom: bool) -> None:
     """Write ``text`` to ``out`` (UTF-8, with a BOM if asked) or to standard output."""
-    from app.core.formats.vector_input import InputError
+    from app.core.formats.vector import InputError
 
     if out is None:
         sys.stdout.write(text)

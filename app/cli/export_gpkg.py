@@ -57,7 +57,7 @@ def _run(args: argparse.Namespace) -> int:
         export_indicators_csv,
         export_indicators_geojson,
     )
-    from app.core.formats.vector_input import InputError
+    from app.core.formats.vector import InputError
     from app.core.indicators.engine import IndicatorEngine
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project.store import open_project

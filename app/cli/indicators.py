@@ -109,7 +109,7 @@ def run_indicators(args: argparse.Namespace, error: Callable[[str], int]) -> int
 
 
 def _run(args: argparse.Namespace) -> int:
-    from app.core.formats.vector_input import InputError, read_vector
+    from app.core.formats.vector import InputError, read_vector
     from app.core.indicators.engine import compute_indicators
     from layers.themes.sites import DEFAULT_RADIUS_M
 
@@ -155,7 +155,7 @@ def _project_layers(args: argparse.Namespace, saved=None) -> dict:
     its saved settings assign to that role, see :func:`app.cli.common.role_table`)."""
     import pyogrio
 
-    from app.core.formats.vector_input import InputError, read_vector
+    from app.core.formats.vector import InputError, read_vector
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project.loader import check_geopackage
 
@@ -181,7 +181,7 @@ def _project_layers(args: argparse.Namespace, saved=None) -> dict:
 
 
 def _read_options(args: argparse.Namespace):
-    from app.core.formats.vector_input import ReadOptions
+    from app.core.formats.vector import ReadOptions
 
     return ReadOptions(
         encoding=getattr(args, "encoding", None), assumed_crs=getattr(args, "input_crs", None)
@@ -190,7 +190,7 @@ def _read_options(args: argparse.Namespace):
 
 def _read_override(path: Path, role: str, args: argparse.Namespace):
     """An override file read and mapped to the role's columns (``업종`` -> ``sector`` ...)."""
-    from app.core.formats.vector_input import read_vector
+    from app.core.formats.vector import read_vector
     from app.core.project.roles import apply_role, guess_mapping
 
     layer = read_vector(path, role, preferred_layer=role, options=_read_options(args))

@@ -148,7 +148,7 @@ def _run(args: argparse.Namespace) -> int:
     import pyogrio
 
     from app.core.analysis.suggest import UnknownDistrictError, suggest_sites
-    from app.core.formats.vector_input import InputError, read_vector
+    from app.core.formats.vector import InputError, read_vector
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project.loader import check_geopackage
 

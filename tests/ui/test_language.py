@@ -394,7 +394,7 @@ def test_add_layer_dialog_and_its_undo_step_are_korean(qtbot, main_window, tmp_p
     import shapely
     from PySide6.QtWidgets import QFormLayout, QMessageBox
 
-    from app.core.formats.vector_input import KOREAN_CRS_PRESETS
+    from app.core.formats.vector import KOREAN_CRS_PRESETS
     from app.core.project.roles import ROLE_FIELDS, ROLES
 
     w = main_window

@@ -204,7 +204,7 @@ def resolve_district(district, districts: gpd.GeoDataFrame | None = None):
             raise UnknownDistrictError("the district must be a polygon")
         return "custom", shapely.make_valid(district)
     if districts is None:
-        from app.core.formats.vector_input import read_vector
+        from app.core.formats.vector import read_vector
         from app.core.paths import DEFAULT_PROJECT
 
         districts = read_vector(DEFAULT_PROJECT, "districts", preferred_layer="districts").frame

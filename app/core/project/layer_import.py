@@ -14,7 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from app.core.formats.vector_input import ReadOptions, read_vector
+from app.core.formats.vector import ReadOptions, read_vector
 from app.core.progress import Progress
 from layers.style import LayerStyle
 
@@ -58,7 +58,7 @@ class ImportResult:
 
 def _file_style(path: Path, layer: str | None) -> tuple[LayerStyle | None, float]:
     """The default style saved in a GeoPackage's ``layer_styles`` for ``layer``, if any."""
-    from app.core.formats.qgis.qml_read import read_layer_styles
+    from app.core.formats.qgis.layer_styles import read_layer_styles
 
     if path.suffix.lower() != ".gpkg":
         return None, 1.0
@@ -78,7 +78,7 @@ def import_layer(
 
     Raises
     ------
-    app.core.formats.vector_input.InputError
+    app.core.formats.vector.InputError
         With a one-line message for every problem of the file or the mapping
         (``Cancelled`` when ``cancelled()`` became true).
     """

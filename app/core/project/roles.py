@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from app.core.formats.vector_input import InputError
+from app.core.formats.vector import InputError
 from app.core.zoning.names import normalise_zone_name
 from layers.themes.zoning import OVERLAYS
 
@@ -289,7 +289,7 @@ def apply_role(
     Parameters
     ----------
     frame : GeoDataFrame
-        A layer as read by :func:`app.core.formats.vector_input.read_vector`.
+        A layer as read by :func:`app.core.formats.vector.read_vector`.
     role : str
         A key of :data:`ROLES`.
     mapping : dict

@@ -42,7 +42,7 @@ def show_message(
 
 def grouped_paths(paths: list[Path]) -> list[Path]:
     """``paths`` with every shapefile part replaced by its .shp (when there is one), once."""
-    from app.core.formats.vector_input import SHAPEFILE_PARTS
+    from app.core.formats.vector import SHAPEFILE_PARTS
 
     result: list[Path] = []
     for path in paths:

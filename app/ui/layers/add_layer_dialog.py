@@ -1,6 +1,6 @@
 """The Add layer dialog: layer, encoding, CRS, CSV columns, role mapping and a preview.
 
-Everything it shows comes from app.core.formats.vector_input (``inspect_vector``,
+Everything it shows comes from app.core.formats.vector (``inspect_vector``,
 ``preview_attributes``) and app.core.project.roles; the dialog only collects the
 user's choices into an :class:`~app.core.project.layer_import.ImportRequest`. The preview
 follows every change, so a user who picks another encoding sees the Korean text
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import InnoAtlasError
-from app.core.formats.vector_input import (
+from app.core.formats.vector import (
     KOREAN_CRS_PRESETS,
     ReadOptions,
     datum_shift_note,
@@ -52,7 +52,7 @@ class ImportLayerDialog(QDialog):
 
     Raises
     ------
-    app.core.formats.vector_input.InputError
+    app.core.formats.vector.InputError
         When the file cannot be read at all (the caller shows the message).
     """
 

@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from app.core.export.geopackage import export_geopackage, layer_frame
-from app.core.formats.vector_input import ReadOptions
+from app.core.formats.vector import ReadOptions
 from app.core.project.layer_import import ImportRequest, import_layer
 from app.core.project.store import open_project
 

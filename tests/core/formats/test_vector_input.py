@@ -11,16 +11,11 @@ import pyproj
 import pytest
 import shapely
 
-from app.core.formats import vector_input
-from app.core.formats.vector_input import (
-    KOREAN_CRS_PRESETS,
-    InputError,
-    ReadOptions,
-    datum_shift_note,
-    inspect_vector,
-    preview_attributes,
-    read_vector,
-)
+from app.core.formats.vector import read as vector_read
+from app.core.formats.vector.crs import datum_shift_note
+from app.core.formats.vector.inspection import inspect_vector, preview_attributes
+from app.core.formats.vector.model import KOREAN_CRS_PRESETS, InputError, ReadOptions
+from app.core.formats.vector.read import read_vector
 from app.core.progress import Cancelled
 from app.core.project.roles import apply_role, guess_mapping
 from tests.bad_inputs import KOREAN_NAMES, LONLAT, build_corpus
@@ -166,7 +161,7 @@ def test_preview_shows_the_text_in_the_chosen_encoding():
 
 
 def test_big_files_read_in_batches_with_progress_and_cancel(monkeypatch, tmp_path):
-    monkeypatch.setattr(vector_input, "BATCH_ROWS", 1000)
+    monkeypatch.setattr(vector_read, "BATCH_ROWS", 1000)
     path = _FOLDER / "whole.gpkg"  # 3000 points, written by the corpus
     seen = []
     layer = read_vector(path, progress=lambda f, m: seen.append(f))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import shapely
 
-from app.core.formats.vector_input import InputError
+from app.core.formats.vector import InputError
 from app.core.indicators.engine import compute_indicators
 from app.core.project.roles import ROLE_FIELDS, ROLE_GEOMETRY, ROLES, apply_role, guess_mapping
 

@@ -1,9 +1,9 @@
 """Read QGIS QML styles back into the app's one style model (issue 5, round trip).
 
 :func:`style_from_qml` inverts :func:`app.core.formats.qgis.qml_write.style_qml` and also reads
-ordinary QGIS-made QML of simple layers; :func:`read_layer_styles` reads every
-layer's default style from a GeoPackage's ``layer_styles`` table the way QGIS does.
-Qt-free (``xml.etree`` and ``sqlite3``).
+ordinary QGIS-made QML of simple layers
+(:func:`app.core.formats.qgis.layer_styles.read_layer_styles` reads them from a
+GeoPackage's ``layer_styles`` table). Qt-free (``xml.etree``).
 
 What is read:
 
@@ -44,36 +44,16 @@ from __future__ import annotations
 
 import math
 import re
-import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from app.core.errors import InnoAtlasError
-from app.core.formats.gpkg import readonly_uri
 from app.core.formats.qgis.qml_write import PIXELS_PER_METRE, alpha_code
 from layers.style import Category, LabelStyle, LayerStyle, Symbol
 
 GEOMETRY_KINDS = ("point", "line", "polygon", "mixed")
-#: gpkg_geometry_columns.geometry_type_name → geometry kind (anything else: mixed).
-GPKG_KINDS = {
-    "POINT": "point",
-    "MULTIPOINT": "point",
-    "LINESTRING": "line",
-    "MULTILINESTRING": "line",
-    "CIRCULARSTRING": "line",
-    "COMPOUNDCURVE": "line",
-    "MULTICURVE": "line",
-    "CURVE": "line",
-    "POLYGON": "polygon",
-    "MULTIPOLYGON": "polygon",
-    "CURVEPOLYGON": "polygon",
-    "MULTISURFACE": "polygon",
-    "SURFACE": "polygon",
-}
 #: Pixels per unit at 96 dpi; map units have no fixed size on screen.
 _PIXELS = {"Pixel": 1.0, "MM": 96 / 25.4, "Point": 96 / 72, "Inch": 96.0}
 _POINTS = {"Point": 1.0, "MM": 72 / 25.4, "Pixel": 72 / 96, "Inch": 72.0}
@@ -103,11 +83,6 @@ _GEOMETRY_RULE = re.compile(
     r"^\s*geometry_type\(\s*\$geometry\s*\)\s*=\s*'(\w+)'\s*$", re.IGNORECASE
 )
 _FIELD_EQUALS = re.compile(r'^\s*"((?:[^"]|"")+)"\s*=\s*(.+?)\s*$', re.DOTALL)
-_QUERY = (
-    "SELECT styleQML FROM layer_styles WHERE f_table_schema='' AND f_table_name=? "
-    "AND f_geometry_column=? ORDER BY CASE WHEN useAsDefault THEN 1 ELSE 2 END, "
-    "update_time DESC LIMIT 1"
-)
 
 
 class StyleImportError(InnoAtlasError):
@@ -177,13 +152,13 @@ def _props(layer: ET.Element) -> dict[str, str]:
     option = layer.find("Option")
     if option is not None and option.get("type") == "Map":
         props = {
-            o.get("name"): o.get("value")
+            name: value
             for o in option.findall("Option")
-            if o.get("name") is not None and o.get("value") is not None
+            if (name := o.get("name")) is not None and (value := o.get("value")) is not None
         }
         if props:
             return props
-    return {p.get("k"): p.get("v") or "" for p in layer.findall("prop") if p.get("k")}
+    return {k: p.get("v") or "" for p in layer.findall("prop") if (k := p.get("k"))}
 
 
 # --- symbols -------------------------------------------------------------------------
@@ -242,10 +217,10 @@ def _symbol(element: ET.Element) -> tuple[str, Symbol]:
         return kind, Symbol(**_stroke(props, "line"))
     props = layers.get("SimpleFill")
     outline = layers.get("SimpleLine")
-    if props is None and outline is None:
-        raise StyleImportError(_unsupported_layers(layers, "simple fills"))
-    if props is None:  # an outline-only symbol
-        return kind, Symbol(fill=None, **_stroke(outline, "line"))
+    if props is None:
+        if outline is None:
+            raise StyleImportError(_unsupported_layers(layers, "simple fills"))
+        return kind, Symbol(fill=None, **_stroke(outline, "line"))  # an outline-only symbol
     style = props.get("style", "solid")
     colour = None if style == "no" else _colour(props.get("color"))
     stroke = _stroke(props, "outline")
@@ -271,7 +246,7 @@ def _for_kind(symbol_kind: str, symbol: Symbol, kind: str) -> Symbol:
 
 
 # --- renderers -----------------------------------------------------------------------
-def _symbol_map(renderer: ET.Element) -> dict[str, ET.Element]:
+def _symbol_map(renderer: ET.Element) -> dict[str | None, ET.Element]:
     return {s.get("name"): s for s in renderer.findall("symbols/symbol")}
 
 
@@ -314,7 +289,7 @@ def _categorized(renderer: ET.Element, kind: str) -> LayerStyle:
             symbol = _INVISIBLE
         label = element.get("label", "")
         if "value" in element.attrib:
-            values = [_typed(element.get("value"), element.get("type"))]
+            values = [_typed(element.attrib["value"], element.get("type"))]
         else:  # a merged category: one Category per value
             values = [_typed(v.get("value", ""), v.get("type")) for v in element.findall("val")]
         for value in values:
@@ -347,7 +322,7 @@ def _literal(text: str) -> Any:
         raise StyleImportError(f"rule value {text!r} is not a literal") from None
 
 
-def _rule_branch(rule: ET.Element, symbols: dict[str, ET.Element], kind: str) -> LayerStyle:
+def _rule_branch(rule: ET.Element, symbols: dict[str | None, ET.Element], kind: str) -> LayerStyle:
     """One geometry type's top rule: a symbol, or one child rule per category."""
     if rule.get("symbol") is not None:
         element = symbols.get(rule.get("symbol"))
@@ -595,106 +570,9 @@ def qml_normalised(style: LayerStyle, geometry_kind: str) -> LayerStyle:
     )
 
 
-def _column_types(con: sqlite3.Connection, table: str) -> dict[str, str]:
-    """Declared column types of ``table`` (upper case), empty when unreadable."""
-    try:
-        rows = con.execute('PRAGMA table_info("' + table.replace('"', '""') + '")').fetchall()
-    except sqlite3.Error:
-        return {}
-    return {str(row[1]): str(row[2] or "").upper() for row in rows}
-
-
-def _coerce(value: Any, declared: str) -> Any:
-    """A category value read as text (QGIS 3.22 writes no type) in the column's type."""
-    if not isinstance(value, str):
-        return value
-    try:
-        if declared == "BOOLEAN":
-            return {"1": True, "true": True, "0": False, "false": False}.get(value, value)
-        if "INT" in declared:
-            return int(value)
-        if declared in ("REAL", "FLOAT", "DOUBLE"):
-            return float(value)
-    except ValueError:
-        pass
-    return value
-
-
-def _typed_categories(style: LayerStyle, types: dict[str, str]) -> LayerStyle:
-    declared = types.get(style.field or "", "")
-    if style.kind != "categorized" or not declared or "TEXT" in declared:
-        return style
-    return replace(
-        style,
-        categories=tuple(replace(c, value=_coerce(c.value, declared)) for c in style.categories),
-    )
-
-
-def _kind_of(type_name: Any) -> str:
-    return GPKG_KINDS.get(str(type_name or "").upper(), "mixed")
-
-
-def read_layer_styles(gpkg_path: Path | str) -> dict[str, tuple[LayerStyle | None, float]]:
-    """Every layer's default style in a GeoPackage's ``layer_styles`` table.
-
-    The row per layer is the one QGIS loads (``f_table_schema=''``, the table and its
-    geometry column, ``ORDER BY`` default first, then the newest ``update_time``).
-
-    Returns
-    -------
-    dict
-        ``{table: (style or None where unreadable, layer opacity)}`` for the tables of
-        ``gpkg_geometry_columns`` that have a row (category values given as text are
-        converted to the classified column's type); empty when the file has no
-        ``layer_styles`` table or is not a GeoPackage. Never raises for a damaged
-        table or file: what can be read is returned.
-    """
-    result: dict[str, tuple[LayerStyle | None, float]] = {}
-    try:
-        con = sqlite3.connect(readonly_uri(Path(gpkg_path)), uri=True)
-    except (sqlite3.Error, OSError, ValueError):
-        return result
-    with closing(con):
-        try:
-            tables = con.execute(
-                "SELECT table_name, column_name, geometry_type_name FROM gpkg_geometry_columns"
-            ).fetchall()
-            con.execute("SELECT styleQML FROM layer_styles LIMIT 0")
-        except sqlite3.Error:
-            return result
-        for table, column, type_name in tables:
-            try:
-                row = con.execute(_QUERY, (table, column)).fetchone()
-            except sqlite3.Error:
-                continue
-            if row is None:
-                continue
-            qml = row[0]
-            if isinstance(qml, bytes):
-                qml = qml.decode("utf-8", errors="replace")
-            if not isinstance(qml, str):
-                result[str(table)] = (None, 1.0)
-                continue
-            try:
-                root = _parse(qml)
-            except StyleImportError:
-                result[str(table)] = (None, 1.0)
-                continue
-            try:
-                style = _typed_categories(
-                    _style_of(root, _kind_of(type_name)), _column_types(con, str(table))
-                )
-            except StyleImportError:
-                style = None
-            result[str(table)] = (style, _opacity_of(root))
-    return result
-
-
 __all__ = [
     "StyleImportError",
     "style_from_qml",
     "qml_opacity",
     "qml_normalised",
-    "read_layer_styles",
-    "GPKG_KINDS",
 ]

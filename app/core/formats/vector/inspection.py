@@ -1,0 +1,249 @@
+"""The cheap look-ups an import dialog makes before reading: the layers of a file and
+which one to read, :func:`inspect_vector` (layers, columns, encoding, CRS or its guess,
+CSV coordinate columns) and :func:`preview_attributes` (the first rows of text).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyogrio
+
+from app.core.errors import first_line
+from app.core.formats.vector.crs import _geojson_crs, _looks_geographic, crs_label
+from app.core.formats.vector.csv_points import _count_lines, _read_csv_table, guess_xy_columns
+from app.core.formats.vector.encoding import _csv_encoding, _display, _shapefile_encoding
+from app.core.formats.vector.model import (
+    _PRESET_HINT,
+    CSV_SUFFIXES,
+    FileInfo,
+    InputError,
+    LayerInfo,
+    ReadOptions,
+)
+from app.core.formats.vector.paths import _bad_prj, _check_path, _readable, _unreadable
+from app.core.progress import Cancelled
+
+
+def _list_layers(path: Path | str, what: str = "input") -> list[tuple[str, str | None]]:
+    """``(name, geometry type or None)`` of every layer GDAL finds at ``path`` (a file or
+    the ``/vsizip/`` folder :func:`~app.core.formats.vector.paths._readable` gives)."""
+    try:
+        layers = pyogrio.list_layers(path)
+    except Exception as err:  # GDAL raises many types; the user needs the message only
+        raise InputError(_unreadable(Path(path), what, err)) from None
+    return [(str(name), None if kind is None else str(kind)) for name, kind in layers]
+
+
+def _choose_layer(
+    path: Path | str, preferred: str | None, what: str = "input", required: str | None = None
+) -> str | None:
+    return _pick_layer(_list_layers(path, what), path, preferred, what, required)
+
+
+def _pick_layer(
+    layers: list[tuple[str, str | None]],
+    path: Path | str,
+    preferred: str | None,
+    what: str = "input",
+    required: str | None = None,
+) -> str | None:
+    """The layer to read among ``layers`` (see :func:`_list_layers`): ``preferred`` when
+    present, else the first with geometry; None when the file has only one."""
+    if len(layers) == 0:
+        raise InputError(f"{what} file {path} holds no layer")
+    names = [name for name, _ in layers]
+    if preferred is not None and preferred in names:
+        return preferred
+    if required is not None and required not in names:
+        raise InputError(
+            f"{what} file {path} has no layer {required!r} (layers: {', '.join(names[:10])})"
+        )
+    with_geometry = [name for name, kind in layers if kind is not None]
+    return (with_geometry or names)[0] if len(names) > 1 else None
+
+
+def _one_line(function):
+    """Turn any failure of ``function(path, ...)`` that is not an InputError into one."""
+
+    @functools.wraps(function)
+    def guarded(path, *args, **kwargs):
+        try:
+            return function(path, *args, **kwargs)
+        except (InputError, Cancelled):
+            raise
+        except Exception as err:  # GDAL/PROJ/pandas failures not foreseen
+            raise InputError(f"cannot read {path}: {first_line(err)}") from None
+
+    return guarded
+
+
+@_one_line
+def inspect_vector(path: Path | str, options: ReadOptions | None = None) -> FileInfo:
+    """What an import dialog shows before reading: layers, columns, encoding, CRS.
+
+    Cheap: reads the file's metadata and at most a sample of rows.
+
+    Parameters
+    ----------
+    path : path-like
+        Any file :func:`read_vector` reads.
+    options : ReadOptions, optional
+        ``layer`` picks the layer whose columns are listed, ``encoding`` overrides the
+        detection, ``x_column``/``y_column`` the CSV guesses.
+
+    Returns
+    -------
+    FileInfo
+
+    Raises
+    ------
+    InputError
+        The file is missing, empty, not readable or has no layer.
+    """
+    path = Path(path)
+    options = options or ReadOptions()
+    _check_path(path, "input")
+    notes: list[str] = []
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return _inspect_csv(path, options)
+    crs_name, unknown_crs = _geojson_crs(path)
+    if unknown_crs:
+        notes.append(f"{path.name} names a CRS PROJ does not know ({crs_name}): {_PRESET_HINT}")
+    default_crs = path.suffix.lower() in {".geojson", ".json"} and (
+        crs_name is None or unknown_crs
+    )  # GDAL then says EPSG:4326 whatever the data
+    encoding, encoding_note = _shapefile_encoding(path, options.encoding)
+    bad_prj = _bad_prj(path)
+    with _readable(path, notes, drop_prj=bad_prj is not None) as source:
+        layers = _list_layers(source)
+        if not layers:
+            raise InputError(f"input file {path} holds no layer")
+        infos: list[LayerInfo] = []
+        chosen_info: dict[str, Any] = {}  # read_info of the chosen layer
+        chosen = (
+            options.layer
+            if options.layer in [n for n, _ in layers]
+            else _pick_layer(layers, source, None)
+        )
+        for name, kind in layers:
+            try:
+                info = pyogrio.read_info(source, layer=name, encoding=encoding)
+            except Exception as err:
+                raise InputError(_unreadable(path, "input", err)) from None
+            infos.append(LayerInfo(name, kind, int(info["features"])))
+            if chosen is None or name == chosen:
+                chosen_info = chosen_info or info
+        try:
+            crs = crs_label(chosen_info["crs"]) if chosen_info["crs"] else None
+        except Exception:
+            crs = None
+        crs = None if default_crs else crs
+        crs_guess = None
+        if crs is None and (chosen_info["geometry_type"] is not None):
+            crs_guess = _guess_crs(source, chosen, encoding)
+        if default_crs and not unknown_crs and crs_guess == "EPSG:4326":
+            crs, crs_guess = "EPSG:4326", None  # RFC 7946 longitude/latitude
+        if bad_prj is not None:
+            notes.append(f"{path.stem}.prj is not a CRS PROJ knows: {_PRESET_HINT}")
+    if encoding_note:
+        notes.append(encoding_note)
+    return FileInfo(
+        path,
+        str(chosen_info["driver"]),
+        infos,
+        [str(c) for c in chosen_info["fields"]],
+        None if encoding is None else _display(encoding),
+        encoding_note,
+        crs,
+        crs_guess,
+        None,
+        None,
+        notes,
+        chosen,
+    )
+
+
+def _guess_crs(source: Path | str, layer: str | None, encoding: str | None) -> str | None:
+    try:
+        sample = pyogrio.read_dataframe(
+            source, layer=layer, encoding=encoding, max_features=1000, columns=[]
+        )
+    except Exception:
+        return None
+    if len(sample) == 0:
+        return None
+    return "EPSG:4326" if _looks_geographic(sample) else None
+
+
+def _inspect_csv(path: Path, options: ReadOptions) -> FileInfo:
+    codec, note = _csv_encoding(path, options.encoding)
+    sample = _read_csv_table(path, codec, rows=1000)
+    columns = [str(c) for c in sample.columns]
+    gx, gy = guess_xy_columns(columns)
+    x_col, y_col = options.x_column or gx, options.y_column or gy
+    crs_guess, notes = None, [note] if note else []
+    if x_col in sample.columns and y_col in sample.columns:
+        x = pd.to_numeric(sample[x_col], errors="coerce").dropna()
+        y = pd.to_numeric(sample[y_col], errors="coerce").dropna()
+        if len(x) and len(y):
+            fits = (x.abs().max() <= 180 and y.abs().max() <= 90) or (
+                x.abs().max() <= 90 and y.between(124, 132).all()
+            )
+            crs_guess = "EPSG:4326" if fits else None
+    else:
+        notes.append(f"{path.name}: no coordinate columns found: choose them")
+    layers = [
+        LayerInfo(path.stem, "Point" if x_col and y_col else None, max(_count_lines(path) - 1, 0))
+    ]
+    return FileInfo(
+        path, "CSV", layers, columns, _display(codec), note, None, crs_guess, x_col, y_col, notes
+    )
+
+
+@_one_line
+def preview_attributes(
+    path: Path | str, options: ReadOptions | None = None, rows: int = 20
+) -> pd.DataFrame:
+    """The first ``rows`` rows of a file's attributes, in the chosen (or detected)
+    encoding, without geometry: what an import dialog shows to check the text.
+
+    Parameters
+    ----------
+    path : path-like
+        Any file :func:`~app.core.formats.vector.read.read_vector` reads.
+    options : ReadOptions, optional
+        ``layer`` and ``encoding`` as for :func:`inspect_vector`.
+    rows : int
+        How many rows to read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The attribute columns of the first ``rows`` rows.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read.
+    """
+    path = Path(path)
+    options = options or ReadOptions()
+    _check_path(path, "input")
+    if path.suffix.lower() in CSV_SUFFIXES:
+        codec, _ = _csv_encoding(path, options.encoding)
+        return _read_csv_table(path, codec, rows=rows)
+    encoding, _ = _shapefile_encoding(path, options.encoding)
+    notes: list[str] = []
+    with _readable(path, notes, drop_prj=_bad_prj(path) is not None) as source:
+        layer = _choose_layer(source, options.layer)
+        try:
+            table = pyogrio.read_dataframe(
+                source, layer=layer, encoding=encoding, read_geometry=False, max_features=rows
+            )
+        except Exception as err:
+            raise InputError(_unreadable(path, "input", err)) from None
+    return pd.DataFrame(table)
