@@ -21,11 +21,11 @@ warnings.simplefilter("ignore")
 import geopandas as gpd
 import numpy as np
 
-from app.core.analysis.suggest import (
+from app.core.analysis.suggest import suggest_sites
+from app.core.analysis.suggest.candidates import (
     candidate_grid,
     permitted_candidates,
     resolve_district,
-    suggest_sites,
 )
 from app.core.indicators.site_zoning import IndexedZoning
 from app.core.paths import DEFAULT_PROJECT

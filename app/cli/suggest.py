@@ -1,6 +1,6 @@
 """``innoatlas suggest``: where the support centres should go, headless.
 
-The engine is app/core/analysis/suggest.py.
+The engine is the package app/core/analysis/suggest/.
 
 Takes the districts, start-up and zoning layers from the project GeoPackage (default:
 the embedded project) and prints the chosen points with the summary:

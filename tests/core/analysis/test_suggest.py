@@ -7,16 +7,15 @@ import numpy as np
 import pytest
 import shapely
 
-import app.core.analysis.suggest as suggest_module
+import app.core.analysis.suggest.solvers as suggest_solvers
 from app.core.analysis.suggest import (
     InvalidParameterError,
     NoCandidatesError,
     TooFewCandidatesError,
     UnknownDistrictError,
-    candidate_grid,
-    permitted_candidates,
     suggest_sites,
 )
+from app.core.analysis.suggest.candidates import candidate_grid, permitted_candidates
 from app.core.indicators.site_zoning import IndexedZoning, site_zoning
 from app.core.paths import DEFAULT_PROJECT
 from app.core.zoning.rules import ZoningRules
@@ -263,7 +262,7 @@ def test_errors(clusters):
 
 def test_progress_and_greedy_fallback(clusters, monkeypatch):
     calls = []
-    monkeypatch.setattr(suggest_module, "_cbc_available", lambda: False)
+    monkeypatch.setattr(suggest_solvers, "_cbc_available", lambda: False)
     result = suggest_sites(
         DISTRICT,
         clusters,

@@ -1,0 +1,244 @@
+"""The solvers of the maximal covering location problem.
+
+:func:`greedy_cover` picks k candidates one at a time by largest gain;
+:func:`solve_exact` solves the integer model exactly with CBC through PuLP, warm-started
+from the greedy answer and stopped at a time limit; :func:`solve_cover` runs it when CBC
+is available, keeps the better of the two answers and bounds the optimum (CBC's bound, or
+:func:`greedy_bound` without a proof), saying in one line what the answer is.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.core.analysis.suggest.coverage import Coverage, merge_demand
+from app.core.progress import Progress
+
+
+def greedy_cover(coverage: Coverage, k: int) -> list[int]:
+    """Greedy maximal cover: k times the candidate with the largest gain (lowest index on
+    ties), vectorised as one ``bincount`` over the coverage pairs per step."""
+    uncovered = np.ones(len(coverage.weights), dtype=float)
+    chosen: list[int] = []
+    taken = np.zeros(coverage.n_candidates, bool)
+    for _ in range(k):
+        gains = coverage.gains(uncovered)
+        gains[taken] = -1.0
+        best = int(np.argmax(gains))
+        chosen.append(best)
+        taken[best] = True
+        start, stop = np.searchsorted(coverage.pairs[0], [best, best + 1])
+        uncovered[coverage.pairs[1][start:stop]] = 0.0
+    return chosen
+
+
+def greedy_bound(coverage: Coverage, k: int, greedy_value: float) -> float:
+    """Upper bound on the optimal residual coverage without an exact solver.
+
+    min of: all coverable demand, the k largest single-candidate covers (submodularity)
+    and greedy / (1 − (1 − 1/k)^k) (Nemhauser–Wolsey–Fisher).
+    """
+    coverable = float(coverage.weights[np.unique(coverage.pairs[1])].sum())
+    singles = np.sort(coverage.gains(np.ones(len(coverage.weights))))[::-1]
+    top_k = float(singles[:k].sum())
+    ratio = 1.0 - (1.0 - 1.0 / k) ** k
+    return min(coverable, top_k, greedy_value / ratio if ratio > 0 else math.inf)
+
+
+# --- exact solver ----------------------------------------------------------------------
+@dataclass
+class ExactResult:
+    """What CBC found: the chosen candidates, whether proven optimal, its bound, timings."""
+
+    chosen: list[int]
+    optimal: bool
+    bound: float | None
+    build_seconds: float
+    solve_seconds: float
+
+
+_BOUND_RE = re.compile(r"^(?:Upper|Lower) bound:\s*(-?[0-9.eE+-]+)", re.MULTILINE)
+_BEST_POSSIBLE_RE = re.compile(r"best possible\s*(-?[0-9.eE+-]+)")
+
+
+def solve_exact(
+    coverage: Coverage, k: int, warm: list[int], time_limit: float, progress: Progress | None = None
+) -> ExactResult:
+    """Solve the MCLP with PuLP + CBC, warm-started from ``warm``."""
+    import warnings
+
+    with warnings.catch_warnings():  # PuLP 3.3 deprecates its 4.0 API changes loudly
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _solve_exact(coverage, k, warm, time_limit, progress)
+
+
+def _solve_exact(
+    coverage: Coverage, k: int, warm: list[int], time_limit: float, progress: Progress | None
+) -> ExactResult:
+    import pulp
+
+    t0 = time.perf_counter()
+    weights, sets = merge_demand(coverage)
+    prob = pulp.LpProblem("mclp", pulp.LpMaximize)
+    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(coverage.n_candidates)]
+    y = [pulp.LpVariable(f"y{i}", lowBound=0, upBound=1) for i in range(len(weights))]
+    prob += pulp.LpAffineExpression(list(zip(y, weights.tolist()))), "covered"
+    for i, group in enumerate(sets):
+        expr = pulp.LpAffineExpression([(y[i], 1.0)] + [(x[j], -1.0) for j in group.tolist()])
+        prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, f"c{i}", 0.0)
+    prob += pulp.LpConstraint(
+        pulp.LpAffineExpression([(v, 1.0) for v in x]), pulp.LpConstraintEQ, "k", float(k)
+    )
+    warm_set = set(warm)
+    for j, var in enumerate(x):
+        var.setInitialValue(1 if j in warm_set else 0)
+    covered = np.zeros(len(weights), bool)
+    for i, group in enumerate(sets):
+        covered[i] = bool(warm_set.intersection(group.tolist()))
+    for i, var in enumerate(y):
+        var.setInitialValue(1 if covered[i] else 0)
+    build = time.perf_counter() - t0
+    if progress:
+        progress(0.6, "solving the covering model (CBC)")
+
+    t1 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="innoatlas_mclp_") as folder:
+        log = os.path.join(folder, "cbc.log")
+        solver = pulp.PULP_CBC_CMD(
+            msg=False,
+            timeLimit=max(float(time_limit), 0.01),
+            warmStart=True,
+            logPath=log,
+            gapRel=0.0,
+            keepFiles=False,
+        )
+        prob.solve(solver)
+        try:
+            with open(log, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError:
+            text = ""
+    solve = time.perf_counter() - t1
+    optimal = prob.status == pulp.LpStatusOptimal and prob.sol_status == pulp.LpSolutionOptimal
+    chosen = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5]
+    if (
+        prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+        or len(chosen) != k
+    ):
+        chosen, optimal = list(warm), False
+    bound = None
+    if not optimal:
+        found = _BOUND_RE.findall(text) or _BEST_POSSIBLE_RE.findall(text)
+        if found:
+            try:
+                bound = float(found[-1])
+            except ValueError:
+                bound = None
+    return ExactResult(chosen, optimal, bound, build, solve)
+
+
+def _cbc_available() -> bool:
+    try:
+        import warnings
+
+        import pulp
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return bool(pulp.PULP_CBC_CMD(msg=False).available())
+    except Exception:  # missing package or binary: greedy fallback
+        return False
+
+
+# --- the solution ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Solution:
+    """The chosen candidates and how good they are (demand in residual units)."""
+
+    chosen: list[int]
+    value: float  # residual demand the chosen candidates cover
+    optimal: bool  # True only when CBC proved optimality
+    bound: float  # upper bound on the optimal residual coverage (>= value)
+    solver: str  # "cbc" or "greedy"
+    message: str
+    build_seconds: float  # building the exact model (0 without CBC)
+    solve_seconds: float  # CBC's solve (0 without CBC)
+
+
+def solve_cover(
+    coverage: Coverage,
+    k: int,
+    greedy: list[int],
+    greedy_value: float,
+    *,
+    exact: bool,
+    time_limit: float,
+    progress: Progress | None = None,
+) -> Solution:
+    """Improve the greedy cover with CBC when asked and available, and bound the optimum.
+
+    Parameters
+    ----------
+    coverage : Coverage
+        The coverage sets with the residual weights.
+    k : int
+        Number of candidates to choose.
+    greedy : list of int
+        The greedy solution (:func:`greedy_cover`) and ``greedy_value``, its coverage.
+    greedy_value : float
+        ``coverage.value(greedy)``.
+    exact : bool
+        False keeps the greedy solution without trying CBC.
+    time_limit : float
+        CBC's time limit in seconds.
+    progress : callable(fraction, message), optional
+        Called when the exact model is built and solved.
+
+    Returns
+    -------
+    Solution
+        CBC's answer when it covers at least as much as the greedy one, else the greedy
+        answer; a CBC failure falls back to the greedy answer with a message.
+    """
+    build_s = solve_s = 0.0
+    chosen, optimal, bound, solver, message = greedy, False, None, "greedy", ""
+    if exact and _cbc_available():
+        if progress is not None:
+            progress(0.45, "building the covering model")
+        try:
+            result = solve_exact(coverage, k, greedy, time_limit, progress)
+        except Exception as err:  # a solver failure must not lose the greedy answer
+            message = f"CBC failed ({type(err).__name__}); greedy solution"
+        else:
+            build_s = result.build_seconds
+            solve_s = result.solve_seconds
+            solver = "cbc"
+            if coverage.value(result.chosen) >= greedy_value:
+                chosen = result.chosen
+            optimal, bound = result.optimal, result.bound
+            message = (
+                "proven optimal"
+                if optimal
+                else f"time limit of {time_limit:g} s reached: "
+                "best solution found, not proven optimal"
+            )
+    elif exact:
+        message = "CBC is not available: greedy solution, not proven optimal"
+    else:
+        message = "greedy solution (exact solver not requested)"
+
+    value = coverage.value(chosen)
+    if optimal:
+        bound = value
+    else:
+        heuristic = greedy_bound(coverage, k, greedy_value)
+        bound = heuristic if bound is None else min(bound, heuristic)
+        bound = max(bound, value)
+    return Solution(chosen, value, bool(optimal), bound, solver, message, build_s, solve_s)

@@ -1,0 +1,169 @@
+"""The comparison table of every site's indicators and its CSV export.
+
+:class:`ResultsTableModel` shows the indicator table (rank, name, then the INDICATORS.md
+columns) with names and values in the UI's language and a numeric sort key;
+:class:`ComparisonPage` is the indicators panel's "Compare" tab: the sortable table and
+the button that saves it as CSV (UTF-8 with a BOM, so that Excel reads Korean text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.indicators.engine import COLUMNS, DEFINITIONS
+from app.core.indicators.format import blocked, format_value, is_missing
+from app.core.indicators.labels import label, tooltip
+from app.ui.i18n import language, tr
+from app.ui.indicators.card import NOT_PERMITTED
+
+
+class ResultsTableModel(QAbstractTableModel):
+    """The results frame as a table: rank, name, then the INDICATORS.md columns."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.frame = pd.DataFrame()
+
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        self.beginResetModel()
+        self.frame = frame
+        self.endResetModel()
+
+    @property
+    def columns(self) -> list[str]:
+        return ["rank", "name", *COLUMNS] if len(self.frame.columns) else []
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.frame)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return label(column, language())  # the column name is in the tooltip
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(column, DEFINITIONS.get(column, ""), language())
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        column = self.columns[index.column()]
+        value = self.frame[column].iloc[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format_value(column, value, language())
+        if role == Qt.ItemDataRole.UserRole:  # sort key
+            if is_missing(value):
+                return float("-inf")
+            if isinstance(value, (int, float, np.integer, np.floating, bool, np.bool_)):
+                return float(value)
+            return str(value)
+        if role == Qt.ItemDataRole.ForegroundRole and column == "use_permitted" and blocked(value):
+            return NOT_PERMITTED
+        return None
+
+    def retranslate(self) -> None:
+        """Tell the views that the headers changed language."""
+        if self.columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write the indicator table as UTF-8 CSV with a BOM (Excel reads Korean text).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The indicator table, indexed by site id.
+    path : Path
+        The CSV file; columns ``rank``, ``name``, ``site_id`` and the INDICATORS.md ones.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be written.
+    """
+    out = frame.reset_index(names="site_id")[["rank", "name", "site_id", *COLUMNS]]
+    out.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+class ComparisonPage(QWidget):
+    """The sortable comparison table and its "Export CSV…" button.
+
+    Parameters
+    ----------
+    results : callable
+        Returns the current indicator table (what the CSV export writes).
+    parent : QWidget, optional
+    """
+
+    def __init__(self, results: Callable[[], pd.DataFrame], parent=None) -> None:
+        super().__init__(parent)
+        self.results = results
+        self.table_model = ResultsTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.table_model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.table = QTableView(self)
+        self.table.setObjectName("comparisonTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().setVisible(False)
+        self.export_button = QPushButton("", self)
+        self.export_button.setObjectName("exportIndicatorsCsv")
+        self.export_button.clicked.connect(self.export_dialog)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
+
+    def retranslate(self) -> None:
+        """The button, its tooltip and the table's headers in the current UI language."""
+        self.export_button.setText(tr("Export CSV…"))
+        self.export_button.setToolTip(
+            tr("Save the comparison table as CSV (UTF-8 with BOM, opens with Korean text in Excel)")
+        )
+        self.table_model.retranslate()
+        self.table.viewport().update()
+
+    def export_dialog(self) -> None:
+        """Ask for a file name and export the table there."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, tr("Export indicators"), "indicators.csv", "CSV (*.csv)"
+        )
+        if name:
+            self.export_csv(Path(name))
+
+    def export_csv(self, path: Path) -> bool:
+        """Write the comparison table to ``path`` (:func:`write_csv`); False when it fails."""
+        try:
+            write_csv(self.results(), path)
+        except OSError as err:
+            QMessageBox.warning(
+                self,
+                tr("Cannot export"),
+                tr("Cannot write {path}: {reason}", path=path, reason=err.strerror),
+            )
+            return False
+        return True
