@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         self.analysis = AnalysisLayers(self)
         self.editing.sketchChanged.connect(self._on_sketch_changed)
         for spin in self.indicators_panel.weight_spins.values():
-            spin.valueChanged.connect(lambda _v: self.project._mark_settings_dirty())
+            spin.valueChanged.connect(lambda _v: self.project.mark_settings_dirty())
         a["actionZoomIn"].triggered.connect(lambda: self.canvas.zoom_by(2.0))
         a["actionZoomOut"].triggered.connect(lambda: self.canvas.zoom_by(0.5))
         a["actionZoomFull"].triggered.connect(self.canvas.zoom_full)
@@ -519,14 +519,14 @@ class MainWindow(QMainWindow):
             panel_radius.blockSignals(True)
             panel_radius.setValue(round(value))
             panel_radius.blockSignals(False)
-        self.project._mark_settings_dirty()
+        self.project.mark_settings_dirty()
         self.sites_panel.model.bind()
         self.indicators.schedule()
         self.canvas.update()
 
     def _on_sketch_changed(self) -> None:
         if self.polygon_tool.vertices:
-            self.project._mark_settings_dirty()  # so autosave keeps the unfinished sketch
+            self.project.mark_settings_dirty()  # so autosave keeps the unfinished sketch
 
     def _restore_sketch(self, settings: ProjectSettings) -> None:
         """Bring back an unfinished polygon saved with the project (paused)."""
