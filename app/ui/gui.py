@@ -106,9 +106,7 @@ def open_main_window(
     is_default = Path(project).resolve() == DEFAULT_PROJECT.resolve()
     window = MainWindow(loaded.stack, None if is_default else Path(project), loaded.settings)
     if len(loaded.settings.view) == 3:
-        viewport = window.canvas.viewport
-        viewport.center_x, viewport.center_y, viewport.resolution = loaded.settings.view
-        window.canvas._extent_set = True
+        window.canvas.set_view(*loaded.settings.view)
     if loaded.notes:
         window.statusBar().showMessage("; ".join(loaded.notes), 15000)
     fit_window(window, size, clamp_to_screen)

@@ -113,7 +113,7 @@ class AnalysisLayers:
             indicators.set_rules(rules)
             project = self.window.project
             project.settings.extra["zoning_overrides"] = rules.overrides_to_records()
-            project._mark_settings_dirty()
+            project.mark_settings_dirty()
         return True
 
     def toggle(self, name: str, on: bool) -> None:

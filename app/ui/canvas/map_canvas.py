@@ -181,7 +181,10 @@ class MapCanvas(QWidget):
             self.refresh()
 
     def set_view(self, center_x: float, center_y: float, resolution: float) -> None:
-        """Show the map centred on ``(center_x, center_y)`` at ``resolution`` m/pixel."""
+        """Show the map centred on ``(center_x, center_y)`` at ``resolution`` m/pixel.
+
+        Later resizes keep this view (e.g. a project's saved view) instead of the home extent.
+        """
         self._sync_size()
         self.viewport.center_x, self.viewport.center_y = float(center_x), float(center_y)
         self.viewport.resolution = float(resolution)

@@ -92,7 +92,7 @@ class ProjectController(QObject):
         undo_stack.cleanChanged.connect(self._on_state)
         undo_stack.indexChanged.connect(self._on_state)
         stack.layer_changed.connect(self._on_layer_view_change)
-        stack.moved.connect(lambda *_: self._mark_settings_dirty())
+        stack.moved.connect(lambda *_: self.mark_settings_dirty())
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -109,9 +109,14 @@ class ProjectController(QObject):
 
     def _on_layer_view_change(self, _layer, what: str) -> None:
         if what in ("visible", "opacity"):
-            self._mark_settings_dirty()
+            self.mark_settings_dirty()
 
-    def _mark_settings_dirty(self) -> None:
+    def mark_settings_dirty(self) -> None:
+        """Mark the project settings (weights, radius, view, sketch …) as unsaved.
+
+        The window title shows the change and autosave starts; see also
+        :meth:`settings_mark`.
+        """
         self._settings_marks += 1
         self._settings_dirty = True
         self._on_state()
@@ -178,15 +183,11 @@ class ProjectController(QObject):
         self.undo_stack.clear()
         view = self.settings.view
         if len(view) == 3:
-            viewport = self.canvas.viewport
-            viewport.center_x, viewport.center_y, viewport.resolution = map(float, view)
-            self.canvas._extent_set = True
-            self.canvas.refresh()
-            self.canvas.extentChanged.emit()
+            self.canvas.set_view(*view)
         self.projectLoaded.emit()
         self._set_clean()
         if dirty:
-            self._mark_settings_dirty()
+            self.mark_settings_dirty()
 
     def confirm_discard(self) -> bool:
         """Ask to save unsaved changes; False when the user cancels."""

@@ -1,1 +1,2 @@
-"""The main window: the composition root wiring canvas, panels, actions and status bar."""
+"""The main window and its parts: the window itself (composition root), its menus and
+map toolbar, the Sites toolbar, the status bar widgets, the exports and the About box."""

@@ -1,0 +1,207 @@
+"""File → Export of the main window: the map as PNG/PDF, the web map and the GeoPackage.
+
+:class:`WindowExports` asks for the file (the ``*_dialog`` methods) and writes it. Every
+export first waits for the indicators (the files show the sites' ranks as the canvas
+does), writes under a wait cursor and says in the status bar where it went; an
+:class:`InnoAtlasError` shows a message box instead and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from app.core.errors import InnoAtlasError
+from app.core.project.scenes import scenes_from_settings
+from app.ui.i18n import tr
+
+#: File-type choices of the web map dialog; the second adds the online basemap.
+HTML_FILTERS = (
+    "Web map, works offline (*.html)",
+    "Web map with OpenStreetMap basemap, online (*.html)",
+)
+
+
+class WindowExports:
+    """The export actions of one main window.
+
+    Parameters
+    ----------
+    window : MainWindow
+        Supplies the layers, the view, the indicators and the project settings, and
+        parents the dialogs.
+    """
+
+    def __init__(self, window) -> None:
+        self.window = window
+
+    def map_dialog(self):
+        """File → Export map…: open the (non-modal) PNG/PDF export dialog.
+
+        Returns
+        -------
+        MapExportDialog
+            The dialog, deleted when it closes.
+        """
+        from app.ui.export.map_dialog import MapExportDialog
+
+        dialog = MapExportDialog(self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
+
+    def export_map(self, path: Path, title: str | None = None) -> bool:
+        """Render the current view to ``path`` (.png or .pdf) with the map furniture.
+
+        Parameters
+        ----------
+        path : Path
+            The image or PDF to write.
+        title : str, optional
+            The map title; by default "InnoAtlas — " and the project's name.
+
+        Returns
+        -------
+        bool
+            True when the file was written.
+        """
+        from app.ui.export.map_export import render_map
+
+        w = self.window
+        # the indicators are awaited first: the sites' rank badges as the canvas shows them
+        return self._run(
+            lambda: render_map(
+                w.stack,
+                path,
+                extent=w.canvas.viewport.extent,
+                title=title or f"InnoAtlas — {w.project.display_name}",
+                language=w.language,
+                indicators=w.indicators.results,
+                radius_m=w.editing.radius_m,
+            ),
+            tr("Cannot export the map"),
+            tr("Map exported to {name}", name=path.name),
+        )
+
+    def html_dialog(self) -> bool:
+        """File → Export web map…: ask for a file (and whether to add a basemap).
+
+        Returns
+        -------
+        bool
+            True when a web map was written.
+        """
+        filters = [tr(text) for text in HTML_FILTERS]
+        name, chosen = QFileDialog.getSaveFileName(
+            self.window, tr("Export web map"), "innoatlas-map.html", ";;".join(filters)
+        )
+        return bool(name) and self.export_html(Path(name), basemap=chosen == filters[1])
+
+    def export_html(self, path: Path, basemap: bool = False) -> bool:
+        """Write the interactive web map, opening at the map's current view.
+
+        Parameters
+        ----------
+        path : Path
+            The page to write; another suffix than .html/.htm becomes .html.
+        basemap : bool
+            Add the online OpenStreetMap basemap.
+
+        Returns
+        -------
+        bool
+            True when the page was written.
+        """
+        from app.core.export.webmap.page import export_html
+
+        if path.suffix.lower() not in (".html", ".htm"):
+            path = path.with_suffix(".html")
+        w = self.window
+        return self._run(
+            lambda: export_html(
+                path,
+                w.stack,
+                title=f"InnoAtlas — {w.project.display_name}",
+                language=w.language,
+                indicators=w.indicators.results,
+                scenes=scenes_from_settings(
+                    w.project.capture_settings().extra, w.stack, w.language
+                ),
+                basemap=basemap,
+                radius_m=w.editing.radius_m,
+                view=w.canvas.viewport.extent,
+            ),  # opens where the user looks
+            tr("Cannot export the web map"),
+            tr("Web map exported to {name}", name=path.name),
+        )
+
+    def gpkg_dialog(self) -> bool:
+        """File → Export GeoPackage…: ask for a file, then :meth:`export_gpkg`.
+
+        Returns
+        -------
+        bool
+            True when the GeoPackage was written.
+        """
+        name, _ = QFileDialog.getSaveFileName(
+            self.window, tr("Export GeoPackage"), "innoatlas-export.gpkg", "GeoPackage (*.gpkg)"
+        )
+        return bool(name) and self.export_gpkg(Path(name))
+
+    def export_gpkg(self, path: Path) -> bool:
+        """Write the styled GeoPackage (opens styled in QGIS).
+
+        Parameters
+        ----------
+        path : Path
+            The file to write; another suffix than .gpkg becomes .gpkg.
+
+        Returns
+        -------
+        bool
+            True when the GeoPackage was written.
+        """
+        from app.core.export.geopackage import export_geopackage
+
+        if path.suffix.lower() != ".gpkg":
+            path = path.with_suffix(".gpkg")
+        w = self.window
+
+        def write():
+            results = w.indicators.results
+            # the sites layer already has the names; rank and the indicators are added
+            export_geopackage(
+                path,
+                w.stack,
+                indicators=results.drop(columns=["name"], errors="ignore")
+                if len(results)
+                else None,
+                settings=w.project.capture_settings(),
+            )
+
+        return self._run(
+            write, tr("Cannot export"), tr("Exported {name}: opens styled in QGIS", name=path.name)
+        )
+
+    def _run(self, write: Callable[[], object], failure_title: str, done: str) -> bool:
+        """Wait for the indicators, then call ``write()`` under a wait cursor; an
+        :class:`InnoAtlasError` shows ``failure_title`` and the error, success shows
+        ``done`` in the status bar."""
+        self.window.indicators.wait()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            write()
+        except InnoAtlasError as err:
+            error = str(err)
+        else:
+            error = None
+        finally:
+            QApplication.restoreOverrideCursor()
+        if error is not None:
+            QMessageBox.warning(self.window, failure_title, error)
+            return False
+        self.window.statusBar().showMessage(done, 8000)
+        return True
