@@ -12,11 +12,11 @@ from app.core.analysis.map_layers import DENSITY_SPEC, HOTSPOT_SPEC
 from app.core.export.geopackage import export_geopackage
 from app.core.formats.qgis.layer_styles import read_layer_styles
 from app.core.formats.qgis.qml_read import (
-    StyleImportError,
     qml_normalised,
     qml_opacity,
     style_from_qml,
 )
+from app.core.formats.qgis.qml_symbols import StyleImportError
 from app.core.formats.qgis.qml_write import style_qml
 from app.core.project.store import open_project, save_project
 from layers.model import Layer

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from app.core.formats.gpkg import readonly_uri
-from app.core.formats.qgis.qml_read import StyleImportError, _opacity_of, _parse, _style_of
+from app.core.formats.qgis.qml_read import _opacity_of, _parse, _style_of
+from app.core.formats.qgis.qml_symbols import StyleImportError
 from layers.style import LayerStyle
 
 #: gpkg_geometry_columns.geometry_type_name → geometry kind (anything else: mixed).
