@@ -59,24 +59,24 @@ class LegendSizes:
     @classmethod
     def of(cls, s: float, k: float) -> LegendSizes:
         """The sizes at furniture scale ``s`` shrunk by ``k``."""
-        return cls(
+        type_only = cls(
             row_h=19 * s * k,
             swatch=SWATCH * s * k * 0.9,
             head_font=map_font(10 * s * k, bold=True),
             layer_font=map_font(8.5 * s * k, bold=True),
             row_font=map_font(8 * s * k),
-            **_gaps(s, k),
+            layer_gap=0.0,
+            indent=0.0,
+            swatch_gap=0.0,
+            column_gap=0.0,
         )
+        return type_only.with_gaps(s, k)
 
-
-def _gaps(s: float, k: float) -> dict[str, float]:
-    """The gaps of :class:`LegendSizes` at furniture scale ``s`` shrunk by ``k``."""
-    return {
-        "layer_gap": 4 * s * k,
-        "indent": 8 * s * k,
-        "swatch_gap": 6 * s * k,
-        "column_gap": 12 * s * k,
-    }
+    def with_gaps(self, s: float, k: float) -> LegendSizes:
+        """These sizes with the gaps at furniture scale ``s`` shrunk by ``k``."""
+        return replace(
+            self, layer_gap=4 * s * k, indent=8 * s * k, swatch_gap=6 * s * k, column_gap=12 * s * k
+        )
 
 
 def legend_entries(stack: LayerStack, language: str = "en") -> list[tuple[Layer, list]]:
@@ -216,7 +216,7 @@ def paint_legend(
             break
         k *= max(0.5, min(0.97, room / needed))
     # Six tries without a fit leave k shrunk once more than the type: the gaps follow k.
-    sizes = replace(sizes, **_gaps(s, k))
+    sizes = sizes.with_gaps(s, k)
     row_h = sizes.row_h
     painter.save()
     paint_frame(painter, rect, s)
