@@ -91,7 +91,8 @@ def test_pdf_has_title_and_synthetic_note(stack, tmp_path):
 
 def test_export_errors_are_clear(stack, tmp_path):
     from app.core.errors import InnoAtlasError
-    from app.ui.export.map_export import MapExportError, render_map
+    from app.ui.export.map_export import render_map
+    from app.ui.export.output import MapExportError
 
     assert issubclass(MapExportError, InnoAtlasError)
     with pytest.raises(MapExportError, match="png or .pdf"):
@@ -192,7 +193,7 @@ def test_pdf_text_has_real_spaces_and_the_furniture(stack, tmp_path):
 
 
 def test_fix_pdf_spaces_rewrites_only_control_destinations():
-    from app.ui.export.map_export import fix_pdf_spaces
+    from app.ui.export.pdf import fix_pdf_spaces
 
     cmap = (
         b"begincmap\n2 beginbfrange\n<0000> <0000> <0000>\n"
@@ -325,7 +326,8 @@ def test_scene_with_missing_layers_renders_what_exists(stack, tmp_path):
 
 
 def test_failed_export_keeps_the_old_file(stack, tmp_path):
-    from app.ui.export.map_export import MapExportError, render_map
+    from app.ui.export.map_export import render_map
+    from app.ui.export.output import MapExportError
 
     path = tmp_path / "map.png"
     path.write_bytes(b"old map")

@@ -1,8 +1,12 @@
-"""Legends drawn from the style model: entries of the visible layers, rows with
-swatches and wrapped labels, and the column grid of a portrait page.
+"""Legends drawn from the style model: the entries of the visible layers, rows of
+swatches and wrapped labels, and the framed legend column of a landscape map (the
+column grid of a portrait map is :mod:`app.ui.canvas.render.legend_grid`).
 
-Shared by the map export (a legend column or grid on the page) and presentation mode
-(a large legend over the map); :func:`elide` and :func:`wrap_label` fit text to a width.
+Shared by the map export (:mod:`app.ui.export.layout` puts a legend on the page) and
+presentation mode (a large legend over the map, drawn with :func:`paint_legend_rows` in
+its own ink); :func:`elide` and :func:`wrap_label` fit text to a width. Sizes are canvas
+pixels times the furniture scale ``s``, shrunk by a factor ``k`` when the legend would
+not fit its room.
 """
 
 from __future__ import annotations
@@ -11,19 +15,68 @@ from dataclasses import dataclass, field, replace
 
 import shapely
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTextLayout, QTextOption
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPen,
+    QTextLayout,
+    QTextOption,
+)
 
 from app.core.i18n_catalog import translate
 from app.ui.canvas.render.legend_icons import SWATCH, paint_swatch
 from app.ui.fonts import map_font
 from layers.model import Layer, LayerStack
 
-INK = QColor("#202020")
-MUTED = QColor("#555555")
-#: Narrowest column of a portrait legend (canvas px, times the furniture scale).
-MIN_COLUMN_W = 120
+#: Text colour of the export legend.
+LEGEND_INK = QColor("#202020")
+LEGEND_FRAME = QColor("#b8b8b8")
+LEGEND_FILL = QColor("#ffffff")
 #: Lines a legend label may take before the rest is elided.
 LEGEND_LINES = 2
+#: Smallest point-marker size of the export legend's swatches (swatch units).
+MIN_POINT = 9.0
+
+
+@dataclass(frozen=True)
+class LegendSizes:
+    """Row height, swatch size, fonts and gaps of the export legend."""
+
+    row_h: float
+    swatch: float
+    head_font: QFont
+    layer_font: QFont
+    row_font: QFont
+    #: space above each layer, indent of categories, space between swatch and text
+    layer_gap: float
+    indent: float
+    swatch_gap: float
+    #: space between a grid column's text and the next column
+    column_gap: float
+
+    @classmethod
+    def of(cls, s: float, k: float) -> LegendSizes:
+        """The sizes at furniture scale ``s`` shrunk by ``k``."""
+        type_only = cls(
+            row_h=19 * s * k,
+            swatch=SWATCH * s * k * 0.9,
+            head_font=map_font(10 * s * k, bold=True),
+            layer_font=map_font(8.5 * s * k, bold=True),
+            row_font=map_font(8 * s * k),
+            layer_gap=0.0,
+            indent=0.0,
+            swatch_gap=0.0,
+            column_gap=0.0,
+        )
+        return type_only.with_gaps(s, k)
+
+    def with_gaps(self, s: float, k: float) -> LegendSizes:
+        """These sizes with the gaps at furniture scale ``s`` shrunk by ``k``."""
+        return replace(
+            self, layer_gap=4 * s * k, indent=8 * s * k, swatch_gap=6 * s * k, column_gap=12 * s * k
+        )
 
 
 def legend_entries(stack: LayerStack, language: str = "en") -> list[tuple[Layer, list]]:
@@ -31,6 +84,18 @@ def legend_entries(stack: LayerStack, language: str = "en") -> list[tuple[Layer,
 
     Categorized layers list only the categories present in their data (as the layer
     panel does); single-symbol layers have one row labelled with the layer's name.
+
+    Parameters
+    ----------
+    stack : LayerStack
+        The layers, in drawing order (top first).
+    language : str
+        Language of the layer titles and category labels.
+
+    Returns
+    -------
+    list of (Layer, list of (str, Symbol))
+        Each shown layer with its rows.
     """
     entries = []
     for layer in stack:
@@ -50,9 +115,58 @@ def legend_entries(stack: LayerStack, language: str = "en") -> list[tuple[Layer,
     return entries
 
 
+@dataclass
+class LegendItem:
+    """One legend row: a categorized layer's heading (``kind`` "layer") or a swatch and
+    its label ("row"); ``lines`` and ``height`` once wrapped to a width."""
+
+    kind: str
+    layer: Layer
+    text: str
+    symbol: object = None
+    indented: bool = False
+    swatch_kind: str = ""
+    lines: list = field(default_factory=list)
+    height: float = 0.0
+
+
+def legend_items(entries: list[tuple[Layer, list]], language: str) -> list[LegendItem]:
+    """:func:`legend_entries` as a flat list of items (not yet wrapped).
+
+    Parameters
+    ----------
+    entries : list of (Layer, rows)
+        From :func:`legend_entries`.
+    language : str
+        Language of the headings (the titles of categorized layers).
+
+    Returns
+    -------
+    list of LegendItem
+        A heading per categorized layer followed by its rows, one row per other layer.
+    """
+    items = []
+    for layer, rows in entries:
+        categorized = layer.style.kind == "categorized"
+        if categorized:
+            items.append(LegendItem("layer", layer, layer.title(language)))
+        kind = legend_swatch_kind(layer)
+        items.extend(
+            LegendItem("row", layer, str(label), symbol, categorized, kind)
+            for label, symbol in rows
+        )
+    return items
+
+
 def legend_swatch_kind(layer: Layer) -> str:
-    """How a layer's legend swatch is drawn: its geometry kind, or ``"catchment"`` for
-    candidate sites with point sites (drawn with their catchment circle on the map)."""
+    """How a layer's legend swatch is drawn.
+
+    Returns
+    -------
+    str
+        The layer's geometry kind, or ``"catchment"`` for candidate sites with point
+        sites (drawn with their catchment circle on the map).
+    """
     if (
         layer.name == "sites"
         and len(layer.data)
@@ -65,6 +179,25 @@ def legend_swatch_kind(layer: Layer) -> str:
 def paint_legend(
     painter: QPainter, stack: LayerStack, rect: QRectF, s: float, language: str
 ) -> None:
+    """Paint the framed legend column of ``stack`` into ``rect`` (a landscape map).
+
+    A "Legend" heading, then the rows of :func:`legend_entries`; type and swatches
+    shrink until the rows fit the column's height (labels wrap onto up to
+    :data:`LEGEND_LINES` lines).
+
+    Parameters
+    ----------
+    painter : QPainter
+        The painter; its state is restored afterwards.
+    stack : LayerStack
+        The layers whose visible ones are listed.
+    rect : QRectF
+        The legend's frame, in painter units.
+    s : float
+        Furniture scale.
+    language : str
+        Language of the heading, layer titles and category labels.
+    """
     entries = legend_entries(stack, language)
     heading = translate("Legend", language)
     lines = 1 + sum(
@@ -77,69 +210,60 @@ def paint_legend(
     # labels wrap onto a second line, which the measuring pass counts).
     k = min(1.0, room / max(1.0, lines * 19 * s + len(entries) * 4 * s))
     for _ in range(6):
-        sizes = _legend_sizes(s, k)
-        needed = sizes["row_h"] + paint_legend_rows(
-            None,
-            entries,
-            x,
-            0.0,
-            right,
-            sizes["row_h"],
-            sizes["swatch"],
-            sizes["layer_font"],
-            sizes["row_font"],
-            language,
-            ink=INK,
-            layer_gap=4 * s * k,
-            indent=8 * s * k,
-            swatch_gap=6 * s * k,
-            min_point=9.0,
-            max_lines=LEGEND_LINES,
-        )
+        sizes = LegendSizes.of(s, k)
+        needed = sizes.row_h + _paint_column_rows(None, entries, x, 0.0, right, sizes, language)
         if needed <= room + 1e-6 or k < 0.3:
             break
         k *= max(0.5, min(0.97, room / needed))
-    row_h = sizes["row_h"]
+    # Six tries without a fit leave k shrunk once more than the type: the gaps follow k.
+    sizes = sizes.with_gaps(s, k)
+    row_h = sizes.row_h
     painter.save()
-    painter.setPen(QPen(QColor("#b8b8b8"), 1.0 * s))
-    painter.setBrush(QColor("#ffffff"))
-    painter.drawRect(rect)
+    paint_frame(painter, rect, s)
     y = rect.top() + pad
-    painter.setPen(INK)
-    painter.setFont(sizes["head_font"])
+    painter.setPen(LEGEND_INK)
+    painter.setFont(sizes.head_font)
     painter.drawText(QRectF(x, y, right - x, row_h), int(Qt.AlignmentFlag.AlignVCenter), heading)
     y += row_h
-    paint_legend_rows(
+    _paint_column_rows(painter, entries, x, y, right, sizes, language)
+    painter.restore()
+
+
+def _paint_column_rows(
+    painter: QPainter | None,
+    entries: list[tuple[Layer, list]],
+    x: float,
+    y: float,
+    right: float,
+    sizes: LegendSizes,
+    language: str,
+) -> float:
+    """:func:`paint_legend_rows` at the export legend's ``sizes``; the y below the rows."""
+    return paint_legend_rows(
         painter,
         entries,
         x,
         y,
         right,
-        row_h,
-        sizes["swatch"],
-        sizes["layer_font"],
-        sizes["row_font"],
+        sizes.row_h,
+        sizes.swatch,
+        sizes.layer_font,
+        sizes.row_font,
         language,
-        ink=INK,
-        layer_gap=4 * s * k,
-        indent=8 * s * k,
-        swatch_gap=6 * s * k,
-        min_point=9.0,
+        ink=LEGEND_INK,
+        layer_gap=sizes.layer_gap,
+        indent=sizes.indent,
+        swatch_gap=sizes.swatch_gap,
+        min_point=MIN_POINT,
         max_lines=LEGEND_LINES,
     )
-    painter.restore()
 
 
-def _legend_sizes(s: float, k: float) -> dict:
-    """Row height, swatch size and fonts of the export legend at furniture scale ``s``
-    shrunk by ``k``."""
-    return {
-        "row_h": 19 * s * k,
-        "swatch": SWATCH * s * k * 0.9,
-        "head_font": map_font(10 * s * k, bold=True),
-        "layer_font": map_font(8.5 * s * k, bold=True),
-        "row_font": map_font(8 * s * k),
-    }
+def paint_frame(painter: QPainter, rect: QRectF, s: float) -> None:
+    """Draw the legend's white box with its grey frame (``s`` wide) around ``rect``."""
+    painter.setPen(QPen(LEGEND_FRAME, 1.0 * s))
+    painter.setBrush(LEGEND_FILL)
+    painter.drawRect(rect)
 
 
 def paint_legend_rows(
@@ -193,7 +317,7 @@ def paint_legend_rows(
         Lines a label may take (1: elided on one line, the presentation legend).
     """
     previous = None
-    for item in _legend_items(entries, language):
+    for item in legend_items(entries, language):
         if item.layer is not previous:
             y += layer_gap
             previous = item.layer
@@ -204,9 +328,9 @@ def paint_legend_rows(
             else (indent if item.indented else 0.0) + swatch + swatch_gap
         )
         lines = wrap_label(item.text, font, right - x - lead, max_lines)
-        height = _lines_height(lines, font, row_h)
+        height = lines_height(lines, font, row_h)
         if painter is not None:
-            _paint_legend_item(
+            paint_legend_item(
                 painter,
                 replace(item, lines=lines, height=height),
                 x,
@@ -223,9 +347,9 @@ def paint_legend_rows(
     return y
 
 
-def _paint_legend_item(
+def paint_legend_item(
     painter: QPainter,
-    item: _LegendItem,
+    item: LegendItem,
     x: float,
     y: float,
     right: float,
@@ -237,8 +361,13 @@ def _paint_legend_item(
     swatch_gap: float,
     min_point: float,
 ) -> None:
-    """Paint one wrapped legend item with its top-left at ``(x, y)``: a layer heading,
-    or a swatch (indented by ``indent`` under a heading) and its label."""
+    """Paint one wrapped legend item with its top-left at ``(x, y)``.
+
+    A layer heading is its text alone; a row is its swatch (indented by ``indent`` under
+    a heading, at least ``min_point`` for point markers) and, ``swatch_gap`` further,
+    its label. The text is ``item.lines`` in ``font`` and ``ink``, up to ``right``,
+    centred in ``item.height``.
+    """
     painter.setPen(ink)
     if item.kind == "layer":
         _draw_lines(painter, QRectF(x, y, right - x, item.height), item.lines, font)
@@ -252,8 +381,8 @@ def _paint_legend_item(
     _draw_lines(painter, QRectF(left, y, right - left, item.height), item.lines, font)
 
 
-def _lines_height(lines: list[str], font, row_h: float) -> float:
-    """A legend row's height: ``row_h``, plus a line spacing per extra line."""
+def lines_height(lines: list[str], font, row_h: float) -> float:
+    """A legend row's height: ``row_h``, plus a line spacing of ``font`` per extra line."""
     return row_h + (len(lines) - 1) * QFontMetricsF(font).lineSpacing()
 
 
@@ -282,6 +411,11 @@ def wrap_label(text: str, font, width: float, max_lines: int = 2) -> list[str]:
 
     At most ``max_lines`` lines; the last one is elided when the text is longer still.
     A text that fits is one line, unchanged.
+
+    Returns
+    -------
+    list of str
+        The lines, stripped, at least one.
     """
     width = max(1.0, width)
     if max_lines <= 1 or QFontMetricsF(font).horizontalAdvance(text) <= width:
@@ -308,182 +442,17 @@ def wrap_label(text: str, font, width: float, max_lines: int = 2) -> list[str]:
     return [line for line in lines if line] or [elide(text, font, width)]
 
 
-@dataclass
-class _LegendItem:
-    """One row of the portrait legend grid: a categorized layer's heading (``kind``
-    "layer") or a swatch and its label ("row"), wrapped into ``lines``."""
-
-    kind: str
-    layer: Layer
-    text: str
-    symbol: object = None
-    indented: bool = False
-    swatch_kind: str = ""
-    lines: list = field(default_factory=list)
-    height: float = 0.0
-
-
-@dataclass
-class _LegendGrid:
-    """A legend laid out in columns: ``cells[column]`` is a list of :class:`_LegendItem`."""
-
-    heading: str
-    cells: list
-    column_w: float
-    row_h: float
-    pad: float
-    k: float
-    s: float
-
-    @property
-    def height(self) -> float:
-        body = max((sum(item.height for item in column) for column in self.cells), default=0.0)
-        return 2 * self.pad + self.row_h + body
-
-
-def _legend_items(entries: list[tuple[Layer, list]], language: str) -> list[_LegendItem]:
-    """:func:`legend_entries` as a flat list of items (not yet wrapped)."""
-    items = []
-    for layer, rows in entries:
-        categorized = layer.style.kind == "categorized"
-        if categorized:
-            items.append(_LegendItem("layer", layer, layer.title(language)))
-        kind = legend_swatch_kind(layer)
-        items.extend(
-            _LegendItem("row", layer, str(label), symbol, categorized, kind)
-            for label, symbol in rows
-        )
-    return items
-
-
-def legend_grid(
-    stack: LayerStack, width: float, max_h: float, s: float, language: str
-) -> _LegendGrid:
-    """Lay the legend out in columns across ``width``, at most ``max_h`` high.
-
-    Of the column counts whose columns are at least :data:`MIN_COLUMN_W` wide and cut no
-    label (a long one wraps onto a second line), the one giving the lowest legend wins
-    (fewer columns on a tie). The items flow down the columns; a layer's heading never
-    ends a column. The type shrinks (as in the legend column) when even the best grid
-    would be too high.
-    """
-    items = _legend_items(legend_entries(stack, language), language)
-    pad = 10 * s
-    k = 1.0
-    heading = translate("Legend", language)
-    inner = width - 2 * pad
-    for _ in range(6):
-        sizes = _legend_sizes(s, k)
-        row_h, swatch = sizes["row_h"], sizes["swatch"]
-        leads = [
-            0.0
-            if item.kind == "layer"
-            else (8 * s * k if item.indented else 0.0) + swatch + 6 * s * k
-            for item in items
-        ]
-        fonts = [
-            sizes["row_font"] if item.kind == "row" and item.indented else sizes["layer_font"]
-            for item in items
-        ]
-        most = max(1, int((inner + 1e-6) // ((MIN_COLUMN_W + 18) * s * k)))
-        best = None
-        for columns in range(1, most + 1):
-            room = inner / columns - 12 * s * k  # as _paint_legend_grid's right edge
-            laid = []
-            for item, lead, font in zip(items, leads, fonts):
-                lines = wrap_label(item.text, font, room - lead, LEGEND_LINES)
-                laid.append(replace(item, lines=lines, height=_lines_height(lines, font, row_h)))
-            cut = any(_is_cut(item.text, item.lines) for item in laid)
-            cells = _flow(laid, columns, step=row_h / 4)
-            grid = _LegendGrid(heading, cells, inner / len(cells), row_h, pad, k, s)
-            rank = (cut, grid.height)
-            if best is None or rank < best[0]:
-                best = (rank, grid)
-        grid = best[1]
-        if grid.height <= max_h or k < 0.5:
-            return grid
-        k *= max(0.5, min(0.95, (max_h - 2 * pad) / max(1.0, grid.height - 2 * pad)))
-    return grid
-
-
-def _is_cut(text: str, lines: list[str]) -> bool:
-    """Whether wrapping ``text`` into ``lines`` lost part of it (an ellipsis)."""
-    return "".join("".join(lines).split()) != "".join(text.split())
-
-
-def _flow(items: list[_LegendItem], columns: int, step: float = 1.0) -> list[list]:
-    """Split ``items`` into at most ``columns`` lists of near-equal height, in order.
-
-    A column closes before an item that would make it taller than the target height,
-    which grows by ``step`` until the items fit ``columns`` columns.
-    """
-    if not items:
-        return [[]]
-    per = max(sum(item.height for item in items) / columns, max(item.height for item in items))
-    while True:
-        cells, current, used = [], [], 0.0
-        for item in items:
-            if current and used + item.height > per + 1e-6:
-                # A layer heading never ends a column: it moves on with its rows.
-                carried = [current.pop()] if current[-1].kind == "layer" else []
-                if current:
-                    cells.append(current)
-                current, used = carried, sum(c.height for c in carried)
-            current.append(item)
-            used += item.height
-        if current:
-            cells.append(current)
-        if len(cells) <= columns:
-            return cells
-        per += step
-
-
-def paint_legend_grid(painter: QPainter, grid: _LegendGrid, rect: QRectF) -> None:
-    s, k, pad, row_h = grid.s, grid.k, grid.pad, grid.row_h
-    sizes = _legend_sizes(s, k)
-    swatch = sizes["swatch"]
-    layer_font, row_font = sizes["layer_font"], sizes["row_font"]
-    flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine)
-    painter.save()
-    painter.setPen(QPen(QColor("#b8b8b8"), 1.0 * s))
-    painter.setBrush(QColor("#ffffff"))
-    painter.drawRect(rect)
-    painter.setPen(INK)
-    painter.setFont(sizes["head_font"])
-    painter.drawText(
-        QRectF(rect.left() + pad, rect.top() + pad, rect.width() - 2 * pad, row_h),
-        flags,
-        grid.heading,
-    )
-    for number, column in enumerate(grid.cells):
-        x = rect.left() + pad + number * grid.column_w
-        right = x + grid.column_w - 12 * s * k
-        y = rect.top() + pad + row_h
-        for item in column:
-            _paint_legend_item(
-                painter,
-                item,
-                x,
-                y,
-                right,
-                swatch,
-                row_font if item.indented else layer_font,
-                ink=INK,
-                indent=8 * s * k,
-                swatch_gap=6 * s * k,
-                min_point=9.0,
-            )
-            y += item.height
-    painter.restore()
-
-
 __all__ = [
+    "LegendItem",
+    "LegendSizes",
     "elide",
     "legend_entries",
-    "legend_grid",
+    "legend_items",
     "legend_swatch_kind",
+    "lines_height",
+    "paint_frame",
     "paint_legend",
-    "paint_legend_grid",
+    "paint_legend_item",
     "paint_legend_rows",
     "wrap_label",
 ]

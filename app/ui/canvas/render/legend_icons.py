@@ -32,7 +32,7 @@ def paint_swatch(
     Used by the map export (legend of PNG/PDF maps). ``min_point`` is the smallest
     point-marker diameter in swatch units (of :data:`SWATCH`), so that tiny markers
     stay legible in print. ``geometry_kind`` "catchment" draws the marker inside a
-    dashed catchment circle (:func:`app.ui.export.map_export.legend_swatch_kind`).
+    dashed catchment circle (:func:`app.ui.canvas.render.legend.legend_swatch_kind`).
     """
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
