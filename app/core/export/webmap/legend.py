@@ -34,13 +34,30 @@ TEXT = {
 
 
 def words_for(language: str) -> dict[str, str]:
+    """The page's words (:data:`TEXT`) in ``language``: Korean for ``"ko"``, else
+    English."""
     return TEXT["ko" if language == "ko" else "en"]
 
 
 def legend_html(layers: list[Layer], notes: tuple[list[str], list[str]], language: str) -> str:
-    """The legend of ``layers`` (top first) and the data notes ``(warnings, sources)``
-    of :func:`~app.core.project.attribution.attribution_parts`; the page shows the blocks of
-    the layers that are on the map."""
+    """The legend panel: a block per layer with its swatches, then the data notes.
+
+    Parameters
+    ----------
+    layers : list of Layer
+        The layers on the page, top first; the page shows the blocks of the layers
+        that are on the map (hidden layers' blocks start hidden).
+    notes : tuple of (list of str, list of str)
+        ``(warnings, sources)`` of
+        :func:`~app.core.project.attribution.attribution_parts`.
+    language : str
+        ``"en"`` or ``"ko"``.
+
+    Returns
+    -------
+    str
+        The ``#inno-legend`` element.
+    """
     words = words_for(language)
     parts = [
         f'<div id="inno-legend" class="inno-panel"><details open><summary>'
@@ -82,6 +99,22 @@ def legend_html(layers: list[Layer], notes: tuple[list[str], list[str]], languag
 
 
 def top_html(title: str, scenes: list[dict], language: str) -> str:
+    """The top bar: the title and a button per scene after the "Full extent" one.
+
+    Parameters
+    ----------
+    title : str
+        The map's title (no heading when empty).
+    scenes : list of dict
+        The scene records of the page, each with ``id`` and ``title``.
+    language : str
+        ``"en"`` or ``"ko"``.
+
+    Returns
+    -------
+    str
+        The ``#inno-top`` element.
+    """
     words = words_for(language)
     buttons = "".join(
         f'<button type="button" class="inno-scene" data-scene="{html.escape(s["id"])}">'

@@ -87,7 +87,25 @@ def build_html(
     radius_m: float | None = None,
     embed_font: bool = True,
 ) -> str:
-    """The self-contained HTML page of the web map (see :func:`export_html`)."""
+    """The self-contained HTML page of the web map.
+
+    Parameters
+    ----------
+    stack : LayerStack
+        The project's layers.
+    title, language, indicators, scenes, basemap, start_scene, view, radius_m, embed_font
+        As in :func:`export_html`.
+
+    Returns
+    -------
+    str
+        The whole page.
+
+    Raises
+    ------
+    SceneError
+        ``start_scene`` is not one of ``scenes``.
+    """
     from branca.element import Figure, MacroElement
     from offlinefolium import Map
     from offlinefolium.template import Template

@@ -71,6 +71,16 @@ def extent_to_bounds(extent: Iterable[float]) -> list[list[float]]:
     """EPSG:5186 ``(xmin, ymin, xmax, ymax)`` → Leaflet ``[[south, west], [north, east]]``.
 
     The extent's outline is densified first, so the box holds the whole extent.
+
+    Parameters
+    ----------
+    extent : iterable of float
+        ``(xmin, ymin, xmax, ymax)`` in EPSG:5186 metres.
+
+    Returns
+    -------
+    list of list of float
+        ``[[south, west], [north, east]]`` in degrees, rounded to 6 decimals.
     """
     xmin, ymin, xmax, ymax = (float(v) for v in extent)
     t = np.linspace(0.0, 1.0, 9)
@@ -119,7 +129,19 @@ def _shortest(match: re.Match) -> str:
 
 
 def script_json(value: Any) -> str:
-    """JSON safe inside a ``<script>`` element."""
+    """JSON safe inside a ``<script>`` element.
+
+    Parameters
+    ----------
+    value : Any
+        Anything :func:`json.dumps` encodes.
+
+    Returns
+    -------
+    str
+        Compact JSON, non-ASCII kept, with ``<``, ``>`` and ``&`` escaped so that no
+        ``</script>`` or comment ends the element early.
+    """
     return (
         json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         .replace("<", "\\u003c")
@@ -137,10 +159,24 @@ def site_indicators(
 ) -> pd.DataFrame:
     """Indicators of the project's sites, indexed by ``site_id``, with ``rank``.
 
-    ``roles`` (``ProjectSettings.roles()``) names the layers that play the start-up,
-    education, station and zoning roles (default: the layers of those names).
-    ``options`` go to :func:`~app.core.indicators.engine.compute_indicators` (rules,
-    weights, site_radius ...). Empty when there are no sites.
+    Parameters
+    ----------
+    stack : LayerStack
+        The project's layers; the sites are its ``sites`` layer.
+    radius_m : float
+        The project's catchment radius R in metres.
+    roles : dict of str to str, optional
+        ``ProjectSettings.roles()``: the layers that play the start-up, education,
+        station and zoning roles (default: the layers of those names).
+    **options
+        Passed to :func:`~app.core.indicators.engine.compute_indicators` (rules,
+        weights, site_radius ...).
+
+    Returns
+    -------
+    DataFrame
+        One row per site, indexed by ``site_id``, ``rank`` first; empty when there are
+        no sites.
     """
     from app.core.project.user_layers import role_layer
 
@@ -204,6 +240,28 @@ def _site_popups(frame: pd.DataFrame | None, n: int, language: str) -> list[list
 def layer_record(
     layer: Layer, language: str, indicators: pd.DataFrame | None, radius_m: float | None
 ) -> dict | None:
+    """What the page needs of one layer: its features as GeoJSON, styles and labels.
+
+    Parameters
+    ----------
+    layer : Layer
+        A layer of the project, in any CRS (EPSG:5186 when it has none).
+    language : str
+        ``"en"`` or ``"ko"``: the layer's title and the popups' labels.
+    indicators : DataFrame, optional
+        Site indicators (by ``site_id`` or in the sites' order) for the popups of the
+        ``sites`` layer.
+    radius_m : float, optional
+        The catchment radius of sites without their own ``radius_m``.
+
+    Returns
+    -------
+    dict or None
+        ``name``, ``title``, ``kind``, ``shown``, ``styles`` (:func:`leaflet_style` of
+        each class), ``canvas`` (draw on a canvas), ``features`` (a GeoJSON array as
+        JSON text, each feature with the index ``_s`` of its style), and ``labels`` and
+        ``catchments`` where the layer has them; None without a usable geometry.
+    """
     data = layer.data
     geometries = np.asarray(data.geometry.values, dtype=object)
     usable = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))

@@ -42,7 +42,24 @@ def leaflet_style(
 ) -> dict[str, Any]:
     """Leaflet path options (plus ``marker``/``svg`` for points) of one symbol.
 
-    ``line`` styles are never filled (Leaflet would fill the area a line encloses).
+    Parameters
+    ----------
+    symbol : Symbol
+        The symbol (fill, stroke, dash, hatch, marker) of one class of a layer.
+    opacity : float
+        The layer's opacity, multiplied into the stroke and fill opacities.
+    label : str
+        The class's label (the popup shows it for categorized layers).
+    line : bool
+        A line layer's style: never filled (Leaflet would fill the area a line
+        encloses).
+
+    Returns
+    -------
+    dict
+        Leaflet path options plus ``radius``, ``marker`` and ``label``; ``dashArray``
+        for dashed or dotted strokes; ``svg`` and ``box`` (:func:`marker_svg`) for
+        markers other than circles.
     """
     style: dict[str, Any] = {
         "stroke": symbol.stroke is not None and symbol.stroke_width > 0,
@@ -67,7 +84,23 @@ def leaflet_style(
 
 
 def marker_svg(symbol: Symbol, opacity: float = 1.0, box: float | None = None) -> tuple[str, float]:
-    """An inline SVG of a point marker and the size of its square box in pixels."""
+    """An inline SVG of a point marker and the size of its square box in pixels.
+
+    Parameters
+    ----------
+    symbol : Symbol
+        Its ``marker`` (circle, square, triangle, diamond), size, fill and stroke.
+    opacity : float
+        Multiplied into the fill opacity; the stroke's opacity.
+    box : float, optional
+        Side of the square box in pixels (default: the marker's size with room for its
+        stroke).
+
+    Returns
+    -------
+    tuple of (str, float)
+        The ``<svg>`` element and the side of its box.
+    """
     stroke = symbol.stroke_width if symbol.stroke else 0.0
     size = float(symbol.size)
     box = box or math.ceil(size * 1.2 + 2 * stroke + 2)
@@ -101,7 +134,21 @@ def _points(points: Iterable[tuple[float, float]]) -> str:
 
 
 def swatch_svg(symbol: Symbol, geometry_kind: str) -> str:
-    """The legend swatch of one symbol (18×14 px), as inline SVG."""
+    """The legend swatch of one symbol (18×14 px), as inline SVG.
+
+    Parameters
+    ----------
+    symbol : Symbol
+        The symbol the swatch shows.
+    geometry_kind : str
+        ``"point"`` (the marker), ``"line"`` (a horizontal line) or anything else (a
+        filled rectangle).
+
+    Returns
+    -------
+    str
+        The ``<svg>`` element.
+    """
     if geometry_kind == "point":
         return marker_svg(symbol, box=18)[0]
     stroke = symbol.stroke or "none"
@@ -126,7 +173,19 @@ def swatch_svg(symbol: Symbol, geometry_kind: str) -> str:
 
 
 def hatch_defs(stack_layers: Iterable[Layer]) -> str:
-    """SVG ``<pattern>`` definitions of every hatched symbol the map uses."""
+    """SVG ``<pattern>`` definitions of every hatched symbol the map uses.
+
+    Parameters
+    ----------
+    stack_layers : iterable of Layer
+        The layers on the page.
+
+    Returns
+    -------
+    str
+        A hidden ``<svg>`` with one ``<pattern>`` per hatch and colour (the fills refer
+        to them by id), or ``""`` when no symbol is hatched.
+    """
     patterns: dict[str, str] = {}
     for layer in stack_layers:
         style = layer.style
@@ -151,7 +210,22 @@ def hatch_defs(stack_layers: Iterable[Layer]) -> str:
 
 
 def style_indices(layer: Layer) -> tuple[np.ndarray, list[tuple[str, Symbol]]]:
-    """Index of each feature's symbol in the layer's style table, and that table."""
+    """Index of each feature's symbol in the layer's style table, and that table.
+
+    Parameters
+    ----------
+    layer : Layer
+        A layer with a single or categorized style.
+
+    Returns
+    -------
+    codes : ndarray of int64
+        Per feature, the index of its row in ``table``.
+    table : list of (str, Symbol)
+        Label and symbol of each category, then the style's own symbol (its "other"
+        class); just the style's symbol for a single-symbol style or when the field is
+        missing.
+    """
     style: LayerStyle = layer.style
     n = len(layer.data)
     if style.kind != "categorized" or style.field not in layer.data:
