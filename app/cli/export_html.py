@@ -63,7 +63,8 @@ def run_export_html(args: argparse.Namespace, error: Callable[[str], int]) -> in
 
 def _run(args: argparse.Namespace) -> int:
     from app.core.export.webmap.font import unavailable_reason
-    from app.core.export.webmap.page import HtmlExportError, export_html, site_indicators
+    from app.core.export.webmap.page import HtmlExportError, export_html
+    from app.core.export.webmap.records import site_indicators
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project.scenes import find_scene, scenes_from_settings
     from app.core.project.store import open_project

@@ -185,7 +185,7 @@ def _site_indicators(stack, settings, radius: float, site_radius: bool):
     The project's roles, zoning overrides and weights apply; ``site_radius`` False
     (``--radius``) gives every site the one radius, also for its catchment circle.
     """
-    from app.core.export.webmap.page import site_indicators
+    from app.core.export.webmap.records import site_indicators
 
     sites = stack.get("sites")
     if sites is None or len(sites.data) == 0:

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from app.core.export.webmap.page import extent_to_bounds
+from app.core.export.webmap.records import extent_to_bounds
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project.store import open_project
 from tests.cli.run import assert_one_line_error, run_innoatlas

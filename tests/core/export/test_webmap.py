@@ -10,12 +10,8 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from app.core.export.webmap.page import (
-    HtmlExportError,
-    build_html,
-    export_html,
-    site_indicators,
-)
+from app.core.export.webmap.page import HtmlExportError, build_html, export_html
+from app.core.export.webmap.records import site_indicators
 from app.core.indicators.format import format_value
 from app.core.indicators.labels import label as field_label
 from app.core.paths import DEFAULT_PROJECT
@@ -422,7 +418,7 @@ def _fits(view, wanted, fit=1.01):
 
 @needs_chromium
 def test_the_page_opens_at_the_requested_view(project, tmp_path):
-    from app.core.export.webmap.page import extent_to_bounds
+    from app.core.export.webmap.records import extent_to_bounds
 
     view = (189000.0, 541000.0, 190500.0, 542000.0)
     path = export_html(tmp_path / "view.html", project.stack, view=view, embed_font=False)
@@ -443,6 +439,6 @@ def test_the_page_opens_at_the_requested_view(project, tmp_path):
 
 @needs_chromium
 def test_the_page_opens_on_the_districts_by_default(page, project, tmp_path):
-    from app.core.export.webmap.page import extent_to_bounds
+    from app.core.export.webmap.records import extent_to_bounds
 
     _fits(_view(chromium(page, tmp_path)), extent_to_bounds(project.stack.get("districts").extent))

@@ -6,7 +6,7 @@ import re
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
-from app.core.export.webmap.page import extent_to_bounds
+from app.core.export.webmap.records import extent_to_bounds
 from app.core.sites.geometry import polygon_from_vertices
 from tests.ui.message_boxes import answer_message_box
 

@@ -1,0 +1,211 @@
+
+(function () {
+  var map = __MAP__;
+  var D = __DATA__;
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+  function slug(s) { return String(s).replace(/[^A-Za-z0-9_-]/g, "_"); }
+  map.attributionControl.setPrefix("Leaflet");
+  if (D.attribution) { map.attributionControl.addAttribution(esc(D.attribution)); }
+  L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
+  var labelPane = map.createPane("inno-labels");
+  labelPane.style.zIndex = 640;
+  labelPane.style.pointerEvents = "none";
+  // The sites' labels (rank and name) are what the workshop is about: above the others.
+  var siteLabelPane = map.createPane("inno-site-labels");
+  siteLabelPane.style.zIndex = 650;
+  siteLabelPane.style.pointerEvents = "none";
+  var overlays = [], labelSets = [], groups = {}, featureLayers = {};
+  function popupHtml(lay, f) {
+    var p = f.properties, st = lay.styles[p._s];
+    var out = '<div class="inno-popup"><div class="inno-popup-layer">' + esc(lay.title) + "</div>";
+    if (p.n) { out += "<b>" + esc(p.n) + "</b>"; }
+    if (st.label && lay.styles.length > 1) { out += "<div>" + esc(st.label) + "</div>"; }
+    if (p._pop) {
+      out += "<table>";
+      p._pop.forEach(function (row) {
+        out += '<tr class="inno-row"><td>' + esc(row[0]) + '</td><td class="' + row[2] + '">'
+          + esc(row[1]) + "</td></tr>";
+      });
+      out += "</table>";
+    }
+    return out + "</div>";
+  }
+  D.layers.forEach(function (lay, i) {
+    var paneName = "inno-pane-" + slug(lay.name);
+    map.createPane(paneName).style.zIndex = 400 + i;
+    var group = L.featureGroup();
+    var base = "inno-feature inno-layer-" + slug(lay.name);
+    function cls(f) {
+      return base + (f.properties._k !== undefined ? " inno-key-" + slug(f.properties._k) : "");
+    }
+    var options = {
+      pane: paneName,
+      style: function (f) { return lay.styles[f.properties._s]; },
+      pointToLayer: function (f, latlng) {
+        var st = lay.styles[f.properties._s];
+        if (st.marker === "circle") { return L.circleMarker(latlng, {pane: paneName}); }
+        return L.marker(latlng, {pane: paneName, keyboard: false, icon: L.divIcon({
+          className: "inno-marker " + cls(f), html: st.svg, iconSize: [st.box, st.box],
+          iconAnchor: [st.box / 2, st.box / 2], popupAnchor: [0, -st.box / 2]})});
+      },
+      onEachFeature: function (f, layer) {
+        layer.options.className = cls(f);
+        layer.bindPopup(function () { return popupHtml(lay, f); }, {maxWidth: 360});
+      }
+    };
+    if (lay.canvas) { options.renderer = L.canvas({pane: paneName}); }
+    var features = L.geoJSON(lay.features, options).addTo(group);
+    if (lay.catchments && lay.catchments.length) {
+      lay.catchments.forEach(function (c) {
+        L.circle([c[0], c[1]], {radius: c[2], pane: paneName, color: "#c43e00", weight: 1.6,
+          dashArray: "6 4", fillColor: "#c43e00", fillOpacity: 0.06, interactive: false,
+          className: "inno-catchment"}).addTo(group);
+      });
+    }
+    if (lay.labels) {
+      var labels = L.layerGroup();
+      var beside = lay.labels.beside ? " inno-label-beside" : "";
+      var labelPaneName = lay.labels.first ? "inno-site-labels" : "inno-labels";
+      lay.labels.items.forEach(function (it) {
+        L.marker([it[0], it[1]], {pane: labelPaneName, interactive: false, keyboard: false,
+          icon: L.divIcon({className: "inno-label inno-label-" + slug(lay.name) + beside,
+            iconSize: null, html: '<span style="' + lay.labels.css + '">' + esc(it[2])
+            + "</span>"})}).addTo(labels);
+      });
+      labelSets.push({labels: labels, group: group, maxRes: lay.labels.max_res,
+                      beside: lay.labels.beside, first: lay.labels.first});
+    }
+    if (lay.shown) { group.addTo(map); }
+    groups[lay.name] = group;
+    featureLayers[lay.name] = features;
+    overlays.unshift([lay.title, group]);  // the control lists the top layer first
+  });
+  function resolution() {
+    var lat = map.getCenter().lat * Math.PI / 180;
+    return 40075016.686 * Math.cos(lat) / (256 * Math.pow(2, map.getZoom()));
+  }
+  function updateLabels() {
+    var res = resolution();
+    labelSets.forEach(function (s) {
+      var show = s.maxRes === null || res <= s.maxRes;
+      if (show && !s.group.hasLayer(s.labels)) { s.group.addLayer(s.labels); }
+      if (!show && s.group.hasLayer(s.labels)) { s.group.removeLayer(s.labels); }
+    });
+    declutter();
+  }
+  // As on the canvas: a label that would overlap one already placed is left out; the
+  // sites' labels go first (always shown, stacked where they overlap), then the top
+  // layer's. The boxes come from the map's projection, not the DOM, so they are right
+  // even while a zoom animation is pending.
+  function labelBox(set, marker, span) {
+    var p = map.latLngToContainerPoint(marker.getLatLng());
+    var w = span.offsetWidth, h = span.offsetHeight, left = set.beside ? p.x + 9 : p.x - w / 2;
+    return {left: left, top: p.y - h / 2, right: left + w, bottom: p.y + h / 2};
+  }
+  function declutter() {
+    var placed = [], size = map.getSize();
+    var order = labelSets.filter(function (s) { return s.first; })
+      .concat(labelSets.filter(function (s) { return !s.first; }).reverse());
+    order.forEach(function (set) {
+      if (!map.hasLayer(set.labels)) { return; }
+      set.labels.eachLayer(function (marker) {
+        var span = marker.getElement() && marker.getElement().firstChild;
+        if (!span) { return; }
+        span.style.visibility = "visible";
+        span.style.top = "";
+        var r = labelBox(set, marker, span);
+        if (r.right < 0 || r.bottom < 0 || r.left > size.x || r.top > size.y) { return; }
+        function clash() {
+          return placed.some(function (p) {
+            return r.left < p.right && p.left < r.right && r.top < p.bottom && p.top < r.bottom;
+          });
+        }
+        if (set.first) {  // a site's label is always shown: below another site's if need be
+          for (var shift = 0; shift < 20 && clash(); shift++) {
+            r = {left: r.left, right: r.right, top: r.bottom, bottom: 2 * r.bottom - r.top};
+          }
+          if (shift) { span.style.top = (r.top - labelBox(set, marker, span).top) + "px"; }
+          placed.push(r);
+        } else if (clash()) {
+          span.style.visibility = "hidden";
+        } else {
+          placed.push(r);
+        }
+      });
+    });
+  }
+  var base = {}, over = {};
+  if (D.basemap) {
+    over[D.text.basemap] = L.tileLayer(D.basemap.url, {maxZoom: 19,
+      attribution: esc(D.basemap.attribution)}).addTo(map);
+  }
+  overlays.forEach(function (o) { over[o[0]] = o[1]; });
+  L.control.layers(base, over, {collapsed: false, position: "topright"}).addTo(map);
+  var scenes = {};
+  D.scenes.forEach(function (s) { scenes[s.id] = s; });
+  function showScene(id, animate) {
+    var s = scenes[id];
+    document.querySelectorAll(".inno-scene").forEach(function (b) {
+      b.classList.toggle("inno-active", b.getAttribute("data-scene") === id);
+    });
+    if (!s) { map.fitBounds(D.bounds, {animate: animate}); return; }
+    if (s.layers) {
+      D.layers.forEach(function (lay) {
+        if (lay.name === "sites") { return; }
+        var want = s.layers.indexOf(lay.name) >= 0, group = groups[lay.name];
+        if (want && !map.hasLayer(group)) { map.addLayer(group); }
+        if (!want && map.hasLayer(group)) { map.removeLayer(group); }
+      });
+    }
+    if (animate) {
+      map.flyToBounds(s.bounds, {duration: 0.8});
+    } else {
+      map.fitBounds(s.bounds, {animate: false});
+    }
+  }
+  document.querySelectorAll(".inno-scene").forEach(function (b) {
+    b.addEventListener("click", function () { showScene(b.getAttribute("data-scene"), true); });
+  });
+  map.on("zoomend", updateLabels);
+  // The view on the page, for links and tests: "west,south,east,north".
+  function noteView() {
+    map.getContainer().setAttribute("data-inno-view", map.getBounds().toBBoxString());
+  }
+  map.on("moveend", function () { declutter(); noteView(); });
+  // The legend shows the layers that are on the map.
+  function syncLegend() {
+    document.querySelectorAll(".inno-legend-layer").forEach(function (block) {
+      var group = groups[block.getAttribute("data-layer")];
+      block.style.display = group && map.hasLayer(group) ? "" : "none";
+    });
+  }
+  var layerGroups = Object.keys(groups).map(function (name) { return groups[name]; });
+  map.on("layeradd layerremove", function (e) {
+    if (layerGroups.indexOf(e.layer) < 0) { return; }
+    setTimeout(function () { syncLegend(); declutter(); }, 0);
+  });
+  // A link can open a scene: web-map.html#scene=magok
+  // Without one the page opens at the view it was exported with (the app's map view).
+  var wanted = /(?:^#|&)scene=([^&]*)/.exec(window.location.hash);
+  if (wanted || D.start || !D.view) {
+    showScene(wanted ? decodeURIComponent(wanted[1]) : (D.start || ""), false);
+  } else {
+    map.options.zoomSnap = 0;  // fit the view exactly, then zoom in steps again
+    map.fitBounds(D.view, {animate: false});
+    map.options.zoomSnap = 0.25;
+  }
+  updateLabels();
+  noteView();
+  // ... and a site's popup: web-map.html#site=SITE_ID
+  var site = /(?:^#|&)site=([^&]*)/.exec(window.location.hash);
+  if (site && featureLayers.sites) {
+    featureLayers.sites.eachLayer(function (l) {
+      if (String(l.feature.properties._k) === decodeURIComponent(site[1])) { l.openPopup(); }
+    });
+  }
+  window.innoatlas = {map: map, groups: groups, showScene: showScene};
+})();
