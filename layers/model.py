@@ -1,11 +1,14 @@
 """Qt-free layer models: a :class:`Layer` holds data, style and provenance;
 a :class:`LayerStack` orders them. Views (canvas, layer panel) subscribe to their
-signals and never own state.
+signals and never own state. :data:`GeometryKind` and :data:`LayerChange` name the
+kinds of layer and of change as ``Literal`` strings.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 import geopandas as gpd
 import numpy as np
@@ -16,6 +19,13 @@ from layers.provenance import Provenance
 from layers.style import LayerStyle
 
 WORKING_CRS = "EPSG:5186"
+
+#: What a layer's features are; ``"mixed"`` holds points and polygons (the sites).
+GeometryKind = Literal["point", "line", "polygon", "mixed"]
+#: What changed in a layer: the ``what`` of ``Layer.changed`` and ``LayerStack.layer_changed``.
+LayerChange = Literal["visible", "opacity", "style", "data"]
+
+GEOMETRY_KINDS: tuple[GeometryKind, ...] = get_args(GeometryKind)
 
 
 @dataclass(frozen=True)
@@ -28,8 +38,8 @@ class LayerSpec:
         Table name in the GeoPackage; fixed, other tools rely on it.
     title_ko, title_en : str
         Display names.
-    geometry_kind : str
-        ``"point"``, ``"line"`` or ``"polygon"``.
+    geometry_kind : GeometryKind
+        ``"point"``, ``"line"``, ``"polygon"`` or ``"mixed"``.
     columns : dict
         Required attribute columns and their kind (``"str"``, ``"int"``,
         ``"float"``, ``"bool"``).
@@ -44,7 +54,7 @@ class LayerSpec:
     name: str
     title_ko: str
     title_en: str
-    geometry_kind: str
+    geometry_kind: GeometryKind
     columns: dict[str, str]
     style: LayerStyle
     provenance: Provenance
@@ -53,7 +63,13 @@ class LayerSpec:
 
 @dataclass(eq=False)
 class Layer:
-    """One map layer: features (EPSG:5186), style, provenance and view state."""
+    """One map layer: features (EPSG:5186), style, provenance and view state.
+
+    Signals
+    -------
+    changed(layer, what)
+        ``what`` (a :data:`LayerChange`) says what changed.
+    """
 
     name: str
     data: gpd.GeoDataFrame
@@ -61,7 +77,7 @@ class Layer:
     provenance: Provenance
     title_ko: str = ""
     title_en: str = ""
-    geometry_kind: str = "polygon"
+    geometry_kind: GeometryKind = "polygon"
     description: str = ""
     visible: bool = True
     opacity: float = 1.0
@@ -94,30 +110,36 @@ class Layer:
         if len(self.data) == 0:
             return None
         bounds = shapely.total_bounds(self.data.geometry.values)
-        return None if np.isnan(bounds).any() else tuple(float(b) for b in bounds)
+        if np.isnan(bounds).any():
+            return None
+        xmin, ymin, xmax, ymax = (float(b) for b in bounds)
+        return (xmin, ymin, xmax, ymax)
+
+    def _changed(self, what: LayerChange) -> None:
+        self.changed.emit(self, what)
 
     def set_visible(self, visible: bool) -> None:
         """Show or hide the layer; emits ``changed(layer, "visible")``."""
         if bool(visible) != self.visible:
             self.visible = bool(visible)
-            self.changed.emit(self, "visible")
+            self._changed("visible")
 
     def set_opacity(self, opacity: float) -> None:
         """Set opacity 0..1 (clamped); emits ``changed(layer, "opacity")``."""
         opacity = float(min(1.0, max(0.0, opacity)))
         if opacity != self.opacity:
             self.opacity = opacity
-            self.changed.emit(self, "opacity")
+            self._changed("opacity")
 
     def set_style(self, style: LayerStyle) -> None:
         """Replace the style; emits ``changed(layer, "style")``."""
         self.style = style
-        self.changed.emit(self, "style")
+        self._changed("style")
 
     def set_data(self, data: gpd.GeoDataFrame) -> None:
         """Replace the features; emits ``changed(layer, "data")``."""
         self.data = data
-        self.changed.emit(self, "data")
+        self._changed("data")
 
 
 class LayerStack:
@@ -141,7 +163,7 @@ class LayerStack:
     def __len__(self) -> int:
         return len(self._layers)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Layer]:
         return iter(list(self._layers))
 
     def __getitem__(self, index: int) -> Layer:

@@ -1,14 +1,30 @@
 """The one style model: every renderer (Qt canvas, PNG/PDF, QGIS QML, folium) reads it.
 
 Qt-free on purpose. Colours are ``#rrggbb`` strings, widths and sizes are screen
-pixels at 96 dpi (renderers for print scale them), alpha is 0..1.
+pixels at 96 dpi (renderers for print scale them), alpha is 0..1. The kinds of style,
+outline, marker and hatch are plain strings typed as ``Literal`` aliases
+(:data:`StyleKind` ...), so saved styles and QML keep the same words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal, get_args
+
+#: How a layer's features get their symbol: all the same, or by a field's value.
+StyleKind = Literal["single", "categorized"]
+#: Outline pattern of a :class:`Symbol`.
+StrokeStyle = Literal["solid", "dash", "dot"]
+#: Point marker shape of a :class:`Symbol`.
+Marker = Literal["circle", "square", "triangle", "diamond"]
+#: Polygon hatch of a :class:`Symbol` (None: a flat fill).
+Hatch = Literal["diagonal", "cross"]
+
+STYLE_KINDS: tuple[StyleKind, ...] = get_args(StyleKind)
+STROKE_STYLES: tuple[StrokeStyle, ...] = get_args(StrokeStyle)
+MARKERS: tuple[Marker, ...] = get_args(Marker)
+HATCHES: tuple[Hatch, ...] = get_args(Hatch)
 
 
 @dataclass(frozen=True)
@@ -25,13 +41,13 @@ class Symbol:
         Outline colour, ``None`` for no outline.
     stroke_width : float
         Outline width in pixels.
-    stroke_style : str
+    stroke_style : StrokeStyle
         ``"solid"``, ``"dash"`` or ``"dot"``.
-    marker : str
+    marker : Marker
         Point marker: ``"circle"``, ``"square"``, ``"triangle"`` or ``"diamond"``.
     size : float
         Point marker diameter in pixels.
-    hatch : str or None
+    hatch : Hatch or None
         Polygon hatch instead of a flat fill: ``"diagonal"``, ``"cross"`` or ``None``.
     """
 
@@ -39,10 +55,10 @@ class Symbol:
     fill_alpha: float = 1.0
     stroke: str | None = "#333333"
     stroke_width: float = 1.0
-    stroke_style: str = "solid"
-    marker: str = "circle"
+    stroke_style: StrokeStyle = "solid"
+    marker: Marker = "circle"
     size: float = 6.0
-    hatch: str | None = None
+    hatch: Hatch | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +92,7 @@ class LayerStyle:
     value and falls back to ``symbol`` (labelled ``other_label``) otherwise.
     """
 
-    kind: str = "single"
+    kind: StyleKind = "single"
     symbol: Symbol = field(default_factory=Symbol)
     field: str | None = None
     categories: tuple[Category, ...] = ()

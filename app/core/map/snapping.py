@@ -8,6 +8,7 @@ edge among those few candidates with numpy. Nothing is precomputed per frame.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import shapely
@@ -16,6 +17,9 @@ from layers.model import LayerStack
 
 MAX_CANDIDATES = 200  # per layer: enough around a cursor, bounded for dense point layers
 
+#: What the cursor snapped to (a vertex is preferred to an edge).
+SnapKind = Literal["vertex", "edge"]
+
 
 @dataclass(frozen=True)
 class SnapResult:
@@ -23,7 +27,7 @@ class SnapResult:
 
     x: float
     y: float
-    kind: str
+    kind: SnapKind
     layer: str
     distance: float
 

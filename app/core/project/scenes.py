@@ -4,6 +4,8 @@ A project keeps its scenes in ``ProjectSettings.extra["scenes"]`` as a list of p
 dicts (:meth:`Scene.as_record`). A project without saved scenes gets the three
 districts (:func:`default_scenes`). Presentation mode steps through them, the map
 export can render one or every scene, and the HTML export shows them as buttons.
+The app edits them in a :class:`SceneList`, an evented list that Qt views adapt
+(as they adapt :class:`~layers.model.LayerStack`).
 
 Qt-free.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,6 +22,7 @@ import numpy as np
 import shapely
 
 from app.core.errors import InnoAtlasError
+from layers.events import Signal
 from layers.model import LayerStack
 from layers.themes.districts import DISTRICTS
 
@@ -90,7 +93,7 @@ class Scene:
             or extent[3] <= extent[1]
         ):
             raise SceneError(f"scene {scene_id or '?'} has no usable extent")
-        return cls(scene_id, title, extent, visible)  # type: ignore[arg-type]
+        return cls(scene_id, title, extent, visible)
 
     def missing_layers(self, stack: LayerStack) -> list[str]:
         """Layers the scene shows that the project no longer has."""
@@ -113,6 +116,144 @@ class Scene:
             if layer.name != "sites":
                 layer.set_visible(layer.name in wanted)
         return self.missing_layers(stack)
+
+
+class SceneList:
+    """The project's scenes in presentation order, as an evented list (Qt-free).
+
+    Views subscribe to its signals and never own the list; the app's Qt model
+    (``app.ui.scenes.model.ScenesModel``) adapts it and makes its edits undoable.
+
+    Signals
+    -------
+    inserting(index), inserted(index, scene)
+    removing(index), removed(index, scene)
+    moving(index, to), moved(index, to)
+    replaced(index, old, new)
+    resetting(), reset()
+    changed() — once after every edit, after the signals above.
+
+    The ``...ing`` signals come before the list changes (a Qt model begins its row
+    change there), the others after it.
+    """
+
+    def __init__(self, scenes: Iterable[Scene] = ()) -> None:
+        self._scenes: list[Scene] = list(scenes)
+        self.inserting = Signal()
+        self.inserted = Signal()
+        self.removing = Signal()
+        self.removed = Signal()
+        self.moving = Signal()
+        self.moved = Signal()
+        self.replaced = Signal()
+        self.resetting = Signal()
+        self.reset = Signal()
+        self.changed = Signal()
+
+    # -- reading -------------------------------------------------------------------------
+    @property
+    def scenes(self) -> list[Scene]:
+        """A copy of the list, in presentation order."""
+        return list(self._scenes)
+
+    def __len__(self) -> int:
+        return len(self._scenes)
+
+    def __iter__(self) -> Iterator[Scene]:
+        return iter(list(self._scenes))
+
+    def __getitem__(self, index: int) -> Scene:
+        return self._scenes[index]
+
+    def index_of(self, scene_id: str) -> int:
+        """Position of the scene called ``scene_id``, -1 when there is none."""
+        for i, scene in enumerate(self._scenes):
+            if scene.scene_id == scene_id:
+                return i
+        return -1
+
+    # -- editing -------------------------------------------------------------------------
+    def _check(self, index: int) -> None:
+        if not 0 <= index < len(self._scenes):
+            raise IndexError(f"no scene at position {index} (there are {len(self._scenes)})")
+
+    def set_scenes(self, scenes: Iterable[Scene]) -> None:
+        """Replace the whole list (a newly opened project); emits ``resetting``, ``reset``."""
+        self.resetting.emit()
+        self._scenes = list(scenes)
+        self.reset.emit()
+        self.changed.emit()
+
+    def insert(self, index: int, scene: Scene) -> int:
+        """Insert ``scene`` at ``index`` (clamped to the list); returns its position."""
+        index = max(0, min(index, len(self._scenes)))
+        self.inserting.emit(index)
+        self._scenes.insert(index, scene)
+        self.inserted.emit(index, scene)
+        self.changed.emit()
+        return index
+
+    def remove(self, index: int) -> Scene:
+        """Take out the scene at ``index`` and return it.
+
+        Raises
+        ------
+        IndexError
+            When there is no scene at ``index``.
+        """
+        self._check(index)
+        self.removing.emit(index)
+        scene = self._scenes.pop(index)
+        self.removed.emit(index, scene)
+        self.changed.emit()
+        return scene
+
+    def replace(self, index: int, scene: Scene) -> Scene:
+        """Put ``scene`` at ``index`` instead of the scene there; returns the old one.
+
+        Raises
+        ------
+        IndexError
+            When there is no scene at ``index``.
+        """
+        self._check(index)
+        old, self._scenes[index] = self._scenes[index], scene
+        self.replaced.emit(index, old, scene)
+        self.changed.emit()
+        return old
+
+    def move(self, index: int, to: int) -> None:
+        """Move the scene at ``index`` so that it ends at ``to`` (nothing when equal).
+
+        Raises
+        ------
+        IndexError
+            When ``index`` or ``to`` is not a position of the list.
+        """
+        self._check(index)
+        self._check(to)
+        if index == to:
+            return
+        self.moving.emit(index, to)
+        self._scenes.insert(to, self._scenes.pop(index))
+        self.moved.emit(index, to)
+        self.changed.emit()
+
+    def localize(self, language: str) -> bool:
+        """Give the untouched default district scenes their title in ``language``.
+
+        Renamed scenes keep their titles (:func:`localized`). Emits ``replaced`` for
+        each scene retitled, then ``changed`` once; True when a title changed.
+        """
+        scenes = [localized(scene, language) for scene in self._scenes]
+        retitled = [i for i, (a, b) in enumerate(zip(scenes, self._scenes)) if a is not b]
+        if not retitled:
+            return False
+        old, self._scenes = self._scenes, scenes
+        for i in retitled:
+            self.replaced.emit(i, old[i], scenes[i])
+        self.changed.emit()
+        return True
 
 
 def _padded(bounds: Iterable[float], margin: float) -> Extent:
@@ -140,7 +281,7 @@ def default_scenes(stack: LayerStack, language: str = "en") -> list[Scene]:
         bounds = shapely.total_bounds(geoms[mask])
         if not np.isfinite(bounds).all():
             continue
-        title = default_title(district_id, language)
+        title = _district_title(DISTRICTS[district_id], language)
         scenes.append(Scene(district_id, title, _padded(bounds, DISTRICT_MARGIN), None))
     return scenes
 
@@ -148,8 +289,10 @@ def default_scenes(stack: LayerStack, language: str = "en") -> list[Scene]:
 def default_title(scene_id: str, language: str = "en") -> str | None:
     """The title a default district scene has in ``language``; None for other scenes."""
     names = DISTRICTS.get(scene_id)
-    if names is None:
-        return None
+    return None if names is None else _district_title(names, language)
+
+
+def _district_title(names: tuple[str, str, str], language: str) -> str:
     korean, english, _colour = names
     return korean if language == "ko" else english
 
@@ -166,7 +309,7 @@ def localized(scene: Scene, language: str) -> Scene:
     ):
         return scene
     title = default_title(scene.scene_id, language)
-    return scene if title == scene.title else replace(scene, title=title)
+    return scene if title is None or title == scene.title else replace(scene, title=title)
 
 
 def scenes_from_settings(
@@ -231,6 +374,7 @@ def renamed(scene: Scene, title: str) -> Scene:
 __all__ = [
     "Scene",
     "SceneError",
+    "SceneList",
     "default_scenes",
     "default_title",
     "localized",

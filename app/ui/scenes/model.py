@@ -1,26 +1,43 @@
-"""The project's scenes as a Qt model with undoable edits (add, rename, move, delete).
+"""The project's scenes as a Qt list model with undoable edits (add, rename, move, delete).
 
-:class:`ScenesModel` holds the ordered list of :class:`~app.core.project.scenes.Scene`; every
+:class:`ScenesModel` is a thin ``QAbstractListModel`` over the Qt-free
+:class:`~app.core.project.scenes.SceneList` (one row per scene, its title shown). Every
 edit goes through a QUndoCommand on the window's undo stack (so it marks the project
-dirty and Ctrl+Z takes it back), the command changes the list, the model emits
-``changed`` and the Scenes panel and presentation mode redraw.
+dirty and Ctrl+Z takes it back); the command edits the list, the list's signals become
+the model's row signals and ``changed``, and the Scenes panel and presentation mode
+redraw.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.core.map.viewport import Viewport
-from app.core.project.scenes import Scene, localized, new_scene_id, renamed
+from app.core.project.scenes import Scene, SceneList, localized, new_scene_id, renamed
 from app.ui import i18n
 from app.ui.i18n import tr
 from app.ui.sites.commands import set_text
 from layers.model import LayerStack
 
+_Index = QModelIndex | QPersistentModelIndex
 
-class ScenesModel(QObject):
-    """An ordered list of scenes.
+
+class ScenesModel(QAbstractListModel):
+    """The scenes of a :class:`~app.core.project.scenes.SceneList`, one row each.
+
+    Rows show the scene's title (display and edit roles) and hold its id in
+    ``Qt.ItemDataRole.UserRole``.
 
     Signals
     -------
@@ -31,36 +48,85 @@ class ScenesModel(QObject):
 
     changed = Signal()
 
-    def __init__(self, undo_stack: QUndoStack, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        undo_stack: QUndoStack,
+        parent: QObject | None = None,
+        scene_list: SceneList | None = None,
+    ) -> None:
         super().__init__(parent)
         self.undo_stack = undo_stack
-        self._scenes: list[Scene] = []
+        self.scene_list = SceneList() if scene_list is None else scene_list
+        events = self.scene_list
+        events.inserting.connect(self._on_inserting)
+        events.inserted.connect(self._on_inserted)
+        events.removing.connect(self._on_removing)
+        events.removed.connect(self._on_removed)
+        events.moving.connect(self._on_moving)
+        events.moved.connect(self._on_moved)
+        events.replaced.connect(self._on_replaced)
+        events.resetting.connect(self.beginResetModel)
+        events.reset.connect(self.endResetModel)
+        events.changed.connect(self.changed.emit)
         i18n.notifier.languageChanged.connect(self.follow_language)
 
     # -- reading -------------------------------------------------------------------------
     @property
     def scenes(self) -> list[Scene]:
         """A copy of the list, in presentation order."""
-        return list(self._scenes)
+        return self.scene_list.scenes
 
     def __len__(self) -> int:
-        return len(self._scenes)
+        return len(self.scene_list)
 
     def __getitem__(self, index: int) -> Scene:
-        return self._scenes[index]
+        return self.scene_list[index]
 
     def index_of(self, scene_id: str) -> int:
         """Position of the scene called ``scene_id``, -1 when there is none."""
-        for i, scene in enumerate(self._scenes):
-            if scene.scene_id == scene_id:
-                return i
-        return -1
+        return self.scene_list.index_of(scene_id)
+
+    # -- Qt model ------------------------------------------------------------------------
+    def rowCount(self, parent: _Index | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.scene_list)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.scene_list):
+            return None
+        scene = self.scene_list[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return scene.title
+        if role == Qt.ItemDataRole.UserRole:
+            return scene.scene_id
+        return None
+
+    def _on_inserting(self, index: int) -> None:
+        self.beginInsertRows(QModelIndex(), index, index)
+
+    def _on_inserted(self, _index: int, _scene: Scene) -> None:
+        self.endInsertRows()
+
+    def _on_removing(self, index: int) -> None:
+        self.beginRemoveRows(QModelIndex(), index, index)
+
+    def _on_removed(self, _index: int, _scene: Scene) -> None:
+        self.endRemoveRows()
+
+    def _on_moving(self, index: int, to: int) -> None:
+        # Qt wants the row the moved one goes before, counted in the list before the move.
+        self.beginMoveRows(QModelIndex(), index, index, QModelIndex(), to + (to > index))
+
+    def _on_moved(self, _index: int, _to: int) -> None:
+        self.endMoveRows()
+
+    def _on_replaced(self, index: int, _old: Scene, _new: Scene) -> None:
+        row = self.index(index, 0)
+        self.dataChanged.emit(row, row)
 
     # -- loading (not undoable: a project brings its own list) ---------------------------
-    def set_scenes(self, scenes) -> None:
+    def set_scenes(self, scenes: Iterable[Scene]) -> None:
         """Replace the whole list (opening a project)."""
-        self._scenes = list(scenes)
-        self.changed.emit()
+        self.scene_list.set_scenes(scenes)
 
     def follow_language(self, language: str | None = None) -> bool:
         """Give the untouched default district scenes their title in ``language``.
@@ -68,67 +134,43 @@ class ScenesModel(QObject):
         Not undoable and not an edit: renamed scenes keep their titles. True when a
         title changed (then ``changed`` is emitted).
         """
-        language = language or i18n.language()
-        scenes = [localized(scene, language) for scene in self._scenes]
-        if all(a is b for a, b in zip(scenes, self._scenes)):
-            return False
-        self._scenes = scenes
-        self.changed.emit()
-        return True
+        return self.scene_list.localize(language or i18n.language())
 
     # -- undoable edits ------------------------------------------------------------------
     def add(self, scene: Scene, index: int | None = None) -> int:
         """Insert ``scene`` at ``index`` (default: the end); returns its position."""
-        index = len(self._scenes) if index is None else max(0, min(index, len(self._scenes)))
-        self.undo_stack.push(_InsertScene(self, index, scene))
+        count = len(self.scene_list)
+        index = count if index is None else max(0, min(index, count))
+        self.undo_stack.push(_InsertScene(self.scene_list, index, scene))
         return index
 
     def rename(self, index: int, title: str) -> bool:
         """Give scene ``index`` another title; False when the title is empty or the same."""
         title = title.strip()
-        if not (0 <= index < len(self._scenes)) or not title or title == self._scenes[index].title:
+        scenes = self.scene_list
+        if not (0 <= index < len(scenes)) or not title or title == scenes[index].title:
             return False
-        self.undo_stack.push(_ReplaceScene(self, index, renamed(self._scenes[index], title)))
+        self.undo_stack.push(_ReplaceScene(scenes, index, renamed(scenes[index], title)))
         return True
 
     def move(self, index: int, to: int) -> bool:
         """Move scene ``index`` to position ``to`` (both in the list before the move)."""
-        count = len(self._scenes)
+        count = len(self.scene_list)
         if not (0 <= index < count) or not (0 <= to < count) or index == to:
             return False
-        self.undo_stack.push(_MoveScene(self, index, to))
+        self.undo_stack.push(_MoveScene(self.scene_list, index, to))
         return True
 
     def delete(self, index: int) -> bool:
         """Remove scene ``index`` (undo puts it back at its place)."""
-        if not 0 <= index < len(self._scenes):
+        if not 0 <= index < len(self.scene_list):
             return False
-        self.undo_stack.push(_RemoveScene(self, index))
+        self.undo_stack.push(_RemoveScene(self.scene_list, index))
         return True
-
-    # -- used by the commands ------------------------------------------------------------
-    def _insert(self, index: int, scene: Scene) -> None:
-        # A default scene put back by undo/redo gets its title in today's language.
-        self._scenes.insert(index, localized(scene, i18n.language()))
-        self.changed.emit()
-
-    def _pop(self, index: int) -> Scene:
-        scene = self._scenes.pop(index)
-        self.changed.emit()
-        return scene
-
-    def _replace(self, index: int, scene: Scene) -> Scene:
-        old, self._scenes[index] = self._scenes[index], scene
-        self.changed.emit()
-        return old
-
-    def _move(self, index: int, to: int) -> None:
-        self._scenes.insert(to, self._scenes.pop(index))
-        self.changed.emit()
 
 
 def scene_of_view(
-    scenes: ScenesModel, viewport: Viewport, stack: LayerStack, title: str | None = None
+    scenes: ScenesModel | SceneList, viewport: Viewport, stack: LayerStack, title: str | None = None
 ) -> Scene:
     """A new scene showing the current view and the layers visible now."""
     scene_id = new_scene_id(scenes.scenes)
@@ -145,58 +187,63 @@ def scene_of_view(
     )
 
 
+def _put_back(scenes: SceneList, index: int, scene: Scene) -> None:
+    # A default scene put back by undo/redo gets its title in today's language.
+    scenes.insert(index, localized(scene, i18n.language()))
+
+
 class _InsertScene(QUndoCommand):
-    def __init__(self, model: ScenesModel, index: int, scene: Scene) -> None:
+    def __init__(self, scenes: SceneList, index: int, scene: Scene) -> None:
         super().__init__()
         set_text(self, "Add scene “{title}”", title=scene.title)
-        self.model, self.index, self.scene = model, index, scene
+        self.scenes, self.index, self.scene = scenes, index, scene
 
     def redo(self) -> None:
-        self.model._insert(self.index, self.scene)
+        _put_back(self.scenes, self.index, self.scene)
 
     def undo(self) -> None:
-        self.model._pop(self.index)
+        self.scenes.remove(self.index)
 
 
 class _RemoveScene(QUndoCommand):
-    def __init__(self, model: ScenesModel, index: int) -> None:
-        self.model, self.index, self.scene = model, index, model[index]
+    def __init__(self, scenes: SceneList, index: int) -> None:
+        self.scenes, self.index, self.scene = scenes, index, scenes[index]
         super().__init__()
         set_text(self, "Delete scene “{title}”", title=self.scene.title)
 
     def redo(self) -> None:
-        self.model._pop(self.index)
+        self.scenes.remove(self.index)
 
     def undo(self) -> None:
-        self.model._insert(self.index, self.scene)
+        _put_back(self.scenes, self.index, self.scene)
 
 
 class _ReplaceScene(QUndoCommand):
-    def __init__(self, model: ScenesModel, index: int, scene: Scene) -> None:
-        self.model, self.index, self.after = model, index, scene
-        self.before = model[index]
+    def __init__(self, scenes: SceneList, index: int, scene: Scene) -> None:
+        self.scenes, self.index, self.after = scenes, index, scene
+        self.before = scenes[index]
         super().__init__()
         set_text(self, "Rename scene “{old}” to “{new}”", old=self.before.title, new=scene.title)
 
     def redo(self) -> None:
-        self.model._replace(self.index, self.after)
+        self.scenes.replace(self.index, self.after)
 
     def undo(self) -> None:
         # The old title may be a default one of the language the rename was made in.
-        self.model._replace(self.index, localized(self.before, i18n.language()))
+        self.scenes.replace(self.index, localized(self.before, i18n.language()))
 
 
 class _MoveScene(QUndoCommand):
-    def __init__(self, model: ScenesModel, index: int, to: int) -> None:
+    def __init__(self, scenes: SceneList, index: int, to: int) -> None:
         super().__init__()
-        set_text(self, "Move scene “{title}”", title=model[index].title)
-        self.model, self.index, self.to = model, index, to
+        set_text(self, "Move scene “{title}”", title=scenes[index].title)
+        self.scenes, self.index, self.to = scenes, index, to
 
     def redo(self) -> None:
-        self.model._move(self.index, self.to)
+        self.scenes.move(self.index, self.to)
 
     def undo(self) -> None:
-        self.model._move(self.to, self.index)
+        self.scenes.move(self.to, self.index)
 
 
 __all__ = ["ScenesModel", "scene_of_view"]

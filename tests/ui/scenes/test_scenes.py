@@ -157,3 +157,41 @@ def test_scenes_survive_save_and_open(qtbot, main_window, tmp_path):
     assert w.scenes.scenes == expected
     assert [w.scenes_panel.list.item(i).text() for i in range(4)] == [s.title for s in expected]
     assert not w.undo_stack.canUndo()  # a freshly opened project has nothing to undo
+
+
+def test_the_qt_model_follows_the_scene_list(qtmodeltester):
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtGui import QUndoStack
+
+    from app.core.project.scenes import Scene, SceneList
+    from app.ui.scenes.model import ScenesModel
+
+    extent = (0.0, 0.0, 100.0, 100.0)
+    scene_list = SceneList([Scene("a", "A", extent), Scene("b", "B", extent)])
+    stack = QUndoStack()
+    model = ScenesModel(stack, scene_list=scene_list)
+    qtmodeltester.check(model, force_py=True)  # checks the model again on every change
+    rows = []
+    model.rowsInserted.connect(lambda _p, first, last: rows.append(("inserted", first)))
+    model.rowsRemoved.connect(lambda _p, first, last: rows.append(("removed", first)))
+    model.rowsMoved.connect(lambda _p, start, _e, _d, row: rows.append(("moved", start, row)))
+    model.dataChanged.connect(lambda top, _bottom: rows.append(("data", top.row())))
+    model.modelReset.connect(lambda: rows.append(("reset",)))
+
+    def shown():
+        return [model.data(model.index(row, 0)) for row in range(model.rowCount())]
+
+    assert shown() == ["A", "B"] and model.rowCount(model.index(0, 0)) == 0
+    model.add(Scene("c", "C", extent))
+    model.move(2, 0)
+    model.rename(1, "Renamed")
+    model.delete(2)
+    assert shown() == ["C", "Renamed"] == [s.title for s in scene_list]
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.UserRole) == "c"
+    assert rows == [("inserted", 2), ("moved", 2, 0), ("data", 1), ("removed", 2)]
+    while stack.canUndo():
+        stack.undo()
+    assert shown() == ["A", "B"]
+    model.set_scenes([Scene("d", "D", extent)])
+    assert shown() == ["D"] and rows[-1] == ("reset",)
+    assert model.rowCount(QModelIndex()) == len(model) == 1
