@@ -21,13 +21,20 @@ import re
 from dataclasses import fields
 from typing import Any
 
-from layers.style import Category, LabelStyle, LayerStyle, Symbol
+from layers.style import (
+    HATCHES,
+    MARKERS,
+    STROKE_STYLES,
+    STYLE_KINDS,
+    Category,
+    LabelStyle,
+    LayerStyle,
+    Symbol,
+)
 
 FORMAT_VERSION = 1
-KINDS = ("single", "categorized")
-STROKE_STYLES = ("solid", "dash", "dot")
-MARKERS = ("circle", "square", "triangle", "diamond")
-HATCHES = (None, "diagonal", "cross")
+#: A symbol's hatch as saved: a hatch name, or None (null) for a plain fill.
+SAVED_HATCHES = (None, *HATCHES)
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -150,7 +157,7 @@ def _symbol(data: Any, where: str) -> Symbol:
         stroke_style=_choice(get("stroke_style"), f"{where}.stroke_style", STROKE_STYLES),
         marker=_choice(get("marker"), f"{where}.marker", MARKERS),
         size=_number(get("size"), f"{where}.size"),
-        hatch=_choice(get("hatch"), f"{where}.hatch", HATCHES),
+        hatch=_choice(get("hatch"), f"{where}.hatch", SAVED_HATCHES),
     )
 
 
@@ -195,7 +202,7 @@ def style_from_dict(data: Any) -> LayerStyle:
         raise ValueError(
             f"style.version {version} is newer than this InnoAtlas reads ({FORMAT_VERSION})"
         )
-    kind = _choice(data.get("kind", "single"), "style.kind", KINDS)
+    kind = _choice(data.get("kind", "single"), "style.kind", STYLE_KINDS)
     categories = data.get("categories", [])
     if not isinstance(categories, list):
         raise ValueError(f"style.categories: expected a list, got {_describe(categories)}")

@@ -2,7 +2,7 @@
 
 from layers.model import LayerSpec
 from layers.provenance import DataStatus, Provenance
-from layers.style import Symbol, categorized
+from layers.style import Hatch, Symbol, categorized
 
 #: 용도지역 zone types (ZONING.md, short names) -> colour, after the usual Korean map colours.
 ZONE_COLOURS = {
@@ -25,7 +25,7 @@ ZONE_COLOURS = {
 }
 
 #: Restriction overlays: overlay name -> (English name, outline colour, hatch)
-OVERLAYS = {
+OVERLAYS: dict[str, tuple[str, str, Hatch | None]] = {
     "개발제한구역": ("Greenbelt", "#1b4332", "diagonal"),
     "비행안전구역": ("Airport height limit (Gimpo)", "#0077b6", None),
     "특정개발진흥지구": ("Special development district", "#9d0208", None),

@@ -8,10 +8,10 @@ from layers.themes.registry import DEFAULT_SPECS
 
 def test_vocabularies_are_the_words_saved_styles_use():
     assert GEOMETRY_KINDS == ("point", "line", "polygon", "mixed")
-    assert STYLE_KINDS == style_io.KINDS == ("single", "categorized")
-    assert STROKE_STYLES == style_io.STROKE_STYLES
-    assert MARKERS == style_io.MARKERS
-    assert (None, *HATCHES) == style_io.HATCHES
+    assert STYLE_KINDS == ("single", "categorized")
+    assert STROKE_STYLES == ("solid", "dash", "dot")
+    assert MARKERS == ("circle", "square", "triangle", "diamond")
+    assert style_io.SAVED_HATCHES == (None, *HATCHES) == (None, "diagonal", "cross")
 
 
 def test_every_default_layer_uses_the_vocabularies():

@@ -24,7 +24,7 @@ from typing import Any
 import geopandas as gpd
 
 from app.core.i18n_catalog import translate_stored
-from layers.model import Layer, LayerSpec, LayerStack
+from layers.model import GEOMETRY_KINDS, GeometryKind, Layer, LayerSpec, LayerStack
 from layers.provenance import DataStatus, Provenance
 from layers.style import Category, LabelStyle, LayerStyle, Symbol
 from layers.themes.registry import SPECS_BY_NAME
@@ -50,7 +50,7 @@ PALETTE = (
 #: Table names a user layer cannot take (GeoPackage, QGIS and InnoAtlas tables).
 _RESERVED = {"sites", "layer_styles", "sqlite_sequence"} | set(SPECS_BY_NAME)
 
-_KIND_BY_TYPE = {
+_KIND_BY_TYPE: dict[str, GeometryKind] = {
     "Point": "point",
     "MultiPoint": "point",
     "LineString": "line",
@@ -66,7 +66,7 @@ def is_user_layer(layer: Layer) -> bool:
     return layer.name not in _RESERVED
 
 
-def geometry_kind_of(frame: gpd.GeoDataFrame) -> str:
+def geometry_kind_of(frame: gpd.GeoDataFrame) -> GeometryKind:
     """``"point"``, ``"line"``, ``"polygon"`` or ``"mixed"`` for the frame's geometries."""
     types = {str(t) for t in frame.geom_type.dropna().unique()}
     kinds = {_KIND_BY_TYPE.get(t, "mixed") for t in types}
@@ -291,7 +291,7 @@ def user_layer_specs(extra: dict[str, Any], style_from_dict) -> tuple[list[Layer
         except (TypeError, KeyError, ValueError, AttributeError) as err:
             notes.append(f"an imported layer's settings are damaged ({err}); it was skipped")
             continue
-        if name in _RESERVED or kind not in ("point", "line", "polygon", "mixed"):
+        if name in _RESERVED or kind not in GEOMETRY_KINDS:
             notes.append(f"imported layer '{name}' has unusable settings; it was skipped")
             continue
         specs.append(

@@ -62,9 +62,9 @@ from app.core.formats.qgis.qml_symbols import (
     _symbol,
 )
 from app.core.formats.qgis.qml_write import PIXELS_PER_METRE, alpha_code
+from layers.model import GEOMETRY_KINDS
 from layers.style import Category, LabelStyle, LayerStyle, Symbol
 
-GEOMETRY_KINDS = ("point", "line", "polygon", "mixed")
 _GEOMETRY_RULE = re.compile(
     r"^\s*geometry_type\(\s*\$geometry\s*\)\s*=\s*'(\w+)'\s*$", re.IGNORECASE
 )

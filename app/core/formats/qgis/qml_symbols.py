@@ -14,12 +14,12 @@ from typing import Any
 
 from app.core.errors import InnoAtlasError
 from app.core.formats.qgis.qml_write import PIXELS_PER_METRE, alpha_code
-from layers.style import Symbol
+from layers.style import Hatch, Marker, StrokeStyle, Symbol
 
 #: Pixels per unit at 96 dpi; map units have no fixed size on screen.
 _PIXELS = {"Pixel": 1.0, "MM": 96 / 25.4, "Point": 96 / 72, "Inch": 96.0}
 _POINTS = {"Point": 1.0, "MM": 72 / 25.4, "Pixel": 72 / 96, "Inch": 72.0}
-_HATCHES = {
+_HATCHES: dict[str, Hatch] = {
     "b_diagonal": "diagonal",
     "f_diagonal": "diagonal",
     "horizontal": "diagonal",
@@ -27,8 +27,14 @@ _HATCHES = {
     "diagonal_x": "cross",
     "cross": "cross",
 }
-_PENS = {"solid": "solid", "dash": "dash", "dot": "dot", "dash dot": "dash", "dash dot dot": "dash"}
-_MARKERS = {
+_PENS: dict[str, StrokeStyle] = {
+    "solid": "solid",
+    "dash": "dash",
+    "dot": "dot",
+    "dash dot": "dash",
+    "dash dot dot": "dash",
+}
+_MARKERS: dict[str, Marker] = {
     "circle": "circle",
     "square": "square",
     "rounded_square": "square",
