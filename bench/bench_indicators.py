@@ -1,4 +1,4 @@
-"""Site indicators: time for every column of INDICATORS.md (issue 4).
+"""Site indicators: time for every column of docs/indicators.md (issue 4).
 
 Targets: 50 sites over 200 000 start-ups ≤ 50 ms warm in-process; one dragged site
 over 200 000 start-ups ≤ 16 ms per update; 1 000 000 start-ups: time and memory.
@@ -244,7 +244,7 @@ def main() -> None:
     )
     startups = generate_startups(200_000, districts, stations, education)
     print(
-        "InnoAtlas site indicators — every INDICATORS.md column, R = 800 m, "
+        "InnoAtlas site indicators — every docs/indicators.md column, R = 800 m, "
         "sites inside the districts"
     )
 

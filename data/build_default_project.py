@@ -65,7 +65,7 @@ ZONE_EN = {
 }
 
 #: Hand-placed Voronoi seeds (lon, lat, zone type) per district. Shapes are invented;
-#: they only mimic the typical pattern of each district (ZONING.md district facts).
+#: they only mimic the typical pattern of each district (docs/zoning.md district facts).
 ZONE_SEEDS: dict[str, list[tuple[float, float, str]]] = {
     "gvalley": [
         (126.8825, 37.4813, "일반상업"),  # 가산디지털단지 station
@@ -155,7 +155,7 @@ GREENBELT_RINGS = {
 GIMPO_AXIS = [(126.7780, 37.5715), (126.8060, 37.5505)]
 GIMPO_REACH_M = 5000.0
 GIMPO_MAX_HEIGHT_M = 57.0
-#: Yangjae ICT 특정개발진흥지구: centre (lon, lat) and target area (ZONING.md: about 0.93 km²).
+#: Yangjae ICT 특정개발진흥지구: centre (lon, lat) and target area (docs/zoning.md: about 0.93 km²).
 YANGJAE_SDD_CENTRE = (127.0360, 37.4770)
 YANGJAE_SDD_AREA_M2 = 0.93e6
 
@@ -448,7 +448,7 @@ def build_overlays(dist: gpd.GeoDataFrame, gu: gpd.GeoDataFrame, area) -> gpd.Ge
             "yangjae",
             np.nan,
             _sdd_outline(yangjae12),
-            "Illustrative outline sized to about 0.93 km² around 양재 station (ZONING.md). "
+            "Illustrative outline sized to about 0.93 km² around 양재 station (docs/zoning.md). "
             "FAR bonus for recommended industries: 제2종일반주거 200 % up to 240 % (120 %).",
         )
     )

@@ -1,4 +1,4 @@
-"""`layers` and `app.core` must never import Qt (ARCHITECTURE.md rule 1)."""
+"""`layers` and `app.core` must never import Qt (docs/architecture.md rule 1)."""
 
 import subprocess
 import sys

@@ -1,9 +1,9 @@
-"""``innoatlas indicators SITES``: the site indicators of INDICATORS.md, headless.
+"""``innoatlas indicators SITES``: the site indicators of docs/indicators.md, headless.
 
 Reads the sites (any vector file pyogrio reads, any CRS), takes the start-up,
 education, station and zoning layers from the project GeoPackage (default: the
 embedded project) unless a file overrides one, and writes one row per site: ``site``
-(its name, else its ``site_id``, else its row number) then exactly the INDICATORS.md
+(its name, else its ``site_id``, else its row number) then exactly the docs/indicators.md
 columns, as CSV (default) or JSON. Qt is never imported.
 """
 
@@ -29,7 +29,7 @@ def add_indicators_parser(commands: argparse._SubParsersAction) -> argparse.Argu
     parser = commands.add_parser(
         "indicators",
         help="compute the cluster indicators of candidate sites",
-        description="Compute every site indicator of INDICATORS.md (catchment counts, "
+        description="Compute every site indicator of docs/indicators.md (catchment counts, "
         "sector mix, access, zoning, buildable area, score) for the sites in "
         "SITES against the project's layers. Output: one row per site, "
         "'site' first, then the indicator columns.",

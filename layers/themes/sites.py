@@ -8,7 +8,7 @@ from layers.model import WORKING_CRS, LayerSpec
 from layers.provenance import USER_PROVENANCE
 from layers.style import LabelStyle, LayerStyle, Symbol
 
-DEFAULT_RADIUS_M = 800.0  # INDICATORS.md: about a 10-minute walk
+DEFAULT_RADIUS_M = 800.0  # docs/indicators.md: about a 10-minute walk
 
 #: column -> kind; ``kind`` is "point" or "polygon", times are ISO 8601 UTC strings.
 COLUMNS = {

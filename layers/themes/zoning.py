@@ -4,7 +4,7 @@ from layers.model import LayerSpec
 from layers.provenance import DataStatus, Provenance
 from layers.style import Hatch, Symbol, categorized
 
-#: 용도지역 zone types (ZONING.md, short names) -> colour, after the usual Korean map colours.
+#: 용도지역 zone types (docs/zoning.md, short names) -> colour, after the usual Korean map colours.
 ZONE_COLOURS = {
     "제1종전용주거": "#fff3b0",
     "제2종전용주거": "#ffe98a",

@@ -80,7 +80,7 @@ def test_menu_switches_the_visible_strings_to_korean_and_back(qtbot, with_site):
     assert "혁신지구  [근사]" in layer_titles(w)
     labels = w.indicators_panel.card_labels()
     assert labels[0] == "스타트업 수" and "종합 점수" in labels
-    # the card keeps its values; card_values() is keyed by the INDICATORS.md names
+    # the card keeps its values; card_values() is keyed by the docs/indicators.md names
     assert int(w.indicators_panel.card_values()["startups_n"].replace(",", "")) > 0
     header = w.indicators_panel.table_model.headerData(2, Qt.Orientation.Horizontal)
     assert header == "스타트업 수"

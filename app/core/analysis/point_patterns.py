@@ -1,4 +1,4 @@
-"""Map-level analysis of the start-ups (INDICATORS.md): density, hot spots, clustering.
+"""Map-level analysis of the start-ups (docs/indicators.md): density, hot spots, clustering.
 
 - :func:`kernel_density`: quartic (biweight) kernel density on a grid, bandwidth = R.
 - :func:`getis_ord_gi_star`: Getis-Ord Gi* z-scores of start-up counts on a grid

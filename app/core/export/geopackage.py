@@ -9,7 +9,7 @@ then ``os.replace``):
   table is given (``zone_shares`` JSON and ``restrictions`` as text);
 - a ``synthetic`` or ``illustrative`` boolean column (all true) on a layer whose
   provenance is synthetic/illustrative and which has neither column yet;
-- ``layer_styles`` exactly as QGIS creates it (see shared/design/GPKG_STYLES.md), one
+- ``layer_styles`` exactly as QGIS creates it (see docs/geopackage.md), one
   default row per layer whose QML/SLD come from :mod:`app.core.formats.qgis.qml_write`;
 - provenance twice: the ``innoatlas_provenance`` attributes table (columns
   :data:`layers.provenance.PROVENANCE_COLUMNS`, one row per layer, the same table a

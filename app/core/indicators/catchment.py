@@ -1,4 +1,4 @@
-"""Catchment membership, nearest distances and catchment areas (INDICATORS.md).
+"""Catchment membership, nearest distances and catchment areas (docs/indicators.md).
 
 A feature f is in the catchment of site s iff ``distance(f, s) <= R`` (the boundary
 counts), for point and polygon sites alike. Membership is one index query with a
@@ -107,7 +107,7 @@ def nearest_distances(sites: np.ndarray, layer: IndexedLayer) -> np.ndarray:
 
 
 def catchment_area_km2(sites: np.ndarray, radii: np.ndarray | float) -> np.ndarray:
-    """Area of ``buffer(site, R)`` in km² (INDICATORS.md).
+    """Area of ``buffer(site, R)`` in km² (docs/indicators.md).
 
     Point sites get the exact ``π R²``; other sites the area of a buffer with 16
     segments per quarter circle (slightly below the true area, by under 0.3 % of the

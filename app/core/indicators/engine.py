@@ -1,4 +1,4 @@
-"""Cluster indicators for candidate sites: every per-site column of INDICATORS.md.
+"""Cluster indicators for candidate sites: every per-site column of docs/indicators.md.
 
 One vectorised pass per layer: an index query with a distance predicate gives (site,
 feature) pairs (an STRtree ``dwithin`` query; for the start-ups, a layer of many
@@ -42,7 +42,7 @@ from app.core.zoning.rules import DEFAULT_USE_CLASSES, ZoningRules
 from layers.model import WORKING_CRS
 from layers.themes.sites import DEFAULT_RADIUS_M
 
-#: The per-site columns of INDICATORS.md, in order (the contract).
+#: The per-site columns of docs/indicators.md, in order (the contract).
 COLUMNS: tuple[str, ...] = (
     "startups_n",
     "startups_per_km2",
@@ -327,7 +327,7 @@ def compute_indicators(
     references: References | None = None,
     use_classes: Iterable[str] = DEFAULT_USE_CLASSES,
 ) -> pd.DataFrame:
-    """Every per-site indicator of INDICATORS.md.
+    """Every per-site indicator of docs/indicators.md.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Readable names of the indicator columns (INDICATORS.md) for every view.
+"""Readable names of the indicator columns (docs/indicators.md) for every view.
 
 The column names (``startups_n``, ``sector_hhi`` …) are the contract of the CSV and
 GeoPackage exports and stay there; what a person reads is :func:`label`: an English

@@ -1,4 +1,4 @@
-"""Composite site score: weighted mean of monotone 0–1 transforms (INDICATORS.md).
+"""Composite site score: weighted mean of monotone 0–1 transforms (docs/indicators.md).
 
 | criterion    | indicator             | transform               | reference (default) |
 |--------------|-----------------------|-------------------------|---------------------|

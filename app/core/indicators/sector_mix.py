@@ -2,7 +2,7 @@
 
 Everything works on a ``(n_sites, n_sectors)`` count matrix whose columns are the
 sectors of the whole start-up layer in alphabetical order, so that ``argmax`` breaks
-ties alphabetically (INDICATORS.md).
+ties alphabetically (docs/indicators.md).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def sector_mix(counts: np.ndarray, sectors: list[str], layer_totals: np.ndarray)
     Notes
     -----
     ``p_k = n_k / n`` with ``n`` the start-ups *with a known sector*; when every
-    start-up has a sector (the normal case) ``n`` is ``startups_n`` as in INDICATORS.md.
+    start-up has a sector (the normal case) ``n`` is ``startups_n`` as in docs/indicators.md.
     """
     counts = np.asarray(counts, dtype=float)
     n = counts.sum(axis=1)

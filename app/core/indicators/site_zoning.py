@@ -93,7 +93,7 @@ class IndexedZoning:
 
 @dataclass(frozen=True)
 class SiteZoning:
-    """Zoning columns of INDICATORS.md, one entry per site."""
+    """Zoning columns of docs/indicators.md, one entry per site."""
 
     zone_shares: np.ndarray  # object: JSON text, None without zoning
     dominant_zone: np.ndarray  # object

@@ -10,7 +10,7 @@ from shapely.geometry.base import BaseGeometry
 
 from app.core.errors import InnoAtlasError
 
-#: Circle sites: segments per quarter circle (INDICATORS.md asks for at least 16).
+#: Circle sites: segments per quarter circle (docs/indicators.md asks for at least 16).
 QUARTER_SEGMENTS = 16
 MIN_AREA_M2 = 1.0
 

@@ -1,4 +1,4 @@
-"""Normalise Korean zoning names to the short names the app uses (ZONING.md).
+"""Normalise Korean zoning names to the short names the app uses (docs/zoning.md).
 
 Official data writes 용도지역 in full (``제2종일반주거지역``, ``준공업지역``), often with
 spaces or a qualifier in brackets (``제2종일반주거지역(7층이하)``); the app and the

@@ -3,10 +3,10 @@
 The tables are data, not code: BCR/FAR per zone type (decree limits and the Seoul
 ordinance values that the engine uses), whether each zone permits the centre's use
 classes, restriction overlays and their effect, each row with its legal basis and a
-confidence flag (ZONING.md). A project may override a permission cell; the overrides
+confidence flag (docs/zoning.md). A project may override a permission cell; the overrides
 are a plain dict ``{(zone_type, use_class): symbol}`` saved with the project.
 
-Permission (ZONING.md): a zone *permits* the centre iff at least one of its use classes
+Permission (docs/zoning.md): a zone *permits* the centre iff at least one of its use classes
 is ○; □ and △ make it *conditional*; ✗ and ? make it *not permitted*.
 """
 
@@ -30,7 +30,7 @@ USE_CLASS_COLUMNS = {"교육연구시설": "use_education", "업무시설": "use
 DEFAULT_USE_CLASSES: tuple[str, ...] = tuple(USE_CLASS_COLUMNS)
 
 PERMITTED, CONDITIONAL, NOT_PERMITTED = "permitted", "conditional", "not_permitted"
-#: Symbol -> meaning (ZONING.md legend).
+#: Symbol -> meaning (docs/zoning.md legend).
 SYMBOLS = {
     "○": "permitted",
     "□": "only where the city ordinance allows",

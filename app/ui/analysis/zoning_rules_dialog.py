@@ -1,6 +1,6 @@
 """Zoning rules: BCR, FAR and permitted uses per zone type, with the project's overrides.
 
-Values marked (?) in ZONING.md could not be confirmed from a primary source; the
+Values marked (?) in docs/zoning.md could not be confirmed from a primary source; the
 dialog shows them flagged. A permission cell can be overridden for the project.
 """
 
@@ -68,7 +68,7 @@ class ZoningRulesDialog(QDialog):
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 if "(?)" in text:
                     item.setForeground(UNCONFIRMED)
-                    item.setToolTip(tr("Not confirmed from a primary source (ZONING.md)"))
+                    item.setToolTip(tr("Not confirmed from a primary source (docs/zoning.md)"))
                 self.table.setItem(row, column, item)
             for offset, use in enumerate(uses):
                 combo = QComboBox(self.table)

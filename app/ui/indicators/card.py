@@ -222,7 +222,7 @@ class SiteCard(QWidget):
         self.breakdown.updateGeometry()
 
     def values(self) -> dict[str, str]:
-        """Indicator column name (INDICATORS.md) → shown value text (tests, copy)."""
+        """Indicator column name (docs/indicators.md) → shown value text (tests, copy)."""
         return {
             self.card.item(r, 0).data(Qt.ItemDataRole.UserRole): self.card.item(r, 1).text()
             for r in range(self.card.rowCount())

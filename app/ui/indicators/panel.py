@@ -97,7 +97,7 @@ class IndicatorsPanel(QWidget):
         self.weights_box.setTitle(tr("Catchment and score weights"))
         self.radius.setToolTip(
             tr(
-                "Project catchment radius R (INDICATORS.md: default 800 m, "
+                "Project catchment radius R (docs/indicators.md: default 800 m, "
                 "about a 10-minute walk); sites with their own radius keep it"
             )
         )
@@ -165,7 +165,7 @@ class IndicatorsPanel(QWidget):
         self.site_card.show_site(frame, live)
 
     def card_values(self) -> dict[str, str]:
-        """Indicator column name (INDICATORS.md) → shown value text (tests, copy)."""
+        """Indicator column name (docs/indicators.md) → shown value text (tests, copy)."""
         return self.site_card.values()
 
     def card_labels(self) -> list[str]:

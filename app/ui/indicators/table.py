@@ -1,6 +1,6 @@
 """The comparison table of every site's indicators and its CSV export.
 
-:class:`ResultsTableModel` shows the indicator table (rank, name, then the INDICATORS.md
+:class:`ResultsTableModel` shows the indicator table (rank, name, then the docs/indicators.md
 columns) with names and values in the UI's language and a numeric sort key;
 :class:`ComparisonPage` is the indicators panel's "Compare" tab: the sortable table and
 the button that saves it as CSV (UTF-8 with a BOM, so that Excel reads Korean text).
@@ -32,7 +32,7 @@ from app.ui.indicators.card import NOT_PERMITTED
 
 
 class ResultsTableModel(QAbstractTableModel):
-    """The results frame as a table: rank, name, then the INDICATORS.md columns."""
+    """The results frame as a table: rank, name, then the docs/indicators.md columns."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -94,7 +94,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame : DataFrame
         The indicator table, indexed by site id.
     path : Path
-        The CSV file; columns ``rank``, ``name``, ``site_id`` and the INDICATORS.md ones.
+        The CSV file; columns ``rank``, ``name``, ``site_id`` and the docs/indicators.md ones.
 
     Raises
     ------

@@ -1,4 +1,4 @@
-"""Hand-computed cases for every column of INDICATORS.md (app.core.indicators.engine)."""
+"""Hand-computed cases for every column of docs/indicators.md (app.core.indicators.engine)."""
 
 import json
 import math

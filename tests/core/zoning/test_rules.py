@@ -1,4 +1,4 @@
-"""The zoning rules tables (data/*.csv) against ZONING.md, and the rules object."""
+"""The zoning rules tables (data/*.csv) against docs/zoning.md, and the rules object."""
 
 import csv
 
@@ -17,7 +17,7 @@ from app.core.zoning.rules import (
 )
 from layers.themes.zoning import OVERLAYS, ZONE_COLOURS
 
-#: ZONING.md: zone -> (decree BCR, decree FAR min, max, Seoul BCR, Seoul FAR, (?))
+#: docs/zoning.md: zone -> (decree BCR, decree FAR min, max, Seoul BCR, Seoul FAR, (?))
 ZONING_MD = {
     "제1종전용주거": (50, 50, 100, 50, 100, False),
     "제2종전용주거": (50, 50, 150, 40, 120, True),

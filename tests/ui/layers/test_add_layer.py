@@ -340,7 +340,7 @@ def test_real_zoning_with_full_korean_names_drives_the_zoning_indicators(
     window.indicators.wait()
     row = window.indicators.results.iloc[0]
     assert row["dominant_zone"] == "일반상업"
-    assert bool(row["use_permitted"])  # 업무시설 ○ in 일반상업 (ZONING.md)
+    assert bool(row["use_permitted"])  # 업무시설 ○ in 일반상업 (docs/zoning.md)
     assert float(row["max_gfa_m2"]) == pytest.approx(100 * 100 * 8.0, rel=1e-6)  # FAR 800 %
     # removing the real zoning gives the role back to the illustrative layer, shown again
     window.layer_panel.select_layer(layer)

@@ -1,4 +1,4 @@
-"""Site suggestion: the maximal covering location problem (INDICATORS.md, issue 7).
+"""Site suggestion: the maximal covering location problem (docs/indicators.md, issue 7).
 
 The package holds, as spopt splits its location models: :mod:`.candidates` (the district,
 the candidate grid on permitted land, the demand weights), :mod:`.coverage` (the coverage

@@ -1,4 +1,4 @@
-"""Site suggestion: the maximal covering location problem (INDICATORS.md, issue 7).
+"""Site suggestion: the maximal covering location problem (docs/indicators.md, issue 7).
 
 Choose ``k`` new support centres among grid points of a district so that the demand
 (start-ups) within ``R`` of a centre is as large as possible.
@@ -21,7 +21,7 @@ Definitions (the contract of :func:`suggest_sites`; the CLI and the UI use them 
   of every candidate (e.g. near forbidden land) stay in the denominator: they are
   demand the permitted land cannot serve.
 - **Coverage**: a start-up is covered iff its distance to a chosen point is ≤ R (one
-  STRtree ``dwithin`` query, boundary included, as the catchments of INDICATORS.md).
+  STRtree ``dwithin`` query, boundary included, as the catchments of docs/indicators.md).
 - **Fixed sites** (existing centres, points or polygons): start-ups of D within R of a
   fixed site are already covered; they count in ``covered_demand`` but add nothing to the
   objective, and the ``k`` new points are chosen on top (candidates lying on a fixed

@@ -36,7 +36,7 @@ CANVAS_THRESHOLD = 1500
 _KEY_COLUMNS = {"districts": "district_id", "sites": "site_id"}
 _CONTEXT = ("startups", "education", "stations", "zoning")
 
-#: The popup rows (INDICATORS.md columns, rank first), named as in the app
+#: The popup rows (docs/indicators.md columns, rank first), named as in the app
 #: (:mod:`app.core.indicators.labels`).
 _POPUP_FIELDS = (
     "rank",

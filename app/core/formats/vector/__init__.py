@@ -4,7 +4,7 @@ of coordinates), checked, repaired and reprojected to EPSG:5186.
 Shapefiles from Korean portals are often CP949 without a .cpg file, and GDAL then reads
 them as ISO-8859-1: garbled Korean with no error. The text bytes of the .dbf are checked
 instead: UTF-8 when they are valid UTF-8, else CP949 (which includes EUC-KR), and a .cpg
-that names the wrong encoding is overruled with a note (ZONING.md). CSV files get the
+that names the wrong encoding is overruled with a note (docs/zoning.md). CSV files get the
 same detection.
 
 :func:`inspect_vector` and :func:`preview_attributes` are the cheap look-ups an import

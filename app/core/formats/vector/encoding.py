@@ -1,6 +1,6 @@
 """Text encoding of shapefiles (.dbf, .cpg, also inside a .zip) and CSV files: UTF-8 when
 the text bytes are valid UTF-8, else CP949 (which includes EUC-KR), else ISO-8859-1; a
-.cpg that names the wrong encoding is overruled with a note (ZONING.md).
+.cpg that names the wrong encoding is overruled with a note (docs/zoning.md).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import geopandas as gpd
 from app.core.errors import InnoAtlasError
 from app.core.progress import Cancelled
 
-#: The CRSs Korean data comes in (ZONING.md), for the "this file has no CRS" choice.
+#: The CRSs Korean data comes in (docs/zoning.md), for the "this file has no CRS" choice.
 KOREAN_CRS_PRESETS: tuple[tuple[str, str], ...] = (
     ("EPSG:5186", "Korea 2000 / Central Belt 2010"),
     ("EPSG:5179", "Korea 2000 / Unified CS (UTM-K)"),

@@ -2,7 +2,7 @@
 
 One cache per layer holds what does not change between frames: polygon paths in
 map coordinates grouped by symbol, point coordinates grouped by symbol, label
-anchors. A frame only transforms and draws them (ARCHITECTURE.md: no item per
+anchors. A frame only transforms and draws them (docs/architecture.md: no item per
 feature).
 """
 
