@@ -799,7 +799,7 @@ class PresentationOverlay:
         )
         title_rect = QRectF(pad, 10 * s, text_w, 66 * s)
         painter.drawText(title_rect, int(Qt.AlignmentFlag.AlignVCenter), title)
-        caveat = self.controller.window._caveat_text()
+        caveat = self.controller.window.caveat_text()
         if caveat:
             font = map_font(10, bold=True)
             font.setPixelSize(max(10, round(22 * s)))

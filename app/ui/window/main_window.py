@@ -302,14 +302,14 @@ class MainWindow(QMainWindow):
         )
         self.scale_label = QLabel("", self)
         self.scale_label.setObjectName("scaleLabel")
-        self.data_label = QLabel(self._caveat_text(), self)
+        self.data_label = QLabel(self.caveat_text(), self)
         self.data_label.setObjectName("dataStatusLabel")
         self.data_label.setStyleSheet("color: #b00020;")
         bar.addPermanentWidget(self.data_label)
         bar.addPermanentWidget(self.coords_label)
         bar.addPermanentWidget(self.scale_label)
 
-    def _caveat_text(self) -> str:
+    def caveat_text(self) -> str:
         """The warning for synthetic/illustrative layers that are shown or counted."""
         project = getattr(self, "project", None)
         counted = (
@@ -445,7 +445,7 @@ class MainWindow(QMainWindow):
                 "2010) metres and WGS84 latitude/longitude"
             )
         )
-        self.data_label.setText(self._caveat_text())
+        self.data_label.setText(self.caveat_text())
         self.canvas.language = self.language
         self.canvas.update()
         for widget in (
@@ -677,7 +677,7 @@ class MainWindow(QMainWindow):
         """Make the indicators read these layers (undo commands call this)."""
         self.project.settings.extra["roles"] = dict(roles)
         self.indicators.set_roles(roles)
-        self.data_label.setText(self._caveat_text())
+        self.data_label.setText(self.caveat_text())
 
     def role_layer(self, role: str):
         """The layer the indicators read for ``role`` (start-ups, zoning ...)."""
@@ -732,7 +732,7 @@ class MainWindow(QMainWindow):
         if layer.name == "sites" and what == "data":
             self.canvas.update()
         if what == "visible":
-            self.data_label.setText(self._caveat_text())
+            self.data_label.setText(self.caveat_text())
         if (
             what == "visible"
             and not layer.visible
