@@ -256,7 +256,7 @@ def test_presentation_scenes_panel_and_export_dialog_are_korean(qtbot, main_wind
     from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox, QLineEdit
 
     from app.ui.export.map_dialog import ORIENTATION_TEXTS, ROWS, WHAT_TEXTS, MapExportDialog
-    from app.ui.presentation.controller import CARD_ROWS
+    from app.ui.presentation.overlay import CARD_ROWS
 
     w = main_window
     panel = w.scenes_panel

@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.sites_toolbar = SitesToolbar(self, self.actions_by_name)
         self.radius_box = self.sites_toolbar.radius_box
         self.radius_label = self.sites_toolbar.radius_label
-        self.status_widgets = StatusBarWidgets(self, self.canvas, self._caveat_text())
+        self.status_widgets = StatusBarWidgets(self, self.canvas, self.caveat_text())
         self.coords_label = self.status_widgets.coords_label
         self.scale_label = self.status_widgets.scale_label
         self.data_label = self.status_widgets.data_label
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _caveat_text(self) -> str:
+    def caveat_text(self) -> str:
         """The warning for synthetic/illustrative layers that are shown or counted."""
         project = getattr(self, "project", None)
         counted = (
@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.sites_toolbar.retranslate()
         self.status_widgets.retranslate()
-        self.data_label.setText(self._caveat_text())
+        self.data_label.setText(self.caveat_text())
         self.canvas.language = self.language
         self.canvas.update()
         for widget in (
@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
         """Make the indicators read these layers (undo commands call this)."""
         self.project.settings.extra["roles"] = dict(roles)
         self.indicators.set_roles(roles)
-        self.data_label.setText(self._caveat_text())
+        self.data_label.setText(self.caveat_text())
 
     def role_layer(self, role: str):
         """The layer the indicators read for ``role`` (start-ups, zoning ...)."""
@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
         if layer.name == "sites" and what == "data":
             self.canvas.update()
         if what == "visible":
-            self.data_label.setText(self._caveat_text())
+            self.data_label.setText(self.caveat_text())
         if (
             what == "visible"
             and not layer.visible

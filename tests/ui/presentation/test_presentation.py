@@ -5,7 +5,8 @@ from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit, QToolBar
 
 from app.core.project.scenes import Scene
-from app.ui.presentation.controller import LABEL_SCALE, band_height
+from app.ui.presentation.controller import LABEL_SCALE
+from app.ui.presentation.overlay import band_height
 
 DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
 
@@ -387,7 +388,7 @@ from app.core.paths import DEFAULT_PROJECT
 from app.core.project.loader import load_project
 from app.ui.gui import application, fit_window, wait_until_drawn
 from app.ui.window.main_window import MainWindow
-from app.ui.presentation.controller import band_height
+from app.ui.presentation.overlay import band_height
 
 application()
 w = MainWindow(load_project(DEFAULT_PROJECT))
