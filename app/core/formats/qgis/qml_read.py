@@ -133,7 +133,7 @@ def _categorized(renderer: ET.Element, kind: str) -> LayerStyle:
 
 
 def _literal(text: str) -> Any:
-    """A QGIS expression literal as written by ``qgis_style._quote_literal``."""
+    """A QGIS expression literal as written by ``qml_write._quote_literal``."""
     if len(text) >= 2 and text[0] == text[-1] == "'":
         return text[1:-1].replace("''", "'")
     if text.upper() in ("TRUE", "FALSE"):
