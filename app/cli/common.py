@@ -106,16 +106,14 @@ def has_display() -> bool:
 
 def write_output(text: str, out: Path | None, bom: bool) -> None:
     """Write ``text`` to ``out`` (UTF-8, with a BOM if asked) or to standard output."""
+    from app.core.formats.atomic_write import write_text_atomically
     from app.core.formats.vector import InputError
 
     if out is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    try:
-        out.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
-    except OSError as err:
-        raise InputError(f"cannot write to {out}: {err.strerror}") from None
+    write_text_atomically(out, text, InputError, encoding="utf-8-sig" if bom else "utf-8")
 
 
 def saved_settings(args: argparse.Namespace):

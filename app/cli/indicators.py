@@ -109,6 +109,7 @@ def run_indicators(args: argparse.Namespace, error: Callable[[str], int]) -> int
 
 
 def _run(args: argparse.Namespace) -> int:
+    from app.core.formats.csv_text import csv_text
     from app.core.formats.vector import InputError, read_vector
     from app.core.indicators.engine import compute_indicators
     from layers.themes.sites import DEFAULT_RADIUS_M
@@ -145,7 +146,7 @@ def _run(args: argparse.Namespace) -> int:
         weights=saved.score_weights() if saved else None,
     )
     table.insert(0, "site", site_labels(sites.frame))
-    text = to_json(table) if out_format == "json" else table.to_csv(index=False)
+    text = to_json(table) if out_format == "json" else csv_text(table)
     write_output(text, args.out, bom=out_format == "csv")
     return 0
 

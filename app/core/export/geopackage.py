@@ -41,7 +41,8 @@ import shapely
 import shapely.geometry
 
 from app.core.errors import InnoAtlasError
-from app.core.formats.atomic_write import write_atomically
+from app.core.formats.atomic_write import write_atomically, write_text_atomically
+from app.core.formats.csv_text import csv_text
 from app.core.formats.qgis.qml_write import style_name, style_qml, style_sld
 from app.core.indicators.records import indicator_records
 from app.core.progress import Progress, no_progress
@@ -296,18 +297,12 @@ def export_geopackage(
 
 # --- the indicators table ------------------------------------------------------------
 def _write_text(path: Path, text: str, encoding: str) -> None:
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise ExportError(f"cannot write to {path}: no such folder")
-    try:
-        path.write_text(text, encoding=encoding, newline="")
-    except OSError as err:
-        raise ExportError(f"cannot write to {path}: {err.strerror}") from None
+    write_text_atomically(Path(path), text, ExportError, encoding=encoding)
 
 
 def export_indicators_csv(path: Path | str, table: pd.DataFrame) -> None:
     """The indicators table as CSV, UTF-8 with BOM (Excel shows Korean text)."""
-    _write_text(Path(path), indicator_columns(table).to_csv(index=False), "utf-8-sig")
+    _write_text(Path(path), csv_text(indicator_columns(table)), "utf-8-sig")
 
 
 def export_indicators_geojson(

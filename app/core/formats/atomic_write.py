@@ -60,3 +60,31 @@ def write_atomically(
         temp.unlink(missing_ok=True)
         message = first_line(err)
         raise error(f"cannot {verb} {path.name}: {message}{failure_hint}") from None
+
+
+def write_text_atomically(
+    path: Path, text: str, error: type[InnoAtlasError], *, encoding: str = "utf-8"
+) -> None:
+    """Write ``text`` to ``path`` atomically (CSV, JSON, QML ...; see :func:`write_atomically`).
+
+    Parameters
+    ----------
+    path : Path
+        The file to create or replace; a full disk or a killed process leaves the
+        previous file as it was.
+    text : str
+        The whole content; newlines are written as given.
+    error : InnoAtlasError subclass
+        Raised with a one-line message when the file cannot be written.
+    encoding : str, optional
+        ``"utf-8"`` (default) or ``"utf-8-sig"`` (with a BOM, for Excel).
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise error(f"cannot write to {path}: no such folder")
+
+    def write(temp: Path) -> None:
+        with open(temp, "w", encoding=encoding, newline="") as handle:
+            handle.write(text)
+
+    write_atomically(path, write, error, verb="write", suffix=f"{path.suffix}.part")
