@@ -101,19 +101,13 @@ class AnalysisLayers:
 
     def edit_rules(self) -> bool:
         """Open the zoning rules dialog; OK applies the overrides to the project."""
-        from app.ui.analysis.zoning_rules_dialog import ZoningRulesDialog
+        from app.ui.analysis.zoning_rules_dialog import ZoningRulesDialog, apply_dialog
 
-        indicators = self.window.indicators
-        dialog = ZoningRulesDialog(indicators.rules, self.window)
+        dialog = ZoningRulesDialog(self.window.indicators.rules, self.window)
         self.dialog = dialog
         if dialog.exec() != ZoningRulesDialog.DialogCode.Accepted:
             return False
-        rules = dialog.result_rules()
-        if rules.overrides != indicators.rules.overrides:
-            indicators.set_rules(rules)
-            project = self.window.project
-            project.settings.extra["zoning_overrides"] = rules.overrides_to_records()
-            project.mark_settings_dirty()
+        apply_dialog(self.window, dialog)  # one undo step
         return True
 
     def toggle(self, name: str, on: bool) -> None:

@@ -1,7 +1,8 @@
 """Zoning rules: BCR, FAR and permitted uses per zone type, with the project's overrides.
 
 Values marked (?) in docs/zoning.md could not be confirmed from a primary source; the
-dialog shows them flagged. A permission cell can be overridden for the project.
+dialog shows them flagged. A permission cell can be overridden for the project; OK
+applies the changed cells as one undo step (:func:`apply_dialog`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.core.zoning.rules import SYMBOLS, USE_CLASS_COLUMNS, ZoningRules
 from app.ui.i18n import tr
+from app.ui.project.settings_commands import SetZoningOverridesCommand
 
 UNCONFIRMED = QColor("#b36b00")
 
@@ -154,3 +156,28 @@ class ZoningRulesDialog(QDialog):
 def _flag(value: float, unconfirmed: bool) -> str:
     text = f"{value:g}"
     return f"{text} (?)" if unconfirmed else text
+
+
+def apply_dialog(window, dialog: ZoningRulesDialog) -> bool:
+    """Apply the overrides chosen in ``dialog`` to ``window``'s project, as one undo step.
+
+    Returns
+    -------
+    bool
+        False when the overrides did not change (nothing is pushed).
+    """
+    before, after = window.indicators.rules, dialog.result_rules()
+    if after.overrides == before.overrides:
+        return False
+    command = SetZoningOverridesCommand(
+        lambda rules: set_project_rules(window, rules), before, after
+    )
+    window.undo_stack.push(command)
+    return True
+
+
+def set_project_rules(window, rules: ZoningRules) -> None:
+    """Make ``rules`` the project's zoning rules: the indicators use them (computed again
+    once) and the overrides are kept in the project settings (the undo commands call this)."""
+    window.indicators.set_rules(rules)
+    window.project.settings.extra["zoning_overrides"] = rules.overrides_to_records()

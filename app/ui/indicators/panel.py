@@ -5,10 +5,16 @@ It composes :class:`~app.ui.indicators.card.SiteCard`,
 :class:`~app.ui.indicators.table.ComparisonPage` and
 :class:`~app.ui.indicators.chart.ScoreChart` in tabs, owns the radius and weight controls,
 and keeps every part current from the :class:`IndicatorsController` results.
+
+The radius and weight boxes apply a value when the edit is committed (Enter, focus out,
+the arrows or wheel, a short typing pause; :mod:`app.ui.spin_commit`). A weight change is
+an undo step (:class:`~app.ui.project.settings_commands.SetWeightCommand`); the radius
+box is wired by the window's Sites toolbar, which owns that setting.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +34,8 @@ from app.ui.indicators.card import SiteCard
 from app.ui.indicators.chart import ScoreChart
 from app.ui.indicators.controller import IndicatorsController
 from app.ui.indicators.table import ComparisonPage
+from app.ui.project.settings_commands import SetWeightCommand
+from app.ui.spin_commit import CommitOnPause
 
 
 class IndicatorsPanel(QWidget):
@@ -47,6 +55,7 @@ class IndicatorsPanel(QWidget):
         self.radius.setSingleStep(50)
         self.radius.setSuffix(" m")
         self.radius.setValue(round(editing.radius_m))
+        self.radius_commit = CommitOnPause(self.radius)
         self.weights_form = form
         form.addRow("Radius R", self.radius)
         self.weight_spins: dict[str, QSpinBox] = {}
@@ -56,7 +65,10 @@ class IndicatorsPanel(QWidget):
             spin.setRange(0, 100)
             spin.setValue(round(getattr(controller.weights, criterion.key) * 100))
             spin.setSuffix(" %")
-            spin.valueChanged.connect(self._weights_changed)
+            CommitOnPause(spin)
+            spin.valueChanged.connect(
+                lambda value, c=criterion: self.set_weight(c.key, c.label, value)
+            )
             form.addRow(criterion.label, spin)
             self.weight_spins[criterion.key] = spin
 
@@ -131,9 +143,24 @@ class IndicatorsPanel(QWidget):
         self.site_card.retranslate()
 
     # -- behaviour -----------------------------------------------------------------------
-    def _weights_changed(self) -> None:
-        values = {key: spin.value() / 100.0 for key, spin in self.weight_spins.items()}
-        self.controller.set_weights(Weights(**values))
+    def set_weight(self, key: str, label: str, percent: int) -> bool:
+        """Give criterion ``key`` the weight ``percent`` %, as one undo step.
+
+        The other weights keep their values. False when nothing changes.
+        """
+        before = self.controller.weights
+        after = replace(before, **{key: percent / 100.0})
+        if after == before:
+            return False
+        self.editing.undo_stack.push(
+            SetWeightCommand(self.apply_weights, key, label, before, after)
+        )
+        return True
+
+    def apply_weights(self, weights: Weights) -> None:
+        """Score with ``weights`` and show them (the undo commands call this)."""
+        self.set_weights(weights)
+        self.controller.set_weights(weights)
 
     def set_weights(self, weights: Weights) -> None:
         """Show ``weights`` (e.g. loaded with a project) without recomputing twice."""

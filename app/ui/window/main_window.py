@@ -244,8 +244,6 @@ class MainWindow(QMainWindow):
         self.editing.previewRequested.connect(self._queue_preview)
         self.analysis = AnalysisLayers(self)
         self.editing.sketchChanged.connect(self.sites_toolbar.on_sketch_changed)
-        for spin in self.indicators_panel.weight_spins.values():
-            spin.valueChanged.connect(lambda _v: self.project.mark_settings_dirty())
         a["actionZoomIn"].triggered.connect(lambda: self.canvas.zoom_by(2.0))
         a["actionZoomOut"].triggered.connect(lambda: self.canvas.zoom_by(0.5))
         a["actionZoomFull"].triggered.connect(self.canvas.zoom_full)

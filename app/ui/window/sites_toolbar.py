@@ -2,9 +2,13 @@
 
 :class:`SitesToolbar` holds the site tools' actions (made by the window's menus), the
 snapping toggle and the radius spin box for new point sites. The radius is one setting
-with the Indicators panel's radius: changing either changes both, marks the project
-unsaved and recomputes the indicators. An unfinished polygon sketch is kept with the
-project's settings and restored (paused) when the project opens.
+with the Indicators panel's radius. Either box applies a value when its edit is
+committed (Enter, focus out, the arrows or wheel, a short typing pause; see
+:mod:`app.ui.spin_commit`), never for the partial values typed on the way, and each
+change is an undo step (:class:`~app.ui.project.settings_commands.SetRadiusCommand`)
+that shows the radius in both boxes and recomputes the indicators once. An unfinished
+polygon sketch is kept with the project's settings and restored (paused) when the
+project opens.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QToolBar
 
 from app.core.project.store import ProjectSettings
 from app.ui.i18n import tr
+from app.ui.project.settings_commands import SetRadiusCommand
+from app.ui.spin_commit import CommitOnPause
 
 #: The actions on the toolbar, left to right.
 SITE_ACTIONS = (
@@ -44,6 +50,8 @@ class SitesToolbar:
     radius_label : QLabel
     radius_box : QDoubleSpinBox
         The catchment radius (m) of new point sites.
+    radius_commit : CommitOnPause
+        Commits a typed radius after a pause.
     """
 
     def __init__(self, window, actions_by_name: dict[str, QAction]) -> None:
@@ -62,6 +70,7 @@ class SitesToolbar:
         self.radius_box.setSingleStep(50)
         self.radius_box.setSuffix(" m")
         self.radius_box.setValue(window.editing.radius_m)
+        self.radius_commit = CommitOnPause(self.radius_box)
         self.radius_box.setToolTip(
             "Catchment radius for new point sites (800 m ≈ a "
             "10-minute walk); change a site's own radius in the "
@@ -73,26 +82,42 @@ class SitesToolbar:
         self.toolbar = toolbar
 
     def connect(self) -> None:
-        """Make the radius box and the Indicators panel's radius one setting."""
+        """Make the radius box and the Indicators panel's radius one undoable setting."""
         self.radius_box.valueChanged.connect(self.set_radius)
         self.window.indicators_panel.radius.valueChanged.connect(
-            lambda value: self.radius_box.setValue(float(value))
+            lambda value: self.set_radius(float(value))
         )
 
-    def set_radius(self, value: float) -> None:
-        """Use ``value`` metres as the catchment radius of new point sites.
+    def set_radius(self, value: float) -> bool:
+        """Make ``value`` metres the project radius, as one undo step.
 
-        The Indicators panel shows it too, the project becomes unsaved and the
-        indicators are computed again.
+        Returns
+        -------
+        bool
+            False when the radius already is ``value`` (nothing is pushed).
+        """
+        w = self.window
+        if float(value) == w.editing.radius_m:
+            return False
+        w.undo_stack.push(SetRadiusCommand(self.apply_radius, w.editing.radius_m, float(value)))
+        return True
+
+    def apply_radius(self, value: float) -> None:
+        """Use ``value`` metres as the project radius (the undo commands call this).
+
+        Both radius boxes and the Sites panel show it and the indicators are computed
+        again, once.
         """
         w = self.window
         w.editing.radius_m = float(value)
-        panel_radius = w.indicators_panel.radius
-        if panel_radius.value() != round(value):
-            panel_radius.blockSignals(True)
-            panel_radius.setValue(round(value))
-            panel_radius.blockSignals(False)
-        w.project.mark_settings_dirty()
+        for box, shown in (
+            (self.radius_box, float(value)),
+            (w.indicators_panel.radius, round(value)),
+        ):
+            if box.value() != shown:
+                box.blockSignals(True)
+                box.setValue(shown)
+                box.blockSignals(False)
         w.sites_panel.model.bind()
         w.indicators.schedule()
         w.canvas.update()

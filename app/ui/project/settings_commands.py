@@ -1,0 +1,194 @@
+"""Undo commands for the project's settings: catchment radius, score weights, zoning overrides.
+
+Like the site commands (:mod:`app.ui.sites.commands`), each command holds the value
+before and after and applies it through a callable that updates the model and every
+control that shows it (the two radius boxes, the weight spin boxes, the project's
+zoning overrides) and schedules one computation of the indicators. Consecutive changes
+of the same setting (the radius, one criterion's weight, one zoning cell) merge into one
+step, as consecutive moves of a site do; a step whose changes cancel out disappears.
+The project's unsaved mark follows the undo stack: undoing back to the saved state
+makes it clean again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+from app.core.indicators.score import Weights
+from app.core.zoning.rules import ZoningRules
+from app.ui.i18n import tr
+from app.ui.sites.commands import set_text
+
+RADIUS_ID = 2001  # QUndoCommand.id(): equal ids may merge
+WEIGHT_ID = 2002
+ZONING_ID = 2003
+
+
+class Translated:
+    """A placeholder value shown in the UI language when the text is formatted.
+
+    :func:`app.ui.sites.commands.retranslate` re-formats a command's text after a
+    language switch; a criterion's name given as ``Translated("Start-up concentration")``
+    then follows the switch too.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def __format__(self, spec: str) -> str:
+        return format(tr(self.source), spec)
+
+    def __str__(self) -> str:
+        return tr(self.source)
+
+
+class SetRadiusCommand(QUndoCommand):
+    """Change the project's catchment radius R (metres).
+
+    Parameters
+    ----------
+    apply : callable
+        ``apply(radius_m)`` makes ``radius_m`` the project radius everywhere.
+    before, after : float
+        The radius before and after the change.
+    """
+
+    def __init__(self, apply: Callable[[float], None], before: float, after: float) -> None:
+        super().__init__()
+        self.apply, self.before, self.after = apply, float(before), float(after)
+        self._set_text()
+
+    def _set_text(self) -> None:
+        set_text(self, "Set radius to {radius} m", radius=f"{self.after:,.0f}")
+
+    def id(self) -> int:
+        return RADIUS_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetRadiusCommand):
+            return False
+        self.after = other.after
+        self._set_text()
+        self.setObsolete(self.after == self.before)
+        return True
+
+    def redo(self) -> None:
+        self.apply(self.after)
+
+    def undo(self) -> None:
+        self.apply(self.before)
+
+
+class SetWeightCommand(QUndoCommand):
+    """Change the weight of one score criterion.
+
+    Parameters
+    ----------
+    apply : callable
+        ``apply(weights)`` makes ``weights`` the project's weights everywhere.
+    key : str
+        The criterion (a :class:`~app.core.indicators.score.Weights` field).
+    label : str
+        The criterion's English display name (``Criterion.label``).
+    before, after : Weights
+        The weights before and after; they differ in ``key`` only.
+    """
+
+    def __init__(
+        self,
+        apply: Callable[[Weights], None],
+        key: str,
+        label: str,
+        before: Weights,
+        after: Weights,
+    ) -> None:
+        super().__init__()
+        self.apply, self.key, self.label = apply, key, label
+        self.before, self.after = before, after
+        self._set_text()
+
+    def _set_text(self) -> None:
+        set_text(
+            self,
+            "Set weight of {criterion} to {percent} %",
+            criterion=Translated(self.label),
+            percent=f"{getattr(self.after, self.key) * 100:g}",
+        )
+
+    def id(self) -> int:
+        return WEIGHT_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetWeightCommand) or other.key != self.key:
+            return False
+        self.after = other.after
+        self._set_text()
+        self.setObsolete(self.after == self.before)
+        return True
+
+    def redo(self) -> None:
+        self.apply(self.after)
+
+    def undo(self) -> None:
+        self.apply(self.before)
+
+
+def changed_cells(before: ZoningRules, after: ZoningRules) -> list[tuple[str, str]]:
+    """The ``(zone type, use class)`` cells whose override differs, sorted."""
+    keys = set(before.overrides) | set(after.overrides)
+    return sorted(key for key in keys if before.overrides.get(key) != after.overrides.get(key))
+
+
+class SetZoningOverridesCommand(QUndoCommand):
+    """Change the project's zoning permission overrides (docs/zoning.md).
+
+    Parameters
+    ----------
+    apply : callable
+        ``apply(rules)`` makes ``rules`` (with their overrides) the project's rules.
+    before, after : ZoningRules
+        The rules before and after the change.
+    """
+
+    def __init__(
+        self, apply: Callable[[ZoningRules], None], before: ZoningRules, after: ZoningRules
+    ) -> None:
+        super().__init__()
+        self.apply, self.before, self.after = apply, before, after
+        self.cells = changed_cells(before, after)
+        self._set_text()
+
+    def _set_text(self) -> None:
+        if len(self.cells) != 1:
+            set_text(self, "Change {n} zoning overrides", n=len(self.cells))
+            return
+        zone, use = self.cells[0]
+        symbol = self.after.overrides.get((zone, use))
+        if symbol is None:
+            set_text(self, "Remove override of {use} in {zone}", use=use, zone=zone)
+        else:
+            set_text(self, "Override {use} in {zone}: {symbol}", use=use, zone=zone, symbol=symbol)
+
+    def id(self) -> int:
+        return ZONING_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        """One cell changed again in the next step: one step."""
+        if (
+            not isinstance(other, SetZoningOverridesCommand)
+            or len(self.cells) != 1
+            or other.cells != self.cells
+        ):
+            return False
+        self.after = other.after
+        self._set_text()
+        self.setObsolete(not changed_cells(self.before, self.after))
+        return True
+
+    def redo(self) -> None:
+        self.apply(self.after)
+
+    def undo(self) -> None:
+        self.apply(self.before)
