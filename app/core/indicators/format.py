@@ -126,9 +126,11 @@ def format_cell(column: str, row: Any, language: str = "en") -> str:
         return text
     share = percent(float(coverage))
     if column == "use_permitted":
-        return translate("unknown ({share} covered)", language, share=share) if is_missing(
-            value
-        ) else text
+        return (
+            translate("unknown ({share} covered)", language, share=share)
+            if is_missing(value)
+            else text
+        )
     if is_missing(value):
         return text
     if column == "dominant_zone":

@@ -46,9 +46,7 @@ def sites_of(*geoms, **columns):
 
 
 def startups_near(x, y, n):
-    return gpd.GeoDataFrame(
-        {"sector": ["ICT"] * n}, geometry=[point(x, y)] * n, crs=CRS
-    )
+    return gpd.GeoDataFrame({"sector": ["ICT"] * n}, geometry=[point(x, y)] * n, crs=CRS)
 
 
 # 준공업 (○ for both use classes) west of x = 0 … 1000; 제1종전용주거 (✗/□) further east.
@@ -157,3 +155,25 @@ def test_coverage_reads_as_a_percentage_and_partly_covered_values_say_so():
     assert format_cell("use_permitted", full) == "yes"
     outside = run(box(-500, 0, -400, 100)).iloc[0]
     assert format_cell("use_permitted", outside) == "unknown (no zone)"
+
+
+def test_default_project_fully_covered_sites_keep_their_answers(default_project_path):
+    import pyogrio
+
+    read = lambda name: pyogrio.read_dataframe(default_project_path, layer=name)  # noqa: E731
+    zoning = read("zoning")
+    centres = zoning.geometry.representative_point()
+    # one 40 m disc and one point (lot 2000 m²) inside each zoning feature
+    geoms = list(centres.buffer(40)) + list(centres)
+    sites = gpd.GeoDataFrame(
+        {"name": range(len(geoms)), "lot_area_m2": 2000.0}, geometry=geoms, crs=zoning.crs
+    )
+    table = compute_indicators(sites, read("startups"), read("education"), read("stations"), zoning)
+    coverage = table["zoning_coverage"]
+    assert ((coverage == 0) | (coverage > 1 - 1e-9)).all()  # wholly in a zone, or outside
+    assert (table["use_permitted"].isna() == (coverage == 0)).all()
+    # As on main before issue 12: 38 permitted, 10 not (자연녹지), 4 unknown (two overlays
+    # outside every zone).
+    counts = table["use_permitted"].value_counts(dropna=False)
+    assert counts[True] == 38 and counts[False] == 10 and table["use_permitted"].isna().sum() == 4
+    assert table.loc[table["use_permitted"] == False, "dominant_zone"].eq("자연녹지").all()  # noqa: E712
