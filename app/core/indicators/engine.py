@@ -58,6 +58,7 @@ COLUMNS: tuple[str, ...] = (
     "station_nearest_m",
     "site_area_m2",
     "zone_shares",
+    "zoning_coverage",
     "dominant_zone",
     "use_permitted",
     "restrictions",
@@ -81,8 +82,12 @@ DEFINITIONS = {
     "station_nearest_m": "distance to the nearest station (m)",
     "site_area_m2": "site polygon area; lot_area_m2 for a point site",
     "zone_shares": "share of the site area in each zone type (JSON)",
+    "zoning_coverage": "share of the site area covered by zoning data (point site: 1 or 0)",
     "dominant_zone": "zone type with the largest share",
-    "use_permitted": "every zone under the site permits 교육연구시설 or 업무시설 (○)",
+    "use_permitted": (
+        "every zone under the site permits 교육연구시설 or 업무시설 (○); "
+        "unknown below 99 % zoning coverage unless a zone forbids it"
+    ),
     "restrictions": "restriction overlays the site touches",
     "max_footprint_m2": "Σ area in zone × Seoul BCR; 0 in greenbelt",
     "max_gfa_m2": "Σ area in zone × Seoul FAR; 0 in greenbelt, capped by height limits",
@@ -247,6 +252,7 @@ class IndicatorEngine:
         )
         out.update(
             zone_shares=zoning.zone_shares,
+            zoning_coverage=zoning.zoning_coverage,
             dominant_zone=zoning.dominant_zone,
             use_permitted=zoning.use_permitted,
             restrictions=zoning.restrictions,

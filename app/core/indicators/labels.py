@@ -31,6 +31,7 @@ ENGLISH: dict[str, str] = {
     "station_nearest_m": "Nearest station (m)",
     "site_area_m2": "Site area (m²)",
     "zone_shares": "Zone shares",
+    "zoning_coverage": "Zoning data coverage",
     "dominant_zone": "Dominant zone",
     "use_permitted": "Centre permitted",
     "restrictions": "Restrictions",

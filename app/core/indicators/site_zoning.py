@@ -3,8 +3,10 @@
 The zoning layer holds zones (``kind == "zone"``, one 용도지역 type each) and restriction
 overlays (``kind == "overlay"``). A polygon site is cut by the zones it intersects
 (one vectorised ``intersection`` over the STRtree pairs); a point site takes the zone
-under it with share 1 and its ``lot_area_m2`` as area. Overlay effects come from
-data/zoning_overlays.csv:
+under it with share 1 and its ``lot_area_m2`` as area. ``zoning_coverage`` is the share of
+the site's area under some zone (a point site: 1 or 0); ``use_permitted`` is True only
+where it is at least :data:`COVERAGE_THRESHOLD`, False where a zone under the site forbids
+the centre, else unknown (None). Overlay effects come from data/zoning_overlays.csv:
 
 - ``blocks_building`` (개발제한구역): the part inside has BCR and FAR 0;
 - ``far_bonus`` (특정개발진흥지구): FAR × ``far_factor`` for the zone it names;
@@ -35,6 +37,11 @@ from app.core.zoning.rules import DEFAULT_USE_CLASSES, ZoningRules
 
 #: None as a 0-d object array: the "else" of ``np.where`` where a value is missing.
 NONE = np.array(None, dtype=object)
+
+#: ``use_permitted`` is True only where zoning data cover at least this share of the
+#: site's area (docs/zoning.md). Below it the answer is unknown (None), unless a covered
+#: zone already forbids the centre (then False: one forbidding zone is enough).
+COVERAGE_THRESHOLD = 0.99
 
 SHARE_DECIMALS = 6
 #: Pieces of a polygon site below this share of its area (0 at SHARE_DECIMALS) are ignored.
@@ -96,8 +103,9 @@ class SiteZoning:
     """Zoning columns of docs/indicators.md, one entry per site."""
 
     zone_shares: np.ndarray  # object: JSON text, None without zoning
+    zoning_coverage: np.ndarray  # float 0..1: share of the site's area under a zone
     dominant_zone: np.ndarray  # object
-    use_permitted: np.ndarray  # object: True / False / None (no zone under the site)
+    use_permitted: np.ndarray  # object: True / False / None (not covered enough)
     restrictions: np.ndarray  # object: "개발제한구역, 비행안전구역" / "" / None
     max_footprint_m2: np.ndarray
     max_gfa_m2: np.ndarray
@@ -106,9 +114,8 @@ class SiteZoning:
     def empty(cls, n: int) -> SiteZoning:
         """All results unknown (no usable zoning layer)."""
         none = np.full(n, None, dtype=object)
-        return cls(
-            none, none.copy(), none.copy(), none.copy(), np.full(n, np.nan), np.full(n, np.nan)
-        )
+        nan = np.full(n, np.nan)
+        return cls(none, nan, none.copy(), none.copy(), none.copy(), nan.copy(), nan.copy())
 
 
 @dataclass(frozen=True)
@@ -289,10 +296,15 @@ def site_zoning(
         footprint[whole] = 0.0
         gfa[whole] = 0.0
 
+    # Zones of a 용도지역 map do not overlap; where they do, the share is capped at 1.
+    coverage = np.minimum(shares.sum(axis=1), 1.0)  # a point site's piece has share 1
     bad = np.bincount(pieces.site, weights=~permitted[code], minlength=n)
-    use_permitted = np.where(covered, bad == 0, NONE).astype(object)
+    use_permitted = np.full(n, None, dtype=object)
+    use_permitted[coverage >= COVERAGE_THRESHOLD] = True
+    use_permitted[bad > 0] = False  # known even on a partly covered site
     return SiteZoning(
         zone_shares=_shares_json(shares, types, covered),
+        zoning_coverage=coverage,
         dominant_zone=_dominant(shares, types, covered),
         use_permitted=use_permitted,
         restrictions=_restrictions(sites, zoning, rules),

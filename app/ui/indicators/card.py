@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.indicators.engine import COLUMNS, DEFINITIONS
-from app.core.indicators.format import blocked, format_value, is_missing
+from app.core.indicators.format import blocked, format_cell, format_value, is_missing, percent
 from app.core.indicators.labels import label, tooltip
 from app.core.indicators.score import Weights, score_breakdown
 from app.ui.i18n import language, tr
@@ -164,14 +164,21 @@ class SiteCard(QWidget):
             return
         row = frame.iloc[0]
         permitted = row.get("use_permitted")
+        coverage = row.get("zoning_coverage")
+        unknown = (
+            tr("no zoning data under the site: ranked below permitted sites")
+            if is_missing(coverage) or coverage <= 0
+            else tr(
+                "zoning data cover {share} of the site: ranked below permitted sites",
+                share=percent(coverage),
+            )
+        )
         flag = (
             "  <b style='color:#b00020'>"
             + tr("zoning does not permit the centre: ranked below permitted sites")
             + "</b>"
             if blocked(permitted)
-            else "  <b style='color:#666666'>"
-            + tr("no zoning data under the site: ranked below permitted sites")
-            + "</b>"
+            else "  <b style='color:#666666'>" + unknown + "</b>"
             if is_missing(permitted)
             else ""
         )
@@ -191,7 +198,7 @@ class SiteCard(QWidget):
             name = QTableWidgetItem(label(column, language()))
             name.setData(Qt.ItemDataRole.UserRole, column)
             name.setToolTip(tip)
-            value = QTableWidgetItem(format_value(column, row[column], language()))
+            value = QTableWidgetItem(format_cell(column, row, language()))
             value.setToolTip(tip)
             if column == "use_permitted" and blocked(permitted):
                 value.setForeground(NOT_PERMITTED)

@@ -155,7 +155,7 @@ def zoning_reference(site, lot, cells, gb):
     if site.geom_type == "Point":
         hits = [(cell, t) for cell, t in cells if cell.intersects(site)]
         if not hits:
-            return dict(shares={}, footprint=math.nan, gfa=math.nan, permitted=None)
+            return dict(shares={}, footprint=math.nan, gfa=math.nan, permitted=None, coverage=0.0)
         _, t = hits[0]
         in_gb = gb is not None and gb.intersects(site)
         a = 0.0 if in_gb else lot
@@ -164,24 +164,30 @@ def zoning_reference(site, lot, cells, gb):
             footprint=a * RULES.bcr(t) / 100,
             gfa=a * RULES.far(t) / 100,
             permitted=RULES.permits(t),
+            coverage=1.0,
         )
-    permitted = True
+    forbidden = False
     for cell, t in cells:
         piece = site.intersection(cell)
         if piece.area <= 0:
             continue
         area_of[t] = area_of.get(t, 0.0) + piece.area / site.area
-        permitted &= RULES.permits(t)
+        forbidden |= not RULES.permits(t)
         a = piece.difference(gb).area if gb is not None else piece.area
         footprint += a * RULES.bcr(t) / 100
         gfa += a * RULES.far(t) / 100
     if not area_of:
         whole_gb = gb is not None and site.difference(gb).area <= 1e-9 * site.area
         value = 0.0 if whole_gb else math.nan
-        return dict(shares={}, footprint=value, gfa=value, permitted=None)
+        return dict(shares={}, footprint=value, gfa=value, permitted=None, coverage=0.0)
     if gb is not None and site.difference(gb).area <= 1e-9 * site.area:
         footprint = gfa = 0.0
-    return dict(shares=area_of, footprint=footprint, gfa=gfa, permitted=permitted)
+    # Known only where zoning covers >= 99 % of the site, or where a zone forbids the centre.
+    coverage = sum(area_of.values())
+    permitted = False if forbidden else (True if coverage >= 0.99 else None)
+    return dict(
+        shares=area_of, footprint=footprint, gfa=gfa, permitted=permitted, coverage=coverage
+    )
 
 
 def same(a, b):
@@ -226,6 +232,7 @@ def test_engine_equals_brute_force(world):
         assert same(got["max_gfa_m2"], want["gfa"])
         permitted = got["use_permitted"]
         assert (None if pd.isna(permitted) else bool(permitted)) == want["permitted"]
+        assert got["zoning_coverage"] == pytest.approx(want["coverage"], abs=1e-6)
         assert 0 <= got["score"] <= 100
 
 

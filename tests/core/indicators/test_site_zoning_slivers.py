@@ -33,4 +33,6 @@ def test_a_graze_is_no_zoning_and_a_real_overlap_counts():
         assert pd.isna(table["zone_shares"].iloc[row])
     assert table["dominant_zone"].iloc[2] == "준공업"
     assert table["zone_shares"].iloc[2] == '{"준공업": 0.5}'
-    assert bool(table["use_permitted"].iloc[2])
+    assert table["zoning_coverage"].tolist() == [0.0, 0.0, 0.5]
+    # half covered: below the 99 % coverage threshold, so permission is unknown
+    assert pd.isna(table["use_permitted"].iloc[2])

@@ -23,7 +23,7 @@ import shapely
 
 from app.core.export.webmap.styles import leaflet_style, style_indices
 from app.core.indicators.engine import compute_indicators
-from app.core.indicators.format import format_value, is_missing
+from app.core.indicators.format import format_cell, is_missing
 from app.core.indicators.labels import label as field_label
 from app.core.indicators.score import rank_sites
 from layers.model import WORKING_CRS, Layer, LayerStack
@@ -42,6 +42,7 @@ _POPUP_FIELDS = (
     "rank",
     "score",
     "use_permitted",
+    "zoning_coverage",
     "startups_n",
     "startups_per_km2",
     "employees_sum",
@@ -227,7 +228,7 @@ def _site_popups(frame: pd.DataFrame | None, n: int, language: str) -> list[list
             [
                 [
                     labels[f],
-                    format_value(f, record[f], language),
+                    format_cell(f, record, language),
                     "inno-bad" if f == "use_permitted" and blocked else "",
                 ]
                 for f in fields

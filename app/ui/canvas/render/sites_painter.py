@@ -122,7 +122,9 @@ def badge_text(rank, score) -> str:
 
 
 def badge_colour(permission) -> QColor:
-    """Red: zoning forbids the centre; grey: no zoning data under the site; else dark.
+    """Red: zoning forbids the centre; grey: unknown (zoning data cover less than
+    :data:`~app.core.indicators.site_zoning.COVERAGE_THRESHOLD` of the site, none of it
+    forbidding); else dark.
 
     Both red and grey sites rank below every permitted one.
     """
