@@ -226,7 +226,7 @@ def build_html(
 
     fmap.add_child(Page())
     rendered = root.render().replace("<html>", f'<html lang="{language}">', 1)
-    text = re.sub("|".join(parts), lambda match: parts[match.group()], rendered)
+    text = re.sub("|".join(map(re.escape, parts)), lambda match: parts[match.group()], rendered)
     if embed_font:
         # The whole page (script, data, legend) is a superset of what it shows.
         text = text.replace(font_slot, font_face_css(text), 1)
