@@ -21,6 +21,8 @@ stylesheet and script are the package resources ``assets/webmap.css`` and
 from __future__ import annotations
 
 import html
+import re
+import secrets
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -49,8 +51,11 @@ SUFFIXES = (".html", ".htm")
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 #: Where the ``@font-face`` rules of the embedded font go (after the page is rendered,
-#: so that the subset holds every character of the page).
-_FONT_SLOT = "/*__INNO_FONT_FACE__*/"
+#: so that the subset holds every character of the page); a random token per page is
+#: added, so that no text of the page can be taken for the slot.
+_FONT_SLOT = "/*__INNO_FONT_FACE_{token}__*/"
+#: The two slots of ``assets/webmap.js``.
+_SCRIPT_SLOTS = re.compile(r"__DATA__|__MAP__")
 
 
 class HtmlExportError(InnoAtlasError):
@@ -70,8 +75,13 @@ def _css() -> str:
 
 
 def _script(data: str, map_name: str) -> str:
-    """The page's script, with the map's data (JSON) and its Leaflet map variable."""
-    return _asset("webmap.js").replace("__DATA__", data).replace("__MAP__", map_name)
+    """The page's script, with the map's data (JSON) and its Leaflet map variable.
+
+    Both slots are filled in one pass over the script, so a text inside the data that
+    reads ``__MAP__`` stays that text.
+    """
+    fill = {"__DATA__": data, "__MAP__": map_name}
+    return _SCRIPT_SLOTS.sub(lambda match: fill[match.group()], _asset("webmap.js"))
 
 
 def build_html(
@@ -178,40 +188,48 @@ def build_html(
     )
     root = fmap.get_root()
     assert isinstance(root, Figure)  # a Map's root is always its Figure
-    root.title = html.escape(title or "InnoAtlas")
-
-    class Page(MacroElement):
-        # Variables, not template text: jinja does not interpret what they hold.
-        _template = Template(
-            "{% macro header(this, kwargs) %}{{ this.header_html }}{% endmacro %}"
-            "{% macro html(this, kwargs) %}{{ this.body_html }}{% endmacro %}"
-            "{% macro script(this, kwargs) %}{{ this.script_js }}{% endmacro %}"
-        )
-
-        def __init__(self, header_html: str, body_html: str, script_js: str) -> None:
-            super().__init__()
-            self._name = "InnoAtlasPage"
-            self.header_html = header_html
-            self.body_html = body_html
-            self.script_js = script_js
-
-    page = Page(
-        header_html=(
+    # branca renders what a macro returns as a new jinja template (Element(template)):
+    # text from a file ("{{ ... }}" in a layer title) would be evaluated, as Python. So
+    # the page's parts go through the template as random slot names only, and are put
+    # in place after rendering, in one pass (no part is searched for another's slot).
+    token = secrets.token_hex(8)
+    slots = {
+        name: f"__INNO_{name.upper()}_{token}__" for name in ("title", "header", "html", "script")
+    }
+    font_slot = _FONT_SLOT.format(token=token)
+    parts = {
+        slots["title"]: html.escape(title or "InnoAtlas"),
+        slots["header"]: (
             f'<meta charset="utf-8"><meta name="generator" content="InnoAtlas">'
-            f"<style>{_FONT_SLOT if embed_font else ''}{_css()}</style>"
+            f"<style>{font_slot if embed_font else ''}{_css()}</style>"
         ),
-        body_html=(
+        slots["html"]: (
             hatch_defs(exported)
             + top_html(title, scene_records, language)
             + legend_html(exported[::-1], (warnings, sources), language)
         ),
-        script_js=_script(blob, fmap.get_name()),
-    )
-    fmap.add_child(page)
-    text = root.render().replace("<html>", f'<html lang="{language}">', 1)
+        slots["script"]: _script(blob, fmap.get_name()),
+    }
+    root.title = slots["title"]
+
+    class Page(MacroElement):
+        _template = Template(
+            "".join(
+                f"{{% macro {name}(this, kwargs) %}}{slots[name]}{{% endmacro %}}"
+                for name in ("header", "html", "script")
+            )
+        )
+
+        def __init__(self) -> None:
+            super().__init__()
+            self._name = "InnoAtlasPage"
+
+    fmap.add_child(Page())
+    rendered = root.render().replace("<html>", f'<html lang="{language}">', 1)
+    text = re.sub("|".join(map(re.escape, parts)), lambda match: parts[match.group()], rendered)
     if embed_font:
         # The whole page (script, data, legend) is a superset of what it shows.
-        text = text.replace(_FONT_SLOT, font_face_css(text), 1)
+        text = text.replace(font_slot, font_face_css(text), 1)
     return text
 
 

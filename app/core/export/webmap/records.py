@@ -21,7 +21,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from app.core.export.webmap.styles import leaflet_style, style_indices
+from app.core.export.webmap.styles import leaflet_style, safe_colour, style_indices
 from app.core.indicators.engine import compute_indicators
 from app.core.indicators.format import format_cell, is_missing
 from app.core.indicators.labels import label as field_label
@@ -141,13 +141,17 @@ def script_json(value: Any) -> str:
     -------
     str
         Compact JSON, non-ASCII kept, with ``<``, ``>`` and ``&`` escaped so that no
-        ``</script>`` or comment ends the element early.
+        ``</script>``, ``<!--`` or ``<script`` in a string ends the element early or
+        changes how the browser parses it, and U+2028/U+2029 escaped (line terminators
+        in older JavaScript). The page's texts enter it only this way, as data.
     """
     return (
         json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
     )
 
 
@@ -378,9 +382,10 @@ def _labels(
         [round(float(a), 6), round(float(b), 6), str(t)]
         for a, b, t in zip(np.asarray(lat).tolist(), np.asarray(lon).tolist(), words[once].tolist())
     ]
-    halo = label.halo
+    halo = safe_colour(label.halo, "")
+    colour = safe_colour(label.color, "#222222")
     css = (
-        f"font-size:{label.size_pt * 96 / 72:.1f}px;color:{label.color};"
+        f"font-size:{label.size_pt * 96 / 72:.1f}px;color:{colour};"
         f"font-weight:{'bold' if label.bold else 'normal'};"
         + (
             f"text-shadow:-1px -1px 0 {halo},1px -1px 0 {halo},-1px 1px 0 {halo},"

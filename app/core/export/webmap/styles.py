@@ -4,12 +4,14 @@ A layer's symbols become Leaflet path options (:func:`leaflet_style`), point mar
 legend swatches become inline SVG (:func:`marker_svg`, :func:`swatch_svg`), hatched fills
 become SVG ``<pattern>`` definitions the page holds once (:func:`hatch_defs`), and each
 feature gets the index of its symbol in its layer's style table (:func:`style_indices`).
-Qt-free.
+Colours reach the page's SVG and CSS only as ``#rrggbb`` (:func:`safe_colour`), whatever a
+style file held. Qt-free.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,6 +19,27 @@ import numpy as np
 
 from layers.model import Layer
 from layers.style import LayerStyle, Symbol
+
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def safe_colour(colour: str | None, default: str = "none") -> str:
+    """``colour`` if it is a ``#rrggbb`` colour (as the style model holds), else
+    ``default``: nothing else of a style reaches the page's SVG or CSS.
+
+    Parameters
+    ----------
+    colour : str or None
+        A colour of the style model.
+    default : str
+        What to write instead (``"none"``: no paint).
+
+    Returns
+    -------
+    str
+        ``colour`` or ``default``.
+    """
+    return colour if isinstance(colour, str) and _HEX_COLOUR.fullmatch(colour) else default
 
 
 def _dash(symbol: Symbol) -> str | None:
@@ -29,12 +52,12 @@ def _dash(symbol: Symbol) -> str | None:
 
 
 def _hatch_id(symbol: Symbol) -> str:
-    return f"inno-hatch-{symbol.hatch}-{(symbol.fill or '#000000').lstrip('#')}"
+    return f"inno-hatch-{symbol.hatch}-{safe_colour(symbol.fill, '#000000').lstrip('#')}"
 
 
 def _fill_paint(symbol: Symbol) -> str:
     """SVG paint of the fill: the colour, or the hatch pattern (defined on the page)."""
-    return f"url(#{_hatch_id(symbol)})" if symbol.hatch else (symbol.fill or "none")
+    return f"url(#{_hatch_id(symbol)})" if symbol.hatch else safe_colour(symbol.fill)
 
 
 def leaflet_style(
@@ -63,7 +86,7 @@ def leaflet_style(
     """
     style: dict[str, Any] = {
         "stroke": symbol.stroke is not None and symbol.stroke_width > 0,
-        "color": symbol.stroke or symbol.fill or "#000000",
+        "color": safe_colour(symbol.stroke, safe_colour(symbol.fill, "#000000")),
         "weight": float(symbol.stroke_width),
         "opacity": round(opacity, 3),
         "fill": symbol.fill is not None and not line,
@@ -106,8 +129,8 @@ def marker_svg(symbol: Symbol, opacity: float = 1.0, box: float | None = None) -
     box = box or math.ceil(size * 1.2 + 2 * stroke + 2)
     c, h = box / 2, size / 2
     paint = (
-        f'fill="{symbol.fill or "none"}" fill-opacity="{symbol.fill_alpha * opacity:.3g}" '
-        f'stroke="{symbol.stroke or "none"}" stroke-width="{stroke:g}" '
+        f'fill="{safe_colour(symbol.fill)}" fill-opacity="{symbol.fill_alpha * opacity:.3g}" '
+        f'stroke="{safe_colour(symbol.stroke)}" stroke-width="{stroke:g}" '
         f'stroke-opacity="{opacity:.3g}"'
     )
     if symbol.marker == "square":
@@ -151,7 +174,7 @@ def swatch_svg(symbol: Symbol, geometry_kind: str) -> str:
     """
     if geometry_kind == "point":
         return marker_svg(symbol, box=18)[0]
-    stroke = symbol.stroke or "none"
+    stroke = safe_colour(symbol.stroke)
     dash = _dash(symbol)
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
     if geometry_kind == "line":
@@ -192,7 +215,7 @@ def hatch_defs(stack_layers: Iterable[Layer]) -> str:
         for symbol in [style.symbol] + [c.symbol for c in style.categories]:
             if not symbol.hatch:
                 continue
-            colour = symbol.fill or "#000000"
+            colour = safe_colour(symbol.fill, "#000000")
             lines = f'<path d="M0,8 L8,0" stroke="{colour}" stroke-width="1.2"/>'
             if symbol.hatch == "cross":
                 lines += f'<path d="M0,0 L8,8" stroke="{colour}" stroke-width="1.2"/>'
@@ -240,6 +263,7 @@ def style_indices(layer: Layer) -> tuple[np.ndarray, list[tuple[str, Symbol]]]:
 
 __all__ = [
     "hatch_defs",
+    "safe_colour",
     "leaflet_style",
     "marker_svg",
     "style_indices",

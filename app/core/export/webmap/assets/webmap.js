@@ -1,11 +1,33 @@
 
+// Every text of the page that comes from a file or the user (layer titles, labels,
+// attribute values, scene titles, attribution) is data: it arrives JSON-encoded in D and
+// reaches the DOM only through esc() (where Leaflet takes HTML: layer control, popups,
+// labels, attribution). Lookups by name use maps without a prototype, so "__proto__" or
+// "constructor" is just a name.
 (function () {
   var map = __MAP__;
   var D = __DATA__;
+  var ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
+                 "`": "&#96;"};
+  // The one escaping function: text -> HTML that shows exactly that text.
   function esc(s) {
-    return String(s).replace(/[&<>"']/g, function (c) {
-      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
-    });
+    return String(s).replace(/[&<>"'`]/g, function (c) { return ESCAPES[c]; });
+  }
+  function dict() { return Object.create(null); }
+  // The value of "key=" in a location hash ("#scene=magok&site=a1"), decoded; null when
+  // the hash has none or its escapes are malformed ("%", "%E0%A4%A").
+  function hashParam(hash, key) {
+    var parts = String(hash || "").replace(/^#/, "").split("&");
+    for (var i = 0; i < parts.length; i++) {
+      var eq = parts[i].indexOf("=");
+      if (eq < 0 || parts[i].slice(0, eq) !== key) { continue; }
+      try {
+        return decodeURIComponent(parts[i].slice(eq + 1));
+      } catch (err) {
+        return null;
+      }
+    }
+    return null;
   }
   function slug(s) { return String(s).replace(/[^A-Za-z0-9_-]/g, "_"); }
   map.attributionControl.setPrefix("Leaflet");
@@ -18,7 +40,7 @@
   var siteLabelPane = map.createPane("inno-site-labels");
   siteLabelPane.style.zIndex = 650;
   siteLabelPane.style.pointerEvents = "none";
-  var overlays = [], labelSets = [], groups = {}, featureLayers = {};
+  var overlays = [], labelSets = [], groups = dict(), featureLayers = dict();
   function popupHtml(lay, f) {
     var p = f.properties, st = lay.styles[p._s];
     var out = '<div class="inno-popup"><div class="inno-popup-layer">' + esc(lay.title) + "</div>";
@@ -27,8 +49,8 @@
     if (p._pop) {
       out += "<table>";
       p._pop.forEach(function (row) {
-        out += '<tr class="inno-row"><td>' + esc(row[0]) + '</td><td class="' + row[2] + '">'
-          + esc(row[1]) + "</td></tr>";
+        out += '<tr class="inno-row"><td>' + esc(row[0]) + '</td><td class="' + esc(row[2])
+          + '">' + esc(row[1]) + "</td></tr>";
       });
       out += "</table>";
     }
@@ -73,7 +95,7 @@
       lay.labels.items.forEach(function (it) {
         L.marker([it[0], it[1]], {pane: labelPaneName, interactive: false, keyboard: false,
           icon: L.divIcon({className: "inno-label inno-label-" + slug(lay.name) + beside,
-            iconSize: null, html: '<span style="' + lay.labels.css + '">' + esc(it[2])
+            iconSize: null, html: '<span style="' + esc(lay.labels.css) + '">' + esc(it[2])
             + "</span>"})}).addTo(labels);
       });
       labelSets.push({labels: labels, group: group, maxRes: lay.labels.max_res,
@@ -138,14 +160,16 @@
       });
     });
   }
-  var base = {}, over = {};
+  // Leaflet's layer control shows each name as HTML: the names go in escaped, one by one
+  // (not as keys of an object, where two equal titles would be one entry).
+  var control = L.control.layers(null, null, {collapsed: false, position: "topright"});
   if (D.basemap) {
-    over[D.text.basemap] = L.tileLayer(D.basemap.url, {maxZoom: 19,
-      attribution: esc(D.basemap.attribution)}).addTo(map);
+    control.addOverlay(L.tileLayer(D.basemap.url, {maxZoom: 19,
+      attribution: esc(D.basemap.attribution)}).addTo(map), esc(D.text.basemap));
   }
-  overlays.forEach(function (o) { over[o[0]] = o[1]; });
-  L.control.layers(base, over, {collapsed: false, position: "topright"}).addTo(map);
-  var scenes = {};
+  overlays.forEach(function (o) { control.addOverlay(o[1], esc(o[0])); });
+  control.addTo(map);
+  var scenes = dict();
   D.scenes.forEach(function (s) { scenes[s.id] = s; });
   function showScene(id, animate) {
     var s = scenes[id];
@@ -190,9 +214,9 @@
   });
   // A link can open a scene: web-map.html#scene=magok
   // Without one the page opens at the view it was exported with (the app's map view).
-  var wanted = /(?:^#|&)scene=([^&]*)/.exec(window.location.hash);
-  if (wanted || D.start || !D.view) {
-    showScene(wanted ? decodeURIComponent(wanted[1]) : (D.start || ""), false);
+  var wanted = hashParam(window.location.hash, "scene");
+  if (wanted !== null || D.start || !D.view) {
+    showScene(wanted !== null ? wanted : (D.start || ""), false);
   } else {
     map.options.zoomSnap = 0;  // fit the view exactly, then zoom in steps again
     map.fitBounds(D.view, {animate: false});
@@ -201,11 +225,11 @@
   updateLabels();
   noteView();
   // ... and a site's popup: web-map.html#site=SITE_ID
-  var site = /(?:^#|&)site=([^&]*)/.exec(window.location.hash);
-  if (site && featureLayers.sites) {
+  var site = hashParam(window.location.hash, "site");
+  if (site !== null && featureLayers.sites) {
     featureLayers.sites.eachLayer(function (l) {
-      if (String(l.feature.properties._k) === decodeURIComponent(site[1])) { l.openPopup(); }
+      if (String(l.feature.properties._k) === site) { l.openPopup(); }
     });
   }
-  window.innoatlas = {map: map, groups: groups, showScene: showScene};
+  window.innoatlas = {map: map, groups: groups, showScene: showScene, hashParam: hashParam};
 })();
