@@ -25,13 +25,25 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.indicators.engine import COLUMNS, DEFINITIONS
-from app.core.indicators.format import blocked, format_value, is_missing
+from app.core.indicators.format import (
+    blocked,
+    format_raw,
+    format_value,
+    is_missing,
+    rounded_parts,
+)
 from app.core.indicators.labels import label, tooltip
-from app.core.indicators.score import Weights, score_breakdown
+from app.core.indicators.score import BASIS, Weights, left_out_notes, score_breakdown
 from app.ui.i18n import language, tr
 
 #: The colour of a "does not permit" value, in the card, the table and the chart.
 NOT_PERMITTED = QColor("#b00020")
+#: The colour of a criterion left out of the score, and of the notes that say why.
+LEFT_OUT = QColor("#777777")
+#: The breakdown's columns: criterion | raw | transform | reference | 0–1 | share | points.
+BREAKDOWN_COLUMNS = 7
+POINTS_COLUMN = BREAKDOWN_COLUMNS - 1
+SHARE_COLUMN = BREAKDOWN_COLUMNS - 2
 
 
 def compact_rows(table: QTableView) -> None:
@@ -70,10 +82,10 @@ class BreakdownTable(QTableWidget):
     criterion column takes the rest (its names wrap)."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(0, 5, parent)
+        super().__init__(0, BREAKDOWN_COLUMNS, parent)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 5):
+        for column in range(1, BREAKDOWN_COLUMNS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.verticalHeader().setVisible(False)
         compact_rows(self)
@@ -122,27 +134,44 @@ class SiteCard(QWidget):
         self.breakdown_label.setWordWrap(True)
         layout.addWidget(self.breakdown_label)
         layout.addWidget(self.breakdown)
+        self.score_note = QLabel("", self)  # left-out criteria, entered weights, rounding
+        self.score_note.setObjectName("scoreNote")
+        self.score_note.setWordWrap(True)
+        self.score_note.setStyleSheet(f"color: {LEFT_OUT.name()}")
+        self.score_note.hide()
+        layout.addWidget(self.score_note)
         self._frame: pd.DataFrame | None = None
         self._live = False
+        self._adjusted = False  # a shown point differs from its own rounding
 
     def retranslate(self) -> None:
         """Headers, their tooltips and the shown site in the current UI language."""
         self.card.setHorizontalHeaderLabels([tr("Indicator"), tr("Value")])
         # Short headers (a narrow dock), the whole meaning in their tooltips.
         self.breakdown.setHorizontalHeaderLabels(
-            [tr("Criterion"), tr("Raw"), "0–1", tr("Wt."), tr("Pts")]
+            [tr("Criterion"), tr("Raw"), "f(x)", tr("Ref."), "0–1", tr("Share"), tr("Pts")]
         )
         for column, tip in enumerate(
             (
-                tr("Criterion of the score (its transform and reference in the tooltip)"),
+                tr("Criterion of the score"),
                 tr("Raw value: the indicator the criterion reads"),
+                tr("Transform: how the raw value is mapped to 0–1 (0.5 at the reference)"),
+                tr("Reference value of the transform"),
                 tr("The raw value mapped to 0–1 by the criterion's transform"),
-                tr("Weight of the criterion (Weights tab)"),
-                tr("Points: 100 × the weight's share × the 0–1 value; they add up to the score"),
+                tr(
+                    "Weight share: the criterion's weight / the sum of the weights of the "
+                    "criteria used (entered value beside it when they do not add up to 100 %)"
+                ),
+                tr(
+                    "Points: 100 × weight share × 0–1 value; they add up to the score, "
+                    "rounded so that the shown points add up to the shown score"
+                ),
             )
         ):
             self.breakdown.horizontalHeaderItem(column).setToolTip(tip)
-        self.breakdown_label.setText(tr("Score breakdown (points add up to the score):"))
+        self.breakdown_label.setText(
+            tr("Score breakdown (points = 100 × share × 0–1 value; they add up to the score):")
+        )
         self.show_site(self._frame, self._live)
 
     def show_site(self, frame: pd.DataFrame | None, live: bool = False) -> None:
@@ -152,13 +181,15 @@ class SiteCard(QWidget):
         ----------
         frame : DataFrame or None
             One row of the indicator table (``name``, ``score``, the indicator columns
-            and, unless ``live``, ``rank``).
+            and, unless ``live``, ``rank``); its ``attrs`` hold the ranking's score basis
+            (app.core.indicators.score.BASIS), so that its points follow the ranking's.
         live : bool
             The row is a preview of a site being moved, not saved.
         """
         self._frame, self._live = frame, live
         self.card.setRowCount(0)
         self.breakdown.setRowCount(0)
+        self.score_note.hide()
         if frame is None or frame.empty:
             self.title.setText(tr("Select or sketch a site to see its indicators"))
             return
@@ -176,8 +207,8 @@ class SiteCard(QWidget):
             else ""
         )
         rank = "" if live or "rank" not in row else f"#{int(row['rank'])} · "
-        score = row["score"]
-        score_text = "—" if is_missing(score) else f"{score:.1f}"
+        parts = score_breakdown(frame, None if BASIS in frame.attrs else self.weights())
+        score_text = self._fill_breakdown(parts, row["score"])
         self.title.setText(
             f"<b>{rank}{row['name']}</b> — "
             + tr("score {score}", score=score_text)
@@ -198,28 +229,101 @@ class SiteCard(QWidget):
             self.card.setItem(position, 0, name)
             self.card.setItem(position, 1, value)
         self.card.fit_columns()  # whole indicator names where the width allows
-        self._fill_breakdown(score_breakdown(frame, self.weights()))
+        self._show_notes(frame, parts)
 
-    def _fill_breakdown(self, parts: pd.DataFrame) -> None:
-        for _, part in parts.iterrows():
-            position = self.breakdown.rowCount()
-            self.breakdown.insertRow(position)
+    def _fill_breakdown(self, parts: pd.DataFrame, score) -> str:
+        """One row per criterion and a total row; returns the score's text."""
+        used = parts["used"].to_numpy(dtype=bool)
+        points = parts["points"].where(used).to_numpy(dtype=float)
+        point_texts, total = rounded_parts(points)
+        share_texts, _ = rounded_parts(100.0 * parts["weight_share"].where(used).to_numpy(float))
+        entered = float(parts.loc[used, "weight"].sum())
+        show_entered = abs(entered - 1.0) > 1e-9
+        score_text = "—" if is_missing(score) else total
+        self._adjusted = any(
+            text != f"{p:.1f}" for text, p in zip(point_texts, points) if text != "—"
+        )
+        for (_, part), point_text, share_text in zip(
+            parts.iterrows(), point_texts, share_texts, strict=True
+        ):
+            column, reference = part["column"], part["reference"]
+            share = (
+                share_text
+                + " %"
+                + (
+                    "\n" + tr("(entered {value})", value=f"{part['weight']:g}")
+                    if show_entered
+                    else ""
+                )
+                if part["used"]
+                else tr("left out")
+            )
+            value = part["value"]
             cells = [
                 tr(part["label"]),
-                format_value("raw", part["raw"], language()),
-                format_value("sector_hhi", part["value"], language()),
-                f"{part['weight'] * 100:.0f} %",
-                format_value("raw", part["points"], language()),
+                format_raw(column, part["raw"], language()),
+                part["transform"],
+                "—" if is_missing(reference) else format_raw(column, reference, language()),
+                "—" if is_missing(value) else f"{value:.3f}",
+                share,
+                point_text if part["used"] else "—",
             ]
-            reference = part["reference"]
-            tip = f"{part['transform']}" + (
-                "" if is_missing(reference) else tr(", reference {value}", value=f"{reference:g}")
+            tips = [f"{part['criterion']}: {part['column']}"] * (BREAKDOWN_COLUMNS - 1)
+            exact = part["points"]
+            tips.append(
+                tr("left out of every score (see the note below)")
+                if not part["used"]
+                else "—"
+                if is_missing(exact)
+                else f"100 × {part['weight_share']:.4f} × {value:.4f} = {exact:.4f}"
             )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(tip)
-                self.breakdown.setItem(position, column, item)
+            self._add_row(cells, tips, grey=not part["used"])
+        self._add_row(
+            [tr("Score"), "", "", "", "", "100.0 %", score_text],
+            [""] * (BREAKDOWN_COLUMNS - 1) + [tr("the sum of the unrounded points")],
+            bold=True,
+        )
         self.breakdown.updateGeometry()
+        return score_text
+
+    def _add_row(self, cells: list[str], tips: list[str], grey=False, bold=False) -> None:
+        position = self.breakdown.rowCount()
+        self.breakdown.insertRow(position)
+        for column, (text, tip) in enumerate(zip(cells, tips, strict=True)):
+            item = QTableWidgetItem(text)
+            item.setToolTip(tip)
+            if column:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if grey:
+                item.setForeground(LEFT_OUT)
+            if bold:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            self.breakdown.setItem(position, column, item)
+
+    def _show_notes(self, frame: pd.DataFrame, parts: pd.DataFrame) -> None:
+        """What the score leaves out, how the weights were entered, how it is rounded."""
+        notes = left_out_notes(frame.attrs.get(BASIS), language())
+        used = parts["used"].to_numpy(dtype=bool)
+        entered = float(parts.loc[used, "weight"].sum())
+        if abs(entered - 1.0) > 1e-9:
+            notes.append(
+                tr(
+                    "The weights of the criteria used add up to {total} as entered; "
+                    "they are shown as shares of 100 %.",
+                    total=f"{entered:g}",
+                )
+            )
+        if self._adjusted:
+            notes.append(
+                tr(
+                    "Points are rounded so that they add up to the score shown: a point can "
+                    "be 0.1 off its own rounding (exact value in its tooltip)."
+                )
+            )
+        self.score_note.setText("\n".join(notes))
+        self.score_note.setVisible(bool(notes))
 
     def values(self) -> dict[str, str]:
         """Indicator column name (docs/indicators.md) → shown value text (tests, copy)."""
@@ -231,3 +335,11 @@ class SiteCard(QWidget):
     def labels(self) -> list[str]:
         """The indicator names shown in the card, in the UI language."""
         return [self.card.item(r, 0).text() for r in range(self.card.rowCount())]
+
+    def breakdown_rows(self) -> list[list[str]]:
+        """The breakdown's cell texts, row by row, the total row last (tests, copy)."""
+        table = self.breakdown
+        return [
+            [table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())
+        ]
