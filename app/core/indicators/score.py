@@ -250,7 +250,7 @@ def score_basis(
     keys = [c.key for c in CRITERIA]
     values = criterion_values(indicators, references)[keys].to_numpy(dtype=float)
     missing = _missing(values)
-    used = tuple(key for key, gap in zip(keys, missing.any(axis=0)) if not gap)
+    used = _used_keys(missing)
     left_out = []
     for position, key in enumerate(keys):  # five criteria: a loop over criteria, not sites
         rows = np.flatnonzero(missing[:, position])
@@ -261,6 +261,12 @@ def score_basis(
             )
     scored = int(np.isfinite(values).any(axis=1).sum())
     return ScoreBasis(used, tuple(left_out), weights, references, scored)
+
+
+def _used_keys(missing: np.ndarray) -> tuple[str, ...]:
+    """The criteria known for every scored site (``missing``: :func:`_missing`)."""
+    gaps = np.atleast_1d(np.asarray(missing, dtype=bool).any(axis=0)).tolist()
+    return tuple(c.key for c, gap in zip(CRITERIA, gaps, strict=True) if not gap)
 
 
 def _missing(values: np.ndarray) -> np.ndarray:
@@ -318,7 +324,7 @@ def composite_score(
     values = criteria[keys].to_numpy(dtype=float)
     if basis is None:
         missing = _missing(values)
-        used = tuple(key for key, gap in zip(keys, missing.any(axis=0)) if not gap)
+        used = _used_keys(missing)
         basis = ScoreBasis(used, weights=weights or Weights())
     return pd.Series(_points(values, basis)[1], index=criteria.index, name="score")
 
@@ -376,7 +382,7 @@ def score_breakdown(
     n, k = len(indicators), len(CRITERIA)
     shares = basis.shares()
     refs = [
-        getattr(basis.references, REFERENCE_OF[c.key]) if REFERENCE_OF[c.key] else np.nan
+        np.nan if (name := REFERENCE_OF[c.key]) is None else getattr(basis.references, name)
         for c in CRITERIA
     ]
     raw = np.column_stack([_column(indicators, c.column) for c in CRITERIA]) if n else values
@@ -405,8 +411,8 @@ def left_out_notes(basis: ScoreBasis | None, language: str = "en", most: int = 3
     --------
     >>> basis = ScoreBasis(("startups",), (LeftOut("floor_area", ("Site 2",),
     ...     (POINT_WITHOUT_LOT,)),), n_sites=2)
-    >>> left_out_notes(basis)
-    ['Buildable floor area left out of every score: unknown for Site 2 (point site without lot area)']
+    >>> print(left_out_notes(basis)[0])
+    Buildable floor area left out of every score: unknown for Site 2 (point site without lot area)
     """
     if basis is None:
         return []

@@ -14,9 +14,12 @@ import pandas as pd
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QFrame,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSizePolicy,
+    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -76,13 +79,29 @@ class CardTable(QTableWidget):
         super().resizeEvent(event)
         self.fit_columns()
 
+    def sizeHint(self) -> QSize:
+        """About six rows: the score below gets the rest (the splitter moves it)."""
+        return QSize(super().sizeHint().width(), 7 * self.verticalHeader().defaultSectionSize())
+
 
 class BreakdownTable(QTableWidget):
     """The score breakdown: as high as its rows, numbers as wide as they need, the
-    criterion column takes the rest (its names wrap)."""
+    criterion column takes the rest (its names wrap).
+
+    Where the table is too narrow for all seven columns (the default dock), the
+    transform and reference columns are hidden and :attr:`on_compact` is told, so that
+    the card writes them in a line under the table instead.
+    """
+
+    #: The columns hidden when the table is narrow: transform and reference.
+    DETAIL_COLUMNS = (2, 3)
+    #: The narrowest the criterion column gets before the details are hidden.
+    MIN_CRITERION = 90
 
     def __init__(self, parent=None) -> None:
         super().__init__(0, BREAKDOWN_COLUMNS, parent)
+        self.compact = False
+        self.on_compact: Callable[[bool], None] = lambda compact: None
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, BREAKDOWN_COLUMNS):
@@ -103,6 +122,30 @@ class BreakdownTable(QTableWidget):
 
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
+
+    def wanted_width(self, column: int) -> int:
+        """The width of ``column``'s widest line (cells and header), with padding."""
+        metrics = self.fontMetrics()
+        texts = [
+            self.horizontalHeaderItem(column).text() if self.horizontalHeaderItem(column) else ""
+        ]
+        texts += [item.text() for row in range(self.rowCount()) if (item := self.item(row, column))]
+        lines = [line for text in texts for line in text.split("\n")]
+        return max(metrics.horizontalAdvance(line) for line in lines) + 14
+
+    def fit_columns(self) -> None:
+        """Show the transform and reference columns when every column fits."""
+        need = self.MIN_CRITERION + sum(self.wanted_width(c) for c in range(1, self.columnCount()))
+        compact = need > self.viewport().width()
+        for column in self.DETAIL_COLUMNS:
+            self.setColumnHidden(column, compact)
+        if compact != self.compact:
+            self.compact = compact
+            self.on_compact(compact)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
 
 class SiteCard(QWidget):
@@ -127,22 +170,48 @@ class SiteCard(QWidget):
         self.breakdown = BreakdownTable(self)
         self.breakdown.setObjectName("scoreBreakdown")
         self.breakdown.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.card, 1)
-        self.breakdown_label = QLabel("", self)
+        # The score part scrolls on its own below the indicators; a splitter between them.
+        score = QWidget(self)
+        score_layout = QVBoxLayout(score)
+        score_layout.setContentsMargins(0, 0, 0, 0)
+        self.breakdown_label = QLabel("", score)
         self.breakdown_label.setWordWrap(True)
-        layout.addWidget(self.breakdown_label)
-        layout.addWidget(self.breakdown)
-        self.score_note = QLabel("", self)  # left-out criteria, entered weights, rounding
+        score_layout.addWidget(self.breakdown_label)
+        score_layout.addWidget(self.breakdown)
+        self.transforms = QLabel("", score)  # the transforms when their columns are hidden
+        self.transforms.setObjectName("scoreTransforms")
+        self.transforms.setWordWrap(True)
+        self.transforms.hide()
+        self.breakdown.on_compact = lambda compact: self.transforms.setVisible(
+            compact and bool(self.transforms.text())
+        )
+        score_layout.addWidget(self.transforms)
+        self.score_note = QLabel("", score)  # left-out criteria, entered weights, rounding
         self.score_note.setObjectName("scoreNote")
         self.score_note.setWordWrap(True)
         self.score_note.setStyleSheet(f"color: {LEFT_OUT.name()}")
         self.score_note.hide()
-        layout.addWidget(self.score_note)
+        score_layout.addWidget(self.score_note)
+        score_layout.addStretch(1)
+        self.score_area = QScrollArea(self)
+        self.score_area.setObjectName("scoreArea")
+        self.score_area.setWidgetResizable(True)
+        self.score_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.score_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.score_area.setWidget(score)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.card)
+        self.splitter.addWidget(self.score_area)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.splitter, 1)
         self._frame: pd.DataFrame | None = None
         self._live = False
         self._adjusted = False  # a shown point differs from its own rounding
+        self._transforms: list[str] = []  # "criterion transform (reference)" per row
 
     def retranslate(self) -> None:
         """Headers, their tooltips and the shown site in the current UI language."""
@@ -190,6 +259,7 @@ class SiteCard(QWidget):
         self.card.setRowCount(0)
         self.breakdown.setRowCount(0)
         self.score_note.hide()
+        self.transforms.hide()
         if frame is None or frame.empty:
             self.title.setText(tr("Select or sketch a site to see its indicators"))
             return
@@ -230,6 +300,11 @@ class SiteCard(QWidget):
             self.card.setItem(position, 1, value)
         self.card.fit_columns()  # whole indicator names where the width allows
         self._show_notes(frame, parts)
+        self.transforms.setText(
+            tr("Transforms (reference): {list}", list=" · ".join(self._transforms))
+        )
+        self.breakdown.fit_columns()
+        self.transforms.setVisible(self.breakdown.compact)
 
     def _fill_breakdown(self, parts: pd.DataFrame, score) -> str:
         """One row per criterion and a total row; returns the score's text."""
@@ -240,6 +315,7 @@ class SiteCard(QWidget):
         entered = float(parts.loc[used, "weight"].sum())
         show_entered = abs(entered - 1.0) > 1e-9
         score_text = "—" if is_missing(score) else total
+        self._transforms = []
         self._adjusted = any(
             text != f"{p:.1f}" for text, p in zip(point_texts, points) if text != "—"
         )
@@ -268,6 +344,9 @@ class SiteCard(QWidget):
                 share,
                 point_text if part["used"] else "—",
             ]
+            self._transforms.append(
+                f"{cells[0]} {cells[2]}" + ("" if cells[3] == "—" else f" ({cells[3]})")
+            )
             tips = [f"{part['criterion']}: {part['column']}"] * (BREAKDOWN_COLUMNS - 1)
             exact = part["points"]
             tips.append(

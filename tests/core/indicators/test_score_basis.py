@@ -36,9 +36,7 @@ def layer(geoms, **columns):
 
 
 def compute(sites, **kw):
-    startups = layer(
-        [at(30 * i, 10 * (i % 4)) for i in range(12)], sector=list("ABCABCAABBCD")
-    )
+    startups = layer([at(30 * i, 10 * (i % 4)) for i in range(12)], sector=list("ABCABCAABBCD"))
     education = layer([at(400, 0)])
     stations = layer([at(-150, 60)])
     zoning = gpd.GeoDataFrame(
@@ -151,9 +149,7 @@ criterion_value = st.one_of(st.floats(0, 1), st.just(float("nan")))
 @settings(max_examples=200, deadline=None)
 @given(
     weights=st.lists(st.floats(0, 10), min_size=5, max_size=5),
-    values=st.lists(
-        st.lists(criterion_value, min_size=5, max_size=5), min_size=1, max_size=6
-    ),
+    values=st.lists(st.lists(criterion_value, min_size=5, max_size=5), min_size=1, max_size=6),
 )
 def test_points_always_add_up_to_the_score(weights, values):
     frame = pd.DataFrame(values, columns=[c.key for c in CRITERIA])
