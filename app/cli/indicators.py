@@ -4,7 +4,8 @@ Reads the sites (any vector file pyogrio reads, any CRS), takes the start-up,
 education, station and zoning layers from the project GeoPackage (default: the
 embedded project) unless a file overrides one, and writes one row per site: ``site``
 (its name, else its ``site_id``, else its row number) then exactly the docs/indicators.md
-columns, as CSV (default) or JSON. Qt is never imported.
+columns, as CSV (default) or JSON; JSON adds each site's score ``breakdown`` and the
+criteria ``left_out`` of every score (also noted on stderr). Qt is never imported.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 
 from app.cli.common import check_radius, role_table, run_guarded, saved_settings, write_output
 from app.core.indicators.records import to_json
+from app.core.indicators.score import BASIS, left_out_notes
 
 LAYERS = ("startups", "education", "stations", "zoning")
 FORMATS = ("csv", "json")
@@ -145,8 +147,14 @@ def _run(args: argparse.Namespace) -> int:
         rules=saved.zoning_rules() if saved else None,
         weights=saved.score_weights() if saved else None,
     )
-    table.insert(0, "site", site_labels(sites.frame))
-    text = to_json(table) if out_format == "json" else csv_text(table)
+    labels = site_labels(sites.frame)
+    table.insert(0, "site", labels)
+    basis = table.attrs.get(BASIS)
+    if basis is not None:  # say which criteria no score counts, naming the sites
+        table.attrs[BASIS] = basis = basis.named(dict(zip(sites.frame.index, labels)))
+        for note in left_out_notes(basis):
+            print(f"innoatlas: note: {note}", file=sys.stderr)
+    text = to_json(table, breakdown=True) if out_format == "json" else csv_text(table)
     write_output(text, args.out, bom=out_format == "csv")
     return 0
 

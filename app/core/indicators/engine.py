@@ -34,7 +34,7 @@ import shapely
 from app.core.indicators import catchment
 from app.core.indicators.catchment import IndexedLayer, is_polygonal
 from app.core.indicators.point_grid import PointGrid
-from app.core.indicators.score import References, Weights, composite_score, criterion_values
+from app.core.indicators.score import References, Weights, score_sites
 from app.core.indicators.sector_mix import sector_mix
 from app.core.indicators.site_zoning import IndexedZoning, SiteZoning, site_zoning
 from app.core.progress import Progress
@@ -262,7 +262,7 @@ class IndicatorEngine:
         report(0.9, "zoning")
 
         frame = _assemble(out, usable, sites.index)
-        frame["score"] = composite_score(criterion_values(frame, references), weights)
+        score_sites(frame, weights, references)  # one basis for every site (docs/indicators.md)
         report(1.0, "score")
         return frame[list(COLUMNS)]
 

@@ -1,11 +1,12 @@
 """One formatter for indicator values: the panel, the presentation card, the map badges
 and the web map all show a value as this module writes it.
 
-Rounding: counts as integers with thousands separators; sector indices (Shannon,
-evenness, HHI, LQ) to three decimals; the rank as an integer; other numbers to one
-decimal below 100 and to integers from 100 up; ``zoning_coverage`` as a whole percentage
-rounded down ("98 %", never a 98.9 % shown as the 99 % threshold). Missing values are "—",
-except ``use_permitted``, which reads "unknown (no zone)".
+Rounding: counts as integers with thousands separators; metres and square metres as
+integers (:func:`format_raw`, which adds the unit where no label names it); sector indices
+(Shannon, evenness, HHI, LQ) to three decimals; the rank as an integer; the score to one
+decimal; ``zoning_coverage`` as a whole percentage rounded down ("98 %", never a 98.9 %
+shown as the 99 % threshold); other numbers to one decimal below 100 and to integers from
+100 up. Missing values are "—", except ``use_permitted``, which reads "unknown (no zone)".
 
 :func:`format_cell` formats a value with its row, so that the zoning values of a site
 covered below the threshold say so: "준공업 (2 % covered)", "800 (covered part only)",
@@ -80,6 +81,8 @@ def format_value(column: str, value: Any, language: str = "en") -> str:
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
     if isinstance(value, (float, np.floating)):
+        if column in UNIT_ROUNDED:  # one rule per unit, as the score breakdown shows it
+            return format_raw(column, value, language, unit=False)
         if column in THREE_DECIMALS:
             return f"{value:.3f}"
         if column == "rank":
@@ -136,3 +139,81 @@ def format_cell(column: str, row: Any, language: str = "en") -> str:
     if column == "dominant_zone":
         return translate("{zone} ({share} covered)", language, zone=text, share=share)
     return translate("{value} (covered part only)", language, value=text)
+
+
+#: One rounding rule per unit (docs/indicators.md, Display rounding): counts as integers,
+#: metres and square metres as integers with separators, indices to three decimals.
+COUNT_COLUMNS = frozenset({"startups_n", "education_n", "stations_n", "employees_sum"})
+METRE_COLUMNS = frozenset({"education_nearest_m", "station_nearest_m", "radius_m"})
+SQUARE_METRE_COLUMNS = frozenset({"site_area_m2", "max_footprint_m2", "max_gfa_m2"})
+UNIT_ROUNDED = COUNT_COLUMNS | METRE_COLUMNS | SQUARE_METRE_COLUMNS | {"score"}
+
+
+def format_raw(column: str, value: Any, language: str = "en", *, unit: bool = True) -> str:
+    """A raw indicator value by the rounding rule of its unit.
+
+    Counts are integers (``1,234``), metres integers (``820 m``), square metres integers
+    with separators (``12,345 m²``), indices three decimals (``0.734``), the score one
+    decimal (``63.2``, also at 100); other columns as :func:`format_value`.
+
+    Parameters
+    ----------
+    column : str
+        The indicator column the value is from.
+    value : Any
+        The value (missing: "—").
+    language : str, optional
+        For the words of :func:`format_value`.
+    unit : bool, optional
+        Append " m" / " m²" (False where the label names the unit).
+
+    Examples
+    --------
+    >>> format_raw("station_nearest_m", 819.6), format_raw("max_gfa_m2", 12345.4)
+    ('820 m', '12,345 m²')
+    """
+    if is_missing(value) or isinstance(value, (bool, np.bool_)):
+        return format_value(column, value, language)
+    number = float(value)
+    if column in COUNT_COLUMNS:
+        return f"{number:,.0f}"
+    if column in METRE_COLUMNS:
+        return f"{number:,.0f}" + (" m" if unit else "")
+    if column in SQUARE_METRE_COLUMNS:
+        return f"{number:,.0f}" + (" m²" if unit else "")
+    if column == "score":
+        return f"{number:.1f}"
+    return format_value(column, value, language)
+
+
+def rounded_parts(parts: Any, decimals: int = 1) -> tuple[list[str], str]:
+    """Parts rounded to ``decimals`` so that they add up to their rounded total.
+
+    The total is rounded as ``f"{total:.{decimals}f}"``; the parts by the largest
+    remainder (each is its value rounded down or up, so within one last digit of it).
+    Missing parts stay missing ("—") and do not count.
+
+    Returns
+    -------
+    (list of str, str)
+        The parts' texts and the total's text.
+
+    Examples
+    --------
+    >>> rounded_parts([10.04, 10.04, 10.04])
+    (['10.1', '10.0', '10.0'], '30.1')
+    """
+    values = np.asarray(parts, dtype=float)
+    known = np.isfinite(values)
+    scale = 10.0**decimals
+    total = float(values[known].sum())
+    target = round(float(f"{total:.{decimals}f}") * scale)
+    scaled = values[known] * scale
+    units = np.floor(scaled + 1e-9)
+    extra = int(target - units.sum())
+    order = np.argsort(-(scaled - units), kind="stable")
+    units[order[: max(extra, 0)]] += 1
+    units[order[::-1][: max(-extra, 0)]] -= 1  # only after float noise at a half
+    texts = np.full(len(values), "—", dtype=object)
+    texts[known] = [f"{u / scale:.{decimals}f}" for u in units]
+    return list(texts), f"{target / scale:.{decimals}f}"

@@ -7,6 +7,8 @@ import math
 
 import pandas as pd
 
+from app.core.indicators.score import BASIS, CRITERIA, left_out_notes, score_breakdown
+
 
 def json_value(value):
     """A plain JSON value: NaN/NA/inf → None, numpy scalars → Python scalars."""
@@ -30,6 +32,58 @@ def indicator_records(table: pd.DataFrame) -> list[dict]:
     return records
 
 
-def to_json(table: pd.DataFrame) -> str:
-    """:func:`indicator_records` as indented JSON text."""
-    return json.dumps(indicator_records(table), ensure_ascii=False, indent=2) + "\n"
+def score_records(table: pd.DataFrame) -> list[dict]:
+    """:func:`indicator_records` with each site's score breakdown, so that a reader can
+    recompute the score (docs/indicators.md, Composite score).
+
+    Every record gets ``breakdown``: one object per criterion used, ``criterion``,
+    ``indicator``, ``raw``, ``transform``, ``reference``, ``value01``, ``weight`` (as
+    entered), ``weight_share`` and ``points`` (``score = Σ points``, ``points = 100 ×
+    weight_share × value01``), and ``left_out``: the criteria left out of every score of
+    the ranking, each with ``note`` and ``unknown_for`` (the sites and the reasons).
+    The score basis is ``table.attrs[BASIS]`` (:func:`~app.core.indicators.score.score_sites`).
+    """
+    records = indicator_records(table)
+    parts = score_breakdown(table)
+    basis = table.attrs.get(BASIS)
+    left_out = (
+        [
+            {
+                "criterion": item.criterion,
+                "note": note,
+                "unknown_for": [
+                    {"site": json_value(site), "reason": reason}
+                    for site, reason in zip(item.sites, item.reasons)
+                ],
+            }
+            for item, note in zip(basis.left_out, left_out_notes(basis))
+        ]
+        if basis is not None
+        else []
+    )
+    k = len(CRITERIA)
+    for position, record in enumerate(records):
+        rows = parts.iloc[position * k : (position + 1) * k]
+        record["breakdown"] = [
+            {
+                "criterion": part.criterion,
+                "indicator": part.column,
+                "raw": json_value(part.raw),
+                "transform": part.transform,
+                "reference": json_value(part.reference),
+                "value01": json_value(part.value),
+                "weight": json_value(part.weight),
+                "weight_share": json_value(part.weight_share),
+                "points": json_value(part.points),
+            }
+            for part in rows[rows["used"]].itertuples(index=False)
+        ]
+        record["left_out"] = left_out
+    return records
+
+
+def to_json(table: pd.DataFrame, *, breakdown: bool = False) -> str:
+    """:func:`indicator_records` (with ``breakdown``: :func:`score_records`) as indented
+    JSON text."""
+    records = score_records(table) if breakdown else indicator_records(table)
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"

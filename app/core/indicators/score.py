@@ -8,22 +8,25 @@
 | transit      | ``station_nearest_m`` | ``exp(-d / d_ref)``     | d_ref = 500 m       |
 | floor_area   | ``max_gfa_m2``        | ``g / (g + g_ref)``     | g_ref = 10 000 m²   |
 
-Each transform is 0.5 at its reference value. ``score = 100 × Σ w_k c_k / Σ w_k`` over
-the criteria whose indicator is known (a missing column drops its criterion and the
-other weights are renormalised); NaN when none is known. Sites whose use is not
-permitted rank below every permitted site, whatever their score.
+Each transform is 0.5 at its reference value. Sites scored together (one ranking) are
+scored on the same criteria: a criterion unknown for any of them (e.g. the floor area of a
+point site without lot area) is left out for every one, and :func:`left_out_notes` says
+so. ``points_k = 100 × share_k × c_k`` with ``share_k = w_k / Σ w`` over the criteria
+used, and ``score = Σ points``. Sites whose use is not permitted rank below every
+permitted site, whatever their score.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Hashable, Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
 
 from app.core.errors import InnoAtlasError
+from app.core.i18n_catalog import translate
 
 
 class ScoreSettingsError(InnoAtlasError):
@@ -97,10 +100,10 @@ class Criterion:
 
 CRITERIA: tuple[Criterion, ...] = (
     Criterion("startups", "startups_n", "Start-up concentration", "n / (n + n_ref)"),
-    Criterion("diversity", "sector_evenness", "Sector diversity", "evenness H / ln S"),
+    Criterion("diversity", "sector_evenness", "Sector diversity", "clip(e, 0, 1)"),
     Criterion("education", "education_nearest_m", "Education access", "exp(-d / d_ref)"),
     Criterion("transit", "station_nearest_m", "Transit access", "exp(-d / d_ref)"),
-    Criterion("floor_area", "max_gfa_m2", "Buildable floor area", "gfa / (gfa + gfa_ref)"),
+    Criterion("floor_area", "max_gfa_m2", "Buildable floor area", "g / (g + g_ref)"),
 )
 #: Criterion key -> the References field it uses (None: no reference).
 REFERENCE_OF = {
@@ -151,71 +154,303 @@ def criterion_values(
     return pd.DataFrame(values, index=indicators.index)
 
 
-def composite_score(criteria: pd.DataFrame, weights: Weights | None = None) -> pd.Series:
-    """``100 × Σ w_k c_k / Σ w_k`` over the known criteria of each site (NaN if none)."""
-    w = np.array([getattr(weights or Weights(), c.key) for c in CRITERIA])
-    values = criteria[[c.key for c in CRITERIA]].to_numpy(dtype=float)
+#: ``DataFrame.attrs`` key of the :class:`ScoreBasis` a table was scored on.
+BASIS = "score_basis"
+#: Why a criterion's indicator can be unknown for a site (English; translated where shown).
+POINT_WITHOUT_LOT = "point site without lot area"
+NO_ZONING = "no zoning data under the site"
+UNKNOWN_REASONS = {
+    "startups": "no start-up data",
+    "diversity": "no sector data",
+    "education": "no university data",
+    "transit": "no station data",
+    "floor_area": "floor area unknown",
+}
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A criterion left out of every score of a ranking, and the sites that lack it.
+
+    ``sites`` are the sites' index labels until :meth:`ScoreBasis.named` replaces them
+    with names; ``reasons`` holds one English reason per site.
+    """
+
+    criterion: str
+    sites: tuple[Hashable, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScoreBasis:
+    """What one ranking is scored on: the criteria used, those left out, the settings.
+
+    Attributes
+    ----------
+    used : tuple of str
+        Keys of the criteria that count, in :data:`CRITERIA` order.
+    left_out : tuple of LeftOut
+        The criteria unknown for at least one scored site, left out for every site.
+    weights, references : Weights, References
+        The settings the scores were computed with.
+    n_sites : int
+        The sites scored together (those with at least one known criterion).
+    """
+
+    used: tuple[str, ...]
+    left_out: tuple[LeftOut, ...] = ()
+    weights: Weights = field(default_factory=Weights)
+    references: References = field(default_factory=References)
+    n_sites: int = 0
+
+    def shares(self) -> dict[str, float]:
+        """Weight share of each criterion: ``weight / Σ weights of the used criteria``
+        (0 for a left-out criterion; all 0 when the used weights sum to 0)."""
+        total = self.entered_total()
+        return {
+            c.key: getattr(self.weights, c.key) / total if c.key in self.used and total > 0 else 0.0
+            for c in CRITERIA
+        }
+
+    def entered_total(self) -> float:
+        """The sum of the weights as entered, over the used criteria (1 when normalised)."""
+        return float(sum(getattr(self.weights, key) for key in self.used))
+
+    def named(self, names: Mapping[Hashable, str]) -> ScoreBasis:
+        """The same basis with the left-out sites' labels replaced by ``names[label]``."""
+        left_out = tuple(
+            replace(item, sites=tuple(names.get(site, site) for site in item.sites))
+            for item in self.left_out
+        )
+        return replace(self, left_out=left_out)
+
+
+def score_basis(
+    indicators: pd.DataFrame, weights: Weights | None = None, references: References | None = None
+) -> ScoreBasis:
+    """The criteria a ranking of ``indicators`` is scored on (docs/indicators.md).
+
+    A criterion whose indicator is unknown for any site that has at least one known
+    criterion is left out for every site (a site with none, e.g. without geometry, is
+    not scored and does not count). A single site follows the same rule on its own.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Per-site indicators (the columns of :data:`CRITERIA`; ``site_area_m2`` and
+        ``dominant_zone`` give the reason a floor area is unknown).
+    weights, references : Weights, References, optional
+        The settings (defaults shipped).
+
+    Returns
+    -------
+    ScoreBasis
+    """
+    weights, references = weights or Weights(), references or References()
+    keys = [c.key for c in CRITERIA]
+    values = criterion_values(indicators, references)[keys].to_numpy(dtype=float)
+    missing = _missing(values)
+    used = _used_keys(missing)
+    left_out = []
+    for position, key in enumerate(keys):  # five criteria: a loop over criteria, not sites
+        rows = np.flatnonzero(missing[:, position])
+        if len(rows):
+            reasons = _unknown_reasons(indicators, key)[rows]
+            left_out.append(
+                LeftOut(key, tuple(indicators.index[rows]), tuple(str(r) for r in reasons))
+            )
+    scored = int(np.isfinite(values).any(axis=1).sum())
+    return ScoreBasis(used, tuple(left_out), weights, references, scored)
+
+
+def _used_keys(missing: np.ndarray) -> tuple[str, ...]:
+    """The criteria known for every scored site (``missing``: :func:`_missing`)."""
+    gaps = np.atleast_1d(np.asarray(missing, dtype=bool).any(axis=0)).tolist()
+    return tuple(c.key for c, gap in zip(CRITERIA, gaps, strict=True) if not gap)
+
+
+def _missing(values: np.ndarray) -> np.ndarray:
+    """Sites × criteria: unknown for a site that has at least one known criterion."""
     known = np.isfinite(values)
-    weight_sum = (known * w).sum(axis=1)
-    total = (np.where(known, values, 0.0) * w).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(weight_sum > 0, 100.0 * total / weight_sum, np.nan)
-    return pd.Series(score, index=criteria.index, name="score")
+    return ~known & known.any(axis=1)[:, None]
+
+
+def _unknown_reasons(indicators: pd.DataFrame, key: str) -> np.ndarray:
+    """The English reason the criterion ``key`` is unknown, for every site."""
+    n = len(indicators)
+    reason = np.full(n, UNKNOWN_REASONS[key], dtype=object)
+    if key == "diversity":
+        reason[~np.isfinite(_column(indicators, "startups_n"))] = UNKNOWN_REASONS["startups"]
+    if key == "floor_area":
+        zone = (
+            indicators["dominant_zone"].isna().to_numpy()
+            if "dominant_zone" in indicators
+            else np.ones(n, bool)
+        )
+        reason[zone] = NO_ZONING
+        reason[~np.isfinite(_column(indicators, "site_area_m2"))] = POINT_WITHOUT_LOT
+    return reason
+
+
+def _points(values: np.ndarray, basis: ScoreBasis) -> tuple[np.ndarray, np.ndarray]:
+    """Points (sites × criteria; NaN where left out) and scores ``Σ points`` (NaN when a
+    site has no known criterion or the used weights sum to 0)."""
+    shares = basis.shares()
+    share = np.array([shares[c.key] for c in CRITERIA])
+    used = np.array([c.key in basis.used for c in CRITERIA])
+    points = 100.0 * share[None, :] * values
+    points[:, ~used] = np.nan
+    if not used.any() or basis.entered_total() <= 0:
+        return points, np.full(len(values), np.nan)
+    return points, points[:, used].sum(axis=1)
+
+
+def composite_score(
+    criteria: pd.DataFrame, weights: Weights | None = None, basis: ScoreBasis | None = None
+) -> pd.Series:
+    """``Σ points = 100 × Σ_k share_k c_k`` over the criteria of the ranking's basis.
+
+    Parameters
+    ----------
+    criteria : DataFrame
+        :func:`criterion_values` of the sites.
+    weights : Weights, optional
+        The weights (defaults shipped); ignored when ``basis`` is given.
+    basis : ScoreBasis, optional
+        The criteria used; default: :func:`score_basis` of these sites (a criterion
+        unknown for any of them is left out for all).
+    """
+    keys = [c.key for c in CRITERIA]
+    values = criteria[keys].to_numpy(dtype=float)
+    if basis is None:
+        missing = _missing(values)
+        used = _used_keys(missing)
+        basis = ScoreBasis(used, weights=weights or Weights())
+    return pd.Series(_points(values, basis)[1], index=criteria.index, name="score")
+
+
+def score_sites(
+    frame: pd.DataFrame, weights: Weights | None = None, references: References | None = None
+) -> None:
+    """Set ``frame["score"]`` and record the :class:`ScoreBasis` in ``frame.attrs[BASIS]``.
+
+    Every site of ``frame`` is scored on the same criteria (:func:`score_basis`).
+    """
+    basis = score_basis(frame, weights, references)
+    frame["score"] = composite_score(criterion_values(frame, basis.references), basis=basis)
+    frame.attrs[BASIS] = basis
 
 
 def score_breakdown(
-    indicators: pd.DataFrame, weights: Weights | None = None, references: References | None = None
+    indicators: pd.DataFrame,
+    weights: Weights | None = None,
+    references: References | None = None,
+    basis: ScoreBasis | None = None,
 ) -> pd.DataFrame:
-    """Each site's criteria: raw value, reference, transformed value, weight, points.
+    """Each site's criteria: raw value, transform, reference, 0–1 value, share, points.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Per-site indicators, e.g. a table scored by :func:`score_sites` or some rows
+        of it: its ``attrs[BASIS]`` (the whole ranking's basis) is then used.
+    weights, references : optional
+        Override the basis' settings.
+    basis : ScoreBasis, optional
+        Default: ``indicators.attrs[BASIS]``, else :func:`score_basis` of ``indicators``.
 
     Returns
     -------
     DataFrame
-        One row per (site, criterion), in :data:`CRITERIA` order, with columns
-        ``site`` (the index label of ``indicators``), ``criterion``, ``label``,
-        ``column``, ``raw``, ``transform``, ``reference``, ``value`` (0–1),
-        ``weight`` (as set), ``weight_share`` (normalised over the site's known
-        criteria) and ``points`` (``100 × weight_share × value``; they add up to
-        the score).
+        ``len(CRITERIA)`` rows per site, sites in their order, criteria in
+        :data:`CRITERIA` order, with columns ``site`` (the index label), ``criterion``,
+        ``label``, ``column``, ``raw``, ``transform``, ``reference``, ``value`` (0–1),
+        ``weight`` (as entered), ``used`` (False: left out for every site),
+        ``weight_share`` (``weight / Σ used weights``; 0 when left out) and ``points``
+        (``100 × weight_share × value``, NaN when left out). A site's points add up to
+        its score exactly.
     """
-    weights = weights or Weights()
-    references = references or References()
-    crit = criterion_values(indicators, references)
-    rows = []
-    for criterion in CRITERIA:  # five criteria: a loop over criteria, not sites
-        ref_field = REFERENCE_OF[criterion.key]
-        rows.append(
-            pd.DataFrame(
-                {
-                    "site": indicators.index,
-                    "criterion": criterion.key,
-                    "label": criterion.label,
-                    "column": criterion.column,
-                    "raw": _column(indicators, criterion.column),
-                    "transform": criterion.transform,
-                    "reference": getattr(references, ref_field) if ref_field else np.nan,
-                    "value": crit[criterion.key].to_numpy(),
-                    "weight": getattr(weights, criterion.key),
-                }
+    basis = basis or indicators.attrs.get(BASIS)
+    if basis is None:
+        basis = score_basis(indicators, weights, references)
+    basis = replace(
+        basis, weights=weights or basis.weights, references=references or basis.references
+    )
+    keys = [c.key for c in CRITERIA]
+    values = criterion_values(indicators, basis.references)[keys].to_numpy(dtype=float)
+    points, _ = _points(values, basis)
+    n, k = len(indicators), len(CRITERIA)
+    shares = basis.shares()
+    refs = [
+        np.nan if (name := REFERENCE_OF[c.key]) is None else getattr(basis.references, name)
+        for c in CRITERIA
+    ]
+    raw = np.column_stack([_column(indicators, c.column) for c in CRITERIA]) if n else values
+    return pd.DataFrame(
+        {
+            "site": np.repeat(np.asarray(indicators.index, dtype=object), k),
+            "criterion": np.tile(keys, n),
+            "label": np.tile([c.label for c in CRITERIA], n),
+            "column": np.tile([c.column for c in CRITERIA], n),
+            "raw": raw.reshape(-1),
+            "transform": np.tile([c.transform for c in CRITERIA], n),
+            "reference": np.tile(refs, n),
+            "value": values.reshape(-1),
+            "weight": np.tile([getattr(basis.weights, key) for key in keys], n),
+            "used": np.tile([key in basis.used for key in keys], n),
+            "weight_share": np.tile([shares[key] for key in keys], n),
+            "points": points.reshape(-1),
+        }
+    )
+
+
+def left_out_notes(basis: ScoreBasis | None, language: str = "en", most: int = 3) -> list[str]:
+    """One sentence per left-out criterion, naming it, the sites and why.
+
+    Examples
+    --------
+    >>> basis = ScoreBasis(("startups",), (LeftOut("floor_area", ("Site 2",),
+    ...     (POINT_WITHOUT_LOT,)),), n_sites=2)
+    >>> print(left_out_notes(basis)[0])
+    Buildable floor area left out of every score: unknown for Site 2 (point site without lot area)
+    """
+    if basis is None:
+        return []
+    labels = {c.key: c.label for c in CRITERIA}
+    notes = []
+    for item in basis.left_out:
+        criterion = translate(labels[item.criterion], language)
+        if basis.n_sites <= 1:
+            reason = translate(item.reasons[0], language)
+            notes.append(
+                translate(
+                    "{criterion} left out of the score: unknown ({reason})",
+                    language,
+                    criterion=criterion,
+                    reason=reason,
+                )
+            )
+            continue
+        groups: dict[str, list[str]] = {}
+        for site, why in zip(item.sites, item.reasons):
+            groups.setdefault(why, []).append(str(site))
+        parts = []
+        for why, sites in groups.items():
+            names = ", ".join(sites[:most])
+            if len(sites) > most:
+                names = translate(
+                    "{names} and {count} more", language, names=names, count=len(sites) - most
+                )
+            parts.append(f"{names} ({translate(why, language)})")
+        notes.append(
+            translate(
+                "{criterion} left out of every score: unknown for {sites}",
+                language,
+                criterion=criterion,
+                sites="; ".join(parts),
             )
         )
-    table = pd.concat(rows, ignore_index=True)
-    known = np.isfinite(table["value"].to_numpy(dtype=float))
-    effective = np.where(known, table["weight"].to_numpy(dtype=float), 0.0)
-    total = pd.Series(effective).groupby(table["site"].to_numpy()).transform("sum").to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(total > 0, effective / total, 0.0)
-    table["weight_share"] = share
-    table["points"] = np.where(known, 100.0 * share * table["value"].fillna(0.0), np.nan)
-    order = {key: i for i, key in enumerate(c.key for c in CRITERIA)}
-    position = {label: i for i, label in enumerate(indicators.index)}
-    table["_site"] = table["site"].map(position)
-    table["_crit"] = table["criterion"].map(order)
-    return (
-        table.sort_values(["_site", "_crit"])
-        .drop(columns=["_site", "_crit"])
-        .reset_index(drop=True)
-    )
+    return notes
 
 
 def rank_sites(indicators: pd.DataFrame) -> pd.Series:

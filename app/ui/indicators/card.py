@@ -14,9 +14,12 @@ import pandas as pd
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QFrame,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSizePolicy,
+    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -25,13 +28,26 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.indicators.engine import COLUMNS, DEFINITIONS
-from app.core.indicators.format import blocked, format_cell, format_value, is_missing, percent
+from app.core.indicators.format import (
+    blocked,
+    format_cell,
+    format_raw,
+    is_missing,
+    percent,
+    rounded_parts,
+)
 from app.core.indicators.labels import label, tooltip
-from app.core.indicators.score import Weights, score_breakdown
+from app.core.indicators.score import BASIS, Weights, left_out_notes, score_breakdown
 from app.ui.i18n import language, tr
 
 #: The colour of a "does not permit" value, in the card, the table and the chart.
 NOT_PERMITTED = QColor("#b00020")
+#: The colour of a criterion left out of the score, and of the notes that say why.
+LEFT_OUT = QColor("#777777")
+#: The breakdown's columns: criterion | raw | transform | reference | 0–1 | share | points.
+BREAKDOWN_COLUMNS = 7
+POINTS_COLUMN = BREAKDOWN_COLUMNS - 1
+SHARE_COLUMN = BREAKDOWN_COLUMNS - 2
 
 
 def compact_rows(table: QTableView) -> None:
@@ -64,16 +80,32 @@ class CardTable(QTableWidget):
         super().resizeEvent(event)
         self.fit_columns()
 
+    def sizeHint(self) -> QSize:
+        """About six rows: the score below gets the rest (the splitter moves it)."""
+        return QSize(super().sizeHint().width(), 7 * self.verticalHeader().defaultSectionSize())
+
 
 class BreakdownTable(QTableWidget):
     """The score breakdown: as high as its rows, numbers as wide as they need, the
-    criterion column takes the rest (its names wrap)."""
+    criterion column takes the rest (its names wrap).
+
+    Where the table is too narrow for all seven columns (the default dock), the
+    transform and reference columns are hidden and :attr:`on_compact` is told, so that
+    the card writes them in a line under the table instead.
+    """
+
+    #: The columns hidden when the table is narrow: transform and reference.
+    DETAIL_COLUMNS = (2, 3)
+    #: The narrowest the criterion column gets before the details are hidden.
+    MIN_CRITERION = 90
 
     def __init__(self, parent=None) -> None:
-        super().__init__(0, 5, parent)
+        super().__init__(0, BREAKDOWN_COLUMNS, parent)
+        self.compact = False
+        self.on_compact: Callable[[bool], None] = lambda compact: None
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 5):
+        for column in range(1, BREAKDOWN_COLUMNS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.verticalHeader().setVisible(False)
         compact_rows(self)
@@ -91,6 +123,30 @@ class BreakdownTable(QTableWidget):
 
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
+
+    def wanted_width(self, column: int) -> int:
+        """The width of ``column``'s widest line (cells and header), with padding."""
+        metrics = self.fontMetrics()
+        texts = [
+            self.horizontalHeaderItem(column).text() if self.horizontalHeaderItem(column) else ""
+        ]
+        texts += [item.text() for row in range(self.rowCount()) if (item := self.item(row, column))]
+        lines = [line for text in texts for line in text.split("\n")]
+        return max(metrics.horizontalAdvance(line) for line in lines) + 14
+
+    def fit_columns(self) -> None:
+        """Show the transform and reference columns when every column fits."""
+        need = self.MIN_CRITERION + sum(self.wanted_width(c) for c in range(1, self.columnCount()))
+        compact = need > self.viewport().width()
+        for column in self.DETAIL_COLUMNS:
+            self.setColumnHidden(column, compact)
+        if compact != self.compact:
+            self.compact = compact
+            self.on_compact(compact)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
 
 class SiteCard(QWidget):
@@ -115,34 +171,77 @@ class SiteCard(QWidget):
         self.breakdown = BreakdownTable(self)
         self.breakdown.setObjectName("scoreBreakdown")
         self.breakdown.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # The score part scrolls on its own below the indicators; a splitter between them.
+        score = QWidget(self)
+        score_layout = QVBoxLayout(score)
+        score_layout.setContentsMargins(0, 0, 0, 0)
+        self.breakdown_label = QLabel("", score)
+        self.breakdown_label.setWordWrap(True)
+        score_layout.addWidget(self.breakdown_label)
+        score_layout.addWidget(self.breakdown)
+        self.transforms = QLabel("", score)  # the transforms when their columns are hidden
+        self.transforms.setObjectName("scoreTransforms")
+        self.transforms.setWordWrap(True)
+        self.transforms.hide()
+        self.breakdown.on_compact = lambda compact: self.transforms.setVisible(
+            compact and bool(self.transforms.text())
+        )
+        score_layout.addWidget(self.transforms)
+        self.score_note = QLabel("", score)  # left-out criteria, entered weights, rounding
+        self.score_note.setObjectName("scoreNote")
+        self.score_note.setWordWrap(True)
+        self.score_note.setStyleSheet(f"color: {LEFT_OUT.name()}")
+        self.score_note.hide()
+        score_layout.addWidget(self.score_note)
+        score_layout.addStretch(1)
+        self.score_area = QScrollArea(self)
+        self.score_area.setObjectName("scoreArea")
+        self.score_area.setWidgetResizable(True)
+        self.score_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.score_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.score_area.setWidget(score)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.card)
+        self.splitter.addWidget(self.score_area)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(self.card, 1)
-        self.breakdown_label = QLabel("", self)
-        self.breakdown_label.setWordWrap(True)
-        layout.addWidget(self.breakdown_label)
-        layout.addWidget(self.breakdown)
+        layout.addWidget(self.splitter, 1)
         self._frame: pd.DataFrame | None = None
         self._live = False
+        self._adjusted = False  # a shown point differs from its own rounding
+        self._transforms: list[str] = []  # "criterion transform (reference)" per row
 
     def retranslate(self) -> None:
         """Headers, their tooltips and the shown site in the current UI language."""
         self.card.setHorizontalHeaderLabels([tr("Indicator"), tr("Value")])
         # Short headers (a narrow dock), the whole meaning in their tooltips.
         self.breakdown.setHorizontalHeaderLabels(
-            [tr("Criterion"), tr("Raw"), "0–1", tr("Wt."), tr("Pts")]
+            [tr("Criterion"), tr("Raw"), "f(x)", tr("Ref."), "0–1", tr("Share"), tr("Pts")]
         )
         for column, tip in enumerate(
             (
-                tr("Criterion of the score (its transform and reference in the tooltip)"),
+                tr("Criterion of the score"),
                 tr("Raw value: the indicator the criterion reads"),
+                tr("Transform: how the raw value is mapped to 0–1 (0.5 at the reference)"),
+                tr("Reference value of the transform"),
                 tr("The raw value mapped to 0–1 by the criterion's transform"),
-                tr("Weight of the criterion (Weights tab)"),
-                tr("Points: 100 × the weight's share × the 0–1 value; they add up to the score"),
+                tr(
+                    "Weight share: the criterion's weight / the sum of the weights of the "
+                    "criteria used (entered value beside it when they do not add up to 100 %)"
+                ),
+                tr(
+                    "Points: 100 × weight share × 0–1 value; they add up to the score, "
+                    "rounded so that the shown points add up to the shown score"
+                ),
             )
         ):
             self.breakdown.horizontalHeaderItem(column).setToolTip(tip)
-        self.breakdown_label.setText(tr("Score breakdown (points add up to the score):"))
+        self.breakdown_label.setText(
+            tr("Score breakdown (points = 100 × share × 0–1 value; they add up to the score):")
+        )
         self.show_site(self._frame, self._live)
 
     def show_site(self, frame: pd.DataFrame | None, live: bool = False) -> None:
@@ -152,13 +251,16 @@ class SiteCard(QWidget):
         ----------
         frame : DataFrame or None
             One row of the indicator table (``name``, ``score``, the indicator columns
-            and, unless ``live``, ``rank``).
+            and, unless ``live``, ``rank``); its ``attrs`` hold the ranking's score basis
+            (app.core.indicators.score.BASIS), so that its points follow the ranking's.
         live : bool
             The row is a preview of a site being moved, not saved.
         """
         self._frame, self._live = frame, live
         self.card.setRowCount(0)
         self.breakdown.setRowCount(0)
+        self.score_note.hide()
+        self.transforms.hide()
         if frame is None or frame.empty:
             self.title.setText(tr("Select or sketch a site to see its indicators"))
             return
@@ -183,8 +285,8 @@ class SiteCard(QWidget):
             else ""
         )
         rank = "" if live or "rank" not in row else f"#{int(row['rank'])} · "
-        score = row["score"]
-        score_text = "—" if is_missing(score) else f"{score:.1f}"
+        parts = score_breakdown(frame, None if BASIS in frame.attrs else self.weights())
+        score_text = self._fill_breakdown(parts, row["score"])
         self.title.setText(
             f"<b>{rank}{row['name']}</b> — "
             + tr("score {score}", score=score_text)
@@ -205,28 +307,110 @@ class SiteCard(QWidget):
             self.card.setItem(position, 0, name)
             self.card.setItem(position, 1, value)
         self.card.fit_columns()  # whole indicator names where the width allows
-        self._fill_breakdown(score_breakdown(frame, self.weights()))
+        self._show_notes(frame, parts)
+        self.transforms.setText(
+            tr("Transforms (reference): {list}", list=" · ".join(self._transforms))
+        )
+        self.breakdown.fit_columns()
+        self.transforms.setVisible(self.breakdown.compact)
 
-    def _fill_breakdown(self, parts: pd.DataFrame) -> None:
-        for _, part in parts.iterrows():
-            position = self.breakdown.rowCount()
-            self.breakdown.insertRow(position)
+    def _fill_breakdown(self, parts: pd.DataFrame, score) -> str:
+        """One row per criterion and a total row; returns the score's text."""
+        used = parts["used"].to_numpy(dtype=bool)
+        points = parts["points"].where(used).to_numpy(dtype=float)
+        point_texts, total = rounded_parts(points)
+        share_texts, _ = rounded_parts(100.0 * parts["weight_share"].where(used).to_numpy(float))
+        entered = float(parts.loc[used, "weight"].sum())
+        show_entered = abs(entered - 1.0) > 1e-9
+        score_text = "—" if is_missing(score) else total
+        self._transforms = []
+        self._adjusted = any(
+            text != f"{p:.1f}" for text, p in zip(point_texts, points) if text != "—"
+        )
+        for (_, part), point_text, share_text in zip(
+            parts.iterrows(), point_texts, share_texts, strict=True
+        ):
+            column, reference = part["column"], part["reference"]
+            share = (
+                share_text
+                + " %"
+                + (
+                    "\n" + tr("(entered {value})", value=f"{part['weight']:g}")
+                    if show_entered
+                    else ""
+                )
+                if part["used"]
+                else tr("left out")
+            )
+            value = part["value"]
             cells = [
                 tr(part["label"]),
-                format_value("raw", part["raw"], language()),
-                format_value("sector_hhi", part["value"], language()),
-                f"{part['weight'] * 100:.0f} %",
-                format_value("raw", part["points"], language()),
+                format_raw(column, part["raw"], language()),
+                part["transform"],
+                "—" if is_missing(reference) else format_raw(column, reference, language()),
+                "—" if is_missing(value) else f"{value:.3f}",
+                share,
+                point_text if part["used"] else "—",
             ]
-            reference = part["reference"]
-            tip = f"{part['transform']}" + (
-                "" if is_missing(reference) else tr(", reference {value}", value=f"{reference:g}")
+            self._transforms.append(
+                f"{cells[0]} {cells[2]}" + ("" if cells[3] == "—" else f" ({cells[3]})")
             )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(tip)
-                self.breakdown.setItem(position, column, item)
+            tips = [f"{part['criterion']}: {part['column']}"] * (BREAKDOWN_COLUMNS - 1)
+            exact = part["points"]
+            tips.append(
+                tr("left out of every score (see the note below)")
+                if not part["used"]
+                else "—"
+                if is_missing(exact)
+                else f"100 × {part['weight_share']:.4f} × {value:.4f} = {exact:.4f}"
+            )
+            self._add_row(cells, tips, grey=not part["used"])
+        self._add_row(
+            [tr("Score"), "", "", "", "", "100.0 %", score_text],
+            [""] * (BREAKDOWN_COLUMNS - 1) + [tr("the sum of the unrounded points")],
+            bold=True,
+        )
         self.breakdown.updateGeometry()
+        return score_text
+
+    def _add_row(self, cells: list[str], tips: list[str], grey=False, bold=False) -> None:
+        position = self.breakdown.rowCount()
+        self.breakdown.insertRow(position)
+        for column, (text, tip) in enumerate(zip(cells, tips, strict=True)):
+            item = QTableWidgetItem(text)
+            item.setToolTip(tip)
+            if column:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if grey:
+                item.setForeground(LEFT_OUT)
+            if bold:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            self.breakdown.setItem(position, column, item)
+
+    def _show_notes(self, frame: pd.DataFrame, parts: pd.DataFrame) -> None:
+        """What the score leaves out, how the weights were entered, how it is rounded."""
+        notes = left_out_notes(frame.attrs.get(BASIS), language())
+        used = parts["used"].to_numpy(dtype=bool)
+        entered = float(parts.loc[used, "weight"].sum())
+        if abs(entered - 1.0) > 1e-9:
+            notes.append(
+                tr(
+                    "The weights of the criteria used add up to {total} as entered; "
+                    "they are shown as shares of 100 %.",
+                    total=f"{entered:g}",
+                )
+            )
+        if self._adjusted:
+            notes.append(
+                tr(
+                    "Points are rounded so that they add up to the score shown: a point can "
+                    "be 0.1 off its own rounding (exact value in its tooltip)."
+                )
+            )
+        self.score_note.setText("\n".join(notes))
+        self.score_note.setVisible(bool(notes))
 
     def values(self) -> dict[str, str]:
         """Indicator column name (docs/indicators.md) → shown value text (tests, copy)."""
@@ -238,3 +422,11 @@ class SiteCard(QWidget):
     def labels(self) -> list[str]:
         """The indicator names shown in the card, in the UI language."""
         return [self.card.item(r, 0).text() for r in range(self.card.rowCount())]
+
+    def breakdown_rows(self) -> list[list[str]]:
+        """The breakdown's cell texts, row by row, the total row last (tests, copy)."""
+        table = self.breakdown
+        return [
+            [table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())
+        ]

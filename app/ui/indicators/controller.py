@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from shapely.geometry.base import BaseGeometry
 
 from app.core.indicators.engine import IndicatorEngine
-from app.core.indicators.score import Weights, rank_sites
+from app.core.indicators.score import BASIS, Weights, rank_sites
 from app.core.project.user_layers import role_layer
 from app.core.sites import edits as site_ops
 from app.core.zoning.rules import ZoningRules
@@ -122,6 +122,9 @@ class IndicatorsController(QObject):
             sites, self.editing.radius_m, weights=self.weights, progress=progress
         )
         frame.insert(0, "name", sites["name"].to_numpy())
+        basis = frame.attrs.get(BASIS)
+        if basis is not None:  # the left-out notes name the sites
+            frame.attrs[BASIS] = basis.named(dict(zip(sites.index, sites["name"])))
         frame.index = sites["site_id"].to_numpy()
         if len(frame):
             frame.insert(0, "rank", rank_sites(frame).to_numpy())

@@ -2,8 +2,9 @@
 
 :class:`ResultsTableModel` shows the indicator table (rank, name, then the docs/indicators.md
 columns) with names and values in the UI's language and a numeric sort key;
-:class:`ComparisonPage` is the indicators panel's "Compare" tab: the sortable table and
-the button that saves it as CSV (UTF-8 with a BOM, so that Excel reads Korean text).
+:class:`ComparisonPage` is the indicators panel's "Compare" tab: the note naming the
+criteria left out of every score, the sortable table and the button that saves it as CSV
+(UTF-8 with a BOM, so that Excel reads Korean text).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -27,8 +29,9 @@ from PySide6.QtWidgets import (
 from app.core.indicators.engine import COLUMNS, DEFINITIONS
 from app.core.indicators.format import blocked, format_value, is_missing
 from app.core.indicators.labels import label, tooltip
+from app.core.indicators.score import BASIS, left_out_notes
 from app.ui.i18n import language, tr
-from app.ui.indicators.card import NOT_PERMITTED
+from app.ui.indicators.card import LEFT_OUT, NOT_PERMITTED
 
 
 class ResultsTableModel(QAbstractTableModel):
@@ -128,10 +131,17 @@ class ComparisonPage(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().setVisible(False)
+        self.note = QLabel("", self)  # the criteria no score counts, and why
+        self.note.setObjectName("comparisonScoreNote")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(f"color: {LEFT_OUT.name()}")
+        self.note.hide()
+        self.table_model.modelReset.connect(self.update_note)
         self.export_button = QPushButton("", self)
         self.export_button.setObjectName("exportIndicatorsCsv")
         self.export_button.clicked.connect(self.export_dialog)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
         layout.addWidget(self.table)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -146,6 +156,13 @@ class ComparisonPage(QWidget):
         )
         self.table_model.retranslate()
         self.table.viewport().update()
+        self.update_note()
+
+    def update_note(self) -> None:
+        """Name the criteria left out of every score of the shown ranking (or hide)."""
+        notes = left_out_notes(self.table_model.frame.attrs.get(BASIS), language())
+        self.note.setText("\n".join(notes))
+        self.note.setVisible(bool(notes))
 
     def export_dialog(self) -> None:
         """Ask for a file name and export the table there."""

@@ -22,7 +22,7 @@ def test_card_shows_every_indicator_of_the_selected_site(gvalley):
     assert "Site 1" in w.indicators_panel.title.text()
     tooltip = w.indicators_panel.card.item(0, 0).toolTip()
     assert "start-ups within R" in tooltip
-    assert w.indicators_panel.breakdown.rowCount() == 5
+    assert w.indicators_panel.breakdown.rowCount() == 6  # five criteria and the total
 
 
 def test_dragging_a_site_updates_its_card_live_and_after_release(qtbot, gvalley):
@@ -285,15 +285,15 @@ def test_card_breakdown_chart_and_sites_fit_the_default_window(qtbot, gvalley):
         click_tab(qtbot, panel, 0)
         qtbot.wait(20)
         breakdown = panel.breakdown
-        assert breakdown.rowCount() == 5
+        assert breakdown.rowCount() == 6  # five criteria and the total
         assert breakdown.horizontalScrollBar().maximum() == 0, language
         last = breakdown.horizontalHeader()
-        right = last.sectionViewportPosition(4) + last.sectionSize(4)
+        right = last.sectionViewportPosition(6) + last.sectionSize(6)
         assert right <= breakdown.viewport().width(), language  # "Pts" wholly visible
         assert (
-            breakdown.rowViewportPosition(4) + breakdown.rowHeight(4)
+            breakdown.rowViewportPosition(5) + breakdown.rowHeight(5)
             <= breakdown.viewport().height()
-        )  # every criterion without scrolling
+        )  # every criterion and the total without scrolling
         assert panel.card.horizontalScrollBar().maximum() == 0
         label = panel.breakdown_label  # wraps instead of being cut off
         assert label.height() >= label.heightForWidth(label.width())
