@@ -26,8 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.errors import InnoAtlasError
+from app.core.formats.atomic_write import write_text_atomically
+from app.core.formats.csv_text import csv_text
 from app.core.indicators.engine import COLUMNS, DEFINITIONS
-from app.core.indicators.format import blocked, format_value, is_missing
+from app.core.indicators.format import blocked, format_cell, is_missing
 from app.core.indicators.labels import label, tooltip
 from app.core.indicators.score import BASIS, left_out_notes
 from app.ui.i18n import language, tr
@@ -72,7 +75,7 @@ class ResultsTableModel(QAbstractTableModel):
         column = self.columns[index.column()]
         value = self.frame[column].iloc[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_value(column, value, language())
+            return format_cell(column, self.frame.iloc[index.row()], language())
         if role == Qt.ItemDataRole.UserRole:  # sort key
             if is_missing(value):
                 return float("-inf")
@@ -99,13 +102,16 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     path : Path
         The CSV file; columns ``rank``, ``name``, ``site_id`` and the docs/indicators.md ones.
 
+    Text cells that would start a spreadsheet formula are written as text
+    (:mod:`app.core.formats.csv_text`); the file is replaced only by a complete one.
+
     Raises
     ------
-    OSError
-        When the file cannot be written.
+    InnoAtlasError
+        When the file cannot be written (one line).
     """
     out = frame.reset_index(names="site_id")[["rank", "name", "site_id", *COLUMNS]]
-    out.to_csv(path, index=False, encoding="utf-8-sig")
+    write_text_atomically(Path(path), csv_text(out), InnoAtlasError, encoding="utf-8-sig")
 
 
 class ComparisonPage(QWidget):
@@ -176,11 +182,7 @@ class ComparisonPage(QWidget):
         """Write the comparison table to ``path`` (:func:`write_csv`); False when it fails."""
         try:
             write_csv(self.results(), path)
-        except OSError as err:
-            QMessageBox.warning(
-                self,
-                tr("Cannot export"),
-                tr("Cannot write {path}: {reason}", path=path, reason=err.strerror),
-            )
+        except InnoAtlasError as err:
+            QMessageBox.warning(self, tr("Cannot export"), str(err))
             return False
         return True

@@ -314,3 +314,21 @@ def test_card_breakdown_chart_and_sites_fit_the_default_window(qtbot, gvalley):
         )
         assert QToolTip.text() == tip and tip.startswith("Site ")
         QToolTip.hideText()
+
+
+def test_compare_csv_export_writes_formula_names_as_text(qtbot, gvalley, tmp_path):
+    """A site named like a spreadsheet formula is exported as text (issue 13)."""
+    from app.ui.sites.commands import SetAttributesCommand
+
+    w, cx, cy = gvalley
+    w.indicators.wait()
+    layer = w.stack.get("sites")
+    site_id = layer.data["site_id"].iloc[0]
+    hostile = '=HYPERLINK("http://evil.example","x")'
+    w.undo_stack.push(SetAttributesCommand(layer, site_id, {"name": hostile}))
+    w.indicators.wait()
+    out = tmp_path / "indicators.csv"
+    assert w.indicators_panel.export_csv(out)
+    frame = pd.read_csv(out, encoding="utf-8-sig")
+    assert "'" + hostile in set(frame["name"])
+    assert pd.api.types.is_numeric_dtype(frame["startups_n"])
