@@ -191,8 +191,7 @@ def write_kept_rows(target: Path, table: str, kept: KeptRows) -> None:
         }
         listed = ", ".join(f'"{_quoted(column)}"' for column in columns)
         insert = (
-            f'INSERT INTO "{_quoted(table)}" ({listed}) '
-            f"VALUES ({', '.join('?' for _ in columns)})"
+            f'INSERT INTO "{_quoted(table)}" ({listed}) VALUES ({", ".join("?" for _ in columns)})'
         )
         for row in kept.rows:
             values = list(row)

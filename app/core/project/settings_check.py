@@ -31,9 +31,7 @@ class SettingsUnreadable(ValueError):
 
 def _number(value: Any) -> bool:
     """A finite int or float (``bool`` is not a number here)."""
-    return (
-        isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    )
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _shown(value: Any) -> str:

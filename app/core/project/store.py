@@ -154,9 +154,7 @@ class Project:
     notes: list[str] = field(default_factory=list)
 
 
-def read_settings(
-    path: Path, notes: list[str] | None = None
-) -> tuple[ProjectSettings, int] | None:
+def read_settings(path: Path, notes: list[str] | None = None) -> tuple[ProjectSettings, int] | None:
     """Settings and format version stored in ``path``, or ``None`` if it has none.
 
     Parameters
