@@ -85,9 +85,7 @@ def test_all_districts_damaged_opens_with_a_note_and_saves_them_unchanged(copy_o
     assert all(f"fid {row[0]}" in note for row in damaged)
     saved = tmp_path / "saved.gpkg"
     save_project(saved, project.stack, project.settings)
-    assert sorted(map(without_fid, rows(saved, "districts"))) == sorted(
-        map(without_fid, damaged)
-    )
+    assert sorted(map(without_fid, rows(saved, "districts"))) == sorted(map(without_fid, damaged))
 
 
 def test_an_intact_project_has_no_notes(copy_of):
@@ -103,9 +101,7 @@ def test_absurd_settings_open_with_a_note_and_safe_defaults(copy_of, case):
     assert any(setting in note for note in project.notes), project.notes
     values = project.settings
     assert math.isfinite(values.radius_m) and 0 <= values.radius_m <= 10_000
-    assert values.view == [] or (
-        all(math.isfinite(v) for v in values.view) and values.view[2] > 0
-    )
+    assert values.view == [] or (all(math.isfinite(v) for v in values.view) and values.view[2] > 0)
     assert all(math.isfinite(w) and w >= 0 for w in values.weights.values())
     values.score_weights()  # usable
     assert all(0 <= e["opacity"] <= 1 for e in values.layers)

@@ -154,7 +154,7 @@ def test_a_second_window_is_warned_and_opens_read_only(
     seen: list = []
     answer_message_box(READ_ONLY, seen)
     assert second.project.open_path(project)
-    (title, text), = seen
+    ((title, text),) = seen
     assert "plan.gpkg" in text and "another InnoAtlas" in text
     assert "(read-only)" in second.windowTitle()
 
