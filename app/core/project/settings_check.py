@@ -157,7 +157,7 @@ def _weights(value: Any) -> tuple[Any, str]:
         for key, v in value.items()
         if isinstance(key, str) and _number(v) and 0 <= v <= MAX_WEIGHT
     }
-    bad = sorted(str(key) for key in value if key not in kept)
+    bad = sorted(_shown(key) for key in value if key not in kept)  # quoted: one line
     if bad:
         return kept, (
             f"has weights that are not numbers of 0 to {MAX_WEIGHT:.0e} ({', '.join(bad)[:80]}); "
