@@ -118,14 +118,40 @@ def write_output(text: str, out: Path | None, bom: bool) -> None:
 
 def saved_settings(args: argparse.Namespace):
     """The ProjectSettings saved in ``--project`` (radius, weights, zoning overrides),
-    or None when no project was given or it has none."""
+    or None when no project was given or it has none.
+
+    A project of a newer format is refused (InnoAtlasError); settings replaced by their
+    defaults are ``innoatlas: note:`` lines."""
     project = getattr(args, "sub_project", None) or getattr(args, "project", None)
     if project is None:
         return None
-    from app.core.project.store import read_settings
+    from app.core.project.loader import check_geopackage
+    from app.core.project.store import check_format_version, read_settings
 
-    stored = read_settings(project)
-    return None if stored is None else stored[0]
+    check_geopackage(project)
+    notes: list[str] = []
+    stored = read_settings(project, notes)
+    if stored is None:
+        return None
+    check_format_version(project, stored[1])
+    print_notes(notes)
+    return stored[0]
+
+
+def open_cli_project(path: Path):
+    """:func:`~app.core.project.store.open_project` with its notes (settings replaced
+    by defaults, features that cannot be read) as ``innoatlas: note:`` lines."""
+    from app.core.project.store import open_project
+
+    project = open_project(path)
+    print_notes(project.notes)
+    return project
+
+
+def print_notes(notes) -> None:
+    """Each note as one ``innoatlas: note:`` line on stderr."""
+    for note in notes:
+        print(f"innoatlas: note: {note}", file=sys.stderr)
 
 
 def role_table(saved, role: str, available: set[str]) -> str:

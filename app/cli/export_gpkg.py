@@ -52,6 +52,7 @@ def run_export_gpkg(args: argparse.Namespace, error: Callable[[str], int]) -> in
 
 
 def _run(args: argparse.Namespace) -> int:
+    from app.cli.common import open_cli_project
     from app.core.export.geopackage import (
         export_geopackage,
         export_indicators_csv,
@@ -60,7 +61,6 @@ def _run(args: argparse.Namespace) -> int:
     from app.core.formats.vector import InputError
     from app.core.indicators.engine import IndicatorEngine
     from app.core.paths import DEFAULT_PROJECT
-    from app.core.project.store import open_project
 
     check_radius(args.radius)
     for option, target in (
@@ -76,7 +76,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.out.resolve() == Path(project_path).resolve():
         raise InputError("OUT.gpkg must not be the project file itself")
 
-    project = open_project(project_path)
+    project = open_cli_project(project_path)
     stack, settings = project.stack, project.settings
     sites_layer = stack.get("sites")
     if args.sites is not None:

@@ -62,12 +62,12 @@ def run_export_html(args: argparse.Namespace, error: Callable[[str], int]) -> in
 
 
 def _run(args: argparse.Namespace) -> int:
+    from app.cli.common import open_cli_project
     from app.core.export.webmap.font import unavailable_reason
     from app.core.export.webmap.page import HtmlExportError, export_html
     from app.core.export.webmap.records import site_indicators
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project.scenes import find_scene, scenes_from_settings
-    from app.core.project.store import open_project
 
     check_radius(args.radius)
     if args.out.suffix.lower() not in (".html", ".htm"):
@@ -77,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
     if not args.out.resolve().parent.is_dir():
         raise HtmlExportError(f"cannot write the web map to {args.out}: no such folder")
 
-    project = open_project(args.sub_project or DEFAULT_PROJECT)
+    project = open_cli_project(args.sub_project or DEFAULT_PROJECT)
     stack, settings = project.stack, project.settings
     language = args.language or ("ko" if settings.language == "ko" else "en")
     scenes = scenes_from_settings(settings.extra, stack, language)

@@ -124,12 +124,12 @@ def _run(args: argparse.Namespace) -> int:
         raise Error("--all-scenes writes one page per scene: use a .pdf file name")
     if not has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # rendering needs no screen
+    from app.cli.common import open_cli_project
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project.scenes import find_scene, scenes_from_settings
-    from app.core.project.store import open_project
     from app.ui.export.map_export import district_extent, render_map, render_scenes
 
-    project = open_project(args.sub_project or DEFAULT_PROJECT)
+    project = open_cli_project(args.sub_project or DEFAULT_PROJECT)
     stack = project.stack
     if args.sites is not None:
         _use_sites(stack, args.sites)

@@ -149,6 +149,7 @@ def run_gui(
         return 2
     window.show()
     if screenshot is None:
+        window.project.claim_lock()
         window.project.offer_recovery()
         return app.exec()
     if not wait_until_drawn(window):

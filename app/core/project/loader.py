@@ -17,6 +17,7 @@ import pyogrio
 from app.core.errors import ProjectLoadError, first_line
 from app.core.formats.gpkg import readonly_uri
 from app.core.progress import Progress
+from app.core.project.kept_rows import keep_rows, read_kept_rows
 from layers.model import WORKING_CRS, Layer, LayerSpec, LayerStack
 from layers.provenance import PROVENANCE_TABLE, Provenance
 from layers.themes.registry import DEFAULT_SPECS
@@ -69,9 +70,14 @@ def check_geopackage(path: Path) -> None:
 
 
 def read_layer(path: Path, spec: LayerSpec, provenance: Provenance | None = None) -> Layer:
-    """Read and validate one thematic layer; reproject to EPSG:5186 when needed."""
+    """Read and validate one thematic layer; reproject to EPSG:5186 when needed.
+
+    Features without a readable geometry (a damaged blob, none, or an empty one) are
+    left out of the layer's data and kept with it as they are stored
+    (:mod:`app.core.project.kept_rows`), so that a save writes them back unchanged.
+    """
     try:
-        frame = pyogrio.read_dataframe(path, layer=spec.name, use_arrow=False)
+        frame = pyogrio.read_dataframe(path, layer=spec.name, use_arrow=False, fid_as_index=True)
     except Exception as err:  # GDAL raises many types; the user needs the message only
         message = first_line(err)
         raise ProjectLoadError(
@@ -95,9 +101,23 @@ def read_layer(path: Path, spec: LayerSpec, provenance: Provenance | None = None
                 f"reprojected from {frame.crs.to_string()} to "
                 f"{WORKING_CRS}: {first_line(err)}"
             ) from None
-    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].reset_index(drop=True)
+    missing_geometry = frame.geometry.isna().to_numpy()
+    empty = ~missing_geometry & frame.geometry.is_empty.to_numpy()
+    unreadable = missing_geometry | empty
+    kept = None
+    if unreadable.any():
+        fids = [int(fid) for fid in frame.index[unreadable]]
+        try:
+            kept = read_kept_rows(Path(path), spec.name, fids, set(frame.index[empty].tolist()))
+        except sqlite3.Error as err:
+            raise ProjectLoadError(
+                f"layer '{spec.name}' in {Path(path).name} is unreadable: {first_line(err)}"
+            ) from None
+    frame = frame[~unreadable].reset_index(drop=True)
     _check_geometry(frame, spec, Path(path).name)
-    return Layer.from_spec(spec, frame, provenance)
+    layer = Layer.from_spec(spec, frame, provenance)
+    keep_rows(layer, kept)
+    return layer
 
 
 _KIND_TYPES = {

@@ -8,7 +8,10 @@ mid-save leaves the previous file as it was.
 from __future__ import annotations
 
 import copy
+import glob
 import json
+import os
+import re
 import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
@@ -22,7 +25,10 @@ from app.core.errors import InnoAtlasError, ProjectLoadError
 from app.core.formats.atomic_write import write_atomically
 from app.core.formats.gpkg import readonly_uri
 from app.core.progress import Progress
+from app.core.project.kept_rows import keep_rows, kept_note, kept_rows, write_kept_rows
 from app.core.project.loader import check_geopackage, load_project, read_layer
+from app.core.project.processes import host_tag, pid_alive
+from app.core.project.settings_check import parse_settings
 from app.core.sites.edits import new_sites_layer, normalise_sites
 from layers.model import LayerStack
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
@@ -56,43 +62,26 @@ class ProjectSettings:
 
     @classmethod
     def from_json(cls, text: str) -> ProjectSettings:
-        """Parse and check the stored JSON.
+        """Parse the stored JSON; unusable values get their default (see :meth:`parse`)."""
+        return cls.parse(text)[0]
+
+    @classmethod
+    def parse(cls, text: str) -> tuple[ProjectSettings, list[str]]:
+        """Parse and check the stored JSON (app/core/project/settings_check.py).
+
+        Returns
+        -------
+        ProjectSettings, list of str
+            The settings, each unusable value (NaN, infinite, absurd, wrong type)
+            replaced by its default, and one note per replaced setting.
 
         Raises
         ------
         ValueError
-            When the JSON is damaged or a value has the wrong type.
+            When the JSON is damaged or is not an object (one short line).
         """
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            raise ValueError("settings are not a JSON object")
-        known = {f for f in cls.__dataclass_fields__}
-        settings = cls(**{k: v for k, v in data.items() if k in known})
-        settings._check()
-        return settings
-
-    def _check(self) -> None:
-        ok = (
-            isinstance(self.radius_m, (int, float))
-            and self.radius_m >= 0
-            and isinstance(self.language, str)
-            and isinstance(self.view, list)
-            and len(self.view) in (0, 3)
-            and all(isinstance(v, (int, float)) for v in self.view)
-            and isinstance(self.layers, list)
-            and all(
-                isinstance(e, dict)
-                and isinstance(e.get("name"), str)
-                and isinstance(e.get("visible", True), bool)
-                and isinstance(e.get("opacity", 1.0), (int, float))
-                for e in self.layers
-            )
-            and isinstance(self.weights, dict)
-            and all(isinstance(v, (int, float)) for v in self.weights.values())
-            and isinstance(self.extra, dict)
-        )
-        if not ok:
-            raise ValueError("a setting has the wrong type")
+        values, notes = parse_settings(text)
+        return cls(**values), notes
 
     def score_weights(self):
         """The saved score weights (defaults for missing keys)."""
@@ -165,25 +154,71 @@ class Project:
     notes: list[str] = field(default_factory=list)
 
 
-def read_settings(path: Path) -> tuple[ProjectSettings, int] | None:
-    """Settings and format version stored in ``path``, or ``None`` if it has none."""
+def read_settings(path: Path, notes: list[str] | None = None) -> tuple[ProjectSettings, int] | None:
+    """Settings and format version stored in ``path``, or ``None`` if it has none.
+
+    Parameters
+    ----------
+    path : Path
+        A project GeoPackage.
+    notes : list of str, optional
+        Receives one note per saved setting that was unusable and replaced by its
+        default (app/core/project/settings_check.py).
+
+    Raises
+    ------
+    ProjectLoadError
+        When the format version or the settings cannot be read (one short line).
+    """
     try:
         with sqlite3.connect(readonly_uri(path), uri=True) as con:
             rows = dict(con.execute(f'SELECT key, value FROM "{SETTINGS_TABLE}"').fetchall())
     except sqlite3.Error:
         return None
+    version = _format_version(Path(path), rows.get("format_version", "1"))
+    if version > FORMAT_VERSION:
+        return ProjectSettings(), version  # not read: a newer format may differ
     try:
-        version = int(rows.get("format_version", "1"))
-        settings = ProjectSettings.from_json(rows.get("settings", "{}"))
-    except (ValueError, TypeError) as err:
+        settings, found = ProjectSettings.parse(rows.get("settings", "{}"))
+    except ValueError as err:
         raise ProjectLoadError(
             f"{Path(path).name} has unreadable project settings ({err})"
         ) from None
+    if notes is not None:
+        notes.extend(f"{Path(path).name}: {note}" for note in found)
     return settings, version
+
+
+def _format_version(path: Path, value: object) -> int:
+    """The stored ``format_version``: a whole number >= 1, else a one-line error."""
+    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 9 and int(text) >= 1):
+        raise ProjectLoadError(f"{path.name} has an unreadable project format version")
+    return int(text)
+
+
+def check_format_version(path: Path, version: int) -> None:
+    """Refuse a project saved in a newer format than this version reads.
+
+    Raises
+    ------
+    ProjectLoadError
+        ``version`` is above :data:`FORMAT_VERSION`.
+    """
+    if version > FORMAT_VERSION:
+        raise ProjectLoadError(
+            f"{Path(path).name} was saved by a newer InnoAtlas (project format "
+            f"{version}; this version reads up to {FORMAT_VERSION})"
+        )
 
 
 def open_project(path: Path, progress: Progress | None = None) -> Project:
     """Load a project GeoPackage (the embedded default one included).
+
+    Unusable saved settings get their defaults, and features whose geometry cannot be
+    read are kept aside (:mod:`app.core.project.kept_rows`) to be written back unchanged
+    by :func:`save_project`; both are named in ``Project.notes``. Stale temporaries of
+    killed saves of this project are deleted.
 
     Raises
     ------
@@ -192,12 +227,11 @@ def open_project(path: Path, progress: Progress | None = None) -> Project:
     """
     path = Path(path)
     check_geopackage(path)
-    stored = read_settings(path)
-    if stored is not None and stored[1] > FORMAT_VERSION:
-        raise ProjectLoadError(
-            f"{path.name} was saved by a newer InnoAtlas (project format "
-            f"{stored[1]}; this version reads up to {FORMAT_VERSION})"
-        )
+    notes: list[str] = []
+    stored = read_settings(path, notes)
+    if stored is not None:
+        check_format_version(path, stored[1])
+    remove_stale_temporaries(path)
     try:
         stack = load_project(path, progress)
     except ProjectLoadError as err:
@@ -209,13 +243,16 @@ def open_project(path: Path, progress: Progress | None = None) -> Project:
         raise
     names = {str(name) for name, _ in pyogrio.list_layers(path)}
     if "sites" in names:
-        sites = read_layer(path, SITES_SPEC)
-        stack.insert(0, new_sites_layer(sites.data))
+        read = read_layer(path, SITES_SPEC)
+        sites = new_sites_layer(read.data)
+        keep_rows(sites, kept_rows(read))
+        stack.insert(0, sites)
     else:
         stack.insert(0, new_sites_layer())
     settings = stored[0] if stored else ProjectSettings()
-    notes = _read_user_layers(path, stack, settings, names)
+    notes += _read_user_layers(path, stack, settings, names)
     settings.apply_layers(stack)
+    notes += [note for layer in stack if (note := kept_note(layer, path.name))]
     return Project(stack, settings, path, notes)
 
 
@@ -261,6 +298,9 @@ def _write_layers(target: Path, stack: LayerStack) -> None:
             kwargs["geometry_type"] = "Unknown"
         pyogrio.write_dataframe(data, target, **kwargs)
         first = False
+        kept = kept_rows(layer)
+        if kept is not None:
+            write_kept_rows(target, layer.name, kept)
 
 
 def write_project_tables(target: Path, stack: LayerStack, settings: ProjectSettings) -> None:
@@ -305,18 +345,35 @@ def write_project_tables(target: Path, stack: LayerStack, settings: ProjectSetti
     con.close()
 
 
+#: A temporary of a save older than this is litter, whoever wrote it.
 STALE_SECONDS = 300
+#: ``.STEM.<random>.<host tag>-<pid>.saving.gpkg[-journal|-wal|-shm]``
+_TEMPORARY = re.compile(r"\.(?P<host>[0-9a-f]{8})-(?P<pid>\d+)\.saving\.gpkg(-\w+)?$")
 
 
-def _remove_stale_temporaries(folder: Path, stem: str) -> None:
-    """Delete temporaries left by a save that was killed (older than 5 minutes)."""
-    now = time.time()
-    for leftover in folder.glob(f".{stem}.*.saving.gpkg*"):
+def _temporary_suffix() -> str:
+    """Suffix of this process's save temporaries: it names the machine and the pid."""
+    return f".{host_tag()}-{os.getpid()}.saving.gpkg"
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete temporaries of ``path`` left by saves that were killed.
+
+    A temporary is stale when the process that wrote it (named in its file name) no
+    longer runs on this machine, or when it is older than :data:`STALE_SECONDS`. Called
+    on every open and save, so at most the temporary of the last killed save is left.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    now, here = time.time(), host_tag()
+    for leftover in folder.glob(f".{glob.escape(path.stem)}.*.saving.gpkg*"):
+        match = _TEMPORARY.search(leftover.name)
         try:
-            if now - leftover.stat().st_mtime > STALE_SECONDS:
+            dead = match is not None and match["host"] == here and not pid_alive(int(match["pid"]))
+            if dead or now - leftover.stat().st_mtime > STALE_SECONDS:
                 leftover.unlink()
         except OSError:
-            pass  # another process may hold it; it is only litter
+            pass  # another process may hold it, or the folder is read-only: only litter
 
 
 def save_project(path: Path, stack: LayerStack, settings: ProjectSettings) -> None:
@@ -334,7 +391,7 @@ def save_project(path: Path, stack: LayerStack, settings: ProjectSettings) -> No
         raise ProjectSaveError(f"cannot save to {path}: the folder does not exist")
     settings = copy.deepcopy(settings)  # the caller's settings change only on success
     settings.capture_layers(stack)
-    _remove_stale_temporaries(folder, path.stem)
+    remove_stale_temporaries(path)
 
     def write(temp: Path) -> None:
         _write_layers(temp, stack)
@@ -345,7 +402,7 @@ def save_project(path: Path, stack: LayerStack, settings: ProjectSettings) -> No
         write,
         ProjectSaveError,
         verb="save",
-        suffix=".saving.gpkg",
+        suffix=_temporary_suffix(),
         folder_hint=" (read-only folder? choose another with Save As)",
         failure_hint="; the previous file is unchanged",
     )

@@ -15,10 +15,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.core.errors import InnoAtlasError
 from app.core.paths import DEFAULT_PROJECT
+from app.core.project.lock import ProjectLock
 from app.core.project.scenes import scenes_to_settings
 from app.core.project.store import Project, ProjectSettings, open_project, save_project
 from app.ui import i18n
 from app.ui.i18n import tr
+from app.ui.project import lock_dialogs
 from layers.model import LayerStack
 
 AUTOSAVE_MS = 30_000
@@ -36,10 +38,16 @@ def user_data_dir() -> Path:
     )
 
 
-def recovery_path(project_path: Path | None) -> Path:
-    """Where unsaved changes of ``project_path`` are autosaved."""
+def recovery_path(project_path: Path | None, read_only: bool = False) -> Path:
+    """Where unsaved changes of ``project_path`` are autosaved.
+
+    A project open read-only (another instance has it open and autosaves next to it)
+    autosaves to the user data folder instead.
+    """
     if project_path is None:
         return user_data_dir() / "recovery" / "untitled.autosave.gpkg"
+    if read_only:
+        return user_data_dir() / "recovery" / f"{project_path.stem}.read-only.autosave.gpkg"
     return project_path.with_name(project_path.stem + ".autosave.gpkg")
 
 
@@ -89,6 +97,10 @@ class ProjectController(QObject):
         self.autosave_timer.setInterval(int(os.environ.get("INNOATLAS_AUTOSAVE_MS", AUTOSAVE_MS)))
         self.autosave_timer.timeout.connect(self.autosave)
         self.last_autosave: Path | None = None
+        #: The lock file of the open project (app/core/project/lock.py).
+        self.lock = ProjectLock()
+        #: Open read-only: another instance has the file open; Save asks for a new file.
+        self.read_only = False
         undo_stack.cleanChanged.connect(self._on_state)
         undo_stack.indexChanged.connect(self._on_state)
         stack.layer_changed.connect(self._on_layer_view_change)
@@ -105,7 +117,9 @@ class ProjectController(QObject):
 
     @property
     def display_name(self) -> str:
-        return self.path.stem if self.path else tr("Untitled (default project)")
+        if self.path is None:
+            return tr("Untitled (default project)")
+        return tr("{name} (read-only)", name=self.path.stem) if self.read_only else self.path.stem
 
     def _on_layer_view_change(self, _layer, what: str) -> None:
         if what in ("visible", "opacity"):
@@ -228,17 +242,66 @@ class ProjectController(QObject):
         """Open a project file; on error show a message and change nothing."""
         if not confirmed and not self.confirm_discard():
             return False
+        read_only = False
+        if not as_new:
+            choice = self.ask_about_lock(Path(path))
+            if choice is None:
+                return False
+            if choice == "copy":
+                copy = self.copy_dialog(Path(path))
+                if copy is None:
+                    return False
+                path = copy
+            read_only = choice == "read-only"
         try:
             project = open_project(path)
         except InnoAtlasError as err:
             QMessageBox.warning(self.window, tr("Cannot open project"), str(err))
             return False
         self.discard_recovery()
+        self.read_only = read_only
         self.load(project, None if as_new else Path(path))
+        self.lock.release()
+        if not as_new and not read_only:
+            self.lock.acquire(Path(path))
         if not as_new:
             self.add_recent(Path(path))
         self.offer_recovery()
         return True
+
+    # -- lock file (app/core/project/lock.py) ---------------------------------------------
+    def ask_about_lock(self, path: Path, can_cancel: bool = True) -> str | None:
+        """ "open", or what the user chose when ``path`` is open in another instance:
+        "read-only", "copy", "anyway"; None to cancel (see ``lock_dialogs``)."""
+        return lock_dialogs.ask_about_lock(self.window, self.lock, path, can_cancel)
+
+    def copy_dialog(self, path: Path) -> Path | None:
+        """Copy ``path`` to a file the user names (Open a copy); None when cancelled."""
+        return lock_dialogs.copy_dialog(self.window, path)
+
+    def confirm_overwrite_open(self, path: Path) -> bool:
+        """Ask before saving over a file another instance has open."""
+        return lock_dialogs.confirm_overwrite_open(self.window, self.lock, path)
+
+    def claim_lock(self) -> None:
+        """Lock the project the window started with, asking first when another instance
+        has it open (no Cancel: the window is already there; Escape opens it read-only)."""
+        if self.path is None:
+            return
+        choice = self.ask_about_lock(self.path, can_cancel=False)
+        if choice == "copy":
+            copy = self.copy_dialog(self.path)
+            if copy is not None and self.open_path(copy, confirmed=True):
+                return
+            choice = "read-only"
+        self.read_only = choice == "read-only"
+        if not self.read_only:
+            self.lock.acquire(self.path)
+        self.stateChanged.emit()
+
+    def release_lock(self) -> None:
+        """Remove this window's lock file (on close)."""
+        self.lock.release()
 
     # -- save ----------------------------------------------------------------------------
     def capture_settings(self) -> ProjectSettings:
@@ -263,8 +326,8 @@ class ProjectController(QObject):
         return self.settings
 
     def save(self) -> bool:
-        """File → Save (asks for a file the first time)."""
-        if self.path is None:
+        """File → Save (asks for a file the first time, and when open read-only)."""
+        if self.path is None or self.read_only:
             return self.save_as()
         return self.save_to(self.path)
 
@@ -291,15 +354,19 @@ class ProjectController(QObject):
                 ),
             )
             return False
+        if not self.confirm_overwrite_open(Path(path)):
+            return False
         try:
             save_project(path, self.stack, self.capture_settings())
         except InnoAtlasError as err:
             QMessageBox.warning(self.window, tr("Cannot save project"), str(err))
             return False
-        old_recovery = recovery_path(self.path)
-        self.path = Path(path)
+        old_recovery = self.recovery_file()
+        self.path, self.read_only = Path(path), False
         old_recovery.unlink(missing_ok=True)
         self.discard_recovery()
+        if self.lock.project is None or self.lock.project.resolve() != self.path.resolve():
+            self.lock.acquire(self.path)
         self.add_recent(self.path)
         self._set_clean()
         return True
@@ -309,7 +376,7 @@ class ProjectController(QObject):
         """Write unsaved changes to the recovery file (not to the project itself)."""
         if not self.dirty:
             return None
-        target = recovery_path(self.path)
+        target = self.recovery_file()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             save_project(target, self.stack, self.capture_settings())
@@ -324,11 +391,15 @@ class ProjectController(QObject):
 
     def discard_recovery(self) -> None:
         """Delete the recovery file of the current project."""
-        recovery_path(self.path).unlink(missing_ok=True)
+        self.recovery_file().unlink(missing_ok=True)
+
+    def recovery_file(self) -> Path:
+        """Where this window autosaves the current project (see :func:`recovery_path`)."""
+        return recovery_path(self.path, self.read_only)
 
     def offer_recovery(self) -> bool:
         """If a recovery file exists for the current project, offer to restore it."""
-        recovery = recovery_path(self.path)
+        recovery = self.recovery_file()
         if not recovery.exists():
             return False
         stamp = datetime.fromtimestamp(recovery.stat().st_mtime)

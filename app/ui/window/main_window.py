@@ -485,4 +485,5 @@ class MainWindow(QMainWindow):
             return
         self.project.autosave_timer.stop()
         self.project.discard_recovery()
+        self.project.release_lock()
         event.accept()

@@ -278,20 +278,6 @@ def test_unreadable_settings_value_is_refused(tmp_path, base_project):
         open_project(path)
 
 
-def test_settings_with_wrong_types_is_refused_cleanly(tmp_path, base_project):
-    """Regression: a damaged 'layers' entry raised AttributeError in apply_layers."""
-    path = tmp_path / "settings-types.gpkg"
-    save_project(path, base_project.stack, base_project.settings)
-    with sqlite3.connect(path) as con:
-        con.execute(
-            f"UPDATE \"{SETTINGS_TABLE}\" SET value = ? WHERE key = 'settings'",
-            ('{"layers": [1, 2], "radius_m": "wide"}',),
-        )
-    con.close()
-    with pytest.raises(ProjectLoadError, match="unreadable project settings"):
-        open_project(path)
-
-
 @pytest.mark.parametrize("name", ["plan #2.gpkg", "what?.gpkg", "50%41 done.gpkg"])
 def test_project_with_uri_characters_in_its_name_reopens(tmp_path, base_project, name):
     """Regression: f"file:{path}?mode=ro" cut the name at '#'/'?' (and created a stray
