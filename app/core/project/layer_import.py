@@ -70,8 +70,10 @@ def _file_style(path: Path, layer: str | None) -> tuple[LayerStyle | None, float
         return None, 1.0, ""
     style, opacity = styles[layer or ""]
     if style is None:
-        return None, float(opacity), (
-            f"{layer}: its saved style (layer_styles) cannot be read: the default style is used"
+        return (
+            None,
+            float(opacity),
+            (f"{layer}: its saved style (layer_styles) cannot be read: the default style is used"),
         )
     return style, float(opacity), ""
 

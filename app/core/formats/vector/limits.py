@@ -56,6 +56,28 @@ def unsafe_member(name: str) -> bool:
     return text.startswith("/") or ".." in parts or drive
 
 
+def _zip_entries(path: Path) -> int | None:
+    """The number of members a .zip's end record declares (None when there is none)."""
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, 2)
+            handle.seek(max(0, size - (1 << 16) - 22))
+            tail = handle.read()
+            end = tail.rfind(b"PK\x05\x06")
+            if end < 0 or len(tail) < end + 22:
+                return None
+            count = int.from_bytes(tail[end + 10 : end + 12], "little")
+            locator = tail.rfind(b"PK\x06\x07", 0, end)
+            if count == 0xFFFF and locator >= 0 and len(tail) >= locator + 16:  # zip64
+                handle.seek(int.from_bytes(tail[locator + 8 : locator + 16], "little"))
+                record = handle.read(56)
+                if record[:4] == b"PK\x06\x06" and len(record) == 56:
+                    count = int.from_bytes(record[32:40], "little")
+            return count
+    except OSError:
+        return None
+
+
 def check_zip(path: Path, what: str) -> None:
     """Refuse a .zip whose directory breaks a limit, before any member is read.
 
@@ -72,12 +94,15 @@ def check_zip(path: Path, what: str) -> None:
         One line naming the file, the member and the limit. A file that is not a zip
         archive passes: GDAL's own message then says so.
     """
+    refused = f"{what} file {path} refused before reading"
+    count = _zip_entries(path)  # before zipfile builds one object per member
+    if count is not None and count > ZIP_MAX_MEMBERS:
+        raise InputError(f"{refused}: {count} files inside (at most {ZIP_MAX_MEMBERS})")
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return
-    refused = f"{what} file {path} refused before reading"
     if len(members) > ZIP_MAX_MEMBERS:
         raise InputError(f"{refused}: {len(members)} files inside (at most {ZIP_MAX_MEMBERS})")
     for member in members:
@@ -86,12 +111,6 @@ def check_zip(path: Path, what: str) -> None:
                 f"{refused}: the member {member.filename!r} points outside the archive "
                 "(a '..' or absolute path)"
             )
-    total = sum(member.file_size for member in members)
-    if total > ZIP_MAX_TOTAL_BYTES:
-        raise InputError(
-            f"{refused}: it unpacks to {size_text(total)} "
-            f"(at most {size_text(ZIP_MAX_TOTAL_BYTES)})"
-        )
     for member in members:
         limit = _sidecar_limit(member.filename)
         if limit is not None and member.file_size > limit:
@@ -107,6 +126,12 @@ def check_zip(path: Path, what: str) -> None:
                 f"from {size_text(member.compress_size)} ({ratio:.0f}:1; at most "
                 f"{ZIP_MAX_RATIO}:1 above {size_text(ZIP_RATIO_FLOOR_BYTES)}): a zip bomb?"
             )
+    total = sum(member.file_size for member in members)
+    if total > ZIP_MAX_TOTAL_BYTES:
+        raise InputError(
+            f"{refused}: it unpacks to {size_text(total)} "
+            f"(at most {size_text(ZIP_MAX_TOTAL_BYTES)})"
+        )
 
 
 def check_sidecars(path: Path, what: str) -> None:
