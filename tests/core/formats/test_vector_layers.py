@@ -7,14 +7,7 @@ import time
 import pyogrio
 import pytest
 
-from app.core.formats.vector import (
-    InputError,
-    ReadOptions,
-    inspect_vector,
-    list_layers,
-    read_vector,
-)
-from app.core.formats.vector.limits import SIDECAR_LIMITS, ZIP_MAX_RATIO, size_text, unsafe_member
+from app.core.formats.vector import InputError, ReadOptions, inspect_vector, read_vector
 from tests.hostile_gpkg import gpkg_with_system_tables, many_layers_gpkg
 
 
@@ -43,14 +36,16 @@ def read_info_calls(monkeypatch):
 
 
 def test_1500_layers_are_listed_and_only_the_chosen_one_is_inspected(many, read_info_calls):
+    info = inspect_vector(many)
+    assert len(info.layers) == 1500 and info.layer == "layer_0000"
+    assert read_info_calls == ["layer_0000"]
+    from app.core.formats.vector import list_layers
+
     layers = list_layers(many)
     assert [info.name for info in layers[:2]] == ["layer_0000", "layer_0001"]
     assert len(layers) == 1500 and {info.geometry_type for info in layers} == {"Point"}
     assert {info.features for info in layers} == {1}  # counted where GDAL keeps the count
-    assert read_info_calls == []  # listing inspects no layer
-    info = inspect_vector(many)
-    assert len(info.layers) == 1500 and info.layer == "layer_0000"
-    assert read_info_calls == ["layer_0000"]
+    assert read_info_calls == ["layer_0000"]  # listing inspects no layer
     chosen = inspect_vector(many, ReadOptions(layer="layer_1499"))
     assert chosen.layer == "layer_1499" and chosen.columns == ["name"]
     assert chosen.crs == "EPSG:5186"
@@ -74,8 +69,10 @@ def test_inspection_reports_progress_and_can_be_cancelled(many):
 def test_layer_styles_and_other_system_tables_are_never_offered(tmp_path):
     path = gpkg_with_system_tables(tmp_path / "with_styles.gpkg")
     assert {"layer_styles", "innoatlas_project"} < {name for name, _ in pyogrio.list_layers(path)}
-    assert [info.name for info in list_layers(path)] == ["centres"]
     assert [info.name for info in inspect_vector(path).layers] == ["centres"]
+    from app.core.formats.vector import list_layers
+
+    assert [info.name for info in list_layers(path)] == ["centres"]
     layer = read_vector(path)
     assert layer.layer == "centres" and layer.frame["name"].tolist() == ["센터"]
     with pytest.raises(InputError, match="has no layer 'layer_styles'"):
@@ -87,6 +84,12 @@ def test_the_limits_are_the_documented_ones():
     from pathlib import Path
 
     from app.core.formats.vector import limits
+    from app.core.formats.vector.limits import (
+        SIDECAR_LIMITS,
+        ZIP_MAX_RATIO,
+        size_text,
+        unsafe_member,
+    )
 
     page = (Path(__file__).parents[3] / "docs" / "inputs.md").read_text(encoding="utf-8")
     for size in (
