@@ -18,7 +18,12 @@ re-exports their public API.
 
 from app.core.formats.vector.crs import crs_label, datum_shift_note
 from app.core.formats.vector.csv_points import guess_xy_columns
-from app.core.formats.vector.inspection import inspect_vector, list_layers, preview_attributes
+from app.core.formats.vector.inspection import (
+    check_input,
+    inspect_vector,
+    list_layers,
+    preview_attributes,
+)
 from app.core.formats.vector.model import (
     CSV_SUFFIXES,
     KOREAN_CRS_PRESETS,
@@ -40,6 +45,7 @@ __all__ = [
     "LayerInfo",
     "ReadOptions",
     "VectorLayer",
+    "check_input",
     "crs_label",
     "datum_shift_note",
     "guess_xy_columns",

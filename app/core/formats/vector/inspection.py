@@ -188,6 +188,19 @@ def _pick_layer(
     return (with_geometry or names)[0] if len(names) > 1 else None
 
 
+def check_input(path: Path | str) -> None:
+    """The cheap checks every look-up makes first, without GDAL: the file exists, is not
+    empty, is not over a size limit (docs/inputs.md), is a whole GeoPackage, has the
+    parts a shapefile needs.
+
+    Raises
+    ------
+    InputError
+        One line saying what is wrong.
+    """
+    _check_path(Path(path), "input")
+
+
 def _one_line(function):
     """Turn any failure of ``function(path, ...)`` that is not an InputError into one."""
 
