@@ -26,6 +26,7 @@ import pyproj
 import shapely
 
 from app.core.formats.vector import ReadOptions
+from tests.bad_zips import sparse_sidecar_shapefile, zip_cases
 
 #: G-Valley (가산디지털단지 station) and two neighbours, in longitude/latitude.
 LONLAT = [(126.8826, 37.4812), (126.8870, 37.4770), (126.8790, 37.4840)]
@@ -813,4 +814,21 @@ def build_corpus(folder: Path) -> list[Case]:
             first_xy=xy5186[0],
         )
     )
+
+    # --- hostile archives and sidecars (tests/bad_zips.py, docs/inputs.md) ------------
+    hostile = folder / "hostile"
+    hostile.mkdir(exist_ok=True)
+    for name, path, pattern in zip_cases(hostile, folder / "cp949.shp"):
+        add(Case(name, path, "error", pattern))
+    for suffix in (".cpg", ".prj"):
+        path = sparse_sidecar_shapefile(hostile, folder / "cp949.shp", suffix, 3 << 30)
+        add(
+            Case(
+                f"shapefile with a 3 GiB {suffix} (sparse)",
+                path,
+                "error",
+                rf"refused before reading: its {path.stem}\{suffix} is 3\.0 GiB \(a \{suffix} "
+                r"file holds at most 1\.0 MiB\)",
+            )
+        )
     return cases

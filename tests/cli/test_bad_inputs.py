@@ -128,6 +128,40 @@ def test_real_subprocess_error(corpus, name):
     assert_one_line_error(result.returncode, result.stdout, result.stderr, cases[name].pattern)
 
 
+def _memory_cap():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+MEMORY_CAP = 1536 << 20  # the whole app runs in about 600 MB; a bomb needs GBs
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "zip bomb: a 3 GiB .cpg",
+        "zip bomb: a 1 GiB .prj (GDAL reads it whole)",
+        "zip bomb: a 1 GiB .dbf from 1 MB",
+        "zip-slip member names ('../')",
+        "shapefile with a 3 GiB .prj (sparse)",
+    ],
+)
+def test_zip_bombs_and_huge_sidecars_are_refused_under_a_memory_cap(corpus, name):
+    """With the address space capped at 1.5 GB, a file that unpacks to GBs is refused
+    with its one line (exit 2), never a MemoryError, an abort or a garbled import."""
+    sites, cases = corpus
+    result = subprocess.run(
+        [sys.executable, "-m", "app", *map(str, case_args(cases[name], sites))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_memory_cap,
+    )
+    assert_one_line_error(result.returncode, result.stdout, result.stderr, cases[name].pattern)
+    assert "MemoryError" not in result.stderr
+
+
 def test_cp949_startups_with_korean_columns_change_the_indicators(corpus, tmp_path):
     """A CP949 shapefile without .cpg whose columns are 업종/종사자수 is read as Korean
     text, 업종 becomes the sector and 종사자수 the employees."""

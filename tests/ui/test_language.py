@@ -409,6 +409,7 @@ def test_add_layer_dialog_and_its_undo_step_are_korean(qtbot, main_window, tmp_p
     )
     i18n.set_language("ko")
     dialog = w.importer.ask(path)
+    qtbot.waitUntil(lambda: dialog.ready, timeout=20_000)  # inspected in a worker
     assert dialog.windowTitle() == "레이어 추가 — centres.geojson"
     labels = [
         dialog.form.labelForField(field).text()
@@ -510,6 +511,7 @@ def test_an_imported_layer_reads_korean_in_korean_mode(qtbot, main_window, tmp_p
         path,
     )
     dialog = w.importer.ask(path)
+    qtbot.waitUntil(lambda: dialog.ready, timeout=20_000)  # inspected in a worker
     with qtbot.waitSignal(w.importer.layerAdded, timeout=20_000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     for box in [b for b in w.findChildren(QMessageBox) if b.isVisible()]:

@@ -56,17 +56,26 @@ class ImportResult:
     source_crs: str | None = None
 
 
-def _file_style(path: Path, layer: str | None) -> tuple[LayerStyle | None, float]:
-    """The default style saved in a GeoPackage's ``layer_styles`` for ``layer``, if any."""
+def _file_style(path: Path, layer: str | None) -> tuple[LayerStyle | None, float, str]:
+    """The default style saved in a GeoPackage's ``layer_styles`` for ``layer``, if any,
+    and a note when there is one InnoAtlas cannot read (the default style is used)."""
     from app.core.formats.qgis.layer_styles import read_layer_styles
 
     if path.suffix.lower() != ".gpkg":
-        return None, 1.0
+        return None, 1.0, ""
     styles = read_layer_styles(path)
     if layer is None and len(styles) == 1:
         layer = next(iter(styles))
-    style, opacity = styles.get(layer or "", (None, 1.0))
-    return style, float(opacity)
+    if (layer or "") not in styles:
+        return None, 1.0, ""
+    style, opacity = styles[layer or ""]
+    if style is None:
+        return (
+            None,
+            float(opacity),
+            (f"{layer}: its saved style (layer_styles) cannot be read: the default style is used"),
+        )
+    return style, float(opacity), ""
 
 
 def import_layer(
@@ -101,7 +110,10 @@ def import_layer(
     if request.role:
         result = apply_role(frame, request.role, request.mapping)
         frame, notes = result.frame, notes + list(result.notes)
-    style, opacity = (None, 1.0) if request.role else _file_style(Path(request.path), layer.layer)
+    style, opacity, note = (
+        (None, 1.0, "") if request.role else _file_style(Path(request.path), layer.layer)
+    )
+    notes += [note] if note else []
     if progress is not None:
         progress(1.0, "done")
     return ImportResult(request, frame, notes, style, opacity, layer.source_crs)

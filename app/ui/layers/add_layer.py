@@ -1,8 +1,9 @@
 """File → Add layer… and drag and drop: from a file to an undoable new layer.
 
-Flow: the file is inspected (a file GDAL cannot read is reported at once), the
-:class:`~app.ui.layers.add_layer_dialog.ImportLayerDialog` collects the choices, the file is
-read in a worker (progress bar, Cancel), and the result is added with an
+Flow: the :class:`~app.ui.layers.add_layer_dialog.ImportLayerDialog` opens at once (a file
+that fails the cheap checks is reported instead) and inspects the chosen layer in a worker
+(a file GDAL cannot read closes it with a message), collects the choices, the file is read
+in a worker (progress bar, Cancel), and the result is added with an
 :class:`~app.ui.layers.commands.AddLayerCommand`. A failure shows a message and leaves
 the project exactly as it was.
 """
@@ -111,7 +112,8 @@ class LayerImporter(QObject):
                 return
 
     def ask(self, path: Path):
-        """Show the import dialog for ``path`` (non-blocking); None when the file is unreadable."""
+        """Show the import dialog for ``path`` (non-blocking); None when the file fails the
+        cheap checks (missing, empty, over a size limit …), reported at once."""
         from app.ui.layers.add_layer_dialog import ImportLayerDialog
 
         try:
@@ -121,6 +123,7 @@ class LayerImporter(QObject):
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.finished.connect(lambda code, d=dialog: self._on_dialog_done(d, code))
+        dialog.unreadable.connect(lambda _message, d=dialog: d.reject())
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -128,7 +131,9 @@ class LayerImporter(QObject):
     def _on_dialog_done(self, dialog, code: int) -> None:
         request = dialog.request() if code == QDialog.DialogCode.Accepted else None
         self.dialog = None
-        if request is not None:
+        if dialog.refused:  # its inspection found the file unreadable
+            self._fail(dialog.refused)
+        elif request is not None:
             self.start(request)
         else:
             self._next()

@@ -1,17 +1,25 @@
 """The Add layer dialog: layer, encoding, CRS, CSV columns, role mapping and a preview.
 
-Everything it shows comes from app.core.formats.vector (``inspect_vector``,
-``preview_attributes``) and app.core.project.roles; the dialog only collects the
-user's choices into an :class:`~app.core.project.layer_import.ImportRequest`. The preview
-follows every change, so a user who picks another encoding sees the Korean text
-come out right (or wrong) before anything is added.
+Everything it shows comes from app.core.formats.vector (``list_layers``,
+``inspect_vector``, ``preview_attributes``) and app.core.project.roles; the dialog only
+collects the user's choices into an :class:`~app.core.project.layer_import.ImportRequest`.
+The preview follows every change, so a user who picks another encoding sees the Korean
+text come out right (or wrong) before anything is added.
+
+The dialog opens at once: the file's cheap checks and a GeoPackage's layer list (one
+query, docs/inputs.md) run before it shows; the chosen layer is inspected and previewed
+in a background :class:`~app.ui.worker.Task` with a progress bar, and again whenever
+another layer or encoding is chosen (the previous inspection is dropped). Cancel closes
+the dialog and drops the inspection.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +29,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,17 +38,47 @@ from PySide6.QtWidgets import (
 from app.core.errors import InnoAtlasError
 from app.core.formats.vector import (
     KOREAN_CRS_PRESETS,
+    FileInfo,
+    LayerInfo,
     ReadOptions,
+    check_input,
     datum_shift_note,
     inspect_vector,
+    list_layers,
     preview_attributes,
 )
+from app.core.progress import Progress
 from app.core.project.layer_import import ImportRequest
+from app.ui import worker
 from app.ui.i18n import tr
 
 ENCODINGS = ("UTF-8", "CP949", "EUC-KR", "ISO-8859-1")
 PREVIEW_ROWS = 20
 NO_COLUMN = "(none)"  # shown through tr()
+
+
+def inspect_and_preview(
+    path: Path, options: ReadOptions, rows: int, progress: Progress
+) -> tuple[FileInfo, pd.DataFrame, str]:
+    """The worker's call: the chosen layer's description, its first ``rows`` rows and
+    why they cannot be previewed ('' when they can). Qt-free."""
+    info = inspect_vector(path, options, progress=progress)
+    progress(0.8, f"previewing {info.layer or path.name}")
+    try:
+        preview = preview_attributes(path, options, rows=rows)
+    except InnoAtlasError as err:
+        return info, pd.DataFrame(), str(err)
+    return info, preview, ""
+
+
+def _listed(path: Path) -> list[LayerInfo]:
+    """The layers known before any inspection: a GeoPackage's (one query), else none."""
+    if path.suffix.lower() != ".gpkg":
+        return []
+    try:
+        return list_layers(path)
+    except InnoAtlasError:
+        return []  # the inspection says why
 
 
 class ImportLayerDialog(QDialog):
@@ -50,20 +89,36 @@ class ImportLayerDialog(QDialog):
     path : Path
         The file the user picked or dropped.
 
+    Signals
+    -------
+    inspected()
+        An inspection finished and the dialog shows its result (``ready`` is True).
+    unreadable(str)
+        The first inspection found the file unreadable: the one-line reason.
+
     Raises
     ------
     app.core.formats.vector.InputError
-        When the file cannot be read at all (the caller shows the message).
+        When the file fails the cheap checks (missing, empty, over a size limit, a
+        truncated GeoPackage …; the caller shows the message).
     """
+
+    inspected = Signal()
+    unreadable = Signal(str)
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("importLayerDialog")
         self.setWindowTitle(tr("Add layer — {name}", name=Path(path).name))
         self.path = Path(path)
-        self.info = inspect_vector(self.path)  # raises InputError: the caller reports it
-        self.detected_encoding = self.info.encoding
+        check_input(self.path)  # raises InputError: the caller reports it
+        layers = _listed(self.path)
+        self.info = FileInfo(self.path, "", layers, [], None, "", None, None, None, None)
+        self.detected_encoding: str | None = None
         self.preview: pd.DataFrame = pd.DataFrame()
+        self.ready = False  # an inspection has been shown
+        self.task: worker.Task | None = None
+        self.refused = ""  # why the file cannot be read at all (then the dialog closes)
         self._read_problem = ""
         self._building = True
 
@@ -71,17 +126,7 @@ class ImportLayerDialog(QDialog):
         self.file_label.setWordWrap(True)
         self.layer_box = QComboBox(self)
         self.layer_box.setObjectName("importLayerBox")
-        for info in self.info.layers:
-            kind = info.geometry_type or tr("no geometry")
-            self.layer_box.addItem(
-                tr(
-                    "{name} — {kind}, {n} features",
-                    name=info.name,
-                    kind=kind,
-                    n=f"{info.features:,}",
-                ),
-                info.name,
-            )
+        self._fill_layer_box()
         self.layer_box.setToolTip(tr("This file holds several layers: choose the one to add"))
         self.encoding_box = QComboBox(self)
         self.encoding_box.setObjectName("importEncodingBox")
@@ -144,11 +189,17 @@ class ImportLayerDialog(QDialog):
         self.table_model = QStandardItemModel(self)
         self.table.setModel(self.table_model)
         self.table.setMinimumHeight(160)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        self.busy_label = QLabel("", self)
+        self.busy_label.setObjectName("importBusyLabel")
+        self.busy = QProgressBar(self)
+        self.busy.setObjectName("importInspectProgress")
+        self.busy.setRange(0, 100)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        # not the standard OK: Qt would name it again ("OK") on a language change
+        self.ok_button = self.buttons.addButton(
+            tr("Add layer"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(tr("Add layer"))
+        self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -169,6 +220,8 @@ class ImportLayerDialog(QDialog):
         layout.addWidget(self.mapping_group)
         layout.addWidget(QLabel(tr("Preview (first {n} rows)", n=PREVIEW_ROWS), self))
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.busy_label)
+        layout.addWidget(self.busy)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.resize(720, 620)
@@ -180,12 +233,31 @@ class ImportLayerDialog(QDialog):
         self.layer_box.currentIndexChanged.connect(self._follow_layer_title)
         self.role_box.currentIndexChanged.connect(self._rebuild_mapping)
         self._building = False
-        if len(self.info.layers) > 1 and self.layer_box.currentData() != self.info.layer:
-            self._refresh()  # the box shows another layer than the one inspected
-        else:
-            self._show_preview()  # the options now are those just inspected
+        self._inspect(replace(self.options(), layer=None))  # the core picks the layer
 
     # -- helpers ---------------------------------------------------------------------------
+    def _fill_layer_box(self) -> None:
+        """One entry per layer, with its feature count where it is known."""
+        box = self.layer_box
+        current = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        for info in self.info.layers:
+            kind = info.geometry_type or tr("no geometry")
+            text = (
+                tr("{name} — {kind}", name=info.name, kind=kind)
+                if info.features is None
+                else tr(
+                    "{name} — {kind}, {n} features",
+                    name=info.name,
+                    kind=kind,
+                    n=f"{info.features:,}",
+                )
+            )
+            box.addItem(text, info.name)
+        box.setCurrentIndex(max(0, box.findData(self.info.layer or current)))
+        box.blockSignals(False)
+
     def _file_text(self) -> str:
         return f"{self.path}  ({self.info.driver})"
 
@@ -231,7 +303,7 @@ class ImportLayerDialog(QDialog):
             box.setCurrentIndex(max(0, box.findData(wanted)) if wanted else 0)
             box.blockSignals(False)
             self._set_row_visible(box, is_csv)
-        self._set_row_visible(self.crs_box, info.crs is None)
+        self._set_row_visible(self.crs_box, info.crs is None and self.ready)
         if info.crs is None and self.crs_box.currentData() is None and info.crs_guess:
             self.crs_box.blockSignals(True)
             self.crs_box.setCurrentIndex(max(0, self.crs_box.findData(info.crs_guess)))
@@ -240,6 +312,9 @@ class ImportLayerDialog(QDialog):
 
     def _update_crs_label(self) -> None:
         crs = self.info.crs or self.crs_box.currentData()
+        if not self.ready:
+            self.crs_label.setText(tr("Reading {name}…", name=self.path.name))
+            return
         if self.info.crs:
             text = tr("{crs} (from the file); reprojected to EPSG:5186", crs=self.info.crs)
         elif crs and crs == self.info.crs_guess:
@@ -269,34 +344,85 @@ class ImportLayerDialog(QDialog):
             y_column=self.y_box.currentData(),
         )
 
-    # -- refresh ---------------------------------------------------------------------------
+    # -- inspection ------------------------------------------------------------------------
     def _refresh(self) -> None:
-        """Read the file's description and preview again with the current choices."""
-        if self._building:
-            return
-        options = self.options()
-        try:
-            self.info = inspect_vector(self.path, options)
-            self._building = True
-            self._apply_info()
-            self._building = False
-        except InnoAtlasError as err:
-            self._building = False
-            self._show_preview(str(err))
-            return
-        self._show_preview()
+        """Inspect and preview the file again with the current choices."""
+        if not self._building:
+            self._inspect(self.options())
 
-    def _show_preview(self, problem: str = "") -> None:
-        """Preview the attributes with the current choices (none when ``problem``)."""
-        self.preview = pd.DataFrame()
-        if not problem:
-            try:
-                self.preview = preview_attributes(self.path, self.options(), rows=PREVIEW_ROWS)
-            except InnoAtlasError as err:
-                problem = str(err)
+    def _inspect(self, options: ReadOptions) -> None:
+        """Inspect the chosen layer in a worker; a running inspection is dropped."""
+        if self.task is not None:
+            self.task.cancel()
+        task = worker.Task(inspect_and_preview, self.path, options, PREVIEW_ROWS)
+        task.on(
+            progress=lambda f, m: self._on_progress(task, f),
+            finished=lambda result: self._on_inspected(task, result),
+            failed=lambda message, _details: self._on_failed(task, message),
+        )
+        self.task = task
+        self.busy.setValue(0)
+        self.busy_label.setText(tr("Reading {name}…", name=options.layer or self.path.name))
+        self.busy.setVisible(True)
+        self.busy_label.setVisible(True)
+        self._set_problem(self._base_problem())  # OK waits for the inspection
+        worker.start(task)
+
+    def _on_progress(self, task: worker.Task, fraction: float) -> None:
+        if task is self.task:
+            self.busy.setValue(int(fraction * 100))
+
+    def _end(self, task: worker.Task) -> bool:
+        """True when ``task`` is the current inspection (now over)."""
+        if task is not self.task:
+            return False  # dropped: another layer was chosen, or the dialog closed
+        self.task = None
+        self.busy.setVisible(False)
+        self.busy_label.setVisible(False)
+        return True
+
+    def _on_inspected(self, task: worker.Task, result) -> None:
+        if not self._end(task):
+            return
+        info, preview, problem = result
+        first = not self.ready
+        untouched = self.title_edit.text().strip() == self._default_title()
+        self.info = info
+        if first:
+            self.detected_encoding = info.encoding
+        self.ready = True
+        self._building = True
+        self._fill_layer_box()
+        self._set_row_visible(self.layer_box, len(info.layers) > 1)
+        if first and untouched:
+            self.title_edit.setText(self._default_title())
+        self._apply_info()
+        self._building = False
+        self.preview = preview
         self._read_problem = problem
         self._fill_table()
         self._rebuild_mapping(keep=True)
+        self.inspected.emit()
+
+    def _on_failed(self, task: worker.Task, message: str) -> None:
+        if not self._end(task):
+            return
+        if not self.ready:  # the file cannot be read at all: the caller says why
+            self.refused = message
+            self.unreadable.emit(message)
+            return
+        self.preview = pd.DataFrame()
+        self._read_problem = message
+        self._fill_table()
+        self._rebuild_mapping(keep=True)
+        self.inspected.emit()
+
+    def done(self, result: int) -> None:
+        """Closing (Add layer, Cancel, Esc) drops a running inspection."""
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None
+        super().done(result)
 
     def _fill_table(self) -> None:
         model = self.table_model
@@ -348,6 +474,8 @@ class ImportLayerDialog(QDialog):
 
     def _base_problem(self) -> str:
         """Why the layer cannot be added yet ('' when it can)."""
+        if not self.ready:
+            return ""  # nothing known yet: OK waits for the inspection
         if self._read_problem:
             return self._read_problem
         role = self.role_box.currentData()
@@ -368,7 +496,7 @@ class ImportLayerDialog(QDialog):
     def _set_problem(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
-        self.ok_button.setEnabled(not text)
+        self.ok_button.setEnabled(not text and self.ready and self.task is None)
 
     # -- result ------------------------------------------------------------------------------
     def request(self) -> ImportRequest:

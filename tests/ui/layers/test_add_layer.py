@@ -42,6 +42,13 @@ def write_cp949_startups(folder, n=12):
     return path, frame
 
 
+def ask(window, qtbot, path):
+    """Open the import dialog for ``path`` and wait until it shows the chosen layer."""
+    dialog = window.importer.ask(path)
+    qtbot.waitUntil(lambda: dialog.ready, timeout=20_000)
+    return dialog
+
+
 def _finish_import(window, qtbot):
     """Accept the open import dialog with Enter and wait until the layer is added."""
     dialog = window.importer.dialog
@@ -74,7 +81,7 @@ def test_cp949_shapefile_is_detected_previewed_and_added(main_window, qtbot, tmp
     path, frame = write_cp949_startups(tmp_path)
     window = main_window
     before = window.stack.names()
-    dialog = window.importer.ask(path)
+    dialog = ask(window, qtbot, path)
     assert dialog.encoding_box.currentData() == "CP949"
     assert "CP949" in dialog.encoding_note.text() and dialog.encoding_note.isVisible()
     model = dialog.table_model
@@ -83,7 +90,8 @@ def test_cp949_shapefile_is_detected_previewed_and_added(main_window, qtbot, tmp
     assert model.item(0, headers.index("상호")).text() == "가산스타트업0"
     # the user tries UTF-8: the preview shows it is wrong (garbled or refused)
     dialog.encoding_box.setFocus()
-    qtbot.keyClick(dialog.encoding_box, Qt.Key.Key_Up)
+    with qtbot.waitSignal(dialog.inspected, timeout=20_000):  # read again, in a worker
+        qtbot.keyClick(dialog.encoding_box, Qt.Key.Key_Up)
     assert dialog.encoding_box.currentData() == "UTF-8"
     texts = (
         [
@@ -95,7 +103,8 @@ def test_cp949_shapefile_is_detected_previewed_and_added(main_window, qtbot, tmp
         else []
     )
     assert "가산스타트업0" not in texts
-    qtbot.keyClick(dialog.encoding_box, Qt.Key.Key_Down)
+    with qtbot.waitSignal(dialog.inspected, timeout=20_000):
+        qtbot.keyClick(dialog.encoding_box, Qt.Key.Key_Down)
     assert dialog.encoding_box.currentData() == "CP949"
     layer = _finish_import(window, qtbot)
     _close_messages(window, qtbot)
@@ -124,7 +133,7 @@ def test_startups_role_changes_indicators_and_survives_save(main_window, qtbot, 
     )
     window.indicators.wait()
     default_n = int(window.indicators.results["startups_n"].iloc[0])
-    dialog = window.importer.ask(path)
+    dialog = ask(window, qtbot, path)
     dialog.role_box.setCurrentIndex(dialog.role_box.findData("startups"))
     assert dialog.mapping_boxes["sector"].currentData() == "업종"
     assert dialog.mapping_boxes["employees"].currentData() == "종사자수"
@@ -161,11 +170,12 @@ def test_csv_without_crs_needs_a_crs_choice(main_window, qtbot, tmp_path):
     pd.DataFrame(
         {"name": ["A", "B"], "x": [GASAN[0], GASAN[0] + 100], "y": [GASAN[1], GASAN[1] + 50]}
     ).to_csv(path, index=False)
-    dialog = window.importer.ask(path)
+    dialog = ask(window, qtbot, path)
     assert dialog.x_box.currentData() == "x" and dialog.y_box.currentData() == "y"
     assert not dialog.ok_button.isEnabled() and "CRS" in dialog.problem.text()
     dialog.crs_box.setFocus()
-    qtbot.keyClick(dialog.crs_box, Qt.Key.Key_Down)  # first preset: EPSG:5186
+    with qtbot.waitSignal(dialog.inspected, timeout=20_000):
+        qtbot.keyClick(dialog.crs_box, Qt.Key.Key_Down)  # first preset: EPSG:5186
     assert dialog.crs_box.currentData() == "EPSG:5186"
     layer = _finish_import(window, qtbot)
     xs = sorted(shapely.get_x(layer.data.geometry.values))
@@ -202,6 +212,7 @@ def test_dropping_a_geojson_on_the_map_adds_it(main_window, qtbot, tmp_path):
     with qtbot.waitSignal(window.canvas.filesDropped, timeout=3000):
         QApplication.sendEvent(window.canvas, drop)
     qtbot.waitUntil(lambda: window.importer.dialog is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.importer.dialog.ready, timeout=20_000)
     layer = _finish_import(window, qtbot)
     assert layer.title_en == "plan" and layer.geometry_kind == "polygon"
     assert layer.data["name"].tolist() == ["계획부지"]
@@ -218,14 +229,15 @@ def test_multi_layer_geopackage_asks_which_layer(main_window, qtbot, tmp_path):
         geometry=[shapely.box(*GASAN, GASAN[0] + 10, GASAN[1] + 10)],
         crs="EPSG:5186",
     ).to_file(path, layer="boxes")
-    dialog = window.importer.ask(path)
+    dialog = ask(window, qtbot, path)
     assert dialog.layer_box.isVisible() and dialog.layer_box.count() == 2
     dialog.layer_box.setFocus()
     index = dialog.layer_box.findData("boxes")
-    qtbot.keyClick(
-        dialog.layer_box,
-        Qt.Key.Key_Down if index > dialog.layer_box.currentIndex() else Qt.Key.Key_Up,
-    )
+    with qtbot.waitSignal(dialog.inspected, timeout=20_000):
+        qtbot.keyClick(
+            dialog.layer_box,
+            Qt.Key.Key_Down if index > dialog.layer_box.currentIndex() else Qt.Key.Key_Up,
+        )
     assert dialog.layer_box.currentData() == "boxes"
     layer = _finish_import(window, qtbot)
     assert layer.geometry_kind == "polygon" and layer.data["name"].tolist() == ["q"]
@@ -238,7 +250,7 @@ def test_remove_layer_is_undoable_and_default_layers_stay(main_window, qtbot, tm
     gpd.GeoDataFrame(
         {"name": ["x"]}, geometry=[shapely.Point(126.89, 37.48)], crs="EPSG:4326"
     ).to_file(path, driver="GeoJSON")
-    window.importer.ask(path)
+    ask(window, qtbot, path)
     layer = _finish_import(window, qtbot)
     window.layer_panel.select_layer(layer)
     window.actions_by_name["actionRemoveLayer"].trigger()
@@ -287,9 +299,11 @@ def test_bad_files_give_a_message_and_change_nothing(main_window, qtbot, tmp_pat
         checked += 1
         failures.clear()
         dialog = window.importer.ask(case.path)
-        if dialog is None:  # refused at once: a message box says why
-            assert failures, case.name
+        if dialog is not None:  # inspected in a worker: it fails or shows the layer
+            qtbot.waitUntil(lambda d=dialog: bool(failures) or d.ready, timeout=20_000)
+        if failures:  # refused (at once, or by the inspection): a message box says why
             assert _message_boxes(window), case.name
+            assert window.importer.dialog is None, case.name
             _close_messages(window, qtbot)
             continue
         if dialog.ok_button.isEnabled():  # the dialog could not tell: the read refuses it
@@ -330,7 +344,7 @@ def test_real_zoning_with_full_korean_names_drives_the_zoning_indicators(
     )
     window.indicators.wait()
     assert window.indicators.results["dominant_zone"].iloc[0] != "일반상업"
-    dialog = window.importer.ask(path)
+    dialog = ask(window, qtbot, path)
     dialog.role_box.setCurrentIndex(dialog.role_box.findData("zoning"))
     assert dialog.mapping_boxes["zone_name"].currentData() == "용도지역명"
     layer = _finish_import(window, qtbot)
@@ -366,10 +380,77 @@ def test_dropping_all_parts_of_a_shapefile_is_one_import(main_window, qtbot, tmp
     failures = []
     window.importer.importFailed.connect(failures.append)
     window.importer.import_paths([lonely])  # a part without its .shp: one clear line
+    qtbot.waitUntil(lambda: bool(failures), timeout=20_000)
     assert failures and "part of a shapefile" in failures[0]
     _close_messages(window, qtbot)
     window.importer.import_paths(parts)
     assert window.importer.dialog is not None and window.importer.dialog.path == path
+    qtbot.waitUntil(lambda: window.importer.dialog.ready, timeout=20_000)
     _finish_import(window, qtbot)
     _close_messages(window, qtbot)
     assert window.importer.dialog is None  # no second dialog for the .dbf, .shx or .prj
+
+
+def test_a_geopackage_of_1500_layers_lists_at_once_and_inspects_off_the_gui_thread(
+    main_window, qtbot, tmp_path, monkeypatch
+):
+    """The list shows before any layer is inspected; only the chosen layer is, and in a
+    worker thread: the GUI thread never asks GDAL to describe a layer."""
+    import threading
+
+    from tests.hostile_gpkg import many_layers_gpkg
+
+    path = many_layers_gpkg(tmp_path / "many.gpkg", 1500)
+    described: list[tuple[str | None, bool]] = []
+    real = pyogrio.read_info
+
+    def spy(source, layer=None, **kwargs):
+        in_gui = threading.current_thread() is threading.main_thread()
+        described.append((layer, in_gui))
+        if in_gui or len(described) > 5:
+            raise AssertionError(f"layer {layer} described in the GUI thread or one by one")
+        return real(source, layer=layer, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "read_info", spy)
+    window = main_window
+    before = window.stack.names()
+    dialog = window.importer.ask(path)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.layer_box.count() == 1500 and dialog.layer_box.isVisible()
+    assert dialog.layer_box.itemText(0) == "layer_0000 — Point, 1 features"
+    qtbot.waitUntil(lambda: dialog.ready, timeout=20_000)
+    assert described == [("layer_0000", False)]
+    assert dialog.ok_button.isEnabled() and dialog.title_edit.text() == "layer_0000"
+    dialog.layer_box.setFocus()
+    with qtbot.waitSignal(dialog.inspected, timeout=20_000):
+        qtbot.keyClick(dialog.layer_box, Qt.Key.Key_End)
+    assert dialog.layer_box.currentData() == "layer_1499"
+    assert described == [("layer_0000", False), ("layer_1499", False)]
+    layer = _finish_import(window, qtbot)
+    assert layer.title_en == "layer_1499" and len(layer.data) == 1
+    window.undo_stack.undo()
+    # Cancel while the chosen layer is being read: the dialog closes, nothing is added
+    dialog = window.importer.ask(path)
+    assert dialog.task is not None  # inspecting
+    qtbot.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Cancel), Qt.MouseButton.LeftButton
+    )
+    assert window.importer.dialog is None and dialog.task is None
+    assert worker.wait_all(20_000)
+    assert window.stack.names() == before and not _message_boxes(window)
+
+
+def test_layer_styles_is_not_offered_and_a_refused_style_is_noted(main_window, qtbot, tmp_path):
+    from tests.hostile_gpkg import gpkg_with_system_tables
+
+    path = gpkg_with_system_tables(tmp_path / "exported.gpkg")
+    window = main_window
+    dialog = ask(window, qtbot, path)
+    items = [dialog.layer_box.itemData(i) for i in range(dialog.layer_box.count())]
+    assert items == ["centres"] and not dialog.layer_box.isVisible()
+    layer = _finish_import(window, qtbot)
+    note = "centres: its saved style (layer_styles) cannot be read: the default style is used"
+    assert note in window.statusBar().currentMessage()
+    assert any(note in box.text() for box in _message_boxes(window))
+    _close_messages(window, qtbot)
+    assert layer.data["name"].tolist() == ["센터"]

@@ -7,17 +7,23 @@ instead: UTF-8 when they are valid UTF-8, else CP949 (which includes EUC-KR), an
 that names the wrong encoding is overruled with a note (docs/zoning.md). CSV files get the
 same detection.
 
-:func:`inspect_vector` and :func:`preview_attributes` are the cheap look-ups an import
-dialog makes before :func:`read_vector` (layers, columns, encoding, CRS, coordinate
-columns); :class:`ReadOptions` carries the user's answers. The modules: ``model`` (the
-records, :class:`InputError`, shared constants), ``paths`` (file checks, sidecars, .zip),
+:func:`list_layers`, :func:`inspect_vector` and :func:`preview_attributes` are the cheap
+look-ups an import dialog makes before :func:`read_vector` (layers, columns, encoding,
+CRS, coordinate columns); :class:`ReadOptions` carries the user's answers. The modules:
+``model`` (the records, :class:`InputError`, shared constants), ``limits`` (the size
+limits checked before reading, docs/inputs.md), ``paths`` (file checks, sidecars, .zip),
 ``encoding``, ``crs``, ``csv_points``, ``inspection`` and ``read``. This package
 re-exports their public API.
 """
 
 from app.core.formats.vector.crs import crs_label, datum_shift_note
 from app.core.formats.vector.csv_points import guess_xy_columns
-from app.core.formats.vector.inspection import inspect_vector, preview_attributes
+from app.core.formats.vector.inspection import (
+    check_input,
+    inspect_vector,
+    list_layers,
+    preview_attributes,
+)
 from app.core.formats.vector.model import (
     CSV_SUFFIXES,
     KOREAN_CRS_PRESETS,
@@ -39,10 +45,12 @@ __all__ = [
     "LayerInfo",
     "ReadOptions",
     "VectorLayer",
+    "check_input",
     "crs_label",
     "datum_shift_note",
     "guess_xy_columns",
     "inspect_vector",
+    "list_layers",
     "preview_attributes",
     "read_vector",
 ]

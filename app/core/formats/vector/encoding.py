@@ -9,6 +9,7 @@ import codecs
 import zipfile
 from pathlib import Path
 
+from app.core.formats.vector.limits import read_capped
 from app.core.formats.vector.model import _SAMPLE_BYTES, InputError
 from app.core.formats.vector.paths import _sibling, _zip_shapefile
 
@@ -116,7 +117,10 @@ def _shapefile_encoding(path: Path, user: str | None) -> tuple[str | None, str]:
                 head = handle.read(32)
                 header_length = int.from_bytes(head[8:10], "little") if len(head) >= 32 else 32
                 data = handle.read(max(header_length - 32, 0)) + handle.read(_SAMPLE_BYTES)
-            declared = archive.read(parts[".cpg"]).decode("latin-1") if ".cpg" in parts else None
+            declared = None
+            if ".cpg" in parts:  # at most its limit, whatever its header says
+                with archive.open(parts[".cpg"]) as handle:
+                    declared = read_capped(handle, parts[".cpg"]).decode("latin-1")
         stem = Path(parts[".shp"]).stem
         return _choose_encoding(path.name, data, declared, f"{stem}.cpg", user)
     if path.suffix.lower() not in {".shp", ".dbf"}:
@@ -125,7 +129,7 @@ def _shapefile_encoding(path: Path, user: str | None) -> tuple[str | None, str]:
     if dbf is None:
         return None, ""
     cpg = _sibling(path, ".cpg")
-    declared = cpg.read_bytes().decode("latin-1") if cpg is not None else None
+    declared = read_capped(cpg, cpg.name).decode("latin-1") if cpg is not None else None
     return _choose_encoding(path.name, _dbf_text(dbf), declared, f"{path.stem}.cpg", user)
 
 

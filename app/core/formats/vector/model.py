@@ -45,11 +45,12 @@ class ReadOptions:
 
 @dataclass
 class LayerInfo:
-    """One layer of a file: name, geometry type (None for a table) and feature count."""
+    """One layer of a file: name, geometry type (None for a table) and feature count
+    (None when it is not known without reading the layer)."""
 
     name: str
     geometry_type: str | None
-    features: int
+    features: int | None
 
 
 @dataclass

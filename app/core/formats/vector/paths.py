@@ -19,6 +19,7 @@ import pyogrio
 
 from app.core.errors import first_line
 from app.core.formats.vector.crs import _known_crs
+from app.core.formats.vector.limits import check_sidecars, check_zip, read_capped
 from app.core.formats.vector.model import InputError
 
 
@@ -40,6 +41,8 @@ def _check_path(path: Path, what: str) -> None:
     if path.stat().st_size == 0:
         raise InputError(f"{what} file {path} is empty (0 bytes)")
     suffix = path.suffix.lower()
+    if suffix in {".shp", ".dbf"}:
+        check_sidecars(path, what)
     if suffix == ".shp" and _sibling(path, ".dbf") is None:
         raise InputError(
             f"{what} shapefile {path} has no {path.stem}.dbf (its attribute "
@@ -48,6 +51,7 @@ def _check_path(path: Path, what: str) -> None:
     if suffix == ".gpkg":
         _check_sqlite(path, what)
     if suffix == ".zip":
+        check_zip(path, what)  # before anything inside is read
         parts = _zip_shapefile(path)
         if parts and ".dbf" not in parts:
             raise InputError(
@@ -84,7 +88,7 @@ def _bad_prj(path: Path) -> str | None:
     prj = _sibling(path, ".prj") if path.suffix.lower() == ".shp" else None
     if prj is None:
         return None
-    text = prj.read_bytes().decode("latin-1").strip()
+    text = read_capped(prj, prj.name).decode("latin-1").strip()
     if _known_crs(text) is not None:
         return None
     return text.replace("\n", " ") or "(empty)"

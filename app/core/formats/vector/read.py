@@ -38,6 +38,7 @@ from app.core.formats.vector.crs import (
 from app.core.formats.vector.csv_points import _csv_points, _read_csv_table
 from app.core.formats.vector.encoding import _csv_encoding, _display, _shapefile_encoding
 from app.core.formats.vector.inspection import _choose_layer
+from app.core.formats.vector.limits import read_capped
 from app.core.formats.vector.model import (
     _PRESET_HINT,
     CSV_SUFFIXES,
@@ -347,7 +348,7 @@ def _set_crs(
         notes.append(f"{path.name}: {reason}: read as {crs_label(crs)} (assumed)")
         return frame.set_crs(crs, allow_override=True)
     if prj is not None:  # GDAL read it but found no CRS in it
-        text = prj.read_bytes().decode("latin-1").strip().replace("\n", " ")
+        text = read_capped(prj, prj.name).decode("latin-1").strip().replace("\n", " ")
         raise InputError(
             f"{what} file {where}: its {prj.name} is not a CRS PROJ knows "
             f"({text[:40]!r}): {_PRESET_HINT}"
