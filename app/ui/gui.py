@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core.errors import InnoAtlasError, first_line
+from app.core.formats.atomic_write import write_atomically
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project.store import open_project
 from app.ui import i18n
@@ -159,7 +160,16 @@ def run_gui(
         print(f"timing: drawn {time.time():.6f}", file=sys.stderr)
     image = window.grab()
     screenshot = Path(screenshot)
-    if not screenshot.parent.exists() or not image.save(str(screenshot)):
+
+    def write(temp: Path) -> None:
+        if not image.save(str(temp), "PNG"):
+            raise InnoAtlasError("the image could not be encoded")
+
+    try:
+        if not screenshot.parent.exists():
+            raise InnoAtlasError("no such folder")
+        write_atomically(screenshot, write, InnoAtlasError, verb="write", suffix=".png.part")
+    except InnoAtlasError:
         print(f"innoatlas: error: cannot write the screenshot to {screenshot}", file=sys.stderr)
         return 2
     window.close()

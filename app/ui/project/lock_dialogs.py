@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from app.core.errors import InnoAtlasError
+from app.core.formats.atomic_write import write_atomically
 from app.core.project.lock import LockInfo, ProjectLock
 from app.ui.i18n import tr
 
@@ -81,12 +83,20 @@ def copy_dialog(window: QWidget, path: Path) -> Path | None:
         )
         return None
     try:
-        shutil.copyfile(path, target)  # a save replaces the file whole: the copy is complete
-    except OSError as err:
+        # A save replaces the project whole, so the source is complete; the copy is
+        # written atomically, so a failed copy leaves no half file (or the old target).
+        write_atomically(
+            target,
+            lambda temp: shutil.copyfile(path, temp),
+            InnoAtlasError,
+            verb="copy",
+            suffix=".copying.gpkg",
+        )
+    except InnoAtlasError as err:
         QMessageBox.warning(
             window,
             tr("Cannot copy"),
-            tr("Cannot copy {name}: {error}", name=path.name, error=err.strerror or err),
+            tr("Cannot copy {name}: {error}", name=path.name, error=str(err)),
         )
         return None
     return target
