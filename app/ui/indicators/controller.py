@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import shapely
 from PySide6.QtCore import QObject, QTimer, Signal
 from shapely.geometry.base import BaseGeometry
 
@@ -25,6 +26,9 @@ from layers.model import LayerStack
 CONTEXT = ("startups", "education", "stations", "zoning")
 #: Above this many start-ups a full recomputation runs in a worker thread.
 WORKER_THRESHOLD = 50_000
+#: ... and above this many site vertices too: a 1 000 000-vertex site outline takes about
+#: 15 s (its catchment buffer about half of it, the exact distances near its edge a third).
+SITE_VERTEX_THRESHOLD = 100_000
 
 
 def _frame(stack: LayerStack, role: str, roles: dict[str, str]):
@@ -144,7 +148,9 @@ class IndicatorsController(QObject):
             self._publish(generation, pd.DataFrame())
             return
         startups = role_layer(self.stack, "startups", self.roles)
-        large = startups is not None and len(startups.data) > WORKER_THRESHOLD
+        large = (startups is not None and len(startups.data) > WORKER_THRESHOLD) or int(
+            shapely.get_num_coordinates(np.asarray(sites.geometry.values, dtype=object)).sum()
+        ) > SITE_VERTEX_THRESHOLD
         if not large:
             self._publish(generation, self._compute(sites))
             return

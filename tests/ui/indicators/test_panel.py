@@ -332,3 +332,34 @@ def test_compare_csv_export_writes_formula_names_as_text(qtbot, gvalley, tmp_pat
     frame = pd.read_csv(out, encoding="utf-8-sig")
     assert "'" + hostile in set(frame["name"])
     assert pd.api.types.is_numeric_dtype(frame["startups_n"])
+
+
+def test_a_site_with_a_huge_outline_is_computed_off_the_gui_thread(qtbot, gvalley):
+    """A site of 150 000 vertices (issue 13) keeps the window responsive: the indicators
+    run in a worker thread and arrive with the same values as a direct computation."""
+    import threading
+
+    import numpy as np
+
+    from app.ui.indicators.controller import SITE_VERTEX_THRESHOLD
+
+    w, cx, cy = gvalley
+    t = np.linspace(0, 2 * np.pi, SITE_VERTEX_THRESHOLD + 50_000, endpoint=False)
+    r = 150 + 10 * np.sin(t * 40)
+    outline = shapely.Polygon(np.c_[cx + 600 + r * np.cos(t), cy + r * np.sin(t)])
+    computed_in = []
+    original = w.indicators._compute
+
+    def spy(*args, **kwargs):
+        computed_in.append(threading.current_thread() is threading.main_thread())
+        return original(*args, **kwargs)
+
+    w.indicators._compute = spy
+    w.editing.add_site(CheckedGeometry(outline))
+    w.indicators.wait()
+    qtbot.waitUntil(lambda: len(w.indicators.results) == 2, timeout=60_000)
+    assert computed_in and not computed_in[-1], "the huge site was computed in the GUI thread"
+    expected = w.indicators.engine.compute(
+        w.stack.get("sites").data, w.editing.radius_m, weights=w.indicators.weights
+    )
+    assert w.indicators.results["startups_n"].tolist() == expected["startups_n"].tolist()
