@@ -67,8 +67,8 @@ def test_fixed_sites(tmp_path):
         (("--district", "magok", "-k", "500", "--spacing", "200"), "more than"),
         (("--district", "magok", "--spacing", "0"), "--spacing"),
         (("--district", "magok", "--radius", "-5"), "--radius"),
-        (("--district", "magok", "--fixed", "/no/such/file.gpkg"), "file.gpkg"),
-        (("--district", "magok", "--project", "/no/such/project.gpkg"), "project"),
+        (("--district", "magok", "-k", "1", "--fixed", "/no/such/file.gpkg"), "file.gpkg"),
+        (("--district", "magok", "-k", "1", "--project", "/no/such/project.gpkg"), "project"),
         (
             (
                 "-k",
