@@ -251,7 +251,14 @@ def suggest_sites(
         )
     report(0.9, "explaining the chosen points")
     sites = explain(
-        solution.chosen, demand.coverage, demand.weights, demand.fixed_covered, cx, cy, czone, median
+        solution.chosen,
+        demand.coverage,
+        demand.weights,
+        demand.fixed_covered,
+        cx,
+        cy,
+        czone,
+        median,
     )
     chosen = list(solution.chosen)
     covered = demand.fixed_demand + demand.coverage.value(chosen)
