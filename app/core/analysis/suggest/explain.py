@@ -76,7 +76,9 @@ def explain(
     if median is not None and order:
         dist, which = nearest_chosen(cx, cy, median, order)
         mine = which >= 0
-        assigned = np.bincount(which[mine], weights=median.weights[mine], minlength=len(order))
+        assigned = np.bincount(
+            which[mine], weights=median.weights[mine], minlength=len(order)
+        ).astype(float)
         summed = np.bincount(
             which[mine], weights=(median.weights * dist)[mine], minlength=len(order)
         )
