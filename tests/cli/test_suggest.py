@@ -124,13 +124,13 @@ def test_pmedian_reports_the_mean_distance_in_csv(tmp_path):
     "args, text",
     [
         (("--district", "magok", "--model", "lscp", "-k", "2"), "-k does not apply"),
-        (("--district", "magok", "--model", "mclp", "-k", "2", "--share", "0.9"), "--share"),
-        (("--district", "magok", "--model", "pmedian", "-k", "2", "--share", "0.9"), "--share"),
-        (("--district", "magok", "--model", "lscp", "--share", "1.5"), "--share"),
-        (("--district", "magok", "--model", "lscp", "--share", "0"), "--share"),
+        (("--district", "magok", "--model", "mclp", "-k", "2", "--share", "0.9"), "lscp only"),
+        (("--district", "magok", "--model", "pmedian", "-k", "2", "--share", "0.9"), "lscp only"),
+        (("--district", "magok", "--model", "lscp", "--share", "1.5"), "> 0 and <= 1"),
+        (("--district", "magok", "--model", "lscp", "--share", "0"), "> 0 and <= 1"),
         (("--district", "magok", "--model", "pmedian"), "-k is required"),
         (("--district", "magok"), "-k is required"),
-        (("--district", "magok", "--model", "pcenter", "-k", "1"), "--model"),
+        (("--district", "magok", "--model", "pcenter", "-k", "1"), "invalid choice"),
     ],
 )
 def test_bad_model_combinations_are_one_line_and_exit_2(args, text):
