@@ -45,6 +45,9 @@ CHUNK_ENTRIES = 2_000_000
 START = 1.5
 #: A cut-off that was too short grows to this times the distance to the round's answer.
 GROWTH = 1.5
+#: CBC's root LP cannot be stopped at the time limit: a round whose model has more
+#: candidate-demand pairs than this times the seconds left is not started.
+PAIRS_PER_SECOND = 3000
 #: Relative tolerance when comparing the model's cost with the true cost.
 TOLERANCE = 1e-9
 
@@ -161,13 +164,12 @@ def options(cx, cy, demand: MedianDemand, limit: np.ndarray) -> tuple[np.ndarray
     return pairs[:, order], d[order]
 
 
-def _solve_model(cx, cy, demand: MedianDemand, limit, k, warm, time_limit):
+def _solve_model(cx, cy, demand: MedianDemand, limit, k, warm, time_limit, pairs, d):
     """One round: the cut-off model solved by CBC; (chosen or None, proven, model bound,
     pairs, build s, solve s)."""
     import pulp
 
     t0 = time.perf_counter()
-    pairs, d = options(cx, cy, demand, limit)
     n = len(demand.x)
     prob = pulp.LpProblem("pmedian", pulp.LpMinimize)
     x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(len(cx))]
@@ -255,13 +257,21 @@ def solve_pmedian(
             if left <= 0:
                 message = f"time limit of {time_limit:g} s reached: best solution found"
                 break
+            pairs, d = options(cx, cy, demand, limit)
+            if pairs.shape[1] > PAIRS_PER_SECOND * left:
+                message = (
+                    f"the exact model ({pairs.shape[1]:,} pairs) does not fit in the time "
+                    f"limit of {time_limit:g} s: best solution found (a longer time limit or "
+                    "a larger spacing allows the exact one)"
+                )
+                break
             extra["rounds"] += 1
             if progress is not None:
                 progress(min(0.85, 0.4 + 0.1 * extra["rounds"]), "solving the p-median (CBC)")
             try:
                 with quiet_pulp():
                     found, proven, model_bound, n_pairs, b, s = _solve_model(
-                        cx, cy, demand, limit, k, warm, left
+                        cx, cy, demand, limit, k, warm, left, pairs, d
                     )
             except Exception as err:  # a solver failure must not lose the best answer
                 message = f"CBC failed ({type(err).__name__}); best solution found"
