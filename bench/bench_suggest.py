@@ -14,7 +14,9 @@ venv (spopt is no dependency), and prints the time ratios::
     .venv/bin/python bench/bench_suggest.py --spopt-python /tmp/spoptenv/bin/python
 
 Without it (or when that interpreter lacks spopt) the comparison is skipped with a message.
-``--districts`` and ``--models`` narrow the runs; ``--time-limit`` is CBC's limit (both).
+``--districts`` and ``--models`` narrow the runs; ``--time-limit`` is CBC's limit (both,
+default 10 s as the CLI); ``--spopt-timeout`` stops a spopt run that takes longer (its
+dense p-median model is built in Python).
 """
 
 from __future__ import annotations
@@ -121,13 +123,17 @@ def instance(layers, district: str, folder: Path) -> Path:
     return path
 
 
-def theirs(python: str, path: Path, model: str, time_limit: float) -> dict | None:
-    run = subprocess.run(
-        [python, "-c", SPOPT_SCRIPT, str(path), model, str(K), str(RADIUS), str(time_limit)],
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    )
+def theirs(python: str, path: Path, model: str, time_limit: float, timeout: float):
+    try:
+        run = subprocess.run(
+            [python, "-c", SPOPT_SCRIPT, str(path), model, str(K), str(RADIUS), str(time_limit)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        print(f"{'':8s} {'spopt':8s} no answer within {timeout:g} s (stopped)")
+        return None
     if run.returncode != 0:
         print(f"    spopt failed: {run.stderr.strip().splitlines()[-1:]}")
         return None
@@ -164,7 +170,10 @@ def main() -> None:
     parser.add_argument("--spopt-python", default=None, help="an interpreter with spopt")
     parser.add_argument("--districts", nargs="+", default=list(DISTRICTS), choices=DISTRICTS)
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
-    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--time-limit", type=float, default=10.0, help="CBC's, both (s)")
+    parser.add_argument(
+        "--spopt-timeout", type=float, default=600.0, help="stop a spopt run after this (s)"
+    )
     args = parser.parse_args()
     layers = load()
     python = spopt_ready(args.spopt_python)
@@ -190,7 +199,7 @@ def main() -> None:
                     f"{str(result.optimal).lower()}{rounds}"
                 )
                 if python and path is not None:
-                    peer = theirs(python, path, model, args.time_limit)
+                    peer = theirs(python, path, model, args.time_limit, args.spopt_timeout)
                     if peer is not None:
                         print(
                             f"{'':8s} {'spopt':8s} build {peer['build']:.2f} s, total "
