@@ -5,16 +5,18 @@ The engine is the package app/core/analysis/suggest/.
 Takes the districts, start-up and zoning layers from the project GeoPackage (default:
 the embedded project) and prints the chosen points with the summary:
 
-- JSON (default): one object, the summary fields (``district``, ``k``, ``radius_m``,
-  ``spacing_m``, ``weight``, ``n_candidates``, ``n_demand``, ``total_demand``,
-  ``covered_demand``, ``fixed_covered_demand``, ``new_covered_demand``, ``share``,
-  ``optimal``, ``bound``, ``gap``, ``solver``, ``greedy_covered_demand``, ``message``) and a
-  ``sites`` list (``rank``, ``x``, ``y`` in EPSG:5186, ``lon``, ``lat``, ``zone_type``,
-  ``demand_within_r``, ``marginal_demand``, ``unique_demand``, ``startups_within_r``).
+- JSON (default): one object, the summary fields (:data:`SUMMARY_FIELDS`: ``model``,
+  ``district``, ``k``, … ``share``, ``target_share`` (lscp), ``mean_distance_m``,
+  ``objective`` (covered demand, number of sites or mean distance), ``optimal``, ``bound``
+  (on that objective), ``gap``, ``solver``, ``greedy_objective``, ``saturated``, ``note``,
+  ``message``) and a ``sites`` list (:data:`SITE_FIELDS`: ``rank``, ``x``, ``y`` in
+  EPSG:5186, ``lon``, ``lat``, ``zone_type``, ``demand_within_r``, ``marginal_demand``,
+  ``unique_demand``, ``startups_within_r``, ``assigned_demand``, ``mean_distance_m``).
 - CSV: the summary as commented header lines ``# key: value`` (e.g. ``# optimal: true``),
   then one row per point with the ``sites`` columns (read it with ``comment="#"``).
 
-Qt is never imported.
+A saturated answer (the MCLP covers >= 99 % of demand) and demand LSCP cannot reach are
+also said on stderr as an ``innoatlas: note:`` line. Qt is never imported.
 """
 
 from __future__ import annotations
@@ -41,8 +43,12 @@ SITE_FIELDS = (
     "marginal_demand",
     "unique_demand",
     "startups_within_r",
+    "assigned_demand",
+    "mean_distance_m",
 )
+MODELS = ("mclp", "lscp", "pmedian")
 SUMMARY_FIELDS = (
+    "model",
     "district",
     "k",
     "radius_m",
@@ -55,11 +61,17 @@ SUMMARY_FIELDS = (
     "fixed_covered_demand",
     "new_covered_demand",
     "share",
+    "target_share",
+    "mean_distance_m",
+    "objective",
     "optimal",
     "bound",
     "gap",
     "solver",
+    "greedy_objective",
     "greedy_covered_demand",
+    "saturated",
+    "note",
     "message",
 )
 
@@ -68,11 +80,21 @@ def add_suggest_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
     """Add the ``suggest`` subcommand to the ``innoatlas`` parser."""
     parser = commands.add_parser(
         "suggest",
-        help="suggest centre sites that cover the most start-ups",
-        description="Choose K grid points of a district, on land whose zoning permits the "
-        "centre and outside greenbelt, that cover the most start-ups within "
-        "the radius (maximal covering location problem, solved exactly by "
-        "CBC with a time limit). Prints the points and covered demand.",
+        help="suggest centre sites (most start-ups covered, fewest sites, shortest distance)",
+        description="Choose grid points of a district, on land whose zoning permits the "
+        "centre and outside greenbelt: the K that cover the most start-ups within the "
+        "radius (--model mclp, maximal covering), the fewest that cover all of them or "
+        "--share of them (--model lscp, location set covering) or the K with the shortest "
+        "mean distance from the start-ups (--model pmedian). Solved exactly by CBC with a "
+        "time limit. Prints the points, covered demand, mean distance and whether the "
+        "answer is proven optimal.",
+    )
+    parser.add_argument(
+        "--model",
+        choices=MODELS,
+        default="mclp",
+        help="mclp: K sites covering the most demand (default); lscp: the fewest sites "
+        "covering --share of it; pmedian: K sites with the shortest mean distance",
     )
     parser.add_argument(
         "--district",
@@ -82,7 +104,18 @@ def add_suggest_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
         help=f"district: {', '.join(DISTRICTS)}",
     )
     parser.add_argument(
-        "-k", type=int, default=1, metavar="K", help="number of new centres (default 1)"
+        "-k",
+        type=int,
+        default=None,
+        metavar="K",
+        help="number of new centres (required for mclp and pmedian; lscp finds it)",
+    )
+    parser.add_argument(
+        "--share",
+        type=float,
+        default=None,
+        metavar="S",
+        help="lscp only: the share of demand to cover, > 0 and <= 1 (default 1: all of it)",
     )
     parser.add_argument(
         "--radius",
@@ -162,8 +195,20 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError(f"--spacing must be a number of metres > 0, not {args.spacing:g}")
     if not (math.isfinite(args.time_limit) and args.time_limit > 0):
         raise InputError(f"--time-limit must be > 0 seconds, not {args.time_limit:g}")
-    if args.k <= 0:
-        raise InputError(f"-k must be at least 1, not {args.k}")
+    if args.model == "lscp":
+        if args.k is not None:
+            raise InputError("-k does not apply to --model lscp: it finds the fewest sites")
+        share = 1.0 if args.share is None else args.share
+        if not (math.isfinite(share) and 0 < share <= 1):
+            raise InputError(f"--share must be > 0 and <= 1, not {share:g}")
+    else:
+        if args.share is not None:
+            raise InputError(f"--share applies to --model lscp only, not {args.model}")
+        if args.k is None:
+            raise InputError(f"-k is required for --model {args.model}")
+        if args.k <= 0:
+            raise InputError(f"-k must be at least 1, not {args.k}")
+        share = 1.0
     out_format = args.format or (
         "csv" if args.out and args.out.suffix.lower() == ".csv" else "json"
     )
@@ -201,7 +246,11 @@ def _run(args: argparse.Namespace) -> int:
         rules=saved.zoning_rules() if saved else None,
         time_limit=args.time_limit,
         districts=layers["districts"],
+        model=args.model,
+        share=share,
     )
+    if result.note:
+        print(f"innoatlas: note: {result.note}", file=sys.stderr)
     text = to_json(result) if out_format == "json" else to_csv(result)
     write_output(text, args.out, bom=False)
     return 0

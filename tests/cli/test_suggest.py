@@ -67,8 +67,8 @@ def test_fixed_sites(tmp_path):
         (("--district", "magok", "-k", "500", "--spacing", "200"), "more than"),
         (("--district", "magok", "--spacing", "0"), "--spacing"),
         (("--district", "magok", "--radius", "-5"), "--radius"),
-        (("--district", "magok", "--fixed", "/no/such/file.gpkg"), "file.gpkg"),
-        (("--district", "magok", "--project", "/no/such/project.gpkg"), "project"),
+        (("--district", "magok", "-k", "1", "--fixed", "/no/such/file.gpkg"), "file.gpkg"),
+        (("--district", "magok", "-k", "1", "--project", "/no/such/project.gpkg"), "project"),
         (
             (
                 "-k",
@@ -79,4 +79,59 @@ def test_fixed_sites(tmp_path):
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, text):
+    assert_one_line_error(run_cli(*args), text)
+
+
+# --- models: mclp (saturation), lscp, pmedian -------------------------------------------
+def test_saturated_mclp_says_so_and_offers_the_other_models():
+    result = run_cli("--district", "magok", "-k", "3", "--radius", "800")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["model"] == "mclp" and record["saturated"] is True and record["share"] >= 0.99
+    assert "--model lscp" in record["note"] and "--model pmedian" in record["note"]
+    assert "innoatlas: note:" in result.stderr and "tell places apart" in result.stderr
+
+
+def test_lscp_finds_the_fewest_sites_for_a_share():
+    result = run_cli("--district", "magok", "--model", "lscp", "--share", "0.95", "--radius", "800")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["model"] == "lscp" and record["target_share"] == 0.95
+    assert record["optimal"] is True and record["bound"] == record["objective"]
+    assert record["k"] == len(record["sites"]) == record["objective"] >= 1
+    assert record["share"] >= 0.95 and record["greedy_objective"] >= record["objective"]
+    assert record["saturated"] is False
+
+
+def test_pmedian_reports_the_mean_distance_in_csv(tmp_path):
+    out = tmp_path / "median.csv"
+    result = run_cli(
+        "--district", "magok", "--model", "pmedian", "-k", "2", "--radius", "400",
+        "--spacing", "400", "--time-limit", "120", "--out", out,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "# model: pmedian\n" in text and "# optimal: true\n" in text
+    header = dict(line[2:].split(": ", 1) for line in text.splitlines() if line.startswith("# "))
+    mean = float(header["mean_distance_m"])
+    assert 0 < mean < 2000 and float(header["bound"]) == pytest.approx(mean)
+    assert float(header["greedy_objective"]) >= mean - 1e-6
+    table = pd.read_csv(io.StringIO(text), comment="#")
+    assert len(table) == 2 and (table["assigned_demand"] > 0).all()
+
+
+@pytest.mark.parametrize(
+    "args, text",
+    [
+        (("--district", "magok", "--model", "lscp", "-k", "2"), "-k does not apply"),
+        (("--district", "magok", "--model", "mclp", "-k", "2", "--share", "0.9"), "lscp only"),
+        (("--district", "magok", "--model", "pmedian", "-k", "2", "--share", "0.9"), "lscp only"),
+        (("--district", "magok", "--model", "lscp", "--share", "1.5"), "> 0 and <= 1"),
+        (("--district", "magok", "--model", "lscp", "--share", "0"), "> 0 and <= 1"),
+        (("--district", "magok", "--model", "pmedian"), "-k is required"),
+        (("--district", "magok"), "-k is required"),
+        (("--district", "magok", "--model", "pcenter", "-k", "1"), "invalid choice"),
+    ],
+)
+def test_bad_model_combinations_are_one_line_and_exit_2(args, text):
     assert_one_line_error(run_cli(*args), text)

@@ -1,8 +1,13 @@
-"""Analysis → Suggest sites: the maximal covering location problem, in one dialog.
+"""Analysis → Suggest sites: three location models in one dialog.
 
-The solver runs in a worker thread (progress; Cancel stops it at the next stage —
-CBC itself stops at its time limit). The proposals are drawn on the map with their
-catchments; "Add as candidate sites" adopts them in one undoable step.
+Most demand covered by k sites (MCLP), the fewest sites covering a share of it (LSCP) or
+the k sites with the shortest mean distance (p-median). The solver runs in a worker
+thread (progress; Cancel stops it at the next stage — CBC itself stops at its time
+limit). A saturated MCLP answer (≥ 99 % covered) says so and offers the other two. The
+proposals are drawn on the map with their catchments; "Add as candidate sites" adopts
+them in one undoable step, following the project radius unless another R was chosen. The
+district, k, model and share are remembered in the project (``extra["suggest"]``, saved
+with it) and for the session (QSettings ``suggest/choices``).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import math
 
 import shapely
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,6 +24,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -28,14 +34,35 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.core.analysis.suggest import suggest_sites
+from app.core.analysis.suggest import MODELS, suggest_sites
 from app.core.map.viewport import Viewport
 from app.core.sites import edits as site_ops
 from app.ui import worker
+from app.ui.analysis.suggest_summary import summary_text
 from app.ui.i18n import language, tr
 from app.ui.sites.commands import AddSiteCommand
 
 PROPOSAL = QColor("#0a9396")
+#: Where the dialog's choices are kept: the project's settings and QSettings.
+CHOICES_KEY = "suggest"
+SETTINGS_KEY = "suggest/choices"
+#: The model choice: (id, English label).
+MODEL_LABELS = (
+    ("mclp", "Most demand covered by k sites (MCLP)"),
+    ("lscp", "Fewest sites covering the demand (LSCP)"),
+    ("pmedian", "Shortest mean distance with k sites (p-median)"),
+)
+
+
+def _parse(value) -> dict:
+    """The choices kept in QSettings (a JSON object), or {} when absent or damaged."""
+    import json
+
+    try:
+        parsed = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 class SuggestionOverlay:
@@ -97,6 +124,28 @@ class SuggestDialog(QDialog):
                 else (row["name_en"], row["name_ko"])
             )
             self.district.addItem(f"{first} · {second}", row["district_id"])
+        self.names = {
+            row["district_id"]: row["name_ko"] if language() == "ko" else row["name_en"]
+            for _, row in districts.iterrows()
+        }
+        self.model = QComboBox(self)
+        self.model.setObjectName("suggestModel")
+        for key, label in MODEL_LABELS:
+            self.model.addItem(tr(label), key)
+        self.model.setToolTip(
+            tr(
+                "MCLP places k sites to cover the most demand within R; LSCP finds the "
+                "fewest sites that cover the share asked for; p-median places k sites so "
+                "that demand is on average nearest to one"
+            )
+        )
+        self.share = QDoubleSpinBox(self)
+        self.share.setObjectName("suggestShare")
+        self.share.setRange(1, 100)
+        self.share.setDecimals(0)
+        self.share.setValue(100)
+        self.share.setSuffix(" %")
+        self.share.setToolTip(tr("Share of the demand the fewest sites must cover (LSCP)"))
         self.k = QSpinBox(self)
         self.k.setObjectName("suggestK")
         self.k.setRange(1, 50)
@@ -134,7 +183,9 @@ class SuggestDialog(QDialog):
         self.time_limit.setToolTip(tr("The exact solver stops here and reports its bound"))
         form = QFormLayout()
         form.addRow(tr("District"), self.district)
+        form.addRow(tr("Question"), self.model)
         form.addRow(tr("Centres (k)"), self.k)
+        form.addRow(tr("Demand to cover"), self.share)
         form.addRow(tr("Catchment radius R"), self.radius)
         form.addRow(tr("Grid spacing"), self.spacing)
         form.addRow("", self.employees)
@@ -146,10 +197,41 @@ class SuggestDialog(QDialog):
         self.summary = QLabel("", self)
         self.summary.setObjectName("suggestSummary")
         self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, 6, self)
+        self.switch_lscp = QPushButton(tr("Fewest sites (LSCP)"), self)
+        self.switch_lscp.setObjectName("suggestSwitchLscp")
+        self.switch_lscp.clicked.connect(lambda: self.switch_to("lscp"))
+        self.switch_pmedian = QPushButton(tr("Shortest mean distance (p-median)"), self)
+        self.switch_pmedian.setObjectName("suggestSwitchPmedian")
+        self.switch_pmedian.clicked.connect(lambda: self.switch_to("pmedian"))
+        switches = QHBoxLayout()
+        switches.addWidget(self.switch_lscp)
+        switches.addWidget(self.switch_pmedian)
+        switches.addStretch(1)
+        self.switch_lscp.hide()
+        self.switch_pmedian.hide()
+        self.rank_note = QLabel(
+            tr(
+                "A suggestion maximises covered demand (or minimises sites or distance); "
+                "the score weighs more criteria, so a suggested site can rank below a "
+                "drawn one."
+            ),
+            self,
+        )
+        self.rank_note.setObjectName("suggestRankNote")
+        self.rank_note.setWordWrap(True)
+        self.table = QTableWidget(0, 8, self)
         self.table.setObjectName("suggestTable")
         self.table.setHorizontalHeaderLabels(
-            ["", tr("Zone"), tr("Covers alone"), tr("Adds"), tr("Only this one"), tr("Lat, lon")]
+            [
+                "",
+                tr("Zone"),
+                tr("Covers alone"),
+                tr("Adds"),
+                tr("Only this one"),
+                tr("Nearest site for"),
+                tr("Mean distance"),
+                tr("Lat, lon"),
+            ]
         )
         self.table.verticalHeader().setVisible(False)
         self.run_button = QPushButton(tr("Suggest"), self)
@@ -168,9 +250,60 @@ class SuggestDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
+        layout.addLayout(switches)
+        layout.addWidget(self.rank_note)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(560, 520)
+        self.resize(640, 560)
+        self.model.currentIndexChanged.connect(self._model_changed)
+        self._restore_choices()
+        self._model_changed()
+
+    # -- choices --------------------------------------------------------------------------
+    def _model_changed(self, *_args) -> None:
+        lscp = self.model.currentData() == "lscp"
+        self.k.setEnabled(not lscp)
+        self.share.setEnabled(lscp)
+
+    def choices(self) -> dict:
+        """The district, k, model and share (0–1) chosen now."""
+        return {
+            "district": self.district.currentData(),
+            "k": self.k.value(),
+            "model": self.model.currentData(),
+            "share": round(self.share.value() / 100.0, 4),
+        }
+
+    def _restore_choices(self) -> None:
+        """The project's last choices, else the session's (QSettings), else the defaults."""
+        saved = self.window_.project.settings.extra.get(CHOICES_KEY)
+        if not isinstance(saved, dict):
+            value = QSettings().value(SETTINGS_KEY, None)
+            saved = _parse(value)
+        if not saved:
+            return
+        index = self.district.findData(saved.get("district"))
+        if index >= 0:
+            self.district.setCurrentIndex(index)
+        if isinstance(saved.get("k"), (int, float)):
+            self.k.setValue(int(saved["k"]))
+        if saved.get("model") in MODELS:
+            self.model.setCurrentIndex(self.model.findData(saved["model"]))
+        if isinstance(saved.get("share"), (int, float)) and 0 < saved["share"] <= 1:
+            self.share.setValue(saved["share"] * 100.0)
+
+    def _remember_choices(self) -> None:
+        """Keep the choices in the project (saved with it) and for the session."""
+        import json
+
+        choices = self.choices()
+        self.window_.project.settings.extra[CHOICES_KEY] = choices
+        QSettings().setValue(SETTINGS_KEY, json.dumps(choices))
+
+    def switch_to(self, model: str) -> None:
+        """Ask the other question (LSCP or p-median) about the same district and R."""
+        self.model.setCurrentIndex(self.model.findData(model))
+        self.run()
 
     # -- run ----------------------------------------------------------------------------
     def run(self) -> None:
@@ -178,6 +311,8 @@ class SuggestDialog(QDialog):
         stack, window = self.window_.stack, self.window_
         district = self.district.currentData()
         window.zoom_to_district(district)
+        self._remember_choices()
+        model = self.model.currentData()
         sites = stack.get("sites").data
         fixed = sites if self.fixed.isChecked() and len(sites) else None
         self.task = worker.Task(
@@ -185,7 +320,9 @@ class SuggestDialog(QDialog):
             district,
             window.role_layer("startups").data,
             window.role_layer("zoning").data,
-            k=self.k.value(),
+            k=None if model == "lscp" else self.k.value(),
+            model=model,
+            share=self.share.value() / 100.0,
             radius=self.radius.value(),
             spacing=self.spacing.value(),
             weight="employees" if self.employees.isChecked() else None,
@@ -205,6 +342,8 @@ class SuggestDialog(QDialog):
         )
         self.run_button.setEnabled(False)
         self.adopt_button.setEnabled(False)
+        self.switch_lscp.hide()
+        self.switch_pmedian.hide()
         self.summary.setText(tr("Solving…"))
         worker.start(self.task)
 
@@ -223,6 +362,8 @@ class SuggestDialog(QDialog):
         self._idle(self._summary_text(self.suggestion))
         self.progress.setValue(100)
         self.adopt_button.setEnabled(bool(self.suggestion.sites))
+        self.switch_lscp.setVisible(suggestion.saturated)
+        self.switch_pmedian.setVisible(suggestion.saturated)
         self.table.setRowCount(0)
         for site in self.suggestion.sites:
             row = self.table.rowCount()
@@ -233,43 +374,16 @@ class SuggestDialog(QDialog):
                 f"{site.demand_within_r:,.0f}",
                 f"{site.marginal_demand:,.0f}",
                 f"{site.unique_demand:,.0f}",
+                f"{site.assigned_demand:,.0f}",
+                f"{site.mean_distance_m:,.0f} m",
                 f"{site.lat:.5f}, {site.lon:.5f}",
             ]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
 
-    @staticmethod
-    def _summary_text(s) -> str:
-        proof = (
-            tr("<b>proven optimal</b> (CBC)")
-            if s.optimal
-            else tr(
-                "<b>not proven optimal</b> ({solver}; the optimum is at most {bound}, gap {gap})",
-                solver=s.solver,
-                bound=f"{s.bound:,.0f}",
-                gap=f"{s.gap:.1%}",
-            )
-        )
-        fixed = (
-            tr(", {demand} already by the fixed sites", demand=f"{s.fixed_covered_demand:,.0f}")
-            if s.fixed_covered_demand
-            else ""
-        )
-        return tr(
-            "{n} centre(s) cover <b>{covered}</b> of {total} demand ({share}){fixed} — "
-            "{proof}. {candidates} candidate points on permitted land; solved in "
-            "{seconds} s. Each point is explained below: the demand it covers alone, what "
-            "it adds to the better-ranked ones, and what only it covers.",
-            n=len(s.sites),
-            covered=f"{s.covered_demand:,.0f}",
-            total=f"{s.total_demand:,.0f}",
-            share=f"{s.share:.1%}",
-            fixed=fixed,
-            proof=proof,
-            candidates=f"{s.n_candidates:,}",
-            seconds=f"{s.build_seconds + s.solve_seconds:.2f}",
-        )
+    def _summary_text(self, s) -> str:
+        return summary_text(s, self.names.get(s.district, s.district_name or s.district))
 
     # -- adopt --------------------------------------------------------------------------
     def adopt(self) -> int:
@@ -280,16 +394,21 @@ class SuggestDialog(QDialog):
         layer = window.stack.get("sites")
         stack = window.undo_stack
         stack.beginMacro(tr("Add {n} suggested site(s)", n=len(self.suggestion.sites)))
-        for site in self.suggestion.sites:
-            name = f"Suggested {self.district.currentData()} {site.rank}"
+        s = self.suggestion
+        district = self.names.get(s.district, s.district_name or s.district)
+        # the project radius, unless another R was chosen here: then the sites keep it
+        own = None if s.radius_m == window.editing.radius_m else s.radius_m
+        model = dict(MODEL_LABELS)[s.model]
+        for site in s.sites:
+            name = tr("Suggested {district} {rank}", district=district, rank=site.rank)
             notes = (
-                f"Suggested by maximal covering (R {self.suggestion.radius_m:g} m, "
-                f"k {self.suggestion.k}): covers {site.demand_within_r:,.0f} alone, "
-                f"adds {site.marginal_demand:,.0f}; zone {site.zone_type}; "
-                f"{'optimal' if self.suggestion.optimal else 'not proven optimal'}"
+                f"{model} (R {s.radius_m:g} m, k {s.k}): covers {site.demand_within_r:,.0f} "
+                f"alone, adds {site.marginal_demand:,.0f}, nearest site for "
+                f"{site.assigned_demand:,.0f}; zone {site.zone_type}; "
+                f"{'optimal' if s.optimal else 'not proven optimal'}"
             )
             record = site_ops.make_site(
-                shapely.Point(site.x, site.y), name, notes=notes, radius_m=self.suggestion.radius_m
+                shapely.Point(site.x, site.y), name, notes=notes, radius_m=own
             )
             stack.push(AddSiteCommand(layer, record))
         stack.endMacro()

@@ -46,3 +46,89 @@ def test_suggest_reports_errors_in_the_dialog(qtbot, main_window):
     assert dialog.suggestion is None
     assert "candidate" in dialog.summary.text().lower()
     dialog.close()
+
+
+def run_and_wait(qtbot, dialog):
+    dialog.suggestion = None
+    qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.run_button.isEnabled(), timeout=120_000)
+    assert dialog.suggestion is not None, dialog.summary.text()
+    return dialog.suggestion
+
+
+def test_saturated_answer_says_so_and_switches_to_the_fewest_sites(qtbot, main_window):
+    w = main_window
+    dialog = w.analysis.suggest()
+    dialog.district.setCurrentIndex(dialog.district.findData("magok"))
+    dialog.k.setValue(3)
+    dialog.radius.setValue(800)
+    s = run_and_wait(qtbot, dialog)
+    assert s.model == "mclp" and s.saturated
+    text = dialog.summary.text()
+    assert "Saturated" in text and "does not tell places apart" in text
+    assert dialog.switch_lscp.isVisible() and dialog.switch_pmedian.isVisible()
+    assert "can rank below a drawn one" in dialog.rank_note.text()
+    assert dialog.rank_note.isVisible()
+    qtbot.mouseClick(dialog.switch_lscp, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.suggestion is not None and dialog.run_button.isEnabled())
+    qtbot.waitUntil(lambda: dialog.suggestion.model == "lscp", timeout=120_000)
+    lscp = dialog.suggestion
+    assert dialog.model.currentData() == "lscp" and not dialog.k.isEnabled()
+    assert lscp.optimal and len(lscp.sites) >= 3
+    assert "fewest" in dialog.summary.text() and "Magok" in dialog.summary.text()
+    assert "magok" not in dialog.summary.text()
+    assert not dialog.switch_lscp.isVisible()
+    dialog.close()
+
+
+def test_the_dialog_remembers_district_k_model_and_share(qtbot, main_window):
+    w = main_window
+    dialog = w.analysis.suggest()
+    dialog.district.setCurrentIndex(dialog.district.findData("yangjae"))
+    dialog.model.setCurrentIndex(dialog.model.findData("pmedian"))
+    dialog.k.setFocus()
+    dialog.k.selectAll()
+    qtbot.keyClicks(dialog.k, "2")
+    dialog.spacing.setValue(400)
+    dialog.radius.setValue(400)
+    s = run_and_wait(qtbot, dialog)
+    assert s.model == "pmedian" and s.k == 2 and s.mean_distance_m > 0
+    assert "Yangjae/Gaepo" in dialog.summary.text() and "yangjae" not in dialog.summary.text()
+    assert "Nearest site for" in [
+        dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())
+    ]
+    dialog.close()
+    again = w.analysis.suggest()
+    assert again.district.currentData() == "yangjae"
+    assert again.model.currentData() == "pmedian" and again.k.value() == 2
+    assert w.project.settings.extra["suggest"]["model"] == "pmedian"
+    again.model.setCurrentIndex(again.model.findData("lscp"))
+    assert again.share.isEnabled() and not again.k.isEnabled()
+    again.share.setValue(95)
+    again.spacing.setValue(400)
+    run_and_wait(qtbot, again)
+    again.close()
+    third = w.analysis.suggest()
+    assert third.model.currentData() == "lscp" and third.share.value() == 95
+    assert w.project.settings.extra["suggest"] == {
+        "district": "yangjae",
+        "k": 2,
+        "model": "lscp",
+        "share": 0.95,
+    }
+    third.close()
+
+
+def test_adopted_sites_follow_the_project_radius(qtbot, main_window):
+    w = main_window
+    dialog = w.analysis.suggest()
+    dialog.district.setCurrentIndex(dialog.district.findData("magok"))
+    dialog.k.setValue(1)
+    dialog.spacing.setValue(200)
+    assert dialog.radius.value() == w.editing.radius_m  # R as the project's
+    run_and_wait(qtbot, dialog)
+    qtbot.mouseClick(dialog.adopt_button, Qt.MouseButton.LeftButton)
+    sites = w.stack.get("sites").data
+    assert len(sites) == 1 and sites["radius_m"].isna().all()  # no own radius
+    assert sites["name"].iloc[0] == "Suggested Magok 1"
+    dialog.close()

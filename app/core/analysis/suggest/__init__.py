@@ -1,17 +1,22 @@
-"""Site suggestion: the maximal covering location problem (docs/indicators.md, issue 7).
+"""Site suggestion: maximal covering, set covering and p-median (docs/indicators.md).
 
 The package holds, as spopt splits its location models: :mod:`.candidates` (the district,
 the candidate grid on permitted land, the demand weights), :mod:`.coverage` (the coverage
-sets and the demand merge of the exact model), :mod:`.solvers` (greedy, its bound and the
-exact CBC solve through PuLP), :mod:`.explain` (why each chosen site), :mod:`.model` (the
-defaults, errors and results) and :mod:`.engine` (:func:`suggest_sites`, whose docstring
-states the contract). The public API used by the CLI and the UI is re-exported here.
+sets and the demand merge of the exact models), :mod:`.solvers` (the MCLP's greedy, its
+bound, the exact CBC solve through PuLP and the CBC run the other models share),
+:mod:`.lscp` (the fewest sites covering a share of demand), :mod:`.pmedian` (k sites with
+the shortest mean distance, on a verified sparse distance matrix), :mod:`.explain` (why
+each chosen site), :mod:`.model` (the defaults, errors and results) and :mod:`.engine`
+(:func:`suggest_sites`, whose docstring states the contract). The public API used by the
+CLI and the UI is re-exported here.
 """
 
 from app.core.analysis.suggest.engine import suggest_sites
 from app.core.analysis.suggest.model import (
     DEFAULT_SPACING_M,
     DEFAULT_TIME_LIMIT_S,
+    MODELS,
+    SATURATION_SHARE,
     WEIGHTS,
     InvalidParameterError,
     NoCandidatesError,
@@ -25,6 +30,8 @@ from app.core.analysis.suggest.model import (
 __all__ = [
     "DEFAULT_SPACING_M",
     "DEFAULT_TIME_LIMIT_S",
+    "MODELS",
+    "SATURATION_SHARE",
     "WEIGHTS",
     "InvalidParameterError",
     "NoCandidatesError",

@@ -47,6 +47,14 @@ def usable_geometries(frame: gpd.GeoDataFrame | None) -> tuple[np.ndarray, np.nd
     return geoms[ok], ok
 
 
+def default_districts() -> gpd.GeoDataFrame:
+    """The embedded project's districts layer."""
+    from app.core.formats.vector import read_vector
+    from app.core.paths import DEFAULT_PROJECT
+
+    return read_vector(DEFAULT_PROJECT, "districts", preferred_layer="districts").frame
+
+
 def resolve_district(district, districts: gpd.GeoDataFrame | None = None):
     """``(label, polygon)`` of a district given by id (``districts`` layer) or geometry.
 
@@ -58,10 +66,7 @@ def resolve_district(district, districts: gpd.GeoDataFrame | None = None):
             raise UnknownDistrictError("the district must be a polygon")
         return "custom", shapely.make_valid(district)
     if districts is None:
-        from app.core.formats.vector import read_vector
-        from app.core.paths import DEFAULT_PROJECT
-
-        districts = read_vector(DEFAULT_PROJECT, "districts", preferred_layer="districts").frame
+        districts = default_districts()
     if "district_id" not in districts.columns:
         raise UnknownDistrictError("the districts layer has no 'district_id' column")
     ids = districts["district_id"].astype(str).str.strip().str.lower()
@@ -73,6 +78,18 @@ def resolve_district(district, districts: gpd.GeoDataFrame | None = None):
     if len(geoms) == 0:
         raise UnknownDistrictError(f"unknown district {district!r} (one of {known})")
     return key, shapely.make_valid(shapely.union_all(geoms))
+
+
+def district_name(key: str, districts: gpd.GeoDataFrame | None) -> str:
+    """The district's display name for messages: ``name_en`` of its row (else the id;
+    "the custom area" for a polygon), never only the internal id when a name exists."""
+    if key == "custom":
+        return "the custom area"
+    if districts is None or "name_en" not in districts.columns:
+        return key
+    ids = districts["district_id"].astype(str).str.strip().str.lower().to_numpy()
+    names = districts["name_en"].to_numpy()[ids == key]
+    return str(names[0]) if len(names) and isinstance(names[0], str) and names[0] else key
 
 
 def demand_weights(startups: gpd.GeoDataFrame, weight: str | None) -> np.ndarray:

@@ -51,6 +51,7 @@ class DemandCoverage:
     weights: np.ndarray  # weight of each start-up of D
     fixed_covered: np.ndarray  # True where a fixed site already covers the start-up
     coverage: Coverage  # candidates x D, with the residual weights
+    points: np.ndarray  # the start-ups of D as points (EPSG:5186)
 
     @property
     def total(self) -> float:
@@ -61,6 +62,13 @@ class DemandCoverage:
     def fixed_demand(self) -> float:
         """The weight of D the fixed sites cover."""
         return float(self.weights[self.fixed_covered].sum())
+
+    @property
+    def coverable(self) -> float:
+        """The weight of D the fixed sites and all the candidates together can cover."""
+        reach = self.fixed_covered.copy()
+        reach[self.coverage.pairs[1]] = True
+        return float(self.weights[reach].sum())
 
 
 def build_coverage(
@@ -119,7 +127,7 @@ def build_coverage(
     order = np.lexsort((pairs[1], pairs[0]))
     pairs = pairs[:, order]
     residual = np.where(fixed_cov, 0.0, d_w)
-    return DemandCoverage(d_w, fixed_cov, Coverage(len(cx), residual, pairs))
+    return DemandCoverage(d_w, fixed_cov, Coverage(len(cx), residual, pairs), d_geoms)
 
 
 def merge_demand(coverage: Coverage) -> tuple[np.ndarray, list[np.ndarray]]:

@@ -35,6 +35,22 @@ is solved exactly by CBC through PuLP with a time limit, warm-started from the g
 solution. CBC's answer is ``optimal`` only when it proves it; otherwise the best solution
 found (never worse than greedy) is returned with an upper bound. Without a working CBC
 the greedy solution is returned (``solver == "greedy"``).
+
+When the answer covers at least :data:`~.model.SATURATION_SHARE` of the demand it is
+**saturated** (nearly any k points would do): the result says so in ``note``. Two other
+models, on the same candidates, demand set, weights and fixed sites, still tell places
+apart (``model=``):
+
+- ``"lscp"`` (:mod:`.lscp`): the fewest new sites covering a ``share`` of the demand
+  (default all of it; demand beyond R of every permitted point and fixed site cannot be
+  covered, so the target is capped at what can, and ``note`` says so). No k.
+- ``"pmedian"`` (:mod:`.pmedian`): the k new sites minimising the demand-weighted mean
+  distance from each start-up of D to its nearest chosen or fixed site (exact with a
+  sparse, verified cut-off matrix).
+
+Both are solved by the same CBC with the same time limit, greedy warm start and bound
+(``bound ≤ optimum ≤ greedy`` for these minimisations, ``greedy ≤ optimum ≤ bound`` for the
+MCLP). Every model reports the covered share within R and the mean distance.
 """
 
 from __future__ import annotations
@@ -47,23 +63,29 @@ import numpy as np
 
 from app.core.analysis.suggest.candidates import (
     candidate_grid,
+    default_districts,
+    district_name,
     drop_on_fixed,
     permitted_candidates,
     resolve_district,
     usable_geometries,
 )
-from app.core.analysis.suggest.coverage import build_coverage
+from app.core.analysis.suggest.coverage import DemandCoverage, build_coverage
 from app.core.analysis.suggest.explain import explain
+from app.core.analysis.suggest.lscp import solve_lscp
 from app.core.analysis.suggest.model import (
     DEFAULT_SPACING_M,
     DEFAULT_TIME_LIMIT_S,
+    MODELS,
+    SATURATION_SHARE,
     WEIGHTS,
     InvalidParameterError,
     NoCandidatesError,
     Suggestion,
     TooFewCandidatesError,
 )
-from app.core.analysis.suggest.solvers import greedy_cover, solve_cover
+from app.core.analysis.suggest.pmedian import MedianDemand, solve_pmedian, total_distance
+from app.core.analysis.suggest.solvers import Solution, greedy_cover, solve_cover
 from app.core.indicators.engine import to_working_crs
 from app.core.indicators.site_zoning import IndexedZoning
 from app.core.progress import Progress
@@ -71,11 +93,17 @@ from app.core.zoning.rules import DEFAULT_USE_CLASSES, ZoningRules
 from layers.themes.sites import DEFAULT_RADIUS_M
 
 
-def _check(k, radius, spacing, weight, time_limit) -> None:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise InvalidParameterError(f"k must be a whole number >= 1, not {k!r}")
-    if k <= 0:
-        raise InvalidParameterError(f"k must be at least 1, not {k}")
+def _check(model, k, share, radius, spacing, weight, time_limit) -> None:
+    if model not in MODELS:
+        raise InvalidParameterError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
+    if model == "lscp":
+        if isinstance(share, bool) or not (isinstance(share, (int, float)) and 0 < share <= 1):
+            raise InvalidParameterError(f"the share must be > 0 and <= 1, not {share!r}")
+    else:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+            raise InvalidParameterError(f"k must be a whole number >= 1, not {k!r}")
+        if k <= 0:
+            raise InvalidParameterError(f"k must be at least 1, not {k}")
     if not (isinstance(radius, (int, float)) and math.isfinite(radius) and radius >= 0):
         raise InvalidParameterError(f"the radius must be a number of metres >= 0, not {radius}")
     if not (isinstance(spacing, (int, float)) and math.isfinite(spacing) and spacing > 0):
@@ -86,12 +114,22 @@ def _check(k, radius, spacing, weight, time_limit) -> None:
         raise InvalidParameterError(f"the time limit must be > 0 seconds, not {time_limit}")
 
 
+def saturation_note(k: int, share: float) -> str:
+    """The sentence of a saturated MCLP answer (English; the dialog translates its own)."""
+    return (
+        f"{k} site(s) already cover {share:.1%} of the demand within R: nearly any placement "
+        "covers as much, so this answer does not tell places apart. Ask instead for the "
+        "fewest sites that cover it all (--model lscp) or the k sites with the shortest mean "
+        "distance (--model pmedian)."
+    )
+
+
 def suggest_sites(
     district,
     startups: gpd.GeoDataFrame,
     zoning: gpd.GeoDataFrame | None,
     *,
-    k: int = 1,
+    k: int | None = 1,
     radius: float = DEFAULT_RADIUS_M,
     spacing: float = DEFAULT_SPACING_M,
     weight: str | None = None,
@@ -102,8 +140,10 @@ def suggest_sites(
     districts: gpd.GeoDataFrame | None = None,
     use_classes: tuple[str, ...] = DEFAULT_USE_CLASSES,
     exact: bool = True,
+    model: str = "mclp",
+    share: float = 1.0,
 ) -> Suggestion:
-    """Suggest ``k`` centre sites maximising covered start-up demand (module docstring).
+    """Suggest centre sites by one of three location models (module docstring).
 
     Parameters
     ----------
@@ -112,8 +152,9 @@ def suggest_sites(
         polygon in EPSG:5186.
     startups, zoning : GeoDataFrame
         Demand points and the zoning layer (``zone_type``, ``kind``); any CRS.
-    k : int
-        Number of new centres (>= 1, at most the number of candidates).
+    k : int or None
+        Number of new centres (>= 1, at most the number of candidates); ignored by
+        ``"lscp"``, which finds it.
     radius, spacing : float
         Coverage radius R (m, >= 0) and grid spacing g (m, > 0).
     weight : None or "employees"
@@ -132,6 +173,12 @@ def suggest_sites(
         The centre's use classes for :meth:`ZoningRules.permits`.
     exact : bool
         False skips CBC and returns the greedy solution (for comparisons).
+    model : {"mclp", "lscp", "pmedian"}
+        Maximal covering (k sites, most demand within R), location set covering (fewest
+        sites covering ``share`` of the demand within R) or p-median (k sites, shortest
+        demand-weighted mean distance).
+    share : float
+        ``"lscp"`` only: the share of the demand to cover, in (0, 1].
 
     Returns
     -------
@@ -141,8 +188,8 @@ def suggest_sites(
     ------
     InvalidParameterError, UnknownDistrictError, NoCandidatesError, TooFewCandidatesError
     """
-    _check(k, radius, spacing, weight, time_limit)
-    k, radius, spacing = int(k), float(radius), float(spacing)
+    _check(model, k, share, radius, spacing, weight, time_limit)
+    radius, spacing = float(radius), float(spacing)
     rules = rules or ZoningRules.default()
 
     def report(fraction: float, message: str) -> None:
@@ -151,7 +198,10 @@ def suggest_sites(
 
     t0 = time.perf_counter()
     report(0.0, "finding candidate points")
+    if districts is None and isinstance(district, str):
+        districts = default_districts()
     label, polygon = resolve_district(district, districts)
+    name = district_name(label, districts)
     gx, gy = candidate_grid(polygon, spacing)
     indexed = (
         IndexedZoning.from_frame(to_working_crs(zoning), rules) if zoning is not None else None
@@ -162,34 +212,68 @@ def suggest_sites(
     cx, cy, czone = gx[keep], gy[keep], zone[keep]
     n_cand = len(cx)
     if n_cand == 0:
+        if len(gx) and all(z is None for z in zone):
+            raise NoCandidatesError(
+                f"the zoning layer has no zone in {name}: add zoning that covers {name} "
+                "to suggest sites there"
+            )
         raise NoCandidatesError(
-            f"no grid point of district {label!r} at {spacing:g} m spacing is on land that "
-            f"permits the centre (outside greenbelt): try a smaller spacing"
+            f"no grid point of {name} at {spacing:g} m spacing is on land that permits "
+            "the centre (outside greenbelt): try a smaller spacing"
         )
-    if k > n_cand:
+    if model != "lscp" and k is not None and k > n_cand:
         raise TooFewCandidatesError(
-            f"k = {k} is more than the {n_cand} permitted candidate points of district "
-            f"{label!r} at {spacing:g} m spacing"
+            f"k = {k} is more than the {n_cand} permitted candidate points of {name} "
+            f"at {spacing:g} m spacing"
         )
 
     report(0.15, "building coverage sets")
     demand = build_coverage(polygon, startups, weight, fixed_geoms, cx, cy, radius)
-    coverage, total, fixed_demand = demand.coverage, demand.total, demand.fixed_demand
-
-    report(0.35, "greedy solution")
-    greedy = greedy_cover(coverage, k)
-    greedy_value = coverage.value(greedy)
+    median = MedianDemand.build(demand.points, demand.weights, fixed_geoms)
     build_s = time.perf_counter() - t0
-    solution = solve_cover(
-        coverage, k, greedy, greedy_value, exact=exact, time_limit=time_limit, progress=progress
-    )
+    note = ""
+    target_share = None
+    if model == "mclp":
+        assert k is not None
+        solution = _solve_mclp(demand, int(k), exact, time_limit, report, progress)
+    elif model == "lscp":
+        target_share = float(share)
+        target, note = _lscp_target(demand, float(share))
+        report(0.35, "greedy set cover")
+        solution = solve_lscp(
+            demand.coverage, target, exact=exact, time_limit=time_limit, progress=progress
+        )
+    else:
+        assert k is not None
+        report(0.35, "greedy p-median")
+        solution = solve_pmedian(
+            cx, cy, median, int(k), exact=exact, time_limit=time_limit, progress=progress
+        )
     report(0.9, "explaining the chosen points")
-    sites = explain(solution.chosen, coverage, demand.weights, demand.fixed_covered, cx, cy, czone)
-    covered = fixed_demand + solution.value
+    sites = explain(
+        solution.chosen,
+        demand.coverage,
+        demand.weights,
+        demand.fixed_covered,
+        cx,
+        cy,
+        czone,
+        median,
+    )
+    chosen = list(solution.chosen)
+    covered = demand.fixed_demand + demand.coverage.value(chosen)
+    total = demand.total
+    share_covered = covered / total if total > 0 else 0.0
+    mean = _mean(total_distance(cx, cy, median, chosen), median.total)
+    bound, greedy_objective = _figures(model, solution, demand.fixed_demand, median.total)
+    greedy_covered = demand.fixed_demand + demand.coverage.value(list(solution.greedy))
+    saturated = model == "mclp" and total > 0 and share_covered >= SATURATION_SHARE
+    if saturated:
+        note = saturation_note(len(sites), share_covered)
     report(1.0, solution.message or "done")
     return Suggestion(
         district=label,
-        k=k,
+        k=len(sites) if model == "lscp" else int(k or 0),
         radius_m=radius,
         spacing_m=spacing,
         weight=weight,
@@ -198,15 +282,64 @@ def suggest_sites(
         n_demand=len(demand.weights),
         total_demand=total,
         covered_demand=covered,
-        fixed_covered_demand=fixed_demand,
-        new_covered_demand=solution.value,
-        share=covered / total if total > 0 else 0.0,
+        fixed_covered_demand=demand.fixed_demand,
+        new_covered_demand=covered - demand.fixed_demand,
+        share=share_covered,
         optimal=solution.optimal,
-        bound=fixed_demand + solution.bound,
+        bound=bound,
         solver=solution.solver,
-        greedy_covered_demand=fixed_demand + greedy_value,
+        greedy_covered_demand=greedy_covered,
         build_seconds=build_s + solution.build_seconds,
         solve_seconds=solution.solve_seconds,
         message=solution.message,
-        extra={"n_pairs": int(coverage.pairs.shape[1])},
+        extra={"n_pairs": int(demand.coverage.pairs.shape[1]), **(solution.extra or {})},
+        model=model,
+        mean_distance_m=mean,
+        target_share=target_share,
+        greedy_objective=greedy_objective,
+        saturated=saturated,
+        note=note,
+        district_name=name,
     )
+
+
+def _solve_mclp(demand: DemandCoverage, k: int, exact, time_limit, report, progress) -> Solution:
+    report(0.35, "greedy solution")
+    greedy = greedy_cover(demand.coverage, k)
+    greedy_value = demand.coverage.value(greedy)
+    return solve_cover(
+        demand.coverage,
+        k,
+        greedy,
+        greedy_value,
+        exact=exact,
+        time_limit=time_limit,
+        progress=progress,
+    )
+
+
+def _lscp_target(demand: DemandCoverage, share: float) -> tuple[float, str]:
+    """The residual demand LSCP must cover, capped at what can be covered, and its note."""
+    total, coverable = demand.total, demand.coverable
+    wanted = share * total
+    if wanted <= coverable + 1e-9 or total <= 0:
+        return max(0.0, wanted - demand.fixed_demand), ""
+    return coverable - demand.fixed_demand, (
+        f"{share:.0%} of the demand cannot be covered: {1 - coverable / total:.1%} of it lies "
+        f"beyond R of every permitted point, so the answer covers all that can be covered "
+        f"({coverable / total:.1%})."
+    )
+
+
+def _mean(total_distance: float, weight: float) -> float:
+    return total_distance / weight if weight > 0 and math.isfinite(total_distance) else 0.0
+
+
+def _figures(model: str, solution: Solution, fixed: float, weight: float) -> tuple[float, float]:
+    """(bound, greedy objective) in the result's units: covered demand with the fixed
+    sites' (mclp), number of new sites (lscp), mean distance in metres (pmedian)."""
+    if model == "mclp":
+        return fixed + solution.bound, fixed + solution.greedy_objective
+    if model == "lscp":
+        return solution.bound, solution.greedy_objective
+    return _mean(solution.bound, weight), _mean(solution.greedy_objective, weight)

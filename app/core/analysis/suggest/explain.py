@@ -3,7 +3,8 @@
 The chosen points are ranked in greedy order over the chosen set (largest marginal
 contribution on top of the fixed sites and the better-ranked points first) and each gets
 the demand within R of it alone, its marginal demand and its unique demand (covered by no
-other chosen or fixed site), with its position in EPSG:5186 and WGS84.
+other chosen or fixed site), the demand it is the nearest site of and their mean distance
+to it, with its position in EPSG:5186 and WGS84.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 
 from app.core.analysis.suggest.coverage import Coverage
 from app.core.analysis.suggest.model import SuggestedSite
+from app.core.analysis.suggest.pmedian import MedianDemand, nearest_chosen
 
 
 def explain(
@@ -22,6 +24,7 @@ def explain(
     cx: np.ndarray,
     cy: np.ndarray,
     czone: np.ndarray,
+    median: MedianDemand | None = None,
 ) -> tuple[SuggestedSite, ...]:
     """Rank the chosen points by marginal contribution and say what each covers.
 
@@ -37,6 +40,9 @@ def explain(
         Demand points a fixed site already covers.
     cx, cy, czone : ndarray
         The candidates' coordinates (EPSG:5186) and zone types.
+    median : MedianDemand, optional
+        The demand points for the assignment: each site's ``assigned_demand`` (demand
+        whose nearest chosen or fixed site it is) and their ``mean_distance_m``.
 
     Returns
     -------
@@ -64,7 +70,20 @@ def explain(
     hits = np.zeros(len(weights), int) + fixed_cov
     for m in masks.values():
         hits = hits + m
-    xs, ys = cx[[j for j, _ in ranked]], cy[[j for j, _ in ranked]]
+    order = [j for j, _ in ranked]
+    assigned = np.zeros(len(order))
+    distance = np.zeros(len(order))
+    if median is not None and order:
+        dist, which = nearest_chosen(cx, cy, median, order)
+        mine = which >= 0
+        assigned = np.bincount(
+            which[mine], weights=median.weights[mine], minlength=len(order)
+        ).astype(float)
+        summed = np.bincount(
+            which[mine], weights=(median.weights * dist)[mine], minlength=len(order)
+        )
+        distance = np.divide(summed, assigned, out=np.zeros(len(order)), where=assigned > 0)
+    xs, ys = cx[order], cy[order]
     lon, lat = to_lonlat(xs, ys)
     lon, lat = np.atleast_1d(lon), np.atleast_1d(lat)
     return tuple(
@@ -79,6 +98,8 @@ def explain(
             marginal_demand=marginal,
             unique_demand=float(weights[masks[j] & (hits == 1)].sum()),
             startups_within_r=counts[j],
+            assigned_demand=float(assigned[r]),
+            mean_distance_m=float(distance[r]),
         )
         for r, (j, marginal) in enumerate(ranked)
     )

@@ -21,6 +21,11 @@ DEFAULT_SPACING_M = 100.0
 DEFAULT_TIME_LIMIT_S = 10.0
 #: The demand weights :func:`suggest_sites` accepts: one per start-up, or its employees.
 WEIGHTS = (None, "employees")
+#: The location models: maximal covering, location set covering, p-median.
+MODELS = ("mclp", "lscp", "pmedian")
+#: An MCLP answer covering at least this share of demand is *saturated*: nearly any k
+#: points would do as well, so the answer does not discriminate between places.
+SATURATION_SHARE = 0.99
 
 
 class SuggestError(InnoAtlasError):
@@ -57,6 +62,8 @@ class SuggestedSite:
     marginal_demand: float  # added on top of the fixed sites and the better-ranked points
     unique_demand: float  # covered by this point and by no other chosen or fixed site
     startups_within_r: int
+    assigned_demand: float = 0.0  # demand whose nearest chosen or fixed site is this one
+    mean_distance_m: float = 0.0  # mean distance of that demand to this point
 
 
 @dataclass(frozen=True)
@@ -77,18 +84,47 @@ class Suggestion:
     new_covered_demand: float  # covered by the new sites and not by a fixed one
     share: float  # covered_demand / total_demand (0 when total is 0)
     optimal: bool  # True only when CBC proved optimality
-    bound: float  # upper bound on covered_demand (== covered_demand when optimal)
+    #: Bound on the optimum of the model's objective (== objective when optimal): an upper
+    #: bound on covered_demand (mclp), a lower bound on the number of sites (lscp) or on
+    #: the mean distance in metres (pmedian).
+    bound: float
     solver: str  # "cbc" or "greedy"
     greedy_covered_demand: float
     build_seconds: float
     solve_seconds: float
     message: str = ""
     extra: dict = field(default_factory=dict)
+    model: str = "mclp"
+    #: Demand-weighted mean distance (m) from demand to its nearest chosen or fixed site.
+    mean_distance_m: float = 0.0
+    target_share: float | None = None  # lscp: the share of demand asked for
+    greedy_objective: float = 0.0  # the greedy warm start's objective (as ``objective``)
+    saturated: bool = False  # mclp: share >= SATURATION_SHARE
+    note: str = ""  # one sentence on what the answer means (saturation, unreachable demand)
+    district_name: str = ""  # the district's display name (``name_en``), for messages
+
+    @property
+    def objective(self) -> float:
+        """The model's objective: covered demand (mclp, maximised), number of new sites
+        (lscp, minimised) or mean distance in metres (pmedian, minimised)."""
+        if self.model == "lscp":
+            return float(len(self.sites))
+        if self.model == "pmedian":
+            return self.mean_distance_m
+        return self.covered_demand
 
     @property
     def gap(self) -> float:
-        """Relative gap ``(bound - covered) / bound`` (0 when optimal)."""
-        return 0.0 if self.bound <= 0 else max(0.0, (self.bound - self.covered_demand) / self.bound)
+        """Relative gap between objective and bound (0 when optimal).
+
+        ``(bound - objective) / bound`` when maximising, ``(objective - bound) / objective``
+        when minimising.
+        """
+        if self.model == "mclp":
+            top = self.bound
+            return 0.0 if top <= 0 else max(0.0, (top - self.covered_demand) / top)
+        value = self.objective
+        return 0.0 if value <= 0 else max(0.0, (value - self.bound) / value)
 
     def to_frame(self) -> gpd.GeoDataFrame:
         """The chosen points as a GeoDataFrame (EPSG:5186), ready to become candidate sites.

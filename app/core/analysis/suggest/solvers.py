@@ -14,6 +14,9 @@ import os
 import re
 import tempfile
 import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +68,7 @@ class ExactResult:
 
 
 _BOUND_RE = re.compile(r"^(?:Upper|Lower) bound:\s*(-?[0-9.eE+-]+)", re.MULTILINE)
+_LOWER_BOUND_RE = re.compile(r"^Lower bound:\s*(-?[0-9.eE+-]+)", re.MULTILINE)
 _BEST_POSSIBLE_RE = re.compile(r"best possible\s*(-?[0-9.eE+-]+)")
 
 
@@ -72,10 +76,7 @@ def solve_exact(
     coverage: Coverage, k: int, warm: list[int], time_limit: float, progress: Progress | None = None
 ) -> ExactResult:
     """Solve the MCLP with PuLP + CBC, warm-started from ``warm``."""
-    import warnings
-
-    with warnings.catch_warnings():  # PuLP 3.3 deprecates its 4.0 API changes loudly
-        warnings.simplefilter("ignore", DeprecationWarning)
+    with quiet_pulp():
         return _solve_exact(coverage, k, warm, time_limit, progress)
 
 
@@ -107,9 +108,36 @@ def _solve_exact(
     build = time.perf_counter() - t0
     if progress:
         progress(0.6, "solving the covering model (CBC)")
+    run = run_cbc(prob, time_limit, "mclp")
+    chosen = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5]
+    optimal = run.optimal
+    if not run.feasible or len(chosen) != k:
+        chosen, optimal = list(warm), False
+    bound = None if optimal else run.bound
+    solve = run.seconds
+    return ExactResult(chosen, optimal, bound, build, solve)
+
+
+@dataclass(frozen=True)
+class CbcRun:
+    """How a CBC run ended: proven optimal, a feasible integer solution, its bound."""
+
+    optimal: bool
+    feasible: bool  # an integer solution was found (read it from the variables)
+    bound: float | None  # CBC's bound on the optimum from its log (None when absent)
+    seconds: float
+
+
+def run_cbc(prob, time_limit: float, name: str) -> CbcRun:
+    """Solve a PuLP problem with CBC (warm start, ``gapRel=0``, time limit), read its bound.
+
+    The bound is the last "Upper bound"/"Lower bound"/"best possible" of CBC's log: an
+    upper bound on the optimum of a maximisation, a lower bound of a minimisation.
+    """
+    import pulp
 
     t1 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="innoatlas_mclp_") as folder:
+    with tempfile.TemporaryDirectory(prefix=f"innoatlas_{name}_") as folder:
         log = os.path.join(folder, "cbc.log")
         solver = pulp.PULP_CBC_CMD(
             msg=False,
@@ -125,33 +153,38 @@ def _solve_exact(
                 text = handle.read()
         except OSError:
             text = ""
-    solve = time.perf_counter() - t1
+    seconds = time.perf_counter() - t1
     optimal = prob.status == pulp.LpStatusOptimal and prob.sol_status == pulp.LpSolutionOptimal
-    chosen = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5]
-    if (
-        prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-        or len(chosen) != k
-    ):
-        chosen, optimal = list(warm), False
+    feasible = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     bound = None
-    if not optimal:
-        found = _BOUND_RE.findall(text) or _BEST_POSSIBLE_RE.findall(text)
-        if found:
-            try:
-                bound = float(found[-1])
-            except ValueError:
-                bound = None
-    return ExactResult(chosen, optimal, bound, build, solve)
+    pattern = _BOUND_RE if prob.sense == pulp.LpMaximize else _LOWER_BOUND_RE
+    found = pattern.findall(text) or _BEST_POSSIBLE_RE.findall(text)
+    if found:
+        try:
+            bound = float(found[-1])
+        except ValueError:
+            bound = None
+    return CbcRun(bool(optimal), bool(feasible), bound, seconds)
+
+
+@contextmanager
+def quiet_pulp() -> Iterator[None]:
+    """A context in which PuLP 3.3's warnings about its 4.0 API changes are silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
+
+
+def cbc_available() -> bool:
+    """True when PuLP and its CBC binary work (else the greedy answers are returned)."""
+    return _cbc_available()
 
 
 def _cbc_available() -> bool:
     try:
-        import warnings
-
         import pulp
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
+        with quiet_pulp():
             return bool(pulp.PULP_CBC_CMD(msg=False).available())
     except Exception:  # missing package or binary: greedy fallback
         return False
@@ -170,6 +203,9 @@ class Solution:
     message: str
     build_seconds: float  # building the exact model (0 without CBC)
     solve_seconds: float  # CBC's solve (0 without CBC)
+    greedy_objective: float = 0.0  # the greedy warm start's objective
+    greedy: tuple[int, ...] = ()  # the greedy warm start's candidates
+    extra: dict | None = None  # model-specific figures (e.g. p-median's cut-off rounds)
 
 
 def solve_cover(
@@ -241,4 +277,15 @@ def solve_cover(
         heuristic = greedy_bound(coverage, k, greedy_value)
         bound = heuristic if bound is None else min(bound, heuristic)
         bound = max(bound, value)
-    return Solution(chosen, value, bool(optimal), bound, solver, message, build_s, solve_s)
+    return Solution(
+        chosen,
+        value,
+        bool(optimal),
+        bound,
+        solver,
+        message,
+        build_s,
+        solve_s,
+        greedy_objective=greedy_value,
+        greedy=tuple(greedy),
+    )

@@ -1,0 +1,183 @@
+"""The location set covering problem: the fewest sites that cover a share of the demand.
+
+:func:`greedy_set_cover` adds the candidate with the largest gain until the target is
+reached; :func:`lscp_lower_bound` bounds the optimum from below without a solver (the
+fewest single-candidate covers whose sum reaches the target: coverage is subadditive);
+:func:`solve_lscp` solves the integer model exactly with CBC through PuLP, warm-started
+from the greedy answer, with the same time limit and bound reporting as the MCLP::
+
+    all coverable demand:  min Σ_j x_j  s.t.  Σ_{j ∈ N(i)} x_j ≥ 1  for every i of weight > 0
+    a share s of it:       min Σ_j x_j  s.t.  y_i ≤ Σ_{j ∈ N(i)} x_j,  Σ_i w_i y_i ≥ target,
+                                            x ∈ {0,1}, 0 ≤ y ≤ 1
+
+(demand points with the same candidate set merged first, residual weights: what a fixed
+site covers is already covered). The relations are ``bound ≤ optimum ≤ greedy``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from app.core.analysis.suggest.coverage import Coverage, merge_demand
+from app.core.analysis.suggest.solvers import Solution, cbc_available, quiet_pulp, run_cbc
+from app.core.progress import Progress
+
+#: Covered demand within this of the target counts as reaching it (float sums).
+TOLERANCE = 1e-9
+
+
+def greedy_set_cover(coverage: Coverage, target: float) -> list[int]:
+    """Greedy set cover: add the candidate with the largest gain (lowest index on ties)
+    until the residual demand covered reaches ``target`` (or nothing more can be gained)."""
+    uncovered = np.ones(len(coverage.weights), dtype=float)
+    chosen: list[int] = []
+    taken = np.zeros(coverage.n_candidates, bool)
+    value = 0.0
+    while value < target - TOLERANCE:
+        gains = coverage.gains(uncovered)
+        gains[taken] = -1.0
+        best = int(np.argmax(gains)) if len(gains) else 0
+        if len(gains) == 0 or gains[best] <= 0:
+            break
+        chosen.append(best)
+        taken[best] = True
+        value += float(gains[best])
+        start, stop = np.searchsorted(coverage.pairs[0], [best, best + 1])
+        uncovered[coverage.pairs[1][start:stop]] = 0.0
+    return chosen
+
+
+def lscp_lower_bound(coverage: Coverage, target: float) -> int:
+    """The fewest candidates whose single covers sum to ``target``: a lower bound on the
+    optimum, since a set of candidates covers at most the sum of what each covers."""
+    if target <= TOLERANCE:
+        return 0
+    singles = np.sort(coverage.gains(np.ones(len(coverage.weights))))[::-1]
+    reached = np.flatnonzero(np.cumsum(singles) >= target - TOLERANCE)
+    return int(reached[0]) + 1 if len(reached) else len(singles)
+
+
+def _solve_exact(
+    coverage: Coverage, target: float, everything: bool, warm: list[int], time_limit: float
+) -> tuple[list[int] | None, bool, float | None, float, float]:
+    import pulp
+
+    t0 = time.perf_counter()
+    weights, sets = merge_demand(coverage)
+    prob = pulp.LpProblem("lscp", pulp.LpMinimize)
+    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(coverage.n_candidates)]
+    prob += pulp.LpAffineExpression([(v, 1.0) for v in x]), "sites"
+    warm_set = set(warm)
+    if everything:
+        for i, group in enumerate(sets):
+            expr = pulp.LpAffineExpression([(x[j], 1.0) for j in group.tolist()])
+            prob += pulp.LpConstraint(expr, pulp.LpConstraintGE, f"c{i}", 1.0)
+    else:
+        y = [pulp.LpVariable(f"y{i}", lowBound=0, upBound=1) for i in range(len(weights))]
+        for i, group in enumerate(sets):
+            expr = pulp.LpAffineExpression([(y[i], 1.0)] + [(x[j], -1.0) for j in group.tolist()])
+            prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, f"c{i}", 0.0)
+            y[i].setInitialValue(1 if warm_set.intersection(group.tolist()) else 0)
+        prob += pulp.LpConstraint(
+            pulp.LpAffineExpression(list(zip(y, weights.tolist()))),
+            pulp.LpConstraintGE,
+            "target",
+            float(target),
+        )
+    for j, var in enumerate(x):
+        var.setInitialValue(1 if j in warm_set else 0)
+    build = time.perf_counter() - t0
+    run = run_cbc(prob, time_limit, "lscp")
+    chosen = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5] if run.feasible else None
+    return chosen, run.optimal, run.bound, build, run.seconds
+
+
+def solve_lscp(
+    coverage: Coverage,
+    target: float,
+    *,
+    exact: bool,
+    time_limit: float,
+    progress: Progress | None = None,
+) -> Solution:
+    """The fewest candidates covering ``target`` residual demand, exactly when CBC can.
+
+    Parameters
+    ----------
+    coverage : Coverage
+        The coverage sets with the residual weights.
+    target : float
+        Residual demand to cover; at most the coverable demand (the caller caps it).
+    exact : bool
+        False keeps the greedy answer without trying CBC.
+    time_limit : float
+        CBC's time limit in seconds.
+    progress : callable(fraction, message), optional
+        Called when the exact model is built and solved.
+
+    Returns
+    -------
+    Solution
+        ``value`` is the residual demand covered; ``bound`` a lower bound on the number of
+        sites (equal to it when optimal). CBC's answer is kept when it reaches the target
+        with no more sites than the greedy one.
+    """
+    greedy = greedy_set_cover(coverage, target)
+    coverable = float(coverage.weights[np.unique(coverage.pairs[1])].sum())
+    everything = target >= coverable - TOLERANCE
+    build_s = solve_s = 0.0
+    chosen, optimal, cbc_bound, solver = greedy, False, None, "greedy"
+    if not greedy:
+        optimal, message = True, "nothing to add: the target is already covered"
+    elif exact and cbc_available():
+        if progress is not None:
+            progress(0.5, "solving the set covering model (CBC)")
+        try:
+            with quiet_pulp():
+                found, optimal, cbc_bound, build_s, solve_s = _solve_exact(
+                    coverage, target, everything, greedy, time_limit
+                )
+        except Exception as err:  # a solver failure must not lose the greedy answer
+            message, optimal = f"CBC failed ({type(err).__name__}); greedy solution", False
+        else:
+            solver = "cbc"
+            if (
+                found is not None
+                and coverage.value(found) >= target - 1e-6
+                and len(found) <= len(greedy)
+            ):
+                chosen = found
+            else:
+                optimal = False
+            message = (
+                "proven optimal"
+                if optimal
+                else f"time limit of {time_limit:g} s reached: "
+                "best solution found, not proven optimal"
+            )
+    elif exact:
+        message = "CBC is not available: greedy solution, not proven optimal"
+    else:
+        message = "greedy solution (exact solver not requested)"
+    if optimal:
+        bound = float(len(chosen))
+    else:
+        bound = float(lscp_lower_bound(coverage, target))
+        if cbc_bound is not None and math.isfinite(cbc_bound):
+            bound = max(bound, float(math.ceil(cbc_bound - 1e-6)))
+        bound = min(bound, float(len(chosen)))
+    return Solution(
+        chosen,
+        coverage.value(chosen),
+        bool(optimal),
+        bound,
+        solver,
+        message,
+        build_s,
+        solve_s,
+        greedy_objective=float(len(greedy)),
+        greedy=tuple(greedy),
+    )

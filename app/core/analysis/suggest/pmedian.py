@@ -1,0 +1,319 @@
+"""The p-median problem: k sites minimising the mean distance from demand to its nearest.
+
+Distances are straight-line metres in EPSG:5186 from each demand point to each candidate;
+a demand point's distance to the answer is that to its nearest chosen **or fixed** site
+(a fixed polygon is at distance 0 from the demand inside it).
+
+**Exactness with a sparse distance matrix.** The exact model needs a candidate × demand
+distance for every pair a demand point might be assigned to. Instead of the dense matrix,
+each demand point i gets a cut-off ``c_i`` (first the distance to its nearest site in the
+greedy answer) and only the candidates strictly closer than ``e_i = min(c_i, f_i)`` (``f_i``
+its distance to the nearest fixed site); a *fallback* assignment costs ``e_i``. Every
+candidate left out is at least ``e_i`` away, so this model's cost of any set of sites is a
+lower bound on its true cost, and its optimum a lower bound on the true optimum. When the
+true cost of the model's optimum equals its model cost, it is the true optimum; otherwise
+the cut-off of each demand point whose nearest chosen site lies beyond ``e_i`` grows to at
+least twice its value and the distance to that site, and the model is solved again
+(warm-started). The cut-offs only grow and a cut-off past a point's farthest candidate
+leaves nothing out, so the loop ends, exact; in practice after one or two rounds with a
+small part of the dense matrix (:data:`Solution.extra` says how many pairs and rounds).
+
+Model (demand points at the same place merged)::
+
+    min Σ_i w_i (Σ_{j ∈ O(i)} d_ij z_ij + e_i u_i)
+    s.t. Σ_{j ∈ O(i)} z_ij + u_i = 1,  z_ij ≤ x_j,  Σ_j x_j = k,  x ∈ {0,1}, z, u ≥ 0
+
+:func:`greedy_median` adds k times the candidate lowering the total distance most,
+evaluated over the dense matrix in chunks (never held whole). The relations are
+``bound ≤ optimum ≤ greedy`` (total or mean distance).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from app.core.analysis.suggest.solvers import Solution, cbc_available, quiet_pulp, run_cbc
+from app.core.progress import Progress
+
+#: Rows of the dense matrix evaluated at once by the greedy (entries per chunk).
+CHUNK_ENTRIES = 2_000_000
+#: The first cut-off of a demand point: this times its distance to the greedy answer.
+START = 1.5
+#: A cut-off that was too short grows to this times the distance to the round's answer.
+GROWTH = 1.5
+#: CBC's root LP cannot be stopped at the time limit: a round whose model has more
+#: candidate-demand pairs than this times the seconds left is not started.
+PAIRS_PER_SECOND = 3000
+#: Relative tolerance when comparing the model's cost with the true cost.
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class MedianDemand:
+    """Demand points (merged where they coincide), their weights and fixed-site distance."""
+
+    x: np.ndarray
+    y: np.ndarray
+    weights: np.ndarray
+    fixed_distance: np.ndarray  # to the nearest fixed site, inf without one
+
+    @classmethod
+    def build(
+        cls, points: np.ndarray, weights: np.ndarray, fixed_geoms: np.ndarray
+    ) -> MedianDemand:
+        """From demand point geometries, their weights and the fixed sites (EPSG:5186)."""
+        xy = shapely.get_coordinates(points) if len(points) else np.empty((0, 2))
+        keep = weights > 0
+        xy, w = xy[keep], weights[keep]
+        unique, inverse = np.unique(xy, axis=0, return_inverse=True)
+        merged = np.bincount(inverse.ravel(), weights=w, minlength=len(unique))
+        fixed = np.full(len(unique), np.inf)
+        if len(fixed_geoms) and len(unique):
+            where, dist = shapely.STRtree(fixed_geoms).query_nearest(
+                shapely.points(unique), return_distance=True
+            )
+            np.minimum.at(fixed, where[0], dist)
+        return cls(unique[:, 0], unique[:, 1], merged, fixed)
+
+    @property
+    def total(self) -> float:
+        return float(self.weights.sum())
+
+
+def nearest_chosen(
+    cx: np.ndarray, cy: np.ndarray, demand: MedianDemand, chosen: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per demand point, the distance to its nearest chosen or fixed site and the index
+    into ``chosen`` of that site (-1 where a fixed site is nearer or nothing is chosen)."""
+    distance = demand.fixed_distance.copy()
+    which = np.full(len(distance), -1)
+    if chosen and len(distance):
+        idx = np.asarray(chosen)
+        d = np.hypot(cx[idx, None] - demand.x[None, :], cy[idx, None] - demand.y[None, :])
+        best = np.argmin(d, axis=0)
+        dmin = d[best, np.arange(d.shape[1])]
+        closer = dmin < distance
+        distance[closer], which[closer] = dmin[closer], best[closer]
+    return distance, which
+
+
+def total_distance(cx, cy, demand: MedianDemand, chosen: list[int]) -> float:
+    """Σ w_i · distance of demand point i to its nearest chosen or fixed site."""
+    if demand.total <= 0:
+        return 0.0
+    return float((demand.weights * nearest_chosen(cx, cy, demand, chosen)[0]).sum())
+
+
+def greedy_median(cx: np.ndarray, cy: np.ndarray, demand: MedianDemand, k: int) -> list[int]:
+    """Greedy p-median: k times the candidate lowering the weighted distance most (lowest
+    index on ties), evaluated over the dense matrix in chunks of rows."""
+    current = demand.fixed_distance.copy()
+    taken = np.zeros(len(cx), bool)
+    chosen: list[int] = []
+    rows = max(1, CHUNK_ENTRIES // max(1, len(current)))
+    for _ in range(k):
+        best_cost, best_j = np.inf, -1
+        for start in range(0, len(cx), rows):
+            stop = min(start + rows, len(cx))
+            d = np.hypot(
+                cx[start:stop, None] - demand.x[None, :], cy[start:stop, None] - demand.y[None, :]
+            )
+            cost = (np.minimum(d, current[None, :]) * demand.weights[None, :]).sum(axis=1)
+            cost[taken[start:stop]] = np.inf
+            j = int(np.argmin(cost)) if len(cost) else 0
+            if cost[j] < best_cost:
+                best_cost, best_j = float(cost[j]), start + j
+        if best_j < 0:
+            break
+        chosen.append(best_j)
+        taken[best_j] = True
+        dist = np.hypot(cx[best_j] - demand.x, cy[best_j] - demand.y)
+        current = np.minimum(current, dist)
+    return chosen
+
+
+def trivial_bound(cx: np.ndarray, cy: np.ndarray, demand: MedianDemand) -> float:
+    """Σ w_i · distance to its nearest candidate or fixed site: a lower bound for any k."""
+    if demand.total <= 0 or len(cx) == 0:
+        return 0.0
+    where, dist = shapely.STRtree(shapely.points(cx, cy)).query_nearest(
+        shapely.points(demand.x, demand.y), return_distance=True
+    )
+    nearest = np.full(len(demand.x), np.inf)
+    np.minimum.at(nearest, where[0], dist)
+    return float((demand.weights * np.minimum(nearest, demand.fixed_distance)).sum())
+
+
+def options(cx, cy, demand: MedianDemand, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (demand index, candidate index) with distance strictly below ``limit`` (per
+    demand point), sorted by demand point, and their distances (one STRtree query)."""
+    if len(cx) == 0 or len(limit) == 0:
+        return np.empty((2, 0), dtype=np.intp), np.empty(0)
+    finite = np.where(np.isfinite(limit), limit, 0.0)
+    pairs = shapely.STRtree(shapely.points(cx, cy)).query(
+        shapely.points(demand.x, demand.y), predicate="dwithin", distance=finite
+    )
+    d = np.hypot(cx[pairs[1]] - demand.x[pairs[0]], cy[pairs[1]] - demand.y[pairs[0]])
+    keep = d < limit[pairs[0]]
+    pairs, d = pairs[:, keep], d[keep]
+    order = np.lexsort((pairs[1], pairs[0]))
+    return pairs[:, order], d[order]
+
+
+def _solve_model(cx, cy, demand: MedianDemand, limit, k, warm, time_limit, pairs, d):
+    """One round: the cut-off model solved by CBC; (chosen or None, proven, model bound,
+    pairs, build s, solve s)."""
+    import pulp
+
+    t0 = time.perf_counter()
+    n = len(demand.x)
+    prob = pulp.LpProblem("pmedian", pulp.LpMinimize)
+    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(len(cx))]
+    z = [pulp.LpVariable(f"z{p}", lowBound=0) for p in range(pairs.shape[1])]
+    u = [pulp.LpVariable(f"u{i}", lowBound=0) for i in range(n)]
+    w = demand.weights
+    terms = [(z[p], float(w[i] * d[p])) for p, i in enumerate(pairs[0].tolist())]
+    terms += [(u[i], float(w[i] * limit[i])) for i in range(n)]
+    prob += pulp.LpAffineExpression(terms), "distance"
+    starts = np.searchsorted(pairs[0], np.arange(n + 1))
+    for i in range(n):  # one row per demand point: Σ z + u = 1
+        row = [(z[p], 1.0) for p in range(starts[i], starts[i + 1])] + [(u[i], 1.0)]
+        prob += pulp.LpConstraint(pulp.LpAffineExpression(row), pulp.LpConstraintEQ, f"a{i}", 1.0)
+    for p, j in enumerate(pairs[1].tolist()):
+        prob += pulp.LpConstraint(
+            pulp.LpAffineExpression([(z[p], 1.0), (x[j], -1.0)]), pulp.LpConstraintLE, f"o{p}", 0.0
+        )
+    prob += pulp.LpConstraint(
+        pulp.LpAffineExpression([(v, 1.0) for v in x]), pulp.LpConstraintEQ, "k", float(k)
+    )
+    # warm start: the sites only (CBC completes the assignment with one LP; a start
+    # naming every continuous variable makes CBC's start-up slow)
+    warm_set = set(warm)
+    for j, var in enumerate(x):
+        var.setInitialValue(1 if j in warm_set else 0)
+    build = time.perf_counter() - t0
+    run = run_cbc(prob, time_limit, "pmedian")
+    chosen = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5] if run.feasible else None
+    if chosen is not None and len(chosen) != k:
+        chosen = None
+    return chosen, run.optimal, run.bound, int(pairs.shape[1]), build, run.seconds
+
+
+def solve_pmedian(
+    cx: np.ndarray,
+    cy: np.ndarray,
+    demand: MedianDemand,
+    k: int,
+    *,
+    exact: bool,
+    time_limit: float,
+    progress: Progress | None = None,
+) -> Solution:
+    """The k candidates minimising the total weighted distance, exactly when CBC can.
+
+    Parameters
+    ----------
+    cx, cy : ndarray
+        The candidate points (EPSG:5186).
+    demand : MedianDemand
+        The demand points with their weights and fixed-site distances.
+    k : int
+        Number of candidates to choose.
+    exact : bool
+        False keeps the greedy answer without trying CBC.
+    time_limit : float
+        CBC's time limit in seconds, over all the cut-off rounds.
+    progress : callable(fraction, message), optional
+        Called at each round.
+
+    Returns
+    -------
+    Solution
+        ``value`` the total weighted distance (Σ w_i d_i) of the answer; ``bound`` a lower
+        bound on the optimal total (equal to ``value`` when optimal); ``extra`` the rounds,
+        the pairs of the last model and the dense matrix's size.
+    """
+    greedy = greedy_median(cx, cy, demand, k)
+    greedy_value = total_distance(cx, cy, demand, greedy)
+    chosen, value = greedy, greedy_value
+    bound = min(trivial_bound(cx, cy, demand), value)
+    optimal, solver = False, "greedy"
+    build_s = solve_s = 0.0
+    extra = {"rounds": 0, "pairs": 0, "dense_pairs": int(len(cx) * len(demand.x))}
+    if demand.total <= 0:
+        optimal, message = True, "no demand: every answer is as good"
+    elif exact and cbc_available():
+        message = ""
+        limit = np.minimum(START * nearest_chosen(cx, cy, demand, greedy)[0], demand.fixed_distance)
+        deadline = time.perf_counter() + float(time_limit)
+        warm = greedy
+        solver = "cbc"
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                message = f"time limit of {time_limit:g} s reached: best solution found"
+                break
+            pairs, d = options(cx, cy, demand, limit)
+            if pairs.shape[1] > PAIRS_PER_SECOND * left:
+                message = (
+                    f"the exact model ({pairs.shape[1]:,} pairs) does not fit in the time "
+                    f"limit of {time_limit:g} s: best solution found (a longer time limit or "
+                    "a larger spacing allows the exact one)"
+                )
+                break
+            extra["rounds"] += 1
+            if progress is not None:
+                progress(min(0.85, 0.4 + 0.1 * extra["rounds"]), "solving the p-median (CBC)")
+            try:
+                with quiet_pulp():
+                    found, proven, model_bound, n_pairs, b, s = _solve_model(
+                        cx, cy, demand, limit, k, warm, left, pairs, d
+                    )
+            except Exception as err:  # a solver failure must not lose the best answer
+                message = f"CBC failed ({type(err).__name__}); best solution found"
+                break
+            build_s, solve_s, extra["pairs"] = build_s + b, solve_s + s, n_pairs
+            if found is None:
+                message = f"time limit of {time_limit:g} s reached: best solution found"
+                break
+            true = nearest_chosen(cx, cy, demand, found)[0]
+            found_value = float((demand.weights * true).sum())
+            model_value = float((demand.weights * np.minimum(true, limit)).sum())
+            if found_value < value:
+                chosen, value = found, found_value
+            if not proven:
+                if model_bound is not None:
+                    bound = max(bound, min(model_bound, value))
+                message = f"time limit of {time_limit:g} s reached: best solution found"
+                break
+            bound = max(bound, min(model_value, value))  # the model's optimum
+            if found_value <= model_value * (1 + TOLERANCE) + TOLERANCE:
+                optimal, bound = True, value
+                message = "proven optimal"
+                break
+            short = true > limit * (1 + TOLERANCE)
+            limit = np.where(short, np.minimum(GROWTH * true, demand.fixed_distance), limit)
+            warm = chosen
+        if not optimal:
+            message += ", not proven optimal"
+    elif exact:
+        message = "CBC is not available: greedy solution, not proven optimal"
+    else:
+        message = "greedy solution (exact solver not requested)"
+    return Solution(
+        chosen,
+        value,
+        bool(optimal),
+        value if optimal else min(bound, value),
+        solver,
+        message,
+        build_s,
+        solve_s,
+        greedy_objective=greedy_value,
+        greedy=tuple(greedy),
+        extra=extra,
+    )
