@@ -287,6 +287,8 @@ def to_csv(result) -> str:
     import csv
     import io
 
+    from app.core.formats.csv_text import neutralise_cell
+
     buffer = io.StringIO()
     for key, value in summary(result).items():
         shown = (
@@ -297,5 +299,8 @@ def to_csv(result) -> str:
         buffer.write(f"# {key}: {shown}\n")
     writer = csv.DictWriter(buffer, fieldnames=SITE_FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(site_records(result))
+    # Text cells cannot start a spreadsheet formula (app.core.formats.csv_text).
+    writer.writerows(
+        {k: neutralise_cell(v) for k, v in row.items()} for row in site_records(result)
+    )
     return buffer.getvalue()
