@@ -29,8 +29,11 @@ CHROMIUM = next(
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 
 
-def chromium(page, tmp_path, *, fragment="", screenshot=None):
-    """Load ``page`` offline (no proxy reachable, no DNS) and return the DOM after scripts."""
+def chromium(page, tmp_path, *, fragment="", screenshot=None, env=None):
+    """Load ``page`` offline (no proxy reachable, no DNS) and return the DOM after scripts.
+
+    ``env`` replaces Chromium's environment (e.g. a fontconfig that sees no system fonts).
+    """
     args = [
         CHROMIUM,
         "--headless",
@@ -49,7 +52,7 @@ def chromium(page, tmp_path, *, fragment="", screenshot=None):
     ]
     args.append(f"--screenshot={screenshot}" if screenshot else "--dump-dom")
     result = subprocess.run(
-        args + [page.as_uri() + fragment], capture_output=True, text=True, timeout=120
+        args + [page.as_uri() + fragment], capture_output=True, text=True, timeout=120, env=env
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout

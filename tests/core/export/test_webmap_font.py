@@ -3,6 +3,7 @@ shows as glyphs (not boxes) in a browser on a machine without Korean fonts."""
 
 import base64
 import io
+import os
 import re
 import subprocess
 import sys
@@ -158,7 +159,19 @@ def test_hangul_renders_as_glyphs_not_boxes(tmp_path):
         encoding="utf-8",
     )
     png = tmp_path / "glyphs.png"
-    chromium(page, tmp_path, screenshot=png)
+    # Chromium sees the system's fonts except those that cover Korean, so the verdict does
+    # not depend on the machine: with a Korean system font installed (Debian fonts-nanum)
+    # the fallback line would otherwise draw real glyphs too.
+    fonts_conf = tmp_path / "fonts.conf"
+    fonts_conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        "<selectfont><rejectfont><pattern><patelt name=\"lang\"><string>ko</string>"
+        "</patelt></pattern></rejectfont></selectfont></fontconfig>",
+        encoding="utf-8",
+    )
+    env = dict(os.environ, FONTCONFIG_FILE=str(fonts_conf))
+    chromium(page, tmp_path, screenshot=png, env=env)
     image = QImage(str(png))
 
     def ink(top):
