@@ -166,7 +166,7 @@ def test_hangul_renders_as_glyphs_not_boxes(tmp_path):
     fonts_conf.write_text(
         '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
         '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-        "<selectfont><rejectfont><pattern><patelt name=\"lang\"><string>ko</string>"
+        '<selectfont><rejectfont><pattern><patelt name="lang"><string>ko</string>'
         "</patelt></pattern></rejectfont></selectfont></fontconfig>",
         encoding="utf-8",
     )
