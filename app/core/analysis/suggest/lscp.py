@@ -22,7 +22,15 @@ import time
 import numpy as np
 
 from app.core.analysis.suggest.coverage import Coverage, merge_demand
-from app.core.analysis.suggest.solvers import Solution, cbc_available, quiet_pulp, run_cbc
+from app.core.analysis.suggest.solvers import (
+    NO_CBC,
+    NOT_REQUESTED,
+    Solution,
+    cbc_available,
+    exact_status,
+    quiet_pulp,
+    run_cbc,
+)
 from app.core.progress import Progress
 
 #: Covered demand within this of the target counts as reaching it (float sums).
@@ -152,16 +160,11 @@ def solve_lscp(
                 chosen = found
             else:
                 optimal = False
-            message = (
-                "proven optimal"
-                if optimal
-                else f"time limit of {time_limit:g} s reached: "
-                "best solution found, not proven optimal"
-            )
+            message = exact_status(optimal, time_limit)
     elif exact:
-        message = "CBC is not available: greedy solution, not proven optimal"
+        message = NO_CBC
     else:
-        message = "greedy solution (exact solver not requested)"
+        message = NOT_REQUESTED
     if optimal:
         bound = float(len(chosen))
     else:

@@ -36,7 +36,14 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from app.core.analysis.suggest.solvers import Solution, cbc_available, quiet_pulp, run_cbc
+from app.core.analysis.suggest.solvers import (
+    NO_CBC,
+    NOT_REQUESTED,
+    Solution,
+    cbc_available,
+    quiet_pulp,
+    run_cbc,
+)
 from app.core.progress import Progress
 
 #: Rows of the dense matrix evaluated at once by the greedy (entries per chunk).
@@ -301,9 +308,9 @@ def solve_pmedian(
         if not optimal:
             message += ", not proven optimal"
     elif exact:
-        message = "CBC is not available: greedy solution, not proven optimal"
+        message = NO_CBC
     else:
-        message = "greedy solution (exact solver not requested)"
+        message = NOT_REQUESTED
     return Solution(
         chosen,
         value,

@@ -24,6 +24,17 @@ import numpy as np
 from app.core.analysis.suggest.coverage import Coverage, merge_demand
 from app.core.progress import Progress
 
+#: The solve status every model reports when CBC is missing or was not asked for.
+NO_CBC = "CBC is not available: greedy solution, not proven optimal"
+NOT_REQUESTED = "greedy solution (exact solver not requested)"
+
+
+def exact_status(optimal: bool, time_limit: float) -> str:
+    """The status line of an exact CBC solve: proven optimal, or stopped at the time limit."""
+    if optimal:
+        return "proven optimal"
+    return f"time limit of {time_limit:g} s reached: best solution found, not proven optimal"
+
 
 def greedy_cover(coverage: Coverage, k: int) -> list[int]:
     """Greedy maximal cover: k times the candidate with the largest gain (lowest index on
@@ -259,16 +270,11 @@ def solve_cover(
             if coverage.value(result.chosen) >= greedy_value:
                 chosen = result.chosen
             optimal, bound = result.optimal, result.bound
-            message = (
-                "proven optimal"
-                if optimal
-                else f"time limit of {time_limit:g} s reached: "
-                "best solution found, not proven optimal"
-            )
+            message = exact_status(optimal, time_limit)
     elif exact:
-        message = "CBC is not available: greedy solution, not proven optimal"
+        message = NO_CBC
     else:
-        message = "greedy solution (exact solver not requested)"
+        message = NOT_REQUESTED
 
     value = coverage.value(chosen)
     if optimal:
