@@ -61,11 +61,12 @@ def check_radius(radius: float | None) -> None:
 
 def file_sites(path: Path):
     """Sites read from a file (``--sites``), with the sites schema; missing ids and
-    kinds filled. Read notes go to stderr; anything but points/polygons is refused."""
-    import uuid
-
+    kinds filled. Ids are derived from the features (:func:`~app.core.sites.identity.derive_ids`:
+    the same file, the same ids, and the file is not changed). Read notes go to stderr;
+    anything but points/polygons is refused."""
     from app.core.formats.vector import InputError, read_vector
     from app.core.sites.edits import normalise_sites
+    from app.core.sites.identity import derive_ids
 
     sites = read_vector(path, "sites", preferred_layer="sites")
     for note in sites.notes:
@@ -78,13 +79,10 @@ def file_sites(path: Path):
         )
     if frame.geometry.name != "geometry":
         frame = frame.rename_geometry("geometry")
+    frame, notes = derive_ids(frame)  # the same file gives the same ids every time
+    for note in notes:
+        print(f"innoatlas: note: sites file {path.name}: {note}", file=sys.stderr)
     frame = normalise_sites(frame)
-    ids = frame["site_id"].astype(str).str.strip()
-    duplicated = ids.duplicated(keep="first") & (ids != "")
-    fresh = (ids == "") | duplicated
-    frame.loc[fresh, "site_id"] = [uuid.uuid4().hex[:12] for _ in range(int(fresh.sum()))]
-    kinds = frame.geom_type.map(lambda t: "point" if "Point" in str(t) else "polygon")
-    frame["kind"] = frame["kind"].where(frame["kind"].astype(str) != "", kinds)
     return frame
 
 

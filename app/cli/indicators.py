@@ -114,6 +114,7 @@ def _run(args: argparse.Namespace) -> int:
     from app.core.formats.csv_text import csv_text
     from app.core.formats.vector import InputError, read_vector
     from app.core.indicators.engine import compute_indicators
+    from app.core.sites.identity import derive_ids
     from layers.themes.sites import DEFAULT_RADIUS_M
 
     check_radius(args.radius)
@@ -149,6 +150,11 @@ def _run(args: argparse.Namespace) -> int:
     )
     labels = site_labels(sites.frame)
     table.insert(0, "site", labels)
+    # a file without site_id gets ids derived from its features: the same on every run
+    identified, id_notes = derive_ids(sites.frame)
+    for note in id_notes:
+        print(f"innoatlas: note: {note}", file=sys.stderr)
+    table.insert(1, "site_id", identified["site_id"].to_numpy())
     basis = table.attrs.get(BASIS)
     if basis is not None:  # say which criteria no score counts, naming the sites
         table.attrs[BASIS] = basis = basis.named(dict(zip(sites.frame.index, labels)))
