@@ -68,6 +68,9 @@ def file_sites(path: Path):
     from app.core.sites.edits import normalise_sites
     from app.core.sites.identity import derive_ids
 
+    project_sites = read_project_sites(path)
+    if project_sites is not None:  # an InnoAtlas GeoPackage: sites_points + sites_areas
+        return project_sites
     sites = read_vector(path, "sites", preferred_layer="sites")
     for note in sites.notes:
         print(f"innoatlas: note: {note}", file=sys.stderr)
@@ -84,6 +87,29 @@ def file_sites(path: Path):
         print(f"innoatlas: note: sites file {path.name}: {note}", file=sys.stderr)
     frame = normalise_sites(frame)
     return frame
+
+
+def read_project_sites(path: Path):
+    """The sites of a GeoPackage the app wrote (its ``sites_points`` and ``sites_areas``
+    tables, merged as the app opens them), or None when ``path`` has no such tables."""
+    import pyogrio
+
+    from layers.themes.sites import LEGACY_TABLE, SITE_TABLES
+
+    if Path(path).suffix.lower() != ".gpkg" or not Path(path).is_file():
+        return None
+    try:
+        tables = {str(name) for name, _ in pyogrio.list_layers(path)}
+    except Exception:
+        return None  # the ordinary reader gives the error
+    if not set(SITE_TABLES) & tables or LEGACY_TABLE in tables:
+        return None
+    from app.core.project.site_tables import read_sites
+
+    layer, notes = read_sites(Path(path), tables)
+    print_notes(notes)
+    frame = layer.data
+    return frame.rename_geometry("geometry") if frame.geometry.name != "geometry" else frame
 
 
 def parse_size(text: str) -> tuple[int, int] | None:

@@ -124,9 +124,21 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None and not args.out.resolve().parent.is_dir():
         raise InputError(f"cannot write to {args.out}: no such folder")
 
-    sites = read_vector(
-        args.sites, "sites", preferred_layer="sites", options=_read_options(args), allow_mixed=True
-    )
+    from types import SimpleNamespace
+
+    from app.cli.common import read_project_sites
+
+    project_sites = read_project_sites(args.sites)  # a saved project: its two sites tables
+    if project_sites is not None:
+        sites = SimpleNamespace(frame=project_sites, notes=[])
+    else:
+        sites = read_vector(
+            args.sites,
+            "sites",
+            preferred_layer="sites",
+            options=_read_options(args),
+            allow_mixed=True,
+        )
     saved = saved_settings(args)
     layers = _project_layers(args, saved)
     for note in sites.notes + [n for layer in layers.values() if layer for n in layer.notes]:
