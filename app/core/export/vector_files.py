@@ -41,7 +41,7 @@ from app.core.formats.qgis.qmd import caveat_line
 from app.core.formats.qgis.qml_write import style_qml, style_sld
 from app.core.progress import Cancelled, Progress, no_progress
 from app.core.project.site_tables import split_sites, table_layers
-from layers.model import Layer, LayerStack
+from layers.model import GeometryKind, Layer, LayerStack
 from layers.style import LayerStyle
 
 #: format → (GDAL driver, file suffix, short description)
@@ -62,7 +62,7 @@ _FAMILIES = {
     "Polygon": "areas",
     "MultiPolygon": "areas",
 }
-_KINDS = {"points": "point", "lines": "line", "areas": "polygon"}
+_KINDS: dict[str, GeometryKind] = {"points": "point", "lines": "line", "areas": "polygon"}
 #: What each format cannot carry (README.txt and docs/geopackage.md).
 LIMITS = {
     "shp": (
