@@ -61,12 +61,16 @@ def check_radius(radius: float | None) -> None:
 
 def file_sites(path: Path):
     """Sites read from a file (``--sites``), with the sites schema; missing ids and
-    kinds filled. Read notes go to stderr; anything but points/polygons is refused."""
-    import uuid
-
+    kinds filled. Ids are derived from the features (:func:`~app.core.sites.identity.derive_ids`:
+    the same file, the same ids, and the file is not changed). Read notes go to stderr;
+    anything but points/polygons is refused."""
     from app.core.formats.vector import InputError, read_vector
     from app.core.sites.edits import normalise_sites
+    from app.core.sites.identity import derive_ids
 
+    project_sites = read_project_sites(path)
+    if project_sites is not None:  # an InnoAtlas GeoPackage: sites_points + sites_areas
+        return project_sites
     sites = read_vector(path, "sites", preferred_layer="sites")
     for note in sites.notes:
         print(f"innoatlas: note: {note}", file=sys.stderr)
@@ -78,14 +82,34 @@ def file_sites(path: Path):
         )
     if frame.geometry.name != "geometry":
         frame = frame.rename_geometry("geometry")
+    frame, notes = derive_ids(frame)  # the same file gives the same ids every time
+    for note in notes:
+        print(f"innoatlas: note: sites file {path.name}: {note}", file=sys.stderr)
     frame = normalise_sites(frame)
-    ids = frame["site_id"].astype(str).str.strip()
-    duplicated = ids.duplicated(keep="first") & (ids != "")
-    fresh = (ids == "") | duplicated
-    frame.loc[fresh, "site_id"] = [uuid.uuid4().hex[:12] for _ in range(int(fresh.sum()))]
-    kinds = frame.geom_type.map(lambda t: "point" if "Point" in str(t) else "polygon")
-    frame["kind"] = frame["kind"].where(frame["kind"].astype(str) != "", kinds)
     return frame
+
+
+def read_project_sites(path: Path):
+    """The sites of a GeoPackage the app wrote (its ``sites_points`` and ``sites_areas``
+    tables, merged as the app opens them), or None when ``path`` has no such tables."""
+    import pyogrio
+
+    from layers.themes.sites import LEGACY_TABLE, SITE_TABLES
+
+    if Path(path).suffix.lower() != ".gpkg" or not Path(path).is_file():
+        return None
+    try:
+        tables = {str(name) for name, _ in pyogrio.list_layers(path)}
+    except Exception:
+        return None  # the ordinary reader gives the error
+    if not set(SITE_TABLES) & tables or LEGACY_TABLE in tables:
+        return None
+    from app.core.project.site_tables import read_sites
+
+    layer, notes = read_sites(Path(path), tables)
+    print_notes(notes)
+    frame = layer.data
+    return frame.rename_geometry("geometry") if frame.geometry.name != "geometry" else frame
 
 
 def parse_size(text: str) -> tuple[int, int] | None:

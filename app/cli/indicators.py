@@ -114,6 +114,7 @@ def _run(args: argparse.Namespace) -> int:
     from app.core.formats.csv_text import csv_text
     from app.core.formats.vector import InputError, read_vector
     from app.core.indicators.engine import compute_indicators
+    from app.core.sites.identity import derive_ids
     from layers.themes.sites import DEFAULT_RADIUS_M
 
     check_radius(args.radius)
@@ -123,9 +124,21 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None and not args.out.resolve().parent.is_dir():
         raise InputError(f"cannot write to {args.out}: no such folder")
 
-    sites = read_vector(
-        args.sites, "sites", preferred_layer="sites", options=_read_options(args), allow_mixed=True
-    )
+    from types import SimpleNamespace
+
+    from app.cli.common import read_project_sites
+
+    project_sites = read_project_sites(args.sites)  # a saved project: its two sites tables
+    if project_sites is not None:
+        sites = SimpleNamespace(frame=project_sites, notes=[])
+    else:
+        sites = read_vector(
+            args.sites,
+            "sites",
+            preferred_layer="sites",
+            options=_read_options(args),
+            allow_mixed=True,
+        )
     saved = saved_settings(args)
     layers = _project_layers(args, saved)
     for note in sites.notes + [n for layer in layers.values() if layer for n in layer.notes]:
@@ -149,6 +162,11 @@ def _run(args: argparse.Namespace) -> int:
     )
     labels = site_labels(sites.frame)
     table.insert(0, "site", labels)
+    # a file without site_id gets ids derived from its features: the same on every run
+    identified, id_notes = derive_ids(sites.frame)
+    for note in id_notes:
+        print(f"innoatlas: note: {note}", file=sys.stderr)
+    table.insert(1, "site_id", identified["site_id"].to_numpy())
     basis = table.attrs.get(BASIS)
     if basis is not None:  # say which criteria no score counts, naming the sites
         table.attrs[BASIS] = basis = basis.named(dict(zip(sites.frame.index, labels)))

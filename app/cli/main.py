@@ -4,6 +4,7 @@
 ``innoatlas indicators SITES ...`` computes the site indicators (app/cli/indicators.py);
 ``innoatlas suggest --district D -k K ...`` suggests centre sites (app/cli/suggest.py);
 ``innoatlas export-gpkg OUT.gpkg ...`` exports a styled GeoPackage (app/cli/export_gpkg.py);
+``innoatlas export-shp OUTDIR ...`` exports Shapefiles, GeoJSON, FlatGeobuf (app/cli/export_shp.py);
 ``innoatlas render OUT.png|OUT.pdf ...`` exports a print map (app/cli/render.py);
 ``innoatlas export-html OUT.html ...`` exports an offline web map (app/cli/export_html.py).
 Nothing here imports Qt until the GUI starts. Every error is one line on stderr,
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     from app.cli.export_gpkg import add_export_gpkg_parser
     from app.cli.export_html import add_export_html_parser
+    from app.cli.export_shp import add_export_shp_parser
     from app.cli.indicators import add_indicators_parser
     from app.cli.render import add_render_parser
     from app.cli.suggest import add_suggest_parser
@@ -67,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_indicators_parser(commands)
     add_suggest_parser(commands)
     add_export_gpkg_parser(commands)
+    add_export_shp_parser(commands)
     add_render_parser(commands)
     add_export_html_parser(commands)
     return parser
@@ -93,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.export_gpkg import run_export_gpkg
 
         return run_export_gpkg(args, error)
+    if args.command == "export-shp":
+        from app.cli.export_shp import run_export_shp
+
+        return run_export_shp(args, error)
     if args.command == "render":
         from app.cli.render import run_render
 

@@ -59,6 +59,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         separator_before=True,
     ),
     ActionSpec(
+        "actionExportShp",
+        "Export &Shapefiles, GeoJSON or FlatGeobuf…",
+        "&File",
+        "",
+        "One file per layer and geometry type into a folder, with QGIS/SLD styles, "
+        "fields.csv (Shapefile) and README.txt with the provenance",
+    ),
+    ActionSpec(
         "actionExportMap",
         "Export &map (PNG/PDF)…",
         "&File",

@@ -24,6 +24,14 @@ COLUMNS = {
 
 SITE_COLOUR = "#ff6d00"
 
+#: The in-app ``sites`` layer is stored as one table per geometry type (docs/geopackage.md,
+#: "Sites: tables and identity"): point sites and area (polygon) sites.
+POINTS_TABLE = "sites_points"
+AREAS_TABLE = "sites_areas"
+SITE_TABLES = (POINTS_TABLE, AREAS_TABLE)
+#: The mixed table written before: still read, replaced by :data:`SITE_TABLES` on save.
+LEGACY_TABLE = "sites"
+
 SPEC = LayerSpec(
     name="sites",
     title_ko="후보지",

@@ -29,6 +29,15 @@ def sites_file(tmp_path_factory):
     return path
 
 
+def read_sites(path):
+    """The exported point and area sites, in the export's order (fid)."""
+    parts = [
+        pyogrio.read_dataframe(path, layer=table, fid_as_index=True)
+        for table in ("sites_points", "sites_areas")
+    ]
+    return pd.concat(parts).sort_index().reset_index(drop=True)
+
+
 def test_export_with_sites_and_indicator_files(sites_file, tmp_path):
     out = tmp_path / "out.gpkg"
     result = run_cli(
@@ -45,15 +54,16 @@ def test_export_with_sites_and_indicator_files(sites_file, tmp_path):
         "education",
         "stations",
         "startups",
-        "sites",
+        "sites_points",
+        "sites_areas",
         "layer_styles",
         "innoatlas_provenance",
     ):
         assert layer in names
-    sites = pyogrio.read_dataframe(out, layer="sites")
+    sites = read_sites(out)
     assert sites.crs.equals("EPSG:5186")
     assert sites["name"].tolist() == ["가산 A", "양재 C"]
-    assert sites["site_id"][0] == "a1" and len(sites["site_id"][1]) == 12  # filled in
+    assert sites["site_id"][0] == "a1" and len(sites["site_id"][1]) == 36  # derived uuid5
     assert sites["kind"].tolist() == ["point", "polygon"]
     assert all(column in sites.columns for column in COLUMNS)
     assert (sites["startups_n"] > 0).all()
@@ -61,7 +71,7 @@ def test_export_with_sites_and_indicator_files(sites_file, tmp_path):
     assert table["startups_n"].tolist() == sites["startups_n"].tolist()
     wide = run_cli(tmp_path / "wide.gpkg", "--sites", sites_file, "--radius", "1500")
     assert wide.returncode == 0, wide.stderr
-    more = pyogrio.read_dataframe(tmp_path / "wide.gpkg", layer="sites")["startups_n"]
+    more = read_sites(tmp_path / "wide.gpkg")["startups_n"]
     assert (more > sites["startups_n"]).all()  # --radius is used
 
 
@@ -69,7 +79,8 @@ def test_export_without_sites(tmp_path):
     out = tmp_path / "plain.gpkg"
     result = run_cli(out)
     assert result.returncode == 0, result.stderr
-    assert pyogrio.read_info(out, layer="sites")["features"] == 0
+    assert pyogrio.read_info(out, layer="sites_points")["features"] == 0
+    assert pyogrio.read_info(out, layer="sites_areas")["features"] == 0
 
 
 @pytest.mark.parametrize(

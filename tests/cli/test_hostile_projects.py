@@ -50,10 +50,10 @@ def test_an_absurd_format_version_is_one_short_line(project, tmp_path):
 
 
 def test_damaged_features_and_absurd_settings_are_notes(project, tmp_path):
-    (damaged,) = flip_geometry(project, "sites", "name = 's1'")
+    (damaged,) = flip_geometry(project, "sites_points", "name = 's1'")
     with_settings(project, {"radius_m": float("inf")})
     result = run_innoatlas("export-gpkg", tmp_path / "out.gpkg", "--project", project)
     assert result.returncode == 0, result.stderr
     notes = [line for line in result.stderr.splitlines() if line.startswith("innoatlas: note:")]
-    assert any("'sites'" in line and f"fid {damaged[0]}" in line for line in notes), notes
+    assert any("'sites_points'" in line and f"fid {damaged[0]}" in line for line in notes), notes
     assert any("'radius_m'" in line for line in notes), notes

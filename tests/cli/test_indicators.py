@@ -15,7 +15,7 @@ import shapely
 from app.core.indicators.engine import COLUMNS
 from tests.cli.run import assert_one_line_error, run_innoatlas
 
-HEADER = ["site", *COLUMNS]
+HEADER = ["site", "site_id", *COLUMNS]
 run_cli = partial(run_innoatlas, "indicators")
 
 

@@ -113,7 +113,7 @@ def test_export_gpkg_reads_the_role_layer(project_and_site, tmp_path):
         )
         == 0
     )
-    exported = pyogrio.read_dataframe(out, layer="sites")
+    exported = pyogrio.read_dataframe(out, layer="sites_points")
     assert exported["startups_n"].tolist() == [N]
 
 

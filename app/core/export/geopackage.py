@@ -43,15 +43,19 @@ import shapely.geometry
 from app.core.errors import InnoAtlasError
 from app.core.formats.atomic_write import write_atomically, write_text_atomically
 from app.core.formats.csv_text import csv_text
+from app.core.formats.qgis.qmd import QMD_URI, layer_qmd
 from app.core.formats.qgis.qml_write import style_name, style_qml, style_sld
 from app.core.indicators.records import indicator_records
 from app.core.progress import Progress, no_progress
+from app.core.project.site_tables import table_layers, write_site_tables
 from layers.model import WORKING_CRS, Layer, LayerStack
 
 STYLES_TABLE = "layer_styles"
 #: ``md_standard_uri`` of the plain-text provenance metadata (not an ISO 19139 document).
 PROVENANCE_URI = "urn:innoatlas:provenance:1"
 CAVEAT_COLUMNS = ("synthetic", "illustrative")
+#: Indicator columns that count things: written as INTEGER (NULL where unknown).
+COUNT_COLUMNS = ("startups_n", "employees_sum", "education_n", "stations_n")
 
 _LAYER_STYLES_SQL = (
     'CREATE TABLE IF NOT EXISTS "layer_styles" ("id" INTEGER PRIMARY KEY AUTOINCREMENT '
@@ -107,6 +111,8 @@ def indicator_columns(indicators: pd.DataFrame) -> pd.DataFrame:
     for column in table.columns:
         if table[column].dtype == object:
             table[column] = table[column].map(_text_cell).astype(object)
+        elif column in COUNT_COLUMNS and pd.api.types.is_float_dtype(table[column]):
+            table[column] = table[column].round().astype("Int64")  # INTEGER, NULL if unknown
     return table
 
 
@@ -154,6 +160,12 @@ def _write_layers(
             "append": number > 0,
             "layer_options": {"GEOMETRY_NAME": "geom"},
         }
+        if layer.name == "sites":  # one table per geometry type (site_tables.py)
+            write_site_tables(
+                target, frame, append=number > 0, layer_options={"GEOMETRY_NAME": "geom"}
+            )
+            report(0.8 * (number + 1) / len(layers), layer.name)
+            continue
         if number == 0:
             kwargs["dataset_options"] = {"VERSION": "1.2"}
         if layer.geometry_kind == "mixed" or len(frame) == 0:
@@ -181,13 +193,14 @@ def _write_styles_and_metadata(con: sqlite3.Connection, stack: LayerStack) -> No
         (STYLES_TABLE, STYLES_TABLE, "QGIS layer styles (one default per layer)", stamp),
     )
     rows = []
-    for layer in stack:
+    tables = [pair for layer in stack for pair in table_layers(layer)]
+    for table, layer in tables:
         rows.append(
             (
                 "",
                 "",
-                layer.name,
-                geometry_columns.get(layer.name, "geom"),
+                table,
+                geometry_columns.get(table, "geom"),
                 style_name(layer),
                 style_qml(layer.style, layer),
                 style_sld(layer.style, layer),
@@ -216,18 +229,29 @@ def _write_styles_and_metadata(con: sqlite3.Connection, stack: LayerStack) -> No
             ("gpkg_metadata_reference", _METADATA_DEFINITION),
         ],
     )
-    for layer in stack:
-        cursor = con.execute(
-            "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, "
-            "mime_type, metadata) VALUES ('dataset', ?, 'text/plain', ?)",
-            (PROVENANCE_URI, _metadata_text(layer)),
+    for table, layer in tables:
+        documents = (
+            (QMD_URI, "text/xml", _qmd(layer)),  # what QGIS shows in Layer Properties
+            (PROVENANCE_URI, "text/plain", _metadata_text(layer)),
         )
-        con.execute(
-            "INSERT INTO gpkg_metadata_reference (reference_scope, table_name, "
-            "column_name, row_id_value, timestamp, md_file_id, md_parent_id) "
-            "VALUES ('table', ?, NULL, NULL, ?, ?, NULL)",
-            (layer.name, stamp, cursor.lastrowid),
-        )
+        for uri, mime, text in documents:
+            cursor = con.execute(
+                "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, "
+                "mime_type, metadata) VALUES ('dataset', ?, ?, ?)",
+                (uri, mime, text),
+            )
+            con.execute(
+                "INSERT INTO gpkg_metadata_reference (reference_scope, table_name, "
+                "column_name, row_id_value, timestamp, md_file_id, md_parent_id) "
+                "VALUES ('table', ?, NULL, NULL, ?, ?, NULL)",
+                (table, stamp, cursor.lastrowid),
+            )
+
+
+def _qmd(layer: Layer) -> str:
+    return layer_qmd(
+        layer.name, layer.title("en"), layer.title("ko"), layer.provenance, layer.description
+    )
 
 
 def export_geopackage(

@@ -25,15 +25,15 @@ from app.core.errors import InnoAtlasError, ProjectLoadError
 from app.core.formats.atomic_write import write_atomically
 from app.core.formats.gpkg import readonly_uri
 from app.core.progress import Progress
-from app.core.project.kept_rows import keep_rows, kept_note, kept_rows, write_kept_rows
+from app.core.project.kept_rows import kept_note, kept_rows, write_kept_rows
 from app.core.project.loader import check_geopackage, load_project, read_layer
 from app.core.project.processes import host_tag, pid_alive
 from app.core.project.settings_check import parse_settings
-from app.core.sites.edits import new_sites_layer, normalise_sites
+from app.core.project.site_tables import read_sites, table_names, write_site_tables
+from app.core.sites.edits import normalise_sites
 from layers.model import LayerStack
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
 from layers.themes.sites import DEFAULT_RADIUS_M
-from layers.themes.sites import SPEC as SITES_SPEC
 
 SETTINGS_TABLE = "innoatlas_project"
 #: Bumped when a project written by this version cannot be read by older ones.
@@ -242,13 +242,9 @@ def open_project(path: Path, progress: Progress | None = None) -> Project:
             ) from None
         raise
     names = {str(name) for name, _ in pyogrio.list_layers(path)}
-    if "sites" in names:
-        read = read_layer(path, SITES_SPEC)
-        sites = new_sites_layer(read.data)
-        keep_rows(sites, kept_rows(read))
-        stack.insert(0, sites)
-    else:
-        stack.insert(0, new_sites_layer())
+    sites, site_notes = read_sites(path, names)  # sites_points + sites_areas (or legacy sites)
+    stack.insert(0, sites)
+    notes += site_notes
     settings = stored[0] if stored else ProjectSettings()
     notes += _read_user_layers(path, stack, settings, names)
     settings.apply_layers(stack)
@@ -287,8 +283,10 @@ def _write_layers(target: Path, stack: LayerStack) -> None:
     first = True
     for layer in stack.draw_order():
         data = layer.data
-        if layer.name == "sites":
-            data = normalise_sites(data)
+        if layer.name == "sites":  # one table per geometry type (site_tables.py)
+            write_site_tables(target, normalise_sites(data), append=not first, layer=layer)
+            first = False
+            continue
         kwargs = {"layer": layer.name, "driver": "GPKG", "append": not first}
         if first:
             kwargs["dataset_options"] = {"VERSION": "1.2"}
@@ -330,8 +328,9 @@ def write_project_tables(target: Path, stack: LayerStack, settings: ProjectSetti
             f'INSERT INTO "{PROVENANCE_TABLE}" ({", ".join(PROVENANCE_COLUMNS)}) '
             f"VALUES ({', '.join('?' for _ in PROVENANCE_COLUMNS)})",
             [
-                [layer.name] + [layer.provenance.as_record()[c] for c in PROVENANCE_COLUMNS[1:]]
+                [name] + [layer.provenance.as_record()[c] for c in PROVENANCE_COLUMNS[1:]]
                 for layer in stack
+                for name in table_names(layer.name)
             ],
         )
         con.executemany(

@@ -28,6 +28,7 @@ from layers.model import GEOMETRY_KINDS, GeometryKind, Layer, LayerSpec, LayerSt
 from layers.provenance import DataStatus, Provenance
 from layers.style import Category, LabelStyle, LayerStyle, Symbol
 from layers.themes.registry import SPECS_BY_NAME
+from layers.themes.sites import SITE_TABLES
 
 ROLES_KEY = "roles"
 USER_LAYERS_KEY = "user_layers"
@@ -48,7 +49,7 @@ PALETTE = (
     "#7570b3",
 )
 #: Table names a user layer cannot take (GeoPackage, QGIS and InnoAtlas tables).
-_RESERVED = {"sites", "layer_styles", "sqlite_sequence"} | set(SPECS_BY_NAME)
+_RESERVED = {"sites", *SITE_TABLES, "layer_styles", "sqlite_sequence"} | set(SPECS_BY_NAME)
 
 _KIND_BY_TYPE: dict[str, GeometryKind] = {
     "Point": "point",

@@ -7,7 +7,6 @@ and after states; each call replaces the layer's data, so the layer emits
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from app.core.sites.identity import new_site_id
 from layers.model import Layer
 from layers.themes.sites import COLUMNS, DEFAULT_RADIUS_M, SPEC, empty_sites
 
@@ -67,7 +67,7 @@ def make_site(
     stamp = now_iso()
     kind = "point" if geometry.geom_type == "Point" else "polygon"
     return {
-        "site_id": uuid.uuid4().hex[:12],
+        "site_id": new_site_id(),
         "name": name,
         "notes": notes,
         "kind": kind,

@@ -186,6 +186,95 @@ class WindowExports:
             write, tr("Cannot export"), tr("Exported {name}: opens styled in QGIS", name=path.name)
         )
 
+    #: The format choices of :meth:`files_dialog`: (label, format, encoding).
+    FILE_FORMATS = (
+        ("Shapefile, UTF-8", "shp", "utf-8"),
+        ("Shapefile, CP949 (older Korean tools)", "shp", "cp949"),
+        ("GeoJSON (WGS 84)", "geojson", "utf-8"),
+        ("FlatGeobuf", "fgb", "utf-8"),
+    )
+
+    def files_dialog(self):
+        """File → Export Shapefiles, GeoJSON or FlatGeobuf…: ask for a format and a
+        folder, then :meth:`export_files`.
+
+        Returns
+        -------
+        Task or None
+            The running export, None when the user cancelled a question.
+        """
+        from PySide6.QtWidgets import QInputDialog
+
+        labels = [tr(label) for label, _fmt, _enc in self.FILE_FORMATS]
+        chosen, ok = QInputDialog.getItem(
+            self.window, tr("Format"), tr("Export format:"), labels, 0, False
+        )
+        if not ok:
+            return None
+        folder = QFileDialog.getExistingDirectory(self.window, tr("Export to folder"))
+        if not folder:
+            return None
+        _label, fmt, encoding = self.FILE_FORMATS[labels.index(chosen)]
+        return self.export_files(Path(folder), fmt, encoding)
+
+    def export_files(self, folder: Path, fmt: str = "shp", encoding: str = "utf-8"):
+        """Write every layer as ``fmt`` files into ``folder`` in the background, with a
+        progress dialog whose Cancel stops it (app/core/export/vector_files.py).
+
+        Parameters
+        ----------
+        folder : Path
+            The target folder (created when its parent exists).
+        fmt : {"shp", "geojson", "fgb"}
+            The format.
+        encoding : {"utf-8", "cp949"}
+            The Shapefiles' encoding.
+
+        Returns
+        -------
+        Task
+            The running export; its end shows a status message (and the notes on
+            text the format lost), or a message box on failure.
+        """
+        from PySide6.QtWidgets import QProgressDialog
+
+        from app.core.export.vector_files import export_vector_files
+        from app.ui import worker
+
+        w = self.window
+        w.indicators.wait()  # the files carry the indicators the canvas shows
+        results = w.indicators.results
+        indicators = results.drop(columns=["name"], errors="ignore") if len(results) else None
+        task = worker.Task(
+            export_vector_files, folder, w.stack, fmt=fmt, encoding=encoding, indicators=indicators
+        )
+        dialog = QProgressDialog(tr("Exporting files…"), tr("Cancel"), 0, 100, w)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)
+        dialog.canceled.connect(task.cancel)
+
+        def finished(result) -> None:
+            dialog.reset()
+            count = sum(p.suffix in (".shp", ".geojson", ".fgb") for p in result.paths)
+            message = tr("Exported {count} file(s) to {name}", count=count, name=folder.name)
+            w.statusBar().showMessage(" — ".join([message, *result.notes]), 15000)
+
+        def failed(message: str, _details: str) -> None:
+            dialog.reset()
+            QMessageBox.warning(w, tr("Cannot export"), message)
+
+        def cancelled() -> None:
+            dialog.reset()
+            w.statusBar().showMessage(tr("Export cancelled"), 8000)
+
+        task.on(
+            progress=lambda fraction, _m: dialog.setValue(int(fraction * 100)),
+            finished=finished,
+            failed=failed,
+            cancelled=cancelled,
+        )
+        return worker.start(task)
+
     def _run(self, write: Callable[[], object], failure_title: str, done: str) -> bool:
         """Wait for the indicators, then call ``write()`` under a wait cursor; an
         :class:`InnoAtlasError` shows ``failure_title`` and the error, success shows

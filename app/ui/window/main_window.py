@@ -212,6 +212,7 @@ class MainWindow(QMainWindow):
         a["actionRemoveLayer"].triggered.connect(self.remove_current_layer)
         self.canvas.filesDropped.connect(self.importer.import_paths)
         a["actionExportGpkg"].triggered.connect(self.exports.gpkg_dialog)
+        a["actionExportShp"].triggered.connect(self.exports.files_dialog)
         a["actionExportMap"].triggered.connect(self.exports.map_dialog)
         a["actionExportHtml"].triggered.connect(self.exports.html_dialog)
         a["actionUndo"].triggered.connect(self.undo_stack.undo)

@@ -18,6 +18,7 @@ from app.core.export.geopackage import (
     export_indicators_geojson,
 )
 from app.core.indicators.engine import COLUMNS, IndicatorEngine
+from app.core.project.site_tables import table_layers
 from app.core.project.store import open_project
 from app.core.sites.edits import make_site, normalise_sites
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
@@ -64,26 +65,34 @@ def _query(path, sql, *params):
         return con.execute(sql, params).fetchall()
 
 
+def _tables(stack):
+    """``{table: layer}``: the sites as sites_points and sites_areas, other layers as such."""
+    return {table: layer for item in stack for table, layer in table_layers(item)}
+
+
 def test_every_layer_with_its_features_and_crs(exported):
     path, stack, _ = exported
     listed = dict(pyogrio.list_layers(path))
-    for layer in stack:
-        assert layer.name in listed
-        info = pyogrio.read_info(path, layer=layer.name)
-        assert info["features"] == len(layer.data), layer.name
+    sites = stack.get("sites").data
+    for table, layer in _tables(stack).items():
+        assert table in listed
+        info = pyogrio.read_info(path, layer=table)
+        expected = {
+            "sites_points": (sites.geom_type == "Point").sum(),
+            "sites_areas": (sites.geom_type == "Polygon").sum(),
+        }.get(table, len(layer.data))
+        assert info["features"] == expected, table
         assert info["crs"] == "EPSG:5186"
-        assert info["geometry_type"] == (
-            "Unknown" if layer.name == "sites" else layer.data.geom_type.iloc[0]
-        )
+        assert info["geometry_type"] == {
+            "sites_points": "Point",
+            "sites_areas": "MultiPolygon",
+        }.get(table, layer.data.geom_type.iloc[0] if len(layer.data) else None)
+    assert "sites" not in listed  # one geometry type per table: no mixed table
     assert dict(_query(path, "SELECT table_name, column_name FROM gpkg_geometry_columns")) == {
-        layer.name: "geom" for layer in stack
+        table: "geom" for table in _tables(stack)
     }
-    assert (
-        dict(_query(path, "SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))[
-            "sites"
-        ]
-        == "GEOMETRY"
-    )
+    types = dict(_query(path, "SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))
+    assert (types["sites_points"], types["sites_areas"]) == ("POINT", "MULTIPOLYGON")
 
 
 def test_geopackage_1_2_and_integrity(exported):
@@ -102,7 +111,7 @@ def test_layer_styles_one_default_row_per_layer(exported):
         "f_geometry_column, styleName, useAsDefault, update_time, styleQML, "
         "styleSLD FROM layer_styles",
     )
-    assert sorted(r[2] for r in rows) == sorted(stack.names())
+    assert sorted(r[2] for r in rows) == sorted(_tables(stack))
     for catalog, schema, table, column, name, default, stamp, qml, sld in rows:
         assert catalog == "" and schema == "" and column == "geom"
         assert default == 1 and 0 < len(name) <= 30 and table in name
@@ -111,16 +120,16 @@ def test_layer_styles_one_default_row_per_layer(exported):
     assert _query(
         path, "SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'"
     ) == [("attributes",)]
-    # exactly QGIS's lookup finds each layer's row
-    for layer in stack:
+    # exactly QGIS's lookup finds each table's row
+    for table in _tables(stack):
         found = _query(
             path,
             "SELECT styleName FROM layer_styles WHERE f_table_schema='' AND "
             "f_table_name=? AND f_geometry_column='geom' ORDER BY CASE WHEN "
             "useAsDefault THEN 1 ELSE 2 END, update_time DESC LIMIT 1",
-            layer.name,
+            table,
         )
-        assert found and layer.name in found[0][0]
+        assert found and table in found[0][0]
 
 
 def _qml(path, name):
@@ -143,7 +152,8 @@ def test_qml_renderers_and_category_colours(exported):
         "dong": "singleSymbol",
         "education": "singleSymbol",
         "stations": "singleSymbol",
-        "sites": "RuleRenderer",
+        "sites_points": "singleSymbol",
+        "sites_areas": "singleSymbol",
     }
     for name, renderer_type in expected.items():
         root = _qml(path, name)
@@ -178,7 +188,9 @@ def test_qml_renderers_and_category_colours(exported):
     marker = _qml(path, "education").find("renderer-v2/symbols/symbol/layer")
     assert marker.get("class") == "SimpleMarker"
     assert _qml(path, "dong").findtext("layerOpacity") == "0.6"
-    labels = _qml(path, "sites")
+    assert _qml(path, "sites_points").findtext("layerGeometryType") == "0"
+    assert _qml(path, "sites_areas").findtext("layerGeometryType") == "2"
+    labels = _qml(path, "sites_areas")
     assert labels.get("labelsEnabled") == "1"
     assert labels.find("labeling").get("type") == "simple"
     text = labels.find("labeling/settings/text-style")
@@ -192,7 +204,7 @@ def test_sld_parses_with_equal_to_filters(exported):
         assert root.tag == f"{SLD}StyledLayerDescriptor"
         assert root.findtext(f"{SLD}NamedLayer/{SLD}Name") == name
         rules = root.findall(f".//{SLD}Rule")
-        style = stack.get(name).style
+        style = _tables(stack)[name].style
         if style.kind == "categorized":
             literals = [
                 r.findtext(f"{OGC}Filter/{OGC}PropertyIsEqualTo/{OGC}Literal") for r in rules
@@ -208,15 +220,16 @@ def test_provenance_table_and_gpkg_metadata(exported):
     columns = [r[1] for r in _query(path, f'PRAGMA table_info("{PROVENANCE_TABLE}")')]
     assert tuple(columns[1:]) == PROVENANCE_COLUMNS
     rows = _query(path, f'SELECT layer, status FROM "{PROVENANCE_TABLE}"')
-    assert dict(rows) == {layer.name: str(layer.provenance.status) for layer in stack}
+    assert dict(rows) == {t: str(layer.provenance.status) for t, layer in _tables(stack).items()}
     meta = _query(
         path,
         "SELECT r.reference_scope, r.table_name, r.column_name, m.md_scope, "
         "m.md_standard_uri, m.mime_type, m.metadata FROM "
         "gpkg_metadata_reference r JOIN gpkg_metadata m ON m.id = "
-        "r.md_file_id",
+        "r.md_file_id WHERE m.md_standard_uri = ?",
+        PROVENANCE_URI,
     )
-    assert sorted(r[1] for r in meta) == sorted(stack.names())
+    assert sorted(r[1] for r in meta) == sorted(_tables(stack))
     for scope, table, column, md_scope, uri, mime, text in meta:
         assert (scope, column, md_scope, uri, mime) == (
             "table",
@@ -225,7 +238,7 @@ def test_provenance_table_and_gpkg_metadata(exported):
             PROVENANCE_URI,
             "text/plain",
         )
-        provenance = stack.get(table).provenance
+        provenance = _tables(stack)[table].provenance
         assert f"status: {provenance.status}" in text
         assert f"licence: {provenance.licence}" in text
     extensions = _query(
@@ -260,13 +273,20 @@ def test_a_caveated_layer_without_the_column_gets_one(exported, tmp_path):
 
 def test_sites_carry_every_indicator_column(exported):
     path, stack, indicators = exported
-    sites = pyogrio.read_dataframe(path, layer="sites")
+    points = pyogrio.read_dataframe(path, layer="sites_points")
+    areas = pyogrio.read_dataframe(path, layer="sites_areas")
     for column in COLUMNS:
-        assert column in sites.columns
-    assert sites["name"].tolist() == ["가산 A", "양재 C"]
+        assert column in points.columns and column in areas.columns
+    assert points["name"].tolist() == ["가산 A"] and areas["name"].tolist() == ["양재 C"]
+    sites = pd.concat([points, areas], ignore_index=True)
     assert sites["startups_n"].tolist() == indicators["startups_n"].tolist()
     assert json.loads(sites["zone_shares"][0]) == {"준공업": 1.0}
-    assert set(sites.geom_type) == {"Point", "Polygon"}
+    assert (set(points.geom_type), set(areas.geom_type)) == ({"Point"}, {"MultiPolygon"})
+    with sqlite3.connect(path) as con:  # counts are INTEGER, times DATETIME
+        declared = {row[1]: row[2] for row in con.execute('PRAGMA table_info("sites_areas")')}
+    con.close()
+    assert {declared[c] for c in ("startups_n", "employees_sum", "stations_n")} == {"INTEGER"}
+    assert declared["created"] == declared["modified"] == "DATETIME"
 
 
 def test_round_trip_exact(exported):

@@ -8,13 +8,14 @@ import textwrap
 
 import pytest
 
+from app.core.project.site_tables import table_layers
 from tests.pyqgis import has_pyqgis, run_pyqgis, set_two_sites
 
 pytestmark = pytest.mark.skipif(not has_pyqgis(), reason="PyQGIS is not installed")
 
 SCRIPT = textwrap.dedent("""
     import json, sys
-    from qgis.core import QgsApplication, QgsVectorLayer
+    from qgis.core import QgsApplication, QgsVectorLayer, QgsWkbTypes
     app = QgsApplication([], False)
     app.initQgis()
     path, names = sys.argv[1], sys.argv[2:]
@@ -22,7 +23,11 @@ SCRIPT = textwrap.dedent("""
     for name in names:
         layer = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
         info = {"valid": layer.isValid(), "crs": layer.crs().authid(),
-                "count": layer.featureCount()}
+                "count": layer.featureCount(),
+                "type": QgsWkbTypes.displayString(layer.wkbType())}
+        metadata = layer.metadata()
+        info["metadata"] = {"title": metadata.title(), "licences": metadata.licenses(),
+                            "keywords": metadata.keywords(), "abstract": metadata.abstract()}
         message, ok = layer.loadDefaultStyle()
         info.update(load_ok=bool(ok), message=message)
         renderer = layer.renderer()
@@ -64,25 +69,48 @@ def qgis_report(default_project_path, tmp_path_factory):
     project.stack.get("dong").set_opacity(0.6)
     folder = tmp_path_factory.mktemp("qgis")
     path = export_geopackage(folder / "export.gpkg", project.stack)
-    result = run_pyqgis(SCRIPT, folder, path, *project.stack.names())
+    tables = {t: layer for item in project.stack for t, layer in table_layers(item)}
+    result = run_pyqgis(SCRIPT, folder, path, *tables)
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     assert lines, result.stdout + result.stderr
-    return json.loads(lines[-1][len("RESULT ") :]), project.stack
+    return json.loads(lines[-1][len("RESULT ") :]), project.stack, tables
 
 
 def test_every_layer_loads_its_default_style_from_the_file(qgis_report):
-    report, stack = qgis_report
-    assert set(report) == set(stack.names())
-    for layer in stack:
-        info = report[layer.name]
+    report, stack, tables = qgis_report
+    assert set(report) == set(tables)
+    for name, layer in tables.items():
+        info = report[name]
         assert info["valid"] and info["crs"] == "EPSG:5186", info
-        assert info["count"] == len(layer.data)
+        if layer.name in ("sites_points", "sites_areas"):
+            assert info["count"] == 1  # one point site, one polygon site
+        else:
+            assert info["count"] == len(layer.data)
         assert info["load_ok"] and info["message"] == "Loaded from Provider", info
-        assert info["related_styles"] == 1 and layer.name in info["first_style"]
+        assert info["related_styles"] == 1 and name in info["first_style"]
+    # one geometry type per table: QGIS opens the sites as two ordinary layers
+    assert report["sites_points"]["type"] == "Point"
+    assert report["sites_areas"]["type"] == "MultiPolygon"
+
+
+def test_layer_metadata_shows_the_provenance(qgis_report):
+    report, _stack, tables = qgis_report
+    for name, layer in tables.items():
+        metadata = report[name]["metadata"]
+        provenance = layer.provenance
+        assert layer.title("en") in metadata["title"], metadata
+        assert metadata["keywords"] == {"InnoAtlas data status": [str(provenance.status)]}
+        assert provenance.source in metadata["abstract"]
+        if provenance.licence:
+            assert metadata["licences"] == [provenance.licence]
+    startups = report["startups"]["metadata"]
+    assert startups["title"].endswith("[SYNTHETIC]")
+    assert startups["abstract"].startswith("SYNTHETIC DATA")
+    assert report["zoning"]["metadata"]["title"].endswith("[ILLUSTRATIVE]")
 
 
 def test_renderers_categories_and_colours(qgis_report):
-    report, stack = qgis_report
+    report, stack, _tables = qgis_report
     for name in ("zoning", "startups", "districts"):
         style = stack.get(name).style
         info = report[name]
@@ -94,22 +122,23 @@ def test_renderers_categories_and_colours(qgis_report):
             assert alpha == round(255 * category.symbol.fill_alpha)
     assert report["zoning"]["colours"]["준공업"][0] == "#a8a9e8"
     assert report["education"]["colour"] == stack.get("education").style.symbol.fill
-    assert report["sites"]["renderer"] == "RuleRenderer" and len(report["sites"]["rules"]) == 2
+    assert report["sites_points"]["renderer"] == report["sites_areas"]["renderer"] == "singleSymbol"
+    assert report["sites_areas"]["colour"] == stack.get("sites").style.symbol.fill
 
 
 def test_opacity_and_labels(qgis_report):
-    report, stack = qgis_report
+    report, stack, tables = qgis_report
     assert report["dong"]["opacity"] == pytest.approx(0.6)
     assert report["gu"]["opacity"] == pytest.approx(1.0)
-    for layer in stack:
+    for name, layer in tables.items():
         label = layer.style.label
-        assert report[layer.name]["labels"] == (label is not None), layer.name
+        assert report[name]["labels"] == (label is not None), name
         if label is not None:
-            assert report[layer.name]["label_field"] == label.field
+            assert report[name]["label_field"] == label.field
             # labels hide when zoomed out beyond max_resolution (QGIS minimumScale)
             expected = (
                 [True, round(label.max_resolution * 96 / 0.0254), 0]
                 if label.max_resolution
                 else [False, 0, 0]
             )
-            assert report[layer.name]["label_scales"] == expected, layer.name
+            assert report[name]["label_scales"] == expected, name

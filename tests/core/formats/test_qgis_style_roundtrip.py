@@ -18,6 +18,7 @@ from app.core.formats.qgis.qml_read import (
 )
 from app.core.formats.qgis.qml_symbols import StyleImportError
 from app.core.formats.qgis.qml_write import style_qml
+from app.core.project.site_tables import table_layers
 from app.core.project.store import open_project, save_project
 from layers.model import Layer
 from layers.style import Category, LabelStyle, LayerStyle, Symbol, categorized
@@ -378,12 +379,14 @@ def test_styles_resaved_by_qgis_read_back_equal(default_project_path, tmp_path):
     set_two_sites(project.stack)
     project.stack.get("gu").set_opacity(0.55)
     path = export_geopackage(tmp_path / "export.gpkg", project.stack)
-    result = run_pyqgis(RESAVE_SCRIPT, tmp_path, path, tmp_path, *project.stack.names())
-    assert result.stdout.count("True True") == len(project.stack), result.stdout + result.stderr
-    for layer in project.stack:
-        text = (tmp_path / f"{layer.name}.qml").read_text(encoding="utf-8")
+    tables = {t: layer for item in project.stack for t, layer in table_layers(item)}
+    result = run_pyqgis(RESAVE_SCRIPT, tmp_path, path, tmp_path, *tables)
+    assert result.stdout.count("True True") == len(tables), result.stdout + result.stderr
+    for name, layer in tables.items():
+        text = (tmp_path / f"{name}.qml").read_text(encoding="utf-8")
         assert 'styleCategories="AllStyleCategories"' in text  # QGIS's file, not ours
-        assert style_from_qml(text, layer.geometry_kind) == layer.style, layer.name
+        expected = qml_normalised(layer.style, layer.geometry_kind)  # sites: per table
+        assert style_from_qml(text, layer.geometry_kind) == expected, name
         assert qml_opacity(text) == pytest.approx(layer.opacity)
 
 
@@ -400,11 +403,12 @@ def test_an_export_gives_back_every_layer_style_and_opacity(project, tmp_path):
     finally:
         project.stack.get("dong").set_opacity(1.0)
     styles = read_layer_styles(path)
-    assert set(styles) == set(project.stack.names())
-    for layer in project.stack:
-        style, opacity = styles[layer.name]
-        assert style == layer.style, layer.name
-        assert opacity == (0.45 if layer.name == "dong" else 1.0)
+    tables = {t: layer for item in project.stack for t, layer in table_layers(item)}
+    assert set(styles) == set(tables)  # the sites: sites_points and sites_areas
+    for name, layer in tables.items():
+        style, opacity = styles[name]
+        assert style == qml_normalised(layer.style, layer.geometry_kind), name
+        assert opacity == (0.45 if name == "dong" else 1.0)
 
 
 def _styles_db(

@@ -55,21 +55,21 @@ def without_fid(row):
 
 def test_a_damaged_site_is_named_and_kept_byte_for_byte_across_open_and_save(copy_of, tmp_path):
     path = copy_of()
-    (damaged,) = flip_geometry(path, "sites", "name = 's1'")
+    (damaged,) = flip_geometry(path, "sites_points", "name = 's1'")
     project = open_project(path)
     assert sorted(project.stack.get("sites").data["name"]) == ["s0", "s2"]
     (note,) = [n for n in project.notes if "sites" in n]
-    assert f"fid {damaged[0]}" in note and "'sites'" in note and "damaged geometry" in note
+    assert f"fid {damaged[0]}" in note and "'sites_points'" in note and "damaged geometry" in note
 
     saved = tmp_path / "saved.gpkg"
     save_project(saved, project.stack, project.settings)
-    assert len(rows(saved, "sites")) == 3
-    (kept,) = rows(saved, "sites", "name = 's1'")
+    assert len(rows(saved, "sites_points")) == 3
+    (kept,) = rows(saved, "sites_points", "name = 's1'")
     assert without_fid(kept) == without_fid(damaged)  # the blob's bytes included
     # And again: a second round trip keeps it too.
     again = open_project(saved)
     save_project(saved, again.stack, again.settings)
-    (kept,) = rows(saved, "sites", "name = 's1'")
+    (kept,) = rows(saved, "sites_points", "name = 's1'")
     assert without_fid(kept) == without_fid(damaged)
     assert sorted(open_project(saved).stack.get("sites").data["name"]) == ["s0", "s2"]
 

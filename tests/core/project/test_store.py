@@ -170,7 +170,8 @@ def test_empty_sites_layer_round_trip(tmp_path, project):
     path = tmp_path / "empty.gpkg"
     assert len(project.stack.get("sites").data) == 0
     save_project(path, project.stack, ProjectSettings())
-    assert "sites" in {str(name) for name, _ in pyogrio.list_layers(path)}
+    tables = {str(name) for name, _ in pyogrio.list_layers(path)}
+    assert {"sites_points", "sites_areas"} <= tables and "sites" not in tables
     loaded = open_project(path)
     sites = loaded.stack.get("sites").data
     assert len(sites) == 0
@@ -201,14 +202,16 @@ def test_saved_file_is_a_valid_geopackage_1_2(tmp_path, project):
     con.close()
     layers = {str(name): kind for name, kind in pyogrio.list_layers(path)}
     for name in project.stack.names():
-        assert contents[name] == "features"
-        assert name in layers
+        for table in ("sites_points", "sites_areas") if name == "sites" else (name,):
+            assert contents[table] == "features"
+            assert table in layers
     assert contents["innoatlas_project"] == contents["innoatlas_provenance"] == "attributes"
     assert "innoatlas_project" in layers and "innoatlas_provenance" in layers
     assert srs == {5186}
     assert rows["format_version"] == str(FORMAT_VERSION)
-    assert pyogrio.read_info(path, layer="sites")["features"] == 4
-    assert pyogrio.read_info(path, layer="sites")["crs"] == "EPSG:5186"
+    assert pyogrio.read_info(path, layer="sites_points")["features"] == 2
+    assert pyogrio.read_info(path, layer="sites_areas")["features"] == 2
+    assert pyogrio.read_info(path, layer="sites_areas")["crs"] == "EPSG:5186"
 
 
 # -- bad input ---------------------------------------------------------------------------

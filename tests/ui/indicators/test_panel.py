@@ -232,14 +232,31 @@ def test_file_export_geopackage_writes_styles_and_indicators(qtbot, gvalley, tmp
     out = tmp_path / "for_qgis.gpkg"
     assert w.export_gpkg(out)
     names = {name for name, kind in pyogrio.list_layers(out) if kind is not None}
-    assert {"sites", "startups", "zoning", "districts"} <= names
-    sites = pyogrio.read_dataframe(out, layer="sites")
+    assert {"sites_points", "sites_areas", "startups", "zoning", "districts"} <= names
+    sites = pyogrio.read_dataframe(out, layer="sites_areas")  # the square site
     assert {"rank", "score", "startups_n"} <= set(sites.columns)
     with sqlite3.connect(out) as con:
         rows = con.execute(
             "SELECT f_table_name FROM layer_styles WHERE useAsDefault = 1 AND f_table_schema = ''"
         ).fetchall()
     assert {r[0] for r in rows} == names
+
+
+def test_file_export_shapefiles_runs_in_the_worker(qtbot, gvalley, tmp_path):
+    import pandas as pd
+    import pyogrio
+
+    from app.ui import worker
+
+    w, _, _ = gvalley
+    w.exports.export_files(tmp_path / "shp", "shp", "cp949")
+    assert worker.wait_all(120_000)
+    qtbot.waitUntil(lambda: "shp" in w.statusBar().currentMessage(), timeout=10_000)
+    areas = pyogrio.read_dataframe(tmp_path / "shp" / "sites_areas.shp")
+    fields = pd.read_csv(tmp_path / "shp" / "fields.csv", encoding="utf-8-sig")
+    short = dict(zip(fields["field"], fields["short_name"]))
+    assert {short["rank"], short["score"], short["startups_n"]} <= set(areas.columns)
+    assert (tmp_path / "shp" / "sites_areas.cpg").read_text() == "CP949"
 
 
 def click_tab(qtbot, panel, index):

@@ -90,17 +90,17 @@ def test_a_damaged_site_is_named_on_open_and_kept_byte_for_byte_by_save(
     qtbot, main_window, answers, project
 ):
     w = main_window
-    (damaged,) = flip_geometry(project, "sites", "name = 's1'")
+    (damaged,) = flip_geometry(project, "sites_points", "name = 's1'")
     open_through_the_menu(w, answers, project)
     note = load_note(qtbot)
-    assert "'sites'" in note and f"fid {damaged[0]}" in note
+    assert "'sites_points'" in note and f"fid {damaged[0]}" in note
     assert sorted(w.stack.get("sites").data["name"]) == ["s0", "s2"]
 
     w.actions_by_name["actionSave"].trigger()
     assert not w.isWindowModified()
     with sqlite3.connect(project) as con:
-        names = [r[0] for r in con.execute("SELECT name FROM sites ORDER BY name")]
-        (kept,) = con.execute("SELECT * FROM sites WHERE name = 's1'").fetchall()
+        names = [r[0] for r in con.execute("SELECT name FROM sites_points ORDER BY name")]
+        (kept,) = con.execute("SELECT * FROM sites_points WHERE name = 's1'").fetchall()
     con.close()
     assert names == ["s0", "s1", "s2"]
     assert kept[1:] == damaged[1:]  # every column, the geometry blob's bytes included
