@@ -18,6 +18,10 @@ then ``os.replace``):
   :data:`PROVENANCE_URI`; the text is ``key: value`` lines: layer, title, status,
   source, licence, vintage, attribution, notes) referenced from
   ``gpkg_metadata_reference`` with ``reference_scope='table'``;
+- the coverage area of each layer that plays a role (start-ups, universities, stations,
+  zoning; app.core.project.coverage), in both: a line such as
+  ``start-ups: 'magok_firms' (covers Magok)`` appended to the layer's ``notes`` in
+  ``innoatlas_provenance`` and a ``coverage:`` line in its metadata text;
 - the ``innoatlas_project`` settings table (order, visibility, opacity), so the export
   opens in InnoAtlas as a project.
 
@@ -30,6 +34,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +51,7 @@ from app.core.formats.csv_text import csv_text
 from app.core.formats.qgis.qml_write import style_name, style_qml, style_sld
 from app.core.indicators.records import indicator_records
 from app.core.progress import Progress, no_progress
+from app.core.project.coverage import role_coverage_lines
 from layers.model import WORKING_CRS, Layer, LayerStack
 
 STYLES_TABLE = "layer_styles"
@@ -162,14 +168,42 @@ def _write_layers(
         report(0.8 * (number + 1) / len(layers), layer.name)
 
 
-def _metadata_text(layer: Layer) -> str:
+def _metadata_text(layer: Layer, coverage: list[str] | None = None) -> str:
     record = layer.provenance.as_record()
     lines = [f"layer: {layer.name}", f"title: {layer.title('en')} / {layer.title('ko')}"]
     lines += [f"{key}: {value}" for key, value in record.items()]
+    lines += [f"coverage: {line}" for line in coverage or []]
     return "\n".join(lines) + "\n"
 
 
-def _write_styles_and_metadata(con: sqlite3.Connection, stack: LayerStack) -> None:
+#: A coverage line of an earlier export in a layer's notes (replaced, not repeated).
+_COVERAGE_NOTE = re.compile(r"^(start-ups|universities|stations|zoning): '.*' \(covers .*\)$")
+
+
+def _write_coverage_notes(con: sqlite3.Connection, coverage: dict[str, list[str]]) -> None:
+    """Append each role layer's coverage lines to its notes in the provenance table."""
+    from layers.provenance import PROVENANCE_TABLE
+
+    for name, lines in coverage.items():
+        row = con.execute(
+            f'SELECT notes FROM "{PROVENANCE_TABLE}" WHERE layer = ?', (name,)
+        ).fetchone()
+        if row is None:
+            continue
+        kept = [
+            part
+            for part in str(row[0] or "").split("; ")
+            if part and not _COVERAGE_NOTE.match(part)
+        ]
+        con.execute(
+            f'UPDATE "{PROVENANCE_TABLE}" SET notes = ? WHERE layer = ?',
+            ("; ".join(kept + lines), name),
+        )
+
+
+def _write_styles_and_metadata(
+    con: sqlite3.Connection, stack: LayerStack, coverage: dict[str, list[str]] | None = None
+) -> None:
     geometry_columns = dict(
         con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
     )
@@ -220,7 +254,7 @@ def _write_styles_and_metadata(con: sqlite3.Connection, stack: LayerStack) -> No
         cursor = con.execute(
             "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, "
             "mime_type, metadata) VALUES ('dataset', ?, 'text/plain', ?)",
-            (PROVENANCE_URI, _metadata_text(layer)),
+            (PROVENANCE_URI, _metadata_text(layer, (coverage or {}).get(layer.name))),
         )
         con.execute(
             "INSERT INTO gpkg_metadata_reference (reference_scope, table_name, "
@@ -275,12 +309,14 @@ def export_geopackage(
         raise ExportError("indicators were given but the project has no sites layer")
     settings = copy.deepcopy(settings) if settings is not None else ProjectSettings()
     settings.capture_layers(stack)
+    coverage = role_coverage_lines(stack, settings.roles(), settings.extra)
 
     def write(temp: Path) -> None:
         _write_layers(temp, stack, indicators, report)
         write_project_tables(temp, stack, settings)  # innoatlas_provenance + settings
         with sqlite3.connect(temp) as con:
-            _write_styles_and_metadata(con, stack)
+            _write_coverage_notes(con, coverage)
+            _write_styles_and_metadata(con, stack, coverage)
         con.close()
 
     write_atomically(
