@@ -4,8 +4,12 @@ Reads the sites (any vector file pyogrio reads, any CRS), takes the start-up,
 education, station and zoning layers from the project GeoPackage (default: the
 embedded project) unless a file overrides one, and writes one row per site: ``site``
 (its name, else its ``site_id``, else its row number) then exactly the docs/indicators.md
-columns, as CSV (default) or JSON; JSON adds each site's score ``breakdown`` and the
-criteria ``left_out`` of every score (also noted on stderr). Qt is never imported.
+columns, as CSV (default) or JSON; JSON adds each site's score ``breakdown``, the
+criteria ``left_out`` of every score and the sites compared on partial data
+(``partial_data``), also noted on stderr. The project's role layers speak only for their
+coverage areas (saved in the project; docs/indicators.md, Coverage areas): outside them a
+site's values are empty, never 0; an override file covers the whole map. Qt is never
+imported.
 """
 
 from __future__ import annotations

@@ -19,9 +19,10 @@ then ``os.replace``):
   source, licence, vintage, attribution, notes) referenced from
   ``gpkg_metadata_reference`` with ``reference_scope='table'``;
 - the coverage area of each layer that plays a role (start-ups, universities, stations,
-  zoning; app.core.project.coverage), in both: a line such as
-  ``start-ups: 'magok_firms' (covers Magok)`` appended to the layer's ``notes`` in
-  ``innoatlas_provenance`` and a ``coverage:`` line in its metadata text;
+  zoning; app.core.project.coverage), in both: a text such as
+  ``start-ups: 'magok_firms' (covers Magok)`` in the ``coverage`` column the export adds
+  to ``innoatlas_provenance`` (empty for the other layers) and a ``coverage:`` line in
+  the layer's metadata text;
 - the ``innoatlas_project`` settings table (order, visibility, opacity), so the export
   opens in InnoAtlas as a project.
 
@@ -34,7 +35,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -168,42 +168,40 @@ def _write_layers(
         report(0.8 * (number + 1) / len(layers), layer.name)
 
 
-def _metadata_text(layer: Layer, coverage: list[str] | None = None) -> str:
+def _metadata_text(layer: Layer) -> str:
     record = layer.provenance.as_record()
     lines = [f"layer: {layer.name}", f"title: {layer.title('en')} / {layer.title('ko')}"]
     lines += [f"{key}: {value}" for key, value in record.items()]
-    lines += [f"coverage: {line}" for line in coverage or []]
     return "\n".join(lines) + "\n"
 
 
-#: A coverage line of an earlier export in a layer's notes (replaced, not repeated).
-_COVERAGE_NOTE = re.compile(r"^(start-ups|universities|stations|zoning): '.*' \(covers .*\)$")
+#: The column of ``innoatlas_provenance`` an export adds: each role layer's coverage.
+COVERAGE_COLUMN = "coverage"
 
 
-def _write_coverage_notes(con: sqlite3.Connection, coverage: dict[str, list[str]]) -> None:
-    """Append each role layer's coverage lines to its notes in the provenance table."""
+def _write_coverage(con: sqlite3.Connection, coverage: dict[str, list[str]]) -> None:
+    """Add :data:`COVERAGE_COLUMN` to the provenance table, filled for the role layers
+    (a project opened from the export reads the table as before: unknown columns are
+    ignored, so the export stays lossless), and a ``coverage:`` line per role to their
+    metadata text."""
     from layers.provenance import PROVENANCE_TABLE
 
-    for name, lines in coverage.items():
-        row = con.execute(
-            f'SELECT notes FROM "{PROVENANCE_TABLE}" WHERE layer = ?', (name,)
-        ).fetchone()
-        if row is None:
-            continue
-        kept = [
-            part
-            for part in str(row[0] or "").split("; ")
-            if part and not _COVERAGE_NOTE.match(part)
-        ]
-        con.execute(
-            f'UPDATE "{PROVENANCE_TABLE}" SET notes = ? WHERE layer = ?',
-            ("; ".join(kept + lines), name),
-        )
+    con.execute(f'ALTER TABLE "{PROVENANCE_TABLE}" ADD COLUMN "{COVERAGE_COLUMN}" TEXT')
+    con.executemany(
+        f'UPDATE "{PROVENANCE_TABLE}" SET "{COVERAGE_COLUMN}" = ? WHERE layer = ?',
+        [("; ".join(lines), name) for name, lines in coverage.items()],
+    )
+    con.executemany(
+        "UPDATE gpkg_metadata SET metadata = metadata || ? WHERE id IN (SELECT md_file_id "
+        "FROM gpkg_metadata_reference WHERE table_name = ? AND reference_scope = 'table')",
+        [
+            ("".join(f"coverage: {line}\n" for line in lines), name)
+            for name, lines in coverage.items()
+        ],
+    )
 
 
-def _write_styles_and_metadata(
-    con: sqlite3.Connection, stack: LayerStack, coverage: dict[str, list[str]] | None = None
-) -> None:
+def _write_styles_and_metadata(con: sqlite3.Connection, stack: LayerStack) -> None:
     geometry_columns = dict(
         con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
     )
@@ -254,7 +252,7 @@ def _write_styles_and_metadata(
         cursor = con.execute(
             "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, "
             "mime_type, metadata) VALUES ('dataset', ?, 'text/plain', ?)",
-            (PROVENANCE_URI, _metadata_text(layer, (coverage or {}).get(layer.name))),
+            (PROVENANCE_URI, _metadata_text(layer)),
         )
         con.execute(
             "INSERT INTO gpkg_metadata_reference (reference_scope, table_name, "
@@ -315,8 +313,8 @@ def export_geopackage(
         _write_layers(temp, stack, indicators, report)
         write_project_tables(temp, stack, settings)  # innoatlas_provenance + settings
         with sqlite3.connect(temp) as con:
-            _write_coverage_notes(con, coverage)
-            _write_styles_and_metadata(con, stack, coverage)
+            _write_styles_and_metadata(con, stack)
+            _write_coverage(con, coverage)
         con.close()
 
     write_atomically(

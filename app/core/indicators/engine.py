@@ -550,6 +550,8 @@ def _catchments(geoms: np.ndarray, radii: np.ndarray) -> np.ndarray:
     wide = radii > 0
     if wide.any():
         out[wide] = shapely.buffer(geoms[wide], radii[wide], quad_segs=16)
+        vanished = shapely.is_empty(out) | (shapely.area(out) <= 0)  # an R too small for GEOS
+        out[vanished] = geoms[vanished]
     return out
 
 

@@ -420,7 +420,8 @@ def partial_sites(
     frame: pd.DataFrame, used: tuple[str, ...], shares: Mapping[str, np.ndarray] | None = None
 ) -> tuple[np.ndarray, tuple[PartialSite, ...]]:
     """Which sites are compared on partial data: a family that a used criterion reads
-    covers only part of the site's catchment (0 ≤ share < 1).
+    covers only part of the site's catchment (0 ≤ share < 1). A site without a score
+    (no known criterion) is compared on nothing and is not partial.
 
     Returns
     -------
@@ -440,7 +441,8 @@ def partial_sites(
             values = np.ones(n)
         matrix[:, position] = np.where(np.isfinite(values), values, 1.0)
     short = matrix < 1.0
-    flag = np.asarray(short.any(axis=1), dtype=bool).reshape(n)
+    scored = np.isfinite(_column(frame, "score"))
+    flag = np.asarray(short.any(axis=1), dtype=bool).reshape(n) & scored
     sites = tuple(
         PartialSite(
             frame.index[row],
