@@ -158,7 +158,9 @@ def build_html(
         for s in scenes
     ]
     warnings, sources = attribution_parts(stack, language, [lay.name for lay in exported])
-    coverage = coverage_lines(stack, roles_of(dict(extra or {})), extra or {}, language)
+    coverage = (
+        [] if extra is None else coverage_lines(stack, roles_of(dict(extra)), extra, language)
+    )
     data = {
         "layers": records,
         "scenes": scene_records,
@@ -297,8 +299,8 @@ def export_html(
     extra : mapping, optional
         ``ProjectSettings.extra``: the layers' roles and their saved coverage areas
         (app.core.project.coverage). The legend's data notes name each role layer's
-        coverage ("start-ups: 'magok_firms' (covers Magok)"); without it the default
-        layers play the roles.
+        coverage ("start-ups: 'magok_firms' (covers Magok)"); without it they do not (the
+        roles are not known) and indicators computed here use the default layers.
 
     Returns
     -------
