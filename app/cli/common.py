@@ -199,3 +199,59 @@ def role_table(saved, role: str, available: set[str]) -> str:
     """
     assigned = saved.roles().get(role) if saved is not None else None
     return assigned if assigned in available else role
+
+
+def table_coverages(project: Path, saved, tables: dict) -> tuple[dict, dict]:
+    """The coverage areas and titles of the role layers read as tables (the command line).
+
+    Parameters
+    ----------
+    project : Path
+        The project GeoPackage.
+    saved : ProjectSettings or None
+        From :func:`saved_settings` (roles, coverage records, imported layers' titles).
+    tables : dict
+        ``{role: (table name, frame)}`` of the project layers that play the roles
+        (override files are not included: they cover the whole map).
+
+    Returns
+    -------
+    (dict, dict)
+        ``{role: covered area or None}`` (app.core.project.coverage) and ``{role:
+        the layer's title}``.
+    """
+    import pyogrio
+
+    from app.core.formats.vector import read_vector
+    from app.core.project.coverage import coverage_geometry, named_coverage, saved_coverage
+    from app.core.project.user_layers import USER_LAYERS_KEY, is_user_name
+    from layers.themes.registry import SPECS_BY_NAME
+
+    extra = saved.extra if saved is not None else {}
+    titles = {}
+    records = extra.get(USER_LAYERS_KEY)
+    named = {
+        str(r.get("name")): str(r.get("title_en") or r.get("name"))
+        for r in (records if isinstance(records, list) else [])
+        if isinstance(r, dict)
+    }
+    for role, (table, _) in tables.items():
+        spec = SPECS_BY_NAME.get(table)
+        titles[role] = named.get(table) or (spec.title_en if spec is not None else table)
+    if not any(is_user_name(t) or saved_coverage(extra, t) for t, _ in tables.values()):
+        return {role: None for role in tables}, titles
+    available = {str(layer) for layer, _ in pyogrio.list_layers(project)}
+    areas = {
+        name: read_vector(project, name, preferred_layer=name).frame if name in available else None
+        for name in ("districts", "dong")
+    }
+    coverage = {
+        role: coverage_geometry(
+            named_coverage(table, frame, extra, areas["districts"], areas["dong"]),
+            areas["districts"],
+            areas["dong"],
+            frame,
+        )
+        for role, (table, frame) in tables.items()
+    }
+    return coverage, titles

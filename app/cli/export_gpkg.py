@@ -84,12 +84,14 @@ def _run(args: argparse.Namespace) -> int:
     sites = sites_layer.data
     indicators = None
     if len(sites):
+        from app.core.project.coverage import role_coverages
         from app.core.project.user_layers import ROLE_NAMES, role_layer
 
         context = (role_layer(stack, name, settings.roles()) for name in ROLE_NAMES)
         engine = IndicatorEngine(
             *(None if layer is None else layer.data for layer in context),
             rules=settings.zoning_rules(),
+            coverage=role_coverages(stack, settings.roles(), settings.extra),
         )
         radius = args.radius if args.radius is not None else settings.radius_m
         indicators = engine.compute(

@@ -91,6 +91,7 @@ def _run(args: argparse.Namespace) -> int:
         stack,
         radius,
         settings.roles(),
+        settings.extra,
         site_radius=args.radius is None,
         rules=settings.zoning_rules(),
         weights=settings.score_weights(),
@@ -114,6 +115,7 @@ def _run(args: argparse.Namespace) -> int:
         basemap=args.basemap,
         start_scene=args.scene,
         radius_m=radius,
+        extra=settings.extra,
     )
     size = args.out.stat().st_size
     print(

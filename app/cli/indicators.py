@@ -4,8 +4,12 @@ Reads the sites (any vector file pyogrio reads, any CRS), takes the start-up,
 education, station and zoning layers from the project GeoPackage (default: the
 embedded project) unless a file overrides one, and writes one row per site: ``site``
 (its name, else its ``site_id``, else its row number) then exactly the docs/indicators.md
-columns, as CSV (default) or JSON; JSON adds each site's score ``breakdown`` and the
-criteria ``left_out`` of every score (also noted on stderr). Qt is never imported.
+columns, as CSV (default) or JSON; JSON adds each site's score ``breakdown``, the
+criteria ``left_out`` of every score and the sites compared on partial data
+(``partial_data``), also noted on stderr. The project's role layers speak only for their
+coverage areas (saved in the project; docs/indicators.md, Coverage areas): outside them a
+site's values are empty, never 0; an override file covers the whole map. Qt is never
+imported.
 """
 
 from __future__ import annotations
@@ -18,7 +22,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from app.cli.common import check_radius, role_table, run_guarded, saved_settings, write_output
+from app.cli.common import (
+    check_radius,
+    role_table,
+    run_guarded,
+    saved_settings,
+    table_coverages,
+    write_output,
+)
 from app.core.indicators.records import to_json
 from app.core.indicators.score import BASIS, left_out_notes
 
@@ -140,7 +151,7 @@ def _run(args: argparse.Namespace) -> int:
             allow_mixed=True,
         )
     saved = saved_settings(args)
-    layers = _project_layers(args, saved)
+    layers, tables = _project_layers(args, saved)
     for note in sites.notes + [n for layer in layers.values() if layer for n in layer.notes]:
         print(f"innoatlas: note: {note}", file=sys.stderr)
     frames = {name: layer.frame for name, layer in layers.items()}
@@ -149,12 +160,14 @@ def _run(args: argparse.Namespace) -> int:
         if args.radius is not None
         else (saved.radius_m if saved is not None else DEFAULT_RADIUS_M)
     )
+    coverage = table_coverages(_project(args), saved, tables)[0] if tables else None
     table = compute_indicators(
         sites.frame,
         frames["startups"],
         frames["education"],
         frames["stations"],
         frames["zoning"],
+        coverage=coverage,
         radius=radius,
         site_radius=args.radius is None,
         rules=saved.zoning_rules() if saved else None,
@@ -177,34 +190,39 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _project_layers(args: argparse.Namespace, saved=None) -> dict:
+def _project(args: argparse.Namespace) -> Path:
+    from app.core.paths import DEFAULT_PROJECT
+
+    return getattr(args, "sub_project", None) or getattr(args, "project", None) or DEFAULT_PROJECT
+
+
+def _project_layers(args: argparse.Namespace, saved=None) -> tuple[dict, dict]:
     """The four analysis layers: each override file, else the project's layer (the one
-    its saved settings assign to that role, see :func:`app.cli.common.role_table`)."""
+    its saved settings assign to that role, see :func:`app.cli.common.role_table`); and
+    ``{role: (table, frame)}`` of those read from the project (for their coverage)."""
     import pyogrio
 
     from app.core.formats.vector import InputError, read_vector
-    from app.core.paths import DEFAULT_PROJECT
     from app.core.project.loader import check_geopackage
 
-    project = (
-        getattr(args, "sub_project", None) or getattr(args, "project", None) or DEFAULT_PROJECT
-    )
+    project = _project(args)
     available: set[str] = set()
     if any(getattr(args, name) is None for name in LAYERS):
         check_geopackage(project)
         available = {str(layer) for layer, _ in pyogrio.list_layers(project)}
     layers = {}
+    tables = {}
     for name in LAYERS:
         override = getattr(args, name)
         if override is not None:
             layers[name] = _read_override(override, name, args)
         elif name in available:
-            layers[name] = read_vector(
-                project, name, preferred_layer=role_table(saved, name, available)
-            )
+            table = role_table(saved, name, available)
+            layers[name] = read_vector(project, name, preferred_layer=table)
+            tables[name] = (table, layers[name].frame)
         else:
             raise InputError(f"project {project} has no '{name}' layer: give --{name} F")
-    return layers
+    return layers, tables
 
 
 def _read_options(args: argparse.Namespace):

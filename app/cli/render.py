@@ -194,6 +194,7 @@ def _site_indicators(stack, settings, radius: float, site_radius: bool):
         stack,
         radius,
         settings.roles(),
+        settings.extra,
         site_radius=site_radius,
         rules=settings.zoning_rules(),
         weights=settings.score_weights(),

@@ -28,7 +28,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from app.cli.common import role_table, run_guarded, saved_settings, write_output
+from app.cli.common import (
+    role_table,
+    run_guarded,
+    saved_settings,
+    table_coverages,
+    write_output,
+)
 
 DISTRICTS = ("gvalley", "magok", "yangjae")
 FORMATS = ("json", "csv")
@@ -219,10 +225,14 @@ def _run(args: argparse.Namespace) -> int:
     check_geopackage(project)
     saved = saved_settings(args)
     available = {str(layer) for layer, _ in pyogrio.list_layers(project)}
+    tables = {name: role_table(saved, name, available) for name in ("startups", "zoning")}
     layers = {
-        name: read_vector(project, name, preferred_layer=role_table(saved, name, available)).frame
+        name: read_vector(project, name, preferred_layer=tables.get(name, name)).frame
         for name in ("districts", "startups", "zoning")
     }
+    coverage, titles = table_coverages(
+        project, saved, {role: (table, layers[role]) for role, table in tables.items()}
+    )
     fixed = None
     if args.fixed is not None:
         fixed_layer = read_vector(
@@ -248,6 +258,8 @@ def _run(args: argparse.Namespace) -> int:
         districts=layers["districts"],
         model=args.model,
         share=share,
+        coverage=coverage,
+        titles=titles,
     )
     if result.note:
         print(f"innoatlas: note: {result.note}", file=sys.stderr)

@@ -56,7 +56,12 @@ def test_json_and_out_file(sites_file, tmp_path):
     result = run_cli(sites_file, "--out", out, "--radius", "500")
     assert result.returncode == 0 and result.stdout == "", result.stderr
     records = json.loads(out.read_text(encoding="utf-8"))
-    assert len(records) == 3 and list(records[0]) == [*HEADER, "breakdown", "left_out"]
+    assert len(records) == 3 and list(records[0]) == [
+        *HEADER,
+        "breakdown",
+        "left_out",
+        "partial_data",
+    ]
     assert isinstance(records[0]["zone_shares"], dict)
     assert records[0]["use_permitted"] is True
 

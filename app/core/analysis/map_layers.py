@@ -4,6 +4,11 @@ Grid cells become polygon features with a class column, so the one style model,
 the canvas and every export draw them like any other categorized layer.
 The GUI runs these functions in a worker thread (app/ui/worker.py); the cells take
 the source layer's CRS (EPSG:5186).
+
+Coverage (docs/indicators.md): given the start-up layer's coverage area, only the
+start-ups inside it count and only the cells whose centre lies in it are drawn, cut to
+its outline; outside it the data say nothing, so nothing is drawn there (hot spots are
+computed over the covered cells only).
 """
 
 from __future__ import annotations
@@ -42,13 +47,27 @@ def _derived(source: Layer, what: str) -> Provenance:
     )
 
 
-def _cells(grid: Grid, mask: np.ndarray) -> np.ndarray:
-    """Square polygons of the grid cells where ``mask`` is true."""
+def _cells(grid: Grid, mask: np.ndarray, area: shapely.Geometry | None = None) -> np.ndarray:
+    """Square polygons of the grid cells where ``mask`` is true (cut to ``area``)."""
     xmin, ymin, _, _ = grid.bounds
     rows, cols = np.nonzero(mask)
     x0 = xmin + cols * grid.cell
     y0 = ymin + rows * grid.cell
-    return shapely.box(x0, y0, x0 + grid.cell, y0 + grid.cell)
+    boxes = shapely.box(x0, y0, x0 + grid.cell, y0 + grid.cell)
+    if area is not None and len(boxes):
+        cut = ~shapely.contains(area, boxes)
+        boxes[cut] = shapely.intersection(boxes[cut], area)
+    return boxes
+
+
+def _covered_xy(startups: Layer, area: shapely.Geometry | None) -> tuple[np.ndarray, np.ndarray]:
+    """The start-ups' coordinates, only those inside ``area`` (None: all)."""
+    x, y = point_xy(startups.data.geometry.values)
+    if area is None:
+        return x, y
+    shapely.prepare(area)
+    inside = shapely.intersects_xy(area, x, y)
+    return x[inside], y[inside]
 
 
 DENSITY_SPEC = LayerSpec(
@@ -93,18 +112,26 @@ HOTSPOT_SPEC = LayerSpec(
 
 
 def density_layer(
-    startups: Layer, bandwidth: float, cell: float = 50.0, progress: Progress | None = None
+    startups: Layer,
+    bandwidth: float,
+    cell: float = 50.0,
+    progress: Progress | None = None,
+    coverage: shapely.Geometry | None = None,
 ) -> Layer:
     """Kernel density of ``startups`` as classed grid cells (cells above 5 % of the max).
 
-    Classes split the drawn cells at their 50th, 75th and 90th percentiles.
+    Classes split the drawn cells at their 50th, 75th and 90th percentiles. With
+    ``coverage`` (the start-up layer's coverage area, EPSG:5186; None: the whole map)
+    only the start-ups and the cells inside it count, cut to its outline.
     """
     report = progress or (lambda *_: None)
     report(0.1, "density")
-    x, y = point_xy(startups.data.geometry.values)
+    x, y = _covered_xy(startups, coverage)
     surface = kernel_density(x, y, bandwidth, cell)
     report(0.6, "cells")
     values = surface.density
+    if coverage is not None:
+        values = np.where(surface.grid.inside(coverage), values, 0.0)
     mask = (
         values > 0.05 * values.max()
         if values.size and values.max() > 0
@@ -119,7 +146,7 @@ def density_layer(
     names = np.array(DENSITY_CLASSES[::-1])[codes] if kept.size else np.array([], str)
     frame = gpd.GeoDataFrame(
         {"density_km2": kept, "class": names},
-        geometry=_cells(surface.grid, mask),
+        geometry=_cells(surface.grid, mask, coverage),
         crs=startups.data.crs,
     )
     report(1.0, "done")
@@ -128,19 +155,28 @@ def density_layer(
     return layer
 
 
-def hotspot_layer(startups: Layer, cell: float = 250.0, progress: Progress | None = None) -> Layer:
-    """Cells whose Gi* z-score is at least 1.96 (95 %) or 2.576 (99 %)."""
+def hotspot_layer(
+    startups: Layer,
+    cell: float = 250.0,
+    progress: Progress | None = None,
+    coverage: shapely.Geometry | None = None,
+) -> Layer:
+    """Cells whose Gi* z-score is at least 1.96 (95 %) or 2.576 (99 %).
+
+    With ``coverage`` (the start-up layer's coverage area; None: the whole map) the
+    statistic is computed over the cells inside it only, and they are cut to it.
+    """
     report = progress or (lambda *_: None)
     report(0.1, "hot spots")
-    x, y = point_xy(startups.data.geometry.values)
-    spots = hot_spots(x, y, cell)
+    x, y = _covered_xy(startups, coverage)
+    spots = hot_spots(x, y, cell, area=coverage)
     report(0.6, "cells")
     z = np.nan_to_num(spots.z, nan=-np.inf)
     mask = z >= HOT_CLASSES[1][1]
     names = np.where(z[mask] >= HOT_CLASSES[0][1], HOT_CLASSES[0][0], HOT_CLASSES[1][0])
     frame = gpd.GeoDataFrame(
         {"z": z[mask], "count": spots.counts[mask], "class": names},
-        geometry=_cells(spots.grid, mask),
+        geometry=_cells(spots.grid, mask, coverage),
         crs=startups.data.crs,
     )
     report(1.0, "done")

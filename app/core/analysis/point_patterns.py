@@ -58,6 +58,12 @@ class Grid:
         ys = self.y0 + (np.arange(self.ny) + 0.5) * self.cell
         return np.meshgrid(xs, ys)
 
+    def inside(self, area: shapely.Geometry) -> np.ndarray:
+        """``(ny, nx)`` True where a cell's centre lies in ``area``."""
+        cx, cy = self.centres()
+        shapely.prepare(area)
+        return shapely.contains_xy(area, cx, cy)
+
     def counts(self, x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """``(ny, nx)`` number (or weight sum) of the points falling in each cell."""
         xmin, ymin, xmax, ymax = self.bounds
@@ -166,7 +172,9 @@ class HotSpots:
         return np.nan_to_num(self.z, nan=-np.inf) >= HOT_SPOT_Z
 
 
-def getis_ord_gi_star(counts: np.ndarray, cell: float, band: float) -> np.ndarray:
+def getis_ord_gi_star(
+    counts: np.ndarray, cell: float, band: float, mask: np.ndarray | None = None
+) -> np.ndarray:
     """Gi* z-scores of a grid of counts with binary distance-band weights.
 
     Parameters
@@ -178,6 +186,9 @@ def getis_ord_gi_star(counts: np.ndarray, cell: float, band: float) -> np.ndarra
     band : float
         Distance band in metres, >= ``cell``: cell j is a neighbour of cell i (and i of
         itself) iff the distance between their centres is <= band.
+    mask : ndarray of bool (ny, nx), optional
+        The cells where the data speak (a layer's coverage area): the others are not
+        part of the study area (no value, no neighbour, NaN z). Default: every cell.
 
     Returns
     -------
@@ -189,20 +200,22 @@ def getis_ord_gi_star(counts: np.ndarray, cell: float, band: float) -> np.ndarra
     if band < cell:
         raise ValueError(f"the distance band ({band} m) must be at least one cell ({cell} m)")
     x = np.asarray(counts, dtype=float)
-    n = x.size
+    inside = np.ones(x.shape, bool) if mask is None else np.asarray(mask, dtype=bool)
+    x = np.where(inside, x, 0.0)
+    n = int(inside.sum())
     if n < 2:
         return np.full(x.shape, np.nan)
     dx, dy = _offsets(band, cell)
     stencil = (dx**2 + dy**2 <= band**2 * (1 + 1e-12)).astype(float)
     # Sums of integers with 0/1 weights: round away the FFT's 1e-12 noise.
     local = np.rint(_convolve(x, stencil)) if np.all(x == np.rint(x)) else _convolve(x, stencil)
-    w_sum = np.rint(_convolve(np.ones_like(x), stencil))
-    mean = x.mean()
-    s = np.sqrt(max((x**2).mean() - mean**2, 0.0))
+    w_sum = np.rint(_convolve(inside.astype(float), stencil))
+    mean = x[inside].mean()
+    s = np.sqrt(max((x[inside] ** 2).mean() - mean**2, 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
         denominator = s * np.sqrt((n * w_sum - w_sum**2) / (n - 1))
         z = (local - mean * w_sum) / denominator
-    z[~np.isfinite(z)] = np.nan
+    z[~np.isfinite(z) | ~inside] = np.nan
     return z
 
 
@@ -212,11 +225,14 @@ def hot_spots(
     cell: float = 250.0,
     band: float | None = None,
     bounds: tuple[float, float, float, float] | None = None,
+    area: shapely.Geometry | None = None,
 ) -> HotSpots:
     """Count points per cell and compute their Gi* z-scores.
 
     ``band`` defaults to two cells (500 m with 250 m cells): 13 cells whose centres
-    are within two cell widths, the cell itself included.
+    are within two cell widths, the cell itself included. With ``area`` (a layer's
+    coverage area) only the cells whose centre lies in it are part of the study area
+    (:func:`getis_ord_gi_star` ``mask``).
     """
     band = 2 * cell if band is None else float(band)
     x, y = np.asarray(x, float), np.asarray(y, float)
@@ -224,7 +240,8 @@ def hot_spots(
         bounds = (x.min(), y.min(), x.max(), y.max()) if len(x) else (0.0, 0.0, cell, cell)
     grid = Grid.covering(bounds, cell)
     counts = grid.counts(x, y)
-    return HotSpots(grid, counts, getis_ord_gi_star(counts, cell, band), band)
+    mask = None if area is None else grid.inside(area)
+    return HotSpots(grid, counts, getis_ord_gi_star(counts, cell, band, mask), band)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,11 @@ then ``os.replace``):
   :data:`PROVENANCE_URI`; the text is ``key: value`` lines: layer, title, status,
   source, licence, vintage, attribution, notes) referenced from
   ``gpkg_metadata_reference`` with ``reference_scope='table'``;
+- the coverage area of each layer that plays a role (start-ups, universities, stations,
+  zoning; app.core.project.coverage), in both: a text such as
+  ``start-ups: 'magok_firms' (covers Magok)`` in the ``coverage`` column the export adds
+  to ``innoatlas_provenance`` (empty for the other layers) and a ``coverage:`` line in
+  the layer's metadata text;
 - the ``innoatlas_project`` settings table (order, visibility, opacity), so the export
   opens in InnoAtlas as a project.
 
@@ -47,6 +52,7 @@ from app.core.formats.qgis.qmd import QMD_URI, layer_qmd
 from app.core.formats.qgis.qml_write import style_name, style_qml, style_sld
 from app.core.indicators.records import indicator_records
 from app.core.progress import Progress, no_progress
+from app.core.project.coverage import role_coverage_lines
 from app.core.project.site_tables import table_layers, write_site_tables
 from layers.model import WORKING_CRS, Layer, LayerStack
 
@@ -181,6 +187,32 @@ def _metadata_text(layer: Layer) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The column of ``innoatlas_provenance`` an export adds: each role layer's coverage.
+COVERAGE_COLUMN = "coverage"
+
+
+def _write_coverage(con: sqlite3.Connection, coverage: dict[str, list[str]]) -> None:
+    """Add :data:`COVERAGE_COLUMN` to the provenance table, filled for the role layers
+    (a project opened from the export reads the table as before: unknown columns are
+    ignored, so the export stays lossless), and a ``coverage:`` line per role to their
+    metadata text."""
+    from layers.provenance import PROVENANCE_TABLE
+
+    con.execute(f'ALTER TABLE "{PROVENANCE_TABLE}" ADD COLUMN "{COVERAGE_COLUMN}" TEXT')
+    con.executemany(
+        f'UPDATE "{PROVENANCE_TABLE}" SET "{COVERAGE_COLUMN}" = ? WHERE layer = ?',
+        [("; ".join(lines), name) for name, lines in coverage.items()],
+    )
+    con.executemany(
+        "UPDATE gpkg_metadata SET metadata = metadata || ? WHERE id IN (SELECT md_file_id "
+        "FROM gpkg_metadata_reference WHERE table_name = ? AND reference_scope = 'table')",
+        [
+            ("".join(f"coverage: {line}\n" for line in lines), name)
+            for name, lines in coverage.items()
+        ],
+    )
+
+
 def _write_styles_and_metadata(con: sqlite3.Connection, stack: LayerStack) -> None:
     geometry_columns = dict(
         con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
@@ -299,12 +331,14 @@ def export_geopackage(
         raise ExportError("indicators were given but the project has no sites layer")
     settings = copy.deepcopy(settings) if settings is not None else ProjectSettings()
     settings.capture_layers(stack)
+    coverage = role_coverage_lines(stack, settings.roles(), settings.extra)
 
     def write(temp: Path) -> None:
         _write_layers(temp, stack, indicators, report)
         write_project_tables(temp, stack, settings)  # innoatlas_provenance + settings
         with sqlite3.connect(temp) as con:
             _write_styles_and_metadata(con, stack)
+            _write_coverage(con, coverage)
         con.close()
 
     write_atomically(

@@ -16,6 +16,8 @@ import numpy as np
 import shapely
 
 _POLYGON_TYPES = (3, 6)  # shapely type ids of Polygon and MultiPolygon
+#: A catchment counts as wholly covered from this share on (float noise of the overlay).
+FULL_SHARE = 1.0 - 1e-6
 
 
 @dataclass(frozen=True)
@@ -122,3 +124,49 @@ def catchment_area_km2(sites: np.ndarray, radii: np.ndarray | float) -> np.ndarr
     if other.any():
         area[other] = shapely.area(shapely.buffer(sites[other], radii[other], quad_segs=16))
     return area / 1e6
+
+
+def coverage_share(catchments: np.ndarray, area: shapely.Geometry | None) -> np.ndarray:
+    """The share (0–1) of each catchment inside ``area`` (vectorised).
+
+    Parameters
+    ----------
+    catchments : array of shapely geometries
+        Site catchments (discs or buffered polygons); missing ones give NaN.
+    area : shapely geometry or None
+        The covered area; ``None`` (whole map) gives 1 everywhere.
+
+    Returns
+    -------
+    ndarray of float
+        ``area(catchment ∩ area) / area(catchment)``; for a catchment without area
+        (a point, R = 0) 1 when it lies in the area, else 0. Shares within 1e-6 of 1
+        are 1 exactly.
+    """
+    catchments = np.asarray(catchments, dtype=object)
+    share = np.full(len(catchments), np.nan)
+    present = ~shapely.is_missing(catchments)
+    if area is None:
+        share[present] = 1.0
+        return share
+    if area.is_empty:
+        share[present] = 0.0
+        return share
+    geoms = catchments[present]
+    whole = shapely.area(geoms)
+    values = np.zeros(len(geoms))
+    flat = whole <= 0.0
+    values[flat] = shapely.intersects(area, geoms[flat]).astype(float)
+    sized = ~flat
+    if sized.any():
+        inside = shapely.contains(area, geoms[sized])
+        part = np.ones(int(sized.sum()))
+        cut = ~inside
+        if cut.any():
+            sub = geoms[sized][cut]
+            part[cut] = shapely.area(shapely.intersection(sub, area)) / whole[sized][cut]
+        values[sized] = part
+    values = np.clip(values, 0.0, 1.0)
+    values[values >= FULL_SHARE] = 1.0
+    share[present] = values
+    return share

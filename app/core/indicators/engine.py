@@ -12,6 +12,14 @@ Radius: ``radius`` is the project's R (default 800 m). With ``site_radius=True``
 site's own ``radius_m`` overrides it where that value is a finite number >= 0; an empty
 (NaN) ``radius_m`` means "use the project's R".
 
+Coverage (docs/indicators.md, Coverage areas): each layer family (start-ups,
+education, stations, zoning) may speak for only part of the map, its coverage area
+(app.core.project.coverage). Features outside it are ignored (zone polygons are cut
+to it); ``<family>_coverage`` is the share of a site's catchment inside it (zoning: of
+the site itself). At share 0 the family's values are unknown (NaN/None), never 0;
+between 0 and 1 they are computed from the covered part and the site is ``partial``
+when the score uses that family.
+
 Inputs in any CRS are reprojected to EPSG:5186 (a frame without CRS is taken to be in
 EPSG:5186 already, as every layer of the app is). A missing layer (None) or column
 gives NaN/None for the indicators that need it, never an error.
@@ -23,7 +31,7 @@ trees are then built only once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -32,9 +40,9 @@ import pandas as pd
 import shapely
 
 from app.core.indicators import catchment
-from app.core.indicators.catchment import IndexedLayer, is_polygonal
+from app.core.indicators.catchment import IndexedLayer, coverage_share, is_polygonal
 from app.core.indicators.point_grid import PointGrid
-from app.core.indicators.score import References, Weights, score_sites
+from app.core.indicators.score import FAMILIES, References, Weights, score_sites
 from app.core.indicators.sector_mix import sector_mix
 from app.core.indicators.site_zoning import IndexedZoning, SiteZoning, site_zoning
 from app.core.progress import Progress
@@ -56,6 +64,9 @@ COLUMNS: tuple[str, ...] = (
     "education_nearest_m",
     "stations_n",
     "station_nearest_m",
+    "startups_coverage",
+    "education_coverage",
+    "stations_coverage",
     "site_area_m2",
     "zone_shares",
     "zoning_coverage",
@@ -64,8 +75,16 @@ COLUMNS: tuple[str, ...] = (
     "restrictions",
     "max_footprint_m2",
     "max_gfa_m2",
+    "partial",
     "score",
 )
+#: Layer family -> its coverage share column (zoning keeps its polygon-based column).
+COVERAGE_COLUMNS: dict[str, str] = {
+    "startups": "startups_coverage",
+    "education": "education_coverage",
+    "stations": "stations_coverage",
+    "zoning": "zoning_coverage",
+}
 #: One-line definitions (for tooltips and the CLI's --help).
 DEFINITIONS = {
     "startups_n": "start-ups within R of the site (boundary counts)",
@@ -80,9 +99,24 @@ DEFINITIONS = {
     "education_nearest_m": "distance to the nearest university or college (m)",
     "stations_n": "stations within R",
     "station_nearest_m": "distance to the nearest station (m)",
+    "startups_coverage": (
+        "share (0–1) of the catchment inside the start-up layer's coverage area; "
+        "0: start-up values unknown"
+    ),
+    "education_coverage": (
+        "share (0–1) of the catchment inside the university layer's coverage area; "
+        "0: education values unknown"
+    ),
+    "stations_coverage": (
+        "share (0–1) of the catchment inside the station layer's coverage area; "
+        "0: station values unknown"
+    ),
     "site_area_m2": "site polygon area; lot_area_m2 for a point site",
     "zone_shares": "share of the site area in each zone type (JSON)",
-    "zoning_coverage": "share of the site area covered by zoning data (point site: 1 or 0)",
+    "zoning_coverage": (
+        "share of the site area covered by zoning data, within the zoning layer's "
+        "coverage area (point site: 1 or 0)"
+    ),
     "dominant_zone": "zone type with the largest share",
     "use_permitted": (
         "every zone under the site permits 교육연구시설 or 업무시설 (○); "
@@ -91,6 +125,10 @@ DEFINITIONS = {
     "restrictions": "restriction overlays the site touches",
     "max_footprint_m2": "Σ area in zone × Seoul BCR; 0 in greenbelt",
     "max_gfa_m2": "Σ area in zone × Seoul FAR; 0 in greenbelt, capped by height limits",
+    "partial": (
+        "a layer the score uses covers only part of the catchment (share < 1): "
+        "ranked after the complete sites"
+    ),
     "score": "composite score 0–100 (weighted criteria, see the breakdown)",
 }
 
@@ -172,6 +210,11 @@ class IndicatorEngine:
         Zoning rules with the project's overrides (default: the shipped tables).
     use_classes : iterable of str
         The centre's use classes for ``use_permitted``.
+    coverage : mapping, optional
+        ``{family: covered area (EPSG:5186) or None}`` for the families ``startups``,
+        ``education``, ``stations`` and ``zoning``
+        (:func:`app.core.project.coverage.role_coverages`); a missing key or None
+        means the whole map. Features outside a family's area are ignored.
     """
 
     def __init__(
@@ -182,13 +225,29 @@ class IndicatorEngine:
         zoning: gpd.GeoDataFrame | None,
         rules: ZoningRules | None = None,
         use_classes: Iterable[str] = DEFAULT_USE_CLASSES,
+        coverage: Mapping[str, shapely.Geometry | None] | None = None,
     ) -> None:
         self.rules = rules or ZoningRules.default()
         self.use_classes = tuple(use_classes)
-        self.startups = None if startups is None else StartupIndex.build(startups)
-        self.education = _index_points(education)
-        self.stations = _index_points(stations)
-        self._zoning_frame = None if zoning is None else to_working_crs(zoning)
+        self.coverage: dict[str, shapely.Geometry | None] = {
+            family: (coverage or {}).get(family) for family in FAMILIES
+        }
+        self._present = {
+            "startups": startups is not None,
+            "education": education is not None,
+            "stations": stations is not None,
+            "zoning": zoning is not None,
+        }
+        self.startups = (
+            None
+            if startups is None
+            else StartupIndex.build(features_inside(startups, self.coverage["startups"]))
+        )
+        self.education = _index_points(features_inside(education, self.coverage["education"]))
+        self.stations = _index_points(features_inside(stations, self.coverage["stations"]))
+        self._zoning_frame = (
+            None if zoning is None else clip_zoning(zoning, self.coverage["zoning"])
+        )
         self.zoning = self._index_zoning()
 
     def _index_zoning(self) -> IndexedZoning | None:
@@ -229,7 +288,10 @@ class IndicatorEngine:
         out: dict[str, np.ndarray] = {}
 
         area_km2 = catchment.catchment_area_km2(geoms, radii)
-        out.update(self._startup_columns(geoms, radii, area_km2))
+        shares = self._shares(geoms, radii)
+        for family in ("startups", "education", "stations"):
+            out[COVERAGE_COLUMNS[family]] = shares[family]
+        out.update(self._startup_columns(geoms, radii, area_km2, shares["startups"]))
         report(0.4, "startups")
         for name, layer, count_col, nearest_col in (
             ("education", self.education, "education_n", "education_nearest_m"),
@@ -240,8 +302,13 @@ class IndicatorEngine:
                 out[nearest_col] = np.full(n, np.nan)
             else:
                 pairs = catchment.catchment_pairs(geoms, radii, layer)
-                out[count_col] = catchment.catchment_counts(pairs, n)
-                out[nearest_col] = catchment.nearest_distances(geoms, layer)
+                outside = shares[name] == 0  # unknown, never 0
+                out[count_col] = np.where(
+                    outside, np.nan, catchment.catchment_counts(pairs, n).astype(float)
+                )
+                out[nearest_col] = np.where(
+                    outside, np.nan, catchment.nearest_distances(geoms, layer)
+                )
             report(0.6 if name == "education" else 0.7, name)
 
         out["site_area_m2"] = np.where(polygonal, shapely.area(geoms), lot_area)
@@ -250,24 +317,52 @@ class IndicatorEngine:
             if n
             else SiteZoning.empty(0)
         )
-        out.update(
-            zone_shares=zoning.zone_shares,
-            zoning_coverage=zoning.zoning_coverage,
-            dominant_zone=zoning.dominant_zone,
-            use_permitted=zoning.use_permitted,
-            restrictions=zoning.restrictions,
-            max_footprint_m2=zoning.max_footprint_m2,
-            max_gfa_m2=zoning.max_gfa_m2,
-        )
+        out.update(_zoning_columns(zoning, shares["zoning"]))
         report(0.9, "zoning")
 
         frame = _assemble(out, usable, sites.index)
-        score_sites(frame, weights, references)  # one basis for every site (docs/indicators.md)
+        family_shares = {
+            family: _scatter(shares[family], usable) for family in FAMILIES
+        }  # zoning: the share of the site inside the zoning layer's coverage area
+        # one basis for every site (docs/indicators.md)
+        score_sites(frame, weights, references, shares=family_shares)
         report(1.0, "score")
         return frame[list(COLUMNS)]
 
+    def _shares(self, geoms: np.ndarray, radii: np.ndarray) -> dict[str, np.ndarray]:
+        """Per family, the share of each site's catchment (zoning: of the site) inside
+        the family's coverage area; NaN where the family's layer is absent."""
+        n = len(geoms)
+        catchments = None
+        out: dict[str, np.ndarray] = {}
+        for family in FAMILIES:
+            area = self.coverage[family]
+            if not self._present[family]:
+                out[family] = np.full(n, np.nan)
+            elif area is None or n == 0:
+                out[family] = np.ones(n)
+            elif family == "zoning":
+                out[family] = coverage_share(geoms, area)
+            else:
+                if catchments is None:
+                    catchments = _catchments(geoms, radii)
+                out[family] = coverage_share(catchments, area)
+        return out
+
     def _startup_columns(
-        self, geoms: np.ndarray, radii: np.ndarray, area_km2: np.ndarray
+        self, geoms: np.ndarray, radii: np.ndarray, area_km2: np.ndarray, share: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        columns = self._startup_values(geoms, radii, area_km2, share)
+        outside = share == 0  # outside the coverage: unknown, never 0
+        if outside.any():
+            for name, values in columns.items():
+                values = values.astype(object if values.dtype == object else float)
+                values[outside] = None if values.dtype == object else np.nan
+                columns[name] = values
+        return columns
+
+    def _startup_values(
+        self, geoms: np.ndarray, radii: np.ndarray, area_km2: np.ndarray, share: np.ndarray
     ) -> dict[str, np.ndarray]:
         n = len(geoms)
         nan = np.full(n, np.nan)
@@ -286,8 +381,9 @@ class IndicatorEngine:
         index = self.startups
         pairs = catchment.catchment_pairs(geoms, radii, index.layer)
         count = catchment.catchment_counts(pairs, n)
+        covered_km2 = area_km2 * np.where(np.isfinite(share), share, 1.0)  # the covered part
         with np.errstate(invalid="ignore", divide="ignore"):
-            density = np.where(area_km2 > 0, count / area_km2, np.nan)
+            density = np.where(covered_km2 > 0, count / covered_km2, np.nan)
         columns = dict(
             startups_n=count,
             startups_per_km2=density,
@@ -332,6 +428,7 @@ def compute_indicators(
     site_radius: bool = True,
     references: References | None = None,
     use_classes: Iterable[str] = DEFAULT_USE_CLASSES,
+    coverage: Mapping[str, shapely.Geometry | None] | None = None,
 ) -> pd.DataFrame:
     """Every per-site indicator of docs/indicators.md.
 
@@ -359,6 +456,9 @@ def compute_indicators(
         Reference values of the score transforms.
     use_classes : iterable of str
         The centre's use classes (default 교육연구시설 and 업무시설).
+    coverage : mapping, optional
+        ``{family: covered area or None}`` (see :class:`IndicatorEngine`); default:
+        every layer covers the whole map.
 
     Returns
     -------
@@ -366,14 +466,17 @@ def compute_indicators(
         Exactly the columns :data:`COLUMNS`, one row per site, the index of ``sites``.
         Counts are nullable integers, ``use_permitted`` nullable boolean,
         ``top_sector``/``zone_shares``/``dominant_zone``/``restrictions`` objects
-        (None when unknown). Sites without geometry get an all-empty row.
+        (None when unknown), ``partial`` boolean. Sites without geometry get an
+        all-empty row.
 
     Raises
     ------
     ValueError
         If ``radius`` is negative or not finite.
     """
-    engine = IndicatorEngine(startups, education, stations, zoning, rules, use_classes)
+    engine = IndicatorEngine(
+        startups, education, stations, zoning, rules, use_classes, coverage=coverage
+    )
     return engine.compute(
         sites,
         radius,
@@ -406,6 +509,88 @@ def _site_radii(sites: gpd.GeoDataFrame, radius: float, site_radius: bool) -> np
     return radii
 
 
+def features_inside(frame: gpd.GeoDataFrame | None, area) -> gpd.GeoDataFrame | None:
+    """``frame`` in EPSG:5186 with only the features that touch ``area`` (None: all).
+
+    A layer speaks only for its coverage area: features outside it do not count.
+    """
+    if frame is None:
+        return None
+    frame = to_working_crs(frame)
+    if area is None:
+        return frame
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    keep = ~shapely.is_missing(geoms) & shapely.intersects(area, geoms)
+    return frame[keep]
+
+
+def clip_zoning(frame: gpd.GeoDataFrame, area) -> gpd.GeoDataFrame:
+    """Zoning in EPSG:5186 cut to ``area`` (None: unchanged).
+
+    Where a zone is drawn outside the layer's coverage area it does not count.
+    """
+    frame = features_inside(frame, area)
+    assert frame is not None
+    if area is None or len(frame) == 0:
+        return frame
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    cut = ~shapely.contains(area, geoms)
+    if cut.any():
+        geoms = geoms.copy()
+        geoms[cut] = shapely.intersection(geoms[cut], area)
+        frame = frame.copy()
+        frame[frame.geometry.name] = geoms
+        frame = frame[~shapely.is_empty(geoms) & (shapely.get_dimensions(geoms) == 2)]
+    return frame
+
+
+def _catchments(geoms: np.ndarray, radii: np.ndarray) -> np.ndarray:
+    """The sites buffered by their R (as the catchment area); a site itself at R = 0."""
+    out = np.asarray(geoms, dtype=object).copy()
+    wide = radii > 0
+    if wide.any():
+        out[wide] = shapely.buffer(geoms[wide], radii[wide], quad_segs=16)
+        vanished = shapely.is_empty(out) | (shapely.area(out) <= 0)  # an R too small for GEOS
+        out[vanished] = geoms[vanished]
+    return out
+
+
+def _zoning_columns(zoning: SiteZoning, share: np.ndarray) -> dict[str, np.ndarray]:
+    """The zoning columns, unknown outside the zoning layer's coverage area (share 0);
+    ``zoning_coverage`` is at most the site's share inside that area."""
+    columns: dict[str, np.ndarray] = dict(
+        zone_shares=zoning.zone_shares,
+        zoning_coverage=zoning.zoning_coverage,
+        dominant_zone=zoning.dominant_zone,
+        use_permitted=zoning.use_permitted,
+        restrictions=zoning.restrictions,
+        max_footprint_m2=zoning.max_footprint_m2,
+        max_gfa_m2=zoning.max_gfa_m2,
+    )
+    known = np.isfinite(share)
+    if not known.any():
+        return columns
+    coverage = np.asarray(zoning.zoning_coverage, dtype=float)
+    columns["zoning_coverage"] = np.where(
+        np.isfinite(coverage) & known, np.minimum(coverage, np.where(known, share, 1.0)), coverage
+    )
+    outside = known & (share == 0)
+    if outside.any():
+        for name in ("zone_shares", "dominant_zone", "use_permitted", "restrictions"):
+            values = np.asarray(columns[name], dtype=object).copy()
+            values[outside] = None
+            columns[name] = values
+        for name in ("max_footprint_m2", "max_gfa_m2"):
+            columns[name] = np.where(outside, np.nan, np.asarray(columns[name], dtype=float))
+    return columns
+
+
+def _scatter(values: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    full = np.full(len(usable), np.nan)
+    full[usable] = values
+    return full
+
+
 _INT_COLUMNS = ("startups_n", "education_n", "stations_n")
 _OBJECT_COLUMNS = ("top_sector", "zone_shares", "dominant_zone", "restrictions")
 
@@ -414,7 +599,7 @@ def _assemble(columns: dict[str, np.ndarray], usable: np.ndarray, index: pd.Inde
     """Scatter the per-usable-site arrays back to all sites, with the column dtypes."""
     data = {}
     for name in COLUMNS:
-        if name == "score":
+        if name in ("score", "partial"):  # set by score_sites
             continue
         values = columns[name]
         if name in _OBJECT_COLUMNS or name == "use_permitted":

@@ -4,9 +4,10 @@ and the web map all show a value as this module writes it.
 Rounding: counts as integers with thousands separators; metres and square metres as
 integers (:func:`format_raw`, which adds the unit where no label names it); sector indices
 (Shannon, evenness, HHI, LQ) to three decimals; the rank as an integer; the score to one
-decimal; ``zoning_coverage`` as a whole percentage rounded down ("98 %", never a 98.9 %
-shown as the 99 % threshold); other numbers to one decimal below 100 and to integers from
-100 up. Missing values are "—", except ``use_permitted``, which reads "unknown (no zone)".
+decimal; ``zoning_coverage`` and the other coverage shares as a whole percentage rounded
+down ("98 %", never a 98.9 % shown as the 99 % threshold); other numbers to one decimal
+below 100 and to integers from 100 up. Missing values are "—", except ``use_permitted``,
+which reads "unknown (no zone)".
 
 :func:`format_cell` formats a value with its row, so that the zoning values of a site
 covered below the threshold say so: "준공업 (2 % covered)", "800 (covered part only)",
@@ -27,6 +28,10 @@ from app.core.indicators.site_zoning import COVERAGE_THRESHOLD
 
 #: Columns shown with three decimals (indices and ratios around 1).
 THREE_DECIMALS = frozenset({"sector_shannon", "sector_evenness", "sector_hhi", "top_sector_lq"})
+#: Coverage shares (0–1), shown as whole percentages rounded down.
+SHARE_COLUMNS = frozenset(
+    {"zoning_coverage", "startups_coverage", "education_coverage", "stations_coverage"}
+)
 #: Zoning values computed from the covered part of a site (qualified below the threshold).
 COVERED_PART = frozenset({"dominant_zone", "max_footprint_m2", "max_gfa_m2"})
 
@@ -87,7 +92,7 @@ def format_value(column: str, value: Any, language: str = "en") -> str:
             return f"{value:.3f}"
         if column == "rank":
             return f"{value:.0f}"
-        if column == "zoning_coverage":
+        if column in SHARE_COLUMNS:
             return percent(float(value))
         return f"{value:,.1f}" if abs(float(value)) < 100 else f"{value:,.0f}"
     return str(value)

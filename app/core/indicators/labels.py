@@ -29,6 +29,9 @@ ENGLISH: dict[str, str] = {
     "education_nearest_m": "Nearest university (m)",
     "stations_n": "Stations within R",
     "station_nearest_m": "Nearest station (m)",
+    "startups_coverage": "Start-up data coverage",
+    "education_coverage": "University data coverage",
+    "stations_coverage": "Station data coverage",
     "site_area_m2": "Site area (m²)",
     "zone_shares": "Zone shares",
     "zoning_coverage": "Zoning data coverage",
@@ -37,6 +40,7 @@ ENGLISH: dict[str, str] = {
     "restrictions": "Restrictions",
     "max_footprint_m2": "Max. footprint (m²)",
     "max_gfa_m2": "Max. floor area (m²)",
+    "partial": "Partial data",
     "score": "Score (0–100)",
 }
 

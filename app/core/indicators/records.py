@@ -7,7 +7,13 @@ import math
 
 import pandas as pd
 
-from app.core.indicators.score import BASIS, CRITERIA, left_out_notes, score_breakdown
+from app.core.indicators.score import (
+    BASIS,
+    CRITERIA,
+    left_out_notes,
+    partial_note,
+    score_breakdown,
+)
 
 
 def json_value(value):
@@ -40,7 +46,10 @@ def score_records(table: pd.DataFrame) -> list[dict]:
     ``indicator``, ``raw``, ``transform``, ``reference``, ``value01``, ``weight`` (as
     entered), ``weight_share`` and ``points`` (``score = Σ points``, ``points = 100 ×
     weight_share × value01``), and ``left_out``: the criteria left out of every score of
-    the ranking, each with ``note`` and ``unknown_for`` (the sites and the reasons).
+    the ranking, each with ``note`` and ``unknown_for`` (the sites and the reasons),
+    and ``partial_data``: None, or when some sites are compared on partial data (a
+    layer the score uses covers only part of their catchment) ``note`` and ``sites``
+    (each ``site`` with ``coverage``, ``{family: share}`` of the families short of 1).
     The score basis is ``table.attrs[BASIS]`` (:func:`~app.core.indicators.score.score_sites`).
     """
     records = indicator_records(table)
@@ -56,10 +65,24 @@ def score_records(table: pd.DataFrame) -> list[dict]:
                     for site, reason in zip(item.sites, item.reasons)
                 ],
             }
-            for item, note in zip(basis.left_out, left_out_notes(basis))
+            for item, note in zip(basis.left_out, left_out_notes(basis)[: len(basis.left_out)])
         ]
         if basis is not None
         else []
+    )
+    partial = (
+        {
+            "note": partial_note(basis, most=len(basis.partial)),
+            "sites": [
+                {
+                    "site": json_value(item.site),
+                    "coverage": {family: json_value(share) for family, share in item.shares},
+                }
+                for item in basis.partial
+            ],
+        }
+        if basis is not None and basis.partial
+        else None
     )
     k = len(CRITERIA)
     for position, record in enumerate(records):
@@ -79,6 +102,7 @@ def score_records(table: pd.DataFrame) -> list[dict]:
             for part in rows[rows["used"]].itertuples(index=False)
         ]
         record["left_out"] = left_out
+        record["partial_data"] = partial
     return records
 
 

@@ -14,6 +14,12 @@ point site without lot area) is left out for every one, and :func:`left_out_note
 so. ``points_k = 100 × share_k × c_k`` with ``share_k = w_k / Σ w`` over the criteria
 used, and ``score = Σ points``. Sites whose use is not permitted rank below every
 permitted site, whatever their score.
+
+Coverage: a criterion unknown because the site lies outside its layer's coverage area
+follows the same left-out rule. A site whose catchment is only partly inside the
+coverage of a layer a used criterion reads (``partial``) is scored on the covered part
+and ranks after the complete sites of its permission group; :func:`left_out_notes` names
+these sites too.
 """
 
 from __future__ import annotations
@@ -154,6 +160,36 @@ def criterion_values(
     return pd.DataFrame(values, index=indicators.index)
 
 
+#: The layer families whose coverage a site's values depend on (docs/indicators.md).
+FAMILIES: tuple[str, ...] = ("startups", "education", "stations", "zoning")
+#: Criterion key -> the layer family it reads.
+FAMILY_OF = {
+    "startups": "startups",
+    "diversity": "startups",
+    "education": "education",
+    "transit": "stations",
+    "floor_area": "zoning",
+}
+#: Family -> its coverage share column (zoning: the polygon-based ``zoning_coverage``).
+SHARE_COLUMNS = {
+    "startups": "startups_coverage",
+    "education": "education_coverage",
+    "stations": "stations_coverage",
+}
+#: Family -> the words a note uses for it (English; translated where shown).
+FAMILY_WORDS = {
+    "startups": "start-ups",
+    "education": "universities",
+    "stations": "stations",
+    "zoning": "zoning",
+}
+#: Why a criterion is unknown where the site is outside its layer's coverage area.
+OUTSIDE_COVERAGE = {
+    "startups": "outside the start-up layer's coverage",
+    "education": "outside the university layer's coverage",
+    "stations": "outside the station layer's coverage",
+}
+
 #: ``DataFrame.attrs`` key of the :class:`ScoreBasis` a table was scored on.
 BASIS = "score_basis"
 #: Why a criterion's indicator can be unknown for a site (English; translated where shown).
@@ -182,6 +218,18 @@ class LeftOut:
 
 
 @dataclass(frozen=True)
+class PartialSite:
+    """A site compared on partial data: the families the score uses that cover only
+    part of its catchment, with their shares (0–1), in :data:`FAMILIES` order.
+
+    ``site`` is the index label until :meth:`ScoreBasis.named` replaces it with a name.
+    """
+
+    site: Hashable
+    shares: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
 class ScoreBasis:
     """What one ranking is scored on: the criteria used, those left out, the settings.
 
@@ -195,6 +243,8 @@ class ScoreBasis:
         The settings the scores were computed with.
     n_sites : int
         The sites scored together (those with at least one known criterion).
+    partial : tuple of PartialSite
+        The sites compared on partial data (ranked after the complete ones).
     """
 
     used: tuple[str, ...]
@@ -202,6 +252,7 @@ class ScoreBasis:
     weights: Weights = field(default_factory=Weights)
     references: References = field(default_factory=References)
     n_sites: int = 0
+    partial: tuple[PartialSite, ...] = ()
 
     def shares(self) -> dict[str, float]:
         """Weight share of each criterion: ``weight / Σ weights of the used criteria``
@@ -222,7 +273,10 @@ class ScoreBasis:
             replace(item, sites=tuple(names.get(site, site) for site in item.sites))
             for item in self.left_out
         )
-        return replace(self, left_out=left_out)
+        partial = tuple(
+            replace(item, site=names.get(item.site, item.site)) for item in self.partial
+        )
+        return replace(self, left_out=left_out, partial=partial)
 
 
 def score_basis(
@@ -281,6 +335,9 @@ def _unknown_reasons(indicators: pd.DataFrame, key: str) -> np.ndarray:
     reason = np.full(n, UNKNOWN_REASONS[key], dtype=object)
     if key == "diversity":
         reason[~np.isfinite(_column(indicators, "startups_n"))] = UNKNOWN_REASONS["startups"]
+    family = FAMILY_OF[key]
+    if family in OUTSIDE_COVERAGE:
+        reason[_column(indicators, SHARE_COLUMNS[family]) == 0] = OUTSIDE_COVERAGE[family]
     if key == "floor_area":
         zone = (
             indicators["dominant_zone"].isna().to_numpy()
@@ -330,15 +387,74 @@ def composite_score(
 
 
 def score_sites(
-    frame: pd.DataFrame, weights: Weights | None = None, references: References | None = None
+    frame: pd.DataFrame,
+    weights: Weights | None = None,
+    references: References | None = None,
+    *,
+    shares: Mapping[str, np.ndarray] | None = None,
 ) -> None:
-    """Set ``frame["score"]`` and record the :class:`ScoreBasis` in ``frame.attrs[BASIS]``.
+    """Set ``frame["score"]`` and ``frame["partial"]``, and record the :class:`ScoreBasis`
+    in ``frame.attrs[BASIS]``.
 
     Every site of ``frame`` is scored on the same criteria (:func:`score_basis`).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Per-site indicators; changed in place.
+    weights, references : optional
+        The settings (defaults shipped).
+    shares : mapping, optional
+        ``{family: share per site (0–1, NaN unknown)}`` of :data:`FAMILIES`: the share of
+        each site's catchment inside the family's coverage area. Default: the
+        ``*_coverage`` columns of start-ups, education and stations; zoning 1.
     """
     basis = score_basis(frame, weights, references)
     frame["score"] = composite_score(criterion_values(frame, basis.references), basis=basis)
-    frame.attrs[BASIS] = basis
+    partial, sites = partial_sites(frame, basis.used, shares)
+    frame["partial"] = partial
+    frame.attrs[BASIS] = replace(basis, partial=sites)
+
+
+def partial_sites(
+    frame: pd.DataFrame, used: tuple[str, ...], shares: Mapping[str, np.ndarray] | None = None
+) -> tuple[np.ndarray, tuple[PartialSite, ...]]:
+    """Which sites are compared on partial data: a family that a used criterion reads
+    covers only part of the site's catchment (0 ≤ share < 1). A site without a score
+    (no known criterion) is compared on nothing and is not partial.
+
+    Returns
+    -------
+    (ndarray of bool, tuple of PartialSite)
+        The ``partial`` flag per site and the partial sites with their shares.
+    """
+    n = len(frame)
+    families = [f for f in FAMILIES if any(FAMILY_OF[key] == f for key in used)]
+    given = dict(shares or {})
+    matrix = np.ones((n, len(families)))
+    for position, family in enumerate(families):
+        if family in given:
+            values = np.asarray(given[family], dtype=float)
+        elif family in SHARE_COLUMNS:
+            values = _column(frame, SHARE_COLUMNS[family])
+        else:
+            values = np.ones(n)
+        matrix[:, position] = np.where(np.isfinite(values), values, 1.0)
+    short = matrix < 1.0
+    scored = np.isfinite(_column(frame, "score"))
+    flag = np.asarray(short.any(axis=1), dtype=bool).reshape(n) & scored
+    sites = tuple(
+        PartialSite(
+            frame.index[row],
+            tuple(
+                (family, float(matrix[row, col]))
+                for col, family in enumerate(families)
+                if short[row, col]
+            ),
+        )
+        for row in np.flatnonzero(flag)  # the partial sites only, for the note
+    )
+    return flag, sites
 
 
 def score_breakdown(
@@ -450,23 +566,74 @@ def left_out_notes(basis: ScoreBasis | None, language: str = "en", most: int = 3
                 sites="; ".join(parts),
             )
         )
-    return notes
+    note = partial_note(basis, language, most)
+    return notes + ([note] if note else [])
+
+
+def partial_note(basis: ScoreBasis | None, language: str = "en", most: int = 3) -> str:
+    """The sentence naming the sites compared on partial data ("" when none).
+
+    Examples
+    --------
+    >>> basis = ScoreBasis(("startups",), partial=(PartialSite("B", (("startups", 0.4),)),),
+    ...     n_sites=2)
+    >>> partial_note(basis).split(": ", 1)[1]
+    'B (start-ups cover 40 % of the catchment)'
+    """
+    if basis is None or not basis.partial:
+        return ""
+    parts = []
+    for item in basis.partial[:most]:
+        covers = ", ".join(
+            translate(
+                "{layer} cover {share} of the catchment",
+                language,
+                layer=translate(FAMILY_WORDS[family], language),
+                share=_percent(share),
+            )
+            for family, share in item.shares
+        )
+        parts.append(f"{item.site} ({covers})")
+    names = "; ".join(parts)
+    if len(basis.partial) > most:
+        names = translate(
+            "{names} and {count} more", language, names=names, count=len(basis.partial) - most
+        )
+    return translate(
+        "Compared on partial data, ranked after the complete sites: {sites}",
+        language,
+        sites=names,
+    )
+
+
+def _percent(share: float) -> str:
+    whole = math.floor(share * 100 + 1e-6)
+    return "< 1 %" if whole == 0 and share > 0 else f"{whole} %"
 
 
 def rank_sites(indicators: pd.DataFrame) -> pd.Series:
     """Rank 1..n: permitted sites first by score (high first), then all the others.
 
     A site counts as permitted only when ``use_permitted`` is True (False and unknown
-    rank below); an unknown score ranks last within its group; ties keep input order.
+    rank below); within each group the sites compared on partial data (``partial``
+    True) rank after the complete ones; an unknown score ranks last within its group;
+    ties keep input order.
     """
     permitted = (
         indicators["use_permitted"].map(lambda v: v is True or v is np.True_)
         if "use_permitted" in indicators
         else pd.Series(False, index=indicators.index)
     )
+    partial = (
+        indicators["partial"].map(lambda v: v is True or v is np.True_).to_numpy(dtype=bool)
+        if "partial" in indicators
+        else np.zeros(len(indicators), bool)
+    )
     score = _column(indicators, "score")
     key_score = np.where(np.isfinite(score), -score, np.inf)
-    order = np.lexsort((np.arange(len(indicators)), key_score, ~permitted.to_numpy(dtype=bool)))
+    order = np.lexsort(
+        (np.arange(len(indicators)), key_score, partial, ~permitted.to_numpy(dtype=bool))
+    )
     rank = np.empty(len(indicators), dtype=np.int64)
     rank[order] = np.arange(1, len(indicators) + 1)
     return pd.Series(rank, index=indicators.index, name="rank")

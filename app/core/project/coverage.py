@@ -28,6 +28,7 @@ import numpy as np
 import shapely
 
 from app.core.i18n_catalog import translate
+from app.core.indicators.catchment import FULL_SHARE, coverage_share
 from layers.model import Layer, LayerStack
 
 CoverageMode = Literal["map", "districts", "dongs", "polygons"]
@@ -37,8 +38,6 @@ COVERAGE_KEY = "coverage"
 #: The layers whose features name the districts and the dongs.
 DISTRICTS_LAYER = "districts"
 DONGS_LAYER = "dong"
-#: A catchment counts as wholly covered from this share on (float noise of the overlay).
-FULL_SHARE = 1.0 - 1e-6
 
 
 @dataclass(frozen=True)
@@ -193,14 +192,29 @@ def layer_coverage(stack: LayerStack, layer: Layer, extra: Mapping[str, Any]) ->
     The default layers of the project claim the whole map; an imported layer gets
     :func:`default_coverage` of its features.
     """
-    saved = saved_coverage(extra, layer.name)
+    return named_coverage(
+        layer.name, layer.data, extra, _data(stack, DISTRICTS_LAYER), _data(stack, DONGS_LAYER)
+    )
+
+
+def named_coverage(
+    name: str,
+    frame: gpd.GeoDataFrame | None,
+    extra: Mapping[str, Any],
+    districts: gpd.GeoDataFrame | None,
+    dongs: gpd.GeoDataFrame | None,
+) -> Coverage:
+    """The coverage of the layer (table) ``name`` with features ``frame``, without a stack
+    (the command line reads tables): the saved one, else the whole map for a default
+    layer, else :func:`default_coverage` of ``frame``."""
+    saved = saved_coverage(extra, name)
     if saved is not None:
         return saved
-    from app.core.project.user_layers import is_user_layer
+    from app.core.project.user_layers import is_user_name
 
-    if not is_user_layer(layer):
+    if not is_user_name(name) or frame is None:
         return Coverage()
-    return default_coverage(layer.data, _data(stack, DISTRICTS_LAYER), _data(stack, DONGS_LAYER))
+    return default_coverage(frame, districts, dongs)
 
 
 def _data(stack: LayerStack, name: str) -> gpd.GeoDataFrame | None:
@@ -281,50 +295,19 @@ def role_coverages(
     return out
 
 
-def coverage_share(catchments: np.ndarray, area: shapely.Geometry | None) -> np.ndarray:
-    """The share (0–1) of each catchment inside ``area`` (vectorised).
+def suggest_inputs(
+    stack: LayerStack, roles: Mapping[str, str], extra: Mapping[str, Any], language: str = "en"
+) -> dict[str, Any]:
+    """The ``coverage`` and ``titles`` keyword arguments of
+    :func:`app.core.analysis.suggest.suggest_sites` for the project's role layers."""
+    from app.core.project.user_layers import role_layer
 
-    Parameters
-    ----------
-    catchments : array of shapely geometries
-        Site catchments (discs or buffered polygons); missing ones give NaN.
-    area : shapely geometry or None
-        The covered area; ``None`` (whole map) gives 1 everywhere.
-
-    Returns
-    -------
-    ndarray of float
-        ``area(catchment ∩ area) / area(catchment)``; for a catchment without area
-        (a point, R = 0) 1 when it lies in the area, else 0. Shares within 1e-6 of 1
-        are 1 exactly.
-    """
-    catchments = np.asarray(catchments, dtype=object)
-    share = np.full(len(catchments), np.nan)
-    present = ~shapely.is_missing(catchments)
-    if area is None:
-        share[present] = 1.0
-        return share
-    if area.is_empty:
-        share[present] = 0.0
-        return share
-    geoms = catchments[present]
-    whole = shapely.area(geoms)
-    values = np.zeros(len(geoms))
-    flat = whole <= 0.0
-    values[flat] = shapely.intersects(area, geoms[flat]).astype(float)
-    sized = ~flat
-    if sized.any():
-        inside = shapely.contains(area, geoms[sized])
-        part = np.ones(int(sized.sum()))
-        cut = ~inside
-        if cut.any():
-            sub = geoms[sized][cut]
-            part[cut] = shapely.area(shapely.intersection(sub, area)) / whole[sized][cut]
-        values[sized] = part
-    values = np.clip(values, 0.0, 1.0)
-    values[values >= FULL_SHARE] = 1.0
-    share[present] = values
-    return share
+    titles = {
+        role: layer.title(language)
+        for role in ("startups", "zoning")
+        if (layer := role_layer(stack, role, dict(roles))) is not None
+    }
+    return {"coverage": role_coverages(stack, roles, extra), "titles": titles}
 
 
 # -- words --------------------------------------------------------------------------------
@@ -366,6 +349,98 @@ def describe_layer(
         _data(stack, DONGS_LAYER),
         language,
     )
+
+
+#: Each role in the words of the provenance lines (English; translated where shown).
+ROLE_WORDS = {
+    "startups": "start-ups",
+    "education": "universities",
+    "stations": "stations",
+    "zoning": "zoning",
+}
+
+
+def coverage_line(
+    role: str, title: str, coverage: Coverage, area: str, language: str = "en"
+) -> str:
+    """One provenance line: ``"start-ups: 'magok_firms' (covers Magok)"``.
+
+    Parameters
+    ----------
+    role : str
+        A role (:data:`ROLE_WORDS`).
+    title : str
+        The layer's display name.
+    coverage : Coverage
+        Its coverage.
+    area : str
+        :func:`describe` of the coverage.
+    language : str
+        "en" or "ko".
+    """
+    words = translate(ROLE_WORDS.get(role, role), language)
+    if coverage.whole_map:
+        return translate(
+            "{role}: '{layer}' (covers the whole map)", language, role=words, layer=title
+        )
+    return translate(
+        "{role}: '{layer}' (covers {area})", language, role=words, layer=title, area=area
+    )
+
+
+def role_coverage_lines(
+    stack: LayerStack, roles: Mapping[str, str], extra: Mapping[str, Any], language: str = "en"
+) -> dict[str, list[str]]:
+    """``{layer name: its coverage lines}`` of the layers that play a role (a layer
+    playing two roles gets two lines), in role order."""
+    from app.core.project.user_layers import ROLE_NAMES, role_layer
+
+    out: dict[str, list[str]] = {}
+    for role in ROLE_NAMES:
+        layer = role_layer(stack, role, dict(roles))
+        if layer is None:
+            continue
+        coverage = layer_coverage(stack, layer, extra)
+        area = describe(
+            coverage, _data(stack, DISTRICTS_LAYER), _data(stack, DONGS_LAYER), language
+        )
+        out.setdefault(layer.name, []).append(
+            coverage_line(role, layer.title(language), coverage, area, language)
+        )
+    return out
+
+
+def coverage_lines(
+    stack: LayerStack, roles: Mapping[str, str], extra: Mapping[str, Any], language: str = "en"
+) -> list[str]:
+    """A :func:`coverage_line` per role whose layer is in ``stack``: what the exports'
+    provenance writes about the coverage of each role layer."""
+    lines = role_coverage_lines(stack, roles, extra, language)
+    return [line for layer_lines in lines.values() for line in layer_lines]
+
+
+__all__ = [
+    "COVERAGE_KEY",
+    "FULL_SHARE",
+    "MODES",
+    "Coverage",
+    "coverage_geometry",
+    "coverage_line",
+    "coverage_lines",
+    "role_coverage_lines",
+    "coverage_share",
+    "covered_area",
+    "default_coverage",
+    "describe",
+    "describe_layer",
+    "layer_coverage",
+    "named_coverage",
+    "prune_coverage",
+    "role_coverages",
+    "saved_coverage",
+    "suggest_inputs",
+    "with_coverage",
+]
 
 
 def _names(frame: gpd.GeoDataFrame | None, key: str, column: str) -> dict[str, str]:

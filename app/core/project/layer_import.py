@@ -3,7 +3,10 @@
 The GUI (File → Add layer…, drag and drop) runs :func:`import_layer` in a worker with
 progress and cancel, then adds the result to the project with an undo command. A
 GeoPackage made by InnoAtlas or QGIS brings its style along from its ``layer_styles``
-table.
+table. A layer given a role gets its default coverage area (the districts, else the
+admin dongs, its features fall in: app.core.project.coverage) in
+:attr:`ImportResult.coverage`, for the dialog to show and the add-layer command to save
+with :func:`~app.core.project.coverage.with_coverage`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import geopandas as gpd
 
 from app.core.formats.vector import ReadOptions, read_vector
 from app.core.progress import Progress
+from app.core.project.coverage import Coverage, default_coverage
 from layers.style import LayerStyle
 
 
@@ -54,6 +58,8 @@ class ImportResult:
     style: LayerStyle | None = None
     opacity: float = 1.0
     source_crs: str | None = None
+    #: The default coverage area of a layer with a role (None without a role).
+    coverage: Coverage | None = None
 
 
 def _file_style(path: Path, layer: str | None) -> tuple[LayerStyle | None, float, str]:
@@ -82,8 +88,22 @@ def import_layer(
     request: ImportRequest,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    *,
+    districts: gpd.GeoDataFrame | None = None,
+    dongs: gpd.GeoDataFrame | None = None,
 ) -> ImportResult:
     """Read ``request.path`` with the chosen options and apply its role.
+
+    Parameters
+    ----------
+    request : ImportRequest
+        What the user chose.
+    progress, cancelled : callable, optional
+        Progress report and cancel check.
+    districts, dongs : GeoDataFrame, optional
+        The project's ``districts`` and ``dong`` layers (EPSG:5186): a layer with a role
+        gets its default coverage from them (:func:`default_coverage`; without them,
+        the whole map).
 
     Raises
     ------
@@ -114,6 +134,7 @@ def import_layer(
         (None, 1.0, "") if request.role else _file_style(Path(request.path), layer.layer)
     )
     notes += [note] if note else []
+    coverage = default_coverage(frame, districts, dongs) if request.role else None
     if progress is not None:
         progress(1.0, "done")
-    return ImportResult(request, frame, notes, style, opacity, layer.source_crs)
+    return ImportResult(request, frame, notes, style, opacity, layer.source_crs, coverage)

@@ -131,6 +131,13 @@ class ProjectSettings:
             self.extra["roles"] = roles
         else:
             self.extra.pop("roles", None)
+        from app.core.project.coverage import COVERAGE_KEY, prune_coverage
+
+        kept = prune_coverage(self.extra, [layer.name for layer in stack]).get(COVERAGE_KEY)
+        if kept:  # a removed or renamed layer's coverage record goes
+            self.extra[COVERAGE_KEY] = kept
+        else:
+            self.extra.pop(COVERAGE_KEY, None)
 
     def apply_layers(self, stack: LayerStack) -> None:
         """Restore order, visibility and opacity; unknown names are ignored."""

@@ -64,7 +64,12 @@ _KIND_BY_TYPE: dict[str, GeometryKind] = {
 
 def is_user_layer(layer: Layer) -> bool:
     """True for a layer the user added (not a default layer, not the sites)."""
-    return layer.name not in _RESERVED
+    return is_user_name(layer.name)
+
+
+def is_user_name(name: str) -> bool:
+    """True for the table name of a layer the user added (not a default layer, not the sites)."""
+    return name not in _RESERVED
 
 
 def geometry_kind_of(frame: gpd.GeoDataFrame) -> GeometryKind:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.core.analysis.suggest import MODELS, suggest_sites
 from app.core.map.viewport import Viewport
+from app.core.project.coverage import suggest_inputs
 from app.core.sites import edits as site_ops
 from app.ui import worker
 from app.ui.analysis.suggest_summary import summary_text
@@ -330,6 +331,7 @@ class SuggestDialog(QDialog):
             rules=window.indicators.rules,
             time_limit=self.time_limit.value(),
             districts=stack.get("districts").data,
+            **suggest_inputs(stack, window.roles, window.project.settings.extra, language()),
         )
         self.task.on(
             progress=lambda f, m: (

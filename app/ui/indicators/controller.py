@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from app.core.indicators.engine import IndicatorEngine
 from app.core.indicators.score import BASIS, Weights, rank_sites
+from app.core.project.coverage import role_coverages
 from app.core.project.user_layers import role_layer
 from app.core.sites import edits as site_ops
 from app.core.zoning.rules import ZoningRules
@@ -57,6 +58,8 @@ class IndicatorsController(QObject):
         self.rules = ZoningRules.default()
         #: role -> layer name: which layers the engine reads (app.core.project.user_layers)
         self.roles: dict[str, str] = {}
+        #: the project's ``settings.extra`` (its coverage records; app.core.project.coverage)
+        self.extra: dict = {}
         self.results = pd.DataFrame()
         self._engine: IndicatorEngine | None = None
         self._generation = 0
@@ -116,7 +119,9 @@ class IndicatorsController(QObject):
     def engine(self) -> IndicatorEngine:
         if self._engine is None:
             self._engine = IndicatorEngine(
-                *(_frame(self.stack, role, self.roles) for role in CONTEXT), rules=self.rules
+                *(_frame(self.stack, role, self.roles) for role in CONTEXT),
+                rules=self.rules,
+                coverage=role_coverages(self.stack, self.roles, self.extra),
             )
         return self._engine
 

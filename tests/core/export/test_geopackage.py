@@ -218,7 +218,7 @@ def test_sld_parses_with_equal_to_filters(exported):
 def test_provenance_table_and_gpkg_metadata(exported):
     path, stack, _ = exported
     columns = [r[1] for r in _query(path, f'PRAGMA table_info("{PROVENANCE_TABLE}")')]
-    assert tuple(columns[1:]) == PROVENANCE_COLUMNS
+    assert tuple(columns[1:]) == (*PROVENANCE_COLUMNS, "coverage")  # the export adds coverage
     rows = _query(path, f'SELECT layer, status FROM "{PROVENANCE_TABLE}"')
     assert dict(rows) == {t: str(layer.provenance.status) for t, layer in _tables(stack).items()}
     meta = _query(

@@ -36,6 +36,13 @@ solution. CBC's answer is ``optimal`` only when it proves it; otherwise the best
 found (never worse than greedy) is returned with an upper bound. Without a working CBC
 the greedy solution is returned (``solver == "greedy"``).
 
+Coverage areas (docs/indicators.md): with ``coverage`` the start-ups and the zoning speak
+only for their layers' coverage areas. A district the demand layer or the zoning layer
+does not cover at all is refused (:class:`NotCoveredError`, naming the layer and the
+district); in a district partly covered, start-ups outside the demand layer's area and
+zones outside the zoning layer's area are unknown (ignored), and ``note`` says that the
+answer covers only the covered part.
+
 When the answer covers at least :data:`~.model.SATURATION_SHARE` of the demand it is
 **saturated** (nearly any k points would do): the result says so in ``note``. Two other
 models, on the same candidates, demand set, weights and fixed sites, still tell places
@@ -57,9 +64,11 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
+import shapely
 
 from app.core.analysis.suggest.candidates import (
     candidate_grid,
@@ -81,12 +90,14 @@ from app.core.analysis.suggest.model import (
     WEIGHTS,
     InvalidParameterError,
     NoCandidatesError,
+    NotCoveredError,
     Suggestion,
     TooFewCandidatesError,
 )
 from app.core.analysis.suggest.pmedian import MedianDemand, solve_pmedian, total_distance
 from app.core.analysis.suggest.solvers import Solution, greedy_cover, solve_cover
-from app.core.indicators.engine import to_working_crs
+from app.core.indicators.catchment import coverage_share
+from app.core.indicators.engine import clip_zoning, features_inside, to_working_crs
 from app.core.indicators.site_zoning import IndexedZoning
 from app.core.progress import Progress
 from app.core.zoning.rules import DEFAULT_USE_CLASSES, ZoningRules
@@ -142,6 +153,8 @@ def suggest_sites(
     exact: bool = True,
     model: str = "mclp",
     share: float = 1.0,
+    coverage: Mapping[str, shapely.Geometry | None] | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> Suggestion:
     """Suggest centre sites by one of three location models (module docstring).
 
@@ -179,6 +192,12 @@ def suggest_sites(
         demand-weighted mean distance).
     share : float
         ``"lscp"`` only: the share of the demand to cover, in (0, 1].
+    coverage : mapping, optional
+        ``{"startups": area or None, "zoning": area or None}``: the coverage areas of
+        the two layers (EPSG:5186; app.core.project.coverage.role_coverages); missing
+        or None: the whole map.
+    titles : mapping, optional
+        ``{"startups": title, "zoning": title}``: the layers' names for messages.
 
     Returns
     -------
@@ -186,7 +205,8 @@ def suggest_sites(
 
     Raises
     ------
-    InvalidParameterError, UnknownDistrictError, NoCandidatesError, TooFewCandidatesError
+    InvalidParameterError, UnknownDistrictError, NotCoveredError, NoCandidatesError,
+    TooFewCandidatesError
     """
     _check(model, k, share, radius, spacing, weight, time_limit)
     radius, spacing = float(radius), float(spacing)
@@ -202,6 +222,12 @@ def suggest_sites(
         districts = default_districts()
     label, polygon = resolve_district(district, districts)
     name = district_name(label, districts)
+    areas = dict(coverage or {})
+    coverage_notes = _covered_notes(polygon, areas, dict(titles or {}), name)
+    if areas.get("startups") is not None:
+        startups = features_inside(startups, areas["startups"])
+    if zoning is not None and areas.get("zoning") is not None:
+        zoning = clip_zoning(zoning, areas["zoning"])
     gx, gy = candidate_grid(polygon, spacing)
     indexed = (
         IndexedZoning.from_frame(to_working_crs(zoning), rules) if zoning is not None else None
@@ -270,6 +296,7 @@ def suggest_sites(
     saturated = model == "mclp" and total > 0 and share_covered >= SATURATION_SHARE
     if saturated:
         note = saturation_note(len(sites), share_covered)
+    note = " ".join(part for part in (*coverage_notes, note) if part)
     report(1.0, solution.message or "done")
     return Suggestion(
         district=label,
@@ -301,6 +328,42 @@ def suggest_sites(
         note=note,
         district_name=name,
     )
+
+
+#: The words of each layer in the coverage messages.
+_LAYER_WORDS = {"startups": "start-up", "zoning": "zoning"}
+
+
+def _covered_notes(polygon, areas: dict, titles: dict, name: str) -> list[str]:
+    """Refuse a district a layer does not cover at all; notes for one partly covered.
+
+    Raises
+    ------
+    NotCoveredError
+        The demand (start-up) or the zoning layer's coverage area misses the district.
+    """
+    notes = []
+    for role in ("startups", "zoning"):
+        area = areas.get(role)
+        if area is None:
+            continue
+        share = float(coverage_share(np.array([polygon], dtype=object), area)[0])
+        layer = f"the {_LAYER_WORDS[role]} layer" + (
+            f" '{titles[role]}'" if titles.get(role) else ""
+        )
+        if not share > 1e-6:
+            raise NotCoveredError(
+                f"{layer} does not cover {name}: its data say nothing about "
+                f"{'demand' if role == 'startups' else 'what may be built'} there; add "
+                f"{_LAYER_WORDS[role]} data for {name} or widen the layer's coverage area"
+            )
+        if share < 1.0:
+            what = "demand" if role == "startups" else "zoning"
+            notes.append(
+                f"{layer[0].upper()}{layer[1:]} covers {math.floor(share * 100)} % of {name}: "
+                f"{what} outside it is unknown, so this answer covers only the covered part."
+            )
+    return notes
 
 
 def _solve_mclp(demand: DemandCoverage, k: int, exact, time_limit, report, progress) -> Solution:

@@ -44,6 +44,10 @@ class NoCandidatesError(SuggestError):
     """No grid point of the district is on land that permits the centre."""
 
 
+class NotCoveredError(NoCandidatesError):
+    """The demand or the zoning layer's coverage area does not reach the district."""
+
+
 class TooFewCandidatesError(SuggestError):
     """k is larger than the number of permitted candidate points."""
 

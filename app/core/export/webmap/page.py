@@ -23,10 +23,11 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -42,7 +43,9 @@ from app.core.export.webmap.records import (
 from app.core.export.webmap.styles import hatch_defs
 from app.core.formats.atomic_write import write_atomically
 from app.core.project.attribution import attribution_parts
+from app.core.project.coverage import coverage_lines
 from app.core.project.scenes import Scene, default_scenes, find_scene
+from app.core.project.user_layers import roles_of
 from layers.model import LayerStack
 from layers.themes.sites import DEFAULT_RADIUS_M
 
@@ -96,6 +99,7 @@ def build_html(
     view: Iterable[float] | None = None,
     radius_m: float | None = None,
     embed_font: bool = True,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
     """The self-contained HTML page of the web map.
 
@@ -103,7 +107,7 @@ def build_html(
     ----------
     stack : LayerStack
         The project's layers.
-    title, language, indicators, scenes, basemap, start_scene, view, radius_m, embed_font
+    title, language, indicators, scenes, basemap, start_scene, view, radius_m, embed_font, extra
         As in :func:`export_html`.
 
     Returns
@@ -134,7 +138,7 @@ def build_html(
     radius_m = DEFAULT_RADIUS_M if radius_m is None else float(radius_m)
     sites = stack.get("sites")
     if indicators is None and sites is not None and len(sites.data):
-        indicators = site_indicators(stack, radius_m)
+        indicators = site_indicators(stack, radius_m, roles_of(dict(extra or {})), extra)
     records = [
         record
         for layer in exported
@@ -154,6 +158,9 @@ def build_html(
         for s in scenes
     ]
     warnings, sources = attribution_parts(stack, language, [lay.name for lay in exported])
+    coverage = (
+        [] if extra is None else coverage_lines(stack, roles_of(dict(extra)), extra, language)
+    )
     data = {
         "layers": records,
         "scenes": scene_records,
@@ -206,7 +213,7 @@ def build_html(
         slots["html"]: (
             hatch_defs(exported)
             + top_html(title, scene_records, language)
-            + legend_html(exported[::-1], (warnings, sources), language)
+            + legend_html(exported[::-1], (warnings, sources + coverage), language)
         ),
         slots["script"]: _script(blob, fmap.get_name()),
     }
@@ -253,6 +260,7 @@ def export_html(
     view: Iterable[float] | None = None,
     radius_m: float | None = None,
     embed_font: bool = True,
+    extra: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the project as an interactive web map that works without internet.
 
@@ -288,6 +296,11 @@ def export_html(
         kB), so Hangul shows on machines without Korean fonts
         (:mod:`app.core.export.webmap.font`); without fontTools or the font files, or when False,
         the page uses the system's fonts.
+    extra : mapping, optional
+        ``ProjectSettings.extra``: the layers' roles and their saved coverage areas
+        (app.core.project.coverage). The legend's data notes name each role layer's
+        coverage ("start-ups: 'magok_firms' (covers Magok)"); without it they do not (the
+        roles are not known) and indicators computed here use the default layers.
 
     Returns
     -------
@@ -318,6 +331,7 @@ def export_html(
         view=view,
         radius_m=radius_m,
         embed_font=embed_font,
+        extra=extra,
     )
 
     def write(temp: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -41,8 +41,12 @@ _CONTEXT = ("startups", "education", "stations", "zoning")
 _POPUP_FIELDS = (
     "rank",
     "score",
+    "partial",
     "use_permitted",
     "zoning_coverage",
+    "startups_coverage",
+    "education_coverage",
+    "stations_coverage",
     "startups_n",
     "startups_per_km2",
     "employees_sum",
@@ -160,6 +164,7 @@ def site_indicators(
     stack: LayerStack,
     radius_m: float = DEFAULT_RADIUS_M,
     roles: dict[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
     **options: Any,
 ) -> pd.DataFrame:
     """Indicators of the project's sites, indexed by ``site_id``, with ``rank``.
@@ -173,6 +178,10 @@ def site_indicators(
     roles : dict of str to str, optional
         ``ProjectSettings.roles()``: the layers that play the start-up, education,
         station and zoning roles (default: the layers of those names).
+    extra : mapping, optional
+        ``ProjectSettings.extra``: the saved coverage areas of the role layers
+        (app.core.project.coverage); without a record an imported layer covers where
+        its features fall, a default layer the whole map.
     **options
         Passed to :func:`~app.core.indicators.engine.compute_indicators` (rules,
         weights, site_radius ...).
@@ -183,6 +192,7 @@ def site_indicators(
         One row per site, indexed by ``site_id``, ``rank`` first; empty when there are
         no sites.
     """
+    from app.core.project.coverage import role_coverages
     from app.core.project.user_layers import role_layer
 
     layer = stack.get("sites")
@@ -193,6 +203,7 @@ def site_indicators(
         None if found is None else found.data
         for found in (role_layer(stack, name, roles or {}) for name in _CONTEXT)
     )
+    options.setdefault("coverage", role_coverages(stack, roles or {}, extra or {}))
     frame = compute_indicators(sites, startups, education, stations, zoning, radius_m, **options)
     frame.index = sites["site_id"].astype(str).to_numpy()
     frame.insert(0, "rank", rank_sites(frame).to_numpy())
