@@ -102,15 +102,10 @@ class CoverageEditor(QWidget):
         self.reset_button.setObjectName("coverageReset")
         self.reset_button.clicked.connect(self.reset)
 
-        modes = QHBoxLayout()
-        left = QVBoxLayout()
-        for mode in ("map", "districts"):
-            left.addWidget(self.buttons[mode])
-        right = QVBoxLayout()
-        for mode in ("dongs", "polygons"):
-            right.addWidget(self.buttons[mode])
-        modes.addLayout(left)
-        modes.addLayout(right)
+        modes = QVBoxLayout()
+        modes.setSpacing(2)
+        for mode in MODE_LABELS:
+            modes.addWidget(self.buttons[mode])
         default_row = QHBoxLayout()
         default_row.addWidget(self.default_label, 1)
         default_row.addWidget(self.reset_button)
@@ -122,6 +117,7 @@ class CoverageEditor(QWidget):
         layout.addWidget(self.dong_search)
         layout.addWidget(self.dong_list, 1)
         layout.addWidget(self.summary)
+        layout.addStretch(1)
         self.set_coverage(Coverage())
         self.set_default(None)
 
@@ -185,14 +181,21 @@ class CoverageEditor(QWidget):
         self._show_mode()
         self._emit(user=False)
 
-    def set_default(self, default: Coverage | None, pending: bool = False) -> None:
-        """The layer's default coverage (None: not known yet; ``pending``: being found)."""
+    def set_default(
+        self, default: Coverage | None, pending: bool = False, project_layer: bool = False
+    ) -> None:
+        """The layer's default coverage (None: not known yet; ``pending``: being found;
+        ``project_layer``: a layer of every project, which covers the whole map)."""
         self.default = default
         if default is None:
             self.default_label.setText(
                 tr("Default: where the features fall (finding it…)")
                 if pending
                 else tr("Default: where the features fall (found when the file is read)")
+            )
+        elif project_layer:
+            self.default_label.setText(
+                tr("Default: {area} — a layer of the project", area=self.describe(default))
             )
         else:
             self.default_label.setText(

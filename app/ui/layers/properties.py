@@ -62,6 +62,8 @@ class CoverageSetup:
         ``apply(coverage)`` makes the change (one undo step).
     polygons : bool
         Offer "the layer's own polygons" (a polygon layer).
+    project_layer : bool
+        A default layer of the project (its default is the whole map).
     """
 
     districts: gpd.GeoDataFrame | None
@@ -70,6 +72,7 @@ class CoverageSetup:
     default: Coverage
     apply: Callable[[Coverage], None]
     polygons: bool = False
+    project_layer: bool = False
 
 
 def layer_properties_html(layer: Layer, language: str = "en", covers: str = "") -> str:
@@ -155,7 +158,7 @@ class LayerPropertiesDialog(QDialog):
             )
             group.setObjectName("propertiesCoverageGroup")
             editor = CoverageEditor(coverage.districts, coverage.dongs, coverage.polygons, self)
-            editor.set_default(coverage.default)
+            editor.set_default(coverage.default, project_layer=coverage.project_layer)
             editor.set_coverage(coverage.current)
             QVBoxLayout(group).addWidget(editor)
             layout.addWidget(group)

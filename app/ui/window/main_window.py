@@ -544,6 +544,7 @@ class MainWindow(QMainWindow):
                 layer_coverage(self.stack, layer, {}),  # the default: no saved record
                 lambda coverage: self.change_coverage(layer, coverage),
                 polygons=layer.geometry_kind == "polygon",
+                project_layer=not is_user_layer(layer),
             )
         dialog = LayerPropertiesDialog(layer, self.language, self, coverage=setup)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)

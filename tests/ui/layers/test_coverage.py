@@ -187,7 +187,7 @@ def test_properties_change_a_default_layers_coverage_as_one_undo_step(gvalley, q
     dialog = _properties(window, qtbot, layer)
     editor = dialog.coverage_editor
     assert editor is not None and editor.coverage().whole_map
-    assert "whole map" in editor.default_label.text()
+    assert "whole map — a layer of the project" in editor.default_label.text()
     assert not dialog.apply_button.isEnabled()  # nothing changed yet
     _click(qtbot, editor.buttons["districts"])
     _check_item(qtbot, editor.district_list, "Magok")
