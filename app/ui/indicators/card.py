@@ -4,10 +4,16 @@
 indicator table (the selected site, or a live preview while a site is dragged): a title
 with its rank, score and zoning flag, a two-column table of every indicator named and
 formatted in the UI's language, and the score's breakdown into criterion points.
+
+A partial site (a layer the score uses covers only part of its catchment) is marked
+"◐ partial" in the title, with one line per layer family below 100 % under it; a value
+outside a layer's coverage reads "unknown" in grey, never 0
+(:mod:`app.ui.indicators.coverage_marks`).
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import pandas as pd
@@ -30,15 +36,26 @@ from PySide6.QtWidgets import (
 from app.core.indicators.engine import COLUMNS, DEFINITIONS
 from app.core.indicators.format import (
     blocked,
-    format_cell,
     format_raw,
     is_missing,
     percent,
     rounded_parts,
 )
-from app.core.indicators.labels import label, tooltip
+from app.core.indicators.labels import tooltip
 from app.core.indicators.score import BASIS, Weights, left_out_notes, score_breakdown
 from app.ui.i18n import language, tr
+from app.ui.indicators.coverage_marks import (
+    PARTIAL_MARK,
+    UNKNOWN,
+    cell_text,
+    column_label,
+    columns_of,
+    is_partial,
+    partial_lines,
+)
+from app.ui.indicators.coverage_marks import (
+    unknown as is_unknown,
+)
 
 #: The colour of a "does not permit" value, in the card, the table and the chart.
 NOT_PERMITTED = QColor("#b00020")
@@ -89,9 +106,11 @@ class BreakdownTable(QTableWidget):
     """The score breakdown: as high as its rows, numbers as wide as they need, the
     criterion column takes the rest (its names wrap).
 
-    Where the table is too narrow for all seven columns (the default dock), the
+    Where the table is too narrow for all seven columns (the default 330 px dock), the
     transform and reference columns are hidden and :attr:`on_compact` is told, so that
-    the card writes them in a line under the table instead.
+    the card writes them in a line under the table instead. Criterion names do not wrap:
+    a long one is elided ("Start-up conc…"), its whole name in the cell's tooltip, so
+    that the numbers keep their width and nothing scrolls sideways.
     """
 
     #: The columns hidden when the table is narrow: transform and reference.
@@ -109,6 +128,9 @@ class BreakdownTable(QTableWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.verticalHeader().setVisible(False)
         compact_rows(self)
+        self.setWordWrap(False)  # one line per criterion; long names are elided
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.verticalHeader().sectionResized.connect(lambda *_: self.updateGeometry())
@@ -165,6 +187,11 @@ class SiteCard(QWidget):
         self.title = QLabel("", self)
         self.title.setObjectName("cardTitle")
         self.title.setWordWrap(True)
+        self.coverage_note = QLabel("", self)  # "◐ partial: start-ups cover 40 % …"
+        self.coverage_note.setObjectName("cardCoverageNote")
+        self.coverage_note.setWordWrap(True)
+        self.coverage_note.setStyleSheet("color: #8a5a00")
+        self.coverage_note.hide()
         self.card = CardTable(self)
         self.card.setObjectName("indicatorCard")
         self.card.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -208,6 +235,7 @@ class SiteCard(QWidget):
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.coverage_note)
         layout.addWidget(self.splitter, 1)
         self._frame: pd.DataFrame | None = None
         self._live = False
@@ -261,6 +289,7 @@ class SiteCard(QWidget):
         self.breakdown.setRowCount(0)
         self.score_note.hide()
         self.transforms.hide()
+        self.coverage_note.hide()
         if frame is None or frame.empty:
             self.title.setText(tr("Select or sketch a site to see its indicators"))
             return
@@ -287,23 +316,42 @@ class SiteCard(QWidget):
         rank = "" if live or "rank" not in row else f"#{int(row['rank'])} · "
         parts = score_breakdown(frame, None if BASIS in frame.attrs else self.weights())
         score_text = self._fill_breakdown(parts, row["score"])
+        partial = is_partial(row)
+        lines = partial_lines(row)
         self.title.setText(
-            f"<b>{rank}{row['name']}</b> — "
+            f"<b>{rank}{html.escape(str(row['name']))}</b> — "
             + tr("score {score}", score=score_text)
             + (" <i>" + tr("(live, not saved)") + "</i>" if live else "")
+            + (
+                f"  <b style='color:#8a5a00'>{PARTIAL_MARK} " + tr("partial") + "</b>"
+                if partial
+                else ""
+            )
             + flag
         )
-        for column in COLUMNS:
+        if lines:
+            head = tr("Partial data (ranked after complete sites):") if partial else tr("Coverage:")
+            self.coverage_note.setText("\n".join([head, *(f"{PARTIAL_MARK} {x}" for x in lines)]))
+            self.coverage_note.setToolTip(
+                tr(
+                    "A layer covers only part of the catchment: its values are computed from "
+                    "the covered part, and are unknown (not 0) where nothing is covered"
+                )
+            )
+            self.coverage_note.show()
+        for column in columns_of(frame.columns, COLUMNS):
             position = self.card.rowCount()
             self.card.insertRow(position)
-            tip = tooltip(column, DEFINITIONS[column], language())
-            name = QTableWidgetItem(label(column, language()))
+            tip = tooltip(column, DEFINITIONS.get(column, ""), language())
+            name = QTableWidgetItem(column_label(column, language()))
             name.setData(Qt.ItemDataRole.UserRole, column)
             name.setToolTip(tip)
-            value = QTableWidgetItem(format_cell(column, row, language()))
+            value = QTableWidgetItem(cell_text(column, row, language()))
             value.setToolTip(tip)
             if column == "use_permitted" and blocked(permitted):
                 value.setForeground(NOT_PERMITTED)
+            elif is_unknown(row, column):
+                value.setForeground(UNKNOWN)
             self.card.setItem(position, 0, name)
             self.card.setItem(position, 1, value)
         self.card.fit_columns()  # whole indicator names where the width allows
@@ -356,6 +404,7 @@ class SiteCard(QWidget):
                 f"{cells[0]} {cells[2]}" + ("" if cells[3] == "—" else f" ({cells[3]})")
             )
             tips = [f"{part['criterion']}: {part['column']}"] * (BREAKDOWN_COLUMNS - 1)
+            tips[0] = f"{cells[0]} — {tips[0]}"  # the whole name where it is elided
             exact = part["points"]
             tips.append(
                 tr("left out of every score (see the note below)")

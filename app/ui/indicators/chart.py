@@ -3,7 +3,8 @@
 :class:`ScoreChart` is the indicators panel's "Chart" tab. Sites are drawn by rank, each
 criterion in its colour (:data:`CRITERION_COLOURS`), on a grid scaled to the best score,
 with a legend of the criteria below; hovering a segment names the site, the criterion and
-its points.
+its points. A partial site's name carries "◐". :class:`ChartPage` puts the chart above
+the note the card shows: the criteria left out of every score, and why.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import math
 import pandas as pd
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from app.core.indicators.format import blocked, is_missing
-from app.core.indicators.score import CRITERIA
-from app.ui.i18n import tr
-from app.ui.indicators.card import NOT_PERMITTED
+from app.core.indicators.score import BASIS, CRITERIA, left_out_notes
+from app.ui.i18n import language, tr
+from app.ui.indicators.card import LEFT_OUT, NOT_PERMITTED
+from app.ui.indicators.coverage_marks import PARTIAL_MARK, is_partial, partial_text
 
 CRITERION_COLOURS = {
     "startups": "#4e79a7",
@@ -78,7 +80,10 @@ class ScoreChart(QWidget):
         order = self.frame.sort_values("rank")
         metrics = painter.fontMetrics()
         margin, gap = 8, 6
-        names = [f"#{int(row['rank'])} {row['name']}" for _, row in order.iterrows()]
+        names = [
+            f"#{int(row['rank'])} {row['name']}" + (f" {PARTIAL_MARK}" if is_partial(row) else "")
+            for _, row in order.iterrows()
+        ]
         # Names as wide as they are (up to 40 % of the width), the bars take the rest.
         label_w = min(
             max(metrics.horizontalAdvance(n) for n in names) + 2 * margin, int(self.width() * 0.4)
@@ -113,7 +118,14 @@ class ScoreChart(QWidget):
                     continue
                 rect = QRectF(x, y, points * scale, bar_h)
                 painter.fillRect(rect, QColor(CRITERION_COLOURS[part["criterion"]]))
-                self.bars.append((rect, f"{row['name']}: {tr(part['label'])} {points:.1f}"))
+                partial = partial_text(row)
+                self.bars.append(
+                    (
+                        rect,
+                        f"{row['name']}: {tr(part['label'])} {points:.1f}"
+                        + (f"\n{partial}" if partial else ""),
+                    )
+                )
                 x += points * scale
             painter.setPen(QColor("#222222"))
             score = row["score"]
@@ -142,3 +154,31 @@ class ScoreChart(QWidget):
             )
             x += width
         painter.end()
+
+
+class ChartPage(QWidget):
+    """The "Chart" tab: the score chart and, under it, what the scores leave out."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.chart = ScoreChart(self)
+        self.note = QLabel("", self)
+        self.note.setObjectName("chartScoreNote")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(f"color: {LEFT_OUT.name()}")
+        self.note.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.chart, 1)
+        layout.addWidget(self.note)
+
+    def set_data(self, frame: pd.DataFrame, breakdown: pd.DataFrame) -> None:
+        """Chart ``frame``'s scores split by ``breakdown``; show its left-out note."""
+        self.chart.set_data(frame, breakdown)
+        self.update_note()
+
+    def update_note(self) -> None:
+        """The criteria left out of every score of the charted ranking (or hidden)."""
+        notes = left_out_notes(self.chart.frame.attrs.get(BASIS), language())
+        self.note.setText("\n".join(notes))
+        self.note.setVisible(bool(notes))

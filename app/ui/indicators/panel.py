@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.core.indicators.score import CRITERIA, REFERENCE_OF, References, Weights, score_breakdown
 from app.ui.i18n import tr
 from app.ui.indicators.card import SiteCard
-from app.ui.indicators.chart import ScoreChart
+from app.ui.indicators.chart import ChartPage
 from app.ui.indicators.controller import IndicatorsController
 from app.ui.indicators.table import ComparisonPage
 from app.ui.project.settings_commands import SetWeightCommand
@@ -82,11 +82,12 @@ class IndicatorsPanel(QWidget):
         self.table_model = self.comparison.table_model
         self.table = self.comparison.table
 
-        self.chart = ScoreChart(self)
+        self.chart_page = ChartPage(self)
+        self.chart = self.chart_page.chart
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.site_card, "")
         self.tabs.addTab(self.comparison, "")
-        self.tabs.addTab(self.chart, "")
+        self.tabs.addTab(self.chart_page, "")
         weights_page = QWidget(self)
         weights_layout = QVBoxLayout(weights_page)
         weights_layout.addWidget(self.weights_box)
@@ -132,13 +133,17 @@ class IndicatorsPanel(QWidget):
             self.tabs.setTabText(index, tr(text))
         self.weights_note.setText(
             tr(
-                "Each criterion is mapped to 0–1 by the transform in its tooltip (0.5 at the "
-                "reference value); the score is 100 × the weighted mean. Sites whose zoning does "
-                "not permit the centre rank below every permitted site. Weights are saved with the "
-                "project."
+                "Each criterion is mapped to a 0–1 value by the transform in its tooltip (0.5 at "
+                "the reference value). Its points are 100 × its weight share × that value, the "
+                "weight share being its weight divided by the sum of the weights of the criteria "
+                "used; the points add up to the score (0–100). A criterion unknown for a site of "
+                "the ranking is left out of every score, with a note. Sites whose zoning does not "
+                "permit the centre, and partial sites, rank below the others. Weights are saved "
+                "with the project."
             )
         )
         self.comparison.retranslate()
+        self.chart_page.update_note()
         self.chart.update()
         self.site_card.retranslate()
 
@@ -175,7 +180,7 @@ class IndicatorsPanel(QWidget):
         breakdown = (
             score_breakdown(frame, self.controller.weights) if len(frame) else pd.DataFrame()
         )
-        self.chart.set_data(frame, breakdown)
+        self.chart_page.set_data(frame, breakdown)
         if not self.showing_preview:
             row = self.controller.row(self.editing.selected)
             self.show_card(None if row is None else frame.loc[[self.editing.selected]])

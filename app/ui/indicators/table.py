@@ -4,7 +4,9 @@
 columns) with names and values in the UI's language and a numeric sort key;
 :class:`ComparisonPage` is the indicators panel's "Compare" tab: the note naming the
 criteria left out of every score, the sortable table and the button that saves it as CSV
-(UTF-8 with a BOM, so that Excel reads Korean text).
+(UTF-8 with a BOM, so that Excel reads Korean text). A partial site's name carries "◐"
+(its coverage in the tooltip); unknown values are a grey "—" (or "unknown" outside a
+layer's coverage), never 0; the coverage shares have their own columns.
 """
 
 from __future__ import annotations
@@ -30,11 +32,21 @@ from app.core.errors import InnoAtlasError
 from app.core.formats.atomic_write import write_text_atomically
 from app.core.formats.csv_text import csv_text
 from app.core.indicators.engine import COLUMNS, DEFINITIONS
-from app.core.indicators.format import blocked, format_cell, is_missing
-from app.core.indicators.labels import label, tooltip
+from app.core.indicators.format import blocked, is_missing
+from app.core.indicators.labels import tooltip
 from app.core.indicators.score import BASIS, left_out_notes
 from app.ui.i18n import language, tr
 from app.ui.indicators.card import LEFT_OUT, NOT_PERMITTED
+from app.ui.indicators.coverage_marks import (
+    PARTIAL_MARK,
+    UNKNOWN,
+    cell_text,
+    column_label,
+    columns_of,
+    is_partial,
+    partial_text,
+    unknown,
+)
 
 
 class ResultsTableModel(QAbstractTableModel):
@@ -51,7 +63,9 @@ class ResultsTableModel(QAbstractTableModel):
 
     @property
     def columns(self) -> list[str]:
-        return ["rank", "name", *COLUMNS] if len(self.frame.columns) else []
+        if not len(self.frame.columns):
+            return []
+        return ["rank", "name", *columns_of(self.frame.columns, COLUMNS)]
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.frame)
@@ -64,7 +78,7 @@ class ResultsTableModel(QAbstractTableModel):
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return label(column, language())  # the column name is in the tooltip
+            return column_label(column, language())  # the column name is in the tooltip
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(column, DEFINITIONS.get(column, ""), language())
         return None
@@ -75,15 +89,22 @@ class ResultsTableModel(QAbstractTableModel):
         column = self.columns[index.column()]
         value = self.frame[column].iloc[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_cell(column, self.frame.iloc[index.row()], language())
+            row = self.frame.iloc[index.row()]
+            text = cell_text(column, row, language())
+            return f"{PARTIAL_MARK} {text}" if column == "name" and is_partial(row) else text
+        if role == Qt.ItemDataRole.ToolTipRole and column == "name":
+            return partial_text(self.frame.iloc[index.row()]) or None
         if role == Qt.ItemDataRole.UserRole:  # sort key
             if is_missing(value):
                 return float("-inf")
             if isinstance(value, (int, float, np.integer, np.floating, bool, np.bool_)):
                 return float(value)
             return str(value)
-        if role == Qt.ItemDataRole.ForegroundRole and column == "use_permitted" and blocked(value):
-            return NOT_PERMITTED
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == "use_permitted" and blocked(value):
+                return NOT_PERMITTED
+            if unknown(self.frame.iloc[index.row()], column):
+                return UNKNOWN
         return None
 
     def retranslate(self) -> None:

@@ -4,8 +4,9 @@ Flow: the :class:`~app.ui.layers.add_layer_dialog.ImportLayerDialog` opens at on
 that fails the cheap checks is reported instead) and inspects the chosen layer in a worker
 (a file GDAL cannot read closes it with a message), collects the choices, the file is read
 in a worker (progress bar, Cancel), and the result is added with an
-:class:`~app.ui.layers.commands.AddLayerCommand`. A failure shows a message and leaves
-the project exactly as it was.
+:class:`~app.ui.layers.commands.AddLayerCommand`, together with the coverage area of a
+layer given a role (the one chosen in the dialog, else where its features fall), in one
+undo step. A failure shows a message and leaves the project exactly as it was.
 """
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from app.core.errors import InnoAtlasError
+from app.core.project.coverage import (
+    DISTRICTS_LAYER,
+    DONGS_LAYER,
+    Coverage,
+    default_coverage,
+    saved_coverage,
+)
 from app.core.project.layer_import import ImportRequest, ImportResult, import_layer
 from app.core.project.user_layers import is_user_layer, make_user_layer, table_name, user_provenance
 from app.ui import worker
@@ -117,7 +125,7 @@ class LayerImporter(QObject):
         from app.ui.layers.add_layer_dialog import ImportLayerDialog
 
         try:
-            dialog = ImportLayerDialog(path, self.window)
+            dialog = ImportLayerDialog(path, self.window, self.window.stack)
         except InnoAtlasError as err:
             self._fail(str(err))
             return None
@@ -130,17 +138,21 @@ class LayerImporter(QObject):
 
     def _on_dialog_done(self, dialog, code: int) -> None:
         request = dialog.request() if code == QDialog.DialogCode.Accepted else None
+        coverage = dialog.coverage_choice() if request is not None else None
         self.dialog = None
         if dialog.refused:  # its inspection found the file unreadable
             self._fail(dialog.refused)
         elif request is not None:
-            self.start(request)
+            self.start(request, coverage)
         else:
             self._next()
 
     # -- reading ------------------------------------------------------------------------------
-    def start(self, request: ImportRequest) -> worker.Task:
-        """Read the file in a worker with a progress dialog; add the layer when done."""
+    def start(self, request: ImportRequest, coverage: Coverage | None = None) -> worker.Task:
+        """Read the file in a worker with a progress dialog; add the layer when done.
+
+        ``coverage`` is the coverage area chosen for a role (None: where the features fall).
+        """
         task = worker.Task(import_layer, request)
         task.kwargs["cancelled"] = lambda: task.is_cancelled
         progress = QProgressDialog(
@@ -157,7 +169,7 @@ class LayerImporter(QObject):
         self.progress = progress
         task.on(
             progress=lambda f, m: self._on_progress(f, m),
-            finished=self._finished,
+            finished=lambda result: self._finished(result, coverage),
             failed=lambda message, _details: self._failed(task, message),
             cancelled=self._cancelled,
         )
@@ -202,10 +214,10 @@ class LayerImporter(QObject):
         )
         self._next()
 
-    def _finished(self, result: ImportResult) -> None:
+    def _finished(self, result: ImportResult, coverage: Coverage | None = None) -> None:
         self._close_progress()
         try:
-            layer = self.add(result)
+            layer = self.add(result, coverage)
         except (InnoAtlasError, ValueError) as err:
             self._fail(str(err))
             return
@@ -228,8 +240,27 @@ class LayerImporter(QObject):
         self.layerAdded.emit(layer)
         self._next()
 
-    def add(self, result: ImportResult):
-        """Turn an import result into a layer on top of the project (one undo step)."""
+    def coverage_of(self, result: ImportResult, chosen: Coverage | None) -> Coverage | None:
+        """The coverage area saved with a layer given a role: the one chosen, else the
+        import's own, else where its features fall; None without a role."""
+        if not result.request.role:
+            return None
+        if chosen is not None:
+            return chosen
+        found = getattr(result, "coverage", None)  # the core's, where it computes one
+        if isinstance(found, Coverage):
+            return found
+        stack = self.window.stack
+        districts, dongs = stack.get(DISTRICTS_LAYER), stack.get(DONGS_LAYER)
+        return default_coverage(
+            result.frame,
+            districts.data if districts is not None else None,
+            dongs.data if dongs is not None else None,
+        )
+
+    def add(self, result: ImportResult, coverage: Coverage | None = None):
+        """Turn an import result into a layer on top of the project (one undo step, with
+        the coverage area of a role layer: see :meth:`coverage_of`)."""
         window, stack = self.window, self.window.stack
         request = result.request
         if len(result.frame) == 0:
@@ -253,9 +284,21 @@ class LayerImporter(QObject):
             roles_after[request.role] = name
             replaces = window.role_layer(request.role)  # hidden: the map shows what counts
         position = 1 if stack.names()[:1] == ["sites"] else 0
+        extra = window.project.settings.extra
         window.undo_stack.push(
             AddLayerCommand(
-                stack, layer, position, window.set_roles, roles_before, roles_after, replaces
+                stack,
+                layer,
+                position,
+                window.set_roles,
+                roles_before,
+                roles_after,
+                replaces,
+                coverage=(
+                    window.set_coverage,
+                    saved_coverage(extra, name),  # a record left by a removed namesake
+                    self.coverage_of(result, coverage),
+                ),
             )
         )
         window.layer_panel.select_layer(layer)

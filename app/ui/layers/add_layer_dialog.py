@@ -11,6 +11,10 @@ query, docs/inputs.md) run before it shows; the chosen layer is inspected and pr
 in a background :class:`~app.ui.worker.Task` with a progress bar, and again whenever
 another layer or encoding is chosen (the previous inspection is dropped). Cancel closes
 the dialog and drops the inspection.
+
+A layer given a role gets a coverage area (:mod:`app.ui.layers.coverage_editor`): the
+dialog reads the features in another worker to find its default, the districts (or
+dongs) they fall in, and pre-selects it; the user may choose another.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -48,9 +53,12 @@ from app.core.formats.vector import (
     preview_attributes,
 )
 from app.core.progress import Progress
+from app.core.project.coverage import DISTRICTS_LAYER, DONGS_LAYER, Coverage, default_coverage
 from app.core.project.layer_import import ImportRequest
 from app.ui import worker
 from app.ui.i18n import tr
+from app.ui.layers.coverage_editor import CoverageEditor
+from layers.model import LayerStack
 
 ENCODINGS = ("UTF-8", "CP949", "EUC-KR", "ISO-8859-1")
 PREVIEW_ROWS = 20
@@ -71,6 +79,23 @@ def inspect_and_preview(
     return info, preview, ""
 
 
+def locate_features(
+    path: Path,
+    options: ReadOptions,
+    districts: gpd.GeoDataFrame | None,
+    dongs: gpd.GeoDataFrame | None,
+    progress: Progress,
+) -> Coverage:
+    """The worker's call for the coverage: read the features, return where they fall
+    (:func:`~app.core.project.coverage.default_coverage`). Qt-free."""
+    from app.core.formats.vector import read_vector
+
+    layer = read_vector(
+        path, path.stem or "layer", options.layer, options=options, progress=progress
+    )
+    return default_coverage(layer.frame, districts, dongs)
+
+
 def _listed(path: Path) -> list[LayerInfo]:
     """The layers known before any inspection: a GeoPackage's (one query), else none."""
     if path.suffix.lower() != ".gpkg":
@@ -88,11 +113,17 @@ class ImportLayerDialog(QDialog):
     ----------
     path : Path
         The file the user picked or dropped.
+    parent : QWidget, optional
+    stack : LayerStack, optional
+        The project: its ``districts`` and ``dong`` layers are what a coverage area
+        is chosen from.
 
     Signals
     -------
     inspected()
         An inspection finished and the dialog shows its result (``ready`` is True).
+    located()
+        The default coverage of the features was found (or could not be).
     unreadable(str)
         The first inspection found the file unreadable: the one-line reason.
 
@@ -105,8 +136,11 @@ class ImportLayerDialog(QDialog):
 
     inspected = Signal()
     unreadable = Signal(str)
+    located = Signal()
 
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, path: Path, parent: QWidget | None = None, stack: LayerStack | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("importLayerDialog")
         self.setWindowTitle(tr("Add layer — {name}", name=Path(path).name))
@@ -177,6 +211,21 @@ class ImportLayerDialog(QDialog):
             self.role_box.addItem(
                 tr("Use as {role} for the indicators", role=tr(label).lower()), role
             )
+        self.coverage_group = QGroupBox(tr("Coverage area: where the layer's data speak"), self)
+        self.coverage_group.setObjectName("importCoverageGroup")
+        self.coverage_group.setToolTip(
+            tr(
+                "Sites whose catchment reaches outside this area are marked partial; "
+                "outside it the layer's values are unknown, never 0"
+            )
+        )
+        self.coverage_editor = CoverageEditor(
+            _layer_data(stack, DISTRICTS_LAYER), _layer_data(stack, DONGS_LAYER), False, self
+        )
+        QVBoxLayout(self.coverage_group).addWidget(self.coverage_editor)
+        self.coverage_group.setVisible(False)
+        self.locate_task: worker.Task | None = None
+        self._located: tuple | None = None  # the read options the default was found for
         self.mapping_group = QGroupBox(tr("Columns"), self)
         self.mapping_form = QFormLayout(self.mapping_group)
         self.mapping_boxes: dict[str, QComboBox] = {}
@@ -218,6 +267,7 @@ class ImportLayerDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.mapping_group)
+        layout.addWidget(self.coverage_group)
         layout.addWidget(QLabel(tr("Preview (first {n} rows)", n=PREVIEW_ROWS), self))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.busy_label)
@@ -422,7 +472,59 @@ class ImportLayerDialog(QDialog):
         if self.task is not None:
             self.task.cancel()
             self.task = None
+        if self.locate_task is not None:
+            self.locate_task.cancel()
+            self.locate_task = None
         super().done(result)
+
+    # -- coverage -------------------------------------------------------------------------
+    def _update_coverage(self) -> None:
+        """Show the coverage editor for a role; find the default where the features fall."""
+        role = self.role_box.currentData()
+        self.coverage_group.setVisible(role is not None)
+        self.coverage_editor.set_polygons_allowed(role == "zoning")
+        if role is None or not self.ready:
+            return
+        options = self.options()
+        key = (options, self.info.crs)
+        if key == self._located:
+            return
+        if self.locate_task is not None:
+            self.locate_task.cancel()
+            self.locate_task = None
+        self._located = key
+        if self._read_problem or (self.info.crs is None and options.assumed_crs is None):
+            self.coverage_editor.set_default(None)  # not readable yet: found when read
+            return
+        editor = self.coverage_editor
+        task = worker.Task(locate_features, self.path, options, editor.districts, editor.dongs)
+        task.on(
+            finished=lambda coverage: self._on_located(task, coverage),
+            failed=lambda _message, _details: self._on_located(task, None),
+        )
+        self.locate_task = task
+        editor.set_default(None, pending=True)
+        worker.start(task)
+
+    def _on_located(self, task: worker.Task, coverage: Coverage | None) -> None:
+        if task is not self.locate_task:
+            return  # dropped: other read options were chosen, or the dialog closed
+        self.locate_task = None
+        editor = self.coverage_editor
+        editor.set_default(coverage)
+        if coverage is not None and not editor.touched:
+            editor.set_coverage(coverage)
+        self.located.emit()
+
+    def coverage_choice(self) -> Coverage | None:
+        """The coverage chosen for the role; None for the default (where the features
+        fall, found from the features read) or without a role."""
+        editor = self.coverage_editor
+        if self.role_box.currentData() is None or editor.is_default():
+            return None
+        if editor.default is None and not editor.touched:
+            return None
+        return editor.coverage()
 
     def _fill_table(self) -> None:
         model = self.table_model
@@ -451,6 +553,7 @@ class ImportLayerDialog(QDialog):
         self.mapping_boxes = {}
         role = self.role_box.currentData()
         self.mapping_group.setVisible(role is not None)
+        self._update_coverage()
         if role is None:
             self._set_problem(self._base_problem())
             return
@@ -504,3 +607,8 @@ class ImportLayerDialog(QDialog):
         mapping = {target: box.currentData() for target, box in self.mapping_boxes.items()}
         title = self.title_edit.text().strip() or self._default_title()
         return ImportRequest(self.path, self.options(), title, self.role_box.currentData(), mapping)
+
+
+def _layer_data(stack: LayerStack | None, name: str) -> gpd.GeoDataFrame | None:
+    layer = stack.get(name) if stack is not None else None
+    return layer.data if layer is not None else None

@@ -1,7 +1,8 @@
 """Undo commands for adding and removing layers (File → Add layer…, Layer → Remove layer).
 
 A command holds the layer object itself, so undo puts back exactly what was there
-(features, style, opacity, position) and the role assignments of the indicators.
+(features, style, opacity, position), the role assignments of the indicators and the
+coverage area of an added role layer (app.core.project.coverage).
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
+from app.core.project.coverage import Coverage
 from app.ui.sites.commands import set_text
 from layers.model import Layer, LayerStack
 
 Roles = dict[str, str]
+#: ``(set_coverage(layer name, coverage or None), before, after)``
+CoverageChange = tuple[Callable[[str, Coverage | None], None], Coverage | None, Coverage | None]
 
 
 class AddLayerCommand(QUndoCommand):
@@ -21,7 +25,8 @@ class AddLayerCommand(QUndoCommand):
 
     ``replaces`` is the layer that played the role before (e.g. the synthetic start-ups):
     it is hidden while the new layer plays the role, so that the map shows what the
-    indicators count; undo shows it again.
+    indicators count; undo shows it again. ``coverage`` sets the layer's coverage area
+    (the saved record) in the same step.
     """
 
     def __init__(
@@ -33,6 +38,7 @@ class AddLayerCommand(QUndoCommand):
         roles_before: Roles,
         roles_after: Roles,
         replaces: Layer | None = None,
+        coverage: CoverageChange | None = None,
     ) -> None:
         super().__init__()
         # set_text keeps the source: Edit → Undo follows a later language switch
@@ -42,8 +48,12 @@ class AddLayerCommand(QUndoCommand):
         self.roles_before, self.roles_after = dict(roles_before), dict(roles_after)
         self.replaces = replaces
         self.replaced_visible = replaces.visible if replaces is not None else False
+        self.coverage = coverage
 
     def redo(self) -> None:
+        if self.coverage is not None:  # before the roles: one computation sees both
+            set_coverage, _before, after = self.coverage
+            set_coverage(self.layer.name, after)
         self.stack.insert(self.position, self.layer)
         self.set_roles(self.roles_after)
         if self.replaces is not None:
@@ -55,6 +65,9 @@ class AddLayerCommand(QUndoCommand):
             self.stack.remove(self.layer)
         if self.replaces is not None:
             self.replaces.set_visible(self.replaced_visible)
+        if self.coverage is not None:
+            set_coverage, before, _after = self.coverage
+            set_coverage(self.layer.name, before)
 
 
 class RemoveLayerCommand(QUndoCommand):

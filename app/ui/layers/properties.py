@@ -1,14 +1,32 @@
-"""Layer properties: what the layer is, where it comes from, and how far to trust it."""
+"""Layer properties: what the layer is, where it comes from, and how far to trust it.
+
+A layer that plays a role for the indicators (start-ups, universities, stations, zoning)
+also shows its coverage area, which the user may change there
+(:mod:`app.ui.layers.coverage_editor`): Apply makes the change one undo step and the
+indicators are computed again.
+"""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+import geopandas as gpd
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.i18n_catalog import translate
+from app.core.project.coverage import Coverage
 from app.core.project.user_layers import display_text
 from app.ui import i18n
+from app.ui.layers.coverage_editor import CoverageEditor
 from layers.model import Layer
 from layers.provenance import DataStatus
 
@@ -29,8 +47,37 @@ _STATUS_TEXT = {
 }
 
 
-def layer_properties_html(layer: Layer, language: str = "en") -> str:
-    """The properties page of ``layer`` as HTML (also used by tests)."""
+@dataclass
+class CoverageSetup:
+    """What the properties dialog needs to edit a role layer's coverage area.
+
+    Parameters
+    ----------
+    districts, dongs : GeoDataFrame or None
+        The project's ``districts`` and ``dong`` layers.
+    current, default : Coverage
+        The layer's coverage now, and its default (where its features fall; the whole
+        map for a default layer).
+    apply : callable
+        ``apply(coverage)`` makes the change (one undo step).
+    polygons : bool
+        Offer "the layer's own polygons" (a polygon layer).
+    project_layer : bool
+        A default layer of the project (its default is the whole map).
+    """
+
+    districts: gpd.GeoDataFrame | None
+    dongs: gpd.GeoDataFrame | None
+    current: Coverage
+    default: Coverage
+    apply: Callable[[Coverage], None]
+    polygons: bool = False
+    project_layer: bool = False
+
+
+def layer_properties_html(layer: Layer, language: str = "en", covers: str = "") -> str:
+    """The properties page of ``layer`` as HTML (also used by tests); ``covers`` is the
+    coverage area of a role layer in words ("" for other layers)."""
     p = layer.provenance
     e = html.escape
 
@@ -60,6 +107,7 @@ def layer_properties_html(layer: Layer, language: str = "en") -> str:
         ("CRS", e(crs)),
         (t("Columns"), columns),
         (t("Description"), e(stored(layer.description))),
+        (t("Covers"), e(covers)),
     ]
     body = "".join(
         f"<tr><th align='left' valign='top'>{k}</th><td>{v}</td></tr>" for k, v in rows if v
@@ -68,11 +116,28 @@ def layer_properties_html(layer: Layer, language: str = "en") -> str:
 
 
 class LayerPropertiesDialog(QDialog):
-    """Read-only provenance and structure of one layer."""
+    """Provenance and structure of one layer; the coverage area of a role layer.
 
-    def __init__(self, layer: Layer, language: str | None = None, parent: QWidget | None = None):
+    Parameters
+    ----------
+    layer : Layer
+    language : str, optional
+        The UI language (default: the current one).
+    parent : QWidget, optional
+    coverage : CoverageSetup, optional
+        Given for a layer that plays a role: the dialog then edits its coverage area.
+    """
+
+    def __init__(
+        self,
+        layer: Layer,
+        language: str | None = None,
+        parent: QWidget | None = None,
+        coverage: CoverageSetup | None = None,
+    ):
         super().__init__(parent)
         language = language or i18n.language()
+        self.layer, self.language, self.setup = layer, language, coverage
         self.setObjectName("layerPropertiesDialog")
         self.setWindowTitle(
             translate("Layer properties — {title}", language, title=layer.title(language))
@@ -81,9 +146,66 @@ class LayerPropertiesDialog(QDialog):
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("layerPropertiesText")
         self.browser.setOpenExternalLinks(False)
-        self.browser.setHtml(layer_properties_html(layer, language))
+        self.coverage_editor: CoverageEditor | None = None
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        self.apply_button = None
         layout = QVBoxLayout(self)
-        layout.addWidget(self.browser)
+        layout.addWidget(self.browser, 1)
+        if coverage is not None:
+            group = QGroupBox(
+                translate("Coverage area: where the layer's data speak", language), self
+            )
+            group.setObjectName("propertiesCoverageGroup")
+            editor = CoverageEditor(coverage.districts, coverage.dongs, coverage.polygons, self)
+            editor.set_default(coverage.default, project_layer=coverage.project_layer)
+            editor.set_coverage(coverage.current)
+            QVBoxLayout(group).addWidget(editor)
+            layout.addWidget(group)
+            self.coverage_editor = editor
+            self.apply_button = buttons.addButton(
+                translate("Apply coverage", language), QDialogButtonBox.ButtonRole.ApplyRole
+            )
+            self.apply_button.setObjectName("applyCoverage")
+            self.apply_button.clicked.connect(self.apply_coverage)
+            editor.changed.connect(lambda _c: self._update_apply())
+            self._update_apply()
+            self.resize(620, 720)
         layout.addWidget(buttons)
+        self._show_html()
+
+    def _show_html(self) -> None:
+        covers = (
+            self.coverage_editor.describe(self.setup.current)
+            if self.setup is not None and self.coverage_editor is not None
+            else ""
+        )
+        self.browser.setHtml(layer_properties_html(self.layer, self.language, covers))
+
+    def _update_apply(self) -> None:
+        if self.apply_button is not None and self.coverage_editor is not None:
+            self.apply_button.setEnabled(
+                self.setup is not None and self.coverage_editor.coverage() != self.setup.current
+            )
+
+    def apply_coverage(self) -> bool:
+        """Apply the coverage chosen in the editor (one undo step); False when unchanged."""
+        if self.setup is None or self.coverage_editor is None:
+            return False
+        chosen = self.coverage_editor.coverage()
+        if chosen == self.setup.current:
+            return False
+        self.setup.apply(chosen)
+        self.setup.current = chosen
+        self._update_apply()
+        self._show_html()
+        return True
+
+    def show_coverage(self, current: Coverage) -> None:
+        """The coverage changed elsewhere (undo, redo): show it."""
+        if self.setup is None or self.coverage_editor is None:
+            return
+        self.setup.current = current
+        self.coverage_editor.set_coverage(current)
+        self._update_apply()
+        self._show_html()

@@ -7,6 +7,9 @@ reads the stack and writes through its methods.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
+
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelIndex, Qt
 
 from app.core.i18n_catalog import translate
@@ -33,6 +36,8 @@ class LayerTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self.stack = stack
         self.language = language
+        #: ``coverage_text(layer)``: a role layer's coverage area in words (tooltip), or None
+        self.coverage_text: Callable[[Layer], str | None] = lambda layer: None
         self._legend_cache: dict[int, list] = {}
         stack.inserted.connect(self._reset)
         stack.removed.connect(self._reset)
@@ -123,6 +128,7 @@ class LayerTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             p = layer.provenance
             t = lambda text, **kw: translate(text, self.language, **kw)  # noqa: E731
+            covers = self.coverage_text(layer)
             return (
                 f"<b>{layer.title(self.language)}</b> ({layer.name}, "
                 + t("{n} features", n=f"{len(layer.data):,}")
@@ -130,6 +136,11 @@ class LayerTreeModel(QAbstractItemModel):
                 f"<i>{t(p.status.value)}</i> · {display_text(p.source, self.language)}"
                 f"<br>{t('Licence')}: {display_text(p.licence, self.language)}"
                 + (f"<br><b>{p.notes}</b>" if p.notes else "")
+                + (
+                    "<br>" + html.escape(t("Covers: {area}", area=covers), quote=False)
+                    if covers is not None
+                    else ""
+                )
             )
         if role == LayerRole:
             return layer

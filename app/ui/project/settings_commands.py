@@ -1,4 +1,5 @@
-"""Undo commands for the project's settings: catchment radius, score weights, zoning overrides.
+"""Undo commands for the project's settings: catchment radius, score weights, zoning
+overrides and the coverage areas of role layers.
 
 Like the site commands (:mod:`app.ui.sites.commands`), each command holds the value
 before and after and applies it through a callable that updates the model and every
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand
 
 from app.core.indicators.score import Weights
+from app.core.project.coverage import Coverage
 from app.core.zoning.rules import ZoningRules
 from app.ui.i18n import tr
 from app.ui.sites.commands import set_text
@@ -192,3 +194,43 @@ class SetZoningOverridesCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.apply(self.before)
+
+
+class SetCoverageCommand(QUndoCommand):
+    """Change the coverage area of one role layer (app.core.project.coverage).
+
+    Parameters
+    ----------
+    apply : callable
+        ``apply(layer_name, coverage)`` saves ``coverage`` (None: no saved record, the
+        layer's default applies) in the project settings and computes the indicators
+        again.
+    layer_name : str
+        The layer's table name (the key of its saved record).
+    title : str
+        The layer's English title (for the Edit menu).
+    before, after : Coverage or None
+        The saved records before and after.
+    area : str
+        ``after`` in English words ("Magok", "whole map").
+    """
+
+    def __init__(
+        self,
+        apply: Callable[[str, Coverage | None], None],
+        layer_name: str,
+        title: str,
+        before: Coverage | None,
+        after: Coverage | None,
+        area: str,
+    ) -> None:
+        super().__init__()
+        self.apply, self.layer_name = apply, layer_name
+        self.before, self.after = before, after
+        set_text(self, "Set coverage of “{name}” to {area}", name=title, area=area)
+
+    def redo(self) -> None:
+        self.apply(self.layer_name, self.after)
+
+    def undo(self) -> None:
+        self.apply(self.layer_name, self.before)

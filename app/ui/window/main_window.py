@@ -15,6 +15,16 @@ from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from app.core.errors import InnoAtlasError
+from app.core.project.coverage import (
+    COVERAGE_KEY,
+    DISTRICTS_LAYER,
+    DONGS_LAYER,
+    Coverage,
+    describe,
+    layer_coverage,
+    saved_coverage,
+    with_coverage,
+)
 from app.core.project.scenes import scenes_from_settings
 from app.core.project.store import ProjectSettings
 from app.core.project.user_layers import is_user_layer, role_layer
@@ -32,9 +42,10 @@ from app.ui.indicators.panel import IndicatorsPanel
 from app.ui.layers.add_layer import LayerImporter, show_message
 from app.ui.layers.commands import RemoveLayerCommand
 from app.ui.layers.panel import LayerPanel
-from app.ui.layers.properties import LayerPropertiesDialog
+from app.ui.layers.properties import CoverageSetup, LayerPropertiesDialog
 from app.ui.presentation.controller import PresentationController
 from app.ui.project.controller import ProjectController
+from app.ui.project.settings_commands import SetCoverageCommand
 from app.ui.scenes.model import ScenesModel
 from app.ui.scenes.panel import ScenesPanel
 from app.ui.sites import commands as site_commands
@@ -98,6 +109,7 @@ class MainWindow(QMainWindow):
 
         self.importer = LayerImporter(self)
         self.layer_panel = LayerPanel(stack, self)
+        self.layer_panel.model.coverage_text = self.coverage_text
         self.identify_panel = IdentifyPanel(self)
         self.layer_dock = self._dock(
             "layerDock", "Layers", self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea
@@ -361,6 +373,67 @@ class MainWindow(QMainWindow):
         """The layer the indicators read for ``role`` (start-ups, zoning ...)."""
         return role_layer(self.stack, role, self.roles)
 
+    # -- coverage areas of the role layers (app.core.project.coverage) ------------------------
+    def plays_role(self, layer) -> bool:
+        """True when the indicators read ``layer`` for some role."""
+        return any(
+            self.role_layer(role) is layer
+            for role in ("startups", "education", "stations", "zoning")
+        )
+
+    def coverage(self, layer) -> Coverage:
+        """``layer``'s coverage area: the saved one, else its default."""
+        return layer_coverage(self.stack, layer, self.project.settings.extra)
+
+    def coverage_text(self, layer) -> str | None:
+        """A role layer's coverage area in words ("Magok"); None for other layers."""
+        if not self.plays_role(layer):
+            return None
+        return self.describe_coverage(self.coverage(layer))
+
+    def describe_coverage(self, coverage: Coverage, language: str | None = None) -> str:
+        """``coverage`` in words, with the project's district and dong names."""
+        districts, dongs = self.stack.get(DISTRICTS_LAYER), self.stack.get(DONGS_LAYER)
+        return describe(
+            coverage,
+            districts.data if districts is not None else None,
+            dongs.data if dongs is not None else None,
+            language or self.language,
+        )
+
+    def set_coverage(self, layer_name: str, coverage: Coverage | None) -> None:
+        """Save (or, with None, forget) a layer's coverage area and compute the indicators
+        again, as a role change does (undo commands call this)."""
+        extra = self.project.settings.extra
+        records = with_coverage(extra, layer_name, coverage).get(COVERAGE_KEY)
+        if records is None:
+            extra.pop(COVERAGE_KEY, None)
+        else:
+            extra[COVERAGE_KEY] = records
+        self.indicators.extra = extra  # the engine reads the records from there
+        self.indicators.invalidate_engine()
+        for dialog in self.findChildren(LayerPropertiesDialog):
+            if dialog.layer.name == layer_name and dialog.layer in list(self.stack):
+                dialog.show_coverage(self.coverage(dialog.layer))
+
+    def change_coverage(self, layer, coverage: Coverage) -> bool:
+        """Give ``layer`` the coverage area ``coverage``, as one undo step (False: unchanged)."""
+        extra = self.project.settings.extra
+        before = saved_coverage(extra, layer.name)
+        if coverage == self.coverage(layer):
+            return False
+        self.undo_stack.push(
+            SetCoverageCommand(
+                self.set_coverage,
+                layer.name,
+                layer.title_en,
+                before,
+                coverage,
+                self.describe_coverage(coverage, "en"),
+            )
+        )
+        return True
+
     def remove_current_layer(self) -> bool:
         """Layer → Remove layer: imported and analysis layers only (undoable)."""
         layer = self.layer_panel.current_layer()
@@ -381,7 +454,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _apply_project_rules(self, settings: ProjectSettings) -> None:
-        """Weights, zoning overrides and layer roles saved with a project."""
+        """Weights, zoning overrides, layer roles and coverage areas saved with a project."""
+        self.indicators.extra = settings.extra
         self.indicators.set_roles(settings.roles())
         self.indicators.weights = settings.score_weights()
         try:
@@ -459,8 +533,21 @@ class MainWindow(QMainWindow):
         self.show_properties(layer)
 
     def show_properties(self, layer) -> LayerPropertiesDialog:
-        """Open the (non-modal) properties dialog of ``layer``."""
-        dialog = LayerPropertiesDialog(layer, self.language, self)
+        """Open the (non-modal) properties dialog of ``layer`` (with its coverage area
+        when it plays a role)."""
+        setup = None
+        if self.plays_role(layer):
+            districts, dongs = self.stack.get(DISTRICTS_LAYER), self.stack.get(DONGS_LAYER)
+            setup = CoverageSetup(
+                districts.data if districts is not None else None,
+                dongs.data if dongs is not None else None,
+                self.coverage(layer),
+                layer_coverage(self.stack, layer, {}),  # the default: no saved record
+                lambda coverage: self.change_coverage(layer, coverage),
+                polygons=layer.geometry_kind == "polygon",
+                project_layer=not is_user_layer(layer),
+            )
+        dialog = LayerPropertiesDialog(layer, self.language, self, coverage=setup)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.show()
         return dialog

@@ -2,7 +2,8 @@
 
 One painter for the canvas (:class:`~app.ui.sites.overlay.SitesOverlay`, every frame)
 and the PNG/PDF export (:mod:`app.ui.export.map_export`), so a printed map shows what the
-screen shows.
+screen shows. A site compared on partial data (a layer its score uses covers only part
+of its catchment: ``partial``) has a dashed amber ring around its badge.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ CATCHMENT = QColor("#c43e00")
 RANK_FILL = QColor("#1b1b1b")
 BLOCKED_FILL = QColor("#b00020")
 UNKNOWN_FILL = QColor("#808080")
+#: The dashed ring around the badge of a partial site.
+PARTIAL_RING = QColor("#f0a202")
 #: Fill opacity of a catchment disc (times the sites layer's opacity).
 CATCHMENT_ALPHA = 0.06
 CATCHMENT_WIDTH = 1.6
@@ -100,13 +103,14 @@ def paint_catchments(
 
 
 def badge_rows(layer: Layer, indicators: pd.DataFrame | None) -> pd.DataFrame | None:
-    """``rank``, ``score`` and ``use_permitted`` in the order of the layer's rows.
+    """``rank``, ``score``, ``use_permitted`` and ``partial`` (where the results have it)
+    in the order of the layer's rows.
 
     Rows of sites without results are NaN; None when there is nothing to show.
     """
     if indicators is None or len(indicators) == 0 or "rank" not in indicators:
         return None
-    columns = [c for c in ("rank", "score", "use_permitted") if c in indicators]
+    columns = [c for c in ("rank", "score", "use_permitted", "partial") if c in indicators]
     table = indicators[columns].copy()
     table.index = table.index.astype(str)
     table = table[~table.index.duplicated()]
@@ -155,9 +159,21 @@ def paint_badges(
         if "use_permitted" in rows
         else pd.Series(None, index=rows.index, dtype=object)
     )
+    partials = (
+        rows["partial"].map(lambda v: not is_missing(v) and bool(v))
+        if "partial" in rows
+        else pd.Series(False, index=rows.index)
+    )
     flags = int(Qt.AlignmentFlag.AlignCenter)
-    for x, y, rank, score, permission in zip(
-        sx.tolist(), sy.tolist(), rows["rank"].tolist(), scores.tolist(), permissions.tolist()
+    ring = QPen(PARTIAL_RING, 2.2 * scale, Qt.PenStyle.DashLine)
+    for x, y, rank, score, permission, partial in zip(
+        sx.tolist(),
+        sy.tolist(),
+        rows["rank"].tolist(),
+        scores.tolist(),
+        permissions.tolist(),
+        partials.tolist(),
+        strict=True,
     ):
         if is_missing(rank):
             continue
@@ -167,5 +183,10 @@ def paint_badges(
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(badge_colour(permission))
         painter.drawRoundedRect(rect, 5 * scale, 5 * scale)
+        if partial:  # compared on partial data: a dashed ring around the badge
+            painter.setPen(ring)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            grown = rect.adjusted(-2.5 * scale, -2.5 * scale, 2.5 * scale, 2.5 * scale)
+            painter.drawRoundedRect(grown, 7 * scale, 7 * scale)
         painter.setPen(QColor("white"))
         painter.drawText(rect, flags, text)
