@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from app.core.analysis.map_layers import DENSITY_SPEC, HOTSPOT_SPEC, density_layer, hotspot_layer
+from app.core.project.coverage import covered_area
 from app.ui import worker
 from app.ui.i18n import tr
 
@@ -128,10 +129,12 @@ class AnalysisLayers:
             )
             self.actions[name].setChecked(False)
             return
+        # only inside the start-up layer's coverage area (app.core.project.coverage)
+        area = covered_area(self.window.stack, startups, self.window.project.settings.extra)
         if name == DENSITY_SPEC.name:
-            task = worker.Task(density_layer, startups, self.window.editing.radius_m)
+            task = worker.Task(density_layer, startups, self.window.editing.radius_m, coverage=area)
         else:
-            task = worker.Task(hotspot_layer, startups)
+            task = worker.Task(hotspot_layer, startups, coverage=area)
         dialog = QProgressDialog(
             tr("Computing {what}…", what=self.actions[name].text().replace("&", "")),
             tr("Cancel"),

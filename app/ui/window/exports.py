@@ -133,6 +133,7 @@ class WindowExports:
                 basemap=basemap,
                 radius_m=w.editing.radius_m,
                 view=w.canvas.viewport.extent,
+                extra=w.project.settings.extra,  # names each role layer's coverage
             ),  # opens where the user looks
             tr("Cannot export the web map"),
             tr("Web map exported to {name}", name=path.name),
