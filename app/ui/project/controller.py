@@ -379,7 +379,7 @@ class ProjectController(QObject):
         target = self.recovery_file()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            save_project(target, self.stack, self.capture_settings())
+            save_project(target, self.stack, self.capture_settings(), remember=False)
         except (InnoAtlasError, OSError) as err:
             self.editing.notify(tr("Autosave failed: {error}", error=err))
             return None
