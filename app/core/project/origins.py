@@ -106,6 +106,10 @@ def rebase(stack: LayerStack, path: Path) -> None:
             )
 
 
+#: GeoPackage integer types → the pandas dtype GDAL writes back as the same type.
+_INTEGERS = {"MEDIUMINT": "Int32", "SMALLINT": "Int16", "TINYINT": "Int16"}
+
+
 def _integral(values: pd.Series) -> bool:
     present = values.dropna()
     return bool(((present % 1) == 0).all())
@@ -113,7 +117,8 @@ def _integral(values: pd.Series) -> bool:
 
 def typed_for_writing(frame: gpd.GeoDataFrame, types: dict[str, str]) -> gpd.GeoDataFrame:
     """``frame`` with the columns GDAL read as REAL because of NULLs given back their
-    declared type: INTEGER-like → nullable integer, BOOLEAN → nullable boolean."""
+    declared type: INTEGER, MEDIUMINT (QGIS's Int), SMALLINT → nullable integers of that
+    width, BOOLEAN → nullable boolean."""
     changes: dict[str, pd.Series] = {}
     for column, declared in types.items():
         if column not in frame.columns or column == frame.geometry.name:
@@ -124,7 +129,7 @@ def typed_for_writing(frame: gpd.GeoDataFrame, types: dict[str, str]) -> gpd.Geo
         if declared == "BOOLEAN" and values.dropna().isin([0.0, 1.0]).all():
             changes[column] = values.astype("boolean")
         elif "INT" in declared and _integral(values):
-            changes[column] = values.astype("Int64")
+            changes[column] = values.astype(_INTEGERS.get(declared, "Int64"))
     if not changes:
         return frame
     frame = frame.copy()

@@ -20,7 +20,8 @@ Mapping (InnoAtlas → QGIS 3.22):
 - Numbers are written exactly (shortest ``repr``), so :mod:`app.core.formats.qgis.qml_read` reads
   back the same floats.
 - ``Layer.opacity`` → ``<layerOpacity>``.
-- ``LabelStyle`` → ``<labeling type="simple">``: field, size (pt), colour, bold, halo
+- ``LabelStyle`` → ``<labeling type="simple">``: font :data:`LABEL_FONTS` (first, then
+  the others as ``<families>`` fallbacks), field, size (pt), colour, bold, halo
   as a 1 px text buffer, and ``max_resolution`` (m/px) as the label's minimum scale
   (the most zoomed-out scale at which labels show; ``scaleMax`` in the XML).
 
@@ -42,6 +43,18 @@ from layers.style import LabelStyle, LayerStyle, Symbol
 from layers.style_io import MARKERS
 
 QGIS_VERSION = "3.22.0"
+#: Label fonts, first choice first: NanumGothic (the family InnoAtlas bundles and draws
+#: with, common on Korean desktops), then Malgun Gothic (Windows), Apple SD Gothic Neo
+#: (macOS), Noto Sans CJK KR / Noto Sans KR (Linux). QGIS uses ``fontFamily`` when the
+#: system has it, else the first of ``<families>`` it has, else its default font with
+#: a "font not available" message (docs/geopackage.md, "Label font").
+LABEL_FONTS = (
+    "NanumGothic",
+    "Malgun Gothic",
+    "Apple SD Gothic Neo",
+    "Noto Sans CJK KR",
+    "Noto Sans KR",
+)
 _HATCH = {"diagonal": "b_diagonal", "cross": "diagonal_x"}
 _PEN = {"solid": "solid", "dash": "dash", "dot": "dot"}
 _SYMBOL_TYPES = {"point": "marker", "line": "line", "polygon": "fill"}
@@ -349,13 +362,16 @@ def _labeling(label: LabelStyle, kind: str) -> ET.Element:
             "textOpacity": "1",
             "fontWeight": "75" if label.bold else "50",
             "fontItalic": "0",
-            "fontFamily": "Noto Sans CJK KR",
+            "fontFamily": LABEL_FONTS[0],
             "namedStyle": "Bold" if label.bold else "Regular",
             "multilineHeight": "1",
             "blendMode": "0",
             "allowHtml": "0",
         },
     )
+    families = ET.SubElement(text, "families")  # QGIS ≥ 3.20 tries these in turn
+    for family in LABEL_FONTS:
+        ET.SubElement(families, "family", {"name": family})
     ET.SubElement(
         text,
         "text-buffer",
@@ -624,4 +640,12 @@ def style_name(layer: Layer) -> str:
     return f"{layer.name} (InnoAtlas)"[:30] if len(layer.name) <= 18 else layer.name[:30]
 
 
-__all__ = ["style_qml", "style_sld", "style_name", "QGIS_VERSION", "PIXELS_PER_METRE", "alpha_code"]
+__all__ = [
+    "style_qml",
+    "style_sld",
+    "style_name",
+    "QGIS_VERSION",
+    "LABEL_FONTS",
+    "PIXELS_PER_METRE",
+    "alpha_code",
+]
