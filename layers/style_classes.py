@@ -80,23 +80,28 @@ def class_codes(
 
 
 def legend_rows(style: LayerStyle, frame: pd.DataFrame | None) -> list[tuple[str, Symbol]]:
-    """Legend rows of a classified style: the classes some feature of ``frame`` takes
-    (all classes when ``frame`` is None), plus the fallback row when some feature takes
-    it and it is drawn."""
+    """Legend rows of a classified style: the drawn classes some feature of ``frame``
+    takes (all drawn classes when ``frame`` is None), plus the fallback row when some
+    feature takes it and it is drawn."""
     if style.kind == "single":
         return [("", style.symbol)]
     if frame is None:
-        return style.classes()
+        return [row for row in style.classes() if _drawn(row[1])]
     if style.kind == "categorized":
         present = frame[style.field].unique().tolist() if style.field in frame else None
         return style.legend(present)
     codes, table = class_codes(style, frame)
     used = set(np.unique(codes).tolist())
-    rows = [row for number, row in enumerate(table[:-1]) if number in used]
+    rows = [row for number, row in enumerate(table[:-1]) if number in used and _drawn(row[1])]
     fallback = table[-1]
-    if len(table) - 1 in used and (fallback[1].fill or fallback[1].stroke):
+    if len(table) - 1 in used and _drawn(fallback[1]):
         rows.append(fallback)
     return rows
+
+
+def _drawn(symbol: Symbol) -> bool:
+    """False for the symbol of a class QGIS does not draw (no fill, no outline)."""
+    return bool(symbol.fill or (symbol.stroke and symbol.stroke_width > 0))
 
 
 __all__ = ["class_codes", "legend_rows"]

@@ -100,7 +100,9 @@ def test_qgis_field_values_and_graduated_style_survive_an_innoatlas_edit(tmp_pat
     # ... and the canvas draws the site with 7 floors red, the one without in no class
     from app.ui.canvas.render.layer_painter import group_rows
 
-    groups = {symbol.fill: sorted(sites.data["name"].iloc[rows]) for symbol, rows in group_rows(sites)}
+    groups = {
+        symbol.fill: sorted(sites.data["name"].iloc[rows]) for symbol, rows in group_rows(sites)
+    }
     assert groups["#dc1e28"] == ["가산 A"]
     assert "#1478dc" not in groups
     assert project.notes == []

@@ -304,40 +304,45 @@ def _graduated(renderer: ET.Element, kind: str) -> LayerStyle:
     return LayerStyle(kind="graduated", symbol=_INVISIBLE, field=field, ranges=tuple(ranges))
 
 
+def _is_else(rule: ET.Element) -> bool:
+    return (rule.get("filter") or "").strip().upper() == "ELSE" or rule.get("else") == "1"
+
+
+def _joined(chain: list[str]) -> str:
+    return " AND ".join(f"({p})" if len(chain) > 1 else p for p in chain)
+
+
 def _flat_rules(
     parent: ET.Element, above: list[str], symbols: dict[str | None, ET.Element], kind: str
 ) -> list[Rule]:
-    """Every rule with a symbol under ``parent``, its filter ANDed with its parents'."""
+    """QGIS's rule tree under ``parent`` as the model's first-match list.
+
+    A rule's filter is ANDed with its parents'; children come before their parent (QGIS
+    draws them on top); a group without a symbol ends with an undrawn rule for the
+    features it matched that no child took; ``ELSE`` rules come after their siblings,
+    with the parents' filter only (a top-level one stays ``ELSE``).
+    """
     children = [r for r in parent.findall("rule") if r.get("checkstate", "1") != "0"]
-    plain = [
-        (r.get("filter") or "").strip()
-        for r in children
-        if not ((r.get("filter") or "").strip().upper() == "ELSE" or r.get("else") == "1")
-    ]
+    ordered = [r for r in children if not _is_else(r)] + [r for r in children if _is_else(r)]
     found: list[Rule] = []
-    for rule in children:
-        own = (rule.get("filter") or "").strip()
-        if own.upper() == "ELSE" or rule.get("else") == "1":
-            if not above:
-                own = "ELSE"
-            elif any(not p for p in plain):
-                own = "FALSE"
-            else:
-                own = "NOT (" + " OR ".join(f"({p})" for p in plain) + ")" if plain else ""
-        chain = [*above, own] if own else list(above)
-        if own == "ELSE":
-            expression = "ELSE"
-        elif not chain:
-            expression = "TRUE"
+    for rule in ordered:
+        if _is_else(rule):
+            chain = list(above)
+            expression = _joined(chain) if chain else "ELSE"
         else:
-            expression = " AND ".join(f"({p})" if len(chain) > 1 else p for p in chain)
+            own = (rule.get("filter") or "").strip()
+            chain = [*above, own] if own else list(above)
+            expression = _joined(chain) if chain else "TRUE"
+        label = rule.get("label") or rule.get("description") or expression
+        below = _flat_rules(rule, chain, symbols, kind)
+        found += below
         if rule.get("symbol") is not None:
             element = symbols.get(rule.get("symbol"))
             if element is None:
                 raise StyleImportError("a rule refers to a missing symbol")
-            label = rule.get("label") or rule.get("description") or expression
             found.append(Rule(expression, label, _for_kind(*_symbol(element), kind)))
-        found += _flat_rules(rule, chain if own != "ELSE" else above, symbols, kind)
+        elif below:
+            found.append(Rule(expression, label, _INVISIBLE))
     return found
 
 

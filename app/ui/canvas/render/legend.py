@@ -199,9 +199,7 @@ def paint_legend(
     """
     entries = legend_entries(stack, language)
     heading = translate("Legend", language)
-    lines = 1 + sum(
-        1 if layer.style.kind == "single" else 1 + len(rows) for layer, rows in entries
-    )
+    lines = 1 + sum(1 if layer.style.kind == "single" else 1 + len(rows) for layer, rows in entries)
     pad = 10 * s
     x, right = rect.left() + pad, rect.right() - pad
     room = rect.height() - 2 * pad
