@@ -165,3 +165,16 @@ def test_labels_name_a_korean_font_with_fallbacks():
     assert text.get("fontFamily") == "NanumGothic"
     assert [f.get("name") for f in text.findall("families/family")] == list(LABEL_FONTS)
     assert {"Malgun Gothic", "Noto Sans CJK KR"} <= set(LABEL_FONTS)
+
+
+def test_a_symbol_layer_left_out_is_named():
+    text = (DATA / "graduated_polygons.qml").read_text(encoding="utf-8")
+    first = text.index("<layer ")
+    svg = '<layer class="SVGFill" enabled="1" pass="0" locked="0"><Option type="Map"/></layer>'
+    notes = []
+    style = style_from_qml(text[:first] + svg + text[first:], "polygon", notes)
+    assert style.kind == "graduated"
+    assert notes == [
+        "QGIS symbol layers SVGFill are not supported; drawn with the simple fill, line or "
+        "marker layers only"
+    ]

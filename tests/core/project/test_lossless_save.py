@@ -13,6 +13,7 @@ import shapely
 
 from app.core.paths import DEFAULT_PROJECT
 from app.core.project.store import open_project, save_project
+from tests.gpkg_edit import gdal_functions
 from tests.pyqgis import SYSTEM_PYTHON, system_python_imports
 
 METADATA_SQL = (
@@ -25,19 +26,6 @@ METADATA_SQL = (
     "INTEGER)",
 )
 QMD = "<qgis><identifier>survey</identifier><abstract>현장 조사 2026</abstract></qgis>"
-
-
-def _geometry(blob):
-    """A GeoPackage geometry blob as shapely (header: 8 bytes + the envelope)."""
-    envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[(blob[3] >> 1) & 7]
-    return shapely.from_wkb(bytes(blob[8 + envelope :]))
-
-
-def _gdal_functions(con):
-    """What GDAL gives the GeoPackage triggers, so that sqlite3 can edit like QGIS."""
-    con.create_function("ST_IsEmpty", 1, lambda b: int(b is None or _geometry(b).is_empty))
-    for number, name in enumerate(("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")):
-        con.create_function(name, 1, lambda b, n=number: _geometry(b).bounds[n])
 
 
 def _dump(path, table):
@@ -60,7 +48,7 @@ def shared(tmp_path):
     )
     pyogrio.write_dataframe(points, path, layer="survey", driver="GPKG", append=True)
     with sqlite3.connect(path) as con:
-        _gdal_functions(con)
+        gdal_functions(con)
         con.execute("CREATE TABLE contacts (fid INTEGER PRIMARY KEY AUTOINCREMENT, who TEXT)")
         con.execute("INSERT INTO contacts (who) VALUES ('김담당'), ('이주무관')")
         con.execute(

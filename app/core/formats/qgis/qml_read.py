@@ -22,8 +22,14 @@ What is read:
 - ``<labeling type="simple">`` (field, size, colour, bold, halo, the minimum scale as
   ``max_resolution``), ``labelsEnabled``, and ``<layerOpacity>`` (:func:`qml_opacity`).
 
-Anything else (graduated, heatmap, point-cluster ... renderers, SVG or font markers
-only) raises :class:`StyleImportError`; the caller falls back to a default style.
+- ``graduatedSymbol`` (ranges with their symbols; a range without one takes the source
+  symbol in its gradient colour-ramp colour) and ``RuleRenderer`` trees of attribute
+  rules (:mod:`layers.rule_expr`), flattened into the model's first-match rule list
+  (docs/geopackage.md); a rule the parser does not understand makes the layer a single
+  colour, with a note.
+
+Anything else (heatmap, point-cluster ... renderers, SVG or font markers only) raises
+:class:`StyleImportError`; the caller falls back to a default style.
 
 Normalisation: ``style_from_qml(style_qml(s, layer), kind) == qml_normalised(s, kind)``
 and ``qml_normalised(s, kind) == s`` for every default layer. It resets what a QML
@@ -61,6 +67,7 @@ from app.core.formats.qgis.qml_symbols import (
     _props,
     _scale_resolution,
     _symbol,
+    skipped_layers,
 )
 from app.core.formats.qgis.qml_write import PIXELS_PER_METRE, alpha_code
 from layers.model import GEOMETRY_KINDS
@@ -537,9 +544,15 @@ def _style_of(root: ET.Element, geometry_kind: str, notes: list[str] | None = No
             "(single symbol, categorized, graduated and rule-based styles are)"
         )
     try:
-        style = reader(renderer, geometry_kind)
+        with skipped_layers() as skipped:
+            style = reader(renderer, geometry_kind)
     except (TypeError, KeyError, AttributeError, ValueError) as err:  # a damaged document
         raise StyleImportError(f"the QML style is damaged ({type(err).__name__})") from None
+    if skipped:
+        notes.append(
+            f"QGIS symbol layers {', '.join(sorted(skipped))} are not supported; "
+            "drawn with the simple fill, line or marker layers only"
+        )
     return replace(style, label=_label(root, notes))
 
 
