@@ -272,11 +272,11 @@ def _evaluate(node: Node, frame: pd.DataFrame, n: int) -> tuple[np.ndarray, np.n
     kind = node[0]
     if kind == "or" or kind == "and":
         parts = [_evaluate(part, frame, n) for part in node[1]]
-        trues = np.array([p[0] for p in parts])
-        falses = np.array([p[1] for p in parts])
+        trues = np.array([p[0] for p in parts], dtype=bool).reshape(len(parts), n)
+        falses = np.array([p[1] for p in parts], dtype=bool).reshape(len(parts), n)
         if kind == "or":
-            return trues.any(axis=0), falses.all(axis=0)
-        return trues.all(axis=0), falses.any(axis=0)
+            return np.asarray(trues.any(axis=0)), np.asarray(falses.all(axis=0))
+        return np.asarray(trues.all(axis=0)), np.asarray(falses.any(axis=0))
     if kind == "not":
         true, false = _evaluate(node[1], frame, n)
         return false, true

@@ -133,7 +133,7 @@ def _copy(con: sqlite3.Connection, tables: list[str]) -> None:
     ]
     for name in tables:
         sql = next(s for t, n, _tbl, s in objects if t == "table" and n == name)
-        con.execute(sql)
+        con.execute(str(sql))
         con.execute(f"INSERT INTO main.{_q(name)} SELECT * FROM src.{_q(name)}")
     for name, sql in rtrees:
         con.execute(sql)
