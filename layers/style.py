@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
-#: How a layer's features get their symbol: all the same, or by a field's value.
-StyleKind = Literal["single", "categorized"]
+#: How a layer's features get their symbol: all the same, by a field's value, by the
+#: range a field's number falls in, or by the first attribute rule a feature matches.
+StyleKind = Literal["single", "categorized", "graduated", "rules"]
 #: Outline pattern of a :class:`Symbol`.
 StrokeStyle = Literal["solid", "dash", "dot"]
 #: Point marker shape of a :class:`Symbol`.
@@ -71,6 +72,34 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Range:
+    """One class of a graduated style: features whose field is in ``lower..upper``.
+
+    Both bounds are included; a value on the bound of two ranges takes the first
+    (QGIS's rule). ``color_ramp`` is not kept per range: each range has its colour.
+    """
+
+    lower: float
+    upper: float
+    label: str
+    symbol: Symbol
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of a rule-based style: features for which ``expression`` is true.
+
+    ``expression`` is QGIS expression text limited to attribute comparisons
+    (:mod:`layers.rule_expr` parses it as data, never ``eval``); the text ``ELSE``
+    matches the features no other rule matched.
+    """
+
+    expression: str
+    label: str
+    symbol: Symbol
+
+
+@dataclass(frozen=True)
 class LabelStyle:
     """Text drawn at each feature (polygons: at a point inside; points: beside)."""
 
@@ -85,11 +114,15 @@ class LabelStyle:
 
 @dataclass(frozen=True)
 class LayerStyle:
-    """Single-symbol or categorized style of a layer, with optional labels.
+    """Single-symbol, categorized, graduated or rule-based style, with optional labels.
 
     ``kind == "single"`` draws every feature with ``symbol``; ``"categorized"``
     picks the :class:`Category` whose ``value`` equals the feature's ``field``
-    value and falls back to ``symbol`` (labelled ``other_label``) otherwise.
+    value, ``"graduated"`` the first :class:`Range` holding the ``field``'s number,
+    ``"rules"`` the first :class:`Rule` whose expression is true (``ELSE`` rules:
+    when no other rule is); a feature no class takes falls back to ``symbol``
+    (labelled ``other_label``). :func:`layers.style_classes.class_codes` does the
+    matching for every renderer, vectorised.
     """
 
     kind: StyleKind = "single"
@@ -98,6 +131,19 @@ class LayerStyle:
     categories: tuple[Category, ...] = ()
     other_label: str = "other"
     label: LabelStyle | None = None
+    ranges: tuple[Range, ...] = ()
+    rules: tuple[Rule, ...] = ()
+
+    def classes(self) -> list[tuple[str, Symbol]]:
+        """``(label, symbol)`` of each class in order (categories, ranges or rules),
+        without the fallback class; empty for a single-symbol style."""
+        if self.kind == "categorized":
+            return [(c.label, c.symbol) for c in self.categories]
+        if self.kind == "graduated":
+            return [(r.label, r.symbol) for r in self.ranges]
+        if self.kind == "rules":
+            return [(r.label, r.symbol) for r in self.rules]
+        return []
 
     def symbol_for(self, value: Any) -> Symbol:
         """The symbol a feature with attribute ``value`` is drawn with."""
@@ -115,8 +161,10 @@ class LayerStyle:
             Attribute values that occur in the data; when given, the legend lists
             only those categories, plus an "other" row if some value has no category.
         """
-        if self.kind != "categorized":
+        if self.kind == "single":
             return [("", self.symbol)]
+        if self.kind != "categorized":
+            return self.classes()  # ranges and rules: every class (see style_classes)
         if present is None:
             return [(c.label, c.symbol) for c in self.categories]
         values = set(present)

@@ -6,7 +6,12 @@ plain JSON (str, numbers, bool, None, lists, dicts)::
     {"version": 1, "kind": "categorized", "field": "sector", "other_label": "other",
      "symbol": {"fill": "#9d9d9d", "fill_alpha": 0.85, "stroke": null, ...},
      "categories": [{"value": "ICT/SW", "label": "...", "symbol": {...}}, ...],
-     "label": null or {"field": "name", "size_pt": 9.0, ...}}
+     "label": null or {"field": "name", "size_pt": 9.0, ...},
+     "ranges": [{"lower": 0, "upper": 10, "label": "0 - 10", "symbol": {...}}, ...],
+     "rules": [{"expression": "\"use\" = 'R'", "label": "...", "symbol": {...}}, ...]}
+
+``ranges`` and ``rules`` are written only when the style has some (graduated and
+rule-based styles), so older InnoAtlas versions read single/categorized styles as before.
 
 ``style_from_dict(style_to_dict(s)) == s`` for every style whose category values are
 JSON scalars. Missing keys take the model's defaults and unknown keys are ignored
@@ -29,6 +34,8 @@ from layers.style import (
     Category,
     LabelStyle,
     LayerStyle,
+    Range,
+    Rule,
     Symbol,
 )
 
@@ -65,7 +72,7 @@ def style_to_dict(style: LayerStyle) -> dict[str, Any]:
     ValueError
         When a category value is not a JSON scalar (str, int, finite float, bool, None).
     """
-    return {
+    data = {
         "version": FORMAT_VERSION,
         "kind": style.kind,
         "symbol": _symbol_dict(style.symbol),
@@ -81,6 +88,17 @@ def style_to_dict(style: LayerStyle) -> dict[str, Any]:
         "other_label": style.other_label,
         "label": _label_dict(style.label),
     }
+    if style.ranges:
+        data["ranges"] = [
+            {"lower": r.lower, "upper": r.upper, "label": r.label, "symbol": _symbol_dict(r.symbol)}
+            for r in style.ranges
+        ]
+    if style.rules:
+        data["rules"] = [
+            {"expression": r.expression, "label": r.label, "symbol": _symbol_dict(r.symbol)}
+            for r in style.rules
+        ]
+    return data
 
 
 # --- reading -------------------------------------------------------------------------
@@ -220,6 +238,28 @@ def style_from_dict(data: Any) -> LayerStyle:
             )
         )
     field = _text(data.get("field"), "style.field", optional=True)
+    ranges, rules = [], []
+    for number, entry in enumerate(_list(data.get("ranges", []), "style.ranges")):
+        where = f"style.ranges[{number}]"
+        entry = _mapping(entry, where)
+        ranges.append(
+            Range(
+                lower=_number(entry.get("lower"), f"{where}.lower", -math.inf),
+                upper=_number(entry.get("upper"), f"{where}.upper", -math.inf),
+                label=_required_text(entry.get("label", ""), f"{where}.label"),
+                symbol=_symbol(entry.get("symbol", {}), f"{where}.symbol"),
+            )
+        )
+    for number, entry in enumerate(_list(data.get("rules", []), "style.rules")):
+        where = f"style.rules[{number}]"
+        entry = _mapping(entry, where)
+        rules.append(
+            Rule(
+                expression=_required_text(entry.get("expression"), f"{where}.expression"),
+                label=_required_text(entry.get("label", ""), f"{where}.label"),
+                symbol=_symbol(entry.get("symbol", {}), f"{where}.symbol"),
+            )
+        )
     return LayerStyle(
         kind=kind,
         symbol=_symbol(data.get("symbol", {}), "style.symbol"),
@@ -227,7 +267,15 @@ def style_from_dict(data: Any) -> LayerStyle:
         categories=tuple(rows),
         other_label=_required_text(data.get("other_label", "other"), "style.other_label"),
         label=_label(data.get("label"), "style.label"),
+        ranges=tuple(ranges),
+        rules=tuple(rules),
     )
+
+
+def _list(value: Any, where: str) -> list:
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: expected a list, got {_describe(value)}")
+    return value
 
 
 __all__ = ["style_to_dict", "style_from_dict", "FORMAT_VERSION"]

@@ -26,6 +26,7 @@ from app.core.project.roles import apply_role
 from app.core.project.store import open_project, save_project
 from app.core.project.user_layers import make_user_layer, user_provenance
 from tests.cli.run import assert_one_line_error, run_innoatlas
+from tests.cli.test_export_gpkg import read_sites
 
 RADIUS = "300"
 STARTUP_COLUMNS = ("startups_n", "startups_per_km2", "employees_sum", "sector_evenness")
@@ -219,7 +220,7 @@ def test_exports_name_the_coverage_in_their_provenance(world, tmp_path):
     assert rows["stations"].endswith("' (covers the whole map)")
     assert rows["districts"] is None
     assert f"coverage: {line}" in meta
-    sites = gpd.read_file(out, layer="sites").set_index("name")
+    sites = read_sites(out).set_index("name")
     assert sites.loc["Yangjae", "startups_coverage"] == 0.0
     assert pd.isna(sites.loc["Yangjae", "startups_n"])
 

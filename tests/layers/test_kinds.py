@@ -8,7 +8,7 @@ from layers.themes.registry import DEFAULT_SPECS
 
 def test_vocabularies_are_the_words_saved_styles_use():
     assert GEOMETRY_KINDS == ("point", "line", "polygon", "mixed")
-    assert STYLE_KINDS == ("single", "categorized")
+    assert STYLE_KINDS == ("single", "categorized", "graduated", "rules")
     assert STROKE_STYLES == ("solid", "dash", "dot")
     assert MARKERS == ("circle", "square", "triangle", "diamond")
     assert style_io.SAVED_HATCHES == (None, *HATCHES) == (None, "diagonal", "cross")

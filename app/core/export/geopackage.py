@@ -48,29 +48,20 @@ import shapely.geometry
 from app.core.errors import InnoAtlasError
 from app.core.formats.atomic_write import write_atomically, write_text_atomically
 from app.core.formats.csv_text import csv_text
+from app.core.formats.qgis.layer_styles import STYLES_TABLE, create_layer_styles, put_default_style
 from app.core.formats.qgis.qmd import QMD_URI, layer_qmd
-from app.core.formats.qgis.qml_write import style_name, style_qml, style_sld
 from app.core.indicators.records import indicator_records
 from app.core.progress import Progress, no_progress
 from app.core.project.coverage import role_coverage_lines
 from app.core.project.site_tables import table_layers, write_site_tables
 from layers.model import WORKING_CRS, Layer, LayerStack
 
-STYLES_TABLE = "layer_styles"
 #: ``md_standard_uri`` of the plain-text provenance metadata (not an ISO 19139 document).
 PROVENANCE_URI = "urn:innoatlas:provenance:1"
 CAVEAT_COLUMNS = ("synthetic", "illustrative")
 #: Indicator columns that count things: written as INTEGER (NULL where unknown).
 COUNT_COLUMNS = ("startups_n", "employees_sum", "education_n", "stations_n")
 
-_LAYER_STYLES_SQL = (
-    'CREATE TABLE IF NOT EXISTS "layer_styles" ("id" INTEGER PRIMARY KEY AUTOINCREMENT '
-    'NOT NULL, "f_table_catalog" TEXT(256), "f_table_schema" TEXT(256), '
-    '"f_table_name" TEXT(256), "f_geometry_column" TEXT(256), "styleName" TEXT(30), '
-    '"styleQML" TEXT, "styleSLD" TEXT, "useAsDefault" BOOLEAN, "description" TEXT, '
-    '"owner" TEXT(30), "ui" TEXT(30), "update_time" DATETIME DEFAULT '
-    "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
-)
 # GeoPackage 1.2, clause F.8 (Metadata extension), table definitions as in the spec.
 _METADATA_SQL = (
     "CREATE TABLE IF NOT EXISTS gpkg_metadata (id INTEGER CONSTRAINT m_pk PRIMARY KEY ASC "
@@ -129,9 +120,13 @@ def _sites_frame(layer: Layer, indicators: pd.DataFrame | None) -> gpd.GeoDataFr
     if indicators is None:
         return frame
     table = indicator_columns(indicators)
-    clash = [c for c in table.columns if c in frame.columns]
+    from layers.themes.sites import COLUMNS
+
+    clash = [c for c in table.columns if c in COLUMNS]
     if clash:
         raise ExportError(f"indicator column(s) {', '.join(clash)} clash with the sites columns")
+    # indicator columns the sites carry from an earlier export: the fresh ones replace them
+    frame = frame.drop(columns=[c for c in table.columns if c in frame.columns])
     table.index = table.index.astype(str)
     joined = table.reindex(frame["site_id"].astype(str).to_numpy())
     joined.index = frame.index
@@ -218,38 +213,10 @@ def _write_styles_and_metadata(con: sqlite3.Connection, stack: LayerStack) -> No
         con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
     )
     stamp = _iso_now()
-    con.execute(_LAYER_STYLES_SQL)
-    con.execute(
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
-        "last_change) VALUES (?, 'attributes', ?, ?, ?)",
-        (STYLES_TABLE, STYLES_TABLE, "QGIS layer styles (one default per layer)", stamp),
-    )
-    rows = []
+    create_layer_styles(con, stamp)
     tables = [pair for layer in stack for pair in table_layers(layer)]
-    for table, layer in tables:
-        rows.append(
-            (
-                "",
-                "",
-                table,
-                geometry_columns.get(table, "geom"),
-                style_name(layer),
-                style_qml(layer.style, layer),
-                style_sld(layer.style, layer),
-                1,
-                f"InnoAtlas style of {layer.title('en')}",
-                "InnoAtlas",
-                None,
-                stamp,
-            )
-        )
-    con.executemany(
-        f'INSERT INTO "{STYLES_TABLE}" ("f_table_catalog", "f_table_schema", '
-        '"f_table_name", "f_geometry_column", "styleName", "styleQML", '
-        '"styleSLD", "useAsDefault", "description", "owner", "ui", '
-        '"update_time") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        rows,
-    )
+    for table, stored in tables:
+        put_default_style(con, stored, geometry_columns.get(table, "geom"), stamp)
 
     con.execute(_METADATA_SQL)
     con.execute(_METADATA_REFERENCE_SQL)

@@ -18,6 +18,7 @@ from app.core.errors import ProjectLoadError, first_line
 from app.core.formats.gpkg import readonly_uri
 from app.core.progress import Progress
 from app.core.project.kept_rows import keep_rows, read_kept_rows
+from app.core.project.origins import Origin, set_origin
 from layers.model import WORKING_CRS, Layer, LayerSpec, LayerStack
 from layers.provenance import PROVENANCE_TABLE, Provenance
 from layers.themes.registry import DEFAULT_SPECS
@@ -117,7 +118,28 @@ def read_layer(path: Path, spec: LayerSpec, provenance: Provenance | None = None
     _check_geometry(frame, spec, Path(path).name)
     layer = Layer.from_spec(spec, frame, provenance)
     keep_rows(layer, kept)
+    set_origin(layer, _origin(Path(path), spec.name))
     return layer
+
+
+def _origin(path: Path, table: str) -> Origin:
+    """The table's geometry column and declared column types (empty when unreadable)."""
+    geometry, types = None, {}
+    try:
+        with sqlite3.connect(readonly_uri(path), uri=True) as con:
+            row = con.execute(
+                "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)
+            ).fetchone()
+            geometry = None if row is None else str(row[0])
+            quoted = table.replace('"', '""')
+            types = {
+                str(info[1]): str(info[2] or "").upper()
+                for info in con.execute(f'PRAGMA table_info("{quoted}")').fetchall()
+            }
+        con.close()
+    except sqlite3.Error:
+        pass
+    return Origin(path=path, table=table, geometry_column=geometry, column_types=types)
 
 
 _KIND_TYPES = {

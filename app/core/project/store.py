@@ -21,15 +21,18 @@ from typing import Any
 import pyogrio
 
 from app import __version__
-from app.core.errors import InnoAtlasError, ProjectLoadError
+from app.core.errors import InnoAtlasError, ProjectLoadError, first_line
 from app.core.formats.atomic_write import write_atomically
 from app.core.formats.gpkg import readonly_uri
 from app.core.progress import Progress
+from app.core.project.foreign import copy_foreign
 from app.core.project.kept_rows import kept_note, kept_rows, write_kept_rows
 from app.core.project.loader import check_geopackage, load_project, read_layer
+from app.core.project.origins import origin_of, rebase, source_file, typed_for_writing
 from app.core.project.processes import host_tag, pid_alive
+from app.core.project.saved_styles import apply_saved_styles, write_saved_styles
 from app.core.project.settings_check import parse_settings
-from app.core.project.site_tables import read_sites, table_names, write_site_tables
+from app.core.project.site_tables import SITE_TABLES, read_sites, table_names, write_site_tables
 from app.core.sites.edits import normalise_sites
 from layers.model import LayerStack
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
@@ -255,6 +258,7 @@ def open_project(path: Path, progress: Progress | None = None) -> Project:
     settings = stored[0] if stored else ProjectSettings()
     notes += _read_user_layers(path, stack, settings, names)
     settings.apply_layers(stack)
+    notes += apply_saved_styles(path, stack)
     notes += [note for layer in stack if (note := kept_note(layer, path.name))]
     return Project(stack, settings, path, notes)
 
@@ -294,7 +298,12 @@ def _write_layers(target: Path, stack: LayerStack) -> None:
             write_site_tables(target, normalise_sites(data), append=not first, layer=layer)
             first = False
             continue
-        kwargs = {"layer": layer.name, "driver": "GPKG", "append": not first}
+        kwargs: dict[str, Any] = {"layer": layer.name, "driver": "GPKG", "append": not first}
+        origin = origin_of(layer)
+        if origin is not None:
+            data = typed_for_writing(data, origin.column_types)
+            if origin.geometry_column:
+                kwargs["layer_options"] = {"GEOMETRY_NAME": origin.geometry_column}
         if first:
             kwargs["dataset_options"] = {"VERSION": "1.2"}
         if layer.geometry_kind == "mixed":
@@ -382,8 +391,31 @@ def remove_stale_temporaries(path: Path) -> None:
             pass  # another process may hold it, or the folder is read-only: only litter
 
 
-def save_project(path: Path, stack: LayerStack, settings: ProjectSettings) -> None:
-    """Write the whole project to ``path`` atomically.
+def save_project(
+    path: Path, stack: LayerStack, settings: ProjectSettings, *, remember: bool = True
+) -> list[str]:
+    """Write the whole project to ``path`` atomically, keeping what it does not own.
+
+    The app's layers and tables are written; every other table, metadata row and
+    style row of the file the project was opened from is copied unchanged
+    (:mod:`app.core.project.foreign`, :mod:`app.core.project.saved_styles`).
+
+    Parameters
+    ----------
+    path : Path
+        The project file (replaced atomically).
+    stack : LayerStack
+        The layers.
+    settings : ProjectSettings
+        Settings saved alongside.
+    remember : bool
+        True (a real save): ``path`` becomes where the layers come from, with the styles
+        saved. False for a recovery copy (autosave), which must not change that.
+
+    Returns
+    -------
+    list of str
+        Notes for the user: what of the source file could not be carried over.
 
     Raises
     ------
@@ -399,9 +431,21 @@ def save_project(path: Path, stack: LayerStack, settings: ProjectSettings) -> No
     settings.capture_layers(stack)
     remove_stale_temporaries(path)
 
+    source = source_file(stack)
+    notes: list[str] = []
+
     def write(temp: Path) -> None:
         _write_layers(temp, stack)
         write_project_tables(temp, stack, settings)
+        if source is not None:
+            try:
+                copy_foreign(source, temp, _owned_tables(source, stack))
+            except sqlite3.Error as err:
+                notes.append(
+                    f"the tables of {source.name} that InnoAtlas does not own could not be "
+                    f"read ({first_line(err)}); they are not in {path.name}"
+                )
+        write_saved_styles(temp, stack, source)
 
     write_atomically(
         path,
@@ -412,3 +456,26 @@ def save_project(path: Path, stack: LayerStack, settings: ProjectSettings) -> No
         folder_hint=" (read-only folder? choose another with Save As)",
         failure_hint="; the previous file is unchanged",
     )
+    if remember:
+        rebase(stack, path)
+    return notes
+
+
+def _owned_tables(source: Path, stack: LayerStack) -> set[str]:
+    """The app's tables: its layers now, the default ones, and every layer the source's
+    settings list (a layer removed in this session is not brought back)."""
+    from app.core.project.user_layers import USER_LAYERS_KEY
+    from layers.themes.registry import DEFAULT_SPECS
+
+    owned = {layer.name for layer in stack} | {spec.name for spec in DEFAULT_SPECS}
+    owned |= {"sites", *SITE_TABLES, SETTINGS_TABLE, PROVENANCE_TABLE}
+    try:
+        stored = read_settings(source)
+    except ProjectLoadError:
+        stored = None
+    if stored is not None:
+        saved = stored[0]
+        owned |= {str(entry.get("name")) for entry in saved.layers if isinstance(entry, dict)}
+        records = saved.extra.get(USER_LAYERS_KEY) or []
+        owned |= {str(r.get("name")) for r in records if isinstance(r, dict)}
+    return owned

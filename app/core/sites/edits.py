@@ -34,7 +34,11 @@ def new_sites_layer(data: gpd.GeoDataFrame | None = None) -> Layer:
 
 
 def normalise_sites(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Give a sites table every column of the schema, in schema order and types."""
+    """Give a sites table every column of the schema, in schema order and types.
+
+    Other columns (added in QGIS, indicator columns of an export) are kept, unchanged,
+    after the schema's: a save writes them back (docs/geopackage.md).
+    """
     frame = frame.copy()
     for name, kind in COLUMNS.items():
         if name not in frame:
@@ -49,7 +53,8 @@ def normalise_sites(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         else:
             frame[name] = frame[name].astype("object").where(frame[name].notna(), "")
     geometry = frame.geometry.name
-    frame = frame[list(COLUMNS) + [geometry]]
+    extra = [c for c in frame.columns if c not in COLUMNS and c != geometry]
+    frame = frame[list(COLUMNS) + extra + [geometry]]
     return frame.reset_index(drop=True)
 
 
@@ -101,16 +106,20 @@ def row_of(layer: Layer, site_id: str) -> int:
 
 
 def record_of(layer: Layer, site_id: str) -> dict[str, Any]:
-    """The full record (attributes and geometry) of one site."""
+    """The full record (attributes, those added in other tools too, and geometry)."""
     row = layer.data.iloc[row_of(layer, site_id)]
-    return {key: row[key] for key in COLUMNS} | {"geometry": row[layer.data.geometry.name]}
+    geometry = layer.data.geometry.name
+    columns = [key for key in layer.data.columns if key != geometry]
+    return {key: row[key] for key in columns} | {"geometry": row[geometry]}
 
 
 def insert_site(layer: Layer, record: dict[str, Any], position: int | None = None) -> None:
     """Add a site (at ``position``, default last)."""
     data = layer.data
     new = gpd.GeoDataFrame(
-        [{k: record[k] for k in COLUMNS}], geometry=[record["geometry"]], crs=data.crs
+        [{k: v for k, v in record.items() if k != "geometry"}],
+        geometry=[record["geometry"]],
+        crs=data.crs,
     )
     new = new.rename_geometry(data.geometry.name) if data.geometry.name != "geometry" else new
     position = len(data) if position is None else position

@@ -17,6 +17,7 @@ from app.core.project.user_layers import display_text
 from app.ui.canvas.render.legend_icons import swatch_icon
 from layers.model import Layer, LayerStack
 from layers.provenance import DataStatus
+from layers.style_classes import legend_rows
 
 MIME_TYPE = "application/x-innoatlas-layer-row"
 _ROOT = 0xFFFFFFFF  # internal id of top-level rows; children carry their layer row
@@ -64,17 +65,14 @@ class LayerTreeModel(QAbstractItemModel):
         self.dataChanged.emit(index, index)
 
     def legend_rows(self, layer: Layer) -> list:
-        """``(label, symbol)`` rows shown under a categorized layer (values present only)."""
+        """``(label, symbol)`` rows shown under a classified layer (classes present only)."""
         key = id(layer)
         if key not in self._legend_cache:
             style = layer.style
-            if style.kind != "categorized":
+            if style.kind == "single":
                 self._legend_cache[key] = []
             else:
-                present = (
-                    layer.data[style.field].unique().tolist() if style.field in layer.data else None
-                )
-                self._legend_cache[key] = style.legend(present)
+                self._legend_cache[key] = legend_rows(style, layer.data)
         return self._legend_cache[key]
 
     def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
@@ -123,7 +121,7 @@ class LayerTreeModel(QAbstractItemModel):
             return f"{title}  [{tag}]" if tag and tag not in title.lower() else title
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.DecorationRole and layer.style.kind != "categorized":
+        if role == Qt.ItemDataRole.DecorationRole and layer.style.kind == "single":
             return swatch_icon(layer.style.symbol, layer.geometry_kind)
         if role == Qt.ItemDataRole.ToolTipRole:
             p = layer.provenance

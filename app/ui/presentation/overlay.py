@@ -222,7 +222,7 @@ class PresentationOverlay:
         if not entries or rect.height() <= 40 * s:
             return None
         lines = 1 + sum(
-            1 if layer.style.kind != "categorized" else 1 + len(rows) for layer, rows in entries
+            1 if layer.style.kind == "single" else 1 + len(rows) for layer, rows in entries
         )
         pad, row_h, gaps = 18 * s, 34 * s, len(entries) * 6 * s
         k = min(1.0, (rect.height() - 2 * pad) / max(1.0, lines * row_h + gaps))

@@ -357,10 +357,12 @@ class ProjectController(QObject):
         if not self.confirm_overwrite_open(Path(path)):
             return False
         try:
-            save_project(path, self.stack, self.capture_settings())
+            notes = save_project(path, self.stack, self.capture_settings())
         except InnoAtlasError as err:
             QMessageBox.warning(self.window, tr("Cannot save project"), str(err))
             return False
+        if notes:  # the engine's notes stay English, like the load notes
+            self.editing.notify(tr("Saved; note: {notes}", notes="; ".join(notes)))
         old_recovery = self.recovery_file()
         self.path, self.read_only = Path(path), False
         old_recovery.unlink(missing_ok=True)
@@ -379,7 +381,7 @@ class ProjectController(QObject):
         target = self.recovery_file()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            save_project(target, self.stack, self.capture_settings())
+            save_project(target, self.stack, self.capture_settings(), remember=False)
         except (InnoAtlasError, OSError) as err:
             self.editing.notify(tr("Autosave failed: {error}", error=err))
             return None

@@ -496,7 +496,7 @@ class MainWindow(QMainWindow):
         self.sites_panel.rebind()
         notes = getattr(self.project, "load_notes", [])
         if notes:
-            show_message(self, "Some layers were not loaded", "\n".join(notes))
+            show_message(self, tr("Notes on the opened project"), "\n".join(notes))
         self._apply_project_rules(self.project.settings)
         self.sites_toolbar.restore_sketch(self.project.settings)
         self.indicators_panel.set_weights(self.indicators.weights)

@@ -13,6 +13,7 @@ import html
 
 from app.core.export.webmap.styles import swatch_svg
 from layers.model import Layer
+from layers.style_classes import legend_rows
 
 #: The words the page itself shows, per language.
 TEXT = {
@@ -65,11 +66,8 @@ def legend_html(layers: list[Layer], notes: tuple[list[str], list[str]], languag
     ]
     for layer in layers:
         style = layer.style
-        if style.kind == "categorized":
-            present = (
-                layer.data[style.field].unique().tolist() if style.field in layer.data else None
-            )
-            rows = style.legend(present)
+        if style.kind != "single":
+            rows = legend_rows(style, layer.data)
         else:
             rows = [(layer.title(language), style.symbol)]
         kind = "point" if layer.geometry_kind in ("point", "mixed") else layer.geometry_kind

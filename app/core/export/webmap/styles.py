@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from layers.model import Layer
-from layers.style import LayerStyle, Symbol
+from layers.style import Symbol
+from layers.style_classes import class_codes
 
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -212,7 +213,7 @@ def hatch_defs(stack_layers: Iterable[Layer]) -> str:
     patterns: dict[str, str] = {}
     for layer in stack_layers:
         style = layer.style
-        for symbol in [style.symbol] + [c.symbol for c in style.categories]:
+        for symbol in [style.symbol] + [symbol for _label, symbol in style.classes()]:
             if not symbol.hatch:
                 continue
             colour = safe_colour(symbol.fill, "#000000")
@@ -238,27 +239,17 @@ def style_indices(layer: Layer) -> tuple[np.ndarray, list[tuple[str, Symbol]]]:
     Parameters
     ----------
     layer : Layer
-        A layer with a single or categorized style.
+        A layer with any style (:func:`layers.style_classes.class_codes`).
 
     Returns
     -------
     codes : ndarray of int64
         Per feature, the index of its row in ``table``.
     table : list of (str, Symbol)
-        Label and symbol of each category, then the style's own symbol (its "other"
-        class); just the style's symbol for a single-symbol style or when the field is
-        missing.
+        Label and symbol of each class (category, range or rule), then the style's own
+        symbol (its "other" class); just the style's symbol for a single-symbol style.
     """
-    style: LayerStyle = layer.style
-    n = len(layer.data)
-    if style.kind != "categorized" or style.field not in layer.data:
-        return np.zeros(n, dtype=np.int64), [("", style.symbol)]
-    values = layer.data[style.field].to_numpy(dtype=object)
-    codes = np.full(n, len(style.categories), dtype=np.int64)
-    for number, category in enumerate(style.categories):  # a loop over classes, not features
-        codes[(values == category.value) & (codes == len(style.categories))] = number
-    table = [(c.label, c.symbol) for c in style.categories] + [(style.other_label, style.symbol)]
-    return codes, table
+    return class_codes(layer.style, layer.data)
 
 
 __all__ = [

@@ -1,7 +1,10 @@
-"""Read the layer styles a GeoPackage carries: :func:`read_layer_styles` loads every
-layer's default row of the ``layer_styles`` table the way QGIS does, parses its QML with
-:mod:`app.core.formats.qgis.qml_read` and gives category values written as text (QGIS
-3.22) the type of the classified column. Qt-free (``sqlite3``).
+"""The ``layer_styles`` table of a GeoPackage, as QGIS keeps it.
+
+:func:`read_layer_styles` loads every layer's default row the way QGIS does, parses its
+QML with :mod:`app.core.formats.qgis.qml_read` and gives category values written as text
+(QGIS 3.22) the type of the classified column. :func:`create_layer_styles` and
+:func:`put_default_style` write the table as QGIS creates it and one layer's default
+row (export and save). Qt-free (``sqlite3``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,21 @@ from typing import Any
 from app.core.formats.gpkg import readonly_uri
 from app.core.formats.qgis.qml_read import _opacity_of, _parse, _style_of
 from app.core.formats.qgis.qml_symbols import StyleImportError
+from app.core.formats.qgis.qml_write import style_name, style_qml, style_sld
+from layers.model import Layer
 from layers.style import LayerStyle
+
+STYLES_TABLE = "layer_styles"
+#: ``owner`` of the rows InnoAtlas writes.
+OWNER = "InnoAtlas"
+LAYER_STYLES_SQL = (
+    'CREATE TABLE IF NOT EXISTS "layer_styles" ("id" INTEGER PRIMARY KEY AUTOINCREMENT '
+    'NOT NULL, "f_table_catalog" TEXT(256), "f_table_schema" TEXT(256), '
+    '"f_table_name" TEXT(256), "f_geometry_column" TEXT(256), "styleName" TEXT(30), '
+    '"styleQML" TEXT, "styleSLD" TEXT, "useAsDefault" BOOLEAN, "description" TEXT, '
+    '"owner" TEXT(30), "ui" TEXT(30), "update_time" DATETIME DEFAULT '
+    "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
+)
 
 #: gpkg_geometry_columns.geometry_type_name → geometry kind (anything else: mixed).
 GPKG_KINDS = {
@@ -79,7 +96,9 @@ def _kind_of(type_name: Any) -> str:
     return GPKG_KINDS.get(str(type_name or "").upper(), "mixed")
 
 
-def read_layer_styles(gpkg_path: Path | str) -> dict[str, tuple[LayerStyle | None, float]]:
+def read_layer_styles(
+    gpkg_path: Path | str, notes: list[str] | None = None
+) -> dict[str, tuple[LayerStyle | None, float]]:
     """Every layer's default style in a GeoPackage's ``layer_styles`` table.
 
     The row per layer is the one QGIS loads (``f_table_schema=''``, the table and its
@@ -89,6 +108,10 @@ def read_layer_styles(gpkg_path: Path | str) -> dict[str, tuple[LayerStyle | Non
     ----------
     gpkg_path : path-like
         The GeoPackage (opened read-only).
+    notes : list of str, optional
+        Receives one line per layer whose style was read only in part or not at all:
+        ``layer 'zoning': rule 'regexp_match(...)' not understood; drawn with a single
+        colour``, ``layer 'x': QGIS renderer 'heatmapRenderer' is not supported ...``.
 
     Returns
     -------
@@ -127,17 +150,91 @@ def read_layer_styles(gpkg_path: Path | str) -> dict[str, tuple[LayerStyle | Non
                 continue
             try:
                 root = _parse(qml)
-            except StyleImportError:
+            except StyleImportError as err:
+                _note(notes, table, str(err))
                 result[str(table)] = (None, 1.0)
                 continue
+            found: list[str] = []
             try:
                 style = _typed_categories(
-                    _style_of(root, _kind_of(type_name)), _column_types(con, str(table))
+                    _style_of(root, _kind_of(type_name), found), _column_types(con, str(table))
                 )
-            except StyleImportError:
+            except StyleImportError as err:
+                _note(notes, table, str(err))
                 style = None
+            for line in found:
+                _note(notes, table, line)
             result[str(table)] = (style, _opacity_of(root))
     return result
 
 
-__all__ = ["GPKG_KINDS", "read_layer_styles"]
+def _note(notes: list[str] | None, table: Any, text: str) -> None:
+    if notes is not None:
+        notes.append(f"layer '{table}': {text}")
+
+
+def create_layer_styles(con: sqlite3.Connection, stamp: str) -> None:
+    """Create ``layer_styles`` as QGIS does, with its ``gpkg_contents`` row, unless present."""
+    con.execute(LAYER_STYLES_SQL)
+    con.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+        "last_change) SELECT ?, 'attributes', ?, ?, ? WHERE NOT EXISTS "
+        "(SELECT 1 FROM gpkg_contents WHERE table_name = ?)",
+        (
+            STYLES_TABLE,
+            STYLES_TABLE,
+            "QGIS layer styles (one default per layer)",
+            stamp,
+            STYLES_TABLE,
+        ),
+    )
+
+
+def put_default_style(
+    con: sqlite3.Connection, layer: Layer, geometry_column: str, stamp: str
+) -> None:
+    """Make InnoAtlas's style of ``layer`` its default row in ``layer_styles``.
+
+    The row named :func:`~app.core.formats.qgis.qml_write.style_name` is updated (or
+    added) with the layer's QML and SLD and ``useAsDefault`` 1; the layer's other rows
+    (QGIS's own) are kept, with ``useAsDefault`` 0.
+    """
+    name = style_name(layer)
+    con.execute(
+        'UPDATE "layer_styles" SET "useAsDefault" = 0 WHERE "f_table_name" = ? '
+        'AND "styleName" IS NOT ?',
+        (layer.name, name),
+    )
+    values = (
+        geometry_column,
+        style_qml(layer.style, layer),
+        style_sld(layer.style, layer),
+        f"InnoAtlas style of {layer.title('en')}",
+        OWNER,
+        stamp,
+    )
+    updated = con.execute(
+        'UPDATE "layer_styles" SET "f_geometry_column" = ?, "styleQML" = ?, "styleSLD" = ?, '
+        '"useAsDefault" = 1, "description" = ?, "owner" = ?, "update_time" = ? '
+        'WHERE "f_table_name" = ? AND "styleName" = ? AND COALESCE("f_table_schema", \'\') = \'\'',
+        (*values, layer.name, name),
+    ).rowcount
+    if not updated:
+        con.execute(
+            'INSERT INTO "layer_styles" ("f_table_catalog", "f_table_schema", "f_table_name", '
+            '"f_geometry_column", "styleName", "styleQML", "styleSLD", "useAsDefault", '
+            '"description", "owner", "ui", "update_time") '
+            "VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, ?, NULL, ?)",
+            (layer.name, geometry_column, name, *values[1:]),
+        )
+
+
+__all__ = [
+    "GPKG_KINDS",
+    "LAYER_STYLES_SQL",
+    "OWNER",
+    "STYLES_TABLE",
+    "create_layer_styles",
+    "put_default_style",
+    "read_layer_styles",
+]

@@ -22,8 +22,14 @@ What is read:
 - ``<labeling type="simple">`` (field, size, colour, bold, halo, the minimum scale as
   ``max_resolution``), ``labelsEnabled``, and ``<layerOpacity>`` (:func:`qml_opacity`).
 
-Anything else (graduated, heatmap, point-cluster ... renderers, SVG or font markers
-only) raises :class:`StyleImportError`; the caller falls back to a default style.
+- ``graduatedSymbol`` (ranges with their symbols; a range without one takes the source
+  symbol in its gradient colour-ramp colour) and ``RuleRenderer`` trees of attribute
+  rules (:mod:`layers.rule_expr`), flattened into the model's first-match rule list
+  (docs/geopackage.md); a rule the parser does not understand makes the layer a single
+  colour, with a note.
+
+Anything else (heatmap, point-cluster ... renderers, SVG or font markers only) raises
+:class:`StyleImportError`; the caller falls back to a default style.
 
 Normalisation: ``style_from_qml(style_qml(s, layer), kind) == qml_normalised(s, kind)``
 and ``qml_normalised(s, kind) == s`` for every default layer. It resets what a QML
@@ -58,15 +64,22 @@ from app.core.formats.qgis.qml_symbols import (
     _colour,
     _float,
     _for_kind,
+    _props,
     _scale_resolution,
     _symbol,
+    skipped_layers,
 )
 from app.core.formats.qgis.qml_write import PIXELS_PER_METRE, alpha_code
 from layers.model import GEOMETRY_KINDS
-from layers.style import Category, LabelStyle, LayerStyle, Symbol
+from layers.rule_expr import RuleSyntaxError, parse_rule
+from layers.style import Category, LabelStyle, LayerStyle, Range, Rule, Symbol
 
 _GEOMETRY_RULE = re.compile(
     r"^\s*geometry_type\(\s*\$geometry\s*\)\s*=\s*'(\w+)'\s*$", re.IGNORECASE
+)
+_NUMBER = r"(-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
+_RANGE_RULE = re.compile(
+    rf'^\s*"((?:[^"]|"")+)"\s*>=\s*{_NUMBER}\s+AND\s+"((?:[^"]|"")+)"\s*<=\s*{_NUMBER}\s*$'
 )
 _FIELD_EQUALS = re.compile(r'^\s*"((?:[^"]|"")+)"\s*=\s*(.+?)\s*$', re.DOTALL)
 
@@ -155,23 +168,27 @@ def _rule_branch(rule: ET.Element, symbols: dict[str | None, ET.Element], kind: 
         if element is None:
             raise StyleImportError("a rule refers to a missing symbol")
         return LayerStyle(symbol=_for_kind(*_symbol(element), kind))
-    field, categories = None, []
-    other, other_label = _INVISIBLE, "other"
+    children = []
     for child in rule.findall("rule"):
         element = symbols.get(child.get("symbol"))
         symbol = _INVISIBLE if element is None else _for_kind(*_symbol(element), kind)
         expression = child.get("filter", "")
         if expression.strip().upper() == "ELSE" or child.get("else") == "1":
-            other, other_label = symbol, child.get("label", "")
+            expression = "ELSE"
+        children.append((expression, child.get("label", ""), symbol))
+    field, categories = None, []
+    other, other_label = _INVISIBLE, "other"
+    for expression, label, symbol in children:
+        if expression == "ELSE":
+            other, other_label = symbol, label
             continue
         match = _FIELD_EQUALS.match(expression)
-        if not match:
-            raise StyleImportError(f"rule {expression!r} is not a category rule")
-        name = match.group(1).replace('""', '"')
-        if field not in (None, name):
-            raise StyleImportError("the rules categorize more than one field")
+        name = match.group(1).replace('""', '"') if match else None
+        value = _literal_or_none(match.group(2)) if match else None
+        if match is None or value is None or field not in (None, name):
+            return _branch_rules(children)
         field = name
-        categories.append(Category(_literal(match.group(2)), child.get("label", ""), symbol))
+        categories.append(Category(value, label, symbol))
     if field is None:
         return LayerStyle(symbol=other)
     return LayerStyle(
@@ -181,6 +198,183 @@ def _rule_branch(rule: ET.Element, symbols: dict[str | None, ET.Element], kind: 
         categories=tuple(categories),
         other_label=other_label,
     )
+
+
+def _literal_or_none(text: str) -> Any:
+    try:
+        return _literal(text)
+    except StyleImportError:
+        return None
+
+
+def _branch_rules(children: list[tuple[str, str, Symbol]]) -> LayerStyle:
+    """Child rules that are not one field's categories: a rule-based style."""
+    for expression, _label, _drawn in children:
+        if expression != "ELSE":
+            try:
+                parse_rule(expression)
+            except RuleSyntaxError:
+                raise StyleImportError(f"rule '{expression}' not understood") from None
+    ranges, fields, other, other_label = [], set(), _INVISIBLE, "other"
+    for expression, label, symbol in children:
+        match = _RANGE_RULE.match(expression)
+        if expression == "ELSE":
+            other, other_label = symbol, label
+        elif match and match.group(1) == match.group(3):
+            fields.add(match.group(1).replace('""', '"'))
+            ranges.append(Range(float(match.group(2)), float(match.group(4)), label, symbol))
+    if len(fields) == 1 and len(ranges) == sum(1 for c in children if c[0] != "ELSE"):
+        return LayerStyle(  # the form qml_write gives a graduated style of a mixed layer
+            kind="graduated",
+            symbol=other,
+            field=fields.pop(),
+            ranges=tuple(ranges),
+            other_label=other_label,
+        )
+    return LayerStyle(
+        kind="rules",
+        symbol=_INVISIBLE,
+        rules=tuple(Rule(expression, label, symbol) for expression, label, symbol in children),
+    )
+
+
+def _ramp_colours(renderer: ET.Element, count: int) -> list[str | None]:
+    """Colours of ``count`` classes spread over the renderer's gradient colour ramp."""
+    ramp = renderer.find("colorramp")
+    if ramp is None or count == 0:
+        return [None] * count
+    props = _props(ramp)
+    start, end = _colour(props.get("color1")), _colour(props.get("color2"))
+    if start is None or end is None:
+        return [None] * count
+    stops = [(0.0, start[0])]
+    for stop in (props.get("stops") or "").split(":"):
+        offset, _, colour = stop.partition(";")
+        read = _colour(colour)
+        if read is not None:
+            stops.append((_float(offset, 0.0), read[0]))
+    stops.append((1.0, end[0]))
+    stops.sort(key=lambda item: item[0])
+
+    def at(t: float) -> str:
+        for (a, ca), (b, cb) in zip(stops, stops[1:], strict=False):
+            if a <= t <= b:
+                f = 0.0 if b == a else (t - a) / (b - a)
+                rgb = [
+                    round(int(ca[i : i + 2], 16) * (1 - f) + int(cb[i : i + 2], 16) * f)
+                    for i in (1, 3, 5)
+                ]
+                return "#" + "".join(f"{v:02x}" for v in rgb)
+        return stops[-1][1]
+
+    return [at(0.0 if count == 1 else i / (count - 1)) for i in range(count)]
+
+
+def _graduated(renderer: ET.Element, kind: str) -> LayerStyle:
+    """QGIS's ``graduatedSymbol``: one :class:`Range` per ``<range>``; a range whose
+    symbol is missing takes the source symbol in its colour-ramp colour."""
+    field = renderer.get("attr", "")
+    if len(field) > 1 and field[0] == field[-1] == '"':
+        field = field[1:-1].replace('""', '"')
+    if not field:
+        raise StyleImportError("the graduated renderer names no field")
+    if not re.fullmatch(r"[^\"()+\-*/]+", field):
+        raise StyleImportError(f"the graduated renderer classifies an expression ({field})")
+    symbols = _symbol_map(renderer)
+    source = renderer.find("source-symbol/symbol")
+    elements = renderer.findall("ranges/range")
+    colours = _ramp_colours(renderer, len(elements))
+    ranges = []
+    for element, colour in zip(elements, colours, strict=True):
+        symbol_element = symbols.get(element.get("symbol"))
+        if symbol_element is not None:
+            symbol = _for_kind(*_symbol(symbol_element), kind)
+        elif source is not None:
+            symbol = _for_kind(*_symbol(source), kind)
+            if colour is not None:
+                symbol = (
+                    replace(symbol, fill=colour)
+                    if kind != "line"
+                    else replace(symbol, stroke=colour)
+                )
+        else:
+            continue
+        if element.get("render") == "false":
+            symbol = _INVISIBLE
+        lower = _float(element.get("lower"), float("nan"))
+        upper = _float(element.get("upper"), float("nan"))
+        if lower != lower or upper != upper:
+            raise StyleImportError("a graduated range has no bounds")
+        ranges.append(Range(lower, upper, element.get("label", ""), symbol))
+    if not ranges:
+        raise StyleImportError("the graduated renderer has no ranges")
+    return LayerStyle(kind="graduated", symbol=_INVISIBLE, field=field, ranges=tuple(ranges))
+
+
+def _is_else(rule: ET.Element) -> bool:
+    return (rule.get("filter") or "").strip().upper() == "ELSE" or rule.get("else") == "1"
+
+
+def _joined(chain: list[str]) -> str:
+    return " AND ".join(f"({p})" if len(chain) > 1 else p for p in chain)
+
+
+def _flat_rules(
+    parent: ET.Element, above: list[str], symbols: dict[str | None, ET.Element], kind: str
+) -> list[Rule]:
+    """QGIS's rule tree under ``parent`` as the model's first-match list.
+
+    A rule's filter is ANDed with its parents'; children come before their parent (QGIS
+    draws them on top); a group without a symbol ends with an undrawn rule for the
+    features it matched that no child took; ``ELSE`` rules come after their siblings,
+    with the parents' filter only (a top-level one stays ``ELSE``).
+    """
+    children = [r for r in parent.findall("rule") if r.get("checkstate", "1") != "0"]
+    ordered = [r for r in children if not _is_else(r)] + [r for r in children if _is_else(r)]
+    found: list[Rule] = []
+    for rule in ordered:
+        if _is_else(rule):
+            chain = list(above)
+            expression = _joined(chain) if chain else "ELSE"
+        else:
+            own = (rule.get("filter") or "").strip()
+            chain = [*above, own] if own else list(above)
+            expression = _joined(chain) if chain else "TRUE"
+        label = rule.get("label") or rule.get("description") or expression
+        below = _flat_rules(rule, chain, symbols, kind)
+        found += below
+        if rule.get("symbol") is not None:
+            element = symbols.get(rule.get("symbol"))
+            if element is None:
+                raise StyleImportError("a rule refers to a missing symbol")
+            found.append(Rule(expression, label, _for_kind(*_symbol(element), kind)))
+        elif below:
+            found.append(Rule(expression, label, _INVISIBLE))
+    return found
+
+
+def _attribute_rules(renderer: ET.Element, kind: str, notes: list[str]) -> LayerStyle:
+    """A QGIS rule-based renderer whose rules compare attributes (:mod:`layers.rule_expr`).
+
+    A rule the parser does not understand makes the whole layer a single colour (the
+    first rule's symbol), with a note naming the rule.
+    """
+    root = renderer.find("rules")
+    if root is None:
+        raise StyleImportError("the rule-based renderer has no rules")
+    rules = _flat_rules(root, [], _symbol_map(renderer), kind)
+    if not rules:
+        raise StyleImportError("the rule-based renderer has no rule with a symbol")
+    for rule in rules:
+        if rule.expression == "ELSE":
+            continue
+        try:
+            parse_rule(rule.expression)
+        except RuleSyntaxError:
+            shown = rule.expression if len(rule.expression) <= 60 else rule.expression[:57] + "..."
+            notes.append(f"rule '{shown}' not understood; drawn with a single colour")
+            return LayerStyle(symbol=rules[0].symbol)
+    return LayerStyle(kind="rules", symbol=_INVISIBLE, rules=tuple(rules))
 
 
 def _with_marker(style: LayerStyle, points: LayerStyle | None) -> LayerStyle:
@@ -196,10 +390,17 @@ def _with_marker(style: LayerStyle, points: LayerStyle | None) -> LayerStyle:
         replace(c, symbol=merged(c.symbol, by_value[c.value])) if c.value in by_value else c
         for c in style.categories
     )
-    return replace(style, symbol=merged(style.symbol, points.symbol), categories=categories)
+    by_rule = {r.expression: r.symbol for r in points.rules}
+    rules = tuple(
+        replace(r, symbol=merged(r.symbol, by_rule[r.expression])) if r.expression in by_rule else r
+        for r in style.rules
+    )
+    return replace(
+        style, symbol=merged(style.symbol, points.symbol), categories=categories, rules=rules
+    )
 
 
-def _rules(renderer: ET.Element, kind: str) -> LayerStyle:
+def _rules(renderer: ET.Element, kind: str, notes: list[str]) -> LayerStyle:
     symbols = _symbol_map(renderer)
     branches: dict[str, ET.Element] = {}
     for rule in renderer.findall("rules/rule"):
@@ -207,11 +408,11 @@ def _rules(renderer: ET.Element, kind: str) -> LayerStyle:
         if match:
             branches.setdefault(match.group(1).lower(), rule)
     if not branches:
-        raise StyleImportError(
-            "this rule-based renderer cannot be read (InnoAtlas reads "
-            "its own point/polygon rules only)"
-        )
-    read = {name: _rule_branch(rule, symbols, "mixed") for name, rule in branches.items()}
+        return _attribute_rules(renderer, kind, notes)
+    try:
+        read = {name: _rule_branch(rule, symbols, "mixed") for name, rule in branches.items()}
+    except StyleImportError:
+        return _attribute_rules(renderer, kind, notes)
     if kind == "point":
         if "point" not in read:
             raise StyleImportError("the rule-based style has no rule for points")
@@ -224,12 +425,25 @@ def _rules(renderer: ET.Element, kind: str) -> LayerStyle:
 
 
 # --- labels --------------------------------------------------------------------------
-def _label(root: ET.Element) -> LabelStyle | None:
+def _label(root: ET.Element, notes: list[str] | None = None) -> LabelStyle | None:
     labeling = root.find("labeling")
-    if root.get("labelsEnabled") == "0" or labeling is None or labeling.get("type") != "simple":
+    if root.get("labelsEnabled") == "0" or labeling is None:
         return None
-    text = labeling.find("settings/text-style")
-    if text is None:
+    settings = labeling.find("settings")
+    if labeling.get("type") == "rule-based":
+        enabled = [r for r in labeling.iter("rule") if r.get("active", "1") != "0"]
+        with_settings = [r for r in enabled if r.find("settings") is not None]
+        if not with_settings:
+            return None
+        settings = with_settings[0].find("settings")
+        if (len(with_settings) > 1 or with_settings[0].get("filter")) and notes is not None:
+            notes.append("rule-based labels: the first rule's labels are drawn for every feature")
+    elif labeling.get("type") != "simple":
+        if notes is not None:
+            notes.append(f"labels of type {labeling.get('type')!r} are not read; no labels drawn")
+        return None
+    text = None if settings is None else settings.find("text-style")
+    if text is None or settings is None:
         return None
     field = text.get("fieldName", "")
     if text.get("isExpression") == "1":
@@ -247,7 +461,7 @@ def _label(root: ET.Element) -> LabelStyle | None:
     halo = None
     if buffer is not None and buffer.get("bufferDraw") == "1":
         halo = (_colour(buffer.get("bufferColor")) or ("#ffffff", 1.0))[0]
-    rendering = labeling.find("settings/rendering")
+    rendering = settings.find("rendering")
     max_resolution = None
     if rendering is not None and rendering.get("scaleVisibility") == "1":
         scale = _float(rendering.get("scaleMax"), 0.0)  # QGIS's minimumScale
@@ -282,7 +496,7 @@ def _parse(qml_text: str) -> ET.Element:
     return root
 
 
-def style_from_qml(qml_text: str, geometry_kind: str) -> LayerStyle:
+def style_from_qml(qml_text: str, geometry_kind: str, notes: list[str] | None = None) -> LayerStyle:
     """The :class:`~layers.style.LayerStyle` of a QGIS QML document.
 
     Parameters
@@ -291,6 +505,9 @@ def style_from_qml(qml_text: str, geometry_kind: str) -> LayerStyle:
         A QML document (``<qgis>`` root), from InnoAtlas or from QGIS.
     geometry_kind : str
         ``"point"``, ``"line"``, ``"polygon"`` or ``"mixed"``: the layer the style is for.
+    notes : list of str, optional
+        Receives one line per part read only in part (e.g. a rule not understood, so
+        the layer is drawn with a single colour).
 
     Raises
     ------
@@ -300,11 +517,12 @@ def style_from_qml(qml_text: str, geometry_kind: str) -> LayerStyle:
     """
     if geometry_kind not in GEOMETRY_KINDS:
         raise ValueError(f"unknown geometry kind {geometry_kind!r}")
-    return _style_of(_parse(qml_text), geometry_kind)
+    return _style_of(_parse(qml_text), geometry_kind, notes)
 
 
-def _style_of(root: ET.Element, geometry_kind: str) -> LayerStyle:
-    """:func:`style_from_qml` of a parsed document."""
+def _style_of(root: ET.Element, geometry_kind: str, notes: list[str] | None = None) -> LayerStyle:
+    """:func:`style_from_qml` of a parsed document; what was replaced goes to ``notes``."""
+    notes = [] if notes is None else notes
     declared = _GEOMETRY_TYPES.get((root.findtext("layerGeometryType") or "").strip())
     if declared and geometry_kind != "mixed" and declared != geometry_kind:
         raise StyleImportError(
@@ -313,18 +531,29 @@ def _style_of(root: ET.Element, geometry_kind: str) -> LayerStyle:
     renderer = root.find("renderer-v2")
     if renderer is None:
         raise StyleImportError("the QML style has no renderer")
-    readers = {"singleSymbol": _single, "categorizedSymbol": _categorized, "RuleRenderer": _rules}
+    readers = {
+        "singleSymbol": _single,
+        "categorizedSymbol": _categorized,
+        "graduatedSymbol": _graduated,
+        "RuleRenderer": lambda element, kind: _rules(element, kind, notes),
+    }
     reader = readers.get(renderer.get("type", ""))
     if reader is None:
         raise StyleImportError(
             f"QGIS renderer {renderer.get('type')!r} is not supported "
-            "(single symbol, categorized and InnoAtlas rule styles are)"
+            "(single symbol, categorized, graduated and rule-based styles are)"
         )
     try:
-        style = reader(renderer, geometry_kind)
+        with skipped_layers() as skipped:
+            style = reader(renderer, geometry_kind)
     except (TypeError, KeyError, AttributeError, ValueError) as err:  # a damaged document
         raise StyleImportError(f"the QML style is damaged ({type(err).__name__})") from None
-    return replace(style, label=_label(root))
+    if skipped:
+        notes.append(
+            f"QGIS symbol layers {', '.join(sorted(skipped))} are not supported; "
+            "drawn with the simple fill, line or marker layers only"
+        )
+    return replace(style, label=_label(root, notes))
 
 
 def qml_opacity(qml_text: str) -> float:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from app.core.errors import InnoAtlasError
@@ -145,13 +147,34 @@ def _fill(colour: tuple[str, float] | None, opacity: float) -> dict[str, Any]:
     return {"fill": colour[0], "fill_alpha": alpha}
 
 
+#: The symbol layers :func:`_symbol` reads; others are left out (and reported).
+_READ_LAYERS = {"SimpleFill", "SimpleLine", "SimpleMarker"}
+#: Classes of symbol layers left out while a style is read (see :func:`skipped_layers`).
+_SKIPPED: ContextVar[set[str] | None] = ContextVar("skipped_symbol_layers", default=None)
+
+
+@contextmanager
+def skipped_layers() -> Iterator[set[str]]:
+    """Collect the classes of the enabled symbol layers left out while reading."""
+    found: set[str] = set()
+    token = _SKIPPED.set(found)
+    try:
+        yield found
+    finally:
+        _SKIPPED.reset(token)
+
+
 def _symbol_layers(element: ET.Element) -> dict[str, dict[str, str]]:
     """The first enabled symbol layer of each class, by class name."""
     found: dict[str, dict[str, str]] = {}
+    skipped = _SKIPPED.get()
     for layer in element.findall("layer"):
         if layer.get("enabled", "1") == "0":
             continue
-        found.setdefault(layer.get("class", ""), _props(layer))
+        name = layer.get("class", "")
+        if skipped is not None and name not in _READ_LAYERS:
+            skipped.add(name)
+        found.setdefault(name, _props(layer))
     return found
 
 

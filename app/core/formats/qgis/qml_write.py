@@ -20,7 +20,8 @@ Mapping (InnoAtlas → QGIS 3.22):
 - Numbers are written exactly (shortest ``repr``), so :mod:`app.core.formats.qgis.qml_read` reads
   back the same floats.
 - ``Layer.opacity`` → ``<layerOpacity>``.
-- ``LabelStyle`` → ``<labeling type="simple">``: field, size (pt), colour, bold, halo
+- ``LabelStyle`` → ``<labeling type="simple">``: font :data:`LABEL_FONTS` (first, then
+  the others as ``<families>`` fallbacks), field, size (pt), colour, bold, halo
   as a 1 px text buffer, and ``max_resolution`` (m/px) as the label's minimum scale
   (the most zoomed-out scale at which labels show; ``scaleMax`` in the XML).
 
@@ -37,10 +38,23 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from layers.model import Layer
+from layers.rule_expr import RuleSyntaxError, parse_rule
 from layers.style import LabelStyle, LayerStyle, Symbol
 from layers.style_io import MARKERS
 
 QGIS_VERSION = "3.22.0"
+#: Label fonts, first choice first: NanumGothic (the family InnoAtlas bundles and draws
+#: with, common on Korean desktops), then Malgun Gothic (Windows), Apple SD Gothic Neo
+#: (macOS), Noto Sans CJK KR / Noto Sans KR (Linux). QGIS uses ``fontFamily`` when the
+#: system has it, else the first of ``<families>`` it has, else its default font with
+#: a "font not available" message (docs/geopackage.md, "Label font").
+LABEL_FONTS = (
+    "NanumGothic",
+    "Malgun Gothic",
+    "Apple SD Gothic Neo",
+    "Noto Sans CJK KR",
+    "Noto Sans KR",
+)
 _HATCH = {"diagonal": "b_diagonal", "cross": "diagonal_x"}
 _PEN = {"solid": "solid", "dash": "dash", "dot": "dot"}
 _SYMBOL_TYPES = {"point": "marker", "line": "line", "polygon": "fill"}
@@ -168,10 +182,98 @@ def _quote_literal(value: Any) -> str:
     return "'" + _value_text(value).replace("'", "''") + "'"
 
 
+def _quote_field(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _class_rules(style: LayerStyle) -> list[tuple[str, str, Symbol]]:
+    """``(filter, label, symbol)`` of each class of a classified style as QGIS rules,
+    then an ``ELSE`` rule for the fallback symbol (categorized, or a drawn fallback)."""
+    rows: list[tuple[str, str, Symbol]] = []
+    field = _quote_field(style.field or "")
+    if style.kind == "categorized" and style.field:
+        rows = [
+            (f"{field} = {_quote_literal(c.value)}", str(c.label), c.symbol)
+            for c in style.categories
+        ]
+    elif style.kind == "graduated" and style.field:
+        rows = [
+            (f"{field} >= {_num(r.lower)} AND {field} <= {_num(r.upper)}", r.label, r.symbol)
+            for r in style.ranges
+        ]
+    elif style.kind == "rules":
+        rows = [(r.expression, r.label, r.symbol) for r in style.rules]
+    has_else = any(expression.strip().upper() == "ELSE" for expression, _, _ in rows)
+    drawn = bool(style.symbol.fill or style.symbol.stroke)
+    if not has_else and (style.kind == "categorized" or drawn):
+        rows.append(("ELSE", style.other_label, style.symbol))
+    return rows
+
+
+def _classified(style: LayerStyle) -> bool:
+    return (style.kind in ("categorized", "graduated") and bool(style.field)) or (
+        style.kind == "rules" and bool(style.rules)
+    )
+
+
+def _graduated_renderer(style: LayerStyle, kind: str, attrs: dict[str, str]) -> ET.Element:
+    renderer = ET.Element(
+        "renderer-v2",
+        {
+            "type": "graduatedSymbol",
+            "attr": style.field or "",
+            "graduatedMethod": "GraduatedColor",
+            **attrs,
+        },
+    )
+    ranges = ET.SubElement(renderer, "ranges")
+    symbols = ET.SubElement(renderer, "symbols")
+    for number, item in enumerate(style.ranges):
+        ET.SubElement(
+            ranges,
+            "range",
+            {
+                "render": "true",
+                "symbol": str(number),
+                "lower": _num(item.lower),
+                "upper": _num(item.upper),
+                "label": str(item.label),
+            },
+        )
+        _symbol_element(symbols, str(number), item.symbol, kind)
+    source = ET.SubElement(renderer, "source-symbol")
+    _symbol_element(source, "0", style.ranges[0].symbol if style.ranges else style.symbol, kind)
+    ET.SubElement(renderer, "mode", {"name": "manual"})
+    return renderer
+
+
+def _plain_rule_renderer(style: LayerStyle, kind: str, attrs: dict[str, str]) -> ET.Element:
+    renderer = ET.Element("renderer-v2", {"type": "RuleRenderer", **attrs})
+    root = ET.SubElement(renderer, "rules", {"key": "{root}"})
+    symbols = ET.SubElement(renderer, "symbols")
+    for number, (expression, label, symbol) in enumerate(_class_rules(style)):
+        ET.SubElement(
+            root,
+            "rule",
+            {
+                "key": f"{{rule-{number}}}",
+                "filter": expression,
+                "label": label,
+                "symbol": str(number),
+            },
+        )
+        _symbol_element(symbols, str(number), symbol, kind)
+    return renderer
+
+
 def _renderer(style: LayerStyle, kind: str) -> ET.Element:
     attrs = {"symbollevels": "0", "enableorderby": "0", "forceraster": "0"}
     if kind == "mixed":
         return _rule_renderer(style, attrs)
+    if style.kind == "graduated" and style.field and style.ranges:
+        return _graduated_renderer(style, kind, attrs)
+    if style.kind == "rules" and style.rules:
+        return _plain_rule_renderer(style, kind, attrs)
     if style.kind == "categorized" and style.field:
         renderer = ET.Element(
             "renderer-v2", {"type": "categorizedSymbol", "attr": style.field, **attrs}
@@ -216,32 +318,21 @@ def _rule_renderer(style: LayerStyle, attrs: dict[str, str]) -> ET.Element:
 
     for geometry, kind in (("Point", "point"), ("Polygon", "polygon")):
         expression = f"geometry_type($geometry) = '{geometry}'"
-        if style.kind == "categorized" and style.field:
+        if _classified(style):
             top = ET.SubElement(
                 root, "rule", {"key": f"{{{kind}}}", "filter": expression, "label": f"{geometry}s"}
             )
-            field = '"' + style.field.replace('"', '""') + '"'
-            for number, category in enumerate(style.categories):
+            for number, (rule, label, symbol) in enumerate(_class_rules(style)):
                 ET.SubElement(
                     top,
                     "rule",
                     {
                         "key": f"{{{kind}-{number}}}",
-                        "label": str(category.label),
-                        "filter": f"{field} = {_quote_literal(category.value)}",
-                        "symbol": add_symbol(category.symbol, kind),
+                        "label": str(label),
+                        "filter": rule,
+                        "symbol": add_symbol(symbol, kind),
                     },
                 )
-            ET.SubElement(
-                top,
-                "rule",
-                {
-                    "key": f"{{{kind}-else}}",
-                    "filter": "ELSE",
-                    "label": style.other_label,
-                    "symbol": add_symbol(style.symbol, kind),
-                },
-            )
         else:
             ET.SubElement(
                 root,
@@ -271,13 +362,16 @@ def _labeling(label: LabelStyle, kind: str) -> ET.Element:
             "textOpacity": "1",
             "fontWeight": "75" if label.bold else "50",
             "fontItalic": "0",
-            "fontFamily": "Noto Sans CJK KR",
+            "fontFamily": LABEL_FONTS[0],
             "namedStyle": "Bold" if label.bold else "Regular",
             "multilineHeight": "1",
             "blendMode": "0",
             "allowHtml": "0",
         },
     )
+    families = ET.SubElement(text, "families")  # QGIS ≥ 3.20 tries these in turn
+    for family in LABEL_FONTS:
+        ET.SubElement(families, "family", {"name": family})
     ET.SubElement(
         text,
         "text-buffer",
@@ -448,8 +542,9 @@ def _sld_label(rule: ET.Element, label: LabelStyle) -> None:
 
 
 def style_sld(style: LayerStyle, layer: Layer) -> str:
-    """An SLD 1.0 document: one rule (single) or one ``PropertyIsEqualTo`` rule per
-    category plus an ``ElseFilter`` rule (categorized); labels as a TextSymbolizer.
+    """An SLD 1.0 document: one rule (single), or one rule per class with an OGC filter
+    (``PropertyIsEqualTo`` per category, ``>=``/``<=`` per range, the comparisons of a
+    rule) plus an ``ElseFilter`` rule for the fallback; labels as a TextSymbolizer.
 
     Lossy where SLD 1.0 has no equivalent: hatching becomes a flat fill, the
     diamond marker a square turned by 45°, and a mixed layer gets both a polygon
@@ -464,26 +559,80 @@ def style_sld(style: LayerStyle, layer: Layer) -> str:
     ET.SubElement(user, _s("Title")).text = layer.title("en")
     feature_style = ET.SubElement(user, _s("FeatureTypeStyle"))
     rows: list[tuple[str, Any, Symbol]] = []
-    if style.kind == "categorized" and style.field:
-        rows = [(str(c.label), c.value, c.symbol) for c in style.categories]
-        rows.append((style.other_label, None, style.symbol))
+    if _classified(style):
+        rows = [(label, expression, symbol) for expression, label, symbol in _class_rules(style)]
     else:
         rows = [(layer.title("en"), None, style.symbol)]
-    for title, value, symbol in rows:
+    for title, expression, symbol in rows:
         rule = ET.SubElement(feature_style, _s("Rule"))
         ET.SubElement(rule, _s("Name")).text = title
-        if style.kind == "categorized" and style.field:
-            if value is None:
-                ET.SubElement(rule, _s("ElseFilter"))
-            else:
-                filt = ET.SubElement(rule, f"{{{OGC_NS}}}Filter")
-                equal = ET.SubElement(filt, f"{{{OGC_NS}}}PropertyIsEqualTo")
-                ET.SubElement(equal, f"{{{OGC_NS}}}PropertyName").text = style.field
-                ET.SubElement(equal, f"{{{OGC_NS}}}Literal").text = _value_text(value)
+        if expression is not None and expression.strip().upper() == "ELSE":
+            ET.SubElement(rule, _s("ElseFilter"))
+        elif expression is not None:
+            _sld_filter(rule, expression)
         _sld_symbolizers(rule, symbol, kind, layer.opacity)
         if style.label is not None:
             _sld_label(rule, style.label)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+_OGC_OPS = {
+    "=": "PropertyIsEqualTo",
+    "<>": "PropertyIsNotEqualTo",
+    "<": "PropertyIsLessThan",
+    ">": "PropertyIsGreaterThan",
+    "<=": "PropertyIsLessThanOrEqualTo",
+    ">=": "PropertyIsGreaterThanOrEqualTo",
+}
+
+
+def _o(tag: str) -> str:
+    return f"{{{OGC_NS}}}{tag}"
+
+
+def _ogc_operand(parent: ET.Element, operand: tuple) -> None:
+    if operand[0] == "field":
+        ET.SubElement(parent, _o("PropertyName")).text = operand[1]
+    else:
+        ET.SubElement(parent, _o("Literal")).text = _value_text(operand[1])
+
+
+def _ogc(parent: ET.Element, node: tuple) -> None:
+    """A parsed rule (:func:`layers.rule_expr.parse_rule`) as OGC filter elements."""
+    kind = node[0]
+    if kind in ("and", "or"):
+        group = ET.SubElement(parent, _o("And" if kind == "and" else "Or"))
+        for part in node[1]:
+            _ogc(group, part)
+    elif kind == "not":
+        _ogc(ET.SubElement(parent, _o("Not")), node[1])
+    elif kind == "cmp":
+        element = ET.SubElement(parent, _o(_OGC_OPS[node[1]]))
+        _ogc_operand(element, node[2])
+        _ogc_operand(element, node[3])
+    elif kind == "isnull":
+        target = ET.SubElement(parent, _o("Not")) if node[2] else parent
+        _ogc_operand(ET.SubElement(target, _o("PropertyIsNull")), node[1])
+    elif kind == "in":
+        target = ET.SubElement(parent, _o("Not")) if node[3] else parent
+        group = ET.SubElement(target, _o("Or"))
+        for value in node[2]:
+            equal = ET.SubElement(group, _o("PropertyIsEqualTo"))
+            _ogc_operand(equal, node[1])
+            _ogc_operand(equal, ("lit", value))
+    else:
+        raise RuleSyntaxError("a bare value has no OGC filter")
+
+
+def _sld_filter(rule: ET.Element, expression: str) -> None:
+    """The rule's filter; one SLD cannot express (a bare value) is left out."""
+    try:
+        node = parse_rule(expression)
+        holder = ET.Element(_o("Filter"))
+        _ogc(holder, node)
+    except RuleSyntaxError:
+        return
+    rule.append(holder)
 
 
 def style_name(layer: Layer) -> str:
@@ -491,4 +640,12 @@ def style_name(layer: Layer) -> str:
     return f"{layer.name} (InnoAtlas)"[:30] if len(layer.name) <= 18 else layer.name[:30]
 
 
-__all__ = ["style_qml", "style_sld", "style_name", "QGIS_VERSION", "PIXELS_PER_METRE", "alpha_code"]
+__all__ = [
+    "style_qml",
+    "style_sld",
+    "style_name",
+    "QGIS_VERSION",
+    "LABEL_FONTS",
+    "PIXELS_PER_METRE",
+    "alpha_code",
+]

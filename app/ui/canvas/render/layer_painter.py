@@ -30,7 +30,8 @@ from app.core.map.viewport import Viewport
 from app.ui.canvas.render.qt_style import fill_brush, outline_pen, qcolor
 from app.ui.fonts import map_font
 from layers.model import Layer
-from layers.style import LayerStyle, Symbol
+from layers.style import Symbol
+from layers.style_classes import class_codes
 
 
 @dataclass
@@ -82,22 +83,14 @@ class LayerCache:
 
 
 def group_rows(layer: Layer) -> list[tuple[Symbol, np.ndarray]]:
-    """Row indices of ``layer`` grouped by the symbol they are drawn with, in legend order."""
-    style: LayerStyle = layer.style
-    n = len(layer.data)
-    if style.kind != "categorized" or not style.field or style.field not in layer.data:
-        return [(style.symbol, np.arange(n))]
-    values = layer.data[style.field].to_numpy()
+    """Row indices of ``layer`` grouped by the symbol they are drawn with, in legend order
+    (:func:`layers.style_classes.class_codes`: categories, ranges or rules, then the rest)."""
+    codes, table = class_codes(layer.style, layer.data)
     groups = []
-    assigned = np.zeros(n, dtype=bool)
-    for category in style.categories:
-        rows = np.flatnonzero(values == category.value)
-        assigned[rows] = True
+    for number, (_label, symbol) in enumerate(table):  # a loop over classes, not features
+        rows = np.flatnonzero(codes == number)
         if len(rows):
-            groups.append((category.symbol, rows))
-    rest = np.flatnonzero(~assigned)
-    if len(rest):
-        groups.append((style.symbol, rest))
+            groups.append((symbol, rows))
     return groups
 
 

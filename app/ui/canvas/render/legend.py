@@ -29,6 +29,7 @@ from app.core.i18n_catalog import translate
 from app.ui.canvas.render.legend_icons import SWATCH, paint_swatch
 from app.ui.fonts import map_font
 from layers.model import Layer, LayerStack
+from layers.style_classes import legend_rows
 
 #: Text colour of the export legend.
 LEGEND_INK = QColor("#202020")
@@ -102,12 +103,10 @@ def legend_entries(stack: LayerStack, language: str = "en") -> list[tuple[Layer,
         if not layer.visible or len(layer.data) == 0:
             continue
         style = layer.style
-        if style.kind == "categorized":
-            present = (
-                layer.data[style.field].unique().tolist() if style.field in layer.data else None
-            )
+        if style.kind != "single":
             rows = [
-                (translate(str(label), language), symbol) for label, symbol in style.legend(present)
+                (translate(str(label), language), symbol)
+                for label, symbol in legend_rows(style, layer.data)
             ]
         else:
             rows = [(layer.title(language), style.symbol)]
@@ -147,7 +146,7 @@ def legend_items(entries: list[tuple[Layer, list]], language: str) -> list[Legen
     """
     items = []
     for layer, rows in entries:
-        categorized = layer.style.kind == "categorized"
+        categorized = layer.style.kind != "single"
         if categorized:
             items.append(LegendItem("layer", layer, layer.title(language)))
         kind = legend_swatch_kind(layer)
@@ -200,9 +199,7 @@ def paint_legend(
     """
     entries = legend_entries(stack, language)
     heading = translate("Legend", language)
-    lines = 1 + sum(
-        1 if layer.style.kind != "categorized" else 1 + len(rows) for layer, rows in entries
-    )
+    lines = 1 + sum(1 if layer.style.kind == "single" else 1 + len(rows) for layer, rows in entries)
     pad = 10 * s
     x, right = rect.left() + pad, rect.right() - pad
     room = rect.height() - 2 * pad
