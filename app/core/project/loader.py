@@ -142,6 +142,18 @@ def _origin(path: Path, table: str) -> Origin:
     return Origin(path=path, table=table, geometry_column=geometry, column_types=types)
 
 
+def site_origin(path: Path, tables: set[str]) -> Origin:
+    """The origin of the sites layer: its tables' declared column types, merged
+    (``sites_points`` + ``sites_areas``, or the mixed ``sites`` table of older projects)."""
+    from app.core.project.site_tables import LEGACY_TABLE, SITE_TABLES
+
+    present = [t for t in SITE_TABLES if t in tables] or [LEGACY_TABLE]
+    types: dict[str, str] = {}
+    for table in reversed(present):  # the points table's declaration wins
+        types.update(_origin(Path(path), table).column_types)
+    return Origin(path=Path(path), table=present[0], column_types=types)
+
+
 _KIND_TYPES = {
     "point": {"Point", "MultiPoint"},
     "polygon": {"Polygon", "MultiPolygon"},

@@ -22,13 +22,14 @@ from pathlib import Path
 
 from app.core.formats.gpkg import readonly_uri
 from app.core.formats.qgis.layer_styles import (
+    OWNER,
     STYLES_TABLE,
     create_layer_styles,
     put_default_style,
     read_layer_styles,
 )
 from app.core.project.origins import remember_look, style_changed
-from app.core.project.site_tables import table_layers
+from app.core.project.site_tables import SITE_TABLES, table_layers
 from layers.model import LayerStack
 
 
@@ -37,8 +38,10 @@ def apply_saved_styles(path: Path, stack: LayerStack) -> list[str]:
     ``layer_styles``; returns one note per layer whose style could not be read whole."""
     notes: list[str] = []
     styles = read_layer_styles(path, notes)
+    sites_table = _foreign_sites_style(path)
     for layer in stack:
-        style, opacity = styles.get(layer.name, (None, layer.opacity))
+        name = sites_table if layer.name == "sites" and sites_table else layer.name
+        style, opacity = styles.get(name, (None, layer.opacity))
         if style is not None:
             layer.set_style(style)
             layer.set_opacity(opacity)
@@ -50,6 +53,24 @@ def apply_saved_styles(path: Path, stack: LayerStack) -> list[str]:
         if name in stack:
             result.append(note + ("; drawn with the InnoAtlas style" if name in unread else ""))
     return result
+
+
+def _foreign_sites_style(path: Path) -> str | None:
+    """The sites table (``sites_points``, else ``sites_areas``) whose default style was
+    written by another tool (QGIS): it then styles the whole sites layer in InnoAtlas.
+    InnoAtlas's own rows for those tables are its sites style split by geometry type."""
+    try:
+        with sqlite3.connect(readonly_uri(path), uri=True) as con:
+            rows = con.execute(
+                f'SELECT "f_table_name", "owner" FROM "{STYLES_TABLE}" '
+                'WHERE "useAsDefault" AND "f_table_name" IN (?, ?)',
+                SITE_TABLES,
+            ).fetchall()
+        con.close()
+    except sqlite3.Error:
+        return None
+    foreign = {str(table) for table, owner in rows if owner != OWNER}
+    return next((table for table in SITE_TABLES if table in foreign), None)
 
 
 def _stamp() -> str:

@@ -27,8 +27,14 @@ from app.core.formats.gpkg import readonly_uri
 from app.core.progress import Progress
 from app.core.project.foreign import copy_foreign
 from app.core.project.kept_rows import kept_note, kept_rows, write_kept_rows
-from app.core.project.loader import check_geopackage, load_project, read_layer
-from app.core.project.origins import origin_of, rebase, source_file, typed_for_writing
+from app.core.project.loader import check_geopackage, load_project, read_layer, site_origin
+from app.core.project.origins import (
+    origin_of,
+    rebase,
+    set_origin,
+    source_file,
+    typed_for_writing,
+)
 from app.core.project.processes import host_tag, pid_alive
 from app.core.project.saved_styles import apply_saved_styles, write_saved_styles
 from app.core.project.settings_check import parse_settings
@@ -37,8 +43,12 @@ from app.core.sites.edits import normalise_sites
 from layers.model import LayerStack
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
 from layers.themes.sites import DEFAULT_RADIUS_M
+from layers.themes.sites import SPEC as SITES_SPEC
 
 SETTINGS_TABLE = "innoatlas_project"
+#: ``extra`` key of the sites layer's style when the user changed it.
+SITES_STYLE_KEY = "sites_style"
+SITES_STYLE_LAYER = "sites"
 #: Bumped when a project written by this version cannot be read by older ones.
 FORMAT_VERSION = 1
 
@@ -129,6 +139,12 @@ class ProjectSettings:
             self.extra[USER_LAYERS_KEY] = records
         else:
             self.extra.pop(USER_LAYERS_KEY, None)
+        sites = stack.get(SITES_STYLE_LAYER)
+        if sites is not None and sites.style != SITES_SPEC.style:
+            # the sites' style whole (layer_styles holds it split by geometry type)
+            self.extra[SITES_STYLE_KEY] = style_to_dict(sites.style)
+        else:
+            self.extra.pop(SITES_STYLE_KEY, None)
         roles = {role: name for role, name in self.roles().items() if name in stack}
         if roles:
             self.extra["roles"] = roles
@@ -253,12 +269,14 @@ def open_project(path: Path, progress: Progress | None = None) -> Project:
         raise
     names = {str(name) for name, _ in pyogrio.list_layers(path)}
     sites, site_notes = read_sites(path, names)  # sites_points + sites_areas (or legacy sites)
+    set_origin(sites, site_origin(path, names))
     stack.insert(0, sites)
     notes += site_notes
     settings = stored[0] if stored else ProjectSettings()
     notes += _read_user_layers(path, stack, settings, names)
     settings.apply_layers(stack)
-    notes += apply_saved_styles(path, stack)
+    notes += _apply_sites_style(sites, settings)
+    notes += apply_saved_styles(path, stack)  # a style QGIS gave the sites tables wins
     notes += [note for layer in stack if (note := kept_note(layer, path.name))]
     return Project(stack, settings, path, notes)
 
@@ -290,11 +308,28 @@ def _read_user_layers(
     return notes
 
 
+def _apply_sites_style(sites, settings: ProjectSettings) -> list[str]:
+    """Give the sites the style saved in the settings, if any (a note when unreadable)."""
+    from layers.style_io import style_from_dict
+
+    record = settings.extra.get(SITES_STYLE_KEY)
+    if record is None:
+        return []
+    try:
+        sites.set_style(style_from_dict(record))
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return ["the saved style of the sites is damaged; the default style is used"]
+    return []
+
+
 def _write_layers(target: Path, stack: LayerStack) -> None:
     first = True
     for layer in stack.draw_order():
         data = layer.data
         if layer.name == "sites":  # one table per geometry type (site_tables.py)
+            origin = origin_of(layer)
+            if origin is not None:  # columns added in QGIS keep their declared type
+                data = typed_for_writing(data, origin.column_types)
             write_site_tables(target, normalise_sites(data), append=not first, layer=layer)
             first = False
             continue

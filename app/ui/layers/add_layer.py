@@ -153,7 +153,15 @@ class LayerImporter(QObject):
 
         ``coverage`` is the coverage area chosen for a role (None: where the features fall).
         """
-        task = worker.Task(import_layer, request)
+        stack = self.window.stack
+        districts, dongs = stack.get(DISTRICTS_LAYER), stack.get(DONGS_LAYER)
+        task = worker.Task(
+            import_layer,
+            request,
+            # the default coverage area of a role layer: where its features fall
+            districts=districts.data if districts is not None else None,
+            dongs=dongs.data if dongs is not None else None,
+        )
         task.kwargs["cancelled"] = lambda: task.is_cancelled
         progress = QProgressDialog(
             tr("Reading {name}…", name=request.path.name), tr("Cancel"), 0, 100, self.window
@@ -247,9 +255,8 @@ class LayerImporter(QObject):
             return None
         if chosen is not None:
             return chosen
-        found = getattr(result, "coverage", None)  # the core's, where it computes one
-        if isinstance(found, Coverage):
-            return found
+        if result.coverage is not None:  # computed with the import, from where they fall
+            return result.coverage
         stack = self.window.stack
         districts, dongs = stack.get(DISTRICTS_LAYER), stack.get(DONGS_LAYER)
         return default_coverage(

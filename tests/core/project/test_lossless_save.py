@@ -75,7 +75,7 @@ def shared(tmp_path):
         con.execute('ALTER TABLE zoning ADD COLUMN "floors" MEDIUMINT')
         con.execute('ALTER TABLE zoning ADD COLUMN "owner_ko" TEXT')
         con.execute("UPDATE zoning SET floors = 12, owner_ko = '서울시' WHERE fid = 1")
-        con.execute('ALTER TABLE sites ADD COLUMN "top_sector_lq" REAL')
+        con.execute('ALTER TABLE sites_points ADD COLUMN "top_sector_lq" REAL')
     con.close()
     return path
 
@@ -109,7 +109,7 @@ def test_save_keeps_foreign_tables_metadata_style_rows_and_extra_columns(shared,
             floors = con.execute(
                 "SELECT floors, owner_ko FROM zoning WHERE floors IS NOT NULL"
             ).fetchall()
-            sites_columns = [row[1] for row in con.execute("PRAGMA table_info(sites)")]
+            sites_columns = [row[1] for row in con.execute("PRAGMA table_info(sites_points)")]
         con.close()
         assert styles == [("survey", "survey", 1), ("zoning", "zoning (InnoAtlas)", 1)]
         assert types["floors"] == "MEDIUMINT" and types["owner_ko"] == "TEXT"
@@ -146,3 +146,18 @@ def test_a_save_with_foreign_content_is_a_valid_geopackage(shared, tmp_path):
     )
     report = (result.stdout + result.stderr).strip()
     assert result.returncode == 0 and not report, report
+
+
+def test_a_sites_style_changed_in_innoatlas_survives_save_and_open(tmp_path):
+    """The sites are stored per geometry type, their style whole in the settings."""
+    from layers.style import LayerStyle, Symbol
+
+    project = open_project(DEFAULT_PROJECT)
+    style = LayerStyle(symbol=Symbol(fill="#00aa00", stroke="#123456", size=9.0))
+    project.stack.get("sites").set_style(style)
+    path = tmp_path / "styled.gpkg"
+    save_project(path, project.stack, project.settings)
+    assert open_project(path).stack.get("sites").style == style
+    untouched = tmp_path / "plain.gpkg"
+    save_project(untouched, open_project(DEFAULT_PROJECT).stack, project.settings)
+    assert open_project(untouched).stack.get("sites").style != style

@@ -24,17 +24,21 @@ from qgis.core import (QgsApplication, QgsVectorLayer, QgsField, QgsGraduatedSym
     QgsRendererRange, QgsMarkerSymbol)
 from qgis.PyQt.QtCore import QVariant
 app = QgsApplication([], False); app.initQgis()
-layer = QgsVectorLayer(sys.argv[1] + "|layername=sites", "sites", "ogr")
-assert layer.isValid()
-layer.dataProvider().addAttributes(
-    [QgsField("floors", QVariant.Int), QgsField("owner_ko", QVariant.String)])
-layer.updateFields()
-layer.startEditing()
-floors, owner = layer.fields().indexOf("floors"), layer.fields().indexOf("owner_ko")
-for number, feature in enumerate(sorted(layer.getFeatures(), key=lambda f: f["name"])):
-    layer.changeAttributeValue(feature.id(), floors, 7 if number == 0 else None)
-    layer.changeAttributeValue(feature.id(), owner, "서울시 소유" if number == 0 else "민간")
-assert layer.commitChanges(), layer.commitErrors()
+# the point site (7 floors) is in sites_points, the parcel (no floors) in sites_areas
+for table, floors_value, owner_value in (
+    ("sites_areas", None, "민간"), ("sites_points", 7, "서울시 소유")
+):
+    layer = QgsVectorLayer(sys.argv[1] + "|layername=" + table, table, "ogr")
+    assert layer.isValid()
+    layer.dataProvider().addAttributes(
+        [QgsField("floors", QVariant.Int), QgsField("owner_ko", QVariant.String)])
+    layer.updateFields()
+    layer.startEditing()
+    floors, owner = layer.fields().indexOf("floors"), layer.fields().indexOf("owner_ko")
+    for feature in layer.getFeatures():
+        layer.changeAttributeValue(feature.id(), floors, floors_value)
+        layer.changeAttributeValue(feature.id(), owner, owner_value)
+    assert layer.commitChanges(), layer.commitErrors()
 ranges = [
     QgsRendererRange(0, 5, QgsMarkerSymbol.createSimple({"color": "20,120,220", "size": "4"}),
                      "낮음 0-5"),
@@ -51,12 +55,14 @@ QGIS_READ = """
 import json, sys
 from qgis.core import QgsApplication, QgsVectorLayer
 app = QgsApplication([], False); app.initQgis()
-layer = QgsVectorLayer(sys.argv[1] + "|layername=sites", "sites", "ogr")
-assert layer.isValid()
+layers = [QgsVectorLayer(sys.argv[1] + "|layername=" + t, t, "ogr")
+          for t in ("sites_points", "sites_areas")]
+assert all(layer.isValid() for layer in layers)
+layer = layers[0]
 renderer = layer.renderer()
 fields = {f.name(): f.typeName() for f in layer.fields()}
 values = sorted(
-    [f["name"], f["floors"], f["owner_ko"]] for f in layer.getFeatures())
+    [f["name"], f["floors"], f["owner_ko"]] for one in layers for f in one.getFeatures())
 ranges = [[r.lowerValue(), r.upperValue(), r.label(), r.symbol().color().name()]
           for r in renderer.ranges()] if renderer.type() == "graduatedSymbol" else []
 print(json.dumps({"renderer": renderer.type(), "attr": getattr(renderer, "classAttribute",
@@ -120,10 +126,12 @@ def test_qgis_field_values_and_graduated_style_survive_an_innoatlas_edit(tmp_pat
     assert after["ranges"] == before["ranges"]
     with sqlite3.connect(qgis_edited) as con:
         rows = con.execute(
-            "SELECT styleName, useAsDefault FROM layer_styles WHERE f_table_name = 'sites' "
+            "SELECT styleName, useAsDefault FROM layer_styles WHERE f_table_name = 'sites_points' "
             "ORDER BY id"
         ).fetchall()
-        notes = con.execute("SELECT notes FROM sites ORDER BY name").fetchall()
+        notes = con.execute(
+            "SELECT notes FROM sites_points UNION ALL SELECT notes FROM sites_areas"
+        ).fetchall()
     con.close()
     assert ("QGIS floors", 1) in rows  # QGIS's default style row is kept, still default
     assert ("InnoAtlas에서 수정",) in notes
@@ -140,10 +148,11 @@ def test_a_style_changed_in_innoatlas_becomes_the_default_and_qgis_row_is_kept(
     with sqlite3.connect(qgis_edited) as con:
         rows = dict(
             con.execute(
-                "SELECT styleName, useAsDefault FROM layer_styles WHERE f_table_name = 'sites'"
+                "SELECT styleName, useAsDefault FROM layer_styles "
+                "WHERE f_table_name = 'sites_points'"
             ).fetchall()
         )
     con.close()
-    assert rows == {"sites (InnoAtlas)": 1, "QGIS floors": 0}  # kept, no longer the default
+    assert rows == {"sites_points (InnoAtlas)": 1, "QGIS floors": 0}  # kept, no longer the default
     reopened = open_project(qgis_edited)
     assert reopened.stack.get("sites").style.symbol.fill == "#00aa00"
