@@ -36,6 +36,8 @@ LABEL_SCALE = 1.6
 #: Scale bar, north arrow and attribution grow by this while presenting.
 DECORATION_SCALE = 1.5
 MESSAGE_MS = 8000
+#: After leaving, the dock layout is put back on every resize of the window for this long.
+DOCKS_SETTLE_MS = 1500
 #: The paused polygon sketch bar's hint while presenting (the bar shows it through ``tr``).
 PRESENTING_SKETCH_HINT = "click the map or Resume to go on (Esc leaves, the sketch is kept)"
 #: Actions whose shortcut works only while the map has the keyboard focus.
@@ -66,6 +68,12 @@ class PresentationController(QObject):
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(self._clear_message)
+        #: The dock layout to put back while the window returns to its size after leaving.
+        self._pending_docks: QByteArray | None = None
+        self._docks_timer = QTimer(self)
+        self._docks_timer.setSingleShot(True)
+        self._docks_timer.setInterval(DOCKS_SETTLE_MS)
+        self._docks_timer.timeout.connect(self._forget_docks)
         self.overlay = PresentationOverlay(host, self)
         self.navigator = SceneNavigator(host, self, self.overlay, self)
         self.canvas.overlays.append(self.overlay)
@@ -223,9 +231,12 @@ class PresentationController(QObject):
             window.setGeometry(saved["rect"])
         if "dock_state" in saved:
             window.restoreState(saved["dock_state"])
-            # Once more after the window has its size back: the dock splitters were laid
-            # out for the full-screen size in between and may be off by a pixel.
-            QTimer.singleShot(0, lambda state=saved["dock_state"]: self._restore_docks(state))
+            # Again each time the window changes size or state in the next moments (a
+            # window manager gives the size back asynchronously): the dock splitters were
+            # laid out for the full-screen size in between and would keep its proportions.
+            self._pending_docks = saved["dock_state"]
+            self._docks_timer.start()
+            QTimer.singleShot(0, self._restore_docks)
         window.menuBar().setVisible(saved.get("menu_bar", True))
         window.statusBar().setVisible(saved.get("status_bar", True))
         if self.message:
@@ -277,9 +288,13 @@ class PresentationController(QObject):
         if bar.isVisible():
             bar.refresh(tool)  # also when the map's size or decorations changed
 
-    def _restore_docks(self, state: QByteArray) -> None:
-        if not self.active:
-            self.host.restoreState(state)
+    def _restore_docks(self) -> None:
+        if not self.active and self._pending_docks is not None:
+            self.host.restoreState(self._pending_docks)
+
+    def _forget_docks(self) -> None:
+        self._restore_docks()
+        self._pending_docks = None
 
     def _current_tool(self) -> str | None:
         tool = self.canvas.tool
@@ -387,6 +402,12 @@ class PresentationController(QObject):
         """Refit the scene after the map was resized; the keys of presentation mode."""
         if watched is self.canvas and event.type() == QEvent.Type.Resize:
             QTimer.singleShot(0, self._after_resize)
+        if (
+            watched is self.host
+            and self._pending_docks is not None
+            and event.type() in (QEvent.Type.Resize, QEvent.Type.WindowStateChange)
+        ):
+            QTimer.singleShot(0, self._restore_docks)
         if not self.active or event.type() != QEvent.Type.KeyPress:
             return False
         if not isinstance(event, QKeyEvent):

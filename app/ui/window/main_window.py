@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QStyle, QWidget
 
 from app.core.errors import InnoAtlasError
 from app.core.project.scenes import scenes_from_settings
@@ -54,6 +54,9 @@ from app.ui.window.menus import WindowMenus
 from app.ui.window.sites_toolbar import SitesToolbar
 from app.ui.window.status_bar import StatusBarWidgets
 from layers.model import LayerStack
+
+#: Site rows the default dock layout shows without scrolling.
+SITE_ROWS = 5
 
 
 class MainWindow(QMainWindow):
@@ -469,9 +472,21 @@ class MainWindow(QMainWindow):
         about.show_about(self, self.stack, self.language)
 
     def _size_docks(self) -> None:
-        """The docks' default widths (the right ones fit the indicator card and breakdown)."""
+        """The docks' default sizes: the right ones fit the indicator card and breakdown,
+        and the Sites panel shows at least :data:`SITE_ROWS` rows (1366×768 too)."""
         self.resizeDocks([self.sites_dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.layer_dock], [285], Qt.Orientation.Horizontal)
+        title = self.sites_dock.style().pixelMetric(
+            QStyle.PixelMetric.PM_TitleBarHeight, None, self.sites_dock
+        )
+        sites = self.sites_panel.height_for_rows(SITE_ROWS) + title
+        both = self.sites_dock.height() + self.indicators_dock.height()
+        if both > sites:
+            self.resizeDocks(
+                [self.sites_dock, self.indicators_dock],
+                [sites, both - sites],
+                Qt.Orientation.Vertical,
+            )
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
