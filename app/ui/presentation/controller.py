@@ -6,8 +6,10 @@ shows the window full screen on a chosen screen, enlarges the map's labels and d
 the scene's title and the "Not real data" caveat, a large legend and, on request
 (``I``), the selected site's indicator card; :class:`~app.ui.presentation.bar.PresentationBar`
 sits on the band. Page Down/Page Up and the arrow keys step through the project's
-scenes (:class:`~app.ui.presentation.navigator.SceneNavigator`). Esc first pauses a
-polygon being sketched, then leaves; leaving restores the window exactly as it was, and
+scenes (:class:`~app.ui.presentation.navigator.SceneNavigator`), starting at the scene
+the map's view is in. One Esc closes the innermost thing: the indicator card, then a
+polygon being sketched (it pauses), then presentation mode; leaving restores the window
+exactly as it was (dock layout, view, tool), and
 every layer's visibility and opacity (with the project's unsaved mark, when the scenes'
 visibility was the only change). The window is reached only through
 :class:`~app.ui.presentation.host.PresentationHost`.
@@ -21,6 +23,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QScreen
 from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
 
+from app.core.project.scenes import scene_for_view
 from app.ui import i18n
 from app.ui.actions import TOOL_ACTIONS
 from app.ui.canvas.map_canvas import PanTool
@@ -161,6 +164,11 @@ class PresentationController(QObject):
             "decoration_scale": self.canvas.decoration_scale,
             "decoration_top": self.canvas.decoration_top,
             "tool": self._current_tool(),
+            "view": (
+                self.canvas.viewport.center_x,
+                self.canvas.viewport.center_y,
+                self.canvas.viewport.resolution,
+            ),
             "sketch_hint": (
                 window.polygon_tool.bar.top,
                 window.polygon_tool.bar.paused_hint,
@@ -171,6 +179,7 @@ class PresentationController(QObject):
             "layer_ids": {id(layer) for layer in window.stack},
             "settings_mark": window.project.settings_mark(),
         }
+        view_extent = self.canvas.viewport.extent
         self._own_marks = 0
         self.active = True
         self._clear_message()  # a desk message is not for the audience
@@ -189,18 +198,34 @@ class PresentationController(QObject):
         window.showFullScreen()
         self.canvas.set_label_scale(LABEL_SCALE)
         self.canvas.decoration_scale = DECORATION_SCALE
+        self.canvas.show_snap_marker = False  # a magenta square is not for the audience
         self.show_card = window.actions_by_name["actionPresentationCard"].isChecked()
         self._sync_present_action()
         self.bar.show()
         self.bar.raise_()
         self.place_bar()
-        # Start at the scene selected in the Scenes panel (else the first); the canvas
-        # fits it again once it has its full-screen size (see eventFilter).
+        # Start at the scene the view is in (the one selected in the Scenes panel when
+        # the view is in it too, else the selected one, else the first); the canvas fits
+        # it again once it has its full-screen size (see eventFilter).
         if len(window.scenes):
-            row = window.scenes_panel.list.currentRow()
-            self.go_to(row if 0 <= row < len(window.scenes) else 0, animate=False)
+            self.go_to(self._first_scene(view_extent), animate=False)
         self.canvas.setFocus()
         self.canvas.refresh()
+
+    def _first_scene(self, view: tuple[float, float, float, float]) -> int:
+        """Where presenting starts: the scene the view ``view`` is in (the selected one
+        when the view is in it too), else the scene selected in the Scenes panel, else
+        the first."""
+        scenes = self.host.scenes.scenes
+        selected = self.host.scenes_panel.list.currentRow()
+        if not 0 <= selected < len(scenes):
+            selected = -1
+        if selected >= 0 and scene_for_view([scenes[selected]], view) == 0:
+            return selected
+        found = scene_for_view(scenes, view)
+        if found is not None:
+            return found
+        return max(selected, 0)
 
     def leave(self) -> None:
         """Back to the window exactly as it was before :meth:`enter`."""
@@ -212,6 +237,7 @@ class PresentationController(QObject):
         self.navigator.stop()
         self.bar.hide()
         self.canvas.set_label_scale(saved.get("label_scale", 1.0))
+        self.canvas.show_snap_marker = True
         self.canvas.decoration_scale = saved.get("decoration_scale", 1.0)
         self.canvas.decoration_top = saved.get("decoration_top", 0.0)
         if "sketch_hint" in saved:
@@ -229,6 +255,8 @@ class PresentationController(QObject):
         ):
             # restoreGeometry fits the window to the screen; put it back as it was.
             window.setGeometry(saved["rect"])
+        if "view" in saved:  # the map as it was before presenting, not the last scene
+            self.canvas.set_view(*saved["view"])
         if "dock_state" in saved:
             window.restoreState(saved["dock_state"])
             # Again each time the window changes size or state in the next moments (a
@@ -416,6 +444,11 @@ class PresentationController(QObject):
         if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             return False
         if key == Qt.Key.Key_Escape:
+            # One Esc closes the innermost thing: the card, then the sketch, then this.
+            if self.show_card:
+                self.host.actions_by_name["actionPresentationCard"].setChecked(False)
+                self.set_card_visible(False)
+                return True
             if self._tool_wants_escape():
                 return False  # the sketch pauses; a second Esc leaves
             self.leave()
