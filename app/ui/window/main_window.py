@@ -49,6 +49,7 @@ from app.ui.sites.sketch_tools import (
     RectangleSiteTool,
 )
 from app.ui.window import about
+from app.ui.window import help as help_pages
 from app.ui.window.exports import WindowExports
 from app.ui.window.menus import WindowMenus
 from app.ui.window.sites_toolbar import SitesToolbar
@@ -256,6 +257,8 @@ class MainWindow(QMainWindow):
         a["actionLayerUp"].triggered.connect(lambda: self.layer_panel.move_current(-1))
         a["actionLayerDown"].triggered.connect(lambda: self.layer_panel.move_current(+1))
         a["actionAbout"].triggered.connect(self.show_about)
+        a["actionGuide"].triggered.connect(lambda: help_pages.show_guide(self, self.language))
+        a["actionShortcuts"].triggered.connect(lambda: help_pages.show_shortcuts(self))
         self.layer_panel.propertiesRequested.connect(self.show_properties)
         self.identify_tool.identified.connect(self._on_identified)
         self.canvas.coordinatesChanged.connect(self.status_widgets.show_coordinates)
