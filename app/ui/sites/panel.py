@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.i18n import tr
+from app.core.sites.names import display_name
+from app.ui.i18n import language, tr
 from app.ui.sites.commands import SetAttributesCommand
 from app.ui.sites.editing import SiteEditing
 
@@ -104,6 +105,8 @@ class SitesTableModel(QAbstractTableModel):
                 return QColor("#777777")
         if key == "kind" and role == Qt.ItemDataRole.DisplayRole:
             return tr(str(value))
+        if key == "name" and role == Qt.ItemDataRole.DisplayRole:
+            return display_name(str(value), language())  # "Site 3" → "후보지 3"
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if isinstance(value, float):
                 if math.isnan(value):
@@ -204,6 +207,11 @@ class SitesPanel(QWidget):
             )
         )
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        rows = self.model.rowCount()
+        if rows:  # the app-made names and the kinds in the new language
+            self.model.dataChanged.emit(
+                self.model.index(0, 0), self.model.index(rows - 1, len(COLUMNS) - 1)
+            )
         self.table.viewport().update()
 
     def height_for_rows(self, rows: int) -> int:

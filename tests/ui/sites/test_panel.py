@@ -62,3 +62,16 @@ def test_editing_a_cell_keeps_the_selection_and_logs_no_warning(
     w.undo_stack.undo()
     assert [i.row() for i in table.selectionModel().selectedRows()] == [1]
     assert w.editing.selected == second
+
+
+def test_sites_named_in_english_show_in_korean(qtbot, w):
+    from app.ui import i18n
+
+    use(qtbot, w, Qt.Key.Key_P)
+    click(qtbot, w, A)  # "Site 1", named while the UI was English
+    i18n.set_language("ko", save=False)
+    click(qtbot, w, B)  # named in Korean: the next number, not a second "1"
+    model = w.sites_panel.model
+    shown = [model.index(row, 0).data() for row in range(model.rowCount())]
+    assert shown == ["후보지 1", "후보지 2"]
+    assert list(sites(w)["name"]) == ["Site 1", "후보지 2"]  # stored as given
