@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QStyle, QWidget
 
@@ -504,4 +504,6 @@ class MainWindow(QMainWindow):
         self.project.autosave_timer.stop()
         self.project.discard_recovery()
         self.project.release_lock()
+        # The next start opens the window where and as large as it is now.
+        QSettings().setValue("window/geometry", self.saveGeometry())
         event.accept()
