@@ -151,3 +151,28 @@ def test_the_catchment_follows_a_dragged_point_site(qtbot, square_window):
     differs = sum(1 for c in ring if abs(c.lightness() - plain.lightness()) > 25)
     qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=end)
     assert differs >= 12, differs
+
+
+def test_the_last_scene_notice_has_room_for_its_text(qtbot, main_window):
+    w = main_window
+    present(qtbot, w)
+    for _ in range(len(w.scenes) + 1):
+        press(qtbot, w, Qt.Key.Key_PageDown)
+        wait_still(qtbot, w)
+    assert "last scene" in w.presentation.message
+    image = w.canvas.grab().toImage()
+    box = w.presentation.overlay.message_rect.toAlignedRect()
+    assert box.height() > 0
+    text_rows = [
+        y
+        for y in range(box.top() + 2, box.bottom() - 1)
+        if any(
+            image.pixelColor(x, y).lightness() > 200
+            for x in range(box.left() + 4, box.right() - 3, 2)
+        )
+    ]
+    assert text_rows  # the white text is in the box ...
+    margin = 8 * w.canvas.height() / 1080
+    assert text_rows[0] - box.top() >= margin  # ... with room above
+    assert box.bottom() - text_rows[-1] >= margin  # ... and below
+    press(qtbot, w, Qt.Key.Key_Escape)
