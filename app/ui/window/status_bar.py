@@ -67,8 +67,8 @@ class StatusBarWidgets:
     def _fit_message(self, text: str) -> None:
         """A message too long for its room is shown elided (…), the whole in the tooltip,
         so that it never runs into the notice."""
-        if self._eliding:
-            return
+        if self._eliding or not self.bar.isVisible():
+            return  # before the window shows, the bar has no layout to measure
         metrics = self.bar.fontMetrics()
         room = self.message_width()
         if not text or metrics.horizontalAdvance(text) <= room:
