@@ -310,12 +310,44 @@ ACTIONS: tuple[ActionSpec, ...] = (
         submenu="&Language",
     ),
     ActionSpec(
+        "actionGuide",
+        "&User guide",
+        "&Help",
+        "F1",
+        "The user guide (offline): open a project, layers, sketch sites, indicators, "
+        "suggest, export, present",
+    ),
+    ActionSpec(
+        "actionShortcuts",
+        "&Keyboard shortcuts",
+        "&Help",
+        "Ctrl+F1",
+        "Every keyboard shortcut of the menus and of the map tools",
+    ),
+    ActionSpec(
         "actionAbout",
         "&About InnoAtlas and its data",
         "&Help",
-        "F1",
+        "",
         "Version, data sources, licences and caveats",
+        separator_before=True,
     ),
+)
+
+#: Keys the map and its tools read themselves (no menu action): (keys, what they do).
+#: Help → Keyboard shortcuts lists them after the actions' shortcuts.
+MAP_KEYS: tuple[tuple[str, str], ...] = (
+    ("←  →  ↑  ↓", "Pan the map (while presenting: previous/next scene)"),
+    ("+  −", "Zoom in / out"),
+    ("Enter", "Polygon: finish the site (or resume a paused sketch)"),
+    ("Backspace", "Polygon: remove the last corner"),
+    (
+        "Esc",
+        "Pause a sketch, then discard it; cancel a drag; while presenting: close the "
+        "card, then leave",
+    ),
+    ("Delete", "Edit tool: remove the corner under the cursor, else the selected site"),
+    ("F2", "Scenes panel: rename the selected scene"),
 )
 
 #: Map tools: action object name -> tool attribute of the main window

@@ -9,7 +9,7 @@ import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QByteArray, QSettings, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core.errors import InnoAtlasError, first_line
@@ -22,6 +22,8 @@ from app.ui.window.main_window import MainWindow
 
 log = logging.getLogger("innoatlas")
 DEFAULT_SIZE = (1280, 800)
+#: QSettings key of the main window's geometry (written by ``MainWindow.closeEvent``).
+GEOMETRY_KEY = "window/geometry"
 
 
 def _qt_message(kind: QtMsgType, _context, message: str) -> None:
@@ -92,10 +94,27 @@ def fit_window(
     window.resize(width, height)
 
 
+def restore_window_geometry(window: MainWindow) -> bool:
+    """Put the window where and as large as it was when InnoAtlas closed last (QSettings
+    ``window/geometry``, saved by the window); False on the first start."""
+    saved = QSettings().value(GEOMETRY_KEY, None)
+    if not isinstance(saved, QByteArray) or saved.isEmpty():
+        return False
+    return bool(window.restoreGeometry(saved))
+
+
 def open_main_window(
-    project: Path, size: tuple[int, int] = DEFAULT_SIZE, clamp_to_screen: bool = True
+    project: Path,
+    size: tuple[int, int] = DEFAULT_SIZE,
+    clamp_to_screen: bool = True,
+    remember: bool = False,
 ) -> MainWindow:
     """Load ``project`` and build its main window (not shown yet).
+
+    A project without a saved view opens fitted to the three districts (kept fitted
+    when the window is resized or maximised, until the map is moved). With ``remember``
+    the window takes the size and place it had when the app closed last (``size`` on
+    the first start).
 
     Raises
     ------
@@ -110,7 +129,8 @@ def open_main_window(
         window.canvas.set_view(*loaded.settings.view)
     if loaded.notes:
         window.statusBar().showMessage("; ".join(loaded.notes), 15000)
-    fit_window(window, size, clamp_to_screen)
+    if not (remember and restore_window_geometry(window)):
+        fit_window(window, size, clamp_to_screen)
     return window
 
 
@@ -139,7 +159,9 @@ def run_gui(
     _install_excepthook(interactive=screenshot is None)
     try:
         # A screenshot gets exactly the asked size, even beyond a small (offscreen) screen.
-        window = open_main_window(project, size, clamp_to_screen=screenshot is None)
+        window = open_main_window(
+            project, size, clamp_to_screen=screenshot is None, remember=screenshot is None
+        )
     except Exception as err:
         if not isinstance(err, InnoAtlasError):
             log.error("cannot open %s\n%s", project, traceback.format_exc())

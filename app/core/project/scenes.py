@@ -356,6 +356,42 @@ def find_scene(scenes: Iterable[Scene], scene_id: str) -> Scene:
     raise SceneError(f"no scene '{scene_id}' (scenes: {ids})")
 
 
+def scene_for_view(scenes: Iterable[Scene], view: Iterable[float]) -> int | None:
+    """The scene the map's view is in: presentation mode starts there.
+
+    Parameters
+    ----------
+    scenes : iterable of Scene
+        The project's scenes, in order.
+    view : iterable of float
+        The map's current extent ``(xmin, ymin, xmax, ymax)`` (EPSG:5186).
+
+    Returns
+    -------
+    int or None
+        The position of the scene whose extent contains the view's centre and overlaps
+        the view most (intersection over union); None when no scene contains the centre.
+    """
+    extents = np.array([scene.extent for scene in scenes], dtype=float).reshape(-1, 4)
+    x0, y0, x1, y1 = (float(v) for v in view)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    inside = (
+        (extents[:, 0] <= cx)
+        & (cx <= extents[:, 2])
+        & (extents[:, 1] <= cy)
+        & (cy <= extents[:, 3])
+    )
+    if not inside.any():
+        return None
+    width = np.clip(np.minimum(extents[:, 2], x1) - np.maximum(extents[:, 0], x0), 0, None)
+    height = np.clip(np.minimum(extents[:, 3], y1) - np.maximum(extents[:, 1], y0), 0, None)
+    common = width * height
+    areas = (extents[:, 2] - extents[:, 0]) * (extents[:, 3] - extents[:, 1])
+    union = areas + (x1 - x0) * (y1 - y0) - common
+    overlap = np.where(inside, common / np.where(union > 0, union, 1.0), -1.0)
+    return int(np.argmax(overlap))
+
+
 def new_scene_id(scenes: Iterable[Scene]) -> str:
     """An id not used yet: ``scene-N``."""
     used = {s.scene_id for s in scenes}
@@ -372,6 +408,7 @@ def renamed(scene: Scene, title: str) -> Scene:
 
 
 __all__ = [
+    "scene_for_view",
     "Scene",
     "SceneError",
     "SceneList",

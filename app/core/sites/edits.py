@@ -7,6 +7,7 @@ and after states; each call replaces the layer's data, so the layer emits
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -93,7 +94,9 @@ def effective_radii(layer: Layer, project_radius: float = DEFAULT_RADIUS_M):
 def next_site_name(layer: Layer, prefix: str = "Site") -> str:
     """``"Site N"`` with N one more than the highest number used so far."""
     names = layer.data["name"].astype(str) if len(layer.data) else pd.Series([], dtype=str)
-    numbers = pd.to_numeric(names.str.extract(rf"^{prefix} (\d+)$")[0], errors="coerce")
+    # Names made in either UI language count: "Site 2" and "후보지 2" are the same name.
+    prefixes = "|".join(re.escape(p) for p in dict.fromkeys((prefix, "Site", "후보지")))
+    numbers = pd.to_numeric(names.str.extract(rf"^(?:{prefixes}) (\d+)$")[0], errors="coerce")
     return f"{prefix} {int(numbers.max()) + 1 if numbers.notna().any() else 1}"
 
 

@@ -27,8 +27,25 @@ class CheckedGeometry:
     message: str = ""
 
 
-def _distinct_vertices(coords: np.ndarray) -> int:
-    return len(np.unique(np.round(coords, 6), axis=0))
+def distinct_vertices(coords) -> int:
+    """How many distinct corners ``[(x, y), ...]`` has (to the micrometre): the count the
+    sketch bar shows and the one that finishing a polygon checks.
+
+    Parameters
+    ----------
+    coords : array-like of shape (n, 2)
+        The corners, in metres.
+
+    Returns
+    -------
+    int
+        The number of distinct corners.
+    """
+    points = np.asarray(coords, dtype=float).reshape(-1, 2)
+    return len(np.unique(np.round(points, 6), axis=0)) if len(points) else 0
+
+
+_distinct_vertices = distinct_vertices
 
 
 def check_polygon(geometry: BaseGeometry) -> CheckedGeometry:

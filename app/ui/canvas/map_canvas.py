@@ -74,6 +74,9 @@ class MapTool:
     def deactivate(self) -> None:
         pass
 
+    def leave(self) -> None:
+        """The cursor left the map (hover markers go)."""
+
 
 class PanTool(MapTool):
     """Drag with the left button to pan."""
@@ -134,6 +137,8 @@ class MapCanvas(QWidget):
         self._drag_offset = QPointF(0, 0)
         self._drag_button = Qt.MouseButton.NoButton
         self._highlight: list = []
+        #: Whether tools draw their snap marker (not on a projector: presentation mode).
+        self.show_snap_marker = True
         #: Objects with ``paint(painter, viewport)`` drawn over the cached map every frame.
         self.overlays: list = []
         self._tool: MapTool | None = None
@@ -351,6 +356,11 @@ class MapCanvas(QWidget):
         if self._tool is not None and self._tool.double_click(event):
             return
         super().mouseDoubleClickEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        if self._tool is not None:
+            self._tool.leave()
+        super().leaveEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         notches = event.angleDelta().y() / 120.0

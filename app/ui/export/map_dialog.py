@@ -10,9 +10,10 @@ drawn on a copy of the layer visibility, see :func:`app.ui.export.map_export.sce
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -57,6 +58,18 @@ ROWS = (
     ("dpi_spin", "Resolution (PNG)"),
 )
 
+#: Where the dialog's last choices are kept: the project's ``extra`` and QSettings.
+CHOICES_KEY = "export_map"
+
+
+def _parse(value) -> dict:
+    """Saved choices from QSettings (a JSON object), {} when absent or damaged."""
+    try:
+        parsed = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
 
 class MapExportDialog(QDialog):
     """Title, file, format, page/orientation or size/dpi, and what to map."""
@@ -71,7 +84,7 @@ class MapExportDialog(QDialog):
             window.project.capture_settings().extra, window.stack, window.language
         )
 
-        self.path_edit = QLineEdit(str(Path.home() / "innoatlas-map.pdf"))
+        self.path_edit = QLineEdit(str(self.default_folder() / "innoatlas-map.pdf"))
         self.path_edit.setObjectName("exportPath")
         self.browse_button = QPushButton()
         self.browse_button.setObjectName("exportBrowse")
@@ -135,8 +148,67 @@ class MapExportDialog(QDialog):
         self.path_edit.textChanged.connect(self._update)
         self.what_combo.currentIndexChanged.connect(self._update)
         self.scene_combo.currentIndexChanged.connect(self._update)
+        self._restore_choices()
         self.retranslate()
         i18n.notifier.languageChanged.connect(self.retranslate)
+
+    # -- memory ------------------------------------------------------------------------
+    def default_folder(self) -> Path:
+        """The project's folder (the home folder for a project not saved yet)."""
+        path = self.window_.project.path
+        return Path(path).parent if path is not None else Path.home()
+
+    def choices(self) -> dict:
+        """What the dialog remembers: title, folder, file name, format and sizes."""
+        path = self.path()
+        return {
+            "title": self.title_edit.text(),
+            "folder": str(path.parent),
+            "name": path.stem,
+            "format": path.suffix.lower().lstrip("."),
+            "width": self.width_spin.value(),
+            "height": self.height_spin.value(),
+            "dpi": self.dpi_spin.value(),
+            "page": self.page_combo.currentText(),
+            "orientation": self.orientation_combo.currentData(),
+        }
+
+    def _restore_choices(self) -> None:
+        """The project's last choices (``extra["export_map"]``), else the session's."""
+        saved = self.window_.project.settings.extra.get(CHOICES_KEY)
+        if not isinstance(saved, dict):
+            saved = _parse(QSettings().value(CHOICES_KEY, None))
+        if not saved:
+            return
+        if isinstance(saved.get("title"), str):
+            self.title_edit.setText(saved["title"])
+        folder = saved.get("folder")
+        folder = Path(folder) if isinstance(folder, str) and folder else self.default_folder()
+        if not folder.is_dir():
+            folder = self.default_folder()
+        name = saved.get("name") if isinstance(saved.get("name"), str) else ""
+        suffix = saved.get("format") if saved.get("format") in ("pdf", "png") else "pdf"
+        self.path_edit.setText(str(folder / f"{name or 'innoatlas-map'}.{suffix}"))
+        for key, spin in (
+            ("width", self.width_spin),
+            ("height", self.height_spin),
+            ("dpi", self.dpi_spin),
+        ):
+            value = saved.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                spin.setValue(int(value))  # clamped to the box's range
+        index = self.page_combo.findText(str(saved.get("page", "")))
+        if index >= 0:
+            self.page_combo.setCurrentIndex(index)
+        index = self.orientation_combo.findData(saved.get("orientation"))
+        if index >= 0:
+            self.orientation_combo.setCurrentIndex(index)
+
+    def _remember_choices(self) -> None:
+        """Keep the choices in the project (saved with it) and for the session."""
+        choices = self.choices()
+        self.window_.project.settings.extra[CHOICES_KEY] = choices
+        QSettings().setValue(CHOICES_KEY, json.dumps(choices))
 
     def retranslate(self) -> None:
         """Every label, choice and button in the current UI language.
@@ -296,6 +368,7 @@ class MapExportDialog(QDialog):
         if notes:
             message += tr(" — note: {note}", note=notes[0])
         window.statusBar().showMessage(message, 12000)
+        self._remember_choices()
         self.accept()
         return True
 

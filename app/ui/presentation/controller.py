@@ -6,8 +6,10 @@ shows the window full screen on a chosen screen, enlarges the map's labels and d
 the scene's title and the "Not real data" caveat, a large legend and, on request
 (``I``), the selected site's indicator card; :class:`~app.ui.presentation.bar.PresentationBar`
 sits on the band. Page Down/Page Up and the arrow keys step through the project's
-scenes (:class:`~app.ui.presentation.navigator.SceneNavigator`). Esc first pauses a
-polygon being sketched, then leaves; leaving restores the window exactly as it was, and
+scenes (:class:`~app.ui.presentation.navigator.SceneNavigator`), starting at the scene
+the map's view is in. One Esc closes the innermost thing: the indicator card, then a
+polygon being sketched (it pauses), then presentation mode; leaving restores the window
+exactly as it was (dock layout, view, tool), and
 every layer's visibility and opacity (with the project's unsaved mark, when the scenes'
 visibility was the only change). The window is reached only through
 :class:`~app.ui.presentation.host.PresentationHost`.
@@ -21,6 +23,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QScreen
 from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
 
+from app.core.project.scenes import scene_for_view
 from app.ui import i18n
 from app.ui.actions import TOOL_ACTIONS
 from app.ui.canvas.map_canvas import PanTool
@@ -36,6 +39,8 @@ LABEL_SCALE = 1.6
 #: Scale bar, north arrow and attribution grow by this while presenting.
 DECORATION_SCALE = 1.5
 MESSAGE_MS = 8000
+#: After leaving, the dock layout is put back on every resize of the window for this long.
+DOCKS_SETTLE_MS = 1500
 #: The paused polygon sketch bar's hint while presenting (the bar shows it through ``tr``).
 PRESENTING_SKETCH_HINT = "click the map or Resume to go on (Esc leaves, the sketch is kept)"
 #: Actions whose shortcut works only while the map has the keyboard focus.
@@ -66,6 +71,12 @@ class PresentationController(QObject):
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(self._clear_message)
+        #: The dock layout to put back while the window returns to its size after leaving.
+        self._pending_docks: QByteArray | None = None
+        self._docks_timer = QTimer(self)
+        self._docks_timer.setSingleShot(True)
+        self._docks_timer.setInterval(DOCKS_SETTLE_MS)
+        self._docks_timer.timeout.connect(self._forget_docks)
         self.overlay = PresentationOverlay(host, self)
         self.navigator = SceneNavigator(host, self, self.overlay, self)
         self.canvas.overlays.append(self.overlay)
@@ -153,6 +164,11 @@ class PresentationController(QObject):
             "decoration_scale": self.canvas.decoration_scale,
             "decoration_top": self.canvas.decoration_top,
             "tool": self._current_tool(),
+            "view": (
+                self.canvas.viewport.center_x,
+                self.canvas.viewport.center_y,
+                self.canvas.viewport.resolution,
+            ),
             "sketch_hint": (
                 window.polygon_tool.bar.top,
                 window.polygon_tool.bar.paused_hint,
@@ -163,6 +179,7 @@ class PresentationController(QObject):
             "layer_ids": {id(layer) for layer in window.stack},
             "settings_mark": window.project.settings_mark(),
         }
+        view_extent = self.canvas.viewport.extent
         self._own_marks = 0
         self.active = True
         self._clear_message()  # a desk message is not for the audience
@@ -181,18 +198,34 @@ class PresentationController(QObject):
         window.showFullScreen()
         self.canvas.set_label_scale(LABEL_SCALE)
         self.canvas.decoration_scale = DECORATION_SCALE
+        self.canvas.show_snap_marker = False  # a magenta square is not for the audience
         self.show_card = window.actions_by_name["actionPresentationCard"].isChecked()
         self._sync_present_action()
         self.bar.show()
         self.bar.raise_()
         self.place_bar()
-        # Start at the scene selected in the Scenes panel (else the first); the canvas
-        # fits it again once it has its full-screen size (see eventFilter).
+        # Start at the scene the view is in (the one selected in the Scenes panel when
+        # the view is in it too, else the selected one, else the first); the canvas fits
+        # it again once it has its full-screen size (see eventFilter).
         if len(window.scenes):
-            row = window.scenes_panel.list.currentRow()
-            self.go_to(row if 0 <= row < len(window.scenes) else 0, animate=False)
+            self.go_to(self._first_scene(view_extent), animate=False)
         self.canvas.setFocus()
         self.canvas.refresh()
+
+    def _first_scene(self, view: tuple[float, float, float, float]) -> int:
+        """Where presenting starts: the scene the view ``view`` is in (the selected one
+        when the view is in it too), else the scene selected in the Scenes panel, else
+        the first."""
+        scenes = self.host.scenes.scenes
+        selected = self.host.scenes_panel.list.currentRow()
+        if not 0 <= selected < len(scenes):
+            selected = -1
+        if selected >= 0 and scene_for_view([scenes[selected]], view) == 0:
+            return selected
+        found = scene_for_view(scenes, view)
+        if found is not None:
+            return found
+        return max(selected, 0)
 
     def leave(self) -> None:
         """Back to the window exactly as it was before :meth:`enter`."""
@@ -204,6 +237,7 @@ class PresentationController(QObject):
         self.navigator.stop()
         self.bar.hide()
         self.canvas.set_label_scale(saved.get("label_scale", 1.0))
+        self.canvas.show_snap_marker = True
         self.canvas.decoration_scale = saved.get("decoration_scale", 1.0)
         self.canvas.decoration_top = saved.get("decoration_top", 0.0)
         if "sketch_hint" in saved:
@@ -221,11 +255,16 @@ class PresentationController(QObject):
         ):
             # restoreGeometry fits the window to the screen; put it back as it was.
             window.setGeometry(saved["rect"])
+        if "view" in saved:  # the map as it was before presenting, not the last scene
+            self.canvas.set_view(*saved["view"])
         if "dock_state" in saved:
             window.restoreState(saved["dock_state"])
-            # Once more after the window has its size back: the dock splitters were laid
-            # out for the full-screen size in between and may be off by a pixel.
-            QTimer.singleShot(0, lambda state=saved["dock_state"]: self._restore_docks(state))
+            # Again each time the window changes size or state in the next moments (a
+            # window manager gives the size back asynchronously): the dock splitters were
+            # laid out for the full-screen size in between and would keep its proportions.
+            self._pending_docks = saved["dock_state"]
+            self._docks_timer.start()
+            QTimer.singleShot(0, self._restore_docks)
         window.menuBar().setVisible(saved.get("menu_bar", True))
         window.statusBar().setVisible(saved.get("status_bar", True))
         if self.message:
@@ -277,9 +316,13 @@ class PresentationController(QObject):
         if bar.isVisible():
             bar.refresh(tool)  # also when the map's size or decorations changed
 
-    def _restore_docks(self, state: QByteArray) -> None:
-        if not self.active:
-            self.host.restoreState(state)
+    def _restore_docks(self) -> None:
+        if not self.active and self._pending_docks is not None:
+            self.host.restoreState(self._pending_docks)
+
+    def _forget_docks(self) -> None:
+        self._restore_docks()
+        self._pending_docks = None
 
     def _current_tool(self) -> str | None:
         tool = self.canvas.tool
@@ -387,6 +430,12 @@ class PresentationController(QObject):
         """Refit the scene after the map was resized; the keys of presentation mode."""
         if watched is self.canvas and event.type() == QEvent.Type.Resize:
             QTimer.singleShot(0, self._after_resize)
+        if (
+            watched is self.host
+            and self._pending_docks is not None
+            and event.type() in (QEvent.Type.Resize, QEvent.Type.WindowStateChange)
+        ):
+            QTimer.singleShot(0, self._restore_docks)
         if not self.active or event.type() != QEvent.Type.KeyPress:
             return False
         if not isinstance(event, QKeyEvent):
@@ -395,6 +444,11 @@ class PresentationController(QObject):
         if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             return False
         if key == Qt.Key.Key_Escape:
+            # One Esc closes the innermost thing: the card, then the sketch, then this.
+            if self.show_card:
+                self.host.actions_by_name["actionPresentationCard"].setChecked(False)
+                self.set_card_visible(False)
+                return True
             if self._tool_wants_escape():
                 return False  # the sketch pauses; a second Esc leaves
             self.leave()

@@ -11,6 +11,7 @@ through :class:`OverlayOwner`.
 
 from __future__ import annotations
 
+import math
 from typing import Protocol
 
 from PySide6.QtCore import QRectF, Qt
@@ -21,7 +22,7 @@ from app.core.indicators.format import blocked, format_value, is_missing
 from app.core.indicators.labels import ENGLISH
 from app.core.map.viewport import Viewport
 from app.ui import i18n
-from app.ui.canvas.render.decorations import north_arrow_rect
+from app.ui.canvas.render.decorations import attribution_rect, attribution_text, north_arrow_rect
 from app.ui.canvas.render.legend import elide, legend_entries, paint_legend_rows
 from app.ui.fonts import map_font
 from app.ui.i18n import tr
@@ -358,13 +359,29 @@ class PresentationOverlay:
         font.setPixelSize(max(10, round(22 * s)))
         metrics = QFontMetricsF(font)
         max_w = width * 0.6
-        bound = metrics.boundingRect(QRectF(0, 0, max_w, 1000), int(Qt.TextFlag.TextWordWrap), text)
+        flags = int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignCenter)
+        bound = metrics.boundingRect(QRectF(0, 0, max_w, 1e6), flags, text)
+        # Sized from the font's metrics, rounded up, with a line's descent to spare: the
+        # painter's own layout (hinting, a fallback font for Hangul) never needs more.
+        text_w = math.ceil(bound.width()) + 2
+        lines = max(1, round(bound.height() / metrics.lineSpacing()))
+        text_h = math.ceil(max(bound.height(), lines * metrics.lineSpacing()) + metrics.descent())
         pad = 16 * s
+        # Above the attribution box, which the map draws over everything at the bottom.
+        attribution = attribution_rect(
+            width,
+            height,
+            attribution_text(self.host.stack, i18n.language()),
+            self.host.canvas.decoration_scale,
+        )
+        bottom = height - 150 * s + pad
+        if not attribution.isEmpty():
+            bottom = min(bottom, attribution.top() - 8 * s)
         box = QRectF(
-            (width - bound.width()) / 2 - pad,
-            height - 150 * s - bound.height(),
-            bound.width() + 2 * pad,
-            bound.height() + 2 * pad,
+            (width - text_w) / 2 - pad,
+            bottom - text_h - 2 * pad,
+            text_w + 2 * pad,
+            text_h + 2 * pad,
         )
         painter.save()
         painter.setPen(Qt.PenStyle.NoPen)
@@ -372,11 +389,7 @@ class PresentationOverlay:
         painter.drawRoundedRect(box, 8 * s, 8 * s)
         painter.setPen(QColor("#ffffff"))
         painter.setFont(font)
-        painter.drawText(
-            box.adjusted(pad, pad, -pad, -pad),
-            int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignCenter),
-            text,
-        )
+        painter.drawText(box.adjusted(pad, pad, -pad, -pad), flags, text)
         painter.restore()
         return box
 

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import math
+
 import shapely
 import shapely.affinity
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -18,6 +20,7 @@ from app.core.sites import geometry as sg
 from app.core.sites.geometry import InvalidSiteError
 from app.ui.canvas.map_canvas import MapCanvas, MapTool
 from app.ui.canvas.render.decorations import highlight_path
+from app.ui.canvas.render.sites_painter import catchment_fill, catchment_pen
 from app.ui.i18n import tr
 from app.ui.sites.commands import ChangeGeometryCommand
 from app.ui.sites.editing import SiteEditing
@@ -141,6 +144,13 @@ class EditSitesTool(MapTool):
         self._commit(
             self.editing.selected, sg.insert_vertex(geometry, after, px, py), "Add vertex to"
         )
+        # The new corner is the current one: Delete without moving the mouse removes it.
+        added = self.editing.selected_geometry()
+        if added is not None and added.geom_type != "Point":
+            index, distance = sg.nearest_vertex(added, px, py)
+            if distance <= self.editing.pixels(VERTEX_TOLERANCE_PX):
+                self.hover_vertex = index
+        self.canvas.update()
         return True
 
     def key(self, event: QKeyEvent) -> bool:
@@ -166,6 +176,29 @@ class EditSitesTool(MapTool):
 
     def deactivate(self) -> None:
         self._reset()
+        self.hover_vertex = None
+
+    def leave(self) -> None:
+        """The cursor left the map: no corner is under it, no snap marker shows."""
+        self.hover_vertex = None
+        self.snap_result = None
+        self.canvas.update()
+
+    def _paint_catchment(self, painter: QPainter, point) -> None:
+        """The catchment circle of the point site being dragged, where it is dragged to."""
+        site = self.editing.selected
+        layer = self.editing.layer
+        if site is None or layer is None:
+            return
+        rows = layer.data[layer.data["site_id"] == site]
+        own = float(rows["radius_m"].iloc[0]) if len(rows) else float("nan")
+        radius = own if math.isfinite(own) else float(self.editing.radius_m)
+        if radius <= 0:
+            return
+        pixels = radius / self.canvas.viewport.resolution
+        painter.setPen(catchment_pen())
+        painter.setBrush(catchment_fill(layer.opacity))
+        painter.drawEllipse(self.canvas.map_to_screen(point.x, point.y), pixels, pixels)
 
     def paint(self, painter: QPainter) -> None:
         geometry = self.preview or self.editing.selected_geometry()
@@ -178,6 +211,8 @@ class EditSitesTool(MapTool):
             painter.setBrush(fill)
             painter.setPen(QPen(SKETCH_COLOUR, 2.5, Qt.PenStyle.DashLine))
             painter.drawPath(highlight_path([geometry], self.canvas.viewport))
+            if geometry.geom_type == "Point":
+                self._paint_catchment(painter, geometry)
         if geometry.geom_type == "Point":
             return
         painter.setPen(QPen(QColor("#d5007f"), 1.5))

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.i18n import tr
+from app.core.sites.names import display_name
+from app.ui.i18n import language, tr
 from app.ui.sites.commands import SetAttributesCommand
 from app.ui.sites.editing import SiteEditing
 
@@ -36,6 +37,7 @@ class SitesTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.editing = editing
         self._layer = None
+        self._ids: list[str] = []
         self.bind()
 
     def bind(self) -> None:
@@ -46,12 +48,27 @@ class SitesTableModel(QAbstractTableModel):
         if self._layer is not None:
             self._layer.changed.connect(self._on_changed)
         self.beginResetModel()
+        self._ids = self._current_ids()
         self.endResetModel()
 
+    def _current_ids(self) -> list[str]:
+        if self._layer is None or "site_id" not in self._layer.data:
+            return []
+        return [str(site_id) for site_id in self._layer.data["site_id"]]
+
     def _on_changed(self, _layer, what: str) -> None:
-        if what == "data":
-            self.beginResetModel()
-            self.endResetModel()
+        if what != "data":
+            return
+        ids = self._current_ids()
+        if ids == self._ids:
+            # The same sites in the same order (a rename, a radius, a moved shape): the
+            # rows change in place, so the selection and an open editor stay valid.
+            if ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self._ids = ids
+        self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() or self._layer is None else len(self._layer.data)
@@ -88,6 +105,8 @@ class SitesTableModel(QAbstractTableModel):
                 return QColor("#777777")
         if key == "kind" and role == Qt.ItemDataRole.DisplayRole:
             return tr(str(value))
+        if key == "name" and role == Qt.ItemDataRole.DisplayRole:
+            return display_name(str(value), language())  # "Site 3" → "후보지 3"
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if isinstance(value, float):
                 if math.isnan(value):
@@ -165,6 +184,8 @@ class SitesPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
+        # Rows one text line high, so that a short dock (1366×768 screens) shows more.
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         hint = self.hint = QLabel("", self)
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
@@ -186,7 +207,44 @@ class SitesPanel(QWidget):
             )
         )
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        rows = self.model.rowCount()
+        if rows:  # the app-made names and the kinds in the new language
+            self.model.dataChanged.emit(
+                self.model.index(0, 0), self.model.index(rows - 1, len(COLUMNS) - 1)
+            )
         self.table.viewport().update()
+
+    def height_for_rows(self, rows: int) -> int:
+        """The panel's height that shows ``rows`` whole site rows, the header and the hint.
+
+        Parameters
+        ----------
+        rows : int
+            How many rows must show without scrolling.
+
+        Returns
+        -------
+        int
+            Pixels, for the dock layout.
+        """
+        table = self.table
+        frame = 2 * table.frameWidth()
+        header = table.horizontalHeader().sizeHint().height()
+        rows_height = rows * table.verticalHeader().defaultSectionSize()
+        scroll = table.horizontalScrollBar().sizeHint().height()  # a narrow dock scrolls
+        margins = self.layout().contentsMargins()
+        hint = self.hint.heightForWidth(max(self.width(), 300) - 8)
+        spacing = self.layout().spacing()
+        return (
+            frame
+            + header
+            + rows_height
+            + scroll
+            + margins.top()
+            + margins.bottom()
+            + max(hint, self.hint.sizeHint().height())
+            + spacing
+        )
 
     def rebind(self) -> None:
         """Call after a new project is loaded."""

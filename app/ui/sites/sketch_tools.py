@@ -29,6 +29,7 @@ from app.core.sites.geometry import (
     CheckedGeometry,
     InvalidSiteError,
     circle,
+    distinct_vertices,
     polygon_from_vertices,
     rectangle,
 )
@@ -39,11 +40,14 @@ from app.ui.sites.commands import set_text
 from app.ui.sites.editing import SiteEditing
 
 SKETCH_COLOUR = QColor("#ff6d00")
+#: A click this close (screen pixels) to the last corner adds none: it is the second
+#: click of a double click, which finishes the polygon.
+SAME_CORNER_PX = 4
 
 
 def paint_snap_marker(painter: QPainter, canvas: MapCanvas, result: SnapResult | None) -> None:
     """A square on a snapped vertex, a cross on a snapped edge."""
-    if result is None:
+    if result is None or not canvas.show_snap_marker:
         return
     point = canvas.map_to_screen(result.x, result.y)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -75,6 +79,12 @@ class SiteTool(MapTool):
 
     def paint(self, painter: QPainter) -> None:
         paint_snap_marker(painter, self.canvas, self.snap_result)
+
+    def leave(self) -> None:
+        """The cursor left the map: the snap marker goes."""
+        if self.snap_result is not None:
+            self.snap_result = None
+            self.canvas.update()
 
 
 class PointSiteTool(SiteTool):
@@ -145,7 +155,7 @@ class SketchBar(QWidget):
 
     def refresh(self, tool: PolygonSiteTool) -> None:
         """Show the sketch's state and fit the bar into the free top of the map."""
-        count = len(tool.vertices)
+        count = distinct_vertices(tool.vertices)  # as finishing counts them
         if count == 0 and not tool.paused:
             self.hide()
             return
@@ -248,6 +258,9 @@ class PolygonSiteTool(SiteTool):
         super().__init__(canvas, editing)
         self.vertices: list[tuple[float, float]] = []
         self.paused = False
+        #: Whether the press just before added a corner: a double click right after it
+        #: (no release between) is two quick clicks at two places, and does not finish.
+        self._press_added = False
         self.bar = SketchBar(self)
 
     def retranslate(self) -> None:
@@ -280,13 +293,18 @@ class PolygonSiteTool(SiteTool):
             self._preview()
         return False
 
-    def add_vertex(self, x: float, y: float) -> None:
-        """Append a corner (resumes a paused sketch)."""
+    def add_vertex(self, x: float, y: float) -> bool:
+        """Append a corner (resumes a paused sketch); False when it is where the last one
+        is (the second click of a double click)."""
         self.paused = False
-        if self.vertices and math.dist(self.vertices[-1], (x, y)) < 1e-9:
-            return  # the second click of a double click
+        if self.vertices and math.dist(self.vertices[-1], (x, y)) < self.editing.pixels(
+            SAME_CORNER_PX
+        ):
+            self._changed()
+            return False
         self.vertices.append((x, y))
         self._changed()
+        return True
 
     def remove_last_vertex(self) -> None:
         """Backspace: drop the last corner."""
@@ -351,11 +369,22 @@ class PolygonSiteTool(SiteTool):
         if event.button() != Qt.MouseButton.LeftButton:
             return event.button() == Qt.MouseButton.RightButton  # never discards
         x, y, _ = self.editing.snapped(event.position())
-        self.add_vertex(x, y)
+        self._press_added = self.add_vertex(x, y)
         return True
 
+    def release(self, event: QMouseEvent) -> bool:
+        self._press_added = False  # a double click after this release finishes
+        return False
+
     def double_click(self, event: QMouseEvent) -> bool:
-        if event.button() == Qt.MouseButton.LeftButton and len(self.vertices) >= 3:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return False
+        if self._press_added:
+            # Two quick clicks at different places (Qt calls them a double click): the
+            # press made the second one a corner, as every click is.
+            self._press_added = False
+            return True
+        if len(self.vertices) >= 3:
             self.finish()
             return True
         return False

@@ -42,11 +42,14 @@ def about_html(stack: LayerStack, language: str) -> str:
             if p.status != DataStatus.REAL
             else status
         )
+        licence = display_text(p.licence, language).strip() or tr("not stated")
+        notes = display_text(p.notes, language)
         rows.append(
             f"<li><b>{html.escape(layer.title(language))}</b> — {flag}: "
-            f"{html.escape(display_text(p.source, language))}. {tr('Licence')}: "
-            f"{html.escape(display_text(p.licence, language))}. "
-            f"<i>{html.escape(p.notes)}</i></li>"
+            f"{html.escape(display_text(p.source, language).rstrip('.'))}. {tr('Licence')}: "
+            f"{html.escape(licence.rstrip('.'))}."
+            + (f" <i>{html.escape(notes)}</i>" if notes else "")
+            + "</li>"
         )
     intro = tr(
         "Planning innovation-support centres in G-Valley, Magok and Yangjae/Gaepo. "

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QStyle, QWidget
 
 from app.core.errors import InnoAtlasError
 from app.core.project.coverage import (
@@ -60,11 +60,15 @@ from app.ui.sites.sketch_tools import (
     RectangleSiteTool,
 )
 from app.ui.window import about
+from app.ui.window import help as help_pages
 from app.ui.window.exports import WindowExports
 from app.ui.window.menus import WindowMenus
 from app.ui.window.sites_toolbar import SitesToolbar
 from app.ui.window.status_bar import StatusBarWidgets
 from layers.model import LayerStack
+
+#: Site rows the default dock layout shows without scrolling.
+SITE_ROWS = 5
 
 
 class MainWindow(QMainWindow):
@@ -266,6 +270,8 @@ class MainWindow(QMainWindow):
         a["actionLayerUp"].triggered.connect(lambda: self.layer_panel.move_current(-1))
         a["actionLayerDown"].triggered.connect(lambda: self.layer_panel.move_current(+1))
         a["actionAbout"].triggered.connect(self.show_about)
+        a["actionGuide"].triggered.connect(lambda: help_pages.show_guide(self, self.language))
+        a["actionShortcuts"].triggered.connect(lambda: help_pages.show_shortcuts(self))
         self.layer_panel.propertiesRequested.connect(self.show_properties)
         self.identify_tool.identified.connect(self._on_identified)
         self.canvas.coordinatesChanged.connect(self.status_widgets.show_coordinates)
@@ -557,9 +563,21 @@ class MainWindow(QMainWindow):
         about.show_about(self, self.stack, self.language)
 
     def _size_docks(self) -> None:
-        """The docks' default widths (the right ones fit the indicator card and breakdown)."""
+        """The docks' default sizes: the right ones fit the indicator card and breakdown,
+        and the Sites panel shows at least :data:`SITE_ROWS` rows (1366×768 too)."""
         self.resizeDocks([self.sites_dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.layer_dock], [285], Qt.Orientation.Horizontal)
+        title = self.sites_dock.style().pixelMetric(
+            QStyle.PixelMetric.PM_TitleBarHeight, None, self.sites_dock
+        )
+        sites = self.sites_panel.height_for_rows(SITE_ROWS) + title
+        both = self.sites_dock.height() + self.indicators_dock.height()
+        if both > sites:
+            self.resizeDocks(
+                [self.sites_dock, self.indicators_dock],
+                [sites, both - sites],
+                Qt.Orientation.Vertical,
+            )
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -574,4 +592,6 @@ class MainWindow(QMainWindow):
         self.project.autosave_timer.stop()
         self.project.discard_recovery()
         self.project.release_lock()
+        # The next start opens the window where and as large as it is now.
+        QSettings().setValue("window/geometry", self.saveGeometry())
         event.accept()

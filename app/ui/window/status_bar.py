@@ -7,10 +7,16 @@ window decides the warning's text; :class:`StatusBarWidgets` shows it.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from app.core.geodesy import to_lonlat
 from app.ui.i18n import tr
+
+#: Space kept between a temporary message and the notice (QStatusBar's own margins).
+MESSAGE_MARGIN_PX = 16
+#: How long an elided message stays (the bar does not say how long the whole one would).
+ELIDED_MESSAGE_MS = 10_000
 
 
 class StatusBarWidgets:
@@ -43,6 +49,40 @@ class StatusBarWidgets:
         bar.addPermanentWidget(self.data_label)
         bar.addPermanentWidget(self.coords_label)
         bar.addPermanentWidget(self.scale_label)
+        self.bar = bar
+        #: The whole text of the message shown elided ("" when none is elided).
+        self.full_message = ""
+        self._eliding = False
+        bar.messageChanged.connect(self._fit_message)
+
+    def message_width(self) -> int:
+        """Pixels a temporary message has left of the "not real data" notice."""
+        first = next(
+            (w for w in (self.data_label, self.coords_label, self.scale_label) if w.isVisible()),
+            None,
+        )
+        right = first.x() if first is not None else self.bar.width()
+        return max(40, right - MESSAGE_MARGIN_PX)
+
+    def _fit_message(self, text: str) -> None:
+        """A message too long for its room is shown elided (…), the whole in the tooltip,
+        so that it never runs into the notice."""
+        if self._eliding or not self.bar.isVisible():
+            return  # before the window shows, the bar has no layout to measure
+        metrics = self.bar.fontMetrics()
+        room = self.message_width()
+        if not text or metrics.horizontalAdvance(text) <= room:
+            self.full_message = ""
+            self.bar.setToolTip("")
+            return
+        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        self.full_message = text
+        self.bar.setToolTip(text)
+        self._eliding = True
+        try:
+            self.bar.showMessage(elided, ELIDED_MESSAGE_MS)
+        finally:
+            self._eliding = False
 
     def show_coordinates(self, x: float, y: float) -> None:
         """Show the cursor position ``(x, y)`` (EPSG:5186) in metres and degrees."""

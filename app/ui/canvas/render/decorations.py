@@ -92,6 +92,23 @@ def paint_north_arrow(painter: QPainter, viewport: Viewport, scale: float = 1.0)
     return box
 
 
+def attribution_rect(width: float, height: float, text: str, scale: float = 1.0) -> QRectF:
+    """Where :func:`paint_attribution` draws ``text`` on a ``width`` × ``height`` map
+    (empty without text): other things drawn over the map keep clear of it."""
+    if not text:
+        return QRectF()
+    metrics = QFontMetricsF(map_font(7.5 * scale))
+    max_width = min(width * 0.62, 760 * scale)
+    bound = metrics.boundingRect(QRectF(0, 0, max_width, 1000), int(Qt.TextFlag.TextWordWrap), text)
+    margin = 6 * scale
+    return QRectF(
+        width - bound.width() - 2 * margin - 4 * scale,
+        height - bound.height() - 2 * margin - 4 * scale,
+        bound.width() + 2 * margin,
+        bound.height() + 2 * margin,
+    )
+
+
 def paint_attribution(
     painter: QPainter, viewport: Viewport, text: str, scale: float = 1.0
 ) -> QRectF:
@@ -99,16 +116,8 @@ def paint_attribution(
     if not text:
         return QRectF()
     font = map_font(7.5 * scale)
-    metrics = QFontMetricsF(font)
-    max_width = min(viewport.width * 0.62, 760 * scale)
-    bound = metrics.boundingRect(QRectF(0, 0, max_width, 1000), int(Qt.TextFlag.TextWordWrap), text)
     margin = 6 * scale
-    rect = QRectF(
-        viewport.width - bound.width() - 2 * margin - 4 * scale,
-        viewport.height - bound.height() - 2 * margin - 4 * scale,
-        bound.width() + 2 * margin,
-        bound.height() + 2 * margin,
-    )
+    rect = attribution_rect(viewport.width, viewport.height, text, scale)
     painter.save()
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(255, 255, 255, 210))
