@@ -118,11 +118,11 @@ def read_layer(path: Path, spec: LayerSpec, provenance: Provenance | None = None
     _check_geometry(frame, spec, Path(path).name)
     layer = Layer.from_spec(spec, frame, provenance)
     keep_rows(layer, kept)
-    set_origin(layer, _origin(Path(path), spec.name))
+    set_origin(layer, table_origin(Path(path), spec.name))
     return layer
 
 
-def _origin(path: Path, table: str) -> Origin:
+def table_origin(path: Path, table: str) -> Origin:
     """The table's geometry column and declared column types (empty when unreadable)."""
     geometry, types = None, {}
     try:
@@ -140,18 +140,6 @@ def _origin(path: Path, table: str) -> Origin:
     except sqlite3.Error:
         pass
     return Origin(path=path, table=table, geometry_column=geometry, column_types=types)
-
-
-def site_origin(path: Path, tables: set[str]) -> Origin:
-    """The origin of the sites layer: its tables' declared column types, merged
-    (``sites_points`` + ``sites_areas``, or the mixed ``sites`` table of older projects)."""
-    from app.core.project.site_tables import LEGACY_TABLE, SITE_TABLES
-
-    present = [t for t in SITE_TABLES if t in tables] or [LEGACY_TABLE]
-    types: dict[str, str] = {}
-    for table in reversed(present):  # the points table's declaration wins
-        types.update(_origin(Path(path), table).column_types)
-    return Origin(path=Path(path), table=present[0], column_types=types)
 
 
 _KIND_TYPES = {

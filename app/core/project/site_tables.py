@@ -30,7 +30,8 @@ import pyogrio
 import shapely
 
 from app.core.project.kept_rows import KeptRows, kept_note, kept_rows, write_kept_rows
-from app.core.project.loader import read_layer
+from app.core.project.loader import read_layer, table_origin
+from app.core.project.origins import Origin
 from app.core.sites.edits import new_sites_layer
 from app.core.sites.identity import repair_identity
 from layers.model import Layer
@@ -268,6 +269,7 @@ def read_sites(path: Path, tables: set[str]) -> tuple[Layer, list[str]]:
 
 __all__ = [
     "DATETIME_COLUMNS",
+    "site_origin",
     "SiteTable",
     "read_sites",
     "split_sites",
@@ -276,3 +278,14 @@ __all__ = [
     "table_names",
     "write_site_tables",
 ]
+
+
+def site_origin(path: Path, tables: set[str]) -> Origin:
+    """The origin of the sites layer: its tables' declared column types, merged
+    (``sites_points`` + ``sites_areas``, or the mixed ``sites`` table of older projects),
+    so that a save writes columns added in QGIS back with their type."""
+    present = [t for t in SITE_TABLES if t in tables] or [LEGACY_TABLE]
+    types: dict[str, str] = {}
+    for table in reversed(present):  # the points table's declaration wins
+        types.update(table_origin(Path(path), table).column_types)
+    return Origin(path=Path(path), table=present[0], column_types=types)

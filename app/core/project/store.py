@@ -27,7 +27,7 @@ from app.core.formats.gpkg import readonly_uri
 from app.core.progress import Progress
 from app.core.project.foreign import copy_foreign
 from app.core.project.kept_rows import kept_note, kept_rows, write_kept_rows
-from app.core.project.loader import check_geopackage, load_project, read_layer, site_origin
+from app.core.project.loader import check_geopackage, load_project, read_layer
 from app.core.project.origins import (
     origin_of,
     rebase,
@@ -38,7 +38,13 @@ from app.core.project.origins import (
 from app.core.project.processes import host_tag, pid_alive
 from app.core.project.saved_styles import apply_saved_styles, write_saved_styles
 from app.core.project.settings_check import parse_settings
-from app.core.project.site_tables import SITE_TABLES, read_sites, table_names, write_site_tables
+from app.core.project.site_tables import (
+    SITE_TABLES,
+    read_sites,
+    site_origin,
+    table_names,
+    write_site_tables,
+)
 from app.core.sites.edits import normalise_sites
 from layers.model import LayerStack
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
