@@ -276,13 +276,9 @@ def _check_geometry(frame: gpd.GeoDataFrame, role: str, where: str) -> None:
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Stripped text, None where missing or empty (each distinct value stripped once)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    text = pd.Series(uniques, dtype=object).astype("string").str.strip()
-    text = text.where(text.notna() & (text != ""), None).astype(object).to_numpy()
-    out = np.full(len(codes), None, dtype=object)
-    out[codes >= 0] = text[codes[codes >= 0]]
-    return pd.Series(out, index=values.index, dtype=object)
+    """Stripped text, None where missing or empty."""
+    text = values.astype("string").str.strip()
+    return text.where(text.notna() & (text != ""), None).astype(object)
 
 
 def apply_role(
