@@ -49,3 +49,20 @@ def test_points_already_in_the_working_crs_are_kept(tmp_path):
         [201_000, 551_000],
     ]
     assert not [n for n in layer.notes if "outside Korea" in n]
+
+
+def test_only_the_asked_columns_are_read_and_unknown_names_are_ignored(tmp_path):
+    from app.core.formats.vector import ReadOptions
+
+    frame = gpd.GeoDataFrame(
+        {"상호": ["(주)가", "(주)나"], "업종": ["바이오", "핀테크"], "종사자수": [3, 4]},
+        geometry=shapely.points([[200_000, 550_000], [201_000, 551_000]]),
+        crs="EPSG:5186",
+    )
+    path = tmp_path / "startups.gpkg"
+    pyogrio.write_dataframe(frame, path, layer="startups")
+    options = ReadOptions(columns=("업종", "no such column"))
+    layer = read_vector(path, "startups", options=options)
+    assert list(layer.frame.columns) == ["업종", "geometry"]
+    assert layer.frame["업종"].tolist() == ["바이오", "핀테크"]
+    assert list(read_vector(path, "startups").frame.columns) == [*frame.columns]

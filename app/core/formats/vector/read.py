@@ -66,13 +66,18 @@ def _read_ogr(
     what: str,
     progress,
     cancelled,
+    columns: tuple[str, ...] | None = None,
 ) -> gpd.GeoDataFrame:
-    """All features of one layer, in batches of BATCH_ROWS when there are more."""
+    """All features of one layer (only ``columns`` of its attributes when given), in
+    batches of BATCH_ROWS when there are more."""
     try:
-        total = int(pyogrio.read_info(source, layer=layer, encoding=encoding)["features"])
+        info = pyogrio.read_info(source, layer=layer, encoding=encoding)
+        total = int(info["features"])
     except Exception as err:
         raise InputError(_unreadable(path, what, err)) from None
-    kwargs = {"layer": layer, "encoding": encoding}
+    kwargs: dict = {"layer": layer, "encoding": encoding}
+    if columns is not None:
+        kwargs["columns"] = [str(c) for c in info["fields"] if str(c) in set(columns)]
     try:
         if total <= BATCH_ROWS:
             _check_cancel(cancelled, path)
@@ -329,7 +334,7 @@ def _read_file(
         layer = _choose_layer(
             source, options.layer or preferred_layer, what, required=options.layer
         )
-        frame = _read_ogr(source, path, layer, encoding, what, progress, cancelled)
+        frame = _read_ogr(source, path, layer, encoding, what, progress, cancelled, options.columns)
     # GDAL reads GeoJSON without (or with an unknown) "crs" member as EPSG:4326
     default_crs = path.suffix.lower() in {".geojson", ".json"} and (crs_name is None or unknown_crs)
     if unknown_crs and isinstance(frame, gpd.GeoDataFrame):
