@@ -166,7 +166,7 @@ class CbcRun:
 #: CBC options of the covering models (MCLP, LSCP): their warm start is the greedy
 #: answer, so CBC's own primal heuristics (feasibility pump ...) only cost time (10x on
 #: the dense Yangjae 25 m model), as do its presolve and integer preprocessing of a model
-#: already reduced (another 20-25 % on Magok and Yangjae).
+#: already reduced (about 5-10 % more on Magok and Yangjae).
 COVER_OPTIONS = ("heur off", "preprocess off")
 
 
