@@ -14,7 +14,11 @@ venv (spopt is no dependency), and prints the time ratios::
     .venv/bin/python bench/bench_suggest.py --spopt-python /tmp/spoptenv/bin/python
 
 Without it (or when that interpreter lacks spopt) the comparison is skipped with a message.
-``--districts`` and ``--models`` narrow the runs; ``--time-limit`` is CBC's limit (both,
+``-k``, ``--radius`` and ``--spacing`` change the instance (the goals of issue 15: ``--districts
+magok -k 3 --radius 400 --spacing 50`` and ``--districts yangjae -k 5 --spacing 25``,
+``--models mclp``), ``--repeats`` takes the median of several of our runs; the reduced
+model's size is printed under each covering model. ``--districts`` and ``--models`` narrow
+the runs; ``--time-limit`` is CBC's limit (both,
 default 10 s as the CLI); ``--spopt-timeout`` stops a spopt run that takes longer (its
 dense p-median model is built in Python).
 """
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -166,6 +171,7 @@ def objective_text(result) -> str:
 
 
 def main() -> None:
+    global K, RADIUS, SPACING
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spopt-python", default=None, help="an interpreter with spopt")
     parser.add_argument("--districts", nargs="+", default=list(DISTRICTS), choices=DISTRICTS)
@@ -174,7 +180,12 @@ def main() -> None:
     parser.add_argument(
         "--spopt-timeout", type=float, default=600.0, help="stop a spopt run after this (s)"
     )
+    parser.add_argument("-k", type=int, default=K, help="sites (mclp, pmedian)")
+    parser.add_argument("--radius", type=float, default=RADIUS, help="R in metres")
+    parser.add_argument("--spacing", type=float, default=SPACING, help="grid spacing (m)")
+    parser.add_argument("--repeats", type=int, default=1, help="ours: median of this many")
     args = parser.parse_args()
+    K, RADIUS, SPACING = args.k, args.radius, args.spacing
     layers = load()
     python = spopt_ready(args.spopt_python)
     ours(layers, "magok", "mclp", args.time_limit)  # warm-up (imports)
@@ -184,7 +195,9 @@ def main() -> None:
         for district in args.districts:
             path = instance(layers, district, Path(folder)) if python else None
             for model in args.models:
-                result, wall = ours(layers, district, model, args.time_limit)
+                runs = [ours(layers, district, model, args.time_limit) for _ in range(args.repeats)]
+                result = runs[0][0]
+                wall = statistics.median(w for _, w in runs)
                 rounds = (
                     f", cut-off rounds {result.extra.get('rounds')}, pairs "
                     f"{result.extra.get('pairs')} of {result.extra.get('dense_pairs')}"
@@ -198,6 +211,15 @@ def main() -> None:
                     f"{objective_text(result)}, bound {result.bound:.4g}, optimal "
                     f"{str(result.optimal).lower()}{rounds}"
                 )
+                size = result.extra.get("reduced")
+                if size:
+                    print(
+                        f"{'':8s} {'reduced':8s} candidates {size['candidates']} -> "
+                        f"{size['candidates_reduced']} ({size['identical']} identical, "
+                        f"{size['dominated']} dominated), demand {size['demand']} -> "
+                        f"{size['demand_reduced']} rows, nonzeros {size['nonzeros']} -> "
+                        f"{size['nonzeros_reduced']}"
+                    )
                 if python and path is not None:
                     peer = theirs(python, path, model, args.time_limit, args.spopt_timeout)
                     if peer is not None:

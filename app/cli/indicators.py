@@ -15,6 +15,7 @@ imported.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import sys
 from collections.abc import Callable
@@ -238,12 +239,31 @@ def _read_override(path: Path, role: str, args: argparse.Namespace):
     from app.core.formats.vector import read_vector
     from app.core.project.roles import apply_role, guess_mapping
 
-    layer = read_vector(path, role, preferred_layer=role, options=_read_options(args))
+    options = _read_options(args)
+    options = dataclasses.replace(options, columns=_used_columns(path, role, options))
+    layer = read_vector(path, role, preferred_layer=role, options=options)
     mapping = guess_mapping([str(c) for c in layer.frame.columns], role, layer.frame)
     result = apply_role(layer.frame, role, mapping, source=str(path))
     layer.frame = result.frame
     layer.notes.extend(result.notes)
     return layer
+
+
+def _used_columns(path: Path, role: str, options) -> tuple[str, ...] | None:
+    """The start-up columns the indicators use (sector, employees: not the names), so that
+    a large file is read without them; None (read all) for other roles, CSV files and
+    files the look-up cannot open (the read then says what is wrong)."""
+    from app.core.formats.vector import CSV_SUFFIXES, InputError, ReadOptions, inspect_vector
+    from app.core.project.roles import guess_mapping
+
+    if role != "startups" or path.suffix.lower() in CSV_SUFFIXES:
+        return None
+    try:
+        info = inspect_vector(path, ReadOptions(layer=role, encoding=options.encoding))
+    except InputError:
+        return None
+    mapping = guess_mapping(list(info.columns), role)
+    return tuple(c for target, c in mapping.items() if c is not None and target != "name")
 
 
 def site_labels(sites: pd.DataFrame) -> pd.Series:

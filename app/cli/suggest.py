@@ -263,6 +263,9 @@ def _run(args: argparse.Namespace) -> int:
     )
     if result.note:
         print(f"innoatlas: note: {result.note}", file=sys.stderr)
+    reduced = result.extra.get("reduced")
+    if reduced:
+        print(f"innoatlas: note: {reduction_text(reduced)}", file=sys.stderr)
     text = to_json(result) if out_format == "json" else to_csv(result)
     write_output(text, args.out, bom=False)
     return 0
@@ -283,6 +286,16 @@ def summary(result) -> dict:
     return {name: _clean(getattr(result, name)) for name in SUMMARY_FIELDS}
 
 
+def reduction_text(sizes: dict) -> str:
+    """One line: the exact model's candidates and demand rows before and after reduction."""
+    return (
+        f"exact model reduced from {sizes['candidates']} to {sizes['candidates_reduced']} "
+        f"candidates ({sizes['identical']} identical, {sizes['dominated']} dominated, "
+        f"{sizes['empty']} covering nothing) and from {sizes['demand']} start-ups to "
+        f"{sizes['demand_reduced']} demand rows"
+    )
+
+
 def site_records(result) -> list[dict]:
     return [{name: _clean(getattr(site, name)) for name in SITE_FIELDS} for site in result.sites]
 
@@ -290,6 +303,8 @@ def site_records(result) -> list[dict]:
 def to_json(result) -> str:
     """One JSON object: the summary and ``sites``."""
     record = summary(result)
+    if result.extra.get("reduced"):  # the exact covering model's size, before and after
+        record["model_size"] = {k: _clean(v) for k, v in result.extra["reduced"].items()}
     record["sites"] = site_records(result)
     return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 

@@ -19,8 +19,14 @@ def test_json_has_the_summary_and_the_sites_and_is_optimal():
     result = run_cli("--district", "magok", "-k", "2", "--radius", "400", "--spacing", "100")
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
-    assert list(record) == [*SUMMARY_FIELDS, "sites"]
+    assert list(record) == [*SUMMARY_FIELDS, "model_size", "sites"]
     assert record["optimal"] is True and record["solver"] == "cbc"
+    size = record["model_size"]  # the exact model, reduced before solving
+    assert size["candidates_reduced"] <= size["candidates"] == record["n_candidates"]
+    assert size["demand_reduced"] <= size["demand"] <= record["n_demand"]
+    assert f"from {size['candidates']} to {size['candidates_reduced']} candidates" in (
+        result.stderr
+    )
     assert record["district"] == "magok" and record["k"] == 2 and record["radius_m"] == 400
     assert len(record["sites"]) == 2 and list(record["sites"][0]) == list(SITE_FIELDS)
     assert 0 < record["share"] <= 1

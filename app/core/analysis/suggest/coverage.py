@@ -3,8 +3,8 @@
 :func:`build_coverage` finds the demand set D (every start-up within R of the district),
 what the fixed sites already cover and, with one STRtree ``dwithin`` query, the pairs
 (candidate, start-up) within R of each other; :class:`Coverage` holds those pairs with the
-residual weights and answers the greedy's questions; :func:`merge_demand` merges the
-start-ups with the same candidate set into one row of the exact model.
+residual weights and answers the greedy's questions (:mod:`.reduction` turns it into the
+reduced model the exact solvers solve).
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ class Coverage:
     n_candidates: int
     weights: np.ndarray  # per demand point (residual: 0 where a fixed site covers it)
     pairs: np.ndarray
+    #: The candidates' coordinates (n x 2, EPSG:5186) when known: the model reduction
+    #: looks for dominating candidates among the neighbours first.
+    xy: np.ndarray | None = None
 
     def gains(self, uncovered: np.ndarray) -> np.ndarray:
         """Demand each candidate would add given the uncovered mask."""
@@ -127,43 +130,6 @@ def build_coverage(
     order = np.lexsort((pairs[1], pairs[0]))
     pairs = pairs[:, order]
     residual = np.where(fixed_cov, 0.0, d_w)
-    return DemandCoverage(d_w, fixed_cov, Coverage(len(cx), residual, pairs), d_geoms)
-
-
-def merge_demand(coverage: Coverage) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Demand points with the same candidate set merged: (weights, candidate lists).
-
-    Parameters
-    ----------
-    coverage : Coverage
-        The coverage pairs; demand points of residual weight 0 are left out.
-
-    Returns
-    -------
-    weights : ndarray
-        The summed weight of each distinct candidate set.
-    sets : list of ndarray
-        The candidate indices of each set (sorted).
-    """
-    order = np.lexsort((coverage.pairs[0], coverage.pairs[1]))
-    dem, cand = coverage.pairs[1][order], coverage.pairs[0][order]
-    keep = coverage.weights[dem] > 0
-    dem, cand = dem[keep], cand[keep]
-    if len(dem) == 0:
-        return np.empty(0), []
-    cuts = np.flatnonzero(np.diff(dem)) + 1
-    groups = np.split(cand, cuts)
-    heads = dem[np.r_[0, cuts]]
-    merged: dict[bytes, int] = {}
-    weights: list[float] = []
-    sets: list[np.ndarray] = []
-    for head, group in zip(heads, groups):  # one dict look-up per demand point
-        key = group.tobytes()
-        slot = merged.get(key)
-        if slot is None:
-            merged[key] = len(weights)
-            weights.append(float(coverage.weights[head]))
-            sets.append(group)
-        else:
-            weights[slot] += float(coverage.weights[head])
-    return np.asarray(weights), sets
+    return DemandCoverage(
+        d_w, fixed_cov, Coverage(len(cx), residual, pairs, np.column_stack([cx, cy])), d_geoms
+    )

@@ -10,8 +10,10 @@ from the greedy answer, with the same time limit and bound reporting as the MCLP
     a share s of it:       min Σ_j x_j  s.t.  y_i ≤ Σ_{j ∈ N(i)} x_j,  Σ_i w_i y_i ≥ target,
                                             x ∈ {0,1}, 0 ≤ y ≤ 1
 
-(demand points with the same candidate set merged first, residual weights: what a fixed
-site covers is already covered). The relations are ``bound ≤ optimum ≤ greedy``.
+(the model reduced first by :func:`~app.core.analysis.suggest.reduction.reduce_cover`:
+identical and dominated candidates left out, demand points with the same candidate set
+merged; residual weights: what a fixed site covers is already covered). The relations
+are ``bound ≤ optimum ≤ greedy``.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ import time
 
 import numpy as np
 
-from app.core.analysis.suggest.coverage import Coverage, merge_demand
+from app.core.analysis.suggest.coverage import Coverage
+from app.core.analysis.suggest.reduction import reduce_cover
 from app.core.analysis.suggest.solvers import (
+    COVER_OPTIONS,
     NO_CBC,
     NOT_REQUESTED,
     Solution,
@@ -70,15 +74,16 @@ def lscp_lower_bound(coverage: Coverage, target: float) -> int:
 
 def _solve_exact(
     coverage: Coverage, target: float, everything: bool, warm: list[int], time_limit: float
-) -> tuple[list[int] | None, bool, float | None, float, float]:
+) -> tuple[list[int] | None, bool, float | None, float, float, dict]:
     import pulp
 
     t0 = time.perf_counter()
-    weights, sets = merge_demand(coverage)
+    reduced = reduce_cover(coverage)
+    weights, sets = reduced.weights, reduced.sets
     prob = pulp.LpProblem("lscp", pulp.LpMinimize)
-    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(coverage.n_candidates)]
+    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(len(reduced.candidates))]
     prob += pulp.LpAffineExpression([(v, 1.0) for v in x]), "sites"
-    warm_set = set(warm)
+    warm_set = set(reduced.warm(warm))  # as good: each pick's kept representative
     if everything:
         for i, group in enumerate(sets):
             expr = pulp.LpAffineExpression([(x[j], 1.0) for j in group.tolist()])
@@ -98,9 +103,10 @@ def _solve_exact(
     for j, var in enumerate(x):
         var.setInitialValue(1 if j in warm_set else 0)
     build = time.perf_counter() - t0
-    run = run_cbc(prob, time_limit, "lscp")
-    chosen = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5] if run.feasible else None
-    return chosen, run.optimal, run.bound, build, run.seconds
+    run = run_cbc(prob, time_limit, "lscp", COVER_OPTIONS, presolve=False)
+    picked = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5]
+    chosen = reduced.original(picked) if run.feasible else None
+    return chosen, run.optimal, run.bound, build, run.seconds, reduced.sizes
 
 
 def solve_lscp(
@@ -138,6 +144,7 @@ def solve_lscp(
     everything = target >= coverable - TOLERANCE
     build_s = solve_s = 0.0
     chosen, optimal, cbc_bound, solver = greedy, False, None, "greedy"
+    extra: dict = {}
     if not greedy:
         optimal, message = True, "nothing to add: the target is already covered"
     elif exact and cbc_available():
@@ -145,9 +152,10 @@ def solve_lscp(
             progress(0.5, "solving the set covering model (CBC)")
         try:
             with quiet_pulp():
-                found, optimal, cbc_bound, build_s, solve_s = _solve_exact(
+                found, optimal, cbc_bound, build_s, solve_s, sizes = _solve_exact(
                     coverage, target, everything, greedy, time_limit
                 )
+                extra["reduced"] = sizes
         except Exception as err:  # a solver failure must not lose the greedy answer
             message, optimal = f"CBC failed ({type(err).__name__}); greedy solution", False
         else:
@@ -183,4 +191,5 @@ def solve_lscp(
         solve_s,
         greedy_objective=float(len(greedy)),
         greedy=tuple(greedy),
+        extra=extra,
     )

@@ -1,7 +1,8 @@
 """The solvers of the maximal covering location problem.
 
 :func:`greedy_cover` picks k candidates one at a time by largest gain;
-:func:`solve_exact` solves the integer model exactly with CBC through PuLP, warm-started
+:func:`solve_exact` solves the integer model exactly with CBC through PuLP (after the
+reductions of :mod:`.reduction`, which keep the optimum), warm-started
 from the greedy answer and stopped at a time limit; :func:`solve_cover` runs it when CBC
 is available, keeps the better of the two answers and bounds the optimum (CBC's bound, or
 :func:`greedy_bound` without a proof), saying in one line what the answer is.
@@ -21,7 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.core.analysis.suggest.coverage import Coverage, merge_demand
+from app.core.analysis.suggest.coverage import Coverage
+from app.core.analysis.suggest.reduction import reduce_cover
 from app.core.progress import Progress
 
 #: The solve status every model reports when CBC is missing or was not asked for.
@@ -76,6 +78,7 @@ class ExactResult:
     bound: float | None
     build_seconds: float
     solve_seconds: float
+    sizes: dict | None = None  # the model's size before and after the reduction
 
 
 _BOUND_RE = re.compile(r"^(?:Upper|Lower) bound:\s*(-?[0-9.eE+-]+)", re.MULTILINE)
@@ -86,7 +89,8 @@ _BEST_POSSIBLE_RE = re.compile(r"best possible\s*(-?[0-9.eE+-]+)")
 def solve_exact(
     coverage: Coverage, k: int, warm: list[int], time_limit: float, progress: Progress | None = None
 ) -> ExactResult:
-    """Solve the MCLP with PuLP + CBC, warm-started from ``warm``."""
+    """Solve the MCLP with PuLP + CBC, warm-started from ``warm``, on the reduced model
+    (:func:`~app.core.analysis.suggest.reduction.reduce_cover`: same optimum)."""
     with quiet_pulp():
         return _solve_exact(coverage, k, warm, time_limit, progress)
 
@@ -97,36 +101,56 @@ def _solve_exact(
     import pulp
 
     t0 = time.perf_counter()
-    weights, sets = merge_demand(coverage)
+    reduced = reduce_cover(coverage)
+    weights, sets = reduced.weights, reduced.sets
+    n = len(reduced.candidates)
     prob = pulp.LpProblem("mclp", pulp.LpMaximize)
-    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(coverage.n_candidates)]
+    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(n)]
     y = [pulp.LpVariable(f"y{i}", lowBound=0, upBound=1) for i in range(len(weights))]
     prob += pulp.LpAffineExpression(list(zip(y, weights.tolist()))), "covered"
     for i, group in enumerate(sets):
         expr = pulp.LpAffineExpression([(y[i], 1.0)] + [(x[j], -1.0) for j in group.tolist()])
         prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, f"c{i}", 0.0)
+    # fewer kept candidates than k: all of them may be taken (then padded below)
+    sense = pulp.LpConstraintEQ if n >= k else pulp.LpConstraintLE
     prob += pulp.LpConstraint(
-        pulp.LpAffineExpression([(v, 1.0) for v in x]), pulp.LpConstraintEQ, "k", float(k)
+        pulp.LpAffineExpression([(v, 1.0) for v in x]), sense, "k", float(min(k, n))
     )
-    warm_set = set(warm)
+    warm_set = set(reduced.warm(warm))
+    for j in range(n):  # the greedy's dominated picks replaced: fill up to k
+        if len(warm_set) >= min(k, n):
+            break
+        warm_set.add(j)
     for j, var in enumerate(x):
         var.setInitialValue(1 if j in warm_set else 0)
-    covered = np.zeros(len(weights), bool)
-    for i, group in enumerate(sets):
-        covered[i] = bool(warm_set.intersection(group.tolist()))
     for i, var in enumerate(y):
-        var.setInitialValue(1 if covered[i] else 0)
+        var.setInitialValue(1 if warm_set.intersection(sets[i].tolist()) else 0)
     build = time.perf_counter() - t0
     if progress:
         progress(0.6, "solving the covering model (CBC)")
-    run = run_cbc(prob, time_limit, "mclp")
-    chosen = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5]
+    run = run_cbc(prob, time_limit, "mclp", COVER_OPTIONS, presolve=False)
+    picked = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5]
+    chosen = pad(reduced.original(picked), k, warm, coverage.n_candidates)
     optimal = run.optimal
     if not run.feasible or len(chosen) != k:
         chosen, optimal = list(warm), False
     bound = None if optimal else run.bound
     solve = run.seconds
-    return ExactResult(chosen, optimal, bound, build, solve)
+    return ExactResult(chosen, optimal, bound, build, solve, reduced.sizes)
+
+
+def pad(chosen: list[int], k: int, prefer: list[int], n: int) -> list[int]:
+    """``chosen`` filled up to ``k`` candidates, first from ``prefer``, then the lowest
+    unused indices (a reduced model may hold fewer than k candidates)."""
+    result = list(chosen)
+    taken = set(result)
+    for j in list(prefer) + list(range(n)):
+        if len(result) >= k:
+            break
+        if j not in taken:
+            result.append(int(j))
+            taken.add(j)
+    return result
 
 
 @dataclass(frozen=True)
@@ -139,11 +163,22 @@ class CbcRun:
     seconds: float
 
 
-def run_cbc(prob, time_limit: float, name: str) -> CbcRun:
+#: CBC options of the covering models (MCLP, LSCP): their warm start is the greedy
+#: answer, so CBC's own primal heuristics (feasibility pump ...) only cost time (10x on
+#: the dense Yangjae 25 m model), as do its presolve and integer preprocessing of a model
+#: already reduced (about 5-10 % more on Magok and Yangjae).
+COVER_OPTIONS = ("heur off", "preprocess off")
+
+
+def run_cbc(
+    prob, time_limit: float, name: str, options: tuple[str, ...] = (), presolve: bool | None = None
+) -> CbcRun:
     """Solve a PuLP problem with CBC (warm start, ``gapRel=0``, time limit), read its bound.
 
     The bound is the last "Upper bound"/"Lower bound"/"best possible" of CBC's log: an
     upper bound on the optimum of a maximisation, a lower bound of a minimisation.
+    ``options`` are passed to CBC (``"heur off"`` ...), ``presolve=False`` turns its
+    presolve off.
     """
     import pulp
 
@@ -157,6 +192,8 @@ def run_cbc(prob, time_limit: float, name: str) -> CbcRun:
             logPath=log,
             gapRel=0.0,
             keepFiles=False,
+            options=list(options),
+            presolve=presolve,
         )
         prob.solve(solver)
         try:
@@ -256,6 +293,7 @@ def solve_cover(
     """
     build_s = solve_s = 0.0
     chosen, optimal, bound, solver, message = greedy, False, None, "greedy", ""
+    extra: dict = {}
     if exact and _cbc_available():
         if progress is not None:
             progress(0.45, "building the covering model")
@@ -266,6 +304,7 @@ def solve_cover(
         else:
             build_s = result.build_seconds
             solve_s = result.solve_seconds
+            extra["reduced"] = result.sizes
             solver = "cbc"
             if coverage.value(result.chosen) >= greedy_value:
                 chosen = result.chosen
@@ -294,4 +333,5 @@ def solve_cover(
         solve_s,
         greedy_objective=greedy_value,
         greedy=tuple(greedy),
+        extra=extra,
     )

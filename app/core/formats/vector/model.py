@@ -41,6 +41,9 @@ class ReadOptions:
     assumed_crs: str | None = None  # CRS of a file that has none, e.g. "EPSG:5179"
     x_column: str | None = None  # CSV coordinate columns; None: guess
     y_column: str | None = None
+    #: Attribute columns to read (GDAL formats; a CSV is read whole); None: all. Names
+    #: the layer does not have are left out.
+    columns: tuple[str, ...] | None = None
 
 
 @dataclass

@@ -16,6 +16,7 @@ features far from Korea are flagged (wrong CRS?).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,13 +66,18 @@ def _read_ogr(
     what: str,
     progress,
     cancelled,
+    columns: tuple[str, ...] | None = None,
 ) -> gpd.GeoDataFrame:
-    """All features of one layer, in batches of BATCH_ROWS when there are more."""
+    """All features of one layer (only ``columns`` of its attributes when given), in
+    batches of BATCH_ROWS when there are more."""
     try:
-        total = int(pyogrio.read_info(source, layer=layer, encoding=encoding)["features"])
+        info = pyogrio.read_info(source, layer=layer, encoding=encoding)
+        total = int(info["features"])
     except Exception as err:
         raise InputError(_unreadable(path, what, err)) from None
-    kwargs = {"layer": layer, "encoding": encoding}
+    kwargs: dict = {"layer": layer, "encoding": encoding}
+    if columns is not None:
+        kwargs["columns"] = [str(c) for c in info["fields"] if str(c) in set(columns)]
     try:
         if total <= BATCH_ROWS:
             _check_cancel(cancelled, path)
@@ -131,14 +137,26 @@ def _clean_geometry(
         notes.append(f"{name}: {int((~present).sum())} features without geometry dropped")
     if len(bad_rows):
         notes.append(f"{name}: {len(bad_rows)} features with NaN/infinite coordinates dropped")
-    frame = frame[finite].reset_index(drop=True)
-    geoms = geoms[finite]
+    changed = not finite.all()  # the frame is copied only when something changes
+    if changed:
+        frame = frame[finite].reset_index(drop=True)
+        geoms = geoms[finite]
     if shapely.has_z(geoms).any():
         geoms = shapely.force_2d(geoms)
+        changed = True
         notes.append(f"{name}: 3D geometries: heights (Z) dropped")
-    families = sorted({_FAMILY[t] for t in np.unique(shapely.get_type_id(geoms))})
+    types = shapely.get_type_id(geoms)
+    families = sorted({_FAMILY[t] for t in np.unique(types)})
+    if families == ["Point"]:  # nothing below applies to points
+        if changed:
+            frame = frame.copy()
+            frame[frame.geometry.name] = gpd.GeoSeries(geoms, crs=frame.crs, index=frame.index)
+        elif not frame.index.equals(pd.RangeIndex(len(frame))):
+            frame = frame.reset_index(drop=True)
+        return frame
+    changed = True
     if families == ["GeometryCollection", "Polygon"]:  # e.g. output of a clip: keep areas
-        collections = shapely.get_type_id(geoms) == 7
+        collections = types == 7
         geoms[collections] = _polygonal_parts(geoms[collections])
         notes.append(
             f"{name}: {int(collections.sum())} geometry collections reduced to their polygons"
@@ -316,7 +334,7 @@ def _read_file(
         layer = _choose_layer(
             source, options.layer or preferred_layer, what, required=options.layer
         )
-        frame = _read_ogr(source, path, layer, encoding, what, progress, cancelled)
+        frame = _read_ogr(source, path, layer, encoding, what, progress, cancelled, options.columns)
     # GDAL reads GeoJSON without (or with an unknown) "crs" member as EPSG:4326
     default_crs = path.suffix.lower() in {".geojson", ".json"} and (crs_name is None or unknown_crs)
     if unknown_crs and isinstance(frame, gpd.GeoDataFrame):
@@ -365,15 +383,20 @@ def _to_working(
     frame: gpd.GeoDataFrame, path: Path, what: str, notes: list[str]
 ) -> gpd.GeoDataFrame:
     source = frame.crs
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    points = len(geoms) > 0 and bool((shapely.get_type_id(geoms) == 0).all())
     try:
-        if not source.equals(WORKING_CRS):
-            frame = frame.to_crs(WORKING_CRS)
+        if points:  # one transform of the coordinate arrays, new points made once
+            frame, coords = _points_to_working(frame, geoms, source)
+        else:
+            if not source.equals(WORKING_CRS):
+                frame = frame.to_crs(WORKING_CRS)
+            coords = shapely.get_coordinates(np.asarray(frame.geometry.values, dtype=object))
     except Exception as err:
         raise InputError(
             f"cannot transform {what} from {path} ({crs_label(source)}) to "
             f"{WORKING_CRS}: {first_line(err)}"
         ) from None
-    coords = shapely.get_coordinates(np.asarray(frame.geometry.values, dtype=object))
     if len(coords) and not np.isfinite(coords).all():
         raise InputError(
             f"cannot transform {what} from {path} ({crs_label(source)}) to "
@@ -382,8 +405,64 @@ def _to_working(
     note = datum_shift_note(source)
     if note is not None and not source.equals(WORKING_CRS):
         notes.append(note)
-    _outside_korea(frame, path.name, notes)
+    if points:
+        _outside_korea_xy(coords[:, 0], coords[:, 1], len(coords), path.name, notes)
+    else:
+        _outside_korea(frame, path.name, notes)
     return frame
+
+
+def _points_to_working(
+    frame: gpd.GeoDataFrame, geoms: np.ndarray, source
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """A frame of 2D points (no empties) in EPSG:5186 and its coordinates (n x 2): the
+    arrays transformed at once (as ``to_crs`` does, always x/y) and the points made from
+    them, without copying each geometry first."""
+    coords = shapely.get_coordinates(geoms)
+    if source.equals(WORKING_CRS):
+        return frame, coords
+    transformer = pyproj.Transformer.from_crs(source, WORKING_CRS, always_xy=True)
+    x, y = transformer.transform(coords[:, 0], coords[:, 1], errcheck=False)
+    coords = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+    moved = gpd.GeoSeries(shapely.points(coords), index=frame.index, crs=WORKING_CRS)
+    frame = frame.set_geometry(moved.rename(frame.geometry.name), crs=WORKING_CRS)
+    return frame, coords
+
+
+#: The Korea box (lon/lat) in EPSG:5186, densified, and 2 km inside and outside of it:
+#: points inside the inner one need no transform back to say they are in Korea.
+@functools.cache
+def _korea_rings() -> tuple:
+    lon = np.linspace(KOREA_LON[0], KOREA_LON[1], 301)
+    lat = np.linspace(KOREA_LAT[0], KOREA_LAT[1], 301)
+    ring_lon = np.r_[lon, np.full(301, KOREA_LON[1]), lon[::-1], np.full(301, KOREA_LON[0])]
+    ring_lat = np.r_[np.full(301, KOREA_LAT[0]), lat, np.full(301, KOREA_LAT[1]), lat[::-1]]
+    to_working = pyproj.Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
+    box = shapely.Polygon(np.column_stack(to_working.transform(ring_lon, ring_lat)))
+    inner, outer = box.buffer(-2000.0), box.buffer(2000.0)
+    shapely.prepare(inner)
+    shapely.prepare(outer)
+    return inner, outer
+
+
+def _outside_korea_xy(x: np.ndarray, y: np.ndarray, n: int, name: str, notes: list[str]) -> None:
+    """:func:`_outside_korea` for points: only those near the box's edge are transformed."""
+    inner, outer = _korea_rings()
+    inside = shapely.contains_xy(inner, x, y)
+    unsure = inside.copy()
+    unsure[~inside] = shapely.contains_xy(outer, x[~inside], y[~inside])
+    unsure &= ~inside
+    outside = ~inside & ~unsure
+    if unsure.any():
+        to_lonlat = pyproj.Transformer.from_crs(WORKING_CRS, "EPSG:4326", always_xy=True)
+        lon, lat = to_lonlat.transform(x[unsure], y[unsure])
+        outside[unsure] = ~(
+            (lon >= KOREA_LON[0])
+            & (lon <= KOREA_LON[1])
+            & (lat >= KOREA_LAT[0])
+            & (lat <= KOREA_LAT[1])
+        )
+    _outside_note(int(outside.sum()), n, name, notes)
 
 
 def _outside_korea(frame: gpd.GeoDataFrame, name: str, notes: list[str]) -> None:
@@ -397,9 +476,12 @@ def _outside_korea(frame: gpd.GeoDataFrame, name: str, notes: list[str]) -> None
         & (lat >= KOREA_LAT[0])
         & (lat <= KOREA_LAT[1])
     )
-    if outside.any():
-        n = int(outside.sum())
+    _outside_note(int(outside.sum()), len(outside), name, notes)
+
+
+def _outside_note(n: int, total: int, name: str, notes: list[str]) -> None:
+    if n:
         notes.append(
-            f"{name}: {n} of {len(outside)} features {'lies' if n == 1 else 'lie'} "
+            f"{name}: {n} of {total} features {'lies' if n == 1 else 'lie'} "
             "outside Korea: wrong CRS?"
         )
