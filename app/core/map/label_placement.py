@@ -75,8 +75,11 @@ def overlaps(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
     (touching edges do not)."""
     a = np.asarray(boxes, float)[:, None, :]
     b = np.asarray(others, float)[None, :, :]
-    return (a[..., 0] < b[..., 2]) & (b[..., 0] < a[..., 2]) & (a[..., 1] < b[..., 3]) & (
-        b[..., 1] < a[..., 3]
+    return (
+        (a[..., 0] < b[..., 2])
+        & (b[..., 0] < a[..., 2])
+        & (a[..., 1] < b[..., 3])
+        & (b[..., 1] < a[..., 3])
     )
 
 

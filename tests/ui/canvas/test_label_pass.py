@@ -14,8 +14,7 @@ def _nine_points(stack):
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     rng = np.random.default_rng(3)
     return [
-        Point(x, y)
-        for x, y in zip(cx + rng.uniform(-700, 700, 9), cy + rng.uniform(-500, 500, 9))
+        Point(x, y) for x, y in zip(cx + rng.uniform(-700, 700, 9), cy + rng.uniform(-500, 500, 9))
     ]
 
 
