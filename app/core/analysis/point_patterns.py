@@ -12,7 +12,6 @@ is applied as one FFT convolution, so the cost does not grow with points × cell
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 
 import numpy as np

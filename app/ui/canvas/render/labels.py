@@ -4,8 +4,9 @@
 
 Priorities: the innovation districts' names (three, what a reader finds the map by: a
 badge never covers "마곡"; they shift off the sites' markers), then the sites' badges (by
-rank), the sites' names, the stations, and the other layers' labels (top layer first). A badge or site name with no free position next to
-its site moves to an outer ring with a leader line; other labels are hidden. Labels of a
+rank), the sites' names, the stations, and the other layers' labels (top layer first).
+A badge or site name with no free position next to its site moves to an outer ring with
+a leader line; other labels are hidden. Labels of a
 layer are drawn only at or below its style's ``max_resolution`` (hiding by scale), and at
 most :data:`MAX_PER_LAYER` per layer are considered (labels of thousands of start-ups are
 never drawn).
