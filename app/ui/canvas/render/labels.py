@@ -134,7 +134,7 @@ def _badge_requests(out: _Requests, badges, viewport: Viewport, scale: float) ->
         out.w.append(metrics.horizontalAdvance(badge.text) + 10 * scale + 2 * ring)
         out.h.append(metrics.height() + 4 * scale + 2 * ring)
         out.priority.append(BADGE_PRIORITY)
-        out.gap.append(6.0 * scale)
+        out.gap.append(9.0 * scale)  # clear of the site marker (obstacle of 6 + pad 2)
         out.mode.append(lp.ABOVE)
         out.leader.append(True)
         out.key.append(-1)
