@@ -17,15 +17,28 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from app.core.analysis.point_patterns import Grid, hot_spots, kernel_density, point_xy
+from app.core.analysis.point_patterns import (
+    Grid,
+    hot_spot_confidence,
+    hot_spots,
+    kernel_density,
+    point_xy,
+)
 from app.core.progress import Progress
 from layers.model import Layer, LayerSpec
 from layers.provenance import DataStatus, Provenance
 from layers.style import Symbol, categorized
 
 DENSITY_CLASSES = ("very high", "high", "medium", "low")
-_DENSITY_COLOURS = ("#b10026", "#fc4e2a", "#feb24c", "#ffeda0")
-HOT_CLASSES = (("99 %", 2.576, "#b2182b"), ("95 %", 1.96, "#ef8a62"))
+#: A single-hue blue ramp: no zoning class is blue (zoning: yellows, oranges, pinks,
+#: greens, lavender), so density never reads as a zone.
+_DENSITY_COLOURS = ("#08306b", "#2171b5", "#6baed6", "#c6dbef")
+#: Hot-spot bins: (class, confidence level %, colour), Benjamini–Hochberg corrected.
+HOT_CLASSES = (
+    ("99 %", 99, "#b2182b"),
+    ("95 %", 95, "#ef8a62"),
+    ("90 %", 90, "#fddbc7"),
+)
 
 
 def _derived(source: Layer, what: str) -> Provenance:
@@ -99,15 +112,17 @@ HOTSPOT_SPEC = LayerSpec(
         [
             (
                 name,
-                f"Gi* z ≥ {z:g} ({name})",
+                f"Hot spot, {name} confidence (FDR)",
                 Symbol(fill=colour, fill_alpha=0.6, stroke=colour, stroke_width=0.5),
             )
-            for name, z, colour in HOT_CLASSES
+            for name, _level, colour in HOT_CLASSES
         ],
         other=Symbol(fill=None, stroke=None),
     ),
     provenance=Provenance(DataStatus.SYNTHETIC, "", "", ""),
-    description="Getis-Ord Gi* hot spots of start-up counts on 250 m cells (z ≥ 1.96).",
+    description="Getis-Ord Gi* hot spots of start-up counts on 250 m cells, binned at 90, 95 "
+    "and 99 % confidence with the Benjamini–Hochberg false-discovery-rate correction; "
+    "z-scores against the start-up layer's coverage area.",
 )
 
 
@@ -161,7 +176,8 @@ def hotspot_layer(
     progress: Progress | None = None,
     coverage: shapely.Geometry | None = None,
 ) -> Layer:
-    """Cells whose Gi* z-score is at least 1.96 (95 %) or 2.576 (99 %).
+    """Hot-spot cells at 90, 95 or 99 % confidence after the Benjamini–Hochberg
+    false-discovery-rate correction (:func:`hot_spot_confidence`).
 
     With ``coverage`` (the start-up layer's coverage area; None: the whole map) the
     statistic is computed over the cells inside it only, and they are cut to it.
@@ -171,11 +187,13 @@ def hotspot_layer(
     x, y = _covered_xy(startups, coverage)
     spots = hot_spots(x, y, cell, area=coverage)
     report(0.6, "cells")
-    z = np.nan_to_num(spots.z, nan=-np.inf)
-    mask = z >= HOT_CLASSES[1][1]
-    names = np.where(z[mask] >= HOT_CLASSES[0][1], HOT_CLASSES[0][0], HOT_CLASSES[1][0])
+    level = hot_spot_confidence(spots.z)
+    mask = level > 0
+    names = np.select(
+        [level[mask] == lv for _, lv, _ in HOT_CLASSES], [name for name, _, _ in HOT_CLASSES], ""
+    )
     frame = gpd.GeoDataFrame(
-        {"z": z[mask], "count": spots.counts[mask], "class": names},
+        {"z": spots.z[mask], "count": spots.counts[mask], "class": names},
         geometry=_cells(spots.grid, mask, coverage),
         crs=startups.data.crs,
     )

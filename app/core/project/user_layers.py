@@ -120,21 +120,49 @@ LABEL_LIMIT = 60
 MAX_CATEGORIES = 12
 
 
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", str(text)).casefold()
+
+
+def category_aliases(categories) -> dict[str, Category]:
+    """Every name a default category goes by, normalised (case and spaces ignored): its
+    value, its legend label (e.g. "바이오·헬스 Bio/Health"), the label's Korean and English
+    halves, and their parts ("바이오", "헬스", "Bio", "Health"). The first category
+    claiming a name keeps it."""
+    aliases: dict[str, Category] = {}
+    for category in categories:
+        names = [str(category.value), category.label, *category.label.split(" ", 1)]
+        names += [part for name in names for part in re.split(r"[·/,]", name)]
+        for name in names:
+            if len(_norm(name)) >= 2:
+                aliases.setdefault(_norm(name), category)
+    return aliases
+
+
 def _own_categories(style: LayerStyle, frame: gpd.GeoDataFrame) -> LayerStyle:
     """The role's categorized style, with categories for the layer's own values when the
     default categories do not fit them (e.g. sectors 소프트웨어, 바이오 … instead of
-    ICT/SW, Bio/Health): the most frequent values, in the palette's colours."""
+    ICT/SW, Bio/Health): the most frequent values. A value that names a default category
+    in Korean or English ("바이오", "Bio/Health", "ICT·소프트웨어") keeps that category's
+    colour, so the same sector looks the same in every layer; the others take the
+    palette's colours not used by those."""
     if style.kind != "categorized" or style.field not in frame.columns:
         return style
     values = frame[style.field].dropna().astype(str)
     known = {str(c.value) for c in style.categories}
     if len(values) == 0 or values.isin(known).mean() >= 0.5:
         return style
-    common = values.value_counts().index[:MAX_CATEGORIES]
+    common = sorted(values.value_counts().index[:MAX_CATEGORIES])
+    aliases = category_aliases(style.categories)
+    matched = {value: aliases.get(_norm(value)) for value in common}
+    taken = {c.symbol.fill for c in matched.values() if c is not None}
+    free = iter([colour for colour in PALETTE if colour not in taken] + list(PALETTE))
     base = style.categories[0].symbol
     rows = tuple(
-        Category(value, value, replace(base, fill=PALETTE[i % len(PALETTE)]))
-        for i, value in enumerate(sorted(common))
+        Category(value, value, replace(base, fill=default.symbol.fill))
+        if default is not None
+        else Category(value, value, replace(base, fill=next(free)))
+        for value, default in matched.items()
     )
     return replace(style, categories=rows)
 

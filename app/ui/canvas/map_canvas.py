@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.core.map.viewport import Viewport
 from app.ui.canvas.render.decorations import highlight_path
+from app.ui.canvas.render.labels import LabelPlan
 from app.ui.canvas.render.map_renderer import BACKGROUND, MapRenderer
 from app.ui.i18n import tr
 from layers.model import LayerStack
@@ -139,8 +140,13 @@ class MapCanvas(QWidget):
         self._highlight: list = []
         #: Whether tools draw their snap marker (not on a projector: presentation mode).
         self.show_snap_marker = True
-        #: Objects with ``paint(painter, viewport)`` drawn over the cached map every frame.
+        #: Objects with ``paint(painter, viewport)`` drawn over the cached map every frame;
+        #: one with ``label_marks()`` hands its badges to the label pass.
         self.overlays: list = []
+        #: The labels and badges last drawn (placed in one pass over the overlays).
+        self.last_labels = LabelPlan()
+        self._labels_image: QImage | None = None
+        self._labels_key: tuple | None = None
         self._tool: MapTool | None = None
         self._extent_set = False
         #: What the map shows before the user moves it (the main window sets the districts).
@@ -256,7 +262,7 @@ class MapCanvas(QWidget):
         start = time.perf_counter()
         painter = QPainter(image)
         try:
-            self.renderer.render_layers(painter, self.viewport, label_scale=self.label_scale)
+            self.renderer.render_layers(painter, self.viewport, labels=False)
         except Exception as err:
             log.exception("rendering failed")
             painter.setPen(QColor("#b00020"))
@@ -269,6 +275,39 @@ class MapCanvas(QWidget):
         self._dirty = False
         self.rendered.emit(self.last_render_ms)
         return image
+
+    def labels_image(self) -> QImage:
+        """The layers' labels and the overlays' badges, placed in one pass
+        (:meth:`MapRenderer.render_labels`), cached until the map or a badge changes."""
+        badges = [
+            badge
+            for overlay in self.overlays
+            if hasattr(overlay, "label_marks")
+            for badge in overlay.label_marks()
+        ]
+        key = (
+            self.render_count,
+            self.label_scale,
+            tuple((b.x, b.y, b.text, b.fill.rgba(), b.ring is not None) for b in badges),
+        )
+        if key != self._labels_key or self._labels_image is None:
+            ratio = self.devicePixelRatioF()
+            image = QImage(
+                int(self.viewport.width * ratio),
+                int(self.viewport.height * ratio),
+                QImage.Format.Format_ARGB32_Premultiplied,
+            )
+            image.setDevicePixelRatio(ratio)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            try:
+                self.last_labels = self.renderer.render_labels(
+                    painter, self.viewport, label_scale=self.label_scale, badges=badges
+                )
+            finally:
+                painter.end()
+            self._labels_image, self._labels_key = image, key
+        return self._labels_image
 
     def resizeEvent(self, event) -> None:
         self.viewport.resize(self.width(), self.height())
@@ -303,6 +342,7 @@ class MapCanvas(QWidget):
                 painter.save()
                 overlay.paint(painter, self.viewport)
                 painter.restore()
+        painter.drawImage(self._drag_offset, self.labels_image())
         if self._tool is not None:
             painter.save()
             painter.translate(self._drag_offset)

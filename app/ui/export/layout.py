@@ -18,10 +18,11 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from app.core.i18n_catalog import translate
 from app.core.map.viewport import Viewport
 from app.ui.canvas.render.decorations import attribution_text, paint_north_arrow, paint_scale_bar
+from app.ui.canvas.render.labels import LabelPlan
 from app.ui.canvas.render.legend import paint_legend
 from app.ui.canvas.render.legend_grid import legend_grid, paint_legend_grid
 from app.ui.canvas.render.map_renderer import BACKGROUND, MapRenderer
-from app.ui.canvas.render.sites_painter import paint_sites
+from app.ui.canvas.render.sites_painter import paint_sites, site_badges
 from app.ui.fonts import map_font
 from layers.model import LayerStack
 
@@ -49,6 +50,8 @@ class MapLayout:
     north_arrow: QRectF = field(default_factory=QRectF)
     viewport: Viewport | None = None
     notes: list[str] = field(default_factory=list)
+    #: The labels and badges drawn on the map, in map-rectangle coordinates.
+    labels: LabelPlan = field(default_factory=LabelPlan)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class SiteMarks:
 
     indicators: object = None
     radius_m: float | None = None
+    #: How catchments are drawn (:data:`~app.ui.canvas.render.sites_painter.CATCHMENT_MODES`).
+    catchments: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -206,9 +211,13 @@ def _paint_map(
     painter.save()
     painter.translate(rect.topLeft())
     painter.setClipRect(QRectF(0, 0, viewport.width, viewport.height))
-    renderer.render_layers(painter, viewport, s, BACKGROUND)
-    # Catchments and badges over the layers, as the canvas's sites overlay draws them.
-    paint_sites(painter, viewport, stack.get("sites"), sites.radius_m, sites.indicators, s)
+    renderer.render_layers(painter, viewport, s, BACKGROUND, labels=False)
+    # Catchments over the layers, then labels and badges in one pass, as on the canvas.
+    layer = stack.get("sites")
+    paint_sites(painter, viewport, layer, sites.radius_m, s, sites.catchments)
+    layout.labels = renderer.render_labels(
+        painter, viewport, s, badges=site_badges(layer, sites.indicators)
+    )
     bar = paint_scale_bar(painter, viewport, s)
     arrow = paint_north_arrow(painter, viewport, s)
     painter.setClipping(False)

@@ -7,13 +7,15 @@ from PySide6.QtGui import QColor, QPainter, QPen
 
 from app.core.map.viewport import Viewport
 from app.ui.canvas.render.decorations import highlight_path
-from app.ui.canvas.render.sites_painter import paint_sites
+from app.ui.canvas.render.labels import Badge
+from app.ui.canvas.render.sites_painter import paint_sites, site_badges
 from app.ui.sites.editing import SiteEditing
 
 
 class SitesOverlay:
-    """Paints catchments (dashed circles of each point site's radius), the rank/score
-    badges of the indicator results and the selection.
+    """Paints catchments (dashed circles of each point site's radius) and the selection;
+    hands the rank/score badges of the indicator results to the canvas's label pass
+    (:meth:`label_marks`).
 
     Catchments and badges come from :func:`~app.ui.canvas.render.sites_painter.paint_sites`,
     which the PNG/PDF export calls too.
@@ -22,18 +24,18 @@ class SitesOverlay:
     def __init__(self, editing: SiteEditing, indicators=None) -> None:
         self.editing = editing
         self.indicators = indicators
+        #: How catchments are drawn (:data:`~app.ui.canvas.render.sites_painter.CATCHMENT_MODES`).
+        self.catchments = "auto"
+
+    def label_marks(self) -> list[Badge]:
+        """The sites' badges, which the canvas places together with the layers' labels."""
+        return site_badges(self.editing.layer, getattr(self.indicators, "results", None))
 
     def paint(self, painter: QPainter, viewport: Viewport) -> None:
         layer = self.editing.layer
         if layer is None or not layer.visible or len(layer.data) == 0:
             return
-        paint_sites(
-            painter,
-            viewport,
-            layer,
-            self.editing.radius_m,
-            getattr(self.indicators, "results", None),
-        )
+        paint_sites(painter, viewport, layer, self.editing.radius_m, mode=self.catchments)
         geometry = self.editing.selected_geometry()
         if geometry is not None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)

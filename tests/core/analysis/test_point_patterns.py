@@ -100,3 +100,34 @@ def test_clark_evans_in_a_district():
     geoms = shapely.points([[100, 100], [200, 100], [5000, 5000]])
     summary = clark_evans_in(geoms, district)
     assert summary.n == 2 and summary.area_m2 == 1e6 and summary.mean_nnd == 100
+
+
+def test_hot_spot_bins_follow_benjamini_hochberg_against_a_brute_reference():
+    from app.core.analysis.point_patterns import (
+        fdr_significant,
+        hot_spot_confidence,
+        two_sided_p,
+    )
+
+    rng = np.random.default_rng(7)
+    z = np.concatenate([rng.normal(0, 1, 300), rng.normal(3.2, 0.6, 40), [np.nan, -4.0]])
+    p = two_sided_p(z)
+    assert math.isclose(p[-1], 2 * 0.5 * math.erfc(4.0 / math.sqrt(2)))
+    for alpha in (0.10, 0.05, 0.01):
+        finite = [(v, i) for i, v in enumerate(p) if np.isfinite(v)]
+        finite.sort()
+        m, k_max = len(finite), 0
+        for k, (v, _) in enumerate(finite, start=1):  # the textbook step-up loop
+            if v <= k / m * alpha:
+                k_max = k
+        expected = np.zeros(len(p), bool)
+        for _, i in finite[:k_max]:
+            expected[i] = True
+        assert (fdr_significant(p, alpha) == expected).all()
+    level = hot_spot_confidence(z)
+    # uncorrected, z = 1.7 would be "90 %": among 340 tests the correction drops it
+    assert set(np.unique(level)) <= {-99, -95, -90, 0, 90, 95, 99}
+    assert (level[(z > 0) & (z < 1.7)] == 0).all()
+    assert level[-1] < 0 and level[-2] == 0  # a cold spot; NaN is no spot
+    assert (level[300:] >= 90).mean() > 0.8  # the planted hot cells are found
+    assert ((np.abs(z) >= 1.645) & (level == 0)).any()  # stricter than z >= 1.645

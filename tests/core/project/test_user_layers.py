@@ -38,3 +38,26 @@ def test_table_names_are_safe_and_unique():
     assert table_name("zoning.shp", set()) == "zoning_1"  # a default layer's name is taken
     assert table_name("용도지역", set()) == "layer_1"
     assert table_name("gpkg_contents", set()).startswith("layer")
+
+
+def test_imported_sectors_named_in_korean_or_english_take_the_default_sector_colours():
+    colours = {str(c.value): c.symbol.fill for c in STARTUPS.style.categories}
+    frame = _points(
+        6,
+        sector=[
+            "바이오",
+            "Bio/Health",
+            "ICT·소프트웨어",
+            "fintech",
+            "Advanced manufacturing",
+            "로봇",
+        ],
+    )
+    style = role_style("startups", "point", 0, frame)
+    fill = {str(c.value): c.symbol.fill for c in style.categories}
+    assert fill["바이오"] == fill["Bio/Health"] == colours["Bio/Health"]
+    assert fill["ICT·소프트웨어"] == colours["ICT/SW"]
+    assert fill["fintech"] == colours["Fintech"]
+    assert fill["Advanced manufacturing"] == colours["Manufacturing"]
+    # a sector the app does not know gets a colour no known sector shows here
+    assert fill["로봇"] not in {fill[v] for v in fill if v != "로봇"}

@@ -392,7 +392,8 @@ def test_cli_scene_png_and_sites(stack, tmp_path):
     sx, sy = layout.viewport.map_to_screen(cx, cy)
     px, py = int(layout.map.left() + sx), int(layout.map.top() + sy)
     a, b = _pixels(plain), _pixels(with_sites)
-    assert np.abs(a - _pixels(tmp_path / "ref.png")).max() <= 2  # the scene, as in-process
+    # the scene, as in-process (a few halo edge pixels differ by antialiasing noise)
+    assert np.abs(a - _pixels(tmp_path / "ref.png")).max() <= 3
     changed = np.abs(a - b).max(axis=2) > 40
     assert changed[py - 12 : py + 13, px - 12 : px + 13].sum() > 30  # the site's marker
     legend = changed[

@@ -28,7 +28,6 @@ from PySide6.QtGui import (
 
 from app.core.map.viewport import Viewport
 from app.ui.canvas.render.qt_style import fill_brush, outline_pen, qcolor
-from app.ui.fonts import map_font
 from layers.model import Layer
 from layers.style import Symbol
 from layers.style_classes import class_codes
@@ -316,64 +315,6 @@ def _paint_points(
     painter.drawPath(marker_path)
 
 
-def paint_labels(
-    painter: QPainter,
-    layer: Layer,
-    cache: LayerCache,
-    viewport: Viewport,
-    occupied: list[QRectF],
-    scale: float = 1.0,
-    label_scale: float = 1.0,
-) -> None:
-    """Draw the layer's labels, skipping any that would overlap ``occupied`` (updated).
-
-    ``label_scale`` multiplies only the label font size on top of ``scale`` (presentation
-    mode enlarges labels without changing the style).
-    """
-    label = layer.style.label
-    if label is None or not cache.label_text:
-        return
-    if label.max_resolution is not None and viewport.resolution > label.max_resolution:
-        return
-    m11, _, _, m22, dx, dy = viewport.affine()
-    sx = cache.label_x * m11 + dx
-    sy = cache.label_y * m22 + dy
-    visible = np.flatnonzero((sx > 0) & (sx < viewport.width) & (sy > 0) & (sy < viewport.height))
-    if len(visible) == 0:
-        return
-    font = map_font(label.size_pt * scale * label_scale, label.bold)
-    metrics = QFontMetricsF(font)
-    painter.save()
-    if layer.opacity <= 0:
-        painter.restore()
-        return
-    painter.setOpacity(max(0.35, layer.opacity))
-    painter.setFont(font)
-    placed: dict[str, list[tuple[float, float]]] = {}
-    offset = 0.0 if layer.geometry_kind == "polygon" else 8.0 * scale
-    if layer.geometry_kind == "mixed":
-        offset = 10.0 * scale
-    for i in visible[:400].tolist():
-        text = cache.label_text[i]
-        if not text:
-            continue
-        width = metrics.horizontalAdvance(text)
-        if offset:
-            rect = QRectF(sx[i] + offset, sy[i] - metrics.height() / 2, width, metrics.height())
-        else:
-            rect = QRectF(sx[i] - width / 2, sy[i] - metrics.height() / 2, width, metrics.height())
-        if any(rect.intersects(other) for other in occupied):
-            continue
-        if text in placed and any(
-            abs(px - sx[i]) + abs(py - sy[i]) < 80 for px, py in placed[text]
-        ):
-            continue  # the same name nearby (a station on two lines): one label is enough
-        placed.setdefault(text, []).append((sx[i], sy[i]))
-        occupied.append(rect.adjusted(-2, -1, 2, 1))
-        _halo_text(painter, rect, text, label.color, label.halo, scale)
-    painter.restore()
-
-
 #: Outlines of label texts (baseline origin at (0, 0)), by (text, font): a frame reuses them.
 _TEXT_PATHS: dict[tuple, QPainterPath] = {}
 #: Their halos rasterised (raster painters: the canvas and PNG export), with the image's
@@ -434,7 +375,7 @@ def _halo_image(
     return cached
 
 
-def _halo_text(
+def halo_text(
     painter: QPainter, rect: QRectF, text: str, colour: str, halo: str | None, scale: float
 ) -> None:
     """Draw ``text`` centred in ``rect`` (one line, ``rect`` as wide as the text), on a halo.

@@ -15,7 +15,8 @@ from app.ui.canvas.render.decorations import (
     paint_north_arrow,
     paint_scale_bar,
 )
-from app.ui.canvas.render.layer_painter import LayerCache, build_cache, paint_labels, paint_layer
+from app.ui.canvas.render.labels import LabelPlan, place_and_paint
+from app.ui.canvas.render.layer_painter import LayerCache, build_cache, paint_layer
 from layers.model import Layer, LayerStack
 
 BACKGROUND = QColor("#fbfaf7")
@@ -54,10 +55,13 @@ class MapRenderer:
         scale: float = 1.0,
         background: QColor | None = BACKGROUND,
         label_scale: float = 1.0,
+        labels: bool = True,
     ) -> None:
-        """Background, every visible layer bottom-up, then labels top-down.
+        """Background, every visible layer bottom-up, then (``labels``) their labels.
 
-        ``label_scale`` enlarges the labels only (presentation mode).
+        ``label_scale`` enlarges the labels only (presentation mode). Callers that draw
+        something between the layers and the labels (the sites' catchments) pass
+        ``labels=False`` and call :meth:`render_labels` afterwards.
         """
         if background is not None:
             painter.fillRect(QRectF(0, 0, viewport.width, viewport.height), background)
@@ -66,11 +70,28 @@ class MapRenderer:
         visible = [layer for layer in self.stack.draw_order() if layer.visible]
         for layer in visible:
             paint_layer(painter, layer, self.cache_for(layer), viewport, scale)
-        occupied: list[QRectF] = []
-        for layer in reversed(visible):  # top layer's labels win
-            paint_labels(
-                painter, layer, self.cache_for(layer), viewport, occupied, scale, label_scale
-            )
+        if labels:
+            self.render_labels(painter, viewport, scale, label_scale)
+
+    def render_labels(
+        self,
+        painter: QPainter,
+        viewport: Viewport,
+        scale: float = 1.0,
+        label_scale: float = 1.0,
+        badges=(),
+    ) -> LabelPlan:
+        """The labels of the visible layers and the sites' ``badges``, placed in one pass
+        (:func:`~app.ui.canvas.render.labels.place_and_paint`); returns what was drawn."""
+        visible = [layer for layer in reversed(self.stack.draw_order()) if layer.visible]
+        return place_and_paint(
+            painter,
+            [(layer, self.cache_for(layer)) for layer in visible],
+            viewport,
+            scale,
+            label_scale,
+            badges,
+        )
 
     def render_decorations(
         self,

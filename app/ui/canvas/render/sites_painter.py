@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import shapely
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
 
 from app.core.indicators.format import blocked, is_missing
 from app.core.map.viewport import Viewport
 from app.core.sites import edits as site_ops
-from app.ui.fonts import map_font
+from app.ui.canvas.render.labels import Badge, place_and_paint
 from layers.model import Layer
 from layers.themes.sites import DEFAULT_RADIUS_M
 
@@ -44,15 +44,21 @@ def catchment_fill(opacity: float = 1.0) -> QColor:
     return fill
 
 
+#: How catchments are drawn: ``"auto"`` fills them unless several overlap (then outlines
+#: only, so overlapping discs do not muddy the map), or always ``"outline"``, ``"fill"``,
+#: or ``"off"``.
+CATCHMENT_MODES = ("auto", "outline", "fill", "off")
+
+
 def paint_sites(
     painter: QPainter,
     viewport: Viewport,
     layer: Layer | None,
     radius_m: float | None = None,
-    indicators: pd.DataFrame | None = None,
     scale: float = 1.0,
+    mode: str = "auto",
 ) -> None:
-    """Draw each point site's catchment circle and each site's "#rank score" badge.
+    """Draw each point site's catchment circle (the badges go through the label pass).
 
     Parameters
     ----------
@@ -65,39 +71,59 @@ def paint_sites(
     radius_m : float, optional
         The project's catchment radius R in metres, used where a site has no
         ``radius_m`` of its own (default 800 m).
-    indicators : pandas.DataFrame, optional
-        Indicator results indexed by ``site_id`` with ``rank``, ``score`` and
-        ``use_permitted``; without it (or without ``rank``) no badges are drawn.
     scale : float
-        Multiplies line widths, badge size and type (print DPI).
+        Multiplies line widths (print DPI).
+    mode : str
+        One of :data:`CATCHMENT_MODES`.
     """
-    if layer is None or not layer.visible or len(layer.data) == 0:
+    if layer is None or not layer.visible or len(layer.data) == 0 or mode == "off":
         return
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     paint_catchments(
-        painter, viewport, layer, DEFAULT_RADIUS_M if radius_m is None else radius_m, scale
+        painter, viewport, layer, DEFAULT_RADIUS_M if radius_m is None else radius_m, scale, mode
     )
-    paint_badges(painter, viewport, layer, indicators, scale)
     painter.restore()
 
 
+def catchments_overlap(x: np.ndarray, y: np.ndarray, radii: np.ndarray) -> bool:
+    """True when two of the circles (centres ``x, y``, ``radii``) overlap."""
+    if len(x) < 2:
+        return False
+    d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
+    reach = radii[:, None] + radii[None, :]
+    np.fill_diagonal(d, np.inf)
+    return bool((d < reach).any())
+
+
 def paint_catchments(
-    painter: QPainter, viewport: Viewport, layer: Layer, radius_m: float, scale: float = 1.0
+    painter: QPainter,
+    viewport: Viewport,
+    layer: Layer,
+    radius_m: float,
+    scale: float = 1.0,
+    mode: str = "auto",
 ) -> None:
-    """Dashed circles of each point site's radius (its own ``radius_m``, else R)."""
+    """Dashed circles of each point site's radius (its own ``radius_m``, else R), filled
+    faintly as ``mode`` says (:data:`CATCHMENT_MODES`)."""
+    if mode == "off":
+        return
     data = layer.data
     is_point = shapely.get_type_id(data.geometry.values) == 0
     if not is_point.any():
         return
     coords = shapely.get_coordinates(data.geometry.values[is_point])
-    radii = site_ops.effective_radii(layer, radius_m)[is_point]
+    radii = np.nan_to_num(site_ops.effective_radii(layer, radius_m)[is_point])
+    fill = mode == "fill" or (
+        mode == "auto" and not catchments_overlap(coords[:, 0], coords[:, 1], radii)
+    )
     sx, sy = viewport.map_to_screen(coords[:, 0], coords[:, 1])
     painter.setPen(catchment_pen(scale))
-    painter.setBrush(catchment_fill(layer.opacity))
-    for x, y, r in zip(
-        sx.tolist(), sy.tolist(), np.nan_to_num(radii / viewport.resolution).tolist()
-    ):
+    if fill:
+        painter.setBrush(catchment_fill(layer.opacity))
+    else:
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+    for x, y, r in zip(sx.tolist(), sy.tolist(), (radii / viewport.resolution).tolist()):
         if r > 0:
             painter.drawEllipse(QPointF(x, y), r, r)
 
@@ -137,22 +163,18 @@ def badge_colour(permission) -> QColor:
     return UNKNOWN_FILL if is_missing(permission) else RANK_FILL
 
 
-def paint_badges(
-    painter: QPainter,
-    viewport: Viewport,
-    layer: Layer,
-    indicators: pd.DataFrame | None,
-    scale: float = 1.0,
-) -> None:
-    """A "#rank score" badge above each site's anchor (a point on its surface)."""
+def site_badges(layer: Layer | None, indicators: pd.DataFrame | None) -> list[Badge]:
+    """The "#rank score" badge of each ranked site, anchored at a point on its surface,
+    best rank first (the label pass places them in this order).
+
+    Empty when the layer is missing, hidden or empty, or without results.
+    """
+    if layer is None or not layer.visible or len(layer.data) == 0:
+        return []
     rows = badge_rows(layer, indicators)
     if rows is None:
-        return
+        return []
     anchors = shapely.get_coordinates(shapely.point_on_surface(layer.data.geometry.values))
-    sx, sy = viewport.map_to_screen(anchors[:, 0], anchors[:, 1])
-    font = map_font(9 * scale, bold=True)
-    painter.setFont(font)
-    metrics = QFontMetricsF(font)
     scores = rows["score"] if "score" in rows else pd.Series(np.nan, index=rows.index)
     permissions = (
         rows["use_permitted"]
@@ -164,29 +186,39 @@ def paint_badges(
         if "partial" in rows
         else pd.Series(False, index=rows.index)
     )
-    flags = int(Qt.AlignmentFlag.AlignCenter)
-    ring = QPen(PARTIAL_RING, 2.2 * scale, Qt.PenStyle.DashLine)
-    for x, y, rank, score, permission, partial in zip(
-        sx.tolist(),
-        sy.tolist(),
-        rows["rank"].tolist(),
-        scores.tolist(),
-        permissions.tolist(),
-        partials.tolist(),
-        strict=True,
-    ):
-        if is_missing(rank):
-            continue
-        text = badge_text(rank, score)
-        width = metrics.horizontalAdvance(text) + 10 * scale
-        rect = QRectF(x - width / 2, y - 28 * scale, width, metrics.height() + 4 * scale)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(badge_colour(permission))
-        painter.drawRoundedRect(rect, 5 * scale, 5 * scale)
-        if partial:  # compared on partial data: a dashed ring around the badge
-            painter.setPen(ring)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            grown = rect.adjusted(-2.5 * scale, -2.5 * scale, 2.5 * scale, 2.5 * scale)
-            painter.drawRoundedRect(grown, 7 * scale, 7 * scale)
-        painter.setPen(QColor("white"))
-        painter.drawText(rect, flags, text)
+    badges = [
+        Badge(
+            x,
+            y,
+            badge_text(rank, score),
+            badge_colour(permission),
+            PARTIAL_RING if partial else None,
+        )
+        for x, y, rank, score, permission, partial in zip(
+            anchors[:, 0].tolist(),
+            anchors[:, 1].tolist(),
+            rows["rank"].tolist(),
+            scores.tolist(),
+            permissions.tolist(),
+            partials.tolist(),
+            strict=True,
+        )
+        if not is_missing(rank)
+    ]
+    ranks = [int(r) for r in rows["rank"].tolist() if not is_missing(r)]
+    return [badge for _, badge in sorted(zip(ranks, badges), key=lambda pair: pair[0])]
+
+
+def paint_badges(
+    painter: QPainter,
+    viewport: Viewport,
+    layer: Layer,
+    indicators: pd.DataFrame | None,
+    scale: float = 1.0,
+) -> None:
+    """Only the sites' badges, placed by the label pass (without any layer's labels).
+
+    The canvas and the export place them together with the labels instead
+    (:func:`app.ui.canvas.render.labels.place_and_paint`).
+    """
+    place_and_paint(painter, [], viewport, scale, badges=site_badges(layer, indicators))
