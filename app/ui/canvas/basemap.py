@@ -262,8 +262,25 @@ def paint_basemap_now(
     return f"basemap: {missing} of {len(futures)} tiles missing" if missing else ""
 
 
+class ExportBasemap:
+    """The basemap as an export's renderer draws it (waits for its tiles); a note about
+    missing tiles goes to ``notes``."""
+
+    def __init__(self, spec: BasemapSpec, notes: list[str]) -> None:
+        self.spec, self.notes = spec, notes
+
+    def paint(self, painter: QPainter, viewport: Viewport) -> None:
+        note = paint_basemap_now(painter, viewport, self.spec)
+        if note:
+            self.notes.append(note)
+
+    def attribution(self) -> str:
+        return self.spec.settings.attribution()
+
+
 __all__ = [
     "BasemapLayer",
+    "ExportBasemap",
     "BasemapSpec",
     "cache_folder",
     "draw_tile",
