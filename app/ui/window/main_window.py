@@ -40,10 +40,10 @@ from app.ui.identify.tool import IdentifyTool
 from app.ui.indicators.controller import IndicatorsController
 from app.ui.indicators.panel import IndicatorsPanel
 from app.ui.layers.add_layer import LayerImporter, show_message
-from app.ui.layers.commands import RemoveLayerCommand
+from app.ui.layers.commands import RemoveLayerCommand, RenameLayerCommand, SetStyleCommand
 from app.ui.layers.panel import LayerPanel
 from app.ui.canvas.basemap_dialog import BasemapControl
-from app.ui.layers.properties import CoverageSetup, LayerPropertiesDialog
+from app.ui.layers.properties import CoverageSetup, LayerEdits, LayerPropertiesDialog
 from app.ui.presentation.controller import PresentationController
 from app.ui.project.controller import ProjectController
 from app.ui.project.settings_commands import SetCoverageCommand
@@ -558,7 +558,11 @@ class MainWindow(QMainWindow):
                 polygons=layer.geometry_kind == "polygon",
                 project_layer=not is_user_layer(layer),
             )
-        dialog = LayerPropertiesDialog(layer, self.language, self, coverage=setup)
+        edits = LayerEdits(
+            lambda style: self.undo_stack.push(SetStyleCommand(layer, layer.style, style)),
+            lambda en, ko: self.undo_stack.push(RenameLayerCommand(layer, en, ko)),
+        )
+        dialog = LayerPropertiesDialog(layer, self.language, self, coverage=setup, edits=edits)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.show()
         return dialog
