@@ -13,7 +13,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from layers.style import Category, LayerStyle, Range, Symbol
+from layers.style import Category, LayerStyle, Range
 
 Method = Literal["equal", "quantile", "jenks"]
 METHODS: tuple[Method, ...] = ("equal", "quantile", "jenks")
@@ -53,7 +53,7 @@ def ramp_colours(name: str, n: int) -> list[str]:
     rgb = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in stops], float)
     at = np.linspace(0, len(stops) - 1, n) if n > 1 else np.array([(len(stops) - 1) / 2])
     channels = [np.interp(at, np.arange(len(stops)), rgb[:, k]) for k in range(3)]
-    return ["#%02x%02x%02x" % tuple(int(round(c[i])) for c in channels) for i in range(n)]
+    return ["#" + "".join(f"{int(round(c[i])):02x}" for c in channels) for i in range(n)]
 
 
 def _finite(values) -> np.ndarray:
@@ -179,6 +179,7 @@ def _plain(value: Any) -> Any:
 def with_class(style: LayerStyle, index: int, colour: str | None = None, label: str | None = None):
     """A copy of ``style`` whose class ``index`` has a new fill ``colour`` and/or
     ``label``."""
+
     def change(item):
         symbol = replace(item.symbol, fill=colour) if colour is not None else item.symbol
         return replace(item, symbol=symbol, label=item.label if label is None else label)

@@ -15,9 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 
-PALETTE = [
-    (r, g, b) for r in (0, 128, 255) for g in (0, 128, 255) for b in (0, 128, 255)
-][1:17]  # 16 colours, two of them differ by >= 127 in some channel
+PALETTE = [(r, g, b) for r in (0, 128, 255) for g in (0, 128, 255) for b in (0, 128, 255)][
+    1:17
+]  # 16 colours, two of them differ by >= 127 in some channel
 
 
 def expected_colour(x: int, y: int, qx: int, qy: int) -> tuple[int, int, int]:
@@ -61,7 +61,7 @@ class TileServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 with server._lock:
                     server.requests += 1
                     server.agents.append(self.headers.get("User-Agent", ""))

@@ -67,7 +67,7 @@ class TileFetcher:
             headers["If-Modified-Since"] = cached.last_modified
         request = urllib.request.Request(url, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 data = response.read()
                 info = response.headers
         except urllib.error.HTTPError as err:

@@ -175,9 +175,7 @@ def _pieces(view: View, z: int, x: int, y: int, n: int) -> list[Piece]:
     pieces = []
     for j in range(n):
         for i in range(n):
-            src = np.array(
-                [[g[i], g[j]], [g[i + 1], g[j]], [g[i + 1], g[j + 1]], [g[i], g[j + 1]]]
-            )
+            src = np.array([[g[i], g[j]], [g[i + 1], g[j]], [g[i + 1], g[j + 1]], [g[i], g[j + 1]]])
             dst = np.array(
                 [
                     [sx[j, i], sy[j, i]],

@@ -13,6 +13,7 @@ the PNG/PDF exports, waiting for the tiles (in the export's worker thread).
 from __future__ import annotations
 
 import logging
+import os
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -38,7 +39,11 @@ EXPORT_WAIT_S = 30.0
 
 
 def cache_folder() -> Path:
-    """The user cache folder for basemap tiles."""
+    """The user cache folder for basemap tiles (under ``INNOATLAS_DATA_DIR`` when set,
+    e.g. in tests)."""
+    override = os.environ.get("INNOATLAS_DATA_DIR")
+    if override:
+        return Path(override) / "cache" / "tiles"
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
     return Path(base or Path.home() / ".cache" / "innoatlas") / "tiles"
 
@@ -60,7 +65,9 @@ def draw_tile(painter: QPainter, image: QImage, pieces: list[Piece]) -> None:
         painter.drawImage(
             QRectF(left, top, right - left, bottom - top),
             image,
-            QRectF(left * scale_x, top * scale_y, (right - left) * scale_x, (bottom - top) * scale_y),
+            QRectF(
+                left * scale_x, top * scale_y, (right - left) * scale_x, (bottom - top) * scale_y
+            ),
         )
         painter.restore()
 
@@ -188,7 +195,7 @@ class BasemapLayer(QObject):
         """In a worker thread: fetch one tile and hand it to the GUI thread."""
         try:
             result = fetcher.fetch(*key[1:])
-        except Exception as err:  # noqa: BLE001 - a worker must never die silently
+        except Exception as err:
             log.exception("basemap tile %s failed", key)
             result = TileResult(None, str(err))
         self._arrived.emit(key, result)

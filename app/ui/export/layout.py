@@ -17,10 +17,10 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from app.core.i18n_catalog import translate
 from app.core.map.viewport import Viewport
+from app.ui.canvas.basemap import BasemapSpec, ExportBasemap, with_credit
 from app.ui.canvas.render.decorations import attribution_text, paint_north_arrow, paint_scale_bar
 from app.ui.canvas.render.legend import paint_legend
 from app.ui.canvas.render.legend_grid import legend_grid, paint_legend_grid
-from app.ui.canvas.basemap import BasemapSpec, ExportBasemap, with_credit
 from app.ui.canvas.render.map_renderer import BACKGROUND, MapRenderer
 from app.ui.canvas.render.sites_painter import paint_sites
 from app.ui.fonts import map_font

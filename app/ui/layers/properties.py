@@ -32,8 +32,8 @@ from app.ui import i18n
 from app.ui.layers.coverage_editor import CoverageEditor
 from app.ui.layers.symbology import LabelsPage, SymbologyPage, edited_style
 from layers.model import Layer
-from layers.style import LayerStyle
 from layers.provenance import DataStatus
+from layers.style import LayerStyle
 
 _STATUS_COLOUR = {
     DataStatus.REAL: "#2a7f2a",

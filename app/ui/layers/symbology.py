@@ -43,7 +43,11 @@ from layers.model import Layer
 from layers.style import LabelStyle, LayerStyle
 
 KINDS = (("single", "Single symbol"), ("categorized", "Categorized"), ("graduated", "Graduated"))
-METHOD_TEXT = {"equal": "Equal interval", "quantile": "Quantiles", "jenks": "Natural breaks (Jenks)"}
+METHOD_TEXT = {
+    "equal": "Equal interval",
+    "quantile": "Quantiles",
+    "jenks": "Natural breaks (Jenks)",
+}
 #: Metres per pixel of a 1:1 scale at 96 dpi (a scale N is N × this resolution).
 RESOLUTION_PER_SCALE = 0.0254 / 96
 
@@ -168,9 +172,7 @@ class SymbologyPage(QWidget):
         self.stroke.valueChanged.connect(
             lambda v: self._set(with_symbols(self.style, stroke_width=v))
         )
-        self.stroke_colour.changed.connect(
-            lambda c: self._set(with_symbols(self.style, stroke=c))
-        )
+        self.stroke_colour.changed.connect(lambda c: self._set(with_symbols(self.style, stroke=c)))
         self.opacity.valueChanged.connect(
             lambda v: self._set(with_symbols(self.style, fill_alpha=v / 100.0))
         )

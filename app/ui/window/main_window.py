@@ -42,9 +42,9 @@ from app.ui.indicators.panel import IndicatorsPanel
 from app.ui.layers.add_layer import LayerImporter, show_message
 from app.ui.layers.commands import RemoveLayerCommand, RenameLayerCommand, SetStyleCommand
 from app.ui.layers.panel import LayerPanel
-from app.ui.canvas.basemap_dialog import BasemapControl
 from app.ui.layers.properties import CoverageSetup, LayerEdits, LayerPropertiesDialog
 from app.ui.presentation.controller import PresentationController
+from app.ui.project.basemap_dialog import BasemapControl
 from app.ui.project.controller import ProjectController
 from app.ui.project.settings_commands import SetCoverageCommand
 from app.ui.scenes.model import ScenesModel

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtGui import QColor
 
 from app.core.basemap.sources import CUSTOM, BasemapSettings
-from app.core.basemap.tiles import TILE_PX, ORIGIN, tile_span, to_mercator, zoom_for
+from app.core.basemap.tiles import ORIGIN, TILE_PX, tile_span, to_mercator, zoom_for
 from app.ui.canvas.map_canvas import MapCanvas
 from app.ui.canvas.render.map_renderer import BACKGROUND
 from layers.model import LayerStack

@@ -169,8 +169,6 @@ class BasemapDialog(QDialog):
         self.accept()
 
 
-
-
 class BasemapControl:
     """The window's basemap: the project's choice shown on the canvas, changed by the
     dialog as undo steps, failures as one status-bar note.
