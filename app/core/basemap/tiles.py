@@ -146,15 +146,6 @@ class View:
         return sx, sy
 
 
-def _tile_to_screen(view: View, z: int, x: int, y: int, px, py):
-    """Exact screen position of tile pixel coordinates ``(px, py)`` (0..256)."""
-    xmin, _ymin, _xmax, ymax = tile_bounds(z, x, y)
-    span = tile_span(z)
-    mx = xmin + np.asarray(px, float) / TILE_PX * span
-    my = ymax - np.asarray(py, float) / TILE_PX * span
-    return view.to_screen(*from_mercator(mx, my))
-
-
 CORNERS = np.array([[0, 0], [TILE_PX, 0], [TILE_PX, TILE_PX], [0, TILE_PX]], float)
 #: Largest error (screen pixels) of a piece's projective transform before it is split.
 TOLERANCE_PX = 0.25
@@ -165,59 +156,122 @@ MAX_SPLIT = 8
 Piece = tuple[tuple[float, float, float, float], np.ndarray]
 
 
-def _pieces(view: View, z: int, x: int, y: int, n: int) -> list[Piece]:
-    """The tile cut in ``n`` × ``n`` squares, each with its exact-at-corners warp."""
-    step = TILE_PX / n
-    g = np.arange(n + 1) * step
-    gx, gy = np.meshgrid(g, g)
-    sx, sy = _tile_to_screen(view, z, x, y, gx.ravel(), gy.ravel())
-    sx, sy = sx.reshape(n + 1, n + 1), sy.reshape(n + 1, n + 1)
-    pieces = []
-    for j in range(n):
-        for i in range(n):
-            src = np.array([[g[i], g[j]], [g[i + 1], g[j]], [g[i + 1], g[j + 1]], [g[i], g[j + 1]]])
-            dst = np.array(
-                [
-                    [sx[j, i], sy[j, i]],
-                    [sx[j, i + 1], sy[j, i + 1]],
-                    [sx[j + 1, i + 1], sy[j + 1, i + 1]],
-                    [sx[j + 1, i], sy[j + 1, i]],
-                ]
-            )
-            pieces.append(((g[i], g[j], g[i + 1], g[j + 1]), homography(src, dst)))
-    return pieces
+def homographies(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """:func:`homography` for many quadrilaterals at once: ``(P, 4, 2)`` → ``(P, 3, 3)``."""
+    src, dst = np.asarray(src, float), np.asarray(dst, float)
+    x, y = src[..., 0], src[..., 1]
+    u, v = dst[..., 0], dst[..., 1]
+    one, zero = np.ones_like(x), np.zeros_like(x)
+    rows_u = np.stack([x, y, one, zero, zero, zero, -u * x, -u * y], axis=-1)
+    rows_v = np.stack([zero, zero, zero, x, y, one, -v * x, -v * y], axis=-1)
+    a = np.concatenate([rows_u, rows_v], axis=1)  # (P, 8, 8)
+    b = np.concatenate([u, v], axis=1)  # (P, 8)
+    h = np.linalg.solve(a, b[..., None])[..., 0]
+    return np.concatenate([h, np.ones((len(h), 1))], axis=1).reshape(-1, 3, 3)
+
+
+def _screen_of(view: View, z: int, tx, ty, px, py):
+    """Exact screen positions of tile pixels; every argument broadcasts together."""
+    span = tile_span(z)
+    mx = -ORIGIN + (tx + px / TILE_PX) * span
+    my = ORIGIN - (ty + py / TILE_PX) * span
+    sx, sy = view.to_screen(*from_mercator(np.ravel(mx), np.ravel(my)))
+    return sx.reshape(np.shape(mx)), sy.reshape(np.shape(mx))
+
+
+def _split(view: View, z: int, xy: np.ndarray, n: int, samples: int):
+    """Every tile of ``xy`` cut in ``n`` × ``n`` pieces: the pieces' source rectangles
+    ``(P, 4)``, homographies ``(m, n*n, 3, 3)`` and each tile's largest error (pixels)."""
+    m = len(xy)
+    g = np.arange(n + 1) * (TILE_PX / n)
+    gx, gy = np.meshgrid(g, g)  # (n+1, n+1)
+    tx, ty = xy[:, 0][:, None, None], xy[:, 1][:, None, None]
+    sx, sy = _screen_of(view, z, tx, ty, gx[None], gy[None])  # (m, n+1, n+1)
+    j, i = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    j, i = j.ravel(), i.ravel()
+    corners_j = np.stack([j, j, j + 1, j + 1], axis=-1)  # TL, TR, BR, BL
+    corners_i = np.stack([i, i + 1, i + 1, i], axis=-1)
+    src = np.stack([g[corners_i], g[corners_j]], axis=-1)  # (n*n, 4, 2)
+    dst = np.stack([sx[:, corners_j, corners_i], sy[:, corners_j, corners_i]], axis=-1)
+    # an affine warp (exact at three corners) is drawn faster: used where it is close enough
+    flat = dst.copy()
+    flat[..., 2, :] = dst[..., 1, :] + dst[..., 3, :] - dst[..., 0, :]
+    sources = np.broadcast_to(src, (m, *src.shape)).reshape(-1, 4, 2)
+    h_full = homographies(sources, dst.reshape(-1, 4, 2)).reshape(m, n * n, 3, 3)
+    h_flat = homographies(sources, flat.reshape(-1, 4, 2)).reshape(m, n * n, 3, 3)
+    h_flat[..., 2, :] = (0.0, 0.0, 1.0)  # exactly affine (a parallelogram)
+    # the error inside each piece, on a samples × samples grid
+    t = np.linspace(0, 1, samples)
+    a, b = np.meshgrid(t, t)
+    px = (g[i][:, None] + a.ravel()[None] * (TILE_PX / n))[None]  # (1, n*n, S)
+    py = (g[j][:, None] + b.ravel()[None] * (TILE_PX / n))[None]
+    ex, ey = _screen_of(view, z, tx, ty, px, py)
+
+    def worst(h):
+        w = h[..., 2, 0:1] * px + h[..., 2, 1:2] * py + h[..., 2, 2:3]
+        ax = (h[..., 0, 0:1] * px + h[..., 0, 1:2] * py + h[..., 0, 2:3]) / w
+        ay = (h[..., 1, 0:1] * px + h[..., 1, 1:2] * py + h[..., 1, 2:3]) / w
+        return np.hypot(ax - ex, ay - ey).max(axis=(1, 2))
+
+    error_full, error_flat = worst(h_full), worst(h_flat)
+    affine = error_flat <= TOLERANCE_PX
+    h = np.where(affine[:, None, None, None], h_flat, h_full)
+    error = np.where(affine, error_flat, error_full)
+    rects = np.column_stack([g[i], g[j], g[i + 1], g[j + 1]])
+    return rects, h, error
+
+
+def _warps(view: View, tiles: list[tuple[int, int, int]], samples: int = 5) -> dict:
+    """Each tile's pieces: one per tile where that is within :data:`TOLERANCE_PX`, the
+    others cut finer (all tiles of a level computed together)."""
+    result: dict[tuple[int, int, int], list[Piece]] = {}
+    todo = list(tiles)
+    n = 1
+    while todo:
+        z = todo[0][0]
+        xy = np.array([(t[1], t[2]) for t in todo], float)
+        rects, h, error = _split(view, z, xy, n, samples)
+        later = []
+        for k, tile in enumerate(todo):
+            if error[k] <= TOLERANCE_PX or n >= MAX_SPLIT:
+                result[tile] = [(tuple(r), h[k, p]) for p, r in enumerate(rects.tolist())]
+            else:
+                later.append(tile)
+        todo, n = later, n * 2
+    return result
+
+
+def tile_warp(view: View, z: int, x: int, y: int) -> list[Piece]:
+    """How to draw tile ``z/x/y``: its pieces (the whole tile where one projective
+    transform is within :data:`TOLERANCE_PX` of the exact projection, else a finer mesh)."""
+    return _warps(view, [(z, x, y)])[(z, x, y)]
 
 
 def _error(view: View, z: int, x: int, y: int, pieces: list[Piece], samples: int) -> float:
+    """The largest distance (pixels) between ``pieces`` and the exact projection."""
     worst = 0.0
     for (left, top, right, bottom), h in pieces:
         a = np.linspace(left, right, samples)
         b = np.linspace(top, bottom, samples)
         px, py = (v.ravel() for v in np.meshgrid(a, b))
         ax, ay = apply_homography(h, px, py)
-        ex, ey = _tile_to_screen(view, z, x, y, px, py)
+        ex, ey = _screen_of(view, z, x, y, px, py)
         worst = max(worst, float(np.max(np.hypot(ax - ex, ay - ey))))
     return worst
 
 
-def tile_warp(view: View, z: int, x: int, y: int) -> list[Piece]:
-    """How to draw tile ``z/x/y``: its pieces (the whole tile where one projective
-    transform is within :data:`TOLERANCE_PX` of the exact projection, else a finer mesh)."""
-    n = 1
-    while True:
-        pieces = _pieces(view, z, x, y, n)
-        if n >= MAX_SPLIT or _error(view, z, x, y, pieces, 5) <= TOLERANCE_PX:
-            return pieces
-        n *= 2
+def _pieces(view: View, z: int, x: int, y: int, n: int) -> list[Piece]:
+    """The tile cut in ``n`` × ``n`` pieces, each exact at its corners."""
+    rects, h, _error_px = _split(view, z, np.array([[x, y]], float), n, 2)
+    return [(tuple(r), h[0, p]) for p, r in enumerate(rects.tolist())]
 
 
 def placement_error(view: View, tiles: list[tuple[int, int, int]], samples: int = 17) -> float:
-    """The largest distance in screen pixels between where :func:`tile_warp` draws a
-    tile pixel and where it belongs, over a ``samples`` × ``samples`` grid per piece."""
-    return max(
-        (_error(view, z, x, y, tile_warp(view, z, x, y), samples) for z, x, y in tiles),
-        default=0.0,
-    )
+    """The largest distance in screen pixels between where :func:`plan` draws a tile
+    pixel and where it belongs, over a ``samples`` × ``samples`` grid per piece
+    (computed independently of the warps' own check, with the exact projection)."""
+    warps = _warps(view, tiles)
+    return max((_error(view, *t, warps[t], samples) for t in tiles), default=0.0)
 
 
 def plan(view: View, max_zoom: int = 19, min_zoom: int = 0, limit: int = 400):
@@ -229,7 +283,9 @@ def plan(view: View, max_zoom: int = 19, min_zoom: int = 0, limit: int = 400):
         Each tile (nearest the centre first) with its pieces and their homographies.
     """
     z = zoom_for(view.extent, view.resolution, max_zoom, min_zoom)
-    return [(t, tile_warp(view, *t)) for t in tiles_for(view.extent, z, limit)]
+    tiles = tiles_for(view.extent, z, limit)
+    warps = _warps(view, tiles)
+    return [(t, warps[t]) for t in tiles]
 
 
 __all__ = [
@@ -237,6 +293,7 @@ __all__ = [
     "View",
     "apply_homography",
     "from_mercator",
+    "homographies",
     "homography",
     "placement_error",
     "plan",

@@ -135,6 +135,7 @@ class BasemapLayer(QObject):
         self._fetcher: TileFetcher | None = None
         self._source: TileSource | None = None
         self._generation = 0
+        self._plan: tuple | None = None
         self._arrived.connect(self._on_arrived)
         # tiles arriving together cause one redraw
         self._later = QTimer(self)
@@ -175,7 +176,11 @@ class BasemapLayer(QObject):
         source, fetcher = self._source, self._fetcher
         if not self.settings.enabled or source is None or fetcher is None:
             return
-        tiles = plan(_view(viewport), source.max_zoom, source.min_zoom)
+        view = _view(viewport)
+        if self._plan is None or self._plan[0] != (view, self._generation):
+            # tiles arriving redraw the same view: plan it once
+            self._plan = ((view, self._generation), plan(view, source.max_zoom, source.min_zoom))
+        tiles = self._plan[1]
         painter.save()
         painter.setOpacity(painter.opacity() * self.settings.opacity)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
