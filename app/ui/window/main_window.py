@@ -601,6 +601,7 @@ class MainWindow(QMainWindow):
         self.project.autosave_timer.stop()
         self.project.discard_recovery()
         self.project.release_lock()
+        self.canvas.basemap.shutdown()  # no tile request outlives the window
         # The next start opens the window where and as large as it is now.
         QSettings().setValue("window/geometry", self.saveGeometry())
         event.accept()

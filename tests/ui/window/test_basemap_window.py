@@ -41,9 +41,7 @@ def test_basemap_is_off_by_default_and_set_through_the_dialog(qtbot, main_window
         from app.ui.export.map_export import render_map
 
         png = tmp_path / "map.png"
-        layout = render_map(
-            w.stack, png, extent=w.canvas.viewport.extent, basemap=w.basemap.spec()
-        )
+        layout = render_map(w.stack, png, extent=w.canvas.viewport.extent, basemap=w.basemap.spec())
         assert not [n for n in layout.notes if "basemap" in n]
         image = QImage(str(png)).convertToFormat(QImage.Format.Format_RGB32)
         rect = layout.map.toRect()
