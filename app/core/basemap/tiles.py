@@ -187,8 +187,8 @@ def _split(view: View, z: int, xy: np.ndarray, n: int, samples: int):
     gx, gy = np.meshgrid(g, g)  # (n+1, n+1)
     tx, ty = xy[:, 0][:, None, None], xy[:, 1][:, None, None]
     sx, sy = _screen_of(view, z, tx, ty, gx[None], gy[None])  # (m, n+1, n+1)
-    j, i = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-    j, i = j.ravel(), i.ravel()
+    rows, cols = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    j, i = rows.ravel(), cols.ravel()
     corners_j = np.stack([j, j, j + 1, j + 1], axis=-1)  # TL, TR, BR, BL
     corners_i = np.stack([i, i + 1, i + 1, i], axis=-1)
     src = np.stack([g[corners_i], g[corners_j]], axis=-1)  # (n*n, 4, 2)

@@ -256,9 +256,10 @@ def paint_basemap_now(
     cache = TileCache(spec.cache_dir) if spec.cache_dir is not None else None
     fetcher = TileFetcher(source, cache, spec.api_key, timeout)
     tiles = plan(_view(viewport), source.max_zoom, source.min_zoom)
-    with ThreadPoolExecutor(PARALLEL) as pool:
-        futures = {pool.submit(fetcher.fetch, *tile): pieces for tile, pieces in tiles}
-        done, _late = wait(futures, timeout=EXPORT_WAIT_S)
+    pool = ThreadPoolExecutor(PARALLEL, thread_name_prefix="basemap-export")
+    futures = {pool.submit(fetcher.fetch, *tile): pieces for tile, pieces in tiles}
+    done, _late = wait(futures, timeout=EXPORT_WAIT_S)
+    pool.shutdown(wait=False, cancel_futures=True)  # late tiles are not waited for
     painter.save()
     painter.setOpacity(painter.opacity() * spec.settings.opacity)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
