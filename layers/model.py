@@ -23,7 +23,7 @@ WORKING_CRS = "EPSG:5186"
 #: What a layer's features are; ``"mixed"`` holds points and polygons (the sites).
 GeometryKind = Literal["point", "line", "polygon", "mixed"]
 #: What changed in a layer: the ``what`` of ``Layer.changed`` and ``LayerStack.layer_changed``.
-LayerChange = Literal["visible", "opacity", "style", "data"]
+LayerChange = Literal["visible", "opacity", "style", "data", "title"]
 
 GEOMETRY_KINDS: tuple[GeometryKind, ...] = get_args(GeometryKind)
 
@@ -135,6 +135,13 @@ class Layer:
         """Replace the style; emits ``changed(layer, "style")``."""
         self.style = style
         self._changed("style")
+
+    def set_titles(self, title_en: str, title_ko: str) -> None:
+        """Rename the layer for display (the table name stays); emits
+        ``changed(layer, "title")``."""
+        if (title_en, title_ko) != (self.title_en, self.title_ko):
+            self.title_en, self.title_ko = title_en, title_ko
+            self._changed("title")
 
     def set_data(self, data: gpd.GeoDataFrame) -> None:
         """Replace the features; emits ``changed(layer, "data")``."""

@@ -193,6 +193,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Save the current view and visible layers as a scene (Scenes panel)",
     ),
     ActionSpec(
+        "actionBasemap",
+        "&Basemap…",
+        "&View",
+        "",
+        "Put a street map or aerial photos under the layers (OpenStreetMap, VWorld, any XYZ URL)",
+        separator_before=True,
+    ),
+    ActionSpec(
         "actionPresentationCard",
         "Indicator &card while presenting",
         "&View",

@@ -151,6 +151,7 @@ class ProjectSettings:
             self.extra[SITES_STYLE_KEY] = style_to_dict(sites.style)
         else:
             self.extra.pop(SITES_STYLE_KEY, None)
+        _capture_titles(self.extra, stack)
         roles = {role: name for role, name in self.roles().items() if name in stack}
         if roles:
             self.extra["roles"] = roles
@@ -173,6 +174,39 @@ class ProjectSettings:
             stack.move(stack.index(layer), position)
             layer.set_visible(bool(entry.get("visible", True)))
             layer.set_opacity(float(entry.get("opacity", 1.0)))
+        _apply_titles(self.extra, stack)
+
+
+#: ``extra`` key of the display titles of renamed default layers: ``{name: [en, ko]}``
+#: (imported layers keep theirs in their own record).
+TITLES_KEY = "layer_titles"
+
+
+def _capture_titles(extra: dict[str, Any], stack: LayerStack) -> None:
+    from app.core.project.user_layers import is_user_layer
+    from layers.themes.registry import SPECS_BY_NAME
+
+    titles = {}
+    for layer in stack:
+        spec = SPECS_BY_NAME.get(layer.name)
+        if spec is None or is_user_layer(layer):
+            continue
+        if (layer.title_en, layer.title_ko) != (spec.title_en, spec.title_ko):
+            titles[layer.name] = [layer.title_en, layer.title_ko]
+    if titles:
+        extra[TITLES_KEY] = titles
+    else:
+        extra.pop(TITLES_KEY, None)
+
+
+def _apply_titles(extra: dict[str, Any], stack: LayerStack) -> None:
+    titles = extra.get(TITLES_KEY)
+    if not isinstance(titles, dict):
+        return
+    for name, pair in titles.items():
+        layer = stack.get(str(name))
+        if layer is not None and isinstance(pair, list) and len(pair) == 2:
+            layer.set_titles(str(pair[0]), str(pair[1]))
 
 
 @dataclass

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from app.core.map.viewport import Viewport
+from app.ui.canvas.basemap import BasemapLayer
 from app.ui.canvas.render.decorations import highlight_path
 from app.ui.canvas.render.labels import LabelPlan
 from app.ui.canvas.render.map_renderer import BACKGROUND, MapRenderer
@@ -128,6 +129,10 @@ class MapCanvas(QWidget):
         self.setAcceptDrops(True)
         self.stack = stack
         self.renderer = MapRenderer(stack)
+        #: The tile basemap under the layers (off until the project turns it on).
+        self.basemap = BasemapLayer(parent=self)
+        self.renderer.basemap = self.basemap
+        self.basemap.changed.connect(self.refresh)
         self.viewport = Viewport(width=max(1, self.width()), height=max(1, self.height()))
         self.language = "en"
         self.last_render_ms = 0.0

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from app.core.i18n_catalog import translate
 from app.core.map.viewport import Viewport
+from app.ui.canvas.basemap import BasemapSpec, ExportBasemap, with_credit
 from app.ui.canvas.render.decorations import attribution_text, paint_north_arrow, paint_scale_bar
 from app.ui.canvas.render.labels import LabelPlan
 from app.ui.canvas.render.legend import paint_legend
@@ -72,6 +73,8 @@ class MapPage:
     bounds: tuple[float, float, float, float]
     title: str
     notes: tuple[str, ...] = ()
+    #: The basemap under the layers (app/ui/canvas/basemap.py), or None.
+    basemap: BasemapSpec | None = None
 
 
 def compose(
@@ -114,7 +117,7 @@ def compose(
     margin = 14 * s
     small = map_font(8.5 * s)
     _paint_title_bar(painter, layout, page.title, when, small, margin, s)
-    _paint_footer(painter, layout, page.stack, language, when, small, margin)
+    _paint_footer(painter, layout, page, language, when, small, margin)
     stack = page.stack
     body_top = layout.title.height() + margin
     footer_h = layout.footer.height()
@@ -133,7 +136,7 @@ def compose(
         grid = None
         layout.legend = QRectF(width - margin - legend_w, body_top, legend_w, body_h)
         layout.map = QRectF(margin, body_top, max(10.0, width - 3 * margin - legend_w), body_h)
-    _paint_map(painter, stack, page.bounds, layout, s, sites)
+    _paint_map(painter, stack, page.bounds, layout, s, sites, page.basemap)
     if grid is None:
         paint_legend(painter, stack, layout.legend, s, language)
     else:
@@ -169,15 +172,18 @@ def _paint_title_bar(
 def _paint_footer(
     painter: QPainter,
     layout: MapLayout,
-    stack: LayerStack,
+    page: MapPage,
     language: str,
     when: str,
     small,
     margin: float,
 ) -> None:
-    """The footer: attribution (sources + synthetic/illustrative notes) and the date."""
+    """The footer: attribution (sources + synthetic/illustrative notes, the basemap's
+    credit) and the date."""
     width, height = layout.width, layout.height
-    note = attribution_text(stack, language)
+    note = with_credit(
+        attribution_text(page.stack, language), page.basemap.settings if page.basemap else None
+    )
     made = translate("Map: InnoAtlas · {date}", language, date=when)
     footer_text = f"{note}\n{made}" if note else made
     painter.setFont(small)
@@ -201,13 +207,16 @@ def _paint_map(
     layout: MapLayout,
     s: float,
     sites: SiteMarks,
+    basemap: BasemapSpec | None = None,
 ) -> None:
-    """The map in ``layout.map``: layers, sites, scale bar, north arrow and a frame."""
+    """The map in ``layout.map``: basemap, layers, sites, scale bar, north arrow, frame."""
     rect = layout.map
     viewport = Viewport(width=max(1, int(rect.width())), height=max(1, int(rect.height())))
     viewport.zoom_to_extent(bounds, margin=0.03)
     layout.viewport = viewport
     renderer = MapRenderer(stack)
+    if basemap is not None and basemap.settings.enabled:
+        renderer.basemap = ExportBasemap(basemap, layout.notes)
     painter.save()
     painter.translate(rect.topLeft())
     painter.setClipRect(QRectF(0, 0, viewport.width, viewport.height))

@@ -314,7 +314,11 @@ class MapExportDialog(QDialog):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             window.indicators.wait()  # the sites' rank badges as the canvas shows them
-            sites = {"indicators": window.indicators.results, "radius_m": window.editing.radius_m}
+            sites = {
+                "indicators": window.indicators.results,
+                "radius_m": window.editing.radius_m,
+                "basemap": window.basemap.spec(),  # drawn under the layers when it is on
+            }
             size = (self.width_spin.value(), self.height_spin.value())
             page = self.page_combo.currentText()
             orientation = self.orientation_combo.currentData()

@@ -19,6 +19,7 @@ from dataclasses import replace
 from PySide6.QtGui import QFontMetricsF
 
 from app.core.project.scenes import Scene
+from app.ui.canvas.basemap import BasemapSpec
 from app.ui.export.layout import MapLayout, MapPage, SiteMarks
 from app.ui.export.output import MapExportError, check_output
 from app.ui.export.pdf import render_pdf
@@ -43,6 +44,7 @@ def render_map(
     scene: Scene | None = None,
     indicators=None,
     radius_m: float | None = None,
+    basemap: BasemapSpec | None = None,
 ) -> MapLayout:
     """Export ``stack`` as a map to ``out_path`` (``.png`` or ``.pdf``).
 
@@ -81,6 +83,9 @@ def render_map(
     radius_m : float, optional
         The project's catchment radius R (metres) for the circles around point sites
         without a ``radius_m`` of their own (default 800 m).
+    basemap : BasemapSpec, optional
+        The tile basemap under the layers, with its credit in the footer (its tiles
+        are waited for; missing ones become a note).
 
     Returns
     -------
@@ -95,7 +100,7 @@ def render_map(
         Unknown extension, unwritable path, bad size/dpi/page, or no extent.
     """
     path, suffix, width, height = check_output(out_path, size, dpi)
-    one = _page(stack, scene, extent, title)
+    one = replace(_page(stack, scene, extent, title), basemap=basemap)
     sites = SiteMarks(indicators, radius_m)
     if suffix == ".png":
         return render_png(one, path, width, height, float(dpi), language, _when(date), sites)
@@ -117,6 +122,7 @@ def render_scenes(
     title: str = "",
     indicators=None,
     radius_m: float | None = None,
+    basemap: BasemapSpec | None = None,
 ) -> list[MapLayout]:
     """A PDF handout with one page per scene (same page size and orientation).
 
@@ -143,7 +149,10 @@ def render_scenes(
     if not scenes:
         raise MapExportError("this project has no scenes to export")
     title = title.strip()
-    pages = [_page(stack, scene, None, handout_title(title, scene.title)) for scene in scenes]
+    pages = [
+        replace(_page(stack, scene, None, handout_title(title, scene.title)), basemap=basemap)
+        for scene in scenes
+    ]
     return render_pdf(
         pages,
         path,

@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoCommand
 from app.core.project.coverage import Coverage
 from app.ui.sites.commands import set_text
 from layers.model import Layer, LayerStack
+from layers.style import LayerStyle
 
 Roles = dict[str, str]
 #: ``(set_coverage(layer name, coverage or None), before, after)``
@@ -105,3 +106,35 @@ class RemoveLayerCommand(QUndoCommand):
             fallback.set_visible(visible)
         self.stack.insert(self.position, self.layer)
         self.set_roles(self.roles_before)
+
+
+class SetStyleCommand(QUndoCommand):
+    """Give a layer a new style (Layer Properties › Symbology or Labels)."""
+
+    def __init__(self, layer: Layer, before: LayerStyle, after: LayerStyle) -> None:
+        super().__init__()
+        set_text(self, "Change the style of “{name}”", name=layer.title_en)
+        self.layer, self.before, self.after = layer, before, after
+
+    def redo(self) -> None:
+        self.layer.set_style(self.after)
+
+    def undo(self) -> None:
+        self.layer.set_style(self.before)
+
+
+class RenameLayerCommand(QUndoCommand):
+    """Change a layer's display title in English and Korean (its table name stays)."""
+
+    def __init__(self, layer: Layer, title_en: str, title_ko: str) -> None:
+        super().__init__()
+        set_text(self, "Rename layer “{name}”", name=layer.title_en or layer.name)
+        self.layer = layer
+        self.before = (layer.title_en, layer.title_ko)
+        self.after = (title_en, title_ko)
+
+    def redo(self) -> None:
+        self.layer.set_titles(*self.after)
+
+    def undo(self) -> None:
+        self.layer.set_titles(*self.before)

@@ -16,7 +16,10 @@ import geopandas as gpd
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QGroupBox,
+    QLineEdit,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -27,8 +30,10 @@ from app.core.project.coverage import Coverage
 from app.core.project.user_layers import display_text
 from app.ui import i18n
 from app.ui.layers.coverage_editor import CoverageEditor
+from app.ui.layers.symbology import LabelsPage, SymbologyPage, edited_style
 from layers.model import Layer
 from layers.provenance import DataStatus
+from layers.style import LayerStyle
 
 _STATUS_COLOUR = {
     DataStatus.REAL: "#2a7f2a",
@@ -73,6 +78,22 @@ class CoverageSetup:
     apply: Callable[[Coverage], None]
     polygons: bool = False
     project_layer: bool = False
+
+
+@dataclass
+class LayerEdits:
+    """How the properties dialog changes a layer: each call is one undo step.
+
+    Parameters
+    ----------
+    set_style : callable
+        ``set_style(style)`` gives the layer a new style.
+    rename : callable
+        ``rename(title_en, title_ko)`` changes its display titles.
+    """
+
+    set_style: Callable[[LayerStyle], None]
+    rename: Callable[[str, str], None]
 
 
 def layer_properties_html(layer: Layer, language: str = "en", covers: str = "") -> str:
@@ -126,6 +147,9 @@ class LayerPropertiesDialog(QDialog):
     parent : QWidget, optional
     coverage : CoverageSetup, optional
         Given for a layer that plays a role: the dialog then edits its coverage area.
+    edits : LayerEdits, optional
+        How Apply changes the style and the name (undo steps); without it they are
+        set on the layer directly.
     """
 
     def __init__(
@@ -134,8 +158,10 @@ class LayerPropertiesDialog(QDialog):
         language: str | None = None,
         parent: QWidget | None = None,
         coverage: CoverageSetup | None = None,
+        edits: LayerEdits | None = None,
     ):
         super().__init__(parent)
+        self.edits = edits or LayerEdits(layer.set_style, layer.set_titles)
         language = language or i18n.language()
         self.layer, self.language, self.setup = layer, language, coverage
         self.setObjectName("layerPropertiesDialog")
@@ -150,8 +176,31 @@ class LayerPropertiesDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         self.apply_button = None
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("layerPropertiesTabs")
+        info = QWidget(self.tabs)
+        self.title_en = QLineEdit(layer.title_en, info)
+        self.title_en.setObjectName("layerTitleEn")
+        self.title_ko = QLineEdit(layer.title_ko, info)
+        self.title_ko.setObjectName("layerTitleKo")
+        names = QFormLayout()
+        names.addRow(translate("Name (English)", language), self.title_en)
+        names.addRow(translate("Name (Korean)", language), self.title_ko)
+        info_layout = QVBoxLayout(info)
+        info_layout.addLayout(names)
+        info_layout.addWidget(self.browser, 1)
+        self.symbology = SymbologyPage(layer, language, self.tabs)
+        self.labels = LabelsPage(layer, language, self.tabs)
+        self.tabs.addTab(info, translate("Information", language))
+        self.tabs.addTab(self.symbology, translate("Symbology", language))
+        self.tabs.addTab(self.labels, translate("Labels", language))
+        self.apply_style_button = buttons.addButton(
+            translate("Apply", language), QDialogButtonBox.ButtonRole.ApplyRole
+        )
+        self.apply_style_button.setObjectName("applyLayerProperties")
+        self.apply_style_button.clicked.connect(self.apply_changes)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.browser, 1)
+        layout.addWidget(self.tabs, 1)
         if coverage is not None:
             group = QGroupBox(
                 translate("Coverage area: where the layer's data speak", language), self
@@ -161,7 +210,7 @@ class LayerPropertiesDialog(QDialog):
             editor.set_default(coverage.default, project_layer=coverage.project_layer)
             editor.set_coverage(coverage.current)
             QVBoxLayout(group).addWidget(editor)
-            layout.addWidget(group)
+            info_layout.addWidget(group)
             self.coverage_editor = editor
             self.apply_button = buttons.addButton(
                 translate("Apply coverage", language), QDialogButtonBox.ButtonRole.ApplyRole
@@ -181,6 +230,20 @@ class LayerPropertiesDialog(QDialog):
             else ""
         )
         self.browser.setHtml(layer_properties_html(self.layer, self.language, covers))
+
+    def apply_changes(self) -> bool:
+        """Apply the name, the symbology and the labels (each change one undo step);
+        False when nothing changed."""
+        changed = False
+        en, ko = self.title_en.text().strip(), self.title_ko.text().strip()
+        if (en, ko) != (self.layer.title_en, self.layer.title_ko) and (en or ko):
+            self.edits.rename(en, ko)
+            changed = True
+        style = edited_style(self.symbology, self.labels)
+        if style != self.layer.style:
+            self.edits.set_style(style)
+            changed = True
+        return changed
 
     def _update_apply(self) -> None:
         if self.apply_button is not None and self.coverage_editor is not None:

@@ -81,6 +81,7 @@ class WindowExports:
                 language=w.language,
                 indicators=w.indicators.results,
                 radius_m=w.editing.radius_m,
+                basemap=w.basemap.spec(),
             ),
             tr("Cannot export the map"),
             tr("Map exported to {name}", name=path.name),
@@ -130,7 +131,7 @@ class WindowExports:
                 scenes=scenes_from_settings(
                     w.project.capture_settings().extra, w.stack, w.language
                 ),
-                basemap=basemap,
+                basemap=w.basemap.web_source() if basemap else False,
                 radius_m=w.editing.radius_m,
                 view=w.canvas.viewport.extent,
                 extra=w.project.settings.extra,  # names each role layer's coverage

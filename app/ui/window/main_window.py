@@ -40,10 +40,11 @@ from app.ui.identify.tool import IdentifyTool
 from app.ui.indicators.controller import IndicatorsController
 from app.ui.indicators.panel import IndicatorsPanel
 from app.ui.layers.add_layer import LayerImporter, show_message
-from app.ui.layers.commands import RemoveLayerCommand
+from app.ui.layers.commands import RemoveLayerCommand, RenameLayerCommand, SetStyleCommand
 from app.ui.layers.panel import LayerPanel
-from app.ui.layers.properties import CoverageSetup, LayerPropertiesDialog
+from app.ui.layers.properties import CoverageSetup, LayerEdits, LayerPropertiesDialog
 from app.ui.presentation.controller import PresentationController
+from app.ui.project.basemap_dialog import BasemapControl
 from app.ui.project.controller import ProjectController
 from app.ui.project.settings_commands import SetCoverageCommand
 from app.ui.scenes.model import ScenesModel
@@ -143,6 +144,8 @@ class MainWindow(QMainWindow):
         self._size_docks()
         self._docks_sized = False
         self.scenes = ScenesModel(self.undo_stack, self)
+        self.basemap = BasemapControl(self)
+        self.basemap.load()
         self.scenes.set_scenes(
             scenes_from_settings(self.project.settings.extra, stack, self.language)
         )
@@ -267,6 +270,7 @@ class MainWindow(QMainWindow):
         for name, district_id in DISTRICT_ACTIONS.items():
             a[name].triggered.connect(lambda _=False, d=district_id: self.zoom_to_district(d))
         a["actionLayerProperties"].triggered.connect(self._show_current_properties)
+        a["actionBasemap"].triggered.connect(self.basemap.dialog)
         a["actionLayerUp"].triggered.connect(lambda: self.layer_panel.move_current(-1))
         a["actionLayerDown"].triggered.connect(lambda: self.layer_panel.move_current(+1))
         a["actionAbout"].triggered.connect(self.show_about)
@@ -520,6 +524,7 @@ class MainWindow(QMainWindow):
         self.scenes.set_scenes(
             scenes_from_settings(self.project.settings.extra, self.stack, self.language)
         )
+        self.basemap.load()
         self._update_title()
 
     def _update_title(self) -> None:
@@ -553,7 +558,11 @@ class MainWindow(QMainWindow):
                 polygons=layer.geometry_kind == "polygon",
                 project_layer=not is_user_layer(layer),
             )
-        dialog = LayerPropertiesDialog(layer, self.language, self, coverage=setup)
+        edits = LayerEdits(
+            lambda style: self.undo_stack.push(SetStyleCommand(layer, layer.style, style)),
+            lambda en, ko: self.undo_stack.push(RenameLayerCommand(layer, en, ko)),
+        )
+        dialog = LayerPropertiesDialog(layer, self.language, self, coverage=setup, edits=edits)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.show()
         return dialog
@@ -592,6 +601,7 @@ class MainWindow(QMainWindow):
         self.project.autosave_timer.stop()
         self.project.discard_recovery()
         self.project.release_lock()
+        self.canvas.basemap.shutdown()  # no tile request outlives the window
         # The next start opens the window where and as large as it is now.
         QSettings().setValue("window/geometry", self.saveGeometry())
         event.accept()

@@ -94,7 +94,7 @@ def build_html(
     language: str = "en",
     indicators: pd.DataFrame | None = None,
     scenes: list[Scene] | None = None,
-    basemap: bool = False,
+    basemap: bool | tuple[str, str] = False,
     start_scene: str | None = None,
     view: Iterable[float] | None = None,
     radius_m: float | None = None,
@@ -169,7 +169,13 @@ def build_html(
         "view": None if view is None or start else extent_to_bounds(view),
         "attribution": "  ·  ".join(warnings + sources),
         "text": words,
-        "basemap": {"url": OSM_TILES, "attribution": OSM_ATTRIBUTION} if basemap else None,
+        "basemap": (
+            {"url": basemap[0], "attribution": basemap[1]}  # the project's chosen source
+            if isinstance(basemap, tuple)
+            else {"url": OSM_TILES, "attribution": OSM_ATTRIBUTION}
+        )
+        if basemap
+        else None,
     }
     # The features are already JSON: splice them in instead of encoding them twice.
     features = [record.pop("features") for record in records]
@@ -255,7 +261,7 @@ def export_html(
     language: str = "en",
     indicators: pd.DataFrame | None = None,
     scenes: list[Scene] | None = None,
-    basemap: bool = False,
+    basemap: bool | tuple[str, str] = False,
     start_scene: str | None = None,
     view: Iterable[float] | None = None,
     radius_m: float | None = None,
@@ -280,8 +286,9 @@ def export_html(
         indicator results; computed with the default settings when omitted.
     scenes : list of Scene, optional
         Buttons that fly to each scene (default: one per district).
-    basemap : bool
-        Add the OpenStreetMap basemap (needs internet; blank when offline).
+    basemap : bool or (str, str)
+        Add the OpenStreetMap basemap (needs internet; blank when offline), or the
+        basemap of this ``(XYZ URL template, attribution)``.
     start_scene : str, optional
         Id (or title) of the scene the map opens on (before ``view``).
     view : (xmin, ymin, xmax, ymax), optional

@@ -34,6 +34,9 @@ class MapRenderer:
     def __init__(self, stack: LayerStack) -> None:
         self.stack = stack
         self._caches: dict[int, LayerCache] = {}
+        #: Drawn under the layers: an object with ``paint(painter, viewport)`` and
+        #: ``attribution()`` (app/ui/canvas/basemap.py), or None.
+        self.basemap = None
         stack.layer_changed.connect(self._on_layer_changed)
         stack.removed.connect(lambda _index, layer: self._caches.pop(id(layer), None))
 
@@ -65,6 +68,8 @@ class MapRenderer:
         """
         if background is not None:
             painter.fillRect(QRectF(0, 0, viewport.width, viewport.height), background)
+        if self.basemap is not None:
+            self.basemap.paint(painter, viewport)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         visible = [layer for layer in self.stack.draw_order() if layer.visible]
@@ -110,4 +115,8 @@ class MapRenderer:
         painter.translate(0, top)
         paint_north_arrow(painter, viewport, scale)
         painter.restore()
-        paint_attribution(painter, viewport, attribution_text(self.stack, language), scale)
+        text = attribution_text(self.stack, language)
+        credit = self.basemap.attribution() if self.basemap is not None else ""
+        if credit and credit not in text:
+            text = f"{text}  ·  {credit}" if text else credit
+        paint_attribution(painter, viewport, text, scale)
