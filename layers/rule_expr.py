@@ -476,7 +476,7 @@ def _evaluate(node: Node, frame: pd.DataFrame, n: int) -> tuple[np.ndarray, np.n
     if kind == "field":
         series = _column(frame, node, n)
         known = series.notna().to_numpy()
-        truth = series.fillna(False).astype(bool).to_numpy()
+        truth = series.astype(object).where(known, False).astype(bool).to_numpy()
         return truth & known, ~truth & known
     raise RuleSyntaxError(f"cannot evaluate {kind!r}")
 
