@@ -1,0 +1,216 @@
+"""A table model over a layer's column arrays: no item per cell, 200 000 rows scroll.
+
+The model keeps one numpy array per column and ``rows``, the source positions in view
+order (after the filter and the sort). ``data()`` reads one array element; filtering
+(:func:`layers.rule_expr.filter_mask`) and sorting are whole-column operations.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from layers.model import Layer
+from layers.rule_expr import RuleSyntaxError, filter_mask
+
+NULL_TEXT = "NULL"
+Index = QModelIndex | QPersistentModelIndex
+#: ``edit(layer, source_row, column, value) -> bool``: pushes an undo step.
+Editor = Callable[[Layer, int, str, Any], bool]
+
+
+def display(value: Any) -> str:
+    """A cell value as text: NULL for missing, whole floats without ``.0``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return NULL_TEXT
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.0f}" if float(value).is_integer() else f"{value:.10g}"
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    return str(value)
+
+
+class AttributeTableModel(QAbstractTableModel):
+    """The attributes of ``layer`` (every column but the geometry).
+
+    Parameters
+    ----------
+    layer : Layer
+        Its ``changed(layer, "data")`` reloads the model (filter and sort kept).
+    editable : collection of str
+        Columns whose cells can be edited.
+    editor : callable, optional
+        Applies an edit (as an undo step); see :data:`Editor`.
+    """
+
+    def __init__(
+        self,
+        layer: Layer,
+        editable: frozenset[str] | set[str] = frozenset(),
+        editor: Editor | None = None,
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self.layer = layer
+        self.editable = set(editable)
+        self.editor = editor
+        self.filter_text = ""
+        self.sort_column = -1
+        self.sort_order = Qt.SortOrder.AscendingOrder
+        self.columns: list[str] = []
+        self._arrays: list[np.ndarray] = []
+        self.rows = np.zeros(0, dtype=np.int64)
+        self._view_of = np.zeros(0, dtype=np.int64)
+        self._load()
+        layer.changed.connect(self._on_layer_changed)
+
+    def close(self) -> None:
+        """Stop following the layer."""
+        self.layer.changed.disconnect(self._on_layer_changed)
+
+    # -- state ---------------------------------------------------------------------------
+    def _load(self) -> None:
+        data = self.layer.data
+        geometry = data.geometry.name if hasattr(data, "geometry") else None
+        self.columns = [str(c) for c in data.columns if c != geometry]
+        self._arrays = [data[c].to_numpy() for c in self.columns]
+        rows = np.arange(len(data), dtype=np.int64)
+        if self.filter_text:
+            try:
+                rows = np.flatnonzero(filter_mask(self.filter_text, data)).astype(np.int64)
+            except RuleSyntaxError:
+                self.filter_text = ""
+        self.rows = self._sorted(rows)
+        self._view_of = np.full(len(data), -1, dtype=np.int64)
+        self._view_of[self.rows] = np.arange(len(self.rows))
+
+    def _sorted(self, rows: np.ndarray) -> np.ndarray:
+        if not 0 <= self.sort_column < len(self.columns) or len(rows) == 0:
+            return rows
+        column = self.layer.data[self.columns[self.sort_column]].iloc[rows]
+        ascending = self.sort_order == Qt.SortOrder.AscendingOrder
+        try:
+            keyed = column.reset_index(drop=True)
+            order = keyed.sort_values(ascending=ascending, kind="stable", na_position="last")
+        except TypeError:  # mixed types: compare as text
+            keyed = column.map(display).reset_index(drop=True)
+            order = keyed.sort_values(ascending=ascending, kind="stable")
+        return rows[order.index.to_numpy()]
+
+    def reload(self) -> None:
+        """Read the layer again, keeping the filter and the sort."""
+        self.beginResetModel()
+        self._load()
+        self.endResetModel()
+
+    def set_filter(self, text: str) -> int:
+        """Show the rows ``text`` keeps (empty: all); returns how many.
+
+        Raises
+        ------
+        RuleSyntaxError
+            The text is not an expression (the previous filter stays).
+        """
+        text = text.strip()
+        if text:
+            filter_mask(text, self.layer.data.iloc[:0])  # syntax first, cheaply
+        self.filter_text = text
+        self.reload()
+        return len(self.rows)
+
+    def source_row(self, view_row: int) -> int:
+        """Position in ``layer.data`` of a view row."""
+        return int(self.rows[view_row])
+
+    def view_rows(self, source_rows: np.ndarray) -> np.ndarray:
+        """View rows of source positions (those filtered out are left out), sorted."""
+        source_rows = np.asarray(source_rows, dtype=np.int64)
+        source_rows = source_rows[(source_rows >= 0) & (source_rows < len(self._view_of))]
+        view = self._view_of[source_rows]
+        return np.sort(view[view >= 0])
+
+    def _on_layer_changed(self, _layer: Layer, what: str) -> None:
+        if what != "data":
+            return
+        data = self.layer.data
+        same_shape = len(data) == len(self._view_of) and self.columns == [
+            str(c) for c in data.columns if c != data.geometry.name
+        ]
+        if same_shape and not self.filter_text and self.sort_column < 0:
+            # Values edited in place (an edit or its undo): no reset, so that an open
+            # editor and the selection stay as they are.
+            self._arrays = [data[c].to_numpy() for c in self.columns]
+            if len(self.rows):
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1)
+                )
+            return
+        self.reload()
+
+    # -- Qt model ------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.columns[section] if 0 <= section < len(self.columns) else None
+        return str(self.source_row(section) + 1) if 0 <= section < len(self.rows) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        value = self._arrays[index.column()][self.rows[index.row()]]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display(value)
+        if role == Qt.ItemDataRole.EditRole:
+            text = display(value)
+            return "" if text == NULL_TEXT else text
+        if role == Qt.ItemDataRole.ForegroundRole and display(value) == NULL_TEXT:
+            from PySide6.QtGui import QColor
+
+            return QColor("#888888")
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(
+            value, (int, float, np.integer, np.floating)
+        ) and not isinstance(value, (bool, np.bool_)):  # fmt: skip
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and self.columns[index.column()] in self.editable and self.editor:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or self.editor is None:
+            return False
+        column = self.columns[index.column()]
+        if column not in self.editable:
+            return False
+        return self.editor(self.layer, self.source_row(index.row()), column, value)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self.sort_column, self.sort_order = column, order
+        self.rows = self._sorted(np.sort(self.rows))
+        self._view_of[:] = -1
+        self._view_of[self.rows] = np.arange(len(self.rows))
+        self.layoutChanged.emit()
+
+    def rows_text(self, view_rows: np.ndarray) -> str:
+        """Tab-separated header and ``view_rows`` (what Copy puts on the clipboard)."""
+        lines = ["\t".join(self.columns)]
+        for row in view_rows:
+            source = self.rows[row]
+            lines.append("\t".join(display(a[source]).replace("\t", " ") for a in self._arrays))
+        return "\n".join(lines)
