@@ -85,7 +85,7 @@ class SearchBox(QLineEdit):
     def __init__(self, window, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("placeSearch")
-        self.window = window
+        self.main = window
         self.canvas = window.canvas
         self.setClearButtonEnabled(True)
         self.setMinimumWidth(220)
@@ -130,13 +130,13 @@ class SearchBox(QLineEdit):
     @property
     def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:
-            stack = self.window.stack
+            stack = self.main.stack
             users = [layer.name for layer in stack if is_user_layer(layer)]
             self._gazetteer = Gazetteer(stack, [*BUNDLED_LAYERS, *users])
         return self._gazetteer
 
     def _describe(self, place: Place) -> str:
-        layer = self.window.stack.get(place.layer)
+        layer = self.main.stack.get(place.layer)
         kind = LAYER_KINDS.get(place.layer)
         what = tr(kind) if kind else (layer.title(i18n.language()) if layer else place.layer)
         other = f" · {place.other_name}" if place.other_name else ""
@@ -176,7 +176,7 @@ class SearchBox(QLineEdit):
         if not self.places or text not in listed:
             self.update_results(text)
         if not self.places:
-            self.window.statusBar().showMessage(tr("No place found for “{text}”", text=text), 5000)
+            self.main.statusBar().showMessage(tr("No place found for “{query}”", query=text), 5000)
             return False
         place = self.places[min(index or 0, len(self.places) - 1)]
         self.go_to(place)
@@ -185,7 +185,7 @@ class SearchBox(QLineEdit):
 
     def go_to(self, place: Place) -> None:
         """Zoom to ``place`` and flash it."""
-        layer = self.window.stack.get(place.layer)
+        layer = self.main.stack.get(place.layer)
         geometry = None
         if layer is not None and place.row < len(layer.data):
             geometry = layer.data.geometry.iloc[place.row]
@@ -197,7 +197,7 @@ class SearchBox(QLineEdit):
         else:
             self.canvas.zoom_to_extent(place.bounds, 0.15)
         self.flash.flash(geometry if geometry is not None else shapely.Point(place.x, place.y))
-        self.window.statusBar().showMessage(self._describe(place), 5000)
+        self.main.statusBar().showMessage(self._describe(place), 5000)
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:

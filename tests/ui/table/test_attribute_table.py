@@ -3,7 +3,6 @@ copy, export and edit values as undo steps, with real mouse and key events (issu
 
 import numpy as np
 import pandas as pd
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
