@@ -7,13 +7,13 @@ order (after the filter and the sort). ``data()`` reads one array element; filte
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from layers.model import Layer
 from layers.rule_expr import RuleSyntaxError, filter_mask
@@ -24,9 +24,24 @@ Index = QModelIndex | QPersistentModelIndex
 Editor = Callable[[Layer, int, str, Any], bool]
 
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_EDIT = int(Qt.ItemDataRole.EditRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_GREY = QColor("#888888")
+_HORIZONTAL = Qt.Orientation.Horizontal
+
+
+def _is_null(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
 def display(value: Any) -> str:
     """A cell value as text: NULL for missing, whole floats without ``.0``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if isinstance(value, str):
+        return value
+    if _is_null(value):
         return NULL_TEXT
     if isinstance(value, (float, np.floating)):
         return f"{value:.0f}" if float(value).is_integer() else f"{value:.10g}"
@@ -65,6 +80,10 @@ class AttributeTableModel(QAbstractTableModel):
         self.columns: list[str] = []
         self._arrays: list[np.ndarray] = []
         self.rows = np.zeros(0, dtype=np.int64)
+        self._row_list: list[int] = []
+        self._lists: list[list] = []
+        self._align: list[int | None] = []
+        self._flags: list[Qt.ItemFlag] = []
         self._view_of = np.zeros(0, dtype=np.int64)
         self._load()
         layer.changed.connect(self._on_layer_changed)
@@ -78,16 +97,37 @@ class AttributeTableModel(QAbstractTableModel):
         data = self.layer.data
         geometry = data.geometry.name if hasattr(data, "geometry") else None
         self.columns = [str(c) for c in data.columns if c != geometry]
-        self._arrays = [data[c].to_numpy() for c in self.columns]
+        self._set_arrays()
         rows = np.arange(len(data), dtype=np.int64)
         if self.filter_text:
             try:
                 rows = np.flatnonzero(filter_mask(self.filter_text, data)).astype(np.int64)
             except RuleSyntaxError:
                 self.filter_text = ""
-        self.rows = self._sorted(rows)
-        self._view_of = np.full(len(data), -1, dtype=np.int64)
-        self._view_of[self.rows] = np.arange(len(self.rows))
+        self._set_rows(self._sorted(rows))
+
+    def _set_arrays(self) -> None:
+        data = self.layer.data
+        self._arrays = [data[c].to_numpy() for c in self.columns]
+        self._lists = [array.tolist() for array in self._arrays]
+        base = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+        self._flags = [
+            base | Qt.ItemFlag.ItemIsEditable if c in self.editable and self.editor else base
+            for c in self.columns
+        ]
+        self._align = [
+            _RIGHT
+            if pd.api.types.is_numeric_dtype(data[c].dtype)
+            and not pd.api.types.is_bool_dtype(data[c].dtype)
+            else None
+            for c in self.columns
+        ]
+
+    def _set_rows(self, rows: np.ndarray) -> None:
+        self.rows = rows
+        self._row_list = rows.tolist()
+        self._view_of = np.full(len(self.layer.data), -1, dtype=np.int64)
+        self._view_of[rows] = np.arange(len(rows))
 
     def _sorted(self, rows: np.ndarray) -> np.ndarray:
         if not 0 <= self.sort_column < len(self.columns) or len(rows) == 0:
@@ -144,7 +184,7 @@ class AttributeTableModel(QAbstractTableModel):
         if same_shape and not self.filter_text and self.sort_column < 0:
             # Values edited in place (an edit or its undo): no reset, so that an open
             # editor and the selection stay as they are.
-            self._arrays = [data[c].to_numpy() for c in self.columns]
+            self._set_arrays()
             if len(self.rows):
                 self.dataChanged.emit(
                     self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1)
@@ -160,36 +200,31 @@ class AttributeTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role != _DISPLAY:
             return None
-        if orientation == Qt.Orientation.Horizontal:
+        if orientation == _HORIZONTAL:
             return self.columns[section] if 0 <= section < len(self.columns) else None
-        return str(self.source_row(section) + 1) if 0 <= section < len(self.rows) else None
+        return str(self._row_list[section] + 1) if 0 <= section < len(self._row_list) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        value = self._arrays[index.column()][self.rows[index.row()]]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display(value)
-        if role == Qt.ItemDataRole.EditRole:
-            text = display(value)
-            return "" if text == NULL_TEXT else text
-        if role == Qt.ItemDataRole.ForegroundRole and display(value) == NULL_TEXT:
-            from PySide6.QtGui import QColor
-
-            return QColor("#888888")
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(
-            value, (int, float, np.integer, np.floating)
-        ) and not isinstance(value, (bool, np.bool_)):  # fmt: skip
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # Called for every role of every visible cell on every frame: ints, no enums,
+        # one list lookup per call (the lists are the column arrays as Python objects).
+        if role == _DISPLAY:
+            return display(self._lists[index.column()][self._row_list[index.row()]])
+        if role == _ALIGN:
+            return self._align[index.column()]
+        if role == _FOREGROUND:
+            value = self._lists[index.column()][self._row_list[index.row()]]
+            return _GREY if _is_null(value) else None
+        if role == _EDIT:
+            value = self._lists[index.column()][self._row_list[index.row()]]
+            return "" if _is_null(value) else display(value)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        if index.isValid() and self.columns[index.column()] in self.editable and self.editor:
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return self._flags[index.column()]
 
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or self.editor is None:
@@ -202,9 +237,7 @@ class AttributeTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
         self.sort_column, self.sort_order = column, order
-        self.rows = self._sorted(np.sort(self.rows))
-        self._view_of[:] = -1
-        self._view_of[self.rows] = np.arange(len(self.rows))
+        self._set_rows(self._sorted(np.sort(self.rows)))
         self.layoutChanged.emit()
 
     def rows_text(self, view_rows: np.ndarray) -> str:
@@ -212,5 +245,5 @@ class AttributeTableModel(QAbstractTableModel):
         lines = ["\t".join(self.columns)]
         for row in view_rows:
             source = self.rows[row]
-            lines.append("\t".join(display(a[source]).replace("\t", " ") for a in self._arrays))
+            lines.append("\t".join(display(c[source]).replace("\t", " ") for c in self._lists))
         return "\n".join(lines)
