@@ -30,7 +30,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTableView
 
@@ -42,7 +42,7 @@ from app.ui.table.window import AttributeTableWindow
 from layers.model import LayerStack
 from layers.themes.synthetic import generate_startups
 
-EXPRESSION = "\"sector\" LIKE 'AI%' AND \"employees\" > 10"
+EXPRESSION = '"sector" LIKE \'AI%\' AND "employees" > 10'
 STEPS = 40
 SIZE = (900, 600)
 

@@ -363,12 +363,27 @@ def _arithmetic(frame: pd.DataFrame, node: Node, n: int) -> pd.Series:
 
 
 def _like(series: pd.Series, pattern: str, insensitive: bool) -> np.ndarray:
-    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
-    flags = re.IGNORECASE | re.DOTALL if insensitive else re.DOTALL
     known = series.notna().to_numpy()
-    texts = pd.Series(_as_text(series), dtype=object)
-    hit = texts.str.fullmatch(regex, flags=flags).fillna(False).to_numpy(dtype=bool)
-    return hit & known
+    if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(
+        series.dtype
+    ):
+        texts = series  # a string column: pandas' own string methods, vectorised
+    else:
+        texts = pd.Series(_as_text(series), dtype=object)
+    if insensitive:
+        texts, pattern = texts.str.casefold(), pattern.casefold()
+    core = pattern.strip("%")
+    plain = "_" not in pattern and "%" not in core
+    if plain and pattern.startswith("%") and pattern.endswith("%") and len(pattern) > 1:
+        hit = texts.str.contains(core, regex=False)
+    elif plain and pattern.endswith("%") and not pattern.startswith("%"):
+        hit = texts.str.startswith(core)
+    elif plain and pattern.startswith("%") and not pattern.endswith("%"):
+        hit = texts.str.endswith(core)
+    else:
+        regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+        hit = texts.str.fullmatch(regex, flags=re.DOTALL)
+    return hit.fillna(False).to_numpy(dtype=bool) & known
 
 
 def _is_number(value: Any) -> bool:

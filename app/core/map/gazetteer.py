@@ -149,7 +149,14 @@ class Gazetteer:
             score=np.where(prefix[inside], 0, 1), length=self.table["key"].str.len()[inside]
         )
         hits = hits.sort_values(["score", "rank", "length", "row"], kind="stable")
-        hits = hits.drop_duplicates(["layer", "row"]).head(limit)
+        hits = hits.drop_duplicates(["layer", "row"])
+        # One result per name and place: a station on several lines is one stop.
+        near = (
+            (hits["x"] // 300).astype("int64").astype(str)
+            + ":"
+            + (hits["y"] // 300).astype("int64").astype(str)
+        )
+        hits = hits.assign(near=near).drop_duplicates(["layer", "name", "near"]).head(limit)
         return [
             Place(
                 str(r.name),

@@ -87,9 +87,9 @@ def measure(points: Sequence[tuple[float, float]], area: bool = False) -> Measur
     )
 
 
-def format_length(metres: float) -> str:
-    """``"850.3 m"`` below 10 km's worth of precision, ``"12.345 km"`` from 1 km."""
-    return f"{metres / 1000:,.3f} km" if metres >= 1000 else f"{metres:,.1f} m"
+def format_length(metres: float, digits: int = 1) -> str:
+    """``"850.3 m"`` (``digits`` decimals) below 10 km, ``"12.345 km"`` from 10 km."""
+    return f"{metres / 1000:,.3f} km" if metres >= 10_000 else f"{metres:,.{digits}f} m"
 
 
 def format_area(square_metres: float) -> str:

@@ -45,7 +45,8 @@ class MeasurePanel(QFrame):
         modes.addButton(self.area)
         self.segments = QListWidget(self)
         self.segments.setObjectName("measureSegments")
-        self.segments.setMaximumHeight(110)
+        self.segments.setFixedHeight(self.segments.fontMetrics().height() * 4 + 8)
+        self.setFixedWidth(270)
         self.planar_caption, self.planar = QLabel(self), QLabel(self)
         self.planar.setObjectName("measurePlanar")
         self.ellipsoidal_caption, self.ellipsoidal = QLabel(self), QLabel(self)
@@ -117,13 +118,11 @@ class MeasurePanel(QFrame):
                 tr("Segment {n}: {length}", n=number, length=format_length(length))
             )
         if self.tool.mode == "area":
-            self.planar.setText(f"{format_area(m.area or 0.0)} · {format_length(m.length)}")
-            self.ellipsoidal.setText(
-                f"{format_area(m.area_ellipsoidal or 0.0)} · {format_length(m.length_ellipsoidal)}"
-            )
+            self.planar.setText(format_area(m.area or 0.0))
+            self.ellipsoidal.setText(format_area(m.area_ellipsoidal or 0.0))
         else:
-            self.planar.setText(format_length(m.length))
-            self.ellipsoidal.setText(format_length(m.length_ellipsoidal))
+            self.planar.setText(format_length(m.length, digits=2))
+            self.ellipsoidal.setText(format_length(m.length_ellipsoidal, digits=2))
         self.segments.scrollToBottom()
 
     def result_text(self) -> str:

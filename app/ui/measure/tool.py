@@ -101,13 +101,12 @@ class MeasureTool(MapTool):
                 "Area {planar} (ellipsoidal {ellipsoidal}), perimeter {perimeter}",
                 planar=format_area(m.area),
                 ellipsoidal=format_area(m.area_ellipsoidal),
-                perimeter=format_length(m.length),
+                perimeter=format_length(m.length, digits=2),
             )
         return tr(
-            "Distance {planar} (ellipsoidal {ellipsoidal}), {n} segments",
-            planar=format_length(m.length),
-            ellipsoidal=format_length(m.length_ellipsoidal),
-            n=len(m.segments),
+            "Distance {planar} (ellipsoidal {ellipsoidal})",
+            planar=format_length(m.length, digits=2),
+            ellipsoidal=format_length(m.length_ellipsoidal, digits=2),
         )
 
     # -- events --------------------------------------------------------------------------

@@ -59,9 +59,7 @@ class SetValueCommand(QUndoCommand):
         missing = value is None or (isinstance(value, float) and np.isnan(value))
         if missing and pd.api.types.is_integer_dtype(data[self.column].dtype):
             data[self.column] = data[self.column].astype("float64")
-        if not missing and not isinstance(value, str) and data[self.column].dtype == object:
-            pass
-        elif isinstance(value, str) and data[self.column].dtype != object:
+        if isinstance(value, str) and not pd.api.types.is_string_dtype(data[self.column].dtype):
             data[self.column] = data[self.column].astype(object)
         data.iat[self.row, position] = value
         self.layer.set_data(data)

@@ -157,10 +157,16 @@ class AttributeTableModel(QAbstractTableModel):
             The text is not an expression (the previous filter stays).
         """
         text = text.strip()
-        if text:
-            filter_mask(text, self.layer.data.iloc[:0])  # syntax first, cheaply
+        data = self.layer.data
+        rows = (
+            np.flatnonzero(filter_mask(text, data)).astype(np.int64)
+            if text
+            else np.arange(len(data), dtype=np.int64)
+        )
+        self.beginResetModel()
         self.filter_text = text
-        self.reload()
+        self._set_rows(self._sorted(rows))  # the column arrays stay as they are
+        self.endResetModel()
         return len(self.rows)
 
     def source_row(self, view_row: int) -> int:

@@ -42,6 +42,7 @@ def test_too_few_points_measure_nothing_without_error(points):
 def test_formats():
     assert format_length(850.25) == "850.2 m" or format_length(850.25) == "850.3 m"
     assert format_length(12345) == "12.345 km"
+    assert format_length(2109.2834, digits=2) == "2,109.28 m"
     assert format_area(5000) == "5,000.0 m²"
     assert format_area(25000) == "25,000 m² (2.50 ha)"
     assert format_area(2.5e6) == "2.500 km²"
