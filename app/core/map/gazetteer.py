@@ -150,13 +150,10 @@ class Gazetteer:
         )
         hits = hits.sort_values(["score", "rank", "length", "row"], kind="stable")
         hits = hits.drop_duplicates(["layer", "row"])
-        # One result per name and place: a station on several lines is one stop.
-        near = (
-            (hits["x"] // 300).astype("int64").astype(str)
-            + ":"
-            + (hits["y"] // 300).astype("int64").astype(str)
-        )
-        hits = hits.assign(near=near).drop_duplicates(["layer", "name", "near"]).head(limit)
+        # A station served by several lines is one stop (its platforms are features of
+        # their own): one result per station name.
+        repeated = (hits["layer"] == "stations") & hits.duplicated(["layer", "name"])
+        hits = hits[~repeated].head(limit)
         return [
             Place(
                 str(r.name),

@@ -46,7 +46,7 @@ class MeasurePanel(QFrame):
         self.segments = QListWidget(self)
         self.segments.setObjectName("measureSegments")
         self.segments.setFixedHeight(self.segments.fontMetrics().height() * 4 + 8)
-        self.setFixedWidth(270)
+        self.setFixedWidth(max(300, self.fontMetrics().horizontalAdvance("M") * 24))
         self.planar_caption, self.planar = QLabel(self), QLabel(self)
         self.planar.setObjectName("measurePlanar")
         self.ellipsoidal_caption, self.ellipsoidal = QLabel(self), QLabel(self)

@@ -49,6 +49,11 @@ def test_prefix_before_substring_and_one_hit_per_feature(gazetteer):
     assert gazetteer.search("디지털")  # a substring of a longer name
 
 
+def test_a_station_on_several_lines_is_one_result(gazetteer):
+    names = [h.name for h in gazetteer.search("고속터미널") if h.layer == "stations"]
+    assert names == ["고속터미널"]
+
+
 def test_nothing_for_nothing(gazetteer):
     assert gazetteer.search("") == [] and gazetteer.search("zzzz없는곳") == []
 
