@@ -11,7 +11,17 @@ Understood (keywords in any case)::
 Operators ``=`` ``==`` ``<>`` ``!=`` ``<`` ``>`` ``<=`` ``>=``; literals are quoted
 text (``''`` for a quote), numbers, ``TRUE``/``FALSE`` and ``NULL``; a field is a
 double-quoted name (``""`` for a quote) or a bare name. Anything else (functions,
-arithmetic, ``LIKE``, ``$geometry`` ...) raises :class:`RuleSyntaxError`.
+arithmetic, ``LIKE``, ``$geometry`` ...) raises :class:`RuleSyntaxError` in
+:func:`parse_rule` (the grammar QML and SLD styles share).
+
+:func:`parse_filter` (the attribute table's filter) reads the same grammar plus::
+
+    "name" LIKE '마곡%'    "name" NOT LIKE '%_x'    "name" ILIKE 'ai%'
+    "employees" * 2 + 1 > "floors" / 3    -"x" < 0    "gu" || ' ' || "name" = '...'
+
+(``%`` any text, ``_`` one character; ``ILIKE`` ignores case; arithmetic on numbers,
+a division by zero is NULL; ``||`` joins text). Nothing is ever evaluated as Python:
+the text becomes nested tuples and numpy/pandas compute them on the whole table.
 
 Evaluation follows SQL/QGIS three-valued logic: a comparison with NULL is unknown,
 unknown is not a match, ``NOT unknown`` is unknown. A number literal compares the
@@ -36,16 +46,22 @@ _TOKEN = re.compile(
     r"""\s*(?:
         (?P<string>'(?:[^']|'')*')
       | (?P<field>"(?:[^"]|"")+")
-      | (?P<number>-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
+      | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
       | (?P<op><>|!=|<=|>=|==|=|<|>)
+      | (?P<arith>\|\||[-+*/%])
       | (?P<punct>[(),])
       | (?P<word>[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)
     )""",
     re.VERBOSE,
 )
-_KEYWORDS = {"AND", "OR", "NOT", "IN", "IS", "NULL", "TRUE", "FALSE"}
+_KEYWORDS = {"AND", "OR", "NOT", "IN", "IS", "NULL", "TRUE", "FALSE", "LIKE", "ILIKE"}
+#: Longest expression and deepest nesting accepted (a clear error, never a RecursionError).
+MAX_LENGTH = 10_000
+MAX_DEPTH = 60
 #: A parsed expression: nested tuples (see :func:`parse_rule`).
 Node = tuple[Any, ...]
+_VALUE_NODES = {"field", "lit", "arith"}
+_CONDITION_NODES = {"or", "and", "not", "cmp", "isnull", "in", "like"}
 
 
 def _tokens(text: str) -> list[tuple[str, Any]]:
@@ -72,9 +88,16 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, extended: bool = False) -> None:
         self.tokens = _tokens(text)
         self.at = 0
+        self.extended = extended
+        self.depth = 0
+
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise RuleSyntaxError("expression nested too deeply")
 
     def peek(self, offset: int = 0) -> tuple[str, Any]:
         index = self.at + offset
@@ -115,26 +138,39 @@ class _Parser:
 
     def negation(self) -> Node:
         if self.keyword("NOT"):
-            return ("not", self.negation())
+            self.deeper()
+            node = ("not", self.negation())
+            self.depth -= 1
+            return node
         return self.comparison()
 
     def comparison(self) -> Node:
-        if self.peek() == ("punct", "("):
+        if self.peek() == ("punct", "(") and not self.extended:
             self.take()
+            self.deeper()
             node = self.disjunction()
+            self.depth -= 1
             self.expect("punct", ")")
             return node
-        left = self.operand()
+        left = self.additive()
+        if left[0] not in _VALUE_NODES:  # a parenthesised condition
+            return left
         kind, value = self.peek()
         if kind == "op":
             self.take()
             return ("cmp", "=" if value == "==" else "<>" if value == "!=" else value, left,
-                    self.operand())  # fmt: skip
+                    self.value(self.additive()))  # fmt: skip
         if self.keyword("IS"):
             negate = self.keyword("NOT")
             self.expect("kw", "NULL")
             return ("isnull", left, negate)
         negate = self.keyword("NOT")
+        if self.extended and self.peek() in (("kw", "LIKE"), ("kw", "ILIKE")):
+            insensitive = self.take()[1] == "ILIKE"
+            pattern = self.literal()
+            if not isinstance(pattern, str):
+                raise RuleSyntaxError("LIKE needs a quoted pattern")
+            return ("like", left, pattern, insensitive, negate)
         if self.keyword("IN"):
             self.expect("punct", "(")
             values = [self.literal()]
@@ -148,6 +184,41 @@ class _Parser:
         if self.peek() in (("end", None), ("kw", "AND"), ("kw", "OR"), ("punct", ")")):
             return left  # a bare value or field: its truth
         raise RuleSyntaxError("expected a comparison")
+
+    def value(self, node: Node) -> Node:
+        if node[0] not in _VALUE_NODES:
+            raise RuleSyntaxError("expected a value, got a condition")
+        return node
+
+    def additive(self) -> Node:
+        node = self.term()
+        while self.extended and self.peek() in (("arith", "+"), ("arith", "-"), ("arith", "||")):
+            op = self.take()[1]
+            node = ("arith", op, self.value(node), self.value(self.term()))
+        return node
+
+    def term(self) -> Node:
+        node = self.unary()
+        while self.extended and self.peek() in (("arith", "*"), ("arith", "/"), ("arith", "%")):
+            op = self.take()[1]
+            node = ("arith", op, self.value(node), self.value(self.unary()))
+        return node
+
+    def unary(self) -> Node:
+        if self.extended and self.peek() in (("arith", "-"), ("arith", "+")):
+            op = self.take()[1]
+            self.deeper()
+            node = self.value(self.unary())
+            self.depth -= 1
+            return ("arith", "*", ("lit", -1), node) if op == "-" else node
+        if self.extended and self.peek() == ("punct", "("):
+            self.take()
+            self.deeper()
+            node = self.disjunction()
+            self.depth -= 1
+            self.expect("punct", ")")
+            return node
+        return self.operand()
 
     def operand(self) -> Node:
         kind, value = self.peek()
@@ -165,6 +236,8 @@ class _Parser:
         kind, value = self.take()
         if kind in ("string", "number"):
             return value
+        if (kind, value) == ("arith", "-") and self.peek()[0] == "number":
+            return -self.take()[1]
         if kind == "kw" and value in ("TRUE", "FALSE"):
             return value == "TRUE"
         if kind == "kw" and value == "NULL":
@@ -189,7 +262,47 @@ def parse_rule(text: str) -> Node:
     """
     if not isinstance(text, str) or not text.strip():
         raise RuleSyntaxError("empty rule")
+    if len(text) > MAX_LENGTH:
+        raise RuleSyntaxError("expression too long")
     return _Parser(text).parse()
+
+
+def parse_filter(text: str) -> Node:
+    """Parse a filter expression: the rule grammar plus ``LIKE``/``ILIKE`` and arithmetic.
+
+    Returns
+    -------
+    tuple
+        As :func:`parse_rule`, plus ``("like", operand, pattern, ignore_case, negated)``
+        and ``("arith", op, left, right)`` operands (op one of ``+ - * / % ||``).
+
+    Raises
+    ------
+    RuleSyntaxError
+        Anything outside the grammar (functions, unknown words, unbalanced brackets ...).
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise RuleSyntaxError("empty expression")
+    if len(text) > MAX_LENGTH:
+        raise RuleSyntaxError("expression too long")
+    return _Parser(text, extended=True).parse()
+
+
+def filter_mask(text: str, frame: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``frame`` the filter expression ``text`` keeps (bool array).
+
+    Raises
+    ------
+    RuleSyntaxError
+        The text is not a filter expression (never any other error for any text).
+    """
+    node = parse_filter(text)
+    try:
+        return _evaluate(node, frame, len(frame))[0]
+    except RuleSyntaxError:
+        raise
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError) as err:
+        raise RuleSyntaxError(f"cannot evaluate: {err}") from None
 
 
 def rule_fields(node: Node) -> set[str]:
@@ -202,18 +315,75 @@ def rule_fields(node: Node) -> set[str]:
         return rule_fields(node[1])
     if node[0] == "cmp":
         return rule_fields(node[2]) | rule_fields(node[3])
-    if node[0] in ("isnull", "in"):
+    if node[0] in ("isnull", "in", "like"):
         return rule_fields(node[1])
+    if node[0] == "arith":
+        return rule_fields(node[2]) | rule_fields(node[3])
     return set()
 
 
 # --- evaluation ----------------------------------------------------------------------
 def _column(frame: pd.DataFrame, operand: Node, n: int) -> pd.Series:
+    if operand[0] == "arith":
+        return _arithmetic(frame, operand, n)
+    if operand[0] in _CONDITION_NODES:  # a condition used as a value: TRUE/FALSE/NULL
+        true, false = _evaluate(operand, frame, n)
+        out = pd.Series([None] * n, dtype=object)
+        out[true] = True
+        out[false] = False
+        return out
     if operand[0] == "field":
         if operand[1] not in frame.columns:
             return pd.Series([None] * n, dtype=object)  # QGIS: an unknown field is NULL
         return frame[operand[1]].reset_index(drop=True)
     return pd.Series([operand[1]] * n, dtype=object)
+
+
+def _arithmetic(frame: pd.DataFrame, node: Node, n: int) -> pd.Series:
+    op = node[1]
+    left, right = _column(frame, node[2], n), _column(frame, node[3], n)
+    if op == "||":
+        known = (left.notna() & right.notna()).to_numpy()
+        joined = np.full(n, None, dtype=object)
+        joined[known] = _as_text(left)[known] + _as_text(right)[known]
+        return pd.Series(joined, dtype=object)
+    a, b = _as_numbers(left), _as_numbers(right)
+    with np.errstate(all="ignore"):
+        if op == "+":
+            out = a + b
+        elif op == "-":
+            out = a - b
+        elif op == "*":
+            out = a * b
+        else:
+            out = a / b if op == "/" else np.fmod(a, b)
+            out[b == 0] = np.nan  # a division by zero is NULL, as in QGIS
+    out[~np.isfinite(out)] = np.nan
+    return pd.Series(out, dtype="float64")
+
+
+def _like(series: pd.Series, pattern: str, insensitive: bool) -> np.ndarray:
+    known = series.notna().to_numpy()
+    if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(
+        series.dtype
+    ):
+        texts = series  # a string column: pandas' own string methods, vectorised
+    else:
+        texts = pd.Series(_as_text(series), dtype=object)
+    if insensitive:
+        texts, pattern = texts.str.casefold(), pattern.casefold()
+    core = pattern.strip("%")
+    plain = "_" not in pattern and "%" not in core
+    if plain and pattern.startswith("%") and pattern.endswith("%") and len(pattern) > 1:
+        hit = texts.str.contains(core, regex=False)
+    elif plain and pattern.endswith("%") and not pattern.startswith("%"):
+        hit = texts.str.startswith(core)
+    elif plain and pattern.startswith("%") and not pattern.endswith("%"):
+        hit = texts.str.endswith(core)
+    else:
+        regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+        hit = texts.str.fullmatch(regex, flags=re.DOTALL)
+    return hit.fillna(False).to_numpy(dtype=bool) & known
 
 
 def _is_number(value: Any) -> bool:
@@ -295,6 +465,18 @@ def _evaluate(node: Node, frame: pd.DataFrame, n: int) -> tuple[np.ndarray, np.n
         if node[3]:
             return known & ~hit, known & hit
         return hit, known & ~hit
+    if kind == "like":
+        series = _column(frame, node[1], n)
+        known = series.notna().to_numpy()
+        hit = _like(series, node[2], node[3])
+        if node[4]:
+            return known & ~hit, hit
+        return hit, known & ~hit
+    if kind == "arith":
+        series = _column(frame, node, n)
+        known = series.notna().to_numpy()
+        truth = _as_numbers(series) != 0
+        return truth & known, ~truth & known
     if kind == "cmp":
         op, left_node, right_node = node[1], node[2], node[3]
         left, right = _column(frame, left_node, n), _column(frame, right_node, n)
@@ -309,7 +491,7 @@ def _evaluate(node: Node, frame: pd.DataFrame, n: int) -> tuple[np.ndarray, np.n
     if kind == "field":
         series = _column(frame, node, n)
         known = series.notna().to_numpy()
-        truth = series.fillna(False).astype(bool).to_numpy()
+        truth = series.astype(object).where(known, False).astype(bool).to_numpy()
         return truth & known, ~truth & known
     raise RuleSyntaxError(f"cannot evaluate {kind!r}")
 
@@ -319,4 +501,12 @@ def rule_mask(node: Node, frame: pd.DataFrame) -> np.ndarray:
     return _evaluate(node, frame, len(frame))[0]
 
 
-__all__ = ["RuleSyntaxError", "parse_rule", "rule_fields", "rule_mask", "Node"]
+__all__ = [
+    "RuleSyntaxError",
+    "parse_rule",
+    "parse_filter",
+    "filter_mask",
+    "rule_fields",
+    "rule_mask",
+    "Node",
+]

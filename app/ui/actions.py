@@ -106,6 +106,36 @@ ACTIONS: tuple[ActionSpec, ...] = (
         icon="identify",
     ),
     ActionSpec(
+        "actionMeasure",
+        "&Measure distance and area",
+        "&View",
+        "Ctrl+Shift+M",
+        "Click points to measure a distance; switch to Area in the measure panel. "
+        "Backspace removes the last point, Esc starts again",
+        toolbar=True,
+        checkable=True,
+        icon="measure",
+    ),
+    ActionSpec(
+        "actionSelectFeatures",
+        "&Select features",
+        "&View",
+        "Ctrl+Shift+K",
+        "Click or drag a box on the map to select features of the selected layer "
+        "(Shift adds, Ctrl removes); the attribute table shows them",
+        toolbar=True,
+        checkable=True,
+        icon="select",
+    ),
+    ActionSpec(
+        "actionFindPlace",
+        "&Find a place…",
+        "&View",
+        "Ctrl+F",
+        "Search districts, gu, dongs, stations, universities, sites and imported layers by "
+        "name (Korean, English or initial consonants such as ㅁㄱ), or type coordinates",
+    ),
+    ActionSpec(
         "actionZoomIn",
         "Zoom &in",
         "&View",
@@ -279,6 +309,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Source, licence and status of the selected layer",
     ),
     ActionSpec(
+        "actionAttributeTable",
+        "Open &attribute table",
+        "&Layer",
+        "F6",
+        "The selected layer's features as a table: sort, filter by expression, select, "
+        "edit values (undoable), copy and export",
+    ),
+    ActionSpec(
+        "actionZoomToLayer",
+        "&Zoom to layer",
+        "&Layer",
+        "",
+        "Show all the features of the selected layer",
+    ),
+    ActionSpec(
         "actionRemoveLayer",
         "&Remove layer",
         "&Layer",
@@ -356,6 +401,8 @@ MAP_KEYS: tuple[tuple[str, str], ...] = (
     ),
     ("Delete", "Edit tool: remove the corner under the cursor, else the selected site"),
     ("F2", "Scenes panel: rename the selected scene"),
+    ("Backspace  Esc", "Measure: remove the last point; start again"),
+    ("Enter", "Measure: finish the line or area (a click starts a new one)"),
 )
 
 #: Map tools: action object name -> tool attribute of the main window
@@ -367,6 +414,8 @@ TOOL_ACTIONS = {
     "actionRectangleSite": "rectangle_tool",
     "actionCircleSite": "circle_tool",
     "actionEditSites": "edit_tool",
+    "actionMeasure": "measure_tool",
+    "actionSelectFeatures": "select_tool",
 }
 
 #: action object name -> UI language code for Settings › Language

@@ -85,7 +85,8 @@ def _site_icon(painter: QPainter, kind: str) -> None:
 
 
 def make_icon(kind: str, colour: str | None = None, letter: str = "") -> QIcon:
-    """An icon for ``kind``: pan, identify, zoom_in, zoom_out, zoom_full or district."""
+    """An icon for ``kind``: pan, identify, zoom_in, zoom_out, zoom_full, measure, select
+    or district."""
     pixmap, painter = _canvas()
     c = QPointF(32, 32)
     if kind == "pan":
@@ -133,6 +134,26 @@ def make_icon(kind: str, colour: str | None = None, letter: str = "") -> QIcon:
         painter.drawLine(QPointF(32, 4), QPointF(32, 20))
         painter.drawLine(QPointF(44, 32), QPointF(60, 32))
         painter.drawLine(QPointF(32, 44), QPointF(32, 60))
+    elif kind == "measure":  # a ruler
+        painter.setBrush(QColor("#fff3c4"))
+        painter.save()
+        painter.translate(c)
+        painter.rotate(-35)
+        painter.drawRect(QRectF(-28, -9, 56, 18))
+        painter.setPen(QPen(INK, 3))
+        for tick in range(-20, 24, 8):
+            painter.drawLine(QPointF(tick, -9), QPointF(tick, -1 if tick % 16 else 3))
+        painter.restore()
+    elif kind == "select":  # a dashed selection box with an arrow
+        painter.setBrush(QColor(255, 235, 59, 120))
+        painter.setPen(QPen(INK, 4, Qt.PenStyle.DashLine))
+        painter.drawRect(QRectF(6, 6, 40, 36))
+        painter.setPen(QPen(INK, 3))
+        painter.setBrush(QColor("white"))
+        painter.drawPolygon(
+            QPolygonF([QPointF(34, 30), QPointF(58, 44), QPointF(46, 47), QPointF(52, 59),
+                       QPointF(46, 61), QPointF(40, 50), QPointF(34, 58)])
+        )  # fmt: skip
     elif kind == "district":
         path = QPainterPath()
         path.addRoundedRect(QRectF(6, 6, 52, 52), 10, 10)

@@ -62,6 +62,7 @@ from app.ui.sites.sketch_tools import (
 )
 from app.ui.window import about
 from app.ui.window import help as help_pages
+from app.ui.window.desk_tools import DeskTools
 from app.ui.window.exports import WindowExports
 from app.ui.window.menus import WindowMenus
 from app.ui.window.sites_toolbar import SitesToolbar
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         self.scale_label = self.status_widgets.scale_label
         self.data_label = self.status_widgets.data_label
         self.exports = WindowExports(self)
+        self.desk = DeskTools(self)  # measure, select, attribute tables, search, menus
         self._connect()
         self.presentation = PresentationController(self)
         self.actions_by_name["actionPan"].setChecked(True)
@@ -345,7 +347,7 @@ class MainWindow(QMainWindow):
         elif attribute == "identify_tool":
             self.identify_dock.show()
             self.identify_dock.raise_()
-        elif attribute != "pan_tool":
+        elif attribute not in ("pan_tool", "measure_tool", "select_tool"):
             self.sites_dock.show()
             self.sites_dock.raise_()
         self.canvas.setFocus()

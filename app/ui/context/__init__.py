@@ -1,0 +1,1 @@
+"""Right-click menus on layers, sites and the map."""

@@ -1,0 +1,1 @@
+"""Measure distances and areas on the map (tool and panel)."""

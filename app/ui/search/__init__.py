@@ -1,0 +1,1 @@
+"""Find a place: the search box over the offline gazetteer."""
