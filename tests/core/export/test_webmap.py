@@ -270,7 +270,9 @@ def test_overlapping_labels_are_left_out(page, tmp_path):
     assert "visible" in stations and "hidden" in stations
     # the top layer's labels win (the sites, with their rank)
     assert re.search(
-        r'inno-label-sites[^>]*><span style="[^"]*visibility: visible;?">#\d 가산 A', dom
+        r'inno-label-sites[^>]*><span style="[^"]*visibility: visible;?">'
+        r'<b class="inno-badge[^"]*">#\d \d+</b> 가산 A',
+        dom,
     )
 
 
@@ -316,11 +318,12 @@ def _with_script(page, script, tmp_path):
 
 
 def _site_labels(dom):
+    """Each site label's text (its badge, then its name) and its visibility."""
     return dict(
-        (text, visibility)
+        (re.sub(r"<b [^>]*>([^<]*)</b> ", r"\1 ", text), visibility)
         for visibility, text in re.findall(
             r'inno-label inno-label-sites[^"]*"[^>]*><span style="[^"]*visibility: (\w+);[^"]*">'
-            r"([^<]*)</span>",
+            r"(.*?)</span>",
             dom,
         )
     )
@@ -378,7 +381,8 @@ def test_every_site_label_is_drawn_above_the_others(three_sites_page, tmp_path):
         for b in boxes[i + 1 :]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), boxes
     labels = _site_labels(dom)
-    assert sorted(text.split(" ", 1)[1] for text in labels) == ["Site 1", "Site 2", "Site 3"]
+    assert sorted(text.rsplit(" ", 2)[1] for text in labels) == ["Site", "Site", "Site"]
+    assert sorted(text.rsplit(" ", 1)[1] for text in labels) == ["1", "2", "3"]
     assert sorted(text.split(" ", 1)[0] for text in labels) == ["#1", "#2", "#3"]
     assert set(labels.values()) == {"visible"}, labels
     # the station under a site: its label gives way

@@ -146,8 +146,9 @@ def build_html(
     ]
     extent = stack.extent(visible_only=True) or (180000.0, 540000.0, 220000.0, 570000.0)
     bounds = extent_to_bounds(extent)
+    districts = _districts_extent(stack)
     if view is None and not start:
-        view = _districts_extent(stack)
+        view = districts
     scene_records = [
         {
             "id": s.scene_id,
@@ -167,6 +168,8 @@ def build_html(
         "bounds": bounds,
         "start": start,
         "view": None if view is None or start else extent_to_bounds(view),
+        # a phone opens on the districts, whatever the desktop view was
+        "districts": None if districts is None else extent_to_bounds(districts),
         "attribution": "  ·  ".join(warnings + sources),
         "text": words,
         "basemap": (

@@ -4,7 +4,10 @@ Geometries go from the layer's CRS (EPSG:5186 when it has none) to WGS 84 with
 coordinates rounded to 6 decimals and only the properties the page needs: the index
 ``_s`` of the feature's style, its label text ``n``, its key ``_k`` (districts and sites)
 and, for sites, the popup rows ``_pop`` with their indicators (:func:`site_indicators`)
-and the catchment circles. Labels are anchored once per name and 200 m cell. Qt-free.
+and the catchment circles. Labels are anchored once per name and 200 m cell; a site's
+label carries its badge as on the canvas ("#2 71", red where the zoning does not permit
+the centre, grey where that is unknown) and app-made site names ("Site 3") are in the
+page's language. Qt-free.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from app.core.indicators.engine import compute_indicators
 from app.core.indicators.format import format_cell, is_missing
 from app.core.indicators.labels import label as field_label
 from app.core.indicators.score import rank_sites
+from app.core.sites.names import display_name
 from layers.model import WORKING_CRS, Layer, LayerStack
 from layers.style import LabelStyle
 from layers.themes.sites import DEFAULT_RADIUS_M
@@ -301,9 +305,10 @@ def layer_record(
     key_field = key_field if key_field in data else None
     keys = data[key_field].astype(str).to_numpy() if key_field else None
 
-    rank_texts = texts
+    badges: np.ndarray | None = None
     popups: list = [None] * len(data)
     if layer.name == "sites":
+        texts = np.array([display_name(t, language) if t else t for t in texts], dtype=object)
         frame = _aligned(indicators, data) if indicators is not None else None
         popups = _site_popups(frame, len(data), language)
         own = (
@@ -317,11 +322,7 @@ def layer_record(
             if rows is not None and math.isfinite(radius):
                 rows.insert(1, [label, f"{radius:,.0f}", ""])
         if frame is not None and "rank" in frame:
-            ranks = frame["rank"].to_numpy()
-            rank_texts = np.array(
-                [f"#{int(r)} {t}" if not is_missing(r) else t for r, t in zip(ranks, texts)],
-                dtype=object,
-            )
+            badges = site_badges(frame)
 
     wgs = _wgs84(geometries[usable], data.crs)
     # GEOS writes 126.99696900000001 for the rounded 126.996969: shorten those few numbers.
@@ -362,7 +363,7 @@ def layer_record(
         "features": "[" + ",".join(features) + "]",
     }
     if label_style is not None and text_field == label_style.field:
-        record["labels"] = _labels(layer, label_style, geometries, usable, rank_texts)
+        record["labels"] = _labels(layer, label_style, geometries, usable, texts, badges)
     if layer.name == "sites":
         record["catchments"] = _catchments(wgs, radii[idx])
     return record
@@ -374,10 +375,14 @@ def _labels(
     geometries: np.ndarray,
     usable: np.ndarray,
     texts: np.ndarray,
+    badges: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """The label anchors ``[lat, lon, text]`` of ``layer`` in ``label``'s style, and how
-    the page draws them (CSS, largest resolution, beside or centred, first)."""
+    the page draws them (CSS, largest resolution, beside or centred, first); with
+    ``badges`` (:func:`site_badges`) each anchor is ``[lat, lon, text, badge, state]``."""
     keep = usable & (texts != "")
+    if badges is not None:
+        keep |= usable & (badges[:, 0] != "")
     anchors = geometries[keep]
     is_point = np.isin(shapely.get_type_id(anchors), (0, 4))
     anchors = np.where(is_point, shapely.centroid(anchors), shapely.point_on_surface(anchors))
@@ -393,6 +398,10 @@ def _labels(
         [round(float(a), 6), round(float(b), 6), str(t)]
         for a, b, t in zip(np.asarray(lat).tolist(), np.asarray(lon).tolist(), words[once].tolist())
     ]
+    if badges is not None:
+        for item, (badge, state) in zip(items, badges[keep][once].tolist()):
+            if badge:
+                item.extend([badge, state])
     halo = safe_colour(label.halo, "")
     colour = safe_colour(label.color, "#222222")
     css = (
@@ -415,6 +424,36 @@ def _labels(
     }
 
 
+def site_badges(frame: pd.DataFrame) -> np.ndarray:
+    """Each site's badge as the canvas draws it: ``[text, state]`` per row of ``frame``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The sites' indicators in the layer's order, with ``rank`` and, where known,
+        ``score`` and ``use_permitted``.
+
+    Returns
+    -------
+    ndarray of object, shape (n, 2)
+        ``"#2 71"`` (the rank alone without a score; ``""`` without a rank) and the
+        state: ``"bad"`` where the zoning does not permit the centre, ``"unknown"``
+        where that is not known, else ``""``.
+    """
+    index = frame.index
+    ranks = pd.to_numeric(frame["rank"], errors="coerce")
+    scores = pd.to_numeric(frame.get("score", pd.Series(np.nan, index=index)), errors="coerce")
+    permitted = frame.get("use_permitted", pd.Series(None, index=index, dtype=object))
+    text = ("#" + ranks.fillna(0).astype(int).astype(str)).where(ranks.notna(), "")
+    text = text + (" " + scores.round().fillna(0).astype(int).astype(str)).where(
+        ranks.notna() & scores.notna(), ""
+    )
+    missing = permitted.isna()
+    bad = ~missing & ~permitted.where(~missing, True).astype(bool)
+    state = np.where(bad, "bad", np.where(missing, "unknown", ""))
+    return np.column_stack([text.to_numpy(dtype=object), state.astype(object)])
+
+
 def _catchments(wgs: np.ndarray, radii: np.ndarray) -> list[list[float]]:
     """``[lat, lon, radius]`` of each point site's catchment circle (``radii``: each
     site's own radius, else the project's; NaN for none)."""
@@ -432,5 +471,6 @@ __all__ = [
     "extent_to_bounds",
     "layer_record",
     "script_json",
+    "site_badges",
     "site_indicators",
 ]

@@ -40,6 +40,15 @@
   var siteLabelPane = map.createPane("inno-site-labels");
   siteLabelPane.style.zIndex = 650;
   siteLabelPane.style.pointerEvents = "none";
+  // Popups go in a pane of the map's container (not of the moving map pane), kept at the
+  // map pane's position, so that they open above the panels and controls.
+  var popupPane = map.createPane("inno-popups", map.getContainer());
+  popupPane.style.zIndex = 1300;
+  function syncPopupPane() { L.DomUtil.setPosition(popupPane, map._getMapPanePos()); }
+  map.on("move zoom viewreset zoomend moveend resize", syncPopupPane);
+  // A phone-sized screen: legend and layer list start collapsed, the page opens on the
+  // districts fitted below the top bar.
+  var small = window.matchMedia("(max-width: 600px), (max-height: 500px)").matches;
   var overlays = [], labelSets = [], groups = dict(), featureLayers = dict();
   function popupHtml(lay, f) {
     var p = f.properties, st = lay.styles[p._s];
@@ -76,7 +85,8 @@
       },
       onEachFeature: function (f, layer) {
         layer.options.className = cls(f);
-        layer.bindPopup(function () { return popupHtml(lay, f); }, {maxWidth: 360});
+        layer.bindPopup(function () { return popupHtml(lay, f); }, {maxWidth: small ? 280 : 360,
+          pane: "inno-popups"});
       }
     };
     if (lay.canvas) { options.renderer = L.canvas({pane: paneName}); }
@@ -95,7 +105,9 @@
       lay.labels.items.forEach(function (it) {
         L.marker([it[0], it[1]], {pane: labelPaneName, interactive: false, keyboard: false,
           icon: L.divIcon({className: "inno-label inno-label-" + slug(lay.name) + beside,
-            iconSize: null, html: '<span style="' + esc(lay.labels.css) + '">' + esc(it[2])
+            iconSize: null, html: '<span style="' + esc(lay.labels.css) + '">'
+            + (it.length > 3 ? '<b class="inno-badge inno-badge-' + slug(it[4] || "ok") + '">'
+               + esc(it[3]) + "</b>" + (it[2] ? " " : "") : "") + esc(it[2])
             + "</span>"})}).addTo(labels);
       });
       labelSets.push({labels: labels, group: group, maxRes: lay.labels.max_res,
@@ -162,7 +174,7 @@
   }
   // Leaflet's layer control shows each name as HTML: the names go in escaped, one by one
   // (not as keys of an object, where two equal titles would be one entry).
-  var control = L.control.layers(null, null, {collapsed: false, position: "topright"});
+  var control = L.control.layers(null, null, {collapsed: small, position: "topright"});
   if (D.basemap) {
     control.addOverlay(L.tileLayer(D.basemap.url, {maxZoom: 19,
       attribution: esc(D.basemap.attribution)}).addTo(map), esc(D.text.basemap));
@@ -212,16 +224,37 @@
     if (layerGroups.indexOf(e.layer) < 0) { return; }
     setTimeout(function () { syncLegend(); declutter(); }, 0);
   });
+  // The panels' places: on a small screen the controls go below the top bar (not under
+  // it) and the legend starts closed.
+  var topBar = document.getElementById("inno-top");
+  function topBarBottom() { return topBar ? topBar.getBoundingClientRect().bottom : 0; }
+  function layoutPanels() {
+    var narrow = window.matchMedia("(max-width: 600px), (max-height: 500px)").matches;
+    var below = Math.ceil(topBarBottom()) - 4;
+    document.querySelectorAll(".leaflet-top").forEach(function (corner) {
+      corner.style.top = narrow && topBar ? below + "px" : "";
+    });
+  }
+  var legendDetails = document.querySelector("#inno-legend details");
+  if (small && legendDetails) { legendDetails.removeAttribute("open"); }
+  layoutPanels();
+  window.addEventListener("resize", layoutPanels);
   // A link can open a scene: web-map.html#scene=magok
   // Without one the page opens at the view it was exported with (the app's map view).
   var wanted = hashParam(window.location.hash, "scene");
   if (wanted !== null || D.start || !D.view) {
     showScene(wanted !== null ? wanted : (D.start || ""), false);
+  } else if (small && D.districts) {  // the districts, fitted below the top bar
+    map.options.zoomSnap = 0;
+    map.fitBounds(D.districts, {animate: false, paddingTopLeft: [8, topBarBottom() + 8],
+                                paddingBottomRight: [8, 40]});
+    map.options.zoomSnap = 0.25;
   } else {
     map.options.zoomSnap = 0;  // fit the view exactly, then zoom in steps again
     map.fitBounds(D.view, {animate: false});
     map.options.zoomSnap = 0.25;
   }
+  syncPopupPane();
   updateLabels();
   noteView();
   // ... and a site's popup: web-map.html#site=SITE_ID
@@ -231,5 +264,6 @@
       if (String(l.feature.properties._k) === site) { l.openPopup(); }
     });
   }
-  window.innoatlas = {map: map, groups: groups, showScene: showScene, hashParam: hashParam};
+  window.innoatlas = {map: map, groups: groups, features: featureLayers, showScene: showScene,
+                     hashParam: hashParam};
 })();
