@@ -2,8 +2,10 @@
 
 :class:`WindowExports` asks for the file (the ``*_dialog`` methods) and writes it. Every
 export first waits for the indicators (the files show the sites' ranks as the canvas
-does), writes under a wait cursor and says in the status bar where it went; an
-:class:`InnoAtlasError` shows a message box instead and changes nothing.
+does) and says in the status bar where it went; an :class:`InnoAtlasError` shows a
+message box instead and changes nothing. The map image and the GeoPackage are written
+under a wait cursor; the web map and the vector files in the worker
+(:mod:`app.ui.worker`) with a progress dialog whose Cancel stops them.
 """
 
 from __future__ import annotations
@@ -101,8 +103,10 @@ class WindowExports:
         )
         return bool(name) and self.export_html(Path(name), basemap=chosen == filters[1])
 
-    def export_html(self, path: Path, basemap: bool = False) -> bool:
-        """Write the interactive web map, opening at the map's current view.
+    def export_html(self, path: Path, basemap: bool = False):
+        """Write the interactive web map, opening at the map's current view, in the
+        background with a progress dialog whose Cancel stops it (the window stays
+        responsive; the dialog keeps the project from changing meanwhile).
 
         Parameters
         ----------
@@ -113,32 +117,59 @@ class WindowExports:
 
         Returns
         -------
-        bool
-            True when the page was written.
+        Task
+            The running export; its end shows a status message, a failure a message
+            box, a cancel a status note (and no file).
         """
+        from PySide6.QtWidgets import QProgressDialog
+
         from app.core.export.webmap.page import export_html
+        from app.ui import worker
 
         if path.suffix.lower() not in (".html", ".htm"):
             path = path.with_suffix(".html")
         w = self.window
-        return self._run(
-            lambda: export_html(
-                path,
-                w.stack,
-                title=f"InnoAtlas — {w.project.display_name}",
-                language=w.language,
-                indicators=w.indicators.results,
-                scenes=scenes_from_settings(
-                    w.project.capture_settings().extra, w.stack, w.language
-                ),
-                basemap=w.basemap.web_source() if basemap else False,
-                radius_m=w.editing.radius_m,
-                view=w.canvas.viewport.extent,
-                extra=w.project.settings.extra,  # names each role layer's coverage
-            ),  # opens where the user looks
-            tr("Cannot export the web map"),
-            tr("Web map exported to {name}", name=path.name),
+        w.indicators.wait()  # the page shows the sites' ranks as the canvas does
+        task = worker.Task(
+            export_html,
+            path,
+            w.stack,
+            title=f"InnoAtlas — {w.project.display_name}",
+            language=w.language,
+            indicators=w.indicators.results,
+            scenes=scenes_from_settings(w.project.capture_settings().extra, w.stack, w.language),
+            basemap=w.basemap.web_source() if basemap else False,
+            radius_m=w.editing.radius_m,
+            view=w.canvas.viewport.extent,  # opens where the user looks
+            extra=dict(w.project.settings.extra),  # names each role layer's coverage
         )
+        dialog = QProgressDialog(tr("Exporting the web map…"), tr("Cancel"), 0, 100, w)
+        dialog.setWindowTitle(tr("Export web map"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.canceled.connect(task.cancel)
+        self.html_progress = dialog
+
+        def finished(_result) -> None:
+            dialog.close()
+            w.statusBar().showMessage(tr("Web map exported to {name}", name=path.name), 8000)
+
+        def failed(message: str, _details: str) -> None:
+            dialog.close()
+            QMessageBox.warning(w, tr("Cannot export the web map"), message)
+
+        def cancelled() -> None:
+            dialog.close()
+            w.statusBar().showMessage(tr("Export cancelled"), 8000)
+
+        task.on(
+            progress=lambda fraction, _m: dialog.setValue(int(fraction * 100)),
+            finished=finished,
+            failed=failed,
+            cancelled=cancelled,
+        )
+        dialog.show()
+        return worker.start(task)
 
     def gpkg_dialog(self) -> bool:
         """File → Export GeoPackage…: ask for a file, then :meth:`export_gpkg`.

@@ -361,8 +361,9 @@ class MainWindow(QMainWindow):
         """Render the current view to ``path`` (.png or .pdf) with the map furniture."""
         return self.exports.export_map(path, title)
 
-    def export_html(self, path: Path, basemap: bool = False) -> bool:
-        """Write the interactive web map, opening at the map's current view."""
+    def export_html(self, path: Path, basemap: bool = False):
+        """Write the interactive web map, opening at the map's current view, in the
+        background (returns the running task)."""
         return self.exports.export_html(path, basemap)
 
     def export_gpkg(self, path: Path) -> bool:

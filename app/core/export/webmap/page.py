@@ -42,6 +42,7 @@ from app.core.export.webmap.records import (
 )
 from app.core.export.webmap.styles import hatch_defs
 from app.core.formats.atomic_write import write_atomically
+from app.core.progress import Progress, no_progress
 from app.core.project.attribution import attribution_parts
 from app.core.project.coverage import coverage_lines
 from app.core.project.scenes import Scene, default_scenes, find_scene
@@ -100,6 +101,7 @@ def build_html(
     radius_m: float | None = None,
     embed_font: bool = True,
     extra: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
 ) -> str:
     """The self-contained HTML page of the web map.
 
@@ -109,6 +111,9 @@ def build_html(
         The project's layers.
     title, language, indicators, scenes, basemap, start_scene, view, radius_m, embed_font, extra
         As in :func:`export_html`.
+    progress : callable, optional
+        ``progress(fraction, message)`` after each layer and before the font; it may
+        raise :class:`~app.core.progress.Cancelled` to stop.
 
     Returns
     -------
@@ -135,15 +140,18 @@ def build_html(
         for layer in stack.draw_order()
         if (layer.visible or layer.name in in_scenes) and len(layer.data) and layer.opacity > 0
     ]
+    report = progress or no_progress
+    report(0.0, "")
     radius_m = DEFAULT_RADIUS_M if radius_m is None else float(radius_m)
     sites = stack.get("sites")
     if indicators is None and sites is not None and len(sites.data):
         indicators = site_indicators(stack, radius_m, roles_of(dict(extra or {})), extra)
-    records = [
-        record
-        for layer in exported
-        if (record := layer_record(layer, language, indicators, radius_m))
-    ]
+    records = []
+    for number, layer in enumerate(exported):
+        report(0.05 + 0.75 * number / max(len(exported), 1), layer.title(language))
+        record = layer_record(layer, language, indicators, radius_m)
+        if record:
+            records.append(record)
     extent = stack.extent(visible_only=True) or (180000.0, 540000.0, 220000.0, 570000.0)
     bounds = extent_to_bounds(extent)
     districts = _districts_extent(stack)
@@ -243,6 +251,7 @@ def build_html(
     fmap.add_child(Page())
     rendered = root.render().replace("<html>", f'<html lang="{language}">', 1)
     text = re.sub("|".join(map(re.escape, parts)), lambda match: parts[match.group()], rendered)
+    report(0.85, "")
     if embed_font:
         # The whole page (script, data, legend) is a superset of what it shows.
         text = text.replace(font_slot, font_face_css(text), 1)
@@ -270,6 +279,7 @@ def export_html(
     radius_m: float | None = None,
     embed_font: bool = True,
     extra: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """Write the project as an interactive web map that works without internet.
 
@@ -311,6 +321,9 @@ def export_html(
         (app.core.project.coverage). The legend's data notes name each role layer's
         coverage ("start-ups: 'magok_firms' (covers Magok)"); without it they do not (the
         roles are not known) and indicators computed here use the default layers.
+    progress : callable, optional
+        ``progress(fraction, message)`` now and then (after each layer); it may raise
+        :class:`~app.core.progress.Cancelled`, and then no file is written.
 
     Returns
     -------
@@ -342,7 +355,9 @@ def export_html(
         radius_m=radius_m,
         embed_font=embed_font,
         extra=extra,
+        progress=progress,
     )
+    (progress or no_progress)(0.95, "")
 
     def write(temp: Path) -> None:
         temp.write_text(text, encoding="utf-8")
