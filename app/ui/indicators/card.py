@@ -43,6 +43,7 @@ from app.core.indicators.format import (
 )
 from app.core.indicators.labels import tooltip
 from app.core.indicators.score import BASIS, Weights, left_out_notes, score_breakdown
+from app.core.sites.names import display_name
 from app.ui.i18n import language, tr
 from app.ui.indicators.coverage_marks import (
     PARTIAL_MARK,
@@ -319,7 +320,7 @@ class SiteCard(QWidget):
         partial = is_partial(row)
         lines = partial_lines(row)
         self.title.setText(
-            f"<b>{rank}{html.escape(str(row['name']))}</b> — "
+            f"<b>{rank}{html.escape(display_name(str(row['name']), language()))}</b> — "
             + tr("score {score}", score=score_text)
             + (" <i>" + tr("(live, not saved)") + "</i>" if live else "")
             + (

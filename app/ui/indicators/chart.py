@@ -2,8 +2,9 @@
 
 :class:`ScoreChart` is the indicators panel's "Chart" tab. Sites are drawn by rank, each
 criterion in its colour (:data:`CRITERION_COLOURS`), on a grid scaled to the best score,
-with a legend of the criteria below; hovering a segment names the site, the criterion and
-its points. A partial site's name carries "◐". :class:`ChartPage` puts the chart above
+the axis titled ("Score points (of 100)") and a legend of the criteria below; hovering
+a segment names the site, the criterion and its points. App-made site names ("Site 3")
+are in the UI language. A partial site's name carries "◐". :class:`ChartPage` puts the chart above
 the note the card shows: the criteria left out of every score, and why.
 """
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from app.core.indicators.format import blocked, is_missing
 from app.core.indicators.score import BASIS, CRITERIA, left_out_notes
+from app.core.sites.names import display_name
 from app.ui.i18n import language, tr
 from app.ui.indicators.card import LEFT_OUT, NOT_PERMITTED
 from app.ui.indicators.coverage_marks import PARTIAL_MARK, is_partial, partial_text
@@ -41,6 +43,7 @@ class ScoreChart(QWidget):
         self.breakdown = pd.DataFrame()
         self.frame = pd.DataFrame()
         self.bars: list[tuple[QRectF, str]] = []  # painted segments and their tooltips
+        self.axis_title: tuple[QRectF, str] | None = None  # where the axis title went
 
     @staticmethod
     def axis_max(score: float) -> float:
@@ -80,9 +83,12 @@ class ScoreChart(QWidget):
         order = self.frame.sort_values("rank")
         metrics = painter.fontMetrics()
         margin, gap = 8, 6
+        shown = {
+            site: display_name(str(name), language()) for site, name in order["name"].items()
+        }
         names = [
-            f"#{int(row['rank'])} {row['name']}" + (f" {PARTIAL_MARK}" if is_partial(row) else "")
-            for _, row in order.iterrows()
+            f"#{int(row['rank'])} {shown[site]}" + (f" {PARTIAL_MARK}" if is_partial(row) else "")
+            for site, row in order.iterrows()
         ]
         # Names as wide as they are (up to 40 % of the width), the bars take the rest.
         label_w = min(
@@ -92,7 +98,7 @@ class ScoreChart(QWidget):
         scores = order["score"].dropna()
         top = self.axis_max(float(scores.max()) if len(scores) else 100.0)
         scale = max(self.width() - label_w - score_w, 20) / top
-        bar_h = max(10.0, min(26.0, (self.height() - 70) / max(len(order), 1) - 4))
+        bar_h = max(10.0, min(26.0, (self.height() - 88) / max(len(order), 1) - 4))
         y = 10.0
         bottom = y + len(order) * (bar_h + 4)
         painter.setPen(QColor("#e3e3e3"))  # grid, labelled below the bars: points of 100
@@ -122,7 +128,7 @@ class ScoreChart(QWidget):
                 self.bars.append(
                     (
                         rect,
-                        f"{row['name']}: {tr(part['label'])} {points:.1f}"
+                        f"{shown[site_id]}: {tr(part['label'])} {points:.1f}"
                         + (f"\n{partial}" if partial else ""),
                     )
                 )
@@ -140,7 +146,21 @@ class ScoreChart(QWidget):
             painter.drawText(
                 QRectF(gx - 20, y, 40, 16), int(Qt.AlignmentFlag.AlignCenter), f"{tick * step:g}"
             )
-        y += 18
+        y += 16
+        # the axis says what the numbers are
+        title = tr("Score points (of 100)")
+        title_rect = QRectF(
+            float(label_w), y, max(self.width() - label_w - margin, 20.0), metrics.height() + 2
+        )
+        painter.setPen(QColor("#555555"))
+        painter.drawText(title_rect, int(Qt.AlignmentFlag.AlignCenter), title)
+        title_w = float(metrics.horizontalAdvance(title))
+        centre = title_rect.center().x()
+        self.axis_title = (
+            QRectF(centre - title_w / 2, y, title_w, float(metrics.height())),
+            title,
+        )
+        y += metrics.height() + 4
         x = float(margin)
         for criterion in CRITERIA:  # legend, wrapped to the widget's width
             label = tr(criterion.label)

@@ -18,6 +18,8 @@ from typing import Any
 from PySide6.QtGui import QColor
 
 from app.core.indicators.format import format_cell, is_missing, percent
+from app.core.indicators.sectors import sector_name
+from app.core.sites.names import display_name
 from app.core.indicators.labels import ENGLISH, label
 from app.ui.i18n import tr
 
@@ -133,7 +135,8 @@ def unknown(row: Mapping[str, Any], column: str) -> bool:
 
 def cell_text(column: str, row: Mapping[str, Any], language: str) -> str:
     """The value shown for ``column``: coverage shares as percentages, ``partial`` as
-    "◐ yes"/"no", a value outside its family's coverage as "unknown", else
+    "◐ yes"/"no", a value outside its family's coverage as "unknown", an app-made site
+    name and a sector in ``language``, else
     :func:`~app.core.indicators.format.format_cell`."""
     value = row.get(column)
     if column in COVERAGE_COLUMNS and column != "partial":
@@ -143,6 +146,10 @@ def cell_text(column: str, row: Mapping[str, Any], language: str) -> str:
     family = FAMILY_OF.get(column)
     if family is not None and is_missing(value) and share(row, family) == 0.0:
         return tr("unknown")
+    if column == "name" and not is_missing(value):
+        return display_name(str(value), language)  # "Site 3" → "후보지 3"
+    if column == "top_sector" and not is_missing(value):
+        return sector_name(str(value), language)  # as the legend: "바이오·헬스"
     return format_cell(column, row, language)
 
 

@@ -164,6 +164,7 @@ class ComparisonPage(QWidget):
         self.note.setStyleSheet(f"color: {LEFT_OUT.name()}")
         self.note.hide()
         self.table_model.modelReset.connect(self.update_note)
+        self.table_model.modelReset.connect(self.fit_columns)
         self.export_button = QPushButton("", self)
         self.export_button.setObjectName("exportIndicatorsCsv")
         self.export_button.clicked.connect(self.export_dialog)
@@ -184,6 +185,18 @@ class ComparisonPage(QWidget):
         self.table_model.retranslate()
         self.table.viewport().update()
         self.update_note()
+        self.fit_columns()
+
+    #: The columns as wide as their header and values (the others keep the default).
+    FITTED = ("rank", "name", "score")
+
+    def fit_columns(self) -> None:
+        """Rank, name and score as wide as their header and every value, so that the
+        score is never cut ("Score (0–100)", "58.2")."""
+        columns = self.table_model.columns
+        for column in self.FITTED:
+            if column in columns:
+                self.table.resizeColumnToContents(columns.index(column))
 
     def update_note(self) -> None:
         """Name the criteria left out of every score of the shown ranking (or hide)."""

@@ -29,6 +29,7 @@ from app.core.indicators.engine import compute_indicators
 from app.core.indicators.format import format_cell, is_missing
 from app.core.indicators.labels import label as field_label
 from app.core.indicators.score import rank_sites
+from app.core.indicators.sectors import sector_name
 from app.core.sites.names import display_name
 from layers.model import WORKING_CRS, Layer, LayerStack
 from layers.style import LabelStyle
@@ -247,7 +248,9 @@ def _site_popups(frame: pd.DataFrame | None, n: int, language: str) -> list[list
             [
                 [
                     labels[f],
-                    format_cell(f, record, language),
+                    sector_name(record[f], language)
+                    if f == "top_sector" and not is_missing(record[f])
+                    else format_cell(f, record, language),
                     "inno-bad" if f == "use_permitted" and blocked else "",
                 ]
                 for f in fields
