@@ -2,10 +2,14 @@
 
 Values marked (?) in docs/zoning.md could not be confirmed from a primary source; the
 dialog shows them flagged. A permission cell can be overridden for the project; OK
-applies the changed cells as one undo step (:func:`apply_dialog`).
+applies the changed cells as one undo step (:func:`apply_dialog`). A legend under the
+table says what each use-class symbol means, and the Status column is wide enough for
+every status (a changed cell can make a zone "not permitted").
 """
 
 from __future__ import annotations
+
+import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
@@ -95,6 +99,7 @@ class ZoningRulesDialog(QDialog):
                 self.table.setItem(row, column, item)
             self._refresh_row(row)
         self.table.resizeColumnsToContents()
+        self._fit_status_column()
         reset = QPushButton(tr("Reset to the table values"), self)
         reset.setObjectName("resetOverrides")
         reset.clicked.connect(self.reset)
@@ -114,10 +119,28 @@ class ZoningRulesDialog(QDialog):
             self,
         )
         note.setWordWrap(True)
+        self.symbol_legend = QLabel(
+            html.escape(tr("Symbols:"))
+            + " "
+            + " &nbsp;·&nbsp; ".join(
+                f"<b>{symbol}</b> {html.escape(tr(meaning))}" for symbol, meaning in SYMBOLS.items()
+            ),
+            self,
+        )
+        self.symbol_legend.setObjectName("zoningSymbolLegend")
+        self.symbol_legend.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.table)
+        layout.addWidget(self.symbol_legend)
         layout.addWidget(buttons)
+
+    def _fit_status_column(self) -> None:
+        """The Status column as wide as its widest possible text, whichever rows show."""
+        metrics = self.table.fontMetrics()
+        texts = [tr(status) for status in ("permitted", "conditional", "not permitted")]
+        widest = max(metrics.horizontalAdvance(text) for text in texts) + 16
+        self.table.setColumnWidth(6, max(self.table.columnWidth(6), widest))
 
     def overrides(self) -> dict[tuple[str, str], str]:
         """Cells that differ from the shipped table."""
