@@ -229,22 +229,14 @@ class LayerImporter(QObject):
         except (InnoAtlasError, ValueError) as err:
             self._fail(str(err))
             return
+        # The notes only inform (nothing to decide): a status-bar note, not a dialog.
         notes = "; ".join(result.notes)  # the engine's notes stay English
         count = f"{len(layer.data):,}"
         self.window.statusBar().showMessage(
             tr("Added {title}: {n} features", title=layer.title_en, n=count)
             + (f" — {notes}" if notes else ""),
-            15000,
+            30000 if notes else 15000,
         )
-        if result.notes:
-            show_message(
-                self.window,
-                tr("Layer added with notes"),
-                tr("{title}: {n} features.", title=layer.title_en, n=count)
-                + "\n\n"
-                + "\n".join(f"• {note}" for note in result.notes),
-                QMessageBox.Icon.Information,
-            )
         self.layerAdded.emit(layer)
         self._next()
 

@@ -454,3 +454,17 @@ def test_layer_styles_is_not_offered_and_a_refused_style_is_noted(main_window, q
     assert any(note in box.text() for box in _message_boxes(window))
     _close_messages(window, qtbot)
     assert layer.data["name"].tolist() == ["센터"]
+
+
+def test_an_informational_import_note_is_a_status_bar_note_not_a_dialog(
+    main_window, qtbot, tmp_path
+):
+    """A note that needs no decision (issue 16) does not stop the user with a modal box."""
+    path, _frame = write_cp949_startups(tmp_path)
+    window = main_window
+    ask(window, qtbot, path)
+    layer = _finish_import(window, qtbot)  # a notes box would be open by now
+    assert _message_boxes(window) == []
+    assert QApplication.activeModalWidget() is None
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"Added {layer.title_en}: 12 features — "), message
