@@ -239,3 +239,16 @@ def test_encoding_option_is_used_and_checked(corpus):
 def test_help_documents_the_new_options():
     result = run_cli("indicators", "--help")
     assert "--input-crs CRS" in result.stdout and "--encoding ENC" in result.stdout
+
+
+def test_an_address_csv_names_its_columns_on_the_command_line(tmp_path):
+    """A CSV of addresses without coordinates (issue 16): one stderr line, exit 2, saying it
+    has no coordinate columns and which columns it has."""
+    from tests.cli.run import assert_one_line_error, run_innoatlas
+
+    path = tmp_path / "addresses.csv"
+    path.write_text("이름,주소,업종\n가산 A,서울 금천구 가산디지털1로 1,ICT/SW\n", encoding="utf-8")
+    result = run_innoatlas("indicators", path)
+    assert_one_line_error(result, "has no coordinate columns")
+    assert "its columns: 이름, 주소, 업종" in result.stderr
+    assert "주소 holds addresses, which are not geocoded" in result.stderr

@@ -581,6 +581,17 @@ class ImportLayerDialog(QDialog):
             return ""  # nothing known yet: OK waits for the inspection
         if self._read_problem:
             return self._read_problem
+        if self.info.driver.upper() == "CSV" and None in (
+            self.x_box.currentData(),
+            self.y_box.currentData(),
+        ):  # an address list, say: say so, and which columns there are
+            return tr(
+                "{name} has no coordinate columns (lon/lat, x/y, 경도/위도 …); its "
+                "columns: {columns}. Choose the X and Y columns, or add coordinates to the "
+                "file (addresses are not geocoded).",
+                name=self.path.name,
+                columns=", ".join(map(str, self.info.columns)) or "—",
+            )
         role = self.role_box.currentData()
         if role is not None:
             from app.core.project.roles import ROLE_FIELDS

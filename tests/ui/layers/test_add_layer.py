@@ -468,3 +468,33 @@ def test_an_informational_import_note_is_a_status_bar_note_not_a_dialog(
     assert QApplication.activeModalWidget() is None
     message = window.statusBar().currentMessage()
     assert message.startswith(f"Added {layer.title_en}: 12 features — "), message
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_an_address_csv_says_it_has_no_coordinate_columns(main_window, qtbot, tmp_path, language):
+    """An address list (no coordinates) is not refused with "Choose the CRS" (issue 16):
+    the dialog says it has no coordinate columns and names the columns it has."""
+    from app.ui import i18n
+
+    i18n.set_language(language)
+    path = tmp_path / "addresses.csv"
+    path.write_text(
+        "이름,주소,업종\n가산 A,서울 금천구 가산디지털1로 1,ICT/SW\n"
+        "양재 C,서울 서초구 양재대로 2,AI/Data\n",
+        encoding="utf-8",
+    )
+    dialog = ask(main_window, qtbot, path)
+    problem = dialog.problem.text()
+    assert dialog.problem.isVisible() and not dialog.ok_button.isEnabled()
+    assert "이름, 주소, 업종" in problem and "addresses.csv" in problem
+    if language == "en":
+        assert "has no coordinate columns" in problem and "CRS" not in problem
+    else:
+        assert "좌표 열" in problem and "없습니다" in problem
+    # choosing the columns with the keyboard takes the note away (then the CRS is asked)
+    for box in (dialog.x_box, dialog.y_box):
+        box.setFocus()
+        with qtbot.waitSignal(dialog.inspected, timeout=20_000):
+            qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert "이름, 주소, 업종" not in dialog.problem.text()
+    dialog.reject()

@@ -167,6 +167,52 @@ def _coordinate(values: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce").astype(float)
 
 
+#: Words in a column name that say it holds addresses (which are not geocoded).
+_ADDRESS_WORDS = ("주소", "address", "addr", "도로명", "지번")
+
+
+def no_coordinates_message(subject: str, columns: list[str], shown: int = 12) -> str:
+    """Why a CSV table cannot be read as points: it has no coordinate columns.
+
+    Parameters
+    ----------
+    subject : str
+        What is refused ("sites file a.csv").
+    columns : list of str
+        The table's columns (the first ``shown`` are named).
+    shown : int
+        How many columns to name at most.
+
+    Returns
+    -------
+    str
+        One line: "SUBJECT has no coordinate columns (lon/lat, x/y, 경도/위도 ...); its
+        columns: 이름, 주소, 업종", and, with an address column, that addresses are not
+        geocoded.
+
+    Examples
+    --------
+    >>> text = no_coordinates_message("sites file a.csv", ["이름", "주소"])
+    >>> text.split("; ")[1]
+    'its columns: 이름, 주소'
+    """
+    names = ", ".join(columns[:shown]) or "none"
+    if len(columns) > shown:
+        names += f" (and {len(columns) - shown} more)"
+    text = (
+        f"{subject} has no coordinate columns (lon/lat, x/y, 경도/위도 ...); its columns: {names}"
+    )
+    address = next(
+        (c for c in columns if any(word in c.casefold() for word in _ADDRESS_WORDS)), None
+    )
+    if address is not None:
+        text += (
+            f"; {address} holds addresses, which are not geocoded: add longitude/latitude "
+            "(or x/y) columns"
+        )
+    return text
+
+
 def _csv_points(
     table: pd.DataFrame, path: Path, what: str, options: ReadOptions, notes: list[str]
 ) -> gpd.GeoDataFrame:
@@ -177,10 +223,7 @@ def _csv_points(
         gx, gy = guess_xy_columns(columns)
         x_col, y_col = x_col or gx, y_col or gy
     if x_col is None or y_col is None:
-        raise InputError(
-            f"{what} file {path} has no geometry: no coordinate columns "
-            "(lon/lat, x/y, 경도/위도 ...) found; choose them"
-        )
+        raise InputError(no_coordinates_message(f"{what} file {path}", columns))
     for column in (x_col, y_col):
         if column not in table.columns:
             raise InputError(f"{what} file {path} has no column {column!r}")
