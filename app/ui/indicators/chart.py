@@ -83,9 +83,7 @@ class ScoreChart(QWidget):
         order = self.frame.sort_values("rank")
         metrics = painter.fontMetrics()
         margin, gap = 8, 6
-        shown = {
-            site: display_name(str(name), language()) for site, name in order["name"].items()
-        }
+        shown = {site: display_name(str(name), language()) for site, name in order["name"].items()}
         names = [
             f"#{int(row['rank'])} {shown[site]}" + (f" {PARTIAL_MARK}" if is_partial(row) else "")
             for site, row in order.iterrows()

@@ -18,9 +18,9 @@ from typing import Any
 from PySide6.QtGui import QColor
 
 from app.core.indicators.format import format_cell, is_missing, percent
+from app.core.indicators.labels import ENGLISH, label
 from app.core.indicators.sectors import sector_name
 from app.core.sites.names import display_name
-from app.core.indicators.labels import ENGLISH, label
 from app.ui.i18n import tr
 
 #: The mark of a partial site (title, table, chart), next to its tooltip or note.

@@ -217,9 +217,9 @@ def test_labels_and_site_names_show_literally(shown):
     # each site's label: its badge (rank and score) and its name, as text
     for rank, site in enumerate(SITE_IDS, start=1):
         name = PAYLOADS[(rank - 1) % P]
-        assert any(
-            re.fullmatch(rf"#{rank}( \d+)? {re.escape(name)}", text) for text in labels
-        ), site
+        assert any(re.fullmatch(rf"#{rank}( \d+)? {re.escape(name)}", text) for text in labels), (
+            site
+        )
 
 
 @needs_chromium

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures of test_webmap.py are imported, then requested by name)
 """The web map on a phone (390×844, headless Chromium): legend and layer list start
 collapsed, the scene buttons sit clear of the controls, a site's popup opens above every
 panel, the page opens on the districts fitted to the screen; site labels carry the
