@@ -186,9 +186,9 @@ def no_coordinates_message(subject: str, columns: list[str], shown: int = 12) ->
     Returns
     -------
     str
-        One line: "SUBJECT has no coordinate columns (lon/lat, x/y, 경도/위도 ...); its
-        columns: 이름, 주소, 업종", and, with an address column, that addresses are not
-        geocoded.
+        One line: "SUBJECT has no geometry: it has no coordinate columns (lon/lat, x/y,
+        경도/위도 ...); its columns: 이름, 주소, 업종", and, with an address column, that
+        addresses are not geocoded.
 
     Examples
     --------
@@ -200,7 +200,8 @@ def no_coordinates_message(subject: str, columns: list[str], shown: int = 12) ->
     if len(columns) > shown:
         names += f" (and {len(columns) - shown} more)"
     text = (
-        f"{subject} has no coordinate columns (lon/lat, x/y, 경도/위도 ...); its columns: {names}"
+        f"{subject} has no geometry: it has no coordinate columns (lon/lat, x/y, 경도/위도 ...); "
+        f"its columns: {names}"
     )
     address = next(
         (c for c in columns if any(word in c.casefold() for word in _ADDRESS_WORDS)), None
