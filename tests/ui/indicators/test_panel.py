@@ -329,7 +329,8 @@ def test_card_breakdown_chart_and_sites_fit_the_default_window(qtbot, gvalley):
         QApplication.sendEvent(
             panel.chart, QHelpEvent(QEvent.Type.ToolTip, centre, panel.chart.mapToGlobal(centre))
         )
-        assert QToolTip.text() == tip and tip.startswith("Site ")
+        # the site's name in the UI language ("Site 1" is "후보지 1" in Korean)
+        assert QToolTip.text() == tip and tip.startswith("Site " if language == "en" else "후보지 ")
         QToolTip.hideText()
 
 
