@@ -147,29 +147,11 @@ class WindowExports:
         dialog.setWindowTitle(tr("Export web map"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
-        dialog.canceled.connect(task.cancel)
         self.html_progress = dialog
-
-        def finished(_result) -> None:
-            dialog.close()
-            w.statusBar().showMessage(tr("Web map exported to {name}", name=path.name), 8000)
-
-        def failed(message: str, _details: str) -> None:
-            dialog.close()
-            QMessageBox.warning(w, tr("Cannot export the web map"), message)
-
-        def cancelled() -> None:
-            dialog.close()
-            w.statusBar().showMessage(tr("Export cancelled"), 8000)
-
-        task.on(
-            progress=lambda fraction, _m: dialog.setValue(int(fraction * 100)),
-            finished=finished,
-            failed=failed,
-            cancelled=cancelled,
-        )
+        done = tr("Web map exported to {name}", name=path.name)
+        failure = tr("Cannot export the web map")
         dialog.show()
-        return worker.start(task)
+        return self._start_with_progress(task, dialog, failure, lambda _result: (done, 8000))
 
     def gpkg_dialog(self) -> bool:
         """File → Export GeoPackage…: ask for a file, then :meth:`export_gpkg`.
@@ -284,20 +266,36 @@ class WindowExports:
         dialog = QProgressDialog(tr("Exporting files…"), tr("Cancel"), 0, 100, w)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)
-        dialog.canceled.connect(task.cancel)
 
-        def finished(result) -> None:
-            dialog.reset()
+        def done(result) -> tuple[str, int]:
             count = sum(p.suffix in (".shp", ".geojson", ".fgb") for p in result.paths)
             message = tr("Exported {count} file(s) to {name}", count=count, name=folder.name)
-            w.statusBar().showMessage(" — ".join([message, *result.notes]), 15000)
+            return " — ".join([message, *result.notes]), 15000
+
+        return self._start_with_progress(task, dialog, tr("Cannot export"), done)
+
+    def _start_with_progress(self, task, dialog, failure_title: str, done):
+        """Start ``task`` in the worker with ``dialog`` showing its progress and Cancel;
+        ``done(result)`` gives the status-bar message and its duration (ms)."""
+        from app.ui import worker
+
+        w = self.window
+        dialog.canceled.connect(task.cancel)
+
+        def end() -> None:
+            dialog.reset()  # also stops a pending delayed show
+            dialog.close()
+
+        def finished(result) -> None:
+            end()
+            w.statusBar().showMessage(*done(result))
 
         def failed(message: str, _details: str) -> None:
-            dialog.reset()
-            QMessageBox.warning(w, tr("Cannot export"), message)
+            end()
+            QMessageBox.warning(w, failure_title, message)
 
         def cancelled() -> None:
-            dialog.reset()
+            end()
             w.statusBar().showMessage(tr("Export cancelled"), 8000)
 
         task.on(
