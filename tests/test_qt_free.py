@@ -40,6 +40,8 @@ MODULES = [
     "app.core.map.snapping",
     "layers.themes.sites",
     "app.core.formats.qgis.qml_write",
+    "app.core.formats.qgis.sld_write",
+    "app.core.formats.qgis.qml_graduated",
     "app.core.export.geopackage",
     "app.cli.export_gpkg",
     "layers.style_io",

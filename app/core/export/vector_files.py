@@ -38,7 +38,8 @@ from app.core.export.field_names import short_names
 from app.core.export.geopackage import ExportError, layer_frame
 from app.core.formats.csv_text import csv_text
 from app.core.formats.qgis.qmd import caveat_line
-from app.core.formats.qgis.qml_write import style_qml, style_sld
+from app.core.formats.qgis.qml_write import style_qml
+from app.core.formats.qgis.sld_write import style_sld
 from app.core.progress import Cancelled, Progress, no_progress
 from app.core.project.site_tables import split_sites, table_layers
 from layers.model import GeometryKind, Layer, LayerStack

@@ -11,7 +11,8 @@ import pytest
 import shapely
 
 from app.core.formats.qgis.qml_read import style_from_qml
-from app.core.formats.qgis.qml_write import LABEL_FONTS, style_qml, style_sld
+from app.core.formats.qgis.qml_write import LABEL_FONTS, style_qml
+from app.core.formats.qgis.sld_write import style_sld
 from layers.model import Layer, LayerStack
 from layers.provenance import DataStatus, Provenance
 from layers.style import LabelStyle, LayerStyle, Range, Rule, Symbol

@@ -18,7 +18,8 @@ from typing import Any
 from app.core.formats.gpkg import readonly_uri
 from app.core.formats.qgis.qml_read import _opacity_of, _parse, _style_of
 from app.core.formats.qgis.qml_symbols import StyleImportError
-from app.core.formats.qgis.qml_write import style_name, style_qml, style_sld
+from app.core.formats.qgis.qml_write import style_name, style_qml
+from app.core.formats.qgis.sld_write import style_sld
 from layers.model import Layer
 from layers.style import LayerStyle
 

@@ -230,3 +230,8 @@ def _for_kind(symbol_kind: str, symbol: Symbol, kind: str) -> Symbol:
     if kind != "mixed" and symbol_kind != kind:
         raise StyleImportError(f"the style draws {symbol_kind}s but the layer has {kind}s")
     return symbol
+
+
+def _symbol_map(renderer: ET.Element) -> dict[str | None, ET.Element]:
+    """A renderer's ``<symbols>`` by their ``name`` (category index or rule key)."""
+    return {s.get("name"): s for s in renderer.findall("symbols/symbol")}
