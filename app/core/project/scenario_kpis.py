@@ -143,7 +143,10 @@ class KpiContext:
         coverage = role_coverages(stack, roles, extra)
         frames = [_data(role_layer(stack, r, dict(roles))) for r in _ROLES]
         if engine is None:
-            engine = IndicatorEngine(*frames, rules=rules, coverage=coverage)
+            startups_f, education, stations, zoning = frames
+            engine = IndicatorEngine(
+                startups_f, education, stations, zoning, rules=rules, coverage=coverage
+            )
         startups = features_inside(frames[0], coverage.get("startups"))
         geoms = np.zeros(0, dtype=object)
         employees = None
@@ -202,7 +205,9 @@ def scenario_kpis(context: KpiContext, scenario: ScenarioInput) -> dict[str, obj
     out["sites_n"] = len(sites)
     out["best_site"] = ""
     geoms = np.asarray(sites.geometry.values, dtype=object)
-    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) if len(geoms) else np.zeros(0, bool)
+    usable = (
+        ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) if len(geoms) else np.zeros(0, bool)
+    )
     if len(table):
         best = int(np.argmin(rank_sites(table).to_numpy()))
         out["best_site"] = str(sites["name"].iloc[best]) if "name" in sites else str(best + 1)
@@ -211,7 +216,9 @@ def scenario_kpis(context: KpiContext, scenario: ScenarioInput) -> dict[str, obj
         out["floor_area_m2"] = _sum(table["max_gfa_m2"])
         permitted = table["use_permitted"]
         out["not_permitted_n"] = int((permitted.astype("boolean") == False).fillna(False).sum())  # noqa: E712
-        score = pd.to_numeric(table["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        score = pd.to_numeric(table["score"], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
         out["mean_score"] = float(np.nanmean(score)) if np.isfinite(score).any() else np.nan
     radii = _radii(sites, scenario.radius_m)[usable]
     site_geoms = geoms[usable]
@@ -278,8 +285,8 @@ def _district_shares(context: KpiContext, reached: np.ndarray) -> dict[str, floa
         return {}
     geoms = np.asarray(districts.geometry.values, dtype=object)
     ids = districts["district_id"].astype(str).to_numpy()
-    totals = np.zeros(len(ids))
-    hits = np.zeros(len(ids))
+    totals: np.ndarray = np.zeros(len(ids))
+    hits: np.ndarray = np.zeros(len(ids))
     if len(context.startups):
         tree = shapely.STRtree(context.startups)
         pairs = tree.query(geoms, predicate="intersects")

@@ -82,7 +82,9 @@ def stored_sites(layer: Layer, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for index, scenario in enumerate(scenarios.scenarios):
         part = frame if index == scenarios.current else scenarios.sites_of(index, layer)
         part = _align(part, frame).copy()
-        part[SCENARIO_COLUMN] = pd.Series([scenario.name] * len(part), index=part.index, dtype=object)
+        part[SCENARIO_COLUMN] = pd.Series(
+            [scenario.name] * len(part), index=part.index, dtype=object
+        )
         parts.append(part)
     geometry = frame.geometry.name
     combined = pd.concat(parts, ignore_index=True)
@@ -104,7 +106,9 @@ def _align(part: gpd.GeoDataFrame, like: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             continue
         dtype = like[column].dtype
         if column not in part.columns:
-            part[column] = pd.Series(pd.array([None] * len(part), dtype=_nullable(dtype)), index=part.index)
+            part[column] = pd.Series(
+                pd.array([None] * len(part), dtype=_nullable(dtype)), index=part.index
+            )
             continue
         if part[column].dtype != dtype:
             try:
@@ -164,9 +168,7 @@ def split_scenarios(
         if SCENARIO_COLUMN in frame
         else np.full(len(frame), "", dtype=object)
     )
-    scenarios = [
-        Scenario(s.name, s.radius_m, dict(s.weights), s.catchment_mode) for s in stored
-    ]
+    scenarios = [Scenario(s.name, s.radius_m, dict(s.weights), s.catchment_mode) for s in stored]
     known = {s.name for s in scenarios}
     extra = [v for v in pd.unique(values) if v and v not in known]
     scenarios += [Scenario(str(name)) for name in extra]
@@ -249,7 +251,7 @@ def read_scenarios_table(path: Path, notes: list[str] | None = None) -> list[Sto
     for name, current, radius, weights, mode in rows:
         name = clean_name(name)
         if not name or name in seen:
-            notes.append(f"a scenario without a name or with a repeated name was skipped")
+            notes.append("a scenario without a name or with a repeated name was skipped")
             continue
         seen.add(name)
         out.append(

@@ -36,13 +36,13 @@ from app.core.project.origins import (
     typed_for_writing,
 )
 from app.core.project.processes import host_tag, pid_alive
+from app.core.project.saved_styles import apply_saved_styles, write_saved_styles
 from app.core.project.scenario_store import (
     SCENARIOS_TABLE,
     scenarios_of,
     stored_sites,
     write_scenarios_table,
 )
-from app.core.project.saved_styles import apply_saved_styles, write_saved_styles
 from app.core.project.settings_check import parse_settings
 from app.core.project.site_tables import (
     SITE_TABLES,

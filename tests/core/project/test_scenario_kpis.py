@@ -100,17 +100,25 @@ def test_kpis_match_brute_force(seed, coverage):
     context = KpiContext.build(stack, {}, extra)
     area = None if coverage == "map" else DISTRICTS[coverage]
     scenarios = [
-        ScenarioInput(f"S{k}", _sites(rng, int(rng.integers(1, 6))), float(rng.uniform(300, 900)), Weights())
+        ScenarioInput(
+            f"S{k}", _sites(rng, int(rng.integers(1, 6))), float(rng.uniform(300, 900)), Weights()
+        )
         for k in range(3)
     ]
     table = compare(context, scenarios)
     for scenario in scenarios:
         row = table.loc[scenario.name]
-        union, union_employees, nearest, shares = _brute(stack, scenario.sites, scenario.radius_m, area)
+        union, union_employees, nearest, shares = _brute(
+            stack, scenario.sites, scenario.radius_m, area
+        )
         assert row["sites_n"] == len(scenario.sites)
-        if area is not None and union == 0 and not any(
-            area.intersects(g.buffer(r if not math.isnan(r) else scenario.radius_m))
-            for g, r in zip(scenario.sites.geometry, scenario.sites["radius_m"])
+        if (
+            area is not None
+            and union == 0
+            and not any(
+                area.intersects(g.buffer(r if not math.isnan(r) else scenario.radius_m))
+                for g, r in zip(scenario.sites.geometry, scenario.sites["radius_m"])
+            )
         ):
             assert math.isnan(row["union_startups"])  # no catchment reaches covered data
         else:
@@ -144,7 +152,10 @@ def test_overlapping_sites_are_not_double_counted():
     twice = normalise_sites(pd.concat([one, one], ignore_index=True))
     a, b = compare(
         context,
-        [ScenarioInput("one", one, 800.0, Weights()), ScenarioInput("twice", twice, 800.0, Weights())],
+        [
+            ScenarioInput("one", one, 800.0, Weights()),
+            ScenarioInput("twice", twice, 800.0, Weights()),
+        ],
     ).to_dict("records")
     assert a["union_startups"] == b["union_startups"] == a["best_startups"]
     assert b["sites_n"] == 2

@@ -70,7 +70,10 @@ def test_scenarios_round_trip_and_other_tools_see_every_site(project, tmp_path):
         ).fetchone()
     con.close()
     assert kind == ("attributes",)
-    assert [r[:4] for r in rows] == [("Scenario 1", 0, 1, 700.0), ("One large centre", 1, 0, 1200.0)]
+    assert [r[:4] for r in rows] == [
+        ("Scenario 1", 0, 1, 700.0),
+        ("One large centre", 1, 0, 1200.0),
+    ]
     assert json.loads(rows[1][4]) == {"startups": 2.0} and rows[1][5] == "circle"
 
     again = open_project(path)
@@ -105,7 +108,9 @@ def test_site_drawn_in_qgis_without_scenario_joins_current(project, tmp_path):
     with sqlite3.connect(path) as con:  # a QGIS user types no scenario, or an unknown one
         gdal_functions(con)
         con.execute("UPDATE sites_areas SET scenario = NULL")
-        con.execute("UPDATE sites_points SET scenario = 'Typed in QGIS' WHERE name = 'Station north'")
+        con.execute(
+            "UPDATE sites_points SET scenario = 'Typed in QGIS' WHERE name = 'Station north'"
+        )
     con.close()
     again = open_project(path)
     opened = scenarios_of(again.stack.get("sites"))
