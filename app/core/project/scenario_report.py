@@ -144,4 +144,84 @@ def as_json(result: Comparison) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-__all__ = ["Comparison", "ScenarioError", "as_json", "check_names", "comparison", "flat_table"]
+@dataclass(frozen=True)
+class DisplayRow:
+    """One row of the key-figure table as shown: label, a cell per scenario, and per
+    scenario after the first its difference (text) and whether it is better (True),
+    worse (False) or neither (None)."""
+
+    key: str
+    label: str
+    values: tuple[str, ...]
+    deltas: tuple[str, ...]
+    better: tuple[bool | None, ...]
+
+
+_FORMATS = {
+    "sites_n": "{:,.0f}",
+    "best_startups": "{:,.0f}",
+    "best_employees": "{:,.0f}",
+    "union_startups": "{:,.0f}",
+    "union_employees": "{:,.0f}",
+    "nearest_mean_m": "{:,.0f}",
+    "floor_area_m2": "{:,.0f}",
+    "not_permitted_n": "{:,.0f}",
+    "mean_score": "{:.1f}",
+}
+
+
+def display_rows(result: Comparison, language: str = "en") -> list[DisplayRow]:
+    """The comparison as text rows in ``language``: the KPIs, then one row per district
+    ("Start-ups of G-Valley within R"); unknown values read "not covered" ("—" for the
+    best site and the mean score)."""
+    from app.core.i18n_catalog import translate
+    from app.core.project.scenario_kpis import HIGHER_IS_BETTER
+
+    unknown = translate("not covered", language)
+    rows: list[DisplayRow] = []
+    table, change = result.table, result.deltas
+    keys = list(KPI_COLUMNS) + [c for c in table.columns if c.startswith(SHARE_PREFIX)]
+    for key in keys:
+        higher: bool | None
+        if key.startswith(SHARE_PREFIX):
+            district = result.districts.get(key[len(SHARE_PREFIX) :], key[len(SHARE_PREFIX) :])
+            label = translate("Start-ups of {district} within R", language, district=district)
+            pattern, higher = "{:.0%}", True
+        else:
+            label = translate(KPI_LABELS[key], language)
+            pattern, higher = _FORMATS.get(key, "{}"), HIGHER_IS_BETTER.get(key)
+        values: list[str] = []
+        deltas: list[str] = []
+        better: list[bool | None] = []
+        for position, name in enumerate(table.index):
+            value = table.at[name, key]
+            if key == "best_site":
+                values.append(str(value) if value else "—")
+                continue
+            missing = value is None or (isinstance(value, float) and math.isnan(value))
+            na = "—" if key in ("mean_score", "nearest_mean_m") else unknown
+            values.append(na if missing else pattern.format(value))
+            if position == 0:
+                continue
+            diff = change.at[name, key]
+            if diff is None or (isinstance(diff, float) and math.isnan(diff)):
+                deltas.append("")
+                better.append(None)
+                continue
+            shown = pattern.format(abs(diff))
+            deltas.append("±0" if diff == 0 else ("+" if diff > 0 else "−") + shown)
+            better.append(None if higher is None or diff == 0 else (diff > 0) == higher)
+        rows.append(DisplayRow(key, label, tuple(values), tuple(deltas), tuple(better)))
+    return rows
+
+
+__all__ = [
+    "Comparison",
+    "DisplayRow",
+    "display_rows",
+    "ScenarioError",
+    "as_json",
+    "check_names",
+    "comparison",
+    "flat_table",
+]
