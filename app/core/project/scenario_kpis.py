@@ -323,13 +323,19 @@ def deltas(table: pd.DataFrame) -> pd.DataFrame:
     return numeric - numeric.iloc[0]
 
 
-def district_names(context: KpiContext) -> dict[str, str]:
-    """``{district_id: name}`` of the districts (for the share rows' labels)."""
+def district_names(context: KpiContext) -> dict[str, dict[str, str]]:
+    """``{district_id: {"en": name, "ko": name}}`` of the districts (for the share rows)."""
     districts = context.districts
     if districts is None or "district_id" not in districts.columns:
         return {}
-    names = districts["name"] if "name" in districts.columns else districts["district_id"]
-    return dict(zip(districts["district_id"].astype(str), names.astype(str)))
+    ids = districts["district_id"].astype(str)
+    out = {}
+    for language in ("en", "ko"):
+        column = next(
+            (c for c in (f"name_{language}", "name") if c in districts.columns), "district_id"
+        )
+        out[language] = dict(zip(ids, districts[column].astype(str)))
+    return {i: {"en": out["en"][i], "ko": out["ko"][i]} for i in ids}
 
 
 __all__ = [

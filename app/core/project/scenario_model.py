@@ -93,6 +93,9 @@ class ScenarioSet:
             raise ValueError("a project has at least one scenario")
         self.scenarios = scenarios
         self.current = int(current)
+        #: True for the one scenario of a project saved before scenarios (its name may
+        #: follow the UI language); any change of the list makes it explicit.
+        self.implicit = False
 
     @classmethod
     def single(
@@ -102,7 +105,9 @@ class ScenarioSet:
         weights: Mapping[str, float] | None = None,
     ) -> ScenarioSet:
         """One scenario, "Scenario 1" (what a project written before scenarios opens as)."""
-        return cls([Scenario(default_name(1, language), float(radius_m), dict(weights or {}))])
+        made = cls([Scenario(default_name(1, language), float(radius_m), dict(weights or {}))])
+        made.implicit = True
+        return made
 
     # -- reading ------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -174,6 +179,7 @@ class ScenarioSet:
 
     def insert(self, index: int, scenario: Scenario) -> None:
         """Add ``scenario`` (not current; its sites in :attr:`Scenario.sites`) at ``index``."""
+        self.implicit = False
         if scenario.name in self.names():
             raise ValueError(f"a scenario is already called '{scenario.name}'")
         if scenario.sites is None:
@@ -184,6 +190,7 @@ class ScenarioSet:
 
     def remove(self, index: int) -> Scenario:
         """Take out scenario ``index``, which must not be current; returns it, sites and all."""
+        self.implicit = False
         if index == self.current:
             raise ValueError("the current scenario cannot be removed; switch first")
         if len(self.scenarios) == 1:
@@ -195,6 +202,7 @@ class ScenarioSet:
 
     def rename(self, index: int, name: str) -> None:
         """Give scenario ``index`` the name ``name`` (unique, cleaned, not empty)."""
+        self.implicit = False
         name = clean_name(name)
         if not name:
             raise ValueError("a scenario needs a name")

@@ -42,14 +42,14 @@ class Comparison:
     deltas : DataFrame
         The numeric columns minus the first row.
     districts : dict
-        ``{district_id: name}``.
+        ``{district_id: {"en": name, "ko": name}}``.
     caveat : str
         The synthetic/illustrative warning of the layers the KPIs count ("" for none).
     """
 
     table: pd.DataFrame
     deltas: pd.DataFrame
-    districts: dict[str, str]
+    districts: dict[str, dict[str, str]]
     caveat: str = ""
 
 
@@ -184,7 +184,9 @@ def display_rows(result: Comparison, language: str = "en") -> list[DisplayRow]:
     for key in keys:
         higher: bool | None
         if key.startswith(SHARE_PREFIX):
-            district = result.districts.get(key[len(SHARE_PREFIX) :], key[len(SHARE_PREFIX) :])
+            district_id = key[len(SHARE_PREFIX) :]
+            names = result.districts.get(district_id, {})
+            district = names.get(language) or names.get("en") or district_id
             label = translate("Start-ups of {district} within R", language, district=district)
             pattern, higher = "{:.0%}", True
         else:

@@ -185,6 +185,7 @@ def split_scenarios(
         if index != current:
             scenario.sites = normalise_sites(body[values == scenario.name])
     scenario_set = ScenarioSet(scenarios, current)
+    scenario_set.implicit = not stored and not extra  # a project saved before scenarios
     return normalise_sites(body[values == names[current]]), scenario_set, notes
 
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -33,7 +32,13 @@ from app.core.project.scenario_report import Comparison, comparison
 from app.core.sites.edits import new_sites_layer
 from app.ui import i18n
 from app.ui.canvas.map_canvas import MapCanvas
+from app.ui.canvas.render.decorations import (
+    attribution_text,
+    paint_north_arrow,
+    paint_scale_bar,
+)
 from app.ui.canvas.render.labels import Badge
+from app.ui.canvas.render.map_renderer import MapRenderer
 from app.ui.canvas.render.sites_painter import paint_sites, site_badges
 from app.ui.i18n import tr
 from app.ui.scenarios.kpi_table import fill_kpi_table
@@ -51,6 +56,15 @@ class ScenarioMapData:
     stack: LayerStack
     radius_m: float
     indicators: pd.DataFrame | None
+
+
+class CompareRenderer(MapRenderer):
+    """The canvas renderer without the attribution (the view shows it once, below the
+    maps): scale bar and north arrow only."""
+
+    def render_decorations(self, painter, viewport, scale=1.0, language="en", top=0.0) -> None:
+        paint_scale_bar(painter, viewport, scale)
+        paint_north_arrow(painter, viewport, scale)
 
 
 class ScenarioOverlay:
@@ -112,14 +126,14 @@ class CompareDialog(QDialog):
         bottom.addWidget(self.note, 1)
         bottom.addWidget(self.pdf_button)
         bottom.addWidget(self.close_button)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.map_row)
-        splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        self.sources = QLabel(self)
+        self.sources.setWordWrap(True)
+        self.sources.setStyleSheet("color: #666; font-size: 8pt;")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.map_row, 1)
+        layout.addWidget(self.table)
+        layout.addWidget(self.sources)
         layout.addLayout(bottom)
         self.resize(1200, 760)
         self.fill_pickers()
@@ -207,6 +221,7 @@ class CompareDialog(QDialog):
             self.note.setStyleSheet("color: #8a4b00;")
         fill_kpi_table(self.table, self.result, i18n.language())
         self._build_maps(names)
+        self.sources.setText(attribution_text(self.window_.stack, i18n.language()))
         self.pdf_button.setEnabled(self.result is not None)
 
     def _build_maps(self, names: list[str]) -> None:
@@ -232,6 +247,8 @@ class CompareDialog(QDialog):
             title.setObjectName("compareMapTitle")
             title.setStyleSheet("font-weight: bold;")
             canvas = MapCanvas(stack, box)
+            canvas.renderer = CompareRenderer(stack)
+            canvas.renderer.basemap = canvas.basemap
             canvas.setObjectName(f"compareMap{len(self.maps) + 1}")
             canvas.language = i18n.language()
             canvas.overlays.append(ScenarioOverlay(data))

@@ -26,7 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.indicators.score import Weights
-from app.core.project.scenario_model import Scenario, ScenarioSet, clean_name, copied_sites
+from app.core.project.scenario_model import (
+    Scenario,
+    ScenarioSet,
+    clean_name,
+    copied_sites,
+    default_name,
+)
 from app.core.project.scenario_store import scenarios_of
 from app.ui import i18n
 from app.ui.i18n import tr
@@ -114,14 +120,17 @@ class ScenarioControl(QObject):
         if sites_menu is not None:
             sites_menu.addSeparator()
             sites_menu.addMenu(self.menu)
+        # A small toolbar in the menu bar's free right corner: the rows of toolbars are
+        # full at 1280-1366 px and another row would take the Sites panel's rows.
         self.toolbar = QToolBar("Scenarios", window)
         self.toolbar.setObjectName("scenarioToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar_label = QLabel(window)
         self.combo = self._combo("scenarioCombo")
         self.toolbar.addWidget(self.toolbar_label)
         self.toolbar.addWidget(self.combo)
         self.toolbar.addAction(self.action_compare)
-        window.addToolBar(self.toolbar)
+        window.menuBar().setCornerWidget(self.toolbar, Qt.Corner.TopRightCorner)
         self.panel_row = QWidget(window.sites_panel)
         self.panel_label = QLabel(self.panel_row)
         self.panel_combo = self._combo("sitesScenarioCombo")
@@ -191,7 +200,15 @@ class ScenarioControl(QObject):
         """Follow a newly loaded project."""
         if self.compare_dialog is not None:
             self.compare_dialog.close()
+        self._name_implicit()
         self.list_changed()
+
+    def _name_implicit(self) -> None:
+        """The one scenario of a project saved before scenarios is "Scenario 1" in the UI
+        language ("시나리오 1") until the project is saved."""
+        scenarios = self.scenarios
+        if scenarios.implicit and len(scenarios) == 1:
+            scenarios.scenarios[0].name = default_name(1, i18n.language())
 
     # -- user actions -----------------------------------------------------------------------
     def choose(self, index: int) -> bool:
@@ -302,9 +319,10 @@ class ScenarioControl(QObject):
             action.setStatusTip(tr(action.property("sourceTip")))
         self.menu.setTitle(tr("Sc&enarios"))
         self.toolbar.setWindowTitle(tr("Scenarios"))
-        self.toolbar_label.setText(" " + tr("Scenario") + " ")
+        self.toolbar_label.setText(tr("Scenario") + " ")
         self.panel_label.setText(tr("Scenario"))
         tip = tr("The scenario you see and edit: its sites, radius and weights")
         for combo in (self.combo, self.panel_combo):
             combo.setToolTip(tip)
+        self._name_implicit()
         self.list_changed()

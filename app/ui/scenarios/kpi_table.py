@@ -21,6 +21,7 @@ def fill_kpi_table(table: QTableWidget, result: Comparison | None, language: str
     if result is None:
         table.setRowCount(0)
         table.setColumnCount(0)
+        table.setFixedHeight(0)
         return
     rows = display_rows(result, language)
     names = [str(n) for n in result.table.index]
@@ -46,3 +47,11 @@ def fill_kpi_table(table: QTableWidget, result: Comparison | None, language: str
             table.setItem(r, c, item)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.resizeRowsToContents()
+    height = (
+        table.horizontalHeader().sizeHint().height()
+        + table.verticalHeader().length()
+        + 2 * table.frameWidth()
+        + 2
+    )
+    table.setFixedHeight(height)
