@@ -231,3 +231,24 @@ def test_compare_with_an_empty_scenario_says_why(qtbot, gvalley):
     assert "has no sites" in dialog.note.text()
     assert dialog.table.rowCount() == 0 and not dialog.pdf_button.isEnabled()
     dialog.close()
+
+
+def test_compare_in_presentation_mode(qtbot, two_scenarios):
+    w = two_scenarios
+    w.presentation.enter()
+    try:
+        qtbot.keyClick(
+            w.canvas,
+            Qt.Key.Key_C,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+        dialog = w.scenarios.compare_dialog
+        assert dialog is not None
+        qtbot.waitUntil(dialog.isVisible)
+        assert dialog.isFullScreen()
+        assert len(dialog.maps) == 2
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # closes the view, not the presentation
+        qtbot.waitUntil(lambda: w.scenarios.compare_dialog is None)
+        assert w.presentation.active
+    finally:
+        w.presentation.leave()
