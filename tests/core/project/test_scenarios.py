@@ -13,6 +13,7 @@ from app.core.project.scenario_store import SCENARIOS_TABLE, scenarios_of
 from app.core.project.store import open_project, save_project
 from app.core.sites import edits as site_ops
 from tests.gpkg_edit import gdal_functions
+from tests.pyqgis import has_pyqgis, run_pyqgis
 
 A = shapely.Point(195000.0, 548000.0)
 B = shapely.Point(196000.0, 549000.0)
@@ -129,3 +130,33 @@ def test_duplicate_gives_new_ids_and_unique_names(project):
     assert scenarios.unique_name("") == "Scenario 3"
     with pytest.raises(ValueError):
         scenarios.remove(scenarios.current)
+
+
+QGIS_SCRIPT = """
+import sys
+from qgis.core import QgsApplication, QgsVectorLayer
+app = QgsApplication([], False)
+app.initQgis()
+path = sys.argv[1]
+for table in ("sites_points", "sites_areas", "innoatlas_scenarios"):
+    layer = QgsVectorLayer(f"{path}|layername={table}", table, "ogr")
+    field = "scenario" if table.startswith("sites") else "name"
+    values = sorted(str(f[field]) for f in layer.getFeatures())
+    print(table, layer.isValid(), layer.featureCount(), "|".join(values))
+sys.stdout.flush()
+import os
+os._exit(0)  # QGIS's teardown may crash offscreen; the answers are printed
+"""
+
+
+@pytest.mark.skipif(not has_pyqgis(), reason="PyQGIS (python3-qgis) is not installed")
+def test_qgis_sees_every_site_and_the_scenarios_table(project, tmp_path):
+    _two_scenarios(project)
+    path = tmp_path / "p.gpkg"
+    save_project(path, project.stack, project.settings)
+    result = run_pyqgis(QGIS_SCRIPT, tmp_path, path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = dict(line.split(" ", 1) for line in result.stdout.strip().splitlines())
+    assert lines["sites_points"] == "True 2 One large centre|Scenario 1"
+    assert lines["sites_areas"] == "True 1 One large centre"
+    assert lines["innoatlas_scenarios"] == "True 2 One large centre|Scenario 1"
