@@ -20,6 +20,7 @@ import math
 import sqlite3
 import weakref
 from collections.abc import Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -238,14 +239,24 @@ def read_scenarios_table(path: Path, notes: list[str] | None = None) -> list[Sto
     """The rows of :data:`SCENARIOS_TABLE` in ``path`` (empty when it has none), ordered by
     ``position``; an unusable value gets its default and a note."""
     notes = notes if notes is not None else []
+    wanted = [name for name, _ in TABLE_COLUMNS]
     try:
-        with sqlite3.connect(readonly_uri(path), uri=True) as con:
+        with closing(sqlite3.connect(readonly_uri(path), uri=True)) as con:
+            found = {row[1] for row in con.execute(f'PRAGMA table_info("{SCENARIOS_TABLE}")')}
+            if not found:
+                return []  # a project saved before scenarios
+            missing = [name for name in wanted if name not in found]
+            if missing:
+                raise sqlite3.DatabaseError(f"no column {', '.join(missing)}")
             rows = con.execute(
                 f'SELECT "name", "is_current", "radius_m", "weights", "catchment_mode" '
                 f'FROM "{SCENARIOS_TABLE}" ORDER BY "position", fid'
             ).fetchall()
-        con.close()
-    except sqlite3.Error:
+    except sqlite3.Error as err:
+        notes.append(
+            f"the scenarios table is unreadable ({str(err).splitlines()[0]}); the sites "
+            "keep their scenarios, with the default radius and weights"
+        )
         return []
     out: list[StoredScenario] = []
     seen: set[str] = set()

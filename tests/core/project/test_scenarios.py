@@ -160,3 +160,32 @@ def test_qgis_sees_every_site_and_the_scenarios_table(project, tmp_path):
     assert lines["sites_points"] == "True 2 One large centre|Scenario 1"
     assert lines["sites_areas"] == "True 1 One large centre"
     assert lines["innoatlas_scenarios"] == "True 2 One large centre|Scenario 1"
+
+
+def test_damaged_scenarios_table_gives_defaults_and_notes(project, tmp_path):
+    _two_scenarios(project)
+    path = tmp_path / "p.gpkg"
+    save_project(path, project.stack, project.settings)
+    with sqlite3.connect(path) as con:
+        con.execute(
+            f"UPDATE {SCENARIOS_TABLE} SET radius_m = 'far', weights = '{{broken' "
+            "WHERE name = 'One large centre'"
+        )
+        con.execute(
+            f"INSERT INTO {SCENARIOS_TABLE} (name, position, is_current) VALUES ('  ', 5, 0)"
+        )
+    con.close()
+    again = open_project(path)
+    opened = scenarios_of(again.stack.get("sites"))
+    assert opened.names() == ["Scenario 1", "One large centre"]
+    assert opened.scenarios[1].radius_m == 800.0 and opened.scenarios[1].weights == {}
+    notes = " ".join(again.notes)
+    assert "radius_m is unusable" in notes and "weights are unreadable" in notes
+    assert "without a name" in notes
+    # a table without its columns: the sites keep their scenarios, with a note
+    with sqlite3.connect(path) as con:
+        con.execute(f"ALTER TABLE {SCENARIOS_TABLE} DROP COLUMN position")
+    con.close()
+    third = open_project(path)
+    assert set(scenarios_of(third.stack.get("sites")).names()) == {"Scenario 1", "One large centre"}
+    assert any("scenarios table is unreadable" in n for n in third.notes)
