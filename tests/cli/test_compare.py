@@ -74,3 +74,24 @@ def test_scenario_without_sites_is_one_line(project_path):
     assert_one_line_error(
         run_cli(project_path, "--scenarios", "Two centres,Empty"), "scenario 'Empty' has no sites"
     )
+
+
+def test_pdf_page(project_path, tmp_path):
+    import shutil
+    import subprocess
+
+    out = tmp_path / "cmp.pdf"
+    result = run_cli(
+        project_path, "--scenarios", "Two centres,One centre", "--pdf", out, "--language", "ko"
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", out, "-"], capture_output=True, text=True).stdout
+        assert "Two centres" in text and "One centre" in text
+        assert "전체 후보지 반경 안 창업기업" in text  # the table, in Korean
+        assert "합성" in text  # the synthetic start-ups said so in the footer
+
+
+def test_pdf_with_a_bad_name_is_one_line(project_path, tmp_path):
+    assert_one_line_error(run_cli(project_path, "--pdf", tmp_path / "x.png"), "--pdf")

@@ -10,9 +10,6 @@ writes the same comparison on one page (:mod:`app.ui.scenarios.compare_pdf`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import pandas as pd
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,9 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import InnoAtlasError
-from app.core.indicators.score import Weights, rank_sites
 from app.core.project.scenario_report import Comparison, comparison
-from app.core.sites.edits import new_sites_layer
 from app.ui import i18n
 from app.ui.canvas.map_canvas import MapCanvas
 from app.ui.canvas.render.decorations import (
@@ -41,20 +36,10 @@ from app.ui.canvas.render.map_renderer import MapRenderer
 from app.ui.canvas.render.sites_painter import paint_sites, site_badges
 from app.ui.i18n import tr
 from app.ui.scenarios.kpi_table import fill_kpi_table
-from layers.model import LayerStack
+from app.ui.scenarios.maps import ScenarioMapData, scenario_map_data
 
 #: Most scenarios shown side by side.
 MOST = 3
-
-
-@dataclass
-class ScenarioMapData:
-    """What one map of the view shows: a scenario's name, stack, radius and results."""
-
-    name: str
-    stack: LayerStack
-    radius_m: float
-    indicators: pd.DataFrame | None
 
 
 class CompareRenderer(MapRenderer):
@@ -228,15 +213,12 @@ class CompareDialog(QDialog):
         centre = (view.center_x, view.center_y, view.resolution)
         self.release()
         scenarios = self.control.scenarios
-        layer = self.control.layer
         for name in names:
-            index = scenarios.index_of(name)
-            scenario = scenarios.scenarios[index]
-            sites = new_sites_layer(scenarios.sites_of(index, layer))
-            sites.set_style(layer.style)
-            stack = LayerStack([sites] + [lyr for lyr in self.window_.stack if lyr.name != "sites"])
-            data = ScenarioMapData(name, stack, scenario.radius_m, None)
-            data.indicators = self._indicators(data, scenario.weights)
+            scenario = scenarios.scenarios[scenarios.index_of(name)]
+            data = scenario_map_data(
+                self.window_.stack, scenarios, name, self.window_.indicators.engine
+            )
+            stack = data.stack
             box = QWidget(self.map_row)
             column = QVBoxLayout(box)
             column.setContentsMargins(0, 0, 0, 0)
@@ -261,16 +243,6 @@ class CompareDialog(QDialog):
         for canvas in self.maps:
             canvas.set_view(*centre)
 
-    def _indicators(self, data: ScenarioMapData, weights: dict) -> pd.DataFrame | None:
-        sites = data.stack.get("sites")
-        if sites is None or len(sites.data) == 0:
-            return None
-        engine = self.window_.indicators.engine
-        table = engine.compute(sites.data, data.radius_m, weights=Weights.from_dict(weights))
-        table.index = sites.data["site_id"].astype(str).to_numpy()
-        table.insert(0, "rank", rank_sites(table).to_numpy())
-        return table
-
     def _link(self, source: MapCanvas) -> None:
         """Give every other map the centre and scale of ``source``."""
         if self._linking:
@@ -287,8 +259,7 @@ class CompareDialog(QDialog):
     def release(self) -> None:
         """Take the maps down (the shared layers forget their stacks)."""
         for data in self.map_data:
-            for layer in list(data.stack):
-                data.stack.remove(layer)
+            data.release()
         while self.map_layout.count():
             item = self.map_layout.takeAt(0)
             widget = item.widget()
