@@ -150,8 +150,9 @@ class ScenarioControl(QObject):
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox(self.window)
         combo.setObjectName(name)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        combo.setMinimumContentsLength(10)
+        # a steady width (the menu bar lays its corner out once): long names are elided
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(20)
         combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         combo.activated.connect(self.choose)
         return combo
