@@ -10,6 +10,7 @@ import shapely
 
 from app.core.project.scenario_model import Scenario, copied_sites
 from app.core.project.scenario_store import SCENARIOS_TABLE, scenarios_of
+from app.core.project.site_tables import read_sites
 from app.core.project.store import open_project, save_project
 from app.core.sites import edits as site_ops
 from tests.gpkg_edit import gdal_functions
@@ -39,10 +40,7 @@ def _two_scenarios(project):
 def test_old_project_opens_as_one_scenario(default_project_path):
     project = open_project(default_project_path)
     assert scenarios_of(project.stack.get("sites")).names() == ["Scenario 1"]
-    project.settings.language = "ko"
     # the name follows the language saved with the project
-    from app.core.project.site_tables import read_sites
-
     names = {str(n) for n, _ in pyogrio.list_layers(default_project_path)}
     layer, _ = read_sites(default_project_path, names, "ko")
     assert scenarios_of(layer).names() == ["시나리오 1"]

@@ -163,6 +163,8 @@ def test_korean_names_and_menu(qtbot, gvalley):
     i18n.set_language("ko", save=False)
     try:
         control = w.scenarios
+        # a project saved before scenarios: its one scenario is named in the UI language
+        assert control.combo.currentText() == "시나리오 1" == control.panel_combo.currentText()
         assert control.menu.title() == "시나리오(&E)"
         assert control.action_compare.text() == "시나리오 비교(&C)…"
         click_menu(qtbot, w, control.action_new)
@@ -211,8 +213,14 @@ def test_compare_view_links_maps_and_shows_deltas(qtbot, two_scenarios, tmp_path
     assert labels[-3:] == [
         "Start-ups of G-Valley within R",
         "Start-ups of Magok within R",
-        "Start-ups of Yangjae within R",
-    ] or all(label.startswith("Start-ups of") for label in labels[-3:])
+        "Start-ups of Yangjae/Gaepo within R",
+    ]
+    # a third scenario picked with the keyboard adds a third linked map
+    control.apply_name("duplicate", "Copy")  # from the current one, "Plus one"
+    pick(qtbot, dialog.pickers[2], dialog.pickers[2].findData("Copy"))
+    assert dialog.chosen() == ["Scenario 1", "Plus one", "Copy"]
+    assert len(dialog.maps) == 3 and table.columnCount() == 3
+    assert table.item(row, 2).text() == "2  (+1)"
     # PDF of the same comparison
     out = tmp_path / "cmp.pdf"
     assert dialog.export_pdf(out)
