@@ -159,3 +159,53 @@ def test_overlapping_sites_are_not_double_counted():
     ).to_dict("records")
     assert a["union_startups"] == b["union_startups"] == a["best_startups"]
     assert b["sites_n"] == 2
+
+
+def test_site_aggregates_match_loops_over_the_indicators(default_project_path):
+    """Best site, floor area, sites not permitted and mean score on the real project
+    (zoning included), against plain loops over the indicator table."""
+    from app.core.indicators.engine import compute_indicators
+    from app.core.project.store import open_project
+
+    project = open_project(default_project_path)
+    stack = project.stack
+    context = KpiContext.build(stack, {}, {})
+    rng = np.random.default_rng(11)
+    districts = stack.get("districts").data
+    area = districts.geometry.iloc[0]
+    x0, y0, x1, y1 = area.bounds
+    records = []
+    while len(records) < 6:
+        x, y = rng.uniform(x0, x1), rng.uniform(y0, y1)
+        if area.contains(shapely.Point(x, y)):
+            geometry = (
+                shapely.Point(x, y) if len(records) % 2 else shapely.box(x, y, x + 80, y + 60)
+            )
+            records.append(make_site(geometry, f"Site {len(records) + 1}"))
+    sites = normalise_sites(gpd.GeoDataFrame(records, geometry="geometry", crs=WORKING_CRS))
+    weights = Weights(startups=1.0, diversity=0.0, education=0.5, transit=0.5, floor_area=1.0)
+    row = compare(context, [ScenarioInput("A", sites, 700.0, weights)]).iloc[0]
+    layers = [stack.get(n).data for n in ("startups", "education", "stations", "zoning")]
+    table = compute_indicators(sites, *layers, radius=700.0, weights=weights)
+    best, best_key = None, None
+    floor, not_permitted, scores = 0.0, 0, []
+    for i in range(len(table)):
+        permitted = table["use_permitted"].iloc[i]
+        known = not pd.isna(permitted)
+        score = float(table["score"].iloc[i])
+        partial = bool(table["partial"].iloc[i])
+        # as the map's ranks: permitted first, complete before partial, high score first
+        key = (0 if known and bool(permitted) else 1, partial, -score if score == score else 1e9)
+        if best_key is None or key < best_key:
+            best, best_key = i, key
+        gfa = table["max_gfa_m2"].iloc[i]
+        if not pd.isna(gfa):
+            floor += float(gfa)
+        if known and not bool(permitted):
+            not_permitted += 1
+        scores.append(score)
+    assert row["best_site"] == sites["name"].iloc[best]
+    assert row["best_startups"] == table["startups_n"].iloc[best]
+    assert row["floor_area_m2"] == pytest.approx(floor)
+    assert row["not_permitted_n"] == not_permitted
+    assert row["mean_score"] == pytest.approx(sum(scores) / len(scores))
