@@ -63,7 +63,10 @@ def test_json(project_path):
     first, second = document["scenarios"]
     assert first["deltas"]["sites_n"] == 0 and second["deltas"]["sites_n"] == 1
     assert second["kpis"]["best_site"] in ("Station A", "B")
-    assert "gvalley" in first["district_shares"] and document["caveat"]
+    assert "gvalley" in first["district_shares"]
+    # the KPIs count synthetic start-ups and illustrative zoning: the output says so
+    assert "Start-ups (synthetic)" in document["caveat"]
+    assert "Zoning and restrictions (illustrative)" in document["caveat"]
 
 
 def test_unknown_scenario_is_one_line(project_path):

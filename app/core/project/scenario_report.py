@@ -92,7 +92,7 @@ def comparison(
     table = compare(context, scenario_inputs(scenarios, layer, names))
     caveated = [
         layer.title("en")
-        for role in ("startups", "districts")
+        for role in ("startups", "education", "stations", "zoning", "districts")
         if (layer := stack.get(roles.get(role, role))) is not None
         and layer.provenance.status.is_caveated
     ]
