@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", title="headless commands (no window)"
     )
+    from app.cli.compare import add_compare_parser
     from app.cli.export_gpkg import add_export_gpkg_parser
     from app.cli.export_html import add_export_html_parser
     from app.cli.export_shp import add_export_shp_parser
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_shp_parser(commands)
     add_render_parser(commands)
     add_export_html_parser(commands)
+    add_compare_parser(commands)
     return parser
 
 
@@ -108,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.export_html import run_export_html
 
         return run_export_html(args, error)
+    if args.command == "compare":
+        from app.cli.compare import run_compare
+
+        return run_compare(args, error)
     from app.core.paths import DEFAULT_PROJECT
 
     project = args.project or DEFAULT_PROJECT

@@ -32,6 +32,7 @@ import shapely
 from app.core.project.kept_rows import KeptRows, kept_note, kept_rows, write_kept_rows
 from app.core.project.loader import read_layer, table_origin
 from app.core.project.origins import Origin
+from app.core.project.scenario_store import attach, read_scenarios_table, split_scenarios
 from app.core.sites.edits import new_sites_layer
 from app.core.sites.identity import repair_identity
 from layers.model import Layer
@@ -215,7 +216,7 @@ def _read_table(
     return read.data, fids.index.to_numpy()[readable], kept_rows(read)
 
 
-def read_sites(path: Path, tables: set[str]) -> tuple[Layer, list[str]]:
+def read_sites(path: Path, tables: set[str], language: str = "en") -> tuple[Layer, list[str]]:
     """The sites layer of the GeoPackage ``path`` and the notes of its repairs.
 
     Parameters
@@ -224,6 +225,8 @@ def read_sites(path: Path, tables: set[str]) -> tuple[Layer, list[str]]:
         A project GeoPackage.
     tables : set of str
         Its tables (``pyogrio.list_layers``).
+    language : str
+        Names the one scenario of a project saved without scenarios.
 
     Returns
     -------
@@ -232,7 +235,9 @@ def read_sites(path: Path, tables: set[str]) -> tuple[Layer, list[str]]:
         of older projects, else empty), in stored order, with DATETIME columns as ISO
         text, one-part multi-geometries as single ones, every ``site_id`` present and
         unique and ``kind`` from the geometry. Notes name repaired ids and features that
-        cannot be read (kept and written back by :func:`write_site_tables`).
+        cannot be read (kept and written back by :func:`write_site_tables`). The layer
+        holds the current scenario's sites; the others travel with it
+        (:func:`app.core.project.scenario_store.scenarios_of`).
 
     Raises
     ------
@@ -242,7 +247,7 @@ def read_sites(path: Path, tables: set[str]) -> tuple[Layer, list[str]]:
     notes: list[str] = []
     present = [table for table in SITE_TABLES if table in tables]
     if not present and LEGACY_TABLE not in tables:
-        return new_sites_layer(), notes
+        return _with_scenarios(path, new_sites_layer().data, language, notes), notes
     kept: dict[str, KeptRows] = {}
     parts, orders = [], []
     for table in present or [LEGACY_TABLE]:
@@ -261,10 +266,21 @@ def read_sites(path: Path, tables: set[str]) -> tuple[Layer, list[str]]:
     frame[frame.geometry.name] = _as_single(frame.geometry)
     frame, repaired = repair_identity(_iso_text(frame))
     notes += [f"{Path(path).name}: {note}" for note in repaired]
-    layer = new_sites_layer(frame)
+    layer = _with_scenarios(path, frame, language, notes)
     if kept:
         _KEPT[layer] = kept
     return layer, notes
+
+
+def _with_scenarios(path: Path, frame: gpd.GeoDataFrame, language: str, notes: list[str]) -> Layer:
+    """The sites layer of the current scenario, the other scenarios attached to it."""
+    found: list[str] = []
+    stored = read_scenarios_table(Path(path), found)
+    current, scenarios, split_notes = split_scenarios(frame, stored, language)
+    notes += [f"{Path(path).name}: {note}" for note in found + split_notes]
+    layer = new_sites_layer(current)
+    attach(layer, scenarios)
+    return layer
 
 
 __all__ = [

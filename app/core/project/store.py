@@ -37,6 +37,12 @@ from app.core.project.origins import (
 )
 from app.core.project.processes import host_tag, pid_alive
 from app.core.project.saved_styles import apply_saved_styles, write_saved_styles
+from app.core.project.scenario_store import (
+    SCENARIOS_TABLE,
+    scenarios_of,
+    stored_sites,
+    write_scenarios_table,
+)
 from app.core.project.settings_check import parse_settings
 from app.core.project.site_tables import (
     SITE_TABLES,
@@ -308,11 +314,13 @@ def open_project(path: Path, progress: Progress | None = None) -> Project:
             ) from None
         raise
     names = {str(name) for name, _ in pyogrio.list_layers(path)}
-    sites, site_notes = read_sites(path, names)  # sites_points + sites_areas (or legacy sites)
+    settings = stored[0] if stored else ProjectSettings()
+    # sites_points + sites_areas (or legacy sites): the current scenario's, the others attached
+    sites, site_notes = read_sites(path, names, settings.language)
+    scenarios_of(sites).sync_current(settings.radius_m, settings.weights)
     set_origin(sites, site_origin(path, names))
     stack.insert(0, sites)
     notes += site_notes
-    settings = stored[0] if stored else ProjectSettings()
     notes += _read_user_layers(path, stack, settings, names)
     settings.apply_layers(stack)
     notes += _apply_sites_style(sites, settings)
@@ -370,7 +378,8 @@ def _write_layers(target: Path, stack: LayerStack) -> None:
             origin = origin_of(layer)
             if origin is not None:  # columns added in QGIS keep their declared type
                 data = typed_for_writing(data, origin.column_types)
-            write_site_tables(target, normalise_sites(data), append=not first, layer=layer)
+            data = stored_sites(layer, normalise_sites(data))  # every scenario's sites
+            write_site_tables(target, data, append=not first, layer=layer)
             first = False
             continue
         kwargs: dict[str, Any] = {"layer": layer.name, "driver": "GPKG", "append": not first}
@@ -512,6 +521,9 @@ def save_project(
     def write(temp: Path) -> None:
         _write_layers(temp, stack)
         write_project_tables(temp, stack, settings)
+        sites = stack.get("sites")
+        if sites is not None:
+            write_scenarios_table(temp, scenarios_of(sites), settings.radius_m, settings.weights)
         if source is not None:
             try:
                 copy_foreign(source, temp, _owned_tables(source, stack))
@@ -543,7 +555,7 @@ def _owned_tables(source: Path, stack: LayerStack) -> set[str]:
     from layers.themes.registry import DEFAULT_SPECS
 
     owned = {layer.name for layer in stack} | {spec.name for spec in DEFAULT_SPECS}
-    owned |= {"sites", *SITE_TABLES, SETTINGS_TABLE, PROVENANCE_TABLE}
+    owned |= {"sites", *SITE_TABLES, SETTINGS_TABLE, PROVENANCE_TABLE, SCENARIOS_TABLE}
     try:
         stored = read_settings(source)
     except ProjectLoadError:

@@ -235,8 +235,15 @@ class SitesPanel(QWidget):
         margins = self.layout().contentsMargins()
         hint = self.hint.heightForWidth(max(self.width(), 300) - 8)
         spacing = self.layout().spacing()
+        layout = self.layout()
+        others = sum(  # rows added above the table (the scenario combo)
+            item.widget().sizeHint().height() + spacing
+            for i in range(layout.count())
+            if (item := layout.itemAt(i)).widget() not in (None, self.table, self.hint)
+        )
         return (
-            frame
+            others
+            + frame
             + header
             + rows_height
             + scroll

@@ -41,6 +41,7 @@ from app.ui.layers.properties import CoverageSetup, LayerEdits, LayerPropertiesD
 from app.ui.presentation.controller import PresentationController
 from app.ui.project.basemap_dialog import BasemapControl
 from app.ui.project.controller import ProjectController
+from app.ui.scenarios.control import ScenarioControl
 from app.ui.scenes.model import ScenesModel
 from app.ui.scenes.panel import ScenesPanel
 from app.ui.sites import commands as site_commands
@@ -174,6 +175,7 @@ class MainWindow(LayerRoles, QMainWindow):
         self.exports = WindowExports(self)
         self.desk = DeskTools(self)  # measure, select, attribute tables, search, menus
         self._connect()
+        self.scenarios = ScenarioControl(self)  # toolbar combo, Sites panel combo, Compare
         self.presentation = PresentationController(self)
         self.actions_by_name["actionPan"].setChecked(True)
         self.actions_by_name["actionSnapping"].setChecked(self.editing.snapping)
@@ -445,6 +447,7 @@ class MainWindow(LayerRoles, QMainWindow):
         self.scenes.set_scenes(
             scenes_from_settings(self.project.settings.extra, self.stack, self.language)
         )
+        self.scenarios.reload()
         self.basemap.load()
         self._update_title()
 

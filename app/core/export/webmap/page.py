@@ -40,6 +40,7 @@ from app.core.export.webmap.records import (
     script_json,
     site_indicators,
 )
+from app.core.export.webmap.scenario_layers import scenario_layers
 from app.core.export.webmap.styles import hatch_defs
 from app.core.formats.atomic_write import write_atomically
 from app.core.progress import Progress, no_progress
@@ -152,6 +153,8 @@ def build_html(
         record = layer_record(layer, language, indicators, radius_m)
         if record:
             records.append(record)
+    scenario_records, scenario_switch = scenario_layers(stack, language, extra)  # switcher
+    records += scenario_records
     extent = stack.extent(visible_only=True) or (180000.0, 540000.0, 220000.0, 570000.0)
     bounds = extent_to_bounds(extent)
     districts = _districts_extent(stack)
@@ -180,6 +183,7 @@ def build_html(
         "districts": None if districts is None else extent_to_bounds(districts),
         "attribution": "  ·  ".join(warnings + sources),
         "text": words,
+        "scenarios": scenario_switch,
         "basemap": (
             {"url": basemap[0], "attribution": basemap[1]}  # the project's chosen source
             if isinstance(basemap, tuple)

@@ -266,4 +266,36 @@
   }
   window.innoatlas = {map: map, groups: groups, features: featureLayers, showScene: showScene,
                      hashParam: hashParam};
+  // Scenarios (app/core/export/webmap/scenario_layers.py): one sites layer each, one shown
+  // at a time by a select; the names are set as text.
+  function showScenario(index) {
+    (D.scenarios ? D.scenarios.scenarios : []).forEach(function (s, j) {
+      var group = s.layer ? groups[s.layer] : null;
+      if (!group) { return; }
+      if (j === index) { group.addTo(map); } else { map.removeLayer(group); }
+    });
+  }
+  if (D.scenarios && D.scenarios.scenarios.length > 1) {
+    var ScenarioSwitch = L.Control.extend({options: {position: "topright"}, onAdd: function () {
+      var box = L.DomUtil.create("div", "inno-scenarios leaflet-bar");
+      var label = L.DomUtil.create("label", "", box);
+      var select = L.DomUtil.create("select", "", box);
+      select.id = "inno-scenario";
+      label.textContent = D.scenarios.label + " ";
+      label.htmlFor = "inno-scenario";
+      D.scenarios.scenarios.forEach(function (s, i) {
+        var option = document.createElement("option");
+        option.value = String(i);
+        option.textContent = s.name;
+        option.disabled = !s.layer;
+        select.appendChild(option);
+        if (s.layer === "sites") { select.value = String(i); }
+      });
+      L.DomEvent.disableClickPropagation(box);
+      select.addEventListener("change", function () { showScenario(Number(select.value)); });
+      return box;
+    }});
+    new ScenarioSwitch().addTo(map);
+  }
+  window.innoatlas.showScenario = showScenario;
 })();

@@ -1,0 +1,1 @@
+"""Named scenarios in the window: combos, menu, undo commands and the Compare view."""
