@@ -13,7 +13,13 @@ import threading
 from functools import cache
 from pathlib import Path
 
-from app.core.export.webmap.font import FAMILY, FONT_FILES, subset_font, unavailable_reason
+from app.core.export.webmap.font import (
+    FAMILY,
+    FONT_FILES,
+    page_characters,
+    subset_font,
+    unavailable_reason,
+)
 from app.core.paths import FONTS_DIR
 
 ASSETS = Path(__file__).with_name("assets")
@@ -53,24 +59,42 @@ def common_hangul() -> str:
 
 
 class FontCache:
-    """The subset fonts (weight → WOFF bytes), built once in the background."""
+    """The subset fonts (weight → WOFF bytes), built once per process in the background.
 
-    def __init__(self) -> None:
-        self._fonts: dict[int, bytes] = {}
-        self._lock = threading.Lock()
+    The subset holds :func:`common_hangul`, ASCII and the characters of the texts given
+    so far; a scene with characters beyond those builds a new one (a few seconds of a
+    background thread; until then the previous subset, or the phone's fonts, show).
+    """
 
-    def build(self, text: str) -> None:
+    _fonts: dict[int, bytes] = {}
+    _characters: set[str] = set()
+    _lock = threading.Lock()
+
+    @classmethod
+    def build(cls, text: str) -> None:
         """Build both weights for ``text`` plus :func:`common_hangul` (a few seconds)."""
         if unavailable_reason():
             return
-        characters = text + common_hangul()
-        fonts = {w: subset_font(FONTS_DIR / name, characters, w) for w, name in FONT_FILES.items()}
-        with self._lock:
-            self._fonts = fonts
+        with cls._lock:
+            wanted = set(page_characters(text + common_hangul()))
+            if cls._fonts and wanted <= cls._characters:
+                return
+            wanted |= cls._characters
+            characters = "".join(sorted(wanted))
+            fonts = {
+                w: subset_font(FONTS_DIR / name, characters, w) for w, name in FONT_FILES.items()
+            }
+            cls._fonts, cls._characters = fonts, wanted
 
-    def get(self, weight: int) -> bytes | None:
-        with self._lock:
-            return self._fonts.get(weight)
+    @classmethod
+    def build_in_background(cls, text: str) -> threading.Thread:
+        thread = threading.Thread(target=cls.build, args=(text,), daemon=True)
+        thread.start()
+        return thread
+
+    @classmethod
+    def get(cls, weight: int) -> bytes | None:
+        return cls._fonts.get(weight)
 
 
 __all__ = ["ASSETS", "FAMILY", "FILES", "FontCache", "asset", "common_hangul", "page_html"]

@@ -105,7 +105,7 @@ class ParticipationServer:
         self.actions: list[Action] = list(earlier or [])
         self.hidden: set[str] = set(hidden or ())
         session.restore(self.actions)
-        self.fonts = page.FontCache()
+        self.fonts = page.FontCache
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -170,9 +170,9 @@ class ParticipationServer:
         self._stopped = asyncio.Event()
         self._pending = asyncio.Queue()
         app = self._application()
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port, shutdown_timeout=0.5)
+        site = web.TCPSite(runner, self.host, self.port)
         try:
             await site.start()
         except OSError:
@@ -186,9 +186,7 @@ class ParticipationServer:
             asyncio.ensure_future(self._measure_lag()),
             asyncio.ensure_future(self._heartbeat()),
         ]
-        loop = asyncio.get_running_loop()
-        text = json.dumps(self.scene, ensure_ascii=False)
-        fonts = loop.run_in_executor(None, self.fonts.build, text)
+        self.fonts.build_in_background(json.dumps(self.scene, ensure_ascii=False))
         self._ready.set()
         await self._stopped.wait()
         for queue in list(self._subscribers):
@@ -198,8 +196,6 @@ class ParticipationServer:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await runner.cleanup()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(fonts, 30)
 
     # -- facilitator (thread-safe) ---------------------------------------------------------
     def _call(self, function: Callable[[], None]) -> None:
@@ -236,6 +232,7 @@ class ParticipationServer:
                 session.bounds = tuple(bounds)
             if scene is not None:
                 self.scene = scene
+                self.fonts.build_in_background(json.dumps(scene, ensure_ascii=False))
                 self._broadcast({"type": "scene", "scene": self._scene_state()})
             self._broadcast({"type": "settings", "settings": session.settings()})
 

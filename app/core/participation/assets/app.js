@@ -1,7 +1,7 @@
 /* InnoAtlas workshop participation: the phone page.
  * Every text that comes from the server (site names, indicator names, participants'
  * comments, pins, nicknames) is put in the page with textContent or as an SVG text
- * node's textContent: never innerHTML, never an attribute that could run. */
+ * node's textContent: never parsed as markup, never an attribute that could run. */
 "use strict";
 (function () {
   const SVG = "http://www.w3.org/2000/svg";
