@@ -37,7 +37,7 @@ PAGE_STRINGS = {
     "sent": "Sent",
     "refused": "Not accepted",
     "offline": "Reconnecting…",
-    "dots": "{count} dots",
+    "dots": "Dots: {count}",
     "comments": "Comments",
     "cancel": "Cancel",
     "participants": "{count} taking part",
