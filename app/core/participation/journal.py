@@ -56,6 +56,33 @@ class Journal:
             finally:
                 os.close(fd)
 
+    def rebase(self, path: Path, saved_ids: set[str]) -> None:
+        """After a save: keep only the actions the save did not hold, at ``path`` (the
+        saved project's journal), atomically; the old journal goes when it moved."""
+        path = Path(path)
+        with self._lock:
+            left = [a for a in read_journal(self.path) if a.id not in saved_ids]
+            if path != self.path:
+                left += [a for a in read_journal(path) if a.id not in saved_ids]
+            if left:
+                temp = path.with_name(path.name + ".tmp")
+                data = "".join(
+                    json.dumps(a.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+                    for a in left
+                ).encode("utf-8")
+                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                try:
+                    os.write(fd, data)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                os.replace(temp, path)
+            else:
+                path.unlink(missing_ok=True)
+            if path != self.path:
+                self.path.unlink(missing_ok=True)
+            self.path = path
+
 
 def read_journal(path: Path) -> list[Action]:
     """The actions in the journal at ``path`` (none when it is absent or unreadable)."""

@@ -1,0 +1,160 @@
+"""Workshop → Start participation in the real window: phones' votes reach the badges and
+the Compare table, comments the moderation list (plain text; hide/restore are undo steps),
+everything is saved in the project and comes back from the journal after a crash."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from app.core.participation.journal import read_journal
+from tests.core.export.xss_payloads import PAYLOADS
+from tests.core.participation.conftest import Client
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def start(window, qtbot):
+    """Workshop → Start participation, pick the loopback interface, click Start."""
+    window.actions_by_name["actionStartParticipation"].trigger()
+    panel = window.workshop.panel
+    assert window.workshop.dock.isVisible()
+    panel.interface.setCurrentIndex(panel.interface.findData("127.0.0.1"))
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    controller = window.workshop.controller
+    assert controller.running
+    return controller
+
+
+def site_id(window):
+    return str(window.editing.layer.data["site_id"].iloc[0])
+
+
+@pytest.fixture
+def session(gvalley, qtbot):
+    window, _cx, _cy = gvalley
+    controller = start(window, qtbot)
+    yield window, controller
+    controller.stop()
+
+
+def test_votes_and_comments_reach_the_badges_table_and_moderation(session, qtbot):
+    window, controller = session
+    panel = window.workshop.panel
+    url = controller.server.url()
+    assert url.startswith("http://127.0.0.1:") and panel.url.text() == url
+    assert not panel.qr.pixmap().isNull()
+    phone = Client(controller.server)
+    phone.join()
+    site = site_id(window)
+    assert phone.post("action", {"kind": "vote", "site_id": site, "dots": 1})[0] == 200
+    assert phone.post("action", {"kind": "vote", "site_id": site, "dots": 1})[0] == 200
+    evil = PAYLOADS[0]
+    body = {"kind": "comment", "site_id": site, "text": evil, "nickname": "<b>x</b>"}
+    assert phone.post("action", body)[0] == 200
+    qtbot.waitUntil(lambda: len(controller.results) == 3, timeout=5000)
+    # the badge and the Compare table count the dots
+    overlay = next(o for o in window.canvas.overlays if hasattr(o, "dots"))
+    assert any(b.text.endswith("●2") for b in overlay.label_marks())
+    model = window.indicators_panel.comparison.table_model
+    column = model.columns.index("participant_dots")
+    assert model.headerData(column, Qt.Orientation.Horizontal) == "Dots"
+    assert model.data(model.index(0, column)) == "2"
+    # the moderation list shows the text as typed (a list item never renders markup)
+    item = panel.moderation.item(0)
+    assert item.text() == f"Comment — <b>x</b>: {evil}"
+    # hide it: an undo step; phones are told; undo restores
+    panel.moderation.setCurrentItem(item)
+    qtbot.mouseClick(panel.hide_button, Qt.MouseButton.LeftButton)
+    comment = controller.results.of_kind("comment", visible_only=False)[0]
+    assert comment.id in controller.results.hidden
+    assert panel.moderation.item(0).text().startswith("(hidden)")
+    status, scene, _ = phone.get("scene")
+    assert comment.id.encode() not in scene
+    window.undo_stack.undo()
+    assert comment.id not in controller.results.hidden
+    # closing voting reaches the server
+    tick = QPoint(8, panel.voting.height() // 2)  # on the box, not the empty end of the row
+    qtbot.mouseClick(panel.voting, Qt.MouseButton.LeftButton, pos=tick)
+    assert not controller.voting_open
+    phone.get("scene")
+    assert phone.post("action", {"kind": "vote", "site_id": site, "dots": 1})[0] == 403
+
+
+def test_stop_ends_the_server_and_saving_writes_the_tables(session, qtbot, tmp_path):
+    window, controller = session
+    phone = Client(controller.server)
+    phone.join()
+    pin = {"kind": "pin", "category": "idea", "text": "카페", "x": 0, "y": 0}
+    xmin, ymin, xmax, ymax = controller.server.session.bounds
+    pin.update(x=(xmin + xmax) / 2, y=(ymin + ymax) / 2)
+    assert phone.post("action", pin)[0] == 200
+    qtbot.waitUntil(lambda: len(controller.results) == 1, timeout=5000)
+    port = controller.server.port
+    window.actions_by_name["actionStopParticipation"].trigger()
+    assert not controller.running
+    with pytest.raises(OSError):
+        import socket
+
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    path = tmp_path / "workshop.gpkg"
+    assert window.project.save_to(path)
+    with sqlite3.connect(path) as con:
+        row = con.execute("SELECT category, text FROM participation_pins").fetchone()
+        kinds = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
+    con.close()
+    assert row == ("idea", "카페")
+    assert {"participation_votes", "participation_comments", "participation_proposals"} <= kinds
+    # the save holds it: the journal keeps nothing
+    assert read_journal(controller.journal_file()) == []
+
+
+def test_accepted_actions_come_back_from_the_journal_after_a_crash(gvalley, qtbot, tmp_path):
+    window, _cx, _cy = gvalley
+    path = tmp_path / "crash.gpkg"
+    assert window.project.save_to(path)
+    controller = start(window, qtbot)
+    phone = Client(controller.server)
+    phone.join()
+    answer = phone.post("action", {"kind": "vote", "site_id": site_id(window), "dots": 1})[1]
+    # the app dies before any save: only the journal holds the vote
+    controller.server.stop()
+    controller.server = None
+    controller.results = type(controller.results)()
+    assert window.project.open_path(path, confirmed=True)
+    qtbot.waitUntil(lambda: len(window.workshop.controller.results) == 1, timeout=5000)
+    assert window.workshop.controller.results.actions[0].id == answer["action"]["id"]
+    qtbot.waitUntil(lambda: window.project.dirty, timeout=5000)  # to be saved; autosave runs
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="the system Chromium is absent")
+def test_a_phone_in_chromium_votes_and_pins_and_the_desktop_shows_it(session, qtbot):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    window, controller = session
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page.set_default_timeout(10_000)
+        page.goto(controller.server.url())
+        page.locator("#site-list li").first.click()
+        page.locator("#give").click()
+        sync_api.expect(page.locator("#card-dots")).to_have_text("Dots: 1")
+        page.locator("#pin-button").click()
+        page.locator("#map").scroll_into_view_if_needed()
+        box = page.locator("#map").bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
+        page.locator("#pin-text").fill("<img src=x onerror=__xss=1>")
+        page.locator("#pin-send").click()
+        sync_api.expect(page.locator("#map path.pin-good")).to_have_count(1)
+        assert page.evaluate("typeof window.__xss") == "undefined"
+        browser.close()
+    qtbot.waitUntil(lambda: len(controller.results) == 2, timeout=5000)
+    assert controller.dots() == {site_id(window): 1}
+    pin = controller.results.of_kind("pin")[0]
+    assert pin.text == "<img src=x onerror=__xss=1>"
+    QApplication.processEvents()
+    assert window.workshop.panel.moderation.item(0).text().endswith(pin.text)
