@@ -46,6 +46,9 @@ CARD_COLUMNS = (
 SETTINGS_KEY = "participation"
 #: Phones follow the facilitator's view this long after it stops moving.
 FOLLOW_MS = 1200
+#: Arrivals are in the results at once; the views (badges, table, list, map) are told at
+#: most this often, so that a busy room cannot make the GUI repaint for every dot.
+VIEWS_MS = 250
 
 
 class _Bridge(QObject):
@@ -106,6 +109,10 @@ class ParticipationController(QObject):
         self._scene_timer.setSingleShot(True)
         self._scene_timer.setInterval(FOLLOW_MS)
         self._scene_timer.timeout.connect(self.push_scene)
+        self._views_timer = QTimer(self)
+        self._views_timer.setSingleShot(True)
+        self._views_timer.setInterval(VIEWS_MS)
+        self._views_timer.timeout.connect(self._tell_views)
         window.project.table_writers.append(self)
         window.project.projectLoaded.connect(self.reload)
         window.canvas.extentChanged.connect(self._view_changed)
@@ -246,10 +253,14 @@ class ParticipationController(QObject):
         now = time.perf_counter()
         added = self.results.add_all(actions)
         self.arrivals.extend((a.id, now) for a in added)
-        if added:
+        if added and not self._views_timer.isActive():
+            self._views_timer.start()
+
+    def _tell_views(self) -> None:
+        if not self.window.project.dirty:
             self.window.project.mark_settings_dirty()
-            self.resultsChanged.emit()
-            self.window.canvas.update()
+        self.resultsChanged.emit()
+        self.window.canvas.update()
 
     def hide(self, ids: list[str], hidden: bool = True) -> None:
         """Hide (or restore) actions: an undo step on the window's stack."""

@@ -224,27 +224,46 @@ class ParticipationPanel(QWidget):
 
     # -- moderation -----------------------------------------------------------------------------
     def fill_moderation(self) -> None:
-        """One row per comment, pin and proposal (plain text), newest first."""
+        """One row per comment, pin and proposal (plain text), newest first. When actions
+        only arrived, just those are added at the top."""
         results = self.controller.results
+        shown = getattr(self, "_shown", None)
+        if (
+            shown is not None
+            and shown[0] is results
+            and shown[2] == results.hidden
+            and shown[1] <= len(results.actions)
+        ):
+            for action in results.actions[shown[1] :]:
+                if action.kind != "vote":
+                    self.moderation.insertItem(0, self._item(action, results))
+            self._shown = (results, len(results.actions), set(results.hidden))
+            return
         selected = {item.data(Qt.ItemDataRole.UserRole) for item in self.moderation.selectedItems()}
         self.moderation.clear()
         for action in reversed(results.actions):
             if action.kind == "vote":
                 continue
-            kind = tr(KIND_LABELS[action.kind])
-            if action.category:
-                kind += f" · {tr(CATEGORY_LABELS.get(action.category, action.category))}"
-            who = action.nickname or action.participant
-            hidden = action.id in results.hidden
-            text = f"{kind} — {who}: {action.text}" if action.text else f"{kind} — {who}"
-            if hidden:
-                text = tr("(hidden) {item}", item=text)
-            item = QListWidgetItem(text)  # a list item's text is never rich text
-            item.setData(Qt.ItemDataRole.UserRole, action.id)
-            if hidden:
-                item.setForeground(Qt.GlobalColor.gray)
+            item = self._item(action, results)
             self.moderation.addItem(item)
             item.setSelected(action.id in selected)
+        self._shown = (results, len(results.actions), set(results.hidden))
+
+    def _item(self, action, results) -> QListWidgetItem:
+        """One plain-text row of the moderation list."""
+        kind = tr(KIND_LABELS[action.kind])
+        if action.category:
+            kind += f" · {tr(CATEGORY_LABELS.get(action.category, action.category))}"
+        who = action.nickname or action.participant
+        hidden = action.id in results.hidden
+        text = f"{kind} — {who}: {action.text}" if action.text else f"{kind} — {who}"
+        if hidden:
+            text = tr("(hidden) {item}", item=text)
+        item = QListWidgetItem(text)  # a list item's text is never rich text
+        item.setData(Qt.ItemDataRole.UserRole, action.id)
+        if hidden:
+            item.setForeground(Qt.GlobalColor.gray)
+        return item
 
     def _moderate(self, hidden: bool) -> None:
         ids = [item.data(Qt.ItemDataRole.UserRole) for item in self.moderation.selectedItems()]
@@ -262,6 +281,7 @@ class ParticipationPanel(QWidget):
             tr("The network the phones are on (the room's Wi-Fi or this laptop's hotspot)")
         )
         self.update_state()
+        self._shown = None  # every row again, in the new language
         self.fill_moderation()
 
 

@@ -8,14 +8,19 @@ closes, so the server never outlives it.
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
+from app.core.participation.layers import display_layers
 from app.ui.i18n import tr
 from app.ui.participation.controller import ParticipationController
 from app.ui.participation.overlay import ParticipationOverlay
 from app.ui.participation.panel import ParticipationPanel, interface_addresses
 from app.ui.sites.overlay import SitesOverlay
+from layers.events import Signal
+from layers.model import LayerStack
 
 
 class Workshop:
@@ -72,6 +77,18 @@ class Workshop:
         table = self.window.indicators_panel.comparison.table_model
         table.set_dots(controller.dots() if show else None)
         self.window.canvas.update()
+
+    def export_stack(self) -> LayerStack:
+        """The project's layers plus the participants' visible pins and proposals, for
+        the exports (copies of the layers: the project's stack is not touched)."""
+        extra = display_layers(self.controller.results, self.window.language)
+        if not extra:
+            return self.window.stack
+        stack = LayerStack()
+        for layer in [*extra, *self.window.stack]:  # the first is on top
+            if layer.name not in stack:
+                stack.append(dataclasses.replace(layer, changed=Signal()))
+        return stack
 
     def retranslate(self) -> None:
         self.dock.setWindowTitle(tr("Participation"))

@@ -9,7 +9,6 @@ import sqlite3
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
 
 from app.core.participation.journal import read_journal
 from tests.core.export.xss_payloads import PAYLOADS
@@ -57,6 +56,7 @@ def test_votes_and_comments_reach_the_badges_table_and_moderation(session, qtbot
     body = {"kind": "comment", "site_id": site, "text": evil, "nickname": "<b>x</b>"}
     assert phone.post("action", body)[0] == 200
     qtbot.waitUntil(lambda: len(controller.results) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: panel.moderation.count() == 1, timeout=5000)  # the views are told
     # the badge and the Compare table count the dots
     overlay = next(o for o in window.canvas.overlays if hasattr(o, "dots"))
     assert any(b.text.endswith("●2") for b in overlay.label_marks())
@@ -156,5 +156,5 @@ def test_a_phone_in_chromium_votes_and_pins_and_the_desktop_shows_it(session, qt
     assert controller.dots() == {site_id(window): 1}
     pin = controller.results.of_kind("pin")[0]
     assert pin.text == "<img src=x onerror=__xss=1>"
-    QApplication.processEvents()
+    qtbot.waitUntil(lambda: window.workshop.panel.moderation.count() == 1, timeout=5000)
     assert window.workshop.panel.moderation.item(0).text().endswith(pin.text)
