@@ -3,7 +3,7 @@
 :class:`ParticipationOverlay` is a canvas overlay: visible pins are drawn as coloured
 drops (good spot green, problem orange, idea purple), proposed sites as blue squares;
 while presentation mode is on and the server runs, the QR code and the short URL sit
-large in the lower left corner for the room to scan. Participant text is never drawn on
+large on the right for the room to scan. Participant text is never drawn on
 the map (it is in the moderation list, as plain text).
 """
 
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import io
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QWidget
 
 from app.core.map.viewport import Viewport
 from app.ui.i18n import tr
@@ -39,6 +40,7 @@ class ParticipationOverlay:
         self.controller = controller
         self.presentation = presentation
         self._qr: tuple[str, QImage] | None = None
+        self.panel: QrPanel | None = None
         #: Where the QR code went in the last frame (tests look at it).
         self.qr_rect = QRectF()
 
@@ -66,31 +68,78 @@ class ParticipationOverlay:
         for action in results.of_kind("propose"):
             sx, sy = viewport.map_to_screen(action.x, action.y)
             painter.drawRect(QRectF(float(sx) - size / 2, float(sy) - size / 2, size, size))
-        self.qr_rect = QRectF()
         presenting = self.presentation is not None and self.presentation.active
         server = self.controller.server
-        if presenting and server is not None:
-            self._paint_qr(painter, viewport, server.url())
+        self._place_qr(viewport, presenting and server is not None)
 
-    def _paint_qr(self, painter: QPainter, viewport: Viewport, url: str) -> None:
+    def _place_qr(self, viewport: Viewport, shown: bool) -> None:
+        """The QR panel is a child widget of the canvas, so that nothing the canvas paints
+        (labels come after the overlays) can cover the code."""
+        canvas = getattr(self.presentation, "canvas", None)
+        if canvas is None:
+            return
+        if self.panel is None:
+            self.panel = QrPanel(self, canvas)
+        if not shown:
+            if self.panel.isVisible():
+                QTimer.singleShot(0, self.panel.hide)
+            self.qr_rect = QRectF()
+            return
         height = float(viewport.height)
         side = max(160.0, min(height * 0.34, 420.0))
         margin = side * 0.08
+        line = max(12, int(side * 0.065)) * 1.5
+        box_h = side + 4 * line + margin
+        # on the right, centred in height: clear of the legend (left), the title band,
+        # the north arrow (top right) and the attribution (bottom right)
+        rect = QRect(
+            int(viewport.width - side - 2 * margin),
+            int(max(height * 0.2, (height - box_h) / 2)),
+            int(side + margin),
+            int(box_h),
+        )
+        self.qr_rect = QRectF(rect)
+        if self.panel.geometry() != rect or not self.panel.isVisible():
+            QTimer.singleShot(0, lambda: (self.panel.setGeometry(rect), self.panel.show()))
+        else:
+            self.panel.update()
+
+
+class QrPanel(QWidget):
+    """The join QR code, the participant count and the URL, on a white card."""
+
+    def __init__(self, overlay: ParticipationOverlay, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("participationQrPanel")
+        self.overlay = overlay
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.hide()
+
+    def paintEvent(self, _event) -> None:
+        server = self.overlay.controller.server
+        if server is None:
+            return
+        url = server.url()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        box = QRectF(self.rect())
+        margin = box.width() * 0.08 / 1.08
+        side = box.width() - margin
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 245))
+        painter.drawRoundedRect(box, 10, 10)
+        target = QRectF(box.left() + margin / 2, box.top() + margin / 2, side, side)
+        painter.drawImage(target, self.overlay.qr(url))
         font = QFont(painter.font())
         font.setPixelSize(max(12, int(side * 0.065)))
         font.setBold(True)
         painter.setFont(font)
         line = painter.fontMetrics().height()
-        box = QRectF(margin, height - side - 3 * line - margin * 3, side + margin, side + 3 * line)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(255, 255, 255, 240))
-        painter.drawRoundedRect(box, 10, 10)
-        target = QRectF(box.left() + margin / 2, box.top() + margin / 2, side, side)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        painter.drawImage(target, self.qr(url))
         painter.setPen(QColor("#1d232b"))
-        text = QRectF(box.left() + 4, target.bottom() + 2, box.width() - 8, 3 * line)
-        count = self.controller.participant_count()
+        text = QRectF(
+            box.left() + 4, target.bottom() + 2, box.width() - 8, box.bottom() - target.bottom()
+        )
+        count = self.overlay.controller.participant_count()
         caption = tr("Scan to take part · {count} joined", count=count)
         painter.drawText(text, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, caption)
         small = QFont(font)
@@ -104,7 +153,7 @@ class ParticipationOverlay:
             | Qt.TextFlag.TextWrapAnywhere,
             url,
         )
-        self.qr_rect = target
+        painter.end()
 
 
-__all__ = ["PIN_COLOURS", "ParticipationOverlay", "qr_image"]
+__all__ = ["PIN_COLOURS", "ParticipationOverlay", "QrPanel", "qr_image"]

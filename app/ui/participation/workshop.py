@@ -11,13 +11,13 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 
 from app.core.participation.layers import display_layers
 from app.ui.i18n import tr
 from app.ui.participation.controller import ParticipationController
 from app.ui.participation.overlay import ParticipationOverlay
-from app.ui.participation.panel import ParticipationPanel, interface_addresses
+from app.ui.participation.panel import ALL_INTERFACES, ParticipationPanel, interface_addresses
 from app.ui.sites.overlay import SitesOverlay
 from layers.events import Signal
 from layers.model import LayerStack
@@ -33,8 +33,13 @@ class Workshop:
         dock = QDockWidget("Participation", window)
         dock.setProperty("sourceTitle", "Participation")  # translated by the window
         dock.setObjectName("participationDock")
-        dock.setWidget(self.panel)
+        scroll = QScrollArea(dock)  # the panel never makes the window taller
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.panel)
+        dock.setWidget(scroll)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        window.tabifyDockWidget(window.indicators_dock, dock)
         dock.hide()
         self.dock = dock
         window.menus["&View"].addAction(dock.toggleViewAction())
@@ -53,11 +58,15 @@ class Workshop:
 
     def start(self) -> None:
         """Workshop → Start participation: the panel (its Start button is the second
-        click); while presenting, start at once on the first network address."""
+        click); while presenting, start at once on the interface chosen in the panel (by
+        default the first network address)."""
         presentation = getattr(self.window, "presentation", None)
         if presentation is not None and presentation.active:
             if not self.controller.running:
-                self.controller.start(interface_addresses()[0][0])
+                host = self.panel.interface.currentData() or interface_addresses()[0][0]
+                if host == ALL_INTERFACES:  # never without asking: that is the panel's Start
+                    host = interface_addresses()[0][0]
+                self.controller.start(host)
             self.window.canvas.update()
             return
         self.panel.fill_interfaces()

@@ -158,3 +158,27 @@ def test_a_phone_in_chromium_votes_and_pins_and_the_desktop_shows_it(session, qt
     assert pin.text == "<img src=x onerror=__xss=1>"
     qtbot.waitUntil(lambda: window.workshop.panel.moderation.count() == 1, timeout=5000)
     assert window.workshop.panel.moderation.item(0).text().endswith(pin.text)
+
+
+def test_started_while_presenting_the_qr_shows_and_leaving_stops_it(gvalley, qtbot):
+    window, _cx, _cy = gvalley
+    interfaces = window.workshop.panel.interface
+    interfaces.setCurrentIndex(interfaces.findData("127.0.0.1"))  # loopback in tests
+    window.presentation.enter()
+    qtbot.waitUntil(lambda: window.presentation.active, timeout=5000)
+    qtbot.keyClick(
+        window.canvas,
+        Qt.Key.Key_W,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    controller = window.workshop.controller
+    qtbot.waitUntil(lambda: controller.running, timeout=5000)
+    assert controller.server.host == "127.0.0.1"
+    overlay = window.workshop.overlay
+    qtbot.waitUntil(lambda: overlay.panel is not None and overlay.panel.isVisible(), timeout=5000)
+    # the code is on top of the map, inside it, and says the phones' URL
+    assert window.canvas.rect().contains(overlay.panel.geometry())
+    assert not window.workshop.dock.isVisible()
+    window.presentation.leave()
+    qtbot.waitUntil(lambda: not controller.running, timeout=5000)
+    qtbot.waitUntil(lambda: not overlay.panel.isVisible(), timeout=5000)
