@@ -189,3 +189,21 @@ def test_the_page_script_never_uses_innerhtml_or_eval():
     script = asset("app.js").decode()
     for word in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert word not in script
+
+
+def test_the_page_speaks_the_projects_language_and_serves_its_hangul_font(make_server):
+    from app.core.participation.page import FontCache
+
+    server = make_server(language="ko")
+    client = Client(server)
+    status, body, _ = client.get("")
+    assert status == 200 and b'<html lang="ko">' in body
+    scene = json.loads(client.get("scene")[1])
+    assert scene["strings"]["give_dot"] == "점 주기"
+    assert scene["strings"]["dots_left"] == "남은 점: {count}"
+    FontCache.build(json.dumps(scene, ensure_ascii=False))  # what the server started
+    status, font, headers = client.get("font-400.woff")
+    assert status == 200 and font[:4] == b"wOFF" and headers["Content-Type"] == "font/woff"
+    css = client.get("app.css")[1].decode()
+    assert 'url("font-400.woff")' in css and "InnoAtlas Gothic" in css
+    assert b"Nanum" not in font  # the subset is renamed (OFL Reserved Font Name)

@@ -4,8 +4,11 @@ everything is saved in the project and comes back from the journal after a crash
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sqlite3
+import subprocess
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -182,3 +185,55 @@ def test_started_while_presenting_the_qr_shows_and_leaving_stops_it(gvalley, qtb
     window.presentation.leave()
     qtbot.waitUntil(lambda: not controller.running, timeout=5000)
     qtbot.waitUntil(lambda: not overlay.panel.isVisible(), timeout=5000)
+
+
+def test_phones_get_only_the_view_and_autosave_keeps_their_input(session, qtbot, tmp_path):
+    window, controller = session
+    path = tmp_path / "secret-folder" / "workshop.gpkg"
+    path.parent.mkdir()
+    assert window.project.save_to(path)
+    phone = Client(controller.server)
+    phone.join()
+    status, body, _ = phone.get("scene")
+    scene = json.loads(body)
+    assert set(scene) == {
+        "title", "language", "caveat", "bounds", "sites", "outlines", "strings",
+        "settings", "actions", "count",
+    }  # fmt: skip
+    text = body.decode()
+    for secret in (str(tmp_path), "secret-folder", ".gpkg", "startups_n", "radius_m", "notes"):
+        assert secret not in text
+    assert [s["site_id"] for s in scene["sites"]] == [site_id(window)]
+    assert set(scene["sites"][0]) == {"site_id", "name", "rank", "x", "y", "indicators"}
+    # an autosave writes the participants' input into the recovery copy
+    assert (
+        phone.post("action", {"kind": "comment", "site_id": site_id(window), "text": "ok"})[0]
+        == 200
+    )
+    qtbot.waitUntil(lambda: window.project.dirty and len(controller.results) == 1, timeout=5000)
+    recovery = window.project.autosave()
+    with sqlite3.connect(recovery) as con:
+        assert con.execute("SELECT text FROM participation_comments").fetchall() == [("ok",)]
+    con.close()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is absent")
+def test_the_pdf_shows_pins_in_its_legend_and_their_text_as_text(session, qtbot, tmp_path):
+    window, controller = session
+    phone = Client(controller.server)
+    phone.join()
+    xmin, ymin, xmax, ymax = controller.server.session.bounds
+    payload = "<script>alert(1)</script> 위험"
+    pin = {"kind": "pin", "category": "problem", "text": payload, "x": (xmin + xmax) / 2}
+    assert phone.post("action", {**pin, "y": (ymin + ymax) / 2})[0] == 200
+    hidden = {**pin, "text": "HIDDEN-TEXT", "y": (ymin + ymax) / 2 + 100}
+    assert phone.post("action", hidden)[0] == 200
+    qtbot.waitUntil(lambda: len(controller.results) == 2, timeout=5000)
+    controller.hide([controller.results.actions[1].id])
+    window.canvas.set_view((xmin + xmax) / 2, (ymin + ymax) / 2, 2.0)  # pin labels show
+    pdf = tmp_path / "map.pdf"
+    assert window.export_map(pdf)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Participants' pins" in text and "Problem" in text
+    assert "<script>alert(1)</script>" in text  # drawn as the characters typed
+    assert "HIDDEN-TEXT" not in text
