@@ -43,13 +43,18 @@ class Received:
 class Client:
     """Raw HTTP to the server (so that hostile requests go out exactly as written)."""
 
-    def __init__(self, server: ParticipationServer) -> None:
+    def __init__(self, server: ParticipationServer | None = None, url: str = "") -> None:
+        """Of ``server``, or of the phones' ``url`` of a server in another process."""
+        if server is not None:
+            self.port, self.token = server.port, server.session.join_token
+        else:
+            self.port = int(url.split(":")[2].split("/")[0])
+            self.token = url.rstrip("/").rsplit("/", 1)[1]
         self.server = server
-        self.token = server.session.join_token
         self.key = ""
 
     def raw(self, method: str, path: str, body: bytes | None = None, headers=None):
-        con = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+        con = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             con.request(method, path, body=body, headers=headers or {})
             response = con.getresponse()

@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -237,3 +240,60 @@ def test_the_pdf_shows_pins_in_its_legend_and_their_text_as_text(session, qtbot,
     assert "Participants' pins" in text and "Problem" in text
     assert "<script>alert(1)</script>" in text  # drawn as the characters typed
     assert "HIDDEN-TEXT" not in text
+
+
+APP_CHILD = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from app.core.project.store import open_project
+from app.ui.gui import application, fit_window, wait_until_drawn
+from app.ui.window.main_window import MainWindow
+
+app = application()
+path = Path(sys.argv[1])
+project = open_project(path)
+window = MainWindow(project.stack, path, project.settings)
+fit_window(window, (1280, 800), clamp_to_screen=False)
+window.show()
+wait_until_drawn(window)
+window.indicators.wait()
+controller = window.workshop.controller
+assert controller.start("127.0.0.1")
+print(controller.server.url(), flush=True)
+app.exec()
+"""
+
+
+def test_kill_9_of_the_app_loses_no_accepted_vote(gvalley, qtbot, tmp_path):
+    window, _cx, _cy = gvalley
+    path = tmp_path / "killed.gpkg"
+    assert window.project.save_to(path)
+    site = site_id(window)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
+        "QT_QPA_PLATFORM": "offscreen",
+        "INNOATLAS_DATA_DIR": str(tmp_path / "child-data"),
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-c", APP_CHILD, str(path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        url = child.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), url
+        phone = Client(url=url)
+        phone.join()
+        answers = [
+            phone.post("action", {"kind": "vote", "site_id": site, "dots": 1}),
+            phone.post("action", {"kind": "comment", "site_id": site, "text": "살아남기"}),
+        ]
+        assert [status for status, _ in answers] == [200, 200]
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    assert child.returncode == -signal.SIGKILL
+    assert window.project.open_path(path, confirmed=True)
+    results = window.workshop.controller.results
+    assert [a.id for a in results.actions] == [a["action"]["id"] for _, a in answers]
+    assert results.dots() == {site: 1}
