@@ -7,12 +7,15 @@ list widget): markup in a comment shows as typed and never renders.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QNetworkInterface
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,6 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.errors import InnoAtlasError
+from app.core.export.geopackage import ExportError
+from app.core.formats.atomic_write import write_text_atomically
+from app.core.participation.tables import csv_of
 from app.ui.i18n import tr
 from app.ui.participation.overlay import qr_image
 
@@ -109,6 +116,9 @@ class ParticipationPanel(QWidget):
         self.restore_button = QPushButton(self)
         self.restore_button.setObjectName("participationRestore")
         self.restore_button.clicked.connect(lambda: self._moderate(False))
+        self.csv_button = QPushButton(self)
+        self.csv_button.setObjectName("participationCsv")
+        self.csv_button.clicked.connect(self.export_dialog)
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -132,6 +142,7 @@ class ParticipationPanel(QWidget):
         buttons.addWidget(self.hide_button)
         buttons.addWidget(self.restore_button)
         layout.addLayout(buttons)
+        layout.addWidget(self.csv_button)
 
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
@@ -269,7 +280,35 @@ class ParticipationPanel(QWidget):
         ids = [item.data(Qt.ItemDataRole.UserRole) for item in self.moderation.selectedItems()]
         self.controller.hide(ids, hidden)
 
+    def export_dialog(self) -> bool:
+        """Export CSV…: ask for a file, then :meth:`export_csv`."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, tr("Export participation as CSV"), "participation.csv", "CSV (*.csv)"
+        )
+        return bool(name) and self.export_csv(Path(name))
+
+    def export_csv(self, path: Path) -> bool:
+        """Every action (hidden ones marked) as CSV, UTF-8 with a BOM for Excel; text
+        that would start a formula is neutralised."""
+        window = self.controller.window
+        layer = window.editing.layer
+        names = {}
+        if layer is not None and {"site_id", "name"} <= set(layer.data.columns):
+            names = dict(
+                zip(layer.data["site_id"].astype(str), layer.data["name"].astype(str), strict=True)
+            )
+        try:
+            write_text_atomically(
+                path, csv_of(self.controller.results, names), ExportError, encoding="utf-8-sig"
+            )
+        except InnoAtlasError as err:
+            QMessageBox.warning(self, tr("Cannot export"), str(err))
+            return False
+        window.statusBar().showMessage(tr("Exported {name}", name=path.name), 8000)
+        return True
+
     def retranslate(self) -> None:
+        self.csv_button.setText(tr("Export CSV…"))
         self.voting.setText(tr("Voting open"))
         for kind, box in self.permission_boxes.items():
             box.setText(tr(PERMISSION_LABELS[kind]))

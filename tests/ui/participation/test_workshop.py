@@ -83,6 +83,11 @@ def test_votes_and_comments_reach_the_badges_table_and_moderation(session, qtbot
     assert comment.id.encode() not in scene
     window.undo_stack.undo()
     assert comment.id not in controller.results.hidden
+    # the CSV keeps the text as typed, a formula neutralised
+    csv_path = window.project.recovery_file().parent / "participation.csv"
+    assert panel.export_csv(csv_path)
+    csv = csv_path.read_text(encoding="utf-8-sig")
+    assert evil in csv.replace('""', '"') and csv.count("\nvote,") == 2
     # closing voting reaches the server
     tick = QPoint(8, panel.voting.height() // 2)  # on the box, not the empty end of the row
     qtbot.mouseClick(panel.voting, Qt.MouseButton.LeftButton, pos=tick)
