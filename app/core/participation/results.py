@@ -20,6 +20,7 @@ class Results:
         self.actions: list[Action] = []
         self._ids: set[str] = set()
         self.hidden: set[str] = set(hidden)
+        self._dots: dict[str, int] | None = None
         self.add_all(actions)
 
     def __len__(self) -> int:
@@ -34,6 +35,7 @@ class Results:
             return False
         self._ids.add(action.id)
         self.actions.append(action)
+        self._dots = None
         return True
 
     def add_all(self, actions: Iterable[Action]) -> list[Action]:
@@ -52,13 +54,17 @@ class Results:
             self.hidden.add(action_id)
         else:
             self.hidden.discard(action_id)
+        self._dots = None
 
     def dots(self) -> dict[str, int]:
-        """Visible dots per site id (sites with none are absent)."""
-        tally: Counter[str] = Counter()
-        for action in self.of_kind("vote"):
-            tally[action.site_id] += action.dots
-        return {site: count for site, count in tally.items() if count > 0}
+        """Visible dots per site id (sites with none are absent); kept until an action
+        arrives or is hidden or restored (the map asks on every frame)."""
+        if self._dots is None:
+            tally: Counter[str] = Counter()
+            for action in self.of_kind("vote"):
+                tally[action.site_id] += action.dots
+            self._dots = {site: count for site, count in tally.items() if count > 0}
+        return dict(self._dots)
 
     def participants(self) -> int:
         """How many participants have done anything."""
