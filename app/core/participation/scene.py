@@ -45,6 +45,11 @@ PAGE_STRINGS = {
     "error_too_many_requests": "Too fast: wait a moment",
     "error_not_permitted": "Not allowed in this session",
     "error_voting_closed": "Voting is closed",
+    "error_empty_text": "Write a few words first",
+    "error_text_too_long": "The text is too long",
+    "error_outside_map": "Tap inside the map",
+    "error_too_many_pins": "You have dropped the most pins allowed",
+    "error_too_many_comments": "You have written the most comments allowed",
 }
 
 
