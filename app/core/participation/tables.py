@@ -98,8 +98,8 @@ def write_tables(target: Path, results: Results) -> None:
 
 
 def read_tables(path: Path) -> Results:
-    """The participation results stored in the GeoPackage ``path`` (empty when it has
-    none; a damaged row is skipped)."""
+    """The participation results stored in the GeoPackage ``path``, in the order they
+    arrived (by ``time``); empty when it has none; a damaged row is skipped."""
     actions: list[Action] = []
     hidden: set[str] = set()
     try:
@@ -134,6 +134,7 @@ def read_tables(path: Path) -> Results:
             actions.append(action)
             if record.get("hidden"):
                 hidden.add(action.id)
+    actions.sort(key=lambda a: a.time)  # arrival order across the four tables
     return Results(actions, hidden)
 
 

@@ -21,7 +21,7 @@ from app.core.participation.actions import Action
 from app.core.participation.journal import Journal, journal_path, read_journal
 from app.core.participation.recovery import load_results
 from app.core.participation.results import Results
-from app.core.participation.tables import csv_of, read_tables, write_tables
+from app.core.participation.tables import TABLES, csv_of, read_tables, write_tables
 
 ROOT = Path(__file__).resolve().parents[3]
 EVIL = '<img src=x onerror=__xss=1> =HYPERLINK("http://x") "quoted"'
@@ -142,3 +142,37 @@ def test_kill_9_loses_no_accepted_action(tmp_path):
     assert from_journal == 6
     assert results.dots() == {"s1": 3}
     assert len(read_journal(journal)) == 6
+
+
+class Writer:
+    """What the GUI's controller gives ``save_project(extra_tables=…)``."""
+
+    def __init__(self, results):
+        self.results = results
+
+    def owned_tables(self):
+        return set(TABLES)
+
+    def write_tables(self, target):
+        write_tables(target, self.results)
+
+
+def test_saving_twice_rewrites_the_tables_and_a_plain_save_keeps_them(tmp_path):
+    from app.core.paths import DEFAULT_PROJECT
+    from app.core.project.store import open_project, save_project
+
+    project = open_project(DEFAULT_PROJECT)
+    path = tmp_path / "p.gpkg"
+    save_project(path, project.stack, project.settings, extra_tables=[Writer(Results(actions()))])
+    again = open_project(path)
+    more = Results(read_tables(path).actions, hidden={"a3"})
+    more.add(Action("a7", "comment", "p9", "2026-12-05T08:00:00Z", site_id="s1", text="더"))
+    save_project(path, again.stack, again.settings, extra_tables=[Writer(more)])
+    back = read_tables(path)
+    assert [a.id for a in back.actions] == [a.id for a in more.actions]
+    assert back.hidden == {"a3"}
+    # a save that knows nothing of participation (the command line) keeps them as they are
+    plain = open_project(path)
+    save_project(tmp_path / "copy.gpkg", plain.stack, plain.settings)
+    kept = read_tables(tmp_path / "copy.gpkg")
+    assert [a.id for a in kept.actions] == [a.id for a in more.actions]
