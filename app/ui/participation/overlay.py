@@ -3,14 +3,16 @@
 :class:`ParticipationOverlay` is a canvas overlay: visible pins are drawn as coloured
 drops (good spot green, problem orange, idea purple), proposed sites as blue squares;
 while presentation mode is on and the server runs, the QR code and the short URL sit
-large on the right for the room to scan. Participant text is never drawn on
-the map (it is in the moderation list, as plain text).
+large on the right for the room to scan; each site with comments gets a small bubble with
+their number. Participant text is not drawn by this overlay (it is in the moderation
+list, as plain text, and in the exports' pin layers).
 """
 
 from __future__ import annotations
 
 import io
 
+import shapely
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
@@ -20,6 +22,7 @@ from app.ui.i18n import tr
 
 PIN_COLOURS = {"good": QColor("#2e8b57"), "problem": QColor("#d35400"), "idea": QColor("#8e44ad")}
 PROPOSAL_COLOUR = QColor("#1f4e79")
+COMMENT_COLOUR = QColor("#2c6e9b")
 
 
 def qr_image(text: str, scale: int = 8) -> QImage:
@@ -68,9 +71,45 @@ class ParticipationOverlay:
         for action in results.of_kind("propose"):
             sx, sy = viewport.map_to_screen(action.x, action.y)
             painter.drawRect(QRectF(float(sx) - size / 2, float(sy) - size / 2, size, size))
+        self._paint_comment_counts(painter, viewport)
         presenting = self.presentation is not None and self.presentation.active
         server = self.controller.server
         self._place_qr(viewport, presenting and server is not None)
+
+    def _paint_comment_counts(self, painter: QPainter, viewport: Viewport) -> None:
+        """A small speech bubble with the number of visible comments below each site."""
+        counts: dict[str, int] = {}
+        for action in self.controller.results.of_kind("comment"):
+            counts[action.site_id] = counts.get(action.site_id, 0) + 1
+        layer = self.controller.window.editing.layer
+        if not counts or layer is None or not layer.visible or "site_id" not in layer.data:
+            return
+        ids = layer.data["site_id"].astype(str).tolist()
+        anchors = shapely.get_coordinates(shapely.point_on_surface(layer.data.geometry.values))
+        font = QFont(painter.font())
+        font.setPixelSize(11)
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        for site_id, (x, y) in zip(ids, anchors.tolist()):
+            count = counts.get(site_id)
+            if not count:
+                continue
+            sx, sy = viewport.map_to_screen(x, y)
+            text = str(count)
+            width = metrics.horizontalAdvance(text) + 10
+            box = QRectF(float(sx) - width / 2, float(sy) + 10, width, 16)
+            bubble = QPainterPath()
+            bubble.addRoundedRect(box, 6, 6)
+            tail = QPainterPath(QPointF(box.center().x() - 4, box.top()))
+            tail.lineTo(box.center().x(), box.top() - 5)
+            tail.lineTo(box.center().x() + 4, box.top())
+            bubble = bubble.united(tail)
+            painter.setPen(QPen(QColor("white"), 1.2))
+            painter.setBrush(COMMENT_COLOUR)
+            painter.drawPath(bubble)
+            painter.setPen(QColor("white"))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _place_qr(self, viewport: Viewport, shown: bool) -> None:
         """The QR panel is a child widget of the canvas, so that nothing the canvas paints
