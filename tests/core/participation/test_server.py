@@ -207,3 +207,19 @@ def test_the_page_speaks_the_projects_language_and_serves_its_hangul_font(make_s
     css = client.get("app.css")[1].decode()
     assert 'url("font-400.woff")' in css and "InnoAtlas Gothic" in css
     assert b"Nanum" not in font  # the subset is renamed (OFL Reserved Font Name)
+
+
+def test_per_participant_limits_and_control_characters(make_server, received):
+    server = make_server(Limits(max_pins=2, max_proposals=1, max_comments=1))
+    client = Client(server)
+    client.join()
+    pin = {"kind": "pin", "x": 201_500, "y": 541_500, "category": "good"}
+    assert [client.post("action", pin)[0] for _ in range(3)] == [200, 200, 429]
+    propose = {"kind": "propose", "x": 201_500, "y": 541_500, "text": "공장 부지"}
+    assert [client.post("action", propose)[0] for _ in range(2)] == [200, 429]
+    # controls, escape sequences and bidi overrides are taken out; newlines stay
+    text = "a\x00b\x1b[31mc\u202eevil\u202c\nline"
+    status, answer = client.post("action", {"kind": "comment", "site_id": "s1", "text": text})
+    assert status == 200 and answer["action"]["text"] == "ab[31mcevil\nline"
+    assert client.post("action", {"kind": "comment", "site_id": "s1", "text": "x"})[0] == 429
+    assert len(received.actions) == 4
