@@ -345,6 +345,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Draw the selected layer below the one under it",
     ),
     ActionSpec(
+        "actionStartParticipation",
+        "Start &participation…",
+        "&Workshop",
+        "Ctrl+Shift+W",
+        "Let the people in the room vote, comment and pin from their phones: a server on "
+        "this laptop, a QR code to scan (also while presenting)",
+    ),
+    ActionSpec(
+        "actionStopParticipation",
+        "&Stop participation",
+        "&Workshop",
+        "",
+        "End the participation server; what participants sent stays in the project",
+    ),
+    ActionSpec(
         "actionLanguageEn",
         "English",
         "Se&ttings",

@@ -14,9 +14,10 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyogrio
 
@@ -475,8 +476,25 @@ def remove_stale_temporaries(path: Path) -> None:
             pass  # another process may hold it, or the folder is read-only: only litter
 
 
+class ExtraTables(Protocol):
+    """Tables a save writes besides the layers (see ``save_project(extra_tables=…)``)."""
+
+    def owned_tables(self) -> set[str]:
+        """The names of the tables :meth:`write_tables` writes."""
+        ...
+
+    def write_tables(self, target: Path) -> None:
+        """Write them into the GeoPackage being saved (which does not hold them yet)."""
+        ...
+
+
 def save_project(
-    path: Path, stack: LayerStack, settings: ProjectSettings, *, remember: bool = True
+    path: Path,
+    stack: LayerStack,
+    settings: ProjectSettings,
+    *,
+    remember: bool = True,
+    extra_tables: Sequence[ExtraTables] = (),
 ) -> list[str]:
     """Write the whole project to ``path`` atomically, keeping what it does not own.
 
@@ -495,6 +513,9 @@ def save_project(
     remember : bool
         True (a real save): ``path`` becomes where the layers come from, with the styles
         saved. False for a recovery copy (autosave), which must not change that.
+    extra_tables : sequence of ExtraTables
+        More tables the app owns (the participation results): each writes them into the
+        new file and names them, so that the copy of the source's tables leaves them out.
 
     Returns
     -------
@@ -524,9 +545,14 @@ def save_project(
         sites = stack.get("sites")
         if sites is not None:
             write_scenarios_table(temp, scenarios_of(sites), settings.radius_m, settings.weights)
+        for extra in extra_tables:
+            extra.write_tables(temp)
         if source is not None:
+            owned = _owned_tables(source, stack)
+            for extra in extra_tables:
+                owned |= set(extra.owned_tables())
             try:
-                copy_foreign(source, temp, _owned_tables(source, stack))
+                copy_foreign(source, temp, owned)
             except sqlite3.Error as err:
                 notes.append(
                     f"the tables of {source.name} that InnoAtlas does not own could not be "

@@ -55,6 +55,15 @@ class ResultsTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.frame = pd.DataFrame()
+        #: Workshop participants' dots per site id, a column after the name when set
+        #: (app/ui/participation).
+        self.dots: dict[str, int] | None = None
+
+    def set_dots(self, dots: dict[str, int] | None) -> None:
+        """Show (or, with None, leave out) the participants' dots column."""
+        self.beginResetModel()
+        self.dots = dots
+        self.endResetModel()
 
     def set_frame(self, frame: pd.DataFrame) -> None:
         self.beginResetModel()
@@ -65,7 +74,8 @@ class ResultsTableModel(QAbstractTableModel):
     def columns(self) -> list[str]:
         if not len(self.frame.columns):
             return []
-        return ["rank", "name", *columns_of(self.frame.columns, COLUMNS)]
+        dots = ["participant_dots"] if self.dots is not None else []
+        return ["rank", "name", *dots, *columns_of(self.frame.columns, COLUMNS)]
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.frame)
@@ -77,6 +87,8 @@ class ResultsTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         column = self.columns[section]
+        if column == "participant_dots":
+            return tr("Dots") if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.DisplayRole:
             return column_label(column, language())  # the column name is in the tooltip
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -87,6 +99,11 @@ class ResultsTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         column = self.columns[index.column()]
+        if column == "participant_dots":
+            count = (self.dots or {}).get(str(self.frame.index[index.row()]), 0)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return str(count)
+            return float(count) if role == Qt.ItemDataRole.UserRole else None
         value = self.frame[column].iloc[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             row = self.frame.iloc[index.row()]

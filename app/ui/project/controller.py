@@ -101,6 +101,9 @@ class ProjectController(QObject):
         self.lock = ProjectLock()
         #: Open read-only: another instance has the file open; Save asks for a new file.
         self.read_only = False
+        #: More tables every save and autosave writes (``ExtraTables`` of core's store, e.g.
+        #: the participation results); each may have ``saved(path)``, called after a save.
+        self.table_writers: list = []
         undo_stack.cleanChanged.connect(self._on_state)
         undo_stack.indexChanged.connect(self._on_state)
         stack.layer_changed.connect(self._on_layer_view_change)
@@ -357,7 +360,9 @@ class ProjectController(QObject):
         if not self.confirm_overwrite_open(Path(path)):
             return False
         try:
-            notes = save_project(path, self.stack, self.capture_settings())
+            notes = save_project(
+                path, self.stack, self.capture_settings(), extra_tables=self.table_writers
+            )
         except InnoAtlasError as err:
             QMessageBox.warning(self.window, tr("Cannot save project"), str(err))
             return False
@@ -371,6 +376,9 @@ class ProjectController(QObject):
             self.lock.acquire(self.path)
         self.add_recent(self.path)
         self._set_clean()
+        for writer in self.table_writers:
+            if hasattr(writer, "saved"):
+                writer.saved(self.path)
         return True
 
     # -- autosave and recovery -----------------------------------------------------------
@@ -381,7 +389,13 @@ class ProjectController(QObject):
         target = self.recovery_file()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            save_project(target, self.stack, self.capture_settings(), remember=False)
+            save_project(
+                target,
+                self.stack,
+                self.capture_settings(),
+                remember=False,
+                extra_tables=self.table_writers,
+            )
         except (InnoAtlasError, OSError) as err:
             self.editing.notify(tr("Autosave failed: {error}", error=err))
             return None

@@ -26,10 +26,13 @@ class SitesOverlay:
         self.indicators = indicators
         #: How catchments are drawn (:data:`~app.ui.canvas.render.sites_painter.CATCHMENT_MODES`).
         self.catchments = "auto"
+        #: Returns the workshop participants' dots per site id (app/ui/participation).
+        self.dots = None
 
     def label_marks(self) -> list[Badge]:
         """The sites' badges, which the canvas places together with the layers' labels."""
-        return site_badges(self.editing.layer, getattr(self.indicators, "results", None))
+        dots = self.dots() if self.dots is not None else None
+        return site_badges(self.editing.layer, getattr(self.indicators, "results", None), dots)
 
     def paint(self, painter: QPainter, viewport: Viewport) -> None:
         layer = self.editing.layer

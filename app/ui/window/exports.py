@@ -76,7 +76,7 @@ class WindowExports:
         # the indicators are awaited first: the sites' rank badges as the canvas shows them
         return self._run(
             lambda: render_map(
-                w.stack,
+                self._stack(),
                 path,
                 extent=w.canvas.viewport.extent,
                 title=title or f"InnoAtlas — {w.project.display_name}",
@@ -88,6 +88,12 @@ class WindowExports:
             tr("Cannot export the map"),
             tr("Map exported to {name}", name=path.name),
         )
+
+    def _stack(self):
+        """The layers to export: the project's, plus the workshop participants' pins and
+        proposals when there are any (app/ui/participation/workshop.py)."""
+        workshop = getattr(self.window, "workshop", None)
+        return workshop.export_stack() if workshop is not None else self.window.stack
 
     def html_dialog(self) -> bool:
         """File → Export web map…: ask for a file (and whether to add a basemap).
@@ -133,7 +139,7 @@ class WindowExports:
         task = worker.Task(
             export_html,
             path,
-            w.stack,
+            self._stack(),
             title=f"InnoAtlas — {w.project.display_name}",
             language=w.language,
             indicators=w.indicators.results,
@@ -190,7 +196,7 @@ class WindowExports:
             # the sites layer already has the names; rank and the indicators are added
             export_geopackage(
                 path,
-                w.stack,
+                self._stack(),
                 indicators=results.drop(columns=["name"], errors="ignore")
                 if len(results)
                 else None,
@@ -261,7 +267,12 @@ class WindowExports:
         results = w.indicators.results
         indicators = results.drop(columns=["name"], errors="ignore") if len(results) else None
         task = worker.Task(
-            export_vector_files, folder, w.stack, fmt=fmt, encoding=encoding, indicators=indicators
+            export_vector_files,
+            folder,
+            self._stack(),
+            fmt=fmt,
+            encoding=encoding,
+            indicators=indicators,
         )
         dialog = QProgressDialog(tr("Exporting files…"), tr("Cancel"), 0, 100, w)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)

@@ -38,6 +38,7 @@ from app.ui.layers.add_layer import LayerImporter, show_message
 from app.ui.layers.commands import RemoveLayerCommand, RenameLayerCommand, SetStyleCommand
 from app.ui.layers.panel import LayerPanel
 from app.ui.layers.properties import CoverageSetup, LayerEdits, LayerPropertiesDialog
+from app.ui.participation.workshop import Workshop
 from app.ui.presentation.controller import PresentationController
 from app.ui.project.basemap_dialog import BasemapControl
 from app.ui.project.controller import ProjectController
@@ -177,6 +178,7 @@ class MainWindow(LayerRoles, QMainWindow):
         self._connect()
         self.scenarios = ScenarioControl(self)  # toolbar combo, Sites panel combo, Compare
         self.presentation = PresentationController(self)
+        self.workshop = Workshop(self)  # Workshop → participation (app/ui/participation)
         self.actions_by_name["actionPan"].setChecked(True)
         self.actions_by_name["actionSnapping"].setChecked(self.editing.snapping)
         if settings is not None:
@@ -309,6 +311,7 @@ class MainWindow(LayerRoles, QMainWindow):
             self.indicators_panel,
             self.analysis,
             self.polygon_tool,
+            getattr(self, "workshop", None),
         ):
             retranslate = getattr(widget, "retranslate", None)
             if retranslate is not None:
@@ -525,6 +528,7 @@ class MainWindow(LayerRoles, QMainWindow):
         self.project.autosave_timer.stop()
         self.project.discard_recovery()
         self.project.release_lock()
+        self.workshop.shutdown()  # the participation server ends with the window
         self.canvas.basemap.shutdown()  # no tile request outlives the window
         # The next start opens the window where and as large as it is now.
         QSettings().setValue("window/geometry", self.saveGeometry())

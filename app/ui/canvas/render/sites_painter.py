@@ -163,9 +163,12 @@ def badge_colour(permission) -> QColor:
     return UNKNOWN_FILL if is_missing(permission) else RANK_FILL
 
 
-def site_badges(layer: Layer | None, indicators: pd.DataFrame | None) -> list[Badge]:
+def site_badges(
+    layer: Layer | None, indicators: pd.DataFrame | None, dots: dict[str, int] | None = None
+) -> list[Badge]:
     """The "#rank score" badge of each ranked site, anchored at a point on its surface,
-    best rank first (the label pass places them in this order).
+    best rank first (the label pass places them in this order). ``dots``: the workshop
+    participants' dots per site id, added as "● n" (app/ui/participation).
 
     Empty when the layer is missing, hidden or empty, or without results.
     """
@@ -186,21 +189,24 @@ def site_badges(layer: Layer | None, indicators: pd.DataFrame | None) -> list[Ba
         if "partial" in rows
         else pd.Series(False, index=rows.index)
     )
+    site_ids = layer.data["site_id"].astype(str).tolist() if "site_id" in layer.data else []
+    votes = [dots.get(i, 0) if dots else 0 for i in site_ids] or [0] * len(rows)
     badges = [
         Badge(
             x,
             y,
-            badge_text(rank, score),
+            badge_text(rank, score) + (f" ●{n}" if n else ""),
             badge_colour(permission),
             PARTIAL_RING if partial else None,
         )
-        for x, y, rank, score, permission, partial in zip(
+        for x, y, rank, score, permission, partial, n in zip(
             anchors[:, 0].tolist(),
             anchors[:, 1].tolist(),
             rows["rank"].tolist(),
             scores.tolist(),
             permissions.tolist(),
             partials.tolist(),
+            votes,
             strict=True,
         )
         if not is_missing(rank)

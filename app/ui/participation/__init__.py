@@ -1,0 +1,1 @@
+"""Workshop participation in the GUI: controller, panel, map overlay (app/core/participation)."""
