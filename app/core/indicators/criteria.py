@@ -124,15 +124,34 @@ def criterion_values(
         the index of ``indicators``.
     """
     ref = references or References()
-    n = np.maximum(_column(indicators, "startups_n"), 0)
-    gfa = np.maximum(_column(indicators, "max_gfa_m2"), 0)
     values = {
-        "startups": n / (n + ref.startups_n),
-        "diversity": np.clip(_column(indicators, "sector_evenness"), 0, 1),
-        "education": np.exp(
-            -np.maximum(_column(indicators, "education_nearest_m"), 0) / ref.education_m
-        ),
-        "transit": np.exp(-np.maximum(_column(indicators, "station_nearest_m"), 0) / ref.station_m),
-        "floor_area": gfa / (gfa + ref.gfa_m2),
+        c.key: transform(
+            c.key,
+            _column(indicators, c.column),
+            np.nan if REFERENCE_OF[c.key] is None else getattr(ref, str(REFERENCE_OF[c.key])),
+        )
+        for c in CRITERIA
     }
     return pd.DataFrame(values, index=indicators.index)
+
+
+def transform(key: str, raw: np.ndarray, reference) -> np.ndarray:
+    """The 0–1 transform of criterion ``key`` (NaN where ``raw`` is NaN).
+
+    ``raw`` and ``reference`` broadcast together, so that the robustness analysis
+    (:mod:`app.core.decisions.robust`) transforms every site under thousands of reference
+    values at once. Negative raw values are clamped to 0; ``reference`` is ignored by
+    ``diversity``.
+
+    Examples
+    --------
+    >>> float(transform("startups", np.array(250.0), 250.0))
+    0.5
+    """
+    raw = np.asarray(raw, dtype=float)
+    if key == "diversity":
+        return np.clip(raw, 0, 1)
+    x = np.maximum(raw, 0)
+    if key in ("education", "transit"):
+        return np.exp(-x / reference)
+    return x / (x + reference)
