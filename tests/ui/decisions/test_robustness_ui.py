@@ -24,7 +24,9 @@ def test_table_card_and_badges_show_the_chance_of_ranking_first(qtbot, gvalley):
     three_sites(w, cx, cy)
     results = w.indicators.results
     assert results["p_first"].sum() == __import__("pytest").approx(1.0)
-    assert ((results["rank_low"] <= results["rank"]) & (results["rank"] <= results["rank_high"])).all()
+    assert (
+        (results["rank_low"] <= results["rank"]) & (results["rank"] <= results["rank_high"])
+    ).all()
     model = w.indicators_panel.comparison.table_model
     headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
     assert "P(1st)" in headers and "Rank 5–95 %" in headers
