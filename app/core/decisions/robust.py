@@ -78,6 +78,34 @@ class RobustSettings:
             raise DecisionError("the rank interval needs 0 ≤ low ≤ high ≤ 1")
 
 
+#: The robustness columns added to a results table (:func:`robustness_columns`).
+ROBUST_COLUMNS = ("p_first", "rank_low", "rank_high")
+
+
+def robustness_columns(
+    frame: pd.DataFrame, settings: RobustSettings | None = None, progress: Progress = no_progress
+) -> pd.DataFrame:
+    """``p_first``, ``rank_low`` and ``rank_high`` of every site of a scored table: NaN
+    with fewer than two scored sites, or when nothing can be ranked (all-zero weights).
+
+    Returns
+    -------
+    DataFrame
+        The three columns, indexed as ``frame``.
+    """
+    out = pd.DataFrame(np.nan, index=frame.index, columns=list(ROBUST_COLUMNS))
+    if len(frame) < 2 or int(np.isfinite(_column(frame, "score")).sum()) < 2:
+        return out
+    try:
+        result = robust_ranking(frame, settings, progress=progress)
+    except DecisionError:
+        return out
+    out["p_first"] = result.p_first
+    out["rank_low"] = result.rank_low.astype(float)
+    out["rank_high"] = result.rank_high.astype(float)
+    return out
+
+
 def share_deviation(share: float, concentration: float) -> float:
     """Standard deviation of a Dirichlet share ``s`` at concentration κ: ``√(s(1−s)/(κ+1))``.
 

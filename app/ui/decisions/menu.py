@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from app.ui.i18n import language, tr
 
 
 class DecisionActions:
@@ -29,6 +35,9 @@ class DecisionActions:
         )
         self.robust_dialog = None
         self.ahp_dialog = None
+        window.actions_by_name["actionExportDossiers"].triggered.connect(
+            lambda _=False: self.export_dossiers()
+        )
 
     def _add(self, name: str, text: str, tip: str, slot) -> QAction:
         action = QAction(text, self.window)
@@ -66,3 +75,50 @@ class DecisionActions:
         self.ahp_dialog = dialog
         dialog.show()
         return dialog
+
+    def export_dossiers(self, path: Path | None = None) -> bool:
+        """File → Export site dossiers…: one A4 PDF page per site, in the UI language.
+
+        Without sites (or with all-zero weights) a status note says so and nothing is
+        written; ``path`` None asks for a file name. True when the PDF was written.
+        """
+        from app.core.decisions.dossier import check_dossier_input
+        from app.core.errors import InnoAtlasError
+        from app.ui.export.dossier import export_dossiers
+
+        window = self.window
+        window.indicators.wait()
+        results = window.indicators.results
+        try:
+            check_dossier_input(results)
+        except InnoAtlasError as err:
+            window.statusBar().showMessage(tr(str(err)), 8000)
+            return False
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(
+                window, tr("Export site dossiers"), "site_dossiers.pdf", "PDF (*.pdf)"
+            )
+            if not name:
+                return False
+            path = Path(name)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            pages = export_dossiers(
+                window.stack,
+                path,
+                results,
+                roles=window.project.settings.roles(),
+                rules=window.indicators.rules,
+                radius_m=window.editing.radius_m,
+                robust=window.indicators.robust_settings,
+                language=language(),
+            )
+        except InnoAtlasError as err:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(window, tr("Cannot export"), str(err))
+            return False
+        QApplication.restoreOverrideCursor()
+        window.statusBar().showMessage(
+            tr("Wrote {pages} dossier pages to {file}", pages=pages, file=path.name), 8000
+        )
+        return True

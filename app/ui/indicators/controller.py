@@ -14,8 +14,7 @@ import shapely
 from PySide6.QtCore import QObject, QTimer, Signal
 from shapely.geometry.base import BaseGeometry
 
-from app.core.decisions import DecisionError
-from app.core.decisions.robust import RobustSettings, robust_ranking
+from app.core.decisions.robust import ROBUST_COLUMNS, RobustSettings, robustness_columns
 from app.core.indicators.engine import IndicatorEngine
 from app.core.indicators.score import BASIS, Weights, rank_sites
 from app.core.project.coverage import role_coverages
@@ -34,24 +33,6 @@ WORKER_THRESHOLD = 50_000
 SITE_VERTEX_THRESHOLD = 100_000
 #: Above this many draws × sites the Monte Carlo of the ranking runs in a worker thread.
 ROBUST_WORKER_THRESHOLD = 500_000
-#: The robustness columns of ``results`` (docs/indicators.md, "How sure is the ranking").
-ROBUST_COLUMNS = ("p_first", "rank_low", "rank_high")
-
-
-def robust_columns(frame: pd.DataFrame, settings: RobustSettings, progress=None) -> pd.DataFrame:
-    """``p_first``, ``rank_low`` and ``rank_high`` of every site of a ranked table (NaN
-    with fewer than two scored sites, or when nothing can be ranked: all-zero weights)."""
-    out = pd.DataFrame(np.nan, index=frame.index, columns=list(ROBUST_COLUMNS))
-    if len(frame) < 2 or int(np.isfinite(pd.to_numeric(frame["score"], errors="coerce")).sum()) < 2:
-        return out
-    try:
-        result = robust_ranking(frame, settings, progress=progress or (lambda *_: None))
-    except DecisionError:
-        return out
-    out["p_first"] = result.p_first
-    out["rank_low"] = result.rank_low.astype(float)
-    out["rank_high"] = result.rank_high.astype(float)
-    return out
 
 
 def _frame(stack: LayerStack, role: str, roles: dict[str, str]):
@@ -174,7 +155,7 @@ class IndicatorsController(QObject):
         else:
             frame.insert(0, "rank", pd.Series(dtype="int64"))
         if robust and not self._robust_large(len(frame)):
-            extra = robust_columns(frame, self.robust_settings)
+            extra = robustness_columns(frame, self.robust_settings)
         else:  # a one-site preview has no runner-up; a large run follows in a worker
             extra = pd.DataFrame(np.nan, index=frame.index, columns=list(ROBUST_COLUMNS))
         for column in ROBUST_COLUMNS:
@@ -215,7 +196,7 @@ class IndicatorsController(QObject):
     def _start_robust(self, generation: int, frame: pd.DataFrame) -> None:
         """The Monte Carlo of a large ranking in a worker, with progress."""
         settings = self.robust_settings
-        task = worker.Task(lambda progress: robust_columns(frame, settings, progress))
+        task = worker.Task(lambda progress: robustness_columns(frame, settings, progress))
 
         def done(extra, g=generation) -> None:
             self.robustProgress.emit(1.0)
