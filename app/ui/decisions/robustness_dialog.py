@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QProgressBar,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
 )
 
@@ -108,10 +110,9 @@ class RobustnessDialog(QDialog):
             [tr("Site"), tr("Rank"), tr("P(1st)"), tr("Rank 5–95 %")]
         )
         self.change_title = QLabel("<b>" + tr("What would change the winner") + "</b>", self)
-        self.change = QLabel("", self)
+        self.change = QTextBrowser(self)  # selectable, scrolls when long
         self.change.setObjectName("robustWinnerChange")
-        self.change.setWordWrap(True)
-        self.change.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.change.setFrameShape(QFrame.Shape.NoFrame)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close, self
         )
@@ -127,13 +128,13 @@ class RobustnessDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.change_title)
-        layout.addWidget(self.change)
+        layout.addWidget(self.change, 1)
         layout.addWidget(buttons)
         self.concentration.valueChanged.connect(self._update_hint)
         self._update_hint()
         controller.resultsChanged.connect(self.refresh)
         controller.robustProgress.connect(self._on_progress)
-        self.resize(560, 520)
+        self.resize(600, 620)
 
     def settings(self) -> RobustSettings:
         """The settings as the dialog shows them."""
@@ -188,7 +189,7 @@ class RobustnessDialog(QDialog):
         self.message.setText(self._problem(frame))
         self.message.setVisible(bool(self.message.text()))
         sentences = winner_sentences(winner_change(frame) if len(frame) >= 2 else None, names, lang)
-        self.change.setText("\n".join(f"• {s}" for s in sentences) or "—")
+        self.change.setPlainText("\n".join(f"• {s}" for s in sentences) or "—")
 
     def _problem(self, frame: pd.DataFrame) -> str:
         """One line when there is nothing to rank: fewer than two sites, all-zero weights."""

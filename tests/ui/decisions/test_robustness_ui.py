@@ -49,7 +49,7 @@ def test_robustness_dialog_runs_with_the_typed_settings(qtbot, gvalley, tmp_path
     dialog = w.decisions.robustness()
     qtbot.waitExposed(dialog)
     assert dialog.table.rowCount() == 3
-    sentences = dialog.change.text()
+    sentences = dialog.change.toPlainText()
     assert sentences.startswith("• ")
     draws = dialog.draws
     draws.setFocus()
