@@ -34,6 +34,7 @@ MODULES = [
     "app.core.decisions.robust",
     "app.core.decisions.swap",
     "app.core.decisions.ahp",
+    "app.core.decisions.dossier",
     "app.core.analysis.point_patterns",
     "app.core.formats.vector.read",
     "app.core.indicators.point_grid",
