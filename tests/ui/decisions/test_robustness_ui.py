@@ -95,3 +95,32 @@ def test_one_site_has_no_robustness_line(gvalley):
     assert not w.indicators_panel.site_card.robust_note.isVisible()
     dialog = w.decisions.robustness()
     assert "at least two sites" in dialog.message.text()
+
+
+def test_the_exported_map_draws_the_p_first_ring(qtbot, gvalley, tmp_path):
+    """The badges of a PNG export carry the ring's arc colour; without the robustness
+    columns (a run that could not rank) they do not."""
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    from app.core.decisions.robust import ROBUST_COLUMNS
+    from app.ui.canvas.render.labels import P_FIRST_ARC
+    from app.ui.export.map_export import render_map
+
+    w, cx, cy = gvalley
+    three_sites(w, cx, cy)
+    extent = (cx - 2500, cy - 2000, cx + 2500, cy + 2000)
+
+    def arc_pixels(indicators, name):
+        path = tmp_path / name
+        render_map(w.stack, path, extent=extent, size=(900, 700), dpi=96, indicators=indicators)
+        image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB888)
+        pixels = np.frombuffer(image.constBits(), np.uint8)
+        rgb = pixels.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3]
+        rgb = rgb.reshape(image.height(), image.width(), 3).astype(int)
+        target = np.array([P_FIRST_ARC.red(), P_FIRST_ARC.green(), P_FIRST_ARC.blue()])
+        return int((np.abs(rgb - target).sum(axis=2) < 30).sum())
+
+    results = w.indicators.results
+    assert arc_pixels(results, "with.png") > 20
+    assert arc_pixels(results.drop(columns=list(ROBUST_COLUMNS)), "without.png") == 0
