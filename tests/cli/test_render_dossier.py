@@ -107,4 +107,6 @@ def test_bad_input_is_one_line_and_no_pdf(sites_file, tmp_path):
         render("--dossier", out, "--sites", sites_file, "--ahp", nonreciprocal), "not reciprocal"
     )
     assert_one_line_error(render("--dossier", tmp_path / "d.png", "--sites", sites_file), ".pdf")
+    assert_one_line_error(render(), "needs an output file")
+    assert_one_line_error(render(tmp_path / "m.png", "--ahp", inconsistent), "--dossier")
     assert not out.exists()
