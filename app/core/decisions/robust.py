@@ -19,7 +19,7 @@ generator, so the result does not depend on the block size.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +38,8 @@ from app.core.indicators.score import (
 )
 from app.core.progress import Progress, no_progress
 
+#: The key of the saved settings in a project's ``settings.extra``.
+ROBUST_KEY = "robustness"
 #: Values per block of the vectorised computation (draws × sites × criteria).
 BLOCK_VALUES = 2_000_000
 
@@ -76,6 +78,40 @@ class RobustSettings:
             raise DecisionError(f"the reference spread must be ≥ 0, not {self.reference_spread}")
         if not 0 <= self.low <= self.high <= 1:
             raise DecisionError("the rank interval needs 0 ≤ low ≤ high ≤ 1")
+
+    def as_record(self) -> dict[str, float]:
+        """Plain dict for ``settings.extra[ROBUST_KEY]``."""
+        return {
+            "draws": self.draws,
+            "concentration": float(self.concentration),
+            "reference_spread": float(self.reference_spread),
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def of(cls, extra: Mapping[str, object] | None) -> RobustSettings:
+        """The settings saved in a project's ``extra`` (defaults where missing or bad:
+        a saved value is data, never trusted)."""
+        record = (extra or {}).get(ROBUST_KEY)
+        if not isinstance(record, Mapping):
+            return cls()
+        values: dict[str, float | int] = {}
+        for name, kind in (
+            ("draws", int),
+            ("concentration", float),
+            ("reference_spread", float),
+            ("seed", int),
+        ):
+            value = record.get(name)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                if kind is int and float(value).is_integer():
+                    values[name] = int(value)
+                elif kind is float:
+                    values[name] = float(value)
+        try:
+            return cls(**values)  # type: ignore[arg-type]
+        except DecisionError:
+            return cls()
 
 
 #: The robustness columns added to a results table (:func:`robustness_columns`).

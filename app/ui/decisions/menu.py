@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from app.core.decisions.robust import ROBUST_KEY, RobustSettings
+from app.ui.decisions.commands import SetRobustSettingsCommand
 from app.ui.i18n import language, tr
 
 
@@ -38,6 +40,37 @@ class DecisionActions:
         window.actions_by_name["actionExportDossiers"].triggered.connect(
             lambda _=False: self.export_dossiers()
         )
+        window.project.projectLoaded.connect(self.load)
+        self.load()
+
+    def load(self) -> None:
+        """Use the robustness settings saved in the project just opened (defaults if none)."""
+        self.window.indicators.set_robust_settings(
+            RobustSettings.of(self.window.project.settings.extra)
+        )
+
+    def apply_robust(self, settings: RobustSettings) -> None:
+        """Record ``settings`` in the project and rank again (the undo command calls it)."""
+        extra = self.window.project.settings.extra
+        if settings == RobustSettings():
+            extra.pop(ROBUST_KEY, None)
+        else:
+            extra[ROBUST_KEY] = settings.as_record()
+        self.window.indicators.set_robust_settings(settings)
+        if self.robust_dialog is not None:
+            self.robust_dialog.show_settings()
+
+    def change_robust(self, settings: RobustSettings) -> bool:
+        """Make ``settings`` the project's robustness settings as one undo step; an
+        unchanged run recomputes without a step. True when they changed."""
+        before = self.window.indicators.robust_settings
+        if settings == before:
+            self.window.indicators.set_robust_settings(settings)
+            return False
+        self.window.editing.undo_stack.push(
+            SetRobustSettingsCommand(self.apply_robust, before, settings)
+        )
+        return True
 
     def _add(self, name: str, text: str, tip: str, slot) -> QAction:
         action = QAction(text, self.window)
@@ -55,8 +88,9 @@ class DecisionActions:
 
         if self.robust_dialog is None:
             self.robust_dialog = RobustnessDialog(
-                self.window.indicators, self.window.indicators_panel, self.window
+                self.window.indicators, self.change_robust, self.window
             )
+        self.robust_dialog.show_settings()
         self.robust_dialog.show()
         self.robust_dialog.raise_()
         self.robust_dialog.refresh()

@@ -44,14 +44,16 @@ class RobustnessDialog(QDialog):
     controller : IndicatorsController
         Holds ``robust_settings`` and the results with ``p_first``, ``rank_low``,
         ``rank_high``.
-    panel : IndicatorsPanel or None
-        Unused today (kept for the card's refresh); may be None.
+    change : callable, optional
+        ``change(settings)`` makes the settings the project's (one undo step); default:
+        the controller's ``set_robust_settings``.
     """
 
-    def __init__(self, controller, panel=None, parent=None) -> None:
+    def __init__(self, controller, change=None, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("robustnessDialog")
-        self.controller, self.panel = controller, panel
+        self.controller = controller
+        self.change_settings = change or controller.set_robust_settings
         self.setWindowTitle(tr("Robustness of the ranking"))
         settings = controller.robust_settings
         self.draws = QSpinBox(self)
@@ -136,6 +138,14 @@ class RobustnessDialog(QDialog):
         controller.robustProgress.connect(self._on_progress)
         self.resize(600, 620)
 
+    def show_settings(self) -> None:
+        """Show the controller's current settings (the project's) in the fields."""
+        settings = self.controller.robust_settings
+        self.draws.setValue(settings.draws)
+        self.concentration.setValue(settings.concentration)
+        self.reference.setValue(settings.reference_spread)
+        self.seed.setValue(settings.seed)
+
     def settings(self) -> RobustSettings:
         """The settings as the dialog shows them."""
         return replace(
@@ -158,7 +168,7 @@ class RobustnessDialog(QDialog):
 
     def apply(self) -> None:
         """Run the Monte Carlo with these settings (the map, table and card follow)."""
-        self.controller.set_robust_settings(self.settings())
+        self.change_settings(self.settings())
 
     def refresh(self) -> None:
         """Fill the table and the winner's sentences from the controller's results."""

@@ -134,3 +134,13 @@ def test_the_card_line_in_both_languages():
     assert p_first_line(0.004) == "Ranked 1st in < 1 % of weightings"
     korean = p_first_line(0.834, "ko")
     assert "83 %" in korean and korean != p_first_line(0.834)
+
+
+def test_saved_settings_are_read_as_data():
+    settings = RobustSettings(draws=500, concentration=5, reference_spread=0, seed=3)
+    assert RobustSettings.of({"robustness": settings.as_record()}) == settings
+    assert RobustSettings.of({}) == RobustSettings()
+    assert RobustSettings.of({"robustness": "junk"}) == RobustSettings()
+    bad = {"robustness": {"draws": -4, "concentration": "50", "seed": 1.5}}
+    assert RobustSettings.of(bad) == RobustSettings()  # a bad value: the defaults
+    assert RobustSettings.of({"robustness": {"draws": 300.0, "seed": True}}).draws == 300

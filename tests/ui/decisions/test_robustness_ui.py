@@ -67,6 +67,14 @@ def test_robustness_dialog_runs_with_the_typed_settings(qtbot, gvalley, tmp_path
     assert w.indicators.robust_settings.draws == 500
     assert w.indicators.robust_settings.concentration == 5
     assert dialog.table.item(0, 2).text().endswith("%")
+    # saved with the project, one undo step
+    saved = w.project.capture_settings().extra["robustness"]
+    assert saved["draws"] == 500 and saved["concentration"] == 5
+    assert w.editing.undo_stack.undoText() == "Change the robustness settings"
+    w.editing.undo_stack.undo()
+    w.indicators.wait()
+    assert w.indicators.robust_settings.draws == 2000 and dialog.draws.value() == 2000
+    assert "robustness" not in w.project.settings.extra
     if SHOTS:
         dialog.grab().save(os.path.join(SHOTS, "robustness.png"))
         w.grab().save(os.path.join(SHOTS, "window.png"))
