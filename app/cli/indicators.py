@@ -108,6 +108,17 @@ def add_indicators_parser(commands: argparse._SubParsersAction) -> argparse.Argu
         "UTF-8, else CP949)",
     )
     parser.add_argument(
+        "--robust",
+        type=int,
+        nargs="?",
+        const=2000,
+        metavar="DRAWS",
+        help="how sure the ranking is: add p_first (share of weightings drawn around the "
+        "weights in which the site ranks first), rank_low and rank_high (its 5-95 %% rank "
+        "interval), and note which single weight change would swap the top two "
+        "(default 2000 draws, seeded; docs/indicators.md)",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         metavar="FILE",
@@ -130,6 +141,9 @@ def _run(args: argparse.Namespace) -> int:
     from layers.themes.sites import DEFAULT_RADIUS_M
 
     check_radius(args.radius)
+    from app.core.decisions.robust import RobustSettings
+
+    robust = RobustSettings(draws=args.robust) if args.robust is not None else None
     out_format = args.format or (
         "json" if args.out and args.out.suffix.lower() == ".json" else "csv"
     )
@@ -186,9 +200,27 @@ def _run(args: argparse.Namespace) -> int:
         table.attrs[BASIS] = basis = basis.named(dict(zip(sites.frame.index, labels)))
         for note in left_out_notes(basis):
             print(f"innoatlas: note: {note}", file=sys.stderr)
+    if robust is not None:
+        _add_robustness(table, robust)
     text = to_json(table, breakdown=True) if out_format == "json" else csv_text(table)
     write_output(text, args.out, bom=out_format == "csv")
     return 0
+
+
+def _add_robustness(table: pd.DataFrame, settings) -> None:
+    """``--robust``: the Monte Carlo's columns after ``score`` and the winner's sentences
+    as notes on stderr."""
+    from app.core.decisions.robust import robustness_columns
+    from app.core.decisions.swap import winner_change, winner_sentences
+
+    extra = robustness_columns(table, settings)
+    table["p_first"] = extra["p_first"].to_numpy()
+    for column in ("rank_low", "rank_high"):
+        table[column] = pd.array(extra[column].round(), dtype="Int64")
+    names = dict(zip(table.index, table["site"].astype(str)))
+    change = winner_change(table) if len(table) >= 2 else None
+    for note in winner_sentences(change, names):
+        print(f"innoatlas: note: {note}", file=sys.stderr)
 
 
 def _project(args: argparse.Namespace) -> Path:

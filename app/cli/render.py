@@ -6,7 +6,9 @@ title, legend, scale bar, north arrow, date and the data attribution, and the si
 indicators computed here, as the app shows them, through
 :func:`app.ui.export.map_export.render_map`: the whole districts' extent, one district, one
 of the project's scenes (``--scene``), or a PDF handout with a page per scene
-(``--all-scenes``). Qt is imported only when the subcommand runs.
+(``--all-scenes``). ``--dossier OUT.pdf`` writes a site dossier instead: one A4 page per
+site (app/ui/export/dossier.py); ``--ahp MATRIX.csv`` scores it with the weights of a
+pairwise matrix. Qt is imported only when the subcommand runs.
 """
 
 from __future__ import annotations
@@ -38,7 +40,27 @@ def add_render_parser(commands: argparse._SubParsersAction) -> argparse.Argument
         "included).",
     )
     parser.add_argument(
-        "out", type=Path, metavar="OUT.png|OUT.pdf", help="output file; the suffix picks the format"
+        "out",
+        type=Path,
+        nargs="?",
+        metavar="OUT.png|OUT.pdf",
+        help="output file; the suffix picks the format",
+    )
+    parser.add_argument(
+        "--dossier",
+        type=Path,
+        metavar="OUT.pdf",
+        help="write a site dossier instead: one A4 page per site (map inset, indicators, "
+        "score breakdown and its robustness, zoning, nearest stations and universities, "
+        "data notes) in the --lang language",
+    )
+    parser.add_argument(
+        "--ahp",
+        type=Path,
+        metavar="MATRIX.csv",
+        help="with --dossier: score with the weights of a 5 × 5 pairwise (AHP) matrix, rows and "
+        "columns in criterion order (startups, diversity, education, transit, floor_area); "
+        "refused when its consistency ratio is above 0.1",
     )
     parser.add_argument(
         "--size",
@@ -113,6 +135,12 @@ def run_render(args: argparse.Namespace, error: Callable[[str], int]) -> int:
 def _run(args: argparse.Namespace) -> int:
     from app.core.errors import InnoAtlasError as Error
 
+    if args.dossier is not None:
+        return _run_dossier(args)
+    if args.out is None:
+        raise Error("render needs an output file OUT.png or OUT.pdf (or --dossier OUT.pdf)")
+    if args.ahp is not None:
+        raise Error("--ahp sets the weights of a --dossier: add --dossier OUT.pdf")
     check_radius(args.radius)
     size = parse_size(args.size)
     if size is None:
@@ -177,6 +205,100 @@ def _run(args: argparse.Namespace) -> int:
     pages = f" ({len(layouts)} pages)" if len(layouts) > 1 else ""
     print(f"wrote {args.out}{pages}")
     return 0
+
+
+def _run_dossier(args: argparse.Namespace) -> int:
+    """``--dossier OUT.pdf``: one page per site; one line and exit 2 when there is none."""
+    from app.core.errors import InnoAtlasError as Error
+
+    if args.out is not None:
+        raise Error("--dossier writes the PDF itself: drop the OUT argument")
+    if args.dossier.suffix.lower() != ".pdf":
+        raise Error(f"a dossier is a PDF: use a .pdf file name, not {args.dossier.name!r}")
+    if args.scene or args.all_scenes or args.district:
+        raise Error("--dossier maps each site: drop --scene, --all-scenes and --district")
+    check_radius(args.radius)
+    weights = _ahp_weights(args.ahp) if args.ahp is not None else None
+    if not has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from app.cli.common import open_cli_project
+    from app.core.paths import DEFAULT_PROJECT
+    from app.ui.export.dossier import export_dossiers
+
+    project = open_cli_project(args.sub_project or DEFAULT_PROJECT)
+    stack = project.stack
+    if args.sites is not None:
+        _use_sites(stack, args.sites)
+    sites = stack.get("sites")
+    if sites is None or len(sites.data) == 0:
+        raise Error(
+            "there are no sites to write a dossier for: give --sites FILE or a project with sites"
+        )
+    radius = args.radius if args.radius is not None else project.settings.radius_m
+    settings = project.settings
+    if weights is not None:
+        from dataclasses import replace
+
+        settings = replace(settings, weights=weights.to_dict())
+    indicators = _site_indicators(stack, settings, radius, args.radius is None)
+    pages = export_dossiers(
+        stack,
+        args.dossier,
+        indicators,
+        roles=settings.roles(),
+        rules=settings.zoning_rules(),
+        radius_m=radius,
+        language=args.lang,
+    )
+    print(f"wrote {args.dossier} ({pages} page{'s' if pages != 1 else ''})")
+    return 0
+
+
+def _ahp_weights(path: Path):
+    """The score weights of a pairwise matrix CSV (one line of error when bad or
+    inconsistent)."""
+    import numpy as np
+
+    from app.core.decisions import DecisionError
+    from app.core.decisions.ahp import CR_LIMIT, ahp_weights
+    from app.core.indicators.score import CRITERIA, Weights
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise DecisionError(f"cannot read the pairwise matrix {path.name!r}: {err}") from None
+    try:
+        rows = [
+            [_fraction(cell) for cell in line.replace(";", ",").split(",")]
+            for line in text.splitlines()
+            if line.strip()
+        ]
+    except ValueError as err:
+        raise DecisionError(f"pairwise matrix {path.name!r}: {err}") from None
+    if len(rows) != len(CRITERIA) or any(len(r) != len(CRITERIA) for r in rows):
+        raise DecisionError(
+            f"the pairwise matrix {path.name!r} must have {len(CRITERIA)} rows of "
+            f"{len(CRITERIA)} numbers (startups, diversity, education, transit, floor_area)"
+        )
+    result = ahp_weights(np.array(rows))
+    if not result.consistent:
+        raise DecisionError(
+            f"the pairwise matrix {path.name!r} is inconsistent: consistency ratio "
+            f"{result.cr:.2f} > {CR_LIMIT:.2f}; revise its judgements"
+        )
+    return Weights(**{c.key: float(w) for c, w in zip(CRITERIA, result.weights, strict=True)})
+
+
+def _fraction(cell: str) -> float:
+    """``"3"``, ``"0.5"`` or ``"1/3"``."""
+    cell = cell.strip()
+    try:
+        if "/" in cell:
+            top, bottom = cell.split("/", 1)
+            return float(top) / float(bottom)
+        return float(cell)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"{cell!r} is not a number") from None
 
 
 def _site_indicators(stack, settings, radius: float, site_radius: bool):

@@ -82,6 +82,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "An interactive map in one HTML file that opens in any browser without "
         "internet: layers, legend, site popups with indicators, scene buttons",
     ),
+    ActionSpec(
+        "actionExportDossiers",
+        "Export site &dossiers (PDF)…",
+        "&File",
+        "",
+        "One A4 page per site: map inset, indicators, score breakdown and its robustness, "
+        "zoning, nearest stations and universities, data notes",
+    ),
     ActionSpec("actionQuit", "&Quit", "&File", "Ctrl+Q", "Close InnoAtlas", separator_before=True),
     ActionSpec("actionUndo", "&Undo", "&Edit", "Ctrl+Z", "Undo the last edit"),
     ActionSpec("actionRedo", "&Redo", "&Edit", "Ctrl+Shift+Z", "Redo the last undone edit"),

@@ -57,6 +57,7 @@ from app.ui.indicators.coverage_marks import (
 from app.ui.indicators.coverage_marks import (
     unknown as is_unknown,
 )
+from app.ui.indicators.robust_cells import card_line
 
 #: The colour of a "does not permit" value, in the card, the table and the chart.
 NOT_PERMITTED = QColor("#b00020")
@@ -193,6 +194,13 @@ class SiteCard(QWidget):
         self.coverage_note.setWordWrap(True)
         self.coverage_note.setStyleSheet("color: #8a5a00")
         self.coverage_note.hide()
+        self.robust_note = QLabel("", self)  # "Ranked 1st in 83 % of weightings · …"
+        self.robust_note.setObjectName("cardRobustNote")
+        self.robust_note.setWordWrap(True)
+        self.robust_note.setToolTip(
+            tr("Analysis → Robustness of the ranking: how the weights are drawn")
+        )
+        self.robust_note.hide()
         self.card = CardTable(self)
         self.card.setObjectName("indicatorCard")
         self.card.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -237,6 +245,7 @@ class SiteCard(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.coverage_note)
+        layout.addWidget(self.robust_note)
         layout.addWidget(self.splitter, 1)
         self._frame: pd.DataFrame | None = None
         self._live = False
@@ -291,6 +300,7 @@ class SiteCard(QWidget):
         self.score_note.hide()
         self.transforms.hide()
         self.coverage_note.hide()
+        self.robust_note.hide()
         if frame is None or frame.empty:
             self.title.setText(tr("Select or sketch a site to see its indicators"))
             return
@@ -340,6 +350,9 @@ class SiteCard(QWidget):
                 )
             )
             self.coverage_note.show()
+        robust = "" if live else card_line(row, language())
+        self.robust_note.setText(robust)
+        self.robust_note.setVisible(bool(robust))
         for column in columns_of(frame.columns, COLUMNS):
             position = self.card.rowCount()
             self.card.insertRow(position)

@@ -14,6 +14,7 @@ import shapely
 from PySide6.QtCore import QObject, QTimer, Signal
 from shapely.geometry.base import BaseGeometry
 
+from app.core.decisions.robust import ROBUST_COLUMNS, RobustSettings, robustness_columns
 from app.core.indicators.engine import IndicatorEngine
 from app.core.indicators.score import BASIS, Weights, rank_sites
 from app.core.project.coverage import role_coverages
@@ -30,6 +31,8 @@ WORKER_THRESHOLD = 50_000
 #: ... and above this many site vertices too: a 1 000 000-vertex site outline takes about
 #: 15 s (its catchment buffer about half of it, the exact distances near its edge a third).
 SITE_VERTEX_THRESHOLD = 100_000
+#: Above this many draws × sites the Monte Carlo of the ranking runs in a worker thread.
+ROBUST_WORKER_THRESHOLD = 500_000
 
 
 def _frame(stack: LayerStack, role: str, roles: dict[str, str]):
@@ -50,11 +53,15 @@ class IndicatorsController(QObject):
 
     resultsChanged = Signal()
     previewChanged = Signal(object)
+    #: fraction 0–1 of a Monte Carlo of the ranking running in a worker (1: done)
+    robustProgress = Signal(float)
 
     def __init__(self, stack: LayerStack, editing) -> None:
         super().__init__()
         self.stack, self.editing = stack, editing
         self.weights = Weights()
+        #: how the Monte Carlo of the ranking draws (the Robustness dialog sets it)
+        self.robust_settings = RobustSettings()
         self.rules = ZoningRules.default()
         #: role -> layer name: which layers the engine reads (app.core.project.user_layers)
         self.roles: dict[str, str] = {}
@@ -126,7 +133,15 @@ class IndicatorsController(QObject):
         return self._engine
 
     # -- computation ------------------------------------------------------------------------
-    def _compute(self, sites, progress=None) -> pd.DataFrame:
+    def set_robust_settings(self, settings: RobustSettings) -> None:
+        """Draw the Monte Carlo of the ranking with ``settings``; recomputes."""
+        self.robust_settings = settings
+        self.schedule()
+
+    def _robust_large(self, n: int) -> bool:
+        return self.robust_settings.draws * n > ROBUST_WORKER_THRESHOLD
+
+    def _compute(self, sites, progress=None, robust: bool = True) -> pd.DataFrame:
         frame = self.engine.compute(
             sites, self.editing.radius_m, weights=self.weights, progress=progress
         )
@@ -139,6 +154,12 @@ class IndicatorsController(QObject):
             frame.insert(0, "rank", rank_sites(frame).to_numpy())
         else:
             frame.insert(0, "rank", pd.Series(dtype="int64"))
+        if robust and not self._robust_large(len(frame)):
+            extra = robustness_columns(frame, self.robust_settings)
+        else:  # a one-site preview has no runner-up; a large run follows in a worker
+            extra = pd.DataFrame(np.nan, index=frame.index, columns=list(ROBUST_COLUMNS))
+        for column in ROBUST_COLUMNS:
+            frame[column] = extra[column].to_numpy()
         return frame
 
     def recompute(self) -> None:
@@ -169,6 +190,30 @@ class IndicatorsController(QObject):
             return  # a newer request is on its way
         self.results = frame
         self.resultsChanged.emit()
+        if len(frame) >= 2 and self._robust_large(len(frame)):
+            self._start_robust(generation, frame)
+
+    def _start_robust(self, generation: int, frame: pd.DataFrame) -> None:
+        """The Monte Carlo of a large ranking in a worker, with progress."""
+        settings = self.robust_settings
+        task = worker.Task(lambda progress: robustness_columns(frame, settings, progress))
+
+        def done(extra, g=generation) -> None:
+            self.robustProgress.emit(1.0)
+            if g != self._generation or self.results is not frame:
+                return
+            for column in ROBUST_COLUMNS:
+                frame[column] = extra[column].to_numpy()
+            self.resultsChanged.emit()
+
+        task.on(
+            progress=lambda fraction, _message="": self.robustProgress.emit(float(fraction)),
+            finished=done,
+            failed=lambda *_: self.robustProgress.emit(1.0),
+            cancelled=lambda: self.robustProgress.emit(1.0),
+        )
+        self.robustProgress.emit(0.0)
+        worker.start(task)
 
     def wait(self, timeout_ms: int = 10_000) -> None:
         """Block until pending work is done (tests and exports)."""
@@ -200,7 +245,7 @@ class IndicatorsController(QObject):
                 crs=layer.data.crs,
             )
         )
-        frame = self._compute(sites)
+        frame = self._compute(sites, robust=False)
         self.previewChanged.emit(frame)
         return frame
 

@@ -47,6 +47,10 @@ from app.ui.indicators.coverage_marks import (
     partial_text,
     unknown,
 )
+from app.ui.indicators.robust_cells import LABELS as ROBUST_LABELS
+from app.ui.indicators.robust_cells import TABLE_COLUMNS as ROBUST_TABLE_COLUMNS
+from app.ui.indicators.robust_cells import TOOLTIPS as ROBUST_TOOLTIPS
+from app.ui.indicators.robust_cells import robust_columns_of, robust_sort_key, robust_text
 
 
 class ResultsTableModel(QAbstractTableModel):
@@ -75,7 +79,13 @@ class ResultsTableModel(QAbstractTableModel):
         if not len(self.frame.columns):
             return []
         dots = ["participant_dots"] if self.dots is not None else []
-        return ["rank", "name", *dots, *columns_of(self.frame.columns, COLUMNS)]
+        return [
+            "rank",
+            "name",
+            *dots,
+            *columns_of(self.frame.columns, COLUMNS),
+            *robust_columns_of(self.frame.columns),
+        ]
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.frame)
@@ -89,6 +99,10 @@ class ResultsTableModel(QAbstractTableModel):
         column = self.columns[section]
         if column == "participant_dots":
             return tr("Dots") if role == Qt.ItemDataRole.DisplayRole else None
+        if column in ROBUST_TABLE_COLUMNS:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return tr(ROBUST_LABELS[column])
+            return tr(ROBUST_TOOLTIPS[column]) if role == Qt.ItemDataRole.ToolTipRole else None
         if role == Qt.ItemDataRole.DisplayRole:
             return column_label(column, language())  # the column name is in the tooltip
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -104,6 +118,11 @@ class ResultsTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return str(count)
             return float(count) if role == Qt.ItemDataRole.UserRole else None
+        if column in ROBUST_TABLE_COLUMNS:
+            row = self.frame.iloc[index.row()]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return robust_text(column, row)
+            return robust_sort_key(column, row) if role == Qt.ItemDataRole.UserRole else None
         value = self.frame[column].iloc[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             row = self.frame.iloc[index.row()]
@@ -205,7 +224,7 @@ class ComparisonPage(QWidget):
         self.fit_columns()
 
     #: The columns as wide as their header and values (the others keep the default).
-    FITTED = ("rank", "name", "score")
+    FITTED = ("rank", "name", "score", *ROBUST_TABLE_COLUMNS)
 
     def fit_columns(self) -> None:
         """Rank, name and score as wide as their header and every value, so that the

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from app.core.decisions.robust import ROBUST_COLUMNS  # the files keep their columns
 from app.core.errors import InnoAtlasError
 from app.core.project.scenes import scenes_from_settings
 from app.ui.i18n import tr
@@ -197,7 +198,7 @@ class WindowExports:
             export_geopackage(
                 path,
                 self._stack(),
-                indicators=results.drop(columns=["name"], errors="ignore")
+                indicators=results.drop(columns=["name", *ROBUST_COLUMNS], errors="ignore")
                 if len(results)
                 else None,
                 settings=w.project.capture_settings(),
@@ -265,7 +266,11 @@ class WindowExports:
         w = self.window
         w.indicators.wait()  # the files carry the indicators the canvas shows
         results = w.indicators.results
-        indicators = results.drop(columns=["name"], errors="ignore") if len(results) else None
+        indicators = (
+            results.drop(columns=["name", *ROBUST_COLUMNS], errors="ignore")
+            if len(results)
+            else None
+        )
         task = worker.Task(
             export_vector_files,
             folder,

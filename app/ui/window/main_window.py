@@ -29,6 +29,7 @@ from app.ui import i18n
 from app.ui.actions import DISTRICT_ACTIONS, LANGUAGE_ACTIONS, TOOL_ACTIONS
 from app.ui.analysis.actions import AnalysisLayers
 from app.ui.canvas.map_canvas import MapCanvas, PanTool
+from app.ui.decisions.menu import DecisionActions
 from app.ui.i18n import tr
 from app.ui.identify.panel import IdentifyPanel
 from app.ui.identify.tool import IdentifyTool
@@ -264,6 +265,7 @@ class MainWindow(LayerRoles, QMainWindow):
         self._preview_timer.timeout.connect(self._run_preview)
         self.editing.previewRequested.connect(self._queue_preview)
         self.analysis = AnalysisLayers(self)
+        self.decisions = DecisionActions(self)  # Analysis → Robustness…, Pairwise weights…
         self.editing.sketchChanged.connect(self.sites_toolbar.on_sketch_changed)
         a["actionZoomIn"].triggered.connect(lambda: self.canvas.zoom_by(2.0))
         a["actionZoomOut"].triggered.connect(lambda: self.canvas.zoom_by(0.5))

@@ -44,6 +44,8 @@ class Badge:
     text: str
     fill: QColor
     ring: QColor | None = None
+    #: share of weightings that rank the site first (a small pie ring at the left), if known
+    p_first: float | None = None
 
 
 @dataclass
@@ -131,7 +133,8 @@ def _badge_requests(out: _Requests, badges, viewport: Viewport, scale: float) ->
         sx, sy = viewport.map_to_screen(badge.x, badge.y)
         out.x.append(float(sx))
         out.y.append(float(sy))
-        out.w.append(metrics.horizontalAdvance(badge.text) + 10 * scale + 2 * ring)
+        pie = metrics.height() if badge.p_first is not None else 0.0  # the P(1st) ring
+        out.w.append(metrics.horizontalAdvance(badge.text) + 10 * scale + 2 * ring + pie)
         out.h.append(metrics.height() + 4 * scale + 2 * ring)
         out.priority.append(BADGE_PRIORITY)
         out.gap.append(9.0 * scale)  # clear of the site marker (obstacle of 6 + pad 2)
@@ -246,6 +249,10 @@ def _leader(painter: QPainter, x: float, y: float, box: np.ndarray, scale: float
     painter.drawLine(line)
 
 
+#: The arc of the P(1st) ring on a badge.
+P_FIRST_ARC = QColor("#7fd6ff")
+
+
 def _paint_badge(
     painter: QPainter, rect: QRectF, font, badge: Badge, ring: float, *, text: str, scale: float
 ) -> None:
@@ -258,6 +265,17 @@ def _paint_badge(
         painter.setPen(QPen(badge.ring, 2.2 * scale, Qt.PenStyle.DashLine))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(rect, 7 * scale, 7 * scale)
+    if badge.p_first is not None:  # P(1st): an arc on a faint track, at the left
+        side = body.height() - 6 * scale
+        pie = QRectF(body.left() + 4 * scale, body.top() + 3 * scale, side, side)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(255, 255, 255, 90), 2.2 * scale))
+        painter.drawEllipse(pie)
+        arc = QPen(P_FIRST_ARC, 2.2 * scale)
+        arc.setCapStyle(Qt.PenCapStyle.FlatCap)
+        painter.setPen(arc)
+        painter.drawArc(pie, 90 * 16, -round(360 * 16 * min(1.0, max(0.0, badge.p_first))))
+        body = body.adjusted(side + 2 * scale, 0, 0, 0)
     painter.setFont(font)
     painter.setPen(QColor("white"))
     painter.drawText(body, int(Qt.AlignmentFlag.AlignCenter), text)

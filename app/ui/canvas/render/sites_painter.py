@@ -3,7 +3,8 @@
 One painter for the canvas (:class:`~app.ui.sites.overlay.SitesOverlay`, every frame)
 and the PNG/PDF export (:mod:`app.ui.export.map_export`), so a printed map shows what the
 screen shows. A site compared on partial data (a layer its score uses covers only part
-of its catchment: ``partial``) has a dashed amber ring around its badge.
+of its catchment: ``partial``) has a dashed amber ring around its badge; where the
+ranking's robustness is known, a small ring at the badge's left fills with P(1st).
 """
 
 from __future__ import annotations
@@ -136,7 +137,9 @@ def badge_rows(layer: Layer, indicators: pd.DataFrame | None) -> pd.DataFrame | 
     """
     if indicators is None or len(indicators) == 0 or "rank" not in indicators:
         return None
-    columns = [c for c in ("rank", "score", "use_permitted", "partial") if c in indicators]
+    columns = [
+        c for c in ("rank", "score", "use_permitted", "partial", "p_first") if c in indicators
+    ]
     table = indicators[columns].copy()
     table.index = table.index.astype(str)
     table = table[~table.index.duplicated()]
@@ -191,6 +194,7 @@ def site_badges(
     )
     site_ids = layer.data["site_id"].astype(str).tolist() if "site_id" in layer.data else []
     votes = [dots.get(i, 0) if dots else 0 for i in site_ids] or [0] * len(rows)
+    firsts = rows["p_first"] if "p_first" in rows else pd.Series(np.nan, index=rows.index)
     badges = [
         Badge(
             x,
@@ -198,8 +202,9 @@ def site_badges(
             badge_text(rank, score) + (f" ●{n}" if n else ""),
             badge_colour(permission),
             PARTIAL_RING if partial else None,
+            None if is_missing(first) else float(first),
         )
-        for x, y, rank, score, permission, partial, n in zip(
+        for x, y, rank, score, permission, partial, n, first in zip(
             anchors[:, 0].tolist(),
             anchors[:, 1].tolist(),
             rows["rank"].tolist(),
@@ -207,6 +212,7 @@ def site_badges(
             permissions.tolist(),
             partials.tolist(),
             votes,
+            firsts.tolist(),
             strict=True,
         )
         if not is_missing(rank)
