@@ -82,7 +82,7 @@ def test_a_phone_votes_comments_and_pins(server, phone, received):
     assert (pin.kind, pin.category, pin.text) == ("pin", "problem", "횡단보도 없음")
     xmin, ymin, xmax, ymax = server.session.bounds
     assert xmin < pin.x < xmax and ymin < pin.y < ymax
-    assert phone.locator("#map path.pin-problem").count() == 1
+    expect(phone.locator("#map path.pin-problem")).to_have_count(1)  # drawn once the reply lands
     assert phone.errors == [] and phone.dialogs == []
 
 
