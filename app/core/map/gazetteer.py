@@ -45,6 +45,7 @@ def station_names_en() -> dict[str, str]:
         return {}
     return dict(zip(table["name"], table["name_en"]))
 
+
 _CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _JAMO_ONLY = re.compile(f"^[{_CHOSEONG}ㄳㄵㄶㄺㄻㄼㄽㄾㄿㅀㅄ ]+$")
 

@@ -318,6 +318,7 @@ class MapExportDialog(QDialog):
                 "indicators": window.indicators.results,
                 "radius_m": window.editing.radius_m,
                 "basemap": window.basemap.spec(),  # drawn under the layers when it is on
+                "catchments": window.catchments.current(),
             }
             size = (self.width_spin.value(), self.height_spin.value())
             page = self.page_combo.currentText()

@@ -84,6 +84,7 @@ class WindowExports:
                 indicators=w.indicators.results,
                 radius_m=w.editing.radius_m,
                 basemap=w.basemap.spec(),
+                catchments=w.catchments.current(),
             ),
             tr("Cannot export the map"),
             tr("Map exported to {name}", name=path.name),

@@ -43,6 +43,7 @@ from app.ui.project.basemap_dialog import BasemapControl
 from app.ui.project.controller import ProjectController
 from app.ui.scenes.model import ScenesModel
 from app.ui.scenes.panel import ScenesPanel
+from app.ui.scenes.view_state import SceneViewState
 from app.ui.sites import commands as site_commands
 from app.ui.sites.edit_tool import EditSitesTool
 from app.ui.sites.editing import SiteEditing
@@ -56,6 +57,7 @@ from app.ui.sites.sketch_tools import (
 )
 from app.ui.window import about
 from app.ui.window import help as help_pages
+from app.ui.window.catchments import CatchmentControl
 from app.ui.window.desk_tools import DeskTools
 from app.ui.window.exports import WindowExports
 from app.ui.window.menus import WindowMenus
@@ -173,6 +175,8 @@ class MainWindow(LayerRoles, QMainWindow):
         self.data_label = self.status_widgets.data_label
         self.exports = WindowExports(self)
         self.desk = DeskTools(self)  # measure, select, attribute tables, search, menus
+        self.catchments = CatchmentControl(self)  # View › Catchments, its toolbar button
+        SceneViewState(self)  # scenes keep and show the catchments and the basemap
         self._connect()
         self.presentation = PresentationController(self)
         self.actions_by_name["actionPan"].setChecked(True)
@@ -285,6 +289,7 @@ class MainWindow(LayerRoles, QMainWindow):
         i18n.install_qt_translations()  # Qt's own buttons (Close, Yes/No…) follow too
         site_commands.retranslate(self.undo_stack)
         self.window_menus.retranslate()
+        self.catchments.retranslate()
         for dock in self.findChildren(QDockWidget):
             source = dock.property("sourceTitle")
             if source:
@@ -446,6 +451,7 @@ class MainWindow(LayerRoles, QMainWindow):
             scenes_from_settings(self.project.settings.extra, self.stack, self.language)
         )
         self.basemap.load()
+        self.catchments.load()
         self._update_title()
 
     def _update_title(self) -> None:

@@ -94,7 +94,8 @@
     if (lay.catchments && lay.catchments.length) {
       lay.catchments.forEach(function (c) {
         L.circle([c[0], c[1]], {radius: c[2], pane: paneName, color: "#c43e00", weight: 1.6,
-          dashArray: "6 4", fillColor: "#c43e00", fillOpacity: 0.06, interactive: false,
+          dashArray: "6 4", fillColor: "#c43e00",
+          fillOpacity: lay.catchmentFill === false ? 0 : 0.06, interactive: false,
           className: "inno-catchment"}).addTo(group);
       });
     }
