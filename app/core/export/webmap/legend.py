@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from app.core.analysis.map_layers import hotspot_reference
 from app.core.export.webmap.styles import swatch_svg
 from app.core.map.catchments import filled
 from layers.model import Layer
@@ -122,6 +123,12 @@ def legend_html(layers: list[Layer], notes: tuple[list[str], list[str]], languag
             f'{hidden}><div class="inno-legend-title">'
             f"{html.escape(layer.title(language))}</div>"
         )
+        note = hotspot_reference(layer.data, language)  # the hot spots' reference area
+        if note:
+            parts.append(
+                f'<div class="inno-legend-note" style="font-size:90%;color:#444">'
+                f"{html.escape(note)}</div>"
+            )
         for label, symbol in rows:
             parts.append(
                 f'<div class="inno-legend-row">{swatch_svg(symbol, kind)}'
