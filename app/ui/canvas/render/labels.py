@@ -8,7 +8,8 @@ rank), the sites' names, the stations, and the other layers' labels (top layer f
 A badge or site name with no free position next to its site moves to an outer ring with
 a leader line; other labels are hidden. The sites' names sit on a light plate, readable
 on red hot-spot cells and aerial photos alike. Labels of a
-layer are drawn only at or below its style's ``max_resolution`` (hiding by scale), and at
+layer are drawn only between its style's ``min_resolution`` and ``max_resolution`` (QGIS's
+scale-dependent visibility: hiding by scale), and at
 most :data:`MAX_PER_LAYER` per layer are considered (labels of thousands of start-ups are
 never drawn).
 """
@@ -101,7 +102,9 @@ def _layer_requests(
     if label is None or not cache.label_text or layer.opacity <= 0:
         return
     if label.max_resolution is not None and viewport.resolution > label.max_resolution:
-        return  # hidden at this scale
+        return  # hidden at this scale (zoomed out too far)
+    if label.min_resolution is not None and viewport.resolution < label.min_resolution:
+        return  # hidden at this scale (zoomed in too far)
     m11, _, _, m22, dx, dy = viewport.affine()
     sx = cache.label_x * m11 + dx
     sy = cache.label_y * m22 + dy

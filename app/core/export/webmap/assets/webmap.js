@@ -112,6 +112,7 @@
             + "</span>"})}).addTo(labels);
       });
       labelSets.push({labels: labels, group: group, maxRes: lay.labels.max_res,
+                      minRes: lay.labels.min_res === undefined ? null : lay.labels.min_res,
                       beside: lay.labels.beside, first: lay.labels.first});
     }
     if (lay.shown) { group.addTo(map); }
@@ -126,7 +127,7 @@
   function updateLabels() {
     var res = resolution();
     labelSets.forEach(function (s) {
-      var show = s.maxRes === null || res <= s.maxRes;
+      var show = (s.maxRes === null || res <= s.maxRes) && (s.minRes === null || res >= s.minRes);
       if (show && !s.group.hasLayer(s.labels)) { s.group.addLayer(s.labels); }
       if (!show && s.group.hasLayer(s.labels)) { s.group.removeLayer(s.labels); }
     });
