@@ -302,6 +302,30 @@ def default_scenes(stack: LayerStack, language: str = "en") -> list[Scene]:
     return scenes
 
 
+def districts_extent(stack: LayerStack) -> Extent | None:
+    """What the map shows on first start: the districts with everything of their zoning
+    (the zones and the overlays that reach beyond a district, e.g. Gimpo airport's
+    height-limit zone west of Magok); None without a districts layer."""
+    layer = stack.get("districts")
+    if layer is None or layer.extent is None:
+        return None
+    boxes = [layer.extent]
+    zoning = stack.get("zoning")
+    if zoning is not None and len(zoning.data) and "district_id" in zoning.data:
+        ids = set(layer.data["district_id"].astype(str)) if "district_id" in layer.data else set()
+        mine = zoning.data[zoning.data["district_id"].astype(str).isin(ids)]
+        bounds = shapely.total_bounds(np.asarray(mine.geometry.values))
+        if len(mine) and np.isfinite(bounds).all():
+            boxes.append(tuple(float(v) for v in bounds))
+    array = np.array(boxes, dtype=float)
+    return (
+        float(array[:, 0].min()),
+        float(array[:, 1].min()),
+        float(array[:, 2].max()),
+        float(array[:, 3].max()),
+    )
+
+
 def default_title(scene_id: str, language: str = "en") -> str | None:
     """The title a default district scene has in ``language``; None for other scenes."""
     names = DISTRICTS.get(scene_id)
@@ -429,6 +453,7 @@ __all__ = [
     "SceneError",
     "SceneList",
     "default_scenes",
+    "districts_extent",
     "default_title",
     "localized",
     "scenes_from_settings",

@@ -20,7 +20,7 @@ from app.core.project.coverage import (
     DONGS_LAYER,
     layer_coverage,
 )
-from app.core.project.scenes import scenes_from_settings
+from app.core.project.scenes import districts_extent, scenes_from_settings
 from app.core.project.store import ProjectSettings
 from app.core.project.user_layers import is_user_layer
 from app.core.sites.edits import new_sites_layer
@@ -88,9 +88,7 @@ class MainWindow(LayerRoles, QMainWindow):
         self.undo_stack = QUndoStack(self)
 
         self.canvas = MapCanvas(stack, self)
-        districts = stack.get("districts")
-        if districts is not None and districts.extent is not None:
-            self.canvas.home_extent = districts.extent
+        self.canvas.home_extent = districts_extent(stack)  # with their zoning overlays
         self.setCentralWidget(self.canvas)
         self.pan_tool = PanTool(self.canvas)
         self.identify_tool = IdentifyTool(self.canvas)
@@ -441,9 +439,7 @@ class MainWindow(LayerRoles, QMainWindow):
             box.blockSignals(True)
             box.setValue(round(self.editing.radius_m))
             box.blockSignals(False)
-        districts = self.stack.get("districts")
-        if districts is not None and districts.extent is not None:
-            self.canvas.home_extent = districts.extent
+        self.canvas.home_extent = districts_extent(self.stack)
         self.identify_panel.show_hits([])
         self.canvas.set_highlight([])
         self.presentation.forget_scene()
