@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from PySide6.QtGui import QFontMetricsF
 
+from app.core.progress import Progress
 from app.core.project.scenes import Scene
 from app.ui.canvas.basemap import BasemapSpec
 from app.ui.export.layout import MapLayout, MapPage, SiteMarks
@@ -46,6 +47,7 @@ def render_map(
     radius_m: float | None = None,
     basemap: BasemapSpec | None = None,
     catchments: str = "auto",
+    progress: Progress | None = None,
 ) -> MapLayout:
     """Export ``stack`` as a map to ``out_path`` (``.png`` or ``.pdf``).
 
@@ -91,6 +93,10 @@ def render_map(
     catchments : str
         How the sites' catchments are drawn
         (:data:`app.core.map.catchments.CATCHMENT_MODES`; a scene's own mode wins).
+    progress : callable, optional
+        ``progress(fraction, message)`` while the basemap's tiles are waited for (the
+        GUI runs the export in its worker when the basemap is on); it may raise
+        :class:`~app.core.progress.Cancelled`, and then no file is written.
 
     Returns
     -------
@@ -105,6 +111,8 @@ def render_map(
         Unknown extension, unwritable path, bad size/dpi/page, or no extent.
     """
     path, suffix, width, height = check_output(out_path, size, dpi)
+    if basemap is not None and progress is not None:
+        basemap = replace(basemap, progress=progress)
     one = _with_scene_state(_page(stack, scene, extent, title), scene, basemap)
     sites = SiteMarks(indicators, radius_m, catchments)
     if suffix == ".png":
@@ -129,6 +137,7 @@ def render_scenes(
     radius_m: float | None = None,
     basemap: BasemapSpec | None = None,
     catchments: str = "auto",
+    progress: Progress | None = None,
 ) -> list[MapLayout]:
     """A PDF handout with one page per scene (same page size and orientation).
 
@@ -155,6 +164,8 @@ def render_scenes(
     if not scenes:
         raise MapExportError("this project has no scenes to export")
     title = title.strip()
+    if basemap is not None and progress is not None:
+        basemap = replace(basemap, progress=progress)
     pages = [
         _with_scene_state(
             _page(stack, scene, None, handout_title(title, scene.title)), scene, basemap
