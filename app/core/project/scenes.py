@@ -309,14 +309,14 @@ def districts_extent(stack: LayerStack) -> Extent | None:
     layer = stack.get("districts")
     if layer is None or layer.extent is None:
         return None
-    boxes = [layer.extent]
+    boxes: list[Iterable[float]] = [layer.extent]
     zoning = stack.get("zoning")
     if zoning is not None and len(zoning.data) and "district_id" in zoning.data:
         ids = set(layer.data["district_id"].astype(str)) if "district_id" in layer.data else set()
         mine = zoning.data[zoning.data["district_id"].astype(str).isin(ids)]
         bounds = shapely.total_bounds(np.asarray(mine.geometry.values))
         if len(mine) and np.isfinite(bounds).all():
-            boxes.append(tuple(float(v) for v in bounds))
+            boxes.append(bounds.tolist())
     array = np.array(boxes, dtype=float)
     return (
         float(array[:, 0].min()),
