@@ -39,3 +39,32 @@ def test_export_waits_for_tiles_in_the_worker_and_cancel_stops_it(qtbot, main_wi
         assert server.requests > 0
         timer.stop()
         QApplication.processEvents()
+
+
+def test_the_export_dialog_waits_in_the_worker_and_closes_when_written(
+    qtbot, main_window, tmp_path
+):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app.ui.export.map_dialog import MapExportDialog
+
+    w = main_window
+    with TileServer(held=True) as server:
+        w.basemap.change(BasemapSettings(enabled=True, source=CUSTOM, custom_url=server.template))
+        w.activateWindow()
+        qtbot.keyClick(w, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+        dialog = w.findChild(MapExportDialog, "mapExportDialog")
+        out = tmp_path / "view.pdf"
+        dialog.path_edit.setFocus()
+        qtbot.keyClick(dialog.path_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(dialog.path_edit, str(out))
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        progress = dialog.findChild(QProgressDialog, "mapExportProgress")
+        qtbot.waitUntil(lambda: progress.isVisible())
+        assert dialog.isVisible() and not out.exists()  # waiting, the dialog still open
+        server.release()
+        assert worker.wait_all(30_000)
+        qtbot.waitUntil(lambda: not dialog.isVisible())
+        assert out.exists() and out.read_bytes().startswith(b"%PDF")
+        assert "view.pdf" in w.statusBar().currentMessage()
