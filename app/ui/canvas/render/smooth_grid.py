@@ -33,8 +33,11 @@ from layers.style_classes import class_codes
 SMOOTH_LAYERS = frozenset({DENSITY_SPEC.name})
 #: Their value column: interpolated, then coloured through the classes' colours.
 VALUE_COLUMN = "density_km2"
-#: An interpolated pixel is at most this many device pixels wide.
-MAX_STEP_PX = 1.5
+#: An interpolated pixel is at most this many device pixels wide (Qt's smooth scaling
+#: blends between them).
+MAX_STEP_PX = 4.0
+#: Levels of the colour lookup table of the interpolated values.
+LUT_LEVELS = 1024
 #: Upsampling factors are capped (a cell is never split into more pixels than this).
 MAX_FACTOR = 64
 
@@ -55,6 +58,19 @@ class SmoothGrid:
     values: np.ndarray | None = None
     present: np.ndarray | None = None
     stops: tuple[np.ndarray, np.ndarray] | None = None
+    #: The stops as a lookup table: ``LUT_LEVELS`` premultiplied colours from the first
+    #: stop's value to the last.
+    lut: np.ndarray | None = None
+
+    def _table(self) -> np.ndarray:
+        if self.lut is None:
+            assert self.stops is not None
+            values, colours = self.stops
+            levels = np.linspace(values[0], values[-1], LUT_LEVELS)
+            self.lut = np.stack(
+                [np.interp(levels, values, colours[:, c]) for c in range(4)], axis=1
+            ).astype(np.float32)
+        return self.lut
 
     def paint(self, painter: QPainter, viewport: Viewport) -> None:
         """Draw the cells in view, bilinearly interpolated (``painter`` in screen units)."""
@@ -96,15 +112,16 @@ class SmoothGrid:
     def _coloured(self, values: np.ndarray, present: np.ndarray, factor: int) -> np.ndarray:
         """The values interpolated, coloured through the stops, faded where cells end."""
         assert self.stops is not None
-        stop_values, stop_colours = self.stops
-        weight = _interpolate(present.astype(np.float32), factor)
+        stop_values = self.stops[0]
+        both = upsample_float(np.stack([values * present, present], axis=-1), factor)
+        weight = both[..., 1]
         # the mean value of the cells around, without the empty ones pulling it to 0
-        value = _interpolate(values * present, factor) / np.maximum(weight, 1e-6)
-        out = np.empty(value.shape + (4,), dtype=np.float32)
-        for channel in range(4):
-            out[..., channel] = np.interp(value, stop_values, stop_colours[:, channel])
+        value = both[..., 0] / np.maximum(weight, 1e-6)
+        span = max(float(stop_values[-1] - stop_values[0]), 1e-12)
+        index = np.clip((value - stop_values[0]) * ((LUT_LEVELS - 1) / span), 0, LUT_LEVELS - 1)
+        out = self._table()[index.astype(np.int32)]
         out *= np.clip(weight * 2.0 - 0.5, 0.0, 1.0)[..., None]  # fade over the edge cells
-        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+        return (out + 0.5).astype(np.uint8)
 
 
 def _interpolate(grid: np.ndarray, factor: int) -> np.ndarray:
