@@ -126,6 +126,11 @@ class WindowExports:
             True when a web map was written.
         """
         filters = [tr(text) for text in HTML_FILTERS]
+        source = self.window.basemap.web_source()
+        if isinstance(source, tuple) and "openstreetmap" not in source[1].casefold():
+            # the project's own basemap, named by its credit
+            credit = source[1].replace("(", "").replace(")", "")
+            filters[1] = tr("Web map with the basemap {credit}, online (*.html)", credit=credit)
         name, chosen = QFileDialog.getSaveFileName(
             self.window, tr("Export web map"), "innoatlas-map.html", ";;".join(filters)
         )
