@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 from app.core.indicators.format import blocked, is_missing
-from app.core.map.catchments import CATCHMENT_MODES, catchments_overlap, filled  # noqa: F401
+from app.core.map.catchments import CATCHMENT_MODES, filled  # noqa: F401 (CATCHMENT_MODES: docs)
 from app.core.map.viewport import Viewport
 from app.core.sites import edits as site_ops
 from app.ui.canvas.render.labels import Badge, place_and_paint
