@@ -33,6 +33,11 @@ def test_the_hot_spot_legend_names_the_reference_area(qtbot, main_window, tmp_pa
     ]
     assert any("z-점수 기준 지역:" in text for text in korean)
     assert f"z-scores against: {area}" in legend_html([layer], ([], []), "en")
+    # the Layers panel (the map's legend) lists it under the hot-spot classes
+    model = w.layer_panel.model
+    parent = model.index(w.stack.index(layer), 0)
+    rows = [model.index(r, 0, parent).data() for r in range(model.rowCount(parent))]
+    assert rows[-1] == f"z-scores against: {area}"
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is not installed")
     pdf = tmp_path / "hot.pdf"
