@@ -61,6 +61,8 @@ class SmoothGrid:
     #: The stops as a lookup table: ``LUT_LEVELS`` premultiplied colours from the first
     #: stop's value to the last.
     lut: np.ndarray | None = None
+    #: The whole grid coloured at one pixel per cell (views zoomed out), made once.
+    _whole: np.ndarray | None = None
 
     def _table(self) -> np.ndarray:
         if self.lut is None:
@@ -89,9 +91,13 @@ class SmoothGrid:
         cell_px = self.cell / viewport.resolution * ratio * max(scale, 1.0)
         factor = int(min(MAX_FACTOR, max(1, math.ceil(cell_px / MAX_STEP_PX))))
         if self.values is not None and self.present is not None and self.stops is not None:
-            fine = self._coloured(self.values[r0:r1, c0:c1], self.present[r0:r1, c0:c1], factor)[
-                ::-1
-            ]
+            if factor == 1:  # zoomed out: the whole grid coloured once, cropped per frame
+                if self._whole is None:
+                    self._whole = self._coloured(self.values, self.present, 1)
+                fine = self._whole[r0:r1, c0:c1][::-1]
+            else:
+                crop = (slice(r0, r1), slice(c0, c1))
+                fine = self._coloured(self.values[crop], self.present[crop], factor)[::-1]
         else:
             fine = upsample(self.rgba[r0:r1, c0:c1], factor)[::-1]  # rows north to south
         height, width = fine.shape[:2]
