@@ -110,6 +110,8 @@ class LabelStyle:
     bold: bool = False
     #: Labels are drawn only when the map is at least this zoomed in (metres per pixel).
     max_resolution: float | None = None
+    #: ... and at most this zoomed in (metres per pixel; QGIS's maximum scale).
+    min_resolution: float | None = None
 
 
 @dataclass(frozen=True)

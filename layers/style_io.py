@@ -188,6 +188,7 @@ def _label(data: Any, where: str) -> LabelStyle | None:
     default = LabelStyle(field="")
     get = lambda key: data.get(key, getattr(default, key))  # noqa: E731
     resolution = get("max_resolution")
+    closest = get("min_resolution")
     bold = get("bold")
     if not isinstance(bold, bool):
         raise ValueError(f"{where}.bold: expected true or false, got {_describe(bold)}")
@@ -200,6 +201,7 @@ def _label(data: Any, where: str) -> LabelStyle | None:
         max_resolution=None
         if resolution is None
         else _number(resolution, f"{where}.max_resolution"),
+        min_resolution=None if closest is None else _number(closest, f"{where}.min_resolution"),
     )
 
 

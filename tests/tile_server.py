@@ -51,12 +51,28 @@ def tile_png(x: int, y: int) -> bytes:
 
 class TileServer:
     """Serves ``/{z}/{x}/{y}.png``; ``status`` other than 200 answers every request
-    with that code. ``requests`` counts the requests, ``agents`` keeps their User-Agent."""
+    with that code. ``requests`` counts the requests, ``agents`` keeps their User-Agent.
 
-    def __init__(self, status: int = 200, max_age: int = 3600) -> None:
+    ``held`` keeps every tile request waiting until :meth:`release` (a slow server);
+    ``documents`` maps other paths (with their query) to ``(content type, bytes)``,
+    e.g. a WMTS capabilities document; ``paths`` keeps every path asked for.
+    """
+
+    def __init__(
+        self,
+        status: int = 200,
+        max_age: int = 3600,
+        held: bool = False,
+        documents: dict[str, tuple[str, bytes]] | None = None,
+    ) -> None:
         self.status, self.max_age = status, max_age
         self.requests = 0
         self.agents: list[str] = []
+        self.paths: list[str] = []
+        self.documents = dict(documents or {})
+        self._open = threading.Event()
+        if not held:
+            self._open.set()
         self._lock = threading.Lock()
         server = self
 
@@ -65,7 +81,17 @@ class TileServer:
                 with server._lock:
                     server.requests += 1
                     server.agents.append(self.headers.get("User-Agent", ""))
-                match = re.fullmatch(r"/(\d+)/(\d+)/(\d+)\.png", self.path)
+                    server.paths.append(self.path)
+                document = server.documents.get(self.path)
+                if document is not None:
+                    self.send_response(200)
+                    self.send_header("Content-Type", document[0])
+                    self.send_header("Content-Length", str(len(document[1])))
+                    self.end_headers()
+                    self.wfile.write(document[1])
+                    return
+                server._open.wait(30)
+                match = re.fullmatch(r"/(?:[\w-]+/)*(\d+)/(\d+)/(\d+)\.png", self.path)
                 if server.status != 200 or match is None:
                     self.send_response(server.status if match else 404)
                     self.end_headers()
@@ -96,7 +122,16 @@ class TileServer:
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def release(self) -> None:
+        """Let the held tile requests (and every later one) through."""
+        self._open.set()
+
+    @property
+    def root(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
     def stop(self) -> None:
+        self._open.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 

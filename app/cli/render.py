@@ -153,6 +153,7 @@ def _run(args: argparse.Namespace) -> int:
     if not has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # rendering needs no screen
     from app.cli.common import open_cli_project
+    from app.core.map.catchments import mode_of
     from app.core.paths import DEFAULT_PROJECT
     from app.core.project.scenes import find_scene, scenes_from_settings
     from app.ui.export.map_export import district_extent, render_map, render_scenes
@@ -180,6 +181,7 @@ def _run(args: argparse.Namespace) -> int:
             title=args.title,
             indicators=indicators,
             radius_m=radius,
+            catchments=mode_of(project.settings.extra),
         )
     else:
         scene = find_scene(scenes, args.scene) if args.scene else None
@@ -198,6 +200,7 @@ def _run(args: argparse.Namespace) -> int:
                 language=args.lang,
                 indicators=indicators,
                 radius_m=radius,
+                catchments=mode_of(project.settings.extra),
             )
         ]
     for note in dict.fromkeys(n for layout in layouts for n in layout.notes):

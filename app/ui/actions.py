@@ -239,6 +239,42 @@ ACTIONS: tuple[ActionSpec, ...] = (
         separator_before=True,
     ),
     ActionSpec(
+        "actionCatchmentsAuto",
+        "&Automatic",
+        "&View",
+        "",
+        "Fill the sites' catchment circles faintly, outlines only where they overlap",
+        checkable=True,
+        submenu="&Catchments",
+    ),
+    ActionSpec(
+        "actionCatchmentsOutline",
+        "&Outlines only",
+        "&View",
+        "",
+        "Draw the sites' catchment circles as dashed outlines",
+        checkable=True,
+        submenu="&Catchments",
+    ),
+    ActionSpec(
+        "actionCatchmentsFill",
+        "&Filled",
+        "&View",
+        "",
+        "Fill the sites' catchment circles faintly, also where they overlap",
+        checkable=True,
+        submenu="&Catchments",
+    ),
+    ActionSpec(
+        "actionCatchmentsOff",
+        "&Hidden",
+        "&View",
+        "",
+        "Hide the sites' catchment circles (the indicators still use them)",
+        checkable=True,
+        submenu="&Catchments",
+    ),
+    ActionSpec(
         "actionPresentationCard",
         "Indicator &card while presenting",
         "&View",
@@ -443,6 +479,14 @@ TOOL_ACTIONS = {
 
 #: action object name -> UI language code for Settings › Language
 LANGUAGE_ACTIONS = {"actionLanguageEn": "en", "actionLanguageKo": "ko"}
+
+#: action object name -> catchment mode for View › Catchments (app/ui/window/catchments.py)
+CATCHMENT_ACTIONS = {
+    "actionCatchmentsAuto": "auto",
+    "actionCatchmentsOutline": "outline",
+    "actionCatchmentsFill": "fill",
+    "actionCatchmentsOff": "off",
+}
 
 #: action object name -> district_id for the zoom-to-district actions
 DISTRICT_ACTIONS = {

@@ -24,6 +24,7 @@ from app.core.analysis.point_patterns import (
     kernel_density,
     point_xy,
 )
+from app.core.i18n_catalog import translate
 from app.core.progress import Progress
 from layers.model import Layer, LayerSpec
 from layers.provenance import DataStatus, Provenance
@@ -106,7 +107,13 @@ HOTSPOT_SPEC = LayerSpec(
     title_ko="스타트업 핫스팟",
     title_en="Start-up hot spots (Gi*)",
     geometry_kind="polygon",
-    columns={"z": "float", "count": "float", "class": "str"},
+    columns={
+        "z": "float",
+        "count": "float",
+        "class": "str",
+        "reference": "str",
+        "reference_ko": "str",
+    },
     style=categorized(
         "class",
         [
@@ -124,6 +131,24 @@ HOTSPOT_SPEC = LayerSpec(
     "and 99 % confidence with the Benjamini–Hochberg false-discovery-rate correction; "
     "z-scores against the start-up layer's coverage area.",
 )
+
+
+def hotspot_reference(data, language: str = "en") -> str:
+    """ "z-scores against Magok" for a hot-spot layer's ``data`` ("" without the column).
+
+    The area the Gi* z-scores were computed against (the start-up layer's coverage
+    area when the layer was made); the legends of the canvas, PNG/PDF and web map
+    show it under the layer's name.
+    """
+    column = "reference_ko" if language == "ko" else "reference"
+    if column not in data.columns or len(data) == 0:
+        column = "reference"
+        if column not in data.columns or len(data) == 0:
+            return ""
+    area = str(data[column].iloc[0] or "").strip()
+    if not area:
+        return ""
+    return translate("z-scores against: {area}", language, area=area)
 
 
 def density_layer(
@@ -175,12 +200,15 @@ def hotspot_layer(
     cell: float = 250.0,
     progress: Progress | None = None,
     coverage: shapely.Geometry | None = None,
+    reference: tuple[str, str] = ("whole map", "지도 전체"),
 ) -> Layer:
     """Hot-spot cells at 90, 95 or 99 % confidence after the Benjamini–Hochberg
     false-discovery-rate correction (:func:`hot_spot_confidence`).
 
     With ``coverage`` (the start-up layer's coverage area; None: the whole map) the
     statistic is computed over the cells inside it only, and they are cut to it.
+    ``reference`` names that area in English and Korean (the legends say "z-scores
+    against …": :func:`hotspot_reference`); every cell keeps it.
     """
     report = progress or (lambda *_: None)
     report(0.1, "hot spots")
@@ -193,7 +221,13 @@ def hotspot_layer(
         [level[mask] == lv for _, lv, _ in HOT_CLASSES], [name for name, _, _ in HOT_CLASSES], ""
     )
     frame = gpd.GeoDataFrame(
-        {"z": spots.z[mask], "count": spots.counts[mask], "class": names},
+        {
+            "z": spots.z[mask],
+            "count": spots.counts[mask],
+            "class": names,
+            "reference": reference[0],
+            "reference_ko": reference[1],
+        },
         geometry=_cells(spots.grid, mask, coverage),
         crs=startups.data.crs,
     )

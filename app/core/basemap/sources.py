@@ -20,6 +20,9 @@ USER_AGENT = "InnoAtlas/1.0 (desktop GIS; +https://github.com/innoatlas)"
 OSM = "osm"
 VWORLD_BASE, VWORLD_SATELLITE, VWORLD_HYBRID = "vworld-base", "vworld-satellite", "vworld-hybrid"
 CUSTOM = "custom"
+#: A layer of a WMTS (its GetCapabilities URL and layer; drawn through the XYZ template
+#: read from the capabilities, :mod:`app.core.basemap.wmts`).
+WMTS = "wmts"
 
 
 class BasemapError(InnoAtlasError):
@@ -132,9 +135,12 @@ def check_template(template: str) -> str:
 class BasemapSettings:
     """A project's basemap: off by default, so that a project opens offline the same way.
 
-    ``source`` is a key of :data:`BUILT_IN` or ``"custom"`` (``custom_url`` then holds
-    the XYZ template and ``custom_attribution`` its credit). The VWorld API key is the
-    user's, kept in the app's settings and never in the project.
+    ``source`` is a key of :data:`BUILT_IN`, ``"custom"`` (``custom_url`` then holds
+    the XYZ template and ``custom_attribution`` its credit) or ``"wmts"`` (a WMTS layer:
+    ``wmts_url`` its GetCapabilities URL, ``wmts_layer`` its identifier, ``custom_url``
+    the tile template read from the capabilities, ``min_zoom``/``max_zoom`` the levels
+    it offers). The VWorld API key is the user's, kept in the app's settings and never
+    in the project.
     """
 
     enabled: bool = False
@@ -143,6 +149,10 @@ class BasemapSettings:
     greyscale: bool = False
     custom_url: str = ""
     custom_attribution: str = ""
+    wmts_url: str = ""
+    wmts_layer: str = ""
+    min_zoom: int = 0
+    max_zoom: int = 19
 
     def tile_source(self) -> TileSource:
         """The chosen :class:`TileSource`.
@@ -152,12 +162,14 @@ class BasemapSettings:
         BasemapError
             A custom source whose URL template is unusable.
         """
-        if self.source == CUSTOM:
+        if self.source in (CUSTOM, WMTS):
             return TileSource(
-                CUSTOM,
-                "Custom XYZ",
+                self.source,
+                "Custom XYZ" if self.source == CUSTOM else f"WMTS {self.wmts_layer}".strip(),
                 check_template(self.custom_url),
                 self.custom_attribution.strip() or urlsplit(self.custom_url).netloc,
+                max_zoom=self.max_zoom,
+                min_zoom=self.min_zoom,
             )
         return BUILT_IN.get(self.source, BUILT_IN[OSM])
 
@@ -188,14 +200,26 @@ class BasemapSettings:
         if not math.isfinite(opacity):
             opacity = 1.0
         source = str(record.get("source", OSM))
+
+        def zoom(key: str, default: int) -> int:
+            try:
+                value = int(record.get(key, default))
+            except (TypeError, ValueError):
+                return default
+            return min(24, max(0, value))
+
         return replace(
             base,
             enabled=bool(record.get("enabled", False)),
-            source=source if source in BUILT_IN or source == CUSTOM else OSM,
+            source=source if source in BUILT_IN or source in (CUSTOM, WMTS) else OSM,
             opacity=min(1.0, max(0.0, opacity)),
             greyscale=bool(record.get("greyscale", False)),
             custom_url=str(record.get("custom_url", "") or ""),
             custom_attribution=str(record.get("custom_attribution", "") or ""),
+            wmts_url=str(record.get("wmts_url", "") or ""),
+            wmts_layer=str(record.get("wmts_layer", "") or ""),
+            min_zoom=zoom("min_zoom", 0),
+            max_zoom=zoom("max_zoom", 19),
         )
 
     @classmethod
@@ -210,6 +234,7 @@ __all__ = [
     "CUSTOM",
     "OSM",
     "USER_AGENT",
+    "WMTS",
     "BasemapError",
     "BasemapSettings",
     "TileSource",

@@ -25,6 +25,7 @@ these sites too.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from app.core.i18n_catalog import translate
 from app.core.indicators.basis import (
@@ -90,8 +91,13 @@ __all__ = [
 ]
 
 
-def left_out_notes(basis: ScoreBasis | None, language: str = "en", most: int = 3) -> list[str]:
+def left_out_notes(
+    basis: ScoreBasis | None, language: str = "en", most: int = 3, name: Callable = str
+) -> list[str]:
     """One sentence per left-out criterion, naming it, the sites and why.
+
+    ``name(site)`` gives a site's name as the reader sees it (the UI passes
+    ``app.core.sites.names.display_name`` in its language: "후보지 2" in Korean).
 
     Examples
     --------
@@ -119,7 +125,7 @@ def left_out_notes(basis: ScoreBasis | None, language: str = "en", most: int = 3
             continue
         groups: dict[str, list[str]] = {}
         for site, why in zip(item.sites, item.reasons):
-            groups.setdefault(why, []).append(str(site))
+            groups.setdefault(why, []).append(str(name(site)))
         parts = []
         for why, sites in groups.items():
             names = ", ".join(sites[:most])
@@ -136,11 +142,13 @@ def left_out_notes(basis: ScoreBasis | None, language: str = "en", most: int = 3
                 sites="; ".join(parts),
             )
         )
-    note = partial_note(basis, language, most)
+    note = partial_note(basis, language, most, name)
     return notes + ([note] if note else [])
 
 
-def partial_note(basis: ScoreBasis | None, language: str = "en", most: int = 3) -> str:
+def partial_note(
+    basis: ScoreBasis | None, language: str = "en", most: int = 3, name: Callable = str
+) -> str:
     """The sentence naming the sites compared on partial data ("" when none).
 
     Examples
@@ -163,7 +171,7 @@ def partial_note(basis: ScoreBasis | None, language: str = "en", most: int = 3) 
             )
             for family, share in item.shares
         )
-        parts.append(f"{item.site} ({covers})")
+        parts.append(f"{name(item.site)} ({covers})")
     names = "; ".join(parts)
     if len(basis.partial) > most:
         names = translate(

@@ -5,6 +5,10 @@ the user's sites and imported layers), in Korean and English. :meth:`Gazetteer.s
 finds names by prefix, then by substring, and by Hangul initial consonants (``ㅁㄱ``
 finds 마곡); :func:`parse_coordinates` reads ``37.56, 126.83`` (lat/lon, either order)
 or EPSG:5186 ``x, y``. Everything is computed on whole columns (pandas string methods).
+
+The bundled station data have Korean names only; their English names come from
+``data/station_names_en.csv`` (the stations' English names as the Seoul Metro signs
+spell them, Revised Romanization; see data/SOURCES.md), so "Magongnaru" finds 마곡나루.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import pandas as pd
 import shapely
 
 from app.core.geodesy import from_lonlat
+from app.core.paths import DATA_DIR
 from layers.model import Layer, LayerStack
 
 #: The bundled layers searched, in the order their hits are listed for equal matches.
@@ -26,6 +31,20 @@ BUNDLED_LAYERS = ("districts", "gu", "dong", "stations", "education", "sites")
 NAME_FIELDS = ("name_ko", "name", "이름", "명칭", "name_en", "name_eng", "title", "label")
 #: Korean suffixes also searchable without their place-type word (마곡역 → 마곡 station).
 _SUFFIX = {"stations": "역"}
+#: English names of the bundled stations, by their Korean name.
+STATION_NAMES_EN = DATA_DIR / "station_names_en.csv"
+_ENGLISH_FIELDS = ("name_en", "name_eng")
+
+
+def station_names_en() -> dict[str, str]:
+    """The English name of each bundled station, by its Korean name ({} when the table
+    is missing)."""
+    try:
+        table = pd.read_csv(STATION_NAMES_EN, dtype=str, encoding="utf-8").dropna()
+    except (OSError, ValueError):
+        return {}
+    return dict(zip(table["name"], table["name_en"]))
+
 
 _CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _JAMO_ONLY = re.compile(f"^[{_CHOSEONG}ㄳㄵㄶㄺㄻㄼㄽㄾㄿㅀㅄ ]+$")
@@ -96,6 +115,8 @@ class Gazetteer:
             points = shapely.point_on_surface(np.where(valid, geometry, shapely.Point(0, 0)))
             bounds = shapely.bounds(np.where(valid, geometry, shapely.Point(0, 0)))
             texts = [data[f].astype(object).where(data[f].notna(), "").astype(str) for f in fields]
+            if name == "stations" and not {f.casefold() for f in fields} & set(_ENGLISH_FIELDS):
+                texts.append(texts[0].map(station_names_en()).fillna(""))
             primary = texts[0].to_numpy()
             secondary = texts[-1].to_numpy() if len(texts) > 1 else np.full(len(data), "")
             for text in texts:

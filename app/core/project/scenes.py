@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 import shapely
 
+from app.core.basemap.sources import BasemapSettings
 from app.core.errors import InnoAtlasError
+from app.core.map.catchments import checked_mode
 from layers.events import Signal
 from layers.model import LayerStack
 from layers.themes.districts import DISTRICTS
@@ -51,12 +53,20 @@ class Scene:
         ``(xmin, ymin, xmax, ymax)`` in EPSG:5186.
     visible_layers : tuple of str or None
         Names of the layers shown in the scene, or None to keep the current visibility.
+    catchments : str or None
+        How the scene draws the sites' catchments (one of
+        :data:`app.core.map.catchments.CATCHMENT_MODES`), or None to keep the current mode.
+    basemap : BasemapSettings or None
+        The scene's basemap (source, opacity, greyscale, on/off), or None to keep the
+        current basemap.
     """
 
     scene_id: str
     title: str
     extent: Extent
     visible_layers: tuple[str, ...] | None = None
+    catchments: str | None = None
+    basemap: BasemapSettings | None = None
 
     def as_record(self) -> dict[str, Any]:
         """A JSON-friendly dict, as stored in the project settings."""
@@ -65,6 +75,8 @@ class Scene:
             "title": self.title,
             "extent": [float(v) for v in self.extent],
             "visible_layers": None if self.visible_layers is None else list(self.visible_layers),
+            "catchments": self.catchments,
+            "basemap": None if self.basemap is None else self.basemap.as_record(),
         }
 
     @classmethod
@@ -83,6 +95,10 @@ class Scene:
             extent = tuple(float(v) for v in record["extent"])
             layers = record.get("visible_layers")
             visible = None if layers is None else tuple(str(name) for name in layers)
+            catchments = record.get("catchments")
+            catchments = None if catchments is None else checked_mode(catchments)
+            basemap = record.get("basemap")
+            basemap = BasemapSettings.from_record(basemap) if isinstance(basemap, dict) else None
         except (TypeError, KeyError, ValueError, AttributeError):
             raise SceneError("a saved scene is damaged (needs id, title and extent)") from None
         if (
@@ -93,7 +109,7 @@ class Scene:
             or extent[3] <= extent[1]
         ):
             raise SceneError(f"scene {scene_id or '?'} has no usable extent")
-        return cls(scene_id, title, extent, visible)
+        return cls(scene_id, title, extent, visible, catchments, basemap)
 
     def missing_layers(self, stack: LayerStack) -> list[str]:
         """Layers the scene shows that the project no longer has."""
@@ -286,6 +302,30 @@ def default_scenes(stack: LayerStack, language: str = "en") -> list[Scene]:
     return scenes
 
 
+def districts_extent(stack: LayerStack) -> Extent | None:
+    """What the map shows on first start: the districts with everything of their zoning
+    (the zones and the overlays that reach beyond a district, e.g. Gimpo airport's
+    height-limit zone west of Magok); None without a districts layer."""
+    layer = stack.get("districts")
+    if layer is None or layer.extent is None:
+        return None
+    boxes: list[Iterable[float]] = [layer.extent]
+    zoning = stack.get("zoning")
+    if zoning is not None and len(zoning.data) and "district_id" in zoning.data:
+        ids = set(layer.data["district_id"].astype(str)) if "district_id" in layer.data else set()
+        mine = zoning.data[zoning.data["district_id"].astype(str).isin(ids)]
+        bounds = shapely.total_bounds(np.asarray(mine.geometry.values))
+        if len(mine) and np.isfinite(bounds).all():
+            boxes.append(bounds.tolist())
+    array = np.array(boxes, dtype=float)
+    return (
+        float(array[:, 0].min()),
+        float(array[:, 1].min()),
+        float(array[:, 2].max()),
+        float(array[:, 3].max()),
+    )
+
+
 def default_title(scene_id: str, language: str = "en") -> str | None:
     """The title a default district scene has in ``language``; None for other scenes."""
     names = DISTRICTS.get(scene_id)
@@ -413,6 +453,7 @@ __all__ = [
     "SceneError",
     "SceneList",
     "default_scenes",
+    "districts_extent",
     "default_title",
     "localized",
     "scenes_from_settings",

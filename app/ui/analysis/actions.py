@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from app.core.analysis.map_layers import DENSITY_SPEC, HOTSPOT_SPEC, density_layer, hotspot_layer
-from app.core.project.coverage import covered_area
+from app.core.project.coverage import covered_area, describe_layer
 from app.ui import worker
 from app.ui.i18n import tr
 
@@ -134,7 +134,12 @@ class AnalysisLayers:
         if name == DENSITY_SPEC.name:
             task = worker.Task(density_layer, startups, self.window.editing.radius_m, coverage=area)
         else:
-            task = worker.Task(hotspot_layer, startups, coverage=area)
+            extra = self.window.project.settings.extra
+            reference = tuple(
+                describe_layer(self.window.stack, startups, extra, language)
+                for language in ("en", "ko")
+            )  # named in the legends: "z-scores against Magok"
+            task = worker.Task(hotspot_layer, startups, coverage=area, reference=reference)
         dialog = QProgressDialog(
             tr("Computing {what}…", what=self.actions[name].text().replace("&", "")),
             tr("Cancel"),

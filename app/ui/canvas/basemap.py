@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRectF, QStandardPaths, QTimer, Signal
@@ -27,6 +28,7 @@ from app.core.basemap.fetch import TileFetcher, TileResult
 from app.core.basemap.sources import BasemapError, BasemapSettings, TileSource
 from app.core.basemap.tiles import Piece, View, plan
 from app.core.map.viewport import Viewport
+from app.core.progress import Progress, no_progress
 
 log = logging.getLogger("innoatlas")
 
@@ -100,11 +102,14 @@ def with_credit(text: str, settings: BasemapSettings | None) -> str:
 
 @dataclass(frozen=True)
 class BasemapSpec:
-    """What an export needs to draw the basemap: the choice, the user's key, the cache."""
+    """What an export needs to draw the basemap: the choice, the user's key, the cache,
+    and the export worker's ``progress(fraction, message)`` (it raises
+    :class:`~app.core.progress.Cancelled` when the user pressed Cancel)."""
 
     settings: BasemapSettings
     api_key: str = ""
     cache_dir: Path | None = None
+    progress: Progress | None = field(default=None, compare=False)
 
 
 class BasemapLayer(QObject):
@@ -246,7 +251,11 @@ def paint_basemap_now(
     painter: QPainter, viewport: Viewport, spec: BasemapSpec | None, timeout: float = 6.0
 ) -> str:
     """Draw the basemap for an export, waiting for its tiles (at most
-    :data:`EXPORT_WAIT_S`); returns a note when tiles were missing ("" otherwise)."""
+    :data:`EXPORT_WAIT_S`); returns a note when tiles were missing ("" otherwise).
+
+    Called in the export's worker thread: while it waits it reports the share of tiles
+    in through ``spec.progress``, whose :class:`~app.core.progress.Cancelled` (the
+    user's Cancel) stops the waiting at once and goes up to the export (no file)."""
     if spec is None or not spec.settings.enabled:
         return ""
     try:
@@ -258,8 +267,17 @@ def paint_basemap_now(
     tiles = plan(_view(viewport), source.max_zoom, source.min_zoom)
     pool = ThreadPoolExecutor(PARALLEL, thread_name_prefix="basemap-export")
     futures = {pool.submit(fetcher.fetch, *tile): pieces for tile, pieces in tiles}
-    done, _late = wait(futures, timeout=EXPORT_WAIT_S)
-    pool.shutdown(wait=False, cancel_futures=True)  # late tiles are not waited for
+    report = spec.progress or no_progress
+    deadline = time.monotonic() + EXPORT_WAIT_S
+    done: set = set()
+    try:
+        while len(done) < len(futures) and time.monotonic() < deadline:
+            report(len(done) / max(len(futures), 1), "basemap tiles")
+            finished, _late = wait(futures, timeout=min(0.2, max(0.0, deadline - time.monotonic())))
+            done = set(finished)
+        report(1.0, "basemap tiles")
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # late tiles are not waited for
     painter.save()
     painter.setOpacity(painter.opacity() * spec.settings.opacity)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)

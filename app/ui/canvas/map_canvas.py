@@ -318,9 +318,11 @@ class MapCanvas(QWidget):
         self.viewport.resize(self.width(), self.height())
         if not self._extent_set:
             # Until the user moves the map, keep the home extent (or everything) in view.
+            # (whole, clear of the attribution box and the scale bar drawn over the map)
             extent = self.home_extent or self.stack.extent(visible_only=True)
             if extent is not None:
-                self.viewport.zoom_to_extent(extent, 0.06)
+                area = self.renderer.free_area(self.viewport, self.decoration_scale, self.language)
+                self.viewport.zoom_to_extent_within(extent, area, 0.04)
         self._dirty = True
         super().resizeEvent(event)
 

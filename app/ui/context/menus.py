@@ -2,13 +2,13 @@
 
 Each menu is built when asked for and shown with ``popup()`` (never blocking), and the
 last one stays in :attr:`ContextMenus.last_menu` (tests click its actions with the mouse).
-Pasting a style is an undo step (:class:`PasteStyleCommand`).
+Pasting a style is an undo step (:class:`~app.ui.layers.commands.SetStyleCommand`, as
+every style change).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QApplication, QMenu
 
 from app.core.geodesy import to_lonlat
@@ -16,28 +16,13 @@ from app.core.project.user_layers import is_user_layer
 from app.core.sites import edits as site_ops
 from app.ui import i18n
 from app.ui.i18n import tr
-from app.ui.sites.commands import set_text
+from app.ui.layers.commands import SetStyleCommand
 from layers.model import Layer
 from layers.style import LayerStyle
 
 #: Map tools on which a right click opens the map's menu (the sketch tools keep the
 #: right button to themselves: it never discards a sketch).
 MENU_TOOLS = ("pan", "identify", "select", "measure")
-
-
-class PasteStyleCommand(QUndoCommand):
-    """Give a layer a copied style; undo restores its own."""
-
-    def __init__(self, layer: Layer, style: LayerStyle) -> None:
-        super().__init__()
-        self.layer, self.before, self.after = layer, layer.style, style
-        set_text(self, "Paste style on “{name}”", name=layer.title_en or layer.name)
-
-    def redo(self) -> None:
-        self.layer.set_style(self.after)
-
-    def undo(self) -> None:
-        self.layer.set_style(self.before)
 
 
 class ContextMenus:
@@ -125,7 +110,11 @@ class ContextMenus:
     def paste_style(self, layer: Layer) -> bool:
         if not self.can_paste(layer) or self.copied_style is None:
             return False
-        self.window.undo_stack.push(PasteStyleCommand(layer, self.copied_style[0]))
+        self.window.undo_stack.push(
+            SetStyleCommand(
+                layer, layer.style, self.copied_style[0], text="Paste style on “{name}”"
+            )
+        )
         return True
 
     # -- sites ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ by a scale ``s``: ``dpi / 96`` for a PNG, 1 for a PDF (whose writer works in 1/9
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
@@ -75,6 +75,8 @@ class MapPage:
     notes: tuple[str, ...] = ()
     #: The basemap under the layers (app/ui/canvas/basemap.py), or None.
     basemap: BasemapSpec | None = None
+    #: The page's own catchment mode (a scene's), else the one of :class:`SiteMarks`.
+    catchments: str | None = None
 
 
 def compose(
@@ -136,6 +138,8 @@ def compose(
         grid = None
         layout.legend = QRectF(width - margin - legend_w, body_top, legend_w, body_h)
         layout.map = QRectF(margin, body_top, max(10.0, width - 3 * margin - legend_w), body_h)
+    if page.catchments is not None:
+        sites = replace(sites, catchments=page.catchments)
     _paint_map(painter, stack, page.bounds, layout, s, sites, page.basemap)
     if grid is None:
         paint_legend(painter, stack, layout.legend, s, language)

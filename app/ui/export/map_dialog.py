@@ -305,64 +305,128 @@ class MapExportDialog(QDialog):
     def export(self) -> bool:
         """Render as chosen; on success close and report in the status bar.
 
-        A failure shows a (window-modal, non-blocking) warning and keeps the dialog open.
+        With the basemap on, the map is drawn in the worker, which waits for the tiles
+        with a progress dialog whose Cancel stops it (the window stays responsive); the
+        dialog closes when the file is written. A failure shows a (window-modal,
+        non-blocking) warning and keeps the dialog open.
         """
-        from app.ui.export.map_export import render_map, render_scenes
-
-        path, what = self.path(), self.what()
         window = self.window_
+        window.indicators.wait()  # the sites' rank badges as the canvas shows them
+        try:
+            job = self._job()
+        except InnoAtlasError as err:
+            self._warn(str(err))
+            return False
+        if window.basemap.current().enabled:
+            from app.ui import worker
+
+            task, progress = window.exports.map_task(job, parent=self)
+            progress.canceled.connect(task.cancel)
+
+            def end() -> None:
+                progress.reset()
+                progress.close()
+
+            def failed(message: str, _details: str) -> None:
+                end()
+                self._warn(message)
+
+            def cancelled() -> None:
+                end()
+                window.statusBar().showMessage(tr("Export cancelled"), 8000)
+
+            def finished(layouts) -> None:
+                end()
+                self._exported(layouts)
+
+            task.on(
+                progress=lambda fraction, _m: progress.setValue(int(fraction * 100)),
+                finished=finished,
+                failed=failed,
+                cancelled=cancelled,
+            )
+            self.task = worker.start(task)
+            return True
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            window.indicators.wait()  # the sites' rank badges as the canvas shows them
-            sites = {
-                "indicators": window.indicators.results,
-                "radius_m": window.editing.radius_m,
-                "basemap": window.basemap.spec(),  # drawn under the layers when it is on
-            }
-            size = (self.width_spin.value(), self.height_spin.value())
-            page = self.page_combo.currentText()
-            orientation = self.orientation_combo.currentData()
-            if what == ALL_SCENES:
-                layouts = render_scenes(
-                    window.stack,
-                    path,
-                    self.scenes,
-                    size=size,
-                    page=page,
-                    orientation=orientation,
-                    language=window.language,
-                    title=self.title_edit.text(),
-                    **sites,
-                )
-            else:
-                scene = None
-                if what == SCENE:
-                    if not self.scenes:
-                        raise InnoAtlasError(tr("this project has no scenes"))
-                    scene = self.scenes[self.scene_combo.currentIndex()]
-                title = self.title_edit.text().strip() or (
-                    scene.title if scene is not None else self.default_title()
-                )
-                layouts = [
-                    render_map(
-                        window.stack,
-                        path,
-                        extent=None if scene else window.canvas.viewport.extent,
-                        size=size,
-                        dpi=self.dpi_spin.value(),
-                        title=title,
-                        page=page,
-                        orientation=orientation,
-                        language=window.language,
-                        scene=scene,
-                        **sites,
-                    )
-                ]
+            layouts = job()
         except InnoAtlasError as err:
             self._warn(str(err))
             return False
         finally:  # also when rendering fails unexpectedly: never leave the busy cursor
             QApplication.restoreOverrideCursor()
+        self._exported(layouts)
+        return True
+
+    def _job(self):
+        """The export as chosen: ``job(progress=None)`` draws it and returns its layouts
+        (everything it reads of the window is read here, in the GUI thread)."""
+        from app.ui.export.map_export import render_map, render_scenes
+
+        path, what = self.path(), self.what()
+        window = self.window_
+        sites = {
+            "indicators": window.indicators.results,
+            "radius_m": window.editing.radius_m,
+            "basemap": window.basemap.spec(),  # drawn under the layers when it is on
+            "catchments": window.catchments.current(),
+        }
+        size = (self.width_spin.value(), self.height_spin.value())
+        page = self.page_combo.currentText()
+        orientation = self.orientation_combo.currentData()
+        language = window.language
+        if what == ALL_SCENES:
+            scenes, title = list(self.scenes), self.title_edit.text()
+
+            def all_scenes(progress=None):
+                return render_scenes(
+                    window.stack,
+                    path,
+                    scenes,
+                    size=size,
+                    page=page,
+                    orientation=orientation,
+                    language=language,
+                    title=title,
+                    progress=progress,
+                    **sites,
+                )
+
+            return all_scenes
+        scene = None
+        if what == SCENE:
+            if not self.scenes:
+                raise InnoAtlasError(tr("this project has no scenes"))
+            scene = self.scenes[self.scene_combo.currentIndex()]
+        title = self.title_edit.text().strip() or (
+            scene.title if scene is not None else self.default_title()
+        )
+        extent = None if scene else window.canvas.viewport.extent
+        dpi = self.dpi_spin.value()
+
+        def one(progress=None):
+            return [
+                render_map(
+                    window.stack,
+                    path,
+                    extent=extent,
+                    size=size,
+                    dpi=dpi,
+                    title=title,
+                    page=page,
+                    orientation=orientation,
+                    language=language,
+                    scene=scene,
+                    progress=progress,
+                    **sites,
+                )
+            ]
+
+        return one
+
+    def _exported(self, layouts) -> None:
+        """The file is written: say so in the status bar, remember the choices, close."""
+        window, path = self.window_, self.path()
         notes = list(dict.fromkeys(n for layout in layouts for n in layout.notes))
         message = (
             tr("Map exported to {name} ({pages} pages)", name=path.name, pages=len(layouts))
@@ -374,7 +438,6 @@ class MapExportDialog(QDialog):
         window.statusBar().showMessage(message, 12000)
         self._remember_choices()
         self.accept()
-        return True
 
     def _warn(self, text: str) -> None:
         box = QMessageBox(

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from PySide6.QtGui import QFontMetricsF
 
+from app.core.progress import Progress
 from app.core.project.scenes import Scene
 from app.ui.canvas.basemap import BasemapSpec
 from app.ui.export.layout import MapLayout, MapPage, SiteMarks
@@ -45,6 +46,8 @@ def render_map(
     indicators=None,
     radius_m: float | None = None,
     basemap: BasemapSpec | None = None,
+    catchments: str = "auto",
+    progress: Progress | None = None,
 ) -> MapLayout:
     """Export ``stack`` as a map to ``out_path`` (``.png`` or ``.pdf``).
 
@@ -85,7 +88,15 @@ def render_map(
         without a ``radius_m`` of their own (default 800 m).
     basemap : BasemapSpec, optional
         The tile basemap under the layers, with its credit in the footer (its tiles
-        are waited for; missing ones become a note).
+        are waited for; missing ones become a note). A scene that keeps a basemap of
+        its own draws that one instead (with this one's key and cache).
+    catchments : str
+        How the sites' catchments are drawn
+        (:data:`app.core.map.catchments.CATCHMENT_MODES`; a scene's own mode wins).
+    progress : callable, optional
+        ``progress(fraction, message)`` while the basemap's tiles are waited for (the
+        GUI runs the export in its worker when the basemap is on); it may raise
+        :class:`~app.core.progress.Cancelled`, and then no file is written.
 
     Returns
     -------
@@ -100,8 +111,10 @@ def render_map(
         Unknown extension, unwritable path, bad size/dpi/page, or no extent.
     """
     path, suffix, width, height = check_output(out_path, size, dpi)
-    one = replace(_page(stack, scene, extent, title), basemap=basemap)
-    sites = SiteMarks(indicators, radius_m)
+    if basemap is not None and progress is not None:
+        basemap = replace(basemap, progress=progress)
+    one = _with_scene_state(_page(stack, scene, extent, title), scene, basemap)
+    sites = SiteMarks(indicators, radius_m, catchments)
     if suffix == ".png":
         return render_png(one, path, width, height, float(dpi), language, _when(date), sites)
     return render_pdf(
@@ -123,6 +136,8 @@ def render_scenes(
     indicators=None,
     radius_m: float | None = None,
     basemap: BasemapSpec | None = None,
+    catchments: str = "auto",
+    progress: Progress | None = None,
 ) -> list[MapLayout]:
     """A PDF handout with one page per scene (same page size and orientation).
 
@@ -149,8 +164,12 @@ def render_scenes(
     if not scenes:
         raise MapExportError("this project has no scenes to export")
     title = title.strip()
+    if basemap is not None and progress is not None:
+        basemap = replace(basemap, progress=progress)
     pages = [
-        replace(_page(stack, scene, None, handout_title(title, scene.title)), basemap=basemap)
+        _with_scene_state(
+            _page(stack, scene, None, handout_title(title, scene.title)), scene, basemap
+        )
         for scene in scenes
     ]
     return render_pdf(
@@ -163,7 +182,7 @@ def render_scenes(
         language,
         _when(date),
         document_title=title,
-        sites=SiteMarks(indicators, radius_m),
+        sites=SiteMarks(indicators, radius_m, catchments),
     )
 
 
@@ -211,6 +230,14 @@ def _page(stack: LayerStack, scene: Scene | None, extent, title: str) -> MapPage
             "another font or a box is drawn instead"
         )
     return MapPage(view, _extent(view, extent), text, tuple(notes))
+
+
+def _with_scene_state(page: MapPage, scene: Scene | None, basemap: BasemapSpec | None) -> MapPage:
+    """``page`` with the basemap and the scene's own catchment mode and basemap."""
+    if scene is not None and scene.basemap is not None and basemap is not None:
+        basemap = replace(basemap, settings=scene.basemap)
+    catchments = scene.catchments if scene is not None else None
+    return replace(page, basemap=basemap, catchments=catchments)
 
 
 def _missing_glyphs(text: str) -> list[str]:

@@ -454,7 +454,9 @@ class SiteCard(QWidget):
 
     def _show_notes(self, frame: pd.DataFrame, parts: pd.DataFrame) -> None:
         """What the score leaves out, how the weights were entered, how it is rounded."""
-        notes = left_out_notes(frame.attrs.get(BASIS), language())
+        notes = left_out_notes(
+            frame.attrs.get(BASIS), language(), name=lambda site: display_name(site, language())
+        )
         used = parts["used"].to_numpy(dtype=bool)
         entered = float(parts.loc[used, "weight"].sum())
         if abs(entered - 1.0) > 1e-9:

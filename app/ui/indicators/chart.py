@@ -197,6 +197,10 @@ class ChartPage(QWidget):
 
     def update_note(self) -> None:
         """The criteria left out of every score of the charted ranking (or hidden)."""
-        notes = left_out_notes(self.chart.frame.attrs.get(BASIS), language())
+        notes = left_out_notes(
+            self.chart.frame.attrs.get(BASIS),
+            language(),
+            name=lambda site: display_name(site, language()),
+        )
         self.note.setText("\n".join(notes))
         self.note.setVisible(bool(notes))

@@ -35,6 +35,7 @@ from app.core.indicators.engine import COLUMNS, DEFINITIONS
 from app.core.indicators.format import blocked, is_missing
 from app.core.indicators.labels import tooltip
 from app.core.indicators.score import BASIS, left_out_notes
+from app.core.sites.names import display_name
 from app.ui.i18n import language, tr
 from app.ui.indicators.card import LEFT_OUT, NOT_PERMITTED
 from app.ui.indicators.coverage_marks import (
@@ -236,7 +237,11 @@ class ComparisonPage(QWidget):
 
     def update_note(self) -> None:
         """Name the criteria left out of every score of the shown ranking (or hide)."""
-        notes = left_out_notes(self.table_model.frame.attrs.get(BASIS), language())
+        notes = left_out_notes(
+            self.table_model.frame.attrs.get(BASIS),
+            language(),
+            name=lambda site: display_name(site, language()),
+        )
         self.note.setText("\n".join(notes))
         self.note.setVisible(bool(notes))
 

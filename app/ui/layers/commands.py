@@ -109,11 +109,28 @@ class RemoveLayerCommand(QUndoCommand):
 
 
 class SetStyleCommand(QUndoCommand):
-    """Give a layer a new style (Layer Properties › Symbology or Labels)."""
+    """Give a layer a new style: Layer Properties › Symbology or Labels, and a pasted
+    style (the layer's menu › Paste style); undo restores the one before.
 
-    def __init__(self, layer: Layer, before: LayerStyle, after: LayerStyle) -> None:
+    Parameters
+    ----------
+    layer : Layer
+        The layer restyled.
+    before, after : LayerStyle
+        Its style before and after.
+    text : str
+        The Edit menu's English source text, with ``{name}`` for the layer's title.
+    """
+
+    def __init__(
+        self,
+        layer: Layer,
+        before: LayerStyle,
+        after: LayerStyle,
+        text: str = "Change the style of “{name}”",
+    ) -> None:
         super().__init__()
-        set_text(self, "Change the style of “{name}”", name=layer.title_en)
+        set_text(self, text, name=layer.title_en or layer.name)
         self.layer, self.before, self.after = layer, before, after
 
     def redo(self) -> None:

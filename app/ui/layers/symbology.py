@@ -309,6 +309,15 @@ class LabelsPage(QWidget):
         self.max_scale.setSingleStep(5000)
         self.max_scale.setPrefix("1 : ")
         self.max_scale.setSpecialValueText(t("always"))
+        self.min_scale = QSpinBox(self)  # QGIS's maximum scale (most zoomed in)
+        self.min_scale.setObjectName("labelsMinScale")
+        self.min_scale.setRange(0, 5_000_000)
+        self.min_scale.setSingleStep(500)
+        self.min_scale.setPrefix("1 : ")
+        self.min_scale.setSpecialValueText(t("never"))
+        self.min_scale.setToolTip(
+            t("Labels are hidden when the map is zoomed in further than this scale")
+        )
         form = QFormLayout(self)
         form.addRow(self.enabled)
         form.addRow(t("Field"), self.field)
@@ -317,6 +326,7 @@ class LabelsPage(QWidget):
         form.addRow(self.halo)
         form.addRow(self.bold)
         form.addRow(t("Show when zoomed in beyond"), self.max_scale)
+        form.addRow(t("Hide when zoomed in beyond"), self.min_scale)
         self.enabled.setChecked(current is not None)
         if current is not None:
             self.field.setCurrentText(current.field)
@@ -325,12 +335,16 @@ class LabelsPage(QWidget):
         self.bold.setChecked(bool(current and current.bold))
         if current is not None and current.max_resolution:
             self.max_scale.setValue(round(current.max_resolution / RESOLUTION_PER_SCALE))
+        if current is not None and current.min_resolution:
+            self.min_scale.setValue(round(current.min_resolution / RESOLUTION_PER_SCALE))
 
     def label(self) -> LabelStyle | None:
         """The labels as set on the page (None: no labels)."""
         if not self.enabled.isChecked() or not self.field.currentText():
             return None
-        scale = self.max_scale.value()
+        scale, closest = self.max_scale.value(), self.min_scale.value()
+        if scale and closest and closest > scale:  # entered the other way round
+            scale, closest = closest, scale
         return LabelStyle(
             field=self.field.currentText(),
             size_pt=self.size.value(),
@@ -338,6 +352,7 @@ class LabelsPage(QWidget):
             halo=self._halo if self.halo.isChecked() else None,
             bold=self.bold.isChecked(),
             max_resolution=scale * RESOLUTION_PER_SCALE if scale else None,
+            min_resolution=closest * RESOLUTION_PER_SCALE if closest else None,
         )
 
 

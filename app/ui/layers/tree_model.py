@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelIndex, Qt
 
+from app.core.analysis.map_layers import hotspot_reference
 from app.core.i18n_catalog import translate
 from app.core.project.user_layers import display_text
 from app.ui.canvas.render.legend_icons import swatch_icon
@@ -20,6 +21,8 @@ from layers.provenance import DataStatus
 from layers.style_classes import legend_rows
 
 MIME_TYPE = "application/x-innoatlas-layer-row"
+#: The legend row of a hot-spot layer naming its z-scores' reference area.
+REFERENCE_ROW = "z-scores against"
 _ROOT = 0xFFFFFFFF  # internal id of top-level rows; children carry their layer row
 LayerRole = Qt.ItemDataRole.UserRole + 1
 
@@ -72,7 +75,10 @@ class LayerTreeModel(QAbstractItemModel):
             if style.kind == "single":
                 self._legend_cache[key] = []
             else:
-                self._legend_cache[key] = legend_rows(style, layer.data)
+                rows = legend_rows(style, layer.data)
+                if hotspot_reference(layer.data):  # hot spots: the area the z-scores are
+                    rows = [*rows, (REFERENCE_ROW, None)]  # computed against, last
+                self._legend_cache[key] = rows
         return self._legend_cache[key]
 
     def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
@@ -150,6 +156,10 @@ class LayerTreeModel(QAbstractItemModel):
         if index.row() >= len(rows):
             return None
         label, symbol = rows[index.row()]
+        if label is REFERENCE_ROW:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return hotspot_reference(layer.data, self.language)
+            return layer if role == LayerRole else None
         if role == Qt.ItemDataRole.DisplayRole:
             return translate(label, self.language)
         if role == Qt.ItemDataRole.DecorationRole:

@@ -176,6 +176,7 @@ class SceneNavigator(QObject):
         scene = scenes[index]
         self.scene_id, self._position, self._gap = scene.scene_id, index, None
         missing = scene.apply_visibility(self.host.stack)
+        self.host.scenes.show_state(scene)  # its catchments and basemap
         if missing:
             names = ", ".join(missing)
             text = (

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -28,10 +30,12 @@ from app.core.basemap.sources import (
     BASEMAP_KEY,
     BUILT_IN,
     CUSTOM,
+    WMTS,
     BasemapError,
     BasemapSettings,
     check_template,
 )
+from app.core.basemap.wmts import WmtsLayer, check_url, fetch_capabilities, parse_capabilities
 from app.ui.canvas.basemap import BasemapSpec, cache_folder
 from app.ui.i18n import tr
 from app.ui.sites.commands import set_text
@@ -83,6 +87,19 @@ class BasemapDialog(QDialog):
         for key, source in BUILT_IN.items():
             self.source.addItem(tr(source.title), key)
         self.source.addItem(tr("Custom XYZ URL"), CUSTOM)
+        self.source.addItem(tr("WMTS (GetCapabilities URL)"), WMTS)
+        self.wmts_url = QLineEdit(self)
+        self.wmts_url.setObjectName("basemapWmtsUrl")
+        self.wmts_url.setPlaceholderText("https://example.org/wmts/1.0.0/WMTSCapabilities.xml")
+        self.wmts_url.setToolTip(
+            tr("The WMTS's GetCapabilities URL: its Web Mercator layers are listed")
+        )
+        self.wmts_load = QPushButton(tr("Load layers"), self)
+        self.wmts_load.setObjectName("basemapWmtsLoad")
+        self.wmts_load.clicked.connect(self.load_wmts)
+        self.wmts_layer = QComboBox(self)
+        self.wmts_layer.setObjectName("basemapWmtsLayer")
+        self.wmts_task = None
         self.url = QLineEdit(self)
         self.url.setObjectName("basemapUrl")
         self.url.setPlaceholderText("https://example.org/tiles/{z}/{x}/{y}.png")
@@ -104,6 +121,11 @@ class BasemapDialog(QDialog):
         form.addRow(self.enabled)
         form.addRow(tr("Source"), self.source)
         form.addRow(tr("Tile URL"), self.url)
+        wmts_row = QHBoxLayout()
+        wmts_row.addWidget(self.wmts_url, 1)
+        wmts_row.addWidget(self.wmts_load)
+        form.addRow(tr("WMTS capabilities"), wmts_row)
+        form.addRow(tr("WMTS layer"), self.wmts_layer)
         form.addRow(tr("Attribution"), self.credit)
         form.addRow(tr("VWorld API key"), self.key)
         form.addRow(tr("Opacity"), self.opacity)
@@ -133,6 +155,19 @@ class BasemapDialog(QDialog):
         self.key.setText(saved_api_key())
         self.opacity.setValue(round(current.opacity * 100))
         self.greyscale.setChecked(current.greyscale)
+        self.wmts_url.setText(current.wmts_url)
+        if current.source == WMTS and current.custom_url:
+            self.wmts_layer.addItem(
+                current.wmts_layer or current.custom_url,
+                WmtsLayer(
+                    current.wmts_layer,
+                    current.wmts_layer,
+                    current.custom_url,
+                    current.min_zoom,
+                    current.max_zoom,
+                    current.custom_attribution,
+                ),
+            )
         self.source.currentIndexChanged.connect(self._update)
         self.enabled.toggled.connect(self._update)
         self._update()
@@ -140,12 +175,59 @@ class BasemapDialog(QDialog):
 
     def _update(self) -> None:
         custom = self.source.currentData() == CUSTOM
+        wmts = self.source.currentData() == WMTS
         self.url.setEnabled(custom)
-        self.credit.setEnabled(custom)
+        self.credit.setEnabled(custom or wmts)
+        for widget in (self.wmts_url, self.wmts_load, self.wmts_layer):
+            widget.setEnabled(wmts)
         self.key.setEnabled(str(self.source.currentData()).startswith("vworld"))
+
+    def load_wmts(self) -> bool:
+        """Read the WMTS's capabilities in the worker and list its Web Mercator layers
+        (a failure says why under the form); False when the URL is unusable."""
+        from app.ui import worker
+
+        try:
+            url = check_url(self.wmts_url.text())
+        except BasemapError as err:
+            self.error.setText(tr(str(err)))
+            return False
+        self.error.setText(tr("Reading the capabilities…"))
+        self.wmts_load.setEnabled(False)
+
+        def read(address: str, progress=None) -> list[WmtsLayer]:
+            return parse_capabilities(fetch_capabilities(address))
+
+        def finished(layers: list[WmtsLayer]) -> None:
+            self.wmts_load.setEnabled(True)
+            self.wmts_layer.clear()
+            for layer in layers:
+                self.wmts_layer.addItem(f"{layer.title} ({layer.identifier})", layer)
+            self.error.setText("")
+
+        def failed(message: str, _details: str) -> None:
+            self.wmts_load.setEnabled(True)
+            self.error.setText(tr("Cannot use this WMTS: {reason}", reason=message))
+
+        self.wmts_task = worker.start(worker.Task(read, url).on(finished=finished, failed=failed))
+        return True
 
     def chosen(self) -> BasemapSettings:
         """The basemap as set in the dialog."""
+        layer = self.wmts_layer.currentData()
+        if self.source.currentData() == WMTS and isinstance(layer, WmtsLayer):
+            return BasemapSettings(
+                enabled=self.enabled.isChecked(),
+                source=WMTS,
+                opacity=self.opacity.value() / 100.0,
+                greyscale=self.greyscale.isChecked(),
+                custom_url=layer.template,
+                custom_attribution=self.credit.text().strip() or layer.provider or layer.title,
+                wmts_url=self.wmts_url.text().strip(),
+                wmts_layer=layer.identifier,
+                min_zoom=layer.min_zoom,
+                max_zoom=min(layer.max_zoom, 19),
+            )
         return BasemapSettings(
             enabled=self.enabled.isChecked(),
             source=str(self.source.currentData()),
@@ -157,6 +239,9 @@ class BasemapDialog(QDialog):
 
     def _accept(self) -> None:
         chosen = self.chosen()
+        if self.source.currentData() == WMTS and chosen.source != WMTS:
+            self.error.setText(tr("Load the WMTS's layers and choose one first"))
+            return
         if chosen.enabled and chosen.source == CUSTOM:
             try:
                 check_template(chosen.custom_url)

@@ -14,6 +14,7 @@ makes it clean again.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
@@ -46,7 +47,53 @@ class Translated:
         return tr(self.source)
 
 
-class SetRadiusCommand(QUndoCommand):
+class SettingCommand(QUndoCommand):
+    """Change one project setting from ``before`` to ``after`` through ``apply(value)``.
+
+    The shared base of the setting commands: consecutive changes of the same setting
+    (:meth:`same_setting`) merge into one step, and a step whose changes cancel out
+    (:meth:`unchanged`) disappears. Subclasses set :attr:`ID` and :meth:`_set_text`.
+    """
+
+    #: ``QUndoCommand.id()``: commands with equal ids may merge (-1: never).
+    ID = -1
+
+    def __init__(self, apply: Callable[[Any], None], before: Any, after: Any) -> None:
+        super().__init__()
+        self.apply, self.before, self.after = apply, before, after
+        self._set_text()
+
+    def _set_text(self) -> None:
+        raise NotImplementedError
+
+    def same_setting(self, other: QUndoCommand) -> bool:
+        """True when ``other`` changes the same setting again (its step merges here)."""
+        return type(other) is type(self)
+
+    def unchanged(self) -> bool:
+        """True when the step, merged, changes nothing."""
+        return bool(self.after == self.before)
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not self.same_setting(other):
+            return False
+        assert isinstance(other, SettingCommand)
+        self.after = other.after
+        self._set_text()
+        self.setObsolete(self.unchanged())
+        return True
+
+    def redo(self) -> None:
+        self.apply(self.after)
+
+    def undo(self) -> None:
+        self.apply(self.before)
+
+
+class SetRadiusCommand(SettingCommand):
     """Change the project's catchment radius R (metres).
 
     Parameters
@@ -57,33 +104,16 @@ class SetRadiusCommand(QUndoCommand):
         The radius before and after the change.
     """
 
+    ID = RADIUS_ID
+
     def __init__(self, apply: Callable[[float], None], before: float, after: float) -> None:
-        super().__init__()
-        self.apply, self.before, self.after = apply, float(before), float(after)
-        self._set_text()
+        super().__init__(apply, float(before), float(after))
 
     def _set_text(self) -> None:
         set_text(self, "Set radius to {radius} m", radius=f"{self.after:,.0f}")
 
-    def id(self) -> int:
-        return RADIUS_ID
 
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetRadiusCommand):
-            return False
-        self.after = other.after
-        self._set_text()
-        self.setObsolete(self.after == self.before)
-        return True
-
-    def redo(self) -> None:
-        self.apply(self.after)
-
-    def undo(self) -> None:
-        self.apply(self.before)
-
-
-class SetWeightCommand(QUndoCommand):
+class SetWeightCommand(SettingCommand):
     """Change the weight of one score criterion.
 
     Parameters
@@ -98,6 +128,8 @@ class SetWeightCommand(QUndoCommand):
         The weights before and after; they differ in ``key`` only.
     """
 
+    ID = WEIGHT_ID
+
     def __init__(
         self,
         apply: Callable[[Weights], None],
@@ -106,10 +138,8 @@ class SetWeightCommand(QUndoCommand):
         before: Weights,
         after: Weights,
     ) -> None:
-        super().__init__()
-        self.apply, self.key, self.label = apply, key, label
-        self.before, self.after = before, after
-        self._set_text()
+        self.key, self.label = key, label
+        super().__init__(apply, before, after)
 
     def _set_text(self) -> None:
         set_text(
@@ -119,22 +149,8 @@ class SetWeightCommand(QUndoCommand):
             percent=f"{getattr(self.after, self.key) * 100:g}",
         )
 
-    def id(self) -> int:
-        return WEIGHT_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetWeightCommand) or other.key != self.key:
-            return False
-        self.after = other.after
-        self._set_text()
-        self.setObsolete(self.after == self.before)
-        return True
-
-    def redo(self) -> None:
-        self.apply(self.after)
-
-    def undo(self) -> None:
-        self.apply(self.before)
+    def same_setting(self, other: QUndoCommand) -> bool:
+        return isinstance(other, SetWeightCommand) and other.key == self.key
 
 
 def changed_cells(before: ZoningRules, after: ZoningRules) -> list[tuple[str, str]]:
@@ -143,7 +159,7 @@ def changed_cells(before: ZoningRules, after: ZoningRules) -> list[tuple[str, st
     return sorted(key for key in keys if before.overrides.get(key) != after.overrides.get(key))
 
 
-class SetZoningOverridesCommand(QUndoCommand):
+class SetZoningOverridesCommand(SettingCommand):
     """Change the project's zoning permission overrides (docs/zoning.md).
 
     Parameters
@@ -154,13 +170,13 @@ class SetZoningOverridesCommand(QUndoCommand):
         The rules before and after the change.
     """
 
+    ID = ZONING_ID
+
     def __init__(
         self, apply: Callable[[ZoningRules], None], before: ZoningRules, after: ZoningRules
     ) -> None:
-        super().__init__()
-        self.apply, self.before, self.after = apply, before, after
         self.cells = changed_cells(before, after)
-        self._set_text()
+        super().__init__(apply, before, after)
 
     def _set_text(self) -> None:
         if len(self.cells) != 1:
@@ -173,27 +189,16 @@ class SetZoningOverridesCommand(QUndoCommand):
         else:
             set_text(self, "Override {use} in {zone}: {symbol}", use=use, zone=zone, symbol=symbol)
 
-    def id(self) -> int:
-        return ZONING_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
+    def same_setting(self, other: QUndoCommand) -> bool:
         """One cell changed again in the next step: one step."""
-        if (
-            not isinstance(other, SetZoningOverridesCommand)
-            or len(self.cells) != 1
-            or other.cells != self.cells
-        ):
-            return False
-        self.after = other.after
-        self._set_text()
-        self.setObsolete(not changed_cells(self.before, self.after))
-        return True
+        return (
+            isinstance(other, SetZoningOverridesCommand)
+            and len(self.cells) == 1
+            and other.cells == self.cells
+        )
 
-    def redo(self) -> None:
-        self.apply(self.after)
-
-    def undo(self) -> None:
-        self.apply(self.before)
+    def unchanged(self) -> bool:
+        return not changed_cells(self.before, self.after)
 
 
 class SetCoverageCommand(QUndoCommand):

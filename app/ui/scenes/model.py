@@ -10,7 +10,7 @@ redraw.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -57,6 +57,11 @@ class ScenesModel(QAbstractListModel):
         super().__init__(parent)
         self.undo_stack = undo_stack
         self.scene_list = SceneList() if scene_list is None else scene_list
+        #: ``capture()`` → the view state a new scene keeps (``catchments``, ``basemap``:
+        #: keyword arguments of :class:`Scene`); ``show(scene)`` shows a scene's state.
+        #: Set by :class:`app.ui.scenes.view_state.SceneViewState`.
+        self.capture: Callable[[], dict[str, Any]] = dict
+        self.show_state: Callable[[Scene], None] = lambda _scene: None
         events = self.scene_list
         events.inserting.connect(self._on_inserting)
         events.inserted.connect(self._on_inserted)
@@ -172,7 +177,8 @@ class ScenesModel(QAbstractListModel):
 def scene_of_view(
     scenes: ScenesModel | SceneList, viewport: Viewport, stack: LayerStack, title: str | None = None
 ) -> Scene:
-    """A new scene showing the current view and the layers visible now."""
+    """A new scene showing the current view and the layers visible now (and, for a
+    :class:`ScenesModel`, what its ``capture()`` adds: the catchments and basemap)."""
     scene_id = new_scene_id(scenes.scenes)
     number = len(scenes) + 1
     titles = {s.title for s in scenes.scenes}
@@ -184,6 +190,7 @@ def scene_of_view(
         title or tr("View {number}", number=number),
         tuple(map(float, viewport.extent)),
         visible,
+        **(scenes.capture() if isinstance(scenes, ScenesModel) else {}),
     )
 
 

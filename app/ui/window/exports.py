@@ -56,8 +56,12 @@ class WindowExports:
         dialog.open()
         return dialog
 
-    def export_map(self, path: Path, title: str | None = None) -> bool:
+    def export_map(self, path: Path, title: str | None = None):
         """Render the current view to ``path`` (.png or .pdf) with the map furniture.
+
+        With the basemap on, its tiles are waited for in the worker (a progress dialog
+        whose Cancel stops it; the window stays responsive) and the running task is
+        returned; otherwise the map is drawn at once.
 
         Parameters
         ----------
@@ -68,27 +72,51 @@ class WindowExports:
 
         Returns
         -------
-        bool
-            True when the file was written.
+        bool or Task
+            True when the file was written; the running export when the basemap is on.
         """
         from app.ui.export.map_export import render_map
 
         w = self.window
         # the indicators are awaited first: the sites' rank badges as the canvas shows them
-        return self._run(
-            lambda: render_map(
-                self._stack(),
-                path,
-                extent=w.canvas.viewport.extent,
-                title=title or f"InnoAtlas — {w.project.display_name}",
-                language=w.language,
-                indicators=w.indicators.results,
-                radius_m=w.editing.radius_m,
-                basemap=w.basemap.spec(),
-            ),
-            tr("Cannot export the map"),
-            tr("Map exported to {name}", name=path.name),
+        w.indicators.wait()
+        options = {  # read here, in the GUI thread; the worker only draws
+            "extent": w.canvas.viewport.extent,
+            "title": title or f"InnoAtlas — {w.project.display_name}",
+            "language": w.language,
+            "indicators": w.indicators.results,
+            "radius_m": w.editing.radius_m,
+            "basemap": w.basemap.spec(),
+            "catchments": w.catchments.current(),
+        }
+
+        def job(progress=None):
+            return render_map(self._stack(), path, progress=progress, **options)
+
+        failure, done = tr("Cannot export the map"), tr("Map exported to {name}", name=path.name)
+        if w.basemap.current().enabled:
+            return self._start_with_progress(
+                *self.map_task(job), failure, lambda _layout: (done, 8000)
+            )
+        return self._run(job, failure, done)
+
+    def map_task(self, job: Callable[..., object], parent=None):
+        """``(task, dialog)``: a map export ``job(progress=…)`` as a worker task, and its
+        progress dialog (shown, window-modal, with Cancel) while tiles are waited for."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        from app.ui import worker
+
+        dialog = QProgressDialog(
+            tr("Waiting for the basemap tiles…"), tr("Cancel"), 0, 100, parent or self.window
         )
+        dialog.setObjectName("mapExportProgress")
+        dialog.setWindowTitle(tr("Export map"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.show()
+        self.map_progress = dialog
+        return worker.Task(job), dialog
 
     def _stack(self):
         """The layers to export: the project's, plus the workshop participants' pins and
@@ -105,6 +133,11 @@ class WindowExports:
             True when a web map was written.
         """
         filters = [tr(text) for text in HTML_FILTERS]
+        source = self.window.basemap.web_source()
+        if isinstance(source, tuple) and "openstreetmap" not in source[1].casefold():
+            # the project's own basemap, named by its credit
+            credit = source[1].replace("(", "").replace(")", "")
+            filters[1] = tr("Web map with the basemap {credit}, online (*.html)", credit=credit)
         name, chosen = QFileDialog.getSaveFileName(
             self.window, tr("Export web map"), "innoatlas-map.html", ";;".join(filters)
         )

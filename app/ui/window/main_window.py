@@ -20,7 +20,7 @@ from app.core.project.coverage import (
     DONGS_LAYER,
     layer_coverage,
 )
-from app.core.project.scenes import scenes_from_settings
+from app.core.project.scenes import districts_extent, scenes_from_settings
 from app.core.project.store import ProjectSettings
 from app.core.project.user_layers import is_user_layer
 from app.core.sites.edits import new_sites_layer
@@ -46,6 +46,7 @@ from app.ui.project.controller import ProjectController
 from app.ui.scenarios.control import ScenarioControl
 from app.ui.scenes.model import ScenesModel
 from app.ui.scenes.panel import ScenesPanel
+from app.ui.scenes.view_state import SceneViewState
 from app.ui.sites import commands as site_commands
 from app.ui.sites.edit_tool import EditSitesTool
 from app.ui.sites.editing import SiteEditing
@@ -59,6 +60,7 @@ from app.ui.sites.sketch_tools import (
 )
 from app.ui.window import about
 from app.ui.window import help as help_pages
+from app.ui.window.catchments import CatchmentControl
 from app.ui.window.desk_tools import DeskTools
 from app.ui.window.exports import WindowExports
 from app.ui.window.menus import WindowMenus
@@ -89,9 +91,7 @@ class MainWindow(LayerRoles, QMainWindow):
         self.undo_stack = QUndoStack(self)
 
         self.canvas = MapCanvas(stack, self)
-        districts = stack.get("districts")
-        if districts is not None and districts.extent is not None:
-            self.canvas.home_extent = districts.extent
+        self.canvas.home_extent = districts_extent(stack)  # with their zoning overlays
         self.setCentralWidget(self.canvas)
         self.pan_tool = PanTool(self.canvas)
         self.identify_tool = IdentifyTool(self.canvas)
@@ -176,6 +176,8 @@ class MainWindow(LayerRoles, QMainWindow):
         self.data_label = self.status_widgets.data_label
         self.exports = WindowExports(self)
         self.desk = DeskTools(self)  # measure, select, attribute tables, search, menus
+        self.catchments = CatchmentControl(self)  # View › Catchments, its toolbar button
+        SceneViewState(self)  # scenes keep and show the catchments and the basemap
         self._connect()
         self.scenarios = ScenarioControl(self)  # toolbar combo, Sites panel combo, Compare
         self.presentation = PresentationController(self)
@@ -291,6 +293,7 @@ class MainWindow(LayerRoles, QMainWindow):
         i18n.install_qt_translations()  # Qt's own buttons (Close, Yes/No…) follow too
         site_commands.retranslate(self.undo_stack)
         self.window_menus.retranslate()
+        self.catchments.retranslate()
         for dock in self.findChildren(QDockWidget):
             source = dock.property("sourceTitle")
             if source:
@@ -443,9 +446,7 @@ class MainWindow(LayerRoles, QMainWindow):
             box.blockSignals(True)
             box.setValue(round(self.editing.radius_m))
             box.blockSignals(False)
-        districts = self.stack.get("districts")
-        if districts is not None and districts.extent is not None:
-            self.canvas.home_extent = districts.extent
+        self.canvas.home_extent = districts_extent(self.stack)
         self.identify_panel.show_hits([])
         self.canvas.set_highlight([])
         self.presentation.forget_scene()
@@ -454,6 +455,7 @@ class MainWindow(LayerRoles, QMainWindow):
         )
         self.scenarios.reload()
         self.basemap.load()
+        self.catchments.load()
         self._update_title()
 
     def _update_title(self) -> None:

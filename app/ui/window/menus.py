@@ -14,7 +14,14 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
 
-from app.ui.actions import ACTIONS, DISTRICT_ACTIONS, LANGUAGE_ACTIONS, TOOL_ACTIONS, ActionSpec
+from app.ui.actions import (
+    ACTIONS,
+    CATCHMENT_ACTIONS,
+    DISTRICT_ACTIONS,
+    LANGUAGE_ACTIONS,
+    TOOL_ACTIONS,
+    ActionSpec,
+)
 from app.ui.i18n import language, tr
 from app.ui.icons import make_icon
 from layers.themes.districts import DISTRICTS
@@ -59,12 +66,15 @@ class WindowMenus:
         window.addToolBar(toolbar)
         tools = QActionGroup(window)
         languages = QActionGroup(window)
+        catchments = QActionGroup(window)  # View › Catchments: one mode at a time
         for spec in ACTIONS:
             action = self._make_action(spec)
             if spec.object_name in TOOL_ACTIONS:
                 tools.addAction(action)
             if spec.object_name in LANGUAGE_ACTIONS:
                 languages.addAction(action)
+            if spec.object_name in CATCHMENT_ACTIONS:
+                catchments.addAction(action)
             menu = menus.get(spec.menu)
             if menu is None:
                 menu = menus[spec.menu] = window.menuBar().addMenu(spec.menu)

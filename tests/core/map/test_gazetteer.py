@@ -67,3 +67,27 @@ def test_coordinates():
     assert parse_coordinates("(190000.5; 550000)") == (190000.5, 550000.0, "xy")
     for text in ("magok", "1, 2", "37.5", "0 0", "-37.5, 126.8"):
         assert parse_coordinates(text) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "english"),
+    [
+        ("Gasan Digital Complex", "가산디지털단지", "Gasan Digital Complex"),
+        ("Magongnaru", "마곡나루", "Magongnaru"),
+        ("Yangjae", "양재(서초구청)", "Yangjae (Seocho-gu Office)"),
+        ("guro digital", "구로디지털단지", "Guro Digital Complex"),
+    ],
+)
+def test_stations_are_found_by_their_english_names(gazetteer, query, name, english):
+    hits = [h for h in gazetteer.search(query) if h.layer == "stations"]
+    assert hits, f"no station for {query!r}"
+    assert hits[0].name == name and hits[0].other_name == english
+
+
+def test_every_bundled_station_has_an_english_name(default_project_path):
+    from app.core.map.gazetteer import station_names_en
+
+    names = set(load_project(default_project_path).get("stations").data["name"])
+    english = station_names_en()
+    assert names <= set(english), sorted(names - set(english))
+    assert all(value.isascii() and value.strip() for value in english.values())

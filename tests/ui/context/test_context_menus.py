@@ -58,6 +58,11 @@ def test_layer_menu_opens_the_table_zooms_and_pastes_a_style(qtbot, square_windo
     right_click(qtbot, tree.viewport(), layer_row(w, "blue"))
     choose(qtbot, w, "Paste style")
     assert blue.style == red.style
+    # one undo command for every style change (the Symbology page's too)
+    from app.ui.layers.commands import SetStyleCommand
+
+    assert isinstance(w.undo_stack.command(w.undo_stack.index() - 1), SetStyleCommand)
+    assert w.undo_stack.undoText() == "Paste style on “blue”"
     w.undo_stack.undo()
     assert blue.style.symbol.fill == "#0000ff"
     # a point layer cannot take a polygon style

@@ -144,3 +144,44 @@ def test_a_renamed_default_layer_is_saved(qtbot, main_window, tmp_path):
     assert w.project.save_to(path)
     assert open_project(path).stack.get("stations").title("en") == "Subway"
     dialog.close()
+
+
+def test_labels_show_between_a_minimum_and_a_maximum_scale(qtbot, main_window, lots, tmp_path):
+    """QGIS's scale-dependent visibility: labels from 1:50 000 in to 1:2 000."""
+    from app.core.formats.qgis.qml_write import style_qml
+    from app.core.map.viewport import METRES_PER_INCH
+
+    w = main_window
+    dialog = w.show_properties(lots)
+    labels = dialog.labels
+    labels.enabled.setChecked(True)
+    labels.field.setCurrentText("lot")
+    for spin, value in ((labels.max_scale, "50000"), (labels.min_scale, "2000")):
+        spin.setFocus()
+        spin.selectAll()
+        qtbot.keyClicks(spin, value)
+        qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    qtbot.mouseClick(dialog.apply_style_button, Qt.MouseButton.LeftButton)
+    label = lots.style.label
+    assert label.max_resolution and label.min_resolution
+    assert label.min_resolution < label.max_resolution
+
+    def lot_labels_at(scale):
+        w.canvas.set_view(X0 + 350, Y0 + 50, scale * METRES_PER_INCH / 96.0)
+        w.canvas.render_now()
+        w.canvas.grab()
+        return [
+            t for t, k in zip(w.canvas.last_labels.texts, w.canvas.last_labels.kinds) if k == "lots"
+        ]
+
+    assert lot_labels_at(10_000)  # inside the range
+    assert not lot_labels_at(1_000)  # zoomed in closer than 1:2 000
+    assert not lot_labels_at(100_000)  # zoomed out further than 1:50 000
+    # saved with the project and written to the QML that QGIS reads (scaleMin: 1:2 000)
+    record = w.project.capture_settings().extra["user_layers"][0]
+    assert record["style"]["label"]["min_resolution"] == label.min_resolution
+    qml = style_qml(lots.style, lots)
+    assert 'scaleMin="2000"' in qml and 'scaleMax="50000"' in qml
+    read = style_from_qml(qml, "polygon").label
+    assert read.min_resolution == pytest.approx(label.min_resolution, rel=1e-3)
+    dialog.close()

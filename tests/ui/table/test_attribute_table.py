@@ -188,3 +188,42 @@ def test_sites_edit_through_the_site_commands_and_other_layers_are_read_only(qtb
     # a bundled layer's table is read-only
     stations = w.desk.tables.open(w.stack.get("stations"))
     assert not stations.model.flags(stations.model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_a_selected_site_stays_selected_when_sites_are_added_or_removed(qtbot, gvalley):
+    w, cx, cy = gvalley  # Site 1: a polygon in G-Valley
+    press = lambda key: (w.activateWindow(), w.canvas.setFocus(), qtbot.keyClick(w.canvas, key))  # noqa: E731
+    at = lambda x, y: w.canvas.map_to_screen(x, y).toPoint()  # noqa: E731
+    press(Qt.Key.Key_P)
+    for dx in (600, 900):
+        qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=at(cx + dx, cy + 400))
+    sites = w.stack.get("sites")
+    assert sites.data["name"].tolist() == ["Site 1", "Site 2", "Site 3"]
+    table = open_table(qtbot, w, "sites")
+    name = table.model.columns.index("name")
+    row = next(
+        r for r in range(table.model.rowCount()) if table.model.index(r, name).data() == "Site 2"
+    )
+    qtbot.mouseClick(
+        table.view.viewport(), Qt.MouseButton.LeftButton, pos=cell_pos(table, row, name)
+    )
+
+    def selected_names():
+        return sites.data["name"].iloc[w.desk.selection.rows(sites)].tolist()
+
+    assert selected_names() == ["Site 2"]
+    # a site added on the map: Site 2 stays selected
+    press(Qt.Key.Key_P)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=at(cx - 700, cy - 400))
+    assert len(sites.data) == 4 and selected_names() == ["Site 2"]
+    # Site 1 deleted (Edit tool, click, Delete): the rows renumber, Site 2 stays selected
+    press(Qt.Key.Key_E)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=at(cx, cy))
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Delete)
+    assert "Site 1" not in sites.data["name"].tolist()
+    assert selected_names() == ["Site 2"]
+    # and the table shows it selected
+    shown = [
+        table.model.index(i.row(), name).data() for i in table.view.selectionModel().selectedRows()
+    ]
+    assert shown == ["Site 2"]

@@ -10,8 +10,13 @@ Qt-free.
 from __future__ import annotations
 
 import html
+import math
 
+import numpy as np
+
+from app.core.analysis.map_layers import hotspot_reference
 from app.core.export.webmap.styles import swatch_svg
+from app.core.map.catchments import filled
 from layers.model import Layer
 from layers.style_classes import legend_rows
 
@@ -22,6 +27,7 @@ TEXT = {
         "scenes": "Scenes",
         "data": "Data notes",
         "basemap": "OpenStreetMap basemap (online)",
+        "custom basemap": "Basemap: {credit} (online)",
         "all": "Full extent",
     },
     "ko": {
@@ -29,6 +35,7 @@ TEXT = {
         "scenes": "장면",
         "data": "자료 안내",
         "basemap": "OpenStreetMap 배경지도 (온라인)",
+        "custom basemap": "배경지도: {credit} (온라인)",
         "all": "전체 보기",
     },
 }
@@ -38,6 +45,45 @@ def words_for(language: str) -> dict[str, str]:
     """The page's words (:data:`TEXT`) in ``language``: Korean for ``"ko"``, else
     English."""
     return TEXT["ko" if language == "ko" else "en"]
+
+
+def basemap_label(attribution: str, language: str) -> str:
+    """The basemap's name in the page's layer list: "OpenStreetMap basemap (online)" for
+    OpenStreetMap, else the chosen source named by its credit ("Basemap: © Example
+    tiles (online)").
+
+    Examples
+    --------
+    >>> basemap_label("© OpenStreetMap contributors", "en")
+    'OpenStreetMap basemap (online)'
+    >>> basemap_label("© Example tiles", "ko")
+    '배경지도: © Example tiles (온라인)'
+    """
+    words = words_for(language)
+    credit = " ".join(str(attribution or "").split())
+    if not credit or "openstreetmap" in credit.casefold():
+        return words["basemap"]
+    return words["custom basemap"].format(credit=credit)
+
+
+def catchment_mode(records: list[dict], mode: str) -> None:
+    """Apply the project's catchment mode (View › Catchments) to the layer records.
+
+    ``"off"`` drops the records' ``catchments``; otherwise ``catchmentFill`` says
+    whether the page fills them (:func:`app.core.map.catchments.filled`, with the
+    circles' centres on a local metric plane), as the canvas does.
+    """
+    for record in records:
+        circles = record.get("catchments")
+        if not circles:
+            continue
+        if mode == "off":
+            record.pop("catchments")
+            continue
+        lat, lon, radius = np.asarray(circles, dtype=float).reshape(-1, 3).T
+        x = np.radians(lon) * 6371008.8 * math.cos(math.radians(float(np.mean(lat))))
+        y = np.radians(lat) * 6371008.8
+        record["catchmentFill"] = filled(mode, x, y, radius)
 
 
 def legend_html(layers: list[Layer], notes: tuple[list[str], list[str]], language: str) -> str:
@@ -77,6 +123,12 @@ def legend_html(layers: list[Layer], notes: tuple[list[str], list[str]], languag
             f'{hidden}><div class="inno-legend-title">'
             f"{html.escape(layer.title(language))}</div>"
         )
+        note = hotspot_reference(layer.data, language)  # the hot spots' reference area
+        if note:
+            parts.append(
+                f'<div class="inno-legend-note" style="font-size:90%;color:#444">'
+                f"{html.escape(note)}</div>"
+            )
         for label, symbol in rows:
             parts.append(
                 f'<div class="inno-legend-row">{swatch_svg(symbol, kind)}'
@@ -131,6 +183,8 @@ def top_html(title: str, scenes: list[dict], language: str) -> str:
 
 __all__ = [
     "TEXT",
+    "basemap_label",
+    "catchment_mode",
     "legend_html",
     "top_html",
     "words_for",

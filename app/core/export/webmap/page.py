@@ -33,7 +33,13 @@ import pandas as pd
 
 from app.core.errors import InnoAtlasError
 from app.core.export.webmap.font import FONT_STACK, font_face_css
-from app.core.export.webmap.legend import legend_html, top_html, words_for
+from app.core.export.webmap.legend import (
+    basemap_label,
+    catchment_mode,
+    legend_html,
+    top_html,
+    words_for,
+)
 from app.core.export.webmap.records import (
     extent_to_bounds,
     layer_record,
@@ -43,6 +49,7 @@ from app.core.export.webmap.records import (
 from app.core.export.webmap.scenario_layers import scenario_layers
 from app.core.export.webmap.styles import hatch_defs
 from app.core.formats.atomic_write import write_atomically
+from app.core.map.catchments import mode_of
 from app.core.progress import Progress, no_progress
 from app.core.project.attribution import attribution_parts
 from app.core.project.coverage import coverage_lines
@@ -155,6 +162,7 @@ def build_html(
             records.append(record)
     scenario_records, scenario_switch = scenario_layers(stack, language, extra)  # switcher
     records += scenario_records
+    catchment_mode(records, mode_of(extra))  # View › Catchments, as on the canvas
     extent = stack.extent(visible_only=True) or (180000.0, 540000.0, 220000.0, 570000.0)
     bounds = extent_to_bounds(extent)
     districts = _districts_extent(stack)
@@ -182,7 +190,10 @@ def build_html(
         # a phone opens on the districts, whatever the desktop view was
         "districts": None if districts is None else extent_to_bounds(districts),
         "attribution": "  ·  ".join(warnings + sources),
-        "text": words,
+        "text": dict(
+            words,
+            basemap=basemap_label(basemap[1] if isinstance(basemap, tuple) else "", language),
+        ),
         "scenarios": scenario_switch,
         "basemap": (
             {"url": basemap[0], "attribution": basemap[1]}  # the project's chosen source

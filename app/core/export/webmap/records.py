@@ -422,6 +422,7 @@ def _labels(
         "items": items,
         "css": css,
         "max_res": None if first else label.max_resolution,
+        "min_res": None if first else label.min_resolution,
         "beside": layer.geometry_kind != "polygon",
         "first": first,
     }

@@ -386,7 +386,7 @@ def _label(root: ET.Element, notes: list[str] | None = None) -> LabelStyle | Non
     if buffer is not None and buffer.get("bufferDraw") == "1":
         halo = (_colour(buffer.get("bufferColor")) or ("#ffffff", 1.0))[0]
     rendering = settings.find("rendering")
-    max_resolution = None
+    max_resolution = min_resolution = None
     if rendering is not None and rendering.get("scaleVisibility") == "1":
         scale = _float(rendering.get("scaleMax"), 0.0)  # QGIS's minimumScale
         if scale > 0:
@@ -395,6 +395,13 @@ def _label(root: ET.Element, notes: list[str] | None = None) -> LabelStyle | Non
                 if scale == round(scale)
                 else scale / PIXELS_PER_METRE
             )
+        closest = _float(rendering.get("scaleMin"), 0.0)  # QGIS's maximumScale
+        if closest > 0:
+            min_resolution = (
+                _scale_resolution(round(closest))
+                if closest == round(closest)
+                else closest / PIXELS_PER_METRE
+            )
     return LabelStyle(
         field=field,
         size_pt=size,
@@ -402,6 +409,7 @@ def _label(root: ET.Element, notes: list[str] | None = None) -> LabelStyle | Non
         halo=halo,
         bold=bold,
         max_resolution=max_resolution,
+        min_resolution=min_resolution,
     )
 
 
@@ -530,10 +538,14 @@ def qml_normalised(style: LayerStyle, geometry_kind: str) -> LayerStyle:
         resolution = label.max_resolution
         if resolution:
             resolution = _scale_resolution(round(resolution * PIXELS_PER_METRE))
+        closest = label.min_resolution
+        if closest:
+            closest = _scale_resolution(round(closest * PIXELS_PER_METRE))
         label = replace(
             label,
             color=label.color.lower(),
             max_resolution=resolution or None,
+            min_resolution=closest or None,
             halo=label.halo.lower() if label.halo else None,
         )
     if style.kind != "categorized" or not style.field:

@@ -416,10 +416,10 @@ def _labeling(label: LabelStyle, kind: str) -> ET.Element:
     scale = (
         {
             "scaleVisibility": "1",
-            "scaleMin": "0",
-            "scaleMax": _num(round(label.max_resolution * PIXELS_PER_METRE)),
+            "scaleMin": _num(round((label.min_resolution or 0) * PIXELS_PER_METRE)),
+            "scaleMax": _num(round((label.max_resolution or 0) * PIXELS_PER_METRE)),
         }
-        if label.max_resolution
+        if label.max_resolution or label.min_resolution
         else {"scaleVisibility": "0", "scaleMin": "0", "scaleMax": "0"}
     )
     ET.SubElement(

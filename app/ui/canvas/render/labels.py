@@ -6,8 +6,10 @@ Priorities: the innovation districts' names (three, what a reader finds the map 
 badge never covers "마곡"; they shift off the sites' markers), then the sites' badges (by
 rank), the sites' names, the stations, and the other layers' labels (top layer first).
 A badge or site name with no free position next to its site moves to an outer ring with
-a leader line; other labels are hidden. Labels of a
-layer are drawn only at or below its style's ``max_resolution`` (hiding by scale), and at
+a leader line; other labels are hidden. The sites' names sit on a light plate, readable
+on red hot-spot cells and aerial photos alike. Labels of a
+layer are drawn only between its style's ``min_resolution`` and ``max_resolution`` (QGIS's
+scale-dependent visibility: hiding by scale), and at
 most :data:`MAX_PER_LAYER` per layer are considered (labels of thousands of start-ups are
 never drawn).
 """
@@ -32,6 +34,10 @@ BADGE_PRIORITY = 1
 OTHER_PRIORITY = 4
 MAX_PER_LAYER = 400
 LEADER = QColor("#404040")
+#: Layers whose labels sit on a plate of their halo colour (the sites' names).
+PLATED_LAYERS = frozenset({"sites"})
+#: Opacity of that plate.
+PLATE_ALPHA = 0.85
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,9 @@ def _layer_requests(
     if label is None or not cache.label_text or layer.opacity <= 0:
         return
     if label.max_resolution is not None and viewport.resolution > label.max_resolution:
-        return  # hidden at this scale
+        return  # hidden at this scale (zoomed out too far)
+    if label.min_resolution is not None and viewport.resolution < label.min_resolution:
+        return  # hidden at this scale (zoomed in too far)
     m11, _, _, m22, dx, dy = viewport.affine()
     sx = cache.label_x * m11 + dx
     sy = cache.label_y * m22 + dy
@@ -227,6 +235,8 @@ def place_and_paint(
             font, label, opacity = payload
             painter.setOpacity(max(0.35, opacity))
             painter.setFont(font)
+            if kind in PLATED_LAYERS and label.halo:
+                _paint_plate(painter, rect, label.halo, scale)
             halo_text(painter, rect, text, label.color, label.halo, scale)
             painter.setOpacity(1.0)
         plan.texts.append(text)
@@ -236,6 +246,19 @@ def place_and_paint(
     plan.leaders = int(result.leader.sum())
     plan.hidden = int(len(requests.draw) - len(order))
     return plan
+
+
+def _paint_plate(painter: QPainter, rect: QRectF, colour: str, scale: float) -> None:
+    """A light rounded plate under a site's name: it stays readable on any fill (a red
+    hot-spot cell, an aerial photo), not only where the halo is."""
+    plate = QColor(colour)
+    plate.setAlphaF(PLATE_ALPHA)
+    painter.save()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(plate)
+    pad = 1.5 * scale
+    painter.drawRoundedRect(rect.adjusted(-pad, 0, pad, 0), 3 * scale, 3 * scale)
+    painter.restore()
 
 
 def _leader(painter: QPainter, x: float, y: float, box: np.ndarray, scale: float) -> None:

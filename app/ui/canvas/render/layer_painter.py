@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 
 from app.core.map.viewport import Viewport
 from app.ui.canvas.render.qt_style import fill_brush, outline_pen, qcolor
+from app.ui.canvas.render.smooth_grid import SmoothGrid, build_grid
 from layers.model import Layer
 from layers.style import Symbol
 from layers.style_classes import class_codes
@@ -79,6 +80,8 @@ class LayerCache:
     label_x: np.ndarray = field(default_factory=lambda: np.empty(0))
     label_y: np.ndarray = field(default_factory=lambda: np.empty(0))
     label_text: list[str] = field(default_factory=list)
+    #: A grid surface drawn smooth instead of as cells (render/smooth_grid.py).
+    grid: SmoothGrid | None = None
 
 
 def group_rows(layer: Layer) -> list[tuple[Symbol, np.ndarray]]:
@@ -127,6 +130,10 @@ def _label_anchors(layer: Layer) -> tuple[np.ndarray, np.ndarray, list[str]]:
 def build_cache(layer: Layer) -> LayerCache:
     """Everything about ``layer`` that a frame can reuse."""
     cache = LayerCache()
+    cache.label_x, cache.label_y, cache.label_text = _label_anchors(layer)
+    cache.grid = build_grid(layer)
+    if cache.grid is not None:
+        return cache
     geometries = layer.data.geometry.values
     for symbol, rows in group_rows(layer):
         subset = np.asarray(geometries[rows])
@@ -140,7 +147,6 @@ def build_cache(layer: Layer) -> LayerCache:
             cache.polygons.append(_PolygonGroup(symbol, subset[~is_point]))
         else:
             cache.polygons.append(_PolygonGroup(symbol, subset))
-    cache.label_x, cache.label_y, cache.label_text = _label_anchors(layer)
     return cache
 
 
@@ -162,6 +168,8 @@ def paint_layer(
     """
     painter.save()
     painter.setOpacity(layer.opacity)
+    if cache.grid is not None:
+        cache.grid.paint(painter, viewport)
     if cache.polygons:
         transform = qtransform(viewport)
         for group in cache.polygons:

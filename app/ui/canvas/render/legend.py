@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
+from app.core.analysis.map_layers import hotspot_reference
 from app.core.i18n_catalog import translate
 from app.ui.canvas.render.legend_icons import SWATCH, paint_swatch
 from app.ui.fonts import map_font
@@ -148,13 +149,21 @@ def legend_items(entries: list[tuple[Layer, list]], language: str) -> list[Legen
     for layer, rows in entries:
         categorized = layer.style.kind != "single"
         if categorized:
-            items.append(LegendItem("layer", layer, layer.title(language)))
+            items.append(LegendItem("layer", layer, layer_heading(layer, language)))
         kind = legend_swatch_kind(layer)
         items.extend(
             LegendItem("row", layer, str(label), symbol, categorized, kind)
             for label, symbol in rows
         )
     return items
+
+
+def layer_heading(layer: Layer, language: str) -> str:
+    """A layer's legend heading: its title, and for hot spots the area their z-scores
+    were computed against ("Start-up hot spots (Gi*) — z-scores against: Magok")."""
+    title = layer.title(language)
+    note = hotspot_reference(layer.data, language)
+    return f"{title} — {note}" if note else title
 
 
 def legend_swatch_kind(layer: Layer) -> str:

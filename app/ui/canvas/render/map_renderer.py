@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QPainter
 
 from app.core.map.viewport import Viewport
 from app.ui.canvas.render.decorations import (
+    attribution_rect,
     attribution_text,
     paint_attribution,
     paint_north_arrow,
@@ -20,6 +21,8 @@ from app.ui.canvas.render.layer_painter import LayerCache, build_cache, paint_la
 from layers.model import Layer, LayerStack
 
 BACKGROUND = QColor("#fbfaf7")
+#: Height of the band at the bottom the scale bar takes (canvas pixels).
+SCALE_BAR_BAND = 40.0
 
 
 class MapRenderer:
@@ -98,6 +101,23 @@ class MapRenderer:
             badges,
         )
 
+    def attribution(self, language: str = "en") -> str:
+        """The attribution line drawn over the map (data notes and the basemap's credit)."""
+        text = attribution_text(self.stack, language)
+        credit = self.basemap.attribution() if self.basemap is not None else ""
+        if credit and credit not in text:
+            text = f"{text}  ·  {credit}" if text else credit
+        return text
+
+    def free_area(
+        self, viewport: Viewport, scale: float = 1.0, language: str = "en"
+    ) -> tuple[float, float, float, float]:
+        """``(left, top, right, bottom)`` of the map not under the furniture: above the
+        attribution box and the scale bar (a view fitted there shows its extent whole)."""
+        box = attribution_rect(viewport.width, viewport.height, self.attribution(language), scale)
+        bottom = viewport.height - max(box.height() + 4 * scale, SCALE_BAR_BAND * scale)
+        return (0.0, 0.0, float(viewport.width), float(max(bottom, viewport.height * 0.5)))
+
     def render_decorations(
         self,
         painter: QPainter,
@@ -115,8 +135,4 @@ class MapRenderer:
         painter.translate(0, top)
         paint_north_arrow(painter, viewport, scale)
         painter.restore()
-        text = attribution_text(self.stack, language)
-        credit = self.basemap.attribution() if self.basemap is not None else ""
-        if credit and credit not in text:
-            text = f"{text}  ·  {credit}" if text else credit
-        paint_attribution(painter, viewport, text, scale)
+        paint_attribution(painter, viewport, self.attribution(language), scale)

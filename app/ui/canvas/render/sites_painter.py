@@ -16,6 +16,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 from app.core.indicators.format import blocked, is_missing
+from app.core.map.catchments import CATCHMENT_MODES, filled  # noqa: F401 (CATCHMENT_MODES: docs)
 from app.core.map.viewport import Viewport
 from app.core.sites import edits as site_ops
 from app.ui.canvas.render.labels import Badge, place_and_paint
@@ -43,12 +44,6 @@ def catchment_fill(opacity: float = 1.0) -> QColor:
     fill = QColor(CATCHMENT)
     fill.setAlphaF(CATCHMENT_ALPHA * opacity)
     return fill
-
-
-#: How catchments are drawn: ``"auto"`` fills them unless several overlap (then outlines
-#: only, so overlapping discs do not muddy the map), or always ``"outline"``, ``"fill"``,
-#: or ``"off"``.
-CATCHMENT_MODES = ("auto", "outline", "fill", "off")
 
 
 def paint_sites(
@@ -87,16 +82,6 @@ def paint_sites(
     painter.restore()
 
 
-def catchments_overlap(x: np.ndarray, y: np.ndarray, radii: np.ndarray) -> bool:
-    """True when two of the circles (centres ``x, y``, ``radii``) overlap."""
-    if len(x) < 2:
-        return False
-    d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
-    reach = radii[:, None] + radii[None, :]
-    np.fill_diagonal(d, np.inf)
-    return bool((d < reach).any())
-
-
 def paint_catchments(
     painter: QPainter,
     viewport: Viewport,
@@ -115,9 +100,7 @@ def paint_catchments(
         return
     coords = shapely.get_coordinates(data.geometry.values[is_point])
     radii = np.nan_to_num(site_ops.effective_radii(layer, radius_m)[is_point])
-    fill = mode == "fill" or (
-        mode == "auto" and not catchments_overlap(coords[:, 0], coords[:, 1], radii)
-    )
+    fill = filled(mode, coords[:, 0], coords[:, 1], radii)
     sx, sy = viewport.map_to_screen(coords[:, 0], coords[:, 1])
     painter.setPen(catchment_pen(scale))
     if fill:

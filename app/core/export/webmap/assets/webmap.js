@@ -94,7 +94,8 @@
     if (lay.catchments && lay.catchments.length) {
       lay.catchments.forEach(function (c) {
         L.circle([c[0], c[1]], {radius: c[2], pane: paneName, color: "#c43e00", weight: 1.6,
-          dashArray: "6 4", fillColor: "#c43e00", fillOpacity: 0.06, interactive: false,
+          dashArray: "6 4", fillColor: "#c43e00",
+          fillOpacity: lay.catchmentFill === false ? 0 : 0.06, interactive: false,
           className: "inno-catchment"}).addTo(group);
       });
     }
@@ -111,6 +112,7 @@
             + "</span>"})}).addTo(labels);
       });
       labelSets.push({labels: labels, group: group, maxRes: lay.labels.max_res,
+                      minRes: lay.labels.min_res === undefined ? null : lay.labels.min_res,
                       beside: lay.labels.beside, first: lay.labels.first});
     }
     if (lay.shown) { group.addTo(map); }
@@ -125,7 +127,7 @@
   function updateLabels() {
     var res = resolution();
     labelSets.forEach(function (s) {
-      var show = s.maxRes === null || res <= s.maxRes;
+      var show = (s.maxRes === null || res <= s.maxRes) && (s.minRes === null || res >= s.minRes);
       if (show && !s.group.hasLayer(s.labels)) { s.group.addLayer(s.labels); }
       if (!show && s.group.hasLayer(s.labels)) { s.group.removeLayer(s.labels); }
     });

@@ -1,0 +1,46 @@
+"""What a scene keeps of the view besides extent and layers: the sites' catchment mode
+and the basemap (source, opacity, greyscale, on/off).
+
+A scene added from the current view keeps both as they are shown; showing the scene
+(the Scenes panel, presentation mode) makes them the project's again, as the scene's
+layer visibility does. Scenes saved before they kept them (``None``) leave the current
+ones as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core.project.scenes import Scene
+
+
+class SceneViewState:
+    """Connects the window's scenes to its catchment and basemap controls.
+
+    Parameters
+    ----------
+    window
+        The main window (``scenes``, ``catchments``, ``basemap``).
+    """
+
+    def __init__(self, window) -> None:
+        self.window = window
+        window.scenes.capture = self.capture
+        window.scenes.show_state = self.show
+
+    def capture(self) -> dict[str, Any]:
+        """The catchment mode and basemap a new scene keeps (keyword arguments of Scene)."""
+        return {
+            "catchments": self.window.catchments.current(),
+            "basemap": self.window.basemap.current(),
+        }
+
+    def show(self, scene: Scene) -> None:
+        """Show ``scene``'s catchment mode and basemap (those it keeps)."""
+        if scene.catchments is not None and scene.catchments != self.window.catchments.current():
+            self.window.catchments.apply(scene.catchments)
+        if scene.basemap is not None and scene.basemap != self.window.basemap.current():
+            self.window.basemap.apply(scene.basemap)
+
+
+__all__ = ["SceneViewState"]
