@@ -1,0 +1,52 @@
+"""What the dataset readers hand around: :class:`DatasetError` and :class:`DatasetLayer`
+(a layer ready for the project: features, role, title, provenance, coverage hint, notes
+and the counts the user is told). Qt-free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+
+from app.core.formats.vector import InputError
+from layers.provenance import Provenance
+
+
+class DatasetError(InputError):
+    """A file is not (a usable release of) the dataset it looks like; one line."""
+
+
+@dataclass
+class DatasetLayer:
+    """One layer made from an official dataset.
+
+    Parameters
+    ----------
+    dataset : str
+        The dataset key (``semas``, ``nps``, ``zoning``, ``greenbelt``).
+    frame : GeoDataFrame
+        The features in EPSG:5186, with the role's columns.
+    role : str or None
+        ``startups`` or ``zoning``; None for a context layer.
+    title : str
+        Display name.
+    provenance : Provenance
+        Real-data provenance: dataset, date from the file, licence, filter applied.
+    counts : dict
+        ``rows`` (in the file), ``in_study_area``, ``kept`` … for the summary line.
+    notes : list of str
+        What was repaired, assumed or dropped.
+    polygons_cover : bool
+        True when the layer's own polygons are its coverage area (zoning).
+    """
+
+    dataset: str
+    frame: gpd.GeoDataFrame
+    role: str | None
+    title: str
+    provenance: Provenance
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    polygons_cover: bool = False
+    name_hint: str = ""
