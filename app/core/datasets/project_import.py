@@ -35,7 +35,13 @@ from app.core.project.coverage import (
     default_coverage,
     with_coverage,
 )
-from app.core.project.user_layers import make_user_layer, role_layer, roles_of, table_name
+from app.core.project.user_layers import (
+    make_user_layer,
+    role_layer,
+    role_style,
+    roles_of,
+    table_name,
+)
 from layers.model import Layer, LayerStack
 
 #: ``ProjectSettings.extra`` key: ``{layer name: dataset key}`` of the layers made from
@@ -166,8 +172,7 @@ def add_dataset_layers(
     for item in result.layers:
         frame = item.frame
         role = item.role
-        if item.dataset == "greenbelt":
-            role = None  # the overlay joins the zoning role's layer (below), if real
+        if item.dataset == "greenbelt":  # the overlay joins the zoning role's layer, if real
             current = role_layer(stack, "zoning", roles)
             if current is not None and dataset_of(extra, current.name) == "zoning":
                 current.set_data(merge_overlay(current.data, frame))
@@ -183,8 +188,9 @@ def add_dataset_layers(
                     frame = merge_overlay(frame, layer.data)
                     notes.append(f"the greenbelt of '{layer.title_en}' joined the zoning layer")
         name = table_name(item.name_hint or item.title, stack.names())
+        style = role_style("zoning", "polygon", 0, frame) if item.dataset == "greenbelt" else None
         layer = make_user_layer(
-            frame, name, item.title, item.provenance, role=role, index=len(added)
+            frame, name, item.title, item.provenance, style, role=role, index=len(added)
         )
         stack.insert(position, layer)
         added.append(layer)

@@ -52,8 +52,9 @@ def read_zoning(
     Returns
     -------
     DatasetLayer
-        Role ``zoning``, with ``zone_code``, ``zone_label``, ``zone_precise`` and the
-        role's ``zone_type``/``kind``/``name``; its own polygons are its coverage.
+        Role ``zoning`` (a greenbelt: no role of its own, it joins the zoning layer),
+        with ``zone_code``, ``zone_label``, ``zone_precise`` and the role's
+        ``zone_type``/``kind``/``name``; its own polygons are its coverage.
 
     Raises
     ------
@@ -132,7 +133,7 @@ def read_zoning(
     return DatasetLayer(
         dataset,
         gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=frame.crs),
-        "zoning",
+        None if dataset == "greenbelt" else "zoning",
         f"{title} {vintage}",
         provenance,
         counts,
