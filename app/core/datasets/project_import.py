@@ -148,37 +148,67 @@ def dataset_of(extra: dict[str, Any], name: str) -> str | None:
     return saved.get(name) if isinstance(saved, dict) else None
 
 
-def add_dataset_layers(
-    stack: LayerStack, extra: dict[str, Any], result: DatasetImport
-) -> tuple[list[Layer], dict[str, Any], list[str]]:
-    """Put the layers of ``result`` into ``stack`` (on top, under the sites).
+@dataclass
+class DatasetPlan:
+    """What importing a dataset changes in a project, before anything is changed (the
+    GUI turns it into undo commands, the command line applies it).
 
-    A start-ups or zoning layer takes its role (the default layer it replaces is
-    hidden) with its coverage area; a greenbelt layer joins the zoning role's layer when
-    that is a real 용도지역 layer, and a 용도지역 layer takes in an imported greenbelt;
-    NPS workplaces are matched onto the start-ups made from 상가(상권)정보.
-
-    Returns
-    -------
-    list of Layer, dict, list of str
-        The new layers, the new ``extra`` (roles, coverage, datasets) and notes.
+    ``additions``: each new layer with its role (or None) and coverage area (or None);
+    ``changes``: layers whose features are replaced (a greenbelt joining the zoning
+    layer, employees matched onto the start-ups); ``datasets``: which dataset each new
+    layer comes from (``extra["datasets"]``); ``notes`` for the user.
     """
-    extra = dict(extra)
+
+    additions: list[tuple[Layer, str | None, Coverage | None]] = field(default_factory=list)
+    changes: list[tuple[Layer, gpd.GeoDataFrame]] = field(default_factory=list)
+    datasets: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def plan_dataset_layers(
+    stack: LayerStack,
+    extra: dict[str, Any],
+    result: DatasetImport,
+    role: str | None | bool = True,
+    title: str | None = None,
+) -> DatasetPlan:
+    """The layers of ``result`` as a :class:`DatasetPlan` for ``stack`` (not changed).
+
+    A start-ups or zoning layer takes its role with its coverage area (its features'
+    districts; a zoning layer's own polygons); a greenbelt joins the zoning role's layer
+    when that is a real 용도지역 layer, and a 용도지역 layer takes in an imported
+    greenbelt; NPS workplaces are matched onto the start-ups made from 상가(상권)정보.
+
+    Parameters
+    ----------
+    stack : LayerStack
+    extra : dict
+        The project's ``ProjectSettings.extra``.
+    result : DatasetImport
+        From :func:`read_dataset`.
+    role : str, None or True
+        The first layer's role: True for the dataset's own, None for none (only shown
+        on the map), or another role the user chose.
+    title : str, optional
+        The first layer's display name (default: the dataset's).
+    """
     roles = roles_of(extra)
-    notes: list[str] = []
-    added: list[Layer] = []
+    plan = DatasetPlan()
     districts, dongs = stack.get(DISTRICTS_LAYER), stack.get(DONGS_LAYER)
-    position = 1 if stack.names()[:1] == ["sites"] else 0
-    for item in result.layers:
+    taken = set(stack.names())
+    for index, item in enumerate(result.layers):
         frame = item.frame
-        role = item.role
+        item_role: str | None = (
+            item.role if (index or role is True) else (role if isinstance(role, str) else None)
+        )
+        item_title = (title or item.title) if index == 0 else item.title
         if item.dataset == "greenbelt":  # the overlay joins the zoning role's layer, if real
             current = role_layer(stack, "zoning", roles)
             if current is not None and dataset_of(extra, current.name) == "zoning":
-                current.set_data(merge_overlay(current.data, frame))
-                notes.append(f"the greenbelt joined the zoning layer '{current.title_en}'")
+                plan.changes.append((current, merge_overlay(current.data, frame)))
+                plan.notes.append(f"the greenbelt joined the zoning layer '{current.title_en}'")
             else:
-                notes.append(
+                plan.notes.append(
                     "the greenbelt is added as its own layer; it counts in the indicators "
                     "once the 용도지역 file is imported too (it then joins that layer)"
                 )
@@ -186,54 +216,89 @@ def add_dataset_layers(
             for layer in stack:
                 if dataset_of(extra, layer.name) == "greenbelt":
                     frame = merge_overlay(frame, layer.data)
-                    notes.append(f"the greenbelt of '{layer.title_en}' joined the zoning layer")
-        name = table_name(item.name_hint or item.title, stack.names())
+                    plan.notes.append(
+                        f"the greenbelt of '{layer.title_en}' joined the zoning layer"
+                    )
+        name = table_name(item.name_hint or item_title, taken)
+        taken.add(name)
         style = role_style("zoning", "polygon", 0, frame) if item.dataset == "greenbelt" else None
         layer = make_user_layer(
-            frame, name, item.title, item.provenance, style, role=role, index=len(added)
+            frame, name, item_title, item.provenance, style, role=item_role, index=index
         )
-        stack.insert(position, layer)
-        added.append(layer)
-        saved = dict(extra.get(DATASETS_KEY) or {})
-        saved[name] = item.dataset
-        extra[DATASETS_KEY] = saved
-        if role:
-            old = role_layer(stack, role, roles)
-            if old is not None and old is not layer:
-                old.set_visible(False)
-            roles[role] = name
+        coverage = None
+        if item_role:
             coverage = (
                 Coverage.of("polygons")
-                if item.polygons_cover
+                if item.polygons_cover and item_role == "zoning"
                 else default_coverage(
                     frame,
                     districts.data if districts is not None else None,
                     dongs.data if dongs is not None else None,
                 )
             )
-            extra = with_coverage(extra, name, coverage)
+        plan.additions.append((layer, item_role, coverage))
+        plan.datasets[name] = item.dataset
     if result.recognition.dataset == "nps" and result.table is not None:
         startups = role_layer(stack, "startups", roles)
         if startups is not None and dataset_of(extra, startups.name) == "semas":
             matched_frame, matched = match_startups(startups.data, result.table)
-            startups.set_data(gpd.GeoDataFrame(matched_frame, crs=startups.data.crs))
+            plan.changes.append((startups, gpd.GeoDataFrame(matched_frame, crs=startups.data.crs)))
             rate = matched / len(matched_frame) if len(matched_frame) else 0.0
-            notes.append(
+            plan.notes.append(
                 f"국민연금 workplaces matched {matched} of {len(matched_frame)} start-ups "
                 f"({rate:.0%}) by name and 행정동: employees and founding year added"
             )
         else:
-            notes.append(
+            plan.notes.append(
                 "no start-ups from 상가(상권)정보 in the project: nothing to match the "
                 "국민연금 workplaces with (import the 상가(상권)정보 file first)"
             )
+    return plan
+
+
+def with_datasets(extra: dict[str, Any], datasets: dict[str, str]) -> dict[str, Any]:
+    """A copy of ``extra`` recording which dataset each named layer comes from."""
+    out = dict(extra)
+    saved = dict(out.get(DATASETS_KEY) or {}) if isinstance(out.get(DATASETS_KEY), dict) else {}
+    saved.update(datasets)
+    out[DATASETS_KEY] = saved
+    return out
+
+
+def add_dataset_layers(
+    stack: LayerStack, extra: dict[str, Any], result: DatasetImport
+) -> tuple[list[Layer], dict[str, Any], list[str]]:
+    """Apply :func:`plan_dataset_layers` to ``stack`` at once (the command line).
+
+    Returns
+    -------
+    list of Layer, dict, list of str
+        The new layers, the new ``extra`` (roles, coverage, datasets) and notes.
+    """
+    plan = plan_dataset_layers(stack, extra, result)
+    extra = with_datasets(extra, plan.datasets)
+    roles = roles_of(extra)
+    position = 1 if stack.names()[:1] == ["sites"] else 0
+    for layer, data in plan.changes:
+        layer.set_data(data)
+    for layer, role, coverage in plan.additions:
+        stack.insert(position, layer)
+        if role:
+            old = role_layer(stack, role, roles)
+            if old is not None and old is not layer:
+                old.set_visible(False)
+            roles[role] = layer.name
+            extra = with_coverage(extra, layer.name, coverage)
     extra["roles"] = roles
-    return added, extra, notes
+    return [layer for layer, _, _ in plan.additions], extra, plan.notes
 
 
 __all__ = [
     "DATASETS_KEY",
     "DatasetImport",
+    "DatasetPlan",
+    "plan_dataset_layers",
+    "with_datasets",
     "add_dataset_layers",
     "dataset_of",
     "read_dataset",
