@@ -105,7 +105,10 @@ def _rows(info: FileInfo) -> int:
 
 
 def recognise(
-    path: Path | str, forced: str | None = None, options: ReadOptions | None = None
+    path: Path | str,
+    forced: str | None = None,
+    options: ReadOptions | None = None,
+    info: FileInfo | None = None,
 ) -> Recognition | None:
     """Which official dataset ``path`` is.
 
@@ -117,6 +120,8 @@ def recognise(
         A dataset key the user chose (``--dataset``): the file must be that dataset.
     options : ReadOptions, optional
         Encoding or layer chosen by the user.
+    info : FileInfo, optional
+        The file's inspection when it was made already (the Add layer dialog's).
 
     Returns
     -------
@@ -132,7 +137,7 @@ def recognise(
     InputError
         The file cannot be read at all.
     """
-    info = inspect_vector(path, options)
+    info = info if info is not None else inspect_vector(path, options)
     have = _columns(info)
     scores = {
         "semas": _share(have, SEMAS_COLUMNS),

@@ -22,10 +22,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -40,23 +39,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import InnoAtlasError
 from app.core.formats.vector import (
     KOREAN_CRS_PRESETS,
     FileInfo,
-    LayerInfo,
     ReadOptions,
     check_input,
     datum_shift_note,
-    inspect_vector,
-    list_layers,
-    preview_attributes,
 )
-from app.core.progress import Progress
-from app.core.project.coverage import DISTRICTS_LAYER, DONGS_LAYER, Coverage, default_coverage
+from app.core.project.coverage import DISTRICTS_LAYER, DONGS_LAYER
 from app.core.project.layer_import import ImportRequest
 from app.ui import worker
 from app.ui.i18n import tr
+from app.ui.layers.add_layer_coverage import CoverageSection
+from app.ui.layers.add_layer_preview import fill_preview
+from app.ui.layers.add_layer_tasks import (
+    inspect_and_preview,
+    layer_data,
+    listed_layers,
+)
 from app.ui.layers.coverage_editor import CoverageEditor
 from layers.model import LayerStack
 
@@ -65,48 +65,7 @@ PREVIEW_ROWS = 20
 NO_COLUMN = "(none)"  # shown through tr()
 
 
-def inspect_and_preview(
-    path: Path, options: ReadOptions, rows: int, progress: Progress
-) -> tuple[FileInfo, pd.DataFrame, str]:
-    """The worker's call: the chosen layer's description, its first ``rows`` rows and
-    why they cannot be previewed ('' when they can). Qt-free."""
-    info = inspect_vector(path, options, progress=progress)
-    progress(0.8, f"previewing {info.layer or path.name}")
-    try:
-        preview = preview_attributes(path, options, rows=rows)
-    except InnoAtlasError as err:
-        return info, pd.DataFrame(), str(err)
-    return info, preview, ""
-
-
-def locate_features(
-    path: Path,
-    options: ReadOptions,
-    districts: gpd.GeoDataFrame | None,
-    dongs: gpd.GeoDataFrame | None,
-    progress: Progress,
-) -> Coverage:
-    """The worker's call for the coverage: read the features, return where they fall
-    (:func:`~app.core.project.coverage.default_coverage`). Qt-free."""
-    from app.core.formats.vector import read_vector
-
-    layer = read_vector(
-        path, path.stem or "layer", options.layer, options=options, progress=progress
-    )
-    return default_coverage(layer.frame, districts, dongs)
-
-
-def _listed(path: Path) -> list[LayerInfo]:
-    """The layers known before any inspection: a GeoPackage's (one query), else none."""
-    if path.suffix.lower() != ".gpkg":
-        return []
-    try:
-        return list_layers(path)
-    except InnoAtlasError:
-        return []  # the inspection says why
-
-
-class ImportLayerDialog(QDialog):
+class ImportLayerDialog(CoverageSection, QDialog):
     """Choose how one file is read and what it is used for.
 
     Parameters
@@ -146,7 +105,7 @@ class ImportLayerDialog(QDialog):
         self.setWindowTitle(tr("Add layer — {name}", name=Path(path).name))
         self.path = Path(path)
         check_input(self.path)  # raises InputError: the caller reports it
-        layers = _listed(self.path)
+        layers = listed_layers(self.path)
         self.info = FileInfo(self.path, "", layers, [], None, "", None, None, None, None)
         self.detected_encoding: str | None = None
         self.preview: pd.DataFrame = pd.DataFrame()
@@ -220,7 +179,7 @@ class ImportLayerDialog(QDialog):
             )
         )
         self.coverage_editor = CoverageEditor(
-            _layer_data(stack, DISTRICTS_LAYER), _layer_data(stack, DONGS_LAYER), False, self
+            layer_data(stack, DISTRICTS_LAYER), layer_data(stack, DONGS_LAYER), False, self
         )
         QVBoxLayout(self.coverage_group).addWidget(self.coverage_editor)
         self.coverage_group.setVisible(False)
@@ -477,72 +436,8 @@ class ImportLayerDialog(QDialog):
             self.locate_task = None
         super().done(result)
 
-    # -- coverage -------------------------------------------------------------------------
-    def _update_coverage(self) -> None:
-        """Show the coverage editor for a role; find the default where the features fall."""
-        role = self.role_box.currentData()
-        self.coverage_group.setVisible(role is not None)
-        self.coverage_editor.set_polygons_allowed(role == "zoning")
-        if role is None or not self.ready:
-            return
-        options = self.options()
-        key = (options, self.info.crs)
-        if key == self._located:
-            return
-        if self.locate_task is not None:
-            self.locate_task.cancel()
-            self.locate_task = None
-        self._located = key
-        if self._read_problem or (self.info.crs is None and options.assumed_crs is None):
-            self.coverage_editor.set_default(None)  # not readable yet: found when read
-            return
-        editor = self.coverage_editor
-        task = worker.Task(locate_features, self.path, options, editor.districts, editor.dongs)
-        task.on(
-            finished=lambda coverage: self._on_located(task, coverage),
-            failed=lambda _message, _details: self._on_located(task, None),
-        )
-        self.locate_task = task
-        editor.set_default(None, pending=True)
-        worker.start(task)
-
-    def _on_located(self, task: worker.Task, coverage: Coverage | None) -> None:
-        if task is not self.locate_task:
-            return  # dropped: other read options were chosen, or the dialog closed
-        self.locate_task = None
-        editor = self.coverage_editor
-        editor.set_default(coverage)
-        if coverage is not None and not editor.touched:
-            editor.set_coverage(coverage)
-        self.located.emit()
-
-    def coverage_choice(self) -> Coverage | None:
-        """The coverage chosen for the role; None for the default (where the features
-        fall, found from the features read) or without a role."""
-        editor = self.coverage_editor
-        if self.role_box.currentData() is None or editor.is_default():
-            return None
-        if editor.default is None and not editor.touched:
-            return None
-        return editor.coverage()
-
     def _fill_table(self) -> None:
-        model = self.table_model
-        model.clear()
-        frame = self.preview
-        model.setHorizontalHeaderLabels([str(c) for c in frame.columns])
-        for row in frame.itertuples(index=False):  # at most PREVIEW_ROWS rows
-            items = []
-            for value in row:
-                item = QStandardItem(
-                    ""
-                    if value is None or (isinstance(value, float) and value != value)
-                    else str(value)
-                )
-                item.setEditable(False)
-                items.append(item)
-            model.appendRow(items)
-        self.table.resizeColumnsToContents()
+        fill_preview(self.table_model, self.table, self.preview)
 
     def _rebuild_mapping(self, *_args, keep: bool = False) -> None:
         from app.core.project.roles import ROLE_FIELDS, guess_mapping
@@ -618,8 +513,3 @@ class ImportLayerDialog(QDialog):
         mapping = {target: box.currentData() for target, box in self.mapping_boxes.items()}
         title = self.title_edit.text().strip() or self._default_title()
         return ImportRequest(self.path, self.options(), title, self.role_box.currentData(), mapping)
-
-
-def _layer_data(stack: LayerStack | None, name: str) -> gpd.GeoDataFrame | None:
-    layer = stack.get(name) if stack is not None else None
-    return layer.data if layer is not None else None
