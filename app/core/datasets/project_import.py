@@ -83,6 +83,7 @@ def read_dataset(
     ksic: KsicFilter | None = None,
     keep_all: bool = False,
     encoding: str | None = None,
+    crs: str | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     language: str = "en",
@@ -102,6 +103,8 @@ def read_dataset(
         SEMAS: also the "all businesses" context layer.
     encoding : str, optional
         Overrides the detected encoding.
+    crs : str, optional
+        SEMAS: the CRS of 경도/위도 when it is not WGS 84 (default EPSG:4326).
     progress, cancelled : callable, optional
         Progress report and cancel check (the readers check it between batches).
     language : str
@@ -123,6 +126,7 @@ def read_dataset(
             ksic,
             keep_all=keep_all,
             encoding=encoding,
+            crs=crs,
             progress=progress,
             cancelled=cancelled,
         )

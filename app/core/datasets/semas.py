@@ -33,6 +33,7 @@ def read_semas(
     *,
     keep_all: bool = False,
     encoding: str | None = None,
+    crs: str | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[DatasetLayer]:
@@ -50,6 +51,8 @@ def read_semas(
         Also return the study area's other businesses as a context layer.
     encoding : str, optional
         Overrides the detected text encoding.
+    crs : str, optional
+        The CRS of 경도/위도 (default: EPSG:4326, as published).
     progress, cancelled : callable, optional
         Progress report and cancel check, passed to the reader.
 
@@ -67,7 +70,10 @@ def read_semas(
     ksic = ksic or KsicFilter.default()
     cols = recognition.columns
     options = ReadOptions(
-        encoding=encoding, assumed_crs="EPSG:4326", x_column=cols["경도"], y_column=cols["위도"]
+        encoding=encoding,
+        assumed_crs=crs or "EPSG:4326",
+        x_column=cols["경도"],
+        y_column=cols["위도"],
     )
     layer = read_vector(
         path, "상가(상권)정보", options=options, progress=progress, cancelled=cancelled

@@ -21,6 +21,9 @@ class CoverageSection:
     def _update_coverage(self) -> None:
         """Show the coverage editor for a role; find the default where the features fall."""
         role = self.role_box.currentData()
+        if self.dataset_panel.active:  # the dataset's coverage: its districts or polygons
+            self.coverage_group.setVisible(False)
+            return
         self.coverage_group.setVisible(role is not None)
         self.coverage_editor.set_polygons_allowed(role == "zoning")
         if role is None or not self.ready:

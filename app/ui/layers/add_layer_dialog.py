@@ -51,9 +51,10 @@ from app.core.project.layer_import import ImportRequest
 from app.ui import worker
 from app.ui.i18n import tr
 from app.ui.layers.add_layer_coverage import CoverageSection
+from app.ui.layers.add_layer_dataset import DatasetPanel
 from app.ui.layers.add_layer_preview import fill_preview
 from app.ui.layers.add_layer_tasks import (
-    inspect_and_preview,
+    inspect_preview_recognise,
     layer_data,
     listed_layers,
 )
@@ -223,7 +224,10 @@ class ImportLayerDialog(CoverageSection, QDialog):
         form.addRow(tr("Name"), self.title_edit)
         form.addRow(tr("Use"), self.role_box)
         self.form = form
+        self.dataset_panel = DatasetPanel(stack, self)
+        self.dataset_panel.changed.connect(self._on_dataset_changed)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.dataset_panel)
         layout.addLayout(form)
         layout.addWidget(self.mapping_group)
         layout.addWidget(self.coverage_group)
@@ -363,7 +367,7 @@ class ImportLayerDialog(CoverageSection, QDialog):
         """Inspect the chosen layer in a worker; a running inspection is dropped."""
         if self.task is not None:
             self.task.cancel()
-        task = worker.Task(inspect_and_preview, self.path, options, PREVIEW_ROWS)
+        task = worker.Task(inspect_preview_recognise, self.path, options, PREVIEW_ROWS)
         task.on(
             progress=lambda f, m: self._on_progress(task, f),
             finished=lambda result: self._on_inspected(task, result),
@@ -393,7 +397,7 @@ class ImportLayerDialog(CoverageSection, QDialog):
     def _on_inspected(self, task: worker.Task, result) -> None:
         if not self._end(task):
             return
-        info, preview, problem = result
+        info, preview, problem, recognition, refusal = result
         first = not self.ready
         untouched = self.title_edit.text().strip() == self._default_title()
         self.info = info
@@ -410,8 +414,42 @@ class ImportLayerDialog(CoverageSection, QDialog):
         self.preview = preview
         self._read_problem = problem
         self._fill_table()
+        if first and recognition is not None:
+            self._preset_dataset(recognition)
+        options = self.options()
+        self.dataset_panel.show_recognition(
+            recognition, refusal, options.encoding, options.assumed_crs
+        )
         self._rebuild_mapping(keep=True)
         self.inspected.emit()
+
+    def _preset_dataset(self, recognition) -> None:
+        """A recognised dataset: its role and name preset (both still editable)."""
+        from app.core.datasets.registry import DATASETS
+
+        role = {"semas": "startups", "zoning": "zoning"}.get(recognition.dataset)
+        self.role_box.blockSignals(True)
+        self.role_box.setCurrentIndex(max(0, self.role_box.findData(role)))
+        self.role_box.blockSignals(False)
+        if self.title_edit.text().strip() == self._default_title():
+            self.title_edit.setText(DATASETS[recognition.dataset].name_ko)
+
+    def _on_dataset_changed(self) -> None:
+        """The dataset panel's choice or read changed: mapping, coverage and OK follow."""
+        active = self.dataset_panel.active
+        role = self.role_box.currentData()
+        self.mapping_group.setVisible(role is not None and not active)
+        self._update_coverage()
+        self._set_problem(self._base_problem())
+
+    def dataset_choice(self):
+        """``(DatasetImport, role, title)`` when the file is added as the recognised
+        dataset, else None (the general import: :meth:`request`)."""
+        panel = self.dataset_panel
+        if not panel.active or panel.result is None:
+            return None
+        title = self.title_edit.text().strip() or panel.recognition.name
+        return panel.result, self.role_box.currentData(), title
 
     def _on_failed(self, task: worker.Task, message: str) -> None:
         if not self._end(task):
@@ -434,6 +472,9 @@ class ImportLayerDialog(CoverageSection, QDialog):
         if self.locate_task is not None:
             self.locate_task.cancel()
             self.locate_task = None
+        if self.dataset_panel.task is not None:
+            self.dataset_panel.task.cancel()
+            self.dataset_panel.task = None
         super().done(result)
 
     def _fill_table(self) -> None:
@@ -447,7 +488,7 @@ class ImportLayerDialog(CoverageSection, QDialog):
             self.mapping_form.removeRow(0)
         self.mapping_boxes = {}
         role = self.role_box.currentData()
-        self.mapping_group.setVisible(role is not None)
+        self.mapping_group.setVisible(role is not None and not self.dataset_panel.active)
         self._update_coverage()
         if role is None:
             self._set_problem(self._base_problem())
@@ -476,6 +517,8 @@ class ImportLayerDialog(CoverageSection, QDialog):
             return ""  # nothing known yet: OK waits for the inspection
         if self._read_problem:
             return self._read_problem
+        if self.dataset_panel.active:  # read, filtered and mapped as the dataset
+            return self.dataset_panel.blocker()
         if self.info.driver.upper() == "CSV" and None in (
             self.x_box.currentData(),
             self.y_box.currentData(),

@@ -49,6 +49,15 @@ def recognise_dataset(path: Path, info: FileInfo, options: ReadOptions):
         return None, str(err)
 
 
+def inspect_preview_recognise(
+    path: Path, options: ReadOptions, rows: int, progress: Progress
+) -> tuple[FileInfo, pd.DataFrame, str, object, str]:
+    """:func:`inspect_and_preview` and :func:`recognise_dataset` in one worker call."""
+    info, preview, problem = inspect_and_preview(path, options, rows, progress)
+    recognition, refusal = recognise_dataset(path, info, options)
+    return info, preview, problem, recognition, refusal
+
+
 def locate_features(
     path: Path,
     options: ReadOptions,
