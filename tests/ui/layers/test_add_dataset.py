@@ -135,3 +135,26 @@ def test_an_old_release_says_what_is_missing_and_imports_nothing_by_itself(main_
     assert "lacks 표준산업분류코드" in panel.found_label.text()
     assert not panel.use_check.isVisible()
     dialog.reject()
+
+
+def test_cancel_while_reading_the_dataset_adds_nothing(main_window, qtbot, tmp_path):
+    import pandas as pd
+
+    window = main_window
+    rows = pd.read_csv(FIXTURES / "store_info_seoul_202403.csv", dtype=str)
+    big = pd.concat([rows] * 3000, ignore_index=True)  # 180 000 rows
+    path = tmp_path / "seoul_big.csv"
+    big.to_csv(path, index=False)
+    before = window.stack.names()
+    dialog = window.importer.ask(path)
+    panel = dialog.dataset_panel
+    qtbot.waitUntil(lambda: panel.task is not None, timeout=20_000)
+    assert panel.stop_button.isVisible() and panel.progress.isVisible()
+    assert not dialog.ok_button.isEnabled()
+    qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
+    assert panel.task is None and panel.result is None
+    assert "cancelled" in panel.summary_label.text()
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert window.importer.dialog is None
+    assert window.stack.names() == before
