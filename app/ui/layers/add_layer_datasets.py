@@ -95,7 +95,7 @@ def add_dataset(window, result: DatasetImport, role: str | None, title: str) -> 
     added = [layer for layer, _, _ in plan.additions]
     if added:
         window.layer_panel.select_layer(added[0])
-    notes = [n for item in result.layers for n in item.notes] + plan.notes
+    notes = plan.notes + [n for item in result.layers for n in item.notes]  # the match rate first
     window.statusBar().showMessage(
         result.summary + (" — " + "; ".join(notes) if notes else ""), 30000
     )

@@ -158,3 +158,22 @@ def test_cancel_while_reading_the_dataset_adds_nothing(main_window, qtbot, tmp_p
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert window.importer.dialog is None
     assert window.stack.names() == before
+
+
+def test_nps_after_semas_adds_workplaces_per_dong_and_matches_the_start_ups(main_window, qtbot):
+    window = main_window
+    dialog = _ask_dataset(window, qtbot, FIXTURES / "store_info_seoul_202403.csv")
+    firms = _accept(window, qtbot, dialog)
+    _close_messages(window, qtbot)
+    dialog = _ask_dataset(window, qtbot, FIXTURES / "nps_workplaces_202403.csv")
+    assert dialog.role_box.currentData() is None  # a context layer
+    assert "joined to" in dialog.dataset_panel.summary_label.text()
+    per_dong = _accept(window, qtbot, dialog)
+    _close_messages(window, qtbot)
+    assert per_dong.data.set_index("name").loc["가산동", "nps_employees"] == 47
+    assert firms.data["nps_matched"].sum() == 16
+    assert "matched 16 of 20 start-ups (80%)" in window.statusBar().currentMessage()
+    # one undo takes the workplaces away and the start-ups lose their match
+    window.undo_stack.undo()
+    assert per_dong.name not in window.stack.names()
+    assert "nps_matched" not in firms.data.columns
