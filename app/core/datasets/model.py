@@ -39,6 +39,11 @@ class DatasetLayer:
         What was repaired, assumed or dropped.
     polygons_cover : bool
         True when the layer's own polygons are its coverage area (zoning).
+    name_hint : str
+        The table name to give the layer (made unique in the project).
+    reader_notes : int
+        How many of ``notes`` come from the vector reader (encoding, CRS); the rest are
+        the dataset's own (filter, codes, joins).
     """
 
     dataset: str
@@ -50,3 +55,9 @@ class DatasetLayer:
     notes: list[str] = field(default_factory=list)
     polygons_cover: bool = False
     name_hint: str = ""
+    reader_notes: int = 0
+
+    @property
+    def own_notes(self) -> list[str]:
+        """The notes about the dataset (not the reader's)."""
+        return self.notes[self.reader_notes :]

@@ -120,6 +120,7 @@ def read_semas(
             counts,
             notes,
             name_hint="semas_firms",
+            reader_notes=len(layer.notes),
         )
     ]
     if keep_all:

@@ -140,6 +140,7 @@ def read_zoning(
         notes,
         polygons_cover=True,
         name_hint="greenbelt" if dataset == "greenbelt" else "zoning_real",
+        reader_notes=len(layer.notes),
     )
 
 

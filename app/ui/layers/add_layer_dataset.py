@@ -261,7 +261,7 @@ class DatasetPanel(QGroupBox):
         self._set_busy(False)
         self.result, self.problem = result, message
         if result is not None:
-            notes = [n for layer in result.layers for n in layer.notes]
+            notes = [n for layer in result.layers for n in layer.own_notes]
             self.summary_label.setStyleSheet("")
             self.summary_label.setText(
                 result.summary + ("\n" + "\n".join(notes[:4]) if notes else "")

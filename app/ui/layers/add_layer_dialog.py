@@ -433,6 +433,7 @@ class ImportLayerDialog(CoverageSection, QDialog):
         self.role_box.blockSignals(False)
         if self.title_edit.text().strip() == self._default_title():
             self.title_edit.setText(DATASETS[recognition.dataset].name_ko)
+        self.resize(max(self.width(), 760), max(self.height(), 800))  # room for the panel
 
     def _on_dataset_changed(self) -> None:
         """The dataset panel's choice or read changed: mapping, coverage and OK follow."""
