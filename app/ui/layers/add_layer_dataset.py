@@ -48,6 +48,41 @@ def read_dataset_task(recognition, stack, ksic, keep_all, encoding, crs, lang, p
     )
 
 
+class DatasetSection:
+    """The dialog's side of the panel: presets from a recognised dataset, the mapping and
+    coverage that give way to the dataset's own, and the choice handed to the importer.
+    A mixin of :class:`~app.ui.layers.add_layer_dialog.ImportLayerDialog`."""
+
+    def _preset_dataset(self, recognition) -> None:
+        """A recognised dataset: its role and name preset (both still editable)."""
+        from app.core.datasets.registry import DATASETS
+
+        role = {"semas": "startups", "zoning": "zoning"}.get(recognition.dataset)
+        self.role_box.blockSignals(True)
+        self.role_box.setCurrentIndex(max(0, self.role_box.findData(role)))
+        self.role_box.blockSignals(False)
+        if self.title_edit.text().strip() == self._default_title():
+            self.title_edit.setText(DATASETS[recognition.dataset].name_ko)
+        self.resize(max(self.width(), 760), max(self.height(), 800))  # room for the panel
+
+    def _on_dataset_changed(self) -> None:
+        """The dataset panel's choice or read changed: mapping, coverage and OK follow."""
+        active = self.dataset_panel.active
+        role = self.role_box.currentData()
+        self.mapping_group.setVisible(role is not None and not active)
+        self._update_coverage()
+        self._set_problem(self._base_problem())
+
+    def dataset_choice(self):
+        """``(DatasetImport, role, title)`` when the file is added as the recognised
+        dataset, else None (the general import: :meth:`request`)."""
+        panel = self.dataset_panel
+        if not panel.active or panel.result is None:
+            return None
+        title = self.title_edit.text().strip() or panel.recognition.name
+        return panel.result, self.role_box.currentData(), title
+
+
 class DatasetPanel(QGroupBox):
     """Recognised dataset, its filter and its read.
 

@@ -15,6 +15,14 @@ the dialog and drops the inspection.
 A layer given a role gets a coverage area (:mod:`app.ui.layers.coverage_editor`): the
 dialog reads the features in another worker to find its default, the districts (or
 dongs) they fall in, and pre-selects it; the user may choose another.
+
+An official dataset recognised by its header (app.core.datasets) gets a panel above the
+form (:mod:`app.ui.layers.add_layer_dataset`): what was found, its filter and the read of
+the whole file, whose result is added as it is (:mod:`app.ui.layers.add_layer_datasets`).
+
+Parts: ``add_layer_tasks`` (the workers' calls), ``add_layer_preview`` (the table),
+``add_layer_mapping`` (role columns and the checks), ``add_layer_coverage``,
+``add_layer_dataset``.
 """
 
 from __future__ import annotations
@@ -51,7 +59,8 @@ from app.core.project.layer_import import ImportRequest
 from app.ui import worker
 from app.ui.i18n import tr
 from app.ui.layers.add_layer_coverage import CoverageSection
-from app.ui.layers.add_layer_dataset import DatasetPanel
+from app.ui.layers.add_layer_dataset import DatasetPanel, DatasetSection
+from app.ui.layers.add_layer_mapping import NO_COLUMN, MappingSection
 from app.ui.layers.add_layer_preview import fill_preview
 from app.ui.layers.add_layer_tasks import (
     inspect_preview_recognise,
@@ -63,10 +72,9 @@ from layers.model import LayerStack
 
 ENCODINGS = ("UTF-8", "CP949", "EUC-KR", "ISO-8859-1")
 PREVIEW_ROWS = 20
-NO_COLUMN = "(none)"  # shown through tr()
 
 
-class ImportLayerDialog(CoverageSection, QDialog):
+class ImportLayerDialog(CoverageSection, DatasetSection, MappingSection, QDialog):
     """Choose how one file is read and what it is used for.
 
     Parameters
@@ -423,35 +431,6 @@ class ImportLayerDialog(CoverageSection, QDialog):
         self._rebuild_mapping(keep=True)
         self.inspected.emit()
 
-    def _preset_dataset(self, recognition) -> None:
-        """A recognised dataset: its role and name preset (both still editable)."""
-        from app.core.datasets.registry import DATASETS
-
-        role = {"semas": "startups", "zoning": "zoning"}.get(recognition.dataset)
-        self.role_box.blockSignals(True)
-        self.role_box.setCurrentIndex(max(0, self.role_box.findData(role)))
-        self.role_box.blockSignals(False)
-        if self.title_edit.text().strip() == self._default_title():
-            self.title_edit.setText(DATASETS[recognition.dataset].name_ko)
-        self.resize(max(self.width(), 760), max(self.height(), 800))  # room for the panel
-
-    def _on_dataset_changed(self) -> None:
-        """The dataset panel's choice or read changed: mapping, coverage and OK follow."""
-        active = self.dataset_panel.active
-        role = self.role_box.currentData()
-        self.mapping_group.setVisible(role is not None and not active)
-        self._update_coverage()
-        self._set_problem(self._base_problem())
-
-    def dataset_choice(self):
-        """``(DatasetImport, role, title)`` when the file is added as the recognised
-        dataset, else None (the general import: :meth:`request`)."""
-        panel = self.dataset_panel
-        if not panel.active or panel.result is None:
-            return None
-        title = self.title_edit.text().strip() or panel.recognition.name
-        return panel.result, self.role_box.currentData(), title
-
     def _on_failed(self, task: worker.Task, message: str) -> None:
         if not self._end(task):
             return
@@ -480,71 +459,6 @@ class ImportLayerDialog(CoverageSection, QDialog):
 
     def _fill_table(self) -> None:
         fill_preview(self.table_model, self.table, self.preview)
-
-    def _rebuild_mapping(self, *_args, keep: bool = False) -> None:
-        from app.core.project.roles import ROLE_FIELDS, guess_mapping
-
-        previous = {target: box.currentData() for target, box in self.mapping_boxes.items()}
-        while self.mapping_form.rowCount():
-            self.mapping_form.removeRow(0)
-        self.mapping_boxes = {}
-        role = self.role_box.currentData()
-        self.mapping_group.setVisible(role is not None and not self.dataset_panel.active)
-        self._update_coverage()
-        if role is None:
-            self._set_problem(self._base_problem())
-            return
-        columns = list(self.info.columns)
-        guess = guess_mapping(columns, role, self.preview if len(self.preview) else None)
-        for role_field in ROLE_FIELDS[role]:
-            box = QComboBox(self.mapping_group)
-            box.setObjectName(f"importMap_{role_field.target}")
-            box.setToolTip(tr(role_field.description))
-            box.addItem(tr(NO_COLUMN), None)
-            for column in columns:
-                box.addItem(column, column)
-            wanted = previous.get(role_field.target) if keep else None
-            wanted = wanted if wanted in columns else guess.get(role_field.target)
-            box.setCurrentIndex(max(0, box.findData(wanted)) if wanted else 0)
-            box.currentIndexChanged.connect(lambda _i: self._set_problem(self._base_problem()))
-            label = tr(role_field.label) + (" *" if role_field.required else "")
-            self.mapping_form.addRow(label, box)
-            self.mapping_boxes[role_field.target] = box
-        self._set_problem(self._base_problem())
-
-    def _base_problem(self) -> str:
-        """Why the layer cannot be added yet ('' when it can)."""
-        if not self.ready:
-            return ""  # nothing known yet: OK waits for the inspection
-        if self._read_problem:
-            return self._read_problem
-        if self.dataset_panel.active:  # read, filtered and mapped as the dataset
-            return self.dataset_panel.blocker()
-        if self.info.driver.upper() == "CSV" and None in (
-            self.x_box.currentData(),
-            self.y_box.currentData(),
-        ):  # an address list, say: say so, and which columns there are
-            return tr(
-                "{name} has no coordinate columns (lon/lat, x/y, 경도/위도 …); its "
-                "columns: {columns}. Choose the X and Y columns, or add coordinates to the "
-                "file (addresses are not geocoded).",
-                name=self.path.name,
-                columns=", ".join(map(str, self.info.columns)) or "—",
-            )
-        role = self.role_box.currentData()
-        if role is not None:
-            from app.core.project.roles import ROLE_FIELDS
-
-            missing = [
-                tr(f.label)
-                for f in ROLE_FIELDS[role]
-                if f.required and self.mapping_boxes[f.target].currentData() is None
-            ]
-            if missing:
-                return tr("Choose the column for: {fields}", fields=", ".join(missing))
-        if self.info.crs is None and self.crs_box.currentData() is None:
-            return tr("Choose the CRS of the coordinates")
-        return ""
 
     def _set_problem(self, text: str) -> None:
         self.problem.setText(text)
