@@ -20,7 +20,7 @@ from tests.data import make_dataset_fixtures
 
 
 def _read(fixtures, stack, name, **kwargs):
-    return read_dataset(recognise(fixtures / name), stack, **kwargs)
+    return read_dataset(recognise(fixtures / name), stack, **kwargs)  # name may be a path
 
 
 def test_semas_utf8_and_cp949_give_the_same_knowledge_based_firms(fixtures, project_stack):
@@ -169,3 +169,13 @@ def test_the_fixture_script_reproduces_the_committed_files(fixtures, tmp_path):
         "LSMD_CONT_UQ111_11_202405.dbf",
     ):
         assert (tmp_path / name).read_bytes() == (fixtures / name).read_bytes(), name
+
+
+def test_a_file_with_nothing_in_the_study_area_is_refused(fixtures, project_stack, tmp_path):
+    from app.core.datasets.model import DatasetError
+
+    lines = (fixtures / "store_info_seoul_202403.csv").read_text(encoding="utf-8").splitlines()
+    busan = tmp_path / "busan.csv"
+    busan.write_text("\n".join([lines[0], *lines[41:]]) + "\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="none of its 20 businesses lies in the study area"):
+        _read(fixtures, project_stack, busan)
