@@ -110,9 +110,23 @@ def _run_import(args: argparse.Namespace) -> int:
     print_notes([n for layer in result.layers for n in layer.notes] + notes)
     print_notes(save_project(target, project.stack, project.settings))
     print(result.summary)
-    for layer, item in zip(layers, result.layers, strict=True):
-        role = f"role {item.role}" if item.role else "context layer"
-        print(f"{layer.name}: {len(layer.data)} features, {role}, {item.provenance.vintage}")
+    from app.core.project.coverage import DISTRICTS_LAYER, DONGS_LAYER, describe, saved_coverage
+
+    districts, dongs = (
+        (layer.data if layer is not None else None)
+        for layer in (project.stack.get(DISTRICTS_LAYER), project.stack.get(DONGS_LAYER))
+    )
+    roles = {name: role for role, name in project.settings.roles().items()}
+    for layer in layers:
+        role = roles.get(layer.name)
+        coverage = saved_coverage(extra, layer.name)
+        where = (
+            f" (covers {describe(coverage, districts, dongs)})"
+            if role and coverage is not None
+            else ""
+        )
+        kind = f"role {role}{where}" if role else "context layer"
+        print(f"{layer.name}: {len(layer.data)} features, {kind}, {layer.provenance.vintage}")
     return 0
 
 

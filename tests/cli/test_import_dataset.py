@@ -76,6 +76,16 @@ def test_datasets_lists_where_each_is_published(capsys):
         assert text in out
 
 
+def test_import_says_what_each_layer_covers(tmp_path, capsys):
+    target = tmp_path / "p.gpkg"
+    args = ["import", str(FIXTURES / "store_info_seoul_202403.csv"), "--project", str(target)]
+    assert main([*args, "--keep-all"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "상가(상권)정보, 60 rows, 40 in the study area, 20 knowledge-based"
+    assert out[1].startswith("semas_firms: 20 features, role startups (covers G-Valley, Magok")
+    assert out[2].startswith("semas_all_businesses: 20 features, context layer")
+
+
 def test_an_old_release_is_one_line_naming_what_is_missing(tmp_path):
     target = tmp_path / "p.gpkg"
     result = run_innoatlas("import", FIXTURES / "store_info_2015_release.csv", "--project", target)
