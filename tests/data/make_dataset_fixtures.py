@@ -15,7 +15,9 @@ script reproduces their content. Real headers, encodings and CRSs as published
   EPSG:5174 .prj, a quarter of the rows with blank ``SCLAS_CL``, one unknown code;
 - ``LSMD_CONT_UQ111_11_202405.shp`` (+ parts): the national layer, code in ``ATRB_SE``;
 - ``seoul_greenbelt_OA-21123.zip``: 개발제한구역 (UDV100);
-- ``zoning_lookalike.zip``: the Seoul fields without ``SCLAS_CL``/``MLSFC_CL``: refused.
+- ``zoning_lookalike.zip``: the Seoul fields without ``SCLAS_CL``/``MLSFC_CL``: refused;
+- ``zoning_uqq_codes.zip``: the same fields holding 용도지구 codes (UQQ…), none of them in
+  the 용도지역 table: refused.
 """
 
 from __future__ import annotations
@@ -325,6 +327,12 @@ def main(out: Path = OUT) -> list[Path]:
     )
     lookalike = zoning.drop(columns=["SCLAS_CL", "MLSFC_CL"])
     zip_parts(write_shapefile(lookalike, work / "l", "UPIS_C_UQ111"), out / "zoning_lookalike.zip")
+    districts_file = zoning.assign(  # 용도지구 (경관지구 …): the same fields, other codes
+        LCLAS_CL="UQQ300", MLSFC_CL="UQQ310", SCLAS_CL="UQQ311", DGM_NM="자연경관지구"
+    )
+    zip_parts(
+        write_shapefile(districts_file, work / "d", "UPIS_C_UQ121"), out / "zoning_uqq_codes.zip"
+    )
     shutil.rmtree(work)
     return sorted(out.iterdir())
 

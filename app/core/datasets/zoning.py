@@ -73,6 +73,14 @@ def read_zoning(
             f"{path.name}: no polygon has a zone code in {', '.join(fields)}; nothing was imported"
         )
     zones = zone_columns(codes)
+    if not zones["known"].any():
+        seen = ", ".join(sorted(set(zones["zone_code"].dropna()))[:3])
+        raise DatasetError(
+            f"{path.name}: none of its zone codes is in the 용도지역 table ({seen}): "
+            f"another 용도지역·지구 layer (UQQ… are 용도지구)? assumed "
+            f"{recognition.info.encoding or 'detected'} text, CRS {layer.source_crs}; "
+            "nothing was imported"
+        )
     notes = list(layer.notes)
     rows = len(frame)
     keep = inside(frame, area)

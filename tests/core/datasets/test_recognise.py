@@ -79,3 +79,14 @@ def test_a_file_of_no_dataset_is_refused_in_one_line(tmp_path):
         recognise_or_refuse(plain)
     assert "none of the recognised datasets" in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_zoning_fields_with_codes_outside_the_table_are_refused(fixtures, project_stack):
+    from app.core.datasets.project_import import read_dataset
+
+    found = recognise(fixtures / "zoning_uqq_codes.zip")
+    with pytest.raises(DatasetError) as err:
+        read_dataset(found, project_stack)
+    message = str(err.value)
+    assert "none of its zone codes is in the 용도지역 table (UQQ311)" in message
+    assert "assumed CP949 text, CRS EPSG:5174" in message and "\n" not in message
