@@ -212,8 +212,8 @@ def match_startups(startups: gpd.GeoDataFrame, table: pd.DataFrame) -> tuple[gpd
     GeoDataFrame, int
         The start-ups with ``employees`` (가입자수) and ``founded`` (year of 적용일자)
         where a registered workplace of the same normalised name lies in the same
-        행정동, ``nps_matched`` True there; and the number matched. Where several
-        workplaces match, the largest is taken.
+        행정동 (else the same 법정동), ``nps_matched`` True there; and the number
+        matched. Where several workplaces match, the largest is taken.
 
     Raises
     ------
@@ -227,36 +227,44 @@ def match_startups(startups: gpd.GeoDataFrame, table: pd.DataFrame) -> tuple[gpd
                 "상가(상권)정보 can be matched with 국민연금 workplaces"
             )
     live = _registered(table)
-    keys = pd.DataFrame(
-        {
-            "key": normalise_name(live["사업장명"]).astype(str)
-            + "|"
-            + code_text(live["고객행정동주소코드"]).astype(str),
-            "employees": _employees(live),
-            "founded": pd.to_numeric(
-                live["적용일자"].astype(str).str.extract(r"^(\d{4})")[0], errors="coerce"
-            ).to_numpy(),
-        }
-    )
-    best = keys.sort_values("employees", ascending=False).drop_duplicates("key").set_index("key")
-    own = (
-        normalise_name(startups["상호명"]).astype(str)
-        + "|"
-        + code_text(startups["행정동코드"]).astype(str)
-    )
-    matched = (
-        own.isin(best.index).to_numpy() & normalise_name(startups["상호명"]).notna().to_numpy()
-    )
+    names = normalise_name(live["사업장명"]).astype(str)
+    employees = _employees(live)
+    founded = pd.to_numeric(
+        live["적용일자"].astype(str).str.extract(r"^(\d{4})")[0], errors="coerce"
+    ).to_numpy()
+    own_names = normalise_name(startups["상호명"])
+    has_name = own_names.notna().to_numpy()
+    own_names = own_names.astype(str)
+    matched = np.zeros(len(startups), dtype=bool)
+    found_employees = np.full(len(startups), np.nan)
+    found_year = np.full(len(startups), np.nan)
+    # by 행정동 first, then (for the rest) by 법정동: the two codes of both files
+    for nps_code, own_code in (
+        ("고객행정동주소코드", "행정동코드"),
+        ("고객법정동주소코드", "법정동코드"),
+    ):
+        if nps_code not in live.columns or own_code not in startups.columns:
+            continue
+        keys = pd.DataFrame(
+            {
+                "key": names + "|" + code_text(live[nps_code]).astype(str),
+                "employees": employees,
+                "founded": founded,
+            }
+        )
+        best = keys.sort_values("employees", ascending=False).drop_duplicates("key")
+        best = best.set_index("key")
+        own = own_names + "|" + code_text(startups[own_code]).astype(str)
+        hit = own.isin(best.index).to_numpy() & has_name & ~matched
+        found_employees[hit] = best.loc[own[hit], "employees"].to_numpy()
+        found_year[hit] = best.loc[own[hit], "founded"].to_numpy()
+        matched |= hit
     out = startups.copy()
-    employees = np.full(len(out), np.nan)
-    founded = np.full(len(out), np.nan)
-    employees[matched] = best.loc[own[matched], "employees"].to_numpy()
-    founded[matched] = best.loc[own[matched], "founded"].to_numpy()
     if "employees" in out.columns:
         keep = ~matched
-        employees[keep] = pd.to_numeric(out["employees"], errors="coerce").to_numpy()[keep]
-    out["employees"] = employees
-    out["founded"] = founded
+        found_employees[keep] = pd.to_numeric(out["employees"], errors="coerce").to_numpy()[keep]
+    out["employees"] = found_employees
+    out["founded"] = found_year
     out["nps_matched"] = matched
     return out, int(matched.sum())
 

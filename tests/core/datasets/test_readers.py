@@ -179,3 +179,32 @@ def test_a_file_with_nothing_in_the_study_area_is_refused(fixtures, project_stac
     busan.write_text("\n".join([lines[0], *lines[41:]]) + "\n", encoding="utf-8")
     with pytest.raises(DatasetError, match="none of its 20 businesses lies in the study area"):
         _read(fixtures, project_stack, busan)
+
+
+def test_nps_matching_falls_back_to_the_legal_dong():
+    import geopandas as gpd
+
+    startups = gpd.GeoDataFrame(
+        {
+            "상호명": ["(주)이노랩스", "가산전자", "없는회사"],
+            "행정동코드": ["1154551000", "1154551000", "1154551000"],
+            "법정동코드": ["1154510100", "1154510100", "1154510100"],
+        },
+        geometry=gpd.points_from_xy([0, 1, 2], [0, 1, 2]),
+        crs="EPSG:5186",
+    )
+    table = pd.DataFrame(
+        {
+            "사업장명": ["주식회사 이노랩스", "가산전자", "가산전자"],
+            "사업장가입상태코드 1 등록 2 탈퇴": ["1", "1", "2"],
+            "고객행정동주소코드": ["1154551000", "1154599999", "1154551000"],
+            "고객법정동주소코드": ["1154510100", "1154510100", "1154510100"],
+            "가입자수": ["5", "9", "30"],
+            "적용일자": ["2015-03-01", "2019-07-01", "2010-01-01"],
+        }
+    )
+    out, n = match_startups(startups, table)
+    assert n == 2
+    assert out["employees"].tolist()[:2] == [5, 9]  # 가산전자 by 법정동; withdrawn one ignored
+    assert out["founded"].tolist()[:2] == [2015, 2019]
+    assert out["nps_matched"].tolist() == [True, True, False]
