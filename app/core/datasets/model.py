@@ -56,6 +56,8 @@ class DatasetLayer:
     polygons_cover: bool = False
     name_hint: str = ""
     reader_notes: int = 0
+    #: The Korean display name (default: ``title``).
+    title_ko: str = ""
 
     @property
     def own_notes(self) -> list[str]:

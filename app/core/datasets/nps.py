@@ -189,11 +189,12 @@ def dong_context(
         "nps",
         gpd.GeoDataFrame(out, geometry=dongs.geometry.name, crs=dongs.crs),
         None,
-        f"국민연금 사업장 per dong {vintage}",
+        f"국민연금 workplaces per dong {vintage}",
         provenance,
         counts,
         notes,
         name_hint="nps_per_dong",
+        title_ko=f"국민연금 사업장 (행정동별) {vintage}",
     )
 
 

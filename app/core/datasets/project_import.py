@@ -229,6 +229,8 @@ def plan_dataset_layers(
         layer = make_user_layer(
             frame, name, item_title, item.provenance, style, role=item_role, index=index
         )
+        if item.title_ko and item_title == item.title:  # the dataset's names, both languages
+            layer.title_ko = item.title_ko
         coverage = None
         if item_role:
             coverage = (

@@ -121,6 +121,7 @@ def read_semas(
             notes,
             name_hint="semas_firms",
             reader_notes=len(layer.notes),
+            title_ko=f"상가(상권)정보 지식기반 기업 {vintage}",
         )
     ]
     if keep_all:
@@ -143,6 +144,7 @@ def read_semas(
                 {"rows": int(rows), "kept": len(others)},
                 [],
                 name_hint="semas_all_businesses",
+                title_ko=f"상가(상권)정보 나머지 업소 {vintage}",
             )
         )
     return result
