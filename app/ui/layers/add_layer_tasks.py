@@ -47,6 +47,8 @@ def recognise_dataset(path: Path, info: FileInfo, options: ReadOptions):
         return recognise(path, None, options, info=info), ""
     except InnoAtlasError as err:
         return None, str(err)
+    except Exception:  # never let the recognition break the general import
+        return None, ""
 
 
 def inspect_preview_recognise(

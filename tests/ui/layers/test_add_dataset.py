@@ -73,6 +73,24 @@ def test_semas_is_recognised_filtered_and_added_as_real_start_ups(main_window, q
     assert window.stack.get("startups").visible and window.roles.get("startups") is None
 
 
+def test_a_bad_ksic_filter_says_why_and_blocks_add(main_window, qtbot):
+    dialog = _ask_dataset(main_window, qtbot, FIXTURES / "store_info_seoul_202403.csv")
+    panel = dialog.dataset_panel
+    panel.ksic_edit.setFocus()
+    panel.ksic_edit.selectAll()
+    qtbot.keyClicks(panel.ksic_edit, "J62, software")
+    qtbot.keyClick(panel.ksic_edit, Qt.Key.Key_Return)
+    assert not dialog.ok_button.isEnabled()
+    assert "not a KSIC code: 'software'" in dialog.problem.text()
+    panel.ksic_edit.selectAll()
+    qtbot.keyClicks(panel.ksic_edit, "J")
+    with qtbot.waitSignal(panel.read, timeout=20_000):
+        qtbot.keyClick(panel.ksic_edit, Qt.Key.Key_Return)
+    assert dialog.ok_button.isEnabled()
+    assert set(panel.result.layers[0].frame["표준산업분류코드"].str[0]) == {"J"}
+    dialog.reject()
+
+
 def test_unticking_the_dataset_gives_the_general_import(main_window, qtbot):
     window = main_window
     dialog = _ask_dataset(window, qtbot, FIXTURES / "store_info_seoul_202403.csv")
