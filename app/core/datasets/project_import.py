@@ -135,9 +135,14 @@ def read_dataset(
         table = read_nps(recognition, progress, cancelled)
         dongs = stack.get(DONGS_LAYER)
         layer = dong_context(recognition, table, dongs.data if dongs is not None else None)
-        text = (
-            f"국민연금 가입 사업장, {layer.counts['rows']:,} rows, "
-            f"{layer.counts['in_dongs']:,} workplaces joined to {layer.counts['kept']} dongs"
+        from app.core.i18n_catalog import translate
+
+        text = translate(
+            "국민연금 가입 사업장, {rows} rows, {joined} workplaces joined to {dongs} dongs",
+            language,
+            rows=f"{layer.counts['rows']:,}",
+            joined=f"{layer.counts['in_dongs']:,}",
+            dongs=layer.counts["kept"],
         )
         return DatasetImport(recognition, [layer], text, table=table)
     layer = read_zoning(
