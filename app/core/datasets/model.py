@@ -58,6 +58,10 @@ class DatasetLayer:
     reader_notes: int = 0
     #: The Korean display name (default: ``title``).
     title_ko: str = ""
+    #: Where the file has data (all its businesses in the study area, before the
+    #: filter): the coverage area is found from these, so that a district with
+    #: businesses but no knowledge-based firm counts 0 firms, not unknown.
+    coverage_frame: gpd.GeoDataFrame | None = None
 
     @property
     def own_notes(self) -> list[str]:

@@ -242,7 +242,7 @@ def plan_dataset_layers(
                 Coverage.of("polygons")
                 if item.polygons_cover and item_role == "zoning"
                 else default_coverage(
-                    frame,
+                    item.coverage_frame if item.coverage_frame is not None else frame,
                     districts.data if districts is not None else None,
                     dongs.data if dongs is not None else None,
                 )

@@ -122,6 +122,7 @@ def read_semas(
             name_hint="semas_firms",
             reader_notes=len(layer.notes),
             title_ko=f"상가(상권)정보 지식기반 기업 {vintage}",
+            coverage_frame=gpd.GeoDataFrame(geometry=local.geometry.to_numpy(), crs=frame.crs),
         )
     ]
     if keep_all:

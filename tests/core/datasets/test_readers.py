@@ -208,3 +208,21 @@ def test_nps_matching_falls_back_to_the_legal_dong():
     assert out["employees"].tolist()[:2] == [5, 9]  # 가산전자 by 법정동; withdrawn one ignored
     assert out["founded"].tolist()[:2] == [2015, 2019]
     assert out["nps_matched"].tolist() == [True, True, False]
+
+
+def test_the_coverage_is_where_the_file_has_businesses_not_only_the_kept_firms(
+    fixtures, project_stack
+):
+    """A filter that keeps firms in one district only: the others still count 0, not
+    unknown, as the file has businesses there."""
+    from app.core.datasets.project_import import plan_dataset_layers
+
+    result = _read(
+        fixtures, project_stack, "store_info_seoul_202403.csv", ksic=KsicFilter.parse("C21")
+    )
+    kept = result.layers[0].frame
+    assert 0 < len(kept) < 20
+    plan = plan_dataset_layers(project_stack, {}, result)
+    _layer, role, coverage = plan.additions[0]
+    assert role == "startups"
+    assert set(coverage.ids) == {"gvalley", "magok", "yangjae"}
