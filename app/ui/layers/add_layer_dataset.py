@@ -70,6 +70,14 @@ class DatasetSection:
         active = self.dataset_panel.active
         role = self.role_box.currentData()
         self.mapping_group.setVisible(role is not None and not active)
+        # a dataset without coordinates (국민연금) is joined by dong code: no CRS, no x/y
+        no_xy = active and self.dataset_panel.recognition.dataset == "nps"
+        if no_xy:
+            for widget in (self.crs_label, self.crs_box, self.x_box, self.y_box):
+                self._set_row_visible(widget, False)
+        elif getattr(self, "_xy_hidden", False):
+            self._apply_info()
+        self._xy_hidden = no_xy
         self._update_coverage()
         self._set_problem(self._base_problem())
 

@@ -185,6 +185,7 @@ def test_nps_after_semas_adds_workplaces_per_dong_and_matches_the_start_ups(main
     _close_messages(window, qtbot)
     dialog = _ask_dataset(window, qtbot, FIXTURES / "nps_workplaces_202403.csv")
     assert dialog.role_box.currentData() is None  # a context layer
+    assert not dialog.crs_box.isVisible() and not dialog.x_box.isVisible()  # joined by code
     assert "joined to" in dialog.dataset_panel.summary_label.text()
     per_dong = _accept(window, qtbot, dialog)
     _close_messages(window, qtbot)
