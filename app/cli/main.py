@@ -6,7 +6,9 @@
 ``innoatlas export-gpkg OUT.gpkg ...`` exports a styled GeoPackage (app/cli/export_gpkg.py);
 ``innoatlas export-shp OUTDIR ...`` exports Shapefiles, GeoJSON, FlatGeobuf (app/cli/export_shp.py);
 ``innoatlas render OUT.png|OUT.pdf ...`` exports a print map (app/cli/render.py);
-``innoatlas export-html OUT.html ...`` exports an offline web map (app/cli/export_html.py).
+``innoatlas export-html OUT.html ...`` exports an offline web map (app/cli/export_html.py);
+``innoatlas import FILE --project P`` and ``innoatlas datasets``: official datasets
+(app/cli/import_dataset.py).
 Nothing here imports Qt until the GUI starts. Every error is one line on stderr,
 ``innoatlas: error: ...``, with exit code 2.
 """
@@ -63,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.export_gpkg import add_export_gpkg_parser
     from app.cli.export_html import add_export_html_parser
     from app.cli.export_shp import add_export_shp_parser
+    from app.cli.import_dataset import add_import_parser
     from app.cli.indicators import add_indicators_parser
     from app.cli.render import add_render_parser
     from app.cli.suggest import add_suggest_parser
@@ -74,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_render_parser(commands)
     add_export_html_parser(commands)
     add_compare_parser(commands)
+    add_import_parser(commands)
     return parser
 
 
@@ -114,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.compare import run_compare
 
         return run_compare(args, error)
+    if args.command in ("import", "datasets"):
+        from app.cli.import_dataset import run_datasets, run_import
+
+        return (run_import if args.command == "import" else run_datasets)(args, error)
     from app.core.paths import DEFAULT_PROJECT
 
     project = args.project or DEFAULT_PROJECT

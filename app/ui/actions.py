@@ -430,6 +430,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "suggest, export, present",
     ),
     ActionSpec(
+        "actionDataSources",
+        "&Data sources",
+        "&Help",
+        "",
+        "The official datasets Add layer recognises: where each is published, its "
+        "licence, what to download for the three districts",
+    ),
+    ActionSpec(
         "actionShortcuts",
         "&Keyboard shortcuts",
         "&Help",

@@ -137,6 +137,11 @@ class LayerImporter(QObject):
         return dialog
 
     def _on_dialog_done(self, dialog, code: int) -> None:
+        choice = dialog.dataset_choice() if code == QDialog.DialogCode.Accepted else None
+        if choice is not None:  # read as a recognised official dataset in the dialog
+            self.dialog = None
+            self._add_dataset(*choice)
+            return
         request = dialog.request() if code == QDialog.DialogCode.Accepted else None
         coverage = dialog.coverage_choice() if request is not None else None
         self.dialog = None
@@ -146,6 +151,18 @@ class LayerImporter(QObject):
             self.start(request, coverage)
         else:
             self._next()
+
+    def _add_dataset(self, result, role, title) -> None:
+        from app.ui.layers.add_layer_datasets import add_dataset
+
+        try:
+            layers = add_dataset(self.window, result, role, title)
+        except (InnoAtlasError, ValueError) as err:
+            self._fail(str(err))
+            return
+        if layers:
+            self.layerAdded.emit(layers[0])
+        self._next()
 
     # -- reading ------------------------------------------------------------------------------
     def start(self, request: ImportRequest, coverage: Coverage | None = None) -> worker.Task:

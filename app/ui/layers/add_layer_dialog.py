@@ -15,6 +15,14 @@ the dialog and drops the inspection.
 A layer given a role gets a coverage area (:mod:`app.ui.layers.coverage_editor`): the
 dialog reads the features in another worker to find its default, the districts (or
 dongs) they fall in, and pre-selects it; the user may choose another.
+
+An official dataset recognised by its header (app.core.datasets) gets a panel above the
+form (:mod:`app.ui.layers.add_layer_dataset`): what was found, its filter and the read of
+the whole file, whose result is added as it is (:mod:`app.ui.layers.add_layer_datasets`).
+
+Parts: ``add_layer_tasks`` (the workers' calls), ``add_layer_preview`` (the table),
+``add_layer_mapping`` (role columns and the checks), ``add_layer_coverage``,
+``add_layer_dataset``.
 """
 
 from __future__ import annotations
@@ -22,10 +30,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -40,73 +47,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import InnoAtlasError
 from app.core.formats.vector import (
     KOREAN_CRS_PRESETS,
     FileInfo,
-    LayerInfo,
     ReadOptions,
     check_input,
     datum_shift_note,
-    inspect_vector,
-    list_layers,
-    preview_attributes,
 )
-from app.core.progress import Progress
-from app.core.project.coverage import DISTRICTS_LAYER, DONGS_LAYER, Coverage, default_coverage
+from app.core.project.coverage import DISTRICTS_LAYER, DONGS_LAYER
 from app.core.project.layer_import import ImportRequest
 from app.ui import worker
 from app.ui.i18n import tr
+from app.ui.layers.add_layer_coverage import CoverageSection
+from app.ui.layers.add_layer_dataset import DatasetPanel, DatasetSection
+from app.ui.layers.add_layer_mapping import NO_COLUMN, MappingSection
+from app.ui.layers.add_layer_preview import fill_preview
+from app.ui.layers.add_layer_tasks import (
+    inspect_preview_recognise,
+    layer_data,
+    listed_layers,
+)
 from app.ui.layers.coverage_editor import CoverageEditor
 from layers.model import LayerStack
 
 ENCODINGS = ("UTF-8", "CP949", "EUC-KR", "ISO-8859-1")
 PREVIEW_ROWS = 20
-NO_COLUMN = "(none)"  # shown through tr()
 
 
-def inspect_and_preview(
-    path: Path, options: ReadOptions, rows: int, progress: Progress
-) -> tuple[FileInfo, pd.DataFrame, str]:
-    """The worker's call: the chosen layer's description, its first ``rows`` rows and
-    why they cannot be previewed ('' when they can). Qt-free."""
-    info = inspect_vector(path, options, progress=progress)
-    progress(0.8, f"previewing {info.layer or path.name}")
-    try:
-        preview = preview_attributes(path, options, rows=rows)
-    except InnoAtlasError as err:
-        return info, pd.DataFrame(), str(err)
-    return info, preview, ""
-
-
-def locate_features(
-    path: Path,
-    options: ReadOptions,
-    districts: gpd.GeoDataFrame | None,
-    dongs: gpd.GeoDataFrame | None,
-    progress: Progress,
-) -> Coverage:
-    """The worker's call for the coverage: read the features, return where they fall
-    (:func:`~app.core.project.coverage.default_coverage`). Qt-free."""
-    from app.core.formats.vector import read_vector
-
-    layer = read_vector(
-        path, path.stem or "layer", options.layer, options=options, progress=progress
-    )
-    return default_coverage(layer.frame, districts, dongs)
-
-
-def _listed(path: Path) -> list[LayerInfo]:
-    """The layers known before any inspection: a GeoPackage's (one query), else none."""
-    if path.suffix.lower() != ".gpkg":
-        return []
-    try:
-        return list_layers(path)
-    except InnoAtlasError:
-        return []  # the inspection says why
-
-
-class ImportLayerDialog(QDialog):
+class ImportLayerDialog(CoverageSection, DatasetSection, MappingSection, QDialog):
     """Choose how one file is read and what it is used for.
 
     Parameters
@@ -146,7 +114,7 @@ class ImportLayerDialog(QDialog):
         self.setWindowTitle(tr("Add layer — {name}", name=Path(path).name))
         self.path = Path(path)
         check_input(self.path)  # raises InputError: the caller reports it
-        layers = _listed(self.path)
+        layers = listed_layers(self.path)
         self.info = FileInfo(self.path, "", layers, [], None, "", None, None, None, None)
         self.detected_encoding: str | None = None
         self.preview: pd.DataFrame = pd.DataFrame()
@@ -220,7 +188,7 @@ class ImportLayerDialog(QDialog):
             )
         )
         self.coverage_editor = CoverageEditor(
-            _layer_data(stack, DISTRICTS_LAYER), _layer_data(stack, DONGS_LAYER), False, self
+            layer_data(stack, DISTRICTS_LAYER), layer_data(stack, DONGS_LAYER), False, self
         )
         QVBoxLayout(self.coverage_group).addWidget(self.coverage_editor)
         self.coverage_group.setVisible(False)
@@ -264,7 +232,10 @@ class ImportLayerDialog(QDialog):
         form.addRow(tr("Name"), self.title_edit)
         form.addRow(tr("Use"), self.role_box)
         self.form = form
+        self.dataset_panel = DatasetPanel(stack, self)
+        self.dataset_panel.changed.connect(self._on_dataset_changed)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.dataset_panel)
         layout.addLayout(form)
         layout.addWidget(self.mapping_group)
         layout.addWidget(self.coverage_group)
@@ -404,7 +375,7 @@ class ImportLayerDialog(QDialog):
         """Inspect the chosen layer in a worker; a running inspection is dropped."""
         if self.task is not None:
             self.task.cancel()
-        task = worker.Task(inspect_and_preview, self.path, options, PREVIEW_ROWS)
+        task = worker.Task(inspect_preview_recognise, self.path, options, PREVIEW_ROWS)
         task.on(
             progress=lambda f, m: self._on_progress(task, f),
             finished=lambda result: self._on_inspected(task, result),
@@ -434,7 +405,7 @@ class ImportLayerDialog(QDialog):
     def _on_inspected(self, task: worker.Task, result) -> None:
         if not self._end(task):
             return
-        info, preview, problem = result
+        info, preview, problem, recognition, refusal = result
         first = not self.ready
         untouched = self.title_edit.text().strip() == self._default_title()
         self.info = info
@@ -451,6 +422,12 @@ class ImportLayerDialog(QDialog):
         self.preview = preview
         self._read_problem = problem
         self._fill_table()
+        if first and recognition is not None:
+            self._preset_dataset(recognition)
+        options = self.options()
+        self.dataset_panel.show_recognition(
+            recognition, refusal, options.encoding, options.assumed_crs
+        )
         self._rebuild_mapping(keep=True)
         self.inspected.emit()
 
@@ -475,137 +452,13 @@ class ImportLayerDialog(QDialog):
         if self.locate_task is not None:
             self.locate_task.cancel()
             self.locate_task = None
+        if self.dataset_panel.task is not None:
+            self.dataset_panel.task.cancel()
+            self.dataset_panel.task = None
         super().done(result)
 
-    # -- coverage -------------------------------------------------------------------------
-    def _update_coverage(self) -> None:
-        """Show the coverage editor for a role; find the default where the features fall."""
-        role = self.role_box.currentData()
-        self.coverage_group.setVisible(role is not None)
-        self.coverage_editor.set_polygons_allowed(role == "zoning")
-        if role is None or not self.ready:
-            return
-        options = self.options()
-        key = (options, self.info.crs)
-        if key == self._located:
-            return
-        if self.locate_task is not None:
-            self.locate_task.cancel()
-            self.locate_task = None
-        self._located = key
-        if self._read_problem or (self.info.crs is None and options.assumed_crs is None):
-            self.coverage_editor.set_default(None)  # not readable yet: found when read
-            return
-        editor = self.coverage_editor
-        task = worker.Task(locate_features, self.path, options, editor.districts, editor.dongs)
-        task.on(
-            finished=lambda coverage: self._on_located(task, coverage),
-            failed=lambda _message, _details: self._on_located(task, None),
-        )
-        self.locate_task = task
-        editor.set_default(None, pending=True)
-        worker.start(task)
-
-    def _on_located(self, task: worker.Task, coverage: Coverage | None) -> None:
-        if task is not self.locate_task:
-            return  # dropped: other read options were chosen, or the dialog closed
-        self.locate_task = None
-        editor = self.coverage_editor
-        editor.set_default(coverage)
-        if coverage is not None and not editor.touched:
-            editor.set_coverage(coverage)
-        self.located.emit()
-
-    def coverage_choice(self) -> Coverage | None:
-        """The coverage chosen for the role; None for the default (where the features
-        fall, found from the features read) or without a role."""
-        editor = self.coverage_editor
-        if self.role_box.currentData() is None or editor.is_default():
-            return None
-        if editor.default is None and not editor.touched:
-            return None
-        return editor.coverage()
-
     def _fill_table(self) -> None:
-        model = self.table_model
-        model.clear()
-        frame = self.preview
-        model.setHorizontalHeaderLabels([str(c) for c in frame.columns])
-        for row in frame.itertuples(index=False):  # at most PREVIEW_ROWS rows
-            items = []
-            for value in row:
-                item = QStandardItem(
-                    ""
-                    if value is None or (isinstance(value, float) and value != value)
-                    else str(value)
-                )
-                item.setEditable(False)
-                items.append(item)
-            model.appendRow(items)
-        self.table.resizeColumnsToContents()
-
-    def _rebuild_mapping(self, *_args, keep: bool = False) -> None:
-        from app.core.project.roles import ROLE_FIELDS, guess_mapping
-
-        previous = {target: box.currentData() for target, box in self.mapping_boxes.items()}
-        while self.mapping_form.rowCount():
-            self.mapping_form.removeRow(0)
-        self.mapping_boxes = {}
-        role = self.role_box.currentData()
-        self.mapping_group.setVisible(role is not None)
-        self._update_coverage()
-        if role is None:
-            self._set_problem(self._base_problem())
-            return
-        columns = list(self.info.columns)
-        guess = guess_mapping(columns, role, self.preview if len(self.preview) else None)
-        for role_field in ROLE_FIELDS[role]:
-            box = QComboBox(self.mapping_group)
-            box.setObjectName(f"importMap_{role_field.target}")
-            box.setToolTip(tr(role_field.description))
-            box.addItem(tr(NO_COLUMN), None)
-            for column in columns:
-                box.addItem(column, column)
-            wanted = previous.get(role_field.target) if keep else None
-            wanted = wanted if wanted in columns else guess.get(role_field.target)
-            box.setCurrentIndex(max(0, box.findData(wanted)) if wanted else 0)
-            box.currentIndexChanged.connect(lambda _i: self._set_problem(self._base_problem()))
-            label = tr(role_field.label) + (" *" if role_field.required else "")
-            self.mapping_form.addRow(label, box)
-            self.mapping_boxes[role_field.target] = box
-        self._set_problem(self._base_problem())
-
-    def _base_problem(self) -> str:
-        """Why the layer cannot be added yet ('' when it can)."""
-        if not self.ready:
-            return ""  # nothing known yet: OK waits for the inspection
-        if self._read_problem:
-            return self._read_problem
-        if self.info.driver.upper() == "CSV" and None in (
-            self.x_box.currentData(),
-            self.y_box.currentData(),
-        ):  # an address list, say: say so, and which columns there are
-            return tr(
-                "{name} has no coordinate columns (lon/lat, x/y, 경도/위도 …); its "
-                "columns: {columns}. Choose the X and Y columns, or add coordinates to the "
-                "file (addresses are not geocoded).",
-                name=self.path.name,
-                columns=", ".join(map(str, self.info.columns)) or "—",
-            )
-        role = self.role_box.currentData()
-        if role is not None:
-            from app.core.project.roles import ROLE_FIELDS
-
-            missing = [
-                tr(f.label)
-                for f in ROLE_FIELDS[role]
-                if f.required and self.mapping_boxes[f.target].currentData() is None
-            ]
-            if missing:
-                return tr("Choose the column for: {fields}", fields=", ".join(missing))
-        if self.info.crs is None and self.crs_box.currentData() is None:
-            return tr("Choose the CRS of the coordinates")
-        return ""
+        fill_preview(self.table_model, self.table, self.preview)
 
     def _set_problem(self, text: str) -> None:
         self.problem.setText(text)
@@ -618,8 +471,3 @@ class ImportLayerDialog(QDialog):
         mapping = {target: box.currentData() for target, box in self.mapping_boxes.items()}
         title = self.title_edit.text().strip() or self._default_title()
         return ImportRequest(self.path, self.options(), title, self.role_box.currentData(), mapping)
-
-
-def _layer_data(stack: LayerStack | None, name: str) -> gpd.GeoDataFrame | None:
-    layer = stack.get(name) if stack is not None else None
-    return layer.data if layer is not None else None

@@ -1,4 +1,4 @@
-"""Help → User guide (F1) and Help → Keyboard shortcuts.
+"""Help → User guide (F1), Help → Data sources and Help → Keyboard shortcuts.
 
 The guide is the project's own ``docs/guide.md`` (``docs/guide.ko.md`` in Korean), shown
 offline in a :class:`QTextBrowser`, which renders Markdown itself (Qt's md4c; no HTML is
@@ -35,7 +35,7 @@ from app.ui.actions import MAP_KEYS
 from app.ui.i18n import tr
 
 
-def guide_path(language: str, docs: Path = DOCS_DIR) -> Path:
+def guide_path(language: str, docs: Path = DOCS_DIR, page: str = "guide") -> Path:
     """The user guide page in ``language`` (the English one when there is no other).
 
     Parameters
@@ -45,13 +45,16 @@ def guide_path(language: str, docs: Path = DOCS_DIR) -> Path:
     docs : Path
         The folder of the guide pages.
 
+    page : str
+        The page's name (``"guide"``, ``"datasets"``).
+
     Returns
     -------
     Path
         ``guide.ko.md`` for Korean when it exists, else ``guide.md``.
     """
-    translated = docs / f"guide.{language}.md"
-    return translated if language != "en" and translated.exists() else docs / "guide.md"
+    translated = docs / f"{page}.{language}.md"
+    return translated if language != "en" and translated.exists() else docs / f"{page}.md"
 
 
 class GuideBrowser(QTextBrowser):
@@ -76,7 +79,7 @@ class GuideBrowser(QTextBrowser):
         super().doSetSource(name, type)
 
 
-def show_guide(parent: QWidget, language: str) -> QDialog:
+def show_guide(parent: QWidget, language: str, page: str = "guide") -> QDialog:
     """Open the user guide (non-modal) in ``language``.
 
     Parameters
@@ -85,17 +88,22 @@ def show_guide(parent: QWidget, language: str) -> QDialog:
         The main window.
     language : str
         ``"en"`` or ``"ko"``.
+    page : str
+        ``"guide"`` or ``"datasets"`` (Help → Data sources: where the official datasets
+        are published, their licences, what to download; docs/datasets.md).
 
     Returns
     -------
     QDialog
-        The open dialog (object name ``guideDialog``); its browser is ``guideBrowser``.
+        The open dialog (object name ``guideDialog``, ``dataSourcesDialog`` for the
+        data sources); its browser is ``guideBrowser``.
     """
     dialog = QDialog(parent)
-    dialog.setObjectName("guideDialog")
-    dialog.setWindowTitle(tr("InnoAtlas user guide"))
+    datasets = page == "datasets"
+    dialog.setObjectName("dataSourcesDialog" if datasets else "guideDialog")
+    dialog.setWindowTitle(tr("Data sources") if datasets else tr("InnoAtlas user guide"))
     browser = GuideBrowser(dialog)
-    path = guide_path(language)
+    path = guide_path(language, page=page)
     if path.exists():
         browser.setSearchPaths([str(path.parent)])
         browser.setSource(

@@ -281,6 +281,9 @@ class MainWindow(LayerRoles, QMainWindow):
         a["actionAbout"].triggered.connect(self.show_about)
         a["actionGuide"].triggered.connect(lambda: help_pages.show_guide(self, self.language))
         a["actionShortcuts"].triggered.connect(lambda: help_pages.show_shortcuts(self))
+        a["actionDataSources"].triggered.connect(
+            lambda: help_pages.show_guide(self, self.language, "datasets")
+        )
         self.layer_panel.propertiesRequested.connect(self.show_properties)
         self.identify_tool.identified.connect(self._on_identified)
         self.canvas.coordinatesChanged.connect(self.status_widgets.show_coordinates)
