@@ -1,0 +1,186 @@
+"""Shortest walks with ``scipy.sparse.csgraph.dijkstra``: virtual nodes, limits, pairs.
+
+A walk from a site (or a feature) starts at a point inside an edge. Rather than split the
+edge, each source becomes one **virtual node** appended to the graph, with an arc to each
+end of every edge it starts on (weight: its cost plus the stretch of edge to that end).
+One ``dijkstra`` call answers all sources at once (``indices`` = the virtual nodes,
+``limit`` = the largest radius; ``min_only=True`` for "the nearest of many"). A feature at
+position ``t`` on edge ``(u, v)`` of length ``L`` is then at
+``min(D[u] + t, D[v] + L - t) + access``; a feature on an edge where the walk starts is
+also reached directly along that edge. No Python loop runs over edges or features.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from app.core.network.join import Joined, Starts
+from app.core.network.topology import TINY_M, Network, min_coo
+
+#: Sources per dijkstra call so that the distance matrix stays small (sources × nodes).
+MAX_MATRIX_CELLS = 8_000_000
+
+
+def graph_with_sources(network: Network, starts: Starts) -> sparse.csr_matrix:
+    """The network's graph with one virtual node per source appended (rows ``n + s``)."""
+    n = network.n_nodes
+    m = starts.n_sources
+    e = starts.edge
+    length = network.edge_length[e]
+    rows = np.concatenate([starts.source, starts.source])
+    cols = np.concatenate([network.edge_u[e], network.edge_v[e]])
+    w = np.concatenate([starts.cost + starts.lo, starts.cost + (length - starts.hi)])
+    rows, cols, w = min_coo(rows, cols, np.maximum(w, TINY_M))
+    base = network.graph
+    counts = np.bincount(rows, minlength=m)
+    indptr = np.concatenate([base.indptr, base.indptr[-1] + np.cumsum(counts)])
+    indices = np.concatenate([base.indices, cols])
+    data = np.concatenate([base.data, w])
+    return sparse.csr_matrix((data, indices, indptr), shape=(n + m, n + m))
+
+
+def node_distances(network: Network, starts: Starts, limit: float = np.inf) -> np.ndarray:
+    """``(n_sources, n_nodes)`` walking distances from each source (inf beyond ``limit``)."""
+    n, m = network.n_nodes, starts.n_sources
+    if m == 0:
+        return np.zeros((0, n))
+    graph = graph_with_sources(network, starts)
+    dist = csgraph.dijkstra(graph, directed=True, indices=np.arange(n, n + m), limit=limit)
+    return np.asarray(dist)[:, :n]
+
+
+def nearest_node_distances(network: Network, starts: Starts) -> np.ndarray:
+    """``(n_nodes,)`` walking distance from each node to the nearest source (one
+    multi-source search, ``min_only=True``); inf where none is reachable."""
+    n, m = network.n_nodes, starts.n_sources
+    if m == 0:
+        return np.full(n, np.inf)
+    graph = graph_with_sources(network, starts)
+    # arcs run source -> network; walking is symmetric, so distances from the sources
+    # are distances to them
+    dist = csgraph.dijkstra(graph, directed=True, indices=np.arange(n, n + m), min_only=True)
+    return np.asarray(dist)[:n]
+
+
+def feature_pairs(
+    network: Network,
+    starts: Starts,
+    features: Joined,
+    radii: np.ndarray,
+    by_edge: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(source, feature, distance)`` for every feature within its source's radius.
+
+    Parameters
+    ----------
+    network : Network
+    starts : Starts
+        The walks' starts (sites).
+    features : Joined
+        The features joined to the network (off-network ones are never reached).
+    radii : ndarray
+        Per source, the walking radius (m).
+    by_edge : tuple, optional
+        ``features.by_edge(network.n_edges)``, when the caller keeps it.
+    """
+    radii = np.broadcast_to(np.asarray(radii, float), (starts.n_sources,))
+    order, offsets = by_edge or features.by_edge(network.n_edges)
+    n = max(network.n_nodes, 1)
+    chunk = max(1, MAX_MATRIX_CELLS // n)
+    out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for first in range(0, starts.n_sources, chunk):
+        part = _chunk(starts, first, min(starts.n_sources, first + chunk))
+        r = radii[first : first + part.n_sources]
+        s, f, d = _pairs_one(network, part, features, r, order, offsets)
+        out.append((s + first, f, d))
+    if not out:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    s, f, d = (np.concatenate(c) for c in zip(*out))
+    return s, f, d
+
+
+def _chunk(starts: Starts, first: int, last: int) -> Starts:
+    keep = (starts.source >= first) & (starts.source < last)
+    return Starts(
+        starts.source[keep] - first,
+        starts.edge[keep],
+        starts.lo[keep],
+        starts.hi[keep],
+        starts.cost[keep],
+        last - first,
+        starts.off[first:last],
+    )
+
+
+def _ranges(offsets: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each entry of ``edges``, the positions ``offsets[e]..offsets[e+1]``:
+    ``(entry, position)`` flattened."""
+    lo, hi = offsets[edges], offsets[edges + 1]
+    counts = hi - lo
+    entry = np.repeat(np.arange(len(edges)), counts)
+    start = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    return entry, start + np.arange(len(entry))
+
+
+def _pairs_one(network, starts, features, radii, order, offsets):
+    limit = float(radii.max()) if len(radii) else 0.0
+    dist = node_distances(network, starts, limit=limit)
+    eu, ev, length = network.edge_u, network.edge_v, network.edge_length
+    du, dv = dist[:, eu], dist[:, ev]
+    s, e = np.nonzero(np.isfinite(du) | np.isfinite(dv))
+    entry, pos = _ranges(offsets, e)
+    f = order[pos]
+    s1, e1 = s[entry], e[entry]
+    tf, af = features.t[f], features.access[f]
+    d1 = np.minimum(du[s1, e1] + tf, dv[s1, e1] + (length[e1] - tf)) + af
+    # directly along an edge where the walk starts
+    entry2, pos2 = _ranges(offsets, starts.edge)
+    f2 = order[pos2]
+    k = entry2
+    tf2 = features.t[f2]
+    along = np.maximum(0.0, np.maximum(starts.lo[k] - tf2, tf2 - starts.hi[k]))
+    d2 = starts.cost[k] + along + features.access[f2]
+    src = np.concatenate([s1, starts.source[k]])
+    feat = np.concatenate([f, f2])
+    d = np.concatenate([d1, d2])
+    keep = d <= radii[src]
+    src, feat, d = src[keep], feat[keep], d[keep]
+    key = src.astype(np.int64) * (len(features.edge) + 1) + feat
+    o = np.lexsort((d, key))
+    key, src, feat, d = key[o], src[o], feat[o], d[o]
+    first = np.ones(len(key), bool)
+    first[1:] = key[1:] != key[:-1]
+    return src[first], feat[first], d[first]
+
+
+def nearest_distance(
+    network: Network,
+    starts: Starts,
+    to_nearest: np.ndarray,
+    features: Joined,
+    by_edge: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Per source, the walking distance to the nearest feature.
+
+    ``to_nearest`` is :func:`nearest_node_distances` from the features (computed once
+    per layer, whatever the sites).
+    """
+    out = np.full(starts.n_sources, np.inf)
+    if len(starts.edge) == 0:
+        return out
+    e = starts.edge
+    length = network.edge_length[e]
+    via = starts.cost + np.minimum(
+        to_nearest[network.edge_u[e]] + starts.lo,
+        to_nearest[network.edge_v[e]] + (length - starts.hi),
+    )
+    np.minimum.at(out, starts.source, via)
+    order, offsets = by_edge or features.by_edge(network.n_edges)
+    k, pos = _ranges(offsets, e)
+    f = order[pos]
+    tf = features.t[f]
+    along = np.maximum(0.0, np.maximum(starts.lo[k] - tf, tf - starts.hi[k]))
+    np.minimum.at(out, starts.source[k], starts.cost[k] + along + features.access[f])
+    return out
