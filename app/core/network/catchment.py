@@ -132,8 +132,10 @@ class WalkingLayer:
             self.owner.network, starts, self._to_nearest, self.joined, self.by_edge
         )
         if is_polygonal(sites).any():  # a feature inside a polygon site: distance 0
-            touching = straight.nearest_distances(sites, self.base) == 0
-            walk[touching] = 0.0
+            (site_idx, _), gap = self.base.tree.query_nearest(
+                sites, return_distance=True, all_matches=False
+            )
+            walk[site_idx[gap == 0]] = 0.0
         result = np.where(np.isfinite(walk), walk, np.nan)
         return result
 
