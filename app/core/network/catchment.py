@@ -15,6 +15,7 @@ A feature inside a polygon site is at distance 0, as with straight lines.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -184,3 +185,52 @@ def add_reach_ratio(
             ratio[usable] = np.where(circle > 0, walk / circle, np.nan)
     frame[REACH_COLUMN] = ratio
     return frame
+
+
+def walking_indicators(
+    sites: gpd.GeoDataFrame,
+    startups: gpd.GeoDataFrame | None,
+    education: gpd.GeoDataFrame | None,
+    stations: gpd.GeoDataFrame | None,
+    zoning: gpd.GeoDataFrame | None,
+    *,
+    network: Network,
+    name: str = "walking network",
+    radius: float = 800.0,
+    site_radius: bool = True,
+    **engine_options: Any,
+) -> pd.DataFrame:
+    """Every indicator of docs/indicators.md with a walking catchment, plus ``reach_ratio``.
+
+    Parameters
+    ----------
+    sites, startups, education, stations, zoning : GeoDataFrame or None
+        As for :func:`app.core.indicators.engine.compute_indicators`.
+    network : Network
+        The walking network.
+    name : str
+        Its name, recorded in ``frame.attrs["catchment"]``.
+    radius : float
+        The walking R (m).
+    site_radius : bool
+        Use each site's ``radius_m`` where set.
+    **engine_options
+        ``rules``, ``use_classes``, ``coverage`` (engine) and ``weights``,
+        ``references``, ``progress`` (compute).
+
+    Returns
+    -------
+    DataFrame
+        The engine's columns, then ``reach_ratio``.
+    """
+    from app.core.indicators.engine import IndicatorEngine
+
+    build = {
+        k: engine_options.pop(k)
+        for k in ("rules", "use_classes", "coverage")
+        if k in engine_options
+    }
+    distances = WalkingDistances(network, name)
+    engine = IndicatorEngine(startups, education, stations, zoning, distances=distances, **build)
+    frame = engine.compute(sites, radius, site_radius=site_radius, **engine_options)
+    return add_reach_ratio(frame, sites, distances, radius, site_radius)
