@@ -13,6 +13,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -59,8 +60,9 @@ def save_cached(key: str, network: Network, folder: Path | None = None) -> Path 
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(suffix=".npz.part", dir=folder)
+        arrays: dict[str, Any] = network.to_arrays()
         with os.fdopen(fd, "wb") as out:
-            np.savez_compressed(out, **network.to_arrays())
+            np.savez_compressed(out, **arrays)
         target = folder / f"{key}.npz"
         os.replace(temp, target)
         return target
