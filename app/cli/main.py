@@ -6,7 +6,8 @@
 ``innoatlas export-gpkg OUT.gpkg ...`` exports a styled GeoPackage (app/cli/export_gpkg.py);
 ``innoatlas export-shp OUTDIR ...`` exports Shapefiles, GeoJSON, FlatGeobuf (app/cli/export_shp.py);
 ``innoatlas render OUT.png|OUT.pdf ...`` exports a print map (app/cli/render.py);
-``innoatlas export-html OUT.html ...`` exports an offline web map (app/cli/export_html.py).
+``innoatlas export-html OUT.html ...`` exports an offline web map (app/cli/export_html.py);
+``innoatlas isochrones SITES --network FILE ...`` writes walking isochrones (app/cli/isochrones.py).
 Nothing here imports Qt until the GUI starts. Every error is one line on stderr,
 ``innoatlas: error: ...``, with exit code 2.
 """
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.export_html import add_export_html_parser
     from app.cli.export_shp import add_export_shp_parser
     from app.cli.indicators import add_indicators_parser
+    from app.cli.isochrones import add_isochrones_parser
     from app.cli.render import add_render_parser
     from app.cli.suggest import add_suggest_parser
 
@@ -72,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_shp_parser(commands)
     add_render_parser(commands)
     add_export_html_parser(commands)
+    add_isochrones_parser(commands)
     return parser
 
 
@@ -104,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.render import run_render
 
         return run_render(args, error)
+    if args.command == "isochrones":
+        from app.cli.isochrones import run_isochrones
+
+        return run_isochrones(args, error)
     if args.command == "export-html":
         from app.cli.export_html import run_export_html
 

@@ -452,6 +452,7 @@ def compute_indicators(
     references: References | None = None,
     use_classes: Iterable[str] = DEFAULT_USE_CLASSES,
     coverage: Mapping[str, shapely.Geometry | None] | None = None,
+    distances: DistanceProvider | None = None,
 ) -> pd.DataFrame:
     """Every per-site indicator of docs/indicators.md.
 
@@ -482,6 +483,8 @@ def compute_indicators(
     coverage : mapping, optional
         ``{family: covered area or None}`` (see :class:`IndicatorEngine`); default:
         every layer covers the whole map.
+    distances : DistanceProvider, optional
+        Another distance than the straight line (see :class:`IndicatorEngine`).
 
     Returns
     -------
@@ -498,7 +501,8 @@ def compute_indicators(
         If ``radius`` is negative or not finite.
     """
     engine = IndicatorEngine(
-        startups, education, stations, zoning, rules, use_classes, coverage=coverage
+        startups, education, stations, zoning, rules, use_classes, coverage=coverage,
+        distances=distances,
     )
     return engine.compute(
         sites,

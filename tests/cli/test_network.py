@@ -1,0 +1,122 @@
+"""``--network`` on ``indicators`` and the ``isochrones`` subcommand (child processes)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from layers.model import WORKING_CRS
+from tests.cli.run import assert_one_line_error, run_innoatlas
+
+FIXTURE = Path(__file__).parents[1] / "data" / "network" / "oa21208_guro.csv"
+# inside G-Valley (the embedded project's first district)
+XMIN, YMIN, XMAX, YMAX = 188_800.0, 540_500.0, 191_500.0, 543_700.0
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("network")
+    xs = np.arange(XMIN, XMAX + 1, 100.0)
+    ys = np.arange(YMIN, YMAX + 1, 100.0)
+    lines = [shapely.LineString([(x, YMIN), (x, YMAX)]) for x in xs]
+    lines += [shapely.LineString([(XMIN, y), (XMAX, y)]) for y in ys]
+    # a railway-like cut: the horizontal streets stop short of x = 190 000 except two
+    cut = []
+    for line in lines[len(xs) :]:
+        y = line.coords[0][1]
+        if int(y) % 1000 == 500:
+            cut.append(line)
+        else:
+            cut.append(shapely.LineString([(XMIN, y), (189_950, y)]))
+            cut.append(shapely.LineString([(190_050, y), (XMAX, y)]))
+    vertical = [ln for ln in lines[: len(xs)] if abs(ln.coords[0][0] - 190_000) > 1]
+    grid = folder / "streets.gpkg"
+    gpd.GeoDataFrame(geometry=vertical + cut, crs=WORKING_CRS).to_file(grid, layer="streets")
+    sites = folder / "sites.gpkg"
+    gpd.GeoDataFrame(
+        {"name": ["A", "B"]},
+        geometry=[shapely.Point(189_960, 542_020), shapely.Point(190_700, 541_300)],
+        crs=WORKING_CRS,
+    ).to_file(sites)
+    points = folder / "points.gpkg"
+    gpd.GeoDataFrame(geometry=[shapely.Point(190_000, 542_000)], crs=WORKING_CRS).to_file(points)
+    far = folder / "far.gpkg"
+    gpd.GeoDataFrame(
+        geometry=[shapely.LineString([(x, 300_000), (x, 301_000)]) for x in (0, 50.0)]
+        + [shapely.LineString([(0, 300_000), (50, 300_000)])],
+        crs=WORKING_CRS,
+    ).to_file(far)
+    return {"grid": grid, "sites": sites, "points": points, "far": far, "dir": folder}
+
+
+def test_indicators_follow_the_streets_and_record_the_catchment(files):
+    walked = run_innoatlas("indicators", files["sites"], "--network", files["grid"])
+    assert walked.returncode == 0, walked.stderr
+    line = run_innoatlas("indicators", files["sites"])
+    walk = pd.read_csv(io.StringIO(walked.stdout.lstrip("\ufeff")))
+    circle = pd.read_csv(io.StringIO(line.stdout.lstrip("\ufeff")))
+    assert "reach_ratio" in walk.columns and "reach_ratio" not in circle.columns
+    assert set(walk["catchment"]) == {"walking network: streets.gpkg"}
+    assert (walk["startups_n"] <= circle["startups_n"]).all()
+    # site A sits by the cut: much of its circle lies across it
+    assert walk.loc[0, "startups_n"] < circle.loc[0, "startups_n"]
+    assert 0 < walk.loc[0, "reach_ratio"] < 1
+    assert walk.loc[0, "startups_n"] == pytest.approx(
+        walk.loc[0, "reach_ratio"] * circle.loc[0, "startups_n"]
+    )
+
+
+def test_isochrones_are_written_per_site_and_band(files):
+    out = files["dir"] / "iso.gpkg"
+    result = run_innoatlas(
+        "isochrones",
+        files["sites"],
+        "--network",
+        files["grid"],
+        "--bands",
+        "400,800",
+        "--out",
+        out,
+    )
+    assert result.returncode == 0, result.stderr
+    frame = pyogrio.read_dataframe(out, layer="walking_isochrones")
+    assert len(frame) == 4
+    assert sorted(frame["band_m"].unique()) == [400, 800]
+    small, large = (frame[(frame["name"] == "A") & (frame["band_m"] == b)] for b in (400, 800))
+    assert large.geometry.iloc[0].contains(small.geometry.iloc[0].representative_point())
+    assert large.geometry.iloc[0].area > small.geometry.iloc[0].area
+
+
+def test_oa21208_csv_makes_isochrones(files):
+    out = files["dir"] / "guro.gpkg"
+    result = run_innoatlas(
+        "isochrones", files["sites"], "--network", FIXTURE, "--radius", "300", "--out", out
+    )
+    assert result.returncode == 0, result.stderr
+    assert "disconnected parts" in result.stderr  # the fixture's island is reported
+
+
+@pytest.mark.parametrize(
+    ("which", "text"),
+    [
+        ("points", "no lines"),
+        ("far", "outside the innovation districts"),
+    ],
+)
+def test_bad_networks_are_one_line_errors(files, which, text):
+    result = run_innoatlas(
+        "isochrones", files["sites"], "--network", files[which], "--out", files["dir"] / "x.gpkg"
+    )
+    assert_one_line_error(result, text)
+
+
+def test_network_catchment_without_a_network_is_refused(files):
+    result = run_innoatlas("indicators", files["sites"], "--catchment", "network")
+    assert_one_line_error(result, "needs a walking network")
