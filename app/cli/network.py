@@ -122,3 +122,23 @@ def walking_table(opened):
         return table
 
     return compute
+
+
+def draw_isochrones(stack, opened, radius: float):
+    """Add the sites' walking isochrones (R) to ``stack`` as a layer above the sites'
+    context layers, and return the indicators' distance provider for ``opened``.
+
+    With no network (``opened`` None) nothing changes and None is returned.
+    """
+    if opened is None:
+        return None
+    from app.core.network.catchment import WalkingDistances
+    from app.core.network.layer import isochrone_layer
+
+    sites = stack.get("sites")
+    if sites is not None and len(sites.data):
+        layer = isochrone_layer(
+            sites.data, opened.network, [radius], opened.name, sites.provenance.status
+        )
+        stack.insert(min(1, len(stack)), layer)
+    return WalkingDistances(opened.network, opened.name)

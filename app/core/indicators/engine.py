@@ -501,7 +501,13 @@ def compute_indicators(
         If ``radius`` is negative or not finite.
     """
     engine = IndicatorEngine(
-        startups, education, stations, zoning, rules, use_classes, coverage=coverage,
+        startups,
+        education,
+        stations,
+        zoning,
+        rules,
+        use_classes,
+        coverage=coverage,
         distances=distances,
     )
     return engine.compute(
