@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from app.core.network.join import OFF_NETWORK_M, join, site_starts
+from app.core.network.join import OFF_NETWORK_M, Joined, join, site_starts
 from app.core.network.paths import feature_pairs
 from app.core.network.topology import Network
 
@@ -29,7 +29,7 @@ def walking_pairs(
 
     Off-network start-ups (farther than ``off_limit`` from every edge) are never covered.
     """
-    joined_cache: dict[int, tuple[np.ndarray, object]] = {}
+    joined_cache: dict[int, tuple[np.ndarray, Joined]] = {}
 
     def pairs(sources: np.ndarray, demand: np.ndarray, radius: float) -> np.ndarray:
         key = id(demand)
