@@ -95,7 +95,31 @@ def reached_pieces(
     b.append(np.minimum(length[e], starts.hi[k] + rem[k]))
     out = [np.concatenate(x) for x in (src, edge, a, b)]
     keep = out[3] > out[2]
-    return out[0][keep], out[1][keep], out[2][keep], out[3][keep]
+    return merge_intervals(out[0][keep], out[1][keep], out[2][keep], out[3][keep])
+
+
+def merge_intervals(
+    src: np.ndarray, edge: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Overlapping stretches of one edge for one source merged into one (an edge reached
+    from both ends is drawn once: overlapping lines make the buffer slow)."""
+    if len(src) == 0:
+        return src, edge, a, b
+    order = np.lexsort((a, edge, src))
+    src, edge, a, b = src[order], edge[order], a[order], b[order]
+    group = np.ones(len(src), bool)
+    group[1:] = (src[1:] != src[:-1]) | (edge[1:] != edge[:-1])
+    gid = np.cumsum(group) - 1
+    # running max of b within each group (offset by the group so groups never mix)
+    span = float(max(b.max(), 1.0)) + 1.0
+    reach = np.maximum.accumulate(b + gid * span) - gid * span
+    prev = np.empty(len(b))
+    prev[0] = -np.inf
+    prev[1:] = reach[:-1]
+    new = group | (a > prev)
+    first = np.flatnonzero(new)
+    end = np.maximum.reduceat(b, first)
+    return src[first], edge[first], a[first], end
 
 
 def isochrones(

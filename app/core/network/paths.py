@@ -114,6 +114,17 @@ def _chunk(starts: Starts, first: int, last: int) -> Starts:
     )
 
 
+def reached_edges(network: Network, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(source, edge)`` for every edge with a reached end (finite distance), sorted:
+    from the reached nodes through the node-edge incidence, never over every edge."""
+    sn, node = np.nonzero(np.isfinite(dist))
+    inc_off, inc_edge = network.incidence
+    k, pos = _ranges(inc_off, node)
+    mark = np.zeros((dist.shape[0], max(network.n_edges, 1)), bool)
+    mark[sn[k], inc_edge[pos]] = True
+    return np.nonzero(mark)
+
+
 def _ranges(offsets: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each entry of ``edges``, the positions ``offsets[e]..offsets[e+1]``:
     ``(entry, position)`` flattened."""
@@ -128,31 +139,41 @@ def _pairs_one(network, starts, features, radii, order, offsets):
     limit = float(radii.max()) if len(radii) else 0.0
     dist = node_distances(network, starts, limit=limit)
     eu, ev, length = network.edge_u, network.edge_v, network.edge_length
-    du, dv = dist[:, eu], dist[:, ev]
-    s, e = np.nonzero(np.isfinite(du) | np.isfinite(dv))
+    s, e = reached_edges(network, dist)
+    du_se, dv_se = dist[s, eu[e]], dist[s, ev[e]]  # per reached (source, edge)
+    # (source, edge) pairs where the walk also starts on the edge: merged below
+    n_edges = max(network.n_edges, 1)
+    on_start = np.isin(s * n_edges + e, starts.source * n_edges + starts.edge)
     entry, pos = _ranges(offsets, e)
     f = order[pos]
-    s1, e1 = s[entry], e[entry]
-    tf, af = features.t[f], features.access[f]
-    d1 = np.minimum(du[s1, e1] + tf, dv[s1, e1] + (length[e1] - tf)) + af
-    # directly along an edge where the walk starts
-    entry2, pos2 = _ranges(offsets, starts.edge)
+    tf = features.t[f]
+    d = np.minimum(du_se[entry] + tf, dv_se[entry] + (length[e][entry] - tf)) + features.access[f]
+    src = s[entry]
+    keep = d <= radii[src]
+    plain = keep & ~on_start[entry]
+    out_s, out_f, out_d = src[plain], f[plain], d[plain]
+    # features on an edge where the walk starts: also directly along it; the minimum wins
+    mixed = keep & on_start[entry]
+    k, pos2 = _ranges(offsets, starts.edge)
     f2 = order[pos2]
-    k = entry2
     tf2 = features.t[f2]
     along = np.maximum(0.0, np.maximum(starts.lo[k] - tf2, tf2 - starts.hi[k]))
     d2 = starts.cost[k] + along + features.access[f2]
-    src = np.concatenate([s1, starts.source[k]])
-    feat = np.concatenate([f, f2])
-    d = np.concatenate([d1, d2])
-    keep = d <= radii[src]
-    src, feat, d = src[keep], feat[keep], d[keep]
-    key = src.astype(np.int64) * (len(features.edge) + 1) + feat
-    o = np.lexsort((d, key))
-    key, src, feat, d = key[o], src[o], feat[o], d[o]
+    s2 = starts.source[k]
+    near = d2 <= radii[s2]
+    ms = np.concatenate([src[mixed], s2[near]])
+    mf = np.concatenate([f[mixed], f2[near]])
+    md = np.concatenate([d[mixed], d2[near]])
+    key = ms.astype(np.int64) * (len(features.edge) + 1) + mf
+    o = np.lexsort((md, key))
+    key, ms, mf, md = key[o], ms[o], mf[o], md[o]
     first = np.ones(len(key), bool)
     first[1:] = key[1:] != key[:-1]
-    return src[first], feat[first], d[first]
+    return (
+        np.concatenate([out_s, ms[first]]),
+        np.concatenate([out_f, mf[first]]),
+        np.concatenate([out_d, md[first]]),
+    )
 
 
 def nearest_distance(

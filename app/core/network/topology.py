@@ -95,6 +95,17 @@ class Network:
         return sparse.csr_matrix((w, (r, c)), shape=(self.n_nodes, self.n_nodes))
 
     @cached_property
+    def incidence(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(offsets, edges)``: the edges at node ``i`` are
+        ``edges[offsets[i]:offsets[i+1]]`` (both ends)."""
+        ends = np.concatenate([self.edge_u, self.edge_v])
+        edges = np.concatenate([np.arange(self.n_edges), np.arange(self.n_edges)])
+        order = np.argsort(ends, kind="stable")
+        offsets = np.zeros(self.n_nodes + 1, np.int64)
+        np.cumsum(np.bincount(ends, minlength=self.n_nodes), out=offsets[1:])
+        return offsets, edges[order]
+
+    @cached_property
     def islands(self) -> Islands:
         """The connected components and their lengths."""
         return islands_of(self)

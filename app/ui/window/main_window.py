@@ -38,6 +38,7 @@ from app.ui.layers.add_layer import LayerImporter, show_message
 from app.ui.layers.commands import RemoveLayerCommand, RenameLayerCommand, SetStyleCommand
 from app.ui.layers.panel import LayerPanel
 from app.ui.layers.properties import CoverageSetup, LayerEdits, LayerPropertiesDialog
+from app.ui.network.setup import WalkingNetwork
 from app.ui.presentation.controller import PresentationController
 from app.ui.project.basemap_dialog import BasemapControl
 from app.ui.project.controller import ProjectController
@@ -174,6 +175,7 @@ class MainWindow(LayerRoles, QMainWindow):
         self.exports = WindowExports(self)
         self.desk = DeskTools(self)  # measure, select, attribute tables, search, menus
         self._connect()
+        self.walking = WalkingNetwork(self)  # walking catchments, isochrones (issue 18)
         self.presentation = PresentationController(self)
         self.actions_by_name["actionPan"].setChecked(True)
         self.actions_by_name["actionSnapping"].setChecked(self.editing.snapping)
@@ -429,6 +431,7 @@ class MainWindow(LayerRoles, QMainWindow):
         if notes:
             show_message(self, tr("Notes on the opened project"), "\n".join(notes))
         self._apply_project_rules(self.project.settings)
+        self.walking.project_loaded(self.project.settings.extra)
         self.sites_toolbar.restore_sketch(self.project.settings)
         self.indicators_panel.set_weights(self.indicators.weights)
         self.indicators.invalidate_engine()

@@ -1,0 +1,105 @@
+"""The isochrone of the selected site (or of every site) on the canvas, with its circle.
+
+The isochrone is drawn filled in translucent green with an outline, and the site's R
+circle faintly beside it, so a planner sees what the circle overstates. While a site is
+dragged, its reached streets are stroked as wide as the isochrone's band (the polygon's
+union is too slow for every mouse move; it follows on release): the strokes go into an
+offscreen image drawn at the polygon's opacity, so crossings do not darken.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF
+
+from app.core.map.viewport import Viewport
+from app.core.network.isochrone import ISOCHRONE_BUFFER_M
+from app.core.network.layer import ISOCHRONE_COLOUR
+from app.ui.canvas.render.decorations import highlight_path
+
+FILL_ALPHA = 0.28
+CIRCLE = QColor(90, 90, 90, 110)
+
+
+def lines_path(lines: np.ndarray, viewport: Viewport) -> QPainterPath:
+    """A screen path of LineStrings (one subpath each)."""
+    path = QPainterPath()
+    if len(lines) == 0:
+        return path
+    coords, index = shapely.get_coordinates(lines, return_index=True)
+    sx, sy = viewport.map_to_screen(coords[:, 0], coords[:, 1])
+    starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
+    ends = np.r_[starts[1:], len(index)]
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        path.addPolygon(QPolygonF([QPointF(x, y) for x, y in zip(sx[a:b], sy[a:b])]))
+    return path
+
+
+class IsochroneOverlay:
+    """Paints the walking isochrones of :class:`WalkingNetworkController`."""
+
+    def __init__(self, controller) -> None:
+        self.controller = controller
+
+    def paint(self, painter: QPainter, viewport: Viewport) -> None:
+        controller = self.controller
+        if controller.network is None:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        colour = QColor(ISOCHRONE_COLOUR)
+        live = controller.live
+        for site_id, geometry, radius in controller.shown():
+            if live is not None and live[0] == site_id:
+                continue  # drawn live below
+            self._circle(painter, viewport, geometry, radius)
+            polygon = controller.polygon(geometry, radius)
+            if polygon is None or polygon.is_empty:
+                continue
+            path = highlight_path([polygon], viewport)
+            path.setFillRule(Qt.FillRule.OddEvenFill)
+            fill = QColor(colour)
+            fill.setAlphaF(FILL_ALPHA)
+            painter.setBrush(QBrush(fill))
+            painter.setPen(QPen(colour, 1.5))
+            painter.drawPath(path)
+        if live is not None:
+            _, geometry, radius, pieces = live
+            self._circle(painter, viewport, geometry, radius)
+            self._strokes(painter, viewport, pieces, colour)
+        painter.restore()
+
+    @staticmethod
+    def _circle(painter: QPainter, viewport: Viewport, geometry, radius: float) -> None:
+        """The straight-line catchment, faint (what the circle would claim)."""
+        if geometry is None or radius <= 0:
+            return
+        disc = shapely.buffer(geometry, radius, quad_segs=16)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        pen = QPen(CIRCLE, 1.2, Qt.PenStyle.DotLine)
+        painter.setPen(pen)
+        painter.drawPath(highlight_path([disc], viewport))
+
+    @staticmethod
+    def _strokes(painter: QPainter, viewport: Viewport, pieces, colour: QColor) -> None:
+        device = painter.device()
+        width, height = device.width(), device.height()
+        if width <= 0 or height <= 0 or len(pieces) == 0:
+            return
+        image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        inner = QPainter(image)
+        inner.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pen = QPen(colour, max(1.0, 2 * ISOCHRONE_BUFFER_M / viewport.resolution))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        inner.setPen(pen)
+        inner.drawPath(lines_path(pieces, viewport))
+        inner.end()
+        painter.save()
+        painter.resetTransform()
+        painter.setOpacity(FILL_ALPHA + 0.1)
+        painter.drawImage(0, 0, image)
+        painter.restore()

@@ -1,0 +1,72 @@
+"""Wires the walking network into the main window (one call from the window)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+
+from app.ui.i18n import notifier, tr
+from app.ui.network.commands import SetCatchmentCommand
+from app.ui.network.controller import WalkingNetworkController
+from app.ui.network.dialog import WalkingNetworkDialog
+from app.ui.network.overlay import IsochroneOverlay
+
+
+class WalkingNetwork:
+    """The window's walking network: controller, canvas overlay, Analysis menu entries."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.controller = WalkingNetworkController(
+            window.stack, window.indicators, window.editing, window.project.settings.extra
+        )
+        self.overlay = IsochroneOverlay(self.controller)
+        window.canvas.overlays.insert(0, self.overlay)  # under the sites and their badges
+        self.controller.changed.connect(window.canvas.update)
+        self.controller.message.connect(lambda text: window.statusBar().showMessage(text, 10000))
+        self.action = QAction(window)
+        self.action.setObjectName("actionWalkingNetwork")
+        self.action.triggered.connect(self.open_dialog)
+        menu = window.findChild(QMenu, "menuAnalysis")
+        if menu is not None:
+            menu.addSeparator()
+            menu.addAction(self.action)
+        self.retranslate()
+        notifier.languageChanged.connect(lambda _code: self.retranslate())
+        self.controller.refresh()
+
+    def retranslate(self) -> None:
+        self.action.setText(tr("Walking network…"))
+        self.action.setToolTip(
+            tr("Catchments along the streets instead of circles; isochrones of the sites")
+        )
+
+    def project_loaded(self, extra: dict) -> None:
+        """A project was opened: read its setting."""
+        from app.core.network.settings import CatchmentSetting
+
+        self.controller.extra = extra
+        self.controller.setting = CatchmentSetting.from_extra(extra)
+        self.controller.refresh()
+
+    def set_setting(self, setting) -> bool:
+        """Make ``setting`` the project's catchment as one undo step (False: unchanged)."""
+        before = self.controller.setting
+        if setting == before:
+            return False
+        self.window.undo_stack.push(
+            SetCatchmentCommand(
+                lambda s: self.controller.set_setting(s, self.window.project.settings.extra),
+                before,
+                setting,
+            )
+        )
+        return True
+
+    def open_dialog(self) -> None:
+        dialog = WalkingNetworkDialog(self.controller, self.window)
+        if dialog.exec() != WalkingNetworkDialog.DialogCode.Accepted:
+            return
+        self.controller.show_all = dialog.show_all.isChecked()
+        if not self.set_setting(dialog.chosen()):
+            self.controller.changed.emit()
