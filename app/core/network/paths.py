@@ -122,7 +122,8 @@ def reached_edges(network: Network, dist: np.ndarray) -> tuple[np.ndarray, np.nd
     k, pos = _ranges(inc_off, node)
     mark = np.zeros((dist.shape[0], max(network.n_edges, 1)), bool)
     mark[sn[k], inc_edge[pos]] = True
-    return np.nonzero(mark)
+    source, edge = np.nonzero(mark)
+    return source, edge
 
 
 def _ranges(offsets: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
