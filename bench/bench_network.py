@@ -42,6 +42,7 @@ from app.core.indicators.engine import IndicatorEngine
 from app.core.network.catchment import WalkingDistances, add_reach_ratio
 from app.core.network.coverage import walking_pairs
 from app.core.network.isochrone import isochrones
+from app.core.network.join import site_starts
 from app.core.network.topology import build_network
 from layers.model import WORKING_CRS
 
@@ -187,9 +188,11 @@ def main() -> None:
     t_nx, peer_counts = timed(lambda: peer.counts(sites_xy, 800.0))
     ours = frame["startups_n"].to_numpy(float)
     agree = np.median(np.abs(np.asarray(peer_counts) - ours) / np.maximum(ours, 1))
-    print(f"   networkx, one search per site + count (nearest-node snapping): {t_nx * 1000:.0f} ms "
-          f"-> ours {t_nx / t_ind:.2f}× its speed (median count difference {agree:.1%}, "
-          "ours joins at the nearest edge point)")
+    print(
+        f"   networkx, one search per site + count (nearest-node snapping): {t_nx * 1000:.0f} ms "
+        f"-> ours {t_nx / t_ind:.2f}× its speed (median count difference {agree:.1%}, "
+        "ours joins at the nearest edge point)"
+    )
 
     # 2. drag: what the app does per mouse move (indicators of the dragged site and the
     # streets it reaches, drawn as wide strokes); the polygon follows on release
@@ -219,11 +222,15 @@ def main() -> None:
             polys.append(time.perf_counter() - t)
     med, p95 = statistics.median(times), float(np.percentile(times, 95))
     peer_med = statistics.median(peer_times)
-    print(f"2. drag update (all indicators + reached streets, one site): median "
-          f"{med * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (target <= 100 ms); isochrone "
-          f"polygon on release: median {statistics.median(polys) * 1000:.0f} ms")
-    print(f"   networkx search + start-up count for the site: median {peer_med * 1000:.1f} ms "
-          f"-> ours {peer_med / med:.2f}× its speed while computing every indicator")
+    print(
+        f"2. drag update (all indicators + reached streets, one site): median "
+        f"{med * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (target <= 100 ms); isochrone "
+        f"polygon on release: median {statistics.median(polys) * 1000:.0f} ms"
+    )
+    print(
+        f"   networkx search + start-up count for the site: median {peer_med * 1000:.1f} ms "
+        f"-> ours {peer_med / med:.2f}× its speed while computing every indicator"
+    )
 
     # 3. MCLP coverage matrix
     cand = shapely.points(
@@ -240,8 +247,10 @@ def main() -> None:
     cand_xy = shapely.get_coordinates(cand[:sample])
     t_nxc, _ = timed(lambda: peer.counts(cand_xy, 800.0))
     est = t_nxc * args.candidates / sample
-    print(f"   networkx, one search + count per candidate (measured {sample}, scaled to "
-          f"{args.candidates}): {est:.2f} s -> ours {est / t_cov:.2f}× its speed")
+    print(
+        f"   networkx, one search + count per candidate (measured {sample}, scaled to "
+        f"{args.candidates}): {est:.2f} s -> ours {est / t_cov:.2f}× its speed"
+    )
 
     # 4. QGIS service area
     qgis = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
@@ -273,10 +282,11 @@ def main() -> None:
         ]
         t0 = time.perf_counter()
         subprocess.run(
-            [qgis, "list"], capture_output=True, timeout=300,
+            [qgis, "list"],
+            capture_output=True,
+            timeout=300,
             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         )
-                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
         t_start = time.perf_counter() - t0
         t0 = time.perf_counter()
         done = subprocess.run(
