@@ -99,7 +99,9 @@ class WalkingLayer:
         sites = np.asarray(sites, dtype=object)
         radii = np.broadcast_to(np.asarray(radii, float), (len(sites),))
         starts = self.owner.starts(sites)
-        s, f, _ = feature_pairs(self.owner.network, starts, self.joined, radii, self.by_edge)
+        s, f, _ = feature_pairs(
+            self.owner.network, starts, self.joined, radii, self.by_edge, with_distance=False
+        )
         polygonal = is_polygonal(sites)
         if polygonal.any():  # features inside a polygon site: distance 0
             poly = np.flatnonzero(polygonal)

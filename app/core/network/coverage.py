@@ -40,7 +40,8 @@ def walking_pairs(
             joined_cache[key] = cached
         feats = cached[1]
         starts = site_starts(network, np.asarray(sources, dtype=object), off_limit)
-        s, f, _ = feature_pairs(network, starts, feats, np.full(starts.n_sources, float(radius)))
+        radii = np.full(starts.n_sources, float(radius))
+        s, f, _ = feature_pairs(network, starts, feats, radii, with_distance=False)
         return np.stack([s, f]).astype(np.intp)
 
     return pairs

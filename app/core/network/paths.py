@@ -70,6 +70,7 @@ def feature_pairs(
     features: Joined,
     radii: np.ndarray,
     by_edge: tuple[np.ndarray, np.ndarray] | None = None,
+    with_distance: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(source, feature, distance)`` for every feature within its source's radius.
 
@@ -84,16 +85,20 @@ def feature_pairs(
         Per source, the walking radius (m).
     by_edge : tuple, optional
         ``features.by_edge(network.n_edges)``, when the caller keeps it.
+    with_distance : bool
+        False: the distance of a feature on an edge that lies wholly within R is not
+        computed (NaN; the pair alone is wanted): much less work for large R.
     """
     radii = np.broadcast_to(np.asarray(radii, float), (starts.n_sources,))
     order, offsets = by_edge or features.by_edge(network.n_edges)
+    far = _farthest_access(features, order, offsets) if not with_distance else None
     n = max(network.n_nodes, 1)
     chunk = max(1, MAX_MATRIX_CELLS // n)
     out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for first in range(0, starts.n_sources, chunk):
         part = _chunk(starts, first, min(starts.n_sources, first + chunk))
         r = radii[first : first + part.n_sources]
-        s, f, d = _pairs_one(network, part, features, r, order, offsets)
+        s, f, d = _pairs_one(network, part, features, r, order, offsets, far)
         out.append((s + first, f, d))
     if not out:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
@@ -136,7 +141,17 @@ def _ranges(offsets: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndar
     return entry, start + np.arange(len(entry))
 
 
-def _pairs_one(network, starts, features, radii, order, offsets):
+def _farthest_access(features: Joined, order: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Per edge, the largest access distance of its features (0 without features)."""
+    n_edges = len(offsets) - 1
+    out = np.zeros(n_edges)
+    filled = np.flatnonzero(np.diff(offsets) > 0)
+    if len(filled):
+        out[filled] = np.maximum.reduceat(features.access[order], offsets[filled])
+    return out
+
+
+def _pairs_one(network, starts, features, radii, order, offsets, far=None):
     limit = float(radii.max()) if len(radii) else 0.0
     dist = node_distances(network, starts, limit=limit)
     eu, ev, length = network.edge_u, network.edge_v, network.edge_length
@@ -145,6 +160,14 @@ def _pairs_one(network, starts, features, radii, order, offsets):
     # (source, edge) pairs where the walk also starts on the edge: merged below
     n_edges = max(network.n_edges, 1)
     on_start = np.isin(s * n_edges + e, starts.source * n_edges + starts.edge)
+    whole_s = whole_f = np.zeros(0, np.int64)
+    if far is not None:  # edges wholly within R: their features are in, no distance needed
+        le = length[e]  # no point of the edge is farther than this bound from the site
+        bound = np.minimum(np.minimum(du_se, dv_se) + le, (du_se + dv_se + le) / 2)
+        whole = ~on_start & (bound + far[e] <= radii[s])
+        k_w, pos_w = _ranges(offsets, e[whole])
+        whole_s, whole_f = s[whole][k_w], order[pos_w]
+        s, e, du_se, dv_se, on_start = (x[~whole] for x in (s, e, du_se, dv_se, on_start))
     entry, pos = _ranges(offsets, e)
     f = order[pos]
     tf = features.t[f]
@@ -171,9 +194,9 @@ def _pairs_one(network, starts, features, radii, order, offsets):
     first = np.ones(len(key), bool)
     first[1:] = key[1:] != key[:-1]
     return (
-        np.concatenate([out_s, ms[first]]),
-        np.concatenate([out_f, mf[first]]),
-        np.concatenate([out_d, md[first]]),
+        np.concatenate([out_s, ms[first], whole_s]),
+        np.concatenate([out_f, mf[first], whole_f]),
+        np.concatenate([out_d, md[first], np.full(len(whole_s), np.nan)]),
     )
 
 

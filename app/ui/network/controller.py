@@ -162,6 +162,19 @@ class WalkingNetworkController(QObject):
             self._polygons.move_to_end(key)
         return found
 
+    def reached(self, geometry, radius: float) -> np.ndarray:
+        """:meth:`pieces`, cached per site shape and R (what the canvas draws)."""
+        if self.network is None or geometry is None or geometry.is_empty:
+            return np.zeros(0, dtype=object)
+        key = ("pieces", geometry.wkb, float(radius))
+        found = self._polygons.get(key)
+        if found is None:
+            found = self.pieces(geometry, radius)
+            self._polygons[key] = found
+            while len(self._polygons) > _CACHE:
+                self._polygons.popitem(last=False)
+        return found
+
     def pieces(self, geometry, radius: float) -> np.ndarray:
         """The street pieces a site reaches within ``radius`` (LineStrings; fast)."""
         if self.network is None or geometry is None:

@@ -63,6 +63,46 @@ class WalkingNetwork:
         )
         return True
 
+    def export_stack(self):
+        """The stack to export (PNG/PDF, web map): the window's, plus the isochrones drawn
+        on the canvas as the layer "Walking isochrones" under the sites (the same style in
+        every output). Without a network or a shown isochrone, the window's stack itself."""
+        import geopandas as gpd
+
+        from app.core.network.layer import ISOCHRONE_SPEC
+        from layers.model import WORKING_CRS, Layer, LayerStack
+        from layers.provenance import DataStatus, Provenance
+
+        self._release()
+        stack, controller = self.window.stack, self.controller
+        shown = controller.shown()
+        if controller.network is None or not shown:
+            return stack
+        frame = gpd.GeoDataFrame(
+            {"site_id": [s for s, _, _ in shown], "band_m": [r for _, _, r in shown]},
+            geometry=[controller.polygon(g, r) for _, g, r in shown],
+            crs=WORKING_CRS,
+        )
+        sites = stack.get("sites")
+        synthetic = sites is not None and sites.provenance.status == DataStatus.SYNTHETIC
+        provenance = Provenance(
+            DataStatus.SYNTHETIC if synthetic else DataStatus.APPROXIMATE,
+            f"Computed by InnoAtlas along the walking network '{controller.setting.layer}'",
+            "",
+            "",
+            f"Walking isochrones over {controller.setting.layer}",
+        )
+        layers = list(stack)
+        at = layers.index(sites) + 1 if sites is not None else 0
+        layers.insert(at, Layer.from_spec(ISOCHRONE_SPEC, frame, provenance))
+        self._snapshot = LayerStack(layers)
+        return self._snapshot
+
+    def _release(self) -> None:
+        snapshot, self._snapshot = getattr(self, "_snapshot", None), None
+        for layer in list(snapshot or []):
+            snapshot.remove(layer)  # the layers forget the snapshot's signal
+
     def open_dialog(self) -> None:
         dialog = WalkingNetworkDialog(self.controller, self.window)
         if dialog.exec() != WalkingNetworkDialog.DialogCode.Accepted:

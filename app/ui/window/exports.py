@@ -76,7 +76,7 @@ class WindowExports:
         # the indicators are awaited first: the sites' rank badges as the canvas shows them
         return self._run(
             lambda: render_map(
-                w.stack,
+                w.walking.export_stack(),  # with the walking isochrones shown
                 path,
                 extent=w.canvas.viewport.extent,
                 title=title or f"InnoAtlas — {w.project.display_name}",
@@ -133,7 +133,7 @@ class WindowExports:
         task = worker.Task(
             export_html,
             path,
-            w.stack,
+            w.walking.export_stack(),  # with the walking isochrones shown
             title=f"InnoAtlas — {w.project.display_name}",
             language=w.language,
             indicators=w.indicators.results,

@@ -145,3 +145,19 @@ def test_walks_match_networkx_on_random_graphs(graph):
         assert got[node] == pytest.approx(dist, abs=1e-4)
     for node in set(range(len(pts))) - set(g.nodes):
         assert node not in got or got[node] > 0  # a point off the graph walks to it
+
+
+def test_pairs_without_distances_are_the_same_pairs():
+    from tests.core.network.synthetic import grid
+
+    net = build_network(grid(9, 80.0))
+    rng = np.random.default_rng(1)
+    pts = shapely.points(X0 + rng.uniform(-50, 700, 2000), Y0 + rng.uniform(-50, 700, 2000))
+    feats = join(net, pts)
+    sites = shapely.points(X0 + rng.uniform(0, 640, 12), Y0 + rng.uniform(0, 640, 12))
+    starts = site_starts(net, sites)
+    radii = rng.uniform(50, 600, 12)
+    s1, f1, d1 = feature_pairs(net, starts, feats, radii)
+    s2, f2, d2 = feature_pairs(net, starts, feats, radii, with_distance=False)
+    assert set(zip(s1.tolist(), f1.tolist())) == set(zip(s2.tolist(), f2.tolist()))
+    assert np.isnan(d2).any()  # some edges lay wholly within R
