@@ -168,3 +168,27 @@ def test_web_map_and_png_draw_the_walking_isochrones(files):
     )
     assert result.returncode == 0, result.stderr
     assert png.stat().st_size > 0
+
+
+def test_a_project_with_a_walking_network_uses_it_by_default(files, tmp_path):
+    import argparse
+    from types import SimpleNamespace
+
+    import geopandas as gpd
+
+    from app.cli.network import resolve_network
+    from app.core.network.settings import CatchmentSetting
+
+    project = tmp_path / "project.gpkg"
+    gpd.read_file(files["grid"]).to_file(project, layer="streets")
+    extra: dict = {}
+    CatchmentSetting("streets", "network").to_extra(extra)
+    saved = SimpleNamespace(extra=extra)
+    args = argparse.Namespace(network=None, network_layer=None, catchment=None)
+    opened = resolve_network(args, project, saved)
+    assert opened is not None and opened.name == "project.gpkg:streets"
+    args.catchment = "line"
+    assert resolve_network(args, project, saved) is None
+    CatchmentSetting("streets", "line").to_extra(extra)  # the project chose circles
+    args.catchment = None
+    assert resolve_network(args, project, SimpleNamespace(extra=extra)) is None

@@ -113,6 +113,10 @@ def test_isochrone_follows_a_dragged_site_and_the_card_shows_the_reach(qtbot, w)
     assert after.contains(shapely.Point(1700, 500)) and not after.contains(shapely.Point(600, 500))
     w.indicators.wait()
     assert w.indicators.row(site_id)["reach_ratio"] > row["reach_ratio"]
+    exported = w.walking.export_stack()  # PNG/PDF and the web map get it as a layer
+    layer = exported.get("walking_isochrones")
+    assert layer is not None and "walking_isochrones" not in w.stack
+    assert layer.data.geometry.iloc[0].contains(shapely.Point(1700, 500))
     image = w.canvas.grab().toImage()  # the isochrone is painted green over the map
     pixel = image.pixelColor(at(w, (1700.0, 600.0)))
     assert pixel.green() > pixel.red() and pixel.green() > pixel.blue()
