@@ -1,7 +1,10 @@
 """Features attached to the walking network at the nearest point of the nearest edge.
 
 Each feature gets its edge, its position along the edge (m from the edge's ``u`` end) and
-its straight **access distance** to that point, which is added to every walk. A feature
+its straight **access distance** to that point, which is added to every walk. Only the
+edges of the network's largest connected part are joined: the islands of a street layer
+(a footpath drawn apart, a gap in the data) would strand a feature that happens to lie
+nearest to one of them; they are reported, never joined. A feature
 farther than :data:`OFF_NETWORK_M` from every edge is **off network**: it is counted as
 such and never reached (docs/indicators.md, Walking catchment).
 
@@ -85,7 +88,10 @@ def join(network: Network, geoms: np.ndarray, limit: float = OFF_NETWORK_M) -> J
     if network.n_edges == 0 or not present.any():
         return Joined(edge, t, access)
     idx = np.flatnonzero(present)
-    (gi, ei), dist = network.tree.query_nearest(geoms[idx], return_distance=True, all_matches=False)
+    (gi, ti), dist = network.main_tree.query_nearest(
+        geoms[idx], return_distance=True, all_matches=False
+    )
+    ei = network.main_edges[ti]
     rows = idx[gi]
     lines = network.edges[ei]
     pts = geoms[rows]

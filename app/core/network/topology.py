@@ -80,6 +80,17 @@ class Network:
         return shapely.STRtree(self.edges)
 
     @cached_property
+    def main_edges(self) -> np.ndarray:
+        """Indices of the edges of the largest connected part (by length)."""
+        islands = self.islands
+        return np.flatnonzero(islands.edge_label == islands.main)
+
+    @cached_property
+    def main_tree(self) -> shapely.STRtree:
+        """STRtree over the edges of the largest connected part (:attr:`main_edges`)."""
+        return shapely.STRtree(self.edges[self.main_edges])
+
+    @cached_property
     def base_coo(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(rows, cols, weights)`` of the undirected graph, both directions, parallel
         edges reduced to the shortest, self-loops dropped."""

@@ -61,11 +61,17 @@ def test_start_ups_on_the_same_edge_are_reached_along_it():
     assert walk(lines, sep, site, startup) == pytest.approx(50 + 20)
 
 
-def test_islands_are_never_reached():
+def test_islands_are_never_reached_nor_joined():
     lines, sep = railway_with_one_underpass()
     lines = np.append(lines, shapely.LineString([(X0 + 5000, Y0), (X0 + 5100, Y0)]))
     sep = np.append(sep, False)
+    net = build_network(lines, sep)
+    assert net.islands.count == 1
+    # a start-up on the island joins the main network instead (4 km away: off network)
+    feats = join(net, np.array([pt(5050, 5), pt(990, -95)], dtype=object))
+    assert feats.off.tolist() == [True, False]
     assert walk(lines, sep, pt(0, -100), pt(5050, 5)) == np.inf
+    assert walk(lines, sep, pt(0, -100), pt(990, -95)) == pytest.approx(990 + 5)
 
 
 def test_off_network_features_are_flagged_and_never_reached():
@@ -137,6 +143,10 @@ def test_walks_match_networkx_on_random_graphs(graph):
             if i not in (a, b):
                 assume(shapely.LineString([pts[a], pts[b]]).distance(shapely.Point(p)) > 1)
     expected = nx.single_source_dijkstra_path_length(g, source)
+    # joins go to the largest connected part (by length): compare within it
+    parts = list(nx.connected_components(g))
+    main = max(parts, key=lambda c: g.subgraph(c).size(weight="weight"))
+    assume(source in main and all(a in main for a, _ in edges))
     feats = join(net, shapely.points(pts))
     starts = site_starts(net, np.array([shapely.Point(pts[source])], dtype=object))
     s, f, d = feature_pairs(net, starts, feats, np.array([1e7]))
