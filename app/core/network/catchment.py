@@ -26,7 +26,12 @@ from app.core.indicators import catchment as straight
 from app.core.indicators.catchment import IndexedLayer, is_polygonal
 from app.core.indicators.point_grid import PointGrid
 from app.core.network.join import OFF_NETWORK_M, Joined, Starts, join, site_starts
-from app.core.network.paths import feature_pairs, nearest_distance, nearest_node_distances
+from app.core.network.paths import (
+    farthest_access,
+    feature_pairs,
+    nearest_distance,
+    nearest_node_distances,
+)
 from app.core.network.topology import Network
 
 #: frame.attrs key naming the catchment used ("circle" or "walking network: NAME").
@@ -89,6 +94,7 @@ class WalkingLayer:
         self.owner = owner
         self.joined = joined
         self.by_edge = joined.by_edge(owner.network.n_edges)
+        self.farthest = farthest_access(joined, *self.by_edge)
         self._to_nearest: np.ndarray | None = None
 
     def __len__(self) -> int:
@@ -100,7 +106,13 @@ class WalkingLayer:
         radii = np.broadcast_to(np.asarray(radii, float), (len(sites),))
         starts = self.owner.starts(sites)
         s, f, _ = feature_pairs(
-            self.owner.network, starts, self.joined, radii, self.by_edge, with_distance=False
+            self.owner.network,
+            starts,
+            self.joined,
+            radii,
+            self.by_edge,
+            with_distance=False,
+            farthest=self.farthest,
         )
         polygonal = is_polygonal(sites)
         if polygonal.any():  # features inside a polygon site: distance 0

@@ -71,6 +71,7 @@ def feature_pairs(
     radii: np.ndarray,
     by_edge: tuple[np.ndarray, np.ndarray] | None = None,
     with_distance: bool = True,
+    farthest: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(source, feature, distance)`` for every feature within its source's radius.
 
@@ -88,10 +89,14 @@ def feature_pairs(
     with_distance : bool
         False: the distance of a feature on an edge that lies wholly within R is not
         computed (NaN; the pair alone is wanted): much less work for large R.
+    farthest : ndarray, optional
+        :func:`farthest_access` of the features, when the caller keeps it.
     """
     radii = np.broadcast_to(np.asarray(radii, float), (starts.n_sources,))
     order, offsets = by_edge or features.by_edge(network.n_edges)
-    far = _farthest_access(features, order, offsets) if not with_distance else None
+    far = None
+    if not with_distance:
+        far = farthest if farthest is not None else farthest_access(features, order, offsets)
     n = max(network.n_nodes, 1)
     chunk = max(1, MAX_MATRIX_CELLS // n)
     out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -141,7 +146,7 @@ def _ranges(offsets: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndar
     return entry, start + np.arange(len(entry))
 
 
-def _farthest_access(features: Joined, order: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+def farthest_access(features: Joined, order: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Per edge, the largest access distance of its features (0 without features)."""
     n_edges = len(offsets) - 1
     out = np.zeros(n_edges)
