@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
@@ -12,10 +13,12 @@ from app.ui.network.dialog import WalkingNetworkDialog
 from app.ui.network.overlay import IsochroneOverlay
 
 
-class WalkingNetwork:
-    """The window's walking network: controller, canvas overlay, Analysis menu entries."""
+class WalkingNetwork(QObject):
+    """The window's walking network: controller, canvas overlay, Analysis menu entries
+    (a child of the window: its language slot goes with it)."""
 
     def __init__(self, window) -> None:
+        super().__init__(window)
         self.window = window
         self.controller = WalkingNetworkController(
             window.stack, window.indicators, window.editing, window.project.settings.extra
@@ -32,8 +35,11 @@ class WalkingNetwork:
             menu.addSeparator()
             menu.addAction(self.action)
         self.retranslate()
-        notifier.languageChanged.connect(lambda _code: self.retranslate())
+        notifier.languageChanged.connect(self._on_language)
         self.controller.refresh()
+
+    def _on_language(self, _code: str) -> None:
+        self.retranslate()
 
     def retranslate(self) -> None:
         self.action.setText(tr("Walking network…"))
