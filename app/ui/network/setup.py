@@ -69,6 +69,14 @@ class WalkingNetwork(QObject):
         )
         return True
 
+    def pairs_within(self):
+        """The suggestion's coverage by walking distance (None: straight-line circles)."""
+        if self.controller.network is None:
+            return None
+        from app.core.network.coverage import walking_pairs
+
+        return walking_pairs(self.controller.network)
+
     def export_stack(self):
         """The stack to export (PNG/PDF, web map): the window's, plus the isochrones drawn
         on the canvas as the layer "Walking isochrones" under the sites (the same style in
