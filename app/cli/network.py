@@ -140,5 +140,5 @@ def draw_isochrones(stack, opened, radius: float):
         layer = isochrone_layer(
             sites.data, opened.network, [radius], opened.name, sites.provenance.status
         )
-        stack.insert(min(1, len(stack)), layer)
+        stack.insert(stack.index(sites) + 1, layer)  # just under the sites
     return WalkingDistances(opened.network, opened.name)
