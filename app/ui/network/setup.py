@@ -69,6 +69,21 @@ class WalkingNetwork(QObject):
         )
         return True
 
+    def add_layer_entry(self, menu, layer) -> None:
+        """The layer menu's "Use as walking network" (checked when it is the network)."""
+        from app.core.network.settings import CatchmentSetting
+
+        setting = self.controller.setting
+        action = menu.addAction(tr("Use as &walking network"))
+        action.setObjectName("actionUseAsWalkingNetwork")
+        action.setCheckable(True)
+        action.setChecked(setting.uses_network and setting.layer == layer.name)
+        action.toggled.connect(
+            lambda on: self.set_setting(
+                CatchmentSetting(layer.name, "network" if on else "line", setting.tolerance_m)
+            )
+        )
+
     def pairs_within(self):
         """The suggestion's coverage by walking distance (None: straight-line circles)."""
         if self.controller.network is None:

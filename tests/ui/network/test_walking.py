@@ -128,3 +128,19 @@ def test_undo_returns_to_circles(qtbot, w):
     qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert w.indicators.walking is None and w.walking.controller.network is None
     assert "walking_network" not in w.project.settings.extra
+
+
+def test_the_layer_menu_makes_a_line_layer_the_walking_network(qtbot, w):
+    streets = w.stack.get("streets")
+    menu = w.desk.menus.layer_menu(streets)
+    entry = next(a for a in menu.actions() if a.objectName() == "actionUseAsWalkingNetwork")
+    assert not entry.isChecked()
+    entry.trigger()
+    assert w.walking.controller.setting.layer == "streets" and w.indicators.walking is not None
+    again = w.desk.menus.layer_menu(streets)
+    entry = next(a for a in again.actions() if a.objectName() == "actionUseAsWalkingNetwork")
+    assert entry.isChecked()
+    entry.trigger()  # unticked: circles again
+    assert w.indicators.walking is None
+    points = w.desk.menus.layer_menu(w.stack.get("startups"))
+    assert not any(a.objectName() == "actionUseAsWalkingNetwork" for a in points.actions())
