@@ -5,8 +5,9 @@ first ``R - D[node]`` metres of every edge leaving it (the whole edge when both 
 meet), and around each start the stretch ``R - cost`` either way along its edge. The
 pieces are cut from the edges' geometry (vectorised: the inner vertices kept by their
 distance along the edge, the two cut points by ``line_interpolate_point``), then
-buffered by :data:`ISOCHRONE_BUFFER_M` either side and merged into one polygon per site
-and band (a multi-line buffer). A polygon site's own shape is part of its isochrone.
+buffered by :data:`ISOCHRONE_BUFFER_M` either side (vectorised) and merged into one polygon
+per site and band (``union_all`` per site: three times faster than buffering the pieces
+as one multi-line). A polygon site's own shape is part of its isochrone.
 """
 
 from __future__ import annotations
@@ -166,13 +167,13 @@ def isochrones(
         src, edge, a, b = src[order], edge[order], a[order], b[order]
         pieces = substrings(network, edge, a, b, cum)
         reached[j::k] = np.bincount(src, weights=b - a, minlength=n)
-        merged = np.full(n, None, dtype=object)
-        if len(pieces):
-            shapely.multilinestrings(pieces, indices=src, out=merged)
         polys = np.full(n, None, dtype=object)
-        have = ~shapely.is_missing(merged)
-        if have.any():
-            polys[have] = shapely.buffer(merged[have], buffer_m, quad_segs=_QUAD_SEGS)
+        if len(pieces):
+            ribbons = shapely.buffer(pieces, buffer_m, quad_segs=_QUAD_SEGS)
+            first = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
+            last = np.r_[first[1:], len(src)]
+            for lo, hi in zip(first.tolist(), last.tolist()):  # per site, not per piece
+                polys[src[lo]] = shapely.union_all(ribbons[lo:hi])
         if polygonal.any():  # a polygon site is inside its own isochrone
             own = sites[polygonal]
             drawn = polys[polygonal]
