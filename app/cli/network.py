@@ -98,7 +98,7 @@ def walking_table(opened):
     """A ``compute_indicators``-like function with walking catchments over ``opened``:
     the same columns, then ``reach_ratio`` and ``catchment`` (the network's name); the
     start-ups, stations and universities off network are noted on stderr."""
-    from app.core.network.catchment import CATCHMENT_ATTR, walking_indicators
+    from app.core.network.catchment import walking_indicators
 
     def compute(sites, startups, education, stations, zoning, **options):
         table = walking_indicators(
@@ -111,7 +111,6 @@ def walking_table(opened):
             name=opened.name,
             **options,
         )
-        table["catchment"] = table.attrs[CATCHMENT_ATTR]
         for family, count in table.attrs.get("off_network", {}).items():
             if count:
                 print(

@@ -37,6 +37,8 @@ from app.core.network.topology import Network
 #: frame.attrs key naming the catchment used ("circle" or "walking network: NAME").
 CATCHMENT_ATTR = "catchment"
 REACH_COLUMN = "reach_ratio"
+#: The column that records the catchment in every export of a walking table.
+CATCHMENT_COLUMN = "catchment"
 
 
 def catchment_label(name: str | None) -> str:
@@ -180,7 +182,8 @@ def add_reach_ratio(
     site_radius: bool = True,
 ) -> pd.DataFrame:
     """Add ``reach_ratio`` (walking ``startups_n`` ÷ start-ups within the circle; NaN
-    when the circle holds none) and record the catchment in ``frame.attrs``."""
+    when the circle holds none) and ``catchment`` (``walking network: NAME``, also in
+    ``frame.attrs``), so that every export of the table records the catchment."""
     layer = distances.layers.get("startups")
     frame = frame.copy()
     frame.attrs[CATCHMENT_ATTR] = catchment_label(distances.name)
@@ -198,6 +201,7 @@ def add_reach_ratio(
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio[usable] = np.where(circle > 0, walk / circle, np.nan)
     frame[REACH_COLUMN] = ratio
+    frame[CATCHMENT_COLUMN] = frame.attrs[CATCHMENT_ATTR]  # every export records it
     return frame
 
 
@@ -235,7 +239,7 @@ def walking_indicators(
     Returns
     -------
     DataFrame
-        The engine's columns, then ``reach_ratio``.
+        The engine's columns, then ``reach_ratio`` and ``catchment``.
     """
     from app.core.indicators.engine import IndicatorEngine
 

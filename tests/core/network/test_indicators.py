@@ -35,7 +35,7 @@ def test_start_ups_across_the_river_are_not_within_a_walk(river):
     walked = walking_indicators(
         sites, _startups(), None, stations, None, network=river, name="river", radius=800
     )
-    assert list(walked.columns) == [*COLUMNS, REACH_COLUMN]
+    assert list(walked.columns) == [*COLUMNS, REACH_COLUMN, "catchment"]
     assert straight["startups_n"].iloc[0] == 4
     assert walked["startups_n"].iloc[0] == 2
     assert walked["employees_sum"].iloc[0] == 11
@@ -46,6 +46,7 @@ def test_start_ups_across_the_river_are_not_within_a_walk(river):
     assert walked["station_nearest_m"].iloc[0] == pytest.approx(720.0)  # 10 + 700 + 10
     assert walked["stations_n"].iloc[0] == 1
     assert walked.attrs[CATCHMENT_ATTR] == "walking network: river"
+    assert set(walked["catchment"]) == {"walking network: river"}
 
 
 def test_polygon_site_walks_from_its_boundary(river):
