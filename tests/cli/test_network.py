@@ -6,54 +6,19 @@ import io
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
-import shapely
 
-from layers.model import WORKING_CRS
+from tests.cli.network_files import network_files
 from tests.cli.run import assert_one_line_error, run_innoatlas
 
 FIXTURE = Path(__file__).parents[1] / "data" / "network" / "oa21208_guro.csv"
-# inside G-Valley (the embedded project's first district)
-XMIN, YMIN, XMAX, YMAX = 188_800.0, 540_500.0, 191_500.0, 543_700.0
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("network")
-    xs = np.arange(XMIN, XMAX + 1, 100.0)
-    ys = np.arange(YMIN, YMAX + 1, 100.0)
-    lines = [shapely.LineString([(x, YMIN), (x, YMAX)]) for x in xs]
-    lines += [shapely.LineString([(XMIN, y), (XMAX, y)]) for y in ys]
-    # a railway-like cut: the horizontal streets stop short of x = 190 000 except two
-    cut = []
-    for line in lines[len(xs) :]:
-        y = line.coords[0][1]
-        if int(y) % 1000 == 500:
-            cut.append(line)
-        else:
-            cut.append(shapely.LineString([(XMIN, y), (189_950, y)]))
-            cut.append(shapely.LineString([(190_050, y), (XMAX, y)]))
-    vertical = [ln for ln in lines[: len(xs)] if abs(ln.coords[0][0] - 190_000) > 1]
-    grid = folder / "streets.gpkg"
-    gpd.GeoDataFrame(geometry=vertical + cut, crs=WORKING_CRS).to_file(grid, layer="streets")
-    sites = folder / "sites.gpkg"
-    gpd.GeoDataFrame(
-        {"name": ["A", "B"]},
-        geometry=[shapely.Point(189_960, 542_020), shapely.Point(190_700, 541_300)],
-        crs=WORKING_CRS,
-    ).to_file(sites)
-    points = folder / "points.gpkg"
-    gpd.GeoDataFrame(geometry=[shapely.Point(190_000, 542_000)], crs=WORKING_CRS).to_file(points)
-    far = folder / "far.gpkg"
-    gpd.GeoDataFrame(
-        geometry=[shapely.LineString([(x, 300_000), (x, 301_000)]) for x in (0, 50.0)]
-        + [shapely.LineString([(0, 300_000), (50, 300_000)])],
-        crs=WORKING_CRS,
-    ).to_file(far)
-    return {"grid": grid, "sites": sites, "points": points, "far": far, "dir": folder}
+    return network_files(tmp_path_factory.mktemp("network"))
 
 
 def test_indicators_follow_the_streets_and_record_the_catchment(files):
@@ -122,59 +87,9 @@ def test_network_catchment_without_a_network_is_refused(files):
     assert_one_line_error(result, "needs a walking network")
 
 
-def test_suggest_covers_by_walking_distance(files):
-    import json
-
-    base = (
-        "suggest",
-        "--district",
-        "gvalley",
-        "-k",
-        "2",
-        "--radius",
-        "400",
-        "--spacing",
-        "200",
-        "--time-limit",
-        "20",
-    )
-    walked = run_innoatlas(*base, "--network", files["grid"])
-    assert walked.returncode == 0, walked.stderr
-    assert "walking distance along streets.gpkg" in walked.stderr
-    line = run_innoatlas(*base)
-    walk, circle = json.loads(walked.stdout), json.loads(line.stdout)
-    assert walk["n_candidates"] == circle["n_candidates"]
-    assert 0 < walk["covered_demand"] < circle["covered_demand"]
-
-
-def test_web_map_and_png_draw_the_walking_isochrones(files):
-    html = files["dir"] / "map.html"
-    result = run_innoatlas(
-        "export-html", html, "--sites", files["sites"], "--network", files["grid"]
-    )
-    assert result.returncode == 0, result.stderr
-    page = html.read_text(encoding="utf-8")
-    assert "Walking isochrones" in page
-    png = files["dir"] / "map.png"
-    result = run_innoatlas(
-        "render",
-        png,
-        "--sites",
-        files["sites"],
-        "--network",
-        files["grid"],
-        "--size",
-        "400x300",
-    )
-    assert result.returncode == 0, result.stderr
-    assert png.stat().st_size > 0
-
-
 def test_a_project_with_a_walking_network_uses_it_by_default(files, tmp_path):
     import argparse
     from types import SimpleNamespace
-
-    import geopandas as gpd
 
     from app.cli.network import resolve_network
     from app.core.network.settings import CatchmentSetting
