@@ -81,8 +81,9 @@ class WalkingDistances:
     def starts(self, sites: np.ndarray) -> Starts:
         """Where the sites' walks start (the last answer is kept for the next layer)."""
         key = hash(b"|".join(shapely.to_wkb(np.asarray(sites, dtype=object))))
-        if self._last is not None and self._last[0] == key:
-            return self._last[1]
+        last = self._last  # one read: a worker thread may replace it meanwhile
+        if last is not None and last[0] == key:
+            return last[1]
         starts = site_starts(self.network, sites, self.off_limit)
         self._last = (key, starts)
         return starts
