@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
+from app.core.network.join import OFF_NETWORK_M
 from app.ui.i18n import notifier, tr
 from app.ui.network.commands import SetCatchmentCommand
 from app.ui.network.controller import WalkingNetworkController
@@ -83,6 +84,57 @@ class WalkingNetwork(QObject):
                 CatchmentSetting(layer.name, "network" if on else "line", setting.tolerance_m)
             )
         )
+
+    def annotate_properties(self, dialog) -> None:
+        """Layer properties of a line layer: "Use as walking network" and, for the
+        network, its graph (edges, nodes, tolerance, islands with their share)."""
+        from PySide6.QtWidgets import QCheckBox, QLabel
+
+        from app.core.network.settings import CatchmentSetting
+
+        layer = dialog.layer
+        if layer.geometry_kind != "line":
+            return
+        layout = dialog.tabs.widget(0).layout()
+        setting = self.controller.setting
+        box = QCheckBox(tr("Use as &walking network"), dialog)
+        box.setObjectName("propertiesWalkingNetwork")
+        box.setChecked(setting.uses_network and setting.layer == layer.name)
+        info = QLabel("", dialog)
+        info.setObjectName("propertiesNetworkInfo")
+        info.setWordWrap(True)
+
+        def describe() -> None:
+            network = self.controller.network
+            here = self.controller.setting.layer == layer.name and network is not None
+            if not here:
+                info.setText("")
+                return
+            islands = network.islands
+            info.setText(
+                tr(
+                    "{edges} edges, {nodes} nodes (tolerance {tol} m); {islands} disconnected "
+                    "parts with {share} of the length. Features farther than {limit} m from "
+                    "every street are off network.",
+                    edges=f"{network.n_edges:,}",
+                    nodes=f"{network.n_nodes:,}",
+                    tol=f"{network.tolerance:g}",
+                    islands=islands.count,
+                    share=f"{islands.share_outside_main:.1%}",
+                    limit=f"{OFF_NETWORK_M:.0f}",
+                )
+            )
+
+        def toggled(on: bool) -> None:
+            self.set_setting(
+                CatchmentSetting(layer.name, "network" if on else "line", setting.tolerance_m)
+            )
+            describe()
+
+        box.toggled.connect(toggled)
+        layout.addWidget(box)
+        layout.addWidget(info)
+        describe()
 
     def pairs_within(self):
         """The suggestion's coverage by walking distance (None: straight-line circles)."""

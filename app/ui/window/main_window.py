@@ -487,6 +487,7 @@ class MainWindow(LayerRoles, QMainWindow):
             lambda en, ko: self.undo_stack.push(RenameLayerCommand(layer, en, ko)),
         )
         dialog = LayerPropertiesDialog(layer, self.language, self, coverage=setup, edits=edits)
+        self.walking.annotate_properties(dialog)  # a line layer: the walking network
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.show()
         return dialog

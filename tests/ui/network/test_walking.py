@@ -7,8 +7,8 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QCheckBox, QDialogButtonBox, QLabel
 
 from layers.model import Layer, LayerStack
 from layers.style import LayerStyle, Symbol
@@ -144,3 +144,19 @@ def test_the_layer_menu_makes_a_line_layer_the_walking_network(qtbot, w):
     assert w.indicators.walking is None
     points = w.desk.menus.layer_menu(w.stack.get("startups"))
     assert not any(a.objectName() == "actionUseAsWalkingNetwork" for a in points.actions())
+
+
+def test_layer_properties_make_the_walking_network_and_show_its_islands(qtbot, w):
+    dialog = w.show_properties(w.stack.get("streets"))
+    qtbot.waitExposed(dialog)
+    box = dialog.findChild(QCheckBox, "propertiesWalkingNetwork")
+    info = dialog.findChild(QLabel, "propertiesNetworkInfo")
+    assert box is not None and not box.isChecked() and info.text() == ""
+    # on the tick box itself (a click right of the text does nothing)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert box.isChecked() and w.walking.controller.setting.uses_network
+    assert "0 disconnected parts" in info.text() and "edges" in info.text()
+    dialog.close()
+    points = w.show_properties(w.stack.get("startups"))
+    assert points.findChild(QCheckBox, "propertiesWalkingNetwork") is None
+    points.close()
