@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
 from app.core.map.viewport import Viewport
@@ -21,6 +21,19 @@ from app.ui.canvas.render.decorations import highlight_path
 
 FILL_ALPHA = 0.28
 CIRCLE = QColor(90, 90, 90, 110)
+
+
+def screen_segments(lines: np.ndarray, viewport: Viewport) -> list[QLineF]:
+    """The straight segments of LineStrings on screen (``drawLines`` strokes a list of
+    segments about five times faster than one path of many subpaths with a wide pen)."""
+    if len(lines) == 0:
+        return []
+    coords, index = shapely.get_coordinates(lines, return_index=True)
+    sx, sy = viewport.map_to_screen(coords[:, 0], coords[:, 1])
+    same = index[1:] == index[:-1]
+    x0, y0 = sx[:-1][same].tolist(), sy[:-1][same].tolist()
+    x1, y1 = sx[1:][same].tolist(), sy[1:][same].tolist()
+    return [QLineF(a, b, c, d) for a, b, c, d in zip(x0, y0, x1, y1)]
 
 
 def lines_path(lines: np.ndarray, viewport: Viewport) -> QPainterPath:
@@ -90,7 +103,7 @@ class IsochroneOverlay:
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         inner.setPen(pen)
-        inner.drawPath(lines_path(pieces, viewport))
+        inner.drawLines(screen_segments(pieces, viewport))
         inner.end()
         painter.save()
         painter.resetTransform()
