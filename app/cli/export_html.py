@@ -53,6 +53,9 @@ def add_export_html_parser(commands: argparse._SubParsersAction) -> argparse.Arg
         action="store_true",
         help="add an OpenStreetMap basemap (needs internet; blank offline)",
     )
+    from app.cli.network import add_network_options
+
+    add_network_options(parser)
     return parser
 
 
@@ -87,6 +90,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.sites is not None:
         sites_layer.set_data(file_sites(args.sites))
     radius = args.radius if args.radius is not None else settings.radius_m
+    from app.cli.network import draw_isochrones, resolve_network
+
+    walking = resolve_network(args, args.sub_project or DEFAULT_PROJECT, settings)
+    distances = draw_isochrones(stack, walking, radius)
     indicators = site_indicators(
         stack,
         radius,
@@ -95,6 +102,7 @@ def _run(args: argparse.Namespace) -> int:
         site_radius=args.radius is None,
         rules=settings.zoning_rules(),
         weights=settings.score_weights(),
+        distances=distances,
     )
     if args.radius is not None and len(sites_layer.data):
         sites_layer.data["radius_m"] = float("nan")  # one R for every catchment circle

@@ -125,6 +125,9 @@ def add_indicators_parser(commands: argparse._SubParsersAction) -> argparse.Argu
         help="write to FILE instead of standard output (CSV files get a "
         "UTF-8 BOM so that Excel shows Korean text)",
     )
+    from app.cli.network import add_network_options
+
+    add_network_options(parser)
     return parser
 
 
@@ -176,7 +179,11 @@ def _run(args: argparse.Namespace) -> int:
         else (saved.radius_m if saved is not None else DEFAULT_RADIUS_M)
     )
     coverage = table_coverages(_project(args), saved, tables)[0] if tables else None
-    table = compute_indicators(
+    from app.cli.network import resolve_network, walking_table
+
+    walking = resolve_network(args, _project(args), saved)
+    compute = compute_indicators if walking is None else walking_table(walking)
+    table = compute(
         sites.frame,
         frames["startups"],
         frames["education"],

@@ -9,6 +9,7 @@
 ``innoatlas export-html OUT.html ...`` exports an offline web map (app/cli/export_html.py);
 ``innoatlas import FILE --project P`` and ``innoatlas datasets``: official datasets
 (app/cli/import_dataset.py).
+``innoatlas isochrones SITES --network FILE ...`` writes walking isochrones (app/cli/isochrones.py).
 Nothing here imports Qt until the GUI starts. Every error is one line on stderr,
 ``innoatlas: error: ...``, with exit code 2.
 """
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.export_shp import add_export_shp_parser
     from app.cli.import_dataset import add_import_parser
     from app.cli.indicators import add_indicators_parser
+    from app.cli.isochrones import add_isochrones_parser
     from app.cli.render import add_render_parser
     from app.cli.suggest import add_suggest_parser
 
@@ -78,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_html_parser(commands)
     add_compare_parser(commands)
     add_import_parser(commands)
+    add_isochrones_parser(commands)
     return parser
 
 
@@ -110,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.render import run_render
 
         return run_render(args, error)
+    if args.command == "isochrones":
+        from app.cli.isochrones import run_isochrones
+
+        return run_isochrones(args, error)
     if args.command == "export-html":
         from app.cli.export_html import run_export_html
 

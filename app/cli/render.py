@@ -124,6 +124,9 @@ def add_render_parser(commands: argparse._SubParsersAction) -> argparse.Argument
         choices=("en", "ko"),
         help="language of the legend, layer names and notes (default en)",
     )
+    from app.cli.network import add_network_options
+
+    add_network_options(parser)
     return parser
 
 
@@ -163,7 +166,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.sites is not None:
         _use_sites(stack, args.sites)
     radius = args.radius if args.radius is not None else project.settings.radius_m
-    indicators = _site_indicators(stack, project.settings, radius, args.radius is None)
+    from app.cli.network import draw_isochrones, resolve_network
+
+    walking = resolve_network(args, args.sub_project or DEFAULT_PROJECT, project.settings)
+    distances = draw_isochrones(stack, walking, radius)
+    indicators = _site_indicators(
+        stack, project.settings, radius, args.radius is None, distances=distances
+    )
     scenes = (
         scenes_from_settings(project.settings.extra, stack, args.lang)
         if args.scene or args.all_scenes
@@ -304,7 +313,7 @@ def _fraction(cell: str) -> float:
         raise ValueError(f"{cell!r} is not a number") from None
 
 
-def _site_indicators(stack, settings, radius: float, site_radius: bool):
+def _site_indicators(stack, settings, radius: float, site_radius: bool, distances=None):
     """The sites' indicators with rank (their badges), as the app computes them.
 
     The project's roles, zoning overrides and weights apply; ``site_radius`` False
@@ -323,6 +332,7 @@ def _site_indicators(stack, settings, radius: float, site_radius: bool):
         site_radius=site_radius,
         rules=settings.zoning_rules(),
         weights=settings.score_weights(),
+        distances=distances,
     )
     if not site_radius:
         sites.data["radius_m"] = float("nan")  # one R for every catchment circle

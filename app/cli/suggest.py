@@ -175,6 +175,9 @@ def add_suggest_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
         help="solver time limit in seconds (default 10); past it the best "
         "solution found is printed with optimal: false",
     )
+    from app.cli.network import add_network_options
+
+    add_network_options(parser)
     return parser
 
 
@@ -244,6 +247,19 @@ def _run(args: argparse.Namespace) -> int:
     radius = (
         args.radius if args.radius is not None else (saved.radius_m if saved is not None else 800.0)
     )
+    from app.cli.network import resolve_network
+
+    walking = resolve_network(args, project, saved)
+    pairs_within = None
+    if walking is not None:
+        from app.core.network.coverage import walking_pairs
+
+        pairs_within = walking_pairs(walking.network)
+        print(
+            f"innoatlas: note: coverage by walking distance along {walking.name}"
+            + (" (p-median distances stay straight-line)" if args.model == "pmedian" else ""),
+            file=sys.stderr,
+        )
     result = suggest_sites(
         args.district,
         layers["startups"],
@@ -260,6 +276,7 @@ def _run(args: argparse.Namespace) -> int:
         share=share,
         coverage=coverage,
         titles=titles,
+        pairs_within=pairs_within,
     )
     if result.note:
         print(f"innoatlas: note: {result.note}", file=sys.stderr)

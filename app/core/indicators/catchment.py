@@ -98,6 +98,8 @@ def catchment_category_counts(
 
 def nearest_distances(sites: np.ndarray, layer: IndexedLayer) -> np.ndarray:
     """Distance (m) from each site to its nearest feature; 0 if touching, NaN if none."""
+    if hasattr(layer, "nearest_distances"):  # a distance provider's layer (walking)
+        return layer.nearest_distances(sites)
     result = np.full(len(sites), np.nan)
     if len(layer) == 0 or len(sites) == 0:
         return result

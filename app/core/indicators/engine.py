@@ -32,7 +32,8 @@ trees are then built only once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 import geopandas as gpd
 import numpy as np
@@ -133,6 +134,14 @@ DEFINITIONS = {
 }
 
 
+class DistanceProvider(Protocol):
+    """A hook that answers "within R" and "nearest" by another distance than the
+    straight line: ``wrap`` returns, for an indexed layer, an object with the same feature
+    order, ``len()``, ``pairs_within(sites, radii)`` and ``nearest_distances(sites)``."""
+
+    def wrap(self, family: str, layer: Any) -> Any: ...
+
+
 def to_working_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """``frame`` in EPSG:5186 (a frame without CRS is assumed to be in it)."""
     if frame.crs is None or frame.crs.equals(WORKING_CRS):
@@ -215,6 +224,9 @@ class IndicatorEngine:
         ``education``, ``stations`` and ``zoning``
         (:func:`app.core.project.coverage.role_coverages`); a missing key or None
         means the whole map. Features outside a family's area are ignored.
+    distances : DistanceProvider, optional
+        Replaces straight-line distance for "within R" and "nearest" (e.g. walking
+        distance, :class:`app.core.network.catchment.WalkingDistances`); None: circles.
     """
 
     def __init__(
@@ -226,6 +238,8 @@ class IndicatorEngine:
         rules: ZoningRules | None = None,
         use_classes: Iterable[str] = DEFAULT_USE_CLASSES,
         coverage: Mapping[str, shapely.Geometry | None] | None = None,
+        *,
+        distances: DistanceProvider | None = None,
     ) -> None:
         self.rules = rules or ZoningRules.default()
         self.use_classes = tuple(use_classes)
@@ -249,6 +263,15 @@ class IndicatorEngine:
             None if zoning is None else clip_zoning(zoning, self.coverage["zoning"])
         )
         self.zoning = self._index_zoning()
+        if distances is not None:  # e.g. walking distance (app.core.network.catchment)
+            if self.startups is not None:
+                self.startups = replace(
+                    self.startups, layer=distances.wrap("startups", self.startups.layer)
+                )
+            if self.education is not None:
+                self.education = distances.wrap("education", self.education)
+            if self.stations is not None:
+                self.stations = distances.wrap("stations", self.stations)
 
     def _index_zoning(self) -> IndexedZoning | None:
         if self._zoning_frame is None:
@@ -429,6 +452,7 @@ def compute_indicators(
     references: References | None = None,
     use_classes: Iterable[str] = DEFAULT_USE_CLASSES,
     coverage: Mapping[str, shapely.Geometry | None] | None = None,
+    distances: DistanceProvider | None = None,
 ) -> pd.DataFrame:
     """Every per-site indicator of docs/indicators.md.
 
@@ -459,6 +483,8 @@ def compute_indicators(
     coverage : mapping, optional
         ``{family: covered area or None}`` (see :class:`IndicatorEngine`); default:
         every layer covers the whole map.
+    distances : DistanceProvider, optional
+        Another distance than the straight line (see :class:`IndicatorEngine`).
 
     Returns
     -------
@@ -475,7 +501,14 @@ def compute_indicators(
         If ``radius`` is negative or not finite.
     """
     engine = IndicatorEngine(
-        startups, education, stations, zoning, rules, use_classes, coverage=coverage
+        startups,
+        education,
+        stations,
+        zoning,
+        rules,
+        use_classes,
+        coverage=coverage,
+        distances=distances,
     )
     return engine.compute(
         sites,

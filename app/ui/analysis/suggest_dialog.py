@@ -331,6 +331,7 @@ class SuggestDialog(QDialog):
             rules=window.indicators.rules,
             time_limit=self.time_limit.value(),
             districts=stack.get("districts").data,
+            pairs_within=window.walking.pairs_within(),  # walking coverage with a network
             **suggest_inputs(stack, window.roles, window.project.settings.extra, language()),
         )
         self.task.on(

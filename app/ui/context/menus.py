@@ -70,6 +70,9 @@ class ContextMenus:
         menu.addAction(tr("&Copy style"), lambda: self.copy_style(layer))
         paste = menu.addAction(tr("Paste s&tyle"), lambda: self.paste_style(layer))
         paste.setEnabled(self.can_paste(layer))
+        if layer.geometry_kind == "line" and hasattr(w, "walking"):
+            menu.addSeparator()
+            w.walking.add_layer_entry(menu, layer)  # "Use as walking network"
         menu.addSeparator()
         remove = menu.addAction(tr("&Remove layer"), self._remove(layer))
         remove.setEnabled(is_user_layer(layer))

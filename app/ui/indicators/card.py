@@ -368,6 +368,9 @@ class SiteCard(QWidget):
                 value.setForeground(UNKNOWN)
             self.card.setItem(position, 0, name)
             self.card.setItem(position, 1, value)
+        from app.ui.network.card import add_reach_row
+
+        add_reach_row(self.card, row)  # walking catchment: reach ratio and catchment
         self.card.fit_columns()  # whole indicator names where the width allows
         self._show_notes(frame, parts)
         self.transforms.setText(

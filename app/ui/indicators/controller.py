@@ -68,6 +68,8 @@ class IndicatorsController(QObject):
         #: the project's ``settings.extra`` (its coverage records; app.core.project.coverage)
         self.extra: dict = {}
         self.results = pd.DataFrame()
+        #: walking distance (app.core.network.catchment.WalkingDistances), None: circles
+        self.walking = None
         self._engine: IndicatorEngine | None = None
         self._generation = 0
         self._task = None
@@ -129,6 +131,7 @@ class IndicatorsController(QObject):
                 *(_frame(self.stack, role, self.roles) for role in CONTEXT),
                 rules=self.rules,
                 coverage=role_coverages(self.stack, self.roles, self.extra),
+                distances=self.walking,
             )
         return self._engine
 
@@ -145,6 +148,10 @@ class IndicatorsController(QObject):
         frame = self.engine.compute(
             sites, self.editing.radius_m, weights=self.weights, progress=progress
         )
+        if self.walking is not None:  # the reach ratio; the catchment in frame.attrs
+            from app.core.network.catchment import add_reach_ratio
+
+            frame = add_reach_ratio(frame, sites, self.walking, self.editing.radius_m)
         frame.insert(0, "name", sites["name"].to_numpy())
         basis = frame.attrs.get(BASIS)
         if basis is not None:  # the left-out notes name the sites

@@ -87,14 +87,15 @@ class Workshop:
         table.set_dots(controller.dots() if show else None)
         self.window.canvas.update()
 
-    def export_stack(self) -> LayerStack:
-        """The project's layers plus the participants' visible pins and proposals, for
-        the exports (copies of the layers: the project's stack is not touched)."""
+    def export_stack(self, base: LayerStack | None = None) -> LayerStack:
+        """``base`` (default: the project's layers) plus the participants' visible pins and
+        proposals, for the exports (copies of the layers: ``base`` is not touched)."""
+        base = self.window.stack if base is None else base
         extra = display_layers(self.controller.results, self.window.language)
         if not extra:
-            return self.window.stack
+            return base
         stack = LayerStack()
-        for layer in [*extra, *self.window.stack]:  # the first is on top
+        for layer in [*extra, *base]:  # the first is on top
             if layer.name not in stack:
                 stack.append(dataclasses.replace(layer, changed=Signal()))
         return stack

@@ -119,10 +119,13 @@ class WindowExports:
         return worker.Task(job), dialog
 
     def _stack(self):
-        """The layers to export: the project's, plus the workshop participants' pins and
-        proposals when there are any (app/ui/participation/workshop.py)."""
+        """The layers to export: the project's, plus the walking isochrones shown on the map
+        (app/ui/network/setup.py) and the workshop participants' pins and proposals when there
+        are any (app/ui/participation/workshop.py)."""
+        walking = getattr(self.window, "walking", None)  # with the walking isochrones shown
+        base = walking.export_stack() if walking is not None else self.window.stack
         workshop = getattr(self.window, "workshop", None)
-        return workshop.export_stack() if workshop is not None else self.window.stack
+        return workshop.export_stack(base) if workshop is not None else base
 
     def html_dialog(self) -> bool:
         """File → Export web map…: ask for a file (and whether to add a basemap).

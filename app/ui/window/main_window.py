@@ -39,6 +39,7 @@ from app.ui.layers.add_layer import LayerImporter, show_message
 from app.ui.layers.commands import RemoveLayerCommand, RenameLayerCommand, SetStyleCommand
 from app.ui.layers.panel import LayerPanel
 from app.ui.layers.properties import CoverageSetup, LayerEdits, LayerPropertiesDialog
+from app.ui.network.setup import WalkingNetwork
 from app.ui.participation.workshop import Workshop
 from app.ui.presentation.controller import PresentationController
 from app.ui.project.basemap_dialog import BasemapControl
@@ -180,6 +181,7 @@ class MainWindow(LayerRoles, QMainWindow):
         SceneViewState(self)  # scenes keep and show the catchments and the basemap
         self._connect()
         self.scenarios = ScenarioControl(self)  # toolbar combo, Sites panel combo, Compare
+        self.walking = WalkingNetwork(self)  # walking catchments, isochrones (issue 18)
         self.presentation = PresentationController(self)
         self.workshop = Workshop(self)  # Workshop → participation (app/ui/participation)
         self.actions_by_name["actionPan"].setChecked(True)
@@ -442,6 +444,7 @@ class MainWindow(LayerRoles, QMainWindow):
         if notes:
             show_message(self, tr("Notes on the opened project"), "\n".join(notes))
         self._apply_project_rules(self.project.settings)
+        self.walking.project_loaded(self.project.settings.extra)
         self.sites_toolbar.restore_sketch(self.project.settings)
         self.indicators_panel.set_weights(self.indicators.weights)
         self.indicators.invalidate_engine()
@@ -497,6 +500,7 @@ class MainWindow(LayerRoles, QMainWindow):
             lambda en, ko: self.undo_stack.push(RenameLayerCommand(layer, en, ko)),
         )
         dialog = LayerPropertiesDialog(layer, self.language, self, coverage=setup, edits=edits)
+        self.walking.annotate_properties(dialog)  # a line layer: the walking network
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.show()
         return dialog

@@ -9,7 +9,7 @@ reduced model the exact solvers solve).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -17,6 +17,9 @@ import numpy as np
 import shapely
 
 from app.core.analysis.suggest.candidates import demand_weights, usable_geometries
+
+#: ``(sources, demand, radius) -> (2, k)`` pairs within R (a non-straight distance).
+PairsWithin = Callable[[np.ndarray, np.ndarray, float], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ def build_coverage(
     cx: np.ndarray,
     cy: np.ndarray,
     radius: float,
+    pairs_within: PairsWithin | None = None,
 ) -> DemandCoverage:
     """The demand set D of a district and the start-ups of D within R of each candidate.
 
@@ -99,6 +103,11 @@ def build_coverage(
         The candidate points (EPSG:5186).
     radius : float
         The coverage radius R in metres (boundary included).
+    pairs_within : callable, optional
+        ``pairs_within(sources, demand, radius)`` -> ``(2, k)`` index pairs (source,
+        demand) within R by another distance than the straight line (walking:
+        :func:`app.core.network.coverage.walking_pairs`); D stays the straight-line set
+        (a walk is never shorter than the straight line).
 
     Returns
     -------
@@ -119,13 +128,14 @@ def build_coverage(
     d_geoms, d_w = demand_geoms[in_d], w_all[in_d]
     fixed_cov = np.zeros(len(d_geoms), bool)
     d_tree = shapely.STRtree(d_geoms)
+    within = pairs_within or (
+        lambda sources, _, r: d_tree.query(sources, predicate="dwithin", distance=r)
+    )
     if len(fixed_geoms) and len(d_geoms):
-        fixed_cov[d_tree.query(fixed_geoms, predicate="dwithin", distance=radius)[1]] = True
+        fixed_cov[within(fixed_geoms, d_geoms, radius)[1]] = True
     cand_points = shapely.points(cx, cy)
     pairs = (
-        d_tree.query(cand_points, predicate="dwithin", distance=radius)
-        if len(d_geoms)
-        else np.empty((2, 0), dtype=np.intp)
+        within(cand_points, d_geoms, radius) if len(d_geoms) else np.empty((2, 0), dtype=np.intp)
     )
     order = np.lexsort((pairs[1], pairs[0]))
     pairs = pairs[:, order]

@@ -79,7 +79,7 @@ from app.core.analysis.suggest.candidates import (
     resolve_district,
     usable_geometries,
 )
-from app.core.analysis.suggest.coverage import DemandCoverage, build_coverage
+from app.core.analysis.suggest.coverage import DemandCoverage, PairsWithin, build_coverage
 from app.core.analysis.suggest.explain import explain
 from app.core.analysis.suggest.lscp import solve_lscp
 from app.core.analysis.suggest.model import (
@@ -155,6 +155,7 @@ def suggest_sites(
     share: float = 1.0,
     coverage: Mapping[str, shapely.Geometry | None] | None = None,
     titles: Mapping[str, str] | None = None,
+    pairs_within: PairsWithin | None = None,
 ) -> Suggestion:
     """Suggest centre sites by one of three location models (module docstring).
 
@@ -198,6 +199,10 @@ def suggest_sites(
         or None: the whole map.
     titles : mapping, optional
         ``{"startups": title, "zoning": title}``: the layers' names for messages.
+    pairs_within : callable, optional
+        Coverage by another distance than the straight line (walking:
+        :func:`app.core.network.coverage.walking_pairs`) for MCLP and LSCP; p-median's
+        distances stay straight-line.
 
     Returns
     -------
@@ -254,7 +259,9 @@ def suggest_sites(
         )
 
     report(0.15, "building coverage sets")
-    demand = build_coverage(polygon, startups, weight, fixed_geoms, cx, cy, radius)
+    demand = build_coverage(
+        polygon, startups, weight, fixed_geoms, cx, cy, radius, pairs_within=pairs_within
+    )
     median = MedianDemand.build(demand.points, demand.weights, fixed_geoms)
     build_s = time.perf_counter() - t0
     note = ""
