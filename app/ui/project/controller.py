@@ -356,6 +356,10 @@ class ProjectController(QObject):
             return False
         if not self.confirm_overwrite_open(Path(path)):
             return False
+        blocked = self._unsaveable()
+        if blocked:
+            QMessageBox.warning(self.window, tr("Cannot save project"), blocked)
+            return False
         try:
             notes = save_project(path, self.stack, self.capture_settings())
         except InnoAtlasError as err:
@@ -373,10 +377,15 @@ class ProjectController(QObject):
         self._set_clean()
         return True
 
+    def _unsaveable(self) -> str:
+        """Why saving now would lose features (a large layer not read: gui.py), or ""."""
+        deferred = getattr(self.window, "deferred_layers", None)
+        return "" if deferred is None else deferred.blocks_saving()
+
     # -- autosave and recovery -----------------------------------------------------------
     def autosave(self) -> Path | None:
         """Write unsaved changes to the recovery file (not to the project itself)."""
-        if not self.dirty:
+        if not self.dirty or self._unsaveable():
             return None
         target = self.recovery_file()
         try:
