@@ -69,20 +69,52 @@ def _points(n: int, write_points):
     return pyogrio.read_dataframe(write_points(folder, n, kinds=("gpkg",))["gpkg"])
 
 
-def build_folium(n: int, out: Path) -> float:
-    """The same points as ``GeoDataFrame.explore(column="sector")``; seconds taken."""
+FOLIUM_CODE = """
+import sys, time
+import numpy as np, pyogrio
+n, path, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+keys = np.array(sys.argv[4].split(","), dtype=object)
+points = pyogrio.read_dataframe(path).to_crs("EPSG:4326")
+points = points.assign(name=points["상호"], sector=keys[np.arange(len(points)) % len(keys)])
+start = time.perf_counter()
+points[["name", "sector", "geometry"]].explore(column="sector", tiles=None).save(out)
+print(f"{time.perf_counter() - start:.2f}")
+"""
+
+
+def build_folium(n: int, out: Path, python: str) -> float:
+    """The same points as ``GeoDataFrame.explore(column="sector")`` (run by ``python``,
+    an environment with folium, matplotlib and mapclassify); its CDN scripts and styles
+    are put inline where offlinefolium has them (the page is opened offline). Seconds
+    taken by ``explore`` and ``save``."""
     sys.path.insert(0, str(ROOT / "bench"))
-    import numpy as np
+    import re
+
     from make_points import write_points
+    from offlinefolium.elements import _res as inline
 
     from layers.themes.startups import SECTORS
 
-    points = _points(n, write_points).to_crs("EPSG:4326")
-    keys = np.array(list(SECTORS), dtype=object)
-    points = points.assign(name=points["상호"], sector=keys[np.arange(len(points)) % len(keys)])
-    start = time.perf_counter()
-    points[["name", "sector", "geometry"]].explore(column="sector", tiles=None).save(str(out))
-    return time.perf_counter() - start
+    source = write_points(Path("/tmp/innoatlas_points"), n, kinds=("gpkg",))["gpkg"]
+    done = subprocess.run(
+        [python, "-c", FOLIUM_CODE, str(n), str(source), str(out), ",".join(SECTORS)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    text = out.read_text(encoding="utf-8")
+    text = re.sub(
+        r'<script src="([^"]+)"></script>',
+        lambda m: f"<script>{inline[m.group(1)]}</script>" if m.group(1) in inline else m.group(0),
+        text,
+    )
+    text = re.sub(
+        r'<link rel="stylesheet" href="([^"]+)"\s*/?>',
+        lambda m: f"<style>{inline[m.group(1)]}</style>" if m.group(1) in inline else m.group(0),
+        text,
+    )
+    out.write_text(text, encoding="utf-8")
+    return float(done.stdout.split()[-1])
 
 
 _MAP = (
@@ -98,6 +130,15 @@ def measure(path: Path, zooms: int) -> tuple[float, float]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         tab = browser.new_page(viewport={"width": 1280, "height": 800})
+        # offline, as a planner's laptop in a workshop: only the page itself loads
+        tab.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(("file:", "data:"))
+                else route.abort()
+            ),
+        )
         tab.goto(path.as_uri(), wait_until="load", timeout=600_000)
         load = tab.evaluate(
             """async () => {
@@ -132,6 +173,11 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=200_000)
     parser.add_argument("--baseline", type=Path, help="another checkout (e.g. /work/main)")
     parser.add_argument("--no-folium", action="store_true")
+    parser.add_argument(
+        "--folium-python",
+        default="/tmp/foliumenv/bin/python",
+        help="a Python with folium, matplotlib, mapclassify, geopandas (explore's needs)",
+    )
     parser.add_argument("--zooms", type=int, default=4)
     parser.add_argument("--out", type=Path, default=Path("/tmp/innoatlas_webmap"))
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
@@ -140,7 +186,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.build:  # a child process: build one page and print the seconds
         seconds = (
-            build_folium(args.n, args.build)
+            build_folium(args.n, args.build, args.folium_python)
             if args.folium
             else build_ours(args.n, args.build, args.root)
         )
@@ -157,7 +203,8 @@ def main() -> None:
         path = args.out / f"page{number}_{args.n}.html"
         env = dict(os.environ, PYTHONPATH=str(root))
         command = [sys.executable, __file__, "-n", str(args.n), "--build", str(path)]
-        command += ["--root", str(root)] + (["--folium"] if folium else [])
+        command += ["--root", str(root)]
+        command += ["--folium", "--folium-python", args.folium_python] if folium else []
         built = float(
             subprocess.run(
                 command, env=env, check=True, capture_output=True, text=True
