@@ -72,7 +72,12 @@ def check_geopackage(path: Path) -> None:
 
 
 def read_layer(
-    path: Path, spec: LayerSpec, provenance: Provenance | None = None, *, empty: bool = False
+    path: Path,
+    spec: LayerSpec,
+    provenance: Provenance | None = None,
+    *,
+    empty: bool = False,
+    arrow: bool = False,
 ) -> Layer:
     """Read and validate one thematic layer; reproject to EPSG:5186 when needed.
 
@@ -81,13 +86,15 @@ def read_layer(
     (:mod:`app.core.project.kept_rows`), so that a save writes them back unchanged.
     With ``empty`` only the table's columns are read, no feature: the layer of a large
     table that the app reads later, after its window shows (``defer`` of
-    :func:`load_project`).
+    :func:`load_project`). With ``arrow`` the table is read through GDAL's Arrow
+    stream (pyarrow): about 2.5 times faster for a million points, and mostly without
+    holding Python's lock (a read on a worker thread leaves the window responsive).
     """
     try:
         frame = pyogrio.read_dataframe(
             path,
             layer=spec.name,
-            use_arrow=False,
+            use_arrow=arrow,
             fid_as_index=True,
             where="0 = 1" if empty else None,
         )

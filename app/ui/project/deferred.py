@@ -16,7 +16,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QProgressBar
 
 from app.core.formats.gpkg import readonly_uri
@@ -60,7 +60,7 @@ def layer_specs(settings: ProjectSettings) -> dict[str, LayerSpec]:
 def _read(path: Path, spec: LayerSpec, style, progress=None):
     """Worker thread: the table's layer and its drawing arrays in ``style``."""
     provenance = read_provenance(path).get(spec.name)
-    layer = read_layer(path, spec, provenance)
+    layer = read_layer(path, spec, provenance, arrow=True)
     styled = Layer(spec.name, layer.data, style, layer.provenance, geometry_kind=spec.geometry_kind)
     return layer, build_cache(styled), style
 
@@ -88,19 +88,31 @@ class DeferredLayers(QObject):
     def __init__(self, window: QMainWindow, path: Path, layers: dict[str, LayerSpec]) -> None:
         super().__init__(window)
         self.window, self.path = window, Path(path)
-        self.pending: dict[str, Layer] = {}
         #: Layers whose read failed, kept empty (save refuses while they are open).
         self.failed: dict[str, Layer] = {}
         self._tasks: list[worker.Task] = []
         self._bar: QProgressBar | None = None
         stack = window.stack
-        for name, spec in layers.items():
-            layer = stack.get(name)
-            if layer is not None:
-                self.pending[name] = layer
-                self._start(layer, spec)
+        self._started = False
+        self._specs = {name: spec for name, spec in layers.items() if stack.get(name) is not None}
+        self.pending = {name: stack.get(name) for name in self._specs}
         if self.pending:
             self._show_busy()
+            # The reading starts once the window has drawn its map: the worker holds
+            # Python's lock for long stretches, which would slow the first frame down.
+            window.canvas.rendered.connect(self._first_frame)
+
+    def _first_frame(self, *_args) -> None:
+        self.window.canvas.rendered.disconnect(self._first_frame)
+        QTimer.singleShot(0, self._start_all)  # once this paint (labels too) is done
+
+    def _start_all(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        for name, spec in self._specs.items():
+            if name in self.pending:
+                self._start(self.pending[name], spec)
 
     def _start(self, layer: Layer, spec: LayerSpec) -> None:
         started = time.perf_counter()
@@ -170,6 +182,9 @@ class DeferredLayers(QObject):
     def wait(self, timeout_s: float = 600.0) -> bool:
         """Process events until every pending layer has arrived (or failed); True when
         none is left pending. Save and autosave call this first."""
+        if self.pending and not self._started:  # the map was not drawn yet: start now
+            self.window.canvas.rendered.disconnect(self._first_frame)
+            self._start_all()
         deadline = time.monotonic() + timeout_s
         while self.pending and time.monotonic() < deadline:
             worker.wait_all(100)
