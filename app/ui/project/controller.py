@@ -20,7 +20,7 @@ from app.core.project.scenes import scenes_to_settings
 from app.core.project.store import Project, ProjectSettings, open_project, save_project
 from app.ui import i18n
 from app.ui.i18n import tr
-from app.ui.project import lock_dialogs
+from app.ui.project import deferred, lock_dialogs
 from layers.model import LayerStack
 
 AUTOSAVE_MS = 30_000
@@ -253,14 +253,21 @@ class ProjectController(QObject):
                     return False
                 path = copy
             read_only = choice == "read-only"
+        # Large tables (a million start-ups) are read after the map shows the rest.
+        defer = deferred.large_tables(Path(path), deferred.LARGE_LAYER)
         try:
-            project = open_project(path)
+            project = open_project(path, defer=defer)
         except InnoAtlasError as err:
             QMessageBox.warning(self.window, tr("Cannot open project"), str(err))
             return False
         self.discard_recovery()
         self.read_only = read_only
         self.load(project, None if as_new else Path(path))
+        if defer:
+            specs = deferred.layer_specs(project.settings)
+            self.window.deferred_layers = deferred.DeferredLayers(
+                self.window, Path(path), {name: specs[name] for name in defer if name in specs}
+            )
         self.lock.release()
         if not as_new and not read_only:
             self.lock.acquire(Path(path))

@@ -90,3 +90,18 @@ def test_a_save_while_reading_waits_and_keeps_every_feature(opened, project_path
     out = tmp_path / "saved.gpkg"
     assert window.project.save_to(out)  # at once, before the layer arrived
     assert len(open_project(out).stack.get("startups").data) == expected
+
+
+def test_file_open_reads_a_large_layer_after_the_map_shows(
+    qtbot, main_window, project_path, monkeypatch
+):
+    from app.ui.project import deferred
+
+    monkeypatch.setattr(deferred, "LARGE_LAYER", 1000)  # 6 000 start-ups count as large
+    expected = len(open_project(project_path).stack.get("startups").data)
+    w = main_window
+    assert w.project.open_path(project_path, confirmed=True)
+    startups = w.stack.get("startups")
+    assert len(startups.data) == 0 and "Reading" in w.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: len(startups.data) == expected, timeout=30_000)
+    assert w.project.path == project_path and not w.project.dirty
