@@ -123,7 +123,7 @@ _MAP = (
 )
 
 
-def measure(path: Path, zooms: int) -> tuple[float, float]:
+def measure(path: Path, zooms: int, timeout_s: int = 600) -> tuple[float, float]:
     """``(load ms, median zoom ms)`` of a page in headless Chromium."""
     from playwright.sync_api import sync_playwright
 
@@ -139,7 +139,12 @@ def measure(path: Path, zooms: int) -> tuple[float, float]:
                 else route.abort()
             ),
         )
-        tab.goto(path.as_uri(), wait_until="load", timeout=600_000)
+        try:
+            tab.goto(path.as_uri(), wait_until="load", timeout=timeout_s * 1000)
+        except Exception as err:  # Playwright's TimeoutError: the page never loaded
+            print(f"  {path.name}: not loaded in {timeout_s} s ({type(err).__name__})")
+            browser.close()
+            return float("inf"), float("inf")
         load = tab.evaluate(
             """async () => {
               const drawn = () => !document.querySelector("canvas.inno-points") ||
@@ -179,6 +184,7 @@ def main() -> None:
         help="a Python with folium, matplotlib, mapclassify, geopandas (explore's needs)",
     )
     parser.add_argument("--zooms", type=int, default=4)
+    parser.add_argument("--timeout", type=int, default=600, help="seconds a page may take")
     parser.add_argument("--out", type=Path, default=Path("/tmp/innoatlas_webmap"))
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
@@ -210,7 +216,7 @@ def main() -> None:
                 command, env=env, check=True, capture_output=True, text=True
             ).stdout.split()[-1]
         )
-        load, zoom = measure(path, args.zooms)
+        load, zoom = measure(path, args.zooms, args.timeout)
         rows.append((name, path.stat().st_size / 1e6, built, load, zoom))
         print(
             f"{name}: {rows[-1][1]:.1f} MB, built {built:.1f} s, load {load:.0f} ms, "
