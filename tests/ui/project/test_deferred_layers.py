@@ -105,3 +105,36 @@ def test_file_open_reads_a_large_layer_after_the_map_shows(
     assert len(startups.data) == 0 and "Reading" in w.statusBar().currentMessage()
     qtbot.waitUntil(lambda: len(startups.data) == expected, timeout=30_000)
     assert w.project.path == project_path and not w.project.dirty
+
+
+def test_after_a_failed_read_save_refuses_and_the_file_keeps_its_features(
+    qtbot, opened, project_path, tmp_path
+):
+    import sqlite3
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui.message_boxes import answer_message_box
+
+    expected = len(open_project(project_path).stack.get("startups").data)
+    window = opened(project_path)
+    # the table goes away before the read starts (it starts after the first frame)
+    copy = tmp_path / "kept.gpkg"
+    shutil.copy(project_path, copy)
+    with sqlite3.connect(project_path) as db:
+        db.execute("DELETE FROM gpkg_contents WHERE table_name = 'startups'")
+        db.execute("DELETE FROM gpkg_geometry_columns WHERE table_name = 'startups'")
+    window.show()
+    assert wait_until_drawn(window)
+    qtbot.waitUntil(lambda: not window.deferred_layers.pending, timeout=30_000)
+    assert "startups" in window.deferred_layers.failed
+    assert "Cannot read the layer startups" in window.statusBar().currentMessage()
+    seen = []
+    answer_message_box(QMessageBox.StandardButton.Ok, seen)
+    assert not window.project.save_to(copy)  # would write an empty start-ups table
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen[0][0] == "Cannot save project" and "could not be read" in seen[0][1]
+    assert len(open_project(copy).stack.get("startups").data) == expected
+    window.project.mark_settings_dirty()  # an unsaved change: autosave would run now
+    assert window.project.autosave() is None
+    assert not window.project.recovery_file().exists()
