@@ -187,3 +187,29 @@ def test_the_layer_list_hides_the_points(loaded):
     tab.locator(".leaflet-control-layers-overlays input").first.check()
     tab.wait_for_function("document.querySelector('canvas.inno-points[data-inno-drawn]')")
     assert _pixel(tab, x, y) == (255, 0, 255)
+
+
+@needs_chromium
+def test_after_a_zoom_and_a_pan_the_points_are_redrawn_in_place(loaded):
+    tab, errors = loaded
+    tab.evaluate(
+        "() => new Promise(done => { const m = innoatlas.map;"
+        " m.once('moveend', () => requestAnimationFrame(() => requestAnimationFrame(done)));"
+        " m.setZoom(m.getZoom() + 1); })"
+    )
+    x, y = _special_point(tab)
+    assert _pixel(tab, x, y) == (255, 0, 255)
+    tab.evaluate("() => { window.innoMoved = new Promise(r => innoatlas.map.once('moveend', r)); }")
+    tab.mouse.move(x + 200, y + 100)
+    tab.mouse.down()
+    tab.mouse.move(x + 120, y + 60, steps=5)
+    tab.mouse.up()
+    tab.evaluate(  # the pan (and its inertia) ended, then two frames
+        "() => innoMoved.then(() => new Promise(r =>"
+        " requestAnimationFrame(() => requestAnimationFrame(r))))"
+    )
+    x2, y2 = _special_point(tab)
+    assert x2 < x - 40 and y2 < y - 20  # the map moved with the mouse
+    assert _pixel(tab, x2, y2) == (255, 0, 255)
+    assert tab.locator(".leaflet-popup-content").count() == 0  # a drag is not a click
+    assert errors == []

@@ -112,12 +112,23 @@ var InnoPoints = (function () {
       this._canvas = null;
     },
     _animateZoom: function (e) {
+      if (!this._view) { return; }
       var scale = this._map.getZoomScale(e.zoom);
       var offset = this._map._latLngBoundsToNewLayerBounds(this._view, e.zoom, e.center).min;
       L.DomUtil.setTransform(this._canvas, offset, scale);
     },
-    // The canvas covers the view and a margin (so that a pan shows points at once).
+    // The canvas covers the view and a margin (so that a pan shows points at once). It
+    // is placed and drawn in one animation frame, however many view events come
+    // (fitBounds sends several), so that it never shows old points at a new place.
     _reset: function () {
+      if (this._frame) { return; }
+      var self = this;
+      this._frame = L.Util.requestAnimFrame(function () {
+        self._frame = null;
+        if (self._canvas && self._map) { self._place(); }
+      });
+    },
+    _place: function () {
       var map = this._map, size = map.getSize(), pad = size.multiplyBy(PAD).round();
       var topLeft = map.containerPointToLayerPoint([-pad.x, -pad.y]);
       var full = size.add(pad.multiplyBy(2)), dpr = window.devicePixelRatio || 1, c = this._canvas;
@@ -129,14 +140,7 @@ var InnoPoints = (function () {
       c.style.width = full.x + "px";
       c.style.height = full.y + "px";
       this._pad = pad;
-      // one draw per frame however many view events come (fitBounds sends several)
-      if (!this._frame) {
-        var self = this;
-        this._frame = L.Util.requestAnimFrame(function () {
-          self._frame = null;
-          if (self._canvas) { self._draw(window.devicePixelRatio || 1); }
-        });
-      }
+      this._draw(dpr);
     },
     // Screen position of point i: its zoom-0 pixel times 2^zoom minus this offset.
     _offset: function () {
