@@ -69,6 +69,21 @@ var InnoPoints = (function () {
             half: half, reach: (r * 1.2 + w / 2) + SLOP};
   }
 
+  // One marker pixel (RGBA at rgba[k4]) over the image's pixel at d[at] (source-over,
+  // straight alpha as ImageData holds it).
+  function blend(d, at, rgba, k4) {
+    var a = rgba[k4 + 3];
+    if (a === 255 || d[at + 3] === 0) {
+      d[at] = rgba[k4]; d[at + 1] = rgba[k4 + 1]; d[at + 2] = rgba[k4 + 2]; d[at + 3] = a;
+      return;
+    }
+    var sa = a / 255, keep = (d[at + 3] / 255) * (1 - sa), oa = sa + keep;
+    d[at] = (rgba[k4] * sa + d[at] * keep) / oa;
+    d[at + 1] = (rgba[k4 + 1] * sa + d[at + 1] * keep) / oa;
+    d[at + 2] = (rgba[k4 + 2] * sa + d[at + 2] * keep) / oa;
+    d[at + 3] = oa * 255;
+  }
+
   var Layer = L.Layer.extend({
     initialize: function (lay, pane) {
       L.setOptions(this, {pane: pane});
@@ -162,27 +177,27 @@ var InnoPoints = (function () {
       var o = this._offset(), f = o.f * dpr;
       var ox = (o.x - this._pad.x) * dpr, oy = (o.y - this._pad.y) * dpr;
       var mx = this._mx, my = this._my, codes = this._s, drawn = 0;
+      // each marker's pixels as offsets into the image (for points away from its edges)
+      var offsets = stamps.map(function (st) {
+        var out = new Int32Array(st.dx.length);
+        for (var k = 0; k < out.length; k++) { out[k] = 4 * (st.dy[k] * W + st.dx[k]); }
+        return out;
+      });
       for (var i = 0; i < this.n; i++) {
-        var st = stamps[codes ? codes[i] : 0];
+        var s = codes ? codes[i] : 0, st = stamps[s];
         if (!st) { continue; }
         var px = Math.round(mx[i] * f - ox), py = Math.round(my[i] * f - oy), h = st.half;
         if (px < -h || py < -h || px >= W + h || py >= H + h) { continue; }
         drawn++;
-        var sx = st.dx, sy = st.dy, rgba = st.rgba;
-        for (var k = 0; k < sx.length; k++) {
-          var x = px + sx[k], y = py + sy[k];
-          if (x < 0 || y < 0 || x >= W || y >= H) { continue; }
-          var at = 4 * (y * W + x), k4 = 4 * k, sa = rgba[k4 + 3] / 255;
-          if (sa === 1 || d[at + 3] === 0) {
-            d[at] = rgba[k4]; d[at + 1] = rgba[k4 + 1]; d[at + 2] = rgba[k4 + 2];
-            d[at + 3] = rgba[k4 + 3];
-            continue;
-          }
-          var da = d[at + 3] / 255, keep = da * (1 - sa), oa = sa + keep;
-          d[at] = (rgba[k4] * sa + d[at] * keep) / oa;
-          d[at + 1] = (rgba[k4 + 1] * sa + d[at + 1] * keep) / oa;
-          d[at + 2] = (rgba[k4 + 2] * sa + d[at + 2] * keep) / oa;
-          d[at + 3] = oa * 255;
+        var rgba = st.rgba, count = st.dx.length, k;
+        if (px >= h && py >= h && px < W - h && py < H - h) {
+          var base = 4 * (py * W + px), off = offsets[s];
+          for (k = 0; k < count; k++) { blend(d, base + off[k], rgba, 4 * k); }
+          continue;
+        }
+        for (k = 0; k < count; k++) {  // near an edge: the pixels inside only
+          var x = px + st.dx[k], y = py + st.dy[k];
+          if (x >= 0 && y >= 0 && x < W && y < H) { blend(d, 4 * (y * W + x), rgba, 4 * k); }
         }
       }
       ctx.putImageData(image, 0, 0);
