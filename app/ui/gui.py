@@ -18,6 +18,7 @@ from app.core.paths import DEFAULT_PROJECT
 from app.core.project.store import open_project
 from app.ui import i18n
 from app.ui.application import application
+from app.ui.project.deferred import LARGE_LAYER, DeferredLayers, large_tables, layer_specs
 from app.ui.window.main_window import MainWindow
 
 log = logging.getLogger("innoatlas")
@@ -108,8 +109,13 @@ def open_main_window(
     size: tuple[int, int] = DEFAULT_SIZE,
     clamp_to_screen: bool = True,
     remember: bool = False,
+    defer_above: int = LARGE_LAYER,
 ) -> MainWindow:
     """Load ``project`` and build its main window (not shown yet).
+
+    Tables of more than ``defer_above`` features open empty and are read on a worker
+    thread (:class:`~app.ui.project.deferred.DeferredLayers`): the window draws the other
+    layers at once and the large ones when they arrive.
 
     A project without a saved view opens fitted to the three districts (kept fitted
     when the window is resized or maximised, until the map is moved). With ``remember``
@@ -121,10 +127,16 @@ def open_main_window(
     InnoAtlasError
         When the project cannot be loaded.
     """
-    loaded = open_project(project)
+    # Large tables (a million start-ups) are read after the window shows.
+    defer = large_tables(Path(project), defer_above)
+    loaded = open_project(project, defer=defer)
     # The embedded default project is a template: saving it asks for a new file.
     is_default = Path(project).resolve() == DEFAULT_PROJECT.resolve()
     window = MainWindow(loaded.stack, None if is_default else Path(project), loaded.settings)
+    specs = layer_specs(loaded.settings)
+    window.deferred_layers = DeferredLayers(
+        window, Path(project), {name: specs[name] for name in defer if name in specs}
+    )
     if len(loaded.settings.view) == 3:
         window.canvas.set_view(*loaded.settings.view)
     if loaded.notes:
@@ -178,8 +190,20 @@ def run_gui(
     if not wait_until_drawn(window):
         print("innoatlas: error: the map was not drawn in time", file=sys.stderr)
         return 1
-    if os.environ.get("INNOATLAS_TIMING"):  # read by bench/bench_startup.py
+    timing = os.environ.get("INNOATLAS_TIMING")  # read by bench/bench_startup.py
+    if timing:
         print(f"timing: drawn {time.time():.6f}", file=sys.stderr)
+    # The screenshot shows every layer: wait for the large ones read in the background.
+    deferred = window.deferred_layers
+    if deferred.pending:
+        deferred.wait()
+        window.canvas.render_count = 0
+        window.canvas.refresh()
+        if not wait_until_drawn(window):
+            print("innoatlas: error: the map was not drawn in time", file=sys.stderr)
+            return 1
+        if timing:
+            print(f"timing: complete {time.time():.6f}", file=sys.stderr)
     image = window.grab()
     screenshot = Path(screenshot)
 

@@ -14,7 +14,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -285,13 +285,19 @@ def check_format_version(path: Path, version: int) -> None:
         )
 
 
-def open_project(path: Path, progress: Progress | None = None) -> Project:
+def open_project(
+    path: Path, progress: Progress | None = None, defer: Collection[str] = ()
+) -> Project:
     """Load a project GeoPackage (the embedded default one included).
 
     Unusable saved settings get their defaults, and features whose geometry cannot be
     read are kept aside (:mod:`app.core.project.kept_rows`) to be written back unchanged
     by :func:`save_project`; both are named in ``Project.notes``. Stale temporaries of
     killed saves of this project are deleted.
+
+    ``defer`` names layers (default or imported) read without their features, for the
+    caller to read later with :func:`~app.core.project.loader.read_layer` (the app reads
+    a large table after its window shows).
 
     Raises
     ------
@@ -306,7 +312,7 @@ def open_project(path: Path, progress: Progress | None = None) -> Project:
         check_format_version(path, stored[1])
     remove_stale_temporaries(path)
     try:
-        stack = load_project(path, progress)
+        stack = load_project(path, progress, defer)
     except ProjectLoadError as err:
         if stored is None and "lacks the layer" in str(err):
             raise ProjectLoadError(
@@ -322,7 +328,7 @@ def open_project(path: Path, progress: Progress | None = None) -> Project:
     set_origin(sites, site_origin(path, names))
     stack.insert(0, sites)
     notes += site_notes
-    notes += _read_user_layers(path, stack, settings, names)
+    notes += _read_user_layers(path, stack, settings, names, defer)
     settings.apply_layers(stack)
     notes += _apply_sites_style(sites, settings)
     notes += apply_saved_styles(path, stack)  # a style QGIS gave the sites tables wins
@@ -331,7 +337,11 @@ def open_project(path: Path, progress: Progress | None = None) -> Project:
 
 
 def _read_user_layers(
-    path: Path, stack: LayerStack, settings: ProjectSettings, tables: set[str]
+    path: Path,
+    stack: LayerStack,
+    settings: ProjectSettings,
+    tables: set[str],
+    defer: Collection[str] = (),
 ) -> list[str]:
     """Add the imported layers listed in the settings (under the sites, over the rest)."""
     from app.core.project.loader import read_provenance
@@ -348,7 +358,7 @@ def _read_user_layers(
         if spec.name in stack:
             continue
         try:
-            layer = read_layer(path, spec, provenance.get(spec.name))
+            layer = read_layer(path, spec, provenance.get(spec.name), empty=spec.name in defer)
         except ProjectLoadError as err:
             notes.append(f"{err}; the layer was skipped")
             continue

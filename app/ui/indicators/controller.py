@@ -73,6 +73,8 @@ class IndicatorsController(QObject):
         self._engine: IndicatorEngine | None = None
         self._generation = 0
         self._task = None
+        self._preview_key: tuple | None = None
+        self._preview_template = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -237,24 +239,35 @@ class IndicatorsController(QObject):
         if geometry is None:
             self.previewChanged.emit(None)
             return None
-        layer = self.stack.get("sites")
-        name, radius = tr("(sketch)"), np.nan
-        if site_id is not None:
-            try:
-                record = site_ops.record_of(layer, site_id)
-                name, radius = record["name"], record["radius_m"]
-            except KeyError:
-                pass
-        sites = site_ops.normalise_sites(
-            layer.data.iloc[:0].__class__(
-                {"site_id": [site_id or "preview"], "name": [name], "radius_m": [radius]},
-                geometry=[geometry],
-                crs=layer.data.crs,
-            )
-        )
+        sites = self._preview_row(site_id).copy()
+        sites.geometry.values[0] = geometry  # the row is a copy: only its shape changes
         frame = self._compute(sites, robust=False)
         self.previewChanged.emit(frame)
         return frame
+
+    def _preview_row(self, site_id: str | None):
+        """The one-row sites table of a preview (the site's record without its shape, in
+        the schema's columns and types), made once per site and sites' data: a drag
+        previews dozens of shapes a second."""
+        layer = self.stack.get("sites")
+        key = (site_id, id(layer.data), tr("(sketch)"))
+        if self._preview_key != key:
+            name, radius = tr("(sketch)"), np.nan
+            if site_id is not None:
+                try:
+                    record = site_ops.record_of(layer, site_id)
+                    name, radius = record["name"], record["radius_m"]
+                except KeyError:
+                    pass
+            self._preview_template = site_ops.normalise_sites(
+                layer.data.iloc[:0].__class__(
+                    {"site_id": [site_id or "preview"], "name": [name], "radius_m": [radius]},
+                    geometry=[shapely.Point(0, 0)],
+                    crs=layer.data.crs,
+                )
+            )
+            self._preview_key = key
+        return self._preview_template
 
     def row(self, site_id: str | None) -> pd.Series | None:
         """The stored result of one site."""

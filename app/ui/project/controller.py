@@ -20,7 +20,7 @@ from app.core.project.scenes import scenes_to_settings
 from app.core.project.store import Project, ProjectSettings, open_project, save_project
 from app.ui import i18n
 from app.ui.i18n import tr
-from app.ui.project import lock_dialogs
+from app.ui.project import deferred, lock_dialogs
 from layers.model import LayerStack
 
 AUTOSAVE_MS = 30_000
@@ -256,14 +256,21 @@ class ProjectController(QObject):
                     return False
                 path = copy
             read_only = choice == "read-only"
+        # Large tables (a million start-ups) are read after the map shows the rest.
+        defer = deferred.large_tables(Path(path), deferred.LARGE_LAYER)
         try:
-            project = open_project(path)
+            project = open_project(path, defer=defer)
         except InnoAtlasError as err:
             QMessageBox.warning(self.window, tr("Cannot open project"), str(err))
             return False
         self.discard_recovery()
         self.read_only = read_only
         self.load(project, None if as_new else Path(path))
+        if defer:
+            specs = deferred.layer_specs(project.settings)
+            self.window.deferred_layers = deferred.DeferredLayers(
+                self.window, Path(path), {name: specs[name] for name in defer if name in specs}
+            )
         self.lock.release()
         if not as_new and not read_only:
             self.lock.acquire(Path(path))
@@ -359,6 +366,10 @@ class ProjectController(QObject):
             return False
         if not self.confirm_overwrite_open(Path(path)):
             return False
+        blocked = self._unsaveable()
+        if blocked:
+            QMessageBox.warning(self.window, tr("Cannot save project"), blocked)
+            return False
         try:
             notes = save_project(
                 path, self.stack, self.capture_settings(), extra_tables=self.table_writers
@@ -381,10 +392,15 @@ class ProjectController(QObject):
                 writer.saved(self.path)
         return True
 
+    def _unsaveable(self) -> str:
+        """Why saving now would lose features (a large layer not read: gui.py), or ""."""
+        deferred = getattr(self.window, "deferred_layers", None)
+        return "" if deferred is None else deferred.blocks_saving()
+
     # -- autosave and recovery -----------------------------------------------------------
     def autosave(self) -> Path | None:
         """Write unsaved changes to the recovery file (not to the project itself)."""
-        if not self.dirty:
+        if not self.dirty or self._unsaveable():
             return None
         target = self.recovery_file()
         try:

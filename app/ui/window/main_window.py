@@ -265,7 +265,9 @@ class MainWindow(LayerRoles, QMainWindow):
         self._preview_request = None
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(15)  # at most one live computation per frame
+        # At once when the events are handled: moves that arrive during a computation
+        # are coalesced into one (the latest shape); no fixed wait in every frame.
+        self._preview_timer.setInterval(0)
         self._preview_timer.timeout.connect(self._run_preview)
         self.editing.previewRequested.connect(self._queue_preview)
         self.analysis = AnalysisLayers(self)

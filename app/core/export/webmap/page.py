@@ -93,7 +93,9 @@ def _script(data: str, map_name: str) -> str:
     reads ``__MAP__`` stays that text.
     """
     fill = {"__DATA__": data, "__MAP__": map_name}
-    return _SCRIPT_SLOTS.sub(lambda match: fill[match.group()], _asset("webmap.js"))
+    return _asset("points.js") + _SCRIPT_SLOTS.sub(
+        lambda match: fill[match.group()], _asset("webmap.js")
+    )
 
 
 def build_html(
@@ -203,6 +205,8 @@ def build_html(
         if basemap
         else None,
     }
+    # The packed layers' names are compressed: the font subset needs their characters.
+    name_chars = "".join(record.pop("chars", "") for record in records)
     # The features are already JSON: splice them in instead of encoding them twice.
     features = [record.pop("features") for record in records]
     for number, record in enumerate(records):
@@ -269,7 +273,7 @@ def build_html(
     report(0.85, "")
     if embed_font:
         # The whole page (script, data, legend) is a superset of what it shows.
-        text = text.replace(font_slot, font_face_css(text), 1)
+        text = text.replace(font_slot, font_face_css(text + name_chars), 1)
     return text
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from app.core.export.webmap.points import PACK_THRESHOLD, can_pack, name_characters, pack_points
 from app.core.export.webmap.styles import leaflet_style, safe_colour, style_indices
 from app.core.indicators.engine import compute_indicators
 from app.core.indicators.format import format_cell, is_missing
@@ -35,8 +36,9 @@ from layers.model import WORKING_CRS, Layer, LayerStack
 from layers.style import LabelStyle
 from layers.themes.sites import DEFAULT_RADIUS_M
 
-#: Point layers with more features than this are drawn on a canvas (fast), not as SVG.
-CANVAS_THRESHOLD = 1500
+#: Point layers with more features than this are packed and drawn on a canvas
+#: (:mod:`app.core.export.webmap.points`), not as one SVG element each.
+CANVAS_THRESHOLD = PACK_THRESHOLD
 #: The column whose value becomes a feature's ``inno-key-*`` class (tests, styling, links).
 _KEY_COLUMNS = {"districts": "district_id", "sites": "site_id"}
 _CONTEXT = ("startups", "education", "stations", "zoning")
@@ -281,9 +283,11 @@ def layer_record(
     -------
     dict or None
         ``name``, ``title``, ``kind``, ``shown``, ``styles`` (:func:`leaflet_style` of
-        each class), ``canvas`` (draw on a canvas), ``features`` (a GeoJSON array as
-        JSON text, each feature with the index ``_s`` of its style), and ``labels`` and
-        ``catchments`` where the layer has them; None without a usable geometry.
+        each class), ``features`` (a GeoJSON array as JSON text, each feature with the
+        index ``_s`` of its style; empty for a packed layer), ``points`` and ``chars``
+        for a large point layer (:func:`~app.core.export.webmap.points.pack_points` and
+        the characters of its names), and ``labels`` and ``catchments`` where the layer
+        has them; None without a usable geometry.
     """
     data = layer.data
     geometries = np.asarray(data.geometry.values, dtype=object)
@@ -327,6 +331,27 @@ def layer_record(
         if frame is not None and "rank" in frame:
             badges = site_badges(frame)
 
+    point_kind = layer.geometry_kind == "point"
+    record: dict[str, Any] = {
+        "name": layer.name,
+        "title": layer.title(language),
+        "kind": layer.geometry_kind,
+        "shown": layer.visible,
+        "styles": [
+            leaflet_style(symbol, layer.opacity, label, layer.geometry_kind == "line")
+            for label, symbol in table
+        ],
+    }
+    if point_kind and layer.name != "sites" and can_pack(geometries[usable]):
+        # many points: typed arrays drawn on a canvas by the page (assets/points.js)
+        record["points"] = pack_points(
+            geometries[usable], _transformer(data.crs), codes[usable], len(table), texts[usable]
+        )
+        record["chars"] = name_characters(texts[usable]) if record["points"]["names"] else ""
+        record["features"] = "[]"
+        if label_style is not None and text_field == label_style.field:
+            record["labels"] = _labels(layer, label_style, geometries, usable, texts, badges)
+        return record
     wgs = _wgs84(geometries[usable], data.crs)
     # GEOS writes 126.99696900000001 for the rounded 126.996969: shorten those few numbers.
     geojson = [_LONG_DECIMAL.sub(_shortest, text) for text in shapely.to_geojson(wgs).tolist()]
@@ -347,24 +372,7 @@ def layer_record(
             + script_json(properties)
             + "}"
         )
-    point_kind = layer.geometry_kind == "point"
-    record: dict[str, Any] = {
-        "name": layer.name,
-        "title": layer.title(language),
-        "kind": layer.geometry_kind,
-        "shown": layer.visible,
-        "styles": [
-            leaflet_style(symbol, layer.opacity, label, layer.geometry_kind == "line")
-            for label, symbol in table
-        ],
-        "canvas": bool(
-            point_kind
-            and usable.sum() > CANVAS_THRESHOLD
-            and layer.style.symbol.marker == "circle"
-            and all(s.marker == "circle" for _, s in table)
-        ),
-        "features": "[" + ",".join(features) + "]",
-    }
+    record["features"] = "[" + ",".join(features) + "]"
     if label_style is not None and text_field == label_style.field:
         record["labels"] = _labels(layer, label_style, geometries, usable, texts, badges)
     if layer.name == "sites":

@@ -77,6 +77,12 @@ class LayerCache:
 
     polygons: list[_PolygonGroup] = field(default_factory=list)
     points: list[_PointGroup] = field(default_factory=list)
+    #: Every point of a point layer in the layer's order, with the number (1-based) of
+    #: its group in ``points``: dense layers are rasterised in feature order, as QGIS
+    #: draws them (a sector drawn last must not hide the others where they mix).
+    order_x: np.ndarray = field(default_factory=lambda: np.empty(0))
+    order_y: np.ndarray = field(default_factory=lambda: np.empty(0))
+    order_group: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint8))
     label_x: np.ndarray = field(default_factory=lambda: np.empty(0))
     label_y: np.ndarray = field(default_factory=lambda: np.empty(0))
     label_text: list[str] = field(default_factory=list)
@@ -135,7 +141,17 @@ def build_cache(layer: Layer) -> LayerCache:
     if cache.grid is not None:
         return cache
     geometries = layer.data.geometry.values
-    for symbol, rows in group_rows(layer):
+    groups = group_rows(layer)
+    if layer.geometry_kind == "point" and 0 < len(groups) < 255:
+        kinds = shapely.get_type_id(np.asarray(geometries))
+        if len(kinds) and bool(np.all(kinds == 0)):  # single points: one per row
+            number = np.zeros(len(kinds), dtype=np.uint8)
+            for k, (_symbol, rows) in enumerate(groups, start=1):
+                number[rows] = k
+            coords = shapely.get_coordinates(np.asarray(geometries))
+            cache.order_x, cache.order_y = coords[:, 0].copy(), coords[:, 1].copy()
+            cache.order_group = number
+    for symbol, rows in groups:
         subset = np.asarray(geometries[rows])
         is_point = np.isin(shapely.get_type_id(subset), (0, 4))  # Point, MultiPoint
         if layer.geometry_kind == "point" or is_point.all():
@@ -179,6 +195,8 @@ def paint_layer(
         screen = [_screen_points(group, viewport, scale) for group in cache.points]
         visible = sum(len(sx) for sx, _ in screen)
         if visible > SPLAT_THRESHOLD and _splattable(cache.points):
+            if len(cache.order_group):  # in the layer's order, all groups at once
+                screen = [_ordered_screen(cache, viewport)]
             _splat_points(painter, cache.points, screen, viewport, scale)
         else:
             for group, (sx, sy) in zip(cache.points, screen):
@@ -212,6 +230,14 @@ def _screen_points(
     return sx[keep], sy[keep]
 
 
+def _ordered_screen(
+    cache: LayerCache, viewport: Viewport
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Screen coordinates of every point in the layer's order and its group number."""
+    m11, _, _, m22, dx, dy = viewport.affine()
+    return cache.order_x * m11 + dx, cache.order_y * m22 + dy, cache.order_group
+
+
 def _splattable(groups: list[_PointGroup]) -> bool:
     """Dense layers of plain filled circles/squares of one size can be rasterised."""
     sizes = {g.symbol.size for g in groups}
@@ -235,7 +261,7 @@ def _stamp_offsets(size: float, marker: str) -> list[tuple[int, int]]:
 def _splat_points(
     painter: QPainter,
     groups: list[_PointGroup],
-    screen: list[tuple[np.ndarray, np.ndarray]],
+    screen: list[tuple[np.ndarray, ...]],
     viewport: Viewport,
     scale: float,
 ) -> None:
@@ -244,16 +270,24 @@ def _splat_points(
     Each pixel keeps the id of the last group drawn there (later groups win, as
     with sequential painting); ``np.maximum`` over shifted copies dilates the
     single pixels to discs. Cost grows with the image size, not the point count.
+    With ``screen`` one ``(x, y, group numbers)`` of every point in the layer's order,
+    pixels keep the position of the last point drawn there instead, dilated the same
+    way (a later point covers an earlier one) and then turned into its group: the
+    groups mix where their points mix, as in QGIS.
     """
     # Rasterise at device pixels so HiDPI screens and exports stay sharp.
     ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
     width, height = int(viewport.width * ratio), int(viewport.height * ratio)
-    ids = np.zeros(height * width, dtype=np.uint8)
-    for number, (sx, sy) in enumerate(screen, start=1):
+    ordered = len(screen) == 1 and len(screen[0]) == 3
+    ids = np.zeros(height * width, dtype=np.uint32 if ordered else np.uint8)
+    for number, (sx, sy, *_groups) in enumerate(screen, start=1):
         ix = (sx * ratio).astype(np.int32)
         iy = (sy * ratio).astype(np.int32)
         inside = (ix >= 0) & (ix < width) & (iy >= 0) & (iy < height)
-        ids[iy[inside] * width + ix[inside]] = number
+        # a group's number, or each point's position in the layer (1-based: later wins)
+        ids[iy[inside] * width + ix[inside]] = (
+            np.flatnonzero(inside).astype(np.uint32) + 1 if ordered else number
+        )
     ids = ids.reshape(height, width)
     grown = ids.copy()
     for dx, dy in _stamp_offsets(groups[0].symbol.size * scale * ratio, groups[0].symbol.marker):
@@ -273,6 +307,8 @@ def _splat_points(
             round(colour.red() * alpha),
             round(alpha * 255),
         )
+    if ordered:  # positions in the layer -> their groups
+        grown = np.concatenate([[0], screen[0][2]]).astype(np.uint8)[grown]
     pixels = np.ascontiguousarray(lut[grown])
     image = QImage(pixels.data, width, height, width * 4, QImage.Format.Format_ARGB32_Premultiplied)
     painter.drawImage(QRectF(0, 0, viewport.width, viewport.height), image)

@@ -54,6 +54,11 @@ class MapRenderer:
             cache = self._caches[id(layer)] = build_cache(layer)
         return cache
 
+    def adopt_cache(self, layer: Layer, cache: LayerCache) -> None:
+        """Use ``cache`` (built elsewhere, e.g. on a worker thread with the layer's data
+        and style) as the layer's drawing data."""
+        self._caches[id(layer)] = cache
+
     def render_layers(
         self,
         painter: QPainter,

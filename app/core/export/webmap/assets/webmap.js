@@ -49,7 +49,7 @@
   // A phone-sized screen: legend and layer list start collapsed, the page opens on the
   // districts fitted below the top bar.
   var small = window.matchMedia("(max-width: 600px), (max-height: 500px)").matches;
-  var overlays = [], labelSets = [], groups = dict(), featureLayers = dict();
+  var overlays = [], labelSets = [], groups = dict(), featureLayers = dict(), packed = [];
   function popupHtml(lay, f) {
     var p = f.properties, st = lay.styles[p._s];
     var out = '<div class="inno-popup"><div class="inno-popup-layer">' + esc(lay.title) + "</div>";
@@ -89,8 +89,13 @@
           pane: "inno-popups"});
       }
     };
-    if (lay.canvas) { options.renderer = L.canvas({pane: paneName}); }
-    var features = L.geoJSON(lay.features, options).addTo(group);
+    var features;
+    if (lay.points) {  // many points: typed arrays on a canvas (points.js)
+      features = new InnoPoints.Layer(lay, paneName).addTo(group);
+      packed.unshift(features);  // the top layer is hit first
+    } else {
+      features = L.geoJSON(lay.features, options).addTo(group);
+    }
     if (lay.catchments && lay.catchments.length) {
       lay.catchments.forEach(function (c) {
         L.circle([c[0], c[1]], {radius: c[2], pane: paneName, color: "#c43e00", weight: 1.6,
@@ -209,6 +214,32 @@
     b.addEventListener("click", function () { showScene(b.getAttribute("data-scene"), true); });
   });
   map.on("zoomend", updateLabels);
+  // A click on a packed layer's point opens its popup, unless a feature of a layer above
+  // it is under the mouse (the canvases let every event through to the layers below).
+  function paneZ(el) {
+    var pane = el && el.closest ? el.closest(".leaflet-pane") : null;
+    return pane ? parseInt(window.getComputedStyle(pane).zIndex, 10) || 0 : -1;
+  }
+  map.getContainer().addEventListener("click", function (ev) {
+    var target = ev.target;
+    if ((map.dragging && map.dragging.moved()) || !target || !target.closest
+        || target.closest(".leaflet-control, .leaflet-popup")) {
+      return;
+    }
+    var below = paneZ(target), point = map.mouseEventToContainerPoint(ev);
+    for (var k = 0; k < packed.length; k++) {
+      var pts = packed[k];
+      if (!map.hasLayer(pts) || paneZ(pts.getPane()) <= below) { continue; }
+      var i = pts.hit(point);
+      if (i < 0) { continue; }
+      ev.stopPropagation();
+      pts.ready.then(function () {
+        L.popup({maxWidth: small ? 280 : 360, pane: "inno-popups"}).setLatLng(pts.latLngOf(i))
+          .setContent(pts.popupNode(i)).openOn(map);
+      });
+      return;
+    }
+  }, true);
   // The view on the page, for links and tests: "west,south,east,north".
   function noteView() {
     map.getContainer().setAttribute("data-inno-view", map.getBounds().toBBoxString());
@@ -267,7 +298,7 @@
     });
   }
   window.innoatlas = {map: map, groups: groups, features: featureLayers, showScene: showScene,
-                     hashParam: hashParam};
+                     hashParam: hashParam, packed: packed};
   // Scenarios (app/core/export/webmap/scenario_layers.py): one sites layer each, one shown
   // at a time by a select; the names are set as text.
   function showScenario(index) {

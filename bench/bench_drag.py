@@ -1,0 +1,147 @@
+"""Live drag of a site with 200 000 start-ups: the whole frame, indicators included.
+
+A point site in G-Valley (the densest cluster) is dragged with the edit tool by real
+QMouseEvents sent to the canvas (press, ``--moves`` moves of a few pixels, release),
+offscreen. One frame is timed from the mouse-move event until the window shows the
+move **and** the indicators of the dragged site at that place: after the event the
+bench processes Qt events until the indicator preview of this move has been published
+(``previewChanged``; this services the preview timer however the window throttles it),
+then repaints the canvas (site, catchment, badge) synchronously.
+
+Printed: median and p95 per frame, for snapping on (default) and off, and the share of
+the frame spent before the preview (move + snap), in the preview, and in the repaint.
+With ``--baseline /work/main`` the same bench runs on that checkout in a child process,
+in the same run.
+
+Run: ``/work/main/.venv/bin/python bench/bench_drag.py [--startups 200000] [--moves 80]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(startups: int, moves: int, drags: int) -> dict[str, tuple[float, float]]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import numpy as np
+    import shapely
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.paths import DEFAULT_PROJECT
+    from app.core.project.loader import load_project
+    from app.ui.gui import application, wait_until_drawn
+    from app.ui.window.main_window import MainWindow
+    from layers.themes.synthetic import generate_startups
+
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+
+    def mouse(canvas, kind, pos, button, buttons) -> None:
+        event = QMouseEvent(
+            kind, pos, canvas.mapToGlobal(pos), button, buttons, Qt.KeyboardModifier.NoModifier
+        )
+        QApplication.sendEvent(canvas, event)
+
+    app = application()
+    stack = load_project(DEFAULT_PROJECT)
+    stack.get("startups").set_data(
+        generate_startups(
+            startups,
+            stack.get("districts").data,
+            stack.get("stations").data,
+            stack.get("education").data,
+        )
+    )
+    window = MainWindow(stack)
+    window.resize(1280, 800)
+    window.show()
+    assert wait_until_drawn(window)
+    window.zoom_to_district("gvalley")
+    canvas = window.canvas
+    vp = canvas.viewport
+    from app.core.sites.geometry import CheckedGeometry
+
+    window.editing.add_site(CheckedGeometry(shapely.Point(vp.center_x, vp.center_y)))
+    window.indicators.wait()
+    window.set_tool("edit_tool")
+    canvas.repaint()
+    published = []
+    window.indicators.previewChanged.connect(lambda frame: published.append(frame))
+
+    def drag(frames: list[float], parts: list[tuple[float, float, float]]) -> None:
+        geometry = window.editing.selected_geometry()
+        start = canvas.map_to_screen(geometry.x, geometry.y)
+        mouse(canvas, QEvent.Type.MouseButtonPress, start, left, left)
+        assert window.edit_tool.mode == "move", "the press did not grab the site"
+        for i in range(1, moves + 1):
+            pos = QPointF(start.x() + 3.0 * i, start.y() + 1.5 * np.sin(i / 4) * 10)
+            count = len(published)
+            t0 = time.perf_counter()
+            mouse(canvas, QEvent.Type.MouseMove, pos, none, left)
+            t1 = time.perf_counter()
+            while len(published) == count and time.perf_counter() - t0 < 1.0:
+                app.processEvents()
+            t2 = time.perf_counter()
+            canvas.repaint()
+            t3 = time.perf_counter()
+            if i > 3:  # the drag threshold and the first preview
+                frames.append((t3 - t0) * 1000)
+                parts.append(((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000))
+        mouse(canvas, QEvent.Type.MouseButtonRelease, pos, left, none)
+        window.indicators.wait()
+        canvas.repaint()
+        window.undo_stack.undo()  # back to the start for the next drag
+        window.indicators.wait()
+
+    drag([], [])  # warm-up: indexes, caches
+    results = {}
+    for label, snapping in (("snapping on", True), ("snapping off", False)):
+        window.editing.snapping = snapping
+        frames: list[float] = []
+        parts: list[tuple[float, float, float]] = []
+        for _ in range(drags):
+            drag(frames, parts)
+        share = np.median(np.array(parts), axis=0)
+        results[label] = (statistics.median(frames), float(np.percentile(frames, 95)))
+        print(
+            f"  {label:13s} median {results[label][0]:6.2f} ms  p95 {results[label][1]:6.2f} ms"
+            f"   (median parts: move+snap {share[0]:.1f}, indicators {share[1]:.1f}, "
+            f"repaint {share[2]:.1f} ms)",
+            flush=True,
+        )
+    window.undo_stack.clear()
+    window.project._set_clean()
+    window.close()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--startups", type=int, default=200_000)
+    parser.add_argument("--moves", type=int, default=80)
+    parser.add_argument("--drags", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="another checkout (e.g. /work/main)")
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(args.root))
+    print(f"{args.root}: {args.startups:,} start-ups, {args.drags} drags x {args.moves} moves")
+    run(args.startups, args.moves, args.drags)
+    if args.baseline:
+        command = [sys.executable, __file__, "--root", str(args.baseline)]
+        command += ["--startups", str(args.startups), "--moves", str(args.moves)]
+        command += ["--drags", str(args.drags)]
+        subprocess.run(command, check=True, env=dict(os.environ, PYTHONPATH=str(args.baseline)))
+    print(f"load average {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
