@@ -14,7 +14,7 @@ def answer_message_box(button: QMessageBox.StandardButton, seen: list) -> None:
         boxes = [
             w
             for w in QApplication.topLevelWidgets()
-            if isinstance(w, QMessageBox) and w.isVisible()
+            if isinstance(w, QMessageBox) and w.isVisible() and w.button(button) is not None
         ]
         if not boxes:
             QTimer.singleShot(20, poll)

@@ -54,7 +54,7 @@ def test_export_web_map_failure_shows_a_message(qtbot, main_window, tmp_path):
     answer_message_box(QMessageBox.StandardButton.Ok, seen)
     main_window.export_html(tmp_path / "missing" / "map.html")
     assert worker.wait_all(120_000)
-    qtbot.waitUntil(lambda: bool(seen))
+    qtbot.waitUntil(lambda: bool(seen), timeout=30_000)  # the box follows the worker's signal
     assert seen == [
         (
             "Cannot export the web map",
