@@ -28,6 +28,7 @@ import pyproj
 import shapely
 
 from app.core.errors import first_line
+from app.core.formats.vector.arrow_read import ARROW_SUFFIXES, ArrowPoints, read_arrow
 from app.core.formats.vector.crs import (
     _geojson_crs,
     _geojson_crs_name,
@@ -78,6 +79,16 @@ def _read_ogr(
     kwargs: dict = {"layer": layer, "encoding": encoding}
     if columns is not None:
         kwargs["columns"] = [str(c) for c in info["fields"] if str(c) in set(columns)]
+    if path.suffix.lower() in ARROW_SUFFIXES:
+        try:
+            return read_arrow(
+                source, path, layer, encoding, kwargs.get("columns"), total, BATCH_ROWS,
+                progress, cancelled,
+            )  # fmt: skip
+        except (InputError, Cancelled):
+            raise
+        except Exception:  # what Arrow cannot read, the row reader reads or explains
+            pass
     try:
         if total <= BATCH_ROWS:
             _check_cancel(cancelled, path)
@@ -289,6 +300,10 @@ def _read_vector(
         declared_crs = False
     _check_cancel(cancelled, path)
     where = f"{path}" + (f" (layer {layer})" if layer else "")
+    if isinstance(frame, ArrowPoints):
+        if frame.crs is not None and not declared_crs:
+            return _arrow_points(frame, path, layer, encoding, what, notes, progress, cancelled)
+        frame = frame.to_frame()
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         raise InputError(f"{what} file {where} has no geometry")
     if len(frame) == 0:
@@ -337,6 +352,8 @@ def _read_file(
         frame = _read_ogr(source, path, layer, encoding, what, progress, cancelled, options.columns)
     # GDAL reads GeoJSON without (or with an unknown) "crs" member as EPSG:4326
     default_crs = path.suffix.lower() in {".geojson", ".json"} and (crs_name is None or unknown_crs)
+    if unknown_crs and isinstance(frame, ArrowPoints):
+        frame = frame.to_frame()
     if unknown_crs and isinstance(frame, gpd.GeoDataFrame):
         frame = frame.set_crs(None, allow_override=True)
     return frame, layer, None if encoding is None else _display(encoding), default_crs
@@ -412,6 +429,53 @@ def _to_working(
     return frame
 
 
+def _arrow_points(
+    points: ArrowPoints,
+    path: Path,
+    layer: str | None,
+    encoding: str | None,
+    what: str,
+    notes: list[str],
+    progress,
+    cancelled,
+) -> VectorLayer:
+    """:func:`_read_vector`'s end for plain 2D points read through Arrow (nothing to
+    clean): the coordinates reprojected at once, the checks of :func:`_to_working` on
+    them, and each point made once, in EPSG:5186."""
+    source = pyproj.CRS.from_user_input(points.crs)
+    try:
+        coords = _xy_to_working(points.coords, source)
+    except Exception as err:
+        raise InputError(
+            f"cannot transform {what} from {path} ({crs_label(source)}) to "
+            f"{WORKING_CRS}: {first_line(err)}"
+        ) from None
+    if not np.isfinite(coords).all():
+        raise InputError(
+            f"cannot transform {what} from {path} ({crs_label(source)}) to "
+            f"{WORKING_CRS}: coordinates outside the CRS's area"
+        )
+    note = datum_shift_note(source)
+    if note is not None and not source.equals(WORKING_CRS):
+        notes.append(note)
+    _outside_korea_xy(coords[:, 0], coords[:, 1], len(coords), path.name, notes)
+    _check_cancel(cancelled, path)
+    frame = gpd.GeoDataFrame(points.attributes, geometry=shapely.points(coords), crs=WORKING_CRS)
+    _check_cancel(cancelled, path)
+    if progress is not None:
+        progress(1.0, f"{path.name}: {len(frame)} features read")
+    return VectorLayer(frame, path, layer, notes, crs_label(source), encoding)
+
+
+def _xy_to_working(coords: np.ndarray, source) -> np.ndarray:
+    """Coordinates (n x 2) from ``source`` to EPSG:5186 (always x/y, as ``to_crs``)."""
+    if source.equals(WORKING_CRS):
+        return coords
+    transformer = pyproj.Transformer.from_crs(source, WORKING_CRS, always_xy=True)
+    x, y = transformer.transform(coords[:, 0], coords[:, 1], errcheck=False)
+    return np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+
+
 def _points_to_working(
     frame: gpd.GeoDataFrame, geoms: np.ndarray, source
 ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
@@ -421,9 +485,7 @@ def _points_to_working(
     coords = shapely.get_coordinates(geoms)
     if source.equals(WORKING_CRS):
         return frame, coords
-    transformer = pyproj.Transformer.from_crs(source, WORKING_CRS, always_xy=True)
-    x, y = transformer.transform(coords[:, 0], coords[:, 1], errcheck=False)
-    coords = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+    coords = _xy_to_working(coords, source)
     moved = gpd.GeoSeries(shapely.points(coords), index=frame.index, crs=WORKING_CRS)
     frame = frame.set_geometry(moved.rename(frame.geometry.name), crs=WORKING_CRS)
     return frame, coords
