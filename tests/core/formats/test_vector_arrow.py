@@ -69,7 +69,7 @@ def test_points_read_through_arrow_equal_the_row_reader(monkeypatch, tmp_path, s
     monkeypatch.setattr(vector_read, "BATCH_ROWS", 1000)
     encoding = "CP949" if suffix == ".shp" else None
     direct = arrow_read.read_arrow(path, path, None, encoding, None, 2500, 1000, None, None)
-    assert isinstance(direct, arrow_read.ArrowPoints)  # the numpy-decoded points
+    assert isinstance(direct, arrow_read.XYPoints)  # the numpy-decoded points
     fast, slow = _both(monkeypatch, path)
     _same(fast, slow)
     assert fast.frame["상호"].tolist()[:5] == NAMES

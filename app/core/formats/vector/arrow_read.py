@@ -4,10 +4,10 @@ cancel between batches), the attributes converted to pandas as
 ``pyogrio.read_dataframe(use_arrow=True)`` does, and the geometry decoded at once.
 
 A layer of plain 2D points (the usual start-up file) is not turned into shapely objects
-here: :class:`ArrowPoints` holds its coordinates, so that the importer reprojects the
-arrays and makes each point once, in EPSG:5186. Well-known binary of 21 bytes per point
-(little endian, type 1) is decoded with numpy; any other geometry with
-``shapely.from_wkb``.
+here: :class:`XYPoints` holds its coordinates (as for a CSV's points), so that the
+importer reprojects the arrays and makes each point once, in EPSG:5186. Well-known
+binary of 21 bytes per point (little endian, type 1) is decoded with numpy; any other
+geometry with ``shapely.from_wkb``.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ _POINT_WKB = 21  # byte order (1) + type (4) + x, y (8 + 8)
 
 
 @dataclass
-class ArrowPoints:
-    """A layer of 2D points with finite coordinates, not yet made into geometries.
+class XYPoints:
+    """A layer of 2D points with finite coordinates, not yet made into geometries (read
+    through Arrow, or from a CSV's coordinate columns).
 
     Attributes
     ----------
@@ -64,7 +65,7 @@ def read_arrow(
     batch_rows: int,
     progress: Callable[[float, str], None] | None,
     cancelled: Callable[[], bool] | None,
-) -> gpd.GeoDataFrame | ArrowPoints | pd.DataFrame:
+) -> gpd.GeoDataFrame | XYPoints | pd.DataFrame:
     """One layer through the Arrow stream, in record batches.
 
     Parameters
@@ -82,8 +83,8 @@ def read_arrow(
 
     Returns
     -------
-    GeoDataFrame, ArrowPoints or DataFrame
-        :class:`ArrowPoints` for plain 2D points, a DataFrame for a table without
+    GeoDataFrame, XYPoints or DataFrame
+        :class:`XYPoints` for plain 2D points, a DataFrame for a table without
         geometry, else a GeoDataFrame.
     """
     import pyarrow as pa
@@ -116,7 +117,7 @@ def read_arrow(
         return attributes
     coords = _point_coords(wkb)
     if coords is not None:
-        return ArrowPoints(attributes, coords, meta["crs"])
+        return XYPoints(attributes, coords, meta["crs"])
     geoms = shapely.from_wkb(np.asarray(wkb.to_numpy(zero_copy_only=False), dtype=object))
     return gpd.GeoDataFrame(attributes, geometry=geoms, crs=meta["crs"])
 

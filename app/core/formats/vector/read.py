@@ -28,7 +28,7 @@ import pyproj
 import shapely
 
 from app.core.errors import first_line
-from app.core.formats.vector.arrow_read import ARROW_SUFFIXES, ArrowPoints, read_arrow
+from app.core.formats.vector.arrow_read import ARROW_SUFFIXES, XYPoints, read_arrow
 from app.core.formats.vector.crs import (
     _geojson_crs,
     _geojson_crs_name,
@@ -300,8 +300,8 @@ def _read_vector(
         declared_crs = False
     _check_cancel(cancelled, path)
     where = f"{path}" + (f" (layer {layer})" if layer else "")
-    if isinstance(frame, ArrowPoints):
-        if frame.crs is not None and not declared_crs:
+    if isinstance(frame, XYPoints):  # plain points (Arrow or CSV): made once, in EPSG:5186
+        if frame.crs is not None:
             return _arrow_points(frame, path, layer, encoding, what, notes, progress, cancelled)
         frame = frame.to_frame()
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
@@ -352,7 +352,7 @@ def _read_file(
         frame = _read_ogr(source, path, layer, encoding, what, progress, cancelled, options.columns)
     # GDAL reads GeoJSON without (or with an unknown) "crs" member as EPSG:4326
     default_crs = path.suffix.lower() in {".geojson", ".json"} and (crs_name is None or unknown_crs)
-    if unknown_crs and isinstance(frame, ArrowPoints):
+    if unknown_crs and isinstance(frame, XYPoints):
         frame = frame.to_frame()
     if unknown_crs and isinstance(frame, gpd.GeoDataFrame):
         frame = frame.set_crs(None, allow_override=True)
@@ -430,7 +430,7 @@ def _to_working(
 
 
 def _arrow_points(
-    points: ArrowPoints,
+    points: XYPoints,
     path: Path,
     layer: str | None,
     encoding: str | None,
