@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.core.analysis.suggest.cover_model import solve_cover_model
 from app.core.analysis.suggest.coverage import Coverage
-from app.core.analysis.suggest.reduction import reduce_cover
 from app.core.progress import Progress
 
 #: The solve status every model reports when CBC is missing or was not asked for.
@@ -98,45 +98,15 @@ def solve_exact(
 def _solve_exact(
     coverage: Coverage, k: int, warm: list[int], time_limit: float, progress: Progress | None
 ) -> ExactResult:
-    import pulp
-
-    t0 = time.perf_counter()
-    reduced = reduce_cover(coverage)
-    weights, sets = reduced.weights, reduced.sets
-    n = len(reduced.candidates)
-    prob = pulp.LpProblem("mclp", pulp.LpMaximize)
-    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(n)]
-    y = [pulp.LpVariable(f"y{i}", lowBound=0, upBound=1) for i in range(len(weights))]
-    prob += pulp.LpAffineExpression(list(zip(y, weights.tolist()))), "covered"
-    for i, group in enumerate(sets):
-        expr = pulp.LpAffineExpression([(y[i], 1.0)] + [(x[j], -1.0) for j in group.tolist()])
-        prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, f"c{i}", 0.0)
-    # fewer kept candidates than k: all of them may be taken (then padded below)
-    sense = pulp.LpConstraintEQ if n >= k else pulp.LpConstraintLE
-    prob += pulp.LpConstraint(
-        pulp.LpAffineExpression([(v, 1.0) for v in x]), sense, "k", float(min(k, n))
-    )
-    warm_set = set(reduced.warm(warm))
-    for j in range(n):  # the greedy's dominated picks replaced: fill up to k
-        if len(warm_set) >= min(k, n):
-            break
-        warm_set.add(j)
-    for j, var in enumerate(x):
-        var.setInitialValue(1 if j in warm_set else 0)
-    for i, var in enumerate(y):
-        var.setInitialValue(1 if warm_set.intersection(sets[i].tolist()) else 0)
-    build = time.perf_counter() - t0
     if progress:
         progress(0.6, "solving the covering model (CBC)")
-    run = run_cbc(prob, time_limit, "mclp", COVER_OPTIONS, presolve=False)
-    picked = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5]
-    chosen = pad(reduced.original(picked), k, warm, coverage.n_candidates)
+    run = solve_cover_model(coverage, warm, time_limit, k=k)
+    chosen = pad(run.chosen or [], k, warm, coverage.n_candidates)
     optimal = run.optimal
-    if not run.feasible or len(chosen) != k:
+    if run.chosen is None or len(chosen) != k:
         chosen, optimal = list(warm), False
     bound = None if optimal else run.bound
-    solve = run.seconds
-    return ExactResult(chosen, optimal, bound, build, solve, reduced.sizes)
+    return ExactResult(chosen, optimal, bound, run.build_seconds, run.solve_seconds, run.sizes)
 
 
 def pad(chosen: list[int], k: int, prefer: list[int], n: int) -> list[int]:
@@ -161,13 +131,6 @@ class CbcRun:
     feasible: bool  # an integer solution was found (read it from the variables)
     bound: float | None  # CBC's bound on the optimum from its log (None when absent)
     seconds: float
-
-
-#: CBC options of the covering models (MCLP, LSCP): their warm start is the greedy
-#: answer, so CBC's own primal heuristics (feasibility pump ...) only cost time (10x on
-#: the dense Yangjae 25 m model), as do its presolve and integer preprocessing of a model
-#: already reduced (about 5-10 % more on Magok and Yangjae).
-COVER_OPTIONS = ("heur off", "preprocess off")
 
 
 def run_cbc(
@@ -310,11 +273,8 @@ def solve_cover(
                 chosen = result.chosen
             optimal, bound = result.optimal, result.bound
             message = exact_status(optimal, time_limit)
-    elif exact:
-        message = NO_CBC
     else:
-        message = NOT_REQUESTED
-
+        message = NO_CBC if exact else NOT_REQUESTED
     value = coverage.value(chosen)
     if optimal:
         bound = value
