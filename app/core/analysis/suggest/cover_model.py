@@ -132,3 +132,75 @@ def solve_cover_model(
     picked = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5]
     chosen = reduced.original(picked) if run.feasible else None
     return CoverRun(chosen, run.optimal, run.bound, build, run.seconds, reduced.sizes)
+
+
+def solve_cover_highs(
+    coverage: Coverage,
+    time_limit: float,
+    *,
+    k: int | None = None,
+    target: float | None = None,
+    everything: bool = False,
+) -> CoverRun:
+    """The same reduced model as :func:`solve_cover_model`, built as scipy.sparse arrays
+    and solved with HiGHS (``scipy.optimize.milp``, no warm start, ``mip_rel_gap=0``).
+
+    Kept for the comparison in bench/bench_solvers.py and the test
+    that both solvers reach the same optimum; CBC is the solver the app uses.
+
+    Returns
+    -------
+    CoverRun
+        As :func:`solve_cover_model`; the bound is HiGHS's dual bound.
+    """
+    import numpy as np
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    t0 = time.perf_counter()
+    reduced = reduce_cover(coverage)
+    weights = np.asarray(reduced.weights, dtype=float)
+    n, m = len(reduced.candidates), len(weights)
+    if n == 0 or m == 0:  # nothing left to cover
+        return CoverRun([], True, 0.0, time.perf_counter() - t0, 0.0, reduced.sizes)
+    lengths = np.array([len(group) for group in reduced.sets], dtype=np.intp)
+    rows = np.repeat(np.arange(m), lengths)
+    cols = np.concatenate(reduced.sets) if m else np.zeros(0, np.intp)
+    member = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(m, n))
+    mclp = k is not None
+    with_y = mclp or not everything
+    if with_y:  # variables x (n) then y (m): y_i - Σ x_j <= 0
+        a = sparse.hstack([-member, sparse.eye_array(m, format="csr")], format="csr")
+        constraints = [LinearConstraint(a, -np.inf, 0.0)]
+        ones_x = np.r_[np.ones(n), np.zeros(m)]
+        if mclp:
+            assert k is not None
+            picks = float(min(k, n))
+            low = picks if n >= k else 0.0
+            constraints.append(LinearConstraint(ones_x[None, :], low, picks))
+            cost = np.r_[np.zeros(n), -weights]
+        else:
+            row = np.r_[np.zeros(n), weights][None, :]
+            constraints.append(LinearConstraint(row, float(target or 0.0), np.inf))
+            cost = ones_x
+        integrality = np.r_[np.ones(n), np.zeros(m)]
+    else:
+        constraints = [LinearConstraint(member, 1.0, np.inf)]
+        cost, integrality = np.ones(n), np.ones(n)
+    build = time.perf_counter() - t0
+    result = milp(
+        cost,
+        constraints=constraints,
+        integrality=integrality,
+        bounds=Bounds(0.0, 1.0),
+        options={"time_limit": max(float(time_limit), 0.01), "mip_rel_gap": 0.0},
+    )
+    seconds = time.perf_counter() - t0 - build
+    chosen = None
+    if result.x is not None:
+        chosen = reduced.original(np.flatnonzero(result.x[:n] > 0.5))
+    bound = getattr(result, "mip_dual_bound", None)
+    if bound is not None and mclp:
+        bound = -float(bound)
+    optimal = bool(result.status == 0 and result.x is not None)
+    return CoverRun(chosen, optimal, bound, build, seconds, reduced.sizes)
