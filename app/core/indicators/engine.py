@@ -103,6 +103,9 @@ class IndicatorEngine:
         ``education``, ``stations`` and ``zoning``
         (:func:`app.core.project.coverage.role_coverages`); a missing key or None
         means the whole map. Features outside a family's area are ignored.
+    startup_xy : ndarray (n x 2), optional
+        The start-ups' EPSG:5186 coordinates when ``startups`` carries no points (read
+        with ``ReadOptions(make_points=False)``); its geometry is then not looked at.
     """
 
     def __init__(
@@ -114,6 +117,8 @@ class IndicatorEngine:
         rules: ZoningRules | None = None,
         use_classes: Iterable[str] = DEFAULT_USE_CLASSES,
         coverage: Mapping[str, shapely.Geometry | None] | None = None,
+        *,
+        startup_xy: np.ndarray | None = None,
     ) -> None:
         self.rules = rules or ZoningRules.default()
         self.use_classes = tuple(use_classes)
@@ -126,11 +131,16 @@ class IndicatorEngine:
             "stations": stations is not None,
             "zoning": zoning is not None,
         }
-        self.startups = (
-            None
-            if startups is None
-            else StartupIndex.build(features_inside(startups, self.coverage["startups"]))
-        )
+        if startups is None:
+            self.startups = None
+        elif startup_xy is not None:
+            self.startups = StartupIndex.build(
+                startups, xy=startup_xy, area=self.coverage["startups"]
+            )
+        else:
+            self.startups = StartupIndex.build(
+                features_inside(startups, self.coverage["startups"])
+            )
         self.education = index_points(features_inside(education, self.coverage["education"]))
         self.stations = index_points(features_inside(stations, self.coverage["stations"]))
         self._zoning_frame = (
@@ -352,6 +362,7 @@ def compute_indicators(
     references: References | None = None,
     use_classes: Iterable[str] = DEFAULT_USE_CLASSES,
     coverage: Mapping[str, shapely.Geometry | None] | None = None,
+    startup_xy: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Every per-site indicator of docs/indicators.md.
 
@@ -382,6 +393,9 @@ def compute_indicators(
     coverage : mapping, optional
         ``{family: covered area or None}`` (see :class:`IndicatorEngine`); default:
         every layer covers the whole map.
+    startup_xy : ndarray (n x 2), optional
+        The start-ups' EPSG:5186 coordinates when ``startups`` carries no points (see
+        :class:`IndicatorEngine`).
 
     Returns
     -------
@@ -398,7 +412,14 @@ def compute_indicators(
         If ``radius`` is negative or not finite.
     """
     engine = IndicatorEngine(
-        startups, education, stations, zoning, rules, use_classes, coverage=coverage
+        startups,
+        education,
+        stations,
+        zoning,
+        rules,
+        use_classes,
+        coverage=coverage,
+        startup_xy=startup_xy,
     )
     return engine.compute(
         sites,

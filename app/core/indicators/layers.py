@@ -106,20 +106,52 @@ class StartupIndex:
     employees: np.ndarray | None  # float, NaN where missing; None without the column
 
     @classmethod
-    def build(cls, frame: gpd.GeoDataFrame) -> StartupIndex:
-        """Index a start-up layer (any CRS)."""
+    def build(
+        cls, frame: gpd.GeoDataFrame, *, xy: np.ndarray | None = None, area=None
+    ) -> StartupIndex:
+        """Index a start-up layer.
+
+        Parameters
+        ----------
+        frame : GeoDataFrame
+            The start-ups (any CRS), with ``sector`` and ``employees`` when known.
+        xy : ndarray (n x 2), optional
+            Their EPSG:5186 coordinates, when ``frame`` carries no points (see
+            ``ReadOptions.make_points``); its geometry is then not looked at.
+        area : shapely geometry, optional
+            With ``xy``: the coverage area; start-ups outside it are left out.
+
+        Returns
+        -------
+        StartupIndex
+        """
+        if xy is not None:
+            xy = np.asarray(xy, dtype=float)
+            ok = np.isfinite(xy).all(axis=1)
+            if area is not None:
+                ok &= shapely.intersects_xy(area, xy[:, 0], xy[:, 1])
+            everything = bool(ok.all())
+            x, y = (xy[:, 0], xy[:, 1]) if everything else (xy[ok, 0], xy[ok, 1])
+            return cls._of(frame, ok, everything, PointGrid.build(x, y))
         frame = to_working_crs(frame)
         ok = usable(frame)
         everything = bool(ok.all())
         geoms = np.asarray(frame.geometry.values, dtype=object)
         geoms = geoms if everything else geoms[ok]
         if np.all(shapely.get_type_id(geoms) == 0):
-            grid = PointGrid.build(shapely.get_x(geoms), shapely.get_y(geoms))
-            layer: PointGrid | IndexedLayer = grid
-            arrange: Callable[[np.ndarray], np.ndarray] = grid.sorted_values
-        else:
-            layer = IndexedLayer.build(geoms)
-            arrange = np.asarray
+            return cls._of(
+                frame, ok, everything, PointGrid.build(shapely.get_x(geoms), shapely.get_y(geoms))
+            )
+        return cls._of(frame, ok, everything, IndexedLayer.build(geoms))
+
+    @classmethod
+    def _of(
+        cls, frame: pd.DataFrame, ok: np.ndarray, everything: bool, layer: IndexedLayer | PointGrid
+    ) -> StartupIndex:
+        """The index of the features ``ok`` of ``frame`` in ``layer``, with their values."""
+        arrange: Callable[[np.ndarray], np.ndarray] = (
+            layer.sorted_values if isinstance(layer, PointGrid) else np.asarray
+        )
         sectors = codes = totals = employees = None
         if "sector" in frame.columns:
             raw = frame["sector"] if everything else frame["sector"][ok]

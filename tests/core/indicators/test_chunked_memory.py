@@ -12,7 +12,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pytest
 import shapely
 
 from app.core.indicators import engine as engine_module
@@ -122,3 +121,27 @@ def test_memory_stays_bounded_with_many_pairs():
     pairs, peak = map(int, done.stdout.split())
     assert pairs > 9_000_000  # nearly every start-up is in every catchment
     assert peak < CAP_BYTES, f"peak {peak / 2**20:.0f} MiB for {pairs} pairs"
+
+
+def test_start_up_coordinates_without_points_give_the_same_indicators(tmp_path):
+    """A start-up file read without shapely points (``make_points=False``: the headless
+    CLI) gives the indicators of the same file read with them, with a coverage area."""
+    import pyogrio
+
+    from app.core.formats.vector import ReadOptions, read_vector
+
+    startups, education, sites = _layers(seed=11)
+    path = tmp_path / "startups.gpkg"
+    pyogrio.write_dataframe(startups.to_crs("EPSG:5179"), path)
+    full = read_vector(path, "startups")
+    bare = read_vector(path, "startups", options=ReadOptions(make_points=False))
+    assert bare.frame.geometry.isna().all() and bare.xy is not None
+    assert np.allclose(bare.xy, shapely.get_coordinates(full.frame.geometry.values))
+    area = shapely.Point(200_000.0, 550_000.0).buffer(1500.0)
+    coverage = {"startups": area}
+    expected = IndicatorEngine(full.frame, education, None, None, coverage=coverage)
+    engine = IndicatorEngine(
+        bare.frame, education, None, None, coverage=coverage, startup_xy=bare.xy
+    )
+    pd.testing.assert_frame_equal(engine.compute(sites), expected.compute(sites))
+    assert expected.compute(sites)["startups_n"].max() > 0

@@ -26,6 +26,7 @@ import pandas as pd
 import pyogrio
 import pyproj
 import shapely
+from geopandas.array import GeometryArray
 
 from app.core.errors import first_line
 from app.core.formats.vector.arrow_read import ARROW_SUFFIXES, XYPoints, read_arrow
@@ -302,7 +303,9 @@ def _read_vector(
     where = f"{path}" + (f" (layer {layer})" if layer else "")
     if isinstance(frame, XYPoints):  # plain points (Arrow or CSV): made once, in EPSG:5186
         if frame.crs is not None:
-            return _arrow_points(frame, path, layer, encoding, what, notes, progress, cancelled)
+            return _arrow_points(
+                frame, path, layer, encoding, what, notes, progress, cancelled, options.make_points
+            )
         frame = frame.to_frame()
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         raise InputError(f"{what} file {where} has no geometry")
@@ -438,10 +441,12 @@ def _arrow_points(
     notes: list[str],
     progress,
     cancelled,
+    make_points: bool = True,
 ) -> VectorLayer:
-    """:func:`_read_vector`'s end for plain 2D points read through Arrow (nothing to
-    clean): the coordinates reprojected at once, the checks of :func:`_to_working` on
-    them, and each point made once, in EPSG:5186."""
+    """:func:`_read_vector`'s end for plain 2D points (read through Arrow or from a CSV:
+    nothing to clean): the coordinates reprojected at once, the checks of
+    :func:`_to_working` on them, and each point made once, in EPSG:5186 (or none, with
+    ``make_points=False``: the coordinates are in the layer's ``xy``)."""
     source = pyproj.CRS.from_user_input(points.crs)
     try:
         coords = _xy_to_working(points.coords, source)
@@ -460,11 +465,16 @@ def _arrow_points(
         notes.append(note)
     _outside_korea_xy(coords[:, 0], coords[:, 1], len(coords), path.name, notes)
     _check_cancel(cancelled, path)
-    frame = gpd.GeoDataFrame(points.attributes, geometry=shapely.points(coords), crs=WORKING_CRS)
+    geoms = (
+        GeometryArray(shapely.points(coords), crs=WORKING_CRS)
+        if make_points
+        else GeometryArray(np.full(len(coords), None, dtype=object), crs=WORKING_CRS)
+    )
+    frame = gpd.GeoDataFrame(points.attributes, geometry=gpd.GeoSeries(geoms), crs=WORKING_CRS)
     _check_cancel(cancelled, path)
     if progress is not None:
         progress(1.0, f"{path.name}: {len(frame)} features read")
-    return VectorLayer(frame, path, layer, notes, crs_label(source), encoding)
+    return VectorLayer(frame, path, layer, notes, crs_label(source), encoding, xy=coords)
 
 
 def _xy_to_working(coords: np.ndarray, source) -> np.ndarray:
