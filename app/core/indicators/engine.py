@@ -138,9 +138,7 @@ class IndicatorEngine:
                 startups, xy=startup_xy, area=self.coverage["startups"]
             )
         else:
-            self.startups = StartupIndex.build(
-                features_inside(startups, self.coverage["startups"])
-            )
+            self.startups = StartupIndex.build(features_inside(startups, self.coverage["startups"]))
         self.education = index_points(features_inside(education, self.coverage["education"]))
         self.stations = index_points(features_inside(stations, self.coverage["stations"]))
         self._zoning_frame = (
