@@ -313,6 +313,7 @@ class IndicatorEngine:
             values=index.employees,
             codes=index.sector_codes if with_sectors else None,
             n_categories=len(index.sectors or ()),
+            prefix=index.prefix,
         )
         count = totals.count
         covered_km2 = area_km2 * np.where(np.isfinite(share), share, 1.0)  # the covered part

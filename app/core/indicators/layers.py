@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 import shapely
 
 from app.core.indicators.catchment import IndexedLayer
+from app.core.indicators.disc_totals import DiscPrefix, exact_sums
 from app.core.indicators.point_grid import PointGrid
 from layers.model import WORKING_CRS
 
@@ -164,3 +166,12 @@ class StartupIndex:
                 pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
             )
         return cls(layer, sectors, codes, totals, employees)
+
+    @cached_property
+    def prefix(self) -> DiscPrefix | None:
+        """Prefix sums for :func:`~app.core.indicators.disc_totals.disc_totals` (point
+        sites over the grid); None when the layer is no grid or the employees are not
+        whole numbers (their sums are then summed from the pairs, in one order)."""
+        if not isinstance(self.layer, PointGrid) or not exact_sums(self.employees):
+            return None
+        return DiscPrefix.of(self.employees, self.sector_codes, len(self.sectors or ()))

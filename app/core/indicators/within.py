@@ -21,8 +21,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 
 from app.core.indicators import catchment
+from app.core.indicators.disc_totals import DiscPrefix, disc_totals
+from app.core.indicators.point_grid import PointGrid
 
 #: (site, feature) pairs held at once (16 bytes each plus a few temporaries per pair).
 PAIR_BUDGET = 2_000_000
@@ -71,6 +74,7 @@ def catchment_totals(
     n_categories: int = 0,
     pair_budget: int | None = None,
     pairs: PairsFunction | None = None,
+    prefix: DiscPrefix | None = None,
 ) -> CatchmentTotals:
     """Count (and sum, and count per category) the features within R of each site.
 
@@ -93,6 +97,10 @@ def catchment_totals(
     pairs : callable, optional
         ``pairs(sites, radii, layer) -> (2, k) int array`` of (site, feature) index
         pairs within R (default :func:`~app.core.indicators.catchment.catchment_pairs`).
+    prefix : DiscPrefix, optional
+        Prefix sums of ``values`` and ``codes`` over a PointGrid layer: point sites are
+        then summed by :func:`~app.core.indicators.disc_totals.disc_totals` (the same
+        figures without a pair per point) unless ``pairs`` is given.
 
     Returns
     -------
@@ -109,6 +117,39 @@ def catchment_totals(
     weights = None if values is None else np.nan_to_num(np.asarray(values, dtype=float))
     categories = None if codes is None else np.zeros((n, n_categories), dtype=np.int64)
     seen = {"pairs": 0}
+    todo = np.arange(n)
+    if (
+        pairs is None
+        and prefix is not None
+        and isinstance(layer, PointGrid)
+        and (values is None or prefix.sums is not None)
+        and (codes is None or prefix.categories is not None)
+        and n
+    ):
+        points = shapely.get_type_id(sites) == 0
+        if points.any():
+            at = np.flatnonzero(points)
+            c, s, k = disc_totals(
+                layer, shapely.get_coordinates(sites[at]), radii[at], prefix, values, codes,
+                n_categories,
+            )  # fmt: skip
+            count[at] = c
+            if sums is not None:
+                sums[at] = s
+            if categories is not None:
+                categories[at] = k
+            todo = np.flatnonzero(~points)
+    if len(todo) < n:  # the other sites (polygons ...) from pairs
+        rest = catchment_totals(
+            sites[todo], radii[todo], layer, values=values, codes=codes,
+            n_categories=n_categories, pair_budget=pair_budget,
+        )  # fmt: skip
+        count[todo] = rest.count
+        if sums is not None and rest.sums is not None:
+            sums[todo] = rest.sums
+        if categories is not None and rest.categories is not None:
+            categories[todo] = rest.categories
+        return CatchmentTotals(count, sums, categories)
 
     def next_size(done: int, last: int) -> int:
         per_site = max(seen["pairs"] / max(done, 1), 1.0)

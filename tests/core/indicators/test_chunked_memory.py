@@ -12,6 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 import shapely
 
 from app.core.indicators import engine as engine_module
@@ -145,3 +146,32 @@ def test_start_up_coordinates_without_points_give_the_same_indicators(tmp_path):
     )
     pd.testing.assert_frame_equal(engine.compute(sites), expected.compute(sites))
     assert expected.compute(sites)["startups_n"].max() > 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_disc_totals_equal_the_pairs(seed):
+    """Point sites summed from the cells wholly inside their discs (prefix sums) and the
+    crossed cells (tested point by point) give exactly the pair-based figures: points
+    on cell edges and on the circle, R = 0, tiny and huge radii, sites off the grid."""
+    from app.core.indicators.disc_totals import DiscPrefix
+    from app.core.indicators.point_grid import PointGrid
+
+    rng = np.random.default_rng(seed)
+    n = 4000
+    xy = np.round(rng.normal(0, 300, (n, 2)) / 25.0) * 25.0  # many on cell edges
+    xy[: n // 2] += rng.normal(0, 40, (n // 2, 2))
+    grid = PointGrid.build(xy[:, 0], xy[:, 1])
+    employees = grid.sorted_values(np.where(rng.random(n) < 0.1, np.nan, rng.integers(0, 9, n)))
+    codes = grid.sorted_values(rng.integers(-1, 4, n))
+    sites = np.concatenate([xy[rng.integers(0, n, 40)], rng.normal(0, 500, (40, 2))])
+    sites = np.concatenate([sites, [[5000.0, 5000.0], [xy[0, 0] + 100.0, xy[0, 1]]]])
+    radii = rng.choice([0.0, 1e-9, 12.5, 100.0, 333.3, 800.0, 3000.0], len(sites))
+    geoms = shapely.points(sites)
+    kwargs = dict(values=employees, codes=codes, n_categories=4)
+    pairs = within.catchment_totals(geoms, radii, grid, **kwargs)
+    prefix = DiscPrefix.of(employees, codes, 4)
+    disc = within.catchment_totals(geoms, radii, grid, prefix=prefix, **kwargs)
+    assert np.array_equal(disc.count, pairs.count)
+    assert np.array_equal(disc.sums, pairs.sums)
+    assert np.array_equal(disc.categories, pairs.categories)
+    assert pairs.count.max() > 1000 and (pairs.count == 0).any()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from app.core.analysis.suggest.cbc import run_cbc
 from app.core.analysis.suggest.coverage import Coverage
 from app.core.analysis.suggest.reduction import reduce_cover
 
@@ -78,8 +79,6 @@ def solve_cover_model(
         The answer, whether CBC proved it optimal, CBC's bound and the model's sizes.
     """
     import pulp
-
-    from app.core.analysis.suggest.solvers import run_cbc
 
     t0 = time.perf_counter()
     reduced = reduce_cover(coverage)
