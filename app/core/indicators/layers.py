@@ -83,7 +83,8 @@ def sector_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
 
     The text is looked at once per distinct value, not once per start-up.
     """
-    codes, uniques = pd.factorize(values.astype(object), sort=False)
+    text = isinstance(values.dtype, pd.StringDtype)  # factorized as it is stored (Arrow)
+    codes, uniques = pd.factorize(values if text else values.astype(object), sort=False)
     uniques = np.asarray(uniques, dtype=object)
     keep = np.flatnonzero(np.array([str(u).strip() != "" for u in uniques], dtype=bool))
     ranks, ordered = pd.factorize(pd.Index(uniques[keep], dtype=object), sort=True)
