@@ -17,6 +17,7 @@ features far from Korea are flagged (wrong CRS?).
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -481,9 +482,16 @@ def _xy_to_working(coords: np.ndarray, source) -> np.ndarray:
     """Coordinates (n x 2) from ``source`` to EPSG:5186 (always x/y, as ``to_crs``)."""
     if source.equals(WORKING_CRS):
         return coords
-    transformer = pyproj.Transformer.from_crs(source, WORKING_CRS, always_xy=True)
+    transformer = _to_working_transformer(threading.get_ident(), source.to_wkt())
     x, y = transformer.transform(coords[:, 0], coords[:, 1], errcheck=False)
     return np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+
+
+@functools.lru_cache(maxsize=16)
+def _to_working_transformer(thread: int, source_wkt: str) -> pyproj.Transformer:
+    """A transformer to EPSG:5186 (always x/y), made once per thread and source CRS
+    (the sites and the start-ups of one run usually share theirs)."""
+    return pyproj.Transformer.from_crs(pyproj.CRS.from_wkt(source_wkt), WORKING_CRS, always_xy=True)
 
 
 def _points_to_working(
