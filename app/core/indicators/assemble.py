@@ -15,6 +15,13 @@ from app.core.indicators.site_zoning import SiteZoning
 
 
 def check_radius(radius: float) -> float:
+    """The catchment radius as a float.
+
+    Raises
+    ------
+    ValueError
+        If ``radius`` is negative or not finite.
+    """
     radius = float(radius)
     if not np.isfinite(radius) or radius < 0:
         raise ValueError(f"the catchment radius must be a number >= 0, not {radius}")
@@ -22,12 +29,15 @@ def check_radius(radius: float) -> float:
 
 
 def float_column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """Column ``name`` as floats (NaN where missing or not a number; all NaN without it)."""
     if name not in frame.columns:
         return np.full(len(frame), np.nan)
     return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def site_radii(sites: gpd.GeoDataFrame, radius: float, site_radius: bool) -> np.ndarray:
+    """Each site's R: its own finite ``radius_m`` >= 0 when ``site_radius``, else
+    ``radius``."""
     radii = np.full(len(sites), radius)
     if site_radius:
         own = float_column(sites, "radius_m")
@@ -67,6 +77,7 @@ def zoning_columns(zoning: SiteZoning, share: np.ndarray) -> dict[str, np.ndarra
 
 
 def scatter(values: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """Per-usable-site ``values`` at their places among all sites (NaN elsewhere)."""
     full = np.full(len(usable), np.nan)
     full[usable] = values
     return full
@@ -77,7 +88,24 @@ _OBJECT_COLUMNS = ("top_sector", "zone_shares", "dominant_zone", "restrictions")
 
 
 def assemble(columns: dict[str, np.ndarray], usable: np.ndarray, index: pd.Index) -> pd.DataFrame:
-    """Scatter the per-usable-site arrays back to all sites, with the column dtypes."""
+    """The output frame: the per-usable-site arrays scattered back to all sites.
+
+    Parameters
+    ----------
+    columns : dict
+        Column name -> per-usable-site values (every name of ``COLUMNS`` but ``score``
+        and ``partial``, which ``score_sites`` adds).
+    usable : ndarray of bool
+        Which sites have a geometry.
+    index : Index
+        The sites' index.
+
+    Returns
+    -------
+    DataFrame
+        The documented dtypes: counts ``Int64``, ``use_permitted`` ``boolean``, text
+        and JSON columns objects (None when unknown), the rest floats.
+    """
     data = {}
     for name in COLUMNS:
         if name in ("score", "partial"):  # set by score_sites
