@@ -134,9 +134,9 @@ def catchment_totals(
                 n_categories,
             )  # fmt: skip
             count[at] = c
-            if sums is not None:
+            if sums is not None and s is not None:
                 sums[at] = s
-            if categories is not None:
+            if categories is not None and k is not None:
                 categories[at] = k
             todo = np.flatnonzero(~points)
     if len(todo) < n:  # the other sites (polygons ...) from pairs
