@@ -90,6 +90,18 @@ def test_mixed_empty_and_3d_geometry_falls_back_to_shapely(monkeypatch, tmp_path
     fast, slow = _both(monkeypatch, path)
     _same(fast, slow)
     assert len(fast.frame) == 29 and any("without geometry" in n for n in fast.notes)
+    nulls = gpd.GeoDataFrame(
+        {
+            "i": pd.array([1, None, 3], dtype="Int64"),
+            "b": pd.array([True, None, False], dtype="boolean"),
+            "s": ["가", None, "c"],
+        },
+        geometry=shapely.points([[948_000.0, 1_942_000.0]] * 3),
+        crs="EPSG:5179",
+    )
+    pyogrio.write_dataframe(nulls, tmp_path / "nulls.gpkg")
+    fast, slow = _both(monkeypatch, tmp_path / "nulls.gpkg")
+    _same(fast, slow)  # integers and booleans with nulls as floats, as the row reader
     polygons = _points(20).buffer(50.0)
     pyogrio.write_dataframe(gpd.GeoDataFrame(geometry=polygons), tmp_path / "areas.gpkg")
     fast, slow = _both(monkeypatch, tmp_path / "areas.gpkg")

@@ -124,7 +124,8 @@ def read_arrow(
 
 def _to_pandas(table, meta: dict) -> pd.DataFrame:
     """The attribute table as ``pyogrio.read_dataframe`` converts it (dates and
-    date-times read as text and parsed as the row reader does)."""
+    date-times read as text and parsed as the row reader does; booleans with nulls as
+    floats)."""
     from pyogrio.geopandas import _try_parse_datetime
 
     frame = table.to_pandas()
@@ -132,6 +133,9 @@ def _to_pandas(table, meta: dict) -> pd.DataFrame:
     for dtype, column in zip(meta["dtypes"], fields, strict=True):
         if column in frame.columns and dtype is not None and dtype.startswith("datetime"):
             frame[column] = _try_parse_datetime(frame[column], False, False)
+        elif column in frame.columns and dtype == "bool" and frame[column].dtype == object:
+            # booleans with nulls: 1.0/0.0/NaN, as the row reader gives them
+            frame[column] = frame[column].astype("boolean").to_numpy(dtype=float, na_value=np.nan)
     if not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index(drop=True)
     return frame
