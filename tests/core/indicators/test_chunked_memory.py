@@ -82,9 +82,10 @@ def test_catchment_totals_do_not_depend_on_the_budget():
     assert one.categories.sum(axis=1).max() <= one.count.max()
 
 
-#: 120 000 start-ups within 300 m and 80 sites that each reach all of them: 9.6 million
-#: (site, start-up) pairs. Materialised at once they need well over 500 MB; in chunks
-#: the working set is a few tens of MB above the layers.
+#: 120 000 start-ups within 300 m and 80 sites (40 squares, 40 points) that each reach
+#: all of them: 9.6 million (site, start-up) pairs. Materialised at once they need well
+#: over 500 MB; in chunks (squares) and by prefix sums (points) the working set is a few
+#: tens of MB above the layers.
 _SCRIPT = textwrap.dedent(
     """
     import tracemalloc
@@ -97,8 +98,9 @@ _SCRIPT = textwrap.dedent(
         {"sector": rng.choice(["AI", "바이오", "핀테크"], 120_000),
          "employees": rng.integers(1, 40, 120_000).astype(float)},
         geometry=shapely.points(centre + rng.normal(0, 100, (120_000, 2))), crs="EPSG:5186")
-    sites = gpd.GeoDataFrame(
-        geometry=shapely.points(centre + rng.normal(0, 20, (80, 2))), crs="EPSG:5186")
+    points = shapely.points(centre + rng.normal(0, 20, (80, 2)))
+    squares = shapely.buffer(points[:40], 15.0, cap_style="square")  # pairs, in chunks
+    sites = gpd.GeoDataFrame(geometry=list(squares) + list(points[40:]), crs="EPSG:5186")
     engine = IndicatorEngine(startups, None, None, None)
     tracemalloc.start()
     frame = engine.compute(sites, 800.0)
