@@ -190,6 +190,7 @@ def _run(args: argparse.Namespace) -> int:
         frames["stations"],
         frames["zoning"],
         coverage=coverage,
+        startup_xy=layers["startups"].xy if args.startups is not None else None,
         radius=radius,
         site_radius=args.radius is None,
         rules=saved.zoning_rules() if saved else None,
@@ -279,7 +280,10 @@ def _read_override(path: Path, role: str, args: argparse.Namespace):
     from app.core.project.roles import apply_role, guess_mapping
 
     options = _read_options(args)
-    options = dataclasses.replace(options, columns=_used_columns(path, role, options))
+    # start-ups: only the columns used, and their coordinates without shapely points
+    options = dataclasses.replace(
+        options, columns=_used_columns(path, role, options), make_points=role != "startups"
+    )
     layer = read_vector(path, role, preferred_layer=role, options=options)
     mapping = guess_mapping([str(c) for c in layer.frame.columns], role, layer.frame)
     result = apply_role(layer.frame, role, mapping, source=str(path))

@@ -6,6 +6,9 @@ distance predicate per layer, giving index pairs: an STRtree ``dwithin`` query, 
 large point layers the exact grid index of app.core.indicators.point_grid (same pairs, several
 times faster). Every per-site figure is then a numpy reduction (``bincount``) over
 those pairs. No buffer polygon decides membership.
+
+:func:`catchment_pairs` is the one membership test; the per-site figures are summed
+from its pairs in chunks of sites by app.core.indicators.within.
 """
 
 from __future__ import annotations
@@ -172,3 +175,27 @@ def coverage_share(catchments: np.ndarray, area: shapely.Geometry | None) -> np.
     values[values >= FULL_SHARE] = 1.0
     share[present] = values
     return share
+
+
+def catchment_discs(sites: np.ndarray, radii: np.ndarray) -> np.ndarray:
+    """The sites buffered by their R (the catchment areas); a site itself at R = 0.
+
+    Parameters
+    ----------
+    sites : ndarray of shapely geometries
+        Site geometries (EPSG:5186).
+    radii : ndarray of float
+        Catchment radius per site (m, >= 0).
+
+    Returns
+    -------
+    ndarray of shapely geometries
+        ``buffer(site, R)`` with 16 segments per quarter circle.
+    """
+    out = np.asarray(sites, dtype=object).copy()
+    wide = radii > 0
+    if wide.any():
+        out[wide] = shapely.buffer(sites[wide], radii[wide], quad_segs=16)
+        vanished = shapely.is_empty(out) | (shapely.area(out) <= 0)  # an R too small for GEOS
+        out[vanished] = sites[vanished]
+    return out

@@ -381,14 +381,19 @@ def _dominant(shares: np.ndarray, types: list[str], covered: np.ndarray) -> np.n
 
 
 def _shares_json(shares: np.ndarray, types: list[str], covered: np.ndarray) -> np.ndarray:
-    """JSON objects, largest share first; formatting is a per-site comprehension."""
+    """JSON objects, largest share first; each distinct row of shares is formatted once."""
     rounded = np.round(shares, SHARE_DECIMALS)
 
     def text(row: np.ndarray) -> str:
         order = sorted((i for i in np.flatnonzero(row > 0)), key=lambda i: (-row[i], types[i]))
         return json.dumps({types[i]: float(row[i]) for i in order}, ensure_ascii=False)
 
-    return np.array([text(row) if ok else None for row, ok in zip(rounded, covered)], dtype=object)
+    out = np.full(len(rounded), None, dtype=object)
+    if covered.any():  # each distinct row formatted once (point sites share a few)
+        rows, inverse = np.unique(rounded[covered], axis=0, return_inverse=True)
+        texts = np.array([text(row) for row in rows], dtype=object)
+        out[covered] = texts[np.asarray(inverse).ravel()]
+    return out
 
 
 def _restrictions(sites: np.ndarray, zoning: IndexedZoning, rules: ZoningRules) -> np.ndarray:
@@ -404,4 +409,6 @@ def _restrictions(sites: np.ndarray, zoning: IndexedZoning, rules: ZoningRules) 
     hits = np.zeros((n, len(names)), bool)
     hits[pairs[0], overlay_code[pairs[1]]] = True
     labels = np.array(names, dtype=object)
-    return np.array([", ".join(labels[row]) for row in hits], dtype=object)
+    rows, inverse = np.unique(hits, axis=0, return_inverse=True)  # each distinct set once
+    texts = np.array([", ".join(labels[row]) for row in rows], dtype=object)
+    return texts[np.asarray(inverse).ravel()]

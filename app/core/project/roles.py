@@ -276,9 +276,12 @@ def _check_geometry(frame: gpd.GeoDataFrame, role: str, where: str) -> None:
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Stripped text, None where missing or empty."""
-    text = values.astype("string").str.strip()
-    return text.where(text.notna() & (text != ""), None).astype(object)
+    """Stripped text, None where missing or empty (each distinct value stripped once)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = pd.Series(uniques, dtype=object).astype("string").str.strip()
+    text = text.where(text.notna() & (text != ""), None).astype(object).to_numpy()
+    filled = np.append(text, np.array([pd.NA], dtype=object))  # the last: missing values
+    return pd.Series(filled[codes], index=values.index, dtype=object)
 
 
 def apply_role(

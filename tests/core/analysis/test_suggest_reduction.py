@@ -144,3 +144,29 @@ def test_cbc_on_the_reduced_model_equals_enumeration(case):
     lscp = solve_lscp(coverage, target, exact=True, time_limit=30)
     assert lscp.optimal
     assert len(lscp.chosen) == fewest_full(coverage)
+
+
+@needs_cbc
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases, st.floats(0.3, 1.0))
+def test_highs_reaches_the_optimum_cbc_proves(case, share):
+    """HiGHS on the sparse model (the measured alternative) and CBC through PuLP reach the
+    same objective for the MCLP and for the LSCP (all demand, or a share of it)."""
+    from app.core.analysis.suggest.cover_model import solve_cover_highs, solve_cover_model
+
+    coverage = coverage_of(case)
+    k = min(case["k"], coverage.n_candidates)
+    greedy = greedy_cover(coverage, k)
+    cbc = solve_cover_model(coverage, greedy, 30, k=k)
+    highs = solve_cover_highs(coverage, 30, k=k)
+    assert cbc.optimal and highs.optimal
+    assert coverage.value(highs.chosen) == pytest.approx(coverage.value(cbc.chosen))
+    assert coverage.value(cbc.chosen) == pytest.approx(best_full(coverage, k))
+    coverable = float(coverage.weights[np.unique(coverage.pairs[1])].sum())
+    for target, everything in ((coverable, True), (share * coverable, False)):
+        cbc = solve_cover_model(coverage, [], 30, target=target, everything=everything)
+        highs = solve_cover_highs(coverage, 30, target=target, everything=everything)
+        assert cbc.optimal and highs.optimal
+        assert len(highs.chosen) == len(cbc.chosen)
+        assert coverage.value(highs.chosen) >= target - 1e-6
+    assert len(highs.chosen) <= fewest_full(coverage)

@@ -19,21 +19,18 @@ are ``bound ≤ optimum ≤ greedy``.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
+from app.core.analysis.suggest.cover_model import solve_cover_model
 from app.core.analysis.suggest.coverage import Coverage
-from app.core.analysis.suggest.reduction import reduce_cover
 from app.core.analysis.suggest.solvers import (
-    COVER_OPTIONS,
     NO_CBC,
     NOT_REQUESTED,
     Solution,
     cbc_available,
     exact_status,
     quiet_pulp,
-    run_cbc,
 )
 from app.core.progress import Progress
 
@@ -72,43 +69,6 @@ def lscp_lower_bound(coverage: Coverage, target: float) -> int:
     return int(reached[0]) + 1 if len(reached) else len(singles)
 
 
-def _solve_exact(
-    coverage: Coverage, target: float, everything: bool, warm: list[int], time_limit: float
-) -> tuple[list[int] | None, bool, float | None, float, float, dict]:
-    import pulp
-
-    t0 = time.perf_counter()
-    reduced = reduce_cover(coverage)
-    weights, sets = reduced.weights, reduced.sets
-    prob = pulp.LpProblem("lscp", pulp.LpMinimize)
-    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(len(reduced.candidates))]
-    prob += pulp.LpAffineExpression([(v, 1.0) for v in x]), "sites"
-    warm_set = set(reduced.warm(warm))  # as good: each pick's kept representative
-    if everything:
-        for i, group in enumerate(sets):
-            expr = pulp.LpAffineExpression([(x[j], 1.0) for j in group.tolist()])
-            prob += pulp.LpConstraint(expr, pulp.LpConstraintGE, f"c{i}", 1.0)
-    else:
-        y = [pulp.LpVariable(f"y{i}", lowBound=0, upBound=1) for i in range(len(weights))]
-        for i, group in enumerate(sets):
-            expr = pulp.LpAffineExpression([(y[i], 1.0)] + [(x[j], -1.0) for j in group.tolist()])
-            prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, f"c{i}", 0.0)
-            y[i].setInitialValue(1 if warm_set.intersection(group.tolist()) else 0)
-        prob += pulp.LpConstraint(
-            pulp.LpAffineExpression(list(zip(y, weights.tolist()))),
-            pulp.LpConstraintGE,
-            "target",
-            float(target),
-        )
-    for j, var in enumerate(x):
-        var.setInitialValue(1 if j in warm_set else 0)
-    build = time.perf_counter() - t0
-    run = run_cbc(prob, time_limit, "lscp", COVER_OPTIONS, presolve=False)
-    picked = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5]
-    chosen = reduced.original(picked) if run.feasible else None
-    return chosen, run.optimal, run.bound, build, run.seconds, reduced.sizes
-
-
 def solve_lscp(
     coverage: Coverage,
     target: float,
@@ -122,15 +82,12 @@ def solve_lscp(
     Parameters
     ----------
     coverage : Coverage
-        The coverage sets with the residual weights.
+        Which demand each candidate covers, and the demand's residual weights.
     target : float
         Residual demand to cover; at most the coverable demand (the caller caps it).
-    exact : bool
-        False keeps the greedy answer without trying CBC.
-    time_limit : float
-        CBC's time limit in seconds.
-    progress : callable(fraction, message), optional
-        Called when the exact model is built and solved.
+    exact, time_limit, progress
+        As for :func:`~app.core.analysis.suggest.solvers.solve_cover`: False keeps the
+        greedy answer; CBC's limit in seconds; ``progress(fraction, message)``.
 
     Returns
     -------
@@ -152,10 +109,12 @@ def solve_lscp(
             progress(0.5, "solving the set covering model (CBC)")
         try:
             with quiet_pulp():
-                found, optimal, cbc_bound, build_s, solve_s, sizes = _solve_exact(
-                    coverage, target, everything, greedy, time_limit
+                run = solve_cover_model(
+                    coverage, greedy, time_limit, target=target, everything=everything
                 )
-                extra["reduced"] = sizes
+            found, optimal, cbc_bound = run.chosen, run.optimal, run.bound
+            build_s, solve_s = run.build_seconds, run.solve_seconds
+            extra["reduced"] = run.sizes
         except Exception as err:  # a solver failure must not lose the greedy answer
             message, optimal = f"CBC failed ({type(err).__name__}); greedy solution", False
         else:
@@ -169,10 +128,8 @@ def solve_lscp(
             else:
                 optimal = False
             message = exact_status(optimal, time_limit)
-    elif exact:
-        message = NO_CBC
     else:
-        message = NOT_REQUESTED
+        message = NO_CBC if exact else NOT_REQUESTED
     if optimal:
         bound = float(len(chosen))
     else:

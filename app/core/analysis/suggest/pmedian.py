@@ -36,13 +36,13 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from app.core.analysis.suggest.cbc import run_cbc
 from app.core.analysis.suggest.solvers import (
     NO_CBC,
     NOT_REQUESTED,
     Solution,
     cbc_available,
     quiet_pulp,
-    run_cbc,
 )
 from app.core.progress import Progress
 

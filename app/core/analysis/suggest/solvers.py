@@ -11,10 +11,6 @@ is available, keeps the better of the two answers and bounds the optimum (CBC's 
 from __future__ import annotations
 
 import math
-import os
-import re
-import tempfile
-import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.core.analysis.suggest.cover_model import solve_cover_model
 from app.core.analysis.suggest.coverage import Coverage
-from app.core.analysis.suggest.reduction import reduce_cover
 from app.core.progress import Progress
 
 #: The solve status every model reports when CBC is missing or was not asked for.
@@ -81,11 +77,6 @@ class ExactResult:
     sizes: dict | None = None  # the model's size before and after the reduction
 
 
-_BOUND_RE = re.compile(r"^(?:Upper|Lower) bound:\s*(-?[0-9.eE+-]+)", re.MULTILINE)
-_LOWER_BOUND_RE = re.compile(r"^Lower bound:\s*(-?[0-9.eE+-]+)", re.MULTILINE)
-_BEST_POSSIBLE_RE = re.compile(r"best possible\s*(-?[0-9.eE+-]+)")
-
-
 def solve_exact(
     coverage: Coverage, k: int, warm: list[int], time_limit: float, progress: Progress | None = None
 ) -> ExactResult:
@@ -98,45 +89,15 @@ def solve_exact(
 def _solve_exact(
     coverage: Coverage, k: int, warm: list[int], time_limit: float, progress: Progress | None
 ) -> ExactResult:
-    import pulp
-
-    t0 = time.perf_counter()
-    reduced = reduce_cover(coverage)
-    weights, sets = reduced.weights, reduced.sets
-    n = len(reduced.candidates)
-    prob = pulp.LpProblem("mclp", pulp.LpMaximize)
-    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(n)]
-    y = [pulp.LpVariable(f"y{i}", lowBound=0, upBound=1) for i in range(len(weights))]
-    prob += pulp.LpAffineExpression(list(zip(y, weights.tolist()))), "covered"
-    for i, group in enumerate(sets):
-        expr = pulp.LpAffineExpression([(y[i], 1.0)] + [(x[j], -1.0) for j in group.tolist()])
-        prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, f"c{i}", 0.0)
-    # fewer kept candidates than k: all of them may be taken (then padded below)
-    sense = pulp.LpConstraintEQ if n >= k else pulp.LpConstraintLE
-    prob += pulp.LpConstraint(
-        pulp.LpAffineExpression([(v, 1.0) for v in x]), sense, "k", float(min(k, n))
-    )
-    warm_set = set(reduced.warm(warm))
-    for j in range(n):  # the greedy's dominated picks replaced: fill up to k
-        if len(warm_set) >= min(k, n):
-            break
-        warm_set.add(j)
-    for j, var in enumerate(x):
-        var.setInitialValue(1 if j in warm_set else 0)
-    for i, var in enumerate(y):
-        var.setInitialValue(1 if warm_set.intersection(sets[i].tolist()) else 0)
-    build = time.perf_counter() - t0
     if progress:
         progress(0.6, "solving the covering model (CBC)")
-    run = run_cbc(prob, time_limit, "mclp", COVER_OPTIONS, presolve=False)
-    picked = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5]
-    chosen = pad(reduced.original(picked), k, warm, coverage.n_candidates)
+    run = solve_cover_model(coverage, warm, time_limit, k=k)
+    chosen = pad(run.chosen or [], k, warm, coverage.n_candidates)
     optimal = run.optimal
-    if not run.feasible or len(chosen) != k:
+    if run.chosen is None or len(chosen) != k:
         chosen, optimal = list(warm), False
     bound = None if optimal else run.bound
-    solve = run.seconds
-    return ExactResult(chosen, optimal, bound, build, solve, reduced.sizes)
+    return ExactResult(chosen, optimal, bound, run.build_seconds, run.solve_seconds, run.sizes)
 
 
 def pad(chosen: list[int], k: int, prefer: list[int], n: int) -> list[int]:
@@ -151,68 +112,6 @@ def pad(chosen: list[int], k: int, prefer: list[int], n: int) -> list[int]:
             result.append(int(j))
             taken.add(j)
     return result
-
-
-@dataclass(frozen=True)
-class CbcRun:
-    """How a CBC run ended: proven optimal, a feasible integer solution, its bound."""
-
-    optimal: bool
-    feasible: bool  # an integer solution was found (read it from the variables)
-    bound: float | None  # CBC's bound on the optimum from its log (None when absent)
-    seconds: float
-
-
-#: CBC options of the covering models (MCLP, LSCP): their warm start is the greedy
-#: answer, so CBC's own primal heuristics (feasibility pump ...) only cost time (10x on
-#: the dense Yangjae 25 m model), as do its presolve and integer preprocessing of a model
-#: already reduced (about 5-10 % more on Magok and Yangjae).
-COVER_OPTIONS = ("heur off", "preprocess off")
-
-
-def run_cbc(
-    prob, time_limit: float, name: str, options: tuple[str, ...] = (), presolve: bool | None = None
-) -> CbcRun:
-    """Solve a PuLP problem with CBC (warm start, ``gapRel=0``, time limit), read its bound.
-
-    The bound is the last "Upper bound"/"Lower bound"/"best possible" of CBC's log: an
-    upper bound on the optimum of a maximisation, a lower bound of a minimisation.
-    ``options`` are passed to CBC (``"heur off"`` ...), ``presolve=False`` turns its
-    presolve off.
-    """
-    import pulp
-
-    t1 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix=f"innoatlas_{name}_") as folder:
-        log = os.path.join(folder, "cbc.log")
-        solver = pulp.PULP_CBC_CMD(
-            msg=False,
-            timeLimit=max(float(time_limit), 0.01),
-            warmStart=True,
-            logPath=log,
-            gapRel=0.0,
-            keepFiles=False,
-            options=list(options),
-            presolve=presolve,
-        )
-        prob.solve(solver)
-        try:
-            with open(log, encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
-        except OSError:
-            text = ""
-    seconds = time.perf_counter() - t1
-    optimal = prob.status == pulp.LpStatusOptimal and prob.sol_status == pulp.LpSolutionOptimal
-    feasible = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-    bound = None
-    pattern = _BOUND_RE if prob.sense == pulp.LpMaximize else _LOWER_BOUND_RE
-    found = pattern.findall(text) or _BEST_POSSIBLE_RE.findall(text)
-    if found:
-        try:
-            bound = float(found[-1])
-        except ValueError:
-            bound = None
-    return CbcRun(bool(optimal), bool(feasible), bound, seconds)
 
 
 @contextmanager
@@ -310,11 +209,8 @@ def solve_cover(
                 chosen = result.chosen
             optimal, bound = result.optimal, result.bound
             message = exact_status(optimal, time_limit)
-    elif exact:
-        message = NO_CBC
     else:
-        message = NOT_REQUESTED
-
+        message = NO_CBC if exact else NOT_REQUESTED
     value = coverage.value(chosen)
     if optimal:
         bound = value

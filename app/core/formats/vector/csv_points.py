@@ -10,12 +10,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
 
 from app.core.errors import first_line
+from app.core.formats.vector.arrow_read import XYPoints
 from app.core.formats.vector.crs import _parse_crs, crs_label
 from app.core.formats.vector.model import _PRESET_HINT, InputError, ReadOptions, _check_cancel
 
@@ -216,8 +216,9 @@ def no_coordinates_message(subject: str, columns: list[str], shown: int = 12) ->
 
 def _csv_points(
     table: pd.DataFrame, path: Path, what: str, options: ReadOptions, notes: list[str]
-) -> gpd.GeoDataFrame:
-    """A point frame from the coordinate columns of a CSV table (CRS set, maybe guessed)."""
+) -> XYPoints:
+    """The points of the coordinate columns of a CSV table (CRS set, maybe guessed), not
+    yet made into geometries (the importer makes them once, in EPSG:5186)."""
     columns = [str(c) for c in table.columns]
     x_col, y_col = options.x_column, options.y_column
     if x_col is None or y_col is None:
@@ -276,4 +277,4 @@ def _csv_points(
             f"latitude range of {crs_label(crs)} (x {xs.min():g}..{xs.max():g},"
             f" y {ys.min():g}..{ys.max():g}): {_PRESET_HINT}"
         )
-    return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(xs, ys), crs=crs)
+    return XYPoints(table, np.column_stack([xs, ys]).astype(float), crs)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 
 from app.core.errors import InnoAtlasError
 from app.core.progress import Cancelled
@@ -44,6 +45,10 @@ class ReadOptions:
     #: Attribute columns to read (GDAL formats; a CSV is read whole); None: all. Names
     #: the layer does not have are left out.
     columns: tuple[str, ...] | None = None
+    #: False: a layer of plain 2D points (GeoPackage, Shapefile, CSV) comes with its
+    #: EPSG:5186 coordinates in :attr:`VectorLayer.xy` and a geometry column of missing
+    #: values (no shapely point made: for a headless computation on the coordinates).
+    make_points: bool = True
 
 
 @dataclass
@@ -84,6 +89,9 @@ class VectorLayer:
     notes: list[str] = field(default_factory=list)
     source_crs: str | None = None  # the file's CRS (or the assumed/guessed one)
     encoding: str | None = None  # text encoding used (shapefile/CSV), else None
+    #: The points' coordinates (n x 2, EPSG:5186) when the layer is plain 2D points read
+    #: on the fast path (GeoPackage, Shapefile, CSV), else None.
+    xy: np.ndarray | None = None
 
 
 def _check_cancel(cancelled: Callable[[], bool] | None, path: Path) -> None:

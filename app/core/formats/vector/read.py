@@ -17,6 +17,7 @@ features far from Korea are flagged (wrong CRS?).
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,8 +27,10 @@ import pandas as pd
 import pyogrio
 import pyproj
 import shapely
+from geopandas.array import GeometryArray
 
 from app.core.errors import first_line
+from app.core.formats.vector.arrow_read import ARROW_SUFFIXES, XYPoints, read_arrow
 from app.core.formats.vector.crs import (
     _geojson_crs,
     _geojson_crs_name,
@@ -78,6 +81,16 @@ def _read_ogr(
     kwargs: dict = {"layer": layer, "encoding": encoding}
     if columns is not None:
         kwargs["columns"] = [str(c) for c in info["fields"] if str(c) in set(columns)]
+    if path.suffix.lower() in ARROW_SUFFIXES:
+        try:
+            return read_arrow(
+                source, path, layer, encoding, kwargs.get("columns"), total, BATCH_ROWS,
+                progress, cancelled,
+            )  # fmt: skip
+        except (InputError, Cancelled):
+            raise
+        except Exception:  # what Arrow cannot read, the row reader reads or explains
+            pass
     try:
         if total <= BATCH_ROWS:
             _check_cancel(cancelled, path)
@@ -289,6 +302,12 @@ def _read_vector(
         declared_crs = False
     _check_cancel(cancelled, path)
     where = f"{path}" + (f" (layer {layer})" if layer else "")
+    if isinstance(frame, XYPoints):  # plain points (Arrow or CSV): made once, in EPSG:5186
+        if frame.crs is not None:
+            return _arrow_points(
+                frame, path, layer, encoding, what, notes, progress, cancelled, options.make_points
+            )
+        frame = frame.to_frame()
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         raise InputError(f"{what} file {where} has no geometry")
     if len(frame) == 0:
@@ -337,6 +356,8 @@ def _read_file(
         frame = _read_ogr(source, path, layer, encoding, what, progress, cancelled, options.columns)
     # GDAL reads GeoJSON without (or with an unknown) "crs" member as EPSG:4326
     default_crs = path.suffix.lower() in {".geojson", ".json"} and (crs_name is None or unknown_crs)
+    if unknown_crs and isinstance(frame, XYPoints):
+        frame = frame.to_frame()
     if unknown_crs and isinstance(frame, gpd.GeoDataFrame):
         frame = frame.set_crs(None, allow_override=True)
     return frame, layer, None if encoding is None else _display(encoding), default_crs
@@ -412,6 +433,67 @@ def _to_working(
     return frame
 
 
+def _arrow_points(
+    points: XYPoints,
+    path: Path,
+    layer: str | None,
+    encoding: str | None,
+    what: str,
+    notes: list[str],
+    progress,
+    cancelled,
+    make_points: bool = True,
+) -> VectorLayer:
+    """:func:`_read_vector`'s end for plain 2D points (read through Arrow or from a CSV:
+    nothing to clean): the coordinates reprojected at once, the checks of
+    :func:`_to_working` on them, and each point made once, in EPSG:5186 (or none, with
+    ``make_points=False``: the coordinates are in the layer's ``xy``)."""
+    source = pyproj.CRS.from_user_input(points.crs)
+    try:
+        coords = _xy_to_working(points.coords, source)
+    except Exception as err:
+        raise InputError(
+            f"cannot transform {what} from {path} ({crs_label(source)}) to "
+            f"{WORKING_CRS}: {first_line(err)}"
+        ) from None
+    if not np.isfinite(coords).all():
+        raise InputError(
+            f"cannot transform {what} from {path} ({crs_label(source)}) to "
+            f"{WORKING_CRS}: coordinates outside the CRS's area"
+        )
+    note = datum_shift_note(source)
+    if note is not None and not source.equals(WORKING_CRS):
+        notes.append(note)
+    _outside_korea_xy(coords[:, 0], coords[:, 1], len(coords), path.name, notes)
+    _check_cancel(cancelled, path)
+    geoms = (
+        GeometryArray(shapely.points(coords), crs=WORKING_CRS)
+        if make_points
+        else GeometryArray(np.full(len(coords), None, dtype=object), crs=WORKING_CRS)
+    )
+    frame = gpd.GeoDataFrame(points.attributes, geometry=gpd.GeoSeries(geoms), crs=WORKING_CRS)
+    _check_cancel(cancelled, path)
+    if progress is not None:
+        progress(1.0, f"{path.name}: {len(frame)} features read")
+    return VectorLayer(frame, path, layer, notes, crs_label(source), encoding, xy=coords)
+
+
+def _xy_to_working(coords: np.ndarray, source) -> np.ndarray:
+    """Coordinates (n x 2) from ``source`` to EPSG:5186 (always x/y, as ``to_crs``)."""
+    if source.equals(WORKING_CRS):
+        return coords
+    transformer = _to_working_transformer(threading.get_ident(), source.to_wkt())
+    x, y = transformer.transform(coords[:, 0], coords[:, 1], errcheck=False)
+    return np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+
+
+@functools.lru_cache(maxsize=16)
+def _to_working_transformer(thread: int, source_wkt: str) -> pyproj.Transformer:
+    """A transformer to EPSG:5186 (always x/y), made once per thread and source CRS
+    (the sites and the start-ups of one run usually share theirs)."""
+    return pyproj.Transformer.from_crs(pyproj.CRS.from_wkt(source_wkt), WORKING_CRS, always_xy=True)
+
+
 def _points_to_working(
     frame: gpd.GeoDataFrame, geoms: np.ndarray, source
 ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
@@ -421,9 +503,7 @@ def _points_to_working(
     coords = shapely.get_coordinates(geoms)
     if source.equals(WORKING_CRS):
         return frame, coords
-    transformer = pyproj.Transformer.from_crs(source, WORKING_CRS, always_xy=True)
-    x, y = transformer.transform(coords[:, 0], coords[:, 1], errcheck=False)
-    coords = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+    coords = _xy_to_working(coords, source)
     moved = gpd.GeoSeries(shapely.points(coords), index=frame.index, crs=WORKING_CRS)
     frame = frame.set_geometry(moved.rename(frame.geometry.name), crs=WORKING_CRS)
     return frame, coords

@@ -1,0 +1,205 @@
+"""The integer model of the two covering problems, built once for both and solved with
+CBC through PuLP, on the reduced model (:func:`~.reduction.reduce_cover`: same optimum)::
+
+    MCLP (k given):           max Σ_i w_i y_i  s.t.  y_i ≤ Σ_{j ∈ N(i)} x_j,  Σ_j x_j = k
+    LSCP, all demand:         min Σ_j x_j      s.t.  Σ_{j ∈ N(i)} x_j ≥ 1
+    LSCP, a target share:     min Σ_j x_j      s.t.  y_i ≤ Σ_{j ∈ N(i)} x_j,  Σ_i w_i y_i ≥ target
+
+with x ∈ {0,1}, 0 ≤ y ≤ 1, warm-started from the greedy answer (each pick mapped to the
+kept candidate that covers at least as much). A reduced MCLP with fewer candidates than
+k takes ``Σ x ≤ k``.
+
+Measured against scipy's HiGHS (``scipy.optimize.milp``, the same reduced model as
+sparse arrays, docs/performance.md): CBC with the greedy warm start, no heuristics and
+no preprocessing was faster on Magok and proved Yangjae's optimum where HiGHS found no
+solution within a minute, so CBC stays the solver.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from app.core.analysis.suggest.cbc import run_cbc
+from app.core.analysis.suggest.coverage import Coverage
+from app.core.analysis.suggest.reduction import reduce_cover
+
+#: CBC options of the covering models: their warm start is the greedy answer, so CBC's
+#: own primal heuristics (feasibility pump ...) only cost time (10x on the dense Yangjae
+#: 25 m model), as do its presolve and integer preprocessing of a model already reduced
+#: (about 5-10 % more on Magok and Yangjae).
+COVER_OPTIONS = ("heur off", "preprocess off")
+
+
+@dataclass(frozen=True)
+class CoverRun:
+    """One exact solve of a covering model.
+
+    ``chosen`` holds original candidate indices (None without an integer solution; an
+    MCLP answer may hold fewer than k when the reduced model has fewer candidates).
+    """
+
+    chosen: list[int] | None
+    optimal: bool
+    bound: float | None
+    build_seconds: float
+    solve_seconds: float
+    sizes: dict
+
+
+def solve_cover_model(
+    coverage: Coverage,
+    warm: list[int],
+    time_limit: float,
+    *,
+    k: int | None = None,
+    target: float | None = None,
+    everything: bool = False,
+) -> CoverRun:
+    """Solve the MCLP (``k`` given) or the LSCP (``target`` given) exactly with CBC.
+
+    Parameters
+    ----------
+    coverage : Coverage
+        The coverage sets with the residual weights.
+    warm : list of int
+        The greedy answer (original indices), the warm start.
+    time_limit : float
+        CBC's time limit in seconds.
+    k : int, optional
+        MCLP: the number of candidates to choose.
+    target : float, optional
+        LSCP: the residual demand to cover.
+    everything : bool
+        LSCP: the target is all coverable demand (one row per demand group, no y).
+
+    Returns
+    -------
+    CoverRun
+        The answer, whether CBC proved it optimal, CBC's bound and the model's sizes.
+    """
+    import pulp
+
+    t0 = time.perf_counter()
+    reduced = reduce_cover(coverage)
+    weights, sets = reduced.weights, reduced.sets
+    n = len(reduced.candidates)
+    mclp = k is not None
+    name = "mclp" if mclp else "lscp"
+    prob = pulp.LpProblem(name, pulp.LpMaximize if mclp else pulp.LpMinimize)
+    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(n)]
+    warm_set = set(reduced.warm(warm))  # as good: each pick's kept representative
+    if mclp:
+        assert k is not None
+        for j in range(n):  # the greedy's dominated picks replaced: fill up to k
+            if len(warm_set) >= min(k, n):
+                break
+            warm_set.add(j)
+    with_y = mclp or not everything
+    y = [pulp.LpVariable(f"y{i}", lowBound=0, upBound=1) for i in range(len(weights))]
+    if mclp:
+        prob += pulp.LpAffineExpression(list(zip(y, weights.tolist()))), "covered"
+    else:
+        prob += pulp.LpAffineExpression([(v, 1.0) for v in x]), "sites"
+    for i, group in enumerate(sets):
+        members = [(x[j], -1.0 if with_y else 1.0) for j in group.tolist()]
+        if with_y:
+            expr = pulp.LpAffineExpression([(y[i], 1.0)] + members)
+            prob += pulp.LpConstraint(expr, pulp.LpConstraintLE, f"c{i}", 0.0)
+            y[i].setInitialValue(1 if warm_set.intersection(group.tolist()) else 0)
+        else:
+            expr = pulp.LpAffineExpression(members)
+            prob += pulp.LpConstraint(expr, pulp.LpConstraintGE, f"c{i}", 1.0)
+    if mclp:
+        assert k is not None
+        # fewer kept candidates than k: all of them may be taken (then padded)
+        sense = pulp.LpConstraintEQ if n >= k else pulp.LpConstraintLE
+        prob += pulp.LpConstraint(
+            pulp.LpAffineExpression([(v, 1.0) for v in x]), sense, "k", float(min(k, n))
+        )
+    elif with_y:
+        prob += pulp.LpConstraint(
+            pulp.LpAffineExpression(list(zip(y, weights.tolist()))),
+            pulp.LpConstraintGE,
+            "target",
+            float(target or 0.0),
+        )
+    for j, var in enumerate(x):
+        var.setInitialValue(1 if j in warm_set else 0)
+    build = time.perf_counter() - t0
+    run = run_cbc(prob, time_limit, name, COVER_OPTIONS, presolve=False)
+    picked = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5]
+    chosen = reduced.original(picked) if run.feasible else None
+    return CoverRun(chosen, run.optimal, run.bound, build, run.seconds, reduced.sizes)
+
+
+def solve_cover_highs(
+    coverage: Coverage,
+    time_limit: float,
+    *,
+    k: int | None = None,
+    target: float | None = None,
+    everything: bool = False,
+) -> CoverRun:
+    """The same reduced model as :func:`solve_cover_model`, built as scipy.sparse arrays
+    and solved with HiGHS (``scipy.optimize.milp``, no warm start, ``mip_rel_gap=0``).
+
+    Kept for the comparison in bench/bench_solvers.py and the test
+    that both solvers reach the same optimum; CBC is the solver the app uses.
+
+    Returns
+    -------
+    CoverRun
+        As :func:`solve_cover_model`; the bound is HiGHS's dual bound.
+    """
+    import numpy as np
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    t0 = time.perf_counter()
+    reduced = reduce_cover(coverage)
+    weights = np.asarray(reduced.weights, dtype=float)
+    n, m = len(reduced.candidates), len(weights)
+    if n == 0 or m == 0:  # nothing left to cover
+        return CoverRun([], True, 0.0, time.perf_counter() - t0, 0.0, reduced.sizes)
+    lengths = np.array([len(group) for group in reduced.sets], dtype=np.intp)
+    rows = np.repeat(np.arange(m), lengths)
+    cols = np.concatenate(reduced.sets) if m else np.zeros(0, np.intp)
+    member = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(m, n))
+    mclp = k is not None
+    with_y = mclp or not everything
+    if with_y:  # variables x (n) then y (m): y_i - Σ x_j <= 0
+        a = sparse.hstack([-member, sparse.eye_array(m, format="csr")], format="csr")
+        constraints = [LinearConstraint(a, -np.inf, 0.0)]
+        ones_x = np.r_[np.ones(n), np.zeros(m)]
+        if mclp:
+            assert k is not None
+            picks = float(min(k, n))
+            low = picks if n >= k else 0.0
+            constraints.append(LinearConstraint(ones_x[None, :], low, picks))
+            cost = np.r_[np.zeros(n), -weights]
+        else:
+            row = np.r_[np.zeros(n), weights][None, :]
+            constraints.append(LinearConstraint(row, float(target or 0.0), np.inf))
+            cost = ones_x
+        integrality = np.r_[np.ones(n), np.zeros(m)]
+    else:
+        constraints = [LinearConstraint(member, 1.0, np.inf)]
+        cost, integrality = np.ones(n), np.ones(n)
+    build = time.perf_counter() - t0
+    result = milp(
+        cost,
+        constraints=constraints,
+        integrality=integrality,
+        bounds=Bounds(0.0, 1.0),
+        options={"time_limit": max(float(time_limit), 0.01), "mip_rel_gap": 0.0},
+    )
+    seconds = time.perf_counter() - t0 - build
+    chosen = None
+    if result.x is not None:
+        chosen = reduced.original(np.flatnonzero(result.x[:n] > 0.5))
+    bound = getattr(result, "mip_dual_bound", None)
+    if bound is not None and mclp:
+        bound = -float(bound)
+    optimal = bool(result.status == 0 and result.x is not None)
+    return CoverRun(chosen, optimal, bound, build, seconds, reduced.sizes)
