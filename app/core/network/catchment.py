@@ -234,7 +234,7 @@ def walking_indicators(
     site_radius : bool
         Use each site's ``radius_m`` where set.
     **engine_options
-        ``rules``, ``use_classes``, ``coverage`` (engine) and ``weights``,
+        ``rules``, ``use_classes``, ``coverage``, ``startup_xy`` (engine) and ``weights``,
         ``references``, ``progress`` (compute).
 
     Returns
@@ -246,7 +246,7 @@ def walking_indicators(
 
     build = {
         k: engine_options.pop(k)
-        for k in ("rules", "use_classes", "coverage")
+        for k in ("rules", "use_classes", "coverage", "startup_xy")
         if k in engine_options
     }
     distances = WalkingDistances(network, name)
