@@ -365,6 +365,7 @@ class MapExportDialog(QDialog):
 
         path, what = self.path(), self.what()
         window = self.window_
+        stack = window.exports.export_stack()  # with the isochrones and workshop pins shown
         sites = {
             "indicators": window.indicators.results,
             "radius_m": window.editing.radius_m,
@@ -380,7 +381,7 @@ class MapExportDialog(QDialog):
 
             def all_scenes(progress=None):
                 return render_scenes(
-                    window.stack,
+                    stack,
                     path,
                     scenes,
                     size=size,
@@ -407,7 +408,7 @@ class MapExportDialog(QDialog):
         def one(progress=None):
             return [
                 render_map(
-                    window.stack,
+                    stack,
                     path,
                     extent=extent,
                     size=size,

@@ -90,8 +90,10 @@ class WindowExports:
             "catchments": w.catchments.current(),
         }
 
+        stack = self.export_stack()  # read in the GUI thread too
+
         def job(progress=None):
-            return render_map(self._stack(), path, progress=progress, **options)
+            return render_map(stack, path, progress=progress, **options)
 
         failure, done = tr("Cannot export the map"), tr("Map exported to {name}", name=path.name)
         if w.basemap.current().enabled:
@@ -118,7 +120,7 @@ class WindowExports:
         self.map_progress = dialog
         return worker.Task(job), dialog
 
-    def _stack(self):
+    def export_stack(self):
         """The layers to export: the project's, plus the walking isochrones shown on the map
         (app/ui/network/setup.py) and the workshop participants' pins and proposals when there
         are any (app/ui/participation/workshop.py)."""
@@ -176,7 +178,7 @@ class WindowExports:
         task = worker.Task(
             export_html,
             path,
-            self._stack(),
+            self.export_stack(),
             title=f"InnoAtlas — {w.project.display_name}",
             language=w.language,
             indicators=w.indicators.results,
@@ -233,7 +235,7 @@ class WindowExports:
             # the sites layer already has the names; rank and the indicators are added
             export_geopackage(
                 path,
-                self._stack(),
+                self.export_stack(),
                 indicators=results.drop(columns=["name", *ROBUST_COLUMNS], errors="ignore")
                 if len(results)
                 else None,
@@ -310,7 +312,7 @@ class WindowExports:
         task = worker.Task(
             export_vector_files,
             folder,
-            self._stack(),
+            self.export_stack(),
             fmt=fmt,
             encoding=encoding,
             indicators=indicators,

@@ -302,3 +302,36 @@ def test_kill_9_of_the_app_loses_no_accepted_vote(gvalley, qtbot, tmp_path):
     results = window.workshop.controller.results
     assert [a.id for a in results.actions] == [a["action"]["id"] for _, a in answers]
     assert results.dots() == {site: 1}
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is absent")
+def test_the_export_dialogs_handout_shows_the_pins_too(session, qtbot, tmp_path):
+    """File → Export map… (Ctrl+P), every scene as a PDF handout: the pins are on its pages."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app.ui.export.map_dialog import MapExportDialog
+
+    window, controller = session
+    phone = Client(controller.server)
+    phone.join()
+    xmin, ymin, xmax, ymax = controller.server.session.bounds
+    pin = {"kind": "pin", "category": "idea", "text": "HANDOUT-PIN"}
+    assert phone.post("action", {**pin, "x": (xmin + xmax) / 2, "y": (ymin + ymax) / 2})[0] == 200
+    qtbot.waitUntil(lambda: len(controller.results) == 1, timeout=5000)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.findChild(MapExportDialog, "mapExportDialog")
+    out = tmp_path / "handout.pdf"
+    dialog.path_edit.setFocus()
+    qtbot.keyClick(dialog.path_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.path_edit, str(out))
+    dialog.what_combo.setFocus()
+    qtbot.keyClick(dialog.what_combo, Qt.Key.Key_Home)
+    qtbot.keyClick(dialog.what_combo, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.what_combo, Qt.Key.Key_Down)  # every scene
+    button = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(out.exists, timeout=60_000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=60_000)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Participants' pins" in text
