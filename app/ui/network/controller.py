@@ -107,18 +107,24 @@ class WalkingNetworkController(QObject):
         self.changed.emit()
         return True
 
-    def _build(self, layer) -> Network:
-        geoms = np.asarray(layer.data.geometry.values, dtype=object)
+    def check_lines(self, frame, title: str) -> Network:
+        """The network of ``frame``'s lines, checked (cached on disk by a hash of the
+        lines); raises :class:`InputError` with one line when it is refused."""
+        geoms = np.asarray(frame.geometry.values, dtype=object)
         types = shapely.get_type_id(geoms)
         lines = np.isin(types, (1, 2, 5))
         if not lines.any():
-            raise InputError(f"{layer.title_en} has no lines: a walking network is a line layer")
+            raise InputError(f"{title} has no lines: a walking network is a line layer")
         network, _ = build_cached(
-            geoms[lines], separated_flags(layer.data)[lines], self.setting.tolerance_m
+            geoms[lines], separated_flags(frame)[lines], self.setting.tolerance_m
         )
         districts = self.stack.get("districts")
         area = shapely.union_all(districts.data.geometry.values) if districts else None
-        check_network(network, layer.title_en, area)
+        check_network(network, title, area)
+        return network
+
+    def _build(self, layer) -> Network:
+        network = self.check_lines(layer.data, layer.title_en)
         islands = network.islands
         if islands.count:
             self.message.emit(
