@@ -256,7 +256,7 @@ def _run(args: argparse.Namespace) -> int:
 
         pairs_within = walking_pairs(walking.network)
         print(
-            f"innoatlas: note: "
+            "innoatlas: note: "
             + ("distances" if args.model == "pmedian" else "coverage")
             + f" by walking distance along {walking.name}",
             file=sys.stderr,

@@ -9,7 +9,7 @@ import shapely
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from tests.ui.network.test_walking import choose_walking_network, w  # noqa: F401 (fixture)
+from tests.ui.network.test_walking import choose_walking_network
 from tests.ui.sites.test_tools import at, click, use
 
 MARGIN_PX = 4.0
