@@ -10,7 +10,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox
 
 from app.ui.i18n import tr
-from app.ui.layers.add_layer_network import WALKING_ROLE, is_oa21208, network_problem
+from app.ui.layers.add_layer_network import (
+    WALKING_ROLE,
+    is_oa21208,
+    network_problem,
+    network_rows,
+)
 
 NO_COLUMN = "(none)"  # shown through tr()
 
@@ -29,6 +34,7 @@ class MappingSection:
         role = None if role == WALKING_ROLE else role  # no columns to map
         self.mapping_group.setVisible(role is not None and not self.dataset_panel.active)
         self._update_coverage()
+        network_rows(self)
         if role is None:
             self._set_problem(self._base_problem())
             return

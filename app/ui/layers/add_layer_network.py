@@ -11,7 +11,13 @@ from pathlib import Path
 
 from app.core.network.read import is_oa21208
 
-__all__ = ["WALKING_ROLE", "is_oa21208", "network_problem", "push_walking_network"]
+__all__ = [
+    "WALKING_ROLE",
+    "is_oa21208",
+    "network_problem",
+    "network_rows",
+    "push_walking_network",
+]
 from app.core.project.layer_import import ImportRequest, ImportResult
 from app.ui.i18n import tr
 
@@ -38,6 +44,28 @@ def network_problem(dialog) -> str | None:
             kind=kind or tr("no geometry"),
         )
     return ""
+
+
+def network_rows(dialog) -> None:
+    """An OA-21208 CSV read as the walking network has no coordinate columns or CRS to
+    choose: those rows hide and the CRS row says how it is read (shown again otherwise)."""
+    if not is_oa21208(dialog.path):
+        return
+    walking = dialog.role_box.currentData() == WALKING_ROLE
+    for box in (dialog.x_box, dialog.y_box):
+        dialog._set_row_visible(box, not walking)
+    dialog._set_row_visible(
+        dialog.crs_box, not walking and dialog.info.crs is None and dialog.ready
+    )
+    if walking:
+        dialog.crs_label.setText(
+            tr(
+                "Seoul pedestrian network (OA-21208): the LINK rows are read as lines from "
+                "LNKG_WKT (WGS 84), reprojected to EPSG:5186"
+            )
+        )
+    else:
+        dialog._update_crs_label()
 
 
 def read_oa21208_import(

@@ -28,6 +28,9 @@ def test_the_seoul_pedestrian_csv_is_recognised_and_becomes_the_walking_network(
     dialog = ask(window, qtbot, path)
     assert dialog.role_box.currentData() == WALKING_ROLE  # recognised by its columns
     assert not dialog.mapping_group.isVisible() and not dialog.coverage_group.isVisible()
+    # nothing to choose: no coordinate columns or CRS; the dialog says how it is read
+    assert not dialog.x_box.isVisible() and not dialog.crs_box.isVisible()
+    assert "OA-21208" in dialog.crs_label.text()
     count = len(window.stack)
     layer = _finish_import(window, qtbot)
     _close_messages(window, qtbot)
