@@ -72,8 +72,13 @@ class IsochroneOverlay:
             row for row in controller.shown() if live is None or live[0] != row[0]
         ]  # the dragged site is drawn live below
         polygons = controller.polygons(shown)
-        for _, geometry, radius in shown:
+        waiting = []  # polygons still to be made: their streets stroked meanwhile
+        for (_, geometry, radius), polygon in zip(shown, polygons):
             self._circle(painter, viewport, geometry, radius)
+            if polygon is None and geometry is not None and not geometry.is_empty:
+                waiting.append(controller.reached(geometry, radius))
+        if waiting:
+            self._strokes(painter, viewport, np.concatenate(waiting), colour)
         if live is not None:
             _, geometry, radius, pieces, polygon = live
             self._circle(painter, viewport, geometry, radius)
