@@ -12,7 +12,14 @@ import shapely
 from PySide6.QtCore import Qt
 
 from app.ui.layers.add_layer_network import WALKING_ROLE
-from tests.ui.layers.test_add_layer import GASAN, _close_messages, _finish_import, _points, ask
+from tests.ui.layers.test_add_layer import (
+    GASAN,
+    _close_messages,
+    _finish_import,
+    _message_boxes,
+    _points,
+    ask,
+)
 
 FIXTURE = Path(__file__).parents[2] / "data" / "network" / "oa21208_guro.csv"
 
@@ -87,3 +94,22 @@ def test_a_line_layer_can_be_chosen_and_a_point_layer_cannot(main_window, qtbot,
     controller = window.walking.controller
     assert controller.setting.layer == layer.name and controller.network is not None
     assert window.undo_stack.undoText() == "Add walking network streets"
+
+
+def test_a_refused_network_is_reported_and_nothing_is_added(main_window, qtbot, tmp_path):
+    window = main_window
+    far = [shapely.LineString([(x, 300_000), (x, 301_000)]) for x in (0.0, 50.0)]
+    path = tmp_path / "far_streets.geojson"
+    gpd.GeoDataFrame(geometry=far, crs="EPSG:5186").to_file(path, driver="GeoJSON")
+    dialog = ask(window, qtbot, path)
+    dialog.role_box.setFocus()
+    while dialog.role_box.currentData() != WALKING_ROLE:
+        qtbot.keyClick(dialog.role_box, Qt.Key.Key_Down)
+    names, undo = window.stack.names(), window.undo_stack.count()
+    with qtbot.waitSignal(window.importer.importFailed, timeout=20_000) as failed:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "district" in failed.args[0]  # outside the districts: one clear line
+    assert window.stack.names() == names and window.undo_stack.count() == undo
+    assert window.walking.controller.network is None
+    assert _message_boxes(window)  # the dialog tells the user
+    _close_messages(window, qtbot)
