@@ -352,7 +352,8 @@ def main() -> None:
         )
         print(
             f"   reach of the site: ours {iso.reached_m[0]:,.0f} m of street, QGIS's service "
-            f"area lines {qgis_length:,.0f} m (QGIS snaps the start to the nearest node)"
+            f"area lines {qgis_length:,.0f} m (QGIS writes a street once per direction walked; "
+            "bench/compare_qgis_reach.py compares them edge by edge)"
         )
         if ok:
             print(

@@ -256,8 +256,9 @@ def _run(args: argparse.Namespace) -> int:
 
         pairs_within = walking_pairs(walking.network)
         print(
-            f"innoatlas: note: coverage by walking distance along {walking.name}"
-            + (" (p-median distances stay straight-line)" if args.model == "pmedian" else ""),
+            "innoatlas: note: "
+            + ("distances" if args.model == "pmedian" else "coverage")
+            + f" by walking distance along {walking.name}",
             file=sys.stderr,
         )
     result = suggest_sites(

@@ -432,6 +432,8 @@ def test_add_layer_dialog_and_its_undo_step_are_korean(qtbot, main_window, tmp_p
     # zoning needs a zone-name column this file does not have: the reason is Korean
     dialog.role_box.setFocus()
     qtbot.keyClick(dialog.role_box, Qt.Key.Key_End)
+    assert dialog.role_box.currentText() == "도보 네트워크로 사용 (거리를 따라 걷는 영향권)"
+    qtbot.keyClick(dialog.role_box, Qt.Key.Key_Up)
     assert dialog.role_box.currentData() == "zoning"
     assert mapping_labels()[0] == "용도지역명 *"
     assert dialog.problem.text() == "다음 항목의 열을 선택하세요: 용도지역명"

@@ -144,11 +144,12 @@ class LayerImporter(QObject):
             return
         request = dialog.request() if code == QDialog.DialogCode.Accepted else None
         coverage = dialog.coverage_choice() if request is not None else None
+        walking = request is not None and dialog.walking_network()
         self.dialog = None
         if dialog.refused:  # its inspection found the file unreadable
             self._fail(dialog.refused)
         elif request is not None:
-            self.start(request, coverage)
+            self.start(request, coverage, walking)
         else:
             self._next()
 
@@ -165,15 +166,22 @@ class LayerImporter(QObject):
         self._next()
 
     # -- reading ------------------------------------------------------------------------------
-    def start(self, request: ImportRequest, coverage: Coverage | None = None) -> worker.Task:
+    def start(
+        self, request: ImportRequest, coverage: Coverage | None = None, walking: bool = False
+    ) -> worker.Task:
         """Read the file in a worker with a progress dialog; add the layer when done.
 
-        ``coverage`` is the coverage area chosen for a role (None: where the features fall).
+        ``coverage`` is the coverage area chosen for a role (None: where the features fall);
+        ``walking``: the layer becomes the project's walking network (an OA-21208 CSV is
+        read as published).
         """
+        from app.ui.layers.add_layer_network import is_oa21208, read_oa21208_import
+
         stack = self.window.stack
         districts, dongs = stack.get(DISTRICTS_LAYER), stack.get(DONGS_LAYER)
+        oa21208 = walking and is_oa21208(request.path)
         task = worker.Task(
-            import_layer,
+            read_oa21208_import if oa21208 else import_layer,
             request,
             # the default coverage area of a role layer: where its features fall
             districts=districts.data if districts is not None else None,
@@ -194,7 +202,7 @@ class LayerImporter(QObject):
         self.progress = progress
         task.on(
             progress=lambda f, m: self._on_progress(f, m),
-            finished=lambda result: self._finished(result, coverage),
+            finished=lambda result: self._finished(result, coverage, walking),
             failed=lambda message, _details: self._failed(task, message),
             cancelled=self._cancelled,
         )
@@ -239,10 +247,12 @@ class LayerImporter(QObject):
         )
         self._next()
 
-    def _finished(self, result: ImportResult, coverage: Coverage | None = None) -> None:
+    def _finished(
+        self, result: ImportResult, coverage: Coverage | None = None, walking: bool = False
+    ) -> None:
         self._close_progress()
         try:
-            layer = self.add(result, coverage)
+            layer = self.add(result, coverage, walking)
         except (InnoAtlasError, ValueError) as err:
             self._fail(str(err))
             return
@@ -274,9 +284,11 @@ class LayerImporter(QObject):
             dongs.data if dongs is not None else None,
         )
 
-    def add(self, result: ImportResult, coverage: Coverage | None = None):
+    def add(self, result: ImportResult, coverage: Coverage | None = None, walking: bool = False):
         """Turn an import result into a layer on top of the project (one undo step, with
-        the coverage area of a role layer: see :meth:`coverage_of`)."""
+        the coverage area of a role layer: see :meth:`coverage_of`; with ``walking``, the
+        layer becomes the walking network in the same step, or nothing is added when the
+        network is refused)."""
         window, stack = self.window, self.window.stack
         request = result.request
         if len(result.frame) == 0:
@@ -301,6 +313,26 @@ class LayerImporter(QObject):
             replaces = window.role_layer(request.role)  # hidden: the map shows what counts
         position = 1 if stack.names()[:1] == ["sites"] else 0
         extra = window.project.settings.extra
+        if walking:
+            from app.ui.layers.add_layer_network import push_walking_network
+
+            def push_layer():
+                self._push_add(layer, position, roles_before, roles_after, None, extra, result)
+                return layer
+
+            push_walking_network(window, push_layer, result.frame, layer.title_en)
+            window.layer_panel.select_layer(layer)
+            return layer
+        self._push_add(
+            layer, position, roles_before, roles_after, replaces, extra, result, coverage
+        )
+        window.layer_panel.select_layer(layer)
+        return layer
+
+    def _push_add(
+        self, layer, position, roles_before, roles_after, replaces, extra, result, coverage=None
+    ) -> None:
+        window, stack, name = self.window, self.window.stack, layer.name
         window.undo_stack.push(
             AddLayerCommand(
                 stack,
@@ -317,5 +349,3 @@ class LayerImporter(QObject):
                 ),
             )
         )
-        window.layer_panel.select_layer(layer)
-        return layer

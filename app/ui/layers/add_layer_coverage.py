@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from app.core.project.coverage import Coverage
 from app.ui import worker
+from app.ui.layers.add_layer_network import WALKING_ROLE
 from app.ui.layers.add_layer_tasks import locate_features
 
 
@@ -21,6 +22,7 @@ class CoverageSection:
     def _update_coverage(self) -> None:
         """Show the coverage editor for a role; find the default where the features fall."""
         role = self.role_box.currentData()
+        role = None if role == WALKING_ROLE else role  # a network has no coverage area
         if self.dataset_panel.active:  # the dataset's coverage: its districts or polygons
             self.coverage_group.setVisible(False)
             return

@@ -61,6 +61,7 @@ from app.ui.i18n import tr
 from app.ui.layers.add_layer_coverage import CoverageSection
 from app.ui.layers.add_layer_dataset import DatasetPanel, DatasetSection
 from app.ui.layers.add_layer_mapping import NO_COLUMN, MappingSection
+from app.ui.layers.add_layer_network import WALKING_ROLE, is_oa21208
 from app.ui.layers.add_layer_preview import fill_preview
 from app.ui.layers.add_layer_tasks import (
     inspect_preview_recognise,
@@ -179,6 +180,9 @@ class ImportLayerDialog(CoverageSection, DatasetSection, MappingSection, QDialog
             self.role_box.addItem(
                 tr("Use as {role} for the indicators", role=tr(label).lower()), role
             )
+        self.role_box.addItem(
+            tr("Use as walking network (catchments along the streets)"), WALKING_ROLE
+        )
         self.coverage_group = QGroupBox(tr("Coverage area: where the layer's data speak"), self)
         self.coverage_group.setObjectName("importCoverageGroup")
         self.coverage_group.setToolTip(
@@ -424,6 +428,8 @@ class ImportLayerDialog(CoverageSection, DatasetSection, MappingSection, QDialog
         self._fill_table()
         if first and recognition is not None:
             self._preset_dataset(recognition)
+        elif first and is_oa21208(self.path):  # the Seoul pedestrian network (OA-21208)
+            self.role_box.setCurrentIndex(self.role_box.findData(WALKING_ROLE))
         options = self.options()
         self.dataset_panel.show_recognition(
             recognition, refusal, options.encoding, options.assumed_crs
@@ -470,4 +476,9 @@ class ImportLayerDialog(CoverageSection, DatasetSection, MappingSection, QDialog
         """The user's choices."""
         mapping = {target: box.currentData() for target, box in self.mapping_boxes.items()}
         title = self.title_edit.text().strip() or self._default_title()
-        return ImportRequest(self.path, self.options(), title, self.role_box.currentData(), mapping)
+        role = None if self.walking_network() else self.role_box.currentData()
+        return ImportRequest(self.path, self.options(), title, role, mapping)
+
+    def walking_network(self) -> bool:
+        """True when the layer is added as the project's walking network."""
+        return self.role_box.currentData() == WALKING_ROLE

@@ -10,6 +10,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox
 
 from app.ui.i18n import tr
+from app.ui.layers.add_layer_network import (
+    WALKING_ROLE,
+    is_oa21208,
+    network_problem,
+    network_rows,
+)
 
 NO_COLUMN = "(none)"  # shown through tr()
 
@@ -25,8 +31,10 @@ class MappingSection:
             self.mapping_form.removeRow(0)
         self.mapping_boxes = {}
         role = self.role_box.currentData()
+        role = None if role == WALKING_ROLE else role  # no columns to map
         self.mapping_group.setVisible(role is not None and not self.dataset_panel.active)
         self._update_coverage()
+        network_rows(self)
         if role is None:
             self._set_problem(self._base_problem())
             return
@@ -56,6 +64,9 @@ class MappingSection:
             return self._read_problem
         if self.dataset_panel.active:  # read, filtered and mapped as the dataset
             return self.dataset_panel.blocker()
+        network = network_problem(self)
+        if network is not None and (network or is_oa21208(self.path)):
+            return network  # OA-21208: nothing to choose; else it must hold lines
         if self.info.driver.upper() == "CSV" and None in (
             self.x_box.currentData(),
             self.y_box.currentData(),
@@ -68,7 +79,7 @@ class MappingSection:
                 columns=", ".join(map(str, self.info.columns)) or "—",
             )
         role = self.role_box.currentData()
-        if role is not None:
+        if role is not None and role != WALKING_ROLE:
             from app.core.project.roles import ROLE_FIELDS
 
             missing = [

@@ -1,10 +1,12 @@
 """The isochrone of the selected site (or of every site) on the canvas, with its circle.
 
-The isochrone is drawn in translucent green, and the site's R circle dotted beside it,
-so a planner sees what the circle overstates. The reached streets are stroked as wide as
-the isochrone's band (2 × 25 m, round ends), which draws the same area as the buffered
-polygon of the exports but fast enough for every mouse move while a site is dragged: the
-strokes go into an offscreen image drawn at one opacity, so crossings do not darken.
+The isochrone is drawn as the exports draw it (the same polygon, styled by
+:data:`~app.core.network.layer.ISOCHRONE_SPEC`), and the site's R circle dotted beside it,
+so a planner sees what the circle overstates. While a site is dragged and moving, its
+reached streets are stroked as wide as the isochrone's band (2 × 25 m, round ends) in
+the same colour and opacity: nearly the same area, fast enough for every mouse move (the
+strokes go into an offscreen image drawn at one opacity, so crossings do not darken);
+when the drag rests (:data:`~app.ui.network.controller.PAUSE_MS`) the polygon replaces them.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPolygon
 
 from app.core.map.viewport import Viewport
 from app.core.network.isochrone import ISOCHRONE_BUFFER_M
-from app.core.network.layer import ISOCHRONE_COLOUR
+from app.core.network.layer import ISOCHRONE_COLOUR, ISOCHRONE_SPEC
 from app.ui.canvas.render.decorations import highlight_path
+from app.ui.canvas.render.qt_style import fill_brush, outline_pen
 
-FILL_ALPHA = 0.28
+SYMBOL = ISOCHRONE_SPEC.style.symbol
+FILL_ALPHA = SYMBOL.fill_alpha
 CIRCLE = QColor(90, 90, 90, 110)
 
 
@@ -64,19 +68,37 @@ class IsochroneOverlay:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         colour = QColor(ISOCHRONE_COLOUR)
         live = controller.live
-        drawn = []
-        for site_id, geometry, radius in controller.shown():
-            if live is not None and live[0] == site_id:
-                continue  # drawn live below
+        shown = [
+            row for row in controller.shown() if live is None or live[0] != row[0]
+        ]  # the dragged site is drawn live below
+        polygons = controller.polygons(shown)
+        waiting = []  # polygons still to be made: their streets stroked meanwhile
+        for (_, geometry, radius), polygon in zip(shown, polygons):
             self._circle(painter, viewport, geometry, radius)
-            drawn.append(controller.reached(geometry, radius))
+            if polygon is None and geometry is not None and not geometry.is_empty:
+                waiting.append(controller.reached(geometry, radius))
+        if waiting:
+            self._strokes(painter, viewport, np.concatenate(waiting), colour)
         if live is not None:
-            _, geometry, radius, pieces = live
+            _, geometry, radius, pieces, polygon = live
             self._circle(painter, viewport, geometry, radius)
-            drawn.append(pieces)
-        if drawn:
-            self._strokes(painter, viewport, np.concatenate(drawn), colour)
+            if polygon is None:  # moving: the strokes
+                self._strokes(painter, viewport, pieces, colour)
+            else:
+                polygons.append(polygon)
+        self._polygons(painter, viewport, polygons)
         painter.restore()
+
+    @staticmethod
+    def _polygons(painter: QPainter, viewport: Viewport, polygons: list) -> None:
+        """The isochrone polygons as the exports draw them (one style model)."""
+        shown = [p for p in polygons if p is not None and not p.is_empty]
+        if not shown:
+            return
+        painter.setBrush(fill_brush(SYMBOL))
+        painter.setPen(outline_pen(SYMBOL))
+        for polygon in shown:  # one path each: overlapping isochrones blend as layers do
+            painter.drawPath(highlight_path([polygon], viewport))
 
     @staticmethod
     def _circle(painter: QPainter, viewport: Viewport, geometry, radius: float) -> None:
@@ -107,6 +129,6 @@ class IsochroneOverlay:
         inner.end()
         painter.save()
         painter.resetTransform()
-        painter.setOpacity(FILL_ALPHA + 0.1)
+        painter.setOpacity(FILL_ALPHA)
         painter.drawImage(0, 0, image)
         painter.restore()

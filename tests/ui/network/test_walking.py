@@ -4,15 +4,13 @@ dragged site, reach ratio on the card (real mouse and key events)."""
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
-import pytest
 import shapely
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QCheckBox, QDialogButtonBox, QLabel
 
-from layers.model import Layer, LayerStack
+from layers.model import Layer
 from layers.style import LayerStyle, Symbol
-from tests.ui.conftest import PROV, _forget_changes, point_layer
+from tests.ui.conftest import PROV
 from tests.ui.sites.test_tools import at, click, use
 
 
@@ -26,26 +24,6 @@ def _streets() -> Layer:
     frame = gpd.GeoDataFrame(geometry=lines, crs="EPSG:5186")
     style = LayerStyle(symbol=Symbol(fill=None, stroke="#777777", stroke_width=1.0))
     return Layer("streets", frame, style, PROV, title_en="streets", geometry_kind="line")
-
-
-@pytest.fixture
-def w(qtbot):
-    from app.ui.gui import application, wait_until_drawn
-    from app.ui.window.main_window import MainWindow
-
-    application()
-    rng = np.random.default_rng(5)
-    xs, ys = rng.uniform(0, 2000, 3000), rng.uniform(0, 2000, 3000)
-    startups = point_layer("startups", "#3366cc", xs, ys, [""] * 3000)
-    window = MainWindow(LayerStack([startups, _streets()]))
-    window.resize(1000, 750)
-    window.show()
-    qtbot.waitExposed(window)
-    window.canvas.zoom_to_extent((0, 0, 2000, 2000), margin=0.05)
-    window.actions_by_name["actionSnapping"].setChecked(False)
-    assert wait_until_drawn(window)
-    yield window
-    _forget_changes(window)
 
 
 def choose_walking_network(qtbot, window) -> None:

@@ -201,8 +201,8 @@ def suggest_sites(
         ``{"startups": title, "zoning": title}``: the layers' names for messages.
     pairs_within : callable, optional
         Coverage by another distance than the straight line (walking:
-        :func:`app.core.network.coverage.walking_pairs`) for MCLP and LSCP; p-median's
-        distances stay straight-line.
+        :func:`app.core.network.coverage.walking_pairs`) for MCLP and LSCP; for the
+        p-median its ``distances`` (walking distances from the candidates) when it has one.
 
     Returns
     -------
@@ -262,7 +262,8 @@ def suggest_sites(
     demand = build_coverage(
         polygon, startups, weight, fixed_geoms, cx, cy, radius, pairs_within=pairs_within
     )
-    median = MedianDemand.build(demand.points, demand.weights, fixed_geoms)
+    walk = getattr(pairs_within, "distances", None) if model == "pmedian" else None
+    median = MedianDemand.build(demand.points, demand.weights, fixed_geoms, walk, cx, cy)
     build_s = time.perf_counter() - t0
     note = ""
     target_share = None

@@ -1,8 +1,13 @@
 """The p-median problem: k sites minimising the mean distance from demand to its nearest.
 
-Distances are straight-line metres in EPSG:5186 from each demand point to each candidate;
-a demand point's distance to the answer is that to its nearest chosen **or fixed** site
-(a fixed polygon is at distance 0 from the demand inside it).
+Distances are straight-line metres in EPSG:5186 from each demand point to each candidate,
+or, with a walking network (``walk``: :meth:`app.core.network.coverage.WalkingPairs.distances`),
+walking metres along the streets from multi-source ``dijkstra`` searches; a demand point's
+distance to the answer is that to its nearest chosen **or fixed** site (a fixed polygon is
+at distance 0 from the demand inside it). With walking distances, demand points that no
+candidate reaches (off network, or on a part of the network no candidate is on) are left
+out (:attr:`MedianDemand.unreached`), and a candidate that does not reach a demand point is
+:data:`UNREACHED_M` from it (finite, so the greedy and the model still compare answers).
 
 **Exactness with a sparse distance matrix.** The exact model needs a candidate × demand
 distance for every pair a demand point might be assigned to. Instead of the dense matrix,
@@ -31,7 +36,8 @@ evaluated over the dense matrix in chunks (never held whole). The relations are
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -57,6 +63,14 @@ GROWTH = 1.5
 PAIRS_PER_SECOND = 3000
 #: Relative tolerance when comparing the model's cost with the true cost.
 TOLERANCE = 1e-9
+#: Walking distance (m) of a demand point a candidate does not reach (another part of
+#: the network): longer than any walk in a district, finite for the models.
+UNREACHED_M = 100_000.0
+#: Walking distances from every candidate are kept when the matrix has at most this many
+#: cells (else computed again per chunk of candidates).
+KEEP_WALK_CELLS = 10_000_000
+
+WalkDistances = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -67,18 +81,32 @@ class MedianDemand:
     y: np.ndarray
     weights: np.ndarray
     fixed_distance: np.ndarray  # to the nearest fixed site, inf without one
+    #: walking distances (sources, demand points) -> matrix; None: straight lines
+    walk: WalkDistances | None = None
+    #: with walking: the demand weight no candidate reaches (left out)
+    unreached: float = 0.0
+    _kept: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
-        cls, points: np.ndarray, weights: np.ndarray, fixed_geoms: np.ndarray
+        cls,
+        points: np.ndarray,
+        weights: np.ndarray,
+        fixed_geoms: np.ndarray,
+        walk: WalkDistances | None = None,
+        cx: np.ndarray | None = None,
+        cy: np.ndarray | None = None,
     ) -> MedianDemand:
-        """From demand point geometries, their weights and the fixed sites (EPSG:5186)."""
+        """From demand point geometries, their weights and the fixed sites (EPSG:5186);
+        with ``walk`` (and the candidates ``cx``, ``cy``), by walking distance."""
         xy = shapely.get_coordinates(points) if len(points) else np.empty((0, 2))
         keep = weights > 0
         xy, w = xy[keep], weights[keep]
         unique, inverse = np.unique(xy, axis=0, return_inverse=True)
         merged = np.bincount(inverse.ravel(), weights=w, minlength=len(unique))
         fixed = np.full(len(unique), np.inf)
+        if walk is not None and cx is not None and cy is not None:
+            return cls._walking(unique, merged, fixed_geoms, walk, cx, cy)
         if len(fixed_geoms) and len(unique):
             where, dist = shapely.STRtree(fixed_geoms).query_nearest(
                 shapely.points(unique), return_distance=True
@@ -86,9 +114,57 @@ class MedianDemand:
             np.minimum.at(fixed, where[0], dist)
         return cls(unique[:, 0], unique[:, 1], merged, fixed)
 
+    @classmethod
+    def _walking(cls, unique, merged, fixed_geoms, walk, cx, cy) -> MedianDemand:
+        """Walking demand: the points some candidate reaches, the walk to the fixed sites."""
+        geoms = shapely.points(unique) if len(unique) else np.empty(0, dtype=object)
+        reached = np.zeros(len(unique), bool)
+        full = None
+        if len(cx) * len(unique) <= KEEP_WALK_CELLS:  # one pass, kept for the solve
+            full = walk(shapely.points(cx, cy), geoms)
+            reached = np.isfinite(full).any(axis=0)
+        else:
+            rows = max(1, CHUNK_ENTRIES // max(1, len(unique)))
+            for start in range(0, len(cx), rows):
+                stop = start + rows
+                part = walk(shapely.points(cx[start:stop], cy[start:stop]), geoms)
+                reached |= np.isfinite(part).any(axis=0)
+        fixed = np.full(len(unique), np.inf)
+        if len(fixed_geoms) and len(unique):
+            fixed = walk(np.asarray(fixed_geoms, dtype=object), geoms).min(axis=0)
+        kept = cls(
+            unique[reached, 0],
+            unique[reached, 1],
+            merged[reached],
+            fixed[reached],
+            walk,
+            float(merged[~reached].sum()),
+        )
+        if full is not None:
+            full = full[:, reached]
+            kept._kept["matrix"] = np.where(np.isfinite(full), full, UNREACHED_M)
+        return kept
+
     @property
     def total(self) -> float:
         return float(self.weights.sum())
+
+    def rows(self, cx: np.ndarray, cy: np.ndarray, idx) -> np.ndarray:
+        """``(len(idx), n)`` distances from the candidates ``idx`` to the demand points
+        (straight line, or walking with :data:`UNREACHED_M` where a walk does not reach)."""
+        idx = np.atleast_1d(np.asarray(idx, dtype=np.intp))
+        if self.walk is None:
+            return np.hypot(cx[idx, None] - self.x[None, :], cy[idx, None] - self.y[None, :])
+        whole = self._kept.get("matrix")
+        if whole is None and len(cx) * len(self.x) <= KEEP_WALK_CELLS:
+            whole = self._walk_rows(cx, cy, np.arange(len(cx)))
+            self._kept["matrix"] = whole
+        return whole[idx] if whole is not None else self._walk_rows(cx, cy, idx)
+
+    def _walk_rows(self, cx, cy, idx) -> np.ndarray:
+        assert self.walk is not None
+        d = self.walk(shapely.points(cx[idx], cy[idx]), shapely.points(self.x, self.y))
+        return np.where(np.isfinite(d), d, UNREACHED_M)
 
 
 def nearest_chosen(
@@ -99,8 +175,7 @@ def nearest_chosen(
     distance = demand.fixed_distance.copy()
     which = np.full(len(distance), -1)
     if chosen and len(distance):
-        idx = np.asarray(chosen)
-        d = np.hypot(cx[idx, None] - demand.x[None, :], cy[idx, None] - demand.y[None, :])
+        d = demand.rows(cx, cy, chosen)
         best = np.argmin(d, axis=0)
         dmin = d[best, np.arange(d.shape[1])]
         closer = dmin < distance
@@ -126,9 +201,7 @@ def greedy_median(cx: np.ndarray, cy: np.ndarray, demand: MedianDemand, k: int) 
         best_cost, best_j = np.inf, -1
         for start in range(0, len(cx), rows):
             stop = min(start + rows, len(cx))
-            d = np.hypot(
-                cx[start:stop, None] - demand.x[None, :], cy[start:stop, None] - demand.y[None, :]
-            )
+            d = demand.rows(cx, cy, np.arange(start, stop))
             cost = (np.minimum(d, current[None, :]) * demand.weights[None, :]).sum(axis=1)
             cost[taken[start:stop]] = np.inf
             j = int(np.argmin(cost)) if len(cost) else 0
@@ -138,7 +211,7 @@ def greedy_median(cx: np.ndarray, cy: np.ndarray, demand: MedianDemand, k: int) 
             break
         chosen.append(best_j)
         taken[best_j] = True
-        dist = np.hypot(cx[best_j] - demand.x, cy[best_j] - demand.y)
+        dist = demand.rows(cx, cy, [best_j])[0]
         current = np.minimum(current, dist)
     return chosen
 
@@ -147,6 +220,13 @@ def trivial_bound(cx: np.ndarray, cy: np.ndarray, demand: MedianDemand) -> float
     """Σ w_i · distance to its nearest candidate or fixed site: a lower bound for any k."""
     if demand.total <= 0 or len(cx) == 0:
         return 0.0
+    if demand.walk is not None:
+        nearest = np.full(len(demand.x), np.inf)
+        rows = max(1, CHUNK_ENTRIES // max(1, len(demand.x)))
+        for start in range(0, len(cx), rows):
+            part = demand.rows(cx, cy, np.arange(start, min(len(cx), start + rows)))
+            nearest = np.minimum(nearest, part.min(axis=0))
+        return float((demand.weights * np.minimum(nearest, demand.fixed_distance)).sum())
     where, dist = shapely.STRtree(shapely.points(cx, cy)).query_nearest(
         shapely.points(demand.x, demand.y), return_distance=True
     )
@@ -160,6 +240,8 @@ def options(cx, cy, demand: MedianDemand, limit: np.ndarray) -> tuple[np.ndarray
     demand point), sorted by demand point, and their distances (one STRtree query)."""
     if len(cx) == 0 or len(limit) == 0:
         return np.empty((2, 0), dtype=np.intp), np.empty(0)
+    if demand.walk is not None:
+        return _walk_options(cx, cy, demand, limit)
     finite = np.where(np.isfinite(limit), limit, 0.0)
     pairs = shapely.STRtree(shapely.points(cx, cy)).query(
         shapely.points(demand.x, demand.y), predicate="dwithin", distance=finite
@@ -169,6 +251,21 @@ def options(cx, cy, demand: MedianDemand, limit: np.ndarray) -> tuple[np.ndarray
     pairs, d = pairs[:, keep], d[keep]
     order = np.lexsort((pairs[1], pairs[0]))
     return pairs[:, order], d[order]
+
+
+def _walk_options(cx, cy, demand: MedianDemand, limit: np.ndarray):
+    """:func:`options` by walking distance (over the rows, in chunks of candidates)."""
+    found_i, found_j, found_d = [], [], []
+    rows = max(1, CHUNK_ENTRIES // max(1, len(demand.x)))
+    for start in range(0, len(cx), rows):
+        part = demand.rows(cx, cy, np.arange(start, min(len(cx), start + rows)))
+        j, i = np.nonzero(part < limit[None, :])
+        found_i.append(i)
+        found_j.append(j + start)
+        found_d.append(part[j, i])
+    i, j, d = (np.concatenate(x) for x in (found_i, found_j, found_d))
+    order = np.lexsort((j, i))
+    return np.stack([i, j])[:, order].astype(np.intp), d[order]
 
 
 def _solve_model(cx, cy, demand: MedianDemand, limit, k, warm, time_limit, pairs, d):
