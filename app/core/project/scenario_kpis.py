@@ -9,7 +9,12 @@ Per scenario (docs/guide.md, "Compare scenarios"):
   employees within its catchment;
 - ``union_startups``, ``union_employees``: start-ups (and their employees) within the
   catchment of **any** site, each counted once;
-- ``nearest_mean_m``: mean distance from a start-up to its nearest site;
+- ``catchment``: the catchment its figures use ("circle (straight line)" or "walking
+  network: NAME", the scenario's own mode);
+- ``nearest_mean_m``: mean distance from a start-up **in an innovation district that holds
+  at least one of its sites** to its nearest site (start-ups of districts without a site
+  are left out: they measure the gap between districts, not the scenario; without a
+  districts layer every covered start-up counts);
 - ``floor_area_m2``: buildable floor area (``max_gfa_m2``) summed over the sites;
 - ``not_permitted_n``: sites where the centre's use is not permitted;
 - ``mean_score``: mean score of the sites;
@@ -17,7 +22,9 @@ Per scenario (docs/guide.md, "Compare scenarios"):
   the catchment of any site.
 
 A catchment is everything within the site's radius (its own ``radius_m``, else the
-scenario's R) of the site's point or polygon, as for the indicators. Start-ups outside
+scenario's R) of the site's point or polygon, as for the indicators: in a straight line,
+or along the scenario's walking network (:attr:`ScenarioInput.network`; distances are
+walks, a start-up off the network is not reached and has no nearest site). Start-ups outside
 the start-up layer's coverage area are not counted; a figure that depends only on
 uncovered places is unknown (NaN: "not covered"), never 0. One STRtree query per
 scenario gives the (site, start-up) pairs; counts come from ``np.unique``/``bincount``.
@@ -26,15 +33,22 @@ scenario gives the (site, start-up) pairs; counts come from ``np.unique``/``binc
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from app.core.formats.vector import InputError
+from app.core.indicators.catchment import IndexedLayer
 from app.core.indicators.engine import IndicatorEngine, features_inside, to_working_crs
 from app.core.indicators.score import Weights, rank_sites
+from app.core.network.catchment import WalkingDistances, catchment_label
+from app.core.network.read import separated_flags
+from app.core.network.settings import CatchmentSetting
+from app.core.network.source import build_cached
+from app.core.network.topology import Network
 from app.core.project.coverage import role_coverages
 from app.core.project.scenario_model import ScenarioSet
 from app.core.project.user_layers import role_layer
@@ -43,6 +57,7 @@ from layers.model import Layer, LayerStack
 #: The KPI columns before the per-district shares, in table order.
 KPI_COLUMNS = (
     "sites_n",
+    "catchment",
     "best_site",
     "best_startups",
     "best_employees",
@@ -58,12 +73,13 @@ SHARE_PREFIX = "share:"
 #: English labels of the KPIs (translated by the UI and the PDF).
 KPI_LABELS = {
     "sites_n": "Sites",
+    "catchment": "Catchment",
     "best_site": "Best site",
     "best_startups": "Start-ups reached by the best site",
     "best_employees": "Employees reached by the best site",
     "union_startups": "Start-ups reached by all sites",
     "union_employees": "Employees reached by all sites",
-    "nearest_mean_m": "Mean distance to the nearest site (m)",
+    "nearest_mean_m": "Mean distance to the nearest site, start-ups of districts with a site (m)",
     "floor_area_m2": "Buildable floor area (m²)",
     "not_permitted_n": "Sites where the use is not permitted",
     "mean_score": "Mean score",
@@ -82,14 +98,20 @@ HIGHER_IS_BETTER = {
 }
 
 
+#: Text columns (no delta).
+TEXT_COLUMNS = ("catchment", "best_site")
+
+
 @dataclass(frozen=True)
 class ScenarioInput:
-    """One scenario to compare: its name, sites, radius R and weights."""
+    """One scenario to compare: its name, sites, radius R, weights and walking network
+    (the table name; None: straight-line circles)."""
 
     name: str
     sites: gpd.GeoDataFrame
     radius_m: float
     weights: Weights
+    network: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +130,8 @@ class KpiContext:
         The start-up layer's coverage area (None: the whole map).
     districts : GeoDataFrame or None
         The innovation districts (``district_id``, ``name``) for the shares.
+    stack, frames, rules, coverage
+        What a walking engine is built from (:meth:`engine_for`).
     """
 
     engine: IndicatorEngine
@@ -115,6 +139,42 @@ class KpiContext:
     employees: np.ndarray | None
     startups_area: shapely.Geometry | None
     districts: gpd.GeoDataFrame | None
+    stack: LayerStack | None = None
+    frames: tuple = ()
+    rules: object = None
+    coverage: Mapping = field(default_factory=dict)
+    tolerance_m: float = 1.0
+    walking: dict = field(default_factory=dict)
+
+    def engine_for(self, network: str | None) -> tuple[IndicatorEngine, WalkingDistances | None]:
+        """The engine of a catchment: :attr:`engine` for circles, else one walking along
+        the project table ``network`` (built once per context; the graph comes from the
+        network cache).
+
+        Raises
+        ------
+        InputError
+            ``network`` is no line layer of the project, or its network is refused.
+        """
+        if not network:
+            return self.engine, None
+        found = self.walking.get(network)
+        if found is None:
+            distances = WalkingDistances(_network(self.stack, network, self.tolerance_m), network)
+            startups, education, stations, zoning = self.frames
+            engine = IndicatorEngine(
+                startups,
+                education,
+                stations,
+                zoning,
+                rules=self.rules,  # type: ignore[arg-type]
+                coverage=self.coverage,
+                distances=distances,
+            )
+            if self.stack is not None and (layer := self.stack.get(network)) is not None:
+                distances.name = layer.title_en
+            found = self.walking[network] = (engine, distances)
+        return found
 
     @classmethod
     def build(
@@ -161,7 +221,32 @@ class KpiContext:
         districts = _data(stack.get("districts"))
         if districts is not None:
             districts = to_working_crs(districts)
-        return cls(engine, geoms, employees, coverage.get("startups"), districts)
+        setting = CatchmentSetting.from_extra(dict(extra))
+        return cls(
+            engine,
+            geoms,
+            employees,
+            coverage.get("startups"),
+            districts,
+            stack,
+            tuple(frames),
+            rules,
+            coverage,
+            setting.tolerance_m,
+        )
+
+
+def _network(stack: LayerStack | None, name: str, tolerance: float) -> Network:
+    """The walking network of the project table ``name`` (as the app builds it)."""
+    layer = stack.get(name) if stack is not None else None
+    if layer is None:
+        raise InputError(f"the walking network '{name}' is not a layer of this project")
+    geoms = np.asarray(to_working_crs(layer.data).geometry.values, dtype=object)
+    lines = np.isin(shapely.get_type_id(geoms), (1, 2, 5))
+    if not lines.any():
+        raise InputError(f"{layer.title_en} has no lines: a walking network is a line layer")
+    network, _ = build_cached(geoms[lines], separated_flags(layer.data)[lines], tolerance)
+    return network
 
 
 _ROLES = ("startups", "education", "stations", "zoning")
@@ -192,6 +277,7 @@ def scenario_inputs(
                 scenarios.sites_of(index, layer),
                 scenario.radius_m,
                 Weights.from_dict(scenario.weights),
+                scenario.walking_network,
             )
         )
     return out
@@ -200,9 +286,11 @@ def scenario_inputs(
 def scenario_kpis(context: KpiContext, scenario: ScenarioInput) -> dict[str, object]:
     """The KPIs of one scenario (see the module docstring); NaN where unknown."""
     sites = to_working_crs(scenario.sites)
-    table = context.engine.compute(sites, scenario.radius_m, weights=scenario.weights)
+    engine, walking = context.engine_for(scenario.network)
+    table = engine.compute(sites, scenario.radius_m, weights=scenario.weights)
     out: dict[str, object] = {key: np.nan for key in KPI_COLUMNS}
     out["sites_n"] = len(sites)
+    out["catchment"] = catchment_label(walking.name if walking is not None else None)
     out["best_site"] = ""
     geoms = np.asarray(sites.geometry.values, dtype=object)
     usable = (
@@ -222,18 +310,56 @@ def scenario_kpis(context: KpiContext, scenario: ScenarioInput) -> dict[str, obj
         out["mean_score"] = float(np.nanmean(score)) if np.isfinite(score).any() else np.nan
     radii = _radii(sites, scenario.radius_m)[usable]
     site_geoms = geoms[usable]
-    reached = _reached(context.startups, site_geoms, radii)
+    reached = _reached(context.startups, site_geoms, radii, walking)
     covered = _any_catchment_covered(table, context)
     if covered:
         out["union_startups"] = int(reached.sum())
         if context.employees is not None:
             out["union_employees"] = float(np.nansum(context.employees[reached]))
-    if len(site_geoms) and len(context.startups):
-        tree = shapely.STRtree(site_geoms)
-        _, distances = tree.query_nearest(context.startups, return_distance=True, all_matches=False)
-        out["nearest_mean_m"] = float(np.mean(distances))
+    out["nearest_mean_m"] = nearest_mean(context, site_geoms, walking)
     out.update(_district_shares(context, reached))
     return out
+
+
+def startups_in_site_districts(context: KpiContext, sites: np.ndarray) -> np.ndarray:
+    """Indices of the start-ups lying in an innovation district that holds at least one
+    of ``sites`` (every start-up without a districts layer)."""
+    districts = context.districts
+    n = len(context.startups)
+    if districts is None or len(districts) == 0:
+        return np.arange(n)
+    geoms = np.asarray(districts.geometry.values, dtype=object)
+    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    if len(sites) == 0 or len(geoms) == 0 or n == 0:
+        return np.zeros(0, dtype=int)
+    held = np.unique(shapely.STRtree(sites).query(geoms, predicate="intersects")[0])
+    if len(held) == 0:
+        return np.zeros(0, dtype=int)
+    pairs = shapely.STRtree(context.startups).query(geoms[held], predicate="intersects")
+    return np.unique(pairs[1])
+
+
+def nearest_mean(
+    context: KpiContext, sites: np.ndarray, walking: WalkingDistances | None = None
+) -> float:
+    """``nearest_mean_m``: mean distance (straight or walked) from each start-up of a
+    district holding a site to its nearest site; NaN when there is none (or, walking,
+    none reaches a site)."""
+    chosen = startups_in_site_districts(context, sites)
+    if len(sites) == 0 or len(chosen) == 0:
+        return np.nan
+    points = context.startups[chosen]
+    if walking is None:
+        _, distances = shapely.STRtree(sites).query_nearest(
+            points, return_distance=True, all_matches=False
+        )
+    else:  # the walk from each start-up to its nearest site: one multi-source search
+        to_sites = WalkingDistances(walking.network, walking.name).wrap(
+            "sites", IndexedLayer.build(sites)
+        )
+        distances = to_sites.nearest_distances(points)
+    distances = np.asarray(distances, dtype=float)
+    return float(np.nanmean(distances)) if np.isfinite(distances).any() else np.nan
 
 
 def _number(value) -> float:
@@ -254,13 +380,25 @@ def _radii(sites: gpd.GeoDataFrame, radius: float) -> np.ndarray:
     return np.where(np.isfinite(own) & (own >= 0), own, float(radius))
 
 
-def _reached(startups: np.ndarray, sites: np.ndarray, radii: np.ndarray) -> np.ndarray:
-    """Per start-up: within the radius of at least one site (one STRtree query)."""
+def _reached(
+    startups: np.ndarray,
+    sites: np.ndarray,
+    radii: np.ndarray,
+    walking: WalkingDistances | None = None,
+) -> np.ndarray:
+    """Per start-up: within the radius (straight, or walked along ``walking``'s
+    network) of at least one site (one STRtree query or one multi-source search)."""
     reached = np.zeros(len(startups), dtype=bool)
     if len(startups) == 0 or len(sites) == 0:
         return reached
-    tree = shapely.STRtree(startups)
-    pairs = tree.query(sites, predicate="dwithin", distance=radii)
+    if walking is not None:
+        layer = walking.layers.get("kpi_startups")
+        if layer is None:
+            layer = walking.wrap("kpi_startups", IndexedLayer.build(startups))
+        pairs = layer.pairs_within(sites, radii)
+    else:
+        tree = shapely.STRtree(startups)
+        pairs = tree.query(sites, predicate="dwithin", distance=radii)
     reached[np.unique(pairs[1])] = True
     return reached
 
@@ -319,7 +457,8 @@ def compare(context: KpiContext, scenarios: Sequence[ScenarioInput]) -> pd.DataF
 def deltas(table: pd.DataFrame) -> pd.DataFrame:
     """Each numeric KPI minus the first scenario's (the first row is all 0; NaN where
     either is unknown); ``best_site`` is left out."""
-    numeric = table.drop(columns="best_site").apply(pd.to_numeric, errors="coerce")
+    text = [c for c in TEXT_COLUMNS if c in table.columns]
+    numeric = table.drop(columns=text).apply(pd.to_numeric, errors="coerce")
     return numeric - numeric.iloc[0]
 
 
@@ -345,9 +484,12 @@ __all__ = [
     "KpiContext",
     "SHARE_PREFIX",
     "ScenarioInput",
+    "TEXT_COLUMNS",
     "compare",
     "deltas",
     "district_names",
+    "nearest_mean",
     "scenario_inputs",
     "scenario_kpis",
+    "startups_in_site_districts",
 ]

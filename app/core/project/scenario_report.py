@@ -170,6 +170,17 @@ _FORMATS = {
 }
 
 
+def catchment_text(label: str, language: str = "en") -> str:
+    """A recorded catchment label ("circle (straight line)", "walking network: NAME")
+    in ``language``."""
+    from app.core.i18n_catalog import translate
+
+    prefix = "walking network: "
+    if label.startswith(prefix):
+        return translate("Walking network: {name}", language, name=label[len(prefix) :])
+    return translate("Straight line (circle)", language)
+
+
 def display_rows(result: Comparison, language: str = "en") -> list[DisplayRow]:
     """The comparison as text rows in ``language``: the KPIs, then one row per district
     ("Start-ups of G-Valley within R"); unknown values read "not covered" ("—" for the
@@ -200,6 +211,9 @@ def display_rows(result: Comparison, language: str = "en") -> list[DisplayRow]:
             if key == "best_site":
                 values.append(str(value) if value else "—")
                 continue
+            if key == "catchment":
+                values.append(catchment_text(str(value), language))
+                continue
             missing = value is None or (isinstance(value, float) and math.isnan(value))
             na = "—" if key in ("mean_score", "nearest_mean_m") else unknown
             values.append(na if missing else pattern.format(value))
@@ -220,6 +234,7 @@ def display_rows(result: Comparison, language: str = "en") -> list[DisplayRow]:
 __all__ = [
     "Comparison",
     "DisplayRow",
+    "catchment_text",
     "display_rows",
     "ScenarioError",
     "as_json",

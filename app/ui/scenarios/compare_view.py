@@ -194,7 +194,12 @@ class CompareDialog(QDialog):
                 names,
                 self.window_.indicators.roles,
                 settings.extra,
-                engine=self.window_.indicators.engine,
+                # the app's engine measures the live catchment: reused for circles only
+                engine=(
+                    self.window_.indicators.engine
+                    if self.window_.indicators.walking is None
+                    else None
+                ),
             )
         except InnoAtlasError as err:
             self.note.setText(tr("Cannot compare: {reason}", reason=str(err)))
