@@ -201,12 +201,13 @@ class ScenarioControl(QObject):
         """Make scenario ``index`` current (called by the undo commands)."""
         scenarios = self.sync()
         if index != scenarios.current:
-            self.window.editing.select(None)
-            scenario = scenarios.switch(self.layer, index)
-            self.window.sites_toolbar.apply_radius(scenario.radius_m)
-            self.window.indicators_panel.apply_weights(Weights.from_dict(scenario.weights))
-            self._switching = True  # a refused network must not overwrite its record
+            # the live catchment belongs to the old scenario until the new one's is applied
+            self._switching = True
             try:
+                self.window.editing.select(None)
+                scenario = scenarios.switch(self.layer, index)
+                self.window.sites_toolbar.apply_radius(scenario.radius_m)
+                self.window.indicators_panel.apply_weights(Weights.from_dict(scenario.weights))
                 apply_scenario_catchment(self.window, scenario)
             finally:
                 self._switching = False

@@ -1,0 +1,85 @@
+"""A scenario's own catchment (issues 20 and 18): the Sites panel's Catchment combo sets
+the current scenario's (one undo step), switching scenario applies each one's to the
+indicators, and Compare measures each scenario with its own (real clicks and keys)."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from layers.model import LayerStack
+from tests.ui.conftest import _forget_changes, point_layer
+from tests.ui.network.test_walking import _streets
+from tests.ui.scenarios.test_scenarios_ui import click_edit_undo, click_menu, pick, type_name
+from tests.ui.sites.test_tools import at, click, use
+
+
+@pytest.fixture
+def w(qtbot):
+    from app.ui.gui import application, wait_until_drawn
+    from app.ui.window.main_window import MainWindow
+
+    application()
+    rng = np.random.default_rng(5)
+    xs, ys = rng.uniform(0, 2000, 2000), rng.uniform(0, 2000, 2000)
+    startups = point_layer("startups", "#3366cc", xs, ys, [""] * 2000)
+    window = MainWindow(LayerStack([startups, _streets()]))
+    window.resize(1100, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.canvas.zoom_to_extent((0, 0, 2000, 2000), margin=0.05)
+    window.actions_by_name["actionSnapping"].setChecked(False)
+    assert wait_until_drawn(window)
+    yield window
+    _forget_changes(window)
+
+
+def startups_reached(window) -> float:
+    window.indicators.wait()
+    return float(window.indicators.row(window.editing.selected)["startups_n"])
+
+
+def test_each_scenario_keeps_and_applies_its_catchment(qtbot, w):
+    control, walking = w.scenarios, w.walking.controller
+    use(qtbot, w, Qt.Key.Key_P)
+    click(qtbot, w, (600.0, 900.0))  # a site just south of the river
+    circle = startups_reached(w)
+    combo = control.catchment.combo
+    assert combo.currentText() == "Straight line (circle)"
+    assert combo.itemText(1) == "Walking network: streets"
+    # a copy of the scenario, walking along the streets (the Catchment combo, by keys)
+    click_menu(qtbot, w, control.action_duplicate)
+    type_name(qtbot, w, "Walks")
+    assert control.combo.currentText() == "Walks"
+    pick(qtbot, combo, 1)
+    assert walking.setting.uses_network and walking.network is not None
+    assert w.undo_stack.undoText() == "Catchment: walking network"
+    assert control.scenarios.current_scenario.walking_network == "streets"
+    w.editing.select(w.stack.get("sites").data["site_id"].iloc[0])
+    walked = startups_reached(w)
+    assert walked < circle  # the walk does not cross the river
+    # back to Scenario 1 with the Sites panel's combo: circles again
+    pick(qtbot, control.panel_combo, 0)
+    assert control.combo.currentText() == "Scenario 1"
+    assert not walking.setting.uses_network and w.indicators.walking is None
+    assert combo.currentText() == "Straight line (circle)"
+    # and to Walks: its walking network comes back
+    pick(qtbot, control.panel_combo, 1)
+    assert walking.setting.uses_network and w.indicators.walking is not None
+    assert combo.currentText() == "Walking network: streets"
+    # Edit › Undo (the switch): Scenario 1 and its circles
+    click_edit_undo(qtbot, w)
+    assert control.combo.currentText() == "Scenario 1" and not walking.setting.uses_network
+    # Compare: each scenario with its own catchment
+    dialog = control.compare()
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.chosen() == ["Scenario 1", "Walks"]
+    table = dialog.table
+    labels = [table.verticalHeaderItem(r).text() for r in range(table.rowCount())]
+    row = labels.index("Catchment")
+    assert table.item(row, 0).text() == "Straight line (circle)"
+    assert table.item(row, 1).text() == "Walking network: streets"
+    reached = labels.index("Start-ups reached by all sites")
+    assert int(table.item(reached, 0).text().replace(",", "")) == circle
+    assert table.item(reached, 1).text().startswith(f"{walked:,.0f}  (−")
+    dialog.close()
+    assert at  # the helpers of the site tools are shared
