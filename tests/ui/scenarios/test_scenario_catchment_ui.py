@@ -83,3 +83,32 @@ def test_each_scenario_keeps_and_applies_its_catchment(qtbot, w):
     assert table.item(reached, 1).text().startswith(f"{walked:,.0f}  (−")
     dialog.close()
     assert at  # the helpers of the site tools are shared
+
+
+def test_a_scene_keeps_its_catchment_and_showing_it_applies_it(qtbot, w):
+    from tests.ui.scenes.test_scenes import click_row, row_centre, show_panel
+
+    walking, combo = w.walking.controller, w.scenarios.catchment.combo
+    pick(qtbot, combo, 1)  # walking network
+    assert walking.setting.uses_network
+    show_panel(qtbot, w)
+    panel = w.scenes_panel
+    before = len(w.scenes.scenes)
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)  # a scene of this view
+    scenes = w.scenes.scenes
+    assert len(scenes) == before + 1
+    added = scenes[-1]
+    assert (added.catchment_mode, added.network_layer) == ("network", "streets")
+    assert added.as_record()["catchment"] == "network"
+    pick(qtbot, combo, 0)  # back to circles
+    assert not walking.setting.uses_network
+    # showing the scene (double click in the Scenes panel) walks again
+    row = len(scenes) - 1
+    lst = panel.list
+    click_row(qtbot, w, row)
+    qtbot.mouseDClick(lst.viewport(), Qt.MouseButton.LeftButton, pos=row_centre(w, row))
+    qtbot.waitUntil(lambda: not w.presentation.animating, timeout=3000)
+    assert walking.setting.uses_network and w.indicators.walking is not None
+    assert combo.currentText() == "Walking network: streets"
+    # the current scenario follows the live setting
+    assert w.scenarios.scenarios.current_scenario.walking_network == "streets"
