@@ -112,3 +112,50 @@ def test_a_scene_keeps_its_catchment_and_showing_it_applies_it(qtbot, w):
     assert combo.currentText() == "Walking network: streets"
     # the current scenario follows the live setting
     assert w.scenarios.scenarios.current_scenario.walking_network == "streets"
+
+
+def _teal_pixels(pdf, tmp_path) -> int:
+    """Pixels of the page near the isochrone colour (pdftoppm at 40 dpi)."""
+    import shutil
+    import subprocess
+
+    from PySide6.QtGui import QImage
+
+    from app.core.network.layer import ISOCHRONE_COLOUR
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    stem = tmp_path / pdf.stem
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-singlefile", pdf, stem], check=True)
+    image = QImage(str(stem) + ".png").convertToFormat(QImage.Format.Format_RGB888)
+    width, height = image.width(), image.height()
+    data = np.frombuffer(image.constBits(), np.uint8).reshape(height, image.bytesPerLine())
+    rgb = data[:, : width * 3].reshape(height, width, 3).astype(int)
+    target = np.array([int(ISOCHRONE_COLOUR[i : i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(rgb - target).sum(axis=2) < 60).sum())
+
+
+def test_the_dossier_shows_the_isochrone_and_names_the_catchment(qtbot, w, tmp_path):
+    import shutil
+    import subprocess
+
+    use(qtbot, w, Qt.Key.Key_P)
+    click(qtbot, w, (600.0, 900.0))
+    w.indicators.wait()
+    circles = tmp_path / "circles.pdf"
+    assert w.decisions.export_dossiers(circles)
+    pick(qtbot, w.scenarios.catchment.combo, 1)  # walking network
+    w.indicators.wait()
+    walks = tmp_path / "walks.pdf"
+    assert w.decisions.export_dossiers(walks)
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+
+    def text(pdf):
+        out = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+        return " ".join(out.split())
+
+    assert "Catchment: Straight line (circle)" in text(circles)
+    assert "Catchment: Walking network: streets" in text(walks)
+    # the inset fills the walk's area: many more pixels of the isochrone colour
+    assert _teal_pixels(walks, tmp_path) > 5 * max(_teal_pixels(circles, tmp_path), 20)
