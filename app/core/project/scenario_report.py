@@ -100,10 +100,21 @@ def comparison(
     return Comparison(table, deltas(table), district_names(context), caveat)
 
 
+def nearest_scope(result: Comparison) -> str:
+    """Which start-ups ``nearest_mean_m`` averages over (written beside it in CSV/JSON)."""
+    if result.districts:
+        return "start-ups of the innovation districts holding a site"
+    return "every covered start-up (no districts layer)"
+
+
 def flat_table(result: Comparison) -> pd.DataFrame:
-    """One row per scenario: ``scenario``, the KPIs, ``share_<district_id>``, then
-    ``delta_<kpi>`` for each numeric KPI (for CSV)."""
+    """One row per scenario: ``scenario``, the KPIs (``nearest_mean_m`` followed by
+    ``nearest_mean_scope``, the start-ups it averages over), ``share_<district_id>``,
+    then ``delta_<kpi>`` for each numeric KPI (for CSV)."""
     table = result.table.rename(columns=lambda c: c.replace(SHARE_PREFIX, "share_"))
+    table.insert(
+        list(table.columns).index("nearest_mean_m") + 1, "nearest_mean_scope", nearest_scope(result)
+    )
     change = result.deltas.rename(columns=lambda c: "delta_" + c.replace(SHARE_PREFIX, "share_"))
     out = pd.concat([table, change], axis=1).reset_index()
     return out
@@ -119,7 +130,8 @@ def _clean(value):
 
 def as_json(result: Comparison) -> str:
     """The comparison as JSON: ``scenarios`` (name, ``kpis``, ``deltas``,
-    ``district_shares``), ``labels``, ``districts`` and ``caveat``; unknown values null."""
+    ``district_shares``), ``labels``, ``nearest_mean_scope`` (the start-ups
+    ``nearest_mean_m`` averages over), ``districts`` and ``caveat``; unknown values null."""
     scenarios = []
     for name, row in result.table.iterrows():
         change = result.deltas.loc[name]
@@ -138,6 +150,7 @@ def as_json(result: Comparison) -> str:
     document = {
         "scenarios": scenarios,
         "labels": dict(KPI_LABELS),
+        "nearest_mean_scope": nearest_scope(result),
         "districts": result.districts,
         "caveat": result.caveat,
     }
@@ -241,4 +254,5 @@ __all__ = [
     "check_names",
     "comparison",
     "flat_table",
+    "nearest_scope",
 ]

@@ -126,3 +126,42 @@ def test_a_table_without_the_network_column_still_reads(tmp_path):
         None,
     )
     assert not math.isnan(row.radius_m) and np.isfinite(row.radius_m)
+
+
+def test_csv_and_json_say_which_start_ups_the_mean_distance_counts():
+    import json
+
+    from app.core.project.scenario_kpis import deltas, district_names
+    from app.core.project.scenario_report import Comparison, as_json, flat_table
+
+    context = KpiContext.build(_stack(), {}, {})
+    table = compare(context, [ScenarioInput("Circles", _sites(), 800.0, Weights())])
+    result = Comparison(table, deltas(table), district_names(context), "")
+    flat = flat_table(result)
+    columns = list(flat.columns)
+    assert columns[columns.index("nearest_mean_m") + 1] == "nearest_mean_scope"
+    scope = "start-ups of the innovation districts holding a site"
+    assert flat.loc[0, "nearest_mean_scope"] == scope
+    data = json.loads(as_json(result))
+    assert data["nearest_mean_scope"] == scope
+    assert "districts with a site" in data["labels"]["nearest_mean_m"]
+    assert data["scenarios"][0]["kpis"]["catchment"] == "circle (straight line)"
+
+
+def test_start_ups_of_districts_without_a_site_are_left_out():
+    stack = _stack()
+    far = gpd.GeoDataFrame(
+        {"name": ["far away"], "sector": "ict", "employees": [1.0]},
+        geometry=[shapely.Point(X0 + 5500, Y0 + 5500)],
+        crs=WORKING_CRS,
+    )
+    startups = stack.get("startups")
+    import pandas as pd
+
+    startups.set_data(
+        gpd.GeoDataFrame(pd.concat([startups.data, far], ignore_index=True), crs=WORKING_CRS)
+    )
+    context = KpiContext.build(stack, {}, {})
+    table = compare(context, [ScenarioInput("Circles", _sites(), 800.0, Weights())])
+    # the start-up of the district without a site (7.8 km away) does not count
+    assert table.loc["Circles", "nearest_mean_m"] == pytest.approx((300 + 500) / 2)
