@@ -230,6 +230,10 @@ class ScenarioControl(QObject):
         if self.compare_dialog is not None:
             self.compare_dialog.close()
         self.catchment.retranslate()
+        labels = (self.panel_label, self.catchment.label)  # the two combos line up
+        width = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(width)
         self._name_implicit()
         self.list_changed()
         self.catchment.refresh()
@@ -361,5 +365,9 @@ class ScenarioControl(QObject):
         for combo in (self.combo, self.panel_combo):
             combo.setToolTip(tip)
         self.catchment.retranslate()
+        labels = (self.panel_label, self.catchment.label)  # the two combos line up
+        width = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(width)
         self._name_implicit()
         self.list_changed()
