@@ -165,3 +165,30 @@ def test_start_ups_of_districts_without_a_site_are_left_out():
     table = compare(context, [ScenarioInput("Circles", _sites(), 800.0, Weights())])
     # the start-up of the district without a site (7.8 km away) does not count
     assert table.loc["Circles", "nearest_mean_m"] == pytest.approx((300 + 500) / 2)
+
+
+def test_save_and_open_keep_each_scenario_s_catchment(default_project_path, tmp_path):
+    from app.core.project.store import open_project, save_project
+
+    project = open_project(default_project_path)
+    layer = project.stack.get("sites")
+    scenario_set = _scenarios_of(layer)
+    walks = Scenario("Walks", 800.0, {}, NETWORK_MODE, network_layer="streets")
+    scenario_set.insert(1, walks)
+    # the current scenario walks too: the live setting is the project's
+    project.settings.extra.update(catchment_extra({}, "roads", None))
+    out = tmp_path / "saved.gpkg"
+    save_project(out, project.stack, project.settings, remember=False)
+    opened = open_project(out)
+    scenarios = _scenarios_of(opened.stack.get("sites"))
+    assert [(s.name, s.walking_network) for s in scenarios.scenarios] == [
+        (scenario_set.scenarios[0].name, "roads"),
+        ("Walks", "streets"),
+    ]
+    assert live_catchment(opened.settings.extra) == ("roads", "roads")
+
+
+def _scenarios_of(layer):
+    from app.core.project.scenario_store import scenarios_of
+
+    return scenarios_of(layer)
