@@ -82,13 +82,16 @@ def comparison(
     extra: dict,
     rules=None,
     engine=None,
+    context: KpiContext | None = None,
 ) -> Comparison:
     """The comparison of the scenarios ``names`` of a project (checked, see
-    :func:`check_names`)."""
+    :func:`check_names`); ``context`` reuses one already built (the Compare view's maps
+    share its engines)."""
     layer = stack.get("sites")
     assert layer is not None
     names = check_names(scenarios, layer, names)
-    context = KpiContext.build(stack, roles, extra, rules=rules, engine=engine)
+    if context is None:
+        context = KpiContext.build(stack, roles, extra, rules=rules, engine=engine)
     table = compare(context, scenario_inputs(scenarios, layer, names))
     caveated = [
         layer.title("en")

@@ -4,7 +4,9 @@ indicators, and Compare measures each scenario with its own (real clicks and key
 
 import numpy as np
 import pytest
+import shapely
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from layers.model import LayerStack
 from tests.ui.conftest import _forget_changes, point_layer
@@ -159,3 +161,25 @@ def test_the_dossier_shows_the_isochrone_and_names_the_catchment(qtbot, w, tmp_p
     assert "Catchment: Walking network: streets" in text(walks)
     # the inset fills the walk's area: many more pixels of the isochrone colour
     assert _teal_pixels(walks, tmp_path) > 5 * max(_teal_pixels(circles, tmp_path), 20)
+
+
+def test_compare_maps_draw_the_walking_scenario_s_isochrones(qtbot, w):
+    from app.core.network.layer import ISOCHRONE_LAYER
+
+    control = w.scenarios
+    use(qtbot, w, Qt.Key.Key_P)
+    click(qtbot, w, (600.0, 900.0))
+    w.indicators.wait()
+    control.apply_name("duplicate", "Walks")
+    pick(qtbot, control.catchment.combo, 1)  # Walks walks
+    dialog = control.compare()
+    qtbot.waitUntil(dialog.isVisible)
+    circles, walks = dialog.map_data
+    assert circles.stack.get(ISOCHRONE_LAYER) is None
+    iso = walks.stack.get(ISOCHRONE_LAYER)
+    assert iso is not None and len(iso.data) == 1
+    # the isochrone stops at the river (y = 950..1050) but the circle crosses it
+    assert not iso.data.geometry.iloc[0].intersects(shapely.Point(600, 1150).buffer(10))
+    titles = [label.text() for label in dialog.findChildren(QLabel, "compareMapTitle")]
+    assert any(t.endswith("Walking network: streets") for t in titles)
+    dialog.close()
