@@ -359,6 +359,7 @@ def export_dossiers(
     language: str = "en",
     when: str | None = None,
     isochrones: dict | None = None,
+    catchment: str | None = None,
 ) -> int:
     """Build and write the dossiers of every site of ``results`` (the CLI and the app).
 
@@ -382,8 +383,11 @@ def export_dossiers(
         The page language and printed date.
     isochrones : dict, optional
         ``site_id`` -> its walking isochrone, drawn in the inset (with a walking
-        network). The catchment printed on the pages is the one ``results`` records
-        (``attrs["catchment"]`` or its ``catchment`` column; else the straight line).
+        network).
+    catchment : str, optional
+        The catchment printed on the pages ("walking network: NAME"); default: the one
+        ``results`` records (``attrs["catchment"]`` or its ``catchment`` column; else
+        the straight line).
 
     Returns
     -------
@@ -455,7 +459,7 @@ def export_dossiers(
         indicators=frame,
         radius_m=radius_m,
         when=when,
-        catchment=recorded_catchment(results),
+        catchment=catchment or recorded_catchment(results),
         isochrones={str(k): v for k, v in (isochrones or {}).items()},
     )
 
