@@ -19,7 +19,10 @@ Per scenario (docs/guide.md, "Compare scenarios"):
 - ``not_permitted_n``: sites where the centre's use is not permitted;
 - ``mean_score``: mean score of the sites;
 - ``share:<district_id>``: per innovation district, the share of its start-ups within
-  the catchment of any site.
+  the catchment of any site;
+- ``nearest:<district_id>``: per innovation district, the mean distance from its
+  start-ups to their nearest site (of any district), NaN without start-ups or outside
+  the coverage area (CSV and JSON; the Compare table shows ``nearest_mean_m``).
 
 A catchment is everything within the site's radius (its own ``radius_m``, else the
 scenario's R) of the site's point or polygon, as for the indicators: in a straight line,
@@ -70,6 +73,8 @@ KPI_COLUMNS = (
 )
 #: Prefix of the per-district share columns.
 SHARE_PREFIX = "share:"
+#: Prefix of the per-district mean distance to the nearest site (CSV/JSON only).
+NEAREST_PREFIX = "nearest:"
 #: English labels of the KPIs (translated by the UI and the PDF).
 KPI_LABELS = {
     "sites_n": "Sites",
@@ -316,9 +321,53 @@ def scenario_kpis(context: KpiContext, scenario: ScenarioInput) -> dict[str, obj
         out["union_startups"] = int(reached.sum())
         if context.employees is not None:
             out["union_employees"] = float(np.nansum(context.employees[reached]))
-    out["nearest_mean_m"] = nearest_mean(context, site_geoms, walking)
+    nearest = nearest_distances(context.startups, site_geoms, walking)
+    chosen = startups_in_site_districts(context, site_geoms)
+    picked = nearest[chosen] if len(nearest) else nearest
+    out["nearest_mean_m"] = (
+        float(np.nanmean(picked)) if len(picked) and np.isfinite(picked).any() else np.nan
+    )
     out.update(_district_shares(context, reached))
+    out.update(_district_nearest(context, nearest))
     return out
+
+
+def nearest_distances(
+    startups: np.ndarray, sites: np.ndarray, walking: WalkingDistances | None = None
+) -> np.ndarray:
+    """Per start-up, the distance (straight or walked) to its nearest site (NaN: none,
+    or none reachable); empty when there are no sites."""
+    if len(sites) == 0 or len(startups) == 0:
+        return np.full(len(startups) if len(sites) else 0, np.nan)
+    if walking is None:
+        _, distances = shapely.STRtree(sites).query_nearest(
+            startups, return_distance=True, all_matches=False
+        )
+        return np.asarray(distances, dtype=float)
+    # the walk from each start-up to its nearest site: one multi-source search
+    to_sites = WalkingDistances(walking.network, walking.name).wrap(
+        "sites", IndexedLayer.build(sites)
+    )
+    return np.asarray(to_sites.nearest_distances(startups), dtype=float)
+
+
+def _district_nearest(context: KpiContext, nearest: np.ndarray) -> dict[str, float]:
+    """``nearest:<district_id>``: mean of ``nearest`` over each district's start-ups."""
+    districts = context.districts
+    if districts is None or "district_id" not in districts.columns or len(districts) == 0:
+        return {}
+    ids = districts["district_id"].astype(str).to_numpy()
+    means = np.full(len(ids), np.nan)
+    if len(nearest) and len(context.startups):
+        geoms = np.asarray(districts.geometry.values, dtype=object)
+        pairs = shapely.STRtree(context.startups).query(geoms, predicate="intersects")
+        values = nearest[pairs[1]]
+        ok = np.isfinite(values)
+        total = np.bincount(pairs[0][ok], weights=values[ok], minlength=len(ids))
+        count = np.bincount(pairs[0][ok], minlength=len(ids))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+    return {NEAREST_PREFIX + i: float(m) for i, m in zip(ids, means)}
 
 
 def startups_in_site_districts(context: KpiContext, sites: np.ndarray) -> np.ndarray:
@@ -348,17 +397,7 @@ def nearest_mean(
     chosen = startups_in_site_districts(context, sites)
     if len(sites) == 0 or len(chosen) == 0:
         return np.nan
-    points = context.startups[chosen]
-    if walking is None:
-        _, distances = shapely.STRtree(sites).query_nearest(
-            points, return_distance=True, all_matches=False
-        )
-    else:  # the walk from each start-up to its nearest site: one multi-source search
-        to_sites = WalkingDistances(walking.network, walking.name).wrap(
-            "sites", IndexedLayer.build(sites)
-        )
-        distances = to_sites.nearest_distances(points)
-    distances = np.asarray(distances, dtype=float)
+    distances = nearest_distances(context.startups[chosen], sites, walking)
     return float(np.nanmean(distances)) if np.isfinite(distances).any() else np.nan
 
 
@@ -446,12 +485,14 @@ def compare(context: KpiContext, scenarios: Sequence[ScenarioInput]) -> pd.DataF
     Returns
     -------
     DataFrame
-        :data:`KPI_COLUMNS` then one ``share:<district_id>`` column per district.
+        :data:`KPI_COLUMNS`, one ``share:<district_id>`` column per district, then one
+        ``nearest:<district_id>`` per district.
     """
     rows = [scenario_kpis(context, scenario) for scenario in scenarios]
     table = pd.DataFrame(rows, index=pd.Index([s.name for s in scenarios], name="scenario"))
     shares = [c for c in table.columns if c.startswith(SHARE_PREFIX)]
-    return table[list(KPI_COLUMNS) + shares]
+    nearest = [c for c in table.columns if c.startswith(NEAREST_PREFIX)]
+    return table[list(KPI_COLUMNS) + shares + nearest]
 
 
 def deltas(table: pd.DataFrame) -> pd.DataFrame:
@@ -482,6 +523,7 @@ __all__ = [
     "KPI_COLUMNS",
     "KPI_LABELS",
     "KpiContext",
+    "NEAREST_PREFIX",
     "SHARE_PREFIX",
     "ScenarioInput",
     "TEXT_COLUMNS",

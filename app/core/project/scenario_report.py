@@ -16,6 +16,7 @@ from app.core.errors import InnoAtlasError
 from app.core.project.scenario_kpis import (
     KPI_COLUMNS,
     KPI_LABELS,
+    NEAREST_PREFIX,
     SHARE_PREFIX,
     KpiContext,
     compare,
@@ -114,13 +115,18 @@ def flat_table(result: Comparison) -> pd.DataFrame:
     """One row per scenario: ``scenario``, the KPIs (``nearest_mean_m`` followed by
     ``nearest_mean_scope``, the start-ups it averages over), ``share_<district_id>``,
     then ``delta_<kpi>`` for each numeric KPI (for CSV)."""
-    table = result.table.rename(columns=lambda c: c.replace(SHARE_PREFIX, "share_"))
+    table = result.table.rename(columns=_flat_name)
     table.insert(
         list(table.columns).index("nearest_mean_m") + 1, "nearest_mean_scope", nearest_scope(result)
     )
-    change = result.deltas.rename(columns=lambda c: "delta_" + c.replace(SHARE_PREFIX, "share_"))
+    change = result.deltas.rename(columns=lambda c: "delta_" + _flat_name(c))
     out = pd.concat([table, change], axis=1).reset_index()
     return out
+
+
+def _flat_name(column: str) -> str:
+    """``share:<id>`` → ``share_<id>``, ``nearest:<id>`` → ``nearest_m_<id>`` (CSV)."""
+    return column.replace(SHARE_PREFIX, "share_").replace(NEAREST_PREFIX, "nearest_m_")
 
 
 def _clean(value):
@@ -133,7 +139,8 @@ def _clean(value):
 
 def as_json(result: Comparison) -> str:
     """The comparison as JSON: ``scenarios`` (name, ``kpis``, ``deltas``,
-    ``district_shares``), ``labels``, ``nearest_mean_scope`` (the start-ups
+    ``district_shares``, ``district_nearest_m``: per district the mean distance of its
+    start-ups to their nearest site), ``labels``, ``nearest_mean_scope`` (the start-ups
     ``nearest_mean_m`` averages over), ``districts`` and ``caveat``; unknown values null."""
     scenarios = []
     for name, row in result.table.iterrows():
@@ -147,6 +154,11 @@ def as_json(result: Comparison) -> str:
                     c[len(SHARE_PREFIX) :]: _clean(row[c])
                     for c in result.table.columns
                     if c.startswith(SHARE_PREFIX)
+                },
+                "district_nearest_m": {
+                    c[len(NEAREST_PREFIX) :]: _clean(row[c])
+                    for c in result.table.columns
+                    if c.startswith(NEAREST_PREFIX)
                 },
             }
         )

@@ -77,6 +77,7 @@ def test_each_scenario_is_measured_with_its_own_catchment():
     assert table.loc["Circles", "catchment"] == "circle (straight line)"
     assert table.loc["Walks", "catchment"] == "walking network: streets"
     assert table.loc["Walks", "share:d1"] == pytest.approx(0.5)
+    assert table.loc["Walks", "nearest:d1"] == pytest.approx(1400.0, abs=1.0)
 
 
 def test_a_missing_network_is_one_clear_error():
@@ -146,6 +147,10 @@ def test_csv_and_json_say_which_start_ups_the_mean_distance_counts():
     assert data["nearest_mean_scope"] == scope
     assert "districts with a site" in data["labels"]["nearest_mean_m"]
     assert data["scenarios"][0]["kpis"]["catchment"] == "circle (straight line)"
+    # per district: the mean distance of its start-ups to their nearest site
+    assert data["scenarios"][0]["district_nearest_m"]["d1"] == pytest.approx(400.0)
+    assert data["scenarios"][0]["district_nearest_m"]["far"] is None  # no start-ups
+    assert flat.loc[0, "nearest_m_d1"] == pytest.approx(400.0)
 
 
 def test_start_ups_of_districts_without_a_site_are_left_out():
@@ -165,6 +170,9 @@ def test_start_ups_of_districts_without_a_site_are_left_out():
     table = compare(context, [ScenarioInput("Circles", _sites(), 800.0, Weights())])
     # the start-up of the district without a site (7.8 km away) does not count
     assert table.loc["Circles", "nearest_mean_m"] == pytest.approx((300 + 500) / 2)
+    # but its district has its own figure
+    far_km = shapely.Point(X0 + 5500, Y0 + 5500).distance(shapely.Point(X0, Y0 - 150))
+    assert table.loc["Circles", "nearest:far"] == pytest.approx(far_km)
 
 
 def test_save_and_open_keep_each_scenario_s_catchment(default_project_path, tmp_path):

@@ -90,6 +90,13 @@ def _brute(stack, sites, radius, area):
         else:
             shares[district_id] = sum(inside) / len(inside)
     mean = sum(nearest) / len(nearest) if nearest else math.nan
+    by_district = {}
+    for district_id, polygon in DISTRICTS.items():  # every start-up of the district
+        inside = [
+            min(p.distance(s) for s in sites.geometry) for p in points if polygon.intersects(p)
+        ]
+        by_district[district_id] = sum(inside) / len(inside) if inside else math.nan
+    shares["nearest"] = by_district
     return union, union_employees, mean, shares
 
 
@@ -133,6 +140,12 @@ def test_kpis_match_brute_force(seed, coverage):
         else:
             assert row["nearest_mean_m"] == pytest.approx(nearest)
         assert row["catchment"] == "circle (straight line)"
+        for district_id, expected in shares.pop("nearest").items():
+            value = row["nearest:" + district_id]
+            if math.isnan(expected):
+                assert math.isnan(value), district_id
+            else:
+                assert value == pytest.approx(expected)
         for district_id, share in shares.items():
             value = row[SHARE_PREFIX + district_id]
             if math.isnan(share):
