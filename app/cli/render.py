@@ -252,7 +252,19 @@ def _run_dossier(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         settings = replace(settings, weights=weights.to_dict())
-    indicators = _site_indicators(stack, settings, radius, args.radius is None)
+    from app.cli.network import draw_isochrones, resolve_network
+    from app.core.network.catchment import catchment_label
+    from app.core.network.layer import ISOCHRONE_LAYER
+
+    walking = resolve_network(args, args.sub_project or DEFAULT_PROJECT, project.settings)
+    distances = draw_isochrones(stack, walking, radius)  # each page's inset draws them
+    indicators = _site_indicators(stack, settings, radius, args.radius is None, distances=distances)
+    iso = stack.get(ISOCHRONE_LAYER) if walking is not None else None
+    isochrones = (
+        dict(zip(iso.data["site_id"].astype(str), iso.data.geometry.values))
+        if iso is not None and "site_id" in iso.data
+        else None
+    )
     pages = export_dossiers(
         stack,
         args.dossier,
@@ -261,6 +273,8 @@ def _run_dossier(args: argparse.Namespace) -> int:
         rules=settings.zoning_rules(),
         radius_m=radius,
         language=args.lang,
+        isochrones=isochrones,
+        catchment=catchment_label(walking.name) if walking is not None else None,
     )
     print(f"wrote {args.dossier} ({pages} page{'s' if pages != 1 else ''})")
     return 0

@@ -24,7 +24,11 @@ then ``os.replace``):
   to ``innoatlas_provenance`` (empty for the other layers) and a ``coverage:`` line in
   the layer's metadata text;
 - the ``innoatlas_project`` settings table (order, visibility, opacity), so the export
-  opens in InnoAtlas as a project.
+  opens in InnoAtlas as a project;
+- **every scenario's sites**, as a project save writes them: the ``scenario`` column of
+  the sites tables and the ``innoatlas_scenarios`` table (docs/geopackage.md,
+  "Scenarios"); the indicator columns are filled for the current scenario's sites
+  (those the indicators table describes) and NULL for the others.
 
 The indicators table itself can be written as CSV (UTF-8 with BOM, for Excel) and as
 GeoJSON (:func:`export_indicators_csv`, :func:`export_indicators_geojson`).
@@ -53,6 +57,7 @@ from app.core.formats.qgis.qmd import QMD_URI, layer_qmd
 from app.core.indicators.records import indicator_records
 from app.core.progress import Progress, no_progress
 from app.core.project.coverage import role_coverage_lines
+from app.core.project.scenario_store import scenarios_of, stored_sites, write_scenarios_table
 from app.core.project.site_tables import table_layers, write_site_tables
 from layers.model import WORKING_CRS, Layer, LayerStack
 
@@ -162,6 +167,10 @@ def _write_layers(
             "layer_options": {"GEOMETRY_NAME": "geom"},
         }
         if layer.name == "sites":  # one table per geometry type (site_tables.py)
+            frame = stored_sites(layer, frame)  # every scenario's, named in `scenario`
+            for column in CAVEAT_COLUMNS:  # the caveat the export added holds for them all
+                if column in frame.columns and column not in layer.data.columns:
+                    frame[column] = True
             write_site_tables(
                 target, frame, append=number > 0, layer_options={"GEOMETRY_NAME": "geom"}
             )
@@ -296,6 +305,7 @@ def export_geopackage(
         raise ExportError("nothing to export: the project has no layers")
     if indicators is not None and "sites" not in stack:
         raise ExportError("indicators were given but the project has no sites layer")
+    given = settings is not None
     settings = copy.deepcopy(settings) if settings is not None else ProjectSettings()
     settings.capture_layers(stack)
     coverage = role_coverage_lines(stack, settings.roles(), settings.extra)
@@ -303,6 +313,17 @@ def export_geopackage(
     def write(temp: Path) -> None:
         _write_layers(temp, stack, indicators, report)
         write_project_tables(temp, stack, settings)  # innoatlas_provenance + settings
+        sites = stack.get("sites")
+        if sites is not None:  # the scenarios, as a project save writes them
+            scenarios = _scenarios_copy(sites)  # the project's own records stay as they are
+            live = scenarios.current_scenario
+            write_scenarios_table(
+                temp,
+                scenarios,
+                settings.radius_m if given else live.radius_m,
+                settings.weights if given else live.weights,
+                settings.extra if given else None,
+            )
         with sqlite3.connect(temp) as con:
             _write_styles_and_metadata(con, stack)
             _write_coverage(con, coverage)
@@ -318,6 +339,18 @@ def export_geopackage(
     )
     report(1.0, "done")
     return path
+
+
+def _scenarios_copy(sites: Layer):
+    """A copy of the scenarios of ``sites`` (records only) for the export to write."""
+    from dataclasses import replace
+
+    from app.core.project.scenario_model import ScenarioSet
+
+    scenarios = scenarios_of(sites)
+    made = ScenarioSet([replace(s) for s in scenarios.scenarios], scenarios.current)
+    made.implicit = scenarios.implicit
+    return made
 
 
 # --- the indicators table ------------------------------------------------------------

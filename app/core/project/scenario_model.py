@@ -32,9 +32,12 @@ from layers.themes.sites import DEFAULT_RADIUS_M, empty_sites
 
 #: The column of the stored sites tables naming each site's scenario.
 SCENARIO_COLUMN = "scenario"
-#: The catchment mode of a scenario: circles of radius R around each site (the only mode
-#: the indicators compute today; other modes are kept as stored).
+#: The catchment mode of a scenario: circles of radius R around each site (straight line).
 DEFAULT_CATCHMENT_MODE = "circle"
+#: The other mode: walks of R along the scenario's walking network (``network_layer``).
+NETWORK_MODE = "network"
+#: Modes read as the straight line ("line" is the walking-network setting's word for it).
+LINE_MODES = ("circle", "line")
 #: Longest scenario name kept (longer ones are cut).
 MAX_NAME = 80
 
@@ -64,10 +67,14 @@ class Scenario:
     weights : dict of str to float
         Score weights (:class:`~app.core.indicators.score.Weights` as a dict).
     catchment_mode : str
-        How catchments are drawn (:data:`DEFAULT_CATCHMENT_MODE`).
+        :data:`DEFAULT_CATCHMENT_MODE` (circles, straight line) or :data:`NETWORK_MODE`
+        (walks along ``network_layer``); another stored value is kept and read as circles.
     sites : GeoDataFrame or None
         Its sites while it is not current; None while it is current (then they are the
         sites layer's features).
+    network_layer : str or None
+        The project table that is its walking network (kept in straight-line mode too, so
+        that switching back to the network remembers which).
     """
 
     name: str
@@ -75,6 +82,21 @@ class Scenario:
     weights: dict[str, float] = field(default_factory=dict)
     catchment_mode: str = DEFAULT_CATCHMENT_MODE
     sites: gpd.GeoDataFrame | None = None
+    network_layer: str | None = None
+
+    @property
+    def walking_network(self) -> str | None:
+        """The walking network its catchments follow (None: straight-line circles)."""
+        return self.network_layer if self.catchment_mode == NETWORK_MODE else None
+
+    def set_catchment(self, network: str | None, layer: str | None = None) -> None:
+        """Walk along ``network`` (a table name) or, when None, use circles (remembering
+        ``layer`` as its network)."""
+        if network:
+            self.catchment_mode, self.network_layer = NETWORK_MODE, network
+        else:
+            self.catchment_mode = DEFAULT_CATCHMENT_MODE
+            self.network_layer = layer if layer else self.network_layer
 
 
 class ScenarioSet:
@@ -152,10 +174,18 @@ class ScenarioSet:
         return name
 
     # -- changes (called by the undo commands) ------------------------------------------
-    def sync_current(self, radius_m: float, weights: Mapping[str, float]) -> None:
-        """Record the live radius and weights as the current scenario's."""
+    def sync_current(
+        self,
+        radius_m: float,
+        weights: Mapping[str, float],
+        catchment: tuple[str | None, str | None] | None = None,
+    ) -> None:
+        """Record the live radius and weights (and, when given, the live catchment as
+        ``(walking network or None, network layer)``) as the current scenario's."""
         self.current_scenario.radius_m = float(radius_m)
         self.current_scenario.weights = dict(weights)
+        if catchment is not None:
+            self.current_scenario.set_catchment(*catchment)
 
     def switch(self, layer: Layer, index: int) -> Scenario:
         """Make scenario ``index`` current: the layer's features are stashed in the one
@@ -229,7 +259,9 @@ def _empty_like(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 __all__ = [
     "DEFAULT_CATCHMENT_MODE",
+    "LINE_MODES",
     "MAX_NAME",
+    "NETWORK_MODE",
     "SCENARIO_COLUMN",
     "Scenario",
     "ScenarioSet",

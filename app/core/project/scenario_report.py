@@ -16,6 +16,7 @@ from app.core.errors import InnoAtlasError
 from app.core.project.scenario_kpis import (
     KPI_COLUMNS,
     KPI_LABELS,
+    NEAREST_PREFIX,
     SHARE_PREFIX,
     KpiContext,
     compare,
@@ -82,13 +83,16 @@ def comparison(
     extra: dict,
     rules=None,
     engine=None,
+    context: KpiContext | None = None,
 ) -> Comparison:
     """The comparison of the scenarios ``names`` of a project (checked, see
-    :func:`check_names`)."""
+    :func:`check_names`); ``context`` reuses one already built (the Compare view's maps
+    share its engines)."""
     layer = stack.get("sites")
     assert layer is not None
     names = check_names(scenarios, layer, names)
-    context = KpiContext.build(stack, roles, extra, rules=rules, engine=engine)
+    if context is None:
+        context = KpiContext.build(stack, roles, extra, rules=rules, engine=engine)
     table = compare(context, scenario_inputs(scenarios, layer, names))
     caveated = [
         layer.title("en")
@@ -100,13 +104,29 @@ def comparison(
     return Comparison(table, deltas(table), district_names(context), caveat)
 
 
+def nearest_scope(result: Comparison) -> str:
+    """Which start-ups ``nearest_mean_m`` averages over (written beside it in CSV/JSON)."""
+    if result.districts:
+        return "start-ups of the innovation districts holding a site"
+    return "every covered start-up (no districts layer)"
+
+
 def flat_table(result: Comparison) -> pd.DataFrame:
-    """One row per scenario: ``scenario``, the KPIs, ``share_<district_id>``, then
-    ``delta_<kpi>`` for each numeric KPI (for CSV)."""
-    table = result.table.rename(columns=lambda c: c.replace(SHARE_PREFIX, "share_"))
-    change = result.deltas.rename(columns=lambda c: "delta_" + c.replace(SHARE_PREFIX, "share_"))
+    """One row per scenario: ``scenario``, the KPIs (``nearest_mean_m`` followed by
+    ``nearest_mean_scope``, the start-ups it averages over), ``share_<district_id>``,
+    then ``delta_<kpi>`` for each numeric KPI (for CSV)."""
+    table = result.table.rename(columns=_flat_name)
+    table.insert(
+        list(table.columns).index("nearest_mean_m") + 1, "nearest_mean_scope", nearest_scope(result)
+    )
+    change = result.deltas.rename(columns=lambda c: "delta_" + _flat_name(c))
     out = pd.concat([table, change], axis=1).reset_index()
     return out
+
+
+def _flat_name(column: str) -> str:
+    """``share:<id>`` → ``share_<id>``, ``nearest:<id>`` → ``nearest_m_<id>`` (CSV)."""
+    return column.replace(SHARE_PREFIX, "share_").replace(NEAREST_PREFIX, "nearest_m_")
 
 
 def _clean(value):
@@ -119,7 +139,9 @@ def _clean(value):
 
 def as_json(result: Comparison) -> str:
     """The comparison as JSON: ``scenarios`` (name, ``kpis``, ``deltas``,
-    ``district_shares``), ``labels``, ``districts`` and ``caveat``; unknown values null."""
+    ``district_shares``, ``district_nearest_m``: per district the mean distance of its
+    start-ups to their nearest site), ``labels``, ``nearest_mean_scope`` (the start-ups
+    ``nearest_mean_m`` averages over), ``districts`` and ``caveat``; unknown values null."""
     scenarios = []
     for name, row in result.table.iterrows():
         change = result.deltas.loc[name]
@@ -133,11 +155,17 @@ def as_json(result: Comparison) -> str:
                     for c in result.table.columns
                     if c.startswith(SHARE_PREFIX)
                 },
+                "district_nearest_m": {
+                    c[len(NEAREST_PREFIX) :]: _clean(row[c])
+                    for c in result.table.columns
+                    if c.startswith(NEAREST_PREFIX)
+                },
             }
         )
     document = {
         "scenarios": scenarios,
         "labels": dict(KPI_LABELS),
+        "nearest_mean_scope": nearest_scope(result),
         "districts": result.districts,
         "caveat": result.caveat,
     }
@@ -170,6 +198,17 @@ _FORMATS = {
 }
 
 
+def catchment_text(label: str, language: str = "en") -> str:
+    """A recorded catchment label ("circle (straight line)", "walking network: NAME")
+    in ``language``."""
+    from app.core.i18n_catalog import translate
+
+    prefix = "walking network: "
+    if label.startswith(prefix):
+        return translate("Walking network: {name}", language, name=label[len(prefix) :])
+    return translate("Straight line (circle)", language)
+
+
 def display_rows(result: Comparison, language: str = "en") -> list[DisplayRow]:
     """The comparison as text rows in ``language``: the KPIs, then one row per district
     ("Start-ups of G-Valley within R"); unknown values read "not covered" ("—" for the
@@ -200,6 +239,9 @@ def display_rows(result: Comparison, language: str = "en") -> list[DisplayRow]:
             if key == "best_site":
                 values.append(str(value) if value else "—")
                 continue
+            if key == "catchment":
+                values.append(catchment_text(str(value), language))
+                continue
             missing = value is None or (isinstance(value, float) and math.isnan(value))
             na = "—" if key in ("mean_score", "nearest_mean_m") else unknown
             values.append(na if missing else pattern.format(value))
@@ -220,10 +262,12 @@ def display_rows(result: Comparison, language: str = "en") -> list[DisplayRow]:
 __all__ = [
     "Comparison",
     "DisplayRow",
+    "catchment_text",
     "display_rows",
     "ScenarioError",
     "as_json",
     "check_names",
     "comparison",
     "flat_table",
+    "nearest_scope",
 ]

@@ -10,7 +10,7 @@ attribute table (docs/geopackage.md, "Scenarios").
   sites for the layer and a set holding the others.
 - :func:`write_scenarios_table` / :func:`read_scenarios_table`: the attribute table
   (``name``, ``position``, ``is_current``, ``radius_m``, ``weights`` JSON,
-  ``catchment_mode``).
+  ``catchment_mode``, ``network_layer``).
 """
 
 from __future__ import annotations
@@ -51,7 +51,10 @@ TABLE_COLUMNS = (
     ("radius_m", "REAL"),
     ("weights", "TEXT"),
     ("catchment_mode", "TEXT"),
+    ("network_layer", "TEXT"),
 )
+#: Columns a table written by an older InnoAtlas may lack (read as NULL).
+OPTIONAL_COLUMNS = ("network_layer",)
 
 _SETS: weakref.WeakKeyDictionary[Layer, ScenarioSet] = weakref.WeakKeyDictionary()
 
@@ -138,6 +141,7 @@ class StoredScenario:
     radius_m: float
     weights: dict[str, float]
     catchment_mode: str
+    network_layer: str | None = None
 
 
 def split_scenarios(
@@ -169,7 +173,16 @@ def split_scenarios(
         if SCENARIO_COLUMN in frame
         else np.full(len(frame), "", dtype=object)
     )
-    scenarios = [Scenario(s.name, s.radius_m, dict(s.weights), s.catchment_mode) for s in stored]
+    scenarios = [
+        Scenario(
+            s.name,
+            s.radius_m,
+            dict(s.weights),
+            s.catchment_mode,
+            network_layer=s.network_layer,
+        )
+        for s in stored
+    ]
     known = {s.name for s in scenarios}
     extra = [v for v in pd.unique(values) if v and v not in known]
     scenarios += [Scenario(str(name)) for name in extra]
@@ -190,9 +203,38 @@ def split_scenarios(
     return normalise_sites(body[values == names[current]]), scenario_set, notes
 
 
+def live_catchment(extra: Mapping | None) -> tuple[str | None, str | None]:
+    """The project's catchment setting (``settings.extra``, the walking network's) as
+    ``(walking network or None, network layer)``: what the current scenario uses."""
+    from app.core.network.settings import CatchmentSetting
+
+    setting = CatchmentSetting.from_extra(dict(extra or {}))
+    return (setting.layer if setting.uses_network else None), setting.layer
+
+
+def catchment_extra(
+    extra: Mapping | None, network: str | None, layer: str | None
+) -> dict[str, Any]:
+    """The ``settings.extra`` catchment record for a scenario walking along ``network``
+    (None: straight line, ``layer`` kept as the network), the tolerance kept."""
+    from app.core.network.settings import CatchmentSetting
+
+    before = CatchmentSetting.from_extra(dict(extra or {}))
+    setting = CatchmentSetting(
+        network or layer or before.layer, "network" if network else "line", before.tolerance_m
+    )
+    out: dict[str, Any] = {}
+    setting.to_extra(out)
+    return out
+
+
 # -- the attribute table ----------------------------------------------------------------
 def write_scenarios_table(
-    target: Path, scenarios: ScenarioSet, radius_m: float, weights: Mapping[str, float]
+    target: Path,
+    scenarios: ScenarioSet,
+    radius_m: float,
+    weights: Mapping[str, float],
+    extra: Mapping | None = None,
 ) -> None:
     """Write :data:`SCENARIOS_TABLE` into the GeoPackage ``target`` (a new table).
 
@@ -204,8 +246,10 @@ def write_scenarios_table(
         The project's scenarios.
     radius_m, weights
         The live radius and weights, recorded as the current scenario's.
+    extra : mapping, optional
+        ``settings.extra``: its catchment setting is recorded as the current scenario's.
     """
-    scenarios.sync_current(radius_m, weights)
+    scenarios.sync_current(radius_m, weights, live_catchment(extra) if extra is not None else None)
     rows = [
         (
             s.name,
@@ -214,6 +258,7 @@ def write_scenarios_table(
             float(s.radius_m),
             json.dumps(dict(s.weights), sort_keys=True),
             s.catchment_mode,
+            s.network_layer,
         )
         for position, s in enumerate(scenarios.scenarios)
     ]
@@ -230,7 +275,7 @@ def write_scenarios_table(
             (SCENARIOS_TABLE, SCENARIOS_TABLE, "InnoAtlas scenarios (sites: column scenario)"),
         )
         con.executemany(
-            f'INSERT INTO "{SCENARIOS_TABLE}" ({names}) VALUES (?, ?, ?, ?, ?, ?)', rows
+            f'INSERT INTO "{SCENARIOS_TABLE}" ({names}) VALUES (?, ?, ?, ?, ?, ?, ?)', rows
         )
     con.close()
 
@@ -245,11 +290,12 @@ def read_scenarios_table(path: Path, notes: list[str] | None = None) -> list[Sto
             found = {row[1] for row in con.execute(f'PRAGMA table_info("{SCENARIOS_TABLE}")')}
             if not found:
                 return []  # a project saved before scenarios
-            missing = [name for name in wanted if name not in found]
+            missing = [n for n in wanted if n not in found and n not in OPTIONAL_COLUMNS]
+            network = '"network_layer"' if "network_layer" in found else "NULL"
             if missing:
                 raise sqlite3.DatabaseError(f"no column {', '.join(missing)}")
             rows = con.execute(
-                f'SELECT "name", "is_current", "radius_m", "weights", "catchment_mode" '
+                f'SELECT "name", "is_current", "radius_m", "weights", "catchment_mode", {network} '
                 f'FROM "{SCENARIOS_TABLE}" ORDER BY "position", fid'
             ).fetchall()
     except sqlite3.Error as err:
@@ -260,7 +306,7 @@ def read_scenarios_table(path: Path, notes: list[str] | None = None) -> list[Sto
         return []
     out: list[StoredScenario] = []
     seen: set[str] = set()
-    for name, current, radius, weights, mode in rows:
+    for name, current, radius, weights, mode, network in rows:
         name = clean_name(name)
         if not name or name in seen:
             notes.append("a scenario without a name or with a repeated name was skipped")
@@ -273,6 +319,7 @@ def read_scenarios_table(path: Path, notes: list[str] | None = None) -> list[Sto
                 _radius(radius, name, notes),
                 _weights(weights, name, notes),
                 str(mode) if isinstance(mode, str) and mode.strip() else DEFAULT_CATCHMENT_MODE,
+                str(network) if isinstance(network, str) and network.strip() else None,
             )
         )
     return out
@@ -303,6 +350,8 @@ __all__ = [
     "SCENARIOS_TABLE",
     "StoredScenario",
     "attach",
+    "catchment_extra",
+    "live_catchment",
     "read_scenarios_table",
     "scenarios_of",
     "split_scenarios",

@@ -29,6 +29,8 @@ from layers.model import LayerStack
 from layers.themes.districts import DISTRICTS
 
 SCENES_KEY = "scenes"
+#: A scene's catchment: straight-line circles or walks along its walking network.
+SCENE_CATCHMENTS = ("line", "network")
 #: Fraction of the district extent added around it when zooming to a district scene.
 DISTRICT_MARGIN = 0.08
 
@@ -59,6 +61,12 @@ class Scene:
     basemap : BasemapSettings or None
         The scene's basemap (source, opacity, greyscale, on/off), or None to keep the
         current basemap.
+    catchment_mode : str or None
+        How the indicators measure catchments while the scene is shown: ``"line"``
+        (straight-line circles) or ``"network"`` (walks along ``network_layer``); None
+        keeps the project's setting (scenes saved before they kept it).
+    network_layer : str or None
+        The walking network's table (with ``"network"``; kept with ``"line"`` too).
     """
 
     scene_id: str
@@ -67,6 +75,8 @@ class Scene:
     visible_layers: tuple[str, ...] | None = None
     catchments: str | None = None
     basemap: BasemapSettings | None = None
+    catchment_mode: str | None = None
+    network_layer: str | None = None
 
     def as_record(self) -> dict[str, Any]:
         """A JSON-friendly dict, as stored in the project settings."""
@@ -77,6 +87,8 @@ class Scene:
             "visible_layers": None if self.visible_layers is None else list(self.visible_layers),
             "catchments": self.catchments,
             "basemap": None if self.basemap is None else self.basemap.as_record(),
+            "catchment": self.catchment_mode,
+            "network_layer": self.network_layer,
         }
 
     @classmethod
@@ -99,6 +111,12 @@ class Scene:
             catchments = None if catchments is None else checked_mode(catchments)
             basemap = record.get("basemap")
             basemap = BasemapSettings.from_record(basemap) if isinstance(basemap, dict) else None
+            mode = record.get("catchment")
+            mode = mode if mode in SCENE_CATCHMENTS else None  # damaged: keep the project's
+            network = record.get("network_layer")
+            network = str(network) if isinstance(network, str) and network else None
+            if mode == "network" and network is None:
+                mode = None
         except (TypeError, KeyError, ValueError, AttributeError):
             raise SceneError("a saved scene is damaged (needs id, title and extent)") from None
         if (
@@ -109,7 +127,7 @@ class Scene:
             or extent[3] <= extent[1]
         ):
             raise SceneError(f"scene {scene_id or '?'} has no usable extent")
-        return cls(scene_id, title, extent, visible, catchments, basemap)
+        return cls(scene_id, title, extent, visible, catchments, basemap, mode, network)
 
     def missing_layers(self, stack: LayerStack) -> list[str]:
         """Layers the scene shows that the project no longer has."""

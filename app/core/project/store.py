@@ -40,6 +40,7 @@ from app.core.project.processes import host_tag, pid_alive
 from app.core.project.saved_styles import apply_saved_styles, write_saved_styles
 from app.core.project.scenario_store import (
     SCENARIOS_TABLE,
+    live_catchment,
     scenarios_of,
     stored_sites,
     write_scenarios_table,
@@ -324,7 +325,9 @@ def open_project(
     settings = stored[0] if stored else ProjectSettings()
     # sites_points + sites_areas (or legacy sites): the current scenario's, the others attached
     sites, site_notes = read_sites(path, names, settings.language)
-    scenarios_of(sites).sync_current(settings.radius_m, settings.weights)
+    scenarios_of(sites).sync_current(
+        settings.radius_m, settings.weights, live_catchment(settings.extra)
+    )
     set_origin(sites, site_origin(path, names))
     stack.insert(0, sites)
     notes += site_notes
@@ -554,7 +557,9 @@ def save_project(
         write_project_tables(temp, stack, settings)
         sites = stack.get("sites")
         if sites is not None:
-            write_scenarios_table(temp, scenarios_of(sites), settings.radius_m, settings.weights)
+            write_scenarios_table(
+                temp, scenarios_of(sites), settings.radius_m, settings.weights, settings.extra
+            )
         for extra in extra_tables:
             extra.write_tables(temp)
         if source is not None:

@@ -136,9 +136,10 @@ class DecisionActions:
                 return False
             path = Path(name)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        isochrones = site_isochrones(window)
         try:
             pages = export_dossiers(
-                window.stack,
+                window.exports._stack(),  # as the map exports: isochrones, workshop pins
                 path,
                 results,
                 roles=window.project.settings.roles(),
@@ -146,6 +147,7 @@ class DecisionActions:
                 radius_m=window.editing.radius_m,
                 robust=window.indicators.robust_settings,
                 language=language(),
+                isochrones=isochrones,
             )
         except InnoAtlasError as err:
             QApplication.restoreOverrideCursor()
@@ -156,3 +158,17 @@ class DecisionActions:
             tr("Wrote {pages} dossier pages to {file}", pages=pages, file=path.name), 8000
         )
         return True
+
+
+def site_isochrones(window) -> dict[str, object] | None:
+    """Every site's walking isochrone (``site_id`` -> polygon, cached per shape and R by
+    the walking network's controller) for the dossiers; None without a network."""
+    walking = getattr(window, "walking", None)
+    controller = walking.controller if walking is not None else None
+    layer = window.stack.get("sites")
+    if controller is None or controller.network is None or layer is None:
+        return None
+    return {
+        str(r["site_id"]): controller.polygon(r.geometry, controller.site_radius(r))
+        for _, r in layer.data.iterrows()  # a handful of sites; the polygons are cached
+    }

@@ -1,8 +1,10 @@
 """Site dossiers: one A4 portrait PDF page per site (File → Export site dossiers…,
 ``innoatlas render --dossier OUT.pdf``; docs/indicators.md, "Site dossiers").
 
-Each page: a title bar, a map inset of the site and its catchment (the canvas renderer,
-as the PNG/PDF map export draws it), then two columns of text from
+Each page: a title bar, a line naming the catchment used (straight-line circle or the
+walking network), a map inset of the site and its catchment (the canvas renderer, as the
+PNG/PDF map export draws it; with a walking network the site's isochrone is filled and
+the R circle drawn faintly beside it, as on the canvas), then two columns of text from
 :func:`app.core.decisions.dossier.dossier_pages` (the indicator card, the score breakdown,
 the robustness of the ranking, zoning, the nearest stations and universities) and a
 footer with the data sources and the synthetic/illustrative notes. The text is real PDF
@@ -23,7 +25,10 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPdfWri
 
 from app.core.decisions.dossier import DossierPage, Section
 from app.core.i18n_catalog import translate
+from app.core.network.catchment import CATCHMENT_ATTR, CATCHMENT_COLUMN, catchment_label
+from app.core.network.layer import ISOCHRONE_COLOUR
 from app.core.project.attribution import attribution_text
+from app.core.project.scenario_report import catchment_text
 from app.ui.canvas.render.sites_painter import CATCHMENT
 from app.ui.export.layout import CSS_DPI, MapLayout, SiteMarks, _paint_map
 from app.ui.export.output import MapExportError, check_writable, write_output
@@ -37,6 +42,8 @@ INK = QColor("#1b1b1b")
 MUTED = QColor("#555555")
 #: Font sizes (map_font units, as the map export's furniture) tried for the two text
 #: columns, largest first.
+#: The isochrone's colour in the inset (the walking isochrones' layer colour).
+ISOCHRONE = QColor(ISOCHRONE_COLOUR)
 FONT_SIZES = (11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0)
 
 
@@ -51,6 +58,8 @@ def render_dossiers(
     indicators=None,
     radius_m: float | None = None,
     when: str | None = None,
+    catchment: str | None = None,
+    isochrones: dict | None = None,
 ) -> int:
     """Write one A4 page per entry of ``pages`` to the PDF ``path``.
 
@@ -72,6 +81,11 @@ def render_dossiers(
         The project's R (catchment circles of the other sites).
     when : str, optional
         The printed date (default today).
+    catchment : str, optional
+        The catchment used, as exports record it ("circle (straight line)", "walking
+        network: NAME"); printed on every page (default: the straight line).
+    isochrones : dict, optional
+        Site -> its walking isochrone (a polygon, EPSG:5186), drawn in the inset.
 
     Returns
     -------
@@ -113,6 +127,8 @@ def render_dossiers(
                 language,
                 when,
                 SiteMarks(indicators, radius_m),
+                catchment_text(catchment or catchment_label(None), language),
+                (isochrones or {}).get(page.site),
             )
     finally:
         painter.end()
@@ -132,6 +148,8 @@ def _paint_page(
     language: str,
     when: str,
     marks: SiteMarks,
+    catchment: str = "",
+    isochrone=None,
 ) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -160,7 +178,20 @@ def _paint_page(
     painter.setFont(summary_font)
     summary_h = QFontMetricsF(summary_font).height()
     painter.drawText(QRectF(margin, top, width - 2 * margin, summary_h), 0, page.summary)
-    top += summary_h + 4
+    top += summary_h + 2
+    if catchment:  # which catchment the figures use
+        line_font = map_font(8.0)
+        painter.setFont(line_font)
+        painter.setPen(MUTED)
+        line_h = QFontMetricsF(line_font).height()
+        painter.drawText(
+            QRectF(margin, top, width - 2 * margin, line_h),
+            0,
+            translate("Catchment: {catchment}", language, catchment=catchment),
+        )
+        painter.setPen(INK)
+        top += line_h + 2
+    top += 2
     # footer: sources and the synthetic/illustrative notes
     note = attribution_text(stack, language)
     made = translate("Dossier: InnoAtlas · {date}", language, date=when)
@@ -184,7 +215,7 @@ def _paint_page(
     if geometry is not None and not geometry.is_empty:
         bounds = tuple(shapely.buffer(geometry, max(radius, 50.0) * 1.15).bounds)
         _paint_map(painter, stack, bounds, layout, 1.0, marks)
-        _paint_catchment(painter, layout, geometry, radius)
+        _paint_catchment(painter, layout, geometry, radius, isochrone)
     top += inset_h + 8
     # two text columns, the font shrinking until both fit
     gap = 14.0
@@ -205,17 +236,33 @@ def _paint_page(
     _paint_sections(painter, page.right, QRectF(margin + column_w + gap, top, column_w, room), size)
 
 
-def _paint_catchment(painter: QPainter, layout: MapLayout, geometry, radius: float) -> None:
-    """The site (bold outline) and its catchment (dashed) over the inset."""
+def _paint_catchment(
+    painter: QPainter, layout: MapLayout, geometry, radius: float, isochrone=None
+) -> None:
+    """The site (bold outline) and its catchment (dashed) over the inset; with an
+    isochrone, the walk's area filled and outlined and the circle faint beside it."""
     viewport = layout.viewport
     if viewport is None:
         return
     painter.save()
     painter.translate(layout.map.topLeft())
     painter.setClipRect(QRectF(0, 0, viewport.width, viewport.height))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(QPen(CATCHMENT, 1.6, Qt.PenStyle.DashLine))
-    painter.drawPath(_path(viewport, shapely.buffer(geometry, radius, quad_segs=16)))
+    circle = _path(viewport, shapely.buffer(geometry, radius, quad_segs=16))
+    if isochrone is not None and not shapely.is_empty(isochrone):
+        fill = QColor(ISOCHRONE)
+        fill.setAlpha(70)
+        painter.setBrush(fill)
+        painter.setPen(QPen(ISOCHRONE, 1.4))
+        painter.drawPath(_path(viewport, isochrone))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        faint = QColor(CATCHMENT)
+        faint.setAlpha(110)
+        painter.setPen(QPen(faint, 0.9, Qt.PenStyle.DotLine))
+        painter.drawPath(circle)
+    else:
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(CATCHMENT, 1.6, Qt.PenStyle.DashLine))
+        painter.drawPath(circle)
     painter.setPen(QPen(CATCHMENT, 2.4))
     if shapely.get_type_id(geometry) == 0:
         x, y = viewport.map_to_screen(np.array([geometry.x]), np.array([geometry.y]))
@@ -311,6 +358,8 @@ def export_dossiers(
     robust=None,
     language: str = "en",
     when: str | None = None,
+    isochrones: dict | None = None,
+    catchment: str | None = None,
 ) -> int:
     """Build and write the dossiers of every site of ``results`` (the CLI and the app).
 
@@ -332,6 +381,13 @@ def export_dossiers(
         How the robustness is drawn when ``results`` lacks it.
     language, when : str
         The page language and printed date.
+    isochrones : dict, optional
+        ``site_id`` -> its walking isochrone, drawn in the inset (with a walking
+        network).
+    catchment : str, optional
+        The catchment printed on the pages ("walking network: NAME"); default: the one
+        ``results`` records (``attrs["catchment"]`` or its ``catchment`` column; else
+        the straight line).
 
     Returns
     -------
@@ -403,4 +459,18 @@ def export_dossiers(
         indicators=frame,
         radius_m=radius_m,
         when=when,
+        catchment=catchment or recorded_catchment(results),
+        isochrones={str(k): v for k, v in (isochrones or {}).items()},
     )
+
+
+def recorded_catchment(results) -> str:
+    """The catchment ``results`` were computed with, as exports record it."""
+    found = results.attrs.get(CATCHMENT_ATTR)
+    if not found and CATCHMENT_COLUMN in results and len(results):
+        found = (
+            results[CATCHMENT_COLUMN].dropna().astype(str).iloc[0]
+            if results[CATCHMENT_COLUMN].notna().any()
+            else None
+        )
+    return str(found) if found else catchment_label(None)

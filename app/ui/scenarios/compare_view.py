@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import InnoAtlasError
-from app.core.project.scenario_report import Comparison, comparison
+from app.core.network.catchment import catchment_label
+from app.core.project.scenario_kpis import KpiContext
+from app.core.project.scenario_report import Comparison, catchment_text, comparison
 from app.ui import i18n
 from app.ui.canvas.map_canvas import MapCanvas
 from app.ui.canvas.render.decorations import (
@@ -81,6 +83,7 @@ class CompareDialog(QDialog):
         self.maps: list[MapCanvas] = []
         self.map_data: list[ScenarioMapData] = []
         self.result: Comparison | None = None
+        self.context: KpiContext | None = None
         self._linking = False
         self.pickers = [QComboBox(self) for _ in range(MOST)]
         for number, picker in enumerate(self.pickers):
@@ -187,14 +190,22 @@ class CompareDialog(QDialog):
         scenarios = self.control.sync()
         settings = self.window_.project.settings
         self.result = None
+        indicators = self.window_.indicators
         try:
+            # the app's engine measures the live catchment: reused for circles only
+            self.context = KpiContext.build(
+                self.window_.stack,
+                indicators.roles,
+                settings.extra,
+                engine=indicators.engine if indicators.walking is None else None,
+            )
             self.result = comparison(
                 self.window_.stack,
                 scenarios,
                 names,
-                self.window_.indicators.roles,
+                indicators.roles,
                 settings.extra,
-                engine=self.window_.indicators.engine,
+                context=self.context,
             )
         except InnoAtlasError as err:
             self.note.setText(tr("Cannot compare: {reason}", reason=str(err)))
@@ -215,16 +226,16 @@ class CompareDialog(QDialog):
         scenarios = self.control.scenarios
         for name in names:
             scenario = scenarios.scenarios[scenarios.index_of(name)]
-            data = scenario_map_data(
-                self.window_.stack, scenarios, name, self.window_.indicators.engine
-            )
+            engine, walking = self._engine_for(scenario.walking_network)
+            data = scenario_map_data(self.window_.stack, scenarios, name, engine, walking)
             stack = data.stack
             box = QWidget(self.map_row)
             column = QVBoxLayout(box)
             column.setContentsMargins(0, 0, 0, 0)
-            title = QLabel(
-                tr("{name} · R {radius} m", name=name, radius=f"{scenario.radius_m:,.0f}"), box
-            )
+            text = tr("{name} · R {radius} m", name=name, radius=f"{scenario.radius_m:,.0f}")
+            if walking is not None:  # which catchment its map and figures use
+                text += " · " + catchment_text(catchment_label(walking.name), i18n.language())
+            title = QLabel(text, box)
             title.setObjectName("compareMapTitle")
             title.setStyleSheet("font-weight: bold;")
             canvas = MapCanvas(stack, box)
@@ -242,6 +253,17 @@ class CompareDialog(QDialog):
             self.map_data.append(data)
         for canvas in self.maps:
             canvas.set_view(*centre)
+
+    def _engine_for(self, network: str | None):
+        """The engine (and walking distances) measuring a scenario's catchment, as its
+        figures are measured; the app's engine when that cannot be built (the note
+        above the table says why)."""
+        if self.context is not None:
+            try:
+                return self.context.engine_for(network)
+            except InnoAtlasError:
+                pass
+        return self.window_.indicators.engine, None
 
     def _link(self, source: MapCanvas) -> None:
         """Give every other map the centre and scale of ``source``."""

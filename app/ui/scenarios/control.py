@@ -36,6 +36,7 @@ from app.core.project.scenario_model import (
 from app.core.project.scenario_store import scenarios_of
 from app.ui import i18n
 from app.ui.i18n import tr
+from app.ui.scenarios.catchment import CatchmentPicker, apply_scenario_catchment, live_catchment
 from app.ui.scenarios.commands import (
     AddScenarioCommand,
     DeleteScenarioCommand,
@@ -139,6 +140,12 @@ class ScenarioControl(QObject):
         row.addWidget(self.panel_label)
         row.addWidget(self.panel_combo, 1)
         window.sites_panel.layout().insertWidget(0, self.panel_row)
+        self.catchment_row = QWidget(window.sites_panel)
+        catchment_row = QHBoxLayout(self.catchment_row)
+        catchment_row.setContentsMargins(0, 0, 0, 0)
+        window.sites_panel.layout().insertWidget(1, self.catchment_row)
+        self.catchment = CatchmentPicker(self, catchment_row, self.menu)
+        self._switching = False
         self.action_new.triggered.connect(lambda: self.ask_name("new"))
         self.action_duplicate.triggered.connect(lambda: self.ask_name("duplicate"))
         self.action_rename.triggered.connect(lambda: self.ask_name("rename"))
@@ -167,11 +174,26 @@ class ScenarioControl(QObject):
         """The project's scenarios (travelling with its sites layer)."""
         return scenarios_of(self.layer, i18n.language())
 
+    def attach_walking(self, walking) -> None:
+        """Follow the window's walking network: its setting is the current scenario's
+        catchment (recorded whenever it changes)."""
+        self.catchment.attach(walking)
+        walking.controller.changed.connect(self._record_catchment)
+
+    def _record_catchment(self) -> None:
+        walking = getattr(self.window, "walking", None)
+        if walking is not None and self.layer is not None and not self._switching:
+            self.scenarios.current_scenario.set_catchment(*live_catchment(walking))
+
     def sync(self) -> ScenarioSet:
-        """The scenarios, the current one's radius and weights taken from the window."""
+        """The scenarios, the current one's radius, weights and catchment taken from the
+        window."""
         scenarios = self.scenarios
+        walking = getattr(self.window, "walking", None)
         scenarios.sync_current(
-            self.window.editing.radius_m, self.window.indicators.weights.to_dict()
+            self.window.editing.radius_m,
+            self.window.indicators.weights.to_dict(),
+            live_catchment(walking) if walking is not None else None,
         )
         return scenarios
 
@@ -179,10 +201,16 @@ class ScenarioControl(QObject):
         """Make scenario ``index`` current (called by the undo commands)."""
         scenarios = self.sync()
         if index != scenarios.current:
-            self.window.editing.select(None)
-            scenario = scenarios.switch(self.layer, index)
-            self.window.sites_toolbar.apply_radius(scenario.radius_m)
-            self.window.indicators_panel.apply_weights(Weights.from_dict(scenario.weights))
+            # the live catchment belongs to the old scenario until the new one's is applied
+            self._switching = True
+            try:
+                self.window.editing.select(None)
+                scenario = scenarios.switch(self.layer, index)
+                self.window.sites_toolbar.apply_radius(scenario.radius_m)
+                self.window.indicators_panel.apply_weights(Weights.from_dict(scenario.weights))
+                apply_scenario_catchment(self.window, scenario)
+            finally:
+                self._switching = False
         self.list_changed()
 
     def list_changed(self) -> None:
@@ -201,8 +229,14 @@ class ScenarioControl(QObject):
         """Follow a newly loaded project."""
         if self.compare_dialog is not None:
             self.compare_dialog.close()
+        self.catchment.retranslate()
+        labels = (self.panel_label, self.catchment.label)  # the two combos line up
+        width = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(width)
         self._name_implicit()
         self.list_changed()
+        self.catchment.refresh()
 
     def _name_implicit(self) -> None:
         """The one scenario of a project saved before scenarios is "Scenario 1" in the UI
@@ -277,7 +311,12 @@ class ScenarioControl(QObject):
             return True
         sites = copied_sites(self.layer.data) if what == "duplicate" else None
         scenario = Scenario(
-            name, current.radius_m, dict(current.weights), current.catchment_mode, sites
+            name,
+            current.radius_m,
+            dict(current.weights),
+            current.catchment_mode,
+            sites,
+            current.network_layer,
         )
         self.window.undo_stack.push(AddScenarioCommand(self, scenario, what == "duplicate"))
         return True
@@ -325,5 +364,10 @@ class ScenarioControl(QObject):
         tip = tr("The scenario you see and edit: its sites, radius and weights")
         for combo in (self.combo, self.panel_combo):
             combo.setToolTip(tip)
+        self.catchment.retranslate()
+        labels = (self.panel_label, self.catchment.label)  # the two combos line up
+        width = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(width)
         self._name_implicit()
         self.list_changed()

@@ -1,6 +1,8 @@
 """What one scenario's map shows (the Compare view and its PDF page): a stack with the
 scenario's sites over the project's other layers, its radius and its indicator results
-(rank first, for the badges)."""
+(rank first, for the badges); a scenario walking along a network also gets its sites'
+walking isochrones (the "Walking isochrones" layer, under its sites), measured as its
+Compare figures are."""
 
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ class ScenarioMapData:
 
 
 def scenario_map_data(
-    project_stack: LayerStack, scenarios: ScenarioSet, name: str, engine
+    project_stack: LayerStack, scenarios: ScenarioSet, name: str, engine, walking=None
 ) -> ScenarioMapData:
     """The map of scenario ``name`` over the layers of ``project_stack``.
 
@@ -44,6 +46,8 @@ def scenario_map_data(
         An existing scenario.
     engine : IndicatorEngine
         Computes the sites' indicators (ranks and scores for the badges).
+    walking : WalkingDistances, optional
+        The scenario's walking network (None: straight-line circles).
     """
     sites_layer: Layer | None = project_stack.get("sites")
     assert sites_layer is not None
@@ -51,7 +55,16 @@ def scenario_map_data(
     scenario = scenarios.scenarios[index]
     sites = new_sites_layer(scenarios.sites_of(index, sites_layer))
     sites.set_style(sites_layer.style)
-    stack = LayerStack([sites] + [layer for layer in project_stack if layer is not sites_layer])
+    others = [layer for layer in project_stack if layer is not sites_layer]
+    if walking is not None and len(sites.data):
+        from app.core.network.layer import ISOCHRONE_LAYER, isochrone_layer
+
+        others = [layer for layer in others if layer.name != ISOCHRONE_LAYER]
+        iso = isochrone_layer(
+            sites.data, walking.network, [scenario.radius_m], walking.name, sites.provenance.status
+        )
+        others.insert(0, iso)
+    stack = LayerStack([sites] + others)
     indicators = None
     if len(sites.data):
         indicators = engine.compute(

@@ -1,5 +1,7 @@
 """What a scene keeps of the view besides extent and layers: the sites' catchment mode
-and the basemap (source, opacity, greyscale, on/off).
+(how they are drawn), the basemap (source, opacity, greyscale, on/off) and the
+catchment the indicators measure (straight line or a walking network: issue 18's "per
+scene" setting, applied through the walking network's ``set_setting``).
 
 A scene added from the current view keeps both as they are shown; showing the scene
 (the Scenes panel, presentation mode) makes them the project's again, as the scene's
@@ -30,10 +32,16 @@ class SceneViewState:
 
     def capture(self) -> dict[str, Any]:
         """The catchment mode and basemap a new scene keeps (keyword arguments of Scene)."""
-        return {
+        out: dict[str, Any] = {
             "catchments": self.window.catchments.current(),
             "basemap": self.window.basemap.current(),
         }
+        walking = getattr(self.window, "walking", None)
+        if walking is not None:
+            setting = walking.controller.setting
+            out["catchment_mode"] = "network" if setting.uses_network else "line"
+            out["network_layer"] = setting.layer
+        return out
 
     def show(self, scene: Scene) -> None:
         """Show ``scene``'s catchment mode and basemap (those it keeps)."""
@@ -41,6 +49,15 @@ class SceneViewState:
             self.window.catchments.apply(scene.catchments)
         if scene.basemap is not None and scene.basemap != self.window.basemap.current():
             self.window.basemap.apply(scene.basemap)
+        walking = getattr(self.window, "walking", None)
+        if scene.catchment_mode is not None and walking is not None:
+            from app.core.network.settings import CatchmentSetting
+
+            before = walking.controller.setting
+            layer = scene.network_layer or before.layer
+            wanted = CatchmentSetting(layer, scene.catchment_mode, before.tolerance_m)
+            if wanted != before:  # a refused network leaves the setting (status bar says why)
+                walking.controller.set_setting(wanted, self.window.project.settings.extra)
 
 
 __all__ = ["SceneViewState"]

@@ -182,6 +182,7 @@ class MainWindow(LayerRoles, QMainWindow):
         self._connect()
         self.scenarios = ScenarioControl(self)  # toolbar combo, Sites panel combo, Compare
         self.walking = WalkingNetwork(self)  # walking catchments, isochrones (issue 18)
+        self.scenarios.attach_walking(self.walking)  # a scenario's catchment is the setting
         self.presentation = PresentationController(self)
         self.workshop = Workshop(self)  # Workshop → participation (app/ui/participation)
         self.actions_by_name["actionPan"].setChecked(True)

@@ -73,10 +73,13 @@ def _brute(stack, sites, radius, area):
     radii = [r if not math.isnan(r) else radius for r in sites["radius_m"]]
     reached = []
     nearest = []
+    # districts holding a site: only their start-ups count for the mean nearest distance
+    held = [d for d in DISTRICTS.values() if any(d.intersects(s) for s in sites.geometry)]
     for p in points:
         distances = [p.distance(s) for s in sites.geometry]
         reached.append(any(d <= r for d, r in zip(distances, radii)))
-        nearest.append(min(distances))
+        if any(d.intersects(p) for d in held):
+            nearest.append(min(distances))
     union = sum(reached)
     union_employees = sum(e for e, r in zip(employees, reached) if r and not math.isnan(e))
     shares = {}
@@ -86,7 +89,15 @@ def _brute(stack, sites, radius, area):
             shares[district_id] = math.nan
         else:
             shares[district_id] = sum(inside) / len(inside)
-    return union, union_employees, sum(nearest) / len(nearest), shares
+    mean = sum(nearest) / len(nearest) if nearest else math.nan
+    by_district = {}
+    for district_id, polygon in DISTRICTS.items():  # every start-up of the district
+        inside = [
+            min(p.distance(s) for s in sites.geometry) for p in points if polygon.intersects(p)
+        ]
+        by_district[district_id] = sum(inside) / len(inside) if inside else math.nan
+    shares["nearest"] = by_district
+    return union, union_employees, mean, shares
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -124,7 +135,17 @@ def test_kpis_match_brute_force(seed, coverage):
         else:
             assert row["union_startups"] == union
             assert row["union_employees"] == pytest.approx(union_employees)
-        assert row["nearest_mean_m"] == pytest.approx(nearest)
+        if math.isnan(nearest):
+            assert math.isnan(row["nearest_mean_m"])
+        else:
+            assert row["nearest_mean_m"] == pytest.approx(nearest)
+        assert row["catchment"] == "circle (straight line)"
+        for district_id, expected in shares.pop("nearest").items():
+            value = row["nearest:" + district_id]
+            if math.isnan(expected):
+                assert math.isnan(value), district_id
+            else:
+                assert value == pytest.approx(expected)
         for district_id, share in shares.items():
             value = row[SHARE_PREFIX + district_id]
             if math.isnan(share):
