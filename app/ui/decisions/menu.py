@@ -139,7 +139,7 @@ class DecisionActions:
         isochrones = site_isochrones(window)
         try:
             pages = export_dossiers(
-                window.exports._stack(),  # as the map exports: isochrones, workshop pins
+                window.exports.export_stack(),  # as the map exports: isochrones, workshop pins
                 path,
                 results,
                 roles=window.project.settings.roles(),
