@@ -392,8 +392,8 @@ class SiteCard(QWidget):
         self._adjusted = any(
             text != f"{p:.1f}" for text, p in zip(point_texts, points) if text != "—"
         )
-        for (_, part), point_text, share_text in zip(
-            parts.iterrows(), point_texts, share_texts, strict=True
+        for part, point_text, share_text in zip(
+            parts.to_dict("records"), point_texts, share_texts, strict=True
         ):
             column, reference = part["column"], part["reference"]
             share = (
