@@ -47,7 +47,7 @@ def catchment_fill(opacity: float = 1.0) -> QColor:
 
 
 #: Circles wider than this (pixels) are stroked directly, not through the cache.
-_CACHE_MAX_RADIUS = 1500.0
+_CACHE_MAX_RADIUS = 600.0  # a pixmap of at most ~6 MB; 8 of them
 _CACHE_SIZE = 8
 _circles: dict[tuple, QPixmap] = {}
 
