@@ -111,17 +111,17 @@ def assemble(columns: dict[str, np.ndarray], usable: np.ndarray, index: pd.Index
         if name in ("score", "partial"):  # set by score_sites
             continue
         values = columns[name]
+        # arrays, not a Series each: a live drag assembles a one-row table per frame
         if name in _OBJECT_COLUMNS or name == "use_permitted":
             full = np.full(len(usable), None, dtype=object)
             full[usable] = values
-            series = pd.Series(full, index=index, dtype=object)
-            if name == "use_permitted":
-                series = series.astype("boolean")
+            data[name] = (
+                pd.array(full, dtype="boolean")
+                if name == "use_permitted"
+                else pd.Series(full, index=index, dtype=object)  # no text inference
+            )
         else:
             full = np.full(len(usable), np.nan)
             full[usable] = np.asarray(values, dtype=float)
-            series = pd.Series(full, index=index)
-            if name in _INT_COLUMNS:
-                series = series.round().astype("Int64")
-        data[name] = series
+            data[name] = pd.array(np.round(full), dtype="Int64") if name in _INT_COLUMNS else full
     return pd.DataFrame(data, index=index)

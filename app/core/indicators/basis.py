@@ -112,6 +112,12 @@ class ScoreBasis:
     n_sites: int = 0
     partial: tuple[PartialSite, ...] = ()
 
+    def __deepcopy__(self, memo: dict) -> ScoreBasis:
+        """The basis itself: it is immutable all the way down (frozen dataclasses and
+        tuples), and pandas deep-copies ``DataFrame.attrs`` on every operation on a
+        scored table (a live drag made hundreds of copies a second)."""
+        return self
+
     def shares(self) -> dict[str, float]:
         """Weight share of each criterion: ``weight / Σ weights of the used criteria``
         (0 for a left-out criterion; all 0 when the used weights sum to 0)."""

@@ -102,7 +102,10 @@ REFERENCE_OF = {
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
     if name not in frame:
         return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+    column = frame[name]
+    if pd.api.types.is_numeric_dtype(column.dtype):  # no parsing (runs on every preview)
+        return column.to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
 
 
 def criterion_values(

@@ -209,21 +209,17 @@ def rank_sites(indicators: pd.DataFrame) -> pd.Series:
     True) rank after the complete ones; an unknown score ranks last within its group;
     ties keep input order.
     """
-    permitted = (
-        indicators["use_permitted"].map(lambda v: v is True or v is np.True_)
-        if "use_permitted" in indicators
-        else pd.Series(False, index=indicators.index)
-    )
-    partial = (
-        indicators["partial"].map(lambda v: v is True or v is np.True_).to_numpy(dtype=bool)
-        if "partial" in indicators
-        else np.zeros(len(indicators), bool)
-    )
+
+    def flag(column: str) -> np.ndarray:  # True only where the value is True
+        if column not in indicators:
+            return np.zeros(len(indicators), bool)
+        values = indicators[column].to_numpy(dtype=object)
+        return np.fromiter((v is True or v is np.True_ for v in values), bool, len(values))
+
+    permitted, partial = flag("use_permitted"), flag("partial")
     score = _column(indicators, "score")
     key_score = np.where(np.isfinite(score), -score, np.inf)
-    order = np.lexsort(
-        (np.arange(len(indicators)), key_score, partial, ~permitted.to_numpy(dtype=bool))
-    )
+    order = np.lexsort((np.arange(len(indicators)), key_score, partial, ~permitted))
     rank = np.empty(len(indicators), dtype=np.int64)
     rank[order] = np.arange(1, len(indicators) + 1)
     return pd.Series(rank, index=indicators.index, name="rank")

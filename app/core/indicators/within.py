@@ -114,7 +114,6 @@ def catchment_totals(
     find = pairs or catchment.catchment_pairs
     count = np.zeros(n, dtype=np.int64)
     sums = None if values is None else np.zeros(n)
-    weights = None if values is None else np.nan_to_num(np.asarray(values, dtype=float))
     categories = None if codes is None else np.zeros((n, n_categories), dtype=np.int64)
     seen = {"pairs": 0}
     todo = np.arange(n)
@@ -150,6 +149,9 @@ def catchment_totals(
         if categories is not None and rest.categories is not None:
             categories[todo] = rest.categories
         return CatchmentTotals(count, sums, categories)
+
+    # here, not above: a preview's disc totals need no pass over every point's value
+    weights = None if values is None else np.nan_to_num(np.asarray(values, dtype=float))
 
     def next_size(done: int, last: int) -> int:
         per_site = max(seen["pairs"] / max(done, 1), 1.0)

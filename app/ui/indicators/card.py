@@ -185,6 +185,7 @@ class SiteCard(QWidget):
 
     def __init__(self, weights: Callable[[], Weights], parent=None) -> None:
         super().__init__(parent)
+        self._fitted: tuple = ()  # the rows and language the name column was fitted to
         self.weights = weights
         self.title = QLabel("", self)
         self.title.setObjectName("cardTitle")
@@ -304,7 +305,8 @@ class SiteCard(QWidget):
         if frame is None or frame.empty:
             self.title.setText(tr("Select or sketch a site to see its indicators"))
             return
-        row = frame.iloc[0]
+        series = frame.iloc[0]
+        row = dict(zip(series.index, series.to_numpy()))  # read a hundred times per card
         permitted = row.get("use_permitted")
         coverage = row.get("zoning_coverage")
         unknown = (
@@ -353,9 +355,9 @@ class SiteCard(QWidget):
         robust = "" if live else card_line(row, language())
         self.robust_note.setText(robust)
         self.robust_note.setVisible(bool(robust))
-        for column in columns_of(frame.columns, COLUMNS):
-            position = self.card.rowCount()
-            self.card.insertRow(position)
+        shown = columns_of(frame.columns, COLUMNS)
+        self.card.setRowCount(len(shown))  # at once, not a row insertion per indicator
+        for position, column in enumerate(shown):
             tip = tooltip(column, DEFINITIONS.get(column, ""), language())
             name = QTableWidgetItem(column_label(column, language()))
             name.setData(Qt.ItemDataRole.UserRole, column)
@@ -370,8 +372,11 @@ class SiteCard(QWidget):
             self.card.setItem(position, 1, value)
         from app.ui.network.card import add_reach_row
 
-        add_reach_row(self.card, row)  # walking catchment: reach ratio and catchment
-        self.card.fit_columns()  # whole indicator names where the width allows
+        add_reach_row(self.card, series)  # walking catchment: reach ratio and catchment
+        names = (tuple(shown), language())
+        if names != self._fitted:  # whole indicator names where the width allows
+            self._fitted = names  # (a resize fits them again)
+            self.card.fit_columns()
         self._show_notes(frame, parts)
         self.transforms.setText(
             tr("Transforms (reference): {list}", list=" · ".join(self._transforms))
@@ -392,8 +397,8 @@ class SiteCard(QWidget):
         self._adjusted = any(
             text != f"{p:.1f}" for text, p in zip(point_texts, points) if text != "—"
         )
-        for (_, part), point_text, share_text in zip(
-            parts.iterrows(), point_texts, share_texts, strict=True
+        for part, point_text, share_text in zip(
+            parts.to_dict("records"), point_texts, share_texts, strict=True
         ):
             column, reference = part["column"], part["reference"]
             share = (
@@ -461,7 +466,7 @@ class SiteCard(QWidget):
             frame.attrs.get(BASIS), language(), name=lambda site: display_name(site, language())
         )
         used = parts["used"].to_numpy(dtype=bool)
-        entered = float(parts.loc[used, "weight"].sum())
+        entered = float(parts["weight"].to_numpy(dtype=float)[used].sum())
         if abs(entered - 1.0) > 1e-9:
             notes.append(
                 tr(

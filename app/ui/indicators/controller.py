@@ -165,10 +165,11 @@ class IndicatorsController(QObject):
             frame.insert(0, "rank", pd.Series(dtype="int64"))
         if robust and not self._robust_large(len(frame)):
             extra = robustness_columns(frame, self.robust_settings)
+            for column in ROBUST_COLUMNS:
+                frame[column] = extra[column].to_numpy()
         else:  # a one-site preview has no runner-up; a large run follows in a worker
-            extra = pd.DataFrame(np.nan, index=frame.index, columns=list(ROBUST_COLUMNS))
-        for column in ROBUST_COLUMNS:
-            frame[column] = extra[column].to_numpy()
+            for column in ROBUST_COLUMNS:
+                frame[column] = np.full(len(frame), np.nan)
         return frame
 
     def recompute(self) -> None:

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import shapely
 import shapely.affinity
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QMouseEvent, QPainter, QPen
 
 from app.core.sites import geometry as sg
 from app.core.sites.geometry import InvalidSiteError
 from app.ui.canvas.map_canvas import MapCanvas, MapTool
 from app.ui.canvas.render.decorations import highlight_path
-from app.ui.canvas.render.sites_painter import catchment_fill, catchment_pen
+from app.ui.canvas.render.sites_painter import catchment_fill, catchment_pen, draw_catchment
 from app.ui.i18n import tr
 from app.ui.sites.commands import ChangeGeometryCommand
 from app.ui.sites.editing import SiteEditing
@@ -190,15 +191,27 @@ class EditSitesTool(MapTool):
         layer = self.editing.layer
         if site is None or layer is None:
             return
-        rows = layer.data[layer.data["site_id"] == site]
-        own = float(rows["radius_m"].iloc[0]) if len(rows) else float("nan")
+        data = layer.data  # numpy, not a filtered frame: this runs every frame of a drag
+        match = np.flatnonzero(data["site_id"].to_numpy() == site)
+        own = (
+            float(data["radius_m"].to_numpy(dtype=float, na_value=np.nan)[match[0]])
+            if len(match) and "radius_m" in data
+            else float("nan")
+        )
         radius = own if math.isfinite(own) else float(self.editing.radius_m)
         if radius <= 0:
             return
         pixels = radius / self.canvas.viewport.resolution
-        painter.setPen(catchment_pen())
-        painter.setBrush(catchment_fill(layer.opacity))
-        painter.drawEllipse(self.canvas.map_to_screen(point.x, point.y), pixels, pixels)
+        centre = self.canvas.map_to_screen(point.x, point.y)
+        draw_catchment(
+            painter,
+            centre.x(),
+            centre.y(),
+            pixels,
+            catchment_pen(),
+            QBrush(catchment_fill(layer.opacity)),
+            cached=True,
+        )
 
     def paint(self, painter: QPainter) -> None:
         geometry = self.preview or self.editing.selected_geometry()

@@ -38,7 +38,9 @@ class SitesOverlay:
         layer = self.editing.layer
         if layer is None or not layer.visible or len(layer.data) == 0:
             return
-        paint_sites(painter, viewport, layer, self.editing.radius_m, mode=self.catchments)
+        paint_sites(
+            painter, viewport, layer, self.editing.radius_m, mode=self.catchments, cached=True
+        )
         geometry = self.editing.selected_geometry()
         if geometry is not None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)

@@ -1,5 +1,5 @@
 """The integer model of the two covering problems, built once for both and solved with
-CBC through PuLP, on the reduced model (:func:`~.reduction.reduce_cover`: same optimum)::
+CBC, on the reduced model (:func:`~.reduction.reduce_cover`: same optimum)::
 
     MCLP (k given):           max Σ_i w_i y_i  s.t.  y_i ≤ Σ_{j ∈ N(i)} x_j,  Σ_j x_j = k
     LSCP, all demand:         min Σ_j x_j      s.t.  Σ_{j ∈ N(i)} x_j ≥ 1
@@ -20,9 +20,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from app.core.analysis.suggest.cbc import run_cbc
+import numpy as np
+
+from app.core.analysis.suggest.cbc import run_cbc, run_cbc_mps
 from app.core.analysis.suggest.coverage import Coverage
-from app.core.analysis.suggest.reduction import reduce_cover
+from app.core.analysis.suggest.reduction import ReducedCover, reduce_cover
 
 #: CBC options of the covering models: their warm start is the greedy answer, so CBC's
 #: own primal heuristics (feasibility pump ...) only cost time (10x on the dense Yangjae
@@ -78,23 +80,128 @@ def solve_cover_model(
     CoverRun
         The answer, whether CBC proved it optimal, CBC's bound and the model's sizes.
     """
-    import pulp
-
     t0 = time.perf_counter()
     reduced = reduce_cover(coverage)
+    if len(reduced.candidates) and len(reduced.weights):
+        return _solve_mps(reduced, warm, time_limit, t0, k, target, everything)
+    return _solve_pulp(reduced, warm, time_limit, t0, k, target, everything)
+
+
+def _warm_set(reduced: ReducedCover, warm: list[int], k: int | None) -> set[int]:
+    """The greedy answer in the reduced model, filled up to k (MCLP)."""
+    n = len(reduced.candidates)
+    warm_set = set(reduced.warm(warm))  # as good: each pick's kept representative
+    if k is not None:
+        for j in range(n):  # the greedy's dominated picks replaced: fill up to k
+            if len(warm_set) >= min(k, n):
+                break
+            warm_set.add(j)
+    return warm_set
+
+
+def _solve_mps(
+    reduced: ReducedCover,
+    warm: list[int],
+    time_limit: float,
+    t0: float,
+    k: int | None,
+    target: float | None,
+    everything: bool,
+) -> CoverRun:
+    """The model written as MPS straight from the reduced arrays (column by column;
+    PuLP's row-by-row expressions took a third of Yangjae's time) and solved by CBC."""
+    weights = np.asarray(reduced.weights, dtype=float)
+    n, m = len(reduced.candidates), len(weights)
+    mclp = k is not None
+    with_y = mclp or not everything
+    lengths = np.array([len(group) for group in reduced.sets], dtype=np.intp)
+    rows = np.repeat(np.arange(m), lengths)
+    cols = np.concatenate(reduced.sets).astype(np.intp)
+    order = np.argsort(cols, kind="stable")  # column-major, as MPS wants
+    by_col_rows = rows[order]
+    col_starts = np.zeros(n + 1, dtype=np.intp)
+    np.cumsum(np.bincount(cols, minlength=n), out=col_starts[1:])
+    warm_set = _warm_set(reduced, warm, k)
+    covered = np.zeros(m, dtype=bool)
+    for j in warm_set:
+        covered[by_col_rows[col_starts[j] : col_starts[j + 1]]] = True
+
+    def write(out) -> None:
+        sense = "L" if with_y else "G"
+        out.write("NAME model\nROWS\n N obj\n")
+        out.write("".join(f" {sense} c{i}\n" for i in range(m)))
+        if mclp:
+            out.write(f" {'E' if n >= (k or 0) else 'L'} k\n")
+        elif with_y:
+            out.write(" G target\n")
+        out.write("COLUMNS\n    MARKER  'MARKER'  'INTORG'\n")
+        cell = [f" c{i} {-1 if with_y else 1}\n" for i in range(m)]
+        extra = " k 1\n" if mclp else " obj 1\n"
+        for j in range(n):
+            head = f"    x{j}"
+            members = by_col_rows[col_starts[j] : col_starts[j + 1]].tolist()
+            out.write("".join([head + cell[i] for i in members] + [head + extra]))
+        out.write("    MARKER  'MARKER'  'INTEND'\n")
+        if with_y:
+            last = " obj" if mclp else " target"
+            out.write(
+                "".join(
+                    f"    y{i} c{i} 1\n    y{i}{last} {w!r}\n"
+                    for i, w in enumerate(weights.tolist())
+                )
+            )
+        out.write("RHS\n")
+        if mclp:
+            out.write(f"    RHS k {float(min(k or 0, n))!r}\n")
+        elif with_y:
+            out.write(f"    RHS target {float(target or 0.0)!r}\n")
+        else:
+            out.write("".join(f"    RHS c{i} 1\n" for i in range(m)))
+        out.write("BOUNDS\n")
+        out.write("".join(f" UP BND x{j} 1\n" for j in range(n)))
+        if with_y:
+            out.write("".join(f" UP BND y{i} 1\n" for i in range(m)))
+        out.write("ENDATA\n")
+
+    names = [f"x{j}" for j in range(n)] + ([f"y{i}" for i in range(m)] if with_y else [])
+    start = [1.0 if j in warm_set else 0.0 for j in range(n)]
+    start += covered.astype(float).tolist() if with_y else []
+    build = time.perf_counter() - t0
+    run, values = run_cbc_mps(
+        write,
+        names,
+        start,
+        time_limit,
+        "mclp" if mclp else "lscp",
+        maximise=mclp,
+        options=COVER_OPTIONS,
+        presolve=False,
+    )
+    picked = [j for j in range(n) if values.get(f"x{j}", 0.0) > 0.5]
+    chosen = reduced.original(picked) if run.feasible else None
+    return CoverRun(chosen, run.optimal, run.bound, build, run.seconds, reduced.sizes)
+
+
+def _solve_pulp(
+    reduced: ReducedCover,
+    warm: list[int],
+    time_limit: float,
+    t0: float,
+    k: int | None,
+    target: float | None,
+    everything: bool,
+) -> CoverRun:
+    """The model through PuLP (kept for an empty reduced model, which CBC's MPS reader
+    refuses)."""
+    import pulp
+
     weights, sets = reduced.weights, reduced.sets
     n = len(reduced.candidates)
     mclp = k is not None
     name = "mclp" if mclp else "lscp"
     prob = pulp.LpProblem(name, pulp.LpMaximize if mclp else pulp.LpMinimize)
     x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(n)]
-    warm_set = set(reduced.warm(warm))  # as good: each pick's kept representative
-    if mclp:
-        assert k is not None
-        for j in range(n):  # the greedy's dominated picks replaced: fill up to k
-            if len(warm_set) >= min(k, n):
-                break
-            warm_set.add(j)
+    warm_set = _warm_set(reduced, warm, k)
     with_y = mclp or not everything
     y = [pulp.LpVariable(f"y{i}", lowBound=0, upBound=1) for i in range(len(weights))]
     if mclp:

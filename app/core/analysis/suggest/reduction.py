@@ -82,8 +82,10 @@ def _group_rows(
     cols share one), the number of cols of each, the cols sorted by (row, col) and where
     each row's cols start among them.
     """
-    order = np.lexsort((cols, rows))
-    rows, cols = rows[order], cols[order]
+    if len(rows):  # one sort of a combined key: several times faster than a lexsort
+        width = int(cols.max()) + 1
+        key = np.sort(rows.astype(np.int64) * width + cols.astype(np.int64))
+        rows, cols = (key // width).astype(rows.dtype), (key % width).astype(cols.dtype)
     cuts = np.flatnonzero(np.diff(rows)) + 1
     starts = np.r_[0, cuts]
     lengths = np.diff(np.r_[starts, len(rows)])

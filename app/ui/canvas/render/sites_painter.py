@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
 
 from app.core.indicators.format import blocked, is_missing
 from app.core.map.catchments import CATCHMENT_MODES, filled  # noqa: F401 (CATCHMENT_MODES: docs)
@@ -46,6 +46,56 @@ def catchment_fill(opacity: float = 1.0) -> QColor:
     return fill
 
 
+#: Circles wider than this (pixels) are stroked directly, not through the cache.
+_CACHE_MAX_RADIUS = 600.0  # a pixmap of at most ~6 MB; 8 of them
+_CACHE_SIZE = 8
+_circles: dict[tuple, QPixmap] = {}
+
+
+def draw_catchment(
+    painter: QPainter, x: float, y: float, radius: float, pen: QPen, brush, cached: bool
+) -> None:
+    """One catchment circle of ``radius`` pixels centred on (``x``, ``y``).
+
+    With ``cached`` (the screen) the antialiased dashed circle is drawn once per radius,
+    pen and fill into a pixmap and then only copied (stroking a dashed antialiased circle
+    costs milliseconds; a live drag draws it every frame). Without (print, PDF) it is
+    stroked as a vector ellipse.
+    """
+    if not cached or radius > _CACHE_MAX_RADIUS:
+        painter.setPen(pen)
+        painter.setBrush(brush)
+        painter.drawEllipse(QPointF(x, y), radius, radius)
+        return
+    brush = QBrush(brush)
+    ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+    key = (
+        round(radius, 1),
+        pen.widthF(),
+        pen.color().rgba(),
+        brush.color().rgba(),
+        int(brush.style().value),
+        ratio,
+    )
+    pixmap = _circles.get(key)
+    if pixmap is None:
+        side = int(2 * radius + 2 * pen.widthF() + 4)
+        pixmap = QPixmap(int(side * ratio), int(side * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        inner = QPainter(pixmap)
+        inner.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        inner.setPen(pen)
+        inner.setBrush(brush)
+        inner.drawEllipse(QPointF(side / 2, side / 2), radius, radius)
+        inner.end()
+        if len(_circles) >= _CACHE_SIZE:
+            _circles.pop(next(iter(_circles)))
+        _circles[key] = pixmap
+    half = pixmap.width() / pixmap.devicePixelRatio() / 2
+    painter.drawPixmap(QPointF(x - half, y - half), pixmap)
+
+
 def paint_sites(
     painter: QPainter,
     viewport: Viewport,
@@ -53,6 +103,7 @@ def paint_sites(
     radius_m: float | None = None,
     scale: float = 1.0,
     mode: str = "auto",
+    cached: bool = False,
 ) -> None:
     """Draw each point site's catchment circle (the badges go through the label pass).
 
@@ -71,13 +122,21 @@ def paint_sites(
         Multiplies line widths (print DPI).
     mode : str
         One of :data:`CATCHMENT_MODES`.
+    cached : bool
+        Copy the circles from pixmaps drawn once (the screen; see :func:`draw_catchment`).
     """
     if layer is None or not layer.visible or len(layer.data) == 0 or mode == "off":
         return
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     paint_catchments(
-        painter, viewport, layer, DEFAULT_RADIUS_M if radius_m is None else radius_m, scale, mode
+        painter,
+        viewport,
+        layer,
+        DEFAULT_RADIUS_M if radius_m is None else radius_m,
+        scale,
+        mode,
+        cached,
     )
     painter.restore()
 
@@ -89,9 +148,11 @@ def paint_catchments(
     radius_m: float,
     scale: float = 1.0,
     mode: str = "auto",
+    cached: bool = False,
 ) -> None:
     """Dashed circles of each point site's radius (its own ``radius_m``, else R), filled
-    faintly as ``mode`` says (:data:`CATCHMENT_MODES`)."""
+    faintly as ``mode`` says (:data:`CATCHMENT_MODES`); ``cached``: see
+    :func:`draw_catchment`."""
     if mode == "off":
         return
     data = layer.data
@@ -102,14 +163,11 @@ def paint_catchments(
     radii = np.nan_to_num(site_ops.effective_radii(layer, radius_m)[is_point])
     fill = filled(mode, coords[:, 0], coords[:, 1], radii)
     sx, sy = viewport.map_to_screen(coords[:, 0], coords[:, 1])
-    painter.setPen(catchment_pen(scale))
-    if fill:
-        painter.setBrush(catchment_fill(layer.opacity))
-    else:
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+    pen = catchment_pen(scale)
+    brush = QBrush(catchment_fill(layer.opacity)) if fill else QBrush(Qt.BrushStyle.NoBrush)
     for x, y, r in zip(sx.tolist(), sy.tolist(), (radii / viewport.resolution).tolist()):
         if r > 0:
-            painter.drawEllipse(QPointF(x, y), r, r)
+            draw_catchment(painter, x, y, r, pen, brush, cached)
 
 
 def badge_rows(layer: Layer, indicators: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -160,24 +218,28 @@ def site_badges(
     """
     if layer is None or not layer.visible or len(layer.data) == 0:
         return []
-    rows = badge_rows(layer, indicators)
-    if rows is None:
+    if indicators is None or len(indicators) == 0 or "rank" not in indicators:
         return []
+    if "site_id" not in layer.data:
+        return []
+    # each site's row of the results, looked up in numpy (this runs every frame of a drag)
+    site_ids = layer.data["site_id"].astype(str).to_numpy()
+    keys = indicators.index.astype(str)
+    keep = ~keys.duplicated()
+    position = pd.Index(keys[keep]).get_indexer(site_ids)
+    found = position >= 0
+
+    def column(name: str) -> list:
+        if name not in indicators:
+            return [None] * len(site_ids)
+        values = indicators[name].to_numpy(dtype=object)[keep][np.maximum(position, 0)]
+        values[~found] = None
+        return values.tolist()
+
+    ranks_by_site = column("rank")
     anchors = shapely.get_coordinates(shapely.point_on_surface(layer.data.geometry.values))
-    scores = rows["score"] if "score" in rows else pd.Series(np.nan, index=rows.index)
-    permissions = (
-        rows["use_permitted"]
-        if "use_permitted" in rows
-        else pd.Series(None, index=rows.index, dtype=object)
-    )
-    partials = (
-        rows["partial"].map(lambda v: not is_missing(v) and bool(v))
-        if "partial" in rows
-        else pd.Series(False, index=rows.index)
-    )
-    site_ids = layer.data["site_id"].astype(str).tolist() if "site_id" in layer.data else []
-    votes = [dots.get(i, 0) if dots else 0 for i in site_ids] or [0] * len(rows)
-    firsts = rows["p_first"] if "p_first" in rows else pd.Series(np.nan, index=rows.index)
+    partials = [not is_missing(v) and bool(v) for v in column("partial")]
+    votes = [dots.get(i, 0) if dots else 0 for i in site_ids.tolist()]
     badges = [
         Badge(
             x,
@@ -190,17 +252,17 @@ def site_badges(
         for x, y, rank, score, permission, partial, n, first in zip(
             anchors[:, 0].tolist(),
             anchors[:, 1].tolist(),
-            rows["rank"].tolist(),
-            scores.tolist(),
-            permissions.tolist(),
-            partials.tolist(),
+            ranks_by_site,
+            column("score"),
+            column("use_permitted"),
+            partials,
             votes,
-            firsts.tolist(),
+            column("p_first"),
             strict=True,
         )
         if not is_missing(rank)
     ]
-    ranks = [int(r) for r in rows["rank"].tolist() if not is_missing(r)]
+    ranks = [int(r) for r in ranks_by_site if not is_missing(r)]
     return [badge for _, badge in sorted(zip(ranks, badges), key=lambda pair: pair[0])]
 
 
