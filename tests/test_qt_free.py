@@ -39,6 +39,7 @@ MODULES = [
     "app.core.formats.vector.read",
     "app.core.indicators.point_grid",
     "app.core.project.store",
+    "app.core.project.temporaries",
     "app.core.sites.edits",
     "app.core.sites.geometry",
     "app.core.map.snapping",

@@ -8,12 +8,8 @@ mid-save leaves the previous file as it was.
 from __future__ import annotations
 
 import copy
-import glob
 import json
-import os
-import re
 import sqlite3
-import time
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,7 +32,6 @@ from app.core.project.origins import (
     source_file,
     typed_for_writing,
 )
-from app.core.project.processes import host_tag, pid_alive
 from app.core.project.saved_styles import apply_saved_styles, write_saved_styles
 from app.core.project.scenario_store import (
     SCENARIOS_TABLE,
@@ -53,6 +48,7 @@ from app.core.project.site_tables import (
     table_names,
     write_site_tables,
 )
+from app.core.project.temporaries import remove_stale_temporaries, temporary_suffix
 from app.core.sites.edits import normalise_sites
 from layers.model import LayerStack
 from layers.provenance import PROVENANCE_COLUMNS, PROVENANCE_TABLE
@@ -458,37 +454,6 @@ def write_project_tables(target: Path, stack: LayerStack, settings: ProjectSetti
     con.close()
 
 
-#: A temporary of a save older than this is litter, whoever wrote it.
-STALE_SECONDS = 300
-#: ``.STEM.<random>.<host tag>-<pid>.saving.gpkg[-journal|-wal|-shm]``
-_TEMPORARY = re.compile(r"\.(?P<host>[0-9a-f]{8})-(?P<pid>\d+)\.saving\.gpkg(-\w+)?$")
-
-
-def _temporary_suffix() -> str:
-    """Suffix of this process's save temporaries: it names the machine and the pid."""
-    return f".{host_tag()}-{os.getpid()}.saving.gpkg"
-
-
-def remove_stale_temporaries(path: Path) -> None:
-    """Delete temporaries of ``path`` left by saves that were killed.
-
-    A temporary is stale when the process that wrote it (named in its file name) no
-    longer runs on this machine, or when it is older than :data:`STALE_SECONDS`. Called
-    on every open and save, so at most the temporary of the last killed save is left.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    now, here = time.time(), host_tag()
-    for leftover in folder.glob(f".{glob.escape(path.stem)}.*.saving.gpkg*"):
-        match = _TEMPORARY.search(leftover.name)
-        try:
-            dead = match is not None and match["host"] == here and not pid_alive(int(match["pid"]))
-            if dead or now - leftover.stat().st_mtime > STALE_SECONDS:
-                leftover.unlink()
-        except OSError:
-            pass  # another process may hold it, or the folder is read-only: only litter
-
-
 class ExtraTables(Protocol):
     """Tables a save writes besides the layers (see ``save_project(extra_tables=…)``)."""
 
@@ -580,7 +545,7 @@ def save_project(
         write,
         ProjectSaveError,
         verb="save",
-        suffix=_temporary_suffix(),
+        suffix=temporary_suffix(),
         folder_hint=" (read-only folder? choose another with Save As)",
         failure_hint="; the previous file is unchanged",
     )

@@ -376,7 +376,8 @@ def test_temporaries_of_a_killed_save_are_cleaned_by_the_next_save(tmp_path):
     import time
 
     from app.core.paths import DEFAULT_PROJECT
-    from app.core.project.store import STALE_SECONDS, open_project, save_project
+    from app.core.project.store import open_project, save_project
+    from app.core.project.temporaries import STALE_SECONDS
 
     project = open_project(DEFAULT_PROJECT)
     target = tmp_path / "plan.gpkg"
