@@ -19,6 +19,23 @@ from app.core.network.settings import CatchmentSetting
 from app.ui.i18n import language, tr
 
 
+def network_summary(network) -> str:
+    """A built network in one sentence: edges, nodes, the node tolerance, disconnected parts
+    and the off-network limit (the dialog and the layer's properties)."""
+    islands = network.islands
+    return tr(
+        "{edges} edges, {nodes} nodes (tolerance {tol} m); {islands} disconnected "
+        "parts with {share} of the length. Features farther than {limit} m from "
+        "every street are off network.",
+        edges=f"{network.n_edges:,}",
+        nodes=f"{network.n_nodes:,}",
+        tol=f"{network.tolerance:g}",
+        islands=islands.count,
+        share=f"{islands.share_outside_main:.1%}",
+        limit=f"{OFF_NETWORK_M:.0f}",
+    )
+
+
 class WalkingNetworkDialog(QDialog):
     """Choose straight-line circles or a walking network (a line layer of the project)."""
 
@@ -85,20 +102,7 @@ class WalkingNetworkDialog(QDialog):
                 )
             )
             return
-        islands = network.islands
-        self.info.setText(
-            tr(
-                "{edges} edges, {nodes} nodes (tolerance {tol} m); {islands} disconnected "
-                "parts with {share} of the length. Features farther than {limit} m from "
-                "every street are off network.",
-                edges=f"{network.n_edges:,}",
-                nodes=f"{network.n_nodes:,}",
-                tol=f"{network.tolerance:g}",
-                islands=islands.count,
-                share=f"{islands.share_outside_main:.1%}",
-                limit=f"{OFF_NETWORK_M:.0f}",
-            )
-        )
+        self.info.setText(network_summary(network))
 
     def chosen(self) -> CatchmentSetting:
         """The setting the dialog shows."""

@@ -6,11 +6,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from app.core.network.join import OFF_NETWORK_M
 from app.ui.i18n import notifier, tr
 from app.ui.network.commands import SetCatchmentCommand
 from app.ui.network.controller import WalkingNetworkController
-from app.ui.network.dialog import WalkingNetworkDialog
+from app.ui.network.dialog import WalkingNetworkDialog, network_summary
 from app.ui.network.overlay import IsochroneOverlay
 
 
@@ -110,20 +109,7 @@ class WalkingNetwork(QObject):
             if not here:
                 info.setText("")
                 return
-            islands = network.islands
-            info.setText(
-                tr(
-                    "{edges} edges, {nodes} nodes (tolerance {tol} m); {islands} disconnected "
-                    "parts with {share} of the length. Features farther than {limit} m from "
-                    "every street are off network.",
-                    edges=f"{network.n_edges:,}",
-                    nodes=f"{network.n_nodes:,}",
-                    tol=f"{network.tolerance:g}",
-                    islands=islands.count,
-                    share=f"{islands.share_outside_main:.1%}",
-                    limit=f"{OFF_NETWORK_M:.0f}",
-                )
-            )
+            info.setText(network_summary(network))
 
         def toggled(on: bool) -> None:
             self.set_setting(
