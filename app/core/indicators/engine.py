@@ -93,6 +93,10 @@ class DistanceProvider(Protocol):
 
     def wrap(self, family: str, layer: Any) -> Any: ...
 
+    def off_sites(self, sites: np.ndarray) -> np.ndarray:
+        """True for each site the distance cannot start from (e.g. off the network)."""
+        ...
+
 
 #: Sites computed at once (their catchments, zoning overlay and columns).
 SITE_BLOCK = 20_000
@@ -160,6 +164,7 @@ class IndicatorEngine:
             None if zoning is None else clip_zoning(zoning, self.coverage["zoning"])
         )
         self.zoning = self._index_zoning()
+        self.distances = distances
         if distances is not None:  # e.g. walking distance (app.core.network.catchment)
             if self.startups is not None:
                 self.startups = replace(
@@ -245,6 +250,10 @@ class IndicatorEngine:
 
         area_km2 = catchment.catchment_area_km2(geoms, radii)
         shares = self._shares(geoms, radii)
+        if self.distances is not None and n:  # a site off the network: unknown, never 0
+            off = self.distances.off_sites(geoms)
+            for family in ("startups", "education", "stations"):
+                shares[family] = np.where(off, 0.0, shares[family])
         for family in ("startups", "education", "stations"):
             out[COVERAGE_COLUMNS[family]] = shares[family]
         out.update(self._startup_columns(geoms, radii, area_km2, shares["startups"]))

@@ -88,6 +88,14 @@ class WalkingDistances:
         self._last = (key, starts)
         return starts
 
+    def off_sites(self, sites: np.ndarray) -> np.ndarray:
+        """True for each site farther than the off-network limit from every edge: its walking
+        figures are unknown (the engine reads them as outside the layers' coverage)."""
+        sites = np.asarray(sites, dtype=object)
+        if len(sites) == 0:
+            return np.zeros(0, dtype=bool)
+        return np.asarray(self.starts(sites).off, dtype=bool)[: len(sites)]
+
 
 class WalkingLayer:
     """An indexed layer queried by walking distance (see the module docstring)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -69,3 +70,20 @@ def test_off_network_start_ups_are_counted_not_reached(river):
     walked = walking_indicators(points((0, -160)), startups, None, None, None, network=river)
     assert walked["startups_n"].iloc[0] == 1
     assert walked.attrs["off_network"]["startups"] == 1
+
+
+def test_a_site_off_the_network_reads_unknown_not_zero(river):
+    """A site 5 km from every street (e.g. in a district the network does not cover) has
+    unknown walking figures, never 0 start-ups, and is scored on what is known."""
+    sites = points((0, -160), (0, -5000))
+    stations = points((0, 160), (-700, -160))
+    walked = walking_indicators(
+        sites, _startups(), None, stations, None, network=river, name="river", radius=800
+    )
+    on, off = walked.iloc[0], walked.iloc[1]
+    assert on["startups_n"] == 2 and on["startups_coverage"] == 1.0
+    for column in ("startups_n", "employees_sum", "stations_n", "station_nearest_m"):
+        assert pd.isna(off[column]), column
+    assert pd.isna(off["top_sector"])
+    assert off["startups_coverage"] == 0.0
+    assert pd.isna(off[REACH_COLUMN])
