@@ -112,7 +112,13 @@ def walking_table(opened):
             **options,
         )
         for family, count in table.attrs.get("off_network", {}).items():
-            if count:
+            if count and family == "sites":
+                print(
+                    f"innoatlas: note: {count} site(s) farther than the off-network limit from "
+                    f"every street of {opened.name}: their walking figures are unknown",
+                    file=sys.stderr,
+                )
+            elif count:
                 print(
                     f"innoatlas: note: {count} {family} farther than the off-network limit "
                     f"from every street of {opened.name}: not counted in walking catchments",

@@ -209,6 +209,7 @@ def add_reach_ratio(
         walk = pd.to_numeric(frame["startups_n"], errors="coerce").to_numpy(float)[usable]
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio[usable] = np.where(circle > 0, walk / circle, np.nan)
+        frame.attrs["off_network"]["sites"] = int(distances.off_sites(geoms[usable]).sum())
     frame[REACH_COLUMN] = ratio
     frame[CATCHMENT_COLUMN] = frame.attrs[CATCHMENT_ATTR]  # every export records it
     return frame

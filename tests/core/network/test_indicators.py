@@ -87,3 +87,4 @@ def test_a_site_off_the_network_reads_unknown_not_zero(river):
     assert pd.isna(off["top_sector"])
     assert off["startups_coverage"] == 0.0
     assert pd.isna(off[REACH_COLUMN])
+    assert walked.attrs["off_network"]["sites"] == 1  # the CLI notes it
