@@ -8,31 +8,14 @@ import shapely
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from layers.model import LayerStack
-from tests.ui.conftest import _forget_changes, point_layer
-from tests.ui.network.test_walking import _streets
+from tests.ui.network.windows import walking_window
 from tests.ui.scenarios.test_scenarios_ui import click_edit_undo, click_menu, pick, type_name
 from tests.ui.sites.test_tools import at, click, use
 
 
 @pytest.fixture
 def w(qtbot):
-    from app.ui.gui import application, wait_until_drawn
-    from app.ui.window.main_window import MainWindow
-
-    application()
-    rng = np.random.default_rng(5)
-    xs, ys = rng.uniform(0, 2000, 2000), rng.uniform(0, 2000, 2000)
-    startups = point_layer("startups", "#3366cc", xs, ys, [""] * 2000)
-    window = MainWindow(LayerStack([startups, _streets()]))
-    window.resize(1100, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    window.canvas.zoom_to_extent((0, 0, 2000, 2000), margin=0.05)
-    window.actions_by_name["actionSnapping"].setChecked(False)
-    assert wait_until_drawn(window)
-    yield window
-    _forget_changes(window)
+    yield from walking_window(qtbot, startups=2000, size=(1100, 800))
 
 
 def startups_reached(window) -> float:
