@@ -225,10 +225,9 @@ class ScenarioControl(QObject):
         self.action_delete.setEnabled(len(scenarios) > 1)
         self.changed.emit()
 
-    def reload(self) -> None:
-        """Follow a newly loaded project."""
-        if self.compare_dialog is not None:
-            self.compare_dialog.close()
+    def _relabel(self) -> None:
+        """The catchment box's words, the two combos' labels lined up, the implicit
+        scenario's name and the lists, in the current language."""
         self.catchment.retranslate()
         labels = (self.panel_label, self.catchment.label)  # the two combos line up
         width = max(label.sizeHint().width() for label in labels)
@@ -236,6 +235,12 @@ class ScenarioControl(QObject):
             label.setMinimumWidth(width)
         self._name_implicit()
         self.list_changed()
+
+    def reload(self) -> None:
+        """Follow a newly loaded project."""
+        if self.compare_dialog is not None:
+            self.compare_dialog.close()
+        self._relabel()
         self.catchment.refresh()
 
     def _name_implicit(self) -> None:
@@ -364,10 +369,4 @@ class ScenarioControl(QObject):
         tip = tr("The scenario you see and edit: its sites, radius and weights")
         for combo in (self.combo, self.panel_combo):
             combo.setToolTip(tip)
-        self.catchment.retranslate()
-        labels = (self.panel_label, self.catchment.label)  # the two combos line up
-        width = max(label.sizeHint().width() for label in labels)
-        for label in labels:
-            label.setMinimumWidth(width)
-        self._name_implicit()
-        self.list_changed()
+        self._relabel()
