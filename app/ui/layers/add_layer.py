@@ -28,7 +28,7 @@ from app.core.project.layer_import import ImportRequest, ImportResult, import_la
 from app.core.project.user_layers import is_user_layer, make_user_layer, table_name, user_provenance
 from app.ui import worker
 from app.ui.i18n import tr
-from app.ui.layers.commands import AddLayerCommand
+from app.ui.layers.commands import AddLayerCommand, role_change
 
 FILE_FILTER = (
     "Vector data (*.gpkg *.shp *.zip *.geojson *.json *.csv *.txt *.dbf *.kml "
@@ -305,12 +305,7 @@ class LayerImporter(QObject):
             index=imported,
         )
         layer.opacity = result.opacity
-        roles_before = dict(window.roles)
-        roles_after = dict(roles_before)
-        replaces = None
-        if request.role:
-            roles_after[request.role] = name
-            replaces = window.role_layer(request.role)  # hidden: the map shows what counts
+        roles_before, roles_after, replaces = role_change(window, name, request.role)
         position = 1 if stack.names()[:1] == ["sites"] else 0
         extra = window.project.settings.extra
         if walking:

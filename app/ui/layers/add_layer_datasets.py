@@ -18,7 +18,7 @@ from app.core.datasets.project_import import (
 )
 from app.core.project.coverage import saved_coverage
 from app.ui.i18n import tr
-from app.ui.layers.commands import AddLayerCommand
+from app.ui.layers.commands import AddLayerCommand, role_change
 from app.ui.sites.commands import set_text
 from layers.model import Layer
 
@@ -68,12 +68,7 @@ def add_dataset(window, result: DatasetImport, role: str | None, title: str) -> 
         for layer, data in plan.changes:
             undo.push(SetLayerDataCommand(layer, data))
         for layer, layer_role, coverage in plan.additions:
-            roles_before = dict(window.roles)
-            roles_after = dict(roles_before)
-            replaces = None
-            if layer_role:
-                roles_after[layer_role] = layer.name
-                replaces = window.role_layer(layer_role)
+            roles_before, roles_after, replaces = role_change(window, layer.name, layer_role)
             undo.push(
                 AddLayerCommand(
                     stack,

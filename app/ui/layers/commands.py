@@ -21,6 +21,18 @@ Roles = dict[str, str]
 CoverageChange = tuple[Callable[[str, Coverage | None], None], Coverage | None, Coverage | None]
 
 
+def role_change(window, name: str, role: str | None) -> tuple[dict, dict, object]:
+    """``(roles before, roles after, the layer replaced)`` when layer ``name`` takes
+    ``role`` in ``window`` (no role: the roles stay and nothing is replaced)."""
+    before = dict(window.roles)
+    after = dict(before)
+    replaces = None
+    if role:
+        after[role] = name
+        replaces = window.role_layer(role)  # hidden: the map shows what counts
+    return before, after, replaces
+
+
 class AddLayerCommand(QUndoCommand):
     """Insert an imported layer (and, optionally, give it a role).
 
