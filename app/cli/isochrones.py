@@ -111,5 +111,6 @@ def _run(args: argparse.Namespace) -> int:
         verb="write",
         suffix=".part.gpkg",
     )
-    print(f"wrote {args.out}: {len(sites)} site(s) × {len(bands)} band(s)")
+    reached = f" ({off} off the network, without isochrone)" if off else ""
+    print(f"wrote {args.out}: {len(sites)} site(s){reached} × {len(bands)} band(s)")
     return 0

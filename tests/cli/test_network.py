@@ -9,7 +9,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
 
+from layers.model import WORKING_CRS
 from tests.cli.network_files import network_files
 from tests.cli.run import assert_one_line_error, run_innoatlas
 
@@ -57,6 +59,28 @@ def test_isochrones_are_written_per_site_and_band(files):
     small, large = (frame[(frame["name"] == "A") & (frame["band_m"] == b)] for b in (400, 800))
     assert large.geometry.iloc[0].contains(small.geometry.iloc[0].representative_point())
     assert large.geometry.iloc[0].area > small.geometry.iloc[0].area
+
+
+def test_isochrones_name_the_sites_off_the_network(files):
+    sites = files["dir"] / "off_sites.gpkg"
+    gpd.GeoDataFrame(
+        {"name": ["on", "off"]},
+        geometry=[shapely.Point(190_700, 541_300), shapely.Point(192_500, 541_300)],
+        crs=WORKING_CRS,
+    ).to_file(sites)
+    out = files["dir"] / "iso_off.gpkg"
+    result = run_innoatlas(
+        "isochrones", sites, "--network", files["grid"], "--radius", "400", "--out", out
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 site(s) farther than the off-network limit" in result.stderr
+    assert "2 site(s) (1 off the network, without isochrone)" in result.stdout
+    frame = pyogrio.read_dataframe(out, layer="walking_isochrones")
+    assert frame.set_index("name").loc["off", "off_network"]
+    assert (
+        frame.set_index("name").loc["off"].geometry is None
+        or frame.set_index("name").loc["off"].geometry.is_empty
+    )
 
 
 def test_oa21208_csv_makes_isochrones(files):

@@ -340,7 +340,8 @@ def apply_role(
     def put(target: str, values: pd.Series) -> None:
         column = mapping.get(target)
         if target in out.columns and column != target:
-            out.rename(columns={target: f"{target}_source"}, inplace=True)
+            # in place: _zoning_columns holds this frame too
+            out.columns = [f"{target}_source" if c == target else c for c in out.columns]
         out[target] = values
 
     if mapping.get("name") is not None:
