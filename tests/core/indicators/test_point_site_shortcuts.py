@@ -1,0 +1,62 @@
+"""The shortcuts for many point sites give exactly what the general queries give.
+
+Nearest distances of point sites over a point layer come from a k-d tree, not from
+the STRtree's ``query_nearest``: the distances must be bit for bit the same, ties and
+lattice points included, and other sites (polygons, lines) keep the STRtree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from app.core.indicators.catchment import IndexedLayer, nearest_distances
+
+
+def strtree_nearest(sites: np.ndarray, layer: IndexedLayer) -> np.ndarray:
+    want = np.full(len(sites), np.nan)
+    (i, _), d = layer.tree.query_nearest(sites, return_distance=True, all_matches=False)
+    want[i] = d
+    return want
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_nearest_of_point_sites_equals_the_strtree(seed):
+    rng = np.random.default_rng(seed)
+    features = np.round(rng.normal(0, 500, (800, 2)) / 25.0) * 25.0  # a lattice: ties
+    features = np.concatenate([features, rng.normal(0, 500, (800, 2)) + 0.1 * seed])
+    layer = IndexedLayer.build(shapely.points(features))
+    xy = np.concatenate(
+        [
+            np.round(rng.normal(0, 600, (3000, 2)) / 12.5) * 12.5,  # half-way between
+            features[:200],  # on a feature: 0
+            rng.normal(0, 5000, (300, 2)),  # far away
+            rng.normal(200_000.0, 1.0, (100, 2)),  # large coordinates
+        ]
+    )
+    sites = np.concatenate(
+        [
+            shapely.points(xy),
+            shapely.buffer(shapely.points(xy[:50]), 30.0),  # polygon sites: the STRtree
+            [shapely.LineString([(0, 0), (100, 40)])],
+        ]
+    )
+    got = nearest_distances(sites, layer)
+    assert layer.point_tree is not None
+    np.testing.assert_array_equal(got, strtree_nearest(sites, layer))
+    assert (got[3000:3200] == 0).all()
+
+
+def test_nearest_over_a_layer_that_is_not_only_points_uses_the_strtree():
+    layer = IndexedLayer.build(
+        np.array([shapely.Point(0, 0), shapely.box(100, 100, 200, 200)], dtype=object)
+    )
+    sites = shapely.points([[150.0, 90.0], [3.0, 4.0], [150.0, 150.0]])
+    assert layer.point_tree is None
+    assert nearest_distances(sites, layer).tolist() == [10.0, 5.0, 0.0]
+
+
+def test_nearest_over_an_empty_layer_is_unknown():
+    layer = IndexedLayer.build(np.empty(0, dtype=object))
+    assert np.isnan(nearest_distances(shapely.points([[0.0, 0.0]]), layer)).all()
