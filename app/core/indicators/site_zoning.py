@@ -389,10 +389,16 @@ def _shares_json(shares: np.ndarray, types: list[str], covered: np.ndarray) -> n
         return json.dumps({types[i]: float(row[i]) for i in order}, ensure_ascii=False)
 
     out = np.full(len(rounded), None, dtype=object)
-    if covered.any():  # each distinct row formatted once (point sites share a few)
-        rows, inverse = np.unique(rounded[covered], axis=0, return_inverse=True)
+    # wholly in one zone (every point site): that zone's text, without a row-wise unique
+    whole = covered & (np.count_nonzero(rounded, axis=1) == 1) & (rounded.max(axis=1, initial=0.0) == 1.0)
+    if whole.any():
+        one = np.array([text(row) for row in np.eye(len(types))], dtype=object)
+        out[whole] = one[np.argmax(rounded[whole], axis=1)]
+    rest = covered & ~whole
+    if rest.any():  # each distinct row formatted once
+        rows, inverse = np.unique(rounded[rest], axis=0, return_inverse=True)
         texts = np.array([text(row) for row in rows], dtype=object)
-        out[covered] = texts[np.asarray(inverse).ravel()]
+        out[rest] = texts[np.asarray(inverse).ravel()]
     return out
 
 
@@ -409,6 +415,19 @@ def _restrictions(sites: np.ndarray, zoning: IndexedZoning, rules: ZoningRules) 
     hits = np.zeros((n, len(names)), bool)
     hits[pairs[0], overlay_code[pairs[1]]] = True
     labels = np.array(names, dtype=object)
-    rows, inverse = np.unique(hits, axis=0, return_inverse=True)  # each distinct set once
+    rows, inverse = _distinct_rows(hits)  # each distinct set once
     texts = np.array([", ".join(labels[row]) for row in rows], dtype=object)
-    return texts[np.asarray(inverse).ravel()]
+    return texts[inverse]
+
+
+def _distinct_rows(hits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(hits, axis=0, return_inverse=True)`` of a boolean matrix, from one
+    integer per row (its bits) when the columns fit in 62 bits: a 1-D unique, several
+    times faster than the row-wise one for a million sites."""
+    n, k = hits.shape
+    if k > 62 or n == 0:
+        rows, inverse = np.unique(hits, axis=0, return_inverse=True)
+        return rows, np.asarray(inverse).ravel()
+    bits = hits.astype(np.int64) @ (np.int64(1) << np.arange(k, dtype=np.int64))
+    _, first, inverse = np.unique(bits, return_index=True, return_inverse=True)
+    return hits[first], np.asarray(inverse).ravel()

@@ -60,3 +60,41 @@ def test_nearest_over_a_layer_that_is_not_only_points_uses_the_strtree():
 def test_nearest_over_an_empty_layer_is_unknown():
     layer = IndexedLayer.build(np.empty(0, dtype=object))
     assert np.isnan(nearest_distances(shapely.points([[0.0, 0.0]]), layer)).all()
+
+
+@pytest.mark.parametrize("k", [0, 1, 5, 62, 63])
+def test_distinct_rows_rebuild_every_row(k):
+    """The restrictions' distinct overlay sets, from one integer per row (or the
+    row-wise unique beyond 62 overlay types), give back every site's own set."""
+    from app.core.indicators.site_zoning import _distinct_rows
+
+    rng = np.random.default_rng(k)
+    hits = rng.random((500, k)) < 0.3
+    hits[:100] = hits[0]  # repeated sets
+    rows, inverse = _distinct_rows(hits)
+    np.testing.assert_array_equal(rows[inverse], hits)
+    assert len(rows) == len(np.unique(hits, axis=0))
+
+
+def test_zone_shares_of_sites_wholly_in_one_zone_read_as_the_general_text():
+    """The text of a site wholly inside one zone (every point site) is the text the
+    general path writes for that row; mixed rows and uncovered sites are unchanged."""
+    import json
+
+    from app.core.indicators.site_zoning import _shares_json
+
+    types = ["일반상업지역", "제2종일반주거지역", "준공업지역"]
+    shares = np.array(
+        [[1.0, 0, 0], [0, 0, 1.0], [0.25, 0.75, 0], [0, 0, 0], [0, 0.4, 0], [0, 1.0, 0]]
+    )
+    covered = np.array([True, True, True, False, True, True])
+    got = _shares_json(shares, types, covered)
+    assert [None if t is None else json.loads(t) for t in got] == [
+        {"일반상업지역": 1.0},
+        {"준공업지역": 1.0},
+        {"제2종일반주거지역": 0.75, "일반상업지역": 0.25},
+        None,
+        {"제2종일반주거지역": 0.4},
+        {"제2종일반주거지역": 1.0},
+    ]
+    assert got[0] == json.dumps({"일반상업지역": 1.0}, ensure_ascii=False)
