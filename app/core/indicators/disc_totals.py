@@ -155,16 +155,23 @@ def _chunk(grid, xy, radii, prefix, values, codes, n_categories):
     # interior runs: [offsets[first inner cell], offsets[last inner cell + 1])
     a = np.where(has_inner, grid.offsets[base + np.where(has_inner, i0, 0)], 0)
     b = np.where(has_inner, grid.offsets[base + np.where(has_inner, i1, 0) + 1], 0)
-    count = np.bincount(site, weights=(b - a), minlength=m).astype(np.int64)
+    # per site: the spans are grouped by site, so one reduceat per figure
+    filled = np.flatnonzero(n_rows > 0)
+    starts = (np.cumsum(n_rows) - n_rows)[filled]
+    count = np.zeros(m, dtype=np.int64)
+    if len(filled):
+        count[filled] = np.add.reduceat(b - a, starts)
     sums = None
     if values is not None and prefix.sums is not None:
-        sums = np.bincount(site, weights=prefix.sums[b] - prefix.sums[a], minlength=m)
+        sums = np.zeros(m)
+        if len(filled):  # whole numbers below 2⁵³: exact in any order
+            sums[filled] = np.add.reduceat(prefix.sums[b] - prefix.sums[a], starts)
     cats = None
     if codes is not None and prefix.categories is not None:
-        cats = np.empty((m, n_categories), dtype=np.int64)
-        for c in range(n_categories):  # a pass per category, not per point
-            inside = prefix.categories[c, b] - prefix.categories[c, a]
-            cats[:, c] = np.bincount(site, weights=inside, minlength=m)
+        cats = np.zeros((m, n_categories), dtype=np.int64)
+        if len(filled) and n_categories:  # all categories in one gather
+            inside = prefix.categories[:, b] - prefix.categories[:, a]
+            cats[filled] = np.add.reduceat(inside, starts, axis=1, dtype=np.int64).T
     # the crossed cells: [c0, i0 - 1] and [i1 + 1, c1], or [c0, c1] without an interior
     left_end = np.where(has_inner, i0 - 1, c1)
     runs_first = np.concatenate([c0, i1 + 1])
@@ -187,14 +194,17 @@ def _chunk(grid, xy, radii, prefix, values, codes, n_categories):
     if not (radii > 0).all():  # R = 0 means "touches": the very coordinates
         keep &= (rad > 0) | ((dx == 0) & (dy == 0))
     pair_site, point = pair_site[keep], point[keep]
-    count += np.bincount(pair_site, minlength=m)
+    if cats is not None and codes is not None:  # missing (-1) in a last column
+        code = np.asarray(codes)[point]
+        code = np.where(code >= 0, code, n_categories)
+        full = np.bincount(pair_site * (n_categories + 1) + code, minlength=m * (n_categories + 1))
+        full = full.reshape(m, n_categories + 1)
+        cats += full[:, :n_categories]
+        count += full.sum(axis=1)
+    else:
+        count += np.bincount(pair_site, minlength=m)
     if sums is not None and values is not None:
         sums += np.bincount(
             pair_site, weights=np.nan_to_num(np.asarray(values, float)[point]), minlength=m
         )
-    if cats is not None and codes is not None:
-        code = np.asarray(codes)[point]
-        good = code >= 0
-        flat = pair_site[good] * n_categories + code[good]
-        cats += np.bincount(flat, minlength=m * n_categories).reshape(m, n_categories)
     return count, sums, cats
