@@ -98,3 +98,29 @@ def test_zone_shares_of_sites_wholly_in_one_zone_read_as_the_general_text():
         {"제2종일반주거지역": 1.0},
     ]
     assert got[0] == json.dumps({"일반상업지역": 1.0}, ensure_ascii=False)
+
+
+def test_keeping_freed_memory_changes_no_figure():
+    """The allocator tweak for many sites (heap.py) is process-wide and runs once;
+    the indicators of the same sites are the same before and after it."""
+    import geopandas as gpd
+
+    from app.core.indicators import heap
+    from app.core.indicators.engine import IndicatorEngine
+
+    rng = np.random.default_rng(3)
+    startups = gpd.GeoDataFrame(
+        {"sector": rng.choice(["AI", "핀테크"], 3000), "employees": rng.integers(1, 9, 3000)},
+        geometry=shapely.points(rng.normal(0, 400, (3000, 2))),
+        crs="EPSG:5186",
+    )
+    sites = gpd.GeoDataFrame(geometry=shapely.points(rng.normal(0, 400, (1200, 2))), crs=5186)
+    engine = IndicatorEngine(startups, None, None, None)
+    before = engine.compute(sites.iloc[:999], 300.0)  # below the size that raises it
+    after = engine.compute(sites, 300.0)
+    assert heap._raised
+    heap.keep_freed_memory()  # once only: nothing more happens
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(after.iloc[:999], before)
+    assert (after["startups_n"] > 0).any()
