@@ -124,3 +124,74 @@ def test_keeping_freed_memory_changes_no_figure():
 
     pd.testing.assert_frame_equal(after.iloc[:999], before)
     assert (after["startups_n"] > 0).any()
+
+
+def zoning_layer():
+    """Zones with shared borders, a hole with an island zone in it, a multipolygon, and
+    an overlay over a corner; coordinates on a 10 m lattice."""
+    import geopandas as gpd
+
+    outer = shapely.box(0, 0, 100, 100).difference(shapely.box(30, 30, 70, 70))  # a hole
+    island = shapely.box(40, 40, 60, 60)  # in the hole, not touching it
+    right = shapely.box(100, 0, 200, 100)  # shares the edge x = 100
+    multi = shapely.MultiPolygon([shapely.box(0, 200, 50, 250), shapely.box(60, 200, 90, 230)])
+    tilted = shapely.Polygon([(200, 0), (300, 50), (200, 100)])  # slanted edges
+    overlay = shapely.box(80, 80, 130, 130)
+    return gpd.GeoDataFrame(
+        {
+            "kind": ["zone"] * 5 + ["overlay"],
+            "zone_type": ["일반상업지역", "준주거지역", "준공업지역", "자연녹지지역",
+                          "일반상업지역", "개발제한구역"],  # fmt: skip
+        },
+        geometry=[outer, island, right, multi, tilted, overlay],
+        crs="EPSG:5186",
+    )
+
+
+def test_point_sites_find_the_same_zones_as_the_strtree_predicate():
+    """Point sites on edges, vertices, shared borders, in holes, on an island, on a
+    slanted edge, between the parts of a multipolygon and outside every zone: the
+    zones and overlays they intersect are exactly the STRtree predicate's."""
+    from app.core.indicators.site_zoning import IndexedZoning, _intersecting
+    from app.core.zoning.rules import ZoningRules
+
+    zoning = IndexedZoning.from_frame(zoning_layer(), ZoningRules.default())
+    assert zoning is not None
+    grid = np.mgrid[-10:320:5, -10:260:5].reshape(2, -1).T.astype(float)
+    slanted = np.column_stack([np.arange(200, 301, 2.0), 0.5 * np.arange(0, 101, 2.0)])
+    xy = np.concatenate([grid, slanted, [[1e6, 1e6]]])
+    sites = shapely.points(xy)
+    mixed = np.concatenate([sites, [shapely.box(95, 95, 105, 105), shapely.Point(55, 215)]])
+    for layer in (zoning.zones, zoning.overlays):
+        for these in (sites, mixed):
+            got = _intersecting(layer, these)
+            want = layer.tree.query(these, predicate="intersects")
+            assert {tuple(p) for p in got.T} == {tuple(p) for p in want.T}
+            assert got.shape == want.shape
+    on_border = _intersecting(zoning.zones, shapely.points([[100.0, 50.0], [50.0, 50.0]]))
+    assert sorted(on_border[1].tolist()) == [0, 1, 2]  # the shared edge: both; the island
+
+
+def test_zoning_columns_of_point_sites_match_the_general_path(monkeypatch):
+    """The whole zoning of point sites (zone, shares, permitted use, restrictions,
+    buildable area) is the same with the point-in-polygon shortcut and without it."""
+    from app.core.indicators import site_zoning
+    from app.core.zoning.rules import ZoningRules
+
+    rules = ZoningRules.default()
+    zoning = site_zoning.IndexedZoning.from_frame(zoning_layer(), rules)
+    xy = np.mgrid[-10:320:5, -10:260:5].reshape(2, -1).T.astype(float)
+    sites = shapely.points(xy)
+    lot = np.where(np.arange(len(xy)) % 3 == 0, np.nan, 500.0)
+    fast = site_zoning.site_zoning(sites, lot, zoning, rules)
+    monkeypatch.setattr(
+        site_zoning,
+        "_intersecting",
+        lambda layer, geoms: layer.tree.query(geoms, predicate="intersects"),
+    )
+    slow = site_zoning.site_zoning(sites, lot, zoning, rules)
+    for name in ("zone_shares", "dominant_zone", "use_permitted", "restrictions"):
+        assert getattr(fast, name).tolist() == getattr(slow, name).tolist(), name
+    for name in ("zoning_coverage", "max_footprint_m2", "max_gfa_m2"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name))
+    assert (fast.restrictions == "개발제한구역").any() and (fast.dominant_zone == None).any()  # noqa: E711
