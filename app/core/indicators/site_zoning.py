@@ -419,7 +419,11 @@ def _shares_json(shares: np.ndarray, types: list[str], covered: np.ndarray) -> n
 
     out = np.full(len(rounded), None, dtype=object)
     # wholly in one zone (every point site): that zone's text, without a row-wise unique
-    whole = covered & (np.count_nonzero(rounded, axis=1) == 1) & (rounded.max(axis=1, initial=0.0) == 1.0)
+    whole = (
+        covered
+        & (np.count_nonzero(rounded, axis=1) == 1)
+        & (rounded.max(axis=1, initial=0.0) == 1.0)
+    )
     if whole.any():
         one = np.array([text(row) for row in np.eye(len(types))], dtype=object)
         out[whole] = one[np.argmax(rounded[whole], axis=1)]

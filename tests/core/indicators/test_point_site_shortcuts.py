@@ -140,8 +140,14 @@ def zoning_layer():
     return gpd.GeoDataFrame(
         {
             "kind": ["zone"] * 5 + ["overlay"],
-            "zone_type": ["일반상업지역", "준주거지역", "준공업지역", "자연녹지지역",
-                          "일반상업지역", "개발제한구역"],  # fmt: skip
+            "zone_type": [
+                "일반상업지역",
+                "준주거지역",
+                "준공업지역",
+                "자연녹지지역",
+                "일반상업지역",
+                "개발제한구역",
+            ],  # fmt: skip
         },
         geometry=[outer, island, right, multi, tilted, overlay],
         crs="EPSG:5186",
