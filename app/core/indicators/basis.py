@@ -174,8 +174,12 @@ def score_basis(
         rows = np.flatnonzero(missing[:, position])
         if len(rows):
             reasons = _unknown_reasons(indicators, key)[rows]
-            left_out.append(
-                LeftOut(key, tuple(indicators.index[rows]), tuple(str(r) for r in reasons))
+            left_out.append(  # .tolist(): Python scalars at C speed (a million sites)
+                LeftOut(
+                    key,
+                    tuple(indicators.index[rows].tolist()),
+                    tuple(map(str, reasons.tolist())),
+                )
             )
     scored = int(np.isfinite(values).any(axis=1).sum())
     return ScoreBasis(used, tuple(left_out), weights, references, scored)

@@ -14,9 +14,11 @@ from its pairs in chunks of sites by app.core.indicators.within.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import shapely
+from scipy.spatial import cKDTree
 
 _POLYGON_TYPES = (3, 6)  # shapely type ids of Polygon and MultiPolygon
 #: A catchment counts as wholly covered from this share on (float noise of the overlay).
@@ -33,6 +35,16 @@ class IndexedLayer:
 
     geoms: np.ndarray
     tree: shapely.STRtree
+
+    @cached_property
+    def point_tree(self) -> tuple[np.ndarray, cKDTree] | None:
+        """``(xy, k-d tree)`` when every feature is a point (built on first use)."""
+        if len(self.geoms) == 0 or not bool(np.all(shapely.get_type_id(self.geoms) == 0)):
+            return None
+        xy = shapely.get_coordinates(self.geoms)
+        if len(xy) != len(self.geoms) or not np.isfinite(xy).all():
+            return None
+        return xy, cKDTree(xy)
 
     @classmethod
     def build(cls, geoms: np.ndarray) -> IndexedLayer:
@@ -106,10 +118,26 @@ def nearest_distances(sites: np.ndarray, layer: IndexedLayer) -> np.ndarray:
     result = np.full(len(sites), np.nan)
     if len(layer) == 0 or len(sites) == 0:
         return result
-    (site_idx, _), distance = layer.tree.query_nearest(
-        sites, return_distance=True, all_matches=False
-    )
-    result[site_idx] = distance
+    sites = np.asarray(sites, dtype=object)
+    rest = np.arange(len(sites))
+    points = layer.point_tree
+    if points is not None:  # point sites over a point layer: a k-d tree
+        xy, tree = points
+        at = np.flatnonzero(shapely.get_type_id(sites) == 0)
+        site_xy = shapely.get_coordinates(sites[at])
+        if len(at) and len(site_xy) == len(at):
+            # The k-d tree ranks by dx² + dy², as GEOS, whose distance is its square
+            # root: the same nearest distance (ties: one of equal distances).
+            _, nearest = tree.query(site_xy, k=1)
+            dx = site_xy[:, 0] - xy[nearest, 0]
+            dy = site_xy[:, 1] - xy[nearest, 1]
+            result[at] = np.sqrt(dx * dx + dy * dy)
+            rest = np.flatnonzero(shapely.get_type_id(sites) != 0)
+    if len(rest):
+        (site_idx, _), distance = layer.tree.query_nearest(
+            sites[rest], return_distance=True, all_matches=False
+        )
+        result[rest[site_idx]] = distance
     return result
 
 

@@ -57,6 +57,7 @@ from app.core.indicators.assemble import (
 )
 from app.core.indicators.catchment import coverage_share, is_polygonal
 from app.core.indicators.columns import COLUMNS, COVERAGE_COLUMNS, DEFINITIONS
+from app.core.indicators.heap import keep_freed_memory
 from app.core.indicators.layers import (
     StartupIndex,
     clip_zoning,
@@ -205,6 +206,8 @@ class IndicatorEngine:
         radii = site_radii(sites, radius, site_radius)[ok]
         lot_area = float_column(sites, "lot_area_m2")[ok]
         n = len(geoms)
+        if n >= 1_000:  # the chunks reuse freed memory, not fresh pages (heap.py)
+            keep_freed_memory()
         blocks = [slice(start, min(start + SITE_BLOCK, n)) for start in range(0, n, SITE_BLOCK)]
         parts = []
         for number, block in enumerate(blocks or [slice(0, 0)]):

@@ -150,11 +150,16 @@ def test_start_up_coordinates_without_points_give_the_same_indicators(tmp_path):
     assert expected.compute(sites)["startups_n"].max() > 0
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_disc_totals_equal_the_pairs(seed):
+@pytest.mark.parametrize(
+    ("seed", "cell", "cell_x"),
+    [(seed, None, None) for seed in range(6)]
+    + [(6, 25.0, 25.0), (7, 50.0, 3.125), (8, 12.5, 100.0), (9, 141.0, 8.0)],
+)
+def test_disc_totals_equal_the_pairs(seed, cell, cell_x):
     """Point sites summed from the cells wholly inside their discs (prefix sums) and the
     crossed cells (tested point by point) give exactly the pair-based figures: points
-    on cell edges and on the circle, R = 0, tiny and huge radii, sites off the grid."""
+    on cell edges and on the circle, R = 0, tiny and huge radii, sites off the grid,
+    square cells and rows split into narrow (or wide) columns."""
     from app.core.indicators.disc_totals import DiscPrefix
     from app.core.indicators.point_grid import PointGrid
 
@@ -162,7 +167,7 @@ def test_disc_totals_equal_the_pairs(seed):
     n = 4000
     xy = np.round(rng.normal(0, 300, (n, 2)) / 25.0) * 25.0  # many on cell edges
     xy[: n // 2] += rng.normal(0, 40, (n // 2, 2))
-    grid = PointGrid.build(xy[:, 0], xy[:, 1])
+    grid = PointGrid.build(xy[:, 0], xy[:, 1], cell=cell, cell_x=cell_x)
     employees = grid.sorted_values(np.where(rng.random(n) < 0.1, np.nan, rng.integers(0, 9, n)))
     codes = grid.sorted_values(rng.integers(-1, 4, n))
     sites = np.concatenate([xy[rng.integers(0, n, 40)], rng.normal(0, 500, (40, 2))])

@@ -290,14 +290,15 @@ any_site = st.one_of(
     ),
     radii=st.lists(st.one_of(st.integers(0, 90), real.map(abs)), min_size=6, max_size=6),
     cell=st.one_of(st.none(), st.floats(0.5, 200)),
+    cell_x=st.one_of(st.none(), st.floats(0.1, 300)),
 )
-def test_point_grid_equals_strtree_dwithin(sites, points, radii, cell):
+def test_point_grid_equals_strtree_dwithin(sites, points, radii, cell, cell_x):
     from app.core.indicators.point_grid import PointGrid
 
     sites = np.array(sites, dtype=object)
     radii = np.array(radii[: len(sites)], dtype=float)
     xy = np.array(points, dtype=float).reshape(-1, 2)
-    grid = PointGrid.build(xy[:, 0], xy[:, 1], cell=cell)
+    grid = PointGrid.build(xy[:, 0], xy[:, 1], cell=cell, cell_x=cell_x)  # rows, columns
     got = grid.pairs_within(sites, radii)
     got = {(int(s), int(grid.order[p])) for s, p in zip(*got)}
     tree = shapely.STRtree(shapely.points(xy)) if len(xy) else None
