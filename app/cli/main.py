@@ -148,9 +148,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _gui(project: Path, screenshot: Path | None, size: tuple[int, int]) -> int:
+    # The kept picture of an unchanged project is shown before the heavy imports below
+    # (pandas, geopandas, the window's modules): app/ui/window/first_frame.py.
+    from app.ui.window.first_frame import begin
+
+    start = begin(project, size if screenshot is not None else None)
     from app.ui.gui import run_gui
 
-    return run_gui(project, screenshot, size)
+    return run_gui(project, screenshot, size, start)
 
 
 if __name__ == "__main__":

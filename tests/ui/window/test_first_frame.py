@@ -1,0 +1,150 @@
+"""The kept first frame (app/ui/window/first_frame.py): shown at the next start before
+the heavy imports, and only while the project file is exactly the one it shows."""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from app.core.project.store import open_project, save_project
+from app.ui import i18n
+from app.ui.gui import FirstFrameKeeper, open_main_window
+from app.ui.window import first_frame
+
+ROOT = Path(__file__).resolve().parents[3]
+SIZE = (900, 600)
+
+
+@pytest.fixture
+def project(tmp_path, default_project_path):
+    path = tmp_path / "project.gpkg"
+    shutil.copy(default_project_path, path)
+    return path
+
+
+def keep_first_frame(qtbot, project: Path) -> QImage:
+    """Open ``project`` in a window as the app does and keep its first frame."""
+    window = open_main_window(project, SIZE, clamp_to_screen=False)
+    qtbot.addWidget(window)
+    keeper = FirstFrameKeeper(window, project, first_frame.project_key(project, i18n.language()))
+    window.show()
+    qtbot.waitUntil(lambda: keeper.written, timeout=60_000)
+    window.close()
+    return keeper.image.toImage()
+
+
+def shown(project: Path, size=SIZE, language=None):
+    key = first_frame.project_key(project, language or i18n.language())
+    frame = first_frame.show_cached(project, key, size)
+    if frame is not None:
+        frame.close()
+    return frame
+
+
+def same_pixels(a: QImage, b: QImage) -> float:
+    a = a.convertToFormat(QImage.Format.Format_RGB32)
+    b = b.convertToFormat(QImage.Format.Format_RGB32)
+    assert a.size() == b.size()
+    points = [(x, y) for x in range(0, a.width(), 5) for y in range(0, a.height(), 5)]
+    return sum(a.pixel(x, y) == b.pixel(x, y) for x, y in points) / len(points)
+
+
+def test_unchanged_project_shows_its_first_frame(qtbot, project):
+    assert shown(project) is None  # nothing kept before the first start
+    kept = keep_first_frame(qtbot, project)
+    frame = shown(project)
+    assert frame is not None
+    assert (frame.width(), frame.height()) == SIZE
+    assert frame.windowTitle().startswith("project")
+    assert same_pixels(frame.grab().toImage(), kept) > 0.99
+    # another window size or language would not look like this picture: not shown
+    assert shown(project, size=(1000, 700)) is None
+    other = "ko" if i18n.language() != "ko" else "en"
+    assert shown(project, language=other) is None
+
+
+def test_saved_change_is_never_shown_from_the_old_picture(qtbot, project):
+    keep_first_frame(qtbot, project)
+    assert shown(project) is not None
+    opened = open_project(project)
+    districts = opened.stack.get("districts")
+    districts.set_data(districts.data.iloc[1:])  # one innovation district less
+    save_project(project, opened.stack, opened.settings)
+    assert shown(project) is None
+    keep_first_frame(qtbot, project)  # the next complete start keeps the new picture
+    assert shown(project) is not None
+
+
+def test_touched_or_rewritten_file_is_not_shown(qtbot, project):
+    keep_first_frame(qtbot, project)
+    stat = project.stat()
+    os.utime(project, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    assert shown(project) is None
+    os.utime(project, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert shown(project) is not None
+    # another program rewrote a table and put the file's time back: its last_change says so
+    with sqlite3.connect(project) as db:
+        db.execute(
+            "UPDATE gpkg_contents SET last_change = '2031-01-01T00:00:00.000Z' "
+            "WHERE table_name = 'districts'"
+        )
+    os.utime(project, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert project.stat().st_size == stat.st_size
+    assert shown(project) is None
+
+
+def test_unreadable_file_has_no_key(tmp_path):
+    broken = tmp_path / "broken.gpkg"
+    broken.write_bytes(b"not a database at all")
+    assert first_frame.project_key(broken, "en") is None
+    assert first_frame.project_key(tmp_path / "missing.gpkg", "en") is None
+
+
+def test_second_start_draws_its_first_frame_before_the_heavy_imports(tmp_path, project):
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        INNOATLAS_TIMING="1",
+        PYTHONPATH=str(ROOT),
+        INNOATLAS_DATA_DIR=str(tmp_path / "userdata"),
+    )
+    shot = tmp_path / "shot.png"
+    first = subprocess.run(
+        [sys.executable, "-m", "app", "--project", str(project), "--screenshot", str(shot)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert first.returncode == 0, first.stderr
+    assert "timing: first" not in first.stderr  # nothing kept yet
+    # the next start, up to its first frame, in a fresh interpreter
+    out = tmp_path / "first.png"
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from app.ui.window.first_frame import begin\n"
+        f"start = begin(Path({str(project)!r}), (1280, 800))\n"
+        "assert start.frame is not None and start.frame.painted\n"
+        f"assert start.frame.grab().save({str(out)!r})\n"
+        "print('MODULES', json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert second.returncode == 0, second.stderr
+    assert "timing: first" in second.stderr
+    line = next(x for x in second.stdout.splitlines() if x.startswith("MODULES "))
+    loaded = set(json.loads(line.removeprefix("MODULES ")))
+    heavy = {"numpy", "pandas", "geopandas", "shapely", "pyogrio", "pyproj", "pyarrow", "scipy"}
+    assert "PySide6" in loaded and not loaded & heavy, sorted(loaded & heavy)
+    # what it drew is the window the first start drew (the default project has no layer
+    # read in the background: its first frame is the whole map)
+    assert same_pixels(QImage(str(out)), QImage(str(shot))) > 0.99
