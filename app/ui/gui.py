@@ -170,8 +170,8 @@ class FirstFrameKeeper:
     """Keeps the window's first drawn frame for the next start
     (:mod:`app.ui.window.first_frame`): grabbed when the canvas has drawn the map the
     first time, as the next start will show it first (the large layers still being
-    read, if any), and written once those layers are in (the PNG is not encoded while
-    they are read)."""
+    read, if any), and written once those layers are in and drawn (the PNG is not
+    encoded while they are read or before they are drawn)."""
 
     def __init__(self, window: MainWindow, project: Path, key: str | None) -> None:
         self.window, self.project, self.key = window, Path(project), key
@@ -199,7 +199,11 @@ class FirstFrameKeeper:
     def _arrived(self, *_args) -> None:
         if not self.window.deferred_layers.pending:
             self.window.deferred_layers.arrived.disconnect(self._arrived)
-            self.write()
+            self.window.canvas.rendered.connect(self._drawn)  # after the layers are drawn
+
+    def _drawn(self, *_args) -> None:
+        self.window.canvas.rendered.disconnect(self._drawn)
+        QTimer.singleShot(0, self.write)
 
     def write(self) -> bool:
         """Write the grabbed frame (once); False when there is none."""

@@ -148,3 +148,68 @@ def test_second_start_draws_its_first_frame_before_the_heavy_imports(tmp_path, p
     # what it drew is the window the first start drew (the default project has no layer
     # read in the background: its first frame is the whole map)
     assert same_pixels(QImage(str(out)), QImage(str(shot))) > 0.99
+
+
+DESKTOP_SCRIPT = r"""
+import json, shutil, sys, time
+from pathlib import Path
+from app.ui import i18n
+from app.ui.application import application
+from app.ui.gui import FirstFrameKeeper, open_main_window
+from app.ui.window import first_frame
+
+app = application(["innoatlas"])
+project = Path(sys.argv[1])
+
+
+def start(width=None):
+    window = open_main_window(project, (1100, 700), remember=True)  # as a desktop start
+    key = first_frame.project_key(project, i18n.language())
+    frame = first_frame.show_cached(project, key, None)
+    keeper = FirstFrameKeeper(window, project, key)
+    window.show()
+    deadline = time.monotonic() + 60
+    while not keeper.written and time.monotonic() < deadline:
+        app.processEvents()
+    size = [window.width(), window.height()]
+    if width is not None:
+        window.resize(width, window.height())
+    window.close()  # saves its geometry, as the app does
+    shown = None if frame is None else [frame.width(), frame.height()]
+    if frame is not None:
+        frame.close()
+    return {"shown": shown, "window": size}
+
+
+out = [start(), start(), start(width=1000), start()]
+print(json.dumps(out))
+"""
+
+
+def test_desktop_start_shows_it_at_the_size_the_window_had(tmp_path, project):
+    """Without --screenshot the picture is shown only at the size the window was closed
+    at last (which the next window restores); closed at another size, not at all."""
+    config = tmp_path / "screen.json"
+    screen = {"name": "big", "x": 0, "y": 0, "width": 1600, "height": 1000}
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96, "dpr": 1}]}))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+        INNOATLAS_DATA_DIR=str(tmp_path / "userdata"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        PYTHONPATH=str(ROOT),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", DESKTOP_SCRIPT, str(project)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    first, second, resized, after_resize = json.loads(result.stdout.strip().splitlines()[-1])
+    assert first["shown"] is None  # a first start: nothing kept
+    assert second["shown"] == second["window"] == first["window"]
+    assert resized["shown"] == resized["window"]
+    assert after_resize["shown"] is None  # closed 100 px narrower than its picture
