@@ -1,17 +1,20 @@
-"""The window's first frame before the heavy imports: the last complete drawing of the
-same, unchanged project file, shown while the real window is built.
+"""The window's first frame before the heavy imports: the picture of the window as it
+first drew the same, unchanged project file last time, shown while the real window is
+built.
 
 Building the main window imports pandas, geopandas, shapely, pyogrio and about 250 of
 InnoAtlas's own modules (1.5–2 s here) before anything can be drawn. When the window
-last drew this project completely, with nothing unsaved, :func:`remember` wrote that
-picture to the user cache folder, one PNG per project file, with the file's state in
-the PNG's text: the path, size and modification time of the GeoPackage (and of its
-``-wal`` file) and every table's ``last_change`` in ``gpkg_contents``, the language and
-the app's version (:func:`project_key`). At the next start :func:`show_cached` shows
-that picture in a window of the same size, with a busy cursor, *only if the file's
-state is still exactly the same* and the window would have the picture's size; the real
-window replaces it as soon as it has drawn its map. Any change of the file (a save,
-another program's edit, a touched file) means no picture: the app starts as before.
+draws its map the first time, ``app.ui.gui.FirstFrameKeeper`` grabs it and
+:func:`remember` writes it to the user cache folder, one PNG per project file, with
+:func:`project_key` in the PNG's text: the file's state
+(:func:`~app.ui.window.first_frame_state.file_state`: path, size and modification time of
+the GeoPackage and of its ``-wal`` file, every table's ``last_change`` in
+``gpkg_contents``, the app's version) and the language. At the next start
+:func:`show_cached` shows that picture in a window of the same size, with a busy cursor,
+*only if the key is still exactly the same* and the window would have the picture's
+size; the real window replaces it as soon as it has drawn its map. Any change of the
+file (a save, another program's edit, a touched file) means no picture: the app starts
+as before.
 
 This module imports only PySide6 and the standard library (and the app's light
 ``application`` and ``i18n``): that is the point of it.
@@ -19,11 +22,9 @@ This module imports only PySide6 and the standard library (and the app's light
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
-import sqlite3
 import sys
 import time
 from dataclasses import dataclass
@@ -32,7 +33,6 @@ from pathlib import Path
 from PySide6.QtCore import (
     QByteArray,
     QSettings,
-    QStandardPaths,
     Qt,
     QtMsgType,
     qInstallMessageHandler,
@@ -40,12 +40,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage, QImageReader, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app import __version__
 from app.ui import i18n
 from app.ui.application import application
+from app.ui.window.first_frame_state import file_state, frame_path, write_state
 
-#: Bumped when what the picture holds or how its key is made changes.
-CACHE_VERSION = 1
 #: PNG text entries: the file's state the picture shows, the window title, the ratio.
 KEY_TEXT, TITLE_TEXT, RATIO_TEXT = "innoatlas-key", "innoatlas-title", "innoatlas-ratio"
 #: Pictures kept (one per project file, the most recently written).
@@ -54,59 +52,16 @@ MAX_FILES = 16
 GEOMETRY_KEY = "window/geometry"
 
 
-def cache_folder() -> Path:
-    """The folder of the pictures (under ``INNOATLAS_DATA_DIR`` when set, e.g. in tests)."""
-    override = os.environ.get("INNOATLAS_DATA_DIR")
-    if override:
-        return Path(override) / "cache" / "first_frames"
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
-    return Path(base or Path.home() / ".cache" / "innoatlas") / "first_frames"
-
-
-def _file_state(path: Path) -> list:
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns]
-
-
-def _contents_state(path: Path) -> list:
-    """Every table's ``last_change`` in ``gpkg_contents`` (read-only, no lock taken)."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5)
-    try:
-        rows = connection.execute(
-            "SELECT table_name, last_change FROM gpkg_contents ORDER BY table_name"
-        ).fetchall()
-    finally:
-        connection.close()
-    return [[str(name), str(change)] for name, change in rows]
-
-
 def project_key(project: Path, language: str) -> str | None:
-    """The state of ``project`` that a picture must match, as one string; None when the
-    file cannot be read (then no picture is shown or written)."""
-    path = Path(project).resolve()
-    try:
-        wal = Path(f"{path}-wal")
-        state = {
-            "version": [CACHE_VERSION, __version__],
-            "path": str(path),
-            "file": _file_state(path),
-            "wal": _file_state(wal) if wal.exists() else None,
-            "contents": _contents_state(path),
-            "language": language,
-        }
-    except (OSError, sqlite3.Error):
-        return None
-    return json.dumps(state, ensure_ascii=False, sort_keys=True)
-
-
-def frame_path(project: Path) -> Path:
-    """Where the picture of ``project`` is kept (one file per project path)."""
-    digest = hashlib.sha256(str(Path(project).resolve()).encode("utf-8")).hexdigest()[:32]
-    return cache_folder() / f"{digest}.png"
+    """The state of ``project`` (:func:`~app.ui.window.first_frame_state.file_state`)
+    and the language: what a picture must match; None when the file cannot be read
+    (then no picture is shown or written)."""
+    state = file_state(project)
+    return None if state is None else json.dumps([state, language], ensure_ascii=False)
 
 
 def remember(project: Path, key: str | None, image: QImage, title: str, ratio: float) -> bool:
-    """Keep ``image`` (the whole window, drawn completely from the file whose state is
+    """Keep ``image`` (the whole window, as it first drew the file whose state is
     ``key``) for the next start; False when it cannot be written (nothing else happens)."""
     if key is None or image.isNull():
         return False
@@ -123,6 +78,7 @@ def remember(project: Path, key: str | None, image: QImage, title: str, ratio: f
             temp.unlink(missing_ok=True)
             return False
         os.replace(temp, target)
+        write_state(project, json.loads(key)[0])
         _prune(target.parent)
     except OSError:
         temp.unlink(missing_ok=True)
@@ -134,6 +90,7 @@ def _prune(folder: Path) -> None:
     files = sorted(folder.glob("*.png"), key=lambda f: f.stat().st_mtime, reverse=True)
     for old in files[MAX_FILES:]:
         old.unlink(missing_ok=True)
+        old.with_suffix(".json").unlink(missing_ok=True)
 
 
 def cached(project: Path, key: str | None) -> tuple[QImage, str, float] | None:

@@ -16,6 +16,7 @@ from app.core.project.store import open_project, save_project
 from app.ui import i18n
 from app.ui.gui import FirstFrameKeeper, open_main_window
 from app.ui.window import first_frame
+from app.ui.window.first_frame_state import likely_shown
 
 ROOT = Path(__file__).resolve().parents[3]
 SIZE = (900, 600)
@@ -82,12 +83,14 @@ def test_saved_change_is_never_shown_from_the_old_picture(qtbot, project):
 
 
 def test_touched_or_rewritten_file_is_not_shown(qtbot, project):
+    assert not likely_shown(project)
     keep_first_frame(qtbot, project)
+    assert likely_shown(project)  # what innoatlas asks before it imports Qt
     stat = project.stat()
     os.utime(project, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
-    assert shown(project) is None
+    assert shown(project) is None and not likely_shown(project)
     os.utime(project, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert shown(project) is not None
+    assert shown(project) is not None and likely_shown(project)
     # another program rewrote a table and put the file's time back: its last_change says so
     with sqlite3.connect(project) as db:
         db.execute(
@@ -96,7 +99,7 @@ def test_touched_or_rewritten_file_is_not_shown(qtbot, project):
         )
     os.utime(project, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert project.stat().st_size == stat.st_size
-    assert shown(project) is None
+    assert shown(project) is None and not likely_shown(project)
 
 
 def test_unreadable_file_has_no_key(tmp_path):
@@ -125,6 +128,7 @@ def test_second_start_draws_its_first_frame_before_the_heavy_imports(tmp_path, p
     )
     assert first.returncode == 0, first.stderr
     assert "timing: first" not in first.stderr  # nothing kept yet
+    assert likely_shown(project)  # so the next start imports no heavy module before it
     # the next start, up to its first frame, in a fresh interpreter
     out = tmp_path / "first.png"
     code = (
@@ -157,6 +161,7 @@ from app.ui import i18n
 from app.ui.application import application
 from app.ui.gui import FirstFrameKeeper, open_main_window
 from app.ui.window import first_frame
+from app.ui.window.first_frame_state import likely_shown
 
 app = application(["innoatlas"])
 project = Path(sys.argv[1])
