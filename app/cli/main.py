@@ -161,6 +161,10 @@ def _gui(project: Path, screenshot: Path | None, size: tuple[int, int]) -> int:
     from app.ui.window.first_frame import begin
 
     start = begin(project, size if screenshot is not None else None)
+    if start.frame is not None:  # the picture stays painted while the rest is imported
+        start.frame.import_in_steps(
+            ("pandas", "geopandas", "app.core.project.store", "app.ui.window.main_window")
+        )
     from app.ui.gui import run_gui
 
     return run_gui(project, screenshot, size, start)

@@ -22,6 +22,7 @@ This module imports only PySide6 and the standard library (and the app's light
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -129,6 +130,15 @@ class FirstFrame(QWidget):
     def picture_size(self) -> tuple[int, int]:
         size = self.pixmap.deviceIndependentSize().toSize()
         return size.width(), size.height()
+
+    def import_in_steps(self, modules: tuple[str, ...]) -> None:
+        """Import ``modules`` one by one, handling events in between, so that the
+        picture is repainted (and the window answers the desktop) while the app starts."""
+        app = QApplication.instance()
+        for name in modules:
+            importlib.import_module(name)
+            if app is not None:
+                app.processEvents()
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)

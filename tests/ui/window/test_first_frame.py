@@ -152,6 +152,20 @@ def test_second_start_draws_its_first_frame_before_the_heavy_imports(tmp_path, p
     # what it drew is the window the first start drew (the default project has no layer
     # read in the background: its first frame is the whole map)
     assert same_pixels(QImage(str(out)), QImage(str(shot))) > 0.99
+    # the whole second start: the picture first, then the working window, same screenshot
+    shot2 = tmp_path / "shot2.png"
+    third = subprocess.run(
+        [sys.executable, "-m", "app", "--project", str(project), "--screenshot", str(shot2)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert third.returncode == 0, third.stderr
+    names = [line.split()[1] for line in third.stderr.splitlines() if line.startswith("timing:")]
+    assert names[:2] == ["first", "drawn"]
+    assert same_pixels(QImage(str(shot2)), QImage(str(shot))) > 0.99
 
 
 DESKTOP_SCRIPT = r"""
