@@ -9,8 +9,12 @@ embedded project) and writes a CSV. The peer, in the same run and on the same st
 made once, untimed) headless (``QT_QPA_PLATFORM=offscreen``): one count only, against all
 our indicators. Each command runs ``--repeats`` times in turn (so that the load of the
 shared machine falls on both); medians of the wall time and the peak RSS of the child
-(``wait4``) are printed, with the ratio peer / InnoAtlas. ``--baseline /work/main`` times
-the same command with another checkout's code too (before/after in one run).
+(``wait4``) are printed, with the ratio peer / InnoAtlas, and the child's CPU time (user +
+system), which the machine's load inflates far less than the wall clock.
+``--baseline /work/main`` times the same command with another checkout's code too
+(before/after in one run) and checks that both wrote byte-identical files. ``--floor``
+first times ``python -c "import X"`` for the libraries the command needs, each in a fresh
+process: the fixed cost no change to InnoAtlas's own code removes.
 
 Run: ``/work/main/.venv/bin/python bench/bench_cli.py [-n 200000 1000000] [--repeats 3]``.
 """
@@ -36,8 +40,8 @@ import pyogrio
 from make_points import write_points, write_sites
 
 
-def run(command: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS (MiB) and exit code of one child process."""
+def run(command: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, int, float]:
+    """Wall seconds, peak RSS (MiB), exit code and CPU seconds of one child process."""
     t = time.perf_counter()
     child = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd
@@ -46,7 +50,23 @@ def run(command: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, 
     wall = time.perf_counter() - t
     if child.stderr is not None:
         child.stderr.close()
-    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), cpu
+
+
+FLOOR = ("", "numpy", "shapely", "pyproj", "pyarrow", "pandas", "pyogrio", "geopandas")
+
+
+def floor(env: dict, repeats: int) -> None:
+    """Median wall and CPU seconds of ``python -c "import X"`` in a fresh process."""
+    print("| fresh process | wall | cpu |\n|---|---|---|")
+    cases = [(name or "python alone", f"import {name}" if name else "pass") for name in FLOOR]
+    cases.append(("innoatlas parser", "from app.cli.main import build_parser; build_parser()"))
+    for name, code in cases:
+        rows = [run([sys.executable, "-c", code], env) for _ in range(repeats)]
+        wall = statistics.median(r[0] for r in rows)
+        cpu = statistics.median(r[3] for r in rows)
+        print(f"| {name} | {wall:.3f} s | {cpu:.3f} s |", flush=True)
 
 
 def main() -> None:
@@ -56,12 +76,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/innoatlas_points"))
     parser.add_argument("--no-qgis", action="store_true")
+    parser.add_argument("--floor", action="store_true", help="time the libraries' imports")
     parser.add_argument(
         "--baseline", type=Path, help="another checkout (e.g. /work/main): its CLI timed too"
     )
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    if args.floor:
+        floor(env, max(args.repeats, 5))
     sites = write_sites(args.folder, args.sites)
     # Debian's qgis_process wrapper passes /etc/default/qgis's --noversioncheck, which
     # qgis_process refuses ("Command --noversioncheck not known!"): run the binary
@@ -84,37 +107,46 @@ def main() -> None:
                         f"--POLYGONS={catchments}", f"--POINTS={points}", "--FIELD=NUMPOINTS",
                         f"--OUTPUT={folder / 'qgis.gpkg'}"]  # fmt: skip
             base_env = {**env, "PYTHONPATH": str(args.baseline)} if args.baseline else None
+            base_cmd = [*ours_cmd[:-1], str(folder / "base.csv")]
             ours, theirs, base = [], [], []
             for _ in range(args.repeats):
                 ours.append(run(ours_cmd, env))
                 if base_env is not None:
-                    base.append(run(ours_cmd, base_env, args.baseline))
+                    base.append(run(base_cmd, base_env, args.baseline))
                 if qgis:
                     (folder / "qgis.gpkg").unlink(missing_ok=True)
                     theirs.append(run(peer_cmd, env))
-            if any(code for _, _, code in ours):
+            if any(r[2] for r in ours):
                 print(f"innoatlas failed (exit {ours[0][2]})")
                 continue
-            wall = statistics.median(w for w, _, _ in ours)
-            rss = statistics.median(r for _, r, _ in ours)
+            wall = statistics.median(r[0] for r in ours)
+            rss = statistics.median(r[1] for r in ours)
+            cpu = statistics.median(r[3] for r in ours)
             line = (
                 f"{n:>9,} start-ups x {args.sites} sites: innoatlas indicators "
-                f"{wall:6.2f} s, {rss:5.0f} MiB"
+                f"{wall:6.2f} s (cpu {cpu:.2f} s), {rss:5.0f} MiB"
             )
-            if theirs and not any(code for _, _, code in theirs):
-                peer = statistics.median(w for w, _, _ in theirs)
-                peer_rss = statistics.median(r for _, r, _ in theirs)
+            if theirs and not any(r[2] for r in theirs):
+                peer = statistics.median(r[0] for r in theirs)
+                peer_rss = statistics.median(r[1] for r in theirs)
+                peer_cpu = statistics.median(r[3] for r in theirs)
                 line += (
-                    f" | qgis_process countpointsinpolygon {peer:6.2f} s, {peer_rss:5.0f} MiB"
+                    f" | qgis_process countpointsinpolygon {peer:6.2f} s (cpu {peer_cpu:.2f} s),"
+                    f" {peer_rss:5.0f} MiB"
                     f" | ratio {peer / wall:.1f}x"
                 )
             elif qgis:
                 line += " | qgis_process failed"
-            if base and not any(code for _, _, code in base):
-                before = statistics.median(w for w, _, _ in base)
-                before_rss = statistics.median(r for _, r, _ in base)
-                line += f" | baseline {before:6.2f} s, {before_rss:5.0f} MiB"
-            print(line, flush=True)
+            if base and not any(r[2] for r in base):
+                before = statistics.median(r[0] for r in base)
+                before_rss = statistics.median(r[1] for r in base)
+                before_cpu = statistics.median(r[3] for r in base)
+                same = (folder / "ours.csv").read_bytes() == (folder / "base.csv").read_bytes()
+                line += (
+                    f" | baseline {before:6.2f} s (cpu {before_cpu:.2f} s), {before_rss:5.0f} MiB"
+                    f" | output {'byte-identical' if same else 'DIFFERS'}"
+                )
+            print(f"{line} | load average {os.getloadavg()[0]:.1f}", flush=True)
 
 
 if __name__ == "__main__":

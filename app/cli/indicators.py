@@ -20,8 +20,7 @@ import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from app.cli.common import (
     check_radius,
@@ -31,8 +30,9 @@ from app.cli.common import (
     table_coverages,
     write_output,
 )
-from app.core.indicators.records import to_json
-from app.core.indicators.score import BASIS, left_out_notes
+
+if TYPE_CHECKING:  # pandas is imported when the command runs, not when the parser is built
+    import pandas as pd
 
 LAYERS = ("startups", "education", "stations", "zoning")
 FORMATS = ("csv", "json")
@@ -140,6 +140,8 @@ def _run(args: argparse.Namespace) -> int:
     from app.core.formats.csv_text import csv_text
     from app.core.formats.vector import InputError, read_vector
     from app.core.indicators.engine import compute_indicators
+    from app.core.indicators.records import to_json
+    from app.core.indicators.score import BASIS, left_out_notes
     from app.core.sites.identity import derive_ids
     from layers.themes.sites import DEFAULT_RADIUS_M
 
@@ -218,6 +220,8 @@ def _run(args: argparse.Namespace) -> int:
 def _add_robustness(table: pd.DataFrame, settings) -> None:
     """``--robust``: the Monte Carlo's columns after ``score`` and the winner's sentences
     as notes on stderr."""
+    import pandas as pd
+
     from app.core.decisions.robust import robustness_columns
     from app.core.decisions.swap import winner_change, winner_sentences
 
@@ -311,6 +315,8 @@ def _used_columns(path: Path, role: str, options) -> tuple[str, ...] | None:
 
 def site_labels(sites: pd.DataFrame) -> pd.Series:
     """Each site's name, else its ``site_id``, else its row number (from 1)."""
+    import pandas as pd
+
     label = pd.Series([str(i + 1) for i in range(len(sites))], index=sites.index, dtype=object)
     for column in ("site_id", "name"):  # name wins where both are set
         if column in sites.columns:

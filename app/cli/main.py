@@ -148,9 +148,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _gui(project: Path, screenshot: Path | None, size: tuple[int, int]) -> int:
+    # The kept picture of an unchanged project is shown before the heavy imports below
+    # (pandas, geopandas, the window's modules): app/ui/window/first_frame.py.
+    from app.ui.window.first_frame_state import likely_shown
+
+    if not likely_shown(project):
+        # Nothing to show first: import the heavy Qt-free modules before PySide6, which
+        # reads the source of every module imported after it.
+        import app.core.export.geopackage
+        import app.core.indicators.engine
+        import app.core.project.store  # noqa: F401
+    from app.ui.window.first_frame import begin
+
+    start = begin(project, size if screenshot is not None else None)
+    if start.frame is not None:  # the picture stays painted while the rest is imported
+        start.frame.import_in_steps(
+            ("pandas", "geopandas", "app.core.project.store", "app.ui.window.main_window")
+        )
     from app.ui.gui import run_gui
 
-    return run_gui(project, screenshot, size)
+    return run_gui(project, screenshot, size, start)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,6 @@ def resolve_network(args: argparse.Namespace, project: Path, saved=None):
     """
     from app.core.formats.vector import InputError, ReadOptions
     from app.core.network.settings import CatchmentSetting
-    from app.core.network.source import open_network
 
     catchment = getattr(args, "catchment", None)
     path = getattr(args, "network", None)
@@ -61,18 +60,21 @@ def resolve_network(args: argparse.Namespace, project: Path, saved=None):
     options = ReadOptions(
         encoding=getattr(args, "encoding", None), assumed_crs=getattr(args, "input_crs", None)
     )
+    from_project = setting.layer is not None and (setting.uses_network or catchment == "network")
+    if path is None and not from_project:
+        if catchment == "network":
+            raise InputError(
+                "--catchment network needs a walking network: give --network FILE (or use a "
+                "project with a walking network layer)"
+            )
+        return None  # straight-line circles: neither the districts nor a network read
+    from app.core.network.source import open_network
+
     area = _districts(project)
     if path is not None:
         opened = open_network(path, layer, options=options, area=area)
-    elif setting.layer is not None and (setting.uses_network or catchment == "network"):
-        opened = open_network(project, setting.layer, tolerance=setting.tolerance_m, area=area)
-    elif catchment == "network":
-        raise InputError(
-            "--catchment network needs a walking network: give --network FILE (or use a "
-            "project with a walking network layer)"
-        )
     else:
-        return None
+        opened = open_network(project, setting.layer, tolerance=setting.tolerance_m, area=area)
     for note in opened.notes:
         print(f"innoatlas: note: {note}", file=sys.stderr)
     return opened

@@ -9,7 +9,7 @@ import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core.errors import InnoAtlasError, first_line
@@ -19,6 +19,7 @@ from app.core.project.store import open_project
 from app.ui import i18n
 from app.ui.application import application
 from app.ui.project.deferred import LARGE_LAYER, DeferredLayers, large_tables, layer_specs
+from app.ui.window import first_frame
 from app.ui.window.main_window import MainWindow
 
 log = logging.getLogger("innoatlas")
@@ -27,12 +28,7 @@ DEFAULT_SIZE = (1280, 800)
 GEOMETRY_KEY = "window/geometry"
 
 
-def _qt_message(kind: QtMsgType, _context, message: str) -> None:
-    """Qt's own chatter goes to the log, not to the user's terminal."""
-    level = (
-        logging.DEBUG if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) else logging.WARNING
-    )
-    log.log(level, "Qt: %s", message)
+_qt_message = first_frame.qt_message
 
 
 def _setup_logging() -> None:
@@ -158,10 +154,81 @@ def wait_until_drawn(window: MainWindow, timeout: float = 20.0) -> bool:
     return window.canvas.render_count > 0
 
 
+def _hand_over(window: MainWindow, frame: first_frame.FirstFrame | None) -> None:
+    """The kept picture (if one is shown) closes once the window has drawn its map."""
+    if frame is None:
+        return
+
+    def close(*_args) -> None:
+        window.canvas.rendered.disconnect(close)
+        frame.close()
+
+    window.canvas.rendered.connect(close)
+
+
+class FirstFrameKeeper:
+    """Keeps the window's first drawn frame for the next start
+    (:mod:`app.ui.window.first_frame`): grabbed when the canvas has drawn the map the
+    first time, as the next start will show it first (the large layers still being
+    read, if any), and written once those layers are in and drawn (the PNG is not
+    encoded while they are read or before they are drawn)."""
+
+    def __init__(self, window: MainWindow, project: Path, key: str | None) -> None:
+        self.window, self.project, self.key = window, Path(project), key
+        self.image = None
+        self.title = ""
+        self.written = False
+        if key is not None:
+            window.canvas.rendered.connect(self._rendered)
+
+    def _rendered(self, *_args) -> None:
+        self.window.canvas.rendered.disconnect(self._rendered)
+        QTimer.singleShot(0, self._grab)  # once this paint (labels too) is done
+
+    def _grab(self) -> None:
+        if self.window.project.dirty or not self.window.isVisible():
+            return
+        self.image = self.window.grab()
+        self.title = self.window.windowTitle()
+        deferred = self.window.deferred_layers
+        if deferred.pending:
+            deferred.arrived.connect(self._arrived)
+        else:
+            self.write()
+
+    def _arrived(self, *_args) -> None:
+        if not self.window.deferred_layers.pending:
+            self.window.deferred_layers.arrived.disconnect(self._arrived)
+            self.window.canvas.rendered.connect(self._drawn)  # after the layers are drawn
+
+    def _drawn(self, *_args) -> None:
+        self.window.canvas.rendered.disconnect(self._drawn)
+        QTimer.singleShot(0, self.write)
+
+    def write(self) -> bool:
+        """Write the grabbed frame (once); False when there is none."""
+        if self.image is None or self.written:
+            return False
+        self.written = first_frame.remember(
+            self.project,
+            self.key,
+            self.image.toImage(),
+            self.title,
+            self.image.devicePixelRatio(),
+        )
+        return self.written
+
+
 def run_gui(
-    project: Path, screenshot: Path | None = None, size: tuple[int, int] = DEFAULT_SIZE
+    project: Path,
+    screenshot: Path | None = None,
+    size: tuple[int, int] = DEFAULT_SIZE,
+    start: first_frame.Start | None = None,
 ) -> int:
     """Run the app on ``project``; with ``screenshot`` save the drawn window and exit.
+
+    ``start`` is what :func:`app.ui.window.first_frame.begin` did before the heavy
+    imports (the project file's state and the kept picture shown, if any).
 
     Returns the process exit code.
     """
@@ -169,12 +236,16 @@ def run_gui(
     app = application(sys.argv[:1])
     _setup_logging()
     _install_excepthook(interactive=screenshot is None)
+    if start is None:
+        start = first_frame.Start(first_frame.project_key(project, i18n.language()), None)
     try:
         # A screenshot gets exactly the asked size, even beyond a small (offscreen) screen.
         window = open_main_window(
             project, size, clamp_to_screen=screenshot is None, remember=screenshot is None
         )
     except Exception as err:
+        if start.frame is not None:
+            start.frame.close()
         if not isinstance(err, InnoAtlasError):
             log.error("cannot open %s\n%s", project, traceback.format_exc())
             err = InnoAtlasError(f"cannot open {Path(project).name}: {first_line(err)}")
@@ -182,6 +253,8 @@ def run_gui(
         if screenshot is None:
             QMessageBox.critical(None, i18n.tr("InnoAtlas — cannot open project"), str(err))
         return 2
+    _hand_over(window, start.frame)
+    keeper = window.first_frame_keeper = FirstFrameKeeper(window, project, start.key)
     window.show()
     if screenshot is None:
         window.project.claim_lock()
@@ -205,6 +278,7 @@ def run_gui(
         if timing:
             print(f"timing: complete {time.time():.6f}", file=sys.stderr)
     image = window.grab()
+    keeper.write()  # the first frame, for the next start
     screenshot = Path(screenshot)
 
     def write(temp: Path) -> None:

@@ -12,12 +12,15 @@ also reached directly along that edge. No Python loop runs over edges or feature
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
-from scipy.sparse import csgraph
 
 from app.core.network.join import Joined, Starts
 from app.core.network.topology import TINY_M, Network, min_coo
+
+if TYPE_CHECKING:  # scipy is imported at the first walk: not at the app's start
+    from scipy import sparse
 
 #: Sources per dijkstra call so that the distance matrix stays small (sources × nodes).
 MAX_MATRIX_CELLS = 8_000_000
@@ -25,6 +28,8 @@ MAX_MATRIX_CELLS = 8_000_000
 
 def graph_with_sources(network: Network, starts: Starts) -> sparse.csr_matrix:
     """The network's graph with one virtual node per source appended (rows ``n + s``)."""
+    from scipy import sparse
+
     n = network.n_nodes
     m = starts.n_sources
     e = starts.edge
@@ -46,6 +51,8 @@ def node_distances(network: Network, starts: Starts, limit: float = np.inf) -> n
     n, m = network.n_nodes, starts.n_sources
     if m == 0:
         return np.zeros((0, n))
+    from scipy.sparse import csgraph
+
     graph = graph_with_sources(network, starts)
     dist = csgraph.dijkstra(graph, directed=True, indices=np.arange(n, n + m), limit=limit)
     return np.asarray(dist)[:, :n]
@@ -57,6 +64,8 @@ def nearest_node_distances(network: Network, starts: Starts) -> np.ndarray:
     n, m = network.n_nodes, starts.n_sources
     if m == 0:
         return np.full(n, np.inf)
+    from scipy.sparse import csgraph
+
     graph = graph_with_sources(network, starts)
     # arcs run source -> network; walking is symmetric, so distances from the sources
     # are distances to them

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from scipy import sparse
-from scipy.sparse import csgraph
+
+if TYPE_CHECKING:  # scipy is imported where a graph is built: not at the app's start
+    from scipy import sparse
 
 #: Default node tolerance (m): segment ends closer than this are one node.
 DEFAULT_TOLERANCE_M = 1.0
@@ -102,6 +104,8 @@ class Network:
     @cached_property
     def graph(self) -> sparse.csr_matrix:
         """The graph as a CSR matrix (n × n)."""
+        from scipy import sparse
+
         r, c, w = self.base_coo
         return sparse.csr_matrix((w, (r, c)), shape=(self.n_nodes, self.n_nodes))
 
@@ -166,6 +170,8 @@ class Islands:
 
 def islands_of(network: Network) -> Islands:
     """Components of ``network``, by length (see :class:`Islands`)."""
+    from scipy.sparse import csgraph
+
     n_comp, labels = csgraph.connected_components(network.graph, directed=False)
     edge_label = labels[network.edge_u] if network.n_edges else np.zeros(0, np.int64)
     length = np.bincount(edge_label, weights=network.edge_length, minlength=n_comp)
@@ -314,6 +320,9 @@ def _empty(tolerance: float) -> Network:
 def _cluster(points: np.ndarray, private: np.ndarray, tolerance: float, n_sub: int) -> np.ndarray:
     """Node label of each end occurrence: public ends within ``tolerance`` are one node;
     a private end (inner vertex of a bridge) is shared only by its two sub-segments."""
+    from scipy import sparse
+    from scipy.sparse import csgraph
+
     n = len(points)
     geoms = shapely.points(points)
     public = np.flatnonzero(~private)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shapely
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -26,11 +27,13 @@ from app.core.participation.journal import Journal, journal_path
 from app.core.participation.recovery import load_results
 from app.core.participation.results import Results
 from app.core.participation.scene import SiteCard, scene_payload
-from app.core.participation.server import ParticipationServer
 from app.core.participation.session import Session
 from app.core.project.origins import source_file
 from app.ui.i18n import tr
 from app.ui.project.controller import user_data_dir
+
+if TYPE_CHECKING:  # aiohttp is imported when a workshop starts, not at the app's start
+    from app.core.participation.server import ParticipationServer
 
 #: The indicator columns a phone's site card shows (readable names, formatted values).
 CARD_COLUMNS = (
@@ -182,6 +185,8 @@ class ParticipationController(QObject):
         scene, site_ids, bounds = self.scene_now()
         session = Session(site_ids, bounds, self.permissions, self.dot_budget)
         session.voting_open = self.voting_open
+        from app.core.participation.server import ParticipationServer
+
         server = ParticipationServer(
             session,
             scene,
