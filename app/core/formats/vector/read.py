@@ -52,11 +52,14 @@ from app.core.formats.vector.model import (
     _check_cancel,
 )
 from app.core.formats.vector.paths import _bad_prj, _check_path, _readable, _sibling, _unreadable
+from app.core.formats.vector.shp_points import read_shp_points
 from app.core.progress import Cancelled
 from layers.model import WORKING_CRS
 
 #: Features (CSV: rows) per read batch; progress and cancel between batches.
 BATCH_ROWS = 50_000
+#: Suffixes tried first with the numpy reader of Point shapefiles (``shp_points``).
+SHP_POINT_SUFFIXES = {".shp"}
 KOREA_LON = (120.0, 135.0)
 KOREA_LAT = (30.0, 45.0)
 
@@ -81,6 +84,13 @@ def _read_ogr(
     kwargs: dict = {"layer": layer, "encoding": encoding}
     if columns is not None:
         kwargs["columns"] = [str(c) for c in info["fields"] if str(c) in set(columns)]
+    if path.suffix.lower() in SHP_POINT_SUFFIXES and isinstance(source, Path):
+        points = read_shp_points(
+            source, path, encoding, [str(f) for f in info["fields"]], kwargs.get("columns"),
+            total, progress, cancelled,
+        )  # fmt: skip
+        if points is not None:  # else not plain points, or GDAL must read it: as before
+            return points
     if path.suffix.lower() in ARROW_SUFFIXES:
         try:
             return read_arrow(
