@@ -84,14 +84,14 @@ def _read_ogr(
     kwargs: dict = {"layer": layer, "encoding": encoding}
     if columns is not None:
         kwargs["columns"] = [str(c) for c in info["fields"] if str(c) in set(columns)]
-    if path.suffix.lower() in SHP_POINT_SUFFIXES and isinstance(source, Path):
-        points = read_shp_points(
-            source, path, encoding, [str(f) for f in info["fields"]], kwargs.get("columns"),
-            total, progress, cancelled,
-        )  # fmt: skip
-        if points is not None:  # else not plain points, or GDAL must read it: as before
-            return points
     if path.suffix.lower() in ARROW_SUFFIXES:
+        if path.suffix.lower() in SHP_POINT_SUFFIXES and isinstance(source, Path):
+            points = read_shp_points(
+                source, path, encoding, [str(f) for f in info["fields"]], kwargs.get("columns"),
+                total, progress, cancelled,
+            )  # fmt: skip
+            if points is not None:  # else not plain points, or GDAL must read it: as before
+                return points
         try:
             return read_arrow(
                 source, path, layer, encoding, kwargs.get("columns"), total, BATCH_ROWS,

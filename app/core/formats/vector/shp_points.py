@@ -9,12 +9,13 @@ empty text null; numbers blank or starting with ``*`` null; logical ``T``/``Y`` 
 null; dates ``YYYYMMDD``, blank or starting with ``0`` null; records flagged deleted
 skipped). Text is decoded in bulk: CP949 bytes that do not decode are skipped, as GDAL's
 iconv does. Anything else (another shape type, a value GDAL would parse loosely, sizes that
-do not agree, an encoding not listed) returns None and the caller reads the file through
+do not agree, an encoding not in :data:`_CODECS`) returns None and the caller reads the file through
 GDAL as before, so that the layer is always the one GDAL gives.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,8 +29,9 @@ from app.core.progress import Cancelled
 #: Records decoded per chunk (progress and cancel between chunks).
 CHUNK_ROWS = 200_000
 #: Encodings decoded here; CP949 bytes that do not decode are skipped (as GDAL does),
-#: other encodings must decode (else GDAL reads the file).
-_CODECS = {"cp949", "euc_kr", "utf-8", "latin-1", "iso8859-1", "ascii"}
+#: other encodings must decode (else GDAL reads the file). Not ISO-8859-1: GDAL does not
+#: recode from the codec name "latin-1" (its text comes through as the file's bytes).
+_CODECS = {"cp949", "euc_kr", "utf-8", "ascii"}
 _POINT = np.dtype([("number", ">i4"), ("length", ">i4"), ("type", "<i4"), ("xy", "<f8", 2)])
 _SPACE, _STAR = 0x20, 0x2A
 
@@ -130,7 +132,7 @@ def _shapes(shp: Path, n: int) -> tuple[np.ndarray, np.ndarray]:
     return xy, null
 
 
-def _dbf(dbf: Path, n_fields: int) -> tuple[np.memmap, list[tuple[bytes, int, int, int]]]:
+def _dbf(dbf: Path, n_fields: int) -> tuple[np.ndarray, list[tuple[str, int, int, int]]]:
     """The .dbf records (n x record length, uint8) and its fields (type, offset in the
     record, width, decimals)."""
     size = dbf.stat().st_size
@@ -202,7 +204,7 @@ def _offsets(lengths: np.ndarray) -> np.ndarray:
     return offsets
 
 
-def _text(cells: np.ndarray, codec: str, arrow_type):
+def _text(cells: np.ndarray, arrow_type, codec: str):
     """A column of text (m x width bytes) as an Arrow string array, decoded at once."""
     import pyarrow as pa
 
@@ -321,12 +323,18 @@ def _read(shp, path, encoding, fields, columns, total, progress, cancelled):
     n = len(records)
     _require(n > 0)
     xy, null = _shapes(shp, n)
+    kinds: dict[str, Callable] = {
+        "C": functools.partial(_text, codec=encoding),
+        "N": _number,
+        "F": _number,
+        "D": _date,
+        "L": _logical,
+    }
     readers = []
     for field in schema:
         kind, offset, width, _ = layout[position[field.name]]
-        read = {"C": _text, "N": _number, "F": _number, "D": _date, "L": _logical}.get(kind)
-        _require(read is not None and width > 0)
-        readers.append((read, offset, width, field.type))
+        _require(kind in kinds and width > 0)
+        readers.append((kind, offset, width, field.type))
     batches, keep_parts = [], []
     for start in range(0, n, CHUNK_ROWS):
         _check_cancel(cancelled, path)
@@ -336,14 +344,11 @@ def _read(shp, path, encoding, fields, columns, total, progress, cancelled):
         if not kept.all():
             chunk = chunk[kept]
         arrays = []
-        for read, offset, width, arrow_type in readers:
+        for kind, offset, width, arrow_type in readers:
             cells = np.ascontiguousarray(chunk[:, offset : offset + width])
-            if read in (_text, _number):  # the spaces every cell ends with left out
+            if kind in "CNF":  # the spaces every cell ends with left out
                 cells = cells[:, : _used_width(cells)]
-            if read is _text:
-                arrays.append(_text(cells, encoding, arrow_type))
-            else:
-                arrays.append(read(cells, arrow_type))
+            arrays.append(kinds[kind](cells, arrow_type))
         batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
         done = min(start + CHUNK_ROWS, n)
         if progress is not None and total:
