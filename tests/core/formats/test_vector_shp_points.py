@@ -232,9 +232,11 @@ def test_hand_made_dbf_cells_read_as_gdal_reads_them(monkeypatch, tmp_path):
     path = _write(tmp_path, "cells", FIELDS, rows, deleted={6})
     direct = _direct(path, "cp949")
     assert isinstance(direct, shp_points.XYPoints) and len(direct) == 6  # deleted skipped
-    # bytes that are not CP949 make the detection say ISO-8859-1 (left to GDAL); the
-    # user's choice of CP949 reads them as GDAL does: what does not decode is skipped
-    assert _direct(path, "latin-1") is None
+    # bytes that are not CP949 make the detection say ISO-8859-1 (each byte a letter)
+    fast, slow = _both(monkeypatch, path)
+    _same(fast, slow)
+    assert fast.encoding == "ISO-8859-1" and fast.frame["NAME"][5] == "ÿþ"
+    # the user's choice of CP949 reads them as GDAL does: what does not decode is skipped
     fast, slow = _both(monkeypatch, path, options=ReadOptions(encoding="CP949"))
     _same(fast, slow)
     frame = fast.frame.drop(columns="geometry")
@@ -336,3 +338,34 @@ def test_hostile_files_give_gdal_outcome_never_a_crash(monkeypatch, tmp_path):
         assert _direct(path, "cp949") is None, name
         fast, slow = _both(monkeypatch, path)
         _same(fast, slow)
+
+
+@pytest.mark.parametrize("encoding", ["CP949", "EUC-KR", "ISO-8859-1"])
+def test_every_byte_pair_decodes_as_gdal_decodes_it(monkeypatch, tmp_path, encoding):
+    """Each two-byte sequence (and a lead byte before ASCII) in a cell, then ``x``: the
+    numpy reader's text equals GDAL's (iconv's) for every one, in each encoding the
+    importer detects or a .cpg names; EUC-KR and ISO-8859-1 were not recoded by GDAL
+    before (their codec names were Python's)."""
+    pairs = [
+        bytes([a, b]) for a in range(0x81, 0xFF) for b in [*range(0x21, 0x7F), *range(0x81, 0x100)]
+    ]
+    pairs += [bytes([a]) + b"A" for a in range(0x21, 0x100)]
+    codec = {"CP949": "cp949", "EUC-KR": "euc_kr", "ISO-8859-1": "latin-1"}[encoding]
+    skip = shp_points._ICONV_DIFFERS.get(codec, ())
+    pairs = [p for p in pairs if p not in skip]
+    if encoding == "EUC-KR":  # decoded strictly: the file holds valid EUC-KR only
+        pairs = [p for p in pairs if _decodes(p, "euc_kr")]
+    path = _write(tmp_path, "pairs", [(b"T", "C", 3, 0)], [[p + b"x"] for p in pairs])
+    assert isinstance(_direct(path, encoding), shp_points.XYPoints)
+    fast, slow = _both(monkeypatch, path, options=ReadOptions(encoding=encoding))
+    _same(fast, slow)
+    if encoding != "CP949":
+        assert fast.frame["T"].tolist() == [(p + b"x").decode(codec) for p in pairs]
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True

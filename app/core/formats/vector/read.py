@@ -40,7 +40,12 @@ from app.core.formats.vector.crs import (
     datum_shift_note,
 )
 from app.core.formats.vector.csv_points import _csv_points, _read_csv_table
-from app.core.formats.vector.encoding import _csv_encoding, _display, _shapefile_encoding
+from app.core.formats.vector.encoding import (
+    _csv_encoding,
+    _display,
+    _shapefile_encoding,
+    gdal_encoding,
+)
 from app.core.formats.vector.inspection import _choose_layer
 from app.core.formats.vector.limits import read_capped
 from app.core.formats.vector.model import (
@@ -346,6 +351,7 @@ def _read_file(
     cancelled,
 ):
     encoding, encoding_note = _shapefile_encoding(path, options.encoding)
+    encoding = gdal_encoding(encoding)  # the name GDAL knows (it is also the one shown)
     if encoding_note:
         notes.append(encoding_note)
     crs_name, unknown_crs = _geojson_crs(path)

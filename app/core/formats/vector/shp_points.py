@@ -15,6 +15,7 @@ GDAL as before, so that the layer is always the one GDAL gives.
 
 from __future__ import annotations
 
+import codecs
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -29,9 +30,11 @@ from app.core.progress import Cancelled
 #: Records decoded per chunk (progress and cancel between chunks).
 CHUNK_ROWS = 200_000
 #: Encodings decoded here; CP949 bytes that do not decode are skipped (as GDAL does),
-#: other encodings must decode (else GDAL reads the file). Not ISO-8859-1: GDAL does not
-#: recode from the codec name "latin-1" (its text comes through as the file's bytes).
-_CODECS = {"cp949", "euc_kr", "utf-8", "ascii"}
+#: other encodings must decode (else GDAL reads the file).
+_CODECS = {"cp949", "euc_kr", "utf-8", "iso8859-1", "ascii"}
+#: Bytes that iconv (GDAL) and Python decode differently: CP949 0xA2E8 (Python lacks it)
+#: and EUC-KR's 0xA4D4 (Python composes the KS X 1001 8-byte syllables that follow it).
+_ICONV_DIFFERS = {"cp949": (b"\xa2\xe8",), "euc_kr": (b"\xa4\xd4",)}
 _POINT = np.dtype([("number", ">i4"), ("length", ">i4"), ("type", "<i4"), ("xy", "<f8", 2)])
 _SPACE, _STAR = 0x20, 0x2A
 
@@ -59,7 +62,7 @@ def read_shp_points(
     path : Path
         The user's file (for messages).
     encoding : str or None
-        Python codec of the .dbf's text.
+        The .dbf's text encoding, as given to GDAL.
     fields : list of str
         The layer's field names as GDAL lists them (``pyogrio.read_info``).
     columns : list of str or None
@@ -219,8 +222,10 @@ def _text(cells: np.ndarray, arrow_type, codec: str):
         mask = np.ones(len(joined), dtype=bool)
         mask[ends] = False
         joined[mask] = data
+        raw = joined.tobytes()
+        _require(all(raw.find(odd) < 0 for odd in _ICONV_DIFFERS.get(codec, ())))
         errors = "ignore" if codec == "cp949" else "strict"  # GDAL's iconv skips them
-        text = joined.tobytes().decode(codec, errors=errors)
+        text = raw.decode(codec, errors=errors)
         encoded = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
         separators = np.flatnonzero(encoded == 0)
         _require(len(separators) == len(lengths))
@@ -308,7 +313,9 @@ def _read(shp, path, encoding, fields, columns, total, progress, cancelled):
     import pyarrow as pa
     from pyogrio.raw import open_arrow
 
-    _require(encoding in _CODECS)
+    _require(encoding is not None)
+    codec = codecs.lookup(encoding).name
+    _require(codec in _CODECS)
     kwargs: dict = {"encoding": encoding, "datetime_as_string": True}
     if columns is not None:
         kwargs["columns"] = columns
@@ -324,7 +331,7 @@ def _read(shp, path, encoding, fields, columns, total, progress, cancelled):
     _require(n > 0)
     xy, null = _shapes(shp, n)
     kinds: dict[str, Callable] = {
-        "C": functools.partial(_text, codec=encoding),
+        "C": functools.partial(_text, codec=codec),
         "N": _number,
         "F": _number,
         "D": _date,
