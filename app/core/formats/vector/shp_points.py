@@ -32,9 +32,11 @@ CHUNK_ROWS = 200_000
 #: Encodings decoded here; CP949 bytes that do not decode are skipped (as GDAL does),
 #: other encodings must decode (else GDAL reads the file).
 _CODECS = {"cp949", "euc_kr", "utf-8", "iso8859-1", "ascii"}
-#: Bytes that iconv (GDAL) and Python decode differently: CP949 0xA2E8 (Python lacks it)
-#: and EUC-KR's 0xA4D4 (Python composes the KS X 1001 8-byte syllables that follow it).
-_ICONV_DIFFERS = {"cp949": (b"\xa2\xe8",), "euc_kr": (b"\xa4\xd4",)}
+#: Bytes that iconv (GDAL) and Python decode differently: CP949 0xA2E8 (Python does not
+#: decode it) and EUC-KR's 0xA4D4 (Python composes the KS X 1001 8-byte syllables that
+#: follow it: looked for even when the text decodes).
+_ICONV_DIFFERS = {"cp949": (b"\xa2\xe8",)}
+_ICONV_DIFFERS_DECODED = {"euc_kr": (b"\xa4\xd4",)}
 _POINT = np.dtype([("number", ">i4"), ("length", ">i4"), ("type", "<i4"), ("xy", "<f8", 2)])
 _SPACE, _STAR = 0x20, 0x2A
 
@@ -135,9 +137,9 @@ def _shapes(shp: Path, n: int) -> tuple[np.ndarray, np.ndarray]:
     return xy, null
 
 
-def _dbf(dbf: Path, n_fields: int) -> tuple[np.ndarray, list[tuple[str, int, int, int]]]:
-    """The .dbf records (n x record length, uint8) and its fields (type, offset in the
-    record, width, decimals)."""
+def _dbf(dbf: Path, n_fields: int) -> tuple[int, int, int, list[tuple[str, int, int, int]]]:
+    """The .dbf's record count, header and record lengths (checked against its size) and
+    its fields (type, offset in the record, width, decimals)."""
     size = dbf.stat().st_size
     with dbf.open("rb") as handle:
         head = handle.read(32)
@@ -156,34 +158,41 @@ def _dbf(dbf: Path, n_fields: int) -> tuple[np.ndarray, list[tuple[str, int, int
         offset += item[16]
     _require(record_length == offset and record_length > 1)
     _require(header_length + count * record_length <= size)
-    records = np.memmap(
-        dbf, dtype=np.uint8, mode="r", offset=header_length, shape=(count, record_length)
-    )
-    return records, fields
+    return count, header_length, record_length, fields
 
 
-def _trimmed(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The text of each cell (m x width bytes) as GDAL's shapelib reads it: cut at the
-    first NUL, leading and trailing spaces trimmed. Returns the kept bytes of all cells
-    one after the other, their lengths and the first kept byte of each cell (0 if none)."""
+def _trimmed(
+    cells: np.ndarray, separator: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The text of each cell (m x width bytes, contiguous) as GDAL's shapelib reads it:
+    cut at the first NUL, leading and trailing spaces trimmed.
+
+    Returns the kept bytes of all cells one after the other (each followed by a NUL
+    byte with ``separator``), their lengths and the first kept byte of each cell (0 if
+    none).
+    """
     m, width = cells.shape
-    if m == 0 or width == 0:
-        return np.zeros(0, dtype=np.uint8), np.zeros(m, dtype=np.int64), np.zeros(m, np.uint8)
-    column = np.arange(1, width + 1, dtype=np.uint8)
     text = cells != _SPACE
-    nul = cells == 0
-    if nul.any():  # text ends at the first NUL
+    if not cells.all():  # a NUL: the text ends there
+        nul = cells == 0
         end = np.where(nul.any(axis=1), nul.argmax(axis=1), width)
-        text &= column <= end[:, None]
-    last = (text * column).max(axis=1).astype(np.int64)  # after the last kept byte
+        text &= np.arange(width) < end[:, None]
+    last = np.zeros(m, dtype=np.uint8)  # after the last kept byte (a loop over columns)
+    for j in range(width):
+        np.maximum(last, text[:, j] * np.uint8(j + 1), out=last)
     some = last > 0
-    if (some & (cells[:, 0] == _SPACE)).any():  # leading spaces (rare)
+    first = np.zeros(m, dtype=np.int64)
+    if width and (some & (cells[:, 0] == _SPACE)).any():  # leading spaces (rare)
         first = np.where(some, text.argmax(axis=1), 0)
-        keep = (column > first[:, None]) & (column <= last[:, None])
-    else:
-        first = np.zeros(m, dtype=np.int64)
-        keep = column <= last[:, None].astype(np.uint8)
-    return cells[keep], last - first, np.where(some, cells[np.arange(m), first], 0)
+    column = np.arange(1, width + 1 + separator, dtype=np.uint8 if width < 255 else np.uint16)
+    keep = column <= last[:, None]
+    if first.any():
+        keep &= column > first[:, None]
+    if separator:  # a column of NULs, always kept
+        keep[:, width] = True
+        cells = np.concatenate([cells, np.zeros((m, 1), dtype=np.uint8)], axis=1)
+    first_byte = cells[np.arange(m), first] if width else np.zeros(m, dtype=np.uint8)
+    return cells[keep], last - first, np.where(some, first_byte, 0)
 
 
 def _used_width(cells: np.ndarray) -> int:
@@ -211,21 +220,20 @@ def _text(cells: np.ndarray, arrow_type, codec: str):
     """A column of text (m x width bytes) as an Arrow string array, decoded at once."""
     import pyarrow as pa
 
-    data, lengths, _ = _trimmed(cells)
+    # each cell followed by a NUL (never inside a cell, nor a CP949/UTF-8 trail byte)
+    joined, lengths, _ = _trimmed(cells, separator=True)
     valid = lengths > 0
-    if data.size and (data < 0x80).all():
-        utf8, sizes = data, lengths  # ASCII: the bytes are the text
+    if (joined < 0x80).all():  # ASCII: the bytes are the text
+        sizes, utf8 = lengths, joined[joined != 0]
     else:
-        # each cell followed by a NUL (never inside a cell, nor a CP949/UTF-8 trail byte)
-        ends = _offsets(lengths + 1)[1:] - 1
-        joined = np.zeros(len(data) + len(lengths), dtype=np.uint8)
-        mask = np.ones(len(joined), dtype=bool)
-        mask[ends] = False
-        joined[mask] = data
         raw = joined.tobytes()
-        _require(all(raw.find(odd) < 0 for odd in _ICONV_DIFFERS.get(codec, ())))
-        errors = "ignore" if codec == "cp949" else "strict"  # GDAL's iconv skips them
-        text = raw.decode(codec, errors=errors)
+        _require(all(raw.find(odd) < 0 for odd in _ICONV_DIFFERS_DECODED.get(codec, ())))
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            _require(codec == "cp949")  # GDAL's iconv skips the bytes that do not decode
+            _require(all(raw.find(odd) < 0 for odd in _ICONV_DIFFERS.get(codec, ())))
+            text = raw.decode(codec, errors="ignore")
         encoded = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
         separators = np.flatnonzero(encoded == 0)
         _require(len(separators) == len(lengths))
@@ -250,7 +258,7 @@ def _text(cells: np.ndarray, arrow_type, codec: str):
 def _number(cells: np.ndarray, arrow_type):
     """A column of N/F numbers as an Arrow array of ``arrow_type`` (int32, int64 or
     double); blank or starting with ``*``: null. Values GDAL would parse loosely (``1.5``
-    in an integer field, ``12abc``) are not read here."""
+    in an integer field, ``+5``, ``12abc``) are not read here."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -259,8 +267,11 @@ def _number(cells: np.ndarray, arrow_type):
     if not valid.all():  # the bytes of null cells left out
         data = data[~np.repeat(~valid, lengths)]
         lengths = np.where(valid, lengths, 0)
-    allowed = b"0123456789+-" if pa.types.is_integer(arrow_type) else b"0123456789+-.eE"
-    _require(np.isin(data, np.frombuffer(allowed, dtype=np.uint8)).all())
+    allowed = np.zeros(256, dtype=bool)
+    allowed[np.frombuffer(b"0123456789-", dtype=np.uint8)] = True
+    if not pa.types.is_integer(arrow_type):
+        allowed[np.frombuffer(b"+.eE", dtype=np.uint8)] = True
+    _require(allowed[data].all())
     strings = pa.Array.from_buffers(
         pa.large_string(),
         len(lengths),
@@ -309,6 +320,23 @@ def _logical(cells: np.ndarray, arrow_type):
     return pa.array(true, type=pa.bool_(), mask=value == ord("?"))
 
 
+def _batch(chunk: np.ndarray, readers, kinds, schema, keep_parts: list):
+    """One chunk of .dbf records (m x record length) as an Arrow record batch."""
+    import pyarrow as pa
+
+    kept = chunk[:, 0] != _STAR  # deleted records are skipped, as GDAL does
+    keep_parts.append(kept)
+    if not kept.all():
+        chunk = chunk[kept]
+    arrays = []
+    for kind, offset, width, arrow_type in readers:
+        cells = np.ascontiguousarray(chunk[:, offset : offset + width])
+        if kind in "CNF":  # the spaces every cell ends with left out
+            cells = np.ascontiguousarray(cells[:, : _used_width(cells)])
+        arrays.append(kinds[kind](cells, arrow_type))
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
 def _read(shp, path, encoding, fields, columns, total, progress, cancelled):
     import pyarrow as pa
     from pyogrio.raw import open_arrow
@@ -326,8 +354,8 @@ def _read(shp, path, encoding, fields, columns, total, progress, cancelled):
     schema = schema.remove(schema.get_field_index(geometry))
     _require(len(set(fields)) == len(fields))
     position = {name: i for i, name in enumerate(fields)}
-    records, layout = _dbf(_sibling(shp, ".dbf"), len(fields))
-    n = len(records)
+    dbf = _sibling(shp, ".dbf")
+    n, header_length, record_length, layout = _dbf(dbf, len(fields))
     _require(n > 0)
     xy, null = _shapes(shp, n)
     kinds: dict[str, Callable] = {
@@ -342,29 +370,27 @@ def _read(shp, path, encoding, fields, columns, total, progress, cancelled):
         kind, offset, width, _ = layout[position[field.name]]
         _require(kind in kinds and width > 0)
         readers.append((kind, offset, width, field.type))
-    batches, keep_parts = [], []
-    for start in range(0, n, CHUNK_ROWS):
-        _check_cancel(cancelled, path)
-        chunk = np.asarray(records[start : start + CHUNK_ROWS])
-        kept = chunk[:, 0] != _STAR  # deleted records are skipped, as GDAL does
-        keep_parts.append(kept)
-        if not kept.all():
-            chunk = chunk[kept]
-        arrays = []
-        for kind, offset, width, arrow_type in readers:
-            cells = np.ascontiguousarray(chunk[:, offset : offset + width])
-            if kind in "CNF":  # the spaces every cell ends with left out
-                cells = cells[:, : _used_width(cells)]
-            arrays.append(kinds[kind](cells, arrow_type))
-        batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
-        done = min(start + CHUNK_ROWS, n)
-        if progress is not None and total:
-            progress(
-                0.8 * min(done / total, 1.0), f"reading {path.name}: {done} of {total} features"
-            )
+    batches = []
+    keep_parts: list[np.ndarray] = []
+    with dbf.open("rb") as handle:
+        handle.seek(header_length)
+        for start in range(0, n, CHUNK_ROWS):
+            _check_cancel(cancelled, path)
+            m = min(CHUNK_ROWS, n - start)
+            data = handle.read(m * record_length)
+            _require(len(data) == m * record_length)  # the file did not shrink meanwhile
+            chunk = np.frombuffer(data, dtype=np.uint8).reshape(m, record_length)
+            batches.append(_batch(chunk, readers, kinds, schema, keep_parts))
+            done = start + m
+            if progress is not None and total:
+                progress(
+                    0.8 * min(done / total, 1.0),
+                    f"reading {path.name}: {done} of {total} features",
+                )
     _check_cancel(cancelled, path)
     keep = np.concatenate(keep_parts)
-    xy, null = xy[keep], null[keep]
+    if not keep.all():
+        xy, null = xy[keep], null[keep]
     _require(np.isfinite(xy[~null]).all())  # NaN points: GDAL says what it makes of them
     _require(len(xy) > 0)
     table = pa.Table.from_batches(batches, schema=schema)
