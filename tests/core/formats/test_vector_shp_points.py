@@ -263,14 +263,16 @@ def test_hand_made_dbf_cells_read_as_gdal_reads_them(monkeypatch, tmp_path):
 
 def test_null_shapes_and_a_utf8_cpg_with_a_cut_character(monkeypatch, tmp_path):
     fields = [(b"NAME", "C", 5, 0), (b"EMP", "N", 3, 0)]
-    rows = [[KOREAN + b"\xb7\xa6", b"1"], [b"ok", b"2"], [b"x", b"3"], [b"", b"4"]]
+    rows = [[KOREAN + b"\xb7\xa6", b"1"], [b"ok", b"2"], [b"x", b"3"], [b"", b"4"], [b"y", b"5"]]
     path = _write(tmp_path, "nulls", fields, rows, nulls={1, 3})
+    monkeypatch.setattr(shp_points, "CHUNK_ROWS", 3)  # records read in two chunks
     direct = _direct(path, "cp949")
     assert isinstance(direct, gpd.GeoDataFrame) and direct.geometry.isna().sum() == 2
     fast, slow = _both(monkeypatch, path, options=ReadOptions(encoding="CP949"))
     _same(fast, slow)
-    assert fast.frame["NAME"].tolist() == ["한빛", "x"]
-    assert len(fast.frame) == 2 and any("2 features without geometry" in n for n in fast.notes)
+    assert fast.frame["NAME"].tolist() == ["한빛", "x", "y"]
+    assert fast.frame["EMP"].tolist() == [1, 3, 5]
+    assert any("2 features without geometry" in n for n in fast.notes)
     text = "서울한빛".encode()  # 12 bytes in a 10-byte field: 빛 cut after its first byte
     fields = [(b"NAME", "C", 10, 0), (b"EMP", "N", 3, 0)]
     utf8 = _write(tmp_path, "cut", fields, [[text, b"1"], ["마곡".encode(), b"2"]], cpg="UTF-8")

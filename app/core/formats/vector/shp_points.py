@@ -126,14 +126,17 @@ def _shapes(shp: Path, n: int) -> tuple[np.ndarray, np.ndarray]:
     null = lengths == 2
     _require(((lengths == 10) | null).all() and (offsets >= 100).all())
     _require((offsets + 8 + 2 * lengths <= size).all())
-    header = data[offsets[:, None] + np.arange(12)].copy()
-    _require(np.array_equal(header[:, :4].view(">i4")[:, 0], np.arange(1, n + 1)))
-    _require(np.array_equal(header[:, 4:8].view(">i4")[:, 0], lengths))
-    types = header[:, 8:12].view("<i4")[:, 0]
-    _require(((types == 1) & ~null | (types == 0) & null).all())
     xy = np.zeros((n, 2))
-    points = offsets[~null]
-    xy[~null] = data[points[:, None] + np.arange(12, 28)].copy().view("<f8")
+    for start in range(0, n, CHUNK_ROWS):  # byte indices of 28 bytes a record at most
+        at = slice(start, start + CHUNK_ROWS)
+        header = data[offsets[at, None] + np.arange(12)]
+        numbers = np.arange(start + 1, start + len(header) + 1)
+        _require(np.array_equal(header[:, :4].view(">i4")[:, 0], numbers))
+        _require(np.array_equal(header[:, 4:8].view(">i4")[:, 0], lengths[at]))
+        types = header[:, 8:12].view("<i4")[:, 0]
+        _require(((types == 1) & ~null[at] | (types == 0) & null[at]).all())
+        points = ~null[at]
+        xy[at][points] = data[offsets[at][points, None] + np.arange(12, 28)].view("<f8")
     return xy, null
 
 
