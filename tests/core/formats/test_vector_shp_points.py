@@ -191,7 +191,11 @@ def test_cp949_points_equal_the_arrow_reader(monkeypatch, tmp_path):
     assert fast.frame["상호"].tolist()[:3] == ["한빛랩0", "서울바이오1", "마곡테크2"]
     assert fast.frame["업종"].isna().sum() > 300  # empty text: null, as GDAL reads it
     assert fast.encoding == "CP949" and any("outside Korea" in n for n in fast.notes)
-    for options in (ReadOptions(columns=("종사자수", "상호")), ReadOptions(make_points=False)):
+    for options in (
+        ReadOptions(columns=("종사자수", "상호")),
+        ReadOptions(columns=("없는열",)),  # no attribute at all
+        ReadOptions(make_points=False),
+    ):
         _same(*_both(monkeypatch, path, options=options))
     only = read_vector(path, options=ReadOptions(columns=("종사자수", "상호")))
     assert list(only.frame.columns) == ["상호", "종사자수", "geometry"]
@@ -273,6 +277,8 @@ def test_null_shapes_and_a_utf8_cpg_with_a_cut_character(monkeypatch, tmp_path):
     assert fast.frame["NAME"].tolist() == ["한빛", "x", "y"]
     assert fast.frame["EMP"].tolist() == [1, 3, 5]
     assert any("2 features without geometry" in n for n in fast.notes)
+    bare = ReadOptions(encoding="CP949", columns=("없는열",))  # null shapes, no attribute
+    _same(*_both(monkeypatch, path, options=bare))
     text = "서울한빛".encode()  # 12 bytes in a 10-byte field: 빛 cut after its first byte
     fields = [(b"NAME", "C", 10, 0), (b"EMP", "N", 3, 0)]
     utf8 = _write(tmp_path, "cut", fields, [[text, b"1"], ["마곡".encode(), b"2"]], cpg="UTF-8")

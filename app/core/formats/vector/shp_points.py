@@ -22,6 +22,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from app.core.formats.vector.arrow_read import XYPoints, _to_pandas
 from app.core.formats.vector.model import _check_cancel
@@ -410,6 +411,8 @@ def _read(shp, path, encoding, fields, columns, total, progress, cancelled):
     table = pa.Table.from_batches(batches, schema=schema)
     del batches
     attributes = _to_pandas(table, meta)
+    if not readers:  # no field asked for: no columns, one row per feature (as Arrow's)
+        attributes = pd.DataFrame(index=pd.RangeIndex(len(xy)))
     crs = meta["crs"]
     if not null.any():
         return XYPoints(attributes, xy, crs)
