@@ -8,9 +8,9 @@ read as GDAL does (text cut at its first NUL byte, leading and trailing spaces t
 empty text null; numbers blank or starting with ``*`` null; logical ``T``/``Y`` true, ``?``
 null; dates ``YYYYMMDD``, blank or starting with ``0`` null; records flagged deleted
 skipped). Text is decoded in bulk: CP949 bytes that do not decode are skipped, as GDAL's
-iconv does. Anything else (another shape type, a value GDAL would parse loosely, sizes that
-do not agree, an encoding not in :data:`_CODECS`) returns None and the caller reads the file through
-GDAL as before, so that the layer is always the one GDAL gives.
+iconv does. Anything else (another shape type, a value GDAL would parse loosely, sizes
+that do not agree, an encoding not in :data:`_CODECS`) returns None and the caller reads
+the file through GDAL as before, so that the layer is always the one GDAL gives.
 """
 
 from __future__ import annotations
