@@ -39,6 +39,16 @@ def _display(codec: str) -> str:
     }.get(codec, codec.upper())
 
 
+def gdal_encoding(codec: str | None) -> str | None:
+    """The name to give GDAL for a Python codec (None stays None).
+
+    GDAL recodes through iconv, which does not know Python's ``latin-1`` or ``euc_kr``:
+    it then leaves the text as the file's bytes (invalid UTF-8). ``ISO-8859-1``,
+    ``EUC-KR``, ``CP949`` and ``UTF-8`` are names both know.
+    """
+    return None if codec is None else _display(codec)
+
+
 def _decodes(data: bytes, codec: str) -> bool:
     try:
         codecs.getincrementaldecoder(codec)().decode(data, final=False)  # sample may cut

@@ -18,7 +18,12 @@ from app.core.errors import first_line
 from app.core.formats.gpkg import readonly_uri
 from app.core.formats.vector.crs import _geojson_crs, _looks_geographic, crs_label
 from app.core.formats.vector.csv_points import _count_lines, _read_csv_table, guess_xy_columns
-from app.core.formats.vector.encoding import _csv_encoding, _display, _shapefile_encoding
+from app.core.formats.vector.encoding import (
+    _csv_encoding,
+    _display,
+    _shapefile_encoding,
+    gdal_encoding,
+)
 from app.core.formats.vector.model import (
     _PRESET_HINT,
     CSV_SUFFIXES,
@@ -261,6 +266,7 @@ def inspect_vector(
         crs_name is None or unknown_crs
     )  # GDAL then says EPSG:4326 whatever the data
     encoding, encoding_note = _shapefile_encoding(path, options.encoding)
+    encoding = gdal_encoding(encoding)  # the name GDAL knows (it is also the one shown)
     bad_prj = _bad_prj(path)
     with _readable(path, notes, drop_prj=bad_prj is not None) as source:
         report(0.1, f"listing the layers of {path.name}")
@@ -374,7 +380,7 @@ def preview_attributes(
     if path.suffix.lower() in CSV_SUFFIXES:
         codec, _ = _csv_encoding(path, options.encoding)
         return _read_csv_table(path, codec, rows=rows)
-    encoding, _ = _shapefile_encoding(path, options.encoding)
+    encoding = gdal_encoding(_shapefile_encoding(path, options.encoding)[0])
     notes: list[str] = []
     with _readable(path, notes, drop_prj=_bad_prj(path) is not None) as source:
         layer = _choose_layer(source, options.layer)

@@ -40,7 +40,12 @@ from app.core.formats.vector.crs import (
     datum_shift_note,
 )
 from app.core.formats.vector.csv_points import _csv_points, _read_csv_table
-from app.core.formats.vector.encoding import _csv_encoding, _display, _shapefile_encoding
+from app.core.formats.vector.encoding import (
+    _csv_encoding,
+    _display,
+    _shapefile_encoding,
+    gdal_encoding,
+)
 from app.core.formats.vector.inspection import _choose_layer
 from app.core.formats.vector.limits import read_capped
 from app.core.formats.vector.model import (
@@ -52,11 +57,14 @@ from app.core.formats.vector.model import (
     _check_cancel,
 )
 from app.core.formats.vector.paths import _bad_prj, _check_path, _readable, _sibling, _unreadable
+from app.core.formats.vector.shp_points import read_shp_points
 from app.core.progress import Cancelled
 from layers.model import WORKING_CRS
 
 #: Features (CSV: rows) per read batch; progress and cancel between batches.
 BATCH_ROWS = 50_000
+#: Suffixes tried first with the numpy reader of Point shapefiles (``shp_points``).
+SHP_POINT_SUFFIXES = {".shp"}
 KOREA_LON = (120.0, 135.0)
 KOREA_LAT = (30.0, 45.0)
 
@@ -82,6 +90,13 @@ def _read_ogr(
     if columns is not None:
         kwargs["columns"] = [str(c) for c in info["fields"] if str(c) in set(columns)]
     if path.suffix.lower() in ARROW_SUFFIXES:
+        if path.suffix.lower() in SHP_POINT_SUFFIXES and isinstance(source, Path):
+            points = read_shp_points(
+                source, path, encoding, [str(f) for f in info["fields"]], kwargs.get("columns"),
+                total, progress, cancelled,
+            )  # fmt: skip
+            if points is not None:  # else not plain points, or GDAL must read it: as before
+                return points
         try:
             return read_arrow(
                 source, path, layer, encoding, kwargs.get("columns"), total, BATCH_ROWS,
@@ -336,6 +351,7 @@ def _read_file(
     cancelled,
 ):
     encoding, encoding_note = _shapefile_encoding(path, options.encoding)
+    encoding = gdal_encoding(encoding)  # the name GDAL knows (it is also the one shown)
     if encoding_note:
         notes.append(encoding_note)
     crs_name, unknown_crs = _geojson_crs(path)
