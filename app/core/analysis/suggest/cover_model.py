@@ -24,6 +24,7 @@ import numpy as np
 
 from app.core.analysis.suggest.cbc import run_cbc, run_cbc_mps
 from app.core.analysis.suggest.coverage import Coverage
+from app.core.analysis.suggest.lagrange import mclp_lagrange
 from app.core.analysis.suggest.reduction import ReducedCover, reduce_cover
 
 #: CBC options of the covering models: their warm start is the greedy answer, so CBC's
@@ -82,8 +83,12 @@ def solve_cover_model(
     """
     t0 = time.perf_counter()
     reduced = reduce_cover(coverage)
+    if k is not None and len(reduced.candidates) and len(reduced.weights):
+        return _solve_mclp(reduced, warm, time_limit, t0, k)
     if len(reduced.candidates) and len(reduced.weights):
-        return _solve_mps(reduced, warm, time_limit, t0, k, target, everything)
+        return _solve_mps(
+            reduced, _warm_set(reduced, warm, k), time_limit, t0, k, target, everything
+        )
     return _solve_pulp(reduced, warm, time_limit, t0, k, target, everything)
 
 
@@ -99,9 +104,69 @@ def _warm_set(reduced: ReducedCover, warm: list[int], k: int | None) -> set[int]
     return warm_set
 
 
+def _solve_mclp(
+    reduced: ReducedCover, warm: list[int], time_limit: float, t0: float, k: int
+) -> CoverRun:
+    """The reduced MCLP: proven in-process when the Lagrangian bound allows
+    (:func:`~.lagrange.mclp_lagrange`), else CBC on the columns the bound could not fix,
+    warm-started from the improved incumbent."""
+    n = len(reduced.candidates)
+    build = time.perf_counter() - t0
+    if n <= k:  # every kept column: all coverable demand, optimal
+        total = float(np.sum(reduced.weights))
+        sizes = dict(reduced.sizes, proof="all candidates")
+        return CoverRun(reduced.original(range(n)), True, total, build, 0.0, sizes)
+    t1 = time.perf_counter()
+    run = mclp_lagrange(reduced, k, sorted(_warm_set(reduced, warm, k)))
+    seconds = time.perf_counter() - t1
+    kept = np.flatnonzero(run.keep)
+    sizes = dict(
+        reduced.sizes,
+        lagrangian_bound=run.bound,
+        lagrangian_steps=run.steps,
+        candidates_after_fixing=int(len(kept)),
+    )
+    if run.proven:
+        sizes["proof"] = "lagrangian"
+        return CoverRun(reduced.original(run.chosen), True, run.value, build, seconds, sizes)
+    sub = restrict(reduced, kept)
+    cbc = _solve_mps(
+        sub, set(sub.warm(reduced.original(run.chosen))), time_limit, t1, k, None, False
+    )
+    sizes["proof"] = "cbc" if cbc.optimal else "none"
+    chosen, bound = cbc.chosen, run.bound
+    picked = None if chosen is None else [int(j) for j in reduced.representative[chosen]]
+    if picked is None or run.cover.value(picked) < run.value:
+        chosen = reduced.original(run.chosen)  # CBC failed: the incumbent stands
+    if cbc.bound is not None:  # better solutions hold only kept columns
+        bound = min(bound, max(float(cbc.bound), run.value))
+    solve = time.perf_counter() - t1
+    return CoverRun(chosen, cbc.optimal, bound, build, solve, sizes)
+
+
+def restrict(reduced: ReducedCover, columns: np.ndarray) -> ReducedCover:
+    """The reduced model on ``columns`` only (ascending reduced columns): rows left
+    without a column are left out; an original candidate whose representative is
+    not kept has none (-1)."""
+    position = np.full(len(reduced.candidates) + 1, -1, dtype=np.intp)
+    position[columns] = np.arange(len(columns))
+    sets = [position[group] for group in reduced.sets]
+    sets = [group[group >= 0] for group in sets]
+    live = np.array([len(group) > 0 for group in sets], dtype=bool)
+    representative = position[reduced.representative]  # -1 stays -1 (last entry)
+    sizes = dict(reduced.sizes)
+    return ReducedCover(
+        np.asarray(reduced.weights)[live],
+        [group for group, keep in zip(sets, live) if keep],
+        reduced.candidates[columns],
+        representative,
+        sizes,
+    )
+
+
 def _solve_mps(
     reduced: ReducedCover,
-    warm: list[int],
+    warm_set: set[int],
     time_limit: float,
     t0: float,
     k: int | None,
@@ -121,7 +186,6 @@ def _solve_mps(
     by_col_rows = rows[order]
     col_starts = np.zeros(n + 1, dtype=np.intp)
     np.cumsum(np.bincount(cols, minlength=n), out=col_starts[1:])
-    warm_set = _warm_set(reduced, warm, k)
     covered = np.zeros(m, dtype=bool)
     for j in warm_set:
         covered[by_col_rows[col_starts[j] : col_starts[j + 1]]] = True

@@ -1,0 +1,204 @@
+"""Optimality of a maximal cover proven in-process, before (and often instead of) CBC.
+
+On the reduced MCLP (:func:`~.reduction.reduce_cover`: rows i of weight w_i, columns j,
+N_i the columns covering row i), :func:`mclp_lagrange` does what the covering-location
+literature does (Galvão & ReVelle 1996; Daskin, *Network and Discrete Location*, 4.4):
+
+1. **An incumbent**: the greedy answer improved by a swap (Teitz–Bart interchange)
+   search (:func:`swap_search`): for every chosen column at once, the best column to
+   put in its place, from one sparse product; the best improving swap is made until
+   none improves.
+2. **An upper bound**: the coverage constraints ``y_i ≤ Σ_{j∈N_i} x_j`` relaxed with
+   multipliers ``λ_i ≥ 0``::
+
+       L(λ) = Σ_i max(0, w_i − λ_i) + (sum of the k largest c_j),  c_j = Σ_{i∈N_j} λ_i
+
+   is an upper bound on the optimum for *every* λ ≥ 0 (the relaxed problem separates
+   into y and a cardinality-constrained x). λ is improved by subgradient steps (one
+   sparse product each); every step's k columns are also a solution, and one better than
+   the incumbent is improved by the swap search (a Lagrangian heuristic).
+3. **The proof**: with integer weights every value is an integer, so
+   ``L(λ) < incumbent + 1`` proves the incumbent optimal; with other weights
+   ``L(λ) ≤ incumbent`` is required (both up to :data:`MARGIN` of the total weight, far
+   above the rounding of the sums).
+4. **Fixing** when a gap remains: forcing column j into the relaxed problem bounds every
+   solution holding j by ``L_j = L − c_(k) + c_j`` (c_(k) the k-th largest c); a column
+   with ``L_j`` under the same threshold cannot be in a better solution, so CBC is run
+   on the other columns only (:attr:`LagrangeRun.keep`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from app.core.analysis.suggest.reduction import ReducedCover
+
+#: Tolerance of the proof and the fixing, relative to the total weight (the sums' rounding
+#: is about 1e-13 of it).
+MARGIN = 1e-9
+#: Subgradient steps at most (each one sparse product over the reduced model).
+MAX_STEPS = 400
+#: At most this many nonzeros × steps: large models get fewer steps (CBC takes over).
+MAX_WORK = 2.5e8
+#: Steps without a better bound before the step size is halved.
+PATIENCE = 30
+#: The first step size factor (Polyak's θ).
+THETA = 2.0
+
+
+@dataclass(frozen=True)
+class LagrangeRun:
+    """The incumbent, the best Lagrangian bound and what it proves (reduced columns)."""
+
+    chosen: list[int]  # the incumbent's columns (k of them), ascending
+    value: float  # the weight the incumbent covers
+    bound: float  # L(λ) at the best λ: an upper bound on the optimum
+    proven: bool  # the bound proves the incumbent optimal
+    keep: np.ndarray  # bool per column: may belong to a solution better than the incumbent
+    steps: int  # subgradient steps taken
+    cover: CoverMatrix  # the model's matrix (values of other solutions)
+
+
+class CoverMatrix:
+    """The reduced model as a sparse column × row incidence matrix with the row weights."""
+
+    def __init__(self, reduced: ReducedCover) -> None:
+        self.weights = np.asarray(reduced.weights, dtype=float)
+        self.n_rows = len(self.weights)
+        self.n_cols = len(reduced.candidates)
+        lengths = np.array([len(group) for group in reduced.sets], dtype=np.intp)
+        rows = np.repeat(np.arange(self.n_rows), lengths)
+        cols = np.concatenate(reduced.sets).astype(np.intp) if len(lengths) else rows
+        self.matrix = sparse.csr_array(
+            (np.ones(len(rows)), (cols, rows)), shape=(self.n_cols, self.n_rows)
+        )
+        self.matrix.sort_indices()
+
+    def rows_of(self, chosen) -> np.ndarray:
+        """The rows the columns ``chosen`` cover, concatenated (a row once per column)."""
+        ptr, idx = self.matrix.indptr, self.matrix.indices
+        parts = [idx[ptr[j] : ptr[j + 1]] for j in chosen]  # k slices (k sites, small)
+        return np.concatenate(parts) if parts else np.zeros(0, np.intp)
+
+    def counts(self, chosen) -> np.ndarray:
+        """How many of the columns ``chosen`` cover each row."""
+        return np.bincount(self.rows_of(chosen), minlength=self.n_rows)
+
+    def value(self, chosen) -> float:
+        """The weight the columns ``chosen`` cover."""
+        return float(self.weights[self.counts(chosen) > 0].sum())
+
+
+def swap_search(cm: CoverMatrix, chosen, max_swaps: int = 1000) -> list[int]:
+    """Best-improvement interchange from ``chosen`` (k distinct columns): each round finds,
+    for every chosen column, the best column to replace it (one product of the matrix
+    with the k vectors of what would be uncovered) and makes the best swap that covers
+    more; stops when no swap covers more."""
+    current = [int(j) for j in chosen]
+    k = len(current)
+    if k == 0 or k >= cm.n_cols:
+        return sorted(current)
+    w = cm.weights
+    for _ in range(max_swaps):
+        count = cm.counts(current)
+        # per chosen column a: the rows only a covers (lost when a leaves)
+        alone = np.zeros((cm.n_rows, k), dtype=bool)
+        for a, j in enumerate(current):  # k columns (k sites)
+            rows = cm.matrix.indices[cm.matrix.indptr[j] : cm.matrix.indptr[j + 1]]
+            alone[rows[count[rows] == 1], a] = True
+        lose = w @ alone
+        # what a new column would gain with a gone: uncovered rows and the rows a alone covers
+        open_weight = np.where((count == 0)[:, None] | alone, w[:, None], 0.0)
+        gain = cm.matrix @ open_weight  # columns × k
+        gain[current, :] = -np.inf
+        best = np.argmax(gain, axis=0)
+        delta = gain[best, np.arange(k)] - lose
+        a = int(np.argmax(delta))
+        if not delta[a] > MARGIN * max(1.0, float(w.sum())):
+            break
+        current[a] = int(best[a])
+    return sorted(current)
+
+
+def _threshold(cm: CoverMatrix, incumbent: float) -> tuple[float, float]:
+    """The value a bound must stay under to prove ``incumbent`` (next integer when the
+    weights are integers), and the margin that absorbs the sums' rounding."""
+    w = cm.weights
+    margin = MARGIN * max(1.0, float(w.sum()))
+    integer = bool(np.all(w == np.floor(w)))
+    return (incumbent + 1.0 if integer else incumbent), margin
+
+
+def mclp_lagrange(
+    reduced: ReducedCover, k: int, warm: list[int], max_steps: int | None = None
+) -> LagrangeRun:
+    """Incumbent, Lagrangian bound, proof and fixing for the reduced MCLP (module docstring).
+
+    Parameters
+    ----------
+    reduced : ReducedCover
+        The reduced model, with at least ``k`` columns and one row.
+    k : int
+        The number of columns to choose.
+    warm : list of int
+        k distinct reduced columns to start from (the greedy answer, filled up to k).
+    max_steps : int, optional
+        Subgradient steps at most (default :data:`MAX_STEPS`; fewer on large models,
+        :data:`MAX_WORK`).
+
+    Returns
+    -------
+    LagrangeRun
+    """
+    cm = CoverMatrix(reduced)
+    w = cm.weights
+    incumbent = swap_search(cm, warm)
+    best_value = cm.value(incumbent)
+    goal, margin = _threshold(cm, best_value)
+    nnz = max(cm.matrix.nnz, 1)
+    limit = MAX_STEPS if max_steps is None else max_steps
+    steps = int(min(limit, max(20, MAX_WORK // nnz)))
+    lam = np.zeros(cm.n_rows)
+    best_bound, best_lam = float(w.sum()), lam
+    theta, stall, step = THETA, 0, 0
+    seen: set[tuple[int, ...]] = set()
+    while step < steps and best_bound + margin >= goal:
+        step += 1
+        c = cm.matrix @ lam
+        top = np.argpartition(-c, k - 1)[:k]
+        bound = float(np.maximum(w - lam, 0.0).sum() + c[top].sum())
+        improved = bound < best_bound
+        if improved:
+            best_bound, best_lam, stall = bound, lam, 0
+        else:
+            stall += 1
+            if stall >= PATIENCE:
+                theta, stall = theta / 2.0, 0
+        count = cm.counts(top)
+        value = float(w[count > 0].sum())
+        key = tuple(sorted(top.tolist()))
+        if key not in seen and (improved or value > best_value - margin):
+            seen.add(key)  # the Lagrangian heuristic
+            found = swap_search(cm, top)
+            found_value = cm.value(found)
+            if found_value > best_value + margin:
+                incumbent, best_value = found, found_value
+                goal, margin = _threshold(cm, best_value)
+        if best_bound + margin < goal or theta < 1e-4:
+            break
+        g = count - (w > lam)  # a subgradient of L at λ
+        norm = float(g @ g)
+        if norm == 0.0:  # λ optimal for the relaxation: the bound cannot improve
+            break
+        lam = np.clip(lam - theta * (bound - best_value) / norm * g, 0.0, w)
+    proven = best_bound + margin < goal
+    c = cm.matrix @ best_lam
+    kth = float(np.partition(c, cm.n_cols - k)[cm.n_cols - k])
+    keep = best_bound - kth + c + margin >= goal
+    keep[incumbent] = True
+    return LagrangeRun(
+        sorted(int(j) for j in incumbent), best_value, best_bound, proven, keep, step, cm
+    )
