@@ -84,7 +84,7 @@ def solve_cover_model(
     t0 = time.perf_counter()
     reduced = reduce_cover(coverage)
     if k is not None and len(reduced.candidates) and len(reduced.weights):
-        return _solve_mclp(reduced, warm, time_limit, t0, k)
+        return _solve_mclp(coverage, reduced, warm, time_limit, t0, k)
     if len(reduced.candidates) and len(reduced.weights):
         return _solve_mps(
             reduced, _warm_set(reduced, warm, k), time_limit, t0, k, target, everything
@@ -105,7 +105,12 @@ def _warm_set(reduced: ReducedCover, warm: list[int], k: int | None) -> set[int]
 
 
 def _solve_mclp(
-    reduced: ReducedCover, warm: list[int], time_limit: float, t0: float, k: int
+    coverage: Coverage,
+    reduced: ReducedCover,
+    warm: list[int],
+    time_limit: float,
+    t0: float,
+    k: int,
 ) -> CoverRun:
     """The reduced MCLP: proven in-process when the Lagrangian bound allows
     (:func:`~.lagrange.mclp_lagrange`), else CBC on the columns the bound could not fix,
@@ -129,39 +134,28 @@ def _solve_mclp(
     if run.proven:
         sizes["proof"] = "lagrangian"
         return CoverRun(reduced.original(run.chosen), True, run.value, build, seconds, sizes)
-    sub = restrict(reduced, kept)
-    cbc = _solve_mps(
-        sub, set(sub.warm(reduced.original(run.chosen))), time_limit, t1, k, None, False
-    )
+    # the model of the kept columns, reduced again (rows merge, columns dominate anew)
+    sub = reduce_cover(restrict(coverage, reduced.candidates[kept]))
+    sizes.update(candidates_after_fixing=len(sub.candidates), rows_after_fixing=len(sub.weights))
+    incumbent = reduced.original(run.chosen)
+    cbc = _solve_mps(sub, _warm_set(sub, incumbent, k), time_limit, t1, k, None, False)
     sizes["proof"] = "cbc" if cbc.optimal else "none"
     chosen, bound = cbc.chosen, run.bound
     picked = None if chosen is None else [int(j) for j in reduced.representative[chosen]]
     if picked is None or run.cover.value(picked) < run.value:
-        chosen = reduced.original(run.chosen)  # CBC failed: the incumbent stands
+        chosen = incumbent  # CBC failed: the incumbent stands
     if cbc.bound is not None:  # better solutions hold only kept columns
         bound = min(bound, max(float(cbc.bound), run.value))
     solve = time.perf_counter() - t1
     return CoverRun(chosen, cbc.optimal, bound, build, solve, sizes)
 
 
-def restrict(reduced: ReducedCover, columns: np.ndarray) -> ReducedCover:
-    """The reduced model on ``columns`` only (ascending reduced columns): rows left
-    without a column are left out; an original candidate whose representative is
-    not kept has none (-1)."""
-    position = np.full(len(reduced.candidates) + 1, -1, dtype=np.intp)
-    position[columns] = np.arange(len(columns))
-    sets = [position[group] for group in reduced.sets]
-    sets = [group[group >= 0] for group in sets]
-    live = np.array([len(group) > 0 for group in sets], dtype=bool)
-    representative = position[reduced.representative]  # -1 stays -1 (last entry)
-    sizes = dict(reduced.sizes)
-    return ReducedCover(
-        np.asarray(reduced.weights)[live],
-        [group for group, keep in zip(sets, live) if keep],
-        reduced.candidates[columns],
-        representative,
-        sizes,
-    )
+def restrict(coverage: Coverage, candidates: np.ndarray) -> Coverage:
+    """``coverage`` with only the pairs of ``candidates`` (original indices)."""
+    mask = np.zeros(coverage.n_candidates, dtype=bool)
+    mask[candidates] = True
+    keep = mask[coverage.pairs[0]]
+    return Coverage(coverage.n_candidates, coverage.weights, coverage.pairs[:, keep], coverage.xy)
 
 
 def _solve_mps(

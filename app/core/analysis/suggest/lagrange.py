@@ -123,6 +123,56 @@ def swap_search(cm: CoverMatrix, chosen, max_swaps: int = 1000) -> list[int]:
     return sorted(current)
 
 
+def _fix(
+    cm: CoverMatrix,
+    k: int,
+    lam: np.ndarray,
+    keep: np.ndarray,
+    goal: float,
+    margin: float,
+    bound: float,
+) -> tuple[float, np.ndarray]:
+    """L(λ) over the ``keep`` columns (a bound on every solution better than the
+    incumbent, all of which hold only kept columns) and the columns still kept: those
+    whose forced bound ``L − c_(k) + c_j`` reaches ``goal``. Returns the smaller bound."""
+    cols = np.flatnonzero(keep)
+    if len(cols) < k:
+        return bound, keep
+    c = cm.matrix[cols] @ lam
+    kth = float(np.partition(c, len(cols) - k)[len(cols) - k])
+    value = float(np.maximum(cm.weights - lam, 0.0).sum() + np.sort(c)[len(cols) - k :].sum())
+    out = np.zeros_like(keep)
+    out[cols] = value - kth + c + margin >= goal
+    return min(bound, value), out
+
+
+def _lp_multipliers(cm: CoverMatrix, k: int, keep: np.ndarray) -> np.ndarray:
+    """The coverage constraints' multipliers of the LP relaxation over the kept columns
+    (HiGHS through scipy), clipped to [0, w]: near the best λ, which the subgradient
+    steps approach only slowly on large models. Any λ gives a valid bound (:func:`_fix`
+    evaluates it), so the LP's tolerances do not weaken the proof."""
+    from scipy.optimize import linprog
+
+    cols = np.flatnonzero(keep)
+    b = cm.matrix[cols].T.tocsr()  # rows × kept columns
+    m, n = b.shape
+    w = cm.weights
+    a_ub = sparse.hstack([-b, sparse.eye_array(m, format="csr")], format="csr")
+    a_eq = np.r_[np.ones(n), np.zeros(m)][None, :]
+    result = linprog(
+        np.r_[np.zeros(n), -w],
+        A_ub=a_ub,
+        b_ub=np.zeros(m),
+        A_eq=a_eq,
+        b_eq=[float(k)],
+        bounds=(0.0, 1.0),
+        method="highs",
+    )
+    if result.status != 0 or result.ineqlin is None:
+        return np.zeros(m)
+    return np.clip(-np.asarray(result.ineqlin.marginals, dtype=float), 0.0, w)
+
+
 def _threshold(cm: CoverMatrix, incumbent: float) -> tuple[float, float]:
     """The value a bound must stay under to prove ``incumbent`` (next integer when the
     weights are integers), and the margin that absorbs the sums' rounding."""
@@ -133,7 +183,11 @@ def _threshold(cm: CoverMatrix, incumbent: float) -> tuple[float, float]:
 
 
 def mclp_lagrange(
-    reduced: ReducedCover, k: int, warm: list[int], max_steps: int | None = None
+    reduced: ReducedCover,
+    k: int,
+    warm: list[int],
+    max_steps: int | None = None,
+    lp: bool = True,
 ) -> LagrangeRun:
     """Incumbent, Lagrangian bound, proof and fixing for the reduced MCLP (module docstring).
 
@@ -148,6 +202,9 @@ def mclp_lagrange(
     max_steps : int, optional
         Subgradient steps at most (default :data:`MAX_STEPS`; fewer on large models,
         :data:`MAX_WORK`).
+    lp : bool
+        When the steps leave a gap, take the multipliers of the LP relaxation over the
+        columns not yet fixed (HiGHS) for a last bound and fixing.
 
     Returns
     -------
@@ -194,10 +251,12 @@ def mclp_lagrange(
         if norm == 0.0:  # λ optimal for the relaxation: the bound cannot improve
             break
         lam = np.clip(lam - theta * (bound - best_value) / norm * g, 0.0, w)
+    keep = np.ones(cm.n_cols, dtype=bool)
+    best_bound, keep = _fix(cm, k, best_lam, keep, goal, margin, best_bound)
+    if best_bound + margin >= goal and lp and keep.sum() > k:
+        lam = _lp_multipliers(cm, k, keep)
+        best_bound, keep = _fix(cm, k, lam, keep, goal, margin, best_bound)
     proven = best_bound + margin < goal
-    c = cm.matrix @ best_lam
-    kth = float(np.partition(c, cm.n_cols - k)[cm.n_cols - k])
-    keep = best_bound - kth + c + margin >= goal
     keep[incumbent] = True
     return LagrangeRun(
         sorted(int(j) for j in incumbent), best_value, best_bound, proven, keep, step, cm
