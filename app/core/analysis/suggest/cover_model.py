@@ -58,8 +58,12 @@ def solve_cover_model(
     k: int | None = None,
     target: float | None = None,
     everything: bool = False,
+    steps: int | None = None,
+    lp: bool = True,
 ) -> CoverRun:
-    """Solve the MCLP (``k`` given) or the LSCP (``target`` given) exactly with CBC.
+    """Solve the MCLP (``k`` given) or the LSCP (``target`` given) exactly: the MCLP
+    in-process when its Lagrangian bound proves the incumbent (:mod:`.lagrange`), else
+    (and the LSCP) with CBC.
 
     Parameters
     ----------
@@ -75,16 +79,20 @@ def solve_cover_model(
         LSCP: the residual demand to cover.
     everything : bool
         LSCP: the target is all coverable demand (one row per demand group, no y).
+    steps, lp
+        MCLP: the subgradient steps at most and whether the LP relaxation's multipliers
+        are tried (:func:`~.lagrange.mclp_lagrange`; for tests and benches).
 
     Returns
     -------
     CoverRun
-        The answer, whether CBC proved it optimal, CBC's bound and the model's sizes.
+        The answer, whether it is proven optimal, the bound and the model's sizes (with
+        ``proof``: ``"lagrangian"``, ``"cbc"``, ``"all candidates"`` or ``"none"``).
     """
     t0 = time.perf_counter()
     reduced = reduce_cover(coverage)
-    if k is not None and len(reduced.candidates) and len(reduced.weights):
-        return _solve_mclp(coverage, reduced, warm, time_limit, t0, k)
+    if k is not None:
+        return _solve_mclp(coverage, reduced, warm, time_limit, t0, k, steps, lp)
     if len(reduced.candidates) and len(reduced.weights):
         return _solve_mps(
             reduced, _warm_set(reduced, warm, k), time_limit, t0, k, target, everything
@@ -111,18 +119,20 @@ def _solve_mclp(
     time_limit: float,
     t0: float,
     k: int,
+    steps: int | None = None,
+    lp: bool = True,
 ) -> CoverRun:
     """The reduced MCLP: proven in-process when the Lagrangian bound allows
     (:func:`~.lagrange.mclp_lagrange`), else CBC on the columns the bound could not fix,
     warm-started from the improved incumbent."""
     n = len(reduced.candidates)
     build = time.perf_counter() - t0
-    if n <= k:  # every kept column: all coverable demand, optimal
+    if n <= k:  # every kept column (or none): all coverable demand, optimal
         total = float(np.sum(reduced.weights))
         sizes = dict(reduced.sizes, proof="all candidates")
         return CoverRun(reduced.original(range(n)), True, total, build, 0.0, sizes)
     t1 = time.perf_counter()
-    run = mclp_lagrange(reduced, k, sorted(_warm_set(reduced, warm, k)))
+    run = mclp_lagrange(reduced, k, sorted(_warm_set(reduced, warm, k)), steps, lp)
     seconds = time.perf_counter() - t1
     kept = np.flatnonzero(run.keep)
     sizes = dict(

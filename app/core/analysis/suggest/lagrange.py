@@ -258,6 +258,8 @@ def mclp_lagrange(
         best_bound, keep = _fix(cm, k, lam, keep, goal, margin, best_bound)
     proven = best_bound + margin < goal
     keep[incumbent] = True
+    # after fixing, L bounds the solutions better than the incumbent only
+    best_bound = max(best_bound, best_value)
     return LagrangeRun(
         sorted(int(j) for j in incumbent), best_value, best_bound, proven, keep, step, cm
     )
