@@ -91,8 +91,7 @@ def test_the_exact_path_reaches_the_optimum_and_bounds_it(case):
     k = min(case["k"], coverage.n_candidates)
     greedy = greedy_cover(coverage, k)
     best = max(
-        coverage.value(chosen)
-        for chosen in itertools.combinations(range(coverage.n_candidates), k)
+        coverage.value(chosen) for chosen in itertools.combinations(range(coverage.n_candidates), k)
     )
     run = solve_cover_model(coverage, greedy, 30, k=k, steps=case["steps"], lp=case["lp"])
     assert run.optimal and run.chosen is not None

@@ -153,9 +153,11 @@ def _solve_mclp(
     chosen, bound = cbc.chosen, run.bound
     picked = None if chosen is None else [int(j) for j in reduced.representative[chosen]]
     if picked is None or run.cover.value(picked) < run.value:
-        chosen = incumbent  # CBC failed: the incumbent stands
-    if cbc.bound is not None:  # better solutions hold only kept columns
-        bound = min(bound, max(float(cbc.bound), run.value))
+        chosen, picked = incumbent, run.chosen  # CBC found nothing better: the incumbent
+    if cbc.optimal:
+        bound = run.cover.value(picked)
+    elif cbc.bound is not None and cbc.bound >= run.value:  # better solutions: kept columns
+        bound = min(bound, float(cbc.bound))
     solve = time.perf_counter() - t1
     return CoverRun(chosen, cbc.optimal, bound, build, solve, sizes)
 

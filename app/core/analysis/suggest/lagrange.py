@@ -45,6 +45,8 @@ MAX_STEPS = 400
 MAX_WORK = 2.5e8
 #: Steps without a better bound before the step size is halved.
 PATIENCE = 30
+#: Swap searches at most from the steps' solutions (each a few sparse products).
+SEARCHES = 8
 #: The first step size factor (Polyak's θ).
 THETA = 2.0
 
@@ -237,7 +239,7 @@ def mclp_lagrange(
         count = cm.counts(top)
         value = float(w[count > 0].sum())
         key = tuple(sorted(top.tolist()))
-        if key not in seen and (improved or value > best_value - margin):
+        if len(seen) < SEARCHES and key not in seen and (improved or value > best_value - margin):
             seen.add(key)  # the Lagrangian heuristic
             found = swap_search(cm, top)
             found_value = cm.value(found)

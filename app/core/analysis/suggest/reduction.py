@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from scipy import sparse
 
 from app.core.analysis.suggest.coverage import Coverage
 
@@ -82,10 +83,13 @@ def _group_rows(
     cols share one), the number of cols of each, the cols sorted by (row, col) and where
     each row's cols start among them.
     """
-    if len(rows):  # one sort of a combined key: several times faster than a lexsort
-        width = int(cols.max()) + 1
-        key = np.sort(rows.astype(np.int64) * width + cols.astype(np.int64))
-        rows, cols = (key // width).astype(rows.dtype), (key % width).astype(cols.dtype)
+    if len(rows):  # a counting sort by row (CSR), then each row's few cols sorted
+        shape = (int(rows.max()) + 1, int(cols.max()) + 1)
+        matrix = sparse.csr_array((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape)
+        matrix.sort_indices()
+        counts = np.diff(matrix.indptr)
+        rows = np.repeat(np.arange(shape[0], dtype=rows.dtype), counts)
+        cols = matrix.indices.astype(cols.dtype, copy=False)
     cuts = np.flatnonzero(np.diff(rows)) + 1
     starts = np.r_[0, cuts]
     lengths = np.diff(np.r_[starts, len(rows)])
