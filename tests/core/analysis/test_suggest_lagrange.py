@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from app.core.analysis.suggest.cover_model import solve_cover_model
 from app.core.analysis.suggest.coverage import Coverage
-from app.core.analysis.suggest.lagrange import mclp_lagrange
+from app.core.analysis.suggest.lagrange import lscp_lagrange, mclp_lagrange
 from app.core.analysis.suggest.reduction import reduce_cover
 from app.core.analysis.suggest.solvers import cbc_available, greedy_cover, solve_cover
 
@@ -124,3 +124,50 @@ def test_a_gap_the_bound_cannot_close_goes_to_cbc():
     exact = solve_cover_model(coverage, greedy_cover(coverage, 2), 30, k=2)
     assert exact.sizes["proof"] == "cbc" and exact.optimal
     assert coverage.value(exact.chosen) == 5.0 == max(values_of(reduced, 2).values())
+
+
+def fewest_for(reduced, target: float) -> int:
+    """The fewest reduced columns covering ``target`` weight, by enumeration."""
+    sets = [set(s.tolist()) for s in reduced.sets]
+    for size in range(len(reduced.candidates) + 1):
+        for chosen in itertools.combinations(range(len(reduced.candidates)), size):
+            covered = sum(w for w, s in zip(reduced.weights, sets) if s & set(chosen))
+            if covered >= target - 1e-9:
+                return size
+    raise AssertionError("unreachable")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases, st.sampled_from([1.0, 0.9, 0.5, 0.25]))
+def test_the_set_cover_bound_and_proof_hold_against_enumeration(case, share):
+    coverage = coverage_of(case)
+    reduced = reduce_cover(coverage)
+    if len(reduced.weights) == 0:
+        return
+    target = share * float(reduced.weights.sum())
+    fewest = fewest_for(reduced, target)
+    run = lscp_lagrange(reduced, target, [], case["steps"])
+    covered = sum(
+        w for w, s in zip(reduced.weights, reduced.sets) if set(s.tolist()) & set(run.chosen)
+    )
+    assert covered >= target - 1e-9 and len(set(run.chosen)) == len(run.chosen)
+    assert run.bound <= fewest + 1e-9  # a valid lower bound
+    if run.proven:  # claimed only when it is the optimum
+        assert len(run.chosen) == fewest
+
+
+@needs_cbc
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases, st.sampled_from([1.0, 0.6]))
+def test_the_exact_set_cover_path_is_the_fewest(case, share):
+    coverage = coverage_of(case)
+    reduced = reduce_cover(coverage)
+    if len(reduced.weights) == 0:
+        return
+    total = float(reduced.weights.sum())
+    run = solve_cover_model(
+        coverage, [], 30, target=share * total, everything=share == 1.0, steps=case["steps"]
+    )
+    assert run.optimal and run.chosen is not None
+    assert len(run.chosen) == fewest_for(reduced, share * total) == run.bound
+    assert coverage.value(run.chosen) >= share * total - 1e-6

@@ -24,7 +24,7 @@ import numpy as np
 
 from app.core.analysis.suggest.cbc import run_cbc, run_cbc_mps
 from app.core.analysis.suggest.coverage import Coverage
-from app.core.analysis.suggest.lagrange import mclp_lagrange
+from app.core.analysis.suggest.lagrange import lscp_lagrange, mclp_lagrange
 from app.core.analysis.suggest.reduction import ReducedCover, reduce_cover
 
 #: CBC options of the covering models: their warm start is the greedy answer, so CBC's
@@ -80,8 +80,8 @@ def solve_cover_model(
     everything : bool
         LSCP: the target is all coverable demand (one row per demand group, no y).
     steps, lp
-        MCLP: the subgradient steps at most and whether the LP relaxation's multipliers
-        are tried (:func:`~.lagrange.mclp_lagrange`; for tests and benches).
+        The subgradient steps at most (:mod:`.lagrange`) and, MCLP, whether the LP
+        relaxation's multipliers are tried (for tests and benches).
 
     Returns
     -------
@@ -94,9 +94,7 @@ def solve_cover_model(
     if k is not None:
         return _solve_mclp(coverage, reduced, warm, time_limit, t0, k, steps, lp)
     if len(reduced.candidates) and len(reduced.weights):
-        return _solve_mps(
-            reduced, _warm_set(reduced, warm, k), time_limit, t0, k, target, everything
-        )
+        return _solve_lscp(reduced, warm, time_limit, t0, target, everything, steps)
     return _solve_pulp(reduced, warm, time_limit, t0, k, target, everything)
 
 
@@ -160,6 +158,42 @@ def _solve_mclp(
         bound = min(bound, float(cbc.bound))
     solve = time.perf_counter() - t1
     return CoverRun(chosen, cbc.optimal, bound, build, solve, sizes)
+
+
+def _solve_lscp(
+    reduced: ReducedCover,
+    warm: list[int],
+    time_limit: float,
+    t0: float,
+    target: float | None,
+    everything: bool,
+    steps: int | None = None,
+) -> CoverRun:
+    """The reduced LSCP: proven in-process when the Lagrangian lower bound reaches the
+    improved incumbent's count (:func:`~.lagrange.lscp_lagrange`), else CBC warm-started
+    from that incumbent."""
+    build = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    total = float(np.sum(reduced.weights))
+    goal = total if everything else min(float(target or 0.0), total)
+    run = lscp_lagrange(reduced, goal, sorted(_warm_set(reduced, warm, None)), steps)
+    sizes = dict(reduced.sizes, lagrangian_bound=run.bound, lagrangian_steps=run.steps)
+    if run.proven:
+        sizes["proof"] = "lagrangian"
+        seconds = time.perf_counter() - t1
+        return CoverRun(
+            reduced.original(run.chosen), True, float(len(run.chosen)), build, seconds, sizes
+        )
+    cbc = _solve_mps(reduced, set(run.chosen), time_limit, t1, None, target, everything)
+    sizes["proof"] = "cbc" if cbc.optimal else "none"
+    chosen, optimal, bound = cbc.chosen, cbc.optimal, run.bound
+    if chosen is None or len(chosen) > len(run.chosen):
+        chosen, optimal = reduced.original(run.chosen), False  # the incumbent stands
+    if cbc.bound is not None and cbc.bound <= len(run.chosen):
+        bound = max(bound, float(cbc.bound))
+    if optimal:
+        bound = float(len(chosen))
+    return CoverRun(chosen, optimal, bound, build, time.perf_counter() - t1, sizes)
 
 
 def restrict(coverage: Coverage, candidates: np.ndarray) -> Coverage:
