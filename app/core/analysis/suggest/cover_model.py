@@ -304,10 +304,10 @@ def _solve_pulp(
     mclp = k is not None
     name = "mclp" if mclp else "lscp"
     prob = pulp.LpProblem(name, pulp.LpMaximize if mclp else pulp.LpMinimize)
-    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(n)]
+    x = [prob.add_variable(f"x{j}", cat=pulp.LpBinary) for j in range(n)]
     warm_set = _warm_set(reduced, warm, k)
     with_y = mclp or not everything
-    y = [pulp.LpVariable(f"y{i}", lowBound=0, upBound=1) for i in range(len(weights))]
+    y = [prob.add_variable(f"y{i}", lowBound=0, upBound=1) for i in range(len(weights))]
     if mclp:
         prob += pulp.LpAffineExpression(list(zip(y, weights.tolist()))), "covered"
     else:

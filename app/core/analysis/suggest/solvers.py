@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.core.analysis.suggest.cbc import cbc_path
 from app.core.analysis.suggest.cover_model import solve_cover_model
 from app.core.analysis.suggest.coverage import Coverage
 from app.core.progress import Progress
@@ -132,7 +133,7 @@ def _cbc_available() -> bool:
         import pulp
 
         with quiet_pulp():
-            return bool(pulp.PULP_CBC_CMD(msg=False).available())
+            return bool(pulp.COIN_CMD(path=cbc_path(), msg=False).available())
     except Exception:  # missing package or binary: greedy fallback
         return False
 
