@@ -28,8 +28,21 @@ NO_CBC = "CBC is not available: greedy solution, not proven optimal"
 NOT_REQUESTED = "greedy solution (exact solver not requested)"
 
 
-def exact_status(optimal: bool, time_limit: float) -> str:
-    """The status line of an exact CBC solve: proven optimal, or stopped at the time limit."""
+#: How the covering models' exact path proved an answer without running CBC.
+IN_PROCESS_PROOFS = ("lagrangian", "all candidates")
+
+
+def exact_solver(sizes: dict | None) -> str:
+    """``"lagrangian"`` when the Lagrangian bound proved the answer in-process (no CBC
+    run, :mod:`.lagrange`), else ``"cbc"``."""
+    return "lagrangian" if (sizes or {}).get("proof") in IN_PROCESS_PROOFS else "cbc"
+
+
+def exact_status(optimal: bool, time_limit: float, solver: str = "cbc") -> str:
+    """The status line of an exact solve: proven optimal (by CBC or by the Lagrangian
+    bound), or stopped at the time limit."""
+    if optimal and solver == "lagrangian":
+        return "proven optimal (Lagrangian bound, no branch and bound needed)"
     if optimal:
         return "proven optimal"
     return f"time limit of {time_limit:g} s reached: best solution found, not proven optimal"
@@ -147,7 +160,7 @@ class Solution:
     value: float  # residual demand the chosen candidates cover
     optimal: bool  # True only when CBC proved optimality
     bound: float  # upper bound on the optimal residual coverage (>= value)
-    solver: str  # "cbc" or "greedy"
+    solver: str  # "cbc", "lagrangian" (proven without a CBC run) or "greedy"
     message: str
     build_seconds: float  # building the exact model (0 without CBC)
     solve_seconds: float  # CBC's solve (0 without CBC)
@@ -205,11 +218,11 @@ def solve_cover(
             build_s = result.build_seconds
             solve_s = result.solve_seconds
             extra["reduced"] = result.sizes
-            solver = "cbc"
+            solver = exact_solver(result.sizes)
             if coverage.value(result.chosen) >= greedy_value:
                 chosen = result.chosen
             optimal, bound = result.optimal, result.bound
-            message = exact_status(optimal, time_limit)
+            message = exact_status(optimal, time_limit, solver)
     else:
         message = NO_CBC if exact else NOT_REQUESTED
     value = coverage.value(chosen)
