@@ -121,7 +121,6 @@ def run_cbc_mps(
     (CbcRun, dict)
         How the run ended and the columns' values by name (empty without a solution).
     """
-    import pulp
 
     t1 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"innoatlas_{name}_") as folder:
