@@ -268,6 +268,9 @@ def mclp_lagrange(
 
 
 # --- the set covering problem -----------------------------------------------------------
+#: Subgradient steps at most for the set covering problem: they converge slowly there
+#: (the LP relaxation's multipliers then give the bound); they improve the incumbent.
+SET_COVER_STEPS = 50
 #: Covered weight within this of the target counts as reaching it (as the greedy's).
 TARGET_TOLERANCE = 1e-9
 
@@ -318,7 +321,11 @@ def _knapsack(lam: np.ndarray, w: np.ndarray, target: float) -> tuple[float, np.
 
 
 def lscp_lagrange(
-    reduced: ReducedCover, target: float, warm: list[int], max_steps: int | None = None
+    reduced: ReducedCover,
+    target: float,
+    warm: list[int],
+    max_steps: int | None = None,
+    lp: bool = True,
 ) -> SetCoverRun:
     """Incumbent and Lagrangian lower bound of the reduced set covering problem::
 
@@ -340,7 +347,11 @@ def lscp_lagrange(
     warm : list of int
         Reduced columns of a solution to start from (the greedy answer).
     max_steps : int, optional
-        Subgradient steps at most (default :data:`MAX_STEPS`, fewer on large models).
+        Subgradient steps at most (default :data:`SET_COVER_STEPS`, fewer on large
+        models).
+    lp : bool
+        When the steps leave a gap, take the LP relaxation's multipliers (HiGHS) for a
+        last bound, and its columns for a last incumbent.
 
     Returns
     -------
@@ -351,10 +362,17 @@ def lscp_lagrange(
     incumbent = _complete(cm, warm, target)
     margin = 1e-6
     nnz = max(cm.matrix.nnz, 1)
-    limit = MAX_STEPS if max_steps is None else max_steps
+    limit = SET_COVER_STEPS if max_steps is None else max_steps
     steps = int(min(limit, max(20, MAX_WORK // nnz)))
-    lam = np.zeros(cm.n_rows)
-    best_bound, theta, stall, step, searches = 0.0, THETA, 0, 0, 0
+    # a start covering each row's cheapest share: Σ_{i∈N_j} λ_i ≤ 1 for every column j
+    degree = np.diff(cm.matrix.indptr).astype(float)
+    by_row = cm.matrix.T.tocsr()
+    lam = np.full(cm.n_rows, np.inf)
+    row_of = np.repeat(np.arange(cm.n_rows), np.diff(by_row.indptr))
+    np.minimum.at(lam, row_of, 1.0 / np.maximum(degree[by_row.indices], 1.0))
+    lam[~np.isfinite(lam)] = 0.0
+    best_bound, best_lam = 0.0, lam
+    theta, stall, step, searches = THETA, 0, 0, 0
     while step < steps and not best_bound - margin > len(incumbent) - 1:
         step += 1
         c = cm.matrix @ lam
@@ -362,7 +380,7 @@ def lscp_lagrange(
         knap, y = _knapsack(lam, w, target)
         bound = float(np.minimum(0.0, 1.0 - c).sum() + knap)
         if bound > best_bound:
-            best_bound, stall = bound, 0
+            best_bound, best_lam, stall = bound, lam, 0
             if searches < SEARCHES:  # the Lagrangian heuristic
                 searches += 1
                 found = _complete(cm, x, target)
@@ -380,5 +398,46 @@ def lscp_lagrange(
             break
         gap = max(len(incumbent) - bound, 0.1)
         lam = np.maximum(lam + theta * gap / norm * g, 0.0)
+    if not best_bound - margin > len(incumbent) - 1 and lp:
+        lam, x = _lp_set_cover(cm, target)
+        if x is not None:  # the LP's columns, completed: often the optimum itself
+            found = _complete(cm, np.flatnonzero(x > 0.5), target)
+            if len(found) < len(incumbent):
+                incumbent = found
+        best_bound = max(best_bound, _set_cover_bound(cm, lam, target))
     proven = best_bound - margin > len(incumbent) - 1
     return SetCoverRun(sorted(incumbent), best_bound, proven, step)
+
+
+def _set_cover_bound(cm: CoverMatrix, lam: np.ndarray, target: float) -> float:
+    """L(λ) of the set covering problem (:func:`lscp_lagrange`), a lower bound."""
+    c = cm.matrix @ lam
+    return float(np.minimum(0.0, 1.0 - c).sum() + _knapsack(lam, cm.weights, target)[0])
+
+
+def _lp_set_cover(cm: CoverMatrix, target: float) -> tuple[np.ndarray, np.ndarray | None]:
+    """The LP relaxation of the set covering problem (HiGHS through scipy): its coverage
+    multipliers (≥ 0; any give a valid bound, :func:`_set_cover_bound`) and its x."""
+    from scipy.optimize import linprog
+
+    b = cm.matrix.T.tocsr()  # rows × columns
+    m, n = b.shape
+    w = cm.weights
+    a_ub = sparse.vstack(
+        [
+            sparse.hstack([-b, sparse.eye_array(m, format="csr")], format="csr"),
+            sparse.csr_array(np.r_[np.zeros(n), -w][None, :]),
+        ],
+        format="csr",
+    )
+    result = linprog(
+        np.r_[np.ones(n), np.zeros(m)],
+        A_ub=a_ub,
+        b_ub=np.r_[np.zeros(m), -float(target)],
+        bounds=(0.0, 1.0),
+        method="highs",
+    )
+    if result.status != 0 or result.ineqlin is None:
+        return np.zeros(m), None
+    lam = np.maximum(-np.asarray(result.ineqlin.marginals[:m], dtype=float), 0.0)
+    return lam, np.asarray(result.x[:n])
