@@ -133,9 +133,13 @@ def reduce_cover(coverage: Coverage, dominance: bool = True) -> ReducedCover:
     row_of_demand = np.full(len(coverage.weights), -1, dtype=np.intp)
     row_of_demand[heads] = row_group
     row_weight = np.bincount(row_group, weights=coverage.weights[heads], minlength=n_rows)
-    key = np.sort(cand.astype(np.int64) * n_rows + row_of_demand[dem])
-    key = key[np.r_[True, key[1:] != key[:-1]]]
-    cu, ru = key // n_rows, key % n_rows  # (candidate, row) incidences, deduplicated
+    # (candidate, row) incidences, deduplicated and sorted: a CSR matrix (counting sort)
+    incidence = sparse.csr_array(
+        (np.ones(len(cand), dtype=np.int32), (cand, row_of_demand[dem])), shape=(n, n_rows)
+    )
+    incidence.sum_duplicates()
+    cu = np.repeat(np.arange(n, dtype=np.intp), np.diff(incidence.indptr))
+    ru = incidence.indices.astype(np.intp)
     # identical columns over those rows: one per group, the lowest candidate index
     col_heads, col_group, col_sizes, _, _ = _group_rows(cu, ru)
     n_distinct = int(col_group.max()) + 1
