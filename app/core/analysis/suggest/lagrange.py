@@ -371,8 +371,7 @@ def lscp_lagrange(
     row_of = np.repeat(np.arange(cm.n_rows), np.diff(by_row.indptr))
     np.minimum.at(lam, row_of, 1.0 / np.maximum(degree[by_row.indices], 1.0))
     lam[~np.isfinite(lam)] = 0.0
-    best_bound, best_lam = 0.0, lam
-    theta, stall, step, searches = THETA, 0, 0, 0
+    best_bound, theta, stall, step, searches = 0.0, THETA, 0, 0, 0
     while step < steps and not best_bound - margin > len(incumbent) - 1:
         step += 1
         c = cm.matrix @ lam
@@ -380,7 +379,7 @@ def lscp_lagrange(
         knap, y = _knapsack(lam, w, target)
         bound = float(np.minimum(0.0, 1.0 - c).sum() + knap)
         if bound > best_bound:
-            best_bound, best_lam, stall = bound, lam, 0
+            best_bound, stall = bound, 0
             if searches < SEARCHES:  # the Lagrangian heuristic
                 searches += 1
                 found = _complete(cm, x, target)
@@ -399,9 +398,9 @@ def lscp_lagrange(
         gap = max(len(incumbent) - bound, 0.1)
         lam = np.maximum(lam + theta * gap / norm * g, 0.0)
     if not best_bound - margin > len(incumbent) - 1 and lp:
-        lam, x = _lp_set_cover(cm, target)
-        if x is not None:  # the LP's columns, completed: often the optimum itself
-            found = _complete(cm, np.flatnonzero(x > 0.5), target)
+        lam, lp_x = _lp_set_cover(cm, target)
+        if lp_x is not None:  # the LP's columns, completed: often the optimum itself
+            found = _complete(cm, np.flatnonzero(lp_x > 0.5), target)
             if len(found) < len(incumbent):
                 incumbent = found
         best_bound = max(best_bound, _set_cover_bound(cm, lam, target))
