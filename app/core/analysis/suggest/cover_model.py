@@ -135,7 +135,8 @@ def _solve_mclp(
         sizes = dict(reduced.sizes, proof="all candidates")
         return CoverRun(reduced.original(range(n)), True, total, build, 0.0, sizes)
     t1 = time.perf_counter()
-    run = mclp_lagrange(reduced, k, sorted(_warm_set(reduced, warm, k)), steps, lp)
+    start = sorted(_warm_set(reduced, warm, k))
+    run = mclp_lagrange(reduced, k, start, steps, lp, lp_seconds=time_limit / 2)
     seconds = time.perf_counter() - t1
     kept = np.flatnonzero(run.keep)
     sizes = dict(
@@ -152,7 +153,8 @@ def _solve_mclp(
     sizes.update(candidates_after_fixing=len(sub.candidates), rows_after_fixing=len(sub.weights))
     incumbent = reduced.original(run.chosen)
     warm_sub = _warm_set(sub, incumbent, k)
-    cbc = _solve_mps(sub, warm_sub, time_limit, t1, k, None, False, REMAINDER_OPTIONS)
+    left = max(time_limit - (time.perf_counter() - t1), 0.01)  # one limit for both
+    cbc = _solve_mps(sub, warm_sub, left, t1, k, None, False, REMAINDER_OPTIONS)
     sizes["proof"] = "cbc" if cbc.optimal else "none"
     chosen, bound = cbc.chosen, run.bound
     picked = None if chosen is None else [int(j) for j in reduced.representative[chosen]]
@@ -182,7 +184,8 @@ def _solve_lscp(
     t1 = time.perf_counter()
     total = float(np.sum(reduced.weights))
     goal = total if everything else min(float(target or 0.0), total)
-    run = lscp_lagrange(reduced, goal, sorted(_warm_set(reduced, warm, None)), steps)
+    start = sorted(_warm_set(reduced, warm, None))
+    run = lscp_lagrange(reduced, goal, start, steps, lp_seconds=time_limit / 2)
     sizes = dict(reduced.sizes, lagrangian_bound=run.bound, lagrangian_steps=run.steps)
     if run.proven:
         sizes["proof"] = "lagrangian"
@@ -190,7 +193,8 @@ def _solve_lscp(
         return CoverRun(
             reduced.original(run.chosen), True, float(len(run.chosen)), build, seconds, sizes
         )
-    cbc = _solve_mps(reduced, set(run.chosen), time_limit, t1, None, target, everything)
+    left = max(time_limit - (time.perf_counter() - t1), 0.01)  # one limit for both
+    cbc = _solve_mps(reduced, set(run.chosen), left, t1, None, target, everything)
     sizes["proof"] = "cbc" if cbc.optimal else "none"
     chosen, optimal, bound = cbc.chosen, cbc.optimal, run.bound
     if chosen is None or len(chosen) > len(run.chosen):

@@ -39,6 +39,9 @@ from app.core.analysis.suggest.reduction import ReducedCover
 #: Tolerance of the proof and the fixing, relative to the total weight (the sums' rounding
 #: is about 1e-13 of it).
 MARGIN = 1e-9
+#: The LP relaxation's time limit (HiGHS) when no other is given; the exact path passes
+#: half of the user's time limit.
+LP_SECONDS = 30.0
 #: Subgradient steps at most (each one sparse product over the reduced model).
 MAX_STEPS = 400
 #: At most this many nonzeros × steps: large models get fewer steps (CBC takes over).
@@ -148,7 +151,9 @@ def _fix(
     return min(bound, value), out
 
 
-def _lp_multipliers(cm: CoverMatrix, k: int, keep: np.ndarray) -> np.ndarray:
+def _lp_multipliers(
+    cm: CoverMatrix, k: int, keep: np.ndarray, seconds: float = LP_SECONDS
+) -> np.ndarray:
     """The coverage constraints' multipliers of the LP relaxation over the kept columns
     (HiGHS through scipy), clipped to [0, w]: near the best λ, which the subgradient
     steps approach only slowly on large models. Any λ gives a valid bound (:func:`_fix`
@@ -169,6 +174,7 @@ def _lp_multipliers(cm: CoverMatrix, k: int, keep: np.ndarray) -> np.ndarray:
         b_eq=[float(k)],
         bounds=(0.0, 1.0),
         method="highs",
+        options={"time_limit": max(float(seconds), 0.01)},
     )
     if result.status != 0 or result.ineqlin is None:
         return np.zeros(m)
@@ -190,6 +196,7 @@ def mclp_lagrange(
     warm: list[int],
     max_steps: int | None = None,
     lp: bool = True,
+    lp_seconds: float = LP_SECONDS,
 ) -> LagrangeRun:
     """Incumbent, Lagrangian bound, proof and fixing for the reduced MCLP (module docstring).
 
@@ -207,6 +214,8 @@ def mclp_lagrange(
     lp : bool
         When the steps leave a gap, take the multipliers of the LP relaxation over the
         columns not yet fixed (HiGHS) for a last bound and fixing.
+    lp_seconds : float
+        The LP's time limit (stopped, it gives no bound).
 
     Returns
     -------
@@ -256,7 +265,7 @@ def mclp_lagrange(
     keep = np.ones(cm.n_cols, dtype=bool)
     best_bound, keep = _fix(cm, k, best_lam, keep, goal, margin, best_bound)
     if best_bound + margin >= goal and lp and keep.sum() > k:
-        lam = _lp_multipliers(cm, k, keep)
+        lam = _lp_multipliers(cm, k, keep, lp_seconds)
         best_bound, keep = _fix(cm, k, lam, keep, goal, margin, best_bound)
     proven = best_bound + margin < goal
     keep[incumbent] = True
@@ -326,6 +335,7 @@ def lscp_lagrange(
     warm: list[int],
     max_steps: int | None = None,
     lp: bool = True,
+    lp_seconds: float = LP_SECONDS,
 ) -> SetCoverRun:
     """Incumbent and Lagrangian lower bound of the reduced set covering problem::
 
@@ -352,6 +362,8 @@ def lscp_lagrange(
     lp : bool
         When the steps leave a gap, take the LP relaxation's multipliers (HiGHS) for a
         last bound, and its columns for a last incumbent.
+    lp_seconds : float
+        The LP's time limit (stopped, it gives no bound).
 
     Returns
     -------
@@ -398,7 +410,7 @@ def lscp_lagrange(
         gap = max(len(incumbent) - bound, 0.1)
         lam = np.maximum(lam + theta * gap / norm * g, 0.0)
     if not best_bound - margin > len(incumbent) - 1 and lp:
-        lam, lp_x = _lp_set_cover(cm, target)
+        lam, lp_x = _lp_set_cover(cm, target, lp_seconds)
         if lp_x is not None:  # the LP's columns, completed: often the optimum itself
             found = _complete(cm, np.flatnonzero(lp_x > 0.5), target)
             if len(found) < len(incumbent):
@@ -414,7 +426,9 @@ def _set_cover_bound(cm: CoverMatrix, lam: np.ndarray, target: float) -> float:
     return float(np.minimum(0.0, 1.0 - c).sum() + _knapsack(lam, cm.weights, target)[0])
 
 
-def _lp_set_cover(cm: CoverMatrix, target: float) -> tuple[np.ndarray, np.ndarray | None]:
+def _lp_set_cover(
+    cm: CoverMatrix, target: float, seconds: float = LP_SECONDS
+) -> tuple[np.ndarray, np.ndarray | None]:
     """The LP relaxation of the set covering problem (HiGHS through scipy): its coverage
     multipliers (≥ 0; any give a valid bound, :func:`_set_cover_bound`) and its x."""
     from scipy.optimize import linprog
@@ -435,6 +449,7 @@ def _lp_set_cover(cm: CoverMatrix, target: float) -> tuple[np.ndarray, np.ndarra
         b_ub=np.r_[np.zeros(m), -float(target)],
         bounds=(0.0, 1.0),
         method="highs",
+        options={"time_limit": max(float(seconds), 0.01)},
     )
     if result.status != 0 or result.ineqlin is None:
         return np.zeros(m), None
