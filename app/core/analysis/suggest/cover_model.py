@@ -139,12 +139,7 @@ def _solve_mclp(
     run = mclp_lagrange(reduced, k, start, steps, lp, lp_seconds=time_limit / 2)
     seconds = time.perf_counter() - t1
     kept = np.flatnonzero(run.keep)
-    sizes = dict(
-        reduced.sizes,
-        lagrangian_bound=run.bound,
-        lagrangian_steps=run.steps,
-        candidates_after_fixing=int(len(kept)),
-    )
+    sizes = dict(reduced.sizes, lagrangian_bound=run.bound, lagrangian_steps=run.steps)
     if run.proven:
         sizes["proof"] = "lagrangian"
         return CoverRun(reduced.original(run.chosen), True, run.value, build, seconds, sizes)
