@@ -1,13 +1,16 @@
-"""The integer model of the two covering problems, built once for both and solved with
-CBC, on the reduced model (:func:`~.reduction.reduce_cover`: same optimum)::
+"""The integer model of the two covering problems, built once for both and solved exactly
+on the reduced model (:func:`~.reduction.reduce_cover`: same optimum)::
 
     MCLP (k given):           max Σ_i w_i y_i  s.t.  y_i ≤ Σ_{j ∈ N(i)} x_j,  Σ_j x_j = k
     LSCP, all demand:         min Σ_j x_j      s.t.  Σ_{j ∈ N(i)} x_j ≥ 1
     LSCP, a target share:     min Σ_j x_j      s.t.  y_i ≤ Σ_{j ∈ N(i)} x_j,  Σ_i w_i y_i ≥ target
 
-with x ∈ {0,1}, 0 ≤ y ≤ 1, warm-started from the greedy answer (each pick mapped to the
-kept candidate that covers at least as much). A reduced MCLP with fewer candidates than
-k takes ``Σ x ≤ k``.
+with x ∈ {0,1}, 0 ≤ y ≤ 1, starting from the greedy answer (each pick mapped to the
+kept candidate that covers at least as much). First in-process (:mod:`.lagrange`): the
+answer improved, bounded by a Lagrangian relaxation and, when the bound proves it,
+returned without a MIP run; else CBC solves the model (the MCLP only over the candidates
+the bound could not fix), warm-started from the improved answer. A reduced MCLP with no
+more candidates than k takes them all.
 
 Measured against scipy's HiGHS (``scipy.optimize.milp``, the same reduced model as
 sparse arrays, docs/performance.md): CBC with the greedy warm start, no heuristics and

@@ -1,9 +1,10 @@
 """The solvers of the maximal covering location problem.
 
 :func:`greedy_cover` picks k candidates one at a time by largest gain;
-:func:`solve_exact` solves the integer model exactly with CBC through PuLP (after the
-reductions of :mod:`.reduction`, which keep the optimum), warm-started
-from the greedy answer and stopped at a time limit; :func:`solve_cover` runs it when CBC
+:func:`solve_exact` solves the integer model exactly (after the reductions of
+:mod:`.reduction`, which keep the optimum): proven in-process by a Lagrangian bound when
+it can be (:mod:`.lagrange`), else with CBC warm-started from the improved answer and
+stopped at a time limit; :func:`solve_cover` runs it when CBC
 is available, keeps the better of the two answers and bounds the optimum (CBC's bound, or
 :func:`greedy_bound` without a proof), saying in one line what the answer is.
 """
