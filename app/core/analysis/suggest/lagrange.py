@@ -19,8 +19,8 @@ literature does (Galvão & ReVelle 1996; Daskin, *Network and Discrete Location*
    the incumbent is improved by the swap search (a Lagrangian heuristic).
 3. **The proof**: with integer weights every value is an integer, so
    ``L(λ) < incumbent + 1`` proves the incumbent optimal; with other weights
-   ``L(λ) ≤ incumbent`` is required (both up to :data:`MARGIN` of the total weight, far
-   above the rounding of the sums).
+   ``L(λ) < incumbent + MARGIN·Σw`` is required, a solver's tolerance (both keep a margin
+   of :data:`MARGIN` of the total weight, far above the rounding of the sums).
 4. **Fixing** when a gap remains: forcing column j into the relaxed problem bounds every
    solution holding j by ``L_j = L − c_(k) + c_j`` (c_(k) the k-th largest c); a column
    with ``L_j`` under the same threshold cannot be in a better solution, so CBC is run
@@ -182,12 +182,13 @@ def _lp_multipliers(
 
 
 def _threshold(cm: CoverMatrix, incumbent: float) -> tuple[float, float]:
-    """The value a bound must stay under to prove ``incumbent`` (next integer when the
-    weights are integers), and the margin that absorbs the sums' rounding."""
+    """The value a bound plus the margin must stay under to prove ``incumbent`` (the next
+    integer when the weights are integers; else the incumbent within twice the margin,
+    a solver's tolerance), and the margin that absorbs the sums' rounding."""
     w = cm.weights
     margin = MARGIN * max(1.0, float(w.sum()))
     integer = bool(np.all(w == np.floor(w)))
-    return (incumbent + 1.0 if integer else incumbent), margin
+    return (incumbent + 1.0 if integer else incumbent + 2.0 * margin), margin
 
 
 def mclp_lagrange(
