@@ -17,7 +17,10 @@ Without it (or when that interpreter lacks spopt) the comparison is skipped with
 ``-k``, ``--radius`` and ``--spacing`` change the instance (the goals of issue 15: ``--districts
 magok -k 3 --radius 400 --spacing 50`` and ``--districts yangjae -k 5 --spacing 25``,
 ``--models mclp``), ``--repeats`` takes the median of several of our runs; the reduced
-model's size is printed under each covering model. ``--districts`` and ``--models`` narrow
+model's size is printed under each covering model. ``--baseline PATH`` runs the same
+instances with the code of another checkout (e.g. ``/work/main``) in a worker process,
+alternating with ours, and prints both wall and CPU times (CBC's child process included)
+and the ratio. ``--districts`` and ``--models`` narrow
 the runs; ``--time-limit`` is CBC's limit (both,
 default 10 s as the CLI); ``--spopt-timeout`` stops a spopt run that takes longer (its
 dense p-median model is built in Python).
@@ -91,6 +94,69 @@ print(json.dumps({"build": built, "total": total, "objective": objective,
 """
 
 
+#: The baseline worker: another checkout's suggest_sites on the instances it is sent (one
+#: JSON line each on stdin), answering one JSON line (wall, CPU, objective, optimal).
+BASELINE_SCRIPT = r"""
+import json, resource, sys, time, warnings
+warnings.simplefilter("ignore")
+sys.path.insert(0, sys.argv[1])
+import geopandas as gpd
+from app.core.analysis.suggest import suggest_sites
+from app.core.paths import DEFAULT_PROJECT
+layers = {n: gpd.read_file(DEFAULT_PROJECT, layer=n) for n in ("districts", "startups", "zoning")}
+def cpu():
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + child.ru_utime + child.ru_stime
+print("ready", flush=True)
+for line in sys.stdin:
+    a = json.loads(line)
+    t, c = time.perf_counter(), cpu()
+    r = suggest_sites(a["district"], layers["startups"], layers["zoning"], k=a["k"],
+                      model=a["model"], radius=a["radius"], spacing=a["spacing"],
+                      districts=layers["districts"], time_limit=a["limit"])
+    print(json.dumps({"wall": time.perf_counter() - t, "cpu": cpu() - c,
+                      "covered": r.covered_demand, "sites": len(r.sites),
+                      "optimal": r.optimal}), flush=True)
+"""
+
+
+def cpu_seconds() -> float:
+    """This process's CPU time and its finished children's (CBC)."""
+    import resource
+
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + child.ru_utime + child.ru_stime
+
+
+class Baseline:
+    """A worker process running another checkout's code (:data:`BASELINE_SCRIPT`)."""
+
+    def __init__(self, path: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", BASELINE_SCRIPT, path],
+            cwd=path,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.process.stdout.readline()  # "ready": layers read
+
+    def run(self, district: str, model: str, time_limit: float) -> dict:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        k = None if model == "lscp" else K
+        request = {"district": district, "model": model, "k": k, "radius": RADIUS,
+                   "spacing": SPACING, "limit": time_limit}  # fmt: skip
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
 def load():
     return {
         name: gpd.read_file(DEFAULT_PROJECT, layer=name)
@@ -99,7 +165,7 @@ def load():
 
 
 def ours(layers, district: str, model: str, time_limit: float):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_seconds()
     result = suggest_sites(
         district,
         layers["startups"],
@@ -111,7 +177,7 @@ def ours(layers, district: str, model: str, time_limit: float):
         districts=layers["districts"],
         time_limit=time_limit,
     )
-    return result, time.perf_counter() - t
+    return result, time.perf_counter() - t, cpu_seconds() - c
 
 
 def instance(layers, district: str, folder: Path) -> Path:
@@ -184,20 +250,31 @@ def main() -> None:
     parser.add_argument("--radius", type=float, default=RADIUS, help="R in metres")
     parser.add_argument("--spacing", type=float, default=SPACING, help="grid spacing (m)")
     parser.add_argument("--repeats", type=int, default=1, help="ours: median of this many")
+    parser.add_argument("--baseline", default=None, help="another checkout, run alternately")
     args = parser.parse_args()
     K, RADIUS, SPACING = args.k, args.radius, args.spacing
     layers = load()
     python = spopt_ready(args.spopt_python)
+    baseline = Baseline(args.baseline) if args.baseline else None
+    import scipy.optimize  # noqa: F401  (imported by the first LP bound: once per process)
+
     ours(layers, "magok", "mclp", args.time_limit)  # warm-up (imports)
+    if baseline is not None:
+        baseline.run("magok", "mclp", args.time_limit)
     print(f"R = {RADIUS:g} m, spacing {SPACING:g} m, k = {K} (mclp, pmedian); time limit "
           f"{args.time_limit:g} s")  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         for district in args.districts:
             path = instance(layers, district, Path(folder)) if python else None
             for model in args.models:
-                runs = [ours(layers, district, model, args.time_limit) for _ in range(args.repeats)]
+                runs, base = [], []
+                for _ in range(args.repeats):  # alternating with the baseline
+                    runs.append(ours(layers, district, model, args.time_limit))
+                    if baseline is not None:
+                        base.append(baseline.run(district, model, args.time_limit))
                 result = runs[0][0]
-                wall = statistics.median(w for _, w in runs)
+                wall = statistics.median(w for _, w, _ in runs)
+                cpu = statistics.median(c for _, _, c in runs)
                 rounds = (
                     f", cut-off rounds {result.extra.get('rounds')}, pairs "
                     f"{result.extra.get('pairs')} of {result.extra.get('dense_pairs')}"
@@ -207,10 +284,23 @@ def main() -> None:
                 print(
                     f"{district:8s} {model:8s} candidates {result.n_candidates}, demand "
                     f"{result.n_demand}: build {result.build_seconds:.2f} s, solve "
-                    f"{result.solve_seconds:.2f} s, total {wall:.2f} s; "
+                    f"{result.solve_seconds:.2f} s, total {wall:.2f} s (CPU {cpu:.2f} s); "
                     f"{objective_text(result)}, bound {result.bound:.4g}, optimal "
                     f"{str(result.optimal).lower()}{rounds}"
                 )
+                if base:
+                    b_wall = statistics.median(b["wall"] for b in base)
+                    b_cpu = statistics.median(b["cpu"] for b in base)
+                    answer = f"covered {base[0]['covered']:g}"
+                    if model == "lscp":
+                        answer = f"{base[0]['sites']} sites"
+                    print(
+                        f"{'':8s} {'baseline':8s} total {b_wall:.2f} s (CPU {b_cpu:.2f} s); "
+                        f"{answer}, optimal {str(base[0]['optimal']).lower()}; baseline / ours "
+                        f"{b_wall / wall:.1f}x wall, {b_cpu / max(cpu, 1e-9):.1f}x CPU; runs "
+                        f"ours {[round(w, 2) for _, w, _ in runs]}, baseline "
+                        f"{[round(b['wall'], 2) for b in base]}"
+                    )
                 size = result.extra.get("reduced")
                 if size:
                     print(
@@ -219,6 +309,14 @@ def main() -> None:
                         f"{size['dominated']} dominated), demand {size['demand']} -> "
                         f"{size['demand_reduced']} rows, nonzeros {size['nonzeros']} -> "
                         f"{size['nonzeros_reduced']}"
+                    )
+                if size and "proof" in size:
+                    print(
+                        f"{'':8s} {'proof':8s} {size['proof']}; Lagrangian bound "
+                        f"{size.get('lagrangian_bound', float('nan')):.6g} after "
+                        f"{size.get('lagrangian_steps', 0)} steps; candidates left for CBC "
+                        f"{size.get('candidates_after_fixing', '-')}, rows "
+                        f"{size.get('rows_after_fixing', '-')}"
                     )
                 if python and path is not None:
                     peer = theirs(python, path, model, args.time_limit, args.spopt_timeout)
@@ -229,6 +327,8 @@ def main() -> None:
                             f"({peer['status']}); ratio spopt / InnoAtlas "
                             f"{peer['total'] / wall:.1f}x"
                         )
+    if baseline is not None:
+        baseline.close()
 
 
 if __name__ == "__main__":

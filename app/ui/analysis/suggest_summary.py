@@ -12,7 +12,9 @@ from app.ui.i18n import tr
 
 def summary_text(s, name: str) -> str:
     """What the answer is, how sure, and (when saturated) why to ask otherwise."""
-    if s.optimal:
+    if s.optimal and s.solver == "lagrangian":
+        proof = tr("<b>proven optimal</b> (Lagrangian bound, no branch and bound needed)")
+    elif s.optimal:
         proof = tr("<b>proven optimal</b> (CBC)")
     elif s.model == "mclp":
         proof = tr(

@@ -3,7 +3,8 @@
 The package holds, as spopt splits its location models: :mod:`.candidates` (the district,
 the candidate grid on permitted land, the demand weights), :mod:`.coverage` (the coverage
 sets), :mod:`.reduction` (the exact covering models reduced: identical and dominated
-candidates out, demand with the same candidates merged), :mod:`.solvers` (the MCLP's
+candidates out, demand with the same candidates merged), :mod:`.lagrange` (answers
+improved and proven optimal in-process by Lagrangian bounds), :mod:`.solvers` (the MCLP's
 greedy, its bound, the exact CBC solve through PuLP and the CBC run the other models share),
 :mod:`.lscp` (the fewest sites covering a share of demand), :mod:`.pmedian` (k sites with
 the shortest mean distance, on a verified sparse distance matrix), :mod:`.explain` (why

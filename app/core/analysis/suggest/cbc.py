@@ -8,7 +8,6 @@ import re
 import subprocess
 import tempfile
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
@@ -43,7 +42,8 @@ def run_cbc(
     t1 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"innoatlas_{name}_") as folder:
         log = os.path.join(folder, "cbc.log")
-        solver = pulp.PULP_CBC_CMD(
+        solver = pulp.COIN_CMD(
+            path=cbc_path(),
             msg=False,
             timeLimit=max(float(time_limit), 0.01),
             warmStart=True,
@@ -64,6 +64,14 @@ def run_cbc(
     feasible = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     bound = _bound(text, prob.sense == pulp.LpMaximize)
     return CbcRun(bool(optimal), bool(feasible), bound, seconds)
+
+
+def cbc_path() -> str:
+    """The CBC binary bundled with PuLP (run through ``pulp.COIN_CMD``: PuLP 3.3 deprecates
+    its ``PULP_CBC_CMD`` wrapper of the same binary)."""
+    from pulp.apis.coin_api import PULP_CBC_CMD
+
+    return str(PULP_CBC_CMD.pulp_cbc_path)
 
 
 def _bound(log: str, maximise: bool) -> float | None:
@@ -113,7 +121,6 @@ def run_cbc_mps(
     (CbcRun, dict)
         How the run ended and the columns' values by name (empty without a solution).
     """
-    import pulp
 
     t1 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"innoatlas_{name}_") as folder:
@@ -125,10 +132,7 @@ def run_cbc_mps(
             handle.writelines(
                 f"{i:>7} {n} {v:>15} {0:>23}\n" for i, (n, v) in enumerate(zip(names, start))
             )
-        with warnings.catch_warnings():  # PuLP's CBC, as run_cbc uses it
-            warnings.simplefilter("ignore", DeprecationWarning)
-            executable = pulp.PULP_CBC_CMD().path
-        args = [executable, model] + (["-max"] if maximise else [])
+        args = [cbc_path(), model] + (["-max"] if maximise else [])
         args += ["-mips", mst, "-sec", str(max(float(time_limit), 0.01))]
         if presolve is not None:
             args += ["-presolve", "on" if presolve else "off"]

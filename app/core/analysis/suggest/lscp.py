@@ -29,6 +29,7 @@ from app.core.analysis.suggest.solvers import (
     NOT_REQUESTED,
     Solution,
     cbc_available,
+    exact_solver,
     exact_status,
     quiet_pulp,
 )
@@ -118,7 +119,7 @@ def solve_lscp(
         except Exception as err:  # a solver failure must not lose the greedy answer
             message, optimal = f"CBC failed ({type(err).__name__}); greedy solution", False
         else:
-            solver = "cbc"
+            solver = exact_solver(extra.get("reduced"))
             if (
                 found is not None
                 and coverage.value(found) >= target - 1e-6
@@ -127,7 +128,7 @@ def solve_lscp(
                 chosen = found
             else:
                 optimal = False
-            message = exact_status(optimal, time_limit)
+            message = exact_status(optimal, time_limit, solver)
     else:
         message = NO_CBC if exact else NOT_REQUESTED
     if optimal:

@@ -87,12 +87,12 @@ class Suggestion:
     fixed_covered_demand: float
     new_covered_demand: float  # covered by the new sites and not by a fixed one
     share: float  # covered_demand / total_demand (0 when total is 0)
-    optimal: bool  # True only when CBC proved optimality
+    optimal: bool  # True only when proven (by CBC or by the Lagrangian bound)
     #: Bound on the optimum of the model's objective (== objective when optimal): an upper
     #: bound on covered_demand (mclp), a lower bound on the number of sites (lscp) or on
     #: the mean distance in metres (pmedian).
     bound: float
-    solver: str  # "cbc" or "greedy"
+    solver: str  # "cbc", "lagrangian" (proven in-process, no CBC run) or "greedy"
     greedy_covered_demand: float
     build_seconds: float
     solve_seconds: float

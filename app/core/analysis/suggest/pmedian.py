@@ -276,9 +276,9 @@ def _solve_model(cx, cy, demand: MedianDemand, limit, k, warm, time_limit, pairs
     t0 = time.perf_counter()
     n = len(demand.x)
     prob = pulp.LpProblem("pmedian", pulp.LpMinimize)
-    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(len(cx))]
-    z = [pulp.LpVariable(f"z{p}", lowBound=0) for p in range(pairs.shape[1])]
-    u = [pulp.LpVariable(f"u{i}", lowBound=0) for i in range(n)]
+    x = [prob.add_variable(f"x{j}", cat=pulp.LpBinary) for j in range(len(cx))]
+    z = [prob.add_variable(f"z{p}", lowBound=0) for p in range(pairs.shape[1])]
+    u = [prob.add_variable(f"u{i}", lowBound=0) for i in range(n)]
     w = demand.weights
     terms = [(z[p], float(w[i] * d[p])) for p, i in enumerate(pairs[0].tolist())]
     terms += [(u[i], float(w[i] * limit[i])) for i in range(n)]

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from scipy import sparse
 
 from app.core.analysis.suggest.coverage import Coverage
 
@@ -82,10 +83,13 @@ def _group_rows(
     cols share one), the number of cols of each, the cols sorted by (row, col) and where
     each row's cols start among them.
     """
-    if len(rows):  # one sort of a combined key: several times faster than a lexsort
-        width = int(cols.max()) + 1
-        key = np.sort(rows.astype(np.int64) * width + cols.astype(np.int64))
-        rows, cols = (key // width).astype(rows.dtype), (key % width).astype(cols.dtype)
+    if len(rows):  # a counting sort by row (CSR), then each row's few cols sorted
+        shape = (int(rows.max()) + 1, int(cols.max()) + 1)
+        matrix = sparse.csr_array((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape)
+        matrix.sort_indices()
+        counts = np.diff(matrix.indptr)
+        rows = np.repeat(np.arange(shape[0], dtype=rows.dtype), counts)
+        cols = matrix.indices.astype(cols.dtype, copy=False)
     cuts = np.flatnonzero(np.diff(rows)) + 1
     starts = np.r_[0, cuts]
     lengths = np.diff(np.r_[starts, len(rows)])
@@ -129,9 +133,13 @@ def reduce_cover(coverage: Coverage, dominance: bool = True) -> ReducedCover:
     row_of_demand = np.full(len(coverage.weights), -1, dtype=np.intp)
     row_of_demand[heads] = row_group
     row_weight = np.bincount(row_group, weights=coverage.weights[heads], minlength=n_rows)
-    key = np.sort(cand.astype(np.int64) * n_rows + row_of_demand[dem])
-    key = key[np.r_[True, key[1:] != key[:-1]]]
-    cu, ru = key // n_rows, key % n_rows  # (candidate, row) incidences, deduplicated
+    # (candidate, row) incidences, deduplicated and sorted: a CSR matrix (counting sort)
+    incidence = sparse.csr_array(
+        (np.ones(len(cand), dtype=np.int32), (cand, row_of_demand[dem])), shape=(n, n_rows)
+    )
+    incidence.sum_duplicates()
+    cu = np.repeat(np.arange(n, dtype=np.intp), np.diff(incidence.indptr))
+    ru = incidence.indices.astype(np.intp)
     # identical columns over those rows: one per group, the lowest candidate index
     col_heads, col_group, col_sizes, _, _ = _group_rows(cu, ru)
     n_distinct = int(col_group.max()) + 1

@@ -1,9 +1,10 @@
 """The solvers of the maximal covering location problem.
 
 :func:`greedy_cover` picks k candidates one at a time by largest gain;
-:func:`solve_exact` solves the integer model exactly with CBC through PuLP (after the
-reductions of :mod:`.reduction`, which keep the optimum), warm-started
-from the greedy answer and stopped at a time limit; :func:`solve_cover` runs it when CBC
+:func:`solve_exact` solves the integer model exactly (after the reductions of
+:mod:`.reduction`, which keep the optimum): proven in-process by a Lagrangian bound when
+it can be (:mod:`.lagrange`), else with CBC warm-started from the improved answer and
+stopped at a time limit; :func:`solve_cover` runs it when CBC
 is available, keeps the better of the two answers and bounds the optimum (CBC's bound, or
 :func:`greedy_bound` without a proof), saying in one line what the answer is.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.core.analysis.suggest.cbc import cbc_path
 from app.core.analysis.suggest.cover_model import solve_cover_model
 from app.core.analysis.suggest.coverage import Coverage
 from app.core.progress import Progress
@@ -27,8 +29,21 @@ NO_CBC = "CBC is not available: greedy solution, not proven optimal"
 NOT_REQUESTED = "greedy solution (exact solver not requested)"
 
 
-def exact_status(optimal: bool, time_limit: float) -> str:
-    """The status line of an exact CBC solve: proven optimal, or stopped at the time limit."""
+#: How the covering models' exact path proved an answer without running CBC.
+IN_PROCESS_PROOFS = ("lagrangian", "all candidates")
+
+
+def exact_solver(sizes: dict | None) -> str:
+    """``"lagrangian"`` when the Lagrangian bound proved the answer in-process (no CBC
+    run, :mod:`.lagrange`), else ``"cbc"``."""
+    return "lagrangian" if (sizes or {}).get("proof") in IN_PROCESS_PROOFS else "cbc"
+
+
+def exact_status(optimal: bool, time_limit: float, solver: str = "cbc") -> str:
+    """The status line of an exact solve: proven optimal (by CBC or by the Lagrangian
+    bound), or stopped at the time limit."""
+    if optimal and solver == "lagrangian":
+        return "proven optimal (Lagrangian bound, no branch and bound needed)"
     if optimal:
         return "proven optimal"
     return f"time limit of {time_limit:g} s reached: best solution found, not proven optimal"
@@ -132,7 +147,7 @@ def _cbc_available() -> bool:
         import pulp
 
         with quiet_pulp():
-            return bool(pulp.PULP_CBC_CMD(msg=False).available())
+            return bool(pulp.COIN_CMD(path=cbc_path(), msg=False).available())
     except Exception:  # missing package or binary: greedy fallback
         return False
 
@@ -146,7 +161,7 @@ class Solution:
     value: float  # residual demand the chosen candidates cover
     optimal: bool  # True only when CBC proved optimality
     bound: float  # upper bound on the optimal residual coverage (>= value)
-    solver: str  # "cbc" or "greedy"
+    solver: str  # "cbc", "lagrangian" (proven without a CBC run) or "greedy"
     message: str
     build_seconds: float  # building the exact model (0 without CBC)
     solve_seconds: float  # CBC's solve (0 without CBC)
@@ -204,11 +219,11 @@ def solve_cover(
             build_s = result.build_seconds
             solve_s = result.solve_seconds
             extra["reduced"] = result.sizes
-            solver = "cbc"
+            solver = exact_solver(result.sizes)
             if coverage.value(result.chosen) >= greedy_value:
                 chosen = result.chosen
             optimal, bound = result.optimal, result.bound
-            message = exact_status(optimal, time_limit)
+            message = exact_status(optimal, time_limit, solver)
     else:
         message = NO_CBC if exact else NOT_REQUESTED
     value = coverage.value(chosen)
