@@ -1,0 +1,244 @@
+"""The indicators of ONE site, as scalars, without a table: the live drag's fast path.
+
+A dragged site is previewed dozens of times a second. :func:`preview_site` computes its
+row of docs/indicators.md from the engine's per-site arrays (the same spatial queries
+and disc totals as :meth:`IndicatorEngine.compute`, for one site) and scores it with
+the score modules' own functions (:func:`~app.core.indicators.criteria.transform`,
+the points of :mod:`app.core.indicators.scoring`), without building a pandas
+DataFrame. The numbers are identical to the engine's for the same one-row table
+(``tests/core/indicators/test_preview.py`` checks every column on random sites and
+settings); the full table is still computed when the drag ends.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from app.core.indicators.assemble import check_radius
+from app.core.indicators.basis import (
+    FAMILIES,
+    FAMILY_OF,
+    NO_ZONING,
+    OUTSIDE_COVERAGE,
+    POINT_WITHOUT_LOT,
+    SHARE_COLUMNS,
+    UNKNOWN_REASONS,
+    LeftOut,
+    PartialSite,
+    ScoreBasis,
+)
+from app.core.indicators.columns import COLUMNS
+from app.core.indicators.criteria import CRITERIA, REFERENCE_OF, References, Weights, transform
+from app.core.indicators.engine import IndicatorEngine
+from app.core.indicators.scoring import _points
+
+_INT_COLUMNS = ("startups_n", "education_n", "stations_n")
+_OBJECT_COLUMNS = ("top_sector", "zone_shares", "dominant_zone", "restrictions")
+
+
+@dataclass(frozen=True)
+class SitePreview:
+    """One site's indicators, score basis and score breakdown.
+
+    Attributes
+    ----------
+    values : dict
+        Every column of :data:`~app.core.indicators.columns.COLUMNS`: counts as ``int``
+        (None when unknown), ``use_permitted`` True/False/None, text and JSON columns
+        as the engine gives them (None when unknown), ``partial`` a bool, the rest
+        floats (NaN when unknown).
+    basis : ScoreBasis
+        What the score is computed on (the site scored on its own, as the engine
+        scores a one-row table), the site named ``name``.
+    breakdown : tuple of dict
+        One dict per criterion, in :data:`CRITERIA` order, with the columns of
+        :func:`~app.core.indicators.scoring.score_breakdown`.
+    """
+
+    values: dict[str, Any]
+    basis: ScoreBasis
+    breakdown: tuple[dict[str, Any], ...]
+
+
+def preview_site(
+    engine: IndicatorEngine,
+    geometry: BaseGeometry | None,
+    radius: float,
+    *,
+    own_radius: float = math.nan,
+    lot_area: float = math.nan,
+    weights: Weights | None = None,
+    references: References | None = None,
+    name: Hashable = 0,
+) -> SitePreview:
+    """The indicators of one site at ``geometry`` (EPSG:5186), scored on its own.
+
+    Parameters
+    ----------
+    engine : IndicatorEngine
+        The project's indexed layers and rules.
+    geometry : shapely geometry or None
+        The site's shape in EPSG:5186 (None or empty: every value unknown).
+    radius : float
+        The project's R (m, >= 0).
+    own_radius : float
+        The site's ``radius_m`` (used when finite and >= 0, as the engine does).
+    lot_area : float
+        The site's ``lot_area_m2`` (a point site's area).
+    weights, references : optional
+        The score's settings (defaults shipped).
+    name : hashable
+        The site as the score basis' notes name it.
+
+    Returns
+    -------
+    SitePreview
+        The values of ``engine.compute`` for a one-row table holding this site.
+
+    Raises
+    ------
+    ValueError
+        If ``radius`` is negative or not finite.
+    """
+    radius = check_radius(radius)
+    weights, references = weights or Weights(), references or References()
+    r = own_radius if math.isfinite(own_radius) and own_radius >= 0 else radius
+    usable = geometry is not None and not shapely.is_empty(geometry)
+    if usable:
+        arrays = engine._block(
+            np.array([geometry], dtype=object),
+            np.array([r], dtype=float),
+            np.array([lot_area], dtype=float),
+            lambda fraction, message: None,
+        )
+        values = {name_: _scalar(name_, arrays[name_][0]) for name_ in COLUMNS[:-2]}
+        shares = {family: float(arrays[f"_share_{family}"][0]) for family in FAMILIES}
+    else:
+        values = {
+            name_: None if name_ in _INT_COLUMNS or name_ in _OBJECT_COLUMNS else math.nan
+            for name_ in COLUMNS[:-2]
+        }
+        values["use_permitted"] = None
+        shares = dict.fromkeys(FAMILIES, math.nan)
+    raw = np.array([[_float(values[c.column]) for c in CRITERIA]])
+    criteria = np.column_stack(
+        [
+            transform(
+                c.key,
+                raw[:, i],
+                np.nan if REFERENCE_OF[c.key] is None else getattr(references, REFERENCE_OF[c.key]),
+            )
+            for i, c in enumerate(CRITERIA)
+        ]
+    )
+    basis = _basis(values, criteria[0], weights, references, name)
+    points, score = _points(criteria, basis)
+    partial = _partial(basis.used, shares, float(score[0]), name)
+    values["partial"] = partial is not None
+    values["score"] = float(score[0])
+    if partial is not None:
+        basis = ScoreBasis(
+            basis.used, basis.left_out, weights, references, basis.n_sites, (partial,)
+        )
+    return SitePreview(values, basis, _breakdown(raw[0], criteria[0], points[0], basis))
+
+
+def _float(value: Any) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _scalar(column: str, value: Any) -> Any:
+    """The engine's per-site value as the one-row table holds it."""
+    if column == "use_permitted":
+        return None if value is None else bool(value)
+    if column in _OBJECT_COLUMNS:
+        return value
+    number = float(value)
+    if column in _INT_COLUMNS:
+        return None if math.isnan(number) else int(np.round(number))
+    return number
+
+
+def _basis(
+    values: dict[str, Any],
+    criteria: np.ndarray,
+    weights: Weights,
+    references: References,
+    name: Hashable,
+) -> ScoreBasis:
+    """:func:`~app.core.indicators.basis.score_basis` of the one site."""
+    known = np.isfinite(criteria)
+    scored = bool(known.any())
+    missing = ~known & scored
+    used = tuple(c.key for c, gap in zip(CRITERIA, missing.tolist()) if not gap)
+    left_out = tuple(
+        LeftOut(c.key, (name,), (_reason(values, c.key),))
+        for c, gap in zip(CRITERIA, missing.tolist())
+        if gap
+    )
+    return ScoreBasis(used, left_out, weights, references, int(scored))
+
+
+def _reason(values: dict[str, Any], key: str) -> str:
+    """Why criterion ``key`` is unknown for the site (as ``basis._unknown_reasons``)."""
+    reason = UNKNOWN_REASONS[key]
+    if key == "diversity" and not math.isfinite(_float(values["startups_n"])):
+        reason = UNKNOWN_REASONS["startups"]
+    family = FAMILY_OF[key]
+    if family in OUTSIDE_COVERAGE and _float(values[SHARE_COLUMNS[family]]) == 0:
+        reason = OUTSIDE_COVERAGE[family]
+    if key == "floor_area":
+        if values["dominant_zone"] is None:
+            reason = NO_ZONING
+        if not math.isfinite(_float(values["site_area_m2"])):
+            reason = POINT_WITHOUT_LOT
+    return reason
+
+
+def _partial(
+    used: tuple[str, ...], shares: dict[str, float], score: float, name: Hashable
+) -> PartialSite | None:
+    """The site as :func:`~app.core.indicators.scoring.partial_sites` marks it."""
+    if not math.isfinite(score):
+        return None
+    families = [f for f in FAMILIES if any(FAMILY_OF[key] == f for key in used)]
+    short = tuple(
+        (family, value)
+        for family in families
+        if (value := shares[family] if math.isfinite(shares[family]) else 1.0) < 1.0
+    )
+    return PartialSite(name, short) if short else None
+
+
+def _breakdown(
+    raw: np.ndarray, criteria: np.ndarray, points: np.ndarray, basis: ScoreBasis
+) -> tuple[dict[str, Any], ...]:
+    """The rows of :func:`~app.core.indicators.scoring.score_breakdown` for the site."""
+    shares = basis.shares()
+    return tuple(
+        {
+            "criterion": c.key,
+            "label": c.label,
+            "column": c.column,
+            "raw": float(raw[i]),
+            "transform": c.transform,
+            "reference": (
+                math.nan
+                if (ref := REFERENCE_OF[c.key]) is None
+                else float(getattr(basis.references, ref))
+            ),
+            "value": float(criteria[i]),
+            "weight": float(getattr(basis.weights, c.key)),
+            "used": c.key in basis.used,
+            "weight_share": float(shares[c.key]),
+            "points": float(points[i]),
+        }
+        for i, c in enumerate(CRITERIA)
+    )
