@@ -14,7 +14,9 @@ outside a layer's coverage reads "unknown" in grey, never 0
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 from PySide6.QtCore import QSize, Qt
@@ -42,7 +44,14 @@ from app.core.indicators.format import (
     rounded_parts,
 )
 from app.core.indicators.labels import tooltip
-from app.core.indicators.score import BASIS, Weights, left_out_notes, score_breakdown
+from app.core.indicators.preview import SitePreview
+from app.core.indicators.score import (
+    BASIS,
+    ScoreBasis,
+    Weights,
+    left_out_notes,
+    score_breakdown,
+)
 from app.core.sites.names import display_name
 from app.ui.i18n import language, tr
 from app.ui.indicators.coverage_marks import (
@@ -67,6 +76,27 @@ LEFT_OUT = QColor("#777777")
 BREAKDOWN_COLUMNS = 7
 POINTS_COLUMN = BREAKDOWN_COLUMNS - 1
 SHARE_COLUMN = BREAKDOWN_COLUMNS - 2
+
+
+def _set_text(label: QLabel, text: str) -> None:
+    """Set a label's text only when it changes (a new text lays the label out again)."""
+    if label.text() != text:
+        label.setText(text)
+
+
+@contextmanager
+def batched(table: QTableWidget) -> Iterator[None]:
+    """Cell changes made inside as one model change: each ``setText`` would otherwise
+    make the view lay its rows out again (about 0.2 ms a cell)."""
+    model = table.model()
+    blocked_before = model.blockSignals(True)
+    try:
+        yield
+    finally:
+        model.blockSignals(blocked_before)
+    rows, columns = table.rowCount(), table.columnCount()
+    if rows and columns:
+        model.dataChanged.emit(model.index(0, 0), model.index(rows - 1, columns - 1), [])
 
 
 def compact_rows(table: QTableView) -> None:
@@ -248,8 +278,9 @@ class SiteCard(QWidget):
         layout.addWidget(self.coverage_note)
         layout.addWidget(self.robust_note)
         layout.addWidget(self.splitter, 1)
-        self._frame: pd.DataFrame | None = None
+        self._frame: pd.DataFrame | SitePreview | None = None
         self._live = False
+        self._shown_rows: tuple = ()  # the indicator rows shown (updated in place)
         self._adjusted = False  # a shown point differs from its own rounding
         self._transforms: list[str] = []  # "criterion transform (reference)" per row
 
@@ -283,30 +314,45 @@ class SiteCard(QWidget):
         )
         self.show_site(self._frame, self._live)
 
-    def show_site(self, frame: pd.DataFrame | None, live: bool = False) -> None:
-        """Fill the card with the one-row ``frame`` (None: empty card).
+    def show_site(self, frame: pd.DataFrame | SitePreview | None, live: bool = False) -> None:
+        """Fill the card with one site (None: empty card).
+
+        Only the texts that changed are set: a live drag shows dozens of places a
+        second, with the same rows each time.
 
         Parameters
         ----------
-        frame : DataFrame or None
+        frame : DataFrame, SitePreview or None
             One row of the indicator table (``name``, ``score``, the indicator columns
             and, unless ``live``, ``rank``); its ``attrs`` hold the ranking's score basis
             (app.core.indicators.score.BASIS), so that its points follow the ranking's.
+            Or a :class:`~app.core.indicators.preview.SitePreview` (a dragged site's
+            fast path: its values with ``name``, its basis and breakdown).
         live : bool
             The row is a preview of a site being moved, not saved.
         """
         self._frame, self._live = frame, live
-        self.card.setRowCount(0)
-        self.breakdown.setRowCount(0)
-        self.score_note.hide()
-        self.transforms.hide()
-        self.coverage_note.hide()
-        self.robust_note.hide()
-        if frame is None or frame.empty:
-            self.title.setText(tr("Select or sketch a site to see its indicators"))
+        if frame is None or (isinstance(frame, pd.DataFrame) and frame.empty):
+            self.card.setRowCount(0)
+            self.breakdown.setRowCount(0)
+            for note in (self.score_note, self.transforms, self.coverage_note, self.robust_note):
+                note.hide()
+            self._shown_rows = ()
+            _set_text(self.title, tr("Select or sketch a site to see its indicators"))
             return
-        series = frame.iloc[0]
-        row = dict(zip(series.index, series.to_numpy()))  # read a hundred times per card
+        if isinstance(frame, SitePreview):
+            row = frame.values  # read a hundred times per card
+            basis: ScoreBasis | None = frame.basis
+            parts = list(frame.breakdown)
+            columns: list[str] = list(row)
+            series = None
+        else:
+            series = frame.iloc[0]
+            row = dict(zip(series.index, series.to_numpy()))
+            basis = frame.attrs.get(BASIS)
+            weights = None if BASIS in frame.attrs else self.weights()
+            parts = score_breakdown(frame, weights).to_dict("records")
+            columns = list(frame.columns)
         permitted = row.get("use_permitted")
         coverage = row.get("zoning_coverage")
         unknown = (
@@ -327,11 +373,11 @@ class SiteCard(QWidget):
             else ""
         )
         rank = "" if live or "rank" not in row else f"#{int(row['rank'])} · "
-        parts = score_breakdown(frame, None if BASIS in frame.attrs else self.weights())
         score_text = self._fill_breakdown(parts, row["score"])
         partial = is_partial(row)
         lines = partial_lines(row)
-        self.title.setText(
+        _set_text(
+            self.title,
             f"<b>{rank}{html.escape(display_name(str(row['name']), language()))}</b> — "
             + tr("score {score}", score=score_text)
             + (" <i>" + tr("(live, not saved)") + "</i>" if live else "")
@@ -340,66 +386,100 @@ class SiteCard(QWidget):
                 if partial
                 else ""
             )
-            + flag
+            + flag,
         )
         if lines:
             head = tr("Partial data (ranked after complete sites):") if partial else tr("Coverage:")
-            self.coverage_note.setText("\n".join([head, *(f"{PARTIAL_MARK} {x}" for x in lines)]))
+            _set_text(
+                self.coverage_note,
+                "\n".join([head, *(f"{PARTIAL_MARK} {x}" for x in lines)]),
+            )
             self.coverage_note.setToolTip(
                 tr(
                     "A layer covers only part of the catchment: its values are computed from "
                     "the covered part, and are unknown (not 0) where nothing is covered"
                 )
             )
-            self.coverage_note.show()
-        robust = "" if live else card_line(row, language())
-        self.robust_note.setText(robust)
+        self.coverage_note.setVisible(bool(lines))
+        robust = (
+            tr("Rank and robustness: updated when the site is dropped")
+            if live
+            else card_line(row, language())
+        )
+        _set_text(self.robust_note, robust)
+        self.robust_note.setStyleSheet(f"color: {LEFT_OUT.name()}" if live else "")
         self.robust_note.setVisible(bool(robust))
-        shown = columns_of(frame.columns, COLUMNS)
+        self._fill_card(row, columns_of(columns, COLUMNS), series)
+        self._show_notes(basis, parts)
+        _set_text(
+            self.transforms,
+            tr("Transforms (reference): {list}", list=" · ".join(self._transforms)),
+        )
+        self.transforms.setVisible(self.breakdown.compact)
+
+    def _fill_card(self, row: dict, shown: list[str], series: pd.Series | None) -> None:
+        """The indicator rows: changed values only when the rows are the same as shown."""
+        from app.core.network.catchment import REACH_COLUMN
+        from app.ui.network.card import add_reach_row
+
+        names = (tuple(shown), language())
+        reach = series is not None and REACH_COLUMN in series.index
+        if names == self._shown_rows and not reach and self.card.rowCount() == len(shown):
+            with batched(self.card):
+                for position, column in enumerate(shown):
+                    self._set_value(self.card.item(position, 1), column, row)
+            return
         self.card.setRowCount(len(shown))  # at once, not a row insertion per indicator
         for position, column in enumerate(shown):
             tip = tooltip(column, DEFINITIONS.get(column, ""), language())
             name = QTableWidgetItem(column_label(column, language()))
             name.setData(Qt.ItemDataRole.UserRole, column)
             name.setToolTip(tip)
-            value = QTableWidgetItem(cell_text(column, row, language()))
+            value = QTableWidgetItem()
             value.setToolTip(tip)
-            if column == "use_permitted" and blocked(permitted):
-                value.setForeground(NOT_PERMITTED)
-            elif is_unknown(row, column):
-                value.setForeground(UNKNOWN)
+            self._set_value(value, column, row)
             self.card.setItem(position, 0, name)
             self.card.setItem(position, 1, value)
-        from app.ui.network.card import add_reach_row
-
-        add_reach_row(self.card, series)  # walking catchment: reach ratio and catchment
-        names = (tuple(shown), language())
+        if series is not None:
+            add_reach_row(self.card, series)  # walking catchment: reach ratio and catchment
+        self._shown_rows = () if reach else names
         if names != self._fitted:  # whole indicator names where the width allows
             self._fitted = names  # (a resize fits them again)
             self.card.fit_columns()
-        self._show_notes(frame, parts)
-        self.transforms.setText(
-            tr("Transforms (reference): {list}", list=" · ".join(self._transforms))
-        )
-        self.breakdown.fit_columns()
-        self.transforms.setVisible(self.breakdown.compact)
 
-    def _fill_breakdown(self, parts: pd.DataFrame, score) -> str:
+    @staticmethod
+    def _set_value(item: QTableWidgetItem, column: str, row: dict) -> None:
+        """The value cell's text and colour, set only where they change."""
+        text = cell_text(column, row, language())
+        if item.text() != text:
+            item.setText(text)
+        colour = (
+            NOT_PERMITTED
+            if column == "use_permitted" and blocked(row.get("use_permitted"))
+            else UNKNOWN
+            if is_unknown(row, column)
+            else None
+        )
+        if item.data(Qt.ItemDataRole.ForegroundRole) != colour:
+            item.setData(Qt.ItemDataRole.ForegroundRole, colour)
+
+    def _fill_breakdown(self, parts: list[dict], score) -> str:
         """One row per criterion and a total row; returns the score's text."""
-        used = parts["used"].to_numpy(dtype=bool)
-        points = parts["points"].where(used).to_numpy(dtype=float)
+        used = [bool(part["used"]) for part in parts]
+        points = [part["points"] if ok else math.nan for part, ok in zip(parts, used)]
         point_texts, total = rounded_parts(points)
-        share_texts, _ = rounded_parts(100.0 * parts["weight_share"].where(used).to_numpy(float))
-        entered = float(parts.loc[used, "weight"].sum())
+        share_texts, _ = rounded_parts(
+            [100.0 * part["weight_share"] if ok else math.nan for part, ok in zip(parts, used)]
+        )
+        entered = float(sum(part["weight"] for part, ok in zip(parts, used) if ok))
         show_entered = abs(entered - 1.0) > 1e-9
         score_text = "—" if is_missing(score) else total
         self._transforms = []
         self._adjusted = any(
             text != f"{p:.1f}" for text, p in zip(point_texts, points) if text != "—"
         )
-        for part, point_text, share_text in zip(
-            parts.to_dict("records"), point_texts, share_texts, strict=True
-        ):
+        rows: list[tuple[list[str], list[str], bool, bool]] = []
+        for part, point_text, share_text in zip(parts, point_texts, share_texts, strict=True):
             column, reference = part["column"], part["reference"]
             share = (
                 share_text
@@ -435,14 +515,44 @@ class SiteCard(QWidget):
                 if is_missing(exact)
                 else f"100 × {part['weight_share']:.4f} × {value:.4f} = {exact:.4f}"
             )
-            self._add_row(cells, tips, grey=not part["used"])
-        self._add_row(
-            [tr("Score"), "", "", "", "", "100.0 %", score_text],
-            [""] * (BREAKDOWN_COLUMNS - 1) + [tr("the sum of the unrounded points")],
-            bold=True,
+            rows.append((cells, tips, not part["used"], False))
+        rows.append(
+            (
+                [tr("Score"), "", "", "", "", "100.0 %", score_text],
+                [""] * (BREAKDOWN_COLUMNS - 1) + [tr("the sum of the unrounded points")],
+                False,
+                True,
+            )
         )
+        if self.breakdown.rowCount() == len(rows):  # the same rows: changed cells only
+            changed = False
+            with batched(self.breakdown):
+                for position, (cells, tips, grey, _bold) in enumerate(rows):
+                    changed |= self._update_row(position, cells, tips, grey)
+            if changed:
+                self.breakdown.fit_columns()
+            return score_text
+        self.breakdown.setRowCount(0)
+        for cells, tips, grey, bold in rows:
+            self._add_row(cells, tips, grey=grey, bold=bold)
         self.breakdown.updateGeometry()
+        self.breakdown.fit_columns()
         return score_text
+
+    def _update_row(self, position: int, cells: list[str], tips: list[str], grey: bool) -> bool:
+        """Set the cells of breakdown row ``position`` that differ; True if a text did."""
+        changed = False
+        colour = LEFT_OUT if grey else None
+        for column, (text, tip) in enumerate(zip(cells, tips, strict=True)):
+            item = self.breakdown.item(position, column)
+            if item.text() != text:
+                item.setText(text)
+                changed = True
+            if item.toolTip() != tip:
+                item.setToolTip(tip)
+            if item.data(Qt.ItemDataRole.ForegroundRole) != colour:
+                item.setData(Qt.ItemDataRole.ForegroundRole, colour)
+        return changed
 
     def _add_row(self, cells: list[str], tips: list[str], grey=False, bold=False) -> None:
         position = self.breakdown.rowCount()
@@ -453,20 +563,17 @@ class SiteCard(QWidget):
             if column:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if grey:
-                item.setForeground(LEFT_OUT)
+                item.setData(Qt.ItemDataRole.ForegroundRole, LEFT_OUT)
             if bold:
                 font = item.font()
                 font.setBold(True)
                 item.setFont(font)
             self.breakdown.setItem(position, column, item)
 
-    def _show_notes(self, frame: pd.DataFrame, parts: pd.DataFrame) -> None:
+    def _show_notes(self, basis: ScoreBasis | None, parts: list[dict]) -> None:
         """What the score leaves out, how the weights were entered, how it is rounded."""
-        notes = left_out_notes(
-            frame.attrs.get(BASIS), language(), name=lambda site: display_name(site, language())
-        )
-        used = parts["used"].to_numpy(dtype=bool)
-        entered = float(parts["weight"].to_numpy(dtype=float)[used].sum())
+        notes = left_out_notes(basis, language(), name=lambda site: display_name(site, language()))
+        entered = float(sum(part["weight"] for part in parts if part["used"]))
         if abs(entered - 1.0) > 1e-9:
             notes.append(
                 tr(
@@ -482,7 +589,7 @@ class SiteCard(QWidget):
                     "be 0.1 off its own rounding (exact value in its tooltip)."
                 )
             )
-        self.score_note.setText("\n".join(notes))
+        _set_text(self.score_note, "\n".join(notes))
         self.score_note.setVisible(bool(notes))
 
     def values(self) -> dict[str, str]:
