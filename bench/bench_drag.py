@@ -87,7 +87,7 @@ def run(startups: int, moves: int, drags: int) -> dict[str, tuple[float, float]]
     class PaintCounter(QObject):
         count = 0
 
-        def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        def eventFilter(self, watched, event) -> bool:
             if event.type() == QEvent.Type.Paint:
                 self.count += 1
             return False

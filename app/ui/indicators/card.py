@@ -67,6 +67,7 @@ from app.ui.indicators.coverage_marks import (
     unknown as is_unknown,
 )
 from app.ui.indicators.robust_cells import card_line
+from app.ui.indicators.title_line import TitleLine
 
 #: The colour of a "does not permit" value, in the card, the table and the chart.
 NOT_PERMITTED = QColor("#b00020")
@@ -78,7 +79,7 @@ POINTS_COLUMN = BREAKDOWN_COLUMNS - 1
 SHARE_COLUMN = BREAKDOWN_COLUMNS - 2
 
 
-def _set_text(label: QLabel, text: str) -> None:
+def _set_text(label: QLabel | TitleLine, text: str) -> None:
     """Set a label's text only when it changes (a new text lays the label out again)."""
     if label.text() != text:
         label.setText(text)
@@ -217,9 +218,8 @@ class SiteCard(QWidget):
         super().__init__(parent)
         self._fitted: tuple = ()  # the rows and language the name column was fitted to
         self.weights = weights
-        self.title = QLabel("", self)
+        self.title = TitleLine("", self)  # a QLabel would lay the panel out at every text
         self.title.setObjectName("cardTitle")
-        self.title.setWordWrap(True)
         self.coverage_note = QLabel("", self)  # "◐ partial: start-ups cover 40 % …"
         self.coverage_note.setObjectName("cardCoverageNote")
         self.coverage_note.setWordWrap(True)
@@ -407,7 +407,9 @@ class SiteCard(QWidget):
             else card_line(row, language())
         )
         _set_text(self.robust_note, robust)
-        self.robust_note.setStyleSheet(f"color: {LEFT_OUT.name()}" if live else "")
+        style = f"color: {LEFT_OUT.name()}" if live else ""
+        if self.robust_note.styleSheet() != style:  # a new style sheet polishes again
+            self.robust_note.setStyleSheet(style)
         self.robust_note.setVisible(bool(robust))
         self._fill_card(row, columns_of(columns, COLUMNS), series)
         self._show_notes(basis, parts)
