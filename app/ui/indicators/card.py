@@ -86,18 +86,24 @@ def _set_text(label: QLabel | TitleLine, text: str) -> None:
 
 
 @contextmanager
-def batched(table: QTableWidget) -> Iterator[None]:
-    """Cell changes made inside as one model change: each ``setText`` would otherwise
-    make the view lay its rows out again (about 0.2 ms a cell)."""
+def batched(table: QTableWidget) -> Iterator[set[int]]:
+    """Cell changes made inside as one model change per run of changed rows (add each
+    changed row to the set yielded): each ``setText`` would otherwise make the view
+    lay its rows out again (about 0.2 ms a cell)."""
     model = table.model()
     blocked_before = model.blockSignals(True)
+    changed: set[int] = set()
     try:
-        yield
+        yield changed
     finally:
         model.blockSignals(blocked_before)
-    rows, columns = table.rowCount(), table.columnCount()
-    if rows and columns:
-        model.dataChanged.emit(model.index(0, 0), model.index(rows - 1, columns - 1), [])
+    last = table.columnCount() - 1
+    rows = sorted(r for r in changed if 0 <= r < table.rowCount())
+    while rows and last >= 0:
+        first = end = rows.pop(0)
+        while rows and rows[0] == end + 1:
+            end = rows.pop(0)
+        model.dataChanged.emit(model.index(first, 0), model.index(end, last), [])
 
 
 def compact_rows(table: QTableView) -> None:
@@ -281,6 +287,7 @@ class SiteCard(QWidget):
         self._frame: pd.DataFrame | SitePreview | None = None
         self._live = False
         self._shown_rows: tuple = ()  # the indicator rows shown (updated in place)
+        self._sized_by_hand = False  # live: rows and columns sized where cells change
         self._adjusted = False  # a shown point differs from its own rounding
         self._transforms: list[str] = []  # "criterion transform (reference)" per row
 
@@ -332,6 +339,7 @@ class SiteCard(QWidget):
             The row is a preview of a site being moved, not saved.
         """
         self._frame, self._live = frame, live
+        self._size_by_hand(live)
         if frame is None or (isinstance(frame, pd.DataFrame) and frame.empty):
             self.card.setRowCount(0)
             self.breakdown.setRowCount(0)
@@ -419,6 +427,21 @@ class SiteCard(QWidget):
         )
         self.transforms.setVisible(self.breakdown.compact)
 
+    def _size_by_hand(self, live: bool) -> None:
+        """While live, the tables' rows (and the breakdown's number columns) are sized
+        only where a cell changed: sized to their contents by the headers, every change
+        measures every row again (about 0.25 ms a change)."""
+        if live == self._sized_by_hand:
+            return
+        self._sized_by_hand = live
+        mode = (
+            QHeaderView.ResizeMode.Interactive if live else QHeaderView.ResizeMode.ResizeToContents
+        )
+        for table in (self.card, self.breakdown):
+            table.verticalHeader().setSectionResizeMode(mode)
+        for column in range(1, BREAKDOWN_COLUMNS):
+            self.breakdown.horizontalHeader().setSectionResizeMode(column, mode)
+
     def _fill_card(self, row: dict, shown: list[str], series: pd.Series | None) -> None:
         """The indicator rows: changed values only when the rows are the same as shown."""
         from app.core.network.catchment import REACH_COLUMN
@@ -427,9 +450,13 @@ class SiteCard(QWidget):
         names = (tuple(shown), language())
         reach = series is not None and REACH_COLUMN in series.index
         if names == self._shown_rows and not reach and self.card.rowCount() == len(shown):
-            with batched(self.card):
+            with batched(self.card) as changed:
                 for position, column in enumerate(shown):
-                    self._set_value(self.card.item(position, 1), column, row)
+                    if self._set_value(self.card.item(position, 1), column, row):
+                        changed.add(position)
+            if self._sized_by_hand:
+                for position in changed:
+                    self.card.resizeRowToContents(position)
             return
         self.card.setRowCount(len(shown))  # at once, not a row insertion per indicator
         for position, column in enumerate(shown):
@@ -444,16 +471,20 @@ class SiteCard(QWidget):
             self.card.setItem(position, 1, value)
         if series is not None:
             add_reach_row(self.card, series)  # walking catchment: reach ratio and catchment
+        if self._sized_by_hand:
+            self.card.resizeRowsToContents()
         self._shown_rows = () if reach else names
         if names != self._fitted:  # whole indicator names where the width allows
             self._fitted = names  # (a resize fits them again)
             self.card.fit_columns()
 
     @staticmethod
-    def _set_value(item: QTableWidgetItem, column: str, row: dict) -> None:
-        """The value cell's text and colour, set only where they change."""
+    def _set_value(item: QTableWidgetItem, column: str, row: dict) -> bool:
+        """The value cell's text and colour, set only where they change; True if they
+        did."""
         text = cell_text(column, row, language())
-        if item.text() != text:
+        changed = item.text() != text
+        if changed:
             item.setText(text)
         colour = (
             NOT_PERMITTED
@@ -464,6 +495,8 @@ class SiteCard(QWidget):
         )
         if item.data(Qt.ItemDataRole.ForegroundRole) != colour:
             item.setData(Qt.ItemDataRole.ForegroundRole, colour)
+            changed = True
+        return changed
 
     def _fill_breakdown(self, parts: list[dict], score) -> str:
         """One row per criterion and a total row; returns the score's text."""
@@ -527,22 +560,33 @@ class SiteCard(QWidget):
             )
         )
         if self.breakdown.rowCount() == len(rows):  # the same rows: changed cells only
-            changed = False
-            with batched(self.breakdown):
+            with batched(self.breakdown) as changed:
                 for position, (cells, tips, grey, _bold) in enumerate(rows):
-                    changed |= self._update_row(position, cells, tips, grey)
+                    if self._update_row(position, cells, tips, grey):
+                        changed.add(position)
+            if changed and self._sized_by_hand:
+                self._size_breakdown(changed)
             if changed:
                 self.breakdown.fit_columns()
             return score_text
         self.breakdown.setRowCount(0)
         for cells, tips, grey, bold in rows:
             self._add_row(cells, tips, grey=grey, bold=bold)
+        if self._sized_by_hand:
+            self._size_breakdown(range(len(rows)))
         self.breakdown.updateGeometry()
         self.breakdown.fit_columns()
         return score_text
 
+    def _size_breakdown(self, rows) -> None:
+        """The number columns and the ``rows`` of the breakdown to their contents."""
+        for column in range(1, BREAKDOWN_COLUMNS):
+            self.breakdown.resizeColumnToContents(column)
+        for position in rows:
+            self.breakdown.resizeRowToContents(position)
+
     def _update_row(self, position: int, cells: list[str], tips: list[str], grey: bool) -> bool:
-        """Set the cells of breakdown row ``position`` that differ; True if a text did."""
+        """Set the cells of breakdown row ``position`` that differ; True if one did."""
         changed = False
         colour = LEFT_OUT if grey else None
         for column, (text, tip) in enumerate(zip(cells, tips, strict=True)):
@@ -554,6 +598,7 @@ class SiteCard(QWidget):
                 item.setToolTip(tip)
             if item.data(Qt.ItemDataRole.ForegroundRole) != colour:
                 item.setData(Qt.ItemDataRole.ForegroundRole, colour)
+                changed = True
         return changed
 
     def _add_row(self, cells: list[str], tips: list[str], grey=False, bold=False) -> None:
