@@ -8,16 +8,23 @@ the points of :mod:`app.core.indicators.scoring`), without building a pandas
 DataFrame. The numbers are identical to the engine's for the same one-row table
 (``tests/core/indicators/test_preview.py`` checks every column on random sites and
 settings); the full table is still computed when the drag ends.
+
+A site is scored together with the other sites of its ranking (docs/indicators.md: a
+criterion unknown for any of them is left out for every one). Given the others
+(:class:`OtherSites`, made once per drag from the stored results), the site's score,
+``partial`` flag and basis are those of :meth:`IndicatorEngine.compute` over the whole
+table with this one site moved: what the card shows once the site is dropped.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -33,14 +40,135 @@ from app.core.indicators.basis import (
     LeftOut,
     PartialSite,
     ScoreBasis,
+    _unknown_reasons,
 )
+from app.core.indicators.catchment import coverage_share
 from app.core.indicators.columns import COLUMNS
-from app.core.indicators.criteria import CRITERIA, REFERENCE_OF, References, Weights, transform
+from app.core.indicators.criteria import (
+    CRITERIA,
+    REFERENCE_OF,
+    References,
+    Weights,
+    criterion_values,
+    transform,
+)
 from app.core.indicators.engine import IndicatorEngine
 from app.core.indicators.scoring import _points
 
 _INT_COLUMNS = ("startups_n", "education_n", "stations_n")
 _OBJECT_COLUMNS = ("top_sector", "zone_shares", "dominant_zone", "restrictions")
+
+
+@dataclass(frozen=True)
+class OtherSites:
+    """The other sites of a ranking, as the score basis sees them.
+
+    Attributes
+    ----------
+    labels : tuple
+        The other sites, in table order, as the basis' notes name them.
+    values : ndarray (n x criteria)
+        Their criterion values (0–1, NaN unknown; :func:`criterion_values`).
+    reasons : tuple of tuple of str
+        Per criterion (:data:`CRITERIA` order), why it is unknown, per other site.
+    shares : ndarray (n x families)
+        Their coverage shares per family (:data:`FAMILIES` order; NaN unknown).
+    position : int
+        The previewed site's place among all sites (0..n).
+    references : References
+        The references ``values`` were transformed with.
+    """
+
+    labels: tuple[Hashable, ...]
+    values: np.ndarray
+    reasons: tuple[tuple[str, ...], ...]
+    shares: np.ndarray
+    position: int
+    references: References
+
+    @classmethod
+    def from_table(
+        cls,
+        table: pd.DataFrame,
+        position: int,
+        zoning_shares: np.ndarray,
+        references: References | None = None,
+        labels: Sequence[Hashable] | None = None,
+    ) -> OtherSites:
+        """The other sites from their indicator table (the engine's columns).
+
+        Parameters
+        ----------
+        table : DataFrame
+            The other sites' indicators (e.g. the stored results without the site).
+        position : int
+            Where the previewed site sits among all sites.
+        zoning_shares : ndarray
+            Each other site's share inside the zoning layer's coverage area
+            (:func:`zoning_shares`; not a column of the table).
+        references : References, optional
+        labels : sequence, optional
+            The sites' names in the notes (default: the table's index).
+        """
+        references = references or References()
+        keys = [c.key for c in CRITERIA]
+        values = criterion_values(table, references)[keys].to_numpy(dtype=float)
+        reasons = tuple(tuple(str(r) for r in _unknown_reasons(table, key)) for key in keys)
+        shares = (
+            np.column_stack(
+                [
+                    _shares_column(table, family)
+                    if family != "zoning"
+                    else np.asarray(zoning_shares, dtype=float)
+                    for family in FAMILIES
+                ]
+            )
+            if len(table)
+            else np.zeros((0, len(FAMILIES)))
+        )
+        return cls(
+            tuple(table.index if labels is None else labels),
+            values.reshape(len(table), len(keys)),
+            reasons,
+            shares,
+            int(position),
+            references,
+        )
+
+
+def _shares_column(table: pd.DataFrame, family: str) -> np.ndarray:
+    column = SHARE_COLUMNS[family]
+    if column not in table:
+        return np.full(len(table), np.nan)
+    return pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def zoning_shares(engine: IndicatorEngine, geometries: np.ndarray) -> np.ndarray:
+    """Each site's share inside the zoning layer's coverage area, as the engine scores
+    it (NaN without a zoning layer or geometry, 1 without a coverage area).
+
+    Parameters
+    ----------
+    engine : IndicatorEngine
+    geometries : array of shapely geometries
+        The sites' shapes in EPSG:5186.
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    out = np.full(len(geoms), np.nan)
+    if not engine._present["zoning"] or not ok.any():
+        return out
+    area = engine.coverage["zoning"]
+    if area is None:
+        out[ok] = 1.0
+        return out
+    valid = geoms[ok]
+    invalid = ~shapely.is_valid(valid)
+    if invalid.any():
+        valid = valid.copy()
+        valid[invalid] = shapely.make_valid(valid[invalid])
+    out[ok] = coverage_share(valid, area)
+    return out
 
 
 @dataclass(frozen=True)
@@ -77,8 +205,10 @@ def preview_site(
     weights: Weights | None = None,
     references: References | None = None,
     name: Hashable = 0,
+    others: OtherSites | None = None,
 ) -> SitePreview:
-    """The indicators of one site at ``geometry`` (EPSG:5186), scored on its own.
+    """The indicators of one site at ``geometry`` (EPSG:5186), scored on its own or
+    with the other sites of its ranking.
 
     Parameters
     ----------
@@ -96,11 +226,15 @@ def preview_site(
         The score's settings (defaults shipped).
     name : hashable
         The site as the score basis' notes name it.
+    others : OtherSites, optional
+        The other sites of the ranking (made with the same ``references``); None:
+        the site is scored on its own.
 
     Returns
     -------
     SitePreview
-        The values of ``engine.compute`` for a one-row table holding this site.
+        The values of ``engine.compute`` for a one-row table holding this site (with
+        ``others``: for the whole table, at the site's row).
 
     Raises
     ------
@@ -138,15 +272,22 @@ def preview_site(
             for i, c in enumerate(CRITERIA)
         ]
     )
-    basis = _basis(values, criteria[0], weights, references, name)
-    points, score = _points(criteria, basis)
-    partial = _partial(basis.used, shares, float(score[0]), name)
-    values["partial"] = partial is not None
-    values["score"] = float(score[0])
-    if partial is not None:
-        basis = ScoreBasis(
-            basis.used, basis.left_out, weights, references, basis.n_sites, (partial,)
-        )
+    if others is None:
+        basis = _basis(values, criteria[0], weights, references, name)
+        points, score = _points(criteria, basis)
+        partial = _partial(basis.used, shares, float(score[0]), name)
+        values["partial"] = partial is not None
+        values["score"] = float(score[0])
+        if partial is not None:
+            basis = ScoreBasis(
+                basis.used, basis.left_out, weights, references, basis.n_sites, (partial,)
+            )
+    else:
+        basis = _ranking_basis(values, criteria[0], weights, references, name, others)
+        points, score = _points(criteria, basis)
+        values["score"] = float(score[0])
+        basis, values["partial"] = _ranking_partial(basis, shares, values["score"], name, others)
+        values["score"] = values.pop("score")  # after ``partial``, in the columns' order
     return SitePreview(values, basis, _breakdown(raw[0], criteria[0], points[0], basis))
 
 
@@ -184,6 +325,81 @@ def _basis(
         if gap
     )
     return ScoreBasis(used, left_out, weights, references, int(scored))
+
+
+def _ranking_basis(
+    values: dict[str, Any],
+    criteria: np.ndarray,
+    weights: Weights,
+    references: References,
+    name: Hashable,
+    others: OtherSites,
+) -> ScoreBasis:
+    """:func:`~app.core.indicators.basis.score_basis` of the whole ranking, the site at
+    ``others.position`` (without its partial sites)."""
+    known_o = np.isfinite(others.values)
+    scored_o = known_o.any(axis=1)
+    missing_o = ~known_o & scored_o[:, None]
+    known = np.isfinite(criteria)
+    scored = bool(known.any())
+    missing = ~known & scored
+    gaps = (missing_o.any(axis=0) | missing).tolist()
+    used = tuple(c.key for c, gap in zip(CRITERIA, gaps) if not gap)
+    at = others.position
+    left_out = []
+    for k, c in enumerate(CRITERIA):
+        if not gaps[k]:
+            continue
+        rows = np.flatnonzero(missing_o[:, k]).tolist()
+        before = [r for r in rows if r < at]
+        after = [r for r in rows if r >= at]
+        mine = [(name, _reason(values, c.key))] if missing[k] else []
+        items = (
+            [(others.labels[r], others.reasons[k][r]) for r in before]
+            + mine
+            + [(others.labels[r], others.reasons[k][r]) for r in after]
+        )
+        left_out.append(LeftOut(c.key, tuple(i[0] for i in items), tuple(i[1] for i in items)))
+    return ScoreBasis(used, tuple(left_out), weights, references, int(scored_o.sum()) + int(scored))
+
+
+def _ranking_partial(
+    basis: ScoreBasis, shares: dict[str, float], score: float, name: Hashable, others: OtherSites
+) -> tuple[ScoreBasis, bool]:
+    """The partial sites of the whole ranking
+    (:func:`~app.core.indicators.scoring.partial_sites`) and the site's own flag."""
+    columns = [i for i, f in enumerate(FAMILIES) if any(FAMILY_OF[key] == f for key in basis.used)]
+    families = [FAMILIES[i] for i in columns]
+    matrix = others.shares[:, columns]
+    matrix = np.where(np.isfinite(matrix), matrix, 1.0)
+    short = matrix < 1.0
+    # the others' scores: every used criterion is known for a scored site
+    known_o = np.isfinite(others.values).any(axis=1)
+    scored_o = known_o & bool(basis.used) & (basis.entered_total() > 0)
+    flags = short.any(axis=1) & scored_o
+    sites = [
+        PartialSite(
+            others.labels[row],
+            tuple((family, float(matrix[row, col])) for col, family in enumerate(families)
+                  if short[row, col]),
+        )
+        for row in np.flatnonzero(flags).tolist()
+    ]  # fmt: skip
+    mine = _partial(basis.used, shares, score, name)
+    if mine is not None:
+        before = sum(1 for row in np.flatnonzero(flags).tolist() if row < others.position)
+        sites.insert(before, mine)
+    return (
+        ScoreBasis(
+            basis.used,
+            basis.left_out,
+            basis.weights,
+            basis.references,
+            basis.n_sites,
+            tuple(sites),
+        ),  # fmt: skip
+        mine is not None,
+    )
 
 
 def _reason(values: dict[str, Any], key: str) -> str:

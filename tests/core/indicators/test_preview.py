@@ -15,12 +15,13 @@ import math
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
 from app.core.indicators.engine import COLUMNS, IndicatorEngine
 from app.core.indicators.format import is_missing
-from app.core.indicators.preview import preview_site
+from app.core.indicators.preview import OtherSites, preview_site, zoning_shares
 from app.core.indicators.score import BASIS, References, Weights, score_breakdown
 from app.core.network.catchment import WalkingDistances
 from app.core.network.topology import build_network
@@ -210,3 +211,97 @@ def test_an_empty_shape_is_unknown_everywhere():
     preview = preview_site(engine, shapely.Point(), 800.0)
     assert all(is_missing(preview.values[c]) for c in COLUMNS if c != "partial")
     assert preview.values["partial"] is False
+
+
+def _sites(rng: np.random.Generator, n: int) -> gpd.GeoDataFrame:
+    made = [_site(rng) for _ in range(n)]
+    return gpd.GeoDataFrame(
+        {"radius_m": [m[1] for m in made], "lot_area_m2": [m[2] for m in made]},
+        geometry=[m[0] for m in made],
+        crs=CRS,
+        index=[f"S{i}" for i in range(n)],
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_with_the_other_sites_the_preview_is_the_site_s_row_of_the_whole_table(seed):
+    """Scored with the other sites of its ranking (a criterion unknown for any of them
+    is left out for all), the preview is the dropped site's row of the engine's table:
+    its score, partial flag, left-out notes and partial sites."""
+    rng = np.random.default_rng(100 + seed)
+    world = _world(rng, layers=seed != 4)
+    engine = IndicatorEngine(
+        world["startups"], world["education"], world["stations"], world["zoning"],
+        coverage=world["coverage"],
+    )  # fmt: skip
+    radius = float(rng.uniform(200, 1000))
+    sites = _sites(rng, int(rng.integers(2, 9)))
+    weights, references = _settings(rng)
+    stored = engine.compute(sites, radius, weights=weights, references=references)
+    differs = 0
+    for _ in range(6):
+        sketch = rng.random() < 0.25  # a new site: appended after the others
+        j = len(sites) if sketch else int(rng.integers(len(sites)))
+        geometry, own, lot = _site(rng)
+        if sketch:
+            moved = pd.concat(
+                [sites, gpd.GeoDataFrame(
+                    {"radius_m": [own], "lot_area_m2": [lot]}, geometry=[geometry], crs=CRS,
+                    index=["new"],
+                )]  # fmt: skip
+            )
+            rest, label = sites, "new"
+        else:
+            own, lot = float(sites["radius_m"].iloc[j]), float(sites["lot_area_m2"].iloc[j])
+            moved = sites.copy()
+            moved.geometry.values[j] = geometry
+            rest, label = sites.drop(index=sites.index[j]), sites.index[j]
+        full = engine.compute(moved, radius, weights=weights, references=references)
+        others = OtherSites.from_table(
+            stored.loc[rest.index], j, zoning_shares(engine, rest.geometry.values), references
+        )
+        preview = preview_site(
+            engine, geometry, radius, own_radius=own, lot_area=lot, weights=weights,
+            references=references, name=label, others=others,
+        )  # fmt: skip
+        row = dict(zip(full.columns, full.iloc[j].to_numpy()))
+        for column in COLUMNS:
+            assert _same(preview.values[column], row[column]), column
+        assert preview.basis == full.attrs[BASIS]
+        expected = score_breakdown(full.iloc[[j]]).to_dict("records")
+        for mine, theirs in zip(preview.breakdown, expected, strict=True):
+            for key, value in mine.items():
+                assert _same(value, theirs[key]), (key, value, theirs[key])
+        alone = preview_site(
+            engine, geometry, radius, own_radius=own, lot_area=lot, weights=weights,
+            references=references, name=label,
+        )  # fmt: skip
+        differs += alone.basis.used != preview.basis.used
+    if seed == 0:
+        assert differs  # the case this is about: the ranking leaves out more than the site
+
+
+def test_a_point_site_without_lot_area_leaves_the_floor_area_out_of_the_dragged_site_s_score():
+    rng = np.random.default_rng(3)
+    world = _world(rng)
+    engine = IndicatorEngine(
+        world["startups"], world["education"], world["stations"], world["zoning"]
+    )
+    sites = gpd.GeoDataFrame(
+        {"radius_m": [np.nan, np.nan], "lot_area_m2": [np.nan, np.nan]},
+        geometry=[shapely.box(X0, Y0, X0 + 80, Y0 + 80), shapely.Point(X0 + 300, Y0)],
+        crs=CRS,
+        index=["Lot", "Point"],
+    )
+    stored = engine.compute(sites, 600.0)
+    others = OtherSites.from_table(
+        stored.loc[["Point"]], 0, zoning_shares(engine, sites.geometry.values[1:])
+    )
+    geometry = shapely.box(X0 + 50, Y0 + 50, X0 + 130, Y0 + 130)
+    alone = preview_site(engine, geometry, 600.0, name="Lot")
+    ranked = preview_site(engine, geometry, 600.0, name="Lot", others=others)
+    assert "floor_area" in alone.basis.used and "floor_area" not in ranked.basis.used
+    assert ranked.basis.left_out[0].sites == ("Point",)
+    moved = sites.copy()
+    moved.geometry.values[0] = geometry
+    assert ranked.values["score"] == engine.compute(moved, 600.0)["score"].iloc[0]
