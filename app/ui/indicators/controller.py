@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from app.core.decisions.robust import ROBUST_COLUMNS, RobustSettings, robustness_columns
 from app.core.indicators.engine import IndicatorEngine
-from app.core.indicators.preview import SitePreview, preview_site
+from app.core.indicators.preview import OtherSites, SitePreview, preview_site, zoning_shares
 from app.core.indicators.score import BASIS, Weights, rank_sites
 from app.core.project.coverage import role_coverages
 from app.core.project.user_layers import role_layer
@@ -80,6 +80,7 @@ class IndicatorsController(QObject):
         self._task = None
         self._preview_key: tuple | None = None
         self._preview_template: tuple = ()
+        self._others: tuple = ()  # (site id, sites data, results, OtherSites or None)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -247,7 +248,8 @@ class IndicatorsController(QObject):
 
         The fast path (:func:`app.core.indicators.preview.preview_site`) gives the site's
         values, score basis and breakdown as scalars, without a table, rank or
-        robustness (they follow when the site is dropped). With a walking catchment
+        robustness (they follow when the site is dropped), scored with the other sites
+        of the ranking as the site will be once dropped. With a walking catchment
         (the reach ratio) or a sites layer outside EPSG:5186 the one-row table is
         computed as the full engine does (a DataFrame).
         """
@@ -265,6 +267,7 @@ class IndicatorsController(QObject):
                 lot_area=lot,
                 weights=self.weights,
                 name=name,
+                others=self._other_sites(site_id),
             )
             result = replace(result, values={"name": name, **result.values})
         else:
@@ -273,6 +276,29 @@ class IndicatorsController(QObject):
             result = self._compute(sites, robust=False)
         self.previewChanged.emit(result)
         return result
+
+    def _other_sites(self, site_id: str | None) -> OtherSites | None:
+        """The other sites of the ranking from the stored results (made once per site,
+        sites' data and results), so that the preview is scored as the site will be
+        once dropped; None when the results do not match the sites (being computed)."""
+        data, results = self.stack.get("sites").data, self.results
+        cached = self._others
+        if cached and cached[0] == site_id and cached[1] is data and cached[2] is results:
+            return cached[3]
+        others = None
+        ids = data["site_id"].to_numpy(dtype=object)
+        if len(results) == len(ids) and "name" in results and (results.index == ids).all():
+            keep = ids != site_id
+            position = len(ids) if site_id is None or keep.all() else int(np.argmin(keep))
+            rest = results[keep]
+            others = OtherSites.from_table(
+                rest,
+                position,
+                zoning_shares(self.engine, np.asarray(data.geometry.values, dtype=object)[keep]),
+                labels=rest["name"].tolist(),
+            )
+        self._others = (site_id, data, results, others)
+        return others
 
     def _preview_row(self, site_id: str | None) -> tuple:
         """The one-row sites table of a preview (the site's record without its shape, in

@@ -112,3 +112,30 @@ def test_a_dragged_point_site_keeps_its_lot_area_and_radius(qtbot, gvalley):
     w.undo_stack.undo()
     w.indicators.wait()
     assert panel.card_values() != shown
+
+
+def test_a_drag_is_scored_with_the_other_sites_as_after_the_drop(qtbot, gvalley):
+    """A point site without lot area leaves the floor area out of every score: the
+    dragged square's live score already leaves it out (as after the drop), and the card
+    says so, naming the point site."""
+    w, cx, cy = gvalley
+    panel = w.indicators_panel
+    square = w.editing.selected
+    w.editing.add_site(CheckedGeometry(shapely.Point(cx - 2000, cy - 1500)))
+    w.indicators.wait()
+    point_name = w.indicators.results["name"].iloc[-1]
+    w.editing.select(square)
+    QApplication.processEvents()
+    w.set_tool("edit_tool")
+    end = (cx + 800, cy + 600)
+    live = _drag(qtbot, w, (cx, cy), [(cx + 400, cy + 300), end])
+    assert "floor_area" not in live.basis.used
+    note = panel.site_card.score_note.text()
+    assert "Buildable floor area left out of every score" in note and point_name in note
+    shown, breakdown = panel.card_values(), panel.site_card.breakdown_rows()
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=at(w, *end))
+    w.indicators.wait()
+    assert panel.card_values() == shown
+    assert panel.site_card.breakdown_rows() == breakdown
+    assert panel.site_card.score_note.text() == note
+    assert_row_equal(live, w.indicators.results.loc[square])
