@@ -267,7 +267,7 @@ def preview_site(
             transform(
                 c.key,
                 raw[:, i],
-                np.nan if REFERENCE_OF[c.key] is None else getattr(references, REFERENCE_OF[c.key]),
+                np.nan if (ref := REFERENCE_OF[c.key]) is None else getattr(references, ref),
             )
             for i, c in enumerate(CRITERIA)
         ]

@@ -50,8 +50,7 @@ class SitesOverlay:
         )
         before, badges = self._badges
         if len(before) == len(made_from) and all(
-            a is b or (type(a) in (bool, int, tuple) and a == b)
-            for a, b in zip(before, made_from)
+            a is b or (type(a) in (bool, int, tuple) and a == b) for a, b in zip(before, made_from)
         ):  # the same data: the same badges (a drag paints dozens of frames a second)
             return list(badges)
         badges = site_badges(layer, results, dots)

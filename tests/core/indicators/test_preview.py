@@ -245,10 +245,15 @@ def test_with_the_other_sites_the_preview_is_the_site_s_row_of_the_whole_table(s
         geometry, own, lot = _site(rng)
         if sketch:
             moved = pd.concat(
-                [sites, gpd.GeoDataFrame(
-                    {"radius_m": [own], "lot_area_m2": [lot]}, geometry=[geometry], crs=CRS,
-                    index=["new"],
-                )]  # fmt: skip
+                [
+                    sites,
+                    gpd.GeoDataFrame(
+                        {"radius_m": [own], "lot_area_m2": [lot]},
+                        geometry=[geometry],
+                        crs=CRS,
+                        index=["new"],
+                    ),
+                ]  # fmt: skip
             )
             rest, label = sites, "new"
         else:
