@@ -67,7 +67,7 @@ from app.ui.indicators.coverage_marks import (
     unknown as is_unknown,
 )
 from app.ui.indicators.robust_cells import card_line
-from app.ui.indicators.title_line import TitleLine
+from app.ui.indicators.text_line import TextLine
 
 #: The colour of a "does not permit" value, in the card, the table and the chart.
 NOT_PERMITTED = QColor("#b00020")
@@ -79,7 +79,7 @@ POINTS_COLUMN = BREAKDOWN_COLUMNS - 1
 SHARE_COLUMN = BREAKDOWN_COLUMNS - 2
 
 
-def _set_text(label: QLabel | TitleLine, text: str) -> None:
+def _set_text(label: QLabel | TextLine, text: str) -> None:
     """Set a label's text only when it changes (a new text lays the label out again)."""
     if label.text() != text:
         label.setText(text)
@@ -224,7 +224,7 @@ class SiteCard(QWidget):
         super().__init__(parent)
         self._fitted: tuple = ()  # the rows and language the name column was fitted to
         self.weights = weights
-        self.title = TitleLine("", self)  # a QLabel would lay the panel out at every text
+        self.title = TextLine("", self)  # a QLabel would lay the panel out at every text
         self.title.setObjectName("cardTitle")
         self.coverage_note = QLabel("", self)  # "◐ partial: start-ups cover 40 % …"
         self.coverage_note.setObjectName("cardCoverageNote")
@@ -260,9 +260,9 @@ class SiteCard(QWidget):
             compact and bool(self.transforms.text())
         )
         score_layout.addWidget(self.transforms)
-        self.score_note = QLabel("", score)  # left-out criteria, entered weights, rounding
+        # left-out criteria, entered weights, rounding (which comes and goes while live)
+        self.score_note = TextLine("", score, rich=False)
         self.score_note.setObjectName("scoreNote")
-        self.score_note.setWordWrap(True)
         self.score_note.setStyleSheet(f"color: {LEFT_OUT.name()}")
         self.score_note.hide()
         score_layout.addWidget(self.score_note)
@@ -637,7 +637,9 @@ class SiteCard(QWidget):
                 )
             )
         _set_text(self.score_note, "\n".join(notes))
-        self.score_note.setVisible(bool(notes))
+        # live: the note keeps its place and height (no layout at every frame)
+        self.score_note.keep_height(self._live)
+        self.score_note.setVisible(bool(notes) or self._live)
 
     def values(self) -> dict[str, str]:
         """Indicator column name (docs/indicators.md) → shown value text (tests, copy)."""
