@@ -160,6 +160,7 @@ class BreakdownTable(QTableWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(0, BREAKDOWN_COLUMNS, parent)
         self.compact = False
+        self._wanted: dict[int, int] = {}  # column -> its widest line (fit_columns)
         self.on_compact: Callable[[bool], None] = lambda compact: None
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -195,9 +196,18 @@ class BreakdownTable(QTableWidget):
         lines = [line for text in texts for line in text.split("\n")]
         return max(metrics.horizontalAdvance(line) for line in lines) + 14
 
-    def fit_columns(self) -> None:
-        """Show the transform and reference columns when every column fits."""
-        need = self.MIN_CRITERION + sum(self.wanted_width(c) for c in range(1, self.columnCount()))
+    def fit_columns(self, columns=None) -> None:
+        """Show the transform and reference columns when every column fits.
+
+        ``columns``: the columns whose cells changed (their widths are measured again;
+        the others' are remembered); None: all.
+        """
+        for column in range(1, self.columnCount()) if columns is None else columns:
+            if column:
+                self._wanted[column] = self.wanted_width(column)
+        need = self.MIN_CRITERION + sum(
+            self._wanted.get(c) or self.wanted_width(c) for c in range(1, self.columnCount())
+        )
         compact = need > self.viewport().width()
         for column in self.DETAIL_COLUMNS:
             self.setColumnHidden(column, compact)
@@ -456,7 +466,8 @@ class SiteCard(QWidget):
                         changed.add(position)
             if self._sized_by_hand:
                 for position in changed:
-                    self.card.resizeRowToContents(position)
+                    if self._may_wrap(position):
+                        self.card.resizeRowToContents(position)
             return
         self.card.setRowCount(len(shown))  # at once, not a row insertion per indicator
         for position, column in enumerate(shown):
@@ -477,6 +488,18 @@ class SiteCard(QWidget):
         if names != self._fitted:  # whole indicator names where the width allows
             self._fitted = names  # (a resize fits them again)
             self.card.fit_columns()
+
+    def _may_wrap(self, position: int) -> bool:
+        """Whether the card's row may need another height: a value wider than its
+        column, or a row that is not one line high (measuring a row costs more)."""
+        item = self.card.item(position, 1)
+        one_line = self.card.verticalHeader().defaultSectionSize()
+        return (
+            self.card.rowHeight(position) != one_line
+            or "\n" in item.text()
+            or self.card.fontMetrics().horizontalAdvance(item.text()) + 12
+            > self.card.columnWidth(1)
+        )
 
     @staticmethod
     def _set_value(item: QTableWidgetItem, column: str, row: dict) -> bool:
@@ -560,14 +583,17 @@ class SiteCard(QWidget):
             )
         )
         if self.breakdown.rowCount() == len(rows):  # the same rows: changed cells only
+            columns: set[int] = set()
             with batched(self.breakdown) as changed:
                 for position, (cells, tips, grey, _bold) in enumerate(rows):
-                    if self._update_row(position, cells, tips, grey):
+                    if self._update_row(position, cells, tips, grey, columns):
                         changed.add(position)
-            if changed and self._sized_by_hand:
-                self._size_breakdown(changed)
+            if changed and self._sized_by_hand:  # rows are one line unless a cell has two
+                self._size_breakdown(
+                    [r for r in changed if any("\n" in c for c in rows[r][0])], columns
+                )
             if changed:
-                self.breakdown.fit_columns()
+                self.breakdown.fit_columns(columns)
             return score_text
         self.breakdown.setRowCount(0)
         for cells, tips, grey, bold in rows:
@@ -578,15 +604,19 @@ class SiteCard(QWidget):
         self.breakdown.fit_columns()
         return score_text
 
-    def _size_breakdown(self, rows) -> None:
-        """The number columns and the ``rows`` of the breakdown to their contents."""
-        for column in range(1, BREAKDOWN_COLUMNS):
-            self.breakdown.resizeColumnToContents(column)
+    def _size_breakdown(self, rows, columns=range(1, BREAKDOWN_COLUMNS)) -> None:
+        """The number ``columns`` and the ``rows`` of the breakdown to their contents."""
+        for column in columns:
+            if column:
+                self.breakdown.resizeColumnToContents(column)
         for position in rows:
             self.breakdown.resizeRowToContents(position)
 
-    def _update_row(self, position: int, cells: list[str], tips: list[str], grey: bool) -> bool:
-        """Set the cells of breakdown row ``position`` that differ; True if one did."""
+    def _update_row(
+        self, position: int, cells: list[str], tips: list[str], grey: bool, columns: set[int]
+    ) -> bool:
+        """Set the cells of breakdown row ``position`` that differ; True if one did (its
+        column added to ``columns``)."""
         changed = False
         colour = LEFT_OUT if grey else None
         for column, (text, tip) in enumerate(zip(cells, tips, strict=True)):
@@ -594,6 +624,7 @@ class SiteCard(QWidget):
             if item.text() != text:
                 item.setText(text)
                 changed = True
+                columns.add(column)
             if item.toolTip() != tip:
                 item.setToolTip(tip)
             if item.data(Qt.ItemDataRole.ForegroundRole) != colour:

@@ -33,6 +33,7 @@ class TextLine(QWidget):
         self._rich = rich
         self._keep = False
         self._floor = 0  # the height kept (keep_height)
+        self._measured: dict[int, int] = {}
         self._document = QTextDocument(self)
         self._document.setDocumentMargin(0)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -48,7 +49,7 @@ class TextLine(QWidget):
         """Show ``text``; the layout is asked again only if the height changes."""
         if text == self._text:
             return
-        before = self.heightForWidth(self.width())
+        before = self._measured.get(self.width()) or self.heightForWidth(self.width())
         self._text = text
         self._document.setDefaultFont(self.font())
         if self._rich:
@@ -63,7 +64,7 @@ class TextLine(QWidget):
         """Keep the tallest height shown from now on (True) or follow the text again."""
         if keep == self._keep:
             return
-        self._keep, self._floor = keep, 0
+        self._keep, self._floor, self._measured = keep, 0, {}
         if not keep:
             self.updateGeometry()
 
@@ -74,8 +75,8 @@ class TextLine(QWidget):
         self._document.setTextWidth(max(width, 1))
         height = math.ceil(self._document.size().height())
         if self._keep:
-            self._floor = max(self._floor, height)
-            return self._floor
+            self._floor = height = max(self._floor, height)
+        self._measured = {width: height}  # the answer for this text at the last width
         return height
 
     def sizeHint(self) -> QSize:
@@ -88,6 +89,7 @@ class TextLine(QWidget):
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         self._document.setDefaultFont(self.font())  # a font change: the same text again
+        self._measured = {}
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
