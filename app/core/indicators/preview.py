@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -85,6 +86,61 @@ class OtherSites:
     shares: np.ndarray
     position: int
     references: References
+    #: the partial sites per criteria used (a drag asks for the same few sets)
+    _partial_cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def scored(self) -> np.ndarray:
+        """Which other sites have a known criterion (are scored)."""
+        return np.isfinite(self.values).any(axis=1)
+
+    @cached_property
+    def missing(self) -> np.ndarray:
+        """Other sites x criteria: unknown for a scored site (leaves it out for all)."""
+        return ~np.isfinite(self.values) & self.scored[:, None]
+
+    @cached_property
+    def left_out_items(self) -> tuple[tuple[tuple, tuple], ...]:
+        """Per criterion, the (label, reason) of the other sites lacking it, those
+        before the previewed site and those after it."""
+        out = []
+        for k in range(len(CRITERIA)):
+            rows = np.flatnonzero(self.missing[:, k]).tolist()
+            items = [(r, (self.labels[r], self.reasons[k][r])) for r in rows]
+            out.append(
+                (
+                    tuple(i for r, i in items if r < self.position),
+                    tuple(i for r, i in items if r >= self.position),
+                )
+            )
+        return tuple(out)
+
+    def partial_sites(self, used: tuple[str, ...], scored: bool) -> tuple[list, int]:
+        """The other sites compared on partial data when ``used`` criteria count
+        (``scored``: the scores are known at all), and how many come before the
+        previewed site."""
+        key = (used, scored)
+        if key not in self._partial_cache:
+            columns = [i for i, f in enumerate(FAMILIES) if any(FAMILY_OF[k] == f for k in used)]
+            matrix = self.shares[:, columns]
+            matrix = np.where(np.isfinite(matrix), matrix, 1.0)
+            short = matrix < 1.0
+            # every used criterion is known for a scored site: its score is known
+            rows = np.flatnonzero(short.any(axis=1) & self.scored & scored).tolist()
+            sites = [
+                PartialSite(
+                    self.labels[row],
+                    tuple(
+                        (FAMILIES[i], float(matrix[row, col]))
+                        for col, i in enumerate(columns)
+                        if short[row, col]
+                    ),
+                )
+                for row in rows
+            ]
+            self._partial_cache[key] = (sites, sum(1 for row in rows if row < self.position))
+        sites, before = self._partial_cache[key]
+        return list(sites), before
 
     @classmethod
     def from_table(
@@ -337,30 +393,20 @@ def _ranking_basis(
 ) -> ScoreBasis:
     """:func:`~app.core.indicators.basis.score_basis` of the whole ranking, the site at
     ``others.position`` (without its partial sites)."""
-    known_o = np.isfinite(others.values)
-    scored_o = known_o.any(axis=1)
-    missing_o = ~known_o & scored_o[:, None]
     known = np.isfinite(criteria)
     scored = bool(known.any())
     missing = ~known & scored
-    gaps = (missing_o.any(axis=0) | missing).tolist()
+    gaps = (others.missing.any(axis=0) | missing).tolist()
     used = tuple(c.key for c, gap in zip(CRITERIA, gaps) if not gap)
-    at = others.position
     left_out = []
     for k, c in enumerate(CRITERIA):
         if not gaps[k]:
             continue
-        rows = np.flatnonzero(missing_o[:, k]).tolist()
-        before = [r for r in rows if r < at]
-        after = [r for r in rows if r >= at]
-        mine = [(name, _reason(values, c.key))] if missing[k] else []
-        items = (
-            [(others.labels[r], others.reasons[k][r]) for r in before]
-            + mine
-            + [(others.labels[r], others.reasons[k][r]) for r in after]
-        )
+        before, after = others.left_out_items[k]
+        items = before + (((name, _reason(values, c.key)),) if missing[k] else ()) + after
         left_out.append(LeftOut(c.key, tuple(i[0] for i in items), tuple(i[1] for i in items)))
-    return ScoreBasis(used, tuple(left_out), weights, references, int(scored_o.sum()) + int(scored))
+    n_sites = int(others.scored.sum()) + int(scored)
+    return ScoreBasis(used, tuple(left_out), weights, references, n_sites)
 
 
 def _ranking_partial(
@@ -368,26 +414,9 @@ def _ranking_partial(
 ) -> tuple[ScoreBasis, bool]:
     """The partial sites of the whole ranking
     (:func:`~app.core.indicators.scoring.partial_sites`) and the site's own flag."""
-    columns = [i for i, f in enumerate(FAMILIES) if any(FAMILY_OF[key] == f for key in basis.used)]
-    families = [FAMILIES[i] for i in columns]
-    matrix = others.shares[:, columns]
-    matrix = np.where(np.isfinite(matrix), matrix, 1.0)
-    short = matrix < 1.0
-    # the others' scores: every used criterion is known for a scored site
-    known_o = np.isfinite(others.values).any(axis=1)
-    scored_o = known_o & bool(basis.used) & (basis.entered_total() > 0)
-    flags = short.any(axis=1) & scored_o
-    sites = [
-        PartialSite(
-            others.labels[row],
-            tuple((family, float(matrix[row, col])) for col, family in enumerate(families)
-                  if short[row, col]),
-        )
-        for row in np.flatnonzero(flags).tolist()
-    ]  # fmt: skip
+    sites, before = others.partial_sites(basis.used, bool(basis.used) and basis.entered_total() > 0)
     mine = _partial(basis.used, shares, score, name)
     if mine is not None:
-        before = sum(1 for row in np.flatnonzero(flags).tolist() if row < others.position)
         sites.insert(before, mine)
     return (
         ScoreBasis(
