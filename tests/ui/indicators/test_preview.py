@@ -56,8 +56,9 @@ def _drag(qtbot, w, start, steps):
     w.indicators.previewChanged.connect(published.append)
     qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=at(w, *start))
     for x, y in steps:
+        count = len(published)
         qtbot.mouseMove(w.canvas, at(w, x, y))
-        qtbot.waitUntil(lambda: bool(published) and published[-1] is not None, timeout=5000)
+        qtbot.waitUntil(lambda: len(published) > count, timeout=5000)
         QApplication.processEvents()
     w.indicators.previewChanged.disconnect(published.append)
     return published[-1]
@@ -139,3 +140,44 @@ def test_a_drag_is_scored_with_the_other_sites_as_after_the_drop(qtbot, gvalley)
     assert panel.site_card.breakdown_rows() == breakdown
     assert panel.site_card.score_note.text() == note
     assert_row_equal(live, w.indicators.results.loc[square])
+
+
+def _cells(card):
+    rows = []
+    for table in (card.card, card.breakdown):
+        for r in range(table.rowCount()):
+            for c in range(table.columnCount()):
+                item = table.item(r, c)
+                colour = item.foreground().color().name() if item.foreground().style() else ""
+                rows.append((item.text(), colour, item.toolTip()))
+    return rows
+
+
+def test_the_card_updated_in_place_shows_what_a_fresh_card_shows(qtbot, gvalley):
+    """A drag updates only the card's changed cells: after every move the card reads as
+    a card filled afresh with the same preview (texts, colours, tooltips, notes)."""
+    from app.ui.indicators.card import SiteCard
+
+    w, cx, cy = gvalley
+    panel = w.indicators_panel
+    fresh = SiteCard(lambda: w.indicators.weights)
+    qtbot.addWidget(fresh)
+    fresh.resize(panel.site_card.size())
+    w.set_tool("edit_tool")
+    published = []
+    w.indicators.previewChanged.connect(published.append)
+    qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=at(w, cx, cy))
+    # across G-Valley and out of the zoning layer (unknown zoning, no floor area)
+    places = [(cx + 300 * k, cy - 250 * k) for k in range(1, 6)] + [(cx + 40_000, cy)]
+    for x, y in places:
+        count = len(published)
+        qtbot.mouseMove(w.canvas, at(w, x, y))
+        qtbot.waitUntil(lambda: len(published) > count, timeout=5000)
+        fresh.show_site(published[-1], live=True)
+        assert _cells(panel.site_card) == _cells(fresh)
+        for label in ("title", "score_note", "coverage_note", "robust_note"):
+            assert getattr(panel.site_card, label).text() == getattr(fresh, label).text()
+    qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=at(w, *places[-1]))
+    w.indicators.previewChanged.disconnect(published.append)
+    w.indicators.wait()
+    assert len({str(p.values["dominant_zone"]) for p in published if p is not None}) > 1
