@@ -14,7 +14,9 @@ outside a layer's coverage reads "unknown" in grey, never 0
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 from PySide6.QtCore import QSize, Qt
@@ -42,7 +44,14 @@ from app.core.indicators.format import (
     rounded_parts,
 )
 from app.core.indicators.labels import tooltip
-from app.core.indicators.score import BASIS, Weights, left_out_notes, score_breakdown
+from app.core.indicators.preview import SitePreview
+from app.core.indicators.score import (
+    BASIS,
+    ScoreBasis,
+    Weights,
+    left_out_notes,
+    score_breakdown,
+)
 from app.core.sites.names import display_name
 from app.ui.i18n import language, tr
 from app.ui.indicators.coverage_marks import (
@@ -58,6 +67,7 @@ from app.ui.indicators.coverage_marks import (
     unknown as is_unknown,
 )
 from app.ui.indicators.robust_cells import card_line
+from app.ui.indicators.text_line import TextLine
 
 #: The colour of a "does not permit" value, in the card, the table and the chart.
 NOT_PERMITTED = QColor("#b00020")
@@ -67,6 +77,33 @@ LEFT_OUT = QColor("#777777")
 BREAKDOWN_COLUMNS = 7
 POINTS_COLUMN = BREAKDOWN_COLUMNS - 1
 SHARE_COLUMN = BREAKDOWN_COLUMNS - 2
+
+
+def _set_text(label: QLabel | TextLine, text: str) -> None:
+    """Set a label's text only when it changes (a new text lays the label out again)."""
+    if label.text() != text:
+        label.setText(text)
+
+
+@contextmanager
+def batched(table: QTableWidget) -> Iterator[set[int]]:
+    """Cell changes made inside as one model change per run of changed rows (add each
+    changed row to the set yielded): each ``setText`` would otherwise make the view
+    lay its rows out again (about 0.2 ms a cell)."""
+    model = table.model()
+    blocked_before = model.blockSignals(True)
+    changed: set[int] = set()
+    try:
+        yield changed
+    finally:
+        model.blockSignals(blocked_before)
+    last = table.columnCount() - 1
+    rows = sorted(r for r in changed if 0 <= r < table.rowCount())
+    while rows and last >= 0:
+        first = end = rows.pop(0)
+        while rows and rows[0] == end + 1:
+            end = rows.pop(0)
+        model.dataChanged.emit(model.index(first, 0), model.index(end, last), [])
 
 
 def compact_rows(table: QTableView) -> None:
@@ -123,6 +160,7 @@ class BreakdownTable(QTableWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(0, BREAKDOWN_COLUMNS, parent)
         self.compact = False
+        self._wanted: dict[int, int] = {}  # column -> its widest line (fit_columns)
         self.on_compact: Callable[[bool], None] = lambda compact: None
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -158,9 +196,18 @@ class BreakdownTable(QTableWidget):
         lines = [line for text in texts for line in text.split("\n")]
         return max(metrics.horizontalAdvance(line) for line in lines) + 14
 
-    def fit_columns(self) -> None:
-        """Show the transform and reference columns when every column fits."""
-        need = self.MIN_CRITERION + sum(self.wanted_width(c) for c in range(1, self.columnCount()))
+    def fit_columns(self, columns=None) -> None:
+        """Show the transform and reference columns when every column fits.
+
+        ``columns``: the columns whose cells changed (their widths are measured again;
+        the others' are remembered); None: all.
+        """
+        for column in range(1, self.columnCount()) if columns is None else columns:
+            if column:
+                self._wanted[column] = self.wanted_width(column)
+        need = self.MIN_CRITERION + sum(
+            self._wanted.get(c) or self.wanted_width(c) for c in range(1, self.columnCount())
+        )
         compact = need > self.viewport().width()
         for column in self.DETAIL_COLUMNS:
             self.setColumnHidden(column, compact)
@@ -187,9 +234,8 @@ class SiteCard(QWidget):
         super().__init__(parent)
         self._fitted: tuple = ()  # the rows and language the name column was fitted to
         self.weights = weights
-        self.title = QLabel("", self)
+        self.title = TextLine("", self)  # a QLabel would lay the panel out at every text
         self.title.setObjectName("cardTitle")
-        self.title.setWordWrap(True)
         self.coverage_note = QLabel("", self)  # "◐ partial: start-ups cover 40 % …"
         self.coverage_note.setObjectName("cardCoverageNote")
         self.coverage_note.setWordWrap(True)
@@ -224,9 +270,9 @@ class SiteCard(QWidget):
             compact and bool(self.transforms.text())
         )
         score_layout.addWidget(self.transforms)
-        self.score_note = QLabel("", score)  # left-out criteria, entered weights, rounding
+        # left-out criteria, entered weights, rounding (which comes and goes while live)
+        self.score_note = TextLine("", score, rich=False)
         self.score_note.setObjectName("scoreNote")
-        self.score_note.setWordWrap(True)
         self.score_note.setStyleSheet(f"color: {LEFT_OUT.name()}")
         self.score_note.hide()
         score_layout.addWidget(self.score_note)
@@ -248,8 +294,10 @@ class SiteCard(QWidget):
         layout.addWidget(self.coverage_note)
         layout.addWidget(self.robust_note)
         layout.addWidget(self.splitter, 1)
-        self._frame: pd.DataFrame | None = None
+        self._frame: pd.DataFrame | SitePreview | None = None
         self._live = False
+        self._shown_rows: tuple = ()  # the indicator rows shown (updated in place)
+        self._sized_by_hand = False  # live: rows and columns sized where cells change
         self._adjusted = False  # a shown point differs from its own rounding
         self._transforms: list[str] = []  # "criterion transform (reference)" per row
 
@@ -283,30 +331,46 @@ class SiteCard(QWidget):
         )
         self.show_site(self._frame, self._live)
 
-    def show_site(self, frame: pd.DataFrame | None, live: bool = False) -> None:
-        """Fill the card with the one-row ``frame`` (None: empty card).
+    def show_site(self, frame: pd.DataFrame | SitePreview | None, live: bool = False) -> None:
+        """Fill the card with one site (None: empty card).
+
+        Only the texts that changed are set: a live drag shows dozens of places a
+        second, with the same rows each time.
 
         Parameters
         ----------
-        frame : DataFrame or None
+        frame : DataFrame, SitePreview or None
             One row of the indicator table (``name``, ``score``, the indicator columns
             and, unless ``live``, ``rank``); its ``attrs`` hold the ranking's score basis
             (app.core.indicators.score.BASIS), so that its points follow the ranking's.
+            Or a :class:`~app.core.indicators.preview.SitePreview` (a dragged site's
+            fast path: its values with ``name``, its basis and breakdown).
         live : bool
             The row is a preview of a site being moved, not saved.
         """
         self._frame, self._live = frame, live
-        self.card.setRowCount(0)
-        self.breakdown.setRowCount(0)
-        self.score_note.hide()
-        self.transforms.hide()
-        self.coverage_note.hide()
-        self.robust_note.hide()
-        if frame is None or frame.empty:
-            self.title.setText(tr("Select or sketch a site to see its indicators"))
+        self._size_by_hand(live)
+        if frame is None or (isinstance(frame, pd.DataFrame) and frame.empty):
+            self.card.setRowCount(0)
+            self.breakdown.setRowCount(0)
+            for note in (self.score_note, self.transforms, self.coverage_note, self.robust_note):
+                note.hide()
+            self._shown_rows = ()
+            _set_text(self.title, tr("Select or sketch a site to see its indicators"))
             return
-        series = frame.iloc[0]
-        row = dict(zip(series.index, series.to_numpy()))  # read a hundred times per card
+        if isinstance(frame, SitePreview):
+            row = frame.values  # read a hundred times per card
+            basis: ScoreBasis | None = frame.basis
+            parts = list(frame.breakdown)
+            columns: list[str] = list(row)
+            series = None
+        else:
+            series = frame.iloc[0]
+            row = dict(zip(series.index, series.to_numpy()))
+            basis = frame.attrs.get(BASIS)
+            weights = None if BASIS in frame.attrs else self.weights()
+            parts = score_breakdown(frame, weights).to_dict("records")
+            columns = list(frame.columns)
         permitted = row.get("use_permitted")
         coverage = row.get("zoning_coverage")
         unknown = (
@@ -327,11 +391,11 @@ class SiteCard(QWidget):
             else ""
         )
         rank = "" if live or "rank" not in row else f"#{int(row['rank'])} · "
-        parts = score_breakdown(frame, None if BASIS in frame.attrs else self.weights())
         score_text = self._fill_breakdown(parts, row["score"])
         partial = is_partial(row)
         lines = partial_lines(row)
-        self.title.setText(
+        _set_text(
+            self.title,
             f"<b>{rank}{html.escape(display_name(str(row['name']), language()))}</b> — "
             + tr("score {score}", score=score_text)
             + (" <i>" + tr("(live, not saved)") + "</i>" if live else "")
@@ -340,66 +404,140 @@ class SiteCard(QWidget):
                 if partial
                 else ""
             )
-            + flag
+            + flag,
         )
         if lines:
             head = tr("Partial data (ranked after complete sites):") if partial else tr("Coverage:")
-            self.coverage_note.setText("\n".join([head, *(f"{PARTIAL_MARK} {x}" for x in lines)]))
+            _set_text(
+                self.coverage_note,
+                "\n".join([head, *(f"{PARTIAL_MARK} {x}" for x in lines)]),
+            )
             self.coverage_note.setToolTip(
                 tr(
                     "A layer covers only part of the catchment: its values are computed from "
                     "the covered part, and are unknown (not 0) where nothing is covered"
                 )
             )
-            self.coverage_note.show()
-        robust = "" if live else card_line(row, language())
-        self.robust_note.setText(robust)
+        self.coverage_note.setVisible(bool(lines))
+        robust = (
+            tr("Rank and robustness: updated when the site is dropped")
+            if live
+            else card_line(row, language())
+        )
+        _set_text(self.robust_note, robust)
+        style = f"color: {LEFT_OUT.name()}" if live else ""
+        if self.robust_note.styleSheet() != style:  # a new style sheet polishes again
+            self.robust_note.setStyleSheet(style)
         self.robust_note.setVisible(bool(robust))
-        shown = columns_of(frame.columns, COLUMNS)
+        self._fill_card(row, columns_of(columns, COLUMNS), series)
+        self._show_notes(basis, parts)
+        _set_text(
+            self.transforms,
+            tr("Transforms (reference): {list}", list=" · ".join(self._transforms)),
+        )
+        self.transforms.setVisible(self.breakdown.compact)
+
+    def _size_by_hand(self, live: bool) -> None:
+        """While live, the tables' rows (and the breakdown's number columns) are sized
+        only where a cell changed: sized to their contents by the headers, every change
+        measures every row again (about 0.25 ms a change)."""
+        if live == self._sized_by_hand:
+            return
+        self._sized_by_hand = live
+        mode = (
+            QHeaderView.ResizeMode.Interactive if live else QHeaderView.ResizeMode.ResizeToContents
+        )
+        for table in (self.card, self.breakdown):
+            table.verticalHeader().setSectionResizeMode(mode)
+        for column in range(1, BREAKDOWN_COLUMNS):
+            self.breakdown.horizontalHeader().setSectionResizeMode(column, mode)
+
+    def _fill_card(self, row: dict, shown: list[str], series: pd.Series | None) -> None:
+        """The indicator rows: changed values only when the rows are the same as shown."""
+        from app.core.network.catchment import REACH_COLUMN
+        from app.ui.network.card import add_reach_row
+
+        names = (tuple(shown), language())
+        reach = series is not None and REACH_COLUMN in series.index
+        if names == self._shown_rows and not reach and self.card.rowCount() == len(shown):
+            with batched(self.card) as changed:
+                for position, column in enumerate(shown):
+                    if self._set_value(self.card.item(position, 1), column, row):
+                        changed.add(position)
+            if self._sized_by_hand:
+                for position in changed:
+                    if self._may_wrap(position):
+                        self.card.resizeRowToContents(position)
+            return
         self.card.setRowCount(len(shown))  # at once, not a row insertion per indicator
         for position, column in enumerate(shown):
             tip = tooltip(column, DEFINITIONS.get(column, ""), language())
             name = QTableWidgetItem(column_label(column, language()))
             name.setData(Qt.ItemDataRole.UserRole, column)
             name.setToolTip(tip)
-            value = QTableWidgetItem(cell_text(column, row, language()))
+            value = QTableWidgetItem()
             value.setToolTip(tip)
-            if column == "use_permitted" and blocked(permitted):
-                value.setForeground(NOT_PERMITTED)
-            elif is_unknown(row, column):
-                value.setForeground(UNKNOWN)
+            self._set_value(value, column, row)
             self.card.setItem(position, 0, name)
             self.card.setItem(position, 1, value)
-        from app.ui.network.card import add_reach_row
-
-        add_reach_row(self.card, series)  # walking catchment: reach ratio and catchment
-        names = (tuple(shown), language())
+        if series is not None:
+            add_reach_row(self.card, series)  # walking catchment: reach ratio and catchment
+        if self._sized_by_hand:
+            self.card.resizeRowsToContents()
+        self._shown_rows = () if reach else names
         if names != self._fitted:  # whole indicator names where the width allows
             self._fitted = names  # (a resize fits them again)
             self.card.fit_columns()
-        self._show_notes(frame, parts)
-        self.transforms.setText(
-            tr("Transforms (reference): {list}", list=" · ".join(self._transforms))
-        )
-        self.breakdown.fit_columns()
-        self.transforms.setVisible(self.breakdown.compact)
 
-    def _fill_breakdown(self, parts: pd.DataFrame, score) -> str:
+    def _may_wrap(self, position: int) -> bool:
+        """Whether the card's row may need another height: a value wider than its
+        column, or a row that is not one line high (measuring a row costs more)."""
+        item = self.card.item(position, 1)
+        one_line = self.card.verticalHeader().defaultSectionSize()
+        return (
+            self.card.rowHeight(position) != one_line
+            or "\n" in item.text()
+            or self.card.fontMetrics().horizontalAdvance(item.text()) + 12
+            > self.card.columnWidth(1)
+        )
+
+    @staticmethod
+    def _set_value(item: QTableWidgetItem, column: str, row: dict) -> bool:
+        """The value cell's text and colour, set only where they change; True if they
+        did."""
+        text = cell_text(column, row, language())
+        changed = item.text() != text
+        if changed:
+            item.setText(text)
+        colour = (
+            NOT_PERMITTED
+            if column == "use_permitted" and blocked(row.get("use_permitted"))
+            else UNKNOWN
+            if is_unknown(row, column)
+            else None
+        )
+        if item.data(Qt.ItemDataRole.ForegroundRole) != colour:
+            item.setData(Qt.ItemDataRole.ForegroundRole, colour)
+            changed = True
+        return changed
+
+    def _fill_breakdown(self, parts: list[dict], score) -> str:
         """One row per criterion and a total row; returns the score's text."""
-        used = parts["used"].to_numpy(dtype=bool)
-        points = parts["points"].where(used).to_numpy(dtype=float)
+        used = [bool(part["used"]) for part in parts]
+        points = [part["points"] if ok else math.nan for part, ok in zip(parts, used)]
         point_texts, total = rounded_parts(points)
-        share_texts, _ = rounded_parts(100.0 * parts["weight_share"].where(used).to_numpy(float))
-        entered = float(parts.loc[used, "weight"].sum())
+        share_texts, _ = rounded_parts(
+            [100.0 * part["weight_share"] if ok else math.nan for part, ok in zip(parts, used)]
+        )
+        entered = float(sum(part["weight"] for part, ok in zip(parts, used) if ok))
         show_entered = abs(entered - 1.0) > 1e-9
         score_text = "—" if is_missing(score) else total
         self._transforms = []
         self._adjusted = any(
             text != f"{p:.1f}" for text, p in zip(point_texts, points) if text != "—"
         )
-        for part, point_text, share_text in zip(
-            parts.to_dict("records"), point_texts, share_texts, strict=True
-        ):
+        rows: list[tuple[list[str], list[str], bool, bool]] = []
+        for part, point_text, share_text in zip(parts, point_texts, share_texts, strict=True):
             column, reference = part["column"], part["reference"]
             share = (
                 share_text
@@ -435,14 +573,64 @@ class SiteCard(QWidget):
                 if is_missing(exact)
                 else f"100 × {part['weight_share']:.4f} × {value:.4f} = {exact:.4f}"
             )
-            self._add_row(cells, tips, grey=not part["used"])
-        self._add_row(
-            [tr("Score"), "", "", "", "", "100.0 %", score_text],
-            [""] * (BREAKDOWN_COLUMNS - 1) + [tr("the sum of the unrounded points")],
-            bold=True,
+            rows.append((cells, tips, not part["used"], False))
+        rows.append(
+            (
+                [tr("Score"), "", "", "", "", "100.0 %", score_text],
+                [""] * (BREAKDOWN_COLUMNS - 1) + [tr("the sum of the unrounded points")],
+                False,
+                True,
+            )
         )
+        if self.breakdown.rowCount() == len(rows):  # the same rows: changed cells only
+            columns: set[int] = set()
+            with batched(self.breakdown) as changed:
+                for position, (cells, tips, grey, _bold) in enumerate(rows):
+                    if self._update_row(position, cells, tips, grey, columns):
+                        changed.add(position)
+            if changed and self._sized_by_hand:  # rows are one line unless a cell has two
+                self._size_breakdown(
+                    [r for r in changed if any("\n" in c for c in rows[r][0])], columns
+                )
+            if changed:
+                self.breakdown.fit_columns(columns)
+            return score_text
+        self.breakdown.setRowCount(0)
+        for cells, tips, grey, bold in rows:
+            self._add_row(cells, tips, grey=grey, bold=bold)
+        if self._sized_by_hand:
+            self._size_breakdown(range(len(rows)))
         self.breakdown.updateGeometry()
+        self.breakdown.fit_columns()
         return score_text
+
+    def _size_breakdown(self, rows, columns=range(1, BREAKDOWN_COLUMNS)) -> None:
+        """The number ``columns`` and the ``rows`` of the breakdown to their contents."""
+        for column in columns:
+            if column:
+                self.breakdown.resizeColumnToContents(column)
+        for position in rows:
+            self.breakdown.resizeRowToContents(position)
+
+    def _update_row(
+        self, position: int, cells: list[str], tips: list[str], grey: bool, columns: set[int]
+    ) -> bool:
+        """Set the cells of breakdown row ``position`` that differ; True if one did (its
+        column added to ``columns``)."""
+        changed = False
+        colour = LEFT_OUT if grey else None
+        for column, (text, tip) in enumerate(zip(cells, tips, strict=True)):
+            item = self.breakdown.item(position, column)
+            if item.text() != text:
+                item.setText(text)
+                changed = True
+                columns.add(column)
+            if item.toolTip() != tip:
+                item.setToolTip(tip)
+            if item.data(Qt.ItemDataRole.ForegroundRole) != colour:
+                item.setData(Qt.ItemDataRole.ForegroundRole, colour)
+                changed = True
+        return changed
 
     def _add_row(self, cells: list[str], tips: list[str], grey=False, bold=False) -> None:
         position = self.breakdown.rowCount()
@@ -453,20 +641,17 @@ class SiteCard(QWidget):
             if column:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if grey:
-                item.setForeground(LEFT_OUT)
+                item.setData(Qt.ItemDataRole.ForegroundRole, LEFT_OUT)
             if bold:
                 font = item.font()
                 font.setBold(True)
                 item.setFont(font)
             self.breakdown.setItem(position, column, item)
 
-    def _show_notes(self, frame: pd.DataFrame, parts: pd.DataFrame) -> None:
+    def _show_notes(self, basis: ScoreBasis | None, parts: list[dict]) -> None:
         """What the score leaves out, how the weights were entered, how it is rounded."""
-        notes = left_out_notes(
-            frame.attrs.get(BASIS), language(), name=lambda site: display_name(site, language())
-        )
-        used = parts["used"].to_numpy(dtype=bool)
-        entered = float(parts["weight"].to_numpy(dtype=float)[used].sum())
+        notes = left_out_notes(basis, language(), name=lambda site: display_name(site, language()))
+        entered = float(sum(part["weight"] for part in parts if part["used"]))
         if abs(entered - 1.0) > 1e-9:
             notes.append(
                 tr(
@@ -482,8 +667,10 @@ class SiteCard(QWidget):
                     "be 0.1 off its own rounding (exact value in its tooltip)."
                 )
             )
-        self.score_note.setText("\n".join(notes))
-        self.score_note.setVisible(bool(notes))
+        _set_text(self.score_note, "\n".join(notes))
+        # live: the note keeps its place and height (no layout at every frame)
+        self.score_note.keep_height(self._live)
+        self.score_note.setVisible(bool(notes) or self._live)
 
     def values(self) -> dict[str, str]:
         """Indicator column name (docs/indicators.md) → shown value text (tests, copy)."""

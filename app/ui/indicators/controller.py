@@ -8,6 +8,8 @@ never waits; a result that arrives after a newer request is dropped.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -16,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from app.core.decisions.robust import ROBUST_COLUMNS, RobustSettings, robustness_columns
 from app.core.indicators.engine import IndicatorEngine
+from app.core.indicators.preview import OtherSites, SitePreview, preview_site, zoning_shares
 from app.core.indicators.score import BASIS, Weights, rank_sites
 from app.core.project.coverage import role_coverages
 from app.core.project.user_layers import role_layer
@@ -23,7 +26,7 @@ from app.core.sites import edits as site_ops
 from app.core.zoning.rules import ZoningRules
 from app.ui import worker
 from app.ui.i18n import tr
-from layers.model import LayerStack
+from layers.model import WORKING_CRS, LayerStack
 
 CONTEXT = ("startups", "education", "stations", "zoning")
 #: Above this many start-ups a full recomputation runs in a worker thread.
@@ -48,7 +51,9 @@ class IndicatorsController(QObject):
     resultsChanged()
         ``results`` (one row per site, indexed by ``site_id``, plus ``rank``) changed.
     previewChanged(object)
-        A one-row DataFrame for the site being drawn or dragged (or None).
+        The site being drawn or dragged: a
+        :class:`~app.core.indicators.preview.SitePreview` (its values with ``name``;
+        no rank), a one-row DataFrame on the slow path (walking catchment), or None.
     """
 
     resultsChanged = Signal()
@@ -74,7 +79,8 @@ class IndicatorsController(QObject):
         self._generation = 0
         self._task = None
         self._preview_key: tuple | None = None
-        self._preview_template = None
+        self._preview_template: tuple = ()
+        self._others: tuple = ()  # (site id, sites data, results, OtherSites or None)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -235,37 +241,100 @@ class IndicatorsController(QObject):
 
         QApplication.processEvents()
 
-    def preview(self, site_id: str | None, geometry: BaseGeometry | None) -> pd.DataFrame | None:
-        """Indicators of one site as it is being drawn or dragged (not stored)."""
+    def preview(
+        self, site_id: str | None, geometry: BaseGeometry | None
+    ) -> SitePreview | pd.DataFrame | None:
+        """Indicators of one site as it is being drawn or dragged (not stored).
+
+        The fast path (:func:`app.core.indicators.preview.preview_site`) gives the site's
+        values, score basis and breakdown as scalars, without a table, rank or
+        robustness (they follow when the site is dropped), scored with the other sites
+        of the ranking as the site will be once dropped. With a walking catchment
+        (the reach ratio) or a sites layer outside EPSG:5186 the one-row table is
+        computed as the full engine does (a DataFrame).
+        """
         if geometry is None:
             self.previewChanged.emit(None)
             return None
-        sites = self._preview_row(site_id).copy()
-        sites.geometry.values[0] = geometry  # the row is a copy: only its shape changes
-        frame = self._compute(sites, robust=False)
-        self.previewChanged.emit(frame)
-        return frame
+        sites, name, own, lot, fast = self._preview_row(site_id)
+        result: SitePreview | pd.DataFrame
+        if fast and self.walking is None:
+            result = preview_site(
+                self.engine,
+                geometry,
+                self.editing.radius_m,
+                own_radius=own,
+                lot_area=lot,
+                weights=self.weights,
+                name=name,
+                others=self._other_sites(site_id),
+            )
+            result = replace(result, values={"name": name, **result.values})
+        else:
+            sites = sites.copy()
+            sites.geometry.values[0] = geometry  # the row is a copy: only its shape changes
+            result = self._compute(sites, robust=False)
+        self.previewChanged.emit(result)
+        return result
 
-    def _preview_row(self, site_id: str | None):
+    def _other_sites(self, site_id: str | None) -> OtherSites | None:
+        """The other sites of the ranking from the stored results (made once per site,
+        sites' data and results), so that the preview is scored as the site will be
+        once dropped; None when the results do not match the sites (being computed)."""
+        data, results = self.stack.get("sites").data, self.results
+        cached = self._others
+        if cached and cached[0] == site_id and cached[1] is data and cached[2] is results:
+            return cached[3]
+        others = None
+        ids = data["site_id"].to_numpy(dtype=object)
+        if len(results) == len(ids) and "name" in results and (results.index == ids).all():
+            keep = ids != site_id
+            position = len(ids) if site_id is None or keep.all() else int(np.argmin(keep))
+            rest = results[keep]
+            others = OtherSites.from_table(
+                rest,
+                position,
+                zoning_shares(self.engine, np.asarray(data.geometry.values, dtype=object)[keep]),
+                labels=rest["name"].tolist(),
+            )
+        self._others = (site_id, data, results, others)
+        return others
+
+    def _preview_row(self, site_id: str | None) -> tuple:
         """The one-row sites table of a preview (the site's record without its shape, in
-        the schema's columns and types), made once per site and sites' data: a drag
-        previews dozens of shapes a second."""
+        the schema's columns and types), its name, own radius and lot area, and whether
+        the fast path applies (the layer in EPSG:5186); made once per site and sites'
+        data: a drag previews dozens of shapes a second."""
         layer = self.stack.get("sites")
         key = (site_id, id(layer.data), tr("(sketch)"))
         if self._preview_key != key:
-            name, radius = tr("(sketch)"), np.nan
+            name, radius, lot = tr("(sketch)"), np.nan, np.nan
             if site_id is not None:
                 try:
                     record = site_ops.record_of(layer, site_id)
                     name, radius = record["name"], record["radius_m"]
+                    lot = record.get("lot_area_m2", np.nan)
                 except KeyError:
                     pass
-            self._preview_template = site_ops.normalise_sites(
+            template = site_ops.normalise_sites(
                 layer.data.iloc[:0].__class__(
-                    {"site_id": [site_id or "preview"], "name": [name], "radius_m": [radius]},
+                    {
+                        "site_id": [site_id or "preview"],
+                        "name": [name],
+                        "radius_m": [radius],
+                        "lot_area_m2": [lot],
+                    },
                     geometry=[shapely.Point(0, 0)],
                     crs=layer.data.crs,
                 )
+            )
+            crs = layer.data.crs
+            self._preview_template = (
+                template,
+                str(template["name"].iloc[0]),
+                float(template["radius_m"].iloc[0]),
+                float(template["lot_area_m2"].iloc[0]),
+                crs is None or crs.equals(WORKING_CRS),
             )
             self._preview_key = key
         return self._preview_template

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.indicators.preview import SitePreview
 from app.core.indicators.score import CRITERIA, REFERENCE_OF, References, Weights, score_breakdown
 from app.ui.i18n import tr
 from app.ui.indicators.card import SiteCard
@@ -192,8 +193,8 @@ class IndicatorsPanel(QWidget):
         else:
             self.show_card(frame, live=True)
 
-    def show_card(self, frame: pd.DataFrame | None, live: bool = False) -> None:
-        """Fill the card with the one-row ``frame`` (None: empty card)."""
+    def show_card(self, frame: pd.DataFrame | SitePreview | None, live: bool = False) -> None:
+        """Fill the card with the one-row ``frame`` or a live preview (None: empty card)."""
         self.site_card.show_site(frame, live)
 
     def card_values(self) -> dict[str, str]:

@@ -44,6 +44,8 @@ class SiteEditing(QObject):
         self.snapping = True
         self.radius_m = DEFAULT_RADIUS_M
         self.last_message = ""
+        #: (sites data, site id, its geometry): looked up once per data, not every frame
+        self._geometry_cache: tuple | None = None
 
     @property
     def layer(self) -> Layer:
@@ -69,10 +71,16 @@ class SiteEditing(QObject):
         """Geometry of the selected site, if any."""
         if self.selected is None:
             return None
+        data = self.layer.data  # replaced, never changed in place, by every edit
+        cached = self._geometry_cache
+        if cached is not None and cached[0] is data and cached[1] == self.selected:
+            return cached[2]
         try:
-            return site_ops.geometry_of(self.layer, self.selected)
+            geometry = site_ops.geometry_of(self.layer, self.selected)
         except KeyError:
-            return None
+            geometry = None
+        self._geometry_cache = (data, self.selected, geometry)
+        return geometry
 
     # -- positions -------------------------------------------------------------------
     def pixels(self, count: float) -> float:

@@ -28,11 +28,34 @@ class SitesOverlay:
         self.catchments = "auto"
         #: Returns the workshop participants' dots per site id (app/ui/participation).
         self.dots = None
+        self._results_version = 0  # counts the results' changes (some are in place)
+        self._badges: tuple = ((), [])  # (what they were made from, the badges)
+        if indicators is not None and hasattr(indicators, "resultsChanged"):
+            indicators.resultsChanged.connect(self._results_changed)
+
+    def _results_changed(self) -> None:
+        self._results_version += 1
 
     def label_marks(self) -> list[Badge]:
         """The sites' badges, which the canvas places together with the layers' labels."""
         dots = self.dots() if self.dots is not None else None
-        return site_badges(self.editing.layer, getattr(self.indicators, "results", None), dots)
+        layer = self.editing.layer
+        results = getattr(self.indicators, "results", None)
+        made_from = (
+            None if layer is None else layer.data,
+            None if layer is None else layer.visible,
+            results,
+            self._results_version,
+            None if dots is None else tuple(dots.items()),
+        )
+        before, badges = self._badges
+        if len(before) == len(made_from) and all(
+            a is b or (type(a) in (bool, int, tuple) and a == b) for a, b in zip(before, made_from)
+        ):  # the same data: the same badges (a drag paints dozens of frames a second)
+            return list(badges)
+        badges = site_badges(layer, results, dots)
+        self._badges = (made_from, badges)
+        return list(badges)
 
     def paint(self, painter: QPainter, viewport: Viewport) -> None:
         layer = self.editing.layer
