@@ -15,14 +15,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:  # scipy is imported on first use: not at the app's start
+    from scipy.spatial import cKDTree
 
 _POLYGON_TYPES = (3, 6)  # shapely type ids of Polygon and MultiPolygon
 #: A catchment counts as wholly covered from this share on (float noise of the overlay).
 FULL_SHARE = 1.0 - 1e-6
+#: From this many point sites on, nearest distances use a k-d tree (scipy) rather than
+#: the STRtree: faster for many sites, and a few sites need not import scipy.
+KD_TREE_SITES = 2_000
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ class IndexedLayer:
         xy = shapely.get_coordinates(self.geoms)
         if len(xy) != len(self.geoms) or not np.isfinite(xy).all():
             return None
+        from scipy.spatial import cKDTree
+
         return xy, cKDTree(xy)
 
     @classmethod
@@ -120,8 +128,8 @@ def nearest_distances(sites: np.ndarray, layer: IndexedLayer) -> np.ndarray:
         return result
     sites = np.asarray(sites, dtype=object)
     rest = np.arange(len(sites))
-    points = layer.point_tree
-    if points is not None:  # point sites over a point layer: a k-d tree
+    points = layer.point_tree if len(sites) >= KD_TREE_SITES else None
+    if points is not None:  # many point sites over a point layer: a k-d tree
         xy, tree = points
         at = np.flatnonzero(shapely.get_type_id(sites) == 0)
         site_xy = shapely.get_coordinates(sites[at])
