@@ -141,14 +141,23 @@
   // As on the canvas: a label that would overlap one already placed is left out; the
   // sites' labels go first (always shown, stacked where they overlap), then the top
   // layer's. The boxes come from the map's projection, not the DOM, so they are right
-  // even while a zoom animation is pending.
-  function labelBox(set, marker, span) {
+  // even while a zoom animation is pending. A label's size is read from the DOM once (all
+  // new labels at once, after every label is reset and before any is moved or hidden) and
+  // kept until a font arrives, so that a zoom or a pan does not wait for a layout.
+  var labelSizes = new WeakMap();
+  if (document.fonts && document.fonts.addEventListener) {
+    document.fonts.addEventListener("loadingdone", function () {
+      labelSizes = new WeakMap();
+      declutter();
+    });
+  }
+  function labelBox(set, marker, w, h) {
     var p = map.latLngToContainerPoint(marker.getLatLng());
-    var w = span.offsetWidth, h = span.offsetHeight, left = set.beside ? p.x + 9 : p.x - w / 2;
+    var left = set.beside ? p.x + 9 : p.x - w / 2;
     return {left: left, top: p.y - h / 2, right: left + w, bottom: p.y + h / 2};
   }
   function declutter() {
-    var placed = [], size = map.getSize();
+    var placed = [], size = map.getSize(), items = [];
     var order = labelSets.filter(function (s) { return s.first; })
       .concat(labelSets.filter(function (s) { return !s.first; }).reverse());
     order.forEach(function (set) {
@@ -158,25 +167,37 @@
         if (!span) { return; }
         span.style.visibility = "visible";
         span.style.top = "";
-        var r = labelBox(set, marker, span);
-        if (r.right < 0 || r.bottom < 0 || r.left > size.x || r.top > size.y) { return; }
-        function clash() {
-          return placed.some(function (p) {
-            return r.left < p.right && p.left < r.right && r.top < p.bottom && p.top < r.bottom;
-          });
-        }
-        if (set.first) {  // a site's label is always shown: below another site's if need be
-          for (var shift = 0; shift < 20 && clash(); shift++) {
-            r = {left: r.left, right: r.right, top: r.bottom, bottom: 2 * r.bottom - r.top};
-          }
-          if (shift) { span.style.top = (r.top - labelBox(set, marker, span).top) + "px"; }
-          placed.push(r);
-        } else if (clash()) {
-          span.style.visibility = "hidden";
-        } else {
-          placed.push(r);
-        }
+        items.push({set: set, marker: marker, span: span});
       });
+    });
+    items.forEach(function (it) {
+      var known = labelSizes.get(it.span);
+      if (!known) {
+        known = {w: it.span.offsetWidth, h: it.span.offsetHeight};
+        if (known.w && known.h) { labelSizes.set(it.span, known); }
+      }
+      it.w = known.w;
+      it.h = known.h;
+    });
+    items.forEach(function (it) {
+      var set = it.set, span = it.span, r = labelBox(set, it.marker, it.w, it.h), top = r.top;
+      if (r.right < 0 || r.bottom < 0 || r.left > size.x || r.top > size.y) { return; }
+      function clash() {
+        return placed.some(function (p) {
+          return r.left < p.right && p.left < r.right && r.top < p.bottom && p.top < r.bottom;
+        });
+      }
+      if (set.first) {  // a site's label is always shown: below another site's if need be
+        for (var shift = 0; shift < 20 && clash(); shift++) {
+          r = {left: r.left, right: r.right, top: r.bottom, bottom: 2 * r.bottom - r.top};
+        }
+        if (shift) { span.style.top = (r.top - top) + "px"; }
+        placed.push(r);
+      } else if (clash()) {
+        span.style.visibility = "hidden";
+      } else {
+        placed.push(r);
+      }
     });
   }
   // Leaflet's layer control shows each name as HTML: the names go in escaped, one by one
