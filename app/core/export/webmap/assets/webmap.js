@@ -50,6 +50,16 @@
   // districts fitted below the top bar.
   var small = window.matchMedia("(max-width: 600px), (max-height: 500px)").matches;
   var overlays = [], labelSets = [], groups = dict(), featureLayers = dict(), packed = [];
+  // The layers at the bottom of the stack that hold only areas and lines share one canvas
+  // (in the lowest one's pane), drawn in the layers' order: a zoom redraws one canvas, not
+  // hundreds of SVG paths. A canvas takes the clicks over all of it, so only layers with
+  // nothing interactive below them may go there; the layers above keep their own panes.
+  var flatCanvas = null, flatRun = true, flatNames = [];
+  function flat(lay) {
+    return !lay.points && lay.features.length > 0 && lay.features.every(function (f) {
+      return f.geometry && !/Point/.test(f.geometry.type);
+    });
+  }
   function popupHtml(lay, f) {
     var p = f.properties, st = lay.styles[p._s];
     var out = '<div class="inno-popup"><div class="inno-popup-layer">' + esc(lay.title) + "</div>";
@@ -89,6 +99,12 @@
           pane: "inno-popups"});
       }
     };
+    flatRun = flatRun && flat(lay);
+    if (flatRun) {
+      flatCanvas = flatCanvas || L.canvas({pane: paneName});
+      options.renderer = flatCanvas;
+      flatNames.push(lay.name);
+    }
     var features;
     if (lay.points) {  // many points: typed arrays on a canvas (points.js)
       features = new InnoPoints.Layer(lay, paneName).addTo(group);
@@ -274,8 +290,32 @@
     });
   }
   var layerGroups = Object.keys(groups).map(function (name) { return groups[name]; });
+  // A layer turned back on is drawn last on the shared canvas: the layers above it there
+  // are brought to the front again, in their order.
+  function restackFlat(name) {
+    var from = flatNames.indexOf(name);
+    if (from < 0) { return; }
+    flatNames.slice(from + 1).forEach(function (above) {
+      if (map.hasLayer(groups[above])) { featureLayers[above].bringToFront(); }
+    });
+  }
+  // The number of features each layer has on the map, on its pane (for links and tests:
+  // the canvas holds no element per feature).
+  function noteShown() {
+    D.layers.forEach(function (lay) {
+      var group = groups[lay.name], pane = map.getPane("inno-pane-" + slug(lay.name));
+      var n = lay.points ? lay.points.n : lay.features.length;
+      pane.setAttribute("data-inno-shown", String(map.hasLayer(group) ? n : 0));
+    });
+  }
   map.on("layeradd layerremove", function (e) {
     if (layerGroups.indexOf(e.layer) < 0) { return; }
+    if (e.type === "layeradd") {
+      Object.keys(groups).forEach(function (name) {
+        if (groups[name] === e.layer) { restackFlat(name); }
+      });
+    }
+    noteShown();
     setTimeout(function () { syncLegend(); declutter(); }, 0);
   });
   // The panels' places: on a small screen the controls go below the top bar (not under
@@ -311,6 +351,7 @@
   syncPopupPane();
   updateLabels();
   noteView();
+  noteShown();
   // ... and a site's popup: web-map.html#site=SITE_ID
   var site = hashParam(window.location.hash, "site");
   if (site !== null && featureLayers.sites) {
