@@ -132,9 +132,18 @@ def test_coordinates_are_rounded_and_styles_shared(page):
 
 @needs_chromium
 def test_offline_chromium_draws_districts_legend_and_scenes(dom, project):
-    # the areas at the bottom (districts, zoning, dongs, gu) share one canvas
+    # the areas at the bottom (dongs and gu) share one canvas; the hatched zoning and
+    # the layers above it stay SVG
     assert re.search(r'leaflet-inno-pane-gu-pane"[^>]*><canvas ', dom)
-    assert shown(dom, "districts") == 3 and shown(dom, "zoning") == 26
+    assert shown(dom, "dong") == 303 and shown(dom, "gu") == 25
+    districts = re.findall(
+        r'<path class="[^"]*inno-layer-districts inno-key-(\w+)[^"]*'
+        r'leaflet-interactive"',
+        dom,
+    )
+    assert sorted(districts) == ["gvalley", "magok", "yangjae"]
+    assert len(re.findall(r'<path class="[^"]*inno-layer-zoning', dom)) == 26
+    assert re.search(r'<path class="[^"]*inno-layer-zoning[^>]*fill="url\(#inno-hatch-', dom)
     assert len(re.findall(r"inno-layer-education", dom)) == 352  # triangles as markers
     assert 'id="inno-legend"' in dom and "Zoning and restrictions (illustrative)" in dom
     scenes = re.findall(r'<button type="button" class="inno-scene[^"]*" data-scene="(\w*)"', dom)

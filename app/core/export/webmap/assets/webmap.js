@@ -54,11 +54,12 @@
   // (in the lowest one's pane), drawn in the layers' order: a zoom redraws one canvas, not
   // hundreds of SVG paths. A canvas takes the clicks over all of it, so only layers with
   // nothing interactive below them may go there; the layers above keep their own panes.
+  // A hatched fill is an SVG pattern: its layer, and those above it, stay SVG.
   var flatCanvas = null, flatRun = true, flatNames = [];
   function flat(lay) {
     return !lay.points && lay.features.length > 0 && lay.features.every(function (f) {
       return f.geometry && !/Point/.test(f.geometry.type);
-    });
+    }) && lay.styles.every(function (st) { return !/^url\(/.test(String(st.fillColor)); });
   }
   function popupHtml(lay, f) {
     var p = f.properties, st = lay.styles[p._s];
