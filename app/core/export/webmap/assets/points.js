@@ -188,9 +188,9 @@ var InnoPoints = (function () {
       var c = this._canvas, W = c.width, H = c.height, stamps = this._stamps(dpr), m = 0;
       stamps.forEach(function (st) { m = Math.max(m, 2 * st.half); });
       var bw = W + 2 * m, bh = H + 2 * m, b = this._buf;
-      if (!b || b.w !== bw || b.h !== bh) {
+      if (!b || b.w !== bw || b.h !== bh || b.stamps !== stamps) {
         var image = c.getContext("2d").createImageData(W, H);
-        b = this._buf = {w: bw, h: bh, px: new Int32Array(bw * bh), image: image,
+        b = this._buf = {w: bw, h: bh, stamps: stamps, px: new Int32Array(bw * bh), image: image,
                          out: new Int32Array(image.data.buffer),
                          offsets: stamps.map(function (st) {  // each pixel's place from the centre
                            var out = new Int32Array(st.dx.length);
