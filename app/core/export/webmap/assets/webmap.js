@@ -160,8 +160,10 @@
   // layer's. The boxes come from the map's projection, not the DOM, so they are right
   // even while a zoom animation is pending. A label's size is read from the DOM once (all
   // new labels at once, after every label is reset and before any is moved or hidden) and
-  // kept until a font arrives, so that a zoom or a pan does not wait for a layout.
+  // kept until a font arrives or the window changes size (a style may depend on it), so
+  // that a zoom or a pan does not wait for a layout.
   var labelSizes = new WeakMap();
+  window.addEventListener("resize", function () { labelSizes = new WeakMap(); });
   if (document.fonts && document.fonts.addEventListener) {
     document.fonts.addEventListener("loadingdone", function () {
       labelSizes = new WeakMap();
