@@ -9,7 +9,14 @@ in the system's Chromium through Playwright (``/usr/bin/chromium``):
 - **load**: from navigation start to the first frame after the ``load`` event with the
   points drawn (``performance.now()`` in the page);
 - **zoom**: one zoom step in (no animation), from the call to the second frame after
-  ``zoomend`` (the points redrawn and painted); median of ``--zooms`` steps in and out.
+  ``zoomend`` (the points redrawn and painted); median of ``--zooms`` steps in and out
+  (of every round), and the 90th percentile of the steps;
+- **zoom CPU**: the CPU time of all the browser's processes (``SystemInfo.getProcessInfo``)
+  over the zoom steps, per step (on this shared machine, wall times grow with the load;
+  the CPU time less so).
+
+With ``--rounds R`` the pages are built first, then measured R times, one after the other
+in each round (so that the load falls on all of them alike).
 
 Run: ``/work/main/.venv/bin/python bench/bench_webmap.py -n 200000 --baseline /work/main``.
 """
@@ -123,8 +130,17 @@ _MAP = (
 )
 
 
-def measure(path: Path, zooms: int, timeout_s: int = 600) -> tuple[float, float]:
-    """``(load ms, median zoom ms)`` of a page in headless Chromium."""
+def _cpu_seconds(browser) -> float:
+    """The CPU time so far of all the browser's processes."""
+    session = browser.new_browser_cdp_session()
+    info = session.send("SystemInfo.getProcessInfo")["processInfo"]
+    session.detach()
+    return sum(process["cpuTime"] for process in info)
+
+
+def measure(path: Path, zooms: int, timeout_s: int = 600) -> tuple[float, list[float], float]:
+    """``(load ms, zoom ms of each step, CPU ms per zoom)`` of a page in headless
+    Chromium."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -144,7 +160,7 @@ def measure(path: Path, zooms: int, timeout_s: int = 600) -> tuple[float, float]
         except Exception as err:  # Playwright's TimeoutError: the page never loaded
             print(f"  {path.name}: not loaded in {timeout_s} s ({type(err).__name__})")
             browser.close()
-            return float("inf"), float("inf")
+            return float("inf"), [float("inf")], float("inf")
         load = tab.evaluate(
             """async () => {
               const drawn = () => !document.querySelector("canvas.inno-points") ||
@@ -154,6 +170,7 @@ def measure(path: Path, zooms: int, timeout_s: int = 600) -> tuple[float, float]
             }"""
         )
         times = []
+        cpu = _cpu_seconds(browser)
         for step in range(zooms):
             times.append(
                 tab.evaluate(
@@ -169,8 +186,9 @@ def measure(path: Path, zooms: int, timeout_s: int = 600) -> tuple[float, float]
                     [1 if step % 2 == 0 else -1],
                 )
             )
+        cpu = (_cpu_seconds(browser) - cpu) * 1000 / zooms
         browser.close()
-    return load, statistics.median(times)
+    return load, times, cpu
 
 
 def main() -> None:
@@ -184,6 +202,7 @@ def main() -> None:
         help="a Python with folium, matplotlib, mapclassify, geopandas (explore's needs)",
     )
     parser.add_argument("--zooms", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=1, help="measurements of each page")
     parser.add_argument("--timeout", type=int, default=600, help="seconds a page may take")
     parser.add_argument("--out", type=Path, default=Path("/tmp/innoatlas_webmap"))
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
@@ -204,7 +223,7 @@ def main() -> None:
         pages.append((f"before ({args.baseline})", args.baseline, False))
     if not args.no_folium:
         pages.append(("folium explore", ROOT, True))
-    rows = []
+    built_pages = []
     for number, (name, root, folium) in enumerate(pages):
         path = args.out / f"page{number}_{args.n}.html"
         env = dict(os.environ, PYTHONPATH=str(root))
@@ -216,21 +235,46 @@ def main() -> None:
                 command, env=env, check=True, capture_output=True, text=True
             ).stdout.split()[-1]
         )
-        load, zoom = measure(path, args.zooms, args.timeout)
-        rows.append((name, path.stat().st_size / 1e6, built, load, zoom))
-        print(
-            f"{name}: {rows[-1][1]:.1f} MB, built {built:.1f} s, load {load:.0f} ms, "
-            f"zoom {zoom:.0f} ms",
-            flush=True,
+        built_pages.append((name, path, built))
+    loads: dict[str, list[float]] = {name: [] for name, _, _ in built_pages}
+    zoom_times: dict[str, list[float]] = {name: [] for name, _, _ in built_pages}
+    cpus: dict[str, list[float]] = {name: [] for name, _, _ in built_pages}
+    for round_ in range(args.rounds):
+        for name, path, _ in built_pages:
+            load, times, cpu = measure(path, args.zooms, args.timeout)
+            loads[name].append(load)
+            zoom_times[name] += times
+            cpus[name].append(cpu)
+            print(
+                f"round {round_ + 1}, {name}: load {load:.0f} ms, "
+                f"zoom {statistics.median(times):.0f} ms, CPU {cpu:.0f} ms per zoom, "
+                f"load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+    rows = [
+        (
+            name,
+            path.stat().st_size / 1e6,
+            built,
+            statistics.median(loads[name]),
+            statistics.median(zoom_times[name]),
+            statistics.quantiles(zoom_times[name], n=10)[-1],
+            statistics.median(cpus[name]),
         )
+        for name, path, built in built_pages
+    ]
     ours = rows[0]
     print(f"\n{args.n:,} start-ups; load average {os.getloadavg()[0]:.1f}")
-    print("| page | size | export | load | zoom | size / ours | load / ours | zoom / ours |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, size, built, load, zoom in rows:
+    print(
+        "| page | size | export | load | zoom | zoom p90 | zoom CPU | size / ours "
+        "| load / ours | zoom / ours | CPU / ours |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, size, built, load, zoom, p90, cpu in rows:
         print(
             f"| {name} | {size:.1f} MB | {built:.1f} s | {load:,.0f} ms | {zoom:,.0f} ms | "
-            f"{size / ours[1]:.1f}× | {load / ours[3]:.1f}× | {zoom / ours[4]:.1f}× |"
+            f"{p90:,.0f} ms | {cpu:,.0f} ms | {size / ours[1]:.1f}× | {load / ours[3]:.1f}× | "
+            f"{zoom / ours[4]:.1f}× | {cpu / ours[6]:.1f}× |"
         )
 
 

@@ -29,6 +29,12 @@ CHROMIUM = next(
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 
 
+def shown(dom: str, layer: str) -> int | None:
+    """How many features of ``layer`` the page has on its map (its pane's count)."""
+    found = re.search(rf'leaflet-inno-pane-{layer}-pane"[^>]*data-inno-shown="(\d+)"', dom)
+    return int(found.group(1)) if found else None
+
+
 def chromium(page, tmp_path, *, fragment="", screenshot=None, env=None):
     """Load ``page`` offline (no proxy reachable, no DNS) and return the DOM after scripts.
 
@@ -126,6 +132,10 @@ def test_coordinates_are_rounded_and_styles_shared(page):
 
 @needs_chromium
 def test_offline_chromium_draws_districts_legend_and_scenes(dom, project):
+    # the areas at the bottom (dongs and gu) share one canvas; the hatched zoning and
+    # the layers above it stay SVG
+    assert re.search(r'leaflet-inno-pane-gu-pane"[^>]*><canvas ', dom)
+    assert shown(dom, "dong") == 303 and shown(dom, "gu") == 25
     districts = re.findall(
         r'<path class="[^"]*inno-layer-districts inno-key-(\w+)[^"]*'
         r'leaflet-interactive"',
@@ -133,6 +143,7 @@ def test_offline_chromium_draws_districts_legend_and_scenes(dom, project):
     )
     assert sorted(districts) == ["gvalley", "magok", "yangjae"]
     assert len(re.findall(r'<path class="[^"]*inno-layer-zoning', dom)) == 26
+    assert re.search(r'<path class="[^"]*inno-layer-zoning[^>]*fill="url\(#inno-hatch-', dom)
     assert len(re.findall(r"inno-layer-education", dom)) == 352  # triangles as markers
     assert 'id="inno-legend"' in dom and "Zoning and restrictions (illustrative)" in dom
     scenes = re.findall(r'<button type="button" class="inno-scene[^"]*" data-scene="(\w*)"', dom)
@@ -212,7 +223,7 @@ def test_korean_page_and_offline_basemap(project, indicators, tmp_path):
     assert '<meta charset="utf-8">' in text and '<html lang="ko">' in text
     assert "tile.openstreetmap.org" in text
     dom = chromium(path, tmp_path)  # tiles cannot load: the vector layers still draw
-    assert len(re.findall(r"inno-layer-districts inno-key-", dom)) == 3
+    assert shown(dom, "districts") == 3
     assert '<h1 id="inno-title">혁신지구 지도</h1>' in dom
     assert ">범례</summary>" in dom and "자료 안내" in dom
     assert "OpenStreetMap 배경지도 (온라인)" in dom and "혁신지구" in dom
@@ -292,12 +303,12 @@ def test_a_scene_turns_on_a_hidden_layer_and_its_legend(project, tmp_path):
     finally:
         stack.get("dong").set_visible(True)
     before = chromium(path, tmp_path, fragment="#scene=plain")
-    assert not re.search(r'<path class="[^"]*inno-layer-dong ', before)  # in the file only
-    assert re.search(r'<path class="[^"]*inno-layer-zoning ', before)
+    assert shown(before, "dong") == 0  # in the file only
+    assert shown(before, "zoning") == 26
     assert re.search(r'data-layer="dong" style="display: ?none;?"', before)
     after = chromium(path, tmp_path, fragment="#scene=dongs")
-    assert len(re.findall(r'<path class="[^"]*inno-layer-dong ', after)) > 100
-    assert not re.search(r'<path class="[^"]*inno-layer-zoning', after)  # not in the scene
+    assert shown(after, "dong") > 100
+    assert shown(after, "zoning") == 0  # not in the scene
     assert re.search(r'data-layer="dong"( style="")?>', after)
     assert re.search(r'data-layer="zoning" style="display: ?none;?"', after)
 

@@ -182,7 +182,7 @@ def test_no_payload_runs_and_the_page_works(shown, hostile_page):
     assert shown["xss"] is None, f"payloads ran: {shown['xss']}"
     assert shown["errors"] == []
     assert shown["map"] and shown["view"], "the map did not finish loading"
-    assert shown["paths"] > 0
+    assert shown["drawn"] > 0
     # nothing the payloads hold became an element or an attribute
     assert shown["handlers"] == 0
     assert shown["javascript_links"] == 0
@@ -364,7 +364,7 @@ def test_hostile_links_leave_the_page_working(small_page, tmp_path):
     broken = {}
     for fragment in HOSTILE_HASHES:
         shown = _load(small_page, tmp_path, fragment)
-        if shown["errors"] or not (shown["map"] and shown["view"]) or shown["paths"] < 3:
+        if shown["errors"] or not (shown["map"] and shown["view"]) or shown["drawn"] < 3:
             broken[fragment] = shown["errors"] or "the map did not finish loading"
         assert shown["xss"] is None
     assert broken == {}

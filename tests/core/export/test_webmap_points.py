@@ -213,3 +213,88 @@ def test_after_a_zoom_and_a_pan_the_points_are_redrawn_in_place(loaded):
     assert _pixel(tab, x2, y2) == (255, 0, 255)
     assert tab.locator(".leaflet-popup-content").count() == 0  # a drag is not a click
     assert errors == []
+
+
+# Two half-transparent points on the same place, red over blue at one place and blue over
+# red at another: the canvas shows each pair as source-over in the layer's order.
+BLUE, RED = (0, 0, 255), (255, 0, 0)
+
+
+@pytest.fixture(scope="module")
+def overlap_page(tmp_path_factory):
+    rng = np.random.default_rng(3)
+    n = PACK_THRESHOLD + 100
+    xy = rng.uniform((-6000, -6000), (6000, 6000), (n, 2))
+    xy = xy[np.hypot(xy[:, 0], xy[:, 1]) > 600] + CENTRE
+    x, y = CENTRE
+    pairs = [(x - 150, y), (x - 150, y), (x + 150, y), (x + 150, y)]
+    xy = np.vstack([xy, pairs])
+    kind = np.array(["other"] * (len(xy) - 4) + ["blue", "red", "red", "blue"], dtype=object)
+    data = gpd.GeoDataFrame(
+        {"name": [f"p{i}" for i in range(len(xy))], "kind": kind},
+        geometry=shapely.points(xy),
+        crs="EPSG:5186",
+    )
+    half = dict(stroke=None, size=16, fill_alpha=0.5)
+    style = categorized(
+        "kind",
+        [
+            ("blue", "blue", Symbol(fill="#0000ff", **half)),
+            ("red", "red", Symbol(fill="#ff0000", **half)),
+        ],
+        other=Symbol(fill="#9d9d9d", stroke=None, size=5),
+    )
+    provenance = Provenance(
+        DataStatus.SYNTHETIC, source="test", licence="CC0", vintage="", attribution=""
+    )
+    layer = Layer("pts", data, style, provenance, title_en="Points", geometry_kind="point")
+    path = tmp_path_factory.mktemp("overlap") / "overlap.html"
+    export_html(
+        path, LayerStack([layer]), title="overlap", view=(x - 600, y - 400, x + 600, y + 400)
+    )
+    return path
+
+
+def _canvas_rgba(tab, index: int) -> tuple[int, ...]:
+    """The packed canvas's own pixel (straight RGBA) under point ``index``."""
+    return tuple(
+        tab.evaluate(
+            """(i) => { const P = innoatlas.packed[0], c = document.querySelector("canvas.inno-points");
+              const p = innoatlas.map.latLngToContainerPoint(P.latLngOf(i));
+              const r = c.getBoundingClientRect(), m = innoatlas.map.getContainer().getBoundingClientRect();
+              const x = Math.round((p.x + m.left - r.left) * c.width / r.width);
+              const y = Math.round((p.y + m.top - r.top) * c.height / r.height);
+              return Array.from(c.getContext("2d").getImageData(x, y, 1, 1).data); }""",
+            index,
+        )
+    )
+
+
+def _over(top: tuple[int, int, int], below: tuple[int, int, int]) -> tuple[float, ...]:
+    """``top`` at alpha 0.5 over ``below`` at alpha 0.5 on nothing: straight RGBA."""
+    alpha = 0.5 + 0.5 * 0.5
+    rgb = [(0.5 * t + 0.25 * b) / alpha for t, b in zip(top, below, strict=True)]
+    return (*rgb, alpha * 255)
+
+
+@needs_chromium
+@pytest.mark.parametrize("zoom", [0, 1])
+def test_overlapping_points_blend_in_the_layers_order(browser, overlap_page, zoom):
+    tab = browser.new_page(viewport={"width": 1000, "height": 700})
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.goto(overlap_page.as_uri())
+    tab.wait_for_function("document.querySelector('canvas.inno-points[data-inno-drawn]') !== null")
+    if zoom:
+        tab.evaluate(
+            "() => new Promise(done => { const m = innoatlas.map;"
+            " m.once('moveend', () => requestAnimationFrame(() => requestAnimationFrame(done)));"
+            " m.setZoom(m.getZoom() + 1); })"
+        )
+    n = tab.evaluate("innoatlas.packed[0].n")
+    red_on_top, blue_on_top = _canvas_rgba(tab, n - 3), _canvas_rgba(tab, n - 1)
+    tab.close()
+    # red over blue: (170, 0, 85, 191); blue over red: (85, 0, 170, 191)
+    assert red_on_top == pytest.approx(_over(RED, BLUE), abs=3)
+    assert blue_on_top == pytest.approx(_over(BLUE, RED), abs=3)
+    assert errors == []

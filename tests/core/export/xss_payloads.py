@@ -115,7 +115,9 @@ PROBE = """<script>
       scripts: document.scripts.length,
       map: window.innoatlas ? true : false,
       view: (document.querySelector("[data-inno-view]") || root).getAttribute("data-inno-view"),
-      paths: document.querySelectorAll(".inno-feature").length
+      paths: document.querySelectorAll(".inno-feature").length,
+      drawn: Array.from(document.querySelectorAll("[data-inno-shown]")).reduce(
+        function (sum, pane) { return sum + Number(pane.getAttribute("data-inno-shown")); }, 0)
     }));
   });
 })();

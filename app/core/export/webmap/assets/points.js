@@ -65,23 +65,33 @@ var InnoPoints = (function () {
         rgba.push(px[k], px[k + 1], px[k + 2], px[k + 3]);
       }
     }
-    return {dx: Int16Array.from(dx), dy: Int16Array.from(dy), rgba: Uint8Array.from(rgba),
+    // each pixel premultiplied and packed as the image's 32-bit words hold it (little-
+    // endian RGBA), with what is kept of the pixel below it (255 - alpha)
+    var count = dx.length, src = new Int32Array(count), keep = new Int32Array(count);
+    for (var j = 0; j < count; j++) {
+      var a = rgba[4 * j + 3];
+      src[j] = (Math.round(rgba[4 * j] * a / 255) | (Math.round(rgba[4 * j + 1] * a / 255) << 8)
+        | (Math.round(rgba[4 * j + 2] * a / 255) << 16) | (a << 24));
+      keep[j] = 255 - a;
+    }
+    return {dx: Int16Array.from(dx), dy: Int16Array.from(dy), src: src, keep: keep,
             half: half, reach: (r * 1.2 + w / 2) + SLOP};
   }
 
-  // One marker pixel (RGBA at rgba[k4]) over the image's pixel at d[at] (source-over,
-  // straight alpha as ImageData holds it).
-  function blend(d, at, rgba, k4) {
-    var a = rgba[k4 + 3];
-    if (a === 255 || d[at + 3] === 0) {
-      d[at] = rgba[k4]; d[at + 1] = rgba[k4 + 1]; d[at + 2] = rgba[k4 + 2]; d[at + 3] = a;
-      return;
+  // Premultiplied 32-bit pixels back to the straight RGBA that ImageData holds.
+  var UNMUL = new Float64Array(256);
+  for (var a8 = 1; a8 < 256; a8++) { UNMUL[a8] = 255 / a8; }
+  function unpremultiply(buf, bw, m, out, W, H) {
+    for (var y = 0; y < H; y++) {
+      var from = (y + m) * bw + m, to = y * W;
+      for (var x = 0; x < W; x++) {
+        var v = buf[from + x], a = v >>> 24;
+        if (a === 255 || a === 0) { out[to + x] = v; continue; }
+        var u = UNMUL[a];
+        out[to + x] = ((v & 255) * u + 0.5) | (((v >>> 8 & 255) * u + 0.5) << 8)
+          | (((v >>> 16 & 255) * u + 0.5) << 16) | (a << 24);
+      }
     }
-    var sa = a / 255, keep = (d[at + 3] / 255) * (1 - sa), oa = sa + keep;
-    d[at] = (rgba[k4] * sa + d[at] * keep) / oa;
-    d[at + 1] = (rgba[k4 + 1] * sa + d[at + 1] * keep) / oa;
-    d[at + 2] = (rgba[k4 + 2] * sa + d[at + 2] * keep) / oa;
-    d[at + 3] = oa * 255;
   }
 
   var Layer = L.Layer.extend({
@@ -150,8 +160,8 @@ var InnoPoints = (function () {
       L.DomUtil.setPosition(c, topLeft);
       this._view = L.latLngBounds(map.layerPointToLatLng(topLeft),
                                   map.layerPointToLatLng(topLeft.add(full)));
-      c.width = Math.round(full.x * dpr);
-      c.height = Math.round(full.y * dpr);
+      var W = Math.round(full.x * dpr), H = Math.round(full.y * dpr);
+      if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }  // else kept
       c.style.width = full.x + "px";
       c.style.height = full.y + "px";
       this._pad = pad;
@@ -170,37 +180,49 @@ var InnoPoints = (function () {
       }
       return this._stampCache;
     },
-    // Every point blended into one ImageData (source-over), in the layer's order.
+    // Every point blended (source-over, in the layer's order) into one buffer of
+    // premultiplied 32-bit pixels with a margin of twice the largest marker around the
+    // image (so that no marker pixel needs a bounds test), then put on the canvas. The
+    // buffers are kept from one draw to the next while the canvas keeps its size.
     _draw: function (dpr) {
-      var c = this._canvas, W = c.width, H = c.height, ctx = c.getContext("2d");
-      var image = ctx.createImageData(W, H), d = image.data, stamps = this._stamps(dpr);
-      var o = this._offset(), f = o.f * dpr;
+      var c = this._canvas, W = c.width, H = c.height, stamps = this._stamps(dpr), m = 0;
+      stamps.forEach(function (st) { m = Math.max(m, 2 * st.half); });
+      var bw = W + 2 * m, bh = H + 2 * m, b = this._buf;
+      if (!b || b.w !== bw || b.h !== bh || b.stamps !== stamps) {
+        var image = c.getContext("2d").createImageData(W, H);
+        b = this._buf = {w: bw, h: bh, stamps: stamps, px: new Int32Array(bw * bh), image: image,
+                         out: new Int32Array(image.data.buffer),
+                         offsets: stamps.map(function (st) {  // each pixel's place from the centre
+                           var out = new Int32Array(st.dx.length);
+                           for (var k = 0; k < out.length; k++) { out[k] = st.dy[k] * bw + st.dx[k]; }
+                           return out;
+                         })};
+      } else {
+        b.px.fill(0);
+      }
+      var buf = b.px, o = this._offset(), f = o.f * dpr;
       var ox = (o.x - this._pad.x) * dpr, oy = (o.y - this._pad.y) * dpr;
-      var mx = this._mx, my = this._my, codes = this._s, drawn = 0;
-      // each marker's pixels as offsets into the image (for points away from its edges)
-      var offsets = stamps.map(function (st) {
-        var out = new Int32Array(st.dx.length);
-        for (var k = 0; k < out.length; k++) { out[k] = 4 * (st.dy[k] * W + st.dx[k]); }
-        return out;
-      });
-      for (var i = 0; i < this.n; i++) {
+      var mx = this._mx, my = this._my, codes = this._s, drawn = 0, n = this.n;
+      for (var i = 0; i < n; i++) {
         var s = codes ? codes[i] : 0, st = stamps[s];
         if (!st) { continue; }
         var px = Math.round(mx[i] * f - ox), py = Math.round(my[i] * f - oy), h = st.half;
         if (px < -h || py < -h || px >= W + h || py >= H + h) { continue; }
         drawn++;
-        var rgba = st.rgba, count = st.dx.length, k;
-        if (px >= h && py >= h && px < W - h && py < H - h) {
-          var base = 4 * (py * W + px), off = offsets[s];
-          for (k = 0; k < count; k++) { blend(d, base + off[k], rgba, 4 * k); }
-          continue;
-        }
-        for (k = 0; k < count; k++) {  // near an edge: the pixels inside only
-          var x = px + st.dx[k], y = py + st.dy[k];
-          if (x >= 0 && y >= 0 && x < W && y < H) { blend(d, 4 * (y * W + x), rgba, 4 * k); }
+        var base = (py + m) * bw + px + m, off = b.offsets[s], src = st.src, keep = st.keep;
+        for (var k = 0, count = off.length; k < count; k++) {
+          // under * (255 - alpha) / 255, two channels at a time, rounded (32-bit integer
+          // arithmetic, modulo 2^32), + the marker's pixel; no channel carries over
+          var at = base + off[k], v = buf[at], q = keep[k];
+          var rb = (Math.imul(v & 0xff00ff, q) + 0x800080) | 0;
+          var ga = (Math.imul(v >>> 8 & 0xff00ff, q) + 0x800080) | 0;
+          rb = ((rb + (rb >>> 8 & 0xff00ff)) >>> 8) & 0xff00ff;
+          ga = (ga + (ga >>> 8 & 0xff00ff)) & 0xff00ff00;
+          buf[at] = (src[k] + (rb | ga)) | 0;
         }
       }
-      ctx.putImageData(image, 0, 0);
+      unpremultiply(buf, bw, m, b.out, W, H);
+      c.getContext("2d").putImageData(b.image, 0, 0);
       c.setAttribute("data-inno-drawn", String(drawn));
     },
     // The index of the topmost point under a container point, or -1.

@@ -50,6 +50,17 @@
   // districts fitted below the top bar.
   var small = window.matchMedia("(max-width: 600px), (max-height: 500px)").matches;
   var overlays = [], labelSets = [], groups = dict(), featureLayers = dict(), packed = [];
+  // The layers at the bottom of the stack that hold only areas and lines share one canvas
+  // (in the lowest one's pane), drawn in the layers' order: a zoom redraws one canvas, not
+  // hundreds of SVG paths. A canvas takes the clicks over all of it, so only layers with
+  // nothing interactive below them may go there; the layers above keep their own panes.
+  // A hatched fill is an SVG pattern: its layer, and those above it, stay SVG.
+  var flatCanvas = null, flatRun = true, flatNames = [];
+  function flat(lay) {
+    return !lay.points && lay.features.length > 0 && lay.features.every(function (f) {
+      return f.geometry && !/Point/.test(f.geometry.type);
+    }) && lay.styles.every(function (st) { return !/^url\(/.test(String(st.fillColor)); });
+  }
   function popupHtml(lay, f) {
     var p = f.properties, st = lay.styles[p._s];
     var out = '<div class="inno-popup"><div class="inno-popup-layer">' + esc(lay.title) + "</div>";
@@ -89,6 +100,12 @@
           pane: "inno-popups"});
       }
     };
+    flatRun = flatRun && flat(lay);
+    if (flatRun) {
+      flatCanvas = flatCanvas || L.canvas({pane: paneName});
+      options.renderer = flatCanvas;
+      flatNames.push(lay.name);
+    }
     var features;
     if (lay.points) {  // many points: typed arrays on a canvas (points.js)
       features = new InnoPoints.Layer(lay, paneName).addTo(group);
@@ -141,14 +158,25 @@
   // As on the canvas: a label that would overlap one already placed is left out; the
   // sites' labels go first (always shown, stacked where they overlap), then the top
   // layer's. The boxes come from the map's projection, not the DOM, so they are right
-  // even while a zoom animation is pending.
-  function labelBox(set, marker, span) {
+  // even while a zoom animation is pending. A label's size is read from the DOM once (all
+  // new labels at once, after every label is reset and before any is moved or hidden) and
+  // kept until a font arrives or the window changes size (a style may depend on it), so
+  // that a zoom or a pan does not wait for a layout.
+  var labelSizes = new WeakMap();
+  window.addEventListener("resize", function () { labelSizes = new WeakMap(); });
+  if (document.fonts && document.fonts.addEventListener) {
+    document.fonts.addEventListener("loadingdone", function () {
+      labelSizes = new WeakMap();
+      declutter();
+    });
+  }
+  function labelBox(set, marker, w, h) {
     var p = map.latLngToContainerPoint(marker.getLatLng());
-    var w = span.offsetWidth, h = span.offsetHeight, left = set.beside ? p.x + 9 : p.x - w / 2;
+    var left = set.beside ? p.x + 9 : p.x - w / 2;
     return {left: left, top: p.y - h / 2, right: left + w, bottom: p.y + h / 2};
   }
   function declutter() {
-    var placed = [], size = map.getSize();
+    var placed = [], size = map.getSize(), items = [];
     var order = labelSets.filter(function (s) { return s.first; })
       .concat(labelSets.filter(function (s) { return !s.first; }).reverse());
     order.forEach(function (set) {
@@ -158,25 +186,37 @@
         if (!span) { return; }
         span.style.visibility = "visible";
         span.style.top = "";
-        var r = labelBox(set, marker, span);
-        if (r.right < 0 || r.bottom < 0 || r.left > size.x || r.top > size.y) { return; }
-        function clash() {
-          return placed.some(function (p) {
-            return r.left < p.right && p.left < r.right && r.top < p.bottom && p.top < r.bottom;
-          });
-        }
-        if (set.first) {  // a site's label is always shown: below another site's if need be
-          for (var shift = 0; shift < 20 && clash(); shift++) {
-            r = {left: r.left, right: r.right, top: r.bottom, bottom: 2 * r.bottom - r.top};
-          }
-          if (shift) { span.style.top = (r.top - labelBox(set, marker, span).top) + "px"; }
-          placed.push(r);
-        } else if (clash()) {
-          span.style.visibility = "hidden";
-        } else {
-          placed.push(r);
-        }
+        items.push({set: set, marker: marker, span: span});
       });
+    });
+    items.forEach(function (it) {
+      var known = labelSizes.get(it.span);
+      if (!known) {
+        known = {w: it.span.offsetWidth, h: it.span.offsetHeight};
+        if (known.w && known.h) { labelSizes.set(it.span, known); }
+      }
+      it.w = known.w;
+      it.h = known.h;
+    });
+    items.forEach(function (it) {
+      var set = it.set, span = it.span, r = labelBox(set, it.marker, it.w, it.h), top = r.top;
+      if (r.right < 0 || r.bottom < 0 || r.left > size.x || r.top > size.y) { return; }
+      function clash() {
+        return placed.some(function (p) {
+          return r.left < p.right && p.left < r.right && r.top < p.bottom && p.top < r.bottom;
+        });
+      }
+      if (set.first) {  // a site's label is always shown: below another site's if need be
+        for (var shift = 0; shift < 20 && clash(); shift++) {
+          r = {left: r.left, right: r.right, top: r.bottom, bottom: 2 * r.bottom - r.top};
+        }
+        if (shift) { span.style.top = (r.top - top) + "px"; }
+        placed.push(r);
+      } else if (clash()) {
+        span.style.visibility = "hidden";
+      } else {
+        placed.push(r);
+      }
     });
   }
   // Leaflet's layer control shows each name as HTML: the names go in escaped, one by one
@@ -253,8 +293,32 @@
     });
   }
   var layerGroups = Object.keys(groups).map(function (name) { return groups[name]; });
+  // A layer turned back on is drawn last on the shared canvas: the layers above it there
+  // are brought to the front again, in their order.
+  function restackFlat(name) {
+    var from = flatNames.indexOf(name);
+    if (from < 0) { return; }
+    flatNames.slice(from + 1).forEach(function (above) {
+      if (map.hasLayer(groups[above])) { featureLayers[above].bringToFront(); }
+    });
+  }
+  // The number of features each layer has on the map, on its pane (for links and tests:
+  // the canvas holds no element per feature).
+  function noteShown() {
+    D.layers.forEach(function (lay) {
+      var group = groups[lay.name], pane = map.getPane("inno-pane-" + slug(lay.name));
+      var n = lay.points ? lay.points.n : lay.features.length;
+      pane.setAttribute("data-inno-shown", String(map.hasLayer(group) ? n : 0));
+    });
+  }
   map.on("layeradd layerremove", function (e) {
     if (layerGroups.indexOf(e.layer) < 0) { return; }
+    if (e.type === "layeradd") {
+      Object.keys(groups).forEach(function (name) {
+        if (groups[name] === e.layer) { restackFlat(name); }
+      });
+    }
+    noteShown();
     setTimeout(function () { syncLegend(); declutter(); }, 0);
   });
   // The panels' places: on a small screen the controls go below the top bar (not under
@@ -290,6 +354,7 @@
   syncPopupPane();
   updateLabels();
   noteView();
+  noteShown();
   // ... and a site's popup: web-map.html#site=SITE_ID
   var site = hashParam(window.location.hash, "site");
   if (site !== null && featureLayers.sites) {
