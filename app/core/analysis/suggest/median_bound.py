@@ -83,7 +83,7 @@ def total(demand, cx, cy, chosen) -> float:
     return float(demand.weights @ near)
 
 
-def swap_search(cx, cy, demand, chosen, max_swaps: int = MAX_SWAPS, allowed=None) -> list[int]:
+def swap_search(cx, cy, demand, chosen, max_swaps: int | None = None, allowed=None) -> list[int]:
     """Best-improvement interchange from ``chosen`` (k distinct candidates): each round
     the cheapest answer one swap away (over all candidates j and chosen sites a, or the
     ``allowed`` candidates only); stops when no swap lowers the total distance by more
@@ -95,7 +95,7 @@ def swap_search(cx, cy, demand, chosen, max_swaps: int = MAX_SWAPS, allowed=None
     if k == 0 or k >= n or m == 0:
         return sorted(current)
     rows_per = max(1, CHUNK_ENTRIES // max(1, k * m))
-    for _ in range(max_swaps):
+    for _ in range(MAX_SWAPS if max_swaps is None else max_swaps):
         mine = demand.rows(cx, cy, current)
         value = float(w @ np.minimum(fixed, mine.min(axis=0)))
         without = _without_each(mine, fixed)  # k × m
