@@ -8,8 +8,8 @@ fractional weights and fixed sites:
 - "proven" only when the incumbent is optimal;
 - fixing never removes every optimal answer;
 - the swap search ends in a local optimum (no single swap is better);
-- :func:`solve_pmedian` returns the optimum, whichever path proves it (the bound or CBC on
-  the kept candidates).
+- :func:`solve_pmedian` returns the optimum, whichever path proves it (the bound, the
+  enumeration of the answers it leaves, or CBC on the kept candidates).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import app.core.analysis.suggest.median_bound as median_bound
+import app.core.analysis.suggest.median_enum as median_enum
 from app.core.analysis.suggest.median_bound import median_lagrange, swap_search
 from app.core.analysis.suggest.pmedian import (
     UNREACHED_M,
@@ -133,21 +134,30 @@ def test_swap_search_ends_in_a_local_optimum(case):
 
 @pytest.mark.skipif(not cbc_available(), reason="CBC (PuLP's binary) is not available")
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances(), st.booleans())
-def test_solve_pmedian_returns_the_optimum(case, weak):
+@given(instances(), st.sampled_from(["any", "enumeration", "cbc"]))
+def test_solve_pmedian_returns_the_optimum(case, path):
     cx, cy, demand, matrix = build(case)
     k = case["k"]
     best = brute(demand, matrix, k)
     with pytest.MonkeyPatch.context() as patch:
-        if weak:  # the bound cannot prove it: CBC runs on the candidates the fixing keeps
+        if path != "any":  # a weak bound from the first k candidates: it proves nothing
             patch.setattr(median_bound, "CAP_FACTOR", 0.3)
             patch.setattr(median_bound, "CAP_ADD", 0.0)
             patch.setattr(median_bound, "MAX_STEPS", 2)
+            patch.setattr(median_bound, "MAX_SWAPS", 0)
+            patch.setattr(median_bound, "SEARCHES", 0)
+        if path == "cbc":  # no enumeration: CBC runs on the candidates the fixing keeps
+            patch.setattr(median_enum, "MAX_SETS", 0)
         solution = solve_pmedian(cx, cy, demand, k, exact=True, time_limit=30)
     tol = REL * max(best, 1.0)
     assert solution.optimal
     assert solution.value == pytest.approx(best, rel=REL, abs=1e-9)
     assert solution.bound == pytest.approx(best, rel=REL, abs=1e-9)
     assert solution.solver in ("cbc", "lagrangian")
-    assert solution.extra["proof"] in ("cbc", "lagrangian")
+    proofs = {
+        "any": ("lagrangian", "lagrangian enumeration", "cbc"),
+        "enumeration": ("lagrangian", "lagrangian enumeration"),
+        "cbc": ("lagrangian", "cbc"),
+    }
+    assert solution.extra["proof"] in proofs[path]
     assert solution.value <= solution.greedy_objective + tol

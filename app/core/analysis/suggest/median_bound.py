@@ -128,6 +128,10 @@ class MedianRun:
     keep: np.ndarray  # bool per candidate: may belong to an answer better than the incumbent
     steps: int  # subgradient steps taken
     pairs: int  # candidate-demand pairs of the sparse bound
+    #: ρ_j at the best μ (inf for the candidates fixed out) and Σ w_i μ_i: an answer S of
+    #: kept candidates costs at least ``base + Σ_{j∈S} ρ_j`` (:mod:`.median_enum`)
+    rho: np.ndarray | None = None
+    base: float = 0.0
 
 
 class _Pairs:
@@ -286,6 +290,8 @@ def median_lagrange(
     keep = _fix(pairs, w, best_mu, n, k, keep, goal)
     keep[incumbent] = True
     proven = best >= goal or int(keep.sum()) <= k
+    rho = pairs.rho(best_mu, n, pairs.active(best_mu))
+    rho[~keep] = np.inf
     return MedianRun(
         sorted(int(t) for t in incumbent),
         value,
@@ -294,6 +300,8 @@ def median_lagrange(
         keep,
         step,
         n_pairs,
+        rho,
+        float(w @ best_mu),
     )
 
 

@@ -43,7 +43,8 @@ import numpy as np
 import shapely
 
 from app.core.analysis.suggest.cbc import run_cbc
-from app.core.analysis.suggest.median_bound import median_lagrange
+from app.core.analysis.suggest.median_bound import MARGIN, median_lagrange
+from app.core.analysis.suggest.median_enum import enumerate_rest
 from app.core.analysis.suggest.solvers import (
     NO_CBC,
     NOT_REQUESTED,
@@ -65,6 +66,9 @@ GROWTH = 1.5
 PAIRS_PER_SECOND = 3000
 #: The share of the time limit the in-process bound may take (:mod:`.median_bound`).
 BOUND_SHARE = 0.5
+#: The share of the time limit by which the enumeration of the answers the bound leaves
+#: (:mod:`.median_enum`) must be done (else CBC runs in the time left).
+ENUM_SHARE = 0.7
 #: Relative tolerance when comparing the model's cost with the true cost.
 TOLERANCE = 1e-9
 #: Walking distance (m) of a demand point a candidate does not reach (another part of
@@ -391,11 +395,34 @@ def solve_pmedian(
             lagrangian_pairs=run.pairs,
             candidates_after_fixing=int(run.keep.sum()),
         )
+        listed = None
+        if not run.proven and run.rho is not None:
+            spent = time.perf_counter() - started
+            listed = enumerate_rest(
+                cx,
+                cy,
+                demand,
+                k,
+                run.rho,
+                run.base,
+                value,
+                value - MARGIN * value,
+                ENUM_SHARE * float(time_limit) - spent,
+            )
         solve_s = time.perf_counter() - started
         if run.proven:
             optimal, solver, bound = True, "lagrangian", value
             extra["proof"] = "lagrangian"
             message = exact_status(True, time_limit, solver)
+        elif listed is not None:
+            if listed[0] and listed[1] < value:
+                chosen, value = listed[0], listed[1]
+            optimal, solver, bound = True, "lagrangian", value
+            extra.update(proof="lagrangian enumeration", enumerated=listed[2])
+            message = (
+                "proven optimal (Lagrangian bound; the "
+                f"{listed[2]:,} answers it could not rule out compared one by one)"
+            )
         elif cbc_available():
             left = float(time_limit) - solve_s
             optimal, chosen, value, bound, message, b, s = _cbc_rounds(
