@@ -116,7 +116,7 @@ for line in sys.stdin:
                       districts=layers["districts"], time_limit=a["limit"])
     print(json.dumps({"wall": time.perf_counter() - t, "cpu": cpu() - c,
                       "covered": r.covered_demand, "sites": len(r.sites),
-                      "optimal": r.optimal}), flush=True)
+                      "mean": r.mean_distance_m, "optimal": r.optimal}), flush=True)
 """
 
 
@@ -294,6 +294,8 @@ def main() -> None:
                     answer = f"covered {base[0]['covered']:g}"
                     if model == "lscp":
                         answer = f"{base[0]['sites']} sites"
+                    if model == "pmedian":
+                        answer = f"mean distance {base[0].get('mean', float('nan')):.1f} m"
                     print(
                         f"{'':8s} {'baseline':8s} total {b_wall:.2f} s (CPU {b_cpu:.2f} s); "
                         f"{answer}, optimal {str(base[0]['optimal']).lower()}; baseline / ours "
@@ -317,6 +319,16 @@ def main() -> None:
                         f"{size.get('lagrangian_steps', 0)} steps; candidates left for CBC "
                         f"{size.get('candidates_after_fixing', '-')}, rows "
                         f"{size.get('rows_after_fixing', '-')}"
+                    )
+                if model == "pmedian" and "proof" in result.extra:
+                    x = result.extra
+                    print(
+                        f"{'':8s} {'proof':8s} {x['proof']}; Lagrangian bound "
+                        f"{x.get('lagrangian_bound', float('nan')) / max(result.total_demand, 1e-9):.2f} m"
+                        f" after {x.get('lagrangian_steps', 0)} steps over "
+                        f"{x.get('lagrangian_pairs', 0)} pairs; candidates left "
+                        f"{x.get('candidates_after_fixing', '-')}, answers enumerated "
+                        f"{x.get('enumerated', '-')}, CBC rounds {x.get('rounds', 0)}"
                     )
                 if python and path is not None:
                     peer = theirs(python, path, model, args.time_limit, args.spopt_timeout)

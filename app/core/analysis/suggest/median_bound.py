@@ -52,6 +52,10 @@ CAP_ADD = 1.0
 MAX_STEPS = 300
 PATIENCE = 20
 THETA = 2.0
+#: Subgradient steps taken even past the time given (a bound, however rough).
+MIN_STEPS = 10
+#: The share of the time given that the first swap search may take.
+SWAP_SHARE = 0.4
 #: Swap searches at most from the steps' answers (the Lagrangian heuristic).
 SEARCHES = 6
 #: Every this many steps, the candidates the best μ excludes are dropped from the pairs.
@@ -83,11 +87,13 @@ def total(demand, cx, cy, chosen) -> float:
     return float(demand.weights @ near)
 
 
-def swap_search(cx, cy, demand, chosen, max_swaps: int | None = None, allowed=None) -> list[int]:
+def swap_search(
+    cx, cy, demand, chosen, max_swaps: int | None = None, deadline: float = np.inf
+) -> list[int]:
     """Best-improvement interchange from ``chosen`` (k distinct candidates): each round
-    the cheapest answer one swap away (over all candidates j and chosen sites a, or the
-    ``allowed`` candidates only); stops when no swap lowers the total distance by more
-    than :data:`MARGIN` of it."""
+    the cheapest answer one swap away (over all candidates j and chosen sites a); stops
+    when no swap lowers the total distance by more than :data:`MARGIN` of it, or at the
+    ``deadline`` (``time.perf_counter()``) with the best answer so far."""
     current = [int(j) for j in chosen]
     k, n = len(current), len(cx)
     w, fixed = demand.weights, demand.fixed_distance
@@ -96,6 +102,8 @@ def swap_search(cx, cy, demand, chosen, max_swaps: int | None = None, allowed=No
         return sorted(current)
     rows_per = max(1, CHUNK_ENTRIES // max(1, k * m))
     for _ in range(MAX_SWAPS if max_swaps is None else max_swaps):
+        if time.perf_counter() > deadline:
+            break
         mine = demand.rows(cx, cy, current)
         value = float(w @ np.minimum(fixed, mine.min(axis=0)))
         without = _without_each(mine, fixed)  # k × m
@@ -105,8 +113,6 @@ def swap_search(cx, cy, demand, chosen, max_swaps: int | None = None, allowed=No
             part = demand.rows(cx, cy, np.arange(start, stop))  # r × m
             cost = np.minimum(part[:, None, :], without[None, :, :]) @ w  # r × k
             cost[np.isin(np.arange(start, stop), current)] = np.inf
-            if allowed is not None:
-                cost[~allowed[start:stop]] = np.inf
             flat = int(np.argmin(cost))
             j, a = divmod(flat, k)
             if cost[j, a] < best_cost:
@@ -222,10 +228,11 @@ def median_lagrange(
     -------
     MedianRun
     """
-    deadline = time.perf_counter() + float(seconds)
+    now = time.perf_counter()
+    deadline = now + float(seconds)
     n = len(cx)
     w, fixed = demand.weights, demand.fixed_distance
-    incumbent = swap_search(cx, cy, demand, warm)
+    incumbent = swap_search(cx, cy, demand, warm, deadline=now + SWAP_SHARE * float(seconds))
     near = np.minimum(fixed, demand.rows(cx, cy, incumbent).min(axis=0))
     value = float(w @ near)
     mean = value / max(float(w.sum()), 1e-300)
@@ -245,7 +252,7 @@ def median_lagrange(
     theta, stall, step = THETA, 0, 0
     seen: set[tuple[int, ...]] = set()
     steps = MAX_STEPS if max_steps is None else max_steps
-    while step < steps and time.perf_counter() < deadline:
+    while step < steps and (step < MIN_STEPS or time.perf_counter() < deadline):
         step += 1
         act = pairs.active(mu)
         rho = pairs.rho(mu, n, act)
@@ -263,7 +270,7 @@ def median_lagrange(
         if len(seen) < SEARCHES and key not in seen:  # the Lagrangian heuristic
             seen.add(key)
             if total(demand, cx, cy, key) < value:
-                found = swap_search(cx, cy, demand, key)
+                found = swap_search(cx, cy, demand, key, deadline=deadline)
                 found_value = total(demand, cx, cy, found)
                 if found_value < value:
                     incumbent, value = found, found_value
