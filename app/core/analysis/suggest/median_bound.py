@@ -52,6 +52,10 @@ CAP_ADD = 1.0
 MAX_STEPS = 300
 PATIENCE = 20
 THETA = 2.0
+#: Pairs listed at most for the bound (estimated first from :data:`SAMPLE` demand points;
+#: a larger list gets a smaller cap, :func:`_capped`).
+MAX_PAIRS = 1_500_000
+SAMPLE = 200
 #: Subgradient steps taken even past the time given (a bound, however rough).
 MIN_STEPS = 10
 #: The share of the time given that the first swap search may take.
@@ -236,7 +240,7 @@ def median_lagrange(
     near = np.minimum(fixed, demand.rows(cx, cy, incumbent).min(axis=0))
     value = float(w @ near)
     mean = value / max(float(w.sum()), 1e-300)
-    cap = np.minimum(fixed, CAP_FACTOR * near + CAP_ADD * mean)
+    cap = _capped(np.minimum(fixed, CAP_FACTOR * near + CAP_ADD * mean), options)
     found_pairs, d = options(cap)
     n_pairs = int(found_pairs.shape[1])
     lo = np.full(len(w), np.inf)
@@ -310,6 +314,22 @@ def median_lagrange(
         rho,
         float(w @ best_mu),
     )
+
+
+def _capped(cap: np.ndarray, options) -> np.ndarray:
+    """``cap`` shrunk (by one factor) when its pairs, estimated from a sample of
+    :data:`SAMPLE` demand points, would pass :data:`MAX_PAIRS`: more steps on fewer pairs
+    give a better bound within the time limit than a few on many (any cap is valid)."""
+    m = len(cap)
+    if m <= SAMPLE:
+        return cap
+    pick = np.zeros(m, dtype=bool)
+    pick[np.linspace(0, m - 1, SAMPLE).astype(np.intp)] = True
+    sample, _ = options(np.where(pick, cap, 0.0))
+    estimate = sample.shape[1] * m / SAMPLE
+    if estimate <= MAX_PAIRS:
+        return cap
+    return cap * np.sqrt(MAX_PAIRS / estimate)  # pairs grow with the cap's square
 
 
 def _fix(pairs: _Pairs, w, mu, n, k, keep, goal) -> np.ndarray:

@@ -9,10 +9,16 @@ candidate reaches (off network, or on a part of the network no candidate is on) 
 out (:attr:`MedianDemand.unreached`), and a candidate that does not reach a demand point is
 :data:`UNREACHED_M` from it (finite, so the greedy and the model still compare answers).
 
+**Proven in-process first.** With ``exact``, the greedy answer is improved by a swap
+search and bounded by a Lagrangian relaxation (:mod:`.median_bound`); when the bound
+reaches the answer it is optimal (``solver = "lagrangian"``), else the answers the bound
+leaves are enumerated when they are few (:mod:`.median_enum`, also exact). Only when
+neither proves it does CBC run, on the candidates the bound could not rule out:
+
 **Exactness with a sparse distance matrix.** The exact model needs a candidate × demand
 distance for every pair a demand point might be assigned to. Instead of the dense matrix,
 each demand point i gets a cut-off ``c_i`` (first the distance to its nearest site in the
-greedy answer) and only the candidates strictly closer than ``e_i = min(c_i, f_i)`` (``f_i``
+improved answer) and only the candidates strictly closer than ``e_i = min(c_i, f_i)`` (``f_i``
 its distance to the nearest fixed site); a *fallback* assignment costs ``e_i``. Every
 candidate left out is at least ``e_i`` away, so this model's cost of any set of sites is a
 lower bound on its true cost, and its optimum a lower bound on the true optimum. When the
@@ -336,7 +342,8 @@ def solve_pmedian(
     time_limit: float,
     progress: Progress | None = None,
 ) -> Solution:
-    """The k candidates minimising the total weighted distance, exactly when CBC can.
+    """The k candidates minimising the total weighted distance, proven optimal when the
+    Lagrangian bound, the enumeration it leaves or CBC can (module docstring).
 
     Parameters
     ----------
@@ -349,7 +356,8 @@ def solve_pmedian(
     exact : bool
         False keeps the greedy answer without trying CBC.
     time_limit : float
-        CBC's time limit in seconds, over all the cut-off rounds.
+        The exact path's time limit in seconds: half of it at most for the bound's steps,
+        70 % for the enumeration, the rest for CBC's cut-off rounds.
     progress : callable(fraction, message), optional
         Called at each round.
 
@@ -357,8 +365,10 @@ def solve_pmedian(
     -------
     Solution
         ``value`` the total weighted distance (Σ w_i d_i) of the answer; ``bound`` a lower
-        bound on the optimal total (equal to ``value`` when optimal); ``extra`` the rounds,
-        the pairs of the last model and the dense matrix's size.
+        bound on the optimal total (equal to ``value`` when optimal); ``extra`` the proof,
+        the Lagrangian bound, steps and pairs, the candidates left after fixing, the
+        answers enumerated, CBC's rounds, the pairs of its last model and the dense
+        matrix's size.
     """
     started = time.perf_counter()
     greedy = greedy_median(cx, cy, demand, k)
