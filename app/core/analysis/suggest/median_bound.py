@@ -59,7 +59,10 @@ SAMPLE = 200
 #: Subgradient steps taken even past the time given (a bound, however rough).
 MIN_STEPS = 10
 #: The share of the time given that the first swap search may take.
-SWAP_SHARE = 0.4
+SWAP_SHARE = 0.3
+#: The share of the time given that the steps may take even when the swap search and
+#: the pairs' listing took longer than planned.
+STEP_SHARE = 0.4
 #: Swap searches at most from the steps' answers (the Lagrangian heuristic).
 SEARCHES = 6
 #: Every this many steps, the candidates the best μ excludes are dropped from the pairs.
@@ -226,7 +229,8 @@ def median_lagrange(
     max_steps : int, optional
         Subgradient steps at most (default :data:`MAX_STEPS`).
     seconds : float
-        No new subgradient step after this many seconds (the bound so far stands).
+        No new subgradient step after this many seconds (the bound so far stands), or
+        :data:`STEP_SHARE` of it after the pairs are listed, whichever is later.
 
     Returns
     -------
@@ -248,6 +252,7 @@ def median_lagrange(
     lo = np.minimum(lo, cap)
     pairs = _Pairs(found_pairs[0], found_pairs[1], d, w, len(w))
     del found_pairs, d
+    deadline = max(deadline, time.perf_counter() + STEP_SHARE * float(seconds))
     mu = np.clip(near, lo, cap)
     keep = np.ones(n, dtype=bool)
     listed = n
