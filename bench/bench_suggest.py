@@ -17,7 +17,8 @@ Without it (or when that interpreter lacks spopt) the comparison is skipped with
 ``-k``, ``--radius`` and ``--spacing`` change the instance (the goals of issue 15: ``--districts
 magok -k 3 --radius 400 --spacing 50`` and ``--districts yangjae -k 5 --spacing 25``,
 ``--models mclp``), ``--repeats`` takes the median of several of our runs; the reduced
-model's size is printed under each covering model. ``--baseline PATH`` runs the same
+model's size is printed under each covering model, and under the p-median how it was
+proven (Lagrangian bound, enumeration or CBC), its bound, steps and candidates left. ``--baseline PATH`` runs the same
 instances with the code of another checkout (e.g. ``/work/main``) in a worker process,
 alternating with ours, and prints both wall and CPU times (CBC's child process included)
 and the ratio. ``--districts`` and ``--models`` narrow

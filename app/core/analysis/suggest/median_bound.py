@@ -56,6 +56,10 @@ THETA = 2.0
 #: a larger list gets a smaller cap, :func:`_capped`).
 MAX_PAIRS = 1_500_000
 SAMPLE = 200
+#: At most this many listed pairs × steps: a large list gets fewer steps (as the MCLP's,
+#: the work, not the machine's load, decides how far the bound goes; the time given is a
+#: safety net).
+MAX_WORK = 6e8
 #: Subgradient steps taken even past the time given (a bound, however rough).
 MIN_STEPS = 10
 #: The share of the time given that the first swap search may take.
@@ -260,7 +264,8 @@ def median_lagrange(
     best, best_mu = -np.inf, mu
     theta, stall, step = THETA, 0, 0
     seen: set[tuple[int, ...]] = set()
-    steps = MAX_STEPS if max_steps is None else max_steps
+    limit = MAX_STEPS if max_steps is None else max_steps
+    steps = int(min(limit, max(MIN_STEPS, MAX_WORK // max(n_pairs, 1))))
     while step < steps and (step < MIN_STEPS or time.perf_counter() < deadline):
         step += 1
         act = pairs.active(mu)

@@ -70,8 +70,9 @@ GROWTH = 1.5
 #: CBC's root LP cannot be stopped at the time limit: a round whose model has more
 #: candidate-demand pairs than this times the seconds left is not started.
 PAIRS_PER_SECOND = 3000
-#: The share of the time limit the in-process bound may take (:mod:`.median_bound`).
-BOUND_SHARE = 0.5
+#: The share of the time limit after which the in-process bound takes no new step
+#: (:mod:`.median_bound`; its steps are bounded by work first: a safety net under load).
+BOUND_SHARE = 0.6
 #: The share of the time limit by which the enumeration of the answers the bound leaves
 #: (:mod:`.median_enum`) must be done (else CBC runs in the time left).
 ENUM_SHARE = 0.7
@@ -356,8 +357,8 @@ def solve_pmedian(
     exact : bool
         False keeps the greedy answer without trying CBC.
     time_limit : float
-        The exact path's time limit in seconds: half of it at most for the bound's steps,
-        70 % for the enumeration, the rest for CBC's cut-off rounds.
+        The exact path's time limit in seconds: the bound's steps stop at 60 % of it at
+        the latest, the enumeration at 70 %, CBC's cut-off rounds get the rest.
     progress : callable(fraction, message), optional
         Called at each round.
 
