@@ -104,7 +104,8 @@ def swap_search(
     """Best-improvement interchange from ``chosen`` (k distinct candidates): each round
     the cheapest answer one swap away (over all candidates j and chosen sites a); stops
     when no swap lowers the total distance by more than :data:`MARGIN` of it, or at the
-    ``deadline`` (``time.perf_counter()``) with the best answer so far."""
+    ``deadline`` (``time.process_time()``: CPU seconds, so that a loaded machine does not
+    change the answer) with the best answer so far."""
     current = [int(j) for j in chosen]
     k, n = len(current), len(cx)
     w, fixed = demand.weights, demand.fixed_distance
@@ -113,7 +114,7 @@ def swap_search(
         return sorted(current)
     rows_per = max(1, CHUNK_ENTRIES // max(1, k * m))
     for _ in range(MAX_SWAPS if max_swaps is None else max_swaps):
-        if time.perf_counter() > deadline:
+        if time.process_time() > deadline:
             break
         mine = demand.rows(cx, cy, current)
         value = float(w @ np.minimum(fixed, mine.min(axis=0)))
@@ -233,14 +234,15 @@ def median_lagrange(
     max_steps : int, optional
         Subgradient steps at most (default :data:`MAX_STEPS`).
     seconds : float
-        No new subgradient step after this many seconds (the bound so far stands), or
-        :data:`STEP_SHARE` of it after the pairs are listed, whichever is later.
+        No new subgradient step after this many CPU seconds (the bound so far stands),
+        or :data:`STEP_SHARE` of it after the pairs are listed, whichever is later (CPU
+        time: a loaded machine slows the steps but does not change the answer).
 
     Returns
     -------
     MedianRun
     """
-    now = time.perf_counter()
+    now = time.process_time()
     deadline = now + float(seconds)
     n = len(cx)
     w, fixed = demand.weights, demand.fixed_distance
@@ -256,7 +258,7 @@ def median_lagrange(
     lo = np.minimum(lo, cap)
     pairs = _Pairs(found_pairs[0], found_pairs[1], d, w, len(w))
     del found_pairs, d
-    deadline = max(deadline, time.perf_counter() + STEP_SHARE * float(seconds))
+    deadline = max(deadline, time.process_time() + STEP_SHARE * float(seconds))
     mu = np.clip(near, lo, cap)
     keep = np.ones(n, dtype=bool)
     listed = n
@@ -266,7 +268,7 @@ def median_lagrange(
     seen: set[tuple[int, ...]] = set()
     limit = MAX_STEPS if max_steps is None else max_steps
     steps = int(min(limit, max(MIN_STEPS, MAX_WORK // max(n_pairs, 1))))
-    while step < steps and (step < MIN_STEPS or time.perf_counter() < deadline):
+    while step < steps and (step < MIN_STEPS or time.process_time() < deadline):
         step += 1
         act = pairs.active(mu)
         rho = pairs.rho(mu, n, act)

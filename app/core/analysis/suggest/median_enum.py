@@ -41,9 +41,9 @@ def enumerate_rest(
     (list of int, float, int) or None
         The best answer better than the incumbent (empty when none is) with its total,
         and how many complete answers were evaluated; None when the enumeration is too
-        large (:data:`MAX_SETS`, :data:`MAX_CELLS`) or runs out of ``seconds``.
+        large (:data:`MAX_SETS`, :data:`MAX_CELLS`) or runs out of ``seconds`` (CPU).
     """
-    deadline = time.perf_counter() + float(seconds)
+    deadline = time.process_time() + float(seconds)
     cols = np.flatnonzero(np.isfinite(rho))
     m = len(demand.weights)
     if len(cols) < k or len(cols) * m > MAX_CELLS:
@@ -66,7 +66,7 @@ def enumerate_rest(
         last = np.searchsorted(window, goal - base - sums, side="left")  # window < room
         lengths = np.maximum(last - first, 0)
         count = int(lengths.sum())
-        if count > MAX_SETS or time.perf_counter() > deadline:
+        if count > MAX_SETS or time.process_time() > deadline:
             return None
         if count == 0:
             return [], value, 0
@@ -80,7 +80,7 @@ def enumerate_rest(
     best_value, best_set = value, None
     per = max(1, CHUNK_ENTRIES // max(1, k * m))
     for start in range(0, len(sets), per):
-        if time.perf_counter() > deadline:
+        if time.process_time() > deadline:
             return None
         part = sets[start : start + per]
         near = np.minimum(rows[part].min(axis=1), fixed[None, :])  # sets × m

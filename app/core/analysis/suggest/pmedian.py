@@ -358,7 +358,9 @@ def solve_pmedian(
         False keeps the greedy answer without trying CBC.
     time_limit : float
         The exact path's time limit in seconds: the bound's steps stop at 60 % of it at
-        the latest, the enumeration at 70 %, CBC's cut-off rounds get the rest.
+        the latest, the enumeration at 70 % (both in CPU seconds of this process, so that
+        a loaded machine does not change the answer), CBC's cut-off rounds get the rest
+        of the wall time.
     progress : callable(fraction, message), optional
         Called at each round.
 
@@ -371,7 +373,7 @@ def solve_pmedian(
         answers enumerated, CBC's rounds, the pairs of its last model and the dense
         matrix's size.
     """
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     greedy = greedy_median(cx, cy, demand, k)
     greedy_value = total_distance(cx, cy, demand, greedy)
     chosen, value = greedy, greedy_value
@@ -408,7 +410,7 @@ def solve_pmedian(
         )
         listed = None
         if not run.proven and run.rho is not None:
-            spent = time.perf_counter() - started
+            spent = time.process_time() - started_cpu  # as the bound's: CPU seconds
             listed = enumerate_rest(
                 cx,
                 cy,
