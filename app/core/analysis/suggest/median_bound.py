@@ -250,7 +250,9 @@ def median_lagrange(
     near = np.minimum(fixed, demand.rows(cx, cy, incumbent).min(axis=0))
     value = float(w @ near)
     mean = value / max(float(w.sum()), 1e-300)
-    cap = _capped(np.minimum(fixed, CAP_FACTOR * near + CAP_ADD * mean), options)
+    cap = np.minimum(fixed, CAP_FACTOR * near + CAP_ADD * mean)
+    if demand.walk is None or demand.has_matrix:  # a sample costs a pass over the walks
+        cap = _capped(cap, options)
     found_pairs, d = options(cap)
     n_pairs = int(found_pairs.shape[1])
     lo = np.full(len(w), np.inf)

@@ -161,6 +161,12 @@ class MedianDemand:
         return kept
 
     @property
+    def has_matrix(self) -> bool:
+        """True when every distance row is at hand (straight lines, or the walking
+        matrix kept whole): a pass over all candidates is cheap."""
+        return self.walk is None or "matrix" in self._kept
+
+    @property
     def total(self) -> float:
         return float(self.weights.sum())
 
