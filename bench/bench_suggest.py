@@ -196,20 +196,27 @@ def instance(layers, district: str, folder: Path) -> Path:
 
 
 def theirs(python: str, path: Path, model: str, time_limit: float, timeout: float):
+    import os
+    import signal
+
+    process = subprocess.Popen(
+        [python, "-c", SPOPT_SCRIPT, str(path), model, str(K), str(RADIUS), str(time_limit)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its CBC child is stopped with it on a timeout
+    )
     try:
-        run = subprocess.run(
-            [python, "-c", SPOPT_SCRIPT, str(path), model, str(K), str(RADIUS), str(time_limit)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+        out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         print(f"{'':8s} {'spopt':8s} no answer within {timeout:g} s (stopped)")
         return None
-    if run.returncode != 0:
-        print(f"    spopt failed: {run.stderr.strip().splitlines()[-1:]}")
+    if process.returncode != 0:
+        print(f"    spopt failed: {err.strip().splitlines()[-1:]}")
         return None
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def spopt_ready(python: str | None) -> str | None:
