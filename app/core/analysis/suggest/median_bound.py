@@ -91,7 +91,21 @@ def _without_each(rows: np.ndarray, fixed: np.ndarray) -> np.ndarray:
 
 
 def total(demand, cx, cy, chosen) -> float:
-    """Σ w_i · distance of i to its nearest chosen or fixed site."""
+    """Σ w_i · distance of i to its nearest chosen or fixed site.
+
+    Parameters
+    ----------
+    demand : MedianDemand
+        The demand points, weights and fixed-site distances (:mod:`.pmedian`).
+    cx, cy : ndarray
+        The candidates (EPSG:5186).
+    chosen : sequence of int
+        Candidate indices.
+
+    Returns
+    -------
+    float
+    """
     near = demand.fixed_distance
     if len(chosen):
         near = np.minimum(near, demand.rows(cx, cy, list(chosen)).min(axis=0))
@@ -105,7 +119,26 @@ def swap_search(
     the cheapest answer one swap away (over all candidates j and chosen sites a); stops
     when no swap lowers the total distance by more than :data:`MARGIN` of it, or at the
     ``deadline`` (``time.process_time()``: CPU seconds, so that a loaded machine does not
-    change the answer) with the best answer so far."""
+    change the answer) with the best answer so far.
+
+    Parameters
+    ----------
+    cx, cy : ndarray
+        The candidates (EPSG:5186).
+    demand : MedianDemand
+        The demand points, weights and fixed-site distances (:mod:`.pmedian`).
+    chosen : sequence of int
+        k distinct candidates to start from.
+    max_swaps : int, optional
+        Swaps at most (default :data:`MAX_SWAPS`).
+    deadline : float
+        ``time.process_time()`` after which no new round starts.
+
+    Returns
+    -------
+    list of int
+        The k candidates found, ascending.
+    """
     current = [int(j) for j in chosen]
     k, n = len(current), len(cx)
     w, fixed = demand.weights, demand.fixed_distance

@@ -36,6 +36,26 @@ def enumerate_rest(
     """The optimum among the kept candidates (``rho`` finite) given the incumbent's
     ``value`` and the ``goal`` an answer's bound must stay under to be better.
 
+    Parameters
+    ----------
+    cx, cy : ndarray
+        The candidates (EPSG:5186).
+    demand : MedianDemand
+        The demand points, weights and fixed-site distances (:mod:`.pmedian`).
+    k : int
+        Sites to choose.
+    rho : ndarray
+        ρ_j at the best multipliers, inf for the candidates fixed out
+        (:attr:`~.median_bound.MedianRun.rho`).
+    base : float
+        Σ w_i μ_i at those multipliers.
+    value : float
+        The incumbent's total distance.
+    goal : float
+        An answer whose bound reaches this cannot be better than the incumbent.
+    seconds : float
+        CPU seconds at most.
+
     Returns
     -------
     (list of int, float, int) or None
