@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import app.core.analysis.suggest.median_bound as median_bound
 import app.core.analysis.suggest.median_enum as median_enum
+import app.core.analysis.suggest.pmedian as pmedian
 from app.core.analysis.suggest.median_bound import median_lagrange, swap_search
 from app.core.analysis.suggest.pmedian import (
     UNREACHED_M,
@@ -136,8 +137,8 @@ def test_swap_search_ends_in_a_local_optimum(case):
 
 
 @pytest.mark.skipif(not cbc_available(), reason="CBC (PuLP's binary) is not available")
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances(), st.sampled_from(["any", "enumeration", "cbc"]))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.sampled_from(["any", "enumeration", "cbc", "cbc"]))
 def test_solve_pmedian_returns_the_optimum(case, path):
     cx, cy, demand, matrix = build(case)
     k = case["k"]
@@ -149,8 +150,10 @@ def test_solve_pmedian_returns_the_optimum(case, path):
             patch.setattr(median_bound, "MAX_STEPS", 2)
             patch.setattr(median_bound, "MAX_SWAPS", 0)
             patch.setattr(median_bound, "SEARCHES", 0)
-        if path == "cbc":  # no enumeration: CBC runs on the candidates the fixing keeps
-            patch.setattr(median_enum, "MAX_SETS", 0)
+        if path == "cbc":  # no enumeration: CBC runs on the candidates the fixing keeps,
+            patch.setattr(median_enum, "MAX_SETS", 0)  # with short first cut-offs
+            patch.setattr(pmedian, "START", 0.2)  # (several rounds)
+            patch.setattr(pmedian, "GROWTH", 1.01)
         solution = solve_pmedian(cx, cy, demand, k, exact=True, time_limit=30)
     tol = REL * max(best, 1.0)
     assert solution.optimal
