@@ -17,7 +17,8 @@ Without it (or when that interpreter lacks spopt) the comparison is skipped with
 ``-k``, ``--radius`` and ``--spacing`` change the instance (the goals of issue 15: ``--districts
 magok -k 3 --radius 400 --spacing 50`` and ``--districts yangjae -k 5 --spacing 25``,
 ``--models mclp``), ``--repeats`` takes the median of several of our runs; the reduced
-model's size is printed under each covering model. ``--baseline PATH`` runs the same
+model's size is printed under each covering model, and under the p-median how it was
+proven (Lagrangian bound, enumeration or CBC), its bound, steps and candidates left. ``--baseline PATH`` runs the same
 instances with the code of another checkout (e.g. ``/work/main``) in a worker process,
 alternating with ours, and prints both wall and CPU times (CBC's child process included)
 and the ratio. ``--districts`` and ``--models`` narrow
@@ -116,7 +117,7 @@ for line in sys.stdin:
                       districts=layers["districts"], time_limit=a["limit"])
     print(json.dumps({"wall": time.perf_counter() - t, "cpu": cpu() - c,
                       "covered": r.covered_demand, "sites": len(r.sites),
-                      "optimal": r.optimal}), flush=True)
+                      "mean": r.mean_distance_m, "optimal": r.optimal}), flush=True)
 """
 
 
@@ -195,20 +196,27 @@ def instance(layers, district: str, folder: Path) -> Path:
 
 
 def theirs(python: str, path: Path, model: str, time_limit: float, timeout: float):
+    import os
+    import signal
+
+    process = subprocess.Popen(
+        [python, "-c", SPOPT_SCRIPT, str(path), model, str(K), str(RADIUS), str(time_limit)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its CBC child is stopped with it on a timeout
+    )
     try:
-        run = subprocess.run(
-            [python, "-c", SPOPT_SCRIPT, str(path), model, str(K), str(RADIUS), str(time_limit)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+        out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         print(f"{'':8s} {'spopt':8s} no answer within {timeout:g} s (stopped)")
         return None
-    if run.returncode != 0:
-        print(f"    spopt failed: {run.stderr.strip().splitlines()[-1:]}")
+    if process.returncode != 0:
+        print(f"    spopt failed: {err.strip().splitlines()[-1:]}")
         return None
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def spopt_ready(python: str | None) -> str | None:
@@ -294,6 +302,8 @@ def main() -> None:
                     answer = f"covered {base[0]['covered']:g}"
                     if model == "lscp":
                         answer = f"{base[0]['sites']} sites"
+                    if model == "pmedian":
+                        answer = f"mean distance {base[0].get('mean', float('nan')):.1f} m"
                     print(
                         f"{'':8s} {'baseline':8s} total {b_wall:.2f} s (CPU {b_cpu:.2f} s); "
                         f"{answer}, optimal {str(base[0]['optimal']).lower()}; baseline / ours "
@@ -317,6 +327,16 @@ def main() -> None:
                         f"{size.get('lagrangian_steps', 0)} steps; candidates left for CBC "
                         f"{size.get('candidates_after_fixing', '-')}, rows "
                         f"{size.get('rows_after_fixing', '-')}"
+                    )
+                if model == "pmedian" and "proof" in result.extra:
+                    x = result.extra
+                    print(
+                        f"{'':8s} {'proof':8s} {x['proof']}; Lagrangian bound "
+                        f"{x.get('lagrangian_bound', float('nan')) / max(result.total_demand, 1e-9):.2f} m"
+                        f" after {x.get('lagrangian_steps', 0)} steps over "
+                        f"{x.get('lagrangian_pairs', 0)} pairs; candidates left "
+                        f"{x.get('candidates_after_fixing', '-')}, answers enumerated "
+                        f"{x.get('enumerated', '-')}, CBC rounds {x.get('rounds', 0)}"
                     )
                 if python and path is not None:
                     peer = theirs(python, path, model, args.time_limit, args.spopt_timeout)

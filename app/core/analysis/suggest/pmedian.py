@@ -9,10 +9,16 @@ candidate reaches (off network, or on a part of the network no candidate is on) 
 out (:attr:`MedianDemand.unreached`), and a candidate that does not reach a demand point is
 :data:`UNREACHED_M` from it (finite, so the greedy and the model still compare answers).
 
+**Proven in-process first.** With ``exact``, the greedy answer is improved by a swap
+search and bounded by a Lagrangian relaxation (:mod:`.median_bound`); when the bound
+reaches the answer it is optimal (``solver = "lagrangian"``), else the answers the bound
+leaves are enumerated when they are few (:mod:`.median_enum`, also exact). Only when
+neither proves it does CBC run, on the candidates the bound could not rule out:
+
 **Exactness with a sparse distance matrix.** The exact model needs a candidate × demand
 distance for every pair a demand point might be assigned to. Instead of the dense matrix,
 each demand point i gets a cut-off ``c_i`` (first the distance to its nearest site in the
-greedy answer) and only the candidates strictly closer than ``e_i = min(c_i, f_i)`` (``f_i``
+improved answer) and only the candidates strictly closer than ``e_i = min(c_i, f_i)`` (``f_i``
 its distance to the nearest fixed site); a *fallback* assignment costs ``e_i``. Every
 candidate left out is at least ``e_i`` away, so this model's cost of any set of sites is a
 lower bound on its true cost, and its optimum a lower bound on the true optimum. When the
@@ -43,11 +49,14 @@ import numpy as np
 import shapely
 
 from app.core.analysis.suggest.cbc import run_cbc
+from app.core.analysis.suggest.median_bound import MARGIN, median_lagrange
+from app.core.analysis.suggest.median_enum import enumerate_rest
 from app.core.analysis.suggest.solvers import (
     NO_CBC,
     NOT_REQUESTED,
     Solution,
     cbc_available,
+    exact_status,
     quiet_pulp,
 )
 from app.core.progress import Progress
@@ -61,6 +70,12 @@ GROWTH = 1.5
 #: CBC's root LP cannot be stopped at the time limit: a round whose model has more
 #: candidate-demand pairs than this times the seconds left is not started.
 PAIRS_PER_SECOND = 3000
+#: The share of the time limit after which the in-process bound takes no new step
+#: (:mod:`.median_bound`; its steps are bounded by work first: a safety net under load).
+BOUND_SHARE = 0.6
+#: The share of the time limit by which the enumeration of the answers the bound leaves
+#: (:mod:`.median_enum`) must be done (else CBC runs in the time left).
+ENUM_SHARE = 0.7
 #: Relative tolerance when comparing the model's cost with the true cost.
 TOLERANCE = 1e-9
 #: Walking distance (m) of a demand point a candidate does not reach (another part of
@@ -144,6 +159,12 @@ class MedianDemand:
             full = full[:, reached]
             kept._kept["matrix"] = np.where(np.isfinite(full), full, UNREACHED_M)
         return kept
+
+    @property
+    def has_matrix(self) -> bool:
+        """True when every distance row is at hand (straight lines, or the walking
+        matrix kept whole): a pass over all candidates is cheap."""
+        return self.walk is None or "matrix" in self._kept
 
     @property
     def total(self) -> float:
@@ -235,11 +256,22 @@ def trivial_bound(cx: np.ndarray, cy: np.ndarray, demand: MedianDemand) -> float
     return float((demand.weights * np.minimum(nearest, demand.fixed_distance)).sum())
 
 
-def options(cx, cy, demand: MedianDemand, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def options(
+    cx, cy, demand: MedianDemand, limit: np.ndarray, allowed: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (demand index, candidate index) with distance strictly below ``limit`` (per
-    demand point), sorted by demand point, and their distances (one STRtree query)."""
+    demand point), sorted by demand point, and their distances (one STRtree query); with
+    ``allowed`` (bool per candidate), the pairs of those candidates only."""
     if len(cx) == 0 or len(limit) == 0:
         return np.empty((2, 0), dtype=np.intp), np.empty(0)
+    pairs, d = _options(cx, cy, demand, limit)
+    if allowed is not None:
+        sel = allowed[pairs[1]]
+        pairs, d = pairs[:, sel], d[sel]
+    return pairs, d
+
+
+def _options(cx, cy, demand: MedianDemand, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if demand.walk is not None:
         return _walk_options(cx, cy, demand, limit)
     finite = np.where(np.isfinite(limit), limit, 0.0)
@@ -268,15 +300,15 @@ def _walk_options(cx, cy, demand: MedianDemand, limit: np.ndarray):
     return np.stack([i, j])[:, order].astype(np.intp), d[order]
 
 
-def _solve_model(cx, cy, demand: MedianDemand, limit, k, warm, time_limit, pairs, d):
-    """One round: the cut-off model solved by CBC; (chosen or None, proven, model bound,
-    pairs, build s, solve s)."""
+def _solve_model(cx, cy, demand: MedianDemand, limit, k, warm, time_limit, pairs, d, allowed):
+    """One round: the cut-off model over the ``allowed`` candidates solved by CBC;
+    (chosen or None, proven, model bound, pairs, build s, solve s)."""
     import pulp
 
     t0 = time.perf_counter()
     n = len(demand.x)
     prob = pulp.LpProblem("pmedian", pulp.LpMinimize)
-    x = [prob.add_variable(f"x{j}", cat=pulp.LpBinary) for j in range(len(cx))]
+    x = {int(j): prob.add_variable(f"x{j}", cat=pulp.LpBinary) for j in np.flatnonzero(allowed)}
     z = [prob.add_variable(f"z{p}", lowBound=0) for p in range(pairs.shape[1])]
     u = [prob.add_variable(f"u{i}", lowBound=0) for i in range(n)]
     w = demand.weights
@@ -292,16 +324,16 @@ def _solve_model(cx, cy, demand: MedianDemand, limit, k, warm, time_limit, pairs
             pulp.LpAffineExpression([(z[p], 1.0), (x[j], -1.0)]), pulp.LpConstraintLE, f"o{p}", 0.0
         )
     prob += pulp.LpConstraint(
-        pulp.LpAffineExpression([(v, 1.0) for v in x]), pulp.LpConstraintEQ, "k", float(k)
+        pulp.LpAffineExpression([(v, 1.0) for v in x.values()]), pulp.LpConstraintEQ, "k", float(k)
     )
     # warm start: the sites only (CBC completes the assignment with one LP; a start
     # naming every continuous variable makes CBC's start-up slow)
     warm_set = set(warm)
-    for j, var in enumerate(x):
+    for j, var in x.items():
         var.setInitialValue(1 if j in warm_set else 0)
     build = time.perf_counter() - t0
     run = run_cbc(prob, time_limit, "pmedian")
-    chosen = [j for j, var in enumerate(x) if (var.value() or 0) > 0.5] if run.feasible else None
+    chosen = sorted(j for j, var in x.items() if (var.value() or 0) > 0.5) if run.feasible else None
     if chosen is not None and len(chosen) != k:
         chosen = None
     return chosen, run.optimal, run.bound, int(pairs.shape[1]), build, run.seconds
@@ -317,7 +349,8 @@ def solve_pmedian(
     time_limit: float,
     progress: Progress | None = None,
 ) -> Solution:
-    """The k candidates minimising the total weighted distance, exactly when CBC can.
+    """The k candidates minimising the total weighted distance, proven optimal when the
+    Lagrangian bound, the enumeration it leaves or CBC can (module docstring).
 
     Parameters
     ----------
@@ -330,7 +363,10 @@ def solve_pmedian(
     exact : bool
         False keeps the greedy answer without trying CBC.
     time_limit : float
-        CBC's time limit in seconds, over all the cut-off rounds.
+        The exact path's time limit in seconds: the bound's steps stop at 60 % of it at
+        the latest, the enumeration at 70 % (both in CPU seconds of this process, so that
+        a loaded machine does not change the answer), CBC's cut-off rounds get the rest
+        of the wall time.
     progress : callable(fraction, message), optional
         Called at each round.
 
@@ -338,74 +374,85 @@ def solve_pmedian(
     -------
     Solution
         ``value`` the total weighted distance (Σ w_i d_i) of the answer; ``bound`` a lower
-        bound on the optimal total (equal to ``value`` when optimal); ``extra`` the rounds,
-        the pairs of the last model and the dense matrix's size.
+        bound on the optimal total (equal to ``value`` when optimal); ``extra`` the proof,
+        the Lagrangian bound, steps and pairs, the candidates left after fixing, the
+        answers enumerated, CBC's rounds, the pairs of its last model and the dense
+        matrix's size.
     """
+    started, started_cpu = time.perf_counter(), time.process_time()
     greedy = greedy_median(cx, cy, demand, k)
     greedy_value = total_distance(cx, cy, demand, greedy)
     chosen, value = greedy, greedy_value
     bound = min(trivial_bound(cx, cy, demand), value)
     optimal, solver = False, "greedy"
     build_s = solve_s = 0.0
-    extra = {"rounds": 0, "pairs": 0, "dense_pairs": int(len(cx) * len(demand.x))}
+    extra: dict = {"rounds": 0, "pairs": 0, "dense_pairs": int(len(cx) * len(demand.x))}
     if demand.total <= 0:
         optimal, message = True, "no demand: every answer is as good"
-    elif exact and cbc_available():
-        message = ""
-        limit = np.minimum(START * nearest_chosen(cx, cy, demand, greedy)[0], demand.fixed_distance)
-        deadline = time.perf_counter() + float(time_limit)
-        warm = greedy
-        solver = "cbc"
-        while True:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                message = f"time limit of {time_limit:g} s reached: best solution found"
-                break
-            pairs, d = options(cx, cy, demand, limit)
-            if pairs.shape[1] > PAIRS_PER_SECOND * left:
-                message = (
-                    f"the exact model ({pairs.shape[1]:,} pairs) does not fit in the time "
-                    f"limit of {time_limit:g} s: best solution found (a longer time limit or "
-                    "a larger spacing allows the exact one)"
-                )
-                break
-            extra["rounds"] += 1
-            if progress is not None:
-                progress(min(0.85, 0.4 + 0.1 * extra["rounds"]), "solving the p-median (CBC)")
-            try:
-                with quiet_pulp():
-                    found, proven, model_bound, n_pairs, b, s = _solve_model(
-                        cx, cy, demand, limit, k, warm, left, pairs, d
-                    )
-            except Exception as err:  # a solver failure must not lose the best answer
-                message = f"CBC failed ({type(err).__name__}); best solution found"
-                break
-            build_s, solve_s, extra["pairs"] = build_s + b, solve_s + s, n_pairs
-            if found is None:
-                message = f"time limit of {time_limit:g} s reached: best solution found"
-                break
-            true = nearest_chosen(cx, cy, demand, found)[0]
-            found_value = float((demand.weights * true).sum())
-            model_value = float((demand.weights * np.minimum(true, limit)).sum())
-            if found_value < value:
-                chosen, value = found, found_value
-            if not proven:
-                if model_bound is not None:
-                    bound = max(bound, min(model_bound, value))
-                message = f"time limit of {time_limit:g} s reached: best solution found"
-                break
-            bound = max(bound, min(model_value, value))  # the model's optimum
-            if found_value <= model_value * (1 + TOLERANCE) + TOLERANCE:
-                optimal, bound = True, value
-                message = "proven optimal"
-                break
-            short = true > limit * (1 + TOLERANCE)
-            limit = np.where(short, np.minimum(GROWTH * true, demand.fixed_distance), limit)
-            warm = chosen
-        if not optimal:
-            message += ", not proven optimal"
+    elif exact and k >= len(cx):  # every candidate: nothing to choose
+        optimal, solver, bound = True, "lagrangian", value
+        extra["proof"] = "all candidates"
+        message = exact_status(True, time_limit, solver)
     elif exact:
-        message = NO_CBC
+        if progress is not None:
+            progress(0.4, "improving and bounding the p-median")
+        run = median_lagrange(
+            cx,
+            cy,
+            demand,
+            k,
+            greedy,
+            lambda limit: options(cx, cy, demand, limit),
+            seconds=BOUND_SHARE * float(time_limit),
+        )
+        if run.value < value:
+            chosen, value = run.chosen, run.value
+        bound = max(bound, min(run.bound, value))
+        extra.update(
+            lagrangian_bound=run.bound,
+            lagrangian_steps=run.steps,
+            lagrangian_pairs=run.pairs,
+            candidates_after_fixing=int(run.keep.sum()),
+        )
+        listed = None
+        if not run.proven and run.rho is not None:
+            spent = time.process_time() - started_cpu  # as the bound's: CPU seconds
+            listed = enumerate_rest(
+                cx,
+                cy,
+                demand,
+                k,
+                run.rho,
+                run.base,
+                value,
+                value - MARGIN * value,
+                ENUM_SHARE * float(time_limit) - spent,
+            )
+        solve_s = time.perf_counter() - started
+        if run.proven:
+            optimal, solver, bound = True, "lagrangian", value
+            extra["proof"] = "lagrangian"
+            message = exact_status(True, time_limit, solver)
+        elif listed is not None:
+            if listed[0] and listed[1] < value:
+                chosen, value = listed[0], listed[1]
+            optimal, solver, bound = True, "lagrangian", value
+            extra.update(proof="lagrangian enumeration", enumerated=listed[2])
+            message = (
+                "proven optimal (Lagrangian bound; the "
+                f"{listed[2]:,} answers it could not rule out compared one by one)"
+            )
+        elif cbc_available():
+            left = float(time_limit) - solve_s
+            optimal, chosen, value, bound, message, b, s = _cbc_rounds(
+                cx, cy, demand, k, chosen, value, bound, run.keep, left, time_limit, extra, progress
+            )
+            build_s, solve_s = b, solve_s + s
+            solver = "cbc"
+            extra["proof"] = "cbc" if optimal else "none"
+        else:
+            message = NO_CBC
+            extra["proof"] = "none"
     else:
         message = NOT_REQUESTED
     return Solution(
@@ -421,3 +468,70 @@ def solve_pmedian(
         greedy=tuple(greedy),
         extra=extra,
     )
+
+
+def _cbc_rounds(
+    cx, cy, demand, k, chosen, value, bound, allowed, left, time_limit, extra, progress
+):
+    """The cut-off rounds of CBC (module docstring) over the ``allowed`` candidates, from
+    the incumbent ``chosen`` (of total ``value``); returns (optimal, chosen, value, bound,
+    message, build s, solve s)."""
+    message = ""
+    optimal = False
+    build_s = solve_s = 0.0
+    limit = np.minimum(START * nearest_chosen(cx, cy, demand, chosen)[0], demand.fixed_distance)
+    deadline = time.perf_counter() + max(float(left), 0.0)
+    warm = chosen
+    while True:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            message = f"time limit of {time_limit:g} s reached: best solution found"
+            break
+        pairs, d = options(cx, cy, demand, limit, allowed)
+        if pairs.shape[1] > PAIRS_PER_SECOND * left:
+            message = (
+                f"the exact model ({pairs.shape[1]:,} pairs) does not fit in the time "
+                f"limit of {time_limit:g} s: best solution found (a longer time limit or "
+                "a larger spacing allows the exact one)"
+            )
+            break
+        extra["rounds"] += 1
+        if progress is not None:
+            progress(min(0.85, 0.4 + 0.1 * extra["rounds"]), "solving the p-median (CBC)")
+        try:
+            with quiet_pulp():
+                found, proven, model_bound, n_pairs, b, s = _solve_model(
+                    cx, cy, demand, limit, k, warm, left, pairs, d, allowed
+                )
+        except Exception as err:  # a solver failure must not lose the best answer
+            message = f"CBC failed ({type(err).__name__}); best solution found"
+            break
+        build_s, solve_s, extra["pairs"] = build_s + b, solve_s + s, n_pairs
+        if found is None:
+            message = f"time limit of {time_limit:g} s reached: best solution found"
+            break
+        true = nearest_chosen(cx, cy, demand, found)[0]
+        found_value = float((demand.weights * true).sum())
+        model_value = float((demand.weights * np.minimum(true, limit)).sum())
+        if found_value < value:
+            chosen, value = found, found_value
+        if not proven:
+            if model_bound is not None:
+                bound = max(bound, min(model_bound, value))
+            message = f"time limit of {time_limit:g} s reached: best solution found"
+            break
+        # the model's optimum bounds every answer over the allowed candidates; the others
+        # cannot beat the incumbent (the Lagrangian fixing)
+        bound = max(bound, min(model_value, value))
+        if found_value <= model_value * (1 + TOLERANCE) + TOLERANCE or model_value >= value * (
+            1 - TOLERANCE
+        ):
+            optimal, bound = True, value
+            message = "proven optimal"
+            break
+        short = true > limit * (1 + TOLERANCE)
+        limit = np.where(short, np.minimum(GROWTH * true, demand.fixed_distance), limit)
+        warm = chosen
+    if not optimal:
+        message += ", not proven optimal"
+    return optimal, chosen, value, bound, message, build_s, solve_s
