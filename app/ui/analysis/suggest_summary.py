@@ -12,7 +12,12 @@ from app.ui.i18n import tr
 
 def summary_text(s, name: str) -> str:
     """What the answer is, how sure, and (when saturated) why to ask otherwise."""
-    if s.optimal and s.solver == "lagrangian":
+    if s.optimal and s.extra.get("proof") == "lagrangian enumeration":
+        proof = tr(
+            "<b>proven optimal</b> (Lagrangian bound and an enumeration of the answers it "
+            "could not rule out)"
+        )
+    elif s.optimal and s.solver == "lagrangian":
         proof = tr("<b>proven optimal</b> (Lagrangian bound, no branch and bound needed)")
     elif s.optimal:
         proof = tr("<b>proven optimal</b> (CBC)")

@@ -132,3 +132,25 @@ def test_adopted_sites_follow_the_project_radius(qtbot, main_window):
     assert len(sites) == 1 and sites["radius_m"].isna().all()  # no own radius
     assert sites["name"].iloc[0] == "Suggested Magok 1"
     dialog.close()
+
+
+def test_a_proven_p_median_says_how_it_was_proven(qtbot, main_window):
+    w = main_window
+    dialog = w.analysis.suggest()
+    dialog.district.setCurrentIndex(dialog.district.findData("magok"))
+    dialog.model.setCurrentIndex(dialog.model.findData("pmedian"))
+    dialog.k.setValue(3)
+    dialog.radius.setValue(800)
+    dialog.spacing.setValue(100)
+    s = run_and_wait(qtbot, dialog)
+    assert s.model == "pmedian" and s.optimal, dialog.summary.text()
+    text = dialog.summary.text()
+    assert "proven optimal" in text and "not proven" not in text
+    proof = s.extra["proof"]
+    if proof == "lagrangian enumeration":
+        assert "enumeration of the answers it could not rule out" in text
+    elif proof == "lagrangian":
+        assert "no branch and bound needed" in text
+    else:
+        assert proof == "cbc" and "(CBC)" in text
+    dialog.close()
