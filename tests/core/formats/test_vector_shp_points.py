@@ -420,3 +420,20 @@ def test_random_cells_read_as_gdal_reads_them(monkeypatch, tmp_path, seed):
     monkeypatch.setattr(shp_points, "CHUNK_ROWS", 150)
     assert _direct(path, "CP949") is not None
     _same(*_both(monkeypatch, path, options=ReadOptions(encoding="CP949")))
+
+
+def test_dates_before_year_1000_read_as_gdal_reads_them(monkeypatch, tmp_path):
+    """A date starting with ``0`` (year 1 ... 999) is a date for GDAL, not a null; only
+    blank, ``0`` and ``00000000`` are null; odd zero-led cells are left to GDAL."""
+    cells = [b"00010101", b"01000101", b"09991231", b"00000000", b"0", b"", b"20200101"]
+    path = _write(tmp_path, "early", [(b"D", "D", 8, 0)], [[c] for c in cells])
+    assert isinstance(_direct(path, "cp949"), shp_points.XYPoints)
+    fast, slow = _both(monkeypatch, path)
+    _same(fast, slow)
+    assert fast.frame["D"].dt.strftime("%Y-%m-%d").fillna("-").tolist() == [
+        "0001-01-01", "0100-01-01", "0999-12-31", "-", "-", "-", "2020-01-01",
+    ]  # fmt: skip
+    for odd in (b"0000000", b"00001231", b"00010000", b"0000 000"):
+        path = _write(tmp_path, "odd", [(b"D", "D", 8, 0)], [[odd], [b"20200101"]])
+        assert _direct(path, "cp949") is None, odd
+        _same(*_both(monkeypatch, path))
