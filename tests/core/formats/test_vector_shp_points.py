@@ -6,6 +6,7 @@ logicals, null shapes); anything else, hostile files included, goes to GDAL as b
 from __future__ import annotations
 
 import struct
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -437,3 +438,23 @@ def test_dates_before_year_1000_read_as_gdal_reads_them(monkeypatch, tmp_path):
         path = _write(tmp_path, "odd", [(b"D", "D", 8, 0)], [[odd], [b"20200101"]])
         assert _direct(path, "cp949") is None, odd
         _same(*_both(monkeypatch, path))
+
+
+@pytest.mark.parametrize("width", [128, 254])
+def test_wide_text_field_does_not_hide_cp949_text(monkeypatch, tmp_path, width):
+    """A text field wider than 127 bytes (ESRI's usual 254) in a CP949 shapefile without
+    .cpg: its width byte in the field descriptor is not text, and the Korean text is
+    read as CP949 (it was read as ISO-8859-1, every name garbled), also from a .zip."""
+    fields = [("상호".encode("cp949"), "C", width, 0), (b"EMP", "N", 4, 0)]
+    rows = [["한빛랩".encode("cp949"), b"1"], ["서울바이오".encode("cp949"), b"2"]]
+    path = _write(tmp_path, "wide", fields, rows)
+    fast, slow = _both(monkeypatch, path)
+    _same(fast, slow)
+    assert fast.encoding == "CP949"
+    assert fast.frame["상호"].tolist() == ["한빛랩", "서울바이오"]
+    archive = tmp_path / "wide.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for suffix in (".shp", ".shx", ".dbf", ".prj"):
+            out.write(path.with_suffix(suffix), path.with_suffix(suffix).name)
+    zipped = read_vector(archive, "start-ups")
+    assert zipped.encoding == "CP949" and zipped.frame["상호"].tolist() == ["한빛랩", "서울바이오"]
