@@ -223,3 +223,21 @@ def test_an_empty_point_site_counts_nothing_beside_point_sites():
     want = [shapely.dwithin(points, site, 400.0) for site in sites]
     assert got.count.tolist() == [int(w.sum()) for w in want] and got.count[1] == 0
     assert got.sums.tolist() == [float(values[w].sum()) for w in want]
+
+
+def test_an_empty_point_site_takes_no_other_sites_zones():
+    """An empty point among point sites: no zone, and the sites after it keep their own
+    zones (the point-in-polygon shortcut read the coordinates one row off, or broke)."""
+    from app.core.indicators import site_zoning
+    from app.core.zoning.rules import ZoningRules
+
+    rules = ZoningRules.default()
+    zoning = site_zoning.IndexedZoning.from_frame(zoning_layer(), rules)
+    points = [shapely.Point(50, 50), shapely.Point(150, 50), shapely.Point(55, 215)]
+    with_empty = np.array([points[0], shapely.from_wkt("POINT EMPTY"), *points[1:]], dtype=object)
+    got = site_zoning.site_zoning(with_empty, np.full(4, np.nan), zoning, rules)
+    alone = site_zoning.site_zoning(
+        np.array(points, dtype=object), np.full(3, np.nan), zoning, rules
+    )
+    assert got.dominant_zone[[0, 2, 3]].tolist() == alone.dominant_zone.tolist()
+    assert got.dominant_zone[1] is None and got.zoning_coverage[1] == 0
