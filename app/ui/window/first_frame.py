@@ -22,6 +22,7 @@ This module imports only PySide6 and the standard library (and the app's light
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import logging
@@ -82,7 +83,8 @@ def remember(project: Path, key: str | None, image: QImage, title: str, ratio: f
         write_state(project, json.loads(key)[0])
         _prune(target.parent)
     except OSError:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. the folder's path holds a file
+            temp.unlink(missing_ok=True)
         return False
     return True
 

@@ -232,3 +232,19 @@ def test_desktop_start_shows_it_at_the_size_the_window_had(tmp_path, project):
     assert second["shown"] == second["window"] == first["window"]
     assert resized["shown"] == resized["window"]
     assert after_resize["shown"] is None  # closed 100 px narrower than its picture
+
+
+def test_a_cache_folder_blocked_by_a_file_keeps_no_picture_and_raises_nothing(
+    monkeypatch, tmp_path, project
+):
+    """The cache folder's path holds a file (``cache``): nothing is kept, and the start
+    goes on (the clean-up of the unwritten picture raised NotADirectoryError, an error
+    dialog at the first drawn frame)."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "cache").write_text("not a folder")
+    monkeypatch.setenv("INNOATLAS_DATA_DIR", str(tmp_path / "data"))
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(0xFF336699)
+    key = first_frame.project_key(project, "en")
+    assert first_frame.remember(project, key, image, "project — InnoAtlas", 1.0) is False
+    assert first_frame.cached(project, key) is None
