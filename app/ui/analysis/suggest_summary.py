@@ -12,7 +12,10 @@ from app.ui.i18n import tr
 
 def summary_text(s, name: str) -> str:
     """What the answer is, how sure, and (when saturated) why to ask otherwise."""
-    if s.optimal and s.solver == "lagrangian":
+    proof_kind = ((getattr(s, "extra", None) or {}).get("reduced") or {}).get("proof")
+    if s.optimal and proof_kind == "all candidates":
+        proof = tr("<b>proven optimal</b> (every candidate that covers demand is chosen)")
+    elif s.optimal and s.solver == "lagrangian":
         proof = tr("<b>proven optimal</b> (Lagrangian bound, no branch and bound needed)")
     elif s.optimal:
         proof = tr("<b>proven optimal</b> (CBC)")
