@@ -161,6 +161,7 @@ def _hand_over(window: MainWindow, frame: first_frame.FirstFrame | None) -> None
 
     def close(*_args) -> None:
         window.canvas.rendered.disconnect(close)
+        frame.replaced = True
         frame.close()
 
     window.canvas.rendered.connect(close)
@@ -238,6 +239,8 @@ def run_gui(
     _install_excepthook(interactive=screenshot is None)
     if start is None:
         start = first_frame.Start(first_frame.project_key(project, i18n.language()), None)
+    if start.frame is not None and start.frame.cancelled:
+        return 0  # the user closed the picture: no window opens after it
     try:
         # A screenshot gets exactly the asked size, even beyond a small (offscreen) screen.
         window = open_main_window(
@@ -253,6 +256,9 @@ def run_gui(
         if screenshot is None:
             QMessageBox.critical(None, i18n.tr("InnoAtlas — cannot open project"), str(err))
         return 2
+    if start.frame is not None and start.frame.cancelled:  # closed while the window was built
+        window.close()
+        return 0
     _hand_over(window, start.frame)
     keeper = window.first_frame_keeper = FirstFrameKeeper(window, project, start.key)
     window.show()

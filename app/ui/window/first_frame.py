@@ -39,7 +39,7 @@ from PySide6.QtCore import (
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QImage, QImageReader, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QCloseEvent, QImage, QImageReader, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.ui import i18n
@@ -125,6 +125,10 @@ class FirstFrame(QWidget):
         self.setWindowTitle(title)
         self.setCursor(Qt.CursorShape.WaitCursor)
         self.painted = False
+        #: Set by the hand-over just before it closes the picture (the window is there).
+        self.replaced = False
+        #: The user closed the picture before the window replaced it: the start ends.
+        self.cancelled = False
         size = self.pixmap.deviceIndependentSize().toSize()
         self.resize(size)
 
@@ -138,9 +142,18 @@ class FirstFrame(QWidget):
         picture is repainted (and the window answers the desktop) while the app starts."""
         app = QApplication.instance()
         for name in modules:
+            if self.cancelled:
+                return
             importlib.import_module(name)
             if app is not None:
                 app.processEvents()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closed by the user (the window manager's close) before the window replaced
+        it: the start is cancelled (:func:`app.ui.gui.run_gui` opens no window)."""
+        if not self.replaced:
+            self.cancelled = True
+        super().closeEvent(event)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)

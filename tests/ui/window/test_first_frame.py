@@ -248,3 +248,41 @@ def test_a_cache_folder_blocked_by_a_file_keeps_no_picture_and_raises_nothing(
     key = first_frame.project_key(project, "en")
     assert first_frame.remember(project, key, image, "project — InnoAtlas", 1.0) is False
     assert first_frame.cached(project, key) is None
+
+
+def test_closing_the_picture_ends_the_start(qtbot, project):
+    """The user closes the kept picture while the app starts (the window manager's close,
+    a close event): no window opens after it, and the start ends (exit code 0). A
+    picture replaced by the window it shows does not end anything."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.gui import run_gui
+    from app.ui.window.main_window import MainWindow
+
+    image = QImage(300, 200, QImage.Format.Format_RGB32)
+    image.fill(0xFF336699)
+    frame = first_frame.FirstFrame(image, "project — InnoAtlas", 1.0)
+    qtbot.addWidget(frame)
+    frame.show()
+    qtbot.waitExposed(frame)
+    frame.close()  # as the window manager's close button does
+    before = {id(w) for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)}
+    guard = QTimer()  # never waits forever if the window opens and runs
+    guard.setSingleShot(True)
+    guard.timeout.connect(QApplication.quit)
+    guard.start(15_000)
+    key = first_frame.project_key(project, i18n.language())
+    assert run_gui(project, None, SIZE, first_frame.Start(key, frame)) == 0
+    assert guard.isActive()  # returned at once: the app's event loop never ran
+    guard.stop()
+    opened = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, MainWindow) and id(w) not in before and w.isVisible()
+    ]
+    for window in opened:
+        window.project._set_clean()
+        window.close()
+    assert not opened
+    frame.import_in_steps(("json",))  # nothing more is imported for a closed start
