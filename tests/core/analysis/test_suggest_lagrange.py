@@ -201,10 +201,17 @@ def test_an_answer_of_every_useful_candidate_does_not_claim_a_lagrangian_bound()
         n_candidates, build_seconds, solve_seconds = 5, 0.1, 0.0
         extra = {"reduced": {"proof": "all candidates"}}
 
-    for code, lagrange in (("en", "Lagrangian"), ("ko", "라그랑지")):
+    for code, lagrange, nothing in (
+        ("en", "Lagrangian", "no candidate"),
+        ("ko", "라그랑지", "없음"),
+    ):
         i18n.set_language(code, save=False)
         try:
             text = summary_text(Answer, "Magok")
+            Answer.extra = {"reduced": {"proof": "all candidates", "candidates_reduced": 0}}
+            empty = summary_text(Answer, "Magok")
+            Answer.extra = {"reduced": {"proof": "all candidates"}}
         finally:
             i18n.set_language("en", save=False)
-        assert lagrange not in text and "<b>" in text
+        assert lagrange not in text and "<b>" in text and nothing not in text
+        assert lagrange not in empty and nothing in empty
