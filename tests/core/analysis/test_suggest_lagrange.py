@@ -215,3 +215,29 @@ def test_an_answer_of_every_useful_candidate_does_not_claim_a_lagrangian_bound()
             i18n.set_language("en", save=False)
         assert lagrange not in text and "<b>" in text and nothing not in text
         assert lagrange not in empty and nothing in empty
+
+
+@needs_cbc
+def test_a_time_limit_spent_by_the_bound_returns_its_answer_without_cbc():
+    """The time limit is spent before CBC could start (a tiny limit): the improved answer
+    and the Lagrangian bound are returned, not proven, without building and starting
+    CBC on the rest (with --time-limit 0.1 on Yangjae 25 m that took 3 s, twice the
+    whole proven solve with the default limit)."""
+    incidence = np.array(
+        [
+            [0, 0, 1, 1, 0, 0, 1],
+            [0, 0, 0, 0, 1, 1, 1],
+            [1, 0, 1, 0, 0, 1, 0],
+            [0, 1, 0, 1, 0, 1, 0],
+            [1, 1, 0, 0, 0, 0, 1],
+        ]
+    )
+    coverage = Coverage(5, np.ones(7), np.array(np.nonzero(incidence)))
+    run = solve_cover_model(coverage, greedy_cover(coverage, 2), 1e-9, k=2)
+    assert not run.optimal and run.sizes["proof"] == "none"
+    assert "candidates_after_fixing" not in run.sizes  # CBC's model never made
+    assert coverage.value(run.chosen) == 5.0 and run.bound >= 6.0 - 1e-6
+    target = 7.0  # the set cover: every demand point
+    lscp = solve_cover_model(coverage, [0, 1, 2, 3, 4], 1e-9, target=target, everything=True)
+    assert coverage.value(lscp.chosen) >= target and len(lscp.chosen) >= 3
+    assert lscp.optimal == (lscp.sizes["proof"] == "lagrangian")
