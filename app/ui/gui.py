@@ -259,6 +259,8 @@ def run_gui(
     if start.frame is not None and start.frame.cancelled:  # closed while the window was built
         window.close()
         return 0
+    if screenshot is None:
+        first_frame.follow(start.frame, window)  # moved or maximised meanwhile: there
     _hand_over(window, start.frame)
     keeper = window.first_frame_keeper = FirstFrameKeeper(window, project, start.key)
     window.show()

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
+    QRect,
     QSettings,
     Qt,
     QtMsgType,
@@ -127,6 +128,8 @@ class FirstFrame(QWidget):
         self.painted = False
         #: Set by the hand-over just before it closes the picture (the window is there).
         self.replaced = False
+        #: Where the picture was first shown (None: not yet); see :func:`follow`.
+        self.shown_at: QRect | None = None
         #: The user closed the picture before the window replaced it: the start ends.
         self.cancelled = False
         size = self.pixmap.deviceIndependentSize().toSize()
@@ -189,9 +192,22 @@ def show_cached(project: Path, key: str | None, size: tuple[int, int] | None) ->
     if (frame.width(), frame.height()) != frame.picture_size:  # e.g. maximised by the WM
         frame.close()
         return None
+    frame.shown_at = frame.geometry()
     if os.environ.get("INNOATLAS_TIMING"):  # read by bench/bench_app_start.py
         print(f"timing: first {time.time():.6f}", file=sys.stderr)
     return frame
+
+
+def follow(frame: FirstFrame | None, window: QWidget) -> None:
+    """Open ``window`` where the user put the picture while the app started: maximised
+    if it was maximised, at its place and size if it was moved or resized; else where
+    the window would open anyway (nothing changes)."""
+    if frame is None or frame.shown_at is None or frame.cancelled:
+        return
+    if frame.isMaximized():
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    elif frame.geometry() != frame.shown_at:
+        window.setGeometry(frame.geometry())
 
 
 def qt_message(kind: QtMsgType, _context, message: str) -> None:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from app.core.project.store import open_project, save_project
@@ -286,3 +287,34 @@ def test_closing_the_picture_ends_the_start(qtbot, project):
         window.close()
     assert not opened
     frame.import_in_steps(("json",))  # nothing more is imported for a closed start
+
+
+def test_the_window_opens_where_the_picture_was_put(qtbot, monkeypatch, tmp_path, project):
+    """Moved, resized or maximised while the app starts, the picture's place is where the
+    window opens (it opened at its last place, the picture jumping back)."""
+    from PySide6.QtWidgets import QWidget
+
+    monkeypatch.setenv("INNOATLAS_DATA_DIR", str(tmp_path / "data"))
+    image = QImage(*SIZE, QImage.Format.Format_RGB32)
+    image.fill(0xFF336699)
+    key = first_frame.project_key(project, "en")
+    assert first_frame.remember(project, key, image, "project — InnoAtlas", 1.0)
+    frame = first_frame.show_cached(project, key, SIZE)
+    assert frame is not None
+    qtbot.addWidget(frame)
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.move(frame.x() + 7, frame.y() + 5)
+    start = window.geometry()
+    first_frame.follow(frame, window)  # not moved: the window keeps its own place
+    assert window.geometry() == start
+    frame.setGeometry(frame.x() + 40, frame.y() + 30, SIZE[0] - 100, SIZE[1] - 50)
+    qtbot.waitUntil(lambda: frame.width() == SIZE[0] - 100)
+    first_frame.follow(frame, window)
+    assert window.geometry() == frame.geometry() != start
+    frame.showMaximized()
+    qtbot.waitUntil(frame.isMaximized)
+    first_frame.follow(frame, window)
+    assert window.windowState() & Qt.WindowState.WindowMaximized
+    frame.close()
