@@ -178,6 +178,7 @@ class FirstFrameKeeper:
         self.window, self.project, self.key = window, Path(project), key
         self.image = None
         self.title = ""
+        self.maximised = False
         self.written = False
         if key is not None:
             window.canvas.rendered.connect(self._rendered)
@@ -191,6 +192,7 @@ class FirstFrameKeeper:
             return
         self.image = self.window.grab()
         self.title = self.window.windowTitle()
+        self.maximised = self.window.isMaximized()
         deferred = self.window.deferred_layers
         if deferred.pending:
             deferred.arrived.connect(self._arrived)
@@ -216,6 +218,7 @@ class FirstFrameKeeper:
             self.image.toImage(),
             self.title,
             self.image.devicePixelRatio(),
+            self.maximised,
         )
         return self.written
 

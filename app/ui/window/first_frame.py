@@ -49,6 +49,8 @@ from app.ui.window.first_frame_state import file_state, frame_path, write_state
 
 #: PNG text entries: the file's state the picture shows, the window title, the ratio.
 KEY_TEXT, TITLE_TEXT, RATIO_TEXT = "innoatlas-key", "innoatlas-title", "innoatlas-ratio"
+#: PNG text entry: "1" when the picture is of a maximised window.
+MAXIMISED_TEXT = "innoatlas-maximised"
 #: Pictures kept (one per project file, the most recently written).
 MAX_FILES = 16
 #: QSettings key of the main window's geometry (``app.ui.gui.GEOMETRY_KEY``).
@@ -63,7 +65,14 @@ def project_key(project: Path, language: str) -> str | None:
     return None if state is None else json.dumps([state, language], ensure_ascii=False)
 
 
-def remember(project: Path, key: str | None, image: QImage, title: str, ratio: float) -> bool:
+def remember(
+    project: Path,
+    key: str | None,
+    image: QImage,
+    title: str,
+    ratio: float,
+    maximised: bool = False,
+) -> bool:
     """Keep ``image`` (the whole window, as it first drew the file whose state is
     ``key``) for the next start; False when it cannot be written (nothing else happens)."""
     if key is None or image.isNull():
@@ -73,6 +82,7 @@ def remember(project: Path, key: str | None, image: QImage, title: str, ratio: f
     image.setText(KEY_TEXT, key)
     image.setText(TITLE_TEXT, title)
     image.setText(RATIO_TEXT, f"{ratio:g}")
+    image.setText(MAXIMISED_TEXT, "1" if maximised else "0")
     temp = target.with_name(f"{target.stem}.{os.getpid()}.part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -178,7 +188,10 @@ def show_cached(project: Path, key: str | None, size: tuple[int, int] | None) ->
         saved = QSettings().value(GEOMETRY_KEY, None)
         if not isinstance(saved, QByteArray) or not frame.restoreGeometry(saved):
             return None  # a first start: the window's size is not known yet
-        if (frame.width(), frame.height()) != frame.picture_size:
+        # maximised: its size is known once shown (checked below); else it is known now
+        if frame.isMaximized() != (found[0].text(MAXIMISED_TEXT) == "1"):
+            return None  # a picture of the window in the other state
+        if not frame.isMaximized() and (frame.width(), frame.height()) != frame.picture_size:
             return None
     elif tuple(size) != frame.picture_size:
         return None

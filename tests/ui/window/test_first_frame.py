@@ -318,3 +318,44 @@ def test_the_window_opens_where_the_picture_was_put(qtbot, monkeypatch, tmp_path
     first_frame.follow(frame, window)
     assert window.windowState() & Qt.WindowState.WindowMaximized
     frame.close()
+
+
+def test_a_window_closed_maximised_gets_its_picture_maximised(
+    qtbot, monkeypatch, tmp_path, project
+):
+    """The window was maximised when closed: its picture (of the maximised window) is
+    shown maximised at the next start (it never was: the size check read the restored
+    window's normal size before it was shown)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QWidget
+
+    monkeypatch.setenv("INNOATLAS_DATA_DIR", str(tmp_path / "data"))
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.showMaximized()
+    qtbot.waitUntil(lambda: window.isMaximized() and window.width() > SIZE[0] - 1)
+    qtbot.wait(50)
+    maximised = (window.width(), window.height())
+    settings = QSettings()
+    saved = settings.value(first_frame.GEOMETRY_KEY, None)
+    settings.setValue(first_frame.GEOMETRY_KEY, window.saveGeometry())
+    window.close()
+    try:
+        image = QImage(*maximised, QImage.Format.Format_RGB32)
+        image.fill(0xFF336699)
+        key = first_frame.project_key(project, "en")
+        # a picture of the window before it was maximised: not shown (no wrong-size flash)
+        assert first_frame.remember(project, key, image, "project — InnoAtlas", 1.0)
+        assert first_frame.show_cached(project, key, None) is None
+        assert first_frame.remember(project, key, image, "project — InnoAtlas", 1.0, True)
+        frame = first_frame.show_cached(project, key, None)
+        assert frame is not None
+        qtbot.addWidget(frame)
+        assert frame.isMaximized() and (frame.width(), frame.height()) == maximised
+        frame.close()
+    finally:
+        if saved is None:
+            settings.remove(first_frame.GEOMETRY_KEY)
+        else:
+            settings.setValue(first_frame.GEOMETRY_KEY, saved)
