@@ -165,6 +165,8 @@ def _gui(project: Path, screenshot: Path | None, size: tuple[int, int]) -> int:
         start.frame.import_in_steps(
             ("pandas", "geopandas", "app.core.project.store", "app.ui.window.main_window")
         )
+        if start.frame.cancelled:  # the user closed the picture: the start ends
+            return 0
     from app.ui.gui import run_gui
 
     return run_gui(project, screenshot, size, start)

@@ -161,6 +161,7 @@ def _hand_over(window: MainWindow, frame: first_frame.FirstFrame | None) -> None
 
     def close(*_args) -> None:
         window.canvas.rendered.disconnect(close)
+        frame.replaced = True
         frame.close()
 
     window.canvas.rendered.connect(close)
@@ -177,6 +178,7 @@ class FirstFrameKeeper:
         self.window, self.project, self.key = window, Path(project), key
         self.image = None
         self.title = ""
+        self.maximised = False
         self.written = False
         if key is not None:
             window.canvas.rendered.connect(self._rendered)
@@ -190,6 +192,7 @@ class FirstFrameKeeper:
             return
         self.image = self.window.grab()
         self.title = self.window.windowTitle()
+        self.maximised = self.window.isMaximized()
         deferred = self.window.deferred_layers
         if deferred.pending:
             deferred.arrived.connect(self._arrived)
@@ -215,6 +218,7 @@ class FirstFrameKeeper:
             self.image.toImage(),
             self.title,
             self.image.devicePixelRatio(),
+            self.maximised,
         )
         return self.written
 
@@ -238,6 +242,8 @@ def run_gui(
     _install_excepthook(interactive=screenshot is None)
     if start is None:
         start = first_frame.Start(first_frame.project_key(project, i18n.language()), None)
+    if start.frame is not None and start.frame.cancelled:
+        return 0  # the user closed the picture: no window opens after it
     try:
         # A screenshot gets exactly the asked size, even beyond a small (offscreen) screen.
         window = open_main_window(
@@ -253,6 +259,11 @@ def run_gui(
         if screenshot is None:
             QMessageBox.critical(None, i18n.tr("InnoAtlas — cannot open project"), str(err))
         return 2
+    if start.frame is not None and start.frame.cancelled:  # closed while the window was built
+        window.close()
+        return 0
+    if screenshot is None:
+        first_frame.follow(start.frame, window)  # moved or maximised meanwhile: there
     _hand_over(window, start.frame)
     keeper = window.first_frame_keeper = FirstFrameKeeper(window, project, start.key)
     window.show()

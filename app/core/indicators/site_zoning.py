@@ -172,7 +172,7 @@ def _intersecting(layer: IndexedLayer, sites: np.ndarray) -> np.ndarray:
     """``layer.tree.query(sites, predicate="intersects")``: the same pairs (in another
     order). Point sites take the tree's boxes, then a point-in-polygon test on the
     prepared features (``intersects_xy``: the boundary counts, as for ``intersects``)."""
-    point = shapely.get_type_id(sites) == 0
+    point = (shapely.get_type_id(sites) == 0) & ~shapely.is_empty(sites)
     if not point.any() or len(layer) == 0:
         return layer.tree.query(sites, predicate="intersects")
     at = np.flatnonzero(point)

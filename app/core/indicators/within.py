@@ -125,7 +125,7 @@ def catchment_totals(
         and (codes is None or prefix.categories is not None)
         and n
     ):
-        points = shapely.get_type_id(sites) == 0
+        points = (shapely.get_type_id(sites) == 0) & ~shapely.is_empty(sites)
         if points.any():
             at = np.flatnonzero(points)
             c, s, k = disc_totals(

@@ -337,7 +337,8 @@ class SuggestDialog(QDialog):
         self.task.on(
             progress=lambda f, m: (
                 self.progress.setValue(int(f * 100)),
-                self.progress.setFormat(f"{m} %p%"),
+                # the stages are in the catalog; the outcome is the summary's (translated)
+                self.progress.setFormat(f"{tr(m)} %p%" if f < 1.0 else "%p%"),
             ),
             finished=self._done,
             failed=self._failed,
@@ -362,6 +363,7 @@ class SuggestDialog(QDialog):
         self.suggestion = suggestion
         self.overlay.suggestion = self.suggestion
         self.window_.canvas.update()
+        self.progress.setFormat("%p%")  # the summary says the outcome, in the UI language
         self._idle(self._summary_text(self.suggestion))
         self.progress.setValue(100)
         self.adopt_button.setEnabled(bool(self.suggestion.sites))

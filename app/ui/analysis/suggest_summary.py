@@ -12,7 +12,13 @@ from app.ui.i18n import tr
 
 def summary_text(s, name: str) -> str:
     """What the answer is, how sure, and (when saturated) why to ask otherwise."""
-    if s.optimal and s.extra.get("proof") == "lagrangian enumeration":
+    reduced = (getattr(s, "extra", None) or {}).get("reduced") or {}
+    proof_kind = reduced.get("proof")
+    if s.optimal and proof_kind == "all candidates" and reduced.get("candidates_reduced") == 0:
+        proof = tr("<b>no candidate covers any demand within R</b>: every answer is as good")
+    elif s.optimal and proof_kind == "all candidates":
+        proof = tr("<b>proven optimal</b> (every candidate that covers demand is chosen)")
+    elif s.optimal and s.extra.get("proof") == "lagrangian enumeration":
         proof = tr(
             "<b>proven optimal</b> (Lagrangian bound and an enumeration of the answers it "
             "could not rule out)"

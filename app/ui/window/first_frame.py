@@ -22,6 +22,7 @@ This module imports only PySide6 and the standard library (and the app's light
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import logging
@@ -33,12 +34,13 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
+    QRect,
     QSettings,
     Qt,
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QImage, QImageReader, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QCloseEvent, QImage, QImageReader, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.ui import i18n
@@ -47,6 +49,8 @@ from app.ui.window.first_frame_state import file_state, frame_path, write_state
 
 #: PNG text entries: the file's state the picture shows, the window title, the ratio.
 KEY_TEXT, TITLE_TEXT, RATIO_TEXT = "innoatlas-key", "innoatlas-title", "innoatlas-ratio"
+#: PNG text entry: "1" when the picture is of a maximised window.
+MAXIMISED_TEXT = "innoatlas-maximised"
 #: Pictures kept (one per project file, the most recently written).
 MAX_FILES = 16
 #: QSettings key of the main window's geometry (``app.ui.gui.GEOMETRY_KEY``).
@@ -61,7 +65,14 @@ def project_key(project: Path, language: str) -> str | None:
     return None if state is None else json.dumps([state, language], ensure_ascii=False)
 
 
-def remember(project: Path, key: str | None, image: QImage, title: str, ratio: float) -> bool:
+def remember(
+    project: Path,
+    key: str | None,
+    image: QImage,
+    title: str,
+    ratio: float,
+    maximised: bool = False,
+) -> bool:
     """Keep ``image`` (the whole window, as it first drew the file whose state is
     ``key``) for the next start; False when it cannot be written (nothing else happens)."""
     if key is None or image.isNull():
@@ -71,6 +82,7 @@ def remember(project: Path, key: str | None, image: QImage, title: str, ratio: f
     image.setText(KEY_TEXT, key)
     image.setText(TITLE_TEXT, title)
     image.setText(RATIO_TEXT, f"{ratio:g}")
+    image.setText(MAXIMISED_TEXT, "1" if maximised else "0")
     temp = target.with_name(f"{target.stem}.{os.getpid()}.part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +94,8 @@ def remember(project: Path, key: str | None, image: QImage, title: str, ratio: f
         write_state(project, json.loads(key)[0])
         _prune(target.parent)
     except OSError:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. the folder's path holds a file
+            temp.unlink(missing_ok=True)
         return False
     return True
 
@@ -123,6 +136,12 @@ class FirstFrame(QWidget):
         self.setWindowTitle(title)
         self.setCursor(Qt.CursorShape.WaitCursor)
         self.painted = False
+        #: Set by the hand-over just before it closes the picture (the window is there).
+        self.replaced = False
+        #: Where the picture was first shown (None: not yet); see :func:`follow`.
+        self.shown_at: QRect | None = None
+        #: The user closed the picture before the window replaced it: the start ends.
+        self.cancelled = False
         size = self.pixmap.deviceIndependentSize().toSize()
         self.resize(size)
 
@@ -136,9 +155,18 @@ class FirstFrame(QWidget):
         picture is repainted (and the window answers the desktop) while the app starts."""
         app = QApplication.instance()
         for name in modules:
+            if self.cancelled:
+                return
             importlib.import_module(name)
             if app is not None:
                 app.processEvents()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closed by the user (the window manager's close) before the window replaced
+        it: the start is cancelled (:func:`app.ui.gui.run_gui` opens no window)."""
+        if not self.replaced:
+            self.cancelled = True
+        super().closeEvent(event)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -160,7 +188,10 @@ def show_cached(project: Path, key: str | None, size: tuple[int, int] | None) ->
         saved = QSettings().value(GEOMETRY_KEY, None)
         if not isinstance(saved, QByteArray) or not frame.restoreGeometry(saved):
             return None  # a first start: the window's size is not known yet
-        if (frame.width(), frame.height()) != frame.picture_size:
+        # maximised: its size is known once shown (checked below); else it is known now
+        if frame.isMaximized() != (found[0].text(MAXIMISED_TEXT) == "1"):
+            return None  # a picture of the window in the other state
+        if not frame.isMaximized() and (frame.width(), frame.height()) != frame.picture_size:
             return None
     elif tuple(size) != frame.picture_size:
         return None
@@ -174,9 +205,22 @@ def show_cached(project: Path, key: str | None, size: tuple[int, int] | None) ->
     if (frame.width(), frame.height()) != frame.picture_size:  # e.g. maximised by the WM
         frame.close()
         return None
+    frame.shown_at = frame.geometry()
     if os.environ.get("INNOATLAS_TIMING"):  # read by bench/bench_app_start.py
         print(f"timing: first {time.time():.6f}", file=sys.stderr)
     return frame
+
+
+def follow(frame: FirstFrame | None, window: QWidget) -> None:
+    """Open ``window`` where the user put the picture while the app started: maximised
+    if it was maximised, at its place and size if it was moved or resized; else where
+    the window would open anyway (nothing changes)."""
+    if frame is None or frame.shown_at is None or frame.cancelled:
+        return
+    if frame.isMaximized():
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    elif frame.geometry() != frame.shown_at:
+        window.setGeometry(frame.geometry())
 
 
 def qt_message(kind: QtMsgType, _context, message: str) -> None:

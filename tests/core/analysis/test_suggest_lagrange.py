@@ -171,3 +171,73 @@ def test_the_exact_set_cover_path_is_the_fewest(case, share):
     assert run.optimal and run.chosen is not None
     assert len(run.chosen) == fewest_for(reduced, share * total) == run.bound
     assert coverage.value(run.chosen) >= share * total - 1e-6
+
+
+@pytest.mark.skipif(not cbc_available(), reason="PuLP/CBC not installed")
+def test_an_answer_of_every_useful_candidate_does_not_claim_a_lagrangian_bound():
+    """k at least the candidates that cover anything (a tiny radius), or none covering
+    anything (no start-up near the district): optimal without any bound computed, and
+    the message says why instead of "Lagrangian bound"."""
+    from app.ui import i18n
+    from app.ui.analysis.suggest_summary import summary_text
+
+    pairs = np.array([[1, 1, 3], [0, 1, 2]])  # candidates 1 and 3 cover demand 0-2
+    some = Coverage(5, np.array([1.0, 2.0, 1.0]), pairs)
+    none = Coverage(5, np.array([1.0, 2.0]), np.zeros((2, 0), dtype=np.intp))
+    for coverage, k, words in ((some, 3, "every candidate"), (none, 2, "no candidate")):
+        greedy = greedy_cover(coverage, k)
+        solution = solve_cover(
+            coverage, k, greedy, coverage.value(greedy), exact=True, time_limit=5.0
+        )
+        assert solution.optimal and solution.extra["reduced"]["proof"] == "all candidates"
+        assert "Lagrangian" not in solution.message and words in solution.message
+
+    class Answer:  # what the Suggest dialog's summary reads of a Suggestion
+        model, optimal, solver, k = "mclp", True, "lagrangian", 3
+        sites = [object()] * 3
+        covered_demand = total_demand = 4.0
+        fixed_covered_demand, share, mean_distance_m = 0.0, 1.0, 120.0
+        saturated, note, target_share = False, "", None
+        n_candidates, build_seconds, solve_seconds = 5, 0.1, 0.0
+        extra = {"reduced": {"proof": "all candidates"}}
+
+    for code, lagrange, nothing in (
+        ("en", "Lagrangian", "no candidate"),
+        ("ko", "라그랑지", "없음"),
+    ):
+        i18n.set_language(code, save=False)
+        try:
+            text = summary_text(Answer, "Magok")
+            Answer.extra = {"reduced": {"proof": "all candidates", "candidates_reduced": 0}}
+            empty = summary_text(Answer, "Magok")
+            Answer.extra = {"reduced": {"proof": "all candidates"}}
+        finally:
+            i18n.set_language("en", save=False)
+        assert lagrange not in text and "<b>" in text and nothing not in text
+        assert lagrange not in empty and nothing in empty
+
+
+@needs_cbc
+def test_a_time_limit_spent_by_the_bound_returns_its_answer_without_cbc():
+    """The time limit is spent before CBC could start (a tiny limit): the improved answer
+    and the Lagrangian bound are returned, not proven, without building and starting
+    CBC on the rest (with --time-limit 0.1 on Yangjae 25 m that took 3 s, twice the
+    whole proven solve with the default limit)."""
+    incidence = np.array(
+        [
+            [0, 0, 1, 1, 0, 0, 1],
+            [0, 0, 0, 0, 1, 1, 1],
+            [1, 0, 1, 0, 0, 1, 0],
+            [0, 1, 0, 1, 0, 1, 0],
+            [1, 1, 0, 0, 0, 0, 1],
+        ]
+    )
+    coverage = Coverage(5, np.ones(7), np.array(np.nonzero(incidence)))
+    run = solve_cover_model(coverage, greedy_cover(coverage, 2), 1e-9, k=2)
+    assert not run.optimal and run.sizes["proof"] == "none"
+    assert "candidates_after_fixing" not in run.sizes  # CBC's model never made
+    assert coverage.value(run.chosen) == 5.0 and run.bound >= 6.0 - 1e-6
+    target = 7.0  # the set cover: every demand point
+    lscp = solve_cover_model(coverage, [0, 1, 2, 3, 4], 1e-9, target=target, everything=True)
+    assert coverage.value(lscp.chosen) >= target and len(lscp.chosen) >= 3
+    assert lscp.optimal == (lscp.sizes["proof"] == "lagrangian")

@@ -6,6 +6,7 @@ logicals, null shapes); anything else, hostile files included, goes to GDAL as b
 from __future__ import annotations
 
 import struct
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -420,3 +421,40 @@ def test_random_cells_read_as_gdal_reads_them(monkeypatch, tmp_path, seed):
     monkeypatch.setattr(shp_points, "CHUNK_ROWS", 150)
     assert _direct(path, "CP949") is not None
     _same(*_both(monkeypatch, path, options=ReadOptions(encoding="CP949")))
+
+
+def test_dates_before_year_1000_read_as_gdal_reads_them(monkeypatch, tmp_path):
+    """A date starting with ``0`` (year 1 ... 999) is a date for GDAL, not a null; only
+    blank, ``0`` and ``00000000`` are null; odd zero-led cells are left to GDAL."""
+    cells = [b"00010101", b"01000101", b"09991231", b"00000000", b"0", b"", b"20200101"]
+    path = _write(tmp_path, "early", [(b"D", "D", 8, 0)], [[c] for c in cells])
+    assert isinstance(_direct(path, "cp949"), shp_points.XYPoints)
+    fast, slow = _both(monkeypatch, path)
+    _same(fast, slow)
+    assert fast.frame["D"].dt.strftime("%Y-%m-%d").fillna("-").tolist() == [
+        "0001-01-01", "0100-01-01", "0999-12-31", "-", "-", "-", "2020-01-01",
+    ]  # fmt: skip
+    for odd in (b"0000000", b"00001231", b"00010000", b"0000 000"):
+        path = _write(tmp_path, "odd", [(b"D", "D", 8, 0)], [[odd], [b"20200101"]])
+        assert _direct(path, "cp949") is None, odd
+        _same(*_both(monkeypatch, path))
+
+
+@pytest.mark.parametrize("width", [128, 254])
+def test_wide_text_field_does_not_hide_cp949_text(monkeypatch, tmp_path, width):
+    """A text field wider than 127 bytes (ESRI's usual 254) in a CP949 shapefile without
+    .cpg: its width byte in the field descriptor is not text, and the Korean text is
+    read as CP949 (it was read as ISO-8859-1, every name garbled), also from a .zip."""
+    fields = [("상호".encode("cp949"), "C", width, 0), (b"EMP", "N", 4, 0)]
+    rows = [["한빛랩".encode("cp949"), b"1"], ["서울바이오".encode("cp949"), b"2"]]
+    path = _write(tmp_path, "wide", fields, rows)
+    fast, slow = _both(monkeypatch, path)
+    _same(fast, slow)
+    assert fast.encoding == "CP949"
+    assert fast.frame["상호"].tolist() == ["한빛랩", "서울바이오"]
+    archive = tmp_path / "wide.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for suffix in (".shp", ".shx", ".dbf", ".prj"):
+            out.write(path.with_suffix(suffix), path.with_suffix(suffix).name)
+    zipped = read_vector(archive, "start-ups")
+    assert zipped.encoding == "CP949" and zipped.frame["상호"].tolist() == ["한빛랩", "서울바이오"]

@@ -201,3 +201,43 @@ def test_zoning_columns_of_point_sites_match_the_general_path(monkeypatch):
     for name in ("zoning_coverage", "max_footprint_m2", "max_gfa_m2"):
         np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name))
     assert (fast.restrictions == "개발제한구역").any() and (fast.dominant_zone == None).any()  # noqa: E711
+
+
+def test_an_empty_point_site_counts_nothing_beside_point_sites():
+    """An empty point (``POINT EMPTY``) among point sites: the prefix-sum path counted
+    the other sites and broke on the shapes (one coordinate pair fewer than sites)."""
+    from app.core.indicators.disc_totals import DiscPrefix
+    from app.core.indicators.point_grid import PointGrid
+    from app.core.indicators.within import catchment_totals
+
+    rng = np.random.default_rng(2)
+    xy = np.round(rng.uniform(0, 3000, (5000, 2)))
+    grid = PointGrid.build(xy[:, 0], xy[:, 1])
+    values = grid.sorted_values(rng.integers(0, 9, 5000).astype(float))
+    sites = np.array(
+        [shapely.Point(1500, 1500), shapely.from_wkt("POINT EMPTY"), shapely.Point(10, 20)],
+        dtype=object,
+    )
+    got = catchment_totals(sites, 400.0, grid, values=values, prefix=DiscPrefix.of(values, None, 0))
+    points = shapely.points(grid.x, grid.y)
+    want = [shapely.dwithin(points, site, 400.0) for site in sites]
+    assert got.count.tolist() == [int(w.sum()) for w in want] and got.count[1] == 0
+    assert got.sums.tolist() == [float(values[w].sum()) for w in want]
+
+
+def test_an_empty_point_site_takes_no_other_sites_zones():
+    """An empty point among point sites: no zone, and the sites after it keep their own
+    zones (the point-in-polygon shortcut read the coordinates one row off, or broke)."""
+    from app.core.indicators import site_zoning
+    from app.core.zoning.rules import ZoningRules
+
+    rules = ZoningRules.default()
+    zoning = site_zoning.IndexedZoning.from_frame(zoning_layer(), rules)
+    points = [shapely.Point(50, 50), shapely.Point(150, 50), shapely.Point(55, 215)]
+    with_empty = np.array([points[0], shapely.from_wkt("POINT EMPTY"), *points[1:]], dtype=object)
+    got = site_zoning.site_zoning(with_empty, np.full(4, np.nan), zoning, rules)
+    alone = site_zoning.site_zoning(
+        np.array(points, dtype=object), np.full(3, np.nan), zoning, rules
+    )
+    assert got.dominant_zone[[0, 2, 3]].tolist() == alone.dominant_zone.tolist()
+    assert got.dominant_zone[1] is None and got.zoning_coverage[1] == 0

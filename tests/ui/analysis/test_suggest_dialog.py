@@ -154,3 +154,27 @@ def test_a_proven_p_median_says_how_it_was_proven(qtbot, main_window):
     else:
         assert proof == "cbc" and "(CBC)" in text
     dialog.close()
+
+
+def test_the_progress_bar_is_korean_in_korean(qtbot, main_window):
+    """In Korean the progress bar never shows the solver's English status once done
+    (the summary below says it in Korean), and its stages read in Korean."""
+    from app.ui import i18n
+
+    w = main_window
+    i18n.set_language("ko", save=False)
+    try:
+        dialog = w.analysis.suggest()
+        dialog.district.setCurrentIndex(dialog.district.findData("magok"))
+        dialog.k.setValue(2)
+        dialog.radius.setValue(400)
+        seen = []
+        dialog.progress.valueChanged.connect(lambda _v: seen.append(dialog.progress.text()))
+        s = run_and_wait(qtbot, dialog)
+        assert s.optimal and "최적해" in dialog.summary.text()
+        assert dialog.progress.text() == "100%"
+        english = [t for t in seen if any("a" <= c.lower() <= "z" for c in t.replace("CBC", ""))]
+        assert seen and not english, seen
+        dialog.close()
+    finally:
+        i18n.set_language("en", save=False)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from app.core.project.store import open_project, save_project
@@ -232,3 +233,129 @@ def test_desktop_start_shows_it_at_the_size_the_window_had(tmp_path, project):
     assert second["shown"] == second["window"] == first["window"]
     assert resized["shown"] == resized["window"]
     assert after_resize["shown"] is None  # closed 100 px narrower than its picture
+
+
+def test_a_cache_folder_blocked_by_a_file_keeps_no_picture_and_raises_nothing(
+    monkeypatch, tmp_path, project
+):
+    """The cache folder's path holds a file (``cache``): nothing is kept, and the start
+    goes on (the clean-up of the unwritten picture raised NotADirectoryError, an error
+    dialog at the first drawn frame)."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "cache").write_text("not a folder")
+    monkeypatch.setenv("INNOATLAS_DATA_DIR", str(tmp_path / "data"))
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(0xFF336699)
+    key = first_frame.project_key(project, "en")
+    assert first_frame.remember(project, key, image, "project — InnoAtlas", 1.0) is False
+    assert first_frame.cached(project, key) is None
+
+
+def test_closing_the_picture_ends_the_start(qtbot, project):
+    """The user closes the kept picture while the app starts (the window manager's close,
+    a close event): no window opens after it, and the start ends (exit code 0). A
+    picture replaced by the window it shows does not end anything."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.gui import run_gui
+    from app.ui.window.main_window import MainWindow
+
+    image = QImage(300, 200, QImage.Format.Format_RGB32)
+    image.fill(0xFF336699)
+    frame = first_frame.FirstFrame(image, "project — InnoAtlas", 1.0)
+    qtbot.addWidget(frame)
+    frame.show()
+    qtbot.waitExposed(frame)
+    frame.close()  # as the window manager's close button does
+    before = {id(w) for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)}
+    guard = QTimer()  # never waits forever if the window opens and runs
+    guard.setSingleShot(True)
+    guard.timeout.connect(QApplication.quit)
+    guard.start(15_000)
+    key = first_frame.project_key(project, i18n.language())
+    assert run_gui(project, None, SIZE, first_frame.Start(key, frame)) == 0
+    assert guard.isActive()  # returned at once: the app's event loop never ran
+    guard.stop()
+    opened = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, MainWindow) and id(w) not in before and w.isVisible()
+    ]
+    for window in opened:
+        window.project._set_clean()
+        window.close()
+    assert not opened
+    frame.import_in_steps(("json",))  # nothing more is imported for a closed start
+
+
+def test_the_window_opens_where_the_picture_was_put(qtbot, monkeypatch, tmp_path, project):
+    """Moved, resized or maximised while the app starts, the picture's place is where the
+    window opens (it opened at its last place, the picture jumping back)."""
+    from PySide6.QtWidgets import QWidget
+
+    monkeypatch.setenv("INNOATLAS_DATA_DIR", str(tmp_path / "data"))
+    image = QImage(*SIZE, QImage.Format.Format_RGB32)
+    image.fill(0xFF336699)
+    key = first_frame.project_key(project, "en")
+    assert first_frame.remember(project, key, image, "project — InnoAtlas", 1.0)
+    frame = first_frame.show_cached(project, key, SIZE)
+    assert frame is not None
+    qtbot.addWidget(frame)
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.move(frame.x() + 7, frame.y() + 5)
+    start = window.geometry()
+    first_frame.follow(frame, window)  # not moved: the window keeps its own place
+    assert window.geometry() == start
+    frame.setGeometry(frame.x() + 40, frame.y() + 30, SIZE[0] - 100, SIZE[1] - 50)
+    qtbot.waitUntil(lambda: frame.width() == SIZE[0] - 100)
+    first_frame.follow(frame, window)
+    assert window.geometry() == frame.geometry() != start
+    frame.showMaximized()
+    qtbot.waitUntil(frame.isMaximized)
+    first_frame.follow(frame, window)
+    assert window.windowState() & Qt.WindowState.WindowMaximized
+    frame.close()
+
+
+def test_a_window_closed_maximised_gets_its_picture_maximised(
+    qtbot, monkeypatch, tmp_path, project
+):
+    """The window was maximised when closed: its picture (of the maximised window) is
+    shown maximised at the next start (it never was: the size check read the restored
+    window's normal size before it was shown)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QWidget
+
+    monkeypatch.setenv("INNOATLAS_DATA_DIR", str(tmp_path / "data"))
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.showMaximized()
+    qtbot.waitUntil(lambda: window.isMaximized() and window.width() > SIZE[0] - 1)
+    qtbot.wait(50)
+    maximised = (window.width(), window.height())
+    settings = QSettings()
+    saved = settings.value(first_frame.GEOMETRY_KEY, None)
+    settings.setValue(first_frame.GEOMETRY_KEY, window.saveGeometry())
+    window.close()
+    try:
+        image = QImage(*maximised, QImage.Format.Format_RGB32)
+        image.fill(0xFF336699)
+        key = first_frame.project_key(project, "en")
+        # a picture of the window before it was maximised: not shown (no wrong-size flash)
+        assert first_frame.remember(project, key, image, "project — InnoAtlas", 1.0)
+        assert first_frame.show_cached(project, key, None) is None
+        assert first_frame.remember(project, key, image, "project — InnoAtlas", 1.0, True)
+        frame = first_frame.show_cached(project, key, None)
+        assert frame is not None
+        qtbot.addWidget(frame)
+        assert frame.isMaximized() and (frame.width(), frame.height()) == maximised
+        frame.close()
+    finally:
+        if saved is None:
+            settings.remove(first_frame.GEOMETRY_KEY)
+        else:
+            settings.setValue(first_frame.GEOMETRY_KEY, saved)

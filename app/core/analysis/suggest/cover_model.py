@@ -146,6 +146,9 @@ def _solve_mclp(
     if run.proven:
         sizes["proof"] = "lagrangian"
         return CoverRun(reduced.original(run.chosen), True, run.value, build, seconds, sizes)
+    if seconds >= time_limit:  # the limit is spent: the improved answer and its bound
+        sizes["proof"] = "none"
+        return CoverRun(reduced.original(run.chosen), False, run.bound, build, seconds, sizes)
     # the model of the kept columns, reduced again (rows merge, columns dominate anew)
     sub = reduce_cover(restrict(coverage, reduced.candidates[kept]))
     sizes.update(candidates_after_fixing=len(sub.candidates), rows_after_fixing=len(sub.weights))
@@ -191,7 +194,11 @@ def _solve_lscp(
         return CoverRun(
             reduced.original(run.chosen), True, float(len(run.chosen)), build, seconds, sizes
         )
-    left = max(time_limit - (time.perf_counter() - t1), 0.01)  # one limit for both
+    seconds = time.perf_counter() - t1
+    if seconds >= time_limit:  # the limit is spent: the improved answer and its bound
+        sizes["proof"] = "none"
+        return CoverRun(reduced.original(run.chosen), False, run.bound, build, seconds, sizes)
+    left = max(time_limit - seconds, 0.01)  # one limit for both
     cbc = _solve_mps(reduced, set(run.chosen), left, t1, None, target, everything)
     sizes["proof"] = "cbc" if cbc.optimal else "none"
     chosen, optimal, bound = cbc.chosen, cbc.optimal, run.bound

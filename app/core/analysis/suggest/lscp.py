@@ -128,7 +128,7 @@ def solve_lscp(
                 chosen = found
             else:
                 optimal = False
-            message = exact_status(optimal, time_limit, solver)
+            message = exact_status(optimal, time_limit, solver, extra.get("reduced"))
     else:
         message = NO_CBC if exact else NOT_REQUESTED
     if optimal:

@@ -39,9 +39,20 @@ def exact_solver(sizes: dict | None) -> str:
     return "lagrangian" if (sizes or {}).get("proof") in IN_PROCESS_PROOFS else "cbc"
 
 
-def exact_status(optimal: bool, time_limit: float, solver: str = "cbc") -> str:
-    """The status line of an exact solve: proven optimal (by CBC or by the Lagrangian
-    bound), or stopped at the time limit."""
+#: The status of an answer made of every candidate that covers (uncovered) demand.
+ALL_CANDIDATES = "proven optimal (every candidate that covers demand is chosen)"
+#: The status when no candidate covers any (uncovered) demand within R.
+NO_COVER = "no candidate covers any demand within R: every answer is as good"
+
+
+def exact_status(
+    optimal: bool, time_limit: float, solver: str = "cbc", sizes: dict | None = None
+) -> str:
+    """The status line of an exact solve: proven optimal (by CBC, by the Lagrangian
+    bound, or as every candidate that covers demand: ``sizes["proof"]`` is
+    ``"all candidates"``), or stopped at the time limit."""
+    if optimal and (sizes or {}).get("proof") == "all candidates":
+        return NO_COVER if (sizes or {}).get("candidates_reduced") == 0 else ALL_CANDIDATES
     if optimal and solver == "lagrangian":
         return "proven optimal (Lagrangian bound, no branch and bound needed)"
     if optimal:
@@ -223,7 +234,7 @@ def solve_cover(
             if coverage.value(result.chosen) >= greedy_value:
                 chosen = result.chosen
             optimal, bound = result.optimal, result.bound
-            message = exact_status(optimal, time_limit, solver)
+            message = exact_status(optimal, time_limit, solver, result.sizes)
     else:
         message = NO_CBC if exact else NOT_REQUESTED
     value = coverage.value(chosen)

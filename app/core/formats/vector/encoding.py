@@ -66,14 +66,31 @@ def _detect(data: bytes) -> str:
     return "latin-1"
 
 
+def _field_names(descriptors: bytes) -> bytes:
+    """The field names of a .dbf's field descriptors (32 bytes each, up to the 0x0D that
+    ends them), each followed by a NUL: their widths, types and flags are not text (a
+    text field 128 bytes wide or more has a width byte no encoding decodes)."""
+    names = []
+    for start in range(0, len(descriptors) - 31, 32):
+        if descriptors[start] == 0x0D:
+            break
+        names.append(descriptors[start : start + 11].split(b"\0", 1)[0])
+    return b"\0".join(names) + b"\0"
+
+
+def _dbf_sample(handle) -> bytes:
+    """The field names and the first records of a .dbf open at its start: the bytes that
+    hold text."""
+    head = handle.read(32)
+    header_length = int.from_bytes(head[8:10], "little") if len(head) >= 32 else 32
+    names = _field_names(handle.read(max(header_length - 32, 0)))
+    return names + handle.read(_SAMPLE_BYTES)
+
+
 def _dbf_text(dbf: Path) -> bytes:
     """The field names and the first records of a .dbf: the bytes that hold text."""
     with dbf.open("rb") as handle:
-        head = handle.read(32)
-        header_length = int.from_bytes(head[8:10], "little") if len(head) >= 32 else 32
-        names = handle.read(max(header_length - 32, 0))
-        records = handle.read(_SAMPLE_BYTES)
-    return names + records
+        return _dbf_sample(handle)
 
 
 def _choose_encoding(
@@ -124,9 +141,7 @@ def _shapefile_encoding(path: Path, user: str | None) -> tuple[str | None, str]:
             return None, ""
         with zipfile.ZipFile(path) as archive:
             with archive.open(parts[".dbf"]) as handle:
-                head = handle.read(32)
-                header_length = int.from_bytes(head[8:10], "little") if len(head) >= 32 else 32
-                data = handle.read(max(header_length - 32, 0)) + handle.read(_SAMPLE_BYTES)
+                data = _dbf_sample(handle)
             declared = None
             if ".cpg" in parts:  # at most its limit, whatever its header says
                 with archive.open(parts[".cpg"]) as handle:

@@ -6,7 +6,7 @@ The .shp must hold shape type 1 (Point) records of 28 bytes (or null shapes), as
 indexes them, and the .dbf the same number of records; fields of types C, N, F, D and L
 read as GDAL does (text cut at its first NUL byte, leading and trailing spaces trimmed,
 empty text null; numbers blank or starting with ``*`` null; logical ``T``/``Y`` true, ``?``
-null; dates ``YYYYMMDD``, blank or starting with ``0`` null; records flagged deleted
+null; dates ``YYYYMMDD``, blank, ``0`` or ``00000000`` null; records flagged deleted
 skipped). Text is decoded in bulk: CP949 bytes that do not decode are skipped, as GDAL's
 iconv does. Anything else (another shape type, a value GDAL would parse loosely, sizes
 that do not agree, an encoding not in :data:`_CODECS`) returns None and the caller reads
@@ -301,19 +301,20 @@ def _number(cells: np.ndarray, arrow_type):
 
 
 def _date(cells: np.ndarray, arrow_type):
-    """A column of D dates (``YYYYMMDD``) as Arrow date32; blank or starting with ``0``:
-    null."""
+    """A column of D dates (``YYYYMMDD``) as Arrow date32; blank, ``0`` or ``00000000``:
+    null (a date of the years 1 to 999 starts with ``0`` and is a date for GDAL)."""
     import pyarrow as pa
 
     _require(pa.types.is_date32(arrow_type) and cells.shape[1] == 8)
     data, lengths, first = _trimmed(cells)
-    valid = (lengths > 0) & (first != ord("0"))
+    zero = ((lengths == 1) & (first == ord("0"))) | (cells == ord("0")).all(axis=1)
+    valid = (lengths > 0) & ~zero
     _require(((lengths == 8) | ~valid).all())
     digits = cells[valid].astype(np.int64) - ord("0")
     _require(((digits >= 0) & (digits <= 9)).all())
     number = digits @ (10 ** np.arange(7, -1, -1))
     year, month, day = number // 10000, number // 100 % 100, number % 100
-    _require(((month >= 1) & (month <= 12) & (day >= 1)).all())
+    _require(((year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)).all())
     months = (year - 1970) * 12 + month - 1
     start = months.astype("datetime64[M]").astype("datetime64[D]")
     following = (months + 1).astype("datetime64[M]").astype("datetime64[D]")
