@@ -4,8 +4,6 @@ text, a point layer above still takes its clicks, and turning a lower layer off 
 keeps the layers' order. Driven in the system's headless Chromium through Playwright."""
 
 import base64
-import shutil
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -18,11 +16,9 @@ from app.core.export.webmap.points import PACK_THRESHOLD
 from layers.model import Layer, LayerStack
 from layers.provenance import DataStatus, Provenance
 from layers.style import LayerStyle, Symbol
+from tests.core.export.chromium import launched_browser
 from tests.core.export.xss_payloads import PAYLOADS
 
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
 X, Y = 195_000.0, 550_000.0  # EPSG:5186, Seoul
 BLUE, RED, MAGENTA = (0, 0, 255), (255, 0, 0), (255, 0, 255)
 INSIDE_BELOW = (X - 600, Y)  # in the big blue square, outside the red one
@@ -74,13 +70,7 @@ def page(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
+    yield from launched_browser()
 
 
 @pytest.fixture

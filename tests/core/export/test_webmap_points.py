@@ -5,8 +5,6 @@ system's headless Chromium through Playwright."""
 
 import base64
 import re
-import shutil
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -19,11 +17,9 @@ from app.core.export.webmap.records import layer_record
 from layers.model import Layer, LayerStack
 from layers.provenance import DataStatus, Provenance
 from layers.style import Symbol, categorized
+from tests.core.export.chromium import CHROMIUM, launched_browser
 from tests.core.export.xss_payloads import PAYLOADS
 
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
 N = 200_000
 CENTRE = (195_000.0, 550_000.0)  # EPSG:5186, Seoul; no point within 400 m but the special one
 SPECIAL = "#ff00ff"
@@ -99,13 +95,7 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not in
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
+    yield from launched_browser()
 
 
 @pytest.fixture
