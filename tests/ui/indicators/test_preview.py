@@ -10,7 +10,7 @@ from app.core.indicators.engine import COLUMNS
 from app.core.indicators.format import is_missing
 from app.core.indicators.preview import SitePreview
 from app.core.sites.geometry import CheckedGeometry
-from app.ui.indicators.card import POINTS_COLUMN
+from app.ui.indicators.card_tables import POINTS_COLUMN
 
 
 def at(window, x, y) -> QPoint:

@@ -4,7 +4,7 @@ import re
 
 from PySide6.QtCore import QPoint, Qt
 
-from app.ui.indicators.card import POINTS_COLUMN, SHARE_COLUMN
+from app.ui.indicators.card_tables import POINTS_COLUMN, SHARE_COLUMN
 
 
 def at(window, x, y) -> QPoint:
