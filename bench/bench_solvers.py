@@ -66,8 +66,7 @@ def main() -> None:
             for name in ("cbc", "highs"):
                 t = time.perf_counter()
                 if name == "cbc":
-                    with solvers.quiet_pulp():
-                        run = solve_cover_model(coverage, greedy, args.time_limit, k=k)
+                    run = solve_cover_model(coverage, greedy, args.time_limit, k=k)
                 else:
                     run = solve_cover_highs(coverage, args.time_limit, k=k)
                 times[name].append(time.perf_counter() - t)

@@ -31,7 +31,6 @@ from app.core.analysis.suggest.solvers import (
     cbc_available,
     exact_solver,
     exact_status,
-    quiet_pulp,
 )
 from app.core.progress import Progress
 
@@ -109,10 +108,9 @@ def solve_lscp(
         if progress is not None:
             progress(0.5, "solving the set covering model (CBC)")
         try:
-            with quiet_pulp():
-                run = solve_cover_model(
-                    coverage, greedy, time_limit, target=target, everything=everything
-                )
+            run = solve_cover_model(
+                coverage, greedy, time_limit, target=target, everything=everything
+            )
             found, optimal, cbc_bound = run.chosen, run.optimal, run.bound
             build_s, solve_s = run.build_seconds, run.solve_seconds
             extra["reduced"] = run.sizes

@@ -57,7 +57,6 @@ from app.core.analysis.suggest.solvers import (
     Solution,
     cbc_available,
     exact_status,
-    quiet_pulp,
 )
 from app.core.progress import Progress
 
@@ -499,10 +498,9 @@ def _cbc_rounds(
         if progress is not None:
             progress(min(0.85, 0.4 + 0.1 * extra["rounds"]), "solving the p-median (CBC)")
         try:
-            with quiet_pulp():
-                found, proven, model_bound, n_pairs, b, s = _solve_model(
-                    cx, cy, demand, limit, k, warm, left, pairs, d, allowed
-                )
+            found, proven, model_bound, n_pairs, b, s = _solve_model(
+                cx, cy, demand, limit, k, warm, left, pairs, d, allowed
+            )
         except Exception as err:  # a solver failure must not lose the best answer
             message = f"CBC failed ({type(err).__name__}); best solution found"
             break

@@ -12,9 +12,6 @@ is available, keeps the better of the two answers and bounds the optimum (CBC's 
 from __future__ import annotations
 
 import math
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,8 +105,7 @@ def solve_exact(
 ) -> ExactResult:
     """Solve the MCLP with PuLP + CBC, warm-started from ``warm``, on the reduced model
     (:func:`~app.core.analysis.suggest.reduction.reduce_cover`: same optimum)."""
-    with quiet_pulp():
-        return _solve_exact(coverage, k, warm, time_limit, progress)
+    return _solve_exact(coverage, k, warm, time_limit, progress)
 
 
 def _solve_exact(
@@ -140,14 +136,6 @@ def pad(chosen: list[int], k: int, prefer: list[int], n: int) -> list[int]:
     return result
 
 
-@contextmanager
-def quiet_pulp() -> Iterator[None]:
-    """A context in which PuLP 3.3's warnings about its 4.0 API changes are silenced."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        yield
-
-
 def cbc_available() -> bool:
     """True when PuLP and its CBC binary work (else the greedy answers are returned)."""
     return _cbc_available()
@@ -157,8 +145,7 @@ def _cbc_available() -> bool:
     try:
         import pulp
 
-        with quiet_pulp():
-            return bool(pulp.COIN_CMD(path=cbc_path(), msg=False).available())
+        return bool(pulp.COIN_CMD(path=cbc_path(), msg=False).available())
     except Exception:  # missing package or binary: greedy fallback
         return False
 
