@@ -416,6 +416,21 @@ def _set_crs(
     return frame.set_crs("EPSG:4326")
 
 
+def _cannot_transform(what: str, path: Path, source, why: str) -> InputError:
+    return InputError(
+        f"cannot transform {what} from {path} ({crs_label(source)}) to {WORKING_CRS}: {why}"
+    )
+
+
+def _check_transformed(coords: np.ndarray, source, what: str, path: Path, notes: list[str]):
+    """Refuse coordinates a transform made infinite; note a datum shift."""
+    if len(coords) and not np.isfinite(coords).all():
+        raise _cannot_transform(what, path, source, "coordinates outside the CRS's area")
+    note = datum_shift_note(source)
+    if note is not None and not source.equals(WORKING_CRS):
+        notes.append(note)
+
+
 def _to_working(
     frame: gpd.GeoDataFrame, path: Path, what: str, notes: list[str]
 ) -> gpd.GeoDataFrame:
@@ -430,18 +445,8 @@ def _to_working(
                 frame = frame.to_crs(WORKING_CRS)
             coords = shapely.get_coordinates(np.asarray(frame.geometry.values, dtype=object))
     except Exception as err:
-        raise InputError(
-            f"cannot transform {what} from {path} ({crs_label(source)}) to "
-            f"{WORKING_CRS}: {first_line(err)}"
-        ) from None
-    if len(coords) and not np.isfinite(coords).all():
-        raise InputError(
-            f"cannot transform {what} from {path} ({crs_label(source)}) to "
-            f"{WORKING_CRS}: coordinates outside the CRS's area"
-        )
-    note = datum_shift_note(source)
-    if note is not None and not source.equals(WORKING_CRS):
-        notes.append(note)
+        raise _cannot_transform(what, path, source, first_line(err)) from None
+    _check_transformed(coords, source, what, path, notes)
     if points:
         _outside_korea_xy(coords[:, 0], coords[:, 1], len(coords), path.name, notes)
     else:
@@ -468,18 +473,8 @@ def _arrow_points(
     try:
         coords = _xy_to_working(points.coords, source)
     except Exception as err:
-        raise InputError(
-            f"cannot transform {what} from {path} ({crs_label(source)}) to "
-            f"{WORKING_CRS}: {first_line(err)}"
-        ) from None
-    if not np.isfinite(coords).all():
-        raise InputError(
-            f"cannot transform {what} from {path} ({crs_label(source)}) to "
-            f"{WORKING_CRS}: coordinates outside the CRS's area"
-        )
-    note = datum_shift_note(source)
-    if note is not None and not source.equals(WORKING_CRS):
-        notes.append(note)
+        raise _cannot_transform(what, path, source, first_line(err)) from None
+    _check_transformed(coords, source, what, path, notes)
     _outside_korea_xy(coords[:, 0], coords[:, 1], len(coords), path.name, notes)
     _check_cancel(cancelled, path)
     geoms = (
