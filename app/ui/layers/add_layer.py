@@ -28,7 +28,7 @@ from app.core.project.layer_import import ImportRequest, ImportResult, import_la
 from app.core.project.user_layers import is_user_layer, make_user_layer, table_name, user_provenance
 from app.ui import worker
 from app.ui.i18n import tr
-from app.ui.layers.commands import AddLayerCommand, role_change
+from app.ui.layers.commands import add_layer_command, role_change
 
 FILE_FILTER = (
     "Vector data (*.gpkg *.shp *.zip *.geojson *.json *.csv *.txt *.dbf *.kml "
@@ -327,19 +327,15 @@ class LayerImporter(QObject):
     def _push_add(
         self, layer, position, roles_before, roles_after, replaces, extra, result, coverage=None
     ) -> None:
-        window, stack, name = self.window, self.window.stack, layer.name
+        window = self.window
         window.undo_stack.push(
-            AddLayerCommand(
-                stack,
+            add_layer_command(
+                window,
                 layer,
                 position,
-                window.set_roles,
-                roles_before,
-                roles_after,
-                replaces,
-                coverage=(
-                    window.set_coverage,
-                    saved_coverage(extra, name),  # a record left by a removed namesake
+                (roles_before, roles_after, replaces),
+                (
+                    saved_coverage(extra, layer.name),  # a record left by a removed namesake
                     self.coverage_of(result, coverage),
                 ),
             )

@@ -18,7 +18,7 @@ from app.core.datasets.project_import import (
 )
 from app.core.project.coverage import saved_coverage
 from app.ui.i18n import tr
-from app.ui.layers.commands import AddLayerCommand, role_change
+from app.ui.layers.commands import add_layer_command, role_change
 from app.ui.sites.commands import set_text
 from layers.model import Layer
 
@@ -68,21 +68,13 @@ def add_dataset(window, result: DatasetImport, role: str | None, title: str) -> 
         for layer, data in plan.changes:
             undo.push(SetLayerDataCommand(layer, data))
         for layer, layer_role, coverage in plan.additions:
-            roles_before, roles_after, replaces = role_change(window, layer.name, layer_role)
             undo.push(
-                AddLayerCommand(
-                    stack,
+                add_layer_command(
+                    window,
                     layer,
                     position,
-                    window.set_roles,
-                    roles_before,
-                    roles_after,
-                    replaces,
-                    coverage=(
-                        (window.set_coverage, saved_coverage(extra, layer.name), coverage)
-                        if layer_role
-                        else None
-                    ),
+                    role_change(window, layer.name, layer_role),
+                    (saved_coverage(extra, layer.name), coverage) if layer_role else None,
                 )
             )
     finally:

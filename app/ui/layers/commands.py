@@ -33,6 +33,23 @@ def role_change(window, name: str, role: str | None) -> tuple[dict, dict, object
     return before, after, replaces
 
 
+def add_layer_command(window, layer, position: int, change, coverage=None) -> QUndoCommand:
+    """The undo step adding ``layer`` at ``position`` of ``window``'s stack with the
+    roles of ``change`` (:func:`role_change`) and, optionally, its coverage area
+    ``(saved record, new record)`` set in the same step."""
+    roles_before, roles_after, replaces = change
+    return AddLayerCommand(
+        window.stack,
+        layer,
+        position,
+        window.set_roles,
+        roles_before,
+        roles_after,
+        replaces,
+        coverage=None if coverage is None else (window.set_coverage, *coverage),
+    )
+
+
 class AddLayerCommand(QUndoCommand):
     """Insert an imported layer (and, optionally, give it a role).
 
